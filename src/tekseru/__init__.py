@@ -1,0 +1,1 @@
+"""tekseru: risk-based state control of special social services (Kazakhstan)."""

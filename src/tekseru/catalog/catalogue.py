@@ -1,0 +1,54 @@
+"""All editions of the act known to tekseru, and the one in force on a date."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import date
+from functools import cache
+
+from tekseru.catalog.edition import CatalogueEdition, UnknownCatalogueEntry
+
+
+class NoEditionInForce(LookupError):
+    """The date is before the first edition the catalogue holds."""
+
+
+class Catalogue:
+    """Editions ordered by the date they take effect; the latest one not after a date is in force."""
+
+    def __init__(self, editions: Iterable[CatalogueEdition]) -> None:
+        self._editions: tuple[CatalogueEdition, ...] = tuple(
+            sorted(editions, key=lambda edition: edition.effective_from)
+        )
+        ids = [edition.id for edition in self._editions]
+        if len(set(ids)) != len(ids):
+            raise ValueError(f"edition ids must be unique, got {ids}")
+
+    @property
+    def editions(self) -> Sequence[CatalogueEdition]:
+        return self._editions
+
+    def edition(self, edition_id: str) -> CatalogueEdition:
+        for edition in self._editions:
+            if edition.id == edition_id:
+                return edition
+        known = ", ".join(edition.id for edition in self._editions)
+        raise UnknownCatalogueEntry(f"no edition {edition_id!r} (known: {known})")
+
+    def edition_at(self, on: date) -> CatalogueEdition:
+        in_force = [edition for edition in self._editions if edition.effective_from <= on]
+        if not in_force:
+            first = self._editions[0].effective_from if self._editions else None
+            raise NoEditionInForce(f"no edition of the act is in force on {on} (the first takes effect {first})")
+        return in_force[-1]
+
+    def latest(self) -> CatalogueEdition:
+        return self._editions[-1]
+
+
+@cache
+def load_catalogue() -> Catalogue:
+    """The editions shipped with tekseru, loaded and checked once per process."""
+    from tekseru.catalog.loader import load_edition, packaged_edition_folders
+
+    return Catalogue(load_edition(folder) for folder in packaged_edition_folders())

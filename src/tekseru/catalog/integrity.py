@@ -1,0 +1,122 @@
+"""Integrity rules an edition must keep; the loader refuses an edition that breaks one."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+
+from tekseru.catalog.artefacts import find_artefacts, vocabulary_of
+from tekseru.catalog.edition import CatalogueEdition
+from tekseru.catalog.faithfulness import SEVERITY_WORDS, SourceDocument
+from tekseru.catalog.schema import Criterion
+
+
+def check_edition(
+    edition: CatalogueEdition,
+    criteria_in_file_order: Sequence[Criterion],
+    source: SourceDocument | None = None,
+) -> list[str]:
+    """Every broken rule, in words; an empty list means the edition is sound."""
+    faithfulness = (
+        [*unfaithful_texts(edition, source), *criteria_out_of_source_order(edition, source)] if source else []
+    )
+    return [
+        *faithfulness,
+        *_criteria_numbered_without_gap(criteria_in_file_order),
+        *_source_groups_known(edition),
+        *_item_links_resolve(edition),
+        *_first_source_group_covered(edition),
+        *_groups_sound(edition),
+        *_no_extraction_artefacts(edition, source.text.splitlines() if source else ()),
+    ]
+
+
+def _criteria_numbered_without_gap(criteria: Sequence[Criterion]) -> Iterator[str]:
+    numbers = [criterion.number for criterion in criteria]
+    expected = list(range(1, len(numbers) + 1))
+    if numbers != expected:
+        missing = sorted(set(expected) - set(numbers))
+        duplicated = sorted({n for n in numbers if numbers.count(n) > 1})
+        yield (
+            f"criteria must be numbered 1..{len(numbers)} in order with no gap "
+            f"(missing {missing}, duplicated {duplicated})"
+        )
+
+
+def _source_groups_known(edition: CatalogueEdition) -> Iterator[str]:
+    known = {source.group for source in edition.edition.information_sources}
+    for criterion in edition.criteria.values():
+        if criterion.source_group not in known:
+            yield f"criterion {criterion.number}: source group {criterion.source_group} is not one of {sorted(known)}"
+
+
+def _item_links_resolve(edition: CatalogueEdition) -> Iterator[str]:
+    for checklist in edition.checklists.values():
+        for item in checklist.items:
+            if item.criterion is not None and item.criterion not in edition.criteria:
+                yield f"Appendix {checklist.appendix} item {item.number}: criterion {item.criterion} does not exist"
+
+
+def _first_source_group_covered(edition: CatalogueEdition) -> Iterator[str]:
+    inspection_group = min((s.group for s in edition.edition.information_sources), default=1)
+    linked = {item.criterion for cl in edition.checklists.values() for item in cl.items}
+    for criterion in edition.criteria_where(source_group=inspection_group):
+        if criterion.number not in linked:
+            yield f"criterion {criterion.number} (source group {inspection_group}) is on no checklist"
+
+
+def _groups_sound(edition: CatalogueEdition) -> Iterator[str]:
+    for group in edition.groups.values():
+        if group.checklist_appendix not in edition.checklists:
+            yield f"group {group.key}: checklist Appendix {group.checklist_appendix} does not exist"
+        unknown = sorted(set(group.applicable_criteria) - set(edition.criteria))
+        if unknown:
+            yield f"group {group.key}: applicable criteria {unknown} do not exist"
+        if len(set(group.applicable_criteria)) != len(group.applicable_criteria):
+            yield f"group {group.key}: applicable criteria are listed twice"
+
+
+def kazakh_texts(edition: CatalogueEdition) -> Iterator[tuple[str, str]]:
+    """(where, text) for every official Kazakh text of the edition."""
+    yield "edition title", edition.edition.title.kk
+    for provision in edition.edition.provisions:
+        yield f"provision {provision.key}", provision.text.kk
+    for criterion in edition.criteria.values():
+        yield f"criterion {criterion.number}", criterion.text.kk
+    for checklist in edition.checklists.values():
+        yield f"Appendix {checklist.appendix} title", checklist.title.kk
+        for item in checklist.items:
+            yield f"Appendix {checklist.appendix} item {item.number}", item.text.kk
+
+
+def _no_extraction_artefacts(edition: CatalogueEdition, extra_vocabulary: Iterable[str] = ()) -> Iterator[str]:
+    texts = list(kazakh_texts(edition))
+    vocabulary = vocabulary_of([text for _, text in texts] + list(extra_vocabulary))
+    for where, text in texts:
+        for artefact in find_artefacts(text, vocabulary):
+            yield f"{where}: extraction artefact, {artefact}"
+
+
+def unfaithful_texts(edition: CatalogueEdition, source: SourceDocument) -> Iterator[str]:
+    """Kazakh texts that are not, letter for letter, in the source document (see `faithfulness`)."""
+    for criterion in edition.criteria.values():
+        may_skip = SEVERITY_WORDS[criterion.severity]
+        if source.find(criterion.text.kk, may_skip=may_skip)[0] < 0:
+            yield f"criterion {criterion.number}: the Kazakh text is not in the source document"
+    for checklist in edition.checklists.values():
+        if source.find(checklist.title.kk)[0] < 0:
+            yield f"Appendix {checklist.appendix} title: the Kazakh text is not in the source document"
+        for item in checklist.items:
+            if source.find(item.text.kk)[0] < 0:
+                yield f"Appendix {checklist.appendix} item {item.number}: the Kazakh text is not in the source"
+
+
+def criteria_out_of_source_order(edition: CatalogueEdition, source: SourceDocument) -> Iterator[str]:
+    """Criteria must stand in the source in their numbered order, each after the one before."""
+    position = 0
+    for number in sorted(edition.criteria):
+        criterion = edition.criteria[number]
+        begin, end = source.find(criterion.text.kk, position, may_skip=SEVERITY_WORDS[criterion.severity])
+        if begin < 0:
+            yield f"criterion {number}: not found in the source after criterion {number - 1}"
+            continue
+        position = end
