@@ -26,6 +26,7 @@ def check_edition(
         *_item_links_resolve(edition),
         *_first_source_group_covered(edition),
         *_groups_sound(edition),
+        *_parameters_cite_acts(edition),
         *_no_extraction_artefacts(edition, source.text.splitlines() if source else ()),
     ]
 
@@ -73,6 +74,13 @@ def _groups_sound(edition: CatalogueEdition) -> Iterator[str]:
             yield f"group {group.key}: applicable criteria {unknown} do not exist"
         if len(set(group.applicable_criteria)) != len(group.applicable_criteria):
             yield f"group {group.key}: applicable criteria are listed twice"
+
+
+def _parameters_cite_acts(edition: CatalogueEdition) -> Iterator[str]:
+    acts = {act.key for act in edition.edition.acts}
+    for parameter in edition.methodology.parameters:
+        if parameter.source_act not in acts:
+            yield f"parameter {parameter.key}: source act {parameter.source_act!r} is not among the edition's acts"
 
 
 def kazakh_texts(edition: CatalogueEdition) -> Iterator[tuple[str, str]]:
