@@ -10,8 +10,21 @@ import pytest
 PACKAGE = Path(__file__).parents[1] / "src" / "tekseru"
 CORE = ("catalog", "scoring", "planning")
 OUTER = ("store", "intake", "documents", "services", "cli", "api", "web")
-IO_LIBRARIES = ("sqlalchemy", "alembic", "fastapi", "starlette", "uvicorn", "typer", "rich", "openpyxl", "docx",
-                "fpdf", "psycopg", "httpx", "requests")
+IO_LIBRARIES = (
+    "sqlalchemy",
+    "alembic",
+    "fastapi",
+    "starlette",
+    "uvicorn",
+    "typer",
+    "rich",
+    "openpyxl",
+    "docx",
+    "fpdf",
+    "psycopg",
+    "httpx",
+    "requests",
+)
 INTERFACES = ("cli", "api", "web")
 
 
@@ -44,14 +57,18 @@ def test_inner_layers_know_no_interface(package: str) -> None:
     for path in modules_of(package):
         for name in imported_modules(path):
             parts = name.split(".")
-            assert not (parts[0] == "tekseru" and len(parts) > 1 and parts[1] in INTERFACES), f"{path}: {name}"
+            assert not (parts[0] == "tekseru" and len(parts) > 1 and parts[1] in INTERFACES), (
+                f"{path}: {name}"
+            )
 
 
 @pytest.mark.parametrize("package", INTERFACES)
 def test_interfaces_do_not_reach_into_the_store(package: str) -> None:
     for path in modules_of(package):
         for name in imported_modules(path):
-            assert not name.startswith(("sqlalchemy", "tekseru.store")), f"{path}: imports {name}; call a service"
+            assert not name.startswith(("sqlalchemy", "tekseru.store")), (
+                f"{path}: imports {name}; call a service"
+            )
 
 
 def test_modules_stay_small() -> None:

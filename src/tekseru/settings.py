@@ -8,7 +8,7 @@ from pathlib import Path
 
 
 def _setting(default: str, env: str, help: str) -> str:
-    return field(default=default, metadata={"env": env, "help": help})  # type: ignore[no-any-return]
+    return field(default=default, metadata={"env": env, "help": help})
 
 
 @dataclass(frozen=True)
@@ -31,7 +31,8 @@ class Settings:
     state_body: str = _setting(
         "",
         "TEKSERU_STATE_BODY",
-        "Name of the state body printed on forms and lists (empty: the Committee of Labour and Social Protection).",
+        "Name of the state body printed on forms and lists "
+        "(empty: the Committee of Labour and Social Protection).",
     )
 
     @classmethod

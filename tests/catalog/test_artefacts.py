@@ -31,9 +31,9 @@ def naive_join(lines: str) -> str:
     ],
 )
 def test_detects_real_broken_lines(broken: str, kind: str) -> None:
-    assert broken.replace(" ", "").replace("\n", "") in SOURCE.read_text(encoding="utf-8").replace(" ", "").replace(
-        "\n", ""
-    ), "the example must come from the source"
+    assert broken.replace(" ", "").replace("\n", "") in SOURCE.read_text(encoding="utf-8").replace(
+        " ", ""
+    ).replace("\n", ""), "the example must come from the source"
     assert kind in {artefact.kind for artefact in find_artefacts(naive_join(broken), VOCABULARY)}
 
 

@@ -48,14 +48,18 @@ def test_unknown_source_group(edition_2022: CatalogueEdition) -> None:
 def test_item_link_that_does_not_resolve(edition_2022: CatalogueEdition) -> None:
     checklist = edition_2022.checklist(2)
     items = (checklist.items[0].model_copy(update={"criterion": 999}), *checklist.items[1:])
-    broken = replace(edition_2022, checklists={**edition_2022.checklists, 2: checklist.model_copy(update={"items": items})})
+    broken = replace(
+        edition_2022, checklists={**edition_2022.checklists, 2: checklist.model_copy(update={"items": items})}
+    )
     found = problems_of(broken)
     assert "Appendix 2 item 1: criterion 999 does not exist" in found
     assert "criterion 1 (source group 1) is on no checklist" in found
 
 
 def test_group_with_unknown_criterion_or_checklist(edition_2022: CatalogueEdition) -> None:
-    group = edition_2022.group("home_care").model_copy(update={"applicable_criteria": (3, 500), "checklist_appendix": 9})
+    group = edition_2022.group("home_care").model_copy(
+        update={"applicable_criteria": (3, 500), "checklist_appendix": 9}
+    )
     broken = replace(edition_2022, groups={**edition_2022.groups, "home_care": group})
     found = problems_of(broken)
     assert "group home_care: applicable criteria [500] do not exist" in found
@@ -67,7 +71,9 @@ def test_parameter_citing_an_unknown_act(edition_2022: CatalogueEdition) -> None
         p.model_copy(update={"source_act": "nowhere"}) if p.key == "minor_weight" else p
         for p in edition_2022.methodology.parameters
     )
-    broken = replace(edition_2022, methodology=edition_2022.methodology.model_copy(update={"parameters": parameters}))
+    broken = replace(
+        edition_2022, methodology=edition_2022.methodology.model_copy(update={"parameters": parameters})
+    )
     assert any(p.startswith("parameter minor_weight: source act 'nowhere'") for p in problems_of(broken))
 
 
@@ -88,7 +94,9 @@ def test_loader_names_the_file_that_breaks_the_schema(tmp_path: Path) -> None:
     folder = tmp_path / "edition"
     shutil.copytree(TEST_EDITION, folder)
     criteria = folder / "criteria.yaml"
-    criteria.write_text(criteria.read_text(encoding="utf-8").replace("severity: gross", "severity: awful"), "utf-8")
+    criteria.write_text(
+        criteria.read_text(encoding="utf-8").replace("severity: gross", "severity: awful"), "utf-8"
+    )
     with pytest.raises(CatalogueDataError, match=r"criteria\.yaml: does not match the catalogue schema"):
         load_edition(folder)  # type: ignore[arg-type]
 

@@ -71,12 +71,19 @@ def test_every_text_has_three_languages(edition_2022: CatalogueEdition) -> None:
 def test_six_checklists_for_appendices_2_to_7(edition_2022: CatalogueEdition) -> None:
     assert sorted(edition_2022.checklists) == [2, 3, 4, 5, 6, 7]
     assert {a: len(c.items) for a, c in edition_2022.checklists.items()} == {
-        2: 3, 3: 20, 4: 20, 5: 18, 6: 8, 7: 16
+        2: 3,
+        3: 20,
+        4: 20,
+        5: 18,
+        6: 8,
+        7: 16,
     }
 
 
 def test_items_without_a_criterion_are_kept_honestly(edition_2022: CatalogueEdition) -> None:
-    unlinked = [(a, i.number) for a, c in edition_2022.checklists.items() for i in c.items if i.criterion is None]
+    unlinked = [
+        (a, i.number) for a, c in edition_2022.checklists.items() for i in c.items if i.criterion is None
+    ]
     assert unlinked == [(7, 12), (7, 13), (7, 14), (7, 15), (7, 16)]
 
 
@@ -102,8 +109,13 @@ def test_each_group_applies_the_criteria_its_checklist_links_to(edition_2022: Ca
 
 def test_provisions_quote_the_amended_paragraphs(edition_2022: CatalogueEdition) -> None:
     keys = {p.key for p in edition_2022.edition.provisions}
-    assert {"criteria-p2-sp2-significant", "criteria-p2-sp3-gross", "criteria-p4-sp2", "criteria-p5",
-            "criteria-p8-sp5"} <= keys
+    assert {
+        "criteria-p2-sp2-significant",
+        "criteria-p2-sp3-gross",
+        "criteria-p4-sp2",
+        "criteria-p5",
+        "criteria-p8-sp5",
+    } <= keys
 
 
 def test_acts_carry_their_registration_numbers(edition_2022: CatalogueEdition) -> None:

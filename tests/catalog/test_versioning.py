@@ -57,9 +57,10 @@ def test_diff_lists_added_removed_and_changed(
     assert set(changed) == {"1", "2", "3"}
     assert "text" in changed["1"] and "severity" in changed["2"] and "source_group" in changed["3"]
     assert {c.key for c in result.of_kind("checklist item", "removed")} >= {"3.1", "7.16"}
-    assert {c.key for c in result.of_kind("parameter", "changed")} == {"significant_weight", "minor_weight"} | {
-        c.key for c in result.of_kind("parameter", "changed") if c.fields == ("source_act",)
-    }
+    assert {c.key for c in result.of_kind("parameter", "changed")} == {
+        "significant_weight",
+        "minor_weight",
+    } | {c.key for c in result.of_kind("parameter", "changed") if c.fields == ("source_act",)}
     assert {c.key for c in result.of_kind("group", "removed")} >= {"home_care", "access_other_objects"}
 
 

@@ -37,8 +37,12 @@ def test_filters_by_severity_and_source_group() -> None:
 def test_checklist_shows_items_and_their_criteria() -> None:
     output = run("checklist", "2", "--lang", "kk")
     assert "тексеру парағы" in output and "local_executive_body" in output
-    rows = [[cell.strip() for cell in line.split("│")[1:-1]] for line in output.splitlines() if line.startswith("│")]
-    assert ["3", "5"] == [rows_cell for row in rows if row[0] == "3" for rows_cell in (row[0], row[2])]
+    rows = [
+        [cell.strip() for cell in line.split("│")[1:-1]]
+        for line in output.splitlines()
+        if line.startswith("│")
+    ]
+    assert [cell for row in rows if row[0] == "3" for cell in (row[0], row[2])] == ["3", "5"]
 
 
 def test_unknown_checklist_is_a_clear_error() -> None:
@@ -53,7 +57,11 @@ def test_export_is_complete_json() -> None:
     assert document["edition"]["effective_from"] == "2022-10-16"
     assert [c["number"] for c in document["criteria"]] == list(range(1, 91))
     first = document["criteria"][0]
-    assert set(first) >= {"number", "source_group", "severity", "text"} and set(first["text"]) == {"kk", "ru", "en"}
+    assert set(first) >= {"number", "source_group", "severity", "text"} and set(first["text"]) == {
+        "kk",
+        "ru",
+        "en",
+    }
     assert [c["appendix"] for c in document["checklists"]] == [2, 3, 4, 5, 6, 7]
     item = document["checklists"][0]["items"][2]
     assert item == {"number": 3, "criterion": 5, "text": item["text"]}
@@ -62,8 +70,14 @@ def test_export_is_complete_json() -> None:
     assert groups["access_other_objects"]["objective_high_risk"] is False
     assert all(isinstance(n, int) for g in groups.values() for n in g["applicable_criteria"])
     keys = {p["key"] for p in document["methodology"]["parameters"]}
-    assert {"gross_violation_score", "significant_weight", "minor_weight", "complaint_threshold",
-            "lookback_months", "visit_frequency_limit_months"} <= keys
+    assert {
+        "gross_violation_score",
+        "significant_weight",
+        "minor_weight",
+        "complaint_threshold",
+        "lookback_months",
+        "visit_frequency_limit_months",
+    } <= keys
     assert [b["risk_class"] for b in document["methodology"]["class_bounds"]] == ["low", "medium", "high"]
 
 

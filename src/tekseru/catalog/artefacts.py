@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from itertools import pairwise
 
 _TOKEN = re.compile(r"\S+")
 _LETTER_SPACED = re.compile(r"(?<!\S)(?:\w[ \t]){2,}\w(?!\S)")
@@ -60,11 +61,13 @@ def _split_words(text: str, vocabulary: frozenset[str]) -> list[Artefact]:
         return []
     tokens = list(_TOKEN.finditer(text))
     found = []
-    for first, second in zip(tokens, tokens[1:], strict=False):
+    for first, second in pairwise(tokens):
         left, right = word_of(first.group()), word_of(second.group())
         if not left or not right:
             continue
         joined = left + right
         if joined in vocabulary and (left not in vocabulary or right not in vocabulary):
-            found.append(Artefact("word split by a space", f"{first.group()} {second.group()}", first.start()))
+            found.append(
+                Artefact("word split by a space", f"{first.group()} {second.group()}", first.start())
+            )
     return found

@@ -39,7 +39,9 @@ class Catalogue:
         in_force = [edition for edition in self._editions if edition.effective_from <= on]
         if not in_force:
             first = self._editions[0].effective_from if self._editions else None
-            raise NoEditionInForce(f"no edition of the act is in force on {on} (the first takes effect {first})")
+            raise NoEditionInForce(
+                f"no edition of the act is in force on {on} (the first takes effect {first})"
+            )
         return in_force[-1]
 
     def latest(self) -> CatalogueEdition:

@@ -38,10 +38,16 @@ def diff_editions(old: CatalogueEdition, new: CatalogueEdition) -> EditionDiff:
         *_compare("criterion", old.criteria, new.criteria),
         *_compare("checklist item", _items(old), _items(new)),
         *_compare("group", old.groups, new.groups),
-        *_compare("parameter", {p.key: p for p in old.methodology.parameters},
-                  {p.key: p for p in new.methodology.parameters}),
-        *_compare("class bound", {b.risk_class: b for b in old.class_bounds},
-                  {b.risk_class: b for b in new.class_bounds}),
+        *_compare(
+            "parameter",
+            {p.key: p for p in old.methodology.parameters},
+            {p.key: p for p in new.methodology.parameters},
+        ),
+        *_compare(
+            "class bound",
+            {b.risk_class: b for b in old.class_bounds},
+            {b.risk_class: b for b in new.class_bounds},
+        ),
     ]
     return EditionDiff(old=old.id, new=new.id, changes=tuple(changes))
 

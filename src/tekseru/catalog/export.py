@@ -59,6 +59,7 @@ def _checklist(edition: CatalogueEdition, appendix: int) -> dict[str, Any]:
         "groups": [g.key for g in edition.groups_for_checklist(appendix)],
         "header_fields": list(checklist.header_fields),
         "items": [
-            {"number": i.number, "criterion": i.criterion, "text": i.text.model_dump()} for i in checklist.items
+            {"number": i.number, "criterion": i.criterion, "text": i.text.model_dump()}
+            for i in checklist.items
         ],
     }

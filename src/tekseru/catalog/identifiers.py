@@ -47,7 +47,8 @@ def validate_identifier(value: str, kind: str = "BIN") -> str:
         )
     if int(text[-1]) != expected:
         raise InvalidIdentifier(
-            f"{text!r} is not a valid {kind}: the check digit (the last one) is {text[-1]}, expected {expected}"
+            f"{text!r} is not a valid {kind}: the check digit (the last one) is {text[-1]}, "
+            f"expected {expected}"
         )
     return text
 

@@ -47,14 +47,16 @@ def _source_groups_known(edition: CatalogueEdition) -> Iterator[str]:
     known = {source.group for source in edition.edition.information_sources}
     for criterion in edition.criteria.values():
         if criterion.source_group not in known:
-            yield f"criterion {criterion.number}: source group {criterion.source_group} is not one of {sorted(known)}"
+            number, group = criterion.number, criterion.source_group
+            yield f"criterion {number}: source group {group} is not one of {sorted(known)}"
 
 
 def _item_links_resolve(edition: CatalogueEdition) -> Iterator[str]:
     for checklist in edition.checklists.values():
         for item in checklist.items:
             if item.criterion is not None and item.criterion not in edition.criteria:
-                yield f"Appendix {checklist.appendix} item {item.number}: criterion {item.criterion} does not exist"
+                where = f"Appendix {checklist.appendix} item {item.number}"
+                yield f"{where}: criterion {item.criterion} does not exist"
 
 
 def _first_source_group_covered(edition: CatalogueEdition) -> Iterator[str]:
@@ -80,7 +82,8 @@ def _parameters_cite_acts(edition: CatalogueEdition) -> Iterator[str]:
     acts = {act.key for act in edition.edition.acts}
     for parameter in edition.methodology.parameters:
         if parameter.source_act not in acts:
-            yield f"parameter {parameter.key}: source act {parameter.source_act!r} is not among the edition's acts"
+            act = parameter.source_act
+            yield f"parameter {parameter.key}: source act {act!r} is not among the edition's acts"
 
 
 def kazakh_texts(edition: CatalogueEdition) -> Iterator[tuple[str, str]]:
@@ -96,7 +99,9 @@ def kazakh_texts(edition: CatalogueEdition) -> Iterator[tuple[str, str]]:
             yield f"Appendix {checklist.appendix} item {item.number}", item.text.kk
 
 
-def _no_extraction_artefacts(edition: CatalogueEdition, extra_vocabulary: Iterable[str] = ()) -> Iterator[str]:
+def _no_extraction_artefacts(
+    edition: CatalogueEdition, extra_vocabulary: Iterable[str] = ()
+) -> Iterator[str]:
     texts = list(kazakh_texts(edition))
     vocabulary = vocabulary_of([text for _, text in texts] + list(extra_vocabulary))
     for where, text in texts:
@@ -115,7 +120,8 @@ def unfaithful_texts(edition: CatalogueEdition, source: SourceDocument) -> Itera
             yield f"Appendix {checklist.appendix} title: the Kazakh text is not in the source document"
         for item in checklist.items:
             if source.find(item.text.kk)[0] < 0:
-                yield f"Appendix {checklist.appendix} item {item.number}: the Kazakh text is not in the source"
+                where = f"Appendix {checklist.appendix} item {item.number}"
+                yield f"{where}: the Kazakh text is not in the source"
 
 
 def criteria_out_of_source_order(edition: CatalogueEdition, source: SourceDocument) -> Iterator[str]:

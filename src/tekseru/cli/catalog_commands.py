@@ -15,8 +15,14 @@ from tekseru.catalog import CatalogueEdition, Severity, UnknownCatalogueEntry, l
 from tekseru.catalog.diff import diff_editions
 from tekseru.catalog.export import export_edition
 
-app = typer.Typer(help="Read the legal catalogue: criteria, checklists, groups, editions.", no_args_is_help=True)
-console = Console()
+app = typer.Typer(
+    help="Read the legal catalogue: criteria, checklists, groups, editions.", no_args_is_help=True
+)
+
+
+def console() -> Console:
+    # Made per call, so the width follows the terminal (and COLUMNS) at the time of the command.
+    return Console()
 
 
 class Language(StrEnum):
@@ -46,7 +52,7 @@ def _edition(edition_id: str | None, on: str | None) -> CatalogueEdition:
 
 def _notice(edition: CatalogueEdition, language: Language) -> None:
     if language != Language.kk:
-        console.print(f"[dim]{edition.edition.unofficial_translation_notice.in_language(language)}[/dim]")
+        console().print(f"[dim]{edition.edition.unofficial_translation_notice.in_language(language)}[/dim]")
 
 
 @app.command()
@@ -64,9 +70,12 @@ def criteria(
         table.add_column(column, overflow="fold")
     for criterion in chosen.criteria_where(severity=severity, source_group=source_group):
         table.add_row(
-            str(criterion.number), str(criterion.source_group), criterion.severity.value, criterion.text.in_language(lang)
+            str(criterion.number),
+            str(criterion.source_group),
+            criterion.severity.value,
+            criterion.text.in_language(lang),
         )
-    console.print(table)
+    console().print(table)
     _notice(chosen, lang)
 
 
@@ -84,27 +93,37 @@ def checklist(
     except UnknownCatalogueEntry as error:
         raise typer.BadParameter(str(error)) from error
     groups = ", ".join(group.key for group in chosen.groups_for_checklist(appendix))
-    table = Table(title=f"Appendix {appendix}: {found.title.in_language(lang)}", caption=f"groups: {groups}",
-                  show_lines=True)
+    table = Table(
+        title=f"Appendix {appendix}: {found.title.in_language(lang)}",
+        caption=f"groups: {groups}",
+        show_lines=True,
+    )
     for column in ("No.", "Requirement", "Criterion"):
         table.add_column(column, overflow="fold")
     for item in found.items:
         table.add_row(str(item.number), item.text.in_language(lang), str(item.criterion or "—"))
-    console.print(table)
+    console().print(table)
     _notice(chosen, lang)
 
 
 @app.command()
-def groups(lang: Language = LanguageOption, edition: str | None = EditionOption, on: str | None = OnOption) -> None:
+def groups(
+    lang: Language = LanguageOption, edition: str | None = EditionOption, on: str | None = OnOption
+) -> None:
     """List the control groups with their checklist and applicable criteria."""
     chosen = _edition(edition, on)
     table = Table(title=f"Control groups — edition {chosen.id}", show_lines=True)
     for column in ("Key", "Name", "Appendix", "High risk", "Applicable criteria"):
         table.add_column(column, overflow="fold")
     for group in chosen.groups.values():
-        table.add_row(group.key, group.name.in_language(lang), str(group.checklist_appendix),
-                      "yes" if group.objective_high_risk else "no", ", ".join(map(str, group.applicable_criteria)))
-    console.print(table)
+        table.add_row(
+            group.key,
+            group.name.in_language(lang),
+            str(group.checklist_appendix),
+            "yes" if group.objective_high_risk else "no",
+            ", ".join(map(str, group.applicable_criteria)),
+        )
+    console().print(table)
     _notice(chosen, lang)
 
 
@@ -112,7 +131,7 @@ def groups(lang: Language = LanguageOption, edition: str | None = EditionOption,
 def editions() -> None:
     """List the editions the catalogue holds and the date each takes effect."""
     for item in load_catalogue().editions:
-        console.print(f"{item.id}\t{item.effective_from.isoformat()}\t{item.edition.title.en}")
+        console().print(f"{item.id}\t{item.effective_from.isoformat()}\t{item.edition.title.en}")
 
 
 @app.command()
@@ -124,9 +143,9 @@ def diff(edition_a: str = typer.Argument(...), edition_b: str = typer.Argument(.
     except UnknownCatalogueEntry as error:
         raise typer.BadParameter(str(error)) from error
     if not result.changes:
-        console.print(f"No differences between {edition_a} and {edition_b}.")
+        console().print(f"No differences between {edition_a} and {edition_b}.")
     for change in result.changes:
-        console.print(str(change), highlight=False)
+        console().print(str(change), highlight=False)
 
 
 @app.command()

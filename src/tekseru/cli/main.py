@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from tekseru.cli import catalog_commands
+from tekseru.cli import catalog_commands, db_commands, import_commands, plan_commands, serve_command
 
 app = typer.Typer(
     name="tekseru",
@@ -14,6 +14,10 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.add_typer(catalog_commands.app, name="catalog")
+app.add_typer(import_commands.app, name="import")
+app.add_typer(db_commands.app, name="db")
+plan_commands.register(app)
+app.command()(serve_command.serve)
 
 
 if __name__ == "__main__":

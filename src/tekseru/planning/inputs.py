@@ -48,14 +48,15 @@ class PlanningRules:
     def __post_init__(self) -> None:
         months = self.visit_frequency_limit_months
         if isinstance(months, bool) or not isinstance(months, int) or months < 0:
-            raise PlanningInputError(f"visit_frequency_limit_months must be a whole number >= 0, got {months!r}")
+            raise PlanningInputError(f"{VISIT_FREQUENCY_PARAMETER} must be whole months >= 0, got {months!r}")
 
     @classmethod
     def from_edition(cls, edition: MethodologyEdition) -> PlanningRules:
         value = edition.value(VISIT_FREQUENCY_PARAMETER)
         if isinstance(value, bool) or not isinstance(value, int | float) or value != int(value):
-            raise PlanningInputError(f"{VISIT_FREQUENCY_PARAMETER} must be a whole number of months, got {value!r}")
-        candidates = frozenset(bound.risk_class for bound in edition.class_bounds if bound.candidate_for_visit)
+            raise PlanningInputError(f"{VISIT_FREQUENCY_PARAMETER} must be whole months, got {value!r}")
+        bounds = edition.class_bounds
+        candidates = frozenset(bound.risk_class for bound in bounds if bound.candidate_for_visit)
         return cls(visit_frequency_limit_months=int(value), candidate_classes=candidates)
 
 

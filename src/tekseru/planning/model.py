@@ -115,7 +115,8 @@ class Plan:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> Plan:
         if data.get("format") != PLAN_FORMAT:
-            raise PlanningInputError(f"not a stored plan: format is {data.get('format')!r}, not {PLAN_FORMAT!r}")
+            found = data.get("format")
+            raise PlanningInputError(f"not a stored plan: format is {found!r}, not {PLAN_FORMAT!r}")
         try:
             return cls(
                 half_year=HalfYear.parse(data["half_year"]),
@@ -149,7 +150,7 @@ def _row_to_dict(row: PlanRow) -> dict[str, Any]:
         "region": row.region,
         "address": row.address,
         "groups": list(row.groups),
-        "score": row.score,
+        "score": float(row.score),
         "risk_class": row.risk_class,
         "main_reasons": list(row.main_reasons),
         "planned_month": row.planned_month,
@@ -187,7 +188,7 @@ def _excluded_to_dict(row: ExcludedRow) -> dict[str, Any]:
         "name": row.name,
         "region": row.region,
         "group": row.group,
-        "score": row.score,
+        "score": float(row.score),
         "risk_class": row.risk_class,
         "reason": row.reason.value,
         "detail": row.detail,

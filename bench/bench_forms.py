@@ -1,0 +1,149 @@
+"""Benchmark of printing filled checklists as PDF: forms per second against the target of 20 a second.
+
+    .venv/bin/python bench/bench_forms.py [--count 1000] [--workers 1] [--out DIR]
+
+Builds and renders `count` filled checklist forms (Appendices 2 to 7 in turn, Kazakh and Russian in turn,
+every item answered, a comment on every third, a header and a document identity, so each carries its
+verification code and QR code) with tekseru.documents.checklist_pdf, and prints forms per second, the
+time per form, the ratio against the target, and peak memory (maximum resident set size). With
+`--workers N` the batch is shared among N processes, as a service printing a batch would do. The first
+form of each process is rendered before timing: it cuts the fonts once per process (reported apart).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import re
+import resource
+import statistics
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor
+from datetime import date, timedelta
+from pathlib import Path
+
+from tekseru.catalog import CatalogueEdition, load_catalogue
+from tekseru.documents.checklist_form import (
+    ActKind,
+    ChecklistForm,
+    Compliance,
+    DocumentIdentity,
+    FormHeader,
+    ItemAnswer,
+    Requirement,
+    build_checklist_form,
+)
+from tekseru.documents.checklist_pdf import checklist_pdf_bytes
+
+TARGET_PER_SECOND = 20.0
+PAGE = re.compile(rb"/Type\s*/Page(?![a-z])")
+APPENDICES = (2, 3, 4, 5, 6, 7)
+LANGUAGES = ("kk", "ru")
+SUBJECTS = (
+    ("«Мейірім» арнаулы әлеуметтік қызметтер орталығы КММ", "Алматы қ., Әуезов ауданы, Абай даңғылы, 150"),
+    ("«Шаһар әлеуметтік көмек ғұмыр үйі» КММ", "Ақсу қ., Ұлы Дала даңғылы, 12"),
+    ("ТОО «Оңалту-Сервис Қостанай»", "Қостанай қ., Тәуелсіздік көшесі, 7"),
+)
+COMMENTS = (
+    "Жеке жұмыс жоспары 5 күн кешіктіріліп бекітілген; журналда 3 қызмет алушының жазбасы толтырылмаған.",
+    "Пандус бар, бірақ көлбеуі нормадан асады; тұтқалар бір жағынан ғана орнатылған.",
+    "Акт ескертулерімен танысқан, кемшіліктерді 10 жұмыс күні ішінде жою туралы міндеттеме алынды.",
+)
+
+
+def form_number(edition: CatalogueEdition, number: int) -> ChecklistForm:
+    """The `number`-th form of the batch: appendix, language, subject and answers vary with it."""
+    appendix, language = APPENDICES[number % len(APPENDICES)], LANGUAGES[(number // len(APPENDICES)) % 2]
+    name, address = SUBJECTS[number % len(SUBJECTS)]
+    header = FormHeader(
+        ordering_body="Еңбек және әлеуметтік қорғау комитетінің Алматы қаласы бойынша департаменті",
+        act_kind=ActKind.PREVENTIVE_CONTROL if number % 2 else ActKind.INSPECTION,
+        act_number=f"{number + 1}-ПК",
+        act_date=date(2024, 1, 9) + timedelta(days=number % 300),
+        subject_name=name,
+        subject_identifier=f"{990740000000 + number:012d}",
+        subject_address=address,
+    )
+    answers = {item.number: _answer(number + item.number) for item in edition.checklist(appendix).items}
+    identity = DocumentIdentity(f"inspection 2024-{number:05d}", header.act_date)
+    return build_checklist_form(
+        edition, appendix, language, header=header, answers=answers, identity=identity
+    )
+
+
+def _answer(seed: int) -> ItemAnswer:
+    if seed % 7 == 0:
+        return ItemAnswer(Requirement.NOT_REQUIRED)
+    compliance = Compliance.NON_COMPLIANT if seed % 3 == 0 else Compliance.COMPLIANT
+    return ItemAnswer(Requirement.REQUIRED, compliance, COMMENTS[seed % 3] if seed % 3 == 0 else "")
+
+
+def render_batch(numbers: range, out: str | None) -> tuple[float, list[float], float, int, int]:
+    """Warm-up, seconds per form, CPU seconds, bytes and pages of the forms `numbers`, in one process."""
+    edition = load_catalogue().edition("2022-29983")
+    started = time.perf_counter()
+    checklist_pdf_bytes(form_number(edition, numbers.start))
+    warm_up = time.perf_counter() - started
+    times, total_bytes, pages, cpu = [], 0, 0, time.process_time()
+    for number in numbers:
+        started = time.perf_counter()
+        data = checklist_pdf_bytes(form_number(edition, number))
+        times.append(time.perf_counter() - started)
+        total_bytes += len(data)
+        pages += len(PAGE.findall(data))
+        if out:
+            Path(out, f"form-{number:05d}.pdf").write_bytes(data)
+    return warm_up, times, time.process_time() - cpu, total_bytes, pages
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--count", type=int, default=1000, help="forms to render (default 1000)")
+    parser.add_argument("--workers", type=int, default=1, help="processes sharing the batch (default 1)")
+    parser.add_argument("--out", help="also write the PDFs into this folder")
+    args = parser.parse_args(argv)
+    if args.out:
+        Path(args.out).mkdir(parents=True, exist_ok=True)
+    shares = [range(start, args.count, args.workers) for start in range(args.workers)]
+    started = time.perf_counter()
+    if args.workers == 1:
+        results = [render_batch(shares[0], args.out)]
+    else:
+        with ProcessPoolExecutor(args.workers) as pool:
+            results = list(pool.map(render_batch, shares, [args.out] * args.workers))
+    wall = time.perf_counter() - started
+    _report(args, wall, results)
+
+
+def _report(
+    args: argparse.Namespace, wall: float, results: list[tuple[float, list[float], float, int, int]]
+) -> None:
+    times = sorted(t for _, batch, *_ in results for t in batch)
+    warm_up = max(result[0] for result in results)
+    rendering = wall - warm_up  # the workers warm up side by side
+    rate, cpu = len(times) / rendering, sum(result[2] for result in results) / len(times)
+    pages, size = (
+        sum(result[4] for result in results),
+        sum(result[3] for result in results) / len(times) / 1024,
+    )
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    if args.workers > 1:
+        peak = max(peak, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+    machine = f"{platform.machine()}, {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}"
+    mean, median = statistics.fmean(times) * 1000, times[len(times) // 2] * 1000
+    p95, ratio = times[int(len(times) * 0.95)] * 1000, rate / TARGET_PER_SECOND
+    print(f"tekseru checklist PDF benchmark, {date.today().isoformat()}")
+    print(f"machine: {machine}; Python {platform.python_version()}")
+    print(f"forms: {len(times)} filled checklists (Appendices 2-7, kk and ru), {args.workers} process(es)")
+    print(f"warm-up (fonts cut once per process): {warm_up:.2f} s")
+    print(f"rendering: {rendering:.2f} s wall, {pages} pages, {size:.0f} KiB a form on average")
+    print(f"per form: mean {mean:.1f} ms, median {median:.1f} ms, 95th percentile {p95:.1f} ms (wall)")
+    print(f"CPU per form: {cpu * 1000:.1f} ms, so {1 / cpu:.1f} forms per CPU second")
+    print(f"throughput: {rate:.1f} forms/s; target {TARGET_PER_SECOND:.0f}/s; ratio {ratio:.2f}")
+    print(f"peak memory: {peak / 1024:.0f} MiB maximum resident set size (largest process)")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

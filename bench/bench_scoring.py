@@ -1,0 +1,204 @@
+"""Benchmark of the scoring core: the bulk NumPy core against the plain per-subject Python loop.
+
+    .venv/bin/python bench/bench_scoring.py [--subject-groups N] [--evidence M] [--baseline-records R]
+
+Generates N subject-groups and M evidence records (bench/synthetic.py, seeded), scores them all with
+tekseru.scoring.bulk.score_bulk, scores a sample of whole subject-groups holding about R records with the
+plain loop (bench/baseline_loop.py) and with the per-group reference engine, and prints records per
+second, the ratio, and peak memory.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import resource
+import statistics
+import sys
+import time
+import tracemalloc
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+import baseline_loop
+import synthetic
+
+from tekseru.scoring import EvidenceColumns, EvidenceFact, ScoringRules, score_bulk, score_group
+
+
+def load_rules() -> tuple[ScoringRules, str]:
+    """The rules of the packaged edition; the methodology file alone if the catalogue does not load."""
+    try:
+        from tekseru.catalog import load_catalogue
+
+        edition = load_catalogue().latest()
+        return ScoringRules.from_edition(edition), f"edition {edition.id}"
+    except Exception as error:  # the catalogue's data files may be mid-edit; the methodology is enough
+        import yaml
+
+        from tekseru.catalog.edition import CatalogueEdition
+        from tekseru.catalog.schema import MethodologyFile
+
+        folder = Path(__file__).parents[1] / "src/tekseru/catalog/data/editions/2022-29983"
+        methodology = MethodologyFile.model_validate(
+            yaml.safe_load((folder / "methodology.yaml").read_text())
+        )
+        header: Any = type("Header", (), {"id": "2022-29983 (methodology only)"})()
+        edition = CatalogueEdition(header, {}, {}, {}, methodology, None)  # type: ignore[arg-type]
+        return ScoringRules.from_edition(edition), f"methodology.yaml only ({type(error).__name__})"
+
+
+@dataclass(frozen=True)
+class Measurement:
+    """Best wall-clock and best CPU time of a few runs over `records` evidence records."""
+
+    what: str
+    records: int
+    wall: list[float]
+    cpu: list[float]
+
+    @property
+    def rate(self) -> float:
+        return self.records / min(self.wall)
+
+    @property
+    def cpu_rate(self) -> float:
+        return self.records / min(self.cpu)
+
+
+def measure(what: str, records: int, function: Callable[[], Any], repeat: int) -> Measurement:
+    wall, cpu = [], []
+    for _ in range(repeat):
+        started, started_cpu = time.perf_counter(), time.process_time()
+        function()
+        wall.append(time.perf_counter() - started)
+        cpu.append(time.process_time() - started_cpu)
+    return Measurement(what, records, wall, cpu)
+
+
+def sorted_by_subject_group(evidence: EvidenceColumns) -> EvidenceColumns:
+    order = np.argsort(evidence.subject_group, kind="stable")
+    return EvidenceColumns(*(getattr(evidence, name)[order] for name in evidence.__dataclass_fields__))
+
+
+def traced_peak(function: Callable[[], Any]) -> int:
+    """Peak bytes NumPy and Python allocate during one call (NumPy reports its buffers to tracemalloc)."""
+    tracemalloc.start()
+    try:
+        function()
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+def engine_facts(rows: dict[int, list[dict[str, Any]]]) -> dict[int, list[EvidenceFact]]:
+    fields = ("id", "criterion", "source_group", "observed_on", "confirmed", "used_on")
+    return {
+        row: [EvidenceFact(*(r[name] for name in fields)) for r in records] for row, records in rows.items()
+    }
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--subject-groups", type=int, default=1_000_000)
+    parser.add_argument("--evidence", type=int, default=10_000_000)
+    parser.add_argument("--baseline-records", type=int, default=200_000)
+    parser.add_argument(
+        "--repeat", type=int, default=5, help="bulk runs per configuration (best is reported)"
+    )
+    parser.add_argument("--seed", type=int, default=synthetic.DEFAULT_SEED)
+    args = parser.parse_args(argv)
+
+    rules, rules_source = load_rules()
+    start = time.perf_counter()
+    data = synthetic.generate(args.subject_groups, args.evidence, seed=args.seed)
+    generated = time.perf_counter() - start
+    evidence, records = data.evidence, len(data.evidence)
+
+    def bulk(columns: EvidenceColumns, workers: int) -> Callable[[], Any]:
+        return lambda: score_bulk(rules, data.matrix, data.group_of, columns, data.as_of, workers=workers)
+
+    results = [
+        measure(f"bulk core, random order, {label}", records, bulk(evidence, workers), args.repeat)
+        for workers, label in ((1, "1 thread"), (2, "2 threads"))
+    ]
+    ordered = sorted_by_subject_group(evidence)
+    results.append(
+        measure("bulk core, sorted by subject-group, 1 thread", records, bulk(ordered, 1), args.repeat)
+    )
+    del ordered
+
+    sample_groups = max(1, round(args.subject_groups * args.baseline_records / max(records, 1)))
+    sample = baseline_loop.sample_rows(data, sample_groups)
+    sampled = sum(len(rows) for rows in sample.values())
+    groups = baseline_loop.load_groups(data.matrix)
+    baseline = measure(
+        f"plain Python loop, sample of {sample_groups:,} subject-groups",
+        sampled,
+        lambda: baseline_loop.score_all(rules, groups, data.group_of, sample, data.as_of),
+        3,
+    )
+    facts, profiles = engine_facts(sample), data.matrix.profiles
+    engine = measure(
+        "reference engine score_group, same sample",
+        sampled,
+        lambda: [
+            score_group(rules, profiles[int(data.group_of[row])], f, data.as_of) for row, f in facts.items()
+        ],
+        3,
+    )
+    results += [baseline, engine]
+    peak_bulk = traced_peak(bulk(evidence, 1))
+    _report(args, data, rules_source, generated, results, peak_bulk)
+
+
+def _report(
+    args: argparse.Namespace,
+    data: Any,
+    rules_source: str,
+    generated: float,
+    results: list[Measurement],
+    peak_bulk: int,
+) -> None:
+    evidence = data.evidence
+    input_bytes = sum(getattr(evidence, name).nbytes for name in evidence.__dataclass_fields__)
+    machine = f"{platform.machine()}, {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}"
+    print(f"tekseru scoring benchmark, {date.today().isoformat()}")
+    print(f"machine: {machine}; Python {platform.python_version()}, NumPy {np.__version__}")
+    print(f"rules: {rules_source}; as of {data.as_of}")
+    print(f"data: {data.subject_groups:,} subject-groups ({data.subjects:,} subjects), seed {args.seed}")
+    print(f"      {len(evidence):,} evidence records, {input_bytes / 2**20:,.0f} MiB of columns")
+    print(f"      generated in {generated:.1f} s")
+    print()
+    width = max(len(result.what) for result in results)
+    header = f"{'best s':>7}  {'median s':>8}  {'records/s':>12}  {'cpu s':>7}  {'records/cpu s':>13}"
+    print(f"{'what':<{width}}  {'records':>11}  {header}")
+    print("-" * (width + 66))
+    for result in results:
+        print(
+            f"{result.what:<{width}}  {result.records:>11,}  {min(result.wall):>7.3f}  "
+            f"{statistics.median(result.wall):>8.3f}  {result.rate:>12,.0f}  {min(result.cpu):>7.3f}  "
+            f"{result.cpu_rate:>13,.0f}"
+        )
+    print()
+    bulk_one, bulk_two, baseline = results[0], results[1], results[-2]
+    print("bulk core (random order) / plain loop, records per second:")
+    print(f"  wall clock, 1 thread:  {bulk_one.rate / baseline.rate:,.1f}x")
+    print(f"  wall clock, 2 threads: {bulk_two.rate / baseline.rate:,.1f}x")
+    cpu_ratio = bulk_one.cpu_rate / baseline.cpu_rate
+    print(f"  CPU time,   1 thread:  {cpu_ratio:,.1f}x  (steadier than wall clock on a shared machine)")
+    print(f"peak memory allocated during one bulk call (tracemalloc): {peak_bulk / 2**20:,.0f} MiB")
+    peak_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+    print(f"peak resident memory of the whole run (ru_maxrss, data and baseline too): {peak_rss:,.0f} MiB")
+
+
+if __name__ == "__main__":
+    main()

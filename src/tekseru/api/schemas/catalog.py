@@ -1,0 +1,169 @@
+"""Response models of /api/v1/catalog: the act's editions, criteria, checklists, groups and edition diffs.
+
+Texts carry all three languages: `kk` is the official text; `ru` and `en` are unofficial working translations.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from pydantic import BaseModel, Field
+
+from tekseru.catalog import Checklist, ChecklistItem, ControlGroup, Criterion, Severity, Text
+from tekseru.catalog.diff import EditionDiff
+from tekseru.services.catalog import CriterionView, EditionSummary
+
+
+class TextOut(BaseModel):
+    kk: str = Field(description="Official Kazakh text.")
+    ru: str = Field(description="Unofficial Russian working translation.")
+    en: str = Field(description="Unofficial English working translation.")
+
+    @classmethod
+    def of(cls, text: Text) -> TextOut:
+        return cls(kk=text.kk, ru=text.ru, en=text.en)
+
+
+class EditionOut(BaseModel):
+    id: str
+    title: TextOut
+    effective_from: date
+    in_force: bool = Field(description="True for the edition in force today.")
+
+    @classmethod
+    def of(cls, summary: EditionSummary) -> EditionOut:
+        meta = summary.edition.edition
+        return cls(
+            id=meta.id,
+            title=TextOut.of(meta.title),
+            effective_from=meta.effective_from,
+            in_force=summary.in_force,
+        )
+
+
+class CriterionOut(BaseModel):
+    number: int = Field(description="Row number in Appendix 1.")
+    source_group: int = Field(description="Information source group, 1 to 4.")
+    severity: Severity
+    text: TextOut
+
+    @classmethod
+    def of(cls, criterion: Criterion) -> CriterionOut:
+        return cls(
+            number=criterion.number,
+            source_group=criterion.source_group,
+            severity=criterion.severity,
+            text=TextOut.of(criterion.text),
+        )
+
+
+class ItemRefOut(BaseModel):
+    appendix: int
+    item: int
+
+
+class CriterionDetailOut(CriterionOut):
+    edition: str
+    checklist_items: list[ItemRefOut] = Field(
+        description="Checklist items that correspond to this criterion."
+    )
+    groups: list[str] = Field(description="Control groups to which the criterion applies.")
+
+    @classmethod
+    def of_view(cls, view: CriterionView) -> CriterionDetailOut:
+        return cls(
+            **CriterionOut.of(view.criterion).model_dump(),
+            edition=view.edition.id,
+            checklist_items=[
+                ItemRefOut(appendix=r.checklist.appendix, item=r.item.number) for r in view.items
+            ],
+            groups=[group.key for group in view.groups],
+        )
+
+
+class ChecklistItemOut(BaseModel):
+    number: int
+    criterion: int | None = Field(description="The corresponding criterion of Appendix 1, if there is one.")
+    text: TextOut
+    note: str | None = None
+
+    @classmethod
+    def of(cls, item: ChecklistItem) -> ChecklistItemOut:
+        return cls(number=item.number, criterion=item.criterion, text=TextOut.of(item.text), note=item.note)
+
+
+class ChecklistSummaryOut(BaseModel):
+    appendix: int
+    title: TextOut
+    subject_kind: TextOut
+    item_count: int
+
+    @classmethod
+    def of(cls, checklist: Checklist) -> ChecklistSummaryOut:
+        return cls(
+            appendix=checklist.appendix,
+            title=TextOut.of(checklist.title),
+            subject_kind=TextOut.of(checklist.subject_kind),
+            item_count=len(checklist.items),
+        )
+
+
+class ChecklistOut(ChecklistSummaryOut):
+    groups: list[str] = Field(description="Control groups whose subjects are checked with this checklist.")
+    header_fields: list[str]
+    items: list[ChecklistItemOut]
+
+    @classmethod
+    def of_checklist(cls, checklist: Checklist, groups: tuple[ControlGroup, ...]) -> ChecklistOut:
+        return cls(
+            **ChecklistSummaryOut.of(checklist).model_dump(),
+            groups=[group.key for group in groups],
+            header_fields=list(checklist.header_fields),
+            items=[ChecklistItemOut.of(item) for item in checklist.items],
+        )
+
+
+class GroupOut(BaseModel):
+    key: str
+    name: TextOut
+    checklist_appendix: int
+    objective_high_risk: bool = Field(description="High risk by objective criteria (planned for visits).")
+    objective_basis: TextOut
+    applicable_criteria: list[int] = Field(description="Criteria rows counted in the group's score.")
+    reasoning: str
+
+    @classmethod
+    def of(cls, group: ControlGroup) -> GroupOut:
+        return cls(
+            key=group.key,
+            name=TextOut.of(group.name),
+            checklist_appendix=group.checklist_appendix,
+            objective_high_risk=group.objective_high_risk,
+            objective_basis=TextOut.of(group.objective_basis),
+            applicable_criteria=sorted(group.applicable_criteria),
+            reasoning=group.reasoning,
+        )
+
+
+class ChangeOut(BaseModel):
+    kind: str = Field(description="criterion, checklist item, group, parameter or class bound.")
+    key: str
+    change: str = Field(description="added, removed or changed.")
+    fields: list[str] = Field(description="For a change: the fields that differ.")
+
+
+class DiffOut(BaseModel):
+    a: str
+    b: str
+    changes: list[ChangeOut]
+
+    @classmethod
+    def of(cls, diff: EditionDiff) -> DiffOut:
+        return cls(
+            a=diff.old,
+            b=diff.new,
+            changes=[
+                ChangeOut(kind=c.kind, key=c.key, change=c.change, fields=list(c.fields))
+                for c in diff.changes
+            ],
+        )

@@ -1,0 +1,62 @@
+"""`tekseru db`: migrate the database explicitly and check that the migrations match the models."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from tekseru.settings import Settings
+from tekseru.store import Database, DatabaseNeedsUpgrade, DatabaseTooNew, open_database, upgrade_database
+from tekseru.store.migrate import differences
+
+app = typer.Typer(help="The database: migrations and checks.", no_args_is_help=True)
+
+DbOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--db",
+        dir_okay=False,
+        help="SQLite database file to use instead of TEKSERU_DATABASE_URL (default: tekseru.sqlite3).",
+    ),
+]
+
+
+def database_url(db: Path | None) -> str:
+    """`--db PATH` as a SQLite URL, else TEKSERU_DATABASE_URL, else the default."""
+    settings = Settings.from_environment()
+    return (settings.with_database_path(db) if db is not None else settings).database_url
+
+
+def open_database_or_exit(db: Path | None, console: Console) -> Database:
+    """The database for a command; a readable message and exit code 1 when it cannot be used."""
+    try:
+        return open_database(database_url(db))
+    except (DatabaseNeedsUpgrade, DatabaseTooNew) as error:
+        console.print(f"[red]{error}[/red]")
+        raise typer.Exit(1) from None
+
+
+@app.command()
+def upgrade(db: DbOption = None) -> None:
+    """Create the database if needed and migrate it to the newest revision."""
+    revision = upgrade_database(database_url(db))
+    Console(soft_wrap=True).print(f"The database is at revision {revision}.")
+
+
+@app.command()
+def check(db: DbOption = None) -> None:
+    """Exit 1 when the migrated database differs from the models (a migration is missing)."""
+    console = Console(soft_wrap=True)
+    database = open_database_or_exit(db, console)
+    try:
+        found = differences(database.engine)
+    finally:
+        database.close()
+    for difference in found:
+        console.print(f"[red]differs:[/red] {difference}")
+    if found:
+        raise typer.Exit(1)
+    console.print("The migrations match the models.")

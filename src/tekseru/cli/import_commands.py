@@ -1,0 +1,147 @@
+"""`tekseru import`: load the registry of subjects and the evidence from CSV or XLSX files."""
+
+from __future__ import annotations
+
+import getpass
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from tekseru.catalog.catalogue import NoEditionInForce
+from tekseru.catalog.edition import CatalogueEdition
+from tekseru.cli.db_commands import DbOption, open_database_or_exit
+from tekseru.intake import ImportFileError, ImportReport
+from tekseru.services import registry
+from tekseru.services.registry import edition_in_force
+
+app = typer.Typer(
+    help="Import control subjects and evidence from CSV or XLSX files (see docs/import-formats.md).",
+    no_args_is_help=True,
+)
+
+ERRORS_SHOWN = 50
+
+FileArgument = Annotated[
+    Path, typer.Argument(dir_okay=False, help="A .csv (UTF-8, comma or semicolon) or .xlsx file.")
+]
+SkipInvalid = Annotated[
+    bool,
+    typer.Option(
+        "--skip-invalid",
+        help="Import the valid rows and write the rejected ones, with their errors, to a CSV file.",
+    ),
+]
+RejectedOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--rejected", dir_okay=False, help="Where to write rejected rows (default: FILE.rejected.csv)."
+    ),
+]
+EnteredBy = Annotated[
+    str | None, typer.Option("--entered-by", help="Who enters the data (default: your login).")
+]
+
+
+@app.command()
+def subjects(
+    file: FileArgument,
+    skip_invalid: SkipInvalid = False,
+    rejected: RejectedOption = None,
+    db: DbOption = None,
+) -> None:
+    """Import control subjects (bin,name,region,address,groups); a BIN already there is updated."""
+    _run(registry.import_subjects, file, skip_invalid, rejected, db, "")
+
+
+@app.command()
+def evidence(
+    file: FileArgument,
+    skip_invalid: SkipInvalid = False,
+    rejected: RejectedOption = None,
+    db: DbOption = None,
+    entered_by: EnteredBy = None,
+) -> None:
+    """Import evidence (bin,criterion,source_group,observed_on,reference,confirmed) for registry subjects."""
+    _run(registry.import_evidence, file, skip_invalid, rejected, db, entered_by or getpass.getuser())
+
+
+Importer = Callable[..., ImportReport]
+
+
+def _run(
+    importer: Importer, file: Path, skip_invalid: bool, rejected: Path | None, db: Path | None, who: str
+) -> None:
+    console, errors = Console(soft_wrap=True), Console(stderr=True, soft_wrap=True)
+    today = date.today()
+    edition = _edition(today, errors)
+    database = open_database_or_exit(db, errors)
+    try:
+        with _progress_bar(console, file.name) as advance:
+            report = importer(
+                database,
+                file,
+                edition,
+                skip_invalid=skip_invalid,
+                entered_by=who,
+                today=today,
+                progress=advance,
+                rejected_path=rejected,
+            )
+    except ImportFileError as error:
+        _print_errors(errors, error)
+        raise typer.Exit(1) from None
+    finally:
+        database.close()
+    _print_report(console, report)
+
+
+def _edition(today: date, errors: Console) -> CatalogueEdition:
+    try:
+        return edition_in_force(today)
+    except NoEditionInForce as error:
+        errors.print(f"[red]{error}[/red]")
+        raise typer.Exit(1) from None
+
+
+@contextmanager
+def _progress_bar(console: Console, name: str) -> Iterator[Callable[[int, int], None]]:
+    """A rich progress bar; yields the callback an import reports (rows done, rows in all) to."""
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
+    with Progress(*columns, console=console, transient=True) as progress:
+        task = progress.add_task(f"Importing {name}", total=None)
+        yield lambda done, total: progress.update(task, completed=done, total=total)
+
+
+def _print_errors(console: Console, error: ImportFileError) -> None:
+    console.print(
+        f"[red]{error.errors[0].file} was not imported: {error.error_count} error(s).[/red] "
+        "Nothing was stored."
+    )
+    for row_error in error.errors[:ERRORS_SHOWN]:
+        console.print(str(row_error), markup=False, highlight=False)
+    if error.error_count > ERRORS_SHOWN:
+        console.print(
+            f"... and {error.error_count - ERRORS_SHOWN} more; --skip-invalid writes them all to a file."
+        )
+
+
+def _print_report(console: Console, report: ImportReport) -> None:
+    table = Table(title=f"Imported {report.file}", show_header=False)
+    for label, value in (
+        ("rows read", report.rows_read),
+        ("created", report.created),
+        ("updated", report.updated),
+        ("unchanged", report.unchanged),
+        ("rejected", report.rejected),
+    ):
+        table.add_row(label, str(value))
+    console.print(table)
+    if report.rejected_path is not None:
+        console.print(f"Rejected rows, with their errors: {report.rejected_path}", markup=False, highlight=False)

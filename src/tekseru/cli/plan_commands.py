@@ -1,0 +1,370 @@
+"""`tekseru plan HALF_YEAR`: form a draft semi-annual list; `tekseru plans ...`: read, approve, publish.
+
+Wire both into the root app with `register(app)`: a positional HALF_YEAR and sub-commands cannot share one
+command group, so the list is formed by the command `plan` and managed by the group `plans`.
+"""
+
+from __future__ import annotations
+
+import getpass
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Column, Table
+
+from tekseru.cli.db_commands import DbOption, open_database_or_exit
+from tekseru.intake import ImportFileError
+from tekseru.planning import AddedRow, InvalidHalfYear, PlanDiff, PlanRow, RemovedRow
+from tekseru.services import plans as service
+from tekseru.services.plans import PlanComparison, PlanError, StoredPlan
+
+plans_app = typer.Typer(
+    help="Semi-annual lists of preventive control with a visit: list, show, compare, approve, publish.",
+    no_args_is_help=True,
+)
+
+
+class OutputFormat(StrEnum):
+    TABLE = "table"
+    JSON = "json"
+    XLSX = "xlsx"
+    PDF = "pdf"
+
+
+class Language(StrEnum):
+    KK = "kk"
+    RU = "ru"
+
+
+class Status(StrEnum):
+    DRAFT = "draft"
+    APPROVED = "approved"
+    PUBLISHED = "published"
+
+
+PlanId = Annotated[int, typer.Argument(help="The number of the stored list (see `tekseru plans list`).")]
+FormatOption = Annotated[
+    OutputFormat,
+    typer.Option("--format", help="table or json on the screen, or an xlsx or pdf document."),
+]
+LangOption = Annotated[
+    Language, typer.Option("--lang", help="Language of the document: kk (official) or ru.")
+]
+OutputOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--output",
+        "-o",
+        dir_okay=False,
+        help="Where to write the document or the JSON (default for documents: plan-ID-HALFYEAR-LANG.EXT).",
+    ),
+]
+ByOption = Annotated[str | None, typer.Option("--by", help="Who does it (default: your login).")]
+
+
+def register(app: typer.Typer) -> None:
+    """Add `plan HALF_YEAR` and the `plans` group to the root app."""
+    app.command("plan")(plan)
+    app.add_typer(plans_app, name="plans")
+
+
+def plan(
+    half_year: Annotated[
+        str, typer.Argument(metavar="HALF_YEAR", help="The half-year: 2027-H1 (January-June) or 2027-H2.")
+    ],
+    as_of: Annotated[
+        datetime | None,
+        typer.Option(
+            "--as-of",
+            formats=["%Y-%m-%d"],
+            help="Use the assessment as of this day (the latest on or before it); default: the latest.",
+        ),
+    ] = None,
+    capacity_file: Annotated[
+        Path | None,
+        typer.Option(
+            "--capacity-file",
+            dir_okay=False,
+            help="CSV or XLSX with columns region,visits: the visits each region can make.",
+        ),
+    ] = None,
+    output_format: FormatOption = OutputFormat.TABLE,
+    lang: LangOption = Language.KK,
+    output: OutputOption = None,
+    db: DbOption = None,
+    created_by: ByOption = None,
+) -> None:
+    """Form the semi-annual list for HALF_YEAR from the latest risk assessment and store it as a draft."""
+    with _database(db) as database, _errors():
+        capacity = None if capacity_file is None else service.read_capacity_file(capacity_file)
+        stored = service.draft_plan(
+            database,
+            half_year,
+            as_of=None if as_of is None else as_of.date(),
+            capacity=capacity,
+            created_by=created_by or getpass.getuser(),
+        )
+        _present(database, stored, output_format, lang, output)
+
+
+@plans_app.command("list")
+def list_command(
+    half_year: Annotated[
+        str | None, typer.Option("--half-year", help="Only lists of this half-year.")
+    ] = None,
+    status: Annotated[Status | None, typer.Option("--status", help="Only lists in this status.")] = None,
+    db: DbOption = None,
+) -> None:
+    """The stored lists, the newest first."""
+    with _database(db) as database, _errors():
+        found = service.list_plans(
+            database, half_year=half_year, status=None if status is None else status.value
+        )
+    widths = {"id": 2, "half-year": 7, "status": 9, "as of": 10}
+    fixed = [Column(name, no_wrap=True, min_width=width) for name, width in widths.items()]
+    table = Table(*fixed, "on list", "beyond", "excluded", "created", "approved")
+    for stored in found:
+        record, formed = stored.record, stored.plan
+        approved = f"{record.approved_by} {record.approved_at:%Y-%m-%d}" if record.approved_at else ""
+        table.add_row(
+            str(stored.id),
+            str(formed.half_year),
+            stored.record.status,
+            record.as_of.isoformat(),
+            str(len(formed.included)),
+            str(len(formed.overflow)),
+            str(len(formed.excluded)),
+            f"{record.created_by} {record.created_at:%Y-%m-%d}",
+            approved,
+        )
+    Console(soft_wrap=True).print(
+        table if found else "No lists are stored yet: form one with `tekseru plan`."
+    )
+
+
+@plans_app.command()
+def show(
+    plan_id: PlanId,
+    output_format: FormatOption = OutputFormat.TABLE,
+    lang: LangOption = Language.KK,
+    output: OutputOption = None,
+    db: DbOption = None,
+) -> None:
+    """Show a stored list, or write it as JSON, XLSX or PDF."""
+    with _database(db) as database, _errors():
+        _present(database, service.get_plan(database, plan_id), output_format, lang, output)
+
+
+@plans_app.command()
+def export(
+    plan_id: PlanId,
+    output_format: Annotated[OutputFormat, typer.Option("--format", help="xlsx or pdf.")] = OutputFormat.XLSX,
+    lang: LangOption = Language.KK,
+    output: OutputOption = None,
+    db: DbOption = None,
+) -> None:
+    """Write a stored list as an XLSX or PDF document in Kazakh or Russian."""
+    if output_format not in (OutputFormat.XLSX, OutputFormat.PDF):
+        _fail("export writes xlsx or pdf; use `tekseru plans show` for table or json")
+    with _database(db) as database, _errors():
+        _present(database, service.get_plan(database, plan_id), output_format, lang, output)
+
+
+@plans_app.command()
+def diff(
+    plan_id: PlanId,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the changes as JSON.")] = False,
+    db: DbOption = None,
+) -> None:
+    """What changed against the list this one was compared with when it was formed."""
+    with _database(db) as database, _errors():
+        comparison = service.plan_diff(database, plan_id)
+    if as_json:
+        typer.echo(json.dumps(diff_json(comparison), ensure_ascii=False, indent=2))
+    else:
+        _print_diff(Console(soft_wrap=True), comparison)
+
+
+@plans_app.command()
+def approve(plan_id: PlanId, by: ByOption = None, db: DbOption = None) -> None:
+    """Approve a draft list; an approved list can no longer change."""
+    with _database(db) as database, _errors():
+        stored = service.approve_plan(database, plan_id, by or getpass.getuser())
+    Console(soft_wrap=True).print(f"List {stored.id} ({stored.plan.half_year}) is approved.")
+
+
+@plans_app.command()
+def publish(plan_id: PlanId, by: ByOption = None, db: DbOption = None) -> None:
+    """Publish an approved list."""
+    with _database(db) as database, _errors():
+        stored = service.publish_plan(database, plan_id, by or getpass.getuser())
+    Console(soft_wrap=True).print(f"List {stored.id} ({stored.plan.half_year}) is published.")
+
+
+@plans_app.command()
+def discard(plan_id: PlanId, db: DbOption = None) -> None:
+    """Delete a draft list (approved and published lists are kept for ever)."""
+    with _database(db) as database, _errors():
+        service.discard_draft(database, plan_id)
+    Console(soft_wrap=True).print(f"Draft list {plan_id} is deleted.")
+
+
+# Presenting -----------------------------------------------------------------------------------------------
+
+
+def plan_json(stored: StoredPlan) -> dict[str, Any]:
+    """The list as `--format json` prints it."""
+    formed = stored.plan
+    return {
+        "plan_id": stored.id,
+        "status": stored.record.status,
+        "half_year": str(formed.half_year),
+        "as_of": stored.record.as_of.isoformat(),
+        "previous_plan_id": stored.record.previous_plan_id,
+        "included": [_row_json(row) for row in formed.included],
+        "excluded": [
+            {"bin": row.bin, "reason": row.reason.value, "group": row.group} for row in formed.excluded
+        ],
+        "overflow": [_row_json(row) for row in formed.overflow],
+    }
+
+
+def _row_json(row: PlanRow) -> dict[str, Any]:
+    return {
+        "bin": row.bin,
+        "rank": row.rank,
+        "score": row.score,
+        "risk_class": row.risk_class,
+        "region": row.region,
+        "planned_month": row.planned_month,
+        "groups": list(row.groups),
+        "name": row.name,
+    }
+
+
+def diff_json(comparison: PlanComparison) -> dict[str, Any]:
+    """The changes as `tekseru plans diff --json` prints them."""
+    changes = comparison.diff or PlanDiff((), (), ())
+    return {
+        "plan_id": comparison.plan.id,
+        "previous_plan_id": None if comparison.previous is None else comparison.previous.id,
+        "added": [_change_json(item) for item in changes.added],
+        "removed": [_change_json(item) for item in changes.removed],
+        "moved": [
+            {
+                "bin": item.current.bin,
+                "from": item.previous.rank,
+                "to": item.current.rank,
+                "changes": item.changes,
+            }
+            for item in changes.moved
+        ],
+    }
+
+
+def _change_json(item: AddedRow | RemovedRow) -> dict[str, Any]:
+    return {
+        "bin": item.row.bin,
+        "rank": item.row.rank,
+        "reason": item.reason.value,
+        "exclusions": [reason.value for reason in item.exclusions],
+        "detail": item.detail,
+    }
+
+
+def _present(
+    database: service.Database, stored: StoredPlan, fmt: OutputFormat, lang: Language, out: Path | None
+) -> None:
+    console = Console(soft_wrap=True)
+    if fmt is OutputFormat.JSON:
+        text = json.dumps(plan_json(stored), ensure_ascii=False, indent=2)
+        if out is None:
+            typer.echo(text)
+        else:
+            out.write_text(text + "\n", encoding="utf-8")
+            console.print(f"List {stored.id} is written to {out}.")
+    elif fmt is OutputFormat.TABLE:
+        _print_plan(console, stored)
+    else:
+        target = out or Path(f"plan-{stored.id}-{stored.plan.half_year}-{lang.value}.{fmt.value}")
+        service.render_plan(database, stored.id, format=fmt.value, language=lang.value, out=target)
+        console.print(f"List {stored.id} ({stored.record.status}) is written to {target}.")
+
+
+def _print_plan(console: Console, stored: StoredPlan) -> None:
+    formed = stored.plan
+    console.print(
+        f"List {stored.id}: {formed.half_year}, {stored.record.status}, assessment of {stored.record.as_of}"
+    )
+    for title, rows in (("On the list", formed.included), ("Beyond capacity", formed.overflow)):
+        fixed = [Column("rank", no_wrap=True), Column("BIN", no_wrap=True, min_width=12)]
+        table = Table(*fixed, "name", "region", "groups", "score", "class", "reasons", "month", title=title)
+        for row in rows:
+            month = "" if row.planned_month is None else str(row.planned_month)
+            reasons = ", ".join(str(number) for number in row.main_reasons)
+            cells = (row.bin, row.name, row.region, ", ".join(row.groups), f"{row.score:g}", row.risk_class)
+            table.add_row(str(row.rank), *cells, reasons, month)
+        console.print(table if rows else f"{title}: none")
+    excluded = Table(
+        Column("BIN", no_wrap=True, min_width=12), "name", "group", "reason", title="Not on the list"
+    )
+    for item in formed.excluded:
+        excluded.add_row(item.bin, item.name, item.group, item.reason.value)
+    console.print(excluded if formed.excluded else "Not on the list: none")
+
+
+def _print_diff(console: Console, comparison: PlanComparison) -> None:
+    if comparison.previous is None or comparison.diff is None:
+        console.print(f"List {comparison.plan.id} is the first: there is nothing to compare it with.")
+        return
+    console.print(f"List {comparison.plan.id} against list {comparison.previous.id}:")
+    changes = comparison.diff
+    for item in changes.added:
+        console.print(
+            f"+ {item.row.bin} {item.row.name} (rank {item.row.rank}): {item.reason.value}, {item.detail}"
+        )
+    for gone in changes.removed:
+        console.print(f"- {gone.row.bin} {gone.row.name}: {gone.reason.value}, {gone.detail}")
+    for moved in changes.moved:
+        console.print(f"~ {moved.current.bin} {moved.current.name}: {'; '.join(moved.changes)}")
+    if changes.is_empty:
+        console.print("No subject joined, left or moved.")
+
+
+# Plumbing -------------------------------------------------------------------------------------------------
+
+
+@contextmanager
+def _database(db: Path | None) -> Iterator[service.Database]:
+    database = open_database_or_exit(db, Console(stderr=True, soft_wrap=True))
+    try:
+        yield database
+    finally:
+        database.close()
+
+
+@contextmanager
+def _errors() -> Iterator[None]:
+    """A readable message and exit code 1 for what the user can fix."""
+    try:
+        yield
+    except ImportFileError as error:
+        console = Console(stderr=True, soft_wrap=True)
+        for row_error in error.errors:
+            console.print(f"[red]{escape(str(row_error))}[/red]", highlight=False)
+        raise typer.Exit(1) from None
+    except (PlanError, InvalidHalfYear, ValueError) as error:
+        _fail(str(error))
+
+
+def _fail(message: str) -> None:
+    Console(stderr=True, soft_wrap=True).print(f"[red]{escape(message)}[/red]", highlight=False)
+    raise typer.Exit(1)

@@ -1,0 +1,321 @@
+"""A checklist (Appendices 2 to 7) as a form to print: every text resolved, nothing left to look up.
+
+`build_checklist_form` takes the edition, the appendix, the language and optionally what an inspector wrote
+(the header, the answers per item, the document's identity) and returns a frozen `ChecklistForm`. The PDF and
+DOCX renderers print that value and nothing else, so both documents carry the same content in the same order,
+and `verification.document_fingerprint` hashes exactly what is printed. With no header and no answers the
+form is blank, ready to be filled in by hand.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from enum import StrEnum
+from functools import cached_property
+from typing import Any
+
+from tekseru.catalog import LANGUAGES, CatalogueEdition, Checklist, UnknownCatalogueEntry
+from tekseru.catalog.schema import FormLayout, HeaderField
+
+__all__ = [
+    "MARK",
+    "ActKind",
+    "ChecklistForm",
+    "Compliance",
+    "DocumentIdentity",
+    "FormColumn",
+    "FormField",
+    "FormHeader",
+    "FormLabels",
+    "FormRow",
+    "ItemAnswer",
+    "Requirement",
+    "SignatureBlock",
+    "build_checklist_form",
+]
+
+OFFICIAL_LANGUAGE = "kk"
+MARK = "✓"  # what both renderers print in an answered column
+
+# The line printed top right of every checklist: the joint order the checklist is an appendix of. It is
+# fixed by the edition, so it is keyed by edition id; `{appendix}` is the appendix number. (It belongs in
+# the edition's form.yaml; it is kept here until the catalogue schema has a field for it.)
+_APPENDIX_REFERENCES: Mapping[str, Mapping[str, str]] = {
+    "2022-29983": {
+        "kk": "Қазақстан Республикасының Денсаулық сақтау және әлеуметтік даму министрінің "
+        "2015 жылғы 25 желтоқсандағы № 1021 және Қазақстан Республикасы Ұлттық экономика министрінің "
+        "2015 жылғы 28 желтоқсандағы № 807 бірлескен бұйрығына {appendix}-қосымша",
+        "ru": "Приложение {appendix} к совместному приказу Министра здравоохранения и социального развития "
+        "Республики Казахстан от 25 декабря 2015 года № 1021 и Министра национальной экономики "
+        "Республики Казахстан от 28 декабря 2015 года № 807",
+        "en": "Appendix {appendix} to joint order No. 1021 of the Minister of Health and Social Development "
+        "of the Republic of Kazakhstan of 25 December 2015 and No. 807 of the Minister of National Economy "
+        "of the Republic of Kazakhstan of 28 December 2015",
+    },
+}
+
+
+class ActKind(StrEnum):
+    """What the appointing act appoints (the form's header names both)."""
+
+    INSPECTION = "inspection"
+    PREVENTIVE_CONTROL = "preventive_control"
+
+
+_ACT_KINDS: Mapping[str, Mapping[ActKind, str]] = {
+    "kk": {ActKind.INSPECTION: "тексеру", ActKind.PREVENTIVE_CONTROL: "бару арқылы профилактикалық бақылау"},
+    "ru": {
+        ActKind.INSPECTION: "проверка",
+        ActKind.PREVENTIVE_CONTROL: "профилактический контроль с посещением",
+    },
+    "en": {ActKind.INSPECTION: "inspection", ActKind.PREVENTIVE_CONTROL: "preventive control with a visit"},
+}
+
+
+@dataclass(frozen=True)
+class FormLabels:
+    """The few words tekseru adds to the official form: comment and verification footer."""
+
+    comment: str
+    verification_code: str
+    document: str
+    page: str
+
+
+_LABELS: Mapping[str, FormLabels] = {
+    "kk": FormLabels("Түсініктеме", "Құжатты растау коды", "Құжат", "Бет"),
+    "ru": FormLabels("Комментарий", "Код проверки документа", "Документ", "Страница"),
+    "en": FormLabels("Comment", "Verification code", "Document", "Page"),
+}
+
+
+class Requirement(StrEnum):
+    """The first pair of answer columns; the values are the column keys of form.yaml."""
+
+    REQUIRED = "required"
+    NOT_REQUIRED = "not_required"
+
+
+class Compliance(StrEnum):
+    """The second pair of answer columns; the values are the column keys of form.yaml."""
+
+    COMPLIANT = "compliant"
+    NON_COMPLIANT = "non_compliant"
+
+
+@dataclass(frozen=True)
+class ItemAnswer:
+    """What the official marked for one item; compliance is only answered for a required item."""
+
+    requirement: Requirement | None = None
+    compliance: Compliance | None = None
+    comment: str = ""
+
+    def __post_init__(self) -> None:
+        if self.compliance is not None and self.requirement is Requirement.NOT_REQUIRED:
+            raise ValueError("an item that is not required cannot be compliant or non-compliant")
+
+    @property
+    def marked_columns(self) -> frozenset[str]:
+        return frozenset(str(mark) for mark in (self.requirement, self.compliance) if mark is not None)
+
+
+@dataclass(frozen=True)
+class FormHeader:
+    """The header values; an empty value prints as a blank line to fill in by hand."""
+
+    ordering_body: str = ""
+    act_kind: ActKind | None = None
+    act_number: str = ""
+    act_date: date | None = None
+    subject_name: str = ""
+    subject_identifier: str = ""  # IIN or BIN, 12 digits
+    subject_address: str = ""
+
+
+@dataclass(frozen=True)
+class DocumentIdentity:
+    """What makes a filled form one document: a reference (e.g. the inspection id) and its date of issue."""
+
+    reference: str
+    issued_on: date | None = None
+
+    def __post_init__(self) -> None:
+        if not self.reference.strip():
+            raise ValueError("a document identity needs a reference")
+
+
+@dataclass(frozen=True)
+class FormField:
+    key: str
+    label: str
+    value: str  # "" when blank
+
+
+@dataclass(frozen=True)
+class FormColumn:
+    key: str
+    label: str
+
+
+@dataclass(frozen=True)
+class FormRow:
+    number: int
+    text: str
+    answer: ItemAnswer | None = None
+
+    @property
+    def marked_columns(self) -> frozenset[str]:
+        return self.answer.marked_columns if self.answer else frozenset()
+
+    @property
+    def comment(self) -> str:
+        return self.answer.comment if self.answer else ""
+
+
+@dataclass(frozen=True)
+class SignatureBlock:
+    key: str
+    label: str
+    lines: tuple[FormColumn, ...]
+
+
+@dataclass(frozen=True)
+class ChecklistForm:
+    """One checklist form in one language, with every printed text resolved."""
+
+    edition_id: str
+    edition_effective_from: date
+    appendix: int
+    language: str
+    appendix_reference: str
+    title: str
+    fields: tuple[FormField, ...]
+    number_heading: str
+    requirements_heading: str
+    answer_columns: tuple[FormColumn, ...]
+    rows: tuple[FormRow, ...]
+    signature_blocks: tuple[SignatureBlock, ...]
+    labels: FormLabels
+    notice: str | None = None  # the unofficial-translation notice, on every form not in Kazakh
+    identity: DocumentIdentity | None = field(default=None)
+
+    @property
+    def is_blank(self) -> bool:
+        return not any(f.value for f in self.fields) and not any(row.answer for row in self.rows)
+
+    @property
+    def document_date(self) -> date:
+        """The date the document file is dated by: its issue, else the edition's effective date."""
+        if self.identity and self.identity.issued_on:
+            return self.identity.issued_on
+        return self.edition_effective_from
+
+    def canonical_json(self) -> str:
+        """The form as JSON with sorted keys and no spacing: the same form always gives the same text."""
+        return self._canonical_json
+
+    @cached_property
+    def _canonical_json(self) -> str:  # computed once: both the fingerprint and the PDF's fonts read it
+        data = {"kind": "tekseru.checklist-form", "version": 1, "form": asdict(self)}
+        return json.dumps(
+            data, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=_json_default
+        )
+
+
+def _json_default(value: Any) -> str:
+    if isinstance(value, date):
+        return value.isoformat()
+    raise TypeError(f"cannot put {type(value).__name__} in a checklist form")
+
+
+def build_checklist_form(
+    edition: CatalogueEdition,
+    appendix: int,
+    language: str,
+    *,
+    header: FormHeader | None = None,
+    answers: Mapping[int, ItemAnswer] | None = None,
+    identity: DocumentIdentity | None = None,
+) -> ChecklistForm:
+    """The checklist of `appendix` in `language` ("kk" is official), blank unless header or answers given."""
+    if language not in LANGUAGES:
+        raise ValueError(f"unknown language {language!r}; use one of {', '.join(LANGUAGES)}")
+    checklist = edition.checklist(appendix)
+    layout = edition.form
+    return ChecklistForm(
+        edition_id=edition.id,
+        edition_effective_from=edition.effective_from,
+        appendix=appendix,
+        language=language,
+        appendix_reference=_appendix_reference(edition.id, appendix, language),
+        title=checklist.title.in_language(language),
+        fields=_fields(checklist, layout, header or FormHeader(), language),
+        number_heading=layout.number_heading.in_language(language),
+        requirements_heading=layout.requirements_heading.in_language(language),
+        answer_columns=_columns(layout.answer_columns, language),
+        rows=_rows(checklist, answers or {}, language),
+        signature_blocks=_signature_blocks(layout, language),
+        labels=_LABELS[language],
+        notice=None
+        if language == OFFICIAL_LANGUAGE
+        else edition.edition.unofficial_translation_notice.in_language(language),
+        identity=identity,
+    )
+
+
+def _appendix_reference(edition_id: str, appendix: int, language: str) -> str:
+    try:
+        template = _APPENDIX_REFERENCES[edition_id][language]
+    except KeyError:
+        raise UnknownCatalogueEntry(f"no appendix reference line for edition {edition_id}") from None
+    return template.format(appendix=appendix)
+
+
+def _columns(fields: tuple[HeaderField, ...], language: str) -> tuple[FormColumn, ...]:
+    return tuple(FormColumn(f.key, f.label.in_language(language)) for f in fields)
+
+
+def _fields(
+    checklist: Checklist, layout: FormLayout, header: FormHeader, language: str
+) -> tuple[FormField, ...]:
+    labels = {f.key: f.label.in_language(language) for f in layout.header_fields}
+    values = _header_values(header, language)
+    return tuple(FormField(key, labels[key], values.get(key, "")) for key in checklist.header_fields)
+
+
+def _header_values(header: FormHeader, language: str) -> dict[str, str]:
+    return {
+        "ordering_body": header.ordering_body.strip(),
+        "appointing_act": _appointing_act(header, language),
+        "subject_name": header.subject_name.strip(),
+        "subject_identifier": header.subject_identifier.strip(),
+        "subject_address": header.subject_address.strip(),
+    }
+
+
+def _appointing_act(header: FormHeader, language: str) -> str:
+    parts = [
+        _ACT_KINDS[language][header.act_kind] if header.act_kind else "",
+        f"№ {header.act_number.strip()}" if header.act_number.strip() else "",
+        header.act_date.strftime("%d.%m.%Y") if header.act_date else "",
+    ]
+    return ", ".join(part for part in parts if part)
+
+
+def _rows(checklist: Checklist, answers: Mapping[int, ItemAnswer], language: str) -> tuple[FormRow, ...]:
+    unknown = sorted(set(answers) - {item.number for item in checklist.items})
+    if unknown:
+        raise UnknownCatalogueEntry(f"the checklist of Appendix {checklist.appendix} has no items {unknown}")
+    return tuple(
+        FormRow(item.number, item.text.in_language(language), answers.get(item.number))
+        for item in checklist.items
+    )
+
+
+def _signature_blocks(layout: FormLayout, language: str) -> tuple[SignatureBlock, ...]:
+    lines = _columns(layout.signature_lines, language)
+    return tuple(SignatureBlock(b.key, b.label.in_language(language), lines) for b in layout.signature_blocks)

@@ -1,0 +1,117 @@
+"""The evidence import format: one row per fact for a subjective criterion of the catalogue."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from tekseru.catalog.edition import CatalogueEdition
+from tekseru.intake.errors import ErrorKind, RowError
+from tekseru.intake.fields import RowCheck
+from tekseru.intake.readers import Columns, SourceRow
+
+EVIDENCE_COLUMNS = Columns(
+    required=("bin", "criterion", "source_group", "observed_on", "reference"), optional=("confirmed",)
+)
+REFERENCE_LIMIT = 500
+
+
+@dataclass(frozen=True, slots=True)
+class EvidenceRow:
+    number: int
+    bin: str
+    criterion: int
+    source_group: int
+    observed_on: date
+    reference: str
+    confirmed: bool | None
+
+    @property
+    def natural_key(self) -> tuple[str, int, int, date, str]:
+        return (self.bin, self.criterion, self.source_group, self.observed_on, self.reference)
+
+
+class EvidenceValidator:
+    """Checks the rows of one evidence file against the edition and the clock; finds duplicates."""
+
+    def __init__(self, file: str, edition: CatalogueEdition, today: date) -> None:
+        self.file = file
+        self.edition = edition
+        self.today = today
+        self._seen: dict[tuple[str, int, int, date, str], int] = {}
+
+    def validate(self, row: SourceRow) -> EvidenceRow | list[RowError]:
+        check = RowCheck(self.file, row)
+        check.too_many_values()
+        bin = check.identifier("bin")
+        criterion, source_group = self._criterion(check)
+        observed_on = check.past_date("observed_on", self.today)
+        reference = check.limited("reference", check.required("reference"), REFERENCE_LIMIT)
+        confirmed = check.optional_boolean("confirmed")
+        if (
+            bin is None
+            or criterion is None
+            or source_group is None
+            or observed_on is None
+            or reference is None
+        ):
+            return check.errors
+        evidence = EvidenceRow(row.number, bin, criterion, source_group, observed_on, reference, confirmed)
+        self._duplicate(check, evidence)
+        return check.errors or evidence
+
+    def _criterion(self, check: RowCheck) -> tuple[int | None, int | None]:
+        number = check.integer("criterion", "a criterion number")
+        given = (
+            check.integer("source_group", "a source group number") if check.value("source_group") else None
+        )
+        if number is None:
+            return None, None
+        criterion = self.edition.criteria.get(number)
+        if criterion is None:
+            numbers = sorted(self.edition.criteria)
+            span = f"{numbers[0]} to {numbers[-1]}" if numbers else "none"
+            check.add(
+                "criterion",
+                ErrorKind.UNKNOWN_CRITERION,
+                f"criterion {number} is not in edition {self.edition.id} (its criteria: {span})",
+            )
+            return None, None
+        if given is not None and given != criterion.source_group:
+            check.add(
+                "source_group",
+                ErrorKind.SOURCE_GROUP_MISMATCH,
+                f"source group {given} contradicts criterion {number}, which stands under source group "
+                f"{criterion.source_group} in edition {self.edition.id} (leave it empty to take that one)",
+            )
+            return number, None
+        return number, criterion.source_group
+
+    def _duplicate(self, check: RowCheck, evidence: EvidenceRow) -> None:
+        first = self._seen.setdefault(evidence.natural_key, evidence.number)
+        if first != evidence.number:
+            check.add(
+                "reference",
+                ErrorKind.DUPLICATE_ROW,
+                f"row {first} of this file has the same BIN, criterion, source group, date and reference",
+            )
+
+
+def attach_subjects(
+    file: str, rows: Sequence[EvidenceRow], subject_ids: Mapping[str, int]
+) -> tuple[list[tuple[int, EvidenceRow]], list[RowError]]:
+    """Pair rows with their subjects' ids; an error for each row whose BIN is not in the registry."""
+    found = [(subject_ids[row.bin], row) for row in rows if row.bin in subject_ids]
+    errors = [
+        RowError(
+            file,
+            row.number,
+            "bin",
+            ErrorKind.UNKNOWN_SUBJECT,
+            f"no subject with BIN {row.bin} in the registry; import it with the subjects first",
+        )
+        for row in rows
+        if row.bin not in subject_ids
+    ]
+    return found, errors

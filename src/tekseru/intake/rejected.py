@@ -1,0 +1,49 @@
+"""The rejected-rows file of an import with skip-invalid: the rows as read, their numbers and errors."""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Sequence
+from pathlib import Path
+from typing import IO, Any
+
+from tekseru.intake.errors import RowError
+from tekseru.intake.readers import SourceRow
+
+
+def default_rejected_path(source: Path) -> Path:
+    """`<name>.rejected.csv` beside the imported file."""
+    return source.with_name(f"{source.stem}.rejected.csv")
+
+
+class RejectedRows:
+    """Writes rejected rows as CSV, opened at the first one; UTF-8 with a BOM, which spreadsheets expect."""
+
+    def __init__(self, path: Path, header: Sequence[str], delimiter: str) -> None:
+        self.path = path
+        self.header = tuple(header)
+        self.delimiter = delimiter
+        self.count = 0
+        self._handle: IO[str] | None = None
+        self._writer: Any = None
+        self._width = len(self.header)
+
+    def add(self, row: SourceRow, errors: Sequence[RowError]) -> None:
+        writer = self._writer or self._open()
+        cells = list(row.cells) + [""] * (self._width - len(row.cells))
+        writer.writerow([row.number, *cells[: self._width], "; ".join(_describe(error) for error in errors)])
+        self.count += 1
+
+    def _open(self) -> Any:
+        self._handle = self.path.open("w", encoding="utf-8-sig", newline="")
+        self._writer = csv.writer(self._handle, delimiter=self.delimiter)
+        self._writer.writerow(["row", *self.header, "errors"])
+        return self._writer
+
+    def close(self) -> None:
+        if self._handle is not None:
+            self._handle.close()
+
+
+def _describe(error: RowError) -> str:
+    return f"{error.field}: {error.message}" if error.field else error.message

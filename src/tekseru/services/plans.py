@@ -1,0 +1,394 @@
+"""Use cases of the semi-annual lists of preventive control with a visit (docs/planning.md).
+
+A draft is formed from a finished assessment run with the planning core and stored with a reference to
+the list it is compared with; it is then approved, then published. Approved and published lists never
+change (`PlanFrozen`). Each use case is one transaction.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from tekseru.catalog import Catalogue, CatalogueEdition, Severity, load_catalogue
+from tekseru.catalog.regions import Regions, UnknownRegion, load_regions
+from tekseru.documents.plan_pdf import render_plan_pdf
+from tekseru.documents.plan_xlsx import render_plan_xlsx
+from tekseru.intake import Columns, ErrorKind, ImportFileError, RowError, open_table
+from tekseru.planning import (
+    CandidateScore,
+    HalfYear,
+    Plan,
+    PlanDiff,
+    PlanningRules,
+    VisitHistory,
+    diff_plans,
+    form_plan,
+)
+from tekseru.settings import Settings
+from tekseru.store import AssessmentResultData, AssessmentRun
+from tekseru.store import Database as Database
+from tekseru.store import plans as store
+from tekseru.store.assessments import results_for_run
+from tekseru.store.plans import PlanError as PlanError
+from tekseru.store.plans import PlanFrozen as PlanFrozen
+from tekseru.store.plans import PlanNotApproved as PlanNotApproved
+from tekseru.store.plans import PlanNotFound as PlanNotFound
+from tekseru.store.plans import PlanRecord, SubjectCard
+
+VisitHistoryProvider = Callable[[Session], Mapping[int, VisitHistory]]
+"""Gives the last visit of each subject (by subject id) from the store, within the draft's transaction."""
+
+INSPECTIONS_MODULE = "tekseru.store.inspections"
+DOCUMENT_FORMATS = ("xlsx", "pdf")
+CAPACITY_COLUMNS = Columns(required=("region", "visits"))
+REASON_TEXT_LIMIT = 90
+_SEVERITY_ORDER = (Severity.GROSS, Severity.SIGNIFICANT, Severity.MINOR)
+DEFAULT_STATE_BODY: Mapping[str, str] = {
+    "kk": "Қазақстан Республикасы Еңбек және халықты әлеуметтік қорғау министрлігінің "
+    "Еңбек және халықты әлеуметтік қорғау комитеті",
+    "ru": "Комитет труда и социальной защиты населения "
+    "Министерства труда и социальной защиты населения Республики Казахстан",
+}
+
+
+class NoAssessment(PlanError):
+    """There is no finished assessment run to form the list from."""
+
+
+class CapacityError(PlanError, ValueError):
+    """A capacity names an unknown region, a region twice, or a number of visits that is not whole >= 0."""
+
+
+class CapacityFileError(ImportFileError):
+    """The capacity file was not used because of these errors, each naming the file, row and field."""
+
+
+@dataclass(frozen=True)
+class StoredPlan:
+    """A stored list: `record` says who formed, approved and published it and when; `plan` is read back."""
+
+    record: PlanRecord
+    plan: Plan
+
+    @property
+    def id(self) -> int:
+        return self.record.id
+
+    @property
+    def approval(self) -> tuple[str, date] | None:
+        """(approved by, approved on) for an approved or published list, None for a draft."""
+        approved_by, approved_at = self.record.approved_by, self.record.approved_at
+        return None if approved_by is None or approved_at is None else (approved_by, approved_at.date())
+
+
+@dataclass(frozen=True)
+class PlanComparison:
+    """A list, the list it was compared with when drafted (None for the first), and what changed."""
+
+    plan: StoredPlan
+    previous: StoredPlan | None
+    diff: PlanDiff | None
+
+
+def _stored(record: PlanRecord) -> StoredPlan:
+    return StoredPlan(record, Plan.from_dict(record.plan))
+
+
+def draft_plan(
+    db: Database,
+    half_year: HalfYear | str,
+    *,
+    as_of: date | None = None,
+    capacity: Mapping[str, int] | None = None,
+    created_by: str,
+    visit_histories: VisitHistoryProvider | None = None,
+    now: datetime | None = None,
+    catalogue: Catalogue | None = None,
+) -> StoredPlan:
+    """Form and store a draft list for `half_year` from the latest finished assessment (with `as_of`: the
+    one with the latest date on or before it). `capacity` names regions in any way the registry accepts."""
+    period = half_year if isinstance(half_year, HalfYear) else HalfYear.parse(half_year)
+    region_capacity = resolve_capacity(capacity or {})
+    with db.transaction() as session:
+        run = _assessment(session, as_of)
+        edition = (catalogue or load_catalogue()).edition(run.edition_id)
+        scores = candidate_scores(session, run.id, edition)
+        histories = _histories(session, visit_histories or default_visit_histories)
+        plan = form_plan(period, scores, histories, PlanningRules.from_edition(edition), region_capacity)
+        previous = store.previous_plan(session, str(period), str(period.previous()))
+        record = store.add_plan(
+            session,
+            half_year=str(period),
+            as_of=run.as_of,
+            assessment_id=run.id,
+            edition_id=run.edition_id,
+            plan=plan.to_dict(),
+            capacity=region_capacity,
+            created_by=created_by,
+            now=now or datetime.now(UTC),
+            previous_plan_id=None if previous is None else previous.id,
+        )
+    return _stored(record)
+
+
+def _assessment(session: Session, as_of: date | None) -> AssessmentRun:
+    run = store.finished_run(session, as_of)
+    if run is None:
+        when = "" if as_of is None else f" as of {as_of.isoformat()} or earlier"
+        raise NoAssessment(f"there is no finished risk assessment{when}: run the assessment first")
+    return run
+
+
+def candidate_scores(session: Session, run_id: Any, edition: CatalogueEdition) -> list[CandidateScore]:
+    """The run's results as the planner's input: subject details, objective risk, counts and reasons."""
+    results = results_for_run(session, run_id)
+    cards = store.subject_cards(session, {result.subject_id for result in results})
+    return [_candidate(result, cards[result.subject_id], edition) for result in results]
+
+
+def _candidate(result: AssessmentResultData, card: SubjectCard, edition: CatalogueEdition) -> CandidateScore:
+    group = edition.groups.get(result.group_key)
+    if group is None:
+        raise PlanError(f"the assessment has a result in group {result.group_key!r}, unknown to {edition.id}")
+    violated = sorted(set(result.violated_criteria))
+    counts = Counter(edition.criteria[number].severity for number in violated if number in edition.criteria)
+    return CandidateScore(
+        subject_id=str(card.id),
+        bin=card.bin,
+        name=card.name,
+        region=card.region,
+        address=card.address,
+        group=result.group_key,
+        objective_high_risk=group.objective_high_risk,
+        score=result.score,
+        risk_class=result.risk_class,
+        gross_count=counts[Severity.GROSS],
+        significant_count=counts[Severity.SIGNIFICANT],
+        minor_count=counts[Severity.MINOR],
+        main_reasons=main_reasons(violated, edition),
+    )
+
+
+def main_reasons(violated: Iterable[int], edition: CatalogueEdition) -> tuple[int, ...]:
+    """The violated criteria, gross first, then significant, then minor, each by number; unknown last."""
+
+    def key(number: int) -> tuple[int, int]:
+        criterion = edition.criteria.get(number)
+        rank = len(_SEVERITY_ORDER) if criterion is None else _SEVERITY_ORDER.index(criterion.severity)
+        return rank, number
+
+    return tuple(sorted(set(violated), key=key))
+
+
+def default_visit_histories(session: Session) -> Mapping[int, VisitHistory]:
+    """`tekseru.store.inspections.visit_histories` once inspections are recorded; no history before."""
+    try:
+        inspections = importlib.import_module(INSPECTIONS_MODULE)
+    except ModuleNotFoundError as error:
+        if error.name != INSPECTIONS_MODULE:
+            raise
+        return {}
+    provider: VisitHistoryProvider | None = getattr(inspections, "visit_histories", None)
+    return {} if provider is None else provider(session)
+
+
+def _histories(session: Session, provider: VisitHistoryProvider) -> list[VisitHistory]:
+    return [replace(history, subject_id=str(key)) for key, history in provider(session).items()]
+
+
+def resolve_capacity(capacity: Mapping[str, int], regions: Regions | None = None) -> dict[str, int]:
+    """The capacity by region key; CapacityError for an unknown or repeated region or a bad number."""
+    known = regions or load_regions()
+    resolved: dict[str, int] = {}
+    for name, visits in capacity.items():
+        try:
+            key = known.find(name).key
+        except UnknownRegion as error:
+            raise CapacityError(str(error)) from None
+        if key in resolved:
+            raise CapacityError(f"the capacity names the region {key!r} twice ({name!r})")
+        if isinstance(visits, bool) or not isinstance(visits, int) or visits < 0:
+            raise CapacityError(f"the capacity of {name!r} must be a whole number >= 0, got {visits!r}")
+        resolved[key] = visits
+    return dict(sorted(resolved.items()))
+
+
+def read_capacity_file(path: Path, regions: Regions | None = None) -> dict[str, int]:
+    """Read a `region,visits` file (CSV or XLSX) into visits by region key; CapacityFileError naming the
+    file, row and field of every problem, with nothing read."""
+    known = regions or load_regions()
+    capacity: dict[str, int] = {}
+    row_of: dict[str, int] = {}
+    errors: list[RowError] = []
+    try:
+        with open_table(path, CAPACITY_COLUMNS) as table:
+            for row in table.rows:
+                key, visits, problems = _capacity_row(row.values, row.extra_values, known)
+                if key is not None and key in row_of:
+                    problems.append(
+                        ("region", ErrorKind.DUPLICATE_ROW, f"{key!r} is already on row {row_of[key]}")
+                    )
+                elif key is not None and visits is not None:
+                    capacity[key], row_of[key] = visits, row.number
+                errors.extend(RowError(table.file, row.number, *problem) for problem in problems)
+    except ImportFileError as error:
+        raise CapacityFileError(error.errors, error.error_count) from None
+    if errors:
+        raise CapacityFileError(errors)
+    return dict(sorted(capacity.items()))
+
+
+_Problem = tuple[str | None, ErrorKind, str]
+
+
+def _capacity_row(
+    values: Mapping[str, str], extra: int, regions: Regions
+) -> tuple[str | None, int | None, list[_Problem]]:
+    """The row's region key and visits (None when wrong) and what is wrong with it."""
+    problems: list[_Problem] = []
+    region, visits = values.get("region", ""), values.get("visits", "")
+    key = _region_key(region, regions)
+    number = int(visits) if visits.isascii() and visits.isdigit() else None
+    if extra:
+        problems.append(
+            (None, ErrorKind.TOO_MANY_VALUES, f"{extra} value(s) more than the header has columns")
+        )
+    if not region:
+        problems.append(("region", ErrorKind.MISSING_VALUE, "the region is empty"))
+    elif key is None:
+        message = f"unknown region {region!r}; write its key or its name in Kazakh, Russian or English"
+        problems.append(("region", ErrorKind.UNKNOWN_REGION, message))
+    if not visits:
+        problems.append(("visits", ErrorKind.MISSING_VALUE, "the number of visits is empty"))
+    elif number is None:
+        problems.append(
+            ("visits", ErrorKind.INVALID_NUMBER, f"visits must be a whole number >= 0, not {visits!r}")
+        )
+    return key, number, problems
+
+
+def _region_key(name: str, regions: Regions) -> str | None:
+    try:
+        return regions.find(name).key if name else None
+    except UnknownRegion:
+        return None
+
+
+def approve_plan(db: Database, plan_id: int, approved_by: str, *, now: datetime | None = None) -> StoredPlan:
+    """Approve a draft; PlanFrozen when it is approved or published already, PlanNotFound."""
+    with db.transaction() as session:
+        return _stored(
+            store.approve_plan(session, plan_id, approved_by=approved_by, now=now or datetime.now(UTC))
+        )
+
+
+def publish_plan(db: Database, plan_id: int, published_by: str, *, now: datetime | None = None) -> StoredPlan:
+    """Publish an approved list; PlanNotApproved for a draft, PlanFrozen when published already."""
+    with db.transaction() as session:
+        return _stored(
+            store.publish_plan(session, plan_id, published_by=published_by, now=now or datetime.now(UTC))
+        )
+
+
+def discard_draft(db: Database, plan_id: int) -> None:
+    """Delete a draft; PlanFrozen for an approved or published list."""
+    with db.transaction() as session:
+        store.delete_draft(session, plan_id)
+
+
+def get_plan(db: Database, plan_id: int) -> StoredPlan:
+    with db.transaction() as session:
+        record = store.get_plan(session, plan_id)
+    if record is None:
+        raise PlanNotFound(plan_id)
+    return _stored(record)
+
+
+def list_plans(db: Database, *, half_year: str | None = None, status: str | None = None) -> list[StoredPlan]:
+    """Stored lists, the newest first."""
+    period = None if half_year is None else str(HalfYear.parse(half_year))
+    with db.transaction() as session:
+        return [_stored(record) for record in store.list_plans(session, half_year=period, status=status)]
+
+
+def plan_diff(db: Database, plan_id: int) -> PlanComparison:
+    """The list against the one it was compared with when drafted: subjects added, removed and moved."""
+    current = get_plan(db, plan_id)
+    if current.record.previous_plan_id is None:
+        return PlanComparison(current, None, None)
+    previous = get_plan(db, current.record.previous_plan_id)
+    return PlanComparison(current, previous, diff_plans(previous.plan, current.plan))
+
+
+def state_body(language: str, settings: Settings | None = None) -> str:
+    """TEKSERU_STATE_BODY, or the Committee of Labour and Social Protection in `language`."""
+    configured = (settings or Settings.from_environment()).state_body.strip()
+    return configured or DEFAULT_STATE_BODY[language]
+
+
+def render_plan(
+    db: Database,
+    plan_id: int,
+    *,
+    format: str,
+    language: str,
+    out: Path,
+    settings: Settings | None = None,
+    catalogue: Catalogue | None = None,
+) -> Path:
+    """Print the stored list as XLSX or PDF in Kazakh or Russian to `out`; `out`."""
+    if format not in DOCUMENT_FORMATS:
+        raise ValueError(f"a list is printed as {' or '.join(DOCUMENT_FORMATS)}, not {format!r}")
+    if language not in DEFAULT_STATE_BODY:
+        raise ValueError(f"a list is printed in kk or ru, not {language!r}")
+    stored = get_plan(db, plan_id)
+    edition = (catalogue or load_catalogue()).edition(stored.record.edition_id)
+    render = render_plan_xlsx if format == "xlsx" else render_plan_pdf
+    groups = {key: group.name.in_language(language) for key, group in edition.groups.items()}
+    reasons = {
+        number: short_text(item.text.in_language(language)) for number, item in edition.criteria.items()
+    }
+    return render(
+        printable_plan(stored.plan, language),
+        language=language,
+        state_body=state_body(language, settings),
+        approval=stored.approval,
+        group_names=groups,
+        reason_texts=reasons,
+        out=out,
+    )
+
+
+def printable_plan(plan: Plan, language: str, regions: Regions | None = None) -> Plan:
+    """The plan with region keys replaced by the regions' names in `language`."""
+    known = regions or load_regions()
+
+    def name(key: str) -> str:
+        try:
+            return known.get(key).name.in_language(language)
+        except UnknownRegion:
+            return key
+
+    return replace(
+        plan,
+        included=tuple(replace(row, region=name(row.region)) for row in plan.included),
+        overflow=tuple(replace(row, region=name(row.region)) for row in plan.overflow),
+        excluded=tuple(replace(row, region=name(row.region)) for row in plan.excluded),
+    )
+
+
+def short_text(text: str, limit: int = REASON_TEXT_LIMIT) -> str:
+    """The text cut after a whole word to at most `limit` characters, with an ellipsis when cut."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1].rsplit(" ", 1)[0].rstrip(" ,;:")
+    return f"{cut}…"

@@ -1,0 +1,134 @@
+"""Opening the database: an engine set up for SQLite or PostgreSQL, migrated on first use."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event, make_url, text
+from sqlalchemy.engine import URL
+from sqlalchemy.orm import Session
+
+from tekseru.store import migrate
+
+
+class DatabaseNeedsUpgrade(RuntimeError):
+    """The database was made by an older tekseru: `tekseru db upgrade` brings it up to date."""
+
+
+class DatabaseTooNew(RuntimeError):
+    """The database was migrated by a newer tekseru than this one."""
+
+
+@dataclass(frozen=True)
+class Database:
+    """An open database. Services take it and use `transaction()`; only `tekseru.store` runs SQL."""
+
+    engine: Engine
+
+    @property
+    def url(self) -> URL:
+        return self.engine.url
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """A session in one transaction: committed when the block ends, rolled back when it raises."""
+        with Session(self.engine, expire_on_commit=False) as session, session.begin():
+            yield session
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def sqlite_url(path: Path | str) -> str:
+    """The database URL of a SQLite file (what `--db PATH` means)."""
+    return f"sqlite:///{Path(path)}"
+
+
+def make_engine(url: str | URL) -> Engine:
+    """An engine; for SQLite with foreign keys on and real transactions (DDL included)."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        return create_engine(parsed, pool_pre_ping=True)
+    if parsed.database and parsed.database != ":memory:":
+        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+    engine = create_engine(parsed)
+    event.listen(engine, "connect", _sqlite_on_connect)
+    event.listen(engine, "begin", _sqlite_on_begin)
+    return engine
+
+
+def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
+    # The driver's own transaction handling would commit DDL and start transactions late; we emit BEGIN.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    for pragma in ("foreign_keys = ON", "journal_mode = WAL", "busy_timeout = 30000"):
+        cursor.execute(f"PRAGMA {pragma}")
+    cursor.close()
+
+
+def _sqlite_on_begin(connection: Any) -> None:
+    connection.exec_driver_sql("BEGIN")
+
+
+def open_database(url: str | URL) -> Database:
+    """The database at `url`, created and migrated when new; DatabaseNeedsUpgrade when it is behind."""
+    if make_url(url).get_backend_name() == "postgresql":
+        create_postgres_database_if_missing(url)
+    database = Database(make_engine(url))
+    try:
+        _bring_up_to_date(database.engine)
+    except Exception:
+        database.close()
+        raise
+    return database
+
+
+def _bring_up_to_date(engine: Engine) -> None:
+    current, head = migrate.current_revision(engine), migrate.head_revision()
+    if current is None:
+        migrate.upgrade(engine)
+    elif current != head and not migrate.is_known_revision(current):
+        raise DatabaseTooNew(f"the database is at revision {current}, unknown to this tekseru (head {head})")
+    elif current != head:
+        raise DatabaseNeedsUpgrade(
+            f"the database is at revision {current}, this tekseru needs {head}: run `tekseru db upgrade`"
+        )
+
+
+def upgrade_database(url: str | URL) -> str:
+    """Migrate the database at `url` to the newest revision (creating it when missing); the revision."""
+    if make_url(url).get_backend_name() == "postgresql":
+        create_postgres_database_if_missing(url)
+    engine = make_engine(url)
+    try:
+        migrate.upgrade(engine)
+        return migrate.current_revision(engine) or ""
+    finally:
+        engine.dispose()
+
+
+def create_postgres_database_if_missing(url: str | URL) -> bool:
+    """Create the PostgreSQL database named in `url` when it does not exist; True when it was created."""
+    target = make_url(url)
+    name = target.database
+    if not name:
+        return False
+    admin = create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            found = connection.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name})
+            if found.first() is not None:
+                return False
+            quoted = connection.dialect.identifier_preparer.quote(name)
+            connection.exec_driver_sql(f"CREATE DATABASE {quoted}")
+            return True
+    finally:
+        admin.dispose()

@@ -1,0 +1,175 @@
+"""Evidence for the subjective criteria: upsert by natural key, reading for the risk engine, marking use.
+
+The natural key is (subject, criterion, source group, date observed, reference): storing the same fact
+twice changes nothing, which makes imports idempotent.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from datetime import date, datetime
+
+from sqlalchemy import (
+    Column,
+    ColumnElement,
+    Date,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    and_,
+    bindparam,
+    delete,
+    func,
+    select,
+    true,
+    update,
+)
+from sqlalchemy.orm import Session
+
+from tekseru.store._bulk import bulk_insert
+from tekseru.store._chunks import chunks
+from tekseru.store.models import Evidence
+from tekseru.store.records import EvidenceData, EvidenceRecord, WriteCounts
+
+# The Core table: bulk statements on it skip the ORM's per-row bookkeeping.
+_table = Evidence.metadata.tables[Evidence.__tablename__]
+_c = _table.c
+_KEY = (_c.subject_id, _c.criterion, _c.source_group, _c.observed_on, _c.reference)
+_COLUMNS = (_c.id, *_KEY, _c.confirmed, _c.entered_by, _c.entered_at, _c.origin, _c.used_on)
+Key = tuple[int, int, int, date, str]
+
+# A per-connection scratch table for the natural keys of one batch; not part of the schema.
+_keys = Table(
+    "evidence_import_keys",
+    MetaData(),
+    Column("subject_id", Integer),
+    Column("criterion", Integer),
+    Column("source_group", Integer),
+    Column("observed_on", Date),
+    Column("reference", String(500)),
+    prefixes=["TEMPORARY"],
+)
+
+
+def upsert_evidence(
+    session: Session, rows: Sequence[EvidenceData], *, entered_by: str, entered_at: datetime
+) -> WriteCounts:
+    """Insert new evidence; for stored evidence only `confirmed` may change (a complaint confirmed later).
+
+    The rows must have distinct natural keys. Who entered a row and where it came from stay as first stored.
+    """
+    if len({row.natural_key for row in rows}) != len(rows):
+        raise ValueError("upsert_evidence needs distinct natural keys in one call")
+    stored = _stored_confirmed(session, rows)
+    new = [row for row in rows if row.natural_key not in stored]
+    changed = [
+        (stored[row.natural_key][0], row)
+        for row in rows
+        if row.natural_key in stored and stored[row.natural_key][1] != row.confirmed
+    ]
+    if new:
+        bulk_insert(session.connection(), _table, [_values(row, entered_by, entered_at) for row in new])
+    if changed:
+        statement = update(_table).where(_c.id == bindparam("_id")).values(confirmed=bindparam("_confirmed"))
+        session.execute(statement, [{"_id": id_, "_confirmed": row.confirmed} for id_, row in changed])
+    return WriteCounts(created=len(new), updated=len(changed), unchanged=len(rows) - len(new) - len(changed))
+
+
+def _values(row: EvidenceData, entered_by: str, entered_at: datetime) -> dict[str, object]:
+    return {
+        "subject_id": row.subject_id,
+        "criterion": row.criterion,
+        "source_group": row.source_group,
+        "observed_on": row.observed_on,
+        "reference": row.reference,
+        "confirmed": row.confirmed,
+        "entered_by": entered_by,
+        "entered_at": entered_at,
+        "origin": row.origin,
+        "used_on": None,
+    }
+
+
+def _stored_confirmed(session: Session, rows: Sequence[EvidenceData]) -> dict[Key, tuple[int, bool | None]]:
+    """(id, confirmed) of the stored evidence with the rows' natural keys.
+
+    The keys go to a temporary table joined on the unique index: one indexed look-up per row, however
+    much evidence the subjects already have.
+    """
+    connection = session.connection()
+    _keys.create(connection, checkfirst=True)
+    connection.execute(delete(_keys))
+    names = [column.name for column in _KEY]
+    bulk_insert(connection, _keys, [dict(zip(names, row.natural_key, strict=True)) for row in rows])
+    on = and_(*(stored == wanted for stored, wanted in zip(_KEY, _keys.c, strict=True)))
+    query = select(*_KEY, _c.id, _c.confirmed).select_from(_table.join(_keys, on))
+    found: dict[Key, tuple[int, bool | None]] = {}
+    for subject_id, criterion, group, observed_on, reference, id_, confirmed in connection.execute(query):
+        found[(subject_id, criterion, group, observed_on, reference)] = (id_, confirmed)
+    return found
+
+
+def _filter(
+    subject_ids: Sequence[int] | None, observed_from: date | None, observed_to: date | None
+) -> ColumnElement[bool]:
+    condition: ColumnElement[bool] = true()
+    if subject_ids is not None:
+        condition = condition & _c.subject_id.in_(subject_ids)
+    if observed_from is not None:
+        condition = condition & (_c.observed_on >= observed_from)
+    if observed_to is not None:
+        condition = condition & (_c.observed_on <= observed_to)
+    return condition
+
+
+def evidence_for_subjects(
+    session: Session,
+    subject_ids: Iterable[int] | None = None,
+    *,
+    observed_from: date | None = None,
+    observed_to: date | None = None,
+) -> list[EvidenceRecord]:
+    """The evidence of these subjects (all when None) observed in [observed_from, observed_to]."""
+    if subject_ids is None:
+        return list(iter_evidence(session, observed_from=observed_from, observed_to=observed_to))
+    found: list[EvidenceRecord] = []
+    for part in chunks(sorted(set(subject_ids))):
+        query = select(*_COLUMNS).where(_filter(part, observed_from, observed_to)).order_by(_c.id)
+        found.extend(EvidenceRecord(*row) for row in session.execute(query))
+    return found
+
+
+def iter_evidence(
+    session: Session,
+    *,
+    observed_from: date | None = None,
+    observed_to: date | None = None,
+    batch_size: int = 20000,
+) -> Iterator[EvidenceRecord]:
+    """All evidence observed in [observed_from, observed_to], fetched in batches (keyset by id)."""
+    last_id = 0
+    while True:
+        condition = _filter(None, observed_from, observed_to) & (_c.id > last_id)
+        query = select(*_COLUMNS).where(condition).order_by(_c.id).limit(batch_size)
+        batch = [EvidenceRecord(*row) for row in session.execute(query)]
+        yield from batch
+        if len(batch) < batch_size:
+            return
+        last_id = batch[-1].id
+
+
+def mark_used(session: Session, evidence_ids: Iterable[int], used_on: date) -> int:
+    """Record that this evidence was taken into account for a visit on `used_on`; how many rows changed."""
+    changed = 0
+    for part in chunks(sorted(set(evidence_ids))):
+        result = session.connection().execute(update(_table).where(_c.id.in_(part)).values(used_on=used_on))
+        changed += result.rowcount
+    return changed
+
+
+def count_evidence(session: Session, *, subject_id: int | None = None) -> int:
+    query = select(func.count()).select_from(_table)
+    if subject_id is not None:
+        query = query.where(_c.subject_id == subject_id)
+    return session.execute(query).scalar_one()

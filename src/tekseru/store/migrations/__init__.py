@@ -1,0 +1,1 @@
+"""Alembic migrations of the tekseru database (package data, run by tekseru.store.migrate)."""

@@ -1,0 +1,135 @@
+"""The database tables, as typed SQLAlchemy models. Only `tekseru.store` imports this module.
+
+Every constraint has a name from the naming convention, so migrations are the same on SQLite and
+PostgreSQL and `tekseru db check` can compare them with these models.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+from typing import Any, ClassVar
+
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    DateTime,
+    ForeignKey,
+    Index,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+    Uuid,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    type_annotation_map: ClassVar[dict[Any, Any]] = {
+        datetime: DateTime(timezone=True),
+        dict[str, Any]: JSON,
+        list[int]: JSON,
+    }
+
+
+class Subject(Base):
+    """A control subject (бақылау субъектісі) of the registry, known by its BIN."""
+
+    __tablename__ = "subjects"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    bin: Mapped[str] = mapped_column(String(12), unique=True)
+    name: Mapped[str] = mapped_column(Text)
+    region: Mapped[str] = mapped_column(String(32), index=True)
+    address: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class SubjectGroup(Base):
+    """A subject's control group (kind of subject) of the catalogue; a subject may be in several."""
+
+    __tablename__ = "subject_groups"
+
+    subject_id: Mapped[int] = mapped_column(ForeignKey("subjects.id", ondelete="CASCADE"), primary_key=True)
+    group_key: Mapped[str] = mapped_column(String(64), primary_key=True, index=True)
+
+
+class Evidence(Base):
+    """One fact for a subjective criterion: a violation found, a publication, a report, a complaint."""
+
+    __tablename__ = "evidence"
+    __table_args__ = (
+        UniqueConstraint("subject_id", "criterion", "source_group", "observed_on", "reference"),
+        CheckConstraint("criterion >= 1", name="criterion_positive"),
+        CheckConstraint("source_group >= 1", name="source_group_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    subject_id: Mapped[int] = mapped_column(ForeignKey("subjects.id", ondelete="RESTRICT"))
+    criterion: Mapped[int]
+    source_group: Mapped[int]
+    observed_on: Mapped[date] = mapped_column(index=True)
+    reference: Mapped[str] = mapped_column(String(500))
+    confirmed: Mapped[bool | None]
+    entered_by: Mapped[str] = mapped_column(String(200))
+    entered_at: Mapped[datetime]
+    origin: Mapped[str] = mapped_column(String(500))
+    used_on: Mapped[date | None]
+
+
+class Assessment(Base):
+    """One run of the risk engine: its inputs, its edition of the act and how far it got."""
+
+    __tablename__ = "assessments"
+    __table_args__ = (
+        CheckConstraint("status IN ('running', 'finished', 'failed')", name="status_known"),
+        Index(None, "inputs_fingerprint", "status"),
+    )
+
+    id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    as_of: Mapped[date]
+    edition_id: Mapped[str] = mapped_column(String(64))
+    inputs_fingerprint: Mapped[str] = mapped_column(String(64))
+    started_at: Mapped[datetime]
+    finished_at: Mapped[datetime | None]
+    status: Mapped[str] = mapped_column(String(16))
+    subjects_total: Mapped[int]
+    subjects_done: Mapped[int]
+    message: Mapped[str | None] = mapped_column(Text)
+
+
+class AssessmentResult(Base):
+    """The score of one subject in one of its groups in one run, with the reasons for it."""
+
+    __tablename__ = "assessment_results"
+    __table_args__ = (
+        CheckConstraint("risk_class IN ('low', 'medium', 'high')", name="risk_class_known"),
+        Index(None, "subject_id"),
+    )
+
+    run_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("assessments.id", ondelete="CASCADE"), primary_key=True
+    )
+    subject_id: Mapped[int] = mapped_column(ForeignKey("subjects.id", ondelete="CASCADE"), primary_key=True)
+    group_key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    score: Mapped[float]
+    risk_class: Mapped[str] = mapped_column(String(8))
+    significant_part: Mapped[float]
+    minor_part: Mapped[float]
+    gross_found: Mapped[int]
+    violated_criteria: Mapped[list[int]]
+    explanation: Mapped[dict[str, Any]]
+
+
+from tekseru.store import plan_models as plan_models  # noqa: E402  (puts "plans" on Base.metadata)

@@ -1,0 +1,269 @@
+"""Semi-annual lists: store a draft, approve it, publish it, read lists back. Approved lists never change.
+
+The rule is checked here (PlanFrozen, PlanNotApproved) and again in the database by the triggers of
+migration 0002, so no other code path can change an approved or published list either.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import ColumnElement, Row, case, delete, insert, select, true, update
+from sqlalchemy.orm import Session
+
+from tekseru.store._chunks import chunks
+from tekseru.store.assessments import FINISHED, get_run, latest_run
+from tekseru.store.models import Assessment, Subject
+from tekseru.store.plan_models import APPROVED, DRAFT, PLAN_STATUSES, PUBLISHED, PlanList
+from tekseru.store.records import AssessmentRun
+
+__all__ = [
+    "APPROVED",
+    "DRAFT",
+    "PLAN_STATUSES",
+    "PUBLISHED",
+    "PlanError",
+    "PlanFrozen",
+    "PlanNotApproved",
+    "PlanNotFound",
+    "PlanRecord",
+    "SubjectCard",
+    "add_plan",
+    "approve_plan",
+    "delete_draft",
+    "finished_run",
+    "get_plan",
+    "list_plans",
+    "previous_plan",
+    "publish_plan",
+    "replace_draft",
+    "subject_cards",
+]
+
+
+class PlanError(RuntimeError):
+    """A list cannot be stored or changed as asked."""
+
+
+class PlanNotFound(PlanError, LookupError):
+    def __init__(self, plan_id: int) -> None:
+        super().__init__(f"there is no plan {plan_id}")
+        self.plan_id = plan_id
+
+
+class PlanFrozen(PlanError):
+    """The list is approved or published: it cannot change any more."""
+
+    def __init__(self, plan_id: int, status: str, action: str) -> None:
+        super().__init__(f"plan {plan_id} is {status} and cannot change: cannot {action} it")
+        self.plan_id, self.status, self.action = plan_id, status, action
+
+
+class PlanNotApproved(PlanError):
+    """Only an approved list can be published."""
+
+    def __init__(self, plan_id: int, status: str) -> None:
+        super().__init__(
+            f"plan {plan_id} is {status}: only an approved plan can be published; approve it first"
+        )
+        self.plan_id, self.status = plan_id, status
+
+
+@dataclass(frozen=True, slots=True)
+class PlanRecord:
+    """A stored list; `plan` is `Plan.to_dict()` as stored, `capacity` the region keys' visits."""
+
+    id: int
+    half_year: str
+    as_of: date
+    assessment_id: uuid.UUID
+    edition_id: str
+    status: str
+    plan: dict[str, Any]
+    capacity: dict[str, Any]
+    created_by: str
+    created_at: datetime
+    approved_by: str | None
+    approved_at: datetime | None
+    published_by: str | None
+    published_at: datetime | None
+    previous_plan_id: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class SubjectCard:
+    """What a list row shows of a subject: its BIN, name, region key and address."""
+
+    id: int
+    bin: str
+    name: str
+    region: str
+    address: str
+
+
+_p = PlanList
+_COLUMNS = (
+    _p.id,
+    _p.half_year,
+    _p.as_of,
+    _p.assessment_id,
+    _p.edition_id,
+    _p.status,
+    _p.plan,
+    _p.capacity,
+    _p.created_by,
+    _p.created_at,
+    _p.approved_by,
+    _p.approved_at,
+    _p.published_by,
+    _p.published_at,
+    _p.previous_plan_id,
+)
+
+
+def _record(row: Row[Any]) -> PlanRecord:
+    return PlanRecord(**row._asdict())
+
+
+def add_plan(
+    session: Session,
+    *,
+    half_year: str,
+    as_of: date,
+    assessment_id: uuid.UUID,
+    edition_id: str,
+    plan: Mapping[str, Any],
+    capacity: Mapping[str, int],
+    created_by: str,
+    now: datetime,
+    previous_plan_id: int | None = None,
+) -> PlanRecord:
+    """Store a new draft list and return it."""
+    values = {
+        "half_year": half_year,
+        "as_of": as_of,
+        "assessment_id": assessment_id,
+        "edition_id": edition_id,
+        "status": DRAFT,
+        "plan": dict(plan),
+        "capacity": dict(capacity),
+        "created_by": created_by,
+        "created_at": now,
+        "previous_plan_id": previous_plan_id,
+    }
+    plan_id = session.execute(insert(PlanList).values(**values).returning(_p.id)).scalar_one()
+    return _get_or_raise(session, plan_id)
+
+
+def get_plan(session: Session, plan_id: int, *, for_update: bool = False) -> PlanRecord | None:
+    query = select(*_COLUMNS).where(_p.id == plan_id)
+    if for_update:
+        query = query.with_for_update()
+    row = session.execute(query).first()
+    return None if row is None else _record(row)
+
+
+def _get_or_raise(session: Session, plan_id: int, *, for_update: bool = False) -> PlanRecord:
+    record = get_plan(session, plan_id, for_update=for_update)
+    if record is None:
+        raise PlanNotFound(plan_id)
+    return record
+
+
+def list_plans(
+    session: Session, *, half_year: str | None = None, status: str | None = None, limit: int = 100
+) -> list[PlanRecord]:
+    """Stored lists, the newest first, optionally of one half-year and/or status."""
+    condition: ColumnElement[bool] = true()
+    if half_year is not None:
+        condition = condition & (_p.half_year == half_year)
+    if status is not None:
+        condition = condition & (_p.status == status)
+    query = select(*_COLUMNS).where(condition).order_by(_p.id.desc()).limit(limit)
+    return [_record(row) for row in session.execute(query)]
+
+
+def previous_plan(session: Session, half_year: str, previous_half_year: str) -> PlanRecord | None:
+    """What a new draft of `half_year` is compared with: the latest approved or published list of the same
+    half-year; else the last list of `previous_half_year`, approved or published ones before drafts."""
+    same = select(*_COLUMNS).where((_p.half_year == half_year) & (_p.status != DRAFT))
+    row = session.execute(same.order_by(_p.id.desc()).limit(1)).first()
+    if row is None:
+        decided = case((_p.status == DRAFT, 1), else_=0)
+        before = select(*_COLUMNS).where(_p.half_year == previous_half_year)
+        row = session.execute(before.order_by(decided, _p.id.desc()).limit(1)).first()
+    return None if row is None else _record(row)
+
+
+def _change(session: Session, plan_id: int, **values: object) -> PlanRecord:
+    session.execute(update(PlanList).where(_p.id == plan_id).values(**values))
+    return _get_or_raise(session, plan_id)
+
+
+def _draft_or_raise(session: Session, plan_id: int, action: str) -> PlanRecord:
+    record = _get_or_raise(session, plan_id, for_update=True)
+    if record.status != DRAFT:
+        raise PlanFrozen(plan_id, record.status, action)
+    return record
+
+
+def approve_plan(session: Session, plan_id: int, *, approved_by: str, now: datetime) -> PlanRecord:
+    """Approve a draft; PlanFrozen when it is approved or published already."""
+    _draft_or_raise(session, plan_id, "approve")
+    return _change(session, plan_id, status=APPROVED, approved_by=approved_by, approved_at=now)
+
+
+def publish_plan(session: Session, plan_id: int, *, published_by: str, now: datetime) -> PlanRecord:
+    """Publish an approved list; PlanNotApproved for a draft, PlanFrozen when published already."""
+    record = _get_or_raise(session, plan_id, for_update=True)
+    if record.status == DRAFT:
+        raise PlanNotApproved(plan_id, record.status)
+    if record.status == PUBLISHED:
+        raise PlanFrozen(plan_id, record.status, "publish")
+    return _change(session, plan_id, status=PUBLISHED, published_by=published_by, published_at=now)
+
+
+def replace_draft(
+    session: Session, plan_id: int, *, plan: Mapping[str, Any], capacity: Mapping[str, int]
+) -> PlanRecord:
+    """Put a re-formed list in place of a draft's; PlanFrozen when the list is approved or published."""
+    _draft_or_raise(session, plan_id, "replace")
+    return _change(session, plan_id, plan=dict(plan), capacity=dict(capacity))
+
+
+def delete_draft(session: Session, plan_id: int) -> None:
+    """Delete a draft nothing refers to; PlanFrozen when the list is approved or published."""
+    _draft_or_raise(session, plan_id, "delete")
+    referred = select(_p.id).where(_p.previous_plan_id == plan_id).limit(1)
+    if session.execute(referred).first() is not None:
+        raise PlanError(f"plan {plan_id} is the previous list of a later plan and cannot be deleted")
+    session.execute(delete(PlanList).where(_p.id == plan_id))
+
+
+def finished_run(session: Session, as_of: date | None = None) -> AssessmentRun | None:
+    """The latest finished assessment run; with `as_of`, the one with the latest `as_of` on or before the
+    day (of those, the latest started)."""
+    if as_of is None:
+        return latest_run(session)
+    query = (
+        select(Assessment.id)
+        .where((Assessment.status == FINISHED) & (Assessment.as_of <= as_of))
+        .order_by(Assessment.as_of.desc(), Assessment.started_at.desc())
+        .limit(1)
+    )
+    run_id = session.execute(query).scalar_one_or_none()
+    return None if run_id is None else get_run(session, run_id)
+
+
+def subject_cards(session: Session, subject_ids: Iterable[int]) -> dict[int, SubjectCard]:
+    """The subjects with these ids that exist, by id."""
+    found: dict[int, SubjectCard] = {}
+    columns = (Subject.id, Subject.bin, Subject.name, Subject.region, Subject.address)
+    for part in chunks(sorted(set(subject_ids))):
+        for row in session.execute(select(*columns).where(Subject.id.in_(part))):
+            found[row.id] = SubjectCard(*row)
+    return found

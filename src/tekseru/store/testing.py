@@ -1,0 +1,100 @@
+"""Test support: a `database` on a real SQLite file and on the real PostgreSQL, each test isolated.
+
+PostgreSQL isolation: each test session (each pytest-xdist worker) creates a database of its own with a
+unique name on the server named by TEKSERU_TEST_POSTGRES_URL and drops it at the end; each test gets a
+fresh schema in it, made the only entry of `search_path` through the connection URL, and dropped after
+the test. Tests can therefore run in parallel and leave nothing behind.
+
+Use it from a conftest.py:
+
+    from tekseru.store.testing import database, database_url, postgres_server  # noqa: F401
+"""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import create_engine, make_url
+from sqlalchemy.engine import URL
+
+from tekseru.store.database import Database, create_postgres_database_if_missing, open_database, sqlite_url
+
+POSTGRES_URL_ENV = "TEKSERU_TEST_POSTGRES_URL"
+REQUIRE_POSTGRES_ENV = "TEKSERU_REQUIRE_POSTGRES"
+
+
+class PostgresTestServer:
+    """A uniquely named database on the test server, for one test session, with a schema per test."""
+
+    def __init__(self, server_url: str) -> None:
+        self.server_url = make_url(server_url)
+        self.name = f"tekseru_test_{os.getpid()}_{uuid.uuid4().hex[:8]}"
+        self.url = self.server_url.set(database=self.name)
+        create_postgres_database_if_missing(self.url)
+        self._admin = create_engine(self.url, isolation_level="AUTOCOMMIT")
+
+    def new_schema(self) -> tuple[str, URL]:
+        """A new empty schema and the URL whose connections use only it."""
+        schema = f"t_{uuid.uuid4().hex[:12]}"
+        with self._admin.connect() as connection:
+            connection.exec_driver_sql(f'CREATE SCHEMA "{schema}"')
+        return schema, self.url.update_query_dict({"options": f"-csearch_path={schema}"})
+
+    def drop_schema(self, schema: str) -> None:
+        with self._admin.connect() as connection:
+            connection.exec_driver_sql(f'DROP SCHEMA IF EXISTS "{schema}" CASCADE')
+
+    def close(self) -> None:
+        self._admin.dispose()
+        server = create_engine(self.server_url, isolation_level="AUTOCOMMIT")
+        try:
+            with server.connect() as connection:
+                connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
+        finally:
+            server.dispose()
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[PostgresTestServer | None]:
+    """The session's PostgreSQL test database, or None when TEKSERU_TEST_POSTGRES_URL is not set."""
+    url = os.environ.get(POSTGRES_URL_ENV)
+    if not url:
+        yield None
+        return
+    server = PostgresTestServer(url)
+    try:
+        yield server
+    finally:
+        server.close()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def database_url(
+    request: pytest.FixtureRequest, tmp_path: os.PathLike[str], postgres_server: PostgresTestServer | None
+) -> Iterator[str]:
+    """The URL of an empty database: a SQLite file in tmp_path, or a fresh PostgreSQL schema."""
+    if request.param == "sqlite":
+        yield sqlite_url(os.path.join(tmp_path, "tekseru.sqlite3"))
+        return
+    if postgres_server is None:
+        if os.environ.get(REQUIRE_POSTGRES_ENV) == "1":
+            pytest.fail(f"{REQUIRE_POSTGRES_ENV}=1 but {POSTGRES_URL_ENV} is not set")
+        pytest.skip(f"set {POSTGRES_URL_ENV} to run on PostgreSQL")
+    schema, url = postgres_server.new_schema()
+    try:
+        yield url.render_as_string(hide_password=False)
+    finally:
+        postgres_server.drop_schema(schema)
+
+
+@pytest.fixture
+def database(database_url: str) -> Iterator[Database]:
+    """An open, migrated, empty database (parametrised: SQLite and PostgreSQL)."""
+    opened = open_database(database_url)
+    try:
+        yield opened
+    finally:
+        opened.close()

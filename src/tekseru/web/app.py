@@ -1,0 +1,41 @@
+"""The web application: HTML pages and the HTTP API (/api/v1) in one FastAPI app.
+
+`create_app` only assembles: settings, middleware, static files, the API router, the page routers and the
+error handlers. Routes live in `tekseru.api.<domain>` and `tekseru.web.pages.<domain>`.
+Run it with `tekseru serve`, or `uvicorn --factory tekseru.web.app:create_app`.
+"""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from tekseru.api.health import package_version
+from tekseru.api.router import API_PREFIX, api_router
+from tekseru.settings import Settings
+from tekseru.web.errors import install_error_handlers
+from tekseru.web.i18n import language_middleware
+from tekseru.web.middleware import security_headers
+from tekseru.web.navigation import ordered
+from tekseru.web.pages import PAGES
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    app = FastAPI(
+        title="tekseru",
+        summary="Risk-based state control of special social services (Kazakhstan).",
+        version=package_version(),
+        openapi_url=f"{API_PREFIX}/openapi.json",
+        docs_url=None,  # FastAPI's documentation pages load scripts from a CDN; the app serves only its own.
+        redoc_url=None,
+    )
+    app.state.settings = settings or Settings.from_environment()
+    app.middleware("http")(language_middleware)
+    app.middleware("http")(security_headers)
+    app.mount("/static", StaticFiles(packages=[("tekseru.web", "static")]), name="static")
+    app.include_router(api_router)
+    for page in PAGES:
+        app.include_router(page.router)
+    app.state.sections = ordered(page.section for page in PAGES if page.section is not None)
+    install_error_handlers(app)
+    return app

@@ -1,0 +1,44 @@
+"""The main navigation: a section appears in it when its page router is included, and not before.
+
+Sections are listed in the order of `NAV_ORDER`; each names its label message (`nav.<key>`), the route its
+link opens and the path prefix whose pages belong to it (marked `aria-current` in the navigation).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+NAV_ORDER: tuple[str, ...] = (
+    "dashboard",
+    "registry",
+    "assessments",
+    "plans",
+    "inspections",
+    "imports",
+    "catalog",
+)
+
+
+@dataclass(frozen=True)
+class Section:
+    key: str
+    route_name: str
+    prefix: str
+
+    @property
+    def label_key(self) -> str:
+        return f"nav.{self.key}"
+
+    def contains(self, path: str) -> bool:
+        if self.prefix == "/":
+            return path == "/"
+        return path == self.prefix or path.startswith(self.prefix.rstrip("/") + "/")
+
+
+def ordered(sections: Iterable[Section]) -> tuple[Section, ...]:
+    sections = tuple(sections)
+    unknown = [s.key for s in sections if s.key not in NAV_ORDER]
+    if unknown:
+        raise ValueError(f"sections {unknown} are not in NAV_ORDER {NAV_ORDER}")
+    return tuple(sorted(sections, key=lambda s: NAV_ORDER.index(s.key)))

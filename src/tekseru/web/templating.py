@@ -1,0 +1,105 @@
+"""Server-rendered pages: the Jinja2 environment and `render`, the one way a page router answers.
+
+Templates extend `base.html` and get, besides what the route passes: `lang`, `t(key, **params)` (interface
+messages), `|local` (a catalogue `Text` in the page language), `|date` (dd.mm.yyyy), `url(route_name,
+query={...}, **path_params)` (a path inside the app), the navigation `sections`, the language switcher's
+`languages` and `unofficial` (true when the page is not in the official language).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+from urllib.parse import urlencode
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+from fastapi.templating import Jinja2Templates
+from jinja2 import Environment, PackageLoader, StrictUndefined, pass_context, select_autoescape
+from jinja2.runtime import Context
+
+from tekseru.catalog import LANGUAGES, Text
+from tekseru.web.i18n import LANGUAGE_NAMES, OFFICIAL_LANGUAGE, QUERY_PARAMETER, request_language, translate
+from tekseru.web.navigation import Section
+
+
+@dataclass(frozen=True)
+class LanguageLink:
+    code: str
+    name: str
+    href: str
+    current: bool
+
+
+@pass_context
+def _t(context: Context, key: str, **params: object) -> str:
+    return translate(context["lang"], key, **params)
+
+
+@pass_context
+def _local(context: Context, text: Text) -> str:
+    return text.in_language(context["lang"])
+
+
+@pass_context
+def _url(context: Context, name: str, query: Mapping[str, object] | None = None, **path_params: Any) -> str:
+    request: Request = context["request"]
+    root: str = request.scope.get("root_path", "")
+    return root + str(request.app.url_path_for(name, **path_params)) + query_string(query or {})
+
+
+def _date(value: date) -> str:
+    return value.strftime("%d.%m.%Y")
+
+
+def query_string(query: Mapping[str, object]) -> str:
+    """`?a=1&b=2` without the empty values, or an empty string."""
+    kept = {key: str(value) for key, value in query.items() if value not in (None, "")}
+    return "?" + urlencode(kept) if kept else ""
+
+
+def _environment() -> Environment:
+    env = Environment(
+        loader=PackageLoader("tekseru.web", "templates"),
+        autoescape=select_autoescape(default=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.globals.update(t=_t, url=_url)
+    env.filters.update(local=_local, date=_date)
+    return env
+
+
+templates = Jinja2Templates(env=_environment())
+
+
+def language_links(request: Request, current: str) -> list[LanguageLink]:
+    """The current page in each language."""
+    links = []
+    for code in LANGUAGES:
+        params = {**request.query_params, QUERY_PARAMETER: code}
+        links.append(
+            LanguageLink(code, LANGUAGE_NAMES[code], request.url.path + query_string(params), code == current)
+        )
+    return links
+
+
+def render(
+    request: Request, template: str, context: Mapping[str, Any], status_code: int = 200
+) -> HTMLResponse:
+    lang = request_language(request)
+    sections: tuple[Section, ...] = request.app.state.sections
+    path = request.url.path.removeprefix(request.scope.get("root_path", "")) or "/"
+    page = {
+        "lang": lang,
+        "official_language": OFFICIAL_LANGUAGE,
+        "unofficial": lang != OFFICIAL_LANGUAGE,
+        "languages": language_links(request, lang),
+        "sections": sections,
+        "current_section": next((s.key for s in sections if s.contains(path)), None),
+        **context,
+    }
+    return templates.TemplateResponse(request, template, page, status_code=status_code)

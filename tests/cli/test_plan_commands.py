@@ -1,0 +1,140 @@
+"""`tekseru plan HALF_YEAR` and `tekseru plans ...` as a planner uses them, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+import typer
+from openpyxl import load_workbook
+from typer.core import TyperGroup
+from typer.testing import CliRunner, Result
+
+from tekseru.cli import plan_commands
+from tekseru.store import Database
+from tekseru.store.testing import database, database_url, postgres_server
+from tests.services.plan_data import BINS, FIRST_RUN, add_registry, add_run
+
+__all__ = ["database", "database_url", "postgres_server"]
+
+runner = CliRunner()
+
+
+def root_app() -> typer.Typer:
+    """The root app wired as `tekseru.cli.main` wires it."""
+    app = typer.Typer(pretty_exceptions_enable=False)
+    plan_commands.register(app)
+    return app
+
+
+@pytest.fixture
+def invoke(database: Database, database_url: str) -> Any:
+    add_run(database, add_registry(database), FIRST_RUN)
+
+    def run(*args: str, code: int = 0) -> Result:
+        env = {"TEKSERU_DATABASE_URL": database_url, "COLUMNS": "200", "TEKSERU_STATE_BODY": ""}
+        result = runner.invoke(root_app(), list(args), env=env)
+        assert result.exit_code == code, result.output
+        return result
+
+    return run
+
+
+def test_plan_prints_the_draft_as_json(invoke: Any) -> None:
+    printed = json.loads(invoke("plan", "2027-H1", "--format", "json").stdout)
+    assert set(printed) >= {"plan_id", "status", "included", "excluded", "overflow"}
+    assert (printed["status"], printed["half_year"]) == ("draft", "2027-H1")
+    first = printed["included"][0]
+    assert first == {
+        "bin": BINS[0],
+        "rank": 1,
+        "score": 100.0,
+        "risk_class": "high",
+        "region": "astana",
+        "planned_month": 1,
+        "groups": ["stationary_care"],
+        "name": "«Қамқор-0» КММ",
+    }
+    assert [row["bin"] for row in printed["included"]] == [BINS[0], BINS[5], BINS[1], BINS[2]]
+    assert printed["overflow"] == []
+    assert {(row["bin"], row["reason"], row["group"]) for row in printed["excluded"]} == {
+        (BINS[3], "not_high_risk_by_objective_criteria", "access_other_objects"),
+        (BINS[4], "class_not_candidate", "stationary_care"),
+    }
+
+
+def test_plan_with_a_capacity_file(invoke: Any, tmp_path: Path) -> None:
+    capacity = tmp_path / "capacity.csv"
+    capacity.write_text("region,visits\nАстана,1\n", encoding="utf-8")
+    printed = json.loads(
+        invoke("plan", "2027-H1", "--capacity-file", str(capacity), "--format", "json").stdout
+    )
+    assert [(row["bin"], row["rank"], row["planned_month"]) for row in printed["overflow"]] == [
+        (BINS[1], 4, None)
+    ]
+
+
+def test_the_life_of_a_list(invoke: Any, tmp_path: Path) -> None:
+    table = invoke("plan", "2027-H1", "--as-of", "2026-11-30").output
+    assert "On the list" in table and BINS[0] in table and "class_not_candidate" in table
+    invoke("plans", "publish", "1", code=1)
+    assert "approved" in invoke("plans", "approve", "1", "--by", "head").output
+    assert "cannot change" in invoke("plans", "approve", "1", code=1).output
+    assert "published" in invoke("plans", "publish", "1", "--by", "secretary").output
+    listed = invoke("plans", "list").output
+    assert "published" in listed and "head" in listed
+    again = json.loads(invoke("plan", "2027-H1", "--format", "json").stdout)
+    assert (again["plan_id"], again["previous_plan_id"]) == (2, 1)
+    assert "No subject joined, left or moved." in invoke("plans", "diff", "2").output
+    assert json.loads(invoke("plans", "diff", "2", "--json").stdout)["added"] == []
+    shown = json.loads(invoke("plans", "show", "1", "--format", "json").stdout)
+    assert shown["status"] == "published"
+    out = tmp_path / "list.xlsx"
+    invoke("plans", "export", "1", "--format", "xlsx", "--lang", "ru", "--output", str(out))
+    sheet = load_workbook(out).active
+    assert sheet is not None and "Утверждён: head" in str(sheet["A4"].value)
+    invoke("plans", "discard", "2")
+    assert "there is no plan 2" in invoke("plans", "show", "2", code=1).output
+
+
+def test_plan_writes_documents(invoke: Any, tmp_path: Path) -> None:
+    out = tmp_path / "list.pdf"
+    assert (
+        str(out) in invoke("plan", "2027-H2", "--format", "pdf", "--lang", "kk", "--output", str(out)).output
+    )
+    assert out.read_bytes().startswith(b"%PDF")
+
+
+def test_plan_errors_are_readable(invoke: Any, tmp_path: Path) -> None:
+    assert "is not a half-year" in invoke("plan", "2027-H3", code=1).output
+    assert (
+        "no finished risk assessment as of 2020-01-01"
+        in invoke("plan", "2027-H1", "--as-of", "2020-01-01", code=1).output
+    )
+    capacity = tmp_path / "capacity.csv"
+    capacity.write_text("region,visits\nAtlantis,2\nastana,-1\n", encoding="utf-8")
+    output = invoke("plan", "2027-H1", "--capacity-file", str(capacity), code=1).output
+    assert "capacity.csv, row 2, region: unknown region 'Atlantis'" in output
+    assert "capacity.csv, row 3, visits: visits must be a whole number" in output
+    assert "No lists are stored yet" in invoke("plans", "list").output
+
+
+def test_plan_on_a_sqlite_file_given_with_db(tmp_path: Path) -> None:
+    result = runner.invoke(root_app(), ["plan", "2027-H1", "--db", str(tmp_path / "t.sqlite3")])
+    assert result.exit_code == 1 and "run the assessment first" in result.output
+
+
+def test_every_command_and_option_is_documented() -> None:
+    doc = (Path(__file__).parents[2] / "docs" / "planning.md").read_text(encoding="utf-8")
+    group = typer.main.get_group(root_app())
+    commands = {"plan": group.commands["plan"]}
+    plans_group = group.commands["plans"]
+    assert isinstance(plans_group, TyperGroup)
+    commands.update({f"plans {name}": command for name, command in plans_group.commands.items()})
+    for name, command in commands.items():
+        assert f"tekseru {name}" in doc, name
+        for option in (opt for param in command.params for opt in param.opts if opt.startswith("--")):
+            if option != "--db":  # the database option of every command, see docs of `tekseru db`
+                assert option in doc, (name, option)

@@ -1,0 +1,194 @@
+"""Every checklist printed as an editable DOCX in Kazakh and Russian, blank and filled, read back."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from io import BytesIO
+from pathlib import Path
+
+import pytest
+from docx import Document
+from docx.document import Document as DocxDocument
+from docx.oxml.ns import qn
+from docx.table import Table
+from docx.text.paragraph import Paragraph
+
+from tekseru.catalog import CatalogueEdition, load_catalogue
+from tekseru.documents.checklist_docx import MARK, checklist_docx_bytes, render_checklist_docx
+from tekseru.documents.checklist_form import (
+    ActKind,
+    ChecklistForm,
+    Compliance,
+    DocumentIdentity,
+    FormHeader,
+    ItemAnswer,
+    Requirement,
+    build_checklist_form,
+)
+from tekseru.documents.verification import seal_of
+
+APPENDICES = (2, 3, 4, 5, 6, 7)
+LANGUAGES = ("kk", "ru")
+KAZAKH_LETTERS = "әғқңөұүһі"
+HEADER = FormHeader(
+    ordering_body="Еңбек және әлеуметтік қорғау комитетінің Алматы қаласы бойынша департаменті",
+    act_kind=ActKind.INSPECTION,
+    act_number="47-ПК",
+    act_date=date(2024, 3, 15),
+    subject_name="«Шаһар әлеуметтік көмек ғұмыр үйі» КММ",
+    subject_identifier="990740000683",
+    subject_address="Ақсу қ., Ұлы Дала даңғылы, 12",
+)
+COMMENT = "Жоспар 5 күн кешіктіріліп бекітілген"
+
+
+def filled_form(edition: CatalogueEdition, appendix: int, language: str) -> ChecklistForm:
+    kinds = [
+        ItemAnswer(Requirement.REQUIRED, Compliance.COMPLIANT),
+        ItemAnswer(Requirement.REQUIRED, Compliance.NON_COMPLIANT, COMMENT),
+        ItemAnswer(Requirement.NOT_REQUIRED),
+    ]
+    answers = {item.number: kinds[item.number % 3] for item in edition.checklist(appendix).items}
+    identity = DocumentIdentity(f"inspection 2024-{appendix:04d}", date(2024, 3, 20))
+    return build_checklist_form(
+        edition, appendix, language, header=HEADER, answers=answers, identity=identity
+    )
+
+
+def squash(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def body_text(document: DocxDocument) -> str:
+    """The text of the body in document order, tables cell by cell."""
+    parts: list[str] = []
+    for child in document.element.body.iterchildren():
+        if child.tag == qn("w:p"):
+            parts.append(Paragraph(child, document).text)
+        elif child.tag == qn("w:tbl"):
+            parts.extend(cell.text for row in Table(child, document).rows for cell in row.cells)
+    return "\n".join(parts)
+
+
+def footer_text(document: DocxDocument) -> str:
+    return "\n".join(p.text for p in document.sections[0].footer.paragraphs)
+
+
+@pytest.fixture(scope="module")
+def edition() -> CatalogueEdition:
+    return load_catalogue().edition("2022-29983")
+
+
+@pytest.fixture(scope="module")
+def printed(
+    edition: CatalogueEdition,
+) -> dict[tuple[int, str, bool], tuple[ChecklistForm, bytes, DocxDocument]]:
+    """(appendix, language, filled) -> the form, its DOCX and the DOCX read back, rendered once."""
+    result = {}
+    for appendix in APPENDICES:
+        for language in LANGUAGES:
+            blank = build_checklist_form(edition, appendix, language)
+            for filled, form in ((False, blank), (True, filled_form(edition, appendix, language))):
+                data = checklist_docx_bytes(form)
+                result[appendix, language, filled] = (form, data, Document(BytesIO(data)))
+    return result
+
+
+CASES = [(a, lang, filled) for a in APPENDICES for lang in LANGUAGES for filled in (False, True)]
+
+
+@pytest.mark.parametrize(("appendix", "language", "filled"), CASES)
+def test_the_title_and_every_item_are_there_in_order(
+    edition: CatalogueEdition, printed: dict, appendix: int, language: str, filled: bool
+) -> None:
+    document = printed[appendix, language, filled][2]
+    text, checklist = squash(body_text(document)), edition.checklist(appendix)
+    positions = [text.index(squash(checklist.title.in_language(language)))]
+    positions += [text.index(squash(f.label.in_language(language))) for f in edition.form.header_fields]
+    positions += [text.index(squash(item.text.in_language(language))) for item in checklist.items]
+    positions += [text.index(squash(b.label.in_language(language))) for b in edition.form.signature_blocks]
+    assert positions == sorted(positions)
+
+
+@pytest.mark.parametrize(("appendix", "language", "filled"), CASES)
+def test_the_requirements_are_a_word_table_with_a_repeating_heading(
+    edition: CatalogueEdition, printed: dict, appendix: int, language: str, filled: bool
+) -> None:
+    form, _, document = printed[appendix, language, filled]
+    table = document.tables[0]
+    assert len(table.columns) == 6 and len(table.rows) == len(edition.checklist(appendix).items) + 1
+    assert [cell.text for cell in table.rows[0].cells] == [
+        form.number_heading,
+        form.requirements_heading,
+        *(c.label for c in form.answer_columns),
+    ]
+    assert table.rows[0]._tr.trPr.find(qn("w:tblHeader")) is not None
+    for row, table_row in zip(form.rows, table.rows[1:], strict=True):
+        cells = table_row.cells
+        assert cells[0].text == str(row.number) and cells[1].paragraphs[0].text == row.text
+        marked = {c.key for c, cell in zip(form.answer_columns, cells[2:], strict=True) if cell.text == MARK}
+        assert marked == row.marked_columns
+
+
+@pytest.mark.parametrize(("appendix", "language"), [(a, lang) for a in APPENDICES for lang in LANGUAGES])
+def test_a_filled_form_shows_its_header_comments_and_code(
+    printed: dict, appendix: int, language: str
+) -> None:
+    form, _, document = printed[appendix, language, True]
+    text = body_text(document)
+    for value in (
+        HEADER.subject_name,
+        HEADER.subject_identifier,
+        HEADER.subject_address,
+        HEADER.ordering_body,
+    ):
+        assert value in text
+    assert "№ 47-ПК, 15.03.2024" in text
+    assert f"{form.labels.comment}: {COMMENT}" in text
+    seal = seal_of(form)
+    assert seal is not None
+    assert seal.code in text and seal.fingerprint in text and seal.code in footer_text(document)
+    assert document.core_properties.keywords == seal.payload
+    assert document.core_properties.identifier == seal.code
+    assert len(document.inline_shapes) == 1  # the QR code
+
+
+@pytest.mark.parametrize("appendix", APPENDICES)
+def test_kazakh_letters_come_back_intact(printed: dict, appendix: int) -> None:
+    assert set(KAZAKH_LETTERS) <= set(body_text(printed[appendix, "kk", True][2]))
+
+
+@pytest.mark.parametrize(("appendix", "language"), [(a, lang) for a in APPENDICES for lang in LANGUAGES])
+def test_a_blank_form_has_no_marks_no_values_and_no_code(printed: dict, appendix: int, language: str) -> None:
+    document = printed[appendix, language, False][2]
+    text = body_text(document)
+    assert MARK not in text and "TK-" not in text and HEADER.subject_name not in text
+    assert document.core_properties.keywords == "" and len(document.inline_shapes) == 0
+
+
+@pytest.mark.parametrize("appendix", APPENDICES)
+def test_only_the_russian_form_says_it_is_an_unofficial_translation(
+    edition: CatalogueEdition, printed: dict, appendix: int
+) -> None:
+    notice = edition.edition.unofficial_translation_notice
+    for filled in (False, True):
+        assert notice.ru in footer_text(printed[appendix, "ru", filled][2])
+        assert notice.ru not in footer_text(printed[appendix, "kk", filled][2])
+
+
+def test_the_core_properties_describe_the_form(printed: dict) -> None:
+    form, _, document = printed[5, "ru", True]
+    properties = document.core_properties
+    assert properties.title == form.title and properties.language == "ru"
+    assert properties.created is not None and properties.created.date() == date(2024, 3, 20)
+
+
+def test_the_page_size_is_a4_portrait(printed: dict) -> None:
+    section = printed[2, "kk", False][2].sections[0]
+    assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)
+
+
+def test_render_writes_the_file(edition: CatalogueEdition, tmp_path: Path) -> None:
+    out = render_checklist_docx(filled_form(edition, 2, "kk"), tmp_path / "form.docx")
+    assert "TK-" in body_text(Document(str(out)))

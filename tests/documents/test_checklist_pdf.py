@@ -1,0 +1,213 @@
+"""Every checklist (Appendices 2 to 7) printed as a PDF in Kazakh and Russian, blank and filled, read back."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from io import BytesIO
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+
+from tekseru.catalog import CatalogueEdition, load_catalogue
+from tekseru.documents.checklist_form import (
+    ActKind,
+    ChecklistForm,
+    Compliance,
+    DocumentIdentity,
+    FormHeader,
+    ItemAnswer,
+    Requirement,
+    build_checklist_form,
+)
+from tekseru.documents.checklist_pdf import MARK, checklist_pdf_bytes, render_checklist_pdf
+from tekseru.documents.verification import seal_of
+
+APPENDICES = (2, 3, 4, 5, 6, 7)
+LANGUAGES = ("kk", "ru")
+KAZAKH_LETTERS = "әғқңөұүһі"
+HEADER = FormHeader(
+    ordering_body="Еңбек және әлеуметтік қорғау комитетінің Алматы қаласы бойынша департаменті",
+    act_kind=ActKind.INSPECTION,
+    act_number="47-ПК",
+    act_date=date(2024, 3, 15),
+    subject_name="«Шаһар әлеуметтік көмек ғұмыр үйі» КММ",
+    subject_identifier="990740000683",
+    subject_address="Ақсу қ., Ұлы Дала даңғылы, 12",
+)
+COMMENT = "Жоспар 5 күн кешіктіріліп бекітілген"
+
+
+def answer(number: int) -> ItemAnswer:
+    """Every kind of answer in turn: compliant, non-compliant with a comment, not required, required only."""
+    return [
+        ItemAnswer(Requirement.REQUIRED, Compliance.COMPLIANT),
+        ItemAnswer(Requirement.REQUIRED, Compliance.NON_COMPLIANT, COMMENT),
+        ItemAnswer(Requirement.NOT_REQUIRED),
+        ItemAnswer(Requirement.REQUIRED),
+    ][(number - 1) % 4]
+
+
+def filled_form(edition: CatalogueEdition, appendix: int, language: str) -> ChecklistForm:
+    answers = {item.number: answer(item.number) for item in edition.checklist(appendix).items}
+    identity = DocumentIdentity(f"inspection 2024-{appendix:04d}", date(2024, 3, 20))
+    return build_checklist_form(
+        edition, appendix, language, header=HEADER, answers=answers, identity=identity
+    )
+
+
+def squash(text: str) -> str:
+    """Text with all whitespace and soft hyphens removed: lines wrap differently in the table."""
+    return re.sub(r"\s+", "", text).replace("\u00ad", "")
+
+
+def page_texts(data: bytes) -> list[str]:
+    return [page.extract_text() or "" for page in PdfReader(BytesIO(data)).pages]
+
+
+def pdf_text(data: bytes) -> str:
+    return "\n".join(page_texts(data))
+
+
+@pytest.fixture(scope="module")
+def edition() -> CatalogueEdition:
+    return load_catalogue().edition("2022-29983")
+
+
+@pytest.fixture(scope="module")
+def printed(
+    edition: CatalogueEdition,
+) -> dict[tuple[int, str, bool], tuple[ChecklistForm, bytes, str, list[str]]]:
+    """(appendix, language, filled) -> the form, its PDF, its text and its pages' texts, rendered once."""
+    result = {}
+    for appendix in APPENDICES:
+        for language in LANGUAGES:
+            blank = build_checklist_form(edition, appendix, language)
+            for filled, form in ((False, blank), (True, filled_form(edition, appendix, language))):
+                data = checklist_pdf_bytes(form)
+                pages = page_texts(data)
+                result[appendix, language, filled] = (form, data, "\n".join(pages), pages)
+    return result
+
+
+CASES = [(a, lang, filled) for a in APPENDICES for lang in LANGUAGES for filled in (False, True)]
+
+
+@pytest.mark.parametrize(("appendix", "language", "filled"), CASES)
+def test_the_title_and_every_item_of_the_catalogue_are_printed(
+    edition: CatalogueEdition, printed: dict, appendix: int, language: str, filled: bool
+) -> None:
+    text = printed[appendix, language, filled][2]
+    checklist, squashed = edition.checklist(appendix), squash(text)
+    assert squash(checklist.title.in_language(language)) in squashed
+    for item in checklist.items:
+        assert squash(item.text.in_language(language)) in squashed, f"item {item.number}"
+    for f in edition.form.header_fields:
+        assert squash(f.label.in_language(language)) in squashed
+    for block in edition.form.signature_blocks:
+        assert squash(block.label.in_language(language)) in squashed
+
+
+@pytest.mark.parametrize("appendix", APPENDICES)
+def test_kazakh_letters_come_back_intact(edition: CatalogueEdition, printed: dict, appendix: int) -> None:
+    text = printed[appendix, "kk", True][2]
+    assert set(KAZAKH_LETTERS) <= set(text)
+    assert set(KAZAKH_LETTERS.upper()) & set(text)
+    assert "\ufffd" not in text
+
+
+@pytest.mark.parametrize(("appendix", "language"), [(a, lang) for a in APPENDICES for lang in LANGUAGES])
+def test_a_filled_form_shows_its_header_answers_and_code(printed: dict, appendix: int, language: str) -> None:
+    form, _, text, _ = printed[appendix, language, True]
+    squashed = squash(text)
+    for value in (
+        HEADER.subject_name,
+        HEADER.subject_identifier,
+        HEADER.subject_address,
+        HEADER.ordering_body,
+    ):
+        assert squash(value) in squashed
+    assert "№47-ПК,15.03.2024" in squashed
+    assert text.count(MARK) == sum(len(row.marked_columns) for row in form.rows)
+    assert squash(f"{form.labels.comment}: {COMMENT}") in squashed
+    seal = seal_of(form)
+    assert seal is not None and seal.code in text and seal.fingerprint in squashed
+    assert squash(f"inspection 2024-{appendix:04d}") in squashed
+
+
+@pytest.mark.parametrize(("appendix", "language"), [(a, lang) for a in APPENDICES for lang in LANGUAGES])
+def test_a_blank_form_has_no_marks_no_values_and_no_code(printed: dict, appendix: int, language: str) -> None:
+    text = printed[appendix, language, False][2]
+    assert MARK not in text and "TK-" not in text
+    assert squash(HEADER.subject_name) not in squash(text)
+
+
+@pytest.mark.parametrize("appendix", APPENDICES)
+def test_only_the_russian_form_says_it_is_an_unofficial_translation(
+    edition: CatalogueEdition, printed: dict, appendix: int
+) -> None:
+    notice = edition.edition.unofficial_translation_notice
+    for filled in (False, True):
+        pages = printed[appendix, "ru", filled][3]
+        assert all(squash(notice.ru) in squash(page) for page in pages)  # on every page
+        assert squash(notice.ru) not in squash(printed[appendix, "kk", filled][2])
+
+
+def test_the_metadata_carries_the_title_language_and_payload(printed: dict) -> None:
+    form, data, _, _ = printed[3, "ru", True]
+    reader = PdfReader(BytesIO(data))
+    seal = seal_of(form)
+    assert seal is not None
+    assert reader.metadata is not None
+    assert reader.metadata.title == form.title
+    assert reader.metadata["/Keywords"] == seal.payload
+    assert reader.metadata.creation_date is not None and reader.metadata.creation_date.date() == date(
+        2024, 3, 20
+    )
+    assert reader.trailer["/Root"]["/Lang"] == "ru"
+
+
+def test_the_bundled_font_is_embedded(printed: dict) -> None:
+    data = printed[2, "kk", True][1]
+    fonts = {
+        str(font["/BaseFont"])
+        for page in PdfReader(BytesIO(data)).pages
+        for font in page["/Resources"]["/Font"].values()
+    }
+    assert fonts and all("DejaVuSans" in name for name in fonts)
+    assert b"/FontFile2" in data
+
+
+def test_the_same_form_gives_the_same_bytes(edition: CatalogueEdition, printed: dict) -> None:
+    assert checklist_pdf_bytes(filled_form(edition, 2, "kk")) == printed[2, "kk", True][1]
+
+
+def test_render_writes_the_file(edition: CatalogueEdition, printed: dict, tmp_path: Path) -> None:
+    out = render_checklist_pdf(filled_form(edition, 2, "ru"), tmp_path / "form.pdf")
+    assert out.read_bytes() == printed[2, "ru", True][1]
+
+
+def test_letters_beyond_kazakh_and_russian_print_with_the_whole_font(edition: CatalogueEdition) -> None:
+    header = FormHeader(subject_name="Özgür Ğ. Çelik — Ελλάδα", subject_identifier="990740000683")
+    text = pdf_text(checklist_pdf_bytes(build_checklist_form(edition, 2, "kk", header=header)))
+    assert "Özgür Ğ. Çelik — Ελλάδα" in text
+
+
+def test_a_row_longer_than_a_page_continues_on_the_next(edition: CatalogueEdition) -> None:
+    comment = " ".join(f"сөз{n}" for n in range(1500))
+    answers = {1: ItemAnswer(Requirement.REQUIRED, Compliance.NON_COMPLIANT, comment)}
+    form = build_checklist_form(edition, 2, "kk", answers=answers)
+    reader = PdfReader(BytesIO(checklist_pdf_bytes(form)))
+    assert len(reader.pages) >= 3
+    squashed = squash("".join(page.extract_text() for page in reader.pages))
+    # what is printed between the parts of the row: its marks, the footer, the repeated heading
+    between_pages = f"{MARK}|tekseru2022-29983·Бет\\d+/\\d+|№Талаптартізбесі.*?келмейді"
+    assert squash(comment) in re.sub(between_pages, "", squashed)
+    assert squash(form.rows[1].text) in squashed
+
+
+def test_a_word_longer_than_its_column_is_cut_not_lost(edition: CatalogueEdition) -> None:
+    long_word = "Ә" * 120
+    form = build_checklist_form(edition, 2, "kk", answers={2: ItemAnswer(comment=long_word)})
+    assert long_word in squash(pdf_text(checklist_pdf_bytes(form)))

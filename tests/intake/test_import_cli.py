@@ -1,0 +1,106 @@
+"""`tekseru import subjects|evidence`, driven in-process on a SQLite file."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from tekseru.catalog.edition import CatalogueEdition
+from tekseru.cli import import_commands
+from tekseru.store import open_database, sqlite_url
+from tekseru.store.evidence import count_evidence
+from tekseru.store.subjects import count_subjects
+
+WriteFile = Callable[..., Path]
+runner = CliRunner()
+SUBJECTS = ["bin", "name", "region", "address", "groups"]
+EVIDENCE = ["bin", "criterion", "source_group", "observed_on", "reference", "confirmed"]
+
+
+@pytest.fixture(autouse=True)
+def _edition(monkeypatch: pytest.MonkeyPatch, edition: CatalogueEdition) -> None:
+    monkeypatch.setattr(import_commands, "edition_in_force", lambda today: edition)
+
+
+def _counts(path: Path) -> tuple[int, int]:
+    database = open_database(sqlite_url(path))
+    try:
+        with database.transaction() as session:
+            return count_subjects(session), count_evidence(session)
+    finally:
+        database.close()
+
+
+def test_subjects_then_evidence(tmp_path: Path, bins: list[str], write_csv: WriteFile) -> None:
+    db = tmp_path / "cli.sqlite3"
+    subjects = write_csv("s.csv", [SUBJECTS, [bins[0], "A", "Astana", "", "stationary"]])
+    result = runner.invoke(import_commands.app, ["subjects", str(subjects), "--db", str(db)])
+    assert result.exit_code == 0, result.output
+    assert "Imported s.csv" in result.output and "created" in result.output
+    evidence = write_csv("e.csv", [EVIDENCE, [bins[0], "1", "", "2024-01-15", "act 1", ""]])
+    result = runner.invoke(
+        import_commands.app, ["evidence", str(evidence), "--db", str(db), "--entered-by", "inspector"]
+    )
+    assert result.exit_code == 0, result.output
+    assert _counts(db) == (1, 1)
+
+
+def test_bad_input_prints_every_error_and_exits_1(
+    tmp_path: Path, bins: list[str], write_csv: WriteFile
+) -> None:
+    db = tmp_path / "cli.sqlite3"
+    path = write_csv(
+        "s.csv", [SUBJECTS, [bins[0], "A", "Atlantis", "", "stationary"], ["1", "B", "astana", "", "x"]]
+    )
+    result = runner.invoke(import_commands.app, ["subjects", str(path), "--db", str(db)])
+    assert result.exit_code == 1
+    assert "s.csv was not imported: 3 error(s). Nothing was stored." in result.output
+    assert "s.csv, row 2, region: unknown region 'Atlantis'" in result.output
+    assert "s.csv, row 3, bin: '1' is not a valid BIN" in result.output
+    assert "s.csv, row 3, groups: unknown control group 'x'" in result.output
+    assert _counts(db) == (0, 0)
+
+
+def test_skip_invalid_reports_the_rejected_file(
+    tmp_path: Path, bins: list[str], write_csv: WriteFile
+) -> None:
+    path = write_csv(
+        "s.csv", [SUBJECTS, [bins[0], "A", "astana", "", "stationary"], ["1", "B", "astana", "", "x"]]
+    )
+    rejected = tmp_path / "rejected.csv"
+    result = runner.invoke(
+        import_commands.app,
+        [
+            "subjects",
+            str(path),
+            "--skip-invalid",
+            "--rejected",
+            str(rejected),
+            "--db",
+            str(tmp_path / "d.sqlite3"),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert f"Rejected rows, with their errors: {rejected}" in result.output
+    assert rejected.is_file()
+
+
+def test_a_missing_file_is_an_error(tmp_path: Path) -> None:
+    result = runner.invoke(
+        import_commands.app, ["evidence", str(tmp_path / "no.csv"), "--db", str(tmp_path / "d.db")]
+    )
+    assert result.exit_code == 1
+    assert "there is no file" in result.output
+
+
+def test_many_errors_are_cut_short(tmp_path: Path, write_csv: WriteFile) -> None:
+    rows = [[str(i), "A", "astana", "", "stationary"] for i in range(60)]
+    result = runner.invoke(
+        import_commands.app,
+        ["subjects", str(write_csv("s.csv", [SUBJECTS, *rows])), "--db", str(tmp_path / "d.db")],
+    )
+    assert result.exit_code == 1
+    assert "... and 10 more; --skip-invalid writes them all to a file." in result.output

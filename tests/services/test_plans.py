@@ -1,0 +1,359 @@
+"""Semi-annual lists as a planner uses them: draft from stored results, approve, publish, compare, print."""
+
+from __future__ import annotations
+
+import sys
+import types
+from collections.abc import Mapping
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from openpyxl import load_workbook
+from pypdf import PdfReader
+from sqlalchemy.orm import Session
+
+from tekseru.catalog import load_catalogue
+from tekseru.planning import DiffReason, ExclusionReason, HalfYear, VisitHistory
+from tekseru.services import plans
+from tekseru.services.plans import (
+    CapacityError,
+    CapacityFileError,
+    NoAssessment,
+    PlanFrozen,
+    PlanNotApproved,
+    PlanNotFound,
+    StoredPlan,
+)
+from tekseru.settings import Settings
+from tekseru.store import Database
+
+from .plan_data import BINS, FIRST_RUN, NOW, add_registry, add_run
+
+H1 = HalfYear(2027, 1)
+LATER = datetime(2026, 12, 1, 10, 0, tzinfo=UTC)
+
+
+def no_history(session: Session) -> Mapping[int, VisitHistory]:
+    return {}
+
+
+@pytest.fixture
+def ids(database: Database) -> dict[int, int]:
+    registry = add_registry(database)
+    add_run(database, registry, FIRST_RUN)
+    return registry
+
+
+def draft(database: Database, **options: Any) -> StoredPlan:
+    options.setdefault("visit_histories", no_history)
+    options.setdefault("created_by", "planner")
+    return plans.draft_plan(database, options.pop("half_year", H1), now=NOW, **options)
+
+
+def bins(rows: Any) -> list[str]:
+    return [row.bin for row in rows]
+
+
+def test_draft_from_stored_results(database: Database, ids: dict[int, int]) -> None:
+    stored = draft(database, capacity={"Астана": 1})
+    record, formed = stored.record, stored.plan
+    assert (record.status, record.half_year, record.as_of, record.edition_id) == (
+        "draft",
+        "2027-H1",
+        date(2026, 11, 15),
+        "2022-29983",
+    )
+    assert record.created_by == "planner" and record.previous_plan_id is None
+    assert record.capacity == {"astana": 1}
+    assert bins(formed.included) == [BINS[0], BINS[5], BINS[2]]
+    assert [row.rank for row in formed.included] == [1, 2, 3]
+    assert [row.planned_month for row in formed.included] == [1, 1, 1]
+    assert [(row.bin, row.rank, row.planned_month) for row in formed.overflow] == [(BINS[1], 4, None)]
+    first = formed.included[0]
+    assert (first.subject_id, first.region, first.groups, first.score, first.risk_class) == (
+        str(ids[0]),
+        "astana",
+        ("stationary_care",),
+        100.0,
+        "high",
+    )
+    assert first.main_reasons == (7, 8, 1, 5)  # gross, then significant, then minor; each by number
+    assert (first.gross_count, first.significant_count, first.minor_count) == (2, 1, 1)
+    assert {(row.bin, row.reason) for row in formed.excluded} == {
+        (BINS[3], ExclusionReason.NOT_HIGH_RISK_BY_OBJECTIVE_CRITERIA),
+        (BINS[4], ExclusionReason.CLASS_NOT_CANDIDATE),
+    }
+    assert plans.get_plan(database, stored.id) == stored
+
+
+def test_draft_takes_the_assessment_as_of_a_day(database: Database, ids: dict[int, int]) -> None:
+    later = {index: (10.0, "low", ()) for index in FIRST_RUN}
+    add_run(database, ids, later, as_of=date(2026, 12, 1), started=LATER)
+    assert draft(database).plan.included == ()
+    on_or_before = draft(database, as_of=date(2026, 11, 30))
+    assert on_or_before.record.as_of == date(2026, 11, 15) and len(on_or_before.plan.included) == 4
+    with pytest.raises(NoAssessment, match="as of 2026-11-14 or earlier"):
+        draft(database, as_of=date(2026, 11, 14))
+
+
+def test_no_finished_assessment(database: Database) -> None:
+    with pytest.raises(NoAssessment, match="run the assessment first"):
+        draft(database)
+    assert plans.list_plans(database) == []
+
+
+def test_visit_histories_come_from_the_provider(database: Database, ids: dict[int, int]) -> None:
+    def visits(session: Session) -> Mapping[int, VisitHistory]:
+        assert isinstance(session, Session)
+        return {
+            ids[5]: VisitHistory("ignored", last_visit_on=date(2026, 9, 1)),
+            ids[0]: VisitHistory(
+                "ignored",
+                last_visit_on=date(2025, 10, 1),
+                last_visit_was_preventive_control=True,
+                violations_of_last_preventive_control_eliminated_in_full=True,
+            ),
+        }
+
+    formed = draft(database, half_year="2027-H1", visit_histories=visits).plan
+    reasons = {row.bin: row.reason for row in formed.excluded}
+    assert reasons[BINS[5]] is ExclusionReason.VISITED_WITHIN_FREQUENCY_LIMIT
+    assert reasons[BINS[0]] is ExclusionReason.VIOLATIONS_ELIMINATED_IN_FULL
+    assert bins(formed.included) == [BINS[1], BINS[2]]
+
+
+def test_default_visit_histories_follow_the_inspections_module(
+    database: Database, ids: dict[int, int], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setitem(sys.modules, plans.INSPECTIONS_MODULE, None)  # not there (yet): no history
+    assert plans.draft_plan(database, H1, created_by="p").plan.row_of(str(ids[5])) is not None
+    inspections = types.ModuleType(plans.INSPECTIONS_MODULE)
+    inspections.visit_histories = lambda session: {  # type: ignore[attr-defined]
+        ids[5]: VisitHistory(str(ids[5]), last_visit_on=date(2026, 10, 1))
+    }
+    monkeypatch.setitem(sys.modules, plans.INSPECTIONS_MODULE, inspections)
+    formed = plans.draft_plan(database, H1, created_by="p").plan
+    assert formed.row_of(str(ids[5])) is None
+    assert formed.exclusions_of(str(ids[5]))[0].reason is ExclusionReason.VISITED_WITHIN_FREQUENCY_LIMIT
+
+
+def test_an_approved_list_cannot_change(database: Database, ids: dict[int, int]) -> None:
+    stored = draft(database)
+    approved = plans.approve_plan(database, stored.id, "Ә. Нұрғали", now=LATER)
+    assert approved.record.status == "approved" and approved.approval == ("Ә. Нұрғали", date(2026, 12, 1))
+    assert approved.plan == stored.plan
+    for attempt in (
+        lambda: plans.approve_plan(database, stored.id, "someone else"),
+        lambda: plans.discard_draft(database, stored.id),
+    ):
+        with pytest.raises(PlanFrozen, match=f"plan {stored.id} is approved and cannot change"):
+            attempt()
+    assert plans.get_plan(database, stored.id) == approved
+
+
+def test_publish_only_after_approval(database: Database, ids: dict[int, int]) -> None:
+    stored = draft(database)
+    with pytest.raises(PlanNotApproved, match="only an approved plan can be published"):
+        plans.publish_plan(database, stored.id, "secretary")
+    assert plans.get_plan(database, stored.id) == stored
+    plans.approve_plan(database, stored.id, "head", now=LATER)
+    published = plans.publish_plan(database, stored.id, "secretary", now=LATER)
+    assert (published.record.status, published.record.published_by) == ("published", "secretary")
+    assert published.approval == ("head", date(2026, 12, 1))
+    with pytest.raises(PlanFrozen, match="is published"):
+        plans.publish_plan(database, stored.id, "secretary")
+    with pytest.raises(PlanFrozen):
+        plans.approve_plan(database, stored.id, "head")
+    assert plans.get_plan(database, stored.id) == published
+    with pytest.raises(PlanNotFound):
+        plans.approve_plan(database, 9999, "head")
+
+
+def test_a_draft_can_be_discarded(database: Database, ids: dict[int, int]) -> None:
+    stored = draft(database)
+    plans.discard_draft(database, stored.id)
+    with pytest.raises(PlanNotFound, match=f"there is no plan {stored.id}"):
+        plans.get_plan(database, stored.id)
+
+
+def test_a_new_draft_is_compared_with_the_approved_list(database: Database, ids: dict[int, int]) -> None:
+    first = draft(database, capacity={"astana": 1})
+    plans.approve_plan(database, first.id, "head", now=LATER)
+    changed = dict(FIRST_RUN)
+    changed[0] = (10.0, "low", ())
+    changed[1] = (100.0, "high", (7,))
+    changed[2] = (85.0, "high", (1, 2, 3))
+    add_run(database, ids, changed, as_of=date(2026, 12, 1), started=LATER)
+    second = draft(database, capacity={"astana": 1})
+    assert second.record.previous_plan_id == first.id
+    comparison = plans.plan_diff(database, second.id)
+    assert comparison.previous is not None and comparison.previous.id == first.id
+    assert comparison.diff is not None
+    assert [(item.row.bin, item.reason) for item in comparison.diff.added] == [
+        (BINS[1], DiffReason.WAS_BEYOND_CAPACITY)
+    ]
+    [removed] = comparison.diff.removed
+    assert (removed.row.bin, removed.reason) == (BINS[0], DiffReason.NOW_EXCLUDED)
+    assert removed.exclusions == (ExclusionReason.CLASS_NOT_CANDIDATE,)
+    moved = {item.current.bin: item.changes for item in comparison.diff.moved}
+    assert set(moved) == {BINS[5], BINS[2]}
+    assert "rank 3 -> 2" in moved[BINS[2]] and "score 45 -> 85" in moved[BINS[2]]
+    assert plans.plan_diff(database, first.id).diff is None
+
+
+def test_the_first_list_of_a_half_year_is_compared_with_the_previous_half_year(
+    database: Database, ids: dict[int, int]
+) -> None:
+    h1 = draft(database)
+    h2_draft = draft(database, half_year="2027-H2")
+    assert h2_draft.record.previous_plan_id == h1.id  # the previous half-year's last list, even a draft
+    plans.approve_plan(database, h2_draft.id, "head")
+    again = draft(database, half_year="2027-H2")
+    assert again.record.previous_plan_id == h2_draft.id  # the approved list of the same half-year
+    assert [stored.id for stored in plans.list_plans(database, half_year="2027-H2")] == [
+        again.id,
+        h2_draft.id,
+    ]
+    assert [stored.id for stored in plans.list_plans(database, status="approved")] == [h2_draft.id]
+
+
+def test_an_unknown_region_in_the_capacity(database: Database, ids: dict[int, int]) -> None:
+    with pytest.raises(CapacityError, match="unknown region 'Atlantis'"):
+        draft(database, capacity={"Atlantis": 3})
+    with pytest.raises(CapacityError, match="twice"):
+        draft(database, capacity={"astana": 3, "Астана": 2})
+    with pytest.raises(CapacityError, match="whole number"):
+        draft(database, capacity={"astana": -1})
+    assert plans.list_plans(database) == []
+
+
+# Capacity files ------------------------------------------------------------------------------------------
+
+
+def write(tmp_path: Path, text: str, name: str = "capacity.csv") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_a_capacity_file_names_regions_in_any_language(tmp_path: Path) -> None:
+    path = write(tmp_path, "region;visits\nАстана;4\nAlmaty region;0\nШымкент қаласы;12\n")
+    assert plans.read_capacity_file(path) == {"almaty_region": 0, "astana": 4, "shymkent": 12}
+
+
+def test_capacity_file_errors_name_the_file_row_and_field(tmp_path: Path) -> None:
+    text = "region,visits\nAtlantis,3\nastana,many\n,2\nАстана,1\nastana,5\npavlodar,\nabai,1,9\n"
+    with pytest.raises(CapacityFileError) as caught:
+        plans.read_capacity_file(write(tmp_path, text))
+    found = [(error.file, error.row, error.field, error.kind.value) for error in caught.value.errors]
+    assert found == [
+        ("capacity.csv", 2, "region", "unknown_region"),
+        ("capacity.csv", 3, "visits", "invalid_number"),
+        ("capacity.csv", 4, "region", "missing_value"),
+        ("capacity.csv", 6, "region", "duplicate_row"),
+        ("capacity.csv", 7, "visits", "missing_value"),
+        ("capacity.csv", 8, None, "too_many_values"),
+    ]
+    assert "is already on row 5" in str(caught.value.errors[3])
+    assert (
+        str(caught.value.errors[1])
+        == "capacity.csv, row 3, visits: visits must be a whole number >= 0, not 'many'"
+    )
+
+
+def test_a_capacity_file_without_its_columns(tmp_path: Path) -> None:
+    with pytest.raises(CapacityFileError) as caught:
+        plans.read_capacity_file(write(tmp_path, "oblast,visits\nastana,1\n"))
+    [error] = caught.value.errors
+    assert (error.row, error.field, error.kind.value) == (1, "region", "missing_column")
+    with pytest.raises(CapacityFileError, match="there is no file"):
+        plans.read_capacity_file(tmp_path / "missing.csv")
+
+
+# Printed lists -------------------------------------------------------------------------------------------
+
+
+def xlsx_text(path: Path) -> str:
+    sheet = load_workbook(path).active
+    assert sheet is not None
+    return "\n".join(
+        str(cell) for row in sheet.iter_rows(values_only=True) for cell in row if cell is not None
+    )
+
+
+def pdf_text(path: Path) -> str:
+    return " ".join(" ".join((page.extract_text() or "").split()) for page in PdfReader(path).pages)
+
+
+EXPECTED = {
+    "kk": (
+        "Еңбек және халықты әлеуметтік қорғау комитеті",
+        "Стационар",
+        "Астана",
+        "Бекітілді: Ә. Нұрғали, 01.12.2026",
+        "2027 жылдың I жартыжылдығы",
+    ),
+    "ru": (
+        "Комитет труда и социальной защиты населения",
+        "стационар",
+        "Астана",
+        "Утверждён: Ә. Нұрғали, 01.12.2026",
+        "I полугодие 2027 года",
+    ),
+}
+
+
+@pytest.mark.parametrize("language", ["kk", "ru"])
+def test_printed_lists_in_kazakh_and_russian(
+    database: Database, ids: dict[int, int], tmp_path: Path, language: str
+) -> None:
+    stored = draft(database)
+    plans.approve_plan(database, stored.id, "Ә. Нұрғали", now=LATER)
+    settings = Settings(state_body="")
+    for render_format, read in (("xlsx", xlsx_text), ("pdf", pdf_text)):
+        out = tmp_path / f"list.{render_format}"
+        path = plans.render_plan(
+            database, stored.id, format=render_format, language=language, out=out, settings=settings
+        )
+        text = read(path)
+        for expected in EXPECTED[language]:
+            assert expected.lower() in text.lower(), (render_format, expected)
+        assert BINS[0] in text and "«Қамқор-0» КММ" in text
+        reason = plans.short_text(load_catalogue().edition("2022-29983").criteria[7].text.ru)
+        if language == "ru" and render_format == "xlsx":
+            assert f"7 — {reason}" in text
+
+
+def test_printed_list_of_a_draft_with_the_configured_state_body(
+    database: Database, ids: dict[int, int], tmp_path: Path
+) -> None:
+    stored = draft(database)
+    body = "Еңбек инспекциясы бойынша Астана қаласының департаменті"
+    out = plans.render_plan(
+        database,
+        stored.id,
+        format="xlsx",
+        language="kk",
+        out=tmp_path / "d.xlsx",
+        settings=Settings(state_body=body),
+    )
+    text = xlsx_text(out)
+    assert body in text and "Бекітілмеген (жоба)" in text
+    with pytest.raises(ValueError, match="xlsx or pdf"):
+        plans.render_plan(database, stored.id, format="docx", language="kk", out=tmp_path / "d.docx")
+    with pytest.raises(ValueError, match="kk or ru"):
+        plans.render_plan(database, stored.id, format="pdf", language="en", out=tmp_path / "d.pdf")
+
+
+def test_state_body_defaults_to_the_committee() -> None:
+    assert plans.state_body("ru", Settings()).startswith("Комитет труда и социальной защиты населения")
+    assert plans.state_body("kk", Settings(state_body=" X ")) == "X"
+
+
+def test_short_reason_texts_end_on_a_whole_word() -> None:
+    assert plans.short_text("Қысқа мәтін") == "Қысқа мәтін"
+    long = "сөз " * 40
+    short = plans.short_text(long, limit=30)
+    assert len(short) <= 30 and short.endswith("сөз…")

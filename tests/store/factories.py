@@ -1,0 +1,46 @@
+"""Rows for store tests."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+
+from tekseru.catalog.identifiers import demo_bins
+from tekseru.store import Database, EvidenceData, SubjectData
+from tekseru.store.subjects import subject_ids_by_bin, upsert_subjects
+
+NOW = datetime(2024, 6, 30, 12, 0, tzinfo=UTC)
+BINS = list(demo_bins(200, prefix="1901400"))
+
+
+def subject(index: int = 0, **changes: object) -> SubjectData:
+    values: dict[str, object] = {
+        "bin": BINS[index],
+        "name": f"Provider {index}",
+        "region": "astana",
+        "address": f"Street {index}",
+        "groups": ("stationary",),
+    }
+    values.update(changes)
+    return SubjectData(**values)  # type: ignore[arg-type]
+
+
+def evidence(subject_id: int, criterion: int = 1, **changes: object) -> EvidenceData:
+    values: dict[str, object] = {
+        "subject_id": subject_id,
+        "criterion": criterion,
+        "source_group": 1,
+        "observed_on": date(2024, 3, 1),
+        "reference": f"act {criterion}",
+        "confirmed": None,
+        "origin": "test",
+    }
+    values.update(changes)
+    return EvidenceData(**values)  # type: ignore[arg-type]
+
+
+def add_subjects(database: Database, count: int) -> list[int]:
+    """`count` subjects; their ids in BIN order."""
+    with database.transaction() as session:
+        upsert_subjects(session, [subject(i) for i in range(count)], now=NOW)
+        ids = subject_ids_by_bin(session, BINS[:count])
+    return [ids[bin] for bin in BINS[:count]]

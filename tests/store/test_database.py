@@ -1,0 +1,82 @@
+"""Opening, creating and migrating databases; the migrations must match the models."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from alembic import command
+from sqlalchemy import inspect, text
+
+from tekseru.store import (
+    Database,
+    DatabaseNeedsUpgrade,
+    DatabaseTooNew,
+    migrate,
+    open_database,
+    sqlite_url,
+    upgrade_database,
+)
+from tekseru.store.subjects import count_subjects
+from tests.store.factories import add_subjects
+
+TABLES = {"alembic_version", "subjects", "subject_groups", "evidence", "assessments", "assessment_results"}
+
+
+def test_a_new_database_is_created_and_migrated_on_first_use(database: Database) -> None:
+    assert migrate.current_revision(database.engine) == migrate.head_revision()
+    assert set(inspect(database.engine).get_table_names()) >= TABLES
+
+
+def test_the_migrations_match_the_models(database: Database) -> None:
+    assert migrate.differences(database.engine) == []
+
+
+def test_opening_again_keeps_the_data(database_url: str, database: Database) -> None:
+    add_subjects(database, 3)
+    again = open_database(database_url)
+    try:
+        with again.transaction() as session:
+            assert count_subjects(session) == 3
+    finally:
+        again.close()
+
+
+def test_downgrade_to_base_and_upgrade_again(database: Database) -> None:
+    with database.engine.begin() as connection:
+        command.downgrade(migrate.alembic_config(connection), "base")
+    assert set(inspect(database.engine).get_table_names()) <= {"alembic_version"}
+    migrate.upgrade(database.engine)
+    assert migrate.differences(database.engine) == []
+
+
+def test_a_database_behind_the_code_asks_for_an_upgrade(
+    database_url: str, database: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(migrate, "head_revision", lambda: "9999")
+    with pytest.raises(DatabaseNeedsUpgrade, match="run `tekseru db upgrade`"):
+        open_database(database_url)
+
+
+def test_a_database_newer_than_the_code_is_refused(database_url: str, database: Database) -> None:
+    with database.engine.begin() as connection:
+        connection.execute(text("UPDATE alembic_version SET version_num = 'ffff'"))
+    with pytest.raises(DatabaseTooNew, match="unknown to this tekseru"):
+        open_database(database_url)
+
+
+def test_upgrade_database_creates_a_sqlite_file_in_a_new_folder(tmp_path: Path) -> None:
+    path = tmp_path / "new" / "folder" / "tekseru.sqlite3"
+    assert upgrade_database(sqlite_url(path)) == migrate.head_revision()
+    assert path.is_file()
+    database = open_database(sqlite_url(path))
+    with database.transaction() as session:
+        assert count_subjects(session) == 0
+    database.close()
+
+
+def test_sqlite_enforces_foreign_keys(tmp_path: Path) -> None:
+    database = open_database(sqlite_url(tmp_path / "fk.sqlite3"))
+    with database.engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar_one() == 1
+    database.close()

@@ -1,0 +1,183 @@
+"""Fixtures for the web tests: an in-process client, a live server and Debian's headless chromium.
+
+Browser tests are marked `browser`. Without /usr/bin/chromium they skip, unless TEKSERU_REQUIRE_BROWSER=1
+(CI) makes them fail. One server and one browser serve the whole session; each test gets a fresh context.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+import uvicorn
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from tekseru.services.catalog import CatalogService
+from tekseru.settings import Settings
+from tekseru.web.app import create_app
+from tekseru.web.dependencies import get_catalog_service
+from tests.web.support import two_edition_service
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+@pytest.fixture(scope="session")
+def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    return Settings().with_database_path(tmp_path_factory.mktemp("web") / "tekseru.sqlite3")
+
+
+@pytest.fixture(scope="session")
+def catalog_service() -> CatalogService:
+    return two_edition_service()
+
+
+def _app(settings: Settings, catalog_service: CatalogService) -> FastAPI:
+    """The real app, with the packaged catalogue plus the test edition of 2030 so that diffs show changes."""
+    app = create_app(settings)
+    app.dependency_overrides[get_catalog_service] = lambda: catalog_service
+    return app
+
+
+@pytest.fixture(scope="session")
+def app(settings: Settings, catalog_service: CatalogService) -> FastAPI:
+    return _app(settings, catalog_service)
+
+
+@pytest.fixture
+def client(app: FastAPI) -> Iterator[TestClient]:
+    """A fresh client (no cookies) for each test."""
+    with TestClient(app) as test_client:
+        yield test_client
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+@pytest.fixture(scope="session")
+def live_server(settings: Settings, catalog_service: CatalogService) -> Iterator[str]:
+    """The app served by uvicorn in a background thread; yields its base URL."""
+    port = _free_port()
+    config = uvicorn.Config(
+        _app(settings, catalog_service), host="127.0.0.1", port=port, log_level="warning", lifespan="off"
+    )
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, name="tekseru-live-server", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 15
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("the live server did not start")
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+def _no_browser(reason: str) -> None:
+    if os.environ.get("TEKSERU_REQUIRE_BROWSER") == "1":
+        pytest.fail(f"{reason}, and TEKSERU_REQUIRE_BROWSER=1 requires the browser tests to run")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Any]:
+    if not CHROMIUM.exists():
+        _no_browser(f"{CHROMIUM} is not installed")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _no_browser("playwright is not installed")
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS
+        )
+        yield launched
+        launched.close()
+
+
+@dataclass
+class Network:
+    """Every request a page made; those that left the live server are blocked and listed in `outside`."""
+
+    origin: str
+    outside: list[str] = field(default_factory=list)
+    requested: list[str] = field(default_factory=list)
+    console_errors: list[str] = field(default_factory=list)  # including Content-Security-Policy refusals
+
+    def console(self, message: Any) -> None:
+        if message.type == "error":
+            self.console_errors.append(message.text)
+
+    def route(self, route: Any) -> None:
+        url = route.request.url
+        self.requested.append(url)
+        parts = urlsplit(url)
+        if parts.scheme in ("data", "blob") or f"{parts.scheme}://{parts.netloc}" == self.origin:
+            route.continue_()
+        else:
+            self.outside.append(url)
+            route.abort()
+
+
+@dataclass
+class BrowserPage:
+    page: Any
+    network: Network
+    base_url: str
+
+    def open(self, path: str) -> Any:
+        response = self.page.goto(self.base_url + path, wait_until="load")
+        assert response is not None and response.ok, f"{path}: {response and response.status}"
+        return response
+
+
+def _browser_page(browser: Any, live_server: str, width: int, height: int) -> Iterator[BrowserPage]:
+    context = browser.new_context(viewport={"width": width, "height": height}, base_url=live_server)
+    network = Network(origin=live_server)
+    context.route("**/*", network.route)
+    page = context.new_page()
+    page.on("console", network.console)
+    page.set_default_timeout(10_000)
+    yield BrowserPage(page, network, live_server)
+    context.close()
+
+
+@pytest.fixture(scope="session")
+def shared_desktop(browser: Any, live_server: str) -> Iterator[BrowserPage]:
+    """One page at 1280 x 900 for tests that only read pages (each URL names its language)."""
+    yield from _browser_page(browser, live_server, 1280, 900)
+
+
+@pytest.fixture
+def desktop(browser: Any, live_server: str) -> Iterator[BrowserPage]:
+    """A fresh context (empty cookies) at 1280 x 900."""
+    yield from _browser_page(browser, live_server, 1280, 900)
+
+
+@pytest.fixture(scope="session")
+def shared_phone(browser: Any, live_server: str) -> Iterator[BrowserPage]:
+    """One page at 390 x 844, a common phone size, for tests that only read pages."""
+    yield from _browser_page(browser, live_server, 390, 844)

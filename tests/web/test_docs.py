@@ -1,0 +1,52 @@
+"""docs/web.md cannot drift: every page, every API path and every `tekseru serve` option is documented."""
+
+from __future__ import annotations
+
+import inspect
+import re
+from pathlib import Path
+
+import pytest
+from fastapi.routing import APIRoute
+
+from tekseru.cli.serve_command import serve
+from tekseru.web.app import create_app
+from tekseru.web.pages import PAGES
+
+DOC = (Path(__file__).parents[2] / "docs" / "web.md").read_text(encoding="utf-8")
+
+
+def page_paths() -> list[str]:
+    paths = [route.path for page in PAGES for route in page.router.routes if isinstance(route, APIRoute)]
+    assert "/catalog/criteria" in paths
+    return paths
+
+
+def api_paths() -> list[str]:
+    paths = [path for path in create_app().openapi()["paths"] if path != "/api/v1/openapi.json"]
+    assert "/api/v1/health" in paths
+    return paths
+
+
+@pytest.mark.parametrize("path", page_paths())
+def test_every_page_is_documented(path: str) -> None:
+    assert f"| `{path}` |" in DOC
+
+
+@pytest.mark.parametrize("path", api_paths())
+def test_every_api_path_is_documented(path: str) -> None:
+    documented = {re.sub(r"\?.*$", "", m) for m in re.findall(r"`GET (/api/v1/[^`]*)`", DOC)}
+    assert path in documented
+
+
+def test_every_serve_option_is_documented() -> None:
+    options = [p.default.param_decls[0] for p in inspect.signature(serve).parameters.values()]
+    assert options == ["--host", "--port", "--db"]
+    for option in options:
+        assert f"| `{option}` |" in DOC
+
+
+def test_the_deployment_section_names_its_settings() -> None:
+    section = DOC.split("## Running on PostgreSQL with several workers behind a reverse proxy", 1)[1]
+    for needle in ("TEKSERU_DATABASE_URL", "TEKSERU_SECRET_KEY", "X-Forwarded-Proto", "--workers", "secure"):
+        assert needle in section
