@@ -94,6 +94,7 @@ class HeaderField(Frozen):
 class FormLayout(Frozen):
     """Parts every checklist form shares: header fields, answer columns, signature blocks."""
 
+    appendix_reference: Text  # the line top right of every form; {appendix} is the appendix number
     header_fields: tuple[HeaderField, ...]
     answer_columns: tuple[HeaderField, ...]
     requirements_heading: Text
@@ -115,6 +116,9 @@ class Checklist(Frozen):
     subject_kind: Text
     header_fields: tuple[str, ...]
     items: tuple[ChecklistItem, ...]
+    # The table's heading when this form words it differently from the shared layout (Appendices 5-7 say
+    # "Талаптар тізімі" where 2-4 say "Талаптар тізбесі").
+    requirements_heading: Text | None = None
 
     @field_validator("items")
     @classmethod

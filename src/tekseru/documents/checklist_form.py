@@ -40,23 +40,6 @@ __all__ = [
 OFFICIAL_LANGUAGE = "kk"
 MARK = "✓"  # what both renderers print in an answered column
 
-# The line printed top right of every checklist: the joint order the checklist is an appendix of. It is
-# fixed by the edition, so it is keyed by edition id; `{appendix}` is the appendix number. (It belongs in
-# the edition's form.yaml; it is kept here until the catalogue schema has a field for it.)
-_APPENDIX_REFERENCES: Mapping[str, Mapping[str, str]] = {
-    "2022-29983": {
-        "kk": "Қазақстан Республикасының Денсаулық сақтау және әлеуметтік даму министрінің "
-        "2015 жылғы 25 желтоқсандағы № 1021 және Қазақстан Республикасы Ұлттық экономика министрінің "
-        "2015 жылғы 28 желтоқсандағы № 807 бірлескен бұйрығына {appendix}-қосымша",
-        "ru": "Приложение {appendix} к совместному приказу Министра здравоохранения и социального развития "
-        "Республики Казахстан от 25 декабря 2015 года № 1021 и Министра национальной экономики "
-        "Республики Казахстан от 28 декабря 2015 года № 807",
-        "en": "Appendix {appendix} to joint order No. 1021 of the Minister of Health and Social Development "
-        "of the Republic of Kazakhstan of 25 December 2015 and No. 807 of the Minister of National Economy "
-        "of the Republic of Kazakhstan of 28 December 2015",
-    },
-}
-
 
 class ActKind(StrEnum):
     """What the appointing act appoints (the form's header names both)."""
@@ -251,11 +234,13 @@ def build_checklist_form(
         edition_effective_from=edition.effective_from,
         appendix=appendix,
         language=language,
-        appendix_reference=_appendix_reference(edition.id, appendix, language),
+        appendix_reference=_appendix_reference(edition, appendix, language),
         title=checklist.title.in_language(language),
         fields=_fields(checklist, layout, header or FormHeader(), language),
         number_heading=layout.number_heading.in_language(language),
-        requirements_heading=layout.requirements_heading.in_language(language),
+        requirements_heading=(checklist.requirements_heading or layout.requirements_heading).in_language(
+            language
+        ),
         answer_columns=_columns(layout.answer_columns, language),
         rows=_rows(checklist, answers or {}, language),
         signature_blocks=_signature_blocks(layout, language),
@@ -267,12 +252,8 @@ def build_checklist_form(
     )
 
 
-def _appendix_reference(edition_id: str, appendix: int, language: str) -> str:
-    try:
-        template = _APPENDIX_REFERENCES[edition_id][language]
-    except KeyError:
-        raise UnknownCatalogueEntry(f"no appendix reference line for edition {edition_id}") from None
-    return template.format(appendix=appendix)
+def _appendix_reference(edition: CatalogueEdition, appendix: int, language: str) -> str:
+    return edition.form.appendix_reference.in_language(language).format(appendix=appendix)
 
 
 def _columns(fields: tuple[HeaderField, ...], language: str) -> tuple[FormColumn, ...]:
