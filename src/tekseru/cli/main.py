@@ -4,7 +4,17 @@ from __future__ import annotations
 
 import typer
 
-from tekseru.cli import catalog_commands, db_commands, import_commands, plan_commands, serve_command
+from tekseru.cli import (
+    assess_commands,
+    catalog_commands,
+    checklist_commands,
+    db_commands,
+    import_commands,
+    inspection_commands,
+    plan_commands,
+    serve_command,
+    users_commands,
+)
 
 app = typer.Typer(
     name="tekseru",
@@ -13,11 +23,18 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
 )
+app.command()(serve_command.serve)
+app.command()(assess_commands.demo)
 app.add_typer(catalog_commands.app, name="catalog")
 app.add_typer(import_commands.app, name="import")
-app.add_typer(db_commands.app, name="db")
+app.command()(assess_commands.assess)
+app.command()(assess_commands.explain)
 plan_commands.register(app)
-app.command()(serve_command.serve)
+app.add_typer(checklist_commands.app, name="checklist")
+app.add_typer(inspection_commands.app, name="inspection")
+app.command()(checklist_commands.verify)
+app.add_typer(users_commands.app, name="users")
+app.add_typer(db_commands.app, name="db")
 
 
 if __name__ == "__main__":
