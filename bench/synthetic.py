@@ -24,7 +24,6 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
-from tekseru.catalog.identifiers import demo_bins
 from tekseru.catalog.regions import load_regions
 from tekseru.catalog.schema import Severity
 from tekseru.scoring.columns import (
@@ -173,15 +172,42 @@ def _confirmations(rng: np.random.Generator, complaint: npt.NDArray[np.bool_]) -
     return np.where(complaint, status, NOT_KNOWN).astype(np.int8)
 
 
-def write_csv(data: SyntheticData, folder: Path, *, group_separator: str = ";") -> tuple[Path, Path]:
-    """subjects.csv (bin,name,region,address,groups) and evidence.csv for the importer; returns the paths."""
+def synthetic_bins(count: int) -> list[str]:
+    """`count` distinct valid BINs, made up: YYMM (from 2010-01, one month per 100,000 at most), 4 and 0 for
+    a legal person's head office, a five-digit serial and the check digit, computed for all at once."""
+    serial = np.arange(100_000, dtype=np.int64)
+    made: list[npt.NDArray[np.int64]] = []
+    month = 0
+    while sum(len(part) for part in made) < count:
+        year, month_of_year = divmod(month, 12)
+        prefix = f"{10 + year:02d}{month_of_year + 1:02d}40"
+        digits = np.array([int(digit) for digit in prefix] + [0] * 5, dtype=np.int64) + np.zeros(
+            (len(serial), 1), np.int64
+        )
+        for place in range(5):
+            digits[:, 6 + place] = serial // 10 ** (4 - place) % 10
+        check = digits @ np.arange(1, 12) % 11
+        again = digits @ np.array([3, 4, 5, 6, 7, 8, 9, 10, 11, 1, 2]) % 11
+        check = np.where(check == 10, again, check)
+        numbers = (int(prefix) * 100_000 + serial) * 10 + check
+        made.append(numbers[check != 10])
+        month += 1
+    return [f"{number:012d}" for number in np.concatenate(made)[:count].tolist()] if count else []
+
+
+def write_csv(data: SyntheticData, folder: Path, *, group_separator: str = "|") -> tuple[Path, Path]:
+    """subjects.csv (bin,name,region,address,groups) and evidence.csv for the importer; returns the paths.
+
+    The files follow docs/import-formats.md exactly: groups separated by `|`, region keys, confirmed
+    `true`, `false` or empty.
+    """
     folder.mkdir(parents=True, exist_ok=True)
-    bins = list(demo_bins(data.subjects))
+    bins = synthetic_bins(data.subjects)
     subjects_path, evidence_path = folder / "subjects.csv", folder / "evidence.csv"
     with subjects_path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerow(("bin", "name", "region", "address", "groups"))
-        writer.writerows(_subject_rows(data, bins, group_separator))
+        writer.writerows(subject_rows(data, bins, group_separator))
     with evidence_path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerow(("bin", "criterion", "source_group", "observed_on", "reference", "confirmed"))
@@ -189,7 +215,8 @@ def write_csv(data: SyntheticData, folder: Path, *, group_separator: str = ";") 
     return subjects_path, evidence_path
 
 
-def _subject_rows(data: SyntheticData, bins: list[str], separator: str) -> Iterator[tuple[str, ...]]:
+def subject_rows(data: SyntheticData, bins: list[str], separator: str = "|") -> Iterator[tuple[str, ...]]:
+    """(bin, name, region key, address, groups) of every subject."""
     groups: list[list[str]] = [[] for _ in range(data.subjects)]
     for subject, group in zip(data.subject_of.tolist(), data.group_of.tolist(), strict=True):
         groups[subject].append(data.matrix.groups[group])
@@ -205,7 +232,7 @@ def _evidence_rows(data: SyntheticData, bins: list[str]) -> Iterator[tuple[str, 
     columns = data.evidence
     subject = data.subject_of[columns.subject_group].tolist()
     day_text = {int(day): from_day_number(int(day)).isoformat() for day in np.unique(columns.observed_on)}
-    confirmed_text = {1: "yes", 0: "no", NOT_KNOWN: ""}
+    confirmed_text = {1: "true", 0: "false", NOT_KNOWN: ""}
     rows = zip(
         subject,
         columns.criterion.tolist(),

@@ -69,7 +69,8 @@ def test_csv_files_for_the_importer(synthetic: ModuleType, tmp_path: Path) -> No
     assert all(validate_identifier(row["bin"]) for row in subjects)
     assert len({row["bin"] for row in subjects}) == len(subjects)
     assert {row["bin"] for row in evidence} <= {row["bin"] for row in subjects}
-    assert {group for row in subjects for group in row["groups"].split(";")} <= set(data.matrix.groups)
+    assert {group for row in subjects for group in row["groups"].split("|")} <= set(data.matrix.groups)
+    assert {row["confirmed"] for row in evidence} <= {"true", "false", ""}
 
 
 def test_the_baseline_loop_agrees_with_the_bulk_core(synthetic: ModuleType) -> None:

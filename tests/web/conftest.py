@@ -1,5 +1,9 @@
 """Fixtures for the web tests: an in-process client, a live server and Debian's headless chromium.
 
+The session's database is seeded once (`seeded`): a user per role (support.USERS, password
+support.PASSWORD), a few subjects in two regions with evidence, and an assessment. `signed_in(role)` gives
+an in-process client signed in as that role; `admin_desktop` a browser page signed in as the admin.
+
 Browser tests are marked `browser`. Without /usr/bin/chromium they skip, unless TEKSERU_REQUIRE_BROWSER=1
 (CI) makes them fail. One server and one browser serve the whole session; each test gets a fresh context.
 """
@@ -10,22 +14,32 @@ import os
 import socket
 import threading
 import time
-from collections.abc import Iterator
+import uuid
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+import httpx
 import pytest
 import uvicorn
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from tekseru.services.accounts import use_password_hasher
 from tekseru.services.catalog import CatalogService
 from tekseru.settings import Settings
 from tekseru.web.app import create_app
 from tekseru.web.dependencies import get_catalog_service
-from tests.web.support import two_edition_service
+from tests.web.support import (
+    PASSWORD,
+    USERS,
+    example_jobs,
+    seed,
+    two_edition_service,
+    use_cheap_password_hashing,
+)
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -40,9 +54,17 @@ CHROMIUM_ARGS = [
 ]
 
 
+@pytest.fixture(scope="session", autouse=True)
+def cheap_passwords() -> Iterator[None]:
+    previous = use_cheap_password_hashing()
+    yield
+    use_password_hasher(previous)
+
+
 @pytest.fixture(scope="session")
 def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    return Settings().with_database_path(tmp_path_factory.mktemp("web") / "tekseru.sqlite3")
+    folder = tmp_path_factory.mktemp("web")
+    return Settings(attachments_dir=str(folder / "files")).with_database_path(folder / "tekseru.sqlite3")
 
 
 @pytest.fixture(scope="session")
@@ -62,11 +84,57 @@ def app(settings: Settings, catalog_service: CatalogService) -> FastAPI:
     return _app(settings, catalog_service)
 
 
+@pytest.fixture(scope="session")
+def seeded(app: FastAPI, tmp_path_factory: pytest.TempPathFactory) -> uuid.UUID:
+    """The users, subjects, evidence and assessment of support.seed; the id of the assessment run."""
+    return seed(app.state.tekseru.database(), tmp_path_factory.mktemp("seed"))
+
+
+@pytest.fixture(scope="session")
+def example_ids(app: FastAPI, seeded: uuid.UUID, tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """The ids that the {names} of support.SIGNED_IN_PAGES stand for: the run and example jobs."""
+    state = app.state.tekseru
+    jobs = example_jobs(state.jobs(), state.database(), tmp_path_factory.mktemp("jobs"))
+    return {"run": str(seeded), **jobs}
+
+
 @pytest.fixture
 def client(app: FastAPI) -> Iterator[TestClient]:
     """A fresh client (no cookies) for each test."""
     with TestClient(app) as test_client:
         yield test_client
+
+
+@dataclass
+class SignedIn:
+    """An in-process client with a session, and the session's CSRF token for forms and unsafe calls."""
+
+    client: TestClient
+    csrf: str
+
+    def post_form(self, path: str, data: dict[str, str], **options: Any) -> Any:
+        return self.client.post(
+            path, data={**data, "csrf_token": self.csrf}, follow_redirects=False, **options
+        )
+
+
+def sign_in(client: TestClient, username: str, password: str = PASSWORD) -> str:
+    """Sign the client in through the API; the CSRF token of the session."""
+    response = client.post("/api/v1/auth/login", json={"username": username, "password": password})
+    assert response.status_code == 200, response.text
+    token: str = response.json()["csrf_token"]
+    return token
+
+
+@pytest.fixture
+def signed_in(app: FastAPI, seeded: uuid.UUID) -> Callable[[str], SignedIn]:
+    """`signed_in(role)`: a new client signed in as the seeded user of that role."""
+
+    def make(role: str) -> SignedIn:
+        test_client = TestClient(app)
+        return SignedIn(test_client, sign_in(test_client, USERS[role].username))
+
+    return make
 
 
 def _free_port() -> int:
@@ -181,3 +249,44 @@ def desktop(browser: Any, live_server: str) -> Iterator[BrowserPage]:
 def shared_phone(browser: Any, live_server: str) -> Iterator[BrowserPage]:
     """One page at 390 x 844, a common phone size, for tests that only read pages."""
     yield from _browser_page(browser, live_server, 390, 844)
+
+
+def browser_session_cookie(live_server: str, username: str) -> dict[str, Any]:
+    """The session cookie of a new session of `username` on the live server, for a browser context."""
+    with httpx.Client(base_url=live_server) as http:
+        response = http.post("/api/v1/auth/login", json={"username": username, "password": PASSWORD})
+        assert response.status_code == 200, response.text
+        value = http.cookies["tekseru_session"]
+    return {
+        "name": "tekseru_session",
+        "value": value,
+        "url": live_server,
+        "httpOnly": True,
+        "sameSite": "Lax",
+    }
+
+
+def _signed_in_page(
+    browser: Any, live_server: str, username: str, width: int, height: int
+) -> Iterator[BrowserPage]:
+    for page in _browser_page(browser, live_server, width, height):
+        page.page.context.add_cookies([browser_session_cookie(live_server, username)])
+        yield page
+
+
+@pytest.fixture(scope="session")
+def admin_desktop(browser: Any, live_server: str, seeded: uuid.UUID) -> Iterator[BrowserPage]:
+    """One page at 1280 x 900 signed in as the admin, for tests that only read pages."""
+    yield from _signed_in_page(browser, live_server, USERS["admin"].username, 1280, 900)
+
+
+@pytest.fixture(scope="session")
+def admin_phone(browser: Any, live_server: str, seeded: uuid.UUID) -> Iterator[BrowserPage]:
+    """One page at 390 x 844 signed in as the admin."""
+    yield from _signed_in_page(browser, live_server, USERS["admin"].username, 390, 844)
+
+
+@pytest.fixture
+def planner_desktop(browser: Any, live_server: str, seeded: uuid.UUID) -> Iterator[BrowserPage]:
+    """A fresh context at 1280 x 900 signed in as the planner."""
+    yield from _signed_in_page(browser, live_server, USERS["planner"].username, 1280, 900)

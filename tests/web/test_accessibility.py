@@ -9,6 +9,7 @@ fails the test.
 from __future__ import annotations
 
 import json
+import uuid
 from typing import Any
 
 import pytest
@@ -16,7 +17,19 @@ from axe_playwright_python.base import AXE_FILE_PATH
 from axe_playwright_python.sync_playwright import Axe
 
 from tests.web.conftest import BrowserPage
-from tests.web.support import CATALOGUE_PAGES, ERROR_PAGES, LANGUAGES, OTHER_PAGES, with_lang
+from tests.web.support import (
+    CATALOGUE_PAGES,
+    ERROR_PAGES,
+    LANGUAGES,
+    OTHER_PAGES,
+    OWN_BIN,
+    PASSWORD,
+    SIGNED_IN_PAGES,
+    SIGNED_OUT_PAGES,
+    USERS,
+    resolve,
+    with_lang,
+)
 
 pytestmark = pytest.mark.browser
 
@@ -58,22 +71,36 @@ def test_the_scan_finds_violations_when_there_are_some(shared_desktop: BrowserPa
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
-@pytest.mark.parametrize("path", [*OTHER_PAGES, *CATALOGUE_PAGES, *ERROR_PAGES])
+@pytest.mark.parametrize("path", [*OTHER_PAGES, *CATALOGUE_PAGES, *ERROR_PAGES, *SIGNED_OUT_PAGES])
 def test_no_serious_or_critical_violations(shared_desktop: BrowserPage, path: str, lang: str) -> None:
     violations = scan(shared_desktop, with_lang(path, lang))
     assert [v["id"] for v in violations if v["impact"] in BLOCKING] == []
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
-def test_every_page_in_the_navigation_passes_axe(shared_desktop: BrowserPage, lang: str) -> None:
-    """Sections added to the navigation later are scanned without a change here."""
-    shared_desktop.open(f"/?lang={lang}")
-    hrefs = shared_desktop.page.eval_on_selector_all(
+@pytest.mark.parametrize("path", SIGNED_IN_PAGES)
+def test_no_serious_or_critical_violations_signed_in(
+    admin_desktop: BrowserPage, example_ids: dict[str, str], path: str, lang: str
+) -> None:
+    violations = scan(admin_desktop, with_lang(resolve(path, example_ids), lang))
+    assert [v["id"] for v in violations if v["impact"] in BLOCKING] == []
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+@pytest.mark.parametrize("who", ["signed out", "admin"])
+def test_every_page_in_the_navigation_passes_axe(
+    shared_desktop: BrowserPage, admin_desktop: BrowserPage, who: str, lang: str
+) -> None:
+    """Sections added to the navigation later are scanned without a change here; signed in as the admin,
+    every section is in the navigation."""
+    browser_page = shared_desktop if who == "signed out" else admin_desktop
+    browser_page.open(f"/?lang={lang}")
+    hrefs = browser_page.page.eval_on_selector_all(
         "nav.main-nav a", "links => links.map(a => a.getAttribute('href'))"
     )
-    assert "/" in hrefs and "/catalog" in hrefs
-    for href in sorted(set(hrefs) - set(OTHER_PAGES) - set(CATALOGUE_PAGES)):
-        violations = scan(shared_desktop, with_lang(href, lang))
+    assert "/" in hrefs and "/catalog" in hrefs and (who == "signed out") == ("/registry" not in hrefs)
+    for href in sorted(set(hrefs) - set(CATALOGUE_PAGES)):
+        violations = scan(browser_page, with_lang(href, lang))
         assert [v["id"] for v in violations if v["impact"] in BLOCKING] == [], href
 
 
@@ -177,18 +204,75 @@ def test_the_criteria_filter_works_with_the_keyboard_and_htmx(desktop: BrowserPa
     assert desktop.page.text_content("#result-count") == f"Showing {len(badges)} of 90 criteria."
 
 
+def test_signing_in_with_the_keyboard_alone(desktop: BrowserPage, seeded: uuid.UUID) -> None:
+    desktop.open("/registry?lang=en")
+    assert desktop.page.url.endswith("/login?next=%2Fregistry%3Flang%3Den")
+    tab_to(desktop, {"id": "username"})
+    desktop.page.keyboard.type(USERS["viewer"].username)
+    desktop.page.keyboard.press("Tab")
+    assert focused(desktop)["id"] == "password"
+    desktop.page.keyboard.type(PASSWORD)
+    with desktop.page.expect_navigation():
+        desktop.page.keyboard.press("Enter")
+    assert desktop.page.url.endswith("/registry?lang=en")
+    assert desktop.page.text_content("h1") == "Registry of control subjects"
+    tab_to(desktop, {"tag": "button", "text": "Sign out"})
+    with desktop.page.expect_navigation():
+        desktop.page.keyboard.press("Enter")
+    assert desktop.page.is_visible("text=Sign in")
+
+
+def test_the_registry_search_works_with_the_keyboard_and_htmx(planner_desktop: BrowserPage) -> None:
+    page = planner_desktop.page
+    planner_desktop.open("/registry?lang=en")
+    page.wait_for_function("() => window.htmx !== undefined")
+    page.evaluate("() => { window.notReloaded = true; }")
+    tab_to(planner_desktop, {"id": "q"})
+    page.keyboard.type("мейірім")
+    page.keyboard.press("Enter")
+    page.wait_for_function(
+        "() => document.querySelector('#result-count').textContent.startsWith('1 subjects')"
+    )
+    assert page.evaluate("() => window.notReloaded") is True
+    assert "q=%D0%BC" in page.url
+    tab_to(planner_desktop, {"tag": "a", "text": OWN_BIN})
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.text_content("h1") == "«Мейірім» орталығы"
+
+
+def test_focus_is_visible_on_a_form_that_changes_something(admin_desktop: BrowserPage) -> None:
+    admin_desktop.open("/admin/users?lang=en")
+    admin_desktop.page.focus("#username")
+    for _ in range(5):  # user name, full name, role, region, the button
+        element = focused(admin_desktop)
+        assert element["visible"] and element["outline"] == "solid" and element["outlineWidth"] >= 3, element
+        admin_desktop.page.keyboard.press("Tab")
+
+
 # Narrow screens
 
 
-@pytest.mark.parametrize("lang", ["kk", "ru"])
-@pytest.mark.parametrize("path", [*OTHER_PAGES, *CATALOGUE_PAGES])
-def test_nothing_overflows_horizontally_at_390_px(shared_phone: BrowserPage, path: str, lang: str) -> None:
-    shared_phone.open(with_lang(path, lang))
-    wider = shared_phone.page.evaluate(
+def overflowing(browser_page: BrowserPage, path: str) -> tuple[list[str], list[int]]:
+    browser_page.open(path)
+    wider = browser_page.page.evaluate(
         """() => [...document.querySelectorAll('body *')]
               .filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth + 0.5)
-              .map(e => e.tagName.toLowerCase() + (e.className ? '.' + e.className : ''))"""
+              .map(e => e.tagName.toLowerCase() + '.' + (e.getAttribute('class') || ''))"""
     )
-    width = shared_phone.page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
-    assert wider == []
-    assert width == [390, 390]
+    width = browser_page.page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
+    return wider, width
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru"])
+@pytest.mark.parametrize("path", [*OTHER_PAGES, *CATALOGUE_PAGES, *SIGNED_OUT_PAGES])
+def test_nothing_overflows_horizontally_at_390_px(shared_phone: BrowserPage, path: str, lang: str) -> None:
+    assert overflowing(shared_phone, with_lang(path, lang)) == ([], [390, 390])
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru"])
+@pytest.mark.parametrize("path", SIGNED_IN_PAGES)
+def test_nothing_overflows_horizontally_at_390_px_signed_in(
+    admin_phone: BrowserPage, example_ids: dict[str, str], path: str, lang: str
+) -> None:
+    assert overflowing(admin_phone, with_lang(resolve(path, example_ids), lang)) == ([], [390, 390])

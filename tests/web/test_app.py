@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
+from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 
+from tekseru.services.permissions import Actor, Permission, Role
+from tekseru.settings import Settings
 from tekseru.web.app import create_app
 from tekseru.web.middleware import CONTENT_SECURITY_POLICY
-from tekseru.web.navigation import NAV_ORDER, Section, ordered
+from tekseru.web.navigation import NAV_ORDER, Section, ordered, visible
+from tekseru.web.pages import PAGES
 
 
 @pytest.mark.parametrize(
@@ -56,7 +62,7 @@ def test_without_overrides_the_packaged_catalogue_is_served() -> None:
 def test_sections_follow_the_navigation_order() -> None:
     catalog, dashboard = Section("catalog", "c", "/catalog"), Section("dashboard", "d", "/")
     assert ordered(iter([catalog, dashboard])) == (dashboard, catalog)
-    assert NAV_ORDER[0] == "dashboard" and NAV_ORDER[-1] == "catalog"
+    assert NAV_ORDER[0] == "dashboard" and NAV_ORDER[-2:] == ("catalog", "admin")
     with pytest.raises(ValueError, match="not in NAV_ORDER"):
         ordered([Section("elsewhere", "e", "/e")])
 
@@ -66,3 +72,33 @@ def test_a_section_contains_its_pages() -> None:
     assert not Section("catalog", "c", "/catalog").contains("/catalogue")
     assert Section("dashboard", "d", "/").contains("/")
     assert not Section("dashboard", "d", "/").contains("/catalog")
+
+
+def test_a_section_is_shown_to_those_with_its_permission() -> None:
+    public, registry = (
+        Section("catalog", "c", "/catalog"),
+        Section("registry", "r", "/r", Permission.READ_REGISTRY),
+    )
+    admin = Section("admin", "a", "/admin", Permission.MANAGE_USERS)
+    sections = (public, registry, admin)
+    assert visible(sections, None) == (public,)
+    assert visible(sections, Actor("v", Role.VIEWER)) == (public, registry)
+    assert visible(sections, Actor("a", Role.ADMIN)) == sections
+
+
+def test_building_the_app_opens_no_database(tmp_path: Path) -> None:
+    create_app(Settings().with_database_path(tmp_path / "never.sqlite3"))
+    assert not (tmp_path / "never.sqlite3").exists()
+
+
+def test_page_route_names_are_not_taken_by_api_routes() -> None:
+    """`url(name)` in a template finds the first route of that name; no API route may shadow a page."""
+    names = [route.name for page in PAGES for route in page.router.routes if isinstance(route, APIRoute)]
+    openapi = create_app().openapi()
+    api_names = {
+        operation["operationId"].split("_api_v1")[0]
+        for ops in openapi["paths"].values()
+        for operation in ops.values()
+    }
+    assert len(names) == len(set(names))
+    assert not set(names) & api_names, set(names) & api_names

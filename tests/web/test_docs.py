@@ -10,6 +10,8 @@ import pytest
 from fastapi.routing import APIRoute
 
 from tekseru.cli.serve_command import serve
+from tekseru.services.accounts import DEMO_USERS
+from tekseru.services.auth import LoginPolicy
 from tekseru.web.app import create_app
 from tekseru.web.pages import PAGES
 
@@ -18,14 +20,15 @@ DOC = (Path(__file__).parents[2] / "docs" / "web.md").read_text(encoding="utf-8"
 
 def page_paths() -> list[str]:
     paths = [route.path for page in PAGES for route in page.router.routes if isinstance(route, APIRoute)]
-    assert "/catalog/criteria" in paths
-    return paths
+    assert "/catalog/criteria" in paths and "/registry/{bin}" in paths
+    return sorted(set(paths))
 
 
-def api_paths() -> list[str]:
-    paths = [path for path in create_app().openapi()["paths"] if path != "/api/v1/openapi.json"]
-    assert "/api/v1/health" in paths
-    return paths
+def api_operations() -> list[str]:
+    paths = create_app().openapi()["paths"]
+    operations = [f"{method.upper()} {path}" for path, methods in paths.items() for method in methods]
+    assert "GET /api/v1/health" in operations and "POST /api/v1/auth/login" in operations
+    return operations
 
 
 @pytest.mark.parametrize("path", page_paths())
@@ -33,10 +36,25 @@ def test_every_page_is_documented(path: str) -> None:
     assert f"| `{path}` |" in DOC
 
 
-@pytest.mark.parametrize("path", api_paths())
-def test_every_api_path_is_documented(path: str) -> None:
-    documented = {re.sub(r"\?.*$", "", m) for m in re.findall(r"`GET (/api/v1/[^`]*)`", DOC)}
-    assert path in documented
+@pytest.mark.parametrize("operation", api_operations())
+def test_every_api_operation_is_documented(operation: str) -> None:
+    documented = {
+        re.sub(r"\?.*$", "", m) for m in re.findall(r"`((?:GET|POST|PATCH|PUT|DELETE) /api/v1/[^`]*)`", DOC)
+    }
+    assert operation in documented
+
+
+def test_the_demo_users_are_documented() -> None:
+    for username, *_ in DEMO_USERS:
+        assert f"`{username}`" in DOC
+
+
+def test_the_sign_in_limits_are_documented() -> None:
+    policy = LoginPolicy()
+    assert (
+        f"{policy.max_failures} failed" in DOC
+        and f"{int(policy.window.total_seconds() // 60)} minutes" in DOC
+    )
 
 
 def test_every_serve_option_is_documented() -> None:

@@ -1,4 +1,5 @@
-"""What every page shares, checked on every page in every language: WCAG structure in the HTML itself."""
+"""What every page shares, checked on every page in every language, signed out and signed in as the admin
+(who sees every section): WCAG structure in the HTML itself."""
 
 from __future__ import annotations
 
@@ -8,24 +9,46 @@ import re
 import pytest
 from fastapi.testclient import TestClient
 
+from tests.web.conftest import sign_in
 from tests.web.htmltree import Element, parse
-from tests.web.support import CATALOGUE_PAGES, ERROR_PAGES, LANGUAGES, OTHER_PAGES, with_lang
+from tests.web.support import (
+    CATALOGUE_PAGES,
+    ERROR_PAGES,
+    LANGUAGES,
+    OTHER_PAGES,
+    SIGNED_IN_PAGES,
+    SIGNED_OUT_PAGES,
+    USERS,
+    resolve,
+    with_lang,
+)
 
-PAGES = (*OTHER_PAGES, *CATALOGUE_PAGES, *ERROR_PAGES)
+PAGES = (*OTHER_PAGES, *CATALOGUE_PAGES, *ERROR_PAGES, *SIGNED_OUT_PAGES)
+ADMIN_PAGES = tuple(f"admin:{path}" for path in SIGNED_IN_PAGES)
 FOCUSABLE = ("a", "button", "select", "input", "textarea")
 
 
 @pytest.fixture(scope="module")
-def documents(app: object) -> dict[tuple[str, str], Element]:
+def documents(app: object, example_ids: dict[str, str]) -> dict[tuple[str, str], Element]:
+    """Every page in every language: signed out, and signed in as the admin for the `admin:` ones."""
+    found = {}
     with TestClient(app) as client:  # type: ignore[arg-type]
-        return {
-            (path, lang): parse(client.get(with_lang(path, lang)).text)
-            for path in PAGES
-            for lang in LANGUAGES
-        }
+        for path in PAGES:
+            for lang in LANGUAGES:
+                found[(path, lang)] = parse(client.get(with_lang(path, lang)).text)
+        sign_in(client, USERS["admin"].username)
+        for path in ADMIN_PAGES:
+            for lang in LANGUAGES:
+                response = client.get(with_lang(resolve(path.removeprefix("admin:"), example_ids), lang))
+                assert response.status_code == 200, (path, response.text[-500:])
+                found[(path, lang)] = parse(response.text)
+    return found
 
 
-@pytest.fixture(params=[(path, lang) for path in PAGES for lang in LANGUAGES], ids=lambda p: f"{p[1]}:{p[0]}")
+@pytest.fixture(
+    params=[(path, lang) for path in (*PAGES, *ADMIN_PAGES) for lang in LANGUAGES],
+    ids=lambda p: f"{p[1]}:{p[0]}",
+)
 def document(
     request: pytest.FixtureRequest, documents: dict[tuple[str, str], Element]
 ) -> tuple[str, Element]:
@@ -79,6 +102,9 @@ def test_form_fields_are_labelled(document: tuple[str, Element]) -> None:
     ]:
         assert root.find("label", for_=field.attrs["id"]).text
     for form in root.find_all("form"):
+        if form.attrs.get("class") == "inline-action":  # a single button, such as "Sign out"
+            assert form.find("button").text and not form.find_all("select")
+            continue
         assert form.find("legend").text and form.find("button").text
 
 
@@ -100,6 +126,17 @@ def test_everything_is_served_by_the_app(document: tuple[str, Element]) -> None:
                 assert value.startswith(("/", "#", "data:")), f"{element.tag} {name}={value}"
 
 
-def test_navigation_lists_the_sections_that_exist(document: tuple[str, Element]) -> None:
-    nav = document[1].find("nav", class_="main-nav")
-    assert [a.attrs["href"] for a in nav.find_all("a")] == ["/", "/catalog"]
+def test_navigation_lists_the_sections_the_reader_may_open(documents: dict[tuple[str, str], Element]) -> None:
+    for (path, _), root in documents.items():
+        hrefs = [a.attrs["href"] for a in root.find("nav", class_="main-nav").find_all("a")]
+        if path.startswith("admin:"):
+            assert hrefs == ["/", "/registry", "/assessments", "/imports", "/catalog", "/admin/users"], path
+        else:
+            assert hrefs == ["/", "/catalog"], path
+
+
+def test_every_form_that_changes_something_carries_the_csrf_token(document: tuple[str, Element]) -> None:
+    for form in document[1].find_all("form"):
+        if form.attrs.get("method") == "post":
+            fields = {i.attrs.get("name") for i in form.find_all("input") if i.attrs.get("type") == "hidden"}
+            assert "csrf_token" in fields, form.attrs

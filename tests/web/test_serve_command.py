@@ -1,7 +1,9 @@
-"""`tekseru serve` builds the app from the settings and hands it to uvicorn."""
+"""`tekseru serve` prepares the database (first admin, interrupted jobs), builds the app and hands it to
+uvicorn; `tekseru users` creates, lists and resets users."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 from typing import Any
 
@@ -11,11 +13,15 @@ import uvicorn
 from fastapi import FastAPI
 from typer.testing import CliRunner
 
-from tekseru.cli import serve_command
+from tekseru.cli import serve_command, users_commands
+from tekseru.services.accounts import list_users
+from tekseru.services.auth import LoginRefused, log_in, open_app_database
+from tekseru.services.permissions import Actor
+from tekseru.settings import Settings
 
 
 @pytest.fixture
-def served(monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
+def served(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> dict[str, Any]:
     calls: dict[str, Any] = {}
 
     def run(app: FastAPI, **options: Any) -> None:
@@ -23,6 +29,7 @@ def served(monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
 
     monkeypatch.setattr(uvicorn, "run", run)
     monkeypatch.delenv("TEKSERU_DATABASE_URL", raising=False)
+    monkeypatch.chdir(tmp_path)
     return calls
 
 
@@ -34,12 +41,13 @@ def invoke(*args: str) -> str:
     return result.output
 
 
-def test_defaults(served: dict[str, Any]) -> None:
+def test_defaults(served: dict[str, Any], tmp_path: Path) -> None:
     output = invoke()
     assert (served["host"], served["port"]) == ("127.0.0.1", 8000)
     assert isinstance(served["app"], FastAPI)
     assert served["app"].state.settings.database_url == "sqlite:///tekseru.sqlite3"
     assert "http://127.0.0.1:8000/" in output
+    assert (tmp_path / "tekseru.sqlite3").exists()
 
 
 def test_host_port_and_database_file(served: dict[str, Any], tmp_path: Path) -> None:
@@ -49,8 +57,76 @@ def test_host_port_and_database_file(served: dict[str, Any], tmp_path: Path) -> 
 
 
 def test_the_database_url_comes_from_the_environment(
-    served: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+    served: dict[str, Any], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    monkeypatch.setenv("TEKSERU_DATABASE_URL", "postgresql+psycopg://tekseru@db/tekseru")
+    monkeypatch.setenv("TEKSERU_DATABASE_URL", f"sqlite:///{tmp_path / 'env.sqlite3'}")
     invoke()
-    assert served["app"].state.settings.database_url == "postgresql+psycopg://tekseru@db/tekseru"
+    assert served["app"].state.settings.database_url == f"sqlite:///{tmp_path / 'env.sqlite3'}"
+
+
+def test_the_first_start_creates_an_admin_and_says_how_to_sign_in(
+    served: dict[str, Any], tmp_path: Path
+) -> None:
+    output = invoke("--port", "8123")
+    found = re.search(r"Sign in at http://127.0.0.1:8123/login as 'admin' with the password: (\S+)", output)
+    assert found, output
+    db = open_app_database(Settings().with_database_path(tmp_path / "tekseru.sqlite3"))
+    try:
+        assert log_in(db, "admin", found.group(1), client="test").actor.role.value == "admin"
+        assert "first start" not in invoke()  # the second start finds the admin
+        assert [user.username for user in list_users(db, Actor.system())] == ["admin"]
+    finally:
+        db.close()
+
+
+def users(*args: str) -> Any:
+    return CliRunner().invoke(users_commands.app, list(args))
+
+
+def test_users_create_list_and_set_password(tmp_path: Path) -> None:
+    db_file = str(tmp_path / "users.sqlite3")
+    created = users(
+        "create",
+        "Aigerim",
+        "--role",
+        "inspector",
+        "--region",
+        "Астана",
+        "--full-name",
+        "A. S.",
+        "--db",
+        db_file,
+    )
+    assert created.exit_code == 0, created.output
+    password = re.search(r"Password: (\S+)", created.output)
+    assert password and "Created aigerim (inspector)" in created.output
+    listing = users("list", "--db", db_file)
+    assert "aigerim" in listing.output and "astana" in listing.output and "inspector" in listing.output
+    reset = users("set-password", "aigerim", "--db", db_file)
+    new = re.search(r"Password: (\S+)", reset.output)
+    assert reset.exit_code == 0 and new and new.group(1) != password.group(1)
+    db = open_app_database(Settings().with_database_path(Path(db_file)))
+    try:
+        with pytest.raises(LoginRefused):
+            log_in(db, "aigerim", password.group(1), client="test")
+        assert log_in(db, "aigerim", new.group(1), client="test").actor.region == "astana"
+    finally:
+        db.close()
+
+
+def test_users_commands_explain_their_errors(tmp_path: Path) -> None:
+    db_file = str(tmp_path / "errors.sqlite3")
+    no_region = users("create", "someone", "--role", "inspector", "--db", db_file)
+    assert no_region.exit_code == 1 and "an inspector needs a region" in no_region.output
+    unknown = users("set-password", "nobody", "--db", db_file)
+    assert unknown.exit_code == 1 and "no user 'nobody'" in unknown.output
+
+
+def test_users_create_can_ask_for_the_password(tmp_path: Path) -> None:
+    db_file = str(tmp_path / "ask.sqlite3")
+    result = CliRunner().invoke(
+        users_commands.app,
+        ["create", "asker", "--ask", "--db", db_file],
+        input="typed-password\ntyped-password\n",
+    )
+    assert result.exit_code == 0 and "typed-password" in result.output

@@ -4,10 +4,31 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from tekseru.api import catalog, health
+from tekseru.api import (
+    assessments,
+    audit,
+    auth,
+    catalog,
+    health,
+    imports,
+    inspections,
+    jobs,
+    plans,
+    subjects,
+    users,
+)
 
 API_PREFIX = "/api/v1"
 
 api_router = APIRouter(prefix=API_PREFIX)
 api_router.include_router(health.router)
 api_router.include_router(catalog.router)
+api_router.include_router(auth.router)
+api_router.include_router(subjects.router)
+api_router.include_router(imports.router)
+api_router.include_router(jobs.router)
+api_router.include_router(assessments.router)
+api_router.include_router(users.router)
+api_router.include_router(audit.router)
+api_router.include_router(plans.router)
+api_router.include_router(inspections.router)

@@ -8,9 +8,14 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from tekseru.settings import Settings
-from tekseru.store import Database, DatabaseNeedsUpgrade, DatabaseTooNew, open_database, upgrade_database
-from tekseru.store.migrate import differences
+from tekseru.services.registry import (
+    Database,
+    DatabaseNeedsUpgrade,
+    DatabaseTooNew,
+    migration_differences,
+    open_registry_database,
+    upgrade_registry_database,
+)
 
 app = typer.Typer(help="The database: migrations and checks.", no_args_is_help=True)
 
@@ -24,16 +29,10 @@ DbOption = Annotated[
 ]
 
 
-def database_url(db: Path | None) -> str:
-    """`--db PATH` as a SQLite URL, else TEKSERU_DATABASE_URL, else the default."""
-    settings = Settings.from_environment()
-    return (settings.with_database_path(db) if db is not None else settings).database_url
-
-
 def open_database_or_exit(db: Path | None, console: Console) -> Database:
     """The database for a command; a readable message and exit code 1 when it cannot be used."""
     try:
-        return open_database(database_url(db))
+        return open_registry_database(db)
     except (DatabaseNeedsUpgrade, DatabaseTooNew) as error:
         console.print(f"[red]{error}[/red]")
         raise typer.Exit(1) from None
@@ -42,7 +41,7 @@ def open_database_or_exit(db: Path | None, console: Console) -> Database:
 @app.command()
 def upgrade(db: DbOption = None) -> None:
     """Create the database if needed and migrate it to the newest revision."""
-    revision = upgrade_database(database_url(db))
+    revision = upgrade_registry_database(db)
     Console(soft_wrap=True).print(f"The database is at revision {revision}.")
 
 
@@ -50,13 +49,13 @@ def upgrade(db: DbOption = None) -> None:
 def check(db: DbOption = None) -> None:
     """Exit 1 when the migrated database differs from the models (a migration is missing)."""
     console = Console(soft_wrap=True)
-    database = open_database_or_exit(db, console)
     try:
-        found = differences(database.engine)
-    finally:
-        database.close()
+        found = migration_differences(db)
+    except (DatabaseNeedsUpgrade, DatabaseTooNew) as error:
+        console.print(f"[red]{error}[/red]")
+        raise typer.Exit(1) from None
     for difference in found:
-        console.print(f"[red]differs:[/red] {difference}")
+        console.print(f"[red]differs:[/red] {difference}", highlight=False)
     if found:
         raise typer.Exit(1)
     console.print("The migrations match the models.")

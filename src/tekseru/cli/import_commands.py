@@ -144,4 +144,4 @@ def _print_report(console: Console, report: ImportReport) -> None:
         table.add_row(label, str(value))
     console.print(table)
     if report.rejected_path is not None:
-        console.print(f"Rejected rows, with their errors: {report.rejected_path}", markup=False, highlight=False)
+        console.print(f"Rejected rows, with their errors: {report.rejected_path}", markup=False)

@@ -1,6 +1,9 @@
 """`tekseru serve`: the web application and the HTTP API (/api/v1) on one uvicorn process.
 
-For several worker processes, run uvicorn (or gunicorn) on the factory directly; see docs/web.md.
+Before serving it opens (and on first use creates) the database; on a database without users it creates
+the admin `admin` with a random password and prints how to sign in. Jobs a previous server left unfinished
+are marked failed. For several worker processes, run uvicorn (or gunicorn) on the factory directly; see
+docs/web.md.
 """
 
 from __future__ import annotations
@@ -10,8 +13,37 @@ from pathlib import Path
 import typer
 import uvicorn
 
+from tekseru.services.accounts import ensure_first_admin
+from tekseru.services.auth import open_app_database
+from tekseru.services.database import DatabaseNeedsUpgrade, DatabaseTooNew
+from tekseru.services.jobs import fail_interrupted
 from tekseru.settings import Settings
 from tekseru.web.app import create_app
+
+
+def prepare(settings: Settings, address: str) -> None:
+    """Open the database, create the first admin when there is no user, fail interrupted jobs."""
+    try:
+        database = open_app_database(settings)
+    except (DatabaseNeedsUpgrade, DatabaseTooNew) as error:
+        typer.echo(f"tekseru: {error}", err=True)
+        raise typer.Exit(1) from None
+    try:
+        created = ensure_first_admin(database)
+        interrupted = fail_interrupted(database)
+    finally:
+        database.close()
+    if created is not None:
+        typer.echo(
+            "tekseru: first start, so an administrator was created.\n"
+            f"  Sign in at {address}login as '{created.username}' with the password: {created.password}\n"
+            "  The password is shown only now: change it on the 'My account' page, or with\n"
+            f"  `tekseru users set-password {created.username}`."
+        )
+    if interrupted:
+        typer.echo(
+            f"tekseru: {interrupted} job(s) left unfinished by the previous server were marked failed."
+        )
 
 
 def serve(
@@ -27,5 +59,7 @@ def serve(
     settings = Settings.from_environment()
     if db is not None:
         settings = settings.with_database_path(db)
-    typer.echo(f"tekseru: http://{host}:{port}/ (API: /api/v1, database: {settings.database_url})")
+    address = f"http://{host}:{port}/"
+    prepare(settings, address)
+    typer.echo(f"tekseru: {address} (API: /api/v1, database: {settings.database_url})")
     uvicorn.run(create_app(settings), host=host, port=port)

@@ -212,8 +212,15 @@ def _add_fonts(pdf: FPDF, text: str) -> None:
 
 def _wrap(text: str, style: Style, width: float) -> list[Line]:
     """The lines of `text` in `style` no wider than `width`, broken at spaces and after hyphens."""
+    return list(_wrapped(text, style, width))
+
+
+@lru_cache(maxsize=4096)  # the catalogue's texts come back in every form
+def _wrapped(text: str, style: Style, width: float) -> tuple[Line, ...]:
     paragraphs = text.split("\n")
-    return [(line, style) for paragraph in paragraphs for line in _wrap_paragraph(paragraph, style, width)]
+    return tuple(
+        (line, style) for paragraph in paragraphs for line in _wrap_paragraph(paragraph, style, width)
+    )
 
 
 def _wrap_paragraph(paragraph: str, style: Style, width: float) -> list[str]:

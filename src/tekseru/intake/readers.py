@@ -95,8 +95,8 @@ def _csv_table(path: Path, columns: Columns) -> Iterator[Table]:
     except UnicodeDecodeError as error:
         raise _file_error(
             path,
-            f"the file is not UTF-8 text (byte {error.object[error.start]:#04x} at offset "
-            f"{error.start}); save it as CSV UTF-8",
+            f"the file is not UTF-8 text (it has the byte {error.object[error.start]:#04x}); "
+            "save it as CSV UTF-8",
         ) from None
     except (OSError, csv.Error) as error:
         raise _file_error(path, f"cannot read the file: {error}") from None

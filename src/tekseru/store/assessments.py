@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import hashlib
 import json
+import sqlite3
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, fields
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Row, insert, select, true, update
+import numpy as np
+import numpy.typing as npt
+from sqlalchemy import ColumnElement, Connection, Row, insert, select, true, update
 from sqlalchemy.orm import Session
 
 from tekseru.store.models import Assessment, AssessmentResult
@@ -181,3 +185,87 @@ def _result(row: Row[Any]) -> AssessmentResultData:
         violated_criteria=tuple(row.violated_criteria),
         explanation=row.explanation,
     )
+
+
+@dataclass(frozen=True)
+class ResultBatch:
+    """Results of many subject-groups of one run, column by column (element i of each is result i).
+
+    The JSON columns come already serialised: the risk engine writes their text without Python objects.
+    """
+
+    subject_id: Sequence[int]
+    group_key: Sequence[str]
+    score: Sequence[float]
+    risk_class: Sequence[str]
+    significant_part: Sequence[float]
+    minor_part: Sequence[float]
+    gross_found: Sequence[int]
+    violated_criteria: Sequence[str]
+    explanation: Sequence[str]
+
+    def __len__(self) -> int:
+        return len(self.subject_id)
+
+    def columns(self) -> list[Sequence[Any]]:
+        return [getattr(self, name.name) for name in fields(self)]
+
+
+_BATCH_NAMES = ("run_id", *(name.name for name in fields(ResultBatch)))
+_ROWS_PER_STATEMENT = 3000
+
+
+def add_result_batch(session: Session, run_id: uuid.UUID, batch: ResultBatch) -> int:
+    """Store many results of a run at once; how many.
+
+    SQLite: multi-row INSERT statements of up to 500 rows (binding values costs far less than running
+    one statement per row, as executemany does); PostgreSQL (psycopg 3): COPY; elsewhere SQLAlchemy's insert.
+    """
+    count = len(batch)
+    if not count:
+        return 0
+    connection = session.connection()
+    dialect = connection.dialect
+    if dialect.name == "sqlite":
+        process = AssessmentResult.__table__.c.run_id.type.bind_processor(dialect)
+        table = np.empty((count, len(_BATCH_NAMES)), dtype=object)
+        table[:, 0] = process(run_id) if process is not None else run_id
+        for index, column in enumerate(batch.columns(), start=1):
+            table[:, index] = column
+        _insert_sqlite(connection, table)
+    elif dialect.name == "postgresql" and dialect.driver == "psycopg":
+        cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        with cursor.copy(f"COPY assessment_results ({', '.join(_BATCH_NAMES)}) FROM STDIN") as copy:
+            for row in zip(*batch.columns(), strict=True):
+                copy.write_row((run_id, *row))
+    else:
+        names = _BATCH_NAMES[1:]
+        values = [dict(zip(names, row, strict=True)) for row in zip(*batch.columns(), strict=True)]
+        for value in values:
+            value.update(
+                run_id=run_id,
+                violated_criteria=json.loads(value["violated_criteria"]),
+                explanation=json.loads(value["explanation"]),
+            )
+        session.execute(insert(AssessmentResult), values)
+    return count
+
+
+def _insert_sqlite(connection: Connection, table: npt.NDArray[np.object_]) -> None:
+    driver = connection.connection.driver_connection
+    cursor = driver.cursor()  # type: ignore[union-attr]
+    names, marks = ", ".join(_BATCH_NAMES), "(" + ", ".join("?" for _ in _BATCH_NAMES) + ")"
+    # SQLite before 3.32 takes at most 999 values per statement, later versions 32,766.
+    limit = driver.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)  # type: ignore[union-attr]
+    per_statement = max(1, min(_ROWS_PER_STATEMENT, limit // len(_BATCH_NAMES)))
+
+    def statement(rows: int) -> str:
+        return f"INSERT INTO assessment_results ({names}) VALUES {', '.join([marks] * rows)}"
+
+    full = len(table) // per_statement * per_statement
+    if full:
+        many = statement(per_statement)
+        for values in table[:full].reshape(-1, per_statement * len(_BATCH_NAMES)).tolist():
+            cursor.execute(many, values)
+    if full < len(table):
+        cursor.execute(statement(len(table) - full), table[full:].ravel().tolist())

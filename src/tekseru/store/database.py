@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event, make_url, text
 from sqlalchemy.engine import URL
+from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from tekseru.store import migrate
@@ -123,7 +124,12 @@ def create_postgres_database_if_missing(url: str | URL) -> bool:
         return False
     admin = create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
     try:
-        with admin.connect() as connection:
+        connection = admin.connect()
+    except OperationalError:
+        admin.dispose()
+        return False  # no maintenance database to ask: connecting to the target will say what is wrong
+    try:
+        with connection:
             found = connection.execute(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": name})
             if found.first() is not None:
                 return False

@@ -132,4 +132,6 @@ class AssessmentResult(Base):
     explanation: Mapped[dict[str, Any]]
 
 
+from tekseru.store import account_models as account_models  # noqa: E402
+from tekseru.store import inspection_models as inspection_models  # noqa: E402
 from tekseru.store import plan_models as plan_models  # noqa: E402  (puts "plans" on Base.metadata)

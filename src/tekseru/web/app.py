@@ -1,11 +1,15 @@
 """The web application: HTML pages and the HTTP API (/api/v1) in one FastAPI app.
 
-`create_app` only assembles: settings, middleware, static files, the API router, the page routers and the
-error handlers. Routes live in `tekseru.api.<domain>` and `tekseru.web.pages.<domain>`.
+`create_app` only assembles: settings, the application state (database, jobs, cookie signer, each made
+on first use), middleware, static files, the API router, the page routers and the error handlers. Routes
+live in `tekseru.api.<domain>` and `tekseru.web.pages.<domain>`.
 Run it with `tekseru serve`, or `uvicorn --factory tekseru.web.app:create_app`.
 """
 
 from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
@@ -13,11 +17,18 @@ from fastapi.staticfiles import StaticFiles
 from tekseru.api.health import package_version
 from tekseru.api.router import API_PREFIX, api_router
 from tekseru.settings import Settings
+from tekseru.web.dependencies import AppState
 from tekseru.web.errors import install_error_handlers
 from tekseru.web.i18n import language_middleware
 from tekseru.web.middleware import security_headers
 from tekseru.web.navigation import ordered
 from tekseru.web.pages import PAGES
+
+
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    yield
+    app.state.tekseru.close()  # waits for running jobs; the next request opens the database again
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -28,8 +39,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         openapi_url=f"{API_PREFIX}/openapi.json",
         docs_url=None,  # FastAPI's documentation pages load scripts from a CDN; the app serves only its own.
         redoc_url=None,
+        lifespan=_lifespan,
     )
     app.state.settings = settings or Settings.from_environment()
+    app.state.tekseru = AppState(app.state.settings)
     app.middleware("http")(language_middleware)
     app.middleware("http")(security_headers)
     app.mount("/static", StaticFiles(packages=[("tekseru.web", "static")]), name="static")

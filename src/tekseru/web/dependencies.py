@@ -1,21 +1,101 @@
-"""FastAPI dependencies shared by the page routers and the API routers: settings and services.
+"""FastAPI dependencies shared by the page routers and the API routers: settings, the database, the job
+runner and services.
 
-Routes get services through these functions, never by building them; tests replace them with
-`app.dependency_overrides[get_catalog_service] = ...`.
+Routes get these through the functions here, never by building them; tests replace them with
+`app.dependency_overrides[get_catalog_service] = ...`. The database is opened on first use (not when the
+app is built), so building the app touches no file; on a new, empty database that first use creates the
+first admin and logs its password once.
 """
 
 from __future__ import annotations
 
+import logging
+import threading
+from pathlib import Path
+
 from fastapi import Request
+from itsdangerous import URLSafeTimedSerializer
 
 from tekseru.catalog import load_catalogue
+from tekseru.services.accounts import ensure_first_admin
+from tekseru.services.auth import Database, LoginPolicy, open_app_database, signing_key
 from tekseru.services.catalog import CatalogService
+from tekseru.services.jobs import JobRunner
 from tekseru.settings import Settings
+
+log = logging.getLogger("tekseru.web")
+
+SESSION_SALT = "tekseru.session"
+
+
+class AppState:
+    """What one application keeps for its lifetime: settings, and the database, job runner and cookie
+    signer, each made on first use (thread-safe) and closed by `close`."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self.policy = LoginPolicy.from_settings(settings)
+        self._lock = threading.RLock()
+        self._database: Database | None = None
+        self._jobs: JobRunner | None = None
+        self._signer: URLSafeTimedSerializer | None = None
+
+    def database(self) -> Database:
+        with self._lock:
+            if self._database is None:
+                database = open_app_database(self.settings)
+                created = ensure_first_admin(database)
+                if created is not None:
+                    log.warning(
+                        "tekseru: created the first admin; sign in as %r with the password %r and change it",
+                        created.username,
+                        created.password,
+                    )
+                self._database = database
+            return self._database
+
+    def jobs(self) -> JobRunner:
+        with self._lock:
+            if self._jobs is None:
+                self._jobs = JobRunner(self.database())
+            return self._jobs
+
+    def signer(self) -> URLSafeTimedSerializer:
+        with self._lock:
+            if self._signer is None:
+                key = signing_key(self.database(), self.settings)
+                self._signer = URLSafeTimedSerializer(key, salt=SESSION_SALT)
+            return self._signer
+
+    @property
+    def uploads(self) -> Path:
+        return Path(self.settings.attachments_dir) / "imports"
+
+    def close(self) -> None:
+        with self._lock:
+            if self._jobs is not None:
+                self._jobs.shutdown(wait=True)
+            if self._database is not None:
+                self._database.close()
+            self._jobs, self._database, self._signer = None, None, None
+
+
+def app_state(request: Request) -> AppState:
+    state: AppState = request.app.state.tekseru
+    return state
 
 
 def get_settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
+
+
+def get_database(request: Request) -> Database:
+    return app_state(request).database()
+
+
+def get_jobs(request: Request) -> JobRunner:
+    return app_state(request).jobs()
 
 
 def get_catalog_service() -> CatalogService:

@@ -1,22 +1,38 @@
 """Errors as answers: JSON `{"detail": ...}` under /api, an HTML page (in the reader's language) elsewhere.
 
 A service signals "no such thing" with its own exception; list it in `NOT_FOUND` and every route that
-calls the service answers 404 with the exception's message, without a try/except in the route.
+calls the service answers 404 with the exception's message, without a try/except in the route. In the
+same way `NotAuthenticated` answers 401 (a page redirects to the sign-in page instead), `PermissionDenied`
+(and a missing CSRF token) 403, `INVALID` exceptions 422 (a page: 400) and an upload too large 413.
 """
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from fastapi import FastAPI, Request
 from fastapi.exception_handlers import http_exception_handler, request_validation_exception_handler
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from tekseru.catalog import UnknownCatalogueEntry
+from tekseru.services.accounts import InvalidUser, UserNotFound
+from tekseru.services.jobs import JobNotFound, UploadTooLarge
+from tekseru.services.permissions import NotAuthenticated, PermissionDenied
+from tekseru.services.registry_queries import InvalidEvidence, RunNotFound, SubjectNotFound
 from tekseru.web.templating import render
 
-NOT_FOUND: tuple[type[Exception], ...] = (UnknownCatalogueEntry,)
+NOT_FOUND: tuple[type[Exception], ...] = (
+    UnknownCatalogueEntry,
+    SubjectNotFound,
+    RunNotFound,
+    JobNotFound,
+    UserNotFound,
+)
+INVALID: tuple[type[Exception], ...] = (InvalidUser, InvalidEvidence)
 API_PREFIX = "/api/"
+ERROR_PAGES = (400, 403, 404, 405, 413)
 
 
 def is_api(request: Request) -> bool:
@@ -24,15 +40,39 @@ def is_api(request: Request) -> bool:
 
 
 def error_page(request: Request, status_code: int, detail: str | None = None) -> Response:
-    key = status_code if status_code in (400, 404, 405) else 500
+    key = status_code if status_code in ERROR_PAGES else 500
     context = {"title_key": f"error.{key}.title", "text_key": f"error.{key}.text", "detail": detail}
     return render(request, "error.html", context, status_code=status_code)
 
 
-async def not_found(request: Request, exc: Exception) -> Response:
+def _answer(request: Request, status_code: int, detail: str, page_status: int | None = None) -> Response:
     if is_api(request):
-        return JSONResponse({"detail": str(exc)}, status_code=404)
-    return error_page(request, 404, str(exc))
+        return JSONResponse({"detail": detail}, status_code=status_code)
+    return error_page(request, page_status or status_code, detail)
+
+
+async def not_found(request: Request, exc: Exception) -> Response:
+    return _answer(request, 404, str(exc))
+
+
+async def not_authenticated(request: Request, exc: Exception) -> Response:
+    if is_api(request):
+        return JSONResponse({"detail": str(exc)}, status_code=401, headers={"WWW-Authenticate": "Session"})
+    root = request.scope.get("root_path", "")
+    here = request.url.path.removeprefix(root) + (f"?{request.url.query}" if request.url.query else "")
+    return RedirectResponse(f"{root}/login?next={quote(here, safe='')}", status_code=303)
+
+
+async def forbidden(request: Request, exc: Exception) -> Response:
+    return _answer(request, 403, str(exc))
+
+
+async def invalid(request: Request, exc: Exception) -> Response:
+    return _answer(request, 422, str(exc), page_status=400)
+
+
+async def too_large(request: Request, exc: Exception) -> Response:
+    return _answer(request, 413, str(exc))
 
 
 async def http_error(request: Request, exc: Exception) -> Response:
@@ -52,5 +92,10 @@ async def invalid_request(request: Request, exc: Exception) -> Response:
 def install_error_handlers(app: FastAPI) -> None:
     for exception in NOT_FOUND:
         app.add_exception_handler(exception, not_found)
+    for exception in INVALID:
+        app.add_exception_handler(exception, invalid)
+    app.add_exception_handler(NotAuthenticated, not_authenticated)
+    app.add_exception_handler(PermissionDenied, forbidden)
+    app.add_exception_handler(UploadTooLarge, too_large)
     app.add_exception_handler(StarletteHTTPException, http_error)
     app.add_exception_handler(RequestValidationError, invalid_request)

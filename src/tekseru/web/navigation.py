@@ -1,13 +1,16 @@
 """The main navigation: a section appears in it when its page router is included, and not before.
 
 Sections are listed in the order of `NAV_ORDER`; each names its label message (`nav.<key>`), the route its
-link opens and the path prefix whose pages belong to it (marked `aria-current` in the navigation).
+link opens, the path prefix whose pages belong to it (marked `aria-current` in the navigation) and the
+permission a user needs to see it (None: everyone, signed in or not).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+
+from tekseru.services.permissions import Actor, Permission
 
 NAV_ORDER: tuple[str, ...] = (
     "dashboard",
@@ -17,6 +20,7 @@ NAV_ORDER: tuple[str, ...] = (
     "inspections",
     "imports",
     "catalog",
+    "admin",
 )
 
 
@@ -25,6 +29,7 @@ class Section:
     key: str
     route_name: str
     prefix: str
+    permission: Permission | None = None
 
     @property
     def label_key(self) -> str:
@@ -34,6 +39,13 @@ class Section:
         if self.prefix == "/":
             return path == "/"
         return path == self.prefix or path.startswith(self.prefix.rstrip("/") + "/")
+
+
+def visible(sections: Iterable[Section], actor: Actor | None) -> tuple[Section, ...]:
+    """The sections this actor (None: nobody signed in) may open."""
+    return tuple(
+        s for s in sections if s.permission is None or (actor is not None and actor.can(s.permission))
+    )
 
 
 def ordered(sections: Iterable[Section]) -> tuple[Section, ...]:

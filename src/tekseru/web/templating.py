@@ -3,14 +3,16 @@
 Templates extend `base.html` and get, besides what the route passes: `lang`, `t(key, **params)` (interface
 messages), `|local` (a catalogue `Text` in the page language), `|date` (dd.mm.yyyy), `url(route_name,
 query={...}, **path_params)` (a path inside the app), the navigation `sections`, the language switcher's
-`languages` and `unofficial` (true when the page is not in the official language).
+`languages`, `unofficial` (true when the page is not in the official language), the signed-in `actor`
+(or None) and the session's `csrf_token` for forms. `|region` names a region key in the page language,
+`|datetime` shows a moment as dd.mm.yyyy HH:MM (UTC), `|number` a score with its decimals.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 from urllib.parse import urlencode
 
@@ -21,8 +23,10 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, pass_context, se
 from jinja2.runtime import Context
 
 from tekseru.catalog import LANGUAGES, Text
+from tekseru.catalog.regions import UnknownRegion, load_regions
 from tekseru.web.i18n import LANGUAGE_NAMES, OFFICIAL_LANGUAGE, QUERY_PARAMETER, request_language, translate
-from tekseru.web.navigation import Section
+from tekseru.web.navigation import Section, visible
+from tekseru.web.security import csrf_token, optional_actor
 
 
 @dataclass(frozen=True)
@@ -54,6 +58,33 @@ def _date(value: date) -> str:
     return value.strftime("%d.%m.%Y")
 
 
+def _datetime(value: datetime) -> str:
+    return value.strftime("%d.%m.%Y %H:%M")
+
+
+def region_name(key: str | None, lang: str) -> str:
+    """The region's name in `lang` (the key itself when unknown; "" for None)."""
+    if key is None:
+        return ""
+    try:
+        return load_regions().get(key).name.in_language(lang)
+    except UnknownRegion:
+        return key
+
+
+@pass_context
+def _region(context: Context, key: str | None) -> str:
+    return region_name(key, context["lang"])
+
+
+@pass_context
+def _number(context: Context, value: float | None, decimals: int = 2) -> str:
+    if value is None:
+        return "—"
+    text = f"{value:.{decimals}f}"
+    return text if context["lang"] == "en" else text.replace(".", ",")
+
+
 def query_string(query: Mapping[str, object]) -> str:
     """`?a=1&b=2` without the empty values, or an empty string."""
     kept = {key: str(value) for key, value in query.items() if value not in (None, "")}
@@ -68,8 +99,8 @@ def _environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.globals.update(t=_t, url=_url)
-    env.filters.update(local=_local, date=_date)
+    env.globals.update(t=_t, url=_url, qs=query_string)
+    env.filters.update(local=_local, date=_date, datetime=_datetime, region=_region, number=_number)
     return env
 
 
@@ -91,7 +122,8 @@ def render(
     request: Request, template: str, context: Mapping[str, Any], status_code: int = 200
 ) -> HTMLResponse:
     lang = request_language(request)
-    sections: tuple[Section, ...] = request.app.state.sections
+    actor = optional_actor(request)
+    sections: tuple[Section, ...] = visible(request.app.state.sections, actor)
     path = request.url.path.removeprefix(request.scope.get("root_path", "")) or "/"
     page = {
         "lang": lang,
@@ -100,6 +132,8 @@ def render(
         "languages": language_links(request, lang),
         "sections": sections,
         "current_section": next((s.key for s in sections if s.contains(path)), None),
+        "actor": actor,
+        "csrf_token": csrf_token(request),
         **context,
     }
     return templates.TemplateResponse(request, template, page, status_code=status_code)

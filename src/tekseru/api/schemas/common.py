@@ -19,3 +19,8 @@ class HealthOut(BaseModel):
 NOT_FOUND_RESPONSE: dict[int | str, dict[str, object]] = {
     404: {"model": ErrorOut, "description": "Not found"}
 }
+
+FORBIDDEN_RESPONSE: dict[int | str, dict[str, object]] = {
+    401: {"model": ErrorOut, "description": "Not signed in"},
+    403: {"model": ErrorOut, "description": "Not allowed for this user (or this region), or no CSRF token"},
+}

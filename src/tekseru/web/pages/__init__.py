@@ -1,10 +1,31 @@
 """Page routers, one module per domain. Each module has `router` and `section` (its entry in the main
-navigation, or None); add a module to `PAGES` and its pages are served and its section appears in the nav."""
+navigation, or None); add a module to `PAGES` and its pages are served and its section appears in the nav
+for the users whose role has the section's permission."""
 
 from __future__ import annotations
 
 from types import ModuleType
 
-from tekseru.web.pages import catalog, dashboard
+from tekseru.web.pages import (
+    admin,
+    assessments,
+    auth,
+    catalog,
+    dashboard,
+    imports,
+    inspections,
+    plans,
+    registry,
+)
 
-PAGES: tuple[ModuleType, ...] = (dashboard, catalog)
+PAGES: tuple[ModuleType, ...] = (
+    dashboard,
+    auth,
+    registry,
+    assessments,
+    plans,
+    inspections,
+    imports,
+    catalog,
+    admin,
+)

@@ -1,25 +1,107 @@
-"""`/`: the start page. Until the registry and assessments exist it summarises the edition in force."""
+"""`/`: the start page. Everyone sees the edition of the act in force; a signed-in user who may read the
+registry also sees its figures: subjects by class and by region, the criteria most often violated and the
+classes over the latest assessments, each as a chart drawn on the server with a table beside it."""
 
 from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
+from markupsafe import Markup
 
 from tekseru.catalog import Severity
+from tekseru.catalog.regions import load_regions
 from tekseru.services.catalog import CatalogService
-from tekseru.web.dependencies import get_catalog_service
+from tekseru.services.permissions import Actor, Permission
+from tekseru.services.registry_queries import CLASSES, Dashboard, RegionFigure, dashboard
+from tekseru.web.charts import Bar, Segment, bar_chart
+from tekseru.web.dependencies import app_state, get_catalog_service
+from tekseru.web.i18n import request_language, translate
 from tekseru.web.navigation import Section
-from tekseru.web.templating import render
+from tekseru.web.security import optional_actor
+from tekseru.web.templating import region_name, render
 
 router = APIRouter(include_in_schema=False)
 section = Section(key="dashboard", route_name="dashboard", prefix="/")
 
+HIGH_FIRST = tuple(reversed(CLASSES))
+
 
 @router.get("/", response_class=HTMLResponse, name="dashboard")
-def dashboard(request: Request, service: CatalogService = Depends(get_catalog_service)) -> HTMLResponse:
+def start_page(
+    request: Request,
+    service: CatalogService = Depends(get_catalog_service),
+    actor: Actor | None = Depends(optional_actor),
+) -> HTMLResponse:
+    figures = None
+    if actor is not None and actor.can(Permission.READ_REGISTRY):
+        figures = dashboard(app_state(request).database(), actor)
     context = {
         "edition": service.edition(),
         "counts": service.criteria_counts(),
         "severities": list(Severity),
+        "figures": figures,
+        "charts": None if figures is None else charts(figures, request_language(request), service),
+        "classes": HIGH_FIRST,
+        "region_rows": [] if figures is None else ordered_regions(figures),
     }
     return render(request, "pages/dashboard.html", context)
+
+
+def _segments(by_class: dict[str, int], lang: str, not_assessed: int | None = None) -> tuple[Segment, ...]:
+    segments = [Segment(by_class.get(c, 0), f"bar-{c}", translate(lang, f"risk.{c}")) for c in HIGH_FIRST]
+    if not_assessed is not None:
+        segments.append(Segment(not_assessed, "bar-none", translate(lang, "risk.none")))
+    return tuple(segments)
+
+
+def charts(figures: Dashboard, lang: str, service: CatalogService) -> dict[str, Markup]:
+    """The four charts of the dashboard, labelled in `lang`."""
+    by_class = [
+        Bar(segment.name, (segment,)) for segment in _segments(figures.by_class, lang, figures.not_assessed)
+    ]
+    by_region = [
+        Bar(region_name(r.region, lang), _segments(r.by_class, lang, r.not_assessed))
+        for r in ordered_regions(figures)
+    ]
+    criteria = [
+        Bar(translate(lang, "criterion.title", number=n), (Segment(count, "bar-plain", ""),))
+        for n, count in figures.top_criteria
+    ]
+    trend = [
+        Bar(point.run.as_of.strftime("%d.%m.%Y"), _segments(point.by_class, lang)) for point in figures.trend
+    ]
+    t = translate
+    return {
+        "classes": bar_chart(
+            "chart-classes",
+            by_class,
+            title=t(lang, "dashboard.by_class"),
+            description=t(lang, "dashboard.by_class_desc"),
+        ),
+        "regions": bar_chart(
+            "chart-regions",
+            by_region,
+            title=t(lang, "dashboard.by_region"),
+            description=t(lang, "dashboard.by_region_desc"),
+        ),
+        "criteria": bar_chart(
+            "chart-criteria",
+            criteria,
+            title=t(lang, "dashboard.top_criteria"),
+            description=t(lang, "dashboard.top_criteria_desc"),
+        ),
+        "trend": bar_chart(
+            "chart-trend",
+            trend,
+            title=t(lang, "dashboard.trend"),
+            description=t(lang, "dashboard.trend_desc"),
+        ),
+    }
+
+
+def ordered_regions(figures: Dashboard) -> list[RegionFigure]:
+    """The regions in their official order (unknown keys last)."""
+    keys = load_regions().keys()
+    return sorted(
+        figures.regions, key=lambda r: (keys.index(r.region) if r.region in keys else len(keys), r.region)
+    )

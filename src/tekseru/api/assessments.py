@@ -1,0 +1,104 @@
+"""`/api/v1/assessments`: start an assessment (a background job, 202), the runs, a run's results, and the
+explanation of a subject's score."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+from fastapi import APIRouter, Depends, Query
+from pydantic import BaseModel, Field
+
+from tekseru.api.schemas.common import FORBIDDEN_RESPONSE, NOT_FOUND_RESPONSE
+from tekseru.api.schemas.jobs import JobOut
+from tekseru.api.schemas.registry import ExplanationOut, ResultsPageOut, RunOut
+from tekseru.services.auth import Database
+from tekseru.services.jobs import JobRunner, start_assessment
+from tekseru.services.permissions import Actor
+from tekseru.services.registry_queries import (
+    CLASSES,
+    MAX_PER_PAGE,
+    PER_PAGE,
+    explanation,
+    run,
+    run_results,
+    runs,
+)
+from tekseru.web.dependencies import get_database, get_jobs
+from tekseru.web.security import api_actor
+
+router = APIRouter(
+    prefix="/assessments", tags=["assessments"], responses={**NOT_FOUND_RESPONSE, **FORBIDDEN_RESPONSE}
+)
+
+Db = Depends(get_database)
+Signed = Depends(api_actor)
+
+
+class AssessmentIn(BaseModel):
+    as_of: date | None = Field(None, description="Assessment date (default: today).")
+
+
+@router.post(
+    "",
+    response_model=JobOut,
+    status_code=202,
+    summary="Start an assessment in the background",
+    name="api_assessments_start",
+)
+def start(
+    body: AssessmentIn, actor: Actor = Signed, db: Database = Db, jobs: JobRunner = Depends(get_jobs)
+) -> JobOut:
+    return JobOut.of(start_assessment(jobs, db, actor, as_of=body.as_of))
+
+
+@router.get(
+    "",
+    response_model=list[RunOut],
+    summary="Assessment runs, the latest first",
+    name="api_assessments_list_runs",
+)
+def list_runs(limit: int = Query(20, ge=1, le=200), actor: Actor = Signed, db: Database = Db) -> list[RunOut]:
+    return [RunOut.of(found) for found in runs(db, actor, limit=limit)]
+
+
+@router.get(
+    "/explanations/{bin}",
+    response_model=ExplanationOut,
+    summary="A subject's score in words",
+    name="api_assessments_explain",
+)
+def explain(
+    bin: str,
+    lang: str = Query("kk", pattern="^(kk|ru|en)$"),
+    as_of: date | None = Query(None, description="The assessment as of this date (default: the latest)."),
+    actor: Actor = Signed,
+    db: Database = Db,
+) -> ExplanationOut:
+    return ExplanationOut(bin=bin, language=lang, lines=explanation(db, actor, bin, lang, as_of))
+
+
+@router.get(
+    "/{run_id}", response_model=RunOut, summary="One run: status and progress", name="api_assessments_one_run"
+)
+def one_run(run_id: uuid.UUID, actor: Actor = Signed, db: Database = Db) -> RunOut:
+    return RunOut.of(run(db, actor, run_id))
+
+
+@router.get(
+    "/{run_id}/results",
+    response_model=ResultsPageOut,
+    summary="A run's scores, highest first",
+    name="api_assessments_results",
+)
+def results(
+    run_id: uuid.UUID,
+    risk_class: str | None = Query(None, pattern="^(" + "|".join(CLASSES) + ")$"),
+    region: str | None = Query(None, description="Region key."),
+    page: int = Query(1, ge=1),
+    per_page: int = Query(PER_PAGE, ge=1, le=MAX_PER_PAGE),
+    actor: Actor = Signed,
+    db: Database = Db,
+) -> ResultsPageOut:
+    found = run_results(db, actor, run_id, risk_class=risk_class, region=region, page=page, per_page=per_page)
+    return ResultsPageOut.of(found)

@@ -1,0 +1,30 @@
+"""`/api/v1/audit`: the audit log, newest first (admins only)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Query
+
+from tekseru.api.schemas.accounts import AuditPageOut
+from tekseru.api.schemas.common import FORBIDDEN_RESPONSE
+from tekseru.services import audit
+from tekseru.services.auth import Database
+from tekseru.services.permissions import Actor
+from tekseru.web.dependencies import get_database
+from tekseru.web.security import api_actor
+
+router = APIRouter(prefix="/audit", tags=["audit"], responses=FORBIDDEN_RESPONSE)
+
+
+@router.get("", response_model=AuditPageOut, summary="Audit log entries", name="api_audit_entries")
+def entries(
+    actor_name: str | None = Query(None, alias="actor", description="Who made the change (user name)."),
+    action: str | None = Query(None, description="e.g. user.create, evidence.add, import.subjects."),
+    entity: str | None = Query(None, description="user, subject, job, assessment."),
+    key: str | None = Query(None, description="Which one: a user name, a BIN, a job id."),
+    page: int = Query(1, ge=1),
+    per_page: int = Query(50, ge=1, le=500),
+    actor: Actor = Depends(api_actor),
+    db: Database = Depends(get_database),
+) -> AuditPageOut:
+    where = audit.AuditFilter(actor=actor_name, action=action, entity=entity, entity_key=key)
+    return AuditPageOut.of(audit.browse(db, actor, where, page=page, per_page=per_page))

@@ -1,0 +1,40 @@
+"""`/api/v1/imports`: upload a subjects or evidence file; it is imported as a background job (202)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, UploadFile
+
+from tekseru.api.schemas.common import FORBIDDEN_RESPONSE
+from tekseru.api.schemas.jobs import JobOut
+from tekseru.services.auth import Database
+from tekseru.services.jobs import IMPORT_KINDS, JobKind, JobRunner, save_upload, start_import
+from tekseru.services.permissions import Actor, Permission
+from tekseru.web.dependencies import app_state, get_database, get_jobs
+from tekseru.web.security import api_actor
+
+router = APIRouter(prefix="/imports", tags=["imports"], responses=FORBIDDEN_RESPONSE)
+
+
+@router.post(
+    "",
+    response_model=JobOut,
+    status_code=202,
+    summary="Import a CSV or XLSX file in the background",
+    name="api_imports_upload",
+)
+def upload(
+    request: Request,
+    kind: JobKind = Form(..., description="import_subjects or import_evidence."),
+    file: UploadFile = File(..., description="CSV (UTF-8) or XLSX in the format of docs/import-formats.md."),
+    skip_invalid: bool = Form(False, description="Store the valid rows and reject the others."),
+    actor: Actor = Depends(api_actor),
+    db: Database = Depends(get_database),
+    jobs: JobRunner = Depends(get_jobs),
+) -> JobOut:
+    actor.require(Permission.IMPORT)
+    if kind not in IMPORT_KINDS:
+        raise HTTPException(422, f"kind must be one of {', '.join(k.value for k in IMPORT_KINDS)}")
+    if not file.filename or not file.filename.lower().endswith((".csv", ".xlsx")):
+        raise HTTPException(422, "the file must be .csv or .xlsx")
+    path = save_upload(file.file, file.filename, app_state(request).uploads)
+    return JobOut.of(start_import(jobs, db, actor, kind=kind, path=path, skip_invalid=skip_invalid))

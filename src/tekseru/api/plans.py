@@ -1,0 +1,267 @@
+"""`/api/v1/plans`: the semi-annual lists of preventive control with a visit: draft, read, compare, approve,
+publish, discard a draft, and print (XLSX or PDF, Kazakh or Russian).
+
+Everyone who may read plans reads every list (lists are not limited to a region); only planners and admins
+draft, approve, publish and discard. The functions before the routes give the plan service (which knows no
+users) an `Actor`: they check the permission and write the audit log; the pages use them too.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from fastapi import APIRouter, Depends, HTTPException, Query, Response
+
+from tekseru.api.schemas.common import FORBIDDEN_RESPONSE, NOT_FOUND_RESPONSE, ErrorOut
+from tekseru.api.schemas.plans import PlanDiffOut, PlanDraftIn, PlanOut, PlanSummaryOut
+from tekseru.planning import InvalidHalfYear, PlanningInputError
+from tekseru.services import audit
+from tekseru.services import plans as service
+from tekseru.services.auth import Database
+from tekseru.services.checklists import sanitise_file_name
+from tekseru.services.permissions import Actor, Permission
+from tekseru.settings import Settings
+from tekseru.web.dependencies import get_database, get_settings
+from tekseru.web.security import api_actor
+
+MEDIA_TYPES = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+}
+PAGE_STATUSES = (403, 404, 413)  # kept on pages; any other refusal is shown as 400
+PLAN_ERRORS: Mapping[type[Exception], int] = {
+    service.PlanNotFound: 404,
+    service.PlanFrozen: 409,
+    service.PlanNotApproved: 409,
+    service.NoAssessment: 409,
+    service.PlanError: 422,
+    service.CapacityFileError: 422,
+    InvalidHalfYear: 422,
+    PlanningInputError: 422,
+}
+
+
+def service_errors(statuses: Mapping[type[Exception], int], *, page: bool) -> Callable[[], Iterator[None]]:
+    """A router dependency that answers the services' refusals with their HTTP status and message (the
+    first class in `statuses` that matches decides), so that routes need no try/except."""
+    kinds = tuple(statuses)
+
+    def translate() -> Iterator[None]:
+        try:
+            yield
+        except kinds as error:
+            status = next(code for kind, code in statuses.items() if isinstance(error, kind))
+            raise HTTPException(status if not page or status in PAGE_STATUSES else 400, str(error)) from None
+
+    return translate
+
+
+@contextmanager
+def temporary_file(name: str, content: bytes | None = None) -> Iterator[Path]:
+    """A path called `name` in a new temporary folder (holding `content`, if given), removed after."""
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / name
+        if content is not None:
+            path.write_bytes(content)
+        yield path
+
+
+def attachment(content: bytes, name: str, format: str) -> Response:
+    headers = {"Content-Disposition": f'attachment; filename="{name}"'}
+    return Response(content, media_type=MEDIA_TYPES[format], headers=headers)
+
+
+# The plan service for an actor: permissions and the audit log ---------------------------------------------
+
+
+def _audit(db: Database, actor: Actor, action: str, stored: service.StoredPlan) -> None:
+    after = PlanSummaryOut.of(stored).model_dump(mode="json")
+    with db.transaction() as session:
+        audit.record(session, actor, action, "plan", stored.id, after=after)
+
+
+def list_for(
+    db: Database, actor: Actor, *, half_year: str | None = None, status: str | None = None
+) -> list[service.StoredPlan]:
+    actor.require(Permission.READ_PLANS)
+    return service.list_plans(db, half_year=half_year, status=status)
+
+
+def get_for(db: Database, actor: Actor, plan_id: int) -> service.StoredPlan:
+    actor.require(Permission.READ_PLANS)
+    return service.get_plan(db, plan_id)
+
+
+def diff_for(db: Database, actor: Actor, plan_id: int) -> service.PlanComparison:
+    actor.require(Permission.READ_PLANS)
+    return service.plan_diff(db, plan_id)
+
+
+def draft_for(
+    db: Database,
+    actor: Actor,
+    half_year: str,
+    *,
+    as_of: date | None = None,
+    capacity: Mapping[str, int] | None = None,
+) -> service.StoredPlan:
+    actor.require(Permission.WRITE_PLANS)
+    stored = service.draft_plan(db, half_year, as_of=as_of, capacity=capacity, created_by=actor.username)
+    _audit(db, actor, "plan.draft", stored)
+    return stored
+
+
+def approve_for(db: Database, actor: Actor, plan_id: int) -> service.StoredPlan:
+    actor.require(Permission.WRITE_PLANS)
+    stored = service.approve_plan(db, plan_id, actor.full_name or actor.username)
+    _audit(db, actor, "plan.approve", stored)
+    return stored
+
+
+def publish_for(db: Database, actor: Actor, plan_id: int) -> service.StoredPlan:
+    actor.require(Permission.WRITE_PLANS)
+    stored = service.publish_plan(db, plan_id, actor.full_name or actor.username)
+    _audit(db, actor, "plan.publish", stored)
+    return stored
+
+
+def discard_for(db: Database, actor: Actor, plan_id: int) -> None:
+    actor.require(Permission.WRITE_PLANS)
+    stored = service.get_plan(db, plan_id)
+    service.discard_draft(db, plan_id)
+    with db.transaction() as session:
+        before = PlanSummaryOut.of(stored).model_dump(mode="json")
+        audit.record(session, actor, "plan.discard", "plan", plan_id, before=before)
+
+
+def document_for(
+    db: Database, actor: Actor, plan_id: int, format: str, language: str, settings: Settings
+) -> tuple[bytes, str]:
+    """The printed list and its file name (as `tekseru plans export` names it)."""
+    stored = get_for(db, actor, plan_id)
+    name = f"plan-{plan_id}-{stored.record.half_year}-{language}.{format}"
+    with temporary_file(name) as out:
+        service.render_plan(db, plan_id, format=format, language=language, out=out, settings=settings)
+        return out.read_bytes(), name
+
+
+def capacity_from_upload(file_name: str, content: bytes) -> dict[str, int]:
+    """The capacity file a user uploaded (CSV or XLSX); CapacityFileError naming the file, row and field."""
+    with temporary_file(sanitise_file_name(file_name or "capacity.csv"), content) as path:
+        return service.read_capacity_file(path)
+
+
+# Routes ---------------------------------------------------------------------------------------------------
+
+CONFLICT_RESPONSE: dict[int | str, dict[str, Any]] = {
+    409: {"model": ErrorOut, "description": "Not in this status (approved lists never change)"},
+    422: {"model": ErrorOut, "description": "Invalid half-year or capacity"},
+}
+router = APIRouter(
+    prefix="/plans",
+    tags=["plans"],
+    responses={**NOT_FOUND_RESPONSE, **FORBIDDEN_RESPONSE},
+    dependencies=[Depends(service_errors(PLAN_ERRORS, page=False))],
+)
+Db = Depends(get_database)
+Signed = Depends(api_actor)
+StatusPattern = "^(draft|approved|published)$"
+
+
+@router.get(
+    "", response_model=list[PlanSummaryOut], summary="Stored lists, newest first", name="api_plans_list"
+)
+def list_plans(
+    half_year: str | None = Query(None, pattern=r"^\d{4}-H[12]$", description="2027-H1 or 2027-H2."),
+    status: str | None = Query(None, pattern=StatusPattern),
+    actor: Actor = Signed,
+    db: Database = Db,
+) -> list[PlanSummaryOut]:
+    return [PlanSummaryOut.of(stored) for stored in list_for(db, actor, half_year=half_year, status=status)]
+
+
+@router.post(
+    "",
+    response_model=PlanOut,
+    status_code=201,
+    responses=CONFLICT_RESPONSE,
+    summary="Draft a list from the latest finished assessment",
+    name="api_plans_draft",
+)
+def draft(body: PlanDraftIn, actor: Actor = Signed, db: Database = Db) -> PlanOut:
+    return PlanOut.of_plan(draft_for(db, actor, body.half_year, as_of=body.as_of, capacity=body.capacity))
+
+
+@router.get("/{plan_id}", response_model=PlanOut, summary="One list with its rows", name="api_plans_get")
+def get(plan_id: int, actor: Actor = Signed, db: Database = Db) -> PlanOut:
+    return PlanOut.of_plan(get_for(db, actor, plan_id))
+
+
+@router.get(
+    "/{plan_id}/diff",
+    response_model=PlanDiffOut,
+    summary="What changed against the list it was compared with",
+    name="api_plans_diff",
+)
+def diff(plan_id: int, actor: Actor = Signed, db: Database = Db) -> PlanDiffOut:
+    return PlanDiffOut.of(diff_for(db, actor, plan_id))
+
+
+@router.post(
+    "/{plan_id}/approve",
+    response_model=PlanSummaryOut,
+    responses=CONFLICT_RESPONSE,
+    summary="Approve a draft (it never changes after)",
+    name="api_plans_approve",
+)
+def approve(plan_id: int, actor: Actor = Signed, db: Database = Db) -> PlanSummaryOut:
+    return PlanSummaryOut.of(approve_for(db, actor, plan_id))
+
+
+@router.post(
+    "/{plan_id}/publish",
+    response_model=PlanSummaryOut,
+    responses=CONFLICT_RESPONSE,
+    summary="Publish an approved list",
+    name="api_plans_publish",
+)
+def publish(plan_id: int, actor: Actor = Signed, db: Database = Db) -> PlanSummaryOut:
+    return PlanSummaryOut.of(publish_for(db, actor, plan_id))
+
+
+@router.delete(
+    "/{plan_id}",
+    status_code=204,
+    response_class=Response,
+    responses=CONFLICT_RESPONSE,
+    summary="Discard a draft",
+    name="api_plans_discard",
+)
+def discard(plan_id: int, actor: Actor = Signed, db: Database = Db) -> Response:
+    discard_for(db, actor, plan_id)
+    return Response(status_code=204)
+
+
+@router.get(
+    "/{plan_id}/document",
+    response_class=Response,
+    responses={200: {"content": {MEDIA_TYPES["xlsx"]: {}, MEDIA_TYPES["pdf"]: {}}}},
+    summary="The printed list (XLSX or PDF, kk or ru)",
+    name="api_plans_document",
+)
+def document(
+    plan_id: int,
+    format: str = Query("xlsx", pattern="^(xlsx|pdf)$"),
+    lang: str = Query("kk", pattern="^(kk|ru)$"),
+    actor: Actor = Signed,
+    db: Database = Db,
+    settings: Settings = Depends(get_settings),
+) -> Response:
+    content, name = document_for(db, actor, plan_id, format, lang, settings)
+    return attachment(content, name, format)

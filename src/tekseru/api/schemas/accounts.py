@@ -1,0 +1,134 @@
+"""Models of /api/v1/auth, /api/v1/users and /api/v1/audit: sessions, users and the audit log."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, Field
+
+from tekseru.services.accounts import Credentials, UserView
+from tekseru.services.audit import AuditPage, AuditRecord
+from tekseru.services.permissions import Actor, Role
+
+
+class LoginIn(BaseModel):
+    username: str = Field(max_length=64)
+    password: str = Field(max_length=1024)
+
+
+class MeOut(BaseModel):
+    username: str
+    full_name: str
+    role: Role
+    region: str | None = Field(description="An inspector's region key; null for roles that see every region.")
+
+    @classmethod
+    def of(cls, actor: Actor) -> MeOut:
+        return cls(
+            username=actor.username, full_name=actor.full_name, role=actor.role, region=actor.region_scope
+        )
+
+
+class SessionOut(MeOut):
+    csrf_token: str = Field(
+        description="Send it as the X-CSRF-Token header with every POST, PUT, PATCH, DELETE."
+    )
+    expires_at: datetime
+
+
+class UserOut(BaseModel):
+    username: str
+    full_name: str
+    role: Role
+    region: str | None
+    active: bool
+    created_at: datetime
+    updated_at: datetime
+
+    @classmethod
+    def of(cls, user: UserView) -> UserOut:
+        return cls(
+            username=user.username,
+            full_name=user.full_name,
+            role=user.role,
+            region=user.region,
+            active=user.active,
+            created_at=user.created_at,
+            updated_at=user.updated_at,
+        )
+
+
+class UserIn(BaseModel):
+    username: str = Field(description="2 to 64 of a-z, 0-9, '.', '_', '-'; stored in lower case.")
+    full_name: str = ""
+    role: Role
+    region: str | None = Field(None, description="Required for an inspector: a region key or name.")
+    password: str | None = Field(None, description="At least 10 characters; omit it for a random one.")
+
+
+class UserChangeIn(BaseModel):
+    full_name: str | None = None
+    role: Role | None = None
+    region: str | None = None
+    active: bool | None = None
+
+
+class PasswordIn(BaseModel):
+    password: str | None = Field(None, description="At least 10 characters; omit it for a random one.")
+
+
+class CredentialsOut(BaseModel):
+    username: str
+    password: str = Field(description="Shown once; tekseru keeps only its argon2 hash.")
+
+    @classmethod
+    def of(cls, credentials: Credentials) -> CredentialsOut:
+        return cls(username=credentials.username, password=credentials.password)
+
+
+class UserCreatedOut(BaseModel):
+    user: UserOut
+    credentials: CredentialsOut
+
+
+class AuditEntryOut(BaseModel):
+    id: int
+    at: datetime
+    actor: str
+    action: str = Field(description="<entity>.<verb>, e.g. user.create, evidence.add, import.subjects.")
+    entity: str
+    entity_key: str
+    region: str | None
+    before: dict[str, Any] | None
+    after: dict[str, Any] | None
+
+    @classmethod
+    def of(cls, entry: AuditRecord) -> AuditEntryOut:
+        return cls(
+            id=entry.id,
+            at=entry.at,
+            actor=entry.actor,
+            action=entry.action,
+            entity=entry.entity,
+            entity_key=entry.entity_key,
+            region=entry.region,
+            before=None if entry.before is None else dict(entry.before),
+            after=None if entry.after is None else dict(entry.after),
+        )
+
+
+class AuditPageOut(BaseModel):
+    items: list[AuditEntryOut]
+    total: int
+    page: int
+    per_page: int
+
+    @classmethod
+    def of(cls, page: AuditPage) -> AuditPageOut:
+        return cls(
+            items=[AuditEntryOut.of(entry) for entry in page.entries],
+            total=page.total,
+            page=page.page,
+            per_page=page.per_page,
+        )

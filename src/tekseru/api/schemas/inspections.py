@@ -1,0 +1,247 @@
+"""Models of /api/v1/inspections, /api/v1/checklists and /api/v1/documents: inspections, their checklists,
+answers, attachments, violations, revisions and the verification of printed forms (docs/inspections.md)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from tekseru.services.checklists import DocumentCheck, InspectionSheet, ItemView
+from tekseru.services.inspections import CompletionReport, InspectionRecord, ViolationView
+
+Kind = Literal["preventive_control", "unscheduled_inspection", "compliance_inspection"]
+Answer = Literal["required", "not_required", "compliant", "non_compliant"]
+
+
+class SubjectRefOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    bin: str
+    name: str
+    region: str = Field(description="Region key.")
+    address: str
+
+
+class InspectionOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    series_id: int = Field(description="The id of revision 1, shared by all revisions of the inspection.")
+    subject: SubjectRefOut | None = None
+    edition_id: str
+    appendix: int = Field(description="The checklist: Appendix 2 to 7 of the act.")
+    group_keys: list[str]
+    kind: str
+    act_number: str
+    act_date: date
+    inspectors: list[str]
+    planned_on: date | None
+    inspected_on: date | None
+    status: str = Field(description="draft or completed.")
+    revision: int
+    revises_id: int | None
+    reason: str | None = Field(description="Why this revision corrects the one it revises.")
+    superseded_by_id: int | None
+    created_by: str
+    created_at: datetime
+    completed_by: str | None
+    completed_at: datetime | None
+
+    @classmethod
+    def of(cls, record: InspectionRecord, subject: Any = None) -> InspectionOut:
+        out = cls.model_validate(record)
+        return (
+            out
+            if subject is None
+            else out.model_copy(update={"subject": SubjectRefOut.model_validate(subject)})
+        )
+
+
+class InspectionIn(BaseModel):
+    bin: str = Field(
+        min_length=12, max_length=12, description="The subject's BIN (it must be in the registry)."
+    )
+    kind: Kind
+    act_number: str = Field(
+        min_length=1, max_length=64, description="Number of the act appointing the visit."
+    )
+    act_date: date
+    inspectors: list[str] = Field(min_length=1, description="The officials who inspect.")
+    planned_on: date | None = None
+    appendix: int | None = Field(None, description="The checklist, when the subject's groups have several.")
+
+
+class AnswerRecordOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    answer: str
+    comment: str
+    answered_by: str
+    answered_at: datetime
+
+
+class AttachmentOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    item: int | None = Field(description="The item it belongs to; null for the whole inspection.")
+    file_name: str
+    media_type: str
+    size: int
+    sha256: str
+    added_by: str
+    added_at: datetime
+
+
+class ViolationOut(BaseModel):
+    inspection_id: int = Field(description="The inspection (revision) that found it.")
+    item: int
+    criterion: int | None
+    deadline: date | None
+    status: str = Field(description="open, eliminated, or overdue (open past its deadline).")
+    eliminated_on: date | None
+    note: str
+    updated_by: str
+    updated_at: datetime
+
+    @classmethod
+    def of(cls, view: ViolationView) -> ViolationOut:
+        record = view.record
+        return cls(
+            inspection_id=record.inspection_id,
+            item=record.item,
+            criterion=record.criterion,
+            deadline=record.deadline,
+            status=view.status,
+            eliminated_on=record.eliminated_on,
+            note=record.note,
+            updated_by=record.updated_by,
+            updated_at=record.updated_at,
+        )
+
+
+class ItemOut(BaseModel):
+    number: int
+    text: str = Field(description="The requirement, in the language asked for.")
+    criterion: int | None = Field(description="The criterion of Appendix 1 it corresponds to, if any.")
+    answer: AnswerRecordOut | None
+    previous_answer: AnswerRecordOut | None = Field(
+        description="Of the previous inspection on this checklist."
+    )
+    open_violations: list[ViolationOut] = Field(description="Found by earlier inspections, not eliminated.")
+    attachments: list[AttachmentOut]
+
+    @classmethod
+    def of(cls, item: ItemView) -> ItemOut:
+        def answer(record: Any) -> AnswerRecordOut | None:
+            return None if record is None else AnswerRecordOut.model_validate(record)
+
+        return cls(
+            number=item.number,
+            text=item.text,
+            criterion=item.criterion,
+            answer=answer(item.answer),
+            previous_answer=answer(item.previous_answer),
+            open_violations=[ViolationOut.of(view) for view in item.open_violations],
+            attachments=[AttachmentOut.model_validate(file) for file in item.attachments],
+        )
+
+
+class InspectionSheetOut(BaseModel):
+    inspection: InspectionOut
+    language: str
+    items: list[ItemOut]
+    previous_inspection_id: int | None
+    violations: list[ViolationOut] = Field(description="Found by this inspection (once completed).")
+    attachments: list[AttachmentOut] = Field(description="Attached to the whole inspection.")
+    revisions: list[InspectionOut] = Field(description="All revisions of the inspection, the first first.")
+
+    @classmethod
+    def of(cls, sheet: InspectionSheet, language: str) -> InspectionSheetOut:
+        return cls(
+            inspection=InspectionOut.of(sheet.inspection, sheet.subject),
+            language=language,
+            items=[ItemOut.of(item) for item in sheet.items],
+            previous_inspection_id=None if sheet.previous is None else sheet.previous.id,
+            violations=[ViolationOut.of(view) for view in sheet.violations],
+            attachments=[AttachmentOut.model_validate(file) for file in sheet.attachments],
+            revisions=[InspectionOut.of(record) for record in sheet.revisions],
+        )
+
+
+class AnswerIn(BaseModel):
+    item: int = Field(ge=1, description="The item's number in the checklist.")
+    answer: Answer
+    comment: str = Field("", max_length=2000)
+
+
+class AnswersIn(BaseModel):
+    answers: list[AnswerIn] = Field(
+        min_length=1, description="A later answer to an item replaces the earlier."
+    )
+
+
+class AnsweredOut(BaseModel):
+    answered: int = Field(description="How many items were answered.")
+
+
+class CompleteIn(BaseModel):
+    inspected_on: date | None = Field(None, description="The day of the visit (default today).")
+
+
+class CompletionOut(BaseModel):
+    inspection: InspectionOut
+    evidence_created: int
+    evidence_updated: int
+    evidence_removed: int = Field(description="Rows of the revision this one replaces.")
+    evidence_used: int = Field(description="Evidence marked used for this visit (preventive control).")
+    violations: list[int] = Field(description="Items found non-compliant, each a violation to follow up.")
+    unscored_items: list[int] = Field(description="Non-compliant items with no criterion: kept, not scored.")
+
+    @classmethod
+    def of(cls, report: CompletionReport) -> CompletionOut:
+        return cls(
+            inspection=InspectionOut.of(report.inspection),
+            evidence_created=report.evidence.created,
+            evidence_updated=report.evidence.updated,
+            evidence_removed=report.evidence_removed,
+            evidence_used=report.evidence_used,
+            violations=[violation.item for violation in report.violations],
+            unscored_items=list(report.unscored_items),
+        )
+
+
+class RevisionIn(BaseModel):
+    reason: str = Field(
+        min_length=1, max_length=2000, description="Why the completed inspection is corrected."
+    )
+    kind: Kind | None = None
+    act_number: str | None = Field(None, min_length=1, max_length=64)
+    act_date: date | None = None
+    inspectors: list[str] | None = Field(None, min_length=1)
+
+    def corrections(self) -> dict[str, Any]:
+        values = self.model_dump(exclude={"reason"}, exclude_none=True)
+        return {**values, **({"inspectors": tuple(self.inspectors)} if self.inspectors else {})}
+
+
+class FollowUpIn(BaseModel):
+    deadline: date | None = Field(None, description="The remediation deadline.")
+    status: Literal["open", "eliminated"] | None = None
+    eliminated_on: date | None = Field(None, description="With status eliminated (default today).")
+    note: str | None = Field(None, max_length=2000)
+
+
+class VerificationOut(BaseModel):
+    status: str = Field(description="ok, altered, unknown or unsealed.")
+    message: str
+    code: str | None
+    inspection_id: int | None
+
+    @classmethod
+    def of(cls, check: DocumentCheck) -> VerificationOut:
+        return cls(
+            status=check.status, message=check.message, code=check.code, inspection_id=check.inspection_id
+        )

@@ -1,0 +1,222 @@
+"""Models of /api/v1/subjects and /api/v1/assessments: subjects, evidence, runs, scores, explanations."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+
+from pydantic import BaseModel, Field
+
+from tekseru.services.registry_queries import (
+    AssessmentRun,
+    EvidenceRecord,
+    ResultRow,
+    ResultsPage,
+    ScorePoint,
+    SubjectCard,
+    SubjectPage,
+    SubjectRow,
+)
+
+RiskClass = str
+
+
+class SubjectOut(BaseModel):
+    bin: str
+    name: str
+    region: str = Field(description="Region key (see the catalogue of regions).")
+    address: str
+    groups: list[str] = Field(description="Control group keys.")
+    score: float | None = Field(description="Highest score of the subject in the latest finished assessment.")
+    risk_class: str | None = Field(description="high, medium or low; null when not assessed.")
+
+    @classmethod
+    def of(cls, row: SubjectRow) -> SubjectOut:
+        return cls(
+            bin=row.bin,
+            name=row.name,
+            region=row.region,
+            address=row.address,
+            groups=list(row.groups),
+            score=row.score,
+            risk_class=row.risk_class,
+        )
+
+
+class SubjectPageOut(BaseModel):
+    items: list[SubjectOut]
+    total: int
+    page: int
+    per_page: int
+    run_id: uuid.UUID | None = Field(description="The assessment run whose classes are shown.")
+
+    @classmethod
+    def of(cls, page: SubjectPage) -> SubjectPageOut:
+        return cls(
+            items=[SubjectOut.of(row) for row in page.rows],
+            total=page.paging.total,
+            page=page.paging.page,
+            per_page=page.paging.per_page,
+            run_id=None if page.run is None else page.run.id,
+        )
+
+
+class ScoreOut(BaseModel):
+    group: str
+    score: float
+    risk_class: str
+    gross_found: int
+    violated_criteria: list[int]
+
+    @classmethod
+    def of(cls, row: ResultRow) -> ScoreOut:
+        return cls(
+            group=row.group_key,
+            score=row.score,
+            risk_class=row.risk_class,
+            gross_found=row.gross_found,
+            violated_criteria=list(row.violated_criteria),
+        )
+
+
+class ScorePointOut(BaseModel):
+    run_id: uuid.UUID
+    as_of: date
+    group: str
+    score: float
+    risk_class: str
+
+    @classmethod
+    def of(cls, point: ScorePoint) -> ScorePointOut:
+        return cls(
+            run_id=point.run_id,
+            as_of=point.as_of,
+            group=point.group_key,
+            score=point.score,
+            risk_class=point.risk_class,
+        )
+
+
+class EvidenceOut(BaseModel):
+    id: int
+    criterion: int
+    source_group: int
+    observed_on: date
+    reference: str
+    confirmed: bool | None
+    entered_by: str
+    entered_at: datetime
+    origin: str
+    used_on: date | None
+
+    @classmethod
+    def of(cls, record: EvidenceRecord) -> EvidenceOut:
+        return cls(
+            id=record.id,
+            criterion=record.criterion,
+            source_group=record.source_group,
+            observed_on=record.observed_on,
+            reference=record.reference,
+            confirmed=record.confirmed,
+            entered_by=record.entered_by,
+            entered_at=record.entered_at,
+            origin=record.origin,
+            used_on=record.used_on,
+        )
+
+
+class EvidenceIn(BaseModel):
+    criterion: int = Field(ge=1, description="Row number of the criterion in Appendix 1.")
+    observed_on: date
+    reference: str = Field(
+        min_length=1, max_length=500, description="Act number, publication, complaint number."
+    )
+    confirmed: bool | None = Field(
+        None, description="For complaints: confirmed or not; null when not stated."
+    )
+
+
+class EvidenceCreatedOut(BaseModel):
+    created: bool = Field(description="False when the same fact was stored already.")
+    evidence: EvidenceOut
+
+
+class SubjectDetailOut(SubjectOut):
+    run_id: uuid.UUID | None
+    scores: list[ScoreOut] = Field(description="Scores per control group in the latest finished assessment.")
+    history: list[ScorePointOut] = Field(
+        description="Scores in the latest finished assessments, oldest first."
+    )
+    evidence_count: int
+    inspection_ids: list[int] | None = Field(description="Inspections of the subject; null when unavailable.")
+
+    @classmethod
+    def of_card(cls, card: SubjectCard) -> SubjectDetailOut:
+        return cls(
+            **SubjectOut.of(card.subject).model_dump(),
+            run_id=None if card.run is None else card.run.id,
+            scores=[ScoreOut.of(row) for row in card.results],
+            history=[ScorePointOut.of(point) for point in card.history],
+            evidence_count=len(card.evidence),
+            inspection_ids=None if card.inspections is None else [item.id for item in card.inspections],
+        )
+
+
+class ExplanationOut(BaseModel):
+    bin: str
+    language: str
+    lines: list[str] = Field(description="The score told in words; empty when the subject is not assessed.")
+
+
+class RunOut(BaseModel):
+    id: uuid.UUID
+    as_of: date
+    edition_id: str
+    status: str = Field(description="running, finished or failed.")
+    subjects_total: int
+    subjects_done: int
+    started_at: datetime
+    finished_at: datetime | None
+    message: str | None
+
+    @classmethod
+    def of(cls, run: AssessmentRun) -> RunOut:
+        return cls(
+            id=run.id,
+            as_of=run.as_of,
+            edition_id=run.edition_id,
+            status=run.status,
+            subjects_total=run.subjects_total,
+            subjects_done=run.subjects_done,
+            started_at=run.started_at,
+            finished_at=run.finished_at,
+            message=run.message,
+        )
+
+
+class ResultOut(ScoreOut):
+    bin: str
+    name: str
+    region: str
+
+    @classmethod
+    def of_row(cls, row: ResultRow) -> ResultOut:
+        return cls(**ScoreOut.of(row).model_dump(), bin=row.bin, name=row.name, region=row.region)
+
+
+class ResultsPageOut(BaseModel):
+    run: RunOut
+    items: list[ResultOut]
+    total: int
+    page: int
+    per_page: int
+
+    @classmethod
+    def of(cls, page: ResultsPage) -> ResultsPageOut:
+        return cls(
+            run=RunOut.of(page.run),
+            items=[ResultOut.of_row(row) for row in page.rows],
+            total=page.paging.total,
+            page=page.paging.page,
+            per_page=page.paging.per_page,
+        )

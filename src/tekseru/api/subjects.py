@@ -1,0 +1,94 @@
+"""`/api/v1/subjects`: search the registry, one subject, its evidence (list and add), its explanation.
+
+An inspector gets the subjects of its own region only; another region answers 403.
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Depends, Query
+from fastapi.responses import JSONResponse, Response
+
+from tekseru.api.schemas.common import FORBIDDEN_RESPONSE, NOT_FOUND_RESPONSE
+from tekseru.api.schemas.registry import (
+    EvidenceCreatedOut,
+    EvidenceIn,
+    EvidenceOut,
+    SubjectDetailOut,
+    SubjectPageOut,
+)
+from tekseru.services.auth import Database
+from tekseru.services.permissions import Actor
+from tekseru.services.registry_queries import (
+    CLASSES,
+    MAX_PER_PAGE,
+    PER_PAGE,
+    EvidenceInput,
+    SubjectSearch,
+    add_evidence,
+    search,
+    subject_card,
+)
+from tekseru.web.dependencies import get_database
+from tekseru.web.security import api_actor
+
+router = APIRouter(
+    prefix="/subjects", tags=["subjects"], responses={**NOT_FOUND_RESPONSE, **FORBIDDEN_RESPONSE}
+)
+
+Db = Depends(get_database)
+Signed = Depends(api_actor)
+ClassPattern = "^(" + "|".join(CLASSES) + ")$"
+
+
+@router.get(
+    "", response_model=SubjectPageOut, summary="Search the registry", name="api_subjects_search_subjects"
+)
+def search_subjects(
+    q: str = Query("", description="Part of the name, or the first digits (or all 12) of the BIN."),
+    region: str | None = Query(None, description="Region key."),
+    group: str | None = Query(None, description="Control group key."),
+    risk_class: str | None = Query(
+        None, pattern=ClassPattern, description="high, medium or low (latest run)."
+    ),
+    page: int = Query(1, ge=1),
+    per_page: int = Query(PER_PAGE, ge=1, le=MAX_PER_PAGE),
+    actor: Actor = Signed,
+    db: Database = Db,
+) -> SubjectPageOut:
+    wanted = SubjectSearch(text=q, region=region, group=group, risk_class=risk_class)
+    return SubjectPageOut.of(search(db, actor, wanted, page=page, per_page=per_page))
+
+
+@router.get(
+    "/{bin}",
+    response_model=SubjectDetailOut,
+    summary="One subject with its scores",
+    name="api_subjects_subject",
+)
+def subject(bin: str, actor: Actor = Signed, db: Database = Db) -> SubjectDetailOut:
+    return SubjectDetailOut.of_card(subject_card(db, actor, bin))
+
+
+@router.get(
+    "/{bin}/evidence",
+    response_model=list[EvidenceOut],
+    summary="The subject's evidence, newest first",
+    name="api_subjects_evidence",
+)
+def evidence(bin: str, actor: Actor = Signed, db: Database = Db) -> list[EvidenceOut]:
+    return [EvidenceOut.of(record) for record in subject_card(db, actor, bin).evidence]
+
+
+@router.post(
+    "/{bin}/evidence",
+    response_model=EvidenceCreatedOut,
+    status_code=201,
+    responses={200: {"model": EvidenceCreatedOut, "description": "Stored already"}},
+    summary="Add evidence for a criterion",
+    name="api_subjects_add",
+)
+def add(bin: str, body: EvidenceIn, actor: Actor = Signed, db: Database = Db) -> Response:
+    data = EvidenceInput(body.criterion, body.observed_on, body.reference, body.confirmed)
+    record, created = add_evidence(db, actor, bin, data)
+    out = EvidenceCreatedOut(created=created, evidence=EvidenceOut.of(record))
+    return JSONResponse(out.model_dump(mode="json"), status_code=201 if created else 200)

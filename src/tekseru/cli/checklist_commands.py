@@ -1,0 +1,132 @@
+"""`tekseru checklist render`: print a checklist form, blank or prefilled from the registry; and
+`tekseru verify FILE`: check a printed form against the documents tekseru issued (docs/inspections.md).
+
+Wire them into the root app with `app.add_typer(checklist_commands.app, name="checklist")` and
+`app.command("verify")(checklist_commands.verify)`.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, NoReturn
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+
+from tekseru.catalog import UnknownCatalogueEntry
+from tekseru.services import checklists as service
+from tekseru.services.inspections import DatabaseNeedsUpgrade, DatabaseTooNew, InspectionError
+
+app = typer.Typer(help="Checklists (Appendices 2 to 7 of the act) as official forms.", no_args_is_help=True)
+
+
+def _console() -> Console:
+    """A console per command: it reads the terminal's width (COLUMNS) when it prints."""
+    return Console(soft_wrap=True)
+
+
+DbOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--db",
+        dir_okay=False,
+        help="SQLite database file to use instead of TEKSERU_DATABASE_URL (default: tekseru.sqlite3).",
+    ),
+]
+
+
+class Language(StrEnum):
+    KK = "kk"
+    RU = "ru"
+
+
+class DocumentFormat(StrEnum):
+    PDF = "pdf"
+    DOCX = "docx"
+
+
+@app.callback()
+def checklist() -> None:
+    """Checklists (Appendices 2 to 7 of the act) as official forms."""
+
+
+@app.command()
+def render(
+    appendix: Annotated[int, typer.Argument(help="The checklist: its appendix number, 2 to 7.")],
+    bin: Annotated[
+        str | None, typer.Option("--bin", help="Prefill the subject with this BIN from the registry.")
+    ] = None,
+    act_number: Annotated[
+        str | None, typer.Option("--act-number", help="Number of the appointing act.")
+    ] = None,
+    act_date: Annotated[
+        datetime | None,
+        typer.Option("--act-date", formats=["%Y-%m-%d"], help="Date of the act (YYYY-MM-DD)."),
+    ] = None,
+    lang: Annotated[Language, typer.Option("--lang", help="kk (official) or ru.")] = Language.KK,
+    output_format: Annotated[
+        DocumentFormat, typer.Option("--format", help="pdf or docx.")
+    ] = DocumentFormat.PDF,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output", "-o", dir_okay=False, help="Where to write it (checklist-APPENDIX-LANG.EXT)."
+        ),
+    ] = None,
+    db: DbOption = None,
+) -> None:
+    """Print the checklist of APPENDIX: blank, or prefilled with a subject and an act, to fill in by hand."""
+    out = output or Path(f"checklist-{appendix}-{lang.value}.{output_format.value}")
+    try:
+        database = service.open_database_for(db)
+    except (DatabaseNeedsUpgrade, DatabaseTooNew) as error:
+        _fail(str(error))
+    try:
+        service.render_checklist(
+            database,
+            appendix,
+            bin=bin,
+            act_number=act_number,
+            act_date=None if act_date is None else act_date.date(),
+            language=lang.value,
+            format=output_format.value,
+            out=out,
+        )
+    except (InspectionError, UnknownCatalogueEntry, ValueError, OSError) as error:
+        _fail(str(error))
+    finally:
+        database.close()
+    _console().print(f"Wrote {out}.")
+
+
+def verify(
+    file: Annotated[Path, typer.Argument(dir_okay=False, exists=True, help="A PDF or DOCX tekseru printed.")],
+    db: DbOption = None,
+) -> None:
+    """Check a printed checklist: ok (exit 0), or altered, unknown or unsealed (exit 1)."""
+    try:
+        database = service.open_database_for(db)
+    except (DatabaseNeedsUpgrade, DatabaseTooNew) as error:
+        _fail(str(error))
+    try:
+        check = service.verify_document(database, file)
+    except ValueError as error:
+        _fail(str(error))
+    finally:
+        database.close()
+    colour = "green" if check.ok else "red"
+    _console().print(f"[{colour}]{check.status}[/{colour}]: {escape(check.message)}")
+    if check.inspection_id is not None:
+        _console().print(
+            f"Inspection {check.inspection_id} (`tekseru inspection show {check.inspection_id}`)"
+        )
+    if not check.ok:
+        raise typer.Exit(1)
+
+
+def _fail(message: str) -> NoReturn:
+    _console().print(f"[red]{escape(message)}[/red]")
+    raise typer.Exit(1)

@@ -1,0 +1,119 @@
+"""`tekseru users`: create users, list them, set a password. Wire it into the root app with
+`app.add_typer(users_commands.app, name="users")`.
+
+Passwords are random unless `--ask` prompts for one (never on the command line, where the shell history
+would keep it). A new or reset password is printed once; tekseru keeps only its argon2 hash.
+"""
+
+from __future__ import annotations
+
+import getpass
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from tekseru.cli.db_commands import DbOption, open_database_or_exit
+from tekseru.services.accounts import (
+    Credentials,
+    InvalidUser,
+    UserNotFound,
+    create_user,
+    list_users,
+    set_password,
+)
+from tekseru.services.permissions import Actor, Role
+
+app = typer.Typer(help="User accounts: create, list, set a password.", no_args_is_help=True)
+
+AskOption = Annotated[bool, typer.Option("--ask", help="Type the password (hidden) instead of a random one.")]
+
+
+def _actor() -> Actor:
+    try:
+        name = getpass.getuser()
+    except Exception:  # no user name in some containers
+        name = "unknown"
+    return Actor.system(f"cli:{name}")
+
+
+def _password(ask: bool) -> str | None:
+    if not ask:
+        return None
+    return str(typer.prompt("Password", hide_input=True, confirmation_prompt=True))
+
+
+def _show(console: Console, credentials: Credentials, what: str) -> None:
+    console.print(f"{what} [bold]{credentials.username}[/bold] ({credentials.role.value}).")
+    console.print(
+        f"Password: [bold]{credentials.password}[/bold]  (shown once; sign in at /login)", highlight=False
+    )
+
+
+@app.command()
+def create(
+    username: Annotated[str, typer.Argument(help="2 to 64 of a-z, 0-9, '.', '_', '-'.")],
+    role: Annotated[Role, typer.Option("--role", help="admin, planner, inspector or viewer.")] = Role.VIEWER,
+    full_name: Annotated[str, typer.Option("--full-name", help="The person's name.")] = "",
+    region: Annotated[
+        str | None, typer.Option("--region", help="An inspector's region: key or name (e.g. astana).")
+    ] = None,
+    ask: AskOption = False,
+    db: DbOption = None,
+) -> None:
+    """Create an active user; prints the password once."""
+    console = Console(soft_wrap=True)
+    database = open_database_or_exit(db, console)
+    try:
+        _, credentials = create_user(
+            database,
+            _actor(),
+            username=username,
+            full_name=full_name,
+            role=role.value,
+            region=region,
+            password=_password(ask),
+        )
+    except InvalidUser as problem:
+        console.print(f"[red]{problem}[/red]", highlight=False)
+        raise typer.Exit(1) from None
+    finally:
+        database.close()
+    _show(console, credentials, "Created")
+
+
+@app.command("list")
+def list_(db: DbOption = None) -> None:
+    """Every user with role, region and whether active."""
+    console = Console(soft_wrap=True)
+    database = open_database_or_exit(db, console)
+    try:
+        users = list_users(database, _actor())
+    finally:
+        database.close()
+    table = Table("user name", "full name", "role", "region", "active")
+    for user in users:
+        table.add_row(
+            user.username, user.full_name, user.role.value, user.region or "", "yes" if user.active else "no"
+        )
+    console.print(table)
+
+
+@app.command("set-password")
+def set_password_(
+    username: Annotated[str, typer.Argument(help="The user whose password to set.")],
+    ask: AskOption = False,
+    db: DbOption = None,
+) -> None:
+    """Give the user a new password (random unless --ask); the user's sessions end."""
+    console = Console(soft_wrap=True)
+    database = open_database_or_exit(db, console)
+    try:
+        credentials = set_password(database, _actor(), username, _password(ask))
+    except (InvalidUser, UserNotFound) as problem:
+        console.print(f"[red]{problem}[/red]", highlight=False)
+        raise typer.Exit(1) from None
+    finally:
+        database.close()
+    _show(console, credentials, "New password for")

@@ -1,0 +1,311 @@
+"""Users and their accounts: create, list, change, reset passwords; the first admin; the demo users.
+
+Passwords are hashed with argon2 (argon2-cffi). Managing users needs `Permission.MANAGE_USERS` (admins);
+every change is written to the audit log in the same transaction, never with a password or its hash.
+Sign-in and sessions are in `tekseru.services.auth`; roles and permissions in `tekseru.services.permissions`.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from argon2 import PasswordHasher
+from sqlalchemy.orm import Session
+
+from tekseru.catalog.regions import UnknownRegion, load_regions
+from tekseru.services import audit
+from tekseru.services.permissions import Actor, Permission, Role
+from tekseru.store import Database
+from tekseru.store import accounts as store
+from tekseru.store.accounts import UserRecord
+
+USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
+MIN_PASSWORD_LENGTH = 10
+FIRST_ADMIN = "admin"
+DEMO_INSPECTOR_REGION = "astana"
+_hasher = PasswordHasher()
+
+
+class UserNotFound(LookupError):
+    """No user has this user name."""
+
+
+class InvalidUser(ValueError):
+    """A user name, role, region or password that cannot be used, or a change that would lock admins out."""
+
+
+def password_hasher() -> PasswordHasher:
+    return _hasher
+
+
+def use_password_hasher(hasher: PasswordHasher) -> PasswordHasher:
+    """Hash with other argon2 parameters from now on (tests use cheap ones); returns the previous hasher."""
+    global _hasher
+    previous, _hasher = _hasher, hasher
+    return previous
+
+
+def hash_password(password: str) -> str:
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise InvalidUser(f"a password needs at least {MIN_PASSWORD_LENGTH} characters")
+    return _hasher.hash(password)
+
+
+def new_password() -> str:
+    """A random password of 16 URL-safe characters (96 random bits)."""
+    return secrets.token_urlsafe(12)
+
+
+def check_username(username: str) -> str:
+    """The user name as stored (lower case), or InvalidUser."""
+    name = username.strip().lower()
+    if not USERNAME.match(name):
+        raise InvalidUser(
+            f"user name {username!r}: 2 to 64 of a-z, 0-9, '.', '_' and '-', starting with a letter or digit"
+        )
+    return name
+
+
+def check_role_and_region(role: str, region: str | None) -> tuple[Role, str | None]:
+    """The role, and the region key an inspector needs (None for the other roles), or InvalidUser."""
+    try:
+        chosen = Role(role)
+    except ValueError:
+        raise InvalidUser(f"unknown role {role!r}; use one of {', '.join(Role)}") from None
+    if chosen is not Role.INSPECTOR:
+        return chosen, None
+    if not region:
+        raise InvalidUser("an inspector needs a region")
+    try:
+        return chosen, load_regions().find(region).key
+    except UnknownRegion:
+        raise InvalidUser(f"unknown region {region!r}") from None
+
+
+@dataclass(frozen=True)
+class UserView:
+    """A user as pages and the API show it (never the password hash)."""
+
+    id: int
+    username: str
+    full_name: str
+    role: Role
+    region: str | None
+    active: bool
+    created_at: datetime
+    updated_at: datetime
+
+    @classmethod
+    def of(cls, record: UserRecord) -> UserView:
+        return cls(
+            id=record.id,
+            username=record.username,
+            full_name=record.full_name,
+            role=Role(record.role),
+            region=record.region,
+            active=record.active,
+            created_at=record.created_at,
+            updated_at=record.updated_at,
+        )
+
+    def as_actor(self) -> Actor:
+        return Actor(self.username, self.role, self.region, self.full_name, self.id)
+
+    def audit_values(self) -> dict[str, object]:
+        return {
+            "full_name": self.full_name,
+            "role": self.role.value,
+            "region": self.region,
+            "active": self.active,
+        }
+
+
+@dataclass(frozen=True)
+class Credentials:
+    """A user name with a password to hand over once (a new account, a reset, the first admin, the demo)."""
+
+    username: str
+    password: str
+    role: Role
+    region: str | None = None
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _user(session: Session, username: str) -> UserRecord:
+    record = store.find_user(session, username.strip().lower())
+    if record is None:
+        raise UserNotFound(f"no user {username!r}")
+    return record
+
+
+def create_user(
+    db: Database,
+    actor: Actor,
+    *,
+    username: str,
+    full_name: str,
+    role: str,
+    region: str | None = None,
+    password: str | None = None,
+) -> tuple[UserView, Credentials]:
+    """A new active user; with no `password` a random one. The credentials are shown once, never stored."""
+    actor.require(Permission.MANAGE_USERS)
+    name = check_username(username)
+    chosen, region_key = check_role_and_region(role, region)
+    password = password or new_password()
+    password_hash = hash_password(password)
+    with db.transaction() as session:
+        if store.find_user(session, name) is not None:
+            raise InvalidUser(f"user name {name!r} is taken")
+        record = store.add_user(
+            session,
+            username=name,
+            full_name=full_name.strip() or name,
+            password_hash=password_hash,
+            role=chosen.value,
+            region=region_key,
+            now=_now(),
+        )
+        view = UserView.of(record)
+        audit.record(
+            session, actor, "user.create", "user", name, region=region_key, after=view.audit_values()
+        )
+    return view, Credentials(name, password, chosen, region_key)
+
+
+def list_users(db: Database, actor: Actor) -> list[UserView]:
+    actor.require(Permission.MANAGE_USERS)
+    with db.transaction() as session:
+        return [UserView.of(record) for record in store.list_users(session)]
+
+
+def get_user(db: Database, actor: Actor, username: str) -> UserView:
+    if username.strip().lower() != actor.username:
+        actor.require(Permission.MANAGE_USERS)
+    with db.transaction() as session:
+        return UserView.of(_user(session, username))
+
+
+def update_user(
+    db: Database,
+    actor: Actor,
+    username: str,
+    *,
+    full_name: str | None = None,
+    role: str | None = None,
+    region: str | None = None,
+    active: bool | None = None,
+) -> UserView:
+    """Change a user's name, role (and region) or whether the account is active. A changed role or a
+    deactivation ends the user's sessions. Nobody can take away the last active admin."""
+    actor.require(Permission.MANAGE_USERS)
+    with db.transaction() as session:
+        record = _user(session, username)
+        before = UserView.of(record)
+        chosen, region_key = check_role_and_region(role or record.role, region or record.region)
+        values: dict[str, object] = {"role": chosen.value, "region": region_key}
+        if full_name is not None and full_name.strip():
+            values["full_name"] = full_name.strip()
+        if active is not None:
+            values["active"] = active
+        after = UserView.of(store.update_user(session, record.id, now=_now(), **values))
+        _keep_an_admin(session, before, after)
+        if (after.role, after.region, after.active) != (before.role, before.region, before.active):
+            store.delete_user_sessions(session, record.id)
+        audit.record(
+            session,
+            actor,
+            "user.update",
+            "user",
+            record.username,
+            region=after.region,
+            before=before.audit_values(),
+            after=after.audit_values(),
+        )
+    return after
+
+
+def _keep_an_admin(session: Session, before: UserView, after: UserView) -> None:
+    was_admin = before.role is Role.ADMIN and before.active
+    still_admin = after.role is Role.ADMIN and after.active
+    if was_admin and not still_admin and store.count_users(session, role=Role.ADMIN.value, active=True) == 0:
+        raise InvalidUser(f"{before.username} is the last active admin")
+
+
+def set_password(db: Database, actor: Actor, username: str, password: str | None = None) -> Credentials:
+    """A new password (random when not given) for the user, whose sessions end. Admins may set anyone's;
+    a user only their own (see `change_own_password`)."""
+    actor.require(Permission.MANAGE_USERS)
+    password = password or new_password()
+    password_hash = hash_password(password)
+    with db.transaction() as session:
+        record = _user(session, username)
+        store.update_user(session, record.id, now=_now(), password_hash=password_hash)
+        store.delete_user_sessions(session, record.id)
+        audit.record(session, actor, "user.set_password", "user", record.username, region=record.region)
+    return Credentials(record.username, password, Role(record.role), record.region)
+
+
+def change_own_password(db: Database, actor: Actor, current: str, new: str) -> None:
+    """The signed-in user changes their password, giving the current one; other sessions end."""
+    password_hash = hash_password(new)
+    with db.transaction() as session:
+        record = _user(session, actor.username)
+        if not verify_password(record.password_hash, current):
+            raise InvalidUser("the current password is not right")
+        store.update_user(session, record.id, now=_now(), password_hash=password_hash)
+        store.delete_user_sessions(session, record.id)
+        audit.record(session, actor, "user.change_password", "user", record.username, region=record.region)
+
+
+def verify_password(password_hash: str, password: str) -> bool:
+    try:
+        return bool(_hasher.verify(password_hash, password))
+    except Exception:  # argon2 raises VerifyMismatchError, or InvalidHashError for a damaged hash
+        return False
+
+
+def ensure_first_admin(db: Database) -> Credentials | None:
+    """When there is no user at all, create the admin `admin` with a random password and return it
+    (to print once); else None. Two processes starting at once cannot both create it."""
+    with db.transaction() as session:
+        if store.count_users(session) > 0:
+            return None
+    try:
+        _, credentials = create_user(
+            db, Actor.system("first start"), username=FIRST_ADMIN, full_name="Administrator", role="admin"
+        )
+    except InvalidUser:  # another process created it first
+        return None
+    return credentials
+
+
+DEMO_USERS = (
+    ("demo-admin", "Demo administrator", Role.ADMIN, None),
+    ("demo-planner", "Demo planner", Role.PLANNER, None),
+    ("demo-inspector", "Demo inspector (Astana)", Role.INSPECTOR, DEMO_INSPECTOR_REGION),
+    ("demo-viewer", "Demo viewer", Role.VIEWER, None),
+)
+
+
+def create_demo_users(db: Database) -> list[Credentials]:
+    """One user per role (`demo-admin`, `demo-planner`, `demo-inspector` of Astana, `demo-viewer`), each
+    with a new random password; a user that exists already gets a new password. Their credentials."""
+    actor = Actor.system("demo")
+    found: list[Credentials] = []
+    for username, full_name, role, region in DEMO_USERS:
+        try:
+            _, credentials = create_user(
+                db, actor, username=username, full_name=full_name, role=role.value, region=region
+            )
+        except InvalidUser:
+            update_user(db, actor, username, role=role.value, region=region, active=True)
+            credentials = set_password(db, actor, username)
+        found.append(credentials)
+    return found

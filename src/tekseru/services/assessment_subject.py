@@ -1,0 +1,215 @@
+"""Why one subject has its scores: the explanation of each of its groups, in Kazakh, Russian or English.
+
+When a finished run assessed the registry on the date asked for, its stored explanation is told (the
+criteria and evidence as they were then); otherwise the subject is scored now, group by group, with the
+reference engine `score_group`, from the evidence in the registry.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from tekseru.catalog import Catalogue, CatalogueEdition, load_catalogue
+from tekseru.catalog.schema import Severity
+from tekseru.scoring import (
+    CriterionHit,
+    EvidenceFact,
+    GroupProfile,
+    GroupScore,
+    IgnoredEvidence,
+    IgnoreReason,
+    RiskClass,
+    ScoringRules,
+    explain,
+    score_group,
+)
+from tekseru.scoring.formula import weighted_total
+from tekseru.scoring.phrases import Language
+from tekseru.scoring.result import ScoreFormula
+from tekseru.store import AssessmentResultData, Database, EvidenceRecord
+from tekseru.store.assessment_load import finished_run_on
+from tekseru.store.assessments import results_for_run
+from tekseru.store.evidence import evidence_for_subjects
+from tekseru.store.subjects import find_subject_by_bin
+
+_UNKNOWN_GROUP: Mapping[str, str] = {
+    "kk": "{group}: {edition} редакциясында мұндай бақылау субъектілерінің тобы жоқ, бағаланбады.",
+    "ru": "{group}: в редакции {edition} нет такой группы субъектов контроля, оценка не проводилась.",
+    "en": "{group}: edition {edition} has no such group of controlled subjects; not assessed.",
+}
+
+
+class UnknownSubject(LookupError):
+    """No subject with this BIN in the registry."""
+
+
+@dataclass(frozen=True)
+class GroupExplanation:
+    """One group's score and its explanation; `run_id` is the stored run it comes from (None: scored now).
+
+    `score` is None when the edition does not have the group.
+    """
+
+    group: str
+    score: GroupScore | None
+    run_id: uuid.UUID | None
+    lines: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class SubjectExplanation:
+    bin: str
+    name: str
+    region: str
+    as_of: date
+    groups: tuple[GroupExplanation, ...]
+
+    def lines(self) -> list[str]:
+        """The lines of every group, a blank line between groups."""
+        lines: list[str] = []
+        for index, group in enumerate(self.groups):
+            lines += ([""] if index else []) + list(group.lines)
+        return lines
+
+
+def explain_subject(
+    db: Database,
+    bin: str,
+    *,
+    as_of: date | None = None,
+    language: Language = "kk",
+    catalogue: Catalogue | None = None,
+) -> list[str]:
+    """For each group of the subject, the lines of `tekseru.scoring.explain` in `language`."""
+    return subject_explanation(db, bin, as_of=as_of, language=language, catalogue=catalogue).lines()
+
+
+def subject_explanation(
+    db: Database,
+    bin: str,
+    *,
+    as_of: date | None = None,
+    language: Language = "kk",
+    catalogue: Catalogue | None = None,
+) -> SubjectExplanation:
+    """The subject's score in each of its groups as of `as_of` (default: today), explained."""
+    as_of = as_of or date.today()
+    catalogue = catalogue or load_catalogue()
+    wanted = bin.strip()
+    with db.transaction() as session:
+        subject = find_subject_by_bin(session, wanted)
+        if subject is None:
+            raise UnknownSubject(f"no subject with BIN {wanted} in the registry")
+        run = finished_run_on(session, as_of)
+        stored = (
+            {r.group_key: r for r in results_for_run(session, run.id, subject_id=subject.id)} if run else {}
+        )
+        fresh = [group for group in subject.groups if group not in stored]
+        evidence = evidence_for_subjects(session, [subject.id]) if fresh else []
+    facts = [_fact(record) for record in evidence]
+    groups = []
+    for group in subject.groups:
+        result = stored.get(group)
+        edition = (
+            catalogue.edition(run.edition_id) if result is not None and run else catalogue.edition_at(as_of)
+        )
+        run_id = run.id if result is not None and run else None
+        groups.append(_explained(edition, group, as_of, language, result, facts, run_id))
+    return SubjectExplanation(subject.bin, subject.name, subject.region, as_of, tuple(groups))
+
+
+def _fact(record: EvidenceRecord) -> EvidenceFact:
+    return EvidenceFact(
+        evidence_id=record.id,
+        criterion=record.criterion,
+        source_group=record.source_group,
+        observed_on=record.observed_on,
+        confirmed=record.confirmed,
+        used_on=record.used_on,
+    )
+
+
+def _explained(
+    edition: CatalogueEdition,
+    group: str,
+    as_of: date,
+    language: Language,
+    result: AssessmentResultData | None,
+    facts: list[EvidenceFact],
+    run_id: uuid.UUID | None,
+) -> GroupExplanation:
+    if group not in edition.groups:
+        line = _UNKNOWN_GROUP[language].format(group=group, edition=edition.id)
+        return GroupExplanation(group, None, run_id, (line,))
+    rules, profile = ScoringRules.from_edition(edition), GroupProfile.from_edition(edition, group)
+    if result is None:
+        score = score_group(rules, profile, facts, as_of)
+    else:
+        score = stored_score(rules, profile, as_of, result)
+    texts = {number: criterion.text.in_language(language) for number, criterion in edition.criteria.items()}
+    title = edition.group(group).name.in_language(language)
+    return GroupExplanation(group, score, run_id, tuple(explain(score, texts, language, group_title=title)))
+
+
+def stored_score(
+    rules: ScoringRules, profile: GroupProfile, as_of: date, result: AssessmentResultData
+) -> GroupScore:
+    """The GroupScore a stored result was computed as, rebuilt from its row and its explanation."""
+    explanation: Mapping[str, Any] = result.explanation
+    counted = tuple(
+        CriterionHit(int(number), _severity(profile, int(number)), tuple(ids))
+        for number, ids in sorted(explanation.get("counted", {}).items(), key=lambda item: int(item[0]))
+    )
+    ignored = sorted(
+        IgnoredEvidence(evidence_id, int(number), IgnoreReason(reason))
+        for reason, by_criterion in explanation.get("ignored", {}).items()
+        for number, ids in by_criterion.items()
+        for evidence_id in ids
+    )
+    gross = bool(result.gross_found)
+    raw = rules.gross_violation_score if gross else result.significant_part + result.minor_part
+    return GroupScore(
+        group=profile.group,
+        as_of=as_of,
+        score=result.score,
+        raw_score=raw,
+        risk_class=RiskClass(result.risk_class),
+        significant_part=result.significant_part,
+        minor_part=result.minor_part,
+        gross_found=gross,
+        counted=counted,
+        ignored=tuple(ignored),
+        formula=_formula(rules, profile, counted),
+    )
+
+
+def _severity(profile: GroupProfile, number: int) -> Severity:
+    row = profile.get(number)
+    if row is None:
+        raise ValueError(
+            f"the stored explanation counts criterion {number}, which {profile.group} does not apply"
+        )
+    return row.severity
+
+
+def _formula(rules: ScoringRules, profile: GroupProfile, counted: tuple[CriterionHit, ...]) -> ScoreFormula:
+    """The numbers of the score, as the reference engine reports them."""
+
+    def found(level: Severity) -> float:
+        return weighted_total([hit.criterion for hit in counted if hit.severity == level], rules)
+
+    return ScoreFormula(
+        significant_found=found(Severity.SIGNIFICANT),
+        significant_applicable=weighted_total(profile.numbers(Severity.SIGNIFICANT), rules),
+        minor_found=found(Severity.MINOR),
+        minor_applicable=weighted_total(profile.numbers(Severity.MINOR), rules),
+        score_scale=rules.score_scale,
+        significant_weight=rules.significant_weight,
+        minor_weight=rules.minor_weight,
+        gross_violation_score=rules.gross_violation_score,
+        complaint_threshold=rules.complaint_threshold,
+    )

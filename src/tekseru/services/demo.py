@@ -1,0 +1,82 @@
+"""The demo: fill an empty registry with the synthetic one of `demo_data`, through the real import.
+
+The rows are written to CSV files in a temporary folder and imported with `registry.import_subjects` and
+`registry.import_evidence`, so they are validated exactly as a user's files are.
+"""
+
+from __future__ import annotations
+
+import csv
+import tempfile
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from tekseru.catalog import CatalogueEdition, load_catalogue
+from tekseru.services.demo_data import EVIDENCE_COLUMNS, SUBJECT_COLUMNS, DemoRegistry, generate_demo
+from tekseru.services.registry import import_evidence, import_subjects
+from tekseru.store import Database
+from tekseru.store.evidence import count_evidence
+from tekseru.store.subjects import count_subjects
+
+Progress = Callable[[int, int], None]
+DEMO_ENTERED_BY = "tekseru demo"
+
+
+@dataclass(frozen=True)
+class DemoLoad:
+    """What `load_demo` did: `loaded` is False when the registry was not empty (then nothing changed)."""
+
+    loaded: bool
+    subjects: int
+    evidence: int
+    message: str
+
+
+def load_demo(
+    db: Database,
+    *,
+    today: date,
+    progress: Progress | None = None,
+    edition: CatalogueEdition | None = None,
+) -> DemoLoad:
+    """Import the demo registry when the registry is empty; otherwise leave it as it is and say so.
+
+    `progress(done, total)` follows the import of each file (rows of the subjects file, then of evidence).
+    """
+    with db.transaction() as session:
+        subjects, evidence = count_subjects(session), count_evidence(session)
+    if subjects or evidence:
+        return DemoLoad(
+            False,
+            subjects,
+            evidence,
+            f"the registry is not empty ({subjects} subjects, {evidence} evidence records): "
+            "the demo data was not loaded",
+        )
+    edition = edition or load_catalogue().edition_at(today)
+    demo = generate_demo(edition, today)
+    with tempfile.TemporaryDirectory(prefix="tekseru-demo-") as folder:
+        subjects_file, evidence_file = write_demo_csv(demo, Path(folder))
+        imported = import_subjects(db, subjects_file, edition, today=today, progress=progress)
+        facts = import_evidence(
+            db, evidence_file, edition, entered_by=DEMO_ENTERED_BY, today=today, progress=progress
+        )
+    message = f"loaded the demo registry: {imported.created} subjects and {facts.created} evidence records"
+    return DemoLoad(True, imported.created, facts.created, message)
+
+
+def write_demo_csv(demo: DemoRegistry, folder: Path) -> tuple[Path, Path]:
+    """subjects.csv and evidence.csv in `folder`, in the import formats; their paths."""
+    subjects, evidence = folder / "subjects.csv", folder / "evidence.csv"
+    _write(subjects, SUBJECT_COLUMNS, demo.subjects)
+    _write(evidence, EVIDENCE_COLUMNS, demo.evidence)
+    return subjects, evidence
+
+
+def _write(path: Path, columns: Sequence[str], rows: list[dict[str, str]]) -> None:
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(columns))
+        writer.writeheader()
+        writer.writerows(rows)

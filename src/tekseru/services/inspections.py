@@ -1,0 +1,391 @@
+"""Use cases of inspections (docs/inspections.md): record, answer, complete, revise, follow up.
+
+Each use case is one transaction. Answer files, attachments, the sheet and printed forms are the business
+of `tekseru.services.checklists`.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, fields, replace
+from datetime import UTC, date, datetime
+from typing import Any
+
+from tekseru.catalog import Catalogue, CatalogueEdition, Checklist, load_catalogue
+from tekseru.store import Database, SubjectRecord, WriteCounts
+from tekseru.store import DatabaseNeedsUpgrade as DatabaseNeedsUpgrade
+from tekseru.store import DatabaseTooNew as DatabaseTooNew
+from tekseru.store import inspections as store
+from tekseru.store.documents_store import inspections_with_subjects
+from tekseru.store.inspections import AnswerData, AnswerRecord, InspectionData
+from tekseru.store.inspections import InspectionError as InspectionError
+from tekseru.store.inspections import InspectionFrozen as InspectionFrozen
+from tekseru.store.inspections import InspectionNotFound as InspectionNotFound
+from tekseru.store.inspections import InspectionRecord as InspectionRecord
+from tekseru.store.inspections import ViolationRecord as ViolationRecord
+from tekseru.store.records import EvidenceData
+from tekseru.store.subjects import find_subject_by_bin
+
+KINDS = ("preventive_control", "unscheduled_inspection", "compliance_inspection")
+PREVENTIVE_CONTROL = KINDS[0]
+ANSWERS = ("required", "not_required", "compliant", "non_compliant")
+# Information source 1 of the criteria: "results of previous inspections and of preventive control with a
+# visit" (paragraph 8 of the criteria). Every checklist item linked to a criterion is in that source.
+INSPECTION_SOURCE_GROUP = 1
+MAX_COMMENT = 2000  # characters: a comment is a remark on one item; the act itself holds the details
+
+
+@dataclass(frozen=True)
+class InspectionHeader:
+    """What the appointing act says: the kind of visit, the act's number and date, the inspectors."""
+
+    kind: str
+    act_number: str
+    act_date: date
+    inspectors: tuple[str, ...]
+    planned_on: date | None = None
+
+
+class SubjectNotFound(InspectionError, LookupError):
+    """No subject with this BIN is in the registry."""
+
+
+class ChecklistIncomplete(InspectionError):
+    """Some items are unanswered, or required with no compliance marked: the inspection cannot complete."""
+
+
+@dataclass(frozen=True)
+class AnswerRow:
+    """An answer as a file or a form gives it; `row` is where it is in its file (for error messages)."""
+
+    item: int | str
+    answer: str
+    comment: str = ""
+    row: int | None = None
+
+
+@dataclass(frozen=True)
+class AnswerProblem:
+    file: str
+    row: int | None
+    field: str | None
+    message: str
+
+    def __str__(self) -> str:
+        row = None if self.row is None else f"row {self.row}"
+        return ", ".join(part for part in (self.file, row, self.field) if part) + f": {self.message}"
+
+
+class AnswerFileError(InspectionError, ValueError):
+    """The answers were not stored because of these problems, each naming the file, row and field."""
+
+    def __init__(self, problems: Sequence[AnswerProblem]) -> None:
+        self.problems = tuple(problems)
+        first = self.problems[0] if self.problems else "no answers"
+        super().__init__(f"{len(self.problems)} problem(s) in the answers; the first: {first}")
+
+
+@dataclass(frozen=True)
+class ViolationView:
+    """A violation with its status on a day ("overdue": open past its deadline) and who found it."""
+
+    record: ViolationRecord
+    status: str
+    found_by: InspectionRecord
+
+
+@dataclass(frozen=True)
+class CompletionReport:
+    inspection: InspectionRecord
+    evidence: WriteCounts
+    evidence_removed: int  # rows of the revision this one replaces
+    evidence_used: int  # rows marked used for this visit
+    violations: tuple[ViolationRecord, ...]
+    unscored_items: tuple[int, ...]  # non-compliant items with no criterion: kept, not scored
+
+
+def today_utc() -> date:
+    return datetime.now(UTC).date()
+
+
+def violation_status(violation: ViolationRecord, today: date) -> str:
+    """open, eliminated, or overdue (open with its deadline passed)."""
+    if violation.status == "open" and violation.deadline is not None and violation.deadline < today:
+        return "overdue"
+    return violation.status
+
+
+def _edition(catalogue: Catalogue | None, record: InspectionRecord) -> CatalogueEdition:
+    return (catalogue or load_catalogue()).edition(record.edition_id)
+
+
+# Recording ------------------------------------------------------------------------------------------------
+
+
+def checklist_groups(
+    edition: CatalogueEdition, groups: Sequence[str], appendix: int | None
+) -> tuple[int, list[str]]:
+    """The checklist appendix of an inspection of a subject in `groups`, and the groups it checks."""
+    by_appendix: defaultdict[int, list[str]] = defaultdict(list)
+    for key in (key for key in groups if key in edition.groups):
+        by_appendix[edition.groups[key].checklist_appendix].append(key)
+    if appendix is None and len(by_appendix) == 1:
+        appendix = next(iter(by_appendix))
+    if appendix is None or appendix not in by_appendix:
+        known = ", ".join(f"Appendix {a} ({', '.join(g)})" for a, g in sorted(by_appendix.items()))
+        raise InspectionError(f"choose the checklist of one of the subject's groups: {known or 'none'}")
+    return appendix, sorted(by_appendix[appendix])
+
+
+def _check_header(header: InspectionHeader) -> None:
+    if header.kind not in KINDS:
+        raise InspectionError(f"unknown kind {header.kind!r}; use one of {', '.join(KINDS)}")
+    if not header.act_number.strip() or len(header.act_number) > 64:
+        raise InspectionError("the act number must be 1 to 64 characters")
+    if not header.inspectors or not all(name.strip() for name in header.inspectors):
+        raise InspectionError("name at least one inspector")
+
+
+def create_inspection(
+    db: Database,
+    bin: str,
+    header: InspectionHeader,
+    *,
+    created_by: str,
+    appendix: int | None = None,
+    now: datetime | None = None,
+    catalogue: Catalogue | None = None,
+) -> InspectionRecord:
+    """Record a draft inspection of the subject with this BIN, on the checklist of its group (`appendix`
+    when its groups have several), under the edition of the act in force on the act's date."""
+    _check_header(header)
+    edition = (catalogue or load_catalogue()).edition_at(header.act_date)
+    with db.transaction() as session:
+        subject = find_subject_by_bin(session, bin.strip())
+        if subject is None:
+            raise SubjectNotFound(f"no subject with BIN {bin} is in the registry: import it first")
+        checklist, groups = checklist_groups(edition, subject.groups, appendix)
+        data = InspectionData(subject.id, edition.id, checklist, tuple(groups), **_header_values(header))
+        return store.add_inspection(session, data, created_by=created_by, now=now or datetime.now(UTC))
+
+
+def _header_values(header: InspectionHeader) -> dict[str, Any]:
+    values = {f.name: getattr(header, f.name) for f in fields(header)}
+    return values | {
+        "act_number": header.act_number.strip(),
+        "inspectors": tuple(map(str.strip, header.inspectors)),
+    }
+
+
+def check_answers(rows: Sequence[AnswerRow], checklist: Checklist, source: str) -> list[AnswerData]:
+    """The answers to store; AnswerFileError naming every problem (unknown item, answer, duplicate)."""
+    criteria = {item.number: item.criterion for item in checklist.items}
+    problems: list[AnswerProblem] = []
+    first_row: dict[int, int | None] = {}
+    checked: list[AnswerData] = []
+    for row in rows:
+        before = len(problems)
+
+        def problem(field: str, message: str, row: AnswerRow = row) -> None:
+            problems.append(AnswerProblem(source, row.row, field, message))
+
+        text = str(row.item).strip()
+        item = int(text) if text.isascii() and text.isdigit() else None
+        answer = row.answer.strip().lower().replace("-", "_").replace(" ", "_")
+        if item is None or item not in criteria:
+            problem("item", f"Appendix {checklist.appendix} has items 1 to {len(criteria)}, not {text!r}")
+        elif item in first_row:
+            problem("item", f"item {item} is answered twice (first on row {first_row[item]})")
+        if answer not in ANSWERS:
+            problem("answer", f"{row.answer!r} is not one of {', '.join(ANSWERS)}")
+        if len(row.comment) > MAX_COMMENT:
+            problem("comment", f"the comment has {len(row.comment)} characters, at most {MAX_COMMENT}")
+        if item is not None and len(problems) == before:
+            first_row[item] = row.row
+            checked.append(AnswerData(item, criteria[item], answer, row.comment.strip()))
+    if problems or not rows:
+        raise AnswerFileError(problems or [AnswerProblem(source, None, None, "there are no answers")])
+    return checked
+
+
+def answer_items(
+    db: Database,
+    inspection_id: int,
+    answers: Sequence[AnswerRow],
+    *,
+    answered_by: str,
+    source: str = "answers",
+    now: datetime | None = None,
+    catalogue: Catalogue | None = None,
+) -> int:
+    """Answer items of a draft (an answer replaces the item's earlier one); AnswerFileError naming `source`,
+    row and field of every problem, with nothing stored. How many items were answered."""
+    with db.transaction() as session:
+        record = store.draft_or_raise(session, inspection_id, "answer it")
+        rows = check_answers(answers, _edition(catalogue, record).checklist(record.appendix), source)
+        stamp = now or datetime.now(UTC)
+        return store.set_answers(session, inspection_id, rows, answered_by=answered_by, now=stamp)
+
+
+# Completion and revision ----------------------------------------------------------------------------------
+
+
+def _check_complete(answers: Sequence[AnswerRecord], checklist: Checklist) -> None:
+    given = {answer.item: answer.answer for answer in answers}
+    missing = [item.number for item in checklist.items if item.number not in given]
+    undecided = [item.number for item in checklist.items if given.get(item.number) == "required"]
+    parts = [f"items not answered: {missing}"] if missing else []
+    parts += [f"items required but not marked compliant or non-compliant: {undecided}"] if undecided else []
+    if parts:
+        raise ChecklistIncomplete("the checklist is not complete: " + "; ".join(parts))
+
+
+def _evidence(done: InspectionRecord, item: int, criterion: int) -> EvidenceData:
+    """The evidence a non-compliant item gives: confirmed by the inspection, observed on its day."""
+    assert done.inspected_on is not None, "a completed inspection has a date"
+    act = f"act № {done.act_number} of {done.act_date.isoformat()}"
+    reference = f"inspection {done.id} ({act}), Appendix {done.appendix} item {item}"
+    return EvidenceData(
+        done.subject_id, criterion, INSPECTION_SOURCE_GROUP, done.inspected_on, reference, True, done.origin
+    )
+
+
+def complete_inspection(
+    db: Database,
+    inspection_id: int,
+    *,
+    completed_by: str,
+    inspected_on: date | None = None,
+    today: date | None = None,
+    now: datetime | None = None,
+    catalogue: Catalogue | None = None,
+) -> CompletionReport:
+    """Complete a draft whose every item is answered. Its non-compliant items linked to a criterion become
+    evidence (observed on `inspected_on`, default today), each non-compliant item a violation to follow up;
+    a revision replaces the evidence of the revision it corrects; a preventive control with a visit marks
+    the unused evidence observed up to its act's date as used on the day of the visit."""
+    day, stamp = today or today_utc(), now or datetime.now(UTC)
+    visited = inspected_on or day
+    with db.transaction() as session:
+        record = store.draft_or_raise(session, inspection_id, "complete it again")
+        if not record.act_date <= visited <= day:
+            raise InspectionError(f"the inspection date {visited} must be between the act's date and today")
+        answers = store.answers_of(session, inspection_id)
+        _check_complete(answers, _edition(catalogue, record).checklist(record.appendix))
+        done = store.complete(
+            session, inspection_id, inspected_on=visited, completed_by=completed_by, now=stamp
+        )
+        found = [a for a in answers if a.answer == "non_compliant"]
+        rows = [_evidence(done, a.item, a.criterion) for a in found if a.criterion is not None]
+        old = None if record.revises_id is None else store.get_or_raise(session, record.revises_id).origin
+        counts, removed = store.replace_evidence(
+            session, rows, replaces_origin=old, entered_by=completed_by, entered_at=stamp
+        )
+        violations = store.add_violations(
+            session, done, carried_from=record.revises_id, updated_by=completed_by, now=stamp
+        )
+        used = 0
+        if done.kind == PREVENTIVE_CONTROL:
+            own = [revision.origin for revision in store.revisions(session, done)]
+            used = store.use_evidence_for_visit(
+                session, done.subject_id, observed_up_to=done.act_date, used_on=visited, exclude_origins=own
+            )
+    unscored = tuple(a.item for a in found if a.criterion is None)
+    return CompletionReport(done, counts, removed, used, tuple(violations), unscored)
+
+
+def revise_inspection(
+    db: Database,
+    inspection_id: int,
+    *,
+    reason: str,
+    created_by: str,
+    corrections: Mapping[str, Any] | None = None,
+    now: datetime | None = None,
+) -> InspectionRecord:
+    """Start a correction of a completed, current inspection: a new draft revision with its answers and
+    attachments, and its header corrected by `corrections` (fields of InspectionHeader)."""
+    unknown = set(corrections or {}) - {f.name for f in fields(InspectionHeader)}
+    if not reason.strip() or unknown:
+        raise InspectionError(f"unknown header fields {sorted(unknown)}" if unknown else "give a reason")
+    with db.transaction() as session:
+        record = store.get_or_raise(session, inspection_id, lock=True)
+        if record.status != "completed" or record.superseded_by_id is not None:
+            now_is = "a draft" if record.status != "completed" else f"superseded by {record.superseded_by_id}"
+            raise InspectionError(f"inspection {inspection_id} is {now_is}: it cannot be revised")
+        pending = store.pending_revision(session, inspection_id)
+        if pending is not None:
+            raise InspectionError(f"draft {pending.id} corrects inspection {inspection_id} already")
+        header = InspectionHeader(*(getattr(record, f.name) for f in fields(InspectionHeader)))
+        header = replace(header, **(corrections or {}))
+        _check_header(header)
+        data = InspectionData(**{f.name: getattr(record, f.name) for f in fields(InspectionData)})
+        stamp = now or datetime.now(UTC)
+        new = store.add_inspection(
+            session,
+            replace(data, **_header_values(header)),
+            created_by=created_by,
+            now=stamp,
+            revises=record,
+            reason=reason,
+        )
+        store.copy_parts(session, record.id, new.id)
+        return new
+
+
+# Follow-up ------------------------------------------------------------------------------------------------
+
+
+def follow_up(
+    db: Database,
+    inspection_id: int,
+    item: int,
+    *,
+    by: str,
+    deadline: date | None = None,
+    status: str | None = None,
+    eliminated_on: date | None = None,
+    note: str | None = None,
+    today: date | None = None,
+    now: datetime | None = None,
+) -> ViolationView:
+    """Set the remediation deadline, the status (open, or eliminated on `eliminated_on`, default today) or
+    the note of the violation found in `item` by a completed, current inspection."""
+    day = today or today_utc()
+    if status not in (None, "open", "eliminated"):
+        raise InspectionError(f"a violation is open or eliminated, not {status!r}")
+    changes: dict[str, Any] = {k: v for k, v in (("deadline", deadline), ("note", note)) if v is not None}
+    if status is not None:
+        changes.update(
+            status=status, eliminated_on=(eliminated_on or day) if status == "eliminated" else None
+        )
+    with db.transaction() as session:
+        record = store.get_or_raise(session, inspection_id)
+        if record.status != "completed" or record.inspected_on is None:
+            raise InspectionError(f"inspection {inspection_id} is a draft: complete it before following up")
+        for key in ("deadline", "eliminated_on"):
+            if changes.get(key) is not None and changes[key] < record.inspected_on:
+                raise InspectionError(f"{key} {changes[key]} is before the inspection, {record.inspected_on}")
+        updated = store.update_violation(
+            session, inspection_id, item, changes, by=by, now=now or datetime.now(UTC)
+        )
+    return ViolationView(updated, violation_status(updated, day), record)
+
+
+def list_inspections(
+    db: Database, *, bin: str | None = None, status: str | None = None, include_superseded: bool = False
+) -> list[tuple[InspectionRecord, SubjectRecord]]:
+    """Inspections (by id) with their subjects; superseded revisions only with `include_superseded`."""
+    with db.transaction() as session:
+        found = inspections_with_subjects(
+            session, bin=bin and bin.strip(), status=status, current_only=not include_superseded
+        )
+    if found is None:
+        raise SubjectNotFound(f"no subject with BIN {bin} is in the registry")
+    return found
+
+
+def get_inspection(db: Database, inspection_id: int) -> InspectionRecord:
+    with db.transaction() as session:
+        return store.get_or_raise(session, inspection_id)

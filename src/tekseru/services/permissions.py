@@ -1,0 +1,113 @@
+"""Who may do what: roles, permissions and the `Actor` every use case is given.
+
+Every service function that reads or changes registry data takes an `Actor` and asks it
+(`actor.require(permission, region=...)`) before touching anything, so the rules hold for pages, the API
+and the command line alike. An inspector works in one region: the region-bound permissions (`REGIONAL`)
+reach only subjects of that region. A service that lists things limits the listing with
+`actor.scoped_region(permission, requested_region)`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    ADMIN = "admin"  # everything, including users and the audit log
+    PLANNER = "planner"  # all regions: registry, evidence, imports, assessments, plans
+    INSPECTOR = "inspector"  # one region: its subjects, their evidence and inspections
+    VIEWER = "viewer"  # reads everything a planner reads, changes nothing
+
+
+class Permission(StrEnum):
+    READ_REGISTRY = "registry.read"
+    WRITE_EVIDENCE = "evidence.write"
+    IMPORT = "imports.run"
+    READ_ASSESSMENTS = "assessments.read"
+    RUN_ASSESSMENT = "assessments.run"
+    READ_PLANS = "plans.read"
+    WRITE_PLANS = "plans.write"
+    READ_INSPECTIONS = "inspections.read"
+    WRITE_INSPECTIONS = "inspections.write"
+    MANAGE_USERS = "users.manage"
+    READ_AUDIT = "audit.read"
+
+
+_READ = frozenset(
+    {
+        Permission.READ_REGISTRY,
+        Permission.READ_ASSESSMENTS,
+        Permission.READ_PLANS,
+        Permission.READ_INSPECTIONS,
+    }
+)
+_PLAN = _READ | {
+    Permission.WRITE_EVIDENCE,
+    Permission.IMPORT,
+    Permission.RUN_ASSESSMENT,
+    Permission.WRITE_PLANS,
+    Permission.WRITE_INSPECTIONS,
+}
+ROLE_PERMISSIONS: Mapping[Role, frozenset[Permission]] = {
+    Role.ADMIN: frozenset(Permission),
+    Role.PLANNER: _PLAN,
+    Role.INSPECTOR: _READ | {Permission.WRITE_EVIDENCE, Permission.WRITE_INSPECTIONS},
+    Role.VIEWER: _READ,
+}
+# Permissions an inspector holds for the subjects of its own region only.
+REGIONAL = frozenset(
+    {
+        Permission.READ_REGISTRY,
+        Permission.WRITE_EVIDENCE,
+        Permission.READ_ASSESSMENTS,
+        Permission.READ_INSPECTIONS,
+        Permission.WRITE_INSPECTIONS,
+    }
+)
+
+
+class PermissionDenied(Exception):
+    """The actor may not do this (or not in this region)."""
+
+
+class NotAuthenticated(Exception):
+    """Nobody is signed in, or the session ended."""
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is acting: a signed-in user, or the system (the command line, the demo)."""
+
+    username: str
+    role: Role
+    region: str | None = None
+    full_name: str = ""
+    user_id: int | None = None
+
+    @classmethod
+    def system(cls, name: str = "system") -> Actor:
+        return cls(username=name, role=Role.ADMIN, full_name=name)
+
+    @property
+    def region_scope(self) -> str | None:
+        """The one region the actor works in, or None for all regions."""
+        return self.region if self.role is Role.INSPECTOR else None
+
+    def can(self, permission: Permission, region: str | None = None) -> bool:
+        """May the actor do this (to a subject of `region`, when the action concerns one)?"""
+        if permission not in ROLE_PERMISSIONS[self.role]:
+            return False
+        scope = self.region_scope
+        return scope is None or region is None or permission not in REGIONAL or region == scope
+
+    def require(self, permission: Permission, region: str | None = None) -> None:
+        if not self.can(permission, region):
+            where = f" in region {region}" if region is not None else ""
+            raise PermissionDenied(f"{self.username} ({self.role}) may not {permission.value}{where}")
+
+    def scoped_region(self, permission: Permission, requested: str | None = None) -> str | None:
+        """The region a listing must be limited to: the requested one (None: all), or the actor's own."""
+        self.require(permission, requested)
+        return requested if self.region_scope is None or permission not in REGIONAL else self.region_scope

@@ -1,0 +1,397 @@
+"""Use cases of the registry for people: search with paging, the subject card, adding one piece of evidence,
+the results of assessment runs, and the figures of the dashboard.
+
+Every function takes the `Actor` and lets it decide: an inspector's searches, results and figures are
+limited to its region, and a subject of another region is refused (`PermissionDenied`) for reading and
+for adding evidence alike.
+"""
+
+from __future__ import annotations
+
+import importlib
+import tempfile
+import threading
+import uuid
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from tekseru.catalog import CatalogueEdition, UnknownCatalogueEntry
+from tekseru.services import audit
+from tekseru.services.permissions import Actor, Permission
+from tekseru.services.registry import edition_in_force
+from tekseru.store import AssessmentRun as AssessmentRun
+from tekseru.store import Database, EvidenceData
+from tekseru.store import EvidenceRecord as EvidenceRecord
+from tekseru.store import registry_queries as store
+from tekseru.store.assessments import get_run, latest_run, list_runs
+from tekseru.store.evidence import evidence_for_subjects, upsert_evidence
+from tekseru.store.registry_queries import CLASSES as CLASSES
+from tekseru.store.registry_queries import ResultRow as ResultRow
+from tekseru.store.registry_queries import ScorePoint as ScorePoint
+from tekseru.store.registry_queries import SubjectRow as SubjectRow
+from tekseru.store.registry_queries import SubjectSearch as SubjectSearch
+
+PER_PAGE = 25
+MAX_PER_PAGE = 200
+REFERENCE_LIMIT = 500
+
+
+class SubjectNotFound(LookupError):
+    """No subject of the registry has this BIN."""
+
+
+class RunNotFound(LookupError):
+    """No assessment run has this id."""
+
+
+class InvalidEvidence(ValueError):
+    """Evidence that cannot be stored; the message says which field and why."""
+
+
+@dataclass(frozen=True)
+class Page:
+    """Paging of a listing: page numbers start at 1."""
+
+    page: int
+    per_page: int
+    total: int
+
+    @classmethod
+    def of(cls, page: int, per_page: int, total: int = 0) -> Page:
+        return cls(max(page, 1), min(max(per_page, 1), MAX_PER_PAGE), total)
+
+    @property
+    def offset(self) -> int:
+        return (self.page - 1) * self.per_page
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+
+@dataclass(frozen=True)
+class SubjectPage:
+    rows: list[SubjectRow]
+    paging: Page
+    run: AssessmentRun | None  # the run whose classes are shown (the latest finished one)
+    region_scope: str | None  # the region the actor is limited to
+
+
+def search(
+    db: Database, actor: Actor, wanted: SubjectSearch, *, page: int = 1, per_page: int = PER_PAGE
+) -> SubjectPage:
+    """One page of the subjects matching `wanted`, by name, with their class in the latest finished run."""
+    region = actor.scoped_region(Permission.READ_REGISTRY, wanted.region)
+    paging = Page.of(page, per_page)
+    with db.transaction() as session:
+        run = latest_run(session)
+        rows, total = store.search_subjects(
+            session,
+            replace(wanted, region=region),
+            run_id=None if run is None else run.id,
+            limit=paging.per_page,
+            offset=paging.offset,
+        )
+    return SubjectPage(rows, replace(paging, total=total), run, actor.region_scope)
+
+
+@dataclass(frozen=True)
+class SubjectCard:
+    subject: SubjectRow
+    run: AssessmentRun | None
+    results: list[ResultRow]  # per control group, in the latest finished run
+    history: list[ScorePoint]  # oldest first
+    evidence: list[EvidenceRecord]  # newest first
+    inspections: list[Any] | None  # `tekseru.store.inspections` records; None when there are none to have
+
+
+def _subject(session: Session, actor: Actor, bin: str, permission: Permission) -> SubjectRow:
+    run = latest_run(session)
+    row = store.subject_row(session, bin.strip(), None if run is None else run.id)
+    if row is None:
+        raise SubjectNotFound(f"no subject with BIN {bin!r} in the registry")
+    actor.require(permission, row.region)
+    return row
+
+
+def subject_card(db: Database, actor: Actor, bin: str) -> SubjectCard:
+    with db.transaction() as session:
+        subject = _subject(session, actor, bin, Permission.READ_REGISTRY)
+        run = latest_run(session)
+        results = [] if run is None else _results_of(session, run.id, subject.id)
+        evidence = sorted(
+            evidence_for_subjects(session, [subject.id]), key=lambda e: (e.observed_on, e.id), reverse=True
+        )
+        return SubjectCard(
+            subject=subject,
+            run=run,
+            results=results,
+            history=store.score_history(session, subject.id),
+            evidence=evidence,
+            inspections=_inspections(session, subject.id),
+        )
+
+
+def _results_of(session: Session, run_id: uuid.UUID, subject_id: int) -> list[ResultRow]:
+    rows, _ = store.run_results(session, run_id, limit=MAX_PER_PAGE, subject_id=subject_id)
+    return rows
+
+
+def _inspections(session: Session, subject_id: int) -> list[Any] | None:
+    try:
+        inspections: Any = importlib.import_module("tekseru.store.inspections")
+    except ImportError:
+        return None
+    return list(inspections.list_inspections(session, subject_id=subject_id))
+
+
+def explanation(db: Database, actor: Actor, bin: str, language: str, as_of: date | None = None) -> list[str]:
+    """The subject's score as of `as_of` (default: the date of the latest finished assessment) told in words
+    (`tekseru.services.assessments.explain_subject`); [] when nothing has been assessed yet."""
+    with db.transaction() as session:
+        _subject(session, actor, bin, Permission.READ_REGISTRY)
+        latest = latest_run(session)
+    if latest is None:
+        return []
+    try:
+        assessments: Any = importlib.import_module("tekseru.services.assessments")
+    except ImportError:
+        return []
+    try:
+        lines = assessments.explain_subject(db, bin.strip(), as_of=as_of or latest.as_of, language=language)
+    except LookupError:
+        return []
+    return list(lines)
+
+
+DOCUMENT_TYPES = {
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+}
+
+
+def subject_checklist(
+    db: Database, actor: Actor, bin: str, appendix: int, language: str, format: str
+) -> bytes:
+    """The checklist of `appendix` prefilled with the subject (`tekseru.services.checklists`), as a file."""
+    with db.transaction() as session:
+        subject = _subject(session, actor, bin, Permission.READ_REGISTRY)
+    checklists: Any = importlib.import_module("tekseru.services.checklists")
+    with tempfile.TemporaryDirectory() as folder:
+        out = Path(folder) / f"checklist.{format}"
+        checklists.render_checklist(db, appendix, bin=subject.bin, language=language, format=format, out=out)
+        return out.read_bytes()
+
+
+@dataclass(frozen=True)
+class EvidenceInput:
+    """One fact for a criterion, from a form or the API; its source group is the criterion's."""
+
+    criterion: int
+    observed_on: date
+    reference: str
+    confirmed: bool | None = None
+
+
+def add_evidence(
+    db: Database,
+    actor: Actor,
+    bin: str,
+    data: EvidenceInput,
+    *,
+    edition: CatalogueEdition | None = None,
+    now: datetime | None = None,
+) -> tuple[EvidenceRecord, bool]:
+    """Store the evidence for the subject (the same fact twice is stored once); (it, whether it is new)."""
+    now = now or datetime.now(UTC)
+    edition = edition or edition_in_force(now.date())
+    source_group = _check_evidence(data, edition, now.date())
+    with db.transaction() as session:
+        subject = _subject(session, actor, bin, Permission.WRITE_EVIDENCE)
+        row = EvidenceData(
+            subject.id,
+            data.criterion,
+            source_group,
+            data.observed_on,
+            data.reference.strip(),
+            data.confirmed,
+            f"web:{actor.username}",
+        )
+        counts = upsert_evidence(session, [row], entered_by=actor.username, entered_at=now)
+        stored = next(e for e in evidence_for_subjects(session, [subject.id]) if _same(e, row))
+        if counts.created or counts.updated:
+            after = {key: getattr(stored, key) for key in ("id", "criterion", "source_group", "observed_on")}
+            after |= {"reference": stored.reference, "confirmed": stored.confirmed}
+            action = "evidence.add" if counts.created else "evidence.confirm"
+            audit.record(session, actor, action, "subject", subject.bin, region=subject.region, after=after)
+    return stored, bool(counts.created)
+
+
+def _same(record: EvidenceRecord, row: EvidenceData) -> bool:
+    key = (record.subject_id, record.criterion, record.source_group, record.observed_on, record.reference)
+    return key == row.natural_key
+
+
+def _check_evidence(data: EvidenceInput, edition: CatalogueEdition, today: date) -> int:
+    try:
+        criterion = edition.criterion(data.criterion)
+    except UnknownCatalogueEntry:
+        raise InvalidEvidence(f"criterion: {data.criterion} is not in edition {edition.id}") from None
+    if data.observed_on > today:
+        raise InvalidEvidence(f"observed_on: {data.observed_on.isoformat()} is in the future")
+    if not data.reference.strip() or len(data.reference.strip()) > REFERENCE_LIMIT:
+        raise InvalidEvidence(f"reference: give 1 to {REFERENCE_LIMIT} characters")
+    return criterion.source_group
+
+
+# Assessment runs and their results
+
+
+def runs(db: Database, actor: Actor, *, limit: int = 20) -> list[AssessmentRun]:
+    actor.require(Permission.READ_ASSESSMENTS)
+    with db.transaction() as session:
+        return list_runs(session, limit=limit)
+
+
+def run(db: Database, actor: Actor, run_id: uuid.UUID) -> AssessmentRun:
+    actor.require(Permission.READ_ASSESSMENTS)
+    with db.transaction() as session:
+        found = get_run(session, run_id)
+    if found is None:
+        raise RunNotFound(f"no assessment run {run_id}")
+    return found
+
+
+@dataclass(frozen=True)
+class ResultsPage:
+    run: AssessmentRun
+    rows: list[ResultRow]
+    paging: Page
+    region_scope: str | None
+
+
+def run_results(
+    db: Database,
+    actor: Actor,
+    run_id: uuid.UUID,
+    *,
+    risk_class: str | None = None,
+    region: str | None = None,
+    page: int = 1,
+    per_page: int = PER_PAGE,
+) -> ResultsPage:
+    """One page of a run's scores (one row per subject and group), highest first."""
+    scope = actor.scoped_region(Permission.READ_ASSESSMENTS, region)
+    found = run(db, actor, run_id)
+    paging = Page.of(page, per_page)
+    with db.transaction() as session:
+        rows, total = store.run_results(
+            session, run_id, region=scope, risk_class=risk_class, limit=paging.per_page, offset=paging.offset
+        )
+    return ResultsPage(found, rows, replace(paging, total=total), actor.region_scope)
+
+
+# The dashboard
+
+
+@dataclass(frozen=True)
+class RegionFigure:
+    region: str
+    total: int
+    by_class: dict[str, int]  # low, medium, high
+
+    @property
+    def not_assessed(self) -> int:
+        return self.total - sum(self.by_class.values())
+
+
+@dataclass(frozen=True)
+class TrendPoint:
+    run: AssessmentRun
+    by_class: dict[str, int]
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    run: AssessmentRun | None
+    region_scope: str | None
+    regions: list[RegionFigure]
+    top_criteria: list[tuple[int, int]]  # (criterion, number of subjects), most first
+    trend: list[TrendPoint]  # oldest first
+
+    @property
+    def total(self) -> int:
+        return sum(region.total for region in self.regions)
+
+    @property
+    def by_class(self) -> dict[str, int]:
+        return {name: sum(r.by_class.get(name, 0) for r in self.regions) for name in CLASSES}
+
+    @property
+    def not_assessed(self) -> int:
+        return sum(region.not_assessed for region in self.regions)
+
+
+class _RunCache:
+    """Figures of finished runs, which never change, kept per (figure, run, region)."""
+
+    def __init__(self, size: int = 256) -> None:
+        self._size, self._items, self._lock = size, dict[tuple[Any, ...], Any](), threading.Lock()
+
+    def get(self, key: tuple[Any, ...], compute: Callable[[], Any]) -> Any:
+        with self._lock:
+            if key in self._items:
+                return self._items[key]
+        value = compute()
+        with self._lock:
+            if len(self._items) >= self._size:
+                self._items.pop(next(iter(self._items)))
+            self._items[key] = value
+        return value
+
+
+_cache = _RunCache()
+
+
+def dashboard(db: Database, actor: Actor, *, trend_runs: int = 8, top: int = 10) -> Dashboard:
+    """Subjects by region and class in the latest finished run, the criteria most often counted as
+    violated in it, and the classes over the latest `trend_runs` finished runs."""
+    scope = actor.scoped_region(Permission.READ_REGISTRY)
+    with db.transaction() as session:
+        finished = [r for r in list_runs(session, limit=4 * trend_runs) if r.status == "finished"]
+        latest = finished[0] if finished else None
+        totals = store.subjects_by_region(session, region=scope)
+        classes = _classes(session, latest, scope)
+        violated: Counter[int] = Counter() if latest is None else _violated(session, latest, scope)
+        trend = [TrendPoint(r, _class_totals(_classes(session, r, scope))) for r in finished[:trend_runs]]
+    regions = [
+        RegionFigure(key, total, {name: classes.get((key, name), 0) for name in CLASSES})
+        for key, total in totals.items()
+    ]
+    return Dashboard(latest, actor.region_scope, regions, violated.most_common(top), trend[::-1])
+
+
+def _classes(session: Session, run: AssessmentRun | None, scope: str | None) -> dict[tuple[str, str], int]:
+    if run is None:
+        return {}
+    figures: dict[tuple[str, str], int] = _cache.get(
+        ("classes", run.id, scope), lambda: store.classes_by_region(session, run.id, region=scope)
+    )
+    return figures
+
+
+def _violated(session: Session, run: AssessmentRun, scope: str | None) -> Counter[int]:
+    counts: Counter[int] = _cache.get(
+        ("criteria", run.id, scope), lambda: store.violated_criteria(session, run.id, region=scope)
+    )
+    return counts
+
+
+def _class_totals(classes: dict[tuple[str, str], int]) -> dict[str, int]:
+    return {name: sum(count for (_, c), count in classes.items() if c == name) for name in CLASSES}

@@ -1,0 +1,201 @@
+"""Users, their sessions, failed sign-ins and the application's generated secrets.
+
+Plain records go in and out; password hashing, session tokens and the rules of who may do what live in
+`tekseru.services.accounts`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from tekseru.store.account_models import AppSecret, LoginFailure, User, UserSession
+
+_USER_COLUMNS = (
+    User.id,
+    User.username,
+    User.full_name,
+    User.password_hash,
+    User.role,
+    User.region,
+    User.active,
+    User.created_at,
+    User.updated_at,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class UserRecord:
+    id: int
+    username: str
+    full_name: str
+    password_hash: str
+    role: str
+    region: str | None
+    active: bool
+    created_at: datetime
+    updated_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class SessionRecord:
+    """A live session and its user; `csrf_token` must come back with every change the session makes."""
+
+    user: UserRecord
+    csrf_token: str
+    expires_at: datetime
+
+
+def add_user(
+    session: Session,
+    *,
+    username: str,
+    full_name: str,
+    password_hash: str,
+    role: str,
+    region: str | None,
+    now: datetime,
+    active: bool = True,
+) -> UserRecord:
+    values: dict[str, Any] = {
+        "username": username,
+        "full_name": full_name,
+        "password_hash": password_hash,
+        "role": role,
+        "region": region,
+        "active": active,
+        "created_at": now,
+        "updated_at": now,
+    }
+    user_id = session.execute(insert(User).values(**values).returning(User.id)).scalar_one()
+    return UserRecord(id=user_id, **values)
+
+
+def _users(session: Session, *conditions: Any) -> list[UserRecord]:
+    query = select(*_USER_COLUMNS).where(*conditions).order_by(User.username)
+    return [UserRecord(*row) for row in session.execute(query)]
+
+
+def find_user(session: Session, username: str) -> UserRecord | None:
+    found = _users(session, User.username == username)
+    return found[0] if found else None
+
+
+def get_user(session: Session, user_id: int) -> UserRecord | None:
+    found = _users(session, User.id == user_id)
+    return found[0] if found else None
+
+
+def list_users(session: Session) -> list[UserRecord]:
+    """Every user, by user name."""
+    return _users(session)
+
+
+def count_users(session: Session, *, role: str | None = None, active: bool | None = None) -> int:
+    query = select(func.count()).select_from(User)
+    if role is not None:
+        query = query.where(User.role == role)
+    if active is not None:
+        query = query.where(User.active == active)
+    return session.execute(query).scalar_one()
+
+
+def update_user(session: Session, user_id: int, *, now: datetime, **values: Any) -> UserRecord:
+    """Change some of full_name, password_hash, role, region, active; the changed record."""
+    allowed = {"full_name", "password_hash", "role", "region", "active"}
+    if not set(values) <= allowed:
+        raise ValueError(f"cannot change {sorted(set(values) - allowed)} of a user")
+    session.execute(update(User).where(User.id == user_id).values(**values, updated_at=now))
+    changed = get_user(session, user_id)
+    if changed is None:
+        raise LookupError(f"no user with id {user_id}")
+    return changed
+
+
+# Sessions
+
+
+def add_session(
+    session: Session, *, session_id: str, user_id: int, csrf_token: str, now: datetime, expires_at: datetime
+) -> None:
+    values = {
+        "id": session_id,
+        "user_id": user_id,
+        "csrf_token": csrf_token,
+        "created_at": now,
+        "expires_at": expires_at,
+    }
+    session.execute(insert(UserSession), [values])
+
+
+def live_session(session: Session, session_id: str, now: datetime) -> SessionRecord | None:
+    """The unexpired session with this id and its user (active or not), else None."""
+    query = (
+        select(*_USER_COLUMNS, UserSession.csrf_token, UserSession.expires_at)
+        .join(UserSession, UserSession.user_id == User.id)
+        .where((UserSession.id == session_id) & (UserSession.expires_at > now))
+    )
+    row = session.execute(query).first()
+    if row is None:
+        return None
+    return SessionRecord(UserRecord(*row[:9]), csrf_token=row[9], expires_at=row[10])
+
+
+def delete_session(session: Session, session_id: str) -> None:
+    session.execute(delete(UserSession).where(UserSession.id == session_id))
+
+
+def delete_user_sessions(session: Session, user_id: int) -> int:
+    """End every session of the user (after a new password, a new role or deactivation); how many."""
+    statement = delete(UserSession).where(UserSession.user_id == user_id)
+    return session.connection().execute(statement).rowcount
+
+
+def delete_expired_sessions(session: Session, now: datetime) -> int:
+    statement = delete(UserSession).where(UserSession.expires_at <= now)
+    return session.connection().execute(statement).rowcount
+
+
+# Failed sign-ins
+
+
+def add_login_failure(session: Session, *, username: str, client: str, at: datetime) -> None:
+    session.execute(insert(LoginFailure), [{"username": username, "client": client, "at": at}])
+
+
+def count_login_failures(
+    session: Session, *, since: datetime, username: str | None = None, client: str | None = None
+) -> int:
+    """Failures since `since` for the user name, or for the client address."""
+    query = select(func.count()).select_from(LoginFailure).where(LoginFailure.at > since)
+    if username is not None:
+        query = query.where(LoginFailure.username == username)
+    if client is not None:
+        query = query.where(LoginFailure.client == client)
+    return session.execute(query).scalar_one()
+
+
+def clear_login_failures(session: Session, *, username: str) -> None:
+    session.execute(delete(LoginFailure).where(LoginFailure.username == username))
+
+
+def delete_login_failures_before(session: Session, before: datetime) -> None:
+    session.execute(delete(LoginFailure).where(LoginFailure.at <= before))
+
+
+# Generated secrets
+
+
+def secret(session: Session, name: str, candidate: str, now: datetime) -> str:
+    """The secret called `name`: the stored one, or `candidate` stored now. Safe against a concurrent
+    first start: whoever inserts first wins, and everyone reads the winner's value."""
+    values = {"name": name, "value": candidate, "created_at": now}
+    dialect = session.get_bind().dialect.name
+    module: Any = postgresql if dialect == "postgresql" else sqlite
+    session.execute(module.insert(AppSecret).values(**values).on_conflict_do_nothing(index_elements=["name"]))
+    return session.execute(select(AppSecret.value).where(AppSecret.name == name)).scalar_one()

@@ -1,0 +1,407 @@
+"""Reading what the risk engine needs as NumPy arrays, fast, and reading its results back with subjects.
+
+A million subject-groups and ten million evidence records do not fit through one Python tuple per row in
+a minute. Instead the database builds one long text per column with its string aggregate (SQLite's
+`group_concat`, PostgreSQL's `string_agg`) and NumPy parses it: numbers separated by commas, and dates and
+BINs, which have a fixed width, concatenated without a separator. All columns of one range of rows come
+from one query, so their elements line up. Evidence is read in ranges of ids to bound the memory one text
+takes.
+
+Assumptions the intake guarantees: BINs have 12 digits; criterion and source-group numbers are positive
+(source groups below 65,536); dates are stored as YYYY-MM-DD (SQLAlchemy's form on SQLite).
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import uuid
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+from sqlalchemy import func, select, text
+from sqlalchemy.exc import OperationalError
+from sqlalchemy.orm import Session
+
+from tekseru.store.assessments import FINISHED, get_run
+from tekseru.store.models import Assessment, AssessmentResult, Subject
+from tekseru.store.records import AssessmentRun
+
+Ints = npt.NDArray[np.int64]
+EVIDENCE_CHUNK = 2_000_000
+NEVER_USED = int(np.iinfo(np.int32).max)  # the scoring core's "never used for a visit" day
+_NO_DATE = "0000-00-00"
+_DATE_WIDTH, _BIN_WIDTH = 10, 12
+# Packing of the small evidence fields into one number: ((criterion x 65536) + source group) x 4 + confirmed,
+# where confirmed is 0 (false), 1 (true) or 2 (not known).
+_SOURCE_BITS, _CONFIRMED_BITS = 16, 2
+_SOURCE_RADIX, _CONFIRMED_RADIX = 1 << _SOURCE_BITS, 1 << _CONFIRMED_BITS
+# A large page cache and memory-mapped reads for the scans; both last for the connection only.
+_BULK_READ_PRAGMAS = ("cache_size = -262144", "mmap_size = 8589934592")
+
+
+@dataclass(frozen=True)
+class SubjectGroupArrays:
+    """Every (subject, control group) pair of the registry, sorted by subject id then group key.
+
+    `group` holds codes into `group_keys` (sorted), `bins` the BIN of each subject in `subject_ids` (all
+    subjects of the registry, by id) as a 12-digit number.
+    """
+
+    subject_id: Ints
+    group: npt.NDArray[np.int32]
+    group_keys: tuple[str, ...]
+    subject_ids: Ints
+    bins: Ints
+
+
+@dataclass(frozen=True)
+class EvidenceArrays:
+    """Every evidence record, element by element: days since 1970-01-01, confirmed 1 / 0 / -1."""
+
+    id: Ints
+    subject_id: Ints
+    criterion: npt.NDArray[np.int32]
+    source_group: npt.NDArray[np.int16]
+    observed_on: npt.NDArray[np.int32]
+    confirmed: npt.NDArray[np.int8]
+    used_on: npt.NDArray[np.int32]
+
+    def __len__(self) -> int:
+        return len(self.id)
+
+
+def load_subject_groups(session: Session) -> SubjectGroupArrays:
+    dialect = _Dialect.of(session)
+    rows = session.execute(
+        text(f"SELECT group_key, {dialect.join_numbers('subject_id')} FROM subject_groups GROUP BY group_key")
+    ).all()
+    keys = tuple(sorted(key for key, _ in rows))
+    parts = {key: parse_numbers(numbers) for key, numbers in rows}
+    subject = np.concatenate([parts[key] for key in keys]) if keys else np.zeros(0, np.int64)
+    group = np.repeat(np.arange(len(keys), dtype=np.int32), [len(parts[key]) for key in keys])
+    order = np.lexsort((group, subject))
+    ids, bins = session.execute(
+        text(f"SELECT {dialect.join_numbers('id')}, {dialect.join_texts('bin')} FROM subjects")
+    ).one()
+    subject_ids = parse_numbers(ids)
+    by_id = np.argsort(subject_ids)
+    return SubjectGroupArrays(
+        subject[order], group[order], keys, subject_ids[by_id], parse_fixed_digits(bins, _BIN_WIDTH)[by_id]
+    )
+
+
+def load_registry(session: Session, *, readers: int = 2) -> tuple[SubjectGroupArrays, EvidenceArrays]:
+    """The subject-groups and all evidence, as one consistent snapshot.
+
+    On a SQLite file, `readers` connections of their own read ranges of evidence in parallel threads.
+    They see what this transaction sees because it first takes SQLite's write lock (with a statement
+    that changes nothing): no one can commit until it ends. When the lock cannot be had, one connection
+    reads everything.
+    """
+    path = sqlite_file(session)
+    parallel = readers > 1 and path is not None and _hold_writers(session)
+    registry = load_subject_groups(session)
+    return registry, load_evidence(session, readers=readers if parallel else 1, path=path)
+
+
+def load_evidence(
+    session: Session, *, chunk: int = EVIDENCE_CHUNK, readers: int = 1, path: str | None = None
+) -> EvidenceArrays:
+    """All evidence, read in ranges of `chunk` ids; the order is by id on SQLite, any order elsewhere.
+
+    With `readers` > 1 and `path`, the SQLite file the session uses, the ranges are read by that many
+    connections in threads; the caller makes sure they see the session's data (see `load_registry`).
+    """
+    dialect = _Dialect.of(session)
+    dialect.prepare_bulk_read(session)
+    low, high, count = session.execute(text("SELECT min(id), max(id), count(*) FROM evidence")).one()
+    if not count:
+        return _evidence_from_parts([])
+    # SQLite scans a range of rowids in id order, so ids need not be read when they have no gaps.
+    dense = dialect.name == "sqlite" and high - low + 1 == count
+    sql = dialect.evidence_query(with_ids=not dense)
+    if readers > 1:
+        # A few ranges per reader, so that the readers finish together.
+        chunk = max(min(chunk, -(-(high - low + 1) // (3 * readers))), 1)
+    starts = range(low, high + 1, chunk)
+    if readers > 1 and path is not None and len(starts) > 1:
+        rows = _read_in_threads(path, sql, [(start, start + chunk) for start in starts], readers)
+    else:
+        query = text(sql)
+        rows = (
+            tuple(session.execute(query, {"low": start, "high": start + chunk}).one()) for start in starts
+        )
+    parts = [
+        _evidence_part(row, np.arange(start, min(start + chunk, high + 1)) if dense else None)
+        for start, row in zip(starts, rows, strict=True)
+    ]
+    return _evidence_from_parts(parts)
+
+
+def sqlite_file(session: Session) -> str | None:
+    """The path of the SQLite file the session works on; None for other databases and memory."""
+    url = session.connection().engine.url
+    name = url.database
+    return name if url.get_backend_name() == "sqlite" and name and name != ":memory:" else None
+
+
+def _hold_writers(session: Session) -> bool:
+    """Take SQLite's write lock for this transaction, without waiting; False when another connection
+    holds it or has committed since this transaction began reading. The transaction must not have
+    written anything yet (readers on other connections would not see it)."""
+    waited = session.execute(text("PRAGMA busy_timeout")).scalar_one()
+    session.execute(text("PRAGMA busy_timeout = 0"))
+    try:
+        with session.begin_nested():
+            session.execute(text("DELETE FROM evidence WHERE 0"))
+    except OperationalError:
+        return False
+    finally:
+        session.execute(text(f"PRAGMA busy_timeout = {int(waited)}"))
+    return True
+
+
+def _read_in_threads(
+    path: str, sql: str, ranges: list[tuple[int, int]], readers: int
+) -> Iterator[tuple[Any, ...]]:
+    """The query's row for each range, in order; each range on a connection of its own, `readers` at a
+    time (SQLite releases the interpreter lock while it runs a query)."""
+
+    def read(bounds: tuple[int, int]) -> tuple[Any, ...]:
+        connection = sqlite3.connect(path, timeout=30)
+        try:
+            for pragma in _BULK_READ_PRAGMAS:
+                connection.execute(f"PRAGMA {pragma}")
+            row = connection.execute(sql.replace(":low", "?").replace(":high", "?"), bounds).fetchone()
+            return tuple(row)
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(readers) as pool:
+        yield from pool.map(read, ranges)
+
+
+def _evidence_part(row: Any, ids: Ints | None) -> tuple[npt.NDArray[Any], ...]:
+    subjects, packed, observed, used = (row[index] for index in range(4))
+    numbers = parse_numbers(packed)
+    confirmed = (numbers & (_CONFIRMED_RADIX - 1)).astype(np.int8)
+    numbers >>= _CONFIRMED_BITS
+    confirmed[confirmed == 2] = -1
+    return (
+        parse_numbers(row[4]) if ids is None else ids,
+        parse_numbers(subjects),
+        numbers >> _SOURCE_BITS,
+        numbers & (_SOURCE_RADIX - 1),
+        parse_dates(observed),
+        confirmed,
+        parse_dates(used),
+    )
+
+
+def _evidence_from_parts(parts: list[tuple[npt.NDArray[Any], ...]]) -> EvidenceArrays:
+    dtypes = (np.int64, np.int64, np.int32, np.int16, np.int32, np.int8, np.int32)
+    columns = [
+        np.concatenate([part[index] for part in parts]).astype(dtype, copy=False)
+        if parts
+        else np.zeros(0, dtype)
+        for index, dtype in enumerate(dtypes)
+    ]
+    return EvidenceArrays(*columns)
+
+
+class _Dialect:
+    """The few SQL spellings that differ between SQLite and PostgreSQL."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    @classmethod
+    def of(cls, session: Session) -> _Dialect:
+        return cls(session.get_bind().dialect.name)
+
+    def join_numbers(self, expression: str) -> str:
+        if self.name == "sqlite":
+            return f"group_concat({expression}, ',')"
+        return f"string_agg(CAST({expression} AS TEXT), ',')"
+
+    def join_texts(self, expression: str) -> str:
+        """Fixed-width texts, concatenated without a separator."""
+        if self.name == "sqlite":
+            return f"group_concat({expression}, '')"
+        return f"string_agg({expression}, '')"
+
+    def join_dates(self, column: str) -> str:
+        if self.name == "sqlite":
+            return self.join_texts(f"ifnull({column}, '{_NO_DATE}')")
+        return self.join_texts(f"coalesce(to_char({column}, 'YYYY-MM-DD'), '{_NO_DATE}')")
+
+    def evidence_query(self, *, with_ids: bool) -> str:
+        confirmed = (
+            "ifnull(confirmed, 2)" if self.name == "sqlite" else "coalesce(CAST(confirmed AS INTEGER), 2)"
+        )
+        packed = f"((criterion * {_SOURCE_RADIX}) + source_group) * {_CONFIRMED_RADIX} + {confirmed}"
+        columns = [
+            self.join_numbers("subject_id"),
+            self.join_numbers(packed),
+            self.join_dates("observed_on"),
+            self.join_dates("used_on"),
+        ]
+        if with_ids:
+            columns.append(self.join_numbers("id"))
+        # NOT INDEXED makes SQLite scan the table itself, in id order, never a covering index.
+        table = "evidence NOT INDEXED" if self.name == "sqlite" else "evidence"
+        return f"SELECT {', '.join(columns)} FROM {table} WHERE id >= :low AND id < :high"
+
+    def prepare_bulk_read(self, session: Session) -> None:
+        if self.name == "sqlite":
+            for pragma in _BULK_READ_PRAGMAS:
+                session.execute(text(f"PRAGMA {pragma}"))
+
+
+def parse_numbers(joined: str | None) -> Ints:
+    """Integers from a comma-separated text (None or empty: none)."""
+    if not joined:
+        return np.zeros(0, dtype=np.int64)
+    return np.fromstring(joined, dtype=np.int64, sep=",")
+
+
+def _digits(joined: str | None, width: int) -> npt.NDArray[np.uint8]:
+    raw = np.frombuffer((joined or "").encode("ascii"), dtype=np.uint8)
+    if len(raw) % width:
+        raise ValueError(f"expected values of {width} characters, got a text of {len(raw)}")
+    return raw.reshape(-1, width)
+
+
+def parse_fixed_digits(joined: str | None, width: int) -> Ints:
+    """Numbers of `width` digits each (BINs), concatenated without a separator."""
+    digits = _digits(joined, width).astype(np.int64) - ord("0")
+    if digits.size and (digits.min() < 0 or digits.max() > 9):
+        raise ValueError(f"expected only digits in values of {width} characters")
+    return digits @ (10 ** np.arange(width - 1, -1, -1, dtype=np.int64))
+
+
+def parse_dates(joined: str | None) -> npt.NDArray[np.int32]:
+    """Days since 1970-01-01 from YYYY-MM-DD dates concatenated without a separator; 0000-00-00 is
+    "no date", NEVER_USED."""
+    raw = _digits(joined, _DATE_WIDTH)
+    if len(raw) and not (np.all(raw[:, 4] == ord("-")) and np.all(raw[:, 7] == ord("-"))):
+        raise ValueError("expected dates written YYYY-MM-DD")
+    digits = raw - np.uint8(ord("0"))
+
+    def number(*places: int) -> npt.NDArray[np.int32]:
+        value = digits[:, places[0]].astype(np.int32)
+        for place in places[1:]:
+            value = value * 10 + digits[:, place]
+        return value
+
+    year, month, day = number(0, 1, 2, 3), number(5, 6), number(8, 9)
+    known = month != 0
+    if known.all():
+        return days_from_civil(year, month, day).astype(np.int32)
+    days = np.full(len(raw), NEVER_USED, dtype=np.int32)
+    days[known] = days_from_civil(year[known], month[known], day[known])
+    return days
+
+
+def days_from_civil(
+    year: npt.NDArray[np.integer[Any]], month: npt.NDArray[np.integer[Any]], day: npt.NDArray[np.integer[Any]]
+) -> Ints:
+    """Days since 1970-01-01 of proleptic Gregorian dates, element-wise (H. Hinnant's algorithm)."""
+    year = year - (month <= 2)
+    era = year // 400
+    year_of_era = year - era * 400
+    day_of_year = (153 * (month + np.where(month > 2, -3, 9)) + 2) // 5 + day - 1
+    day_of_era = year_of_era * 365 + year_of_era // 4 - year_of_era // 100 + day_of_year
+    result: Ints = (era * 146097 + day_of_era - 719468).astype(np.int64)
+    return result
+
+
+# Results ---------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ResultRow:
+    """One stored score with its subject's BIN, name and region (the explanation stays in the database)."""
+
+    subject_id: int
+    bin: str
+    name: str
+    region: str
+    group_key: str
+    score: float
+    risk_class: str
+    significant_part: float
+    minor_part: float
+    gross_found: int
+    violated_criteria: tuple[int, ...]
+
+
+def result_rows(session: Session, run_id: uuid.UUID, *, limit: int | None = None) -> list[ResultRow]:
+    """The run's results, highest score first (then by BIN and group), with the subjects' details."""
+    r = AssessmentResult
+    query = (
+        select(
+            r.subject_id,
+            Subject.bin,
+            Subject.name,
+            Subject.region,
+            r.group_key,
+            r.score,
+            r.risk_class,
+            r.significant_part,
+            r.minor_part,
+            r.gross_found,
+            r.violated_criteria,
+        )
+        .join(Subject, Subject.id == r.subject_id)
+        .where(r.run_id == run_id)
+        .order_by(r.score.desc(), Subject.bin, r.group_key)
+        .limit(limit)
+    )
+    return [_result_row(row) for row in session.execute(query)]
+
+
+def _result_row(row: Any) -> ResultRow:
+    subject_id, bin, name, region, group_key, score, risk_class, significant, minor, gross, violated = row
+    return ResultRow(
+        subject_id,
+        bin,
+        name,
+        region,
+        group_key,
+        score,
+        risk_class,
+        significant,
+        minor,
+        gross,
+        tuple(violated),
+    )
+
+
+def class_counts(session: Session, run_id: uuid.UUID) -> list[tuple[str, str, str, int]]:
+    """(group key, region key, risk class, number of results) of the run."""
+    r = AssessmentResult
+    query = (
+        select(r.group_key, Subject.region, r.risk_class, func.count())
+        .join(Subject, Subject.id == r.subject_id)
+        .where(r.run_id == run_id)
+        .group_by(r.group_key, Subject.region, r.risk_class)
+    )
+    return [(group, region, risk_class, count) for group, region, risk_class, count in session.execute(query)]
+
+
+def finished_run_on(session: Session, as_of: date) -> AssessmentRun | None:
+    """The latest finished run assessed as of exactly `as_of`."""
+    query = (
+        select(Assessment.id)
+        .where((Assessment.as_of == as_of) & (Assessment.status == FINISHED))
+        .order_by(Assessment.started_at.desc())
+        .limit(1)
+    )
+    run_id = session.execute(query).scalar_one_or_none()
+    return None if run_id is None else get_run(session, run_id)

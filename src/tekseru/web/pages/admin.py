@@ -1,0 +1,152 @@
+"""`/admin`: users (create, change role, region or whether active, reset a password) and the audit log.
+Admins only: the services refuse everyone else."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from tekseru.catalog.regions import load_regions
+from tekseru.services import audit
+from tekseru.services.accounts import (
+    Credentials,
+    InvalidUser,
+    create_user,
+    get_user,
+    list_users,
+    set_password,
+    update_user,
+)
+from tekseru.services.auth import Database
+from tekseru.services.permissions import Actor, Permission, Role
+from tekseru.web.dependencies import get_database
+from tekseru.web.navigation import Section
+from tekseru.web.security import page_actor
+from tekseru.web.templating import render
+
+router = APIRouter(prefix="/admin", include_in_schema=False)
+section = Section(key="admin", route_name="admin_users", prefix="/admin", permission=Permission.MANAGE_USERS)
+
+Db = Depends(get_database)
+Signed = Depends(page_actor)
+
+
+def _users(
+    request: Request,
+    actor: Actor,
+    db: Database,
+    *,
+    created: Credentials | None = None,
+    error: str | None = None,
+    form: dict[str, str] | None = None,
+) -> Response:
+    context = {
+        "users": list_users(db, actor),
+        "roles": list(Role),
+        "regions": list(load_regions()),
+        "created": created,
+        "error": error,
+        "form": form or {"username": "", "full_name": "", "role": "viewer", "region": ""},
+    }
+    return render(request, "admin/users.html", context, status_code=400 if error else 200)
+
+
+@router.get("/users", response_class=HTMLResponse, name="admin_users")
+def users(request: Request, actor: Actor = Signed, db: Database = Db) -> Response:
+    return _users(request, actor, db)
+
+
+@router.post("/users", response_class=HTMLResponse, name="admin_create_user")
+def create(
+    request: Request,
+    username: str = Form(""),
+    full_name: str = Form(""),
+    role: str = Form(""),
+    region: str = Form(""),
+    actor: Actor = Signed,
+    db: Database = Db,
+) -> Response:
+    form = {"username": username, "full_name": full_name, "role": role, "region": region}
+    try:
+        _, credentials = create_user(
+            db, actor, username=username, full_name=full_name, role=role, region=region or None
+        )
+    except InvalidUser as problem:
+        return _users(request, actor, db, error=str(problem), form=form)
+    return _users(request, actor, db, created=credentials)
+
+
+def _user(request: Request, actor: Actor, db: Database, username: str, **extra: Any) -> Response:
+    actor.require(Permission.MANAGE_USERS)  # get_user alone lets users read their own record
+    context = {
+        "user": get_user(db, actor, username),
+        "roles": list(Role),
+        "regions": list(load_regions()),
+        "reset": None,
+        "error": None,
+        "saved": request.query_params.get("saved") == "1",
+        "title_params": {"username": username},
+        **extra,
+    }
+    return render(request, "admin/user.html", context, status_code=400 if context["error"] else 200)
+
+
+@router.get("/users/{username}", response_class=HTMLResponse, name="admin_user")
+def user(request: Request, username: str, actor: Actor = Signed, db: Database = Db) -> Response:
+    return _user(request, actor, db, username)
+
+
+@router.post("/users/{username}", response_class=HTMLResponse, name="admin_update_user")
+def update(
+    request: Request,
+    username: str,
+    full_name: str = Form(""),
+    role: str = Form(""),
+    region: str = Form(""),
+    active: str = Form(""),
+    actor: Actor = Signed,
+    db: Database = Db,
+) -> Response:
+    try:
+        update_user(
+            db,
+            actor,
+            username,
+            full_name=full_name,
+            role=role or None,
+            region=region or None,
+            active=active == "yes",
+        )
+    except InvalidUser as problem:
+        return _user(request, actor, db, username, error=str(problem))
+    target = request.app.url_path_for("admin_user", username=username)
+    return RedirectResponse(f"{target}?saved=1", status_code=303)
+
+
+@router.post("/users/{username}/password", response_class=HTMLResponse, name="admin_reset_password")
+def reset_password(request: Request, username: str, actor: Actor = Signed, db: Database = Db) -> Response:
+    return _user(request, actor, db, username, reset=set_password(db, actor, username))
+
+
+@router.get("/audit", response_class=HTMLResponse, name="admin_audit")
+def audit_log(
+    request: Request,
+    who: str = "",
+    action: str = "",
+    entity: str = "",
+    key: str = "",
+    page: int = Query(1, ge=1),
+    actor: Actor = Signed,
+    db: Database = Db,
+) -> HTMLResponse:
+    where = audit.AuditFilter(
+        actor=who or None, action=action or None, entity=entity or None, entity_key=key or None
+    )
+    context = {
+        "result": audit.browse(db, actor, where, page=page),
+        "choices": audit.choices(db, actor),
+        "filters": {"who": who, "action": action, "entity": entity, "key": key},
+    }
+    return render(request, "admin/audit.html", context)

@@ -1,0 +1,106 @@
+"""`/assessments`: the runs of the risk assessment, starting one (a background job whose progress the page
+follows by polling with htmx, or by reloading without JavaScript), and the results of a run."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date
+
+from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from tekseru.catalog.regions import load_regions
+from tekseru.services.auth import Database
+from tekseru.services.jobs import JobKind, JobRunner, start_assessment
+from tekseru.services.permissions import Actor, Permission
+from tekseru.services.registry_queries import CLASSES, MAX_PER_PAGE, PER_PAGE, run_results, runs
+from tekseru.web.dependencies import get_database, get_jobs
+from tekseru.web.navigation import Section
+from tekseru.web.security import page_actor
+from tekseru.web.templating import render
+
+router = APIRouter(prefix="/assessments", include_in_schema=False)
+section = Section(
+    key="assessments",
+    route_name="assessments_index",
+    prefix="/assessments",
+    permission=Permission.READ_ASSESSMENTS,
+)
+
+Db = Depends(get_database)
+Jobs = Depends(get_jobs)
+Signed = Depends(page_actor)
+
+
+def _index(
+    request: Request, actor: Actor, db: Database, jobs: JobRunner, error: str | None = None
+) -> Response:
+    context = {
+        "runs": runs(db, actor),
+        "jobs": jobs.list(actor, (JobKind.ASSESSMENT,), limit=5),
+        "can_run": actor.can(Permission.RUN_ASSESSMENT),
+        "error": error,
+        "today": date.today().isoformat(),
+    }
+    return render(request, "assessments/index.html", context, status_code=400 if error else 200)
+
+
+@router.get("", response_class=HTMLResponse, name="assessments_index")
+def index(request: Request, actor: Actor = Signed, db: Database = Db, jobs: JobRunner = Jobs) -> Response:
+    return _index(request, actor, db, jobs)
+
+
+@router.post("", name="assessments_start")
+def start(
+    request: Request,
+    as_of: str = Form(""),
+    actor: Actor = Signed,
+    db: Database = Db,
+    jobs: JobRunner = Jobs,
+) -> Response:
+    try:
+        day = date.fromisoformat(as_of) if as_of else None
+    except ValueError:
+        return _index(request, actor, db, jobs, error="assessments.bad_date")
+    job = start_assessment(jobs, db, actor, as_of=day)
+    return RedirectResponse(
+        str(request.app.url_path_for("assessments_job", job_id=str(job.id))), status_code=303
+    )
+
+
+@router.get("/jobs/{job_id}", response_class=HTMLResponse, name="assessments_job")
+def job(request: Request, job_id: uuid.UUID, actor: Actor = Signed, jobs: JobRunner = Jobs) -> HTMLResponse:
+    found = jobs.get(actor, job_id, (JobKind.ASSESSMENT,))
+    context = {
+        "job": found,
+        "title_key": f"job.title.{found.kind.value}",
+        "poll_url": request.url.path,
+        "back": "assessments_index",
+    }
+    return render(request, "jobs/job.html", context)
+
+
+@router.get("/{run_id}", response_class=HTMLResponse, name="assessments_run")
+def results(
+    request: Request,
+    run_id: uuid.UUID,
+    risk_class: str = "",
+    region: str = "",
+    page: int = Query(1, ge=1),
+    per_page: int = Query(PER_PAGE, ge=1, le=MAX_PER_PAGE),
+    actor: Actor = Signed,
+    db: Database = Db,
+) -> HTMLResponse:
+    chosen = risk_class if risk_class in CLASSES else None
+    found = run_results(
+        db, actor, run_id, risk_class=chosen, region=region or None, page=page, per_page=per_page
+    )
+    size = "" if per_page == PER_PAGE else str(per_page)
+    context = {
+        "result": found,
+        "filters": {"risk_class": chosen or "", "region": region, "per_page": size},
+        "regions": list(load_regions()),
+        "classes": tuple(reversed(CLASSES)),
+        "title_params": {"date": found.run.as_of.strftime("%d.%m.%Y")},
+    }
+    return render(request, "assessments/run.html", context)

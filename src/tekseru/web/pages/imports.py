@@ -1,0 +1,74 @@
+"""`/imports`: upload a subjects or evidence file (CSV or XLSX, docs/import-formats.md); it is imported in the
+background, and its page shows the progress and then the report, with every rejected row's error."""
+
+from __future__ import annotations
+
+import uuid
+
+from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
+
+from tekseru.services.auth import Database
+from tekseru.services.jobs import IMPORT_KINDS, JobKind, JobRunner, rejected_rows, save_upload, start_import
+from tekseru.services.permissions import Actor, Permission
+from tekseru.web.dependencies import app_state, get_database, get_jobs
+from tekseru.web.navigation import Section
+from tekseru.web.security import page_actor
+from tekseru.web.templating import render
+
+router = APIRouter(prefix="/imports", include_in_schema=False)
+section = Section(key="imports", route_name="imports_index", prefix="/imports", permission=Permission.IMPORT)
+
+Db = Depends(get_database)
+Jobs = Depends(get_jobs)
+Signed = Depends(page_actor)
+SUFFIXES = (".csv", ".xlsx")
+
+
+def _index(request: Request, actor: Actor, jobs: JobRunner, error: str | None = None) -> Response:
+    actor.require(Permission.IMPORT)
+    context = {"jobs": jobs.list(actor, IMPORT_KINDS), "kinds": IMPORT_KINDS, "error": error}
+    return render(request, "imports/index.html", context, status_code=400 if error else 200)
+
+
+@router.get("", response_class=HTMLResponse, name="imports_index")
+def index(request: Request, actor: Actor = Signed, jobs: JobRunner = Jobs) -> Response:
+    return _index(request, actor, jobs)
+
+
+@router.post("", name="imports_start")
+def upload(
+    request: Request,
+    kind: str = Form(""),
+    file: UploadFile | None = File(None),
+    skip_invalid: str = Form(""),
+    actor: Actor = Signed,
+    db: Database = Db,
+    jobs: JobRunner = Jobs,
+) -> Response:
+    actor.require(Permission.IMPORT)
+    if kind not in {k.value for k in IMPORT_KINDS}:
+        return _index(request, actor, jobs, error="imports.choose_kind")
+    if file is None or not file.filename or not file.filename.lower().endswith(SUFFIXES):
+        return _index(request, actor, jobs, error="imports.choose_file")
+    path = save_upload(file.file, file.filename, app_state(request).uploads)
+    job = start_import(jobs, db, actor, kind=JobKind(kind), path=path, skip_invalid=skip_invalid == "yes")
+    return RedirectResponse(str(request.app.url_path_for("imports_job", job_id=str(job.id))), status_code=303)
+
+
+@router.get("/{job_id}", response_class=HTMLResponse, name="imports_job")
+def job(request: Request, job_id: uuid.UUID, actor: Actor = Signed, jobs: JobRunner = Jobs) -> HTMLResponse:
+    found = jobs.get(actor, job_id, IMPORT_KINDS)
+    context = {
+        "job": found,
+        "title_key": f"job.title.{found.kind.value}",
+        "poll_url": request.url.path,
+        "back": "imports_index",
+    }
+    return render(request, "jobs/job.html", context)
+
+
+@router.get("/{job_id}/rejected", name="imports_rejected")
+def rejected(job_id: uuid.UUID, actor: Actor = Signed, jobs: JobRunner = Jobs) -> FileResponse:
+    path = rejected_rows(jobs, actor, job_id)
+    return FileResponse(path, filename=path.name)

@@ -1,0 +1,375 @@
+"""`/inspections`: the inspections (an inspector's region only), recording one for a subject, filling in its
+checklist on a phone (one card per item, previous answers and open violations shown), attaching files,
+completing (after a confirmation), correcting a completed one by a revision, following up its violations
+and printing the form. A completed inspection is read-only."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
+from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
+from starlette.concurrency import run_in_threadpool
+
+from tekseru.api.inspections import (
+    INSPECTION_ERRORS,
+    attachment_for,
+    create_for,
+    document_for,
+    list_for,
+    read_upload,
+    sheet_for,
+    writing,
+)
+from tekseru.api.plans import attachment, service_errors
+from tekseru.services import checklists
+from tekseru.services import inspections as flow
+from tekseru.services.auth import Database
+from tekseru.services.catalog import CatalogService
+from tekseru.services.permissions import Actor, Permission
+from tekseru.services.registry_queries import SubjectNotFound, subject_card
+from tekseru.settings import Settings
+from tekseru.web.dependencies import get_catalog_service, get_database, get_settings
+from tekseru.web.i18n import request_language
+from tekseru.web.navigation import Section
+from tekseru.web.security import page_actor
+from tekseru.web.templating import render
+
+router = APIRouter(
+    prefix="/inspections",
+    include_in_schema=False,
+    dependencies=[Depends(service_errors(INSPECTION_ERRORS, page=True))],
+)
+section = Section(
+    key="inspections",
+    route_name="inspections_index",
+    prefix="/inspections",
+    permission=Permission.READ_INSPECTIONS,
+)
+
+Db = Depends(get_database)
+Signed = Depends(page_actor)
+Config = Depends(get_settings)
+READ, WRITE = Permission.READ_INSPECTIONS, Permission.WRITE_INSPECTIONS
+DONE = "^(created|saved|attached|completed|revised|followed)?$"
+
+
+def _redirect(request: Request, name: str, inspection_id: int, done: str = "", anchor: str = "") -> Response:
+    target = request.app.url_path_for(name, inspection_id=str(inspection_id))
+    return RedirectResponse(f"{target}{'?done=' + done if done else ''}{anchor}", status_code=303)
+
+
+def _date(text: str, field: str) -> date | None:
+    try:
+        return date.fromisoformat(text) if text.strip() else None
+    except ValueError:
+        raise flow.InspectionError(f"{field}: give the date as yyyy-mm-dd") from None
+
+
+# The list and a new inspection ----------------------------------------------------------------------------
+
+
+@router.get("", response_class=HTMLResponse, name="inspections_index")
+def index(
+    request: Request,
+    status: str = Query("", pattern="^(draft|completed)?$"),
+    bin: str = "",
+    all: str = Query("", pattern="^(yes)?$"),
+    actor: Actor = Signed,
+    db: Database = Db,
+) -> Response:
+    try:
+        found = list_for(db, actor, bin=bin.strip(), status=status or None, include_superseded=all == "yes")
+    except flow.SubjectNotFound:
+        found = []
+    context = {
+        "inspections": found,
+        "filters": {"status": status, "bin": bin.strip(), "all": all},
+        "can_write": actor.can(WRITE),
+    }
+    return render(request, "inspections/index.html", context)
+
+
+def _new(
+    request: Request,
+    actor: Actor,
+    db: Database,
+    catalog: CatalogService,
+    bin: str,
+    form: dict[str, str] | None = None,
+    error: str | None = None,
+) -> Response:
+    card = None
+    if bin.strip():
+        try:
+            card = subject_card(db, actor, bin)
+        except SubjectNotFound:
+            error = error or "inspections.new.unknown_bin"
+        else:
+            actor.require(WRITE, card.subject.region)
+    actor.require(WRITE)
+    edition = catalog.edition()
+    groups = [] if card is None else [edition.groups[k] for k in card.subject.groups if k in edition.groups]
+    context = {
+        "bin": bin.strip(),
+        "subject": None if card is None else card.subject,
+        "groups": groups,
+        "appendices": sorted({group.checklist_appendix for group in groups}),
+        "kinds": flow.KINDS,
+        "form": form
+        or dict.fromkeys(("appendix", "act_number", "act_date", "inspectors", "planned_on"), "")
+        | {"kind": flow.PREVENTIVE_CONTROL},
+        "error": error,
+    }
+    return render(request, "inspections/new.html", context, status_code=400 if error else 200)
+
+
+@router.get("/new", response_class=HTMLResponse, name="inspections_new")
+def new(
+    request: Request,
+    bin: str = "",
+    actor: Actor = Signed,
+    db: Database = Db,
+    catalog: CatalogService = Depends(get_catalog_service),
+) -> Response:
+    return _new(request, actor, db, catalog, bin)
+
+
+@router.post("", name="inspections_create")
+def create(
+    request: Request,
+    bin: str = Form(""),
+    kind: str = Form(""),
+    appendix: str = Form(""),
+    act_number: str = Form(""),
+    act_date: str = Form(""),
+    inspectors: str = Form(""),
+    planned_on: str = Form(""),
+    actor: Actor = Signed,
+    db: Database = Db,
+    catalog: CatalogService = Depends(get_catalog_service),
+) -> Response:
+    form = {"kind": kind, "appendix": appendix, "act_number": act_number, "act_date": act_date}
+    form |= {"inspectors": inspectors, "planned_on": planned_on}
+    names = tuple(line.strip() for line in inspectors.splitlines() if line.strip())
+    try:
+        act_day = _date(act_date, "act_date")
+        if act_day is None:
+            raise flow.InspectionError("act_date: give the date of the act")
+        header = flow.InspectionHeader(kind, act_number, act_day, names, _date(planned_on, "planned_on"))
+        chosen = int(appendix) if appendix.isdigit() else None
+        record = create_for(db, actor, bin.strip(), header, chosen)
+    except flow.InspectionError as problem:
+        return _new(request, actor, db, catalog, bin, form, str(problem))
+    return _redirect(request, "inspections_checklist", record.id, "created")
+
+
+# One inspection -------------------------------------------------------------------------------------------
+
+
+def _page(
+    request: Request,
+    actor: Actor,
+    db: Database,
+    inspection_id: int,
+    template: str,
+    status_code: int = 200,
+    **extra: Any,
+) -> Response:
+    sheet = sheet_for(db, actor, inspection_id, READ, request_language(request))
+    record = sheet.inspection
+    context = {
+        "sheet": sheet,
+        "record": record,
+        "can_write": actor.can(WRITE, sheet.subject.region),
+        "answered": sum(1 for item in sheet.items if item.answer is not None),
+        "files": [*sheet.attachments, *(file for item in sheet.items for file in item.attachments)],
+        "today": flow.today_utc(),
+        "done": request.query_params.get("done", ""),
+        "error": None,
+        "answers": flow.ANSWERS,
+        "values": {},
+        "inspected_on": "",
+        "title_params": {"id": record.id, "name": sheet.subject.name},
+        **extra,
+    }
+    return render(request, template, context, status_code=400 if context["error"] else status_code)
+
+
+@router.get("/{inspection_id}", response_class=HTMLResponse, name="inspections_inspection")
+def inspection(request: Request, inspection_id: int, actor: Actor = Signed, db: Database = Db) -> Response:
+    return _page(request, actor, db, inspection_id, "inspections/inspection.html")
+
+
+@router.get("/{inspection_id}/checklist", response_class=HTMLResponse, name="inspections_checklist")
+def checklist(request: Request, inspection_id: int, actor: Actor = Signed, db: Database = Db) -> Response:
+    return _page(request, actor, db, inspection_id, "inspections/checklist.html")
+
+
+@router.post("/{inspection_id}/checklist", name="inspections_answer")
+async def answer(request: Request, inspection_id: int, actor: Actor = Signed, db: Database = Db) -> Response:
+    form = {key: str(value) for key, value in (await request.form()).items()}
+    return await run_in_threadpool(_save_answers, request, actor, db, inspection_id, form)
+
+
+def _save_answers(
+    request: Request, actor: Actor, db: Database, inspection_id: int, form: dict[str, str]
+) -> Response:
+    """Store the answers that changed (an item's radio button and comment); a comment needs an answer."""
+    items = sheet_for(db, actor, inspection_id, WRITE).items
+    values = {
+        i.number: (form.get(f"answer-{i.number}", ""), form.get(f"comment-{i.number}", "")) for i in items
+    }
+    rows, stray = [], []
+    for item in items:
+        given, comment = values[item.number]
+        saved = (item.answer.answer, item.answer.comment) if item.answer else ("", "")
+        if given and (given, comment.strip()) != saved:
+            rows.append(flow.AnswerRow(item.number, given, comment, item.number))
+        elif not given and comment.strip():
+            stray.append(item.number)
+    try:
+        if stray:
+            raise flow.InspectionError(f"items {stray}: choose an answer to keep the comment")
+        if rows:
+            with writing(db, actor, inspection_id, "inspection.answer") as log:
+                flow.answer_items(db, inspection_id, rows, answered_by=actor.username, source="form")
+                log["answers"] = {str(row.item): row.answer for row in rows}
+    except flow.InspectionError as problem:
+        page = "inspections/checklist.html"
+        return _page(request, actor, db, inspection_id, page, values=values, error=str(problem))
+    if form.get("then") == "complete":
+        return _redirect(request, "inspections_confirm", inspection_id)
+    return _redirect(request, "inspections_checklist", inspection_id, "saved")
+
+
+@router.post("/{inspection_id}/attachments", name="inspections_attach")
+def attach(
+    request: Request,
+    inspection_id: int,
+    file: UploadFile | None = File(None),
+    item: str = Form(""),
+    actor: Actor = Signed,
+    db: Database = Db,
+    settings: Settings = Config,
+) -> Response:
+    try:
+        if file is None or not file.filename:
+            raise flow.InspectionError("inspections.error.choose_file")
+        content, number = read_upload(file), int(item) if item.isdigit() else None
+        with writing(db, actor, inspection_id, "inspection.attach") as log:
+            added = checklists.attach_file(
+                db,
+                inspection_id,
+                file.filename,
+                content,
+                added_by=actor.username,
+                item=number,
+                settings=settings,
+            )
+            log.update(file=added.file_name, item=added.item, sha256=added.sha256, size=added.size)
+    except flow.InspectionError as problem:
+        return _page(request, actor, db, inspection_id, "inspections/inspection.html", error=str(problem))
+    return _redirect(request, "inspections_inspection", inspection_id, "attached", "#attachments")
+
+
+@router.get("/{inspection_id}/attachments/{attachment_id}", name="inspections_attachment")
+def attachment_file(
+    inspection_id: int,
+    attachment_id: int,
+    actor: Actor = Signed,
+    db: Database = Db,
+    settings: Settings = Config,
+) -> FileResponse:
+    found = attachment_for(db, actor, inspection_id, attachment_id)
+    return FileResponse(
+        checklists.attachment_path(found, settings), media_type=found.media_type, filename=found.file_name
+    )
+
+
+@router.get("/{inspection_id}/complete", response_class=HTMLResponse, name="inspections_confirm")
+def confirm(request: Request, inspection_id: int, actor: Actor = Signed, db: Database = Db) -> Response:
+    return _page(request, actor, db, inspection_id, "inspections/complete.html")
+
+
+@router.post("/{inspection_id}/complete", name="inspections_complete")
+def complete(
+    request: Request,
+    inspection_id: int,
+    inspected_on: str = Form(""),
+    actor: Actor = Signed,
+    db: Database = Db,
+) -> Response:
+    try:
+        day = _date(inspected_on, "inspected_on")
+        with writing(db, actor, inspection_id, "inspection.complete") as log:
+            report = flow.complete_inspection(
+                db, inspection_id, completed_by=actor.username, inspected_on=day
+            )
+            log.update(
+                inspected_on=report.inspection.inspected_on, violations=[v.item for v in report.violations]
+            )
+    except flow.InspectionError as problem:
+        return _page(
+            request,
+            actor,
+            db,
+            inspection_id,
+            "inspections/complete.html",
+            inspected_on=inspected_on,
+            error=str(problem),
+        )
+    return _redirect(request, "inspections_inspection", inspection_id, "completed")
+
+
+@router.post("/{inspection_id}/revise", name="inspections_revise")
+def revise(
+    request: Request, inspection_id: int, reason: str = Form(""), actor: Actor = Signed, db: Database = Db
+) -> Response:
+    try:
+        with writing(db, actor, inspection_id, "inspection.revise") as log:
+            record = flow.revise_inspection(db, inspection_id, reason=reason, created_by=actor.username)
+            log.update(revision=record.id, reason=reason)
+    except flow.InspectionError as problem:
+        return _page(request, actor, db, inspection_id, "inspections/inspection.html", error=str(problem))
+    return _redirect(request, "inspections_checklist", record.id, "revised")
+
+
+@router.post("/{inspection_id}/violations/{item}", name="inspections_follow_up")
+def follow_up(
+    request: Request,
+    inspection_id: int,
+    item: int,
+    deadline: str = Form(""),
+    status: str = Form(""),
+    eliminated_on: str = Form(""),
+    note: str = Form(""),
+    actor: Actor = Signed,
+    db: Database = Db,
+) -> Response:
+    try:
+        until, done_on = _date(deadline, "deadline"), _date(eliminated_on, "eliminated_on")
+        done_on = done_on if status == "eliminated" else None
+        with writing(db, actor, inspection_id, "violation.follow_up") as log:
+            view = flow.follow_up(
+                db, inspection_id, item, by=actor.username, deadline=until, status=status or None,
+                eliminated_on=done_on, note=note.strip(),
+            )  # fmt: skip
+            log.update(item=item, status=view.status, deadline=view.record.deadline, note=view.record.note)
+    except flow.InspectionError as problem:
+        return _page(request, actor, db, inspection_id, "inspections/inspection.html", error=str(problem))
+    return _redirect(request, "inspections_inspection", inspection_id, "followed", f"#violation-{item}")
+
+
+@router.get("/{inspection_id}/document", name="inspections_document")
+def document(
+    inspection_id: int,
+    format: str = Query("pdf", pattern="^(pdf|docx)$"),
+    lang: str = Query("kk", pattern="^(kk|ru)$"),
+    actor: Actor = Signed,
+    db: Database = Db,
+    settings: Settings = Config,
+) -> Response:
+    content, name, _ = document_for(db, actor, inspection_id, format, lang, settings)
+    return attachment(content, name, format)

@@ -1,0 +1,203 @@
+"""`/plans`: the semi-annual lists of preventive control with a visit: the stored lists, drafting one (with
+an optional capacity file), a list with its rows beyond capacity and its exclusions, what changed against
+the list it was compared with, approving and publishing (planners and admins), and the printed list.
+
+An approved or published list never changes: its page offers no control that would change it.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from tekseru.api.plans import (
+    PLAN_ERRORS,
+    approve_for,
+    attachment,
+    capacity_from_upload,
+    diff_for,
+    discard_for,
+    document_for,
+    draft_for,
+    get_for,
+    list_for,
+    publish_for,
+    service_errors,
+)
+from tekseru.catalog.regions import load_regions
+from tekseru.planning import HalfYear, InvalidHalfYear, PlanningInputError
+from tekseru.services.auth import Database
+from tekseru.services.catalog import CatalogService
+from tekseru.services.permissions import Actor, Permission
+from tekseru.services.plans import CapacityFileError, PlanError
+from tekseru.settings import Settings
+from tekseru.web.dependencies import get_catalog_service, get_database, get_settings
+from tekseru.web.navigation import Section
+from tekseru.web.security import page_actor
+from tekseru.web.templating import render
+
+router = APIRouter(
+    prefix="/plans", include_in_schema=False, dependencies=[Depends(service_errors(PLAN_ERRORS, page=True))]
+)
+section = Section(key="plans", route_name="plans_index", prefix="/plans", permission=Permission.READ_PLANS)
+
+Db = Depends(get_database)
+Catalog = Depends(get_catalog_service)
+Signed = Depends(page_actor)
+STATUSES = ("draft", "approved", "published")
+CAPACITY_SUFFIXES = (".csv", ".xlsx")
+
+
+def half_years(today: date) -> list[str]:
+    """The half-years a list is usually drafted for: the previous, the current and the next two."""
+    current = HalfYear.containing(today)
+    return [str(h) for h in (current.previous(), current, current.next(), current.next().next())]
+
+
+def _index(
+    request: Request,
+    actor: Actor,
+    db: Database,
+    *,
+    filters: dict[str, str] | None = None,
+    form: dict[str, str] | None = None,
+    error: str | None = None,
+    problems: list[str] | None = None,
+) -> Response:
+    filters = filters or {"half_year": "", "status": ""}
+    stored = list_for(db, actor, half_year=filters["half_year"] or None, status=filters["status"] or None)
+    choices = half_years(date.today())
+    context = {
+        "plans": stored,
+        "filters": filters,
+        "statuses": STATUSES,
+        "half_years": sorted({*choices, *(p.record.half_year for p in stored)}, reverse=True),
+        "draft_half_years": choices,
+        "form": form or {"half_year": choices[2], "as_of": ""},
+        "can_write": actor.can(Permission.WRITE_PLANS),
+        "error": error,
+        "problems": problems or [],
+    }
+    return render(request, "plans/index.html", context, status_code=400 if error else 200)
+
+
+@router.get("", response_class=HTMLResponse, name="plans_index")
+def index(
+    request: Request,
+    half_year: str = Query("", pattern=r"^(\d{4}-H[12])?$"),
+    status: str = Query("", pattern="^(draft|approved|published)?$"),
+    actor: Actor = Signed,
+    db: Database = Db,
+) -> Response:
+    return _index(request, actor, db, filters={"half_year": half_year, "status": status})
+
+
+@router.post("", name="plans_draft")
+def draft(
+    request: Request,
+    half_year: str = Form(""),
+    as_of: str = Form(""),
+    capacity: UploadFile | None = File(None),
+    actor: Actor = Signed,
+    db: Database = Db,
+) -> Response:
+    actor.require(Permission.WRITE_PLANS)
+    form = {"half_year": half_year, "as_of": as_of}
+    try:
+        day = date.fromisoformat(as_of) if as_of else None
+        limits = None
+        if capacity is not None and capacity.filename:
+            if not capacity.filename.lower().endswith(CAPACITY_SUFFIXES):
+                raise PlanError("the capacity file must be .csv or .xlsx")
+            limits = capacity_from_upload(capacity.filename, capacity.file.read())
+        stored = draft_for(db, actor, half_year, as_of=day, capacity=limits)
+    except CapacityFileError as problem:
+        lines = [str(error) for error in problem.errors]
+        return _index(request, actor, db, form=form, error=str(problem), problems=lines)
+    except (PlanError, InvalidHalfYear, PlanningInputError, ValueError) as problem:
+        return _index(request, actor, db, form=form, error=str(problem))
+    return _redirect(request, stored.id, "drafted")
+
+
+def _redirect(request: Request, plan_id: int, done: str) -> Response:
+    target = request.app.url_path_for("plans_plan", plan_id=str(plan_id))
+    return RedirectResponse(f"{target}?done={done}", status_code=303)
+
+
+def _context(catalog: CatalogService, edition_id: str) -> dict[str, Any]:
+    return {"edition": catalog.edition(edition_id), "regions": list(load_regions())}
+
+
+@router.get("/{plan_id}", response_class=HTMLResponse, name="plans_plan")
+def plan(
+    request: Request,
+    plan_id: int,
+    region: str = "",
+    done: str = Query("", pattern="^(drafted|approved|published)?$"),
+    actor: Actor = Signed,
+    db: Database = Db,
+    catalog: CatalogService = Catalog,
+) -> Response:
+    stored = get_for(db, actor, plan_id)
+    keep = (lambda row: row.region == region) if region else (lambda row: True)
+    context = {
+        "stored": stored,
+        "included": [row for row in stored.plan.included if keep(row)],
+        "overflow": [row for row in stored.plan.overflow if keep(row)],
+        "excluded": [row for row in stored.plan.excluded if keep(row)],
+        "region": region,
+        "done": done,
+        "can_write": actor.can(Permission.WRITE_PLANS),
+        "title_params": {"id": stored.id, "half_year": stored.record.half_year},
+        **_context(catalog, stored.record.edition_id),
+    }
+    return render(request, "plans/plan.html", context)
+
+
+@router.get("/{plan_id}/diff", response_class=HTMLResponse, name="plans_diff")
+def diff(
+    request: Request,
+    plan_id: int,
+    actor: Actor = Signed,
+    db: Database = Db,
+    catalog: CatalogService = Catalog,
+) -> Response:
+    comparison = diff_for(db, actor, plan_id)
+    context = {
+        "comparison": comparison,
+        "title_params": {"id": plan_id},
+        **_context(catalog, comparison.plan.record.edition_id),
+    }
+    return render(request, "plans/diff.html", context)
+
+
+@router.post("/{plan_id}/approve", name="plans_approve")
+def approve(request: Request, plan_id: int, actor: Actor = Signed, db: Database = Db) -> Response:
+    return _redirect(request, approve_for(db, actor, plan_id).id, "approved")
+
+
+@router.post("/{plan_id}/publish", name="plans_publish")
+def publish(request: Request, plan_id: int, actor: Actor = Signed, db: Database = Db) -> Response:
+    return _redirect(request, publish_for(db, actor, plan_id).id, "published")
+
+
+@router.post("/{plan_id}/discard", name="plans_discard")
+def discard(request: Request, plan_id: int, actor: Actor = Signed, db: Database = Db) -> Response:
+    discard_for(db, actor, plan_id)
+    return RedirectResponse(str(request.app.url_path_for("plans_index")), status_code=303)
+
+
+@router.get("/{plan_id}/document", name="plans_document")
+def document(
+    plan_id: int,
+    format: str = Query("xlsx", pattern="^(xlsx|pdf)$"),
+    lang: str = Query("kk", pattern="^(kk|ru)$"),
+    actor: Actor = Signed,
+    db: Database = Db,
+    settings: Settings = Depends(get_settings),
+) -> Response:
+    content, name = document_for(db, actor, plan_id, format, lang, settings)
+    return attachment(content, name, format)

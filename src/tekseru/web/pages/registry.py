@@ -1,0 +1,160 @@
+"""`/registry`: search the subjects (name or BIN, region, control group, risk class; paged) and the subject
+card: score and class, the explanation, score history, evidence (with a form to add one), inspections and
+the checklists to print. An inspector sees its own region only (the services refuse the others)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from tekseru.catalog.regions import load_regions
+from tekseru.services.auth import Database
+from tekseru.services.catalog import CatalogService
+from tekseru.services.permissions import Actor, Permission
+from tekseru.services.registry_queries import (
+    CLASSES,
+    DOCUMENT_TYPES,
+    MAX_PER_PAGE,
+    PER_PAGE,
+    EvidenceInput,
+    InvalidEvidence,
+    SubjectSearch,
+    explanation,
+    search,
+    subject_card,
+    subject_checklist,
+)
+from tekseru.services.registry_queries import add_evidence as add_evidence_to
+from tekseru.web.dependencies import get_catalog_service, get_database
+from tekseru.web.i18n import request_language
+from tekseru.web.navigation import Section
+from tekseru.web.security import page_actor
+from tekseru.web.templating import render
+
+router = APIRouter(prefix="/registry", include_in_schema=False)
+section = Section(
+    key="registry", route_name="registry_index", prefix="/registry", permission=Permission.READ_REGISTRY
+)
+
+Catalog = Depends(get_catalog_service)
+Db = Depends(get_database)
+Signed = Depends(page_actor)
+
+
+@router.get("", response_class=HTMLResponse, name="registry_index")
+def index(
+    request: Request,
+    q: str = "",
+    region: str = "",
+    group: str = "",
+    risk_class: str = "",
+    page: int = Query(1, ge=1),
+    per_page: int = Query(PER_PAGE, ge=1, le=MAX_PER_PAGE),
+    actor: Actor = Signed,
+    db: Database = Db,
+    catalog: CatalogService = Catalog,
+) -> HTMLResponse:
+    wanted = SubjectSearch(
+        text=q.strip(),
+        region=region or None,
+        group=group or None,
+        risk_class=risk_class if risk_class in CLASSES else None,
+    )
+    result = search(db, actor, wanted, page=page, per_page=per_page)
+    filters = {"q": q.strip(), "region": region, "group": group, "risk_class": wanted.risk_class or ""}
+    filters["per_page"] = "" if per_page == PER_PAGE else str(per_page)
+    context = {
+        "result": result,
+        "filters": filters,
+        "regions": list(load_regions()),
+        "groups": catalog.groups(),
+        "classes": tuple(reversed(CLASSES)),
+    }
+    return render(request, "registry/index.html", context)
+
+
+def _card_context(
+    request: Request, actor: Actor, db: Database, catalog: CatalogService, bin: str, **extra: Any
+) -> dict[str, Any]:
+    card = subject_card(db, actor, bin)
+    edition = catalog.edition()
+    groups = [edition.groups[key] for key in card.subject.groups if key in edition.groups]
+    applicable = sorted({n for group in groups for n in group.applicable_criteria} or set(edition.criteria))
+    appendices = sorted({group.checklist_appendix for group in groups})
+    context: dict[str, Any] = {
+        "card": card,
+        "lines": explanation(db, actor, bin, request_language(request)),
+        "edition": edition,
+        "groups": groups,
+        "criteria": [edition.criteria[n] for n in applicable if n in edition.criteria],
+        "appendices": appendices,
+        "can_add": actor.can(Permission.WRITE_EVIDENCE, card.subject.region),
+        "title_params": {"name": card.subject.name},
+        "form": {"criterion": "", "observed_on": "", "reference": "", "confirmed": ""},
+        "error": None,
+        "added": request.query_params.get("added") == "1",
+    }
+    return {**context, **extra}
+
+
+@router.get("/{bin}", response_class=HTMLResponse, name="registry_subject")
+def subject(
+    request: Request, bin: str, actor: Actor = Signed, db: Database = Db, catalog: CatalogService = Catalog
+) -> HTMLResponse:
+    return render(request, "registry/subject.html", _card_context(request, actor, db, catalog, bin))
+
+
+def _evidence(criterion: str, observed_on: str, reference: str, confirmed: str) -> EvidenceInput:
+    if not criterion.isdigit():
+        raise InvalidEvidence("criterion: choose a criterion")
+    try:
+        day = date.fromisoformat(observed_on)
+    except ValueError:
+        raise InvalidEvidence("observed_on: give the date as yyyy-mm-dd") from None
+    answer = {"yes": True, "no": False}.get(confirmed)
+    return EvidenceInput(int(criterion), day, reference, answer)
+
+
+@router.post("/{bin}/evidence", name="registry_add_evidence")
+def add_evidence(
+    request: Request,
+    bin: str,
+    criterion: str = Form(""),
+    observed_on: str = Form(""),
+    reference: str = Form(""),
+    confirmed: str = Form(""),
+    actor: Actor = Signed,
+    db: Database = Db,
+    catalog: CatalogService = Catalog,
+) -> Response:
+    try:
+        add_evidence_to(db, actor, bin, _evidence(criterion, observed_on, reference, confirmed))
+    except InvalidEvidence as problem:
+        form = {
+            "criterion": criterion,
+            "observed_on": observed_on,
+            "reference": reference,
+            "confirmed": confirmed,
+        }
+        context = _card_context(request, actor, db, catalog, bin, form=form, error=str(problem))
+        return render(request, "registry/subject.html", context, status_code=400)
+    target = request.app.url_path_for("registry_subject", bin=bin.strip())
+    return RedirectResponse(f"{target}?added=1#evidence", status_code=303)
+
+
+@router.get("/{bin}/checklists/{appendix}", name="registry_checklist")
+def checklist(
+    bin: str,
+    appendix: int,
+    format: str = Query("pdf", pattern="^(pdf|docx)$"),
+    lang: str = Query("kk", pattern="^(kk|ru)$"),
+    actor: Actor = Signed,
+    db: Database = Db,
+) -> Response:
+    content = subject_checklist(db, actor, bin, appendix, lang, format)
+    name = f"checklist-{appendix}-{bin.strip()}-{lang}.{format}"
+    headers = {"Content-Disposition": f'attachment; filename="{name}"'}
+    return Response(content, media_type=DOCUMENT_TYPES[format], headers=headers)

@@ -1,0 +1,173 @@
+"""Signing in and out through the API, the session cookie, CSRF protection and the sign-in limits."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime, timedelta
+from http.cookies import SimpleCookie
+from pathlib import Path
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from tekseru.services import auth
+from tekseru.services.accounts import create_user, update_user
+from tekseru.services.permissions import Actor
+from tekseru.settings import Settings
+from tekseru.web.app import create_app
+from tests.api.conftest import Seeded, Session, sign_in
+
+API = "/api/v1"
+PASSWORD = "a-long-password"
+
+
+@pytest.fixture
+def app(tmp_path: Path) -> Iterator[FastAPI]:
+    """A fresh app and database with the users `ann` (planner) and `bob` (viewer), for one test."""
+    app = create_app(Settings().with_database_path(tmp_path / "auth.sqlite3"))
+    db = app.state.tekseru.database()
+    for name, role in (("ann", "planner"), ("bob", "viewer")):
+        create_user(db, Actor.system(), username=name, full_name=name.title(), role=role, password=PASSWORD)
+    yield app
+    app.state.tekseru.close()
+
+
+def login(client: TestClient, username: str, password: str = PASSWORD) -> int:
+    response = client.post(f"{API}/auth/login", json={"username": username, "password": password})
+    return int(response.status_code)
+
+
+def cookie_attributes(header: str) -> dict[str, str | bool]:
+    morsel = SimpleCookie(header)["tekseru_session"]
+    return {key: morsel[key] for key in ("httponly", "samesite", "secure", "path")}
+
+
+def test_signing_in_gives_a_signed_http_only_cookie_and_a_csrf_token(app: FastAPI) -> None:
+    client = TestClient(app)
+    response = client.post(f"{API}/auth/login", json={"username": "Ann ", "password": PASSWORD})
+    assert response.status_code == 200
+    body = response.json()
+    assert (body["username"], body["role"], body["region"]) == ("ann", "planner", None)
+    assert len(body["csrf_token"]) >= 40
+    attributes = cookie_attributes(response.headers["set-cookie"])
+    assert attributes == {"httponly": True, "samesite": "lax", "secure": "", "path": "/"}
+    token = client.cookies["tekseru_session"]
+    assert "." in token and body["csrf_token"] not in token  # signed by itsdangerous, not the CSRF token
+    assert client.get(f"{API}/auth/me").json()["username"] == "ann"
+
+
+def test_over_https_the_cookie_is_secure(app: FastAPI) -> None:
+    client = TestClient(app, base_url="https://testserver")
+    response = client.post(f"{API}/auth/login", json={"username": "ann", "password": PASSWORD})
+    assert cookie_attributes(response.headers["set-cookie"])["secure"] is True
+
+
+def test_a_tampered_or_unknown_cookie_is_no_session(app: FastAPI) -> None:
+    client = TestClient(app)
+    assert login(client, "ann") == 200
+    value = client.cookies["tekseru_session"]
+    client.cookies.set("tekseru_session", value[:-2] + ("AA" if not value.endswith("AA") else "BB"))
+    assert client.get(f"{API}/auth/me").status_code == 401
+    client.cookies.set("tekseru_session", "not-signed")
+    assert client.get(f"{API}/auth/me").status_code == 401
+
+
+def test_wrong_password_unknown_user_and_inactive_user_are_refused_alike(app: FastAPI) -> None:
+    client = TestClient(app)
+    db = app.state.tekseru.database()
+    update_user(db, Actor.system(), "bob", active=False)
+    answers = [
+        client.post(f"{API}/auth/login", json={"username": name, "password": password})
+        for name, password in (("ann", "wrong-password"), ("nobody", PASSWORD), ("bob", PASSWORD))
+    ]
+    assert [a.status_code for a in answers] == [401, 401, 401]
+    assert len({a.json()["detail"] for a in answers}) == 1
+
+
+def test_five_failures_for_a_user_name_block_it_even_with_the_right_password(app: FastAPI) -> None:
+    client = TestClient(app)
+    assert [login(client, "ann", "wrong-password") for _ in range(5)] == [401] * 5
+    response = client.post(f"{API}/auth/login", json={"username": "ann", "password": PASSWORD})
+    assert response.status_code == 429
+    assert response.headers["retry-after"] == str(15 * 60)
+
+
+def test_five_failures_from_one_address_block_every_user_name_from_it(app: FastAPI) -> None:
+    client = TestClient(app)
+    assert [login(client, f"guess{i}", "wrong-password") for i in range(5)] == [401] * 5
+    assert login(client, "ann") == 429
+    other_address = TestClient(app, client=("10.0.0.9", 5000))
+    assert login(other_address, "ann") == 200
+
+
+def test_a_success_clears_the_failures_of_the_user_name(app: FastAPI) -> None:
+    client = TestClient(app)
+    assert [login(client, "ann", "wrong-password") for _ in range(3)] == [401] * 3
+    assert login(client, "ann") == 200
+    other_address = TestClient(app, client=("10.0.0.8", 5000))
+    assert [login(other_address, "ann", "wrong-password") for _ in range(4)] == [401] * 4
+    assert login(other_address, "ann") == 200
+
+
+def test_the_window_passes(app: FastAPI) -> None:
+    client = TestClient(app)
+    db = app.state.tekseru.database()
+    earlier = datetime.now(UTC) - timedelta(minutes=16)
+    for _ in range(5):
+        with pytest.raises(auth.LoginRefused):
+            auth.log_in(db, "ann", "wrong-password", client="testclient", now=earlier)
+    assert login(client, "ann") == 200
+
+
+def test_unsafe_calls_need_the_csrf_header(app: FastAPI) -> None:
+    client = TestClient(app)
+    session = Session(
+        client,
+        client.post(f"{API}/auth/login", json={"username": "ann", "password": PASSWORD}).json()["csrf_token"],
+        "ann",
+    )
+    body = {"as_of": "2024-06-01"}
+    assert client.post(f"{API}/auth/logout").status_code == 403
+    assert client.post(f"{API}/auth/logout", headers={"X-CSRF-Token": "wrong"}).status_code == 403
+    assert client.post(f"{API}/assessments", json=body, headers={"X-CSRF-Token": ""}).status_code == 403
+    assert session.send("POST", f"{API}/auth/logout").status_code == 204
+    assert client.get(f"{API}/auth/me").status_code == 401
+
+
+def test_the_login_endpoint_takes_json_only(app: FastAPI) -> None:
+    # A cross-site form can post only form encodings or text/plain; the endpoint refuses both.
+    client = TestClient(app)
+    form = client.post(f"{API}/auth/login", data={"username": "ann", "password": PASSWORD})
+    text = client.post(
+        f"{API}/auth/login",
+        content=b'{"username": "ann", "password": "a-long-password"}',
+        headers={"Content-Type": "text/plain"},
+    )
+    assert (form.status_code, text.status_code) == (422, 422)
+
+
+def test_logging_out_ends_the_session_for_good(app: FastAPI) -> None:
+    client = TestClient(app)
+    session = sign_in(client, "ann", PASSWORD)
+    stolen = client.cookies["tekseru_session"]
+    assert session.send("POST", f"{API}/auth/logout").status_code == 204
+    replay = TestClient(app)
+    replay.cookies.set("tekseru_session", stolen)
+    assert replay.get(f"{API}/auth/me").status_code == 401
+
+
+def test_every_unsafe_api_route_checks_the_csrf_token(
+    seeded: Seeded, as_role: Callable[[str], Session]
+) -> None:
+    admin = as_role("admin")
+    checked = []
+    for path, methods in seeded.app.openapi()["paths"].items():
+        for method in set(methods) - {"get", "head"}:
+            if path == f"{API}/auth/login":
+                continue
+            concrete = path.replace("{bin}", "190150000000").replace("{username}", "t-viewer")
+            response = admin.client.request(method.upper(), concrete, json={})
+            assert response.status_code == 403 and "CSRF" in response.text, (method, path)
+            checked.append(path)
+    assert len(checked) >= 7

@@ -1,0 +1,216 @@
+"""/api/v1/plans: drafting from the seeded assessment, reading, comparing, approving, publishing, discarding,
+printing, and who may do each (tests.web.support.seed: the high and medium subjects are candidates)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from tests.api.conftest import Seeded, Session
+from tests.web.support import BINS, OTHER_BIN, OWN_BIN, OWN_REGION
+
+API = "/api/v1"
+HALF_YEAR = "2024-H2"
+CANDIDATES = {OWN_BIN, OTHER_BIN, BINS[1]}  # high, high, medium
+
+
+def draft(session: Session, **body: object) -> dict[str, object]:
+    response = session.send("POST", f"{API}/plans", json={"half_year": HALF_YEAR, **body})
+    assert response.status_code == 201, response.text
+    plan: dict[str, object] = response.json()
+    return plan
+
+
+def test_a_draft_lists_the_candidates_in_order_and_every_exclusion(as_role: Callable[[str], Session]) -> None:
+    plan = draft(as_role("planner"))
+    assert (plan["status"], plan["half_year"], plan["as_of"]) == ("draft", HALF_YEAR, "2024-06-01")
+    included = plan["included"]
+    assert isinstance(included, list)
+    assert {row["bin"] for row in included} == CANDIDATES
+    assert [row["rank"] for row in included] == [1, 2, 3]
+    assert included[-1]["bin"] == BINS[1] and included[-1]["risk_class"] == "medium"
+    assert all(1 <= row["planned_month"] - 6 <= 6 for row in included)  # July to December
+    assert included[0]["score"] == 100.0 and included[0]["main_reasons"]
+    excluded = plan["excluded"]
+    assert isinstance(excluded, list)
+    assert {row["bin"] for row in excluded} == set(BINS) - CANDIDATES
+    assert {row["reason"] for row in excluded} == {"class_not_candidate"}
+    assert plan["included_count"] == 3 and plan["overflow"] == [] and plan["created_by"] == "t-planner"
+
+
+def test_a_capacity_keeps_the_rows_beyond_it(as_role: Callable[[str], Session]) -> None:
+    plan = draft(as_role("planner"), capacity={"Астана": 1})
+    assert plan["capacity"] == {OWN_REGION: 1}
+    overflow = plan["overflow"]
+    assert isinstance(overflow, list)
+    assert [(row["bin"], row["planned_month"]) for row in overflow] == [(BINS[1], None)]
+    assert plan["included_count"] == 2
+
+
+@pytest.mark.parametrize(
+    ("body", "status", "detail"),
+    [
+        ({"capacity": {"atlantis": 3}}, 422, "atlantis"),
+        ({"capacity": {"astana": -1}}, 422, "whole number"),
+        ({"as_of": "2020-01-01"}, 409, "no finished risk assessment as of 2020-01-01"),
+    ],
+)
+def test_a_draft_that_cannot_be_formed_says_why(
+    as_role: Callable[[str], Session], body: dict[str, object], status: int, detail: str
+) -> None:
+    response = as_role("planner").send("POST", f"{API}/plans", json={"half_year": HALF_YEAR, **body})
+    assert response.status_code == status and detail in response.json()["detail"]
+
+
+def test_a_half_year_must_be_written_as_one(as_role: Callable[[str], Session]) -> None:
+    response = as_role("planner").send("POST", f"{API}/plans", json={"half_year": "2024-H3"})
+    assert response.status_code == 422
+    assert as_role("planner").get(f"{API}/plans", params={"half_year": "2024"}).status_code == 422
+
+
+def test_approve_then_publish_and_nothing_changes_after(as_role: Callable[[str], Session]) -> None:
+    planner = as_role("planner")
+    plan_id = draft(planner)["id"]
+    assert planner.send("POST", f"{API}/plans/{plan_id}/publish").status_code == 409  # not approved yet
+    approved = planner.send("POST", f"{API}/plans/{plan_id}/approve")
+    assert approved.status_code == 200
+    assert (approved.json()["status"], approved.json()["approved_by"]) == ("approved", "t-planner")
+    again = planner.send("POST", f"{API}/plans/{plan_id}/approve")
+    assert again.status_code == 409 and f"plan {plan_id}" in again.json()["detail"]
+    assert planner.send("DELETE", f"{API}/plans/{plan_id}").status_code == 409
+    published = planner.send("POST", f"{API}/plans/{plan_id}/publish")
+    assert published.status_code == 200 and published.json()["status"] == "published"
+    assert planner.send("POST", f"{API}/plans/{plan_id}/publish").status_code == 409
+    listed = planner.get(f"{API}/plans", params={"status": "published"}).json()
+    assert plan_id in [item["id"] for item in listed]
+    assert all(item["status"] == "published" for item in listed)
+
+
+def test_a_new_draft_is_compared_with_the_approved_list(as_role: Callable[[str], Session]) -> None:
+    planner = as_role("planner")
+    first = draft(planner, capacity={"astana": 1})["id"]
+    planner.send("POST", f"{API}/plans/{first}/approve")
+    second = draft(planner)
+    assert second["previous_plan_id"] == first
+    diff = planner.get(f"{API}/plans/{second['id']}/diff").json()
+    assert diff["previous_plan_id"] == first
+    assert [(row["row"]["bin"], row["reason"]) for row in diff["added"]] == [(BINS[1], "was_beyond_capacity")]
+    assert diff["removed"] == []
+
+
+def test_the_first_list_is_compared_with_nothing(seeded: Seeded, as_role: Callable[[str], Session]) -> None:
+    planner = as_role("planner")
+    plan_id = draft(planner, **{"half_year": "2031-H1"})["id"]
+    diff = planner.get(f"{API}/plans/{plan_id}/diff").json()
+    assert diff == {"plan_id": plan_id, "previous_plan_id": None, "added": [], "removed": [], "moved": []}
+
+
+def test_a_draft_can_be_discarded(as_role: Callable[[str], Session]) -> None:
+    planner = as_role("planner")
+    plan_id = draft(planner)["id"]
+    assert planner.send("DELETE", f"{API}/plans/{plan_id}").status_code == 204
+    missing = planner.get(f"{API}/plans/{plan_id}")
+    assert missing.status_code == 404 and missing.json() == {"detail": f"there is no plan {plan_id}"}
+
+
+@pytest.mark.parametrize(
+    ("format", "lang", "media_type", "magic"),
+    [
+        ("xlsx", "kk", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", b"PK"),
+        ("xlsx", "ru", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", b"PK"),
+        ("pdf", "kk", "application/pdf", b"%PDF-"),
+        ("pdf", "ru", "application/pdf", b"%PDF-"),
+    ],
+)
+def test_the_printed_list(
+    as_role: Callable[[str], Session], format: str, lang: str, media_type: str, magic: bytes
+) -> None:
+    plan_id = draft(as_role("planner"))["id"]
+    response = as_role("viewer").get(
+        f"{API}/plans/{plan_id}/document", params={"format": format, "lang": lang}
+    )
+    assert response.status_code == 200 and response.headers["content-type"] == media_type
+    assert response.content.startswith(magic)
+    expected = f'attachment; filename="plan-{plan_id}-{HALF_YEAR}-{lang}.{format}"'
+    assert response.headers["content-disposition"] == expected
+    assert (
+        as_role("viewer").get(f"{API}/plans/{plan_id}/document", params={"format": "docx"}).status_code == 422
+    )
+
+
+def test_changes_are_in_the_audit_log(as_role: Callable[[str], Session]) -> None:
+    plan_id = draft(as_role("planner"))["id"]
+    as_role("admin").send("POST", f"{API}/plans/{plan_id}/approve")
+    log = as_role("admin").get(f"{API}/audit", params={"entity": "plan", "key": str(plan_id)}).json()
+    entries = {entry["action"]: entry for entry in log["items"]}
+    assert set(entries) == {"plan.draft", "plan.approve"}
+    assert entries["plan.draft"]["actor"] == "t-planner" and entries["plan.approve"]["actor"] == "t-admin"
+    assert entries["plan.approve"]["after"]["status"] == "approved"
+
+
+def test_an_unsafe_call_needs_the_csrf_token(as_role: Callable[[str], Session]) -> None:
+    planner = as_role("planner")
+    refused = planner.client.post(f"{API}/plans", json={"half_year": HALF_YEAR})
+    assert refused.status_code == 403 and "CSRF" in refused.json()["detail"]
+
+
+# Who may do what: lists are read by every role and in every region; only planners and admins change them.
+MATRIX = """
+role       list  read  diff  document  draft  approve  publish  discard
+admin      200   200   200   200       201    200      200      204
+planner    200   200   200   200       201    200      200      204
+inspector  200   200   200   200       403    403      403      403
+viewer     200   200   200   200       403    403      403      403
+"""
+
+
+def cases() -> list[tuple[str, str, int]]:
+    header, *rows = (line.split() for line in MATRIX.strip().splitlines())
+    return [(row[0], action, int(row[i])) for row in rows for i, action in enumerate(header) if i]
+
+
+@pytest.fixture(scope="module")
+def plans_by_step(as_role: Callable[[str], Session]) -> Callable[[str], int]:
+    """A fresh plan in the status an action needs: a draft, or an approved list to publish."""
+
+    def make(action: str) -> int:
+        planner = as_role("planner")
+        plan_id = int(draft(planner)["id"])  # type: ignore[call-overload]
+        if action == "publish":
+            assert planner.send("POST", f"{API}/plans/{plan_id}/approve").status_code == 200
+        return plan_id
+
+    return make
+
+
+@pytest.mark.parametrize(("role", "action", "status"), cases())
+def test_permissions(
+    as_role: Callable[[str], Session],
+    plans_by_step: Callable[[str], int],
+    role: str,
+    action: str,
+    status: int,
+) -> None:
+    session, plan_id = as_role(role), plans_by_step(action)
+    calls = {
+        "list": lambda: session.get(f"{API}/plans"),
+        "read": lambda: session.get(f"{API}/plans/{plan_id}"),
+        "diff": lambda: session.get(f"{API}/plans/{plan_id}/diff"),
+        "document": lambda: session.get(f"{API}/plans/{plan_id}/document"),
+        "draft": lambda: session.send("POST", f"{API}/plans", json={"half_year": HALF_YEAR}),
+        "approve": lambda: session.send("POST", f"{API}/plans/{plan_id}/approve"),
+        "publish": lambda: session.send("POST", f"{API}/plans/{plan_id}/publish"),
+        "discard": lambda: session.send("DELETE", f"{API}/plans/{plan_id}"),
+    }
+    assert calls[action]().status_code == status
+
+
+def test_an_inspector_reads_the_whole_list(as_role: Callable[[str], Session]) -> None:
+    plan_id = draft(as_role("planner"))["id"]
+    rows = as_role("inspector").get(f"{API}/plans/{plan_id}").json()["included"]
+    assert {row["bin"] for row in rows} == CANDIDATES  # OTHER_BIN is in another region
+
+
+def test_signed_out_is_401(seeded: Seeded) -> None:
+    assert seeded.client().get(f"{API}/plans").status_code == 401

@@ -1,0 +1,110 @@
+"""`tekseru assess`, `tekseru explain` and `tekseru demo` as a planner uses them, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+import typer
+from typer.testing import CliRunner, Result
+
+from tekseru.cli import assess_commands
+from tekseru.store import Database
+from tekseru.store.testing import database, database_url, postgres_server
+from tests.services.assessment_fixtures import AS_OF, BINS, add_registry
+
+__all__ = ["database", "database_url", "postgres_server"]
+
+runner = CliRunner()
+
+
+def root_app() -> typer.Typer:
+    """The three commands wired as `tekseru.cli.main` wires them."""
+    app = typer.Typer(pretty_exceptions_enable=False)
+    for command in (assess_commands.assess, assess_commands.explain, assess_commands.demo):
+        app.command()(command)
+    return app
+
+
+def invoke(*args: str, env: dict[str, str] | None = None, code: int = 0) -> Result:
+    result = runner.invoke(root_app(), list(args), env={"COLUMNS": "200", **(env or {})})
+    assert result.exit_code == code, result.output
+    return result
+
+
+@pytest.fixture
+def tekseru(database: Database, database_url: str) -> Any:
+    add_registry(database)
+
+    def run(*args: str, code: int = 0) -> Result:
+        return invoke(*args, env={"TEKSERU_DATABASE_URL": database_url}, code=code)
+
+    return run
+
+
+def test_assess_prints_json_objects(tekseru: Any) -> None:
+    printed = json.loads(tekseru("assess", "--as-of", AS_OF.isoformat(), "--format", "json").stdout)
+    assert len(printed) == 6
+    first = printed[0]
+    assert set(first) >= {
+        "bin",
+        "group",
+        "score",
+        "risk_class",
+        "violated_criteria",
+        "name",
+        "region",
+        "as_of",
+    }
+    assert (first["bin"], first["group"], first["score"], first["risk_class"]) == (
+        BINS[3],
+        "home_care",
+        100.0,
+        "high",
+    )
+    assert first["violated_criteria"] == [23] and first["as_of"] == "2024-07-01"
+    assert all(row["risk_class"] in ("low", "medium", "high") for row in printed)
+    assert all(isinstance(number, int) for row in printed for number in row["violated_criteria"])
+    assert len({row["run_id"] for row in printed}) == 1
+
+
+def test_assess_prints_csv_and_a_table(tekseru: Any) -> None:
+    rows = list(
+        csv.DictReader(io.StringIO(tekseru("assess", "--as-of", "2024-07-01", "--format", "csv").stdout))
+    )
+    assert [row["bin"] for row in rows][:1] == [BINS[3]]
+    assert {row["violated_criteria"] for row in rows} >= {"3|9", "23", ""}
+    table = tekseru("assess", "--as-of", "2024-07-01", "--limit", "2").stdout
+    assert "Results by risk class" in table and "Highest scores" in table
+    assert BINS[3] in table and "inputs are those of a finished run" in table
+
+
+def test_explain_prints_the_reasons_in_the_language_asked_for(tekseru: Any) -> None:
+    english = tekseru("explain", BINS[0], "--as-of", "2024-07-01", "--lang", "en").stdout
+    assert "risk score" in english and "scored now" in english and "Evidence not counted" in english
+    tekseru("assess", "--as-of", "2024-07-01", "--format", "json")
+    russian = tekseru("explain", BINS[0], "--as-of", "2024-07-01", "--lang", "ru").stdout
+    assert "балл риска" in russian and "stored assessment" in russian
+    kazakh = tekseru("explain", BINS[0], "--as-of", "2024-07-01").stdout
+    assert "тәуекел балы" in kazakh
+
+
+def test_explain_an_unknown_bin_or_a_bad_date(tekseru: Any) -> None:
+    assert BINS[99] in tekseru("explain", BINS[99], code=1).output
+    assert "YYYY-MM-DD" in tekseru("assess", "--as-of", "1.7.2024", code=2).output
+
+
+def test_demo_creates_loads_assesses_and_shows_the_classes(tmp_path: Path) -> None:
+    path = tmp_path / "demo.sqlite3"
+    shown = invoke("demo", "--db", str(path)).stdout
+    assert "Loaded the demo registry" in shown
+    assert "Risk classes by control group" in shown and "Risk classes by region" in shown
+    assert "stationary_care" in shown and "Ulytau region" in shown
+    again = invoke("demo", "--db", str(path)).stdout
+    assert "not empty" in again
+    printed = json.loads(invoke("assess", "--db", str(path), "--format", "json").stdout)
+    assert {row["region"] for row in printed} >= {"astana", "ulytau"}

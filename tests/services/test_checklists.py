@@ -1,0 +1,357 @@
+"""The checklist of an inspection as files, on SQLite and PostgreSQL: answer files, attachments (limits and
+sanitising), printed forms and their verification (ok, altered, unknown, unsealed) in PDF and DOCX."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import zipfile
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from docx import Document
+from openpyxl import Workbook
+from pypdf import PdfReader
+
+from tekseru.documents.checklist_form import DocumentIdentity, build_checklist_form
+from tekseru.documents.checklist_pdf import render_checklist_pdf
+from tekseru.services import checklists
+from tekseru.services import inspections as service
+from tekseru.settings import Settings
+from tekseru.store import Database
+from tests.services.inspection_data import (
+    BINS,
+    EDITION,
+    NOW,
+    SUBJECTS,
+    add_subjects,
+    inspect,
+    write_answer_csv,
+)
+
+
+@pytest.fixture
+def ids(database: Database) -> dict[int, int]:
+    return add_subjects(database)
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings(attachments_dir=str(tmp_path / "files"))
+
+
+def document_text(path: Path) -> str:
+    if path.suffix == ".pdf":
+        return " ".join(page.extract_text() or "" for page in PdfReader(path).pages)
+    document = Document(str(path))
+    cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+    return "\n".join([*(paragraph.text for paragraph in document.paragraphs), *cells])
+
+
+# Answer files ---------------------------------------------------------------------------------------------
+
+
+def test_answers_are_read_from_csv_xlsx_and_json(tmp_path: Path) -> None:
+    write_answer_csv(tmp_path / "a.csv", [(1, "compliant", ""), (2, "non_compliant", "no fire drill log")])
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    for row in (
+        ("item", "answer", "comment"),
+        (1, "compliant", None),
+        (2, "non_compliant", "no fire drill log"),
+    ):
+        sheet.append(row)
+    workbook.save(tmp_path / "a.xlsx")
+    data = {
+        "answers": [
+            {"item": 1, "answer": "compliant"},
+            {"item": 2, "answer": "non_compliant", "comment": "no fire drill log"},
+        ]
+    }
+    (tmp_path / "a.json").write_text(json.dumps(data), encoding="utf-8")
+    expected = [("1", "compliant", "", 2), ("2", "non_compliant", "no fire drill log", 3)]
+    for name in ("a.csv", "a.xlsx"):
+        rows = checklists.read_answer_file(tmp_path / name)
+        assert [(r.item, r.answer, r.comment, r.row) for r in rows] == expected
+    rows = checklists.read_answer_file(tmp_path / "a.json")
+    assert [(r.item, r.answer, r.comment, r.row) for r in rows] == [
+        (1, "compliant", "", 1),
+        (2, "non_compliant", "no fire drill log", 2),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("a.csv", "item,comment\n1,x\n", "a.csv, row 1, answer: required column is missing"),
+        ("a.json", "{", "a.json: cannot read the file as JSON"),
+        ("a.json", '{"answers": 3}', "a.json: a JSON answer file is a list"),
+        ("a.json", '[{"item": 1, "answr": "compliant"}]', "a.json, row 1: each answer is an object"),
+        ("a.txt.exe", "x", "a.txt.exe: cannot read .exe"),
+    ],
+)
+def test_an_unreadable_answer_file_is_named(tmp_path: Path, name: str, content: str, message: str) -> None:
+    (tmp_path / name).write_text(content, encoding="utf-8")
+    with pytest.raises(service.AnswerFileError) as raised:
+        checklists.read_answer_file(tmp_path / name)
+    assert str(raised.value.problems[0]).startswith(message)
+
+
+# Attachments ----------------------------------------------------------------------------------------------
+
+JPEG = b"\xff\xd8\xff\xe0" + b"photo" * 10
+
+
+@pytest.mark.parametrize(
+    ("given", "kept"),
+    [
+        ("photo.jpg", "photo.jpg"),
+        ("../../etc/passwd.JPG", "passwd.jpg"),
+        ("C:\\Users\\inspector\\Desktop\\фото 1.jpg", "фото 1.jpg"),
+        ("..\\..\\.hidden.jpg", "hidden.jpg"),
+        ("a\x00b\nc;rm -rf.jpg", "a_b_c_rm -rf.jpg"),
+        ("Ақсу   <акт>.jpg", "Ақсу _акт.jpg"),
+        ("x" * 300 + ".jpg", "x" * 116 + ".jpg"),
+        (".jpg", "jpg"),
+        ("...", "attachment"),
+    ],
+)
+def test_file_names_are_sanitised(given: str, kept: str) -> None:
+    assert checklists.sanitise_file_name(given) == kept
+
+
+def test_an_attachment_is_kept_under_its_hash(
+    database: Database, ids: dict[int, int], settings: Settings
+) -> None:
+    record = inspect(database, 0, visit=None)
+    added = checklists.attach_file(
+        database,
+        record.id,
+        "../../evil/photo.jpg",
+        JPEG,
+        added_by="inspector",
+        item=3,
+        settings=settings,
+        now=NOW,
+    )
+    digest = hashlib.sha256(JPEG).hexdigest()
+    assert (added.file_name, added.media_type, added.size, added.sha256, added.item) == (
+        "photo.jpg",
+        "image/jpeg",
+        len(JPEG),
+        digest,
+        3,
+    )
+    path = checklists.attachment_path(added, settings)
+    assert path == Path(settings.attachments_dir) / "inspections" / digest[:2] / digest
+    assert path.read_bytes() == JPEG and not (Path(settings.attachments_dir).parent / "evil").exists()
+    again = checklists.attach_file(database, record.id, "copy.jpg", JPEG, added_by="x", settings=settings)
+    assert checklists.attachment_path(again, settings) == path
+    sheet = checklists.inspection_sheet(database, record.id)
+    assert [a.file_name for a in sheet.items[2].attachments] == ["photo.jpg"]
+    assert [a.file_name for a in sheet.attachments] == ["copy.jpg"]
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("big.pdf", b"%PDF-" + b"0" * 100, "more than the limit of 64"),
+        ("run.exe", b"MZ", "type .exe are not accepted"),
+        ("page.html", b"<html>", "type .html are not accepted"),
+        ("photo.jpg", b"%PDF-1.7", "the content is not a .jpg file"),
+        ("notes.txt", b"\xff\xfe\x00a", "the content is not a .txt file"),
+        ("noext", b"x", "type (none) are not accepted"),
+    ],
+)
+def test_attachments_over_the_limits_are_refused(
+    database: Database, ids: dict[int, int], settings: Settings, name: str, content: bytes, message: str
+) -> None:
+    record = inspect(database, 0, visit=None)
+    limits = checklists.AttachmentLimits(max_bytes=64)
+    with pytest.raises(checklists.AttachmentRefused, match=re.escape(message)):
+        checklists.attach_file(
+            database, record.id, name, content, added_by="x", settings=settings, limits=limits
+        )
+    assert not Path(settings.attachments_dir).exists()
+
+
+def test_the_number_of_attachments_and_their_item_are_checked(
+    database: Database, ids: dict[int, int], settings: Settings
+) -> None:
+    record = inspect(database, 0, visit=None)
+    limits = checklists.AttachmentLimits(max_files=1)
+    checklists.attach_file(
+        database, record.id, "a.txt", "акт".encode(), added_by="x", settings=settings, limits=limits
+    )
+    with pytest.raises(checklists.AttachmentRefused, match="has 1 files, the limit"):
+        checklists.attach_file(
+            database, record.id, "b.txt", b"b", added_by="x", settings=settings, limits=limits
+        )
+    with pytest.raises(service.InspectionError, match="no item 21"):
+        checklists.attach_file(database, record.id, "c.txt", b"c", added_by="x", item=21, settings=settings)
+
+
+def test_a_completed_inspection_takes_no_attachment(
+    database: Database, ids: dict[int, int], settings: Settings
+) -> None:
+    record = inspect(database, 0)
+    with pytest.raises(service.InspectionFrozen):
+        checklists.attach_file(database, record.id, "a.jpg", JPEG, added_by="x", settings=settings)
+
+
+def test_a_revision_keeps_the_attachments(
+    database: Database, ids: dict[int, int], settings: Settings
+) -> None:
+    record = inspect(database, 0, visit=None)
+    checklists.attach_file(database, record.id, "a.jpg", JPEG, added_by="x", item=1, settings=settings)
+    service.complete_inspection(
+        database, record.id, completed_by="x", inspected_on=date(2024, 3, 5), today=date(2024, 6, 30)
+    )
+    second = service.revise_inspection(database, record.id, reason="r", created_by="x")
+    assert [a.file_name for a in checklists.inspection_sheet(database, second.id).items[0].attachments] == [
+        "a.jpg"
+    ]
+
+
+# Printed forms --------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("format", "language"), [("pdf", "kk"), ("docx", "ru")])
+def test_a_completed_inspection_prints_sealed_and_verifies(
+    database: Database, ids: dict[int, int], tmp_path: Path, format: str, language: str
+) -> None:
+    record = inspect(database, 0, non_compliant=[1])
+    out = tmp_path / f"form.{format}"
+    printed = checklists.render_inspection_document(database, record.id, format, language, out, now=NOW)
+    assert printed.code is not None and printed.path == out and printed.inspection_id == record.id
+    text = document_text(out)
+    assert SUBJECTS[0][0] in text and BINS[0] in text and "12-ПК" in text and printed.code in text
+    check = checklists.verify_document(database, out)
+    assert (check.status, check.ok, check.code, check.inspection_id) == ("ok", True, printed.code, record.id)
+    again = checklists.render_inspection_document(
+        database, record.id, format, language, tmp_path / f"again.{format}"
+    )
+    assert again.code == printed.code and checklists.verify_document(database, again.path).ok
+
+
+@pytest.mark.parametrize("format", ["pdf", "docx"])
+def test_an_altered_document_is_detected(
+    database: Database, ids: dict[int, int], tmp_path: Path, format: str
+) -> None:
+    record = inspect(database, 0, non_compliant=[1])
+    out = checklists.render_inspection_document(
+        database, record.id, format, "kk", tmp_path / f"f.{format}"
+    ).path
+    if format == "pdf":
+        changed = out.read_bytes() + b"\n% an answer changed by hand\n"
+        (tmp_path / "changed.pdf").write_bytes(changed)
+    else:
+        with zipfile.ZipFile(out) as source, zipfile.ZipFile(tmp_path / "changed.docx", "w") as target:
+            for item in source.infolist():
+                data = source.read(item)
+                if item.filename == "word/document.xml":
+                    data = data.replace(SUBJECTS[0][0].encode(), "«Басқа» ұйым".encode())
+                target.writestr(item, data)
+    check = checklists.verify_document(database, tmp_path / f"changed.{format}")
+    assert (check.status, check.inspection_id) == ("altered", record.id)
+    assert "content differs" in check.message
+
+
+def test_a_forged_seal_is_detected(database: Database, ids: dict[int, int], tmp_path: Path) -> None:
+    record = inspect(database, 0)
+    printed = checklists.render_inspection_document(database, record.id, "pdf", "kk", tmp_path / "f.pdf")
+    assert printed.fingerprint is not None
+    forged = printed.path.read_bytes().replace(printed.fingerprint.encode(), b"0" * 64)
+    (tmp_path / "forged.pdf").write_bytes(forged)
+    check = checklists.verify_document(database, tmp_path / "forged.pdf")
+    assert check.status == "altered" and "does not match" in check.message
+
+
+@pytest.mark.parametrize("format", ["pdf", "docx"])
+def test_a_document_not_issued_here_is_unknown(
+    database: Database, ids: dict[int, int], tmp_path: Path, format: str
+) -> None:
+    form = build_checklist_form(EDITION, 3, "kk", identity=DocumentIdentity("elsewhere", date(2024, 1, 1)))
+    path = tmp_path / f"elsewhere.{format}"
+    if format == "pdf":
+        render_checklist_pdf(form, path)
+    else:
+        from tekseru.documents.checklist_docx import render_checklist_docx
+
+        render_checklist_docx(form, path)
+    check = checklists.verify_document(database, path)
+    assert (check.status, check.ok, check.inspection_id) == ("unknown", False, None)
+
+
+def test_a_draft_prints_unsealed(database: Database, ids: dict[int, int], tmp_path: Path) -> None:
+    record = inspect(database, 0, non_compliant=[1], visit=None)
+    printed = checklists.render_inspection_document(database, record.id, "pdf", "ru", tmp_path / "draft.pdf")
+    assert printed.code is None
+    assert checklists.verify_document(database, printed.path).status == "unsealed"
+
+
+def test_a_superseded_revision_stays_printable(
+    database: Database, ids: dict[int, int], tmp_path: Path
+) -> None:
+    first = inspect(database, 0, non_compliant=[1])
+    second = service.revise_inspection(database, first.id, reason="r", created_by="x")
+    service.complete_inspection(
+        database, second.id, completed_by="x", inspected_on=date(2024, 3, 5), today=date(2024, 6, 30)
+    )
+    old = checklists.render_inspection_document(database, first.id, "docx", "kk", tmp_path / "old.docx")
+    new = checklists.render_inspection_document(database, second.id, "docx", "kk", tmp_path / "new.docx")
+    assert old.code != new.code
+    check = checklists.verify_document(database, old.path)
+    assert (check.status, check.inspection_id) == ("ok", first.id)
+    assert f"corrected since by inspection {second.id}" in check.message
+    assert "2-редакция" in document_text(new.path)
+
+
+@pytest.mark.parametrize("format", ["pdf", "docx"])
+def test_a_checklist_prints_blank_or_prefilled(
+    database: Database, ids: dict[int, int], tmp_path: Path, format: str
+) -> None:
+    blank = checklists.render_checklist(
+        database, 7, language="ru", format=format, out=tmp_path / f"blank.{format}"
+    )
+    assert EDITION.checklist(7).items[0].text.ru[:30] in " ".join(document_text(blank).split())
+    filled = checklists.render_checklist(
+        database,
+        3,
+        bin=BINS[0],
+        act_number="5-ПК",
+        act_date=date(2024, 3, 1),
+        language="kk",
+        format=format,
+        out=tmp_path / f"filled.{format}",
+    )
+    text = document_text(filled)
+    assert SUBJECTS[0][0] in text and BINS[0] in text and "5-ПК" in text and "01.03.2024" in text
+    assert checklists.verify_document(database, filled).status == "unsealed"
+
+
+@pytest.mark.parametrize(
+    ("options", "error", "message"),
+    [
+        ({"bin": BINS[9]}, service.SubjectNotFound, "is in the registry"),
+        ({"bin": BINS[0], "appendix": 7}, service.InspectionError, "choose the checklist"),
+        ({"format": "odt"}, ValueError, "prints as pdf or docx"),
+        ({"language": "en"}, ValueError, "in kk or ru"),
+    ],
+)
+def test_a_checklist_that_cannot_be_printed(
+    database: Database,
+    ids: dict[int, int],
+    tmp_path: Path,
+    options: dict[str, Any],
+    error: type,
+    message: str,
+) -> None:
+    values: dict[str, Any] = {"appendix": 3, "language": "kk", "format": "pdf"} | options
+    appendix = values.pop("appendix")
+    with pytest.raises(error, match=message):
+        checklists.render_checklist(database, appendix, out=tmp_path / "x.pdf", **values)

@@ -1,0 +1,41 @@
+"""Charts drawn on the server: well-formed SVG, scaled to the longest bar, text escaped, named for AT."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+
+from tekseru.web.charts import LABEL_WIDTH, VALUE_WIDTH, WIDTH, Bar, Segment, bar_chart
+
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+def test_a_stacked_chart() -> None:
+    bars = [
+        Bar("Astana <city>", (Segment(3, "bar-high", "High"), Segment(1, "bar-low", "Low"))),
+        Bar("Shymkent", (Segment(0, "bar-high", "High"), Segment(2, "bar-low", "Low"))),
+    ]
+    svg = ET.fromstring(str(bar_chart("c", bars, title="Subjects & classes", description="By region")))
+    assert svg.attrib["role"] == "img" and svg.attrib["aria-labelledby"] == "c-title c-desc"
+    assert svg.find(f"{SVG}title").text == "Subjects & classes"  # type: ignore[union-attr]
+    texts = [t.text for t in svg.iter(f"{SVG}text")]
+    assert texts[:2] == ["High", "Low"]  # the legend
+    assert "Astana <city>" in texts and "4" in texts and "2" in texts
+    rects = [r for r in svg.iter(f"{SVG}rect") if r.find(f"{SVG}title") is not None]
+    widths = [float(r.attrib["width"]) for r in rects]
+    assert len(rects) == 3  # an empty segment draws nothing
+    assert abs(sum(widths[:2]) - (WIDTH - LABEL_WIDTH - VALUE_WIDTH)) < 0.5  # the longest bar fills the space
+    assert abs(widths[2] - widths[0] * 2 / 3) < 0.5
+
+
+def test_a_chart_with_no_bars_or_only_zeros() -> None:
+    assert ET.fromstring(str(bar_chart("e", [], title="t", description="d"))).attrib["role"] == "img"
+    zero = bar_chart("z", [Bar("a", (Segment(0, "bar-plain", ""),))], title="t", description="d")
+    assert "<rect" not in str(zero)
+
+
+def test_long_labels_are_shortened_but_named_in_full_in_the_tooltip() -> None:
+    svg = ET.fromstring(
+        str(bar_chart("l", [Bar("x" * 50, (Segment(1, "bar-plain", "n"),))], title="t", description="d"))
+    )
+    assert next(t.text for t in svg.iter(f"{SVG}text")) == "x" * 29 + "…"
+    assert svg.find(f"{SVG}rect/{SVG}title").text == "x" * 50 + ": n 1"  # type: ignore[union-attr]

@@ -1,0 +1,189 @@
+"""The assessment and import pages: starting jobs, following them (htmx polling, or reloading), results."""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from tekseru.catalog.identifiers import demo_bins
+from tekseru.services.jobs import JobContext, JobKind, start_import
+from tekseru.services.permissions import Actor
+from tests.web.conftest import SignedIn, sign_in
+from tests.web.htmltree import parse
+from tests.web.support import BINS, OWN_BIN, USERS
+
+
+def job_id(location: str) -> uuid.UUID:
+    return uuid.UUID(location.rstrip("/").rsplit("/", 1)[1])
+
+
+def test_the_assessments_page_lists_the_runs(signed_in: Callable[[str], SignedIn], seeded: uuid.UUID) -> None:
+    root = parse(signed_in("viewer").client.get("/assessments?lang=en").text)
+    links = [a.attrs["href"] for a in root.find("table", class_="runs").find_all("a")]
+    assert f"/assessments/{seeded}" in links
+    assert not root.find_all("form", class_="stacked")  # a viewer cannot start one
+
+
+def test_starting_an_assessment_from_the_page(signed_in: Callable[[str], SignedIn], app: FastAPI) -> None:
+    planner = signed_in("planner")
+    form = parse(planner.client.get("/assessments?lang=en").text).find("form", class_="stacked")
+    assert form.find("input", id="as_of").attrs["type"] == "date"
+    assert (
+        planner.client.post("/assessments", data={"as_of": "2024-06-01"}, follow_redirects=False).status_code
+        == 403
+    )
+    assert planner.post_form("/assessments?lang=en", {"as_of": "1.6.2024"}).status_code == 400
+    response = planner.post_form("/assessments", {"as_of": "2024-06-01"})
+    assert response.status_code == 303 and response.headers["location"].startswith("/assessments/jobs/")
+    app.state.tekseru.jobs().wait(job_id(response.headers["location"]), timeout=60)
+    root = parse(planner.client.get(response.headers["location"] + "?lang=en").text)
+    assert root.find("h1").text == "Assessment in progress"
+    assert root.find(id="job-state").text == "Finished"
+    assert not root.find("div", id="job").attrs.get("hx-trigger")  # polling stops when the job ends
+    results = root.find("div", id="job").find("a").attrs["href"]
+    assert results.startswith("/assessments/") and "jobs" not in results
+    page = parse(planner.client.get(results + "?risk_class=high&lang=en").text)
+    assert sorted(
+        th.text for th in page.find("table", class_="results").find("tbody").find_all("th")
+    ) == sorted([OWN_BIN, BINS[3]])
+
+
+def test_a_viewer_cannot_start_an_assessment(signed_in: Callable[[str], SignedIn]) -> None:
+    viewer = signed_in("viewer")
+    assert viewer.post_form("/assessments", {"as_of": "2024-06-01"}).status_code == 403
+
+
+@pytest.fixture
+def held_job(app: FastAPI, seeded: uuid.UUID) -> Iterator[uuid.UUID]:
+    """An import job that stays running (at 3 of 8) until the test ends."""
+    release = threading.Event()
+    runner = app.state.tekseru.jobs()
+
+    def work(job: JobContext) -> dict[str, Any]:
+        job.progress(3, 8)
+        release.wait(30)
+        return {"rows_read": 8, "created": 8, "updated": 0, "unchanged": 0, "rejected": 0, "errors": []}
+
+    job = runner.submit(Actor.system("t-planner"), JobKind.IMPORT_SUBJECTS, {"file": "held.csv"}, work)
+    yield job.id
+    release.set()
+    runner.wait(job.id, timeout=10)
+
+
+def test_a_running_job_page_polls_with_htmx_and_works_without_it(
+    signed_in: Callable[[str], SignedIn], held_job: uuid.UUID
+) -> None:
+    planner = signed_in("planner").client
+    path = f"/imports/{held_job}"
+    for _ in range(100):
+        root = parse(planner.get(path + "?lang=en").text)
+        if root.find(id="job-state").text == "Running":
+            break
+    job = root.find("div", id="job")
+    assert (job.attrs["hx-get"], job.attrs["hx-trigger"], job.attrs["hx-select"]) == (
+        path,
+        "every 1s",
+        "#job",
+    )
+    assert job.attrs["hx-select-oob"] == "#job-state:innerHTML"
+    progress = root.find("progress", id="job-progress")
+    assert (progress.attrs["max"], progress.attrs["value"]) == ("8", "3")
+    assert root.find("label", for_="job-progress").text == "Progress"
+    assert root.find(id="job-count").text == "3 of 8 (38%)"
+    assert root.find("a", href=path).text == "Reload it"  # without JavaScript
+    api = planner.get(f"/api/v1/jobs/{held_job}").json()
+    assert (api["status"], api["done"], api["total"], api["percent"]) == ("running", 3, 8, 38)
+
+
+def upload(planner: SignedIn, name: str, content: str, kind: str = "import_subjects", **extra: str) -> Any:
+    files = {"file": (name, content.encode("utf-8"), "text/csv")}
+    return planner.client.post(
+        "/imports",
+        data={"kind": kind, "csrf_token": planner.csrf, **extra},
+        files=files,
+        follow_redirects=False,
+    )
+
+
+def test_an_upload_becomes_a_job_with_a_report_by_row(
+    signed_in: Callable[[str], SignedIn], app: FastAPI
+) -> None:
+    planner = signed_in("planner")
+    content = (
+        "bin,criterion,source_group,observed_on,reference\n"
+        f"{OWN_BIN},999,,2024-01-01,x\n{OWN_BIN},3,,2024-01-01,y\n"
+    )
+    response = upload(planner, "page-evidence.csv", content, kind="import_evidence", skip_invalid="yes")
+    assert response.status_code == 303 and response.headers["location"].startswith("/imports/")
+    app.state.tekseru.jobs().wait(job_id(response.headers["location"]), timeout=30)
+    root = parse(planner.client.get(response.headers["location"] + "?lang=en").text)
+    assert root.find("h1").text == "Import of evidence"
+    report = root.find_all("dl", class_="facts")[1]
+    counts = dict(
+        zip((dt.text for dt in report.find_all("dt")), (dd.text for dd in report.find_all("dd")), strict=True)
+    )
+    assert counts == {"Rows read": "2", "Added": "1", "Changed": "0", "Already stored": "0", "Rejected": "1"}
+    errors = root.find("table", class_="errors").find("tbody").find_all("tr")
+    assert [tr.find("th").text for tr in errors] == ["2"]
+    assert "criterion" in errors[0].text
+    rejected = root.find("a", href=response.headers["location"] + "/rejected")
+    download = planner.client.get(rejected.attrs["href"])
+    assert download.status_code == 200 and "999" in download.text
+    listed = parse(planner.client.get("/imports?lang=en").text).find("table", class_="jobs")
+    assert "page-evidence.csv" in listed.text
+
+
+def test_the_import_form_explains_what_is_missing(signed_in: Callable[[str], SignedIn]) -> None:
+    planner = signed_in("planner")
+    no_kind = upload(planner, "s.csv", "bin", kind="")
+    wrong_file = upload(planner, "s.pdf", "bin")
+    assert (no_kind.status_code, wrong_file.status_code) == (400, 400)
+    assert parse(wrong_file.text).find(id="import-error").attrs["role"] == "alert"
+
+
+def test_only_those_who_import_see_the_imports(signed_in: Callable[[str], SignedIn]) -> None:
+    for role in ("viewer", "inspector"):
+        assert signed_in(role).client.get("/imports").status_code == 403
+        assert upload(signed_in(role), "s.csv", "bin,name\n").status_code == 403
+
+
+def test_a_job_page_shows_only_its_kind(
+    signed_in: Callable[[str], SignedIn], example_ids: dict[str, str]
+) -> None:
+    planner = signed_in("planner").client
+    assert planner.get(f"/imports/{example_ids['assessment_job']}").status_code == 404
+    assert planner.get(f"/assessments/jobs/{example_ids['import_job']}").status_code == 404
+    failed = parse(planner.get(f"/imports/{example_ids['failed_import']}?lang=en").text)
+    assert failed.find(id="job-state").text == "Failed" and "was not imported" in failed.text
+
+
+def test_an_import_survives_writes_that_come_while_it_runs(
+    app: FastAPI, seeded: uuid.UUID, tmp_path: Any
+) -> None:
+    """On SQLite a job's transactions take the write lock at once, so commits of others (sessions, new
+    jobs, evidence) cannot make its read-then-write transaction fail; they wait for it instead."""
+    state = app.state.tekseru
+    rows = "".join(
+        f"{bin},Busy {i},shymkent,home_care\n" for i, bin in enumerate(demo_bins(400, prefix="1901800"))
+    )
+    (tmp_path / "busy.csv").write_text("bin,name,region,groups\n" + rows, encoding="utf-8")
+    actor = Actor.system("t-planner")
+    jobs = [
+        start_import(
+            state.jobs(), state.database(), actor, kind=JobKind.IMPORT_SUBJECTS, path=tmp_path / "busy.csv"
+        )
+        for _ in range(3)
+    ]
+    for _ in range(20):  # sign-ins commit sessions while the imports run
+        sign_in(TestClient(app), USERS["viewer"].username)
+    for job in jobs:
+        state.jobs().wait(job.id, timeout=60)
+    done = [state.jobs().get(actor, job.id) for job in jobs]
+    assert [job.status for job in done] == ["finished"] * 3, [job.message for job in done]
+    assert sorted(job.result["created"] for job in done if job.result) == [0, 0, 400]

@@ -1,0 +1,173 @@
+"""The registry pages, the subject card, adding evidence by its form, and the dashboard's figures."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Callable
+
+import pytest
+from fastapi.testclient import TestClient
+
+from tests.web.conftest import SignedIn
+from tests.web.htmltree import Element, parse
+from tests.web.support import BINS, OTHER_BIN, OTHER_REGION, OWN_BIN, OWN_REGION
+
+
+def rows(root: Element) -> list[str]:
+    table = root.find_all("table", class_="subjects")
+    return [th.text for th in table[0].find("tbody").find_all("th")] if table else []
+
+
+def test_the_registry_finds_by_name_and_filters(signed_in: Callable[[str], SignedIn]) -> None:
+    planner = signed_in("planner").client
+    assert rows(parse(planner.get("/registry?q=мейірім").text)) == [OWN_BIN]
+    assert sorted(rows(parse(planner.get(f"/registry?region={OTHER_REGION}").text))) == sorted(
+        [BINS[3], BINS[4]]
+    )
+    root = parse(planner.get("/registry?risk_class=high&lang=en").text)
+    assert sorted(rows(root)) == sorted([OWN_BIN, OTHER_BIN])
+    assert root.find(id="result-count").text.startswith("2 subjects found.")
+    assert root.find("select", id="risk_class").find("option", value="high").attrs.get("selected") == ""
+    assert "No subject matches" in planner.get("/registry?q=zzzz&lang=en").text
+
+
+def test_the_registry_pages_through_the_results(signed_in: Callable[[str], SignedIn]) -> None:
+    planner = signed_in("planner").client
+    first = parse(planner.get("/registry?per_page=4&lang=en").text)
+    pager = first.find("nav", class_="pager")
+    assert "Page 1 of 2" in pager.text and not pager.find_all("a", rel="prev")
+    next_link = pager.find("a", rel="next").attrs["href"]
+    assert next_link == "/registry?per_page=4&page=2"
+    second = parse(planner.get(next_link + "&lang=en").text)
+    assert len(rows(first)) == 4 and len(rows(second)) == 2 and not set(rows(first)) & set(rows(second))
+    assert (
+        second.find("nav", class_="pager").find("a", rel="prev").attrs["href"]
+        == "/registry?per_page=4&page=1"
+    )
+
+
+def test_an_inspector_sees_its_region_only(signed_in: Callable[[str], SignedIn]) -> None:
+    inspector = signed_in("inspector").client
+    root = parse(inspector.get("/registry?lang=en").text)
+    assert sorted(rows(root)) == sorted(BINS[:3])
+    assert (
+        not root.find_all("select", id="region")
+        and "Region: Astana city" in root.find("form", class_="filters").text
+    )
+    assert inspector.get(f"/registry?region={OTHER_REGION}").status_code == 403
+    assert inspector.get(f"/registry/{OTHER_BIN}").status_code == 403
+    assert inspector.get(f"/registry/{OTHER_BIN}/checklists/3").status_code == 403
+    denied = parse(inspector.get(f"/registry/{OTHER_BIN}?lang=en").text)
+    assert denied.find("h1").text == "Not allowed"
+
+
+def test_the_subject_card(signed_in: Callable[[str], SignedIn], seeded: uuid.UUID) -> None:
+    viewer = signed_in("viewer").client
+    root = parse(viewer.get(f"/registry/{OWN_BIN}?lang=en").text)
+    assert root.find("h1").text == "«Мейірім» орталығы"
+    facts = root.find("dl", class_="facts").text
+    assert OWN_BIN in facts and "Astana city" in facts and "High" in facts and "score 100.00" in facts
+    assert [h.text for h in root.find_all("h2")] == [
+        "Risk score",
+        "Score history",
+        "Evidence",
+        "Inspections",
+        "Documents",
+    ]
+    assert root.find("ul", class_="explanation").find_all("li")
+    assert f"/assessments/{seeded}" in root.find("table", class_="history").find("a").attrs["href"]
+    assert root.find("table", class_="evidence").find("tbody").find_all("tr")
+    assert "No inspection" in root.text
+    assert not root.find_all("form", class_="stacked")  # a viewer adds no evidence
+    links = [a.attrs["href"] for a in root.find("ul", class_="documents").find_all("a")]
+    assert f"/registry/{OWN_BIN}/checklists/3?format=pdf&lang=kk" in links and len(links) == 4
+
+
+def test_a_subject_not_in_the_registry(signed_in: Callable[[str], SignedIn]) -> None:
+    response = signed_in("viewer").client.get("/registry/990140000384?lang=en")
+    assert response.status_code == 404 and "990140000384" in response.text
+
+
+def test_the_prefilled_checklist(signed_in: Callable[[str], SignedIn]) -> None:
+    viewer = signed_in("viewer").client
+    pdf = viewer.get(f"/registry/{OWN_BIN}/checklists/3?format=pdf&lang=ru")
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    assert pdf.headers["content-disposition"] == f'attachment; filename="checklist-3-{OWN_BIN}-ru.pdf"'
+    docx = viewer.get(f"/registry/{OWN_BIN}/checklists/3?format=docx")
+    assert docx.status_code == 200 and docx.content.startswith(b"PK")
+    assert viewer.get(f"/registry/{OWN_BIN}/checklists/3?format=exe").status_code == 400
+
+
+def test_adding_evidence_with_the_form(signed_in: Callable[[str], SignedIn], app: object) -> None:
+    inspector = signed_in("inspector")
+    page = parse(inspector.client.get(f"/registry/{BINS[2]}?lang=en").text)
+    form = page.find("form", class_="stacked")
+    assert form.attrs["action"] == f"/registry/{BINS[2]}/evidence"
+    data = {"criterion": "3", "observed_on": "2024-05-20", "reference": "Act 5/2024", "confirmed": "yes"}
+    assert inspector.client.post(form.attrs["action"], data=data, follow_redirects=False).status_code == 403
+    response = inspector.post_form(form.attrs["action"], data)
+    assert (response.status_code, response.headers["location"]) == (
+        303,
+        f"/registry/{BINS[2]}?added=1#evidence",
+    )
+    card = parse(inspector.client.get(f"/registry/{BINS[2]}?added=1&lang=en").text)
+    assert card.find("p", class_="success").attrs["role"] == "status"
+    assert "Act 5/2024" in card.find("table", class_="evidence").text
+    admin = signed_in("admin").client
+    audit = admin.get(
+        "/api/v1/audit", params={"action": "evidence.add", "key": BINS[2], "actor": "t-inspector"}
+    ).json()
+    assert audit["total"] >= 1
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        ({"criterion": "", "observed_on": "2024-05-20", "reference": "x"}, "criterion: choose a criterion"),
+        ({"criterion": "3", "observed_on": "20.05.2024", "reference": "x"}, "observed_on: give the date"),
+        ({"criterion": "3", "observed_on": "2999-05-20", "reference": "x"}, "is in the future"),
+    ],
+)
+def test_invalid_evidence_shows_the_form_again(
+    signed_in: Callable[[str], SignedIn], data: dict[str, str], message: str
+) -> None:
+    planner = signed_in("planner")
+    response = planner.post_form(f"/registry/{OWN_BIN}/evidence?lang=en", data)
+    assert response.status_code == 400
+    root = parse(response.text)
+    assert message in root.find(id="evidence-error").text
+    assert root.find("input", id="observed_on").attrs["value"] == data["observed_on"]
+
+
+def test_the_dashboard_shows_the_figures_with_charts_and_tables(signed_in: Callable[[str], SignedIn]) -> None:
+    root = parse(signed_in("planner").client.get("/?lang=en").text)
+    charts = root.find_all("svg", class_="chart")
+    assert len(charts) == 4
+    for chart in charts:
+        assert chart.attrs["role"] == "img"
+        title_id, desc_id = chart.attrs["aria-labelledby"].split()
+        assert chart.find("title", id=title_id).text and chart.find("desc", id=desc_id).text
+    tables = root.find_all("table", class_="figures")
+    assert [t.find("caption").text for t in tables] == [
+        "Subjects by risk class in the latest assessment",
+        "Subjects by region and risk class in the latest assessment",
+        "Criteria counted as violated, by number of subjects",
+        "Subjects by risk class in the latest assessments",
+    ]
+    by_class = {tr.find("th").text: tr.find("td").text for tr in tables[0].find("tbody").find_all("tr")}
+    assert by_class["High"] == "2" and by_class["Medium"] == "1" and by_class["Total"] == "6"
+    regions = [tr.find("th").text for tr in tables[1].find("tbody").find_all("tr")]
+    assert regions == ["Astana city", "Almaty city", "Shymkent city"]  # the official order
+
+
+def test_an_inspectors_dashboard_counts_its_region_only(signed_in: Callable[[str], SignedIn]) -> None:
+    root = parse(signed_in("inspector").client.get("/?lang=en").text)
+    assert "Figures of your region: Astana city." in root.text
+    table = root.find_all("table", class_="figures")[1]
+    assert [tr.find("th").text for tr in table.find("tbody").find_all("tr")] == ["Astana city"]
+
+
+def test_signed_out_the_dashboard_shows_the_act_only(client: TestClient) -> None:
+    root = parse(client.get("/?lang=en").text)
+    assert not root.find_all("svg") and "Sign in to see the registry" in root.text
+    assert OWN_REGION not in root.text
