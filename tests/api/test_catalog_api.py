@@ -23,15 +23,10 @@ def test_health(api: TestClient) -> None:
     assert isinstance(body, dict) and body["status"] == "ok" and body["version"]
 
 
-REGISTRY_PATHS = tuple(
-    f"{API}/{part}" for part in ("auth", "subjects", "imports", "jobs", "assessments", "users", "audit")
-)
-
-
 def test_the_openapi_document_describes_every_catalogue_endpoint(api: TestClient) -> None:
     document = get_json(api, "/openapi.json")
     assert isinstance(document, dict)
-    assert {path for path in document["paths"] if not path.startswith(REGISTRY_PATHS)} == {
+    assert {path for path in document["paths"] if path.startswith((f"{API}/catalog", f"{API}/health"))} == {
         f"{API}/health",
         f"{API}/catalog/editions",
         f"{API}/catalog/editions/{{edition_id}}/export",

@@ -274,10 +274,10 @@ def test_searching_subjects(database: Database) -> None:
     assert search(database, run_id, risk_class="low") == [BINS[2]]
     assert search(database, None, risk_class="low") == []
     assert search(database, run_id, group="stationary", region="astana") == [
-        BINS[3],
-        BINS[2],
         BINS[0],
-    ]  # by name
+        BINS[2],
+        BINS[3],
+    ]  # by id
 
 
 def test_subject_rows_carry_groups_and_best_scores(database: Database) -> None:
@@ -308,3 +308,15 @@ def test_results_history_and_figures(database: Database) -> None:
         }
         assert queries.classes_by_region(session, run_id, region="shymkent") == {("shymkent", "medium"): 1}
         assert queries.violated_criteria(session, run_id) == {3: 2, 4: 1, 7: 1}  # a subject counts once
+
+
+def test_a_search_by_text_counts_up_to_a_cap(database: Database) -> None:
+    add_subjects(database, 12)
+    with database.transaction() as session:
+        wanted = queries.SubjectSearch(text="provider")
+        rows, total = queries.search_subjects(session, wanted, run_id=None, limit=5, offset=5, text_cap=10)
+        assert total == 11 and [row.name for row in rows] == [f"Provider {i}" for i in range(5, 10)]
+        rows, total = queries.search_subjects(
+            session, queries.SubjectSearch(), run_id=None, limit=5, offset=10
+        )
+        assert total == 12 and len(rows) == 2  # without text the count is exact

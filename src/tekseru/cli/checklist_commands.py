@@ -18,7 +18,8 @@ from rich.markup import escape
 
 from tekseru.catalog import UnknownCatalogueEntry
 from tekseru.services import checklists as service
-from tekseru.services.inspections import DatabaseNeedsUpgrade, DatabaseTooNew, InspectionError
+from tekseru.services.database import DatabaseNeedsUpgrade, DatabaseTooNew, open_database_for
+from tekseru.services.inspections import InspectionError
 
 app = typer.Typer(help="Checklists (Appendices 2 to 7 of the act) as official forms.", no_args_is_help=True)
 
@@ -81,7 +82,7 @@ def render(
     """Print the checklist of APPENDIX: blank, or prefilled with a subject and an act, to fill in by hand."""
     out = output or Path(f"checklist-{appendix}-{lang.value}.{output_format.value}")
     try:
-        database = service.open_database_for(db)
+        database = open_database_for(db)
     except (DatabaseNeedsUpgrade, DatabaseTooNew) as error:
         _fail(str(error))
     try:
@@ -108,7 +109,7 @@ def verify(
 ) -> None:
     """Check a printed checklist: ok (exit 0), or altered, unknown or unsealed (exit 1)."""
     try:
-        database = service.open_database_for(db)
+        database = open_database_for(db)
     except (DatabaseNeedsUpgrade, DatabaseTooNew) as error:
         _fail(str(error))
     try:

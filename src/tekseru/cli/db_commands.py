@@ -8,13 +8,13 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
-from tekseru.services.registry import (
+from tekseru.services.database import (
     Database,
     DatabaseNeedsUpgrade,
     DatabaseTooNew,
     migration_differences,
-    open_registry_database,
-    upgrade_registry_database,
+    open_database_for,
+    upgrade_database_for,
 )
 
 app = typer.Typer(help="The database: migrations and checks.", no_args_is_help=True)
@@ -32,7 +32,7 @@ DbOption = Annotated[
 def open_database_or_exit(db: Path | None, console: Console) -> Database:
     """The database for a command; a readable message and exit code 1 when it cannot be used."""
     try:
-        return open_registry_database(db)
+        return open_database_for(db)
     except (DatabaseNeedsUpgrade, DatabaseTooNew) as error:
         console.print(f"[red]{error}[/red]")
         raise typer.Exit(1) from None
@@ -41,7 +41,7 @@ def open_database_or_exit(db: Path | None, console: Console) -> Database:
 @app.command()
 def upgrade(db: DbOption = None) -> None:
     """Create the database if needed and migrate it to the newest revision."""
-    revision = upgrade_registry_database(db)
+    revision = upgrade_database_for(db)
     Console(soft_wrap=True).print(f"The database is at revision {revision}.")
 
 

@@ -22,7 +22,7 @@ from tekseru.cli.checklist_commands import DbOption, DocumentFormat
 from tekseru.cli.checklist_commands import Language as PrintLanguage
 from tekseru.services import checklists
 from tekseru.services import inspections as service
-from tekseru.services.checklists import Database
+from tekseru.services.database import Database, DatabaseNeedsUpgrade, DatabaseTooNew, open_database_for
 from tekseru.services.inspections import InspectionHeader, InspectionRecord
 
 app = typer.Typer(
@@ -76,8 +76,8 @@ def _console() -> Console:
 def _database(db: Path | None) -> Iterator[Database]:
     """The database for a command; any error of the use case is printed and exits with code 1."""
     try:
-        database = checklists.open_database_for(db)
-    except (service.DatabaseNeedsUpgrade, service.DatabaseTooNew) as error:
+        database = open_database_for(db)
+    except (DatabaseNeedsUpgrade, DatabaseTooNew) as error:
         _fail(str(error))
     try:
         yield database

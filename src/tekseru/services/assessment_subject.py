@@ -31,8 +31,7 @@ from tekseru.scoring.formula import weighted_total
 from tekseru.scoring.phrases import Language
 from tekseru.scoring.result import ScoreFormula
 from tekseru.store import AssessmentResultData, Database, EvidenceRecord
-from tekseru.store.assessment_load import finished_run_on
-from tekseru.store.assessments import results_for_run
+from tekseru.store.assessments import finished_run_on, results_for_run
 from tekseru.store.evidence import evidence_for_subjects
 from tekseru.store.subjects import find_subject_by_bin
 
@@ -158,7 +157,11 @@ def _explained(
 def stored_score(
     rules: ScoringRules, profile: GroupProfile, as_of: date, result: AssessmentResultData
 ) -> GroupScore:
-    """The GroupScore a stored result was computed as, rebuilt from its row and its explanation."""
+    """The GroupScore a stored result was computed as, rebuilt from its row and its explanation.
+
+    An edition that normalises scores within a group (none does yet) would need the group's minimum and
+    maximum stored too: the rebuilt score then keeps the stored score but shows no normalisation line.
+    """
     explanation: Mapping[str, Any] = result.explanation
     counted = tuple(
         CriterionHit(int(number), _severity(profile, int(number)), tuple(ids))

@@ -38,8 +38,7 @@ from tekseru.services.assessment_subject import (
     subject_explanation,
 )
 from tekseru.store import AssessmentRun, Database
-from tekseru.store.assessment_load import class_counts as stored_class_counts
-from tekseru.store.assessment_load import load_registry, result_rows
+from tekseru.store.assessment_load import load_registry
 from tekseru.store.assessments import (
     FAILED,
     ResultBatch,
@@ -48,8 +47,10 @@ from tekseru.store.assessments import (
     finish_run,
     get_run,
     latest_run,
+    result_rows,
     start_run,
 )
+from tekseru.store.assessments import class_counts as stored_class_counts
 
 __all__ = [
     "AssessmentRow",

@@ -101,8 +101,10 @@ def log_in(
     now = now or datetime.now(UTC)
     name, client = _name(username), client[:_NAME_LIMIT]
     with db.transaction() as session:
-        _check_rate(session, name, client, policy, now)
-        user = store.find_user(session, name)
+        limited = _limited(session, name, client, policy, now)
+        user = None if limited else store.find_user(session, name)
+    if limited:
+        _refuse_limited(db, name, policy, now)
     if user is None or not user.active or not verify_password(user.password_hash, password):
         if user is None:  # spend the same time as for a real user, so that timing tells nothing
             verify_password(_dummy_hash(), password)
@@ -110,19 +112,23 @@ def log_in(
     return _open_session(db, user, password, policy, now)
 
 
-def _check_rate(session: Session, name: str, client: str, policy: LoginPolicy, now: datetime) -> None:
+def _limited(session: Session, name: str, client: str, policy: LoginPolicy, now: datetime) -> bool:
     since = now - policy.window
-    for counted in (
-        store.count_login_failures(session, since=since, username=name),
-        store.count_login_failures(session, since=since, client=client),
-    ):
-        if counted >= policy.max_failures:
-            audit.record(session, Actor(name, Role.VIEWER), "user.login_limited", "user", name, now=now)
-            raise LoginRefused(
-                f"too many failed sign-ins; try again in {int(policy.window.total_seconds() // 60)} minutes",
-                rate_limited=True,
-                retry_after=int(policy.window.total_seconds()),
-            )
+    return (
+        store.count_login_failures(session, since=since, username=name) >= policy.max_failures
+        or store.count_login_failures(session, since=since, client=client) >= policy.max_failures
+    )
+
+
+def _refuse_limited(db: Database, name: str, policy: LoginPolicy, now: datetime) -> NoReturn:
+    with db.transaction() as session:
+        audit.record(session, Actor(name, Role.VIEWER), "user.login_limited", "user", name, now=now)
+    minutes = int(policy.window.total_seconds() // 60)
+    raise LoginRefused(
+        f"too many failed sign-ins; try again in {minutes} minutes",
+        rate_limited=True,
+        retry_after=int(policy.window.total_seconds()),
+    )
 
 
 def _refuse(db: Database, name: str, client: str, now: datetime) -> NoReturn:

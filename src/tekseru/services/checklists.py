@@ -27,8 +27,7 @@ from tekseru.intake import Columns, ImportFileError, open_table
 from tekseru.services import inspections as flow
 from tekseru.services.plans import state_body
 from tekseru.settings import Settings
-from tekseru.store import Database as Database
-from tekseru.store import SubjectRecord, open_database
+from tekseru.store import Database, SubjectRecord
 from tekseru.store import documents_store as documents
 from tekseru.store import inspections as store
 from tekseru.store.inspections import AnswerRecord, AttachmentData, AttachmentRecord, InspectionRecord
@@ -45,12 +44,6 @@ _MARKS = {
     "non_compliant": (forms.Requirement.REQUIRED, forms.Compliance.NON_COMPLIANT),
 }
 _REFERENCE = {"kk": "тексеру № {id}, {revision}-редакция", "ru": "проверка № {id}, редакция {revision}"}
-
-
-def open_database_for(db: Path | None) -> Database:
-    """`--db PATH` (a SQLite file), else TEKSERU_DATABASE_URL: opened, and migrated when new."""
-    settings = Settings.from_environment()
-    return open_database((settings.with_database_path(db) if db is not None else settings).database_url)
 
 
 def _edition(catalogue: Catalogue | None, edition_id: str) -> CatalogueEdition:

@@ -8,9 +8,18 @@ from tekseru.settings import Settings
 from tekseru.store import Database as Database
 from tekseru.store import DatabaseNeedsUpgrade as DatabaseNeedsUpgrade
 from tekseru.store import DatabaseTooNew as DatabaseTooNew
-from tekseru.store import open_database, sqlite_url
+from tekseru.store import open_database, sqlite_url, upgrade_database
+from tekseru.store.migrate import differences
 
-__all__ = ["Database", "DatabaseNeedsUpgrade", "DatabaseTooNew", "database_url_for", "open_database_for"]
+__all__ = [
+    "Database",
+    "DatabaseNeedsUpgrade",
+    "DatabaseTooNew",
+    "database_url_for",
+    "migration_differences",
+    "open_database_for",
+    "upgrade_database_for",
+]
 
 
 def database_url_for(db: Path | None, settings: Settings | None = None) -> str:
@@ -26,3 +35,17 @@ def open_database_for(db: Path | None, settings: Settings | None = None) -> Data
     DatabaseNeedsUpgrade or DatabaseTooNew when it was migrated by another version of tekseru.
     """
     return open_database(database_url_for(db, settings))
+
+
+def upgrade_database_for(db: Path | None, settings: Settings | None = None) -> str:
+    """Migrate the database to the newest revision (creating it when missing); that revision."""
+    return upgrade_database(database_url_for(db, settings))
+
+
+def migration_differences(db: Path | None, settings: Settings | None = None) -> list[str]:
+    """How the migrated database differs from the models (a migration is missing); empty when they match."""
+    database = open_database_for(db, settings)
+    try:
+        return [str(difference) for difference in differences(database.engine)]
+    finally:
+        database.close()

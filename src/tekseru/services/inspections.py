@@ -14,8 +14,6 @@ from typing import Any
 
 from tekseru.catalog import Catalogue, CatalogueEdition, Checklist, load_catalogue
 from tekseru.store import Database, SubjectRecord, WriteCounts
-from tekseru.store import DatabaseNeedsUpgrade as DatabaseNeedsUpgrade
-from tekseru.store import DatabaseTooNew as DatabaseTooNew
 from tekseru.store import inspections as store
 from tekseru.store.documents_store import inspections_with_subjects
 from tekseru.store.inspections import AnswerData, AnswerRecord, InspectionData

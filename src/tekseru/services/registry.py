@@ -26,39 +26,12 @@ from tekseru.intake import (
     open_table,
     run_import,
 )
-from tekseru.settings import Settings
 from tekseru.store import Database as Database
 from tekseru.store import DatabaseNeedsUpgrade as DatabaseNeedsUpgrade
 from tekseru.store import DatabaseTooNew as DatabaseTooNew
-from tekseru.store import EvidenceData, SubjectData, WriteCounts, open_database, upgrade_database
+from tekseru.store import EvidenceData, SubjectData, WriteCounts
 from tekseru.store.evidence import upsert_evidence
-from tekseru.store.migrate import differences
 from tekseru.store.subjects import subject_ids_by_bin, upsert_subjects
-
-
-def database_url_for(db: Path | None) -> str:
-    """`--db PATH` as a SQLite URL, else TEKSERU_DATABASE_URL, else the default."""
-    settings = Settings.from_environment()
-    return (settings.with_database_path(db) if db is not None else settings).database_url
-
-
-def open_registry_database(db: Path | None = None) -> Database:
-    """The database to work on (see `database_url_for`), created and migrated when new."""
-    return open_database(database_url_for(db))
-
-
-def upgrade_registry_database(db: Path | None = None) -> str:
-    """Migrate the database to the newest revision (creating it when missing); that revision."""
-    return upgrade_database(database_url_for(db))
-
-
-def migration_differences(db: Path | None = None) -> list[str]:
-    """How the migrated database differs from the models (a migration is missing); empty when they match."""
-    database = open_registry_database(db)
-    try:
-        return [str(difference) for difference in differences(database.engine)]
-    finally:
-        database.close()
 
 
 def edition_in_force(today: date) -> CatalogueEdition:

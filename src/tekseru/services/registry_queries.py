@@ -32,6 +32,7 @@ from tekseru.store import registry_queries as store
 from tekseru.store.assessments import get_run, latest_run, list_runs
 from tekseru.store.evidence import evidence_for_subjects, upsert_evidence
 from tekseru.store.registry_queries import CLASSES as CLASSES
+from tekseru.store.registry_queries import TEXT_MATCHES_COUNTED as TEXT_MATCHES_COUNTED
 from tekseru.store.registry_queries import ResultRow as ResultRow
 from tekseru.store.registry_queries import ScorePoint as ScorePoint
 from tekseru.store.registry_queries import SubjectRow as SubjectRow
@@ -81,12 +82,14 @@ class SubjectPage:
     paging: Page
     run: AssessmentRun | None  # the run whose classes are shown (the latest finished one)
     region_scope: str | None  # the region the actor is limited to
+    more: bool = False  # a search by text found more than TEXT_MATCHES_COUNTED: `paging.total` is a floor
 
 
 def search(
     db: Database, actor: Actor, wanted: SubjectSearch, *, page: int = 1, per_page: int = PER_PAGE
 ) -> SubjectPage:
-    """One page of the subjects matching `wanted`, by name, with their class in the latest finished run."""
+    """One page of the subjects matching `wanted`, in registry order, with their class in the latest finished
+    run. A search by text counts at most TEXT_MATCHES_COUNTED + 1 matches (then `more` is true)."""
     region = actor.scoped_region(Permission.READ_REGISTRY, wanted.region)
     paging = Page.of(page, per_page)
     with db.transaction() as session:
@@ -98,7 +101,8 @@ def search(
             limit=paging.per_page,
             offset=paging.offset,
         )
-    return SubjectPage(rows, replace(paging, total=total), run, actor.region_scope)
+    more = bool(wanted.text.strip()) and total > TEXT_MATCHES_COUNTED
+    return SubjectPage(rows, replace(paging, total=total), run, actor.region_scope, more)
 
 
 @dataclass(frozen=True)

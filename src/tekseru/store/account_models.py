@@ -1,5 +1,6 @@
 """The tables of accounts and security: users, their sessions, failed logins, the audit log, background
-jobs and the application's generated secrets. Only `tekseru.store` imports this module.
+jobs and the application's generated secrets; and an index the registry pages need. Only `tekseru.store`
+imports this module.
 
 Passwords are kept as argon2 hashes; a session is kept under the SHA-256 of its token (the cookie carries
 the token, signed), so that neither a copy of the database nor of the log opens a session.
@@ -14,7 +15,7 @@ from typing import Any
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, Uuid
 from sqlalchemy.orm import Mapped, mapped_column
 
-from tekseru.store.models import Base
+from tekseru.store.models import AssessmentResult, Base
 
 ROLES = ("admin", "planner", "inspector", "viewer")
 JOB_STATUSES = ("queued", "running", "finished", "failed")
@@ -117,3 +118,13 @@ class AppSecret(Base):
     name: Mapped[str] = mapped_column(String(64), primary_key=True)
     value: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime]
+
+
+# The registry pages filter subjects by their class in a run (`tekseru.store.registry_queries`): this covering
+# index answers "the subjects of class X in run R" without reading the results' explanations.
+Index(
+    "ix_assessment_results_run_id_risk_class_subject_id",
+    AssessmentResult.run_id,
+    AssessmentResult.risk_class,
+    AssessmentResult.subject_id,
+)

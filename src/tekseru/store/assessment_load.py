@@ -1,4 +1,4 @@
-"""Reading what the risk engine needs as NumPy arrays, fast, and reading its results back with subjects.
+"""Reading what the risk engine needs as NumPy arrays, fast: the subject-groups and all evidence.
 
 A million subject-groups and ten million evidence records do not fit through one Python tuple per row in
 a minute. Instead the database builds one long text per column with its string aggregate (SQLite's
@@ -14,22 +14,16 @@ Assumptions the intake guarantees: BINs have 12 digits; criterion and source-gro
 from __future__ import annotations
 
 import sqlite3
-import uuid
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from sqlalchemy import func, select, text
+from sqlalchemy import text
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
-
-from tekseru.store.assessments import FINISHED, get_run
-from tekseru.store.models import Assessment, AssessmentResult, Subject
-from tekseru.store.records import AssessmentRun
 
 Ints = npt.NDArray[np.int64]
 EVIDENCE_CHUNK = 2_000_000
@@ -319,89 +313,3 @@ def days_from_civil(
     day_of_era = year_of_era * 365 + year_of_era // 4 - year_of_era // 100 + day_of_year
     result: Ints = (era * 146097 + day_of_era - 719468).astype(np.int64)
     return result
-
-
-# Results ---------------------------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class ResultRow:
-    """One stored score with its subject's BIN, name and region (the explanation stays in the database)."""
-
-    subject_id: int
-    bin: str
-    name: str
-    region: str
-    group_key: str
-    score: float
-    risk_class: str
-    significant_part: float
-    minor_part: float
-    gross_found: int
-    violated_criteria: tuple[int, ...]
-
-
-def result_rows(session: Session, run_id: uuid.UUID, *, limit: int | None = None) -> list[ResultRow]:
-    """The run's results, highest score first (then by BIN and group), with the subjects' details."""
-    r = AssessmentResult
-    query = (
-        select(
-            r.subject_id,
-            Subject.bin,
-            Subject.name,
-            Subject.region,
-            r.group_key,
-            r.score,
-            r.risk_class,
-            r.significant_part,
-            r.minor_part,
-            r.gross_found,
-            r.violated_criteria,
-        )
-        .join(Subject, Subject.id == r.subject_id)
-        .where(r.run_id == run_id)
-        .order_by(r.score.desc(), Subject.bin, r.group_key)
-        .limit(limit)
-    )
-    return [_result_row(row) for row in session.execute(query)]
-
-
-def _result_row(row: Any) -> ResultRow:
-    subject_id, bin, name, region, group_key, score, risk_class, significant, minor, gross, violated = row
-    return ResultRow(
-        subject_id,
-        bin,
-        name,
-        region,
-        group_key,
-        score,
-        risk_class,
-        significant,
-        minor,
-        gross,
-        tuple(violated),
-    )
-
-
-def class_counts(session: Session, run_id: uuid.UUID) -> list[tuple[str, str, str, int]]:
-    """(group key, region key, risk class, number of results) of the run."""
-    r = AssessmentResult
-    query = (
-        select(r.group_key, Subject.region, r.risk_class, func.count())
-        .join(Subject, Subject.id == r.subject_id)
-        .where(r.run_id == run_id)
-        .group_by(r.group_key, Subject.region, r.risk_class)
-    )
-    return [(group, region, risk_class, count) for group, region, risk_class, count in session.execute(query)]
-
-
-def finished_run_on(session: Session, as_of: date) -> AssessmentRun | None:
-    """The latest finished run assessed as of exactly `as_of`."""
-    query = (
-        select(Assessment.id)
-        .where((Assessment.as_of == as_of) & (Assessment.status == FINISHED))
-        .order_by(Assessment.started_at.desc())
-        .limit(1)
-    )
-    run_id = session.execute(query).scalar_one_or_none()
-    return None if run_id is None else get_run(session, run_id)

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from tekseru.store.models import Assessment, AssessmentResult, Subject, SubjectGroup
 
 CLASSES = ("low", "medium", "high")  # by rank: a subject's class is its highest
+TEXT_MATCHES_COUNTED = 1000
 FINISHED = "finished"
 
 _rank = case(
@@ -90,15 +91,32 @@ def _subject_classes(run_id: uuid.UUID) -> Any:
     )
 
 
+def _with_class(run_id: uuid.UUID, classes: tuple[str, ...]) -> Any:
+    return select(AssessmentResult.subject_id).where(
+        (AssessmentResult.run_id == run_id) & AssessmentResult.risk_class.in_(classes)
+    )
+
+
+def _class_condition(run_id: uuid.UUID, risk_class: str) -> ColumnElement[bool]:
+    """Subjects whose highest class in the run is `risk_class`: one with a result of that class and none
+    higher (two indexed look-ups of the run's results, not a grouping of all of them)."""
+    higher = CLASSES[CLASSES.index(risk_class) + 1 :]
+    condition = Subject.id.in_(_with_class(run_id, (risk_class,)))
+    return condition & Subject.id.not_in(_with_class(run_id, higher)) if higher else condition
+
+
 def _text_condition(session: Session, text: str) -> ColumnElement[bool]:
     text = " ".join(text.split())
     if not text:
         return true()
-    if text.isdigit():
-        return Subject.bin == text if len(text) == 12 else Subject.bin.startswith(text, autoescape=True)
+    if text.isdigit():  # a BIN or its start: a range of the unique index on bin
+        upper = text[:-1] + chr(ord(text[-1]) + 1)
+        return Subject.bin == text if len(text) == 12 else (Subject.bin >= text) & (Subject.bin < upper)
     if session.get_bind().dialect.name == "postgresql":
         return Subject.name.icontains(text, autoescape=True)
-    # SQLite folds the case of ASCII letters only: try the spellings a Cyrillic name is usually written in.
+    if text.isascii():  # SQLite's LIKE ignores the case of ASCII letters
+        return Subject.name.contains(text, autoescape=True)
+    # ... and only of those: try the spellings a Cyrillic name is usually written in.
     variants = {text, text.lower(), text.upper(), text.capitalize(), text.title()}
     return or_(*(Subject.name.contains(variant, autoescape=True) for variant in sorted(variants)))
 
@@ -113,19 +131,34 @@ def _search_condition(session: Session, search: SubjectSearch, run_id: uuid.UUID
     if search.risk_class is not None:
         if run_id is None or search.risk_class not in CLASSES:
             return false()
-        classes = _subject_classes(run_id)
-        wanted = CLASSES.index(search.risk_class) + 1
-        condition = condition & Subject.id.in_(select(classes.c.subject_id).where(classes.c.rank == wanted))
+        condition = condition & _class_condition(run_id, search.risk_class)
     return condition
 
 
 def search_subjects(
-    session: Session, search: SubjectSearch, *, run_id: uuid.UUID | None, limit: int, offset: int
+    session: Session,
+    search: SubjectSearch,
+    *,
+    run_id: uuid.UUID | None,
+    limit: int,
+    offset: int,
+    text_cap: int = TEXT_MATCHES_COUNTED,
 ) -> tuple[list[SubjectRow], int]:
-    """One page of the matching subjects by name (then id), with their class in `run_id`; and how many."""
+    """One page of the matching subjects in registry order (by id), with their class in `run_id`; and how
+    many match. A search by text reads the table once: it counts at most `text_cap` + 1 matches (a total of
+    `text_cap` + 1 means "more than `text_cap`") and pages within them."""
     condition = _search_condition(session, search, run_id)
+    if " ".join(search.text.split()):
+        ids = list(
+            session.execute(
+                select(Subject.id).where(condition).order_by(Subject.id).limit(text_cap + 1)
+            ).scalars()
+        )
+        page = ids[offset : offset + limit]
+        found = {row.id: row for row in session.execute(_subject_page(Subject.id.in_(page)))} if page else {}
+        return _rows(session, [found[i] for i in page], run_id), len(ids)
     total = session.execute(select(func.count()).select_from(Subject).where(condition)).scalar_one()
-    query = _subject_page(condition).order_by(Subject.name, Subject.id).limit(limit).offset(offset)
+    query = _subject_page(condition).order_by(Subject.id).limit(limit).offset(offset)
     return _rows(session, list(session.execute(query)), run_id), total
 
 

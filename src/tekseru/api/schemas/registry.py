@@ -49,11 +49,15 @@ class SubjectPageOut(BaseModel):
     page: int
     per_page: int
     run_id: uuid.UUID | None = Field(description="The assessment run whose classes are shown.")
+    more: bool = Field(
+        description="A search by text counts at most 1000 matches: true when there are more (total is 1001)."
+    )
 
     @classmethod
     def of(cls, page: SubjectPage) -> SubjectPageOut:
         return cls(
             items=[SubjectOut.of(row) for row in page.rows],
+            more=page.more,
             total=page.paging.total,
             page=page.paging.page,
             per_page=page.paging.per_page,

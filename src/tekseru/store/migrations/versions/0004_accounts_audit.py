@@ -1,4 +1,5 @@
-"""Accounts and security: users, sessions, failed logins, the audit log, background jobs, app secrets.
+"""Accounts and security: users, sessions, failed logins, the audit log, background jobs, app secrets;
+and an index of the results by run and class, for the registry pages.
 
 The audit log is append-only: triggers refuse to change or delete an entry.
 
@@ -27,6 +28,11 @@ def upgrade() -> None:
     _create_sessions_and_failures()
     _create_audit_log()
     _create_jobs()
+    op.create_index(
+        "ix_assessment_results_run_id_risk_class_subject_id",
+        "assessment_results",
+        ["run_id", "risk_class", "subject_id"],
+    )
     op.create_table(
         "app_secrets",
         sa.Column("name", sa.String(length=64), nullable=False),
@@ -147,6 +153,7 @@ def _create_jobs() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index("ix_assessment_results_run_id_risk_class_subject_id", table_name="assessment_results")
     op.drop_index(op.f("ix_jobs_kind_created_at"), table_name="jobs")
     op.drop_table("jobs")
     if op.get_bind().dialect.name == "postgresql":

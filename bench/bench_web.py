@@ -1,0 +1,257 @@
+"""Latency of the web application under load: subject search and the subject card, 100,000 subjects on SQLite.
+
+    .venv/bin/python bench/bench_web.py [--subjects 100000] [--clients 20] [--requests 1000] [--db PATH]
+
+Writes a registry of about `--subjects` subjects with their evidence (bench/synthetic.py through
+bench_end_to_end.write_database, in a child process) into a fresh SQLite file, assesses it once (so that
+subjects have classes), creates a viewer, starts `uvicorn --factory tekseru.web.app:create_app` on
+loopback (one process, as `tekseru serve` runs), signs in through the API, and then `--clients` concurrent
+clients (threads with their own keep-alive connection and the session cookie) send `--requests` requests
+of each kind:
+
+- search page      GET /registry?q=...            (a name fragment, the start of a BIN, a region and class)
+- card page        GET /registry/{bin}            (score, explanation, history, evidence, documents)
+- search API       GET /api/v1/subjects?q=...
+- subject API      GET /api/v1/subjects/{bin}
+
+It prints, per kind, the requests per second and the latency percentiles (p50, p95, p99, max) measured by
+the clients, against the target p95 < 150 ms; the server is stopped at the end. `--reuse-db` skips writing
+when `--db` exists. Stops by itself: the number of requests is bounded, and so is the time (`--max-seconds`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import httpx
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+import synthetic
+
+from tekseru.services.accounts import create_user, use_password_hasher
+from tekseru.services.auth import open_app_database
+from tekseru.services.permissions import Actor
+from tekseru.settings import Settings
+
+TARGET_P95_MS = 150.0
+USER, PASSWORD = "bench-viewer", "bench-password-1"
+REGIONS = ("astana", "almaty_city", "shymkent", "karaganda", "turkistan")
+CLASSES = ("high", "medium", "low")
+
+
+@dataclass
+class Kind:
+    name: str
+    path: Callable[[random.Random], str]
+    latencies: list[float] = field(default_factory=list)
+    errors: int = 0
+
+
+def search_query(rng: random.Random, bins: list[str], subjects: int) -> str:
+    """A name fragment (tens to thousands of matches), the start of a BIN, or filters only."""
+    choice = rng.randrange(4)
+    if choice == 0:
+        return f"q=provider+{rng.randrange(subjects // 100):05d}"
+    if choice == 1:
+        return f"q={rng.choice(bins)[:9]}"
+    if choice == 2:
+        return f"region={rng.choice(REGIONS)}&risk_class={rng.choice(CLASSES)}"
+    return f"q=synthetic&page={rng.randrange(1, 50)}"
+
+
+def kinds(bins: list[str], subjects: int) -> list[Kind]:
+    return [
+        Kind("search page", lambda rng: f"/registry?{search_query(rng, bins, subjects)}"),
+        Kind("card page", lambda rng: f"/registry/{rng.choice(bins)}"),
+        Kind("search API", lambda rng: f"/api/v1/subjects?{search_query(rng, bins, subjects)}"),
+        Kind("subject API", lambda rng: f"/api/v1/subjects/{rng.choice(bins)}"),
+    ]
+
+
+def prepare(path: Path, subjects: int, seed: int, reuse: bool) -> dict[str, object]:
+    """Write the registry in a child process and assess it; create the benchmark's user."""
+    written: dict[str, object] = {}
+    if not (reuse and path.exists()):
+        started = time.perf_counter()
+        command = [sys.executable, str(Path(__file__).with_name("bench_end_to_end.py")), "--write-only"]
+        command += ["--db", str(path), "--seed", str(seed)]
+        command += ["--subject-groups", str(int(subjects * 1.16)), "--evidence", str(subjects * 5)]
+        written = json.loads(subprocess.run(command, check=True, capture_output=True, text=True).stdout)
+        from bench_end_to_end import assess
+
+        summary, seconds = assess(path, synthetic.DEFAULT_AS_OF)
+        written["assess"] = seconds
+        written["classes"] = dict(summary.classes)
+        written["seconds"] = time.perf_counter() - started
+    settings = Settings().with_database_path(path)
+    database = open_app_database(settings)
+    try:
+        from argon2 import PasswordHasher
+
+        use_password_hasher(PasswordHasher())
+        create_user(
+            database,
+            Actor.system("bench"),
+            username=USER,
+            full_name="Bench",
+            role="viewer",
+            password=PASSWORD,
+        )
+    except ValueError:
+        pass  # there from an earlier run
+    finally:
+        database.close()
+    return written
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def start_server(path: Path, port: int) -> subprocess.Popen[bytes]:
+    env = {**os.environ, "TEKSERU_DATABASE_URL": f"sqlite:///{path}"}
+    command = [sys.executable, "-m", "uvicorn", "--factory", "tekseru.web.app:create_app"]
+    command += ["--host", "127.0.0.1", "--port", str(port), "--log-level", "warning", "--no-access-log"]
+    server = subprocess.Popen(command, env=env)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"http://127.0.0.1:{port}/api/v1/health", timeout=1).status_code == 200:
+                return server
+        except httpx.TransportError:
+            time.sleep(0.1)
+    server.terminate()
+    raise RuntimeError("the server did not start")
+
+
+def sign_in(base: str) -> dict[str, str]:
+    response = httpx.post(
+        f"{base}/api/v1/auth/login", json={"username": USER, "password": PASSWORD}, timeout=30
+    )
+    response.raise_for_status()
+    return {"tekseru_session": response.cookies["tekseru_session"]}
+
+
+def load(
+    base: str, cookies: dict[str, str], kind: Kind, clients: int, requests: int, max_seconds: float
+) -> float:
+    """`requests` requests of `kind` from `clients` threads; the wall-clock seconds it took."""
+    remaining = iter(range(requests))
+    lock = threading.Lock()
+    stop_at = time.monotonic() + max_seconds
+
+    def client(number: int) -> None:
+        rng = random.Random(number)
+        with httpx.Client(base_url=base, cookies=cookies, timeout=30) as http:
+            while time.monotonic() < stop_at:
+                with lock:
+                    if next(remaining, None) is None:
+                        return
+                started = time.perf_counter()
+                response = http.get(kind.path(rng))
+                elapsed = (time.perf_counter() - started) * 1000
+                with lock:
+                    kind.latencies.append(elapsed)
+                    kind.errors += response.status_code != 200
+
+    threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
+    started = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return time.perf_counter() - started
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--subjects", type=int, default=100_000)
+    parser.add_argument("--clients", type=int, default=20)
+    parser.add_argument("--requests", type=int, default=1000, help="requests of each kind")
+    parser.add_argument("--max-seconds", type=float, default=120, help="time limit of each kind")
+    parser.add_argument("--db", type=Path, help="the SQLite file (default: in a temporary folder)")
+    parser.add_argument("--reuse-db", action="store_true", help="use --db as it is when it exists")
+    parser.add_argument("--seed", type=int, default=synthetic.DEFAULT_SEED)
+    args = parser.parse_args(argv)
+    path = args.db or Path(tempfile.mkdtemp(prefix="tekseru-bench-web-")) / "bench.sqlite3"
+    written = prepare(path, args.subjects, args.seed, args.reuse_db)
+    import sqlite3
+
+    with sqlite3.connect(path) as connection:
+        subjects = connection.execute("SELECT count(*) FROM subjects").fetchone()[0]
+        bins = [row[0] for row in connection.execute("SELECT bin FROM subjects ORDER BY random() LIMIT 5000")]
+    port = free_port()
+    server = start_server(path, port)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        cookies = sign_in(base)
+        httpx.get(f"{base}/registry", cookies=cookies, timeout=60)  # the first request opens what it needs
+        measured = [
+            (kind, load(base, cookies, kind, args.clients, args.requests, args.max_seconds))
+            for kind in kinds(bins, subjects)
+        ]
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+    report(args, path, subjects, written, measured)
+
+
+def report(
+    args: argparse.Namespace,
+    path: Path,
+    subjects: int,
+    written: dict[str, object],
+    measured: list[tuple[Kind, float]],
+) -> None:
+    machine = f"{platform.machine()}, {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}"
+    print(f"tekseru web benchmark, {date.today().isoformat()}; {machine}; Python {platform.python_version()}")
+    print(f"database: {path} (SQLite), {subjects:,} subjects; one uvicorn process on loopback")
+    if written:
+        prepared, assessed = written["seconds"], written["assess"]
+        print(f"prepared in {prepared:.0f} s (assessment {assessed:.1f} s), classes {written['classes']}")
+    limit = f"time limit {args.max_seconds:.0f} s"
+    print(f"{args.clients} concurrent clients, {args.requests} requests of each kind ({limit})")
+    print()
+    columns = ("requests", "errors", "req/s", "p50 ms", "p95 ms", "p99 ms", "max ms")
+    print(f"  {'kind':<12} " + " ".join(f"{name:>8}" for name in columns))
+    worst = 0.0
+    for kind, seconds in measured:
+        values = kind.latencies
+        p95 = percentile(values, 0.95)
+        worst = max(worst, p95)
+        figures = (statistics.median(values), p95, percentile(values, 0.99), max(values))
+        print(
+            f"  {kind.name:<12} {len(values):8d} {kind.errors:8d} {len(values) / seconds:8.0f} "
+            + " ".join(f"{value:8.1f}" for value in figures)
+        )
+    verdict = "met" if worst < TARGET_P95_MS else "NOT met"
+    print()
+    print(f"target: p95 < {TARGET_P95_MS:.0f} ms for every kind: {verdict} (worst p95 {worst:.1f} ms)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,161 @@
+"""The registry's use cases for people, each given an actor: search, the card, evidence, results and the
+dashboard; an inspector is kept to its region. On SQLite and on PostgreSQL."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+
+from tekseru.catalog import load_catalogue
+from tekseru.services import audit
+from tekseru.services.accounts import use_password_hasher
+from tekseru.services.permissions import Actor, PermissionDenied, Role
+from tekseru.services.registry_queries import (
+    EvidenceInput,
+    InvalidEvidence,
+    RunNotFound,
+    SubjectNotFound,
+    SubjectSearch,
+    add_evidence,
+    dashboard,
+    explanation,
+    run_results,
+    runs,
+    search,
+    subject_card,
+    subject_checklist,
+)
+from tekseru.store import Database
+from tests.web.support import (
+    AS_OF,
+    BINS,
+    OTHER_BIN,
+    OTHER_REGION,
+    OWN_BIN,
+    OWN_REGION,
+    seed,
+    use_cheap_password_hashing,
+)
+
+PLANNER = Actor("t-planner", Role.PLANNER)
+VIEWER = Actor("t-viewer", Role.VIEWER)
+INSPECTOR = Actor("t-inspector", Role.INSPECTOR, OWN_REGION)
+NOW = datetime(2024, 6, 20, 9, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def seeded(database: Database, tmp_path: Path) -> uuid.UUID:
+    previous = use_cheap_password_hashing()
+    try:
+        return seed(database, tmp_path)
+    finally:
+        use_password_hasher(previous)
+
+
+def test_search_pages_and_scopes(database: Database, seeded: uuid.UUID) -> None:
+    everything = search(database, VIEWER, SubjectSearch(), per_page=4)
+    assert (everything.paging.total, everything.paging.pages, len(everything.rows)) == (6, 2, 4)
+    assert everything.run is not None and everything.run.id == seeded and everything.region_scope is None
+    second = search(database, VIEWER, SubjectSearch(), page=2, per_page=4)
+    assert len(second.rows) == 2 and second.paging.offset == 4
+    own = search(database, INSPECTOR, SubjectSearch())
+    assert sorted(row.bin for row in own.rows) == sorted(BINS[:3]) and own.region_scope == OWN_REGION
+    with pytest.raises(PermissionDenied):
+        search(database, INSPECTOR, SubjectSearch(region=OTHER_REGION))
+    high = search(database, VIEWER, SubjectSearch(risk_class="high"))
+    assert sorted(row.bin for row in high.rows) == sorted([OWN_BIN, OTHER_BIN])
+    assert search(database, VIEWER, SubjectSearch(), per_page=10_000).paging.per_page == 200
+
+
+def test_the_card(database: Database, seeded: uuid.UUID) -> None:
+    card = subject_card(database, INSPECTOR, OWN_BIN)
+    assert (card.subject.risk_class, card.subject.score, card.subject.groups) == (
+        "high",
+        100.0,
+        ("stationary_care",),
+    )
+    assert [(r.group_key, r.risk_class) for r in card.results] == [("stationary_care", "high")]
+    assert [p.run_id for p in card.history] == [seeded]
+    assert card.evidence and card.inspections == []
+    with pytest.raises(PermissionDenied):
+        subject_card(database, INSPECTOR, OTHER_BIN)
+    with pytest.raises(SubjectNotFound):
+        subject_card(database, VIEWER, "990140000384")
+
+
+def test_the_explanation_is_of_the_latest_assessment(database: Database, seeded: uuid.UUID) -> None:
+    lines = explanation(database, VIEWER, OWN_BIN, "en")
+    assert lines and AS_OF.isoformat() in lines[0] and "100" in lines[0]
+    with pytest.raises(PermissionDenied):
+        explanation(database, INSPECTOR, OTHER_BIN, "en")
+
+
+def test_adding_evidence(database: Database, seeded: uuid.UUID) -> None:
+    data = EvidenceInput(criterion=3, observed_on=date(2024, 6, 1), reference="Act 1/2024", confirmed=None)
+    record, created = add_evidence(database, INSPECTOR, BINS[2], data, now=NOW)
+    assert created and (record.source_group, record.entered_by, record.origin) == (
+        1,
+        "t-inspector",
+        "web:t-inspector",
+    )
+    again, created_again = add_evidence(database, INSPECTOR, BINS[2], data, now=NOW)
+    assert again.id == record.id and not created_again
+    entries = audit.browse(database, Actor.system(), audit.AuditFilter(action="evidence.add")).entries
+    assert len(entries) == 1 and entries[0].entity_key == BINS[2] and entries[0].region == OWN_REGION
+    with pytest.raises(PermissionDenied):
+        add_evidence(database, INSPECTOR, OTHER_BIN, data, now=NOW)
+    with pytest.raises(PermissionDenied):
+        add_evidence(database, VIEWER, OWN_BIN, data, now=NOW)
+
+
+@pytest.mark.parametrize(
+    ("data", "field"),
+    [
+        (EvidenceInput(999, date(2024, 6, 1), "x"), "criterion"),
+        (EvidenceInput(3, date(2024, 7, 1), "x"), "observed_on"),
+        (EvidenceInput(3, date(2024, 6, 1), " "), "reference"),
+        (EvidenceInput(3, date(2024, 6, 1), "x" * 501), "reference"),
+    ],
+)
+def test_invalid_evidence(database: Database, seeded: uuid.UUID, data: EvidenceInput, field: str) -> None:
+    with pytest.raises(InvalidEvidence, match=f"^{field}"):
+        add_evidence(database, PLANNER, OWN_BIN, data, now=NOW)
+
+
+def test_runs_and_results(database: Database, seeded: uuid.UUID) -> None:
+    assert [run.id for run in runs(database, VIEWER)] == [seeded]
+    page = run_results(database, VIEWER, seeded, per_page=2)
+    assert page.paging.total == 6 and [row.score for row in page.rows] == [100.0, 100.0]
+    own = run_results(database, INSPECTOR, seeded)
+    assert {row.region for row in own.rows} == {OWN_REGION} and own.paging.total == 3
+    assert run_results(database, VIEWER, seeded, risk_class="medium").rows[0].bin == BINS[1]
+    with pytest.raises(RunNotFound):
+        run_results(database, VIEWER, uuid.uuid4())
+
+
+def test_the_dashboard(database: Database, seeded: uuid.UUID) -> None:
+    figures = dashboard(database, VIEWER)
+    assert figures.run is not None and figures.total == 6 and figures.not_assessed == 0
+    assert figures.by_class == {"low": 3, "medium": 1, "high": 2}
+    assert {r.region: r.total for r in figures.regions} == {OWN_REGION: 3, OTHER_REGION: 2, "shymkent": 1}
+    assert figures.top_criteria and figures.top_criteria[0][1] >= 1
+    assert [point.by_class for point in figures.trend] == [{"low": 3, "medium": 1, "high": 2}]
+    own = dashboard(database, INSPECTOR)
+    assert own.region_scope == OWN_REGION and [r.region for r in own.regions] == [OWN_REGION]
+    assert own.by_class == {"low": 1, "medium": 1, "high": 1}
+
+
+def test_the_dashboard_before_any_assessment(database: Database) -> None:
+    figures = dashboard(database, VIEWER)
+    assert (figures.run, figures.total, figures.top_criteria, figures.trend) == (None, 0, [], [])
+
+
+def test_the_prefilled_checklist_is_refused_in_another_region(database: Database, seeded: uuid.UUID) -> None:
+    edition = load_catalogue().edition_at(AS_OF)
+    appendix = edition.group("stationary_care").checklist_appendix
+    assert subject_checklist(database, INSPECTOR, OWN_BIN, appendix, "kk", "pdf").startswith(b"%PDF")
+    with pytest.raises(PermissionDenied):
+        subject_checklist(database, INSPECTOR, OTHER_BIN, appendix, "kk", "pdf")
