@@ -284,6 +284,8 @@ def test_attaching_files_with_the_form(site: Site, paths: dict[str, str]) -> Non
         f"{one}/attachments", {"item": "2"}, files={"file": ("scan.png", PNG, "image/png")}
     )
     assert added.headers["location"] == f"{one}?done=attached#attachments"
+    hint = main(site, "inspector", one).find(id="file-hint").text
+    assert ".pdf, .jpg" in hint and "up to 20 MiB each, at most 200 per inspection" in hint
     files = main(site, "inspector", one).find("ul", class_="documents")
     link = files.find("a")
     assert "Item 2: " in files.text and link.text == "scan.png"

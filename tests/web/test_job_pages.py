@@ -1,4 +1,7 @@
-"""The assessment and import pages: starting jobs, following them (htmx polling, or reloading), results."""
+"""The assessment and import pages: starting jobs, following them (htmx polling, or reloading), results.
+
+These tests change the registry a lot (new subjects, evidence, assessments), so the module works on a
+database of its own: `app` and `seeded` are overridden here."""
 
 from __future__ import annotations
 
@@ -14,9 +17,27 @@ from fastapi.testclient import TestClient
 from tekseru.catalog.identifiers import demo_bins
 from tekseru.services.jobs import JobContext, JobKind, start_import
 from tekseru.services.permissions import Actor
+from tekseru.settings import Settings
+from tekseru.web.app import create_app
+from tekseru.web.dependencies import get_catalog_service
 from tests.web.conftest import SignedIn, sign_in
 from tests.web.htmltree import parse
-from tests.web.support import BINS, OWN_BIN, USERS
+from tests.web.support import BINS, OWN_BIN, USERS, example_jobs, seed
+
+
+@pytest.fixture(scope="module")
+def app(catalog_service: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[FastAPI]:
+    folder = tmp_path_factory.mktemp("job-pages")
+    settings = Settings(attachments_dir=str(folder / "files")).with_database_path(folder / "jobs.sqlite3")
+    app = create_app(settings)
+    app.dependency_overrides[get_catalog_service] = lambda: catalog_service
+    yield app
+    app.state.tekseru.close()
+
+
+@pytest.fixture(scope="module")
+def seeded(app: FastAPI, tmp_path_factory: pytest.TempPathFactory) -> uuid.UUID:
+    return seed(app.state.tekseru.database(), tmp_path_factory.mktemp("job-seed"))
 
 
 def job_id(location: str) -> uuid.UUID:
@@ -154,12 +175,14 @@ def test_only_those_who_import_see_the_imports(signed_in: Callable[[str], Signed
 
 
 def test_a_job_page_shows_only_its_kind(
-    signed_in: Callable[[str], SignedIn], example_ids: dict[str, str]
+    signed_in: Callable[[str], SignedIn], app: FastAPI, tmp_path_factory: pytest.TempPathFactory
 ) -> None:
+    state = app.state.tekseru
+    ids = example_jobs(state.jobs(), state.database(), tmp_path_factory.mktemp("kinds"))
     planner = signed_in("planner").client
-    assert planner.get(f"/imports/{example_ids['assessment_job']}").status_code == 404
-    assert planner.get(f"/assessments/jobs/{example_ids['import_job']}").status_code == 404
-    failed = parse(planner.get(f"/imports/{example_ids['failed_import']}?lang=en").text)
+    assert planner.get(f"/imports/{ids['assessment_job']}").status_code == 404
+    assert planner.get(f"/assessments/jobs/{ids['import_job']}").status_code == 404
+    failed = parse(planner.get(f"/imports/{ids['failed_import']}?lang=en").text)
     assert failed.find(id="job-state").text == "Failed" and "was not imported" in failed.text
 
 

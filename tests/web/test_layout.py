@@ -129,8 +129,15 @@ def test_everything_is_served_by_the_app(document: tuple[str, Element]) -> None:
 def test_navigation_lists_the_sections_the_reader_may_open(documents: dict[tuple[str, str], Element]) -> None:
     for (path, _), root in documents.items():
         hrefs = [a.attrs["href"] for a in root.find("nav", class_="main-nav").find_all("a")]
-        if path.startswith("admin:"):
-            assert hrefs == ["/", "/registry", "/assessments", "/imports", "/catalog", "/admin/users"], path
+        if path.startswith("admin:"):  # every section (plans and inspections once their pages exist)
+            assert [h for h in hrefs if h not in ("/plans", "/inspections")] == [
+                "/",
+                "/registry",
+                "/assessments",
+                "/imports",
+                "/catalog",
+                "/admin/users",
+            ], path
         else:
             assert hrefs == ["/", "/catalog"], path
 

@@ -210,7 +210,7 @@ def test_drafting_with_the_form_and_a_capacity_file(site: Site) -> None:
     assert response.status_code == 303 and response.headers["location"].endswith("?done=drafted")
     root = parse(planner.client.get(response.headers["location"] + "&lang=en").text)
     assert root.find(role="status").text == "The draft list was formed."
-    assert root.find("h1").text.endswith("for 2025-H2") and "Astana city: 1 visits" in root.find("dl").text
+    assert root.find("h1").text.endswith("for 2025-H2") and "Astana city: visits: 1" in root.find("dl").text
     tables = root.find_all("table", class_="plan-rows")
     assert [len(t.find("tbody").find_all("tr")) for t in tables] == [2, 1]  # one Astana row beyond capacity
     assert BINS[1] in tables[1].text
@@ -223,6 +223,11 @@ def test_drafting_with_the_form_and_a_capacity_file(site: Site) -> None:
         ({"half_year": "2025-H1", "as_of": "2019-01-01"}, None, "no finished risk assessment"),
         ({"half_year": "2025-H1"}, ("capacity.csv", b"region,visits\nMars,2\nastana,many\n"), "row 3"),
         ({"half_year": "2025-H1"}, ("capacity.pdf", b"%PDF-"), "must be .csv or .xlsx"),
+        (
+            {"half_year": "2025-H1"},
+            ("capacity.csv", b"region,visits\n" + b" " * 2**20),
+            "larger than 1024 KiB",
+        ),
     ],
 )
 def test_a_draft_that_cannot_be_formed_shows_the_form_again(

@@ -25,6 +25,7 @@ from rich.table import Column, Table
 from tekseru.catalog.regions import UnknownRegion, load_regions
 from tekseru.intake import ImportFileError
 from tekseru.services import demo as demo_service
+from tekseru.services.accounts import create_demo_users
 from tekseru.services.assessments import (
     AssessmentRow,
     AssessmentSummary,
@@ -149,6 +150,7 @@ def demo(db: DbOption = None) -> None:
             summary = run_assessment(database, as_of=today, progress=advance)
         counts = class_counts(database, summary.run_id)
         top = assessment_results(database, summary.run_id, limit=1)
+        demo_users = create_demo_users(database) if loaded.loaded else []
     _print_summary(console, summary)
     console.print(_class_table("Risk classes by control group", counts, lambda count: count.group))
     console.print(_class_table("Risk classes by region", counts, lambda count: _region(count.region)))
@@ -157,6 +159,12 @@ def demo(db: DbOption = None) -> None:
     if top:
         example = f"tekseru explain {top[0].bin}{where} --lang ru"
         console.print(f"      [bold]{example}[/bold] explains the highest one", highlight=False)
+    for user in demo_users:
+        where_region = f", region {user.region}" if user.region else ""
+        console.print(
+            f"Demo user {user.username} ({user.role.value}{where_region}), password: {user.password}",
+            highlight=False,
+        )
 
 
 # Presenting -----------------------------------------------------------------------------------------------

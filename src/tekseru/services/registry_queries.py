@@ -174,12 +174,6 @@ def explanation(db: Database, actor: Actor, bin: str, language: str, as_of: date
     return list(lines)
 
 
-DOCUMENT_TYPES = {
-    "pdf": "application/pdf",
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-}
-
-
 def subject_checklist(
     db: Database, actor: Actor, bin: str, appendix: int, language: str, format: str
 ) -> bytes:

@@ -51,7 +51,26 @@ def _local(context: Context, text: Text) -> str:
 def _url(context: Context, name: str, query: Mapping[str, object] | None = None, **path_params: Any) -> str:
     request: Request = context["request"]
     root: str = request.scope.get("root_path", "")
-    return root + str(request.app.url_path_for(name, **path_params)) + query_string(query or {})
+    return root + path_for(request.app, name, path_params) + query_string(query or {})
+
+
+_PLACEHOLDER = "__tekseru_{}__"
+
+
+def path_for(app: Any, name: str, params: Mapping[str, Any]) -> str:
+    """`app.url_path_for(name, **params)`, with the route's path found once per name and parameter names:
+    looking a route up walks every route, and a page makes dozens of links."""
+    paths: dict[tuple[str, tuple[str, ...]], str] | None = getattr(app.state, "url_paths", None)
+    if paths is None:
+        paths = app.state.url_paths = {}
+    key = (name, tuple(sorted(params)))
+    template = paths.get(key)
+    if template is None:
+        template = str(app.url_path_for(name, **{k: _PLACEHOLDER.format(k) for k in params}))
+        paths[key] = template
+    for param, value in params.items():
+        template = template.replace(_PLACEHOLDER.format(param), str(value))  # as url_path_for: unquoted
+    return template
 
 
 def _date(value: date) -> str:

@@ -189,6 +189,7 @@ def _page(
         "done": request.query_params.get("done", ""),
         "error": None,
         "answers": flow.ANSWERS,
+        "limits": checklists.AttachmentLimits(),
         "values": {},
         "inspected_on": "",
         "title_params": {"id": record.id, "name": sheet.subject.name},

@@ -49,6 +49,7 @@ Catalog = Depends(get_catalog_service)
 Signed = Depends(page_actor)
 STATUSES = ("draft", "approved", "published")
 CAPACITY_SUFFIXES = (".csv", ".xlsx")
+CAPACITY_LIMIT = 1024 * 1024  # bytes: a line per region, twenty regions
 
 
 def half_years(today: date) -> list[str]:
@@ -112,7 +113,10 @@ def draft(
         if capacity is not None and capacity.filename:
             if not capacity.filename.lower().endswith(CAPACITY_SUFFIXES):
                 raise PlanError("the capacity file must be .csv or .xlsx")
-            limits = capacity_from_upload(capacity.filename, capacity.file.read())
+            content = capacity.file.read(CAPACITY_LIMIT + 1)
+            if len(content) > CAPACITY_LIMIT:
+                raise PlanError(f"the capacity file is larger than {CAPACITY_LIMIT // 1024} KiB")
+            limits = capacity_from_upload(capacity.filename, content)
         stored = draft_for(db, actor, half_year, as_of=day, capacity=limits)
     except CapacityFileError as problem:
         lines = [str(error) for error in problem.errors]

@@ -16,7 +16,6 @@ from tekseru.services.catalog import CatalogService
 from tekseru.services.permissions import Actor, Permission
 from tekseru.services.registry_queries import (
     CLASSES,
-    DOCUMENT_TYPES,
     MAX_PER_PAGE,
     PER_PAGE,
     EvidenceInput,
@@ -39,6 +38,10 @@ section = Section(
     key="registry", route_name="registry_index", prefix="/registry", permission=Permission.READ_REGISTRY
 )
 
+DOCUMENT_TYPES = {
+    "pdf": "application/pdf",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+}
 Catalog = Depends(get_catalog_service)
 Db = Depends(get_database)
 Signed = Depends(page_actor)
