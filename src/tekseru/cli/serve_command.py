@@ -8,14 +8,17 @@ docs/web.md.
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import typer
 import uvicorn
 
-from tekseru.services.accounts import ensure_first_admin
+from tekseru.services.accounts import Credentials, create_demo_users, ensure_first_admin
+from tekseru.services.assessments import run_assessment
 from tekseru.services.auth import open_app_database
-from tekseru.services.database import DatabaseNeedsUpgrade, DatabaseTooNew
+from tekseru.services.database import Database, DatabaseNeedsUpgrade, DatabaseTooNew
+from tekseru.services.demo import load_demo
 from tekseru.services.jobs import fail_interrupted
 from tekseru.settings import Settings
 from tekseru.web.app import create_app
@@ -31,8 +34,14 @@ def prepare(settings: Settings, address: str) -> None:
     try:
         created = ensure_first_admin(database)
         interrupted = fail_interrupted(database)
+        demo_users = _demo_when_empty(database)
     finally:
         database.close()
+    for user in demo_users:
+        region = f", region {user.region}" if user.region else ""
+        typer.echo(
+            f"tekseru: demo user {user.username} ({user.role.value}{region}), password: {user.password}"
+        )
     if created is not None:
         typer.echo(
             "tekseru: first start, so an administrator was created.\n"
@@ -44,6 +53,17 @@ def prepare(settings: Settings, address: str) -> None:
         typer.echo(
             f"tekseru: {interrupted} job(s) left unfinished by the previous server were marked failed."
         )
+
+
+def _demo_when_empty(database: Database) -> list[Credentials]:
+    """An empty registry gets the demo data, an assessment and one demo user per role (printed once)."""
+    today = date.today()
+    loaded = load_demo(database, today=today)
+    if not loaded.loaded:
+        return []
+    typer.echo(f"tekseru: the database was empty, so {loaded.message}.")
+    run_assessment(database, as_of=today)
+    return create_demo_users(database)
 
 
 def serve(

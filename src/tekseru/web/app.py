@@ -19,8 +19,8 @@ from tekseru.api.router import API_PREFIX, api_router
 from tekseru.settings import Settings
 from tekseru.web.dependencies import AppState
 from tekseru.web.errors import install_error_handlers
-from tekseru.web.i18n import language_middleware
-from tekseru.web.middleware import security_headers
+from tekseru.web.i18n import LanguageMiddleware
+from tekseru.web.middleware import SecurityHeaders
 from tekseru.web.navigation import ordered
 from tekseru.web.pages import PAGES
 
@@ -43,8 +43,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings or Settings.from_environment()
     app.state.tekseru = AppState(app.state.settings)
-    app.middleware("http")(language_middleware)
-    app.middleware("http")(security_headers)
+    app.add_middleware(LanguageMiddleware)
+    app.add_middleware(SecurityHeaders)  # pure ASGI middleware: no extra task per request
     app.mount("/static", StaticFiles(packages=[("tekseru.web", "static")]), name="static")
     app.include_router(api_router)
     for page in PAGES:

@@ -6,7 +6,7 @@ from that cookie, else Kazakh. Message catalogues are `messages/<language>.yaml`
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -14,6 +14,7 @@ from typing import Any
 
 import yaml
 from fastapi import Request, Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from tekseru.catalog import LANGUAGES
 
@@ -70,19 +71,39 @@ def request_language(request: Request) -> str:
     return str(language)
 
 
-async def language_middleware(
-    request: Request, call_next: Callable[[Request], Awaitable[Response]]
-) -> Response:
-    choice = choose_language(request.query_params.get(QUERY_PARAMETER), request.cookies.get(COOKIE_NAME))
-    request.state.language = choice.language
-    response = await call_next(request)
-    if choice.remember and response.headers.get("content-type", "").startswith("text/html"):
-        response.set_cookie(
-            COOKIE_NAME,
-            choice.language,
-            max_age=COOKIE_MAX_AGE,
-            httponly=True,
-            samesite="lax",
-            secure=request.url.scheme == "https",
-        )
-    return response
+class LanguageMiddleware:
+    """ASGI middleware: chooses the request's language (`request_language`) and, when `?lang=` changed it,
+    remembers it in the cookie on an HTML answer."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request = Request(scope)
+        choice = choose_language(request.query_params.get(QUERY_PARAMETER), request.cookies.get(COOKIE_NAME))
+        scope.setdefault("state", {})["language"] = choice.language
+        if not choice.remember:
+            await self.app(scope, receive, send)
+            return
+        cookie = _cookie(choice.language, secure=request.url.scheme == "https")
+
+        async def send_remembering(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = message.get("headers", [])
+                content_type = next((v for k, v in headers if k.lower() == b"content-type"), b"")
+                if content_type.startswith(b"text/html"):
+                    message = {**message, "headers": [*headers, (b"set-cookie", cookie)]}
+            await send(message)
+
+        await self.app(scope, receive, send_remembering)
+
+
+def _cookie(language: str, *, secure: bool) -> bytes:
+    response = Response()
+    response.set_cookie(
+        COOKIE_NAME, language, max_age=COOKIE_MAX_AGE, httponly=True, samesite="lax", secure=secure
+    )
+    return response.headers["set-cookie"].encode("latin-1")
