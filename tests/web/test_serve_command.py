@@ -73,8 +73,14 @@ def test_the_first_start_creates_an_admin_and_says_how_to_sign_in(
     db = open_app_database(Settings().with_database_path(tmp_path / "tekseru.sqlite3"))
     try:
         assert log_in(db, "admin", found.group(1), client="test").actor.role.value == "admin"
-        assert "first start" not in invoke()  # the second start finds the admin
-        assert [user.username for user in list_users(db, Actor.system())] == ["admin"]
+        second = invoke()
+        assert "first start" not in second  # the second start finds the admin
+        assert "demo user" not in second  # and a registry that is no longer empty
+        names = [user.username for user in list_users(db, Actor.system())]
+        assert names == ["admin", "demo-admin", "demo-inspector", "demo-planner", "demo-viewer"]
+        for user in ("demo-planner", "demo-viewer"):
+            password = re.search(rf"demo user {user} \(\w+\), password: (\S+)", output)
+            assert password and log_in(db, user, password.group(1), client="test").actor.username == user
     finally:
         db.close()
 

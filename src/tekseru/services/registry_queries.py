@@ -115,8 +115,11 @@ class SubjectCard:
     inspections: list[Any] | None  # `tekseru.store.inspections` records; None when there are none to have
 
 
-def _subject(session: Session, actor: Actor, bin: str, permission: Permission) -> SubjectRow:
-    run = latest_run(session)
+def _subject(
+    session: Session, actor: Actor, bin: str, permission: Permission, run: AssessmentRun | None = None
+) -> SubjectRow:
+    """The subject (with its class in `run`, by default the latest finished one) if the actor may."""
+    run = run or latest_run(session)
     row = store.subject_row(session, bin.strip(), None if run is None else run.id)
     if row is None:
         raise SubjectNotFound(f"no subject with BIN {bin!r} in the registry")
@@ -126,8 +129,8 @@ def _subject(session: Session, actor: Actor, bin: str, permission: Permission) -
 
 def subject_card(db: Database, actor: Actor, bin: str) -> SubjectCard:
     with db.transaction() as session:
-        subject = _subject(session, actor, bin, Permission.READ_REGISTRY)
         run = latest_run(session)
+        subject = _subject(session, actor, bin, Permission.READ_REGISTRY, run)
         results = [] if run is None else _results_of(session, run.id, subject.id)
         evidence = sorted(
             evidence_for_subjects(session, [subject.id]), key=lambda e: (e.observed_on, e.id), reverse=True
@@ -159,8 +162,8 @@ def explanation(db: Database, actor: Actor, bin: str, language: str, as_of: date
     """The subject's score as of `as_of` (default: the date of the latest finished assessment) told in words
     (`tekseru.services.assessments.explain_subject`); [] when nothing has been assessed yet."""
     with db.transaction() as session:
-        _subject(session, actor, bin, Permission.READ_REGISTRY)
         latest = latest_run(session)
+        _subject(session, actor, bin, Permission.READ_REGISTRY, latest)
     if latest is None:
         return []
     try:

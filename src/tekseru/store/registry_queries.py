@@ -254,10 +254,14 @@ def run_results(
     limit: int = 50,
     offset: int = 0,
 ) -> tuple[list[ResultRow], int]:
-    """One page of the run's results, highest score first; and how many there are."""
+    """One page of the run's results, highest score first; and how many there are (-1 for one subject's)."""
     condition = _results_condition(run_id, region, risk_class, subject_id)
     joined = AssessmentResult.__table__.join(Subject.__table__, Subject.id == AssessmentResult.subject_id)
-    total = session.execute(select(func.count()).select_from(joined).where(condition)).scalar_one()
+    total = (
+        -1  # one subject's results: all of them fit on the page; no count needed
+        if subject_id is not None
+        else session.execute(select(func.count()).select_from(joined).where(condition)).scalar_one()
+    )
     query = (
         select(
             Subject.id,
