@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
-from tekseru.web.charts import LABEL_WIDTH, VALUE_WIDTH, WIDTH, Bar, Segment, bar_chart
+from tekseru.web.charts import LABEL_CHARACTERS, LABEL_WIDTH, VALUE_WIDTH, WIDTH, Bar, Segment, bar_chart
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -37,5 +37,5 @@ def test_long_labels_are_shortened_but_named_in_full_in_the_tooltip() -> None:
     svg = ET.fromstring(
         str(bar_chart("l", [Bar("x" * 50, (Segment(1, "bar-plain", "n"),))], title="t", description="d"))
     )
-    assert next(t.text for t in svg.iter(f"{SVG}text")) == "x" * 29 + "…"
+    assert next(t.text for t in svg.iter(f"{SVG}text")) == "x" * (LABEL_CHARACTERS - 1) + "…"
     assert svg.find(f"{SVG}rect/{SVG}title").text == "x" * 50 + ": n 1"  # type: ignore[union-attr]

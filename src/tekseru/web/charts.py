@@ -14,9 +14,10 @@ from dataclasses import dataclass
 
 from markupsafe import Markup, escape
 
-WIDTH = 640
-LABEL_WIDTH = 220
-VALUE_WIDTH = 70
+WIDTH = 460  # the chart's own width in px: legible at 390 px wide screens (scaled down by 0.8 at most)
+LABEL_WIDTH = 170
+VALUE_WIDTH = 50
+LABEL_CHARACTERS = 24
 ROW_HEIGHT = 26
 BAR_HEIGHT = 18
 LEGEND_HEIGHT = 28
@@ -49,13 +50,13 @@ def _legend(segments: Sequence[Segment]) -> list[str]:
     for segment in segments:
         parts.append(f'<rect x="{x:.1f}" y="6" width="14" height="14" class="{segment.css}"/>')
         parts.append(_text(x + 20, 18, segment.name))
-        x += 32 + 8 * len(segment.name)
+        x += 30 + 7.5 * len(segment.name)
     return parts
 
 
 def _bar(index: int, bar: Bar, scale: float, top: float) -> list[str]:
     y = top + index * ROW_HEIGHT
-    label = bar.label if len(bar.label) <= 30 else bar.label[:29] + "…"
+    label = bar.label if len(bar.label) <= LABEL_CHARACTERS else bar.label[: LABEL_CHARACTERS - 1] + "…"
     parts = [_text(LABEL_WIDTH - 8, y + BAR_HEIGHT - 4, label, anchor="end")]
     x = float(LABEL_WIDTH)
     for segment in bar.segments:
