@@ -1,14 +1,28 @@
-"""The one settings object: every setting has a name, a default, help text and an environment variable."""
+"""The one settings object: every setting has a name, a default, help text and an environment variable.
+
+Text settings take the variable's value as it is. Number settings take a whole number greater than 0; any
+other value, whether from the environment or given directly, raises `SettingError` naming the setting and
+its environment variable.
+"""
 
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import Field, dataclass, field, fields, replace
 from pathlib import Path
+from typing import Any
+
+
+class SettingError(ValueError):
+    """A setting given a value it cannot take; the message names the environment variable."""
 
 
 def _setting(default: str, env: str, help: str) -> str:
-    return field(default=default, metadata={"env": env, "help": help})
+    return field(default=default, metadata={"env": env, "help": help, "kind": str})
+
+
+def _positive_setting(default: int, env: str, help: str) -> int:
+    return field(default=default, metadata={"env": env, "help": help, "kind": int})
 
 
 @dataclass(frozen=True)
@@ -26,7 +40,8 @@ class Settings:
     secret_key: str = _setting(
         "",
         "TEKSERU_SECRET_KEY",
-        "Key that signs session cookies; generated and kept beside the database when empty.",
+        "Key that signs session cookies; when empty, one is generated on first use and kept in the database, "
+        "so every process using that database signs with the same key.",
     )
     state_body: str = _setting(
         "",
@@ -34,16 +49,69 @@ class Settings:
         "Name of the state body printed on forms and lists "
         "(empty: the Committee of Labour and Social Protection).",
     )
+    login_max_failures: int = _positive_setting(
+        5,
+        "TEKSERU_LOGIN_MAX_FAILURES",
+        "Failed sign-ins allowed for one user name, or from one client address, within the window; "
+        "after that sign-in is refused, even with the right password (a whole number above 0).",
+    )
+    login_window_minutes: int = _positive_setting(
+        15,
+        "TEKSERU_LOGIN_WINDOW_MINUTES",
+        "Minutes over which failed sign-ins are counted for that limit; a refused sign-in is told to try "
+        "again after as long (a whole number above 0).",
+    )
+    session_hours: int = _positive_setting(
+        12,
+        "TEKSERU_SESSION_HOURS",
+        "Hours a session lasts after signing in; then the user signs in again (a whole number above 0).",
+    )
+
+    def __post_init__(self) -> None:
+        for setting in fields(self):
+            _check(setting, getattr(self, setting.name))
 
     @classmethod
     def from_environment(cls, environ: dict[str, str] | None = None, **overrides: str) -> Settings:
         source = os.environ if environ is None else environ
-        values = {f.name: source[f.metadata["env"]] for f in fields(cls) if f.metadata["env"] in source}
-        values.update({key: value for key, value in overrides.items() if value is not None})
+        known = {f.name: f for f in fields(cls)}
+        values = {
+            name: _parse(setting, source[setting.metadata["env"]])
+            for name, setting in known.items()
+            if setting.metadata["env"] in source
+        }
+        values.update(
+            {
+                key: _parse(known[key], value) if key in known else value
+                for key, value in overrides.items()
+                if value is not None
+            }
+        )
         return cls(**values)
 
     def with_database_path(self, path: Path) -> Settings:
         return replace(self, database_url=f"sqlite:///{path}")
+
+
+def _parse(setting: Field[Any], raw: str) -> Any:
+    """The value of a setting from the text of its environment variable."""
+    if setting.metadata["kind"] is str:
+        return raw
+    text = raw.strip()
+    if not (text.isascii() and text.isdigit() and int(text) > 0):
+        raise _error(setting, raw)
+    return int(text)
+
+
+def _check(setting: Field[Any], value: object) -> None:
+    if setting.metadata["kind"] is int and not (type(value) is int and value > 0):
+        raise _error(setting, value)
+
+
+def _error(setting: Field[Any], value: object) -> SettingError:
+    return SettingError(
+        f"{setting.metadata['env']} ({setting.name}) must be a whole number greater than 0, not {value!r}"
+    )
 
 
 def documented_settings() -> list[tuple[str, str, str, str]]:

@@ -32,8 +32,8 @@ _NAME_LIMIT = 64
 
 @dataclass(frozen=True)
 class LoginPolicy:
-    """Limits of signing in. Each has a named default; `from_settings` takes the values of the settings
-    `login_max_failures`, `login_window_minutes` and `session_hours` when `Settings` has them."""
+    """Limits of signing in. Each has a named default (the same as the setting's); `from_settings` takes
+    the settings `login_max_failures`, `login_window_minutes` and `session_hours`."""
 
     max_failures: int = 5
     window: timedelta = timedelta(minutes=15)
@@ -41,11 +41,10 @@ class LoginPolicy:
 
     @classmethod
     def from_settings(cls, settings: Settings) -> LoginPolicy:
-        default = cls()
         return cls(
-            max_failures=int(getattr(settings, "login_max_failures", default.max_failures)),
-            window=timedelta(minutes=float(getattr(settings, "login_window_minutes", 15))),
-            session_lifetime=timedelta(hours=float(getattr(settings, "session_hours", 12))),
+            max_failures=settings.login_max_failures,
+            window=timedelta(minutes=settings.login_window_minutes),
+            session_lifetime=timedelta(hours=settings.session_hours),
         )
 
 

@@ -1,0 +1,77 @@
+"""The limits of signing in taken from the settings, applied by `log_in`; on SQLite and on PostgreSQL."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from argon2 import PasswordHasher
+
+from tekseru.services.accounts import create_user, use_password_hasher
+from tekseru.services.auth import LoginPolicy, LoginRefused, log_in, session_for
+from tekseru.services.permissions import Actor
+from tekseru.settings import Settings
+from tekseru.store import Database
+
+SYSTEM = Actor.system("tests")
+PASSWORD = "a-long-password"
+
+
+@pytest.fixture(autouse=True)
+def cheap_passwords() -> Iterator[None]:
+    previous = use_password_hasher(PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+    yield
+    use_password_hasher(previous)
+
+
+@pytest.fixture
+def ann(database: Database) -> None:
+    create_user(database, SYSTEM, username="ann", full_name="Ann", role="planner", password=PASSWORD)
+
+
+def test_the_policy_takes_every_setting() -> None:
+    policy = LoginPolicy.from_settings(
+        Settings(login_max_failures=2, login_window_minutes=7, session_hours=3)
+    )
+    assert policy == LoginPolicy(
+        max_failures=2, window=timedelta(minutes=7), session_lifetime=timedelta(hours=3)
+    )
+    assert LoginPolicy.from_settings(Settings.from_environment({})) == LoginPolicy()
+
+
+def test_max_failures_from_the_settings_refuses_the_third_attempt(database: Database, ann: None) -> None:
+    policy = LoginPolicy.from_settings(
+        Settings.from_environment({"TEKSERU_LOGIN_MAX_FAILURES": "2", "TEKSERU_LOGIN_WINDOW_MINUTES": "5"})
+    )
+    now = datetime.now(UTC)
+    for _ in range(2):
+        with pytest.raises(LoginRefused) as refused:
+            log_in(database, "ann", "wrong", client="c", policy=policy, now=now)
+        assert not refused.value.rate_limited
+    with pytest.raises(LoginRefused) as limited:  # the right password, but the third attempt
+        log_in(database, "ann", PASSWORD, client="c", policy=policy, now=now)
+    assert limited.value.rate_limited and limited.value.retry_after == 5 * 60
+    assert "5 minutes" in str(limited.value)
+    with pytest.raises(LoginRefused) as still:
+        log_in(database, "ann", PASSWORD, client="c", policy=policy, now=now + timedelta(minutes=4))
+    assert still.value.rate_limited
+    assert log_in(database, "ann", PASSWORD, client="c", policy=policy, now=now + timedelta(minutes=6))
+
+
+def test_the_default_policy_allows_a_third_attempt(database: Database, ann: None) -> None:
+    policy = LoginPolicy.from_settings(Settings())
+    now = datetime.now(UTC)
+    for _ in range(2):
+        with pytest.raises(LoginRefused):
+            log_in(database, "ann", "wrong", client="c", policy=policy, now=now)
+    assert log_in(database, "ann", PASSWORD, client="c", policy=policy, now=now)
+
+
+def test_the_session_lifetime_from_the_settings(database: Database, ann: None) -> None:
+    policy = LoginPolicy.from_settings(Settings.from_environment({"TEKSERU_SESSION_HOURS": "2"}))
+    now = datetime.now(UTC)
+    signed = log_in(database, "ann", PASSWORD, client="c", policy=policy, now=now)
+    assert signed.expires_at == now + timedelta(hours=2)
+    assert session_for(database, signed.token, now=now + timedelta(hours=2, seconds=-1)) is not None
+    assert session_for(database, signed.token, now=now + timedelta(hours=2, seconds=1)) is None

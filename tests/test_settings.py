@@ -1,0 +1,61 @@
+"""Settings from the environment: text as it is, numbers checked, errors that name the variable."""
+
+from __future__ import annotations
+
+import pytest
+
+from tekseru.settings import SettingError, Settings
+
+NUMBERS = (
+    ("login_max_failures", "TEKSERU_LOGIN_MAX_FAILURES"),
+    ("login_window_minutes", "TEKSERU_LOGIN_WINDOW_MINUTES"),
+    ("session_hours", "TEKSERU_SESSION_HOURS"),
+)
+
+
+def test_the_defaults() -> None:
+    settings = Settings.from_environment({})
+    assert settings == Settings()
+    assert (settings.login_max_failures, settings.login_window_minutes, settings.session_hours) == (5, 15, 12)
+
+
+def test_the_number_settings_from_the_environment() -> None:
+    settings = Settings.from_environment(
+        {
+            "TEKSERU_LOGIN_MAX_FAILURES": "2",
+            "TEKSERU_LOGIN_WINDOW_MINUTES": " 30 ",
+            "TEKSERU_SESSION_HOURS": "1",
+            "TEKSERU_STATE_BODY": " As is ",
+            "TEKSERU_UNRELATED": "x",
+        }
+    )
+    assert (settings.login_max_failures, settings.login_window_minutes, settings.session_hours) == (2, 30, 1)
+    assert settings.state_body == " As is "  # text settings are taken as they are
+
+
+def test_overrides_are_parsed_like_the_environment() -> None:
+    settings = Settings.from_environment({"TEKSERU_SESSION_HOURS": "3"}, session_hours="4", secret_key="k")
+    assert (settings.session_hours, settings.secret_key) == (4, "k")
+    with pytest.raises(SettingError, match="TEKSERU_SESSION_HOURS"):
+        Settings.from_environment({}, session_hours="0")
+
+
+@pytest.mark.parametrize(("name", "env"), NUMBERS)
+@pytest.mark.parametrize("raw", ["0", "-1", "", " ", "abc", "1.5", "2h", "1e3", "+3", "٣"])
+def test_bad_numbers_in_the_environment_are_refused(name: str, env: str, raw: str) -> None:
+    with pytest.raises(SettingError) as refused:
+        Settings.from_environment({env: raw})
+    message = str(refused.value)
+    assert env in message and name in message and repr(raw) in message
+    assert "whole number greater than 0" in message
+
+
+@pytest.mark.parametrize(("name", "env"), NUMBERS)
+@pytest.mark.parametrize("value", [0, -5, True, 1.0, "3"])
+def test_bad_numbers_given_directly_are_refused(name: str, env: str, value: object) -> None:
+    with pytest.raises(SettingError, match=env):
+        Settings(**{name: value})  # type: ignore[arg-type]
+
+
+def test_a_setting_error_is_a_value_error() -> None:
+    assert issubclass(SettingError, ValueError)
