@@ -14,10 +14,11 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, case, false, func, or_, select, true
+from sqlalchemy import ColumnElement, case, false, func, select, true
 from sqlalchemy.orm import Session
 
 from tekseru.store.models import Assessment, AssessmentResult, Subject, SubjectGroup
+from tekseru.store.name_search import indexed_name_ids, is_bin_prefix, name_contains, normalised
 
 CLASSES = ("low", "medium", "high")  # by rank: a subject's class is its highest
 TEXT_MATCHES_COUNTED = 1000
@@ -97,32 +98,35 @@ def _with_class(run_id: uuid.UUID, classes: tuple[str, ...]) -> Any:
     )
 
 
-def _class_condition(run_id: uuid.UUID, risk_class: str) -> ColumnElement[bool]:
+def _class_condition(run_id: uuid.UUID, risk_class: str, *, narrow: bool) -> ColumnElement[bool]:
     """Subjects whose highest class in the run is `risk_class`: one with a result of that class and none
-    higher (two indexed look-ups of the run's results, not a grouping of all of them)."""
+    higher. When other conditions already narrow the subjects to a few thousand (`narrow`), each of them
+    is looked up in the run's results; otherwise the run's results of each class are read by the index."""
     higher = CLASSES[CLASSES.index(risk_class) + 1 :]
+    if narrow:
+        condition = _has_result(run_id, (risk_class,))
+        return condition & ~_has_result(run_id, higher) if higher else condition
     condition = Subject.id.in_(_with_class(run_id, (risk_class,)))
     return condition & Subject.id.not_in(_with_class(run_id, higher)) if higher else condition
 
 
-def _text_condition(session: Session, text: str) -> ColumnElement[bool]:
-    text = " ".join(text.split())
-    if not text:
-        return true()
-    if text.isdigit():  # a BIN or its start: a range of the unique index on bin
-        upper = text[:-1] + chr(ord(text[-1]) + 1)
-        return Subject.bin == text if len(text) == 12 else (Subject.bin >= text) & (Subject.bin < upper)
-    if session.get_bind().dialect.name == "postgresql":
-        return Subject.name.icontains(text, autoescape=True)
-    if text.isascii():  # SQLite's LIKE ignores the case of ASCII letters
-        return Subject.name.contains(text, autoescape=True)
-    # ... and only of those: try the spellings a Cyrillic name is usually written in.
-    variants = {text, text.lower(), text.upper(), text.capitalize(), text.title()}
-    return or_(*(Subject.name.contains(variant, autoescape=True) for variant in sorted(variants)))
+def _has_result(run_id: uuid.UUID, classes: tuple[str, ...]) -> ColumnElement[bool]:
+    return (
+        select(AssessmentResult.subject_id)
+        .where(
+            (AssessmentResult.run_id == run_id)
+            & (AssessmentResult.subject_id == Subject.id)
+            & AssessmentResult.risk_class.in_(classes)
+        )
+        .exists()
+    )
 
 
-def _search_condition(session: Session, search: SubjectSearch, run_id: uuid.UUID | None) -> Any:
-    condition = _text_condition(session, search.text)
+def _filter_condition(
+    search: SubjectSearch, run_id: uuid.UUID | None, *, narrow: bool
+) -> ColumnElement[bool]:
+    """The exact filters of a search: region, group and class (`narrow`: see `_class_condition`)."""
+    condition: ColumnElement[bool] = true()
     if search.region is not None:
         condition = condition & (Subject.region == search.region)
     if search.group is not None:
@@ -131,8 +135,17 @@ def _search_condition(session: Session, search: SubjectSearch, run_id: uuid.UUID
     if search.risk_class is not None:
         if run_id is None or search.risk_class not in CLASSES:
             return false()
-        condition = condition & _class_condition(run_id, search.risk_class)
+        condition = condition & _class_condition(run_id, search.risk_class, narrow=narrow)
     return condition
+
+
+def _text_condition(session: Session, text: str) -> ColumnElement[bool]:
+    if not text:
+        return true()
+    if is_bin_prefix(text):  # a BIN or its start: a range of the unique index on bin
+        upper = text[:-1] + chr(ord(text[-1]) + 1)
+        return Subject.bin == text if len(text) == 12 else (Subject.bin >= text) & (Subject.bin < upper)
+    return name_contains(session, text)
 
 
 def search_subjects(
@@ -145,21 +158,35 @@ def search_subjects(
     text_cap: int = TEXT_MATCHES_COUNTED,
 ) -> tuple[list[SubjectRow], int]:
     """One page of the matching subjects in registry order (by id), with their class in `run_id`; and how
-    many match. A search by text reads the table once: it counts at most `text_cap` + 1 matches (a total of
-    `text_cap` + 1 means "more than `text_cap`") and pages within them."""
-    condition = _search_condition(session, search, run_id)
-    if " ".join(search.text.split()):
-        ids = list(
-            session.execute(
-                select(Subject.id).where(condition).order_by(Subject.id).limit(text_cap + 1)
-            ).scalars()
-        )
+    many match. A search by text reads at most `text_cap` + 1 matches (a total of `text_cap` + 1 means
+    "more than `text_cap`") and pages within them."""
+    text = normalised(search.text)
+    filters = _filter_condition(search, run_id, narrow=bool(text) or search.region is not None)
+    if text:
+        indexed = None
+        if not is_bin_prefix(text):
+            indexed = indexed_name_ids(session, text, filters, limit=text_cap + 1)
+        if indexed is None:
+            condition = _text_condition(session, text) & filters
+            indexed = select(Subject.id).where(condition).order_by(Subject.id).limit(text_cap + 1)
+        ids = list(session.execute(indexed).scalars())
         page = ids[offset : offset + limit]
         found = {row.id: row for row in session.execute(_subject_page(Subject.id.in_(page)))} if page else {}
         return _rows(session, [found[i] for i in page], run_id), len(ids)
-    total = session.execute(select(func.count()).select_from(Subject).where(condition)).scalar_one()
-    query = _subject_page(condition).order_by(Subject.id).limit(limit).offset(offset)
-    return _rows(session, list(session.execute(query)), run_id), total
+    # The count rides along with the page (one reading of the matches); a page past the end needs its own.
+    query = (
+        _subject_page(filters)
+        .add_columns(func.count().over().label("total"))
+        .order_by(Subject.id)
+        .limit(limit)
+        .offset(offset)
+    )
+    rows = list(session.execute(query))
+    if rows:
+        total = rows[0].total
+    else:
+        total = session.execute(select(func.count()).select_from(Subject).where(filters)).scalar_one()
+    return _rows(session, rows, run_id), total
 
 
 def _subject_page(condition: Any) -> Any:

@@ -1,0 +1,64 @@
+"""Finding subjects by part of their name, through the text index of migration 0005 where it helps.
+
+SQLite: the FTS5 trigram table `subjects_name_index` finds a fragment of three or more letters without
+reading every name, ignoring case in every alphabet (Kazakh and Russian included). Its matches come in id
+order, so a search that wants the first thousand matches in registry order stops after them (SQLite may
+instead start from a region's subjects and ask the index about each). A fragment shorter than a trigram
+is looked for with LIKE, which ignores the case of ASCII letters only: Cyrillic is tried in its usual
+spellings (as typed, lower, upper, capitalised).
+PostgreSQL: ILIKE, which the trigram GIN index (pg_trgm) serves when the server allowed creating it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import ColumnElement, Select, column, or_, select, table
+from sqlalchemy.orm import Session
+
+from tekseru.store.models import Subject
+
+NAME_INDEX = "subjects_name_index"
+TRIGRAM = 3  # the trigram tokenizer cannot find a shorter fragment
+
+_index = table(NAME_INDEX, column("rowid"), column(NAME_INDEX))
+
+
+def normalised(text: str) -> str:
+    return " ".join(text.split())
+
+
+def is_bin_prefix(text: str) -> bool:
+    return text.isdigit()
+
+
+def indexed_name_ids(session: Session, text: str, condition: Any, *, limit: int) -> Select[Any] | None:
+    """The ids (in id order, at most `limit`) of subjects whose name contains `text` and that meet
+    `condition`, found through the SQLite text index; None when the index is not the way to find them (not
+    SQLite, a fragment shorter than a trigram)."""
+    if session.get_bind().dialect.name != "sqlite" or len(text) < TRIGRAM:
+        return None
+    phrase = '"' + text.replace('"', '""') + '"'
+    return (
+        select(Subject.id)
+        .select_from(_index.join(Subject.__table__, Subject.id == _index.c.rowid))
+        .where(_index.c[NAME_INDEX].match(phrase) & condition)
+        .order_by(_index.c.rowid)
+        .limit(limit)
+    )
+
+
+def name_contains(session: Session, text: str) -> ColumnElement[bool]:
+    """A condition on subjects: the name contains `text`, whatever its case (read name by name)."""
+    if session.get_bind().dialect.name == "postgresql":
+        return Subject.name.ilike(_like_pattern(text), escape="/")
+    if text.isascii():  # SQLite's LIKE ignores the case of ASCII letters
+        return Subject.name.contains(text, autoescape=True)
+    # ... and only of those: try the spellings a Cyrillic name is usually written in.
+    variants = {text, text.lower(), text.upper(), text.capitalize(), text.title()}
+    return or_(*(Subject.name.contains(variant, autoescape=True) for variant in sorted(variants)))
+
+
+def _like_pattern(text: str) -> str:
+    escaped = text.replace("/", "//").replace("%", "/%").replace("_", "/_")
+    return f"%{escaped}%"

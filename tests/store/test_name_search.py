@@ -1,0 +1,126 @@
+"""A search by part of a name finds exactly the subjects whose name contains it, whatever its case, whether
+the text index (SQLite FTS5 trigram, PostgreSQL pg_trgm) or a reading of the names answers; and the index
+follows every change of a name."""
+
+from __future__ import annotations
+
+import random
+
+from sqlalchemy import delete, text, update
+
+from tekseru.store import Database
+from tekseru.store import registry_queries as queries
+from tekseru.store.models import Subject
+from tekseru.store.subjects import upsert_subjects
+from tests.store.factories import BINS, NOW, subject
+
+NAMES = (
+    "«Мейірім» арнаулы әлеуметтік қызметтер орталығы КММ",
+    "«Шаһар әлеуметтік көмек ғұмыр үйі» КММ",
+    "ТОО «Оңалту-Сервис Қостанай»",
+    "Центр оказания специальных социальных услуг «Доброта»",
+    "ГККП «Дом-интернат для престарелых и лиц с инвалидностью»",
+    "Үміт оңалту орталығы",
+    "ҰЛЫ ДАЛА ҮЙІ",
+    "Care Home 100% Astana",
+    'Provider "Quoted" Ltd',
+    "Aqsu_day centre",
+)
+REGIONS = ("astana", "almaty_city")
+
+
+def _store(database: Database) -> None:
+    with database.transaction() as session:
+        upsert_subjects(
+            session,
+            [
+                subject(
+                    i, name=name, region=REGIONS[i % 2], groups=("stationary",) if i % 3 else ("home_care",)
+                )
+                for i, name in enumerate(NAMES)
+            ],
+            now=NOW,
+        )
+
+
+def _found(database: Database, fragment: str, **filters: str) -> list[str]:
+    with database.transaction() as session:
+        wanted = queries.SubjectSearch(text=fragment, **filters)
+        rows, total = queries.search_subjects(session, wanted, run_id=None, limit=50, offset=0)
+    assert total == len(rows)
+    return [row.bin for row in rows]
+
+
+def _expected(fragment: str, region: str | None = None) -> list[str]:
+    wanted = " ".join(fragment.split()).casefold()
+    return [
+        BINS[i]
+        for i, name in enumerate(NAMES)
+        if wanted in name.casefold() and (region is None or REGIONS[i % 2] == region)
+    ]
+
+
+def _fragments(seed: int, count: int) -> list[str]:
+    rng = random.Random(seed)
+    fragments = []
+    for _ in range(count):
+        name = rng.choice(NAMES)
+        length = rng.randint(3, 12)
+        start = rng.randrange(max(1, len(name) - length))
+        fragment = name[start : start + length]
+        fragments.append(rng.choice((fragment, fragment.lower(), fragment.upper(), fragment.swapcase())))
+    return fragments
+
+
+def test_every_fragment_of_three_letters_or_more_finds_exactly_the_names_that_contain_it(
+    database: Database,
+) -> None:
+    _store(database)
+    for fragment in _fragments(seed=7, count=120):
+        assert sorted(_found(database, fragment)) == sorted(_expected(fragment)), fragment
+
+
+def test_the_same_holds_within_a_region_and_a_group(database: Database) -> None:
+    _store(database)
+    for fragment in _fragments(seed=11, count=40):
+        for region in REGIONS:
+            assert sorted(_found(database, fragment, region=region)) == sorted(_expected(fragment, region))
+        in_group = [b for b in _expected(fragment) if BINS.index(b) % 3]  # subjects 0, 3, 6, 9: home care
+        assert sorted(_found(database, fragment, group="stationary")) == sorted(in_group), fragment
+
+
+def test_special_characters_are_text_not_syntax(database: Database) -> None:
+    _store(database)
+    assert _found(database, '"Quoted"') == [BINS[8]]
+    assert _found(database, "100%") == [BINS[7]]
+    assert _found(database, "0% A") == [BINS[7]]
+    assert _found(database, "u_d") == [BINS[9]]
+    assert _found(database, "q_d") == []  # _ is not a wildcard
+    assert _found(database, "OR") == _expected("OR")  # shorter than a trigram: names are read
+    assert _found(database, "NEAR") == []  # not an FTS5 operator
+
+
+def test_the_index_follows_new_renamed_and_deleted_subjects(database: Database) -> None:
+    _store(database)
+    assert _found(database, "жаңа атау") == []
+    with database.transaction() as session:
+        session.execute(update(Subject).where(Subject.bin == BINS[0]).values(name="Жаңа атау орталығы"))
+    assert _found(database, "ЖАҢА АТАУ") == [BINS[0]]
+    assert _found(database, "Мейірім") == []
+    with database.transaction() as session:
+        upsert_subjects(session, [subject(1, name="Шаһар жаңа атау")], now=NOW)
+        upsert_subjects(session, [subject(20, name="Тағы бір жаңа атау")], now=NOW)
+    assert _found(database, "жаңа атау") == [BINS[0], BINS[1], BINS[20]]
+    with database.transaction() as session:
+        session.execute(delete(Subject).where(Subject.bin == BINS[0]))
+    assert _found(database, "жаңа атау") == [BINS[1], BINS[20]]
+
+
+def test_the_database_has_the_text_index(database: Database) -> None:
+    with database.transaction() as session:
+        if database.dialect == "sqlite":
+            query = "SELECT count(*) FROM sqlite_master WHERE name = 'subjects_name_index'"
+        else:
+            query = "SELECT count(*) FROM pg_indexes WHERE indexname = 'ix_subjects_name_trigram'"
+            query += " AND schemaname = current_schema()"
+        assert session.execute(text(query)).scalar_one() == 1
