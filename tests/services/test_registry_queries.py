@@ -5,13 +5,11 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, date, datetime
-from pathlib import Path
 
 import pytest
 
 from tekseru.catalog import load_catalogue
 from tekseru.services import audit
-from tekseru.services.accounts import use_password_hasher
 from tekseru.services.permissions import Actor, PermissionDenied, Role
 from tekseru.services.registry_queries import (
     EvidenceInput,
@@ -20,7 +18,6 @@ from tekseru.services.registry_queries import (
     SubjectNotFound,
     SubjectSearch,
     add_evidence,
-    dashboard,
     explanation,
     run_results,
     runs,
@@ -36,23 +33,12 @@ from tests.web.support import (
     OTHER_REGION,
     OWN_BIN,
     OWN_REGION,
-    seed,
-    use_cheap_password_hashing,
 )
 
 PLANNER = Actor("t-planner", Role.PLANNER)
 VIEWER = Actor("t-viewer", Role.VIEWER)
 INSPECTOR = Actor("t-inspector", Role.INSPECTOR, OWN_REGION)
 NOW = datetime(2024, 6, 20, 9, 0, tzinfo=UTC)
-
-
-@pytest.fixture
-def seeded(database: Database, tmp_path: Path) -> uuid.UUID:
-    previous = use_cheap_password_hashing()
-    try:
-        return seed(database, tmp_path)
-    finally:
-        use_password_hasher(previous)
 
 
 def test_search_pages_and_scopes(database: Database, seeded: uuid.UUID) -> None:
@@ -91,6 +77,18 @@ def test_the_explanation_is_of_the_latest_assessment(database: Database, seeded:
     assert lines and AS_OF.isoformat() in lines[0] and "100" in lines[0]
     with pytest.raises(PermissionDenied):
         explanation(database, INSPECTOR, OTHER_BIN, "en")
+
+
+@pytest.mark.parametrize("language", ["kk", "ru", "en"])
+def test_the_card_tells_the_same_explanation_when_asked_for_a_language(
+    database: Database, seeded: uuid.UUID, language: str
+) -> None:
+    card = subject_card(database, VIEWER, OWN_BIN, language=language)
+    assert card.explanation == explanation(database, VIEWER, OWN_BIN, language)
+    assert card.explanation and "100" in card.explanation[0]
+    assert subject_card(database, VIEWER, OWN_BIN).explanation == []  # not asked for: not computed
+    with pytest.raises(ValueError, match="language"):
+        subject_card(database, VIEWER, OWN_BIN, language="de")
 
 
 def test_adding_evidence(database: Database, seeded: uuid.UUID) -> None:
@@ -134,23 +132,6 @@ def test_runs_and_results(database: Database, seeded: uuid.UUID) -> None:
     assert run_results(database, VIEWER, seeded, risk_class="medium").rows[0].bin == BINS[1]
     with pytest.raises(RunNotFound):
         run_results(database, VIEWER, uuid.uuid4())
-
-
-def test_the_dashboard(database: Database, seeded: uuid.UUID) -> None:
-    figures = dashboard(database, VIEWER)
-    assert figures.run is not None and figures.total == 6 and figures.not_assessed == 0
-    assert figures.by_class == {"low": 3, "medium": 1, "high": 2}
-    assert {r.region: r.total for r in figures.regions} == {OWN_REGION: 3, OTHER_REGION: 2, "shymkent": 1}
-    assert figures.top_criteria and figures.top_criteria[0][1] >= 1
-    assert [point.by_class for point in figures.trend] == [{"low": 3, "medium": 1, "high": 2}]
-    own = dashboard(database, INSPECTOR)
-    assert own.region_scope == OWN_REGION and [r.region for r in own.regions] == [OWN_REGION]
-    assert own.by_class == {"low": 1, "medium": 1, "high": 1}
-
-
-def test_the_dashboard_before_any_assessment(database: Database) -> None:
-    figures = dashboard(database, VIEWER)
-    assert (figures.run, figures.total, figures.top_criteria, figures.trend) == (None, 0, [], [])
 
 
 def test_the_prefilled_checklist_is_refused_in_another_region(database: Database, seeded: uuid.UUID) -> None:

@@ -11,7 +11,9 @@ import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, Protocol
+
+from sqlalchemy.orm import Session
 
 from tekseru.catalog import Catalogue, CatalogueEdition, load_catalogue
 from tekseru.catalog.schema import Severity
@@ -30,7 +32,7 @@ from tekseru.scoring import (
 from tekseru.scoring.formula import weighted_total
 from tekseru.scoring.phrases import Language
 from tekseru.scoring.result import ScoreFormula
-from tekseru.store import AssessmentResultData, Database, EvidenceRecord
+from tekseru.store import AssessmentResultData, AssessmentRun, Database, EvidenceRecord
 from tekseru.store.assessments import finished_run_on, results_for_run
 from tekseru.store.evidence import evidence_for_subjects
 from tekseru.store.subjects import find_subject_by_bin
@@ -97,18 +99,46 @@ def subject_explanation(
 ) -> SubjectExplanation:
     """The subject's score in each of its groups as of `as_of` (default: today), explained."""
     as_of = as_of or date.today()
-    catalogue = catalogue or load_catalogue()
     wanted = bin.strip()
     with db.transaction() as session:
         subject = find_subject_by_bin(session, wanted)
         if subject is None:
             raise UnknownSubject(f"no subject with BIN {wanted} in the registry")
         run = finished_run_on(session, as_of)
-        stored = (
-            {r.group_key: r for r in results_for_run(session, run.id, subject_id=subject.id)} if run else {}
+        return explain_in_session(
+            session, subject, run, as_of=as_of, language=language, catalogue=catalogue or load_catalogue()
         )
-        fresh = [group for group in subject.groups if group not in stored]
-        evidence = evidence_for_subjects(session, [subject.id]) if fresh else []
+
+
+class AssessedSubject(Protocol):
+    """What an explanation needs of a subject (a registry record or a row of a search)."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def bin(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def region(self) -> str: ...
+    @property
+    def groups(self) -> tuple[str, ...]: ...
+
+
+def explain_in_session(
+    session: Session,
+    subject: AssessedSubject,
+    run: AssessmentRun | None,
+    *,
+    as_of: date,
+    language: Language,
+    catalogue: Catalogue,
+) -> SubjectExplanation:
+    """`subject_explanation` inside a transaction already open, with `run` the finished run assessed as of
+    `as_of` (None: none was, so each group is scored now from the evidence)."""
+    stored = {r.group_key: r for r in results_for_run(session, run.id, subject_id=subject.id)} if run else {}
+    fresh = [group for group in subject.groups if group not in stored]
+    evidence = evidence_for_subjects(session, [subject.id]) if fresh else []
     facts = [_fact(record) for record in evidence]
     groups = []
     for group in subject.groups:

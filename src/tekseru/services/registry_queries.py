@@ -10,19 +10,18 @@ from __future__ import annotations
 
 import importlib
 import tempfile
-import threading
 import uuid
-from collections import Counter
-from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, cast, get_args
 
 from sqlalchemy.orm import Session
 
-from tekseru.catalog import CatalogueEdition, UnknownCatalogueEntry
+from tekseru.catalog import CatalogueEdition, UnknownCatalogueEntry, load_catalogue
+from tekseru.scoring.phrases import Language
 from tekseru.services import audit
+from tekseru.services.assessment_subject import explain_in_session
 from tekseru.services.permissions import Actor, Permission
 from tekseru.services.registry import edition_in_force
 from tekseru.store import AssessmentRun as AssessmentRun
@@ -41,6 +40,7 @@ from tekseru.store.registry_queries import SubjectSearch as SubjectSearch
 PER_PAGE = 25
 MAX_PER_PAGE = 200
 REFERENCE_LIMIT = 500
+LANGUAGES: tuple[str, ...] = get_args(Language)
 
 
 class SubjectNotFound(LookupError):
@@ -113,6 +113,7 @@ class SubjectCard:
     history: list[ScorePoint]  # oldest first
     evidence: list[EvidenceRecord]  # newest first
     inspections: list[Any] | None  # `tekseru.store.inspections` records; None when there are none to have
+    explanation: list[str] = field(default_factory=list)  # of the latest run, when a language was asked for
 
 
 def _subject(
@@ -127,7 +128,9 @@ def _subject(
     return row
 
 
-def subject_card(db: Database, actor: Actor, bin: str) -> SubjectCard:
+def subject_card(db: Database, actor: Actor, bin: str, *, language: str | None = None) -> SubjectCard:
+    """What the registry knows of the subject; with `language`, also the explanation of its scores in the
+    latest finished run, told in that language (what `explanation` gives, read in the same transaction)."""
     with db.transaction() as session:
         run = latest_run(session)
         subject = _subject(session, actor, bin, Permission.READ_REGISTRY, run)
@@ -135,6 +138,16 @@ def subject_card(db: Database, actor: Actor, bin: str) -> SubjectCard:
         evidence = sorted(
             evidence_for_subjects(session, [subject.id]), key=lambda e: (e.observed_on, e.id), reverse=True
         )
+        explained = []
+        if language is not None and run is not None:
+            explained = explain_in_session(
+                session,
+                subject,
+                run,
+                as_of=run.as_of,
+                language=_language(language),
+                catalogue=load_catalogue(),
+            ).lines()
         return SubjectCard(
             subject=subject,
             run=run,
@@ -142,7 +155,14 @@ def subject_card(db: Database, actor: Actor, bin: str) -> SubjectCard:
             history=store.score_history(session, subject.id),
             evidence=evidence,
             inspections=_inspections(session, subject.id),
+            explanation=explained,
         )
+
+
+def _language(language: str) -> Language:
+    if language not in LANGUAGES:
+        raise ValueError(f"language: one of {', '.join(LANGUAGES)}, not {language!r}")
+    return cast(Language, language)
 
 
 def _results_of(session: Session, run_id: uuid.UUID, subject_id: int) -> list[ResultRow]:
@@ -296,103 +316,3 @@ def run_results(
             session, run_id, region=scope, risk_class=risk_class, limit=paging.per_page, offset=paging.offset
         )
     return ResultsPage(found, rows, replace(paging, total=total), actor.region_scope)
-
-
-# The dashboard
-
-
-@dataclass(frozen=True)
-class RegionFigure:
-    region: str
-    total: int
-    by_class: dict[str, int]  # low, medium, high
-
-    @property
-    def not_assessed(self) -> int:
-        return self.total - sum(self.by_class.values())
-
-
-@dataclass(frozen=True)
-class TrendPoint:
-    run: AssessmentRun
-    by_class: dict[str, int]
-
-
-@dataclass(frozen=True)
-class Dashboard:
-    run: AssessmentRun | None
-    region_scope: str | None
-    regions: list[RegionFigure]
-    top_criteria: list[tuple[int, int]]  # (criterion, number of subjects), most first
-    trend: list[TrendPoint]  # oldest first
-
-    @property
-    def total(self) -> int:
-        return sum(region.total for region in self.regions)
-
-    @property
-    def by_class(self) -> dict[str, int]:
-        return {name: sum(r.by_class.get(name, 0) for r in self.regions) for name in CLASSES}
-
-    @property
-    def not_assessed(self) -> int:
-        return sum(region.not_assessed for region in self.regions)
-
-
-class _RunCache:
-    """Figures of finished runs, which never change, kept per (figure, run, region)."""
-
-    def __init__(self, size: int = 256) -> None:
-        self._size, self._items, self._lock = size, dict[tuple[Any, ...], Any](), threading.Lock()
-
-    def get(self, key: tuple[Any, ...], compute: Callable[[], Any]) -> Any:
-        with self._lock:
-            if key in self._items:
-                return self._items[key]
-        value = compute()
-        with self._lock:
-            if len(self._items) >= self._size:
-                self._items.pop(next(iter(self._items)))
-            self._items[key] = value
-        return value
-
-
-_cache = _RunCache()
-
-
-def dashboard(db: Database, actor: Actor, *, trend_runs: int = 8, top: int = 10) -> Dashboard:
-    """Subjects by region and class in the latest finished run, the criteria most often counted as
-    violated in it, and the classes over the latest `trend_runs` finished runs."""
-    scope = actor.scoped_region(Permission.READ_REGISTRY)
-    with db.transaction() as session:
-        finished = [r for r in list_runs(session, limit=4 * trend_runs) if r.status == "finished"]
-        latest = finished[0] if finished else None
-        totals = store.subjects_by_region(session, region=scope)
-        classes = _classes(session, latest, scope)
-        violated: Counter[int] = Counter() if latest is None else _violated(session, latest, scope)
-        trend = [TrendPoint(r, _class_totals(_classes(session, r, scope))) for r in finished[:trend_runs]]
-    regions = [
-        RegionFigure(key, total, {name: classes.get((key, name), 0) for name in CLASSES})
-        for key, total in totals.items()
-    ]
-    return Dashboard(latest, actor.region_scope, regions, violated.most_common(top), trend[::-1])
-
-
-def _classes(session: Session, run: AssessmentRun | None, scope: str | None) -> dict[tuple[str, str], int]:
-    if run is None:
-        return {}
-    figures: dict[tuple[str, str], int] = _cache.get(
-        ("classes", run.id, scope), lambda: store.classes_by_region(session, run.id, region=scope)
-    )
-    return figures
-
-
-def _violated(session: Session, run: AssessmentRun, scope: str | None) -> Counter[int]:
-    counts: Counter[int] = _cache.get(
-        ("criteria", run.id, scope), lambda: store.violated_criteria(session, run.id, region=scope)
-    )
-    return counts
-
-
-def _class_totals(classes: dict[tuple[str, str], int]) -> dict[str, int]:
-    return {name: sum(count for (_, c), count in classes.items() if c == name) for name in CLASSES}

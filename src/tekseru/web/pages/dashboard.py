@@ -11,8 +11,9 @@ from markupsafe import Markup
 from tekseru.catalog import Severity
 from tekseru.catalog.regions import load_regions
 from tekseru.services.catalog import CatalogService
+from tekseru.services.dashboard import Dashboard, RegionFigure, dashboard
 from tekseru.services.permissions import Actor, Permission
-from tekseru.services.registry_queries import CLASSES, Dashboard, RegionFigure, dashboard
+from tekseru.services.registry_queries import CLASSES
 from tekseru.web.charts import Bar, Segment, bar_chart
 from tekseru.web.dependencies import app_state, get_catalog_service
 from tekseru.web.i18n import request_language, translate

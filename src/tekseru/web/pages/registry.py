@@ -21,7 +21,6 @@ from tekseru.services.registry_queries import (
     EvidenceInput,
     InvalidEvidence,
     SubjectSearch,
-    explanation,
     search,
     subject_card,
     subject_checklist,
@@ -82,14 +81,14 @@ def index(
 def _card_context(
     request: Request, actor: Actor, db: Database, catalog: CatalogService, bin: str, **extra: Any
 ) -> dict[str, Any]:
-    card = subject_card(db, actor, bin)
+    card = subject_card(db, actor, bin, language=request_language(request))
     edition = catalog.edition()
     groups = [edition.groups[key] for key in card.subject.groups if key in edition.groups]
     applicable = sorted({n for group in groups for n in group.applicable_criteria} or set(edition.criteria))
     appendices = sorted({group.checklist_appendix for group in groups})
     context: dict[str, Any] = {
         "card": card,
-        "lines": explanation(db, actor, bin, request_language(request)),
+        "lines": card.explanation,
         "edition": edition,
         "groups": groups,
         "criteria": [edition.criteria[n] for n in applicable if n in edition.criteria],
