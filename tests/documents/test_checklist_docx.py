@@ -14,46 +14,21 @@ from docx.oxml.ns import qn
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 
-from tekseru.catalog import CatalogueEdition, load_catalogue
+from tekseru.catalog import CatalogueEdition
 from tekseru.documents.checklist_docx import MARK, checklist_docx_bytes, render_checklist_docx
-from tekseru.documents.checklist_form import (
-    ActKind,
-    ChecklistForm,
-    Compliance,
-    DocumentIdentity,
-    FormHeader,
-    ItemAnswer,
-    Requirement,
-    build_checklist_form,
-)
+from tekseru.documents.checklist_form import ChecklistForm
 from tekseru.documents.verification import seal_of
-
-APPENDICES = (2, 3, 4, 5, 6, 7)
-LANGUAGES = ("kk", "ru")
-KAZAKH_LETTERS = "әғқңөұүһі"
-HEADER = FormHeader(
-    ordering_body="Еңбек және әлеуметтік қорғау комитетінің Алматы қаласы бойынша департаменті",
-    act_kind=ActKind.INSPECTION,
-    act_number="47-ПК",
-    act_date=date(2024, 3, 15),
-    subject_name="«Шаһар әлеуметтік көмек ғұмыр үйі» КММ",
-    subject_identifier="990740000683",
-    subject_address="Ақсу қ., Ұлы Дала даңғылы, 12",
+from tests.documents.checklist_cases import (
+    APPENDICES,
+    APPENDIX_LANGUAGES,
+    CASES,
+    COMMENT,
+    HEADER,
+    HEADER_VALUES,
+    KAZAKH_LETTERS,
+    every_form,
+    filled_form,
 )
-COMMENT = "Жоспар 5 күн кешіктіріліп бекітілген"
-
-
-def filled_form(edition: CatalogueEdition, appendix: int, language: str) -> ChecklistForm:
-    kinds = [
-        ItemAnswer(Requirement.REQUIRED, Compliance.COMPLIANT),
-        ItemAnswer(Requirement.REQUIRED, Compliance.NON_COMPLIANT, COMMENT),
-        ItemAnswer(Requirement.NOT_REQUIRED),
-    ]
-    answers = {item.number: kinds[item.number % 3] for item in edition.checklist(appendix).items}
-    identity = DocumentIdentity(f"inspection 2024-{appendix:04d}", date(2024, 3, 20))
-    return build_checklist_form(
-        edition, appendix, language, header=HEADER, answers=answers, identity=identity
-    )
 
 
 def squash(text: str) -> str:
@@ -76,26 +51,15 @@ def footer_text(document: DocxDocument) -> str:
 
 
 @pytest.fixture(scope="module")
-def edition() -> CatalogueEdition:
-    return load_catalogue().edition("2022-29983")
-
-
-@pytest.fixture(scope="module")
 def printed(
     edition: CatalogueEdition,
 ) -> dict[tuple[int, str, bool], tuple[ChecklistForm, bytes, DocxDocument]]:
     """(appendix, language, filled) -> the form, its DOCX and the DOCX read back, rendered once."""
     result = {}
-    for appendix in APPENDICES:
-        for language in LANGUAGES:
-            blank = build_checklist_form(edition, appendix, language)
-            for filled, form in ((False, blank), (True, filled_form(edition, appendix, language))):
-                data = checklist_docx_bytes(form)
-                result[appendix, language, filled] = (form, data, Document(BytesIO(data)))
+    for case, form in every_form(edition):
+        data = checklist_docx_bytes(form)
+        result[case] = (form, data, Document(BytesIO(data)))
     return result
-
-
-CASES = [(a, lang, filled) for a in APPENDICES for lang in LANGUAGES for filled in (False, True)]
 
 
 @pytest.mark.parametrize(("appendix", "language", "filled"), CASES)
@@ -131,18 +95,13 @@ def test_the_requirements_are_a_word_table_with_a_repeating_heading(
         assert marked == row.marked_columns
 
 
-@pytest.mark.parametrize(("appendix", "language"), [(a, lang) for a in APPENDICES for lang in LANGUAGES])
+@pytest.mark.parametrize(("appendix", "language"), APPENDIX_LANGUAGES)
 def test_a_filled_form_shows_its_header_comments_and_code(
     printed: dict, appendix: int, language: str
 ) -> None:
     form, _, document = printed[appendix, language, True]
     text = body_text(document)
-    for value in (
-        HEADER.subject_name,
-        HEADER.subject_identifier,
-        HEADER.subject_address,
-        HEADER.ordering_body,
-    ):
+    for value in HEADER_VALUES:
         assert value in text
     assert "№ 47-ПК, 15.03.2024" in text
     assert f"{form.labels.comment}: {COMMENT}" in text
@@ -159,7 +118,7 @@ def test_kazakh_letters_come_back_intact(printed: dict, appendix: int) -> None:
     assert set(KAZAKH_LETTERS) <= set(body_text(printed[appendix, "kk", True][2]))
 
 
-@pytest.mark.parametrize(("appendix", "language"), [(a, lang) for a in APPENDICES for lang in LANGUAGES])
+@pytest.mark.parametrize(("appendix", "language"), APPENDIX_LANGUAGES)
 def test_a_blank_form_has_no_marks_no_values_and_no_code(printed: dict, appendix: int, language: str) -> None:
     document = printed[appendix, language, False][2]
     text = body_text(document)

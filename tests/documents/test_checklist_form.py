@@ -8,7 +8,7 @@ from datetime import date
 
 import pytest
 
-from tekseru.catalog import CatalogueEdition, UnknownCatalogueEntry, load_catalogue
+from tekseru.catalog import CatalogueEdition, UnknownCatalogueEntry
 from tekseru.documents.checklist_form import (
     ActKind,
     ChecklistForm,
@@ -19,23 +19,10 @@ from tekseru.documents.checklist_form import (
     Requirement,
     build_checklist_form,
 )
+from tests.documents import checklist_cases
+from tests.documents.checklist_cases import APPENDICES, LANGUAGES
 
-APPENDICES = (2, 3, 4, 5, 6, 7)
-LANGUAGES = ("kk", "ru")
-HEADER = FormHeader(
-    ordering_body="Еңбек және әлеуметтік қорғау комитетінің Алматы қаласы бойынша департаменті",
-    act_kind=ActKind.PREVENTIVE_CONTROL,
-    act_number="47-ПК",
-    act_date=date(2024, 3, 15),
-    subject_name="«Шаһар әлеуметтік көмек ғұмыр үйі» КММ",
-    subject_identifier="990740000683",
-    subject_address="Ақсу қ., Ұлы Дала даңғылы, 12",
-)
-
-
-@pytest.fixture(scope="module")
-def edition() -> CatalogueEdition:
-    return load_catalogue().edition("2022-29983")
+HEADER = dataclasses.replace(checklist_cases.HEADER, act_kind=ActKind.PREVENTIVE_CONTROL)
 
 
 @pytest.mark.parametrize("language", LANGUAGES)

@@ -10,12 +10,10 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from tekseru.catalog import CatalogueEdition, load_catalogue
+from tekseru.catalog import CatalogueEdition
 from tekseru.documents.checklist_form import (
-    ActKind,
     ChecklistForm,
     Compliance,
-    DocumentIdentity,
     FormHeader,
     ItemAnswer,
     Requirement,
@@ -23,38 +21,17 @@ from tekseru.documents.checklist_form import (
 )
 from tekseru.documents.checklist_pdf import MARK, checklist_pdf_bytes, render_checklist_pdf
 from tekseru.documents.verification import seal_of
-
-APPENDICES = (2, 3, 4, 5, 6, 7)
-LANGUAGES = ("kk", "ru")
-KAZAKH_LETTERS = "әғқңөұүһі"
-HEADER = FormHeader(
-    ordering_body="Еңбек және әлеуметтік қорғау комитетінің Алматы қаласы бойынша департаменті",
-    act_kind=ActKind.INSPECTION,
-    act_number="47-ПК",
-    act_date=date(2024, 3, 15),
-    subject_name="«Шаһар әлеуметтік көмек ғұмыр үйі» КММ",
-    subject_identifier="990740000683",
-    subject_address="Ақсу қ., Ұлы Дала даңғылы, 12",
+from tests.documents.checklist_cases import (
+    APPENDICES,
+    APPENDIX_LANGUAGES,
+    CASES,
+    COMMENT,
+    HEADER,
+    HEADER_VALUES,
+    KAZAKH_LETTERS,
+    every_form,
+    filled_form,
 )
-COMMENT = "Жоспар 5 күн кешіктіріліп бекітілген"
-
-
-def answer(number: int) -> ItemAnswer:
-    """Every kind of answer in turn: compliant, non-compliant with a comment, not required, required only."""
-    return [
-        ItemAnswer(Requirement.REQUIRED, Compliance.COMPLIANT),
-        ItemAnswer(Requirement.REQUIRED, Compliance.NON_COMPLIANT, COMMENT),
-        ItemAnswer(Requirement.NOT_REQUIRED),
-        ItemAnswer(Requirement.REQUIRED),
-    ][(number - 1) % 4]
-
-
-def filled_form(edition: CatalogueEdition, appendix: int, language: str) -> ChecklistForm:
-    answers = {item.number: answer(item.number) for item in edition.checklist(appendix).items}
-    identity = DocumentIdentity(f"inspection 2024-{appendix:04d}", date(2024, 3, 20))
-    return build_checklist_form(
-        edition, appendix, language, header=HEADER, answers=answers, identity=identity
-    )
 
 
 def squash(text: str) -> str:
@@ -71,27 +48,16 @@ def pdf_text(data: bytes) -> str:
 
 
 @pytest.fixture(scope="module")
-def edition() -> CatalogueEdition:
-    return load_catalogue().edition("2022-29983")
-
-
-@pytest.fixture(scope="module")
 def printed(
     edition: CatalogueEdition,
 ) -> dict[tuple[int, str, bool], tuple[ChecklistForm, bytes, str, list[str]]]:
     """(appendix, language, filled) -> the form, its PDF, its text and its pages' texts, rendered once."""
     result = {}
-    for appendix in APPENDICES:
-        for language in LANGUAGES:
-            blank = build_checklist_form(edition, appendix, language)
-            for filled, form in ((False, blank), (True, filled_form(edition, appendix, language))):
-                data = checklist_pdf_bytes(form)
-                pages = page_texts(data)
-                result[appendix, language, filled] = (form, data, "\n".join(pages), pages)
+    for case, form in every_form(edition):
+        data = checklist_pdf_bytes(form)
+        pages = page_texts(data)
+        result[case] = (form, data, "\n".join(pages), pages)
     return result
-
-
-CASES = [(a, lang, filled) for a in APPENDICES for lang in LANGUAGES for filled in (False, True)]
 
 
 @pytest.mark.parametrize(("appendix", "language", "filled"), CASES)
@@ -117,16 +83,11 @@ def test_kazakh_letters_come_back_intact(edition: CatalogueEdition, printed: dic
     assert "\ufffd" not in text
 
 
-@pytest.mark.parametrize(("appendix", "language"), [(a, lang) for a in APPENDICES for lang in LANGUAGES])
+@pytest.mark.parametrize(("appendix", "language"), APPENDIX_LANGUAGES)
 def test_a_filled_form_shows_its_header_answers_and_code(printed: dict, appendix: int, language: str) -> None:
     form, _, text, _ = printed[appendix, language, True]
     squashed = squash(text)
-    for value in (
-        HEADER.subject_name,
-        HEADER.subject_identifier,
-        HEADER.subject_address,
-        HEADER.ordering_body,
-    ):
+    for value in HEADER_VALUES:
         assert squash(value) in squashed
     assert "№47-ПК,15.03.2024" in squashed
     assert text.count(MARK) == sum(len(row.marked_columns) for row in form.rows)
@@ -136,7 +97,7 @@ def test_a_filled_form_shows_its_header_answers_and_code(printed: dict, appendix
     assert squash(f"inspection 2024-{appendix:04d}") in squashed
 
 
-@pytest.mark.parametrize(("appendix", "language"), [(a, lang) for a in APPENDICES for lang in LANGUAGES])
+@pytest.mark.parametrize(("appendix", "language"), APPENDIX_LANGUAGES)
 def test_a_blank_form_has_no_marks_no_values_and_no_code(printed: dict, appendix: int, language: str) -> None:
     text = printed[appendix, language, False][2]
     assert MARK not in text and "TK-" not in text

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader, PdfWriter
 
-from tekseru.catalog import CatalogueEdition, load_catalogue
+from tekseru.catalog import CatalogueEdition
 from tekseru.documents.checklist_docx import render_checklist_docx
 from tekseru.documents.checklist_form import (
     ChecklistForm,
@@ -39,11 +39,6 @@ from tekseru.documents.verification import (
 CODE = re.compile(r"TK-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}-[0-9A-HJKMNP-TV-Z]{4}")
 IDENTITY = DocumentIdentity("inspection 2024-0042", date(2024, 3, 20))
 HEADER = FormHeader(subject_name="«Мейірім» орталығы КММ", subject_identifier="990740000683")
-
-
-@pytest.fixture(scope="module")
-def edition() -> CatalogueEdition:
-    return load_catalogue().edition("2022-29983")
 
 
 def form_with(
