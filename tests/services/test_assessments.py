@@ -408,7 +408,7 @@ def test_an_assessment_reads_alone_while_another_connection_writes(
     writer = sqlite3.connect(path, isolation_level=None)
     try:
         writer.execute("BEGIN IMMEDIATE")
-        with database.transaction() as session:
+        with database.reading() as session:
             _, evidence = load_registry(session)
         writer.execute("ROLLBACK")
     finally:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -80,3 +81,47 @@ def test_sqlite_enforces_foreign_keys(tmp_path: Path) -> None:
     with database.engine.connect() as connection:
         assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar_one() == 1
     database.close()
+
+
+def _lock_is_free(path: Path) -> bool:
+    """Whether another connection can take SQLite's write lock at once."""
+    other = sqlite3.connect(path, isolation_level=None, timeout=0)
+    try:
+        other.execute("BEGIN IMMEDIATE")
+        other.execute("ROLLBACK")
+        return True
+    except sqlite3.OperationalError:
+        return False
+    finally:
+        other.close()
+
+
+def test_sqlite_transactions_take_the_write_lock_and_readings_do_not(tmp_path: Path) -> None:
+    path = tmp_path / "locks.sqlite3"
+    database = open_database(sqlite_url(path))
+    try:
+        add_subjects(database, 2)
+        assert _lock_is_free(path)
+        with database.transaction() as session:
+            assert count_subjects(session) == 2
+            assert not _lock_is_free(path)  # held from the start, before anything was written
+        with database.reading() as session:
+            assert count_subjects(session) == 2
+            assert _lock_is_free(path)
+    finally:
+        database.close()
+
+
+def test_a_reading_sees_one_snapshot_while_another_connection_writes(tmp_path: Path) -> None:
+    path = tmp_path / "snapshot.sqlite3"
+    database = open_database(sqlite_url(path))
+    try:
+        add_subjects(database, 2)
+        with database.reading() as session:
+            assert count_subjects(session) == 2
+            add_subjects(database, 5)  # a write transaction on another connection, not kept waiting
+            assert count_subjects(session) == 2
+        with database.reading() as session:
+            assert count_subjects(session) == 5
+    finally:
+        database.close()

@@ -100,7 +100,7 @@ def subject_explanation(
     """The subject's score in each of its groups as of `as_of` (default: today), explained."""
     as_of = as_of or date.today()
     wanted = bin.strip()
-    with db.transaction() as session:
+    with db.reading() as session:
         subject = find_subject_by_bin(session, wanted)
         if subject is None:
             raise UnknownSubject(f"no subject with BIN {wanted} in the registry")

@@ -186,7 +186,7 @@ def run_assessment(
     now = clock or _utc_now
     as_of = as_of or now().date()
     edition = (catalogue or load_catalogue()).edition_at(as_of)
-    with db.transaction() as session:
+    with db.reading() as session:  # not waiting for writers: it takes their lock only if it is free
         registry, evidence = load_registry(session)
     timer.lap("load")
     fingerprint = inputs_fingerprint(edition.id, as_of, registry, evidence)

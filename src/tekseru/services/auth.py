@@ -163,7 +163,7 @@ def _open_session(
 
 def session_for(db: Database, token: str, now: datetime | None = None) -> LiveSession | None:
     """The signed-in actor and the CSRF token of the session, or None (unknown, expired, user inactive)."""
-    with db.transaction() as session:
+    with db.reading() as session:
         found = store.live_session(session, token_id(token), now or datetime.now(UTC))
     if found is None or not found.user.active:
         return None

@@ -81,7 +81,7 @@ def dashboard(db: Database, actor: Actor, *, trend_runs: int = 8, top: int = 10)
     """Subjects by region and class in the latest finished run, the criteria most often counted as
     violated in it, and the classes over the latest `trend_runs` finished runs."""
     scope = actor.scoped_region(Permission.READ_REGISTRY)
-    with db.transaction() as session:
+    with db.reading() as session:
         finished = [r for r in list_runs(session, limit=4 * trend_runs) if r.status == "finished"]
         latest = finished[0] if finished else None
         totals = store.subjects_by_region(session, region=scope)

@@ -184,7 +184,7 @@ class JobRunner:
 
     def get(self, actor: Actor, job_id: uuid.UUID, kinds: tuple[JobKind, ...] = tuple(JobKind)) -> JobView:
         """The job, if it is of one of `kinds` and the actor may follow it; else JobNotFound."""
-        with self._db.transaction() as session:
+        with self._db.reading() as session:
             record = store.get_job(session, job_id)
         if record is None or record.kind not in kinds or not _may_see(actor, record):
             raise JobNotFound(f"no job {job_id}")
@@ -194,7 +194,7 @@ class JobRunner:
     def list(self, actor: Actor, kinds: tuple[JobKind, ...], *, limit: int = 10) -> list[JobView]:
         """The newest jobs of these kinds the actor may follow."""
         seen = [kind for kind in kinds if actor.can(READ_PERMISSION[kind])]
-        with self._db.transaction() as session:
+        with self._db.reading() as session:
             records = store.list_jobs(session, kinds=[kind.value for kind in seen], limit=limit)
         with self._lock:
             return [JobView.of(record, self._live.get(record.id)) for record in records]

@@ -92,7 +92,7 @@ def search(
     run. A search by text counts at most TEXT_MATCHES_COUNTED + 1 matches (then `more` is true)."""
     region = actor.scoped_region(Permission.READ_REGISTRY, wanted.region)
     paging = Page.of(page, per_page)
-    with db.transaction() as session:
+    with db.reading() as session:
         run = latest_run(session)
         rows, total = store.search_subjects(
             session,
@@ -131,7 +131,7 @@ def _subject(
 def subject_card(db: Database, actor: Actor, bin: str, *, language: str | None = None) -> SubjectCard:
     """What the registry knows of the subject; with `language`, also the explanation of its scores in the
     latest finished run, told in that language (what `explanation` gives, read in the same transaction)."""
-    with db.transaction() as session:
+    with db.reading() as session:
         run = latest_run(session)
         subject = _subject(session, actor, bin, Permission.READ_REGISTRY, run)
         results = [] if run is None else _results_of(session, run.id, subject.id)
@@ -181,7 +181,7 @@ def _inspections(session: Session, subject_id: int) -> list[Any] | None:
 def explanation(db: Database, actor: Actor, bin: str, language: str, as_of: date | None = None) -> list[str]:
     """The subject's score as of `as_of` (default: the date of the latest finished assessment) told in words
     (`tekseru.services.assessments.explain_subject`); [] when nothing has been assessed yet."""
-    with db.transaction() as session:
+    with db.reading() as session:
         latest = latest_run(session)
         _subject(session, actor, bin, Permission.READ_REGISTRY, latest)
     if latest is None:
@@ -201,7 +201,7 @@ def subject_checklist(
     db: Database, actor: Actor, bin: str, appendix: int, language: str, format: str
 ) -> bytes:
     """The checklist of `appendix` prefilled with the subject (`tekseru.services.checklists`), as a file."""
-    with db.transaction() as session:
+    with db.reading() as session:
         subject = _subject(session, actor, bin, Permission.READ_REGISTRY)
     checklists: Any = importlib.import_module("tekseru.services.checklists")
     with tempfile.TemporaryDirectory() as folder:
@@ -276,13 +276,13 @@ def _check_evidence(data: EvidenceInput, edition: CatalogueEdition, today: date)
 
 def runs(db: Database, actor: Actor, *, limit: int = 20) -> list[AssessmentRun]:
     actor.require(Permission.READ_ASSESSMENTS)
-    with db.transaction() as session:
+    with db.reading() as session:
         return list_runs(session, limit=limit)
 
 
 def run(db: Database, actor: Actor, run_id: uuid.UUID) -> AssessmentRun:
     actor.require(Permission.READ_ASSESSMENTS)
-    with db.transaction() as session:
+    with db.reading() as session:
         found = get_run(session, run_id)
     if found is None:
         raise RunNotFound(f"no assessment run {run_id}")
@@ -311,7 +311,7 @@ def run_results(
     scope = actor.scoped_region(Permission.READ_ASSESSMENTS, region)
     found = run(db, actor, run_id)
     paging = Page.of(page, per_page)
-    with db.transaction() as session:
+    with db.reading() as session:
         rows, total = store.run_results(
             session, run_id, region=scope, risk_class=risk_class, limit=paging.per_page, offset=paging.offset
         )

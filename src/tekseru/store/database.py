@@ -15,6 +15,8 @@ from sqlalchemy.orm import Session
 
 from tekseru.store import migrate
 
+READ_ONLY = "tekseru_read_only"  # the execution option of `Database.reading` transactions
+
 
 class DatabaseNeedsUpgrade(RuntimeError):
     """The database was made by an older tekseru: `tekseru db upgrade` brings it up to date."""
@@ -40,9 +42,24 @@ class Database:
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
-        """A session in one transaction: committed when the block ends, rolled back when it raises."""
+        """A session in one transaction: committed when the block ends, rolled back when it raises. On
+        SQLite it takes the write lock when it begins (BEGIN IMMEDIATE), waiting for another writer if need
+        be: a transaction that read first and wrote later would fail instead when another connection (a
+        thread or a worker process) committed in between."""
         with Session(self.engine, expire_on_commit=False) as session, session.begin():
             yield session
+
+    @contextmanager
+    def reading(self) -> Iterator[Session]:
+        """A session in one transaction that only reads: a consistent snapshot that waits for no writer
+        (on SQLite a deferred transaction, which never takes the write lock). Writing in it is a mistake
+        that SQLite may refuse when another connection writes at the same time."""
+        with Session(self._reader, expire_on_commit=False) as session, session.begin():
+            yield session
+
+    @property
+    def _reader(self) -> Engine:
+        return self.engine.execution_options(**{READ_ONLY: True})
 
     def close(self) -> None:
         self.engine.dispose()
@@ -76,7 +93,8 @@ def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
 
 
 def _sqlite_on_begin(connection: Any) -> None:
-    connection.exec_driver_sql("BEGIN")
+    read_only = connection.get_execution_options().get(READ_ONLY, False)
+    connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
 
 def open_database(url: str | URL) -> Database:
