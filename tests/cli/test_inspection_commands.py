@@ -14,8 +14,9 @@ import typer.main
 from typer.testing import CliRunner, Result
 
 from tekseru.cli import checklist_commands, inspection_commands
-from tekseru.services import checklists
+from tekseru.services import audit, checklists
 from tekseru.services import inspections as service
+from tekseru.services.permissions import Actor
 from tekseru.store import Database
 from tekseru.store.testing import database, database_url, postgres_server
 from tests.services.inspection_data import BINS, add_subjects, write_answer_csv
@@ -157,6 +158,23 @@ def test_print_and_verify(invoke: Any, tmp_path: Path) -> None:
         altered = tmp_path / f"altered.{format}"
         altered.write_bytes(out.read_bytes() + b"\n")
         assert invoke("verify", str(altered), code=1).stdout.startswith("altered:")
+
+
+def test_changes_are_audited_under_the_by_name(invoke: Any, database: Database, tmp_path: Path) -> None:
+    inspection = create(invoke, "--by", "aigerim")
+    invoke("inspection", "answer", str(inspection), str(answer_file(tmp_path)), "--by", "aigerim")
+    early = ("--inspected-on", "2024-02-01", "--by", "boss")  # before the act: refused, no entry
+    invoke("inspection", "complete", str(inspection), *early, code=1)
+    invoke("inspection", "complete", str(inspection), "--inspected-on", "2024-03-05", "--by", "boss")
+    invoke("inspection", "print", str(inspection), "--output", str(tmp_path / "form.pdf"), "--by", "boss")
+    where = audit.AuditFilter(entity="inspection", entity_key=str(inspection))
+    log = audit.browse(database, Actor.system(), where).entries
+    assert sorted((entry.action, entry.actor, entry.region) for entry in log) == [
+        ("inspection.answer", "aigerim", "astana"),
+        ("inspection.complete", "boss", "astana"),
+        ("inspection.create", "aigerim", "astana"),
+        ("inspection.print", "boss", "astana"),
+    ]
 
 
 def test_checklist_render(invoke: Any, tmp_path: Path) -> None:

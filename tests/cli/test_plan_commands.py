@@ -13,6 +13,8 @@ from typer.core import TyperGroup
 from typer.testing import CliRunner, Result
 
 from tekseru.cli import plan_commands
+from tekseru.services import audit
+from tekseru.services.permissions import Actor
 from tekseru.store import Database
 from tekseru.store.testing import database, database_url, postgres_server
 from tests.services.plan_data import BINS, FIRST_RUN, add_registry, add_run
@@ -97,6 +99,23 @@ def test_the_life_of_a_list(invoke: Any, tmp_path: Path) -> None:
     assert sheet is not None and "Утверждён: head" in str(sheet["A4"].value)
     invoke("plans", "discard", "2")
     assert "there is no plan 2" in invoke("plans", "show", "2", code=1).output
+
+
+def test_changes_are_audited_under_the_by_name(invoke: Any, database: Database) -> None:
+    invoke("plan", "2027-H1", "--by", "planner")
+    invoke("plans", "approve", "1", "--by", "head")
+    invoke("plans", "publish", "1", "--by", "secretary")
+    invoke("plans", "approve", "1", "--by", "head", code=1)  # refused: no entry
+    invoke("plan", "2027-H1", "--by", "planner")
+    invoke("plans", "discard", "2", "--by", "planner")
+    log = audit.browse(database, Actor.system(), audit.AuditFilter(entity="plan")).entries
+    assert sorted((entry.entity_key, entry.action, entry.actor) for entry in log) == [
+        ("1", "plan.approve", "head"),
+        ("1", "plan.draft", "planner"),
+        ("1", "plan.publish", "secretary"),
+        ("2", "plan.discard", "planner"),
+        ("2", "plan.draft", "planner"),
+    ]
 
 
 def test_plan_writes_documents(invoke: Any, tmp_path: Path) -> None:

@@ -3,22 +3,19 @@ checklist, attach files, complete, revise, follow up its violations, print it; b
 forms; verify a printed form.
 
 An inspector reads and writes the inspections of its own region only (another region answers 403); a
-viewer reads. The functions before the routes give the inspection services (which know no users) an
-`Actor`: they check the permission for the subject's region and write the audit log; the pages use them too.
+viewer reads. `tekseru.services.inspection_actions` and `inspection_forms` decide, and write the audit log.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from datetime import date
-from pathlib import Path
 from typing import Any
 
-from fastapi import APIRouter, Depends, File, Form, HTTPException, Query, Response, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Query, Response, UploadFile
 from fastapi.responses import FileResponse
 
-from tekseru.api.plans import attachment, service_errors, temporary_file
+from tekseru.api.plans import attachment, service_errors
 from tekseru.api.schemas.common import FORBIDDEN_RESPONSE, NOT_FOUND_RESPONSE, ErrorOut
 from tekseru.api.schemas.inspections import (
     AnsweredOut,
@@ -34,129 +31,23 @@ from tekseru.api.schemas.inspections import (
     VerificationOut,
     ViolationOut,
 )
-from tekseru.services import audit, checklists
+from tekseru.services import checklists, inspection_actions, inspection_forms
 from tekseru.services import inspections as flow
 from tekseru.services.auth import Database
-from tekseru.services.permissions import Actor, Permission
-from tekseru.services.registry_queries import subject_card
+from tekseru.services.permissions import Actor
 from tekseru.settings import Settings
 from tekseru.web.dependencies import get_database, get_settings
 from tekseru.web.security import api_actor
 
 INSPECTION_ERRORS: Mapping[type[Exception], int] = {
     flow.InspectionNotFound: 404,
+    inspection_actions.AttachmentNotFound: 404,
     flow.SubjectNotFound: 404,
     flow.InspectionFrozen: 409,
     flow.ChecklistIncomplete: 409,
     flow.InspectionError: 422,
 }
 UPLOAD_LIMIT = checklists.AttachmentLimits().max_bytes
-
-
-# The inspection services for an actor: permissions by region and the audit log ---------------------------
-
-
-def _audit(db: Database, actor: Actor, action: str, key: object, region: str, after: dict[str, Any]) -> None:
-    with db.transaction() as session:
-        audit.record(session, actor, action, "inspection", key, region=region, after=after)
-
-
-def sheet_for(
-    db: Database, actor: Actor, inspection_id: int, permission: Permission, language: str = "kk"
-) -> checklists.InspectionSheet:
-    """The inspection item by item, when the actor may `permission` in its subject's region."""
-    sheet = checklists.inspection_sheet(db, inspection_id, language=language)
-    actor.require(permission, sheet.subject.region)
-    return sheet
-
-
-def list_for(
-    db: Database,
-    actor: Actor,
-    *,
-    bin: str | None = None,
-    status: str | None = None,
-    region: str | None = None,
-    include_superseded: bool = False,
-) -> list[tuple[flow.InspectionRecord, Any]]:
-    """(inspection, subject) pairs of the actor's region (an inspector's) or of `region`, by id."""
-    scope = actor.scoped_region(Permission.READ_INSPECTIONS, region)
-    found = flow.list_inspections(db, bin=bin or None, status=status, include_superseded=include_superseded)
-    return [(record, subject) for record, subject in found if scope is None or subject.region == scope]
-
-
-def create_for(
-    db: Database, actor: Actor, bin: str, header: flow.InspectionHeader, appendix: int | None = None
-) -> flow.InspectionRecord:
-    subject = subject_card(db, actor, bin).subject
-    actor.require(Permission.WRITE_INSPECTIONS, subject.region)
-    record = flow.create_inspection(db, bin, header, created_by=actor.username, appendix=appendix)
-    _audit(db, actor, "inspection.create", record.id, subject.region, InspectionOut.of(record).model_dump())
-    return record
-
-
-@contextmanager
-def writing(db: Database, actor: Actor, inspection_id: int, action: str) -> Iterator[dict[str, Any]]:
-    """Around a change of the inspection: the actor must be allowed to write in its subject's region; what
-    the caller puts in the yielded dict is written to the audit log once the change is made."""
-    region = sheet_for(db, actor, inspection_id, Permission.WRITE_INSPECTIONS).subject.region
-    after: dict[str, Any] = {}
-    yield after
-    _audit(db, actor, action, inspection_id, region, after)
-
-
-def attachment_for(
-    db: Database, actor: Actor, inspection_id: int, attachment_id: int
-) -> Any:  # tekseru.store.inspections.AttachmentRecord, not re-exported by the services
-    sheet = sheet_for(db, actor, inspection_id, Permission.READ_INSPECTIONS)
-    files = [*sheet.attachments, *(file for item in sheet.items for file in item.attachments)]
-    found = next((file for file in files if file.id == attachment_id), None)
-    if found is None:
-        raise HTTPException(404, f"inspection {inspection_id} has no attachment {attachment_id}")
-    return found
-
-
-def document_for(
-    db: Database, actor: Actor, inspection_id: int, format: str, language: str, settings: Settings
-) -> tuple[bytes, str, str | None]:
-    """The printed form (sealed once completed), its file name and its verification code."""
-    region = sheet_for(db, actor, inspection_id, Permission.READ_INSPECTIONS).subject.region
-    name = f"inspection-{inspection_id}-{language}.{format}"
-    with temporary_file(name) as out:
-        printed = checklists.render_inspection_document(
-            db, inspection_id, format, language, out, issued_by=actor.username, settings=settings
-        )
-        code = printed.code
-        content = out.read_bytes()
-    if code is not None:
-        _audit(db, actor, "inspection.print", inspection_id, region, {"code": code, "file": name})
-    return content, name, code
-
-
-def form_for(
-    db: Database, actor: Actor, appendix: int, format: str, language: str, **prefill: Any
-) -> tuple[bytes, str]:
-    """The checklist of `appendix`, blank or prefilled (`bin`, `act_number`, `act_date`), and its name."""
-    actor.require(Permission.READ_INSPECTIONS)
-    if prefill.get("bin"):
-        subject_card(db, actor, prefill["bin"])  # the subject's region must be the actor's
-    name = f"checklist-{appendix}-{language}.{format}"
-    with temporary_file(name) as out:
-        checklists.render_checklist(db, appendix, language=language, format=format, out=out, **prefill)
-        return out.read_bytes(), name
-
-
-def verify_for(db: Database, actor: Actor, file_name: str, content: bytes) -> checklists.DocumentCheck:
-    """Check an uploaded PDF or DOCX against the forms tekseru issued."""
-    actor.require(Permission.READ_INSPECTIONS)
-    name = checklists.sanitise_file_name(file_name or "document.pdf")
-    if Path(name).suffix.lower() not in (".pdf", ".docx"):
-        raise flow.InspectionError(f"{name}: only a PDF or DOCX form printed by tekseru can be verified")
-    with temporary_file(name, content) as path:
-        try:
-            return checklists.verify_document(db, path)
-        except ValueError as error:
-            raise flow.InspectionError(f"{name}: {error}") from None
 
 
 def read_upload(file: UploadFile, limit: int = UPLOAD_LIMIT) -> bytes:
@@ -193,7 +84,9 @@ def list_inspections(
     actor: Actor = Signed,
     db: Database = Db,
 ) -> list[InspectionOut]:
-    found = list_for(db, actor, bin=bin, status=status, region=region, include_superseded=all)
+    found = inspection_actions.list_inspections(
+        db, actor, bin=bin, status=status, region=region, include_superseded=all
+    )
     return [InspectionOut.of(record, subject) for record, subject in found]
 
 
@@ -208,7 +101,9 @@ def create(body: InspectionIn, actor: Actor = Signed, db: Database = Db) -> Insp
     header = flow.InspectionHeader(
         body.kind, body.act_number, body.act_date, tuple(body.inspectors), body.planned_on
     )
-    return InspectionOut.of(create_for(db, actor, body.bin, header, body.appendix))
+    return InspectionOut.of(
+        inspection_actions.create_inspection(db, actor, body.bin, header, appendix=body.appendix)
+    )
 
 
 @router.get(ONE, response_model=InspectionSheetOut, summary="Item by item", name="api_inspections_get")
@@ -218,7 +113,9 @@ def get(
     actor: Actor = Signed,
     db: Database = Db,
 ) -> InspectionSheetOut:
-    return InspectionSheetOut.of(sheet_for(db, actor, inspection_id, Permission.READ_INSPECTIONS, lang), lang)
+    return InspectionSheetOut.of(
+        inspection_actions.inspection_sheet(db, actor, inspection_id, language=lang), lang
+    )
 
 
 @router.post(
@@ -226,10 +123,7 @@ def get(
 )
 def answer(inspection_id: int, body: AnswersIn, actor: Actor = Signed, db: Database = Db) -> AnsweredOut:
     rows = [flow.AnswerRow(a.item, a.answer, a.comment, number) for number, a in enumerate(body.answers, 1)]
-    with writing(db, actor, inspection_id, "inspection.answer") as log:
-        count = flow.answer_items(db, inspection_id, rows, answered_by=actor.username)
-        log["answers"] = {str(row.item): row.answer for row in rows}
-    return AnsweredOut(answered=count)
+    return AnsweredOut(answered=inspection_actions.answer_items(db, actor, inspection_id, rows))
 
 
 @router.post(
@@ -248,11 +142,9 @@ def attach(
     settings: Settings = Config,
 ) -> AttachmentOut:
     content, name = read_upload(file), file.filename or ""
-    with writing(db, actor, inspection_id, "inspection.attach") as log:
-        added = checklists.attach_file(
-            db, inspection_id, name, content, added_by=actor.username, item=item, settings=settings
-        )
-        log.update(AttachmentOut.model_validate(added).model_dump())
+    added = inspection_actions.attach_file(
+        db, actor, inspection_id, name, content, item=item, settings=settings
+    )
     return AttachmentOut.model_validate(added)
 
 
@@ -269,7 +161,7 @@ def attachment_file(
     db: Database = Db,
     settings: Settings = Config,
 ) -> FileResponse:
-    found = attachment_for(db, actor, inspection_id, attachment_id)
+    found = inspection_actions.attachment(db, actor, inspection_id, attachment_id)
     path = checklists.attachment_path(found, settings)
     return FileResponse(path, media_type=found.media_type, filename=found.file_name)
 
@@ -281,11 +173,7 @@ def attachment_file(
     name="api_inspections_complete",
 )
 def complete(inspection_id: int, body: CompleteIn, actor: Actor = Signed, db: Database = Db) -> CompletionOut:
-    with writing(db, actor, inspection_id, "inspection.complete") as log:
-        report = flow.complete_inspection(
-            db, inspection_id, completed_by=actor.username, inspected_on=body.inspected_on
-        )
-        log.update(CompletionOut.of(report).model_dump())
+    report = inspection_actions.complete_inspection(db, actor, inspection_id, inspected_on=body.inspected_on)
     return CompletionOut.of(report)
 
 
@@ -297,11 +185,9 @@ def complete(inspection_id: int, body: CompleteIn, actor: Actor = Signed, db: Da
     name="api_inspections_revise",
 )
 def revise(inspection_id: int, body: RevisionIn, actor: Actor = Signed, db: Database = Db) -> InspectionOut:
-    with writing(db, actor, inspection_id, "inspection.revise") as log:
-        record = flow.revise_inspection(
-            db, inspection_id, reason=body.reason, created_by=actor.username, corrections=body.corrections()
-        )
-        log.update(InspectionOut.of(record).model_dump())
+    record = inspection_actions.revise_inspection(
+        db, actor, inspection_id, reason=body.reason, corrections=body.corrections()
+    )
     return InspectionOut.of(record)
 
 
@@ -315,9 +201,7 @@ def follow_up(
     inspection_id: int, item: int, body: FollowUpIn, actor: Actor = Signed, db: Database = Db
 ) -> ViolationOut:
     changes = body.model_dump(exclude_none=True)
-    with writing(db, actor, inspection_id, "violation.follow_up") as log:
-        view = flow.follow_up(db, inspection_id, item, by=actor.username, **changes)
-        log.update(ViolationOut.of(view).model_dump())
+    view = inspection_actions.follow_up(db, actor, inspection_id, item, **changes)
     return ViolationOut.of(view)
 
 
@@ -335,7 +219,9 @@ def document(
     db: Database = Db,
     settings: Settings = Config,
 ) -> Response:
-    content, name, code = document_for(db, actor, inspection_id, format, lang, settings)
+    content, name, code = inspection_forms.print_inspection(
+        db, actor, inspection_id, format=format, language=lang, settings=settings
+    )
     response = attachment(content, name, format)
     if code is not None:
         response.headers["X-Verification-Code"] = code
@@ -359,8 +245,17 @@ def checklist_form(
     db: Database = Db,
     settings: Settings = Config,
 ) -> Response:
-    prefill = {"bin": bin or None, "act_number": act_number, "act_date": act_date, "settings": settings}
-    content, name = form_for(db, actor, appendix, format, lang, **prefill)
+    content, name = inspection_forms.checklist_form(
+        db,
+        actor,
+        appendix,
+        format=format,
+        language=lang,
+        bin=bin or None,
+        act_number=act_number,
+        act_date=act_date,
+        settings=settings,
+    )
     return attachment(content, name, format)
 
 
@@ -371,4 +266,5 @@ def checklist_form(
     name="api_documents_verify",
 )
 def verify(file: UploadFile = File(...), actor: Actor = Signed, db: Database = Db) -> VerificationOut:
-    return VerificationOut.of(verify_for(db, actor, file.filename or "", read_upload(file)))
+    check = inspection_forms.verify_document(db, actor, file.filename or "", read_upload(file))
+    return VerificationOut.of(check)

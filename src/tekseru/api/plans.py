@@ -2,17 +2,13 @@
 publish, discard a draft, and print (XLSX or PDF, Kazakh or Russian).
 
 Everyone who may read plans reads every list (lists are not limited to a region); only planners and admins
-draft, approve, publish and discard. The functions before the routes give the plan service (which knows no
-users) an `Actor`: they check the permission and write the audit log; the pages use them too.
+draft, approve, publish and discard: `tekseru.services.plan_actions` decides, and writes the audit log.
+The helpers before the routes (refusals as HTTP errors, files as downloads) serve the pages too.
 """
 
 from __future__ import annotations
 
-import tempfile
 from collections.abc import Callable, Iterator, Mapping
-from contextlib import contextmanager
-from datetime import date
-from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Response
@@ -20,11 +16,10 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Response
 from tekseru.api.schemas.common import FORBIDDEN_RESPONSE, NOT_FOUND_RESPONSE, ErrorOut
 from tekseru.api.schemas.plans import PlanDiffOut, PlanDraftIn, PlanOut, PlanSummaryOut
 from tekseru.planning import InvalidHalfYear, PlanningInputError
-from tekseru.services import audit
+from tekseru.services import plan_actions
 from tekseru.services import plans as service
 from tekseru.services.auth import Database
-from tekseru.services.checklists import sanitise_file_name
-from tekseru.services.permissions import Actor, Permission
+from tekseru.services.permissions import Actor
 from tekseru.settings import Settings
 from tekseru.web.dependencies import get_database, get_settings
 from tekseru.web.security import api_actor
@@ -62,99 +57,9 @@ def service_errors(statuses: Mapping[type[Exception], int], *, page: bool) -> Ca
     return translate
 
 
-@contextmanager
-def temporary_file(name: str, content: bytes | None = None) -> Iterator[Path]:
-    """A path called `name` in a new temporary folder (holding `content`, if given), removed after."""
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / name
-        if content is not None:
-            path.write_bytes(content)
-        yield path
-
-
 def attachment(content: bytes, name: str, format: str) -> Response:
     headers = {"Content-Disposition": f'attachment; filename="{name}"'}
     return Response(content, media_type=MEDIA_TYPES[format], headers=headers)
-
-
-# The plan service for an actor: permissions and the audit log ---------------------------------------------
-
-
-def _audit(db: Database, actor: Actor, action: str, stored: service.StoredPlan) -> None:
-    after = PlanSummaryOut.of(stored).model_dump(mode="json")
-    with db.transaction() as session:
-        audit.record(session, actor, action, "plan", stored.id, after=after)
-
-
-def list_for(
-    db: Database, actor: Actor, *, half_year: str | None = None, status: str | None = None
-) -> list[service.StoredPlan]:
-    actor.require(Permission.READ_PLANS)
-    return service.list_plans(db, half_year=half_year, status=status)
-
-
-def get_for(db: Database, actor: Actor, plan_id: int) -> service.StoredPlan:
-    actor.require(Permission.READ_PLANS)
-    return service.get_plan(db, plan_id)
-
-
-def diff_for(db: Database, actor: Actor, plan_id: int) -> service.PlanComparison:
-    actor.require(Permission.READ_PLANS)
-    return service.plan_diff(db, plan_id)
-
-
-def draft_for(
-    db: Database,
-    actor: Actor,
-    half_year: str,
-    *,
-    as_of: date | None = None,
-    capacity: Mapping[str, int] | None = None,
-) -> service.StoredPlan:
-    actor.require(Permission.WRITE_PLANS)
-    stored = service.draft_plan(db, half_year, as_of=as_of, capacity=capacity, created_by=actor.username)
-    _audit(db, actor, "plan.draft", stored)
-    return stored
-
-
-def approve_for(db: Database, actor: Actor, plan_id: int) -> service.StoredPlan:
-    actor.require(Permission.WRITE_PLANS)
-    stored = service.approve_plan(db, plan_id, actor.full_name or actor.username)
-    _audit(db, actor, "plan.approve", stored)
-    return stored
-
-
-def publish_for(db: Database, actor: Actor, plan_id: int) -> service.StoredPlan:
-    actor.require(Permission.WRITE_PLANS)
-    stored = service.publish_plan(db, plan_id, actor.full_name or actor.username)
-    _audit(db, actor, "plan.publish", stored)
-    return stored
-
-
-def discard_for(db: Database, actor: Actor, plan_id: int) -> None:
-    actor.require(Permission.WRITE_PLANS)
-    stored = service.get_plan(db, plan_id)
-    service.discard_draft(db, plan_id)
-    with db.transaction() as session:
-        before = PlanSummaryOut.of(stored).model_dump(mode="json")
-        audit.record(session, actor, "plan.discard", "plan", plan_id, before=before)
-
-
-def document_for(
-    db: Database, actor: Actor, plan_id: int, format: str, language: str, settings: Settings
-) -> tuple[bytes, str]:
-    """The printed list and its file name (as `tekseru plans export` names it)."""
-    stored = get_for(db, actor, plan_id)
-    name = f"plan-{plan_id}-{stored.record.half_year}-{language}.{format}"
-    with temporary_file(name) as out:
-        service.render_plan(db, plan_id, format=format, language=language, out=out, settings=settings)
-        return out.read_bytes(), name
-
-
-def capacity_from_upload(file_name: str, content: bytes) -> dict[str, int]:
-    """The capacity file a user uploaded (CSV or XLSX); CapacityFileError naming the file, row and field."""
-    with temporary_file(sanitise_file_name(file_name or "capacity.csv"), content) as path:
-        return service.read_capacity_file(path)
 
 
 # Routes ---------------------------------------------------------------------------------------------------
@@ -183,7 +88,10 @@ def list_plans(
     actor: Actor = Signed,
     db: Database = Db,
 ) -> list[PlanSummaryOut]:
-    return [PlanSummaryOut.of(stored) for stored in list_for(db, actor, half_year=half_year, status=status)]
+    return [
+        PlanSummaryOut.of(stored)
+        for stored in plan_actions.list_plans(db, actor, half_year=half_year, status=status)
+    ]
 
 
 @router.post(
@@ -195,12 +103,14 @@ def list_plans(
     name="api_plans_draft",
 )
 def draft(body: PlanDraftIn, actor: Actor = Signed, db: Database = Db) -> PlanOut:
-    return PlanOut.of_plan(draft_for(db, actor, body.half_year, as_of=body.as_of, capacity=body.capacity))
+    return PlanOut.of_plan(
+        plan_actions.draft_plan(db, actor, body.half_year, as_of=body.as_of, capacity=body.capacity)
+    )
 
 
 @router.get("/{plan_id}", response_model=PlanOut, summary="One list with its rows", name="api_plans_get")
 def get(plan_id: int, actor: Actor = Signed, db: Database = Db) -> PlanOut:
-    return PlanOut.of_plan(get_for(db, actor, plan_id))
+    return PlanOut.of_plan(plan_actions.get_plan(db, actor, plan_id))
 
 
 @router.get(
@@ -210,7 +120,7 @@ def get(plan_id: int, actor: Actor = Signed, db: Database = Db) -> PlanOut:
     name="api_plans_diff",
 )
 def diff(plan_id: int, actor: Actor = Signed, db: Database = Db) -> PlanDiffOut:
-    return PlanDiffOut.of(diff_for(db, actor, plan_id))
+    return PlanDiffOut.of(plan_actions.plan_diff(db, actor, plan_id))
 
 
 @router.post(
@@ -221,7 +131,7 @@ def diff(plan_id: int, actor: Actor = Signed, db: Database = Db) -> PlanDiffOut:
     name="api_plans_approve",
 )
 def approve(plan_id: int, actor: Actor = Signed, db: Database = Db) -> PlanSummaryOut:
-    return PlanSummaryOut.of(approve_for(db, actor, plan_id))
+    return PlanSummaryOut.of(plan_actions.approve_plan(db, actor, plan_id))
 
 
 @router.post(
@@ -232,7 +142,7 @@ def approve(plan_id: int, actor: Actor = Signed, db: Database = Db) -> PlanSumma
     name="api_plans_publish",
 )
 def publish(plan_id: int, actor: Actor = Signed, db: Database = Db) -> PlanSummaryOut:
-    return PlanSummaryOut.of(publish_for(db, actor, plan_id))
+    return PlanSummaryOut.of(plan_actions.publish_plan(db, actor, plan_id))
 
 
 @router.delete(
@@ -244,7 +154,7 @@ def publish(plan_id: int, actor: Actor = Signed, db: Database = Db) -> PlanSumma
     name="api_plans_discard",
 )
 def discard(plan_id: int, actor: Actor = Signed, db: Database = Db) -> Response:
-    discard_for(db, actor, plan_id)
+    plan_actions.discard_draft(db, actor, plan_id)
     return Response(status_code=204)
 
 
@@ -263,5 +173,7 @@ def document(
     db: Database = Db,
     settings: Settings = Depends(get_settings),
 ) -> Response:
-    content, name = document_for(db, actor, plan_id, format, lang, settings)
+    content, name = plan_actions.plan_document(
+        db, actor, plan_id, format=format, language=lang, settings=settings
+    )
     return attachment(content, name, format)

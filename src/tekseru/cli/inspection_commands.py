@@ -20,10 +20,11 @@ from rich.table import Table
 from tekseru.catalog import UnknownCatalogueEntry
 from tekseru.cli.checklist_commands import DbOption, DocumentFormat
 from tekseru.cli.checklist_commands import Language as PrintLanguage
-from tekseru.services import checklists
+from tekseru.services import checklists, inspection_actions, inspection_forms
 from tekseru.services import inspections as service
 from tekseru.services.database import Database, DatabaseNeedsUpgrade, DatabaseTooNew, open_database_for
 from tekseru.services.inspections import InspectionHeader, InspectionRecord
+from tekseru.services.permissions import Actor
 
 app = typer.Typer(
     help="Inspections and preventive control with a visit: record, answer, complete, correct, follow up, "
@@ -96,8 +97,10 @@ def _fail(message: str) -> NoReturn:
     raise typer.Exit(1)
 
 
-def _by(by: str | None) -> str:
-    return by or getpass.getuser()
+def _actor(by: str | None) -> Actor:
+    """The command line acts as the system, in the name given with --by (default: the login); the changes
+    are in the audit log under that name."""
+    return Actor.system(by or getpass.getuser())
 
 
 def _date(value: datetime | None) -> date | None:
@@ -128,7 +131,7 @@ def create(
     """Record a draft inspection of a subject on the checklist of its group."""
     header = InspectionHeader(kind.value, act_number, act_date.date(), tuple(inspector), _date(planned_on))
     with _database(db) as database:
-        record = service.create_inspection(database, bin, header, created_by=_by(by), appendix=appendix)
+        record = inspection_actions.create_inspection(database, _actor(by), bin, header, appendix=appendix)
     _console().print(_describe(record))
 
 
@@ -144,7 +147,7 @@ def answer(
     """Answer items of a draft from a file; answer is required, not_required, compliant or non_compliant."""
     with _database(db) as database:
         rows = checklists.read_answer_file(file)
-        count = service.answer_items(database, inspection_id, rows, answered_by=_by(by), source=file.name)
+        count = inspection_actions.answer_items(database, _actor(by), inspection_id, rows, source=file.name)
     _console().print(f"Inspection {inspection_id}: {count} item(s) answered.")
 
 
@@ -161,8 +164,8 @@ def attach(
         limit = checklists.AttachmentLimits().max_bytes
         if file.stat().st_size > limit:
             _fail(f"{file.name}: more than the limit of {limit} bytes")
-        added = checklists.attach_file(
-            database, inspection_id, file.name, file.read_bytes(), added_by=_by(by), item=item
+        added = inspection_actions.attach_file(
+            database, _actor(by), inspection_id, file.name, file.read_bytes(), item=item
         )
     _console().print(
         f"Attached {added.file_name} ({added.media_type}, {added.size} bytes, sha256 {added.sha256})."
@@ -178,8 +181,8 @@ def complete(
 ) -> None:
     """Complete a draft: its violations become evidence for the next assessment and are followed up."""
     with _database(db) as database:
-        report = service.complete_inspection(
-            database, inspection_id, completed_by=_by(by), inspected_on=_date(inspected_on)
+        report = inspection_actions.complete_inspection(
+            database, _actor(by), inspection_id, inspected_on=_date(inspected_on)
         )
     _console().print(_describe(report.inspection))
     _console().print(
@@ -211,11 +214,11 @@ def revise(
         "inspectors": tuple(inspector or ()) or None,
     }
     with _database(db) as database:
-        record = service.revise_inspection(
+        record = inspection_actions.revise_inspection(
             database,
+            _actor(by),
             inspection_id,
             reason=reason,
-            created_by=_by(by),
             corrections={key: value for key, value in corrections.items() if value is not None},
         )
     _console().print(_describe(record))
@@ -345,11 +348,11 @@ def followup(
 ) -> None:
     """Set a violation's remediation deadline or status; overdue is open past its deadline."""
     with _database(db) as database:
-        view = service.follow_up(
+        view = inspection_actions.follow_up(
             database,
+            _actor(by),
             inspection_id,
             item,
-            by=_by(by),
             deadline=_date(deadline),
             status=status and status.value,
             eliminated_on=_date(eliminated_on),
@@ -375,10 +378,11 @@ def print_command(
     by: ByOption = None,
 ) -> None:
     """Print the filled checklist; a completed inspection carries a verification code and QR code."""
-    out = output or Path(f"inspection-{inspection_id}-{lang.value}.{output_format.value}")
     with _database(db) as database:
-        printed = checklists.render_inspection_document(
-            database, inspection_id, output_format.value, lang.value, out, issued_by=_by(by)
+        content, name, code = inspection_forms.print_inspection(
+            database, _actor(by), inspection_id, format=output_format.value, language=lang.value
         )
-    sealed = f" with verification code {printed.code}" if printed.code else " (a draft: no verification code)"
-    _console().print(f"Wrote {printed.path}{sealed}.")
+        out = output or Path(name)
+        out.write_bytes(content)
+    sealed = f" with verification code {code}" if code else " (a draft: no verification code)"
+    _console().print(f"Wrote {out}{sealed}.")

@@ -23,7 +23,9 @@ from rich.table import Column, Table
 from tekseru.cli.db_commands import DbOption, open_database_or_exit
 from tekseru.intake import ImportFileError
 from tekseru.planning import AddedRow, InvalidHalfYear, PlanDiff, PlanRow, RemovedRow
+from tekseru.services import plan_actions
 from tekseru.services import plans as service
+from tekseru.services.permissions import Actor
 from tekseru.services.plans import PlanComparison, PlanError, StoredPlan
 
 plans_app = typer.Typer(
@@ -105,12 +107,12 @@ def plan(
     """Form the semi-annual list for HALF_YEAR from the latest risk assessment and store it as a draft."""
     with _database(db) as database, _errors():
         capacity = None if capacity_file is None else service.read_capacity_file(capacity_file)
-        stored = service.draft_plan(
+        stored = plan_actions.draft_plan(
             database,
+            _actor(created_by),
             half_year,
             as_of=None if as_of is None else as_of.date(),
             capacity=capacity,
-            created_by=created_by or getpass.getuser(),
         )
         _present(database, stored, output_format, lang, output)
 
@@ -197,7 +199,7 @@ def diff(
 def approve(plan_id: PlanId, by: ByOption = None, db: DbOption = None) -> None:
     """Approve a draft list; an approved list can no longer change."""
     with _database(db) as database, _errors():
-        stored = service.approve_plan(database, plan_id, by or getpass.getuser())
+        stored = plan_actions.approve_plan(database, _actor(by), plan_id)
     Console(soft_wrap=True).print(f"List {stored.id} ({stored.plan.half_year}) is approved.")
 
 
@@ -205,15 +207,15 @@ def approve(plan_id: PlanId, by: ByOption = None, db: DbOption = None) -> None:
 def publish(plan_id: PlanId, by: ByOption = None, db: DbOption = None) -> None:
     """Publish an approved list."""
     with _database(db) as database, _errors():
-        stored = service.publish_plan(database, plan_id, by or getpass.getuser())
+        stored = plan_actions.publish_plan(database, _actor(by), plan_id)
     Console(soft_wrap=True).print(f"List {stored.id} ({stored.plan.half_year}) is published.")
 
 
 @plans_app.command()
-def discard(plan_id: PlanId, db: DbOption = None) -> None:
+def discard(plan_id: PlanId, by: ByOption = None, db: DbOption = None) -> None:
     """Delete a draft list (approved and published lists are kept for ever)."""
     with _database(db) as database, _errors():
-        service.discard_draft(database, plan_id)
+        plan_actions.discard_draft(database, _actor(by), plan_id)
     Console(soft_wrap=True).print(f"Draft list {plan_id} is deleted.")
 
 
@@ -340,6 +342,12 @@ def _print_diff(console: Console, comparison: PlanComparison) -> None:
 
 
 # Plumbing -------------------------------------------------------------------------------------------------
+
+
+def _actor(by: str | None) -> Actor:
+    """The command line acts as the system, in the name given with --by (default: the login); the changes
+    are in the audit log under that name."""
+    return Actor.system(by or getpass.getuser())
 
 
 @contextmanager

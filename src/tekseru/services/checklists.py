@@ -1,13 +1,15 @@
-"""The checklist of an inspection: answer files in, attachments, the sheet, printed and verified forms.
+"""The checklist of an inspection: attachments, the sheet, printed and verified forms (answer files are
+read by `tekseru.services.inspection_answers`).
 
 A completed inspection prints sealed, and each file is recorded (code, form fingerprint, file SHA-256) so
 `verify_document` tells a genuine file from an altered one or one never issued; a draft prints unsealed.
+`attach_file_in` and `render_inspection_document_in` work in the caller's session, so that
+`tekseru.services.inspection_actions` writes them and their audit entries in one transaction.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 import unicodedata
 from collections import defaultdict
@@ -16,16 +18,19 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+
+from sqlalchemy.orm import Session
 
 from tekseru.catalog import Catalogue, CatalogueEdition, load_catalogue
 from tekseru.documents import checklist_form as forms
 from tekseru.documents.checklist_docx import checklist_docx_bytes
 from tekseru.documents.checklist_pdf import checklist_pdf_bytes
 from tekseru.documents.verification import VerificationStatus, check_document, read_verification, seal_of
-from tekseru.intake import Columns, ImportFileError, open_table
 from tekseru.services import inspections as flow
+from tekseru.services.inspection_answers import ANSWER_COLUMNS as ANSWER_COLUMNS
+from tekseru.services.inspection_answers import read_answer_file as read_answer_file
 from tekseru.services.plans import state_body
+from tekseru.services.transactions import in_transaction
 from tekseru.settings import Settings
 from tekseru.store import Database, SubjectRecord
 from tekseru.store import documents_store as documents
@@ -35,7 +40,6 @@ from tekseru.store.subjects import find_subject_by_bin
 
 FORMATS = ("pdf", "docx")
 LANGUAGES = ("kk", "ru")
-ANSWER_COLUMNS = Columns(required=("item", "answer"), optional=("comment",))
 _RENDERERS = {"pdf": checklist_pdf_bytes, "docx": checklist_docx_bytes}
 _MARKS = {
     "required": (forms.Requirement.REQUIRED, None),
@@ -48,45 +52,6 @@ _REFERENCE = {"kk": "тексеру № {id}, {revision}-редакция", "ru"
 
 def _edition(catalogue: Catalogue | None, edition_id: str) -> CatalogueEdition:
     return (catalogue or load_catalogue()).edition(edition_id)
-
-
-# Answer files ---------------------------------------------------------------------------------------------
-
-
-def read_answer_file(path: Path) -> list[flow.AnswerRow]:
-    """The rows of a CSV, XLSX or JSON answer file (docs/inspections.md); AnswerFileError naming the file,
-    row and field when it cannot be read. The answers are checked against the checklist when stored."""
-    if path.suffix.lower() == ".json":
-        return _read_json(path)
-    try:
-        with open_table(path, ANSWER_COLUMNS) as table:
-            return [_row(row.values, row.number) for row in table.rows]
-    except ImportFileError as error:
-        problems = [flow.AnswerProblem(e.file, e.row, e.field, e.message) for e in error.errors]
-        raise flow.AnswerFileError(problems) from None
-
-
-def _row(values: Mapping[str, Any], number: int) -> flow.AnswerRow:
-    item, answer, comment = (values.get(key) for key in ("item", "answer", "comment"))
-    item = item if isinstance(item, int) and not isinstance(item, bool) else str(item or "")
-    return flow.AnswerRow(item, str(answer or ""), str(comment or ""), number)
-
-
-def _read_json(path: Path) -> list[flow.AnswerRow]:
-    def fail(row: int | None, message: str) -> flow.AnswerFileError:
-        return flow.AnswerFileError([flow.AnswerProblem(path.name, row, None, message)])
-
-    try:
-        data = json.loads(path.read_text(encoding="utf-8-sig"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise fail(None, f"cannot read the file as JSON: {error}") from None
-    entries = data.get("answers") if isinstance(data, dict) else data
-    if not isinstance(entries, list):
-        raise fail(None, 'a JSON answer file is a list of {"item", "answer", "comment"} objects')
-    for number, entry in enumerate(entries, start=1):
-        if not isinstance(entry, dict) or set(entry) - {"item", "answer", "comment"}:
-            raise fail(number, 'each answer is an object with the keys "item", "answer" and "comment"')
-    return [_row(entry, number) for number, entry in enumerate(entries, start=1)]
 
 
 # Attachments ----------------------------------------------------------------------------------------------
@@ -163,8 +128,8 @@ def _is_text(content: bytes) -> bool:
     return b"\x00" not in content
 
 
-def attach_file(
-    db: Database,
+def attach_file_in(
+    session: Session,
     inspection_id: int,
     file_name: str,
     content: bytes,
@@ -181,19 +146,19 @@ def attach_file(
     checked = limits or AttachmentLimits()
     name = sanitise_file_name(file_name, checked.max_name)
     media_type, digest = _media_type(name, content, checked), hashlib.sha256(content).hexdigest()
-    with db.transaction() as session:
-        record = store.draft_or_raise(session, inspection_id, "attach files to it")
-        checklist = _edition(catalogue, record.edition_id).checklist(record.appendix)
-        if item is not None and item not in {i.number for i in checklist.items}:
-            raise flow.InspectionError(f"Appendix {record.appendix} has no item {item}")
-        if len(store.attachments_of(session, inspection_id)) >= checked.max_files:
-            raise AttachmentRefused(f"inspection {inspection_id} has {checked.max_files} files, the limit")
-        stored = f"{ATTACHMENTS_FOLDER}/{digest[:2]}/{digest}"
-        documents.keep_file(Path((settings or Settings.from_environment()).attachments_dir), stored, content)
-        data = AttachmentData(item, name, media_type, len(content), digest, stored)
-        return store.add_attachment(
-            session, inspection_id, data, added_by=added_by, now=now or datetime.now(UTC)
-        )
+    record = store.draft_or_raise(session, inspection_id, "attach files to it")
+    checklist = _edition(catalogue, record.edition_id).checklist(record.appendix)
+    if item is not None and item not in {i.number for i in checklist.items}:
+        raise flow.InspectionError(f"Appendix {record.appendix} has no item {item}")
+    if len(store.attachments_of(session, inspection_id)) >= checked.max_files:
+        raise AttachmentRefused(f"inspection {inspection_id} has {checked.max_files} files, the limit")
+    stored = f"{ATTACHMENTS_FOLDER}/{digest[:2]}/{digest}"
+    documents.keep_file(Path((settings or Settings.from_environment()).attachments_dir), stored, content)
+    data = AttachmentData(item, name, media_type, len(content), digest, stored)
+    return store.add_attachment(session, inspection_id, data, added_by=added_by, now=now or datetime.now(UTC))
+
+
+attach_file = in_transaction(attach_file_in)
 
 
 def attachment_path(attachment: AttachmentRecord, settings: Settings | None = None) -> Path:
@@ -291,8 +256,8 @@ def _check_output(format: str, language: str) -> None:
         raise ValueError(f"a checklist prints as {' or '.join(FORMATS)} in {' or '.join(LANGUAGES)}")
 
 
-def render_inspection_document(
-    db: Database,
+def render_inspection_document_in(
+    session: Session,
     inspection_id: int,
     format: str,
     language: str,
@@ -306,29 +271,31 @@ def render_inspection_document(
     """Print the inspection's checklist with its answers to `out`. A completed inspection is sealed, dated
     by its inspection date, and the file is recorded for `verify_document`; a draft prints unsealed."""
     _check_output(format, language)
-    with db.transaction() as session:
-        got = documents.inspection_contents(session, inspection_id)
-        record, subject = got.record, got.subject
-        kind = forms.ActKind.PREVENTIVE_CONTROL if record.kind == "preventive_control" else None
-        act = (kind or forms.ActKind.INSPECTION, record.act_number, record.act_date)
-        named = (subject.name, subject.bin, subject.address)
-        header = forms.FormHeader(state_body(language, settings), *act, *named)
-        answers = {n: forms.ItemAnswer(*_MARKS[a.answer], comment=a.comment) for n, a in got.answers.items()}
-        reference = _REFERENCE[language].format(id=record.id, revision=record.revision)
-        sealed = record.status == "completed"
-        identity = forms.DocumentIdentity(reference, record.inspected_on) if sealed else None
-        edition = _edition(catalogue, record.edition_id)
-        form = forms.build_checklist_form(
-            edition, record.appendix, language, header=header, answers=answers, identity=identity
-        )
-        content, seal = _RENDERERS[format](form), seal_of(form)
-        out.write_bytes(content)
-        if seal is None:
-            return PrintedForm(out, None, None, record.id)
-        file = (hashlib.sha256(content).hexdigest(), format, language, record.appendix, record.id)
-        data = documents.DocumentData(seal.code, seal.fingerprint, *file, reference, record.inspected_on)
-        documents.record_document(session, data, created_by=issued_by, now=now or datetime.now(UTC))
+    got = documents.inspection_contents(session, inspection_id)
+    record, subject = got.record, got.subject
+    kind = forms.ActKind.PREVENTIVE_CONTROL if record.kind == "preventive_control" else None
+    act = (kind or forms.ActKind.INSPECTION, record.act_number, record.act_date)
+    named = (subject.name, subject.bin, subject.address)
+    header = forms.FormHeader(state_body(language, settings), *act, *named)
+    answers = {n: forms.ItemAnswer(*_MARKS[a.answer], comment=a.comment) for n, a in got.answers.items()}
+    reference = _REFERENCE[language].format(id=record.id, revision=record.revision)
+    sealed = record.status == "completed"
+    identity = forms.DocumentIdentity(reference, record.inspected_on) if sealed else None
+    edition = _edition(catalogue, record.edition_id)
+    form = forms.build_checklist_form(
+        edition, record.appendix, language, header=header, answers=answers, identity=identity
+    )
+    content, seal = _RENDERERS[format](form), seal_of(form)
+    out.write_bytes(content)
+    if seal is None:
+        return PrintedForm(out, None, None, record.id)
+    file = (hashlib.sha256(content).hexdigest(), format, language, record.appendix, record.id)
+    data = documents.DocumentData(seal.code, seal.fingerprint, *file, reference, record.inspected_on)
+    documents.record_document(session, data, created_by=issued_by, now=now or datetime.now(UTC))
     return PrintedForm(out, seal.code, seal.fingerprint, record.id)
+
+
+render_inspection_document = in_transaction(render_inspection_document_in)
 
 
 def render_checklist(

@@ -1,7 +1,9 @@
 """Use cases of inspections (docs/inspections.md): record, answer, complete, revise, follow up.
 
-Each use case is one transaction. Answer files, attachments, the sheet and printed forms are the business
-of `tekseru.services.checklists`.
+Each change is written for a session (`create_inspection_in`, `answer_items_in`, ...), so that
+`tekseru.services.inspection_actions` runs it with the actor's permission and its audit entry in one
+transaction; `create_inspection`, `answer_items`, ... run it in a transaction of its own, with no audit
+entry. Answer files, attachments, the sheet and printed forms are the business of `checklists`.
 """
 
 from __future__ import annotations
@@ -12,11 +14,20 @@ from dataclasses import dataclass, fields, replace
 from datetime import UTC, date, datetime
 from typing import Any
 
+from sqlalchemy.orm import Session
+
 from tekseru.catalog import Catalogue, CatalogueEdition, Checklist, load_catalogue
+from tekseru.services.inspection_answers import ANSWERS as ANSWERS
+from tekseru.services.inspection_answers import MAX_COMMENT as MAX_COMMENT
+from tekseru.services.inspection_answers import AnswerFileError as AnswerFileError
+from tekseru.services.inspection_answers import AnswerProblem as AnswerProblem
+from tekseru.services.inspection_answers import AnswerRow as AnswerRow
+from tekseru.services.inspection_answers import check_answers as check_answers
+from tekseru.services.transactions import in_transaction
 from tekseru.store import Database, SubjectRecord, WriteCounts
 from tekseru.store import inspections as store
 from tekseru.store.documents_store import inspections_with_subjects
-from tekseru.store.inspections import AnswerData, AnswerRecord, InspectionData
+from tekseru.store.inspections import AnswerRecord, InspectionData
 from tekseru.store.inspections import InspectionError as InspectionError
 from tekseru.store.inspections import InspectionFrozen as InspectionFrozen
 from tekseru.store.inspections import InspectionNotFound as InspectionNotFound
@@ -27,11 +38,9 @@ from tekseru.store.subjects import find_subject_by_bin
 
 KINDS = ("preventive_control", "unscheduled_inspection", "compliance_inspection")
 PREVENTIVE_CONTROL = KINDS[0]
-ANSWERS = ("required", "not_required", "compliant", "non_compliant")
 # Information source 1 of the criteria: "results of previous inspections and of preventive control with a
 # visit" (paragraph 8 of the criteria). Every checklist item linked to a criterion is in that source.
 INSPECTION_SOURCE_GROUP = 1
-MAX_COMMENT = 2000  # characters: a comment is a remark on one item; the act itself holds the details
 
 
 @dataclass(frozen=True)
@@ -51,37 +60,6 @@ class SubjectNotFound(InspectionError, LookupError):
 
 class ChecklistIncomplete(InspectionError):
     """Some items are unanswered, or required with no compliance marked: the inspection cannot complete."""
-
-
-@dataclass(frozen=True)
-class AnswerRow:
-    """An answer as a file or a form gives it; `row` is where it is in its file (for error messages)."""
-
-    item: int | str
-    answer: str
-    comment: str = ""
-    row: int | None = None
-
-
-@dataclass(frozen=True)
-class AnswerProblem:
-    file: str
-    row: int | None
-    field: str | None
-    message: str
-
-    def __str__(self) -> str:
-        row = None if self.row is None else f"row {self.row}"
-        return ", ".join(part for part in (self.file, row, self.field) if part) + f": {self.message}"
-
-
-class AnswerFileError(InspectionError, ValueError):
-    """The answers were not stored because of these problems, each naming the file, row and field."""
-
-    def __init__(self, problems: Sequence[AnswerProblem]) -> None:
-        self.problems = tuple(problems)
-        first = self.problems[0] if self.problems else "no answers"
-        super().__init__(f"{len(self.problems)} problem(s) in the answers; the first: {first}")
 
 
 @dataclass(frozen=True)
@@ -145,8 +123,16 @@ def _check_header(header: InspectionHeader) -> None:
         raise InspectionError("name at least one inspector")
 
 
-def create_inspection(
-    db: Database,
+def subject_of(session: Session, bin: str) -> SubjectRecord:
+    """The subject of the registry with this BIN; SubjectNotFound."""
+    subject = find_subject_by_bin(session, bin.strip())
+    if subject is None:
+        raise SubjectNotFound(f"no subject with BIN {bin} is in the registry: import it first")
+    return subject
+
+
+def create_inspection_in(
+    session: Session,
     bin: str,
     header: InspectionHeader,
     *,
@@ -159,13 +145,10 @@ def create_inspection(
     when its groups have several), under the edition of the act in force on the act's date."""
     _check_header(header)
     edition = (catalogue or load_catalogue()).edition_at(header.act_date)
-    with db.transaction() as session:
-        subject = find_subject_by_bin(session, bin.strip())
-        if subject is None:
-            raise SubjectNotFound(f"no subject with BIN {bin} is in the registry: import it first")
-        checklist, groups = checklist_groups(edition, subject.groups, appendix)
-        data = InspectionData(subject.id, edition.id, checklist, tuple(groups), **_header_values(header))
-        return store.add_inspection(session, data, created_by=created_by, now=now or datetime.now(UTC))
+    subject = subject_of(session, bin)
+    checklist, groups = checklist_groups(edition, subject.groups, appendix)
+    data = InspectionData(subject.id, edition.id, checklist, tuple(groups), **_header_values(header))
+    return store.add_inspection(session, data, created_by=created_by, now=now or datetime.now(UTC))
 
 
 def _header_values(header: InspectionHeader) -> dict[str, Any]:
@@ -176,39 +159,8 @@ def _header_values(header: InspectionHeader) -> dict[str, Any]:
     }
 
 
-def check_answers(rows: Sequence[AnswerRow], checklist: Checklist, source: str) -> list[AnswerData]:
-    """The answers to store; AnswerFileError naming every problem (unknown item, answer, duplicate)."""
-    criteria = {item.number: item.criterion for item in checklist.items}
-    problems: list[AnswerProblem] = []
-    first_row: dict[int, int | None] = {}
-    checked: list[AnswerData] = []
-    for row in rows:
-        before = len(problems)
-
-        def problem(field: str, message: str, row: AnswerRow = row) -> None:
-            problems.append(AnswerProblem(source, row.row, field, message))
-
-        text = str(row.item).strip()
-        item = int(text) if text.isascii() and text.isdigit() else None
-        answer = row.answer.strip().lower().replace("-", "_").replace(" ", "_")
-        if item is None or item not in criteria:
-            problem("item", f"Appendix {checklist.appendix} has items 1 to {len(criteria)}, not {text!r}")
-        elif item in first_row:
-            problem("item", f"item {item} is answered twice (first on row {first_row[item]})")
-        if answer not in ANSWERS:
-            problem("answer", f"{row.answer!r} is not one of {', '.join(ANSWERS)}")
-        if len(row.comment) > MAX_COMMENT:
-            problem("comment", f"the comment has {len(row.comment)} characters, at most {MAX_COMMENT}")
-        if item is not None and len(problems) == before:
-            first_row[item] = row.row
-            checked.append(AnswerData(item, criteria[item], answer, row.comment.strip()))
-    if problems or not rows:
-        raise AnswerFileError(problems or [AnswerProblem(source, None, None, "there are no answers")])
-    return checked
-
-
-def answer_items(
-    db: Database,
+def answer_items_in(
+    session: Session,
     inspection_id: int,
     answers: Sequence[AnswerRow],
     *,
@@ -219,11 +171,10 @@ def answer_items(
 ) -> int:
     """Answer items of a draft (an answer replaces the item's earlier one); AnswerFileError naming `source`,
     row and field of every problem, with nothing stored. How many items were answered."""
-    with db.transaction() as session:
-        record = store.draft_or_raise(session, inspection_id, "answer it")
-        rows = check_answers(answers, _edition(catalogue, record).checklist(record.appendix), source)
-        stamp = now or datetime.now(UTC)
-        return store.set_answers(session, inspection_id, rows, answered_by=answered_by, now=stamp)
+    record = store.draft_or_raise(session, inspection_id, "answer it")
+    rows = check_answers(answers, _edition(catalogue, record).checklist(record.appendix), source)
+    stamp = now or datetime.now(UTC)
+    return store.set_answers(session, inspection_id, rows, answered_by=answered_by, now=stamp)
 
 
 # Completion and revision ----------------------------------------------------------------------------------
@@ -249,8 +200,8 @@ def _evidence(done: InspectionRecord, item: int, criterion: int) -> EvidenceData
     )
 
 
-def complete_inspection(
-    db: Database,
+def complete_inspection_in(
+    session: Session,
     inspection_id: int,
     *,
     completed_by: str,
@@ -265,36 +216,33 @@ def complete_inspection(
     the unused evidence observed up to its act's date as used on the day of the visit."""
     day, stamp = today or today_utc(), now or datetime.now(UTC)
     visited = inspected_on or day
-    with db.transaction() as session:
-        record = store.draft_or_raise(session, inspection_id, "complete it again")
-        if not record.act_date <= visited <= day:
-            raise InspectionError(f"the inspection date {visited} must be between the act's date and today")
-        answers = store.answers_of(session, inspection_id)
-        _check_complete(answers, _edition(catalogue, record).checklist(record.appendix))
-        done = store.complete(
-            session, inspection_id, inspected_on=visited, completed_by=completed_by, now=stamp
+    record = store.draft_or_raise(session, inspection_id, "complete it again")
+    if not record.act_date <= visited <= day:
+        raise InspectionError(f"the inspection date {visited} must be between the act's date and today")
+    answers = store.answers_of(session, inspection_id)
+    _check_complete(answers, _edition(catalogue, record).checklist(record.appendix))
+    done = store.complete(session, inspection_id, inspected_on=visited, completed_by=completed_by, now=stamp)
+    found = [a for a in answers if a.answer == "non_compliant"]
+    rows = [_evidence(done, a.item, a.criterion) for a in found if a.criterion is not None]
+    old = None if record.revises_id is None else store.get_or_raise(session, record.revises_id).origin
+    counts, removed = store.replace_evidence(
+        session, rows, replaces_origin=old, entered_by=completed_by, entered_at=stamp
+    )
+    violations = store.add_violations(
+        session, done, carried_from=record.revises_id, updated_by=completed_by, now=stamp
+    )
+    used = 0
+    if done.kind == PREVENTIVE_CONTROL:
+        own = [revision.origin for revision in store.revisions(session, done)]
+        used = store.use_evidence_for_visit(
+            session, done.subject_id, observed_up_to=done.act_date, used_on=visited, exclude_origins=own
         )
-        found = [a for a in answers if a.answer == "non_compliant"]
-        rows = [_evidence(done, a.item, a.criterion) for a in found if a.criterion is not None]
-        old = None if record.revises_id is None else store.get_or_raise(session, record.revises_id).origin
-        counts, removed = store.replace_evidence(
-            session, rows, replaces_origin=old, entered_by=completed_by, entered_at=stamp
-        )
-        violations = store.add_violations(
-            session, done, carried_from=record.revises_id, updated_by=completed_by, now=stamp
-        )
-        used = 0
-        if done.kind == PREVENTIVE_CONTROL:
-            own = [revision.origin for revision in store.revisions(session, done)]
-            used = store.use_evidence_for_visit(
-                session, done.subject_id, observed_up_to=done.act_date, used_on=visited, exclude_origins=own
-            )
     unscored = tuple(a.item for a in found if a.criterion is None)
     return CompletionReport(done, counts, removed, used, tuple(violations), unscored)
 
 
-def revise_inspection(
-    db: Database,
+def revise_inspection_in(
+    session: Session,
     inspection_id: int,
     *,
     reason: str,
@@ -307,36 +255,35 @@ def revise_inspection(
     unknown = set(corrections or {}) - {f.name for f in fields(InspectionHeader)}
     if not reason.strip() or unknown:
         raise InspectionError(f"unknown header fields {sorted(unknown)}" if unknown else "give a reason")
-    with db.transaction() as session:
-        record = store.get_or_raise(session, inspection_id, lock=True)
-        if record.status != "completed" or record.superseded_by_id is not None:
-            now_is = "a draft" if record.status != "completed" else f"superseded by {record.superseded_by_id}"
-            raise InspectionError(f"inspection {inspection_id} is {now_is}: it cannot be revised")
-        pending = store.pending_revision(session, inspection_id)
-        if pending is not None:
-            raise InspectionError(f"draft {pending.id} corrects inspection {inspection_id} already")
-        header = InspectionHeader(*(getattr(record, f.name) for f in fields(InspectionHeader)))
-        header = replace(header, **(corrections or {}))
-        _check_header(header)
-        data = InspectionData(**{f.name: getattr(record, f.name) for f in fields(InspectionData)})
-        stamp = now or datetime.now(UTC)
-        new = store.add_inspection(
-            session,
-            replace(data, **_header_values(header)),
-            created_by=created_by,
-            now=stamp,
-            revises=record,
-            reason=reason,
-        )
-        store.copy_parts(session, record.id, new.id)
-        return new
+    record = store.get_or_raise(session, inspection_id, lock=True)
+    if record.status != "completed" or record.superseded_by_id is not None:
+        now_is = "a draft" if record.status != "completed" else f"superseded by {record.superseded_by_id}"
+        raise InspectionError(f"inspection {inspection_id} is {now_is}: it cannot be revised")
+    pending = store.pending_revision(session, inspection_id)
+    if pending is not None:
+        raise InspectionError(f"draft {pending.id} corrects inspection {inspection_id} already")
+    header = InspectionHeader(*(getattr(record, f.name) for f in fields(InspectionHeader)))
+    header = replace(header, **(corrections or {}))
+    _check_header(header)
+    data = InspectionData(**{f.name: getattr(record, f.name) for f in fields(InspectionData)})
+    stamp = now or datetime.now(UTC)
+    new = store.add_inspection(
+        session,
+        replace(data, **_header_values(header)),
+        created_by=created_by,
+        now=stamp,
+        revises=record,
+        reason=reason,
+    )
+    store.copy_parts(session, record.id, new.id)
+    return new
 
 
 # Follow-up ------------------------------------------------------------------------------------------------
 
 
-def follow_up(
-    db: Database,
+def follow_up_in(
+    session: Session,
     inspection_id: int,
     item: int,
     *,
@@ -358,16 +305,15 @@ def follow_up(
         changes.update(
             status=status, eliminated_on=(eliminated_on or day) if status == "eliminated" else None
         )
-    with db.transaction() as session:
-        record = store.get_or_raise(session, inspection_id)
-        if record.status != "completed" or record.inspected_on is None:
-            raise InspectionError(f"inspection {inspection_id} is a draft: complete it before following up")
-        for key in ("deadline", "eliminated_on"):
-            if changes.get(key) is not None and changes[key] < record.inspected_on:
-                raise InspectionError(f"{key} {changes[key]} is before the inspection, {record.inspected_on}")
-        updated = store.update_violation(
-            session, inspection_id, item, changes, by=by, now=now or datetime.now(UTC)
-        )
+    record = store.get_or_raise(session, inspection_id)
+    if record.status != "completed" or record.inspected_on is None:
+        raise InspectionError(f"inspection {inspection_id} is a draft: complete it before following up")
+    for key in ("deadline", "eliminated_on"):
+        if changes.get(key) is not None and changes[key] < record.inspected_on:
+            raise InspectionError(f"{key} {changes[key]} is before the inspection, {record.inspected_on}")
+    updated = store.update_violation(
+        session, inspection_id, item, changes, by=by, now=now or datetime.now(UTC)
+    )
     return ViolationView(updated, violation_status(updated, day), record)
 
 
@@ -387,3 +333,12 @@ def list_inspections(
 def get_inspection(db: Database, inspection_id: int) -> InspectionRecord:
     with db.transaction() as session:
         return store.get_or_raise(session, inspection_id)
+
+
+# For a database: each change in a transaction of its own, with no audit entry (see inspection_actions)
+
+create_inspection = in_transaction(create_inspection_in)
+answer_items = in_transaction(answer_items_in)
+complete_inspection = in_transaction(complete_inspection_in)
+revise_inspection = in_transaction(revise_inspection_in)
+follow_up = in_transaction(follow_up_in)

@@ -2,7 +2,10 @@
 
 A draft is formed from a finished assessment run with the planning core and stored with a reference to
 the list it is compared with; it is then approved, then published. Approved and published lists never
-change (`PlanFrozen`). Each use case is one transaction.
+change (`PlanFrozen`). Each change is written for a session (`draft_plan_in`, `approve_plan_in`, ...), so
+that `tekseru.services.plan_actions` runs it with the actor's permission and its audit entry in one
+transaction; `draft_plan`, `approve_plan`, ... run it in a transaction of its own, with no audit entry.
+The capacity of the regions is read by `tekseru.services.plan_capacity`.
 """
 
 from __future__ import annotations
@@ -21,7 +24,6 @@ from tekseru.catalog import Catalogue, CatalogueEdition, Severity, load_catalogu
 from tekseru.catalog.regions import Regions, UnknownRegion, load_regions
 from tekseru.documents.plan_pdf import render_plan_pdf
 from tekseru.documents.plan_xlsx import render_plan_xlsx
-from tekseru.intake import Columns, ErrorKind, ImportFileError, RowError, open_table
 from tekseru.planning import (
     CandidateScore,
     HalfYear,
@@ -32,6 +34,12 @@ from tekseru.planning import (
     diff_plans,
     form_plan,
 )
+from tekseru.services.plan_capacity import CAPACITY_COLUMNS as CAPACITY_COLUMNS
+from tekseru.services.plan_capacity import CapacityError as CapacityError
+from tekseru.services.plan_capacity import CapacityFileError as CapacityFileError
+from tekseru.services.plan_capacity import read_capacity_file as read_capacity_file
+from tekseru.services.plan_capacity import resolve_capacity
+from tekseru.services.transactions import in_transaction
 from tekseru.settings import Settings
 from tekseru.store import AssessmentResultData, AssessmentRun
 from tekseru.store import Database as Database
@@ -48,7 +56,6 @@ VisitHistoryProvider = Callable[[Session], Mapping[int, VisitHistory]]
 
 INSPECTIONS_MODULE = "tekseru.store.inspections"
 DOCUMENT_FORMATS = ("xlsx", "pdf")
-CAPACITY_COLUMNS = Columns(required=("region", "visits"))
 REASON_TEXT_LIMIT = 90
 _SEVERITY_ORDER = (Severity.GROSS, Severity.SIGNIFICANT, Severity.MINOR)
 DEFAULT_STATE_BODY: Mapping[str, str] = {
@@ -61,14 +68,6 @@ DEFAULT_STATE_BODY: Mapping[str, str] = {
 
 class NoAssessment(PlanError):
     """There is no finished assessment run to form the list from."""
-
-
-class CapacityError(PlanError, ValueError):
-    """A capacity names an unknown region, a region twice, or a number of visits that is not whole >= 0."""
-
-
-class CapacityFileError(ImportFileError):
-    """The capacity file was not used because of these errors, each naming the file, row and field."""
 
 
 @dataclass(frozen=True)
@@ -102,8 +101,8 @@ def _stored(record: PlanRecord) -> StoredPlan:
     return StoredPlan(record, Plan.from_dict(record.plan))
 
 
-def draft_plan(
-    db: Database,
+def draft_plan_in(
+    session: Session,
     half_year: HalfYear | str,
     *,
     as_of: date | None = None,
@@ -117,26 +116,28 @@ def draft_plan(
     one with the latest date on or before it). `capacity` names regions in any way the registry accepts."""
     period = half_year if isinstance(half_year, HalfYear) else HalfYear.parse(half_year)
     region_capacity = resolve_capacity(capacity or {})
-    with db.transaction() as session:
-        run = _assessment(session, as_of)
-        edition = (catalogue or load_catalogue()).edition(run.edition_id)
-        scores = candidate_scores(session, run.id, edition)
-        histories = _histories(session, visit_histories or default_visit_histories)
-        plan = form_plan(period, scores, histories, PlanningRules.from_edition(edition), region_capacity)
-        previous = store.previous_plan(session, str(period), str(period.previous()))
-        record = store.add_plan(
-            session,
-            half_year=str(period),
-            as_of=run.as_of,
-            assessment_id=run.id,
-            edition_id=run.edition_id,
-            plan=plan.to_dict(),
-            capacity=region_capacity,
-            created_by=created_by,
-            now=now or datetime.now(UTC),
-            previous_plan_id=None if previous is None else previous.id,
-        )
+    run = _assessment(session, as_of)
+    edition = (catalogue or load_catalogue()).edition(run.edition_id)
+    scores = candidate_scores(session, run.id, edition)
+    histories = _histories(session, visit_histories or default_visit_histories)
+    plan = form_plan(period, scores, histories, PlanningRules.from_edition(edition), region_capacity)
+    previous = store.previous_plan(session, str(period), str(period.previous()))
+    record = store.add_plan(
+        session,
+        half_year=str(period),
+        as_of=run.as_of,
+        assessment_id=run.id,
+        edition_id=run.edition_id,
+        plan=plan.to_dict(),
+        capacity=region_capacity,
+        created_by=created_by,
+        now=now or datetime.now(UTC),
+        previous_plan_id=None if previous is None else previous.id,
+    )
     return _stored(record)
+
+
+draft_plan = in_transaction(draft_plan_in)
 
 
 def _assessment(session: Session, as_of: date | None) -> AssessmentRun:
@@ -204,112 +205,40 @@ def _histories(session: Session, provider: VisitHistoryProvider) -> list[VisitHi
     return [replace(history, subject_id=str(key)) for key, history in provider(session).items()]
 
 
-def resolve_capacity(capacity: Mapping[str, int], regions: Regions | None = None) -> dict[str, int]:
-    """The capacity by region key; CapacityError for an unknown or repeated region or a bad number."""
-    known = regions or load_regions()
-    resolved: dict[str, int] = {}
-    for name, visits in capacity.items():
-        try:
-            key = known.find(name).key
-        except UnknownRegion as error:
-            raise CapacityError(str(error)) from None
-        if key in resolved:
-            raise CapacityError(f"the capacity names the region {key!r} twice ({name!r})")
-        if isinstance(visits, bool) or not isinstance(visits, int) or visits < 0:
-            raise CapacityError(f"the capacity of {name!r} must be a whole number >= 0, got {visits!r}")
-        resolved[key] = visits
-    return dict(sorted(resolved.items()))
-
-
-def read_capacity_file(path: Path, regions: Regions | None = None) -> dict[str, int]:
-    """Read a `region,visits` file (CSV or XLSX) into visits by region key; CapacityFileError naming the
-    file, row and field of every problem, with nothing read."""
-    known = regions or load_regions()
-    capacity: dict[str, int] = {}
-    row_of: dict[str, int] = {}
-    errors: list[RowError] = []
-    try:
-        with open_table(path, CAPACITY_COLUMNS) as table:
-            for row in table.rows:
-                key, visits, problems = _capacity_row(row.values, row.extra_values, known)
-                if key is not None and key in row_of:
-                    problems.append(
-                        ("region", ErrorKind.DUPLICATE_ROW, f"{key!r} is already on row {row_of[key]}")
-                    )
-                elif key is not None and visits is not None:
-                    capacity[key], row_of[key] = visits, row.number
-                errors.extend(RowError(table.file, row.number, *problem) for problem in problems)
-    except ImportFileError as error:
-        raise CapacityFileError(error.errors, error.error_count) from None
-    if errors:
-        raise CapacityFileError(errors)
-    return dict(sorted(capacity.items()))
-
-
-_Problem = tuple[str | None, ErrorKind, str]
-
-
-def _capacity_row(
-    values: Mapping[str, str], extra: int, regions: Regions
-) -> tuple[str | None, int | None, list[_Problem]]:
-    """The row's region key and visits (None when wrong) and what is wrong with it."""
-    problems: list[_Problem] = []
-    region, visits = values.get("region", ""), values.get("visits", "")
-    key = _region_key(region, regions)
-    number = int(visits) if visits.isascii() and visits.isdigit() else None
-    if extra:
-        problems.append(
-            (None, ErrorKind.TOO_MANY_VALUES, f"{extra} value(s) more than the header has columns")
-        )
-    if not region:
-        problems.append(("region", ErrorKind.MISSING_VALUE, "the region is empty"))
-    elif key is None:
-        message = f"unknown region {region!r}; write its key or its name in Kazakh, Russian or English"
-        problems.append(("region", ErrorKind.UNKNOWN_REGION, message))
-    if not visits:
-        problems.append(("visits", ErrorKind.MISSING_VALUE, "the number of visits is empty"))
-    elif number is None:
-        problems.append(
-            ("visits", ErrorKind.INVALID_NUMBER, f"visits must be a whole number >= 0, not {visits!r}")
-        )
-    return key, number, problems
-
-
-def _region_key(name: str, regions: Regions) -> str | None:
-    try:
-        return regions.find(name).key if name else None
-    except UnknownRegion:
-        return None
-
-
-def approve_plan(db: Database, plan_id: int, approved_by: str, *, now: datetime | None = None) -> StoredPlan:
+def approve_plan_in(
+    session: Session, plan_id: int, approved_by: str, *, now: datetime | None = None
+) -> StoredPlan:
     """Approve a draft; PlanFrozen when it is approved or published already, PlanNotFound."""
-    with db.transaction() as session:
-        return _stored(
-            store.approve_plan(session, plan_id, approved_by=approved_by, now=now or datetime.now(UTC))
-        )
+    return _stored(
+        store.approve_plan(session, plan_id, approved_by=approved_by, now=now or datetime.now(UTC))
+    )
 
 
-def publish_plan(db: Database, plan_id: int, published_by: str, *, now: datetime | None = None) -> StoredPlan:
+def publish_plan_in(
+    session: Session, plan_id: int, published_by: str, *, now: datetime | None = None
+) -> StoredPlan:
     """Publish an approved list; PlanNotApproved for a draft, PlanFrozen when published already."""
-    with db.transaction() as session:
-        return _stored(
-            store.publish_plan(session, plan_id, published_by=published_by, now=now or datetime.now(UTC))
-        )
+    return _stored(
+        store.publish_plan(session, plan_id, published_by=published_by, now=now or datetime.now(UTC))
+    )
 
 
-def discard_draft(db: Database, plan_id: int) -> None:
+def discard_draft_in(session: Session, plan_id: int) -> None:
     """Delete a draft; PlanFrozen for an approved or published list."""
-    with db.transaction() as session:
-        store.delete_draft(session, plan_id)
+    store.delete_draft(session, plan_id)
 
 
-def get_plan(db: Database, plan_id: int) -> StoredPlan:
-    with db.transaction() as session:
-        record = store.get_plan(session, plan_id)
+def get_plan_in(session: Session, plan_id: int) -> StoredPlan:
+    record = store.get_plan(session, plan_id)
     if record is None:
         raise PlanNotFound(plan_id)
     return _stored(record)
+
+
+approve_plan = in_transaction(approve_plan_in)
+publish_plan = in_transaction(publish_plan_in)
+discard_draft = in_transaction(discard_draft_in)
+get_plan = in_transaction(get_plan_in)
 
 
 def list_plans(db: Database, *, half_year: str | None = None, status: str | None = None) -> list[StoredPlan]:

@@ -17,9 +17,12 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from tekseru.catalog import UnknownCatalogueEntry
+from tekseru.services import inspections
 from tekseru.services.accounts import InvalidUser, UserNotFound
+from tekseru.services.inspection_actions import AttachmentNotFound
 from tekseru.services.jobs import JobNotFound, UploadTooLarge
 from tekseru.services.permissions import NotAuthenticated, PermissionDenied
+from tekseru.services.plans import PlanNotFound
 from tekseru.services.registry_queries import InvalidEvidence, RunNotFound, SubjectNotFound
 from tekseru.web.templating import render
 
@@ -29,6 +32,10 @@ NOT_FOUND: tuple[type[Exception], ...] = (
     RunNotFound,
     JobNotFound,
     UserNotFound,
+    PlanNotFound,
+    inspections.InspectionNotFound,
+    inspections.SubjectNotFound,
+    AttachmentNotFound,
 )
 INVALID: tuple[type[Exception], ...] = (InvalidUser, InvalidEvidence)
 API_PREFIX = "/api/"

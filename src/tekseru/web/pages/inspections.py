@@ -12,23 +12,13 @@ from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from tekseru.api.inspections import (
-    INSPECTION_ERRORS,
-    attachment_for,
-    create_for,
-    document_for,
-    list_for,
-    read_upload,
-    sheet_for,
-    writing,
-)
+from tekseru.api.inspections import INSPECTION_ERRORS, read_upload
 from tekseru.api.plans import attachment, service_errors
-from tekseru.services import checklists
+from tekseru.services import checklists, inspection_actions, inspection_forms
 from tekseru.services import inspections as flow
 from tekseru.services.auth import Database
 from tekseru.services.catalog import CatalogService
 from tekseru.services.permissions import Actor, Permission
-from tekseru.services.registry_queries import SubjectNotFound, subject_card
 from tekseru.settings import Settings
 from tekseru.web.dependencies import get_catalog_service, get_database, get_settings
 from tekseru.web.i18n import request_language
@@ -51,7 +41,7 @@ section = Section(
 Db = Depends(get_database)
 Signed = Depends(page_actor)
 Config = Depends(get_settings)
-READ, WRITE = Permission.READ_INSPECTIONS, Permission.WRITE_INSPECTIONS
+WRITE = Permission.WRITE_INSPECTIONS
 DONE = "^(created|saved|attached|completed|revised|followed)?$"
 
 
@@ -80,7 +70,9 @@ def index(
     db: Database = Db,
 ) -> Response:
     try:
-        found = list_for(db, actor, bin=bin.strip(), status=status or None, include_superseded=all == "yes")
+        found = inspection_actions.list_inspections(
+            db, actor, bin=bin.strip(), status=status or None, include_superseded=all == "yes"
+        )
     except flow.SubjectNotFound:
         found = []
     context = {
@@ -100,20 +92,15 @@ def _new(
     form: dict[str, str] | None = None,
     error: str | None = None,
 ) -> Response:
-    card = None
-    if bin.strip():
-        try:
-            card = subject_card(db, actor, bin)
-        except SubjectNotFound:
-            error = error or "inspections.new.unknown_bin"
-        else:
-            actor.require(WRITE, card.subject.region)
-    actor.require(WRITE)
+    try:
+        subject = inspection_actions.subject_to_inspect(db, actor, bin)
+    except flow.SubjectNotFound:
+        subject, error = None, error or "inspections.new.unknown_bin"
     edition = catalog.edition()
-    groups = [] if card is None else [edition.groups[k] for k in card.subject.groups if k in edition.groups]
+    groups = [] if subject is None else [edition.groups[k] for k in subject.groups if k in edition.groups]
     context = {
         "bin": bin.strip(),
-        "subject": None if card is None else card.subject,
+        "subject": subject,
         "groups": groups,
         "appendices": sorted({group.checklist_appendix for group in groups}),
         "kinds": flow.KINDS,
@@ -159,7 +146,7 @@ def create(
             raise flow.InspectionError("act_date: give the date of the act")
         header = flow.InspectionHeader(kind, act_number, act_day, names, _date(planned_on, "planned_on"))
         chosen = int(appendix) if appendix.isdigit() else None
-        record = create_for(db, actor, bin.strip(), header, chosen)
+        record = inspection_actions.create_inspection(db, actor, bin.strip(), header, appendix=chosen)
     except flow.InspectionError as problem:
         return _new(request, actor, db, catalog, bin, form, str(problem))
     return _redirect(request, "inspections_checklist", record.id, "created")
@@ -177,7 +164,7 @@ def _page(
     status_code: int = 200,
     **extra: Any,
 ) -> Response:
-    sheet = sheet_for(db, actor, inspection_id, READ, request_language(request))
+    sheet = inspection_actions.inspection_sheet(db, actor, inspection_id, language=request_language(request))
     record = sheet.inspection
     context = {
         "sheet": sheet,
@@ -218,7 +205,7 @@ def _save_answers(
     request: Request, actor: Actor, db: Database, inspection_id: int, form: dict[str, str]
 ) -> Response:
     """Store the answers that changed (an item's radio button and comment); a comment needs an answer."""
-    items = sheet_for(db, actor, inspection_id, WRITE).items
+    items = inspection_actions.inspection_sheet(db, actor, inspection_id, permission=WRITE).items
     values = {
         i.number: (form.get(f"answer-{i.number}", ""), form.get(f"comment-{i.number}", "")) for i in items
     }
@@ -234,9 +221,7 @@ def _save_answers(
         if stray:
             raise flow.InspectionError(f"items {stray}: choose an answer to keep the comment")
         if rows:
-            with writing(db, actor, inspection_id, "inspection.answer") as log:
-                flow.answer_items(db, inspection_id, rows, answered_by=actor.username, source="form")
-                log["answers"] = {str(row.item): row.answer for row in rows}
+            inspection_actions.answer_items(db, actor, inspection_id, rows, source="form")
     except flow.InspectionError as problem:
         page = "inspections/checklist.html"
         return _page(request, actor, db, inspection_id, page, values=values, error=str(problem))
@@ -259,17 +244,9 @@ def attach(
         if file is None or not file.filename:
             raise flow.InspectionError("inspections.error.choose_file")
         content, number = read_upload(file), int(item) if item.isdigit() else None
-        with writing(db, actor, inspection_id, "inspection.attach") as log:
-            added = checklists.attach_file(
-                db,
-                inspection_id,
-                file.filename,
-                content,
-                added_by=actor.username,
-                item=number,
-                settings=settings,
-            )
-            log.update(file=added.file_name, item=added.item, sha256=added.sha256, size=added.size)
+        inspection_actions.attach_file(
+            db, actor, inspection_id, file.filename, content, item=number, settings=settings
+        )
     except flow.InspectionError as problem:
         return _page(request, actor, db, inspection_id, "inspections/inspection.html", error=str(problem))
     return _redirect(request, "inspections_inspection", inspection_id, "attached", "#attachments")
@@ -283,7 +260,7 @@ def attachment_file(
     db: Database = Db,
     settings: Settings = Config,
 ) -> FileResponse:
-    found = attachment_for(db, actor, inspection_id, attachment_id)
+    found = inspection_actions.attachment(db, actor, inspection_id, attachment_id)
     return FileResponse(
         checklists.attachment_path(found, settings), media_type=found.media_type, filename=found.file_name
     )
@@ -304,13 +281,7 @@ def complete(
 ) -> Response:
     try:
         day = _date(inspected_on, "inspected_on")
-        with writing(db, actor, inspection_id, "inspection.complete") as log:
-            report = flow.complete_inspection(
-                db, inspection_id, completed_by=actor.username, inspected_on=day
-            )
-            log.update(
-                inspected_on=report.inspection.inspected_on, violations=[v.item for v in report.violations]
-            )
+        inspection_actions.complete_inspection(db, actor, inspection_id, inspected_on=day)
     except flow.InspectionError as problem:
         return _page(
             request,
@@ -329,9 +300,7 @@ def revise(
     request: Request, inspection_id: int, reason: str = Form(""), actor: Actor = Signed, db: Database = Db
 ) -> Response:
     try:
-        with writing(db, actor, inspection_id, "inspection.revise") as log:
-            record = flow.revise_inspection(db, inspection_id, reason=reason, created_by=actor.username)
-            log.update(revision=record.id, reason=reason)
+        record = inspection_actions.revise_inspection(db, actor, inspection_id, reason=reason)
     except flow.InspectionError as problem:
         return _page(request, actor, db, inspection_id, "inspections/inspection.html", error=str(problem))
     return _redirect(request, "inspections_checklist", record.id, "revised")
@@ -352,12 +321,16 @@ def follow_up(
     try:
         until, done_on = _date(deadline, "deadline"), _date(eliminated_on, "eliminated_on")
         done_on = done_on if status == "eliminated" else None
-        with writing(db, actor, inspection_id, "violation.follow_up") as log:
-            view = flow.follow_up(
-                db, inspection_id, item, by=actor.username, deadline=until, status=status or None,
-                eliminated_on=done_on, note=note.strip(),
-            )  # fmt: skip
-            log.update(item=item, status=view.status, deadline=view.record.deadline, note=view.record.note)
+        inspection_actions.follow_up(
+            db,
+            actor,
+            inspection_id,
+            item,
+            deadline=until,
+            status=status or None,
+            eliminated_on=done_on,
+            note=note.strip(),
+        )
     except flow.InspectionError as problem:
         return _page(request, actor, db, inspection_id, "inspections/inspection.html", error=str(problem))
     return _redirect(request, "inspections_inspection", inspection_id, "followed", f"#violation-{item}")
@@ -372,5 +345,7 @@ def document(
     db: Database = Db,
     settings: Settings = Config,
 ) -> Response:
-    content, name, _ = document_for(db, actor, inspection_id, format, lang, settings)
+    content, name, _ = inspection_forms.print_inspection(
+        db, actor, inspection_id, format=format, language=lang, settings=settings
+    )
     return attachment(content, name, format)

@@ -13,22 +13,10 @@ from typing import Any
 from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from tekseru.api.plans import (
-    PLAN_ERRORS,
-    approve_for,
-    attachment,
-    capacity_from_upload,
-    diff_for,
-    discard_for,
-    document_for,
-    draft_for,
-    get_for,
-    list_for,
-    publish_for,
-    service_errors,
-)
+from tekseru.api.plans import PLAN_ERRORS, attachment, service_errors
 from tekseru.catalog.regions import load_regions
 from tekseru.planning import HalfYear, InvalidHalfYear, PlanningInputError
+from tekseru.services import plan_actions
 from tekseru.services.auth import Database
 from tekseru.services.catalog import CatalogService
 from tekseru.services.permissions import Actor, Permission
@@ -48,8 +36,6 @@ Db = Depends(get_database)
 Catalog = Depends(get_catalog_service)
 Signed = Depends(page_actor)
 STATUSES = ("draft", "approved", "published")
-CAPACITY_SUFFIXES = (".csv", ".xlsx")
-CAPACITY_LIMIT = 1024 * 1024  # bytes: a line per region, twenty regions
 
 
 def half_years(today: date) -> list[str]:
@@ -69,7 +55,9 @@ def _index(
     problems: list[str] | None = None,
 ) -> Response:
     filters = filters or {"half_year": "", "status": ""}
-    stored = list_for(db, actor, half_year=filters["half_year"] or None, status=filters["status"] or None)
+    stored = plan_actions.list_plans(
+        db, actor, half_year=filters["half_year"] or None, status=filters["status"] or None
+    )
     choices = half_years(date.today())
     context = {
         "plans": stored,
@@ -105,19 +93,14 @@ def draft(
     actor: Actor = Signed,
     db: Database = Db,
 ) -> Response:
-    actor.require(Permission.WRITE_PLANS)
     form = {"half_year": half_year, "as_of": as_of}
     try:
         day = date.fromisoformat(as_of) if as_of else None
         limits = None
         if capacity is not None and capacity.filename:
-            if not capacity.filename.lower().endswith(CAPACITY_SUFFIXES):
-                raise PlanError("the capacity file must be .csv or .xlsx")
-            content = capacity.file.read(CAPACITY_LIMIT + 1)
-            if len(content) > CAPACITY_LIMIT:
-                raise PlanError(f"the capacity file is larger than {CAPACITY_LIMIT // 1024} KiB")
-            limits = capacity_from_upload(capacity.filename, content)
-        stored = draft_for(db, actor, half_year, as_of=day, capacity=limits)
+            content = capacity.file.read(plan_actions.CAPACITY_UPLOAD_LIMIT + 1)
+            limits = plan_actions.read_capacity_upload(actor, capacity.filename, content)
+        stored = plan_actions.draft_plan(db, actor, half_year, as_of=day, capacity=limits)
     except CapacityFileError as problem:
         lines = [str(error) for error in problem.errors]
         return _index(request, actor, db, form=form, error=str(problem), problems=lines)
@@ -145,7 +128,7 @@ def plan(
     db: Database = Db,
     catalog: CatalogService = Catalog,
 ) -> Response:
-    stored = get_for(db, actor, plan_id)
+    stored = plan_actions.get_plan(db, actor, plan_id)
     keep = (lambda row: row.region == region) if region else (lambda row: True)
     context = {
         "stored": stored,
@@ -169,7 +152,7 @@ def diff(
     db: Database = Db,
     catalog: CatalogService = Catalog,
 ) -> Response:
-    comparison = diff_for(db, actor, plan_id)
+    comparison = plan_actions.plan_diff(db, actor, plan_id)
     context = {
         "comparison": comparison,
         "title_params": {"id": plan_id},
@@ -180,17 +163,17 @@ def diff(
 
 @router.post("/{plan_id}/approve", name="plans_approve")
 def approve(request: Request, plan_id: int, actor: Actor = Signed, db: Database = Db) -> Response:
-    return _redirect(request, approve_for(db, actor, plan_id).id, "approved")
+    return _redirect(request, plan_actions.approve_plan(db, actor, plan_id).id, "approved")
 
 
 @router.post("/{plan_id}/publish", name="plans_publish")
 def publish(request: Request, plan_id: int, actor: Actor = Signed, db: Database = Db) -> Response:
-    return _redirect(request, publish_for(db, actor, plan_id).id, "published")
+    return _redirect(request, plan_actions.publish_plan(db, actor, plan_id).id, "published")
 
 
 @router.post("/{plan_id}/discard", name="plans_discard")
 def discard(request: Request, plan_id: int, actor: Actor = Signed, db: Database = Db) -> Response:
-    discard_for(db, actor, plan_id)
+    plan_actions.discard_draft(db, actor, plan_id)
     return RedirectResponse(str(request.app.url_path_for("plans_index")), status_code=303)
 
 
@@ -203,5 +186,7 @@ def document(
     db: Database = Db,
     settings: Settings = Depends(get_settings),
 ) -> Response:
-    content, name = document_for(db, actor, plan_id, format, lang, settings)
+    content, name = plan_actions.plan_document(
+        db, actor, plan_id, format=format, language=lang, settings=settings
+    )
     return attachment(content, name, format)
