@@ -92,6 +92,11 @@ class Settings:
     def with_database_path(self, path: Path) -> Settings:
         return replace(self, database_url=f"sqlite:///{path}")
 
+    def environment(self) -> dict[str, str]:
+        """The environment variables that `from_environment` reads back as these settings (for processes
+        started from this one)."""
+        return {setting.metadata["env"]: str(getattr(self, setting.name)) for setting in fields(self)}
+
 
 def _parse(setting: Field[Any], raw: str) -> Any:
     """The value of a setting from the text of its environment variable."""

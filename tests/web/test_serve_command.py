@@ -3,10 +3,16 @@ uvicorn; `tekseru users` creates, lists and resets users."""
 
 from __future__ import annotations
 
+import os
 import re
+import socket
+import subprocess
+import sys
+import time
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 import typer
 import uvicorn
@@ -83,6 +89,75 @@ def test_the_first_start_creates_an_admin_and_says_how_to_sign_in(
             assert password and log_in(db, user, password.group(1), client="test").actor.username == user
     finally:
         db.close()
+
+
+def test_several_workers_get_the_factory_and_the_settings_through_the_environment(
+    served: dict[str, Any], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    for name in Settings().environment():
+        monkeypatch.delenv(name, raising=False)  # restored after the test, whatever serve sets
+    output = invoke("--workers", "3", "--db", str(tmp_path / "many.sqlite3"))
+    assert served["app"] == serve_command.APP_FACTORY and served["factory"] is True
+    assert served["workers"] == 3 and "3 worker processes" in output
+    passed_on = Settings.from_environment()
+    assert passed_on.database_url == f"sqlite:///{tmp_path / 'many.sqlite3'}"
+    assert passed_on == Settings().with_database_path(tmp_path / "many.sqlite3")
+
+
+def test_several_workers_answer_on_one_sqlite_file(tmp_path: Path) -> None:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    command = [sys.executable, "-m", "tekseru", "serve", "--workers", "2", "--port", str(port)]
+    command += ["--db", str(tmp_path / "workers.sqlite3")]
+    env = {**os.environ, "TEKSERU_ATTACHMENTS_DIR": str(tmp_path / "files")}
+    server = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        assert _started(base, server), "the server did not start"
+        assert len(_children(server.pid)) >= 2
+        with httpx.Client(base_url=base, timeout=30) as client:
+            signed = client.post("/api/v1/auth/login", json={"username": "admin", "password": _admin(server)})
+            assert signed.status_code == 200, signed.text
+            answers = [client.get("/api/v1/subjects", params={"q": "орталығы"}) for _ in range(30)]
+        assert {answer.status_code for answer in answers} == {200}
+        assert len({answer.json()["total"] for answer in answers}) == 1
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def _started(base: str, server: subprocess.Popen[str]) -> bool:
+    deadline = time.monotonic() + 120  # the first start loads and assesses the demo registry
+    while time.monotonic() < deadline and server.poll() is None:
+        try:
+            if httpx.get(f"{base}/api/v1/health", timeout=2).status_code == 200:
+                return True
+        except httpx.TransportError:
+            time.sleep(0.2)
+    return False
+
+
+def _admin(server: subprocess.Popen[str]) -> str:
+    assert server.stdout is not None
+    for line in server.stdout:
+        found = re.search(r"as 'admin' with the password: (\S+)", line)
+        if found:
+            return found.group(1)
+    raise AssertionError("serve did not print the admin's password")
+
+
+def _children(pid: int) -> list[int]:
+    """The processes whose parent is `pid` (Linux /proc)."""
+    children = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            children.append(int(stat.parent.name))
+    return children
 
 
 def users(*args: str) -> Any:

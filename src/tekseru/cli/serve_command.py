@@ -1,13 +1,14 @@
-"""`tekseru serve`: the web application and the HTTP API (/api/v1) on one uvicorn process.
+"""`tekseru serve`: the web application and the HTTP API (/api/v1) on uvicorn, in one process or several.
 
 Before serving it opens (and on first use creates) the database; on a database without users it creates
 the admin `admin` with a random password and prints how to sign in. Jobs a previous server left unfinished
-are marked failed. For several worker processes, run uvicorn (or gunicorn) on the factory directly; see
-docs/web.md.
+are marked failed. With `--workers N`, uvicorn starts N processes of the app factory, which read the
+settings from the environment this process passes on; see docs/web.md.
 """
 
 from __future__ import annotations
 
+import os
 from datetime import date
 from pathlib import Path
 
@@ -22,6 +23,8 @@ from tekseru.services.demo import load_demo
 from tekseru.services.jobs import fail_interrupted
 from tekseru.settings import Settings
 from tekseru.web.app import create_app
+
+APP_FACTORY = "tekseru.web.app:create_app"
 
 
 def prepare(settings: Settings, address: str) -> None:
@@ -74,6 +77,12 @@ def serve(
     db: Path | None = typer.Option(
         None, "--db", help="SQLite database file (default: TEKSERU_DATABASE_URL, else tekseru.sqlite3 here)."
     ),
+    workers: int = typer.Option(
+        1,
+        "--workers",
+        min=1,
+        help="Worker processes answering requests (about one per CPU; each keeps its own connections).",
+    ),
 ) -> None:
     """Serve the web application and the HTTP API until interrupted (Ctrl+C)."""
     settings = Settings.from_environment()
@@ -81,5 +90,10 @@ def serve(
         settings = settings.with_database_path(db)
     address = f"http://{host}:{port}/"
     prepare(settings, address)
-    typer.echo(f"tekseru: {address} (API: /api/v1, database: {settings.database_url})")
-    uvicorn.run(create_app(settings), host=host, port=port)
+    processes = f", {workers} worker processes" if workers > 1 else ""
+    typer.echo(f"tekseru: {address} (API: /api/v1, database: {settings.database_url}{processes})")
+    if workers == 1:
+        uvicorn.run(create_app(settings), host=host, port=port)
+        return
+    os.environ.update(settings.environment())  # what each worker's create_app() reads
+    uvicorn.run(APP_FACTORY, factory=True, host=host, port=port, workers=workers)
