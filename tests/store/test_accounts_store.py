@@ -280,6 +280,18 @@ def test_searching_subjects(database: Database) -> None:
     ]  # by id
 
 
+def test_a_class_filter_gives_the_same_subjects_with_or_without_other_filters(database: Database) -> None:
+    run_id = _with_scores(database)  # alone, the run's results are read by class; with a region or a
+    for risk_class in ("high", "medium", "low"):  # text, each subject's classes are looked up
+        everywhere = search(database, run_id, risk_class=risk_class)
+        for region in ("astana", "shymkent"):
+            in_region = search(database, run_id, region=region)
+            both = search(database, run_id, region=region, risk_class=risk_class)
+            assert both == [bin for bin in everywhere if bin in in_region]
+        named = search(database, run_id, text="орталығы", risk_class=risk_class)
+        assert named == [bin for bin in everywhere if bin in search(database, run_id, text="орталығы")]
+
+
 def test_subject_rows_carry_groups_and_best_scores(database: Database) -> None:
     run_id = _with_scores(database)
     with database.transaction() as session:

@@ -99,27 +99,19 @@ def _with_class(run_id: uuid.UUID, classes: tuple[str, ...]) -> Any:
 
 
 def _class_condition(run_id: uuid.UUID, risk_class: str, *, narrow: bool) -> ColumnElement[bool]:
-    """Subjects whose highest class in the run is `risk_class`: one with a result of that class and none
-    higher. When other conditions already narrow the subjects to a few thousand (`narrow`), each of them
-    is looked up in the run's results; otherwise the run's results of each class are read by the index."""
-    higher = CLASSES[CLASSES.index(risk_class) + 1 :]
+    """Subjects whose highest class in the run is `risk_class`. When other conditions already narrow the
+    subjects to a few thousand (`narrow`), each one's classes are looked up (one index look-up each);
+    otherwise the run's results of the class, and of the classes above, are read by the index."""
     if narrow:
-        condition = _has_result(run_id, (risk_class,))
-        return condition & ~_has_result(run_id, higher) if higher else condition
+        highest = (
+            select(func.max(_rank))
+            .where((AssessmentResult.run_id == run_id) & (AssessmentResult.subject_id == Subject.id))
+            .scalar_subquery()
+        )
+        return highest == CLASSES.index(risk_class) + 1
+    higher = CLASSES[CLASSES.index(risk_class) + 1 :]
     condition = Subject.id.in_(_with_class(run_id, (risk_class,)))
     return condition & Subject.id.not_in(_with_class(run_id, higher)) if higher else condition
-
-
-def _has_result(run_id: uuid.UUID, classes: tuple[str, ...]) -> ColumnElement[bool]:
-    return (
-        select(AssessmentResult.subject_id)
-        .where(
-            (AssessmentResult.run_id == run_id)
-            & (AssessmentResult.subject_id == Subject.id)
-            & AssessmentResult.risk_class.in_(classes)
-        )
-        .exists()
-    )
 
 
 def _filter_condition(

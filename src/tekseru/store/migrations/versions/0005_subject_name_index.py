@@ -1,4 +1,6 @@
-"""A text index of subject names, so that a search by part of a name does not read every subject.
+"""Indexes for the registry's search: a text index of subject names, so that a search by part of a name
+does not read every subject; and an index of the results by run, subject and class, so that a search by
+class looks up each subject's classes at once.
 
 SQLite: an FTS5 table with the trigram tokenizer over `subjects.name` (external content, kept up to date
 by triggers); a phrase of three or more letters matches any part of a name, ignoring case in every
@@ -43,7 +45,11 @@ _SQLITE_TRIGGERS = {
 }
 
 
+RESULTS_INDEX = "ix_assessment_results_run_id_subject_id_risk_class"
+
+
 def upgrade() -> None:
+    op.create_index(RESULTS_INDEX, "assessment_results", ["run_id", "subject_id", "risk_class"])
     if op.get_bind().dialect.name == "postgresql":
         _upgrade_postgresql()
         return
@@ -73,6 +79,7 @@ def _upgrade_postgresql() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index(RESULTS_INDEX, table_name="assessment_results")
     if op.get_bind().dialect.name == "postgresql":
         op.execute(f"DROP INDEX IF EXISTS {POSTGRES_NAME_INDEX}")
         return
