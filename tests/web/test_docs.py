@@ -59,7 +59,7 @@ def test_the_sign_in_limits_are_documented() -> None:
 
 def test_every_serve_option_is_documented() -> None:
     options = [p.default.param_decls[0] for p in inspect.signature(serve).parameters.values()]
-    assert options == ["--host", "--port", "--db"]
+    assert options == ["--host", "--port", "--db", "--workers"]
     for option in options:
         assert f"| `{option}` |" in DOC
 
