@@ -66,6 +66,13 @@ class Settings:
         "TEKSERU_SESSION_HOURS",
         "Hours a session lasts after signing in; then the user signs in again (a whole number above 0).",
     )
+    web_threads: int = _positive_setting(
+        2,
+        "TEKSERU_WEB_THREADS",
+        "Requests one web worker process works on at once; the others wait their turn. Python runs one "
+        "thread at a time, so more threads only share the processor and stretch every answer; raise it "
+        "for PostgreSQL far away on the network (a whole number above 0).",
+    )
 
     def __post_init__(self) -> None:
         for setting in fields(self):

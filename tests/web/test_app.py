@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import anyio.to_thread
 import pytest
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
@@ -102,3 +103,14 @@ def test_page_route_names_are_not_taken_by_api_routes() -> None:
     }
     assert len(names) == len(set(names))
     assert not set(names) & api_names, set(names) & api_names
+
+
+def test_a_worker_works_on_as_many_requests_at_once_as_the_setting_says(tmp_path: Path) -> None:
+    app = create_app(Settings(web_threads=3).with_database_path(tmp_path / "threads.sqlite3"))
+
+    @app.get("/_threads")
+    async def threads() -> int:
+        return int(anyio.to_thread.current_default_thread_limiter().total_tokens)
+
+    with TestClient(app) as client:
+        assert client.get("/_threads").json() == 3

@@ -31,6 +31,10 @@ from tekseru.web.pages import PAGES
 
 @asynccontextmanager
 async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    # Requests beyond this many wait in line rather than share the interpreter: a queue keeps the slowest
+    # answers far shorter than dozens of threads taking turns every few milliseconds.
+    threads = anyio.to_thread.current_default_thread_limiter()
+    threads.total_tokens = app.state.settings.web_threads
     await anyio.to_thread.run_sync(_warm_up)
     yield
     app.state.tekseru.close()  # waits for running jobs; the next request opens the database again
