@@ -18,17 +18,7 @@ from tekseru.catalog import CatalogueEdition
 from tekseru.documents.checklist_docx import MARK, checklist_docx_bytes, render_checklist_docx
 from tekseru.documents.checklist_form import ChecklistForm
 from tekseru.documents.verification import seal_of
-from tests.documents.checklist_cases import (
-    APPENDICES,
-    APPENDIX_LANGUAGES,
-    CASES,
-    COMMENT,
-    HEADER,
-    HEADER_VALUES,
-    KAZAKH_LETTERS,
-    every_form,
-    filled_form,
-)
+from tests.documents import checklist_cases as cases
 
 
 def squash(text: str) -> str:
@@ -56,13 +46,13 @@ def printed(
 ) -> dict[tuple[int, str, bool], tuple[ChecklistForm, bytes, DocxDocument]]:
     """(appendix, language, filled) -> the form, its DOCX and the DOCX read back, rendered once."""
     result = {}
-    for case, form in every_form(edition):
+    for case, form in cases.every_form(edition):
         data = checklist_docx_bytes(form)
         result[case] = (form, data, Document(BytesIO(data)))
     return result
 
 
-@pytest.mark.parametrize(("appendix", "language", "filled"), CASES)
+@pytest.mark.parametrize(("appendix", "language", "filled"), cases.CASES)
 def test_the_title_and_every_item_are_there_in_order(
     edition: CatalogueEdition, printed: dict, appendix: int, language: str, filled: bool
 ) -> None:
@@ -75,7 +65,7 @@ def test_the_title_and_every_item_are_there_in_order(
     assert positions == sorted(positions)
 
 
-@pytest.mark.parametrize(("appendix", "language", "filled"), CASES)
+@pytest.mark.parametrize(("appendix", "language", "filled"), cases.CASES)
 def test_the_requirements_are_a_word_table_with_a_repeating_heading(
     edition: CatalogueEdition, printed: dict, appendix: int, language: str, filled: bool
 ) -> None:
@@ -95,16 +85,16 @@ def test_the_requirements_are_a_word_table_with_a_repeating_heading(
         assert marked == row.marked_columns
 
 
-@pytest.mark.parametrize(("appendix", "language"), APPENDIX_LANGUAGES)
+@pytest.mark.parametrize(("appendix", "language"), cases.APPENDIX_LANGUAGES)
 def test_a_filled_form_shows_its_header_comments_and_code(
     printed: dict, appendix: int, language: str
 ) -> None:
     form, _, document = printed[appendix, language, True]
     text = body_text(document)
-    for value in HEADER_VALUES:
+    for value in cases.HEADER_VALUES:
         assert value in text
     assert "№ 47-ПК, 15.03.2024" in text
-    assert f"{form.labels.comment}: {COMMENT}" in text
+    assert f"{form.labels.comment}: {cases.COMMENT}" in text
     seal = seal_of(form)
     assert seal is not None
     assert seal.code in text and seal.fingerprint in text and seal.code in footer_text(document)
@@ -113,20 +103,20 @@ def test_a_filled_form_shows_its_header_comments_and_code(
     assert len(document.inline_shapes) == 1  # the QR code
 
 
-@pytest.mark.parametrize("appendix", APPENDICES)
+@pytest.mark.parametrize("appendix", cases.APPENDICES)
 def test_kazakh_letters_come_back_intact(printed: dict, appendix: int) -> None:
-    assert set(KAZAKH_LETTERS) <= set(body_text(printed[appendix, "kk", True][2]))
+    assert set(cases.KAZAKH_LETTERS) <= set(body_text(printed[appendix, "kk", True][2]))
 
 
-@pytest.mark.parametrize(("appendix", "language"), APPENDIX_LANGUAGES)
+@pytest.mark.parametrize(("appendix", "language"), cases.APPENDIX_LANGUAGES)
 def test_a_blank_form_has_no_marks_no_values_and_no_code(printed: dict, appendix: int, language: str) -> None:
     document = printed[appendix, language, False][2]
     text = body_text(document)
-    assert MARK not in text and "TK-" not in text and HEADER.subject_name not in text
+    assert MARK not in text and "TK-" not in text and cases.HEADER.subject_name not in text
     assert document.core_properties.keywords == "" and len(document.inline_shapes) == 0
 
 
-@pytest.mark.parametrize("appendix", APPENDICES)
+@pytest.mark.parametrize("appendix", cases.APPENDICES)
 def test_only_the_russian_form_says_it_is_an_unofficial_translation(
     edition: CatalogueEdition, printed: dict, appendix: int
 ) -> None:
@@ -149,5 +139,5 @@ def test_the_page_size_is_a4_portrait(printed: dict) -> None:
 
 
 def test_render_writes_the_file(edition: CatalogueEdition, tmp_path: Path) -> None:
-    out = render_checklist_docx(filled_form(edition, 2, "kk"), tmp_path / "form.docx")
+    out = render_checklist_docx(cases.filled_form(edition, 2, "kk"), tmp_path / "form.docx")
     assert "TK-" in body_text(Document(str(out)))

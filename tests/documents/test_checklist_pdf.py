@@ -21,17 +21,7 @@ from tekseru.documents.checklist_form import (
 )
 from tekseru.documents.checklist_pdf import MARK, checklist_pdf_bytes, render_checklist_pdf
 from tekseru.documents.verification import seal_of
-from tests.documents.checklist_cases import (
-    APPENDICES,
-    APPENDIX_LANGUAGES,
-    CASES,
-    COMMENT,
-    HEADER,
-    HEADER_VALUES,
-    KAZAKH_LETTERS,
-    every_form,
-    filled_form,
-)
+from tests.documents import checklist_cases as cases
 
 
 def squash(text: str) -> str:
@@ -53,14 +43,14 @@ def printed(
 ) -> dict[tuple[int, str, bool], tuple[ChecklistForm, bytes, str, list[str]]]:
     """(appendix, language, filled) -> the form, its PDF, its text and its pages' texts, rendered once."""
     result = {}
-    for case, form in every_form(edition):
+    for case, form in cases.every_form(edition):
         data = checklist_pdf_bytes(form)
         pages = page_texts(data)
         result[case] = (form, data, "\n".join(pages), pages)
     return result
 
 
-@pytest.mark.parametrize(("appendix", "language", "filled"), CASES)
+@pytest.mark.parametrize(("appendix", "language", "filled"), cases.CASES)
 def test_the_title_and_every_item_of_the_catalogue_are_printed(
     edition: CatalogueEdition, printed: dict, appendix: int, language: str, filled: bool
 ) -> None:
@@ -75,36 +65,36 @@ def test_the_title_and_every_item_of_the_catalogue_are_printed(
         assert squash(block.label.in_language(language)) in squashed
 
 
-@pytest.mark.parametrize("appendix", APPENDICES)
+@pytest.mark.parametrize("appendix", cases.APPENDICES)
 def test_kazakh_letters_come_back_intact(edition: CatalogueEdition, printed: dict, appendix: int) -> None:
     text = printed[appendix, "kk", True][2]
-    assert set(KAZAKH_LETTERS) <= set(text)
-    assert set(KAZAKH_LETTERS.upper()) & set(text)
+    assert set(cases.KAZAKH_LETTERS) <= set(text)
+    assert set(cases.KAZAKH_LETTERS.upper()) & set(text)
     assert "\ufffd" not in text
 
 
-@pytest.mark.parametrize(("appendix", "language"), APPENDIX_LANGUAGES)
+@pytest.mark.parametrize(("appendix", "language"), cases.APPENDIX_LANGUAGES)
 def test_a_filled_form_shows_its_header_answers_and_code(printed: dict, appendix: int, language: str) -> None:
     form, _, text, _ = printed[appendix, language, True]
     squashed = squash(text)
-    for value in HEADER_VALUES:
+    for value in cases.HEADER_VALUES:
         assert squash(value) in squashed
     assert "№47-ПК,15.03.2024" in squashed
     assert text.count(MARK) == sum(len(row.marked_columns) for row in form.rows)
-    assert squash(f"{form.labels.comment}: {COMMENT}") in squashed
+    assert squash(f"{form.labels.comment}: {cases.COMMENT}") in squashed
     seal = seal_of(form)
     assert seal is not None and seal.code in text and seal.fingerprint in squashed
     assert squash(f"inspection 2024-{appendix:04d}") in squashed
 
 
-@pytest.mark.parametrize(("appendix", "language"), APPENDIX_LANGUAGES)
+@pytest.mark.parametrize(("appendix", "language"), cases.APPENDIX_LANGUAGES)
 def test_a_blank_form_has_no_marks_no_values_and_no_code(printed: dict, appendix: int, language: str) -> None:
     text = printed[appendix, language, False][2]
     assert MARK not in text and "TK-" not in text
-    assert squash(HEADER.subject_name) not in squash(text)
+    assert squash(cases.HEADER.subject_name) not in squash(text)
 
 
-@pytest.mark.parametrize("appendix", APPENDICES)
+@pytest.mark.parametrize("appendix", cases.APPENDICES)
 def test_only_the_russian_form_says_it_is_an_unofficial_translation(
     edition: CatalogueEdition, printed: dict, appendix: int
 ) -> None:
@@ -141,11 +131,11 @@ def test_the_bundled_font_is_embedded(printed: dict) -> None:
 
 
 def test_the_same_form_gives_the_same_bytes(edition: CatalogueEdition, printed: dict) -> None:
-    assert checklist_pdf_bytes(filled_form(edition, 2, "kk")) == printed[2, "kk", True][1]
+    assert checklist_pdf_bytes(cases.filled_form(edition, 2, "kk")) == printed[2, "kk", True][1]
 
 
 def test_render_writes_the_file(edition: CatalogueEdition, printed: dict, tmp_path: Path) -> None:
-    out = render_checklist_pdf(filled_form(edition, 2, "ru"), tmp_path / "form.pdf")
+    out = render_checklist_pdf(cases.filled_form(edition, 2, "ru"), tmp_path / "form.pdf")
     assert out.read_bytes() == printed[2, "ru", True][1]
 
 

@@ -1,6 +1,7 @@
 """Service tests run on a SQLite file and, when TEKSERU_TEST_POSTGRES_URL is set, on PostgreSQL."""
 
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -21,3 +22,12 @@ def seeded(database: Database, tmp_path: Path) -> uuid.UUID:
         return seed(database, tmp_path)
     finally:
         use_password_hasher(previous)
+
+
+@pytest.fixture
+def cheap_passwords() -> Iterator[None]:
+    """argon2 with tiny costs while a test runs, for the modules that create users and sign in
+    (`pytestmark = pytest.mark.usefixtures("cheap_passwords")`)."""
+    previous = use_cheap_password_hashing()
+    yield
+    use_password_hasher(previous)

@@ -11,7 +11,10 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 
+from sqlalchemy.orm import Session
+
 from tekseru.catalog.identifiers import demo_bins
+from tekseru.planning import VisitHistory
 from tekseru.store import AssessmentResultData, Database, SubjectData
 from tekseru.store.assessments import add_results, finish_run, start_run
 from tekseru.store.subjects import subject_ids_by_bin, upsert_subjects
@@ -101,3 +104,15 @@ def add_run(
         add_results(session, run.id, results)
         finish_run(session, run.id, now=started + timedelta(minutes=1))
     return run.id
+
+
+def add_assessed_registry(db: Database) -> dict[int, int]:
+    """The registry assessed by FIRST_RUN; the subjects' ids by index."""
+    ids = add_registry(db)
+    add_run(db, ids, FIRST_RUN)
+    return ids
+
+
+def no_history(session: Session) -> Mapping[int, VisitHistory]:
+    """Visit histories in which no subject was ever visited."""
+    return {}

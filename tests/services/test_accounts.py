@@ -3,7 +3,6 @@ on SQLite and on PostgreSQL."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -41,11 +40,7 @@ SYSTEM = Actor.system("tests")
 PASSWORD = "a-long-password"
 
 
-@pytest.fixture(autouse=True)
-def cheap_passwords() -> Iterator[None]:
-    previous = use_password_hasher(PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
-    yield
-    use_password_hasher(previous)
+pytestmark = pytest.mark.usefixtures("cheap_passwords")
 
 
 # Roles and permissions (no database)

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from argon2 import PasswordHasher
 
-from tekseru.services.accounts import create_user, use_password_hasher
+from tekseru.services.accounts import create_user
 from tekseru.services.auth import LoginPolicy, LoginRefused, log_in, session_for
 from tekseru.services.permissions import Actor
 from tekseru.settings import Settings
@@ -18,11 +16,7 @@ SYSTEM = Actor.system("tests")
 PASSWORD = "a-long-password"
 
 
-@pytest.fixture(autouse=True)
-def cheap_passwords() -> Iterator[None]:
-    previous = use_password_hasher(PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
-    yield
-    use_password_hasher(previous)
+pytestmark = pytest.mark.usefixtures("cheap_passwords")
 
 
 @pytest.fixture

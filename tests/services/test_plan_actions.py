@@ -3,13 +3,11 @@ and the audit entry each change writes in its own transaction (none when the cha
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from typing import Any
 
 import pytest
-from sqlalchemy.orm import Session
 
-from tekseru.planning import VisitHistory
 from tekseru.services import audit, plan_actions, plans
 from tekseru.services.audit import AuditFilter, AuditRecord
 from tekseru.services.permissions import Actor, PermissionDenied, Role
@@ -23,7 +21,7 @@ from tekseru.services.plans import (
 )
 from tekseru.store import Database
 
-from .plan_data import FIRST_RUN, NOW, add_registry, add_run
+from .plan_data import NOW, add_assessed_registry, no_history
 
 H1 = "2027-H1"
 PLANNER = Actor("p-planner", Role.PLANNER, full_name="Planner Person")
@@ -32,15 +30,9 @@ VIEWER = Actor("p-viewer", Role.VIEWER)
 INSPECTOR = Actor("p-inspector", Role.INSPECTOR, "astana")
 
 
-def no_history(session: Session) -> Mapping[int, VisitHistory]:
-    return {}
-
-
 @pytest.fixture
 def ids(database: Database) -> dict[int, int]:
-    registry = add_registry(database)
-    add_run(database, registry, FIRST_RUN)
-    return registry
+    return add_assessed_registry(database)
 
 
 def draft(database: Database, actor: Actor = PLANNER, **options: Any) -> StoredPlan:

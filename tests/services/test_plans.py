@@ -29,21 +29,15 @@ from tekseru.services.plans import (
 from tekseru.settings import Settings
 from tekseru.store import Database
 
-from .plan_data import BINS, FIRST_RUN, NOW, add_registry, add_run
+from .plan_data import BINS, FIRST_RUN, NOW, add_assessed_registry, add_run, no_history
 
 H1 = HalfYear(2027, 1)
 LATER = datetime(2026, 12, 1, 10, 0, tzinfo=UTC)
 
 
-def no_history(session: Session) -> Mapping[int, VisitHistory]:
-    return {}
-
-
 @pytest.fixture
 def ids(database: Database) -> dict[int, int]:
-    registry = add_registry(database)
-    add_run(database, registry, FIRST_RUN)
-    return registry
+    return add_assessed_registry(database)
 
 
 def draft(database: Database, **options: Any) -> StoredPlan:

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.orm import Session
 
@@ -26,6 +26,9 @@ from tekseru.store import Database, SubjectRecord
 from tekseru.store import inspections as store
 from tekseru.store.inspections import AttachmentRecord
 from tekseru.store.subjects import get_subject
+
+if TYPE_CHECKING:  # Unpack is in typing from Python 3.12; annotations are not evaluated at run time
+    from typing_extensions import Unpack
 
 READ, WRITE = Permission.READ_INSPECTIONS, Permission.WRITE_INSPECTIONS
 ENTITY = "inspection"
@@ -42,15 +45,30 @@ def region_of(session: Session, inspection_id: int) -> str:
     return subject.region
 
 
+@dataclass
+class _Change:
+    """A change of an inspection under way: its transaction, and what its audit entry keeps (`after`), which
+    the use case sets once it knows the outcome."""
+
+    session: Session
+    after: Mapping[str, Any] | None = None
+
+
 @contextmanager
-def _changing(db: Database, actor: Actor, inspection_id: int) -> Iterator[tuple[Session, str]]:
-    """The transaction of a change of the inspection, with its subject's region, once the actor is known to
-    be allowed to change inspections there."""
+def _changing(
+    db: Database, actor: Actor, inspection_id: int, action: str, now: datetime | None
+) -> Iterator[_Change]:
+    """The transaction of a change of the inspection, once the actor is known to be allowed to change
+    inspections in its subject's region. The audit entry `action` is written here at the end, so that no
+    change goes unaudited; a change that raises leaves no entry, as nothing of its transaction is kept."""
     actor.require(WRITE)
     with db.transaction() as session:
         region = region_of(session, inspection_id)
         actor.require(WRITE, region)
-        yield session, region
+        change = _Change(session)
+        yield change
+        assert change.after is not None, f"{action}: the use case sets what its audit entry keeps"
+        record_change(session, actor, action, inspection_id, region, change.after, now)
 
 
 def record_change(
@@ -164,13 +182,12 @@ def answer_items(
 ) -> int:
     """Answer items of a draft (`inspections.answer_items_in`); how many. Audited as `inspection.answer`
     with the answers by item."""
-    with _changing(db, actor, inspection_id) as (session, region):
+    with _changing(db, actor, inspection_id, "inspection.answer", now) as change:
         count = flow.answer_items_in(
-            session, inspection_id, answers, answered_by=actor.username, source=source, now=now
+            change.session, inspection_id, answers, answered_by=actor.username, source=source, now=now
         )
         given = {str(row.item).strip(): row.answer.strip() for row in answers}
-        after = {"answers": given}
-        record_change(session, actor, "inspection.answer", inspection_id, region, after, now)
+        change.after = {"answers": given}
     return count
 
 
@@ -187,9 +204,9 @@ def attach_file(
 ) -> AttachmentRecord:
     """Attach a file to a draft, to one `item` or to the whole inspection (`checklists.attach_file_in`).
     Audited as `inspection.attach` with the file's name, size and SHA-256."""
-    with _changing(db, actor, inspection_id) as (session, region):
+    with _changing(db, actor, inspection_id, "inspection.attach", now) as change:
         added = checklists.attach_file_in(
-            session,
+            change.session,
             inspection_id,
             file_name,
             content,
@@ -198,7 +215,7 @@ def attach_file(
             settings=settings,
             now=now,
         )
-        after = {
+        change.after = {
             "id": added.id,
             "item": added.item,
             "file_name": added.file_name,
@@ -206,7 +223,6 @@ def attach_file(
             "size": added.size,
             "sha256": added.sha256,
         }
-        record_change(session, actor, "inspection.attach", inspection_id, region, after, now)
     return added
 
 
@@ -221,16 +237,16 @@ def complete_inspection(
 ) -> flow.CompletionReport:
     """Complete a draft (`inspections.complete_inspection_in`). Audited as `inspection.complete` with the
     items found non-compliant (`violations`) and the evidence it made."""
-    with _changing(db, actor, inspection_id) as (session, region):
+    with _changing(db, actor, inspection_id, "inspection.complete", now) as change:
         report = flow.complete_inspection_in(
-            session,
+            change.session,
             inspection_id,
             completed_by=actor.username,
             inspected_on=inspected_on,
             today=today,
             now=now,
         )
-        after = {
+        change.after = {
             "inspected_on": report.inspection.inspected_on,
             "violations": [violation.item for violation in report.violations],
             "evidence_created": report.evidence.created,
@@ -239,7 +255,6 @@ def complete_inspection(
             "evidence_used": report.evidence_used,
             "unscored_items": list(report.unscored_items),
         }
-        record_change(session, actor, "inspection.complete", inspection_id, region, after, now)
     return report
 
 
@@ -254,12 +269,16 @@ def revise_inspection(
 ) -> flow.InspectionRecord:
     """Start a correction of a completed inspection: a new draft revision (`revise_inspection_in`). Audited
     as `inspection.revise` of the corrected inspection, with the new revision."""
-    with _changing(db, actor, inspection_id) as (session, region):
+    with _changing(db, actor, inspection_id, "inspection.revise", now) as change:
         new = flow.revise_inspection_in(
-            session, inspection_id, reason=reason, created_by=actor.username, corrections=corrections, now=now
+            change.session,
+            inspection_id,
+            reason=reason,
+            created_by=actor.username,
+            corrections=corrections,
+            now=now,
         )
-        after = inspection_values(new)
-        record_change(session, actor, "inspection.revise", inspection_id, region, after, now)
+        change.after = inspection_values(new)
     return new
 
 
@@ -269,35 +288,28 @@ def follow_up(
     inspection_id: int,
     item: int,
     *,
-    deadline: date | None = None,
-    status: str | None = None,
-    eliminated_on: date | None = None,
-    note: str | None = None,
     today: date | None = None,
     now: datetime | None = None,
+    **given: Unpack[flow.ViolationChanges],
 ) -> flow.ViolationView:
     """Set the deadline, status or note of the violation found in `item` (`inspections.follow_up_in`).
     Audited as `violation.follow_up` of the inspection, with the violation as it is now."""
-    with _changing(db, actor, inspection_id) as (session, region):
+    with _changing(db, actor, inspection_id, "violation.follow_up", now) as change:
         view = flow.follow_up_in(
-            session,
+            change.session,
             inspection_id,
             item,
             by=actor.username,
-            deadline=deadline,
-            status=status,
-            eliminated_on=eliminated_on,
-            note=note,
             today=today,
             now=now,
+            **given,
         )
         violation = view.record
-        after = {
+        change.after = {
             "item": item,
             "status": view.status,
             "deadline": violation.deadline,
             "eliminated_on": violation.eliminated_on,
             "note": violation.note,
         }
-        record_change(session, actor, "violation.follow_up", inspection_id, region, after, now)
     return view

@@ -12,7 +12,7 @@ from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields, replace
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from sqlalchemy.orm import Session
 
@@ -35,6 +35,9 @@ from tekseru.store.inspections import InspectionRecord as InspectionRecord
 from tekseru.store.inspections import ViolationRecord as ViolationRecord
 from tekseru.store.records import EvidenceData
 from tekseru.store.subjects import find_subject_by_bin
+
+if TYPE_CHECKING:  # Unpack is in typing from Python 3.12; annotations are not evaluated at run time
+    from typing_extensions import Unpack
 
 KINDS = ("preventive_control", "unscheduled_inspection", "compliance_inspection")
 PREVENTIVE_CONTROL = KINDS[0]
@@ -282,29 +285,38 @@ def revise_inspection_in(
 # Follow-up ------------------------------------------------------------------------------------------------
 
 
+class ViolationChanges(TypedDict, total=False):
+    """What a follow-up may set of a violation, each left as it is when None or not given. One definition
+    for `follow_up_in` and `inspection_actions.follow_up`, which passes them on as they were given."""
+
+    deadline: date | None
+    status: str | None
+    eliminated_on: date | None
+    note: str | None
+
+
 def follow_up_in(
     session: Session,
     inspection_id: int,
     item: int,
     *,
     by: str,
-    deadline: date | None = None,
-    status: str | None = None,
-    eliminated_on: date | None = None,
-    note: str | None = None,
     today: date | None = None,
     now: datetime | None = None,
+    **given: Unpack[ViolationChanges],
 ) -> ViolationView:
     """Set the remediation deadline, the status (open, or eliminated on `eliminated_on`, default today) or
     the note of the violation found in `item` by a completed, current inspection."""
     day = today or today_utc()
+    status = given.get("status")
     if status not in (None, "open", "eliminated"):
         raise InspectionError(f"a violation is open or eliminated, not {status!r}")
-    changes: dict[str, Any] = {k: v for k, v in (("deadline", deadline), ("note", note)) if v is not None}
+    changes: dict[str, Any] = {
+        key: given.get(key) for key in ("deadline", "note") if given.get(key) is not None
+    }
     if status is not None:
-        changes.update(
-            status=status, eliminated_on=(eliminated_on or day) if status == "eliminated" else None
-        )
+        eliminated_on = (given.get("eliminated_on") or day) if status == "eliminated" else None
+        changes.update(status=status, eliminated_on=eliminated_on)
     record = store.get_or_raise(session, inspection_id)
     if record.status != "completed" or record.inspected_on is None:
         raise InspectionError(f"inspection {inspection_id} is a draft: complete it before following up")

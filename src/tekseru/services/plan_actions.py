@@ -12,6 +12,9 @@ import tempfile
 from collections.abc import Mapping
 from datetime import date, datetime
 from pathlib import Path
+from typing import Protocol
+
+from sqlalchemy.orm import Session
 
 from tekseru.catalog import Catalogue
 from tekseru.services import audit
@@ -135,24 +138,41 @@ def draft_plan(
     return stored
 
 
+class _SigningStep(Protocol):
+    """`plans.approve_plan_in` or `plans.publish_plan_in`: a step that signs the list with a name."""
+
+    def __call__(
+        self, session: Session, plan_id: int, name: str, /, *, now: datetime | None = None
+    ) -> StoredPlan: ...
+
+
+def _sign(
+    db: Database,
+    actor: Actor,
+    plan_id: int,
+    action: str,
+    step: _SigningStep,
+    now: datetime | None,
+) -> StoredPlan:
+    """Approving and publishing differ only in the step of `tekseru.services.plans` and the audit action:
+    both sign the list in the actor's name and audit it with the list as it is now."""
+    actor.require(Permission.WRITE_PLANS)
+    with db.transaction() as session:
+        stored = step(session, plan_id, _signature(actor), now=now)
+        audit.record(session, actor, action, ENTITY, plan_id, after=audit_values(stored), now=now)
+    return stored
+
+
 def approve_plan(db: Database, actor: Actor, plan_id: int, *, now: datetime | None = None) -> StoredPlan:
     """Approve a draft in the actor's name; PlanFrozen when it is approved or published already. Audited
     as `plan.approve`."""
-    actor.require(Permission.WRITE_PLANS)
-    with db.transaction() as session:
-        stored = service.approve_plan_in(session, plan_id, _signature(actor), now=now)
-        audit.record(session, actor, "plan.approve", ENTITY, plan_id, after=audit_values(stored), now=now)
-    return stored
+    return _sign(db, actor, plan_id, "plan.approve", service.approve_plan_in, now)
 
 
 def publish_plan(db: Database, actor: Actor, plan_id: int, *, now: datetime | None = None) -> StoredPlan:
     """Publish an approved list in the actor's name; PlanNotApproved for a draft, PlanFrozen when published
     already. Audited as `plan.publish`."""
-    actor.require(Permission.WRITE_PLANS)
-    with db.transaction() as session:
-        stored = service.publish_plan_in(session, plan_id, _signature(actor), now=now)
-        audit.record(session, actor, "plan.publish", ENTITY, plan_id, after=audit_values(stored), now=now)
-    return stored
+    return _sign(db, actor, plan_id, "plan.publish", service.publish_plan_in, now)
 
 
 def discard_draft(db: Database, actor: Actor, plan_id: int, *, now: datetime | None = None) -> None:
