@@ -356,6 +356,13 @@ def test_a_draft_has_nothing_to_follow_up(database: Database, ids: dict[int, int
         service.follow_up(database, record.id, 1, by="x", deadline=date(2024, 4, 1))
 
 
+def test_a_misspelled_change_is_an_error_not_ignored(database: Database, ids: dict[int, int]) -> None:
+    record = inspect(database, 0, non_compliant=[1])
+    misspelled: dict[str, Any] = {"dead_line": date(2024, 4, 1)}
+    with pytest.raises(TypeError, match="dead_line"):
+        service.follow_up(database, record.id, 1, by="x", today=TODAY, **misspelled)
+
+
 def test_planning_reads_the_visit_histories(database: Database, ids: dict[int, int]) -> None:
     control = inspect(database, 0, non_compliant=[1, 3])
     inspect(database, 3, kind="compliance_inspection", visit=date(2024, 4, 1))

@@ -307,6 +307,9 @@ def follow_up_in(
 ) -> ViolationView:
     """Set the remediation deadline, the status (open, or eliminated on `eliminated_on`, default today) or
     the note of the violation found in `item` by a completed, current inspection."""
+    unknown = set(given) - set(ViolationChanges.__annotations__)
+    if unknown:  # the type checker catches these; a caller without one gets an error, not a silent no-op
+        raise TypeError(f"follow-up of a violation has no {', '.join(sorted(unknown))}")
     day = today or today_utc()
     status = given.get("status")
     if status not in (None, "open", "eliminated"):
