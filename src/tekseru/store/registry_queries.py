@@ -101,8 +101,9 @@ def _with_class(run_id: uuid.UUID, classes: tuple[str, ...]) -> Any:
 def _class_condition(run_id: uuid.UUID, risk_class: str, *, narrow: bool) -> ColumnElement[bool]:
     """Subjects whose highest class in the run is `risk_class`. When other conditions already narrow the
     subjects to a few thousand (`narrow`), each one's classes are looked up (one index look-up each);
-    otherwise the run's results of the class, and of the classes above, are read by the index."""
-    if narrow:
+    otherwise, and for the top class, the run's results of the class (and of those above) are read by the
+    index."""
+    if narrow and risk_class != CLASSES[-1]:  # the top class has the fewest results and none above it
         highest = (
             select(func.max(_rank))
             .where((AssessmentResult.run_id == run_id) & (AssessmentResult.subject_id == Subject.id))
