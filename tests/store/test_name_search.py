@@ -11,6 +11,7 @@ from sqlalchemy import delete, text, update
 from tekseru.store import Database
 from tekseru.store import registry_queries as queries
 from tekseru.store.models import Subject
+from tekseru.store.name_search import match_expression
 from tekseru.store.subjects import upsert_subjects
 from tests.store.factories import BINS, NOW, subject
 
@@ -124,3 +125,10 @@ def test_the_database_has_the_text_index(database: Database) -> None:
             query = "SELECT count(*) FROM pg_indexes WHERE indexname = 'ix_subjects_name_trigram'"
             query += " AND schemaname = current_schema()"
         assert session.execute(text(query)).scalar_one() == 1
+
+
+def test_the_index_is_asked_for_each_word_and_for_the_whole_fragment() -> None:
+    assert match_expression("provider 00123") == '"provider" AND "00123" AND "provider 00123"'
+    assert match_expression("оңалту") == '"оңалту"'
+    assert match_expression('ab "Quoted" c') == '"ab ""Quoted"" c"'  # one word long enough: the phrase alone
+    assert match_expression("Ұлы Дала үйі") == '"Ұлы" AND "Дала" AND "үйі" AND "Ұлы Дала үйі"'

@@ -38,14 +38,28 @@ def indexed_name_ids(session: Session, text: str, condition: Any, *, limit: int)
     SQLite, a fragment shorter than a trigram)."""
     if session.get_bind().dialect.name != "sqlite" or len(text) < TRIGRAM:
         return None
-    phrase = '"' + text.replace('"', '""') + '"'
     return (
         select(Subject.id)
         .select_from(_index.join(Subject.__table__, Subject.id == _index.c.rowid))
-        .where(_index.c[NAME_INDEX].match(phrase) & condition)
+        .where(_index.c[NAME_INDEX].match(match_expression(text)) & condition)
         .order_by(_index.c.rowid)
         .limit(limit)
     )
+
+
+def match_expression(text: str) -> str:
+    """The FTS5 query for names containing `text`: the whole text as one phrase, AND each of its words of
+    three letters or more as a phrase of its own. The words add nothing to what matches (the whole phrase
+    contains them) but much to the speed: FTS5 walks a phrase through every name holding each of its
+    trigrams, while AND lets the rarest word lead (a fragment like "provider 00123", where every name has
+    "provider", takes a quarter of the time)."""
+    words = [word for word in text.split(" ") if len(word) >= TRIGRAM]
+    parts = [*words, text] if len(words) > 1 else [text]
+    return " AND ".join(_phrase(part) for part in parts)
+
+
+def _phrase(text: str) -> str:
+    return '"' + text.replace('"', '""') + '"'
 
 
 def name_contains(session: Session, text: str) -> ColumnElement[bool]:
