@@ -58,8 +58,13 @@ def test_defaults(served: dict[str, Any], tmp_path: Path) -> None:
 
 def test_host_port_and_database_file(served: dict[str, Any], tmp_path: Path) -> None:
     invoke("--host", "0.0.0.0", "--port", "8080", "--db", str(tmp_path / "web.sqlite3"))
-    assert (served["host"], served["port"]) == ("0.0.0.0", 8080)
+    assert (served["host"], served["port"], served["access_log"]) == ("0.0.0.0", 8080, True)
     assert served["app"].state.settings.database_url == f"sqlite:///{tmp_path / 'web.sqlite3'}"
+
+
+def test_the_access_log_can_be_turned_off(served: dict[str, Any]) -> None:
+    invoke("--no-access-log")
+    assert served["access_log"] is False
 
 
 def test_the_database_url_comes_from_the_environment(

@@ -83,6 +83,9 @@ def serve(
         min=1,
         help="Worker processes answering requests (about one per CPU; each keeps its own connections).",
     ),
+    access_log: bool = typer.Option(
+        True, "--access-log/--no-access-log", help="Log each request (off when a reverse proxy logs them)."
+    ),
 ) -> None:
     """Serve the web application and the HTTP API until interrupted (Ctrl+C)."""
     settings = Settings.from_environment()
@@ -93,7 +96,7 @@ def serve(
     processes = f", {workers} worker processes" if workers > 1 else ""
     typer.echo(f"tekseru: {address} (API: /api/v1, database: {settings.database_url}{processes})")
     if workers == 1:
-        uvicorn.run(create_app(settings), host=host, port=port)
+        uvicorn.run(create_app(settings), host=host, port=port, access_log=access_log)
         return
     os.environ.update(settings.environment())  # what each worker's create_app() reads
-    uvicorn.run(APP_FACTORY, factory=True, host=host, port=port, workers=workers)
+    uvicorn.run(APP_FACTORY, factory=True, host=host, port=port, workers=workers, access_log=access_log)
