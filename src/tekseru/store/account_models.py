@@ -128,12 +128,3 @@ Index(
     AssessmentResult.risk_class,
     AssessmentResult.subject_id,
 )
-
-# ... and this one "the classes of subject S in run R" in one look-up: the registry's search asks it of each
-# subject of a region when it filters by class (migration 0005).
-Index(
-    "ix_assessment_results_run_id_subject_id_risk_class",
-    AssessmentResult.run_id,
-    AssessmentResult.subject_id,
-    AssessmentResult.risk_class,
-)

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from tekseru.store.models import Assessment, AssessmentResult, Subject
 from tekseru.store.records import AssessmentResultData, AssessmentRun
+from tekseru.store.subject_classes import summarise_run
 
 RUNNING, FINISHED, FAILED = "running", "finished", "failed"
 
@@ -90,12 +91,13 @@ def record_progress(session: Session, run_id: uuid.UUID, subjects_done: int) -> 
 def finish_run(
     session: Session, run_id: uuid.UUID, *, now: datetime, status: str = FINISHED, message: str | None = None
 ) -> None:
-    """Mark the run finished (or failed, with a message)."""
+    """Mark the run finished (and write each subject's class in it), or failed with a message."""
     if status not in (FINISHED, FAILED):
         raise ValueError(f"a run ends as {FINISHED!r} or {FAILED!r}, not {status!r}")
     values: dict[str, object] = {"status": status, "finished_at": now, "message": message}
     if status == FINISHED:
         values["subjects_done"] = Assessment.subjects_total
+        summarise_run(session, run_id)
     session.execute(update(Assessment).where(Assessment.id == run_id).values(**values))
 
 

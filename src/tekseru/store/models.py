@@ -132,6 +132,28 @@ class AssessmentResult(Base):
     explanation: Mapped[dict[str, Any]]
 
 
+class AssessmentSubjectClass(Base):
+    """One subject's class in a finished run: the highest of its groups' classes (and scores), and the
+    subject's region, kept current by a trigger. Written when the run finishes; the registry's search and
+    the dashboard count and filter subjects by class from it without grouping the run's results."""
+
+    __tablename__ = "assessment_subject_classes"
+    __table_args__ = (
+        CheckConstraint("risk_class IN ('low', 'medium', 'high')", name="risk_class_known"),
+        Index(None, "run_id", "region", "risk_class", "subject_id"),
+        Index(None, "run_id", "risk_class", "subject_id"),
+        Index(None, "subject_id"),
+    )
+
+    run_id: Mapped[uuid.UUID] = mapped_column(
+        ForeignKey("assessments.id", ondelete="CASCADE"), primary_key=True
+    )
+    subject_id: Mapped[int] = mapped_column(ForeignKey("subjects.id", ondelete="CASCADE"), primary_key=True)
+    region: Mapped[str] = mapped_column(String(32))
+    risk_class: Mapped[str] = mapped_column(String(8))
+    score: Mapped[float]
+
+
 from tekseru.store import account_models as account_models  # noqa: E402
 from tekseru.store import inspection_models as inspection_models  # noqa: E402
 from tekseru.store import plan_models as plan_models  # noqa: E402  (puts "plans" on Base.metadata)

@@ -14,19 +14,16 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, case, false, func, select, true
+from sqlalchemy import ColumnElement, false, func, select, true
 from sqlalchemy.orm import Session
 
 from tekseru.store.models import Assessment, AssessmentResult, Subject, SubjectGroup
 from tekseru.store.name_search import indexed_name_ids, is_bin_prefix, name_contains, normalised
+from tekseru.store.subject_classes import CLASSES as CLASSES
+from tekseru.store.subject_classes import classes_of, count_by_region_and_class, subjects_of_class
 
-CLASSES = ("low", "medium", "high")  # by rank: a subject's class is its highest
 TEXT_MATCHES_COUNTED = 1000
 FINISHED = "finished"
-
-_rank = case(
-    (AssessmentResult.risk_class == "high", 3), (AssessmentResult.risk_class == "medium", 2), else_=1
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,47 +75,8 @@ class ResultRow:
     violated_criteria: tuple[int, ...]
 
 
-def _subject_classes(run_id: uuid.UUID) -> Any:
-    """Per subject of the run: its highest class rank (1 low .. 3 high) and its highest score."""
-    return (
-        select(
-            AssessmentResult.subject_id.label("subject_id"),
-            func.max(_rank).label("rank"),
-            func.max(AssessmentResult.score).label("score"),
-        )
-        .where(AssessmentResult.run_id == run_id)
-        .group_by(AssessmentResult.subject_id)
-        .subquery()
-    )
-
-
-def _with_class(run_id: uuid.UUID, classes: tuple[str, ...]) -> Any:
-    return select(AssessmentResult.subject_id).where(
-        (AssessmentResult.run_id == run_id) & AssessmentResult.risk_class.in_(classes)
-    )
-
-
-def _class_condition(run_id: uuid.UUID, risk_class: str, *, narrow: bool) -> ColumnElement[bool]:
-    """Subjects whose highest class in the run is `risk_class`. When other conditions already narrow the
-    subjects to a few thousand (`narrow`), each one's classes are looked up (one index look-up each);
-    otherwise, and for the top class, the run's results of the class (and of those above) are read by the
-    index."""
-    if narrow and risk_class != CLASSES[-1]:  # the top class has the fewest results and none above it
-        highest = (
-            select(func.max(_rank))
-            .where((AssessmentResult.run_id == run_id) & (AssessmentResult.subject_id == Subject.id))
-            .scalar_subquery()
-        )
-        return highest == CLASSES.index(risk_class) + 1
-    higher = CLASSES[CLASSES.index(risk_class) + 1 :]
-    condition = Subject.id.in_(_with_class(run_id, (risk_class,)))
-    return condition & Subject.id.not_in(_with_class(run_id, higher)) if higher else condition
-
-
-def _filter_condition(
-    search: SubjectSearch, run_id: uuid.UUID | None, *, narrow: bool
-) -> ColumnElement[bool]:
-    """The exact filters of a search: region, group and class (`narrow`: see `_class_condition`)."""
+def _filter_condition(search: SubjectSearch, run_id: uuid.UUID | None) -> ColumnElement[bool]:
+    """The exact filters of a search: region, group and class (the subject's class in the run)."""
     condition: ColumnElement[bool] = true()
     if search.region is not None:
         condition = condition & (Subject.region == search.region)
@@ -128,7 +86,7 @@ def _filter_condition(
     if search.risk_class is not None:
         if run_id is None or search.risk_class not in CLASSES:
             return false()
-        condition = condition & _class_condition(run_id, search.risk_class, narrow=narrow)
+        condition = condition & Subject.id.in_(subjects_of_class(run_id, search.risk_class, search.region))
     return condition
 
 
@@ -154,7 +112,7 @@ def search_subjects(
     many match. A search by text reads at most `text_cap` + 1 matches (a total of `text_cap` + 1 means
     "more than `text_cap`") and pages within them."""
     text = normalised(search.text)
-    filters = _filter_condition(search, run_id, narrow=bool(text) or search.region is not None)
+    filters = _filter_condition(search, run_id)
     if text:
         indexed = None
         if not is_bin_prefix(text):
@@ -166,10 +124,26 @@ def search_subjects(
         page = ids[offset : offset + limit]
         found = {row.id: row for row in session.execute(_subject_page(Subject.id.in_(page)))} if page else {}
         return _rows(session, [found[i] for i in page], run_id), len(ids)
+    if search.risk_class is not None and search.group is None and run_id is not None:
+        return _by_class(session, search, run_id, limit=limit, offset=offset)
     # Two readings, not one with a window count: the count reads only an index, and the page stops early.
     total = session.execute(select(func.count()).select_from(Subject).where(filters)).scalar_one()
     query = _subject_page(filters).order_by(Subject.id).limit(limit).offset(offset)
     return _rows(session, list(session.execute(query)), run_id), total
+
+
+def _by_class(
+    session: Session, search: SubjectSearch, run_id: uuid.UUID, *, limit: int, offset: int
+) -> tuple[list[SubjectRow], int]:
+    """A class (and perhaps a region) alone: counted and paged on the run's index of subject classes."""
+    if search.risk_class not in CLASSES:
+        return [], 0
+    wanted = subjects_of_class(run_id, search.risk_class, search.region).subquery()
+    total = session.execute(select(func.count()).select_from(wanted)).scalar_one()
+    ids = select(wanted.c.subject_id).order_by(wanted.c.subject_id).limit(limit).offset(offset)
+    page = list(session.execute(ids).scalars())
+    found = {row.id: row for row in session.execute(_subject_page(Subject.id.in_(page)))} if page else {}
+    return _rows(session, [found[i] for i in page], run_id), total
 
 
 def _subject_page(condition: Any) -> Any:
@@ -204,15 +178,8 @@ def _rows(session: Session, rows: Sequence[Any], run_id: uuid.UUID | None) -> li
 def best_results(
     session: Session, run_id: uuid.UUID, subject_ids: Sequence[int]
 ) -> dict[int, tuple[float | None, str | None]]:
-    """(highest score, highest class) of each of these subjects that the run assessed."""
-    if not subject_ids:
-        return {}
-    query = (
-        select(AssessmentResult.subject_id, func.max(AssessmentResult.score), func.max(_rank))
-        .where((AssessmentResult.run_id == run_id) & AssessmentResult.subject_id.in_(list(subject_ids)))
-        .group_by(AssessmentResult.subject_id)
-    )
-    return {subject_id: (score, CLASSES[rank - 1]) for subject_id, score, rank in session.execute(query)}
+    """(highest score, class) of each of these subjects that the run assessed."""
+    return dict(classes_of(session, run_id, list(subject_ids)))
 
 
 def score_history(session: Session, subject_id: int, *, limit: int = 20) -> list[ScorePoint]:
@@ -309,14 +276,7 @@ def classes_by_region(
     session: Session, run_id: uuid.UUID, *, region: str | None = None
 ) -> dict[tuple[str, str], int]:
     """(region, class) -> number of subjects of the region with that class in the run."""
-    classes = _subject_classes(run_id)
-    query = (
-        select(Subject.region, classes.c.rank, func.count())
-        .join(classes, classes.c.subject_id == Subject.id)
-        .where(_in_region(region))
-        .group_by(Subject.region, classes.c.rank)
-    )
-    return {(key, CLASSES[rank - 1]): count for key, rank, count in session.execute(query)}
+    return count_by_region_and_class(session, run_id, region=region)
 
 
 def violated_criteria(session: Session, run_id: uuid.UUID, *, region: str | None = None) -> Counter[int]:

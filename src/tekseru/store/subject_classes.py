@@ -1,0 +1,74 @@
+"""Each subject's class in a finished run: the highest class of its groups and its highest score, with its
+region (kept current by a trigger of migration 0005). Written once when the run finishes; read by the
+registry's search, its pages of subjects and the dashboard, which would otherwise group the run's results.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+
+from sqlalchemy import Select, case, func, insert, literal, select
+from sqlalchemy.orm import Session
+
+from tekseru.store.models import AssessmentResult, AssessmentSubjectClass, Subject
+
+CLASSES = ("low", "medium", "high")  # by rank: a subject's class is its highest
+
+_rank = case(
+    (AssessmentResult.risk_class == "high", 3), (AssessmentResult.risk_class == "medium", 2), else_=1
+)
+
+
+def summarise_run(session: Session, run_id: uuid.UUID) -> None:
+    """Write each assessed subject's class in the run, from the run's results (one statement)."""
+    highest = func.max(_rank)
+    query = (
+        select(
+            literal(run_id, AssessmentSubjectClass.run_id.type),
+            AssessmentResult.subject_id,
+            Subject.region,
+            case((highest == 3, "high"), (highest == 2, "medium"), else_="low"),
+            func.max(AssessmentResult.score),
+        )
+        .join(Subject, Subject.id == AssessmentResult.subject_id)
+        .where(AssessmentResult.run_id == run_id)
+        .group_by(AssessmentResult.subject_id, Subject.region)
+    )
+    columns = ["run_id", "subject_id", "region", "risk_class", "score"]
+    session.execute(insert(AssessmentSubjectClass).from_select(columns, query))
+
+
+def subjects_of_class(run_id: uuid.UUID, risk_class: str, region: str | None = None) -> Select[int]:
+    """The ids of the subjects whose class in the run is `risk_class` (and of `region`), by an index."""
+    condition = (AssessmentSubjectClass.run_id == run_id) & (AssessmentSubjectClass.risk_class == risk_class)
+    if region is not None:
+        condition = condition & (AssessmentSubjectClass.region == region)
+    return select(AssessmentSubjectClass.subject_id).where(condition)
+
+
+def classes_of(
+    session: Session, run_id: uuid.UUID, subject_ids: Sequence[int]
+) -> dict[int, tuple[float, str]]:
+    """(highest score, class) in the run of each of these subjects it assessed."""
+    if not subject_ids:
+        return {}
+    query = select(
+        AssessmentSubjectClass.subject_id, AssessmentSubjectClass.score, AssessmentSubjectClass.risk_class
+    ).where((AssessmentSubjectClass.run_id == run_id) & AssessmentSubjectClass.subject_id.in_(subject_ids))
+    return {subject_id: (score, risk_class) for subject_id, score, risk_class in session.execute(query)}
+
+
+def count_by_region_and_class(
+    session: Session, run_id: uuid.UUID, *, region: str | None = None
+) -> dict[tuple[str, str], int]:
+    """(region, class) -> number of subjects of the region with that class in the run."""
+    condition = AssessmentSubjectClass.run_id == run_id
+    if region is not None:
+        condition = condition & (AssessmentSubjectClass.region == region)
+    query = (
+        select(AssessmentSubjectClass.region, AssessmentSubjectClass.risk_class, func.count())
+        .where(condition)
+        .group_by(AssessmentSubjectClass.region, AssessmentSubjectClass.risk_class)
+    )
+    return {(key, risk_class): count for key, risk_class, count in session.execute(query)}
