@@ -11,6 +11,7 @@ from __future__ import annotations
 import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from functools import cache
 
 import anyio.to_thread
 from fastapi import FastAPI
@@ -41,11 +42,17 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
 
 
 def _warm_up() -> None:
-    """Load what every page needs before the first request, then keep the garbage collector off it: the
-    catalogue and the imported code are hundreds of thousands of objects that live as long as the process,
-    and the collector's full passes over them paused every request in flight for up to 0.1 s."""
+    """Load what every page needs before the first request."""
     load_catalogue()
     load_regions()
+    _freeze_startup_objects()
+
+
+@cache
+def _freeze_startup_objects() -> None:
+    """Keep the garbage collector off what lives as long as the process (once per process): the catalogue
+    and the imported code are hundreds of thousands of objects, and the collector's full passes over them
+    paused every request in flight for up to 0.1 s."""
     gc.collect()
     gc.freeze()
 
