@@ -15,6 +15,7 @@ from tekseru.cli import (
     serve_command,
     users_commands,
 )
+from tekseru.settings import SettingError, Settings
 
 app = typer.Typer(
     name="tekseru",
@@ -23,6 +24,19 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
 )
+
+
+@app.callback()
+def check_settings() -> None:
+    """Every command reads the settings from the environment: a bad one stops it at once, named, with no
+    traceback."""
+    try:
+        Settings.from_environment()
+    except SettingError as error:
+        typer.echo(f"tekseru: {error}", err=True)
+        raise typer.Exit(2) from None
+
+
 app.command()(serve_command.serve)
 app.command()(assess_commands.demo)
 app.add_typer(catalog_commands.app, name="catalog")
