@@ -11,6 +11,7 @@ from sqlalchemy import inspect, text
 
 from tekseru.store import (
     Database,
+    DatabaseBusy,
     DatabaseNeedsUpgrade,
     DatabaseTooNew,
     migrate,
@@ -18,6 +19,7 @@ from tekseru.store import (
     sqlite_url,
     upgrade_database,
 )
+from tekseru.store import database as store_database
 from tekseru.store.subjects import count_subjects
 from tests.store.factories import add_subjects
 
@@ -124,4 +126,27 @@ def test_a_reading_sees_one_snapshot_while_another_connection_writes(tmp_path: P
         with database.reading() as session:
             assert count_subjects(session) == 5
     finally:
+        database.close()
+
+
+def test_a_write_lock_held_too_long_is_database_busy_and_changes_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(store_database, "BUSY_TIMEOUT_MS", 100)
+    path = tmp_path / "busy.sqlite3"
+    database = open_database(sqlite_url(path))
+    other = sqlite3.connect(path, isolation_level=None)
+    try:
+        add_subjects(database, 2)
+        other.execute("BEGIN IMMEDIATE")
+        with pytest.raises(DatabaseBusy, match="try again"):
+            add_subjects(database, 5)
+        with database.reading() as session:  # readers are not kept waiting
+            assert count_subjects(session) == 2
+        other.execute("ROLLBACK")
+        add_subjects(database, 5)
+        with database.reading() as session:
+            assert count_subjects(session) == 5
+    finally:
+        other.close()
         database.close()

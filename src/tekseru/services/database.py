@@ -6,6 +6,7 @@ from pathlib import Path
 
 from tekseru.settings import Settings
 from tekseru.store import Database as Database
+from tekseru.store import DatabaseBusy as DatabaseBusy
 from tekseru.store import DatabaseNeedsUpgrade as DatabaseNeedsUpgrade
 from tekseru.store import DatabaseTooNew as DatabaseTooNew
 from tekseru.store import open_database, sqlite_url, upgrade_database
@@ -13,6 +14,7 @@ from tekseru.store.migrate import differences
 
 __all__ = [
     "Database",
+    "DatabaseBusy",
     "DatabaseNeedsUpgrade",
     "DatabaseTooNew",
     "database_url_for",

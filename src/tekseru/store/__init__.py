@@ -2,6 +2,7 @@
 
 from tekseru.store.database import (
     Database,
+    DatabaseBusy,
     DatabaseNeedsUpgrade,
     DatabaseTooNew,
     open_database,
@@ -22,6 +23,7 @@ __all__ = [
     "AssessmentResultData",
     "AssessmentRun",
     "Database",
+    "DatabaseBusy",
     "DatabaseNeedsUpgrade",
     "DatabaseTooNew",
     "EvidenceData",

@@ -16,6 +16,12 @@ from sqlalchemy.orm import Session
 from tekseru.store import migrate
 
 READ_ONLY = "tekseru_read_only"  # the execution option of `Database.reading` transactions
+BUSY_TIMEOUT_MS = 30_000  # how long a SQLite connection waits for another's write lock
+
+
+class DatabaseBusy(RuntimeError):
+    """SQLite's write lock stayed taken longer than a connection waits (another process or job, a large
+    import say, is writing): nothing was changed; try again later."""
 
 
 class DatabaseNeedsUpgrade(RuntimeError):
@@ -46,7 +52,7 @@ class Database:
         SQLite it takes the write lock when it begins (BEGIN IMMEDIATE), waiting for another writer if need
         be: a transaction that read first and wrote later would fail instead when another connection (a
         thread or a worker process) committed in between."""
-        with Session(self.engine, expire_on_commit=False) as session, session.begin():
+        with _busy_as_error(), Session(self.engine, expire_on_commit=False) as session, session.begin():
             yield session
 
     @contextmanager
@@ -54,7 +60,7 @@ class Database:
         """A session in one transaction that only reads: a consistent snapshot that waits for no writer
         (on SQLite a deferred transaction, which never takes the write lock). Writing in it is a mistake
         that SQLite may refuse when another connection writes at the same time."""
-        with Session(self._reader, expire_on_commit=False) as session, session.begin():
+        with _busy_as_error(), Session(self._reader, expire_on_commit=False) as session, session.begin():
             yield session
 
     @property
@@ -63,6 +69,20 @@ class Database:
 
     def close(self) -> None:
         self.engine.dispose()
+
+
+@contextmanager
+def _busy_as_error() -> Iterator[None]:
+    try:
+        yield
+    except OperationalError as error:
+        if "database is locked" not in str(error.orig):
+            raise
+        seconds = BUSY_TIMEOUT_MS // 1000
+        raise DatabaseBusy(
+            f"the database is busy: another process has been writing to it for over {seconds} s "
+            "(a large import, say); nothing was changed, try again in a minute"
+        ) from error
 
 
 def sqlite_url(path: Path | str) -> str:
@@ -87,7 +107,7 @@ def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
     # The driver's own transaction handling would commit DDL and start transactions late; we emit BEGIN.
     dbapi_connection.isolation_level = None
     cursor = dbapi_connection.cursor()
-    for pragma in ("foreign_keys = ON", "journal_mode = WAL", "busy_timeout = 30000"):
+    for pragma in ("foreign_keys = ON", "journal_mode = WAL", f"busy_timeout = {BUSY_TIMEOUT_MS}"):
         cursor.execute(f"PRAGMA {pragma}")
     cursor.close()
 

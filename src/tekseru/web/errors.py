@@ -3,7 +3,8 @@
 A service signals "no such thing" with its own exception; list it in `NOT_FOUND` and every route that
 calls the service answers 404 with the exception's message, without a try/except in the route. In the
 same way `NotAuthenticated` answers 401 (a page redirects to the sign-in page instead), `PermissionDenied`
-(and a missing CSRF token) 403, `INVALID` exceptions 422 (a page: 400) and an upload too large 413.
+(and a missing CSRF token) 403, `INVALID` exceptions 422 (a page: 400), an upload too large 413 and a
+database whose write lock another process held too long 503 (with Retry-After).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from tekseru.catalog import UnknownCatalogueEntry
 from tekseru.services import inspections
 from tekseru.services.accounts import InvalidUser, UserNotFound
+from tekseru.services.database import DatabaseBusy
 from tekseru.services.inspection_actions import AttachmentNotFound
 from tekseru.services.jobs import JobNotFound, UploadTooLarge
 from tekseru.services.permissions import NotAuthenticated, PermissionDenied
@@ -39,7 +41,7 @@ NOT_FOUND: tuple[type[Exception], ...] = (
 )
 INVALID: tuple[type[Exception], ...] = (InvalidUser, InvalidEvidence)
 API_PREFIX = "/api/"
-ERROR_PAGES = (400, 403, 404, 405, 413)
+ERROR_PAGES = (400, 403, 404, 405, 413, 503)
 
 
 def is_api(request: Request) -> bool:
@@ -82,6 +84,12 @@ async def too_large(request: Request, exc: Exception) -> Response:
     return _answer(request, 413, str(exc))
 
 
+async def busy(request: Request, exc: Exception) -> Response:
+    answer = _answer(request, 503, str(exc))
+    answer.headers["Retry-After"] = "60"
+    return answer
+
+
 async def http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
     if is_api(request):
@@ -104,5 +112,6 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(NotAuthenticated, not_authenticated)
     app.add_exception_handler(PermissionDenied, forbidden)
     app.add_exception_handler(UploadTooLarge, too_large)
+    app.add_exception_handler(DatabaseBusy, busy)
     app.add_exception_handler(StarletteHTTPException, http_error)
     app.add_exception_handler(RequestValidationError, invalid_request)
