@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -63,9 +64,9 @@ class Database:
         with _busy_as_error(), Session(self._reader, expire_on_commit=False) as session, session.begin():
             yield session
 
-    @property
+    @cached_property
     def _reader(self) -> Engine:
-        return self.engine.execution_options(**{READ_ONLY: True})
+        return self.engine.execution_options(**{READ_ONLY: True})  # shares the engine's connections
 
     def close(self) -> None:
         self.engine.dispose()
