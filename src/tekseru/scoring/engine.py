@@ -102,7 +102,7 @@ def _assemble(
 ) -> GroupScore:
     """The score from the criteria found; sorting here makes the result independent of evidence order."""
     counted = tuple(sorted(hits, key=_by_criterion))
-    formula = _formula(rules, profile, counted)
+    formula = score_formula(rules, profile, counted)
     significant = share_part(
         formula.significant_found, formula.significant_applicable, rules.score_scale, rules.significant_weight
     )
@@ -132,7 +132,11 @@ def _by_evidence(item: IgnoredEvidence) -> tuple[int, int, str]:
     return item.evidence_id, item.criterion, item.reason.value
 
 
-def _formula(rules: ScoringRules, profile: GroupProfile, counted: Sequence[CriterionHit]) -> ScoreFormula:
+def score_formula(
+    rules: ScoringRules, profile: GroupProfile, counted: Sequence[CriterionHit]
+) -> ScoreFormula:
+    """The numbers of a group's score from the criteria counted as violated, as the explanation tells them."""
+
     def found(severity: Severity) -> float:
         return weighted_total([hit.criterion for hit in counted if hit.severity == severity], rules)
 

@@ -27,11 +27,10 @@ from tekseru.scoring import (
     RiskClass,
     ScoringRules,
     explain,
+    score_formula,
     score_group,
 )
-from tekseru.scoring.formula import weighted_total
 from tekseru.scoring.phrases import Language
-from tekseru.scoring.result import ScoreFormula
 from tekseru.store import AssessmentResultData, AssessmentRun, Database, EvidenceRecord
 from tekseru.store.assessments import finished_run_on, results_for_run
 from tekseru.store.evidence import evidence_for_subjects
@@ -216,7 +215,7 @@ def stored_score(
         gross_found=gross,
         counted=counted,
         ignored=tuple(ignored),
-        formula=_formula(rules, profile, counted),
+        formula=score_formula(rules, profile, counted),
     )
 
 
@@ -227,22 +226,3 @@ def _severity(profile: GroupProfile, number: int) -> Severity:
             f"the stored explanation counts criterion {number}, which {profile.group} does not apply"
         )
     return row.severity
-
-
-def _formula(rules: ScoringRules, profile: GroupProfile, counted: tuple[CriterionHit, ...]) -> ScoreFormula:
-    """The numbers of the score, as the reference engine reports them."""
-
-    def found(level: Severity) -> float:
-        return weighted_total([hit.criterion for hit in counted if hit.severity == level], rules)
-
-    return ScoreFormula(
-        significant_found=found(Severity.SIGNIFICANT),
-        significant_applicable=weighted_total(profile.numbers(Severity.SIGNIFICANT), rules),
-        minor_found=found(Severity.MINOR),
-        minor_applicable=weighted_total(profile.numbers(Severity.MINOR), rules),
-        score_scale=rules.score_scale,
-        significant_weight=rules.significant_weight,
-        minor_weight=rules.minor_weight,
-        gross_violation_score=rules.gross_violation_score,
-        complaint_threshold=rules.complaint_threshold,
-    )
