@@ -15,7 +15,15 @@ import pytest
 
 from tests.web.htmltree import Element, parse
 from tests.web.support import BINS, LANGUAGES, OTHER_BIN, OWN_BIN, USERS, with_lang
-from tests.web.test_plans_pages import Site, browser_page, check_structure, make_site, overflowing, serving
+from tests.web.test_plans_pages import (
+    Site,
+    assert_no_blocking_violations,
+    assert_nothing_overflows,
+    browser_page,
+    check_structure,
+    make_site,
+    serving,
+)
 
 ITEMS = 20  # Appendix 3, the checklist of stationary care
 PNG = b"\x89PNG\r\n\x1a\n" + bytes(16)
@@ -376,20 +384,13 @@ def live(site: Site) -> Iterator[str]:
 def test_no_serious_or_critical_axe_violations(
     browser: Any, live: str, paths: dict[str, str], lang: str
 ) -> None:
-    from tests.web.test_accessibility import BLOCKING, scan
-
-    with browser_page(browser, live, 1280, 900, USERS["admin"].username) as page:
-        for path in paths.values():
-            violations = scan(page, with_lang(path, lang))
-            assert [v["id"] for v in violations if v["impact"] in BLOCKING] == [], path
+    assert_no_blocking_violations(browser, live, paths.values(), lang)
 
 
 @pytest.mark.browser
 @pytest.mark.parametrize("lang", ["kk", "ru"])
 def test_nothing_overflows_at_390_px(browser: Any, live: str, paths: dict[str, str], lang: str) -> None:
-    with browser_page(browser, live, 390, 844, USERS["planner"].username) as page:
-        for path in paths.values():
-            assert overflowing(page, with_lang(path, lang)) == [], path
+    assert_nothing_overflows(browser, live, paths.values(), lang)
 
 
 @pytest.mark.browser

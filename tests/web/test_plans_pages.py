@@ -12,7 +12,7 @@ from __future__ import annotations
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -141,6 +141,23 @@ def overflowing(page: BrowserPage, path: str) -> list[str]:
     )
     assert page.page.evaluate("() => document.documentElement.scrollWidth") == 390, path
     return wider
+
+
+def assert_no_blocking_violations(browser: Any, base_url: str, paths: Iterable[str], lang: str) -> None:
+    """axe-core finds no serious or critical violation on any of the pages (signed in as the admin)."""
+    from tests.web.test_accessibility import BLOCKING, scan
+
+    with browser_page(browser, base_url, 1280, 900, USERS["admin"].username) as page:
+        for path in paths:
+            violations = scan(page, with_lang(path, lang))
+            assert [v["id"] for v in violations if v["impact"] in BLOCKING] == [], path
+
+
+def assert_nothing_overflows(browser: Any, base_url: str, paths: Iterable[str], lang: str) -> None:
+    """No page is wider than a 390 px phone (signed in as a planner)."""
+    with browser_page(browser, base_url, 390, 844, USERS["planner"].username) as page:
+        for path in paths:
+            assert overflowing(page, with_lang(path, lang)) == [], path
 
 
 # The pages ------------------------------------------------------------------------------------------------
@@ -350,17 +367,10 @@ def live(site: Site) -> Iterator[str]:
 def test_no_serious_or_critical_axe_violations(
     browser: Any, live: str, paths: dict[str, str], lang: str
 ) -> None:
-    from tests.web.test_accessibility import BLOCKING, scan
-
-    with browser_page(browser, live, 1280, 900, USERS["admin"].username) as page:
-        for path in paths.values():
-            violations = scan(page, with_lang(path, lang))
-            assert [v["id"] for v in violations if v["impact"] in BLOCKING] == [], path
+    assert_no_blocking_violations(browser, live, paths.values(), lang)
 
 
 @pytest.mark.browser
 @pytest.mark.parametrize("lang", ["kk", "ru"])
 def test_nothing_overflows_at_390_px(browser: Any, live: str, paths: dict[str, str], lang: str) -> None:
-    with browser_page(browser, live, 390, 844, USERS["planner"].username) as page:
-        for path in paths.values():
-            assert overflowing(page, with_lang(path, lang)) == [], path
+    assert_nothing_overflows(browser, live, paths.values(), lang)
