@@ -101,7 +101,7 @@ def test_a_correction_is_a_revision(invoke: Any, tmp_path: Path) -> None:
     inspection = create(invoke)
     invoke("inspection", "answer", str(inspection), str(answer_file(tmp_path)))
     invoke("inspection", "complete", str(inspection), "--inspected-on", "2024-03-05")
-    refused = invoke("inspection", "answer", str(inspection), str(answer_file(tmp_path)), code=1).stdout
+    refused = invoke("inspection", "answer", str(inspection), str(answer_file(tmp_path)), code=1).stderr
     assert "completed and cannot change" in refused
     revised = invoke(
         "inspection", "revise", str(inspection), "--reason", "wrong act", "--act-number", "13"
@@ -119,11 +119,11 @@ def test_a_correction_is_a_revision(invoke: Any, tmp_path: Path) -> None:
 def test_answer_file_errors_name_file_row_and_field(invoke: Any, tmp_path: Path) -> None:
     inspection = create(invoke)
     bad = write_answer_csv(tmp_path / "bad.csv", [(1, "compliant", ""), (30, "yes", "")])
-    output = invoke("inspection", "answer", str(inspection), str(bad), code=1).stdout
+    output = invoke("inspection", "answer", str(inspection), str(bad), code=1).stderr
     assert "bad.csv, row 3, item: Appendix 3 has items 1 to 20, not '30'" in output
     assert "bad.csv, row 3, answer: 'yes' is not one of" in output
     assert "nothing was stored: 2 problem(s)" in output
-    incomplete = invoke("inspection", "complete", str(inspection), code=1).stdout
+    incomplete = invoke("inspection", "complete", str(inspection), code=1).stderr
     assert "the checklist is not complete" in incomplete
 
 
@@ -131,12 +131,12 @@ def test_errors_are_messages_not_tracebacks(invoke: Any, tmp_path: Path) -> None
     assert "no subject with BIN" in invoke(
         "inspection", "create", "--bin", BINS[9], "--kind", "preventive_control", "--act-number", "1",
         "--act-date", "2024-03-01", "--inspector", "A", code=1,
-    ).stdout  # fmt: skip
-    assert "there is no inspection 99" in invoke("inspection", "show", "99", code=1).stdout
+    ).stderr  # fmt: skip
+    assert "there is no inspection 99" in invoke("inspection", "show", "99", code=1).stderr
     inspection = create(invoke)
     exe = tmp_path / "tool.exe"
     exe.write_bytes(b"MZ")
-    assert "not accepted" in invoke("inspection", "attach", str(inspection), str(exe), code=1).stdout
+    assert "not accepted" in invoke("inspection", "attach", str(inspection), str(exe), code=1).stderr
 
 
 def test_print_and_verify(invoke: Any, tmp_path: Path) -> None:
@@ -191,7 +191,7 @@ def test_checklist_render(invoke: Any, tmp_path: Path) -> None:
     assert filled.read_bytes().startswith(b"%PDF")
     assert "unsealed" in invoke("verify", str(filled), code=1).stdout
     wrong = invoke("checklist", "render", "7", "--bin", BINS[0], "--output", str(tmp_path / "x.pdf"), code=1)
-    assert "choose the checklist" in wrong.stdout
+    assert "choose the checklist" in wrong.stderr
 
 
 DOC = (Path(__file__).parents[2] / "docs" / "inspections.md").read_text(encoding="utf-8")

@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated
 
 import typer
 from rich.console import Console
@@ -23,6 +23,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Column, Table
 
 from tekseru.catalog.regions import UnknownRegion, load_regions
+from tekseru.cli.failures import fail, opened_database, print_problems
 from tekseru.intake import ImportFileError
 from tekseru.services import demo as demo_service
 from tekseru.services.accounts import create_demo_users
@@ -37,7 +38,6 @@ from tekseru.services.assessments import (
     run_assessment,
     subject_explanation,
 )
-from tekseru.services.database import Database, DatabaseNeedsUpgrade, DatabaseTooNew, open_database_for
 
 CLASSES = ("high", "medium", "low")
 CSV_COLUMNS = (
@@ -97,7 +97,7 @@ def assess(
 ) -> None:
     """Score every subject of the registry in each of its groups, store the scores and show them."""
     day = _date(as_of)
-    with _database(db) as database, _errors():
+    with opened_database(db) as database, _errors():
         with _progress_bar("Assessing") as advance:
             summary = run_assessment(database, as_of=day, progress=advance)
         shown = limit if output_format is OutputFormat.TABLE else None
@@ -120,7 +120,7 @@ def explain(
     """Explain a subject's score in each of its groups: the formula, the criteria and evidence that counted,
     and the evidence that did not, with the reason."""
     day = _date(as_of)
-    with _database(db) as database, _errors():
+    with opened_database(db) as database, _errors():
         explained = subject_explanation(database, bin, as_of=day, language=lang.value)
     console = Console(soft_wrap=True, highlight=False)
     console.print(
@@ -142,7 +142,7 @@ def demo(db: DbOption = None) -> None:
     """Create the database, load the demo registry when it is empty, assess it and show the classes."""
     today = date.today()
     console = Console(soft_wrap=True)
-    with _database(db) as database, _errors():
+    with opened_database(db) as database, _errors():
         with _progress_bar("Importing the demo registry") as advance:
             loaded = demo_service.load_demo(database, today=today, progress=advance)
         console.print(loaded.message[:1].upper() + loaded.message[1:] + ".", highlight=False)
@@ -268,35 +268,15 @@ def _date(text: str | None) -> date | None:
 
 
 @contextmanager
-def _database(db: Path | None) -> Iterator[Database]:
-    try:
-        database = open_database_for(db)
-    except (DatabaseNeedsUpgrade, DatabaseTooNew) as error:
-        _fail(str(error))
-    try:
-        yield database
-    finally:
-        database.close()
-
-
-@contextmanager
 def _errors() -> Iterator[None]:
     """A readable message and exit code 1 for what the user can act on."""
     try:
         yield
     except ImportFileError as error:
-        for row_error in error.errors[:50]:
-            Console(stderr=True, soft_wrap=True).print(
-                f"[red]{escape(str(row_error))}[/red]", highlight=False
-            )
+        print_problems(error.errors[:50])
         raise typer.Exit(1) from None
     except (UnknownSubject, NoAssessment, LookupError) as error:
-        _fail(str(error.args[0]) if error.args else str(error))
-
-
-def _fail(message: str) -> NoReturn:
-    Console(stderr=True, soft_wrap=True).print(f"[red]{escape(message)}[/red]", highlight=False)
-    raise typer.Exit(1)
+        fail(str(error.args[0]) if error.args else str(error))
 
 
 @contextmanager

@@ -10,15 +10,15 @@ from __future__ import annotations
 from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, NoReturn
+from typing import Annotated
 
 import typer
 from rich.console import Console
 from rich.markup import escape
 
 from tekseru.catalog import UnknownCatalogueEntry
+from tekseru.cli.failures import fail, opened_database
 from tekseru.services import checklists as service
-from tekseru.services.database import DatabaseNeedsUpgrade, DatabaseTooNew, open_database_for
 from tekseru.services.inspections import InspectionError
 
 app = typer.Typer(help="Checklists (Appendices 2 to 7 of the act) as official forms.", no_args_is_help=True)
@@ -81,25 +81,20 @@ def render(
 ) -> None:
     """Print the checklist of APPENDIX: blank, or prefilled with a subject and an act, to fill in by hand."""
     out = output or Path(f"checklist-{appendix}-{lang.value}.{output_format.value}")
-    try:
-        database = open_database_for(db)
-    except (DatabaseNeedsUpgrade, DatabaseTooNew) as error:
-        _fail(str(error))
-    try:
-        service.render_checklist(
-            database,
-            appendix,
-            bin=bin,
-            act_number=act_number,
-            act_date=None if act_date is None else act_date.date(),
-            language=lang.value,
-            format=output_format.value,
-            out=out,
-        )
-    except (InspectionError, UnknownCatalogueEntry, ValueError, OSError) as error:
-        _fail(str(error))
-    finally:
-        database.close()
+    with opened_database(db) as database:
+        try:
+            service.render_checklist(
+                database,
+                appendix,
+                bin=bin,
+                act_number=act_number,
+                act_date=None if act_date is None else act_date.date(),
+                language=lang.value,
+                format=output_format.value,
+                out=out,
+            )
+        except (InspectionError, UnknownCatalogueEntry, ValueError, OSError) as error:
+            fail(str(error))
     _console().print(f"Wrote {out}.")
 
 
@@ -108,16 +103,11 @@ def verify(
     db: DbOption = None,
 ) -> None:
     """Check a printed checklist: ok (exit 0), or altered, unknown or unsealed (exit 1)."""
-    try:
-        database = open_database_for(db)
-    except (DatabaseNeedsUpgrade, DatabaseTooNew) as error:
-        _fail(str(error))
-    try:
-        check = service.verify_document(database, file)
-    except ValueError as error:
-        _fail(str(error))
-    finally:
-        database.close()
+    with opened_database(db) as database:
+        try:
+            check = service.verify_document(database, file)
+        except ValueError as error:
+            fail(str(error))
     colour = "green" if check.ok else "red"
     _console().print(f"[{colour}]{check.status}[/{colour}]: {escape(check.message)}")
     if check.inspection_id is not None:
@@ -126,8 +116,3 @@ def verify(
         )
     if not check.ok:
         raise typer.Exit(1)
-
-
-def _fail(message: str) -> NoReturn:
-    _console().print(f"[red]{escape(message)}[/red]")
-    raise typer.Exit(1)

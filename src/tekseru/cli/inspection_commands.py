@@ -10,7 +10,7 @@ from contextlib import contextmanager
 from datetime import date, datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any, NoReturn
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -20,9 +20,10 @@ from rich.table import Table
 from tekseru.catalog import UnknownCatalogueEntry
 from tekseru.cli.checklist_commands import DbOption, DocumentFormat
 from tekseru.cli.checklist_commands import Language as PrintLanguage
+from tekseru.cli.failures import fail, opened_database, print_problems
 from tekseru.services import checklists, inspection_actions, inspection_forms
 from tekseru.services import inspections as service
-from tekseru.services.database import Database, DatabaseNeedsUpgrade, DatabaseTooNew, open_database_for
+from tekseru.services.database import Database
 from tekseru.services.inspections import InspectionHeader, InspectionRecord
 from tekseru.services.permissions import Actor
 
@@ -76,25 +77,14 @@ def _console() -> Console:
 @contextmanager
 def _database(db: Path | None) -> Iterator[Database]:
     """The database for a command; any error of the use case is printed and exits with code 1."""
-    try:
-        database = open_database_for(db)
-    except (DatabaseNeedsUpgrade, DatabaseTooNew) as error:
-        _fail(str(error))
-    try:
-        yield database
-    except service.AnswerFileError as error:
-        for problem in error.problems:
-            _console().print(f"[red]{escape(str(problem))}[/red]")
-        _fail(f"nothing was stored: {len(error.problems)} problem(s)")
-    except (service.InspectionError, UnknownCatalogueEntry, ValueError, OSError) as error:
-        _fail(str(error))
-    finally:
-        database.close()
-
-
-def _fail(message: str) -> NoReturn:
-    _console().print(f"[red]{escape(message)}[/red]")
-    raise typer.Exit(1)
+    with opened_database(db) as database:
+        try:
+            yield database
+        except service.AnswerFileError as error:
+            print_problems(error.problems)
+            fail(f"nothing was stored: {len(error.problems)} problem(s)")
+        except (service.InspectionError, UnknownCatalogueEntry, ValueError, OSError) as error:
+            fail(str(error))
 
 
 def _actor(by: str | None) -> Actor:
@@ -163,7 +153,7 @@ def attach(
     with _database(db) as database:
         limit = checklists.AttachmentLimits().max_bytes
         if file.stat().st_size > limit:
-            _fail(f"{file.name}: more than the limit of {limit} bytes")
+            fail(f"{file.name}: more than the limit of {limit} bytes")
         added = inspection_actions.attach_file(
             database, _actor(by), inspection_id, file.name, file.read_bytes(), item=item
         )

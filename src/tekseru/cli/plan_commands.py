@@ -17,10 +17,10 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
-from rich.markup import escape
 from rich.table import Column, Table
 
-from tekseru.cli.db_commands import DbOption, open_database_or_exit
+from tekseru.cli.db_commands import DbOption
+from tekseru.cli.failures import fail, opened_database, print_problems
 from tekseru.intake import ImportFileError
 from tekseru.planning import AddedRow, InvalidHalfYear, PlanDiff, PlanRow, RemovedRow
 from tekseru.services import plan_actions
@@ -105,7 +105,7 @@ def plan(
     created_by: ByOption = None,
 ) -> None:
     """Form the semi-annual list for HALF_YEAR from the latest risk assessment and store it as a draft."""
-    with _database(db) as database, _errors():
+    with opened_database(db) as database, _errors():
         capacity = None if capacity_file is None else service.read_capacity_file(capacity_file)
         stored = plan_actions.draft_plan(
             database,
@@ -126,7 +126,7 @@ def list_command(
     db: DbOption = None,
 ) -> None:
     """The stored lists, the newest first."""
-    with _database(db) as database, _errors():
+    with opened_database(db) as database, _errors():
         found = service.list_plans(
             database, half_year=half_year, status=None if status is None else status.value
         )
@@ -161,7 +161,7 @@ def show(
     db: DbOption = None,
 ) -> None:
     """Show a stored list, or write it as JSON, XLSX or PDF."""
-    with _database(db) as database, _errors():
+    with opened_database(db) as database, _errors():
         _present(database, service.get_plan(database, plan_id), output_format, lang, output)
 
 
@@ -175,8 +175,8 @@ def export(
 ) -> None:
     """Write a stored list as an XLSX or PDF document in Kazakh or Russian."""
     if output_format not in (OutputFormat.XLSX, OutputFormat.PDF):
-        _fail("export writes xlsx or pdf; use `tekseru plans show` for table or json")
-    with _database(db) as database, _errors():
+        fail("export writes xlsx or pdf; use `tekseru plans show` for table or json")
+    with opened_database(db) as database, _errors():
         _present(database, service.get_plan(database, plan_id), output_format, lang, output)
 
 
@@ -187,7 +187,7 @@ def diff(
     db: DbOption = None,
 ) -> None:
     """What changed against the list this one was compared with when it was formed."""
-    with _database(db) as database, _errors():
+    with opened_database(db) as database, _errors():
         comparison = service.plan_diff(database, plan_id)
     if as_json:
         typer.echo(json.dumps(diff_json(comparison), ensure_ascii=False, indent=2))
@@ -198,7 +198,7 @@ def diff(
 @plans_app.command()
 def approve(plan_id: PlanId, by: ByOption = None, db: DbOption = None) -> None:
     """Approve a draft list; an approved list can no longer change."""
-    with _database(db) as database, _errors():
+    with opened_database(db) as database, _errors():
         stored = plan_actions.approve_plan(database, _actor(by), plan_id)
     Console(soft_wrap=True).print(f"List {stored.id} ({stored.plan.half_year}) is approved.")
 
@@ -206,7 +206,7 @@ def approve(plan_id: PlanId, by: ByOption = None, db: DbOption = None) -> None:
 @plans_app.command()
 def publish(plan_id: PlanId, by: ByOption = None, db: DbOption = None) -> None:
     """Publish an approved list."""
-    with _database(db) as database, _errors():
+    with opened_database(db) as database, _errors():
         stored = plan_actions.publish_plan(database, _actor(by), plan_id)
     Console(soft_wrap=True).print(f"List {stored.id} ({stored.plan.half_year}) is published.")
 
@@ -214,7 +214,7 @@ def publish(plan_id: PlanId, by: ByOption = None, db: DbOption = None) -> None:
 @plans_app.command()
 def discard(plan_id: PlanId, by: ByOption = None, db: DbOption = None) -> None:
     """Delete a draft list (approved and published lists are kept for ever)."""
-    with _database(db) as database, _errors():
+    with opened_database(db) as database, _errors():
         plan_actions.discard_draft(database, _actor(by), plan_id)
     Console(soft_wrap=True).print(f"Draft list {plan_id} is deleted.")
 
@@ -351,28 +351,12 @@ def _actor(by: str | None) -> Actor:
 
 
 @contextmanager
-def _database(db: Path | None) -> Iterator[service.Database]:
-    database = open_database_or_exit(db, Console(stderr=True, soft_wrap=True))
-    try:
-        yield database
-    finally:
-        database.close()
-
-
-@contextmanager
 def _errors() -> Iterator[None]:
     """A readable message and exit code 1 for what the user can fix."""
     try:
         yield
     except ImportFileError as error:
-        console = Console(stderr=True, soft_wrap=True)
-        for row_error in error.errors:
-            console.print(f"[red]{escape(str(row_error))}[/red]", highlight=False)
+        print_problems(error.errors)
         raise typer.Exit(1) from None
     except (PlanError, InvalidHalfYear, ValueError) as error:
-        _fail(str(error))
-
-
-def _fail(message: str) -> None:
-    Console(stderr=True, soft_wrap=True).print(f"[red]{escape(message)}[/red]", highlight=False)
-    raise typer.Exit(1)
+        fail(str(error))

@@ -1,0 +1,45 @@
+"""How every command fails: a readable message in red on standard error and exit code 1; and the database
+of a command, opened (or the reason it cannot be) and closed when the command ends."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import NoReturn
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+
+from tekseru.services.database import Database, DatabaseNeedsUpgrade, DatabaseTooNew, open_database_for
+
+
+def errors_console() -> Console:
+    """A console on standard error, made per use: it reads the terminal's width when it prints."""
+    return Console(stderr=True, soft_wrap=True)
+
+
+def fail(message: str) -> NoReturn:
+    errors_console().print(f"[red]{escape(message)}[/red]", highlight=False)
+    raise typer.Exit(1)
+
+
+def print_problems(problems: Iterable[object]) -> None:
+    """Each problem (a row error of an import, an answer that cannot be stored) on a line of its own."""
+    console = errors_console()
+    for problem in problems:
+        console.print(f"[red]{escape(str(problem))}[/red]", highlight=False)
+
+
+@contextmanager
+def opened_database(db: Path | None) -> Iterator[Database]:
+    """The database of `--db` (else the settings'); a database another tekseru migrated fails the command."""
+    try:
+        database = open_database_for(db)
+    except (DatabaseNeedsUpgrade, DatabaseTooNew) as error:
+        fail(str(error))
+    try:
+        yield database
+    finally:
+        database.close()
