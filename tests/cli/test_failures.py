@@ -1,0 +1,39 @@
+"""How commands fail: a message on standard error and exit code 1, also for a database they cannot use."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import typer
+from typer.testing import CliRunner
+
+from tekseru.cli.failures import fail, opened_database
+from tekseru.store import migrate, open_database, sqlite_url
+
+
+def _command(body: typer.models.CommandFunctionType) -> typer.Typer:
+    app = typer.Typer()
+    app.command()(body)
+    return app
+
+
+def test_fail_says_why_on_standard_error_and_exits_1() -> None:
+    result = CliRunner().invoke(_command(lambda: fail("the [file] is empty")), [])
+    assert (result.exit_code, result.stdout, result.stderr.strip()) == (1, "", "the [file] is empty")
+
+
+def test_a_database_of_a_newer_tekseru_stops_the_command(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / "newer.sqlite3"
+    open_database(sqlite_url(path)).close()
+    monkeypatch.setattr(migrate, "is_known_revision", lambda revision: False)
+    monkeypatch.setattr(migrate, "head_revision", lambda: "9999")
+
+    def use() -> None:
+        with opened_database(path):
+            raise AssertionError("the command must not run")
+
+    result = CliRunner().invoke(_command(use), [])
+    assert result.exit_code == 1 and "unknown to this tekseru" in result.stderr
