@@ -71,32 +71,20 @@ def charts(figures: Dashboard, lang: str, service: CatalogService) -> dict[str, 
     trend = [
         Bar(point.run.as_of.strftime("%d.%m.%Y"), _segments(point.by_class, lang)) for point in figures.trend
     ]
-    t = translate
+    charts = (
+        ("classes", "dashboard.by_class", by_class),
+        ("regions", "dashboard.by_region", by_region),
+        ("criteria", "dashboard.top_criteria", criteria),
+        ("trend", "dashboard.trend", trend),
+    )
     return {
-        "classes": bar_chart(
-            "chart-classes",
-            by_class,
-            title=t(lang, "dashboard.by_class"),
-            description=t(lang, "dashboard.by_class_desc"),
-        ),
-        "regions": bar_chart(
-            "chart-regions",
-            by_region,
-            title=t(lang, "dashboard.by_region"),
-            description=t(lang, "dashboard.by_region_desc"),
-        ),
-        "criteria": bar_chart(
-            "chart-criteria",
-            criteria,
-            title=t(lang, "dashboard.top_criteria"),
-            description=t(lang, "dashboard.top_criteria_desc"),
-        ),
-        "trend": bar_chart(
-            "chart-trend",
-            trend,
-            title=t(lang, "dashboard.trend"),
-            description=t(lang, "dashboard.trend_desc"),
-        ),
+        key: bar_chart(
+            f"chart-{key}",
+            bars,
+            title=translate(lang, title),
+            description=translate(lang, f"{title}_desc"),
+        )
+        for key, title, bars in charts
     }
 
 
