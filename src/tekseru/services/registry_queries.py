@@ -8,7 +8,6 @@ for adding evidence alike.
 
 from __future__ import annotations
 
-import importlib
 import tempfile
 import uuid
 from dataclasses import dataclass, field, replace
@@ -20,13 +19,14 @@ from sqlalchemy.orm import Session
 
 from tekseru.catalog import CatalogueEdition, UnknownCatalogueEntry, load_catalogue
 from tekseru.scoring.phrases import Language
-from tekseru.services import audit
+from tekseru.services import assessments, audit, checklists
 from tekseru.services.assessment_subject import explain_in_session
 from tekseru.services.permissions import Actor, Permission
 from tekseru.services.registry import edition_in_force
 from tekseru.store import AssessmentRun as AssessmentRun
 from tekseru.store import Database, EvidenceData
 from tekseru.store import EvidenceRecord as EvidenceRecord
+from tekseru.store import inspections as store_inspections
 from tekseru.store import registry_queries as store
 from tekseru.store.assessments import get_run, latest_run, list_runs
 from tekseru.store.evidence import evidence_for_subjects, upsert_evidence
@@ -171,11 +171,7 @@ def _results_of(session: Session, run_id: uuid.UUID, subject_id: int) -> list[Re
 
 
 def _inspections(session: Session, subject_id: int) -> list[Any] | None:
-    try:
-        inspections: Any = importlib.import_module("tekseru.store.inspections")
-    except ImportError:
-        return None
-    return list(inspections.list_inspections(session, subject_id=subject_id))
+    return list(store_inspections.list_inspections(session, subject_id=subject_id))
 
 
 def explanation(db: Database, actor: Actor, bin: str, language: str, as_of: date | None = None) -> list[str]:
@@ -187,11 +183,9 @@ def explanation(db: Database, actor: Actor, bin: str, language: str, as_of: date
     if latest is None:
         return []
     try:
-        assessments: Any = importlib.import_module("tekseru.services.assessments")
-    except ImportError:
-        return []
-    try:
-        lines = assessments.explain_subject(db, bin.strip(), as_of=as_of or latest.as_of, language=language)
+        lines = assessments.explain_subject(
+            db, bin.strip(), as_of=as_of or latest.as_of, language=_language(language)
+        )
     except LookupError:
         return []
     return list(lines)
@@ -203,7 +197,6 @@ def subject_checklist(
     """The checklist of `appendix` prefilled with the subject (`tekseru.services.checklists`), as a file."""
     with db.reading() as session:
         subject = _subject(session, actor, bin, Permission.READ_REGISTRY)
-    checklists: Any = importlib.import_module("tekseru.services.checklists")
     with tempfile.TemporaryDirectory() as folder:
         out = Path(folder) / f"checklist.{format}"
         checklists.render_checklist(db, appendix, bin=subject.bin, language=language, format=format, out=out)
