@@ -8,8 +8,8 @@ import pytest
 
 from tekseru.catalog import load_catalogue
 from tekseru.catalog.bodies import Bodies, BodiesFile, control_body, load_bodies
-from tekseru.catalog.regions import UnknownRegion, load_regions
 from tekseru.catalog.loader import packaged_edition_folders
+from tekseru.catalog.regions import UnknownRegion, load_regions
 
 
 def squeezed(text: str) -> str:

@@ -153,7 +153,7 @@ def test_a_row_longer_than_a_page_continues_on_the_next(edition: CatalogueEditio
     assert len(reader.pages) >= 3
     squashed = squash("".join(page.extract_text() for page in reader.pages))
     # what is printed between the parts of the row: its marks, the footer, the repeated heading
-    between_pages = f"{MARK}|tekseru2022-29983·Бет\\d+/\\d+|№Талаптартізбесі.*?келмейді"
+    between_pages = f"{MARK}|ЖОБА/ПРОЕКТ|tekseru2022-29983·Бет\\d+/\\d+|№Талаптартізбесі.*?келмейді"
     assert squash(comment) in re.sub(between_pages, "", squashed)
     assert squash(form.rows[1].text) in squashed
 

@@ -31,7 +31,14 @@ from fontTools.ttLib import TTFont
 from fpdf import FPDF
 from fpdf.fonts import TTFFont
 
-from tekseru.documents.checklist_form import MARK, ChecklistForm, FormField, FormRow, SignatureBlock
+from tekseru.documents.checklist_form import (
+    FULL_NAME,
+    MARK,
+    ChecklistForm,
+    FormField,
+    FormRow,
+    SignatureBlock,
+)
 from tekseru.documents.fonts import FONT_FAMILY, font_path
 from tekseru.documents.verification import Seal, qr_code_png, seal_of
 
@@ -76,6 +83,7 @@ Line = tuple[str, Style]
 Cell = list[Line]
 _BODY = Style(8.5)
 _TITLE = Style(11, bold=True)
+_KIND = Style(9)
 _LABEL = Style(10)
 _VALUE = Style(10.5)
 _REFERENCE = Style(9)
@@ -86,9 +94,16 @@ _FOOTER = Style(6.5, grey=True)
 _HEADING_FILL = (232, 232, 232)
 _BLANK_LINES = {"subject_name": 2, "subject_address": 2}  # as many lines as the official form leaves
 _SIGNATURE_WIDTH = 110.0
+_SIGNATURE_GAP = 3.0  # above a signature block's label
+_LINE_GAP = 7.0  # above an empty signature line
+_LINE_SPACING = 5.0  # between the lines of one signatory
 _QR_SIZE = 24.0
 _SIGNATURE_LABEL = Style(10, bold=True)
 _CODE = Style(9, bold=True)
+_DRAFT_LINE = Style(9, bold=True, grey=True)  # the draft mark at the top of every page
+_DRAFT_SIZE = 54.0  # points: the draft mark across the middle of every page
+_DRAFT_COLOUR = (150, 150, 150)
+_DRAFT_OPACITY = 0.25  # light enough to read the form through it
 # The letters the cut fonts keep: Latin, the Russian and Kazakh alphabets, and the signs forms use. A form
 # with any other letter embeds the whole fonts.
 _KAZAKH = "ӘәҒғҚқҢңӨөҰұҮүҺһІі"
@@ -115,8 +130,9 @@ def checklist_pdf_bytes(form: ChecklistForm) -> bytes:
     _write_lines(
         pdf, _wrap(form.appendix_reference, _REFERENCE, _REFERENCE_WIDTH), x, _REFERENCE_WIDTH, align="C"
     )
-    _write_lines(pdf, _wrap(form.title, _TITLE, pdf.epw), pdf.l_margin, pdf.epw, align="C", before=7)
-    pdf.ln(5)
+    _write_lines(pdf, _wrap(form.title, _TITLE, pdf.epw), pdf.l_margin, pdf.epw, align="C", before=4)
+    _write_lines(pdf, _wrap(form.subject_kind, _KIND, pdf.epw), pdf.l_margin, pdf.epw, align="C", before=1.5)
+    pdf.ln(4)
     for form_field in form.fields:
         _write_field(pdf, form_field)
     _write_table(pdf, form)
@@ -145,7 +161,19 @@ class _ChecklistPdf(FPDF):
         self.set_keywords(self.seal.payload if self.seal else f"tekseru checklist {form.edition_id}")
         self.set_creation_date(datetime.combine(form.document_date, time(0), tzinfo=UTC))
 
+    def header(self) -> None:
+        if self.form.draft_mark:
+            _DRAFT_LINE.apply(self)
+            self.text(
+                self.l_margin + (self.epw - _DRAFT_LINE.width(self.form.draft_mark)) / 2,
+                9.0,
+                self.form.draft_mark,
+            )
+            self.style = None  # fpdf2 restores the body's font and colour after the header
+
     def footer(self) -> None:
+        if self.form.draft_mark:  # in the footer, so that it is drawn over the page's text and tables
+            _draw_draft_mark(self, self.form.draft_mark)
         self.set_y(-_FOOTER_HEIGHT + 2)
         lines = _wrap(self.form.notice, _FOOTER, self.epw) if self.form.notice else []
         for text, style in lines:
@@ -258,8 +286,20 @@ def _text(pdf: _ChecklistPdf, text: str, style: Style, x: float, width: float, a
 
 
 def _ensure_room(pdf: _ChecklistPdf, height: float) -> None:
-    if pdf.get_y() + height > pdf.page_break_trigger:
+    """A new page unless `height` fits on this one (or this one is still empty: it fits on none)."""
+    if pdf.get_y() + height > pdf.page_break_trigger and pdf.get_y() > pdf.t_margin:
         pdf.add_page()
+
+
+def _draw_draft_mark(pdf: _ChecklistPdf, mark: str) -> None:
+    """The mark large across the middle of the page, see-through so that the form reads under it."""
+    big = Style(_DRAFT_SIZE, bold=True)
+    big.apply(pdf)
+    centre_x, centre_y = pdf.w / 2, pdf.h / 2
+    with pdf.local_context(fill_opacity=_DRAFT_OPACITY, text_color=_DRAFT_COLOUR):
+        with pdf.rotation(angle=55, x=centre_x, y=centre_y):
+            pdf.text(centre_x - big.width(mark) / 2, centre_y + _DRAFT_SIZE * _PT * 0.35, mark)
+    pdf.style = None  # the colour was set past `Style.apply`
 
 
 def _write_lines(
@@ -286,8 +326,8 @@ def _write_field(pdf: _ChecklistPdf, form_field: FormField) -> None:
     if form_field.value:
         _underlined(pdf, _wrap(form_field.value, _VALUE, pdf.epw - 2), 6.5)
     else:
-        _underlined(pdf, [("", _VALUE)] * _BLANK_LINES.get(form_field.key, 1), 7.0)
-    pdf.ln(3)
+        _underlined(pdf, [("", _VALUE)] * _BLANK_LINES.get(form_field.key, 1), 6.5)
+    pdf.ln(2)
 
 
 def _write_table(pdf: _ChecklistPdf, form: ChecklistForm) -> None:
@@ -358,40 +398,111 @@ def _draw_row(pdf: _ChecklistPdf, cells: Sequence[Cell], *, heading: bool) -> No
 
 
 def _write_signatures(pdf: _ChecklistPdf, form: ChecklistForm, seal: Seal | None) -> None:
-    """The signature blocks on the left and, beside them on the right, the verification code."""
-    _ensure_room(pdf, sum(_signature_height(block) for block in form.signature_blocks))
-    top = pdf.get_y()
-    for block in form.signature_blocks:
-        _write_signature_block(pdf, block)
-    bottom = pdf.get_y()
+    """The signature blocks on the left and, beside the first on the right, the verification code.
+
+    Each signatory's lines are kept together (the block's label with its first signatory) and go on
+    wherever the page has room, so that no block moves to the next page while this one has room for it.
+    """
+    first = form.signature_blocks[0] if form.signature_blocks else None
+    needed = _SIGNATURE_GAP + _SIGNATURE_LABEL.line_height + _signatory_height(first, "") if first else 0
+    if seal is not None:
+        needed = max(needed, 6 + _seal_height(form, seal, _seal_width(pdf)))
+    _ensure_room(pdf, needed)
+    top, page, seal_bottom = pdf.get_y(), pdf.page_no(), 0.0
     if seal is not None:
         pdf.set_y(top + 6)
         _write_seal(pdf, form, seal)
-    pdf.set_y(max(bottom, pdf.get_y()))
+        seal_bottom = pdf.get_y()
+        pdf.set_y(top)
+    for block in form.signature_blocks:
+        _write_signature_block(pdf, block)
+    if pdf.page_no() == page:
+        pdf.set_y(max(pdf.get_y(), seal_bottom))
 
 
-def _signature_height(block: SignatureBlock) -> float:
-    return 6 + _SIGNATURE_LABEL.line_height + len(block.lines) * (8.5 + _CAPTION.line_height)
+def _line_widths(block: SignatureBlock) -> list[float]:
+    """The widths of a signatory's lines, side by side in one row as on the official form: the full-name
+    line takes the larger part of `_SIGNATURE_WIDTH`, the others share the rest."""
+    count = len(block.lines)
+    room = _SIGNATURE_WIDTH - _LINE_SPACING * (count - 1)
+    if count == 1 or not any(line.key == FULL_NAME for line in block.lines):
+        return [room / count] * count
+    return [room * 0.58 if line.key == FULL_NAME else room * 0.42 / (count - 1) for line in block.lines]
+
+
+def _signatory_cells(block: SignatureBlock, name: str) -> list[tuple[list[Line], list[Line], float]]:
+    """For each line of one signatory: the name written on it, its caption, and its width."""
+    return [
+        (
+            _wrap(name, _VALUE, width - 2) if name and line.key == FULL_NAME else [],
+            _wrap(line.label, _CAPTION, width),
+            width,
+        )
+        for line, width in zip(block.lines, _line_widths(block), strict=True)
+    ]
+
+
+def _signatory_height(block: SignatureBlock, name: str) -> float:
+    """The height of one signatory's row of lines, with `name` written on its full-name line."""
+    cells = _signatory_cells(block, name)
+    above = max((1.5 + _lines_height(written) + 0.6 if written else _LINE_GAP) for written, _, _ in cells)
+    return above + 0.5 + max(_lines_height(caption) for _, caption, _ in cells)
 
 
 def _write_signature_block(pdf: _ChecklistPdf, block: SignatureBlock) -> None:
-    _write_lines(pdf, [(block.label, _SIGNATURE_LABEL)], pdf.l_margin, pdf.epw, before=6)
-    for line in block.lines:
-        pdf.set_y(pdf.get_y() + 8)
-        pdf.line(pdf.l_margin, pdf.get_y(), pdf.l_margin + _SIGNATURE_WIDTH, pdf.get_y())
-        _write_lines(pdf, [(line.label, _CAPTION)], pdf.l_margin, _SIGNATURE_WIDTH, align="C", before=0.5)
+    for index, name in enumerate(block.signatories):
+        label = _SIGNATURE_GAP + _SIGNATURE_LABEL.line_height if index == 0 else 0.0
+        height = _signatory_height(block, name)
+        overlong = label + height > pdf.page_break_trigger - pdf.t_margin  # it fits on no page
+        _ensure_room(pdf, label + (3 * _VALUE.line_height if overlong else height))
+        if index == 0:
+            _write_lines(pdf, [(block.label, _SIGNATURE_LABEL)], pdf.l_margin, pdf.epw, before=_SIGNATURE_GAP)
+        if overlong:  # the name first, over as many pages as it takes, then its row of lines
+            _write_overlong_name(pdf, block, name)
+            name = ""
+        cells = _signatory_cells(block, name)
+        above = max((1.5 + _lines_height(written) + 0.6 if written else _LINE_GAP) for written, _, _ in cells)
+        top, x, bottom = pdf.get_y(), pdf.l_margin, pdf.get_y()
+        for written, caption, width in cells:
+            rule = top + above
+            pdf.set_y(rule - 0.6 - _lines_height(written))
+            _write_lines(pdf, written, x + 1, width - 2)
+            pdf.line(x, rule, x + width, rule)
+            pdf.set_y(rule)
+            _write_lines(pdf, caption, x, width, align="C", before=0.5)
+            bottom = max(bottom, pdf.get_y())
+            x += width + _LINE_SPACING
+        pdf.set_y(bottom)
 
 
-def _write_seal(pdf: _ChecklistPdf, form: ChecklistForm, seal: Seal) -> None:
-    """The QR code, and under it the code, the document reference and the fingerprint."""
+def _write_overlong_name(pdf: _ChecklistPdf, block: SignatureBlock, name: str) -> None:
+    widths = _line_widths(block)
+    column = next(i for i, line in enumerate(block.lines) if line.key == FULL_NAME)
+    x = pdf.l_margin + sum(widths[:column]) + _LINE_SPACING * column
+    _write_lines(pdf, _wrap(name, _VALUE, widths[column] - 2), x + 1, widths[column] - 2, before=1.5)
+    _ensure_room(pdf, _signatory_height(block, ""))
+
+
+def _seal_width(pdf: _ChecklistPdf) -> float:
+    return pdf.w - pdf.r_margin - (pdf.l_margin + _SIGNATURE_WIDTH + 8)
+
+
+def _seal_lines(form: ChecklistForm, seal: Seal, width: float) -> list[Line]:
     assert form.identity is not None  # a form has a seal only if it has an identity
-    x = pdf.l_margin + _SIGNATURE_WIDTH + 8
-    width = pdf.w - pdf.r_margin - x
-    pdf.image(BytesIO(qr_code_png(seal)), x=x + (width - _QR_SIZE) / 2, y=pdf.get_y(), w=_QR_SIZE, h=_QR_SIZE)
-    lines = [
+    return [
         *_wrap(f"{form.labels.verification_code}:", _CAPTION, width),
         *_wrap(seal.code, _CODE, width),
         *_wrap(f"{form.labels.document}: {form.identity.reference}", _CAPTION, width),
         *_wrap(f"SHA-256: {seal.fingerprint}", _FOOTER, width),
     ]
-    _write_lines(pdf, lines, x, width, align="C", before=_QR_SIZE + 1)
+
+
+def _seal_height(form: ChecklistForm, seal: Seal, width: float) -> float:
+    return _QR_SIZE + 1 + _lines_height(_seal_lines(form, seal, width))
+
+
+def _write_seal(pdf: _ChecklistPdf, form: ChecklistForm, seal: Seal) -> None:
+    """The QR code, and under it the code, the document reference and the fingerprint."""
+    x, width = pdf.l_margin + _SIGNATURE_WIDTH + 8, _seal_width(pdf)
+    pdf.image(BytesIO(qr_code_png(seal)), x=x + (width - _QR_SIZE) / 2, y=pdf.get_y(), w=_QR_SIZE, h=_QR_SIZE)
+    _write_lines(pdf, _seal_lines(form, seal, width), x, width, align="C", before=_QR_SIZE + 1)
