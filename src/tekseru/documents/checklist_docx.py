@@ -41,12 +41,12 @@ from tekseru.documents.checklist_form import (
 )
 from tekseru.documents.verification import Seal, qr_code_png, seal_of
 
-__all__ = ["MARK", "checklist_docx_bytes", "render_checklist_docx"]
+__all__ = ["FONT", "MARK", "checklist_docx_bytes", "render_checklist_docx"]
 
 # DejaVu Sans has every letter of the Kazakh alphabet (Times New Roman lacks some on many systems, and
 # LibreOffice then takes ә, ғ, қ, ң, ү, ұ from another font inside a word). tekseru bundles it for its PDFs
 # (tekseru/documents/fonts); on Debian and Ubuntu it is the package fonts-dejavu-core.
-_FONT = "DejaVu Sans"
+FONT = "DejaVu Sans"
 _COLUMN_WIDTHS = (Mm(8), Mm(73), Mm(23.5), Mm(23.5), Mm(23.5), Mm(23.5))
 _BLANK_LINES = {"subject_name": 2, "subject_address": 2}
 _CENTRE, _RIGHT = WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.RIGHT
@@ -141,10 +141,10 @@ def _template() -> bytes:
     section.top_margin, section.bottom_margin = Mm(15), Mm(15)
     _set_default_font(document)
     normal = document.styles["Normal"]
-    normal.font.name, normal.font.size = _FONT, Pt(10)
+    normal.font.name, normal.font.size = FONT, Pt(10)
     fonts = normal.element.rPr.rFonts
     for script in ("w:eastAsia", "w:cs"):
-        fonts.set(qn(script), _FONT)
+        fonts.set(qn(script), FONT)
     normal.paragraph_format.space_after = Pt(0)
     for name, look in _STYLES.items():
         _add_style(document, name, look)
@@ -154,7 +154,7 @@ def _template() -> bytes:
 
 
 def _set_default_font(document: DocxDocument) -> None:
-    """`_FONT` for every script in the document defaults, in place of the template's theme fonts (which
+    """`FONT` for every script in the document defaults, in place of the template's theme fonts (which
     would name a font without the Kazakh letters to any style that does not set its own)."""
     defaults = document.styles.element.find(qn("w:docDefaults"))
     assert defaults is not None, "python-docx's template has document defaults"
@@ -163,7 +163,7 @@ def _set_default_font(document: DocxDocument) -> None:
     for attribute in list(fonts.attrib):
         del fonts.attrib[attribute]
     for script in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
-        fonts.set(qn(script), _FONT)
+        fonts.set(qn(script), FONT)
 
 
 def _add_style(document: DocxDocument, name: str, look: _Look) -> None:

@@ -296,9 +296,11 @@ def _draw_draft_mark(pdf: _ChecklistPdf, mark: str) -> None:
     big = Style(_DRAFT_SIZE, bold=True)
     big.apply(pdf)
     centre_x, centre_y = pdf.w / 2, pdf.h / 2
-    with pdf.local_context(fill_opacity=_DRAFT_OPACITY, text_color=_DRAFT_COLOUR):
-        with pdf.rotation(angle=55, x=centre_x, y=centre_y):
-            pdf.text(centre_x - big.width(mark) / 2, centre_y + _DRAFT_SIZE * _PT * 0.35, mark)
+    with (
+        pdf.local_context(fill_opacity=_DRAFT_OPACITY, text_color=_DRAFT_COLOUR),
+        pdf.rotation(angle=55, x=centre_x, y=centre_y),
+    ):
+        pdf.text(centre_x - big.width(mark) / 2, centre_y + _DRAFT_SIZE * _PT * 0.35, mark)
     pdf.style = None  # the colour was set past `Style.apply`
 
 
