@@ -49,6 +49,7 @@ __all__ = ["FONT", "MARK", "checklist_docx_bytes", "render_checklist_docx"]
 FONT = "DejaVu Sans"
 _COLUMN_WIDTHS = (Mm(8), Mm(73), Mm(23.5), Mm(23.5), Mm(23.5), Mm(23.5))
 _BLANK_LINES = {"subject_name": 2, "subject_address": 2}
+_NAME_WIDTH = Mm(64)  # the full-name line of a signatory; the other lines share 46 mm beside it
 _CENTRE, _RIGHT = WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.RIGHT
 
 
@@ -71,16 +72,16 @@ _STYLES: Mapping[str, _Look] = {
     "tekseru Title": _Look(11, bold=True, align=_CENTRE, before=10, after=4),
     "tekseru Kind": _Look(9, align=_CENTRE, after=8),
     "tekseru Draft": _Look(9, bold=True, grey=True, align=_CENTRE),
-    "tekseru Label": _Look(10, before=6),
+    "tekseru Label": _Look(10, before=5),
     "tekseru Value": _Look(10, before=4, rule=True),
-    "tekseru Blank": _Look(10, before=10, rule=True),
-    "tekseru Heading": _Look(8, bold=True, align=_CENTRE),
-    "tekseru Cell": _Look(9),
-    "tekseru Mark": _Look(9, align=_CENTRE),
+    "tekseru Blank": _Look(10, before=8, rule=True),
+    "tekseru Heading": _Look(7, bold=True, align=_CENTRE),
+    "tekseru Cell": _Look(8.5),
+    "tekseru Mark": _Look(8.5, align=_CENTRE),
     "tekseru Comment": _Look(8, grey=True, before=2),
     "tekseru Signatory": _Look(10, bold=True, before=10, keep=True),
-    "tekseru Signature": _Look(10, before=12, right=Mm(65), rule=True, keep=True),
-    "tekseru Caption": _Look(8, align=_CENTRE, right=Mm(65)),
+    "tekseru Signature": _Look(10, before=12, rule=True, keep=True),
+    "tekseru Caption": _Look(8, align=_CENTRE),
     "tekseru Code": _Look(10, bold=True),
     "tekseru Seal": _Look(9),
     "tekseru Fingerprint": _Look(7, grey=True),
@@ -146,6 +147,7 @@ def _template() -> bytes:
     for script in ("w:eastAsia", "w:cs"):
         fonts.set(qn(script), FONT)
     normal.paragraph_format.space_after = Pt(0)
+    normal.paragraph_format.line_spacing = 1.0  # the template's default is 1.15
     for name, look in _STYLES.items():
         _add_style(document, name, look)
     buffer = BytesIO()
@@ -285,11 +287,21 @@ def _item_row(cells: list[_Cell], form: ChecklistForm, row: FormRow) -> None:
 
 
 def _signature_block(document: DocxDocument, block: SignatureBlock) -> None:
+    """The block's label, then a row of lines for each signatory, side by side as on the official form
+    (and in the PDF), in a table without borders whose rows do not break across pages."""
     _add(document, block.label, "tekseru Signatory")
-    for name in block.signatories:
-        for line in block.lines:
-            _add(document, name if line.key == FULL_NAME else "", "tekseru Signature")
-            _add(document, line.label, "tekseru Caption")
+    table = document.add_table(rows=len(block.signatories), cols=len(block.lines))
+    table.alignment, table.autofit = WD_TABLE_ALIGNMENT.LEFT, False
+    for row, name in zip(table.rows, block.signatories, strict=True):
+        row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+        for cell, line in zip(row.cells, block.lines, strict=True):
+            _cell_text(cell, name if line.key == FULL_NAME else "", "tekseru Signature", middle=False)
+            _add(cell, line.label, "tekseru Caption")
+    for column, line in zip(table.columns, block.lines, strict=True):
+        width = _NAME_WIDTH if line.key == FULL_NAME else Mm(46 / max(len(block.lines) - 1, 1))
+        column.width = width
+        for cell in column.cells:
+            cell.width = width
 
 
 def _seal(document: DocxDocument, form: ChecklistForm, seal: Seal) -> None:
