@@ -25,12 +25,12 @@ def test_the_number_settings_from_the_environment() -> None:
             "TEKSERU_LOGIN_MAX_FAILURES": "2",
             "TEKSERU_LOGIN_WINDOW_MINUTES": " 30 ",
             "TEKSERU_SESSION_HOURS": "1",
-            "TEKSERU_STATE_BODY": " As is ",
+            "TEKSERU_ATTACHMENTS_DIR": " As is ",
             "TEKSERU_UNRELATED": "x",
         }
     )
     assert (settings.login_max_failures, settings.login_window_minutes, settings.session_hours) == (2, 30, 1)
-    assert settings.state_body == " As is "  # text settings are taken as they are
+    assert settings.attachments_dir == " As is "  # text settings are taken as they are
 
 
 def test_overrides_are_parsed_like_the_environment() -> None:

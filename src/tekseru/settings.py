@@ -43,12 +43,6 @@ class Settings:
         "Key that signs session cookies; when empty, one is generated on first use and kept in the database, "
         "so every process using that database signs with the same key.",
     )
-    state_body: str = _setting(
-        "",
-        "TEKSERU_STATE_BODY",
-        "Name of the state body printed on forms and lists "
-        "(empty: the Committee of Labour and Social Protection).",
-    )
     login_max_failures: int = _positive_setting(
         5,
         "TEKSERU_LOGIN_MAX_FAILURES",

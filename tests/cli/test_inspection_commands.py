@@ -42,7 +42,6 @@ def invoke(database: Database, database_url: str, tmp_path: Path) -> Any:
     env = {
         "TEKSERU_DATABASE_URL": database_url,
         "TEKSERU_ATTACHMENTS_DIR": str(tmp_path / "files"),
-        "TEKSERU_STATE_BODY": "",
         "COLUMNS": "200",
     }
 

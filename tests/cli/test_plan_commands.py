@@ -36,7 +36,7 @@ def invoke(database: Database, database_url: str) -> Any:
     add_run(database, add_registry(database), FIRST_RUN)
 
     def run(*args: str, code: int = 0) -> Result:
-        env = {"TEKSERU_DATABASE_URL": database_url, "COLUMNS": "200", "TEKSERU_STATE_BODY": ""}
+        env = {"TEKSERU_DATABASE_URL": database_url, "COLUMNS": "200"}
         result = runner.invoke(root_app(), list(args), env=env)
         assert result.exit_code == code, result.output
         return result

@@ -32,6 +32,7 @@ HEADER = FormHeader(
     subject_name="«Шаһар әлеуметтік көмек ғұмыр үйі» КММ",
     subject_identifier="990740000683",
     subject_address="Ақсу қ., Ұлы Дала даңғылы, 12",
+    officials=("Ә. Нұрғалиева, бас маман", "Ғ. Құрманұлы"),
 )
 HEADER_VALUES = (HEADER.subject_name, HEADER.subject_identifier, HEADER.subject_address, HEADER.ordering_body)
 """The values of HEADER that a filled form shows as they are (the act is shown as "№ 47-ПК, 15.03.2024")."""

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import re
+import shutil
+import subprocess
 from datetime import date
 from io import BytesIO
 from pathlib import Path
@@ -13,10 +15,11 @@ from docx.document import Document as DocxDocument
 from docx.oxml.ns import qn
 from docx.table import Table
 from docx.text.paragraph import Paragraph
+from pypdf import PdfReader
 
 from tekseru.catalog import CatalogueEdition
-from tekseru.documents.checklist_docx import MARK, checklist_docx_bytes, render_checklist_docx
-from tekseru.documents.checklist_form import ChecklistForm
+from tekseru.documents.checklist_docx import FONT, MARK, checklist_docx_bytes, render_checklist_docx
+from tekseru.documents.checklist_form import DRAFT_MARK, ChecklistForm, build_checklist_form
 from tekseru.documents.verification import seal_of
 from tests.documents import checklist_cases as cases
 
@@ -141,3 +144,69 @@ def test_the_page_size_is_a4_portrait(printed: dict) -> None:
 def test_render_writes_the_file(edition: CatalogueEdition, tmp_path: Path) -> None:
     out = render_checklist_docx(cases.filled_form(edition, 2, "kk"), tmp_path / "form.docx")
     assert "TK-" in body_text(Document(str(out)))
+
+
+def header_text(document: DocxDocument) -> str:
+    return "\n".join(p.text for p in document.sections[0].header.paragraphs)
+
+
+@pytest.mark.parametrize(("appendix", "language", "filled"), cases.CASES)
+def test_the_header_of_every_page_marks_an_unsealed_form_as_a_draft(
+    printed: dict, appendix: int, language: str, filled: bool
+) -> None:
+    form, _, document = printed[appendix, language, filled]
+    assert (DRAFT_MARK in header_text(document)) is (form.identity is None)
+
+
+@pytest.mark.parametrize(("appendix", "language"), cases.APPENDIX_LANGUAGES)
+def test_the_officials_and_the_kind_of_subject_are_printed(
+    edition: CatalogueEdition, printed: dict, appendix: int, language: str
+) -> None:
+    text = body_text(printed[appendix, language, True][2])
+    assert all(name in text for name in cases.HEADER.officials)
+    assert edition.checklist(appendix).subject_kind.in_language(language) in text
+
+
+def test_every_style_and_the_document_defaults_name_a_font_with_the_kazakh_letters(printed: dict) -> None:
+    styles = printed[3, "kk", True][2].styles.element
+    defaults = styles.find(f"{qn('w:docDefaults')}/{qn('w:rPrDefault')}/{qn('w:rPr')}/{qn('w:rFonts')}")
+    assert defaults is not None
+    assert {defaults.get(qn(f"w:{script}")) for script in ("ascii", "hAnsi", "eastAsia", "cs")} == {FONT}
+    assert not any("Theme" in name for name in defaults.attrib)
+    normal = printed[3, "kk", True][2].styles["Normal"]
+    assert normal.font.name == FONT
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
+def test_libreoffice_prints_the_docx_in_dejavu_with_every_kazakh_letter(
+    edition: CatalogueEdition, tmp_path: Path
+) -> None:
+    """What a user who opens the DOCX in LibreOffice sees: no letter taken from a fallback font."""
+    sealed = cases.filled_form(edition, 3, "kk")
+    draft = build_checklist_form(edition, 2, "kk", header=cases.HEADER)
+    for name, form in (("sealed", sealed), ("draft", draft)):
+        render_checklist_docx(form, tmp_path / f"{name}.docx")
+    profile = (tmp_path / "profile").as_uri()  # a profile of its own: parallel runs do not clash
+    files = [str(tmp_path / "sealed.docx"), str(tmp_path / "draft.docx")]
+    convert = ["soffice", f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf"]
+    subprocess.run(
+        [*convert, "--outdir", str(tmp_path), *files],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    for name, form in (("sealed", sealed), ("draft", draft)):
+        reader = PdfReader(tmp_path / f"{name}.pdf")
+        fonts = {
+            str(font["/BaseFont"]).split("+")[-1]
+            for page in reader.pages
+            for font in page["/Resources"]["/Font"].values()
+        }
+        assert fonts <= {"DejaVuSans", "DejaVuSans-Bold"} and fonts, (name, fonts)
+        pages = [page.extract_text() for page in reader.pages]
+        text = squash("".join(pages))
+        assert set(cases.KAZAKH_LETTERS) <= set(text)
+        assert all(squash(row.text)[:40] in text for row in form.rows)
+        assert all((DRAFT_MARK in page) is (name == "draft") for page in pages)
+        assert all(squash(official) in text for official in cases.HEADER.officials)
+    assert len(PdfReader(tmp_path / "draft.pdf").pages) == 1  # checklist 2 with its signatures on one page

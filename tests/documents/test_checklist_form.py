@@ -10,6 +10,7 @@ import pytest
 
 from tekseru.catalog import CatalogueEdition, UnknownCatalogueEntry
 from tekseru.documents.checklist_form import (
+    DRAFT_MARK,
     ActKind,
     ChecklistForm,
     Compliance,
@@ -138,3 +139,27 @@ def test_the_document_date_is_the_issue_date_else_the_edition_date(edition: Cata
     assert build_checklist_form(edition, 2, "kk").document_date == edition.effective_from
     issued = build_checklist_form(edition, 2, "kk", identity=DocumentIdentity("x", date(2024, 5, 1)))
     assert issued.document_date == date(2024, 5, 1)
+
+
+def test_appendices_2_and_3_share_a_title_but_not_their_kind_of_subject(edition: CatalogueEdition) -> None:
+    two, three = (build_checklist_form(edition, appendix, "kk") for appendix in (2, 3))
+    assert two.title == three.title  # as the act has it
+    assert two.subject_kind != three.subject_kind
+    assert three.subject_kind.startswith("Бақылау субъектілерінің түрі: Стационар және жартылай стационар")
+    note = edition.checklist(3).title_note or ""
+    assert "Appendix 2" in note and "Editorial note" in note
+    assert build_checklist_form(edition, 3, "ru").subject_kind.startswith("Вид субъектов контроля: Субъекты")
+
+
+def test_the_officials_of_the_act_fill_their_signature_block(edition: CatalogueEdition) -> None:
+    header = FormHeader(officials=(" Ә. Нұрғалиева ", "", "Ғ. Құрманұлы"))
+    officials, head = build_checklist_form(edition, 4, "kk", header=header).signature_blocks
+    assert officials.signatories == ("Ә. Нұрғалиева", "Ғ. Құрманұлы")
+    assert head.signatories == ("",)  # the head of the subject signs on a blank set of lines
+    assert build_checklist_form(edition, 4, "kk").signature_blocks[0].signatories == ("",)
+
+
+def test_only_a_sealed_form_has_no_draft_mark(edition: CatalogueEdition) -> None:
+    assert build_checklist_form(edition, 2, "ru").draft_mark == DRAFT_MARK == "ЖОБА / ПРОЕКТ"
+    identity = DocumentIdentity("inspection 7", date(2024, 3, 1))
+    assert build_checklist_form(edition, 2, "ru", identity=identity).draft_mark is None

@@ -12,6 +12,7 @@ from pypdf import PdfReader
 
 from tekseru.catalog import CatalogueEdition
 from tekseru.documents.checklist_form import (
+    DRAFT_MARK,
     ChecklistForm,
     Compliance,
     FormHeader,
@@ -153,7 +154,7 @@ def test_a_row_longer_than_a_page_continues_on_the_next(edition: CatalogueEditio
     assert len(reader.pages) >= 3
     squashed = squash("".join(page.extract_text() for page in reader.pages))
     # what is printed between the parts of the row: its marks, the footer, the repeated heading
-    between_pages = f"{MARK}|tekseru2022-29983·Бет\\d+/\\d+|№Талаптартізбесі.*?келмейді"
+    between_pages = f"{MARK}|ЖОБА/ПРОЕКТ|tekseru2022-29983·Бет\\d+/\\d+|№Талаптартізбесі.*?келмейді"
     assert squash(comment) in re.sub(between_pages, "", squashed)
     assert squash(form.rows[1].text) in squashed
 
@@ -162,3 +163,59 @@ def test_a_word_longer_than_its_column_is_cut_not_lost(edition: CatalogueEdition
     long_word = "Ә" * 120
     form = build_checklist_form(edition, 2, "kk", answers={2: ItemAnswer(comment=long_word)})
     assert long_word in squash(pdf_text(checklist_pdf_bytes(form)))
+
+
+@pytest.mark.parametrize(("appendix", "language", "filled"), cases.CASES)
+def test_every_page_of_an_unsealed_form_is_marked_as_a_draft(
+    printed: dict, appendix: int, language: str, filled: bool
+) -> None:
+    form, _, _, pages = printed[(appendix, language, filled)]
+    for page in pages:
+        assert (DRAFT_MARK in page) is (form.identity is None), (appendix, language, filled)
+
+
+@pytest.mark.parametrize(("appendix", "language"), cases.APPENDIX_LANGUAGES)
+def test_the_officials_are_printed_on_their_signature_lines(
+    printed: dict, appendix: int, language: str
+) -> None:
+    _, _, text, _ = printed[(appendix, language, True)]
+    for name in cases.HEADER.officials:
+        assert squash(name) in squash(text)
+    _, _, blank, _ = printed[(appendix, language, False)]
+    assert not any(squash(name) in squash(blank) for name in cases.HEADER.officials)
+
+
+@pytest.mark.parametrize(("appendix", "language"), cases.APPENDIX_LANGUAGES)
+def test_every_form_says_its_kind_of_subject(
+    edition: CatalogueEdition, printed: dict, appendix: int, language: str
+) -> None:
+    kind = edition.checklist(appendix).subject_kind.in_language(language)
+    for filled in (False, True):
+        assert squash(kind) in squash(printed[(appendix, language, filled)][2])
+
+
+@pytest.mark.parametrize("language", cases.LANGUAGES)
+def test_checklist_2_fits_on_one_page_with_its_signatures(printed: dict, language: str) -> None:
+    for filled in (False, True):
+        form, _, _, pages = printed[(2, language, filled)]
+        assert len(pages) == 1, (language, filled)
+        for block in form.signature_blocks:
+            assert squash(block.label) in squash(pages[0])
+
+
+def test_long_names_of_officials_and_subject_are_printed_whole(edition: CatalogueEdition) -> None:
+    official = " ".join(f"Ұзақбай{n}" for n in range(250))  # about 2,000 characters
+    subject = " ".join(f"Ғұмыр{n}" for n in range(300))
+    header = FormHeader(subject_name=subject, officials=(official, "Қ. Үсен"))
+    form = build_checklist_form(
+        edition, 2, "kk", header=header, identity=cases.filled_form(edition, 2, "kk").identity
+    )
+    pages = page_texts(checklist_pdf_bytes(form))
+    squashed = squash("".join(pages))
+    assert len(official) >= 2000 and len(pages) >= 2
+    # the lines of the form printed between parts of the long texts: footers, page heads, captions
+    between = r"Құжаттырастаукоды:TK-[0-9A-Z-]+·tekseru2022-29983·Бет\d+/\d+"
+    assert squash(subject) in re.sub(between, "", squashed)
+    assert squash(official) in re.sub(between, "", squashed)
+    assert "Қ.Үсен" in squashed and squash(form.signature_blocks[1].label) in squashed
+    assert all(re.search(r"Бет\d+/\d+", squash(page)) for page in pages)

@@ -16,7 +16,8 @@ from docx import Document
 from openpyxl import Workbook
 from pypdf import PdfReader
 
-from tekseru.documents.checklist_form import DocumentIdentity, build_checklist_form
+from tekseru.catalog.bodies import control_body
+from tekseru.documents.checklist_form import DRAFT_MARK, DocumentIdentity, build_checklist_form
 from tekseru.documents.checklist_pdf import render_checklist_pdf
 from tekseru.services import checklists
 from tekseru.services import inspections as service
@@ -41,6 +42,10 @@ def ids(database: Database) -> dict[int, int]:
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
     return Settings(attachments_dir=str(tmp_path / "files"))
+
+
+def squash(text: str) -> str:
+    return re.sub(r"\s+", "", text)
 
 
 def document_text(path: Path) -> str:
@@ -230,6 +235,10 @@ def test_a_completed_inspection_prints_sealed_and_verifies(
     assert printed.code is not None and printed.path == out and printed.inspection_id == record.id
     text = document_text(out)
     assert SUBJECTS[0][0] in text and BINS[0] in text and "12-ПК" in text and printed.code in text
+    squashed = squash(text)
+    assert squash(control_body("astana").name.in_language(language)) in squashed  # the subject's region
+    assert "Асқаров" in text and "Петрова" in text  # the officials the act names
+    assert squash(DRAFT_MARK) not in squashed
     check = checklists.verify_document(database, out)
     assert (check.status, check.ok, check.code, check.inspection_id) == ("ok", True, printed.code, record.id)
     again = checklists.render_inspection_document(
@@ -292,6 +301,9 @@ def test_a_draft_prints_unsealed(database: Database, ids: dict[int, int], tmp_pa
     printed = checklists.render_inspection_document(database, record.id, "pdf", "ru", tmp_path / "draft.pdf")
     assert printed.code is None
     assert checklists.verify_document(database, printed.path).status == "unsealed"
+    pages = [page.extract_text() or "" for page in PdfReader(printed.path).pages]
+    assert all(DRAFT_MARK in page for page in pages)
+    assert "Асқаров А." in " ".join(pages) and control_body("astana").name.ru in " ".join(pages)
 
 
 def test_a_superseded_revision_stays_printable(
@@ -331,6 +343,9 @@ def test_a_checklist_prints_blank_or_prefilled(
     )
     text = document_text(filled)
     assert SUBJECTS[0][0] in text and BINS[0] in text and "5-ПК" in text and "01.03.2024" in text
+    assert squash(control_body("astana").name.kk) in squash(text)
+    if format == "pdf":
+        assert DRAFT_MARK in document_text(blank) and DRAFT_MARK in text
     assert checklists.verify_document(database, filled).status == "unsealed"
 
 

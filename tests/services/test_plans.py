@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 import types
 from collections.abc import Mapping
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
@@ -15,6 +16,7 @@ from pypdf import PdfReader
 from sqlalchemy.orm import Session
 
 from tekseru.catalog import load_catalogue
+from tekseru.catalog.bodies import control_body
 from tekseru.planning import DiffReason, ExclusionReason, HalfYear, VisitHistory
 from tekseru.services import plans
 from tekseru.services.plans import (
@@ -26,7 +28,6 @@ from tekseru.services.plans import (
     PlanNotFound,
     StoredPlan,
 )
-from tekseru.settings import Settings
 from tekseru.store import Database
 
 from .plan_data import BINS, FIRST_RUN, NOW, add_assessed_registry, add_run, no_history
@@ -283,14 +284,14 @@ def pdf_text(path: Path) -> str:
 
 EXPECTED = {
     "kk": (
-        "Еңбек және халықты әлеуметтік қорғау комитеті",
+        "Еңбек және әлеуметтік қорғау комитеті",
         "Стационар",
         "Астана",
         "Бекітілді: Ә. Нұрғали, 01.12.2026",
         "2027 жылдың I жартыжылдығы",
     ),
     "ru": (
-        "Комитет труда и социальной защиты населения",
+        "Комитет труда и социальной защиты Министерства",
         "стационар",
         "Астана",
         "Утверждён: Ә. Нұрғали, 01.12.2026",
@@ -305,13 +306,11 @@ def test_printed_lists_in_kazakh_and_russian(
 ) -> None:
     stored = draft(database)
     plans.approve_plan(database, stored.id, "Ә. Нұрғали", now=LATER)
-    settings = Settings(state_body="")
     for render_format, read in (("xlsx", xlsx_text), ("pdf", pdf_text)):
         out = tmp_path / f"list.{render_format}"
-        path = plans.render_plan(
-            database, stored.id, format=render_format, language=language, out=out, settings=settings
-        )
+        path = plans.render_plan(database, stored.id, format=render_format, language=language, out=out)
         text = read(path)
+        assert "халықты әлеуметтік қорғау комитеті" not in text  # the Committee's name before issue 13
         for expected in EXPECTED[language]:
             assert expected.lower() in text.lower(), (render_format, expected)
         assert BINS[0] in text and "«Қамқор-0» КММ" in text
@@ -320,30 +319,25 @@ def test_printed_lists_in_kazakh_and_russian(
             assert f"7 — {reason}" in text
 
 
-def test_printed_list_of_a_draft_with_the_configured_state_body(
-    database: Database, ids: dict[int, int], tmp_path: Path
-) -> None:
+def test_printed_list_of_a_draft(database: Database, ids: dict[int, int], tmp_path: Path) -> None:
     stored = draft(database)
-    body = "Еңбек инспекциясы бойынша Астана қаласының департаменті"
-    out = plans.render_plan(
-        database,
-        stored.id,
-        format="xlsx",
-        language="kk",
-        out=tmp_path / "d.xlsx",
-        settings=Settings(state_body=body),
-    )
+    out = plans.render_plan(database, stored.id, format="xlsx", language="kk", out=tmp_path / "d.xlsx")
     text = xlsx_text(out)
-    assert body in text and "Бекітілмеген (жоба)" in text
+    assert control_body().name.kk in text and "Бекітілмеген (жоба)" in text
     with pytest.raises(ValueError, match="xlsx or pdf"):
         plans.render_plan(database, stored.id, format="docx", language="kk", out=tmp_path / "d.docx")
     with pytest.raises(ValueError, match="kk or ru"):
         plans.render_plan(database, stored.id, format="pdf", language="en", out=tmp_path / "d.pdf")
 
 
-def test_state_body_defaults_to_the_committee() -> None:
-    assert plans.state_body("ru", Settings()).startswith("Комитет труда и социальной защиты населения")
-    assert plans.state_body("kk", Settings(state_body=" X ")) == "X"
+def test_a_list_of_one_region_names_its_territorial_department(
+    database: Database, ids: dict[int, int]
+) -> None:
+    plan = draft(database).plan
+    assert plans.state_body(plan, "ru") == control_body().name.ru  # three regions: the Committee
+    astana = replace(plan, included=tuple(r for r in plan.included if r.region == "astana"), overflow=())
+    assert plans.state_body(astana, "kk") == control_body("astana").name.kk
+    assert plans.state_body(astana, "ru") == "Департамент Комитета труда и социальной защиты по городу Астана"
 
 
 def test_short_reason_texts_end_on_a_whole_word() -> None:

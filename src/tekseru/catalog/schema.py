@@ -113,7 +113,10 @@ class ChecklistItem(Frozen):
 class Checklist(Frozen):
     appendix: int = Field(ge=2)
     title: Text
-    subject_kind: Text
+    # An editorial note on the title, by the tekseru developers (for example where the act gives two
+    # appendices the same title); the title itself stays as the act has it.
+    title_note: str | None = None
+    subject_kind: Text  # printed under the title of every form, so that forms with one title differ
     header_fields: tuple[str, ...]
     items: tuple[ChecklistItem, ...]
     # The table's heading when this form words it differently from the shared layout (Appendices 5-7 say

@@ -31,14 +31,25 @@ from docx.shared import Length, Mm, Pt, RGBColor
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 
-from tekseru.documents.checklist_form import MARK, ChecklistForm, FormField, FormRow, SignatureBlock
+from tekseru.documents.checklist_form import (
+    FULL_NAME,
+    MARK,
+    ChecklistForm,
+    FormField,
+    FormRow,
+    SignatureBlock,
+)
 from tekseru.documents.verification import Seal, qr_code_png, seal_of
 
-__all__ = ["MARK", "checklist_docx_bytes", "render_checklist_docx"]
+__all__ = ["FONT", "MARK", "checklist_docx_bytes", "render_checklist_docx"]
 
-_FONT = "Times New Roman"
+# DejaVu Sans has every letter of the Kazakh alphabet (Times New Roman lacks some on many systems, and
+# LibreOffice then takes ә, ғ, қ, ң, ү, ұ from another font inside a word). tekseru bundles it for its PDFs
+# (tekseru/documents/fonts); on Debian and Ubuntu it is the package fonts-dejavu-core.
+FONT = "DejaVu Sans"
 _COLUMN_WIDTHS = (Mm(8), Mm(73), Mm(23.5), Mm(23.5), Mm(23.5), Mm(23.5))
 _BLANK_LINES = {"subject_name": 2, "subject_address": 2}
+_NAME_WIDTH = Mm(64)  # the full-name line of a signatory; the other lines share 46 mm beside it
 _CENTRE, _RIGHT = WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.RIGHT
 
 
@@ -53,21 +64,24 @@ class _Look:
     left: Length | None = None
     right: Length | None = None
     rule: bool = False  # a line under the paragraph, to write on
+    keep: bool = False  # on the same page as the next paragraph (a signature line and its caption)
 
 
 _STYLES: Mapping[str, _Look] = {
     "tekseru Reference": _Look(9, align=_CENTRE, left=Mm(95)),
-    "tekseru Title": _Look(12, bold=True, align=_CENTRE, before=12, after=12),
-    "tekseru Label": _Look(11, before=6),
-    "tekseru Value": _Look(11, before=4, rule=True),
-    "tekseru Blank": _Look(11, before=10, rule=True),
-    "tekseru Heading": _Look(8, bold=True, align=_CENTRE),
-    "tekseru Cell": _Look(9),
-    "tekseru Mark": _Look(9, align=_CENTRE),
+    "tekseru Title": _Look(11, bold=True, align=_CENTRE, before=10, after=4),
+    "tekseru Kind": _Look(9, align=_CENTRE, after=8),
+    "tekseru Draft": _Look(9, bold=True, grey=True, align=_CENTRE),
+    "tekseru Label": _Look(10, before=5),
+    "tekseru Value": _Look(10, before=4, rule=True),
+    "tekseru Blank": _Look(10, before=8, rule=True),
+    "tekseru Heading": _Look(7, bold=True, align=_CENTRE),
+    "tekseru Cell": _Look(8.5),
+    "tekseru Mark": _Look(8.5, align=_CENTRE),
     "tekseru Comment": _Look(8, grey=True, before=2),
-    "tekseru Signatory": _Look(11, bold=True, before=14),
-    "tekseru Signature": _Look(11, before=16, right=Mm(65), rule=True),
-    "tekseru Caption": _Look(8, align=_CENTRE, right=Mm(65)),
+    "tekseru Signatory": _Look(10, bold=True, before=10, keep=True),
+    "tekseru Signature": _Look(10, before=12, rule=True, keep=True),
+    "tekseru Caption": _Look(8, align=_CENTRE),
     "tekseru Code": _Look(10, bold=True),
     "tekseru Seal": _Look(9),
     "tekseru Fingerprint": _Look(7, grey=True),
@@ -101,8 +115,11 @@ def checklist_docx_bytes(form: ChecklistForm) -> bytes:
     document = Document(BytesIO(_template()))
     _core_properties(document, form, seal)
     _footer(document, form, seal)
+    if form.draft_mark:
+        _draft_mark(document, form.draft_mark)
     _add(document, form.appendix_reference, "tekseru Reference")
     _add(document, form.title, "tekseru Title")
+    _add(document, form.subject_kind, "tekseru Kind")
     for form_field in form.fields:
         _field(document, form_field)
     _table(document, form)
@@ -123,15 +140,32 @@ def _template() -> bytes:
     section.page_width, section.page_height = Mm(210), Mm(297)
     section.left_margin, section.right_margin = Mm(20), Mm(15)
     section.top_margin, section.bottom_margin = Mm(15), Mm(15)
+    _set_default_font(document)
     normal = document.styles["Normal"]
-    normal.font.name, normal.font.size = _FONT, Pt(11)
-    normal.element.rPr.rFonts.set(qn("w:eastAsia"), _FONT)
+    normal.font.name, normal.font.size = FONT, Pt(10)
+    fonts = normal.element.rPr.rFonts
+    for script in ("w:eastAsia", "w:cs"):
+        fonts.set(qn(script), FONT)
     normal.paragraph_format.space_after = Pt(0)
+    normal.paragraph_format.line_spacing = 1.0  # the template's default is 1.15
     for name, look in _STYLES.items():
         _add_style(document, name, look)
     buffer = BytesIO()
     document.save(buffer)
     return buffer.getvalue()
+
+
+def _set_default_font(document: DocxDocument) -> None:
+    """`FONT` for every script in the document defaults, in place of the template's theme fonts (which
+    would name a font without the Kazakh letters to any style that does not set its own)."""
+    defaults = document.styles.element.find(qn("w:docDefaults"))
+    assert defaults is not None, "python-docx's template has document defaults"
+    fonts = defaults.find(f"{qn('w:rPrDefault')}/{qn('w:rPr')}/{qn('w:rFonts')}")
+    assert fonts is not None, "python-docx's template names its default fonts"
+    for attribute in list(fonts.attrib):
+        del fonts.attrib[attribute]
+    for script in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+        fonts.set(qn(script), FONT)
 
 
 def _add_style(document: DocxDocument, name: str, look: _Look) -> None:
@@ -145,6 +179,7 @@ def _add_style(document: DocxDocument, name: str, look: _Look) -> None:
     paragraph.alignment = look.align
     paragraph.space_before, paragraph.space_after = Pt(look.before), Pt(look.after)
     paragraph.left_indent, paragraph.right_indent = look.left, look.right
+    paragraph.keep_with_next = look.keep or None
     if look.rule:
         _rule_below(style.element.get_or_add_pPr())
 
@@ -183,6 +218,13 @@ def _footer(document: DocxDocument, form: ChecklistForm, seal: Seal | None) -> N
     _field_code(paragraph, "PAGE")
     paragraph.add_run("/")
     _field_code(paragraph, "NUMPAGES")
+
+
+def _draft_mark(document: DocxDocument, mark: str) -> None:
+    """The mark in the page header, so that it is on every page."""
+    paragraph = document.sections[0].header.paragraphs[0]
+    _style(paragraph, "tekseru Draft")
+    paragraph.add_run(mark)
 
 
 def _field_code(paragraph: Paragraph, instruction: str) -> None:
@@ -245,10 +287,21 @@ def _item_row(cells: list[_Cell], form: ChecklistForm, row: FormRow) -> None:
 
 
 def _signature_block(document: DocxDocument, block: SignatureBlock) -> None:
+    """The block's label, then a row of lines for each signatory, side by side as on the official form
+    (and in the PDF), in a table without borders whose rows do not break across pages."""
     _add(document, block.label, "tekseru Signatory")
-    for line in block.lines:
-        _add(document, "", "tekseru Signature")
-        _add(document, line.label, "tekseru Caption")
+    table = document.add_table(rows=len(block.signatories), cols=len(block.lines))
+    table.alignment, table.autofit = WD_TABLE_ALIGNMENT.LEFT, False
+    for row, name in zip(table.rows, block.signatories, strict=True):
+        row._tr.get_or_add_trPr().append(OxmlElement("w:cantSplit"))
+        for cell, line in zip(row.cells, block.lines, strict=True):
+            _cell_text(cell, name if line.key == FULL_NAME else "", "tekseru Signature", middle=False)
+            _add(cell, line.label, "tekseru Caption")
+    for column, line in zip(table.columns, block.lines, strict=True):
+        width = _NAME_WIDTH if line.key == FULL_NAME else Mm(46 / max(len(block.lines) - 1, 1))
+        column.width = width
+        for cell in column.cells:
+            cell.width = width
 
 
 def _seal(document: DocxDocument, form: ChecklistForm, seal: Seal) -> None:

@@ -21,6 +21,8 @@ from tekseru.catalog import LANGUAGES, CatalogueEdition, Checklist, UnknownCatal
 from tekseru.catalog.schema import FormLayout, HeaderField
 
 __all__ = [
+    "DRAFT_MARK",
+    "FULL_NAME",
     "MARK",
     "ActKind",
     "ChecklistForm",
@@ -38,6 +40,8 @@ __all__ = [
 ]
 
 OFFICIAL_LANGUAGE = "kk"
+OFFICIALS = "officials"  # the signature block (form.yaml) of the officials who inspect
+FULL_NAME = "full_name"  # the signature line (form.yaml) a signatory's name is written on
 MARK = "✓"  # what both renderers print in an answered column
 
 
@@ -60,19 +64,25 @@ _ACT_KINDS: Mapping[str, Mapping[ActKind, str]] = {
 
 @dataclass(frozen=True)
 class FormLabels:
-    """The few words tekseru adds to the official form: comment and verification footer."""
+    """The few words tekseru adds to the official form: comment, kind of subject, verification footer."""
 
     comment: str
     verification_code: str
     document: str
     page: str
+    subject_kind: str
 
 
 _LABELS: Mapping[str, FormLabels] = {
-    "kk": FormLabels("Түсініктеме", "Құжатты растау коды", "Құжат", "Бет"),
-    "ru": FormLabels("Комментарий", "Код проверки документа", "Документ", "Страница"),
-    "en": FormLabels("Comment", "Verification code", "Document", "Page"),
+    "kk": FormLabels("Түсініктеме", "Құжатты растау коды", "Құжат", "Бет", "Бақылау субъектілерінің түрі"),
+    "ru": FormLabels(
+        "Комментарий", "Код проверки документа", "Документ", "Страница", "Вид субъектов контроля"
+    ),
+    "en": FormLabels("Comment", "Verification code", "Document", "Page", "Kind of control subjects"),
 }
+# Printed on every page of a form that is not a completed inspection's sealed form (a blank form, a draft's
+# working copy), in both languages of the country whatever the form's language, as drafts are marked there.
+DRAFT_MARK = "ЖОБА / ПРОЕКТ"
 
 
 class Requirement(StrEnum):
@@ -117,6 +127,7 @@ class FormHeader:
     subject_name: str = ""
     subject_identifier: str = ""  # IIN or BIN, 12 digits
     subject_address: str = ""
+    officials: tuple[str, ...] = ()  # the officials the act names, printed in their signature block
 
 
 @dataclass(frozen=True)
@@ -161,9 +172,17 @@ class FormRow:
 
 @dataclass(frozen=True)
 class SignatureBlock:
+    """A block of signature lines: one set of `lines` for each of `names`, or one blank set if none."""
+
     key: str
     label: str
     lines: tuple[FormColumn, ...]
+    names: tuple[str, ...] = ()
+
+    @property
+    def signatories(self) -> tuple[str, ...]:
+        """The name written on each set of lines; "" for a set left blank."""
+        return self.names or ("",)
 
 
 @dataclass(frozen=True)
@@ -176,6 +195,7 @@ class ChecklistForm:
     language: str
     appendix_reference: str
     title: str
+    subject_kind: str  # "<label>: <kind>", under the title: Appendices 2 and 3 have the same title
     fields: tuple[FormField, ...]
     number_heading: str
     requirements_heading: str
@@ -185,6 +205,11 @@ class ChecklistForm:
     labels: FormLabels
     notice: str | None = None  # the unofficial-translation notice, on every form not in Kazakh
     identity: DocumentIdentity | None = field(default=None)
+
+    @property
+    def draft_mark(self) -> str | None:
+        """The mark on every page of a form that is not sealed (no identity), None on a sealed one."""
+        return None if self.identity else DRAFT_MARK
 
     @property
     def is_blank(self) -> bool:
@@ -229,6 +254,8 @@ def build_checklist_form(
         raise ValueError(f"unknown language {language!r}; use one of {', '.join(LANGUAGES)}")
     checklist = edition.checklist(appendix)
     layout = edition.form
+    labels = _LABELS[language]
+    header = header or FormHeader()
     return ChecklistForm(
         edition_id=edition.id,
         edition_effective_from=edition.effective_from,
@@ -236,15 +263,16 @@ def build_checklist_form(
         language=language,
         appendix_reference=_appendix_reference(edition, appendix, language),
         title=checklist.title.in_language(language),
-        fields=_fields(checklist, layout, header or FormHeader(), language),
+        subject_kind=f"{labels.subject_kind}: {checklist.subject_kind.in_language(language)}",
+        fields=_fields(checklist, layout, header, language),
         number_heading=layout.number_heading.in_language(language),
         requirements_heading=(checklist.requirements_heading or layout.requirements_heading).in_language(
             language
         ),
         answer_columns=_columns(layout.answer_columns, language),
         rows=_rows(checklist, answers or {}, language),
-        signature_blocks=_signature_blocks(layout, language),
-        labels=_LABELS[language],
+        signature_blocks=_signature_blocks(layout, language, header.officials),
+        labels=labels,
         notice=None
         if language == OFFICIAL_LANGUAGE
         else edition.edition.unofficial_translation_notice.in_language(language),
@@ -297,6 +325,12 @@ def _rows(checklist: Checklist, answers: Mapping[int, ItemAnswer], language: str
     )
 
 
-def _signature_blocks(layout: FormLayout, language: str) -> tuple[SignatureBlock, ...]:
+def _signature_blocks(
+    layout: FormLayout, language: str, officials: tuple[str, ...]
+) -> tuple[SignatureBlock, ...]:
     lines = _columns(layout.signature_lines, language)
-    return tuple(SignatureBlock(b.key, b.label.in_language(language), lines) for b in layout.signature_blocks)
+    names = {OFFICIALS: tuple(name.strip() for name in officials if name.strip())}
+    return tuple(
+        SignatureBlock(b.key, b.label.in_language(language), lines, names.get(b.key, ()))
+        for b in layout.signature_blocks
+    )

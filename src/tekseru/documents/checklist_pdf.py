@@ -6,33 +6,40 @@ the officials and for the head of the subject, and, on a form with an identity, 
 its QR code. Every page's footer carries the code and, on a form not in Kazakh, the notice that the text is
 an unofficial translation. The same form always gives the same bytes: the creation date is the form's date.
 
-Two things keep a form to a few hundredths of a second. Text is broken into lines here (`_wrap`, with the
-fonts' advance widths) and placed with `FPDF.text`: fpdf2's `multi_cell` and `table` break lines in quadratic
-time, which made a form take half a second. And a form whose text is all Latin and Cyrillic embeds the two
-fonts cut once per process to those letters (`_font_files`), so that fpdf2 parses and subsets a font of
-four hundred glyphs, not of six thousand, for every document.
+Every page of a form without a seal is marked "ЖОБА / ПРОЕКТ". Text is placed by `pdf_text`, which keeps
+a form to a few hundredths of a second.
 """
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_right
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime, time
-from functools import cache, lru_cache
 from io import BytesIO
 from itertools import accumulate
 from pathlib import Path
-from tempfile import TemporaryDirectory
 
-from fontTools import subset
-from fontTools.ttLib import TTFont
-from fpdf import FPDF
-from fpdf.fonts import TTFFont
-
-from tekseru.documents.checklist_form import MARK, ChecklistForm, FormField, FormRow, SignatureBlock
-from tekseru.documents.fonts import FONT_FAMILY, font_path
+from tekseru.documents.checklist_form import (
+    FULL_NAME,
+    MARK,
+    ChecklistForm,
+    FormField,
+    FormRow,
+    SignatureBlock,
+)
+from tekseru.documents.pdf_text import (
+    PT,
+    Cell,
+    Line,
+    Style,
+    TextPdf,
+    add_fonts,
+    ensure_room,
+    lines_height,
+    text_line,
+    wrap,
+    write_lines,
+)
 from tekseru.documents.verification import Seal, qr_code_png, seal_of
 
 __all__ = ["MARK", "checklist_pdf_bytes", "render_checklist_pdf"]
@@ -42,40 +49,11 @@ _FOOTER_HEIGHT = 16.0
 _REFERENCE_WIDTH = 80.0
 _COLUMN_WIDTHS = (8.0, 73.0, 23.5, 23.5, 23.5, 23.5)  # No., requirement, four answers: 175 mm
 _PADDING = 1.2
-_PT = 25.4 / 72  # mm per point
-_GREY = (90, 90, 90)
-_BLACK = (0, 0, 0)
 
 
-@dataclass(frozen=True)
-class Style:
-    size: float  # points
-    bold: bool = False
-    grey: bool = False
-
-    @property
-    def line_height(self) -> float:
-        return self.size * 0.45
-
-    @property
-    def baseline(self) -> float:
-        """From the top of the line box, as fpdf2's `cell` places it."""
-        return self.line_height / 2 + 0.3 * self.size * _PT
-
-    def width(self, text: str) -> float:
-        return _em_width(text, self.bold) * self.size * _PT
-
-    def apply(self, pdf: _ChecklistPdf) -> None:
-        if pdf.style is not self:
-            pdf.set_font(FONT_FAMILY, style="B" if self.bold else "", size=self.size)
-            pdf.set_text_color(*(_GREY if self.grey else _BLACK))
-            pdf.style = self
-
-
-Line = tuple[str, Style]
-Cell = list[Line]
 _BODY = Style(8.5)
 _TITLE = Style(11, bold=True)
+_KIND = Style(9)
 _LABEL = Style(10)
 _VALUE = Style(10.5)
 _REFERENCE = Style(9)
@@ -86,18 +64,16 @@ _FOOTER = Style(6.5, grey=True)
 _HEADING_FILL = (232, 232, 232)
 _BLANK_LINES = {"subject_name": 2, "subject_address": 2}  # as many lines as the official form leaves
 _SIGNATURE_WIDTH = 110.0
+_SIGNATURE_GAP = 3.0  # above a signature block's label
+_LINE_GAP = 7.0  # above an empty signature line
+_LINE_SPACING = 5.0  # between the lines of one signatory
 _QR_SIZE = 24.0
 _SIGNATURE_LABEL = Style(10, bold=True)
 _CODE = Style(9, bold=True)
-# The letters the cut fonts keep: Latin, the Russian and Kazakh alphabets, and the signs forms use. A form
-# with any other letter embeds the whole fonts.
-_KAZAKH = "ӘәҒғҚқҢңӨөҰұҮүҺһІі"
-_BASE_CHARS = frozenset(
-    [chr(code) for code in range(0x20, 0x7F)]
-    + [chr(code) for code in range(0x410, 0x450)]
-    + list("ЁёЄєЇїЎў" + _KAZAKH + "\u00a0§«°·»×–—‘’‚“”„•…‰‹›€₸№✓")
-)
-_TOKEN = re.compile(r"\S+?-(?=\S)|\S+")  # words, and the parts of a hyphenated word
+_DRAFT_LINE = Style(9, bold=True, grey=True)  # the draft mark at the top of every page
+_DRAFT_SIZE = 54.0  # points: the draft mark across the middle of every page
+_DRAFT_COLOUR = (150, 150, 150)
+_DRAFT_OPACITY = 0.25  # light enough to read the form through it
 
 
 def render_checklist_pdf(form: ChecklistForm, out: Path | str) -> Path:
@@ -112,11 +88,12 @@ def checklist_pdf_bytes(form: ChecklistForm) -> bytes:
     seal = seal_of(form)
     pdf = _ChecklistPdf(form, seal)
     x = pdf.w - pdf.r_margin - _REFERENCE_WIDTH
-    _write_lines(
-        pdf, _wrap(form.appendix_reference, _REFERENCE, _REFERENCE_WIDTH), x, _REFERENCE_WIDTH, align="C"
+    write_lines(
+        pdf, wrap(form.appendix_reference, _REFERENCE, _REFERENCE_WIDTH), x, _REFERENCE_WIDTH, align="C"
     )
-    _write_lines(pdf, _wrap(form.title, _TITLE, pdf.epw), pdf.l_margin, pdf.epw, align="C", before=7)
-    pdf.ln(5)
+    write_lines(pdf, wrap(form.title, _TITLE, pdf.epw), pdf.l_margin, pdf.epw, align="C", before=4)
+    write_lines(pdf, wrap(form.subject_kind, _KIND, pdf.epw), pdf.l_margin, pdf.epw, align="C", before=1.5)
+    pdf.ln(4)
     for form_field in form.fields:
         _write_field(pdf, form_field)
     _write_table(pdf, form)
@@ -124,12 +101,11 @@ def checklist_pdf_bytes(form: ChecklistForm) -> bytes:
     return bytes(pdf.output())
 
 
-class _ChecklistPdf(FPDF):
+class _ChecklistPdf(TextPdf):
     def __init__(self, form: ChecklistForm, seal: Seal | None) -> None:
         super().__init__(orientation="portrait", unit="mm", format="A4")
         self.form, self.seal = form, seal
-        self.style: Style | None = None  # the style last applied by `Style.apply`
-        _add_fonts(self, form.canonical_json())
+        add_fonts(self, form.canonical_json())
         self.set_margins(_LEFT, _TOP, _RIGHT)
         self.set_auto_page_break(auto=True, margin=_FOOTER_HEIGHT + 2)
         self._set_metadata()
@@ -145,11 +121,23 @@ class _ChecklistPdf(FPDF):
         self.set_keywords(self.seal.payload if self.seal else f"tekseru checklist {form.edition_id}")
         self.set_creation_date(datetime.combine(form.document_date, time(0), tzinfo=UTC))
 
+    def header(self) -> None:
+        if self.form.draft_mark:
+            _DRAFT_LINE.apply(self)
+            self.text(
+                self.l_margin + (self.epw - _DRAFT_LINE.width(self.form.draft_mark)) / 2,
+                9.0,
+                self.form.draft_mark,
+            )
+            self.style = None  # fpdf2 restores the body's font and colour after the header
+
     def footer(self) -> None:
+        if self.form.draft_mark:  # in the footer, so that it is drawn over the page's text and tables
+            _draw_draft_mark(self, self.form.draft_mark)
         self.set_y(-_FOOTER_HEIGHT + 2)
-        lines = _wrap(self.form.notice, _FOOTER, self.epw) if self.form.notice else []
+        lines = wrap(self.form.notice, _FOOTER, self.epw) if self.form.notice else []
         for text, style in lines:
-            _text(self, text, style, self.l_margin, self.epw, "C")
+            text_line(self, text, style, self.l_margin, self.epw, "C")
             self.set_y(self.get_y() + style.line_height)
         _FOOTER.apply(self)  # a cell, for fpdf2 to put the number of pages in place of {nb}
         self.cell(self.epw, _FOOTER.line_height, self._footer_line(), align="C")
@@ -163,139 +151,43 @@ class _ChecklistPdf(FPDF):
         return "   ·   ".join(parts)
 
 
-@cache
-def _advances(bold: bool) -> dict[int, float]:
-    """Advance widths of the bundled font in em, by code point."""
-    font = TTFont(font_path(bold), lazy=True)
-    metrics, units = font["hmtx"].metrics, font["head"].unitsPerEm
-    return {code: metrics[glyph][0] / units for code, glyph in font.getBestCmap().items()}
-
-
-@lru_cache(maxsize=65536)
-def _em_width(text: str, bold: bool) -> float:
-    advances = _advances(bold)
-    return sum(advances.get(ord(char), 0.6) for char in text)
-
-
-@cache
-def _font_files(cut: bool) -> tuple[str, str]:
-    """The regular and bold font files: the bundled ones, or (`cut`) ones cut to `_BASE_CHARS`."""
-    regular, bold = font_path(), font_path(bold=True)
-    if not cut:
-        return str(regular), str(bold)
-    folder = Path(_FONT_FOLDER.name)
-    return _cut_font(regular, folder / "regular.ttf"), _cut_font(bold, folder / "bold.ttf")
-
-
-_FONT_FOLDER = TemporaryDirectory(prefix="tekseru-fonts-")  # removed when the process ends
-
-
-def _cut_font(source: Path, target: Path) -> str:
-    options = subset.Options(layout_features=[], hinting=False, glyph_names=True, notdef_outline=True)
-    options.drop_tables += ["FFTM", "GSUB", "GPOS", "GDEF", "kern", "hdmx"]
-    font = TTFont(source, lazy=True)
-    subsetter = subset.Subsetter(options)
-    subsetter.populate(unicodes=[ord(char) for char in _BASE_CHARS])
-    subsetter.subset(font)
-    font.save(target)
-    return str(target)
-
-
-def _add_fonts(pdf: FPDF, text: str) -> None:
-    regular, bold = _font_files(set(text) <= _BASE_CHARS)
-    pdf.add_font(FONT_FAMILY, style="", fname=regular)
-    pdf.add_font(FONT_FAMILY, style="B", fname=bold)
-    for font in pdf.fonts.values():  # glyph boxes are in the font already: do not recompute them on output
-        if isinstance(font, TTFFont):
-            font.ttfont.recalcBBoxes = False
-
-
-def _wrap(text: str, style: Style, width: float) -> list[Line]:
-    """The lines of `text` in `style` no wider than `width`, broken at spaces and after hyphens."""
-    return list(_wrapped(text, style, width))
-
-
-@lru_cache(maxsize=4096)  # the catalogue's texts come back in every form
-def _wrapped(text: str, style: Style, width: float) -> tuple[Line, ...]:
-    paragraphs = text.split("\n")
-    return tuple(
-        (line, style) for paragraph in paragraphs for line in _wrap_paragraph(paragraph, style, width)
-    )
-
-
-def _wrap_paragraph(paragraph: str, style: Style, width: float) -> list[str]:
-    lines, line, used = [], "", 0.0
-    for match in _TOKEN.finditer(paragraph):
-        token, spaced = match.group(), match.start() > 0 and paragraph[match.start() - 1].isspace()
-        joint = " " if spaced and line else ""
-        size = style.width(token)
-        if line and used + style.width(joint) + size > width:
-            lines.append(line)
-            line, used, joint = "", 0.0, ""
-        if size > width:  # a word longer than a line is cut where it must be
-            *full, line = _cut_word(token, style, width)
-            lines.extend(full)
-            used = style.width(line)
-        else:
-            line, used = line + joint + token, used + style.width(joint) + size
-    return [*lines, line]
-
-
-def _cut_word(word: str, style: Style, width: float) -> list[str]:
-    pieces = [""]
-    for char in word:
-        if pieces[-1] and style.width(pieces[-1] + char) > width:
-            pieces.append("")
-        pieces[-1] += char
-    return pieces
-
-
-def _text(pdf: _ChecklistPdf, text: str, style: Style, x: float, width: float, align: str = "L") -> None:
-    """One line of text, left-aligned or centred (align "C"), in a line box at the current y."""
-    style.apply(pdf)
-    offset = 0.0 if align == "L" else max((width - style.width(text)) / 2, 0.0)
-    pdf.text(x + offset, pdf.get_y() + style.baseline, text)
-
-
-def _ensure_room(pdf: _ChecklistPdf, height: float) -> None:
-    if pdf.get_y() + height > pdf.page_break_trigger:
-        pdf.add_page()
-
-
-def _write_lines(
-    pdf: _ChecklistPdf, lines: Sequence[Line], x: float, width: float, *, align: str = "L", before: float = 0
-) -> None:
-    pdf.set_y(pdf.get_y() + before)
-    for text, style in lines:
-        _ensure_room(pdf, style.line_height)
-        _text(pdf, text, style, x, width, align)
-        pdf.set_y(pdf.get_y() + style.line_height)
+def _draw_draft_mark(pdf: _ChecklistPdf, mark: str) -> None:
+    """The mark large across the middle of the page, see-through so that the form reads under it."""
+    big = Style(_DRAFT_SIZE, bold=True)
+    big.apply(pdf)
+    centre_x, centre_y = pdf.w / 2, pdf.h / 2
+    with (
+        pdf.local_context(fill_opacity=_DRAFT_OPACITY, text_color=_DRAFT_COLOUR),
+        pdf.rotation(angle=55, x=centre_x, y=centre_y),
+    ):
+        pdf.text(centre_x - big.width(mark) / 2, centre_y + _DRAFT_SIZE * PT * 0.35, mark)
+    pdf.style = None  # the colour was set past `Style.apply`
 
 
 def _underlined(pdf: _ChecklistPdf, lines: Sequence[Line], height: float) -> None:
     for text, style in lines:
-        _ensure_room(pdf, height)
+        ensure_room(pdf, height)
         pdf.set_y(pdf.get_y() + height - style.line_height - 0.6)
-        _text(pdf, text, style, pdf.l_margin + 1, pdf.epw - 2)
+        text_line(pdf, text, style, pdf.l_margin + 1, pdf.epw - 2)
         pdf.set_y(pdf.get_y() + style.line_height + 0.6)
         pdf.line(pdf.l_margin, pdf.get_y(), pdf.l_margin + pdf.epw, pdf.get_y())
 
 
 def _write_field(pdf: _ChecklistPdf, form_field: FormField) -> None:
-    _write_lines(pdf, _wrap(form_field.label, _LABEL, pdf.epw), pdf.l_margin, pdf.epw)
+    write_lines(pdf, wrap(form_field.label, _LABEL, pdf.epw), pdf.l_margin, pdf.epw)
     if form_field.value:
-        _underlined(pdf, _wrap(form_field.value, _VALUE, pdf.epw - 2), 6.5)
+        _underlined(pdf, wrap(form_field.value, _VALUE, pdf.epw - 2), 6.5)
     else:
-        _underlined(pdf, [("", _VALUE)] * _BLANK_LINES.get(form_field.key, 1), 7.0)
-    pdf.ln(3)
+        _underlined(pdf, [("", _VALUE)] * _BLANK_LINES.get(form_field.key, 1), 6.5)
+    pdf.ln(2)
 
 
 def _write_table(pdf: _ChecklistPdf, form: ChecklistForm) -> None:
     pdf.ln(2)
     headings = [form.number_heading, form.requirements_heading, *(c.label for c in form.answer_columns)]
     widths = [width - 2 * _PADDING for width in _COLUMN_WIDTHS]
-    heading_cells = [_wrap(text, _HEADING, width) for text, width in zip(headings, widths, strict=True)]
-    _ensure_room(pdf, _height(heading_cells) + 12)
+    heading_cells = [wrap(text, _HEADING, width) for text, width in zip(headings, widths, strict=True)]
+    ensure_room(pdf, _height(heading_cells) + 12)
     _draw_row(pdf, heading_cells, heading=True)
     for row in form.rows:
         _write_row(pdf, _row_cells(form, row), heading_cells)
@@ -303,19 +195,15 @@ def _write_table(pdf: _ChecklistPdf, form: ChecklistForm) -> None:
 
 def _row_cells(form: ChecklistForm, row: FormRow) -> list[Cell]:
     text_width = _COLUMN_WIDTHS[1] - 2 * _PADDING
-    item = _wrap(row.text, _BODY, text_width)
+    item = wrap(row.text, _BODY, text_width)
     if row.comment:
-        item += _wrap(f"{form.labels.comment}: {row.comment}", _COMMENT, text_width)
+        item += wrap(f"{form.labels.comment}: {row.comment}", _COMMENT, text_width)
     marks = [[(MARK, _BODY)] if c.key in row.marked_columns else [] for c in form.answer_columns]
     return [[(str(row.number), _BODY)], item, *marks]
 
 
 def _height(cells: Sequence[Cell]) -> float:
-    return max(_lines_height(cell) for cell in cells) + 2 * _PADDING
-
-
-def _lines_height(lines: Sequence[Line]) -> float:
-    return sum(style.line_height for _, style in lines)
+    return max(lines_height(cell) for cell in cells) + 2 * _PADDING
 
 
 def _write_row(pdf: _ChecklistPdf, cells: list[Cell], heading_cells: list[Cell]) -> None:
@@ -349,49 +237,120 @@ def _draw_row(pdf: _ChecklistPdf, cells: Sequence[Cell], *, heading: bool) -> No
     for column, (cell, width) in enumerate(zip(cells, _COLUMN_WIDTHS, strict=True)):
         pdf.rect(x, top, width, height, style="DF" if heading else "D")
         middle = heading or column != 1
-        pdf.set_y(top + (height - _lines_height(cell)) / 2 if middle else top + _PADDING)
+        pdf.set_y(top + (height - lines_height(cell)) / 2 if middle else top + _PADDING)
         for text, style in cell:
-            _text(pdf, text, style, x + _PADDING, width - 2 * _PADDING, "C" if middle else "L")
+            text_line(pdf, text, style, x + _PADDING, width - 2 * _PADDING, "C" if middle else "L")
             pdf.set_y(pdf.get_y() + style.line_height)
         x += width
     pdf.set_y(top + height)
 
 
 def _write_signatures(pdf: _ChecklistPdf, form: ChecklistForm, seal: Seal | None) -> None:
-    """The signature blocks on the left and, beside them on the right, the verification code."""
-    _ensure_room(pdf, sum(_signature_height(block) for block in form.signature_blocks))
-    top = pdf.get_y()
-    for block in form.signature_blocks:
-        _write_signature_block(pdf, block)
-    bottom = pdf.get_y()
+    """The signature blocks on the left and, beside the first on the right, the verification code.
+
+    Each signatory's lines are kept together (the block's label with its first signatory) and go on
+    wherever the page has room, so that no block moves to the next page while this one has room for it.
+    """
+    first = form.signature_blocks[0] if form.signature_blocks else None
+    needed = _SIGNATURE_GAP + _SIGNATURE_LABEL.line_height + _signatory_height(first, "") if first else 0
+    if seal is not None:
+        needed = max(needed, 6 + _seal_height(form, seal, _seal_width(pdf)))
+    ensure_room(pdf, needed)
+    top, page, seal_bottom = pdf.get_y(), pdf.page_no(), 0.0
     if seal is not None:
         pdf.set_y(top + 6)
         _write_seal(pdf, form, seal)
-    pdf.set_y(max(bottom, pdf.get_y()))
+        seal_bottom = pdf.get_y()
+        pdf.set_y(top)
+    for block in form.signature_blocks:
+        _write_signature_block(pdf, block)
+    if pdf.page_no() == page:
+        pdf.set_y(max(pdf.get_y(), seal_bottom))
 
 
-def _signature_height(block: SignatureBlock) -> float:
-    return 6 + _SIGNATURE_LABEL.line_height + len(block.lines) * (8.5 + _CAPTION.line_height)
+def _line_widths(block: SignatureBlock) -> list[float]:
+    """The widths of a signatory's lines, side by side in one row as on the official form: the full-name
+    line takes the larger part of `_SIGNATURE_WIDTH`, the others share the rest."""
+    count = len(block.lines)
+    room = _SIGNATURE_WIDTH - _LINE_SPACING * (count - 1)
+    if count == 1 or not any(line.key == FULL_NAME for line in block.lines):
+        return [room / count] * count
+    return [room * 0.58 if line.key == FULL_NAME else room * 0.42 / (count - 1) for line in block.lines]
+
+
+def _signatory_cells(block: SignatureBlock, name: str) -> list[tuple[list[Line], list[Line], float]]:
+    """For each line of one signatory: the name written on it, its caption, and its width."""
+    return [
+        (
+            wrap(name, _VALUE, width - 2) if name and line.key == FULL_NAME else [],
+            wrap(line.label, _CAPTION, width),
+            width,
+        )
+        for line, width in zip(block.lines, _line_widths(block), strict=True)
+    ]
+
+
+def _signatory_height(block: SignatureBlock, name: str) -> float:
+    """The height of one signatory's row of lines, with `name` written on its full-name line."""
+    cells = _signatory_cells(block, name)
+    above = max((1.5 + lines_height(written) + 0.6 if written else _LINE_GAP) for written, _, _ in cells)
+    return above + 0.5 + max(lines_height(caption) for _, caption, _ in cells)
 
 
 def _write_signature_block(pdf: _ChecklistPdf, block: SignatureBlock) -> None:
-    _write_lines(pdf, [(block.label, _SIGNATURE_LABEL)], pdf.l_margin, pdf.epw, before=6)
-    for line in block.lines:
-        pdf.set_y(pdf.get_y() + 8)
-        pdf.line(pdf.l_margin, pdf.get_y(), pdf.l_margin + _SIGNATURE_WIDTH, pdf.get_y())
-        _write_lines(pdf, [(line.label, _CAPTION)], pdf.l_margin, _SIGNATURE_WIDTH, align="C", before=0.5)
+    for index, name in enumerate(block.signatories):
+        label = _SIGNATURE_GAP + _SIGNATURE_LABEL.line_height if index == 0 else 0.0
+        height = _signatory_height(block, name)
+        overlong = label + height > pdf.page_break_trigger - pdf.t_margin  # it fits on no page
+        ensure_room(pdf, label + (3 * _VALUE.line_height if overlong else height))
+        if index == 0:
+            write_lines(pdf, [(block.label, _SIGNATURE_LABEL)], pdf.l_margin, pdf.epw, before=_SIGNATURE_GAP)
+        if overlong:  # the name first, over as many pages as it takes, then its row of lines
+            _write_overlong_name(pdf, block, name)
+            name = ""
+        cells = _signatory_cells(block, name)
+        above = max((1.5 + lines_height(written) + 0.6 if written else _LINE_GAP) for written, _, _ in cells)
+        top, x, bottom = pdf.get_y(), pdf.l_margin, pdf.get_y()
+        for written, caption, width in cells:
+            rule = top + above
+            pdf.set_y(rule - 0.6 - lines_height(written))
+            write_lines(pdf, written, x + 1, width - 2)
+            pdf.line(x, rule, x + width, rule)
+            pdf.set_y(rule)
+            write_lines(pdf, caption, x, width, align="C", before=0.5)
+            bottom = max(bottom, pdf.get_y())
+            x += width + _LINE_SPACING
+        pdf.set_y(bottom)
+
+
+def _write_overlong_name(pdf: _ChecklistPdf, block: SignatureBlock, name: str) -> None:
+    widths = _line_widths(block)
+    column = next(i for i, line in enumerate(block.lines) if line.key == FULL_NAME)
+    x = pdf.l_margin + sum(widths[:column]) + _LINE_SPACING * column
+    write_lines(pdf, wrap(name, _VALUE, widths[column] - 2), x + 1, widths[column] - 2, before=1.5)
+    ensure_room(pdf, _signatory_height(block, ""))
+
+
+def _seal_width(pdf: _ChecklistPdf) -> float:
+    return pdf.w - pdf.r_margin - (pdf.l_margin + _SIGNATURE_WIDTH + 8)
+
+
+def _seal_lines(form: ChecklistForm, seal: Seal, width: float) -> list[Line]:
+    assert form.identity is not None  # a form has a seal only if it has an identity
+    return [
+        *wrap(f"{form.labels.verification_code}:", _CAPTION, width),
+        *wrap(seal.code, _CODE, width),
+        *wrap(f"{form.labels.document}: {form.identity.reference}", _CAPTION, width),
+        *wrap(f"SHA-256: {seal.fingerprint}", _FOOTER, width),
+    ]
+
+
+def _seal_height(form: ChecklistForm, seal: Seal, width: float) -> float:
+    return _QR_SIZE + 1 + lines_height(_seal_lines(form, seal, width))
 
 
 def _write_seal(pdf: _ChecklistPdf, form: ChecklistForm, seal: Seal) -> None:
     """The QR code, and under it the code, the document reference and the fingerprint."""
-    assert form.identity is not None  # a form has a seal only if it has an identity
-    x = pdf.l_margin + _SIGNATURE_WIDTH + 8
-    width = pdf.w - pdf.r_margin - x
+    x, width = pdf.l_margin + _SIGNATURE_WIDTH + 8, _seal_width(pdf)
     pdf.image(BytesIO(qr_code_png(seal)), x=x + (width - _QR_SIZE) / 2, y=pdf.get_y(), w=_QR_SIZE, h=_QR_SIZE)
-    lines = [
-        *_wrap(f"{form.labels.verification_code}:", _CAPTION, width),
-        *_wrap(seal.code, _CODE, width),
-        *_wrap(f"{form.labels.document}: {form.identity.reference}", _CAPTION, width),
-        *_wrap(f"SHA-256: {seal.fingerprint}", _FOOTER, width),
-    ]
-    _write_lines(pdf, lines, x, width, align="C", before=_QR_SIZE + 1)
+    write_lines(pdf, _seal_lines(form, seal, width), x, width, align="C", before=_QR_SIZE + 1)

@@ -22,6 +22,7 @@ from types import MappingProxyType
 from sqlalchemy.orm import Session
 
 from tekseru.catalog import Catalogue, CatalogueEdition, load_catalogue
+from tekseru.catalog.bodies import control_body
 from tekseru.documents import checklist_form as forms
 from tekseru.documents.checklist_docx import checklist_docx_bytes
 from tekseru.documents.checklist_pdf import checklist_pdf_bytes
@@ -29,7 +30,6 @@ from tekseru.documents.verification import VerificationStatus, check_document, r
 from tekseru.services import inspections as flow
 from tekseru.services.inspection_answers import ANSWER_COLUMNS as ANSWER_COLUMNS
 from tekseru.services.inspection_answers import read_answer_file as read_answer_file
-from tekseru.services.plans import state_body
 from tekseru.services.transactions import in_transaction
 from tekseru.settings import Settings
 from tekseru.store import Database, SubjectRecord
@@ -276,7 +276,8 @@ def render_inspection_document_in(
     kind = forms.ActKind.PREVENTIVE_CONTROL if record.kind == "preventive_control" else None
     act = (kind or forms.ActKind.INSPECTION, record.act_number, record.act_date)
     named = (subject.name, subject.bin, subject.address)
-    header = forms.FormHeader(state_body(language, settings), *act, *named)
+    body = control_body(subject.region).name.in_language(language)
+    header = forms.FormHeader(body, *act, *named, officials=record.inspectors)
     answers = {n: forms.ItemAnswer(*_MARKS[a.answer], comment=a.comment) for n, a in got.answers.items()}
     reference = _REFERENCE[language].format(id=record.id, revision=record.revision)
     sealed = record.status == "completed"
@@ -324,7 +325,8 @@ def render_checklist(
             raise flow.SubjectNotFound(f"no subject with BIN {bin} is in the registry")
         flow.checklist_groups(edition, subject.groups, appendix)
         named = (subject.name, subject.bin, subject.address)
-        header = forms.FormHeader(state_body(language, settings), None, act_number or "", act_date, *named)
+        body = control_body(subject.region).name.in_language(language)
+        header = forms.FormHeader(body, None, act_number or "", act_date, *named)
     out.write_bytes(
         _RENDERERS[format](forms.build_checklist_form(edition, appendix, language, header=header))
     )

@@ -21,6 +21,7 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from tekseru.catalog import Catalogue, CatalogueEdition, Severity, load_catalogue
+from tekseru.catalog.bodies import load_bodies
 from tekseru.catalog.regions import Regions, UnknownRegion, load_regions
 from tekseru.documents.plan_pdf import render_plan_pdf
 from tekseru.documents.plan_xlsx import render_plan_xlsx
@@ -58,12 +59,7 @@ INSPECTIONS_MODULE = "tekseru.store.inspections"
 DOCUMENT_FORMATS = ("xlsx", "pdf")
 REASON_TEXT_LIMIT = 90
 _SEVERITY_ORDER = (Severity.GROSS, Severity.SIGNIFICANT, Severity.MINOR)
-DEFAULT_STATE_BODY: Mapping[str, str] = {
-    "kk": "Қазақстан Республикасы Еңбек және халықты әлеуметтік қорғау министрлігінің "
-    "Еңбек және халықты әлеуметтік қорғау комитеті",
-    "ru": "Комитет труда и социальной защиты населения "
-    "Министерства труда и социальной защиты населения Республики Казахстан",
-}
+PLAN_LANGUAGES = ("kk", "ru")
 
 
 class NoAssessment(PlanError):
@@ -257,10 +253,11 @@ def plan_diff(db: Database, plan_id: int) -> PlanComparison:
     return PlanComparison(current, previous, diff_plans(previous.plan, current.plan))
 
 
-def state_body(language: str, settings: Settings | None = None) -> str:
-    """TEKSERU_STATE_BODY, or the Committee of Labour and Social Protection in `language`."""
-    configured = (settings or Settings.from_environment()).state_body.strip()
-    return configured or DEFAULT_STATE_BODY[language]
+def state_body(plan: Plan, language: str) -> str:
+    """The body a list is printed for (catalogue data): its region's territorial department when every row
+    is of one region, else the Committee."""
+    regions = (row.region for row in plan.included + plan.overflow)
+    return load_bodies().control_body_of(regions).name.in_language(language)
 
 
 def render_plan(
@@ -276,7 +273,7 @@ def render_plan(
     """Print the stored list as XLSX or PDF in Kazakh or Russian to `out`; `out`."""
     if format not in DOCUMENT_FORMATS:
         raise ValueError(f"a list is printed as {' or '.join(DOCUMENT_FORMATS)}, not {format!r}")
-    if language not in DEFAULT_STATE_BODY:
+    if language not in PLAN_LANGUAGES:
         raise ValueError(f"a list is printed in kk or ru, not {language!r}")
     stored = get_plan(db, plan_id)
     edition = (catalogue or load_catalogue()).edition(stored.record.edition_id)
@@ -288,7 +285,7 @@ def render_plan(
     return render(
         printable_plan(stored.plan, language),
         language=language,
-        state_body=state_body(language, settings),
+        state_body=state_body(stored.plan, language),
         approval=stored.approval,
         group_names=groups,
         reason_texts=reasons,

@@ -1,0 +1,200 @@
+"""Text on a PDF page, fast: styles, the bundled fonts (cut to the letters a document uses) and line breaking.
+
+Text is broken into lines here (`wrap`, with the fonts' advance widths) and placed with `FPDF.text`:
+fpdf2's `multi_cell` and `table` break lines in quadratic time, which made a checklist form take half a
+second. And a document whose text is all Latin and Cyrillic embeds the two fonts cut once per process to
+those letters (`_font_files`), so that fpdf2 parses and subsets a font of four hundred glyphs, not of six
+thousand, for every document.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache, lru_cache
+from pathlib import Path
+from tempfile import TemporaryDirectory
+
+from fontTools import subset
+from fontTools.ttLib import TTFont
+from fpdf import FPDF
+from fpdf.fonts import TTFFont
+
+from tekseru.documents.fonts import FONT_FAMILY, font_path
+
+__all__ = [
+    "PT",
+    "Cell",
+    "Line",
+    "Style",
+    "TextPdf",
+    "add_fonts",
+    "ensure_room",
+    "lines_height",
+    "text_line",
+    "wrap",
+    "write_lines",
+]
+
+PT = 25.4 / 72  # mm per point
+_GREY = (90, 90, 90)
+_BLACK = (0, 0, 0)
+
+
+class TextPdf(FPDF):
+    """An FPDF that keeps the style last applied: `Style.apply` sets a font only when it changes."""
+
+    style: Style | None = None
+
+
+@dataclass(frozen=True)
+class Style:
+    size: float  # points
+    bold: bool = False
+    grey: bool = False
+
+    @property
+    def line_height(self) -> float:
+        return self.size * 0.45
+
+    @property
+    def baseline(self) -> float:
+        """From the top of the line box, as fpdf2's `cell` places it."""
+        return self.line_height / 2 + 0.3 * self.size * PT
+
+    def width(self, text: str) -> float:
+        return _em_width(text, self.bold) * self.size * PT
+
+    def apply(self, pdf: TextPdf) -> None:
+        if pdf.style is not self:
+            pdf.set_font(FONT_FAMILY, style="B" if self.bold else "", size=self.size)
+            pdf.set_text_color(*(_GREY if self.grey else _BLACK))
+            pdf.style = self
+
+
+Line = tuple[str, Style]
+Cell = list[Line]
+# The letters the cut fonts keep: Latin, the Russian and Kazakh alphabets, and the signs forms use. A form
+# with any other letter embeds the whole fonts.
+_KAZAKH = "ӘәҒғҚқҢңӨөҰұҮүҺһІі"
+_BASE_CHARS = frozenset(
+    [chr(code) for code in range(0x20, 0x7F)]
+    + [chr(code) for code in range(0x410, 0x450)]
+    + list("ЁёЄєЇїЎў" + _KAZAKH + "\u00a0§«°·»×–—‘’‚“”„•…‰‹›€₸№✓")
+)
+_TOKEN = re.compile(r"\S+?-(?=\S)|\S+")  # words, and the parts of a hyphenated word
+
+
+@cache
+def _advances(bold: bool) -> dict[int, float]:
+    """Advance widths of the bundled font in em, by code point."""
+    font = TTFont(font_path(bold), lazy=True)
+    metrics, units = font["hmtx"].metrics, font["head"].unitsPerEm
+    return {code: metrics[glyph][0] / units for code, glyph in font.getBestCmap().items()}
+
+
+@lru_cache(maxsize=65536)
+def _em_width(text: str, bold: bool) -> float:
+    advances = _advances(bold)
+    return sum(advances.get(ord(char), 0.6) for char in text)
+
+
+@cache
+def _font_files(cut: bool) -> tuple[str, str]:
+    """The regular and bold font files: the bundled ones, or (`cut`) ones cut to `_BASE_CHARS`."""
+    regular, bold = font_path(), font_path(bold=True)
+    if not cut:
+        return str(regular), str(bold)
+    folder = Path(_FONT_FOLDER.name)
+    return _cut_font(regular, folder / "regular.ttf"), _cut_font(bold, folder / "bold.ttf")
+
+
+_FONT_FOLDER = TemporaryDirectory(prefix="tekseru-fonts-")  # removed when the process ends
+
+
+def _cut_font(source: Path, target: Path) -> str:
+    options = subset.Options(layout_features=[], hinting=False, glyph_names=True, notdef_outline=True)
+    options.drop_tables += ["FFTM", "GSUB", "GPOS", "GDEF", "kern", "hdmx"]
+    font = TTFont(source, lazy=True)
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(unicodes=[ord(char) for char in _BASE_CHARS])
+    subsetter.subset(font)
+    font.save(target)
+    return str(target)
+
+
+def add_fonts(pdf: FPDF, text: str) -> None:
+    regular, bold = _font_files(set(text) <= _BASE_CHARS)
+    pdf.add_font(FONT_FAMILY, style="", fname=regular)
+    pdf.add_font(FONT_FAMILY, style="B", fname=bold)
+    for font in pdf.fonts.values():  # glyph boxes are in the font already: do not recompute them on output
+        if isinstance(font, TTFFont):
+            font.ttfont.recalcBBoxes = False
+
+
+def wrap(text: str, style: Style, width: float) -> list[Line]:
+    """The lines of `text` in `style` no wider than `width`, broken at spaces and after hyphens."""
+    return list(_wrapped(text, style, width))
+
+
+@lru_cache(maxsize=4096)  # the catalogue's texts come back in every form
+def _wrapped(text: str, style: Style, width: float) -> tuple[Line, ...]:
+    paragraphs = text.split("\n")
+    return tuple(
+        (line, style) for paragraph in paragraphs for line in _wrap_paragraph(paragraph, style, width)
+    )
+
+
+def _wrap_paragraph(paragraph: str, style: Style, width: float) -> list[str]:
+    lines, line, used = [], "", 0.0
+    for match in _TOKEN.finditer(paragraph):
+        token, spaced = match.group(), match.start() > 0 and paragraph[match.start() - 1].isspace()
+        joint = " " if spaced and line else ""
+        size = style.width(token)
+        if line and used + style.width(joint) + size > width:
+            lines.append(line)
+            line, used, joint = "", 0.0, ""
+        if size > width:  # a word longer than a line is cut where it must be
+            *full, line = _cut_word(token, style, width)
+            lines.extend(full)
+            used = style.width(line)
+        else:
+            line, used = line + joint + token, used + style.width(joint) + size
+    return [*lines, line]
+
+
+def _cut_word(word: str, style: Style, width: float) -> list[str]:
+    pieces = [""]
+    for char in word:
+        if pieces[-1] and style.width(pieces[-1] + char) > width:
+            pieces.append("")
+        pieces[-1] += char
+    return pieces
+
+
+def text_line(pdf: TextPdf, text: str, style: Style, x: float, width: float, align: str = "L") -> None:
+    """One line of text, left-aligned or centred (align "C"), in a line box at the current y."""
+    style.apply(pdf)
+    offset = 0.0 if align == "L" else max((width - style.width(text)) / 2, 0.0)
+    pdf.text(x + offset, pdf.get_y() + style.baseline, text)
+
+
+def ensure_room(pdf: TextPdf, height: float) -> None:
+    """A new page unless `height` fits on this one (or this one is still empty: it fits on none)."""
+    if pdf.get_y() + height > pdf.page_break_trigger and pdf.get_y() > pdf.t_margin:
+        pdf.add_page()
+
+
+def write_lines(
+    pdf: TextPdf, lines: Sequence[Line], x: float, width: float, *, align: str = "L", before: float = 0
+) -> None:
+    pdf.set_y(pdf.get_y() + before)
+    for text, style in lines:
+        ensure_room(pdf, style.line_height)
+        text_line(pdf, text, style, x, width, align)
+        pdf.set_y(pdf.get_y() + style.line_height)
+
+
+def lines_height(lines: Sequence[Line]) -> float:
+    return sum(style.line_height for _, style in lines)
