@@ -68,3 +68,10 @@ def test_the_time_zone_defaults_to_almaty_and_is_checked() -> None:
         Settings.from_environment({"TEKSERU_TIME_ZONE": "Almaty/Nowhere"})
     with pytest.raises(SettingError, match="TEKSERU_TIME_ZONE"):
         Settings(time_zone="../../etc/passwd")
+
+
+def test_the_command_line_language_defaults_to_kazakh_and_is_checked() -> None:
+    assert Settings().language == "kk"
+    assert Settings.from_environment({"TEKSERU_LANGUAGE": "ru"}).language == "ru"
+    with pytest.raises(SettingError, match=r"TEKSERU_LANGUAGE \(language\) must be one of kk, ru, en"):
+        Settings.from_environment({"TEKSERU_LANGUAGE": "de"})

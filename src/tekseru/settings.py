@@ -13,6 +13,8 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from tekseru.i18n import LANGUAGES
+
 
 class SettingError(ValueError):
     """A setting given a value it cannot take; the message names the environment variable."""
@@ -24,6 +26,10 @@ def _setting(default: str, env: str, help: str) -> str:
 
 def _zone_setting(default: str, env: str, help: str) -> str:
     return field(default=default, metadata={"env": env, "help": help, "kind": ZoneInfo})
+
+
+def _language_setting(default: str, env: str, help: str) -> str:
+    return field(default=default, metadata={"env": env, "help": help, "kind": LANGUAGES})
 
 
 def _positive_setting(default: int, env: str, help: str) -> int:
@@ -53,6 +59,12 @@ class Settings:
         "TEKSERU_STATE_BODY",
         "Name of the state body printed on forms and lists "
         "(empty: the Committee of Labour and Social Protection).",
+    )
+    language: str = _language_setting(
+        "kk",
+        "TEKSERU_LANGUAGE",
+        "Language of the command line's tables and messages when a command is given no --lang: kk (the act's "
+        "official language), ru or en (unofficial working translations).",
     )
     time_zone: str = _zone_setting(
         "Asia/Almaty",
@@ -118,7 +130,7 @@ class Settings:
 
 def _parse(setting: Field[Any], raw: str) -> Any:
     """The value of a setting from the text of its environment variable."""
-    if setting.metadata["kind"] in (str, ZoneInfo):
+    if setting.metadata["kind"] in (str, ZoneInfo, LANGUAGES):
         return raw
     text = raw.strip()
     if not (text.isascii() and text.isdigit() and int(text) > 0):
@@ -129,6 +141,10 @@ def _parse(setting: Field[Any], raw: str) -> Any:
 def _check(setting: Field[Any], value: object) -> None:
     if setting.metadata["kind"] is ZoneInfo:
         _check_zone(setting, value)
+    if setting.metadata["kind"] is LANGUAGES and value not in LANGUAGES:
+        raise SettingError(
+            f"{setting.metadata['env']} ({setting.name}) must be one of {', '.join(LANGUAGES)}, not {value!r}"
+        )
     if setting.metadata["kind"] is int and not (type(value) is int and value > 0):
         raise _error(setting, value)
 
