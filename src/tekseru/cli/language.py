@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 from enum import StrEnum
+from typing import Annotated, cast
 
 import typer
 
-from tekseru.i18n import translate
+from tekseru.catalog import UnknownCatalogueEntry, load_catalogue
+from tekseru.catalog.regions import UnknownRegion, load_regions
+from tekseru.i18n import format_decimal, translate
+from tekseru.scoring.phrases import Language as LanguageCode
 from tekseru.settings import Settings
 
 
@@ -16,13 +20,13 @@ class Language(StrEnum):
     en = "en"
 
 
-LanguageOption = typer.Option(
-    None, "--lang", help="kk is official; ru and en are unofficial (default: the TEKSERU_LANGUAGE setting)."
-)
+LANGUAGE_HELP = "kk is official; ru and en are unofficial (default: the TEKSERU_LANGUAGE setting)."
+LanguageOption = typer.Option(None, "--lang", help=LANGUAGE_HELP)
+LangOption = Annotated[Language | None, typer.Option("--lang", help=LANGUAGE_HELP)]
 
 
-def chosen(option: Language | str | None) -> str:
-    return str(option) if option else Settings.from_environment().language
+def chosen(option: Language | str | None) -> LanguageCode:
+    return cast(LanguageCode, str(option) if option else Settings.from_environment().language)
 
 
 class Words:
@@ -36,3 +40,26 @@ class Words:
 
     def yes_no(self, value: bool) -> str:
         return self("cli.yes" if value else "cli.no")
+
+    def count(self, value: int) -> str:
+        return format_decimal(value, self.language, decimals=0)
+
+    def risk_class(self, name: str) -> str:
+        return self(f"risk.{name}")
+
+
+def group_name(key: str, language: str, edition_id: str | None = None) -> str:
+    """A control group's name in `language` (the key itself for a group the edition does not know)."""
+    catalogue = load_catalogue()
+    edition = catalogue.edition(edition_id) if edition_id else catalogue.latest()
+    try:
+        return edition.group(key).name.in_language(language)
+    except UnknownCatalogueEntry:
+        return key
+
+
+def region_name(key: str, language: str) -> str:
+    try:
+        return load_regions().get(key).name.in_language(language)
+    except UnknownRegion:
+        return key
