@@ -17,7 +17,13 @@ from tekseru.i18n.catalogues import (
     plural,
     translate,
 )
-from tekseru.i18n.formats import format_date, format_datetime, format_decimal, local_time
+from tekseru.i18n.formats import (
+    format_date,
+    format_datetime,
+    format_decimal,
+    format_half_year,
+    local_time,
+)
 
 __all__ = [
     "DEFAULT_LANGUAGE",
@@ -27,6 +33,7 @@ __all__ = [
     "format_date",
     "format_datetime",
     "format_decimal",
+    "format_half_year",
     "local_time",
     "messages",
     "plural",

@@ -15,6 +15,7 @@ from babel.dates import format_datetime as _babel_datetime
 from babel.numbers import format_decimal as _babel_decimal
 
 from tekseru.i18n.catalogues import translate
+from tekseru.planning.half_year import HalfYear
 
 
 def format_decimal(value: float, language: str, decimals: int = 2) -> str:
@@ -35,3 +36,10 @@ def local_time(moment: datetime, zone: str) -> datetime:
 
 def format_datetime(moment: datetime, language: str, zone: str) -> str:
     return _babel_datetime(local_time(moment, zone), translate(language, "format.datetime"), locale=language)
+
+
+def format_half_year(half_year: HalfYear | str, language: str) -> str:
+    """ "2027-H1" as a reader says it: "2027 жылғы бірінші жартыжылдық", "первое полугодие 2027 года"."""
+    parsed = half_year if isinstance(half_year, HalfYear) else HalfYear.parse(half_year)
+    key = "half_year.first" if parsed.half == 1 else "half_year.second"
+    return translate(language, key, year=parsed.year)

@@ -25,7 +25,15 @@ from jinja2.runtime import Context
 
 from tekseru.catalog import LANGUAGES, Text
 from tekseru.catalog.regions import UnknownRegion, load_regions
-from tekseru.i18n import format_date, format_datetime, format_decimal, plural, translate
+from tekseru.i18n import (
+    format_date,
+    format_datetime,
+    format_decimal,
+    format_half_year,
+    messages,
+    plural,
+    translate,
+)
 from tekseru.web.i18n import LANGUAGE_NAMES, OFFICIAL_LANGUAGE, QUERY_PARAMETER, request_language
 from tekseru.web.navigation import Section, visible
 from tekseru.web.security import csrf_token, optional_actor
@@ -47,6 +55,19 @@ def _t(context: Context, key: str, **params: object) -> str:
 @pass_context
 def _tn(context: Context, key: str, count: int, **params: object) -> str:
     return plural(context["lang"], key, count, **params)
+
+
+@pass_context
+def _half_year(context: Context, value: object) -> str:
+    return format_half_year(str(value), context["lang"])
+
+
+@pass_context
+def _word(context: Context, code: str, prefix: str) -> str:
+    """A stored code in words (`entry.action|word('audit.action.')`); a code that this version has no
+    words for, such as an action recorded by a newer version, is shown as it is."""
+    key = prefix + code
+    return translate(context["lang"], key) if key in messages(context["lang"]) else code
 
 
 @pass_context
@@ -128,7 +149,15 @@ def _environment() -> Environment:
         lstrip_blocks=True,
     )
     env.globals.update(t=_t, tn=_tn, url=_url, qs=query_string)
-    env.filters.update(local=_local, date=_date, datetime=_datetime, region=_region, number=_number)
+    env.filters.update(
+        local=_local,
+        date=_date,
+        datetime=_datetime,
+        region=_region,
+        number=_number,
+        half_year=_half_year,
+        word=_word,
+    )
     return env
 
 
