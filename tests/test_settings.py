@@ -59,3 +59,19 @@ def test_bad_numbers_given_directly_are_refused(name: str, env: str, value: obje
 
 def test_a_setting_error_is_a_value_error() -> None:
     assert issubclass(SettingError, ValueError)
+
+
+def test_the_time_zone_defaults_to_almaty_and_is_checked() -> None:
+    assert Settings().time_zone == "Asia/Almaty"
+    assert Settings.from_environment({"TEKSERU_TIME_ZONE": "Asia/Aqtobe"}).time_zone == "Asia/Aqtobe"
+    with pytest.raises(SettingError, match=r"TEKSERU_TIME_ZONE \(time_zone\) must name an IANA time zone"):
+        Settings.from_environment({"TEKSERU_TIME_ZONE": "Almaty/Nowhere"})
+    with pytest.raises(SettingError, match="TEKSERU_TIME_ZONE"):
+        Settings(time_zone="../../etc/passwd")
+
+
+def test_the_command_line_language_defaults_to_kazakh_and_is_checked() -> None:
+    assert Settings().language == "kk"
+    assert Settings.from_environment({"TEKSERU_LANGUAGE": "ru"}).language == "ru"
+    with pytest.raises(SettingError, match=r"TEKSERU_LANGUAGE \(language\) must be one of kk, ru, en"):
+        Settings.from_environment({"TEKSERU_LANGUAGE": "de"})

@@ -11,6 +11,9 @@ import os
 from dataclasses import Field, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from tekseru.i18n import LANGUAGES
 
 
 class SettingError(ValueError):
@@ -19,6 +22,14 @@ class SettingError(ValueError):
 
 def _setting(default: str, env: str, help: str) -> str:
     return field(default=default, metadata={"env": env, "help": help, "kind": str})
+
+
+def _zone_setting(default: str, env: str, help: str) -> str:
+    return field(default=default, metadata={"env": env, "help": help, "kind": ZoneInfo})
+
+
+def _language_setting(default: str, env: str, help: str) -> str:
+    return field(default=default, metadata={"env": env, "help": help, "kind": LANGUAGES})
 
 
 def _positive_setting(default: int, env: str, help: str) -> int:
@@ -42,6 +53,18 @@ class Settings:
         "TEKSERU_SECRET_KEY",
         "Key that signs session cookies; when empty, one is generated on first use and kept in the database, "
         "so every process using that database signs with the same key.",
+    )
+    language: str = _language_setting(
+        "kk",
+        "TEKSERU_LANGUAGE",
+        "Language of the command line's tables and messages when a command is given no --lang: kk (the act's "
+        "official language), ru or en (unofficial working translations).",
+    )
+    time_zone: str = _zone_setting(
+        "Asia/Almaty",
+        "TEKSERU_TIME_ZONE",
+        "IANA time zone in which pages, documents and the command line show moments (times are stored in "
+        "UTC).",
     )
     login_max_failures: int = _positive_setting(
         5,
@@ -101,7 +124,7 @@ class Settings:
 
 def _parse(setting: Field[Any], raw: str) -> Any:
     """The value of a setting from the text of its environment variable."""
-    if setting.metadata["kind"] is str:
+    if setting.metadata["kind"] in (str, ZoneInfo, LANGUAGES):
         return raw
     text = raw.strip()
     if not (text.isascii() and text.isdigit() and int(text) > 0):
@@ -110,8 +133,24 @@ def _parse(setting: Field[Any], raw: str) -> Any:
 
 
 def _check(setting: Field[Any], value: object) -> None:
+    if setting.metadata["kind"] is ZoneInfo:
+        _check_zone(setting, value)
+    if setting.metadata["kind"] is LANGUAGES and value not in LANGUAGES:
+        raise SettingError(
+            f"{setting.metadata['env']} ({setting.name}) must be one of {', '.join(LANGUAGES)}, not {value!r}"
+        )
     if setting.metadata["kind"] is int and not (type(value) is int and value > 0):
         raise _error(setting, value)
+
+
+def _check_zone(setting: Field[Any], value: object) -> None:
+    try:
+        ZoneInfo(str(value))
+    except (ZoneInfoNotFoundError, ValueError):
+        raise SettingError(
+            f"{setting.metadata['env']} ({setting.name}) must name an IANA time zone such as Asia/Almaty, "
+            f"not {value!r}"
+        ) from None
 
 
 def _error(setting: Field[Any], value: object) -> SettingError:

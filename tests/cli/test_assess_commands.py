@@ -78,9 +78,16 @@ def test_assess_prints_csv_and_a_table(tekseru: Any) -> None:
     )
     assert [row["bin"] for row in rows][:1] == [BINS[3]]
     assert {row["violated_criteria"] for row in rows} >= {"3|9", "23", ""}
-    table = tekseru("assess", "--as-of", "2024-07-01", "--limit", "2").stdout
+    table = tekseru("assess", "--as-of", "2024-07-01", "--limit", "2", "--lang", "en").stdout
     assert "Results by risk class" in table and "Highest scores" in table
     assert BINS[3] in table and "inputs are those of a finished run" in table
+    russian = tekseru("assess", "--as-of", "2024-07-01", "--limit", "2", "--lang", "ru").stdout
+    assert "Результаты по степени риска" in russian and "Наивысшие баллы" in russian
+    assert "на 01.07.2024" in russian and "100,00" in russian and "Высокий" in russian
+    kazakh = tekseru("assess", "--as-of", "2024-07-01", "--limit", "2").stdout
+    assert "Тәуекел дәрежесі бойынша нәтижелер" in kazakh and "үйде" in kazakh.lower()
+    for output in (russian, kazakh):
+        assert not {"home_care", "stationary_care", "high", "Results", "as of"} & set(output.split())
 
 
 def test_explain_prints_the_reasons_in_the_language_asked_for(tekseru: Any) -> None:
@@ -88,23 +95,26 @@ def test_explain_prints_the_reasons_in_the_language_asked_for(tekseru: Any) -> N
     assert "risk score" in english and "scored now" in english and "Evidence not counted" in english
     tekseru("assess", "--as-of", "2024-07-01", "--format", "json")
     russian = tekseru("explain", BINS[0], "--as-of", "2024-07-01", "--lang", "ru").stdout
-    assert "балл риска" in russian and "stored assessment" in russian
+    assert "балл риска" in russian and "сохранённая оценка" in russian
+    assert "stored assessment" not in russian and "home_care" not in russian
     kazakh = tekseru("explain", BINS[0], "--as-of", "2024-07-01").stdout
     assert "тәуекел балы" in kazakh
 
 
 def test_explain_an_unknown_bin_or_a_bad_date(tekseru: Any) -> None:
     assert BINS[99] in tekseru("explain", BINS[99], code=1).output
-    assert "YYYY-MM-DD" in tekseru("assess", "--as-of", "1.7.2024", code=2).output
+    assert "ЖЖЖЖ-АА-КК" in tekseru("assess", "--as-of", "1.7.2024", code=2).output
+    assert "ГГГГ-ММ-ДД" in tekseru("assess", "--as-of", "1.7.2024", "--lang", "ru", code=2).output
 
 
 def test_demo_creates_loads_assesses_and_shows_the_classes(tmp_path: Path) -> None:
     path = tmp_path / "demo.sqlite3"
-    shown = invoke("demo", "--db", str(path)).stdout
+    shown = invoke("demo", "--db", str(path), "--lang", "en").stdout
     assert "Loaded the demo registry" in shown
     assert "Risk classes by control group" in shown and "Risk classes by region" in shown
-    assert "stationary_care" in shown and "Ulytau region" in shown
-    again = invoke("demo", "--db", str(path)).stdout
-    assert "not empty" in again
+    assert "stationary and semi-stationary" in shown and "Ulytau region" in shown
+    assert "demo-inspector" in shown and "Password" in shown
+    again = invoke("demo", "--db", str(path), "--lang", "ru").stdout
+    assert "Реестр не пуст" in again and "Степени риска по регионам" in again and "область Ұлытау" in again
     printed = json.loads(invoke("assess", "--db", str(path), "--format", "json").stdout)
     assert {row["region"] for row in printed} >= {"astana", "ulytau"}

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from typer.testing import CliRunner
 
 from tekseru.catalog import load_catalogue
@@ -36,7 +37,7 @@ def test_filters_by_severity_and_source_group() -> None:
 
 def test_checklist_shows_items_and_their_criteria() -> None:
     output = run("checklist", "2", "--lang", "kk")
-    assert "тексеру парағы" in output and "local_executive_body" in output
+    assert "тексеру парағы" in output and "Бақылау топтары: Жергілікті атқарушы органдар" in output
     rows = [
         [cell.strip() for cell in line.split("│")[1:-1]]
         for line in output.splitlines()
@@ -82,9 +83,41 @@ def test_export_is_complete_json() -> None:
 
 
 def test_diff_of_the_same_edition() -> None:
-    assert "No differences" in run("diff", "2022-29983", "2022-29983")
+    assert "No differences" in run("diff", "2022-29983", "2022-29983", "--lang", "en")
+    assert "Различий между 2022-29983 и 2022-29983 нет" in run(
+        "diff", "2022-29983", "2022-29983", "--lang", "ru"
+    )
 
 
 def test_groups_and_editions() -> None:
     assert "access_other_objects" in run("groups", "--lang", "en")
-    assert "2022-29983" in run("editions")
+    assert "16.10.2022 бастап күшінде" in run("editions")
+
+
+ENGLISH_WORDS = ("Appendix", "edition", "Source", "Severity", "Criterion", "Requirement", "groups", "Key")
+INTERNAL_KEYS = ("gross", "significant", "minor", "local_executive_body", "stationary_care", "home_care")
+
+
+@pytest.mark.parametrize("language", ["kk", "ru"])
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("criteria",),
+        ("checklist", "3"),
+        ("checklist", "7"),
+        ("editions",),
+        ("diff", "2022-29983", "2022-29983"),
+    ],
+)
+def test_kazakh_and_russian_output_has_no_english_or_internal_keys(
+    language: str, command: tuple[str, ...]
+) -> None:
+    output = run(*command, "--lang", language)
+    for word in ENGLISH_WORDS + INTERNAL_KEYS:
+        assert word not in output, f"{word!r} in {language} output of {command}"
+
+
+def test_the_language_setting_chooses_the_default(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("TEKSERU_LANGUAGE", "ru")
+    assert "Степень нарушения" in run("criteria", "--severity", "gross")
+    assert "Бұзушылық дәрежесі" in run("criteria", "--severity", "gross", "--lang", "kk")

@@ -75,7 +75,10 @@ def test_the_audit_log_page(signed_in: Callable[[str], SignedIn]) -> None:
     root = parse(admin.client.get("/admin/audit?action=user.create&key=audited&lang=en").text)
     assert root.find(id="result-count").text == "1 entries."
     row = root.find("table", class_="audit").find("tbody").find("tr")
-    assert "t-admin" in row.text and "user.create" in row.text and "audited" in row.text
+    assert "t-admin" in row.text and "User created" in row.text and "audited" in row.text
+    assert row.find("span", title="user.create") is not None
+    russian = parse(admin.client.get("/admin/audit?action=user.create&key=audited&lang=ru").text)
+    assert "Создан пользователь" in russian.find("table", class_="audit").find("tbody").find("tr").text
     assert "role: viewer" in " ".join(row.find("td", class_="wide-only").text.split()).replace(" :", ":")
     options = [o.attrs["value"] for o in root.find("select", id="action").find_all("option")]
     assert "user.create" in options and "user.login" in options

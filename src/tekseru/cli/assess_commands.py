@@ -22,8 +22,9 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Column, Table
 
-from tekseru.catalog.regions import UnknownRegion, load_regions
 from tekseru.cli.failures import fail, opened_database, print_problems
+from tekseru.cli.language import LangOption, Words, chosen, group_name, region_name
+from tekseru.i18n import format_date, format_decimal
 from tekseru.intake import ImportFileError
 from tekseru.services import demo as demo_service
 from tekseru.services.accounts import create_demo_users
@@ -62,12 +63,6 @@ class OutputFormat(StrEnum):
     CSV = "csv"
 
 
-class Language(StrEnum):
-    KK = "kk"
-    RU = "ru"
-    EN = "en"
-
-
 DbOption = Annotated[
     Path | None,
     typer.Option(
@@ -84,108 +79,122 @@ FormatOption = Annotated[
     typer.Option("--format", help="table (counts by class, then the highest scores), json or csv (all)."),
 ]
 LimitOption = Annotated[int, typer.Option("--limit", min=0, help="Rows of the table (highest scores first).")]
-LangOption = Annotated[
-    Language, typer.Option("--lang", help="kk (official), ru or en (unofficial translations).")
-]
 
 
 def assess(
     as_of: AsOfOption = None,
     output_format: FormatOption = OutputFormat.TABLE,
     limit: LimitOption = 20,
+    lang: LangOption = None,
     db: DbOption = None,
 ) -> None:
     """Score every subject of the registry in each of its groups, store the scores and show them."""
-    day = _date(as_of)
+    words = Words(chosen(lang))
+    day = _date(as_of, words)
     with opened_database(db) as database, _errors():
-        with _progress_bar("Assessing") as advance:
+        with _progress_bar(words("cli.assess.progress")) as advance:
             summary = run_assessment(database, as_of=day, progress=advance)
         shown = limit if output_format is OutputFormat.TABLE else None
         rows = assessment_results(database, summary.run_id, limit=shown)
-    _print_summary(Console(stderr=output_format is not OutputFormat.TABLE, soft_wrap=True), summary)
+    _print_summary(Console(stderr=output_format is not OutputFormat.TABLE, soft_wrap=True), summary, words)
     if output_format is OutputFormat.JSON:
         _print_json(row.to_json() for row in rows)
     elif output_format is OutputFormat.CSV:
         _print_csv(rows)
     else:
-        _print_table(Console(soft_wrap=True), summary, rows)
+        _print_table(Console(soft_wrap=True), summary, rows, words)
 
 
 def explain(
     bin: Annotated[str, typer.Argument(help="The subject's BIN (12 digits).")],
     as_of: AsOfOption = None,
-    lang: LangOption = Language.KK,
+    lang: LangOption = None,
     db: DbOption = None,
 ) -> None:
     """Explain a subject's score in each of its groups: the formula, the criteria and evidence that counted,
     and the evidence that did not, with the reason."""
-    day = _date(as_of)
+    language = chosen(lang)
+    words = Words(language)
+    day = _date(as_of, words)
     with opened_database(db) as database, _errors():
-        explained = subject_explanation(database, bin, as_of=day, language=lang.value)
+        explained = subject_explanation(database, bin, as_of=day, language=language)
     console = Console(soft_wrap=True, highlight=False)
-    console.print(
-        f"[bold]{escape(explained.bin)} {escape(explained.name)}[/bold] ({_region(explained.region)})"
-    )
+    region = region_name(explained.region, language)
+    console.print(f"[bold]{escape(explained.bin)} {escape(explained.name)}[/bold] ({escape(region)})")
     for group in explained.groups:
         source = (
-            f"stored assessment {group.run_id}"
+            words("cli.explain.stored", run=group.run_id)
             if group.run_id is not None
-            else f"scored now: no stored assessment as of {explained.as_of.isoformat()}"
+            else words("cli.explain.scored_now", date=format_date(explained.as_of, language))
         )
         console.print()
-        console.print(f"[dim]{escape(group.group)} ({source})[/dim]")
+        console.print(f"[dim]{escape(group_name(group.group, language))} ({escape(source)})[/dim]")
         for line in group.lines:
             console.print(escape(line))
 
 
-def demo(db: DbOption = None) -> None:
+def demo(lang: LangOption = None, db: DbOption = None) -> None:
     """Create the database, load the demo registry when it is empty, assess it and show the classes."""
+    language = chosen(lang)
+    words = Words(language)
     today = date.today()
-    console = Console(soft_wrap=True)
+    console = Console(soft_wrap=True, highlight=False)
     with opened_database(db) as database, _errors():
-        with _progress_bar("Importing the demo registry") as advance:
+        with _progress_bar(words("cli.demo.importing")) as advance:
             loaded = demo_service.load_demo(database, today=today, progress=advance)
-        console.print(loaded.message[:1].upper() + loaded.message[1:] + ".", highlight=False)
-        with _progress_bar("Assessing") as advance:
+        counted = {"subjects": words.count(loaded.subjects), "evidence": words.count(loaded.evidence)}
+        console.print(words("cli.demo.loaded" if loaded.loaded else "cli.demo.not_empty", **counted))
+        with _progress_bar(words("cli.assess.progress")) as advance:
             summary = run_assessment(database, as_of=today, progress=advance)
         counts = class_counts(database, summary.run_id)
         top = assessment_results(database, summary.run_id, limit=1)
         demo_users = create_demo_users(database) if loaded.loaded else []
-    _print_summary(console, summary)
-    console.print(_class_table("Risk classes by control group", counts, lambda count: count.group))
-    console.print(_class_table("Risk classes by region", counts, lambda count: _region(count.region)))
+    _print_summary(console, summary, words)
+    by_group = _class_table(
+        words("cli.demo.by_group"), counts, lambda count: group_name(count.group, language), words
+    )
+    by_region = _class_table(
+        words("cli.demo.by_region"), counts, lambda count: region_name(count.region, language), words
+    )
+    console.print(by_group, by_region)
     where = "" if db is None else f" --db {db}"
-    console.print(f"Next: [bold]tekseru assess{where}[/bold] lists the scores", highlight=False)
+    console.print(words("cli.demo.next_assess", command=f"[bold]tekseru assess{where}[/bold]"))
     if top:
-        example = f"tekseru explain {top[0].bin}{where} --lang ru"
-        console.print(f"      [bold]{example}[/bold] explains the highest one", highlight=False)
-    for user in demo_users:
-        where_region = f", region {user.region}" if user.region else ""
-        console.print(
-            f"Demo user {user.username} ({user.role.value}{where_region}), password: {user.password}",
-            highlight=False,
+        example = f"[bold]tekseru explain {top[0].bin}{where} --lang ru[/bold]"
+        console.print(words("cli.demo.next_explain", command=example))
+    if demo_users:
+        users = Table(
+            *(words(f"cli.column.{name}") for name in ("username", "role", "region", "password")),
+            title=words("cli.demo.users_title"),
         )
+        for user in demo_users:
+            region = region_name(user.region, language) if user.region else "—"
+            users.add_row(user.username, words(f"role.{user.role.value}"), region, user.password)
+        console.print(users)
 
 
 # Presenting -----------------------------------------------------------------------------------------------
 
 
-def _print_summary(console: Console, summary: AssessmentSummary) -> None:
+def _print_summary(console: Console, summary: AssessmentSummary, words: Words) -> None:
     how = (
-        "the inputs are those of a finished run, whose results are shown"
+        words("cli.assess.reused")
         if summary.reused
-        else f"computed in {summary.total_seconds:.1f} s"
+        else words("cli.assess.computed", seconds=format_decimal(summary.total_seconds, words.language, 1))
     )
-    console.print(
-        f"Assessment {summary.run_id} as of {summary.as_of.isoformat()} (edition {summary.edition_id}): "
-        f"{summary.subject_groups:,} results for {summary.subjects:,} subjects from "
-        f"{summary.evidence:,} evidence records; {how}.",
-        highlight=False,
+    line = words(
+        "cli.assess.summary",
+        run=summary.run_id,
+        date=format_date(summary.as_of, words.language),
+        edition=summary.edition_id,
+        results=words.count(summary.subject_groups),
+        subjects=words.count(summary.subjects),
+        evidence=words.count(summary.evidence),
+        how=how,
     )
+    console.print(line, highlight=False)
     for group, count in sorted(summary.skipped_groups.items()):
-        console.print(
-            f"[yellow]Not assessed: {count} subject(s) of group {escape(group)}, unknown to the edition."
-        )
+        console.print(f"[yellow]{escape(words('cli.assess.skipped', count=count, group=group))}[/yellow]")
 
 
 def _print_json(objects: Iterable[dict[str, object]]) -> None:
@@ -207,64 +216,69 @@ def _print_csv(rows: Iterable[AssessmentRow]) -> None:
         writer.writerow([item[column] for column in CSV_COLUMNS])
 
 
-def _print_table(console: Console, summary: AssessmentSummary, rows: list[AssessmentRow]) -> None:
-    classes = Table("class", Column("results", justify="right"), title="Results by risk class")
+def _print_table(
+    console: Console, summary: AssessmentSummary, rows: list[AssessmentRow], words: Words
+) -> None:
+    language = words.language
+    classes = Table(
+        words("cli.column.risk_class"),
+        Column(words("cli.column.results"), justify="right"),
+        title=words("cli.assess.classes_title"),
+    )
     for name in CLASSES:
-        classes.add_row(name, f"{summary.classes.get(name, 0):,}")
+        classes.add_row(words.risk_class(name), words.count(summary.classes.get(name, 0)))
     console.print(classes)
     if not rows:
-        console.print("No results: the registry has no subjects (see `tekseru import` or `tekseru demo`).")
+        console.print(words("cli.assess.no_results"))
         return
-    fixed: list[Column | str] = [Column("BIN", no_wrap=True, min_width=12), "name", "region", "group"]
     table = Table(
-        *fixed, Column("score", justify="right"), "class", "violated criteria", title="Highest scores"
+        Column(words("cli.column.bin"), no_wrap=True, min_width=12),
+        *(words(f"cli.column.{name}") for name in ("name", "region", "group")),
+        Column(words("cli.column.score"), justify="right"),
+        words("cli.column.risk_class"),
+        words("cli.column.violated"),
+        title=words("cli.assess.highest_title"),
     )
     for row in rows:
-        violated = ", ".join(str(number) for number in row.violated_criteria)
         cells = (
             row.bin,
             row.name,
-            _region(row.region),
-            row.group,
-            f"{row.score:.2f}",
-            row.risk_class,
-            violated,
+            region_name(row.region, language),
+            group_name(row.group, language, summary.edition_id),
+            format_decimal(row.score, language),
+            words.risk_class(row.risk_class),
+            ", ".join(str(number) for number in row.violated_criteria),
         )
         table.add_row(*(escape(cell) for cell in cells))
     console.print(table)
 
 
-def _class_table(title: str, counts: list[ClassCount], key: Callable[[ClassCount], str]) -> Table:
+def _class_table(
+    title: str, counts: list[ClassCount], key: Callable[[ClassCount], str], words: Words
+) -> Table:
     totals: defaultdict[str, dict[str, int]] = defaultdict(dict)
     for count in counts:
         by_class = totals[key(count)]
         by_class[count.risk_class] = by_class.get(count.risk_class, 0) + count.count
-    numbers = [Column(name, justify="right") for name in (*CLASSES, "total")]
-    table = Table("", *numbers, title=title)
+    numbers = [Column(words.risk_class(name), justify="right") for name in CLASSES]
+    table = Table("", *numbers, Column(words("cli.column.total"), justify="right"), title=title)
     for name in sorted(totals):
         by_class = totals[name]
-        cells = [str(by_class.get(risk_class, 0)) for risk_class in CLASSES]
-        table.add_row(escape(name), *cells, str(sum(by_class.values())))
+        cells = [words.count(by_class.get(risk_class, 0)) for risk_class in CLASSES]
+        table.add_row(escape(name), *cells, words.count(sum(by_class.values())))
     return table
-
-
-def _region(key: str) -> str:
-    try:
-        return load_regions().get(key).name.en
-    except UnknownRegion:
-        return key
 
 
 # Plumbing -------------------------------------------------------------------------------------------------
 
 
-def _date(text: str | None) -> date | None:
+def _date(text: str | None, words: Words) -> date | None:
     if text is None:
         return None
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise typer.BadParameter(f"{text!r} is not a date written YYYY-MM-DD", param_hint="--as-of") from None
+        raise typer.BadParameter(words("cli.bad_date", text=repr(text)), param_hint="--as-of") from None
 
 
 @contextmanager

@@ -14,6 +14,8 @@ from rich.table import Table
 from tekseru.catalog import CatalogueEdition, Severity, UnknownCatalogueEntry, load_catalogue
 from tekseru.catalog.diff import diff_editions
 from tekseru.catalog.export import export_edition
+from tekseru.cli.language import Language, LanguageOption, Words, chosen
+from tekseru.i18n import format_date
 
 app = typer.Typer(
     help="Read the legal catalogue: criteria, checklists, groups, editions.", no_args_is_help=True
@@ -25,19 +27,12 @@ def console() -> Console:
     return Console()
 
 
-class Language(StrEnum):
-    kk = "kk"
-    ru = "ru"
-    en = "en"
-
-
 class ExportFormat(StrEnum):
     json = "json"
 
 
 EditionOption = typer.Option(None, "--edition", help="Edition id (default: the one in force on --on).")
 OnOption = typer.Option(None, "--on", help="Date (YYYY-MM-DD) whose edition to read (default: today).")
-LanguageOption = typer.Option(Language.kk, "--lang", help="kk is official; ru and en are unofficial.")
 
 
 def _edition(edition_id: str | None, on: str | None) -> CatalogueEdition:
@@ -50,92 +45,114 @@ def _edition(edition_id: str | None, on: str | None) -> CatalogueEdition:
         raise typer.BadParameter(str(error)) from error
 
 
-def _notice(edition: CatalogueEdition, language: Language) -> None:
+def _words(option: Language | None) -> tuple[str, Words]:
+    language = chosen(option)
+    return language, Words(language)
+
+
+def _notice(edition: CatalogueEdition, language: str) -> None:
     if language != Language.kk:
         console().print(f"[dim]{edition.edition.unofficial_translation_notice.in_language(language)}[/dim]")
 
 
 @app.command()
 def criteria(
-    lang: Language = LanguageOption,
+    lang: Language | None = LanguageOption,
     severity: Severity | None = typer.Option(None, "--severity", help="gross, significant or minor."),
     source_group: int | None = typer.Option(None, "--source-group", min=1, max=4, help="Information source."),
     edition: str | None = EditionOption,
     on: str | None = OnOption,
 ) -> None:
     """List the subjective criteria of Appendix 1."""
-    chosen = _edition(edition, on)
-    table = Table(title=f"Appendix 1 — edition {chosen.id}", show_lines=True)
-    for column in ("No.", "Source", "Severity", "Criterion"):
-        table.add_column(column, overflow="fold")
-    for criterion in chosen.criteria_where(severity=severity, source_group=source_group):
+    language, words = _words(lang)
+    found = _edition(edition, on)
+    table = Table(title=words("cli.catalog.criteria_title", edition=found.id), show_lines=True)
+    for column in ("cli.column.number", "cli.column.source", "cli.column.severity", "cli.column.criterion"):
+        table.add_column(words(column), overflow="fold")
+    for criterion in found.criteria_where(severity=severity, source_group=source_group):
         table.add_row(
             str(criterion.number),
             str(criterion.source_group),
-            criterion.severity.value,
-            criterion.text.in_language(lang),
+            words(f"severity.{criterion.severity.value}"),
+            criterion.text.in_language(language),
         )
     console().print(table)
-    _notice(chosen, lang)
+    _notice(found, language)
 
 
 @app.command()
 def checklist(
     appendix: int = typer.Argument(..., help="Appendix number, 2 to 7."),
-    lang: Language = LanguageOption,
+    lang: Language | None = LanguageOption,
     edition: str | None = EditionOption,
     on: str | None = OnOption,
 ) -> None:
     """Show one checklist with its items and the criterion each corresponds to."""
-    chosen = _edition(edition, on)
+    language, words = _words(lang)
+    read = _edition(edition, on)
     try:
-        found = chosen.checklist(appendix)
+        found = read.checklist(appendix)
     except UnknownCatalogueEntry as error:
         raise typer.BadParameter(str(error)) from error
-    groups = ", ".join(group.key for group in chosen.groups_for_checklist(appendix))
+    groups = "; ".join(group.name.in_language(language) for group in read.groups_for_checklist(appendix))
     table = Table(
-        title=f"Appendix {appendix}: {found.title.in_language(lang)}",
-        caption=f"groups: {groups}",
+        title=words(
+            "cli.catalog.checklist_title", appendix=appendix, title=found.title.in_language(language)
+        ),
+        caption=words("cli.catalog.checklist_groups", groups=groups),
         show_lines=True,
     )
-    for column in ("No.", "Requirement", "Criterion"):
-        table.add_column(column, overflow="fold")
+    for column in ("cli.column.number", "cli.column.requirement", "cli.column.criterion"):
+        table.add_column(words(column), overflow="fold")
     for item in found.items:
-        table.add_row(str(item.number), item.text.in_language(lang), str(item.criterion or "—"))
+        table.add_row(str(item.number), item.text.in_language(language), str(item.criterion or "—"))
     console().print(table)
-    _notice(chosen, lang)
+    _notice(read, language)
 
 
 @app.command()
 def groups(
-    lang: Language = LanguageOption, edition: str | None = EditionOption, on: str | None = OnOption
+    lang: Language | None = LanguageOption, edition: str | None = EditionOption, on: str | None = OnOption
 ) -> None:
     """List the control groups with their checklist and applicable criteria."""
-    chosen = _edition(edition, on)
-    table = Table(title=f"Control groups — edition {chosen.id}", show_lines=True)
-    for column in ("Key", "Name", "Appendix", "High risk", "Applicable criteria"):
-        table.add_column(column, overflow="fold")
-    for group in chosen.groups.values():
+    language, words = _words(lang)
+    found = _edition(edition, on)
+    table = Table(title=words("cli.catalog.groups_title", edition=found.id), show_lines=True)
+    columns = ("name", "group_key", "appendix", "objective_high_risk", "applicable_criteria")
+    for column in columns:
+        table.add_column(words(f"cli.column.{column}"), overflow="fold")
+    for group in found.groups.values():
         table.add_row(
+            group.name.in_language(language),
             group.key,
-            group.name.in_language(lang),
             str(group.checklist_appendix),
-            "yes" if group.objective_high_risk else "no",
+            words.yes_no(group.objective_high_risk),
             ", ".join(map(str, group.applicable_criteria)),
         )
     console().print(table)
-    _notice(chosen, lang)
+    _notice(found, language)
 
 
 @app.command()
-def editions() -> None:
+def editions(lang: Language | None = LanguageOption) -> None:
     """List the editions the catalogue holds and the date each takes effect."""
+    language, words = _words(lang)
     for item in load_catalogue().editions:
-        console().print(f"{item.id}\t{item.effective_from.isoformat()}\t{item.edition.title.en}")
+        line = words(
+            "cli.catalog.edition_line",
+            edition=item.id,
+            date=format_date(item.effective_from, language),
+            title=item.edition.title.in_language(language),
+        )
+        console().print(line, highlight=False)
 
 
 @app.command()
-def diff(edition_a: str = typer.Argument(...), edition_b: str = typer.Argument(...)) -> None:
+def diff(
+    edition_a: str = typer.Argument(...),
+    edition_b: str = typer.Argument(...),
+    lang: Language | None = LanguageOption,
+) -> None:
     """List added, removed and changed criteria, items, groups and parameters between two editions."""
     catalogue = load_catalogue()
     try:
@@ -143,7 +160,7 @@ def diff(edition_a: str = typer.Argument(...), edition_b: str = typer.Argument(.
     except UnknownCatalogueEntry as error:
         raise typer.BadParameter(str(error)) from error
     if not result.changes:
-        console().print(f"No differences between {edition_a} and {edition_b}.")
+        console().print(_words(lang)[1]("cli.catalog.no_differences", first=edition_a, second=edition_b))
     for change in result.changes:
         console().print(str(change), highlight=False)
 

@@ -1,54 +1,37 @@
-"""Interface languages: message catalogues kept as data, and the language of each request.
-
-The language comes from `?lang=` (and a page answer then remembers it in the `tekseru_lang` cookie), else
-from that cookie, else Kazakh. Message catalogues are `messages/<language>.yaml`, flat maps of the same keys.
+"""The language of each request: `?lang=` (and a page answer then remembers it in the `tekseru_lang`
+cookie), else that cookie, else Kazakh. The words themselves are in `tekseru.i18n`'s gettext catalogues.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import cache
-from importlib import resources
-from typing import Any
 
-import yaml
 from fastapi import Request, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from tekseru.catalog import LANGUAGES
+from tekseru.i18n import DEFAULT_LANGUAGE, LANGUAGES, OFFICIAL_LANGUAGE, MissingMessage, messages, translate
 
-DEFAULT_LANGUAGE = "kk"
-OFFICIAL_LANGUAGE = "kk"
+__all__ = [
+    "COOKIE_NAME",
+    "DEFAULT_LANGUAGE",
+    "LANGUAGE_NAMES",
+    "OFFICIAL_LANGUAGE",
+    "LanguageChoice",
+    "LanguageMiddleware",
+    "MissingMessage",
+    "choose_language",
+    "messages",
+    "request_language",
+    "translate",
+]
+
 COOKIE_NAME = "tekseru_lang"
 COOKIE_MAX_AGE = 365 * 24 * 3600
 QUERY_PARAMETER = "lang"
 
 # Each language named in itself, for the switcher.
 LANGUAGE_NAMES: Mapping[str, str] = {"kk": "Қазақша", "ru": "Русский", "en": "English"}
-
-
-class MissingMessage(KeyError):
-    """A message key that the catalogue of a language does not have."""
-
-
-@cache
-def messages(language: str) -> Mapping[str, str]:
-    if language not in LANGUAGES:
-        raise ValueError(f"unknown language {language!r}; use one of {', '.join(LANGUAGES)}")
-    path = resources.files("tekseru.web") / "messages" / f"{language}.yaml"
-    data: Any = yaml.safe_load(path.read_text(encoding="utf-8"))
-    if not isinstance(data, dict) or not all(isinstance(v, str) for v in data.values()):
-        raise ValueError(f"{path}: expected a flat map of message keys to texts")
-    return {str(key): value for key, value in data.items()}
-
-
-def translate(language: str, key: str, **params: object) -> str:
-    try:
-        text = messages(language)[key]
-    except KeyError:
-        raise MissingMessage(f"no message {key!r} in {language}.yaml") from None
-    return text.format(**params) if params else text
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,8 @@ messages), `|local` (a catalogue `Text` in the page language), `|date` (dd.mm.yy
 query={...}, **path_params)` (a path inside the app), the navigation `sections`, the language switcher's
 `languages`, `unofficial` (true when the page is not in the official language), the signed-in `actor`
 (or None) and the session's `csrf_token` for forms. `|region` names a region key in the page language,
-`|datetime` shows a moment as dd.mm.yyyy HH:MM (UTC), `|number` a score with its decimals.
+`|datetime` shows a moment as dd.mm.yyyy HH:MM in the `time_zone` setting's zone, `|number` a score with its
+decimals (CLDR separators), and `tn(key, count, **params)` a message with plural forms.
 """
 
 from __future__ import annotations
@@ -24,7 +25,16 @@ from jinja2.runtime import Context
 
 from tekseru.catalog import LANGUAGES, Text
 from tekseru.catalog.regions import UnknownRegion, load_regions
-from tekseru.web.i18n import LANGUAGE_NAMES, OFFICIAL_LANGUAGE, QUERY_PARAMETER, request_language, translate
+from tekseru.i18n import (
+    format_date,
+    format_datetime,
+    format_decimal,
+    format_half_year,
+    messages,
+    plural,
+    translate,
+)
+from tekseru.web.i18n import LANGUAGE_NAMES, OFFICIAL_LANGUAGE, QUERY_PARAMETER, request_language
 from tekseru.web.navigation import Section, visible
 from tekseru.web.security import csrf_token, optional_actor
 
@@ -40,6 +50,24 @@ class LanguageLink:
 @pass_context
 def _t(context: Context, key: str, **params: object) -> str:
     return translate(context["lang"], key, **params)
+
+
+@pass_context
+def _tn(context: Context, key: str, count: int, **params: object) -> str:
+    return plural(context["lang"], key, count, **params)
+
+
+@pass_context
+def _half_year(context: Context, value: object) -> str:
+    return format_half_year(str(value), context["lang"])
+
+
+@pass_context
+def _word(context: Context, code: str, prefix: str) -> str:
+    """A stored code in words (`entry.action|word('audit.action.')`); a code that this version has no
+    words for, such as an action recorded by a newer version, is shown as it is."""
+    key = prefix + code
+    return translate(context["lang"], key) if key in messages(context["lang"]) else code
 
 
 @pass_context
@@ -73,12 +101,15 @@ def path_for(app: Any, name: str, params: Mapping[str, Any]) -> str:
     return template
 
 
-def _date(value: date) -> str:
-    return value.strftime("%d.%m.%Y")
+@pass_context
+def _date(context: Context, value: date) -> str:
+    return format_date(value, context["lang"])
 
 
-def _datetime(value: datetime) -> str:
-    return value.strftime("%d.%m.%Y %H:%M")
+@pass_context
+def _datetime(context: Context, value: datetime) -> str:
+    request: Request = context["request"]
+    return format_datetime(value, context["lang"], request.app.state.settings.time_zone)
 
 
 def region_name(key: str | None, lang: str) -> str:
@@ -100,8 +131,7 @@ def _region(context: Context, key: str | None) -> str:
 def _number(context: Context, value: float | None, decimals: int = 2) -> str:
     if value is None:
         return "—"
-    text = f"{value:.{decimals}f}"
-    return text if context["lang"] == "en" else text.replace(".", ",")
+    return format_decimal(value, context["lang"], decimals)
 
 
 def query_string(query: Mapping[str, object]) -> str:
@@ -118,8 +148,16 @@ def _environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.globals.update(t=_t, url=_url, qs=query_string)
-    env.filters.update(local=_local, date=_date, datetime=_datetime, region=_region, number=_number)
+    env.globals.update(t=_t, tn=_tn, url=_url, qs=query_string)
+    env.filters.update(
+        local=_local,
+        date=_date,
+        datetime=_datetime,
+        region=_region,
+        number=_number,
+        half_year=_half_year,
+        word=_word,
+    )
     return env
 
 

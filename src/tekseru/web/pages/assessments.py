@@ -10,11 +10,14 @@ from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from tekseru.catalog.regions import load_regions
+from tekseru.i18n import format_date
 from tekseru.services.auth import Database
+from tekseru.services.catalog import CatalogService
 from tekseru.services.jobs import JobKind, JobRunner, start_assessment
 from tekseru.services.permissions import Actor, Permission
 from tekseru.services.registry_queries import CLASSES, MAX_PER_PAGE, PER_PAGE, run_results, runs
-from tekseru.web.dependencies import get_database, get_jobs
+from tekseru.web.dependencies import get_catalog_service, get_database, get_jobs
+from tekseru.web.i18n import request_language
 from tekseru.web.navigation import Section
 from tekseru.web.security import page_actor
 from tekseru.web.templating import render
@@ -90,6 +93,7 @@ def results(
     per_page: int = Query(PER_PAGE, ge=1, le=MAX_PER_PAGE),
     actor: Actor = Signed,
     db: Database = Db,
+    catalog: CatalogService = Depends(get_catalog_service),
 ) -> HTMLResponse:
     chosen = risk_class if risk_class in CLASSES else None
     found = run_results(
@@ -101,6 +105,7 @@ def results(
         "filters": {"risk_class": chosen or "", "region": region, "per_page": size},
         "regions": list(load_regions()),
         "classes": tuple(reversed(CLASSES)),
-        "title_params": {"date": found.run.as_of.strftime("%d.%m.%Y")},
+        "title_params": {"date": format_date(found.run.as_of, request_language(request))},
+        "edition": catalog.edition(found.run.edition_id),
     }
     return render(request, "assessments/run.html", context)

@@ -10,6 +10,7 @@ from markupsafe import Markup
 
 from tekseru.catalog import Severity
 from tekseru.catalog.regions import load_regions
+from tekseru.i18n import format_date
 from tekseru.services.catalog import CatalogService
 from tekseru.services.dashboard import Dashboard, RegionFigure, dashboard
 from tekseru.services.permissions import Actor, Permission
@@ -69,7 +70,7 @@ def charts(figures: Dashboard, lang: str, service: CatalogService) -> dict[str, 
         for n, count in figures.top_criteria
     ]
     trend = [
-        Bar(point.run.as_of.strftime("%d.%m.%Y"), _segments(point.by_class, lang)) for point in figures.trend
+        Bar(format_date(point.run.as_of, lang), _segments(point.by_class, lang)) for point in figures.trend
     ]
     charts = (
         ("classes", "dashboard.by_class", by_class),

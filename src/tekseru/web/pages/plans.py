@@ -15,6 +15,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from tekseru.api.plans import PLAN_ERRORS, attachment, service_errors
 from tekseru.catalog.regions import load_regions
+from tekseru.i18n import format_half_year
 from tekseru.planning import HalfYear, InvalidHalfYear, PlanningInputError
 from tekseru.services import plan_actions
 from tekseru.services.auth import Database
@@ -23,6 +24,7 @@ from tekseru.services.permissions import Actor, Permission
 from tekseru.services.plans import CapacityFileError, PlanError
 from tekseru.settings import Settings
 from tekseru.web.dependencies import get_catalog_service, get_database, get_settings
+from tekseru.web.i18n import request_language
 from tekseru.web.navigation import Section
 from tekseru.web.security import page_actor
 from tekseru.web.templating import render
@@ -138,7 +140,10 @@ def plan(
         "region": region,
         "done": done,
         "can_write": actor.can(Permission.WRITE_PLANS),
-        "title_params": {"id": stored.id, "half_year": stored.record.half_year},
+        "title_params": {
+            "id": stored.id,
+            "half_year": format_half_year(stored.record.half_year, request_language(request)),
+        },
         **_context(catalog, stored.record.edition_id),
     }
     return render(request, "plans/plan.html", context)

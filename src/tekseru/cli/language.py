@@ -1,0 +1,65 @@
+"""The language of a command's output: its `--lang`, else the `language` setting (Kazakh by default)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated, cast
+
+import typer
+
+from tekseru.catalog import UnknownCatalogueEntry, load_catalogue
+from tekseru.catalog.regions import UnknownRegion, load_regions
+from tekseru.i18n import format_decimal, translate
+from tekseru.scoring.phrases import Language as LanguageCode
+from tekseru.settings import Settings
+
+
+class Language(StrEnum):
+    kk = "kk"
+    ru = "ru"
+    en = "en"
+
+
+LANGUAGE_HELP = "kk is official; ru and en are unofficial (default: the TEKSERU_LANGUAGE setting)."
+LanguageOption = typer.Option(None, "--lang", help=LANGUAGE_HELP)
+LangOption = Annotated[Language | None, typer.Option("--lang", help=LANGUAGE_HELP)]
+
+
+def chosen(option: Language | str | None) -> LanguageCode:
+    return cast(LanguageCode, str(option) if option else Settings.from_environment().language)
+
+
+class Words:
+    """The interface's words in one language, for a command's tables and messages."""
+
+    def __init__(self, language: str) -> None:
+        self.language = language
+
+    def __call__(self, key: str, **params: object) -> str:
+        return translate(self.language, key, **params)
+
+    def yes_no(self, value: bool) -> str:
+        return self("cli.yes" if value else "cli.no")
+
+    def count(self, value: int) -> str:
+        return format_decimal(value, self.language, decimals=0)
+
+    def risk_class(self, name: str) -> str:
+        return self(f"risk.{name}")
+
+
+def group_name(key: str, language: str, edition_id: str | None = None) -> str:
+    """A control group's name in `language` (the key itself for a group the edition does not know)."""
+    catalogue = load_catalogue()
+    edition = catalogue.edition(edition_id) if edition_id else catalogue.latest()
+    try:
+        return edition.group(key).name.in_language(language)
+    except UnknownCatalogueEntry:
+        return key
+
+
+def region_name(key: str, language: str) -> str:
+    try:
+        return load_regions().get(key).name.in_language(language)
+    except UnknownRegion:
+        return key

@@ -1,0 +1,67 @@
+"""Reading the gettext catalogues (`.po`, parsed by Babel once per process) and looking messages up."""
+
+from __future__ import annotations
+
+import gettext
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+from babel.messages.pofile import read_po
+
+LANGUAGES = ("kk", "ru", "en")
+DEFAULT_LANGUAGE = "kk"
+OFFICIAL_LANGUAGE = "kk"
+DOMAIN = "tekseru"
+
+
+class MissingMessage(KeyError):
+    """A message key that the catalogue of a language does not have."""
+
+
+@dataclass(frozen=True)
+class _Catalogue:
+    singular: Mapping[str, str]
+    plurals: Mapping[str, tuple[str, ...]]
+    plural_form: Callable[[int], int]
+
+
+@cache
+def _catalogue(language: str) -> _Catalogue:
+    if language not in LANGUAGES:
+        raise ValueError(f"unknown language {language!r}; use one of {', '.join(LANGUAGES)}")
+    path = resources.files("tekseru.i18n") / "locales" / language / "LC_MESSAGES" / f"{DOMAIN}.po"
+    with path.open("rb") as file:
+        catalog = read_po(file, locale=language, domain=DOMAIN)
+    singular: dict[str, str] = {}
+    plurals: dict[str, tuple[str, ...]] = {}
+    for message in catalog:
+        if not message.id:
+            continue
+        if message.pluralizable:
+            plurals[str(message.id[0])] = tuple(str(form) for form in message.string or ())
+        else:
+            singular[str(message.id)] = str(message.string or "")
+    return _Catalogue(singular, plurals, gettext.c2py(catalog.plural_expr))
+
+
+def messages(language: str) -> Mapping[str, str]:
+    """Every singular message of `language`, by key (a translation not made yet is an empty text)."""
+    return _catalogue(language).singular
+
+
+def translate(language: str, key: str, **params: object) -> str:
+    text = _catalogue(language).singular.get(key)
+    if not text:
+        raise MissingMessage(f"no message {key!r} in the {language} catalogue")
+    return text.format(**params) if params else text
+
+
+def plural(language: str, key: str, count: int, **params: object) -> str:
+    """The form of message `key` that `count` takes in `language`; `{count}` is filled in too."""
+    catalogue = _catalogue(language)
+    forms = catalogue.plurals.get(key)
+    if not forms or not all(forms):
+        raise MissingMessage(f"no plural message {key!r} in the {language} catalogue")
+    return forms[catalogue.plural_form(count)].format(count=count, **params)

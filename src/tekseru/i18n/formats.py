@@ -1,0 +1,45 @@
+"""Numbers, dates and moments as a reader of each language expects them (CLDR data through Babel).
+
+Dates print as the catalogue's `format.date` pattern (dd.MM.yyyy in every language: official documents
+of Kazakhstan write dates so); numbers use the language's CLDR decimal and group separators; a moment is
+shown in the configured time zone (the `time_zone` setting, Asia/Almaty by default), never in UTC.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from zoneinfo import ZoneInfo
+
+from babel.dates import format_date as _babel_date
+from babel.dates import format_datetime as _babel_datetime
+from babel.numbers import format_decimal as _babel_decimal
+
+from tekseru.i18n.catalogues import translate
+from tekseru.planning.half_year import HalfYear
+
+
+def format_decimal(value: float, language: str, decimals: int = 2) -> str:
+    """`value` with exactly `decimals` decimals: 1 234,50 in kk and ru, 1,234.50 in en."""
+    pattern = "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
+    return _babel_decimal(value, format=pattern, locale=language, decimal_quantization=True)
+
+
+def format_date(day: date, language: str) -> str:
+    return _babel_date(day, translate(language, "format.date"), locale=language)
+
+
+def local_time(moment: datetime, zone: str) -> datetime:
+    """`moment` in time zone `zone`; a moment without an offset is taken to be UTC, as the store keeps it."""
+    aware = moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+    return aware.astimezone(ZoneInfo(zone))
+
+
+def format_datetime(moment: datetime, language: str, zone: str) -> str:
+    return _babel_datetime(local_time(moment, zone), translate(language, "format.datetime"), locale=language)
+
+
+def format_half_year(half_year: HalfYear | str, language: str) -> str:
+    """ "2027-H1" as a reader says it: "2027 жылғы бірінші жартыжылдық", "первое полугодие 2027 года"."""
+    parsed = half_year if isinstance(half_year, HalfYear) else HalfYear.parse(half_year)
+    key = "half_year.first" if parsed.half == 1 else "half_year.second"
+    return translate(language, key, year=parsed.year)
