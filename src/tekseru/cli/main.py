@@ -6,6 +6,7 @@ import typer
 
 from tekseru.cli import (
     assess_commands,
+    audit_commands,
     catalog_commands,
     checklist_commands,
     db_commands,
@@ -49,6 +50,7 @@ app.add_typer(inspection_commands.app, name="inspection")
 app.command()(checklist_commands.verify)
 app.add_typer(users_commands.app, name="users")
 app.add_typer(db_commands.app, name="db")
+app.add_typer(audit_commands.app, name="audit")
 
 
 if __name__ == "__main__":
