@@ -23,6 +23,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Column, Table
 
 from tekseru.catalog.regions import UnknownRegion, load_regions
+from tekseru.cli.actors import ByOption, cli_actor
 from tekseru.cli.failures import fail, opened_database, print_problems
 from tekseru.intake import ImportFileError
 from tekseru.services import demo as demo_service
@@ -94,12 +95,13 @@ def assess(
     output_format: FormatOption = OutputFormat.TABLE,
     limit: LimitOption = 20,
     db: DbOption = None,
+    by: ByOption = None,
 ) -> None:
     """Score every subject of the registry in each of its groups, store the scores and show them."""
     day = _date(as_of)
     with opened_database(db) as database, _errors():
         with _progress_bar("Assessing") as advance:
-            summary = run_assessment(database, as_of=day, progress=advance)
+            summary = run_assessment(database, as_of=day, progress=advance, actor=cli_actor(by))
         shown = limit if output_format is OutputFormat.TABLE else None
         rows = assessment_results(database, summary.run_id, limit=shown)
     _print_summary(Console(stderr=output_format is not OutputFormat.TABLE, soft_wrap=True), summary)
@@ -138,16 +140,17 @@ def explain(
             console.print(escape(line))
 
 
-def demo(db: DbOption = None) -> None:
+def demo(db: DbOption = None, by: ByOption = None) -> None:
     """Create the database, load the demo registry when it is empty, assess it and show the classes."""
     today = date.today()
     console = Console(soft_wrap=True)
+    actor = cli_actor(by)
     with opened_database(db) as database, _errors():
         with _progress_bar("Importing the demo registry") as advance:
-            loaded = demo_service.load_demo(database, today=today, progress=advance)
+            loaded = demo_service.load_demo(database, today=today, progress=advance, actor=actor)
         console.print(loaded.message[:1].upper() + loaded.message[1:] + ".", highlight=False)
         with _progress_bar("Assessing") as advance:
-            summary = run_assessment(database, as_of=today, progress=advance)
+            summary = run_assessment(database, as_of=today, progress=advance, actor=actor)
         counts = class_counts(database, summary.run_id)
         top = assessment_results(database, summary.run_id, limit=1)
         demo_users = create_demo_users(database) if loaded.loaded else []

@@ -22,7 +22,9 @@ PROBLEMS_SHOWN = 20
 def verify(
     anchor: Annotated[
         str | None,
-        typer.Option("--anchor", help="A head hash printed by an earlier verify: check it is still in the chain."),
+        typer.Option(
+            "--anchor", help="A head hash printed by an earlier verify: check it is still in the chain."
+        ),
     ] = None,
     db: DbOption = None,
 ) -> None:

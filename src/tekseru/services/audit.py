@@ -11,13 +11,12 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from tekseru.services.permissions import Actor, Permission
-from tekseru.store import Database
+from tekseru.store import Database, audit_chain, record_seals
 from tekseru.store import audit as store
-from tekseru.store import audit_chain, record_seals
-from tekseru.store.audit_chain import ChainReport as ChainReport
-from tekseru.store.audit_chain import Problem as Problem
 from tekseru.store.audit import AuditFilter as AuditFilter
 from tekseru.store.audit import AuditRecord as AuditRecord
+from tekseru.store.audit_chain import ChainReport as ChainReport
+from tekseru.store.audit_chain import Problem as Problem
 
 PER_PAGE = 50
 EVERYTHING = AuditFilter()

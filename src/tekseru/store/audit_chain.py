@@ -131,11 +131,15 @@ def verify(session: Session, *, anchor: str | None = None, batch: int = 5000) ->
         content_ok = stored is not None and entry_hash(row, stored_previous or "") == stored
         if not content_ok and stored_previous == expected_previous:
             report.problems.append(
-                Problem("edited", f"audit entry {entry_id} was edited: its hash is not its content's", entry_id)
+                Problem(
+                    "edited", f"audit entry {entry_id} was edited: its hash is not its content's", entry_id
+                )
             )
         elif not content_ok:
             report.problems.append(
-                Problem("inserted", f"audit entry {entry_id} was inserted: it is not part of the chain", entry_id)
+                Problem(
+                    "inserted", f"audit entry {entry_id} was inserted: it is not part of the chain", entry_id
+                )
             )
         elif stored_previous != expected_previous:
             before = seen.get(stored_previous or "")
@@ -166,7 +170,9 @@ def verify(session: Session, *, anchor: str | None = None, batch: int = 5000) ->
     return report
 
 
-def _note_seal(sealing: dict[tuple[str, str], tuple[int, str]], row: Mapping[str, Any], trusted: bool) -> None:
+def _note_seal(
+    sealing: dict[tuple[str, str], tuple[int, str]], row: Mapping[str, Any], trusted: bool
+) -> None:
     after = row["after"]
     if row["entity"] in _SEALED_ENTITIES and trusted and isinstance(after, Mapping) and SEAL_KEY in after:
         sealing[(row["entity"], row["entity_key"])] = (row["id"], str(after[SEAL_KEY]))
@@ -234,4 +240,3 @@ def _check_records(
 
 def _numeric(key: str) -> tuple[int, str]:
     return (int(key), key) if key.isdigit() else (0, key)
-
