@@ -5,44 +5,21 @@ the first bad entry or record first; concurrent writers never fork the chain."""
 from __future__ import annotations
 
 import threading
-from dataclasses import dataclass
 
 import pytest
 from sqlalchemy import Connection, text
 
-from tekseru.services import audit, inspection_actions, plan_actions
-from tekseru.services.permissions import Actor, PermissionDenied, Role
+from tekseru.services import audit, plan_actions
+from tekseru.services.permissions import Actor, PermissionDenied
 from tekseru.store import Database
 from tests.services import inspection_data, plan_data
-from tests.services.plan_data import NOW, add_assessed_registry, no_history
-
-ADMIN = Actor("a-admin", Role.ADMIN)
-PLANNER = Actor("a-planner", Role.PLANNER, full_name="Planner Person")
-INSPECTOR = Actor("a-inspector", Role.INSPECTOR, "astana")
-
-
-@dataclass(frozen=True)
-class Signed:
-    inspection_id: int
-    plan_id: int
+from tests.services.audit_data import ADMIN, PLANNER, Signed, sign_records
+from tests.services.plan_data import NOW, no_history
 
 
 @pytest.fixture
 def signed(database: Database) -> Signed:
-    """A few entries, a completed inspection and an approved list, all through the use cases."""
-    inspection_data.add_subjects(database)
-    draft = inspection_actions.create_inspection(
-        database, INSPECTOR, inspection_data.BINS[0], inspection_data.header(), now=inspection_data.NOW
-    )
-    rows = inspection_data.answers(draft.appendix, {5: "non_compliant"})
-    inspection_actions.answer_items(database, INSPECTOR, draft.id, rows, now=inspection_data.NOW)
-    inspection_actions.complete_inspection(
-        database, INSPECTOR, draft.id, inspected_on=inspection_data.VISIT, today=inspection_data.TODAY
-    )
-    add_assessed_registry(database)
-    plan = plan_actions.draft_plan(database, PLANNER, "2027-H1", visit_histories=no_history, now=NOW)
-    plan_actions.approve_plan(database, ADMIN, plan.id, now=NOW)
-    return Signed(draft.id, plan.id)
+    return sign_records(database)
 
 
 def tamper(database: Database, *statements: str) -> None:

@@ -141,6 +141,6 @@ def test_without_the_postgresql_client_tools_the_message_says_what_to_install(
     if make_url(database_url).get_backend_name() == "sqlite":
         pytest.skip("SQLite needs no client tools")
     monkeypatch.setenv("PATH", str(tmp_path))  # no pg_dump there
-    with pytest.raises(backup.BackupError, match="pg_dump is not on PATH.*postgresql-client"):
+    with pytest.raises(backup.BackupError, match=r"pg_dump is not on PATH.*postgresql-client"):
         backup.backup(database_url, ADMIN, tmp_path / "x.backup")
     assert not (tmp_path / "x.backup").exists()
