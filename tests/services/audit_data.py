@@ -37,5 +37,3 @@ def sign_records(database: Database) -> Signed:
     plan = plan_actions.draft_plan(database, PLANNER, "2027-H1", visit_histories=no_history, now=NOW)
     plan_actions.approve_plan(database, ADMIN, plan.id, now=NOW)
     return Signed(draft.id, plan.id)
-
-

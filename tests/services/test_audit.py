@@ -166,4 +166,3 @@ def test_concurrent_writers_never_chain_onto_the_same_entry(database: Database) 
 def test_plan_data_and_inspection_data_do_not_share_subjects() -> None:
     """The fixture above relies on the two registries being disjoint."""
     assert not set(plan_data.BINS) & set(inspection_data.BINS)
-

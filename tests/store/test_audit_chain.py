@@ -37,4 +37,6 @@ def test_the_migration_chains_existing_entries_and_seals_signed_records(database
     first = audit.browse(database, ADMIN, per_page=500).entries[-1]
     assert first.id == 1
     with database.engine.connect() as connection:
-        assert connection.exec_driver_sql("SELECT previous_hash FROM audit_log WHERE id = 1").scalar() == GENESIS
+        assert (
+            connection.exec_driver_sql("SELECT previous_hash FROM audit_log WHERE id = 1").scalar() == GENESIS
+        )
