@@ -26,7 +26,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import delete, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from tekseru.store.account_models import AuditChainHead, AuditEntry
@@ -39,7 +39,7 @@ _HASHED = ("id", "at", "actor", "action", "entity", "entity_key", "region", "bef
 _SEALED_ENTITIES = (INSPECTION, PLAN)
 
 
-def entry_hash(entry: Mapping[str, Any], previous_hash: str) -> str:
+def entry_hash(entry: Mapping[Any, Any], previous_hash: str) -> str:
     """The hash of an entry (a mapping with at least the `_HASHED` keys) that follows `previous_hash`."""
     content = {name: entry[name] for name in _HASHED} | {"previous_hash": previous_hash}
     return hashlib.sha256(canonical_json(content).encode("utf-8")).hexdigest()
@@ -81,7 +81,7 @@ def rehash_all(session: Session) -> None:
             update(AuditEntry).where(AuditEntry.id == row["id"]).values(previous_hash=previous, hash=digest)
         )
         previous, last_id = digest, row["id"]
-    session.execute(AuditChainHead.__table__.delete())
+    session.execute(delete(AuditChainHead))
     session.execute(insert(AuditChainHead), [{"id": HEAD_ID, "last_id": last_id, "last_hash": previous}])
 
 
@@ -171,7 +171,7 @@ def verify(session: Session, *, anchor: str | None = None, batch: int = 5000) ->
 
 
 def _note_seal(
-    sealing: dict[tuple[str, str], tuple[int, str]], row: Mapping[str, Any], trusted: bool
+    sealing: dict[tuple[str, str], tuple[int, str]], row: Mapping[Any, Any], trusted: bool
 ) -> None:
     after = row["after"]
     if row["entity"] in _SEALED_ENTITIES and trusted and isinstance(after, Mapping) and SEAL_KEY in after:
