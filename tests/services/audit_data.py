@@ -23,7 +23,8 @@ class Signed:
 
 
 def sign_records(database: Database) -> Signed:
-    """A few entries, a completed inspection and an approved list, all through the use cases."""
+    """A few entries, a completed inspection and an approved, then published list, all through the use
+    cases."""
     inspection_data.add_subjects(database)
     draft = inspection_actions.create_inspection(
         database, INSPECTOR, inspection_data.BINS[0], inspection_data.header(), now=inspection_data.NOW
@@ -36,4 +37,5 @@ def sign_records(database: Database) -> Signed:
     add_assessed_registry(database)
     plan = plan_actions.draft_plan(database, PLANNER, "2027-H1", visit_histories=no_history, now=NOW)
     plan_actions.approve_plan(database, ADMIN, plan.id, now=NOW)
+    plan_actions.publish_plan(database, PLANNER, plan.id, now=NOW)  # sealed again, as published
     return Signed(draft.id, plan.id)
