@@ -11,7 +11,9 @@ from tests.web.htmltree import parse
 
 
 @pytest.mark.parametrize("role", ["planner", "inspector", "viewer"])
-@pytest.mark.parametrize("path", ["/admin/users", "/admin/users/t-viewer", "/admin/audit"])
+@pytest.mark.parametrize(
+    "path", ["/admin/users", "/admin/users/t-viewer", "/admin/audit", "/admin/audit/verify"]
+)
 def test_only_admins(signed_in: Callable[[str], SignedIn], role: str, path: str) -> None:
     assert signed_in(role).client.get(path).status_code == 403
 
@@ -82,3 +84,15 @@ def test_the_audit_log_page(signed_in: Callable[[str], SignedIn]) -> None:
     assert "role: viewer" in " ".join(row.find("td", class_="wide-only").text.split()).replace(" :", ":")
     options = [o.attrs["value"] for o in root.find("select", id="action").find_all("option")]
     assert "user.create" in options and "user.login" in options
+
+
+@pytest.mark.parametrize(
+    ("lang", "intact"), [("kk", "Аудит журналы өзгертілмеген"), ("ru", "Журнал аудита не изменён")]
+)
+def test_the_audit_check_page(signed_in: Callable[[str], SignedIn], lang: str, intact: str) -> None:
+    response = signed_in("admin").client.get(f"/admin/audit/verify?lang={lang}")
+    assert response.status_code == 200
+    root = parse(response.text)
+    result = root.find(id="verify-result")
+    assert result.attrs["role"] == "status" and intact in result.text
+    assert len(root.find("code", class_="hash").text) == 64

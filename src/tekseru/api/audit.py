@@ -1,10 +1,10 @@
-"""`/api/v1/audit`: the audit log, newest first (admins only)."""
+"""`/api/v1/audit`: the audit log, newest first, and its verification (admins only)."""
 
 from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Query
 
-from tekseru.api.schemas.accounts import AuditPageOut
+from tekseru.api.schemas.accounts import AuditPageOut, AuditVerificationOut
 from tekseru.api.schemas.common import FORBIDDEN_RESPONSE
 from tekseru.services import audit
 from tekseru.services.auth import Database
@@ -28,3 +28,20 @@ def entries(
 ) -> AuditPageOut:
     where = audit.AuditFilter(actor=actor_name, action=action, entity=entity, entity_key=key)
     return AuditPageOut.of(audit.browse(db, actor, where, page=page, per_page=per_page))
+
+
+@router.get(
+    "/verify",
+    response_model=AuditVerificationOut,
+    summary="Verify the audit log's hash chain and the records it seals",
+    name="api_audit_verify",
+)
+def verify(
+    anchor: str | None = Query(
+        None, max_length=64, description="A head hash from an earlier verification: is it still in the chain?"
+    ),
+    actor: Actor = Depends(api_actor),
+    db: Database = Depends(get_database),
+) -> AuditVerificationOut:
+    """Like `tekseru audit verify`: `ok`, or the problems found, the first bad entry or record first."""
+    return AuditVerificationOut.of(audit.verify(db, actor, anchor=anchor))

@@ -22,6 +22,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Column, Table
 
+from tekseru.cli.actors import ByOption, cli_actor
 from tekseru.cli.failures import fail, opened_database, print_problems
 from tekseru.cli.language import LangOption, Words, chosen, group_name, region_name
 from tekseru.i18n import format_date, format_decimal
@@ -87,13 +88,14 @@ def assess(
     limit: LimitOption = 20,
     lang: LangOption = None,
     db: DbOption = None,
+    by: ByOption = None,
 ) -> None:
     """Score every subject of the registry in each of its groups, store the scores and show them."""
     words = Words(chosen(lang))
     day = _date(as_of, words)
     with opened_database(db) as database, _errors():
         with _progress_bar(words("cli.assess.progress")) as advance:
-            summary = run_assessment(database, as_of=day, progress=advance)
+            summary = run_assessment(database, as_of=day, progress=advance, actor=cli_actor(by))
         shown = limit if output_format is OutputFormat.TABLE else None
         rows = assessment_results(database, summary.run_id, limit=shown)
     _print_summary(Console(stderr=output_format is not OutputFormat.TABLE, soft_wrap=True), summary, words)
@@ -133,19 +135,20 @@ def explain(
             console.print(escape(line))
 
 
-def demo(lang: LangOption = None, db: DbOption = None) -> None:
+def demo(lang: LangOption = None, db: DbOption = None, by: ByOption = None) -> None:
     """Create the database, load the demo registry when it is empty, assess it and show the classes."""
     language = chosen(lang)
     words = Words(language)
     today = date.today()
     console = Console(soft_wrap=True, highlight=False)
+    actor = cli_actor(by)
     with opened_database(db) as database, _errors():
         with _progress_bar(words("cli.demo.importing")) as advance:
-            loaded = demo_service.load_demo(database, today=today, progress=advance)
+            loaded = demo_service.load_demo(database, today=today, progress=advance, actor=actor)
         counted = {"subjects": words.count(loaded.subjects), "evidence": words.count(loaded.evidence)}
         console.print(words("cli.demo.loaded" if loaded.loaded else "cli.demo.not_empty", **counted))
         with _progress_bar(words("cli.assess.progress")) as advance:
-            summary = run_assessment(database, as_of=today, progress=advance)
+            summary = run_assessment(database, as_of=today, progress=advance, actor=actor)
         counts = class_counts(database, summary.run_id)
         top = assessment_results(database, summary.run_id, limit=1)
         demo_users = create_demo_users(database) if loaded.loaded else []

@@ -16,6 +16,7 @@ from rich.table import Table
 
 from tekseru.catalog.catalogue import NoEditionInForce
 from tekseru.catalog.edition import CatalogueEdition
+from tekseru.cli.actors import ByOption, cli_actor
 from tekseru.cli.db_commands import DbOption, open_database_or_exit
 from tekseru.intake import ImportFileError, ImportReport
 from tekseru.services import registry
@@ -55,9 +56,10 @@ def subjects(
     skip_invalid: SkipInvalid = False,
     rejected: RejectedOption = None,
     db: DbOption = None,
+    by: ByOption = None,
 ) -> None:
     """Import control subjects (bin,name,region,address,groups); a BIN already there is updated."""
-    _run(registry.import_subjects, file, skip_invalid, rejected, db, "")
+    _run(registry.import_subjects, file, skip_invalid, rejected, db, "", by)
 
 
 @app.command()
@@ -67,16 +69,23 @@ def evidence(
     rejected: RejectedOption = None,
     db: DbOption = None,
     entered_by: EnteredBy = None,
+    by: ByOption = None,
 ) -> None:
     """Import evidence (bin,criterion,source_group,observed_on,reference,confirmed) for registry subjects."""
-    _run(registry.import_evidence, file, skip_invalid, rejected, db, entered_by or getpass.getuser())
+    _run(registry.import_evidence, file, skip_invalid, rejected, db, entered_by or getpass.getuser(), by)
 
 
 Importer = Callable[..., ImportReport]
 
 
 def _run(
-    importer: Importer, file: Path, skip_invalid: bool, rejected: Path | None, db: Path | None, who: str
+    importer: Importer,
+    file: Path,
+    skip_invalid: bool,
+    rejected: Path | None,
+    db: Path | None,
+    who: str,
+    by: str | None,
 ) -> None:
     console, errors = Console(soft_wrap=True), Console(stderr=True, soft_wrap=True)
     today = date.today()
@@ -93,6 +102,7 @@ def _run(
                 today=today,
                 progress=advance,
                 rejected_path=rejected,
+                actor=cli_actor(by),
             )
     except ImportFileError as error:
         _print_errors(errors, error)

@@ -3,7 +3,6 @@ its violations and print it (docs/inspections.md). Each command parses, calls a 
 
 from __future__ import annotations
 
-import getpass
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -18,6 +17,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from tekseru.catalog import UnknownCatalogueEntry
+from tekseru.cli.actors import ByOption, cli_actor
 from tekseru.cli.checklist_commands import DbOption, DocumentFormat
 from tekseru.cli.checklist_commands import Language as PrintLanguage
 from tekseru.cli.failures import fail, opened_database, print_problems
@@ -25,7 +25,6 @@ from tekseru.services import checklists, inspection_actions, inspection_forms
 from tekseru.services import inspections as service
 from tekseru.services.database import Database
 from tekseru.services.inspections import InspectionHeader, InspectionRecord
-from tekseru.services.permissions import Actor
 
 app = typer.Typer(
     help="Inspections and preventive control with a visit: record, answer, complete, correct, follow up, "
@@ -33,7 +32,6 @@ app = typer.Typer(
     no_args_is_help=True,
 )
 
-ByOption = Annotated[str | None, typer.Option("--by", help="Who does it (default: your login).")]
 InspectionId = Annotated[int, typer.Argument(help="The inspection's number (see `tekseru inspection list`).")]
 _DAY = ["%Y-%m-%d"]
 
@@ -87,12 +85,6 @@ def _database(db: Path | None) -> Iterator[Database]:
             fail(str(error))
 
 
-def _actor(by: str | None) -> Actor:
-    """The command line acts as the system, in the name given with --by (default: the login); the changes
-    are in the audit log under that name."""
-    return Actor.system(by or getpass.getuser())
-
-
 def _date(value: datetime | None) -> date | None:
     return None if value is None else value.date()
 
@@ -121,7 +113,7 @@ def create(
     """Record a draft inspection of a subject on the checklist of its group."""
     header = InspectionHeader(kind.value, act_number, act_date.date(), tuple(inspector), _date(planned_on))
     with _database(db) as database:
-        record = inspection_actions.create_inspection(database, _actor(by), bin, header, appendix=appendix)
+        record = inspection_actions.create_inspection(database, cli_actor(by), bin, header, appendix=appendix)
     _console().print(_describe(record))
 
 
@@ -137,7 +129,9 @@ def answer(
     """Answer items of a draft from a file; answer is required, not_required, compliant or non_compliant."""
     with _database(db) as database:
         rows = checklists.read_answer_file(file)
-        count = inspection_actions.answer_items(database, _actor(by), inspection_id, rows, source=file.name)
+        count = inspection_actions.answer_items(
+            database, cli_actor(by), inspection_id, rows, source=file.name
+        )
     _console().print(f"Inspection {inspection_id}: {count} item(s) answered.")
 
 
@@ -155,7 +149,7 @@ def attach(
         if file.stat().st_size > limit:
             fail(f"{file.name}: more than the limit of {limit} bytes")
         added = inspection_actions.attach_file(
-            database, _actor(by), inspection_id, file.name, file.read_bytes(), item=item
+            database, cli_actor(by), inspection_id, file.name, file.read_bytes(), item=item
         )
     _console().print(
         f"Attached {added.file_name} ({added.media_type}, {added.size} bytes, sha256 {added.sha256})."
@@ -172,7 +166,7 @@ def complete(
     """Complete a draft: its violations become evidence for the next assessment and are followed up."""
     with _database(db) as database:
         report = inspection_actions.complete_inspection(
-            database, _actor(by), inspection_id, inspected_on=_date(inspected_on)
+            database, cli_actor(by), inspection_id, inspected_on=_date(inspected_on)
         )
     _console().print(_describe(report.inspection))
     _console().print(
@@ -206,7 +200,7 @@ def revise(
     with _database(db) as database:
         record = inspection_actions.revise_inspection(
             database,
-            _actor(by),
+            cli_actor(by),
             inspection_id,
             reason=reason,
             corrections={key: value for key, value in corrections.items() if value is not None},
@@ -340,7 +334,7 @@ def followup(
     with _database(db) as database:
         view = inspection_actions.follow_up(
             database,
-            _actor(by),
+            cli_actor(by),
             inspection_id,
             item,
             deadline=_date(deadline),
@@ -370,7 +364,7 @@ def print_command(
     """Print the filled checklist; a completed inspection carries a verification code and QR code."""
     with _database(db) as database:
         content, name, code = inspection_forms.print_inspection(
-            database, _actor(by), inspection_id, format=output_format.value, language=lang.value
+            database, cli_actor(by), inspection_id, format=output_format.value, language=lang.value
         )
         out = output or Path(name)
         out.write_bytes(content)

@@ -6,7 +6,6 @@ command group, so the list is formed by the command `plan` and managed by the gr
 
 from __future__ import annotations
 
-import getpass
 import json
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -19,13 +18,13 @@ import typer
 from rich.console import Console
 from rich.table import Column, Table
 
+from tekseru.cli.actors import ByOption, cli_actor
 from tekseru.cli.db_commands import DbOption
 from tekseru.cli.failures import fail, opened_database, print_problems
 from tekseru.intake import ImportFileError
 from tekseru.planning import AddedRow, InvalidHalfYear, PlanDiff, PlanRow, RemovedRow
 from tekseru.services import plan_actions
 from tekseru.services import plans as service
-from tekseru.services.permissions import Actor
 from tekseru.services.plans import PlanComparison, PlanError, StoredPlan
 
 plans_app = typer.Typer(
@@ -69,7 +68,6 @@ OutputOption = Annotated[
         help="Where to write the document or the JSON (default for documents: plan-ID-HALFYEAR-LANG.EXT).",
     ),
 ]
-ByOption = Annotated[str | None, typer.Option("--by", help="Who does it (default: your login).")]
 
 
 def register(app: typer.Typer) -> None:
@@ -109,7 +107,7 @@ def plan(
         capacity = None if capacity_file is None else service.read_capacity_file(capacity_file)
         stored = plan_actions.draft_plan(
             database,
-            _actor(created_by),
+            cli_actor(created_by),
             half_year,
             as_of=None if as_of is None else as_of.date(),
             capacity=capacity,
@@ -199,7 +197,7 @@ def diff(
 def approve(plan_id: PlanId, by: ByOption = None, db: DbOption = None) -> None:
     """Approve a draft list; an approved list can no longer change."""
     with opened_database(db) as database, _errors():
-        stored = plan_actions.approve_plan(database, _actor(by), plan_id)
+        stored = plan_actions.approve_plan(database, cli_actor(by), plan_id)
     Console(soft_wrap=True).print(f"List {stored.id} ({stored.plan.half_year}) is approved.")
 
 
@@ -207,7 +205,7 @@ def approve(plan_id: PlanId, by: ByOption = None, db: DbOption = None) -> None:
 def publish(plan_id: PlanId, by: ByOption = None, db: DbOption = None) -> None:
     """Publish an approved list."""
     with opened_database(db) as database, _errors():
-        stored = plan_actions.publish_plan(database, _actor(by), plan_id)
+        stored = plan_actions.publish_plan(database, cli_actor(by), plan_id)
     Console(soft_wrap=True).print(f"List {stored.id} ({stored.plan.half_year}) is published.")
 
 
@@ -215,7 +213,7 @@ def publish(plan_id: PlanId, by: ByOption = None, db: DbOption = None) -> None:
 def discard(plan_id: PlanId, by: ByOption = None, db: DbOption = None) -> None:
     """Delete a draft list (approved and published lists are kept for ever)."""
     with opened_database(db) as database, _errors():
-        plan_actions.discard_draft(database, _actor(by), plan_id)
+        plan_actions.discard_draft(database, cli_actor(by), plan_id)
     Console(soft_wrap=True).print(f"Draft list {plan_id} is deleted.")
 
 
@@ -342,12 +340,6 @@ def _print_diff(console: Console, comparison: PlanComparison) -> None:
 
 
 # Plumbing -------------------------------------------------------------------------------------------------
-
-
-def _actor(by: str | None) -> Actor:
-    """The command line acts as the system, in the name given with --by (default: the login); the changes
-    are in the audit log under that name."""
-    return Actor.system(by or getpass.getuser())
 
 
 @contextmanager

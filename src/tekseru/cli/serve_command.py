@@ -21,6 +21,7 @@ from tekseru.services.auth import open_app_database
 from tekseru.services.database import Database, DatabaseNeedsUpgrade, DatabaseTooNew
 from tekseru.services.demo import load_demo
 from tekseru.services.jobs import fail_interrupted
+from tekseru.services.permissions import Actor
 from tekseru.settings import Settings
 from tekseru.web.app import create_app
 
@@ -65,7 +66,7 @@ def _demo_when_empty(database: Database) -> list[Credentials]:
     if not loaded.loaded:
         return []
     typer.echo(f"tekseru: the database was empty, so {loaded.message}.")
-    run_assessment(database, as_of=today)
+    run_assessment(database, as_of=today, actor=Actor.system("demo"))
     return create_demo_users(database)
 
 

@@ -7,13 +7,13 @@ would keep it). A new or reset password is printed once; tekseru keeps only its 
 
 from __future__ import annotations
 
-import getpass
 from typing import Annotated
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
+from tekseru.cli.actors import ByOption, cli_actor
 from tekseru.cli.db_commands import DbOption, open_database_or_exit
 from tekseru.services.accounts import (
     Credentials,
@@ -23,19 +23,11 @@ from tekseru.services.accounts import (
     list_users,
     set_password,
 )
-from tekseru.services.permissions import Actor, Role
+from tekseru.services.permissions import Role
 
 app = typer.Typer(help="User accounts: create, list, set a password.", no_args_is_help=True)
 
 AskOption = Annotated[bool, typer.Option("--ask", help="Type the password (hidden) instead of a random one.")]
-
-
-def _actor() -> Actor:
-    try:
-        name = getpass.getuser()
-    except Exception:  # no user name in some containers
-        name = "unknown"
-    return Actor.system(f"cli:{name}")
 
 
 def _password(ask: bool) -> str | None:
@@ -61,6 +53,7 @@ def create(
     ] = None,
     ask: AskOption = False,
     db: DbOption = None,
+    by: ByOption = None,
 ) -> None:
     """Create an active user; prints the password once."""
     console = Console(soft_wrap=True)
@@ -68,7 +61,7 @@ def create(
     try:
         _, credentials = create_user(
             database,
-            _actor(),
+            cli_actor(by),
             username=username,
             full_name=full_name,
             role=role.value,
@@ -89,7 +82,7 @@ def list_(db: DbOption = None) -> None:
     console = Console(soft_wrap=True)
     database = open_database_or_exit(db, console)
     try:
-        users = list_users(database, _actor())
+        users = list_users(database, cli_actor())
     finally:
         database.close()
     table = Table("user name", "full name", "role", "region", "active")
@@ -105,12 +98,13 @@ def set_password_(
     username: Annotated[str, typer.Argument(help="The user whose password to set.")],
     ask: AskOption = False,
     db: DbOption = None,
+    by: ByOption = None,
 ) -> None:
     """Give the user a new password (random unless --ask); the user's sessions end."""
     console = Console(soft_wrap=True)
     database = open_database_or_exit(db, console)
     try:
-        credentials = set_password(database, _actor(), username, _password(ask))
+        credentials = set_password(database, cli_actor(by), username, _password(ask))
     except (InvalidUser, UserNotFound) as problem:
         console.print(f"[red]{problem}[/red]", highlight=False)
         raise typer.Exit(1) from None

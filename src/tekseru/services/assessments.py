@@ -27,6 +27,7 @@ import numpy as np
 
 from tekseru.catalog import Catalogue, CatalogueEdition, load_catalogue
 from tekseru.scoring import BulkScores, ScoringRules, normalise_bulk, score_bulk
+from tekseru.services import audit
 from tekseru.services.assessment_explain import ExplanationWriter, SortedPairs, pair_statuses, violated_texts
 from tekseru.services.assessment_fingerprint import inputs_fingerprint
 from tekseru.services.assessment_inputs import ScoringInputs, scoring_inputs
@@ -37,6 +38,7 @@ from tekseru.services.assessment_subject import (
     explain_subject,
     subject_explanation,
 )
+from tekseru.services.permissions import Actor, Permission
 from tekseru.store import AssessmentRun, Database
 from tekseru.store.assessment_load import load_registry
 from tekseru.store.assessments import (
@@ -176,12 +178,19 @@ def run_assessment(
     reuse: bool = True,
     catalogue: Catalogue | None = None,
     chunk: int = STORE_CHUNK,
+    actor: Actor | None = None,
 ) -> AssessmentSummary:
     """Assess every subject of the registry in each of its groups as of `as_of` (default: today).
 
     `progress(done, total)` is called as results are stored (total: subject-groups). On an error the run
     is marked failed with the error's message and the error is raised again.
+
+    Given the `actor`, the run needs their permission and is audited (`assessment.run`, also when an
+    identical finished run is reused) in the transaction that reads the finished run. Without one the
+    caller audits it (a background job does, as the job).
     """
+    if actor is not None:
+        actor.require(Permission.RUN_ASSESSMENT)
     timer = _Timer()
     now = clock or _utc_now
     as_of = as_of or now().date()
@@ -195,6 +204,8 @@ def run_assessment(
         with db.transaction() as session:
             stored = find_finished_run(session, fingerprint)
             classes = _stored_classes(session, stored.id) if stored is not None else {}
+            if stored is not None:
+                _audit_run(session, actor, stored, reused=True)
         if stored is not None:
             subjects = len(np.unique(registry.subject_id))
             counts = (subjects, stored.subjects_total, len(evidence))
@@ -219,9 +230,24 @@ def run_assessment(
         raise
     with db.transaction() as session:
         finished = get_run(session, run.id)
-    assert finished is not None
+        assert finished is not None
+        _audit_run(session, actor, finished, reused=False)
     counts = (inputs.subjects, len(inputs), len(evidence))
     return _summary(finished, counts, classes, skipped=inputs.skipped, timer=timer)
+
+
+def _audit_run(session: Any, actor: Actor | None, run: AssessmentRun, *, reused: bool) -> None:
+    if actor is None:
+        return
+    after = {
+        "as_of": run.as_of,
+        "edition_id": run.edition_id,
+        "status": run.status,
+        "fingerprint": run.inputs_fingerprint,
+        "subject_groups": run.subjects_total,
+        "reused": reused,
+    }
+    audit.record(session, actor, "assessment.run", "assessment", run.id, after=after)
 
 
 def _summary(

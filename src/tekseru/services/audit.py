@@ -11,10 +11,12 @@ from typing import Any
 from sqlalchemy.orm import Session
 
 from tekseru.services.permissions import Actor, Permission
-from tekseru.store import Database
+from tekseru.store import Database, audit_chain, record_seals
 from tekseru.store import audit as store
 from tekseru.store.audit import AuditFilter as AuditFilter
 from tekseru.store.audit import AuditRecord as AuditRecord
+from tekseru.store.audit_chain import ChainReport as ChainReport
+from tekseru.store.audit_chain import Problem as Problem
 
 PER_PAGE = 50
 EVERYTHING = AuditFilter()
@@ -48,6 +50,22 @@ def record(
         before=_json(before),
         after=_json(after),
     )
+
+
+def sealed(session: Session, entity: str, key: int) -> dict[str, str]:
+    """What the audit entry that signs a record (completes an inspection, approves or publishes a list)
+    adds to `after`: the record's content hash as it is now in this transaction, which `verify` checks."""
+    seal = record_seals.seals(session, entity, [key]).get(key)
+    assert seal is not None, f"{entity} {key} is not signed: there is nothing to seal"
+    return {record_seals.SEAL_KEY: seal}
+
+
+def verify(db: Database, actor: Actor, *, anchor: str | None = None) -> ChainReport:
+    """Check the hash chain of the audit log and the records it seals (admins only); see
+    `tekseru.store.audit_chain.verify`. It reads in one snapshot, so writers may go on meanwhile."""
+    actor.require(Permission.READ_AUDIT)
+    with db.reading() as session:
+        return audit_chain.verify(session, anchor=anchor)
 
 
 def _json(value: Mapping[str, Any] | None) -> dict[str, Any] | None:

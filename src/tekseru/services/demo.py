@@ -15,6 +15,7 @@ from pathlib import Path
 
 from tekseru.catalog import CatalogueEdition, load_catalogue
 from tekseru.services.demo_data import EVIDENCE_COLUMNS, SUBJECT_COLUMNS, DemoRegistry, generate_demo
+from tekseru.services.permissions import Actor
 from tekseru.services.registry import import_evidence, import_subjects
 from tekseru.store import Database
 from tekseru.store.evidence import count_evidence
@@ -40,11 +41,14 @@ def load_demo(
     today: date,
     progress: Progress | None = None,
     edition: CatalogueEdition | None = None,
+    actor: Actor | None = None,
 ) -> DemoLoad:
     """Import the demo registry when the registry is empty; otherwise leave it as it is and say so.
 
     `progress(done, total)` follows the import of each file (rows of the subjects file, then of evidence).
+    Both imports are audited in the name of `actor` (default: the system as "demo").
     """
+    actor = actor or Actor.system("demo")
     with db.transaction() as session:
         subjects, evidence = count_subjects(session), count_evidence(session)
     if subjects or evidence:
@@ -59,9 +63,15 @@ def load_demo(
     demo = generate_demo(edition, today)
     with tempfile.TemporaryDirectory(prefix="tekseru-demo-") as folder:
         subjects_file, evidence_file = write_demo_csv(demo, Path(folder))
-        imported = import_subjects(db, subjects_file, edition, today=today, progress=progress)
+        imported = import_subjects(db, subjects_file, edition, today=today, progress=progress, actor=actor)
         facts = import_evidence(
-            db, evidence_file, edition, entered_by=DEMO_ENTERED_BY, today=today, progress=progress
+            db,
+            evidence_file,
+            edition,
+            entered_by=DEMO_ENTERED_BY,
+            today=today,
+            progress=progress,
+            actor=actor,
         )
     message = f"loaded the demo registry: {imported.created} subjects and {facts.created} evidence records"
     return DemoLoad(True, imported.created, facts.created, message)

@@ -254,7 +254,7 @@ def complete_inspection(
             "evidence_removed": report.evidence_removed,
             "evidence_used": report.evidence_used,
             "unscored_items": list(report.unscored_items),
-        }
+        } | audit.sealed(change.session, ENTITY, inspection_id)
     return report
 
 

@@ -33,6 +33,7 @@ class Permission(StrEnum):
     WRITE_INSPECTIONS = "inspections.write"
     MANAGE_USERS = "users.manage"
     READ_AUDIT = "audit.read"
+    MANAGE_DATABASE = "database.manage"  # back up and restore the whole database
 
 
 _READ = frozenset(

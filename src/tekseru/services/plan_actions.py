@@ -159,7 +159,8 @@ def _sign(
     actor.require(Permission.WRITE_PLANS)
     with db.transaction() as session:
         stored = step(session, plan_id, _signature(actor), now=now)
-        audit.record(session, actor, action, ENTITY, plan_id, after=audit_values(stored), now=now)
+        after = audit_values(stored) | audit.sealed(session, ENTITY, plan_id)
+        audit.record(session, actor, action, ENTITY, plan_id, after=after, now=now)
     return stored
 
 

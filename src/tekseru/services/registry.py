@@ -26,6 +26,8 @@ from tekseru.intake import (
     open_table,
     run_import,
 )
+from tekseru.services import audit
+from tekseru.services.permissions import Actor, Permission
 from tekseru.store import Database as Database
 from tekseru.store import DatabaseNeedsUpgrade as DatabaseNeedsUpgrade
 from tekseru.store import DatabaseTooNew as DatabaseTooNew
@@ -51,11 +53,17 @@ def import_subjects(
     rejected_path: Path | None = None,
     regions: Regions | None = None,
     now: datetime | None = None,
+    actor: Actor | None = None,
 ) -> ImportReport:
     """Import (upsert by BIN) the subjects file; ImportFileError, with nothing stored, on any error unless
     `skip_invalid`. `entered_by` is accepted for a signature uniform with evidence; subjects do not keep it.
+
+    Given the `actor`, the import is theirs: it needs their permission and is audited (`import.subjects`)
+    in its own transaction. Without one the caller audits it (a background job audits it as the job).
     """
     stamp = now or datetime.now(UTC)
+    if actor is not None:
+        actor.require(Permission.IMPORT)
     with open_table(path, SUBJECT_COLUMNS) as table, db.transaction() as session:
         validator = SubjectValidator(table.file, edition, regions or load_regions())
         steps = ImportSteps[SubjectRow, SubjectRow](
@@ -63,13 +71,24 @@ def import_subjects(
             resolve=lambda rows: (rows, []),
             write=lambda rows: upsert_subjects(session, [_subject(row) for row in rows], now=stamp),
         )
-        return run_import(
+        report = run_import(
             table,
             steps,
             skip_invalid=skip_invalid,
             rejected_path=rejected_path or default_rejected_path(path),
             progress=progress,
         )
+        _audit(session, actor, "import.subjects", report, stamp)
+        return report
+
+
+def _audit(session: Session, actor: Actor | None, action: str, report: ImportReport, now: datetime) -> None:
+    """The audit entry of an import by `actor`, in the import's transaction: the file and its counts."""
+    if actor is None:
+        return
+    counts = ("rows_read", "created", "updated", "unchanged", "rejected")
+    after = {"file": report.file} | {name: getattr(report, name) for name in counts}
+    audit.record(session, actor, action, "import", report.file[-100:], after=after, now=now)
 
 
 def _subject(row: SubjectRow) -> SubjectData:
@@ -87,9 +106,13 @@ def import_evidence(
     progress: Progress | None = None,
     rejected_path: Path | None = None,
     now: datetime | None = None,
+    actor: Actor | None = None,
 ) -> ImportReport:
-    """Import (upsert by natural key) the evidence file; its BINs must be in the registry already."""
+    """Import (upsert by natural key) the evidence file; its BINs must be in the registry already. Given
+    the `actor`, checked and audited (`import.evidence`) as `import_subjects` is."""
     stamp = now or datetime.now(UTC)
+    if actor is not None:
+        actor.require(Permission.IMPORT)
     with open_table(path, EVIDENCE_COLUMNS) as table, db.transaction() as session:
         validator = EvidenceValidator(table.file, edition, today)
         steps = ImportSteps[EvidenceRow, tuple[int, EvidenceRow]](
@@ -97,13 +120,15 @@ def import_evidence(
             resolve=lambda rows: _resolve_subjects(session, table.file, rows),
             write=lambda pairs: _write_evidence(session, table.file, pairs, entered_by, stamp),
         )
-        return run_import(
+        report = run_import(
             table,
             steps,
             skip_invalid=skip_invalid,
             rejected_path=rejected_path or default_rejected_path(path),
             progress=progress,
         )
+        _audit(session, actor, "import.evidence", report, stamp)
+        return report
 
 
 def _resolve_subjects(

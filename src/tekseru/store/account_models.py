@@ -71,7 +71,11 @@ class LoginFailure(Base):
 
 
 class AuditEntry(Base):
-    """One change: who made it, when, what it changed, and the thing before and after, as JSON."""
+    """One change: who made it, when, what it changed, and the thing before and after, as JSON.
+
+    `hash` is the SHA-256 of the entry and of `previous_hash`, the hash of the entry before it (a chain:
+    see `tekseru.store.audit_chain`). Both are NULL only if the row was put in behind tekseru's back.
+    """
 
     __tablename__ = "audit_log"
     __table_args__ = (Index(None, "at"), Index(None, "entity", "entity_key"), Index(None, "actor"))
@@ -85,6 +89,20 @@ class AuditEntry(Base):
     region: Mapped[str | None] = mapped_column(String(32))
     before: Mapped[dict[str, Any] | None]
     after: Mapped[dict[str, Any] | None]
+    previous_hash: Mapped[str | None] = mapped_column(String(64))
+    hash: Mapped[str | None] = mapped_column(String(64))
+
+
+class AuditChainHead(Base):
+    """The one row (id 1) that names the last entry of the audit chain and its hash. Writers lock it
+    (SELECT ... FOR UPDATE) so that two transactions never chain onto the same entry, and a deleted last
+    entry shows as a head that names an entry no longer there."""
+
+    __tablename__ = "audit_chain_head"
+
+    id: Mapped[int] = mapped_column(primary_key=True, autoincrement=False)
+    last_id: Mapped[int]
+    last_hash: Mapped[str] = mapped_column(String(64))
 
 
 class Job(Base):

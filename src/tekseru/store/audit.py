@@ -1,16 +1,18 @@
 """The audit log: every change, who made it and when, with the thing before and after. Append-only
-(migration 0004 adds triggers that refuse to change or delete an entry)."""
+(migration 0004 adds triggers that refuse to change or delete an entry) and hash-chained
+(`tekseru.store.audit_chain`), so that a change made with the triggers dropped shows."""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, func, insert, select, true
+from sqlalchemy import ColumnElement, func, select, true
 from sqlalchemy.orm import Session
 
+from tekseru.store import audit_chain
 from tekseru.store.account_models import AuditEntry
 
 _COLUMNS = (
@@ -72,9 +74,10 @@ def add_entry(
     region: str | None = None,
     before: Mapping[str, Any] | None = None,
     after: Mapping[str, Any] | None = None,
-) -> None:
+) -> int:
+    """Append the entry to the chain; its id."""
     values = {
-        "at": at,
+        "at": at.replace(tzinfo=UTC) if at.tzinfo is None else at.astimezone(UTC),
         "actor": actor,
         "action": action,
         "entity": entity,
@@ -83,7 +86,7 @@ def add_entry(
         "before": None if before is None else dict(before),
         "after": None if after is None else dict(after),
     }
-    session.execute(insert(AuditEntry), [values])
+    return audit_chain.append(session, values)
 
 
 def list_entries(

@@ -8,7 +8,7 @@ from typing import Any
 from pydantic import BaseModel, Field
 
 from tekseru.services.accounts import Credentials, UserView
-from tekseru.services.audit import AuditPage, AuditRecord
+from tekseru.services.audit import AuditPage, AuditRecord, ChainReport
 from tekseru.services.permissions import Actor, Role
 
 
@@ -131,4 +131,38 @@ class AuditPageOut(BaseModel):
             total=page.total,
             page=page.page,
             per_page=page.per_page,
+        )
+
+
+class AuditProblemOut(BaseModel):
+    kind: str = Field(
+        description="edited, inserted, deleted (entries), record_edited, record_deleted, record_unsealed "
+        "(completed inspections and approved lists), anchor."
+    )
+    message: str
+    entry_id: int | None = Field(description="The audit entry it concerns, if any.")
+    entity: str | None = Field(description="inspection or plan, for a record.")
+    key: str | None = Field(description="The record's id, for a record.")
+
+
+class AuditVerificationOut(BaseModel):
+    ok: bool
+    entries: int = Field(description="Audit entries read.")
+    records_checked: int = Field(description="Completed inspections and approved or published lists.")
+    head_hash: str = Field(description="The last entry's hash: keep it elsewhere to check against later.")
+    problems: list[AuditProblemOut] = Field(description="In the order found: the first is the first bad one.")
+
+    @classmethod
+    def of(cls, report: ChainReport) -> AuditVerificationOut:
+        return cls(
+            ok=report.ok,
+            entries=report.entries,
+            records_checked=report.records_checked,
+            head_hash=report.head_hash,
+            problems=[
+                AuditProblemOut(
+                    kind=p.kind, message=p.message, entry_id=p.entry_id, entity=p.entity, key=p.key
+                )
+                for p in report.problems
+            ],
         )

@@ -150,3 +150,9 @@ def audit_log(
         "filters": {"who": who, "action": action, "entity": entity, "key": key},
     }
     return render(request, "admin/audit.html", context)
+
+
+@router.get("/audit/verify", response_class=HTMLResponse, name="admin_audit_verify")
+def audit_verify(request: Request, actor: Actor = Signed, db: Database = Db) -> HTMLResponse:
+    """The check of `tekseru audit verify`: the audit log's hash chain and the records it seals."""
+    return render(request, "admin/audit_verify.html", {"report": audit.verify(db, actor)})

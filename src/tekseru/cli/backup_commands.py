@@ -1,0 +1,49 @@
+"""`tekseru backup FILE` and `tekseru restore FILE`: the whole database to a file and back."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from tekseru.cli.actors import ByOption, cli_actor
+from tekseru.cli.db_commands import DbOption
+from tekseru.cli.failures import fail
+from tekseru.services import backup as service
+from tekseru.services.database import database_url_for
+
+
+def backup(
+    file: Annotated[Path, typer.Argument(dir_okay=False, help="The new file to write the copy to.")],
+    db: DbOption = None,
+    by: ByOption = None,
+) -> None:
+    """Copy the database to FILE, consistently, while the server runs (SQLite: its online backup;
+    PostgreSQL: pg_dump --format=custom, which must be installed)."""
+    try:
+        service.backup(database_url_for(db), cli_actor(by), file)
+    except service.BackupError as error:
+        fail(f"No backup was made: {error}")
+    Console(soft_wrap=True, highlight=False).print(f"Backed up the database to {file}.")
+
+
+def restore(
+    file: Annotated[Path, typer.Argument(dir_okay=False, help="A file `tekseru backup` wrote.")],
+    force: Annotated[
+        bool, typer.Option("--force", help="Replace the data of a database that is not empty.")
+    ] = False,
+    db: DbOption = None,
+    by: ByOption = None,
+) -> None:
+    """Fill an empty database from FILE; a database that holds data is refused unless --force. Stop the
+    server first."""
+    try:
+        audited = service.restore(database_url_for(db), cli_actor(by), file, force=force)
+    except service.BackupError as error:
+        fail(f"Nothing was restored: {error}")
+    console = Console(soft_wrap=True, highlight=False)
+    console.print(f"Restored the database from {file}.")
+    if not audited:
+        console.print("The copy is from an older tekseru: run `tekseru db upgrade` before using it.")
