@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import getpass
+import os
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
@@ -11,13 +12,14 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
 from tekseru.catalog.catalogue import NoEditionInForce
 from tekseru.catalog.edition import CatalogueEdition
 from tekseru.cli.db_commands import DbOption, open_database_or_exit
-from tekseru.intake import ImportFileError, ImportReport
+from tekseru.intake import ImportFileError, ImportReport, language_from_locale, render
 from tekseru.services import registry
 from tekseru.services.registry import edition_in_force
 
@@ -44,6 +46,13 @@ RejectedOption = Annotated[
         "--rejected", dir_okay=False, help="Where to write rejected rows (default: FILE.rejected.csv)."
     ),
 ]
+LangOption = Annotated[
+    str | None,
+    typer.Option(
+        "--lang",
+        help="Language of the error messages: kk, ru or en (default: from LANG, e.g. ru_RU.UTF-8).",
+    ),
+]
 EnteredBy = Annotated[
     str | None, typer.Option("--entered-by", help="Who enters the data (default: your login).")
 ]
@@ -55,9 +64,10 @@ def subjects(
     skip_invalid: SkipInvalid = False,
     rejected: RejectedOption = None,
     db: DbOption = None,
+    lang: LangOption = None,
 ) -> None:
     """Import control subjects (bin,name,region,address,groups); a BIN already there is updated."""
-    _run(registry.import_subjects, file, skip_invalid, rejected, db, "")
+    _run(registry.import_subjects, file, skip_invalid, rejected, db, "", _language(lang))
 
 
 @app.command()
@@ -67,16 +77,31 @@ def evidence(
     rejected: RejectedOption = None,
     db: DbOption = None,
     entered_by: EnteredBy = None,
+    lang: LangOption = None,
 ) -> None:
     """Import evidence (bin,criterion,source_group,observed_on,reference,confirmed) for registry subjects."""
-    _run(registry.import_evidence, file, skip_invalid, rejected, db, entered_by or getpass.getuser())
+    who = entered_by or getpass.getuser()
+    _run(registry.import_evidence, file, skip_invalid, rejected, db, who, _language(lang))
+
+
+def _language(option: str | None) -> str:
+    """--lang when given (kk, ru or en), else the terminal's LANG."""
+    if option is not None and option not in ("kk", "ru", "en"):
+        raise typer.BadParameter("use kk, ru or en", param_hint="--lang")
+    return option or language_from_locale(os.environ.get("LC_ALL") or os.environ.get("LANG"))
 
 
 Importer = Callable[..., ImportReport]
 
 
 def _run(
-    importer: Importer, file: Path, skip_invalid: bool, rejected: Path | None, db: Path | None, who: str
+    importer: Importer,
+    file: Path,
+    skip_invalid: bool,
+    rejected: Path | None,
+    db: Path | None,
+    who: str,
+    language: str,
 ) -> None:
     console, errors = Console(soft_wrap=True), Console(stderr=True, soft_wrap=True)
     today = date.today()
@@ -95,7 +120,7 @@ def _run(
                 rejected_path=rejected,
             )
     except ImportFileError as error:
-        _print_errors(errors, error)
+        _print_errors(errors, error, language)
         raise typer.Exit(1) from None
     finally:
         database.close()
@@ -119,17 +144,17 @@ def _progress_bar(console: Console, name: str) -> Iterator[Callable[[int, int], 
         yield lambda done, total: progress.update(task, completed=done, total=total)
 
 
-def _print_errors(console: Console, error: ImportFileError) -> None:
+def _print_errors(console: Console, error: ImportFileError, language: str) -> None:
+    file, count = error.errors[0].file, error.error_count
     console.print(
-        f"[red]{error.errors[0].file} was not imported: {error.error_count} error(s).[/red] "
-        "Nothing was stored."
+        f"[red]{escape(render('not_imported', language, file=file, count=count))}[/red] "
+        + render("nothing_stored", language),
+        highlight=False,
     )
     for row_error in error.errors[:ERRORS_SHOWN]:
-        console.print(str(row_error), markup=False, highlight=False)
+        console.print(row_error.describe(language), markup=False, highlight=False)
     if error.error_count > ERRORS_SHOWN:
-        console.print(
-            f"... and {error.error_count - ERRORS_SHOWN} more; --skip-invalid writes them all to a file."
-        )
+        console.print(render("more_errors", language, count=error.error_count - ERRORS_SHOWN))
 
 
 def _print_report(console: Console, report: ImportReport) -> None:

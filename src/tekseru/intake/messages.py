@@ -223,7 +223,7 @@ MESSAGES: Mapping[str, Mapping[str, str]] = {
     "date_out_of_range": {
         "en": "{text} is not a plausible date: dates must fall in the years {first} to {last}",
         "ru": "{text} — неправдоподобная дата: год должен быть с {first} по {last}",
-        "kk": "{text} — сенімсіз күн: жылы {first}–{last} аралығында болуы керек",
+        "kk": "{text} — шындыққа жанаспайтын күн: жылы {first}–{last} аралығында болуы керек",
     },
     "invalid_boolean": {
         "en": "{text!r} is neither true nor false (or empty)",

@@ -242,9 +242,9 @@ def _encoding_error(path: Path, encoding: str) -> ImportFileError:
     try:
         raw.decode(encoding)
     except UnicodeDecodeError as error:
-        start = error.start
-    else:  # the error was in the middle of a stream but the whole decodes: cut off at a read boundary
-        start = len(raw)
+        start, cut = error.start, error.reason in ("unexpected end of data", "truncated data")
+    else:  # cannot happen: the stream's error is in the whole too
+        start, cut = len(raw), True
     line_start = raw.rfind(b"\n", 0, start) + 1
     line = raw.count(b"\n", 0, start) + 1
     before = raw[line_start:start].decode(encoding, errors="replace")
@@ -252,16 +252,11 @@ def _encoding_error(path: Path, encoding: str) -> ImportFileError:
     first_line = raw.split(b"\n", 1)[0].decode(encoding, errors="replace").lstrip("\ufeff")
     names = next(csv.reader([first_line], delimiter=delimiter), [])
     field = _column_name(names, before.count(delimiter)) if line > 1 else None
-    if start >= len(raw) - 3 and _is_cut_utf8(raw[start:]):
+    if cut:
         return _error(path, "truncated_utf8", line, field)
     if _looks_cyrillic_1251(raw):
         return _error(path, "cp1251", line, field)
-    return _error(path, "not_utf8", line, field, byte=f"{raw[start]:#04x}")
-
-
-def _is_cut_utf8(tail: bytes) -> bool:
-    """The last bytes are the start of a multi-byte UTF-8 character whose end is missing."""
-    return bool(tail) and tail[0] >= 0xC0
+    return _error(path, "not_utf8", line, field, byte=f"{raw[min(start, len(raw) - 1)]:#04x}")
 
 
 def _looks_cyrillic_1251(raw: bytes) -> bool:
