@@ -64,7 +64,9 @@ class EvidenceValidator:
     def _criterion(self, check: RowCheck) -> tuple[int | None, int | None]:
         number = check.integer("criterion", "invalid_criterion_number")
         given = (
-            check.integer("source_group", "invalid_source_group_number") if check.value("source_group") else None
+            check.integer("source_group", "invalid_source_group_number")
+            if check.value("source_group")
+            else None
         )
         if number is None:
             return None, None

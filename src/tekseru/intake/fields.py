@@ -82,7 +82,12 @@ class RowCheck:
             return None
         if not FIRST_YEAR <= value.year <= LAST_YEAR:
             self.add(
-                name, ErrorKind.DATE_OUT_OF_RANGE, "date_out_of_range", text=text, first=FIRST_YEAR, last=LAST_YEAR
+                name,
+                ErrorKind.DATE_OUT_OF_RANGE,
+                "date_out_of_range",
+                text=text,
+                first=FIRST_YEAR,
+                last=LAST_YEAR,
             )
             return None
         if value > today:

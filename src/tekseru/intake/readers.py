@@ -106,11 +106,16 @@ def open_table(path: Path, columns: Columns, limits: ReadLimits | None = None) -
 
 
 def _encoding(path: Path) -> str:
-    """UTF-16 when the file starts with its byte order mark (Excel's "Unicode text"), else UTF-8."""
+    """UTF-16 when the file starts with its byte order mark (Excel's "Unicode text") or, without one, with
+    ASCII text every other byte of which is NUL; else UTF-8."""
     with path.open("rb") as handle:
         start = handle.read(4)
     if start.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "utf-16"
+    if len(start) == 4 and start[1] == start[3] == 0 and start[0] and start[2]:
+        return "utf-16-le"
+    if len(start) == 4 and start[0] == start[2] == 0 and start[1] and start[3]:
+        return "utf-16-be"
     return "utf-8-sig"
 
 
@@ -167,8 +172,7 @@ class _CsvFile:
         with self.open() as handle:
             for line in handle:
                 if line.strip():
-                    names = next(csv.reader([line], delimiter=self.delimiter), [])
-                    return _column_name(names, index)
+                    return _column_name(_names(line, self.delimiter), index)
         return _column_name([], index)
 
 
@@ -248,15 +252,23 @@ def _encoding_error(path: Path, encoding: str) -> ImportFileError:
     line_start = raw.rfind(b"\n", 0, start) + 1
     line = raw.count(b"\n", 0, start) + 1
     before = raw[line_start:start].decode(encoding, errors="replace")
-    delimiter = max(DELIMITERS, key=raw[:line_start or start].split(b"\n")[0].decode("latin-1").count)
+    delimiter = max(DELIMITERS, key=raw[: line_start or start].split(b"\n")[0].decode("latin-1").count)
     first_line = raw.split(b"\n", 1)[0].decode(encoding, errors="replace").lstrip("\ufeff")
-    names = next(csv.reader([first_line], delimiter=delimiter), [])
-    field = _column_name(names, before.count(delimiter)) if line > 1 else None
+    field = _column_name(_names(first_line, delimiter), before.count(delimiter)) if line > 1 else None
     if cut:
         return _error(path, "truncated_utf8", line, field)
     if _looks_cyrillic_1251(raw):
         return _error(path, "cp1251", line, field)
     return _error(path, "not_utf8", line, field, byte=f"{raw[min(start, len(raw) - 1)]:#04x}")
+
+
+def _names(line: str, delimiter: str) -> list[str]:
+    """The cells of a header line, for naming a column in an error about a file that is already broken."""
+    text = (line.splitlines() or [""])[0]
+    try:
+        return next(csv.reader([text], delimiter=delimiter), [])
+    except csv.Error:
+        return text.split(delimiter)
 
 
 def _looks_cyrillic_1251(raw: bytes) -> bool:
@@ -306,7 +318,9 @@ def _xlsx_table(path: Path, columns: Columns, limits: ReadLimits) -> Iterator[Ta
         workbook.close()
 
 
-def _xlsx_records(path: Path, workbook: Any, sheet: Any, limits: ReadLimits) -> Iterator[tuple[int, list[Any]]]:
+def _xlsx_records(
+    path: Path, workbook: Any, sheet: Any, limits: ReadLimits
+) -> Iterator[tuple[int, list[Any]]]:
     """The sheet's rows that hold a value, each as the values up to its last one. openpyxl's own rows fill
     every missing row and cell up to the sheet's stated size (a file can state XFD1048576), so the
     sheet's XML is parsed here, as openpyxl's read-only sheet does, and only cells with a value kept."""
@@ -421,7 +435,10 @@ def _check_header(path: Path, number: int, header: Sequence[str], columns: Colum
         has = ", ".join(name for name in names if name)
         key, params = ("missing_column", {"names": has}) if has else ("missing_column_no_names", {})
         raise ImportFileError(
-            [RowError.of(path.name, number, name, ErrorKind.MISSING_COLUMN, key, **params) for name in missing]
+            [
+                RowError.of(path.name, number, name, ErrorKind.MISSING_COLUMN, key, **params)
+                for name in missing
+            ]
         )
     known = (*columns.required, *columns.optional)
     return {name: position for name, position in positions.items() if name in known}

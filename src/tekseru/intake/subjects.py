@@ -64,7 +64,12 @@ class SubjectValidator:
         for key in unknown:
             known = ", ".join(sorted(self.edition.groups))
             check.add(
-                "groups", ErrorKind.UNKNOWN_GROUP, "unknown_group", key=key, edition=self.edition.id, known=known
+                "groups",
+                ErrorKind.UNKNOWN_GROUP,
+                "unknown_group",
+                key=key,
+                edition=self.edition.id,
+                known=known,
             )
         if not keys:
             check.add("groups", ErrorKind.MISSING_VALUE, "missing_value")

@@ -153,7 +153,7 @@ def _read_json(path: Path) -> list[AnswerRow]:
             raise fail(number, None, "json_bad_entry")
         for key, value in entry.items():
             scalar = isinstance(value, str) or (key == "item" and isinstance(value, int))
-            if not scalar and value is not None or isinstance(value, bool):
+            if (not scalar and value is not None) or isinstance(value, bool):
                 raise fail(number, key, "json_not_text", found=type(value).__name__)
     return [_row(entry, number) for number, entry in enumerate(entries, start=1)]
 
