@@ -245,6 +245,32 @@ MESSAGES: Mapping[str, Mapping[str, str]] = {
         "ru": "в реестре нет субъекта с БИН {bin}; сначала импортируйте его в файле субъектов",
         "kk": "тізілімде {bin} БСН бар субъект жоқ; алдымен оны субъектілер файлымен импорттаңыз",
     },
+    # Answers to a checklist, from a file or a form.
+    "answer_unknown_item": {
+        "en": "Appendix {appendix} has items 1 to {count}, not {text!r}",
+        "ru": "в Приложении {appendix} пункты с 1 по {count}, а не {text!r}",
+        "kk": "{appendix}-қосымшада 1–{count} тармақтар бар, {text!r} емес",
+    },
+    "answer_twice": {
+        "en": "item {item} is answered twice (first on row {first})",
+        "ru": "на пункт {item} ответ дан дважды (впервые в строке {first})",
+        "kk": "{item}-тармаққа екі рет жауап берілген (алғаш рет {first}-жолда)",
+    },
+    "answer_unknown": {
+        "en": "{text!r} is not one of {answers}",
+        "ru": "{text!r} — не один из ответов: {answers}",
+        "kk": "{text!r} — мына жауаптардың бірі емес: {answers}",
+    },
+    "comment_too_long": {
+        "en": "the comment has {length} characters, at most {limit}",
+        "ru": "в комментарии {length} символов, допускается не более {limit}",
+        "kk": "түсініктемеде {length} таңба бар, ең көбі {limit} болады",
+    },
+    "no_answers": {
+        "en": "there are no answers",
+        "ru": "ответов нет",
+        "kk": "жауаптар жоқ",
+    },
     # Answer files of a checklist (JSON).
     "json_unreadable": {
         "en": "cannot read the file as JSON: {detail}",

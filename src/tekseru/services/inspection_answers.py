@@ -77,31 +77,27 @@ def check_answers(rows: Sequence[AnswerRow], checklist: Checklist, source: str) 
     for row in rows:
         before = len(problems)
 
-        def problem(field: str, message: str, row: AnswerRow = row) -> None:
-            problems.append(AnswerProblem(source, row.row, field, message))
+        def problem(field: str, key: str, row: AnswerRow = row, **params: Any) -> None:
+            problems.append(AnswerProblem.of(source, row.row, field, key, **params))
 
         text = str(row.item).strip()
         item = int(text) if text.isascii() and text.isdigit() else None
         answer = row.answer.strip().lower().replace("-", "_").replace(" ", "_")
         if item is None or item not in criteria:
-            problem("item", f"Appendix {checklist.appendix} has items 1 to {len(criteria)}, not {text!r}")
+            problem("item", "answer_unknown_item", appendix=checklist.appendix, count=len(criteria), text=text)
         elif item in first_row:
-            problem("item", f"item {item} is answered twice (first on row {first_row[item]})")
+            problem("item", "answer_twice", item=item, first=first_row[item])
         if answer not in ANSWERS:
-            problem("answer", f"{row.answer!r} is not one of {', '.join(ANSWERS)}")
+            problem("answer", "answer_unknown", text=row.answer, answers=", ".join(ANSWERS))
         if len(row.comment) > MAX_COMMENT:
-            problem("comment", f"the comment has {len(row.comment)} characters, at most {MAX_COMMENT}")
+            problem("comment", "comment_too_long", length=len(row.comment), limit=MAX_COMMENT)
         elif found := control_character(row.comment):
-            problems.append(
-                AnswerProblem.of(
-                    source, row.row, "comment", "control_character", position=found[0], code=found[1]
-                )
-            )
+            problem("comment", "control_character", position=found[0], code=found[1])
         if item is not None and len(problems) == before:
             first_row[item] = row.row
             checked.append(AnswerData(item, criteria[item], answer, row.comment.strip()))
     if problems or not rows:
-        raise AnswerFileError(problems or [AnswerProblem(source, None, None, "there are no answers")])
+        raise AnswerFileError(problems or [AnswerProblem.of(source, None, None, "no_answers")])
     return checked
 
 
