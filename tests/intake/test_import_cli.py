@@ -104,3 +104,29 @@ def test_many_errors_are_cut_short(tmp_path: Path, write_csv: WriteFile) -> None
     )
     assert result.exit_code == 1
     assert "... and 10 more; --skip-invalid writes them all to a file." in result.output
+
+
+def test_hostile_files_are_refused_in_the_readers_language(tmp_path: Path, bins: list[str]) -> None:
+    """A NUL byte in a name and a quote left open, told in Kazakh (--lang) and Russian (LANG)."""
+    db = tmp_path / "cli.sqlite3"
+    nul = tmp_path / "nul.csv"
+    nul.write_bytes(f"bin,name,region,groups\n{bins[0]},Ақ\x00жол,astana,stationary\n".encode())
+    result = runner.invoke(import_commands.app, ["subjects", str(nul), "--db", str(db), "--lang", "kk"])
+    assert result.exit_code == 1
+    assert "nul.csv импортталмады: қателер саны: 1. Ештеңе сақталмады." in result.output
+    assert "nul.csv, 2-жол, name: мәнде U+0000 (NUL) басқару таңбасы бар (3-таңба)" in result.output
+    quote = tmp_path / "quote.csv"
+    quote.write_text(f'bin,name,region,groups\n{bins[0]},"Ақ жол,astana,stationary\n', encoding="utf-8")
+    result = runner.invoke(
+        import_commands.app, ["subjects", str(quote), "--db", str(db)], env={"LC_ALL": None, "LANG": "ru_RU.UTF-8"}
+    )
+    assert result.exit_code == 1
+    assert "quote.csv, строка 2, name: кавычка в этом поле не закрыта" in result.output
+    assert _counts(db) == (0, 0)
+
+
+def test_an_unknown_language_is_a_usage_error(tmp_path: Path, write_csv: WriteFile) -> None:
+    path = write_csv("s.csv", [SUBJECTS])
+    result = runner.invoke(import_commands.app, ["subjects", str(path), "--lang", "de"])
+    assert result.exit_code == 2
+    assert "use kk, ru or en" in result.output
