@@ -118,7 +118,9 @@ def test_hostile_files_are_refused_in_the_readers_language(tmp_path: Path, bins:
     quote = tmp_path / "quote.csv"
     quote.write_text(f'bin,name,region,groups\n{bins[0]},"Ақ жол,astana,stationary\n', encoding="utf-8")
     result = runner.invoke(
-        import_commands.app, ["subjects", str(quote), "--db", str(db)], env={"LC_ALL": None, "LANG": "ru_RU.UTF-8"}
+        import_commands.app,
+        ["subjects", str(quote), "--db", str(db)],
+        env={"LC_ALL": None, "LANG": "ru_RU.UTF-8"},
     )
     assert result.exit_code == 1
     assert "quote.csv, строка 2, name: кавычка в этом поле не закрыта" in result.output

@@ -25,7 +25,8 @@ def test_every_message_has_every_language_with_the_same_parameters(key: str) -> 
 def test_an_error_reads_in_the_readers_language() -> None:
     error = RowError.of("e.csv", 3, "bin", ErrorKind.UNKNOWN_SUBJECT, "unknown_subject", bin="990140000384")
     assert str(error) == (
-        "e.csv, row 3, bin: no subject with BIN 990140000384 in the registry; import it with the subjects first"
+        "e.csv, row 3, bin: no subject with BIN 990140000384 in the registry; "
+        "import it with the subjects first"
     )
     assert error.describe("ru") == (
         "e.csv, строка 3, bin: в реестре нет субъекта с БИН 990140000384; "

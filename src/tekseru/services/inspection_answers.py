@@ -84,7 +84,9 @@ def check_answers(rows: Sequence[AnswerRow], checklist: Checklist, source: str) 
         item = int(text) if text.isascii() and text.isdigit() else None
         answer = row.answer.strip().lower().replace("-", "_").replace(" ", "_")
         if item is None or item not in criteria:
-            problem("item", "answer_unknown_item", appendix=checklist.appendix, count=len(criteria), text=text)
+            problem(
+                "item", "answer_unknown_item", appendix=checklist.appendix, count=len(criteria), text=text
+            )
         elif item in first_row:
             problem("item", "answer_twice", item=item, first=first_row[item])
         if answer not in ANSWERS:
