@@ -90,6 +90,19 @@ class Settings:
         "thread at a time, so more threads only share the processor and stretch every answer; raise it "
         "for PostgreSQL far away on the network (a whole number above 0).",
     )
+    import_max_rows: int = _positive_setting(
+        1_048_576,
+        "TEKSERU_IMPORT_MAX_ROWS",
+        "The furthest row of an import or answer file (CSV or XLSX) that may hold data, the header and "
+        "blank rows counted; a file with data further down is refused with an error naming that row "
+        "(a whole number above 0; the default is the most rows a sheet can have).",
+    )
+    import_max_columns: int = _positive_setting(
+        64,
+        "TEKSERU_IMPORT_MAX_COLUMNS",
+        "The furthest column of an import or answer file that may hold data; a file with data further "
+        "right is refused with an error naming the row and column (a whole number above 0).",
+    )
 
     def __post_init__(self) -> None:
         for setting in fields(self):

@@ -15,7 +15,7 @@ from tekseru.store.evidence import count_evidence
 from tekseru.store.subjects import count_subjects
 
 WriteFile = Callable[..., Path]
-runner = CliRunner()
+runner = CliRunner(env={"TEKSERU_LANGUAGE": "en"})  # the messages these tests read; kk and ru have their own
 SUBJECTS = ["bin", "name", "region", "address", "groups"]
 EVIDENCE = ["bin", "criterion", "source_group", "observed_on", "reference", "confirmed"]
 
@@ -55,7 +55,7 @@ def test_bad_input_prints_every_error_and_exits_1(
     path = write_csv(
         "s.csv", [SUBJECTS, [bins[0], "A", "Atlantis", "", "stationary"], ["1", "B", "astana", "", "x"]]
     )
-    result = runner.invoke(import_commands.app, ["subjects", str(path), "--db", str(db)])
+    result = runner.invoke(import_commands.app, ["subjects", str(path), "--db", str(db), "--lang", "en"])
     assert result.exit_code == 1
     assert "s.csv was not imported: 3 error(s). Nothing was stored." in result.output
     assert "s.csv, row 2, region: unknown region 'Atlantis'" in result.output
@@ -104,3 +104,31 @@ def test_many_errors_are_cut_short(tmp_path: Path, write_csv: WriteFile) -> None
     )
     assert result.exit_code == 1
     assert "... and 10 more; --skip-invalid writes them all to a file." in result.output
+
+
+def test_hostile_files_are_refused_in_the_readers_language(tmp_path: Path, bins: list[str]) -> None:
+    """A NUL byte in a name and a quote left open, in Kazakh (--lang) and Russian (TEKSERU_LANGUAGE)."""
+    db = tmp_path / "cli.sqlite3"
+    nul = tmp_path / "nul.csv"
+    nul.write_bytes(f"bin,name,region,groups\n{bins[0]},Ақ\x00жол,astana,stationary\n".encode())
+    result = runner.invoke(import_commands.app, ["subjects", str(nul), "--db", str(db), "--lang", "kk"])
+    assert result.exit_code == 1
+    assert "nul.csv импортталмады: қателер саны: 1. Ештеңе сақталмады." in result.output
+    assert "nul.csv, 2-жол, name: мәнде U+0000 (NUL) басқару таңбасы бар (3-таңба)" in result.output
+    quote = tmp_path / "quote.csv"
+    quote.write_text(f'bin,name,region,groups\n{bins[0]},"Ақ жол,astana,stationary\n', encoding="utf-8")
+    result = runner.invoke(
+        import_commands.app,
+        ["subjects", str(quote), "--db", str(db)],
+        env={"TEKSERU_LANGUAGE": "ru"},
+    )
+    assert result.exit_code == 1
+    assert "quote.csv, строка 2, name: кавычка в этом поле не закрыта" in result.output
+    assert _counts(db) == (0, 0)
+
+
+def test_an_unknown_language_is_a_usage_error(tmp_path: Path, write_csv: WriteFile) -> None:
+    path = write_csv("s.csv", [SUBJECTS])
+    result = runner.invoke(import_commands.app, ["subjects", str(path), "--lang", "de"])
+    assert result.exit_code == 2
+    assert "'de' is not one of 'kk', 'ru', 'en'" in " ".join(result.output.replace("│", " ").split())

@@ -11,6 +11,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
@@ -18,7 +19,8 @@ from tekseru.catalog.catalogue import NoEditionInForce
 from tekseru.catalog.edition import CatalogueEdition
 from tekseru.cli.actors import ByOption, cli_actor
 from tekseru.cli.db_commands import DbOption, open_database_or_exit
-from tekseru.intake import ImportFileError, ImportReport
+from tekseru.cli.language import LangOption, chosen
+from tekseru.intake import ImportFileError, ImportReport, render
 from tekseru.services import registry
 from tekseru.services.registry import edition_in_force
 
@@ -57,9 +59,10 @@ def subjects(
     rejected: RejectedOption = None,
     db: DbOption = None,
     by: ByOption = None,
+    lang: LangOption = None,
 ) -> None:
     """Import control subjects (bin,name,region,address,groups); a BIN already there is updated."""
-    _run(registry.import_subjects, file, skip_invalid, rejected, db, "", by)
+    _run(registry.import_subjects, file, skip_invalid, rejected, db, "", by, chosen(lang))
 
 
 @app.command()
@@ -70,9 +73,11 @@ def evidence(
     db: DbOption = None,
     entered_by: EnteredBy = None,
     by: ByOption = None,
+    lang: LangOption = None,
 ) -> None:
     """Import evidence (bin,criterion,source_group,observed_on,reference,confirmed) for registry subjects."""
-    _run(registry.import_evidence, file, skip_invalid, rejected, db, entered_by or getpass.getuser(), by)
+    who = entered_by or getpass.getuser()
+    _run(registry.import_evidence, file, skip_invalid, rejected, db, who, by, chosen(lang))
 
 
 Importer = Callable[..., ImportReport]
@@ -86,6 +91,7 @@ def _run(
     db: Path | None,
     who: str,
     by: str | None,
+    language: str,
 ) -> None:
     console, errors = Console(soft_wrap=True), Console(stderr=True, soft_wrap=True)
     today = date.today()
@@ -105,7 +111,7 @@ def _run(
                 actor=cli_actor(by),
             )
     except ImportFileError as error:
-        _print_errors(errors, error)
+        _print_errors(errors, error, language)
         raise typer.Exit(1) from None
     finally:
         database.close()
@@ -129,17 +135,17 @@ def _progress_bar(console: Console, name: str) -> Iterator[Callable[[int, int], 
         yield lambda done, total: progress.update(task, completed=done, total=total)
 
 
-def _print_errors(console: Console, error: ImportFileError) -> None:
+def _print_errors(console: Console, error: ImportFileError, language: str) -> None:
+    file, count = error.errors[0].file, error.error_count
     console.print(
-        f"[red]{error.errors[0].file} was not imported: {error.error_count} error(s).[/red] "
-        "Nothing was stored."
+        f"[red]{escape(render('not_imported', language, file=file, count=count))}[/red] "
+        + render("nothing_stored", language),
+        highlight=False,
     )
     for row_error in error.errors[:ERRORS_SHOWN]:
-        console.print(str(row_error), markup=False, highlight=False)
+        console.print(row_error.describe(language), markup=False, highlight=False)
     if error.error_count > ERRORS_SHOWN:
-        console.print(
-            f"... and {error.error_count - ERRORS_SHOWN} more; --skip-invalid writes them all to a file."
-        )
+        console.print(render("more_errors", language, count=error.error_count - ERRORS_SHOWN))
 
 
 def _print_report(console: Console, report: ImportReport) -> None:

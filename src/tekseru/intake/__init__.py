@@ -2,10 +2,12 @@
 
 from tekseru.intake.errors import ErrorKind, ImportFileError, RowError
 from tekseru.intake.evidence import EVIDENCE_COLUMNS, EvidenceRow, EvidenceValidator, attach_subjects
+from tekseru.intake.messages import language_from_locale, render
 from tekseru.intake.pipeline import ImportReport, ImportSteps, Progress, run_import
-from tekseru.intake.readers import Columns, SourceRow, Table, open_table
+from tekseru.intake.readers import Columns, ReadLimits, SourceRow, Table, open_table
 from tekseru.intake.rejected import default_rejected_path
 from tekseru.intake.subjects import SUBJECT_COLUMNS, SubjectRow, SubjectValidator
+from tekseru.intake.text import control_character
 
 __all__ = [
     "EVIDENCE_COLUMNS",
@@ -18,13 +20,17 @@ __all__ = [
     "ImportReport",
     "ImportSteps",
     "Progress",
+    "ReadLimits",
     "RowError",
     "SourceRow",
     "SubjectRow",
     "SubjectValidator",
     "Table",
     "attach_subjects",
+    "control_character",
     "default_rejected_path",
+    "language_from_locale",
     "open_table",
+    "render",
     "run_import",
 ]

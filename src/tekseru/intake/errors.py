@@ -1,18 +1,25 @@
-"""What can be wrong with an import file: each error names the file, the row and the field."""
+"""What can be wrong with an import file: each error names the file, the row and the field, and says what is
+wrong in the reader's language (kk, ru or en; the texts are in intake/messages.py)."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
+
+from tekseru.intake.messages import MESSAGES, render
 
 
 class ErrorKind(StrEnum):
     """Every kind of import error; docs/import-formats.md describes each (a test keeps them in step)."""
 
     UNREADABLE_FILE = "unreadable_file"
+    FILE_TOO_LARGE = "file_too_large"
+    UNCLOSED_QUOTE = "unclosed_quote"
     MISSING_COLUMN = "missing_column"
     TOO_MANY_VALUES = "too_many_values"
+    CONTROL_CHARACTER = "control_character"
     MISSING_VALUE = "missing_value"
     VALUE_TOO_LONG = "value_too_long"
     INVALID_BIN = "invalid_bin"
@@ -23,6 +30,7 @@ class ErrorKind(StrEnum):
     SOURCE_GROUP_MISMATCH = "source_group_mismatch"
     INVALID_DATE = "invalid_date"
     FUTURE_DATE = "future_date"
+    DATE_OUT_OF_RANGE = "date_out_of_range"
     INVALID_BOOLEAN = "invalid_boolean"
     DUPLICATE_ROW = "duplicate_row"
     UNKNOWN_SUBJECT = "unknown_subject"
@@ -30,21 +38,46 @@ class ErrorKind(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class RowError:
-    """One problem; `row` counts rows as a person does (the header is row 1), None for the whole file."""
+    """One problem; `row` counts rows as a person does (the header is row 1), None for the whole file.
+
+    `message` is the English text; `key` and `params` (when the error was made with `of`) give the text in
+    the other languages (`text`, `describe`). Errors made elsewhere with a message only stay English."""
 
     file: str
     row: int | None
     field: str | None
     kind: ErrorKind
     message: str
+    key: str | None = None
+    params: tuple[tuple[str, Any], ...] = ()
 
-    def __str__(self) -> str:
+    @classmethod
+    def of(
+        cls, file: str, row: int | None, field: str | None, kind: ErrorKind, key: str, /, **params: Any
+    ) -> RowError:
+        return cls(file, row, field, kind, render(key, "en", **params), key, tuple(params.items()))
+
+    def text(self, language: str | None = None) -> str:
+        """What is wrong, in `language` (kk, ru or en)."""
+        if self.key is None or self.key not in MESSAGES:
+            return self.message
+        return render(self.key, language, **dict(self.params))
+
+    def describe(self, language: str | None = None) -> str:
+        """`file, row N, field: message` in `language`."""
         place = [self.file]
         if self.row is not None:
-            place.append(f"row {self.row}")
+            place.append(render("row", language, row=self.row))
         if self.field is not None:
             place.append(self.field)
-        return f"{', '.join(place)}: {self.message}"
+        return f"{', '.join(place)}: {self.text(language)}"
+
+    def texts(self) -> dict[str, str]:
+        """The message in every language, for records read later in a language not known now (jobs)."""
+        return {language: self.text(language) for language in ("kk", "ru", "en")}
+
+    def __str__(self) -> str:
+        return self.describe("en")
 
 
 MAX_ERRORS_KEPT = 10_000

@@ -62,28 +62,36 @@ class EvidenceValidator:
         return check.errors or evidence
 
     def _criterion(self, check: RowCheck) -> tuple[int | None, int | None]:
-        number = check.integer("criterion", "a criterion number")
+        number = check.integer("criterion", "invalid_criterion_number")
         given = (
-            check.integer("source_group", "a source group number") if check.value("source_group") else None
+            check.integer("source_group", "invalid_source_group_number")
+            if check.value("source_group")
+            else None
         )
         if number is None:
             return None, None
         criterion = self.edition.criteria.get(number)
         if criterion is None:
-            numbers = sorted(self.edition.criteria)
-            span = f"{numbers[0]} to {numbers[-1]}" if numbers else "none"
+            numbers = sorted(self.edition.criteria) or [0]
             check.add(
                 "criterion",
                 ErrorKind.UNKNOWN_CRITERION,
-                f"criterion {number} is not in edition {self.edition.id} (its criteria: {span})",
+                "unknown_criterion",
+                number=number,
+                edition=self.edition.id,
+                first=numbers[0],
+                last=numbers[-1],
             )
             return None, None
         if given is not None and given != criterion.source_group:
             check.add(
                 "source_group",
                 ErrorKind.SOURCE_GROUP_MISMATCH,
-                f"source group {given} contradicts criterion {number}, which stands under source group "
-                f"{criterion.source_group} in edition {self.edition.id} (leave it empty to take that one)",
+                "source_group_mismatch",
+                given=given,
+                number=number,
+                group=criterion.source_group,
+                edition=self.edition.id,
             )
             return number, None
         return number, criterion.source_group
@@ -91,11 +99,7 @@ class EvidenceValidator:
     def _duplicate(self, check: RowCheck, evidence: EvidenceRow) -> None:
         first = self._seen.setdefault(evidence.natural_key, evidence.number)
         if first != evidence.number:
-            check.add(
-                "reference",
-                ErrorKind.DUPLICATE_ROW,
-                f"row {first} of this file has the same BIN, criterion, source group, date and reference",
-            )
+            check.add("reference", ErrorKind.DUPLICATE_ROW, "duplicate_evidence", first=first)
 
 
 def attach_subjects(
@@ -104,13 +108,7 @@ def attach_subjects(
     """Pair rows with their subjects' ids; an error for each row whose BIN is not in the registry."""
     found = [(subject_ids[row.bin], row) for row in rows if row.bin in subject_ids]
     errors = [
-        RowError(
-            file,
-            row.number,
-            "bin",
-            ErrorKind.UNKNOWN_SUBJECT,
-            f"no subject with BIN {row.bin} in the registry; import it with the subjects first",
-        )
+        RowError.of(file, row.number, "bin", ErrorKind.UNKNOWN_SUBJECT, "unknown_subject", bin=row.bin)
         for row in rows
         if row.bin not in subject_ids
     ]

@@ -113,6 +113,9 @@ def _run_batch(
     checked: list[T] = []
     problems: dict[int, list[RowError]] = {}
     for source in batch:
+        if source.errors:  # cells that cannot be stored at all; checking their values would mislead
+            problems[source.number] = list(source.errors)
+            continue
         result = steps.validate(source)
         if isinstance(result, list):
             problems[source.number] = result

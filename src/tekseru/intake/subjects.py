@@ -51,8 +51,8 @@ class SubjectValidator:
             return None
         try:
             return self.regions.find(text).key
-        except UnknownRegion as error:
-            check.add("region", ErrorKind.UNKNOWN_REGION, str(error.args[0]))
+        except UnknownRegion:
+            check.add("region", ErrorKind.UNKNOWN_REGION, "unknown_region", text=text.strip())
             return None
 
     def _groups(self, check: RowCheck) -> tuple[str, ...] | None:
@@ -66,10 +66,13 @@ class SubjectValidator:
             check.add(
                 "groups",
                 ErrorKind.UNKNOWN_GROUP,
-                f"unknown control group {key!r}; edition {self.edition.id} has: {known}",
+                "unknown_group",
+                key=key,
+                edition=self.edition.id,
+                known=known,
             )
         if not keys:
-            check.add("groups", ErrorKind.MISSING_VALUE, "a value is required")
+            check.add("groups", ErrorKind.MISSING_VALUE, "missing_value")
         return None if unknown or not keys else keys
 
     def _duplicate(self, check: RowCheck, bin: str | None) -> None:
@@ -77,4 +80,4 @@ class SubjectValidator:
             return
         first = self._seen.setdefault(bin, check.row.number)
         if first != check.row.number:
-            check.add("bin", ErrorKind.DUPLICATE_ROW, f"BIN {bin} is already in row {first} of this file")
+            check.add("bin", ErrorKind.DUPLICATE_ROW, "duplicate_bin", bin=bin, first=first)

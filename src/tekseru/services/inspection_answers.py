@@ -5,18 +5,24 @@ twice, a comment too long) is named with its file, row and field."""
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from tekseru.catalog import Checklist
-from tekseru.intake import Columns, ImportFileError, open_table
+from tekseru.intake import Columns, ImportFileError, control_character, open_table, render
 from tekseru.store.inspections import AnswerData, InspectionError
 
 ANSWERS = ("required", "not_required", "compliant", "non_compliant")
 MAX_COMMENT = 2000  # characters: a comment is a remark on one item; the act itself holds the details
 ANSWER_COLUMNS = Columns(required=("item", "answer"), optional=("comment",))
+# A JSON answer file is a list of flat objects (or {"answers": [...]}): nothing deeper is ever needed, and
+# Python's parser would overflow its stack on a file of 100,000 brackets.
+MAX_JSON_DEPTH = 8
+_STRING = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
+_BRACKET = re.compile(r"[\[\]{}]")
 
 
 @dataclass(frozen=True)
@@ -31,14 +37,26 @@ class AnswerRow:
 
 @dataclass(frozen=True)
 class AnswerProblem:
+    """One problem; `key` and `params` (intake's message catalogue) give it in kk and ru too."""
+
     file: str
     row: int | None
     field: str | None
     message: str
+    key: str | None = None
+    params: tuple[tuple[str, Any], ...] = ()
+
+    @classmethod
+    def of(cls, file: str, row: int | None, field: str | None, key: str, /, **params: Any) -> AnswerProblem:
+        return cls(file, row, field, render(key, "en", **params), key, tuple(params.items()))
+
+    def describe(self, language: str | None = None) -> str:
+        row = None if self.row is None else render("row", language, row=self.row)
+        text = self.message if self.key is None else render(self.key, language, **dict(self.params))
+        return ", ".join(part for part in (self.file, row, self.field) if part) + f": {text}"
 
     def __str__(self) -> str:
-        row = None if self.row is None else f"row {self.row}"
-        return ", ".join(part for part in (self.file, row, self.field) if part) + f": {self.message}"
+        return self.describe("en")
 
 
 class AnswerFileError(InspectionError, ValueError):
@@ -59,25 +77,29 @@ def check_answers(rows: Sequence[AnswerRow], checklist: Checklist, source: str) 
     for row in rows:
         before = len(problems)
 
-        def problem(field: str, message: str, row: AnswerRow = row) -> None:
-            problems.append(AnswerProblem(source, row.row, field, message))
+        def problem(field: str, key: str, row: AnswerRow = row, **params: Any) -> None:
+            problems.append(AnswerProblem.of(source, row.row, field, key, **params))
 
         text = str(row.item).strip()
         item = int(text) if text.isascii() and text.isdigit() else None
         answer = row.answer.strip().lower().replace("-", "_").replace(" ", "_")
         if item is None or item not in criteria:
-            problem("item", f"Appendix {checklist.appendix} has items 1 to {len(criteria)}, not {text!r}")
+            problem(
+                "item", "answer_unknown_item", appendix=checklist.appendix, count=len(criteria), text=text
+            )
         elif item in first_row:
-            problem("item", f"item {item} is answered twice (first on row {first_row[item]})")
+            problem("item", "answer_twice", item=item, first=first_row[item])
         if answer not in ANSWERS:
-            problem("answer", f"{row.answer!r} is not one of {', '.join(ANSWERS)}")
+            problem("answer", "answer_unknown", text=row.answer, answers=", ".join(ANSWERS))
         if len(row.comment) > MAX_COMMENT:
-            problem("comment", f"the comment has {len(row.comment)} characters, at most {MAX_COMMENT}")
+            problem("comment", "comment_too_long", length=len(row.comment), limit=MAX_COMMENT)
+        elif found := control_character(row.comment):
+            problem("comment", "control_character", position=found[0], code=found[1])
         if item is not None and len(problems) == before:
             first_row[item] = row.row
             checked.append(AnswerData(item, criteria[item], answer, row.comment.strip()))
     if problems or not rows:
-        raise AnswerFileError(problems or [AnswerProblem(source, None, None, "there are no answers")])
+        raise AnswerFileError(problems or [AnswerProblem.of(source, None, None, "no_answers")])
     return checked
 
 
@@ -88,10 +110,17 @@ def read_answer_file(path: Path) -> list[AnswerRow]:
         return _read_json(path)
     try:
         with open_table(path, ANSWER_COLUMNS) as table:
-            return [_row(row.values, row.number) for row in table.rows]
+            rows = list(table.rows)
     except ImportFileError as error:
-        problems = [AnswerProblem(e.file, e.row, e.field, e.message) for e in error.errors]
-        raise AnswerFileError(problems) from None
+        raise AnswerFileError([_problem(e) for e in error.errors]) from None
+    if broken := [_problem(error) for row in rows for error in row.errors]:
+        raise AnswerFileError(broken)
+    return [_row(row.values, row.number) for row in rows]
+
+
+def _problem(error: Any) -> AnswerProblem:
+    """An answer problem from an intake RowError (keeping its message key)."""
+    return AnswerProblem(error.file, error.row, error.field, error.message, error.key, error.params)
 
 
 def _row(values: Mapping[str, Any], number: int) -> AnswerRow:
@@ -101,17 +130,36 @@ def _row(values: Mapping[str, Any], number: int) -> AnswerRow:
 
 
 def _read_json(path: Path) -> list[AnswerRow]:
-    def fail(row: int | None, message: str) -> AnswerFileError:
-        return AnswerFileError([AnswerProblem(path.name, row, None, message)])
+    def fail(row: int | None, field: str | None, key: str, **params: Any) -> AnswerFileError:
+        return AnswerFileError([AnswerProblem.of(path.name, row, field, key, **params)])
 
     try:
-        data = json.loads(path.read_text(encoding="utf-8-sig"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise fail(None, f"cannot read the file as JSON: {error}") from None
+        text = path.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeError) as error:
+        raise fail(None, None, "json_unreadable", detail=str(error)) from None
+    if _depth(text) > MAX_JSON_DEPTH:
+        raise fail(None, None, "json_too_deep", limit=MAX_JSON_DEPTH)
+    try:
+        data = json.loads(text)
+    except (json.JSONDecodeError, RecursionError) as error:
+        raise fail(None, None, "json_unreadable", detail=str(error)) from None
     entries = data.get("answers") if isinstance(data, dict) else data
     if not isinstance(entries, list):
-        raise fail(None, 'a JSON answer file is a list of {"item", "answer", "comment"} objects')
+        raise fail(None, None, "json_not_list")
     for number, entry in enumerate(entries, start=1):
         if not isinstance(entry, dict) or set(entry) - {"item", "answer", "comment"}:
-            raise fail(number, 'each answer is an object with the keys "item", "answer" and "comment"')
+            raise fail(number, None, "json_bad_entry")
+        for key, value in entry.items():
+            scalar = isinstance(value, str) or (key == "item" and isinstance(value, int))
+            if (not scalar and value is not None) or isinstance(value, bool):
+                raise fail(number, key, "json_not_text", found=type(value).__name__)
     return [_row(entry, number) for number, entry in enumerate(entries, start=1)]
+
+
+def _depth(text: str) -> int:
+    """How deep brackets nest in JSON text, outside strings; counted before parsing, which recurses."""
+    depth = deepest = 0
+    for bracket in _BRACKET.findall(_STRING.sub("", text)):
+        depth += 1 if bracket in "[{" else -1
+        deepest = max(deepest, depth)
+    return deepest

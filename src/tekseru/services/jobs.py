@@ -246,6 +246,7 @@ def _error(error: RowError) -> dict[str, Any]:
         "field": error.field,
         "kind": error.kind.value,
         "message": error.message,
+        "messages": error.texts(),
     }
 
 

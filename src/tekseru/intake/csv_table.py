@@ -1,0 +1,203 @@
+"""Reading a CSV file: UTF-8 (with or without a BOM) or UTF-16; comma, semicolon or tab."""
+
+from __future__ import annotations
+
+import codecs
+import csv
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO
+
+from tekseru.intake.errors import ErrorKind, ImportFileError
+from tekseru.intake.table import (
+    Columns,
+    ReadLimits,
+    Table,
+    check_header,
+    column_name,
+    data_rows,
+    file_error,
+    too_many_columns,
+    too_many_rows,
+)
+
+DELIMITERS = (",", ";", "\t")
+
+
+def _encoding(path: Path) -> str:
+    """UTF-16 when the file starts with its byte order mark (Excel's "Unicode text") or, without one, with
+    ASCII text every other byte of which is NUL; else UTF-8."""
+    with path.open("rb") as handle:
+        start = handle.read(4)
+    if start.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    if len(start) == 4 and start[1] == start[3] == 0 and start[0] and start[2]:
+        return "utf-16-le"
+    if len(start) == 4 and start[0] == start[2] == 0 and start[1] and start[3]:
+        return "utf-16-be"
+    return "utf-8-sig"
+
+
+@dataclass(frozen=True)
+class _CsvFile:
+    path: Path
+    encoding: str
+    delimiter: str
+    limits: ReadLimits
+
+    def open(self) -> IO[str]:
+        return self.path.open("r", encoding=self.encoding, newline="")
+
+    def records(self) -> Iterator[tuple[int, list[str]]]:
+        """The records, numbered; ImportFileError naming the row and field of a broken quote, a value over
+        the csv module's limit (128 KiB) or data beyond the row and column limits."""
+        with self.open() as handle:
+            raw: list[str] = []
+
+            def lines() -> Iterator[str]:
+                for line in handle:
+                    raw.append(line)
+                    yield line
+
+            reader = csv.reader(lines(), delimiter=self.delimiter, strict=True)
+            number = 0
+            while True:
+                raw.clear()
+                try:
+                    record = next(reader)
+                except StopIteration:
+                    return
+                except csv.Error:
+                    raise self._broken(number + 1, "".join(raw)) from None
+                number += 1
+                if number > self.limits.max_rows and any(cell.strip() for cell in record):
+                    raise too_many_rows(self.path, number, self.limits)
+                if len(record) > self.limits.max_columns and any(
+                    cell.strip() for cell in record[self.limits.max_columns :]
+                ):
+                    raise too_many_columns(self.path, number, self.limits)
+                yield number, record
+
+    def _broken(self, number: int, text: str) -> ImportFileError:
+        limit = csv.field_size_limit()
+        index, too_long = _broken_field(text, self.delimiter, limit)
+        field = self._field_name(index)
+        if too_long:
+            return file_error(
+                self.path, "field_too_long", number, field, ErrorKind.VALUE_TOO_LONG, limit=limit
+            )
+        return file_error(self.path, "unclosed_quote", number, field, ErrorKind.UNCLOSED_QUOTE)
+
+    def _field_name(self, index: int) -> str:
+        """The header's name of the column at `index` (read again: the error may be in the header)."""
+        with self.open() as handle:
+            for line in handle:
+                if line.strip():
+                    return column_name(_names(line, self.delimiter), index)
+        return column_name([], index)
+
+
+def _broken_field(text: str, delimiter: str, limit: int) -> tuple[int, bool]:
+    """Where the csv module gave up on a record's text: (the field's index, whether it was too long). It
+    stops at a field longer than `limit`, at text after a closing quote, or at the end (a quote left open)."""
+    index, length, quoted, after_quote = 0, 0, False, False
+    for position, character in enumerate(text):
+        if quoted:
+            if character == '"':
+                quoted, after_quote = text[position + 1 : position + 2] == '"', True
+                if quoted:  # a doubled quote stands for one quote
+                    after_quote = False
+            else:
+                length += 1
+        elif character == delimiter:
+            index, length, after_quote = index + 1, 0, False
+        elif character in "\r\n":
+            after_quote = False
+        elif after_quote:
+            return index, False
+        elif character == '"' and length == 0:
+            quoted = True
+        else:
+            length += 1
+        if length > limit:
+            return index, True
+    return index, False
+
+
+def _sniff_delimiter(csv_file: _CsvFile) -> str:
+    with csv_file.open() as handle:
+        for line in handle:
+            if line.strip():
+                return max(DELIMITERS, key=line.count) if any(d in line for d in DELIMITERS) else ","
+    return ","
+
+
+@contextmanager
+def csv_table(path: Path, columns: Columns, limits: ReadLimits) -> Iterator[Table]:
+    csv_file = _CsvFile(path, _encoding(path), ",", limits)
+    try:
+        csv_file = _CsvFile(path, csv_file.encoding, _sniff_delimiter(csv_file), limits)
+        header_number, header, total = _header_and_count(csv_file)
+    except UnicodeError:
+        raise _encoding_error(path, csv_file.encoding) from None
+    except OSError as error:
+        raise file_error(path, "cannot_read", detail=str(error)) from None
+    fields = check_header(path, header_number, header, columns)
+    rows = data_rows(path, csv_file.records(), header_number, fields, header)
+    yield Table(path.name, tuple(header), csv_file.delimiter, total, rows)
+
+
+def _header_and_count(csv_file: _CsvFile) -> tuple[int, list[str], int]:
+    """The header's row number and cells, and how many non-blank rows follow it (reads the whole file, so
+    that a broken record is found before anything is stored)."""
+    header_number, header, total = 0, [], 0
+    for number, record in csv_file.records():
+        if not any(cell.strip() for cell in record):
+            continue
+        if header_number:
+            total += 1
+        else:
+            header_number, header = number, record
+    return header_number, header, total
+
+
+def _encoding_error(path: Path, encoding: str) -> ImportFileError:
+    """Where the text stops being `encoding` (its line and field) and what it seems to be instead."""
+    raw = path.read_bytes()
+    try:
+        raw.decode(encoding)
+    except UnicodeDecodeError as error:
+        start, cut = error.start, error.reason in ("unexpected end of data", "truncated data")
+    else:  # cannot happen: the stream's error is in the whole too
+        start, cut = len(raw), True
+    line_start = raw.rfind(b"\n", 0, start) + 1
+    line = raw.count(b"\n", 0, start) + 1
+    before = raw[line_start:start].decode(encoding, errors="replace")
+    delimiter = max(DELIMITERS, key=raw[: line_start or start].split(b"\n")[0].decode("latin-1").count)
+    first_line = raw.split(b"\n", 1)[0].decode(encoding, errors="replace").lstrip("\ufeff")
+    field = column_name(_names(first_line, delimiter), before.count(delimiter)) if line > 1 else None
+    if cut:
+        return file_error(path, "truncated_utf8", line, field)
+    if _looks_cyrillic_1251(raw):
+        return file_error(path, "cp1251", line, field)
+    return file_error(path, "not_utf8", line, field, byte=f"{raw[min(start, len(raw) - 1)]:#04x}")
+
+
+def _names(line: str, delimiter: str) -> list[str]:
+    """The cells of a header line, for naming a column in an error about a file that is already broken."""
+    text = (line.splitlines() or [""])[0]
+    try:
+        return next(csv.reader([text], delimiter=delimiter), [])
+    except csv.Error:
+        return text.split(delimiter)
+
+
+def _looks_cyrillic_1251(raw: bytes) -> bool:
+    try:
+        text = raw.decode("cp1251")
+    except UnicodeDecodeError:
+        return False
+    high = [character for character in text if ord(character) >= 0x80]
+    return bool(high) and sum("\u0400" <= c <= "\u04ff" for c in high) >= 0.8 * len(high)

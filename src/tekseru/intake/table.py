@@ -1,0 +1,171 @@
+"""What both readers share: the columns of a format, the limits, the rows read and their checks."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from tekseru.intake.errors import ErrorKind, ImportFileError, RowError
+from tekseru.intake.text import control_character
+from tekseru.settings import Settings
+
+
+@dataclass(frozen=True, slots=True)
+class Columns:
+    """The columns of an import format: those a file must have and those it may have."""
+
+    required: tuple[str, ...]
+    optional: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ReadLimits:
+    """The furthest row and column a file may hold data in (settings TEKSERU_IMPORT_MAX_ROWS and
+    TEKSERU_IMPORT_MAX_COLUMNS)."""
+
+    max_rows: int
+    max_columns: int
+
+    @classmethod
+    def from_settings(cls, settings: Settings | None = None) -> ReadLimits:
+        chosen = settings or Settings.from_environment()
+        return cls(chosen.import_max_rows, chosen.import_max_columns)
+
+
+@dataclass(frozen=True, slots=True)
+class SourceRow:
+    """One data row: its number, the cells as read (for the rejected file) and the known columns' values;
+    `errors` are what is wrong with the cells themselves (control characters), found while reading."""
+
+    number: int
+    cells: tuple[str, ...]
+    values: dict[str, str]
+    extra_values: int = 0
+    errors: tuple[RowError, ...] = ()
+
+
+@dataclass(frozen=True)
+class Table:
+    file: str
+    header: tuple[str, ...]
+    delimiter: str
+    total: int
+    rows: Iterator[SourceRow]
+
+
+def file_error(
+    path: Path,
+    key: str,
+    row: int | None = None,
+    field: str | None = None,
+    kind: ErrorKind = ErrorKind.UNREADABLE_FILE,
+    /,
+    **params: Any,
+) -> ImportFileError:
+    return ImportFileError([RowError.of(path.name, row, field, kind, key, **params)])
+
+
+def column_letters(number: int) -> str:
+    letters = ""
+    while number:
+        number, remainder = divmod(number - 1, 26)
+        letters = chr(ord("A") + remainder) + letters
+    return letters
+
+
+def too_many_rows(path: Path, number: int, limits: ReadLimits) -> ImportFileError:
+    return file_error(
+        path,
+        "too_many_rows",
+        number,
+        None,
+        ErrorKind.FILE_TOO_LARGE,
+        row=number,
+        limit=limits.max_rows,
+        setting="TEKSERU_IMPORT_MAX_ROWS",
+    )
+
+
+def too_many_columns(
+    path: Path, number: int, limits: ReadLimits, column: int | None = None
+) -> ImportFileError:
+    where = column_letters(column) if column else f"#{limits.max_columns + 1}+"
+    return file_error(
+        path,
+        "too_many_columns",
+        number,
+        where,
+        ErrorKind.FILE_TOO_LARGE,
+        column=where,
+        limit=limits.max_columns,
+        setting="TEKSERU_IMPORT_MAX_COLUMNS",
+    )
+
+
+def column_name(header: Sequence[str], index: int) -> str:
+    """How an error names a column: its name in the header, or its number (#7) when it has none."""
+    name = header[index].strip().lower() if index < len(header) else ""
+    return name if name and control_character(name) is None else f"#{index + 1}"
+
+
+def check_header(path: Path, number: int, header: Sequence[str], columns: Columns) -> dict[str, int]:
+    """Where each known column is; ImportFileError naming every required column that is missing."""
+    if not number:
+        raise file_error(path, "empty_file", columns=",".join(columns.required))
+    joined = "".join(header)
+    if joined.count("\x00") * 3 >= len(joined.strip()) > 0:  # every other byte NUL: UTF-16 read as UTF-8
+        raise file_error(path, "utf16_no_mark", number)
+    bad = [control_error(path, number, header, index, cell) for index, cell in enumerate(header)]
+    if any(bad):
+        raise ImportFileError([error for error in bad if error is not None])
+    names = [cell.strip().lower() for cell in header]
+    positions = {name: index for index, name in reversed(list(enumerate(names))) if name}
+    missing = [name for name in columns.required if name not in positions]
+    if missing:
+        has = ", ".join(name for name in names if name)
+        key, params = ("missing_column", {"names": has}) if has else ("missing_column_no_names", {})
+        raise ImportFileError(
+            [
+                RowError.of(path.name, number, name, ErrorKind.MISSING_COLUMN, key, **params)
+                for name in missing
+            ]
+        )
+    known = (*columns.required, *columns.optional)
+    return {name: position for name, position in positions.items() if name in known}
+
+
+def control_error(path: Path, number: int, header: Sequence[str], index: int, cell: str) -> RowError | None:
+    found = control_character(cell)
+    if found is None:
+        return None
+    position, code = found
+    return RowError.of(
+        path.name,
+        number,
+        column_name(header, index),
+        ErrorKind.CONTROL_CHARACTER,
+        "control_character",
+        code=code,
+        position=position,
+    )
+
+
+def data_rows(
+    path: Path,
+    records: Iterator[tuple[int, list[str]]],
+    header_number: int,
+    fields: dict[str, int],
+    header: Sequence[str],
+) -> Iterator[SourceRow]:
+    width = len(header)
+    for number, record in records:
+        if number <= header_number or not any(cell.strip() for cell in record):
+            continue
+        cells = tuple(cell.strip() for cell in record)
+        values = {name: cells[position] if position < len(cells) else "" for name, position in fields.items()}
+        extra = sum(1 for cell in cells[width:] if cell)
+        found = (control_error(path, number, header, index, cell) for index, cell in enumerate(record))
+        errors = tuple(error for error in found if error is not None)
+        yield SourceRow(number, cells, values, extra, errors)

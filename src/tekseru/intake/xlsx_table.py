@@ -1,0 +1,110 @@
+"""Reading the first sheet of an XLSX workbook, only the cells that hold a value."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+from tekseru.intake.errors import ImportFileError
+from tekseru.intake.table import (
+    Columns,
+    ReadLimits,
+    Table,
+    check_header,
+    data_rows,
+    file_error,
+    too_many_columns,
+    too_many_rows,
+)
+
+
+def _cell_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, datetime):
+        return value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+@contextmanager
+def xlsx_table(path: Path, columns: Columns, limits: ReadLimits) -> Iterator[Table]:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=True)
+        sheet = workbook.worksheets[0]
+    except Exception as error:  # openpyxl raises zipfile, XML and its own errors for a bad file
+        raise file_error(path, "not_xlsx", detail=str(error)) from None
+    try:
+        raw = _xlsx_records(path, workbook, sheet, limits)
+        header_number, header = _first_nonblank((n, [_cell_text(v) for v in values]) for n, values in raw)
+        fields = check_header(path, header_number, header, columns)
+        records = ((number, _xlsx_cells(values, fields.get("bin"))) for number, values in raw)
+        total = max(min(sheet.max_row or 0, limits.max_rows) - header_number, 0)
+        rows = data_rows(path, records, header_number, fields, header)
+        yield Table(path.name, tuple(header), ",", total, rows)
+    finally:
+        workbook.close()
+
+
+def _xlsx_records(
+    path: Path, workbook: Any, sheet: Any, limits: ReadLimits
+) -> Iterator[tuple[int, list[Any]]]:
+    """The sheet's rows that hold a value, each as the values up to its last one. openpyxl's own rows fill
+    every missing row and cell up to the sheet's stated size (a file can state XFD1048576), so the
+    sheet's XML is parsed here, as openpyxl's read-only sheet does, and only cells with a value kept."""
+    from openpyxl.worksheet._reader import WorkSheetParser
+
+    try:
+        with sheet._get_source() as source:
+            parser = WorkSheetParser(
+                source,
+                sheet._shared_strings,
+                data_only=True,
+                epoch=workbook.epoch,
+                date_formats=workbook._date_formats,
+                timedelta_formats=workbook._timedelta_formats,
+            )
+            for number, cells in parser.parse():
+                held = [(cell["column"], cell["value"]) for cell in cells if cell["value"] not in (None, "")]
+                if not held:
+                    continue
+                if number > limits.max_rows:
+                    raise too_many_rows(path, number, limits)
+                last = max(column for column, _ in held)
+                if last > limits.max_columns:
+                    raise too_many_columns(path, number, limits, column=last)
+                values: list[Any] = [None] * last
+                for column, value in held:
+                    values[column - 1] = value
+                yield number, values
+    except ImportFileError:
+        raise
+    except Exception as error:  # a damaged sheet: XML, numbers or dates openpyxl cannot convert
+        raise file_error(path, "not_xlsx", detail=str(error)) from None
+
+
+def _xlsx_cells(values: Sequence[Any], bin_position: int | None) -> list[str]:
+    """The cells as text; a BIN typed as a number lost its leading zeros, which are put back."""
+    cells = [_cell_text(value) for value in values]
+    if bin_position is not None and bin_position < len(values):
+        value = values[bin_position]
+        if isinstance(value, int) and not isinstance(value, bool):
+            cells[bin_position] = str(value).zfill(12)
+    return cells
+
+
+def _first_nonblank(records: Iterator[tuple[int, list[str]]]) -> tuple[int, list[str]]:
+    for number, record in records:
+        if any(cell.strip() for cell in record):
+            return number, record
+    return 0, []

@@ -1,0 +1,56 @@
+"""The intake messages: every one in kk, ru and en with the same parameters, and errors shown in each."""
+
+from __future__ import annotations
+
+import string
+
+import pytest
+
+from tekseru.intake import ErrorKind, RowError, language_from_locale, render
+from tekseru.intake.messages import LANGUAGES, MESSAGES
+
+
+def _fields(template: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(template) if name}
+
+
+@pytest.mark.parametrize("key", sorted(MESSAGES))
+def test_every_message_has_every_language_with_the_same_parameters(key: str) -> None:
+    texts = MESSAGES[key]
+    assert set(texts) == set(LANGUAGES)
+    assert _fields(texts["kk"]) == _fields(texts["ru"]) == _fields(texts["en"])
+    assert texts["kk"] != texts["en"] and texts["ru"] != texts["en"] and texts["kk"] != texts["ru"]
+
+
+def test_an_error_reads_in_the_readers_language() -> None:
+    error = RowError.of("e.csv", 3, "bin", ErrorKind.UNKNOWN_SUBJECT, "unknown_subject", bin="990140000384")
+    assert str(error) == (
+        "e.csv, row 3, bin: no subject with BIN 990140000384 in the registry; "
+        "import it with the subjects first"
+    )
+    assert error.describe("ru") == (
+        "e.csv, строка 3, bin: в реестре нет субъекта с БИН 990140000384; "
+        "сначала импортируйте его в файле субъектов"
+    )
+    assert error.describe("kk") == (
+        "e.csv, 3-жол, bin: тізілімде 990140000384 БСН бар субъект жоқ; "
+        "алдымен оны субъектілер файлымен импорттаңыз"
+    )
+    assert error.texts()["en"] == error.message
+
+
+def test_an_error_made_with_a_message_only_stays_as_it_is() -> None:
+    error = RowError("c.csv", 2, "x", ErrorKind.MISSING_VALUE, "some text")
+    assert error.describe("kk") == "c.csv, 2-жол, x: some text"
+
+
+@pytest.mark.parametrize(
+    ("locale", "language"),
+    [("ru_RU.UTF-8", "ru"), ("kk_KZ.UTF-8", "kk"), ("en_US.UTF-8", "en"), ("C.UTF-8", "en"), (None, "en")],
+)
+def test_the_language_of_a_terminal(locale: str | None, language: str) -> None:
+    assert language_from_locale(locale) == language
+
+
+def test_an_unknown_language_falls_back_to_english() -> None:
+    assert render("missing_value", "de") == "a value is required"
