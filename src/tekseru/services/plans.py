@@ -282,9 +282,8 @@ def render_plan(
     edition = (catalogue or load_catalogue()).edition(stored.record.edition_id)
     render = render_plan_xlsx if format == "xlsx" else render_plan_pdf
     groups = {key: group.name.in_language(language) for key, group in edition.groups.items()}
-    reasons = {
-        number: short_text(item.text.in_language(language)) for number, item in edition.criteria.items()
-    }
+    # The rows cite criteria by number; the document's annex gives each cited criterion's whole text.
+    reasons = {number: " ".join(item.text.in_language(language).split()) for number, item in edition.criteria.items()}
     return render(
         printable_plan(stored.plan, language),
         language=language,
@@ -293,6 +292,8 @@ def render_plan(
         group_names=groups,
         reason_texts=reasons,
         out=out,
+        number=stored.id,
+        status=stored.record.status,
     )
 
 
