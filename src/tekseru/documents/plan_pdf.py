@@ -102,6 +102,8 @@ def render_plan_pdf(
 
 def _new_pdf(table: PlanTable) -> FPDF:
     pdf = _ListPdf(table)
+    # An alias as wide as a six-digit number, so that "page X of Y" keeps its place in long lists.
+    pdf.alias_nb_pages("{pages}")
     pdf.add_font(FONT_FAMILY, style="", fname=str(font_path()))
     pdf.add_font(FONT_FAMILY, style="B", fname=str(font_path(bold=True)))
     pdf.set_margins(_MARGIN, _TOP, _MARGIN)
