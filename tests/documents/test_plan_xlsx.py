@@ -8,7 +8,6 @@ import shutil
 import subprocess
 from collections import Counter
 from dataclasses import replace
-from datetime import date
 from pathlib import Path
 
 import pytest
@@ -62,7 +61,7 @@ def render(plan: Plan, language: str, out: Path) -> Path:
 def test_every_sheet_is_set_up_for_printing(language: str, tmp_path: Path) -> None:
     workbook = load_workbook(render(long_plan(40), language, tmp_path / "list.xlsx"))
     assert len(workbook.worksheets) == 4
-    for sheet, key in zip(workbook.worksheets, ("included", "overflow", "excluded", "annex")):
+    for sheet, key in zip(workbook.worksheets, ("included", "overflow", "excluded", "annex"), strict=True):
         setup = sheet.page_setup
         assert (setup.orientation, setup.paperSize, setup.fitToWidth, setup.fitToHeight) == (
             "landscape",
@@ -132,7 +131,7 @@ def printed_sizes(page: object) -> Counter[float]:
 def test_libreoffice_prints_the_heading_and_legible_text_on_every_page(tmp_path: Path) -> None:
     plan = long_plan()
     files = [render(plan, language, tmp_path / f"list-{language}.xlsx") for language in LANGUAGES]
-    for language, pdf in zip(LANGUAGES, convert_to_pdf(files, tmp_path)):
+    for language, pdf in zip(LANGUAGES, convert_to_pdf(files, tmp_path), strict=True):
         words = WORDS[language]
         reader = PdfReader(pdf)
         assert len(reader.pages) > 4

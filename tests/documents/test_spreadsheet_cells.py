@@ -35,7 +35,7 @@ HOSTILE = (
     "-2+3 «Қамқор» КММ",
     "@SUM(1+1)*cmd|' /C calc'!A0",
 )
-BINS = list(demo_bins(len(HOSTILE) + 1, prefix="1902900"))
+BINS = list(demo_bins(len(HOSTILE), prefix="1902900"))
 
 
 # The rule ---------------------------------------------------------------------------------------------
@@ -108,14 +108,14 @@ def test_hostile_names_are_text_in_every_export(tekseru: Any, database: Database
     with subjects.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(["bin", "name", "region", "address", "groups"])
-        for bin, name in zip(BINS, HOSTILE):
+        for bin, name in zip(BINS, HOSTILE, strict=True):
             writer.writerow([bin, name, "astana", "=1+2", "stationary_care"])
     tekseru("import", "subjects", str(subjects))
     evidence = tmp_path / "evidence.csv"
     with evidence.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle)
         writer.writerow(["bin", "criterion", "source_group", "observed_on", "reference", "confirmed"])
-        for bin in BINS[: len(HOSTILE)]:
+        for bin in BINS:
             writer.writerow([bin, gross, "", observed, "Act 1", ""])
         writer.writerow([BINS[0], "=1+1", "", observed, "@evil", ""])  # rejected: not a number
     rejected = tmp_path / "rejected.csv"
@@ -128,7 +128,7 @@ def test_hostile_names_are_text_in_every_export(tekseru: Any, database: Database
     # `tekseru assess --format csv`: the names neutralised; read back without the mark, they are the same.
     printed = tekseru("assess", "--format", "csv").stdout
     names = {row["bin"]: row["name"] for row in csv.DictReader(io.StringIO(printed))}
-    for bin, name in zip(BINS, HOSTILE):
+    for bin, name in zip(BINS, HOSTILE, strict=True):
         assert names[bin] == f"'{name}"
 
     # The list: JSON keeps the text; XLSX has it as text, never a formula; the PDF prints it as it is.
@@ -152,7 +152,7 @@ def test_hostile_names_are_text_in_every_export(tekseru: Any, database: Database
 
     # The database keeps the original names.
     with database.transaction() as session:
-        for bin, name in zip(BINS, HOSTILE):
+        for bin, name in zip(BINS, HOSTILE, strict=True):
             record = find_subject_by_bin(session, bin)
             assert record is not None and (record.name, record.address) == (name, "=1+2")
     shown = json.loads(tekseru("plans", "show", "1", "--format", "json").stdout)

@@ -347,4 +347,3 @@ def test_printed_list_of_a_draft_with_the_configured_state_body(
 def test_state_body_defaults_to_the_committee() -> None:
     assert plans.state_body("ru", Settings()).startswith("Комитет труда и социальной защиты населения")
     assert plans.state_body("kk", Settings(state_body=" X ")) == "X"
-

@@ -3,7 +3,8 @@ the next page, and the heading row is drawn again at the top of every page the t
 
 fpdf2's own `FPDF.table` refuses a row taller than a page ("too high and cannot be rendered on a single
 page") and lays each cell out with the general `multi_cell`, which takes minutes for a list of 10,000
-rows. Here each cell is wrapped once, with the widths of characters measured once (fpdf2 does not kern, so a word is as wide as its letters).
+rows. Here each cell is wrapped once, with the widths of characters measured once (fpdf2 does not
+kern, so a word is as wide as its letters).
 """
 
 from __future__ import annotations
@@ -54,7 +55,10 @@ class Grid:
     # Layout -------------------------------------------------------------------------------------------
 
     def _wrap_row(self, row: Sequence[str], style: str) -> list[list[str]]:
-        return [self._wrap(text, width - 2 * _PADDING, style) for text, width in zip(row, self.widths)]
+        return [
+            self._wrap(text, width - 2 * _PADDING, style)
+            for text, width in zip(row, self.widths, strict=True)
+        ]
 
     def _wrap(self, text: str, width: float, style: str) -> list[str]:
         lines: list[str] = []
@@ -145,7 +149,7 @@ class Grid:
         x, y = pdf.l_margin, pdf.get_y()
         if fill:
             pdf.set_fill_color(*_HEADING_FILL)
-        for lines, width in zip(cells, self.widths):
+        for lines, width in zip(cells, self.widths, strict=True):
             pdf.rect(x, y, width, height, style="DF" if fill else "D")
             for index, line in enumerate(lines[start:end]):
                 if line:

@@ -38,30 +38,26 @@ _COLUMN_WIDTHS: Mapping[str, Sequence[float]] = {
 class _ListPdf(FPDF):
     def __init__(self, table: PlanTable) -> None:
         super().__init__(orientation="landscape", unit="mm", format="A4")
-        self.table = table
+        self.printed = table
 
     def header(self) -> None:
         self.set_xy(_MARGIN, 5)
         self.set_font(FONT_FAMILY, size=7)
         self.set_text_color(90, 90, 90)
-        self.cell(0, 4, self.table.running_title)
-        if self.table.draft_mark:
+        self.cell(0, 4, self.printed.running_title)
+        if self.printed.draft_mark:
             self.set_xy(_MARGIN, 4)
             self.set_font(FONT_FAMILY, style="B", size=11)
             self.set_text_color(*_DRAFT_COLOUR)
-            self.cell(0, 5, self.table.draft_mark, align="R")
+            self.cell(0, 5, self.printed.draft_mark, align="R")
         self.set_text_color(0, 0, 0)
         self.set_xy(_MARGIN, _TOP)
 
     def footer(self) -> None:
         self.set_y(-8)
         self.set_font(FONT_FAMILY, size=7)
-        label = self.table.page_label.format(page=self.page_no(), total=self.alias_nb_pages_text)
+        label = self.printed.page_label.format(page=self.page_no(), total=self.str_alias_nb_pages)
         self.cell(0, 4, label, align="R")
-
-    @property
-    def alias_nb_pages_text(self) -> str:
-        return str(self.str_alias_nb_pages)
 
 
 def render_plan_pdf(

@@ -86,7 +86,7 @@ def render_plan_xlsx(
     workbook = Workbook()
     # Column widths count characters of the default font: make it the font the cells use, or a program
     # that lacks Calibri measures them in a wider font and shrinks the printed page.
-    workbook._fonts[0] = _TEXT  # noqa: SLF001 - openpyxl offers no public setter for the default font
+    workbook._fonts[0] = _TEXT  # openpyxl has no public setter for it
     first = workbook.active
     assert isinstance(first, Worksheet)
     workbook.remove(first)
@@ -152,7 +152,7 @@ def _write_row(
     fill: bool = False,
 ) -> None:
     lines = 1
-    for column, (value, width) in enumerate(zip(values, widths), start=1):
+    for column, (value, width) in enumerate(zip(values, widths, strict=True), start=1):
         cell = sheet.cell(row, column)
         set_text_or_number(cell, value)
         cell.font = font

@@ -13,8 +13,7 @@ import csv
 from collections.abc import Iterable
 from typing import IO, Any
 
-from openpyxl.cell.cell import Cell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 
 __all__ = ["FORMULA_PREFIXES", "SafeCsvWriter", "csv_writer", "neutralise", "set_text_or_number"]
 

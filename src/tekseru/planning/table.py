@@ -37,6 +37,7 @@ DOCUMENT_LANGUAGES: tuple[str, ...] = ("kk", "ru")
 
 Cell = str | int | float
 
+
 @dataclass(frozen=True)
 class Section:
     """One table of the list. `key` (included, overflow, excluded, annex) lets a renderer choose the
