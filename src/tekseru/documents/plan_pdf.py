@@ -28,7 +28,7 @@ _DRAFT_COLOUR = (170, 0, 0)
 # Column widths in mm (277 mm between the margins) of the list, the rows beyond capacity, the exclusions
 # and the annex of criteria.
 _COLUMN_WIDTHS: Mapping[str, Sequence[float]] = {
-    "included": (9, 22, 38, 25, 32, 50, 23, 19, 33, 26),
+    "included": (9, 22, 38, 25, 32, 48, 23, 19, 33, 28),
     "overflow": (9, 22, 38, 25, 32, 50, 23, 19, 59),
     "excluded": (22, 45, 25, 50, 23, 19, 93),
     "annex": (24, 253),
