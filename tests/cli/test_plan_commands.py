@@ -95,8 +95,9 @@ def test_the_life_of_a_list(invoke: Any, tmp_path: Path) -> None:
     assert shown["status"] == "published"
     out = tmp_path / "list.xlsx"
     invoke("plans", "export", "1", "--format", "xlsx", "--lang", "ru", "--output", str(out))
-    sheet = load_workbook(out).active
-    assert sheet is not None and "Утверждён: head" in str(sheet["A4"].value)
+    sheet = load_workbook(out).worksheets[0]
+    assert any(str(cell.value).startswith("Утверждён: head, ") for cell in sheet["A"])
+    assert "Статус: опубликован" in [cell.value for cell in sheet["A"]]
     invoke("plans", "discard", "2")
     assert "there is no plan 2" in invoke("plans", "show", "2", code=1).output
 

@@ -91,10 +91,10 @@ def render(
     )
 
 
-def sheet_rows(path: Path) -> list[list[Any]]:
-    sheet = load_workbook(path).active
-    assert sheet is not None
-    return [[cell for cell in row if cell is not None] for row in sheet.iter_rows(values_only=True)]
+def sheet_rows(path: Path, sheet: int = 0) -> list[list[Any]]:
+    """The non-empty cells of each row of a sheet (the list, beyond capacity, exclusions, annex)."""
+    worksheet = load_workbook(path).worksheets[sheet]
+    return [[cell for cell in row if cell is not None] for row in worksheet.iter_rows(values_only=True)]
 
 
 def find_row(rows: list[list[Any]], first: Any) -> list[Any]:
@@ -105,11 +105,15 @@ def find_row(rows: list[list[Any]], first: Any) -> list[Any]:
 
 
 def test_xlsx_in_kazakh(plan: Plan, tmp_path: Path) -> None:
-    rows = sheet_rows(render("xlsx", plan, "kk", tmp_path))
-    assert rows[0] == ["Бару арқылы профилактикалық бақылау жүргізудің жартыжылдық тізімі"]
-    assert rows[1] == [f"Мемлекеттік орган: {STATE_BODY['kk']}"]
-    assert rows[2] == ["Кезең: 2027 жылдың I жартыжылдығы"]
-    assert rows[3] == ["Бекітілді: Департамент басшысы Ә. Қ. Нұрғали, 20.12.2026"]
+    path = render("xlsx", plan, "kk", tmp_path)
+    assert load_workbook(path).sheetnames == ["Тізім", "Мүмкіндіктен тыс", "Енгізілмегендер", "1-қосымша"]
+    rows = sheet_rows(path)
+    assert rows[:4] == [["БЕКІТЕМІН"], [APPROVAL[0]], ["______________ (қолы)"], ["20.12.2026"]]
+    assert rows[4] == ["Бару арқылы профилактикалық бақылау жүргізудің жартыжылдық тізімі"]
+    assert rows[5] == [f"Мемлекеттік орган: {STATE_BODY['kk']}"]
+    assert rows[6] == ["Кезең: 2027 жылғы бірінші жартыжылдық"]
+    assert rows[7] == ["Мәртебесі: бекітілген"]
+    assert rows[8] == ["Бекітілді: Департамент басшысы Ә. Қ. Нұрғали, 20.12.2026"]
     assert ["Тізімге енгізілген бақылау субъектілері"] in rows
     header = find_row(rows, "Р/с №")
     assert header[1:4] == ["Өңір", "Бақылау субъектісінің атауы", "БСН"] and header[-1] == "Жоспарланған айы"
@@ -122,18 +126,23 @@ def test_xlsx_in_kazakh(plan: Plan, tmp_path: Path) -> None:
         f"{GROUPS['kk']['stationary']}\n{GROUPS['kk']['home_care']}",
         85.5,
         "жоғары",
-        "12 — Жеке бағдарлама орындалмаған\n47",
+        "12, 47",
         "қаңтар",
     ]
+    annex = sheet_rows(path, 3)
+    assert annex[0] == ["1-қосымша. Тізімде аталған өлшемшарттар"]
+    assert annex[1:] == [["Өлшемшарт №", "Өлшемшарт"], [12, "Жеке бағдарлама орындалмаған"], [47]]
     assert all(letter in NAME + ADDRESS for letter in KAZAKH_LETTERS + KAZAKH_LETTERS.upper())
 
 
 def test_xlsx_overflow_and_exclusions(plan: Plan, tmp_path: Path) -> None:
-    rows = sheet_rows(render("xlsx", plan, "kk", tmp_path))
-    overflow_title = rows.index(["Өңір мүмкіндігінен тыс субъектілер (резерв, бару жоспарланбаған)"])
-    assert rows[overflow_title + 2][:4] == [2, "Абай облысы", "Субъект s2", "030340005678"]
-    excluded_title = rows.index(["Тізімге енгізілмеген субъектілер және себептері"])
-    reasons = [row[-1] for row in rows[excluded_title + 2 :]]
+    path = render("xlsx", plan, "kk", tmp_path)
+    overflow = sheet_rows(path, 1)
+    assert overflow[0] == ["Өңір мүмкіндігінен тыс субъектілер (резерв, бару жоспарланбаған)"]
+    assert overflow[2][:4] == [2, "Абай облысы", "Субъект s2", "030340005678"]
+    excluded = sheet_rows(path, 2)
+    assert excluded[0] == ["Тізімге енгізілмеген субъектілер және себептері"]
+    reasons = [row[-1] for row in excluded[2:]]
     assert reasons == [
         "Тәуекел дәрежесі бару арқылы профилактикалық бақылауға жатпайды (төмен)",
         "Соңғы бару кезеңділік шегінің ішінде (14.05.2026)",
@@ -142,20 +151,25 @@ def test_xlsx_overflow_and_exclusions(plan: Plan, tmp_path: Path) -> None:
 
 
 def test_xlsx_in_russian_says_the_translation_is_unofficial(plan: Plan, tmp_path: Path) -> None:
-    rows = sheet_rows(render("xlsx", plan, "ru", tmp_path, approval=None))
-    assert rows[0] == ["Полугодовой список проведения профилактического контроля с посещением"]
-    assert rows[2] == ["Период: I полугодие 2027 года"]
-    assert rows[3] == ["Не утверждён (проект)"]
-    assert "неофициальным" in rows[4][0]
+    path = render("xlsx", plan, "ru", tmp_path, approval=None)
+    rows = sheet_rows(path)
+    assert rows[0] == ["УТВЕРЖДАЮ"] and ["(должность, фамилия, инициалы)"] in rows[:5]
+    title = rows.index(["Полугодовой список проведения профилактического контроля с посещением"])
+    assert rows[title + 2 : title + 5] == [
+        ["Период: первое полугодие 2027 года"],
+        ["Статус: проект"],
+        ["Не утверждён (проект)"],
+    ]
+    assert "неофициальным" in rows[title + 5][0]
     first = find_row(rows, 1)
     assert first[2] == NAME and first[7] == "высокая" and first[-1] == "январь"
-    assert ["Субъекты, не включённые в список, и причины"] in rows
+    assert sheet_rows(path, 2)[0] == ["Субъекты, не включённые в список, и причины"]
 
 
 def test_an_empty_section_says_so(tmp_path: Path) -> None:
     empty = form_plan(HalfYear(2027, 2), [], [], PlanningRules(12, frozenset({"high"})))
-    rows = sheet_rows(render("xlsx", empty, "ru", tmp_path))
-    assert rows.count(["Нет"]) == 3
+    path = render("xlsx", empty, "ru", tmp_path)
+    assert all(sheet_rows(path, sheet)[-1] == ["Нет"] for sheet in range(4))
 
 
 # PDF
@@ -179,7 +193,7 @@ def test_pdf_in_kazakh_keeps_every_kazakh_letter(plan: Plan, tmp_path: Path) -> 
     joined = flat(text)
     for phrase in (
         "Бару арқылы профилактикалық бақылау жүргізудің жартыжылдық тізімі",
-        "Кезең: 2027 жылдың I жартыжылдығы",
+        "Кезең: 2027 жылғы бірінші жартыжылдық",
         "Бекітілді: Департамент басшысы Ә. Қ. Нұрғали, 20.12.2026",
         "020540001234",
         "85,5",
@@ -195,7 +209,7 @@ def test_pdf_in_russian(plan: Plan, tmp_path: Path) -> None:
     joined = flat(pdf_text(render("pdf", plan, "ru", tmp_path)))
     for phrase in (
         "Полугодовой список проведения профилактического контроля с посещением",
-        "I полугодие 2027 года",
+        "первое полугодие 2027 года",
         "является неофициальным",
         "январь",
         "высокая",

@@ -3,13 +3,22 @@ from datetime import date
 import pytest
 
 from tekseru.planning import PlanTable, form_plan, plan_table
-from tekseru.planning.table import MONTH_NAMES, REASON_LABELS, format_score, half_year_title
+from tekseru.planning.table import (
+    MONTH_NAMES,
+    REASON_LABELS,
+    criterion_numbers,
+    format_score,
+    half_year_title,
+)
 
 from .plan_factories import H1_2027, RULES, history, score
 
 
 def table(
-    language: str, approval: tuple[str, date] | None = ("Head", date(2026, 12, 20)), notice: str | None = None
+    language: str,
+    approval: tuple[str, date] | None = ("Head", date(2026, 12, 20)),
+    notice: str | None = None,
+    **numbered: object,
 ) -> PlanTable:
     scores = [
         score("a", 100, gross=1, group="stationary", reasons=(12, 40)),
@@ -27,6 +36,7 @@ def table(
         group_names={"stationary": "Stationary", "home": "Home"},
         reason_texts={12: "twelve"},
         notice=notice,
+        **numbered,  # type: ignore[arg-type]
     )
 
 
@@ -37,25 +47,38 @@ def test_every_reason_and_month_has_a_label_in_both_languages() -> None:
 
 
 def test_header_lines() -> None:
-    assert table("kk").header_lines == (
+    kk = table("kk", number=7, status="published")
+    assert kk.header_lines == (
         "Мемлекеттік орган: Body",
-        "Кезең: 2027 жылдың I жартыжылдығы",
+        "Тізім № 7",
+        "Кезең: 2027 жылғы бірінші жартыжылдық",
+        "Мәртебесі: жарияланған",
         "Бекітілді: Head, 20.12.2026",
     )
+    assert kk.running_title == "Тізім № 7 · 2027 жылғы бірінші жартыжылдық · жарияланған"
+    assert kk.approval_block == ("БЕКІТЕМІН", "Head", "______________ (қолы)", "20.12.2026")
+    assert kk.draft_mark is None and kk.page_label.format(page=2, total=5) == "Бет 2 / 5"
     ru = table("ru", approval=None, notice="Unofficial.")
     assert ru.header_lines == (
         "Государственный орган: Body",
-        "Период: I полугодие 2027 года",
+        "Период: первое полугодие 2027 года",
+        "Статус: проект",
         "Не утверждён (проект)",
         "Unofficial.",
     )
+    assert ru.running_title == "первое полугодие 2027 года · проект" and ru.draft_mark == "ПРОЕКТ"
+    assert ru.approval_block[0] == "УТВЕРЖДАЮ" and "(подпись)" in ru.approval_block[3]
+    assert ru.page_label.format(page=2, total=5) == "Страница 2 из 5"
 
 
 def test_rows_of_the_three_sections() -> None:
-    included, overflow, excluded = table("ru").sections
+    included, overflow, excluded, annex = table("ru").sections
     (row,) = included.rows
     assert row[0] == 1 and row[5] == "Stationary\nHome" and row[6] == 100 and row[7] == "высокая"
-    assert row[8] == "12 — twelve\n40" and row[9] == "январь"
+    assert row[8] == "12, 40" and row[9] == "январь"
+    assert included.columns[8] == "Основные причины (номера критериев, приложение 1)"
+    assert annex.title == "Приложение 1. Критерии, указанные в списке"
+    assert annex.rows == ((12, "twelve"), (40, ""))
     assert len(included.columns) == 10 and len(overflow.columns) == 9
     assert overflow.rows[0][2] == "Subject b" and overflow.rows[0][0] == 2
     reasons = [cells[-1] for cells in excluded.rows]
@@ -68,7 +91,16 @@ def test_rows_of_the_three_sections() -> None:
 
 def test_formats() -> None:
     assert [format_score(value) for value in (100, 42.5, 70.01, 0)] == ["100", "42,5", "70,01", "0"]
-    assert half_year_title(H1_2027.next(), "kk") == "2027 жылдың II жартыжылдығы"
+    assert half_year_title(H1_2027, "kk") == "2027 жылғы бірінші жартыжылдық"
+    assert half_year_title(H1_2027.next(), "kk") == "2027 жылғы екінші жартыжылдық"
+    assert half_year_title(H1_2027, "ru") == "первое полугодие 2027 года"
+    assert half_year_title(H1_2027.next(), "ru") == "второе полугодие 2027 года"
+
+
+def test_criterion_numbers_keep_their_order_and_shorten_runs() -> None:
+    assert criterion_numbers([]) == ""
+    assert criterion_numbers([12, 40]) == "12, 40"
+    assert criterion_numbers([3, 4, 7, 8, 9, 10, 1, 2, 5]) == "3, 4, 7–10, 1, 2, 5"
 
 
 def test_only_kazakh_and_russian_are_printed() -> None:

@@ -5,7 +5,6 @@ Register them on the root app with `app.command()(assess)`, `app.command()(expla
 
 from __future__ import annotations
 
-import csv
 import json
 import sys
 from collections import defaultdict
@@ -25,6 +24,7 @@ from rich.table import Column, Table
 from tekseru.cli.actors import ByOption, cli_actor
 from tekseru.cli.failures import fail, opened_database, print_problems
 from tekseru.cli.language import LangOption, Words, chosen, group_name, region_name
+from tekseru.documents.spreadsheet_cells import csv_writer
 from tekseru.i18n import format_date, format_decimal
 from tekseru.intake import ImportFileError
 from tekseru.services import demo as demo_service
@@ -210,7 +210,7 @@ def _print_json(objects: Iterable[dict[str, object]]) -> None:
 
 
 def _print_csv(rows: Iterable[AssessmentRow]) -> None:
-    writer = csv.writer(sys.stdout)
+    writer = csv_writer(sys.stdout)
     writer.writerow(CSV_COLUMNS)
     for row in rows:
         item = row.to_json()

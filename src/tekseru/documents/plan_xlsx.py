@@ -1,27 +1,56 @@
-"""The semi-annual list as an XLSX workbook: a header, the list, the rows beyond capacity, the exclusions."""
+"""The semi-annual list as an XLSX workbook, one sheet per table: the list, the rows beyond capacity, the
+exclusions, and the annex with the text of every criterion the rows cite by number.
+
+Each sheet prints on A4 landscape, fitted to the page's width, with its heading row repeated on every page
+and the list's number, half-year, status and "page X of Y" in the page header and footer. The heading row
+is frozen and filtered. Rows are as high as their wrapped text, since a spreadsheet program does not grow a
+row for wrapped text by itself and the text would print over the next rows.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import math
+from collections.abc import Mapping, Sequence
 from datetime import date
 from pathlib import Path
 
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.worksheet import Worksheet
 
+from tekseru.documents.spreadsheet_cells import set_text_or_number
 from tekseru.planning.model import Plan
-from tekseru.planning.table import PlanTable, Section, plan_table
+from tekseru.planning.table import Cell, PlanTable, Section, plan_table
 
-__all__ = ["render_plan_xlsx"]
+__all__ = ["COLUMN_WIDTHS", "render_plan_xlsx"]
 
-_BOLD = Font(bold=True)
-_TITLE = Font(bold=True, size=14)
+# Arial (Liberation Sans where Arial is missing) has every Kazakh letter, on Windows and Linux alike.
+_FONT_NAME = "Arial"
+_FONT_SIZE = 10
+_TEXT = Font(name=_FONT_NAME, size=_FONT_SIZE)
+_BOLD = Font(name=_FONT_NAME, size=_FONT_SIZE, bold=True)
+_TITLE = Font(name=_FONT_NAME, size=13, bold=True)
+_SECTION = Font(name=_FONT_NAME, size=11, bold=True)
 _HEADING_FILL = PatternFill("solid", fgColor="DDDDDD")
+_THIN = Side(style="thin")
+_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 _WRAP = Alignment(wrap_text=True, vertical="top")
-_MAX_WIDTH = 48
+_CENTRED = Alignment(wrap_text=True, horizontal="center", vertical="top")
+_RIGHT = Alignment(horizontal="right", vertical="top")
 _SCORE_FORMAT = "0.##"
+# Points per line of 10-point Arial, and the largest row height a spreadsheet accepts.
+_LINE_HEIGHT = 12.75
+_MAX_ROW_HEIGHT = 409
+# Widths in characters. Their sum (about 200) keeps the fitted scale near 80%, so 10-point text prints
+# at about 8 points on A4 landscape.
+COLUMN_WIDTHS: Mapping[str, Sequence[float]] = {
+    "included": (6, 16, 28, 15, 24, 36, 15, 12, 24, 16),
+    "overflow": (6, 16, 28, 15, 24, 36, 15, 12, 40),
+    "excluded": (16, 32, 15, 36, 15, 12, 66),
+    "annex": (14, 178),
+}
 
 
 def render_plan_xlsx(
@@ -34,11 +63,14 @@ def render_plan_xlsx(
     reason_texts: Mapping[int, str],
     out: Path,
     notice: str | None = None,
+    number: int | None = None,
+    status: str | None = None,
 ) -> Path:
     """Write the list in Kazakh ("kk") or Russian ("ru") to `out` and return `out`.
 
     `approval` is (approved by, approved on), or None for a draft. `group_names` and `reason_texts` are in
     `language`; `notice` replaces the default note that the Russian text is an unofficial translation.
+    `number` is the stored list's number and `status` its status (draft, approved, published).
     """
     table = plan_table(
         plan,
@@ -48,59 +80,116 @@ def render_plan_xlsx(
         group_names=group_names,
         reason_texts=reason_texts,
         notice=notice,
+        number=number,
+        status=status,
     )
     workbook = Workbook()
-    sheet = workbook.active
-    assert isinstance(sheet, Worksheet)
-    sheet.title = str(plan.half_year)
-    _write(sheet, table)
+    # Column widths count characters of the default font: make it the font the cells use, or a program
+    # that lacks Calibri measures them in a wider font and shrinks the printed page.
+    workbook._fonts[0] = _TEXT  # openpyxl has no public setter for it
+    first = workbook.active
+    assert isinstance(first, Worksheet)
+    workbook.remove(first)
+    for index, section in enumerate(table.sections):
+        sheet = workbook.create_sheet(section.short_title or f"{index + 1}")
+        _write_sheet(sheet, table, section, with_header=index == 0)
     workbook.properties.title = table.title
     workbook.properties.language = language
     workbook.save(out)
     return out
 
 
-def _write(sheet: Worksheet, table: PlanTable) -> None:
-    sheet.append([table.title])
-    sheet.cell(sheet.max_row, 1).font = _TITLE
-    for line in table.header_lines:
-        sheet.append([line])
-    for section in table.sections:
-        sheet.append([])
-        _write_section(sheet, section)
-    _fit_columns(sheet, table)
+def _write_sheet(sheet: Worksheet, table: PlanTable, section: Section, *, with_header: bool) -> None:
+    widths = COLUMN_WIDTHS.get(section.key) or (24,) * len(section.columns)
+    for index, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    if with_header:
+        for line in table.approval_block:
+            _banner(sheet, line, widths, _TEXT, _RIGHT)
+        _banner(sheet, table.title, widths, _TITLE, _CENTRED, size=13)
+        for line in table.header_lines:
+            _banner(sheet, line, widths, _TEXT, _WRAP)
+    _banner(sheet, section.title, widths, _SECTION, _WRAP, size=11)
+    heading = sheet.max_row + 1
+    _write_row(sheet, heading, section.columns, widths, _BOLD, fill=True)
+    for offset, row in enumerate(section.rows, start=1):
+        _write_row(sheet, heading + offset, row, widths, _TEXT)
+    last = heading + len(section.rows)
+    if not section.rows:
+        _banner(sheet, section.empty_text, widths, _TEXT, _WRAP)
+    sheet.freeze_panes = f"A{heading + 1}"
+    sheet.auto_filter.ref = f"A{heading}:{get_column_letter(len(widths))}{last}"
+    sheet.print_title_rows = f"{heading}:{heading}"
+    _page_setup(sheet, table)
+
+
+def _banner(
+    sheet: Worksheet,
+    text: str,
+    widths: Sequence[float],
+    font: Font,
+    alignment: Alignment,
+    size: float = _FONT_SIZE,
+) -> None:
+    """A line of text across the whole width of the table, in one merged cell as high as its text."""
+    row = sheet.max_row + 1 if sheet.cell(1, 1).value is not None else 1
+    cell = sheet.cell(row, 1)
+    set_text_or_number(cell, text)
+    cell.font = font
+    cell.alignment = alignment
+    sheet.merge_cells(start_row=row, start_column=1, end_row=row, end_column=len(widths))
+    lines = _lines(text, sum(widths) * _FONT_SIZE / size)
+    sheet.row_dimensions[row].height = lines * _LINE_HEIGHT * size / _FONT_SIZE + 3
+
+
+def _write_row(
+    sheet: Worksheet,
+    row: int,
+    values: Sequence[Cell],
+    widths: Sequence[float],
+    font: Font,
+    *,
+    fill: bool = False,
+) -> None:
+    lines = 1
+    for column, (value, width) in enumerate(zip(values, widths, strict=True), start=1):
+        cell = sheet.cell(row, column)
+        set_text_or_number(cell, value)
+        cell.font = font
+        cell.alignment = _WRAP
+        cell.border = _BORDER
+        if fill:
+            cell.fill = _HEADING_FILL
+        if isinstance(value, float):
+            cell.number_format = _SCORE_FORMAT
+        lines = max(lines, _lines(str(value), width, bold=font.b or False))
+    sheet.row_dimensions[row].height = min(lines * _LINE_HEIGHT + 3, _MAX_ROW_HEIGHT)
+
+
+def _lines(text: str, width: float, *, bold: bool = False) -> int:
+    """How many lines `text` takes when wrapped in a column `width` characters wide, with room to spare:
+    Cyrillic letters are wider than the digit a column's width is measured in, and words wrap whole."""
+    per_line = max((width - 1) / (1.1 if bold else 1.0), 1)
+    return sum(max(math.ceil(len(line) / per_line), 1) for line in text.split("\n"))
+
+
+def _page_setup(sheet: Worksheet, table: PlanTable) -> None:
     sheet.page_setup.orientation = "landscape"
     sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
     sheet.page_setup.fitToWidth = 1
     sheet.page_setup.fitToHeight = 0
     sheet.sheet_properties.pageSetUpPr.fitToPage = True
+    sheet.page_margins = PageMargins(left=0.4, right=0.4, top=0.6, bottom=0.6, header=0.25, footer=0.25)
+    sheet.oddHeader.left.text = _escape(table.running_title)
+    sheet.oddHeader.left.size = 8
+    if table.draft_mark:
+        sheet.oddHeader.right.text = _escape(table.draft_mark)
+        sheet.oddHeader.right.size = 12
+        sheet.oddHeader.right.color = "AA0000"
+    sheet.oddFooter.right.text = _escape(table.page_label).format(page="&P", total="&N")
+    sheet.oddFooter.right.size = 8
 
 
-def _write_section(sheet: Worksheet, section: Section) -> None:
-    sheet.append([section.title])
-    sheet.cell(sheet.max_row, 1).font = _BOLD
-    sheet.append(list(section.columns))
-    for cell in sheet[sheet.max_row]:
-        cell.font = _BOLD
-        cell.fill = _HEADING_FILL
-        cell.alignment = _WRAP
-    if not section.rows:
-        sheet.append([section.empty_text])
-    for row in section.rows:
-        sheet.append(list(row))
-        for cell in sheet[sheet.max_row]:
-            cell.alignment = _WRAP
-            if isinstance(cell.value, float):
-                cell.number_format = _SCORE_FORMAT
-
-
-def _fit_columns(sheet: Worksheet, table: PlanTable) -> None:
-    """Width of each column from its longest line in the tables (headings and rows), within a maximum."""
-    widths: dict[int, int] = {}
-    for section in table.sections:
-        for row in (section.columns, *section.rows):
-            for index, value in enumerate(row, start=1):
-                longest = max(len(line) for line in str(value).split("\n"))
-                widths[index] = min(max(widths.get(index, 6), longest + 2), _MAX_WIDTH)
-    for index, width in widths.items():
-        sheet.column_dimensions[get_column_letter(index)].width = width
+def _escape(text: str) -> str:
+    """Header and footer text with its ampersands doubled, since & starts a code there."""
+    return text.replace("&", "&&")

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import csv
 from collections.abc import Sequence
 from pathlib import Path
 from typing import IO, Any
 
+from tekseru.documents.spreadsheet_cells import csv_writer
 from tekseru.intake.errors import RowError
 from tekseru.intake.readers import SourceRow
 
@@ -17,7 +17,10 @@ def default_rejected_path(source: Path) -> Path:
 
 
 class RejectedRows:
-    """Writes rejected rows as CSV, opened at the first one; UTF-8 with a BOM, which spreadsheets expect."""
+    """Writes rejected rows as CSV, opened at the first one; UTF-8 with a BOM, which spreadsheets expect.
+
+    Cells that would start a formula get an apostrophe before them (`tekseru.documents.spreadsheet_cells`).
+    """
 
     def __init__(self, path: Path, header: Sequence[str], delimiter: str) -> None:
         self.path = path
@@ -36,7 +39,7 @@ class RejectedRows:
 
     def _open(self) -> Any:
         self._handle = self.path.open("w", encoding="utf-8-sig", newline="")
-        self._writer = csv.writer(self._handle, delimiter=self.delimiter)
+        self._writer = csv_writer(self._handle, delimiter=self.delimiter)
         self._writer.writerow(["row", *self.header, "errors"])
         return self._writer
 

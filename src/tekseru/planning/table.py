@@ -6,155 +6,65 @@ official text; Russian is a working translation and says so in the header.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 
 from tekseru.planning.half_year import HalfYear
 from tekseru.planning.model import ExcludedRow, ExclusionReason, Plan, PlanRow
+from tekseru.planning.table_words import (
+    MONTH_NAMES,
+    REASON_LABELS,
+    RISK_CLASS_NAMES,
+    STATUS_NAMES,
+    UNOFFICIAL_TRANSLATION_NOTICE,
+    WORDS,
+)
+
+__all__ = [
+    "DOCUMENT_LANGUAGES",
+    "MONTH_NAMES",
+    "REASON_LABELS",
+    "PlanTable",
+    "Section",
+    "criterion_numbers",
+    "format_cell",
+    "half_year_title",
+    "plan_table",
+]
 
 DOCUMENT_LANGUAGES: tuple[str, ...] = ("kk", "ru")
 
 Cell = str | int | float
 
-MONTH_NAMES: Mapping[str, tuple[str, ...]] = {
-    "kk": (
-        "қаңтар",
-        "ақпан",
-        "наурыз",
-        "сәуір",
-        "мамыр",
-        "маусым",
-        "шілде",
-        "тамыз",
-        "қыркүйек",
-        "қазан",
-        "қараша",
-        "желтоқсан",
-    ),
-    "ru": (
-        "январь",
-        "февраль",
-        "март",
-        "апрель",
-        "май",
-        "июнь",
-        "июль",
-        "август",
-        "сентябрь",
-        "октябрь",
-        "ноябрь",
-        "декабрь",
-    ),
-}
-
-RISK_CLASS_NAMES: Mapping[str, Mapping[str, str]] = {
-    "kk": {"high": "жоғары", "medium": "орташа", "low": "төмен"},
-    "ru": {"high": "высокая", "medium": "средняя", "low": "низкая"},
-}
-
-REASON_LABELS: Mapping[str, Mapping[ExclusionReason, str]] = {
-    "kk": {
-        ExclusionReason.NOT_HIGH_RISK_BY_OBJECTIVE_CRITERIA: (
-            "Объективті өлшемшарттар бойынша жоғары тәуекел дәрежесіне жатқызылмаған"
-        ),
-        ExclusionReason.CLASS_NOT_CANDIDATE: (
-            "Тәуекел дәрежесі бару арқылы профилактикалық бақылауға жатпайды"
-        ),
-        ExclusionReason.VISITED_WITHIN_FREQUENCY_LIMIT: "Соңғы бару кезеңділік шегінің ішінде",
-        ExclusionReason.VIOLATIONS_ELIMINATED_IN_FULL: (
-            "Алдыңғы бару арқылы профилактикалық бақылау анықтаған бұзушылықтар толық көлемде жойылған"
-        ),
-        ExclusionReason.COVERED_BY_OTHER_GROUP: "Сол субъектінің басқа тобы бойынша тізімде",
-    },
-    "ru": {
-        ExclusionReason.NOT_HIGH_RISK_BY_OBJECTIVE_CRITERIA: (
-            "Не отнесён к высокой степени риска по объективным критериям"
-        ),
-        ExclusionReason.CLASS_NOT_CANDIDATE: (
-            "Степень риска не подлежит профилактическому контролю с посещением"
-        ),
-        ExclusionReason.VISITED_WITHIN_FREQUENCY_LIMIT: (
-            "Последнее посещение в пределах ограничения периодичности"
-        ),
-        ExclusionReason.VIOLATIONS_ELIMINATED_IN_FULL: (
-            "Нарушения, выявленные предыдущим профилактическим контролем с посещением, "
-            "устранены в полном объёме"
-        ),
-        ExclusionReason.COVERED_BY_OTHER_GROUP: "Включён в список по другой группе того же субъекта",
-    },
-}
-
-_WORDS: Mapping[str, Mapping[str, str]] = {
-    "kk": {
-        "title": "Бару арқылы профилактикалық бақылау жүргізудің жартыжылдық тізімі",
-        "state_body": "Мемлекеттік орган",
-        "period": "Кезең",
-        "half_year": "{year} жылдың {roman} жартыжылдығы",
-        "approved": "Бекітілді: {by}, {on}",
-        "not_approved": "Бекітілмеген (жоба)",
-        "included": "Тізімге енгізілген бақылау субъектілері",
-        "overflow": "Өңір мүмкіндігінен тыс субъектілер (резерв, бару жоспарланбаған)",
-        "excluded": "Тізімге енгізілмеген субъектілер және себептері",
-        "none": "Жоқ",
-        "rank": "Р/с №",
-        "region": "Өңір",
-        "name": "Бақылау субъектісінің атауы",
-        "bin": "БСН",
-        "address": "Мекенжайы",
-        "groups": "Бақылау субъектілерінің тобы",
-        "score": "Тәуекел дәрежесінің көрсеткіші",
-        "class": "Тәуекел дәрежесі",
-        "reasons": "Негізгі себептер (өлшемшарттар)",
-        "month": "Жоспарланған айы",
-        "group": "Топ",
-        "reason": "Себебі",
-    },
-    "ru": {
-        "title": "Полугодовой список проведения профилактического контроля с посещением",
-        "state_body": "Государственный орган",
-        "period": "Период",
-        "half_year": "{roman} полугодие {year} года",
-        "approved": "Утверждён: {by}, {on}",
-        "not_approved": "Не утверждён (проект)",
-        "included": "Субъекты контроля, включённые в список",
-        "overflow": "Субъекты сверх возможностей региона (резерв, посещение не запланировано)",
-        "excluded": "Субъекты, не включённые в список, и причины",
-        "none": "Нет",
-        "rank": "№ п/п",
-        "region": "Регион",
-        "name": "Наименование субъекта контроля",
-        "bin": "БИН",
-        "address": "Адрес",
-        "groups": "Группа субъектов контроля",
-        "score": "Показатель степени риска",
-        "class": "Степень риска",
-        "reasons": "Основные причины (критерии)",
-        "month": "Планируемый месяц",
-        "group": "Группа",
-        "reason": "Причина",
-    },
-}
-
-UNOFFICIAL_TRANSLATION_NOTICE = (
-    "Перевод на русский язык является неофициальным; официальный текст списка — на казахском языке."
-)
-
 
 @dataclass(frozen=True)
 class Section:
+    """One table of the list. `key` (included, overflow, excluded, annex) lets a renderer choose the
+    column widths; `short_title` names its sheet in the XLSX."""
+
     title: str
     columns: tuple[str, ...]
     rows: tuple[tuple[Cell, ...], ...]
     empty_text: str
+    key: str = ""
+    short_title: str = ""
 
 
 @dataclass(frozen=True)
 class PlanTable:
+    """The list laid out for printing. `running_title` (number, half-year, status) and `page_label`
+    (a pattern with {page} and {total}) go on every page; `draft_mark` too, for a list not yet approved.
+    The last section is the annex with the text of every criterion the rows cite by number."""
+
     language: str
     title: str
     header_lines: tuple[str, ...]
     sections: tuple[Section, ...]
+    approval_block: tuple[str, ...] = ()
+    running_title: str = ""
+    page_label: str = "{page} / {total}"
+    draft_mark: str | None = None
 
 
 def plan_table(
@@ -166,32 +76,94 @@ def plan_table(
     group_names: Mapping[str, str],
     reason_texts: Mapping[int, str],
     notice: str | None = None,
+    number: int | None = None,
+    status: str | None = None,
 ) -> PlanTable:
     """Lay out the plan for printing. `group_names` and `reason_texts` are in `language`; a group or
-    criterion without a text is shown by its key or number. `notice` replaces the default Russian notice."""
+    criterion without a text is shown by its key or number. `notice` replaces the default Russian notice.
+    `number` is the stored list's number; `status` is draft, approved or published (by default: approved
+    when there is an `approval`, else draft)."""
     if language not in DOCUMENT_LANGUAGES:
         raise ValueError(f"the list is printed in kk or ru, not {language!r}")
-    words = _WORDS[language]
-    header = [
-        f"{words['state_body']}: {state_body}",
-        f"{words['period']}: {half_year_title(plan.half_year, language)}",
-        _approval_line(approval, words),
-    ]
+    words = WORDS[language]
+    status = status or ("draft" if approval is None else "approved")
+    status_name = STATUS_NAMES[language].get(status, status)
+    period = half_year_title(plan.half_year, language)
+    numbered = words["number"].format(number=number) if number is not None else ""
+    header = [f"{words['state_body']}: {state_body}", numbered, f"{words['period']}: {period}"]
+    header += [words["status"].format(status=status_name), _approval_line(approval, words)]
     if language == "ru":
         header.append(notice or UNOFFICIAL_TRANSLATION_NOTICE)
     cells = _RowCells(language, group_names, reason_texts)
     empty = words["none"]
     sections = (
-        Section(words["included"], cells.columns(with_month=True), cells.rows(plan.included, True), empty),
-        Section(words["overflow"], cells.columns(with_month=False), cells.rows(plan.overflow, False), empty),
-        Section(words["excluded"], cells.excluded_columns(), cells.excluded_rows(plan.excluded), empty),
+        Section(
+            words["included"],
+            cells.columns(with_month=True),
+            cells.rows(plan.included, True),
+            empty,
+            "included",
+            words["sheet_included"],
+        ),
+        Section(
+            words["overflow"],
+            cells.columns(with_month=False),
+            cells.rows(plan.overflow, False),
+            empty,
+            "overflow",
+            words["sheet_overflow"],
+        ),
+        Section(
+            words["excluded"],
+            cells.excluded_columns(),
+            cells.excluded_rows(plan.excluded),
+            empty,
+            "excluded",
+            words["sheet_excluded"],
+        ),
+        Section(
+            words["annex"],
+            (words["criterion_number"], words["criterion"]),
+            cells.cited_criteria(plan.included + plan.overflow),
+            empty,
+            "annex",
+            words["sheet_annex"],
+        ),
     )
-    return PlanTable(language, words["title"], tuple(header), sections)
+    running = " · ".join(part for part in (numbered, period, status_name) if part)
+    return PlanTable(
+        language,
+        words["title"],
+        tuple(line for line in header if line),
+        sections,
+        approval_block=_approval_block(approval, words),
+        running_title=running,
+        page_label=words["page"],
+        draft_mark=status_name.upper() if status == "draft" else None,
+    )
 
 
 def half_year_title(half_year: HalfYear, language: str) -> str:
-    roman = "I" if half_year.half == 1 else "II"
-    return _WORDS[language]["half_year"].format(year=half_year.year, roman=roman)
+    """The half-year in words: "2027 жылғы бірінші жартыжылдық", "первое полугодие 2027 года"."""
+    words = WORDS[language]
+    ordinal = words["ordinals"].split("|")[half_year.half - 1]
+    return words["half_year"].format(year=half_year.year, ordinal=ordinal)
+
+
+def criterion_numbers(numbers: Sequence[int]) -> str:
+    """The numbers in their order, with runs of three or more consecutive ones as a range: 1–3, 7, 12."""
+    parts: list[str] = []
+    index = 0
+    while index < len(numbers):
+        end = index
+        while end + 1 < len(numbers) and numbers[end + 1] == numbers[end] + 1:
+            end += 1
+        if end - index >= 2:
+            parts.append(f"{numbers[index]}–{numbers[end]}")
+        else:
+            parts.extend(str(number) for number in numbers[index : end + 1])
+        index = end + 1
+    return ", ".join(parts)
 
 
 def format_date(day: date) -> str:
@@ -209,6 +181,14 @@ def format_cell(cell: Cell) -> str:
     return str(cell)
 
 
+def _approval_block(approval: tuple[str, date] | None, words: Mapping[str, str]) -> tuple[str, ...]:
+    """The block in the top right corner: who approved the list and when, or blanks to fill in by hand."""
+    if approval is None:
+        return (words["approve"], "_" * 34, words["position"], words["signature"], words["blank_date"])
+    approved_by, approved_on = approval
+    return (words["approve"], approved_by, words["signature"], format_date(approved_on))
+
+
 def _approval_line(approval: tuple[str, date] | None, words: Mapping[str, str]) -> str:
     if approval is None:
         return words["not_approved"]
@@ -224,7 +204,7 @@ class _RowCells:
 
     def columns(self, *, with_month: bool) -> tuple[str, ...]:
         keys = ("rank", "region", "name", "bin", "address", "groups", "score", "class", "reasons")
-        words = _WORDS[self.language]
+        words = WORDS[self.language]
         return tuple(words[key] for key in keys) + ((words["month"],) if with_month else ())
 
     def rows(self, rows: tuple[PlanRow, ...], with_month: bool) -> tuple[tuple[Cell, ...], ...]:
@@ -232,7 +212,7 @@ class _RowCells:
 
     def excluded_columns(self) -> tuple[str, ...]:
         keys = ("region", "name", "bin", "group", "score", "class", "reason")
-        return tuple(_WORDS[self.language][key] for key in keys)
+        return tuple(WORDS[self.language][key] for key in keys)
 
     def excluded_rows(self, rows: tuple[ExcludedRow, ...]) -> tuple[tuple[Cell, ...], ...]:
         return tuple(self.excluded(row) for row in rows)
@@ -247,7 +227,7 @@ class _RowCells:
             "\n".join(self.group_names.get(group, group) for group in row.groups),
             row.score,
             self.risk_class(row.risk_class),
-            "\n".join(self.reason(number) for number in row.main_reasons),
+            criterion_numbers(row.main_reasons),
         )
         if with_month:
             month = row.planned_month
@@ -268,9 +248,9 @@ class _RowCells:
     def risk_class(self, risk_class: str) -> str:
         return RISK_CLASS_NAMES[self.language].get(risk_class, risk_class)
 
-    def reason(self, number: int) -> str:
-        text = self.reason_texts.get(number)
-        return f"{number} — {text}" if text else str(number)
+    def cited_criteria(self, rows: tuple[PlanRow, ...]) -> tuple[tuple[Cell, ...], ...]:
+        cited = sorted({number for row in rows for number in row.main_reasons})
+        return tuple((number, self.reason_texts.get(number, "")) for number in cited)
 
     def exclusion(self, row: ExcludedRow) -> str:
         label = REASON_LABELS[self.language][row.reason]

@@ -57,7 +57,6 @@ VisitHistoryProvider = Callable[[Session], Mapping[int, VisitHistory]]
 
 INSPECTIONS_MODULE = "tekseru.store.inspections"
 DOCUMENT_FORMATS = ("xlsx", "pdf")
-REASON_TEXT_LIMIT = 90
 _SEVERITY_ORDER = (Severity.GROSS, Severity.SIGNIFICANT, Severity.MINOR)
 PLAN_LANGUAGES = ("kk", "ru")
 
@@ -279,8 +278,9 @@ def render_plan(
     edition = (catalogue or load_catalogue()).edition(stored.record.edition_id)
     render = render_plan_xlsx if format == "xlsx" else render_plan_pdf
     groups = {key: group.name.in_language(language) for key, group in edition.groups.items()}
+    # The rows cite criteria by number; the document's annex gives each cited criterion's whole text.
     reasons = {
-        number: short_text(item.text.in_language(language)) for number, item in edition.criteria.items()
+        number: " ".join(item.text.in_language(language).split()) for number, item in edition.criteria.items()
     }
     return render(
         printable_plan(stored.plan, language),
@@ -290,6 +290,8 @@ def render_plan(
         group_names=groups,
         reason_texts=reasons,
         out=out,
+        number=stored.id,
+        status=stored.record.status,
     )
 
 
@@ -309,12 +311,3 @@ def printable_plan(plan: Plan, language: str, regions: Regions | None = None) ->
         overflow=tuple(replace(row, region=name(row.region)) for row in plan.overflow),
         excluded=tuple(replace(row, region=name(row.region)) for row in plan.excluded),
     )
-
-
-def short_text(text: str, limit: int = REASON_TEXT_LIMIT) -> str:
-    """The text cut after a whole word to at most `limit` characters, with an ellipsis when cut."""
-    text = " ".join(text.split())
-    if len(text) <= limit:
-        return text
-    cut = text[: limit - 1].rsplit(" ", 1)[0].rstrip(" ,;:")
-    return f"{cut}…"
