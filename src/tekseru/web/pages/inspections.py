@@ -178,6 +178,7 @@ def _page(
         "answers": flow.ANSWERS,
         "limits": checklists.AttachmentLimits(),
         "values": {},
+        "loaded": {},
         "inspected_on": "",
         "title_params": {"id": record.id, "name": sheet.subject.name},
         **extra,
@@ -201,20 +202,46 @@ async def answer(request: Request, inspection_id: int, actor: Actor = Signed, db
     return await run_in_threadpool(_save_answers, request, actor, db, inspection_id, form)
 
 
+def _submitted(form: dict[str, str], number: int, loaded: tuple[int, str, str]) -> tuple[str, str]:
+    """The answer and comment the form gives for the item. On the conflict page the user chose between
+    the stored value (`take-N=stored`: the item is left as it is) and its own (`take-N=mine`)."""
+    take = form.get(f"take-{number}")
+    if take == "stored":
+        return loaded[1], loaded[2]
+    if take == "mine":
+        return form.get(f"mine-answer-{number}", ""), form.get(f"mine-comment-{number}", "")
+    return form.get(f"answer-{number}", ""), form.get(f"comment-{number}", "")
+
+
+def _loaded(form: dict[str, str], item: checklists.ItemView) -> tuple[int, str, str]:
+    """The version, answer and comment of the item when the page was loaded (its hidden fields); for a
+    form without them, what is stored now."""
+    saved = item.answer
+    stored = (saved.version, saved.answer, saved.comment) if saved else (0, "", "")
+    version = form.get(f"version-{item.number}", "")
+    if not version.isdigit():
+        return stored
+    n = item.number
+    return int(version), form.get(f"was-{n}", ""), form.get(f"was-comment-{n}", "")
+
+
 def _save_answers(
     request: Request, actor: Actor, db: Database, inspection_id: int, form: dict[str, str]
 ) -> Response:
-    """Store the answers that changed (an item's radio button and comment); a comment needs an answer."""
-    items = inspection_actions.inspection_sheet(db, actor, inspection_id, permission=WRITE).items
-    values = {
-        i.number: (form.get(f"answer-{i.number}", ""), form.get(f"comment-{i.number}", "")) for i in items
-    }
+    """Store the answers this user changed on the page. An item whose answer and comment are those the
+    page was loaded with is not written, whoever changed it since; a changed one is written only while
+    its stored version is the one loaded, else the conflict page (409) shows the stored value and this
+    user's side by side and nothing is stored. A comment needs an answer."""
+    language = request_language(request)
+    sheet = inspection_actions.inspection_sheet(db, actor, inspection_id, language=language, permission=WRITE)
+    loaded = {item.number: _loaded(form, item) for item in sheet.items}
+    values = {i.number: _submitted(form, i.number, loaded[i.number]) for i in sheet.items}
     rows, stray = [], []
-    for item in items:
+    for item in sheet.items:
         given, comment = values[item.number]
-        saved = (item.answer.answer, item.answer.comment) if item.answer else ("", "")
-        if given and (given, comment.strip()) != saved:
-            rows.append(flow.AnswerRow(item.number, given, comment, item.number))
+        version, was, was_comment = loaded[item.number]
+        if given and (given, comment.strip()) != (was, was_comment.strip()):
+            rows.append(flow.AnswerRow(item.number, given, comment, item.number, version))
         elif not given and comment.strip():
             stray.append(item.number)
     try:
@@ -222,12 +249,45 @@ def _save_answers(
             raise flow.InspectionError(f"items {stray}: choose an answer to keep the comment")
         if rows:
             inspection_actions.answer_items(db, actor, inspection_id, rows, source="form")
+    except flow.StaleVersion as stale:
+        then = form.get("then", "")
+        return _conflict_page(request, actor, db, inspection_id, stale, rows, loaded, then)
     except flow.InspectionError as problem:
         page = "inspections/checklist.html"
-        return _page(request, actor, db, inspection_id, page, values=values, error=str(problem))
+        return _page(
+            request, actor, db, inspection_id, page, values=values, loaded=loaded, error=str(problem)
+        )
     if form.get("then") == "complete":
         return _redirect(request, "inspections_confirm", inspection_id)
     return _redirect(request, "inspections_checklist", inspection_id, "saved")
+
+
+def _conflict_page(
+    request: Request,
+    actor: Actor,
+    db: Database,
+    inspection_id: int,
+    stale: flow.StaleVersion,
+    rows: list[flow.AnswerRow],
+    loaded: dict[int, tuple[int, str, str]],
+    then: str,
+) -> Response:
+    """The items someone else changed since the page was loaded, the stored value and this user's side by
+    side, with a choice of either; the user's other changes ride along in hidden fields."""
+    conflicts = {conflict.key: conflict for conflict in stale.conflicts}
+    pending = [row for row in rows if row.item not in conflicts]
+    return _page(
+        request,
+        actor,
+        db,
+        inspection_id,
+        "inspections/conflict.html",
+        status_code=409,
+        conflicts=conflicts,
+        pending=pending,
+        loaded=loaded,
+        then=then if then == "complete" else "",
+    )
 
 
 @router.post("/{inspection_id}/attachments", name="inspections_attach")
