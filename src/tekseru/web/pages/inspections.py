@@ -179,6 +179,7 @@ def _page(
         "limits": checklists.AttachmentLimits(),
         "values": {},
         "loaded": {},
+        "conflict": None,
         "inspected_on": "",
         "title_params": {"id": record.id, "name": sheet.subject.name},
         **extra,
@@ -375,9 +376,13 @@ def follow_up(
     status: str = Form(""),
     eliminated_on: str = Form(""),
     note: str = Form(""),
+    version: str = Form(""),
     actor: Actor = Signed,
     db: Database = Db,
 ) -> Response:
+    """Follow up a violation, while it is as the page showed it (`version`); else 409 with the stored
+    follow-up and this user's side by side, and nothing stored."""
+    page = "inspections/inspection.html"
     try:
         until, done_on = _date(deadline, "deadline"), _date(eliminated_on, "eliminated_on")
         done_on = done_on if status == "eliminated" else None
@@ -390,9 +395,12 @@ def follow_up(
             status=status or None,
             eliminated_on=done_on,
             note=note.strip(),
+            version=int(version) if version.isdigit() and len(version) < 10 else None,
         )
+    except flow.StaleVersion as stale:
+        return _page(request, actor, db, inspection_id, page, status_code=409, conflict=stale.conflicts[0])
     except flow.InspectionError as problem:
-        return _page(request, actor, db, inspection_id, "inspections/inspection.html", error=str(problem))
+        return _page(request, actor, db, inspection_id, page, error=str(problem))
     return _redirect(request, "inspections_inspection", inspection_id, "followed", f"#violation-{item}")
 
 
