@@ -61,4 +61,7 @@ def insert_if_absent(session: Session, table: Any, values: Mapping[str, Any]) ->
     """Insert the row unless one with its primary key exists (waiting for a concurrent insert to commit on
     PostgreSQL); whether it was inserted."""
     dialect = postgresql if session.get_bind().dialect.name == "postgresql" else sqlite
-    return changed_one_row(session, dialect.insert(table).values(**values).on_conflict_do_nothing())
+    statement = dialect.insert(table).values(**values).on_conflict_do_nothing()
+    # The row it returns says it was inserted: a driver's rowcount of an INSERT is not to be trusted.
+    key = next(iter(table.primary_key.columns))
+    return session.execute(statement.returning(key)).first() is not None
