@@ -110,7 +110,9 @@ def test_writers_of_other_items_racing_lose_nothing(database: Database) -> None:
     made at the same time are all kept."""
     (subject_id,) = add_subjects(database, 1)
     record = draft(database, subject_id)
-    outcomes = race([lambda item=item: write(database, record.id, {item: "compliant"}) for item in range(1, 7)])
+    outcomes = race(
+        [lambda item=item: write(database, record.id, {item: "compliant"}) for item in range(1, 7)]
+    )
     assert outcomes == [{item: 1} for item in range(1, 7)]
     assert stored(database, record.id) == {item: ("compliant", 1) for item in range(1, 7)}
 
