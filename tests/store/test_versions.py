@@ -11,6 +11,7 @@ from datetime import date
 import pytest
 
 from tekseru.store import Database
+from tekseru.store import inspection_edits as edits
 from tekseru.store import inspections as store
 from tekseru.store.inspections import AnswerData
 from tekseru.store.plans import approve_plan, delete_draft, get_plan, publish_plan
@@ -25,7 +26,7 @@ def write(
 ) -> dict[int, int]:
     rows = [AnswerData(item, None, answer, "") for item, answer in answers.items()]
     with database.transaction() as session:
-        return store.set_answers(
+        return edits.set_answers(
             session, inspection_id, rows, answered_by="writer", now=NOW, expected=expected
         )
 
@@ -126,7 +127,7 @@ def test_a_follow_up_is_written_only_at_the_version_read(database: Database) -> 
     def follow_up(note: str, version: int | None) -> store.ViolationRecord:
         with database.transaction() as session:
             changes = {"note": note, "deadline": date(2024, 9, 1)}
-            return store.update_violation(
+            return edits.update_violation(
                 session, record.id, 5, changes, by="head", now=NOW, expected_version=version
             )
 

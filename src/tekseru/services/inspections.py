@@ -26,6 +26,7 @@ from tekseru.services.inspection_answers import check_answers as check_answers
 from tekseru.services.inspection_answers import expected_versions
 from tekseru.services.transactions import in_transaction
 from tekseru.store import Database, SubjectRecord, WriteCounts
+from tekseru.store import inspection_edits as edits
 from tekseru.store import inspections as store
 from tekseru.store.documents_store import inspections_with_subjects
 from tekseru.store.inspections import AnswerRecord, InspectionData
@@ -183,7 +184,7 @@ def answer_items_in(
     record = store.draft_or_raise(session, inspection_id, "answer it")
     rows = check_answers(answers, _edition(catalogue, record).checklist(record.appendix), source)
     stamp = now or datetime.now(UTC)
-    return store.set_answers(
+    return edits.set_answers(
         session, inspection_id, rows, answered_by=answered_by, now=stamp, expected=expected_versions(answers)
     )
 
@@ -336,7 +337,7 @@ def follow_up_in(
     for key in ("deadline", "eliminated_on"):
         if changes.get(key) is not None and changes[key] < record.inspected_on:
             raise InspectionError(f"{key} {changes[key]} is before the inspection, {record.inspected_on}")
-    updated = store.update_violation(
+    updated = edits.update_violation(
         session, inspection_id, item, changes, by=by, now=now or datetime.now(UTC), expected_version=version
     )
     return ViolationView(updated, violation_status(updated, day), record)

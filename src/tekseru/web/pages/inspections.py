@@ -23,6 +23,7 @@ from tekseru.settings import Settings
 from tekseru.web.dependencies import get_catalog_service, get_database, get_settings
 from tekseru.web.i18n import request_language
 from tekseru.web.navigation import Section
+from tekseru.web.pages import answer_form
 from tekseru.web.security import page_actor
 from tekseru.web.templating import render
 
@@ -203,29 +204,6 @@ async def answer(request: Request, inspection_id: int, actor: Actor = Signed, db
     return await run_in_threadpool(_save_answers, request, actor, db, inspection_id, form)
 
 
-def _submitted(form: dict[str, str], number: int, loaded: tuple[int, str, str]) -> tuple[str, str]:
-    """The answer and comment the form gives for the item. On the conflict page the user chose between
-    the stored value (`take-N=stored`: the item is left as it is) and its own (`take-N=mine`)."""
-    take = form.get(f"take-{number}")
-    if take == "stored":
-        return loaded[1], loaded[2]
-    if take == "mine":
-        return form.get(f"mine-answer-{number}", ""), form.get(f"mine-comment-{number}", "")
-    return form.get(f"answer-{number}", ""), form.get(f"comment-{number}", "")
-
-
-def _loaded(form: dict[str, str], item: checklists.ItemView) -> tuple[int, str, str]:
-    """The version, answer and comment of the item when the page was loaded (its hidden fields); for a
-    form without them, what is stored now."""
-    saved = item.answer
-    stored = (saved.version, saved.answer, saved.comment) if saved else (0, "", "")
-    version = form.get(f"version-{item.number}", "")
-    if not version.isdigit():
-        return stored
-    n = item.number
-    return int(version), form.get(f"was-{n}", ""), form.get(f"was-comment-{n}", "")
-
-
 def _save_answers(
     request: Request, actor: Actor, db: Database, inspection_id: int, form: dict[str, str]
 ) -> Response:
@@ -235,19 +213,11 @@ def _save_answers(
     user's side by side and nothing is stored. A comment needs an answer."""
     language = request_language(request)
     sheet = inspection_actions.inspection_sheet(db, actor, inspection_id, language=language, permission=WRITE)
-    loaded = {item.number: _loaded(form, item) for item in sheet.items}
-    values = {i.number: _submitted(form, i.number, loaded[i.number]) for i in sheet.items}
-    rows, stray = [], []
-    for item in sheet.items:
-        given, comment = values[item.number]
-        version, was, was_comment = loaded[item.number]
-        if given and (given, comment.strip()) != (was, was_comment.strip()):
-            rows.append(flow.AnswerRow(item.number, given, comment, item.number, version))
-        elif not given and comment.strip():
-            stray.append(item.number)
+    changes = answer_form.changes(form, sheet.items)
+    rows, values, loaded = changes.rows, changes.values, changes.loaded
     try:
-        if stray:
-            raise flow.InspectionError(f"items {stray}: choose an answer to keep the comment")
+        if changes.stray:
+            raise flow.InspectionError(f"items {changes.stray}: choose an answer to keep the comment")
         if rows:
             inspection_actions.answer_items(db, actor, inspection_id, rows, source="form")
     except flow.StaleVersion as stale:
@@ -270,7 +240,7 @@ def _conflict_page(
     inspection_id: int,
     stale: flow.StaleVersion,
     rows: list[flow.AnswerRow],
-    loaded: dict[int, tuple[int, str, str]],
+    loaded: dict[int, answer_form.Loaded],
     then: str,
 ) -> Response:
     """The items someone else changed since the page was loaded, the stored value and this user's side by
