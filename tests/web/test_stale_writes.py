@@ -2,7 +2,8 @@
 PostgreSQL: a page or an API call made with what was read earlier never reverts what the other user
 stored since. Only the items a user changed are written; a stale change answers 409, the API with a
 problem detail and the page with the stored and the submitted values side by side, in the reader's
-language (journeys in kk and ru); at 390 px in chromium the conflict page fits a phone."""
+language (journeys in kk and ru); at 390 px in chromium the conflict page fits a phone and axe finds no
+serious violation on it."""
 
 from __future__ import annotations
 
@@ -19,6 +20,7 @@ from tekseru.web.dependencies import get_catalog_service
 from tests.web.conftest import SignedIn
 from tests.web.htmltree import Element, parse
 from tests.web.support import USERS, seed, two_edition_service
+from tests.web.test_accessibility import AXE, BLOCKING
 from tests.web.test_inspections_pages import complete, record
 from tests.web.test_plans_pages import Site, browser_page, make_site, serving
 
@@ -132,6 +134,12 @@ def test_a_follow_up_and_a_list_take_the_version_read(site: Site) -> None:
     assert patch(first, {"note": "акт жіберілді", "version": 1}).json()["version"] == 2
     stale = patch(second, {"deadline": "2024-09-01", "version": 1})
     assert stale.status_code == 409 and stale.json()["title"] == "Басқа пайдаланушы өзгертті"
+    russian = second.client.patch(
+        violation,
+        json={"deadline": "2024-09-01", "version": 1},
+        headers={"X-CSRF-Token": second.csrf, "Accept-Language": "ru-RU,ru;q=0.9,en;q=0.5"},
+    )
+    assert russian.json()["title"] == "Изменено другим пользователем"
     assert stale.json()["conflicts"][0]["stored"]["note"] == "акт жіберілді"
     sheet = site.api("admin", "GET", f"/inspections/{inspection_id}")
     assert sheet["violations"][0]["deadline"] is None and sheet["violations"][0]["version"] == 2
@@ -263,6 +271,8 @@ def test_the_conflict_page_fits_a_phone(browser: Any, tmp_path: Path, lang: str)
             width = tab.page.evaluate("() => document.documentElement.scrollWidth")
             assert width <= 390
             tab.page.screenshot(path=str(tmp_path / f"conflict-{lang}.png"), full_page=True)
+            violations = AXE.run(tab.page).response["violations"]
+            assert [v["id"] for v in violations if v["impact"] in BLOCKING] == []
             tab.page.check("#take-3-mine")
             with tab.page.expect_navigation():
                 tab.page.click("form.checklist button[type=submit]")

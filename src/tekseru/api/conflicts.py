@@ -9,9 +9,10 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse, Response
 
 from tekseru.api.schemas.conflicts import PROBLEM_TYPE, ConflictOut, StaleVersionOut
+from tekseru.catalog import LANGUAGES
 from tekseru.services.inspections import StaleVersion
 from tekseru.web.errors import is_api
-from tekseru.web.i18n import request_language, translate
+from tekseru.web.i18n import COOKIE_NAME, QUERY_PARAMETER, request_language, translate
 from tekseru.web.templating import render
 
 
@@ -25,9 +26,21 @@ def problem(error: StaleVersion, language: str) -> StaleVersionOut:
     )
 
 
+def reader_language(request: Request) -> str:
+    """The request's language (`?lang=`, the cookie); for an API client that sets neither, the first of
+    its Accept-Language that tekseru speaks."""
+    chosen = request.query_params.get(QUERY_PARAMETER) or request.cookies.get(COOKIE_NAME)
+    if chosen not in LANGUAGES:
+        for part in request.headers.get("accept-language", "").split(","):
+            code = part.split(";")[0].strip().lower()[:2]
+            if code in LANGUAGES:
+                return code
+    return request_language(request)
+
+
 async def stale_version(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StaleVersion)
-    language = request_language(request)
+    language = reader_language(request)
     body = problem(exc, language)
     if is_api(request):
         headers = {"Content-Language": language}
