@@ -109,7 +109,8 @@ def test_answers_replace_earlier_ones_and_bad_ones_are_refused_whole(
             {"item": 2, "answer": "non_compliant", "comment": "no log"},
         ]
     }
-    assert inspector.send("POST", path, json=body).json() == {"answered": 2}
+    versions = [{"item": 1, "version": 1}, {"item": 2, "version": 1}]
+    assert inspector.send("POST", path, json=body).json() == {"answered": 2, "versions": versions}
     bad = {"answers": [{"item": 1, "answer": "compliant"}, {"item": 21, "answer": "compliant"}]}
     refused = inspector.send("POST", path, json=bad)
     assert refused.status_code == 422 and "Appendix 3 has items 1 to 20" in refused.json()["detail"]

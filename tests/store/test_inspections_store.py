@@ -12,6 +12,7 @@ from sqlalchemy.exc import DBAPIError
 
 from tekseru.store import Database, EvidenceData
 from tekseru.store import documents_store as documents
+from tekseru.store import inspection_edits as edits
 from tekseru.store import inspections as store
 from tekseru.store.evidence import evidence_for_subjects, mark_used, upsert_evidence
 from tekseru.store.inspections import AnswerData, AttachmentData, InspectionData, InspectionFrozen
@@ -38,7 +39,7 @@ def draft(
 def answer(database: Database, inspection_id: int, *answers: tuple[int, int | None, str]) -> None:
     rows = [AnswerData(item, criterion, value, f"item {item}") for item, criterion, value in answers]
     with database.transaction() as session:
-        store.set_answers(session, inspection_id, rows, answered_by="inspector", now=NOW)
+        edits.set_answers(session, inspection_id, rows, answered_by="inspector", now=NOW)
 
 
 def complete(database: Database, inspection_id: int, on: date = date(2024, 3, 5)) -> store.InspectionRecord:
@@ -91,7 +92,7 @@ def test_a_completed_inspection_is_frozen_here_and_in_the_database(database: Dat
         "UPDATE inspection_answers SET answer = 'compliant'",
         "DELETE FROM inspection_answers",
         "DELETE FROM inspections",
-        f"INSERT INTO inspection_answers VALUES ({record.id}, 2, 4, 'compliant', '', 'x', '2024-01-01')",
+        f"INSERT INTO inspection_answers VALUES ({record.id}, 2, 4, 'compliant', '', 'x', '2024-01-01', 1)",
     ]
     for statement in statements:
         with (
@@ -178,16 +179,16 @@ def test_follow_up_of_a_violation(database: Database) -> None:
         violations = store.violations_of(session, [record.id])
         assert [(v.item, v.criterion, v.status) for v in violations] == [(1, 3, "open"), (2, None, "open")]
         changes = {"status": "eliminated", "eliminated_on": date(2024, 4, 1), "deadline": date(2024, 4, 5)}
-        updated = store.update_violation(session, record.id, 1, changes, by="inspector", now=NOW)
+        updated = edits.update_violation(session, record.id, 1, changes, by="inspector", now=NOW)
         assert (updated.status, updated.eliminated_on, updated.deadline) == (
             "eliminated",
             date(2024, 4, 1),
             date(2024, 4, 5),
         )
         with pytest.raises(store.InspectionError, match="no violation in item 3"):
-            store.update_violation(session, record.id, 3, {"note": "x"}, by="inspector", now=NOW)
+            edits.update_violation(session, record.id, 3, {"note": "x"}, by="inspector", now=NOW)
     with pytest.raises(DBAPIError), database.transaction() as session:  # eliminated needs its date
-        store.update_violation(session, record.id, 2, {"status": "eliminated"}, by="inspector", now=NOW)
+        edits.update_violation(session, record.id, 2, {"status": "eliminated"}, by="inspector", now=NOW)
 
 
 @pytest.mark.parametrize(
@@ -208,7 +209,7 @@ def test_visit_histories(database: Database, eliminated: tuple[int, ...], expect
     with database.transaction() as session:
         for item in eliminated:
             changes = {"status": "eliminated", "eliminated_on": date(2024, 4, 1)}
-            store.update_violation(session, control.id, item, changes, by="x", now=NOW)
+            edits.update_violation(session, control.id, item, changes, by="x", now=NOW)
         histories = store.visit_histories(session)
     assert set(histories) == {first, second}
     assert histories[first].last_visit_on == date(2024, 3, 5)

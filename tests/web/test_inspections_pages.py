@@ -214,13 +214,15 @@ def test_saving_answers_with_the_form(site: Site) -> None:
     )
     assert (saved.status_code, saved.headers["location"]) == (303, f"{path}?done=saved")
     cards = main(site, "inspector", path).find_all("fieldset", class_="item-card")
-    assert cards[0].find("input", value="compliant").attrs.get("checked") == ""
-    assert cards[1].find("input", value="non_compliant").attrs.get("checked") == ""
+    assert cards[0].find("input", id="answer-1-compliant").attrs.get("checked") == ""
+    assert cards[1].find("input", id="answer-2-non_compliant").attrs.get("checked") == ""
     assert cards[1].find("textarea").text == "no log"
     stray = inspector.post_form(f"{path}?lang=en", {"answer-1": "not_required", "comment-3": "lost?"})
     assert stray.status_code == 400 and "items [3]: choose an answer" in stray.text
     again = parse(stray.text).find_all("fieldset", class_="item-card")
-    assert again[0].find("input", value="not_required").attrs.get("checked") == ""  # what was sent stays
+    assert (
+        again[0].find("input", id="answer-1-not_required").attrs.get("checked") == ""
+    )  # what was sent stays
     assert again[2].find("textarea").text == "lost?"
     then = inspector.post_form(path, {"answer-3": "compliant", "then": "complete"})
     assert then.headers["location"] == f"/inspections/{inspection_id}/complete"

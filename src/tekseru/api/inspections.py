@@ -17,6 +17,7 @@ from fastapi.responses import FileResponse
 
 from tekseru.api.plans import attachment, service_errors
 from tekseru.api.schemas.common import FORBIDDEN_RESPONSE, NOT_FOUND_RESPONSE, ErrorOut
+from tekseru.api.schemas.conflicts import STALE_VERSION_RESPONSE
 from tekseru.api.schemas.inspections import (
     AnsweredOut,
     AnswersIn,
@@ -119,11 +120,18 @@ def get(
 
 
 @router.post(
-    f"{ONE}/answers", response_model=AnsweredOut, summary="Answer items", name="api_inspections_answer"
+    f"{ONE}/answers",
+    response_model=AnsweredOut,
+    responses=STALE_VERSION_RESPONSE,
+    summary="Answer items (each with the version read)",
+    name="api_inspections_answer",
 )
 def answer(inspection_id: int, body: AnswersIn, actor: Actor = Signed, db: Database = Db) -> AnsweredOut:
-    rows = [flow.AnswerRow(a.item, a.answer, a.comment, number) for number, a in enumerate(body.answers, 1)]
-    return AnsweredOut(answered=inspection_actions.answer_items(db, actor, inspection_id, rows))
+    rows = [
+        flow.AnswerRow(a.item, a.answer, a.comment, number, a.version)
+        for number, a in enumerate(body.answers, 1)
+    ]
+    return AnsweredOut.of(inspection_actions.answer_items(db, actor, inspection_id, rows))
 
 
 @router.post(
@@ -194,7 +202,8 @@ def revise(inspection_id: int, body: RevisionIn, actor: Actor = Signed, db: Data
 @router.patch(
     f"{ONE}/violations/{{item}}",
     response_model=ViolationOut,
-    summary="Follow up a violation: deadline, status, note",
+    responses=STALE_VERSION_RESPONSE,
+    summary="Follow up a violation: deadline, status, note (with the version read)",
     name="api_inspections_follow_up",
 )
 def follow_up(

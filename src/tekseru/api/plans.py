@@ -11,9 +11,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
-from fastapi import APIRouter, Depends, HTTPException, Query, Response
+from fastapi import APIRouter, Depends, Header, HTTPException, Query, Response
 
 from tekseru.api.schemas.common import FORBIDDEN_RESPONSE, NOT_FOUND_RESPONSE, ErrorOut
+from tekseru.api.schemas.conflicts import STALE_VERSION_RESPONSE
 from tekseru.api.schemas.plans import PlanDiffOut, PlanDraftIn, PlanOut, PlanSummaryOut
 from tekseru.planning import InvalidHalfYear, PlanningInputError
 from tekseru.services import plan_actions
@@ -57,6 +58,18 @@ def service_errors(statuses: Mapping[type[Exception], int], *, page: bool) -> Ca
     return translate
 
 
+def expected_version(
+    if_match: str | None = Header(
+        None,
+        pattern=r'^\s*(W/)?"?[0-9]{1,9}"?\s*$',
+        description="The `version` of the list you read (as returned, or its ETag). Stale (someone "
+        "changed the list since): 409 with the list as it is, and nothing is done. Left out: no check.",
+    ),
+) -> int | None:
+    """The version an If-Match header names (`3`, `"3"` or the ETag `W/"3"`), or None."""
+    return None if if_match is None else int(if_match.strip().removeprefix("W/").strip('"'))
+
+
 def attachment(content: bytes, name: str, format: str) -> Response:
     headers = {"Content-Disposition": f'attachment; filename="{name}"'}
     return Response(content, media_type=MEDIA_TYPES[format], headers=headers)
@@ -68,6 +81,9 @@ CONFLICT_RESPONSE: dict[int | str, dict[str, Any]] = {
     409: {"model": ErrorOut, "description": "Not in this status (approved lists never change)"},
     422: {"model": ErrorOut, "description": "Invalid half-year or capacity"},
 }
+# A change that names the version read: 409 is a stale version or a list not in this status.
+VERSIONED_RESPONSE: dict[int | str, dict[str, Any]] = {**CONFLICT_RESPONSE, **STALE_VERSION_RESPONSE}
+Version = Depends(expected_version)
 router = APIRouter(
     prefix="/plans",
     tags=["plans"],
@@ -109,8 +125,10 @@ def draft(body: PlanDraftIn, actor: Actor = Signed, db: Database = Db) -> PlanOu
 
 
 @router.get("/{plan_id}", response_model=PlanOut, summary="One list with its rows", name="api_plans_get")
-def get(plan_id: int, actor: Actor = Signed, db: Database = Db) -> PlanOut:
-    return PlanOut.of_plan(plan_actions.get_plan(db, actor, plan_id))
+def get(plan_id: int, response: Response, actor: Actor = Signed, db: Database = Db) -> PlanOut:
+    stored = plan_actions.get_plan(db, actor, plan_id)
+    response.headers["ETag"] = f'W/"{stored.record.version}"'
+    return PlanOut.of_plan(stored)
 
 
 @router.get(
@@ -126,35 +144,41 @@ def diff(plan_id: int, actor: Actor = Signed, db: Database = Db) -> PlanDiffOut:
 @router.post(
     "/{plan_id}/approve",
     response_model=PlanSummaryOut,
-    responses=CONFLICT_RESPONSE,
+    responses=VERSIONED_RESPONSE,
     summary="Approve a draft (it never changes after)",
     name="api_plans_approve",
 )
-def approve(plan_id: int, actor: Actor = Signed, db: Database = Db) -> PlanSummaryOut:
-    return PlanSummaryOut.of(plan_actions.approve_plan(db, actor, plan_id))
+def approve(
+    plan_id: int, version: int | None = Version, actor: Actor = Signed, db: Database = Db
+) -> PlanSummaryOut:
+    return PlanSummaryOut.of(plan_actions.approve_plan(db, actor, plan_id, version=version))
 
 
 @router.post(
     "/{plan_id}/publish",
     response_model=PlanSummaryOut,
-    responses=CONFLICT_RESPONSE,
+    responses=VERSIONED_RESPONSE,
     summary="Publish an approved list",
     name="api_plans_publish",
 )
-def publish(plan_id: int, actor: Actor = Signed, db: Database = Db) -> PlanSummaryOut:
-    return PlanSummaryOut.of(plan_actions.publish_plan(db, actor, plan_id))
+def publish(
+    plan_id: int, version: int | None = Version, actor: Actor = Signed, db: Database = Db
+) -> PlanSummaryOut:
+    return PlanSummaryOut.of(plan_actions.publish_plan(db, actor, plan_id, version=version))
 
 
 @router.delete(
     "/{plan_id}",
     status_code=204,
     response_class=Response,
-    responses=CONFLICT_RESPONSE,
+    responses=VERSIONED_RESPONSE,
     summary="Discard a draft",
     name="api_plans_discard",
 )
-def discard(plan_id: int, actor: Actor = Signed, db: Database = Db) -> Response:
-    plan_actions.discard_draft(db, actor, plan_id)
+def discard(
+    plan_id: int, version: int | None = Version, actor: Actor = Signed, db: Database = Db
+) -> Response:
+    plan_actions.discard_draft(db, actor, plan_id, version=version)
     return Response(status_code=204)
 
 

@@ -81,7 +81,13 @@ def _database(db: Path | None) -> Iterator[Database]:
         except service.AnswerFileError as error:
             print_problems(error.problems)
             fail(f"nothing was stored: {len(error.problems)} problem(s)")
-        except (service.InspectionError, UnknownCatalogueEntry, ValueError, OSError) as error:
+        except (
+            service.InspectionError,
+            service.StaleVersion,
+            UnknownCatalogueEntry,
+            ValueError,
+            OSError,
+        ) as error:
             fail(str(error))
 
 
@@ -129,10 +135,10 @@ def answer(
     """Answer items of a draft from a file; answer is required, not_required, compliant or non_compliant."""
     with _database(db) as database:
         rows = checklists.read_answer_file(file)
-        count = inspection_actions.answer_items(
+        versions = inspection_actions.answer_items(
             database, cli_actor(by), inspection_id, rows, source=file.name
         )
-    _console().print(f"Inspection {inspection_id}: {count} item(s) answered.")
+    _console().print(f"Inspection {inspection_id}: {len(versions)} item(s) answered.")
 
 
 @app.command()

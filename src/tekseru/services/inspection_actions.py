@@ -179,16 +179,17 @@ def answer_items(
     *,
     source: str = "answers",
     now: datetime | None = None,
-) -> int:
-    """Answer items of a draft (`inspections.answer_items_in`); how many. Audited as `inspection.answer`
-    with the answers by item."""
+) -> dict[int, int]:
+    """Answer items of a draft (`inspections.answer_items_in`); the new version of each, by item; a stale
+    version raises StaleVersion with nothing stored. Audited as `inspection.answer` with the answers by
+    item."""
     with _changing(db, actor, inspection_id, "inspection.answer", now) as change:
-        count = flow.answer_items_in(
+        versions = flow.answer_items_in(
             change.session, inspection_id, answers, answered_by=actor.username, source=source, now=now
         )
         given = {str(row.item).strip(): row.answer.strip() for row in answers}
         change.after = {"answers": given}
-    return count
+    return versions
 
 
 def attach_file(
@@ -290,10 +291,12 @@ def follow_up(
     *,
     today: date | None = None,
     now: datetime | None = None,
+    version: int | None = None,
     **given: Unpack[flow.ViolationChanges],
 ) -> flow.ViolationView:
-    """Set the deadline, status or note of the violation found in `item` (`inspections.follow_up_in`).
-    Audited as `violation.follow_up` of the inspection, with the violation as it is now."""
+    """Set the deadline, status or note of the violation found in `item` (`inspections.follow_up_in`);
+    with `version`, only while it is the stored one (else StaleVersion). Audited as `violation.follow_up`
+    of the inspection, with the violation as it is now."""
     with _changing(db, actor, inspection_id, "violation.follow_up", now) as change:
         view = flow.follow_up_in(
             change.session,
@@ -302,6 +305,7 @@ def follow_up(
             by=actor.username,
             today=today,
             now=now,
+            version=version,
             **given,
         )
         violation = view.record
@@ -311,5 +315,6 @@ def follow_up(
             "deadline": violation.deadline,
             "eliminated_on": violation.eliminated_on,
             "note": violation.note,
+            "version": violation.version,
         }
     return view

@@ -27,12 +27,14 @@ _BRACKET = re.compile(r"[\[\]{}]")
 
 @dataclass(frozen=True)
 class AnswerRow:
-    """An answer as a file or a form gives it; `row` is where it is in its file (for error messages)."""
+    """An answer as a file or a form gives it; `row` is where it is in its file (for error messages);
+    `version` the version of the item's answer the writer read (0: none), None to take the stored one."""
 
     item: int | str
     answer: str
     comment: str = ""
     row: int | None = None
+    version: int | None = None
 
 
 @dataclass(frozen=True)
@@ -101,6 +103,11 @@ def check_answers(rows: Sequence[AnswerRow], checklist: Checklist, source: str) 
     if problems or not rows:
         raise AnswerFileError(problems or [AnswerProblem.of(source, None, None, "no_answers")])
     return checked
+
+
+def expected_versions(rows: Sequence[AnswerRow]) -> dict[int, int]:
+    """The versions the writer read, by item, of the rows that name one (after `check_answers`)."""
+    return {int(str(row.item).strip()): row.version for row in rows if row.version is not None}
 
 
 def read_answer_file(path: Path) -> list[AnswerRow]:

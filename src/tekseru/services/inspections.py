@@ -23,8 +23,10 @@ from tekseru.services.inspection_answers import AnswerFileError as AnswerFileErr
 from tekseru.services.inspection_answers import AnswerProblem as AnswerProblem
 from tekseru.services.inspection_answers import AnswerRow as AnswerRow
 from tekseru.services.inspection_answers import check_answers as check_answers
+from tekseru.services.inspection_answers import expected_versions
 from tekseru.services.transactions import in_transaction
 from tekseru.store import Database, SubjectRecord, WriteCounts
+from tekseru.store import inspection_edits as edits
 from tekseru.store import inspections as store
 from tekseru.store.documents_store import inspections_with_subjects
 from tekseru.store.inspections import AnswerRecord, InspectionData
@@ -35,6 +37,8 @@ from tekseru.store.inspections import InspectionRecord as InspectionRecord
 from tekseru.store.inspections import ViolationRecord as ViolationRecord
 from tekseru.store.records import EvidenceData
 from tekseru.store.subjects import find_subject_by_bin
+from tekseru.store.versions import Conflict as Conflict
+from tekseru.store.versions import StaleVersion as StaleVersion
 
 if TYPE_CHECKING:  # Unpack is in typing from Python 3.12; annotations are not evaluated at run time
     from typing_extensions import Unpack
@@ -171,13 +175,18 @@ def answer_items_in(
     source: str = "answers",
     now: datetime | None = None,
     catalogue: Catalogue | None = None,
-) -> int:
+) -> dict[int, int]:
     """Answer items of a draft (an answer replaces the item's earlier one); AnswerFileError naming `source`,
-    row and field of every problem, with nothing stored. How many items were answered."""
+    row and field of every problem, with nothing stored. A row that names the `version` it read is written
+    only while that is still the stored one; one without is written over the answer stored now, which is
+    read in this transaction. StaleVersion naming every item changed since, with nothing stored. The new
+    version of each item answered, by item."""
     record = store.draft_or_raise(session, inspection_id, "answer it")
     rows = check_answers(answers, _edition(catalogue, record).checklist(record.appendix), source)
     stamp = now or datetime.now(UTC)
-    return store.set_answers(session, inspection_id, rows, answered_by=answered_by, now=stamp)
+    return edits.set_answers(
+        session, inspection_id, rows, answered_by=answered_by, now=stamp, expected=expected_versions(answers)
+    )
 
 
 # Completion and revision ----------------------------------------------------------------------------------
@@ -303,10 +312,12 @@ def follow_up_in(
     by: str,
     today: date | None = None,
     now: datetime | None = None,
+    version: int | None = None,
     **given: Unpack[ViolationChanges],
 ) -> ViolationView:
     """Set the remediation deadline, the status (open, or eliminated on `eliminated_on`, default today) or
-    the note of the violation found in `item` by a completed, current inspection."""
+    the note of the violation found in `item` by a completed, current inspection; with `version` (the one
+    the writer read), only while it is the stored one, else StaleVersion."""
     unknown = set(given) - set(ViolationChanges.__annotations__)
     if unknown:  # the type checker catches these; a caller without one gets an error, not a silent no-op
         raise TypeError(f"follow-up of a violation has no {', '.join(sorted(unknown))}")
@@ -326,8 +337,8 @@ def follow_up_in(
     for key in ("deadline", "eliminated_on"):
         if changes.get(key) is not None and changes[key] < record.inspected_on:
             raise InspectionError(f"{key} {changes[key]} is before the inspection, {record.inspected_on}")
-    updated = store.update_violation(
-        session, inspection_id, item, changes, by=by, now=now or datetime.now(UTC)
+    updated = edits.update_violation(
+        session, inspection_id, item, changes, by=by, now=now or datetime.now(UTC), expected_version=version
     )
     return ViolationView(updated, violation_status(updated, day), record)
 

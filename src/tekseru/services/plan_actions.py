@@ -47,6 +47,7 @@ def audit_values(stored: StoredPlan) -> dict[str, object]:
         "published_by": record.published_by,
         "published_at": record.published_at,
         "previous_plan_id": record.previous_plan_id,
+        "version": record.version,
         "included_count": len(plan.included),
         "overflow_count": len(plan.overflow),
         "excluded_count": len(plan.excluded),
@@ -142,7 +143,14 @@ class _SigningStep(Protocol):
     """`plans.approve_plan_in` or `plans.publish_plan_in`: a step that signs the list with a name."""
 
     def __call__(
-        self, session: Session, plan_id: int, name: str, /, *, now: datetime | None = None
+        self,
+        session: Session,
+        plan_id: int,
+        name: str,
+        /,
+        *,
+        now: datetime | None = None,
+        expected_version: int | None = None,
     ) -> StoredPlan: ...
 
 
@@ -153,34 +161,42 @@ def _sign(
     action: str,
     step: _SigningStep,
     now: datetime | None,
+    version: int | None,
 ) -> StoredPlan:
     """Approving and publishing differ only in the step of `tekseru.services.plans` and the audit action:
-    both sign the list in the actor's name and audit it with the list as it is now."""
+    both sign the list in the actor's name (while `version`, when given, is still the stored one) and
+    audit it with the list as it is now."""
     actor.require(Permission.WRITE_PLANS)
     with db.transaction() as session:
-        stored = step(session, plan_id, _signature(actor), now=now)
+        stored = step(session, plan_id, _signature(actor), now=now, expected_version=version)
         after = audit_values(stored) | audit.sealed(session, ENTITY, plan_id)
         audit.record(session, actor, action, ENTITY, plan_id, after=after, now=now)
     return stored
 
 
-def approve_plan(db: Database, actor: Actor, plan_id: int, *, now: datetime | None = None) -> StoredPlan:
-    """Approve a draft in the actor's name; PlanFrozen when it is approved or published already. Audited
-    as `plan.approve`."""
-    return _sign(db, actor, plan_id, "plan.approve", service.approve_plan_in, now)
+def approve_plan(
+    db: Database, actor: Actor, plan_id: int, *, now: datetime | None = None, version: int | None = None
+) -> StoredPlan:
+    """Approve a draft in the actor's name; PlanFrozen when it is approved or published already;
+    StaleVersion when `version` (the one the actor read) is not the stored one. Audited as `plan.approve`."""
+    return _sign(db, actor, plan_id, "plan.approve", service.approve_plan_in, now, version)
 
 
-def publish_plan(db: Database, actor: Actor, plan_id: int, *, now: datetime | None = None) -> StoredPlan:
+def publish_plan(
+    db: Database, actor: Actor, plan_id: int, *, now: datetime | None = None, version: int | None = None
+) -> StoredPlan:
     """Publish an approved list in the actor's name; PlanNotApproved for a draft, PlanFrozen when published
-    already. Audited as `plan.publish`."""
-    return _sign(db, actor, plan_id, "plan.publish", service.publish_plan_in, now)
+    already; StaleVersion when `version` is not the stored one. Audited as `plan.publish`."""
+    return _sign(db, actor, plan_id, "plan.publish", service.publish_plan_in, now, version)
 
 
-def discard_draft(db: Database, actor: Actor, plan_id: int, *, now: datetime | None = None) -> None:
-    """Delete a draft; PlanFrozen for an approved or published list. Audited as `plan.discard`, with the
-    list as it was."""
+def discard_draft(
+    db: Database, actor: Actor, plan_id: int, *, now: datetime | None = None, version: int | None = None
+) -> None:
+    """Delete a draft; PlanFrozen for an approved or published list; StaleVersion when `version` is not the
+    stored one. Audited as `plan.discard`, with the list as it was."""
     actor.require(Permission.WRITE_PLANS)
     with db.transaction() as session:
         before = audit_values(service.get_plan_in(session, plan_id))
-        service.discard_draft_in(session, plan_id)
+        service.discard_draft_in(session, plan_id, expected_version=version)
         audit.record(session, actor, "plan.discard", ENTITY, plan_id, before=before, now=now)

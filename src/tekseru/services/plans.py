@@ -51,6 +51,7 @@ from tekseru.store.plans import PlanFrozen as PlanFrozen
 from tekseru.store.plans import PlanNotApproved as PlanNotApproved
 from tekseru.store.plans import PlanNotFound as PlanNotFound
 from tekseru.store.plans import PlanRecord, SubjectCard
+from tekseru.store.versions import StaleVersion as StaleVersion
 
 VisitHistoryProvider = Callable[[Session], Mapping[int, VisitHistory]]
 """Gives the last visit of each subject (by subject id) from the store, within the draft's transaction."""
@@ -201,26 +202,45 @@ def _histories(session: Session, provider: VisitHistoryProvider) -> list[VisitHi
 
 
 def approve_plan_in(
-    session: Session, plan_id: int, approved_by: str, *, now: datetime | None = None
+    session: Session,
+    plan_id: int,
+    approved_by: str,
+    *,
+    now: datetime | None = None,
+    expected_version: int | None = None,
 ) -> StoredPlan:
-    """Approve a draft; PlanFrozen when it is approved or published already, PlanNotFound."""
+    """Approve a draft; PlanFrozen when it is approved or published already, PlanNotFound; StaleVersion
+    when `expected_version` (the version the approver read) is not the stored one."""
+    stamp = now or datetime.now(UTC)
     return _stored(
-        store.approve_plan(session, plan_id, approved_by=approved_by, now=now or datetime.now(UTC))
+        store.approve_plan(
+            session, plan_id, approved_by=approved_by, now=stamp, expected_version=expected_version
+        )
     )
 
 
 def publish_plan_in(
-    session: Session, plan_id: int, published_by: str, *, now: datetime | None = None
+    session: Session,
+    plan_id: int,
+    published_by: str,
+    *,
+    now: datetime | None = None,
+    expected_version: int | None = None,
 ) -> StoredPlan:
-    """Publish an approved list; PlanNotApproved for a draft, PlanFrozen when published already."""
+    """Publish an approved list; PlanNotApproved for a draft, PlanFrozen when published already;
+    StaleVersion when `expected_version` is not the stored one."""
+    stamp = now or datetime.now(UTC)
     return _stored(
-        store.publish_plan(session, plan_id, published_by=published_by, now=now or datetime.now(UTC))
+        store.publish_plan(
+            session, plan_id, published_by=published_by, now=stamp, expected_version=expected_version
+        )
     )
 
 
-def discard_draft_in(session: Session, plan_id: int) -> None:
-    """Delete a draft; PlanFrozen for an approved or published list."""
-    store.delete_draft(session, plan_id)
+def discard_draft_in(session: Session, plan_id: int, *, expected_version: int | None = None) -> None:
+    """Delete a draft; PlanFrozen for an approved or published list; StaleVersion when `expected_version`
+    is not the stored one."""
+    store.delete_draft(session, plan_id, expected_version=expected_version)
 
 
 def get_plan_in(session: Session, plan_id: int) -> StoredPlan:

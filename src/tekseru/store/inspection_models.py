@@ -99,6 +99,7 @@ class InspectionAnswer(Base):
     comment: Mapped[str] = mapped_column(Text)
     answered_by: Mapped[str] = mapped_column(String(200))
     answered_at: Mapped[datetime]
+    version: Mapped[int] = mapped_column(server_default="1")  # raised by each change (migration 0007)
 
 
 class InspectionAttachment(Base):
@@ -146,6 +147,7 @@ class InspectionViolation(Base):
     note: Mapped[str] = mapped_column(Text)
     updated_by: Mapped[str] = mapped_column(String(200))
     updated_at: Mapped[datetime]
+    version: Mapped[int] = mapped_column(server_default="1")  # raised by each change (migration 0007)
 
 
 class IssuedDocument(Base):
@@ -242,6 +244,7 @@ class AnswerRecord:
     comment: str
     answered_by: str
     answered_at: datetime
+    version: int = 1  # the number of times it was written; a write names the version it read
 
 
 @dataclass(frozen=True, slots=True)
@@ -282,3 +285,4 @@ class ViolationRecord:
     note: str
     updated_by: str
     updated_at: datetime
+    version: int = 1  # the number of times it was written; a write names the version it read

@@ -8,7 +8,7 @@ use case in one transaction; `visit_histories(session)` is what planning reads a
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import fields
 from datetime import date, datetime
 from typing import Any
@@ -187,25 +187,6 @@ def delete_draft(session: Session, inspection_id: int) -> None:
 # Answers and attachments ---------------------------------------------------------------------------------
 
 
-def set_answers(
-    session: Session, inspection_id: int, answers: Sequence[AnswerData], *, answered_by: str, now: datetime
-) -> int:
-    """Put the answers in place of those the draft has for their items; how many were written."""
-    draft_or_raise(session, inspection_id, "answer it")
-    items = [answer.item for answer in answers]
-    if len(set(items)) != len(items):
-        raise ValueError("set_answers needs one answer per item")
-    for part in chunks(items):
-        session.execute(
-            delete(InspectionAnswer).where((_a.inspection_id == inspection_id) & _a.item.in_(part))
-        )
-    by = {"inspection_id": inspection_id, "answered_by": answered_by, "answered_at": now}
-    rows = [{f.name: getattr(answer, f.name) for f in fields(AnswerData)} | by for answer in answers]
-    if rows:
-        session.execute(insert(InspectionAnswer), rows)
-    return len(rows)
-
-
 def answers_of(session: Session, inspection_id: int) -> list[AnswerRecord]:
     query = select(*_columns(_a, AnswerRecord)).where(_a.inspection_id == inspection_id).order_by(_a.item)
     return [_make(AnswerRecord, row) for row in session.execute(query)]
@@ -319,23 +300,6 @@ def violations_of(session: Session, inspection_ids: Iterable[int]) -> list[Viola
         query = select(*_columns(_v, ViolationRecord)).where(_v.inspection_id.in_(part))
         found.extend(_make(ViolationRecord, row) for row in session.execute(query.order_by(_v.id)))
     return found
-
-
-def update_violation(
-    session: Session, inspection_id: int, item: int, changes: Mapping[str, Any], *, by: str, now: datetime
-) -> ViolationRecord:
-    """Change the deadline, status, elimination date or note of a violation of a current revision."""
-    record = get_or_raise(session, inspection_id)
-    if record.superseded_by_id is not None:
-        raise InspectionError(
-            f"inspection {inspection_id} is superseded by revision {record.superseded_by_id}: follow up there"
-        )
-    found = [v for v in violations_of(session, [inspection_id]) if v.item == item]
-    if not found:
-        raise InspectionError(f"inspection {inspection_id} found no violation in item {item}")
-    statement = update(InspectionViolation).where(_v.id == found[0].id)
-    session.execute(statement.values(**changes, updated_by=by, updated_at=now))
-    return next(v for v in violations_of(session, [inspection_id]) if v.item == item)
 
 
 # Re-inspection and planning -------------------------------------------------------------------------------

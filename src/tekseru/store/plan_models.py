@@ -54,3 +54,4 @@ class PlanList(Base):
     published_by: Mapped[str | None] = mapped_column(String(200))
     published_at: Mapped[datetime | None]
     previous_plan_id: Mapped[int | None] = mapped_column(ForeignKey("plans.id", ondelete="RESTRICT"))
+    version: Mapped[int] = mapped_column(server_default="1")  # raised by each change (migration 0007)

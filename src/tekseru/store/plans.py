@@ -20,6 +20,7 @@ from tekseru.store.assessments import FINISHED, get_run, latest_run
 from tekseru.store.models import Assessment, Subject
 from tekseru.store.plan_models import APPROVED, DRAFT, PLAN_STATUSES, PUBLISHED, PlanList
 from tekseru.store.records import AssessmentRun
+from tekseru.store.versions import Conflict, StaleVersion, changed_one_row
 
 __all__ = [
     "APPROVED",
@@ -92,6 +93,7 @@ class PlanRecord:
     published_by: str | None
     published_at: datetime | None
     previous_plan_id: int | None
+    version: int = 1  # raised by each change; a change names the version it read
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,6 +124,7 @@ _COLUMNS = (
     _p.published_by,
     _p.published_at,
     _p.previous_plan_id,
+    _p.version,
 )
 
 
@@ -199,49 +202,93 @@ def previous_plan(session: Session, half_year: str, previous_half_year: str) -> 
     return None if row is None else _record(row)
 
 
-def _change(session: Session, plan_id: int, **values: object) -> PlanRecord:
-    session.execute(update(PlanList).where(_p.id == plan_id).values(**values))
-    return _get_or_raise(session, plan_id)
+def _conflict(record: PlanRecord, expected: int, action: str) -> StaleVersion:
+    """The list was changed (approved, published) since the writer read it at version `expected`."""
+    signed = ((record.published_by, record.published_at), (record.approved_by, record.approved_at))
+    by, at = next(((by, at) for by, at in signed if by), (record.created_by, record.created_at))
+    return StaleVersion(
+        [
+            Conflict(
+                kind="plan",
+                key=record.id,
+                expected=expected,
+                stored_version=record.version,
+                stored={"status": record.status},
+                given={"action": action},
+                changed_by=by,
+                changed_at=at,
+            )
+        ]
+    )
 
 
-def _draft_or_raise(session: Session, plan_id: int, action: str) -> PlanRecord:
+def _locked(session: Session, plan_id: int, expected: int | None, action: str) -> PlanRecord:
+    """The list, locked for the change; StaleVersion when `expected` is not its version any more."""
     record = _get_or_raise(session, plan_id, for_update=True)
+    if expected is not None and record.version != expected:
+        raise _conflict(record, expected, action)
+    return record
+
+
+def _change(
+    session: Session, record: PlanRecord, expected: int | None, action: str, **values: object
+) -> PlanRecord:
+    """Write the change where the list's version is still the one read (compare and set in the database)."""
+    statement = update(PlanList).where((_p.id == record.id) & (_p.version == (expected or record.version)))
+    if not changed_one_row(session, statement.values(**values, version=_p.version + 1)):
+        raise _conflict(_get_or_raise(session, record.id), expected or record.version, action)
+    return _get_or_raise(session, record.id)
+
+
+def _draft_or_raise(session: Session, plan_id: int, action: str, expected: int | None = None) -> PlanRecord:
+    record = _locked(session, plan_id, expected, action)
     if record.status != DRAFT:
         raise PlanFrozen(plan_id, record.status, action)
     return record
 
 
-def approve_plan(session: Session, plan_id: int, *, approved_by: str, now: datetime) -> PlanRecord:
-    """Approve a draft; PlanFrozen when it is approved or published already."""
-    _draft_or_raise(session, plan_id, "approve")
-    return _change(session, plan_id, status=APPROVED, approved_by=approved_by, approved_at=now)
+def approve_plan(
+    session: Session, plan_id: int, *, approved_by: str, now: datetime, expected_version: int | None = None
+) -> PlanRecord:
+    """Approve a draft; PlanFrozen when it is approved or published already; StaleVersion when
+    `expected_version` (the version the approver read) is not the stored one."""
+    record = _draft_or_raise(session, plan_id, "approve", expected_version)
+    values = {"status": APPROVED, "approved_by": approved_by, "approved_at": now}
+    return _change(session, record, expected_version, "approve", **values)
 
 
-def publish_plan(session: Session, plan_id: int, *, published_by: str, now: datetime) -> PlanRecord:
-    """Publish an approved list; PlanNotApproved for a draft, PlanFrozen when published already."""
-    record = _get_or_raise(session, plan_id, for_update=True)
+def publish_plan(
+    session: Session, plan_id: int, *, published_by: str, now: datetime, expected_version: int | None = None
+) -> PlanRecord:
+    """Publish an approved list; PlanNotApproved for a draft, PlanFrozen when published already;
+    StaleVersion when `expected_version` is not the stored one."""
+    record = _locked(session, plan_id, expected_version, "publish")
     if record.status == DRAFT:
         raise PlanNotApproved(plan_id, record.status)
     if record.status == PUBLISHED:
         raise PlanFrozen(plan_id, record.status, "publish")
-    return _change(session, plan_id, status=PUBLISHED, published_by=published_by, published_at=now)
+    values = {"status": PUBLISHED, "published_by": published_by, "published_at": now}
+    return _change(session, record, expected_version, "publish", **values)
 
 
 def replace_draft(
     session: Session, plan_id: int, *, plan: Mapping[str, Any], capacity: Mapping[str, int]
 ) -> PlanRecord:
     """Put a re-formed list in place of a draft's; PlanFrozen when the list is approved or published."""
-    _draft_or_raise(session, plan_id, "replace")
-    return _change(session, plan_id, plan=dict(plan), capacity=dict(capacity))
+    record = _draft_or_raise(session, plan_id, "replace")
+    return _change(session, record, None, "replace", plan=dict(plan), capacity=dict(capacity))
 
 
-def delete_draft(session: Session, plan_id: int) -> None:
-    """Delete a draft nothing refers to; PlanFrozen when the list is approved or published."""
-    _draft_or_raise(session, plan_id, "delete")
+def delete_draft(session: Session, plan_id: int, *, expected_version: int | None = None) -> None:
+    """Delete a draft nothing refers to; PlanFrozen when the list is approved or published; StaleVersion
+    when `expected_version` is not the stored one."""
+    record = _draft_or_raise(session, plan_id, "delete", expected_version)
     referred = select(_p.id).where(_p.previous_plan_id == plan_id).limit(1)
     if session.execute(referred).first() is not None:
         raise PlanError(f"plan {plan_id} is the previous list of a later plan and cannot be deleted")
-    session.execute(delete(PlanList).where(_p.id == plan_id))
+    statement = delete(PlanList).where((_p.id == plan_id) & (_p.version == record.version))
+    if not changed_one_row(session, statement):
+        raise _conflict(_get_or_raise(session, plan_id), record.version, "delete")
 
 
 def finished_run(session: Session, as_of: date | None = None) -> AssessmentRun | None:

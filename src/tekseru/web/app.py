@@ -17,6 +17,7 @@ import anyio.to_thread
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
+from tekseru.api.conflicts import install_conflict_handler
 from tekseru.api.health import package_version
 from tekseru.api.router import API_PREFIX, api_router
 from tekseru.catalog import load_catalogue
@@ -77,4 +78,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(page.router)
     app.state.sections = ordered(page.section for page in PAGES if page.section is not None)
     install_error_handlers(app)
+    install_conflict_handler(app)
     return app

@@ -80,6 +80,7 @@ class AnswerRecordOut(BaseModel):
     comment: str
     answered_by: str
     answered_at: datetime
+    version: int = Field(description="Raised by each change; send it back with a change of this answer.")
 
 
 class AttachmentOut(BaseModel):
@@ -105,6 +106,7 @@ class ViolationOut(BaseModel):
     note: str
     updated_by: str
     updated_at: datetime
+    version: int = Field(description="Raised by each change; send it back with a follow-up.")
 
     @classmethod
     def of(cls, view: ViolationView) -> ViolationOut:
@@ -119,6 +121,7 @@ class ViolationOut(BaseModel):
             note=record.note,
             updated_by=record.updated_by,
             updated_at=record.updated_at,
+            version=record.version,
         )
 
 
@@ -127,6 +130,7 @@ class ItemOut(BaseModel):
     text: str = Field(description="The requirement, in the language asked for.")
     criterion: int | None = Field(description="The criterion of Appendix 1 it corresponds to, if any.")
     answer: AnswerRecordOut | None
+    version: int = Field(description="The version of the item's answer (0: no answer yet), to send back.")
     previous_answer: AnswerRecordOut | None = Field(
         description="Of the previous inspection on this checklist."
     )
@@ -143,6 +147,7 @@ class ItemOut(BaseModel):
             text=item.text,
             criterion=item.criterion,
             answer=answer(item.answer),
+            version=0 if item.answer is None else item.answer.version,
             previous_answer=answer(item.previous_answer),
             open_violations=[ViolationOut.of(view) for view in item.open_violations],
             attachments=[AttachmentOut.model_validate(file) for file in item.attachments],
@@ -171,10 +176,21 @@ class InspectionSheetOut(BaseModel):
         )
 
 
+VERSION_RULE = (
+    " Stale (someone changed it since): 409 with the stored and the given values, and nothing is stored."
+    " Left out: the change is written over whatever is stored now."
+)
+
+
 class AnswerIn(BaseModel):
     item: int = Field(ge=1, description="The item's number in the checklist.")
     answer: Answer
     comment: str = Field("", max_length=2000)
+    version: int | None = Field(
+        None,
+        ge=0,
+        description="The `version` of the item's answer you read (0: it had no answer)." + VERSION_RULE,
+    )
 
 
 class AnswersIn(BaseModel):
@@ -183,8 +199,23 @@ class AnswersIn(BaseModel):
     )
 
 
+class ItemVersionOut(BaseModel):
+    item: int
+    version: int = Field(description="The version of the item's answer now.")
+
+
 class AnsweredOut(BaseModel):
     answered: int = Field(description="How many items were answered.")
+    versions: list[ItemVersionOut] = Field(description="The version of each item answered, to send next.")
+
+    @classmethod
+    def of(cls, versions: dict[int, int]) -> AnsweredOut:
+        return cls(
+            answered=len(versions),
+            versions=[
+                ItemVersionOut(item=item, version=version) for item, version in sorted(versions.items())
+            ],
+        )
 
 
 class CompleteIn(BaseModel):
@@ -232,6 +263,9 @@ class FollowUpIn(BaseModel):
     status: Literal["open", "eliminated"] | None = None
     eliminated_on: date | None = Field(None, description="With status eliminated (default today).")
     note: str | None = Field(None, max_length=2000)
+    version: int | None = Field(
+        None, ge=1, description="The `version` of the violation you read." + VERSION_RULE
+    )
 
 
 class VerificationOut(BaseModel):

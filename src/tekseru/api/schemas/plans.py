@@ -65,6 +65,9 @@ class PlanSummaryOut(BaseModel):
     published_by: str | None
     published_at: datetime | None
     previous_plan_id: int | None = Field(description="The list this one was compared with when drafted.")
+    version: int = Field(
+        description="Raised by each change; send it as If-Match to approve, publish, discard."
+    )
     included_count: int
     overflow_count: int
     excluded_count: int
@@ -87,6 +90,7 @@ class PlanSummaryOut(BaseModel):
             published_by=record.published_by,
             published_at=record.published_at,
             previous_plan_id=record.previous_plan_id,
+            version=record.version,
             included_count=len(plan.included),
             overflow_count=len(plan.overflow),
             excluded_count=len(plan.excluded),

@@ -23,6 +23,7 @@ from tekseru.settings import Settings
 from tekseru.web.dependencies import get_catalog_service, get_database, get_settings
 from tekseru.web.i18n import request_language
 from tekseru.web.navigation import Section
+from tekseru.web.pages import answer_form
 from tekseru.web.security import page_actor
 from tekseru.web.templating import render
 
@@ -178,6 +179,8 @@ def _page(
         "answers": flow.ANSWERS,
         "limits": checklists.AttachmentLimits(),
         "values": {},
+        "loaded": {},
+        "conflict": None,
         "inspected_on": "",
         "title_params": {"id": record.id, "name": sheet.subject.name},
         **extra,
@@ -204,30 +207,58 @@ async def answer(request: Request, inspection_id: int, actor: Actor = Signed, db
 def _save_answers(
     request: Request, actor: Actor, db: Database, inspection_id: int, form: dict[str, str]
 ) -> Response:
-    """Store the answers that changed (an item's radio button and comment); a comment needs an answer."""
-    items = inspection_actions.inspection_sheet(db, actor, inspection_id, permission=WRITE).items
-    values = {
-        i.number: (form.get(f"answer-{i.number}", ""), form.get(f"comment-{i.number}", "")) for i in items
-    }
-    rows, stray = [], []
-    for item in items:
-        given, comment = values[item.number]
-        saved = (item.answer.answer, item.answer.comment) if item.answer else ("", "")
-        if given and (given, comment.strip()) != saved:
-            rows.append(flow.AnswerRow(item.number, given, comment, item.number))
-        elif not given and comment.strip():
-            stray.append(item.number)
+    """Store the answers this user changed on the page. An item whose answer and comment are those the
+    page was loaded with is not written, whoever changed it since; a changed one is written only while
+    its stored version is the one loaded, else the conflict page (409) shows the stored value and this
+    user's side by side and nothing is stored. A comment needs an answer."""
+    language = request_language(request)
+    sheet = inspection_actions.inspection_sheet(db, actor, inspection_id, language=language, permission=WRITE)
+    changes = answer_form.changes(form, sheet.items)
+    rows, values, loaded = changes.rows, changes.values, changes.loaded
     try:
-        if stray:
-            raise flow.InspectionError(f"items {stray}: choose an answer to keep the comment")
+        if changes.stray:
+            raise flow.InspectionError(f"items {changes.stray}: choose an answer to keep the comment")
         if rows:
             inspection_actions.answer_items(db, actor, inspection_id, rows, source="form")
+    except flow.StaleVersion as stale:
+        then = form.get("then", "")
+        return _conflict_page(request, actor, db, inspection_id, stale, rows, loaded, then)
     except flow.InspectionError as problem:
         page = "inspections/checklist.html"
-        return _page(request, actor, db, inspection_id, page, values=values, error=str(problem))
+        return _page(
+            request, actor, db, inspection_id, page, values=values, loaded=loaded, error=str(problem)
+        )
     if form.get("then") == "complete":
         return _redirect(request, "inspections_confirm", inspection_id)
     return _redirect(request, "inspections_checklist", inspection_id, "saved")
+
+
+def _conflict_page(
+    request: Request,
+    actor: Actor,
+    db: Database,
+    inspection_id: int,
+    stale: flow.StaleVersion,
+    rows: list[flow.AnswerRow],
+    loaded: dict[int, answer_form.Loaded],
+    then: str,
+) -> Response:
+    """The items someone else changed since the page was loaded, the stored value and this user's side by
+    side, with a choice of either; the user's other changes ride along in hidden fields."""
+    conflicts = {conflict.key: conflict for conflict in stale.conflicts}
+    pending = [row for row in rows if row.item not in conflicts]
+    return _page(
+        request,
+        actor,
+        db,
+        inspection_id,
+        "inspections/conflict.html",
+        status_code=409,
+        conflicts=conflicts,
+        pending=pending,
+        loaded=loaded,
+        then=then if then == "complete" else "",
+    )
 
 
 @router.post("/{inspection_id}/attachments", name="inspections_attach")
@@ -315,9 +346,13 @@ def follow_up(
     status: str = Form(""),
     eliminated_on: str = Form(""),
     note: str = Form(""),
+    version: str = Form(""),
     actor: Actor = Signed,
     db: Database = Db,
 ) -> Response:
+    """Follow up a violation, while it is as the page showed it (`version`); else 409 with the stored
+    follow-up and this user's side by side, and nothing stored."""
+    page = "inspections/inspection.html"
     try:
         until, done_on = _date(deadline, "deadline"), _date(eliminated_on, "eliminated_on")
         done_on = done_on if status == "eliminated" else None
@@ -330,9 +365,12 @@ def follow_up(
             status=status or None,
             eliminated_on=done_on,
             note=note.strip(),
+            version=int(version) if version.isdigit() and len(version) < 10 else None,
         )
+    except flow.StaleVersion as stale:
+        return _page(request, actor, db, inspection_id, page, status_code=409, conflict=stale.conflicts[0])
     except flow.InspectionError as problem:
-        return _page(request, actor, db, inspection_id, "inspections/inspection.html", error=str(problem))
+        return _page(request, actor, db, inspection_id, page, error=str(problem))
     return _redirect(request, "inspections_inspection", inspection_id, "followed", f"#violation-{item}")
 
 

@@ -21,7 +21,7 @@ from tekseru.services import plan_actions
 from tekseru.services.auth import Database
 from tekseru.services.catalog import CatalogService
 from tekseru.services.permissions import Actor, Permission
-from tekseru.services.plans import CapacityFileError, PlanError
+from tekseru.services.plans import CapacityFileError, PlanError, StaleVersion
 from tekseru.settings import Settings
 from tekseru.web.dependencies import get_catalog_service, get_database, get_settings
 from tekseru.web.i18n import request_language
@@ -130,6 +130,22 @@ def plan(
     db: Database = Db,
     catalog: CatalogService = Catalog,
 ) -> Response:
+    return _plan_page(request, actor, db, catalog, plan_id, region=region, done=done)
+
+
+def _plan_page(
+    request: Request,
+    actor: Actor,
+    db: Database,
+    catalog: CatalogService,
+    plan_id: int,
+    *,
+    region: str = "",
+    done: str = "",
+    stale: StaleVersion | None = None,
+) -> Response:
+    """The list; after a change refused because someone changed the list since the page was loaded
+    (`stale`), with what it is now and what the user asked, and 409."""
     stored = plan_actions.get_plan(db, actor, plan_id)
     keep = (lambda row: row.region == region) if region else (lambda row: True)
     context = {
@@ -139,6 +155,7 @@ def plan(
         "excluded": [row for row in stored.plan.excluded if keep(row)],
         "region": region,
         "done": done,
+        "conflict": None if stale is None else stale.conflicts[0],
         "can_write": actor.can(Permission.WRITE_PLANS),
         "title_params": {
             "id": stored.id,
@@ -146,7 +163,7 @@ def plan(
         },
         **_context(catalog, stored.record.edition_id),
     }
-    return render(request, "plans/plan.html", context)
+    return render(request, "plans/plan.html", context, status_code=200 if stale is None else 409)
 
 
 @router.get("/{plan_id}/diff", response_class=HTMLResponse, name="plans_diff")
@@ -166,19 +183,59 @@ def diff(
     return render(request, "plans/diff.html", context)
 
 
+def _version(text: str) -> int | None:
+    """The version of the list the page was loaded with (a hidden field); None from an older page."""
+    return int(text) if text.isdigit() and len(text) < 10 else None
+
+
+Version = Form("")
+
+
 @router.post("/{plan_id}/approve", name="plans_approve")
-def approve(request: Request, plan_id: int, actor: Actor = Signed, db: Database = Db) -> Response:
-    return _redirect(request, plan_actions.approve_plan(db, actor, plan_id).id, "approved")
+def approve(
+    request: Request,
+    plan_id: int,
+    version: str = Version,
+    actor: Actor = Signed,
+    db: Database = Db,
+    catalog: CatalogService = Catalog,
+) -> Response:
+    try:
+        stored = plan_actions.approve_plan(db, actor, plan_id, version=_version(version))
+    except StaleVersion as stale:
+        return _plan_page(request, actor, db, catalog, plan_id, stale=stale)
+    return _redirect(request, stored.id, "approved")
 
 
 @router.post("/{plan_id}/publish", name="plans_publish")
-def publish(request: Request, plan_id: int, actor: Actor = Signed, db: Database = Db) -> Response:
-    return _redirect(request, plan_actions.publish_plan(db, actor, plan_id).id, "published")
+def publish(
+    request: Request,
+    plan_id: int,
+    version: str = Version,
+    actor: Actor = Signed,
+    db: Database = Db,
+    catalog: CatalogService = Catalog,
+) -> Response:
+    try:
+        stored = plan_actions.publish_plan(db, actor, plan_id, version=_version(version))
+    except StaleVersion as stale:
+        return _plan_page(request, actor, db, catalog, plan_id, stale=stale)
+    return _redirect(request, stored.id, "published")
 
 
 @router.post("/{plan_id}/discard", name="plans_discard")
-def discard(request: Request, plan_id: int, actor: Actor = Signed, db: Database = Db) -> Response:
-    plan_actions.discard_draft(db, actor, plan_id)
+def discard(
+    request: Request,
+    plan_id: int,
+    version: str = Version,
+    actor: Actor = Signed,
+    db: Database = Db,
+    catalog: CatalogService = Catalog,
+) -> Response:
+    try:
+        plan_actions.discard_draft(db, actor, plan_id, version=_version(version))
+    except StaleVersion as stale:
+        return _plan_page(request, actor, db, catalog, plan_id, stale=stale)
     return RedirectResponse(str(request.app.url_path_for("plans_index")), status_code=303)
 
 
