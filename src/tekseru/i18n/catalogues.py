@@ -29,21 +29,29 @@ class _Catalogue:
 
 @cache
 def _catalogue(language: str) -> _Catalogue:
+    """Every `.po` file of the language's folder, one per part of the interface (`tekseru.po` for the
+    web pages, `cli.po` for the command line...), read as one catalogue; a key in two files is an error."""
     if language not in LANGUAGES:
         raise ValueError(f"unknown language {language!r}; use one of {', '.join(LANGUAGES)}")
-    path = resources.files("tekseru.i18n") / "locales" / language / "LC_MESSAGES" / f"{DOMAIN}.po"
-    with path.open("rb") as file:
-        catalog = read_po(file, locale=language, domain=DOMAIN)
+    folder = resources.files("tekseru.i18n") / "locales" / language / "LC_MESSAGES"
     singular: dict[str, str] = {}
     plurals: dict[str, tuple[str, ...]] = {}
-    for message in catalog:
-        if not message.id:
-            continue
-        if message.pluralizable:
-            plurals[str(message.id[0])] = tuple(str(form) for form in message.string or ())
-        else:
-            singular[str(message.id)] = str(message.string or "")
-    return _Catalogue(singular, plurals, gettext.c2py(catalog.plural_expr))
+    plural_expr = ""
+    for path in sorted((entry for entry in folder.iterdir() if entry.name.endswith(".po")), key=str):
+        with path.open("rb") as file:
+            catalog = read_po(file, locale=language, domain=DOMAIN)
+        plural_expr = catalog.plural_expr
+        for message in catalog:
+            if not message.id:
+                continue
+            key = str(message.id[0] if message.pluralizable else message.id)
+            if key in singular or key in plurals:
+                raise ValueError(f"message {key!r} is in two catalogues of {language} ({path.name})")
+            if message.pluralizable:
+                plurals[key] = tuple(str(form) for form in message.string or ())
+            else:
+                singular[key] = str(message.string or "")
+    return _Catalogue(singular, plurals, gettext.c2py(plural_expr))
 
 
 def messages(language: str) -> Mapping[str, str]:
