@@ -18,6 +18,7 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
 from tekseru.api.health import package_version
+from tekseru.api.openapi import install_document
 from tekseru.api.router import API_PREFIX, api_router
 from tekseru.catalog import load_catalogue
 from tekseru.catalog.regions import load_regions
@@ -25,7 +26,7 @@ from tekseru.settings import Settings
 from tekseru.web.dependencies import AppState
 from tekseru.web.errors import install_error_handlers
 from tekseru.web.i18n import LanguageMiddleware
-from tekseru.web.middleware import SecurityHeaders
+from tekseru.web.middleware import RequestId, SecurityHeaders
 from tekseru.web.navigation import ordered
 from tekseru.web.pages import PAGES
 
@@ -71,10 +72,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.tekseru = AppState(app.state.settings)
     app.add_middleware(LanguageMiddleware)
     app.add_middleware(SecurityHeaders)  # pure ASGI middleware: no extra task per request
+    app.add_middleware(RequestId)  # outermost of ours: the id is there for everything inside
     app.mount("/static", StaticFiles(packages=[("tekseru.web", "static")]), name="static")
     app.include_router(api_router)
     for page in PAGES:
         app.include_router(page.router)
     app.state.sections = ordered(page.section for page in PAGES if page.section is not None)
     install_error_handlers(app)
+    install_document(app, API_PREFIX)
     return app

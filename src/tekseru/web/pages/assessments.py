@@ -13,7 +13,7 @@ from tekseru.catalog.regions import load_regions
 from tekseru.services.auth import Database
 from tekseru.services.jobs import JobKind, JobRunner, start_assessment
 from tekseru.services.permissions import Actor, Permission
-from tekseru.services.registry_queries import CLASSES, MAX_PER_PAGE, PER_PAGE, run_results, runs
+from tekseru.services.registry_queries import CLASSES, MAX_PAGE, MAX_PER_PAGE, PER_PAGE, run_results, runs
 from tekseru.web.dependencies import get_database, get_jobs
 from tekseru.web.navigation import Section
 from tekseru.web.security import page_actor
@@ -86,7 +86,7 @@ def results(
     run_id: uuid.UUID,
     risk_class: str = "",
     region: str = "",
-    page: int = Query(1, ge=1),
+    page: int = Query(1, ge=1, le=MAX_PAGE),
     per_page: int = Query(PER_PAGE, ge=1, le=MAX_PER_PAGE),
     actor: Actor = Signed,
     db: Database = Db,
