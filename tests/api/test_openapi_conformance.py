@@ -32,7 +32,7 @@ from tekseru.web.app import create_app
 
 PASSWORD = "a-long-password-for-fuzzing"
 ROLES = {"admin": None, "inspector": "astana"}
-EXAMPLES = 6
+EXAMPLES = 3
 CHECKS = [
     schemathesis.checks.not_a_server_error,
     schemathesis.checks.status_code_conformance,
