@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import shutil
 import tempfile
-
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date
@@ -53,9 +52,7 @@ class Signed:
 # The app is made when the module is imported, because schemathesis reads the document when it collects the
 # tests; its database (a file in a folder of its own) is filled with the demo registry only when they run.
 FOLDER = Path(tempfile.mkdtemp(prefix="tekseru-openapi-"))
-APP = create_app(
-    Settings(attachments_dir=str(FOLDER / "files")).with_database_path(FOLDER / "demo.sqlite3")
-)
+APP = create_app(Settings(attachments_dir=str(FOLDER / "files")).with_database_path(FOLDER / "demo.sqlite3"))
 schema = schemathesis.openapi.from_asgi("/api/v1/openapi.json", APP)
 
 
@@ -67,7 +64,13 @@ def demo_app() -> Iterator[FastAPI]:
     run_assessment(db, as_of=today)
     for role, region in ROLES.items():
         create_user(
-            db, Actor.system(), username=f"fuzz-{role}", full_name=role, role=role, region=region, password=PASSWORD
+            db,
+            Actor.system(),
+            username=f"fuzz-{role}",
+            full_name=role,
+            role=role,
+            region=region,
+            password=PASSWORD,
         )
     yield APP
     APP.state.tekseru.close()

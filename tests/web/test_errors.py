@@ -80,7 +80,9 @@ def test_a_bad_parameter_of_a_page_is_400_in_the_readers_language(
 
 
 @pytest.mark.parametrize("path", BAD_API)
-def test_a_bad_parameter_of_the_api_is_4xx_with_a_reason(signed_in: Callable[[str], SignedIn], path: str) -> None:
+def test_a_bad_parameter_of_the_api_is_4xx_with_a_reason(
+    signed_in: Callable[[str], SignedIn], path: str
+) -> None:
     answer = signed_in("admin").client.get(path)
     assert 400 <= answer.status_code < 500, answer.text
     assert answer.json()["detail"]

@@ -385,5 +385,7 @@ def test_an_inspector_sees_approved_lists_and_only_the_rows_of_its_region(
     assert page.status_code == 200 and OWN_BIN in page.text and OTHER_BIN not in page.text
     assert inspector.get(paths["draft"]).status_code == 403
     assert inspector.get(paths["diff"]).status_code == 403
-    links = {a.attrs.get("href") for a in parse(inspector.get(paths["index"]).text).find("main").find_all("a")}
+    links = {
+        a.attrs.get("href") for a in parse(inspector.get(paths["index"]).text).find("main").find_all("a")
+    }
     assert paths["approved"] in links and paths["draft"] not in links

@@ -81,17 +81,20 @@ def complete_document(app: FastAPI, prefix: str) -> dict[str, Any]:
     for route in iter_route_contexts(app.routes):  # each route as included, with its routers' dependencies
         if not isinstance(route.original_route, APIRoute):
             continue
-        if not route.include_in_schema or not route.path_format.startswith(prefix):
+        path = route.path_format or ""
+        if not route.include_in_schema or not path.startswith(prefix):
             continue
-        for method in route.methods:
-            operation = document["paths"][route.path_format].get(method.lower())
+        for method in route.methods or ():
+            operation = document["paths"][path].get(method.lower())
             if operation is None:
                 continue
             responses = operation.setdefault("responses", {})
             for status, answer in _extra_answers(route, method).items():
                 responses.setdefault(status, answer)
             if "requestBody" in operation:
-                responses.setdefault("400", _answer("The body cannot be read (not JSON, or not a form)", _ERROR))
+                responses.setdefault(
+                    "400", _answer("The body cannot be read (not JSON, or not a form)", _ERROR)
+                )
             if "multipart/form-data" in operation.get("requestBody", {}).get("content", {}):
                 responses.setdefault("413", _answer("The file is too large", _ERROR))
             if _has_input(operation) or "422" in responses:

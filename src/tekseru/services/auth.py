@@ -69,7 +69,8 @@ class LoginPolicy:
         below it, `first_delay` at it, twice as long for each failure beyond it, at most the window."""
         if failures < limit:
             return timedelta(0)
-        return min(self.first_delay * 2 ** min(failures - limit, 32), self.window)
+        growth: int = 2 ** min(failures - limit, 32)
+        return min(self.first_delay * growth, self.window)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> LoginPolicy:
