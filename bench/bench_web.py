@@ -140,12 +140,13 @@ def free_port() -> int:
         return port
 
 
-def start_server(path: Path, port: int, workers: int) -> subprocess.Popen[bytes]:
-    """`tekseru serve` on the file, with `workers` processes; it answers when this returns."""
+def start_server(path: Path, port: int, workers: int, wait: float = 60) -> subprocess.Popen[bytes]:
+    """`tekseru serve` on the file, with `workers` processes; it answers when this returns (else, after
+    `wait` seconds, RuntimeError)."""
     env = {**os.environ, "TEKSERU_DATABASE_URL": f"sqlite:///{path}"}
     command = [sys.executable, "-m", "tekseru", "serve", "--port", str(port), "--workers", str(workers)]
     server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL)
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + wait
     while time.monotonic() < deadline:
         try:
             if httpx.get(f"http://127.0.0.1:{port}/api/v1/health", timeout=1).status_code == 200:

@@ -69,14 +69,16 @@ class Settings:
     login_max_failures: int = _positive_setting(
         5,
         "TEKSERU_LOGIN_MAX_FAILURES",
-        "Failed sign-ins allowed for one user name, or from one client address, within the window; "
-        "after that sign-in is refused, even with the right password (a whole number above 0).",
+        "Failed sign-ins of one user name from one client address within the window before that name "
+        "waits to try again from that address (30 seconds, doubling with each further failure, at most the "
+        "window); an address may fail 4 times as often across its names, a name 10 times as often across "
+        "all addresses (a whole number above 0).",
     )
     login_window_minutes: int = _positive_setting(
         15,
         "TEKSERU_LOGIN_WINDOW_MINUTES",
-        "Minutes over which failed sign-ins are counted for that limit; a refused sign-in is told to try "
-        "again after as long (a whole number above 0).",
+        "Minutes over which failed sign-ins are counted for those limits, and the longest wait "
+        "(a whole number above 0).",
     )
     session_hours: int = _positive_setting(
         12,

@@ -3,10 +3,13 @@ printing, and who may do each (tests.web.support.seed: the high and medium subje
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable
 from typing import Any
 
 import pytest
+from openpyxl import load_workbook
+from pypdf import PdfReader
 
 from tests.api.conftest import Seeded, Session
 from tests.web.support import BINS, OTHER_BIN, OWN_BIN, OWN_REGION
@@ -153,12 +156,13 @@ def test_an_unsafe_call_needs_the_csrf_token(as_role: Callable[[str], Session]) 
     assert refused.status_code == 403 and "CSRF" in refused.json()["detail"]
 
 
-# Who may do what: lists are read by every role and in every region; only planners and admins change them.
+# Who may do what (on a draft; publishing on an approved list): lists are read by every role, drafts not by
+# an inspector; only planners and admins change them.
 MATRIX = """
 role       list  read  diff  document  draft  approve  publish  discard
 admin      200   200   200   200       201    200      200      204
 planner    200   200   200   200       201    200      200      204
-inspector  200   200   200   200       403    403      403      403
+inspector  200   403   403   403       403    403      403      403
 viewer     200   200   200   200       403    403      403      403
 """
 
@@ -204,10 +208,53 @@ def test_permissions(
     assert calls[action]().status_code == status
 
 
-def test_an_inspector_reads_the_whole_list(as_role: Callable[[str], Session]) -> None:
-    plan_id = draft(as_role("planner"))["id"]
-    rows = as_role("inspector").get(f"{API}/plans/{plan_id}").json()["included"]
-    assert {row["bin"] for row in rows} == CANDIDATES  # OTHER_BIN is in another region
+def _bins(plan: dict[str, Any]) -> set[str]:
+    return {row["bin"] for part in ("included", "overflow", "excluded") for row in plan[part]}
+
+
+def test_an_inspector_reads_no_draft_and_only_its_region_of_an_approved_list(
+    as_role: Callable[[str], Session],
+) -> None:
+    planner, inspector = as_role("planner"), as_role("inspector")
+    plan_id = draft(planner)["id"]
+    assert OTHER_BIN in _bins(planner.get(f"{API}/plans/{plan_id}").json())
+    assert plan_id not in {plan["id"] for plan in inspector.get(f"{API}/plans").json()}
+    for path in ("", "/diff", "/document"):
+        assert inspector.get(f"{API}/plans/{plan_id}{path}").status_code == 403
+
+    assert planner.send("POST", f"{API}/plans/{plan_id}/approve").status_code == 200
+    assert plan_id in {plan["id"] for plan in inspector.get(f"{API}/plans").json()}
+    seen = inspector.get(f"{API}/plans/{plan_id}").json()
+    assert OWN_BIN in _bins(seen) and OTHER_BIN not in _bins(seen)
+    assert {row["region"] for part in ("included", "overflow", "excluded") for row in seen[part]} == {
+        OWN_REGION
+    }
+    compared = inspector.get(f"{API}/plans/{plan_id}/diff")
+    assert compared.status_code == 200 and OTHER_BIN not in compared.text
+
+
+@pytest.mark.parametrize("format", ["xlsx", "pdf"])
+def test_an_inspector_prints_only_its_region(as_role: Callable[[str], Session], format: str) -> None:
+    planner, inspector = as_role("planner"), as_role("inspector")
+    plan_id = draft(planner)["id"]
+    assert planner.send("POST", f"{API}/plans/{plan_id}/approve").status_code == 200
+    printed = {
+        role: document_text(session.get(f"{API}/plans/{plan_id}/document", params={"format": format}))
+        for role, session in (("planner", planner), ("inspector", inspector))
+    }
+    assert OTHER_BIN in printed["planner"] and OWN_BIN in printed["planner"]
+    assert OTHER_BIN not in printed["inspector"] and OWN_BIN in printed["inspector"]
+
+
+def document_text(response: Any) -> str:
+    """The text of every cell of the printed XLSX, or of every page of the PDF."""
+    assert response.status_code == 200, response.text
+    if response.content.startswith(b"%PDF-"):
+        return "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(response.content)).pages)
+    book = load_workbook(io.BytesIO(response.content), read_only=True)
+    return "\n".join(
+        str(value) for sheet in book for row in sheet.iter_rows(values_only=True) for value in row if value
+    )
 
 
 def test_signed_out_is_401(seeded: Seeded) -> None:

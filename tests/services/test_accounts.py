@@ -199,9 +199,10 @@ def test_the_limit_of_failed_sign_ins(database: Database, ann: Actor) -> None:
             log_in(database, "ann", "wrong", client="c", policy=policy, now=now)
         assert not refused.value.rate_limited
     with pytest.raises(LoginRefused) as limited:
-        log_in(database, "ann", PASSWORD, client="other", policy=policy, now=now)
-    assert limited.value.rate_limited and limited.value.retry_after == 600
-    assert log_in(database, "ann", PASSWORD, client="other", policy=policy, now=now + timedelta(minutes=11))
+        log_in(database, "ann", PASSWORD, client="c", policy=policy, now=now)
+    assert limited.value.rate_limited and limited.value.retry_after == 30
+    assert log_in(database, "ann", PASSWORD, client="other", policy=policy, now=now)
+    assert log_in(database, "ann", PASSWORD, client="c", policy=policy, now=now + timedelta(seconds=31))
     actions = {e.action for e in audit.browse(database, SYSTEM, audit.AuditFilter(entity_key="ann")).entries}
     assert {"user.login_failed", "user.login_limited", "user.login"} <= actions
 

@@ -45,12 +45,54 @@ def test_max_failures_from_the_settings_refuses_the_third_attempt(database: Data
         assert not refused.value.rate_limited
     with pytest.raises(LoginRefused) as limited:  # the right password, but the third attempt
         log_in(database, "ann", PASSWORD, client="c", policy=policy, now=now)
-    assert limited.value.rate_limited and limited.value.retry_after == 5 * 60
-    assert "5 minutes" in str(limited.value)
-    with pytest.raises(LoginRefused) as still:
-        log_in(database, "ann", PASSWORD, client="c", policy=policy, now=now + timedelta(minutes=4))
-    assert still.value.rate_limited
-    assert log_in(database, "ann", PASSWORD, client="c", policy=policy, now=now + timedelta(minutes=6))
+    assert limited.value.rate_limited and limited.value.retry_after == 30
+    assert "30 seconds" in str(limited.value)
+    assert log_in(database, "ann", PASSWORD, client="other", policy=policy, now=now)  # another address
+    assert log_in(database, "ann", PASSWORD, client="c", policy=policy, now=now + timedelta(seconds=31))
+
+
+def test_the_wait_doubles_with_each_further_failure(database: Database, ann: None) -> None:
+    policy = LoginPolicy(max_failures=2, window=timedelta(minutes=15))
+    assert policy.delay(30, 2) == timedelta(minutes=15)  # never longer than the window
+    now = datetime.now(UTC)
+    with pytest.raises(LoginRefused):
+        log_in(database, "ann", "wrong", client="c", policy=policy, now=now)
+    waits = []
+    for _ in range(4):
+        with pytest.raises(LoginRefused) as failed:
+            log_in(database, "ann", "wrong", client="c", policy=policy, now=now)
+        assert not failed.value.rate_limited
+        with pytest.raises(LoginRefused) as limited:
+            log_in(database, "ann", PASSWORD, client="c", policy=policy, now=now)
+        assert limited.value.rate_limited
+        waits.append(limited.value.retry_after)
+        now += timedelta(seconds=limited.value.retry_after)
+    assert waits == [30, 60, 120, 240]
+    assert log_in(database, "ann", PASSWORD, client="c", policy=policy, now=now)
+
+
+def test_refusals_while_waiting_do_not_make_the_wait_longer(database: Database, ann: None) -> None:
+    policy = LoginPolicy(max_failures=2)
+    now = datetime.now(UTC)
+    for _ in range(2):
+        with pytest.raises(LoginRefused):
+            log_in(database, "ann", "wrong", client="c", policy=policy, now=now)
+    for second in range(0, 30, 3):
+        with pytest.raises(LoginRefused) as limited:
+            log_in(database, "ann", "wrong", client="c", policy=policy, now=now + timedelta(seconds=second))
+        assert limited.value.retry_after == 30 - second
+    assert log_in(database, "ann", PASSWORD, client="c", policy=policy, now=now + timedelta(seconds=30))
+
+
+def test_an_account_guessed_from_many_addresses_waits(database: Database, ann: None) -> None:
+    policy = LoginPolicy(max_failures=2, account_factor=3)
+    now = datetime.now(UTC)
+    for address in range(6):
+        with pytest.raises(LoginRefused):
+            log_in(database, "ann", "wrong", client=f"10.0.0.{address}", policy=policy, now=now)
+    with pytest.raises(LoginRefused) as limited:
+        log_in(database, "ann", PASSWORD, client="10.9.9.9", policy=policy, now=now)
+    assert limited.value.rate_limited and limited.value.retry_after == 30
 
 
 def test_the_default_policy_allows_a_third_attempt(database: Database, ann: None) -> None:

@@ -55,6 +55,15 @@ def test_the_sign_in_limits_are_documented() -> None:
         f"{policy.max_failures} failed" in DOC
         and f"{int(policy.window.total_seconds() // 60)} minutes" in DOC
     )
+    security = (Path(__file__).parents[2] / "docs" / "SECURITY.md").read_text(encoding="utf-8")
+    rows = {
+        "one account from one address": policy.max_failures,
+        "one address, all accounts": policy.address_max_failures,
+        "one account, all addresses": policy.account_max_failures,
+    }
+    for scope, limit in rows.items():
+        assert f"| {scope} | {limit} failures" in security, scope
+    assert f"The wait is {int(policy.first_delay.total_seconds())} seconds at the limit" in security
 
 
 def test_every_serve_option_is_documented() -> None:

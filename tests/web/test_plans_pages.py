@@ -379,3 +379,18 @@ def test_no_serious_or_critical_axe_violations(
 @pytest.mark.parametrize("lang", ["kk", "ru"])
 def test_nothing_overflows_at_390_px(browser: Any, live: str, paths: dict[str, str], lang: str) -> None:
     assert_nothing_overflows(browser, live, paths.values(), lang)
+
+
+def test_an_inspector_sees_approved_lists_and_only_the_rows_of_its_region(
+    site: Site, paths: dict[str, str]
+) -> None:
+    inspector, planner = site.client("inspector").client, site.client("planner").client
+    assert OTHER_BIN in planner.get(paths["approved"]).text
+    page = inspector.get(paths["approved"])
+    assert page.status_code == 200 and OWN_BIN in page.text and OTHER_BIN not in page.text
+    assert inspector.get(paths["draft"]).status_code == 403
+    assert inspector.get(paths["diff"]).status_code == 403
+    links = {
+        a.attrs.get("href") for a in parse(inspector.get(paths["index"]).text).find("main").find_all("a")
+    }
+    assert paths["approved"] in links and paths["draft"] not in links

@@ -17,6 +17,7 @@ from tekseru.services.jobs import JobRunner, start_assessment
 from tekseru.services.permissions import Actor
 from tekseru.services.registry_queries import (
     CLASSES,
+    MAX_PAGE,
     MAX_PER_PAGE,
     PER_PAGE,
     explanation,
@@ -95,7 +96,7 @@ def results(
     run_id: uuid.UUID,
     risk_class: str | None = Query(None, pattern="^(" + "|".join(CLASSES) + ")$"),
     region: str | None = Query(None, description="Region key."),
-    page: int = Query(1, ge=1),
+    page: int = Query(1, ge=1, le=MAX_PAGE),
     per_page: int = Query(PER_PAGE, ge=1, le=MAX_PER_PAGE),
     actor: Actor = Signed,
     db: Database = Db,

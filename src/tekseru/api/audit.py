@@ -9,6 +9,7 @@ from tekseru.api.schemas.common import FORBIDDEN_RESPONSE
 from tekseru.services import audit
 from tekseru.services.auth import Database
 from tekseru.services.permissions import Actor
+from tekseru.services.registry_queries import MAX_PAGE
 from tekseru.web.dependencies import get_database
 from tekseru.web.security import api_actor
 
@@ -21,7 +22,7 @@ def entries(
     action: str | None = Query(None, description="e.g. user.create, evidence.add, import.subjects."),
     entity: str | None = Query(None, description="user, subject, job, assessment."),
     key: str | None = Query(None, description="Which one: a user name, a BIN, a job id."),
-    page: int = Query(1, ge=1),
+    page: int = Query(1, ge=1, le=MAX_PAGE),
     per_page: int = Query(50, ge=1, le=500),
     actor: Actor = Depends(api_actor),
     db: Database = Depends(get_database),

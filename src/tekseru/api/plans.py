@@ -1,7 +1,8 @@
 """`/api/v1/plans`: the semi-annual lists of preventive control with a visit: draft, read, compare, approve,
 publish, discard a draft, and print (XLSX or PDF, Kazakh or Russian).
 
-Everyone who may read plans reads every list (lists are not limited to a region); only planners and admins
+Everyone who may read plans reads the lists and rows `tekseru.services.plans.visible_plan` lets them (an
+inspector: approved and published lists, its own region's rows); only planners and admins
 draft, approve, publish and discard: `tekseru.services.plan_actions` decides, and writes the audit log.
 The helpers before the routes (refusals as HTTP errors, files as downloads) serve the pages too.
 """

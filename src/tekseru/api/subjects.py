@@ -20,6 +20,7 @@ from tekseru.services.auth import Database
 from tekseru.services.permissions import Actor
 from tekseru.services.registry_queries import (
     CLASSES,
+    MAX_PAGE,
     MAX_PER_PAGE,
     PER_PAGE,
     EvidenceInput,
@@ -50,7 +51,7 @@ def search_subjects(
     risk_class: str | None = Query(
         None, pattern=ClassPattern, description="high, medium or low (latest run)."
     ),
-    page: int = Query(1, ge=1),
+    page: int = Query(1, ge=1, le=MAX_PAGE),
     per_page: int = Query(PER_PAGE, ge=1, le=MAX_PER_PAGE),
     actor: Actor = Signed,
     db: Database = Db,

@@ -1,11 +1,12 @@
 """The interface's own words in Kazakh, Russian and English, from gettext catalogues managed with Babel.
 
 Every text a user reads that is not the act's own (those stay catalogue data) lives in
-`locales/<language>/LC_MESSAGES/*.po` (one file per part of the interface). Message ids are stable keys (`plans.title`); `{name}` marks a
-value filled in by `str.format`. A message with plural forms is looked up with `plural(language, key, n)`
-and uses the language's CLDR plural rule from the catalogue's header. Numbers, dates and moments are
-formatted by CLDR (`format_decimal`, `format_date`, `format_datetime`), moments in the configured time
-zone. This package is used by every interface and by documents; it reads its catalogues once per process.
+`locales/<language>/LC_MESSAGES/*.po`, one file per part of the interface. Message ids are stable keys
+(`plans.title`); `{name}` marks a value filled in by `str.format`. A message with plural forms is looked up
+with `plural(language, key, n)` and uses the language's CLDR plural rule from the catalogue's header.
+Numbers, dates and moments are formatted by CLDR (`format_decimal`, `format_date`, `format_datetime`),
+moments in the configured time zone. Every interface and the documents use this package; it reads its
+catalogues once per process.
 """
 
 from tekseru.i18n.catalogues import (

@@ -1,14 +1,28 @@
 """Signing in and out, sessions, the limit on failed sign-ins, and the key that signs session cookies.
 
 A session is a random token: the browser keeps it in a signed cookie, the database keeps only its SHA-256
-with the user, the session's CSRF token and when it expires. Failed sign-ins are counted per user name and
-per client address; past `LoginPolicy.max_failures` within `LoginPolicy.window`, sign-in is refused (even
-with the right password) until the window has passed. Sign-ins, refusals and sign-outs go to the audit log.
+with the user, the session's CSRF token and when it expires. Sign-ins, refusals and sign-outs go to the
+audit log.
+
+Failed sign-ins are throttled (docs/SECURITY.md, "Sign-in policy") in three separate scopes, each counting the
+failures of the last `LoginPolicy.window`, kept in the database so that every worker process sees them:
+
+- one account from one address: past `max_failures`, that account waits before its next attempt from that
+  address; the same account from another address, and other accounts from this one, are not held up;
+- one address, all accounts (guessing many accounts): past `address_max_failures`;
+- one account, all addresses (guessing from many machines): past `account_max_failures`.
+
+The wait grows with every further failure: `first_delay`, then twice as long each time, never longer than
+the window. While a scope waits, sign-in is refused without checking the password (so that guessing gains
+nothing) and the refusal is not counted as a failure (so that nobody can keep an account waiting for longer
+by trying more often). Because a single address reaches its own limit long before the account's, nobody
+holds a named account up from one machine.
 """
 
 from __future__ import annotations
 
 import hashlib
+import math
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -38,6 +52,25 @@ class LoginPolicy:
     max_failures: int = 5
     window: timedelta = timedelta(minutes=15)
     session_lifetime: timedelta = timedelta(hours=12)
+    first_delay: timedelta = timedelta(seconds=30)
+    address_factor: int = 4  # an address may fail this many times `max_failures`, across its accounts
+    account_factor: int = 10  # an account may fail this many times `max_failures`, across all addresses
+
+    @property
+    def address_max_failures(self) -> int:
+        return self.max_failures * self.address_factor
+
+    @property
+    def account_max_failures(self) -> int:
+        return self.max_failures * self.account_factor
+
+    def delay(self, failures: int, limit: int) -> timedelta:
+        """How long to wait after the latest of `failures` failures against a limit of `limit`: nothing
+        below it, `first_delay` at it, twice as long for each failure beyond it, at most the window."""
+        if failures < limit:
+            return timedelta(0)
+        growth: int = 2 ** min(failures - limit, 32)
+        return min(self.first_delay * growth, self.window)
 
     @classmethod
     def from_settings(cls, settings: Settings) -> LoginPolicy:
@@ -100,33 +133,38 @@ def log_in(
     now = now or datetime.now(UTC)
     name, client = _name(username), client[:_NAME_LIMIT]
     with db.transaction() as session:
-        limited = _limited(session, name, client, policy, now)
-        user = None if limited else store.find_user(session, name)
-    if limited:
-        _refuse_limited(db, name, policy, now)
+        wait = _wait(session, name, client, policy, now)
+        user = None if wait else store.find_user(session, name)
+    if wait:
+        _refuse_limited(db, name, wait, now)
     if user is None or not user.active or not verify_password(user.password_hash, password):
         if user is None:  # spend the same time as for a real user, so that timing tells nothing
             verify_password(_dummy_hash(), password)
         _refuse(db, name, client, now)
-    return _open_session(db, user, password, policy, now)
+    return _open_session(db, user, client, password, policy, now)
 
 
-def _limited(session: Session, name: str, client: str, policy: LoginPolicy, now: datetime) -> bool:
+def _wait(session: Session, name: str, client: str, policy: LoginPolicy, now: datetime) -> int:
+    """Seconds to wait before this account may try again from this address (0: it may try now)."""
     since = now - policy.window
-    return (
-        store.count_login_failures(session, since=since, username=name) >= policy.max_failures
-        or store.count_login_failures(session, since=since, client=client) >= policy.max_failures
+    scopes = (
+        ({"username": name, "client": client}, policy.max_failures),
+        ({"client": client}, policy.address_max_failures),
+        ({"username": name}, policy.account_max_failures),
     )
+    wait = timedelta(0)
+    for scope, limit in scopes:
+        count, latest = store.login_failures(session, since=since, **scope)
+        if latest is not None and count >= limit:
+            wait = max(wait, latest + policy.delay(count, limit) - now)
+    return math.ceil(wait.total_seconds()) if wait > timedelta(0) else 0
 
 
-def _refuse_limited(db: Database, name: str, policy: LoginPolicy, now: datetime) -> NoReturn:
+def _refuse_limited(db: Database, name: str, wait: int, now: datetime) -> NoReturn:
     with db.transaction() as session:
         audit.record(session, Actor(name, Role.VIEWER), "user.login_limited", "user", name, now=now)
-    minutes = int(policy.window.total_seconds() // 60)
     raise LoginRefused(
-        f"too many failed sign-ins; try again in {minutes} minutes",
-        rate_limited=True,
-        retry_after=int(policy.window.total_seconds()),
+        f"too many failed sign-ins; try again in {wait} seconds", rate_limited=True, retry_after=wait
     )
 
 
@@ -139,13 +177,14 @@ def _refuse(db: Database, name: str, client: str, now: datetime) -> NoReturn:
 
 
 def _open_session(
-    db: Database, user: UserRecord, password: str, policy: LoginPolicy, now: datetime
+    db: Database, user: UserRecord, client: str, password: str, policy: LoginPolicy, now: datetime
 ) -> SignedIn:
     token, csrf_token = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
     expires_at = now + policy.session_lifetime
     actor = _actor(user)
     with db.transaction() as session:
-        store.clear_login_failures(session, username=user.username)
+        # Only this address's failures: signing in elsewhere must not give a guesser a fresh start.
+        store.clear_login_failures(session, username=user.username, client=client)
         store.delete_expired_sessions(session, now)
         store.add_session(
             session,

@@ -4,7 +4,10 @@ Every service function that reads or changes registry data takes an `Actor` and 
 (`actor.require(permission, region=...)`) before touching anything, so the rules hold for pages, the API
 and the command line alike. An inspector works in one region: the region-bound permissions (`REGIONAL`)
 reach only subjects of that region. A service that lists things limits the listing with
-`actor.scoped_region(permission, requested_region)`.
+`actor.scoped_region(permission, requested_region)`. The semi-annual lists follow one rule, applied by
+`tekseru.services.plans.visible_plan` for pages, the API and printed documents alike: an actor bound to a
+region reads only approved and published lists (`REGIONAL_PLAN_STATUSES`), and of them only the rows of its
+own region.
 """
 
 from __future__ import annotations
@@ -68,6 +71,9 @@ REGIONAL = frozenset(
     }
 )
 
+# The statuses of the semi-annual lists an actor bound to one region may read: drafts are the planners' work.
+REGIONAL_PLAN_STATUSES = frozenset({"approved", "published"})
+
 
 class PermissionDenied(Exception):
     """The actor may not do this (or not in this region)."""
@@ -112,3 +118,9 @@ class Actor:
         """The region a listing must be limited to: the requested one (None: all), or the actor's own."""
         self.require(permission, requested)
         return requested if self.region_scope is None or permission not in REGIONAL else self.region_scope
+
+    def may_read_plan(self, status: str) -> bool:
+        """May the actor read a semi-annual list in this status (its own region's rows of it, if bound)?"""
+        if not self.can(Permission.READ_PLANS):
+            return False
+        return self.region_scope is None or status in REGIONAL_PLAN_STATUSES

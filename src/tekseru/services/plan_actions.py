@@ -1,6 +1,8 @@
 """The semi-annual lists for people: the use cases of `tekseru.services.plans` given the `Actor`.
 
-Everyone who may read plans reads every list (lists are not limited to a region); only planners and admins
+Everyone who may read plans reads the lists `tekseru.services.plans.visible_plan` lets them read (an
+inspector: approved and published lists, only its own region's rows, in pages, API and documents alike);
+only planners and admins
 (and the command line, acting as the system) draft, approve, publish and discard: anyone else is refused
 (`PermissionDenied`) before anything is read or changed. Each change and its audit entry are written in
 one transaction, so that a change that fails (approving an approved list) leaves no entry either.
@@ -67,17 +69,18 @@ def list_plans(
 ) -> list[StoredPlan]:
     """Stored lists, the newest first."""
     actor.require(Permission.READ_PLANS)
-    return service.list_plans(db, half_year=half_year, status=status)
+    return service.visible_plans(actor, service.list_plans(db, half_year=half_year, status=status))
 
 
 def get_plan(db: Database, actor: Actor, plan_id: int) -> StoredPlan:
+    """The list as the actor may read it (`tekseru.services.plans.visible_plan`)."""
     actor.require(Permission.READ_PLANS)
-    return service.get_plan(db, plan_id)
+    return service.visible_plan(actor, service.get_plan(db, plan_id))
 
 
 def plan_diff(db: Database, actor: Actor, plan_id: int) -> PlanComparison:
     actor.require(Permission.READ_PLANS)
-    return service.plan_diff(db, plan_id)
+    return service.visible_comparison(actor, service.plan_diff(db, plan_id))
 
 
 def plan_document(
@@ -88,7 +91,7 @@ def plan_document(
     name = f"plan-{plan_id}-{stored.record.half_year}-{language}.{format}"
     with tempfile.TemporaryDirectory() as folder:
         out = Path(folder) / name
-        service.render_plan(db, plan_id, format=format, language=language, out=out, settings=settings)
+        service.render_stored_plan(stored, format=format, language=language, out=out, settings=settings)
         return out.read_bytes(), name
 
 

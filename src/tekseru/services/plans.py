@@ -6,6 +6,9 @@ change (`PlanFrozen`). Each change is written for a session (`draft_plan_in`, `a
 that `tekseru.services.plan_actions` runs it with the actor's permission and its audit entry in one
 transaction; `draft_plan`, `approve_plan`, ... run it in a transaction of its own, with no audit entry.
 The capacity of the regions is read by `tekseru.services.plan_capacity`.
+
+Who reads which list and which of its rows is decided here, once (`visible_plan`, `visible_plans`,
+`visible_comparison`): pages, the API and the printed XLSX and PDF all get their rows through it.
 """
 
 from __future__ import annotations
@@ -35,6 +38,7 @@ from tekseru.planning import (
     diff_plans,
     form_plan,
 )
+from tekseru.services.permissions import Actor, PermissionDenied
 from tekseru.services.plan_capacity import CAPACITY_COLUMNS as CAPACITY_COLUMNS
 from tekseru.services.plan_capacity import CapacityError as CapacityError
 from tekseru.services.plan_capacity import CapacityFileError as CapacityFileError
@@ -263,6 +267,44 @@ def list_plans(db: Database, *, half_year: str | None = None, status: str | None
         return [_stored(record) for record in store.list_plans(session, half_year=period, status=status)]
 
 
+def visible_plan(actor: Actor, stored: StoredPlan) -> StoredPlan:
+    """The list as the actor may read it: whole for actors of every region; for an actor bound to one region
+    (an inspector) an approved or published list with only that region's rows (its capacity too), and
+    PermissionDenied for a draft. The one rule of region scoping for lists (see `Actor.may_read_plan`)."""
+    if not actor.may_read_plan(stored.record.status):
+        raise PermissionDenied(
+            f"{actor.username} ({actor.role}) may not read list {stored.id} ({stored.record.status})"
+        )
+    region = actor.region_scope
+    if region is None:
+        return stored
+    plan = stored.plan
+    scoped = replace(
+        plan,
+        capacity={key: value for key, value in plan.capacity.items() if key == region},
+        included=tuple(row for row in plan.included if row.region == region),
+        overflow=tuple(row for row in plan.overflow if row.region == region),
+        excluded=tuple(row for row in plan.excluded if row.region == region),
+    )
+    return StoredPlan(stored.record, scoped)
+
+
+def visible_plans(actor: Actor, stored: Iterable[StoredPlan]) -> list[StoredPlan]:
+    """The lists among `stored` the actor may read, each as `visible_plan` gives it."""
+    return [visible_plan(actor, one) for one in stored if actor.may_read_plan(one.record.status)]
+
+
+def visible_comparison(actor: Actor, comparison: PlanComparison) -> PlanComparison:
+    """The comparison of two lists as the actor may read it: both lists scoped by `visible_plan` (the
+    earlier one left out when the actor may not read it) and the changes among the rows left."""
+    current = visible_plan(actor, comparison.plan)
+    previous = comparison.previous
+    if previous is None or not actor.may_read_plan(previous.record.status):
+        return PlanComparison(current, None, None)
+    previous = visible_plan(actor, previous)
+    return PlanComparison(current, previous, diff_plans(previous.plan, current.plan))
+
+
 def plan_diff(db: Database, plan_id: int) -> PlanComparison:
     """The list against the one it was compared with when drafted: subjects added, removed and moved."""
     current = get_plan(db, plan_id)
@@ -290,11 +332,30 @@ def render_plan(
     catalogue: Catalogue | None = None,
 ) -> Path:
     """Print the stored list as XLSX or PDF in Kazakh or Russian to `out`; `out`."""
+    return render_stored_plan(
+        get_plan(db, plan_id),
+        format=format,
+        language=language,
+        out=out,
+        settings=settings,
+        catalogue=catalogue,
+    )
+
+
+def render_stored_plan(
+    stored: StoredPlan,
+    *,
+    format: str,
+    language: str,
+    out: Path,
+    settings: Settings | None = None,
+    catalogue: Catalogue | None = None,
+) -> Path:
+    """Print `stored` (as read, or as `visible_plan` scoped it) as XLSX or PDF in Kazakh or Russian."""
     if format not in DOCUMENT_FORMATS:
         raise ValueError(f"a list is printed as {' or '.join(DOCUMENT_FORMATS)}, not {format!r}")
     if language not in PLAN_LANGUAGES:
         raise ValueError(f"a list is printed in kk or ru, not {language!r}")
-    stored = get_plan(db, plan_id)
     edition = (catalogue or load_catalogue()).edition(stored.record.edition_id)
     render = render_plan_xlsx if format == "xlsx" else render_plan_pdf
     groups = {key: group.name.in_language(language) for key, group in edition.groups.items()}

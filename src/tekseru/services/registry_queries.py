@@ -39,6 +39,7 @@ from tekseru.store.registry_queries import SubjectSearch as SubjectSearch
 
 PER_PAGE = 25
 MAX_PER_PAGE = 200
+MAX_PAGE = 1_000_000  # far beyond any registry, and far below what makes the row offset overflow
 REFERENCE_LIMIT = 500
 LANGUAGES: tuple[str, ...] = get_args(Language)
 

@@ -7,7 +7,7 @@ Plain records go in and out; password hashing, session tokens and the rules of w
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlalchemy import delete, func, insert, select, update
@@ -180,8 +180,28 @@ def count_login_failures(
     return session.execute(query).scalar_one()
 
 
-def clear_login_failures(session: Session, *, username: str) -> None:
-    session.execute(delete(LoginFailure).where(LoginFailure.username == username))
+def login_failures(
+    session: Session, *, since: datetime, username: str | None = None, client: str | None = None
+) -> tuple[int, datetime | None]:
+    """How many failures since `since` for the user name and/or the client address, and the latest one's
+    time (in UTC; None when there is none)."""
+    query = select(func.count(), func.max(LoginFailure.at)).where(LoginFailure.at > since)
+    if username is not None:
+        query = query.where(LoginFailure.username == username)
+    if client is not None:
+        query = query.where(LoginFailure.client == client)
+    count, latest = session.execute(query).one()
+    if latest is not None and latest.tzinfo is None:  # SQLite keeps no offset; every time we write is UTC
+        latest = latest.replace(tzinfo=UTC)
+    return int(count), latest
+
+
+def clear_login_failures(session: Session, *, username: str, client: str | None = None) -> None:
+    """Forget the user name's failures (only those from `client`, when given)."""
+    statement = delete(LoginFailure).where(LoginFailure.username == username)
+    if client is not None:
+        statement = statement.where(LoginFailure.client == client)
+    session.execute(statement)
 
 
 def delete_login_failures_before(session: Session, before: datetime) -> None:

@@ -19,6 +19,7 @@ from fastapi.staticfiles import StaticFiles
 
 from tekseru.api.conflicts import install_conflict_handler
 from tekseru.api.health import package_version
+from tekseru.api.openapi import install_document
 from tekseru.api.router import API_PREFIX, api_router
 from tekseru.catalog import load_catalogue
 from tekseru.catalog.regions import load_regions
@@ -26,7 +27,7 @@ from tekseru.settings import Settings
 from tekseru.web.dependencies import AppState
 from tekseru.web.errors import install_error_handlers
 from tekseru.web.i18n import LanguageMiddleware
-from tekseru.web.middleware import SecurityHeaders
+from tekseru.web.middleware import RequestId, SecurityHeaders
 from tekseru.web.navigation import ordered
 from tekseru.web.pages import PAGES
 
@@ -72,6 +73,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.tekseru = AppState(app.state.settings)
     app.add_middleware(LanguageMiddleware)
     app.add_middleware(SecurityHeaders)  # pure ASGI middleware: no extra task per request
+    app.add_middleware(RequestId)  # outermost of ours: the id is there for everything inside
     app.mount("/static", StaticFiles(packages=[("tekseru.web", "static")]), name="static")
     app.include_router(api_router)
     for page in PAGES:
@@ -79,4 +81,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.sections = ordered(page.section for page in PAGES if page.section is not None)
     install_error_handlers(app)
     install_conflict_handler(app)
+    install_document(app, API_PREFIX)
     return app

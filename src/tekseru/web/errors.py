@@ -4,20 +4,28 @@ A service signals "no such thing" with its own exception; list it in `NOT_FOUND`
 calls the service answers 404 with the exception's message, without a try/except in the route. In the
 same way `NotAuthenticated` answers 401 (a page redirects to the sign-in page instead), `PermissionDenied`
 (and a missing CSRF token) 403, `INVALID` exceptions 422 (a page: 400), an upload too large 413 and a
-database whose write lock another process held too long 503 (with Retry-After).
+database whose write lock another process held too long 503 (with Retry-After). A parameter that does not
+fit (a page number past `MAX_PAGE`, a date no edition covers, a number too large for the database) answers
+422 (a page: 400, naming the parameter in the reader's language).
+
+Anything else is a fault of ours: it is logged with its traceback and the request's id
+(`tekseru.web.middleware.RequestId`), and the answer is 500 with that id (the page shows it, in the reader's
+language, to quote when reporting it), never the traceback.
 """
 
 from __future__ import annotations
 
+import logging
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request
 from fastapi.exception_handlers import http_exception_handler, request_validation_exception_handler
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from tekseru.catalog import UnknownCatalogueEntry
+from tekseru.catalog.catalogue import NoEditionInForce
 from tekseru.services import inspections
 from tekseru.services.accounts import InvalidUser, UserNotFound
 from tekseru.services.database import DatabaseBusy
@@ -26,6 +34,8 @@ from tekseru.services.jobs import JobNotFound, UploadTooLarge
 from tekseru.services.permissions import NotAuthenticated, PermissionDenied
 from tekseru.services.plans import PlanNotFound
 from tekseru.services.registry_queries import InvalidEvidence, RunNotFound, SubjectNotFound
+from tekseru.web.i18n import request_language, translate
+from tekseru.web.middleware import REQUEST_ID_HEADER, request_id
 from tekseru.web.templating import render
 
 NOT_FOUND: tuple[type[Exception], ...] = (
@@ -39,18 +49,30 @@ NOT_FOUND: tuple[type[Exception], ...] = (
     inspections.SubjectNotFound,
     AttachmentNotFound,
 )
-INVALID: tuple[type[Exception], ...] = (InvalidUser, InvalidEvidence)
+INVALID: tuple[type[Exception], ...] = (InvalidUser, InvalidEvidence, NoEditionInForce)
 API_PREFIX = "/api/"
-ERROR_PAGES = (400, 403, 404, 405, 413, 503)
+ERROR_PAGES = (400, 403, 404, 405, 413, 500, 503)
+TOO_LARGE_NUMBER = "a number in the request is too large"
+log = logging.getLogger("tekseru.web")
 
 
 def is_api(request: Request) -> bool:
     return request.url.path.removeprefix(request.scope.get("root_path", "")).startswith(API_PREFIX)
 
 
-def error_page(request: Request, status_code: int, detail: str | None = None) -> Response:
+def error_page(
+    request: Request, status_code: int, detail: str | None = None, problems: list[str] | None = None
+) -> Response:
+    """The error page in the reader's language; `problems` are sentences in that language, `detail` the
+    service's own (English) words."""
     key = status_code if status_code in ERROR_PAGES else 500
-    context = {"title_key": f"error.{key}.title", "text_key": f"error.{key}.text", "detail": detail}
+    context = {
+        "title_key": f"error.{key}.title",
+        "text_key": f"error.{key}.text",
+        "detail": detail,
+        "problems": problems or [],
+        "request_id": request_id(request),
+    }
     return render(request, "error.html", context, status_code=status_code)
 
 
@@ -101,7 +123,34 @@ async def invalid_request(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError)
     if is_api(request):
         return await request_validation_exception_handler(request, exc)
-    return error_page(request, 400)
+    language = request_language(request)
+    names = dict.fromkeys(str(error["loc"][-1]) for error in exc.errors() if error.get("loc"))
+    return error_page(request, 400, problems=[translate(language, "error.parameter", name=n) for n in names])
+
+
+async def number_too_large(request: Request, exc: Exception) -> Response:
+    """A whole number the database cannot hold (SQLite and PostgreSQL stop at 2**63 - 1) is the request's
+    fault, wherever it reached the database from."""
+    if is_api(request):
+        return JSONResponse({"detail": TOO_LARGE_NUMBER}, status_code=422)
+    return error_page(request, 400, problems=[translate(request_language(request), "error.number")])
+
+
+async def unexpected(request: Request, exc: Exception) -> Response:
+    """A fault of ours: logged with the traceback and the request id; the answer names only the id."""
+    identifier = request_id(request)
+    log.error("request %s: %s %s failed", identifier, request.method, request.url.path, exc_info=exc)
+    headers = {REQUEST_ID_HEADER: identifier}
+    if is_api(request):
+        body = {"detail": f"internal error; quote request id {identifier}", "request_id": identifier}
+        return JSONResponse(body, status_code=500, headers=headers)
+    try:
+        page = error_page(request, 500)
+    except Exception:  # the page itself needs the database: say it plainly rather than fail twice
+        log.exception("request %s: the error page failed too", identifier)
+        return PlainTextResponse(f"Error 500. Request id: {identifier}", status_code=500, headers=headers)
+    page.headers[REQUEST_ID_HEADER] = identifier
+    return page
 
 
 def install_error_handlers(app: FastAPI) -> None:
@@ -115,3 +164,5 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(DatabaseBusy, busy)
     app.add_exception_handler(StarletteHTTPException, http_error)
     app.add_exception_handler(RequestValidationError, invalid_request)
+    app.add_exception_handler(OverflowError, number_too_large)
+    app.add_exception_handler(Exception, unexpected)

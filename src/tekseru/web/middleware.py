@@ -1,9 +1,19 @@
 """Response headers every answer carries: a content security policy that lets the browser load nothing
-from anywhere but this application (no CDN, no inline script), and the usual hardening headers."""
+from anywhere but this application (no CDN, no inline script), the usual hardening headers, and the
+request's id (`X-Request-ID`), which the log and the error page name, so that a user's report of an error
+finds its traceback in the log."""
 
 from __future__ import annotations
 
+import re
+import secrets
+
+from starlette.requests import Request
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+REQUEST_ID_HEADER = "X-Request-ID"
+# An id a proxy in front already gave the request is kept when it is short and plain (it goes into the log).
+_GIVEN_ID = re.compile(r"[A-Za-z0-9._-]{8,64}")
 
 CONTENT_SECURITY_POLICY = "; ".join(
     (
@@ -49,3 +59,34 @@ class SecurityHeaders:
             await send(message)
 
         await self.app(scope, receive, send_with_headers)
+
+
+def request_id(request: Request) -> str:
+    """The id `RequestId` gave this request ("-" outside it)."""
+    return str(request.scope.get("state", {}).get("request_id", "-"))
+
+
+class RequestId:
+    """ASGI middleware: an id for every HTTP request (the proxy's `X-Request-ID` when it gave a plain one,
+    else a new random one), kept in the request's state and sent back in the `X-Request-ID` header."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        given = dict(scope.get("headers", [])).get(REQUEST_ID_HEADER.lower().encode("latin-1"), b"")
+        text = given.decode("latin-1")
+        identifier = text if _GIVEN_ID.fullmatch(text) else secrets.token_hex(8)
+        scope.setdefault("state", {})["request_id"] = identifier
+        header = (REQUEST_ID_HEADER.lower().encode("latin-1"), identifier.encode("latin-1"))
+
+        async def send_with_id(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = [h for h in message.get("headers", []) if h[0].lower() != header[0]]
+                message = {**message, "headers": [*headers, header]}
+            await send(message)
+
+        await self.app(scope, receive, send_with_id)

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel, Field
 
+from tekseru.api.schemas.common import Timestamp
 from tekseru.services.accounts import Credentials, UserView
 from tekseru.services.audit import AuditPage, AuditRecord, ChainReport
 from tekseru.services.permissions import Actor, Role
@@ -34,7 +34,7 @@ class SessionOut(MeOut):
     csrf_token: str = Field(
         description="Send it as the X-CSRF-Token header with every POST, PUT, PATCH, DELETE."
     )
-    expires_at: datetime
+    expires_at: Timestamp
 
 
 class UserOut(BaseModel):
@@ -43,8 +43,8 @@ class UserOut(BaseModel):
     role: Role
     region: str | None
     active: bool
-    created_at: datetime
-    updated_at: datetime
+    created_at: Timestamp
+    updated_at: Timestamp
 
     @classmethod
     def of(cls, user: UserView) -> UserOut:
@@ -94,7 +94,7 @@ class UserCreatedOut(BaseModel):
 
 class AuditEntryOut(BaseModel):
     id: int
-    at: datetime
+    at: Timestamp
     actor: str
     action: str = Field(description="<entity>.<verb>, e.g. user.create, evidence.add, import.subjects.")
     entity: str

@@ -2,13 +2,33 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from datetime import UTC, datetime
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, Field
+from pydantic import AfterValidator, BaseModel, Field
+
+
+def in_utc(value: datetime) -> datetime:
+    """The time with its offset: SQLite keeps none, and every time tekseru stores is in UTC."""
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+Timestamp = Annotated[datetime, AfterValidator(in_utc)]
+"""A point in time, always written with its offset (`2026-12-06T09:45:51+00:00`), as `date-time` requires."""
 
 
 class ErrorOut(BaseModel):
     detail: str = Field(description="What was not found or what is wrong, in English.")
+
+
+class InvalidOut(BaseModel):
+    """422: a request the API cannot take. A request that does not fit the document (a missing field, a
+    number out of range) lists each problem, as FastAPI does; a refusal of a service is one sentence."""
+
+    detail: str | list[dict[str, Any]] = Field(
+        description="What is wrong, in English: one sentence, or one object per problem with `loc`, `msg` "
+        "and `type`."
+    )
 
 
 class HealthOut(BaseModel):

@@ -3,11 +3,12 @@ answers, attachments, violations, revisions and the verification of printed form
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from tekseru.api.schemas.common import Timestamp
 from tekseru.services.checklists import DocumentCheck, InspectionSheet, ItemView
 from tekseru.services.inspections import CompletionReport, InspectionRecord, ViolationView
 
@@ -45,9 +46,9 @@ class InspectionOut(BaseModel):
     reason: str | None = Field(description="Why this revision corrects the one it revises.")
     superseded_by_id: int | None
     created_by: str
-    created_at: datetime
+    created_at: Timestamp
     completed_by: str | None
-    completed_at: datetime | None
+    completed_at: Timestamp | None
 
     @classmethod
     def of(cls, record: InspectionRecord, subject: Any = None) -> InspectionOut:
@@ -79,7 +80,7 @@ class AnswerRecordOut(BaseModel):
     answer: str
     comment: str
     answered_by: str
-    answered_at: datetime
+    answered_at: Timestamp
     version: int = Field(description="Raised by each change; send it back with a change of this answer.")
 
 
@@ -93,7 +94,7 @@ class AttachmentOut(BaseModel):
     size: int
     sha256: str
     added_by: str
-    added_at: datetime
+    added_at: Timestamp
 
 
 class ViolationOut(BaseModel):
@@ -105,7 +106,7 @@ class ViolationOut(BaseModel):
     eliminated_on: date | None
     note: str
     updated_by: str
-    updated_at: datetime
+    updated_at: Timestamp
     version: int = Field(description="Raised by each change; send it back with a follow-up.")
 
     @classmethod

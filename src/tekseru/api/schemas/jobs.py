@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel, Field
 
+from tekseru.api.schemas.common import Timestamp
 from tekseru.services.jobs import JobKind, JobView
 
 
@@ -24,9 +24,9 @@ class JobOut(BaseModel):
         description="An import's report (counts and errors by row) or an assessment's summary (with run_id)."
     )
     created_by: str
-    created_at: datetime
-    started_at: datetime | None
-    finished_at: datetime | None
+    created_at: Timestamp
+    started_at: Timestamp | None
+    finished_at: Timestamp | None
 
     @classmethod
     def of(cls, job: JobView) -> JobOut:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from tekseru.api.schemas.common import Timestamp
 from tekseru.planning import AddedRow, MovedRow, PlanDiff, RemovedRow
 from tekseru.services.plans import PlanComparison, StoredPlan
 
@@ -59,11 +60,11 @@ class PlanSummaryOut(BaseModel):
     edition_id: str
     capacity: dict[str, int] = Field(description="Visits per region key; a region not named has no limit.")
     created_by: str
-    created_at: datetime
+    created_at: Timestamp
     approved_by: str | None
-    approved_at: datetime | None
+    approved_at: Timestamp | None
     published_by: str | None
-    published_at: datetime | None
+    published_at: Timestamp | None
     previous_plan_id: int | None = Field(description="The list this one was compared with when drafted.")
     version: int = Field(
         description="Raised by each change; send it as If-Match to approve, publish, discard."

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import uuid
-from datetime import date, datetime
+from datetime import date
 
 from pydantic import BaseModel, Field
 
+from tekseru.api.schemas.common import Timestamp
 from tekseru.services.registry_queries import (
     AssessmentRun,
     EvidenceRecord,
@@ -109,7 +110,7 @@ class EvidenceOut(BaseModel):
     reference: str
     confirmed: bool | None
     entered_by: str
-    entered_at: datetime
+    entered_at: Timestamp
     origin: str
     used_on: date | None
 
@@ -179,8 +180,8 @@ class RunOut(BaseModel):
     status: str = Field(description="running, finished or failed.")
     subjects_total: int
     subjects_done: int
-    started_at: datetime
-    finished_at: datetime | None
+    started_at: Timestamp
+    finished_at: Timestamp | None
     message: str | None
 
     @classmethod

@@ -21,6 +21,7 @@ from tekseru.services.accounts import (
 )
 from tekseru.services.auth import Database
 from tekseru.services.permissions import Actor, Permission, Role
+from tekseru.services.registry_queries import MAX_PAGE
 from tekseru.web.dependencies import get_database
 from tekseru.web.navigation import Section
 from tekseru.web.security import page_actor
@@ -137,7 +138,7 @@ def audit_log(
     action: str = "",
     entity: str = "",
     key: str = "",
-    page: int = Query(1, ge=1),
+    page: int = Query(1, ge=1, le=MAX_PAGE),
     actor: Actor = Signed,
     db: Database = Db,
 ) -> HTMLResponse:

@@ -15,7 +15,7 @@ from tekseru.services.auth import Database
 from tekseru.services.catalog import CatalogService
 from tekseru.services.jobs import JobKind, JobRunner, start_assessment
 from tekseru.services.permissions import Actor, Permission
-from tekseru.services.registry_queries import CLASSES, MAX_PER_PAGE, PER_PAGE, run_results, runs
+from tekseru.services.registry_queries import CLASSES, MAX_PAGE, MAX_PER_PAGE, PER_PAGE, run_results, runs
 from tekseru.web.dependencies import get_catalog_service, get_database, get_jobs
 from tekseru.web.i18n import request_language
 from tekseru.web.navigation import Section
@@ -89,7 +89,7 @@ def results(
     run_id: uuid.UUID,
     risk_class: str = "",
     region: str = "",
-    page: int = Query(1, ge=1),
+    page: int = Query(1, ge=1, le=MAX_PAGE),
     per_page: int = Query(PER_PAGE, ge=1, le=MAX_PER_PAGE),
     actor: Actor = Signed,
     db: Database = Db,

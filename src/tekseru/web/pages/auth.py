@@ -72,9 +72,12 @@ def login(
         )
     except LoginRefused as refused:
         key = "login.rate_limited" if refused.rate_limited else "login.failed"
-        return _login_page(
+        page = _login_page(
             request, next, error=key, username=username, status_code=429 if refused.rate_limited else 401
         )
+        if refused.rate_limited:
+            page.headers["Retry-After"] = str(refused.retry_after)
+        return page
     response = RedirectResponse(safe_next(next), status_code=303)
     set_session_cookie(request, response, signed)
     return response

@@ -16,6 +16,7 @@ from tekseru.services.catalog import CatalogService
 from tekseru.services.permissions import Actor, Permission
 from tekseru.services.registry_queries import (
     CLASSES,
+    MAX_PAGE,
     MAX_PER_PAGE,
     PER_PAGE,
     EvidenceInput,
@@ -53,7 +54,7 @@ def index(
     region: str = "",
     group: str = "",
     risk_class: str = "",
-    page: int = Query(1, ge=1),
+    page: int = Query(1, ge=1, le=MAX_PAGE),
     per_page: int = Query(PER_PAGE, ge=1, le=MAX_PER_PAGE),
     actor: Actor = Signed,
     db: Database = Db,
