@@ -7,7 +7,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from tekseru.catalog.artefacts import find_artefacts, vocabulary_of
 from tekseru.catalog.edition import CatalogueEdition
 from tekseru.catalog.faithfulness import SEVERITY_WORDS, SourceDocument
-from tekseru.catalog.schema import Criterion
+from tekseru.catalog.schema import Criterion, Text
 
 
 def check_edition(
@@ -28,6 +28,7 @@ def check_edition(
         *_groups_sound(edition),
         *_parameters_cite_acts(edition),
         *_no_extraction_artefacts(edition, source.text.splitlines() if source else ()),
+        *_one_translation_per_kazakh_text(edition),
     ]
 
 
@@ -86,17 +87,37 @@ def _parameters_cite_acts(edition: CatalogueEdition) -> Iterator[str]:
             yield f"parameter {parameter.key}: source act {act!r} is not among the edition's acts"
 
 
+def official_texts(edition: CatalogueEdition) -> Iterator[tuple[str, Text]]:
+    """(where, text) for every text of the edition whose Kazakh is the act's own wording."""
+    yield "edition title", edition.edition.title
+    for provision in edition.edition.provisions:
+        yield f"provision {provision.key}", provision.text
+    for criterion in edition.criteria.values():
+        yield f"criterion {criterion.number}", criterion.text
+    for checklist in edition.checklists.values():
+        yield f"Appendix {checklist.appendix} title", checklist.title
+        for item in checklist.items:
+            yield f"Appendix {checklist.appendix} item {item.number}", item.text
+
+
 def kazakh_texts(edition: CatalogueEdition) -> Iterator[tuple[str, str]]:
     """(where, text) for every official Kazakh text of the edition."""
-    yield "edition title", edition.edition.title.kk
-    for provision in edition.edition.provisions:
-        yield f"provision {provision.key}", provision.text.kk
-    for criterion in edition.criteria.values():
-        yield f"criterion {criterion.number}", criterion.text.kk
-    for checklist in edition.checklists.values():
-        yield f"Appendix {checklist.appendix} title", checklist.title.kk
-        for item in checklist.items:
-            yield f"Appendix {checklist.appendix} item {item.number}", item.text.kk
+    for where, text in official_texts(edition):
+        yield where, text.kk
+
+
+def _one_translation_per_kazakh_text(edition: CatalogueEdition) -> Iterator[str]:
+    """The act repeats many rows of Appendix 1 word for word in the checklists; a reader comparing a
+    criterion with its checklist item must not find two translations of one Kazakh text."""
+    first: dict[str, tuple[str, Text]] = {}
+    for where, text in official_texts(edition):
+        earlier = first.setdefault(text.kk, (where, text))
+        for language in ("ru", "en"):
+            if earlier[1].in_language(language) != text.in_language(language):
+                yield (
+                    f"{where}: the Kazakh text is that of {earlier[0]}, "
+                    f"but its {language} translation differs from it"
+                )
 
 
 def _no_extraction_artefacts(
