@@ -1,5 +1,5 @@
-"""Finds what PDF extraction leaves in a text: letter spacing, split words, stray numbers, loose punctuation, a
-word split after a hyphen.
+"""Finds what PDF extraction leaves in a text: letter spacing, split words, stray numbers, loose
+punctuation, a word split after a hyphen.
 
 A split word is found with a vocabulary: two neighbouring tokens whose concatenation is a known word while
 one of them is not a word on its own (``автоматтандыры лған``, ``әлеуметтік-тұрм ыстық``).
