@@ -6,7 +6,7 @@ from collections.abc import Iterable, Iterator, Sequence
 
 from tekseru.catalog.artefacts import find_artefacts, vocabulary_of
 from tekseru.catalog.edition import CatalogueEdition
-from tekseru.catalog.faithfulness import SEVERITY_WORDS, SourceDocument
+from tekseru.catalog.faithfulness import SourceDocument, unfaithful_texts
 from tekseru.catalog.schema import Criterion, Text
 
 
@@ -16,9 +16,7 @@ def check_edition(
     source: SourceDocument | None = None,
 ) -> list[str]:
     """Every broken rule, in words; an empty list means the edition is sound."""
-    faithfulness = (
-        [*unfaithful_texts(edition, source), *criteria_out_of_source_order(edition, source)] if source else []
-    )
+    faithfulness = list(unfaithful_texts(edition, source)) if source else []
     return [
         *faithfulness,
         *_criteria_numbered_without_gap(criteria_in_file_order),
@@ -128,30 +126,3 @@ def _no_extraction_artefacts(
     for where, text in texts:
         for artefact in find_artefacts(text, vocabulary):
             yield f"{where}: extraction artefact, {artefact}"
-
-
-def unfaithful_texts(edition: CatalogueEdition, source: SourceDocument) -> Iterator[str]:
-    """Kazakh texts that are not, letter for letter, in the source document (see `faithfulness`)."""
-    for criterion in edition.criteria.values():
-        may_skip = SEVERITY_WORDS[criterion.severity]
-        if source.find(criterion.text.kk, may_skip=may_skip)[0] < 0:
-            yield f"criterion {criterion.number}: the Kazakh text is not in the source document"
-    for checklist in edition.checklists.values():
-        if source.find(checklist.title.kk)[0] < 0:
-            yield f"Appendix {checklist.appendix} title: the Kazakh text is not in the source document"
-        for item in checklist.items:
-            if source.find(item.text.kk)[0] < 0:
-                where = f"Appendix {checklist.appendix} item {item.number}"
-                yield f"{where}: the Kazakh text is not in the source"
-
-
-def criteria_out_of_source_order(edition: CatalogueEdition, source: SourceDocument) -> Iterator[str]:
-    """Criteria must stand in the source in their numbered order, each after the one before."""
-    position = 0
-    for number in sorted(edition.criteria):
-        criterion = edition.criteria[number]
-        begin, end = source.find(criterion.text.kk, position, may_skip=SEVERITY_WORDS[criterion.severity])
-        if begin < 0:
-            yield f"criterion {number}: not found in the source after criterion {number - 1}"
-            continue
-        position = end
