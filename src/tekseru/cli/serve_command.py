@@ -26,6 +26,7 @@ from tekseru.settings import Settings
 from tekseru.web.app import create_app
 
 APP_FACTORY = "tekseru.web.app:create_app"
+WORKER_STARTUP_SECONDS = 120
 
 
 @dataclass(frozen=True)
@@ -113,4 +114,14 @@ def serve(
         uvicorn.run(create_app(settings), host=host, port=port, access_log=access_log)
         return
     os.environ.update(settings.environment())  # what each worker's create_app() reads
-    uvicorn.run(APP_FACTORY, factory=True, host=host, port=port, workers=workers, access_log=access_log)
+    # A worker imports the whole application before it answers uvicorn's first health check; on a busy
+    # machine that takes longer than uvicorn's 5 s, and it would kill and restart workers for ever.
+    uvicorn.run(
+        APP_FACTORY,
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        access_log=access_log,
+        timeout_worker_healthcheck=WORKER_STARTUP_SECONDS,
+    )
