@@ -8,10 +8,17 @@ python3 -m venv .venv
 .venv/bin/python -m pip install --quiet --upgrade pip
 .venv/bin/python -m pip install --quiet -e '.[test]'
 
-# Browser tests drive Debian's chromium; install it when we may (root with apt), never download a browser.
-if ! command -v chromium >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
-    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+# Browser tests drive Debian's chromium and document tests convert DOCX/XLSX with Debian's LibreOffice
+# headless; install what is missing when we may (root with apt), never download a browser or an office suite.
+missing=()
+command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+command -v soffice >/dev/null 2>&1 || missing+=(libreoffice-writer-nogui libreoffice-calc-nogui)
+if [ "${#missing[@]}" -gt 0 ] && command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
+
+# PostgreSQL tests use TEKSERU_TEST_POSTGRES_URL, else the local server at 127.0.0.1:5432 when it answers;
+# the run's first lines say which, or why they are skipped (tekseru.store.testing).
 
 .venv/bin/ruff check src tests bench
 .venv/bin/ruff format --check src tests bench

@@ -1,10 +1,20 @@
-"""Docs that cannot drift: settings, CLI commands and documents named in README must exist."""
+"""Docs that cannot drift: settings, CLI commands and documents named in README must exist, README's tour
+runs as written and every example file of the docs is accepted."""
 
 from __future__ import annotations
 
+import json
+import os
 import re
+import shlex
+import socket
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
 from pathlib import Path
 
+import httpx
 import typer.main
 
 from tekseru.cli.main import app
@@ -39,3 +49,170 @@ def test_quick_start_has_two_commands_and_ci_runs_the_second() -> None:
     blocks = re.findall(r"```sh\n(.*?)```", quick_start, flags=re.DOTALL)
     assert len(blocks) == 2
     assert blocks[1].strip() in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+
+
+# The README tour and the docs' example files, run as a user runs them ----------------------------------
+
+EXAMPLE_BLOCK = re.compile(r"^```(csv|json)\n(.*?)^```", flags=re.DOTALL | re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class Example:
+    """An example input file shown in docs/: what it is for, and where it stands."""
+
+    kind: str  # subjects, evidence or answers: also the stem of the file name the README tour uses
+    where: str
+    suffix: str
+    text: str
+
+
+def _kind(language: str, text: str) -> str | None:
+    if language == "json":
+        data = json.loads(text)
+        items = data.get("answers") if isinstance(data, dict) else data
+        is_answers = isinstance(items, list) and all(isinstance(i, dict) and "item" in i for i in items)
+        return "answers" if is_answers else None  # other JSON in docs shows what a command prints
+    header = {name.strip().lower() for name in re.split(r"[,;]", text.splitlines()[0])}
+    for kind, columns in (
+        ("subjects", {"bin", "name", "region", "groups"}),
+        ("evidence", {"bin", "criterion", "observed_on", "reference"}),
+        ("answers", {"item", "answer"}),
+    ):
+        if columns <= header:
+            return kind
+    raise AssertionError(f"a CSV example whose kind the docs test does not know: {text.splitlines()[0]!r}")
+
+
+def docs_examples() -> list[Example]:
+    found = []
+    for path in sorted((ROOT / "docs").glob("*.md")):
+        text = path.read_text(encoding="utf-8")
+        for match in EXAMPLE_BLOCK.finditer(text):
+            kind = _kind(match.group(1), match.group(2))
+            if kind is not None:
+                line = text.count("\n", 0, match.start()) + 1
+                where = f"{path.relative_to(ROOT)}:{line}"
+                found.append(Example(kind, where, f".{match.group(1)}", match.group(2)))
+    return found
+
+
+def tour_commands() -> list[list[str]]:
+    """The commands of README's tour block, in order (comments and continued lines read as a shell does)."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    tour = readme.split("## Using it", 1)[1]
+    block = re.search(r"```sh\n(.*?)```", tour, flags=re.DOTALL)
+    assert block, "README's tour has no sh block"
+    joined = re.sub(r"\\\n", " ", block.group(1))
+    return [
+        shlex.split(line, comments=True) for line in joined.splitlines() if shlex.split(line, comments=True)
+    ]
+
+
+def _tekseru() -> list[str]:
+    script = Path(sys.executable).with_name("tekseru")
+    return [str(script)] if script.exists() else [sys.executable, "-m", "tekseru"]
+
+
+def _environment(folder: Path) -> dict[str, str]:
+    environment = {k: v for k, v in os.environ.items() if not k.startswith("TEKSERU_")}
+    return {**environment, "TEKSERU_ATTACHMENTS_DIR": str(folder / "attachments"), "COLUMNS": "120"}
+
+
+def run(folder: Path, command: list[str]) -> subprocess.CompletedProcess[str]:
+    program = _tekseru() + command[1:] if command[0] == "tekseru" else command
+    return subprocess.run(
+        program,
+        cwd=folder,
+        env=_environment(folder),
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+
+
+def check_serve(folder: Path, command: list[str]) -> None:
+    """Start the server as the command says (on a free port), see it answer, and stop it."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    program = _tekseru() + command[1:] + ["--port", str(port)]
+    server = subprocess.Popen(
+        program,
+        cwd=folder,
+        env=_environment(folder),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        deadline, answer = time.monotonic() + 180, None
+        while answer is None and time.monotonic() < deadline and server.poll() is None:
+            try:
+                answer = httpx.get(f"http://127.0.0.1:{port}/api/v1/health", timeout=2)
+            except httpx.TransportError:
+                time.sleep(0.3)
+        assert answer is not None and answer.status_code == 200, f"{shlex.join(command)} did not answer"
+        assert httpx.get(f"http://127.0.0.1:{port}/login", timeout=10).status_code == 200
+    finally:
+        server.terminate()
+        output, _ = server.communicate(timeout=60)
+    assert f"tekseru: http://127.0.0.1:{port}/" in output, output
+
+
+def write_examples(folder: Path, examples: list[Example]) -> None:
+    """`KIND.csv` (and `.json`) for each kind of example, from the first one of the docs."""
+    for example in examples:
+        target = folder / f"{example.kind}{example.suffix}"
+        if not target.exists():
+            target.write_text(example.text, encoding="utf-8")
+
+
+def test_the_docs_show_an_example_of_each_input_file() -> None:
+    kinds = {(example.kind, example.suffix) for example in docs_examples()}
+    assert {("subjects", ".csv"), ("evidence", ".csv"), ("answers", ".csv"), ("answers", ".json")} <= kinds
+
+
+def test_every_example_file_of_the_docs_is_accepted(tmp_path: Path) -> None:
+    examples = docs_examples()
+    subjects = next(example for example in examples if example.kind == "subjects")
+    for number, example in enumerate(examples):
+        folder = tmp_path / str(number)  # each on a fresh database
+        folder.mkdir()
+        file = folder / f"example{example.suffix}"
+        file.write_text(example.text, encoding="utf-8")
+        steps: list[list[str]] = []
+        if example.kind != "subjects":
+            (folder / "subjects.csv").write_text(subjects.text, encoding="utf-8")
+            steps.append(["tekseru", "import", "subjects", "subjects.csv"])
+        if example.kind == "answers":
+            bin_ = subjects.text.splitlines()[1].split(",")[0]
+            steps.append(["tekseru", "inspection", "create", "--bin", bin_, "--kind", "preventive_control"])
+            steps[-1] += ["--act-number", "1", "--act-date", "2024-01-10", "--inspector", "Тексеруші"]
+        steps.append(
+            {
+                "subjects": ["tekseru", "import", "subjects", file.name],
+                "evidence": ["tekseru", "import", "evidence", file.name],
+                "answers": ["tekseru", "inspection", "answer", "1", file.name],
+            }[example.kind]
+        )
+        for step in steps:
+            done = run(folder, step)
+            assert done.returncode == 0, f"{example.where}: {shlex.join(step)}\n{done.stdout}{done.stderr}"
+
+
+def test_the_readme_tour_runs_as_written(tmp_path: Path) -> None:
+    commands = tour_commands()
+    assert commands[0][:2] == ["tekseru", "demo"]
+    write_examples(tmp_path, docs_examples())
+    for command in commands:
+        if command[:2] == ["tekseru", "serve"]:
+            check_serve(tmp_path, command)
+            continue
+        done = run(tmp_path, command)
+        assert done.returncode == 0, (
+            f"{shlex.join(command)} exited {done.returncode}:\n{done.stdout}{done.stderr}"
+        )
+        assert "Traceback" not in done.stdout + done.stderr, shlex.join(command)
+        for name in re.findall(r"--output (\S+)", shlex.join(command)):
+            assert (tmp_path / name).stat().st_size > 0, name

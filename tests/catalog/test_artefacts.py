@@ -28,6 +28,7 @@ def naive_join(lines: str) -> str:
         ("дәлелді тоқтатыла тұруын және (\nнемесе) тоқтатылуын", "space around punctuation"),
         ("сондай-ақ оңалту\n, емдік, білім беру", "space around punctuation"),
         ("субъектілердің (ұйымдардың\n) арнайы спорт", "space around punctuation"),
+        ("Әлеуметтік-тұрмыстық, әлеуметтік- медициналық \nқызметтердің", "word split after a hyphen"),
     ],
 )
 def test_detects_real_broken_lines(broken: str, kind: str) -> None:

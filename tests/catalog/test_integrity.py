@@ -10,7 +10,7 @@ import pytest
 
 from tekseru.catalog import CatalogueEdition
 from tekseru.catalog.faithfulness import SourceDocument
-from tekseru.catalog.integrity import check_edition
+from tekseru.catalog.integrity import check_edition, official_texts
 from tekseru.catalog.loader import CatalogueDataError, load_edition
 from tekseru.catalog.schema import Text
 
@@ -87,7 +87,38 @@ def test_a_changed_word_is_unfaithful(edition_2022: CatalogueEdition) -> None:
     source = SourceDocument(SOURCE.read_text(encoding="utf-8"))
     text = edition_2022.criteria[4].text.kk.replace("толық", "жартылай")
     found = problems_of(with_criterion_text(edition_2022, 4, text), source)
-    assert "criterion 4: the Kazakh text is not in the source document" in found
+    assert "criterion 4: row 4 is not, word for word and number for number, a row of the source" in found
+
+
+def test_identical_kazakh_has_identical_translations(edition_2022: CatalogueEdition) -> None:
+    translations: dict[str, set[tuple[str, str]]] = {}
+    for _, text in official_texts(edition_2022):
+        translations.setdefault(text.kk, set()).add((text.ru, text.en))
+    assert {kk: found for kk, found in translations.items() if len(found) > 1} == {}
+    shared = [
+        item
+        for cl in edition_2022.checklists.values()
+        for item in cl.items
+        if item.criterion and edition_2022.criteria[item.criterion].text.kk == item.text.kk
+    ]
+    assert len(shared) >= 54, "the checklists repeat at least 54 rows of Appendix 1 word for word"
+
+
+def test_a_second_translation_of_one_kazakh_text_is_refused(edition_2022: CatalogueEdition) -> None:
+    checklist = edition_2022.checklist(7)
+    item = checklist.items[3]
+    assert item.text.kk == edition_2022.criteria[64].text.kk
+    plural = item.text.model_copy(
+        update={"ru": item.text.ru.replace("креслом-коляской", "креслами-колясками")}
+    )
+    assert plural.ru != item.text.ru
+    items = (*checklist.items[:3], item.model_copy(update={"text": plural}), *checklist.items[4:])
+    broken = replace(
+        edition_2022, checklists={**edition_2022.checklists, 7: checklist.model_copy(update={"items": items})}
+    )
+    assert problems_of(broken) == [
+        "Appendix 7 item 4: the Kazakh text is that of criterion 64, but its ru translation differs from it"
+    ]
 
 
 def test_loader_names_the_file_that_breaks_the_schema(tmp_path: Path) -> None:

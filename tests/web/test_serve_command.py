@@ -9,6 +9,7 @@ import socket
 import subprocess
 import sys
 import time
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,7 @@ from typer.testing import CliRunner
 from tekseru.cli import serve_command, users_commands
 from tekseru.services.accounts import list_users
 from tekseru.services.auth import LoginRefused, log_in, open_app_database
+from tekseru.services.demo import load_demo
 from tekseru.services.permissions import Actor
 from tekseru.settings import Settings
 
@@ -75,25 +77,42 @@ def test_the_database_url_comes_from_the_environment(
     assert served["app"].state.settings.database_url == f"sqlite:///{tmp_path / 'env.sqlite3'}"
 
 
-def test_the_first_start_creates_an_admin_and_says_how_to_sign_in(
-    served: dict[str, Any], tmp_path: Path
-) -> None:
+def passwords(output: str) -> dict[str, str]:
+    """The table of users `serve` prints on first use: user name -> password."""
+    return dict(re.findall(r"^    (\S+) +\w+ +(?:\w+ +)?(\S+)$", output, flags=re.MULTILINE)[1:])
+
+
+def test_the_first_start_prints_one_block_with_the_demo_users(served: dict[str, Any], tmp_path: Path) -> None:
     output = invoke("--port", "8123")
-    found = re.search(r"Sign in at http://127.0.0.1:8123/login as 'admin' with the password: (\S+)", output)
-    assert found, output
+    assert output.startswith("tekseru: http://127.0.0.1:8123/ (API: /api/v1, database: sqlite:///")
+    assert "Sign in at http://127.0.0.1:8123/login as one of these users" in output
+    assert re.search(r"^    user +role +region +password$", output, flags=re.MULTILINE), output
+    found = passwords(output)
+    assert list(found) == ["demo-admin", "demo-planner", "demo-inspector", "demo-viewer"]
+    assert output.count("shown only now") == 1  # one block, not one line per user
+    assert len(output.splitlines()) <= 10
     db = open_app_database(Settings().with_database_path(tmp_path / "tekseru.sqlite3"))
     try:
-        assert log_in(db, "admin", found.group(1), client="test").actor.role.value == "admin"
+        for user, password in found.items():
+            assert log_in(db, user, password, client="test").actor.username == user
+        assert log_in(db, "demo-inspector", found["demo-inspector"], client="t").actor.region == "astana"
         second = invoke()
-        assert "first start" not in second  # the second start finds the admin
-        assert "demo user" not in second  # and a registry that is no longer empty
+        assert len(second.strip().splitlines()) == 1 and "password" not in second  # the address only
         names = [user.username for user in list_users(db, Actor.system())]
-        assert names == ["admin", "demo-admin", "demo-inspector", "demo-planner", "demo-viewer"]
-        for user in ("demo-planner", "demo-viewer"):
-            password = re.search(rf"demo user {user} \(\w+\), password: (\S+)", output)
-            assert password and log_in(db, user, password.group(1), client="test").actor.username == user
+        assert names == ["demo-admin", "demo-inspector", "demo-planner", "demo-viewer"]
     finally:
         db.close()
+
+
+def test_a_registry_without_users_gets_the_admin(served: dict[str, Any], tmp_path: Path) -> None:
+    db = open_app_database(Settings().with_database_path(tmp_path / "tekseru.sqlite3"))
+    try:
+        assert load_demo(db, today=date.today()).loaded  # a registry, imported before any user exists
+    finally:
+        db.close()
+    output = invoke("--port", "8124")
+    assert "The database was empty" not in output
+    assert list(passwords(output)) == ["admin"]
 
 
 def test_several_workers_get_the_factory_and_the_settings_through_the_environment(
@@ -122,7 +141,8 @@ def test_several_workers_answer_on_one_sqlite_file(tmp_path: Path) -> None:
         assert _started(base, server), "the server did not start"
         assert len(_children(server.pid)) >= 2
         with httpx.Client(base_url=base, timeout=30) as client:
-            signed = client.post("/api/v1/auth/login", json={"username": "admin", "password": _admin(server)})
+            credentials = {"username": "demo-admin", "password": _admin(server)}
+            signed = client.post("/api/v1/auth/login", json=credentials)
             assert signed.status_code == 200, signed.text
             answers = [client.get("/api/v1/subjects", params={"q": "орталығы"}) for _ in range(30)]
         assert {answer.status_code for answer in answers} == {200}
@@ -146,10 +166,10 @@ def _started(base: str, server: subprocess.Popen[str]) -> bool:
 def _admin(server: subprocess.Popen[str]) -> str:
     assert server.stdout is not None
     for line in server.stdout:
-        found = re.search(r"as 'admin' with the password: (\S+)", line)
+        found = re.search(r"^    demo-admin +admin +(\S+)$", line)
         if found:
             return found.group(1)
-    raise AssertionError("serve did not print the admin's password")
+    raise AssertionError("serve did not print the demo administrator's password")
 
 
 def _children(pid: int) -> list[int]:

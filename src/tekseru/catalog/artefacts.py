@@ -1,4 +1,5 @@
-"""Finds what PDF extraction leaves in a text: letter spacing, split words, stray numbers, loose punctuation.
+"""Finds what PDF extraction leaves in a text: letter spacing, split words, stray numbers, loose
+punctuation, a word split after a hyphen.
 
 A split word is found with a vocabulary: two neighbouring tokens whose concatenation is a known word while
 one of them is not a word on its own (``автоматтандыры лған``, ``әлеуметтік-тұрм ыстық``).
@@ -15,6 +16,7 @@ _TOKEN = re.compile(r"\S+")
 _LETTER_SPACED = re.compile(r"(?<!\S)(?:\w[ \t]){2,}\w(?!\S)")
 _BARE_NUMBER = re.compile(r"(?<!\S)\d+(?![\S])")
 _LOOSE_PUNCTUATION = re.compile(r"\s[,.;:)]|\(\s")
+_SPACE_AFTER_HYPHEN = re.compile(r"\w-\s+\w")
 _EDGE_PUNCTUATION = "\"'«»()[],.;:!?“”"
 
 
@@ -51,6 +53,10 @@ def find_artefacts(text: str, vocabulary: frozenset[str] = frozenset()) -> list[
     found += [Artefact("number inside the text", m.group(), m.start()) for m in _BARE_NUMBER.finditer(text)]
     found += [
         Artefact("space around punctuation", m.group(), m.start()) for m in _LOOSE_PUNCTUATION.finditer(text)
+    ]
+    found += [
+        Artefact("word split after a hyphen", m.group(), m.start())
+        for m in _SPACE_AFTER_HYPHEN.finditer(text)
     ]
     found += _split_words(text, vocabulary)
     return sorted(found, key=lambda artefact: artefact.position)

@@ -6,8 +6,8 @@ from collections.abc import Iterable, Iterator, Sequence
 
 from tekseru.catalog.artefacts import find_artefacts, vocabulary_of
 from tekseru.catalog.edition import CatalogueEdition
-from tekseru.catalog.faithfulness import SEVERITY_WORDS, SourceDocument
-from tekseru.catalog.schema import Criterion
+from tekseru.catalog.faithfulness import SourceDocument, unfaithful_texts
+from tekseru.catalog.schema import Criterion, Text
 
 
 def check_edition(
@@ -16,9 +16,7 @@ def check_edition(
     source: SourceDocument | None = None,
 ) -> list[str]:
     """Every broken rule, in words; an empty list means the edition is sound."""
-    faithfulness = (
-        [*unfaithful_texts(edition, source), *criteria_out_of_source_order(edition, source)] if source else []
-    )
+    faithfulness = list(unfaithful_texts(edition, source)) if source else []
     return [
         *faithfulness,
         *_criteria_numbered_without_gap(criteria_in_file_order),
@@ -28,6 +26,7 @@ def check_edition(
         *_groups_sound(edition),
         *_parameters_cite_acts(edition),
         *_no_extraction_artefacts(edition, source.text.splitlines() if source else ()),
+        *_one_translation_per_kazakh_text(edition),
     ]
 
 
@@ -86,17 +85,37 @@ def _parameters_cite_acts(edition: CatalogueEdition) -> Iterator[str]:
             yield f"parameter {parameter.key}: source act {act!r} is not among the edition's acts"
 
 
+def official_texts(edition: CatalogueEdition) -> Iterator[tuple[str, Text]]:
+    """(where, text) for every text of the edition whose Kazakh is the act's own wording."""
+    yield "edition title", edition.edition.title
+    for provision in edition.edition.provisions:
+        yield f"provision {provision.key}", provision.text
+    for criterion in edition.criteria.values():
+        yield f"criterion {criterion.number}", criterion.text
+    for checklist in edition.checklists.values():
+        yield f"Appendix {checklist.appendix} title", checklist.title
+        for item in checklist.items:
+            yield f"Appendix {checklist.appendix} item {item.number}", item.text
+
+
 def kazakh_texts(edition: CatalogueEdition) -> Iterator[tuple[str, str]]:
     """(where, text) for every official Kazakh text of the edition."""
-    yield "edition title", edition.edition.title.kk
-    for provision in edition.edition.provisions:
-        yield f"provision {provision.key}", provision.text.kk
-    for criterion in edition.criteria.values():
-        yield f"criterion {criterion.number}", criterion.text.kk
-    for checklist in edition.checklists.values():
-        yield f"Appendix {checklist.appendix} title", checklist.title.kk
-        for item in checklist.items:
-            yield f"Appendix {checklist.appendix} item {item.number}", item.text.kk
+    for where, text in official_texts(edition):
+        yield where, text.kk
+
+
+def _one_translation_per_kazakh_text(edition: CatalogueEdition) -> Iterator[str]:
+    """The act repeats many rows of Appendix 1 word for word in the checklists; a reader comparing a
+    criterion with its checklist item must not find two translations of one Kazakh text."""
+    first: dict[str, tuple[str, Text]] = {}
+    for where, text in official_texts(edition):
+        earlier = first.setdefault(text.kk, (where, text))
+        for language in ("ru", "en"):
+            if earlier[1].in_language(language) != text.in_language(language):
+                yield (
+                    f"{where}: the Kazakh text is that of {earlier[0]}, "
+                    f"but its {language} translation differs from it"
+                )
 
 
 def _no_extraction_artefacts(
@@ -107,30 +126,3 @@ def _no_extraction_artefacts(
     for where, text in texts:
         for artefact in find_artefacts(text, vocabulary):
             yield f"{where}: extraction artefact, {artefact}"
-
-
-def unfaithful_texts(edition: CatalogueEdition, source: SourceDocument) -> Iterator[str]:
-    """Kazakh texts that are not, letter for letter, in the source document (see `faithfulness`)."""
-    for criterion in edition.criteria.values():
-        may_skip = SEVERITY_WORDS[criterion.severity]
-        if source.find(criterion.text.kk, may_skip=may_skip)[0] < 0:
-            yield f"criterion {criterion.number}: the Kazakh text is not in the source document"
-    for checklist in edition.checklists.values():
-        if source.find(checklist.title.kk)[0] < 0:
-            yield f"Appendix {checklist.appendix} title: the Kazakh text is not in the source document"
-        for item in checklist.items:
-            if source.find(item.text.kk)[0] < 0:
-                where = f"Appendix {checklist.appendix} item {item.number}"
-                yield f"{where}: the Kazakh text is not in the source"
-
-
-def criteria_out_of_source_order(edition: CatalogueEdition, source: SourceDocument) -> Iterator[str]:
-    """Criteria must stand in the source in their numbered order, each after the one before."""
-    position = 0
-    for number in sorted(edition.criteria):
-        criterion = edition.criteria[number]
-        begin, end = source.find(criterion.text.kk, position, may_skip=SEVERITY_WORDS[criterion.severity])
-        if begin < 0:
-            yield f"criterion {number}: not found in the source after criterion {number - 1}"
-            continue
-        position = end

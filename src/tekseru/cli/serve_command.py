@@ -1,73 +1,89 @@
 """`tekseru serve`: the web application and the HTTP API (/api/v1) on uvicorn, in one process or several.
 
-Before serving it opens (and on first use creates) the database; on a database without users it creates
-the admin `admin` with a random password and prints how to sign in. Jobs a previous server left unfinished
-are marked failed. With `--workers N`, uvicorn starts N processes of the app factory, which read the
+Before serving it opens (and on first use creates) the database and prints one block: the address and, on
+first use, a table of the users it created with their passwords (the demo's one user per role on an empty
+registry, else the admin `admin` on a database without users). Jobs a previous server left unfinished are
+marked failed. With `--workers N`, uvicorn starts N processes of the app factory, which read the
 settings from the environment this process passes on; see docs/web.md.
 """
 
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
 import typer
 import uvicorn
 
-from tekseru.services.accounts import Credentials, create_demo_users, ensure_first_admin
-from tekseru.services.assessments import run_assessment
+from tekseru.services.accounts import Credentials, ensure_first_admin
 from tekseru.services.auth import open_app_database
-from tekseru.services.database import Database, DatabaseNeedsUpgrade, DatabaseTooNew
-from tekseru.services.demo import load_demo
+from tekseru.services.database import DatabaseNeedsUpgrade, DatabaseTooNew
+from tekseru.services.demo import DemoLoad, start_demo_when_empty
 from tekseru.services.jobs import fail_interrupted
-from tekseru.services.permissions import Actor
 from tekseru.settings import Settings
 from tekseru.web.app import create_app
 
 APP_FACTORY = "tekseru.web.app:create_app"
+WORKER_STARTUP_SECONDS = 120
 
 
-def prepare(settings: Settings, address: str) -> None:
-    """Open the database, create the first admin when there is no user, fail interrupted jobs."""
+@dataclass(frozen=True)
+class Startup:
+    """What preparing the database did, for the one block `serve` prints."""
+
+    users: list[Credentials] = field(default_factory=list)  # new accounts, their passwords shown once
+    demo: DemoLoad | None = None  # what was loaded into an empty registry
+    interrupted: int = 0  # jobs of a previous server marked failed
+
+
+def prepare(settings: Settings) -> Startup:
+    """Open the database, mark interrupted jobs failed, and on first use fill it: an empty registry gets the
+    demo (with one user per role, an administrator among them); a database still without users gets the
+    administrator `admin`."""
     try:
         database = open_app_database(settings)
     except (DatabaseNeedsUpgrade, DatabaseTooNew) as error:
         typer.echo(f"tekseru: {error}", err=True)
         raise typer.Exit(1) from None
     try:
-        created = ensure_first_admin(database)
         interrupted = fail_interrupted(database)
-        demo_users = _demo_when_empty(database)
+        demo = start_demo_when_empty(database, today=date.today())
+        admin = ensure_first_admin(database)
     finally:
         database.close()
-    for user in demo_users:
-        region = f", region {user.region}" if user.region else ""
-        typer.echo(
-            f"tekseru: demo user {user.username} ({user.role.value}{region}), password: {user.password}"
-        )
-    if created is not None:
-        typer.echo(
-            "tekseru: first start, so an administrator was created.\n"
-            f"  Sign in at {address}login as '{created.username}' with the password: {created.password}\n"
-            "  The password is shown only now: change it on the 'My account' page, or with\n"
-            f"  `tekseru users set-password {created.username}`."
-        )
-    if interrupted:
-        typer.echo(
-            f"tekseru: {interrupted} job(s) left unfinished by the previous server were marked failed."
-        )
+    users = (demo.users if demo else []) + ([admin] if admin else [])
+    return Startup(users, demo.load if demo else None, interrupted)
 
 
-def _demo_when_empty(database: Database) -> list[Credentials]:
-    """An empty registry gets the demo data, an assessment and one demo user per role (printed once)."""
-    today = date.today()
-    loaded = load_demo(database, today=today)
-    if not loaded.loaded:
-        return []
-    typer.echo(f"tekseru: the database was empty, so {loaded.message}.")
-    run_assessment(database, as_of=today, actor=Actor.system("demo"))
-    return create_demo_users(database)
+def startup_block(address: str, database_url: str, workers: int, startup: Startup) -> str:
+    """The address, and on first use who can sign in: one short block, printed once."""
+    processes = f", {workers} worker processes" if workers > 1 else ""
+    lines = [f"tekseru: {address} (API: /api/v1, database: {database_url}{processes})"]
+    if startup.demo:
+        loaded = startup.demo
+        lines.append(
+            f"  The database was empty: tekseru loaded the demo registry ({loaded.subjects} subjects, "
+            f"{loaded.evidence} evidence records) and assessed it."
+        )
+    if startup.interrupted:
+        lines.append(
+            f"  {startup.interrupted} job(s) left unfinished by the previous server were marked failed."
+        )
+    if startup.users:
+        lines.append(f"  Sign in at {address}login as one of these users (the passwords are shown only now):")
+        rows = [("user", "role", "region", "password")]
+        rows += [(u.username, u.role.value, u.region or "", u.password) for u in startup.users]
+        widths = [max(len(row[column]) for row in rows) for column in range(4)]
+        lines += [
+            "    " + "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
+            for row in rows
+        ]
+        lines.append(
+            "  Change a password on the 'My account' page, or with `tekseru users set-password USER`."
+        )
+    return "\n".join(lines)
 
 
 def serve(
@@ -93,11 +109,19 @@ def serve(
     if db is not None:
         settings = settings.with_database_path(db)
     address = f"http://{host}:{port}/"
-    prepare(settings, address)
-    processes = f", {workers} worker processes" if workers > 1 else ""
-    typer.echo(f"tekseru: {address} (API: /api/v1, database: {settings.database_url}{processes})")
+    typer.echo(startup_block(address, settings.database_url, workers, prepare(settings)))
     if workers == 1:
         uvicorn.run(create_app(settings), host=host, port=port, access_log=access_log)
         return
     os.environ.update(settings.environment())  # what each worker's create_app() reads
-    uvicorn.run(APP_FACTORY, factory=True, host=host, port=port, workers=workers, access_log=access_log)
+    # A worker imports the whole application before it answers uvicorn's first health check; on a busy
+    # machine that takes longer than uvicorn's 5 s, and it would kill and restart workers for ever.
+    uvicorn.run(
+        APP_FACTORY,
+        factory=True,
+        host=host,
+        port=port,
+        workers=workers,
+        access_log=access_log,
+        timeout_worker_healthcheck=WORKER_STARTUP_SECONDS,
+    )

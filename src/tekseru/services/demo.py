@@ -14,6 +14,8 @@ from datetime import date
 from pathlib import Path
 
 from tekseru.catalog import CatalogueEdition, load_catalogue
+from tekseru.services.accounts import Credentials, create_demo_users
+from tekseru.services.assessments import run_assessment
 from tekseru.services.demo_data import EVIDENCE_COLUMNS, SUBJECT_COLUMNS, DemoRegistry, generate_demo
 from tekseru.services.permissions import Actor
 from tekseru.services.registry import import_evidence, import_subjects
@@ -75,6 +77,25 @@ def load_demo(
         )
     message = f"loaded the demo registry: {imported.created} subjects and {facts.created} evidence records"
     return DemoLoad(True, imported.created, facts.created, message)
+
+
+@dataclass(frozen=True)
+class DemoStart:
+    """What a first start on an empty registry did: the demo loaded and assessed, and its users."""
+
+    load: DemoLoad
+    users: list[Credentials]
+
+
+def start_demo_when_empty(db: Database, *, today: date) -> DemoStart | None:
+    """On an empty registry: the demo registry, its assessment and one demo user per role (their passwords
+    to show once). None, and nothing changed, when the registry holds anything."""
+    actor = Actor.system("demo")
+    loaded = load_demo(db, today=today, actor=actor)
+    if not loaded.loaded:
+        return None
+    run_assessment(db, as_of=today, actor=actor)
+    return DemoStart(loaded, create_demo_users(db))
 
 
 def write_demo_csv(demo: DemoRegistry, folder: Path) -> tuple[Path, Path]:
