@@ -2,7 +2,7 @@
 
 Before serving it opens (and on first use creates) the database; on a database without users it creates
 the admin `admin` with a random password and prints how to sign in. Jobs a previous server left unfinished
-are marked failed. With `--workers N`, uvicorn starts N processes of the app factory, which read the
+are marked interrupted. With `--workers N`, uvicorn starts N processes of the app factory, which read the
 settings from the environment this process passes on; see docs/web.md.
 """
 
@@ -20,7 +20,7 @@ from tekseru.services.assessments import run_assessment
 from tekseru.services.auth import open_app_database
 from tekseru.services.database import Database, DatabaseNeedsUpgrade, DatabaseTooNew
 from tekseru.services.demo import load_demo
-from tekseru.services.jobs import fail_interrupted
+from tekseru.services.jobs import interrupt_stale
 from tekseru.settings import Settings
 from tekseru.web.app import create_app
 
@@ -36,7 +36,7 @@ def prepare(settings: Settings, address: str) -> None:
         raise typer.Exit(1) from None
     try:
         created = ensure_first_admin(database)
-        interrupted = fail_interrupted(database)
+        interrupted = interrupt_stale(database)
         demo_users = _demo_when_empty(database)
     finally:
         database.close()
@@ -54,7 +54,8 @@ def prepare(settings: Settings, address: str) -> None:
         )
     if interrupted:
         typer.echo(
-            f"tekseru: {interrupted} job(s) left unfinished by the previous server were marked failed."
+            f"tekseru: {interrupted} job(s) left unfinished by the previous server were marked interrupted "
+            "(nothing of them was kept; start them again)."
         )
 
 

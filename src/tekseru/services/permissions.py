@@ -33,6 +33,7 @@ class Permission(StrEnum):
     WRITE_INSPECTIONS = "inspections.write"
     MANAGE_USERS = "users.manage"
     READ_AUDIT = "audit.read"
+    CANCEL_JOBS = "jobs.cancel"
 
 
 _READ = frozenset(
