@@ -210,7 +210,7 @@ class JobRunner:
         """Run the work in a child process until it reports its outcome, dies, is cancelled or times out."""
         context = _context()
         messages, child_messages = context.Pipe(duplex=False)
-        lifeline, child_lifeline = context.Pipe(duplex=False)
+        child_lifeline, lifeline = context.Pipe(duplex=False)  # (reader, writer): the child reads
         process = context.Process(
             target=_child,
             args=(self._url, job_id, work, child_messages, child_lifeline),
