@@ -23,7 +23,6 @@ import multiprocessing
 import os
 import re
 import signal
-import sys
 import threading
 import time
 import uuid
@@ -441,7 +440,7 @@ def _child(url: str, job_id: uuid.UUID, work: Work, messages: Connection, lifeli
 
 def _stopped(signum: int, frame: Any) -> None:
     # SystemExit unwinds the work: open transactions roll back, an assessment run is marked failed.
-    sys.exit(f"job stopped (signal {signum})")
+    raise SystemExit(128 + signum)
 
 
 def _exit_with_parent(lifeline: Connection) -> None:
