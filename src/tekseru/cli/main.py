@@ -11,6 +11,7 @@ from tekseru.cli import (
     db_commands,
     import_commands,
     inspection_commands,
+    jobs_commands,
     plan_commands,
     serve_command,
     users_commands,
@@ -49,6 +50,7 @@ app.add_typer(inspection_commands.app, name="inspection")
 app.command()(checklist_commands.verify)
 app.add_typer(users_commands.app, name="users")
 app.add_typer(db_commands.app, name="db")
+app.add_typer(jobs_commands.app, name="jobs")
 
 
 if __name__ == "__main__":
