@@ -176,7 +176,9 @@ def test_a_workbook_that_reads_for_minutes_does_not_hold_up_an_assessment(quick:
     planner = sign_in(quick.client(), USERS["planner"].username)
     content = far_cell_workbook()
     assert len(content) < 6 * 1024
-    files = {"file": ("far.xlsx", content, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")}
+    files = {
+        "file": ("far.xlsx", content, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    }
     far = planner.send("POST", f"{API}/imports", data={"kind": "import_subjects"}, files=files).json()
     assessment = planner.send("POST", f"{API}/assessments", json={"as_of": "2024-06-03"}).json()
     assert wait(planner, assessment["id"], timeout=60)["status"] == "finished"

@@ -64,7 +64,10 @@ def test_list_and_cancel_a_running_and_a_queued_job(
     listed = invoke("jobs", "list").output
     assert f"{running.id}  import_subjects  running" in listed
     assert f"{queued.id}  import_subjects  queued" in listed and "slow.csv" in listed
-    assert invoke("jobs", "cancel", str(queued.id), "--by", "ops").output.strip() == f"Job {queued.id} is cancelled."
+    assert (
+        invoke("jobs", "cancel", str(queued.id), "--by", "ops").output.strip()
+        == f"Job {queued.id} is cancelled."
+    )
     cancelled = invoke("jobs", "cancel", str(running.id), "--by", "ops").output
     assert cancelled.strip() == f"Job {running.id} is cancelled."
     assert [server.get(ADMIN, job.id).status for job in (running, queued)] == ["cancelled", "cancelled"]

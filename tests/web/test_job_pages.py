@@ -261,6 +261,9 @@ def test_an_administrator_cancels_a_running_job_from_its_page(
     again = admin.post_form(f"{path}/cancel?lang={lang}", {})
     assert again.status_code == 409
     assert parse(again.text).find(id="cancel-error").attrs["role"] == "alert"
-    assert admin.client.post(
-        f"/assessments/jobs/{held_job}/cancel", data={"csrf_token": admin.csrf}, follow_redirects=False
-    ).status_code == 404  # an import is not cancelled through the assessments' address
+    assert (
+        admin.client.post(
+            f"/assessments/jobs/{held_job}/cancel", data={"csrf_token": admin.csrf}, follow_redirects=False
+        ).status_code
+        == 404
+    )  # an import is not cancelled through the assessments' address

@@ -58,6 +58,13 @@ def cancel_from_page(
     except JobNotCancellable:
         job = runner.get(actor, job_id, kinds)
         return job_page(
-            request, actor, runner, job, page=page, cancel_route=cancel_route, back=back, error="job.cancel_ended"
+            request,
+            actor,
+            runner,
+            job,
+            page=page,
+            cancel_route=cancel_route,
+            back=back,
+            error="job.cancel_ended",
         )
     return RedirectResponse(str(request.app.url_path_for(page, job_id=str(job_id))), status_code=303)
