@@ -12,12 +12,8 @@ database only with the outcome (the job's transaction holds the write lock), on 
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import logging
-import multiprocessing
-import os
-import signal
 import threading
 import time
 import uuid
@@ -29,6 +25,7 @@ from enum import StrEnum
 from multiprocessing.connection import Connection
 from typing import Any
 
+from tekseru.services.job_process import Work, child, process_context
 from tekseru.services.permissions import Actor, Permission
 from tekseru.store import Database, DatabaseBusy
 from tekseru.store import jobs as store
@@ -59,30 +56,6 @@ READ_PERMISSION: Mapping[JobKind, Permission] = {
 
 class JobNotFound(LookupError):
     """No job has this id (or the actor may not see it)."""
-
-
-class JobFailed(Exception):
-    """Raised by a job's work to end it as failed with a message and a result (an import's errors)."""
-
-    def __init__(self, message: str, result: Mapping[str, Any] | None = None) -> None:
-        super().__init__(message)
-        self.result = result
-
-
-Progress = Callable[[int, int], None]
-
-
-@dataclass(frozen=True)
-class JobContext:
-    """What a job's work gets: its id, the database to work on and the progress callback."""
-
-    job_id: uuid.UUID
-    db: Database
-    progress: Progress
-
-
-# A job's work runs in another process: it must pickle (a module-level function, or a partial of one).
-Work = Callable[[JobContext], Mapping[str, Any]]
 
 
 @dataclass(frozen=True)
@@ -176,9 +149,14 @@ class JobRunner:
                 if job_id in self._stop:  # cancelled while queued: the cancel records it
                     return
             if self._write(lambda s: store.start_job(s, job_id, datetime.now(UTC)), job_id):
-                self._record(job_id, self._watch(job_id, work))
-        except Exception:  # a thread of the pool has no one to tell: log it, leave the job to the restart
-            log.exception("job %s could not be run", job_id)
+                try:
+                    outcome = self._watch(job_id, work)
+                except Exception as error:  # no process could be started (no memory, say)
+                    log.exception("job %s could not be run", job_id)
+                    outcome = _Outcome(store.FAILED, f"the job could not be started: {error}")
+                self._record(job_id, outcome)
+        except Exception:  # the database is gone: the restart marks the job interrupted
+            log.exception("job %s could not be recorded", job_id)
         finally:
             with self._lock:
                 self._live.pop(job_id, None)
@@ -186,11 +164,11 @@ class JobRunner:
 
     def _watch(self, job_id: uuid.UUID, work: Work) -> _Outcome:
         """Run the work in a child process until it reports its outcome, dies, is cancelled or times out."""
-        context = _context()
+        context = process_context(WORK_MODULES)
         messages, child_messages = context.Pipe(duplex=False)
         child_lifeline, lifeline = context.Pipe(duplex=False)  # (reader, writer): the child reads
         process = context.Process(
-            target=_child,
+            target=child,
             args=(self._url, job_id, work, child_messages, child_lifeline),
             name=f"tekseru-job-{job_id}",
         )
@@ -359,41 +337,3 @@ class JobRunner:
 
 def _may_see(actor: Actor, record: JobRecord) -> bool:
     return record.created_by == actor.username or actor.can(READ_PERMISSION[JobKind(record.kind)])
-
-
-def _context() -> Any:
-    """Forkserver: a job's process starts as a fork of a clean process that has imported the work's modules
-    once, so it starts fast and inherits none of the server's threads, sockets or connections."""
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(WORK_MODULES)
-    return context
-
-
-def _child(url: str, job_id: uuid.UUID, work: Work, messages: Connection, lifeline: Connection) -> None:
-    """The job's process: run the work on its own connection and send its progress and outcome."""
-    signal.signal(signal.SIGTERM, _stopped)
-    threading.Thread(target=_exit_with_parent, args=(lifeline,), daemon=True).start()
-    db = store.job_database(url)
-    try:
-        result = work(JobContext(job_id, db, lambda done, total: messages.send(("progress", done, total))))
-        outcome: tuple[str, str | None, Mapping[str, Any] | None] = (store.FINISHED, None, result)
-    except JobFailed as error:
-        outcome = (store.FAILED, str(error), error.result)
-    except Exception as error:
-        log.exception("job %s failed", job_id)
-        outcome = (store.FAILED, f"{type(error).__name__}: {error}", None)
-    finally:
-        db.close()
-    messages.send(("end", *outcome))
-
-
-def _stopped(signum: int, frame: Any) -> None:
-    # SystemExit unwinds the work: open transactions roll back, an assessment run is marked failed.
-    raise SystemExit(128 + signum)
-
-
-def _exit_with_parent(lifeline: Connection) -> None:
-    """End this process when the server's end of the lifeline closes (the server died): nothing committed."""
-    with contextlib.suppress(EOFError, OSError):
-        lifeline.recv()
-    os._exit(3)

@@ -17,11 +17,10 @@ from typing import Any, BinaryIO
 from tekseru.intake import ImportFileError, ImportReport, RowError
 from tekseru.services import audit
 from tekseru.services.assessments import run_assessment
+from tekseru.services.job_process import JobContext, JobFailed
 from tekseru.services.job_runner import (
     INTERRUPTED,
     READ_PERMISSION,
-    JobContext,
-    JobFailed,
     JobKind,
     JobNotFound,
     JobRunner,
