@@ -68,7 +68,7 @@ def test_list_and_cancel_a_running_and_a_queued_job(
         invoke("jobs", "cancel", str(queued.id), "--by", "ops").output.strip()
         == f"Job {queued.id} is cancelled."
     )
-    cancelled = invoke("jobs", "cancel", str(running.id), "--by", "ops").output
+    cancelled = invoke("jobs", "cancel", str(running.id), "--by", "ops", "--wait", "60").output
     assert cancelled.strip() == f"Job {running.id} is cancelled."
     assert [server.get(ADMIN, job.id).status for job in (running, queued)] == ["cancelled", "cancelled"]
     entries = audit.browse(database, ADMIN, AuditFilter(action="job.cancel")).entries

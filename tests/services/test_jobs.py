@@ -35,7 +35,7 @@ from tests.web.support import AS_OF
 ADMIN = Actor.system("t-admin")
 PLANNER = Actor("t-planner", Role.PLANNER)
 NEW_BINS = list(demo_bins(3, prefix="1902100"))
-LIMIT = 12  # seconds: time enough for the other jobs on a busy machine, far less than the slow file takes
+LIMIT = 25  # seconds: time enough for the other jobs on a busy machine, far less than the slow file takes
 
 
 def slow_file(folder: Path) -> Path:
@@ -54,7 +54,7 @@ def good_file(folder: Path) -> Path:
 
 @pytest.fixture
 def runner(database: Database) -> Iterator[JobRunner]:
-    jobs = JobRunner(database, workers=2, time_limit=6)
+    jobs = JobRunner(database, workers=2, time_limit=120)
     yield jobs
     jobs.shutdown(wait=False)
 
@@ -100,7 +100,7 @@ def stuck_import_ends_at_its_limit(database: Database, runner: JobRunner, tmp_pa
     assert runner.get(ADMIN, stuck.id).status == "running"  # the others ended while it was stuck
     ended = until(runner, stuck, "timed_out", "finished", "failed")
     assert (ended.status, ended.result) == ("timed_out", {"time_limit": LIMIT})
-    assert LIMIT <= time.monotonic() - started < 90
+    assert LIMIT <= time.monotonic() - started < 120
     assert subject_count(database) == before + 2  # only the good file's two subjects
 
 
@@ -112,7 +112,7 @@ def test_an_administrator_cancels_a_running_job_and_nothing_of_it_is_kept(
     until(runner, job, "running")
     with pytest.raises(PermissionDenied):
         cancel(runner, PLANNER, job.id)
-    cancelled = cancel(runner, ADMIN, job.id)
+    cancelled = cancel(runner, ADMIN, job.id, wait=60)  # a busy machine may be slow to start its process
     assert (cancelled.status, cancelled.message) == ("cancelled", "cancelled by t-admin")
     assert cancelled.finished and subject_count(database) == before
     [entry] = audited(database, "job.cancel", job.id)
@@ -134,7 +134,7 @@ def test_a_queued_job_is_cancelled_before_it_runs(database: Database, tmp_path: 
         until(runner, stuck, "running")
         assert runner.get(ADMIN, queued.id).status == "queued"
         assert cancel(runner, ADMIN, queued.id).status == "cancelled"
-        assert cancel(runner, ADMIN, stuck.id).status == "cancelled"
+        assert cancel(runner, ADMIN, stuck.id, wait=60).status == "cancelled"
         runner.wait(queued.id, timeout=30)
         assert runner.get(ADMIN, queued.id).started_at is None  # it never ran
         assert subject_count(database) == 0
@@ -150,7 +150,7 @@ def test_a_cancel_from_another_process_reaches_the_runner_through_the_database(
     until(runner, job, "running")
     elsewhere = JobRunner(database, workers=1)
     try:
-        assert cancel(elsewhere, ADMIN, job.id, wait=30).status == "cancelled"
+        assert cancel(elsewhere, ADMIN, job.id, wait=60).status == "cancelled"
     finally:
         elsewhere.shutdown()
     assert [e.after for e in audited(database, "job.cancel", job.id)] == [{"status": "cancelling"}]
@@ -161,10 +161,12 @@ def test_a_job_whose_process_dies_fails_and_the_next_one_runs(
 ) -> None:
     job = start_import(runner, database, ADMIN, kind=JobKind.IMPORT_SUBJECTS, path=slow_file(tmp_path))
     until(runner, job, "running")
-    [child] = [p for p in multiprocessing.active_children() if p.name == f"tekseru-job-{job.id}"]
+    while not (found := [p for p in multiprocessing.active_children() if p.name == f"tekseru-job-{job.id}"]):
+        time.sleep(0.05)  # running is recorded just before its process starts
+    [child] = found
     assert child.pid is not None
     os.kill(child.pid, signal.SIGKILL)
     failed = until(runner, job, "failed", "finished")
     assert failed.message == "the job's process ended unexpectedly (exit code -9)"
     again = start_import(runner, database, ADMIN, kind=JobKind.IMPORT_SUBJECTS, path=good_file(tmp_path))
-    assert until(runner, again, "finished", "failed").result["created"] == 2  # type: ignore[index]
+    assert until(runner, again, "finished", "failed", "timed_out").result["created"] == 2  # type: ignore[index]

@@ -231,7 +231,7 @@ def test_crashes_and_a_cancel_with_real_processes(site: dict[str, Any]) -> None:
         slow_id = upload(planner, csrf, slow)
         until(planner, slow_id, lambda j: j["status"] != "queued")
         cancel = subprocess.run(
-            [sys.executable, "-m", "tekseru", "jobs", "cancel", slow_id, "--by", "ops"],
+            [sys.executable, "-m", "tekseru", "jobs", "cancel", slow_id, "--by", "ops", "--wait", "60"],
             env=site["env"],
             capture_output=True,
             text=True,

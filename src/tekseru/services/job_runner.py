@@ -185,13 +185,12 @@ class JobRunner:
                         message = messages.recv()
                     except EOFError:  # the child died without an outcome
                         break
-                    if message[0] == "progress":
-                        last_progress = self._progress(job_id, message[1], message[2], last_progress)
-                        continue
-                    return _Outcome(*message[1:])
-                if not process.is_alive() and not messages.poll(0):
+                    if message[0] == "end":
+                        return _Outcome(*message[1:])
+                    last_progress = self._progress(job_id, message[1], message[2], last_progress)
+                elif not process.is_alive() and not messages.poll(0):
                     break
-                now = time.monotonic()
+                now = time.monotonic()  # looked at after every message too: progress cannot starve a stop
                 stop = self._stop_requested(job_id, now >= next_look)
                 if now >= next_look:
                     next_look = now + self._status_interval
