@@ -10,6 +10,7 @@ NUMBERS = (
     ("login_max_failures", "TEKSERU_LOGIN_MAX_FAILURES"),
     ("login_window_minutes", "TEKSERU_LOGIN_WINDOW_MINUTES"),
     ("session_hours", "TEKSERU_SESSION_HOURS"),
+    ("job_time_limit_seconds", "TEKSERU_JOB_TIME_LIMIT_SECONDS"),
 )
 
 
@@ -17,6 +18,7 @@ def test_the_defaults() -> None:
     settings = Settings.from_environment({})
     assert settings == Settings()
     assert (settings.login_max_failures, settings.login_window_minutes, settings.session_hours) == (5, 15, 12)
+    assert settings.job_time_limit_seconds == 1800  # half an hour: far more than the largest import takes
 
 
 def test_the_number_settings_from_the_environment() -> None:
@@ -26,10 +28,12 @@ def test_the_number_settings_from_the_environment() -> None:
             "TEKSERU_LOGIN_WINDOW_MINUTES": " 30 ",
             "TEKSERU_SESSION_HOURS": "1",
             "TEKSERU_ATTACHMENTS_DIR": " As is ",
+            "TEKSERU_JOB_TIME_LIMIT_SECONDS": "90",
             "TEKSERU_UNRELATED": "x",
         }
     )
     assert (settings.login_max_failures, settings.login_window_minutes, settings.session_hours) == (2, 30, 1)
+    assert settings.job_time_limit_seconds == 90
     assert settings.attachments_dir == " As is "  # text settings are taken as they are
 
 

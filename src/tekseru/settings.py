@@ -85,6 +85,12 @@ class Settings:
         "TEKSERU_SESSION_HOURS",
         "Hours a session lasts after signing in; then the user signs in again (a whole number above 0).",
     )
+    job_time_limit_seconds: int = _positive_setting(
+        1800,
+        "TEKSERU_JOB_TIME_LIMIT_SECONDS",
+        "Seconds a background job (an import, an assessment) may run; a job still running then is stopped "
+        "and marked timed out, and nothing it did is kept (a whole number above 0).",
+    )
     web_threads: int = _positive_setting(
         2,
         "TEKSERU_WEB_THREADS",

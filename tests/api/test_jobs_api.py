@@ -2,24 +2,33 @@
 
 from __future__ import annotations
 
+import io
 import time
-from collections.abc import Callable
+import uuid
+from collections.abc import Callable, Iterator
 from typing import Any
 
+import pytest
+from openpyxl import Workbook
+
 from tekseru.catalog.identifiers import demo_bins
-from tests.api.conftest import Seeded, Session
-from tests.web.support import BINS, OWN_BIN
+from tekseru.settings import Settings
+from tekseru.web.app import create_app
+from tests.api.conftest import Seeded, Session, sign_in
+from tests.web.support import BINS, OWN_BIN, USERS, seed
 
 API = "/api/v1"
 NEW_BINS = list(demo_bins(2, prefix="1901600"))
 LISTED_BIN = next(demo_bins(1, prefix="1901700"))
+FAR_BIN = next(demo_bins(1, prefix="1902200"))
+ENDED = ("finished", "failed", "cancelled", "timed_out", "interrupted")
 
 
 def wait(session: Session, job_id: str, timeout: float = 30) -> dict[str, Any]:
     deadline = time.monotonic() + timeout
     while True:
         job: dict[str, Any] = session.get(f"{API}/jobs/{job_id}").json()
-        if job["status"] in ("finished", "failed") or time.monotonic() > deadline:
+        if job["status"] in ENDED or time.monotonic() > deadline:
             return job
         time.sleep(0.05)
 
@@ -138,3 +147,62 @@ def test_jobs_are_listed_for_those_who_may_follow_them(as_role: Callable[[str], 
     assert {job["kind"] for job in viewer.get(f"{API}/jobs").json()} == {"assessment"}
     assert viewer.get(f"{API}/jobs/{import_job['id']}").status_code == 404
     assert planner.get(f"{API}/jobs/00000000-0000-0000-0000-000000000000").status_code == 404
+
+
+@pytest.fixture(scope="module")
+def quick(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Seeded]:
+    """A seeded app whose jobs may run 5 seconds."""
+    folder = tmp_path_factory.mktemp("quick-jobs")
+    settings = Settings(attachments_dir=str(folder / "files"), job_time_limit_seconds=5)
+    app = create_app(settings.with_database_path(folder / "tekseru.sqlite3"))
+    run_id = seed(app.state.tekseru.database(), folder)
+    yield Seeded(app, run_id)
+    app.state.tekseru.close()
+
+
+def far_cell_workbook() -> bytes:
+    """The 5 KB file of issue 12: a header, one row and one cell at XFD1048576."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["bin", "name", "region", "groups"])
+    sheet.append([FAR_BIN, "Far", "shymkent", "home_care"])
+    sheet["XFD1048576"] = "x"
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()
+
+
+def test_a_workbook_that_reads_for_minutes_does_not_hold_up_an_assessment(quick: Seeded) -> None:
+    planner = sign_in(quick.client(), USERS["planner"].username)
+    content = far_cell_workbook()
+    assert len(content) < 6 * 1024
+    files = {
+        "file": ("far.xlsx", content, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    }
+    far = planner.send("POST", f"{API}/imports", data={"kind": "import_subjects"}, files=files).json()
+    assessment = planner.send("POST", f"{API}/assessments", json={"as_of": "2024-06-03"}).json()
+    assert wait(planner, assessment["id"], timeout=60)["status"] == "finished"
+    ended = wait(planner, far["id"], timeout=60)
+    # Stopped at the time limit while it reads, or refused at once by a reader that reads only cells with data
+    assert ended["status"] in ("timed_out", "failed"), ended
+    assert planner.get(f"{API}/subjects/{FAR_BIN}").status_code == 404
+
+
+def test_an_administrator_cancels_a_running_import(quick: Seeded) -> None:
+    planner = sign_in(quick.client(), USERS["planner"].username)
+    admin = sign_in(quick.client(), USERS["admin"].username)
+    slow = "bin,name,region,groups\n" + "\n" * 10_000_000 + f"{FAR_BIN},Late,shymkent,home_care\n"
+    job = upload(planner, "import_subjects", "slow.csv", slow).json()
+    while planner.get(f"{API}/jobs/{job['id']}").json()["status"] == "queued":
+        time.sleep(0.05)
+    assert planner.send("POST", f"{API}/jobs/{job['id']}/cancel").status_code == 403
+    assert admin.client.post(f"{API}/jobs/{job['id']}/cancel").status_code == 403  # no CSRF token
+    response = admin.send("POST", f"{API}/jobs/{job['id']}/cancel")
+    assert response.status_code == 200, response.text
+    assert (response.json()["status"], response.json()["message"]) == ("cancelled", "cancelled by t-admin")
+    again = admin.send("POST", f"{API}/jobs/{job['id']}/cancel")
+    assert again.status_code == 409 and "ended already" in again.json()["detail"]
+    assert admin.send("POST", f"{API}/jobs/{uuid.uuid4()}/cancel").status_code == 404
+    entries = admin.get(f"{API}/audit", params={"action": "job.cancel", "key": job["id"]}).json()
+    assert [item["actor"] for item in entries["items"]] == ["t-admin"]
+    assert planner.get(f"{API}/subjects/{FAR_BIN}").status_code == 404

@@ -3,8 +3,6 @@ registry queries; on SQLite and on PostgreSQL."""
 
 from __future__ import annotations
 
-import threading
-import time
 import uuid
 from datetime import UTC, date, timedelta
 
@@ -12,7 +10,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DatabaseError, IntegrityError
 
-from tekseru.store import AssessmentResultData, Database, audit, jobs
+from tekseru.store import AssessmentResultData, Database, audit
 from tekseru.store import accounts as store
 from tekseru.store import registry_queries as queries
 from tekseru.store.assessments import add_results, finish_run, start_run
@@ -149,72 +147,6 @@ def test_the_audit_log_is_append_only(database: Database, statement: str) -> Non
         audit.add_entry(session, at=NOW, actor="ann", action="user.create", entity="user", entity_key="bob")
     with pytest.raises(DatabaseError, match="append-only"), database.transaction() as session:
         session.execute(text(statement))
-
-
-def test_jobs(database: Database) -> None:
-    with database.transaction() as session:
-        first = jobs.add_job(
-            session, kind="import_subjects", params={"file": "a.csv"}, created_by="ann", now=NOW
-        )
-        second = jobs.add_job(session, kind="assessment", params={}, created_by="bob", now=LATER)
-        jobs.start_job(session, first.id, NOW)
-        jobs.record_progress(session, first.id, 5, 10)
-        got = jobs.get_job(session, first.id)
-        assert got is not None and (got.status, got.done, got.total, got.params) == (
-            "running",
-            5,
-            10,
-            {"file": "a.csv"},
-        )
-        jobs.finish_job(session, first.id, now=LATER, result={"created": 10})
-        got = jobs.get_job(session, first.id)
-        assert got is not None and (got.status, got.done, got.result) == ("finished", 10, {"created": 10})
-        jobs.finish_job(session, second.id, now=LATER, failed=True, message="boom", progress=(2, 7))
-        failed = jobs.get_job(session, second.id)
-        assert failed is not None and (failed.status, failed.message, failed.done, failed.total) == (
-            "failed",
-            "boom",
-            2,
-            7,
-        )
-        assert [j.id for j in jobs.list_jobs(session, kinds=["import_subjects", "assessment"])] == [
-            second.id,
-            first.id,
-        ]
-        assert [j.id for j in jobs.list_jobs(session, kinds=["assessment"], created_by="ann")] == []
-        third = jobs.add_job(session, kind="assessment", params={}, created_by="bob", now=LATER)
-        assert jobs.fail_unfinished(session, now=LATER, message="interrupted") == 1
-        assert jobs.get_job(session, third.id).status == "failed"  # type: ignore[union-attr]
-        assert jobs.get_job(session, uuid.uuid4()) is None
-
-
-def test_a_job_transaction_takes_the_write_lock_at_once(database: Database) -> None:
-    """A job reads, then writes; a commit of someone else in between must wait, not break the job."""
-    writer = jobs.writer_database(database)
-    if database.dialect != "sqlite":
-        assert writer is database
-        return
-    read, outcome = threading.Event(), []
-
-    def job() -> None:
-        try:
-            with writer.transaction() as session:
-                session.execute(text("SELECT count(*) FROM users")).scalar()
-                read.set()
-                time.sleep(0.3)  # the other connection tries to commit now
-                add_user(session, "from-job")
-            outcome.append("committed")
-        except Exception as error:
-            outcome.append(repr(error))
-
-    thread = threading.Thread(target=job)
-    thread.start()
-    read.wait(5)
-    with database.transaction() as session:
-        add_user(session, "meanwhile")
-    thread.join(10)
-    writer.close()
-    assert outcome == ["committed"]
 
 
 # Registry queries

@@ -5,9 +5,11 @@ database of its own: `app` and `seeded` are overridden here."""
 
 from __future__ import annotations
 
-import threading
+import contextlib
+import time
 import uuid
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -15,8 +17,8 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from tekseru.catalog.identifiers import demo_bins
-from tekseru.services.jobs import JobContext, JobKind, start_import
-from tekseru.services.permissions import Actor
+from tekseru.services.jobs import JobKind, JobNotCancellable, cancel, start_import
+from tekseru.services.permissions import Actor, Role
 from tekseru.settings import Settings
 from tekseru.web.app import create_app
 from tekseru.web.dependencies import get_catalog_service
@@ -38,6 +40,10 @@ def app(catalog_service: Any, tmp_path_factory: pytest.TempPathFactory) -> Itera
 @pytest.fixture(scope="module")
 def seeded(app: FastAPI, tmp_path_factory: pytest.TempPathFactory) -> uuid.UUID:
     return seed(app.state.tekseru.database(), tmp_path_factory.mktemp("job-seed"))
+
+
+PLANNER = Actor("t-planner", Role.PLANNER)
+HELD_ROWS = 400_000
 
 
 def job_id(location: str) -> uuid.UUID:
@@ -80,21 +86,26 @@ def test_a_viewer_cannot_start_an_assessment(signed_in: Callable[[str], SignedIn
     assert viewer.post_form("/assessments", {"as_of": "2024-06-01"}).status_code == 403
 
 
+def held_file(folder: Path) -> Path:
+    """A subjects file checked for a long while (half a minute here), taking no database lock: 400 000
+    rows with a wrong BIN, checked without the database and never written."""
+    path = folder / "held.csv"
+    path.write_text("bin,name,region,groups\n" + "1,Held,astana,home_care\n" * HELD_ROWS, encoding="utf-8")
+    return path
+
+
 @pytest.fixture
-def held_job(app: FastAPI, seeded: uuid.UUID) -> Iterator[uuid.UUID]:
-    """An import job that stays running (at 3 of 8) until the test ends."""
-    release = threading.Event()
-    runner = app.state.tekseru.jobs()
-
-    def work(job: JobContext) -> dict[str, Any]:
-        job.progress(3, 8)
-        release.wait(30)
-        return {"rows_read": 8, "created": 8, "updated": 0, "unchanged": 0, "rejected": 0, "errors": []}
-
-    job = runner.submit(Actor.system("t-planner"), JobKind.IMPORT_SUBJECTS, {"file": "held.csv"}, work)
+def held_job(app: FastAPI, seeded: uuid.UUID, tmp_path: Path) -> Iterator[uuid.UUID]:
+    """An import job running (past its first 5000 rows) until the test ends, then cancelled."""
+    state = app.state.tekseru
+    job = start_import(
+        state.jobs(), state.database(), PLANNER, kind=JobKind.IMPORT_SUBJECTS, path=held_file(tmp_path)
+    )
+    while state.jobs().get(PLANNER, job.id).done == 0:
+        time.sleep(0.05)
     yield job.id
-    release.set()
-    runner.wait(job.id, timeout=10)
+    with contextlib.suppress(JobNotCancellable):
+        cancel(state.jobs(), Actor.system("t-admin"), job.id)
 
 
 def test_a_running_job_page_polls_with_htmx_and_works_without_it(
@@ -114,12 +125,14 @@ def test_a_running_job_page_polls_with_htmx_and_works_without_it(
     )
     assert job.attrs["hx-select-oob"] == "#job-state:innerHTML"
     progress = root.find("progress", id="job-progress")
-    assert (progress.attrs["max"], progress.attrs["value"]) == ("8", "3")
+    done = int(progress.attrs["value"])
+    assert progress.attrs["max"] == str(HELD_ROWS) and done >= 5000 and done % 5000 == 0
     assert root.find("label", for_="job-progress").text == "Progress"
-    assert root.find(id="job-count").text == "3 of 8 (38%)"
+    assert root.find(id="job-count").text == f"{done} of {HELD_ROWS} ({round(100 * done / HELD_ROWS)}%)"
+    assert not root.find_all("form", id="job-cancel")  # a planner cannot cancel
     assert root.find("a", href=path).text == "Reload it"  # without JavaScript
     api = planner.get(f"/api/v1/jobs/{held_job}").json()
-    assert (api["status"], api["done"], api["total"], api["percent"]) == ("running", 3, 8, 38)
+    assert (api["status"], api["total"]) == ("running", HELD_ROWS) and api["done"] >= done
 
 
 def upload(planner: SignedIn, name: str, content: str, kind: str = "import_subjects", **extra: str) -> Any:
@@ -210,3 +223,47 @@ def test_an_import_survives_writes_that_come_while_it_runs(
     done = [state.jobs().get(actor, job.id) for job in jobs]
     assert [job.status for job in done] == ["finished"] * 3, [job.message for job in done]
     assert sorted(job.result["created"] for job in done if job.result) == [0, 0, 400]
+
+
+@pytest.mark.parametrize(
+    ("lang", "button", "cancelled", "explained"),
+    [
+        ("kk", "Тапсырманы тоқтату", "Тоқтатылды", "Тапсырманы әкімші тоқтатты."),
+        ("ru", "Отменить задание", "Отменено", "Задание отменено администратором."),
+    ],
+)
+def test_an_administrator_cancels_a_running_job_from_its_page(
+    signed_in: Callable[[str], SignedIn],
+    held_job: uuid.UUID,
+    lang: str,
+    button: str,
+    cancelled: str,
+    explained: str,
+) -> None:
+    admin = signed_in("admin")
+    path = f"/imports/{held_job}"
+    root = parse(admin.client.get(f"{path}?lang={lang}").text)
+    form = root.find("form", id="job-cancel")
+    assert (form.attrs["method"], form.attrs["action"]) == ("post", f"{path}/cancel")
+    assert form.find("input", type="hidden").attrs["name"] == "csrf_token"  # works without JavaScript
+    submit = form.find("button")
+    assert (submit.attrs["type"], submit.text) == ("submit", button)
+    assert root.find(id=submit.attrs["aria-describedby"]) is not None
+    assert not root.find("div", id="job").find_all("form")  # polling never replaces the focused button
+    assert admin.client.post(f"{path}/cancel", follow_redirects=False).status_code == 403  # no CSRF token
+    assert signed_in("planner").post_form(f"{path}/cancel", {}).status_code == 403
+    response = admin.post_form(f"{path}/cancel?lang={lang}", {})
+    assert response.status_code == 303 and response.headers["location"] == path
+    page = parse(admin.client.get(f"{path}?lang={lang}").text)
+    assert page.find(id="job-state").text == cancelled
+    assert explained in page.find(id="job-ended").text
+    assert not page.find_all("form", id="job-cancel") and not page.find("div", id="job").attrs.get("hx-get")
+    again = admin.post_form(f"{path}/cancel?lang={lang}", {})
+    assert again.status_code == 409
+    assert parse(again.text).find(id="cancel-error").attrs["role"] == "alert"
+    assert (
+        admin.client.post(
+            f"/assessments/jobs/{held_job}/cancel", data={"csrf_token": admin.csrf}, follow_redirects=False
+        ).status_code
+        == 404
+    )  # an import is not cancelled through the assessments' address

@@ -1,14 +1,15 @@
-"""`/api/v1/jobs`: background jobs (imports, assessments): status, progress and result."""
+"""`/api/v1/jobs`: background jobs (imports, assessments): status, progress and result; an administrator
+cancels a queued or running one."""
 
 from __future__ import annotations
 
 import uuid
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, HTTPException, Query
 
-from tekseru.api.schemas.common import NOT_FOUND_RESPONSE
+from tekseru.api.schemas.common import FORBIDDEN_RESPONSE, NOT_FOUND_RESPONSE, ErrorOut
 from tekseru.api.schemas.jobs import JobOut
-from tekseru.services.jobs import JobKind, JobRunner
+from tekseru.services.jobs import JobKind, JobNotCancellable, JobRunner, cancel
 from tekseru.services.permissions import Actor
 from tekseru.web.dependencies import get_jobs
 from tekseru.web.security import api_actor
@@ -38,3 +39,25 @@ def job(
     job_id: uuid.UUID, actor: Actor = Depends(api_actor), runner: JobRunner = Depends(get_jobs)
 ) -> JobOut:
     return JobOut.of(runner.get(actor, job_id))
+
+
+@router.post(
+    "/{job_id}/cancel",
+    response_model=JobOut,
+    summary="Cancel a queued or running job (administrators)",
+    description="A queued job never runs; a running one is stopped and nothing it did is kept. The answer "
+    "is the job once it has ended (status `cancelled`), or `cancelling` while the process that runs it "
+    "has not stopped it yet. The cancel is written to the audit log.",
+    name="api_jobs_cancel",
+    responses={
+        **FORBIDDEN_RESPONSE,
+        409: {"model": ErrorOut, "description": "The job has ended already"},
+    },
+)
+def cancel_job(
+    job_id: uuid.UUID, actor: Actor = Depends(api_actor), runner: JobRunner = Depends(get_jobs)
+) -> JobOut:
+    try:
+        return JobOut.of(cancel(runner, actor, job_id))
+    except JobNotCancellable as error:
+        raise HTTPException(409, str(error)) from None

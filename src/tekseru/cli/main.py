@@ -13,6 +13,7 @@ from tekseru.cli import (
     db_commands,
     import_commands,
     inspection_commands,
+    jobs_commands,
     plan_commands,
     serve_command,
     users_commands,
@@ -54,6 +55,7 @@ app.add_typer(db_commands.app, name="db")
 app.add_typer(audit_commands.app, name="audit")
 app.command()(backup_commands.backup)
 app.command()(backup_commands.restore)
+app.add_typer(jobs_commands.app, name="jobs")
 
 
 if __name__ == "__main__":

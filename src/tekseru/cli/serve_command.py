@@ -3,7 +3,7 @@
 Before serving it opens (and on first use creates) the database and prints one block: the address and, on
 first use, a table of the users it created with their passwords (the demo's one user per role on an empty
 registry, else the admin `admin` on a database without users). Jobs a previous server left unfinished are
-marked failed. With `--workers N`, uvicorn starts N processes of the app factory, which read the
+marked interrupted. With `--workers N`, uvicorn starts N processes of the app factory, which read the
 settings from the environment this process passes on; see docs/web.md.
 """
 
@@ -21,7 +21,7 @@ from tekseru.services.accounts import Credentials, ensure_first_admin
 from tekseru.services.auth import open_app_database
 from tekseru.services.database import DatabaseNeedsUpgrade, DatabaseTooNew
 from tekseru.services.demo import DemoLoad, start_demo_when_empty
-from tekseru.services.jobs import fail_interrupted
+from tekseru.services.jobs import interrupt_stale
 from tekseru.settings import Settings
 from tekseru.web.app import create_app
 
@@ -35,7 +35,7 @@ class Startup:
 
     users: list[Credentials] = field(default_factory=list)  # new accounts, their passwords shown once
     demo: DemoLoad | None = None  # what was loaded into an empty registry
-    interrupted: int = 0  # jobs of a previous server marked failed
+    interrupted: int = 0  # jobs of a previous server marked interrupted
 
 
 def prepare(settings: Settings) -> Startup:
@@ -48,7 +48,7 @@ def prepare(settings: Settings) -> Startup:
         typer.echo(f"tekseru: {error}", err=True)
         raise typer.Exit(1) from None
     try:
-        interrupted = fail_interrupted(database)
+        interrupted = interrupt_stale(database)
         demo = start_demo_when_empty(database, today=date.today())
         admin = ensure_first_admin(database)
     finally:
@@ -69,7 +69,8 @@ def startup_block(address: str, database_url: str, workers: int, startup: Startu
         )
     if startup.interrupted:
         lines.append(
-            f"  {startup.interrupted} job(s) left unfinished by the previous server were marked failed."
+            f"  {startup.interrupted} job(s) left unfinished by the previous server were marked interrupted "
+            "(nothing of them was kept; start them again)."
         )
     if startup.users:
         lines.append(f"  Sign in at {address}login as one of these users (the passwords are shown only now):")

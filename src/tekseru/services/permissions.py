@@ -37,6 +37,7 @@ class Permission(StrEnum):
     MANAGE_USERS = "users.manage"
     READ_AUDIT = "audit.read"
     MANAGE_DATABASE = "database.manage"  # back up and restore the whole database
+    CANCEL_JOBS = "jobs.cancel"
 
 
 _READ = frozenset(

@@ -18,7 +18,16 @@ from sqlalchemy.orm import Mapped, mapped_column
 from tekseru.store.models import AssessmentResult, Base
 
 ROLES = ("admin", "planner", "inspector", "viewer")
-JOB_STATUSES = ("queued", "running", "finished", "failed")
+JOB_STATUSES = (
+    "queued",
+    "running",
+    "cancelling",
+    "finished",
+    "failed",
+    "cancelled",
+    "timed_out",
+    "interrupted",
+)
 
 
 def _among(column: str, values: tuple[str, ...]) -> str:

@@ -1,5 +1,7 @@
 """Background jobs (imports, assessments): created queued, then running with progress, then finished or
-failed with a result. Any process reads a job back from here, so a page reload or another worker sees it."""
+failed with a result, or cancelled, timed out or interrupted. A running job asked to stop by another process
+is "cancelling" until the process that runs it has stopped it. Any process reads a job back from here, so a
+page reload or another worker sees it."""
 
 from __future__ import annotations
 
@@ -9,14 +11,22 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import create_engine, event, insert, select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from tekseru.store.account_models import Job
-from tekseru.store.database import Database, _sqlite_on_connect
+from tekseru.store.database import Database, make_engine
 
-QUEUED, RUNNING, FINISHED, FAILED = "queued", "running", "finished", "failed"
-UNFINISHED = (QUEUED, RUNNING)
+QUEUED, RUNNING, CANCELLING = "queued", "running", "cancelling"
+FINISHED, FAILED, CANCELLED, TIMED_OUT, INTERRUPTED = (
+    "finished",
+    "failed",
+    "cancelled",
+    "timed_out",
+    "interrupted",
+)
+UNFINISHED = (QUEUED, RUNNING, CANCELLING)
+ENDED = (FINISHED, FAILED, CANCELLED, TIMED_OUT, INTERRUPTED)
 
 _COLUMNS = (
     Job.id,
@@ -71,8 +81,12 @@ def add_job(
     return JobRecord(**values)
 
 
-def start_job(session: Session, job_id: uuid.UUID, now: datetime) -> None:
-    session.execute(update(Job).where(Job.id == job_id).values(status=RUNNING, started_at=now))
+def start_job(session: Session, job_id: uuid.UUID, now: datetime) -> bool:
+    """Mark the job running; False when it is no longer queued (cancelled meanwhile)."""
+    statement = (
+        update(Job).where(Job.id == job_id, Job.status == QUEUED).values(status=RUNNING, started_at=now)
+    )
+    return bool(session.connection().execute(statement).rowcount)
 
 
 def record_progress(session: Session, job_id: uuid.UUID, done: int, total: int) -> None:
@@ -84,23 +98,46 @@ def finish_job(
     job_id: uuid.UUID,
     *,
     now: datetime,
-    failed: bool = False,
+    status: str = FINISHED,
     message: str | None = None,
     result: Mapping[str, Any] | None = None,
     progress: tuple[int, int] | None = None,
-) -> None:
-    """End the job; `progress` is its last (done, total), when the job kept it elsewhere while running."""
+) -> bool:
+    """End the job, unless it has ended already (False then); `progress` is its last (done, total), when
+    the job kept it elsewhere while running. A message of None keeps the one there (a cancel's)."""
+    if status not in ENDED:
+        raise ValueError(f"{status!r} does not end a job")
     values: dict[str, Any] = {
-        "status": FAILED if failed else FINISHED,
+        "status": status,
         "finished_at": now,
-        "message": message,
         "result": None if result is None else dict(result),
     }
+    if message is not None:
+        values["message"] = message
     if progress is not None:
         values["done"], values["total"] = progress
-    if not failed:
+    if status == FINISHED:
         values["done"] = values.get("total", Job.total)
+    statement = update(Job).where(Job.id == job_id, Job.status.in_(UNFINISHED)).values(**values)
+    return bool(session.connection().execute(statement).rowcount)
+
+
+def request_cancel(session: Session, job_id: uuid.UUID, *, now: datetime, message: str) -> str | None:
+    """Cancel a queued job at once, or ask the process running a running one to stop it ("cancelling");
+    the job's status after that, or None when there is no such job."""
+    status = session.execute(select(Job.status).where(Job.id == job_id).with_for_update()).scalar()
+    if status == QUEUED:
+        values: dict[str, Any] = {"status": CANCELLED, "finished_at": now, "message": message}
+    elif status in (RUNNING, CANCELLING):
+        values = {"status": CANCELLING, "message": message}
+    else:
+        return status
     session.execute(update(Job).where(Job.id == job_id).values(**values))
+    return str(values["status"])
+
+
+def job_status(session: Session, job_id: uuid.UUID) -> str | None:
+    return session.execute(select(Job.status).where(Job.id == job_id)).scalar()
 
 
 def get_job(session: Session, job_id: uuid.UUID) -> JobRecord | None:
@@ -119,27 +156,24 @@ def list_jobs(
     return [JobRecord(*row) for row in session.execute(query)]
 
 
-def fail_unfinished(session: Session, *, now: datetime, message: str) -> int:
-    """Mark every queued or running job failed (after a restart that interrupted them); how many."""
-    statement = (
-        update(Job).where(Job.status.in_(UNFINISHED)).values(status=FAILED, finished_at=now, message=message)
+def interrupt_unfinished(session: Session, *, now: datetime, message: str) -> int:
+    """After a restart: jobs the stopped server left queued or running are interrupted (and can be started
+    again), those it was stopping are cancelled; how many there were."""
+    cancelled = update(Job).where(Job.status == CANCELLING).values(status=CANCELLED, finished_at=now)
+    interrupted = (
+        update(Job)
+        .where(Job.status.in_((QUEUED, RUNNING)))
+        .values(status=INTERRUPTED, finished_at=now, message=message)
     )
-    return session.connection().execute(statement).rowcount
+    connection = session.connection()
+    return connection.execute(cancelled).rowcount + connection.execute(interrupted).rowcount
 
 
-def writer_database(db: Database) -> Database:
-    """The database for a background job's work. On SQLite: a second engine on the same file whose
-    transactions begin with BEGIN IMMEDIATE, taking the write lock at once. A deferred transaction that
-    reads and then writes fails ("database is locked") when another connection committed in between; an
-    import reads, then writes, while pages commit sessions and jobs, so a job's transactions must not be
-    deferred. Other writers wait for the job's transaction (up to SQLite's busy timeout). Elsewhere: `db`."""
-    if db.dialect != "sqlite":
-        return db
-    engine = create_engine(db.url)
-    event.listen(engine, "connect", _sqlite_on_connect)
-    event.listen(engine, "begin", _begin_immediate)
-    return Database(engine)
+def job_database(url: str) -> Database:
+    """The database at `url` for a job's own process: opened as the server opened it (already migrated)."""
+    return Database(make_engine(url))
 
 
-def _begin_immediate(connection: Any) -> None:
-    connection.exec_driver_sql("BEGIN IMMEDIATE")
+def database_url(db: Database) -> str:
+    """The URL that `job_database` opens, password included (it goes to the job's process, not a log)."""
+    return db.url.render_as_string(hide_password=False)

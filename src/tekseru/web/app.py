@@ -40,7 +40,7 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     threads.total_tokens = app.state.settings.web_threads
     await anyio.to_thread.run_sync(_warm_up)
     yield
-    app.state.tekseru.close()  # waits for running jobs; the next request opens the database again
+    app.state.tekseru.close()  # stops running jobs (interrupted); the next request opens the database again
 
 
 def _warm_up() -> None:

@@ -57,7 +57,9 @@ class AppState:
     def jobs(self) -> JobRunner:
         with self._lock:
             if self._jobs is None:
-                self._jobs = JobRunner(self.database())
+                self._jobs = JobRunner(
+                    self.database(), time_limit=float(self.settings.job_time_limit_seconds)
+                )
             return self._jobs
 
     def signer(self) -> URLSafeTimedSerializer:
@@ -74,7 +76,7 @@ class AppState:
     def close(self) -> None:
         with self._lock:
             if self._jobs is not None:
-                self._jobs.shutdown(wait=True)
+                self._jobs.shutdown(wait=False)  # running jobs are stopped: interrupted
             if self._database is not None:
                 self._database.close()
             self._jobs, self._database, self._signer = None, None, None

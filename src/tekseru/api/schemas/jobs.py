@@ -14,11 +14,15 @@ from tekseru.services.jobs import JobKind, JobView
 class JobOut(BaseModel):
     id: uuid.UUID
     kind: JobKind
-    status: str = Field(description="queued, running, finished or failed.")
+    status: str = Field(
+        description="queued, running or cancelling (being stopped) while unfinished; then finished, failed, "
+        "cancelled, timed_out (stopped at the time limit; nothing kept) or interrupted (the server stopped; "
+        "nothing kept, start it again)."
+    )
     done: int = Field(description="Rows or subjects done so far.")
     total: int = Field(description="Rows or subjects to do (0 while unknown).")
     percent: int | None
-    message: str | None = Field(description="Why the job failed.")
+    message: str | None = Field(description="Why the job failed, or who cancelled it (in English).")
     params: dict[str, Any]
     result: dict[str, Any] | None = Field(
         description="An import's report (counts and errors by row) or an assessment's summary (with run_id)."

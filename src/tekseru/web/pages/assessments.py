@@ -19,6 +19,7 @@ from tekseru.services.registry_queries import CLASSES, MAX_PAGE, MAX_PER_PAGE, P
 from tekseru.web.dependencies import get_catalog_service, get_database, get_jobs
 from tekseru.web.i18n import request_language
 from tekseru.web.navigation import Section
+from tekseru.web.pages.job_page import cancel_from_page, job_page
 from tekseru.web.security import page_actor
 from tekseru.web.templating import render
 
@@ -71,16 +72,17 @@ def start(
     )
 
 
+PAGE = {"page": "assessments_job", "cancel_route": "assessments_cancel", "back": "assessments_index"}
+
+
 @router.get("/jobs/{job_id}", response_class=HTMLResponse, name="assessments_job")
 def job(request: Request, job_id: uuid.UUID, actor: Actor = Signed, jobs: JobRunner = Jobs) -> HTMLResponse:
-    found = jobs.get(actor, job_id, (JobKind.ASSESSMENT,))
-    context = {
-        "job": found,
-        "title_key": f"job.title.{found.kind.value}",
-        "poll_url": request.url.path,
-        "back": "assessments_index",
-    }
-    return render(request, "jobs/job.html", context)
+    return job_page(request, actor, jobs, jobs.get(actor, job_id, (JobKind.ASSESSMENT,)), **PAGE)
+
+
+@router.post("/jobs/{job_id}/cancel", name="assessments_cancel")
+def cancel(request: Request, job_id: uuid.UUID, actor: Actor = Signed, jobs: JobRunner = Jobs) -> Response:
+    return cancel_from_page(request, actor, jobs, job_id, (JobKind.ASSESSMENT,), **PAGE)
 
 
 @router.get("/{run_id}", response_class=HTMLResponse, name="assessments_run")

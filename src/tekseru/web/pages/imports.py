@@ -13,6 +13,7 @@ from tekseru.services.jobs import IMPORT_KINDS, JobKind, JobRunner, rejected_row
 from tekseru.services.permissions import Actor, Permission
 from tekseru.web.dependencies import app_state, get_database, get_jobs
 from tekseru.web.navigation import Section
+from tekseru.web.pages.job_page import cancel_from_page, job_page
 from tekseru.web.security import page_actor
 from tekseru.web.templating import render
 
@@ -56,16 +57,17 @@ def upload(
     return RedirectResponse(str(request.app.url_path_for("imports_job", job_id=str(job.id))), status_code=303)
 
 
+PAGE = {"page": "imports_job", "cancel_route": "imports_cancel", "back": "imports_index"}
+
+
 @router.get("/{job_id}", response_class=HTMLResponse, name="imports_job")
 def job(request: Request, job_id: uuid.UUID, actor: Actor = Signed, jobs: JobRunner = Jobs) -> HTMLResponse:
-    found = jobs.get(actor, job_id, IMPORT_KINDS)
-    context = {
-        "job": found,
-        "title_key": f"job.title.{found.kind.value}",
-        "poll_url": request.url.path,
-        "back": "imports_index",
-    }
-    return render(request, "jobs/job.html", context)
+    return job_page(request, actor, jobs, jobs.get(actor, job_id, IMPORT_KINDS), **PAGE)
+
+
+@router.post("/{job_id}/cancel", name="imports_cancel")
+def cancel(request: Request, job_id: uuid.UUID, actor: Actor = Signed, jobs: JobRunner = Jobs) -> Response:
+    return cancel_from_page(request, actor, jobs, job_id, IMPORT_KINDS, **PAGE)
 
 
 @router.get("/{job_id}/rejected", name="imports_rejected")

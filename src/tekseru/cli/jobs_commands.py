@@ -1,0 +1,97 @@
+"""`tekseru jobs`: the background jobs (imports and assessments started from the web or the API): list them,
+and cancel a queued or running one."""
+
+from __future__ import annotations
+
+import getpass
+import uuid
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from tekseru.cli.db_commands import DbOption
+from tekseru.cli.failures import fail, opened_database
+from tekseru.services.jobs import JobNotCancellable, JobNotFound, JobRunner, JobView, cancel
+from tekseru.services.permissions import Actor
+
+app = typer.Typer(
+    help="Background jobs (imports and assessments started from the web or the API): list or cancel them.",
+    no_args_is_help=True,
+)
+
+ByOption = Annotated[str | None, typer.Option("--by", help="Who cancels (default: your login).")]
+JobId = Annotated[str, typer.Argument(help="The job's id (see `tekseru jobs list`).")]
+
+
+@app.command("list")
+def list_jobs(
+    limit: Annotated[int, typer.Option("--limit", min=1, max=500, help="How many jobs, newest first.")] = 20,
+    db: DbOption = None,
+) -> None:
+    """The newest jobs: id, kind, status, progress, who started it and when."""
+    with opened_database(db) as database:
+        runner = JobRunner(database)
+        try:
+            jobs = runner.list(_actor(None), limit=limit)
+        finally:
+            runner.shutdown()
+    if not jobs:
+        Console(soft_wrap=True).print("No jobs.")
+        return
+    table = Table("id", "kind", "status", "progress", "started by", "created (UTC)", "file", box=None)
+    for job in jobs:
+        table.add_row(
+            str(job.id),
+            job.kind.value,
+            job.status,
+            _progress(job),
+            job.created_by,
+            job.created_at.strftime("%Y-%m-%d %H:%M:%S"),
+            str(job.params.get("file") or ""),
+        )
+    Console(soft_wrap=True).print(table)
+
+
+@app.command("cancel")
+def cancel_job(
+    job_id: JobId,
+    by: ByOption = None,
+    wait: Annotated[
+        float, typer.Option("--wait", min=0, help="Seconds to wait for the server to stop a running job.")
+    ] = 15.0,
+    db: DbOption = None,
+) -> None:
+    """Cancel a queued or running job: it stops and nothing it did is kept. The server that runs it stops it
+    within a second or two; the cancel is in the audit log under --by."""
+    try:
+        key = uuid.UUID(job_id)
+    except ValueError:
+        fail(f"{job_id!r} is not a job id (see `tekseru jobs list`)")
+    with opened_database(db) as database:
+        runner = JobRunner(database)
+        try:
+            job = cancel(runner, _actor(by), key, wait=wait)
+        except (JobNotFound, JobNotCancellable) as error:
+            fail(str(error))
+        finally:
+            runner.shutdown()
+    if job.status == "cancelling":
+        Console(soft_wrap=True).print(
+            f"Job {job.id} is being cancelled: the server running it has not stopped it yet "
+            "(if no server runs, it is marked cancelled when one starts)."
+        )
+    else:
+        Console(soft_wrap=True).print(f"Job {job.id} is {job.status}.")
+
+
+def _actor(by: str | None) -> Actor:
+    """The command line acts as an administrator, in the name given with --by (default: the login)."""
+    return Actor.system(by or getpass.getuser())
+
+
+def _progress(job: JobView) -> str:
+    if job.total <= 0:
+        return ""
+    return f"{job.done}/{job.total} ({job.percent}%)"
