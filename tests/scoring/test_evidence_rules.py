@@ -1,4 +1,4 @@
-"""The one home of the evidence rules: each test holds for one record and for many, in IgnoreReason's order."""
+"""The one home of the evidence rules: each test holds for one record and for many, in the reasons' order."""
 
 from __future__ import annotations
 

@@ -29,6 +29,7 @@ from tests.scoring.support import (
 PROPERTIES = settings(deadline=None, max_examples=80)
 POPULATIONS = settings(deadline=None, max_examples=60)
 
+
 @st.composite
 def cases(draw: st.DrawFn) -> tuple[ScoringRules, GroupProfile, list[EvidenceFact]]:
     catalogue = draw(catalogues())

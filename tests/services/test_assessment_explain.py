@@ -48,7 +48,9 @@ def registries(draw: st.DrawFn) -> Drawn:
     days = st.one_of(st.sampled_from(edges), st.integers(-30, 420).map(lambda n: as_of - timedelta(days=n)))
     used = st.one_of(st.none(), st.none(), days)
     groups = draw(
-        st.lists(st.lists(st.sampled_from(GROUPS), min_size=1, max_size=3, unique=True), min_size=1, max_size=4)
+        st.lists(
+            st.lists(st.sampled_from(GROUPS), min_size=1, max_size=3, unique=True), min_size=1, max_size=4
+        )
     )
     facts = []
     for subject in range(len(groups)):
@@ -82,7 +84,9 @@ def clock() -> Any:
 
 
 @settings(
-    deadline=None, max_examples=12, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+    deadline=None,
+    max_examples=12,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(registries())
 def test_stored_explanations_agree_with_the_engine_and_the_bulk_scorer(
@@ -111,7 +115,9 @@ def test_stored_explanations_agree_with_the_engine_and_the_bulk_scorer(
         for group in explained.groups:
             # The explanation told is the stored one, and it is the engine's, record by record.
             assert group.run_id == summary.run_id
-            expected = score_group(RULES, GroupProfile.from_edition(EDITION, group.group), evidence, drawn.as_of)
+            expected = score_group(
+                RULES, GroupProfile.from_edition(EDITION, group.group), evidence, drawn.as_of
+            )
             assert group.score == expected
             assert group.score is not None
             reasons = {item.evidence_id: item.reason for item in group.score.ignored}

@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -104,7 +104,8 @@ def outside_period(record: Record, judgement: Judgement) -> Any:
 def already_used(record: Record, judgement: Judgement) -> Any:
     """Taken into account for a visit on or before the as-of date, when the edition forbids reusing it
     (a never-used record carries NEVER_USED, after any as-of date)."""
-    return (record.used_on <= judgement.as_of) & (not judgement.reuse_used)
+    # `and` rather than `&`: with reuse allowed no record needs comparing (False for one record and many).
+    return (not judgement.reuse_used) and (record.used_on <= judgement.as_of)
 
 
 def not_applicable_to_group(record: Record, judgement: Judgement) -> Any:
@@ -130,8 +131,7 @@ def enough_complaints(count: Any, judgement: Judgement) -> Any:
     return count >= judgement.complaint_threshold
 
 
-@dataclass(frozen=True)
-class OneRecord:
+class OneRecord(NamedTuple):
     """One evidence fact in the tests' encoding, within one group."""
 
     cell: int
@@ -161,13 +161,28 @@ def ignore_reason(record: Record, judgement: Judgement) -> IgnoreReason | None:
     return None
 
 
+def _first_failed_table() -> Statuses:
+    """The status for each set of failed tests (bit i: test i failed): the code of the first one."""
+    table = [COUNTED]
+    for failed in range(1, 1 << len(TESTS)):
+        first = (failed & -failed).bit_length() - 1
+        table.append(STATUS[TESTS[first][0]])
+    return np.array(table, dtype=np.int8)
+
+
+_FIRST_FAILED = _first_failed_table()
+
+
 def statuses(records: Record, judgement: Judgement) -> Statuses:
     """`ignore_reason` of many records at once, as status codes (COUNTED for those that pass)."""
-    status = np.zeros(len(records.observed_on), dtype=np.int8)
-    # From the last test to the first, so that a record keeps the code of the first test it fails.
-    for reason, fails in reversed(TESTS):
-        np.copyto(status, np.int8(STATUS[reason]), where=fails(records, judgement))
-    return status
+    # One bit per failed test, then a table lookup: several times faster than assigning the codes in
+    # masked passes, test by test.
+    failed = np.zeros(len(records.observed_on), dtype=np.uint8)
+    for bit, (_, fails) in enumerate(TESTS):
+        mask = fails(records, judgement)
+        if mask is not False:
+            failed |= np.asarray(mask, dtype=np.bool_).view(np.uint8) << np.uint8(bit)
+    return np.take(_FIRST_FAILED, failed)
 
 
 def reason_of(status: int) -> IgnoreReason | None:
