@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from tekseru.catalog.identifiers import demo_bins
@@ -85,7 +85,7 @@ def clock() -> Any:
 
 @settings(
     deadline=None,
-    max_examples=12,
+    max_examples=25,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(registries())
@@ -123,3 +123,5 @@ def test_stored_explanations_agree_with_the_engine_and_the_bulk_scorer(
             reasons = {item.evidence_id: item.reason for item in group.score.ignored}
             assert reasons == {item.evidence_id: item.reason for item in expected.ignored}
             assert len(reasons) + sum(len(hit.evidence_ids) for hit in expected.counted) == len(evidence)
+            for reason in set(reasons.values()):
+                event(reason.value)
