@@ -129,3 +129,25 @@ def facts(min_size: int = 0, max_size: int = 12, first_id: int = 1) -> st.Search
     return st.lists(one, min_size=min_size, max_size=max_size).map(
         lambda rows: [EvidenceFact(first_id + index, *row) for index, row in enumerate(rows)]
     )
+
+
+rule_sets = st.builds(
+    lambda threshold, reuse, lookback: rules(
+        complaint_threshold=threshold, reuse_evidence_used_for_visit=reuse, lookback_months=lookback
+    ),
+    st.integers(1, 3),
+    st.booleans(),
+    st.sampled_from((6, 12)),
+)
+
+
+@st.composite
+def populations(
+    draw: st.DrawFn,
+) -> tuple[ScoringRules, list[GroupProfile], list[int], list[list[EvidenceFact]]]:
+    """A few groups over one catalogue and up to 6 subject-groups with their evidence."""
+    catalogue = draw(catalogues())
+    groups = [draw(profiles(catalogue, group=f"g{index}")) for index in range(draw(st.integers(1, 3)))]
+    group_of = draw(st.lists(st.integers(0, len(groups) - 1), min_size=1, max_size=6))
+    evidence = [draw(facts(first_id=100 * row)) for row in range(len(group_of))]
+    return draw(rule_sets), groups, group_of, evidence

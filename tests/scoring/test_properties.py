@@ -12,20 +12,22 @@ from tekseru.catalog.schema import Severity
 from tekseru.scoring import EvidenceFact, GroupProfile, ScoringRules, score_bulk, score_group
 from tekseru.scoring.bulk import normalise_bulk
 from tekseru.scoring.engine import normalise_group_scores
-from tests.scoring.support import AS_OF, catalogues, columns_for, facts, matrix_of, profiles, rules
+from tekseru.scoring.evidence_rules import reason_of
+from tests.scoring.support import (
+    AS_OF,
+    catalogues,
+    columns_for,
+    facts,
+    matrix_of,
+    populations,
+    profiles,
+    rule_sets,
+    rules,
+)
 
 # Enough examples to meet every ignore reason many times, few enough to keep the suite fast.
 PROPERTIES = settings(deadline=None, max_examples=80)
 POPULATIONS = settings(deadline=None, max_examples=60)
-
-rule_sets = st.builds(
-    lambda threshold, reuse, lookback: rules(
-        complaint_threshold=threshold, reuse_evidence_used_for_visit=reuse, lookback_months=lookback
-    ),
-    st.integers(1, 3),
-    st.booleans(),
-    st.sampled_from((6, 12)),
-)
 
 
 @st.composite
@@ -81,18 +83,6 @@ def test_the_order_of_evidence_does_not_matter(
     assert score_group(rules_, profile, shuffled, AS_OF) == score_group(rules_, profile, evidence, AS_OF)
 
 
-@st.composite
-def populations(
-    draw: st.DrawFn,
-) -> tuple[ScoringRules, list[GroupProfile], list[int], list[list[EvidenceFact]]]:
-    """A few groups over one catalogue and up to 6 subject-groups with their evidence."""
-    catalogue = draw(catalogues())
-    groups = [draw(profiles(catalogue, group=f"g{index}")) for index in range(draw(st.integers(1, 3)))]
-    group_of = draw(st.lists(st.integers(0, len(groups) - 1), min_size=1, max_size=6))
-    evidence = [draw(facts(first_id=100 * row)) for row in range(len(group_of))]
-    return draw(rule_sets), groups, group_of, evidence
-
-
 @POPULATIONS
 @given(populations(), st.booleans())
 def test_bulk_equals_the_engine(
@@ -111,6 +101,19 @@ def test_bulk_equals_the_engine(
         assert float(bulk.minor_part[row]) == expected.minor_part
         assert bool(bulk.gross[row]) == expected.gross_found
         assert bulk.counted_criteria(row) == expected.counted_criteria
+    # Record by record: the bulk scorer's status is the engine's verdict (columns_for keeps the order).
+    records = [item for row_facts in evidence for item in row_facts]
+    engine = {}
+    for row, group in enumerate(group_of):
+        expected = score_group(rules_, groups[group], evidence[row], AS_OF)
+        engine.update({(row, item.evidence_id): item.reason for item in expected.ignored})
+        engine.update({(row, i): None for hit in expected.counted for i in hit.evidence_ids})
+    rows = columns_for(evidence).subject_group.tolist()
+    bulk_verdicts = {
+        (row, item.evidence_id): reason_of(int(code))
+        for row, item, code in zip(rows, records, bulk.status.tolist(), strict=True)
+    }
+    assert bulk_verdicts == engine
 
 
 @POPULATIONS

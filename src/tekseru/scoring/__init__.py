@@ -2,7 +2,7 @@
 
 from tekseru.scoring.bulk import BulkScores, normalise_bulk, score_bulk
 from tekseru.scoring.columns import NEVER_USED, EvidenceColumns, GroupMatrix, day_number
-from tekseru.scoring.engine import normalise_group_scores, score_formula, score_group
+from tekseru.scoring.engine import normalise_group_scores, score_counted, score_formula, score_group
 from tekseru.scoring.evidence import EvidenceFact
 from tekseru.scoring.explain import explain
 from tekseru.scoring.formula import normalise_scores, risk_class_for, round_score
@@ -32,6 +32,7 @@ __all__ = [
     "risk_class_for",
     "round_score",
     "score_bulk",
+    "score_counted",
     "score_formula",
     "score_group",
 ]

@@ -1,13 +1,14 @@
 """Vectorised scoring of many subject-groups at once (NumPy), with the engine's results exactly.
 
 A subject-group is one subject assessed in one homogeneous group. The evidence of all of them arrives as
-parallel arrays (`EvidenceColumns`); the result is one array element per subject-group. The same rules
-as `engine.score_group` apply, and the arithmetic repeats `formula` operation by operation so the floats
-are bit-identical (the property tests compare them with ==).
+parallel arrays (`EvidenceColumns`); the result is one array element per subject-group, and the status of
+each evidence record. Which evidence counts is decided by the rules of `evidence_rules`, as in
+`engine.score_group`, and the arithmetic repeats `formula` operation by operation so the floats are
+bit-identical (the property tests compare them with ==).
 
 How: a boolean matrix with a cell per (subject-group, criterion) deduplicates "found" (distinct rows);
 the evidence is scanned in cache-sized slices, each record that passes the per-record tests marks its
-cell, and confirmed complaints are counted per cell against the threshold. The matrix is then packed
+cell, and the complaints that pass are counted per cell against the threshold. The matrix is then packed
 into a bitset, and per-severity popcounts give the found counts (sums of weights when an edition weighs
 criteria, added in the engine's order).
 """
@@ -17,31 +18,38 @@ from __future__ import annotations
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
 
 from tekseru.catalog.schema import Severity
 from tekseru.scoring.columns import (
-    CONFIRMED,
     SEVERITY_CODES,
     BoolArray,
     EvidenceColumns,
     FloatArray,
     GroupMatrix,
     IntArray,
-    day_number,
+)
+from tekseru.scoring.evidence_rules import (
+    COUNTED,
+    STATUS,
+    Judgement,
+    Statuses,
+    cell_code,
+    enough_complaints,
+    is_complaint,
+    statuses,
 )
 from tekseru.scoring.formula import SCORE_FACTOR, weighted_total
+from tekseru.scoring.result import IgnoreReason
 from tekseru.scoring.rules import RiskClass, ScoringRules
 
 _WORD_BITS = 32
 Words = npt.NDArray[np.uint32]
 # Records per slice of the scan: small enough for the temporaries to stay in the CPU cache.
 _CHUNK = 1 << 17
-# Cell codes of the (group, criterion) table: 0 not applicable, 1 applicable, 3 applicable complaint row.
-_APPLICABLE, _COMPLAINT_ROW = 1, 3
 
 
 @dataclass(frozen=True)
@@ -50,7 +58,9 @@ class BulkScores:
 
     `risk_class` holds codes into `class_names` (ascending: low, medium, high). `counted` is a bitset:
     row i is `width` bits (a whole number of 32-bit words) packed little-endian into bytes, and bit c is
-    set when criterion c counted for subject-group i.
+    set when criterion c counted for subject-group i. `status` has one element per evidence record, in
+    the order of the evidence columns: COUNTED or the code of the reason it did not count
+    (`evidence_rules`), which is what an explanation tells.
     """
 
     score: FloatArray
@@ -62,6 +72,7 @@ class BulkScores:
     counted: npt.NDArray[np.uint8]
     width: int
     class_names: tuple[RiskClass, ...]
+    status: Statuses
 
     def __len__(self) -> int:
         return len(self.score)
@@ -93,8 +104,8 @@ def score_bulk(
     width = max(matrix.width, int(evidence.criterion.max()) + 1 if len(evidence) else 0)
     # Whole 32-bit words per row let the flat matrix pack straight into the bitset's words.
     matrix = matrix.padded(-(-width // _WORD_BITS) * _WORD_BITS)
-    counted = counted_matrix(rules, matrix, group_of, evidence, as_of, workers=workers)
-    return _scores(rules, matrix, group_of, counted)
+    counted, status = judge(rules, matrix, group_of, evidence, as_of, workers=workers)
+    return _scores(rules, matrix, group_of, counted, status)
 
 
 def _check_rows(group_of: IntArray, matrix: GroupMatrix, evidence: EvidenceColumns) -> None:
@@ -107,7 +118,7 @@ def _check_rows(group_of: IntArray, matrix: GroupMatrix, evidence: EvidenceColum
             raise ValueError("criterion numbers must not be negative")
 
 
-def counted_matrix(
+def judge(
     rules: ScoringRules,
     matrix: GroupMatrix,
     group_of: IntArray,
@@ -115,25 +126,52 @@ def counted_matrix(
     as_of: date,
     *,
     workers: int = 1,
-) -> BoolArray:
-    """Flat N x width boolean matrix: True where the criterion counts for the subject-group."""
-    scan = _Scan.prepare(rules, matrix, group_of, as_of)
+) -> tuple[BoolArray, Statuses]:
+    """Flat N x width boolean matrix, True where the criterion counts for the subject-group; and the
+    status of every evidence record (`evidence_rules`)."""
+    judgement = Judgement.of(rules, as_of)
+    scan = _Scan.prepare(judgement, matrix, group_of)
     counted = np.zeros(len(group_of) * matrix.width, dtype=np.bool_)
+    status = np.empty(len(evidence), dtype=np.int8)
     chunks = [(start, min(start + _CHUNK, len(evidence))) for start in range(0, len(evidence), _CHUNK)]
+
+    def run(chunk: tuple[int, int]) -> tuple[IntArray, IntArray]:
+        return scan.run(evidence, counted, status, *chunk)
+
     if workers > 1 and len(chunks) > 1:
-        # Threads only ever write True into `counted`, so slices that share a cell cannot disagree.
+        # Threads only ever write True into `counted`, so slices that share a cell cannot disagree;
+        # each writes the statuses of its own slice.
         with ThreadPoolExecutor(workers) as pool:
-            parts = list(pool.map(lambda chunk: scan.run(evidence, counted, *chunk), chunks))
+            parts = list(pool.map(run, chunks))
     else:
-        parts = [scan.run(evidence, counted, *chunk) for chunk in chunks]
-    complaints = np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
-    if rules.complaint_threshold <= 1:
-        counted[complaints] = True
-    elif len(complaints):
-        # Confirmed complaints are a small share of the records, so sorting them to count is cheap.
-        unique, counts = np.unique(complaints, return_counts=True)
-        counted[unique[counts >= rules.complaint_threshold]] = True
-    return counted
+        parts = [run(chunk) for chunk in chunks]
+    if parts:
+        positions, keys = (np.concatenate(column) for column in zip(*parts, strict=True))
+        _count_complaints(judgement, counted, status, positions, keys)
+    return counted, status
+
+
+def _count_complaints(
+    judgement: Judgement, counted: BoolArray, status: Statuses, positions: IntArray, keys: IntArray
+) -> None:
+    """Complaints that passed every test count where their cell holds enough of them; the others are
+    below the threshold. Complaints are a small share of the records, so sorting them to count is cheap."""
+    if not len(keys):
+        return
+    unique, inverse, counts = np.unique(keys, return_inverse=True, return_counts=True)
+    enough = enough_complaints(counts, judgement)
+    counted[unique[enough]] = True
+    status[positions[~enough[inverse.ravel()]]] = STATUS[IgnoreReason.BELOW_COMPLAINT_THRESHOLD]
+
+
+class _Records(NamedTuple):
+    """A slice of the evidence in the fields `evidence_rules` tests."""
+
+    cell: npt.NDArray[np.uint8]
+    source_group: IntArray
+    observed_on: IntArray
+    confirmed: IntArray
+    used_on: IntArray
 
 
 @dataclass(frozen=True)
@@ -143,52 +181,52 @@ class _Scan:
     cell_code: npt.NDArray[np.uint8]
     group_of: IntArray  # the narrowest dtype that holds the group rows: its gather is cache-friendly
     width: int
-    as_of_day: int
-    start_day: int
-    reuse: bool
-    complaint_source_group: int
+    judgement: Judgement
 
     @classmethod
-    def prepare(cls, rules: ScoringRules, matrix: GroupMatrix, group_of: IntArray, as_of: date) -> _Scan:
-        complaint_row = matrix.source_group == rules.complaint_source_group
-        code = matrix.applicable * np.where(complaint_row, _COMPLAINT_ROW, _APPLICABLE)
+    def prepare(cls, judgement: Judgement, matrix: GroupMatrix, group_of: IntArray) -> _Scan:
+        code = cell_code(matrix.applicable, matrix.source_group, judgement)
         narrow = np.uint8 if len(matrix.groups) <= 255 else np.int32
         return cls(
-            cell_code=code.astype(np.uint8).ravel(),
+            cell_code=np.asarray(code).astype(np.uint8).ravel(),
             group_of=group_of.astype(narrow),
             width=matrix.width,
-            as_of_day=day_number(as_of),
-            start_day=day_number(rules.period_start(as_of)),
-            reuse=rules.reuse_evidence_used_for_visit,
-            complaint_source_group=rules.complaint_source_group,
+            judgement=judgement,
         )
 
-    def run(self, evidence: EvidenceColumns, counted: BoolArray, start: int, stop: int) -> IntArray:
-        """Mark the records of [start, stop) that count alone; return the keys of confirmed complaints.
+    def run(
+        self, evidence: EvidenceColumns, counted: BoolArray, status: Statuses, start: int, stop: int
+    ) -> tuple[IntArray, IntArray]:
+        """Judge the records of [start, stop) into `status`, mark the cells of those that count alone;
+        return the positions and keys of the complaints that passed (the threshold needs them all).
 
-        The tests are those of `engine.ignore_reason`, in vector form; the key of a record is its cell
-        in `counted` (subject-group row x width + criterion).
+        The key of a record is its cell in `counted` (subject-group row x width + criterion).
         """
         rows = evidence.subject_group[start:stop]
         criterion = evidence.criterion[start:stop]
         # np.take and np.compress rather than fancy and boolean indexing: same result, several times
         # faster on these small index types in the NumPy versions tekseru supports.
         cell = np.take(self.group_of, rows).astype(np.int32) * np.int32(self.width) + criterion
-        code = np.take(self.cell_code, cell)
-        observed = evidence.observed_on[start:stop]
-        keep = (observed <= self.as_of_day) & (observed >= self.start_day) & (code != 0)
-        if not self.reuse:
-            keep &= evidence.used_on[start:stop] > self.as_of_day
-        source = evidence.source_group[start:stop]
-        complaint = (code == _COMPLAINT_ROW) | (source == self.complaint_source_group)
-        keep &= ~complaint | (evidence.confirmed[start:stop] == CONFIRMED)
+        records = _Records(
+            cell=np.take(self.cell_code, cell),
+            source_group=evidence.source_group[start:stop],
+            observed_on=evidence.observed_on[start:stop],
+            confirmed=evidence.confirmed[start:stop],
+            used_on=evidence.used_on[start:stop],
+        )
+        judged = statuses(records, self.judgement)
+        status[start:stop] = judged
+        passed = judged == COUNTED
+        complaint = is_complaint(records, self.judgement)
         key = rows.astype(np.int64, copy=False) * self.width + criterion
-        counted[np.compress(keep & ~complaint, key)] = True
-        confirmed: IntArray = np.compress(keep & complaint, key)
-        return confirmed
+        counted[np.compress(passed & ~complaint, key)] = True
+        candidates = np.flatnonzero(passed & complaint)
+        return candidates + start, np.take(key, candidates)
 
 
-def _scores(rules: ScoringRules, matrix: GroupMatrix, group_of: IntArray, counted: BoolArray) -> BulkScores:
+def _scores(
+    rules: ScoringRules, matrix: GroupMatrix, group_of: IntArray, counted: BoolArray, status: Statuses
+) -> BulkScores:
     n, width = len(group_of), matrix.width
     packed = _pack(counted, n, width)
     found = _found_unit if _unit_weights(rules, width) else _found_weighted
@@ -201,7 +239,7 @@ def _scores(rules: ScoringRules, matrix: GroupMatrix, group_of: IntArray, counte
     minor = _share(minor_found, minor_applicable, rules.score_scale, rules.minor_weight)
     gross = _popcount(packed, _severity_mask(matrix, Severity.GROSS)) > 0
     raw = np.where(gross, rules.gross_violation_score, significant + minor)
-    return _finish(rules, raw, significant, minor, gross, packed.view(np.uint8), width)
+    return _finish(rules, raw, significant, minor, gross, packed.view(np.uint8), width, status)
 
 
 def _pack(counted: BoolArray, rows: int, width: int) -> Words:
@@ -283,6 +321,7 @@ def _finish(
     gross: BoolArray,
     packed: npt.NDArray[np.uint8],
     width: int,
+    status: Statuses,
 ) -> BulkScores:
     score = round_scores(raw)
     return BulkScores(
@@ -295,6 +334,7 @@ def _finish(
         counted=packed,
         width=width,
         class_names=tuple(RiskClass(bound.risk_class) for bound in rules.class_bounds),
+        status=status,
     )
 
 

@@ -36,6 +36,14 @@ def from_day_number(days: int) -> date:
     return date.fromordinal(days + _EPOCH)
 
 
+def confirmed_code(confirmed: bool | None) -> int:
+    return NOT_KNOWN if confirmed is None else int(confirmed)
+
+
+def used_day(used_on: date | None) -> int:
+    return NEVER_USED if used_on is None else day_number(used_on)
+
+
 def _integers(name: str, values: Any) -> IntArray:
     array = np.asarray(values)
     if array.ndim != 1 or array.dtype.kind not in "iu":
@@ -81,8 +89,8 @@ class EvidenceColumns:
                 fact.criterion,
                 fact.source_group,
                 day_number(fact.observed_on),
-                NOT_KNOWN if fact.confirmed is None else int(fact.confirmed),
-                NEVER_USED if fact.used_on is None else day_number(fact.used_on),
+                confirmed_code(fact.confirmed),
+                used_day(fact.used_on),
             )
             for row, fact in facts
         ]

@@ -1,17 +1,26 @@
 """The subjective score of one subject in one homogeneous group, evidence by evidence.
 
 This is the reference implementation: readable, explainable, and the yardstick `bulk` is tested against.
+Which evidence counts is not decided here but in `evidence_rules`, the one home of those rules, which
+`bulk` applies too.
 """
 
 from __future__ import annotations
 
 import dataclasses
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 
 from tekseru.catalog.schema import Severity
 from tekseru.scoring.evidence import EvidenceFact
+from tekseru.scoring.evidence_rules import (
+    Judgement,
+    OneRecord,
+    enough_complaints,
+    ignore_reason,
+    is_complaint,
+)
 from tekseru.scoring.formula import (
     min_max,
     risk_class_for,
@@ -27,69 +36,55 @@ from tekseru.scoring.result import (
     Normalisation,
     ScoreFormula,
 )
-from tekseru.scoring.rules import GroupProfile, ProfileCriterion, ScoringRules
-
-
-def is_complaint(rules: ScoringRules, row: ProfileCriterion | None, fact: EvidenceFact) -> bool:
-    """A complaint is evidence from the complaint source, or evidence for a complaint row.
-
-    The second half guards against intake mislabelling the source: a complaint row ("two or more
-    confirmed complaints") must never fire on a single unconfirmed record because its source was wrong.
-    """
-    complaint_group = rules.complaint_source_group
-    return fact.source_group == complaint_group or (row is not None and row.source_group == complaint_group)
-
-
-def ignore_reason(
-    rules: ScoringRules, row: ProfileCriterion | None, fact: EvidenceFact, as_of: date, period_start: date
-) -> IgnoreReason | None:
-    """Why a single fact cannot count, judged on the fact alone (the complaint threshold needs them all).
-
-    `row` is the fact's criterion in the group's profile, None when it does not apply to the group.
-    """
-    if fact.observed_on > as_of:
-        return IgnoreReason.AFTER_AS_OF
-    if fact.observed_on < period_start:
-        return IgnoreReason.OUTSIDE_PERIOD
-    if not rules.reuse_evidence_used_for_visit and fact.used_on is not None and fact.used_on <= as_of:
-        return IgnoreReason.ALREADY_USED
-    if row is None:
-        return IgnoreReason.NOT_APPLICABLE_TO_GROUP
-    if fact.confirmed is not True and is_complaint(rules, row, fact):
-        return IgnoreReason.UNCONFIRMED_COMPLAINT
-    return None
+from tekseru.scoring.rules import GroupProfile, ScoringRules
 
 
 def score_group(
     rules: ScoringRules, profile: GroupProfile, evidence: Iterable[EvidenceFact], as_of: date
 ) -> GroupScore:
-    """Score one subject of `profile`'s group on `as_of` from all evidence known about it."""
-    period_start = rules.period_start(as_of)
+    """Score one subject of `profile`'s group on `as_of` from all evidence known about it.
+
+    Which evidence counts is decided by the rules of `evidence_rules`, fact by fact.
+    """
+    judgement = Judgement.of(rules, as_of)
     ignored: list[IgnoredEvidence] = []
     counting: dict[int, list[int]] = defaultdict(list)
     complaints: dict[int, list[int]] = defaultdict(list)
     for fact in evidence:
-        row = profile.get(fact.criterion)
-        reason = ignore_reason(rules, row, fact, as_of, period_start)
+        record = OneRecord.of(fact, profile.get(fact.criterion), judgement)
+        reason = ignore_reason(record, judgement)
         if reason is not None:
             ignored.append(IgnoredEvidence(fact.evidence_id, fact.criterion, reason))
-        elif is_complaint(rules, row, fact):
+        elif is_complaint(record, judgement):
             complaints[fact.criterion].append(fact.evidence_id)
         else:
             counting[fact.criterion].append(fact.evidence_id)
     for criterion, ids in complaints.items():
-        if len(ids) >= rules.complaint_threshold:
+        if enough_complaints(len(ids), judgement):
             counting[criterion].extend(ids)
         else:
             reason = IgnoreReason.BELOW_COMPLAINT_THRESHOLD
             ignored.extend(IgnoredEvidence(evidence_id, criterion, reason) for evidence_id in ids)
-    hits = [_hit(profile, criterion, ids) for criterion, ids in counting.items()]
+    return score_counted(rules, profile, as_of, counting, ignored)
+
+
+def score_counted(
+    rules: ScoringRules,
+    profile: GroupProfile,
+    as_of: date,
+    counted: Mapping[int, Sequence[int]],
+    ignored: Iterable[IgnoredEvidence],
+) -> GroupScore:
+    """The score once each record's status is known: `counted` gives the evidence ids that counted for
+    each criterion, `ignored` the others with their reasons (as a stored explanation keeps them)."""
+    hits = [_hit(profile, criterion, ids) for criterion, ids in counted.items()]
     return _assemble(rules, profile, as_of, hits, ignored)
 
 
-def _hit(profile: GroupProfile, criterion: int, evidence_ids: list[int]) -> CriterionHit:
+def _hit(profile: GroupProfile, criterion: int, evidence_ids: Sequence[int]) -> CriterionHit:
     row = profile.get(criterion)
-    assert row is not None, "only applicable criteria reach counting"
+    if row is None:
+        raise ValueError(f"criterion {criterion} counted, but {profile.group} does not apply it")
     return CriterionHit(criterion, row.severity, tuple(sorted(evidence_ids)))
 
 

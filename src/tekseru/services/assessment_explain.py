@@ -1,8 +1,8 @@
-"""What each evidence record did in each subject-group, and the stored explanation as compact JSON text.
+"""The stored explanation as compact JSON text, from what each evidence record did in each subject-group.
 
-`pair_statuses` repeats the reference engine's `ignore_reason` and complaint threshold for all pairs at
-once (the bulk core only says which criteria counted, not why a record did not). `ExplanationWriter`
-turns the statuses into one JSON text per subject-group without building a Python object per record:
+The bulk scorer gives every record's status (`BulkScores.status`: counted, or why not); nothing here
+decides it. `ExplanationWriter` turns the statuses into one JSON text per subject-group without building
+a Python object per record:
 
     {"counted":{"12":[101,102]},"ignored":{"outside_period":{"12":[3,4]},"after_as_of":{"7":[9]}}}
 
@@ -13,65 +13,20 @@ Criteria are keys (text, as JSON requires), evidence ids ascending; the reasons 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
-from tekseru.scoring import BulkScores, EvidenceColumns, GroupMatrix, IgnoreReason, ScoringRules, day_number
-from tekseru.scoring.columns import CONFIRMED, IntArray
+from tekseru.scoring import BulkScores, EvidenceColumns
+from tekseru.scoring.evidence_rules import COUNTED, REASONS
 
 Ints = npt.NDArray[np.int64]
 Codes = npt.NDArray[np.int8]
 Texts = npt.NDArray[np.object_]
 
-COUNTED = 0
-REASONS: tuple[IgnoreReason, ...] = tuple(IgnoreReason)
-STATUS = {reason: code for code, reason in enumerate(REASONS, start=1)}
 EMPTY_EXPLANATION = '{"counted":{},"ignored":{}}'
 _END = "\x1e"  # ends the text of a subject-group in the joined text; never in JSON we write
-
-
-def pair_statuses(
-    rules: ScoringRules, matrix: GroupMatrix, group_of: IntArray, pairs: EvidenceColumns, as_of: date
-) -> Codes:
-    """COUNTED (0) or the code of the reason (1 + its position in IgnoreReason) for every pair."""
-    status = np.zeros(len(pairs), dtype=np.int8)
-    if not len(pairs):
-        return status
-    width = max(matrix.width, int(pairs.criterion.max()) + 1)
-    matrix = matrix.padded(width)
-    cell = group_of[pairs.subject_group].astype(np.int64) * width + pairs.criterion
-    applies = matrix.applicable.ravel()[cell]
-    complaint_row = matrix.source_group == rules.complaint_source_group
-    complaint = (applies & complaint_row[pairs.criterion]) | (
-        pairs.source_group == rules.complaint_source_group
-    )
-    as_of_day, start_day = day_number(as_of), day_number(rules.period_start(as_of))
-    # From the last test to the first: a record gets the reason of the first test it fails.
-    status[complaint & (pairs.confirmed != CONFIRMED)] = STATUS[IgnoreReason.UNCONFIRMED_COMPLAINT]
-    status[~applies] = STATUS[IgnoreReason.NOT_APPLICABLE_TO_GROUP]
-    if not rules.reuse_evidence_used_for_visit:
-        status[pairs.used_on <= as_of_day] = STATUS[IgnoreReason.ALREADY_USED]
-    status[pairs.observed_on < start_day] = STATUS[IgnoreReason.OUTSIDE_PERIOD]
-    status[pairs.observed_on > as_of_day] = STATUS[IgnoreReason.AFTER_AS_OF]
-    _below_threshold(rules, status, complaint, pairs, width)
-    return status
-
-
-def _below_threshold(
-    rules: ScoringRules, status: Codes, complaint: npt.NDArray[np.bool_], pairs: EvidenceColumns, width: int
-) -> None:
-    """Confirmed complaints count only when a criterion of a subject-group has `complaint_threshold`."""
-    candidates = np.flatnonzero((status == COUNTED) & complaint)
-    if not len(candidates) or rules.complaint_threshold <= 1:
-        return
-    keys = pairs.subject_group[candidates].astype(np.int64) * width + pairs.criterion[candidates]
-    _, inverse, counts = np.unique(keys, return_inverse=True, return_counts=True)
-    status[candidates[counts[inverse] < rules.complaint_threshold]] = STATUS[
-        IgnoreReason.BELOW_COMPLAINT_THRESHOLD
-    ]
 
 
 @dataclass(frozen=True)

@@ -7,6 +7,7 @@ reference engine `score_group`, from the evidence in the registry.
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -16,9 +17,7 @@ from typing import Any, Protocol
 from sqlalchemy.orm import Session
 
 from tekseru.catalog import Catalogue, CatalogueEdition, load_catalogue
-from tekseru.catalog.schema import Severity
 from tekseru.scoring import (
-    CriterionHit,
     EvidenceFact,
     GroupProfile,
     GroupScore,
@@ -27,7 +26,7 @@ from tekseru.scoring import (
     RiskClass,
     ScoringRules,
     explain,
-    score_formula,
+    score_counted,
     score_group,
 )
 from tekseru.scoring.phrases import Language
@@ -186,43 +185,19 @@ def _explained(
 def stored_score(
     rules: ScoringRules, profile: GroupProfile, as_of: date, result: AssessmentResultData
 ) -> GroupScore:
-    """The GroupScore a stored result was computed as, rebuilt from its row and its explanation.
+    """The GroupScore a stored result was computed as: the scoring core's score of the evidence statuses
+    its explanation keeps, with the score and class as published.
 
     An edition that normalises scores within a group (none does yet) would need the group's minimum and
     maximum stored too: the rebuilt score then keeps the stored score but shows no normalisation line.
     """
     explanation: Mapping[str, Any] = result.explanation
-    counted = tuple(
-        CriterionHit(int(number), _severity(profile, int(number)), tuple(ids))
-        for number, ids in sorted(explanation.get("counted", {}).items(), key=lambda item: int(item[0]))
-    )
-    ignored = sorted(
+    counted = {int(number): ids for number, ids in explanation.get("counted", {}).items()}
+    ignored = [
         IgnoredEvidence(evidence_id, int(number), IgnoreReason(reason))
         for reason, by_criterion in explanation.get("ignored", {}).items()
         for number, ids in by_criterion.items()
         for evidence_id in ids
-    )
-    gross = bool(result.gross_found)
-    raw = rules.gross_violation_score if gross else result.significant_part + result.minor_part
-    return GroupScore(
-        group=profile.group,
-        as_of=as_of,
-        score=result.score,
-        raw_score=raw,
-        risk_class=RiskClass(result.risk_class),
-        significant_part=result.significant_part,
-        minor_part=result.minor_part,
-        gross_found=gross,
-        counted=counted,
-        ignored=tuple(ignored),
-        formula=score_formula(rules, profile, counted),
-    )
-
-
-def _severity(profile: GroupProfile, number: int) -> Severity:
-    row = profile.get(number)
-    if row is None:
-        raise ValueError(
-            f"the stored explanation counts criterion {number}, which {profile.group} does not apply"
-        )
-    return row.severity
+    ]
+    score = score_counted(rules, profile, as_of, counted, ignored)
+    return dataclasses.replace(score, score=result.score, risk_class=RiskClass(result.risk_class))

@@ -28,7 +28,7 @@ import numpy as np
 from tekseru.catalog import Catalogue, CatalogueEdition, load_catalogue
 from tekseru.scoring import BulkScores, ScoringRules, normalise_bulk, score_bulk
 from tekseru.services import audit
-from tekseru.services.assessment_explain import ExplanationWriter, SortedPairs, pair_statuses, violated_texts
+from tekseru.services.assessment_explain import ExplanationWriter, SortedPairs, violated_texts
 from tekseru.services.assessment_fingerprint import inputs_fingerprint
 from tekseru.services.assessment_inputs import ScoringInputs, scoring_inputs
 from tekseru.services.assessment_subject import (
@@ -292,8 +292,7 @@ def _score_and_store(
     bulk = score_bulk(rules, inputs.matrix, inputs.group_of, inputs.pairs, run.as_of, workers=workers)
     bulk = normalise_bulk(bulk, inputs.group_of, rules)
     timer.lap("score")
-    status = pair_statuses(rules, inputs.matrix, inputs.group_of, inputs.pairs, run.as_of)
-    writer = ExplanationWriter(SortedPairs.of(inputs.pairs, status, inputs.evidence_id), bulk.width)
+    writer = ExplanationWriter(SortedPairs.of(inputs.pairs, bulk.status, inputs.evidence_id), bulk.width)
     timer.lap("explain")
     rows, total = _ResultColumns(inputs, bulk, writer), len(inputs)
     ranges = [(start, min(start + chunk, total)) for start in range(0, total, chunk)]
