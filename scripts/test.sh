@@ -6,7 +6,7 @@ cd "$(dirname "$0")/.."
 
 python3 -m venv .venv
 .venv/bin/python -m pip install --quiet --upgrade pip
-.venv/bin/python -m pip install --quiet -e '.[test]'
+.venv/bin/python -m pip install --quiet -c requirements.lock -e '.[test]'
 
 # Browser tests drive Debian's chromium and document tests convert DOCX/XLSX with Debian's LibreOffice
 # headless; install what is missing when we may (root with apt), never download a browser or an office suite.
