@@ -216,3 +216,9 @@ def test_the_readme_tour_runs_as_written(tmp_path: Path) -> None:
         assert "Traceback" not in done.stdout + done.stderr, shlex.join(command)
         for name in re.findall(r"--output (\S+)", shlex.join(command)):
             assert (tmp_path / name).stat().st_size > 0, name
+
+
+def test_every_test_file_the_docs_name_exists() -> None:
+    for document in (ROOT / "docs").glob("*.md"):
+        for named in re.findall(r"`(tests/[\w/]+\.py)`", document.read_text(encoding="utf-8")):
+            assert (ROOT / named).exists(), f"{document.name} names {named}, which does not exist"
