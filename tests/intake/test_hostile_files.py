@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 
 from tekseru.catalog.edition import CatalogueEdition
 from tekseru.intake import ErrorKind, ImportFileError, ImportReport, RowError
-from tekseru.intake.text import control_character
+from tekseru.store.text import control_character
 from tekseru.services.registry import import_evidence, import_subjects
 from tekseru.store import Database, SubjectData
 from tekseru.store.evidence import count_evidence, evidence_for_subjects

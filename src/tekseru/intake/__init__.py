@@ -7,7 +7,7 @@ from tekseru.intake.pipeline import ImportReport, ImportSteps, Progress, run_imp
 from tekseru.intake.readers import Columns, ReadLimits, SourceRow, Table, open_table
 from tekseru.intake.rejected import default_rejected_path
 from tekseru.intake.subjects import SUBJECT_COLUMNS, SubjectRow, SubjectValidator
-from tekseru.intake.text import control_character
+from tekseru.store.text import control_character
 
 __all__ = [
     "EVIDENCE_COLUMNS",

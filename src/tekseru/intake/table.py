@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from tekseru.intake.errors import ErrorKind, ImportFileError, RowError
-from tekseru.intake.text import control_character
 from tekseru.settings import Settings
+from tekseru.store.text import control_character
 
 
 @dataclass(frozen=True, slots=True)

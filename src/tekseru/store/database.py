@@ -15,9 +15,13 @@ from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
 from tekseru.store import migrate
+from tekseru.store.text import refuse_control_characters
 
 READ_ONLY = "tekseru_read_only"  # the execution option of `Database.reading` transactions
 BUSY_TIMEOUT_MS = 30_000  # how long a SQLite connection waits for another's write lock
+
+# Every statement on every engine is checked for control characters before it reaches the database.
+event.listen(Engine, "before_cursor_execute", refuse_control_characters)
 
 
 class DatabaseBusy(RuntimeError):
