@@ -2,7 +2,7 @@
 messages) or internal keys (`stationary_care`, `east_kazakhstan`, `2027-H1`, `inspection.print`).
 
 Machine parts of the output are left out first: file paths and names, commands in backticks, hashes and
-other tokens with digits."""
+other tokens with digits, and names like `cli:root` (the audit's actor)."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ ASCII_WORD = re.compile(r"[A-Za-z]{2,}")
 
 def _readable_tokens(text: str) -> list[str]:
     text = re.sub(r"`[^`]*`", " ", text)
-    return [token for token in text.split() if not re.search(r"[/\\]|\w\.\w|\d", token)]
+    return [token for token in text.split() if not re.search(r"[/\\]|\w[.:]\w|\d", token)]
 
 
 def reader_problems(text: str, allowed: set[str] | frozenset[str] = frozenset()) -> list[str]:

@@ -98,7 +98,7 @@ def plan(
     created_by: ByOption = None,
 ) -> None:
     """Form the semi-annual list for HALF_YEAR from the latest risk assessment and store it as a draft."""
-    with opened_database(db) as database, _errors():
+    with opened_database(db) as database, _errors(chosen(lang)):
         capacity = None if capacity_file is None else service.read_capacity_file(capacity_file)
         stored = plan_actions.draft_plan(
             database,
@@ -411,12 +411,12 @@ def _moves(moved: MovedRow, words: Words) -> list[str]:
 
 
 @contextmanager
-def _errors() -> Iterator[None]:
+def _errors(language: str | None = None) -> Iterator[None]:
     """A readable message and exit code 1 for what the user can fix."""
     try:
         yield
     except ImportFileError as error:
-        print_problems(error.errors)
+        print_problems(error.errors, language)
         raise typer.Exit(1) from None
     except (PlanError, InvalidHalfYear, ValueError) as error:
         fail(str(error))
