@@ -13,19 +13,18 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
-from rich.markup import escape
 from rich.table import Table
 
 from tekseru.catalog import UnknownCatalogueEntry
 from tekseru.cli.actors import ByOption, cli_actor
 from tekseru.cli.checklist_commands import DOCUMENT_LANGUAGES, DbOption, DocumentFormat
 from tekseru.cli.failures import fail, opened_database, print_problems
+from tekseru.cli.inspection_screen import day_in, describe, print_sheet, violation_line
 from tekseru.cli.language import LangOption, Words, chosen
-from tekseru.i18n import format_date
 from tekseru.services import checklists, inspection_actions, inspection_forms
 from tekseru.services import inspections as service
 from tekseru.services.database import Database
-from tekseru.services.inspections import InspectionHeader, InspectionRecord
+from tekseru.services.inspections import InspectionHeader
 
 app = typer.Typer(
     help="Inspections and preventive control with a visit: record, answer, complete, correct, follow up, "
@@ -90,22 +89,6 @@ def _date(value: datetime | None) -> date | None:
     return None if value is None else value.date()
 
 
-def _day_in(value: date | None, words: Words) -> str:
-    return "" if value is None else format_date(value, words.language)
-
-
-def _describe(record: InspectionRecord, words: Words) -> str:
-    status = words(f"inspection.status.{record.status}")
-    if record.revision > 1:
-        status += words("cli.inspection.revision_of", revision=record.revision, series=record.series_id)
-    kind = words(f"inspection.kind.{record.kind}")
-    return words("cli.inspection.describe", id=record.id, status=status, kind=kind, appendix=record.appendix)
-
-
-def _violation_state(status: str, words: Words) -> str:
-    return words(f"inspections.violation.{status}")
-
-
 @app.command()
 def create(
     bin: Annotated[str, typer.Option("--bin", help="The subject's BIN (it must be in the registry).")],
@@ -128,7 +111,7 @@ def create(
     words = Words(chosen(lang))
     with _database(db, words) as database:
         record = inspection_actions.create_inspection(database, cli_actor(by), bin, header, appendix=appendix)
-    _console().print(_describe(record, words))
+    _console().print(describe(record, words))
 
 
 @app.command()
@@ -196,7 +179,7 @@ def complete(
         report = inspection_actions.complete_inspection(
             database, cli_actor(by), inspection_id, inspected_on=_date(inspected_on)
         )
-    _console().print(_describe(report.inspection, words))
+    _console().print(describe(report.inspection, words))
     _console().print(
         words(
             "cli.inspection.completed",
@@ -241,7 +224,7 @@ def revise(
             reason=reason,
             corrections={key: value for key, value in corrections.items() if value is not None},
         )
-    _console().print(_describe(record, words))
+    _console().print(describe(record, words))
 
 
 @app.command("list")
@@ -268,8 +251,8 @@ def list_command(
             str(record.id),
             state,
             words(f"inspection.kind.{record.kind}"),
-            words("cli.inspection.act", number=record.act_number, date=_day_in(record.act_date, words)),
-            _day_in(record.inspected_on, words),
+            words("cli.inspection.act", number=record.act_number, date=day_in(record.act_date, words)),
+            day_in(record.inspected_on, words),
             subject.bin,
             subject.name,
             str(record.appendix),
@@ -292,7 +275,7 @@ def show(
     if output_format is ShowFormat.JSON:
         _console().print_json(json.dumps(_sheet_json(sheet), ensure_ascii=False, default=str))
         return
-    _print_sheet(sheet, words)
+    print_sheet(sheet, words)
 
 
 def _sheet_json(sheet: checklists.InspectionSheet) -> dict[str, Any]:
@@ -330,50 +313,6 @@ def _violation(view: service.ViolationView) -> dict[str, Any]:
     }
 
 
-def _print_sheet(sheet: checklists.InspectionSheet, words: Words) -> None:
-    record, subject, console = sheet.inspection, sheet.subject, _console()
-    console.print(_describe(record, words))
-    act = words("cli.inspection.act", number=record.act_number, date=_day_in(record.act_date, words))
-    console.print(f"{subject.bin} {escape(subject.name)}; {escape(act)}")
-    if sheet.previous:
-        previous = sheet.previous
-        day = _day_in(previous.inspected_on, words)
-        console.print(words("cli.inspection.previous", id=previous.id, date=day))
-    headers = ("number", "requirement", "answer", "comment", "previous_answer", "still_open")
-    table = Table(*(words(f"cli.column.{header}") for header in headers))
-    for item in sheet.items:
-        still_open = ", ".join(
-            words("cli.inspection.open_in", status=_violation_state(v.status, words), id=v.found_by.id)
-            for v in item.open_violations
-        )
-        table.add_row(
-            str(item.number),
-            escape(item.text[:80]),
-            _answer(item.answer, words),
-            escape(item.answer.comment) if item.answer else "",
-            _answer(item.previous_answer, words),
-            still_open,
-        )
-    console.print(table)
-    for view in sheet.violations:
-        console.print(_violation_line(view.record.item, view.status, view.record.deadline, words))
-    for revision in sheet.revisions:
-        reason = revision.reason or words("cli.inspection.first_revision")
-        console.print(
-            words("cli.inspection.revision", revision=revision.revision, id=revision.id, reason=reason),
-            markup=False,
-        )
-
-
-def _answer(answer: Any, words: Words) -> str:
-    return words(f"inspections.answer.{answer.answer}") if answer else ""
-
-
-def _violation_line(item: int, status: str, deadline: date | None, words: Words) -> str:
-    day = _day_in(deadline, words) or words("cli.inspection.no_deadline")
-    return words("cli.inspection.violation", item=item, status=_violation_state(status, words), deadline=day)
-
-
 @app.command()
 def followup(
     inspection_id: InspectionId,
@@ -401,7 +340,7 @@ def followup(
             eliminated_on=_date(eliminated_on),
             note=note,
         )
-    _console().print(_violation_line(item, view.status, view.record.deadline, words))
+    _console().print(violation_line(item, view.status, view.record.deadline, words))
 
 
 @app.command("print")
