@@ -18,6 +18,7 @@ from tekseru.services.audit import AuditFilter
 from tekseru.services.permissions import Actor
 from tekseru.store import Database
 from tekseru.store.testing import database, database_url, postgres_server
+from tests.cli.reader_language import assert_reader_language
 from tests.services.plan_data import BINS
 
 __all__ = ["database", "database_url", "postgres_server"]
@@ -79,19 +80,29 @@ def test_audit_verify_says_ok_then_names_the_edited_entry(
     subjects, _ = registry_files(tmp_path)
     tekseru("import", "subjects", str(subjects))
     tekseru("users", "create", "aliya", "--role", "planner", "--by", "admin-1")
-    result = tekseru("audit", "verify")
+    result = tekseru("audit", "verify", "--lang", "en")
     assert result.output.startswith("ok: 2 audit entries chained")
     head = result.output.split("head ")[1].strip()
-    assert tekseru("audit", "verify", "--anchor", head).output.startswith("ok:")
+    assert tekseru("audit", "verify", "--anchor", head, "--lang", "en").output.startswith("ok:")
+    kazakh, russian = tekseru("audit", "verify").output, tekseru("audit", "verify", "--lang", "ru").output
+    assert kazakh.startswith("дұрыс: аудит журналының 2 жазбасы") and head in kazakh
+    assert russian.startswith("в порядке: записей журнала аудита в цепочке – 2") and head in russian
+    for output in (kazakh, russian):
+        assert_reader_language(output)
     with database.engine.begin() as connection:
         if connection.dialect.name == "postgresql":
             connection.exec_driver_sql("ALTER TABLE audit_log DISABLE TRIGGER USER")
         else:
             connection.exec_driver_sql("DROP TRIGGER audit_log_no_update")
         connection.execute(text("UPDATE audit_log SET actor = 'nobody' WHERE action = 'import.subjects'"))
-    result = tekseru("audit", "verify", code=1)
+    result = tekseru("audit", "verify", "--lang", "en", code=1)
     assert "The audit log does not verify: 1 problem(s)." in result.output
     assert "audit entry 1 was edited" in result.output
+    assert (
+        "Журнал аудита не прошёл проверку: ошибок – 1."
+        in tekseru("audit", "verify", "--lang", "ru", code=1).output
+    )
+    assert "Аудит журналы тексеруден өтпеді: қателер саны – 1." in tekseru("audit", "verify", code=1).output
 
 
 def test_backup_then_restore_refuses_a_database_with_data(
@@ -100,10 +111,20 @@ def test_backup_then_restore_refuses_a_database_with_data(
     subjects, _ = registry_files(tmp_path)
     tekseru("import", "subjects", str(subjects))
     copy = tmp_path / "tekseru.backup"
-    assert f"Backed up the database to {copy}." in tekseru("backup", str(copy)).output
-    assert "exists already" in tekseru("backup", str(copy), code=1).output
-    result = tekseru("restore", str(copy), code=1)
+    kazakh = tekseru("backup", str(copy)).output
+    assert f"Дерекқордың резервтік көшірмесі {copy} файлына жазылды." in kazakh
+    assert_reader_language(kazakh)
+    assert "exists already" in tekseru("backup", str(copy), "--lang", "en", code=1).output
+    assert "Резервная копия не создана:" in tekseru("backup", str(copy), "--lang", "ru", code=1).output
+    result = tekseru("restore", str(copy), "--lang", "en", code=1)
     assert "Nothing was restored: the database holds data" in result.output and "--force" in result.output
-    assert f"Restored the database from {copy}." in tekseru("restore", str(copy), "--force").output
-    assert tekseru("audit", "verify").output.startswith("ok:")
+    assert "Ничего не восстановлено:" in tekseru("restore", str(copy), "--lang", "ru", code=1).output
+    russian = tekseru("restore", str(copy), "--force", "--lang", "ru").output
+    assert f"База данных восстановлена из файла {copy}." in russian
+    assert_reader_language(russian)
+    assert (
+        f"Restored the database from {copy}."
+        in tekseru("restore", str(copy), "--force", "--lang", "en").output
+    )
+    assert tekseru("audit", "verify", "--lang", "en").output.startswith("ok:")
     assert actors(database, "database.restore") == [f"cli:{getpass.getuser()}"]

@@ -8,7 +8,8 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from tekseru.cli.failures import fail, opened_database
+from tekseru.cli.failures import fail, opened_database, print_problems
+from tekseru.intake.errors import ErrorKind, RowError
 from tekseru.store import migrate, open_database, sqlite_url
 
 
@@ -37,3 +38,20 @@ def test_a_database_of_a_newer_tekseru_stops_the_command(
 
     result = CliRunner().invoke(_command(use), [])
     assert result.exit_code == 1 and "unknown to this tekseru" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        (None, "s.csv, 2-жол, region:"),  # the `language` setting: Kazakh by default
+        ("ru", "s.csv, строка 2, region:"),
+        ("en", "s.csv, row 2, region: unknown region 'Atlantis'"),
+    ],
+)
+def test_problems_are_printed_in_the_chosen_language(language: str | None, expected: str) -> None:
+    problem = RowError.of("s.csv", 2, "region", ErrorKind.UNKNOWN_REGION, "unknown_region", text="Atlantis")
+    result = CliRunner(env={"TEKSERU_LANGUAGE": None}).invoke(
+        _command(lambda: print_problems([problem, "a plain [text]"], language)), []
+    )
+    assert result.stderr.splitlines()[0].startswith(expected)
+    assert result.stderr.splitlines()[1] == "a plain [text]"

@@ -19,6 +19,7 @@ from tekseru.services import inspections as service
 from tekseru.services.permissions import Actor
 from tekseru.store import Database
 from tekseru.store.testing import database, database_url, postgres_server
+from tests.cli.reader_language import assert_reader_language
 from tests.services.inspection_data import BINS, add_subjects, write_answer_csv
 
 __all__ = ["database", "database_url", "postgres_server"]
@@ -56,9 +57,10 @@ def invoke(database: Database, database_url: str, tmp_path: Path) -> Any:
 def create(invoke: Any, *extra: str, bin: str = BINS[0], kind: str = "preventive_control") -> int:
     output = invoke(
         "inspection", "create", "--bin", bin, "--kind", kind, "--act-number", "12-ПК",
-        "--act-date", "2024-03-01", "--inspector", "Асқаров А.", "--inspector", "Петрова Е.", *extra,
+        "--act-date", "2024-03-01", "--inspector", "Асқаров А.", "--inspector", "Петрова Е.", "--lang", "en",
+        *extra,
     ).stdout  # fmt: skip
-    found = re.search(r"Inspection (\d+) \(draft", output)
+    found = re.search(r"Inspection (\d+) \(Draft", output)
     assert found, output
     return int(found.group(1))
 
@@ -71,14 +73,19 @@ def answer_file(tmp_path: Path, non_compliant: tuple[int, ...] = (1,)) -> Path:
 def test_the_life_of_an_inspection(invoke: Any, tmp_path: Path) -> None:
     inspection = create(invoke)
     assert (
-        "1 item(s)" not in invoke("inspection", "answer", str(inspection), str(answer_file(tmp_path))).stdout
+        "items answered: 20."
+        in invoke("inspection", "answer", str(inspection), str(answer_file(tmp_path)), "--lang", "en").stdout
     )
     photo = tmp_path / "../photo.jpg"
     photo.write_bytes(JPEG)
-    attached = invoke("inspection", "attach", str(inspection), str(photo), "--item", "1").stdout
+    attached = invoke(
+        "inspection", "attach", str(inspection), str(photo), "--item", "1", "--lang", "en"
+    ).stdout
     assert "Attached photo.jpg (image/jpeg" in attached
-    completed = invoke("inspection", "complete", str(inspection), "--inspected-on", "2024-03-05").stdout
-    assert f"Inspection {inspection} (completed)" in completed and "evidence created 1" in completed
+    completed = invoke(
+        "inspection", "complete", str(inspection), "--inspected-on", "2024-03-05", "--lang", "en"
+    ).stdout
+    assert f"Inspection {inspection} (Completed)" in completed and "evidence created 1" in completed
     invoke("inspection", "followup", str(inspection), "1", "--deadline", "2024-04-01")
     shown = json.loads(invoke("inspection", "show", str(inspection), "--format", "json").stdout)
     assert shown["inspection"]["status"] == "completed" and shown["subject"]["bin"] == BINS[0]
@@ -88,12 +95,53 @@ def test_the_life_of_an_inspection(invoke: Any, tmp_path: Path) -> None:
     assert [(v["item"], v["status"], v["deadline"]) for v in shown["violations"]] == [
         (1, "overdue", "2024-04-01")
     ]
-    table = invoke("inspection", "show", str(inspection), "--lang", "ru").stdout
-    assert "non_compliant" in table and "Violation in item 1: overdue" in table
-    eliminated = invoke("inspection", "followup", str(inspection), "1", "--status", "eliminated").stdout
-    assert "eliminated" in eliminated
-    listed = invoke("inspection", "list", "--bin", BINS[0]).stdout
-    assert "completed" in listed and BINS[0] in listed
+    table = invoke("inspection", "show", str(inspection), "--lang", "en").stdout
+    assert "Not compliant" in table and "Violation in item 1: Overdue" in table
+    eliminated = invoke(
+        "inspection", "followup", str(inspection), "1", "--status", "eliminated", "--lang", "en"
+    ).stdout
+    assert "Eliminated" in eliminated
+    listed = invoke("inspection", "list", "--bin", BINS[0], "--lang", "en").stdout
+    assert "Completed" in listed and BINS[0] in listed
+
+
+@pytest.mark.parametrize(
+    ("language", "words"),
+    [
+        ("kk", ("-тексеру (Жоба)", "жауап берілген тармақтар саны – 20", "Мерзімі өткен", "Жойылған")),
+        ("ru", ("Проверка", "отвечено пунктов – 20", "Просрочено", "Устранено")),
+    ],
+)
+def test_an_inspection_reads_in_kazakh_and_russian(
+    invoke: Any, tmp_path: Path, language: str, words: tuple[str, ...]
+) -> None:
+    created, answered, overdue, eliminated = words
+    lang = ("--lang", language)
+    output = invoke(
+        "inspection", "create", "--bin", BINS[0], "--kind", "preventive_control", "--act-number", "12-ПК",
+        "--act-date", "2024-03-01", "--inspector", "Асқаров А.", *lang,
+    ).stdout  # fmt: skip
+    assert created in output
+    inspection = create(invoke)
+    photo = tmp_path / "photo.jpg"
+    photo.write_bytes(JPEG)
+    day = ("--inspected-on", "2024-03-05")
+    outputs = [
+        output,
+        invoke("inspection", "answer", str(inspection), str(answer_file(tmp_path)), *lang).stdout,
+        invoke("inspection", "attach", str(inspection), str(photo), "--item", "1", *lang).stdout,
+        invoke("inspection", "complete", str(inspection), *day, *lang).stdout,
+        invoke("inspection", "followup", str(inspection), "1", "--deadline", "2024-04-01", *lang).stdout,
+        invoke("inspection", "show", str(inspection), *lang).stdout,
+        invoke("inspection", "list", *lang).stdout,
+        invoke("inspection", "followup", str(inspection), "1", "--status", "eliminated", *lang).stdout,
+        invoke("inspection", "revise", str(inspection), "--reason", "акт", *lang).stdout,
+        invoke("inspection", "list", "--all", *lang).stdout,
+    ]
+    assert answered in outputs[1] and "01.04.2024" in outputs[4] and overdue in outputs[5]
+    assert eliminated in outputs[7] and "12-ПК" in outputs[6]
+    for text in outputs:
+        assert_reader_language(text)
 
 
 def test_a_correction_is_a_revision(invoke: Any, tmp_path: Path) -> None:
@@ -103,14 +151,16 @@ def test_a_correction_is_a_revision(invoke: Any, tmp_path: Path) -> None:
     refused = invoke("inspection", "answer", str(inspection), str(answer_file(tmp_path)), code=1).stderr
     assert "completed and cannot change" in refused
     revised = invoke(
-        "inspection", "revise", str(inspection), "--reason", "wrong act", "--act-number", "13"
+        "inspection", "revise", str(inspection), "--reason", "wrong act", "--act-number", "13", "--lang", "en"
     ).stdout
-    revision = int(re.search(r"Inspection (\d+) \(draft, revision 2", revised).group(1))  # type: ignore[union-attr]
+    revision = int(re.search(r"Inspection (\d+) \(Draft, revision 2", revised).group(1))  # type: ignore[union-attr]
     invoke("inspection", "answer", str(revision), str(answer_file(tmp_path, (2,))))
-    completed = invoke("inspection", "complete", str(revision), "--inspected-on", "2024-03-05").stdout
+    completed = invoke(
+        "inspection", "complete", str(revision), "--inspected-on", "2024-03-05", "--lang", "en"
+    ).stdout
     assert "removed 1 (earlier revision)" in completed
-    assert "superseded by" in invoke("inspection", "list", "--all").stdout
-    assert f"superseded by {revision}" not in invoke("inspection", "list").stdout
+    assert "superseded by" in invoke("inspection", "list", "--all", "--lang", "en").stdout
+    assert f"superseded by {revision}" not in invoke("inspection", "list", "--lang", "en").stdout
     old = json.loads(invoke("inspection", "show", str(inspection), "--format", "json").stdout)
     assert old["inspection"]["superseded_by_id"] == revision and old["items"][0]["answer"] == "non_compliant"
 
@@ -118,10 +168,14 @@ def test_a_correction_is_a_revision(invoke: Any, tmp_path: Path) -> None:
 def test_answer_file_errors_name_file_row_and_field(invoke: Any, tmp_path: Path) -> None:
     inspection = create(invoke)
     bad = write_answer_csv(tmp_path / "bad.csv", [(1, "compliant", ""), (30, "yes", "")])
-    output = invoke("inspection", "answer", str(inspection), str(bad), code=1).stderr
+    output = invoke("inspection", "answer", str(inspection), str(bad), "--lang", "en", code=1).stderr
     assert "bad.csv, row 3, item: Appendix 3 has items 1 to 20, not '30'" in output
     assert "bad.csv, row 3, answer: 'yes' is not one of" in output
-    assert "nothing was stored: 2 problem(s)" in output
+    assert "Nothing was stored: 2 problem(s)" in output
+    russian = invoke("inspection", "answer", str(inspection), str(bad), "--lang", "ru", code=1).stderr
+    assert "bad.csv, строка 3" in russian and "Ничего не сохранено: ошибок – 2." in russian
+    # the file's own column names and answer values stay as the file has them
+    assert_reader_language(russian.strip().splitlines()[-1])
     incomplete = invoke("inspection", "complete", str(inspection), code=1).stderr
     assert "the checklist is not complete" in incomplete
 
@@ -141,9 +195,13 @@ def test_errors_are_messages_not_tracebacks(invoke: Any, tmp_path: Path) -> None
 def test_print_and_verify(invoke: Any, tmp_path: Path) -> None:
     inspection = create(invoke)
     invoke("inspection", "answer", str(inspection), str(answer_file(tmp_path)))
-    draft = invoke("inspection", "print", str(inspection), "--output", str(tmp_path / "draft.pdf")).stdout
-    assert "no verification code" in draft
-    assert "unsealed" in invoke("verify", str(tmp_path / "draft.pdf"), code=1).stdout
+    draft = invoke(
+        "inspection", "print", str(inspection), "--output", str(tmp_path / "draft.pdf"), "--lang", "ru"
+    ).stdout
+    assert "проект: без кода проверки" in draft
+    assert "без кода" in invoke("verify", str(tmp_path / "draft.pdf"), "--lang", "ru", code=1).stdout
+    assert "unsealed" in invoke("verify", str(tmp_path / "draft.pdf"), "--lang", "en", code=1).stdout
+    assert "--lang kk" in invoke("inspection", "print", str(inspection), "--lang", "en", code=1).stderr
     invoke("inspection", "complete", str(inspection), "--inspected-on", "2024-03-05")
     for format, lang in (("pdf", "kk"), ("docx", "ru")):
         out = tmp_path / f"form.{format}"
@@ -152,11 +210,15 @@ def test_print_and_verify(invoke: Any, tmp_path: Path) -> None:
         ).stdout
         code = re.search(r"TK-[0-9A-Z]{4}-[0-9A-Z]{4}-[0-9A-Z]{4}", printed)
         assert code, printed
-        verified = invoke("verify", str(out)).stdout
+        verified = invoke("verify", str(out), "--lang", "en").stdout
         assert verified.startswith("ok:") and f"Inspection {inspection}" in verified
+        read = invoke("verify", str(out), "--lang", lang).stdout
+        assert read.startswith({"kk": "түпнұсқа:", "ru": "подлинный:"}[lang]) and str(inspection) in read
+        assert_reader_language(printed + read)
         altered = tmp_path / f"altered.{format}"
         altered.write_bytes(out.read_bytes() + b"\n")
-        assert invoke("verify", str(altered), code=1).stdout.startswith("altered:")
+        assert invoke("verify", str(altered), "--lang", "en", code=1).stdout.startswith("altered:")
+        assert invoke("verify", str(altered), code=1).stdout.startswith("өзгертілген:")
 
 
 def test_changes_are_audited_under_the_by_name(invoke: Any, database: Database, tmp_path: Path) -> None:
@@ -179,7 +241,7 @@ def test_changes_are_audited_under_the_by_name(invoke: Any, database: Database, 
 def test_checklist_render(invoke: Any, tmp_path: Path) -> None:
     out = tmp_path / "blank.docx"
     assert (
-        f"Wrote {out}"
+        f"Записан файл {out}"
         in invoke("checklist", "render", "7", "--lang", "ru", "--format", "docx", "--output", str(out)).stdout
     )
     filled = tmp_path / "filled.pdf"
@@ -188,7 +250,8 @@ def test_checklist_render(invoke: Any, tmp_path: Path) -> None:
         "--lang", "kk", "--format", "pdf", "--output", str(filled),
     )  # fmt: skip
     assert filled.read_bytes().startswith(b"%PDF")
-    assert "unsealed" in invoke("verify", str(filled), code=1).stdout
+    assert "unsealed" in invoke("verify", str(filled), "--lang", "en", code=1).stdout
+    assert "кодсыз" in invoke("verify", str(filled), code=1).stdout
     wrong = invoke("checklist", "render", "7", "--bin", BINS[0], "--output", str(tmp_path / "x.pdf"), code=1)
     assert "choose the checklist" in wrong.stderr
 

@@ -19,11 +19,11 @@ from hypothesis import strategies as st
 
 from tekseru.catalog.edition import CatalogueEdition
 from tekseru.intake import ErrorKind, ImportFileError, ImportReport, RowError
-from tekseru.store.text import control_character
 from tekseru.services.registry import import_evidence, import_subjects
 from tekseru.store import Database, SubjectData
 from tekseru.store.evidence import count_evidence, evidence_for_subjects
 from tekseru.store.subjects import count_subjects, list_subjects, upsert_subjects
+from tekseru.store.text import control_character
 
 TODAY = date(2024, 6, 30)
 NOW = datetime(2024, 6, 30, 12, tzinfo=UTC)

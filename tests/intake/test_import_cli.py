@@ -13,6 +13,7 @@ from tekseru.cli import import_commands
 from tekseru.store import open_database, sqlite_url
 from tekseru.store.evidence import count_evidence
 from tekseru.store.subjects import count_subjects
+from tests.cli.reader_language import assert_reader_language
 
 WriteFile = Callable[..., Path]
 runner = CliRunner(env={"TEKSERU_LANGUAGE": "en"})  # the messages these tests read; kk and ru have their own
@@ -132,3 +133,23 @@ def test_an_unknown_language_is_a_usage_error(tmp_path: Path, write_csv: WriteFi
     result = runner.invoke(import_commands.app, ["subjects", str(path), "--lang", "de"])
     assert result.exit_code == 2
     assert "'de' is not one of 'kk', 'ru', 'en'" in " ".join(result.output.replace("│", " ").split())
+
+
+@pytest.mark.parametrize(
+    ("language", "title", "rejected_line"),
+    [
+        ("kk", "s.csv импортталды", "Қабылданбаған жолдар қателерімен:"),
+        ("ru", "Импортирован файл s.csv", "Отклонённые строки с их ошибками:"),
+    ],
+)
+def test_the_report_is_in_the_readers_language(
+    tmp_path: Path, bins: list[str], write_csv: WriteFile, language: str, title: str, rejected_line: str
+) -> None:
+    path = write_csv(
+        "s.csv", [SUBJECTS, [bins[0], "A", "astana", "", "stationary"], ["1", "B", "astana", "", "x"]]
+    )
+    arguments = ["subjects", str(path), "--skip-invalid", "--db", str(tmp_path / "d.sqlite3")]
+    result = runner.invoke(import_commands.app, [*arguments, "--lang", language], env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    assert title in result.output and rejected_line in result.output
+    assert_reader_language(result.output)

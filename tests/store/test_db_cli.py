@@ -15,7 +15,7 @@ runner = CliRunner()
 
 def test_upgrade_creates_and_migrates_the_file(tmp_path: Path) -> None:
     path = tmp_path / "cli.sqlite3"
-    result = runner.invoke(app, ["upgrade", "--db", str(path)])
+    result = runner.invoke(app, ["upgrade", "--db", str(path), "--lang", "en"])
     assert result.exit_code == 0, result.output
     assert f"revision {migrate.head_revision()}" in result.output
     assert path.is_file()
@@ -29,7 +29,7 @@ def test_upgrade_uses_the_environment_without_db(tmp_path: Path, monkeypatch: py
 
 
 def test_check_passes_when_the_migrations_match(tmp_path: Path) -> None:
-    result = runner.invoke(app, ["check", "--db", str(tmp_path / "check.sqlite3")])
+    result = runner.invoke(app, ["check", "--db", str(tmp_path / "check.sqlite3"), "--lang", "en"])
     assert result.exit_code == 0, result.output
     assert "match the models" in result.output
 

@@ -186,7 +186,7 @@ def _children(pid: int) -> list[int]:
 
 
 def users(*args: str) -> Any:
-    return CliRunner().invoke(users_commands.app, list(args))
+    return CliRunner().invoke(users_commands.app, [*args, "--lang", "en"])
 
 
 def test_users_create_list_and_set_password(tmp_path: Path) -> None:
@@ -207,7 +207,7 @@ def test_users_create_list_and_set_password(tmp_path: Path) -> None:
     password = re.search(r"Password: (\S+)", created.output)
     assert password and "Created aigerim (inspector)" in created.output
     listing = users("list", "--db", db_file)
-    assert "aigerim" in listing.output and "astana" in listing.output and "inspector" in listing.output
+    assert "aigerim" in listing.output and "Astana" in listing.output and "inspector" in listing.output
     reset = users("set-password", "aigerim", "--db", db_file)
     new = re.search(r"Password: (\S+)", reset.output)
     assert reset.exit_code == 0 and new and new.group(1) != password.group(1)

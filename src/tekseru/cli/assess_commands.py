@@ -93,7 +93,7 @@ def assess(
     """Score every subject of the registry in each of its groups, store the scores and show them."""
     words = Words(chosen(lang))
     day = _date(as_of, words)
-    with opened_database(db) as database, _errors():
+    with opened_database(db) as database, _errors(words.language):
         with _progress_bar(words("cli.assess.progress")) as advance:
             summary = run_assessment(database, as_of=day, progress=advance, actor=cli_actor(by))
         shown = limit if output_format is OutputFormat.TABLE else None
@@ -118,7 +118,7 @@ def explain(
     language = chosen(lang)
     words = Words(language)
     day = _date(as_of, words)
-    with opened_database(db) as database, _errors():
+    with opened_database(db) as database, _errors(words.language):
         explained = subject_explanation(database, bin, as_of=day, language=language)
     console = Console(soft_wrap=True, highlight=False)
     region = region_name(explained.region, language)
@@ -142,7 +142,7 @@ def demo(lang: LangOption = None, db: DbOption = None, by: ByOption = None) -> N
     today = date.today()
     console = Console(soft_wrap=True, highlight=False)
     actor = cli_actor(by)
-    with opened_database(db) as database, _errors():
+    with opened_database(db) as database, _errors(words.language):
         with _progress_bar(words("cli.demo.importing")) as advance:
             loaded = demo_service.load_demo(database, today=today, progress=advance, actor=actor)
         counted = {"subjects": words.count(loaded.subjects), "evidence": words.count(loaded.evidence)}
@@ -285,12 +285,12 @@ def _date(text: str | None, words: Words) -> date | None:
 
 
 @contextmanager
-def _errors() -> Iterator[None]:
+def _errors(language: str) -> Iterator[None]:
     """A readable message and exit code 1 for what the user can act on."""
     try:
         yield
     except ImportFileError as error:
-        print_problems(error.errors[:50])
+        print_problems(error.errors[:50], language)
         raise typer.Exit(1) from None
     except (UnknownSubject, NoAssessment, LookupError) as error:
         fail(str(error.args[0]) if error.args else str(error))

@@ -11,6 +11,7 @@ from rich.markup import escape
 from tekseru.cli.actors import cli_actor
 from tekseru.cli.db_commands import DbOption
 from tekseru.cli.failures import errors_console, opened_database
+from tekseru.cli.language import LangOption, Words, chosen
 from tekseru.services import audit
 
 app = typer.Typer(help="The audit log: check that nobody changed it.", no_args_is_help=True)
@@ -27,21 +28,28 @@ def verify(
         ),
     ] = None,
     db: DbOption = None,
+    lang: LangOption = None,
 ) -> None:
     """Recompute the audit log's hash chain and the content hashes of completed inspections and approved
     lists; exit 1 naming the first entry or record that was edited, inserted or deleted."""
+    words = Words(chosen(lang))
     with opened_database(db) as database:
         report = audit.verify(database, cli_actor(), anchor=anchor)
     if report.ok:
         Console(soft_wrap=True, highlight=False).print(
-            f"ok: {report.entries} audit entries chained, {report.records_checked} sealed records match; "
-            f"head {report.head_hash}"
+            words(
+                "cli.audit.ok",
+                entries=words.count(report.entries),
+                records=words.count(report.records_checked),
+                head=report.head_hash,
+            )
         )
         return
     errors = errors_console()
-    errors.print(f"[red]The audit log does not verify: {len(report.problems)} problem(s).[/red]")
+    failed = words("cli.audit.failed", count=words.count(len(report.problems)))
+    errors.print(f"[red]{escape(failed)}[/red]")
     for problem in report.problems[:PROBLEMS_SHOWN]:
         errors.print(f"[red]{escape(problem.message)}[/red]", highlight=False)
     if len(report.problems) > PROBLEMS_SHOWN:
-        errors.print(f"... and {len(report.problems) - PROBLEMS_SHOWN} more")
+        errors.print(words("cli.audit.more", count=words.count(len(report.problems) - PROBLEMS_SHOWN)))
     raise typer.Exit(1)

@@ -11,6 +11,7 @@ from rich.console import Console
 from tekseru.cli.actors import ByOption, cli_actor
 from tekseru.cli.db_commands import DbOption
 from tekseru.cli.failures import fail
+from tekseru.cli.language import LangOption, Words, chosen
 from tekseru.services import backup as service
 from tekseru.services.database import database_url_for
 
@@ -19,14 +20,16 @@ def backup(
     file: Annotated[Path, typer.Argument(dir_okay=False, help="The new file to write the copy to.")],
     db: DbOption = None,
     by: ByOption = None,
+    lang: LangOption = None,
 ) -> None:
     """Copy the database to FILE, consistently, while the server runs (SQLite: its online backup;
     PostgreSQL: pg_dump --format=custom, which must be installed)."""
+    words = Words(chosen(lang))
     try:
         service.backup(database_url_for(db), cli_actor(by), file)
     except service.BackupError as error:
-        fail(f"No backup was made: {error}")
-    Console(soft_wrap=True, highlight=False).print(f"Backed up the database to {file}.")
+        fail(words("cli.backup.failed", error=error))
+    Console(soft_wrap=True, highlight=False).print(words("cli.backup.done", file=file), markup=False)
 
 
 def restore(
@@ -36,14 +39,16 @@ def restore(
     ] = False,
     db: DbOption = None,
     by: ByOption = None,
+    lang: LangOption = None,
 ) -> None:
     """Fill an empty database from FILE; a database that holds data is refused unless --force. Stop the
     server first."""
+    words = Words(chosen(lang))
     try:
         audited = service.restore(database_url_for(db), cli_actor(by), file, force=force)
     except service.BackupError as error:
-        fail(f"Nothing was restored: {error}")
+        fail(words("cli.restore.failed", error=error))
     console = Console(soft_wrap=True, highlight=False)
-    console.print(f"Restored the database from {file}.")
+    console.print(words("cli.restore.done", file=file), markup=False)
     if not audited:
-        console.print("The copy is from an older tekseru: run `tekseru db upgrade` before using it.")
+        console.print(words("cli.restore.older"), markup=False)

@@ -18,8 +18,10 @@ from rich.markup import escape
 
 from tekseru.catalog import UnknownCatalogueEntry
 from tekseru.cli.failures import fail, opened_database
+from tekseru.cli.language import LangOption, Words, chosen
+from tekseru.i18n import format_date
 from tekseru.services import checklists as service
-from tekseru.services.inspections import InspectionError
+from tekseru.services.inspections import InspectionError, get_inspection
 
 app = typer.Typer(help="Checklists (Appendices 2 to 7 of the act) as official forms.", no_args_is_help=True)
 
@@ -39,9 +41,7 @@ DbOption = Annotated[
 ]
 
 
-class Language(StrEnum):
-    KK = "kk"
-    RU = "ru"
+DOCUMENT_LANGUAGES = ("kk", "ru")
 
 
 class DocumentFormat(StrEnum):
@@ -67,7 +67,7 @@ def render(
         datetime | None,
         typer.Option("--act-date", formats=["%Y-%m-%d"], help="Date of the act (YYYY-MM-DD)."),
     ] = None,
-    lang: Annotated[Language, typer.Option("--lang", help="kk (official) or ru.")] = Language.KK,
+    lang: LangOption = None,
     output_format: Annotated[
         DocumentFormat, typer.Option("--format", help="pdf or docx.")
     ] = DocumentFormat.PDF,
@@ -80,7 +80,10 @@ def render(
     db: DbOption = None,
 ) -> None:
     """Print the checklist of APPENDIX: blank, or prefilled with a subject and an act, to fill in by hand."""
-    out = output or Path(f"checklist-{appendix}-{lang.value}.{output_format.value}")
+    words = Words(chosen(lang))
+    if words.language not in DOCUMENT_LANGUAGES:
+        fail(words("cli.document_language"))
+    out = output or Path(f"checklist-{appendix}-{words.language}.{output_format.value}")
     with opened_database(db) as database:
         try:
             service.render_checklist(
@@ -89,30 +92,51 @@ def render(
                 bin=bin,
                 act_number=act_number,
                 act_date=None if act_date is None else act_date.date(),
-                language=lang.value,
+                language=words.language,
                 format=output_format.value,
                 out=out,
             )
         except (InspectionError, UnknownCatalogueEntry, ValueError, OSError) as error:
             fail(str(error))
-    _console().print(f"Wrote {out}.")
+    _console().print(words("cli.checklist.written", path=out), markup=False)
 
 
 def verify(
     file: Annotated[Path, typer.Argument(dir_okay=False, exists=True, help="A PDF or DOCX tekseru printed.")],
     db: DbOption = None,
+    lang: LangOption = None,
 ) -> None:
     """Check a printed checklist: ok (exit 0), or altered, unknown or unsealed (exit 1)."""
+    words = Words(chosen(lang))
+    corrected_by = None
     with opened_database(db) as database:
         try:
             check = service.verify_document(database, file)
-        except ValueError as error:
+            if check.ok and check.inspection_id is not None:
+                corrected_by = get_inspection(database, check.inspection_id).superseded_by_id
+        except (ValueError, InspectionError) as error:
             fail(str(error))
     colour = "green" if check.ok else "red"
-    _console().print(f"[{colour}]{check.status}[/{colour}]: {escape(check.message)}")
+    status = words(f"cli.verify.status.{check.status}")
+    message = escape(_verdict(file, check, corrected_by, words))
+    _console().print(f"[{colour}]{status}[/{colour}]: {message}")
     if check.inspection_id is not None:
-        _console().print(
-            f"Inspection {check.inspection_id} (`tekseru inspection show {check.inspection_id}`)"
-        )
+        _console().print(words("cli.verify.inspection", id=check.inspection_id), markup=False)
     if not check.ok:
         raise typer.Exit(1)
+
+
+def _verdict(file: Path, check: service.DocumentCheck, corrected_by: int | None, words: Words) -> str:
+    """What the check found, in the reader's language (the service's own message is English)."""
+    document, code = check.document, check.code or ""
+    if check.status == "ok" and document is not None:
+        issued_on = format_date(document.issued_on, words.language) if document.issued_on else "—"
+        verdict = words("cli.verify.ok", file=file.name, reference=document.reference, issued_on=issued_on)
+        if corrected_by is not None:
+            verdict += words("cli.verify.corrected", id=corrected_by)
+        return verdict
+    if check.status == "altered":
+        return words("cli.verify.altered", file=file.name, code=code)
+    if check.status == "unknown":
+        return words("cli.verify.unknown", code=code)
+    return words("cli.verify.unsealed", file=file.name)

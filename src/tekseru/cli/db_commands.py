@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from tekseru.cli.language import LangOption, Words, chosen
 from tekseru.services.database import (
     Database,
     DatabaseNeedsUpgrade,
@@ -39,23 +40,23 @@ def open_database_or_exit(db: Path | None, console: Console) -> Database:
 
 
 @app.command()
-def upgrade(db: DbOption = None) -> None:
+def upgrade(db: DbOption = None, lang: LangOption = None) -> None:
     """Create the database if needed and migrate it to the newest revision."""
     revision = upgrade_database_for(db)
-    Console(soft_wrap=True).print(f"The database is at revision {revision}.")
+    Console(soft_wrap=True).print(Words(chosen(lang))("cli.db.upgraded", revision=revision))
 
 
 @app.command()
-def check(db: DbOption = None) -> None:
+def check(db: DbOption = None, lang: LangOption = None) -> None:
     """Exit 1 when the migrated database differs from the models (a migration is missing)."""
-    console = Console(soft_wrap=True)
+    console, words = Console(soft_wrap=True), Words(chosen(lang))
     try:
         found = migration_differences(db)
     except (DatabaseNeedsUpgrade, DatabaseTooNew) as error:
         console.print(f"[red]{error}[/red]")
         raise typer.Exit(1) from None
     for difference in found:
-        console.print(f"[red]differs:[/red] {difference}", highlight=False)
+        console.print(f"[red]{words('cli.db.differs')}[/red] {difference}", highlight=False)
     if found:
         raise typer.Exit(1)
-    console.print("The migrations match the models.")
+    console.print(words("cli.db.match"))

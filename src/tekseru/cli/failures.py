@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from tekseru.services.database import Database, DatabaseNeedsUpgrade, DatabaseTooNew, open_database_for
+from tekseru.settings import Settings
 
 
 def errors_console() -> Console:
@@ -25,11 +26,19 @@ def fail(message: str) -> NoReturn:
     raise typer.Exit(1)
 
 
-def print_problems(problems: Iterable[object]) -> None:
-    """Each problem (a row error of an import, an answer that cannot be stored) on a line of its own."""
+def print_problems(problems: Iterable[object], language: str | None = None) -> None:
+    """Each problem (a row error of an import, an answer that cannot be stored) on a line of its own, in
+    `language` (default: the `language` setting) when the problem can describe itself in it."""
     console = errors_console()
     for problem in problems:
-        console.print(f"[red]{escape(str(problem))}[/red]", highlight=False)
+        console.print(f"[red]{escape(describe(problem, language))}[/red]", highlight=False)
+
+
+def describe(problem: object, language: str | None = None) -> str:
+    describe_in = getattr(problem, "describe", None)
+    if callable(describe_in):
+        return str(describe_in(language or Settings.from_environment().language))
+    return str(problem)
 
 
 @contextmanager

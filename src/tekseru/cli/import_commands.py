@@ -19,7 +19,7 @@ from tekseru.catalog.catalogue import NoEditionInForce
 from tekseru.catalog.edition import CatalogueEdition
 from tekseru.cli.actors import ByOption, cli_actor
 from tekseru.cli.db_commands import DbOption, open_database_or_exit
-from tekseru.cli.language import LangOption, chosen
+from tekseru.cli.language import LangOption, Words, chosen
 from tekseru.intake import ImportFileError, ImportReport, render
 from tekseru.services import registry
 from tekseru.services.registry import edition_in_force
@@ -98,7 +98,7 @@ def _run(
     edition = _edition(today, errors)
     database = open_database_or_exit(db, errors)
     try:
-        with _progress_bar(console, file.name) as advance:
+        with _progress_bar(console, Words(language)("cli.import.progress", file=file.name)) as advance:
             report = importer(
                 database,
                 file,
@@ -115,7 +115,7 @@ def _run(
         raise typer.Exit(1) from None
     finally:
         database.close()
-    _print_report(console, report)
+    _print_report(console, report, Words(language))
 
 
 def _edition(today: date, errors: Console) -> CatalogueEdition:
@@ -127,11 +127,11 @@ def _edition(today: date, errors: Console) -> CatalogueEdition:
 
 
 @contextmanager
-def _progress_bar(console: Console, name: str) -> Iterator[Callable[[int, int], None]]:
+def _progress_bar(console: Console, description: str) -> Iterator[Callable[[int, int], None]]:
     """A rich progress bar; yields the callback an import reports (rows done, rows in all) to."""
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn())
     with Progress(*columns, console=console, transient=True) as progress:
-        task = progress.add_task(f"Importing {name}", total=None)
+        task = progress.add_task(description, total=None)
         yield lambda done, total: progress.update(task, completed=done, total=total)
 
 
@@ -148,16 +148,16 @@ def _print_errors(console: Console, error: ImportFileError, language: str) -> No
         console.print(render("more_errors", language, count=error.error_count - ERRORS_SHOWN))
 
 
-def _print_report(console: Console, report: ImportReport) -> None:
-    table = Table(title=f"Imported {report.file}", show_header=False)
-    for label, value in (
-        ("rows read", report.rows_read),
-        ("created", report.created),
-        ("updated", report.updated),
-        ("unchanged", report.unchanged),
-        ("rejected", report.rejected),
+def _print_report(console: Console, report: ImportReport, words: Words) -> None:
+    table = Table(title=words("cli.import.title", file=report.file), show_header=False)
+    for key, value in (
+        ("cli.import.rows_read", report.rows_read),
+        ("cli.import.created", report.created),
+        ("cli.import.updated", report.updated),
+        ("cli.import.unchanged", report.unchanged),
+        ("cli.import.rejected", report.rejected),
     ):
-        table.add_row(label, str(value))
+        table.add_row(words(key), words.count(value))
     console.print(table)
     if report.rejected_path is not None:
-        console.print(f"Rejected rows, with their errors: {report.rejected_path}", markup=False)
+        console.print(words("cli.import.rejected_file", path=report.rejected_path), markup=False)

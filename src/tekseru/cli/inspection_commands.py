@@ -13,18 +13,18 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
-from rich.markup import escape
 from rich.table import Table
 
 from tekseru.catalog import UnknownCatalogueEntry
 from tekseru.cli.actors import ByOption, cli_actor
-from tekseru.cli.checklist_commands import DbOption, DocumentFormat
-from tekseru.cli.checklist_commands import Language as PrintLanguage
+from tekseru.cli.checklist_commands import DOCUMENT_LANGUAGES, DbOption, DocumentFormat
 from tekseru.cli.failures import fail, opened_database, print_problems
+from tekseru.cli.inspection_screen import day_in, describe, print_sheet, violation_line
+from tekseru.cli.language import LangOption, Words, chosen
 from tekseru.services import checklists, inspection_actions, inspection_forms
 from tekseru.services import inspections as service
 from tekseru.services.database import Database
-from tekseru.services.inspections import InspectionHeader, InspectionRecord
+from tekseru.services.inspections import InspectionHeader
 
 app = typer.Typer(
     help="Inspections and preventive control with a visit: record, answer, complete, correct, follow up, "
@@ -56,12 +56,6 @@ class ViolationState(StrEnum):
     ELIMINATED = "eliminated"
 
 
-class Language(StrEnum):
-    KK = "kk"
-    RU = "ru"
-    EN = "en"
-
-
 class ShowFormat(StrEnum):
     TABLE = "table"
     JSON = "json"
@@ -73,14 +67,14 @@ def _console() -> Console:
 
 
 @contextmanager
-def _database(db: Path | None) -> Iterator[Database]:
+def _database(db: Path | None, words: Words) -> Iterator[Database]:
     """The database for a command; any error of the use case is printed and exits with code 1."""
     with opened_database(db) as database:
         try:
             yield database
         except service.AnswerFileError as error:
-            print_problems(error.problems)
-            fail(f"nothing was stored: {len(error.problems)} problem(s)")
+            print_problems(error.problems, words.language)
+            fail(words("cli.inspection.nothing_stored", count=words.count(len(error.problems))))
         except (
             service.InspectionError,
             service.StaleVersion,
@@ -93,11 +87,6 @@ def _database(db: Path | None) -> Iterator[Database]:
 
 def _date(value: datetime | None) -> date | None:
     return None if value is None else value.date()
-
-
-def _describe(record: InspectionRecord) -> str:
-    revision = f", revision {record.revision} of {record.series_id}" if record.revision > 1 else ""
-    return f"Inspection {record.id} ({record.status}{revision}): {record.kind}, Appendix {record.appendix}"
 
 
 @app.command()
@@ -115,12 +104,14 @@ def create(
     ] = None,
     db: DbOption = None,
     by: ByOption = None,
+    lang: LangOption = None,
 ) -> None:
     """Record a draft inspection of a subject on the checklist of its group."""
     header = InspectionHeader(kind.value, act_number, act_date.date(), tuple(inspector), _date(planned_on))
-    with _database(db) as database:
+    words = Words(chosen(lang))
+    with _database(db, words) as database:
         record = inspection_actions.create_inspection(database, cli_actor(by), bin, header, appendix=appendix)
-    _console().print(_describe(record))
+    _console().print(describe(record, words))
 
 
 @app.command()
@@ -131,14 +122,17 @@ def answer(
     ],
     db: DbOption = None,
     by: ByOption = None,
+    lang: LangOption = None,
 ) -> None:
     """Answer items of a draft from a file; answer is required, not_required, compliant or non_compliant."""
-    with _database(db) as database:
+    words = Words(chosen(lang))
+    with _database(db, words) as database:
         rows = checklists.read_answer_file(file)
         versions = inspection_actions.answer_items(
             database, cli_actor(by), inspection_id, rows, source=file.name
         )
-    _console().print(f"Inspection {inspection_id}: {len(versions)} item(s) answered.")
+    answered = words.count(len(versions))
+    _console().print(words("cli.inspection.answered", id=inspection_id, count=answered))
 
 
 @app.command()
@@ -148,17 +142,26 @@ def attach(
     item: Annotated[int | None, typer.Option("--item", help="The item it belongs to (default: all).")] = None,
     db: DbOption = None,
     by: ByOption = None,
+    lang: LangOption = None,
 ) -> None:
     """Attach a photo or document (PDF, JPEG, PNG, DOCX, XLSX, TXT; at most 20 MiB) to a draft."""
-    with _database(db) as database:
+    words = Words(chosen(lang))
+    with _database(db, words) as database:
         limit = checklists.AttachmentLimits().max_bytes
         if file.stat().st_size > limit:
-            fail(f"{file.name}: more than the limit of {limit} bytes")
+            fail(words("cli.inspection.too_big", file=file.name, limit=words.count(limit)))
         added = inspection_actions.attach_file(
             database, cli_actor(by), inspection_id, file.name, file.read_bytes(), item=item
         )
     _console().print(
-        f"Attached {added.file_name} ({added.media_type}, {added.size} bytes, sha256 {added.sha256})."
+        words(
+            "cli.inspection.attached",
+            file=added.file_name,
+            media_type=added.media_type,
+            size=words.count(added.size),
+            sha256=added.sha256,
+        ),
+        markup=False,
     )
 
 
@@ -168,19 +171,27 @@ def complete(
     inspected_on: Annotated[datetime | None, _day("The day of the visit (default: today)")] = None,
     db: DbOption = None,
     by: ByOption = None,
+    lang: LangOption = None,
 ) -> None:
     """Complete a draft: its violations become evidence for the next assessment and are followed up."""
-    with _database(db) as database:
+    words = Words(chosen(lang))
+    with _database(db, words) as database:
         report = inspection_actions.complete_inspection(
             database, cli_actor(by), inspection_id, inspected_on=_date(inspected_on)
         )
-    _console().print(_describe(report.inspection))
+    _console().print(describe(report.inspection, words))
     _console().print(
-        f"Violations: {len(report.violations)}; evidence created {report.evidence.created}, "
-        f"removed {report.evidence_removed} (earlier revision), marked used {report.evidence_used}."
+        words(
+            "cli.inspection.completed",
+            violations=words.count(len(report.violations)),
+            created=words.count(report.evidence.created),
+            removed=words.count(report.evidence_removed),
+            used=words.count(report.evidence_used),
+        )
     )
     if report.unscored_items:
-        _console().print(f"Items with no criterion (kept, not scored): {list(report.unscored_items)}")
+        items = ", ".join(str(item) for item in report.unscored_items)
+        _console().print(words("cli.inspection.unscored", items=items))
 
 
 @app.command()
@@ -195,6 +206,7 @@ def revise(
     ] = None,
     db: DbOption = None,
     by: ByOption = None,
+    lang: LangOption = None,
 ) -> None:
     """Start a correction of a completed inspection: a new draft revision; the old one stays readable."""
     corrections = {
@@ -203,7 +215,8 @@ def revise(
         "act_date": _date(act_date),
         "inspectors": tuple(inspector or ()) or None,
     }
-    with _database(db) as database:
+    words = Words(chosen(lang))
+    with _database(db, words) as database:
         record = inspection_actions.revise_inspection(
             database,
             cli_actor(by),
@@ -211,7 +224,7 @@ def revise(
             reason=reason,
             corrections={key: value for key, value in corrections.items() if value is not None},
         )
-    _console().print(_describe(record))
+    _console().print(describe(record, words))
 
 
 @app.command("list")
@@ -220,45 +233,49 @@ def list_command(
     status: Annotated[Status | None, typer.Option("--status", help="Only drafts or completed ones.")] = None,
     all_revisions: Annotated[bool, typer.Option("--all", help="Show superseded revisions too.")] = False,
     db: DbOption = None,
+    lang: LangOption = None,
 ) -> None:
     """The inspections, by number."""
-    with _database(db) as database:
+    words = Words(chosen(lang))
+    with _database(db, words) as database:
         found = service.list_inspections(
             database, bin=bin, status=status and status.value, include_superseded=all_revisions
         )
-    table = Table("id", "status", "kind", "act", "visited", "BIN", "subject", "appendix", "revision")
+    headers = ("id", "status", "kind", "act", "visited", "bin", "subject", "appendix", "revision")
+    table = Table(*(words(f"cli.column.{header}") for header in headers))
     for record, subject in found:
-        superseded = f" (superseded by {record.superseded_by_id})" if record.superseded_by_id else ""
+        state = words(f"inspection.status.{record.status}")
+        if record.superseded_by_id:
+            state += words("cli.inspection.superseded_by", id=record.superseded_by_id)
         table.add_row(
             str(record.id),
-            record.status + superseded,
-            record.kind,
-            f"№ {record.act_number} of {record.act_date}",
-            str(record.inspected_on or ""),
+            state,
+            words(f"inspection.kind.{record.kind}"),
+            words("cli.inspection.act", number=record.act_number, date=day_in(record.act_date, words)),
+            day_in(record.inspected_on, words),
             subject.bin,
             subject.name,
             str(record.appendix),
             str(record.revision),
         )
-    _console().print(
-        table if found else "No inspections are recorded yet: record one with `inspection create`."
-    )
+    _console().print(table if found else words("cli.inspection.none"))
 
 
 @app.command()
 def show(
     inspection_id: InspectionId,
     output_format: Annotated[ShowFormat, typer.Option("--format", help="table or json.")] = ShowFormat.TABLE,
-    lang: Annotated[Language, typer.Option("--lang", help="Language of the item texts.")] = Language.KK,
+    lang: LangOption = None,
     db: DbOption = None,
 ) -> None:
     """An inspection item by item, with the previous inspection's answers and violations still open."""
-    with _database(db) as database:
-        sheet = checklists.inspection_sheet(database, inspection_id, language=lang.value)
+    words = Words(chosen(lang))
+    with _database(db, words) as database:
+        sheet = checklists.inspection_sheet(database, inspection_id, language=words.language)
     if output_format is ShowFormat.JSON:
         _console().print_json(json.dumps(_sheet_json(sheet), ensure_ascii=False, default=str))
         return
-    _print_sheet(sheet)
+    print_sheet(sheet, words)
 
 
 def _sheet_json(sheet: checklists.InspectionSheet) -> dict[str, Any]:
@@ -296,33 +313,6 @@ def _violation(view: service.ViolationView) -> dict[str, Any]:
     }
 
 
-def _print_sheet(sheet: checklists.InspectionSheet) -> None:
-    record, subject = sheet.inspection, sheet.subject
-    _console().print(_describe(record))
-    _console().print(f"{subject.bin} {escape(subject.name)}; act № {record.act_number} of {record.act_date}")
-    if sheet.previous:
-        _console().print(f"Previous inspection: {sheet.previous.id} of {sheet.previous.inspected_on}")
-    table = Table("No", "requirement", "answer", "comment", "previous", "still open")
-    for item in sheet.items:
-        still_open = ", ".join(f"{v.status} (inspection {v.found_by.id})" for v in item.open_violations)
-        table.add_row(
-            str(item.number),
-            escape(item.text[:80]),
-            item.answer.answer if item.answer else "",
-            escape(item.answer.comment) if item.answer else "",
-            item.previous_answer.answer if item.previous_answer else "",
-            still_open,
-        )
-    _console().print(table)
-    for view in sheet.violations:
-        deadline = view.record.deadline or "no deadline"
-        _console().print(f"Violation in item {view.record.item}: {view.status}, deadline {deadline}")
-    for revision in sheet.revisions:
-        _console().print(
-            f"Revision {revision.revision}: inspection {revision.id}, {revision.reason or 'first'}"
-        )
-
-
 @app.command()
 def followup(
     inspection_id: InspectionId,
@@ -335,9 +325,11 @@ def followup(
     note: Annotated[str | None, typer.Option("--note", help="A note on the follow-up.")] = None,
     db: DbOption = None,
     by: ByOption = None,
+    lang: LangOption = None,
 ) -> None:
     """Set a violation's remediation deadline or status; overdue is open past its deadline."""
-    with _database(db) as database:
+    words = Words(chosen(lang))
+    with _database(db, words) as database:
         view = inspection_actions.follow_up(
             database,
             cli_actor(by),
@@ -348,7 +340,7 @@ def followup(
             eliminated_on=_date(eliminated_on),
             note=note,
         )
-    _console().print(f"Violation in item {item}: {view.status}, deadline {view.record.deadline or 'none'}.")
+    _console().print(violation_line(item, view.status, view.record.deadline, words))
 
 
 @app.command("print")
@@ -357,7 +349,7 @@ def print_command(
     output_format: Annotated[
         DocumentFormat, typer.Option("--format", help="pdf or docx.")
     ] = DocumentFormat.PDF,
-    lang: Annotated[PrintLanguage, typer.Option("--lang", help="kk (official) or ru.")] = PrintLanguage.KK,
+    lang: LangOption = None,
     output: Annotated[
         Path | None,
         typer.Option(
@@ -368,11 +360,16 @@ def print_command(
     by: ByOption = None,
 ) -> None:
     """Print the filled checklist; a completed inspection carries a verification code and QR code."""
-    with _database(db) as database:
+    words = Words(chosen(lang))
+    if words.language not in DOCUMENT_LANGUAGES:
+        fail(words("cli.document_language"))
+    with _database(db, words) as database:
         content, name, code = inspection_forms.print_inspection(
-            database, cli_actor(by), inspection_id, format=output_format.value, language=lang.value
+            database, cli_actor(by), inspection_id, format=output_format.value, language=words.language
         )
         out = output or Path(name)
         out.write_bytes(content)
-    sealed = f" with verification code {code}" if code else " (a draft: no verification code)"
-    _console().print(f"Wrote {out}{sealed}.")
+    if code:
+        _console().print(words("cli.inspection.printed_sealed", path=out, code=code), markup=False)
+    else:
+        _console().print(words("cli.inspection.printed_draft", path=out), markup=False)

@@ -18,9 +18,12 @@ import typer
 from rich.console import Console
 from rich.table import Column, Table
 
+from tekseru.cli import plan_screen
 from tekseru.cli.actors import ByOption, cli_actor
 from tekseru.cli.db_commands import DbOption
 from tekseru.cli.failures import fail, opened_database, print_problems
+from tekseru.cli.language import LangOption, Words, chosen
+from tekseru.i18n import format_date, format_half_year
 from tekseru.intake import ImportFileError
 from tekseru.planning import AddedRow, InvalidHalfYear, PlanDiff, PlanRow, RemovedRow
 from tekseru.services import plan_actions
@@ -40,11 +43,6 @@ class OutputFormat(StrEnum):
     PDF = "pdf"
 
 
-class Language(StrEnum):
-    KK = "kk"
-    RU = "ru"
-
-
 class Status(StrEnum):
     DRAFT = "draft"
     APPROVED = "approved"
@@ -56,9 +54,7 @@ FormatOption = Annotated[
     OutputFormat,
     typer.Option("--format", help="table or json on the screen, or an xlsx or pdf document."),
 ]
-LangOption = Annotated[
-    Language, typer.Option("--lang", help="Language of the document: kk (official) or ru.")
-]
+DOCUMENT_LANGUAGES = ("kk", "ru")
 OutputOption = Annotated[
     Path | None,
     typer.Option(
@@ -97,13 +93,13 @@ def plan(
         ),
     ] = None,
     output_format: FormatOption = OutputFormat.TABLE,
-    lang: LangOption = Language.KK,
+    lang: LangOption = None,
     output: OutputOption = None,
     db: DbOption = None,
     created_by: ByOption = None,
 ) -> None:
     """Form the semi-annual list for HALF_YEAR from the latest risk assessment and store it as a draft."""
-    with opened_database(db) as database, _errors():
+    with opened_database(db) as database, _errors(chosen(lang)):
         capacity = None if capacity_file is None else service.read_capacity_file(capacity_file)
         stored = plan_actions.draft_plan(
             database,
@@ -112,7 +108,7 @@ def plan(
             as_of=None if as_of is None else as_of.date(),
             capacity=capacity,
         )
-        _present(database, stored, output_format, lang, output)
+        _present(database, stored, output_format, Words(chosen(lang)), output)
 
 
 @plans_app.command("list")
@@ -122,52 +118,65 @@ def list_command(
     ] = None,
     status: Annotated[Status | None, typer.Option("--status", help="Only lists in this status.")] = None,
     db: DbOption = None,
+    lang: LangOption = None,
 ) -> None:
     """The stored lists, the newest first."""
     with opened_database(db) as database, _errors():
         found = service.list_plans(
             database, half_year=half_year, status=None if status is None else status.value
         )
-    widths = {"id": 2, "half-year": 7, "status": 9, "as of": 10}
-    fixed = [Column(name, no_wrap=True, min_width=width) for name, width in widths.items()]
-    table = Table(*fixed, "on list", "beyond", "excluded", "created", "approved")
+    words = Words(chosen(lang))
+    language = words.language
+    headers = (
+        "cli.column.half_year",
+        "cli.column.status",
+        "cli.column.as_of",
+        "cli.plans.on_list",
+        "cli.plans.beyond",
+        "cli.plans.excluded",
+        "cli.column.created",
+        "cli.column.approved",
+    )
+    table = Table(Column(words("cli.column.id"), no_wrap=True, min_width=2), *map(words, headers))
     for stored in found:
         record, formed = stored.record, stored.plan
-        approved = f"{record.approved_by} {record.approved_at:%Y-%m-%d}" if record.approved_at else ""
+        approved = (
+            f"{record.approved_by} {format_date(record.approved_at.date(), language)}"
+            if record.approved_at
+            else ""
+        )
         table.add_row(
             str(stored.id),
-            str(formed.half_year),
-            stored.record.status,
-            record.as_of.isoformat(),
-            str(len(formed.included)),
-            str(len(formed.overflow)),
-            str(len(formed.excluded)),
-            f"{record.created_by} {record.created_at:%Y-%m-%d}",
+            format_half_year(formed.half_year, language),
+            words(f"plans.status.{record.status}"),
+            format_date(record.as_of, language),
+            words.count(len(formed.included)),
+            words.count(len(formed.overflow)),
+            words.count(len(formed.excluded)),
+            f"{record.created_by} {format_date(record.created_at.date(), language)}",
             approved,
         )
-    Console(soft_wrap=True).print(
-        table if found else "No lists are stored yet: form one with `tekseru plan`."
-    )
+    Console(soft_wrap=True).print(table if found else words("cli.plans.none"))
 
 
 @plans_app.command()
 def show(
     plan_id: PlanId,
     output_format: FormatOption = OutputFormat.TABLE,
-    lang: LangOption = Language.KK,
+    lang: LangOption = None,
     output: OutputOption = None,
     db: DbOption = None,
 ) -> None:
     """Show a stored list, or write it as JSON, XLSX or PDF."""
     with opened_database(db) as database, _errors():
-        _present(database, service.get_plan(database, plan_id), output_format, lang, output)
+        _present(database, service.get_plan(database, plan_id), output_format, Words(chosen(lang)), output)
 
 
 @plans_app.command()
 def export(
     plan_id: PlanId,
     output_format: Annotated[OutputFormat, typer.Option("--format", help="xlsx or pdf.")] = OutputFormat.XLSX,
-    lang: LangOption = Language.KK,
+    lang: LangOption = None,
     output: OutputOption = None,
     db: DbOption = None,
 ) -> None:
@@ -175,7 +184,7 @@ def export(
     if output_format not in (OutputFormat.XLSX, OutputFormat.PDF):
         fail("export writes xlsx or pdf; use `tekseru plans show` for table or json")
     with opened_database(db) as database, _errors():
-        _present(database, service.get_plan(database, plan_id), output_format, lang, output)
+        _present(database, service.get_plan(database, plan_id), output_format, Words(chosen(lang)), output)
 
 
 @plans_app.command()
@@ -183,6 +192,7 @@ def diff(
     plan_id: PlanId,
     as_json: Annotated[bool, typer.Option("--json", help="Print the changes as JSON.")] = False,
     db: DbOption = None,
+    lang: LangOption = None,
 ) -> None:
     """What changed against the list this one was compared with when it was formed."""
     with opened_database(db) as database, _errors():
@@ -190,31 +200,35 @@ def diff(
     if as_json:
         typer.echo(json.dumps(diff_json(comparison), ensure_ascii=False, indent=2))
     else:
-        _print_diff(Console(soft_wrap=True), comparison)
+        plan_screen.print_diff(Console(soft_wrap=True), comparison, Words(chosen(lang)))
 
 
 @plans_app.command()
-def approve(plan_id: PlanId, by: ByOption = None, db: DbOption = None) -> None:
+def approve(plan_id: PlanId, by: ByOption = None, db: DbOption = None, lang: LangOption = None) -> None:
     """Approve a draft list; an approved list can no longer change."""
     with opened_database(db) as database, _errors():
         stored = plan_actions.approve_plan(database, cli_actor(by), plan_id)
-    Console(soft_wrap=True).print(f"List {stored.id} ({stored.plan.half_year}) is approved.")
+    words = Words(chosen(lang))
+    half_year = format_half_year(stored.plan.half_year, words.language)
+    Console(soft_wrap=True).print(words("cli.plans.approved", id=stored.id, half_year=half_year))
 
 
 @plans_app.command()
-def publish(plan_id: PlanId, by: ByOption = None, db: DbOption = None) -> None:
+def publish(plan_id: PlanId, by: ByOption = None, db: DbOption = None, lang: LangOption = None) -> None:
     """Publish an approved list."""
     with opened_database(db) as database, _errors():
         stored = plan_actions.publish_plan(database, cli_actor(by), plan_id)
-    Console(soft_wrap=True).print(f"List {stored.id} ({stored.plan.half_year}) is published.")
+    words = Words(chosen(lang))
+    half_year = format_half_year(stored.plan.half_year, words.language)
+    Console(soft_wrap=True).print(words("cli.plans.published", id=stored.id, half_year=half_year))
 
 
 @plans_app.command()
-def discard(plan_id: PlanId, by: ByOption = None, db: DbOption = None) -> None:
+def discard(plan_id: PlanId, by: ByOption = None, db: DbOption = None, lang: LangOption = None) -> None:
     """Delete a draft list (approved and published lists are kept for ever)."""
     with opened_database(db) as database, _errors():
         plan_actions.discard_draft(database, cli_actor(by), plan_id)
-    Console(soft_wrap=True).print(f"Draft list {plan_id} is deleted.")
+    Console(soft_wrap=True).print(Words(chosen(lang))("cli.plans.discarded", id=plan_id))
 
 
 # Presenting -----------------------------------------------------------------------------------------------
@@ -281,7 +295,7 @@ def _change_json(item: AddedRow | RemovedRow) -> dict[str, Any]:
 
 
 def _present(
-    database: service.Database, stored: StoredPlan, fmt: OutputFormat, lang: Language, out: Path | None
+    database: service.Database, stored: StoredPlan, fmt: OutputFormat, words: Words, out: Path | None
 ) -> None:
     console = Console(soft_wrap=True)
     if fmt is OutputFormat.JSON:
@@ -290,65 +304,29 @@ def _present(
             typer.echo(text)
         else:
             out.write_text(text + "\n", encoding="utf-8")
-            console.print(f"List {stored.id} is written to {out}.")
+            console.print(words("cli.plans.json_written", id=stored.id, path=out), markup=False)
     elif fmt is OutputFormat.TABLE:
-        _print_plan(console, stored)
+        plan_screen.print_plan(console, stored, words)
     else:
-        target = out or Path(f"plan-{stored.id}-{stored.plan.half_year}-{lang.value}.{fmt.value}")
-        service.render_plan(database, stored.id, format=fmt.value, language=lang.value, out=target)
-        console.print(f"List {stored.id} ({stored.record.status}) is written to {target}.")
-
-
-def _print_plan(console: Console, stored: StoredPlan) -> None:
-    formed = stored.plan
-    console.print(
-        f"List {stored.id}: {formed.half_year}, {stored.record.status}, assessment of {stored.record.as_of}"
-    )
-    for title, rows in (("On the list", formed.included), ("Beyond capacity", formed.overflow)):
-        fixed = [Column("rank", no_wrap=True), Column("BIN", no_wrap=True, min_width=12)]
-        table = Table(*fixed, "name", "region", "groups", "score", "class", "reasons", "month", title=title)
-        for row in rows:
-            month = "" if row.planned_month is None else str(row.planned_month)
-            reasons = ", ".join(str(number) for number in row.main_reasons)
-            cells = (row.bin, row.name, row.region, ", ".join(row.groups), f"{row.score:g}", row.risk_class)
-            table.add_row(str(row.rank), *cells, reasons, month)
-        console.print(table if rows else f"{title}: none")
-    excluded = Table(
-        Column("BIN", no_wrap=True, min_width=12), "name", "group", "reason", title="Not on the list"
-    )
-    for item in formed.excluded:
-        excluded.add_row(item.bin, item.name, item.group, item.reason.value)
-    console.print(excluded if formed.excluded else "Not on the list: none")
-
-
-def _print_diff(console: Console, comparison: PlanComparison) -> None:
-    if comparison.previous is None or comparison.diff is None:
-        console.print(f"List {comparison.plan.id} is the first: there is nothing to compare it with.")
-        return
-    console.print(f"List {comparison.plan.id} against list {comparison.previous.id}:")
-    changes = comparison.diff
-    for item in changes.added:
-        console.print(
-            f"+ {item.row.bin} {item.row.name} (rank {item.row.rank}): {item.reason.value}, {item.detail}"
-        )
-    for gone in changes.removed:
-        console.print(f"- {gone.row.bin} {gone.row.name}: {gone.reason.value}, {gone.detail}")
-    for moved in changes.moved:
-        console.print(f"~ {moved.current.bin} {moved.current.name}: {'; '.join(moved.changes)}")
-    if changes.is_empty:
-        console.print("No subject joined, left or moved.")
+        language = words.language
+        if language not in DOCUMENT_LANGUAGES:
+            fail(words("cli.document_language"))
+        target = out or Path(f"plan-{stored.id}-{stored.plan.half_year}-{language}.{fmt.value}")
+        service.render_plan(database, stored.id, format=fmt.value, language=language, out=target)
+        status = words(f"plans.status.{stored.record.status}")
+        console.print(words("cli.plans.written", id=stored.id, status=status, path=target), markup=False)
 
 
 # Plumbing -------------------------------------------------------------------------------------------------
 
 
 @contextmanager
-def _errors() -> Iterator[None]:
+def _errors(language: str | None = None) -> Iterator[None]:
     """A readable message and exit code 1 for what the user can fix."""
     try:
         yield
     except ImportFileError as error:
-        print_problems(error.errors)
+        print_problems(error.errors, language)
         raise typer.Exit(1) from None
     except (PlanError, InvalidHalfYear, ValueError) as error:
         fail(str(error))

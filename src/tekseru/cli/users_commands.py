@@ -15,6 +15,7 @@ from rich.table import Table
 
 from tekseru.cli.actors import ByOption, cli_actor
 from tekseru.cli.db_commands import DbOption, open_database_or_exit
+from tekseru.cli.language import LangOption, Words, chosen, region_name
 from tekseru.services.accounts import (
     Credentials,
     InvalidUser,
@@ -30,16 +31,17 @@ app = typer.Typer(help="User accounts: create, list, set a password.", no_args_i
 AskOption = Annotated[bool, typer.Option("--ask", help="Type the password (hidden) instead of a random one.")]
 
 
-def _password(ask: bool) -> str | None:
+def _password(ask: bool, words: Words) -> str | None:
     if not ask:
         return None
-    return str(typer.prompt("Password", hide_input=True, confirmation_prompt=True))
+    return str(typer.prompt(words("cli.column.password"), hide_input=True, confirmation_prompt=True))
 
 
-def _show(console: Console, credentials: Credentials, what: str) -> None:
-    console.print(f"{what} [bold]{credentials.username}[/bold] ({credentials.role.value}).")
+def _show(console: Console, credentials: Credentials, what: str, words: Words) -> None:
+    role = words(f"role.{credentials.role.value}")
+    console.print(words(what, username=f"[bold]{credentials.username}[/bold]", role=role))
     console.print(
-        f"Password: [bold]{credentials.password}[/bold]  (shown once; sign in at /login)", highlight=False
+        words("cli.users.password", password=f"[bold]{credentials.password}[/bold]"), highlight=False
     )
 
 
@@ -54,9 +56,10 @@ def create(
     ask: AskOption = False,
     db: DbOption = None,
     by: ByOption = None,
+    lang: LangOption = None,
 ) -> None:
     """Create an active user; prints the password once."""
-    console = Console(soft_wrap=True)
+    console, words = Console(soft_wrap=True), Words(chosen(lang))
     database = open_database_or_exit(db, console)
     try:
         _, credentials = create_user(
@@ -66,29 +69,34 @@ def create(
             full_name=full_name,
             role=role.value,
             region=region,
-            password=_password(ask),
+            password=_password(ask, words),
         )
     except InvalidUser as problem:
         console.print(f"[red]{problem}[/red]", highlight=False)
         raise typer.Exit(1) from None
     finally:
         database.close()
-    _show(console, credentials, "Created")
+    _show(console, credentials, "cli.users.created", words)
 
 
 @app.command("list")
-def list_(db: DbOption = None) -> None:
+def list_(db: DbOption = None, lang: LangOption = None) -> None:
     """Every user with role, region and whether active."""
-    console = Console(soft_wrap=True)
+    console, words = Console(soft_wrap=True), Words(chosen(lang))
     database = open_database_or_exit(db, console)
     try:
         users = list_users(database, cli_actor())
     finally:
         database.close()
-    table = Table("user name", "full name", "role", "region", "active")
+    headers = ("username", "full_name", "role", "region", "active")
+    table = Table(*(words(f"cli.column.{header}") for header in headers))
     for user in users:
         table.add_row(
-            user.username, user.full_name, user.role.value, user.region or "", "yes" if user.active else "no"
+            user.username,
+            user.full_name,
+            words(f"role.{user.role.value}"),
+            region_name(user.region, words.language) if user.region else "",
+            words.yes_no(user.active),
         )
     console.print(table)
 
@@ -99,15 +107,16 @@ def set_password_(
     ask: AskOption = False,
     db: DbOption = None,
     by: ByOption = None,
+    lang: LangOption = None,
 ) -> None:
     """Give the user a new password (random unless --ask); the user's sessions end."""
-    console = Console(soft_wrap=True)
+    console, words = Console(soft_wrap=True), Words(chosen(lang))
     database = open_database_or_exit(db, console)
     try:
-        credentials = set_password(database, cli_actor(by), username, _password(ask))
+        credentials = set_password(database, cli_actor(by), username, _password(ask, words))
     except (InvalidUser, UserNotFound) as problem:
         console.print(f"[red]{problem}[/red]", highlight=False)
         raise typer.Exit(1) from None
     finally:
         database.close()
-    _show(console, credentials, "New password for")
+    _show(console, credentials, "cli.users.new_password", words)
