@@ -9,7 +9,7 @@ import pytest
 
 PACKAGE = Path(__file__).parents[1] / "src" / "tekseru"
 CORE = ("catalog", "scoring", "planning")
-OUTER = ("store", "intake", "documents", "services", "cli", "api", "web")
+OUTER = ("store", "intake", "documents", "services", "http", "cli", "api", "web")
 IO_LIBRARIES = (
     "sqlalchemy",
     "alembic",
@@ -26,6 +26,8 @@ IO_LIBRARIES = (
     "requests",
 )
 INTERFACES = ("cli", "api", "web")
+# The one module that assembles the application from both HTTP interfaces, and so may import both.
+APP_ASSEMBLY = PACKAGE / "web" / "app.py"
 
 
 def imported_modules(path: Path) -> set[str]:
@@ -36,6 +38,7 @@ def imported_modules(path: Path) -> set[str]:
             names.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
             names.add(node.module)
+            names.update(f"{node.module}.{alias.name}" for alias in node.names)  # `from tekseru import web`
     return names
 
 
@@ -57,18 +60,68 @@ def test_inner_layers_know_no_interface(package: str) -> None:
     for path in modules_of(package):
         for name in imported_modules(path):
             parts = name.split(".")
-            assert not (parts[0] == "tekseru" and len(parts) > 1 and parts[1] in INTERFACES), (
+            assert not (parts[0] == "tekseru" and len(parts) > 1 and parts[1] in (*INTERFACES, "http")), (
                 f"{path}: {name}"
             )
 
 
-@pytest.mark.parametrize("package", INTERFACES)
+@pytest.mark.parametrize("package", (*INTERFACES, "http"))
 def test_interfaces_do_not_reach_into_the_store(package: str) -> None:
     for path in modules_of(package):
         for name in imported_modules(path):
             assert not name.startswith(("sqlalchemy", "tekseru.store")), (
                 f"{path}: imports {name}; call a service"
             )
+
+
+def interfaces_imported(path: Path) -> set[str]:
+    return {
+        parts[1]
+        for name in imported_modules(path)
+        if len(parts := name.split(".")) > 1 and parts[0] == "tekseru" and parts[1] in INTERFACES
+    }
+
+
+def test_what_pages_and_the_api_share_knows_neither() -> None:
+    for path in modules_of("http"):
+        assert interfaces_imported(path) == set(), f"{path}: imports an interface"
+
+
+@pytest.mark.parametrize(("package", "other"), [("api", "web"), ("web", "api")])
+def test_the_api_and_the_pages_do_not_import_each_other(package: str, other: str) -> None:
+    offenders = [
+        str(path.relative_to(PACKAGE))
+        for path in modules_of(package)
+        if path != APP_ASSEMBLY and other in interfaces_imported(path)
+    ]
+    assert offenders == [], f"{package} imports {other}; share it through tekseru.http"
+
+
+def test_the_app_assembly_imports_both_interfaces() -> None:
+    """Else the exception above guards a module that no longer assembles anything."""
+    assert {"api", "web"} <= interfaces_imported(APP_ASSEMBLY)
+
+
+def hidden_imports(path: Path) -> list[str]:
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.module == "importlib":
+            found += [f"from importlib import {a.name}" for a in node.names if a.name == "import_module"]
+        elif isinstance(node, ast.Attribute) and node.attr == "import_module":
+            found.append(f"line {node.lineno}: .import_module")
+        elif isinstance(node, ast.Name) and node.id == "__import__":
+            found.append(f"line {node.lineno}: __import__")
+    return found
+
+
+def test_no_module_is_imported_by_name_at_run_time() -> None:
+    """Imports by name hide the dependency from readers, mypy and this test: import directly."""
+    found = {
+        str(path.relative_to(PACKAGE)): hidden
+        for path in PACKAGE.rglob("*.py")
+        if (hidden := hidden_imports(path))
+    }
+    assert found == {}
 
 
 def test_modules_stay_small() -> None:

@@ -12,10 +12,10 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from tekseru.http.dependencies import get_catalog_service
 from tekseru.services.accounts import use_password_hasher
 from tekseru.settings import Settings
 from tekseru.web.app import create_app
-from tekseru.web.dependencies import get_catalog_service
 from tests.web.support import PASSWORD, USERS, seed, two_edition_service, use_cheap_password_hashing
 
 

@@ -12,8 +12,8 @@ from tekseru.catalog import Severity
 from tekseru.scoring import GroupProfile
 from tekseru.services import checklists
 from tekseru.services import inspections as service
-from tekseru.services.plans import default_visit_histories
 from tekseru.store import Database
+from tekseru.store.inspections import visit_histories
 from tests.services.inspection_data import (
     ACT_DATE,
     BINS,
@@ -367,7 +367,7 @@ def test_planning_reads_the_visit_histories(database: Database, ids: dict[int, i
     control = inspect(database, 0, non_compliant=[1, 3])
     inspect(database, 3, kind="compliance_inspection", visit=date(2024, 4, 1))
     with database.transaction() as session:
-        histories = default_visit_histories(session)
+        histories = visit_histories(session)
     assert histories[ids[0]].violations_of_last_preventive_control_eliminated_in_full is False
     assert (histories[ids[3]].last_visit_on, histories[ids[3]].last_visit_was_preventive_control) == (
         date(2024, 4, 1),
@@ -376,9 +376,7 @@ def test_planning_reads_the_visit_histories(database: Database, ids: dict[int, i
     for item in (1, 3):
         service.follow_up(database, control.id, item, by="x", status="eliminated", today=TODAY)
     with database.transaction() as session:
-        assert default_visit_histories(session)[
-            ids[0]
-        ].violations_of_last_preventive_control_eliminated_in_full
+        assert visit_histories(session)[ids[0]].violations_of_last_preventive_control_eliminated_in_full
 
 
 def test_listing_inspections(database: Database, ids: dict[int, int]) -> None:

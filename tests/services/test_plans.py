@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import sys
-import types
 from collections.abc import Mapping
 from dataclasses import replace
 from datetime import UTC, date, datetime
@@ -117,21 +115,6 @@ def test_visit_histories_come_from_the_provider(database: Database, ids: dict[in
     assert reasons[BINS[5]] is ExclusionReason.VISITED_WITHIN_FREQUENCY_LIMIT
     assert reasons[BINS[0]] is ExclusionReason.VIOLATIONS_ELIMINATED_IN_FULL
     assert bins(formed.included) == [BINS[1], BINS[2]]
-
-
-def test_default_visit_histories_follow_the_inspections_module(
-    database: Database, ids: dict[int, int], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setitem(sys.modules, plans.INSPECTIONS_MODULE, None)  # not there (yet): no history
-    assert plans.draft_plan(database, H1, created_by="p").plan.row_of(str(ids[5])) is not None
-    inspections = types.ModuleType(plans.INSPECTIONS_MODULE)
-    inspections.visit_histories = lambda session: {  # type: ignore[attr-defined]
-        ids[5]: VisitHistory(str(ids[5]), last_visit_on=date(2026, 10, 1))
-    }
-    monkeypatch.setitem(sys.modules, plans.INSPECTIONS_MODULE, inspections)
-    formed = plans.draft_plan(database, H1, created_by="p").plan
-    assert formed.row_of(str(ids[5])) is None
-    assert formed.exclusions_of(str(ids[5]))[0].reason is ExclusionReason.VISITED_WITHIN_FREQUENCY_LIMIT
 
 
 def test_an_approved_list_cannot_change(database: Database, ids: dict[int, int]) -> None:

@@ -9,10 +9,10 @@ import pytest
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 
+from tekseru.http.middleware import CONTENT_SECURITY_POLICY
 from tekseru.services.permissions import Actor, Permission, Role
 from tekseru.settings import Settings
 from tekseru.web.app import create_app
-from tekseru.web.middleware import CONTENT_SECURITY_POLICY
 from tekseru.web.navigation import NAV_ORDER, Section, ordered, visible
 from tekseru.web.pages import PAGES
 

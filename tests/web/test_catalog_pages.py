@@ -6,7 +6,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tekseru.catalog import Severity, load_catalogue
-from tekseru.web.i18n import COOKIE_NAME
+from tekseru.http.language import COOKIE_NAME
 from tests.web.htmltree import Element, parse
 from tests.web.support import PACKAGED
 

@@ -10,12 +10,12 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
+from tekseru.http.errors import NOT_FOUND
 from tekseru.services import inspections
 from tekseru.services.inspection_actions import AttachmentNotFound
 from tekseru.services.plans import PlanNotFound
 from tekseru.settings import Settings
 from tekseru.web.app import create_app
-from tekseru.web.errors import NOT_FOUND
 from tests.web.conftest import SignedIn
 
 MISSING: dict[str, Callable[[], Exception]] = {

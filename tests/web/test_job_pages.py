@@ -17,11 +17,11 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from tekseru.catalog.identifiers import demo_bins
+from tekseru.http.dependencies import get_catalog_service
 from tekseru.services.jobs import JobKind, JobNotCancellable, cancel, start_import
 from tekseru.services.permissions import Actor, Role
 from tekseru.settings import Settings
 from tekseru.web.app import create_app
-from tekseru.web.dependencies import get_catalog_service
 from tests.web.conftest import SignedIn, sign_in
 from tests.web.htmltree import parse
 from tests.web.support import BINS, OWN_BIN, USERS, example_jobs, seed

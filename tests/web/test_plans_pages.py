@@ -23,9 +23,9 @@ import uvicorn
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from tekseru.http.dependencies import get_catalog_service
 from tekseru.settings import Settings
 from tekseru.web.app import create_app
-from tekseru.web.dependencies import get_catalog_service
 from tests.web import test_layout as layout
 from tests.web.conftest import BrowserPage, Network, SignedIn, browser_session_cookie, sign_in
 from tests.web.htmltree import Element, parse

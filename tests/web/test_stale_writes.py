@@ -13,10 +13,10 @@ from typing import Any
 
 import pytest
 
+from tekseru.http.dependencies import get_catalog_service
 from tekseru.settings import Settings
 from tekseru.store.testing import database_url, postgres_server
 from tekseru.web.app import create_app
-from tekseru.web.dependencies import get_catalog_service
 from tests.web.conftest import SignedIn
 from tests.web.htmltree import Element, parse
 from tests.web.support import USERS, seed, two_edition_service

@@ -12,6 +12,8 @@ from pydantic import BaseModel, Field
 from tekseru.api.schemas.common import FORBIDDEN_RESPONSE, NOT_FOUND_RESPONSE
 from tekseru.api.schemas.jobs import JobOut
 from tekseru.api.schemas.registry import ExplanationOut, ResultsPageOut, RunOut
+from tekseru.http.dependencies import get_database, get_jobs
+from tekseru.http.security import api_actor
 from tekseru.services.auth import Database
 from tekseru.services.jobs import JobRunner, start_assessment
 from tekseru.services.permissions import Actor
@@ -25,8 +27,6 @@ from tekseru.services.registry_queries import (
     run_results,
     runs,
 )
-from tekseru.web.dependencies import get_database, get_jobs
-from tekseru.web.security import api_actor
 
 router = APIRouter(
     prefix="/assessments", tags=["assessments"], responses={**NOT_FOUND_RESPONSE, **FORBIDDEN_RESPONSE}

@@ -6,12 +6,12 @@ from fastapi import APIRouter, Depends, Query
 
 from tekseru.api.schemas.accounts import AuditPageOut, AuditVerificationOut
 from tekseru.api.schemas.common import FORBIDDEN_RESPONSE
+from tekseru.http.dependencies import get_database
+from tekseru.http.security import api_actor
 from tekseru.services import audit
 from tekseru.services.auth import Database
 from tekseru.services.permissions import Actor
 from tekseru.services.registry_queries import MAX_PAGE
-from tekseru.web.dependencies import get_database
-from tekseru.web.security import api_actor
 
 router = APIRouter(prefix="/audit", tags=["audit"], responses=FORBIDDEN_RESPONSE)
 

@@ -12,11 +12,16 @@ from fastapi.responses import JSONResponse, Response
 
 from tekseru.api.schemas.accounts import LoginIn, MeOut, SessionOut
 from tekseru.api.schemas.common import ErrorOut
+from tekseru.http.dependencies import app_state, get_database
+from tekseru.http.security import (
+    api_actor,
+    clear_session_cookie,
+    client_address,
+    session_token,
+    set_session_cookie,
+)
 from tekseru.services.auth import Database, LoginRefused, log_in, log_out
 from tekseru.services.permissions import Actor
-from tekseru.web.dependencies import app_state, get_database
-from tekseru.web.pages.auth import client_address
-from tekseru.web.security import api_actor, clear_session_cookie, session_token, set_session_cookie
 
 router = APIRouter(prefix="/auth", tags=["auth"])
 

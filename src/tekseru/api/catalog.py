@@ -1,7 +1,7 @@
 """`/api/v1/catalog`: the act's catalogue. Every route parses, calls `CatalogService` and presents.
 
 Without `edition` a route reads the edition in force today. Unknown editions and entries answer 404
-with a message naming what exists (see `tekseru.web.errors`).
+with a message naming what exists (see `tekseru.http.errors`).
 """
 
 from __future__ import annotations
@@ -21,8 +21,8 @@ from tekseru.api.schemas.catalog import (
 )
 from tekseru.api.schemas.common import NOT_FOUND_RESPONSE
 from tekseru.catalog import Severity
+from tekseru.http.dependencies import get_catalog_service
 from tekseru.services.catalog import CatalogService
-from tekseru.web.dependencies import get_catalog_service
 
 router = APIRouter(prefix="/catalog", tags=["catalog"], responses=NOT_FOUND_RESPONSE)
 

@@ -6,11 +6,11 @@ from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, Uplo
 
 from tekseru.api.schemas.common import FORBIDDEN_RESPONSE
 from tekseru.api.schemas.jobs import JobOut
+from tekseru.http.dependencies import app_state, get_database, get_jobs
+from tekseru.http.security import api_actor
 from tekseru.services.auth import Database
 from tekseru.services.jobs import IMPORT_KINDS, JobKind, JobRunner, save_upload, start_import
 from tekseru.services.permissions import Actor, Permission
-from tekseru.web.dependencies import app_state, get_database, get_jobs
-from tekseru.web.security import api_actor
 
 router = APIRouter(prefix="/imports", tags=["imports"], responses=FORBIDDEN_RESPONSE)
 

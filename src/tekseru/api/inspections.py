@@ -8,14 +8,12 @@ viewer reads. `tekseru.services.inspection_actions` and `inspection_forms` decid
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
 from fastapi import APIRouter, Depends, File, Form, Query, Response, UploadFile
 from fastapi.responses import FileResponse
 
-from tekseru.api.plans import attachment, service_errors
 from tekseru.api.schemas.common import FORBIDDEN_RESPONSE, NOT_FOUND_RESPONSE, ErrorOut
 from tekseru.api.schemas.conflicts import STALE_VERSION_RESPONSE
 from tekseru.api.schemas.inspections import (
@@ -32,29 +30,15 @@ from tekseru.api.schemas.inspections import (
     VerificationOut,
     ViolationOut,
 )
+from tekseru.http.dependencies import get_database, get_settings
+from tekseru.http.files import attachment, read_upload
+from tekseru.http.refusals import INSPECTION_ERRORS, service_errors
+from tekseru.http.security import api_actor
 from tekseru.services import checklists, inspection_actions, inspection_forms
 from tekseru.services import inspections as flow
 from tekseru.services.auth import Database
 from tekseru.services.permissions import Actor
 from tekseru.settings import Settings
-from tekseru.web.dependencies import get_database, get_settings
-from tekseru.web.security import api_actor
-
-INSPECTION_ERRORS: Mapping[type[Exception], int] = {
-    flow.InspectionNotFound: 404,
-    inspection_actions.AttachmentNotFound: 404,
-    flow.SubjectNotFound: 404,
-    flow.InspectionFrozen: 409,
-    flow.ChecklistIncomplete: 409,
-    flow.InspectionError: 422,
-}
-UPLOAD_LIMIT = checklists.AttachmentLimits().max_bytes
-
-
-def read_upload(file: UploadFile, limit: int = UPLOAD_LIMIT) -> bytes:
-    """The uploaded content, one byte more than `limit` at most (the services refuse what is too large)."""
-    return file.file.read(limit + 1)
-
 
 # Routes ---------------------------------------------------------------------------------------------------
 

@@ -9,10 +9,10 @@ from fastapi import APIRouter, Depends, HTTPException, Query
 
 from tekseru.api.schemas.common import FORBIDDEN_RESPONSE, NOT_FOUND_RESPONSE, ErrorOut
 from tekseru.api.schemas.jobs import JobOut
+from tekseru.http.dependencies import get_jobs
+from tekseru.http.security import api_actor
 from tekseru.services.jobs import JobKind, JobNotCancellable, JobRunner, cancel
 from tekseru.services.permissions import Actor
-from tekseru.web.dependencies import get_jobs
-from tekseru.web.security import api_actor
 
 router = APIRouter(prefix="/jobs", tags=["jobs"], responses=NOT_FOUND_RESPONSE)
 

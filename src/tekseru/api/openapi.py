@@ -26,8 +26,8 @@ from fastapi.openapi.utils import get_openapi
 from fastapi.routing import APIRoute, iter_route_contexts
 
 from tekseru.api.schemas.common import ErrorOut, InvalidOut
-from tekseru.web.dependencies import get_database
-from tekseru.web.security import api_actor
+from tekseru.http.dependencies import get_database
+from tekseru.http.security import api_actor
 
 _ERROR = "#/components/schemas/ErrorOut"
 _INVALID = "#/components/schemas/InvalidOut"

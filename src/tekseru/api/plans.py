@@ -4,59 +4,25 @@ publish, discard a draft, and print (XLSX or PDF, Kazakh or Russian).
 Everyone who may read plans reads the lists and rows `tekseru.services.plans.visible_plan` lets them (an
 inspector: approved and published lists, its own region's rows); only planners and admins
 draft, approve, publish and discard: `tekseru.services.plan_actions` decides, and writes the audit log.
-The helpers before the routes (refusals as HTTP errors, files as downloads) serve the pages too.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
-from fastapi import APIRouter, Depends, Header, HTTPException, Query, Response
+from fastapi import APIRouter, Depends, Header, Query, Response
 
 from tekseru.api.schemas.common import FORBIDDEN_RESPONSE, NOT_FOUND_RESPONSE, ErrorOut
 from tekseru.api.schemas.conflicts import STALE_VERSION_RESPONSE
 from tekseru.api.schemas.plans import PlanDiffOut, PlanDraftIn, PlanOut, PlanSummaryOut
-from tekseru.planning import InvalidHalfYear, PlanningInputError
+from tekseru.http.dependencies import get_database, get_settings
+from tekseru.http.files import MEDIA_TYPES, attachment
+from tekseru.http.refusals import PLAN_ERRORS, service_errors
+from tekseru.http.security import api_actor
 from tekseru.services import plan_actions
-from tekseru.services import plans as service
 from tekseru.services.auth import Database
 from tekseru.services.permissions import Actor
 from tekseru.settings import Settings
-from tekseru.web.dependencies import get_database, get_settings
-from tekseru.web.security import api_actor
-
-MEDIA_TYPES = {
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "pdf": "application/pdf",
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-}
-PAGE_STATUSES = (403, 404, 413)  # kept on pages; any other refusal is shown as 400
-PLAN_ERRORS: Mapping[type[Exception], int] = {
-    service.PlanNotFound: 404,
-    service.PlanFrozen: 409,
-    service.PlanNotApproved: 409,
-    service.NoAssessment: 409,
-    service.PlanError: 422,
-    service.CapacityFileError: 422,
-    InvalidHalfYear: 422,
-    PlanningInputError: 422,
-}
-
-
-def service_errors(statuses: Mapping[type[Exception], int], *, page: bool) -> Callable[[], Iterator[None]]:
-    """A router dependency that answers the services' refusals with their HTTP status and message (the
-    first class in `statuses` that matches decides), so that routes need no try/except."""
-    kinds = tuple(statuses)
-
-    def translate() -> Iterator[None]:
-        try:
-            yield
-        except kinds as error:
-            status = next(code for kind, code in statuses.items() if isinstance(error, kind))
-            raise HTTPException(status if not page or status in PAGE_STATUSES else 400, str(error)) from None
-
-    return translate
 
 
 def expected_version(
@@ -69,11 +35,6 @@ def expected_version(
 ) -> int | None:
     """The version an If-Match header names (`3`, `"3"` or the ETag `W/"3"`), or None."""
     return None if if_match is None else int(if_match.strip().removeprefix("W/").strip('"'))
-
-
-def attachment(content: bytes, name: str, format: str) -> Response:
-    headers = {"Content-Disposition": f'attachment; filename="{name}"'}
-    return Response(content, media_type=MEDIA_TYPES[format], headers=headers)
 
 
 # Routes ---------------------------------------------------------------------------------------------------

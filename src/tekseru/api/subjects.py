@@ -16,6 +16,8 @@ from tekseru.api.schemas.registry import (
     SubjectDetailOut,
     SubjectPageOut,
 )
+from tekseru.http.dependencies import get_database
+from tekseru.http.security import api_actor
 from tekseru.services.auth import Database
 from tekseru.services.permissions import Actor
 from tekseru.services.registry_queries import (
@@ -29,8 +31,6 @@ from tekseru.services.registry_queries import (
     search,
     subject_card,
 )
-from tekseru.web.dependencies import get_database
-from tekseru.web.security import api_actor
 
 router = APIRouter(
     prefix="/subjects", tags=["subjects"], responses={**NOT_FOUND_RESPONSE, **FORBIDDEN_RESPONSE}

@@ -13,11 +13,11 @@ from tekseru.api.schemas.accounts import (
     UserOut,
 )
 from tekseru.api.schemas.common import FORBIDDEN_RESPONSE, NOT_FOUND_RESPONSE
+from tekseru.http.dependencies import get_database
+from tekseru.http.security import api_actor
 from tekseru.services.accounts import create_user, get_user, list_users, set_password, update_user
 from tekseru.services.auth import Database
 from tekseru.services.permissions import Actor
-from tekseru.web.dependencies import get_database
-from tekseru.web.security import api_actor
 
 router = APIRouter(prefix="/users", tags=["users"], responses={**NOT_FOUND_RESPONSE, **FORBIDDEN_RESPONSE})
 

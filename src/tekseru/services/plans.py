@@ -13,7 +13,6 @@ Who reads which list and which of its rows is decided here, once (`visible_plan`
 
 from __future__ import annotations
 
-import importlib
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
@@ -50,6 +49,7 @@ from tekseru.store import AssessmentResultData, AssessmentRun
 from tekseru.store import Database as Database
 from tekseru.store import plans as store
 from tekseru.store.assessments import results_for_run
+from tekseru.store.inspections import visit_histories as recorded_visit_histories
 from tekseru.store.plans import PlanError as PlanError
 from tekseru.store.plans import PlanFrozen as PlanFrozen
 from tekseru.store.plans import PlanNotApproved as PlanNotApproved
@@ -60,7 +60,6 @@ from tekseru.store.versions import StaleVersion as StaleVersion
 VisitHistoryProvider = Callable[[Session], Mapping[int, VisitHistory]]
 """Gives the last visit of each subject (by subject id) from the store, within the draft's transaction."""
 
-INSPECTIONS_MODULE = "tekseru.store.inspections"
 DOCUMENT_FORMATS = ("xlsx", "pdf")
 _SEVERITY_ORDER = (Severity.GROSS, Severity.SIGNIFICANT, Severity.MINOR)
 PLAN_LANGUAGES = ("kk", "ru")
@@ -119,7 +118,7 @@ def draft_plan_in(
     run = _assessment(session, as_of)
     edition = (catalogue or load_catalogue()).edition(run.edition_id)
     scores = candidate_scores(session, run.id, edition)
-    histories = _histories(session, visit_histories or default_visit_histories)
+    histories = _histories(session, visit_histories or recorded_visit_histories)
     plan = form_plan(period, scores, histories, PlanningRules.from_edition(edition), region_capacity)
     previous = store.previous_plan(session, str(period), str(period.previous()))
     record = store.add_plan(
@@ -187,18 +186,6 @@ def main_reasons(violated: Iterable[int], edition: CatalogueEdition) -> tuple[in
         return rank, number
 
     return tuple(sorted(set(violated), key=key))
-
-
-def default_visit_histories(session: Session) -> Mapping[int, VisitHistory]:
-    """`tekseru.store.inspections.visit_histories` once inspections are recorded; no history before."""
-    try:
-        inspections = importlib.import_module(INSPECTIONS_MODULE)
-    except ModuleNotFoundError as error:
-        if error.name != INSPECTIONS_MODULE:
-            raise
-        return {}
-    provider: VisitHistoryProvider | None = getattr(inspections, "visit_histories", None)
-    return {} if provider is None else provider(session)
 
 
 def _histories(session: Session, provider: VisitHistoryProvider) -> list[VisitHistory]:

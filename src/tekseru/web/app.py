@@ -2,7 +2,8 @@
 
 `create_app` only assembles: settings, the application state (database, jobs, cookie signer, each made
 on first use), middleware, static files, the API router, the page routers and the error handlers. Routes
-live in `tekseru.api.<domain>` and `tekseru.web.pages.<domain>`.
+live in `tekseru.api.<domain>` and `tekseru.web.pages.<domain>`; what both stand on (request dependencies,
+sessions, errors, middleware) in `tekseru.http`. This is the one module that imports both interfaces.
 Run it with `tekseru serve`, or `uvicorn --factory tekseru.web.app:create_app`.
 """
 
@@ -17,17 +18,19 @@ import anyio.to_thread
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 
-from tekseru.api.conflicts import install_conflict_handler
+from tekseru.api.conflicts import problem
 from tekseru.api.health import package_version
 from tekseru.api.openapi import install_document
 from tekseru.api.router import API_PREFIX, api_router
 from tekseru.catalog import load_catalogue
 from tekseru.catalog.regions import load_regions
+from tekseru.http.conflicts import install_conflict_handler
+from tekseru.http.dependencies import AppState
+from tekseru.http.errors import install_error_handlers
+from tekseru.http.language import LanguageMiddleware
+from tekseru.http.middleware import RequestId, SecurityHeaders
 from tekseru.settings import Settings
-from tekseru.web.dependencies import AppState
-from tekseru.web.errors import install_error_handlers
-from tekseru.web.i18n import LanguageMiddleware
-from tekseru.web.middleware import RequestId, SecurityHeaders
+from tekseru.web.errors import conflict_page, error_page
 from tekseru.web.navigation import ordered
 from tekseru.web.pages import PAGES
 
@@ -79,7 +82,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for page in PAGES:
         app.include_router(page.router)
     app.state.sections = ordered(page.section for page in PAGES if page.section is not None)
-    install_error_handlers(app)
-    install_conflict_handler(app)
+    install_error_handlers(app, error_page)
+    install_conflict_handler(app, problem=problem, page=conflict_page)
     install_document(app, API_PREFIX)
     return app

@@ -25,6 +25,8 @@ from jinja2.runtime import Context
 
 from tekseru.catalog import LANGUAGES, Text
 from tekseru.catalog.regions import UnknownRegion, load_regions
+from tekseru.http.language import LANGUAGE_NAMES, OFFICIAL_LANGUAGE, QUERY_PARAMETER, request_language
+from tekseru.http.security import csrf_token, optional_actor
 from tekseru.i18n import (
     format_date,
     format_datetime,
@@ -34,9 +36,7 @@ from tekseru.i18n import (
     plural,
     translate,
 )
-from tekseru.web.i18n import LANGUAGE_NAMES, OFFICIAL_LANGUAGE, QUERY_PARAMETER, request_language
 from tekseru.web.navigation import Section, visible
-from tekseru.web.security import csrf_token, optional_actor
 
 
 @dataclass(frozen=True)

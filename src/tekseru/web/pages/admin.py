@@ -9,6 +9,8 @@ from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from tekseru.catalog.regions import load_regions
+from tekseru.http.dependencies import get_database
+from tekseru.http.security import page_actor
 from tekseru.services import audit
 from tekseru.services.accounts import (
     Credentials,
@@ -22,9 +24,7 @@ from tekseru.services.accounts import (
 from tekseru.services.auth import Database
 from tekseru.services.permissions import Actor, Permission, Role
 from tekseru.services.registry_queries import MAX_PAGE
-from tekseru.web.dependencies import get_database
 from tekseru.web.navigation import Section
-from tekseru.web.security import page_actor
 from tekseru.web.templating import render
 
 router = APIRouter(prefix="/admin", include_in_schema=False)

@@ -10,17 +10,17 @@ from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from tekseru.catalog.regions import load_regions
+from tekseru.http.dependencies import get_catalog_service, get_database, get_jobs
+from tekseru.http.language import request_language
+from tekseru.http.security import page_actor
 from tekseru.i18n import format_date
 from tekseru.services.auth import Database
 from tekseru.services.catalog import CatalogService
 from tekseru.services.jobs import JobKind, JobRunner, start_assessment
 from tekseru.services.permissions import Actor, Permission
 from tekseru.services.registry_queries import CLASSES, MAX_PAGE, MAX_PER_PAGE, PER_PAGE, run_results, runs
-from tekseru.web.dependencies import get_catalog_service, get_database, get_jobs
-from tekseru.web.i18n import request_language
 from tekseru.web.navigation import Section
 from tekseru.web.pages.job_page import cancel_from_page, job_page
-from tekseru.web.security import page_actor
 from tekseru.web.templating import render
 
 router = APIRouter(prefix="/assessments", include_in_schema=False)

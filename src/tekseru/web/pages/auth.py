@@ -5,6 +5,17 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from tekseru.http.dependencies import app_state, get_database
+from tekseru.http.security import (
+    check_login_token,
+    clear_session_cookie,
+    client_address,
+    login_token,
+    page_actor,
+    session_token,
+    set_login_cookie,
+    set_session_cookie,
+)
 from tekseru.services.accounts import (
     MIN_PASSWORD_LENGTH,
     InvalidUser,
@@ -14,16 +25,6 @@ from tekseru.services.accounts import (
 )
 from tekseru.services.auth import Database, LoginRefused, log_in, log_out
 from tekseru.services.permissions import Actor
-from tekseru.web.dependencies import app_state, get_database
-from tekseru.web.security import (
-    check_login_token,
-    clear_session_cookie,
-    login_token,
-    page_actor,
-    session_token,
-    set_login_cookie,
-    set_session_cookie,
-)
 from tekseru.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -35,10 +36,6 @@ def safe_next(target: str | None) -> str:
     if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
         return "/"
     return target
-
-
-def client_address(request: Request) -> str:
-    return request.client.host if request.client else "unknown"
 
 
 def _login_page(

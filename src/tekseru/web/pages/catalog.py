@@ -12,8 +12,8 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse
 
 from tekseru.catalog import Severity
+from tekseru.http.dependencies import get_catalog_service
 from tekseru.services.catalog import CatalogService
-from tekseru.web.dependencies import get_catalog_service
 from tekseru.web.navigation import Section
 from tekseru.web.templating import render
 

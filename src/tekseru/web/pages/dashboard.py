@@ -10,16 +10,16 @@ from markupsafe import Markup
 
 from tekseru.catalog import Severity
 from tekseru.catalog.regions import load_regions
+from tekseru.http.dependencies import app_state, get_catalog_service
+from tekseru.http.language import request_language, translate
+from tekseru.http.security import optional_actor
 from tekseru.i18n import format_date
 from tekseru.services.catalog import CatalogService
 from tekseru.services.dashboard import Dashboard, RegionFigure, dashboard
 from tekseru.services.permissions import Actor, Permission
 from tekseru.services.registry_queries import CLASSES
 from tekseru.web.charts import Bar, Segment, bar_chart
-from tekseru.web.dependencies import app_state, get_catalog_service
-from tekseru.web.i18n import request_language, translate
 from tekseru.web.navigation import Section
-from tekseru.web.security import optional_actor
 from tekseru.web.templating import region_name, render
 
 router = APIRouter(include_in_schema=False)

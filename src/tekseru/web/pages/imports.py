@@ -8,13 +8,13 @@ import uuid
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 
+from tekseru.http.dependencies import app_state, get_database, get_jobs
+from tekseru.http.security import page_actor
 from tekseru.services.auth import Database
 from tekseru.services.jobs import IMPORT_KINDS, JobKind, JobRunner, rejected_rows, save_upload, start_import
 from tekseru.services.permissions import Actor, Permission
-from tekseru.web.dependencies import app_state, get_database, get_jobs
 from tekseru.web.navigation import Section
 from tekseru.web.pages.job_page import cancel_from_page, job_page
-from tekseru.web.security import page_actor
 from tekseru.web.templating import render
 
 router = APIRouter(prefix="/imports", include_in_schema=False)

@@ -12,19 +12,19 @@ from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from tekseru.api.inspections import INSPECTION_ERRORS, read_upload
-from tekseru.api.plans import attachment, service_errors
+from tekseru.http.dependencies import get_catalog_service, get_database, get_settings
+from tekseru.http.files import attachment, read_upload
+from tekseru.http.language import request_language
+from tekseru.http.refusals import INSPECTION_ERRORS, service_errors
+from tekseru.http.security import page_actor
 from tekseru.services import checklists, inspection_actions, inspection_forms
 from tekseru.services import inspections as flow
 from tekseru.services.auth import Database
 from tekseru.services.catalog import CatalogService
 from tekseru.services.permissions import Actor, Permission
 from tekseru.settings import Settings
-from tekseru.web.dependencies import get_catalog_service, get_database, get_settings
-from tekseru.web.i18n import request_language
 from tekseru.web.navigation import Section
 from tekseru.web.pages import answer_form
-from tekseru.web.security import page_actor
 from tekseru.web.templating import render
 
 router = APIRouter(

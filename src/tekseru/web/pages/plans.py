@@ -13,8 +13,12 @@ from typing import Any
 from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from tekseru.api.plans import PLAN_ERRORS, attachment, service_errors
 from tekseru.catalog.regions import load_regions
+from tekseru.http.dependencies import get_catalog_service, get_database, get_settings
+from tekseru.http.files import attachment
+from tekseru.http.language import request_language
+from tekseru.http.refusals import PLAN_ERRORS, service_errors
+from tekseru.http.security import page_actor
 from tekseru.i18n import format_half_year
 from tekseru.planning import HalfYear, InvalidHalfYear, PlanningInputError
 from tekseru.services import plan_actions
@@ -23,10 +27,7 @@ from tekseru.services.catalog import CatalogService
 from tekseru.services.permissions import Actor, Permission
 from tekseru.services.plans import CapacityFileError, PlanError, StaleVersion
 from tekseru.settings import Settings
-from tekseru.web.dependencies import get_catalog_service, get_database, get_settings
-from tekseru.web.i18n import request_language
 from tekseru.web.navigation import Section
-from tekseru.web.security import page_actor
 from tekseru.web.templating import render
 
 router = APIRouter(

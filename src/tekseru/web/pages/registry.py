@@ -11,6 +11,9 @@ from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from tekseru.catalog.regions import load_regions
+from tekseru.http.dependencies import get_catalog_service, get_database
+from tekseru.http.language import request_language
+from tekseru.http.security import page_actor
 from tekseru.services.auth import Database
 from tekseru.services.catalog import CatalogService
 from tekseru.services.permissions import Actor, Permission
@@ -27,10 +30,7 @@ from tekseru.services.registry_queries import (
     subject_checklist,
 )
 from tekseru.services.registry_queries import add_evidence as add_evidence_to
-from tekseru.web.dependencies import get_catalog_service, get_database
-from tekseru.web.i18n import request_language
 from tekseru.web.navigation import Section
-from tekseru.web.security import page_actor
 from tekseru.web.templating import render
 
 router = APIRouter(prefix="/registry", include_in_schema=False)

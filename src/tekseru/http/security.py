@@ -19,9 +19,9 @@ import secrets
 from fastapi import Depends, Request, Response
 from itsdangerous import BadSignature
 
+from tekseru.http.dependencies import app_state
 from tekseru.services.auth import LiveSession, SignedIn, session_for
 from tekseru.services.permissions import Actor, NotAuthenticated, PermissionDenied
-from tekseru.web.dependencies import app_state
 
 SESSION_COOKIE = "tekseru_session"
 LOGIN_COOKIE = "tekseru_login"
@@ -94,6 +94,11 @@ def csrf_token(request: Request) -> str | None:
     """The token forms of the signed-in user carry, or None when signed out."""
     live = current_session(request)
     return None if live is None else live.csrf_token
+
+
+def client_address(request: Request) -> str:
+    """The address a sign-in came from (what failed sign-ins are counted by)."""
+    return request.client.host if request.client else "unknown"
 
 
 def _secure(request: Request) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tekseru.web.i18n import DEFAULT_LANGUAGE, choose_language
+from tekseru.http.language import DEFAULT_LANGUAGE, choose_language
 
 
 @pytest.mark.parametrize(
