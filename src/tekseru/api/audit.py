@@ -45,4 +45,4 @@ def verify(
     db: Database = Depends(get_database),
 ) -> AuditVerificationOut:
     """Like `tekseru audit verify`: `ok`, or the problems found, the first bad entry or record first."""
-    return AuditVerificationOut.of(audit.verify(db, actor, anchor=anchor))
+    return AuditVerificationOut.model_validate(audit.verify(db, actor, anchor=anchor))

@@ -48,7 +48,8 @@ def criteria(
     service: CatalogService = Service,
 ) -> list[CriterionOut]:
     return [
-        CriterionOut.of(c) for c in service.criteria(edition, severity=severity, source_group=source_group)
+        CriterionOut.model_validate(c)
+        for c in service.criteria(edition, severity=severity, source_group=source_group)
     ]
 
 
