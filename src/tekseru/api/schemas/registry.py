@@ -5,13 +5,11 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field
 
 from tekseru.api.schemas.common import Timestamp
 from tekseru.services.registry_queries import (
-    ResultRow,
     ResultsPage,
-    ScorePoint,
     SubjectCard,
     SubjectPage,
 )
@@ -53,40 +51,28 @@ class SubjectPageOut(BaseModel):
         )
 
 
+# The store names a result's group `group_key`; the API has always called it `group`.
+GROUP = Field(validation_alias=AliasChoices("group", "group_key"))
+
+
 class ScoreOut(BaseModel):
-    group: str
+    model_config = ConfigDict(from_attributes=True)
+
+    group: str = GROUP
     score: float
     risk_class: str
     gross_found: int
     violated_criteria: list[int]
 
-    @classmethod
-    def of(cls, row: ResultRow) -> ScoreOut:
-        return cls(
-            group=row.group_key,
-            score=row.score,
-            risk_class=row.risk_class,
-            gross_found=row.gross_found,
-            violated_criteria=list(row.violated_criteria),
-        )
-
 
 class ScorePointOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     run_id: uuid.UUID
     as_of: date
-    group: str
+    group: str = GROUP
     score: float
     risk_class: str
-
-    @classmethod
-    def of(cls, point: ScorePoint) -> ScorePointOut:
-        return cls(
-            run_id=point.run_id,
-            as_of=point.as_of,
-            group=point.group_key,
-            score=point.score,
-            risk_class=point.risk_class,
-        )
 
 
 class EvidenceOut(BaseModel):
@@ -134,8 +120,8 @@ class SubjectDetailOut(SubjectOut):
         return cls(
             **SubjectOut.model_validate(card.subject).model_dump(),
             run_id=None if card.run is None else card.run.id,
-            scores=[ScoreOut.of(row) for row in card.results],
-            history=[ScorePointOut.of(point) for point in card.history],
+            scores=[ScoreOut.model_validate(row) for row in card.results],
+            history=[ScorePointOut.model_validate(point) for point in card.history],
             evidence_count=len(card.evidence),
             inspection_ids=None if card.inspections is None else [item.id for item in card.inspections],
         )
@@ -166,10 +152,6 @@ class ResultOut(ScoreOut):
     name: str
     region: str
 
-    @classmethod
-    def of_row(cls, row: ResultRow) -> ResultOut:
-        return cls(**ScoreOut.of(row).model_dump(), bin=row.bin, name=row.name, region=row.region)
-
 
 class ResultsPageOut(BaseModel):
     run: RunOut
@@ -182,7 +164,7 @@ class ResultsPageOut(BaseModel):
     def of(cls, page: ResultsPage) -> ResultsPageOut:
         return cls(
             run=RunOut.model_validate(page.run),
-            items=[ResultOut.of_row(row) for row in page.rows],
+            items=[ResultOut.model_validate(row) for row in page.rows],
             total=page.paging.total,
             page=page.paging.page,
             per_page=page.paging.per_page,
