@@ -91,4 +91,4 @@ def diff(
     b: str = Query(..., description="The newer edition id."),
     service: CatalogService = Service,
 ) -> DiffOut:
-    return DiffOut.of(service.diff(a, b))
+    return DiffOut.model_validate(service.diff(a, b))

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field
 
 from tekseru.api.schemas.common import Timestamp
-from tekseru.services.audit import AuditPage
 from tekseru.services.permissions import Actor, Role
 
 
@@ -94,19 +93,13 @@ class AuditEntryOut(BaseModel):
 
 
 class AuditPageOut(BaseModel):
-    items: list[AuditEntryOut]
+    # Read from an AuditPage, whose `entries` are the `items` here.
+    model_config = ConfigDict(from_attributes=True)
+
+    items: list[AuditEntryOut] = Field(validation_alias=AliasChoices("items", "entries"))
     total: int
     page: int
     per_page: int
-
-    @classmethod
-    def of(cls, page: AuditPage) -> AuditPageOut:
-        return cls(
-            items=[AuditEntryOut.model_validate(entry) for entry in page.entries],
-            total=page.total,
-            page=page.page,
-            per_page=page.per_page,
-        )
 
 
 class AuditProblemOut(BaseModel):

@@ -7,10 +7,9 @@ from __future__ import annotations
 
 from datetime import date
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field
 
 from tekseru.catalog import Checklist, ControlGroup, Severity
-from tekseru.catalog.diff import EditionDiff
 from tekseru.services.catalog import CriterionView, EditionSummary
 
 
@@ -135,6 +134,8 @@ class GroupOut(BaseModel):
 
 
 class ChangeOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     kind: str = Field(description="criterion, checklist item, group, parameter or class bound.")
     key: str
     change: str = Field(description="added, removed or changed.")
@@ -142,17 +143,9 @@ class ChangeOut(BaseModel):
 
 
 class DiffOut(BaseModel):
-    a: str
-    b: str
-    changes: list[ChangeOut]
+    # Read from an EditionDiff, whose `old` and `new` are `a` and `b` here.
+    model_config = ConfigDict(from_attributes=True)
 
-    @classmethod
-    def of(cls, diff: EditionDiff) -> DiffOut:
-        return cls(
-            a=diff.old,
-            b=diff.new,
-            changes=[
-                ChangeOut(kind=c.kind, key=c.key, change=c.change, fields=list(c.fields))
-                for c in diff.changes
-            ],
-        )
+    a: str = Field(validation_alias=AliasChoices("a", "old"))
+    b: str = Field(validation_alias=AliasChoices("b", "new"))
+    changes: list[ChangeOut]
