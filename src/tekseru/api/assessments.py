@@ -50,7 +50,7 @@ class AssessmentIn(BaseModel):
 def start(
     body: AssessmentIn, actor: Actor = Signed, db: Database = Db, jobs: JobRunner = Depends(get_jobs)
 ) -> JobOut:
-    return JobOut.of(start_assessment(jobs, db, actor, as_of=body.as_of))
+    return JobOut.model_validate(start_assessment(jobs, db, actor, as_of=body.as_of))
 
 
 @router.get(
@@ -60,7 +60,7 @@ def start(
     name="api_assessments_list_runs",
 )
 def list_runs(limit: int = Query(20, ge=1, le=200), actor: Actor = Signed, db: Database = Db) -> list[RunOut]:
-    return [RunOut.of(found) for found in runs(db, actor, limit=limit)]
+    return [RunOut.model_validate(found) for found in runs(db, actor, limit=limit)]
 
 
 @router.get(
@@ -83,7 +83,7 @@ def explain(
     "/{run_id}", response_model=RunOut, summary="One run: status and progress", name="api_assessments_one_run"
 )
 def one_run(run_id: uuid.UUID, actor: Actor = Signed, db: Database = Db) -> RunOut:
-    return RunOut.of(run(db, actor, run_id))
+    return RunOut.model_validate(run(db, actor, run_id))
 
 
 @router.get(

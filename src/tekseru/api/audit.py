@@ -28,7 +28,7 @@ def entries(
     db: Database = Depends(get_database),
 ) -> AuditPageOut:
     where = audit.AuditFilter(actor=actor_name, action=action, entity=entity, entity_key=key)
-    return AuditPageOut.of(audit.browse(db, actor, where, page=page, per_page=per_page))
+    return AuditPageOut.model_validate(audit.browse(db, actor, where, page=page, per_page=per_page))
 
 
 @router.get(
@@ -45,4 +45,4 @@ def verify(
     db: Database = Depends(get_database),
 ) -> AuditVerificationOut:
     """Like `tekseru audit verify`: `ok`, or the problems found, the first bad entry or record first."""
-    return AuditVerificationOut.of(audit.verify(db, actor, anchor=anchor))
+    return AuditVerificationOut.model_validate(audit.verify(db, actor, anchor=anchor))

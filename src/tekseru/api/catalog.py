@@ -48,7 +48,8 @@ def criteria(
     service: CatalogService = Service,
 ) -> list[CriterionOut]:
     return [
-        CriterionOut.of(c) for c in service.criteria(edition, severity=severity, source_group=source_group)
+        CriterionOut.model_validate(c)
+        for c in service.criteria(edition, severity=severity, source_group=source_group)
     ]
 
 
@@ -90,4 +91,4 @@ def diff(
     b: str = Query(..., description="The newer edition id."),
     service: CatalogService = Service,
 ) -> DiffOut:
-    return DiffOut.of(service.diff(a, b))
+    return DiffOut.model_validate(service.diff(a, b))

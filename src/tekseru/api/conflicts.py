@@ -14,5 +14,5 @@ def problem(error: StaleVersion, language: str) -> StaleVersionOut:
         title=translate(language, "conflict.title"),
         status=409,
         detail=translate(language, "conflict.detail", count=len(error.conflicts)),
-        conflicts=[ConflictOut.of(conflict) for conflict in error.conflicts],
+        conflicts=[ConflictOut.model_validate(conflict) for conflict in error.conflicts],
     )

@@ -37,4 +37,6 @@ def upload(
     if not file.filename or not file.filename.lower().endswith((".csv", ".xlsx")):
         raise HTTPException(422, "the file must be .csv or .xlsx")
     path = save_upload(file.file, file.filename, app_state(request).uploads)
-    return JobOut.of(start_import(jobs, db, actor, kind=kind, path=path, skip_invalid=skip_invalid))
+    return JobOut.model_validate(
+        start_import(jobs, db, actor, kind=kind, path=path, skip_invalid=skip_invalid)
+    )

@@ -260,4 +260,4 @@ def checklist_form(
 )
 def verify(file: UploadFile = File(...), actor: Actor = Signed, db: Database = Db) -> VerificationOut:
     check = inspection_forms.verify_document(db, actor, file.filename or "", read_upload(file))
-    return VerificationOut.of(check)
+    return VerificationOut.model_validate(check)

@@ -29,7 +29,7 @@ def jobs(
     actor: Actor = Depends(api_actor),
     runner: JobRunner = Depends(get_jobs),
 ) -> list[JobOut]:
-    return [JobOut.of(job) for job in runner.list(actor, tuple(kind), limit=limit)]
+    return [JobOut.model_validate(job) for job in runner.list(actor, tuple(kind), limit=limit)]
 
 
 @router.get(
@@ -38,7 +38,7 @@ def jobs(
 def job(
     job_id: uuid.UUID, actor: Actor = Depends(api_actor), runner: JobRunner = Depends(get_jobs)
 ) -> JobOut:
-    return JobOut.of(runner.get(actor, job_id))
+    return JobOut.model_validate(runner.get(actor, job_id))
 
 
 @router.post(
@@ -58,6 +58,6 @@ def cancel_job(
     job_id: uuid.UUID, actor: Actor = Depends(api_actor), runner: JobRunner = Depends(get_jobs)
 ) -> JobOut:
     try:
-        return JobOut.of(cancel(runner, actor, job_id))
+        return JobOut.model_validate(cancel(runner, actor, job_id))
     except JobNotCancellable as error:
         raise HTTPException(409, str(error)) from None

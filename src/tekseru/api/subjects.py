@@ -77,7 +77,7 @@ def subject(bin: str, actor: Actor = Signed, db: Database = Db) -> SubjectDetail
     name="api_subjects_evidence",
 )
 def evidence(bin: str, actor: Actor = Signed, db: Database = Db) -> list[EvidenceOut]:
-    return [EvidenceOut.of(record) for record in subject_card(db, actor, bin).evidence]
+    return [EvidenceOut.model_validate(record) for record in subject_card(db, actor, bin).evidence]
 
 
 @router.post(
@@ -91,5 +91,5 @@ def evidence(bin: str, actor: Actor = Signed, db: Database = Db) -> list[Evidenc
 def add(bin: str, body: EvidenceIn, actor: Actor = Signed, db: Database = Db) -> Response:
     data = EvidenceInput(body.criterion, body.observed_on, body.reference, body.confirmed)
     record, created = add_evidence(db, actor, bin, data)
-    out = EvidenceCreatedOut(created=created, evidence=EvidenceOut.of(record))
+    out = EvidenceCreatedOut(created=created, evidence=EvidenceOut.model_validate(record))
     return JSONResponse(out.model_dump(mode="json"), status_code=201 if created else 200)

@@ -27,7 +27,7 @@ Signed = Depends(api_actor)
 
 @router.get("", response_model=list[UserOut], summary="Every user", name="api_users_users")
 def users(actor: Actor = Signed, db: Database = Db) -> list[UserOut]:
-    return [UserOut.of(user) for user in list_users(db, actor)]
+    return [UserOut.model_validate(user) for user in list_users(db, actor)]
 
 
 @router.post(
@@ -43,12 +43,14 @@ def create(body: UserIn, actor: Actor = Signed, db: Database = Db) -> UserCreate
         region=body.region,
         password=body.password,
     )
-    return UserCreatedOut(user=UserOut.of(user), credentials=CredentialsOut.of(credentials))
+    return UserCreatedOut(
+        user=UserOut.model_validate(user), credentials=CredentialsOut.model_validate(credentials)
+    )
 
 
 @router.get("/{username}", response_model=UserOut, summary="One user", name="api_users_user")
 def user(username: str, actor: Actor = Signed, db: Database = Db) -> UserOut:
-    return UserOut.of(get_user(db, actor, username))
+    return UserOut.model_validate(get_user(db, actor, username))
 
 
 @router.patch(
@@ -62,7 +64,7 @@ def change(username: str, body: UserChangeIn, actor: Actor = Signed, db: Databas
     changed = update_user(
         db, actor, username, full_name=body.full_name, role=role, region=body.region, active=body.active
     )
-    return UserOut.of(changed)
+    return UserOut.model_validate(changed)
 
 
 @router.post(
@@ -72,4 +74,4 @@ def change(username: str, body: UserChangeIn, actor: Actor = Signed, db: Databas
     name="api_users_password",
 )
 def password(username: str, body: PasswordIn, actor: Actor = Signed, db: Database = Db) -> CredentialsOut:
-    return CredentialsOut.of(set_password(db, actor, username, body.password))
+    return CredentialsOut.model_validate(set_password(db, actor, username, body.password))

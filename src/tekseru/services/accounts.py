@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import UTC, datetime
 
 from argon2 import PasswordHasher
@@ -100,16 +100,9 @@ class UserView:
 
     @classmethod
     def of(cls, record: UserRecord) -> UserView:
-        return cls(
-            id=record.id,
-            username=record.username,
-            full_name=record.full_name,
-            role=Role(record.role),
-            region=record.region,
-            active=record.active,
-            created_at=record.created_at,
-            updated_at=record.updated_at,
-        )
+        # The record's fields but its password hash, which never leaves this module; the role as a Role.
+        values = {field.name: getattr(record, field.name) for field in fields(cls)}
+        return cls(**{**values, "role": Role(record.role)})
 
     def as_actor(self) -> Actor:
         return Actor(self.username, self.role, self.region, self.full_name, self.id)

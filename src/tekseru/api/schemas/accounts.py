@@ -4,11 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field
 
 from tekseru.api.schemas.common import Timestamp
-from tekseru.services.accounts import Credentials, UserView
-from tekseru.services.audit import AuditPage, AuditRecord, ChainReport
 from tekseru.services.permissions import Actor, Role
 
 
@@ -38,6 +36,8 @@ class SessionOut(MeOut):
 
 
 class UserOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     username: str
     full_name: str
     role: Role
@@ -45,18 +45,6 @@ class UserOut(BaseModel):
     active: bool
     created_at: Timestamp
     updated_at: Timestamp
-
-    @classmethod
-    def of(cls, user: UserView) -> UserOut:
-        return cls(
-            username=user.username,
-            full_name=user.full_name,
-            role=user.role,
-            region=user.region,
-            active=user.active,
-            created_at=user.created_at,
-            updated_at=user.updated_at,
-        )
 
 
 class UserIn(BaseModel):
@@ -79,12 +67,10 @@ class PasswordIn(BaseModel):
 
 
 class CredentialsOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     username: str
     password: str = Field(description="Shown once; tekseru keeps only its argon2 hash.")
-
-    @classmethod
-    def of(cls, credentials: Credentials) -> CredentialsOut:
-        return cls(username=credentials.username, password=credentials.password)
 
 
 class UserCreatedOut(BaseModel):
@@ -93,6 +79,8 @@ class UserCreatedOut(BaseModel):
 
 
 class AuditEntryOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     id: int
     at: Timestamp
     actor: str
@@ -103,38 +91,20 @@ class AuditEntryOut(BaseModel):
     before: dict[str, Any] | None
     after: dict[str, Any] | None
 
-    @classmethod
-    def of(cls, entry: AuditRecord) -> AuditEntryOut:
-        return cls(
-            id=entry.id,
-            at=entry.at,
-            actor=entry.actor,
-            action=entry.action,
-            entity=entry.entity,
-            entity_key=entry.entity_key,
-            region=entry.region,
-            before=None if entry.before is None else dict(entry.before),
-            after=None if entry.after is None else dict(entry.after),
-        )
-
 
 class AuditPageOut(BaseModel):
-    items: list[AuditEntryOut]
+    # Read from an AuditPage, whose `entries` are the `items` here.
+    model_config = ConfigDict(from_attributes=True)
+
+    items: list[AuditEntryOut] = Field(validation_alias=AliasChoices("items", "entries"))
     total: int
     page: int
     per_page: int
 
-    @classmethod
-    def of(cls, page: AuditPage) -> AuditPageOut:
-        return cls(
-            items=[AuditEntryOut.of(entry) for entry in page.entries],
-            total=page.total,
-            page=page.page,
-            per_page=page.per_page,
-        )
-
 
 class AuditProblemOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     kind: str = Field(
         description="edited, inserted, deleted (entries), record_edited, record_deleted, record_unsealed "
         "(completed inspections and approved lists), anchor."
@@ -146,23 +116,10 @@ class AuditProblemOut(BaseModel):
 
 
 class AuditVerificationOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     ok: bool
     entries: int = Field(description="Audit entries read.")
     records_checked: int = Field(description="Completed inspections and approved or published lists.")
     head_hash: str = Field(description="The last entry's hash: keep it elsewhere to check against later.")
     problems: list[AuditProblemOut] = Field(description="In the order found: the first is the first bad one.")
-
-    @classmethod
-    def of(cls, report: ChainReport) -> AuditVerificationOut:
-        return cls(
-            ok=report.ok,
-            entries=report.entries,
-            records_checked=report.records_checked,
-            head_hash=report.head_hash,
-            problems=[
-                AuditProblemOut(
-                    kind=p.kind, message=p.message, entry_id=p.entry_id, entity=p.entity, key=p.key
-                )
-                for p in report.problems
-            ],
-        )

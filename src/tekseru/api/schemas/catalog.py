@@ -7,21 +7,18 @@ from __future__ import annotations
 
 from datetime import date
 
-from pydantic import BaseModel, Field
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field
 
-from tekseru.catalog import Checklist, ChecklistItem, ControlGroup, Criterion, Severity, Text
-from tekseru.catalog.diff import EditionDiff
+from tekseru.catalog import Checklist, ControlGroup, Severity
 from tekseru.services.catalog import CriterionView, EditionSummary
 
 
 class TextOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     kk: str = Field(description="Official Kazakh text.")
     ru: str = Field(description="Unofficial Russian working translation.")
     en: str = Field(description="Unofficial English working translation.")
-
-    @classmethod
-    def of(cls, text: Text) -> TextOut:
-        return cls(kk=text.kk, ru=text.ru, en=text.en)
 
 
 class EditionOut(BaseModel):
@@ -35,26 +32,19 @@ class EditionOut(BaseModel):
         meta = summary.edition.edition
         return cls(
             id=meta.id,
-            title=TextOut.of(meta.title),
+            title=TextOut.model_validate(meta.title),
             effective_from=meta.effective_from,
             in_force=summary.in_force,
         )
 
 
 class CriterionOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     number: int = Field(description="Row number in Appendix 1.")
     source_group: int = Field(description="Information source group, 1 to 4.")
     severity: Severity
     text: TextOut
-
-    @classmethod
-    def of(cls, criterion: Criterion) -> CriterionOut:
-        return cls(
-            number=criterion.number,
-            source_group=criterion.source_group,
-            severity=criterion.severity,
-            text=TextOut.of(criterion.text),
-        )
 
 
 class ItemRefOut(BaseModel):
@@ -72,7 +62,7 @@ class CriterionDetailOut(CriterionOut):
     @classmethod
     def of_view(cls, view: CriterionView) -> CriterionDetailOut:
         return cls(
-            **CriterionOut.of(view.criterion).model_dump(),
+            **CriterionOut.model_validate(view.criterion).model_dump(),
             edition=view.edition.id,
             checklist_items=[
                 ItemRefOut(appendix=r.checklist.appendix, item=r.item.number) for r in view.items
@@ -82,14 +72,12 @@ class CriterionDetailOut(CriterionOut):
 
 
 class ChecklistItemOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     number: int
     criterion: int | None = Field(description="The corresponding criterion of Appendix 1, if there is one.")
     text: TextOut
     note: str | None = None
-
-    @classmethod
-    def of(cls, item: ChecklistItem) -> ChecklistItemOut:
-        return cls(number=item.number, criterion=item.criterion, text=TextOut.of(item.text), note=item.note)
 
 
 class ChecklistSummaryOut(BaseModel):
@@ -102,8 +90,8 @@ class ChecklistSummaryOut(BaseModel):
     def of(cls, checklist: Checklist) -> ChecklistSummaryOut:
         return cls(
             appendix=checklist.appendix,
-            title=TextOut.of(checklist.title),
-            subject_kind=TextOut.of(checklist.subject_kind),
+            title=TextOut.model_validate(checklist.title),
+            subject_kind=TextOut.model_validate(checklist.subject_kind),
             item_count=len(checklist.items),
         )
 
@@ -119,7 +107,7 @@ class ChecklistOut(ChecklistSummaryOut):
             **ChecklistSummaryOut.of(checklist).model_dump(),
             groups=[group.key for group in groups],
             header_fields=list(checklist.header_fields),
-            items=[ChecklistItemOut.of(item) for item in checklist.items],
+            items=[ChecklistItemOut.model_validate(item) for item in checklist.items],
         )
 
 
@@ -136,16 +124,18 @@ class GroupOut(BaseModel):
     def of(cls, group: ControlGroup) -> GroupOut:
         return cls(
             key=group.key,
-            name=TextOut.of(group.name),
+            name=TextOut.model_validate(group.name),
             checklist_appendix=group.checklist_appendix,
             objective_high_risk=group.objective_high_risk,
-            objective_basis=TextOut.of(group.objective_basis),
+            objective_basis=TextOut.model_validate(group.objective_basis),
             applicable_criteria=sorted(group.applicable_criteria),
             reasoning=group.reasoning,
         )
 
 
 class ChangeOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     kind: str = Field(description="criterion, checklist item, group, parameter or class bound.")
     key: str
     change: str = Field(description="added, removed or changed.")
@@ -153,17 +143,9 @@ class ChangeOut(BaseModel):
 
 
 class DiffOut(BaseModel):
-    a: str
-    b: str
-    changes: list[ChangeOut]
+    # Read from an EditionDiff, whose `old` and `new` are `a` and `b` here.
+    model_config = ConfigDict(from_attributes=True)
 
-    @classmethod
-    def of(cls, diff: EditionDiff) -> DiffOut:
-        return cls(
-            a=diff.old,
-            b=diff.new,
-            changes=[
-                ChangeOut(kind=c.kind, key=c.key, change=c.change, fields=list(c.fields))
-                for c in diff.changes
-            ],
-        )
+    a: str = Field(validation_alias=AliasChoices("a", "old"))
+    b: str = Field(validation_alias=AliasChoices("b", "new"))
+    changes: list[ChangeOut]

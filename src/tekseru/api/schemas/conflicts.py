@@ -6,36 +6,30 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field
 
 from tekseru.api.schemas.common import ErrorOut
-from tekseru.services.inspections import Conflict
 
 PROBLEM_TYPE = "urn:tekseru:problem:stale-version"
 
 
 class ConflictOut(BaseModel):
+    # Read from a store Conflict, which calls `your_version` expected and `yours` given.
+    model_config = ConfigDict(from_attributes=True)
+
     kind: str = Field(description="item (a checklist answer), violation (its follow-up) or plan.")
     key: int = Field(description="The item's number, or the list's id.")
-    your_version: int = Field(description="The version the write named (0: the item had no answer).")
+    your_version: int = Field(
+        validation_alias=AliasChoices("your_version", "expected"),
+        description="The version the write named (0: the item had no answer).",
+    )
     stored_version: int | None = Field(description="The version stored now; null when the record is gone.")
     stored: dict[str, Any] | None = Field(description="The values stored now.")
-    yours: dict[str, Any] = Field(description="The values the write gave.")
+    yours: dict[str, Any] = Field(
+        validation_alias=AliasChoices("yours", "given"), description="The values the write gave."
+    )
     changed_by: str | None = Field(description="Who made the last change, if known.")
     changed_at: datetime | None = Field(description="When, if known.")
-
-    @classmethod
-    def of(cls, conflict: Conflict) -> ConflictOut:
-        return cls(
-            kind=conflict.kind,
-            key=conflict.key,
-            your_version=conflict.expected,
-            stored_version=conflict.stored_version,
-            stored=None if conflict.stored is None else dict(conflict.stored),
-            yours=dict(conflict.given),
-            changed_by=conflict.changed_by,
-            changed_at=conflict.changed_at,
-        )
 
 
 class StaleVersionOut(BaseModel):

@@ -9,7 +9,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from tekseru.api.schemas.common import Timestamp
-from tekseru.services.checklists import DocumentCheck, InspectionSheet, ItemView
+from tekseru.services.checklists import InspectionSheet, ItemView
 from tekseru.services.inspections import CompletionReport, InspectionRecord, ViolationView
 
 Kind = Literal["preventive_control", "unscheduled_inspection", "compliance_inspection"]
@@ -270,13 +270,9 @@ class FollowUpIn(BaseModel):
 
 
 class VerificationOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     status: str = Field(description="ok, altered, unknown or unsealed.")
     message: str
     code: str | None
     inspection_id: int | None
-
-    @classmethod
-    def of(cls, check: DocumentCheck) -> VerificationOut:
-        return cls(
-            status=check.status, message=check.message, code=check.code, inspection_id=check.inspection_id
-        )

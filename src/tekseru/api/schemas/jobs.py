@@ -5,13 +5,15 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from tekseru.api.schemas.common import Timestamp
-from tekseru.services.jobs import JobKind, JobView
+from tekseru.services.jobs import JobKind
 
 
 class JobOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     id: uuid.UUID
     kind: JobKind
     status: str = Field(
@@ -31,21 +33,3 @@ class JobOut(BaseModel):
     created_at: Timestamp
     started_at: Timestamp | None
     finished_at: Timestamp | None
-
-    @classmethod
-    def of(cls, job: JobView) -> JobOut:
-        return cls(
-            id=job.id,
-            kind=job.kind,
-            status=job.status,
-            done=job.done,
-            total=job.total,
-            percent=job.percent,
-            message=job.message,
-            params=dict(job.params),
-            result=None if job.result is None else dict(job.result),
-            created_by=job.created_by,
-            created_at=job.created_at,
-            started_at=job.started_at,
-            finished_at=job.finished_at,
-        )

@@ -7,7 +7,7 @@ from datetime import date
 from pydantic import BaseModel, ConfigDict, Field
 
 from tekseru.api.schemas.common import Timestamp
-from tekseru.planning import AddedRow, MovedRow, PlanDiff, RemovedRow
+from tekseru.planning import PlanDiff
 from tekseru.services.plans import PlanComparison, StoredPlan
 
 HALF_YEAR_PATTERN = r"^\d{4}-H[12]$"
@@ -129,33 +129,20 @@ class PlanDraftIn(BaseModel):
 
 
 class AddedOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     row: PlanRowOut
     reason: str = Field(description="new_subject, was_beyond_capacity or was_excluded.")
     exclusions: list[str] = Field(description="The previous exclusion reasons.")
     detail: str
 
-    @classmethod
-    def of(cls, added: AddedRow | RemovedRow) -> AddedOut:
-        return cls(
-            row=PlanRowOut.model_validate(added.row),
-            reason=added.reason.value,
-            exclusions=[reason.value for reason in added.exclusions],
-            detail=added.detail,
-        )
-
 
 class MovedOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     previous: PlanRowOut
     current: PlanRowOut
     changes: list[str] = Field(description='What changed, e.g. "rank 3 -> 1".')
-
-    @classmethod
-    def of(cls, moved: MovedRow) -> MovedOut:
-        return cls(
-            previous=PlanRowOut.model_validate(moved.previous),
-            current=PlanRowOut.model_validate(moved.current),
-            changes=list(moved.changes),
-        )
 
 
 class PlanDiffOut(BaseModel):
@@ -173,7 +160,7 @@ class PlanDiffOut(BaseModel):
         return cls(
             plan_id=comparison.plan.id,
             previous_plan_id=None if comparison.previous is None else comparison.previous.id,
-            added=[AddedOut.of(row) for row in diff.added],
-            removed=[AddedOut.of(row) for row in diff.removed],
-            moved=[MovedOut.of(row) for row in diff.moved],
+            added=[AddedOut.model_validate(row) for row in diff.added],
+            removed=[AddedOut.model_validate(row) for row in diff.removed],
+            moved=[MovedOut.model_validate(row) for row in diff.moved],
         )

@@ -5,24 +5,21 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
-from pydantic import BaseModel, Field
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field
 
 from tekseru.api.schemas.common import Timestamp
 from tekseru.services.registry_queries import (
-    AssessmentRun,
-    EvidenceRecord,
-    ResultRow,
     ResultsPage,
-    ScorePoint,
     SubjectCard,
     SubjectPage,
-    SubjectRow,
 )
 
 RiskClass = str
 
 
 class SubjectOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     bin: str
     name: str
     region: str = Field(description="Region key (see the catalogue of regions).")
@@ -30,18 +27,6 @@ class SubjectOut(BaseModel):
     groups: list[str] = Field(description="Control group keys.")
     score: float | None = Field(description="Highest score of the subject in the latest finished assessment.")
     risk_class: str | None = Field(description="high, medium or low; null when not assessed.")
-
-    @classmethod
-    def of(cls, row: SubjectRow) -> SubjectOut:
-        return cls(
-            bin=row.bin,
-            name=row.name,
-            region=row.region,
-            address=row.address,
-            groups=list(row.groups),
-            score=row.score,
-            risk_class=row.risk_class,
-        )
 
 
 class SubjectPageOut(BaseModel):
@@ -57,7 +42,7 @@ class SubjectPageOut(BaseModel):
     @classmethod
     def of(cls, page: SubjectPage) -> SubjectPageOut:
         return cls(
-            items=[SubjectOut.of(row) for row in page.rows],
+            items=[SubjectOut.model_validate(row) for row in page.rows],
             more=page.more,
             total=page.paging.total,
             page=page.paging.page,
@@ -66,43 +51,33 @@ class SubjectPageOut(BaseModel):
         )
 
 
+# The store names a result's group `group_key`; the API has always called it `group`.
+GROUP = Field(validation_alias=AliasChoices("group", "group_key"))
+
+
 class ScoreOut(BaseModel):
-    group: str
+    model_config = ConfigDict(from_attributes=True)
+
+    group: str = GROUP
     score: float
     risk_class: str
     gross_found: int
     violated_criteria: list[int]
 
-    @classmethod
-    def of(cls, row: ResultRow) -> ScoreOut:
-        return cls(
-            group=row.group_key,
-            score=row.score,
-            risk_class=row.risk_class,
-            gross_found=row.gross_found,
-            violated_criteria=list(row.violated_criteria),
-        )
-
 
 class ScorePointOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     run_id: uuid.UUID
     as_of: date
-    group: str
+    group: str = GROUP
     score: float
     risk_class: str
 
-    @classmethod
-    def of(cls, point: ScorePoint) -> ScorePointOut:
-        return cls(
-            run_id=point.run_id,
-            as_of=point.as_of,
-            group=point.group_key,
-            score=point.score,
-            risk_class=point.risk_class,
-        )
-
 
 class EvidenceOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     id: int
     criterion: int
     source_group: int
@@ -113,21 +88,6 @@ class EvidenceOut(BaseModel):
     entered_at: Timestamp
     origin: str
     used_on: date | None
-
-    @classmethod
-    def of(cls, record: EvidenceRecord) -> EvidenceOut:
-        return cls(
-            id=record.id,
-            criterion=record.criterion,
-            source_group=record.source_group,
-            observed_on=record.observed_on,
-            reference=record.reference,
-            confirmed=record.confirmed,
-            entered_by=record.entered_by,
-            entered_at=record.entered_at,
-            origin=record.origin,
-            used_on=record.used_on,
-        )
 
 
 class EvidenceIn(BaseModel):
@@ -158,10 +118,10 @@ class SubjectDetailOut(SubjectOut):
     @classmethod
     def of_card(cls, card: SubjectCard) -> SubjectDetailOut:
         return cls(
-            **SubjectOut.of(card.subject).model_dump(),
+            **SubjectOut.model_validate(card.subject).model_dump(),
             run_id=None if card.run is None else card.run.id,
-            scores=[ScoreOut.of(row) for row in card.results],
-            history=[ScorePointOut.of(point) for point in card.history],
+            scores=[ScoreOut.model_validate(row) for row in card.results],
+            history=[ScorePointOut.model_validate(point) for point in card.history],
             evidence_count=len(card.evidence),
             inspection_ids=None if card.inspections is None else [item.id for item in card.inspections],
         )
@@ -174,6 +134,8 @@ class ExplanationOut(BaseModel):
 
 
 class RunOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     id: uuid.UUID
     as_of: date
     edition_id: str
@@ -184,29 +146,11 @@ class RunOut(BaseModel):
     finished_at: Timestamp | None
     message: str | None
 
-    @classmethod
-    def of(cls, run: AssessmentRun) -> RunOut:
-        return cls(
-            id=run.id,
-            as_of=run.as_of,
-            edition_id=run.edition_id,
-            status=run.status,
-            subjects_total=run.subjects_total,
-            subjects_done=run.subjects_done,
-            started_at=run.started_at,
-            finished_at=run.finished_at,
-            message=run.message,
-        )
-
 
 class ResultOut(ScoreOut):
     bin: str
     name: str
     region: str
-
-    @classmethod
-    def of_row(cls, row: ResultRow) -> ResultOut:
-        return cls(**ScoreOut.of(row).model_dump(), bin=row.bin, name=row.name, region=row.region)
 
 
 class ResultsPageOut(BaseModel):
@@ -219,8 +163,8 @@ class ResultsPageOut(BaseModel):
     @classmethod
     def of(cls, page: ResultsPage) -> ResultsPageOut:
         return cls(
-            run=RunOut.of(page.run),
-            items=[ResultOut.of_row(row) for row in page.rows],
+            run=RunOut.model_validate(page.run),
+            items=[ResultOut.model_validate(row) for row in page.rows],
             total=page.paging.total,
             page=page.paging.page,
             per_page=page.paging.per_page,
