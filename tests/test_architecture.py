@@ -9,7 +9,7 @@ import pytest
 
 PACKAGE = Path(__file__).parents[1] / "src" / "tekseru"
 CORE = ("catalog", "scoring", "planning")
-OUTER = ("store", "intake", "documents", "services", "http", "cli", "api", "web")
+OUTER = ("i18n", "store", "intake", "documents", "services", "http", "cli", "api", "web")
 IO_LIBRARIES = (
     "sqlalchemy",
     "alembic",

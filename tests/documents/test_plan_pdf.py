@@ -14,8 +14,8 @@ from pypdf import PdfReader
 
 from tekseru.catalog import CatalogueEdition, load_catalogue
 from tekseru.documents.plan_pdf import render_plan_pdf
+from tekseru.i18n import list_words
 from tekseru.planning import HalfYear, Plan, form_plan
-from tekseru.planning.table_words import WORDS
 from tests.planning.plan_factories import RULES, score
 
 HALF_YEAR = HalfYear(2027, 1)
@@ -24,6 +24,12 @@ RUNNING = {
     "ru": "Список № 12 · первое полугодие 2027 года · ",
 }
 PAGE = {"kk": re.compile(r"Бет (\d+) / (\d+)"), "ru": re.compile(r"Страница (\d+) из (\d+)")}
+
+# The list's own words (`document.list.*` of documents.po) by their short key.
+WORDS = {
+    language: {key.removeprefix("document.list."): text for key, text in list_words(language).items()}
+    for language in ("kk", "ru")
+}
 
 
 @pytest.fixture(scope="module")

@@ -16,14 +16,20 @@ from pypdf import PdfReader
 
 from tekseru.catalog import load_catalogue
 from tekseru.documents.plan_xlsx import COLUMN_WIDTHS, render_plan_xlsx
+from tekseru.i18n import list_words
 from tekseru.planning import HalfYear, Plan, form_plan
-from tekseru.planning.table_words import WORDS
 from tests.planning.plan_factories import RULES, score
 
 SOFFICE = shutil.which("soffice") or "/usr/bin/soffice"
 LANGUAGES = ("kk", "ru")
 # The widest sheet may shrink to fit A4 landscape, but its 10-point text must print at 7 points or more.
 SMALLEST_PRINTED_SIZE = 7.0
+
+# The list's own words (`document.list.*` of documents.po) by their short key.
+WORDS = {
+    language: {key.removeprefix("document.list."): text for key, text in list_words(language).items()}
+    for language in ("kk", "ru")
+}
 
 
 def long_plan(rows: int = 150) -> Plan:

@@ -1,4 +1,5 @@
-"""The intake messages: every one in kk, ru and en with the same parameters, and errors shown in each."""
+"""The intake messages (intake.po): every one in kk, ru and en with the same parameters, and errors shown
+in each."""
 
 from __future__ import annotations
 
@@ -6,20 +7,35 @@ import string
 
 import pytest
 
+from tekseru.i18n import messages
 from tekseru.intake import ErrorKind, RowError, language_from_locale, render
-from tekseru.intake.messages import LANGUAGES, MESSAGES
+from tekseru.intake.messages import KEYS, LANGUAGES, PREFIX
 
 
 def _fields(template: str) -> set[str]:
     return {name for _, name, _, _ in string.Formatter().parse(template) if name}
 
 
-@pytest.mark.parametrize("key", sorted(MESSAGES))
+@pytest.mark.parametrize("key", sorted(KEYS))
 def test_every_message_has_every_language_with_the_same_parameters(key: str) -> None:
-    texts = MESSAGES[key]
-    assert set(texts) == set(LANGUAGES)
+    texts = {language: messages(language).get(PREFIX + key, "") for language in LANGUAGES}
+    assert all(text.strip() for text in texts.values()), texts
     assert _fields(texts["kk"]) == _fields(texts["ru"]) == _fields(texts["en"])
     assert texts["kk"] != texts["en"] and texts["ru"] != texts["en"] and texts["kk"] != texts["ru"]
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_catalogue_has_no_intake_message_the_code_does_not_know(language: str) -> None:
+    found = {key.removeprefix(PREFIX) for key in messages(language) if key.startswith(PREFIX)}
+    assert found == KEYS
+
+
+def test_a_message_with_literal_braces_is_filled_in() -> None:
+    assert (
+        render("json_not_list", "kk")
+        == 'JSON жауаптар файлы — {"item", "answer", "comment"} объектілерінің тізімі'
+    )
+    assert render("no_file", "ru", path="a.csv") == "файла 'a.csv' нет"
 
 
 def test_an_error_reads_in_the_readers_language() -> None:

@@ -2,14 +2,11 @@ from datetime import date
 
 import pytest
 
+from tekseru.i18n import list_words
 from tekseru.planning import PlanTable, form_plan, plan_table
-from tekseru.planning.table import (
-    MONTH_NAMES,
-    REASON_LABELS,
-    criterion_numbers,
-    format_score,
-    half_year_title,
-)
+from tekseru.planning.model import ExclusionReason
+from tekseru.planning.table import criterion_numbers, format_score, half_year_title
+from tekseru.planning.table_words import EXCLUSIONS, MONTHS
 
 from .plan_factories import H1_2027, RULES, history, score
 
@@ -31,6 +28,7 @@ def table(
     return plan_table(
         plan,
         language=language,
+        words=list_words(language),
         state_body="Body",
         approval=approval,
         group_names={"stationary": "Stationary", "home": "Home"},
@@ -41,9 +39,21 @@ def table(
 
 
 def test_every_reason_and_month_has_a_label_in_both_languages() -> None:
+    assert len(MONTHS) == 12 and len(EXCLUSIONS) == len(ExclusionReason) == 5
     for language in ("kk", "ru"):
-        assert len(MONTH_NAMES[language]) == 12
-        assert len(REASON_LABELS[language]) == 5
+        words = list_words(language)
+        assert all(words[key].strip() for key in MONTHS + EXCLUSIONS)
+        assert len({words[key] for key in EXCLUSIONS}) == 5
+
+
+def test_words_lacking_a_message_are_refused_before_anything_is_laid_out() -> None:
+    plan = form_plan(H1_2027, [score("a", 100, gross=1)], [], RULES)
+    words = dict(list_words("kk"))
+    del words["document.month.3"]
+    with pytest.raises(ValueError, match=r"lack document\.month\.3"):
+        plan_table(
+            plan, language="kk", words=words, state_body="", approval=None, group_names={}, reason_texts={}
+        )
 
 
 def test_header_lines() -> None:
@@ -91,10 +101,11 @@ def test_rows_of_the_three_sections() -> None:
 
 def test_formats() -> None:
     assert [format_score(value) for value in (100, 42.5, 70.01, 0)] == ["100", "42,5", "70,01", "0"]
-    assert half_year_title(H1_2027, "kk") == "2027 жылғы бірінші жартыжылдық"
-    assert half_year_title(H1_2027.next(), "kk") == "2027 жылғы екінші жартыжылдық"
-    assert half_year_title(H1_2027, "ru") == "первое полугодие 2027 года"
-    assert half_year_title(H1_2027.next(), "ru") == "второе полугодие 2027 года"
+    kk, ru = list_words("kk"), list_words("ru")
+    assert half_year_title(H1_2027, kk) == "2027 жылғы бірінші жартыжылдық"
+    assert half_year_title(H1_2027.next(), kk) == "2027 жылғы екінші жартыжылдық"
+    assert half_year_title(H1_2027, ru) == "первое полугодие 2027 года"
+    assert half_year_title(H1_2027.next(), ru) == "второе полугодие 2027 года"
 
 
 def test_criterion_numbers_keep_their_order_and_shorten_runs() -> None:

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from tekseru.catalog.schema import Severity
+from tekseru.i18n import explain_words
 from tekseru.scoring import (
     EvidenceFact,
     IgnoreReason,
@@ -16,7 +17,7 @@ from tekseru.scoring import (
     normalise_group_scores,
     score_group,
 )
-from tekseru.scoring.phrases import PHRASES
+from tekseru.scoring.phrases import EXPLAIN_WORDS
 from tests.scoring.support import AS_OF, fact, profile, rules, rules_2022
 
 PROFILE = profile(
@@ -36,7 +37,7 @@ EVIDENCE = [
 
 
 def lines(language: Any, evidence: list[EvidenceFact] = EVIDENCE, texts: dict[int, str] = TEXTS) -> list[str]:
-    return explain(score_group(rules_2022(), PROFILE, evidence, AS_OF), texts, language)
+    return explain(score_group(rules_2022(), PROFILE, evidence, AS_OF), texts, explain_words(language))
 
 
 def test_english() -> None:
@@ -110,7 +111,12 @@ def test_a_missing_criterion_text_is_said_so() -> None:
 
 def test_a_group_without_significant_rows_says_why_the_part_is_zero() -> None:
     minor_only = profile("access", [(7, "minor", 1)])
-    text = explain(score_group(rules_2022(), minor_only, [fact(1, 7)], AS_OF), {}, "en", group_title="Access")
+    text = explain(
+        score_group(rules_2022(), minor_only, [fact(1, 7)], AS_OF),
+        {},
+        explain_words("en"),
+        group_title="Access",
+    )
     assert text[0] == "Access, as of 2024-06-30: risk score 30.00, risk class low."
     assert text[1] == "Calculation: SP = SPs + SPm = 0 + 1 / 1 × 100 × 0.3 = 0.00 + 30.00 = 30.00."
     assert text[2] == "No significant criterion applies to the group, so SPs = 0."
@@ -118,14 +124,14 @@ def test_a_group_without_significant_rows_says_why_the_part_is_zero() -> None:
 
 def test_weighted_counts_show_their_fractions() -> None:
     weighted = rules(criterion_weights={3: 1.5})
-    text = explain(score_group(weighted, PROFILE, [fact(1, 3)], AS_OF), {}, "ru")
+    text = explain(score_group(weighted, PROFILE, [fact(1, 3)], AS_OF), {}, explain_words("ru"))
     assert "SP = SPs + SPm = 1,5 / 3,5 × 100 × 0,7 + 0 / 5 × 100 × 0,3 = 30,00 + 0,00 = 30,00" in text[1]
 
 
 def test_normalisation_is_shown() -> None:
     min_max = rules(normalisation="min_max")
     scores = [score_group(min_max, PROFILE, facts, AS_OF) for facts in ([fact(1, 7)], [fact(1, 3)], [])]
-    text = explain(normalise_group_scores(scores, min_max)[0], {}, "en")
+    text = explain(normalise_group_scores(scores, min_max)[0], {}, explain_words("en"))
     assert text[0].endswith("risk score 25.71, risk class low.")
     assert text[2] == (
         "Normalised within the homogeneous group: "
@@ -138,13 +144,21 @@ def test_an_unknown_language_is_refused() -> None:
         lines("de")
 
 
+def test_words_lacking_a_phrase_are_refused() -> None:
+    words = dict(explain_words("en"))
+    words["explain.already_used"] = ""
+    with pytest.raises(ValueError, match=r"lack explain\.already_used"):
+        explain(score_group(rules_2022(), PROFILE, EVIDENCE, AS_OF), TEXTS, words)
+
+
 def test_every_language_has_every_phrase() -> None:
-    keys = set(PHRASES["en"])
+    keys = set(EXPLAIN_WORDS)
     needed = {reason.value for reason in IgnoreReason} | {risk.value for risk in RiskClass}
     needed |= {f"{level.value}_severity" for level in Severity}
-    assert needed <= keys
-    for language, phrases in PHRASES.items():
+    assert {f"explain.{key}" for key in needed} <= keys
+    for language in ("kk", "ru", "en"):
+        phrases = explain_words(language)
         assert set(phrases) == keys, language
         assert all(text.strip() for text in phrases.values()), language
-        reasons = [phrases[reason.value] for reason in IgnoreReason]
+        reasons = [phrases[f"explain.{reason.value}"] for reason in IgnoreReason]
         assert len(set(reasons)) == len(reasons), language

@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
+from dataclasses import fields as dataclass_fields
 from datetime import date
 from enum import StrEnum
 from functools import cached_property
@@ -19,6 +20,7 @@ from typing import Any
 
 from tekseru.catalog import LANGUAGES, CatalogueEdition, Checklist, UnknownCatalogueEntry
 from tekseru.catalog.schema import FormLayout, HeaderField
+from tekseru.i18n import translate
 
 __all__ = [
     "DRAFT_MARK",
@@ -52,19 +54,10 @@ class ActKind(StrEnum):
     PREVENTIVE_CONTROL = "preventive_control"
 
 
-_ACT_KINDS: Mapping[str, Mapping[ActKind, str]] = {
-    "kk": {ActKind.INSPECTION: "тексеру", ActKind.PREVENTIVE_CONTROL: "бару арқылы профилактикалық бақылау"},
-    "ru": {
-        ActKind.INSPECTION: "проверка",
-        ActKind.PREVENTIVE_CONTROL: "профилактический контроль с посещением",
-    },
-    "en": {ActKind.INSPECTION: "inspection", ActKind.PREVENTIVE_CONTROL: "preventive control with a visit"},
-}
-
-
 @dataclass(frozen=True)
 class FormLabels:
-    """The few words tekseru adds to the official form: comment, kind of subject, verification footer."""
+    """The few words tekseru adds to the official form: comment, kind of subject, verification footer (the
+    messages `document.form.<field>` of the `documents.po` catalogues)."""
 
     comment: str
     verification_code: str
@@ -72,14 +65,11 @@ class FormLabels:
     page: str
     subject_kind: str
 
+    @classmethod
+    def in_language(cls, language: str) -> FormLabels:
+        return cls(*(translate(language, f"document.form.{label.name}") for label in dataclass_fields(cls)))
 
-_LABELS: Mapping[str, FormLabels] = {
-    "kk": FormLabels("Түсініктеме", "Құжатты растау коды", "Құжат", "Бет", "Бақылау субъектілерінің түрі"),
-    "ru": FormLabels(
-        "Комментарий", "Код проверки документа", "Документ", "Страница", "Вид субъектов контроля"
-    ),
-    "en": FormLabels("Comment", "Verification code", "Document", "Page", "Kind of control subjects"),
-}
+
 # Printed on every page of a form that is not a completed inspection's sealed form (a blank form, a draft's
 # working copy), in both languages of the country whatever the form's language, as drafts are marked there.
 DRAFT_MARK = "ЖОБА / ПРОЕКТ"
@@ -254,7 +244,7 @@ def build_checklist_form(
         raise ValueError(f"unknown language {language!r}; use one of {', '.join(LANGUAGES)}")
     checklist = edition.checklist(appendix)
     layout = edition.form
-    labels = _LABELS[language]
+    labels = FormLabels.in_language(language)
     header = header or FormHeader()
     return ChecklistForm(
         edition_id=edition.id,
@@ -308,7 +298,7 @@ def _header_values(header: FormHeader, language: str) -> dict[str, str]:
 
 def _appointing_act(header: FormHeader, language: str) -> str:
     parts = [
-        _ACT_KINDS[language][header.act_kind] if header.act_kind else "",
+        translate(language, f"document.form.act_kind.{header.act_kind.value}") if header.act_kind else "",
         f"№ {header.act_number.strip()}" if header.act_number.strip() else "",
         header.act_date.strftime("%d.%m.%Y") if header.act_date else "",
     ]

@@ -15,6 +15,7 @@ from fpdf import FPDF
 
 from tekseru.documents.fonts import FONT_FAMILY, font_path
 from tekseru.documents.pdf_grid import Grid
+from tekseru.i18n import list_words
 from tekseru.planning.model import Plan
 from tekseru.planning.table import PlanTable, Section, format_cell, plan_table
 
@@ -80,6 +81,7 @@ def render_plan_pdf(
     table = plan_table(
         plan,
         language=language,
+        words=list_words(language),
         state_body=state_body,
         approval=approval,
         group_names=group_names,

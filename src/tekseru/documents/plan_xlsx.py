@@ -21,6 +21,7 @@ from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.worksheet import Worksheet
 
 from tekseru.documents.spreadsheet_cells import set_text_or_number
+from tekseru.i18n import list_words
 from tekseru.planning.model import Plan
 from tekseru.planning.table import Cell, PlanTable, Section, plan_table
 
@@ -75,6 +76,7 @@ def render_plan_xlsx(
     table = plan_table(
         plan,
         language=language,
+        words=list_words(language),
         state_body=state_body,
         approval=approval,
         group_names=group_names,

@@ -34,7 +34,7 @@ from tekseru.http.language import request_language, translate
 from tekseru.http.middleware import REQUEST_ID_HEADER, request_id
 from tekseru.services import inspections
 from tekseru.services.accounts import InvalidUser, UserNotFound
-from tekseru.services.database import DatabaseBusy
+from tekseru.services.database import DatabaseBusy, InvalidText
 from tekseru.services.inspection_actions import AttachmentNotFound
 from tekseru.services.jobs import JobNotFound, UploadTooLarge
 from tekseru.services.permissions import NotAuthenticated, PermissionDenied
@@ -52,7 +52,7 @@ NOT_FOUND: tuple[type[Exception], ...] = (
     inspections.SubjectNotFound,
     AttachmentNotFound,
 )
-INVALID: tuple[type[Exception], ...] = (InvalidUser, InvalidEvidence, NoEditionInForce)
+INVALID: tuple[type[Exception], ...] = (InvalidUser, InvalidEvidence, NoEditionInForce, InvalidText)
 API_PREFIX = "/api/"
 TOO_LARGE_NUMBER = "a number in the request is too large"
 log = logging.getLogger("tekseru.web")

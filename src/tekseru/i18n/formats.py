@@ -15,7 +15,9 @@ from babel.dates import format_datetime as _babel_datetime
 from babel.numbers import format_decimal as _babel_decimal
 
 from tekseru.i18n.catalogues import translate
+from tekseru.i18n.words import half_year_words
 from tekseru.planning.half_year import HalfYear
+from tekseru.planning.table import half_year_title
 
 
 def format_decimal(value: float, language: str, decimals: int = 2) -> str:
@@ -39,7 +41,7 @@ def format_datetime(moment: datetime, language: str, zone: str) -> str:
 
 
 def format_half_year(half_year: HalfYear | str, language: str) -> str:
-    """ "2027-H1" as a reader says it: "2027 жылғы бірінші жартыжылдық", "первое полугодие 2027 года"."""
+    """ "2027-H1" as a reader says it: "2027 жылғы бірінші жартыжылдық", "первое полугодие 2027 года" (the
+    printed lists say it the same way: both use `half_year_title`)."""
     parsed = half_year if isinstance(half_year, HalfYear) else HalfYear.parse(half_year)
-    key = "half_year.first" if parsed.half == 1 else "half_year.second"
-    return translate(language, key, year=parsed.year)
+    return half_year_title(parsed, half_year_words(language))

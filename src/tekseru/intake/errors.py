@@ -1,5 +1,5 @@
 """What can be wrong with an import file: each error names the file, the row and the field, and says what is
-wrong in the reader's language (kk, ru or en; the texts are in intake/messages.py)."""
+wrong in the reader's language (kk, ru or en; the texts are the `intake.po` catalogues, see messages.py)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from tekseru.intake.messages import MESSAGES, render
+from tekseru.intake.messages import KEYS, render
 
 
 class ErrorKind(StrEnum):
@@ -59,7 +59,7 @@ class RowError:
 
     def text(self, language: str | None = None) -> str:
         """What is wrong, in `language` (kk, ru or en)."""
-        if self.key is None or self.key not in MESSAGES:
+        if self.key is None or self.key not in KEYS:
             return self.message
         return render(self.key, language, **dict(self.params))
 

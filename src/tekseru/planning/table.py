@@ -1,7 +1,8 @@
 """The semi-annual list as a printable table in Kazakh or Russian: what the XLSX and PDF renderers show.
 
 Both renderers draw the same `PlanTable`, so the two documents cannot say different things. Kazakh is the
-official text; Russian is a working translation and says so in the header.
+official text; Russian is a working translation and says so in the header. The words come from the
+`documents.po` catalogues, handed in by the renderers (see `table_words` for their message ids).
 """
 
 from __future__ import annotations
@@ -12,19 +13,12 @@ from datetime import date
 
 from tekseru.planning.half_year import HalfYear
 from tekseru.planning.model import ExcludedRow, ExclusionReason, Plan, PlanRow
-from tekseru.planning.table_words import (
-    MONTH_NAMES,
-    REASON_LABELS,
-    RISK_CLASS_NAMES,
-    STATUS_NAMES,
-    UNOFFICIAL_TRANSLATION_NOTICE,
-    WORDS,
-)
+from tekseru.planning.table_words import HALF_YEAR_WORDS, LIST_WORDS
 
 __all__ = [
     "DOCUMENT_LANGUAGES",
-    "MONTH_NAMES",
-    "REASON_LABELS",
+    "HALF_YEAR_WORDS",
+    "LIST_WORDS",
     "PlanTable",
     "Section",
     "criterion_numbers",
@@ -71,6 +65,7 @@ def plan_table(
     plan: Plan,
     *,
     language: str,
+    words: Mapping[str, str],
     state_body: str,
     approval: tuple[str, date] | None,
     group_names: Mapping[str, str],
@@ -79,75 +74,78 @@ def plan_table(
     number: int | None = None,
     status: str | None = None,
 ) -> PlanTable:
-    """Lay out the plan for printing. `group_names` and `reason_texts` are in `language`; a group or
-    criterion without a text is shown by its key or number. `notice` replaces the default Russian notice.
-    `number` is the stored list's number; `status` is draft, approved or published (by default: approved
-    when there is an `approval`, else draft)."""
+    """Lay out the plan for printing. `words` are the list's words in `language` by message id (every id
+    of `LIST_WORDS`; `tekseru.i18n.list_words` gives them). `group_names` and `reason_texts` are in
+    `language`; a group or criterion without a text is shown by its key or number. `notice` replaces the
+    default Russian notice. `number` is the stored list's number; `status` is draft, approved or published
+    (by default: approved when there is an `approval`, else draft)."""
     if language not in DOCUMENT_LANGUAGES:
         raise ValueError(f"the list is printed in kk or ru, not {language!r}")
-    words = WORDS[language]
+    missing = [key for key in LIST_WORDS if not words.get(key)]
+    if missing:
+        raise ValueError(f"the words of the list lack {', '.join(missing)}")
+    say = _Words(words)
     status = status or ("draft" if approval is None else "approved")
-    status_name = STATUS_NAMES[language].get(status, status)
-    period = half_year_title(plan.half_year, language)
-    numbered = words["number"].format(number=number) if number is not None else ""
-    header = [f"{words['state_body']}: {state_body}", numbered, f"{words['period']}: {period}"]
-    header += [words["status"].format(status=status_name), _approval_line(approval, words)]
+    status_name = words.get(f"document.status.{status}", status)
+    period = half_year_title(plan.half_year, words)
+    numbered = say("number").format(number=number) if number is not None else ""
+    header = [f"{say('state_body')}: {state_body}", numbered, f"{say('period')}: {period}"]
+    header += [say("status").format(status=status_name), _approval_line(approval, say)]
     if language == "ru":
-        header.append(notice or UNOFFICIAL_TRANSLATION_NOTICE)
-    cells = _RowCells(language, group_names, reason_texts)
-    empty = words["none"]
+        header.append(notice or say("unofficial_translation"))
+    cells = _RowCells(words, group_names, reason_texts)
+    empty = say("none")
     sections = (
         Section(
-            words["included"],
+            say("included"),
             cells.columns(with_month=True),
             cells.rows(plan.included, True),
             empty,
             "included",
-            words["sheet_included"],
+            say("sheet_included"),
         ),
         Section(
-            words["overflow"],
+            say("overflow"),
             cells.columns(with_month=False),
             cells.rows(plan.overflow, False),
             empty,
             "overflow",
-            words["sheet_overflow"],
+            say("sheet_overflow"),
         ),
         Section(
-            words["excluded"],
+            say("excluded"),
             cells.excluded_columns(),
             cells.excluded_rows(plan.excluded),
             empty,
             "excluded",
-            words["sheet_excluded"],
+            say("sheet_excluded"),
         ),
         Section(
-            words["annex"],
-            (words["criterion_number"], words["criterion"]),
+            say("annex"),
+            (say("criterion_number"), say("criterion")),
             cells.cited_criteria(plan.included + plan.overflow),
             empty,
             "annex",
-            words["sheet_annex"],
+            say("sheet_annex"),
         ),
     )
     running = " · ".join(part for part in (numbered, period, status_name) if part)
     return PlanTable(
         language,
-        words["title"],
+        say("title"),
         tuple(line for line in header if line),
         sections,
-        approval_block=_approval_block(approval, words),
+        approval_block=_approval_block(approval, say),
         running_title=running,
-        page_label=words["page"],
+        page_label=say("page"),
         draft_mark=status_name.upper() if status == "draft" else None,
     )
 
 
-def half_year_title(half_year: HalfYear, language: str) -> str:
-    """The half-year in words: "2027 жылғы бірінші жартыжылдық", "первое полугодие 2027 года"."""
-    words = WORDS[language]
-    ordinal = words["ordinals"].split("|")[half_year.half - 1]
-    return words["half_year"].format(year=half_year.year, ordinal=ordinal)
+def half_year_title(half_year: HalfYear, words: Mapping[str, str]) -> str:
+    """The half-year in words, from the `half_year.*` messages in `words` (ids in `HALF_YEAR_WORDS`):
+    "2027 жылғы бірінші жартыжылдық", "первое полугодие 2027 года"."""
+    return words[HALF_YEAR_WORDS[half_year.half - 1]].format(year=half_year.year)
 
 
 def criterion_numbers(numbers: Sequence[int]) -> str:
@@ -181,38 +179,48 @@ def format_cell(cell: Cell) -> str:
     return str(cell)
 
 
-def _approval_block(approval: tuple[str, date] | None, words: Mapping[str, str]) -> tuple[str, ...]:
+@dataclass(frozen=True)
+class _Words:
+    """The list's own words (`document.list.*`) by their short key."""
+
+    words: Mapping[str, str]
+
+    def __call__(self, key: str) -> str:
+        return self.words[f"document.list.{key}"]
+
+
+def _approval_block(approval: tuple[str, date] | None, say: _Words) -> tuple[str, ...]:
     """The block in the top right corner: who approved the list and when, or blanks to fill in by hand."""
     if approval is None:
-        return (words["approve"], "_" * 34, words["position"], words["signature"], words["blank_date"])
+        return (say("approve"), "_" * 34, say("position"), say("signature"), say("blank_date"))
     approved_by, approved_on = approval
-    return (words["approve"], approved_by, words["signature"], format_date(approved_on))
+    return (say("approve"), approved_by, say("signature"), format_date(approved_on))
 
 
-def _approval_line(approval: tuple[str, date] | None, words: Mapping[str, str]) -> str:
+def _approval_line(approval: tuple[str, date] | None, say: _Words) -> str:
     if approval is None:
-        return words["not_approved"]
+        return say("not_approved")
     approved_by, approved_on = approval
-    return words["approved"].format(by=approved_by, on=format_date(approved_on))
+    return say("approved").format(by=approved_by, on=format_date(approved_on))
 
 
 @dataclass(frozen=True)
 class _RowCells:
-    language: str
+    words: Mapping[str, str]
     group_names: Mapping[str, str]
     reason_texts: Mapping[int, str]
 
     def columns(self, *, with_month: bool) -> tuple[str, ...]:
         keys = ("rank", "region", "name", "bin", "address", "groups", "score", "class", "reasons")
-        words = WORDS[self.language]
-        return tuple(words[key] for key in keys) + ((words["month"],) if with_month else ())
+        say = _Words(self.words)
+        return tuple(say(key) for key in keys) + ((say("month"),) if with_month else ())
 
     def rows(self, rows: tuple[PlanRow, ...], with_month: bool) -> tuple[tuple[Cell, ...], ...]:
         return tuple(self.row(row, with_month=with_month) for row in rows)
 
     def excluded_columns(self) -> tuple[str, ...]:
         keys = ("region", "name", "bin", "group", "score", "class", "reason")
-        return tuple(WORDS[self.language][key] for key in keys)
+        return tuple(_Words(self.words)(key) for key in keys)
 
     def excluded_rows(self, rows: tuple[ExcludedRow, ...]) -> tuple[tuple[Cell, ...], ...]:
         return tuple(self.excluded(row) for row in rows)
@@ -231,7 +239,7 @@ class _RowCells:
         )
         if with_month:
             month = row.planned_month
-            cells += (MONTH_NAMES[self.language][month - 1] if month is not None else "",)
+            cells += (self.words[f"document.month.{month}"] if month is not None else "",)
         return cells
 
     def excluded(self, row: ExcludedRow) -> tuple[Cell, ...]:
@@ -246,14 +254,14 @@ class _RowCells:
         )
 
     def risk_class(self, risk_class: str) -> str:
-        return RISK_CLASS_NAMES[self.language].get(risk_class, risk_class)
+        return self.words.get(f"document.risk_class.{risk_class}", risk_class)
 
     def cited_criteria(self, rows: tuple[PlanRow, ...]) -> tuple[tuple[Cell, ...], ...]:
         cited = sorted({number for row in rows for number in row.main_reasons})
         return tuple((number, self.reason_texts.get(number, "")) for number in cited)
 
     def exclusion(self, row: ExcludedRow) -> str:
-        label = REASON_LABELS[self.language][row.reason]
+        label = self.words[f"document.exclusion.{row.reason.value}"]
         if row.reason is ExclusionReason.COVERED_BY_OTHER_GROUP and row.covered_by_rank is not None:
             return f"{label} (№ {row.covered_by_rank})"
         if row.reason is ExclusionReason.CLASS_NOT_CANDIDATE:

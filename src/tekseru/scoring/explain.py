@@ -4,21 +4,24 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from tekseru.scoring.phrases import PHRASES, Language
+from tekseru.scoring.phrases import EXPLAIN_WORDS, PREFIX
 from tekseru.scoring.result import GroupScore, ScoreFormula
 
 
 def explain(
     score: GroupScore,
     edition_texts: Mapping[int, str],
-    language: Language,
+    phrases: Mapping[str, str],
     *,
     group_title: str | None = None,
 ) -> list[str]:
-    """Lines explaining `score`; `edition_texts` gives each criterion's text in `language` by number."""
-    if language not in PHRASES:
-        raise ValueError(f"unknown language {language!r}; use one of {', '.join(PHRASES)}")
-    words = _Words(PHRASES[language])
+    """Lines explaining `score` in one language: `phrases` are that language's words by message id (every
+    id of `EXPLAIN_WORDS`; `tekseru.i18n.explain_words` gives them), `edition_texts` each criterion's text
+    in that language by number."""
+    missing = [key for key in EXPLAIN_WORDS if not phrases.get(key)]
+    if missing:
+        raise ValueError(f"the words of explanations lack {', '.join(missing)}")
+    words = _Words(phrases)
     lines = [
         words.say(
             "headline",
@@ -35,16 +38,17 @@ def explain(
 
 
 class _Words:
-    """One language's phrase table with number formatting in that language's convention."""
+    """One language's phrase table (keys without the `explain.` prefix) with number formatting in that
+    language's convention."""
 
     def __init__(self, phrases: Mapping[str, str]) -> None:
         self._phrases = phrases
 
     def __getitem__(self, key: str) -> str:
-        return self._phrases[key]
+        return self._phrases[PREFIX + key]
 
     def say(self, key: str, **values: object) -> str:
-        return self._phrases[key].format(**values)
+        return self[key].format(**values)
 
     def number(self, value: float, decimals: int | None = None) -> str:
         """Whole numbers without decimals (counts, 100), others with `decimals` or as few as needed."""
@@ -52,7 +56,7 @@ class _Words:
             text = f"{value:.0f}" if value == int(value) else f"{value:.4f}".rstrip("0")
         else:
             text = f"{value:.{decimals}f}"
-        return text.replace(".", self._phrases["decimal_separator"])
+        return text.replace(".", self["decimal_separator"])
 
 
 def _formula_lines(score: GroupScore, words: _Words) -> list[str]:

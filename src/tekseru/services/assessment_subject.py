@@ -17,6 +17,7 @@ from typing import Any, Protocol
 from sqlalchemy.orm import Session
 
 from tekseru.catalog import Catalogue, CatalogueEdition, load_catalogue
+from tekseru.i18n import explain_words, translate
 from tekseru.scoring import (
     EvidenceFact,
     GroupProfile,
@@ -34,12 +35,6 @@ from tekseru.store import AssessmentResultData, AssessmentRun, Database, Evidenc
 from tekseru.store.assessments import finished_run_on, results_for_run
 from tekseru.store.evidence import evidence_for_subjects
 from tekseru.store.subjects import find_subject_by_bin
-
-_UNKNOWN_GROUP: Mapping[str, str] = {
-    "kk": "{group}: {edition} редакциясында мұндай бақылау субъектілерінің тобы жоқ, бағаланбады.",
-    "ru": "{group}: в редакции {edition} нет такой группы субъектов контроля, оценка не проводилась.",
-    "en": "{group}: edition {edition} has no such group of controlled subjects; not assessed.",
-}
 
 
 class UnknownSubject(LookupError):
@@ -170,7 +165,7 @@ def _explained(
     run_id: uuid.UUID | None,
 ) -> GroupExplanation:
     if group not in edition.groups:
-        line = _UNKNOWN_GROUP[language].format(group=group, edition=edition.id)
+        line = translate(language, "explain.unknown_group", group=group, edition=edition.id)
         return GroupExplanation(group, None, run_id, (line,))
     rules, profile = ScoringRules.from_edition(edition), GroupProfile.from_edition(edition, group)
     if result is None:
@@ -179,7 +174,8 @@ def _explained(
         score = stored_score(rules, profile, as_of, result)
     texts = {number: criterion.text.in_language(language) for number, criterion in edition.criteria.items()}
     title = edition.group(group).name.in_language(language)
-    return GroupExplanation(group, score, run_id, tuple(explain(score, texts, language, group_title=title)))
+    lines = explain(score, texts, explain_words(language), group_title=title)
+    return GroupExplanation(group, score, run_id, tuple(lines))
 
 
 def stored_score(

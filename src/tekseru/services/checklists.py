@@ -27,6 +27,7 @@ from tekseru.documents import checklist_form as forms
 from tekseru.documents.checklist_docx import checklist_docx_bytes
 from tekseru.documents.checklist_pdf import checklist_pdf_bytes
 from tekseru.documents.verification import VerificationStatus, check_document, read_verification, seal_of
+from tekseru.i18n import translate
 from tekseru.services import inspections as flow
 from tekseru.services.inspection_answers import ANSWER_COLUMNS as ANSWER_COLUMNS
 from tekseru.services.inspection_answers import read_answer_file as read_answer_file
@@ -47,7 +48,6 @@ _MARKS = {
     "compliant": (forms.Requirement.REQUIRED, forms.Compliance.COMPLIANT),
     "non_compliant": (forms.Requirement.REQUIRED, forms.Compliance.NON_COMPLIANT),
 }
-_REFERENCE = {"kk": "тексеру № {id}, {revision}-редакция", "ru": "проверка № {id}, редакция {revision}"}
 
 
 def _edition(catalogue: Catalogue | None, edition_id: str) -> CatalogueEdition:
@@ -279,7 +279,7 @@ def render_inspection_document_in(
     body = control_body(subject.region).name.in_language(language)
     header = forms.FormHeader(body, *act, *named, officials=record.inspectors)
     answers = {n: forms.ItemAnswer(*_MARKS[a.answer], comment=a.comment) for n, a in got.answers.items()}
-    reference = _REFERENCE[language].format(id=record.id, revision=record.revision)
+    reference = translate(language, "document.form.reference", id=record.id, revision=record.revision)
     sealed = record.status == "completed"
     identity = forms.DocumentIdentity(reference, record.inspected_on) if sealed else None
     edition = _edition(catalogue, record.edition_id)

@@ -11,6 +11,7 @@ from tekseru.store import DatabaseNeedsUpgrade as DatabaseNeedsUpgrade
 from tekseru.store import DatabaseTooNew as DatabaseTooNew
 from tekseru.store import open_database, sqlite_url, upgrade_database
 from tekseru.store.migrate import differences
+from tekseru.store.text import InvalidText as InvalidText
 
 __all__ = [
     "Database",
