@@ -41,6 +41,7 @@ PUBLIC_NAMES = {
     "VisitHistory",
     "__version__",
     "explain",
+    "explain_words",
     "form_plan",
     "load_catalogue",
     "score_group",

@@ -22,6 +22,7 @@ from tekseru.catalog import (
     UnknownCatalogueEntry,
     load_catalogue,
 )
+from tekseru.i18n import explain_words
 from tekseru.planning import (
     CandidateScore,
     Capacity,
@@ -81,6 +82,7 @@ __all__ = [
     "VisitHistory",
     "__version__",
     "explain",
+    "explain_words",
     "form_plan",
     "load_catalogue",
     "score_group",

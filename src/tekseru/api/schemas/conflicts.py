@@ -3,12 +3,11 @@ language, with each record changed since it was read, stored and given side by s
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field
 
-from tekseru.api.schemas.common import ErrorOut
+from tekseru.api.schemas.common import ErrorOut, Timestamp
 
 PROBLEM_TYPE = "urn:tekseru:problem:stale-version"
 
@@ -29,7 +28,7 @@ class ConflictOut(BaseModel):
         validation_alias=AliasChoices("yours", "given"), description="The values the write gave."
     )
     changed_by: str | None = Field(description="Who made the last change, if known.")
-    changed_at: datetime | None = Field(description="When, if known.")
+    changed_at: Timestamp | None = Field(description="When, if known.")
 
 
 class StaleVersionOut(BaseModel):
