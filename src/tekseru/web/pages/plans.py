@@ -7,6 +7,7 @@ An approved or published list never changes: its page offers no control that wou
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -192,6 +193,22 @@ def _version(text: str) -> int | None:
 Version = Form("")
 
 
+def _step(
+    request: Request, actor: Actor, db: Database, catalog: CatalogService, plan_id: int
+) -> Callable[[Callable[..., Any], str, Callable[[Any], Response]], Response]:
+    """One step of a list's life from its page: done, then `answer`; or, when the list changed since the
+    page was loaded, the list's page again with the stored and the submitted versions."""
+
+    def take(change: Callable[..., Any], version: str, answer: Callable[[Any], Response]) -> Response:
+        try:
+            outcome = change(db, actor, plan_id, version=_version(version))
+        except StaleVersion as stale:
+            return _plan_page(request, actor, db, catalog, plan_id, stale=stale)
+        return answer(outcome)
+
+    return take
+
+
 @router.post("/{plan_id}/approve", name="plans_approve")
 def approve(
     request: Request,
@@ -201,11 +218,8 @@ def approve(
     db: Database = Db,
     catalog: CatalogService = Catalog,
 ) -> Response:
-    try:
-        stored = plan_actions.approve_plan(db, actor, plan_id, version=_version(version))
-    except StaleVersion as stale:
-        return _plan_page(request, actor, db, catalog, plan_id, stale=stale)
-    return _redirect(request, stored.id, "approved")
+    step = _step(request, actor, db, catalog, plan_id)
+    return step(plan_actions.approve_plan, version, lambda stored: _redirect(request, stored.id, "approved"))
 
 
 @router.post("/{plan_id}/publish", name="plans_publish")
@@ -217,11 +231,8 @@ def publish(
     db: Database = Db,
     catalog: CatalogService = Catalog,
 ) -> Response:
-    try:
-        stored = plan_actions.publish_plan(db, actor, plan_id, version=_version(version))
-    except StaleVersion as stale:
-        return _plan_page(request, actor, db, catalog, plan_id, stale=stale)
-    return _redirect(request, stored.id, "published")
+    step = _step(request, actor, db, catalog, plan_id)
+    return step(plan_actions.publish_plan, version, lambda stored: _redirect(request, stored.id, "published"))
 
 
 @router.post("/{plan_id}/discard", name="plans_discard")
@@ -233,11 +244,8 @@ def discard(
     db: Database = Db,
     catalog: CatalogService = Catalog,
 ) -> Response:
-    try:
-        plan_actions.discard_draft(db, actor, plan_id, version=_version(version))
-    except StaleVersion as stale:
-        return _plan_page(request, actor, db, catalog, plan_id, stale=stale)
-    return RedirectResponse(str(request.app.url_path_for("plans_index")), status_code=303)
+    index = RedirectResponse(str(request.app.url_path_for("plans_index")), status_code=303)
+    return _step(request, actor, db, catalog, plan_id)(plan_actions.discard_draft, version, lambda _: index)
 
 
 @router.get("/{plan_id}/document", name="plans_document")
