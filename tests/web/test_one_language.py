@@ -15,7 +15,7 @@ from tekseru.catalog import load_catalogue
 from tekseru.catalog.regions import load_regions
 from tekseru.i18n import messages
 from tekseru.services.permissions import Actor, Role
-from tekseru.services.plan_actions import draft_plan
+from tekseru.services.plans import draft_plan
 from tests.web.htmltree import Element, parse
 from tests.web.support import AS_OF, SIGNED_IN_PAGES, resolve
 
