@@ -148,4 +148,3 @@ def test_no_module_hides_behind_a_vague_alias() -> None:
         if alias.asname in VAGUE_ALIASES
     }
     assert found == {}
-
