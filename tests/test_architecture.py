@@ -131,3 +131,17 @@ def test_modules_stay_small() -> None:
         if (length := len(path.read_text(encoding="utf-8").splitlines())) > 400
     }
     assert too_long == {}
+
+
+TEST_FRAMEWORKS = ("pytest", "_pytest", "hypothesis", "playwright", "schemathesis")
+
+
+def test_the_package_holds_no_test_support() -> None:
+    """Test helpers live under tests/: the installed package must not need a test framework."""
+    found = {
+        str(path.relative_to(PACKAGE)): name
+        for path in PACKAGE.rglob("*.py")
+        for name in imported_modules(path)
+        if name.split(".")[0] in TEST_FRAMEWORKS
+    }
+    assert found == {}

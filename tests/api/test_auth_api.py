@@ -17,6 +17,7 @@ from tekseru.services.permissions import Actor
 from tekseru.settings import Settings
 from tekseru.web.app import create_app
 from tests.api.conftest import Seeded, Session, sign_in
+from tests.web.support import CHEAP_PASSWORDS
 
 API = "/api/v1"
 PASSWORD = "a-long-password"
@@ -25,10 +26,18 @@ PASSWORD = "a-long-password"
 @pytest.fixture
 def app(tmp_path: Path) -> Iterator[FastAPI]:
     """A fresh app and database with the users `ann` (planner) and `bob` (viewer), for one test."""
-    app = create_app(Settings().with_database_path(tmp_path / "auth.sqlite3"))
+    app = create_app(Settings().with_database_path(tmp_path / "auth.sqlite3"), passwords=CHEAP_PASSWORDS)
     db = app.state.tekseru.database()
     for name, role in (("ann", "planner"), ("bob", "viewer")):
-        create_user(db, Actor.system(), username=name, full_name=name.title(), role=role, password=PASSWORD)
+        create_user(
+            db,
+            Actor.system(),
+            username=name,
+            full_name=name.title(),
+            role=role,
+            password=PASSWORD,
+            passwords=CHEAP_PASSWORDS,
+        )
     yield app
     app.state.tekseru.close()
 
@@ -87,7 +96,15 @@ def test_wrong_password_unknown_user_and_inactive_user_are_refused_alike(app: Fa
 
 def test_five_failures_hold_up_that_account_from_that_address_only(app: FastAPI) -> None:
     db = app.state.tekseru.database()
-    create_user(db, Actor.system(), username="root", full_name="Root", role="admin", password=PASSWORD)
+    create_user(
+        db,
+        Actor.system(),
+        username="root",
+        full_name="Root",
+        role="admin",
+        password=PASSWORD,
+        passwords=CHEAP_PASSWORDS,
+    )
     client = TestClient(app)
     assert [login(client, "ann", "wrong-password") for _ in range(5)] == [401] * 5
     response = client.post(f"{API}/auth/login", json={"username": "ann", "password": PASSWORD})
@@ -100,7 +117,15 @@ def test_five_failures_hold_up_that_account_from_that_address_only(app: FastAPI)
 
 def test_nobody_holds_a_named_administrator_up_from_one_address(app: FastAPI) -> None:
     db = app.state.tekseru.database()
-    create_user(db, Actor.system(), username="root", full_name="Root", role="admin", password=PASSWORD)
+    create_user(
+        db,
+        Actor.system(),
+        username="root",
+        full_name="Root",
+        role="admin",
+        password=PASSWORD,
+        passwords=CHEAP_PASSWORDS,
+    )
     attacker = TestClient(app, client=("203.0.113.5", 5000))
     answers = [login(attacker, "root", f"guess-{i}") for i in range(40)]
     assert answers[:5] == [401] * 5 and set(answers[5:]) == {429}
@@ -116,7 +141,7 @@ def test_an_address_guessing_many_accounts_waits(app: FastAPI) -> None:
 
 def test_the_limits_hold_across_worker_processes(app: FastAPI, tmp_path: Path) -> None:
     """Two apps on one database stand for two worker processes: what one counted, the other refuses."""
-    other = create_app(Settings().with_database_path(tmp_path / "auth.sqlite3"))
+    other = create_app(Settings().with_database_path(tmp_path / "auth.sqlite3"), passwords=CHEAP_PASSWORDS)
     try:
         assert [login(TestClient(app), "ann", "wrong-password") for _ in range(5)] == [401] * 5
         assert login(TestClient(other), "ann") == 429
@@ -139,7 +164,9 @@ def test_the_window_passes(app: FastAPI) -> None:
     earlier = datetime.now(UTC) - timedelta(minutes=16)
     for _ in range(5):
         with pytest.raises(auth.LoginRefused):
-            auth.log_in(db, "ann", "wrong-password", client="testclient", now=earlier)
+            auth.log_in(
+                db, "ann", "wrong-password", client="testclient", now=earlier, passwords=CHEAP_PASSWORDS
+            )
     assert login(client, "ann") == 200
 
 

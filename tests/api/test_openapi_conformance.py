@@ -28,6 +28,7 @@ from tekseru.services.demo import load_demo
 from tekseru.services.permissions import Actor
 from tekseru.settings import Settings
 from tekseru.web.app import create_app
+from tests.web.support import CHEAP_PASSWORDS
 
 PASSWORD = "a-long-password-for-fuzzing"
 ROLES = {"admin": None, "inspector": "astana"}
@@ -52,7 +53,10 @@ class Signed:
 # The app is made when the module is imported, because schemathesis reads the document when it collects the
 # tests; its database (a file in a folder of its own) is filled with the demo registry only when they run.
 FOLDER = Path(tempfile.mkdtemp(prefix="tekseru-openapi-"))
-APP = create_app(Settings(attachments_dir=str(FOLDER / "files")).with_database_path(FOLDER / "demo.sqlite3"))
+APP = create_app(
+    Settings(attachments_dir=str(FOLDER / "files")).with_database_path(FOLDER / "demo.sqlite3"),
+    passwords=CHEAP_PASSWORDS,
+)
 schema = schemathesis.openapi.from_asgi("/api/v1/openapi.json", APP)
 
 
@@ -71,6 +75,7 @@ def demo_app() -> Iterator[FastAPI]:
             role=role,
             region=region,
             password=PASSWORD,
+            passwords=CHEAP_PASSWORDS,
         )
     yield APP
     APP.state.tekseru.close()

@@ -21,7 +21,6 @@ from tekseru.services.accounts import (
     list_users,
     set_password,
     update_user,
-    use_password_hasher,
 )
 from tekseru.services.auth import (
     LoginPolicy,
@@ -32,15 +31,14 @@ from tekseru.services.auth import (
     signing_key,
     token_id,
 )
+from tekseru.services.passwords import Passwords
 from tekseru.services.permissions import REGIONAL, ROLE_PERMISSIONS, Actor, Permission, PermissionDenied, Role
 from tekseru.settings import Settings
 from tekseru.store import Database
+from tests.web.support import CHEAP_PASSWORDS
 
 SYSTEM = Actor.system("tests")
 PASSWORD = "a-long-password"
-
-
-pytestmark = pytest.mark.usefixtures("cheap_passwords")
 
 
 # Roles and permissions (no database)
@@ -95,15 +93,31 @@ def test_the_roles_nest() -> None:
 
 def test_creating_users(database: Database) -> None:
     user, credentials = create_user(
-        database, SYSTEM, username=" Aigerim ", full_name="A.", role="inspector", region="Астана"
+        database,
+        SYSTEM,
+        username=" Aigerim ",
+        full_name="A.",
+        role="inspector",
+        region="Астана",
+        passwords=CHEAP_PASSWORDS,
     )
     assert (user.username, user.role, user.region, user.active) == ("aigerim", Role.INSPECTOR, "astana", True)
     assert credentials.username == "aigerim" and len(credentials.password) >= 16
-    viewer, _ = create_user(database, SYSTEM, username="v1", full_name="", role="viewer", region="astana")
+    viewer, _ = create_user(
+        database,
+        SYSTEM,
+        username="v1",
+        full_name="",
+        role="viewer",
+        region="astana",
+        passwords=CHEAP_PASSWORDS,
+    )
     assert (viewer.full_name, viewer.region) == ("v1", None)  # the region is an inspector's only
     assert [u.username for u in list_users(database, SYSTEM)] == ["aigerim", "v1"]
     with pytest.raises(PermissionDenied):
-        create_user(database, viewer.as_actor(), username="x2", full_name="", role="viewer")
+        create_user(
+            database, viewer.as_actor(), username="x2", full_name="", role="viewer", passwords=CHEAP_PASSWORDS
+        )
 
 
 @pytest.mark.parametrize(
@@ -121,13 +135,21 @@ def test_creating_users(database: Database) -> None:
 def test_invalid_users(database: Database, values: dict[str, str], message: str) -> None:
     arguments = {"username": "good.name", "full_name": "", "role": "viewer", **values}
     with pytest.raises(InvalidUser, match=message):
-        create_user(database, SYSTEM, **arguments)
+        create_user(database, SYSTEM, **arguments, passwords=CHEAP_PASSWORDS)
 
 
 def test_changes_are_audited_without_passwords(database: Database) -> None:
-    create_user(database, SYSTEM, username="bob", full_name="Bob", role="viewer", password=PASSWORD)
+    create_user(
+        database,
+        SYSTEM,
+        username="bob",
+        full_name="Bob",
+        role="viewer",
+        password=PASSWORD,
+        passwords=CHEAP_PASSWORDS,
+    )
     update_user(database, SYSTEM, "bob", role="inspector", region="shymkent")
-    set_password(database, SYSTEM, "bob", "another-password")
+    set_password(database, SYSTEM, "bob", "another-password", passwords=CHEAP_PASSWORDS)
     entries = audit.browse(database, SYSTEM, audit.AuditFilter(entity_key="bob")).entries
     assert [e.action for e in entries] == ["user.set_password", "user.update", "user.create"]
     assert entries[1].before == {"full_name": "Bob", "role": "viewer", "region": None, "active": True}
@@ -137,11 +159,11 @@ def test_changes_are_audited_without_passwords(database: Database) -> None:
 
 
 def test_the_last_active_admin_stays(database: Database) -> None:
-    create_user(database, SYSTEM, username="root", full_name="", role="admin")
+    create_user(database, SYSTEM, username="root", full_name="", role="admin", passwords=CHEAP_PASSWORDS)
     for change in ({"role": "viewer"}, {"active": False}):
         with pytest.raises(InvalidUser, match="last active admin"):
             update_user(database, SYSTEM, "root", **change)  # type: ignore[arg-type]
-    create_user(database, SYSTEM, username="root2", full_name="", role="admin")
+    create_user(database, SYSTEM, username="root2", full_name="", role="admin", passwords=CHEAP_PASSWORDS)
     assert update_user(database, SYSTEM, "root", active=False).active is False
 
 
@@ -149,7 +171,7 @@ def test_unknown_users(database: Database) -> None:
     with pytest.raises(UserNotFound):
         get_user(database, SYSTEM, "nobody")
     with pytest.raises(UserNotFound):
-        set_password(database, SYSTEM, "nobody")
+        set_password(database, SYSTEM, "nobody", passwords=CHEAP_PASSWORDS)
 
 
 # Signing in
@@ -157,13 +179,19 @@ def test_unknown_users(database: Database) -> None:
 
 @pytest.fixture
 def ann(database: Database) -> Actor:
-    return create_user(database, SYSTEM, username="ann", full_name="Ann", role="planner", password=PASSWORD)[
-        0
-    ].as_actor()
+    return create_user(
+        database,
+        SYSTEM,
+        username="ann",
+        full_name="Ann",
+        role="planner",
+        password=PASSWORD,
+        passwords=CHEAP_PASSWORDS,
+    )[0].as_actor()
 
 
 def test_signing_in_and_out(database: Database, ann: Actor) -> None:
-    signed = log_in(database, "ANN", PASSWORD, client="1.2.3.4")
+    signed = log_in(database, "ANN", PASSWORD, client="1.2.3.4", passwords=CHEAP_PASSWORDS)
     assert signed.actor == ann and signed.token != signed.csrf_token
     live = session_for(database, signed.token)
     assert live is not None and live.actor == ann and live.csrf_token == signed.csrf_token
@@ -176,19 +204,19 @@ def test_signing_in_and_out(database: Database, ann: Actor) -> None:
 
 
 def test_new_passwords_and_deactivation_end_sessions(database: Database, ann: Actor) -> None:
-    first = log_in(database, "ann", PASSWORD, client="c")
-    set_password(database, SYSTEM, "ann", "second-password")
+    first = log_in(database, "ann", PASSWORD, client="c", passwords=CHEAP_PASSWORDS)
+    set_password(database, SYSTEM, "ann", "second-password", passwords=CHEAP_PASSWORDS)
     assert session_for(database, first.token) is None
-    second = log_in(database, "ann", "second-password", client="c")
-    change_own_password(database, ann, "second-password", "third-password")
+    second = log_in(database, "ann", "second-password", client="c", passwords=CHEAP_PASSWORDS)
+    change_own_password(database, ann, "second-password", "third-password", passwords=CHEAP_PASSWORDS)
     assert session_for(database, second.token) is None
     with pytest.raises(InvalidUser):
-        change_own_password(database, ann, "wrong-current", "fourth-password")
-    third = log_in(database, "ann", "third-password", client="c")
+        change_own_password(database, ann, "wrong-current", "fourth-password", passwords=CHEAP_PASSWORDS)
+    third = log_in(database, "ann", "third-password", client="c", passwords=CHEAP_PASSWORDS)
     update_user(database, SYSTEM, "ann", active=False)
     assert session_for(database, third.token) is None
     with pytest.raises(LoginRefused):
-        log_in(database, "ann", "third-password", client="c")
+        log_in(database, "ann", "third-password", client="c", passwords=CHEAP_PASSWORDS)
 
 
 def test_the_limit_of_failed_sign_ins(database: Database, ann: Actor) -> None:
@@ -196,20 +224,30 @@ def test_the_limit_of_failed_sign_ins(database: Database, ann: Actor) -> None:
     now = datetime.now(UTC)
     for _ in range(3):
         with pytest.raises(LoginRefused) as refused:
-            log_in(database, "ann", "wrong", client="c", policy=policy, now=now)
+            log_in(database, "ann", "wrong", client="c", policy=policy, now=now, passwords=CHEAP_PASSWORDS)
         assert not refused.value.rate_limited
     with pytest.raises(LoginRefused) as limited:
-        log_in(database, "ann", PASSWORD, client="c", policy=policy, now=now)
+        log_in(database, "ann", PASSWORD, client="c", policy=policy, now=now, passwords=CHEAP_PASSWORDS)
     assert limited.value.rate_limited and limited.value.retry_after == 30
-    assert log_in(database, "ann", PASSWORD, client="other", policy=policy, now=now)
-    assert log_in(database, "ann", PASSWORD, client="c", policy=policy, now=now + timedelta(seconds=31))
+    assert log_in(
+        database, "ann", PASSWORD, client="other", policy=policy, now=now, passwords=CHEAP_PASSWORDS
+    )
+    assert log_in(
+        database,
+        "ann",
+        PASSWORD,
+        client="c",
+        policy=policy,
+        now=now + timedelta(seconds=31),
+        passwords=CHEAP_PASSWORDS,
+    )
     actions = {e.action for e in audit.browse(database, SYSTEM, audit.AuditFilter(entity_key="ann")).entries}
     assert {"user.login_failed", "user.login_limited", "user.login"} <= actions
 
 
 def test_a_hash_with_old_parameters_is_renewed_on_sign_in(database: Database, ann: Actor) -> None:
-    use_password_hasher(PasswordHasher(time_cost=2, memory_cost=2048, parallelism=1))
-    log_in(database, "ann", PASSWORD, client="c")
+    other_costs = Passwords(PasswordHasher(time_cost=2, memory_cost=2048, parallelism=1))
+    log_in(database, "ann", PASSWORD, client="c", passwords=other_costs)
     from tekseru.store.accounts import find_user
 
     with database.transaction() as session:
@@ -231,21 +269,26 @@ def test_the_signing_key(database: Database) -> None:
 
 
 def test_the_first_admin_is_made_once(database: Database) -> None:
-    created = ensure_first_admin(database)
+    created = ensure_first_admin(database, CHEAP_PASSWORDS)
     assert created is not None and (created.username, created.role) == ("admin", Role.ADMIN)
-    assert log_in(database, "admin", created.password, client="c").actor.role is Role.ADMIN
-    assert ensure_first_admin(database) is None
+    assert (
+        log_in(database, "admin", created.password, client="c", passwords=CHEAP_PASSWORDS).actor.role
+        is Role.ADMIN
+    )
+    assert ensure_first_admin(database, CHEAP_PASSWORDS) is None
 
 
 def test_the_demo_users(database: Database) -> None:
-    first = create_demo_users(database)
+    first = create_demo_users(database, CHEAP_PASSWORDS)
     assert [(c.username, c.role, c.region) for c in first] == [(u, r, g) for u, _, r, g in DEMO_USERS]
     for credentials in first:
         assert (
-            log_in(database, credentials.username, credentials.password, client="c").actor.role
+            log_in(
+                database, credentials.username, credentials.password, client="c", passwords=CHEAP_PASSWORDS
+            ).actor.role
             is credentials.role
         )
-    again = create_demo_users(database)
+    again = create_demo_users(database, CHEAP_PASSWORDS)
     assert [c.password for c in again] != [c.password for c in first]
     with pytest.raises(LoginRefused):
-        log_in(database, first[0].username, first[0].password, client="c")
+        log_in(database, first[0].username, first[0].password, client="c", passwords=CHEAP_PASSWORDS)

@@ -38,7 +38,7 @@ from tekseru.store.assessment_load import (
 from tekseru.store.assessments import get_run, latest_run, results_for_run
 from tekseru.store.evidence import evidence_for_subjects
 from tekseru.store.subjects import upsert_subjects
-from tekseru.store.testing import PostgresTestServer
+from tests.databases import PostgresTestServer
 from tests.services.assessment_fixtures import (
     AS_OF,
     BINS,

@@ -12,11 +12,12 @@ from argon2 import PasswordHasher
 from tekseru.catalog import Catalogue, CatalogueEdition, load_catalogue
 from tekseru.catalog.identifiers import demo_bins
 from tekseru.catalog.loader import load_edition
-from tekseru.services.accounts import create_user, use_password_hasher
+from tekseru.services.accounts import create_user
 from tekseru.services.assessments import run_assessment
 from tekseru.services.auth import Database
 from tekseru.services.catalog import CatalogService
 from tekseru.services.jobs import JobKind, JobRunner, start_assessment, start_import
+from tekseru.services.passwords import Passwords
 from tekseru.services.permissions import Actor
 from tekseru.services.registry import import_evidence, import_subjects
 
@@ -125,6 +126,7 @@ def seed(db: Database, folder: Path) -> uuid.UUID:
             role=user.role,
             region=user.region,
             password=PASSWORD,
+            passwords=CHEAP_PASSWORDS,
         )
     edition = load_catalogue().edition_at(AS_OF)
     subjects, evidence = folder / "seed-subjects.csv", folder / "seed-evidence.csv"
@@ -143,9 +145,8 @@ def seed(db: Database, folder: Path) -> uuid.UUID:
     return run_assessment(db, as_of=AS_OF).run_id
 
 
-def use_cheap_password_hashing() -> PasswordHasher:
-    """argon2 with tiny costs, so that tests sign in fast; returns the hasher it replaced."""
-    return use_password_hasher(PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+# argon2 with tiny costs, so that tests sign in fast; handed to the services and apps the tests make.
+CHEAP_PASSWORDS = Passwords(PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
 
 
 # Pages of a signed-in user, for the layout and axe tests; {name} stands for an id from `example_ids`.

@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 from tekseru.web.pages.auth import safe_next
 from tests.web.conftest import SignedIn
 from tests.web.htmltree import parse
-from tests.web.support import OWN_BIN, PASSWORD, USERS
+from tests.web.support import CHEAP_PASSWORDS, OWN_BIN, PASSWORD, USERS
 
 
 def login_form(client: TestClient, path: str = "/login") -> str:
@@ -131,6 +131,7 @@ def test_changing_ones_own_password(app: FastAPI, seeded: uuid.UUID) -> None:
         role="viewer",
         full_name="C",
         password=PASSWORD,
+        passwords=CHEAP_PASSWORDS,
     )
     client = TestClient(app)
     me = SignedIn(client, sign_in(client, "changer"))
