@@ -49,7 +49,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from bench_web import free_port, percentile, start_server, tree_cpu_seconds
 
-from tekseru.catalog import load_catalogue
+from tekseru.catalog_files import load_catalogue
 from tekseru.services.accounts import create_user
 from tekseru.services.assessments import run_assessment
 from tekseru.services.auth import open_app_database

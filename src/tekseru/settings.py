@@ -39,9 +39,7 @@ def _number(default: int, help: str) -> Any:
 
 
 class Settings(BaseSettings):
-    model_config = SettingsConfigDict(
-        env_prefix=ENV_PREFIX, env_file=ENV_FILE, frozen=True, extra="ignore"
-    )
+    model_config = SettingsConfigDict(env_prefix=ENV_PREFIX, env_file=ENV_FILE, frozen=True, extra="ignore")
 
     database_url: str = Field(
         "sqlite:///tekseru.sqlite3",

@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 from sqlalchemy import text
 
-from tekseru.catalog import load_catalogue
+from tekseru.catalog_files import load_catalogue
 from tekseru.scoring import NEVER_USED, EvidenceFact, GroupProfile, ScoringRules, day_number, score_group
 from tekseru.services.assessment_subject import stored_score
 from tekseru.services.assessments import (

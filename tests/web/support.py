@@ -9,9 +9,9 @@ from pathlib import Path
 
 from argon2 import PasswordHasher
 
-from tekseru.catalog import Catalogue, CatalogueEdition, load_catalogue
+from tekseru.catalog import Catalogue, CatalogueEdition
 from tekseru.catalog.identifiers import demo_bins
-from tekseru.catalog.loader import load_edition
+from tekseru.catalog_files import load_catalogue, load_edition
 from tekseru.services.accounts import create_user
 from tekseru.services.assessments import run_assessment
 from tekseru.services.auth import Database

@@ -14,8 +14,8 @@ from typing import Any
 
 import pytest
 
-from tekseru.catalog import load_catalogue
 from tekseru.catalog.identifiers import demo_bins
+from tekseru.catalog_files import load_catalogue
 from tekseru.services.accounts import create_user
 from tekseru.services.permissions import Actor
 from tests.web.support import CHEAP_PASSWORDS, PASSWORD

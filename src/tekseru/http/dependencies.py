@@ -16,7 +16,7 @@ from pathlib import Path
 from fastapi import Request
 from itsdangerous import URLSafeTimedSerializer
 
-from tekseru.catalog import load_catalogue
+from tekseru.catalog_files import load_catalogue
 from tekseru.services.accounts import ensure_first_admin
 from tekseru.services.auth import Database, LoginPolicy, open_app_database, signing_key
 from tekseru.services.catalog import CatalogService

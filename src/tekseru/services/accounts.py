@@ -15,7 +15,8 @@ from datetime import UTC, datetime
 
 from sqlalchemy.orm import Session
 
-from tekseru.catalog.regions import UnknownRegion, load_regions
+from tekseru.catalog.regions import UnknownRegion
+from tekseru.catalog_files import load_regions
 from tekseru.services import audit
 from tekseru.services.passwords import Passwords
 from tekseru.services.permissions import Actor, Permission, Role

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from tekseru.catalog import CatalogueEdition, load_catalogue
+from tekseru.catalog import CatalogueEdition
+from tekseru.catalog_files import load_catalogue
 from tekseru.services.accounts import Credentials, create_demo_users
 from tekseru.services.assessments import run_assessment
 from tekseru.services.demo_data import EVIDENCE_COLUMNS, SUBJECT_COLUMNS, DemoRegistry, generate_demo

@@ -22,8 +22,7 @@ from tekseru.api.conflicts import problem
 from tekseru.api.health import package_version
 from tekseru.api.openapi import install_document
 from tekseru.api.router import API_PREFIX, api_router
-from tekseru.catalog import load_catalogue
-from tekseru.catalog.regions import load_regions
+from tekseru.catalog_files import load_catalogue, load_regions
 from tekseru.http.conflicts import install_conflict_handler
 from tekseru.http.dependencies import AppState
 from tekseru.http.errors import install_error_handlers

@@ -8,7 +8,7 @@ from typing import Any
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from tekseru.catalog.regions import load_regions
+from tekseru.catalog_files import load_regions
 from tekseru.http.dependencies import get_database, get_passwords
 from tekseru.http.security import page_actor
 from tekseru.services import audit
