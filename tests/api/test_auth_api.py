@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from http.cookies import SimpleCookie
 from pathlib import Path
 
@@ -11,8 +12,8 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from tekseru.services import auth
-from tekseru.services.accounts import create_user, update_user
+from tekseru.services import accounts, auth
+from tekseru.services.accounts import update_user
 from tekseru.services.permissions import Actor
 from tekseru.settings import Settings
 from tekseru.web.app import create_app
@@ -21,6 +22,7 @@ from tests.web.support import CHEAP_PASSWORDS
 
 API = "/api/v1"
 PASSWORD = "a-long-password"
+create_user = partial(accounts.create_user, passwords=CHEAP_PASSWORDS)  # with cheap argon2 costs
 
 
 @pytest.fixture
@@ -29,15 +31,7 @@ def app(tmp_path: Path) -> Iterator[FastAPI]:
     app = create_app(Settings().with_database_path(tmp_path / "auth.sqlite3"), passwords=CHEAP_PASSWORDS)
     db = app.state.tekseru.database()
     for name, role in (("ann", "planner"), ("bob", "viewer")):
-        create_user(
-            db,
-            Actor.system(),
-            username=name,
-            full_name=name.title(),
-            role=role,
-            password=PASSWORD,
-            passwords=CHEAP_PASSWORDS,
-        )
+        create_user(db, Actor.system(), username=name, full_name=name.title(), role=role, password=PASSWORD)
     yield app
     app.state.tekseru.close()
 
@@ -96,15 +90,7 @@ def test_wrong_password_unknown_user_and_inactive_user_are_refused_alike(app: Fa
 
 def test_five_failures_hold_up_that_account_from_that_address_only(app: FastAPI) -> None:
     db = app.state.tekseru.database()
-    create_user(
-        db,
-        Actor.system(),
-        username="root",
-        full_name="Root",
-        role="admin",
-        password=PASSWORD,
-        passwords=CHEAP_PASSWORDS,
-    )
+    create_user(db, Actor.system(), username="root", full_name="Root", role="admin", password=PASSWORD)
     client = TestClient(app)
     assert [login(client, "ann", "wrong-password") for _ in range(5)] == [401] * 5
     response = client.post(f"{API}/auth/login", json={"username": "ann", "password": PASSWORD})
@@ -117,15 +103,7 @@ def test_five_failures_hold_up_that_account_from_that_address_only(app: FastAPI)
 
 def test_nobody_holds_a_named_administrator_up_from_one_address(app: FastAPI) -> None:
     db = app.state.tekseru.database()
-    create_user(
-        db,
-        Actor.system(),
-        username="root",
-        full_name="Root",
-        role="admin",
-        password=PASSWORD,
-        passwords=CHEAP_PASSWORDS,
-    )
+    create_user(db, Actor.system(), username="root", full_name="Root", role="admin", password=PASSWORD)
     attacker = TestClient(app, client=("203.0.113.5", 5000))
     answers = [login(attacker, "root", f"guess-{i}") for i in range(40)]
     assert answers[:5] == [401] * 5 and set(answers[5:]) == {429}

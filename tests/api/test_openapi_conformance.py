@@ -22,13 +22,12 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, Phase, settings
 
-from tekseru.services.accounts import create_user
 from tekseru.services.assessments import run_assessment
 from tekseru.services.demo import load_demo
 from tekseru.services.permissions import Actor
 from tekseru.settings import Settings
 from tekseru.web.app import create_app
-from tests.web.support import CHEAP_PASSWORDS
+from tests.web.support import CHEAP_PASSWORDS, create_user
 
 PASSWORD = "a-long-password-for-fuzzing"
 ROLES = {"admin": None, "inspector": "astana"}
@@ -75,7 +74,6 @@ def demo_app() -> Iterator[FastAPI]:
             role=role,
             region=region,
             password=PASSWORD,
-            passwords=CHEAP_PASSWORDS,
         )
     yield APP
     APP.state.tekseru.close()

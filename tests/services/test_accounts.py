@@ -4,28 +4,23 @@ on SQLite and on PostgreSQL."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from functools import partial
 
 import pytest
 from argon2 import PasswordHasher
 
-from tekseru.services import audit
+from tekseru.services import accounts, audit, auth
 from tekseru.services.accounts import (
     DEMO_USERS,
     InvalidUser,
     UserNotFound,
-    change_own_password,
-    create_demo_users,
-    create_user,
-    ensure_first_admin,
     get_user,
     list_users,
-    set_password,
     update_user,
 )
 from tekseru.services.auth import (
     LoginPolicy,
     LoginRefused,
-    log_in,
     log_out,
     session_for,
     signing_key,
@@ -39,6 +34,15 @@ from tests.web.support import CHEAP_PASSWORDS
 
 SYSTEM = Actor.system("tests")
 PASSWORD = "a-long-password"
+
+
+# The use cases that hash, with cheap argon2 costs.
+create_user = partial(accounts.create_user, passwords=CHEAP_PASSWORDS)
+set_password = partial(accounts.set_password, passwords=CHEAP_PASSWORDS)
+change_own_password = partial(accounts.change_own_password, passwords=CHEAP_PASSWORDS)
+ensure_first_admin = partial(accounts.ensure_first_admin, passwords=CHEAP_PASSWORDS)
+create_demo_users = partial(accounts.create_demo_users, passwords=CHEAP_PASSWORDS)
+log_in = partial(auth.log_in, passwords=CHEAP_PASSWORDS)
 
 
 # Roles and permissions (no database)
@@ -93,31 +97,15 @@ def test_the_roles_nest() -> None:
 
 def test_creating_users(database: Database) -> None:
     user, credentials = create_user(
-        database,
-        SYSTEM,
-        username=" Aigerim ",
-        full_name="A.",
-        role="inspector",
-        region="Астана",
-        passwords=CHEAP_PASSWORDS,
+        database, SYSTEM, username=" Aigerim ", full_name="A.", role="inspector", region="Астана"
     )
     assert (user.username, user.role, user.region, user.active) == ("aigerim", Role.INSPECTOR, "astana", True)
     assert credentials.username == "aigerim" and len(credentials.password) >= 16
-    viewer, _ = create_user(
-        database,
-        SYSTEM,
-        username="v1",
-        full_name="",
-        role="viewer",
-        region="astana",
-        passwords=CHEAP_PASSWORDS,
-    )
+    viewer, _ = create_user(database, SYSTEM, username="v1", full_name="", role="viewer", region="astana")
     assert (viewer.full_name, viewer.region) == ("v1", None)  # the region is an inspector's only
     assert [u.username for u in list_users(database, SYSTEM)] == ["aigerim", "v1"]
     with pytest.raises(PermissionDenied):
-        create_user(
-            database, viewer.as_actor(), username="x2", full_name="", role="viewer", passwords=CHEAP_PASSWORDS
-        )
+        create_user(database, viewer.as_actor(), username="x2", full_name="", role="viewer")
 
 
 @pytest.mark.parametrize(
@@ -135,21 +123,13 @@ def test_creating_users(database: Database) -> None:
 def test_invalid_users(database: Database, values: dict[str, str], message: str) -> None:
     arguments = {"username": "good.name", "full_name": "", "role": "viewer", **values}
     with pytest.raises(InvalidUser, match=message):
-        create_user(database, SYSTEM, **arguments, passwords=CHEAP_PASSWORDS)
+        create_user(database, SYSTEM, **arguments)
 
 
 def test_changes_are_audited_without_passwords(database: Database) -> None:
-    create_user(
-        database,
-        SYSTEM,
-        username="bob",
-        full_name="Bob",
-        role="viewer",
-        password=PASSWORD,
-        passwords=CHEAP_PASSWORDS,
-    )
+    create_user(database, SYSTEM, username="bob", full_name="Bob", role="viewer", password=PASSWORD)
     update_user(database, SYSTEM, "bob", role="inspector", region="shymkent")
-    set_password(database, SYSTEM, "bob", "another-password", passwords=CHEAP_PASSWORDS)
+    set_password(database, SYSTEM, "bob", "another-password")
     entries = audit.browse(database, SYSTEM, audit.AuditFilter(entity_key="bob")).entries
     assert [e.action for e in entries] == ["user.set_password", "user.update", "user.create"]
     assert entries[1].before == {"full_name": "Bob", "role": "viewer", "region": None, "active": True}
@@ -159,11 +139,11 @@ def test_changes_are_audited_without_passwords(database: Database) -> None:
 
 
 def test_the_last_active_admin_stays(database: Database) -> None:
-    create_user(database, SYSTEM, username="root", full_name="", role="admin", passwords=CHEAP_PASSWORDS)
+    create_user(database, SYSTEM, username="root", full_name="", role="admin")
     for change in ({"role": "viewer"}, {"active": False}):
         with pytest.raises(InvalidUser, match="last active admin"):
             update_user(database, SYSTEM, "root", **change)  # type: ignore[arg-type]
-    create_user(database, SYSTEM, username="root2", full_name="", role="admin", passwords=CHEAP_PASSWORDS)
+    create_user(database, SYSTEM, username="root2", full_name="", role="admin")
     assert update_user(database, SYSTEM, "root", active=False).active is False
 
 
@@ -171,7 +151,7 @@ def test_unknown_users(database: Database) -> None:
     with pytest.raises(UserNotFound):
         get_user(database, SYSTEM, "nobody")
     with pytest.raises(UserNotFound):
-        set_password(database, SYSTEM, "nobody", passwords=CHEAP_PASSWORDS)
+        set_password(database, SYSTEM, "nobody")
 
 
 # Signing in
@@ -179,19 +159,13 @@ def test_unknown_users(database: Database) -> None:
 
 @pytest.fixture
 def ann(database: Database) -> Actor:
-    return create_user(
-        database,
-        SYSTEM,
-        username="ann",
-        full_name="Ann",
-        role="planner",
-        password=PASSWORD,
-        passwords=CHEAP_PASSWORDS,
-    )[0].as_actor()
+    return create_user(database, SYSTEM, username="ann", full_name="Ann", role="planner", password=PASSWORD)[
+        0
+    ].as_actor()
 
 
 def test_signing_in_and_out(database: Database, ann: Actor) -> None:
-    signed = log_in(database, "ANN", PASSWORD, client="1.2.3.4", passwords=CHEAP_PASSWORDS)
+    signed = log_in(database, "ANN", PASSWORD, client="1.2.3.4")
     assert signed.actor == ann and signed.token != signed.csrf_token
     live = session_for(database, signed.token)
     assert live is not None and live.actor == ann and live.csrf_token == signed.csrf_token
@@ -204,19 +178,19 @@ def test_signing_in_and_out(database: Database, ann: Actor) -> None:
 
 
 def test_new_passwords_and_deactivation_end_sessions(database: Database, ann: Actor) -> None:
-    first = log_in(database, "ann", PASSWORD, client="c", passwords=CHEAP_PASSWORDS)
-    set_password(database, SYSTEM, "ann", "second-password", passwords=CHEAP_PASSWORDS)
+    first = log_in(database, "ann", PASSWORD, client="c")
+    set_password(database, SYSTEM, "ann", "second-password")
     assert session_for(database, first.token) is None
-    second = log_in(database, "ann", "second-password", client="c", passwords=CHEAP_PASSWORDS)
-    change_own_password(database, ann, "second-password", "third-password", passwords=CHEAP_PASSWORDS)
+    second = log_in(database, "ann", "second-password", client="c")
+    change_own_password(database, ann, "second-password", "third-password")
     assert session_for(database, second.token) is None
     with pytest.raises(InvalidUser):
-        change_own_password(database, ann, "wrong-current", "fourth-password", passwords=CHEAP_PASSWORDS)
-    third = log_in(database, "ann", "third-password", client="c", passwords=CHEAP_PASSWORDS)
+        change_own_password(database, ann, "wrong-current", "fourth-password")
+    third = log_in(database, "ann", "third-password", client="c")
     update_user(database, SYSTEM, "ann", active=False)
     assert session_for(database, third.token) is None
     with pytest.raises(LoginRefused):
-        log_in(database, "ann", "third-password", client="c", passwords=CHEAP_PASSWORDS)
+        log_in(database, "ann", "third-password", client="c")
 
 
 def test_the_limit_of_failed_sign_ins(database: Database, ann: Actor) -> None:
@@ -224,30 +198,20 @@ def test_the_limit_of_failed_sign_ins(database: Database, ann: Actor) -> None:
     now = datetime.now(UTC)
     for _ in range(3):
         with pytest.raises(LoginRefused) as refused:
-            log_in(database, "ann", "wrong", client="c", policy=policy, now=now, passwords=CHEAP_PASSWORDS)
+            log_in(database, "ann", "wrong", client="c", policy=policy, now=now)
         assert not refused.value.rate_limited
     with pytest.raises(LoginRefused) as limited:
-        log_in(database, "ann", PASSWORD, client="c", policy=policy, now=now, passwords=CHEAP_PASSWORDS)
+        log_in(database, "ann", PASSWORD, client="c", policy=policy, now=now)
     assert limited.value.rate_limited and limited.value.retry_after == 30
-    assert log_in(
-        database, "ann", PASSWORD, client="other", policy=policy, now=now, passwords=CHEAP_PASSWORDS
-    )
-    assert log_in(
-        database,
-        "ann",
-        PASSWORD,
-        client="c",
-        policy=policy,
-        now=now + timedelta(seconds=31),
-        passwords=CHEAP_PASSWORDS,
-    )
+    assert log_in(database, "ann", PASSWORD, client="other", policy=policy, now=now)
+    assert log_in(database, "ann", PASSWORD, client="c", policy=policy, now=now + timedelta(seconds=31))
     actions = {e.action for e in audit.browse(database, SYSTEM, audit.AuditFilter(entity_key="ann")).entries}
     assert {"user.login_failed", "user.login_limited", "user.login"} <= actions
 
 
 def test_a_hash_with_old_parameters_is_renewed_on_sign_in(database: Database, ann: Actor) -> None:
     other_costs = Passwords(PasswordHasher(time_cost=2, memory_cost=2048, parallelism=1))
-    log_in(database, "ann", PASSWORD, client="c", passwords=other_costs)
+    auth.log_in(database, "ann", PASSWORD, client="c", passwords=other_costs)
     from tekseru.store.accounts import find_user
 
     with database.transaction() as session:
@@ -269,26 +233,21 @@ def test_the_signing_key(database: Database) -> None:
 
 
 def test_the_first_admin_is_made_once(database: Database) -> None:
-    created = ensure_first_admin(database, CHEAP_PASSWORDS)
+    created = ensure_first_admin(database)
     assert created is not None and (created.username, created.role) == ("admin", Role.ADMIN)
-    assert (
-        log_in(database, "admin", created.password, client="c", passwords=CHEAP_PASSWORDS).actor.role
-        is Role.ADMIN
-    )
-    assert ensure_first_admin(database, CHEAP_PASSWORDS) is None
+    assert log_in(database, "admin", created.password, client="c").actor.role is Role.ADMIN
+    assert ensure_first_admin(database) is None
 
 
 def test_the_demo_users(database: Database) -> None:
-    first = create_demo_users(database, CHEAP_PASSWORDS)
+    first = create_demo_users(database)
     assert [(c.username, c.role, c.region) for c in first] == [(u, r, g) for u, _, r, g in DEMO_USERS]
     for credentials in first:
         assert (
-            log_in(
-                database, credentials.username, credentials.password, client="c", passwords=CHEAP_PASSWORDS
-            ).actor.role
+            log_in(database, credentials.username, credentials.password, client="c").actor.role
             is credentials.role
         )
-    again = create_demo_users(database, CHEAP_PASSWORDS)
+    again = create_demo_users(database)
     assert [c.password for c in again] != [c.password for c in first]
     with pytest.raises(LoginRefused):
-        log_in(database, first[0].username, first[0].password, client="c", passwords=CHEAP_PASSWORDS)
+        log_in(database, first[0].username, first[0].password, client="c")

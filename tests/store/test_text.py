@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import pytest
 
-from tekseru.services.accounts import create_user, list_users
+from tekseru.services.accounts import list_users
 from tekseru.services.permissions import Actor, Role
 from tekseru.store import Database
 from tekseru.store.text import InvalidText, control_character
-from tests.web.support import CHEAP_PASSWORDS
+from tests.web.support import create_user
 
 
 @pytest.mark.parametrize("bad", ["A\x00B", "A\x07", "\x1b[31m"])
@@ -24,7 +24,6 @@ def test_a_control_character_is_refused_before_the_database(database: Database, 
             role=Role.VIEWER,
             region=None,
             password="a long enough password",
-            passwords=CHEAP_PASSWORDS,
         )
     assert refused.value.field == "full_name" and refused.value.position >= 1
     assert len(list_users(database, Actor.system("t"))) == before

@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 from tekseru.web.pages.auth import safe_next
 from tests.web.conftest import SignedIn
 from tests.web.htmltree import parse
-from tests.web.support import CHEAP_PASSWORDS, OWN_BIN, PASSWORD, USERS
+from tests.web.support import OWN_BIN, PASSWORD, USERS
 
 
 def login_form(client: TestClient, path: str = "/login") -> str:
@@ -120,9 +120,9 @@ def test_the_header_names_the_user_and_offers_to_sign_out(signed_in: Callable[[s
 
 
 def test_changing_ones_own_password(app: FastAPI, seeded: uuid.UUID) -> None:
-    from tekseru.services.accounts import create_user
     from tekseru.services.permissions import Actor
     from tests.web.conftest import sign_in
+    from tests.web.support import create_user
 
     create_user(
         app.state.tekseru.database(),
@@ -131,7 +131,6 @@ def test_changing_ones_own_password(app: FastAPI, seeded: uuid.UUID) -> None:
         role="viewer",
         full_name="C",
         password=PASSWORD,
-        passwords=CHEAP_PASSWORDS,
     )
     client = TestClient(app)
     me = SignedIn(client, sign_in(client, "changer"))

@@ -16,9 +16,8 @@ import pytest
 
 from tekseru.catalog.identifiers import demo_bins
 from tekseru.catalog_files import load_catalogue
-from tekseru.services.accounts import create_user
 from tekseru.services.permissions import Actor
-from tests.web.support import CHEAP_PASSWORDS, PASSWORD
+from tests.web.support import PASSWORD, create_user
 from tests.web.test_plans_pages import Site, browser_page, make_site, serving
 
 pytestmark = pytest.mark.browser
@@ -34,15 +33,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     made = make_site(tmp_path_factory.mktemp("e2e"), seeded=False)
     actor = Actor.system("tests")
     db = made.app.state.tekseru.database()
-    create_user(
-        db,
-        actor,
-        username=USERNAME,
-        full_name="Айгүл Сейітова",
-        role="planner",
-        password=PASSWORD,
-        passwords=CHEAP_PASSWORDS,
-    )
+    create_user(db, actor, username=USERNAME, full_name="Айгүл Сейітова", role="planner", password=PASSWORD)
     yield made
     made.app.state.tekseru.close()
 

@@ -18,14 +18,13 @@ from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from tekseru.services.accounts import create_user
 from tekseru.services.assessments import run_assessment
 from tekseru.services.demo import load_demo
 from tekseru.services.permissions import Actor
 from tekseru.settings import Settings
 from tekseru.web.app import create_app
 from tests.web.conftest import SignedIn, sign_in
-from tests.web.support import CHEAP_PASSWORDS, PASSWORD
+from tests.web.support import CHEAP_PASSWORDS, PASSWORD, create_user
 
 EXPECTED = {
     "kk": (
@@ -51,13 +50,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[TestClient,
     run_assessment(db)
     for username, role in (("list-planner", "planner"), ("list-viewer", "viewer")):
         create_user(
-            db,
-            Actor.system("tests"),
-            username=username,
-            full_name=username,
-            role=role,
-            password=PASSWORD,
-            passwords=CHEAP_PASSWORDS,
+            db, Actor.system("tests"), username=username, full_name=username, role=role, password=PASSWORD
         )
     planner = TestClient(app)
     signed = SignedIn(planner, sign_in(planner, "list-planner"))

@@ -256,10 +256,11 @@ def ensure_first_admin(db: Database, passwords: Passwords) -> Credentials | None
     with db.transaction() as session:
         if store.count_users(session) > 0:
             return None
+    first_start = Actor.system("first start")
     try:
         _, credentials = create_user(
             db,
-            Actor.system("first start"),
+            first_start,
             username=FIRST_ADMIN,
             full_name="Administrator",
             role="admin",
@@ -283,16 +284,10 @@ def create_demo_users(db: Database, passwords: Passwords) -> list[Credentials]:
     with a new random password; a user that exists already gets a new password. Their credentials."""
     actor = Actor.system("demo")
     found: list[Credentials] = []
-    for username, full_name, role, region in DEMO_USERS:
+    for username, name, role, region in DEMO_USERS:
         try:
             _, credentials = create_user(
-                db,
-                actor,
-                username=username,
-                full_name=full_name,
-                role=role.value,
-                region=region,
-                passwords=passwords,
+                db, actor, username=username, full_name=name, role=role, region=region, passwords=passwords
             )
         except InvalidUser:
             update_user(db, actor, username, role=role.value, region=region, active=True)

@@ -33,6 +33,7 @@ section = Section(key="admin", route_name="admin_users", prefix="/admin", permis
 
 Db = Depends(get_database)
 Signed = Depends(page_actor)
+Hashing = Depends(get_passwords)
 
 
 def _users(
@@ -69,7 +70,7 @@ def create(
     region: str = Form(""),
     actor: Actor = Signed,
     db: Database = Db,
-    passwords: Passwords = Depends(get_passwords),
+    passwords: Passwords = Hashing,
 ) -> Response:
     form = {"username": username, "full_name": full_name, "role": role, "region": region}
     try:
@@ -136,11 +137,7 @@ def update(
 
 @router.post("/users/{username}/password", response_class=HTMLResponse, name="admin_reset_password")
 def reset_password(
-    request: Request,
-    username: str,
-    actor: Actor = Signed,
-    db: Database = Db,
-    passwords: Passwords = Depends(get_passwords),
+    request: Request, username: str, actor: Actor = Signed, db: Database = Db, passwords: Passwords = Hashing
 ) -> Response:
     return _user(request, actor, db, username, reset=set_password(db, actor, username, passwords=passwords))
 
