@@ -16,8 +16,8 @@ from typer.testing import CliRunner, Result
 from tekseru.cli import checklist_commands, inspection_commands
 from tekseru.services import audit, inspections
 from tekseru.store import Database
-from tekseru.store.testing import database, database_url, postgres_server
 from tests.cli.reader_language import assert_reader_language
+from tests.databases import database, database_url, postgres_server
 from tests.services.inspection_data import BINS, SYSTEM, add_subjects, write_answer_csv
 
 __all__ = ["database", "database_url", "postgres_server"]

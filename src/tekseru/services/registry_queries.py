@@ -15,7 +15,8 @@ from typing import Any, cast, get_args
 
 from sqlalchemy.orm import Session
 
-from tekseru.catalog import CatalogueEdition, UnknownCatalogueEntry, load_catalogue
+from tekseru.catalog import CatalogueEdition, UnknownCatalogueEntry
+from tekseru.catalog_files import load_catalogue
 from tekseru.scoring.phrases import Language
 from tekseru.services import assessments, audit
 from tekseru.services.assessment_subject import explain_in_session

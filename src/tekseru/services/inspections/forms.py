@@ -16,8 +16,8 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from tekseru.catalog import Catalogue, load_catalogue
-from tekseru.catalog.bodies import control_body
+from tekseru.catalog import Catalogue
+from tekseru.catalog_files import control_body, load_catalogue
 from tekseru.documents import checklist_form
 from tekseru.documents.checklist_docx import checklist_docx_bytes
 from tekseru.documents.checklist_pdf import checklist_pdf_bytes

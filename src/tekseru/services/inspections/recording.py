@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy.orm import Session
 
-from tekseru.catalog import Catalogue, load_catalogue
+from tekseru.catalog import Catalogue
+from tekseru.catalog_files import load_catalogue
 from tekseru.services import audit
 from tekseru.services.inspections.access import ENTITY, WRITE, changing, record_change
 from tekseru.services.inspections.answers import AnswerRow, check_answers, expected_versions

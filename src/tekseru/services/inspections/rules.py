@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING, Any, TypedDict
 
 from sqlalchemy.orm import Session
 
-from tekseru.catalog import Catalogue, CatalogueEdition, Checklist, load_catalogue
+from tekseru.catalog import Catalogue, CatalogueEdition, Checklist
+from tekseru.catalog_files import load_catalogue
 from tekseru.store import SubjectRecord, WriteCounts
 from tekseru.store.inspections import (
     AnswerRecord,

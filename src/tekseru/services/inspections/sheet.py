@@ -7,7 +7,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
-from tekseru.catalog import Catalogue, load_catalogue
+from tekseru.catalog import Catalogue
+from tekseru.catalog_files import load_catalogue
 from tekseru.services.inspections.rules import ViolationView, today_utc, violation_status
 from tekseru.store import Database, SubjectRecord
 from tekseru.store.documents_store import inspection_contents

@@ -22,7 +22,8 @@ from typing import Protocol
 
 from sqlalchemy.orm import Session
 
-from tekseru.catalog import Catalogue, load_catalogue
+from tekseru.catalog import Catalogue
+from tekseru.catalog_files import load_catalogue
 from tekseru.planning import HalfYear
 from tekseru.services import audit
 from tekseru.services.file_names import sanitise_file_name

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import replace
 from pathlib import Path
 
-from tekseru.catalog import Catalogue, load_catalogue
-from tekseru.catalog.bodies import load_bodies
-from tekseru.catalog.regions import Regions, UnknownRegion, load_regions
+from tekseru.catalog import Catalogue
+from tekseru.catalog.regions import Regions, UnknownRegion
+from tekseru.catalog_files import load_bodies, load_catalogue, load_regions
 from tekseru.documents.plan_pdf import render_plan_pdf
 from tekseru.documents.plan_xlsx import render_plan_xlsx
 from tekseru.planning import Plan
