@@ -42,7 +42,7 @@ def _active(p: str) -> str:
 
 
 def _ended(p: str) -> str:
-    return f"({p}_has = 1 AND {p}_end < :as_of)"
+    return f"({p}_has = 1 AND {p}_end IS NOT NULL AND {p}_end < :as_of)"
 
 
 def _dates_differ(p: str) -> str:
