@@ -47,7 +47,13 @@ def _import_three(db: Database, tmp_path: Path, provider: list, esobes: list, po
         rosters.import_roster(db, source, path, actor=ADMIN, today=TODAY)
 
 
-def _stay(iin: str, bin: str = PROVIDER_A, form: str = "stationary", start: str = "2024-01-10", end: str | None = None) -> list:
+def _stay(
+    iin: str,
+    bin: str = PROVIDER_A,
+    form: str = "stationary",
+    start: str = "2024-01-10",
+    end: str | None = None,
+) -> list:
     return [iin, bin, form, start, end]
 
 
@@ -111,7 +117,9 @@ def test_each_kind_of_discrepancy_is_found_with_the_records_behind_it(
     assert [record["iin"] for record in report["records"][kind]] == sorted(EXPECTED[kind])
 
 
-def test_the_json_has_every_key_of_the_issue_for_each_provider(reconciled: roster_reports.Reconciliation) -> None:
+def test_the_json_has_every_key_of_the_issue_for_each_provider(
+    reconciled: roster_reports.Reconciliation,
+) -> None:
     report = reconciled.to_json()
     assert set(report["providers"]) == {PROVIDER_A, PROVIDER_B}
     assert set(report["providers"][PROVIDER_A]) == {*EXPECTED, "records"}
@@ -123,7 +131,9 @@ def test_the_json_has_every_key_of_the_issue_for_each_provider(reconciled: roste
 
 
 def test_a_consistent_recipient_makes_no_discrepancy(reconciled: roster_reports.Reconciliation) -> None:
-    every = {item.iin for kinds in reconciled.by_provider.values() for items in kinds.values() for item in items}
+    every = {
+        item.iin for kinds in reconciled.by_provider.values() for items in kinds.values() for item in items
+    }
     assert OK not in every
 
 
@@ -139,9 +149,16 @@ def test_nothing_started_after_the_date_counts(database: Database, tmp_path: Pat
     assert roster_reports.reconcile(database, AS_OF, actor=ADMIN).by_provider == {}
 
 
-def test_a_roster_import_is_all_or_nothing_and_names_file_row_and_field(database: Database, tmp_path: Path) -> None:
+def test_a_roster_import_is_all_or_nothing_and_names_file_row_and_field(
+    database: Database, tmp_path: Path
+) -> None:
     wrong_digit = IINS[0][:-1] + str((int(IINS[0][-1]) + 1) % 10)
-    rows = [_stay(IINS[1]), _stay(wrong_digit), _stay(IINS[2], form="hotel"), _stay(IINS[3], end="2023-01-01")]
+    rows = [
+        _stay(IINS[1]),
+        _stay(wrong_digit),
+        _stay(IINS[2], form="hotel"),
+        _stay(IINS[3], end="2023-01-01"),
+    ]
     path = write(tmp_path / "p.csv", ROSTER_HEADER, rows)
     with pytest.raises(ImportFileError) as caught:
         rosters.import_roster(database, "provider", path, actor=ADMIN, today=TODAY)
@@ -224,7 +241,13 @@ def test_evidence_for_each_category_refers_to_a_stored_report_and_is_not_added_t
     report = roster_reports.report_for_evidence(database, row_79.reference, actor=VIEWER)
     assert report is not None
     assert report["records"]["shortfalls"] == [
-        {"iin": IINS[0][:6] + "******", "kind": "social_domestic", "planned": 10, "delivered": 8, "date": "2024-05-01"}
+        {
+            "iin": IINS[0][:6] + "******",
+            "kind": "social_domestic",
+            "planned": 10,
+            "delivered": 8,
+            "date": "2024-05-01",
+        }
     ]
     full = roster_reports.report_for_evidence(database, row_79.reference, actor=INSPECTOR)
     assert full is not None and full["records"]["shortfalls"][0]["iin"] == IINS[0]
@@ -268,11 +291,17 @@ def test_a_threshold_above_the_facts_makes_no_evidence(
     assert outcome.below_threshold == 4
 
 
-def test_records_past_the_retention_period_are_deleted(database: Database, tmp_path: Path, edition: CatalogueEdition) -> None:
+def test_records_past_the_retention_period_are_deleted(
+    database: Database, tmp_path: Path, edition: CatalogueEdition
+) -> None:
     path = write(tmp_path / "p.csv", ROSTER_HEADER, [_stay(OK)])
-    rosters.import_roster(database, "provider", path, actor=ADMIN, today=TODAY, now=datetime(2020, 1, 1, tzinfo=UTC))
+    rosters.import_roster(
+        database, "provider", path, actor=ADMIN, today=TODAY, now=datetime(2020, 1, 1, tzinfo=UTC)
+    )
     kept = write(tmp_path / "e.csv", ROSTER_HEADER, [_stay(OK)])
-    rosters.import_roster(database, "esobes", kept, actor=ADMIN, today=TODAY, now=datetime(2024, 6, 1, tzinfo=UTC))
+    rosters.import_roster(
+        database, "esobes", kept, actor=ADMIN, today=TODAY, now=datetime(2024, 6, 1, tzinfo=UTC)
+    )
     with pytest.raises(PermissionDenied):
         rosters.purge_expired(database, edition, actor=PLANNER)
     deleted = rosters.purge_expired(database, edition, actor=ADMIN, now=datetime(2024, 6, 30, tzinfo=UTC))
