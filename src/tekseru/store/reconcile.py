@@ -60,7 +60,7 @@ _FLAGS = {
     ),
     "date_mismatch": f"(p_has = 1 AND NOT {_AFTER_END} AND ({_dates_differ('e')} OR {_dates_differ('o')}))",
 }
-_FLAG_COLUMNS = ", ".join(
+FLAG_COLUMNS = ", ".join(
     f"CASE WHEN {condition} THEN 1 ELSE 0 END AS {name}" for name, condition in _FLAGS.items()
 )
 
@@ -79,7 +79,7 @@ side_by_side AS (
     WHERE rank_in_source = 1
     GROUP BY iin, provider_bin
 ),
-flagged AS (SELECT side_by_side.*, {_FLAG_COLUMNS} FROM side_by_side)
+flagged AS (SELECT side_by_side.*, {FLAG_COLUMNS} FROM side_by_side)
 SELECT * FROM flagged WHERE {" + ".join(PAIR_KINDS)} > 0
 """
 

@@ -1,0 +1,254 @@
+"""Reconciling three rosters of 2,000,000 records each, on SQLite and PostgreSQL, checked against a
+generated truth and against a plain SQL baseline doing the same joins on the same database in one run.
+
+    .venv/bin/python bench/bench_rosters.py [--recipients 2000000] [--providers 2000] [--databases sqlite,postgresql]
+        [--postgres-url postgresql+psycopg://postgres@127.0.0.1:5432/tekseru_bench_rosters] [--folder DIR]
+
+The data: `--recipients` recipients, each with one stay at one of `--providers` providers, in each of the
+three sources (provider, esobes, portal), and then, for disjoint sets of 0.5% of the recipients each, one
+kind of discrepancy made on purpose (missing from one source, ended earlier in E-Sobes, another form,
+another start date), and for 0.5% a second stay with another provider for the same dates in all three
+sources (a duplicate across providers). The truth is what was made: for each provider and kind, the IINs.
+
+Loading is not reconciliation: rows go into the migrated `roster_entries` table with executemany
+(SQLite) or COPY (PostgreSQL), timed and reported apart; the IINs are 12-digit serial numbers (the
+importer's check-digit validation is not what is measured here; see bench_import.py for the importer).
+
+Timed, each `--repeat` times (best and median reported):
+- tekseru: `tekseru.services.roster_reports.reconcile` end to end (the SQL, streaming the discrepancies
+  back, grouping them by provider and kind);
+- baseline: the same comparison written plainly: per-source latest stays with correlated MAX sub-queries,
+  the union of keys, three LEFT JOINs, the same flags; duplicates by a self-join of the whole table.
+Both results must equal the truth, or the run fails.
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import os
+import platform
+import statistics
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from datetime import date, timedelta
+from pathlib import Path
+
+import numpy as np
+from sqlalchemy import text
+
+from tekseru.catalog.identifiers import demo_bins
+from tekseru.services import roster_reports
+from tekseru.services.permissions import Actor
+from tekseru.store import open_database, sqlite_url
+from tekseru.store.database import create_postgres_database_if_missing
+from tekseru.store.reconcile import FLAG_COLUMNS, PAIR_KINDS
+
+AS_OF = date(2025, 1, 1)
+FIRST_START = date(2024, 1, 1)
+FORMS = ("stationary", "semi_stationary", "home_care", "temporary_stay")
+KINDS = (*PAIR_KINDS, "duplicate_across_providers")
+SHARE = 200  # one recipient in SHARE per kind of discrepancy (0.5%)
+Truth = dict[tuple[str, str], set[str]]
+
+
+def generate(recipients: int, providers: int, seed: int) -> tuple[dict[str, list[tuple]], Truth]:
+    """The three sources' rows (iin, provider_bin, source, form, starts_on, ends_on) and the truth."""
+    bins = list(demo_bins(providers))
+    index = np.arange(recipients, dtype=np.int64)
+    iins = [f"{100000000000 + i}" for i in range(recipients)]
+    provider = index % providers
+    starts = [(FIRST_START + timedelta(days=int(d))).isoformat() for d in range(300)]
+    start_of = index % 300
+    ends = [None if i % 3 == 0 else (FIRST_START + timedelta(days=int(start_of[i]) + 400)).isoformat() for i in range(recipients)]
+    kind = index % SHARE  # 0..5: the pair kinds in PAIR_KINDS order; 6: duplicate; others: consistent
+    truth: Truth = defaultdict(set)
+    rows: dict[str, list[tuple]] = {"provider": [], "esobes": [], "portal": []}
+    ended_early = (AS_OF - timedelta(days=31)).isoformat()
+    for i in range(recipients):
+        k, iin, bin = int(kind[i]), iins[i], bins[provider[i]]
+        form, start, end = FORMS[i % 4], starts[start_of[i]], ends[i]
+        stay = {"provider": (form, start, end), "esobes": (form, start, end), "portal": (form, start, end)}
+        if k < len(PAIR_KINDS):
+            name = PAIR_KINDS[k]
+            truth[(bin, name)].add(iin)
+            if name == "missing_in_esobes":
+                del stay["esobes"]
+            elif name == "missing_in_portal":
+                del stay["portal"]
+            elif name == "missing_in_provider":
+                del stay["provider"]
+            elif name == "after_end_date":
+                stay["esobes"] = (form, start, ended_early)
+            elif name == "service_form_mismatch":
+                stay["esobes"] = (FORMS[(i + 1) % 4], start, end)
+            elif name == "date_mismatch":
+                earlier = (date.fromisoformat(start) - timedelta(days=1)).isoformat()
+                stay["esobes"] = (form, earlier, end)
+        for source, (f, s, e) in stay.items():
+            rows[source].append((iin, bin, source, f, s, e))
+        if k == len(PAIR_KINDS):
+            other = bins[(provider[i] + 1) % providers]
+            truth[(bin, "duplicate_across_providers")].add(iin)
+            truth[(other, "duplicate_across_providers")].add(iin)
+            for source in rows:
+                rows[source].append((iin, other, source, form, start, end))
+    generator = np.random.default_rng(seed)
+    for source, found in rows.items():  # the files come in no particular order
+        order = generator.permutation(len(found))
+        rows[source] = [found[j] for j in order]
+    return rows, dict(truth)
+
+
+def load(database_url: str, rows: dict[str, list[tuple]]) -> float:
+    """Put the rows into the migrated database; seconds."""
+    db = open_database(database_url)
+    started = time.perf_counter()
+    with db.transaction() as session:
+        connection = session.connection()
+        connection.execute(text("DELETE FROM roster_entries"))
+        raw = connection.connection.driver_connection
+        if db.dialect == "postgresql":
+            with raw.cursor().copy(  # type: ignore[union-attr]
+                "COPY roster_entries (iin, provider_bin, source, form, starts_on, ends_on, last_seen_at) FROM STDIN"
+            ) as copy:
+                for found in rows.values():
+                    for row in found:
+                        copy.write_row((*row, "2025-01-01 00:00:00+00"))
+        else:
+            cursor = raw.cursor()  # type: ignore[union-attr]
+            statement = (
+                "INSERT INTO roster_entries (iin, provider_bin, source, form, starts_on, ends_on, last_seen_at) "
+                "VALUES (?, ?, ?, ?, ?, ?, '2025-01-01 00:00:00.000000+00:00')"
+            )
+            for found in rows.values():
+                cursor.executemany(statement, found)
+    with db.transaction() as session:
+        session.execute(text("ANALYZE"))
+    db.close()
+    return time.perf_counter() - started
+
+
+def _latest(source: str) -> str:
+    return f"""
+    SELECT iin, provider_bin, form, starts_on, ends_on FROM roster_entries r
+    WHERE source = '{source}' AND starts_on <= :as_of AND starts_on = (
+        SELECT MAX(starts_on) FROM roster_entries r2
+        WHERE r2.iin = r.iin AND r2.provider_bin = r.provider_bin AND r2.source = '{source}'
+          AND r2.starts_on <= :as_of)"""
+
+
+def _columns(prefix: str, alias: str) -> str:
+    return (
+        f"CASE WHEN {alias}.iin IS NULL THEN 0 ELSE 1 END AS {prefix}_has, {alias}.form AS {prefix}_form, "
+        f"{alias}.starts_on AS {prefix}_start, {alias}.ends_on AS {prefix}_end"
+    )
+
+
+BASELINE_PAIRS = f"""
+WITH p AS ({_latest("provider")}), e AS ({_latest("esobes")}), o AS ({_latest("portal")}),
+keys AS (SELECT iin, provider_bin FROM p UNION SELECT iin, provider_bin FROM e
+         UNION SELECT iin, provider_bin FROM o),
+joined AS (
+    SELECT k.iin, k.provider_bin, {_columns("p", "p")}, {_columns("e", "e")}, {_columns("o", "o")}
+    FROM keys k
+    LEFT JOIN p ON p.iin = k.iin AND p.provider_bin = k.provider_bin
+    LEFT JOIN e ON e.iin = k.iin AND e.provider_bin = k.provider_bin
+    LEFT JOIN o ON o.iin = k.iin AND o.provider_bin = k.provider_bin
+),
+flagged AS (SELECT joined.*, {FLAG_COLUMNS} FROM joined)
+SELECT iin, provider_bin, {", ".join(PAIR_KINDS)} FROM flagged WHERE {" + ".join(PAIR_KINDS)} > 0
+"""
+BASELINE_DUPLICATES = """
+SELECT DISTINCT a.iin, a.provider_bin, b.provider_bin
+FROM roster_entries a JOIN roster_entries b
+  ON b.iin = a.iin AND b.provider_bin <> a.provider_bin
+ AND a.starts_on <= COALESCE(b.ends_on, :far) AND b.starts_on <= COALESCE(a.ends_on, :far)
+WHERE a.starts_on <= :as_of AND b.starts_on <= :as_of
+"""
+
+
+def run_tekseru(database_url: str) -> Truth:
+    db = open_database(database_url)
+    try:
+        found = roster_reports.reconcile(db, AS_OF, actor=Actor.system("bench"))
+    finally:
+        db.close()
+    return {
+        (bin, kind): {item.iin for item in items}
+        for bin, kinds in found.by_provider.items()
+        for kind, items in kinds.items()
+    }
+
+
+def run_baseline(database_url: str) -> Truth:
+    db = open_database(database_url)
+    found: Truth = defaultdict(set)
+    try:
+        with db.reading() as session:
+            connection = session.connection()
+            as_of, far = (AS_OF, date(9999, 12, 31)) if db.dialect == "postgresql" else (AS_OF.isoformat(), "9999-12-31")
+            for row in connection.execute(text(BASELINE_PAIRS), {"as_of": as_of, "far": far}):
+                for name, flag in zip(PAIR_KINDS, row[2:], strict=True):
+                    if flag:
+                        found[(row[1], name)].add(row[0])
+            for iin, bin, _ in connection.execute(text(BASELINE_DUPLICATES), {"as_of": as_of, "far": far}):
+                found[(bin, "duplicate_across_providers")].add(iin)
+    finally:
+        db.close()
+    return dict(found)
+
+
+def timed(action, repeat: int) -> tuple[list[float], Truth]:  # type: ignore[no-untyped-def]
+    times, result = [], {}
+    for _ in range(repeat):
+        started = time.perf_counter()
+        result = action()
+        times.append(time.perf_counter() - started)
+    return times, result
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--recipients", type=int, default=2_000_000)
+    parser.add_argument("--providers", type=int, default=2000)
+    parser.add_argument("--databases", default="sqlite,postgresql")
+    parser.add_argument("--postgres-url", default="postgresql+psycopg://postgres@127.0.0.1:5432/tekseru_bench_rosters")
+    parser.add_argument("--folder", type=Path, default=None)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--baseline-repeat", type=int, default=1)
+    parser.add_argument("--seed", type=int, default=17)
+    options = parser.parse_args()
+    print(f"python {platform.python_version()}, {platform.machine()}, {os.cpu_count()} CPUs, load {os.getloadavg()}")
+    started = time.perf_counter()
+    rows, truth = generate(options.recipients, options.providers, options.seed)
+    sizes = {source: len(found) for source, found in rows.items()}
+    print(f"generated {sizes} in {time.perf_counter() - started:.1f} s; discrepancies in the truth: "
+          f"{sum(len(v) for v in truth.values()):,}")  # fmt: skip
+    folder = options.folder or Path(tempfile.mkdtemp(prefix="bench-rosters-"))
+    failed = False
+    for name in options.databases.split(","):
+        if name == "sqlite":
+            path = folder / "rosters.sqlite3"
+            path.unlink(missing_ok=True)
+            url = sqlite_url(str(path))
+        else:
+            create_postgres_database_if_missing(options.postgres_url)
+            url = options.postgres_url
+        loaded = load(url, rows)
+        ours, ours_found = timed(lambda: run_tekseru(url), options.repeat)
+        base, base_found = timed(lambda: run_baseline(url), options.baseline_repeat)
+        ok_ours, ok_base = ours_found == truth, base_found == truth
+        failed |= not (ok_ours and ok_base)
+        print(
+            f"{name}: load (not reconciliation) {loaded:.1f} s | tekseru best {min(ours):.1f} s, median "
+            f"{statistics.median(ours):.1f} s, matches truth: {ok_ours} | baseline best {min(base):.1f} s, "
+            f"median {statistics.median(base):.1f} s, matches truth: {ok_base} | load {os.getloadavg()}"
+        )
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
