@@ -44,7 +44,7 @@ from tekseru.services import roster_reports
 from tekseru.services.permissions import Actor
 from tekseru.store import open_database, sqlite_url
 from tekseru.store.database import create_postgres_database_if_missing
-from tekseru.store.reconcile import FLAG_COLUMNS, PAIR_KINDS
+from tekseru.store.reconcile import FLAG_COLUMNS, OPEN_END, PAIR_KINDS
 
 AS_OF = date(2025, 1, 1)
 FIRST_START = date(2024, 1, 1)
@@ -62,7 +62,10 @@ def generate(recipients: int, providers: int, seed: int) -> tuple[dict[str, list
     provider = index % providers
     starts = [(FIRST_START + timedelta(days=int(d))).isoformat() for d in range(300)]
     start_of = index % 300
-    ends = [None if i % 3 == 0 else (FIRST_START + timedelta(days=int(start_of[i]) + 400)).isoformat() for i in range(recipients)]
+    ends = [
+        None if i % 3 == 0 else (FIRST_START + timedelta(days=int(start_of[i]) + 400)).isoformat()
+        for i in range(recipients)
+    ]
     kind = index % SHARE  # 0..5: the pair kinds in PAIR_KINDS order; 6: duplicate; others: consistent
     truth: Truth = defaultdict(set)
     rows: dict[str, list[tuple]] = {"provider": [], "esobes": [], "portal": []}
@@ -143,7 +146,8 @@ def _latest(source: str) -> str:
 def _columns(prefix: str, alias: str) -> str:
     return (
         f"CASE WHEN {alias}.iin IS NULL THEN 0 ELSE 1 END AS {prefix}_has, {alias}.form AS {prefix}_form, "
-        f"{alias}.starts_on AS {prefix}_start, {alias}.ends_on AS {prefix}_end"
+        f"CAST({alias}.starts_on AS VARCHAR(10)) AS {prefix}_start, "
+        f"COALESCE(CAST({alias}.ends_on AS VARCHAR(10)), '{OPEN_END}') AS {prefix}_end"
     )
 
 
@@ -189,8 +193,13 @@ def run_baseline(database_url: str) -> Truth:
     try:
         with db.reading() as session:
             connection = session.connection()
-            as_of, far = (AS_OF, date(9999, 12, 31)) if db.dialect == "postgresql" else (AS_OF.isoformat(), "9999-12-31")
-            for row in connection.execute(text(BASELINE_PAIRS), {"as_of": as_of, "far": far}):
+            as_of, far = (
+                (AS_OF, date(9999, 12, 31))
+                if db.dialect == "postgresql"
+                else (AS_OF.isoformat(), "9999-12-31")
+            )
+            pairs = {"as_of": as_of, "day": AS_OF.isoformat()}
+            for row in connection.execute(text(BASELINE_PAIRS), pairs):
                 for name, flag in zip(PAIR_KINDS, row[2:], strict=True):
                     if flag:
                         found[(row[1], name)].add(row[0])
@@ -211,17 +220,23 @@ def timed(action, repeat: int) -> tuple[list[float], Truth]:  # type: ignore[no-
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--recipients", type=int, default=2_000_000)
     parser.add_argument("--providers", type=int, default=2000)
     parser.add_argument("--databases", default="sqlite,postgresql")
-    parser.add_argument("--postgres-url", default="postgresql+psycopg://postgres@127.0.0.1:5432/tekseru_bench_rosters")
+    parser.add_argument(
+        "--postgres-url", default="postgresql+psycopg://postgres@127.0.0.1:5432/tekseru_bench_rosters"
+    )
     parser.add_argument("--folder", type=Path, default=None)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--baseline-repeat", type=int, default=1)
     parser.add_argument("--seed", type=int, default=17)
     options = parser.parse_args()
-    print(f"python {platform.python_version()}, {platform.machine()}, {os.cpu_count()} CPUs, load {os.getloadavg()}")
+    print(
+        f"python {platform.python_version()}, {platform.machine()}, {os.cpu_count()} CPUs, load {os.getloadavg()}"
+    )
     started = time.perf_counter()
     rows, truth = generate(options.recipients, options.providers, options.seed)
     sizes = {source: len(found) for source, found in rows.items()}

@@ -1,9 +1,11 @@
 """Reconciling the three rosters (provider, E-Sobes, portal) by IIN for every provider, in SQL.
 
-The database does the bulk work in one pass over the roster index (iin, provider_bin, source, starts_on):
-for each source it keeps a recipient's latest stay with the provider that started by the date, puts the
-three sources side by side, and returns only the pairs (IIN, provider) where something disagrees, with a
-flag per kind of discrepancy. A second query finds recipients with two providers for overlapping dates.
+The database does the bulk work in one pass over the roster index (iin, provider_bin, source, starts_on),
+grouped by (IIN, provider): for each source it keeps the recipient's latest stay with the provider that
+started by the date, packed into one text (start, end, form; the latest start is the greatest text, so
+MAX picks it without a window or a join), puts the three sources side by side, and returns only the pairs
+whose sources disagree, with a flag per kind of discrepancy. A second query finds recipients with two
+providers for overlapping dates, looking only at IINs that have two providers at all.
 What each kind means is in docs/rosters.md.
 """
 
@@ -14,6 +16,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import BindParameter, Connection, Date, Integer, RowMapping, String, bindparam, text
+
+from tekseru.store._chunks import chunks
 
 PAIR_KINDS = (
     "missing_in_esobes",
@@ -26,27 +30,35 @@ PAIR_KINDS = (
 DUPLICATE = "duplicate_across_providers"
 KINDS = (*PAIR_KINDS, DUPLICATE)
 SOURCES = ("provider", "esobes", "portal")
+# An open-ended stay's end, so that ends compare as text without NULL (ISO dates sort as text).
+OPEN_END = "9999-12-31"
 _FAR = date(9999, 12, 31)
 
 
-def _side(prefix: str, source: str) -> str:
-    pick = f"CASE WHEN source = '{source}' THEN"
+def _packed(prefix: str, source: str) -> str:
+    stay = f"CAST(starts_on AS VARCHAR(10)) || COALESCE(CAST(ends_on AS VARCHAR(10)), '{OPEN_END}') || form"
+    return f"MAX(CASE WHEN source = '{source}' THEN {stay} END) AS {prefix}_packed"
+
+
+def _unpacked(p: str) -> str:
     return (
-        f"MAX({pick} 1 ELSE 0 END) AS {prefix}_has, MAX({pick} form END) AS {prefix}_form, "
-        f"MAX({pick} starts_on END) AS {prefix}_start, MAX({pick} ends_on END) AS {prefix}_end"
+        f"CASE WHEN {p}_packed IS NULL THEN 0 ELSE 1 END AS {p}_has, SUBSTR({p}_packed, 21) AS {p}_form, "
+        f"SUBSTR({p}_packed, 1, 10) AS {p}_start, SUBSTR({p}_packed, 11, 10) AS {p}_end"
     )
 
 
+# The flags read columns <p>_has, <p>_form, <p>_start, <p>_end (p, e, o: provider, esobes, portal), the
+# dates as ISO text and an open end as OPEN_END, and the date as :day (ISO text).
 def _active(p: str) -> str:
-    return f"({p}_has = 1 AND ({p}_end IS NULL OR {p}_end >= :as_of))"
+    return f"({p}_has = 1 AND {p}_end >= :day)"
 
 
 def _ended(p: str) -> str:
-    return f"({p}_has = 1 AND {p}_end IS NOT NULL AND {p}_end < :as_of)"
+    return f"({p}_has = 1 AND {p}_end < :day)"
 
 
 def _dates_differ(p: str) -> str:
-    return f"({p}_has = 1 AND ({p}_start <> p_start OR COALESCE({p}_end, :far) <> COALESCE(p_end, :far)))"
+    return f"({p}_has = 1 AND ({p}_start <> p_start OR {p}_end <> p_end))"
 
 
 _AFTER_END = f"({_active('p')} AND ({_ended('e')} OR {_ended('o')}))"
@@ -65,42 +77,40 @@ FLAG_COLUMNS = ", ".join(
 )
 
 PAIRS_SQL = f"""
-WITH latest AS (
-    SELECT iin, provider_bin, source, form, starts_on, ends_on,
-           ROW_NUMBER() OVER (
-               PARTITION BY iin, provider_bin, source ORDER BY starts_on DESC
-           ) AS rank_in_source
+WITH packed AS (
+    SELECT iin, provider_bin,
+           {_packed("p", "provider")}, {_packed("e", "esobes")}, {_packed("o", "portal")}
     FROM roster_entries
     WHERE starts_on <= :as_of
+    GROUP BY iin, provider_bin
 ),
 side_by_side AS (
-    SELECT iin, provider_bin, {_side("p", "provider")}, {_side("e", "esobes")}, {_side("o", "portal")}
-    FROM latest
-    WHERE rank_in_source = 1
-    GROUP BY iin, provider_bin
+    SELECT iin, provider_bin, {_unpacked("p")}, {_unpacked("e")}, {_unpacked("o")} FROM packed
+    -- Three equal stays agree on everything: only the few other pairs are unpacked and flagged.
+    WHERE p_packed IS NULL OR e_packed IS NULL OR o_packed IS NULL
+       OR p_packed <> e_packed OR p_packed <> o_packed
 ),
 flagged AS (SELECT side_by_side.*, {FLAG_COLUMNS} FROM side_by_side)
 SELECT * FROM flagged WHERE {" + ".join(PAIR_KINDS)} > 0
 """
 
-DUPLICATES_SQL = """
-WITH started AS (
-    SELECT iin, provider_bin, source, starts_on, COALESCE(ends_on, :far) AS ends_on
-    FROM roster_entries
-    WHERE starts_on <= :as_of
-),
-shared AS (SELECT iin FROM started GROUP BY iin HAVING COUNT(DISTINCT provider_bin) > 1)
+# Recipients with stays at two providers at all: few, so the overlaps are then looked for among theirs only.
+SHARED_SQL = """
+SELECT iin FROM roster_entries WHERE starts_on <= :as_of
+GROUP BY iin HAVING MIN(provider_bin) <> MAX(provider_bin)
+"""
+OVERLAPS_SQL = """
 SELECT DISTINCT a.iin, a.provider_bin, b.provider_bin AS other_bin
-FROM started a
-JOIN shared ON shared.iin = a.iin
-JOIN started b ON b.iin = a.iin AND b.provider_bin <> a.provider_bin
-    AND a.starts_on <= b.ends_on AND b.starts_on <= a.ends_on
+FROM roster_entries a
+JOIN roster_entries b ON b.iin = a.iin AND b.provider_bin <> a.provider_bin
+    AND a.starts_on <= COALESCE(b.ends_on, :far) AND b.starts_on <= COALESCE(a.ends_on, :far)
+WHERE a.iin IN :iins AND a.starts_on <= :as_of AND b.starts_on <= :as_of
 """
 
 _SIDE_TYPES = {
     f"{p}_{field}": kind
     for p in ("p", "e", "o")
-    for field, kind in (("has", Integer), ("form", String), ("start", Date), ("end", Date))
+    for field, kind in (("has", Integer), ("form", String), ("start", String), ("end", String))
 }
 
 
@@ -125,20 +135,27 @@ class Discrepancy:
     other_bin: str | None = None
 
 
-def _parameters() -> list[BindParameter[date]]:
-    return [bindparam("as_of", type_=Date), bindparam("far", type_=Date)]
+def _parameters(*names: str) -> list[BindParameter[date]]:
+    return [bindparam(name, type_=Date) for name in names]
+
+
+# PostgreSQL sorts or hashes the (IIN, provider) groups in memory with this much, not in files on disk
+# (its default, 4 MB, spills a roster of a few hundred thousand records); for this transaction only.
+WORK_MEM = "256MB"
 
 
 def pair_discrepancies(connection: Connection, as_of: date) -> Iterator[Discrepancy]:
-    """The (IIN, provider) pairs whose sources disagree on `as_of`, streamed from the database."""
+    """The (IIN, provider) pairs whose sources disagree on `as_of`."""
+    if connection.dialect.name == "postgresql":
+        connection.execute(text(f"SET LOCAL work_mem = '{WORK_MEM}'"))
     statement = (
         text(PAIRS_SQL)
-        .bindparams(*_parameters())
+        .bindparams(*_parameters("as_of"), bindparam("day", type_=String))
         .columns(iin=String, provider_bin=String, **_SIDE_TYPES, **dict.fromkeys(PAIR_KINDS, Integer))
     )
-    result = connection.execution_options(stream_results=True, yield_per=10_000).execute(
-        statement, {"as_of": as_of, "far": _FAR}
-    )
+    # Fetched at once, not through a server-side cursor: PostgreSQL plans no parallel workers for a cursor,
+    # and the discrepancies are a small part of the rosters.
+    result = connection.execute(statement, {"as_of": as_of, "day": as_of.isoformat()})
     for row in result.mappings():
         yield Discrepancy(
             iin=row["iin"],
@@ -152,16 +169,19 @@ def pair_discrepancies(connection: Connection, as_of: date) -> Iterator[Discrepa
 
 def duplicate_discrepancies(connection: Connection, as_of: date) -> Iterator[Discrepancy]:
     """Each recipient with two providers for overlapping dates, once per (provider, other provider)."""
-    statement = (
-        text(DUPLICATES_SQL)
-        .bindparams(*_parameters())
-        .columns(iin=String, provider_bin=String, other_bin=String)
-    )
-    for iin, provider_bin, other_bin in connection.execute(statement, {"as_of": as_of, "far": _FAR}):
-        yield Discrepancy(iin, provider_bin, (DUPLICATE,), other_bin=other_bin)
+    shared = text(SHARED_SQL).bindparams(*_parameters("as_of"))
+    iins = [iin for (iin,) in connection.execute(shared, {"as_of": as_of})]
+    overlaps = text(OVERLAPS_SQL).bindparams(*_parameters("as_of", "far"), bindparam("iins", expanding=True))
+    statement = overlaps.columns(iin=String, provider_bin=String, other_bin=String)
+    for part in chunks(iins):
+        found = connection.execute(statement, {"as_of": as_of, "far": _FAR, "iins": list(part)})
+        for iin, provider_bin, other_bin in found:
+            yield Discrepancy(iin, provider_bin, (DUPLICATE,), other_bin=other_bin)
 
 
 def _stay(row: RowMapping, prefix: str) -> Stay | None:
     if not row[f"{prefix}_has"]:
         return None
-    return Stay(row[f"{prefix}_form"], row[f"{prefix}_start"], row[f"{prefix}_end"])
+    end = row[f"{prefix}_end"]
+    ends_on = None if end == OPEN_END else date.fromisoformat(end)
+    return Stay(row[f"{prefix}_form"], date.fromisoformat(row[f"{prefix}_start"]), ends_on)
