@@ -25,7 +25,6 @@ Both results must equal the truth, or the run fails.
 from __future__ import annotations
 
 import argparse
-import io
 import os
 import platform
 import statistics

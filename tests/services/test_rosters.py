@@ -12,7 +12,7 @@ import pytest
 from tekseru.catalog.catalogue import load_catalogue
 from tekseru.catalog.edition import CatalogueEdition
 from tekseru.intake import ImportFileError
-from tekseru.services import registry, roster_reports, rosters
+from tekseru.services import roster_reports, rosters
 from tekseru.services.permissions import Actor, PermissionDenied, Role
 from tekseru.store import Database, SubjectData
 from tekseru.store.evidence import evidence_for_subjects
