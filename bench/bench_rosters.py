@@ -1,8 +1,9 @@
 """Reconciling three rosters of 2,000,000 records each, on SQLite and PostgreSQL, checked against a
 generated truth and against a plain SQL baseline doing the same joins on the same database in one run.
 
-    .venv/bin/python bench/bench_rosters.py [--recipients 2000000] [--providers 2000] [--databases sqlite,postgresql]
-        [--postgres-url postgresql+psycopg://postgres@127.0.0.1:5432/tekseru_bench_rosters] [--folder DIR]
+    .venv/bin/python bench/bench_rosters.py [--recipients 2000000] [--providers 2000]
+        [--databases sqlite,postgresql] [--folder DIR]
+        [--postgres-url postgresql+psycopg://postgres@127.0.0.1:5432/tekseru_bench_rosters]
 
 The data: `--recipients` recipients, each with one stay at one of `--providers` providers, in each of the
 three sources (provider, esobes, portal), and then, for disjoint sets of 0.5% of the recipients each, one
@@ -51,6 +52,7 @@ FORMS = ("stationary", "semi_stationary", "home_care", "temporary_stay")
 KINDS = (*PAIR_KINDS, "duplicate_across_providers")
 SHARE = 200  # one recipient in SHARE per kind of discrepancy (0.5%)
 Truth = dict[tuple[str, str], set[str]]
+COLUMNS = "iin, provider_bin, source, form, starts_on, ends_on, last_seen_at"
 
 
 def generate(recipients: int, providers: int, seed: int) -> tuple[dict[str, list[tuple]], Truth]:
@@ -113,16 +115,14 @@ def load(database_url: str, rows: dict[str, list[tuple]]) -> float:
         connection.execute(text("DELETE FROM roster_entries"))
         raw = connection.connection.driver_connection
         if db.dialect == "postgresql":
-            with raw.cursor().copy(  # type: ignore[union-attr]
-                "COPY roster_entries (iin, provider_bin, source, form, starts_on, ends_on, last_seen_at) FROM STDIN"
-            ) as copy:
+            with raw.cursor().copy(f"COPY roster_entries ({COLUMNS}) FROM STDIN") as copy:  # type: ignore[union-attr]
                 for found in rows.values():
                     for row in found:
                         copy.write_row((*row, "2025-01-01 00:00:00+00"))
         else:
             cursor = raw.cursor()  # type: ignore[union-attr]
             statement = (
-                "INSERT INTO roster_entries (iin, provider_bin, source, form, starts_on, ends_on, last_seen_at) "
+                f"INSERT INTO roster_entries ({COLUMNS}) "
                 "VALUES (?, ?, ?, ?, ?, ?, '2025-01-01 00:00:00.000000+00:00')"
             )
             for found in rows.values():
@@ -234,7 +234,8 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=17)
     options = parser.parse_args()
     print(
-        f"python {platform.python_version()}, {platform.machine()}, {os.cpu_count()} CPUs, load {os.getloadavg()}"
+        f"python {platform.python_version()}, {platform.machine()}, {os.cpu_count()} CPUs, "
+        f"load {os.getloadavg()}"
     )
     started = time.perf_counter()
     rows, truth = generate(options.recipients, options.providers, options.seed)
@@ -252,8 +253,8 @@ def main() -> int:
             create_postgres_database_if_missing(options.postgres_url)
             url = options.postgres_url
         loaded = load(url, rows)
-        ours, ours_found = timed(lambda: run_tekseru(url), options.repeat)
-        base, base_found = timed(lambda: run_baseline(url), options.baseline_repeat)
+        ours, ours_found = timed(lambda url=url: run_tekseru(url), options.repeat)
+        base, base_found = timed(lambda url=url: run_baseline(url), options.baseline_repeat)
         ok_ours, ok_base = ours_found == truth, base_found == truth
         failed |= not (ok_ours and ok_base)
         print(
