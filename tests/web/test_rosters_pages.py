@@ -86,3 +86,43 @@ def test_the_api_masks_per_role_and_has_the_issues_keys(
     admin = signed_in("admin").client.get(f"/api/v1/rosters/reconciliation?as_of={AS_OF}").json()
     assert admin["providers"][PROVIDER]["records"]["missing_in_esobes"][0]["iin"] == IIN
     assert signed_in("viewer").client.get("/api/v1/rosters/reports/nope").status_code == 404
+
+
+def test_the_subject_card_links_its_evidence_to_the_stored_report(tmp_path: Path) -> None:
+    """On an application of its own, so that the evidence made does not change the shared registry."""
+    from fastapi.testclient import TestClient
+
+    from tekseru.catalog.catalogue import load_catalogue
+    from tekseru.services.accounts import create_user
+    from tekseru.services.registry import import_subjects
+    from tekseru.settings import Settings
+    from tekseru.web.app import create_app
+    from tests.web.conftest import sign_in
+    from tests.web.support import PASSWORD
+
+    settings = Settings(attachments_dir=str(tmp_path / "files")).with_database_path(tmp_path / "t.sqlite3")
+    app = create_app(settings)
+    with TestClient(app) as client:
+        database = app.state.tekseru.database()
+        system = Actor.system("tests")
+        create_user(
+            database, system, username="roster-planner", full_name="P", role="planner", password=PASSWORD
+        )
+        subjects = tmp_path / "s.csv"
+        subjects.write_text(
+            f"bin,name,region,groups\n{PROVIDER},Үй,astana,stationary_care\n", encoding="utf-8"
+        )
+        import_subjects(database, subjects, load_catalogue().edition_at(date.today()), today=date.today())
+        path = tmp_path / "provider.csv"
+        path.write_text(
+            f"iin,bin,form,start_date\n{IIN},{PROVIDER},stationary,2023-01-10\n", encoding="utf-8"
+        )
+        rosters.import_roster(database, "provider", path, actor=system, today=date.today())
+        csrf = sign_in(client, "roster-planner")
+        client.post("/rosters/evidence", data={"as_of": AS_OF, "csrf_token": csrf})
+        card = client.get(f"/registry/{PROVIDER}?lang=ru").text
+        link = card.split('href="/rosters/reports/')[1].split('"')[0]
+        report = client.get(f"/rosters/reports/{link}?lang=ru")
+        assert report.status_code == 200
+        assert "Нет в Е-Собес" in report.text and IIN[:6] + "******" in report.text and IIN not in report.text
+        assert client.get("/rosters/reports/unknown").status_code == 404

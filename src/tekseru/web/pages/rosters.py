@@ -9,7 +9,7 @@ import tempfile
 from datetime import date
 from pathlib import Path
 
-from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse, Response
 from starlette.background import BackgroundTask
 
@@ -100,3 +100,12 @@ def evidence(request: Request, as_of: str = Form(""), actor: Actor = Signed, db:
         return _page(request, actor, db, None)
     outcome = roster_reports.make_evidence(db, edition_in_force(date.today()), day, actor=actor)
     return _page(request, actor, db, day, outcome=outcome)
+
+
+@router.get("/reports/{report_id}", response_class=HTMLResponse, name="rosters_report")
+def stored_report(request: Request, report_id: str, actor: Actor = Signed, db: Database = Db) -> Response:
+    """The stored report a piece of evidence of rows 78 to 84 refers to, with the records behind it."""
+    found = roster_reports.report_for_evidence(db, roster_reports.REFERENCE_PREFIX + report_id, actor=actor)
+    if found is None:
+        raise HTTPException(status_code=404)
+    return render(request, "rosters/report.html", {"report": found})
