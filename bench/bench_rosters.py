@@ -40,7 +40,7 @@ import numpy as np
 from sqlalchemy import text
 
 from tekseru.catalog.identifiers import demo_bins
-from tekseru.services import roster_reports
+from tekseru.services import roster_reports, rosters
 from tekseru.services.permissions import Actor
 from tekseru.store import open_database, sqlite_url
 from tekseru.store.database import create_postgres_database_if_missing
@@ -209,6 +209,35 @@ def run_baseline(database_url: str) -> Truth:
     return dict(found)
 
 
+def import_sample(rows: int, folder: Path) -> None:
+    """Time the importer itself (`tekseru rosters import`) on a CSV of `rows` valid records, on SQLite:
+    the first import and the same file again (all unchanged)."""
+    path = folder / "provider-sample.csv"
+    bins = list(demo_bins(100))
+    with path.open("w", encoding="utf-8") as handle:
+        handle.write("iin,bin,form,start_date,end_date\n")
+        for number, iin in enumerate(demo_bins(rows, prefix="85031")):
+            start = (FIRST_START + timedelta(days=number % 300)).isoformat()
+            handle.write(f"{iin},{bins[number % 100]},{FORMS[number % 4]},{start},\n")
+    database_path = folder / "import-sample.sqlite3"
+    database_path.unlink(missing_ok=True)
+    db = open_database(sqlite_url(str(database_path)))
+    try:
+        for attempt in ("first import", "the same file again"):
+            started = time.perf_counter()
+            report = rosters.import_roster(
+                db, "provider", path, actor=Actor.system("bench"), today=date.today()
+            )
+            took = time.perf_counter() - started
+            rate = report.rows_read / took
+            print(
+                f"importer, {attempt}: {report.rows_read:,} rows in {took:.1f} s ({rate:,.0f} rows/s; "
+                f"created {report.created:,}, unchanged {report.unchanged:,}) | load {os.getloadavg()}"
+            )
+    finally:
+        db.close()
+
+
 def timed(action, repeat: int) -> tuple[list[float], Truth]:  # type: ignore[no-untyped-def]
     times, result = [], {}
     for _ in range(repeat):
@@ -232,6 +261,7 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--baseline-repeat", type=int, default=1)
     parser.add_argument("--seed", type=int, default=17)
+    parser.add_argument("--import-sample", type=int, default=0, help="Also time the importer on N rows.")
     options = parser.parse_args()
     print(
         f"python {platform.python_version()}, {platform.machine()}, {os.cpu_count()} CPUs, "
@@ -262,6 +292,8 @@ def main() -> int:
             f"{statistics.median(ours):.1f} s, matches truth: {ok_ours} | baseline best {min(base):.1f} s, "
             f"median {statistics.median(base):.1f} s, matches truth: {ok_base} | load {os.getloadavg()}"
         )
+    if options.import_sample:
+        import_sample(options.import_sample, folder)
     return 1 if failed else 0
 
 
