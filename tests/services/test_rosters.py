@@ -308,3 +308,21 @@ def test_records_past_the_retention_period_are_deleted(
     assert deleted["roster_entries"] == 1
     remaining = roster_reports.reconcile(database, AS_OF, actor=ADMIN).to_json(reveal=True)
     assert remaining["providers"][PROVIDER_A]["missing_in_provider"] == 1
+
+
+def test_records_before_the_rows_existed_make_no_evidence(
+    database: Database, tmp_path: Path, edition: CatalogueEdition
+) -> None:
+    """evidence_from (2022-10-16, catalogue data): a shortfall of 2022-09-01 is within the 12 months before
+    2023-06-01 but before rows 79-84 existed, so it is not a fact; one of 2022-11-01 is."""
+    ids = _registry(database, PROVIDER_A)
+    rows = [
+        [IINS[0], PROVIDER_A, "social_domestic", 10, 8, "2022-09-01"],
+        [IINS[1], PROVIDER_A, "social_legal", 4, 3, "2022-11-01"],
+    ]
+    path = write(tmp_path / "d.csv", DELIVERY_HEADER, rows)
+    rosters.import_deliveries(database, path, edition, actor=ADMIN, today=TODAY)
+    roster_reports.make_evidence(database, edition, date(2023, 6, 1), actor=PLANNER)
+    with database.reading() as session:
+        criteria = [e.criterion for e in evidence_for_subjects(session, [ids[PROVIDER_A]])]
+    assert criteria == [80]
