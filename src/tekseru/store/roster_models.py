@@ -20,11 +20,14 @@ class RosterEntry(Base):
     """One recipient's stay with a provider, as one source (provider, esobes, portal) records it."""
 
     __tablename__ = "roster_entries"
-    # The unique key's order (iin, provider_bin, source, starts_on) is the order reconciliation reads in.
+    # Reconciliation reads every record in the order (iin, provider_bin, source, starts_on) and needs form
+    # and ends_on too: the second index holds them all, so the database never visits the table's rows for
+    # it (2.5 times less CPU on SQLite, bench/bench_rosters.py); the unique key guards the natural key.
     __table_args__ = (
         UniqueConstraint("iin", "provider_bin", "source", "starts_on"),
         CheckConstraint("source IN ('provider', 'esobes', 'portal')", name="source_known"),
         Index(None, "last_seen_at"),
+        Index(None, "iin", "provider_bin", "source", "starts_on", "form", "ends_on"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -43,6 +43,11 @@ def upgrade() -> None:
         ),
     )
     op.create_index(op.f("ix_roster_entries_last_seen_at"), "roster_entries", ["last_seen_at"])
+    op.create_index(
+        op.f("ix_roster_entries_iin_provider_bin_source_starts_on_form_ends_on"),
+        "roster_entries",
+        ["iin", "provider_bin", "source", "starts_on", "form", "ends_on"],
+    )
     op.create_table(
         "service_deliveries",
         sa.Column("id", sa.Integer(), nullable=False),
