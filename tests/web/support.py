@@ -161,6 +161,7 @@ SIGNED_IN_PAGES = (
     "/assessments/{run}",
     "/assessments/{run}?risk_class=medium&region=astana",
     "/assessments/jobs/{assessment_job}",
+    "/rosters?as_of=2023-06-01",
     "/imports",
     "/imports/{import_job}",
     "/imports/{failed_import}",

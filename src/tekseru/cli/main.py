@@ -15,6 +15,7 @@ from tekseru.cli import (
     inspection_commands,
     jobs_commands,
     plan_commands,
+    roster_commands,
     serve_command,
     users_commands,
 )
@@ -56,6 +57,7 @@ app.add_typer(audit_commands.app, name="audit")
 app.command()(backup_commands.backup)
 app.command()(backup_commands.restore)
 app.add_typer(jobs_commands.app, name="jobs")
+app.add_typer(roster_commands.app, name="rosters")
 
 
 if __name__ == "__main__":

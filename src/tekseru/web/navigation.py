@@ -18,6 +18,7 @@ NAV_ORDER: tuple[str, ...] = (
     "assessments",
     "plans",
     "inspections",
+    "rosters",
     "imports",
     "catalog",
     "admin",

@@ -16,6 +16,7 @@ from tekseru.web.pages import (
     inspections,
     plans,
     registry,
+    rosters,
 )
 
 PAGES: tuple[ModuleType, ...] = (
@@ -25,6 +26,7 @@ PAGES: tuple[ModuleType, ...] = (
     assessments,
     plans,
     inspections,
+    rosters,
     imports,
     catalog,
     admin,
