@@ -14,7 +14,7 @@ from typer.testing import CliRunner, Result
 
 from tekseru.cli.main import app
 from tekseru.store import Database
-from tekseru.store.testing import database, database_url, postgres_server
+from tests.databases import database, database_url, postgres_server
 
 __all__ = ["database", "database_url", "postgres_server"]
 

@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 from openpyxl import Workbook
 
-from tekseru.catalog.catalogue import load_catalogue
 from tekseru.catalog.identifiers import demo_bins
+from tekseru.catalog_files import load_catalogue
 from tekseru.intake import ImportFileError
 from tekseru.services import roster_reports, rosters
 from tekseru.services.permissions import Actor

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from tekseru.catalog.catalogue import load_catalogue
 from tekseru.catalog.edition import CatalogueEdition
+from tekseru.catalog_files import load_catalogue, load_information_systems
 from tekseru.intake import ImportFileError
 from tekseru.services import roster_reports, rosters
 from tekseru.services.permissions import Actor, PermissionDenied, Role
@@ -270,9 +270,7 @@ def test_nothing_scores_without_facts_and_a_viewer_may_not_make_evidence(
 def test_a_threshold_above_the_facts_makes_no_evidence(
     database: Database, tmp_path: Path, edition: CatalogueEdition, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from tekseru.catalog import information_systems as module
-
-    rules = module.information_systems(edition.id)
+    rules = load_information_systems(edition.id)
     raised = rules.model_copy(
         update={
             "thresholds": tuple(
@@ -281,7 +279,7 @@ def test_a_threshold_above_the_facts_makes_no_evidence(
             )
         }
     )
-    monkeypatch.setattr(roster_reports, "information_systems", lambda _: raised)
+    monkeypatch.setattr(roster_reports, "load_information_systems", lambda _: raised)
     ids = _registry(database, PROVIDER_A)
     _deliveries_and_findings(database, tmp_path, edition)
     outcome = roster_reports.make_evidence(database, edition, AS_OF, actor=PLANNER)

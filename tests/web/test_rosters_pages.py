@@ -92,16 +92,15 @@ def test_the_subject_card_links_its_evidence_to_the_stored_report(tmp_path: Path
     """On an application of its own, so that the evidence made does not change the shared registry."""
     from fastapi.testclient import TestClient
 
-    from tekseru.catalog.catalogue import load_catalogue
-    from tekseru.services.accounts import create_user
+    from tekseru.catalog_files import load_catalogue
     from tekseru.services.registry import import_subjects
     from tekseru.settings import Settings
     from tekseru.web.app import create_app
     from tests.web.conftest import sign_in
-    from tests.web.support import PASSWORD
+    from tests.web.support import CHEAP_PASSWORDS, PASSWORD, create_user
 
     settings = Settings(attachments_dir=str(tmp_path / "files")).with_database_path(tmp_path / "t.sqlite3")
-    app = create_app(settings)
+    app = create_app(settings, passwords=CHEAP_PASSWORDS)
     with TestClient(app) as client:
         database = app.state.tekseru.database()
         system = Actor.system("tests")

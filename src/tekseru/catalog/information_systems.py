@@ -1,20 +1,18 @@
 """Source group 3 of the act (rows 78 to 84): which category of services, rehabilitation measure or element
 of an object each row covers, and the thresholds that make the information systems' data a violation.
 
-Read from `information-systems.yaml` of an edition folder (see the file for why every threshold is marked
-as an assumption or with its source).
+Held in `information-systems.yaml` of an edition folder (see the file for why every threshold is marked
+as an assumption or with its source); `tekseru.catalog_files.load_information_systems` reads it at the edge.
 """
 
 from __future__ import annotations
 
 from datetime import date
-from functools import cache
-from importlib import resources
 from typing import Literal
 
 from pydantic import Field
 
-from tekseru.catalog.loader import EDITIONS_PACKAGE, CatalogueDataError, _parse
+from tekseru.catalog.parse import CatalogueDataError
 from tekseru.catalog.schema import Frozen
 
 FILE_NAME = "information-systems.yaml"
@@ -76,12 +74,3 @@ class InformationSystems(Frozen):
 
     def criteria(self) -> tuple[int, ...]:
         return tuple(sorted({self.roster_criterion, *(c.criterion for c in self.categories)}))
-
-
-@cache
-def information_systems(edition_id: str) -> InformationSystems:
-    """The source-group-3 data of an edition; CatalogueDataError when the edition has none."""
-    path = resources.files(EDITIONS_PACKAGE) / "editions" / edition_id / FILE_NAME
-    if not path.is_file():
-        raise CatalogueDataError(f"edition {edition_id} has no {FILE_NAME}")
-    return _parse(InformationSystems, path)

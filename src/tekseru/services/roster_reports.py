@@ -18,7 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from tekseru.catalog.edition import CatalogueEdition
-from tekseru.catalog.information_systems import InformationSystems, information_systems
+from tekseru.catalog.information_systems import InformationSystems
+from tekseru.catalog_files import load_information_systems
 from tekseru.documents.roster_xlsx import render_reconciliation_xlsx
 from tekseru.i18n import translate
 from tekseru.intake.rosters import mask_iin
@@ -144,7 +145,7 @@ def make_evidence(
     actor.require(Permission.IMPORT)
     actor.require(Permission.WRITE_EVIDENCE)
     stamp = now or datetime.now(UTC)
-    rules = information_systems(edition.id)
+    rules = load_information_systems(edition.id)
     outcome = EvidenceOutcome()
     first = max(rules.evidence_from, months_before(as_of, int(edition.value("lookback_months"))))
     if as_of < rules.evidence_from:

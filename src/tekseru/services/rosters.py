@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from tekseru.catalog.edition import CatalogueEdition
-from tekseru.catalog.information_systems import information_systems
+from tekseru.catalog_files import load_information_systems
 from tekseru.intake import (
     ImportReport,
     ImportSteps,
@@ -97,9 +97,8 @@ def import_deliveries(
     now: datetime | None = None,
 ) -> ImportReport:
     """Import service-delivery records; the kinds are those of the edition's rows 79, 80, 83 and 84."""
-    kinds = information_systems(edition.id).kinds("service") + information_systems(edition.id).kinds(
-        "rehabilitation"
-    )
+    rules = load_information_systems(edition.id)
+    kinds = rules.kinds("service") + rules.kinds("rehabilitation")
 
     def rows(found: Sequence[DeliveryRow]) -> list[dict[str, Any]]:
         return [
@@ -133,7 +132,7 @@ def import_findings(
     now: datetime | None = None,
 ) -> ImportReport:
     """Import local executive bodies' accessibility findings; the elements are those of rows 81 and 82."""
-    elements = information_systems(edition.id).kinds("accessibility")
+    elements = load_information_systems(edition.id).kinds("accessibility")
 
     def rows(found: Sequence[FindingRow]) -> list[dict[str, Any]]:
         return [
@@ -190,7 +189,7 @@ def purge_expired(
     of the edition: `roster_retention_months`); how many of each were deleted. Administrators only."""
     actor.require(Permission.MANAGE_DATABASE)
     stamp = now or datetime.now(UTC)
-    months = information_systems(edition.id).retention_months
+    months = load_information_systems(edition.id).retention_months
     cutoff_day = months_before(stamp.date(), months)
     cutoff = datetime(cutoff_day.year, cutoff_day.month, cutoff_day.day, tzinfo=UTC)
     with db.transaction() as session:
