@@ -15,7 +15,8 @@ from fastapi import APIRouter, Depends, Header, Query, Response
 from tekseru.api.schemas.common import FORBIDDEN_RESPONSE, NOT_FOUND_RESPONSE, ErrorOut
 from tekseru.api.schemas.conflicts import STALE_VERSION_RESPONSE
 from tekseru.api.schemas.plans import PlanDiffOut, PlanDraftIn, PlanOut, PlanSummaryOut
-from tekseru.http.dependencies import get_database, get_settings
+from tekseru.catalog import Catalogue
+from tekseru.http.dependencies import get_catalogue, get_database, get_settings
 from tekseru.http.files import MEDIA_TYPES, attachment
 from tekseru.http.refusals import PLAN_ERRORS, service_errors
 from tekseru.http.security import api_actor
@@ -80,9 +81,13 @@ def list_plans(
     summary="Draft a list from the latest finished assessment",
     name="api_plans_draft",
 )
-def draft(body: PlanDraftIn, actor: Actor = Signed, db: Database = Db) -> PlanOut:
+def draft(
+    body: PlanDraftIn, actor: Actor = Signed, db: Database = Db, catalogue: Catalogue = Depends(get_catalogue)
+) -> PlanOut:
     return PlanOut.of_plan(
-        plans.draft_plan(db, actor, body.half_year, as_of=body.as_of, capacity=body.capacity)
+        plans.draft_plan(
+            db, actor, body.half_year, as_of=body.as_of, capacity=body.capacity, catalogue=catalogue
+        )
     )
 
 
@@ -158,6 +163,7 @@ def document(
     actor: Actor = Signed,
     db: Database = Db,
     settings: Settings = Depends(get_settings),
+    catalogue: Catalogue = Depends(get_catalogue),
 ) -> Response:
-    content, name = plans.plan_document(db, actor, plan_id, format=format, language=lang)
+    content, name = plans.plan_document(db, actor, plan_id, format=format, language=lang, catalogue=catalogue)
     return attachment(content, name, format)

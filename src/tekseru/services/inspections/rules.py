@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING, Any, TypedDict
 from sqlalchemy.orm import Session
 
 from tekseru.catalog import Catalogue, CatalogueEdition, Checklist
-from tekseru.catalog_files import load_catalogue
 from tekseru.store import SubjectRecord, WriteCounts
 from tekseru.store.inspections import (
     AnswerRecord,
@@ -83,8 +82,8 @@ def violation_status(violation: ViolationRecord, today: date) -> str:
     return violation.status
 
 
-def edition_of(catalogue: Catalogue | None, record: InspectionRecord) -> CatalogueEdition:
-    return (catalogue or load_catalogue()).edition(record.edition_id)
+def edition_of(catalogue: Catalogue, record: InspectionRecord) -> CatalogueEdition:
+    return catalogue.edition(record.edition_id)
 
 
 # Recording ------------------------------------------------------------------------------------------------

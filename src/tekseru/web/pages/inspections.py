@@ -12,7 +12,8 @@ from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from tekseru.http.dependencies import get_catalog_service, get_database, get_settings
+from tekseru.catalog import Catalogue
+from tekseru.http.dependencies import get_catalog_service, get_catalogue, get_database, get_settings
 from tekseru.http.files import attachment, read_upload
 from tekseru.http.language import request_language
 from tekseru.http.refusals import INSPECTION_ERRORS, service_errors
@@ -136,6 +137,7 @@ def create(
     actor: Actor = Signed,
     db: Database = Db,
     catalog: CatalogService = Depends(get_catalog_service),
+    catalogue: Catalogue = Depends(get_catalogue),
 ) -> Response:
     form = {"kind": kind, "appendix": appendix, "act_number": act_number, "act_date": act_date}
     form |= {"inspectors": inspectors, "planned_on": planned_on}
@@ -148,7 +150,9 @@ def create(
             kind, act_number, act_day, names, _date(planned_on, "planned_on")
         )
         chosen = int(appendix) if appendix.isdigit() else None
-        record = inspections.create_inspection(db, actor, bin.strip(), header, appendix=chosen)
+        record = inspections.create_inspection(
+            db, actor, bin.strip(), header, appendix=chosen, catalogue=catalogue
+        )
     except inspections.InspectionError as problem:
         return _new(request, actor, db, catalog, bin, form, str(problem))
     return _redirect(request, "inspections_checklist", record.id, "created")
@@ -166,7 +170,9 @@ def _page(
     status_code: int = 200,
     **extra: Any,
 ) -> Response:
-    sheet = inspections.inspection_sheet(db, actor, inspection_id, language=request_language(request))
+    sheet = inspections.inspection_sheet(
+        db, actor, inspection_id, language=request_language(request), catalogue=get_catalogue(request)
+    )
     record = sheet.inspection
     context = {
         "sheet": sheet,
@@ -213,14 +219,17 @@ def _save_answers(
     its stored version is the one loaded, else the conflict page (409) shows the stored value and this
     user's side by side and nothing is stored. A comment needs an answer."""
     language = request_language(request)
-    sheet = inspections.inspection_sheet(db, actor, inspection_id, language=language, permission=WRITE)
+    catalogue = get_catalogue(request)
+    sheet = inspections.inspection_sheet(
+        db, actor, inspection_id, language=language, permission=WRITE, catalogue=catalogue
+    )
     changes = answer_form.changes(form, sheet.items)
     rows, values, loaded = changes.rows, changes.values, changes.loaded
     try:
         if changes.stray:
             raise inspections.InspectionError(f"items {changes.stray}: choose an answer to keep the comment")
         if rows:
-            inspections.answer_items(db, actor, inspection_id, rows, source="form")
+            inspections.answer_items(db, actor, inspection_id, rows, source="form", catalogue=catalogue)
     except inspections.StaleVersion as stale:
         then = form.get("then", "")
         return _conflict_page(request, actor, db, inspection_id, stale, rows, loaded, then)
@@ -271,13 +280,21 @@ def attach(
     actor: Actor = Signed,
     db: Database = Db,
     settings: Settings = Config,
+    catalogue: Catalogue = Depends(get_catalogue),
 ) -> Response:
     try:
         if file is None or not file.filename:
             raise inspections.InspectionError("inspections.error.choose_file")
         content, number = read_upload(file), int(item) if item.isdigit() else None
         inspections.attach_file(
-            db, actor, inspection_id, file.filename, content, item=number, settings=settings
+            db,
+            actor,
+            inspection_id,
+            file.filename,
+            content,
+            item=number,
+            settings=settings,
+            catalogue=catalogue,
         )
     except inspections.InspectionError as problem:
         return _page(request, actor, db, inspection_id, "inspections/inspection.html", error=str(problem))
@@ -310,10 +327,11 @@ def complete(
     inspected_on: str = Form(""),
     actor: Actor = Signed,
     db: Database = Db,
+    catalogue: Catalogue = Depends(get_catalogue),
 ) -> Response:
     try:
         day = _date(inspected_on, "inspected_on")
-        inspections.complete_inspection(db, actor, inspection_id, inspected_on=day)
+        inspections.complete_inspection(db, actor, inspection_id, inspected_on=day, catalogue=catalogue)
     except inspections.InspectionError as problem:
         return _page(
             request,
@@ -383,6 +401,9 @@ def document(
     actor: Actor = Signed,
     db: Database = Db,
     settings: Settings = Config,
+    catalogue: Catalogue = Depends(get_catalogue),
 ) -> Response:
-    content, name, _ = inspections.print_inspection(db, actor, inspection_id, format=format, language=lang)
+    content, name, _ = inspections.print_inspection(
+        db, actor, inspection_id, format=format, language=lang, catalogue=catalogue
+    )
     return attachment(content, name, format)
