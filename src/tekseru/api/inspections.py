@@ -189,7 +189,7 @@ def complete(
     report = inspections.complete_inspection(
         db, actor, inspection_id, inspected_on=body.inspected_on, catalogue=catalogue
     )
-    return CompletionOut.of(report)
+    return CompletionOut.model_validate(report)
 
 
 @router.post(
@@ -218,7 +218,7 @@ def follow_up(
 ) -> ViolationOut:
     changes = body.model_dump(exclude_none=True)
     view = inspections.follow_up(db, actor, inspection_id, item, **changes)
-    return ViolationOut.of(view)
+    return ViolationOut.model_validate(view)
 
 
 @router.get(

@@ -70,6 +70,11 @@ class CompletionReport:
     violations: tuple[ViolationRecord, ...]
     unscored_items: tuple[int, ...]  # non-compliant items with no criterion: kept, not scored
 
+    @property
+    def violated_items(self) -> tuple[int, ...]:
+        """The items found non-compliant, each a violation to follow up."""
+        return tuple(violation.item for violation in self.violations)
+
 
 def today_utc() -> date:
     return datetime.now(UTC).date()

@@ -24,6 +24,11 @@ class ItemView:
     open_violations: tuple[ViolationView, ...]  # found by earlier inspections and not eliminated yet
     attachments: tuple[AttachmentRecord, ...]
 
+    @property
+    def version(self) -> int:
+        """The version of the item's answer, to send back with a change (0: no answer yet)."""
+        return 0 if self.answer is None else self.answer.version
+
 
 @dataclass(frozen=True)
 class InspectionSheet:

@@ -6,6 +6,7 @@ and printing the form. A completed inspection is read-only."""
 from __future__ import annotations
 
 from datetime import date
+from functools import partial
 from typing import Any
 
 from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
@@ -21,6 +22,7 @@ from tekseru.http.security import page_actor
 from tekseru.services import inspections
 from tekseru.services.auth import Database
 from tekseru.services.catalog import CatalogService
+from tekseru.services.inspections import InspectionError, InspectionHeader
 from tekseru.services.permissions import Actor, Permission
 from tekseru.settings import Settings
 from tekseru.web.navigation import Section
@@ -55,7 +57,7 @@ def _date(text: str, field: str) -> date | None:
     try:
         return date.fromisoformat(text) if text.strip() else None
     except ValueError:
-        raise inspections.InspectionError(f"{field}: give the date as yyyy-mm-dd") from None
+        raise InspectionError(f"{field}: give the date as yyyy-mm-dd") from None
 
 
 # The list and a new inspection ----------------------------------------------------------------------------
@@ -137,7 +139,6 @@ def create(
     actor: Actor = Signed,
     db: Database = Db,
     catalog: CatalogService = Depends(get_catalog_service),
-    catalogue: Catalogue = Depends(get_catalogue),
 ) -> Response:
     form = {"kind": kind, "appendix": appendix, "act_number": act_number, "act_date": act_date}
     form |= {"inspectors": inspectors, "planned_on": planned_on}
@@ -145,15 +146,13 @@ def create(
     try:
         act_day = _date(act_date, "act_date")
         if act_day is None:
-            raise inspections.InspectionError("act_date: give the date of the act")
-        header = inspections.InspectionHeader(
-            kind, act_number, act_day, names, _date(planned_on, "planned_on")
-        )
+            raise InspectionError("act_date: give the date of the act")
+        header = InspectionHeader(kind, act_number, act_day, names, _date(planned_on, "planned_on"))
         chosen = int(appendix) if appendix.isdigit() else None
         record = inspections.create_inspection(
-            db, actor, bin.strip(), header, appendix=chosen, catalogue=catalogue
+            db, actor, bin.strip(), header, appendix=chosen, catalogue=catalog.catalogue
         )
-    except inspections.InspectionError as problem:
+    except InspectionError as problem:
         return _new(request, actor, db, catalog, bin, form, str(problem))
     return _redirect(request, "inspections_checklist", record.id, "created")
 
@@ -227,13 +226,13 @@ def _save_answers(
     rows, values, loaded = changes.rows, changes.values, changes.loaded
     try:
         if changes.stray:
-            raise inspections.InspectionError(f"items {changes.stray}: choose an answer to keep the comment")
+            raise InspectionError(f"items {changes.stray}: choose an answer to keep the comment")
         if rows:
             inspections.answer_items(db, actor, inspection_id, rows, source="form", catalogue=catalogue)
     except inspections.StaleVersion as stale:
         then = form.get("then", "")
         return _conflict_page(request, actor, db, inspection_id, stale, rows, loaded, then)
-    except inspections.InspectionError as problem:
+    except InspectionError as problem:
         page = "inspections/checklist.html"
         return _page(
             request, actor, db, inspection_id, page, values=values, loaded=loaded, error=str(problem)
@@ -284,19 +283,11 @@ def attach(
 ) -> Response:
     try:
         if file is None or not file.filename:
-            raise inspections.InspectionError("inspections.error.choose_file")
+            raise InspectionError("inspections.error.choose_file")
         content, number = read_upload(file), int(item) if item.isdigit() else None
-        inspections.attach_file(
-            db,
-            actor,
-            inspection_id,
-            file.filename,
-            content,
-            item=number,
-            settings=settings,
-            catalogue=catalogue,
-        )
-    except inspections.InspectionError as problem:
+        attach = partial(inspections.attach_file, item=number, settings=settings, catalogue=catalogue)
+        attach(db, actor, inspection_id, file.filename, content)
+    except InspectionError as problem:
         return _page(request, actor, db, inspection_id, "inspections/inspection.html", error=str(problem))
     return _redirect(request, "inspections_inspection", inspection_id, "attached", "#attachments")
 
@@ -332,7 +323,7 @@ def complete(
     try:
         day = _date(inspected_on, "inspected_on")
         inspections.complete_inspection(db, actor, inspection_id, inspected_on=day, catalogue=catalogue)
-    except inspections.InspectionError as problem:
+    except InspectionError as problem:
         return _page(
             request,
             actor,
@@ -351,7 +342,7 @@ def revise(
 ) -> Response:
     try:
         record = inspections.revise_inspection(db, actor, inspection_id, reason=reason)
-    except inspections.InspectionError as problem:
+    except InspectionError as problem:
         return _page(request, actor, db, inspection_id, "inspections/inspection.html", error=str(problem))
     return _redirect(request, "inspections_checklist", record.id, "revised")
 
@@ -388,7 +379,7 @@ def follow_up(
         )
     except inspections.StaleVersion as stale:
         return _page(request, actor, db, inspection_id, page, status_code=409, conflict=stale.conflicts[0])
-    except inspections.InspectionError as problem:
+    except InspectionError as problem:
         return _page(request, actor, db, inspection_id, page, error=str(problem))
     return _redirect(request, "inspections_inspection", inspection_id, "followed", f"#violation-{item}")
 

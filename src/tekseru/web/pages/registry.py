@@ -133,12 +133,10 @@ def add_evidence(
     actor: Actor = Signed,
     db: Database = Db,
     catalog: CatalogService = Catalog,
-    catalogue: Catalogue = Depends(get_catalogue),
 ) -> Response:
     try:
-        add_evidence_to(
-            db, actor, bin, _evidence(criterion, observed_on, reference, confirmed), catalogue=catalogue
-        )
+        evidence = _evidence(criterion, observed_on, reference, confirmed)
+        add_evidence_to(db, actor, bin, evidence, catalogue=catalog.catalogue)
     except InvalidEvidence as problem:
         form = {
             "criterion": criterion,
