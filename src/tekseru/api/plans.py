@@ -68,7 +68,7 @@ def list_plans(
     db: Database = Db,
 ) -> list[PlanSummaryOut]:
     return [
-        PlanSummaryOut.of(stored)
+        PlanSummaryOut.model_validate(stored)
         for stored in plans.list_plans(db, actor, half_year=half_year, status=status)
     ]
 
@@ -84,7 +84,7 @@ def list_plans(
 def draft(
     body: PlanDraftIn, actor: Actor = Signed, db: Database = Db, catalogue: Catalogue = Depends(get_catalogue)
 ) -> PlanOut:
-    return PlanOut.of_plan(
+    return PlanOut.model_validate(
         plans.draft_plan(
             db, actor, body.half_year, as_of=body.as_of, capacity=body.capacity, catalogue=catalogue
         )
@@ -95,7 +95,7 @@ def draft(
 def get(plan_id: int, response: Response, actor: Actor = Signed, db: Database = Db) -> PlanOut:
     stored = plans.get_plan(db, actor, plan_id)
     response.headers["ETag"] = f'W/"{stored.record.version}"'
-    return PlanOut.of_plan(stored)
+    return PlanOut.model_validate(stored)
 
 
 @router.get(
@@ -118,7 +118,7 @@ def diff(plan_id: int, actor: Actor = Signed, db: Database = Db) -> PlanDiffOut:
 def approve(
     plan_id: int, version: int | None = Version, actor: Actor = Signed, db: Database = Db
 ) -> PlanSummaryOut:
-    return PlanSummaryOut.of(plans.approve_plan(db, actor, plan_id, version=version))
+    return PlanSummaryOut.model_validate(plans.approve_plan(db, actor, plan_id, version=version))
 
 
 @router.post(
@@ -131,7 +131,7 @@ def approve(
 def publish(
     plan_id: int, version: int | None = Version, actor: Actor = Signed, db: Database = Db
 ) -> PlanSummaryOut:
-    return PlanSummaryOut.of(plans.publish_plan(db, actor, plan_id, version=version))
+    return PlanSummaryOut.model_validate(plans.publish_plan(db, actor, plan_id, version=version))
 
 
 @router.delete(

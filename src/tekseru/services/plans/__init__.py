@@ -96,7 +96,7 @@ CAPACITY_UPLOAD_LIMIT = 1024 * 1024  # bytes: a line per region, twenty regions
 
 def audit_values(stored: StoredPlan) -> dict[str, object]:
     """What the audit log keeps of a list: its record without the rows, and how many rows it has."""
-    record, plan = stored.record, stored.plan
+    record = stored.record
     return {
         "id": record.id,
         "half_year": record.half_year,
@@ -112,9 +112,9 @@ def audit_values(stored: StoredPlan) -> dict[str, object]:
         "published_at": record.published_at,
         "previous_plan_id": record.previous_plan_id,
         "version": record.version,
-        "included_count": len(plan.included),
-        "overflow_count": len(plan.overflow),
-        "excluded_count": len(plan.excluded),
+        "included_count": stored.included_count,
+        "overflow_count": stored.overflow_count,
+        "excluded_count": stored.excluded_count,
     }
 
 
