@@ -106,4 +106,4 @@ def results(
     db: Database = Db,
 ) -> ResultsPageOut:
     found = run_results(db, actor, run_id, risk_class=risk_class, region=region, page=page, per_page=per_page)
-    return ResultsPageOut.of(found)
+    return ResultsPageOut.model_validate(found)

@@ -58,7 +58,7 @@ def search_subjects(
     db: Database = Db,
 ) -> SubjectPageOut:
     wanted = SubjectSearch(text=q, region=region, group=group, risk_class=risk_class)
-    return SubjectPageOut.of(search(db, actor, wanted, page=page, per_page=per_page))
+    return SubjectPageOut.model_validate(search(db, actor, wanted, page=page, per_page=per_page))
 
 
 @router.get(

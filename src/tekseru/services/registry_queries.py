@@ -88,6 +88,10 @@ class SubjectPage:
     region_scope: str | None  # the region the actor is limited to
     more: bool = False  # a search by text found more than TEXT_MATCHES_COUNTED: `paging.total` is a floor
 
+    @property
+    def run_id(self) -> uuid.UUID | None:
+        return None if self.run is None else self.run.id
+
 
 def search(
     db: Database, actor: Actor, wanted: SubjectSearch, *, page: int = 1, per_page: int = PER_PAGE
