@@ -10,12 +10,12 @@ from fastapi import APIRouter, Depends, HTTPException, Query
 
 from tekseru.api.schemas.common import FORBIDDEN_RESPONSE, NOT_FOUND_RESPONSE
 from tekseru.api.schemas.rosters import EvidenceOutcomeOut, ReconciliationOut, SystemReportOut
-from tekseru.http.dependencies import get_database
+from tekseru.catalog import Catalogue
+from tekseru.http.dependencies import get_catalogue, get_database
 from tekseru.http.security import api_actor
 from tekseru.services import roster_reports
 from tekseru.services.auth import Database
 from tekseru.services.permissions import Actor
-from tekseru.services.registry import edition_in_force
 
 router = APIRouter(
     prefix="/rosters", tags=["rosters"], responses={**NOT_FOUND_RESPONSE, **FORBIDDEN_RESPONSE}
@@ -58,7 +58,10 @@ def report(report_id: str, actor: Actor = Signed, db: Database = Db) -> SystemRe
     name="api_rosters_evidence",
 )
 def evidence(
-    as_of: date = Query(description="The date (YYYY-MM-DD)."), actor: Actor = Signed, db: Database = Db
+    as_of: date = Query(description="The date (YYYY-MM-DD)."),
+    actor: Actor = Signed,
+    db: Database = Db,
+    catalogue: Catalogue = Depends(get_catalogue),
 ) -> EvidenceOutcomeOut:
-    outcome = roster_reports.make_evidence(db, edition_in_force(date.today()), as_of, actor=actor)
+    outcome = roster_reports.make_evidence(db, catalogue.edition_at(date.today()), as_of, actor=actor)
     return EvidenceOutcomeOut.model_validate(asdict(outcome))

@@ -16,6 +16,7 @@ from rich.table import Table
 from tekseru.catalog.catalogue import NoEditionInForce
 from tekseru.catalog.edition import CatalogueEdition
 from tekseru.cli.actors import ByOption, cli_actor
+from tekseru.cli.catalogue import cli_catalogue
 from tekseru.cli.db_commands import DbOption, open_database_or_exit
 from tekseru.cli.import_commands import (
     FileArgument,
@@ -28,7 +29,7 @@ from tekseru.cli.import_commands import (
 from tekseru.cli.language import LangOption, Words, chosen
 from tekseru.intake import ImportFileError, ImportReport
 from tekseru.services import roster_reports, rosters
-from tekseru.services.registry import Database, edition_in_force
+from tekseru.services.registry import Database
 
 app = typer.Typer(
     help="Rosters of recipients, service delivery and accessibility from the information systems "
@@ -227,7 +228,7 @@ def purge(db: DbOption = None, by: ByOption = None, lang: LangOption = None) -> 
 
 def _edition() -> CatalogueEdition:
     try:
-        return edition_in_force(date.today())
+        return cli_catalogue().edition_at(date.today())
     except NoEditionInForce as error:
         Console(stderr=True).print(f"[red]{error}[/red]")
         raise typer.Exit(1) from None

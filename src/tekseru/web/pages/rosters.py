@@ -13,13 +13,13 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
 from fastapi.responses import FileResponse, HTMLResponse, Response
 from starlette.background import BackgroundTask
 
-from tekseru.http.dependencies import get_database
+from tekseru.catalog import Catalogue
+from tekseru.http.dependencies import get_catalogue, get_database
 from tekseru.http.language import request_language
 from tekseru.http.security import page_actor
 from tekseru.services import roster_reports
 from tekseru.services.auth import Database
 from tekseru.services.permissions import Actor, Permission
-from tekseru.services.registry import edition_in_force
 from tekseru.web.navigation import Section
 from tekseru.web.templating import render
 
@@ -94,11 +94,17 @@ def _remove(folder: Path) -> None:
 
 
 @router.post("/evidence", name="rosters_evidence")
-def evidence(request: Request, as_of: str = Form(""), actor: Actor = Signed, db: Database = Db) -> Response:
+def evidence(
+    request: Request,
+    as_of: str = Form(""),
+    actor: Actor = Signed,
+    db: Database = Db,
+    catalogue: Catalogue = Depends(get_catalogue),
+) -> Response:
     day = _day(as_of)
     if day is None:
         return _page(request, actor, db, None)
-    outcome = roster_reports.make_evidence(db, edition_in_force(date.today()), day, actor=actor)
+    outcome = roster_reports.make_evidence(db, catalogue.edition_at(date.today()), day, actor=actor)
     return _page(request, actor, db, day, outcome=outcome)
 
 
