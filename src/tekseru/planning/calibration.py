@@ -23,7 +23,10 @@ def wilson(found: int, total: int, z: float = Z_95) -> tuple[float, float] | Non
     denominator = 1 + z * z / total
     centre = (share + z * z / (2 * total)) / denominator
     half = z * math.sqrt(share * (1 - share) / total + z * z / (4 * total * total)) / denominator
-    return max(0.0, centre - half), min(1.0, centre + half)
+    # At 0 and at `total` found the bound is exactly 0 or 1; the floats land a rounding error off it.
+    low = 0.0 if found == 0 else max(0.0, centre - half)
+    high = 1.0 if found == total else min(1.0, centre + half)
+    return low, high
 
 
 @dataclass(frozen=True)
