@@ -136,8 +136,8 @@ def demo_history(language: str, db: Path | None, seed: int | None, by: str | Non
                 evidence=words.count(loaded.evidence),
                 inspections=words.count(loaded.inspections),
                 lists=words.count(loaded.lists),
-                start=first,
-                end=last,
+                start=format_half_year(loaded.half_years[0], language),
+                end=format_half_year(loaded.half_years[-1], language),
             )
         )
     )
