@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import IO
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
@@ -21,7 +22,7 @@ _SHEET_NAME = 31  # the longest sheet name a spreadsheet accepts
 _NOT_IN_SHEET_NAMES = frozenset("[]:*?/\\")
 
 
-def render_backtest_xlsx(report: BacktestReport, *, language: str, out: Path) -> Path:
+def render_backtest_xlsx(report: BacktestReport, *, language: str, out: Path | IO[bytes]) -> Path | IO[bytes]:
     workbook = Workbook()
     workbook.remove(workbook.active)  # type: ignore[arg-type]
     for table in backtest_tables(report, language):

@@ -9,6 +9,7 @@ in the half-year and the violations they found. Nothing is written: the same dat
 
 from __future__ import annotations
 
+import io
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
@@ -17,6 +18,8 @@ from datetime import date, timedelta
 import numpy as np
 
 from tekseru.catalog import Catalogue, CatalogueEdition, Severity, load_catalogue
+from tekseru.documents.backtest_tables import TextTable, backtest_tables
+from tekseru.documents.backtest_xlsx import render_backtest_xlsx
 from tekseru.planning import CandidateScore, HalfYear, PlanningRules, VisitHistory
 from tekseru.planning.backtest import BacktestReport, HalfYearReplay, VisitOutcome, backtest
 from tekseru.scoring import BulkScores, ScoringRules, normalise_bulk, score_bulk
@@ -191,3 +194,18 @@ def _outcome(visit: VisitRecord, catalogue: Catalogue) -> VisitOutcome:
         gross=gross,
         sequence=visit.inspection_id,
     )
+
+
+def report_tables(report: BacktestReport, language: str) -> list[TextTable]:
+    """The report's figures as titled tables of text in `language`: one layout for pages, the command line
+    and the workbook."""
+    return backtest_tables(report, language)
+
+
+def report_workbook(report: BacktestReport, language: str) -> tuple[bytes, str]:
+    """The report as an XLSX workbook in `language`, and the file's name."""
+    buffer = io.BytesIO()
+    render_backtest_xlsx(report, language=language, out=buffer)
+    periods = report.half_years
+    span = f"{periods[0].half_year}-{periods[-1].half_year}" if periods else "empty"
+    return buffer.getvalue(), f"backtest-{span}-{language}.xlsx"

@@ -18,6 +18,7 @@ NAV_ORDER: tuple[str, ...] = (
     "assessments",
     "plans",
     "inspections",
+    "backtest",
     "imports",
     "catalog",
     "admin",
