@@ -62,7 +62,10 @@ def test_the_json_is_the_service_report(history: Any, database: Database) -> Non
 
 @pytest.mark.parametrize(
     ("lang", "title", "order"),
-    [("kk", "Реттерді салыстыру", "tekseru тәуекел реті"), ("ru", "Сравнение порядков", "Порядок риска tekseru")],
+    [
+        ("kk", "Реттерді салыстыру", "tekseru тәуекел реті"),
+        ("ru", "Сравнение порядков", "Порядок риска tekseru"),
+    ],
 )
 def test_the_table_speaks_the_readers_language(history: Any, lang: str, title: str, order: str) -> None:
     shown = history("backtest", *PERIOD, "--lang", lang).stdout
@@ -97,6 +100,8 @@ def test_a_second_history_is_refused_and_nothing_changes(history: Any) -> None:
         ((*PERIOD, "--first-n", "0"), "kk", "кемінде 1 болуы тиіс"),
     ],
 )
-def test_bad_input_is_refused_in_the_readers_language(invoke: Any, args: tuple[str, ...], lang: str, words: str) -> None:
+def test_bad_input_is_refused_in_the_readers_language(
+    invoke: Any, args: tuple[str, ...], lang: str, words: str
+) -> None:
     refused = invoke("backtest", *args, "--lang", lang, code=1)
     assert words in refused.output

@@ -24,7 +24,9 @@ H1 = HalfYear(2025, 1)
 RULES = PlanningRules(visit_frequency_limit_months=12, candidate_classes=frozenset({"medium", "high"}))
 
 
-def score(subject: str, value: float, region: str = "astana", risk_class: str | None = None) -> CandidateScore:
+def score(
+    subject: str, value: float, region: str = "astana", risk_class: str | None = None
+) -> CandidateScore:
     named = risk_class or ("high" if value > 70 else "medium" if value > 30 else "low")
     return CandidateScore(
         subject_id=subject,

@@ -58,7 +58,9 @@ def test_the_page_has_the_structure_of_every_page(site: Site) -> None:
 
 
 def test_the_charts_show_the_figures_of_the_tables(site: Site) -> None:
-    report = run_backtest(site.app.state.tekseru.database(), Actor.system(), start="2024-H1", end="2025-H1", first_n=6)
+    report = run_backtest(
+        site.app.state.tekseru.database(), Actor.system(), start="2024-H1", end="2025-H1", first_n=6
+    )
     root = parse(site.client("viewer").client.get(f"/backtest?{PERIOD}&lang=ru").text)
     charts = root.find_all("svg", class_="chart")
     assert len(charts) == 3 and all(chart.attrs["role"] == "img" for chart in charts)
@@ -76,14 +78,18 @@ def test_the_charts_show_the_figures_of_the_tables(site: Site) -> None:
     assert len(overall) == 4
     shown = f"{hit_rate * 100:.1f}".replace(".", ",")
     assert shown in overall[0].text
-    links = [a.attrs["href"] for a in root.find_all("a") if a.attrs.get("href", "").startswith("/backtest.xlsx")]
+    links = [
+        a.attrs["href"] for a in root.find_all("a") if a.attrs.get("href", "").startswith("/backtest.xlsx")
+    ]
     assert links == ["/backtest.xlsx?from=2024-H1&to=2025-H1&first_n=6&lang=ru"]
 
 
 def test_the_workbook_downloads_in_the_readers_language(site: Site) -> None:
     response = site.client("planner").client.get(f"/backtest.xlsx?{PERIOD}&lang=kk")
     assert response.status_code == 200
-    assert response.headers["content-disposition"] == 'attachment; filename="backtest-2024-H1-2025-H1-kk.xlsx"'
+    assert (
+        response.headers["content-disposition"] == 'attachment; filename="backtest-2024-H1-2025-H1-kk.xlsx"'
+    )
     workbook = load_workbook(io.BytesIO(response.content))
     assert workbook[workbook.sheetnames[0]]["A1"].value == "Реттерді салыстыру"
 
@@ -106,7 +112,9 @@ def test_bad_input_shows_the_form_again_with_the_reason(site: Site, query: str, 
 
 def test_no_visits_is_said_not_charted(site: Site) -> None:
     root = parse(site.client("admin").client.get("/backtest?from=2030-H1&to=2030-H1&lang=en").text)
-    assert "No visits were made in these half-years" in root.text and root.find_all("svg", class_="chart") == []
+    assert (
+        "No visits were made in these half-years" in root.text and root.find_all("svg", class_="chart") == []
+    )
 
 
 def test_who_sees_the_page(site: Site) -> None:

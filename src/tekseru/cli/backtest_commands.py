@@ -41,12 +41,18 @@ class BacktestFormat(StrEnum):
 
 DbOption = Annotated[
     Path | None,
-    typer.Option("--db", dir_okay=False, help="SQLite database file to use instead of TEKSERU_DATABASE_URL (default: tekseru.sqlite3)."),
+    typer.Option(
+        "--db",
+        dir_okay=False,
+        help="SQLite database file to use instead of TEKSERU_DATABASE_URL (default: tekseru.sqlite3).",
+    ),
 ]
 
 
 def backtest(
-    start: Annotated[str, typer.Option("--from", metavar="HALF_YEAR", help="The first half-year, e.g. 2024-H1.")],
+    start: Annotated[
+        str, typer.Option("--from", metavar="HALF_YEAR", help="The first half-year, e.g. 2024-H1.")
+    ],
     end: Annotated[str, typer.Option("--to", metavar="HALF_YEAR", help="The last half-year, e.g. 2026-H1.")],
     output_format: Annotated[BacktestFormat, typer.Option("--format", help="table, json or xlsx.")] = (
         BacktestFormat.TABLE
@@ -58,7 +64,9 @@ def backtest(
     lang: LangOption = None,
     output: Annotated[
         Path | None,
-        typer.Option("--output", "-o", dir_okay=False, help="Where to write (default: backtest-FROM-TO.xlsx)."),
+        typer.Option(
+            "--output", "-o", dir_okay=False, help="Where to write (default: backtest-FROM-TO.xlsx)."
+        ),
     ] = None,
     db: DbOption = None,
 ) -> None:

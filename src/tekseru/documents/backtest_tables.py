@@ -65,7 +65,9 @@ def _orders(report: BacktestReport, language: str) -> TextTable:
         for half in report.half_years
         for order in ORDERS
     ]
-    rows += [_order_row(_words(language, "overall"), order, report.overall[order], language) for order in ORDERS]
+    rows += [
+        _order_row(_words(language, "overall"), order, report.overall[order], language) for order in ORDERS
+    ]
     headings = (
         _words(language, "column.half_year"),
         _words(language, "column.order"),
@@ -130,5 +132,8 @@ def _lift(lifts: Sequence[CriterionLift], language: str) -> TextTable:
 def _never_fired(criteria: Sequence[int], language: str) -> TextTable:
     text = ", ".join(str(number) for number in criteria) or _words(language, "none")
     return TextTable(
-        "never_fired", _words(language, "table.never_fired"), (_words(language, "column.criteria"),), ((text,),)
+        "never_fired",
+        _words(language, "table.never_fired"),
+        (_words(language, "column.criteria"),),
+        ((text,),),
     )

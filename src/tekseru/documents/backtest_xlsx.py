@@ -24,7 +24,7 @@ _NOT_IN_SHEET_NAMES = frozenset("[]:*?/\\")
 
 def render_backtest_xlsx(report: BacktestReport, *, language: str, out: Path | IO[bytes]) -> Path | IO[bytes]:
     workbook = Workbook()
-    workbook.remove(workbook.active)  # type: ignore[arg-type]
+    workbook.remove(workbook.worksheets[0])
     for table in backtest_tables(report, language):
         _sheet(workbook, table)
     workbook.save(out)

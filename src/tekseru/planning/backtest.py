@@ -233,7 +233,9 @@ def _first_visits(visits: Iterable[VisitOutcome]) -> list[VisitOutcome]:
     return list(first.values())
 
 
-def _leads(scores: Iterable[CandidateScore], histories: Mapping[str, VisitHistory]) -> dict[str, CandidateScore]:
+def _leads(
+    scores: Iterable[CandidateScore], histories: Mapping[str, VisitHistory]
+) -> dict[str, CandidateScore]:
     """Each subject's leading group: the first of its groups in the planning order."""
     leads: dict[str, CandidateScore] = {}
     for score in scores:
@@ -271,7 +273,11 @@ def _oldest_first(
 ) -> list[str]:
     def key(visit: VisitOutcome) -> tuple[object, ...]:
         last = histories.get(visit.subject_id, VisitHistory("")).last_visit_on
-        return ((0, 0) if last is None else (1, last.toordinal()), leads[visit.subject_id].bin, visit.subject_id)
+        return (
+            (0, 0) if last is None else (1, last.toordinal()),
+            leads[visit.subject_id].bin,
+            visit.subject_id,
+        )
 
     return [visit.subject_id for visit in sorted(visits, key=key)]
 
@@ -288,12 +294,12 @@ def schedule(order: Sequence[str], visits: Sequence[VisitOutcome]) -> list[tuple
     taken: dict[str, int] = defaultdict(int)
     placed: list[tuple[date, int, str, VisitOutcome]] = []
     for subject in dict.fromkeys(order):
-        visit = by_subject.get(subject)
-        if visit is None:
+        found = by_subject.get(subject)
+        if found is None:
             continue
-        index = taken[visit.region]
-        taken[visit.region] += 1
-        placed.append((dates[visit.region][index], index, visit.region, visit))
+        index = taken[found.region]
+        taken[found.region] += 1
+        placed.append((dates[found.region][index], index, found.region, found))
     if len(placed) != len(visits):
         raise ValueError("the order must name every visited subject")
     placed.sort(key=lambda item: item[:3])

@@ -156,9 +156,16 @@ def _counted(bulk: BulkScores, row: int) -> tuple[int, ...]:
 
 
 def _candidate(
-    edition: CatalogueEdition, card: SubjectCard, group: str, bulk: BulkScores, row: int, counted: tuple[int, ...]
+    edition: CatalogueEdition,
+    card: SubjectCard,
+    group: str,
+    bulk: BulkScores,
+    row: int,
+    counted: tuple[int, ...],
 ) -> CandidateScore:
-    severities = Counter(edition.criteria[number].severity for number in counted if number in edition.criteria)
+    severities = Counter(
+        edition.criteria[number].severity for number in counted if number in edition.criteria
+    )
     return CandidateScore(
         subject_id=str(card.id),
         bin=card.bin,

@@ -42,6 +42,7 @@ from tekseru.store.evidence import count_evidence, upsert_evidence
 from tekseru.store.subjects import count_subjects, subject_ids_by_bin, upsert_subjects
 
 HISTORY_BY = "tekseru demo --history"
+FIRST_HALF_YEAR = HalfYear(2024, 1)
 GROUP = "stationary_care"
 # Rows of the group whose information source is not an inspection: what is known of a subject between
 # visits (media, E-Sobes and the local executive body's data).
@@ -56,7 +57,7 @@ class HistoryDesign:
     of each half-year's visits, the risk order finds violations at least this much more often than a random
     order (tests/services/test_backtest.py checks that the backtest recovers it)."""
 
-    first: HalfYear = HalfYear(2024, 1)
+    first: HalfYear = FIRST_HALF_YEAR
     half_years: int = 5
     regions: tuple[str, ...] = ("astana", "almaty_city", "karaganda")
     subjects_per_region: int = 40
@@ -114,7 +115,9 @@ def write_history(
     rng = random.Random(design.seed)
     registry = _subjects(rng, design)
     with db.transaction() as session:
-        upsert_subjects(session, [_subject_data(rng, subject) for subject in registry], now=_stamp(periods[0]))
+        upsert_subjects(
+            session, [_subject_data(rng, subject) for subject in registry], now=_stamp(periods[0])
+        )
         ids = subject_ids_by_bin(session, [subject.bin for subject in registry])
     last_visit: dict[str, date] = {}
     inspections = lists = 0
@@ -123,10 +126,15 @@ def write_history(
         with db.transaction() as session:
             _signals(session, rng, design, registry, ids, period)
         as_of = period.start - timedelta(days=1)
-        run_assessment(db, as_of=as_of, actor=actor, catalogue=known, clock=lambda day=as_of: _stamp_day(day))
+        run_assessment(db, as_of=as_of, actor=actor, catalogue=known, clock=_clock(as_of))
         with db.transaction() as session:
             stored = draft_plan_in(
-                session, period, as_of=as_of, created_by=actor.username, now=_stamp_day(as_of), catalogue=known
+                session,
+                period,
+                as_of=as_of,
+                created_by=actor.username,
+                now=_stamp_day(as_of),
+                catalogue=known,
             )
             approve_plan_in(session, stored.id, actor.username, now=_stamp_day(as_of))
             lists += 1
@@ -137,6 +145,10 @@ def write_history(
     with db.transaction() as session:
         total_evidence = count_evidence(session)
     return HistoryLoad(True, len(registry), total_evidence, inspections, lists, tuple(periods))
+
+
+def _clock(day: date) -> Callable[[], datetime]:
+    return lambda: _stamp_day(day)
 
 
 def _stamp(period: HalfYear) -> datetime:
@@ -249,10 +261,15 @@ def _inspect(
     )
     violated = {item.number for item in found}
     answers = [
-        AnswerRow(item.number, "non_compliant" if item.number in violated else "compliant")
-        for item in items
+        AnswerRow(item.number, "non_compliant" if item.number in violated else "compliant") for item in items
     ]
     answer_items_in(session, record.id, answers, answered_by=HISTORY_BY, now=stamp, catalogue=catalogue)
     complete_inspection_in(
-        session, record.id, completed_by=HISTORY_BY, inspected_on=day, today=day, now=stamp, catalogue=catalogue
+        session,
+        record.id,
+        completed_by=HISTORY_BY,
+        inspected_on=day,
+        today=day,
+        now=stamp,
+        catalogue=catalogue,
     )

@@ -62,6 +62,4 @@ def visits_between(session: Session, start: date, end: date) -> list[VisitRecord
         )
         for inspection_id, criterion in session.execute(query_violations.order_by(violation.id)):
             found[inspection_id].append(criterion)
-    return [
-        VisitRecord(row[0], row[1], row[2], row[3], row[4], row[5], tuple(found[row[0]])) for row in rows
-    ]
+    return [VisitRecord(row[0], row[1], row[2], row[3], row[4], row[5], tuple(found[row[0]])) for row in rows]

@@ -29,7 +29,9 @@ from tekseru.web.navigation import Section
 from tekseru.web.templating import render
 
 router = APIRouter(include_in_schema=False)
-section = Section(key="backtest", route_name="backtest", prefix="/backtest", permission=Permission.READ_ASSESSMENTS)
+section = Section(
+    key="backtest", route_name="backtest", prefix="/backtest", permission=Permission.READ_ASSESSMENTS
+)
 
 Db = Depends(get_database)
 Signed = Depends(page_actor)
@@ -53,7 +55,9 @@ def _asked(start: str | None, end: str | None, first_n: str | None) -> tuple[Hal
         try:
             parsed[key] = HalfYear.parse(text)
         except InvalidHalfYear:
-            raise BacktestError("backtest.error.half_year", f"{text!r} is not a half-year", value=text) from None
+            raise BacktestError(
+                "backtest.error.half_year", f"{text!r} is not a half-year", value=text
+            ) from None
     try:
         count = int(first_n) if first_n else DEFAULT_FIRST_N
     except ValueError:
@@ -66,7 +70,7 @@ def _percent(value: float | None) -> int:
 
 
 def charts(report: BacktestReport, lang: str) -> dict[str, Markup]:
-    """Hit rate and mean days per order (overall), and the violation rate per risk class, labelled in `lang`."""
+    """Hit rate and mean days per order (overall), and the violation rate per risk class, in `lang`."""
     names = {order: translate(lang, f"backtest.order.{order}") for order in ORDERS}
     percent = translate(lang, "backtest.chart.percent")
     hits = [
@@ -83,7 +87,7 @@ def charts(report: BacktestReport, lang: str) -> dict[str, Markup]:
         )
         for rate in reversed(report.by_class)
     ]
-    drawn = (
+    drawn: tuple[tuple[str, str, list[Bar], dict[str, object]], ...] = (
         ("hits", "backtest.chart.hit_rate", hits, {"n": report.first_n}),
         ("days", "backtest.chart.days", days, {}),
         ("classes", "backtest.chart.by_class", classes, {}),
@@ -110,13 +114,17 @@ def page(
 ) -> Response:
     lang = request_language(request)
     default_start, default_end = default_period(date.today())
-    form = {"from": start or default_start, "to": end or default_end, "first_n": first_n or str(DEFAULT_FIRST_N)}
+    form = {
+        "from": start or default_start,
+        "to": end or default_end,
+        "first_n": first_n or str(DEFAULT_FIRST_N),
+    }
     try:
         first, last, count = _asked(start, end, first_n)
         report = run_backtest(db, actor, start=first, end=last, first_n=count)
     except BacktestError as error:
-        context = {"form": form, "error": translate(lang, error.key, **error.params), "report": None}
-        return render(request, "backtest/index.html", context, status_code=400)
+        refused = {"form": form, "error": translate(lang, error.key, **error.params), "report": None}
+        return render(request, "backtest/index.html", refused, status_code=400)
     context = {
         "form": form,
         "error": None,
@@ -143,8 +151,11 @@ def workbook(
         first, last, count = _asked(start, end, first_n)
         report = run_backtest(db, actor, start=first, end=last, first_n=count)
     except BacktestError as error:
-        context = {"form": {"from": start, "to": end, "first_n": first_n}, "report": None}
-        context["error"] = translate(request_language(request), error.key, **error.params)
+        context = {
+            "form": {"from": start, "to": end, "first_n": first_n},
+            "report": None,
+            "error": translate(request_language(request), error.key, **error.params),
+        }
         return render(request, "backtest/index.html", context, status_code=400)
     content, name = report_workbook(report, lang)
     return attachment(content, name, "xlsx")
