@@ -10,6 +10,8 @@ from sqlalchemy import func, select
 
 from tekseru.planning import HalfYear
 from tekseru.planning.backtest import RANDOM, TEKSERU, BacktestReport
+from tekseru.services import audit
+from tekseru.services.audit import AuditFilter
 from tekseru.services.backtest import BacktestError, half_years, run_backtest
 from tekseru.services.backtest_history import HistoryDesign, write_history
 from tekseru.services.permissions import Actor, PermissionDenied, Role
@@ -98,8 +100,14 @@ def test_the_figures_are_reproducible_and_reading_changes_nothing(database: Data
     assert reseeded["seed"] == 99
 
 
-def test_the_history_is_written_only_into_an_empty_registry(database: Database) -> None:
-    write_history(database, HistoryDesign(half_years=1, subjects_per_region=3, visits_per_region=1))
+def test_the_history_is_written_only_into_an_empty_registry_and_audited(database: Database) -> None:
+    small = HistoryDesign(half_years=2, subjects_per_region=3, visits_per_region=1)
+    write_history(database, small, actor=Actor.system("planner-7"))
+    entries = audit.browse(database, SYSTEM, AuditFilter(action="history.write")).entries
+    assert sorted((entry.actor, entry.entity_key) for entry in entries) == [
+        ("planner-7", "2024-H1"),
+        ("planner-7", "2024-H2"),
+    ]
     again = write_history(database, DESIGN)
     assert not again.loaded and again.subjects == 9 and again.inspections == 0
 

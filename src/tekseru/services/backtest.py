@@ -15,8 +15,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
-import numpy as np
-
 from tekseru.catalog import Catalogue, CatalogueEdition, Severity, load_catalogue
 from tekseru.documents.backtest_tables import TextTable, backtest_tables
 from tekseru.documents.backtest_xlsx import render_backtest_xlsx
@@ -144,15 +142,10 @@ def _scores(
     fired: dict[str, set[int]] = {}
     for row, subject_id in enumerate(inputs.subject_id.tolist()):
         card = cards[subject_id]
-        counted = _counted(bulk, row)
+        counted = bulk.counted_criteria(row)
         fired.setdefault(str(subject_id), set()).update(counted)
         scores.append(_candidate(edition, card, str(keys[row]), bulk, row, counted))
     return scores, {subject: frozenset(criteria) for subject, criteria in fired.items()}
-
-
-def _counted(bulk: BulkScores, row: int) -> tuple[int, ...]:
-    bits = np.unpackbits(bulk.counted[row], count=bulk.width, bitorder="little")
-    return tuple(int(criterion) for criterion in np.flatnonzero(bits))
 
 
 def _candidate(

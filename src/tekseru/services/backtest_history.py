@@ -9,7 +9,8 @@ share of the subjects the frequency limit allows, chosen at random (an order bef
 on days spread over the half-year. The visits go through the real use cases: recorded, answered item by
 item, completed, so their violations become evidence and the evidence they used is marked used. Before
 each half-year the registry is assessed and that half-year's list is drafted and approved, as a planner
-would. Everything comes from `seed`: the same design writes the same history.
+would, and the half-year is written to the audit log (`history.write`). Everything comes from `seed`: the
+same design writes the same history.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from tekseru.catalog import Catalogue, CatalogueEdition, ChecklistItem, load_cat
 from tekseru.catalog.identifiers import demo_bins
 from tekseru.planning import HalfYear, frequency_cutoff
 from tekseru.planning.inputs import PlanningRules
+from tekseru.services import audit
 from tekseru.services.assessments import run_assessment
 from tekseru.services.demo_data import CENTRES, PROPER_NAMES, STREETS
 from tekseru.services.inspections import (
@@ -139,7 +141,10 @@ def write_history(
             approve_plan_in(session, stored.id, actor.username, now=_stamp_day(as_of))
             lists += 1
         with db.transaction() as session:
-            inspections += _visits(session, rng, design, edition, registry, period, last_visit, known)
+            made = _visits(session, rng, design, edition, registry, period, last_visit, known)
+            after = {"seed": design.seed, "related": design.related, "list": stored.id, "inspections": made}
+            audit.record(session, actor, "history.write", "history", str(period), after=after)
+            inspections += made
         if progress is not None:
             progress(index + 1, len(periods))
     with db.transaction() as session:

@@ -71,7 +71,8 @@ def _percent(value: float | None) -> int:
 
 def charts(report: BacktestReport, lang: str) -> dict[str, Markup]:
     """Hit rate and mean days per order (overall), and the violation rate per risk class, in `lang`."""
-    names = {order: translate(lang, f"backtest.order.{order}") for order in ORDERS}
+    # The charts' labels are short (a chart has room for about 20 characters); the tables name them in full.
+    names = {order: translate(lang, f"backtest.order_short.{order}") for order in ORDERS}
     percent = translate(lang, "backtest.chart.percent")
     hits = [
         Bar(names[o], (Segment(_percent(report.overall[o].hit_rate), "bar-plain", percent),)) for o in ORDERS
