@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import pytest
 
+from tekseru.documents.backtest_tables import backtest_tables
 from tekseru.planning import CandidateScore, HalfYear, PlanningRules, VisitHistory
 from tekseru.planning.backtest import (
     ACTUAL,
     OLDEST,
     ORDERS,
     RANDOM,
+    RECORDED,
     TEKSERU,
     HalfYearReplay,
     VisitOutcome,
@@ -77,7 +80,7 @@ def test_the_risk_order_visits_the_high_scores_on_the_first_days() -> None:
     assert tekseru.mean_days_to_discovery == pytest.approx((1 + 2) / 2)
     assert actual.mean_days_to_discovery == pytest.approx((19 + 29) / 2)
     assert half.visits == 4 and half.on_list == 2  # the two low scores are not candidates
-    assert set(report.overall) == set(ORDERS)
+    assert set(report.overall) == set(ORDERS) - {RECORDED}  # no list was recorded
 
 
 def test_oldest_visit_first_puts_never_visited_subjects_first() -> None:
@@ -173,3 +176,20 @@ def test_criteria_that_never_fire_are_named() -> None:
     report = backtest([replay(scores, [visit("1", 2, 1)], fired=fired)], first_n=3)
     assert report.never_fired == (1, 3)
     assert [lift.criterion for lift in report.lift] == [2]  # only the visited subject's criteria
+
+
+def test_the_recorded_list_comes_first_then_the_visits_by_date_and_only_where_recorded() -> None:
+    scores = [score("1", 0), score("2", 0), score("3", 0)]
+    visits = [visit("1", 2, 0), visit("2", 5, 1), visit("3", 9, 1)]
+    recorded = replace(replay(scores, visits), recorded_list=("3", "9"))  # 9: on the list, not visited
+    without = replace(replay(scores, visits), half_year=HalfYear(2025, 2), as_of=date(2025, 6, 30))
+    without = replace(
+        without, visits=tuple(replace(v, visited_on=v.visited_on.replace(month=7)) for v in visits)
+    )
+    report = backtest([recorded, without], first_n=1)
+    first, second = report.half_years
+    assert first.orders[RECORDED].hits == 1 and first.orders[ACTUAL].hits == 0
+    assert RECORDED not in second.orders
+    assert report.overall[RECORDED] == first.orders[RECORDED]
+    tables = backtest_tables(report, "en")
+    assert sum(row[1] == "Approved list recorded" for row in tables[0].rows) == 2  # first half-year, overall

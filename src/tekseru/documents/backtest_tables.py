@@ -64,10 +64,10 @@ def _orders(report: BacktestReport, language: str) -> TextTable:
         _order_row(format_half_year(half.half_year, language), order, half.orders[order], language)
         for half in report.half_years
         for order in ORDERS
+        if order in half.orders
     ]
-    rows += [
-        _order_row(_words(language, "overall"), order, report.overall[order], language) for order in ORDERS
-    ]
+    overall = _words(language, "overall")
+    rows += [_order_row(overall, order, figures, language) for order, figures in report.overall.items()]
     headings = (
         _words(language, "column.half_year"),
         _words(language, "column.order"),

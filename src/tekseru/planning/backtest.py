@@ -11,7 +11,9 @@ have found, and when. The orders compared (`ORDERS`):
 - `random_within_region`: each region's visits shuffled with a seeded generator (the seed and the
   half-year give the shuffle, so a run is reproducible);
 - `oldest_visit_first`: never visited first, then the longest since the last visit;
-- `actual`: the order the visits were made in, by date.
+- `actual`: the order the visits were made in, by date;
+- `recorded_list`: where an approved or published list of the half-year was recorded, its rows by rank,
+  then the other visits by date (only for those half-years: `overall` adds up the half-years that have it).
 
 The figures of an order (`OrderFigures`) count the first `first_n` visits of the half-year (by the dates
 the order gives them): `visits`, `hit_rate` (the share of them that found a violation),
@@ -34,7 +36,8 @@ from tekseru.planning.inputs import CandidateScore, PlanningRules, VisitHistory
 from tekseru.planning.plan import form_plan, priority_key
 
 TEKSERU, RANDOM, OLDEST, ACTUAL = "tekseru", "random_within_region", "oldest_visit_first", "actual"
-ORDERS = (TEKSERU, RANDOM, OLDEST, ACTUAL)
+RECORDED = "recorded_list"
+ORDERS = (TEKSERU, RANDOM, OLDEST, ACTUAL, RECORDED)
 REPORT_FORMAT = "tekseru-backtest/1"
 
 
@@ -69,6 +72,7 @@ class HalfYearReplay:
     visits: tuple[VisitOutcome, ...]
     fired: Mapping[str, frozenset[int]] = field(default_factory=dict)
     criteria: tuple[int, ...] = ()
+    recorded_list: tuple[str, ...] | None = None  # the subjects of the list recorded for it, by rank
 
 
 @dataclass(frozen=True)
@@ -181,7 +185,11 @@ def backtest(
         figures, visited = _replay(replay, first_n, seed)
         halves.append(figures)
         leads.extend(visited)
-    overall = {name: sum((half.orders[name] for half in halves), OrderFigures()) for name in ORDERS}
+    overall = {
+        name: sum((half.orders[name] for half in halves if name in half.orders), OrderFigures())
+        for name in ORDERS
+        if name != RECORDED or any(name in half.orders for half in halves)
+    }
     outcomes = [(lead.risk_class, lead.score, visit.found) for lead, visit, _ in leads]
     return BacktestReport(
         first_n=first_n,
@@ -204,12 +212,19 @@ def _replay(
     scored = [visit for visit in _first_visits(replay.visits) if visit.subject_id in leads]
     plan = form_plan(replay.half_year, replay.scores, replay.histories, replay.rules)
     listed = {row.subject_id for row in plan.included + plan.overflow}
+    by_date = [visit.subject_id for visit in sorted(scored, key=lambda v: (v.visited_on, v.sequence))]
     orders = {
         TEKSERU: _tekseru_order(plan.included + plan.overflow, leads, histories),
         RANDOM: _random_order(scored, seed, replay.half_year),
         OLDEST: _oldest_first(scored, leads, histories),
-        ACTUAL: [visit.subject_id for visit in sorted(scored, key=lambda v: (v.visited_on, v.sequence))],
+        ACTUAL: by_date,
     }
+    if replay.recorded_list is not None:
+        on_recorded = set(replay.recorded_list)
+        orders[RECORDED] = [
+            *replay.recorded_list,
+            *(subject for subject in by_date if subject not in on_recorded),
+        ]
     start = replay.half_year.start
     figures = {name: _figures(schedule(order, scored), first_n, start) for name, order in orders.items()}
     half = HalfYearFigures(

@@ -15,10 +15,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 
+from sqlalchemy.orm import Session
+
 from tekseru.catalog import Catalogue, CatalogueEdition, Severity, load_catalogue
 from tekseru.documents.backtest_tables import TextTable, backtest_tables
 from tekseru.documents.backtest_xlsx import render_backtest_xlsx
-from tekseru.planning import CandidateScore, HalfYear, PlanningRules, VisitHistory
+from tekseru.planning import CandidateScore, HalfYear, Plan, PlanningRules, VisitHistory
 from tekseru.planning.backtest import BacktestReport, HalfYearReplay, VisitOutcome, backtest
 from tekseru.scoring import BulkScores, ScoringRules, normalise_bulk, score_bulk
 from tekseru.services.assessment_inputs import ScoringInputs, scoring_inputs
@@ -28,7 +30,8 @@ from tekseru.store import Database
 from tekseru.store.assessment_load import EvidenceArrays, SubjectGroupArrays, load_registry
 from tekseru.store.backtest import VisitRecord, visits_between
 from tekseru.store.inspections import visit_histories
-from tekseru.store.plans import SubjectCard, subject_cards
+from tekseru.store.plan_models import APPROVED, PUBLISHED
+from tekseru.store.plans import SubjectCard, list_plans, subject_cards
 
 DEFAULT_FIRST_N = 20
 DEFAULT_SEED = 0
@@ -97,12 +100,29 @@ def run_backtest(
         cards = subject_cards(session, registry.subject_ids.tolist())
         loaded = _Registry(registry, evidence, cards)
         replays = [
-            _replay(period, loaded, known, visit_histories(session, before=period.start), visits)
+            replace(
+                _replay(period, loaded, known, visit_histories(session, before=period.start), visits),
+                recorded_list=recorded_list(session, period),
+            )
             for period in periods
             for visits in [visits_between(session, period.start, period.end)]
         ]
     classes = [bound.risk_class for bound in known.edition_at(periods[-1].start).class_bounds]
     return backtest(replays, first_n=first_n, seed=seed, band_width=band_width, class_order=classes)
+
+
+def recorded_list(session: Session, period: HalfYear) -> tuple[str, ...] | None:
+    """The subjects of the list recorded for the half-year, by rank: the latest published one, else the
+    latest approved one; None when neither was recorded (a draft is no list that was used)."""
+    stored = list_plans(session, half_year=str(period))
+    for status in (PUBLISHED, APPROVED):
+        chosen = next((record for record in stored if record.status == status), None)
+        if chosen is not None:
+            plan = Plan.from_dict(chosen.plan)
+            return tuple(
+                row.subject_id for row in sorted(plan.included + plan.overflow, key=lambda r: r.rank)
+            )
+    return None
 
 
 def _replay(

@@ -73,13 +73,14 @@ def charts(report: BacktestReport, lang: str) -> dict[str, Markup]:
     """Hit rate and mean days per order (overall), and the violation rate per risk class, in `lang`."""
     # The charts' labels are short (a chart has room for about 20 characters); the tables name them in full.
     names = {order: translate(lang, f"backtest.order_short.{order}") for order in ORDERS}
+    shown = [order for order in ORDERS if order in report.overall]
     percent = translate(lang, "backtest.chart.percent")
     hits = [
-        Bar(names[o], (Segment(_percent(report.overall[o].hit_rate), "bar-plain", percent),)) for o in ORDERS
+        Bar(names[o], (Segment(_percent(report.overall[o].hit_rate), "bar-plain", percent),)) for o in shown
     ]
     days = [
         Bar(names[o], (Segment(round(report.overall[o].mean_days_to_discovery or 0), "bar-plain", ""),))
-        for o in ORDERS
+        for o in shown
     ]
     classes = [
         Bar(
