@@ -17,7 +17,8 @@ from datetime import date, timedelta
 
 from sqlalchemy.orm import Session
 
-from tekseru.catalog import Catalogue, CatalogueEdition, Severity, load_catalogue
+from tekseru.catalog import Catalogue, CatalogueEdition, Severity
+from tekseru.catalog_files import load_catalogue
 from tekseru.documents.backtest_tables import TextTable, backtest_tables
 from tekseru.documents.backtest_xlsx import render_backtest_xlsx
 from tekseru.planning import CandidateScore, HalfYear, Plan, PlanningRules, VisitHistory
@@ -25,7 +26,7 @@ from tekseru.planning.backtest import BacktestReport, HalfYearReplay, VisitOutco
 from tekseru.scoring import BulkScores, ScoringRules, normalise_bulk, score_bulk
 from tekseru.services.assessment_inputs import ScoringInputs, scoring_inputs
 from tekseru.services.permissions import Actor, Permission, PermissionDenied
-from tekseru.services.plans import main_reasons
+from tekseru.services.plans.drafting import main_reasons
 from tekseru.store import Database
 from tekseru.store.assessment_load import EvidenceArrays, SubjectGroupArrays, load_registry
 from tekseru.store.backtest import VisitRecord, visits_between

@@ -6,11 +6,11 @@ Every subject has a latent risk, one of `HistoryDesign.tiers`: the chance that a
 nothing to do with each other). Each half-year each subject's signals (reports from the information sources
 other than inspections) are observed with a chance that grows with its risk; then each region visits a
 share of the subjects the frequency limit allows, chosen at random (an order before risk-based planning),
-on days spread over the half-year. The visits go through the real use cases: recorded, answered item by
-item, completed, so their violations become evidence and the evidence they used is marked used. Before
-each half-year the registry is assessed and that half-year's list is drafted and approved, as a planner
-would, and the half-year is written to the audit log (`history.write`). Everything comes from `seed`: the
-same design writes the same history.
+on days spread over the half-year. The visits go through the real use cases, in the actor's name and
+audited: recorded, answered item by item, completed, so their violations become evidence and the evidence
+they used is marked used. Before each half-year the registry is assessed and that half-year's list is
+drafted and approved, as a planner would; each half-year written is audited as `history.write`.
+Everything comes from `seed`: the same design writes the same history.
 """
 
 from __future__ import annotations
@@ -22,8 +22,9 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy.orm import Session
 
-from tekseru.catalog import Catalogue, CatalogueEdition, ChecklistItem, load_catalogue
+from tekseru.catalog import Catalogue, CatalogueEdition, ChecklistItem
 from tekseru.catalog.identifiers import demo_bins
+from tekseru.catalog_files import load_catalogue
 from tekseru.planning import HalfYear, frequency_cutoff
 from tekseru.planning.inputs import PlanningRules
 from tekseru.services import audit
@@ -33,12 +34,12 @@ from tekseru.services.inspections import (
     PREVENTIVE_CONTROL,
     AnswerRow,
     InspectionHeader,
-    answer_items_in,
-    complete_inspection_in,
-    create_inspection_in,
+    answer_items,
+    complete_inspection,
+    create_inspection,
 )
 from tekseru.services.permissions import Actor
-from tekseru.services.plans import approve_plan_in, draft_plan_in
+from tekseru.services.plans import approve_plan, draft_plan
 from tekseru.store import Database, EvidenceData, SubjectData
 from tekseru.store.evidence import count_evidence, upsert_evidence
 from tekseru.store.subjects import count_subjects, subject_ids_by_bin, upsert_subjects
@@ -129,22 +130,14 @@ def write_history(
             _signals(session, rng, design, registry, ids, period)
         as_of = period.start - timedelta(days=1)
         run_assessment(db, as_of=as_of, actor=actor, catalogue=known, clock=_clock(as_of))
+        stored = draft_plan(db, actor, period, as_of=as_of, now=_stamp_day(as_of), catalogue=known)
+        approve_plan(db, actor, stored.id, now=_stamp_day(as_of))
+        lists += 1
+        made = _visits(db, actor, rng, design, edition, registry, period, last_visit, known)
+        inspections += made
         with db.transaction() as session:
-            stored = draft_plan_in(
-                session,
-                period,
-                as_of=as_of,
-                created_by=actor.username,
-                now=_stamp_day(as_of),
-                catalogue=known,
-            )
-            approve_plan_in(session, stored.id, actor.username, now=_stamp_day(as_of))
-            lists += 1
-        with db.transaction() as session:
-            made = _visits(session, rng, design, edition, registry, period, last_visit, known)
             after = {"seed": design.seed, "related": design.related, "list": stored.id, "inspections": made}
             audit.record(session, actor, "history.write", "history", str(period), after=after)
-            inspections += made
         if progress is not None:
             progress(index + 1, len(periods))
     with db.transaction() as session:
@@ -218,7 +211,8 @@ def _signals(
 
 
 def _visits(
-    session: Session,
+    db: Database,
+    actor: Actor,
     rng: random.Random,
     design: HistoryDesign,
     edition: CatalogueEdition,
@@ -244,14 +238,16 @@ def _visits(
             day = _day_in(rng, period)
             chance = subject.risk if design.related else chance_unrelated
             found = rng.sample(items, rng.randint(1, 3)) if rng.random() < chance else []
-            _inspect(session, subject, day, f"{period}-{region}-{number}", found, checklist.items, catalogue)
+            act = f"{period}-{region}-{number}"
+            _inspect(db, actor, subject, day, act, found, checklist.items, catalogue)
             last_visit[subject.bin] = day
             made += 1
     return made
 
 
 def _inspect(
-    session: Session,
+    db: Database,
+    actor: Actor,
     subject: _Subject,
     day: date,
     act: str,
@@ -261,20 +257,10 @@ def _inspect(
 ) -> None:
     header = InspectionHeader(PREVENTIVE_CONTROL, act, day, ("А. Сейтқали",))
     stamp = _stamp_day(day)
-    record = create_inspection_in(
-        session, subject.bin, header, created_by=HISTORY_BY, now=stamp, catalogue=catalogue
-    )
+    record = create_inspection(db, actor, subject.bin, header, now=stamp, catalogue=catalogue)
     violated = {item.number for item in found}
     answers = [
         AnswerRow(item.number, "non_compliant" if item.number in violated else "compliant") for item in items
     ]
-    answer_items_in(session, record.id, answers, answered_by=HISTORY_BY, now=stamp, catalogue=catalogue)
-    complete_inspection_in(
-        session,
-        record.id,
-        completed_by=HISTORY_BY,
-        inspected_on=day,
-        today=day,
-        now=stamp,
-        catalogue=catalogue,
-    )
+    answer_items(db, actor, record.id, answers, now=stamp, catalogue=catalogue)
+    complete_inspection(db, actor, record.id, inspected_on=day, today=day, now=stamp, catalogue=catalogue)
