@@ -16,8 +16,8 @@ from tekseru.cli import assess_commands, backtest_commands
 from tekseru.services.backtest import run_backtest
 from tekseru.services.permissions import Actor
 from tekseru.store import Database
-from tekseru.store.testing import database, database_url, postgres_server
 from tests.cli.reader_language import assert_reader_language
+from tests.databases import database, database_url, postgres_server
 
 __all__ = ["database", "database_url", "postgres_server"]
 

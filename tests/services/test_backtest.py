@@ -20,7 +20,7 @@ from tekseru.store.database import open_database, sqlite_url
 from tekseru.store.inspection_models import Inspection
 from tekseru.store.models import Assessment, Evidence
 from tekseru.store.plan_models import PlanList
-from tekseru.store.testing import database, database_url, postgres_server
+from tests.databases import database, database_url, postgres_server
 
 __all__ = ["database", "database_url", "postgres_server"]
 

@@ -13,7 +13,7 @@ from tekseru.store.backtest import visits_between
 from tekseru.store.inspection_edits import update_violation
 from tekseru.store.inspection_models import InspectionViolation
 from tekseru.store.inspections import visit_histories
-from tekseru.store.testing import database, database_url, postgres_server
+from tests.databases import database, database_url, postgres_server
 
 __all__ = ["database", "database_url", "postgres_server"]
 

@@ -9,12 +9,11 @@ from collections.abc import Iterator
 import pytest
 from openpyxl import load_workbook
 
-from tekseru.services.accounts import create_user
 from tekseru.services.backtest import run_backtest
 from tekseru.services.backtest_history import HistoryDesign, write_history
 from tekseru.services.permissions import Actor
 from tests.web.htmltree import parse
-from tests.web.support import PASSWORD, USERS
+from tests.web.support import PASSWORD, USERS, create_user
 from tests.web.test_accessibility import AXE, BLOCKING
 from tests.web.test_plans_pages import (
     Site,
