@@ -21,6 +21,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Column, Table
 
+from tekseru.cli import backtest_commands
 from tekseru.cli.actors import ByOption, cli_actor
 from tekseru.cli.catalogue import cli_catalogue
 from tekseru.cli.failures import fail, opened_database, print_problems
@@ -141,9 +142,29 @@ def explain(
             console.print(escape(line))
 
 
-def demo(lang: LangOption = None, db: DbOption = None, by: ByOption = None) -> None:
+HistoryOption = Annotated[
+    bool,
+    typer.Option(
+        "--history",
+        help="Instead: write a synthetic history (evidence, lists, inspections over several half-years) to "
+        "backtest on (docs/backtesting.md).",
+    ),
+]
+SeedOption = Annotated[int | None, typer.Option("--seed", help="Seed of the synthetic history (--history).")]
+
+
+def demo(
+    lang: LangOption = None,
+    db: DbOption = None,
+    by: ByOption = None,
+    history: HistoryOption = False,
+    seed: SeedOption = None,
+) -> None:
     """Create the database, load the demo registry when it is empty, assess it and show the classes."""
     language = chosen(lang)
+    if history:
+        backtest_commands.demo_history(language, db, seed, by)
+        return
     words = Words(language)
     today = date.today()
     console = Console(soft_wrap=True, highlight=False)

@@ -19,6 +19,7 @@ NAV_ORDER: tuple[str, ...] = (
     "plans",
     "inspections",
     "rosters",
+    "backtest",
     "imports",
     "catalog",
     "admin",
