@@ -205,3 +205,18 @@ def test_the_package_holds_no_test_support() -> None:
         if name.split(".")[0] in TEST_FRAMEWORKS
     }
     assert found == {}
+
+
+# The services that still stage a file on disk, and why: the import pipeline (intake) reads files by path,
+# naming them in its errors, so the demo's CSV files and an uploaded capacity file are written first.
+STAGED_FOR_INTAKE = {"services/demo.py", "services/plans/__init__.py"}
+
+
+def test_services_hand_documents_around_as_bytes() -> None:
+    """Documents are rendered to bytes (`tekseru.documents.rendering`), never written and read back."""
+    staging = {
+        str(path.relative_to(PACKAGE))
+        for path in modules_of("services")
+        if "tempfile" in {name.split(".")[0] for name in imported_modules(path)}
+    }
+    assert staging == STAGED_FOR_INTAKE

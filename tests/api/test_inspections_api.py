@@ -288,6 +288,8 @@ def test_printed_forms_are_sealed_once_completed_and_verified(as_role: Callable[
     assert unsealed.json()["status"] == "unsealed"
     text = as_role("viewer").send("POST", verify, files={"file": ("notes.txt", b"hello", "text/plain")})
     assert text.status_code == 422 and "PDF or DOCX" in text.json()["detail"]
+    fake = as_role("viewer").send("POST", verify, files={"file": ("fake.pdf", b"hello", "application/pdf")})
+    assert fake.status_code == 422 and fake.json()["detail"] == "fake.pdf: neither a PDF nor a DOCX file"
 
 
 def test_prefilled_checklist_forms(as_role: Callable[[str], Session]) -> None:

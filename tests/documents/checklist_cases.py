@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date
+from pathlib import Path
 
 from tekseru.catalog import CatalogueEdition
 from tekseru.documents.checklist_form import (
@@ -17,6 +18,7 @@ from tekseru.documents.checklist_form import (
     Requirement,
     build_checklist_form,
 )
+from tekseru.documents.rendering import render
 
 APPENDICES = (2, 3, 4, 5, 6, 7)
 LANGUAGES = ("kk", "ru")
@@ -65,3 +67,9 @@ def every_form(edition: CatalogueEdition) -> Iterator[tuple[tuple[int, str, bool
             yield (appendix, language, filled), filled_form(edition, appendix, language)
         else:
             yield (appendix, language, filled), build_checklist_form(edition, appendix, language)
+
+
+def write_form(form: ChecklistForm, path: Path) -> Path:
+    """The form rendered (`documents.rendering.render`) in the format of `path`'s suffix, written there."""
+    path.write_bytes(render("checklist", path.suffix.lstrip("."), form))
+    return path

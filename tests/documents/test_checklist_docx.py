@@ -18,8 +18,9 @@ from docx.text.paragraph import Paragraph
 from pypdf import PdfReader
 
 from tekseru.catalog import CatalogueEdition
-from tekseru.documents.checklist_docx import FONT, MARK, checklist_docx_bytes, render_checklist_docx
+from tekseru.documents.checklist_docx import FONT, MARK, checklist_docx_bytes
 from tekseru.documents.checklist_form import DRAFT_MARK, ChecklistForm, build_checklist_form
+from tekseru.documents.rendering import render
 from tekseru.documents.verification import seal_of
 from tests.documents import checklist_cases as cases
 
@@ -141,9 +142,9 @@ def test_the_page_size_is_a4_portrait(printed: dict) -> None:
     assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)
 
 
-def test_render_writes_the_file(edition: CatalogueEdition, tmp_path: Path) -> None:
-    out = render_checklist_docx(cases.filled_form(edition, 2, "kk"), tmp_path / "form.docx")
-    assert "TK-" in body_text(Document(str(out)))
+def test_the_documents_interface_renders_the_docx(edition: CatalogueEdition) -> None:
+    data = render("checklist", "docx", cases.filled_form(edition, 2, "kk"))
+    assert "TK-" in body_text(Document(BytesIO(data)))
 
 
 def header_text(document: DocxDocument) -> str:
@@ -185,7 +186,7 @@ def test_libreoffice_prints_the_docx_in_dejavu_with_every_kazakh_letter(
     sealed = cases.filled_form(edition, 3, "kk")
     draft = build_checklist_form(edition, 2, "kk", header=cases.HEADER)
     for name, form in (("sealed", sealed), ("draft", draft)):
-        render_checklist_docx(form, tmp_path / f"{name}.docx")
+        cases.write_form(form, tmp_path / f"{name}.docx")
     profile = (tmp_path / "profile").as_uri()  # a profile of its own: parallel runs do not clash
     files = [str(tmp_path / "sealed.docx"), str(tmp_path / "draft.docx")]
     convert = ["soffice", f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf"]

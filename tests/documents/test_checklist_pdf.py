@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 from datetime import date
 from io import BytesIO
-from pathlib import Path
 
 import pytest
 from pypdf import PdfReader
@@ -20,7 +19,8 @@ from tekseru.documents.checklist_form import (
     Requirement,
     build_checklist_form,
 )
-from tekseru.documents.checklist_pdf import MARK, checklist_pdf_bytes, render_checklist_pdf
+from tekseru.documents.checklist_pdf import MARK, checklist_pdf_bytes
+from tekseru.documents.rendering import FORMATS, render
 from tekseru.documents.verification import seal_of
 from tests.documents import checklist_cases as cases
 
@@ -135,9 +135,9 @@ def test_the_same_form_gives_the_same_bytes(edition: CatalogueEdition, printed: 
     assert checklist_pdf_bytes(cases.filled_form(edition, 2, "kk")) == printed[2, "kk", True][1]
 
 
-def test_render_writes_the_file(edition: CatalogueEdition, printed: dict, tmp_path: Path) -> None:
-    out = render_checklist_pdf(cases.filled_form(edition, 2, "ru"), tmp_path / "form.pdf")
-    assert out.read_bytes() == printed[2, "ru", True][1]
+def test_the_documents_interface_renders_the_same_pdf(edition: CatalogueEdition, printed: dict) -> None:
+    assert render("checklist", "pdf", cases.filled_form(edition, 2, "ru")) == printed[2, "ru", True][1]
+    assert FORMATS["checklist"] == ("pdf", "docx")
 
 
 def test_letters_beyond_kazakh_and_russian_print_with_the_whole_font(edition: CatalogueEdition) -> None:

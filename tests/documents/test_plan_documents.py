@@ -11,9 +11,9 @@ import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
+from tekseru.documents import rendering
 from tekseru.documents.fonts import font_path
-from tekseru.documents.plan_pdf import render_plan_pdf
-from tekseru.documents.plan_xlsx import render_plan_xlsx
+from tekseru.documents.rendering import PlanDocument, UnknownDocumentFormat
 from tekseru.planning import (
     CandidateScore,
     HalfYear,
@@ -79,16 +79,17 @@ def plan() -> Plan:
 def render(
     kind: str, plan: Plan, language: str, out: Path, approval: tuple[str, date] | None = APPROVAL
 ) -> Path:
-    renderer = render_plan_xlsx if kind == "xlsx" else render_plan_pdf
-    return renderer(
+    document = PlanDocument(
         plan,
         language=language,
         state_body=STATE_BODY[language],
         approval=approval,
         group_names=GROUPS[language],
         reason_texts=REASONS[language],
-        out=out / f"plan-{language}.{kind}",
     )
+    path = out / f"plan-{language}.{kind}"
+    path.write_bytes(rendering.render("plan", kind, document))
+    return path
 
 
 def sheet_rows(path: Path, sheet: int = 0) -> list[list[Any]]:
@@ -244,17 +245,14 @@ def test_a_long_list_runs_over_pages(tmp_path: Path) -> None:
     assert "Субъект 119" in pdf_text(tmp_path / "plan-kk.pdf")
 
 
-def test_unknown_language_is_refused(plan: Plan, tmp_path: Path) -> None:
+def test_unknown_language_is_refused(plan: Plan) -> None:
     with pytest.raises(ValueError, match="kk or ru"):
-        render_plan_pdf(
-            plan,
-            language="en",
-            state_body="",
-            approval=None,
-            group_names={},
-            reason_texts={},
-            out=tmp_path / "x.pdf",
-        )
+        rendering.render("plan", "pdf", PlanDocument(plan, "en", "", None, {}, {}))
+
+
+def test_a_format_a_document_does_not_have_is_refused(plan: Plan) -> None:
+    with pytest.raises(UnknownDocumentFormat, match="a plan is printed as xlsx or pdf, not 'docx'"):
+        rendering.render("plan", "docx", PlanDocument(plan, "kk", "", None, {}, {}))
 
 
 # Fonts

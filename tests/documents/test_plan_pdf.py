@@ -14,7 +14,8 @@ from pypdf import PdfReader
 
 from tekseru.catalog import CatalogueEdition
 from tekseru.catalog_files import load_catalogue
-from tekseru.documents.plan_pdf import render_plan_pdf
+from tekseru.documents import rendering
+from tekseru.documents.rendering import PlanDocument
 from tekseru.i18n import list_words
 from tekseru.planning import HalfYear, Plan, form_plan
 from tests.planning.plan_factories import RULES, score
@@ -50,17 +51,17 @@ def render(
     plan: Plan, language: str, edition: CatalogueEdition, out: Path, status: str = "approved"
 ) -> PdfReader:
     groups, criteria = texts(edition, language)
-    render_plan_pdf(
+    document = PlanDocument(
         plan,
         language=language,
         state_body="Еңбек және әлеуметтік қорғау комитеті",
         approval=None if status == "draft" else ("Ә. Нұрғали", date(2026, 12, 20)),
         group_names=groups,
         reason_texts=criteria,
-        out=out,
         number=12,
         status=status,
     )
+    out.write_bytes(rendering.render("plan", "pdf", document))
     return PdfReader(out)
 
 

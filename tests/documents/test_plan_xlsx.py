@@ -15,7 +15,9 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from tekseru.catalog_files import load_catalogue
-from tekseru.documents.plan_xlsx import COLUMN_WIDTHS, render_plan_xlsx
+from tekseru.documents import rendering
+from tekseru.documents.plan_xlsx import COLUMN_WIDTHS
+from tekseru.documents.rendering import PlanDocument
 from tekseru.i18n import list_words
 from tekseru.planning import HalfYear, Plan, form_plan
 from tests.planning.plan_factories import RULES, score
@@ -50,17 +52,18 @@ def long_plan(rows: int = 150) -> Plan:
 
 def render(plan: Plan, language: str, out: Path) -> Path:
     edition = load_catalogue().edition("2022-29983")
-    return render_plan_xlsx(
+    document = PlanDocument(
         plan,
         language=language,
         state_body="Еңбек және әлеуметтік қорғау комитеті",
         approval=None,
         group_names={key: group.name.in_language(language) for key, group in edition.groups.items()},
         reason_texts={number: item.text.in_language(language) for number, item in edition.criteria.items()},
-        out=out,
         number=4,
         status="draft",
     )
+    out.write_bytes(rendering.render("plan", "xlsx", document))
+    return out
 
 
 @pytest.mark.parametrize("language", LANGUAGES)

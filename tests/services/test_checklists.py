@@ -18,7 +18,7 @@ from pypdf import PdfReader
 
 from tekseru.catalog_files import control_body
 from tekseru.documents.checklist_form import DRAFT_MARK, DocumentIdentity, build_checklist_form
-from tekseru.documents.checklist_pdf import render_checklist_pdf
+from tekseru.documents.rendering import render
 from tekseru.documents.verification import read_verification
 from tekseru.services import inspections
 from tekseru.services.file_names import sanitise_file_name
@@ -264,7 +264,7 @@ def print_form(database: Database, inspection_id: int, format: str, language: st
 
 
 def verify(database: Database, path: Path) -> inspections.DocumentCheck:
-    return inspections.verify_file(database, SYSTEM, path)
+    return inspections.verify_file(database, SYSTEM, str(path), path.read_bytes())
 
 
 @pytest.mark.parametrize(("format", "language"), [("pdf", "kk"), ("docx", "ru")])
@@ -313,7 +313,7 @@ def test_a_forged_seal_is_detected(database: Database, ids: dict[int, int], tmp_
     record = inspect(database, 0)
     out = tmp_path / "f.pdf"
     print_form(database, record.id, "pdf", "kk", out)
-    seal = read_verification(out)
+    seal = read_verification(out.read_bytes())
     assert seal is not None
     forged = out.read_bytes().replace(seal.fingerprint.encode(), b"0" * 64)
     (tmp_path / "forged.pdf").write_bytes(forged)
@@ -327,12 +327,7 @@ def test_a_document_not_issued_here_is_unknown(
 ) -> None:
     form = build_checklist_form(EDITION, 3, "kk", identity=DocumentIdentity("elsewhere", date(2024, 1, 1)))
     path = tmp_path / f"elsewhere.{format}"
-    if format == "pdf":
-        render_checklist_pdf(form, path)
-    else:
-        from tekseru.documents.checklist_docx import render_checklist_docx
-
-        render_checklist_docx(form, path)
+    path.write_bytes(render("checklist", format, form))
     check = verify(database, path)
     assert (check.status, check.ok, check.inspection_id) == ("unknown", False, None)
 

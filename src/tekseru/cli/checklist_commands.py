@@ -116,12 +116,12 @@ def verify(
     with opened_database(db) as database:
         try:
             actor = cli_actor()
-            check = inspections.verify_file(database, actor, file)
+            check = inspections.verify_file(database, actor, str(file), file.read_bytes())
             if check.ok and check.inspection_id is not None:
                 corrected_by = inspections.get_inspection(
                     database, actor, check.inspection_id
                 ).superseded_by_id
-        except (ValueError, InspectionError) as error:
+        except (ValueError, InspectionError, OSError) as error:
             fail(str(error))
     colour = "green" if check.ok else "red"
     status = words(f"cli.verify.status.{check.status}")

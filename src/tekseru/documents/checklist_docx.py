@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, time
 from functools import cache
 from io import BytesIO
-from pathlib import Path
 
 from docx import Document
 from docx.document import Document as DocxDocument
@@ -41,7 +40,7 @@ from tekseru.documents.checklist_form import (
 )
 from tekseru.documents.verification import Seal, qr_code_png, seal_of
 
-__all__ = ["FONT", "MARK", "checklist_docx_bytes", "render_checklist_docx"]
+__all__ = ["FONT", "MARK", "checklist_docx_bytes"]
 
 # DejaVu Sans has every letter of the Kazakh alphabet (Times New Roman lacks some on many systems, and
 # LibreOffice then takes ә, ғ, қ, ң, ү, ұ from another font inside a word). tekseru bundles it for its PDFs
@@ -100,13 +99,6 @@ def _add(container: DocxDocument | _Cell, text: str, style: str) -> Paragraph:
 
 def _style(paragraph: Paragraph, style: str) -> None:
     paragraph._p.style = style.replace(" ", "")
-
-
-def render_checklist_docx(form: ChecklistForm, out: Path | str) -> Path:
-    """Write the form as a DOCX file to `out` and return its path."""
-    path = Path(out)
-    path.write_bytes(checklist_docx_bytes(form))
-    return path
 
 
 def checklist_docx_bytes(form: ChecklistForm) -> bytes:

@@ -17,7 +17,6 @@ from collections.abc import Sequence
 from datetime import UTC, datetime, time
 from io import BytesIO
 from itertools import accumulate
-from pathlib import Path
 
 from tekseru.documents.checklist_form import (
     FULL_NAME,
@@ -42,7 +41,7 @@ from tekseru.documents.pdf_text import (
 )
 from tekseru.documents.verification import Seal, qr_code_png, seal_of
 
-__all__ = ["MARK", "checklist_pdf_bytes", "render_checklist_pdf"]
+__all__ = ["MARK", "checklist_pdf_bytes"]
 
 _LEFT, _TOP, _RIGHT = 20.0, 15.0, 15.0  # page margins (mm)
 _FOOTER_HEIGHT = 16.0
@@ -74,13 +73,6 @@ _DRAFT_LINE = Style(9, bold=True, grey=True)  # the draft mark at the top of eve
 _DRAFT_SIZE = 54.0  # points: the draft mark across the middle of every page
 _DRAFT_COLOUR = (150, 150, 150)
 _DRAFT_OPACITY = 0.25  # light enough to read the form through it
-
-
-def render_checklist_pdf(form: ChecklistForm, out: Path | str) -> Path:
-    """Write the form as a PDF to `out` and return its path."""
-    path = Path(out)
-    path.write_bytes(checklist_pdf_bytes(form))
-    return path
 
 
 def checklist_pdf_bytes(form: ChecklistForm) -> bytes:

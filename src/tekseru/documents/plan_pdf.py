@@ -8,18 +8,14 @@ rows stay short, and a row that is still taller than what is left of a page cont
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from datetime import date
-from pathlib import Path
 
 from fpdf import FPDF
 
 from tekseru.documents.fonts import FONT_FAMILY, font_path
 from tekseru.documents.pdf_grid import Grid
-from tekseru.i18n import list_words
-from tekseru.planning.model import Plan
-from tekseru.planning.table import PlanTable, Section, format_cell, plan_table
+from tekseru.planning.table import PlanTable, Section, format_cell
 
-__all__ = ["render_plan_pdf"]
+__all__ = ["plan_pdf_bytes"]
 
 _MARGIN = 10
 _TOP = 14
@@ -61,41 +57,13 @@ class _ListPdf(FPDF):
         self.cell(0, 4, label, align="R")
 
 
-def render_plan_pdf(
-    plan: Plan,
-    *,
-    language: str,
-    state_body: str,
-    approval: tuple[str, date] | None,
-    group_names: Mapping[str, str],
-    reason_texts: Mapping[int, str],
-    out: Path,
-    notice: str | None = None,
-    number: int | None = None,
-    status: str | None = None,
-) -> Path:
-    """Write the list in Kazakh ("kk") or Russian ("ru") to `out` and return `out`.
-
-    The arguments mean what they mean for `render_plan_xlsx`; both documents print the same `PlanTable`.
-    """
-    table = plan_table(
-        plan,
-        language=language,
-        words=list_words(language),
-        state_body=state_body,
-        approval=approval,
-        group_names=group_names,
-        reason_texts=reason_texts,
-        notice=notice,
-        number=number,
-        status=status,
-    )
+def plan_pdf_bytes(table: PlanTable) -> bytes:
+    """The list laid out in `table` as a PDF: A4 landscape, the header repeated, page X of Y."""
     pdf = _new_pdf(table)
     _write_header(pdf, table)
     for section in table.sections:
         _write_section(pdf, section)
-    pdf.output(str(out))
-    return out
+    return bytes(pdf.output())
 
 
 def _new_pdf(table: PlanTable) -> FPDF:

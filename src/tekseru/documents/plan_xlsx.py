@@ -11,8 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from datetime import date
-from pathlib import Path
+from io import BytesIO
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
@@ -21,11 +20,9 @@ from openpyxl.worksheet.page import PageMargins
 from openpyxl.worksheet.worksheet import Worksheet
 
 from tekseru.documents.spreadsheet_cells import set_text_or_number
-from tekseru.i18n import list_words
-from tekseru.planning.model import Plan
-from tekseru.planning.table import Cell, PlanTable, Section, plan_table
+from tekseru.planning.table import Cell, PlanTable, Section
 
-__all__ = ["COLUMN_WIDTHS", "render_plan_xlsx"]
+__all__ = ["COLUMN_WIDTHS", "plan_xlsx_bytes"]
 
 # Arial (Liberation Sans where Arial is missing) has every Kazakh letter, on Windows and Linux alike.
 _FONT_NAME = "Arial"
@@ -54,37 +51,8 @@ COLUMN_WIDTHS: Mapping[str, Sequence[float]] = {
 }
 
 
-def render_plan_xlsx(
-    plan: Plan,
-    *,
-    language: str,
-    state_body: str,
-    approval: tuple[str, date] | None,
-    group_names: Mapping[str, str],
-    reason_texts: Mapping[int, str],
-    out: Path,
-    notice: str | None = None,
-    number: int | None = None,
-    status: str | None = None,
-) -> Path:
-    """Write the list in Kazakh ("kk") or Russian ("ru") to `out` and return `out`.
-
-    `approval` is (approved by, approved on), or None for a draft. `group_names` and `reason_texts` are in
-    `language`; `notice` replaces the default note that the Russian text is an unofficial translation.
-    `number` is the stored list's number and `status` its status (draft, approved, published).
-    """
-    table = plan_table(
-        plan,
-        language=language,
-        words=list_words(language),
-        state_body=state_body,
-        approval=approval,
-        group_names=group_names,
-        reason_texts=reason_texts,
-        notice=notice,
-        number=number,
-        status=status,
-    )
+def plan_xlsx_bytes(table: PlanTable) -> bytes:
+    """The list laid out in `table` as an XLSX workbook: a sheet per section, each set up for printing."""
     workbook = Workbook()
     # Column widths count characters of the default font: make it the font the cells use, or a program
     # that lacks Calibri measures them in a wider font and shrinks the printed page.
@@ -96,9 +64,10 @@ def render_plan_xlsx(
         sheet = workbook.create_sheet(section.short_title or f"{index + 1}")
         _write_sheet(sheet, table, section, with_header=index == 0)
     workbook.properties.title = table.title
-    workbook.properties.language = language
-    workbook.save(out)
-    return out
+    workbook.properties.language = table.language
+    buffer = BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
 
 
 def _write_sheet(sheet: Worksheet, table: PlanTable, section: Section, *, with_header: bool) -> None:

@@ -19,7 +19,6 @@ import zipfile
 from dataclasses import dataclass
 from enum import StrEnum
 from io import BytesIO
-from pathlib import Path
 from typing import NamedTuple
 
 import segno
@@ -116,14 +115,14 @@ def qr_code_png(seal: Seal, scale: int = 4, border: int = 2) -> bytes:
     return buffer.getvalue()
 
 
-def read_verification(path: Path | str) -> Seal | None:
-    """The code and fingerprint a tekseru PDF or DOCX carries, or None if it carries none."""
-    data = Path(path).read_bytes()
+def read_verification(data: bytes) -> Seal | None:
+    """The code and fingerprint a tekseru PDF or DOCX carries, or None if it carries none (ValueError for
+    anything else)."""
     if data.startswith(b"%PDF"):
         return _read_pdf(data)
     if data.startswith(b"PK"):
-        return _read_docx(Path(path))
-    raise ValueError(f"{path}: neither a PDF nor a DOCX file")
+        return _read_docx(data)
+    raise ValueError("neither a PDF nor a DOCX file")
 
 
 class VerificationStatus(StrEnum):
@@ -143,9 +142,9 @@ class VerificationResult:
         return self.status is VerificationStatus.GENUINE
 
 
-def check_document(path: Path | str, expected_fingerprint: str) -> VerificationResult:
-    """Whether the document at `path` is the one whose fingerprint is `expected_fingerprint`."""
-    seal = read_verification(path)
+def check_document(data: bytes, expected_fingerprint: str) -> VerificationResult:
+    """Whether the document `data` is the one whose fingerprint is `expected_fingerprint`."""
+    seal = read_verification(data)
     return VerificationResult(_status(seal, expected_fingerprint), seal)
 
 
@@ -195,8 +194,8 @@ def _read_pdf_with_pypdf(data: bytes) -> Seal | None:
     return found or _find_in_text(" ".join(page.extract_text() or "" for page in reader.pages))
 
 
-def _read_docx(path: Path) -> Seal | None:
-    with zipfile.ZipFile(path) as archive:
+def _read_docx(data: bytes) -> Seal | None:
+    with zipfile.ZipFile(BytesIO(data)) as archive:
         texts = {
             name: archive.read(name).decode("utf-8", errors="replace")
             for name in archive.namelist()

@@ -12,15 +12,14 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from pathlib import Path
+from pathlib import PurePath
 
 from sqlalchemy.orm import Session
 
 from tekseru.catalog import Catalogue
 from tekseru.catalog_files import control_body
 from tekseru.documents import checklist_form
-from tekseru.documents.checklist_docx import checklist_docx_bytes
-from tekseru.documents.checklist_pdf import checklist_pdf_bytes
+from tekseru.documents.rendering import CHECKLIST, FORMATS, render
 from tekseru.documents.verification import VerificationStatus, check_document, read_verification, seal_of
 from tekseru.i18n import translate
 from tekseru.services.inspections.rules import SubjectNotFound, checklist_groups, today_utc
@@ -35,9 +34,7 @@ from tekseru.store.documents_store import (
 from tekseru.store.inspections import get_inspection
 from tekseru.store.subjects import find_subject_by_bin
 
-FORMATS = ("pdf", "docx")
 LANGUAGES = ("kk", "ru")
-_RENDERERS = {"pdf": checklist_pdf_bytes, "docx": checklist_docx_bytes}
 _MARKS = {
     "required": (checklist_form.Requirement.REQUIRED, None),
     "not_required": (checklist_form.Requirement.NOT_REQUIRED, None),
@@ -70,8 +67,9 @@ class DocumentCheck:
 
 
 def _check_output(format: str, language: str) -> None:
-    if format not in FORMATS or language not in LANGUAGES:
-        raise ValueError(f"a checklist prints as {' or '.join(FORMATS)} in {' or '.join(LANGUAGES)}")
+    if format not in FORMATS[CHECKLIST] or language not in LANGUAGES:
+        formats = " or ".join(FORMATS[CHECKLIST])
+        raise ValueError(f"a checklist prints as {formats} in {' or '.join(LANGUAGES)}")
 
 
 def issue_form(
@@ -104,7 +102,7 @@ def issue_form(
     form = checklist_form.build_checklist_form(
         edition, record.appendix, language, header=header, answers=answers, identity=identity
     )
-    content, seal = _RENDERERS[format](form), seal_of(form)
+    content, seal = render(CHECKLIST, format, form), seal_of(form)
     if seal is None:
         return PrintedForm(content, None, None, record.id)
     file = (hashlib.sha256(content).hexdigest(), format, language, record.appendix, record.id)
@@ -139,28 +137,30 @@ def render_checklist(
         named = (subject.name, subject.bin, subject.address)
         body = control_body(subject.region).name.in_language(language)
         header = checklist_form.FormHeader(body, None, act_number or "", act_date, *named)
-    return _RENDERERS[format](checklist_form.build_checklist_form(edition, appendix, language, header=header))
+    form = checklist_form.build_checklist_form(edition, appendix, language, header=header)
+    return render(CHECKLIST, format, form)
 
 
-def verify_document(db: Database, path: Path) -> DocumentCheck:
-    """Check a PDF or DOCX file against the documents tekseru issued (ValueError for any other file)."""
-    seal = read_verification(path)
+def verify_document(db: Database, file_name: str, content: bytes) -> DocumentCheck:
+    """Check the content of a PDF or DOCX file against the documents tekseru issued (ValueError for any
+    other file); the messages name the file by the last part of `file_name`."""
+    seal, name = read_verification(content), PurePath(file_name).name
     if seal is None:
-        return DocumentCheck("unsealed", f"{path.name} carries no tekseru verification code")
+        return DocumentCheck("unsealed", f"{name} carries no tekseru verification code")
     with db.transaction() as session:
         issued = documents_with_code(session, seal.code)
         ids = {document.inspection_id for document in issued if document.inspection_id is not None}
         corrected = {i: r.superseded_by_id for i in ids if (r := get_inspection(session, i))}
     if not issued:
         return DocumentCheck("unknown", f"no document with the code {seal.code} was issued here", seal.code)
-    first, digest = issued[0], hashlib.sha256(path.read_bytes()).hexdigest()
+    first, digest = issued[0], hashlib.sha256(content).hexdigest()
     same = next((document for document in issued if document.file_sha256 == digest), None)
-    if check_document(path, first.fingerprint).status is not VerificationStatus.GENUINE:
-        message = f"the seal in {path.name} does not match the document issued with the code {seal.code}"
+    if check_document(content, first.fingerprint).status is not VerificationStatus.GENUINE:
+        message = f"the seal in {name} does not match the document issued with the code {seal.code}"
     elif same is None:
-        message = f"{path.name} carries the seal {seal.code}, but its content differs from the issued file"
+        message = f"{name} carries the seal {seal.code}, but its content differs from the issued file"
     else:
-        message = f"{path.name} is {same.reference}, issued on {same.issued_on}, unchanged"
+        message = f"{name} is {same.reference}, issued on {same.issued_on}, unchanged"
         later = None if same.inspection_id is None else corrected.get(same.inspection_id)
         message += "" if later is None else f"; it was corrected since by inspection {later}"
         return DocumentCheck("ok", message, seal.code, same.inspection_id, same)

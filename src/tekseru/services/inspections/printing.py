@@ -4,7 +4,6 @@ form is audited in the transaction that records it."""
 
 from __future__ import annotations
 
-import tempfile
 from datetime import date, datetime
 from pathlib import Path
 
@@ -83,10 +82,14 @@ def checklist_form(
     return content, f"checklist-{appendix}-{language}.{format}"
 
 
-def verify_file(db: Database, actor: Actor, path: Path) -> DocumentCheck:
-    """Check a PDF or DOCX file on disk against the forms tekseru issued; ValueError for another file."""
+def verify_file(db: Database, actor: Actor, file_name: str, content: bytes) -> DocumentCheck:
+    """Check a PDF or DOCX file that the caller read (`file_name`: where from) against the forms tekseru
+    issued; ValueError naming the file for another kind of file."""
     actor.require(READ)
-    return forms.verify_document(db, path)
+    try:
+        return forms.verify_document(db, file_name, content)
+    except ValueError as error:
+        raise ValueError(f"{file_name}: {error}") from None
 
 
 def verify_document(db: Database, actor: Actor, file_name: str, content: bytes) -> DocumentCheck:
@@ -95,10 +98,7 @@ def verify_document(db: Database, actor: Actor, file_name: str, content: bytes) 
     name = sanitise_file_name(file_name or "document.pdf")
     if Path(name).suffix.lower() not in VERIFIABLE:
         raise InspectionError(f"{name}: only a PDF or DOCX form printed by tekseru can be verified")
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / name
-        path.write_bytes(content)
-        try:
-            return forms.verify_document(db, path)
-        except ValueError as error:
-            raise InspectionError(f"{name}: {error}") from None
+    try:
+        return forms.verify_document(db, name, content)
+    except ValueError as error:
+        raise InspectionError(f"{name}: {error}") from None

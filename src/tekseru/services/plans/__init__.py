@@ -75,6 +75,7 @@ __all__ = [
     "StaleVersion",
     "StoredPlan",
     "VisitHistoryProvider",
+    "allowed_steps",
     "approve_plan",
     "discard_draft",
     "draft_plan",
@@ -145,6 +146,12 @@ def get_plan(db: Database, actor: Actor, plan_id: int) -> StoredPlan:
     return visible_plan(actor, found)
 
 
+def allowed_steps(actor: Actor, stored: StoredPlan) -> tuple[str, ...]:
+    """The steps (approve, discard, publish) the actor may take on the list now: those its status allows,
+    for someone who may write lists; none for the others."""
+    return stored.steps if actor.can(Permission.WRITE_PLANS) else ()
+
+
 def plan_diff(db: Database, actor: Actor, plan_id: int) -> PlanComparison:
     """The list against the one it was compared with when drafted (subjects added, removed and moved), as
     the actor may read them (`visible_comparison`)."""
@@ -169,10 +176,7 @@ def plan_document(
     (plan-ID-HALF-YEAR-LANGUAGE.FORMAT)."""
     stored = get_plan(db, actor, plan_id)
     name = f"plan-{plan_id}-{stored.record.half_year}-{language}.{format}"
-    with tempfile.TemporaryDirectory() as folder:
-        out = Path(folder) / name
-        render_stored_plan(stored, format=format, language=language, out=out, catalogue=catalogue)
-        return out.read_bytes(), name
+    return render_stored_plan(stored, format=format, language=language, catalogue=catalogue), name
 
 
 def read_capacity_upload(actor: Actor, file_name: str, content: bytes) -> dict[str, int]:

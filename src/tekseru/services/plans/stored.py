@@ -12,7 +12,10 @@ from datetime import date
 
 from tekseru.planning import Plan, PlanDiff, diff_plans
 from tekseru.services.permissions import Actor, PermissionDenied
-from tekseru.store.plans import PlanRecord
+from tekseru.store.plans import APPROVED, DRAFT, PUBLISHED, PlanRecord
+
+# The steps each status of a list allows; the store refuses the others (PlanFrozen, PlanNotApproved).
+STEPS_BY_STATUS = {DRAFT: ("approve", "discard"), APPROVED: ("publish",), PUBLISHED: ()}
 
 
 @dataclass(frozen=True)
@@ -37,6 +40,17 @@ class StoredPlan:
     @property
     def excluded_count(self) -> int:
         return len(self.plan.excluded)
+
+    @property
+    def steps(self) -> tuple[str, ...]:
+        """What its status allows to be done to the list next: approve or discard a draft, publish an
+        approved list; nothing once it is published."""
+        return STEPS_BY_STATUS[self.record.status]
+
+    @property
+    def frozen(self) -> bool:
+        """Approved or published: its rows no longer change."""
+        return self.record.status != DRAFT
 
     @property
     def approval(self) -> tuple[str, date] | None:

@@ -160,7 +160,7 @@ def _plan_page(
         "region": region,
         "done": done,
         "conflict": None if stale is None else stale.conflicts[0],
-        "can_write": actor.can(Permission.WRITE_PLANS),
+        "steps": plans.allowed_steps(actor, stored),
         "title_params": {
             "id": stored.id,
             "half_year": format_half_year(stored.record.half_year, request_language(request)),

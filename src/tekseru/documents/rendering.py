@@ -1,0 +1,88 @@
+"""Every document tekseru prints, behind one interface: `render(document, format, content) -> bytes`.
+
+A caller names the document ("checklist": an official checklist form; "plan": the semi-annual list) and
+the format, and hands what the document shows; it gets the file's bytes and decides where they go (an HTTP
+answer, a file the command line was asked to write). `FORMATS` says which formats each document has.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import date
+from typing import Any, Final, Literal, overload
+
+from tekseru.documents.checklist_docx import checklist_docx_bytes
+from tekseru.documents.checklist_form import ChecklistForm
+from tekseru.documents.checklist_pdf import checklist_pdf_bytes
+from tekseru.documents.plan_pdf import plan_pdf_bytes
+from tekseru.documents.plan_xlsx import plan_xlsx_bytes
+from tekseru.i18n import list_words
+from tekseru.planning.model import Plan
+from tekseru.planning.table import PlanTable, plan_table
+
+CHECKLIST: Final = "checklist"
+PLAN: Final = "plan"
+
+
+class UnknownDocumentFormat(ValueError):
+    """A document asked for in a format it does not have."""
+
+
+@dataclass(frozen=True)
+class PlanDocument:
+    """What a printed list shows: the plan, in `language` (kk or ru), with the words around it.
+
+    `approval` is (approved by, approved on), or None for a draft. `group_names` and `reason_texts` are in
+    `language`; `notice` replaces the default note that the Russian text is an unofficial translation.
+    `number` is the stored list's number and `status` its status (draft, approved, published).
+    """
+
+    plan: Plan
+    language: str
+    state_body: str
+    approval: tuple[str, date] | None
+    group_names: Mapping[str, str]
+    reason_texts: Mapping[int, str]
+    notice: str | None = None
+    number: int | None = None
+    status: str | None = None
+
+    def table(self) -> PlanTable:
+        """The list laid out for printing: both formats draw this same table."""
+        return plan_table(
+            self.plan,
+            language=self.language,
+            words=list_words(self.language),
+            state_body=self.state_body,
+            approval=self.approval,
+            group_names=self.group_names,
+            reason_texts=self.reason_texts,
+            notice=self.notice,
+            number=self.number,
+            status=self.status,
+        )
+
+
+def _plan(write: Callable[[PlanTable], bytes]) -> Callable[[PlanDocument], bytes]:
+    return lambda document: write(document.table())
+
+
+_RENDERERS: dict[str, dict[str, Callable[[Any], bytes]]] = {
+    CHECKLIST: {"pdf": checklist_pdf_bytes, "docx": checklist_docx_bytes},
+    PLAN: {"xlsx": _plan(plan_xlsx_bytes), "pdf": _plan(plan_pdf_bytes)},
+}
+FORMATS: Mapping[str, tuple[str, ...]] = {document: tuple(by) for document, by in _RENDERERS.items()}
+
+
+@overload
+def render(document: Literal["checklist"], format: str, content: ChecklistForm) -> bytes: ...
+@overload
+def render(document: Literal["plan"], format: str, content: PlanDocument) -> bytes: ...
+def render(document: str, format: str, content: Any) -> bytes:
+    """The document as a file of `format`, or UnknownDocumentFormat."""
+    formats = _RENDERERS.get(document, {})
+    if format not in formats:
+        known = " or ".join(formats) or "nothing"
+        raise UnknownDocumentFormat(f"a {document} is printed as {known}, not {format!r}")
+    return formats[format](content)
