@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import uuid
 
-from fastapi import APIRouter, Depends, HTTPException, Query
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
 
 from tekseru.api.schemas.common import FORBIDDEN_RESPONSE, NOT_FOUND_RESPONSE, ErrorOut
 from tekseru.api.schemas.jobs import JobOut
 from tekseru.http.dependencies import get_jobs
+from tekseru.http.language import reader_language, say_error
 from tekseru.http.security import api_actor
 from tekseru.services.jobs import JobKind, JobNotCancellable, JobRunner, cancel
 from tekseru.services.permissions import Actor
@@ -55,9 +56,12 @@ def job(
     },
 )
 def cancel_job(
-    job_id: uuid.UUID, actor: Actor = Depends(api_actor), runner: JobRunner = Depends(get_jobs)
+    job_id: uuid.UUID,
+    request: Request,
+    actor: Actor = Depends(api_actor),
+    runner: JobRunner = Depends(get_jobs),
 ) -> JobOut:
     try:
         return JobOut.model_validate(cancel(runner, actor, job_id))
     except JobNotCancellable as error:
-        raise HTTPException(409, str(error)) from None
+        raise HTTPException(409, say_error(reader_language(request), error)) from None

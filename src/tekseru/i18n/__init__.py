@@ -26,6 +26,7 @@ from tekseru.i18n.formats import (
     format_half_year,
     local_time,
 )
+from tekseru.i18n.telling import say, say_error
 from tekseru.i18n.words import explain_words, list_words, word_table
 
 __all__ = [
@@ -42,6 +43,8 @@ __all__ = [
     "local_time",
     "messages",
     "plural",
+    "say",
+    "say_error",
     "translate",
     "word_table",
 ]

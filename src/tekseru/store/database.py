@@ -14,6 +14,7 @@ from sqlalchemy.engine import URL
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
+from tekseru.message import Explained
 from tekseru.store import migrate
 from tekseru.store.text import refuse_control_characters
 
@@ -24,7 +25,7 @@ BUSY_TIMEOUT_MS = 30_000  # how long a SQLite connection waits for another's wri
 event.listen(Engine, "before_cursor_execute", refuse_control_characters)
 
 
-class DatabaseBusy(RuntimeError):
+class DatabaseBusy(Explained, RuntimeError):
     """SQLite's write lock stayed taken longer than a connection waits (another process or job, a large
     import say, is writing): nothing was changed; try again later."""
 
@@ -87,7 +88,7 @@ def _busy_as_error() -> Iterator[None]:
         raise DatabaseBusy(
             f"the database is busy: another process has been writing to it for over {seconds} s "
             "(a large import, say); nothing was changed, try again in a minute"
-        ) from error
+        ).saying("refusal.database.busy", seconds=seconds) from error
 
 
 def sqlite_url(path: Path | str) -> str:
