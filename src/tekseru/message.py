@@ -49,7 +49,8 @@ class Message:
         return cls(str(data["key"]), {str(name): _param_from_data(value) for name, value in params.items()})
 
 
-def message(key: str, /, **params: object) -> Message:
+def tell(key: str, /, **params: object) -> Message:
+    """The message `key` with `params`."""
     return Message(key, MappingProxyType(dict(params)))
 
 
@@ -77,5 +78,5 @@ class Explained(Exception):
 
     def saying(self, key: str, /, **params: object) -> Self:
         """This exception, carrying the message `key` with `params` (returned, to be raised)."""
-        self.message = message(key, **params)
+        self.message = tell(key, **params)
         return self

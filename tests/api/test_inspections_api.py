@@ -170,7 +170,7 @@ def test_complete_makes_evidence_and_violations_and_freezes(as_role: Callable[[s
     )
     assert (report["violations"], report["evidence_created"], report["unscored_items"]) == ([5], 1, [])
     frozen = inspector.send("POST", f"{one}/answers", json=answers())
-    assert frozen.status_code == 409 and "cannot change" in frozen.json()["detail"]
+    assert frozen.status_code == 409 and "оны өзгертуге болмайды" in frozen.json()["detail"]
     assert inspector.send("POST", f"{one}/complete", json={}).status_code == 409
     attach = inspector.send("POST", f"{one}/attachments", files={"file": ("a.png", PNG, "image/png")})
     assert attach.status_code == 409

@@ -9,7 +9,7 @@ from tekseru.message import Message, Names
 def say(language: str, said: Message) -> str:
     """The message in `language`, its parameters (messages and names too) filled in."""
     params = {name: _word(language, value) for name, value in said.params.items()}
-    return translate(language, said.key, **params)
+    return translate(language, said.key).format(**params)
 
 
 def _word(language: str, value: object) -> object:

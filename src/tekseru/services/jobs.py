@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from tekseru.intake import ImportFileError, ImportReport, RowError
-from tekseru.message import Explained, message
+from tekseru.message import Explained, tell
 from tekseru.services import audit
 from tekseru.services.assessments import run_assessment
 from tekseru.services.job_process import JobContext, JobFailed
@@ -80,7 +80,7 @@ def cancel(runner: JobRunner, actor: Actor, job_id: uuid.UUID, *, wait: float = 
     job = runner.get(actor, job_id)
     if job.finished:
         raise JobNotCancellable(f"job {job_id} has ended already ({job.status})").saying(
-            "refusal.job.ended", job=str(job_id), status=message(f"job.status.{job.status}")
+            "refusal.job.ended", job=str(job_id), status=tell(f"job.status.{job.status}")
         )
     # Stop it first: on SQLite the job may hold the write lock that the cancel's transaction needs.
     stopped_here = runner.stop(job_id)
@@ -91,7 +91,7 @@ def cancel(runner: JobRunner, actor: Actor, job_id: uuid.UUID, *, wait: float = 
         cancelled = status == store.CANCELLED and (job.status == store.QUEUED or stopped_here)
         if status != store.CANCELLING and not cancelled:
             raise JobNotCancellable(f"job {job_id} has ended already ({status})").saying(
-                "refusal.job.ended", job=str(job_id), status=message(f"job.status.{status}")
+                "refusal.job.ended", job=str(job_id), status=tell(f"job.status.{status}")
             )
         before = {"status": job.status, "kind": job.kind.value}
         audit.record(session, actor, "job.cancel", "job", job_id, before=before, after={"status": status})

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from tekseru.catalog.regions import UnknownRegion, load_regions
-from tekseru.message import Explained, Message, Names, message
+from tekseru.message import Explained, Message, Names, tell
 
 
 def region_names(key: str) -> Names:
@@ -53,7 +53,7 @@ class Permission(StrEnum):
     @property
     def said(self) -> Message:
         """What the permission lets one do, as a message (`permission.registry.read`...)."""
-        return message(f"permission.{self.value}")
+        return tell(f"permission.{self.value}")
 
 
 _READ = frozenset(
@@ -130,7 +130,7 @@ class Actor:
         if not self.can(permission, region):
             where = f" in region {region}" if region is not None else ""
             denied = PermissionDenied(f"{self.username} ({self.role}) may not {permission.value}{where}")
-            said = {"user": self.username, "role": message(f"role.{self.role}"), "action": permission.said}
+            said = {"user": self.username, "role": tell(f"role.{self.role}"), "action": permission.said}
             if region is None:
                 raise denied.saying("refusal.permission", **said)
             raise denied.saying("refusal.permission_in_region", **said, region=region_names(region))

@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Row, delete, insert, select, true, update
 from sqlalchemy.orm import Session
 
-from tekseru.message import Explained, message
+from tekseru.message import Explained, tell
 from tekseru.planning.inputs import VisitHistory
 from tekseru.store._chunks import chunks
 from tekseru.store.evidence import mark_used, upsert_evidence
@@ -59,7 +59,7 @@ class InspectionNotFound(InspectionError, LookupError):
     def __init__(self, inspection_id: int) -> None:
         super().__init__(f"there is no inspection {inspection_id}")
         self.inspection_id = inspection_id
-        self.message = message("refusal.inspection.not_found", inspection=inspection_id)
+        self.message = tell("refusal.inspection.not_found", inspection=inspection_id)
 
 
 class InspectionFrozen(InspectionError):
@@ -72,8 +72,8 @@ class InspectionFrozen(InspectionError):
         )
         self.inspection_id, self.action = inspection_id, action
         key = FROZEN_ACTIONS.get(action)
-        said = message(key) if key else message("refusal.inspection.action.change")
-        self.message = message("refusal.inspection.frozen", inspection=inspection_id, action=said)
+        said = tell(key) if key else tell("refusal.inspection.action.change")
+        self.message = tell("refusal.inspection.frozen", inspection=inspection_id, action=said)
 
 
 _i, _a, _f, _v, _e = (

@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Row, case, delete, insert, select, true, update
 from sqlalchemy.orm import Session
 
-from tekseru.message import Explained, message
+from tekseru.message import Explained, tell
 from tekseru.store._chunks import chunks
 from tekseru.store.assessments import FINISHED, get_run, latest_run
 from tekseru.store.models import Assessment, Subject
@@ -59,7 +59,7 @@ class PlanNotFound(PlanError, LookupError):
     def __init__(self, plan_id: int) -> None:
         super().__init__(f"there is no plan {plan_id}")
         self.plan_id = plan_id
-        self.message = message("refusal.plan.not_found", plan=plan_id)
+        self.message = tell("refusal.plan.not_found", plan=plan_id)
 
 
 class PlanFrozen(PlanError):
@@ -68,11 +68,11 @@ class PlanFrozen(PlanError):
     def __init__(self, plan_id: int, status: str, action: str) -> None:
         super().__init__(f"plan {plan_id} is {status} and cannot change: cannot {action} it")
         self.plan_id, self.status, self.action = plan_id, status, action
-        said = {"plan": plan_id, "status": message(f"plans.status.{status}")}
+        said = {"plan": plan_id, "status": tell(f"plans.status.{status}")}
         if action in PLAN_ACTIONS:
-            self.message = message("refusal.plan.frozen", **said, action=message(f"refusal.plan.{action}"))
+            self.message = tell("refusal.plan.frozen", **said, action=tell(f"refusal.plan.{action}"))
         else:
-            self.message = message("refusal.plan.frozen_any", **said)
+            self.message = tell("refusal.plan.frozen_any", **said)
 
 
 class PlanNotApproved(PlanError):
@@ -83,8 +83,8 @@ class PlanNotApproved(PlanError):
             f"plan {plan_id} is {status}: only an approved plan can be published; approve it first"
         )
         self.plan_id, self.status = plan_id, status
-        self.message = message(
-            "refusal.plan.not_approved", plan=plan_id, status=message(f"plans.status.{status}")
+        self.message = tell(
+            "refusal.plan.not_approved", plan=plan_id, status=tell(f"plans.status.{status}")
         )
 
 

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 
 from sqlalchemy.engine import ExecutionContext
 
-from tekseru.message import Explained, message
+from tekseru.message import Explained, tell
 
 # Tab, line feed and carriage return are kept: a quoted cell or a comment may have several lines.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
@@ -31,7 +31,7 @@ class InvalidText(Explained, ValueError):
     def __init__(self, field: str, position: int, code: str) -> None:
         super().__init__(f"{field}: a control character {code} at position {position} cannot be stored")
         self.field, self.position, self.code = field, position, code
-        self.message = message("refusal.text.control_character", field=field, code=code, position=position)
+        self.message = tell("refusal.text.control_character", field=field, code=code, position=position)
 
 
 def _texts(value: object) -> Iterator[str]:
