@@ -177,16 +177,13 @@ def _import(
             entered_by=actor.username,
             today=day,
             progress=job.progress,
+            actor=actor,
+            job_id=job.job_id,
         )
     except ImportFileError as error:
         errors = [_error(e) for e in error.errors[:ERRORS_KEPT]]
         raise JobFailed(str(error), {"errors": errors, "error_count": error.error_count}) from None
-    result = _report(report)
-    summary = {key: value for key, value in result.items() if key not in ("errors", "rejected_file")}
-    action = f"import.{kind.value.removeprefix('import_')}"
-    with job.db.transaction() as session:
-        audit.record(session, actor, action, "job", job.job_id, after=summary)
-    return result
+    return _report(report)
 
 
 def rejected_rows(runner: JobRunner, actor: Actor, job_id: uuid.UUID) -> Path:

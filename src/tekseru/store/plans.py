@@ -83,9 +83,7 @@ class PlanNotApproved(PlanError):
             f"plan {plan_id} is {status}: only an approved plan can be published; approve it first"
         )
         self.plan_id, self.status = plan_id, status
-        self.message = tell(
-            "refusal.plan.not_approved", plan=plan_id, status=tell(f"plans.status.{status}")
-        )
+        self.message = tell("refusal.plan.not_approved", plan=plan_id, status=tell(f"plans.status.{status}"))
 
 
 @dataclass(frozen=True, slots=True)
