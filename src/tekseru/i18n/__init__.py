@@ -26,6 +26,7 @@ from tekseru.i18n.formats import (
     format_half_year,
     local_time,
 )
+from tekseru.i18n.stored import say_stored
 from tekseru.i18n.telling import say, say_error
 from tekseru.i18n.words import explain_words, list_words, word_table
 
@@ -45,6 +46,7 @@ __all__ = [
     "plural",
     "say",
     "say_error",
+    "say_stored",
     "translate",
     "word_table",
 ]

@@ -212,11 +212,8 @@ def start_assessment(runner: JobRunner, db: Database, actor: Actor, *, as_of: da
 
 
 def _assess(job: JobContext, *, as_of: date | None, actor: Actor) -> dict[str, Any]:
-    summary = run_assessment(job.db, as_of=as_of, progress=job.progress)
-    result = _summary(summary)
-    with job.db.transaction() as session:
-        audit.record(session, actor, "assessment.run", "assessment", result.get("run_id"), after=result)
-    return result
+    # Audited by the assessment itself, in the transaction that reads the finished run, as from the CLI.
+    return _summary(run_assessment(job.db, as_of=as_of, progress=job.progress, actor=actor))
 
 
 def _summary(summary: Any) -> dict[str, Any]:
