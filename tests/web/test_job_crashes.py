@@ -238,7 +238,7 @@ def test_crashes_and_a_cancel_with_real_processes(site: dict[str, Any]) -> None:
             timeout=120,
         )
         assert cancel.returncode == 0, cancel.stdout + cancel.stderr
-        assert cancel.stdout.strip() == f"Job {slow_id} is cancelled."
+        assert cancel.stdout.strip() == f"{slow_id} тапсырмасы: Тоқтатылды."  # Kazakh, the default
         assert job(planner, slow_id)["status"] == "cancelled"
     finally:
         again.stop()

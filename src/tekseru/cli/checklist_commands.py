@@ -97,7 +97,7 @@ def render(
                 out=out,
             )
         except (InspectionError, UnknownCatalogueEntry, ValueError, OSError) as error:
-            fail(str(error))
+            fail(error, words.language)
     _console().print(words("cli.checklist.written", path=out), markup=False)
 
 
@@ -115,7 +115,7 @@ def verify(
             if check.ok and check.inspection_id is not None:
                 corrected_by = get_inspection(database, check.inspection_id).superseded_by_id
         except (ValueError, InspectionError) as error:
-            fail(str(error))
+            fail(error, words.language)
     colour = "green" if check.ok else "red"
     status = words(f"cli.verify.status.{check.status}")
     message = escape(_verdict(file, check, corrected_by, words))

@@ -329,4 +329,4 @@ def _errors(language: str | None = None) -> Iterator[None]:
         print_problems(error.errors, language)
         raise typer.Exit(1) from None
     except (PlanError, InvalidHalfYear, ValueError) as error:
-        fail(str(error))
+        fail(error, language)
