@@ -191,8 +191,8 @@ def test_plan_errors_are_readable(invoke: Any, tmp_path: Path) -> None:
     assert "capacity.csv, row 3, visits: visits must be a whole number" in output
     assert "No lists are stored yet" in invoke("plans", "list", "--lang", "en").output
     kazakh = invoke("plan", "2027-H1", "--capacity-file", str(capacity), code=1).output
-    # the row is named in Kazakh; the capacity reader's details are still English (services/plans.py)
-    assert "capacity.csv, 2-жол, region" in kazakh and "Atlantis" in kazakh
+    assert "capacity.csv, 2-жол, region: белгісіз өңір 'Atlantis'" in kazakh
+    assert "capacity.csv, 3-жол, visits: тексеру саны 0-ден кем емес бүтін сан болуы керек" in kazakh
     assert "Әзірге сақталған тізім жоқ" in invoke("plans", "list").output
     assert "Сохранённых списков пока нет" in invoke("plans", "list", "--lang", "ru").output
 

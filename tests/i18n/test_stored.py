@@ -58,7 +58,7 @@ def test_why_a_job_ended_in_each_language() -> None:
     assert say_stored("kk", "the job's process ended unexpectedly (exit code -9)").endswith("(шығу коды -9)")
     error = RowError("subjects.csv", 3, "bin", ErrorKind.INVALID_BIN, "not a valid BIN")
     failed = str(ImportFileError([error], 4))
-    assert say_stored("ru", failed) == "subjects.csv не импортирован: ошибок – 4"
+    assert say_stored("ru", failed) == "subjects.csv не импортирован: ошибок: 4."
 
 
 @pytest.mark.parametrize(

@@ -38,10 +38,10 @@ def test_why_an_import_failed_reads_in_russian_and_kazakh(
     admin = signed_in("admin").client
     job = example_ids["failed_import"]
     russian = admin.get(f"/imports/{job}?lang=ru").text
-    assert "example-evidence.csv не импортирован: ошибок – 1" in russian
+    assert "example-evidence.csv не импортирован: ошибок: 1." in russian
     kazakh = admin.get(f"/imports/{job}?lang=kk").text
     assert (
-        "example-evidence.csv импортталмады: қателер саны – 1" in kazakh and "was not imported" not in kazakh
+        "example-evidence.csv импортталмады: қателер саны: 1." in kazakh and "was not imported" not in kazakh
     )
 
 

@@ -49,7 +49,7 @@ FORMS: tuple[StoredForm, ...] = (
     _form(r"the job's process ended unexpectedly \(exit code (?P<code>[-\w]+)\)", "stored.job.died"),
     _form(
         r"(?P<file>.+) was not imported: (?P<count>\d+) error\(s\); the first: .*",
-        "stored.job.not_imported",
+        "intake.not_imported",
     ),
 )
 

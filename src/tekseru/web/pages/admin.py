@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from tekseru.catalog.regions import load_regions
 from tekseru.http.dependencies import get_database
+from tekseru.http.language import request_language, say_error
 from tekseru.http.security import page_actor
 from tekseru.services import audit
 from tekseru.services.accounts import (
@@ -75,7 +76,7 @@ def create(
             db, actor, username=username, full_name=full_name, role=role, region=region or None
         )
     except InvalidUser as problem:
-        return _users(request, actor, db, error=str(problem), form=form)
+        return _users(request, actor, db, error=say_error(request_language(request), problem), form=form)
     return _users(request, actor, db, created=credentials)
 
 
@@ -121,7 +122,7 @@ def update(
             active=active == "yes",
         )
     except InvalidUser as problem:
-        return _user(request, actor, db, username, error=str(problem))
+        return _user(request, actor, db, username, error=say_error(request_language(request), problem))
     target = request.app.url_path_for("admin_user", username=username)
     return RedirectResponse(f"{target}?saved=1", status_code=303)
 

@@ -17,7 +17,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from tekseru.catalog.regions import load_regions
 from tekseru.http.dependencies import get_catalog_service, get_database, get_settings
 from tekseru.http.files import attachment
-from tekseru.http.language import request_language
+from tekseru.http.language import request_language, say_error
 from tekseru.http.refusals import PLAN_ERRORS, service_errors
 from tekseru.http.security import page_actor
 from tekseru.i18n import format_half_year
@@ -106,10 +106,12 @@ def draft(
             limits = plan_actions.read_capacity_upload(actor, capacity.filename, content)
         stored = plan_actions.draft_plan(db, actor, half_year, as_of=day, capacity=limits)
     except CapacityFileError as problem:
-        lines = [str(error) for error in problem.errors]
-        return _index(request, actor, db, form=form, error=str(problem), problems=lines)
+        lines = [error.describe(request_language(request)) for error in problem.errors]
+        return _index(
+            request, actor, db, form=form, error=say_error(request_language(request), problem), problems=lines
+        )
     except (PlanError, InvalidHalfYear, PlanningInputError, ValueError) as problem:
-        return _index(request, actor, db, form=form, error=str(problem))
+        return _index(request, actor, db, form=form, error=say_error(request_language(request), problem))
     return _redirect(request, stored.id, "drafted")
 
 
