@@ -110,13 +110,22 @@ def sanitise_file_name(name: str, max_length: int = AttachmentLimits.max_name) -
 def _media_type(name: str, content: bytes, limits: AttachmentLimits) -> str:
     suffix = Path(name).suffix.lower()
     if len(content) > limits.max_bytes:
-        raise AttachmentRefused(f"{name}: {len(content)} bytes, more than the limit of {limits.max_bytes}")
+        refused = AttachmentRefused(
+            f"{name}: {len(content)} bytes, more than the limit of {limits.max_bytes}"
+        )
+        raise refused.saying(
+            "refusal.attachment.too_large", file=name, size=len(content), limit=limits.max_bytes
+        )
     if suffix not in limits.types:
         accepted = ", ".join(sorted(limits.types))
-        raise AttachmentRefused(f"{name}: files of type {suffix or '(none)'} are not accepted ({accepted})")
+        refused = AttachmentRefused(
+            f"{name}: files of type {suffix or '(none)'} are not accepted ({accepted})"
+        )
+        raise refused.saying("refusal.attachment.type", file=name, type=suffix or "—", accepted=accepted)
     media_type, magic = limits.types[suffix]
     if not content.startswith(magic) or not (magic or _is_text(content)):
-        raise AttachmentRefused(f"{name}: the content is not a {suffix} file")
+        refused = AttachmentRefused(f"{name}: the content is not a {suffix} file")
+        raise refused.saying("refusal.attachment.content", file=name, type=suffix)
     return media_type
 
 
@@ -149,9 +158,11 @@ def attach_file_in(
     record = store.draft_or_raise(session, inspection_id, "attach files to it")
     checklist = _edition(catalogue, record.edition_id).checklist(record.appendix)
     if item is not None and item not in {i.number for i in checklist.items}:
-        raise flow.InspectionError(f"Appendix {record.appendix} has no item {item}")
+        refused = flow.InspectionError(f"Appendix {record.appendix} has no item {item}")
+        raise refused.saying("refusal.attachment.item", appendix=record.appendix, item=item)
     if len(store.attachments_of(session, inspection_id)) >= checked.max_files:
-        raise AttachmentRefused(f"inspection {inspection_id} has {checked.max_files} files, the limit")
+        refused = AttachmentRefused(f"inspection {inspection_id} has {checked.max_files} files, the limit")
+        raise refused.saying("refusal.attachment.count", inspection=inspection_id, limit=checked.max_files)
     stored = f"{ATTACHMENTS_FOLDER}/{digest[:2]}/{digest}"
     documents.keep_file(Path((settings or Settings.from_environment()).attachments_dir), stored, content)
     data = AttachmentData(item, name, media_type, len(content), digest, stored)
