@@ -78,7 +78,7 @@ def test_approve_then_publish_and_nothing_changes_after(as_role: Callable[[str],
     assert approved.status_code == 200
     assert (approved.json()["status"], approved.json()["approved_by"]) == ("approved", "t-planner")
     again = planner.send("POST", f"{API}/plans/{plan_id}/approve")
-    assert again.status_code == 409 and f"№ {plan_id} тізім – Бекітілген" in again.json()["detail"]
+    assert again.status_code == 409 and f"№ {plan_id} тізім – бекітілген" in again.json()["detail"]
     assert planner.send("DELETE", f"{API}/plans/{plan_id}").status_code == 409
     published = planner.send("POST", f"{API}/plans/{plan_id}/publish")
     assert published.status_code == 200 and published.json()["status"] == "published"

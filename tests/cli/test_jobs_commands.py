@@ -80,9 +80,9 @@ def test_list_and_cancel_a_running_and_a_queued_job(
     assert sorted((e.actor, e.entity_key) for e in entries) == sorted(
         [("ops", str(running.id)), ("ops", str(queued.id))]
     )
-    assert "аяқталып қойған (Тоқтатылды)" in invoke("jobs", "cancel", str(running.id), code=1).output
+    assert "аяқталып қойған (тоқтатылды)" in invoke("jobs", "cancel", str(running.id), code=1).output
     ended = invoke("jobs", "cancel", str(running.id), "--lang", "en", code=1).output
-    assert "has ended already (Cancelled)" in ended
+    assert "has ended already (cancelled)" in ended
     assert "тапсырма идентификаторы емес" in invoke("jobs", "cancel", "12", code=1).output
     missing = invoke("jobs", "cancel", "00000000-0000-0000-0000-000000000000", "--lang", "ru", code=1).output
     assert "задания 00000000-0000-0000-0000-000000000000 нет" in missing

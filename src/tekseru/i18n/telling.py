@@ -13,8 +13,9 @@ def say(language: str, said: Message) -> str:
 
 
 def _word(language: str, value: object) -> object:
-    if isinstance(value, Message):
-        return say(language, value)
+    if isinstance(value, Message):  # a part of the sentence: a status, a role ("Approved" as "approved")
+        said = say(language, value)
+        return said[:1].lower() + said[1:]
     if isinstance(value, Names):
         return value.in_language(language)
     return value
