@@ -185,7 +185,7 @@ def test_errors_are_messages_not_tracebacks(invoke: Any, tmp_path: Path) -> None
         "inspection", "create", "--bin", BINS[9], "--kind", "preventive_control", "--act-number", "1",
         "--act-date", "2024-03-01", "--inspector", "A", code=1,
     ).stderr  # fmt: skip
-    assert "there is no inspection 99" in invoke("inspection", "show", "99", code=1).stderr
+    assert "№ 99 тексеру жоқ" in invoke("inspection", "show", "99", code=1).stderr
     inspection = create(invoke)
     exe = tmp_path / "tool.exe"
     exe.write_bytes(b"MZ")

@@ -101,7 +101,7 @@ def test_the_life_of_a_list(invoke: Any, tmp_path: Path) -> None:
     assert any(str(cell.value).startswith("Утверждён: head, ") for cell in sheet["A"])
     assert "Статус: опубликован" in [cell.value for cell in sheet["A"]]
     invoke("plans", "discard", "2")
-    assert "there is no plan 2" in invoke("plans", "show", "2", code=1).output
+    assert "№ 2 тізім жоқ" in invoke("plans", "show", "2", code=1).output
 
 
 # The second assessment: subject 1 drops to low (leaves), 4 rises to high (joins), 5 overtakes 0 (moves).
@@ -179,7 +179,8 @@ def test_plan_writes_documents(invoke: Any, tmp_path: Path) -> None:
 
 
 def test_plan_errors_are_readable(invoke: Any, tmp_path: Path) -> None:
-    assert "is not a half-year" in invoke("plan", "2027-H3", code=1).output
+    assert "'2027-H3' – жарты жыл емес" in invoke("plan", "2027-H3", code=1).output
+    assert "is not a half-year" in invoke("plan", "2027-H3", "--lang", "en", code=1).output
     assert (
         "no finished risk assessment as of 2020-01-01"
         in invoke("plan", "2027-H1", "--as-of", "2020-01-01", code=1).output
