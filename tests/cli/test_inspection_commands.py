@@ -149,7 +149,7 @@ def test_a_correction_is_a_revision(invoke: Any, tmp_path: Path) -> None:
     invoke("inspection", "answer", str(inspection), str(answer_file(tmp_path)))
     invoke("inspection", "complete", str(inspection), "--inspected-on", "2024-03-05")
     refused = invoke("inspection", "answer", str(inspection), str(answer_file(tmp_path)), code=1).stderr
-    assert "completed and cannot change" in refused
+    assert "аяқталған, оны өзгертуге болмайды" in refused
     revised = invoke(
         "inspection", "revise", str(inspection), "--reason", "wrong act", "--act-number", "13", "--lang", "en"
     ).stdout
@@ -189,7 +189,8 @@ def test_errors_are_messages_not_tracebacks(invoke: Any, tmp_path: Path) -> None
     inspection = create(invoke)
     exe = tmp_path / "tool.exe"
     exe.write_bytes(b"MZ")
-    assert "not accepted" in invoke("inspection", "attach", str(inspection), str(exe), code=1).stderr
+    refused = invoke("inspection", "attach", str(inspection), str(exe), code=1).stderr
+    assert ".exe түріндегі файлдар қабылданбайды" in refused
 
 
 def test_print_and_verify(invoke: Any, tmp_path: Path) -> None:
