@@ -18,8 +18,8 @@ from tekseru.services import audit, checklists
 from tekseru.services import inspections as service
 from tekseru.services.permissions import Actor
 from tekseru.store import Database
-from tekseru.store.testing import database, database_url, postgres_server
 from tests.cli.reader_language import assert_reader_language
+from tests.databases import database, database_url, postgres_server
 from tests.services.inspection_data import BINS, add_subjects, write_answer_csv
 
 __all__ = ["database", "database_url", "postgres_server"]

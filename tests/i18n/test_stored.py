@@ -13,7 +13,7 @@ from tekseru.intake.errors import ErrorKind, ImportFileError, RowError
 from tekseru.services.demo_data import _reference
 from tekseru.services.job_runner import INTERRUPTED
 from tekseru.store import Database
-from tekseru.store.testing import database, database_url, postgres_server
+from tests.databases import database, database_url, postgres_server
 from tests.services.inspection_data import add_subjects, evidence_of, inspect
 
 __all__ = ["database", "database_url", "postgres_server"]

@@ -11,8 +11,8 @@ from collections.abc import Iterable, Mapping
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from tekseru.catalog import load_catalogue
 from tekseru.catalog.identifiers import demo_bins
+from tekseru.catalog_files import load_catalogue
 from tekseru.scoring import EvidenceFact, GroupProfile, GroupScore, ScoringRules, score_group
 from tekseru.services import inspections as service
 from tekseru.store import Database, EvidenceData, EvidenceRecord, SubjectData

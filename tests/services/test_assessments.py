@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 from sqlalchemy import text
 
-from tekseru.catalog import load_catalogue
+from tekseru.catalog_files import load_catalogue
 from tekseru.scoring import NEVER_USED, EvidenceFact, GroupProfile, ScoringRules, day_number, score_group
 from tekseru.services.assessment_subject import stored_score
 from tekseru.services.assessments import (
@@ -38,7 +38,7 @@ from tekseru.store.assessment_load import (
 from tekseru.store.assessments import get_run, latest_run, results_for_run
 from tekseru.store.evidence import evidence_for_subjects
 from tekseru.store.subjects import upsert_subjects
-from tekseru.store.testing import PostgresTestServer
+from tests.databases import PostgresTestServer
 from tests.services.assessment_fixtures import (
     AS_OF,
     BINS,

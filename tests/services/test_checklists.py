@@ -16,7 +16,7 @@ from docx import Document
 from openpyxl import Workbook
 from pypdf import PdfReader
 
-from tekseru.catalog.bodies import control_body
+from tekseru.catalog_files import control_body
 from tekseru.documents.checklist_form import DocumentIdentity, build_checklist_form
 from tekseru.documents.checklist_pdf import render_checklist_pdf
 from tekseru.services import checklists

@@ -13,8 +13,7 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 from sqlalchemy.orm import Session
 
-from tekseru.catalog import load_catalogue
-from tekseru.catalog.bodies import control_body
+from tekseru.catalog_files import control_body, load_catalogue
 from tekseru.planning import DiffReason, ExclusionReason, HalfYear, VisitHistory
 from tekseru.services import plans
 from tekseru.services.plans import (

@@ -40,6 +40,7 @@ from tekseru.services.assessments import (
     run_assessment,
     subject_explanation,
 )
+from tekseru.services.passwords import Passwords
 
 CLASSES = ("high", "medium", "low")
 CSV_COLUMNS = (
@@ -151,7 +152,7 @@ def demo(lang: LangOption = None, db: DbOption = None, by: ByOption = None) -> N
             summary = run_assessment(database, as_of=today, progress=advance, actor=actor)
         counts = class_counts(database, summary.run_id)
         top = assessment_results(database, summary.run_id, limit=1)
-        demo_users = create_demo_users(database) if loaded.loaded else []
+        demo_users = create_demo_users(database, Passwords()) if loaded.loaded else []
     _print_summary(console, summary, words)
     by_group = _class_table(
         words("cli.demo.by_group"), counts, lambda count: group_name(count.group, language), words

@@ -1,7 +1,8 @@
 """Users and their accounts: create, list, change, reset passwords; the first admin; the demo users.
 
-Passwords are hashed with argon2 (argon2-cffi). Managing users needs `Permission.MANAGE_USERS` (admins);
-every change is written to the audit log in the same transaction, never with a password or its hash.
+Passwords are hashed with the `Passwords` the caller hands in (argon2, `tekseru.services.passwords`).
+Managing users needs `Permission.MANAGE_USERS` (admins); every change is written to the audit log in the
+same transaction, never with a password or its hash.
 Sign-in and sessions are in `tekseru.services.auth`; roles and permissions in `tekseru.services.permissions`.
 """
 
@@ -12,12 +13,13 @@ import secrets
 from dataclasses import dataclass, fields
 from datetime import UTC, datetime
 
-from argon2 import PasswordHasher
 from sqlalchemy.orm import Session
 
-from tekseru.catalog.regions import UnknownRegion, load_regions
+from tekseru.catalog.regions import UnknownRegion
+from tekseru.catalog_files import load_regions
 from tekseru.message import Explained
 from tekseru.services import audit
+from tekseru.services.passwords import Passwords
 from tekseru.services.permissions import Actor, Permission, Role
 from tekseru.store import Database
 from tekseru.store import accounts as store
@@ -27,7 +29,6 @@ USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
 MIN_PASSWORD_LENGTH = 10
 FIRST_ADMIN = "admin"
 DEMO_INSPECTOR_REGION = "astana"
-_hasher = PasswordHasher()
 
 
 class UserNotFound(Explained, LookupError):
@@ -38,23 +39,12 @@ class InvalidUser(Explained, ValueError):
     """A user name, role, region or password that cannot be used, or a change that would lock admins out."""
 
 
-def password_hasher() -> PasswordHasher:
-    return _hasher
-
-
-def use_password_hasher(hasher: PasswordHasher) -> PasswordHasher:
-    """Hash with other argon2 parameters from now on (tests use cheap ones); returns the previous hasher."""
-    global _hasher
-    previous, _hasher = _hasher, hasher
-    return previous
-
-
-def hash_password(password: str) -> str:
+def hash_password(password: str, passwords: Passwords) -> str:
     if len(password) < MIN_PASSWORD_LENGTH:
         raise InvalidUser(f"a password needs at least {MIN_PASSWORD_LENGTH} characters").saying(
             "refusal.user.password_short", minimum=MIN_PASSWORD_LENGTH
         )
-    return _hasher.hash(password)
+    return passwords.hash(password)
 
 
 def new_password() -> str:
@@ -151,13 +141,14 @@ def create_user(
     role: str,
     region: str | None = None,
     password: str | None = None,
+    passwords: Passwords,
 ) -> tuple[UserView, Credentials]:
     """A new active user; with no `password` a random one. The credentials are shown once, never stored."""
     actor.require(Permission.MANAGE_USERS)
     name = check_username(username)
     chosen, region_key = check_role_and_region(role, region)
     password = password or new_password()
-    password_hash = hash_password(password)
+    password_hash = hash_password(password, passwords)
     with db.transaction() as session:
         if store.find_user(session, name) is not None:
             raise InvalidUser(f"user name {name!r} is taken").saying("refusal.user.taken", name=name)
@@ -238,12 +229,14 @@ def _keep_an_admin(session: Session, before: UserView, after: UserView) -> None:
         )
 
 
-def set_password(db: Database, actor: Actor, username: str, password: str | None = None) -> Credentials:
+def set_password(
+    db: Database, actor: Actor, username: str, password: str | None = None, *, passwords: Passwords
+) -> Credentials:
     """A new password (random when not given) for the user, whose sessions end. Admins may set anyone's;
     a user only their own (see `change_own_password`)."""
     actor.require(Permission.MANAGE_USERS)
     password = password or new_password()
-    password_hash = hash_password(password)
+    password_hash = hash_password(password, passwords)
     with db.transaction() as session:
         record = _user(session, username)
         store.update_user(session, record.id, now=_now(), password_hash=password_hash)
@@ -252,34 +245,33 @@ def set_password(db: Database, actor: Actor, username: str, password: str | None
     return Credentials(record.username, password, Role(record.role), record.region)
 
 
-def change_own_password(db: Database, actor: Actor, current: str, new: str) -> None:
+def change_own_password(db: Database, actor: Actor, current: str, new: str, *, passwords: Passwords) -> None:
     """The signed-in user changes their password, giving the current one; other sessions end."""
-    password_hash = hash_password(new)
+    password_hash = hash_password(new, passwords)
     with db.transaction() as session:
         record = _user(session, actor.username)
-        if not verify_password(record.password_hash, current):
+        if not passwords.verify(record.password_hash, current):
             raise InvalidUser("the current password is not right").saying("refusal.user.wrong_password")
         store.update_user(session, record.id, now=_now(), password_hash=password_hash)
         store.delete_user_sessions(session, record.id)
         audit.record(session, actor, "user.change_password", "user", record.username, region=record.region)
 
 
-def verify_password(password_hash: str, password: str) -> bool:
-    try:
-        return bool(_hasher.verify(password_hash, password))
-    except Exception:  # argon2 raises VerifyMismatchError, or InvalidHashError for a damaged hash
-        return False
-
-
-def ensure_first_admin(db: Database) -> Credentials | None:
+def ensure_first_admin(db: Database, passwords: Passwords) -> Credentials | None:
     """When there is no user at all, create the admin `admin` with a random password and return it
     (to print once); else None. Two processes starting at once cannot both create it."""
     with db.transaction() as session:
         if store.count_users(session) > 0:
             return None
+    first_start = Actor.system("first start")
     try:
         _, credentials = create_user(
-            db, Actor.system("first start"), username=FIRST_ADMIN, full_name="Administrator", role="admin"
+            db,
+            first_start,
+            username=FIRST_ADMIN,
+            full_name="Administrator",
+            role="admin",
+            passwords=passwords,
         )
     except InvalidUser:  # another process created it first
         return None
@@ -294,18 +286,18 @@ DEMO_USERS = (
 )
 
 
-def create_demo_users(db: Database) -> list[Credentials]:
+def create_demo_users(db: Database, passwords: Passwords) -> list[Credentials]:
     """One user per role (`demo-admin`, `demo-planner`, `demo-inspector` of Astana, `demo-viewer`), each
     with a new random password; a user that exists already gets a new password. Their credentials."""
     actor = Actor.system("demo")
     found: list[Credentials] = []
-    for username, full_name, role, region in DEMO_USERS:
+    for username, name, role, region in DEMO_USERS:
         try:
             _, credentials = create_user(
-                db, actor, username=username, full_name=full_name, role=role.value, region=region
+                db, actor, username=username, full_name=name, role=role, region=region, passwords=passwords
             )
         except InvalidUser:
             update_user(db, actor, username, role=role.value, region=region, active=True)
-            credentials = set_password(db, actor, username)
+            credentials = set_password(db, actor, username, passwords=passwords)
         found.append(credentials)
     return found

@@ -16,7 +16,8 @@ from typing import Any, Protocol
 
 from sqlalchemy.orm import Session
 
-from tekseru.catalog import Catalogue, CatalogueEdition, load_catalogue
+from tekseru.catalog import Catalogue, CatalogueEdition
+from tekseru.catalog_files import load_catalogue
 from tekseru.i18n import explain_words, translate
 from tekseru.message import Explained
 from tekseru.scoring import (

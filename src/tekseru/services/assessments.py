@@ -25,7 +25,8 @@ from typing import Any
 
 import numpy as np
 
-from tekseru.catalog import Catalogue, CatalogueEdition, load_catalogue
+from tekseru.catalog import Catalogue, CatalogueEdition
+from tekseru.catalog_files import load_catalogue
 from tekseru.message import Explained
 from tekseru.scoring import BulkScores, ScoringRules, normalise_bulk, score_bulk
 from tekseru.services import audit

@@ -32,7 +32,7 @@ from sqlalchemy.orm import Session
 
 from tekseru.message import Explained
 from tekseru.services import audit
-from tekseru.services.accounts import password_hasher, verify_password
+from tekseru.services.passwords import Passwords
 from tekseru.services.permissions import Actor, Role
 from tekseru.settings import Settings
 from tekseru.store import Database as Database
@@ -127,6 +127,7 @@ def log_in(
     password: str,
     *,
     client: str,
+    passwords: Passwords,
     policy: LoginPolicy = LoginPolicy(),
     now: datetime | None = None,
 ) -> SignedIn:
@@ -138,11 +139,11 @@ def log_in(
         user = None if wait else store.find_user(session, name)
     if wait:
         _refuse_limited(db, name, wait, now)
-    if user is None or not user.active or not verify_password(user.password_hash, password):
+    if user is None or not user.active or not passwords.verify(user.password_hash, password):
         if user is None:  # spend the same time as for a real user, so that timing tells nothing
-            verify_password(_dummy_hash(), password)
+            passwords.verify(passwords.dummy_hash, password)
         _refuse(db, name, client, now)
-    return _open_session(db, user, client, password, policy, now)
+    return _open_session(db, user, client, password, policy, now, passwords)
 
 
 def _wait(session: Session, name: str, client: str, policy: LoginPolicy, now: datetime) -> int:
@@ -178,7 +179,13 @@ def _refuse(db: Database, name: str, client: str, now: datetime) -> NoReturn:
 
 
 def _open_session(
-    db: Database, user: UserRecord, client: str, password: str, policy: LoginPolicy, now: datetime
+    db: Database,
+    user: UserRecord,
+    client: str,
+    password: str,
+    policy: LoginPolicy,
+    now: datetime,
+    passwords: Passwords,
 ) -> SignedIn:
     token, csrf_token = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
     expires_at = now + policy.session_lifetime
@@ -195,8 +202,8 @@ def _open_session(
             now=now,
             expires_at=expires_at,
         )
-        if password_hasher().check_needs_rehash(user.password_hash):
-            store.update_user(session, user.id, now=now, password_hash=password_hasher().hash(password))
+        if passwords.needs_rehash(user.password_hash):
+            store.update_user(session, user.id, now=now, password_hash=passwords.hash(password))
         audit.record(session, actor, "user.login", "user", user.username, region=user.region, now=now)
     return SignedIn(actor, token, csrf_token, expires_at)
 
@@ -223,17 +230,6 @@ def signing_key(db: Database, settings: Settings) -> str:
         return settings.secret_key
     with db.transaction() as session:
         return store.secret(session, SESSION_KEY_NAME, secrets.token_urlsafe(48), datetime.now(UTC))
-
-
-_dummy_hashes: dict[int, str] = {}
-
-
-def _dummy_hash() -> str:
-    """A hash made with the current hasher's parameters, to verify against when the user is unknown."""
-    hasher = password_hasher()
-    if id(hasher) not in _dummy_hashes:
-        _dummy_hashes[id(hasher)] = hasher.hash(secrets.token_urlsafe(16))
-    return _dummy_hashes[id(hasher)]
 
 
 def open_app_database(settings: Settings) -> Database:

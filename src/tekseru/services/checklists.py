@@ -21,8 +21,8 @@ from types import MappingProxyType
 
 from sqlalchemy.orm import Session
 
-from tekseru.catalog import Catalogue, CatalogueEdition, load_catalogue
-from tekseru.catalog.bodies import control_body
+from tekseru.catalog import Catalogue, CatalogueEdition
+from tekseru.catalog_files import control_body, load_catalogue
 from tekseru.documents import checklist_form as forms
 from tekseru.documents.checklist_docx import checklist_docx_bytes
 from tekseru.documents.checklist_pdf import checklist_pdf_bytes

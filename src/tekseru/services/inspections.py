@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING, Any, TypedDict
 
 from sqlalchemy.orm import Session
 
-from tekseru.catalog import Catalogue, CatalogueEdition, Checklist, load_catalogue
+from tekseru.catalog import Catalogue, CatalogueEdition, Checklist
+from tekseru.catalog_files import load_catalogue
 from tekseru.services.inspection_answers import ANSWERS as ANSWERS
 from tekseru.services.inspection_answers import MAX_COMMENT as MAX_COMMENT
 from tekseru.services.inspection_answers import AnswerFileError as AnswerFileError

@@ -16,7 +16,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
-from tekseru.catalog.regions import UnknownRegion, load_regions
+from tekseru.catalog.regions import UnknownRegion
+from tekseru.catalog_files import load_regions
 from tekseru.message import Explained, Message, Names, tell
 
 

@@ -22,9 +22,9 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from tekseru.catalog import Catalogue, CatalogueEdition, Severity, load_catalogue
-from tekseru.catalog.bodies import load_bodies
-from tekseru.catalog.regions import Regions, UnknownRegion, load_regions
+from tekseru.catalog import Catalogue, CatalogueEdition, Severity
+from tekseru.catalog.regions import Regions, UnknownRegion
+from tekseru.catalog_files import load_bodies, load_catalogue, load_regions
 from tekseru.documents.plan_pdf import render_plan_pdf
 from tekseru.documents.plan_xlsx import render_plan_xlsx
 from tekseru.planning import (

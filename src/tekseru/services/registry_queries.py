@@ -17,7 +17,8 @@ from typing import Any, cast, get_args
 
 from sqlalchemy.orm import Session
 
-from tekseru.catalog import CatalogueEdition, UnknownCatalogueEntry, load_catalogue
+from tekseru.catalog import CatalogueEdition, UnknownCatalogueEntry
+from tekseru.catalog_files import load_catalogue
 from tekseru.message import Explained
 from tekseru.scoring.phrases import Language
 from tekseru.services import assessments, audit, checklists

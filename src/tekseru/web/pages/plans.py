@@ -14,7 +14,7 @@ from typing import Any
 from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from tekseru.catalog.regions import load_regions
+from tekseru.catalog_files import load_regions
 from tekseru.http.dependencies import get_catalog_service, get_database, get_settings
 from tekseru.http.files import attachment
 from tekseru.http.language import request_language, say_error
