@@ -32,6 +32,7 @@ __all__ = [
     "messages",
     "reader_language",
     "request_language",
+    "said",
     "say_error",
     "translate",
 ]
@@ -62,6 +63,11 @@ def request_language(request: Request) -> str:
     """The language the language middleware chose for this request."""
     language = getattr(request.state, "language", DEFAULT_LANGUAGE)
     return str(language)
+
+
+def said(request: Request, error: BaseException) -> str:
+    """A refusal (an exception) in the language of the request's page."""
+    return say_error(request_language(request), error)
 
 
 def reader_language(request: Request) -> str:

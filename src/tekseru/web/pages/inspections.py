@@ -14,7 +14,7 @@ from starlette.concurrency import run_in_threadpool
 
 from tekseru.http.dependencies import get_catalog_service, get_database, get_settings
 from tekseru.http.files import attachment, read_upload
-from tekseru.http.language import request_language, say_error
+from tekseru.http.language import request_language, said
 from tekseru.http.refusals import INSPECTION_ERRORS, service_errors
 from tekseru.http.security import page_actor
 from tekseru.services import checklists, inspection_actions, inspection_forms
@@ -149,7 +149,7 @@ def create(
         chosen = int(appendix) if appendix.isdigit() else None
         record = inspection_actions.create_inspection(db, actor, bin.strip(), header, appendix=chosen)
     except flow.InspectionError as problem:
-        return _new(request, actor, db, catalog, bin, form, say_error(request_language(request), problem))
+        return _new(request, actor, db, catalog, bin, form, said(request, problem))
     return _redirect(request, "inspections_checklist", record.id, "created")
 
 
@@ -233,7 +233,7 @@ def _save_answers(
             page,
             values=values,
             loaded=loaded,
-            error=say_error(request_language(request), problem),
+            error=said(request, problem),
         )
     if form.get("then") == "complete":
         return _redirect(request, "inspections_confirm", inspection_id)
@@ -287,12 +287,7 @@ def attach(
         )
     except flow.InspectionError as problem:
         return _page(
-            request,
-            actor,
-            db,
-            inspection_id,
-            "inspections/inspection.html",
-            error=say_error(request_language(request), problem),
+            request, actor, db, inspection_id, "inspections/inspection.html", error=said(request, problem)
         )
     return _redirect(request, "inspections_inspection", inspection_id, "attached", "#attachments")
 
@@ -335,7 +330,7 @@ def complete(
             inspection_id,
             "inspections/complete.html",
             inspected_on=inspected_on,
-            error=say_error(request_language(request), problem),
+            error=said(request, problem),
         )
     return _redirect(request, "inspections_inspection", inspection_id, "completed")
 
@@ -348,12 +343,7 @@ def revise(
         record = inspection_actions.revise_inspection(db, actor, inspection_id, reason=reason)
     except flow.InspectionError as problem:
         return _page(
-            request,
-            actor,
-            db,
-            inspection_id,
-            "inspections/inspection.html",
-            error=say_error(request_language(request), problem),
+            request, actor, db, inspection_id, "inspections/inspection.html", error=said(request, problem)
         )
     return _redirect(request, "inspections_checklist", record.id, "revised")
 
@@ -391,9 +381,7 @@ def follow_up(
     except flow.StaleVersion as stale:
         return _page(request, actor, db, inspection_id, page, status_code=409, conflict=stale.conflicts[0])
     except flow.InspectionError as problem:
-        return _page(
-            request, actor, db, inspection_id, page, error=say_error(request_language(request), problem)
-        )
+        return _page(request, actor, db, inspection_id, page, error=said(request, problem))
     return _redirect(request, "inspections_inspection", inspection_id, "followed", f"#violation-{item}")
 
 

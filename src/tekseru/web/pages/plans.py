@@ -17,7 +17,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from tekseru.catalog_files import load_regions
 from tekseru.http.dependencies import get_catalog_service, get_database, get_settings
 from tekseru.http.files import attachment
-from tekseru.http.language import request_language, say_error
+from tekseru.http.language import request_language, said
 from tekseru.http.refusals import PLAN_ERRORS, service_errors
 from tekseru.http.security import page_actor
 from tekseru.i18n import format_half_year
@@ -107,11 +107,9 @@ def draft(
         stored = plan_actions.draft_plan(db, actor, half_year, as_of=day, capacity=limits)
     except CapacityFileError as problem:
         lines = [error.describe(request_language(request)) for error in problem.errors]
-        return _index(
-            request, actor, db, form=form, error=say_error(request_language(request), problem), problems=lines
-        )
+        return _index(request, actor, db, form=form, error=said(request, problem), problems=lines)
     except (PlanError, InvalidHalfYear, PlanningInputError, ValueError) as problem:
-        return _index(request, actor, db, form=form, error=say_error(request_language(request), problem))
+        return _index(request, actor, db, form=form, error=said(request, problem))
     return _redirect(request, stored.id, "drafted")
 
 

@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from tekseru.catalog_files import load_regions
 from tekseru.http.dependencies import get_catalog_service, get_database
-from tekseru.http.language import request_language, say_error
+from tekseru.http.language import request_language, said
 from tekseru.http.security import page_actor
 from tekseru.services.auth import Database
 from tekseru.services.catalog import CatalogService
@@ -142,9 +142,7 @@ def add_evidence(
             "reference": reference,
             "confirmed": confirmed,
         }
-        context = _card_context(
-            request, actor, db, catalog, bin, form=form, error=say_error(request_language(request), problem)
-        )
+        context = _card_context(request, actor, db, catalog, bin, form=form, error=said(request, problem))
         return render(request, "registry/subject.html", context, status_code=400)
     target = request.app.url_path_for("registry_subject", bin=bin.strip())
     return RedirectResponse(f"{target}?added=1#evidence", status_code=303)
