@@ -144,9 +144,9 @@ def test_attachments_within_the_limits(as_role: Callable[[str], Session]) -> Non
     assert download.status_code == 200 and download.content == PNG
     assert as_role("viewer").get(f"{path}/999999").status_code == 404
     refused = inspector.send("POST", path, files={"file": ("run.exe", b"MZ", "application/octet-stream")})
-    assert refused.status_code == 422 and "not accepted" in refused.json()["detail"]
+    assert refused.status_code == 422 and "түріндегі файлдар қабылданбайды" in refused.json()["detail"]
     fake = inspector.send("POST", path, files={"file": ("photo.png", b"GIF89a", "image/png")})
-    assert fake.status_code == 422 and "is not a .png file" in fake.json()["detail"]
+    assert fake.status_code == 422 and "мазмұны .png файлы емес" in fake.json()["detail"]
     item = inspector.get(f"{API}/inspections/{inspection_id}").json()["items"][4]
     assert [a["file_name"] for a in item["attachments"]] == ["фото 1.png"]
 
