@@ -176,6 +176,23 @@ def test_modules_stay_small() -> None:
     assert too_long == {}
 
 
+VAGUE_ALIASES = ("store", "service", "services", "flow")
+
+
+def test_no_module_hides_behind_a_vague_alias() -> None:
+    """A reader sees what a name is: no module is imported as `store`, `service` or `flow` (a use case's
+    name says whether it is the store's row or the service's use case)."""
+    found = {
+        str(path.relative_to(PACKAGE)): alias.name
+        for path in PACKAGE.rglob("*.py")
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.Import | ast.ImportFrom)
+        for alias in node.names
+        if alias.asname in VAGUE_ALIASES
+    }
+    assert found == {}
+
+
 TEST_FRAMEWORKS = ("pytest", "_pytest", "hypothesis", "playwright", "schemathesis")
 
 

@@ -11,7 +11,7 @@ import pytest
 from tekseru.i18n import say_stored
 from tekseru.intake.errors import ErrorKind, ImportFileError, RowError
 from tekseru.services.demo_data import _reference
-from tekseru.services.job_runner import INTERRUPTED
+from tekseru.services.job_runner import INTERRUPTED_MESSAGE as INTERRUPTED
 from tekseru.store import Database
 from tests.databases import database, database_url, postgres_server
 from tests.services.inspection_data import add_subjects, evidence_of, inspect

@@ -12,7 +12,7 @@ from fastapi.testclient import TestClient
 
 from tekseru.http.errors import NOT_FOUND
 from tekseru.services import inspections
-from tekseru.services.inspection_actions import AttachmentNotFound
+from tekseru.services.inspections import AttachmentNotFound
 from tekseru.services.plans import PlanNotFound
 from tekseru.settings import Settings
 from tekseru.web.app import create_app

@@ -17,11 +17,12 @@ from rich.console import Console
 from rich.markup import escape
 
 from tekseru.catalog import UnknownCatalogueEntry
+from tekseru.cli.actors import cli_actor
 from tekseru.cli.failures import fail, opened_database
 from tekseru.cli.language import LangOption, Words, chosen
 from tekseru.i18n import format_date
-from tekseru.services import checklists as service
-from tekseru.services.inspections import InspectionError, get_inspection
+from tekseru.services import inspections
+from tekseru.services.inspections import InspectionError
 
 app = typer.Typer(help="Checklists (Appendices 2 to 7 of the act) as official forms.", no_args_is_help=True)
 
@@ -86,16 +87,17 @@ def render(
     out = output or Path(f"checklist-{appendix}-{words.language}.{output_format.value}")
     with opened_database(db) as database:
         try:
-            service.render_checklist(
+            content, _ = inspections.checklist_form(
                 database,
+                cli_actor(),
                 appendix,
                 bin=bin,
                 act_number=act_number,
                 act_date=None if act_date is None else act_date.date(),
                 language=words.language,
                 format=output_format.value,
-                out=out,
             )
+            out.write_bytes(content)
         except (InspectionError, UnknownCatalogueEntry, ValueError, OSError) as error:
             fail(error, words.language)
     _console().print(words("cli.checklist.written", path=out), markup=False)
@@ -111,9 +113,12 @@ def verify(
     corrected_by = None
     with opened_database(db) as database:
         try:
-            check = service.verify_document(database, file)
+            actor = cli_actor()
+            check = inspections.verify_file(database, actor, file)
             if check.ok and check.inspection_id is not None:
-                corrected_by = get_inspection(database, check.inspection_id).superseded_by_id
+                corrected_by = inspections.get_inspection(
+                    database, actor, check.inspection_id
+                ).superseded_by_id
         except (ValueError, InspectionError) as error:
             fail(error, words.language)
     colour = "green" if check.ok else "red"
@@ -126,7 +131,7 @@ def verify(
         raise typer.Exit(1)
 
 
-def _verdict(file: Path, check: service.DocumentCheck, corrected_by: int | None, words: Words) -> str:
+def _verdict(file: Path, check: inspections.DocumentCheck, corrected_by: int | None, words: Words) -> str:
     """What the check found, in the reader's language (the service's own message is English)."""
     document, code = check.document, check.code or ""
     if check.status == "ok" and document is not None:

@@ -22,8 +22,15 @@ from tekseru.services import audit
 from tekseru.services.passwords import Passwords
 from tekseru.services.permissions import Actor, Permission, Role
 from tekseru.store import Database
-from tekseru.store import accounts as store
-from tekseru.store.accounts import UserRecord
+from tekseru.store.accounts import (
+    UserRecord,
+    add_user,
+    count_users,
+    delete_user_sessions,
+    find_user,
+    update_user_record,
+    user_records,
+)
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
 MIN_PASSWORD_LENGTH = 10
@@ -126,7 +133,7 @@ def _now() -> datetime:
 
 
 def _user(session: Session, username: str) -> UserRecord:
-    record = store.find_user(session, username.strip().lower())
+    record = find_user(session, username.strip().lower())
     if record is None:
         raise UserNotFound(f"no user {username!r}").saying("refusal.user.not_found", name=username)
     return record
@@ -150,9 +157,9 @@ def create_user(
     password = password or new_password()
     password_hash = hash_password(password, passwords)
     with db.transaction() as session:
-        if store.find_user(session, name) is not None:
+        if find_user(session, name) is not None:
             raise InvalidUser(f"user name {name!r} is taken").saying("refusal.user.taken", name=name)
-        record = store.add_user(
+        record = add_user(
             session,
             username=name,
             full_name=full_name.strip() or name,
@@ -171,7 +178,7 @@ def create_user(
 def list_users(db: Database, actor: Actor) -> list[UserView]:
     actor.require(Permission.MANAGE_USERS)
     with db.transaction() as session:
-        return [UserView.of(record) for record in store.list_users(session)]
+        return [UserView.of(record) for record in user_records(session)]
 
 
 def get_user(db: Database, actor: Actor, username: str) -> UserView:
@@ -203,10 +210,10 @@ def update_user(
             values["full_name"] = full_name.strip()
         if active is not None:
             values["active"] = active
-        after = UserView.of(store.update_user(session, record.id, now=_now(), **values))
+        after = UserView.of(update_user_record(session, record.id, now=_now(), **values))
         _keep_an_admin(session, before, after)
         if (after.role, after.region, after.active) != (before.role, before.region, before.active):
-            store.delete_user_sessions(session, record.id)
+            delete_user_sessions(session, record.id)
         audit.record(
             session,
             actor,
@@ -223,7 +230,7 @@ def update_user(
 def _keep_an_admin(session: Session, before: UserView, after: UserView) -> None:
     was_admin = before.role is Role.ADMIN and before.active
     still_admin = after.role is Role.ADMIN and after.active
-    if was_admin and not still_admin and store.count_users(session, role=Role.ADMIN.value, active=True) == 0:
+    if was_admin and not still_admin and count_users(session, role=Role.ADMIN.value, active=True) == 0:
         raise InvalidUser(f"{before.username} is the last active admin").saying(
             "refusal.user.last_admin", name=before.username
         )
@@ -239,8 +246,8 @@ def set_password(
     password_hash = hash_password(password, passwords)
     with db.transaction() as session:
         record = _user(session, username)
-        store.update_user(session, record.id, now=_now(), password_hash=password_hash)
-        store.delete_user_sessions(session, record.id)
+        update_user_record(session, record.id, now=_now(), password_hash=password_hash)
+        delete_user_sessions(session, record.id)
         audit.record(session, actor, "user.set_password", "user", record.username, region=record.region)
     return Credentials(record.username, password, Role(record.role), record.region)
 
@@ -252,8 +259,8 @@ def change_own_password(db: Database, actor: Actor, current: str, new: str, *, p
         record = _user(session, actor.username)
         if not passwords.verify(record.password_hash, current):
             raise InvalidUser("the current password is not right").saying("refusal.user.wrong_password")
-        store.update_user(session, record.id, now=_now(), password_hash=password_hash)
-        store.delete_user_sessions(session, record.id)
+        update_user_record(session, record.id, now=_now(), password_hash=password_hash)
+        delete_user_sessions(session, record.id)
         audit.record(session, actor, "user.change_password", "user", record.username, region=record.region)
 
 
@@ -261,7 +268,7 @@ def ensure_first_admin(db: Database, passwords: Passwords) -> Credentials | None
     """When there is no user at all, create the admin `admin` with a random password and return it
     (to print once); else None. Two processes starting at once cannot both create it."""
     with db.transaction() as session:
-        if store.count_users(session) > 0:
+        if count_users(session) > 0:
             return None
     first_start = Actor.system("first start")
     try:

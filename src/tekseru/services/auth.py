@@ -36,9 +36,21 @@ from tekseru.services.passwords import Passwords
 from tekseru.services.permissions import Actor, Role
 from tekseru.settings import Settings
 from tekseru.store import Database as Database
-from tekseru.store import accounts as store
 from tekseru.store import open_database
-from tekseru.store.accounts import UserRecord
+from tekseru.store.accounts import (
+    UserRecord,
+    add_login_failure,
+    add_session,
+    clear_login_failures,
+    delete_expired_sessions,
+    delete_login_failures_before,
+    delete_session,
+    find_user,
+    live_session,
+    login_failures,
+    secret,
+    update_user_record,
+)
 
 SESSION_KEY_NAME = "session-signing-key"
 FAILURES_KEPT = timedelta(days=1)
@@ -136,7 +148,7 @@ def log_in(
     name, client = _name(username), client[:_NAME_LIMIT]
     with db.transaction() as session:
         wait = _wait(session, name, client, policy, now)
-        user = None if wait else store.find_user(session, name)
+        user = None if wait else find_user(session, name)
     if wait:
         _refuse_limited(db, name, wait, now)
     if user is None or not user.active or not passwords.verify(user.password_hash, password):
@@ -156,7 +168,7 @@ def _wait(session: Session, name: str, client: str, policy: LoginPolicy, now: da
     )
     wait = timedelta(0)
     for scope, limit in scopes:
-        count, latest = store.login_failures(session, since=since, **scope)
+        count, latest = login_failures(session, since=since, **scope)
         if latest is not None and count >= limit:
             wait = max(wait, latest + policy.delay(count, limit) - now)
     return math.ceil(wait.total_seconds()) if wait > timedelta(0) else 0
@@ -172,8 +184,8 @@ def _refuse_limited(db: Database, name: str, wait: int, now: datetime) -> NoRetu
 
 def _refuse(db: Database, name: str, client: str, now: datetime) -> NoReturn:
     with db.transaction() as session:
-        store.add_login_failure(session, username=name, client=client, at=now)
-        store.delete_login_failures_before(session, now - FAILURES_KEPT)
+        add_login_failure(session, username=name, client=client, at=now)
+        delete_login_failures_before(session, now - FAILURES_KEPT)
         audit.record(session, Actor(name, Role.VIEWER), "user.login_failed", "user", name, now=now)
     raise LoginRefused("wrong user name or password").saying("refusal.login.wrong")
 
@@ -192,9 +204,9 @@ def _open_session(
     actor = _actor(user)
     with db.transaction() as session:
         # Only this address's failures: signing in elsewhere must not give a guesser a fresh start.
-        store.clear_login_failures(session, username=user.username, client=client)
-        store.delete_expired_sessions(session, now)
-        store.add_session(
+        clear_login_failures(session, username=user.username, client=client)
+        delete_expired_sessions(session, now)
+        add_session(
             session,
             session_id=token_id(token),
             user_id=user.id,
@@ -203,7 +215,7 @@ def _open_session(
             expires_at=expires_at,
         )
         if passwords.needs_rehash(user.password_hash):
-            store.update_user(session, user.id, now=now, password_hash=passwords.hash(password))
+            update_user_record(session, user.id, now=now, password_hash=passwords.hash(password))
         audit.record(session, actor, "user.login", "user", user.username, region=user.region, now=now)
     return SignedIn(actor, token, csrf_token, expires_at)
 
@@ -211,7 +223,7 @@ def _open_session(
 def session_for(db: Database, token: str, now: datetime | None = None) -> LiveSession | None:
     """The signed-in actor and the CSRF token of the session, or None (unknown, expired, user inactive)."""
     with db.reading() as session:
-        found = store.live_session(session, token_id(token), now or datetime.now(UTC))
+        found = live_session(session, token_id(token), now or datetime.now(UTC))
     if found is None or not found.user.active:
         return None
     return LiveSession(_actor(found.user), found.csrf_token)
@@ -219,7 +231,7 @@ def session_for(db: Database, token: str, now: datetime | None = None) -> LiveSe
 
 def log_out(db: Database, token: str, actor: Actor) -> None:
     with db.transaction() as session:
-        store.delete_session(session, token_id(token))
+        delete_session(session, token_id(token))
         audit.record(session, actor, "user.logout", "user", actor.username, region=actor.region)
 
 
@@ -229,7 +241,7 @@ def signing_key(db: Database, settings: Settings) -> str:
     if settings.secret_key:
         return settings.secret_key
     with db.transaction() as session:
-        return store.secret(session, SESSION_KEY_NAME, secrets.token_urlsafe(48), datetime.now(UTC))
+        return secret(session, SESSION_KEY_NAME, secrets.token_urlsafe(48), datetime.now(UTC))
 
 
 def open_app_database(settings: Settings) -> Database:

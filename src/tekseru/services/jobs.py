@@ -20,7 +20,7 @@ from tekseru.services import audit
 from tekseru.services.assessments import run_assessment
 from tekseru.services.job_process import JobContext, JobFailed
 from tekseru.services.job_runner import (
-    INTERRUPTED,
+    INTERRUPTED_MESSAGE,
     READ_PERMISSION,
     JobKind,
     JobNotFound,
@@ -30,7 +30,13 @@ from tekseru.services.job_runner import (
 from tekseru.services.permissions import Actor, Permission, PermissionDenied
 from tekseru.services.registry import edition_in_force, import_evidence, import_subjects
 from tekseru.store import Database
-from tekseru.store import jobs as store
+from tekseru.store.jobs import (
+    CANCELLED,
+    CANCELLING,
+    QUEUED,
+    interrupt_unfinished,
+    request_cancel,
+)
 
 __all__ = [
     "IMPORT_KINDS",
@@ -69,7 +75,7 @@ def interrupt_stale(db: Database) -> int:
     """Mark the jobs a stopped server left queued or running as interrupted (they can be started again);
     for the start of the server, before any worker runs a job."""
     with db.transaction() as session:
-        return store.interrupt_unfinished(session, now=datetime.now(UTC), message=INTERRUPTED)
+        return interrupt_unfinished(session, now=datetime.now(UTC), message=INTERRUPTED_MESSAGE)
 
 
 def cancel(runner: JobRunner, actor: Actor, job_id: uuid.UUID, *, wait: float = 15.0) -> JobView:
@@ -86,10 +92,10 @@ def cancel(runner: JobRunner, actor: Actor, job_id: uuid.UUID, *, wait: float = 
     stopped_here = runner.stop(job_id)
     with runner.database.transaction() as session:
         note = f"cancelled by {actor.username}"
-        status = store.request_cancel(session, job_id, now=datetime.now(UTC), message=note)
+        status = request_cancel(session, job_id, now=datetime.now(UTC), message=note)
         # Cancelled: just now when it was queued, or by this runner that stopped it before this transaction.
-        cancelled = status == store.CANCELLED and (job.status == store.QUEUED or stopped_here)
-        if status != store.CANCELLING and not cancelled:
+        cancelled = status == CANCELLED and (job.status == QUEUED or stopped_here)
+        if status != CANCELLING and not cancelled:
             raise JobNotCancellable(f"job {job_id} has ended already ({status})").saying(
                 "refusal.job.ended", job=str(job_id), status=tell(f"job.status.{status}")
             )
