@@ -54,7 +54,7 @@ def test_a_capacity_keeps_the_rows_beyond_it(as_role: Callable[[str], Session]) 
     [
         ({"capacity": {"atlantis": 3}}, 422, "atlantis"),
         ({"capacity": {"astana": -1}}, 422, "0-ден кем емес бүтін сан болуы керек"),
-        ({"as_of": "2020-01-01"}, 409, "no finished risk assessment as of 2020-01-01"),
+        ({"as_of": "2020-01-01"}, 409, "2020-01-01 күнгі немесе одан ерте аяқталған тәуекелді бағалау жоқ"),
     ],
 )
 def test_a_draft_that_cannot_be_formed_says_why(

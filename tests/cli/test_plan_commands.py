@@ -182,7 +182,7 @@ def test_plan_errors_are_readable(invoke: Any, tmp_path: Path) -> None:
     assert "'2027-H3' – жарты жыл емес" in invoke("plan", "2027-H3", code=1).output
     assert "is not a half-year" in invoke("plan", "2027-H3", "--lang", "en", code=1).output
     assert (
-        "no finished risk assessment as of 2020-01-01"
+        "2020-01-01 күнгі немесе одан ерте аяқталған тәуекелді бағалау жоқ"
         in invoke("plan", "2027-H1", "--as-of", "2020-01-01", code=1).output
     )
     capacity = tmp_path / "capacity.csv"
@@ -200,7 +200,7 @@ def test_plan_errors_are_readable(invoke: Any, tmp_path: Path) -> None:
 
 def test_plan_on_a_sqlite_file_given_with_db(tmp_path: Path) -> None:
     result = runner.invoke(root_app(), ["plan", "2027-H1", "--db", str(tmp_path / "t.sqlite3")])
-    assert result.exit_code == 1 and "run the assessment first" in result.output
+    assert result.exit_code == 1 and "алдымен бағалауды іске қосыңыз" in result.output
 
 
 def test_every_command_and_option_is_documented() -> None:

@@ -102,7 +102,8 @@ def checklist_groups(
     if appendix is None or appendix not in by_appendix:
         known = ", ".join(f"Appendix {a} ({', '.join(g)})" for a, g in sorted(by_appendix.items()))
         refused = InspectionError(f"choose the checklist of one of the subject's groups: {known or 'none'}")
-        raise refused.saying("refusal.inspection.checklist_choice", known=known or "—")
+        appendices = ", ".join(str(a) for a in sorted(by_appendix)) or "—"
+        raise refused.saying("refusal.inspection.checklist_choice", appendices=appendices)
     return appendix, sorted(by_appendix[appendix])
 
 
