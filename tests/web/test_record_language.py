@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 from tests.api.conftest import _app, sign_in
 from tests.services.inspection_data import BINS, add_subjects, inspect
 from tests.web.htmltree import parse
-from tests.web.support import USERS, seed
+from tests.web.support import OTHER_BIN, USERS, seed
 
 RAW_VALUES = {"finished", "failed", "approved", "draft", "completed", "inspector", "planner", "True", "False"}
 
@@ -59,3 +59,23 @@ def test_the_evidence_of_a_completed_inspection_reads_in_each_language(tmp_path:
     assert f"проверка № {done.id} (акт № 12-ПК от 01.03.2024), приложение 3, пункт 1" in pages["ru"]
     assert f"inspection {done.id} (act № 12-ПК of 01.03.2024), Appendix 3 item 1" in pages["en"]
     assert "Appendix" not in pages["kk"] and "Appendix" not in pages["ru"]
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("kk", "t-inspector (инспектор) пайдаланушысына Алматы қаласы бойынша рұқсат жоқ: тізілімді қарау"),
+        (
+            "ru",
+            "Пользователю t-inspector (инспектор) не разрешено в регионе «город Алматы»: просмотр реестра",
+        ),
+    ],
+)
+def test_a_refusal_page_says_the_services_words_in_the_pages_language(
+    language: str, expected: str, signed_in: Callable[[str], Any]
+) -> None:
+    response = signed_in("inspector").client.get(f"/registry/{OTHER_BIN}?lang={language}")
+    assert response.status_code == 403
+    page = parse(response.text)
+    assert page.find("span", class_="detail").text == expected
+    assert page.find("html").attrs["lang"] == language
