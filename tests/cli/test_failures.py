@@ -39,7 +39,7 @@ def test_a_database_of_a_newer_tekseru_stops_the_command(
             raise AssertionError("the command must not run")
 
     result = CliRunner().invoke(_command(use), [])
-    assert result.exit_code == 1 and "unknown to this tekseru" in result.stderr
+    assert result.exit_code == 1 and "ол бұл tekseru нұсқасына белгісіз" in result.stderr
 
 
 @pytest.mark.parametrize(

@@ -52,7 +52,7 @@ def opened_database(db: Path | None) -> Iterator[Database]:
     try:
         database = open_database_for(db)
     except (DatabaseNeedsUpgrade, DatabaseTooNew) as error:
-        fail(str(error))
+        fail(error)
     try:
         yield database
     finally:

@@ -182,7 +182,7 @@ def export(
 ) -> None:
     """Write a stored list as an XLSX or PDF document in Kazakh or Russian."""
     if output_format not in (OutputFormat.XLSX, OutputFormat.PDF):
-        fail("export writes xlsx or pdf; use `tekseru plans show` for table or json")
+        fail(Words(chosen(lang))("cli.plans.export_format"))
     with opened_database(db) as database, _errors():
         _present(database, plan_id, output_format, Words(chosen(lang)), output)
 

@@ -30,11 +30,11 @@ class DatabaseBusy(Explained, RuntimeError):
     import say, is writing): nothing was changed; try again later."""
 
 
-class DatabaseNeedsUpgrade(RuntimeError):
+class DatabaseNeedsUpgrade(Explained, RuntimeError):
     """The database was made by an older tekseru: `tekseru db upgrade` brings it up to date."""
 
 
-class DatabaseTooNew(RuntimeError):
+class DatabaseTooNew(Explained, RuntimeError):
     """The database was migrated by a newer tekseru than this one."""
 
 
@@ -141,11 +141,14 @@ def _bring_up_to_date(engine: Engine) -> None:
     if current is None:
         migrate.upgrade(engine)
     elif current != head and not migrate.is_known_revision(current):
-        raise DatabaseTooNew(f"the database is at revision {current}, unknown to this tekseru (head {head})")
+        refused = DatabaseTooNew(
+            f"the database is at revision {current}, unknown to this tekseru (head {head})"
+        )
+        raise refused.saying("refusal.database.too_new", revision=current, head=head)
     elif current != head:
         raise DatabaseNeedsUpgrade(
             f"the database is at revision {current}, this tekseru needs {head}: run `tekseru db upgrade`"
-        )
+        ).saying("refusal.database.needs_upgrade", revision=current, head=head)
 
 
 def upgrade_database(url: str | URL) -> str:
