@@ -235,7 +235,7 @@ def test_capacity_file_errors_name_the_file_row_and_field(tmp_path: Path) -> Non
         ("capacity.csv", 8, None, "too_many_values"),
     ]
     assert "is already in row 5" in str(caught.value.errors[3])
-    assert caught.value.errors[3].text("ru") == "регион 'Астана' уже есть в строке 5 этого файла"
+    assert caught.value.errors[3].text("ru") == "регион 'astana' уже есть в строке 5 этого файла"
     visits = caught.value.errors[1].text("kk")
     assert visits == "тексеру саны 0-ден кем емес бүтін сан болуы керек, 'many' емес"
     assert (
