@@ -138,7 +138,7 @@ def assess(path: Path, as_of: date) -> tuple[Any, float]:
     database = open_database(sqlite_url(path))
     try:
         started = time.perf_counter()
-        summary = run_assessment(database, as_of=as_of, reuse=False)
+        summary = run_assessment(database, as_of=as_of, reuse=False, catalogue=load_catalogue())
         return summary, time.perf_counter() - started
     finally:
         database.close()

@@ -33,7 +33,8 @@ sys.path.insert(0, str(Path(__file__).parent))
 import synthetic
 from bench_end_to_end import edition_matrix
 
-from tekseru.services.registry import edition_in_force, import_evidence, import_subjects
+from tekseru.catalog_files import load_catalogue
+from tekseru.services.registry import import_evidence, import_subjects
 from tekseru.store import open_database, sqlite_url
 
 
@@ -83,7 +84,7 @@ def main(argv: list[str] | None = None) -> None:
     path.unlink(missing_ok=True)
     database = open_database(sqlite_url(path))
     today = data.as_of
-    edition = edition_in_force(today)
+    edition = load_catalogue().edition_at(today)
     now = datetime.now(UTC)
     timed: list[tuple[str, int, float, str]] = []
     try:

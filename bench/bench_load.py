@@ -91,8 +91,8 @@ def prepare(path: Path) -> list[Subject]:
     today = date.today()
     database = open_app_database(Settings().with_database_path(path))
     try:
-        load_demo(database, today=today)
-        run_assessment(database, as_of=today)
+        load_demo(database, today=today, catalogue=load_catalogue())
+        run_assessment(database, as_of=today, catalogue=load_catalogue())
         create_user(
             database,
             Actor.system("bench"),

@@ -77,6 +77,9 @@ def _kind(language: str, text: str) -> str | None:
         ("subjects", {"bin", "name", "region", "groups"}),
         ("evidence", {"bin", "criterion", "observed_on", "reference"}),
         ("answers", {"item", "answer"}),
+        ("roster", {"iin", "bin", "form", "start_date"}),
+        ("deliveries", {"iin", "bin", "kind", "planned", "delivered"}),
+        ("findings", {"object", "bin", "element", "found_on"}),
     ):
         if columns <= header:
             return kind
@@ -194,6 +197,9 @@ def test_every_example_file_of_the_docs_is_accepted(tmp_path: Path) -> None:
                 "subjects": ["tekseru", "import", "subjects", file.name],
                 "evidence": ["tekseru", "import", "evidence", file.name],
                 "answers": ["tekseru", "inspection", "answer", "1", file.name],
+                "roster": ["tekseru", "rosters", "import", "provider", file.name],
+                "deliveries": ["tekseru", "rosters", "deliveries", file.name],
+                "findings": ["tekseru", "rosters", "findings", file.name],
             }[example.kind]
         )
         for step in steps:

@@ -17,6 +17,8 @@ import yaml
 from tekseru.catalog.bodies import Bodies, BodiesFile, StateBody
 from tekseru.catalog.catalogue import Catalogue
 from tekseru.catalog.edition import CatalogueEdition
+from tekseru.catalog.information_systems import FILE_NAME as INFORMATION_SYSTEMS_FILE
+from tekseru.catalog.information_systems import InformationSystems
 from tekseru.catalog.parse import CatalogueDataError, EditionFiles, build_edition, parse
 from tekseru.catalog.regions import Region, Regions, RegionsFile
 
@@ -87,3 +89,12 @@ def load_bodies() -> Bodies:
 def control_body(region: str | None = None) -> StateBody:
     """Shortcut for `load_bodies().control_body(region)`."""
     return load_bodies().control_body(region)
+
+
+@cache
+def load_information_systems(edition_id: str) -> InformationSystems:
+    """The source-group-3 data of a packaged edition; CatalogueDataError when the edition has none."""
+    path = resources.files(DATA_PACKAGE) / "editions" / edition_id / INFORMATION_SYSTEMS_FILE
+    if not path.is_file():
+        raise CatalogueDataError(f"edition {edition_id} has no {INFORMATION_SYSTEMS_FILE}")
+    return parse(InformationSystems, read_yaml(path), str(path))

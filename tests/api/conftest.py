@@ -20,8 +20,8 @@ from tests.web.support import CHEAP_PASSWORDS, PASSWORD, USERS, seed, two_editio
 
 def _app(folder: Any) -> FastAPI:
     settings = Settings(attachments_dir=str(folder / "files")).with_database_path(folder / "tekseru.sqlite3")
-    app = create_app(settings, passwords=CHEAP_PASSWORDS)
     service = two_edition_service()
+    app = create_app(settings, passwords=CHEAP_PASSWORDS, catalogue=service.catalogue)
     app.dependency_overrides[get_catalog_service] = lambda: service
     return app
 

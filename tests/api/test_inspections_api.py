@@ -6,11 +6,13 @@ criterion: item 5 to criterion 7, a gross one); those of home care with Appendix
 
 from __future__ import annotations
 
+import io
 import itertools
 from collections.abc import Callable
 from typing import Any
 
 import pytest
+from docx import Document
 
 from tests.api.conftest import Session
 from tests.web.support import BINS, OTHER_BIN, OTHER_REGION, OWN_BIN, OWN_REGION
@@ -364,3 +366,21 @@ def test_permissions(
         completed(planner, bin, {5: "non_compliant"}) if action in ("follow_up", "revise", "document") else 0
     )
     assert call(as_role(role), action, bin, region, draft_id, done_id) == status
+
+
+def test_the_catalogue_the_app_is_made_with_reaches_the_services(as_role: Callable[[str], Session]) -> None:
+    """The app here is made with the packaged catalogue plus the test edition of 2030; the checklist of an
+    act of 2030 is that edition's, with the item only it has (the services read the app's catalogue, not
+    one of their own)."""
+    viewer = as_role("viewer")
+    form = {"format": "docx", "lang": "ru", "act_date": "2030-02-01"}
+    response = viewer.get(f"{API}/checklists/2/form", params=form)
+    assert response.status_code == 200, response.text
+    document = Document(io.BytesIO(response.content))
+    cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+    assert any("Новое требование" in text for text in cells)
+    earlier = viewer.get(f"{API}/checklists/2/form", params=form | {"act_date": "2024-07-01"})
+    cells = [
+        cell.text for t in Document(io.BytesIO(earlier.content)).tables for r in t.rows for cell in r.cells
+    ]
+    assert not any("Новое требование" in text for text in cells)

@@ -27,6 +27,7 @@ from tekseru.services.demo import load_demo
 from tekseru.services.permissions import Actor
 from tekseru.settings import Settings
 from tekseru.web.app import create_app
+from tests.catalogue import CATALOGUE
 from tests.web.support import CHEAP_PASSWORDS, create_user
 
 PASSWORD = "a-long-password-for-fuzzing"
@@ -63,8 +64,8 @@ schema = schemathesis.openapi.from_asgi("/api/v1/openapi.json", APP)
 def demo_app() -> Iterator[FastAPI]:
     db = APP.state.tekseru.database()
     today = date.today()
-    load_demo(db, today=today)
-    run_assessment(db, as_of=today)
+    load_demo(db, today=today, catalogue=CATALOGUE)
+    run_assessment(db, as_of=today, catalogue=CATALOGUE)
     for role, region in ROLES.items():
         create_user(
             db,

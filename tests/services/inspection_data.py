@@ -19,6 +19,7 @@ from tekseru.services.permissions import Actor
 from tekseru.store import Database, EvidenceData, EvidenceRecord, SubjectData
 from tekseru.store.evidence import evidence_for_subjects, upsert_evidence
 from tekseru.store.subjects import subject_ids_by_bin, upsert_subjects
+from tests.catalogue import CATALOGUE
 
 EDITION = load_catalogue().edition("2022-29983")
 NOW = datetime(2024, 6, 30, 12, 0, tzinfo=UTC)
@@ -79,16 +80,27 @@ def inspect(
 ) -> inspections.InspectionRecord:
     """An inspection of subject `index` with these items non-compliant, completed on `visit` (or a draft)."""
     record = inspections.create_inspection(
-        db, Actor.system("inspector"), BINS[index], header(kind, act_date), appendix=appendix, now=NOW
+        db,
+        Actor.system("inspector"),
+        BINS[index],
+        header(kind, act_date),
+        appendix=appendix,
+        now=NOW,
+        catalogue=CATALOGUE,
     )
     overrides = dict.fromkeys(non_compliant, "non_compliant")
     inspections.answer_items(
-        db, Actor.system("inspector"), record.id, answers(record.appendix, overrides), now=NOW
+        db,
+        Actor.system("inspector"),
+        record.id,
+        answers(record.appendix, overrides),
+        now=NOW,
+        catalogue=CATALOGUE,
     )
     if visit is None:
         return record
     report = inspections.complete_inspection(
-        db, Actor.system("inspector"), record.id, inspected_on=visit, today=TODAY
+        db, Actor.system("inspector"), record.id, inspected_on=visit, today=TODAY, catalogue=CATALOGUE
     )
     return report.inspection
 

@@ -18,6 +18,7 @@ from tekseru.services.assessments import run_assessment, subject_explanation
 from tekseru.services.permissions import Actor
 from tekseru.store import Database, SubjectData
 from tekseru.store.evidence import evidence_for_subjects
+from tests.catalogue import CATALOGUE
 from tests.services.assessment_fixtures import NOW, Fact, add_registry
 from tests.services.test_assessments import EDITION, RULES, assert_same_as_reference_engine
 
@@ -100,7 +101,7 @@ def test_stored_explanations_agree_with_the_engine_and_the_bulk_scorer(
     ]
     facts = [Fact(f"e{example}-{index}", *row) for index, row in enumerate(drawn.facts)]
     registry = add_registry(database, subjects, facts)
-    summary = run_assessment(database, as_of=drawn.as_of, clock=clock, chunk=3)
+    summary = run_assessment(database, as_of=drawn.as_of, clock=clock, chunk=3, catalogue=CATALOGUE)
     # The bulk scorer's stored rows: score, class, parts and violated criteria as the engine has them.
     assert assert_same_as_reference_engine(database, summary.run_id, drawn.as_of) == summary.subject_groups
     with database.reading() as session:
@@ -112,7 +113,7 @@ def test_stored_explanations_agree_with_the_engine_and_the_bulk_scorer(
             if r.subject_id == subject_id
         ]
         explained = subject_explanation(
-            database, Actor.system(), subject.bin, as_of=drawn.as_of, language="ru"
+            database, Actor.system(), subject.bin, as_of=drawn.as_of, language="ru", catalogue=CATALOGUE
         )
         assert sorted(group.group for group in explained.groups) == sorted(subject.groups)
         for group in explained.groups:

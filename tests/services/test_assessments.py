@@ -38,6 +38,7 @@ from tekseru.store.assessment_load import (
 from tekseru.store.assessments import get_run, latest_run, results_for_run
 from tekseru.store.evidence import evidence_for_subjects
 from tekseru.store.subjects import upsert_subjects
+from tests.catalogue import CATALOGUE
 from tests.databases import PostgresTestServer
 from tests.services.assessment_fixtures import (
     AS_OF,
@@ -72,7 +73,7 @@ def results(database: Database, run_id: uuid.UUID) -> dict[tuple[int, str], Asse
 
 
 def test_scores_and_explanations_are_stored(database: Database, registry: Registry) -> None:
-    summary = run_assessment(database, as_of=AS_OF, clock=clock)
+    summary = run_assessment(database, as_of=AS_OF, clock=clock, catalogue=CATALOGUE)
     assert (summary.status, summary.reused, summary.edition_id) == ("finished", False, EDITION.id)
     assert (summary.subjects, summary.subject_groups, summary.evidence) == (5, 6, len(FACTS))
     assert summary.classes == {"low": 4, "medium": 1, "high": 1}
@@ -125,7 +126,7 @@ def test_scores_and_explanations_are_stored(database: Database, registry: Regist
 def test_evidence_counts_in_every_group_of_a_subject_where_its_criterion_applies(
     database: Database, registry: Registry
 ) -> None:
-    stored = results(database, run_assessment(database, as_of=AS_OF, clock=clock).run_id)
+    stored = results(database, run_assessment(database, as_of=AS_OF, clock=clock, catalogue=CATALOGUE).run_id)
     ids, first = registry.evidence_ids, registry.subject_ids[0]
     home = stored[(first, "home_care")]
     assert home.explanation["counted"] == {"3": [ids["both_groups"]], "25": [ids["home_only"]]}
@@ -161,7 +162,7 @@ def assert_same_as_reference_engine(database: Database, run_id: uuid.UUID, as_of
 
 
 def test_stored_results_equal_the_reference_engine(database: Database, registry: Registry) -> None:
-    summary = run_assessment(database, as_of=AS_OF, clock=clock)
+    summary = run_assessment(database, as_of=AS_OF, clock=clock, catalogue=CATALOGUE)
     assert assert_same_as_reference_engine(database, summary.run_id, AS_OF) == 6
 
 
@@ -169,17 +170,17 @@ def test_stored_results_equal_the_reference_engine(database: Database, registry:
 def test_a_random_registry_scores_as_the_reference_engine(database: Database, seed: int) -> None:
     subjects, facts = random_registry(seed)
     add_registry(database, subjects, facts)
-    summary = run_assessment(database, as_of=AS_OF, clock=clock, chunk=7)
+    summary = run_assessment(database, as_of=AS_OF, clock=clock, chunk=7, catalogue=CATALOGUE)
     assert assert_same_as_reference_engine(database, summary.run_id, AS_OF) == summary.subject_groups
     assert summary.subject_groups == sum(len(subject.groups) for subject in subjects)
 
 
 def test_the_same_inputs_reuse_the_finished_run(database: Database, registry: Registry) -> None:
-    first = run_assessment(database, as_of=AS_OF, clock=clock)
-    again = run_assessment(database, as_of=AS_OF, clock=clock)
+    first = run_assessment(database, as_of=AS_OF, clock=clock, catalogue=CATALOGUE)
+    again = run_assessment(database, as_of=AS_OF, clock=clock, catalogue=CATALOGUE)
     assert (again.reused, again.run_id, again.fingerprint) == (True, first.run_id, first.fingerprint)
     assert again.classes == first.classes
-    recomputed = run_assessment(database, as_of=AS_OF, clock=clock, reuse=False)
+    recomputed = run_assessment(database, as_of=AS_OF, clock=clock, reuse=False, catalogue=CATALOGUE)
     assert (recomputed.reused, recomputed.fingerprint) == (False, first.fingerprint)
     assert recomputed.run_id != first.run_id
     assert results(database, recomputed.run_id) == results(database, first.run_id)
@@ -212,33 +213,33 @@ def test_the_fingerprint_does_not_depend_on_the_order_rows_were_stored_in(
     last = len(SUBJECTS) - 1
     reversed_facts = [replace(fact, subject=last - fact.subject) for fact in reversed(FACTS)]
     add_registry(other_database, tuple(reversed(SUBJECTS)), reversed_facts)
-    first = run_assessment(database, as_of=AS_OF, clock=clock)
-    second = run_assessment(other_database, as_of=AS_OF, clock=clock)
+    first = run_assessment(database, as_of=AS_OF, clock=clock, catalogue=CATALOGUE)
+    second = run_assessment(other_database, as_of=AS_OF, clock=clock, catalogue=CATALOGUE)
     assert first.fingerprint == second.fingerprint
     assert len(first.fingerprint) == 64
 
 
 def test_new_evidence_changes_the_fingerprint(database: Database, registry: Registry) -> None:
-    first = run_assessment(database, as_of=AS_OF, clock=clock)
+    first = run_assessment(database, as_of=AS_OF, clock=clock, catalogue=CATALOGUE)
     new = add_evidence(database, registry, Fact("late_gross", 4, 7, 1, date(2024, 6, 15)))
-    second = run_assessment(database, as_of=AS_OF, clock=clock)
+    second = run_assessment(database, as_of=AS_OF, clock=clock, catalogue=CATALOGUE)
     assert (second.reused, second.fingerprint != first.fingerprint) == (False, True)
     after = results(database, second.run_id)[(registry.subject_ids[4], "stationary_care")]
     assert (after.score, after.explanation["counted"]) == (100.0, {"7": [new["late_gross"]]})
-    other_day = run_assessment(database, as_of=date(2024, 7, 2), clock=clock)
+    other_day = run_assessment(database, as_of=date(2024, 7, 2), clock=clock, catalogue=CATALOGUE)
     assert other_day.fingerprint not in (first.fingerprint, second.fingerprint)
 
 
 def test_an_assessment_in_the_past_ignores_later_evidence(database: Database, registry: Registry) -> None:
-    past = run_assessment(database, as_of=AS_OF, clock=clock)
-    later = run_assessment(database, as_of=date(2024, 9, 1), clock=clock)
+    past = run_assessment(database, as_of=AS_OF, clock=clock, catalogue=CATALOGUE)
+    later = run_assessment(database, as_of=date(2024, 9, 1), clock=clock, catalogue=CATALOGUE)
     ids, first = registry.evidence_ids, registry.subject_ids[0]
     before = results(database, past.run_id)[(first, "stationary_care")]
     after = results(database, later.run_id)[(first, "stationary_care")]
     assert before.explanation["ignored"]["after_as_of"] == {"6": [ids["after_as_of"]]}
     assert after.explanation["counted"]["6"] == [ids["after_as_of"]]
     august = add_evidence(database, registry, Fact("august", 1, 7, 1, date(2024, 8, 15)))["august"]
-    again = run_assessment(database, as_of=AS_OF, clock=clock)
+    again = run_assessment(database, as_of=AS_OF, clock=clock, catalogue=CATALOGUE)
     assert (again.reused, again.fingerprint != past.fingerprint) == (False, True)
     reproduced, original = results(database, again.run_id), results(database, past.run_id)
     assert reproduced.keys() == original.keys()
@@ -259,7 +260,7 @@ def test_a_failed_run_is_marked_failed_with_the_error(database: Database, regist
             raise RuntimeError("the disk is full")
 
     with pytest.raises(RuntimeError, match="the disk is full"):
-        run_assessment(database, as_of=AS_OF, clock=clock, progress=broken)
+        run_assessment(database, as_of=AS_OF, clock=clock, progress=broken, catalogue=CATALOGUE)
     with database.transaction() as session:
         run = latest_run(session, status=None)
         assert run is not None
@@ -272,13 +273,18 @@ def test_a_failed_run_is_marked_failed_with_the_error(database: Database, regist
 def test_progress_is_reported_while_storing(database: Database, registry: Registry) -> None:
     calls: list[tuple[int, int]] = []
     run_assessment(
-        database, as_of=AS_OF, clock=clock, progress=lambda done, total: calls.append((done, total)), chunk=4
+        database,
+        as_of=AS_OF,
+        clock=clock,
+        progress=lambda done, total: calls.append((done, total)),
+        chunk=4,
+        catalogue=CATALOGUE,
     )
     assert calls == [(0, 6), (4, 6), (6, 6)]
 
 
 def test_an_empty_registry_gives_a_finished_run_without_results(database: Database) -> None:
-    summary = run_assessment(database, as_of=AS_OF, clock=clock)
+    summary = run_assessment(database, as_of=AS_OF, clock=clock, catalogue=CATALOGUE)
     assert (summary.status, summary.subject_groups, summary.evidence) == ("finished", 0, 0)
     assert assessment_results(database, SYSTEM) == []
 
@@ -288,20 +294,20 @@ def test_groups_unknown_to_the_edition_are_skipped_and_counted(
 ) -> None:
     with database.transaction() as session:
         upsert_subjects(session, [SubjectData(BINS[50], "School", "astana", "", ("school",))], now=NOW)
-    summary = run_assessment(database, as_of=AS_OF, clock=clock)
+    summary = run_assessment(database, as_of=AS_OF, clock=clock, catalogue=CATALOGUE)
     assert (summary.skipped_groups, summary.subject_groups) == ({"school": 1}, 6)
 
 
 def test_evidence_with_gaps_in_its_ids_is_read_whole(database: Database, registry: Registry) -> None:
     with database.transaction() as session:
         session.execute(text("DELETE FROM evidence WHERE id = :id"), {"id": registry.evidence_ids["too_old"]})
-    summary = run_assessment(database, as_of=AS_OF, clock=clock)
+    summary = run_assessment(database, as_of=AS_OF, clock=clock, catalogue=CATALOGUE)
     assert summary.evidence == len(FACTS) - 1
     assert assert_same_as_reference_engine(database, summary.run_id, AS_OF) == 6
 
 
 def test_results_and_class_counts_of_the_latest_run(database: Database, registry: Registry) -> None:
-    summary = run_assessment(database, as_of=AS_OF, clock=clock)
+    summary = run_assessment(database, as_of=AS_OF, clock=clock, catalogue=CATALOGUE)
     rows = assessment_results(database, SYSTEM)
     assert [row.score for row in rows] == sorted((row.score for row in rows), reverse=True)
     assert rows[0].to_json() == {
@@ -332,7 +338,7 @@ def test_results_and_class_counts_of_the_latest_run(database: Database, registry
 
 
 def test_an_inspector_reads_the_results_of_its_own_region(database: Database, registry: Registry) -> None:
-    summary = run_assessment(database, as_of=AS_OF, clock=clock)
+    summary = run_assessment(database, as_of=AS_OF, clock=clock, catalogue=CATALOGUE)
     inspector = Actor("a-inspector", Role.INSPECTOR, "shymkent")
     everyone = assessment_results(database, SYSTEM, summary.run_id)
     own = [row for row in everyone if row.region == "shymkent"]
@@ -341,10 +347,10 @@ def test_an_inspector_reads_the_results_of_its_own_region(database: Database, re
     assert assessment_results(database, inspector, summary.run_id, limit=1) == own[:1]
     counts = class_counts(database, inspector, summary.run_id)
     assert {count.region for count in counts} == {"shymkent"} and sum(c.count for c in counts) == len(own)
-    assert subject_explanation(database, inspector, BINS[3], as_of=AS_OF).groups
+    assert subject_explanation(database, inspector, BINS[3], as_of=AS_OF, catalogue=CATALOGUE).groups
     other = next(row.bin for row in everyone if row.region != "shymkent")
     with pytest.raises(PermissionDenied):
-        subject_explanation(database, inspector, other, as_of=AS_OF)
+        subject_explanation(database, inspector, other, as_of=AS_OF, catalogue=CATALOGUE)
 
 
 @pytest.mark.parametrize(
@@ -358,9 +364,13 @@ def test_an_inspector_reads_the_results_of_its_own_region(database: Database, re
 def test_explain_subject_in_each_language(
     database: Database, registry: Registry, language: Any, words: tuple[str, ...]
 ) -> None:
-    fresh = subject_explanation(database, SYSTEM, BINS[0], as_of=AS_OF, language=language).lines()
-    run_assessment(database, as_of=AS_OF, clock=clock)
-    stored = subject_explanation(database, SYSTEM, BINS[0], as_of=AS_OF, language=language).lines()
+    fresh = subject_explanation(
+        database, SYSTEM, BINS[0], as_of=AS_OF, language=language, catalogue=CATALOGUE
+    ).lines()
+    run_assessment(database, as_of=AS_OF, clock=clock, catalogue=CATALOGUE)
+    stored = subject_explanation(
+        database, SYSTEM, BINS[0], as_of=AS_OF, language=language, catalogue=CATALOGUE
+    ).lines()
     assert stored == fresh
     text_of_3 = EDITION.criterion(3).text.in_language(language)
     joined = "\n".join(stored)
@@ -372,21 +382,26 @@ def test_explain_subject_in_each_language(
 
 def test_explain_subject_says_where_its_scores_come_from(database: Database, registry: Registry) -> None:
     assert all(
-        group.run_id is None for group in subject_explanation(database, SYSTEM, BINS[1], as_of=AS_OF).groups
+        group.run_id is None
+        for group in subject_explanation(database, SYSTEM, BINS[1], as_of=AS_OF, catalogue=CATALOGUE).groups
     )
-    summary = run_assessment(database, as_of=AS_OF, clock=clock)
-    explained = subject_explanation(database, SYSTEM, f" {BINS[1]} ", as_of=AS_OF, language="en")
+    summary = run_assessment(database, as_of=AS_OF, clock=clock, catalogue=CATALOGUE)
+    explained = subject_explanation(
+        database, SYSTEM, f" {BINS[1]} ", as_of=AS_OF, language="en", catalogue=CATALOGUE
+    )
     assert [(group.group, group.run_id) for group in explained.groups] == [
         ("stationary_care", summary.run_id)
     ]
     assert explained.groups[0].score is not None and explained.groups[0].score.score == 14.67
-    later = subject_explanation(database, SYSTEM, BINS[1], as_of=date(2024, 7, 5), language="en")
+    later = subject_explanation(
+        database, SYSTEM, BINS[1], as_of=date(2024, 7, 5), language="en", catalogue=CATALOGUE
+    )
     assert later.groups[0].run_id is None
 
 
 def test_explaining_an_unknown_bin_names_it(database: Database, registry: Registry) -> None:
     with pytest.raises(UnknownSubject, match=BINS[99]):
-        subject_explanation(database, SYSTEM, BINS[99], as_of=AS_OF).lines()
+        subject_explanation(database, SYSTEM, BINS[99], as_of=AS_OF, catalogue=CATALOGUE).lines()
 
 
 def test_dates_bins_and_numbers_are_read_as_python_reads_them() -> None:

@@ -19,6 +19,7 @@ from tekseru.services.assessments import assessment_results, run_assessment
 from tekseru.services.permissions import Actor, PermissionDenied, Role
 from tekseru.store import Database, open_database
 from tekseru.store.database import create_postgres_database_if_missing
+from tests.catalogue import CATALOGUE
 from tests.web.support import AS_OF
 
 ADMIN = Actor.system("b-admin")
@@ -94,7 +95,7 @@ def test_a_backup_taken_while_another_process_writes_restores_intact(
         assert report.ok, report.problems
         assert report.entries > 5  # the seed's entries, some of the writer's, and the restore's own
         assert scores(restored, seeded) == scores(database, seeded)
-        again = run_assessment(restored, as_of=AS_OF, reuse=False)
+        again = run_assessment(restored, as_of=AS_OF, reuse=False, catalogue=CATALOGUE)
         assert again.run_id != seeded
         assert scores(restored, again.run_id) == scores(database, seeded)
     finally:

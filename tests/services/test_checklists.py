@@ -25,6 +25,7 @@ from tekseru.services.file_names import sanitise_file_name
 from tekseru.services.permissions import Actor
 from tekseru.settings import Settings
 from tekseru.store import Database
+from tests.catalogue import CATALOGUE
 from tests.services.inspection_data import (
     BINS,
     EDITION,
@@ -148,6 +149,7 @@ def test_an_attachment_is_kept_under_its_hash(
         item=3,
         settings=settings,
         now=NOW,
+        catalogue=CATALOGUE,
     )
     digest = hashlib.sha256(JPEG).hexdigest()
     assert (added.file_name, added.media_type, added.size, added.sha256, added.item) == (
@@ -160,9 +162,11 @@ def test_an_attachment_is_kept_under_its_hash(
     path = inspections.attachment_path(added, settings)
     assert path == Path(settings.attachments_dir) / "inspections" / digest[:2] / digest
     assert path.read_bytes() == JPEG and not (Path(settings.attachments_dir).parent / "evil").exists()
-    again = inspections.attach_file(database, SYSTEM, record.id, "copy.jpg", JPEG, settings=settings)
+    again = inspections.attach_file(
+        database, SYSTEM, record.id, "copy.jpg", JPEG, settings=settings, catalogue=CATALOGUE
+    )
     assert inspections.attachment_path(again, settings) == path
-    sheet = inspections.inspection_sheet(database, SYSTEM, record.id)
+    sheet = inspections.inspection_sheet(database, SYSTEM, record.id, catalogue=CATALOGUE)
     assert [a.file_name for a in sheet.items[2].attachments] == ["photo.jpg"]
     assert [a.file_name for a in sheet.attachments] == ["copy.jpg"]
 
@@ -184,7 +188,9 @@ def test_attachments_over_the_limits_are_refused(
     record = inspect(database, 0, visit=None)
     limits = inspections.AttachmentLimits(max_bytes=64)
     with pytest.raises(inspections.AttachmentRefused, match=re.escape(message)):
-        inspections.attach_file(database, SYSTEM, record.id, name, content, settings=settings, limits=limits)
+        inspections.attach_file(
+            database, SYSTEM, record.id, name, content, settings=settings, limits=limits, catalogue=CATALOGUE
+        )
     assert not Path(settings.attachments_dir).exists()
 
 
@@ -194,12 +200,23 @@ def test_the_number_of_attachments_and_their_item_are_checked(
     record = inspect(database, 0, visit=None)
     limits = inspections.AttachmentLimits(max_files=1)
     inspections.attach_file(
-        database, SYSTEM, record.id, "a.txt", "акт".encode(), settings=settings, limits=limits
+        database,
+        SYSTEM,
+        record.id,
+        "a.txt",
+        "акт".encode(),
+        settings=settings,
+        limits=limits,
+        catalogue=CATALOGUE,
     )
     with pytest.raises(inspections.AttachmentRefused, match="has 1 files, the limit"):
-        inspections.attach_file(database, SYSTEM, record.id, "b.txt", b"b", settings=settings, limits=limits)
+        inspections.attach_file(
+            database, SYSTEM, record.id, "b.txt", b"b", settings=settings, limits=limits, catalogue=CATALOGUE
+        )
     with pytest.raises(inspections.InspectionError, match="no item 21"):
-        inspections.attach_file(database, SYSTEM, record.id, "c.txt", b"c", item=21, settings=settings)
+        inspections.attach_file(
+            database, SYSTEM, record.id, "c.txt", b"c", item=21, settings=settings, catalogue=CATALOGUE
+        )
 
 
 def test_a_completed_inspection_takes_no_attachment(
@@ -207,20 +224,32 @@ def test_a_completed_inspection_takes_no_attachment(
 ) -> None:
     record = inspect(database, 0)
     with pytest.raises(inspections.InspectionFrozen):
-        inspections.attach_file(database, SYSTEM, record.id, "a.jpg", JPEG, settings=settings)
+        inspections.attach_file(
+            database, SYSTEM, record.id, "a.jpg", JPEG, settings=settings, catalogue=CATALOGUE
+        )
 
 
 def test_a_revision_keeps_the_attachments(
     database: Database, ids: dict[int, int], settings: Settings
 ) -> None:
     record = inspect(database, 0, visit=None)
-    inspections.attach_file(database, SYSTEM, record.id, "a.jpg", JPEG, item=1, settings=settings)
+    inspections.attach_file(
+        database, SYSTEM, record.id, "a.jpg", JPEG, item=1, settings=settings, catalogue=CATALOGUE
+    )
     inspections.complete_inspection(
-        database, SYSTEM, record.id, inspected_on=date(2024, 3, 5), today=date(2024, 6, 30)
+        database,
+        SYSTEM,
+        record.id,
+        inspected_on=date(2024, 3, 5),
+        today=date(2024, 6, 30),
+        catalogue=CATALOGUE,
     )
     second = inspections.revise_inspection(database, SYSTEM, record.id, reason="r")
     assert [
-        a.file_name for a in inspections.inspection_sheet(database, SYSTEM, second.id).items[0].attachments
+        a.file_name
+        for a in inspections.inspection_sheet(database, SYSTEM, second.id, catalogue=CATALOGUE)
+        .items[0]
+        .attachments
     ] == ["a.jpg"]
 
 
@@ -230,7 +259,7 @@ def test_a_revision_keeps_the_attachments(
 def print_form(database: Database, inspection_id: int, format: str, language: str, out: Path) -> str | None:
     """The inspection's printed form written to `out`, as a user downloads it; its verification code."""
     content, name, code = inspections.print_inspection(
-        database, SYSTEM, inspection_id, format=format, language=language, now=NOW
+        database, SYSTEM, inspection_id, format=format, language=language, now=NOW, catalogue=CATALOGUE
     )
     assert name == f"inspection-{inspection_id}-{language}.{format}"
     out.write_bytes(content)
@@ -327,7 +356,12 @@ def test_a_superseded_revision_stays_printable(
     first = inspect(database, 0, non_compliant=[1])
     second = inspections.revise_inspection(database, SYSTEM, first.id, reason="r")
     inspections.complete_inspection(
-        database, SYSTEM, second.id, inspected_on=date(2024, 3, 5), today=date(2024, 6, 30)
+        database,
+        SYSTEM,
+        second.id,
+        inspected_on=date(2024, 3, 5),
+        today=date(2024, 6, 30),
+        catalogue=CATALOGUE,
     )
     old, new = tmp_path / "old.docx", tmp_path / "new.docx"
     assert print_form(database, first.id, "docx", "kk", old) != print_form(
@@ -343,7 +377,9 @@ def test_a_superseded_revision_stays_printable(
 def test_a_checklist_prints_blank_or_prefilled(
     database: Database, ids: dict[int, int], tmp_path: Path, format: str
 ) -> None:
-    content, name = inspections.checklist_form(database, SYSTEM, 7, language="ru", format=format)
+    content, name = inspections.checklist_form(
+        database, SYSTEM, 7, language="ru", format=format, catalogue=CATALOGUE
+    )
     assert name == f"checklist-7-ru.{format}"
     blank = tmp_path / name
     blank.write_bytes(content)
@@ -357,6 +393,7 @@ def test_a_checklist_prints_blank_or_prefilled(
         act_date=date(2024, 3, 1),
         language="kk",
         format=format,
+        catalogue=CATALOGUE,
     )
     filled = tmp_path / f"filled.{format}"
     filled.write_bytes(content)
@@ -383,4 +420,4 @@ def test_a_checklist_that_cannot_be_printed(
     values: dict[str, Any] = {"appendix": 3, "language": "kk", "format": "pdf"} | options
     appendix = values.pop("appendix")
     with pytest.raises(error, match=message):
-        inspections.checklist_form(database, SYSTEM, appendix, **values)
+        inspections.checklist_form(database, SYSTEM, appendix, catalogue=CATALOGUE, **values)

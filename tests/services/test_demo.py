@@ -12,6 +12,7 @@ from tekseru.services.demo_data import EVIDENCE_COLUMNS, SUBJECT_COLUMNS, genera
 from tekseru.store import Database
 from tekseru.store.evidence import count_evidence
 from tekseru.store.subjects import count_subjects, iter_subjects
+from tests.catalogue import CATALOGUE
 
 TODAY = date(2025, 3, 14)
 EDITION = load_catalogue().edition_at(TODAY)
@@ -42,7 +43,9 @@ def test_the_demo_registry_is_the_same_for_the_same_seed() -> None:
 def test_the_demo_loads_through_the_import_into_an_empty_registry_only(database: Database) -> None:
     demo = generate_demo(EDITION, TODAY)
     calls: list[tuple[int, int]] = []
-    loaded = load_demo(database, today=TODAY, progress=lambda done, total: calls.append((done, total)))
+    loaded = load_demo(
+        database, today=TODAY, progress=lambda done, total: calls.append((done, total)), catalogue=CATALOGUE
+    )
     assert (loaded.loaded, loaded.subjects, loaded.evidence) == (True, len(demo.subjects), len(demo.evidence))
     assert calls and calls[-1] == (len(demo.evidence), len(demo.evidence))
     with database.transaction() as session:
@@ -50,9 +53,9 @@ def test_the_demo_loads_through_the_import_into_an_empty_registry_only(database:
         assert count_evidence(session) == len(demo.evidence)
         stored = list(iter_subjects(session))
     assert {subject.region for subject in stored} == set(load_regions().keys())
-    again = load_demo(database, today=TODAY)
+    again = load_demo(database, today=TODAY, catalogue=CATALOGUE)
     assert (again.loaded, again.subjects, again.evidence) == (False, len(demo.subjects), len(demo.evidence))
     assert "not empty" in again.message
-    summary = run_assessment(database, as_of=TODAY)
+    summary = run_assessment(database, as_of=TODAY, catalogue=CATALOGUE)
     assert summary.subject_groups == sum(len(row["groups"].split("|")) for row in demo.subjects)
     assert summary.classes["high"] > 0 and summary.classes["low"] > 0

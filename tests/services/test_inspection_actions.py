@@ -14,6 +14,7 @@ from tekseru.services.permissions import Actor, Permission, PermissionDenied, Ro
 from tekseru.settings import Settings
 from tekseru.store import Database, SubjectData
 from tekseru.store.subjects import upsert_subjects
+from tests.catalogue import CATALOGUE
 from tests.services.inspection_data import (
     BINS,
     NOW,
@@ -56,7 +57,7 @@ def entries(database: Database, **where: str) -> list[AuditRecord]:
 
 
 def create(database: Database, actor: Actor = INSPECTOR, bin: str = BINS[0]) -> inspections.InspectionRecord:
-    return inspections.create_inspection(database, actor, bin, header(), now=NOW)
+    return inspections.create_inspection(database, actor, bin, header(), now=NOW, catalogue=CATALOGUE)
 
 
 def test_each_change_writes_one_audit_entry(
@@ -65,17 +66,19 @@ def test_each_change_writes_one_audit_entry(
     draft = create(database)
     assert draft.created_by == "i-own"
     rows = answers(draft.appendix, {5: "non_compliant"})
-    written = inspections.answer_items(database, INSPECTOR, draft.id, rows, now=NOW)
+    written = inspections.answer_items(database, INSPECTOR, draft.id, rows, now=NOW, catalogue=CATALOGUE)
     assert written == dict.fromkeys(range(1, len(rows) + 1), 1)
     added = inspections.attach_file(
-        database, INSPECTOR, draft.id, "photo.png", PNG, item=5, settings=settings
+        database, INSPECTOR, draft.id, "photo.png", PNG, item=5, settings=settings, catalogue=CATALOGUE
     )
-    report = inspections.complete_inspection(database, INSPECTOR, draft.id, inspected_on=VISIT, today=TODAY)
+    report = inspections.complete_inspection(
+        database, INSPECTOR, draft.id, inspected_on=VISIT, today=TODAY, catalogue=CATALOGUE
+    )
     assert report.inspection.completed_by == "i-own" and [v.item for v in report.violations] == [5]
     view = inspections.follow_up(database, INSPECTOR, draft.id, 5, note="checked", today=TODAY)
     assert view.record.updated_by == "i-own"
     content, name, code = inspections.print_inspection(
-        database, INSPECTOR, draft.id, format="docx", language="ru"
+        database, INSPECTOR, draft.id, format="docx", language="ru", catalogue=CATALOGUE
     )
     assert content.startswith(b"PK") and name == f"inspection-{draft.id}-ru.docx" and code is not None
     revision = inspections.revise_inspection(database, INSPECTOR, draft.id, reason="a typo in the act")
@@ -108,7 +111,7 @@ def test_each_change_writes_one_audit_entry(
     )
     # A draft's working copy is not issued: printing it is not audited.
     _, _, unsealed = inspections.print_inspection(
-        database, INSPECTOR, revision.id, format="pdf", language="kk"
+        database, INSPECTOR, revision.id, format="pdf", language="kk", catalogue=CATALOGUE
     )
     assert unsealed is None and entries(database, entity_key=str(revision.id)) == []
 
@@ -117,26 +120,32 @@ def test_an_inspector_of_another_region_can_neither_read_nor_change(
     database: Database, ids: dict[int, int], settings: Settings
 ) -> None:
     draft = create(database, PLANNER)
-    inspections.answer_items(database, Actor.system("planner"), draft.id, answers(draft.appendix), now=NOW)
+    inspections.answer_items(
+        database, Actor.system("planner"), draft.id, answers(draft.appendix), now=NOW, catalogue=CATALOGUE
+    )
     done = inspect(database, 3, non_compliant=[5])
     before = entries(database)
     refused: dict[str, Callable[[], object]] = {
-        "read": lambda: inspections.inspection_sheet(database, STRANGER, draft.id),
+        "read": lambda: inspections.inspection_sheet(database, STRANGER, draft.id, catalogue=CATALOGUE),
         "list": lambda: inspections.list_inspections(database, STRANGER, region=OWN),
         "create": lambda: create(database, STRANGER),
         "new": lambda: inspections.subject_to_inspect(database, STRANGER, BINS[0]),
-        "answer": lambda: inspections.answer_items(database, STRANGER, draft.id, answers(draft.appendix)),
-        "attach": lambda: inspections.attach_file(
-            database, STRANGER, draft.id, "a.png", PNG, settings=settings
+        "answer": lambda: inspections.answer_items(
+            database, STRANGER, draft.id, answers(draft.appendix), catalogue=CATALOGUE
         ),
-        "complete": lambda: inspections.complete_inspection(database, STRANGER, draft.id, today=TODAY),
+        "attach": lambda: inspections.attach_file(
+            database, STRANGER, draft.id, "a.png", PNG, settings=settings, catalogue=CATALOGUE
+        ),
+        "complete": lambda: inspections.complete_inspection(
+            database, STRANGER, draft.id, today=TODAY, catalogue=CATALOGUE
+        ),
         "follow_up": lambda: inspections.follow_up(database, STRANGER, done.id, 5, note="mine"),
         "revise": lambda: inspections.revise_inspection(database, STRANGER, done.id, reason="mine"),
         "print": lambda: inspections.print_inspection(
-            database, STRANGER, done.id, format="pdf", language="kk"
+            database, STRANGER, done.id, format="pdf", language="kk", catalogue=CATALOGUE
         ),
         "form": lambda: inspections.checklist_form(
-            database, STRANGER, 3, format="pdf", language="kk", bin=BINS[0]
+            database, STRANGER, 3, format="pdf", language="kk", bin=BINS[0], catalogue=CATALOGUE
         ),
         "attachment": lambda: inspections.attachment(database, STRANGER, draft.id, 1),
     }
@@ -149,10 +158,15 @@ def test_an_inspector_of_another_region_can_neither_read_nor_change(
         "draft",
         "completed",
     ]
-    sheet = inspections.inspection_sheet(database, INSPECTOR, draft.id)
+    sheet = inspections.inspection_sheet(database, INSPECTOR, draft.id, catalogue=CATALOGUE)
     assert sheet.inspection.status == "draft" and sheet.attachments == ()
     assert all(item.answer is not None and item.answer.answered_by == "planner" for item in sheet.items)
-    assert inspections.inspection_sheet(database, INSPECTOR, done.id).violations[0].record.note == ""
+    assert (
+        inspections.inspection_sheet(database, INSPECTOR, done.id, catalogue=CATALOGUE)
+        .violations[0]
+        .record.note
+        == ""
+    )
     assert entries(database) == before
     # In its own region the same inspector records inspections.
     own = create(database, STRANGER, OTHER_BIN)
@@ -163,20 +177,27 @@ def test_an_inspector_of_another_region_can_neither_read_nor_change(
 
 def test_a_viewer_reads_and_changes_nothing(database: Database, ids: dict[int, int]) -> None:
     draft = create(database)
-    assert inspections.inspection_sheet(database, VIEWER, draft.id).inspection.id == draft.id
+    assert (
+        inspections.inspection_sheet(database, VIEWER, draft.id, catalogue=CATALOGUE).inspection.id
+        == draft.id
+    )
     assert [record.id for record, _ in inspections.list_inspections(database, VIEWER, region=OWN)] == [
         draft.id
     ]
     with pytest.raises(PermissionDenied):
-        inspections.inspection_sheet(database, VIEWER, draft.id, permission=Permission.WRITE_INSPECTIONS)
+        inspections.inspection_sheet(
+            database, VIEWER, draft.id, permission=Permission.WRITE_INSPECTIONS, catalogue=CATALOGUE
+        )
     with pytest.raises(PermissionDenied):
         inspections.subject_to_inspect(database, VIEWER, None)
     with pytest.raises(PermissionDenied):
         create(database, VIEWER)
     with pytest.raises(PermissionDenied):
-        inspections.answer_items(database, VIEWER, draft.id, answers(draft.appendix))
+        inspections.answer_items(database, VIEWER, draft.id, answers(draft.appendix), catalogue=CATALOGUE)
     assert [entry.action for entry in entries(database)] == ["inspection.create"]
-    form, name = inspections.checklist_form(database, VIEWER, 3, format="pdf", language="kk", bin=BINS[0])
+    form, name = inspections.checklist_form(
+        database, VIEWER, 3, format="pdf", language="kk", bin=BINS[0], catalogue=CATALOGUE
+    )
     assert form.startswith(b"%PDF-") and name == "checklist-3-kk.pdf"
 
 
@@ -185,27 +206,33 @@ def test_a_change_that_fails_writes_no_audit_entry(
 ) -> None:
     draft = create(database)
     with pytest.raises(inspections.ChecklistIncomplete):
-        inspections.complete_inspection(database, INSPECTOR, draft.id, today=TODAY)
+        inspections.complete_inspection(database, INSPECTOR, draft.id, today=TODAY, catalogue=CATALOGUE)
     with pytest.raises(inspections.AnswerFileError):
-        inspections.answer_items(database, INSPECTOR, draft.id, [inspections.AnswerRow(999, "compliant")])
+        inspections.answer_items(
+            database, INSPECTOR, draft.id, [inspections.AnswerRow(999, "compliant")], catalogue=CATALOGUE
+        )
     with pytest.raises(inspections.InspectionError, match="complete it before following up"):
         inspections.follow_up(database, INSPECTOR, draft.id, 5, note="too early")
     with pytest.raises(inspections.InspectionError, match="cannot be revised"):
         inspections.revise_inspection(database, INSPECTOR, draft.id, reason="too early")
     with pytest.raises(inspections.InspectionNotFound):
-        inspections.answer_items(database, INSPECTOR, 999_999, answers(draft.appendix))
+        inspections.answer_items(database, INSPECTOR, 999_999, answers(draft.appendix), catalogue=CATALOGUE)
     with pytest.raises(inspections.AttachmentNotFound):
         inspections.attachment(database, INSPECTOR, draft.id, 999_999)
     with pytest.raises(inspections.SubjectNotFound):
         create(database, PLANNER, BINS[9])
     assert [entry.action for entry in entries(database)] == ["inspection.create"]
 
-    inspections.answer_items(database, INSPECTOR, draft.id, answers(draft.appendix))
-    inspections.complete_inspection(database, INSPECTOR, draft.id, inspected_on=VISIT, today=TODAY)
+    inspections.answer_items(database, INSPECTOR, draft.id, answers(draft.appendix), catalogue=CATALOGUE)
+    inspections.complete_inspection(
+        database, INSPECTOR, draft.id, inspected_on=VISIT, today=TODAY, catalogue=CATALOGUE
+    )
     with pytest.raises(inspections.InspectionFrozen):
-        inspections.answer_items(database, INSPECTOR, draft.id, answers(draft.appendix))
+        inspections.answer_items(database, INSPECTOR, draft.id, answers(draft.appendix), catalogue=CATALOGUE)
     with pytest.raises(inspections.InspectionFrozen):
-        inspections.attach_file(database, INSPECTOR, draft.id, "late.png", PNG, settings=settings)
+        inspections.attach_file(
+            database, INSPECTOR, draft.id, "late.png", PNG, settings=settings, catalogue=CATALOGUE
+        )
     with pytest.raises(inspections.InspectionError, match="before the inspection"):
         inspections.follow_up(database, INSPECTOR, draft.id, 5, deadline=VISIT.replace(day=1))
     actions = [entry.action for entry in entries(database)]

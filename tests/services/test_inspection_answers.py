@@ -17,6 +17,7 @@ from tekseru.services import inspections
 from tekseru.services.inspections.answers import MAX_JSON_DEPTH, AnswerProblem, read_answer_file
 from tekseru.services.permissions import Actor
 from tekseru.store import Database
+from tests.catalogue import CATALOGUE
 from tests.services.inspection_data import BINS, SYSTEM, add_subjects, header
 
 FUZZ = settings(
@@ -29,11 +30,13 @@ FUZZ = settings(
 @pytest.fixture
 def draft(database: Database) -> int:
     add_subjects(database)
-    return inspections.create_inspection(database, Actor.system("planner"), BINS[0], header()).id
+    return inspections.create_inspection(
+        database, Actor.system("planner"), BINS[0], header(), catalogue=CATALOGUE
+    ).id
 
 
 def _stored(database: Database, inspection_id: int) -> list[tuple[str, str] | None]:
-    items = inspections.inspection_sheet(database, SYSTEM, inspection_id).items
+    items = inspections.inspection_sheet(database, SYSTEM, inspection_id, catalogue=CATALOGUE).items
     return [(i.answer.answer, i.answer.comment) if i.answer else None for i in items]
 
 
@@ -93,11 +96,17 @@ def test_a_control_character_in_a_comment_from_a_form_is_refused(
 ) -> None:
     """The web form and the API give answers as rows; on PostgreSQL a NUL used to fail in the database."""
     inspections.answer_items(
-        database, Actor.system("a"), draft, [inspections.AnswerRow(1, "compliant", "kept")]
+        database,
+        Actor.system("a"),
+        draft,
+        [inspections.AnswerRow(1, "compliant", "kept")],
+        catalogue=CATALOGUE,
     )
     rows = [inspections.AnswerRow(1, "non_compliant", f"no{character}log", row=1)]
     with pytest.raises(inspections.AnswerFileError) as raised:
-        inspections.answer_items(database, Actor.system("inspector"), draft, rows, source="form")
+        inspections.answer_items(
+            database, Actor.system("inspector"), draft, rows, source="form", catalogue=CATALOGUE
+        )
     [problem] = raised.value.problems
     assert (problem.file, problem.row, problem.field) == ("form", 1, "comment")
     assert "U+00" in problem.describe("ru") and "управляющий символ" in problem.describe("ru")
@@ -155,7 +164,9 @@ def test_hostile_answer_files(
     before = _stored(database, draft)
     try:
         rows = read_answer_file(path)
-        inspections.answer_items(database, Actor.system("fuzz"), draft, rows, source=path.name)
+        inspections.answer_items(
+            database, Actor.system("fuzz"), draft, rows, source=path.name, catalogue=CATALOGUE
+        )
     except inspections.AnswerFileError as error:
         assert _stored(database, draft) == before
         for problem in error.problems:

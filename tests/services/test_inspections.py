@@ -14,6 +14,7 @@ from tekseru.services import inspections
 from tekseru.services.permissions import Actor
 from tekseru.store import Database
 from tekseru.store.inspections import visit_histories
+from tests.catalogue import CATALOGUE
 from tests.services.inspection_data import (
     ACT_DATE,
     BINS,
@@ -43,7 +44,9 @@ def ids(database: Database) -> dict[int, int]:
 def test_an_inspection_is_recorded_on_the_checklist_of_the_subjects_group(
     database: Database, ids: dict[int, int]
 ) -> None:
-    record = inspections.create_inspection(database, Actor.system("planner"), BINS[0], header(), now=NOW)
+    record = inspections.create_inspection(
+        database, Actor.system("planner"), BINS[0], header(), now=NOW, catalogue=CATALOGUE
+    )
     assert (record.subject_id, record.appendix, record.group_keys) == (ids[0], 3, ("stationary_care",))
     assert (record.status, record.kind, record.act_number, record.act_date) == (
         "draft",
@@ -58,11 +61,17 @@ def test_a_subject_in_groups_with_two_checklists_needs_the_appendix(
     database: Database, ids: dict[int, int]
 ) -> None:
     with pytest.raises(inspections.InspectionError, match=r"Appendix 3 \(stationary_care\), Appendix 4"):
-        inspections.create_inspection(database, Actor.system("planner"), BINS[2], header())
-    record = inspections.create_inspection(database, Actor.system("planner"), BINS[2], header(), appendix=4)
+        inspections.create_inspection(
+            database, Actor.system("planner"), BINS[2], header(), catalogue=CATALOGUE
+        )
+    record = inspections.create_inspection(
+        database, Actor.system("planner"), BINS[2], header(), appendix=4, catalogue=CATALOGUE
+    )
     assert (record.appendix, record.group_keys) == (4, ("home_care",))
     with pytest.raises(inspections.InspectionError, match="choose the checklist"):
-        inspections.create_inspection(database, Actor.system("planner"), BINS[0], header(), appendix=7)
+        inspections.create_inspection(
+            database, Actor.system("planner"), BINS[0], header(), appendix=7, catalogue=CATALOGUE
+        )
 
 
 @pytest.mark.parametrize(
@@ -86,14 +95,20 @@ def test_a_header_that_cannot_be_recorded(
     fields.update({key: value for key, value in bad.items() if key != "bin"})
     with pytest.raises(error, match=message):
         inspections.create_inspection(
-            database, Actor.system("planner"), bad.get("bin", BINS[0]), inspections.InspectionHeader(**fields)
+            database,
+            Actor.system("planner"),
+            bad.get("bin", BINS[0]),
+            inspections.InspectionHeader(**fields),
+            catalogue=CATALOGUE,
         )
 
 
 def test_answers_with_problems_are_all_named_and_nothing_is_stored(
     database: Database, ids: dict[int, int]
 ) -> None:
-    record = inspections.create_inspection(database, Actor.system("planner"), BINS[0], header())
+    record = inspections.create_inspection(
+        database, Actor.system("planner"), BINS[0], header(), catalogue=CATALOGUE
+    )
     rows = [
         inspections.AnswerRow("1", "compliant", row=2),
         inspections.AnswerRow("99", "compliant", row=3),
@@ -102,7 +117,9 @@ def test_answers_with_problems_are_all_named_and_nothing_is_stored(
         inspections.AnswerRow("2", "Non-Compliant", "x" * 2001, row=6),
     ]
     with pytest.raises(inspections.AnswerFileError) as raised:
-        inspections.answer_items(database, Actor.system("inspector"), record.id, rows, source="answers.csv")
+        inspections.answer_items(
+            database, Actor.system("inspector"), record.id, rows, source="answers.csv", catalogue=CATALOGUE
+        )
     assert [str(problem) for problem in raised.value.problems] == [
         "answers.csv, row 3, item: Appendix 3 has items 1 to 20, not '99'",
         "answers.csv, row 4, item: Appendix 3 has items 1 to 20, not 'x'",
@@ -110,16 +127,26 @@ def test_answers_with_problems_are_all_named_and_nothing_is_stored(
         "answers.csv, row 5, item: item 1 is answered twice (first on row 2)",
         "answers.csv, row 6, comment: the comment has 2001 characters, at most 2000",
     ]
-    assert inspections.inspection_sheet(database, SYSTEM, record.id).items[0].answer is None
+    assert (
+        inspections.inspection_sheet(database, SYSTEM, record.id, catalogue=CATALOGUE).items[0].answer is None
+    )
 
 
 def test_a_later_answer_replaces_the_earlier_one(database: Database, ids: dict[int, int]) -> None:
-    record = inspections.create_inspection(database, Actor.system("planner"), BINS[0], header())
-    inspections.answer_items(database, Actor.system("a"), record.id, [inspections.AnswerRow(1, "required")])
-    inspections.answer_items(
-        database, Actor.system("b"), record.id, [inspections.AnswerRow(1, "non-compliant", "no log")]
+    record = inspections.create_inspection(
+        database, Actor.system("planner"), BINS[0], header(), catalogue=CATALOGUE
     )
-    first = inspections.inspection_sheet(database, SYSTEM, record.id).items[0].answer
+    inspections.answer_items(
+        database, Actor.system("a"), record.id, [inspections.AnswerRow(1, "required")], catalogue=CATALOGUE
+    )
+    inspections.answer_items(
+        database,
+        Actor.system("b"),
+        record.id,
+        [inspections.AnswerRow(1, "non-compliant", "no log")],
+        catalogue=CATALOGUE,
+    )
+    first = inspections.inspection_sheet(database, SYSTEM, record.id, catalogue=CATALOGUE).items[0].answer
     assert first is not None and (first.answer, first.comment, first.answered_by, first.criterion) == (
         "non_compliant",
         "no log",
@@ -132,13 +159,17 @@ def test_a_later_answer_replaces_the_earlier_one(database: Database, ids: dict[i
 
 
 def test_an_incomplete_checklist_cannot_be_completed(database: Database, ids: dict[int, int]) -> None:
-    record = inspections.create_inspection(database, Actor.system("planner"), BINS[0], header())
+    record = inspections.create_inspection(
+        database, Actor.system("planner"), BINS[0], header(), catalogue=CATALOGUE
+    )
     partial = answers(3, {2: "required"})[:5]
-    inspections.answer_items(database, Actor.system("inspector"), record.id, partial)
+    inspections.answer_items(database, Actor.system("inspector"), record.id, partial, catalogue=CATALOGUE)
     with pytest.raises(
         inspections.ChecklistIncomplete, match=r"not answered: \[6, 7.*required but not marked.*\[2\]"
     ):
-        inspections.complete_inspection(database, Actor.system("inspector"), record.id, today=TODAY)
+        inspections.complete_inspection(
+            database, Actor.system("inspector"), record.id, today=TODAY, catalogue=CATALOGUE
+        )
 
 
 @pytest.mark.parametrize("visit", [date(2024, 2, 29), date(2024, 7, 1)], ids=["before the act", "future"])
@@ -147,7 +178,9 @@ def test_the_inspection_date_lies_between_the_act_and_today(
 ) -> None:
     record = inspect(database, 0, visit=None)
     with pytest.raises(inspections.InspectionError, match="between the act's date and today"):
-        inspections.complete_inspection(database, SYSTEM, record.id, inspected_on=visit, today=TODAY)
+        inspections.complete_inspection(
+            database, SYSTEM, record.id, inspected_on=visit, today=TODAY, catalogue=CATALOGUE
+        )
 
 
 def test_completion_turns_non_compliant_items_into_evidence_that_scores(
@@ -177,11 +210,15 @@ def test_a_gross_violation_found_makes_the_score_100(database: Database, ids: di
 
 
 def test_items_with_no_criterion_are_kept_but_do_not_score(database: Database, ids: dict[int, int]) -> None:
-    record = inspections.create_inspection(database, Actor.system("planner"), BINS[1], header())
+    record = inspections.create_inspection(
+        database, Actor.system("planner"), BINS[1], header(), catalogue=CATALOGUE
+    )
     overrides = {1: "non_compliant", 12: "non_compliant", 13: "not_required"}
-    inspections.answer_items(database, Actor.system("inspector"), record.id, answers(7, overrides))
+    inspections.answer_items(
+        database, Actor.system("inspector"), record.id, answers(7, overrides), catalogue=CATALOGUE
+    )
     report = inspections.complete_inspection(
-        database, Actor.system("inspector"), record.id, inspected_on=VISIT, today=TODAY
+        database, Actor.system("inspector"), record.id, inspected_on=VISIT, today=TODAY, catalogue=CATALOGUE
     )
     assert report.unscored_items == (12,)
     assert [(v.item, v.criterion) for v in report.violations] == [(1, 61), (12, None)]
@@ -194,9 +231,15 @@ def test_preventive_control_uses_the_evidence_that_put_the_subject_on_the_list(
     add_evidence(database, ids[0], 4, date(2024, 1, 15), "portal report")
     add_evidence(database, ids[0], 6, date(2024, 3, 3), "after the act")
     assert score(database, ids[0], as_of=date(2024, 3, 4)).counted_criteria == (4, 6)
-    record = inspections.create_inspection(database, Actor.system("planner"), BINS[0], header())
-    inspections.answer_items(database, Actor.system("inspector"), record.id, answers(3, {9: "non_compliant"}))
-    report = inspections.complete_inspection(database, SYSTEM, record.id, inspected_on=VISIT, today=TODAY)
+    record = inspections.create_inspection(
+        database, Actor.system("planner"), BINS[0], header(), catalogue=CATALOGUE
+    )
+    inspections.answer_items(
+        database, Actor.system("inspector"), record.id, answers(3, {9: "non_compliant"}), catalogue=CATALOGUE
+    )
+    report = inspections.complete_inspection(
+        database, SYSTEM, record.id, inspected_on=VISIT, today=TODAY, catalogue=CATALOGUE
+    )
     assert report.evidence_used == 1
     used = {e.reference: e.used_on for e in evidence_of(database, ids[0])}
     assert used["portal report"] == VISIT and used["after the act"] is None
@@ -221,11 +264,13 @@ def test_evidence_used_for_one_visit_is_not_used_again(database: Database, ids: 
 def test_a_completed_inspection_cannot_be_edited(database: Database, ids: dict[int, int]) -> None:
     record = inspect(database, 0)
     with pytest.raises(inspections.InspectionFrozen, match="correct it with a new revision"):
-        inspections.answer_items(database, SYSTEM, record.id, [inspections.AnswerRow(1, "non_compliant")])
+        inspections.answer_items(
+            database, SYSTEM, record.id, [inspections.AnswerRow(1, "non_compliant")], catalogue=CATALOGUE
+        )
     with pytest.raises(inspections.InspectionFrozen):
-        inspections.complete_inspection(database, SYSTEM, record.id, today=TODAY)
+        inspections.complete_inspection(database, SYSTEM, record.id, today=TODAY, catalogue=CATALOGUE)
     with pytest.raises(inspections.InspectionNotFound):
-        inspections.complete_inspection(database, SYSTEM, 999, today=TODAY)
+        inspections.complete_inspection(database, SYSTEM, 999, today=TODAY, catalogue=CATALOGUE)
 
 
 # Revisions ------------------------------------------------------------------------------------------------
@@ -257,8 +302,11 @@ def test_a_revision_replaces_the_evidence_and_the_old_one_stays_readable(
         SYSTEM,
         second.id,
         [inspections.AnswerRow(3, "compliant"), inspections.AnswerRow(9, "non_compliant")],
+        catalogue=CATALOGUE,
     )
-    report = inspections.complete_inspection(database, SYSTEM, second.id, inspected_on=VISIT, today=TODAY)
+    report = inspections.complete_inspection(
+        database, SYSTEM, second.id, inspected_on=VISIT, today=TODAY, catalogue=CATALOGUE
+    )
     assert (report.evidence.created, report.evidence_removed) == (2, 2)
     evidence = evidence_of(database, ids[0])
     assert {(e.criterion, e.origin) for e in evidence} == {
@@ -269,7 +317,7 @@ def test_a_revision_replaces_the_evidence_and_the_old_one_stays_readable(
     assert score(database, ids[0]).counted_criteria == (3, 11)
     carried = {v.item: v.deadline for v in report.violations}
     assert carried == {1: date(2024, 4, 30), 9: None}
-    old = inspections.inspection_sheet(database, SYSTEM, first.id)
+    old = inspections.inspection_sheet(database, SYSTEM, first.id, catalogue=CATALOGUE)
     assert (old.inspection.superseded_by_id, old.items[2].answer.answer) == (second.id, "non_compliant")  # type: ignore[union-attr]
     assert [r.id for r in old.revisions] == [first.id, second.id]
 
@@ -280,7 +328,9 @@ def test_what_cannot_be_revised(database: Database, ids: dict[int, int], case: s
     if case in ("superseded", "pending"):
         second = inspections.revise_inspection(database, SYSTEM, record.id, reason="r")
         if case == "superseded":
-            inspections.complete_inspection(database, SYSTEM, second.id, inspected_on=VISIT, today=TODAY)
+            inspections.complete_inspection(
+                database, SYSTEM, second.id, inspected_on=VISIT, today=TODAY, catalogue=CATALOGUE
+            )
     reason = "" if case == "no reason" else "r"
     corrections = {"subject_id": 5} if case == "unknown field" else None
     with pytest.raises(inspections.InspectionError):
@@ -305,9 +355,11 @@ def test_a_reinspection_shows_previous_answers_and_violations_still_open(
         today=TODAY,
     )
     again = inspections.create_inspection(
-        database, SYSTEM, BINS[0], header("unscheduled_inspection", date(2024, 6, 1))
+        database, SYSTEM, BINS[0], header("unscheduled_inspection", date(2024, 6, 1)), catalogue=CATALOGUE
     )
-    sheet = inspections.inspection_sheet(database, SYSTEM, again.id, language="ru", today=TODAY)
+    sheet = inspections.inspection_sheet(
+        database, SYSTEM, again.id, language="ru", today=TODAY, catalogue=CATALOGUE
+    )
     assert sheet.previous is not None and sheet.previous.id == first.id
     by_item = {item.number: item for item in sheet.items}
     assert by_item[1].previous_answer.answer == "non_compliant"  # type: ignore[union-attr]
@@ -315,7 +367,7 @@ def test_a_reinspection_shows_previous_answers_and_violations_still_open(
     assert [(v.found_by.id, v.status) for v in by_item[1].open_violations] == [(first.id, "overdue")]
     assert by_item[3].open_violations == () and by_item[1].answer is None
     assert by_item[1].text == EDITION.checklist(3).items[0].text.ru
-    assert inspections.inspection_sheet(database, SYSTEM, first.id).previous is None
+    assert inspections.inspection_sheet(database, SYSTEM, first.id, catalogue=CATALOGUE).previous is None
 
 
 def test_follow_up_statuses(database: Database, ids: dict[int, int]) -> None:
@@ -396,7 +448,9 @@ def test_listing_inspections(database: Database, ids: dict[int, int]) -> None:
         second.id,
         other.id,
     ]
-    inspections.complete_inspection(database, SYSTEM, second.id, inspected_on=VISIT, today=TODAY)
+    inspections.complete_inspection(
+        database, SYSTEM, second.id, inspected_on=VISIT, today=TODAY, catalogue=CATALOGUE
+    )
     assert [r.id for r, _ in inspections.list_inspections(database, SYSTEM, bin=BINS[0])] == [second.id]
     assert len(inspections.list_inspections(database, SYSTEM, bin=BINS[0], include_superseded=True)) == 2
     with pytest.raises(inspections.SubjectNotFound):

@@ -20,6 +20,7 @@ from tekseru.services.plans import (
     StoredPlan,
 )
 from tekseru.store import Database
+from tests.catalogue import CATALOGUE
 from tests.services.plan_data import SYSTEM
 
 from .plan_data import NOW, add_assessed_registry, no_history
@@ -38,7 +39,13 @@ def ids(database: Database) -> dict[int, int]:
 
 def draft(database: Database, actor: Actor = PLANNER, **options: Any) -> StoredPlan:
     return plans.draft_plan(
-        database, actor, options.pop("half_year", H1), visit_histories=no_history, now=NOW, **options
+        database,
+        actor,
+        options.pop("half_year", H1),
+        visit_histories=no_history,
+        now=NOW,
+        catalogue=CATALOGUE,
+        **options,
     )
 
 
@@ -140,8 +147,10 @@ def test_a_capacity_upload(database: Database, ids: dict[int, int]) -> None:
 
 def test_the_printed_list_is_named_for_its_half_year(database: Database, ids: dict[int, int]) -> None:
     stored = draft(database)
-    content, name = plans.plan_document(database, VIEWER, stored.id, format="xlsx", language="ru")
+    content, name = plans.plan_document(
+        database, VIEWER, stored.id, format="xlsx", language="ru", catalogue=CATALOGUE
+    )
     assert name == f"plan-{stored.id}-2027-H1-ru.xlsx" and content.startswith(b"PK")
     with pytest.raises(PlanNotFound):
-        plans.plan_document(database, VIEWER, 999_999, format="pdf", language="kk")
+        plans.plan_document(database, VIEWER, 999_999, format="pdf", language="kk", catalogue=CATALOGUE)
     assert actions(database) == ["plan.draft"]  # reading is not audited

@@ -27,6 +27,7 @@ from tekseru.services.plans import (
     StoredPlan,
 )
 from tekseru.store import Database
+from tests.catalogue import CATALOGUE
 
 from .plan_data import BINS, FIRST_RUN, NOW, SYSTEM, add_assessed_registry, add_run, no_history
 
@@ -41,6 +42,7 @@ def ids(database: Database) -> dict[int, int]:
 
 def draft(database: Database, **options: Any) -> StoredPlan:
     options.setdefault("visit_histories", no_history)
+    options.setdefault("catalogue", CATALOGUE)
     drafter = Actor.system(options.pop("created_by", "planner"))
     return plans.draft_plan(database, drafter, options.pop("half_year", H1), now=NOW, **options)
 
@@ -290,7 +292,9 @@ EXPECTED = {
 
 def print_list(database: Database, plan_id: int, format: str, language: str, folder: Path) -> Path:
     """The printed list written to `folder` under the name a user downloads it with."""
-    content, name = plans.plan_document(database, SYSTEM, plan_id, format=format, language=language)
+    content, name = plans.plan_document(
+        database, SYSTEM, plan_id, format=format, language=language, catalogue=CATALOGUE
+    )
     (folder / name).write_bytes(content)
     return folder / name
 

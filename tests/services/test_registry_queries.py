@@ -26,6 +26,7 @@ from tekseru.services.registry_queries import (
     subject_checklist,
 )
 from tekseru.store import Database
+from tests.catalogue import CATALOGUE
 from tests.web.support import (
     AS_OF,
     BINS,
@@ -57,7 +58,7 @@ def test_search_pages_and_scopes(database: Database, seeded: uuid.UUID) -> None:
 
 
 def test_the_card(database: Database, seeded: uuid.UUID) -> None:
-    card = subject_card(database, INSPECTOR, OWN_BIN)
+    card = subject_card(database, INSPECTOR, OWN_BIN, catalogue=CATALOGUE)
     assert (card.subject.risk_class, card.subject.score, card.subject.groups) == (
         "high",
         100.0,
@@ -67,46 +68,48 @@ def test_the_card(database: Database, seeded: uuid.UUID) -> None:
     assert [p.run_id for p in card.history] == [seeded]
     assert card.evidence and card.inspections == []
     with pytest.raises(PermissionDenied):
-        subject_card(database, INSPECTOR, OTHER_BIN)
+        subject_card(database, INSPECTOR, OTHER_BIN, catalogue=CATALOGUE)
     with pytest.raises(SubjectNotFound):
-        subject_card(database, VIEWER, "990140000384")
+        subject_card(database, VIEWER, "990140000384", catalogue=CATALOGUE)
 
 
 def test_the_explanation_is_of_the_latest_assessment(database: Database, seeded: uuid.UUID) -> None:
-    lines = explanation(database, VIEWER, OWN_BIN, "en")
+    lines = explanation(database, VIEWER, OWN_BIN, "en", catalogue=CATALOGUE)
     assert lines and AS_OF.isoformat() in lines[0] and "100" in lines[0]
     with pytest.raises(PermissionDenied):
-        explanation(database, INSPECTOR, OTHER_BIN, "en")
+        explanation(database, INSPECTOR, OTHER_BIN, "en", catalogue=CATALOGUE)
 
 
 @pytest.mark.parametrize("language", ["kk", "ru", "en"])
 def test_the_card_tells_the_same_explanation_when_asked_for_a_language(
     database: Database, seeded: uuid.UUID, language: str
 ) -> None:
-    card = subject_card(database, VIEWER, OWN_BIN, language=language)
-    assert card.explanation == explanation(database, VIEWER, OWN_BIN, language)
+    card = subject_card(database, VIEWER, OWN_BIN, language=language, catalogue=CATALOGUE)
+    assert card.explanation == explanation(database, VIEWER, OWN_BIN, language, catalogue=CATALOGUE)
     assert card.explanation and "100" in card.explanation[0]
-    assert subject_card(database, VIEWER, OWN_BIN).explanation == []  # not asked for: not computed
+    assert (
+        subject_card(database, VIEWER, OWN_BIN, catalogue=CATALOGUE).explanation == []
+    )  # not asked for: not computed
     with pytest.raises(ValueError, match="language"):
-        subject_card(database, VIEWER, OWN_BIN, language="de")
+        subject_card(database, VIEWER, OWN_BIN, language="de", catalogue=CATALOGUE)
 
 
 def test_adding_evidence(database: Database, seeded: uuid.UUID) -> None:
     data = EvidenceInput(criterion=3, observed_on=date(2024, 6, 1), reference="Act 1/2024", confirmed=None)
-    record, created = add_evidence(database, INSPECTOR, BINS[2], data, now=NOW)
+    record, created = add_evidence(database, INSPECTOR, BINS[2], data, now=NOW, catalogue=CATALOGUE)
     assert created and (record.source_group, record.entered_by, record.origin) == (
         1,
         "t-inspector",
         "web:t-inspector",
     )
-    again, created_again = add_evidence(database, INSPECTOR, BINS[2], data, now=NOW)
+    again, created_again = add_evidence(database, INSPECTOR, BINS[2], data, now=NOW, catalogue=CATALOGUE)
     assert again.id == record.id and not created_again
     entries = audit.browse(database, Actor.system(), audit.AuditFilter(action="evidence.add")).entries
     assert len(entries) == 1 and entries[0].entity_key == BINS[2] and entries[0].region == OWN_REGION
     with pytest.raises(PermissionDenied):
-        add_evidence(database, INSPECTOR, OTHER_BIN, data, now=NOW)
+        add_evidence(database, INSPECTOR, OTHER_BIN, data, now=NOW, catalogue=CATALOGUE)
     with pytest.raises(PermissionDenied):
-        add_evidence(database, VIEWER, OWN_BIN, data, now=NOW)
+        add_evidence(database, VIEWER, OWN_BIN, data, now=NOW, catalogue=CATALOGUE)
 
 
 @pytest.mark.parametrize(
@@ -120,7 +123,7 @@ def test_adding_evidence(database: Database, seeded: uuid.UUID) -> None:
 )
 def test_invalid_evidence(database: Database, seeded: uuid.UUID, data: EvidenceInput, field: str) -> None:
     with pytest.raises(InvalidEvidence, match=f"^{field}"):
-        add_evidence(database, PLANNER, OWN_BIN, data, now=NOW)
+        add_evidence(database, PLANNER, OWN_BIN, data, now=NOW, catalogue=CATALOGUE)
 
 
 def test_runs_and_results(database: Database, seeded: uuid.UUID) -> None:
@@ -137,6 +140,8 @@ def test_runs_and_results(database: Database, seeded: uuid.UUID) -> None:
 def test_the_prefilled_checklist_is_refused_in_another_region(database: Database, seeded: uuid.UUID) -> None:
     edition = load_catalogue().edition_at(AS_OF)
     appendix = edition.group("stationary_care").checklist_appendix
-    assert subject_checklist(database, INSPECTOR, OWN_BIN, appendix, "kk", "pdf").startswith(b"%PDF")
+    assert subject_checklist(
+        database, INSPECTOR, OWN_BIN, appendix, "kk", "pdf", catalogue=CATALOGUE
+    ).startswith(b"%PDF")
     with pytest.raises(PermissionDenied):
-        subject_checklist(database, INSPECTOR, OTHER_BIN, appendix, "kk", "pdf")
+        subject_checklist(database, INSPECTOR, OTHER_BIN, appendix, "kk", "pdf", catalogue=CATALOGUE)

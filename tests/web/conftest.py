@@ -65,8 +65,9 @@ def catalog_service() -> CatalogService:
 
 
 def _app(settings: Settings, catalog_service: CatalogService) -> FastAPI:
-    """The real app, with the packaged catalogue plus the test edition of 2030 so that diffs show changes."""
-    app = create_app(settings, passwords=CHEAP_PASSWORDS)
+    """The real app, with the packaged catalogue plus the test edition of 2030 so that diffs show changes
+    (handed to the services too), on a fixed date."""
+    app = create_app(settings, passwords=CHEAP_PASSWORDS, catalogue=catalog_service.catalogue)
     app.dependency_overrides[get_catalog_service] = lambda: catalog_service
     return app
 

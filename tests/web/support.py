@@ -21,6 +21,7 @@ from tekseru.services.jobs import JobKind, JobRunner, start_assessment, start_im
 from tekseru.services.passwords import Passwords
 from tekseru.services.permissions import Actor
 from tekseru.services.registry import import_evidence, import_subjects
+from tests.catalogue import CATALOGUE
 
 # argon2 with tiny costs, so that tests sign in fast; handed to the services and apps the tests make.
 CHEAP_PASSWORDS = Passwords(PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
@@ -146,7 +147,7 @@ def seed(db: Database, folder: Path) -> uuid.UUID:
     )
     import_subjects(db, subjects, edition, today=date.today())
     import_evidence(db, evidence, edition, entered_by="tests", today=date.today())
-    return run_assessment(db, as_of=AS_OF).run_id
+    return run_assessment(db, as_of=AS_OF, catalogue=CATALOGUE).run_id
 
 
 # Pages of a signed-in user, for the layout and axe tests; {name} stands for an id from `example_ids`.
@@ -161,6 +162,7 @@ SIGNED_IN_PAGES = (
     "/assessments/{run}",
     "/assessments/{run}?risk_class=medium&region=astana",
     "/assessments/jobs/{assessment_job}",
+    "/rosters?as_of=2023-06-01",
     "/imports",
     "/imports/{import_job}",
     "/imports/{failed_import}",

@@ -26,6 +26,7 @@ from tekseru.services.assessments import run_assessment
 from tekseru.services.auth import open_app_database
 from tekseru.settings import Settings
 from tekseru.store.jobs import job_database
+from tests.catalogue import CATALOGUE
 from tests.databases import database_url, postgres_server
 from tests.web.support import PASSWORD, USERS, seed
 
@@ -241,7 +242,7 @@ def test_crashes_and_a_cancel_with_real_processes(site: dict[str, Any]) -> None:
     # The same assessment run again in this process, never interrupted, gives the same results.
     db = open_app_database(site["settings"])
     try:
-        fresh = run_assessment(db, as_of=date(2024, 6, 5), reuse=False)
+        fresh = run_assessment(db, as_of=date(2024, 6, 5), reuse=False, catalogue=CATALOGUE)
     finally:
         db.close()
     assessed_results = results(url, assessed["result"]["run_id"])

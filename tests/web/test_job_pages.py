@@ -31,7 +31,7 @@ from tests.web.support import BINS, CHEAP_PASSWORDS, OWN_BIN, USERS, example_job
 def app(catalog_service: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[FastAPI]:
     folder = tmp_path_factory.mktemp("job-pages")
     settings = Settings(attachments_dir=str(folder / "files")).with_database_path(folder / "jobs.sqlite3")
-    app = create_app(settings, passwords=CHEAP_PASSWORDS)
+    app = create_app(settings, passwords=CHEAP_PASSWORDS, catalogue=catalog_service.catalogue)
     app.dependency_overrides[get_catalog_service] = lambda: catalog_service
     yield app
     app.state.tekseru.close()

@@ -23,6 +23,7 @@ from tekseru.services.demo import load_demo
 from tekseru.services.permissions import Actor
 from tekseru.settings import Settings
 from tekseru.web.app import create_app
+from tests.catalogue import CATALOGUE
 from tests.web.conftest import SignedIn, sign_in
 from tests.web.support import CHEAP_PASSWORDS, PASSWORD, create_user
 
@@ -46,8 +47,8 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[TestClient,
     settings = Settings(attachments_dir=str(folder / "files")).with_database_path(folder / "demo.sqlite3")
     app = create_app(settings, passwords=CHEAP_PASSWORDS)
     db = app.state.tekseru.database()
-    assert load_demo(db, today=date.today()).loaded
-    run_assessment(db)
+    assert load_demo(db, today=date.today(), catalogue=CATALOGUE).loaded
+    run_assessment(db, catalogue=CATALOGUE)
     for username, role in (("list-planner", "planner"), ("list-viewer", "viewer")):
         create_user(
             db, Actor.system("tests"), username=username, full_name=username, role=role, password=PASSWORD

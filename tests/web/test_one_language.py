@@ -15,6 +15,7 @@ from tekseru.catalog_files import load_catalogue, load_regions
 from tekseru.i18n import messages
 from tekseru.services.permissions import Actor, Role
 from tekseru.services.plans import draft_plan
+from tests.catalogue import CATALOGUE
 from tests.web.htmltree import Element, parse
 from tests.web.support import AS_OF, SIGNED_IN_PAGES, resolve
 
@@ -49,7 +50,11 @@ def internal_keys() -> set[str]:
 @pytest.fixture(scope="module")
 def plan_pages(app: FastAPI, seeded: uuid.UUID) -> list[str]:
     stored = draft_plan(
-        app.state.tekseru.database(), Actor("t-planner", Role.PLANNER), "2027-H1", as_of=AS_OF
+        app.state.tekseru.database(),
+        Actor("t-planner", Role.PLANNER),
+        "2027-H1",
+        as_of=AS_OF,
+        catalogue=CATALOGUE,
     )
     return [f"/plans/{stored.id}", "/plans"]
 

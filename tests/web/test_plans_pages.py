@@ -70,8 +70,8 @@ class Site:
 
 def make_site(folder: Path, seeded: bool = True) -> Site:
     settings = Settings(attachments_dir=str(folder / "files")).with_database_path(folder / "tekseru.sqlite3")
-    app = create_app(settings, passwords=CHEAP_PASSWORDS)
     service = two_edition_service()
+    app = create_app(settings, passwords=CHEAP_PASSWORDS, catalogue=service.catalogue)
     app.dependency_overrides[get_catalog_service] = lambda: service
     if seeded:
         seed(app.state.tekseru.database(), folder)

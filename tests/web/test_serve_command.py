@@ -26,6 +26,7 @@ from tekseru.services.auth import LoginRefused, log_in, open_app_database
 from tekseru.services.demo import load_demo
 from tekseru.services.permissions import Actor
 from tekseru.settings import Settings
+from tests.catalogue import CATALOGUE
 from tests.web.support import CHEAP_PASSWORDS
 
 
@@ -113,7 +114,9 @@ def test_the_first_start_prints_one_block_with_the_demo_users(served: dict[str, 
 def test_a_registry_without_users_gets_the_admin(served: dict[str, Any], tmp_path: Path) -> None:
     db = open_app_database(Settings().with_database_path(tmp_path / "tekseru.sqlite3"))
     try:
-        assert load_demo(db, today=date.today()).loaded  # a registry, imported before any user exists
+        assert load_demo(
+            db, today=date.today(), catalogue=CATALOGUE
+        ).loaded  # a registry, imported before any user exists
     finally:
         db.close()
     output = invoke("--port", "8124")

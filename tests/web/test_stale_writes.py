@@ -41,8 +41,8 @@ CONFLICT = {
 def site(database_url: str, tmp_path: Path) -> Iterator[Site]:
     """The app on a database of its own (a SQLite file, or a PostgreSQL schema), seeded."""
     settings = Settings(attachments_dir=str(tmp_path / "files"), database_url=database_url)
-    app = create_app(settings, passwords=CHEAP_PASSWORDS)
     service = two_edition_service()
+    app = create_app(settings, passwords=CHEAP_PASSWORDS, catalogue=service.catalogue)
     app.dependency_overrides[get_catalog_service] = lambda: service
     seed(app.state.tekseru.database(), tmp_path)
     yield Site(app, tmp_path)

@@ -12,7 +12,8 @@ from pydantic import BaseModel, Field
 from tekseru.api.schemas.common import FORBIDDEN_RESPONSE, NOT_FOUND_RESPONSE
 from tekseru.api.schemas.jobs import JobOut
 from tekseru.api.schemas.registry import ExplanationOut, ResultsPageOut, RunOut
-from tekseru.http.dependencies import get_database, get_jobs
+from tekseru.catalog import Catalogue
+from tekseru.http.dependencies import get_catalogue, get_database, get_jobs
 from tekseru.http.security import api_actor
 from tekseru.services.auth import Database
 from tekseru.services.jobs import JobRunner, start_assessment
@@ -75,8 +76,11 @@ def explain(
     as_of: date | None = Query(None, description="The assessment as of this date (default: the latest)."),
     actor: Actor = Signed,
     db: Database = Db,
+    catalogue: Catalogue = Depends(get_catalogue),
 ) -> ExplanationOut:
-    return ExplanationOut(bin=bin, language=lang, lines=explanation(db, actor, bin, lang, as_of))
+    return ExplanationOut(
+        bin=bin, language=lang, lines=explanation(db, actor, bin, lang, as_of, catalogue=catalogue)
+    )
 
 
 @router.get(
@@ -102,4 +106,4 @@ def results(
     db: Database = Db,
 ) -> ResultsPageOut:
     found = run_results(db, actor, run_id, risk_class=risk_class, region=region, page=page, per_page=per_page)
-    return ResultsPageOut.of(found)
+    return ResultsPageOut.model_validate(found)

@@ -32,7 +32,7 @@ EditionQuery = Query(None, description="Edition id (default: the edition in forc
 
 @router.get("/editions", response_model=list[EditionOut], summary="Editions of the act")
 def editions(service: CatalogService = Service) -> list[EditionOut]:
-    return [EditionOut.of(summary) for summary in service.editions()]
+    return [EditionOut.model_validate(summary) for summary in service.editions()]
 
 
 @router.get("/editions/{edition_id}/export", summary="The whole edition as JSON")
@@ -77,12 +77,12 @@ def checklist(
 
 @router.get("/groups", response_model=list[GroupOut], summary="Control groups")
 def groups(edition: str | None = EditionQuery, service: CatalogService = Service) -> list[GroupOut]:
-    return [GroupOut.of(group) for group in service.groups(edition)]
+    return [GroupOut.model_validate(group) for group in service.groups(edition)]
 
 
 @router.get("/groups/{key}", response_model=GroupOut, summary="One control group")
 def group(key: str, edition: str | None = EditionQuery, service: CatalogService = Service) -> GroupOut:
-    return GroupOut.of(service.group(key, edition))
+    return GroupOut.model_validate(service.group(key, edition))
 
 
 @router.get("/diff", response_model=DiffOut, summary="What changed between two editions")

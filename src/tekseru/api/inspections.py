@@ -30,7 +30,8 @@ from tekseru.api.schemas.inspections import (
     VerificationOut,
     ViolationOut,
 )
-from tekseru.http.dependencies import get_database, get_settings
+from tekseru.catalog import Catalogue
+from tekseru.http.dependencies import get_catalogue, get_database, get_settings
 from tekseru.http.files import attachment, read_upload
 from tekseru.http.refusals import INSPECTION_ERRORS, service_errors
 from tekseru.http.security import api_actor
@@ -81,12 +82,19 @@ def list_inspections(
     summary="Record a draft",
     name="api_inspections_create",
 )
-def create(body: InspectionIn, actor: Actor = Signed, db: Database = Db) -> InspectionOut:
+def create(
+    body: InspectionIn,
+    actor: Actor = Signed,
+    db: Database = Db,
+    catalogue: Catalogue = Depends(get_catalogue),
+) -> InspectionOut:
     header = inspections.InspectionHeader(
         body.kind, body.act_number, body.act_date, tuple(body.inspectors), body.planned_on
     )
     return InspectionOut.of(
-        inspections.create_inspection(db, actor, body.bin, header, appendix=body.appendix)
+        inspections.create_inspection(
+            db, actor, body.bin, header, appendix=body.appendix, catalogue=catalogue
+        )
     )
 
 
@@ -96,8 +104,11 @@ def get(
     lang: str = Query("kk", pattern="^(kk|ru|en)$"),
     actor: Actor = Signed,
     db: Database = Db,
+    catalogue: Catalogue = Depends(get_catalogue),
 ) -> InspectionSheetOut:
-    return InspectionSheetOut.of(inspections.inspection_sheet(db, actor, inspection_id, language=lang), lang)
+    return InspectionSheetOut.of(
+        inspections.inspection_sheet(db, actor, inspection_id, language=lang, catalogue=catalogue), lang
+    )
 
 
 @router.post(
@@ -107,12 +118,18 @@ def get(
     summary="Answer items (each with the version read)",
     name="api_inspections_answer",
 )
-def answer(inspection_id: int, body: AnswersIn, actor: Actor = Signed, db: Database = Db) -> AnsweredOut:
+def answer(
+    inspection_id: int,
+    body: AnswersIn,
+    actor: Actor = Signed,
+    db: Database = Db,
+    catalogue: Catalogue = Depends(get_catalogue),
+) -> AnsweredOut:
     rows = [
         inspections.AnswerRow(a.item, a.answer, a.comment, number, a.version)
         for number, a in enumerate(body.answers, 1)
     ]
-    return AnsweredOut.of(inspections.answer_items(db, actor, inspection_id, rows))
+    return AnsweredOut.of(inspections.answer_items(db, actor, inspection_id, rows, catalogue=catalogue))
 
 
 @router.post(
@@ -129,9 +146,12 @@ def attach(
     actor: Actor = Signed,
     db: Database = Db,
     settings: Settings = Config,
+    catalogue: Catalogue = Depends(get_catalogue),
 ) -> AttachmentOut:
     content, name = read_upload(file), file.filename or ""
-    added = inspections.attach_file(db, actor, inspection_id, name, content, item=item, settings=settings)
+    added = inspections.attach_file(
+        db, actor, inspection_id, name, content, item=item, settings=settings, catalogue=catalogue
+    )
     return AttachmentOut.model_validate(added)
 
 
@@ -159,9 +179,17 @@ def attachment_file(
     summary="Complete a draft",
     name="api_inspections_complete",
 )
-def complete(inspection_id: int, body: CompleteIn, actor: Actor = Signed, db: Database = Db) -> CompletionOut:
-    report = inspections.complete_inspection(db, actor, inspection_id, inspected_on=body.inspected_on)
-    return CompletionOut.of(report)
+def complete(
+    inspection_id: int,
+    body: CompleteIn,
+    actor: Actor = Signed,
+    db: Database = Db,
+    catalogue: Catalogue = Depends(get_catalogue),
+) -> CompletionOut:
+    report = inspections.complete_inspection(
+        db, actor, inspection_id, inspected_on=body.inspected_on, catalogue=catalogue
+    )
+    return CompletionOut.model_validate(report)
 
 
 @router.post(
@@ -190,7 +218,7 @@ def follow_up(
 ) -> ViolationOut:
     changes = body.model_dump(exclude_none=True)
     view = inspections.follow_up(db, actor, inspection_id, item, **changes)
-    return ViolationOut.of(view)
+    return ViolationOut.model_validate(view)
 
 
 @router.get(
@@ -206,8 +234,11 @@ def document(
     actor: Actor = Signed,
     db: Database = Db,
     settings: Settings = Config,
+    catalogue: Catalogue = Depends(get_catalogue),
 ) -> Response:
-    content, name, code = inspections.print_inspection(db, actor, inspection_id, format=format, language=lang)
+    content, name, code = inspections.print_inspection(
+        db, actor, inspection_id, format=format, language=lang, catalogue=catalogue
+    )
     response = attachment(content, name, format)
     if code is not None:
         response.headers["X-Verification-Code"] = code
@@ -230,6 +261,7 @@ def checklist_form(
     actor: Actor = Signed,
     db: Database = Db,
     settings: Settings = Config,
+    catalogue: Catalogue = Depends(get_catalogue),
 ) -> Response:
     content, name = inspections.checklist_form(
         db,
@@ -240,6 +272,7 @@ def checklist_form(
         bin=bin or None,
         act_number=act_number,
         act_date=act_date,
+        catalogue=catalogue,
     )
     return attachment(content, name, format)
 

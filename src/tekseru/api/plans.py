@@ -15,7 +15,8 @@ from fastapi import APIRouter, Depends, Header, Query, Response
 from tekseru.api.schemas.common import FORBIDDEN_RESPONSE, NOT_FOUND_RESPONSE, ErrorOut
 from tekseru.api.schemas.conflicts import STALE_VERSION_RESPONSE
 from tekseru.api.schemas.plans import PlanDiffOut, PlanDraftIn, PlanOut, PlanSummaryOut
-from tekseru.http.dependencies import get_database, get_settings
+from tekseru.catalog import Catalogue
+from tekseru.http.dependencies import get_catalogue, get_database, get_settings
 from tekseru.http.files import MEDIA_TYPES, attachment
 from tekseru.http.refusals import PLAN_ERRORS, service_errors
 from tekseru.http.security import api_actor
@@ -67,7 +68,7 @@ def list_plans(
     db: Database = Db,
 ) -> list[PlanSummaryOut]:
     return [
-        PlanSummaryOut.of(stored)
+        PlanSummaryOut.model_validate(stored)
         for stored in plans.list_plans(db, actor, half_year=half_year, status=status)
     ]
 
@@ -80,9 +81,13 @@ def list_plans(
     summary="Draft a list from the latest finished assessment",
     name="api_plans_draft",
 )
-def draft(body: PlanDraftIn, actor: Actor = Signed, db: Database = Db) -> PlanOut:
-    return PlanOut.of_plan(
-        plans.draft_plan(db, actor, body.half_year, as_of=body.as_of, capacity=body.capacity)
+def draft(
+    body: PlanDraftIn, actor: Actor = Signed, db: Database = Db, catalogue: Catalogue = Depends(get_catalogue)
+) -> PlanOut:
+    return PlanOut.model_validate(
+        plans.draft_plan(
+            db, actor, body.half_year, as_of=body.as_of, capacity=body.capacity, catalogue=catalogue
+        )
     )
 
 
@@ -90,7 +95,7 @@ def draft(body: PlanDraftIn, actor: Actor = Signed, db: Database = Db) -> PlanOu
 def get(plan_id: int, response: Response, actor: Actor = Signed, db: Database = Db) -> PlanOut:
     stored = plans.get_plan(db, actor, plan_id)
     response.headers["ETag"] = f'W/"{stored.record.version}"'
-    return PlanOut.of_plan(stored)
+    return PlanOut.model_validate(stored)
 
 
 @router.get(
@@ -113,7 +118,7 @@ def diff(plan_id: int, actor: Actor = Signed, db: Database = Db) -> PlanDiffOut:
 def approve(
     plan_id: int, version: int | None = Version, actor: Actor = Signed, db: Database = Db
 ) -> PlanSummaryOut:
-    return PlanSummaryOut.of(plans.approve_plan(db, actor, plan_id, version=version))
+    return PlanSummaryOut.model_validate(plans.approve_plan(db, actor, plan_id, version=version))
 
 
 @router.post(
@@ -126,7 +131,7 @@ def approve(
 def publish(
     plan_id: int, version: int | None = Version, actor: Actor = Signed, db: Database = Db
 ) -> PlanSummaryOut:
-    return PlanSummaryOut.of(plans.publish_plan(db, actor, plan_id, version=version))
+    return PlanSummaryOut.model_validate(plans.publish_plan(db, actor, plan_id, version=version))
 
 
 @router.delete(
@@ -158,6 +163,7 @@ def document(
     actor: Actor = Signed,
     db: Database = Db,
     settings: Settings = Depends(get_settings),
+    catalogue: Catalogue = Depends(get_catalogue),
 ) -> Response:
-    content, name = plans.plan_document(db, actor, plan_id, format=format, language=lang)
+    content, name = plans.plan_document(db, actor, plan_id, format=format, language=lang, catalogue=catalogue)
     return attachment(content, name, format)

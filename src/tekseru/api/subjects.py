@@ -16,7 +16,8 @@ from tekseru.api.schemas.registry import (
     SubjectDetailOut,
     SubjectPageOut,
 )
-from tekseru.http.dependencies import get_database
+from tekseru.catalog import Catalogue
+from tekseru.http.dependencies import get_catalogue, get_database
 from tekseru.http.security import api_actor
 from tekseru.services.auth import Database
 from tekseru.services.permissions import Actor
@@ -57,7 +58,7 @@ def search_subjects(
     db: Database = Db,
 ) -> SubjectPageOut:
     wanted = SubjectSearch(text=q, region=region, group=group, risk_class=risk_class)
-    return SubjectPageOut.of(search(db, actor, wanted, page=page, per_page=per_page))
+    return SubjectPageOut.model_validate(search(db, actor, wanted, page=page, per_page=per_page))
 
 
 @router.get(
@@ -66,8 +67,10 @@ def search_subjects(
     summary="One subject with its scores",
     name="api_subjects_subject",
 )
-def subject(bin: str, actor: Actor = Signed, db: Database = Db) -> SubjectDetailOut:
-    return SubjectDetailOut.of_card(subject_card(db, actor, bin))
+def subject(
+    bin: str, actor: Actor = Signed, db: Database = Db, catalogue: Catalogue = Depends(get_catalogue)
+) -> SubjectDetailOut:
+    return SubjectDetailOut.of_card(subject_card(db, actor, bin, catalogue=catalogue))
 
 
 @router.get(
@@ -76,8 +79,13 @@ def subject(bin: str, actor: Actor = Signed, db: Database = Db) -> SubjectDetail
     summary="The subject's evidence, newest first",
     name="api_subjects_evidence",
 )
-def evidence(bin: str, actor: Actor = Signed, db: Database = Db) -> list[EvidenceOut]:
-    return [EvidenceOut.model_validate(record) for record in subject_card(db, actor, bin).evidence]
+def evidence(
+    bin: str, actor: Actor = Signed, db: Database = Db, catalogue: Catalogue = Depends(get_catalogue)
+) -> list[EvidenceOut]:
+    return [
+        EvidenceOut.model_validate(record)
+        for record in subject_card(db, actor, bin, catalogue=catalogue).evidence
+    ]
 
 
 @router.post(
@@ -88,8 +96,14 @@ def evidence(bin: str, actor: Actor = Signed, db: Database = Db) -> list[Evidenc
     summary="Add evidence for a criterion",
     name="api_subjects_add",
 )
-def add(bin: str, body: EvidenceIn, actor: Actor = Signed, db: Database = Db) -> Response:
+def add(
+    bin: str,
+    body: EvidenceIn,
+    actor: Actor = Signed,
+    db: Database = Db,
+    catalogue: Catalogue = Depends(get_catalogue),
+) -> Response:
     data = EvidenceInput(body.criterion, body.observed_on, body.reference, body.confirmed)
-    record, created = add_evidence(db, actor, bin, data)
+    record, created = add_evidence(db, actor, bin, data, catalogue=catalogue)
     out = EvidenceCreatedOut(created=created, evidence=EvidenceOut.model_validate(record))
     return JSONResponse(out.model_dump(mode="json"), status_code=201 if created else 200)

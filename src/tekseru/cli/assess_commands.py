@@ -21,7 +21,9 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Column, Table
 
+from tekseru.cli import backtest_commands
 from tekseru.cli.actors import ByOption, cli_actor
+from tekseru.cli.catalogue import cli_catalogue
 from tekseru.cli.failures import fail, opened_database, print_problems
 from tekseru.cli.language import LangOption, Words, chosen, group_name, region_name
 from tekseru.documents.spreadsheet_cells import csv_writer
@@ -96,7 +98,9 @@ def assess(
     day = _date(as_of, words)
     with opened_database(db) as database, _errors(words.language):
         with _progress_bar(words("cli.assess.progress")) as advance:
-            summary = run_assessment(database, as_of=day, progress=advance, actor=cli_actor(by))
+            summary = run_assessment(
+                database, as_of=day, progress=advance, actor=cli_actor(by), catalogue=cli_catalogue()
+            )
         shown = limit if output_format is OutputFormat.TABLE else None
         rows = assessment_results(database, cli_actor(by), summary.run_id, limit=shown)
     _print_summary(Console(stderr=output_format is not OutputFormat.TABLE, soft_wrap=True), summary, words)
@@ -120,7 +124,9 @@ def explain(
     words = Words(language)
     day = _date(as_of, words)
     with opened_database(db) as database, _errors(words.language):
-        explained = subject_explanation(database, cli_actor(), bin, as_of=day, language=language)
+        explained = subject_explanation(
+            database, cli_actor(), bin, as_of=day, language=language, catalogue=cli_catalogue()
+        )
     console = Console(soft_wrap=True, highlight=False)
     region = region_name(explained.region, language)
     console.print(f"[bold]{escape(explained.bin)} {escape(explained.name)}[/bold] ({escape(region)})")
@@ -136,20 +142,44 @@ def explain(
             console.print(escape(line))
 
 
-def demo(lang: LangOption = None, db: DbOption = None, by: ByOption = None) -> None:
+HistoryOption = Annotated[
+    bool,
+    typer.Option(
+        "--history",
+        help="Instead: write a synthetic history (evidence, lists, inspections over several half-years) to "
+        "backtest on (docs/backtesting.md).",
+    ),
+]
+SeedOption = Annotated[int | None, typer.Option("--seed", help="Seed of the synthetic history (--history).")]
+
+
+def demo(
+    lang: LangOption = None,
+    db: DbOption = None,
+    by: ByOption = None,
+    history: HistoryOption = False,
+    seed: SeedOption = None,
+) -> None:
     """Create the database, load the demo registry when it is empty, assess it and show the classes."""
     language = chosen(lang)
+    if history:
+        backtest_commands.demo_history(language, db, seed, by)
+        return
     words = Words(language)
     today = date.today()
     console = Console(soft_wrap=True, highlight=False)
     actor = cli_actor(by)
     with opened_database(db) as database, _errors(words.language):
         with _progress_bar(words("cli.demo.importing")) as advance:
-            loaded = demo_service.load_demo(database, today=today, progress=advance, actor=actor)
+            loaded = demo_service.load_demo(
+                database, today=today, progress=advance, actor=actor, catalogue=cli_catalogue()
+            )
         counted = {"subjects": words.count(loaded.subjects), "evidence": words.count(loaded.evidence)}
         console.print(words("cli.demo.loaded" if loaded.loaded else "cli.demo.not_empty", **counted))
         with _progress_bar(words("cli.assess.progress")) as advance:
-            summary = run_assessment(database, as_of=today, progress=advance, actor=actor)
+            summary = run_assessment(
+                database, as_of=today, progress=advance, actor=actor, catalogue=cli_catalogue()
+            )
         counts = class_counts(database, actor, summary.run_id)
         top = assessment_results(database, actor, summary.run_id, limit=1)
         demo_users = create_demo_users(database, Passwords()) if loaded.loaded else []

@@ -14,7 +14,7 @@ from rich.table import Table
 from tekseru.catalog import CatalogueEdition, Severity, UnknownCatalogueEntry
 from tekseru.catalog.diff import diff_editions
 from tekseru.catalog.export import export_edition
-from tekseru.catalog_files import load_catalogue
+from tekseru.cli.catalogue import cli_catalogue
 from tekseru.cli.language import Language, LanguageOption, Words, chosen
 from tekseru.i18n import format_date, say_error
 
@@ -37,7 +37,7 @@ OnOption = typer.Option(None, "--on", help="Date (YYYY-MM-DD) whose edition to r
 
 
 def _edition(edition_id: str | None, on: str | None, language: str) -> CatalogueEdition:
-    catalogue = load_catalogue()
+    catalogue = cli_catalogue()
     try:
         if edition_id:
             return catalogue.edition(edition_id)
@@ -138,7 +138,7 @@ def groups(
 def editions(lang: Language | None = LanguageOption) -> None:
     """List the editions the catalogue holds and the date each takes effect."""
     language, words = _words(lang)
-    for item in load_catalogue().editions:
+    for item in cli_catalogue().editions:
         line = words(
             "cli.catalog.edition_line",
             edition=item.id,
@@ -155,7 +155,7 @@ def diff(
     lang: Language | None = LanguageOption,
 ) -> None:
     """List added, removed and changed criteria, items, groups and parameters between two editions."""
-    catalogue = load_catalogue()
+    catalogue = cli_catalogue()
     try:
         result = diff_editions(catalogue.edition(edition_a), catalogue.edition(edition_b))
     except UnknownCatalogueEntry as error:

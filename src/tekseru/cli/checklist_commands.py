@@ -18,6 +18,7 @@ from rich.markup import escape
 
 from tekseru.catalog import UnknownCatalogueEntry
 from tekseru.cli.actors import cli_actor
+from tekseru.cli.catalogue import cli_catalogue
 from tekseru.cli.failures import fail, opened_database
 from tekseru.cli.language import LangOption, Words, chosen
 from tekseru.i18n import format_date
@@ -96,6 +97,7 @@ def render(
                 act_date=None if act_date is None else act_date.date(),
                 language=words.language,
                 format=output_format.value,
+                catalogue=cli_catalogue(),
             )
             out.write_bytes(content)
         except (InspectionError, UnknownCatalogueEntry, ValueError, OSError) as error:

@@ -18,12 +18,12 @@ from rich.table import Table
 from tekseru.catalog.catalogue import NoEditionInForce
 from tekseru.catalog.edition import CatalogueEdition
 from tekseru.cli.actors import ByOption, cli_actor
+from tekseru.cli.catalogue import cli_catalogue
 from tekseru.cli.db_commands import DbOption, open_database_or_exit
 from tekseru.cli.language import LangOption, Words, chosen
 from tekseru.i18n import say_error
 from tekseru.intake import ImportFileError, ImportReport, render
 from tekseru.services import registry
-from tekseru.services.registry import edition_in_force
 
 app = typer.Typer(
     help="Import control subjects and evidence from CSV or XLSX files (see docs/import-formats.md).",
@@ -117,6 +117,11 @@ def _run(
     finally:
         database.close()
     _print_report(console, report, Words(language))
+
+
+def edition_in_force(today: date) -> CatalogueEdition:
+    """The edition of the act that imports check against: the one in force today."""
+    return cli_catalogue().edition_at(today)
 
 
 def _edition(today: date, errors: Console, language: str) -> CatalogueEdition:

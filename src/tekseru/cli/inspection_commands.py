@@ -17,6 +17,7 @@ from rich.table import Table
 
 from tekseru.catalog import UnknownCatalogueEntry
 from tekseru.cli.actors import ByOption, cli_actor
+from tekseru.cli.catalogue import cli_catalogue
 from tekseru.cli.checklist_commands import DOCUMENT_LANGUAGES, DbOption, DocumentFormat
 from tekseru.cli.failures import fail, opened_database, print_problems
 from tekseru.cli.inspection_screen import day_in, describe, print_sheet, violation_line
@@ -109,7 +110,9 @@ def create(
     header = InspectionHeader(kind.value, act_number, act_date.date(), tuple(inspector), _date(planned_on))
     words = Words(chosen(lang))
     with _database(db, words) as database:
-        record = inspections.create_inspection(database, cli_actor(by), bin, header, appendix=appendix)
+        record = inspections.create_inspection(
+            database, cli_actor(by), bin, header, appendix=appendix, catalogue=cli_catalogue()
+        )
     _console().print(describe(record, words))
 
 
@@ -127,7 +130,9 @@ def answer(
     words = Words(chosen(lang))
     with _database(db, words) as database:
         rows = inspections.read_answer_file(file)
-        versions = inspections.answer_items(database, cli_actor(by), inspection_id, rows, source=file.name)
+        versions = inspections.answer_items(
+            database, cli_actor(by), inspection_id, rows, source=file.name, catalogue=cli_catalogue()
+        )
     answered = words.count(len(versions))
     _console().print(words("cli.inspection.answered", id=inspection_id, count=answered))
 
@@ -148,7 +153,13 @@ def attach(
         if file.stat().st_size > limit:
             fail(words("cli.inspection.too_big", file=file.name, limit=words.count(limit)))
         added = inspections.attach_file(
-            database, cli_actor(by), inspection_id, file.name, file.read_bytes(), item=item
+            database,
+            cli_actor(by),
+            inspection_id,
+            file.name,
+            file.read_bytes(),
+            item=item,
+            catalogue=cli_catalogue(),
         )
     _console().print(
         words(
@@ -174,7 +185,11 @@ def complete(
     words = Words(chosen(lang))
     with _database(db, words) as database:
         report = inspections.complete_inspection(
-            database, cli_actor(by), inspection_id, inspected_on=_date(inspected_on)
+            database,
+            cli_actor(by),
+            inspection_id,
+            inspected_on=_date(inspected_on),
+            catalogue=cli_catalogue(),
         )
     _console().print(describe(report.inspection, words))
     _console().print(
@@ -268,7 +283,9 @@ def show(
     """An inspection item by item, with the previous inspection's answers and violations still open."""
     words = Words(chosen(lang))
     with _database(db, words) as database:
-        sheet = inspections.inspection_sheet(database, cli_actor(), inspection_id, language=words.language)
+        sheet = inspections.inspection_sheet(
+            database, cli_actor(), inspection_id, language=words.language, catalogue=cli_catalogue()
+        )
     if output_format is ShowFormat.JSON:
         _console().print_json(json.dumps(_sheet_json(sheet), ensure_ascii=False, default=str))
         return
@@ -362,7 +379,12 @@ def print_command(
         fail(words("cli.document_language"))
     with _database(db, words) as database:
         content, name, code = inspections.print_inspection(
-            database, cli_actor(by), inspection_id, format=output_format.value, language=words.language
+            database,
+            cli_actor(by),
+            inspection_id,
+            format=output_format.value,
+            language=words.language,
+            catalogue=cli_catalogue(),
         )
         out = output or Path(name)
         out.write_bytes(content)

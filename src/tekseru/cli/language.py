@@ -9,7 +9,8 @@ import typer
 
 from tekseru.catalog import UnknownCatalogueEntry
 from tekseru.catalog.regions import UnknownRegion
-from tekseru.catalog_files import load_catalogue, load_regions
+from tekseru.catalog_files import load_regions
+from tekseru.cli.catalogue import cli_catalogue
 from tekseru.i18n import format_decimal, translate
 from tekseru.scoring.phrases import Language as LanguageCode
 from tekseru.settings import Settings
@@ -51,7 +52,7 @@ class Words:
 
 def group_name(key: str, language: str, edition_id: str | None = None) -> str:
     """A control group's name in `language` (the key itself for a group the edition does not know)."""
-    catalogue = load_catalogue()
+    catalogue = cli_catalogue()
     edition = catalogue.edition(edition_id) if edition_id else catalogue.latest()
     try:
         return edition.group(key).name.in_language(language)

@@ -7,6 +7,7 @@ import typer
 from tekseru.cli import (
     assess_commands,
     audit_commands,
+    backtest_commands,
     backup_commands,
     catalog_commands,
     checklist_commands,
@@ -15,6 +16,7 @@ from tekseru.cli import (
     inspection_commands,
     jobs_commands,
     plan_commands,
+    roster_commands,
     serve_command,
     users_commands,
 )
@@ -56,6 +58,8 @@ app.add_typer(audit_commands.app, name="audit")
 app.command()(backup_commands.backup)
 app.command()(backup_commands.restore)
 app.add_typer(jobs_commands.app, name="jobs")
+app.add_typer(roster_commands.app, name="rosters")
+app.command()(backtest_commands.backtest)
 
 
 if __name__ == "__main__":

@@ -20,6 +20,7 @@ from rich.table import Column, Table
 
 from tekseru.cli import plan_screen
 from tekseru.cli.actors import ByOption, cli_actor
+from tekseru.cli.catalogue import cli_catalogue
 from tekseru.cli.db_commands import DbOption
 from tekseru.cli.failures import fail, opened_database, print_problems
 from tekseru.cli.language import LangOption, Words, chosen
@@ -107,6 +108,7 @@ def plan(
             half_year,
             as_of=None if as_of is None else as_of.date(),
             capacity=capacity,
+            catalogue=cli_catalogue(),
         )
         _present(database, stored.id, output_format, Words(chosen(lang)), output)
 
@@ -312,7 +314,7 @@ def _present(database: Database, plan_id: int, fmt: OutputFormat, words: Words, 
             fail(words("cli.document_language"))
         target = out or Path(f"plan-{stored.id}-{stored.plan.half_year}-{language}.{fmt.value}")
         content, _ = plans.plan_document(
-            database, cli_actor(), stored.id, format=fmt.value, language=language
+            database, cli_actor(), stored.id, format=fmt.value, language=language, catalogue=cli_catalogue()
         )
         target.write_bytes(content)
         status = words(f"plans.status.{stored.record.status}")

@@ -17,6 +17,7 @@ from pathlib import Path
 import typer
 import uvicorn
 
+from tekseru.cli.catalogue import cli_catalogue
 from tekseru.services.accounts import Credentials, ensure_first_admin
 from tekseru.services.auth import open_app_database
 from tekseru.services.database import DatabaseNeedsUpgrade, DatabaseTooNew
@@ -51,7 +52,9 @@ def prepare(settings: Settings) -> Startup:
     try:
         interrupted = interrupt_stale(database)
         passwords = Passwords()
-        demo = start_demo_when_empty(database, today=date.today(), passwords=passwords)
+        demo = start_demo_when_empty(
+            database, today=date.today(), passwords=passwords, catalogue=cli_catalogue()
+        )
         admin = ensure_first_admin(database, passwords)
     finally:
         database.close()

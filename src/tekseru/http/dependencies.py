@@ -16,7 +16,7 @@ from pathlib import Path
 from fastapi import Request
 from itsdangerous import URLSafeTimedSerializer
 
-from tekseru.catalog_files import load_catalogue
+from tekseru.catalog import Catalogue
 from tekseru.services.accounts import ensure_first_admin
 from tekseru.services.auth import Database, LoginPolicy, open_app_database, signing_key
 from tekseru.services.catalog import CatalogService
@@ -30,12 +30,14 @@ SESSION_SALT = "tekseru.session"
 
 
 class AppState:
-    """What one application keeps for its lifetime: settings, how passwords are hashed, and the database,
-    job runner and cookie signer, each made on first use (thread-safe) and closed by `close`."""
+    """What one application keeps for its lifetime: settings, how passwords are hashed, the catalogue every
+    service is handed, and the database, job runner and cookie signer, each made on first use (thread-safe)
+    and closed by `close`."""
 
-    def __init__(self, settings: Settings, passwords: Passwords) -> None:
+    def __init__(self, settings: Settings, passwords: Passwords, catalogue: Catalogue) -> None:
         self.settings = settings
         self.passwords = passwords
+        self.catalogue = catalogue
         self.policy = LoginPolicy.from_settings(settings)
         self._lock = threading.RLock()
         self._database: Database | None = None
@@ -106,5 +108,10 @@ def get_passwords(request: Request) -> Passwords:
     return app_state(request).passwords
 
 
-def get_catalog_service() -> CatalogService:
-    return CatalogService(load_catalogue())
+def get_catalogue(request: Request) -> Catalogue:
+    """The application's catalogue (`AppState.catalogue`), handed to every service that reads the act."""
+    return app_state(request).catalogue
+
+
+def get_catalog_service(request: Request) -> CatalogService:
+    return CatalogService(get_catalogue(request))

@@ -35,6 +35,9 @@ class ErrorKind(StrEnum):
     INVALID_BOOLEAN = "invalid_boolean"
     DUPLICATE_ROW = "duplicate_row"
     UNKNOWN_SUBJECT = "unknown_subject"
+    INVALID_IIN = "invalid_iin"
+    UNKNOWN_VALUE = "unknown_value"
+    END_BEFORE_START = "end_before_start"
 
 
 @dataclass(frozen=True, slots=True)

@@ -72,6 +72,17 @@ KEYS: frozenset[str] = frozenset(
         "json_bad_entry",
         "json_not_text",
     )
+) | frozenset(  # the information systems' formats (intake/rosters.py; texts in rosters.po)
+    (
+        "iin_not_digits",
+        "iin_length",
+        "iin_no_check_digit",
+        "iin_check_digit",
+        "unknown_value",
+        "invalid_quantity",
+        "end_before_start",
+        "duplicate_record",
+    )
 )
 
 

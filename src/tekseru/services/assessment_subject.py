@@ -17,7 +17,6 @@ from typing import Any, Protocol
 from sqlalchemy.orm import Session
 
 from tekseru.catalog import Catalogue, CatalogueEdition
-from tekseru.catalog_files import load_catalogue
 from tekseru.i18n import explain_words, translate
 from tekseru.message import Explained
 from tekseru.scoring import (
@@ -80,7 +79,7 @@ def subject_explanation(
     *,
     as_of: date | None = None,
     language: Language = "kk",
-    catalogue: Catalogue | None = None,
+    catalogue: Catalogue,
 ) -> SubjectExplanation:
     """The subject's score in each of its groups as of `as_of` (default: today), explained (`lines()`: the
     lines of `tekseru.scoring.explain` in `language`), when the actor may read assessments of its region;
@@ -95,9 +94,7 @@ def subject_explanation(
             raise refused.saying("refusal.subject.not_found", bin=wanted)
         actor.require(Permission.READ_ASSESSMENTS, subject.region)
         run = finished_run_on(session, as_of)
-        return explain_in_session(
-            session, subject, run, as_of=as_of, language=language, catalogue=catalogue or load_catalogue()
-        )
+        return explain_in_session(session, subject, run, as_of=as_of, language=language, catalogue=catalogue)
 
 
 class AssessedSubject(Protocol):

@@ -26,7 +26,6 @@ from typing import Any
 import numpy as np
 
 from tekseru.catalog import Catalogue, CatalogueEdition
-from tekseru.catalog_files import load_catalogue
 from tekseru.message import Explained
 from tekseru.scoring import BulkScores, ScoringRules, normalise_bulk, score_bulk
 from tekseru.services import audit
@@ -176,7 +175,7 @@ def run_assessment(
     progress: Progress | None = None,
     clock: Clock | None = None,
     reuse: bool = True,
-    catalogue: Catalogue | None = None,
+    catalogue: Catalogue,
     chunk: int = STORE_CHUNK,
     actor: Actor | None = None,
 ) -> AssessmentSummary:
@@ -194,7 +193,7 @@ def run_assessment(
     timer = _Timer()
     now = clock or _utc_now
     as_of = as_of or now().date()
-    edition = (catalogue or load_catalogue()).edition_at(as_of)
+    edition = catalogue.edition_at(as_of)
     with db.reading() as session:  # not waiting for writers: it takes their lock only if it is free
         registry, evidence = load_registry(session)
     timer.lap("load")

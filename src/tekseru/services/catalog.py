@@ -71,6 +71,11 @@ class CatalogService:
         self._catalogue = catalogue
         self._today = today
 
+    @property
+    def catalogue(self) -> Catalogue:
+        """The catalogue it reads, to hand to the other services."""
+        return self._catalogue
+
     def edition(self, edition_id: str | None = None) -> CatalogueEdition:
         """The named edition, or the one in force today (the earliest if none is in force yet)."""
         if edition_id:

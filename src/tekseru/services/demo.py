@@ -13,8 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from tekseru.catalog import CatalogueEdition
-from tekseru.catalog_files import load_catalogue
+from tekseru.catalog import Catalogue
 from tekseru.services.accounts import Credentials, create_demo_users
 from tekseru.services.assessments import run_assessment
 from tekseru.services.demo_data import EVIDENCE_COLUMNS, SUBJECT_COLUMNS, DemoRegistry, generate_demo
@@ -44,7 +43,7 @@ def load_demo(
     *,
     today: date,
     progress: Progress | None = None,
-    edition: CatalogueEdition | None = None,
+    catalogue: Catalogue,
     actor: Actor | None = None,
 ) -> DemoLoad:
     """Import the demo registry when the registry is empty; otherwise leave it as it is and say so.
@@ -63,7 +62,7 @@ def load_demo(
             f"the registry is not empty ({subjects} subjects, {evidence} evidence records): "
             "the demo data was not loaded",
         )
-    edition = edition or load_catalogue().edition_at(today)
+    edition = catalogue.edition_at(today)
     demo = generate_demo(edition, today)
     with tempfile.TemporaryDirectory(prefix="tekseru-demo-") as folder:
         subjects_file, evidence_file = write_demo_csv(demo, Path(folder))
@@ -89,14 +88,16 @@ class DemoStart:
     users: list[Credentials]
 
 
-def start_demo_when_empty(db: Database, *, today: date, passwords: Passwords) -> DemoStart | None:
+def start_demo_when_empty(
+    db: Database, *, today: date, passwords: Passwords, catalogue: Catalogue
+) -> DemoStart | None:
     """On an empty registry: the demo registry, its assessment and one demo user per role (their passwords
     to show once). None, and nothing changed, when the registry holds anything."""
     actor = Actor.system("demo")
-    loaded = load_demo(db, today=today, actor=actor)
+    loaded = load_demo(db, today=today, catalogue=catalogue, actor=actor)
     if not loaded.loaded:
         return None
-    run_assessment(db, as_of=today, actor=actor)
+    run_assessment(db, as_of=today, catalogue=catalogue, actor=actor)
     return DemoStart(loaded, create_demo_users(db, passwords))
 
 

@@ -13,9 +13,12 @@ import threading
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import partial
 from multiprocessing.connection import Connection
 from typing import Any
 
+from tekseru.catalog import Catalogue
+from tekseru.catalog_files import load_catalogue
 from tekseru.store import Database
 from tekseru.store.jobs import (
     FAILED,
@@ -44,6 +47,7 @@ class JobContext:
     job_id: uuid.UUID
     db: Database
     progress: Progress
+    catalogue: Catalogue
 
 
 # A job's work runs in another process: it must pickle (a module-level function, or a partial of one).
@@ -64,7 +68,9 @@ def child(url: str, job_id: uuid.UUID, work: Work, messages: Connection, lifelin
     threading.Thread(target=_exit_with_parent, args=(lifeline,), daemon=True).start()
     db = job_database(url)
     try:
-        result = work(JobContext(job_id, db, lambda done, total: messages.send(("progress", done, total))))
+        progress = partial(_send_progress, messages)
+        # A job's process is an edge of its own: the one place it loads the catalogue.
+        result = work(JobContext(job_id, db, progress, load_catalogue()))
         outcome: tuple[str, str | None, Mapping[str, Any] | None] = (FINISHED, None, result)
     except JobFailed as error:
         outcome = (FAILED, str(error), error.result)
@@ -86,3 +92,7 @@ def _exit_with_parent(lifeline: Connection) -> None:
     with contextlib.suppress(EOFError, OSError):
         lifeline.recv()
     os._exit(3)
+
+
+def _send_progress(messages: Connection, done: int, total: int) -> None:
+    messages.send(("progress", done, total))

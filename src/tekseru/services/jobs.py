@@ -28,7 +28,7 @@ from tekseru.services.job_runner import (
     JobView,
 )
 from tekseru.services.permissions import Actor, Permission, PermissionDenied
-from tekseru.services.registry import edition_in_force, import_evidence, import_subjects
+from tekseru.services.registry import import_evidence, import_subjects
 from tekseru.store import Database
 from tekseru.store.jobs import (
     CANCELLED,
@@ -178,7 +178,7 @@ def _import(
         report = do_import(
             job.db,
             path,
-            edition_in_force(day),
+            job.catalogue.edition_at(day),
             skip_invalid=skip_invalid,
             entered_by=actor.username,
             today=day,
@@ -219,7 +219,8 @@ def start_assessment(runner: JobRunner, db: Database, actor: Actor, *, as_of: da
 
 def _assess(job: JobContext, *, as_of: date | None, actor: Actor) -> dict[str, Any]:
     # Audited by the assessment itself, in the transaction that reads the finished run, as from the CLI.
-    return _summary(run_assessment(job.db, as_of=as_of, progress=job.progress, actor=actor))
+    summary = run_assessment(job.db, as_of=as_of, progress=job.progress, catalogue=job.catalogue, actor=actor)
+    return _summary(summary)
 
 
 def _summary(summary: Any) -> dict[str, Any]:

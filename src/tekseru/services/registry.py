@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from tekseru.catalog.edition import CatalogueEdition
 from tekseru.catalog.regions import Regions
-from tekseru.catalog_files import load_catalogue, load_regions
+from tekseru.catalog_files import load_regions
 from tekseru.intake import (
     EVIDENCE_COLUMNS,
     SUBJECT_COLUMNS,
@@ -35,11 +35,6 @@ from tekseru.store import DatabaseTooNew as DatabaseTooNew
 from tekseru.store import EvidenceData, SubjectData, WriteCounts
 from tekseru.store.evidence import upsert_evidence
 from tekseru.store.subjects import subject_ids_by_bin, upsert_subjects
-
-
-def edition_in_force(today: date) -> CatalogueEdition:
-    """The edition of the act that imports check against: the one in force today."""
-    return load_catalogue().edition_at(today)
 
 
 def import_subjects(

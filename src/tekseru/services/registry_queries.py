@@ -15,15 +15,13 @@ from typing import Any, cast, get_args
 
 from sqlalchemy.orm import Session
 
-from tekseru.catalog import CatalogueEdition, UnknownCatalogueEntry
-from tekseru.catalog_files import load_catalogue
+from tekseru.catalog import Catalogue, CatalogueEdition, UnknownCatalogueEntry
 from tekseru.message import Explained
 from tekseru.scoring.phrases import Language
 from tekseru.services import assessments, audit
 from tekseru.services.assessment_subject import explain_in_session
 from tekseru.services.inspections.forms import render_checklist
 from tekseru.services.permissions import Actor, Permission
-from tekseru.services.registry import edition_in_force
 from tekseru.store import AssessmentRun as AssessmentRun
 from tekseru.store import Database, EvidenceData
 from tekseru.store import EvidenceRecord as EvidenceRecord
@@ -91,6 +89,10 @@ class SubjectPage:
     region_scope: str | None  # the region the actor is limited to
     more: bool = False  # a search by text found more than TEXT_MATCHES_COUNTED: `paging.total` is a floor
 
+    @property
+    def run_id(self) -> uuid.UUID | None:
+        return None if self.run is None else self.run.id
+
 
 def search(
     db: Database, actor: Actor, wanted: SubjectSearch, *, page: int = 1, per_page: int = PER_PAGE
@@ -137,7 +139,9 @@ def _subject(
     return row
 
 
-def subject_card(db: Database, actor: Actor, bin: str, *, language: str | None = None) -> SubjectCard:
+def subject_card(
+    db: Database, actor: Actor, bin: str, *, catalogue: Catalogue, language: str | None = None
+) -> SubjectCard:
     """What the registry knows of the subject; with `language`, also the explanation of its scores in the
     latest finished run, told in that language (what `explanation` gives, read in the same transaction)."""
     with db.reading() as session:
@@ -155,7 +159,7 @@ def subject_card(db: Database, actor: Actor, bin: str, *, language: str | None =
                 run,
                 as_of=run.as_of,
                 language=_language(language),
-                catalogue=load_catalogue(),
+                catalogue=catalogue,
             ).lines()
         return SubjectCard(
             subject=subject,
@@ -183,7 +187,9 @@ def _inspections(session: Session, subject_id: int) -> list[Any] | None:
     return list(store_inspections.list_inspections(session, subject_id=subject_id))
 
 
-def explanation(db: Database, actor: Actor, bin: str, language: str, as_of: date | None = None) -> list[str]:
+def explanation(
+    db: Database, actor: Actor, bin: str, language: str, as_of: date | None = None, *, catalogue: Catalogue
+) -> list[str]:
     """The subject's score as of `as_of` (default: the date of the latest finished assessment) told in words
     (`tekseru.services.assessments.subject_explanation`); [] when nothing has been assessed yet."""
     with db.reading() as session:
@@ -193,7 +199,7 @@ def explanation(db: Database, actor: Actor, bin: str, language: str, as_of: date
         return []
     try:
         lines = assessments.subject_explanation(
-            db, actor, bin, as_of=as_of or latest.as_of, language=_language(language)
+            db, actor, bin, as_of=as_of or latest.as_of, language=_language(language), catalogue=catalogue
         ).lines()
     except LookupError:
         return []
@@ -201,13 +207,15 @@ def explanation(db: Database, actor: Actor, bin: str, language: str, as_of: date
 
 
 def subject_checklist(
-    db: Database, actor: Actor, bin: str, appendix: int, language: str, format: str
+    db: Database, actor: Actor, bin: str, appendix: int, language: str, format: str, *, catalogue: Catalogue
 ) -> bytes:
     """The checklist of `appendix` prefilled with the subject (`tekseru.services.inspections.forms`), as a
     file."""
     with db.reading() as session:
         subject = _subject(session, actor, bin, Permission.READ_REGISTRY)
-    return render_checklist(db, appendix, bin=subject.bin, language=language, format=format)
+    return render_checklist(
+        db, appendix, bin=subject.bin, language=language, format=format, catalogue=catalogue
+    )
 
 
 @dataclass(frozen=True)
@@ -226,12 +234,13 @@ def add_evidence(
     bin: str,
     data: EvidenceInput,
     *,
-    edition: CatalogueEdition | None = None,
+    catalogue: Catalogue,
     now: datetime | None = None,
 ) -> tuple[EvidenceRecord, bool]:
-    """Store the evidence for the subject (the same fact twice is stored once); (it, whether it is new)."""
+    """Store the evidence for the subject, checked against the edition of `catalogue` in force today (the
+    same fact twice is stored once); (it, whether it is new)."""
     now = now or datetime.now(UTC)
-    edition = edition or edition_in_force(now.date())
+    edition = catalogue.edition_at(now.date())
     source_group = _check_evidence(data, edition, now.date())
     with db.transaction() as session:
         subject = _subject(session, actor, bin, Permission.WRITE_EVIDENCE)

@@ -337,16 +337,18 @@ def earlier_inspections(session: Session, record: InspectionRecord) -> list[Insp
     return sorted(others, key=_order, reverse=True)
 
 
-def visit_histories(session: Session) -> dict[int, VisitHistory]:
+def visit_histories(session: Session, *, before: date | None = None) -> dict[int, VisitHistory]:
     """The last visit of each inspected subject, by subject id, for planning.
 
     The last visit is the latest completed inspection of any kind. "Violations eliminated in full" is
     read from the last preventive control with a visit: True when it found violations and all are
-    eliminated, False when some are not, None when it found none.
+    eliminated, False when some are not, None when it found none. With `before`, as it stood the day
+    before that day: visits and eliminations from that day on are left out (a backtest's replay).
     """
     latest: dict[int, InspectionRecord] = {}
     preventive: dict[int, InspectionRecord] = {}
-    for record in _completed_current(session, true()):
+    condition = true() if before is None else _i.inspected_on < before
+    for record in _completed_current(session, condition):
         if record.subject_id not in latest or _order(record) > _order(latest[record.subject_id]):
             latest[record.subject_id] = record
         known = preventive.get(record.subject_id)
@@ -359,7 +361,7 @@ def visit_histories(session: Session) -> dict[int, VisitHistory]:
     for subject_id, last in latest.items():
         control = preventive.get(subject_id)
         violations = found[control.id] if control else []
-        eliminated = all(v.status == ELIMINATED for v in violations) if violations else None
+        eliminated = all(_eliminated(v, before) for v in violations) if violations else None
         histories[subject_id] = VisitHistory(
             subject_id=str(subject_id),
             last_visit_on=last.inspected_on,
@@ -367,6 +369,12 @@ def visit_histories(session: Session) -> dict[int, VisitHistory]:
             violations_of_last_preventive_control_eliminated_in_full=eliminated,
         )
     return histories
+
+
+def _eliminated(violation: ViolationRecord, before: date | None) -> bool:
+    if violation.status != ELIMINATED:
+        return False
+    return before is None or (violation.eliminated_on is not None and violation.eliminated_on < before)
 
 
 def open_violations(session: Session, inspections: Iterable[InspectionRecord]) -> list[ViolationRecord]:

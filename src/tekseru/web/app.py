@@ -22,6 +22,7 @@ from tekseru.api.conflicts import problem
 from tekseru.api.health import package_version
 from tekseru.api.openapi import install_document
 from tekseru.api.router import API_PREFIX, api_router
+from tekseru.catalog import Catalogue
 from tekseru.catalog_files import load_catalogue, load_regions
 from tekseru.http.conflicts import install_conflict_handler
 from tekseru.http.dependencies import AppState
@@ -47,8 +48,7 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
 
 
 def _warm_up() -> None:
-    """Load what every page needs before the first request."""
-    load_catalogue()
+    """Load what every page needs before the first request (the catalogue is loaded by `create_app`)."""
     load_regions()
     _freeze_startup_objects()
 
@@ -62,9 +62,15 @@ def _freeze_startup_objects() -> None:
     gc.freeze()
 
 
-def create_app(settings: Settings | None = None, *, passwords: Passwords | None = None) -> FastAPI:
+def create_app(
+    settings: Settings | None = None,
+    *,
+    passwords: Passwords | None = None,
+    catalogue: Catalogue | None = None,
+) -> FastAPI:
     """The app on `settings` (default: from the environment), hashing with `passwords` (default: argon2's
-    recommended costs; tests hand in cheap ones)."""
+    recommended costs; tests hand in cheap ones), reading the act from `catalogue` (default: the editions
+    shipped with tekseru, loaded here: the one place the application loads them)."""
     app = FastAPI(
         title="tekseru",
         summary="Risk-based state control of special social services (Kazakhstan).",
@@ -75,7 +81,7 @@ def create_app(settings: Settings | None = None, *, passwords: Passwords | None 
         lifespan=_lifespan,
     )
     app.state.settings = settings or Settings.from_environment()
-    app.state.tekseru = AppState(app.state.settings, passwords or Passwords())
+    app.state.tekseru = AppState(app.state.settings, passwords or Passwords(), catalogue or load_catalogue())
     app.add_middleware(LanguageMiddleware)
     app.add_middleware(SecurityHeaders)  # pure ASGI middleware: no extra task per request
     app.add_middleware(RequestId)  # outermost of ours: the id is there for everything inside

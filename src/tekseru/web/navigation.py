@@ -18,6 +18,8 @@ NAV_ORDER: tuple[str, ...] = (
     "assessments",
     "plans",
     "inspections",
+    "rosters",
+    "backtest",
     "imports",
     "catalog",
     "admin",

@@ -6,11 +6,12 @@ Texts carry all three languages: `kk` is the official text; `ru` and `en` are un
 from __future__ import annotations
 
 from datetime import date
+from typing import Annotated
 
-from pydantic import AliasChoices, BaseModel, ConfigDict, Field
+from pydantic import AliasChoices, AliasPath, BaseModel, BeforeValidator, ConfigDict, Field
 
 from tekseru.catalog import Checklist, ControlGroup, Severity
-from tekseru.services.catalog import CriterionView, EditionSummary
+from tekseru.services.catalog import CriterionView
 
 
 class TextOut(BaseModel):
@@ -21,21 +22,19 @@ class TextOut(BaseModel):
     en: str = Field(description="Unofficial English working translation.")
 
 
-class EditionOut(BaseModel):
-    id: str
-    title: TextOut
-    effective_from: date
-    in_force: bool = Field(description="True for the edition in force today.")
+def _of_edition(name: str) -> AliasChoices:
+    """A field read from the edition's metadata (`EditionSummary.edition.edition`), or given by its name."""
+    return AliasChoices(AliasPath("edition", "edition", name), name)
 
-    @classmethod
-    def of(cls, summary: EditionSummary) -> EditionOut:
-        meta = summary.edition.edition
-        return cls(
-            id=meta.id,
-            title=TextOut.model_validate(meta.title),
-            effective_from=meta.effective_from,
-            in_force=summary.in_force,
-        )
+
+# An `EditionSummary`: the edition's metadata, and whether it is in force.
+class EditionOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: str = Field(validation_alias=_of_edition("id"))
+    title: TextOut = Field(validation_alias=_of_edition("title"))
+    effective_from: date = Field(validation_alias=_of_edition("effective_from"))
+    in_force: bool = Field(description="True for the edition in force today.")
 
 
 class CriterionOut(BaseModel):
@@ -112,25 +111,17 @@ class ChecklistOut(ChecklistSummaryOut):
 
 
 class GroupOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     key: str
     name: TextOut
     checklist_appendix: int
     objective_high_risk: bool = Field(description="High risk by objective criteria (planned for visits).")
     objective_basis: TextOut
-    applicable_criteria: list[int] = Field(description="Criteria rows counted in the group's score.")
+    applicable_criteria: Annotated[list[int], BeforeValidator(sorted)] = Field(
+        description="Criteria rows counted in the group's score."
+    )
     reasoning: str
-
-    @classmethod
-    def of(cls, group: ControlGroup) -> GroupOut:
-        return cls(
-            key=group.key,
-            name=TextOut.model_validate(group.name),
-            checklist_appendix=group.checklist_appendix,
-            objective_high_risk=group.objective_high_risk,
-            objective_basis=TextOut.model_validate(group.objective_basis),
-            applicable_criteria=sorted(group.applicable_criteria),
-            reasoning=group.reasoning,
-        )
 
 
 class ChangeOut(BaseModel):

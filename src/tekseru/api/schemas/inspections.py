@@ -6,15 +6,12 @@ from __future__ import annotations
 from datetime import date
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AliasChoices, AliasPath, BaseModel, ConfigDict, Field
 
 from tekseru.api.schemas.common import Timestamp
 from tekseru.services.inspections import (
-    CompletionReport,
     InspectionRecord,
     InspectionSheet,
-    ItemView,
-    ViolationView,
 )
 
 Kind = Literal["preventive_control", "unscheduled_inspection", "compliance_inspection"]
@@ -102,36 +99,36 @@ class AttachmentOut(BaseModel):
     added_at: Timestamp
 
 
+def _of_record(name: str) -> AliasChoices:
+    """A field read from the violation's stored record (`ViolationView.record`), or given by its name."""
+    return AliasChoices(AliasPath("record", name), name)
+
+
+# A `ViolationView`: its status on the day, the rest of its stored record.
 class ViolationOut(BaseModel):
-    inspection_id: int = Field(description="The inspection (revision) that found it.")
-    item: int
-    criterion: int | None
-    deadline: date | None
+    model_config = ConfigDict(from_attributes=True)
+
+    inspection_id: int = Field(
+        validation_alias=_of_record("inspection_id"), description="The inspection (revision) that found it."
+    )
+    item: int = Field(validation_alias=_of_record("item"))
+    criterion: int | None = Field(validation_alias=_of_record("criterion"))
+    deadline: date | None = Field(validation_alias=_of_record("deadline"))
     status: str = Field(description="open, eliminated, or overdue (open past its deadline).")
-    eliminated_on: date | None
-    note: str
-    updated_by: str
-    updated_at: Timestamp
-    version: int = Field(description="Raised by each change; send it back with a follow-up.")
-
-    @classmethod
-    def of(cls, view: ViolationView) -> ViolationOut:
-        record = view.record
-        return cls(
-            inspection_id=record.inspection_id,
-            item=record.item,
-            criterion=record.criterion,
-            deadline=record.deadline,
-            status=view.status,
-            eliminated_on=record.eliminated_on,
-            note=record.note,
-            updated_by=record.updated_by,
-            updated_at=record.updated_at,
-            version=record.version,
-        )
+    eliminated_on: date | None = Field(validation_alias=_of_record("eliminated_on"))
+    note: str = Field(validation_alias=_of_record("note"))
+    updated_by: str = Field(validation_alias=_of_record("updated_by"))
+    updated_at: Timestamp = Field(validation_alias=_of_record("updated_at"))
+    version: int = Field(
+        validation_alias=_of_record("version"),
+        description="Raised by each change; send it back with a follow-up.",
+    )
 
 
+# An `ItemView`, read attribute by attribute (a class docstring would change the OpenAPI document).
 class ItemOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     number: int
     text: str = Field(description="The requirement, in the language asked for.")
     criterion: int | None = Field(description="The criterion of Appendix 1 it corresponds to, if any.")
@@ -142,22 +139,6 @@ class ItemOut(BaseModel):
     )
     open_violations: list[ViolationOut] = Field(description="Found by earlier inspections, not eliminated.")
     attachments: list[AttachmentOut]
-
-    @classmethod
-    def of(cls, item: ItemView) -> ItemOut:
-        def answer(record: Any) -> AnswerRecordOut | None:
-            return None if record is None else AnswerRecordOut.model_validate(record)
-
-        return cls(
-            number=item.number,
-            text=item.text,
-            criterion=item.criterion,
-            answer=answer(item.answer),
-            version=0 if item.answer is None else item.answer.version,
-            previous_answer=answer(item.previous_answer),
-            open_violations=[ViolationOut.of(view) for view in item.open_violations],
-            attachments=[AttachmentOut.model_validate(file) for file in item.attachments],
-        )
 
 
 class InspectionSheetOut(BaseModel):
@@ -174,9 +155,9 @@ class InspectionSheetOut(BaseModel):
         return cls(
             inspection=InspectionOut.of(sheet.inspection, sheet.subject),
             language=language,
-            items=[ItemOut.of(item) for item in sheet.items],
+            items=[ItemOut.model_validate(item) for item in sheet.items],
             previous_inspection_id=None if sheet.previous is None else sheet.previous.id,
-            violations=[ViolationOut.of(view) for view in sheet.violations],
+            violations=[ViolationOut.model_validate(view) for view in sheet.violations],
             attachments=[AttachmentOut.model_validate(file) for file in sheet.attachments],
             revisions=[InspectionOut.of(record) for record in sheet.revisions],
         )
@@ -228,26 +209,25 @@ class CompleteIn(BaseModel):
     inspected_on: date | None = Field(None, description="The day of the visit (default today).")
 
 
+def _counted(name: str) -> AliasChoices:
+    """A count of the evidence the completion wrote (`CompletionReport.evidence`), or given by its name."""
+    return AliasChoices(AliasPath("evidence", name), f"evidence_{name}")
+
+
+# A `CompletionReport`, read attribute by attribute.
 class CompletionOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     inspection: InspectionOut
-    evidence_created: int
-    evidence_updated: int
+    evidence_created: int = Field(validation_alias=_counted("created"))
+    evidence_updated: int = Field(validation_alias=_counted("updated"))
     evidence_removed: int = Field(description="Rows of the revision this one replaces.")
     evidence_used: int = Field(description="Evidence marked used for this visit (preventive control).")
-    violations: list[int] = Field(description="Items found non-compliant, each a violation to follow up.")
+    violations: list[int] = Field(
+        validation_alias=AliasChoices("violated_items", "violations"),
+        description="Items found non-compliant, each a violation to follow up.",
+    )
     unscored_items: list[int] = Field(description="Non-compliant items with no criterion: kept, not scored.")
-
-    @classmethod
-    def of(cls, report: CompletionReport) -> CompletionOut:
-        return cls(
-            inspection=InspectionOut.of(report.inspection),
-            evidence_created=report.evidence.created,
-            evidence_updated=report.evidence.updated,
-            evidence_removed=report.evidence_removed,
-            evidence_used=report.evidence_used,
-            violations=[violation.item for violation in report.violations],
-            unscored_items=list(report.unscored_items),
-        )
 
 
 class RevisionIn(BaseModel):

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AliasChoices, AliasPath, BaseModel, BeforeValidator, ConfigDict, Field
 
 from tekseru.api.schemas.common import Timestamp
 from tekseru.planning import PlanDiff
-from tekseru.services.plans import PlanComparison, StoredPlan
+from tekseru.services.plans import PlanComparison
 
 HALF_YEAR_PATTERN = r"^\d{4}-H[12]$"
 
@@ -51,71 +52,66 @@ class ExcludedRowOut(BaseModel):
     covered_by_rank: int | None = Field(description="For covered_by_other_group: the row that covers it.")
 
 
+def _of_record(name: str) -> AliasChoices:
+    """A field read from the list's stored record (`StoredPlan.record`), or given by its name."""
+    return AliasChoices(AliasPath("record", name), name)
+
+
+def _of_plan(*path: str) -> AliasChoices:
+    """A field read from the list itself (`StoredPlan.plan`), or given by its name."""
+    return AliasChoices(AliasPath("plan", *path), path[-1])
+
+
+# A `StoredPlan`: its record's columns, and how many rows of each kind its list has.
 class PlanSummaryOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     id: int
-    half_year: str = Field(description="2027-H1 or 2027-H2.")
-    status: str = Field(description="draft, approved or published.")
-    as_of: date = Field(description="Date of the assessment the list was formed from.")
-    assessment_id: str
-    edition_id: str
-    capacity: dict[str, int] = Field(description="Visits per region key; a region not named has no limit.")
-    created_by: str
-    created_at: Timestamp
-    approved_by: str | None
-    approved_at: Timestamp | None
-    published_by: str | None
-    published_at: Timestamp | None
-    previous_plan_id: int | None = Field(description="The list this one was compared with when drafted.")
+    half_year: str = Field(validation_alias=_of_record("half_year"), description="2027-H1 or 2027-H2.")
+    status: str = Field(validation_alias=_of_record("status"), description="draft, approved or published.")
+    as_of: date = Field(
+        validation_alias=_of_record("as_of"), description="Date of the assessment the list was formed from."
+    )
+    assessment_id: Annotated[str, BeforeValidator(str)] = Field(validation_alias=_of_record("assessment_id"))
+    edition_id: str = Field(validation_alias=_of_record("edition_id"))
+    capacity: dict[str, int] = Field(
+        validation_alias=_of_record("capacity"),
+        description="Visits per region key; a region not named has no limit.",
+    )
+    created_by: str = Field(validation_alias=_of_record("created_by"))
+    created_at: Timestamp = Field(validation_alias=_of_record("created_at"))
+    approved_by: str | None = Field(validation_alias=_of_record("approved_by"))
+    approved_at: Timestamp | None = Field(validation_alias=_of_record("approved_at"))
+    published_by: str | None = Field(validation_alias=_of_record("published_by"))
+    published_at: Timestamp | None = Field(validation_alias=_of_record("published_at"))
+    previous_plan_id: int | None = Field(
+        validation_alias=_of_record("previous_plan_id"),
+        description="The list this one was compared with when drafted.",
+    )
     version: int = Field(
-        description="Raised by each change; send it as If-Match to approve, publish, discard."
+        validation_alias=_of_record("version"),
+        description="Raised by each change; send it as If-Match to approve, publish, discard.",
     )
     included_count: int
     overflow_count: int
     excluded_count: int
 
-    @classmethod
-    def of(cls, stored: StoredPlan) -> PlanSummaryOut:
-        record, plan = stored.record, stored.plan
-        return cls(
-            id=record.id,
-            half_year=record.half_year,
-            status=record.status,
-            as_of=record.as_of,
-            assessment_id=str(record.assessment_id),
-            edition_id=record.edition_id,
-            capacity={str(key): int(value) for key, value in record.capacity.items()},
-            created_by=record.created_by,
-            created_at=record.created_at,
-            approved_by=record.approved_by,
-            approved_at=record.approved_at,
-            published_by=record.published_by,
-            published_at=record.published_at,
-            previous_plan_id=record.previous_plan_id,
-            version=record.version,
-            included_count=len(plan.included),
-            overflow_count=len(plan.overflow),
-            excluded_count=len(plan.excluded),
-        )
 
-
+# A `StoredPlan` with its rows and the rules it was formed by.
 class PlanOut(PlanSummaryOut):
-    visit_frequency_limit_months: int
-    candidate_classes: list[str]
-    included: list[PlanRowOut] = Field(description="The list, in order of priority.")
-    overflow: list[PlanRowOut] = Field(description="Candidates beyond the capacity of their region.")
-    excluded: list[ExcludedRowOut]
-
-    @classmethod
-    def of_plan(cls, stored: StoredPlan) -> PlanOut:
-        plan = stored.plan
-        return cls(
-            **PlanSummaryOut.of(stored).model_dump(),
-            visit_frequency_limit_months=plan.rules.visit_frequency_limit_months,
-            candidate_classes=sorted(plan.rules.candidate_classes),
-            included=[PlanRowOut.model_validate(row) for row in plan.included],
-            overflow=[PlanRowOut.model_validate(row) for row in plan.overflow],
-            excluded=[ExcludedRowOut.model_validate(row) for row in plan.excluded],
-        )
+    visit_frequency_limit_months: int = Field(
+        validation_alias=_of_plan("rules", "visit_frequency_limit_months")
+    )
+    candidate_classes: Annotated[list[str], BeforeValidator(sorted)] = Field(
+        validation_alias=_of_plan("rules", "candidate_classes")
+    )
+    included: list[PlanRowOut] = Field(
+        validation_alias=_of_plan("included"), description="The list, in order of priority."
+    )
+    overflow: list[PlanRowOut] = Field(
+        validation_alias=_of_plan("overflow"), description="Candidates beyond the capacity of their region."
+    )
+    excluded: list[ExcludedRowOut] = Field(validation_alias=_of_plan("excluded"))
 
 
 class PlanDraftIn(BaseModel):

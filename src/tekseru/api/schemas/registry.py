@@ -5,13 +5,11 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
-from pydantic import AliasChoices, BaseModel, ConfigDict, Field
+from pydantic import AliasChoices, AliasPath, BaseModel, ConfigDict, Field
 
 from tekseru.api.schemas.common import Timestamp
 from tekseru.services.registry_queries import (
-    ResultsPage,
     SubjectCard,
-    SubjectPage,
 )
 
 RiskClass = str
@@ -29,26 +27,27 @@ class SubjectOut(BaseModel):
     risk_class: str | None = Field(description="high, medium or low; null when not assessed.")
 
 
+def _of_paging(name: str) -> AliasChoices:
+    """A field read from a page's `paging` (of a `SubjectPage` or a `ResultsPage`), or given by its name."""
+    return AliasChoices(AliasPath("paging", name), name)
+
+
+ITEMS = Field(validation_alias=AliasChoices("rows", "items"))
+TOTAL, PAGE, PER_PAGE = (Field(validation_alias=_of_paging(name)) for name in ("total", "page", "per_page"))
+
+
+# A `SubjectPage`, read attribute by attribute.
 class SubjectPageOut(BaseModel):
-    items: list[SubjectOut]
-    total: int
-    page: int
-    per_page: int
+    model_config = ConfigDict(from_attributes=True)
+
+    items: list[SubjectOut] = ITEMS
+    total: int = TOTAL
+    page: int = PAGE
+    per_page: int = PER_PAGE
     run_id: uuid.UUID | None = Field(description="The assessment run whose classes are shown.")
     more: bool = Field(
         description="A search by text counts at most 1000 matches: true when there are more (total is 1001)."
     )
-
-    @classmethod
-    def of(cls, page: SubjectPage) -> SubjectPageOut:
-        return cls(
-            items=[SubjectOut.model_validate(row) for row in page.rows],
-            more=page.more,
-            total=page.paging.total,
-            page=page.paging.page,
-            per_page=page.paging.per_page,
-            run_id=None if page.run is None else page.run.id,
-        )
 
 
 # The store names a result's group `group_key`; the API has always called it `group`.
@@ -153,19 +152,12 @@ class ResultOut(ScoreOut):
     region: str
 
 
+# A `ResultsPage`, read attribute by attribute.
 class ResultsPageOut(BaseModel):
-    run: RunOut
-    items: list[ResultOut]
-    total: int
-    page: int
-    per_page: int
+    model_config = ConfigDict(from_attributes=True)
 
-    @classmethod
-    def of(cls, page: ResultsPage) -> ResultsPageOut:
-        return cls(
-            run=RunOut.model_validate(page.run),
-            items=[ResultOut.model_validate(row) for row in page.rows],
-            total=page.paging.total,
-            page=page.paging.page,
-            per_page=page.paging.per_page,
-        )
+    run: RunOut
+    items: list[ResultOut] = ITEMS
+    total: int = TOTAL
+    page: int = PAGE
+    per_page: int = PER_PAGE

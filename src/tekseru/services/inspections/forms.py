@@ -17,7 +17,7 @@ from pathlib import Path
 from sqlalchemy.orm import Session
 
 from tekseru.catalog import Catalogue
-from tekseru.catalog_files import control_body, load_catalogue
+from tekseru.catalog_files import control_body
 from tekseru.documents import checklist_form
 from tekseru.documents.checklist_docx import checklist_docx_bytes
 from tekseru.documents.checklist_pdf import checklist_pdf_bytes
@@ -82,7 +82,7 @@ def issue_form(
     *,
     issued_by: str,
     now: datetime | None = None,
-    catalogue: Catalogue | None = None,
+    catalogue: Catalogue,
 ) -> PrintedForm:
     """Print the inspection's checklist with its answers. A completed inspection is sealed, dated
     by its inspection date, and the file is recorded for `verify_document`; a draft prints unsealed."""
@@ -100,7 +100,7 @@ def issue_form(
     reference = translate(language, "document.form.reference", id=record.id, revision=record.revision)
     sealed = record.status == "completed"
     identity = checklist_form.DocumentIdentity(reference, record.inspected_on) if sealed else None
-    edition = (catalogue or load_catalogue()).edition(record.edition_id)
+    edition = catalogue.edition(record.edition_id)
     form = checklist_form.build_checklist_form(
         edition, record.appendix, language, header=header, answers=answers, identity=identity
     )
@@ -123,12 +123,12 @@ def render_checklist(
     language: str,
     format: str,
     today: date | None = None,
-    catalogue: Catalogue | None = None,
+    catalogue: Catalogue,
 ) -> bytes:
     """Print the checklist of `appendix` (of the edition in force on the act's date, else today) blank, or
     prefilled with the subject of `bin` from the registry and the act's number and date."""
     _check_output(format, language)
-    edition = (catalogue or load_catalogue()).edition_at(act_date or today or today_utc())
+    edition = catalogue.edition_at(act_date or today or today_utc())
     header = checklist_form.FormHeader(act_number=act_number or "", act_date=act_date)
     if bin is not None:
         with db.transaction() as session:

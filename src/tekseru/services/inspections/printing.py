@@ -29,7 +29,7 @@ def print_inspection(
     format: str,
     language: str,
     now: datetime | None = None,
-    catalogue: Catalogue | None = None,
+    catalogue: Catalogue,
 ) -> tuple[bytes, str, str | None]:
     """The inspection's checklist with its answers, printed (PDF or DOCX, kk or ru), its file name and its
     verification code. A completed inspection prints sealed, dated by its inspection date, and the file is
@@ -60,7 +60,7 @@ def checklist_form(
     act_number: str | None = None,
     act_date: date | None = None,
     today: date | None = None,
-    catalogue: Catalogue | None = None,
+    catalogue: Catalogue,
 ) -> tuple[bytes, str]:
     """The checklist of `appendix` (of the edition in force on the act's date, else today), blank or
     prefilled with the subject of `bin` (of the actor's region) and the act's number and date, and its file

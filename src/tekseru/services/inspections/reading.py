@@ -12,7 +12,7 @@ from tekseru.services.inspections.sheet import InspectionSheet
 from tekseru.services.permissions import Actor, Permission
 from tekseru.store import Database, SubjectRecord
 from tekseru.store.documents_store import inspections_with_subjects
-from tekseru.store.inspections import AttachmentRecord, InspectionRecord, get_or_raise
+from tekseru.store.inspections import AttachmentRecord, InspectionRecord, attachments_of, get_or_raise
 
 
 def list_inspections(
@@ -46,7 +46,7 @@ def inspection_sheet(
     language: str = "kk",
     permission: Permission = READ,
     today: date | None = None,
-    catalogue: Catalogue | None = None,
+    catalogue: Catalogue,
 ) -> InspectionSheet:
     """The inspection item by item, when the actor may `permission` (read, or write to answer it) in its
     subject's region."""
@@ -58,8 +58,10 @@ def inspection_sheet(
 
 def attachment(db: Database, actor: Actor, inspection_id: int, attachment_id: int) -> AttachmentRecord:
     """A file attached to the inspection (to find with `attachment_path`); AttachmentNotFound."""
-    read = inspection_sheet(db, actor, inspection_id)
-    files = [*read.attachments, *(file for item in read.items for file in item.attachments)]
+    actor.require(READ)
+    with db.transaction() as session:
+        actor.require(READ, region_of(session, inspection_id))
+        files = attachments_of(session, inspection_id)
     found = next((file for file in files if file.id == attachment_id), None)
     if found is None:
         refused = AttachmentNotFound(f"inspection {inspection_id} has no attachment {attachment_id}")

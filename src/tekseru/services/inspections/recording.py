@@ -12,7 +12,6 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy.orm import Session
 
 from tekseru.catalog import Catalogue
-from tekseru.catalog_files import load_catalogue
 from tekseru.services import audit
 from tekseru.services.inspections.access import ENTITY, WRITE, changing, record_change
 from tekseru.services.inspections.answers import AnswerRow, check_answers, expected_versions
@@ -76,7 +75,7 @@ def create_inspection(
     *,
     appendix: int | None = None,
     now: datetime | None = None,
-    catalogue: Catalogue | None = None,
+    catalogue: Catalogue,
 ) -> InspectionRecord:
     """Record a draft inspection of the subject with this BIN by the actor, on the checklist of its group
     (`appendix` when its groups have several), under the edition of the act in force on the act's date;
@@ -86,7 +85,7 @@ def create_inspection(
         subject = subject_of(session, bin)
         actor.require(WRITE, subject.region)
         check_header(header)
-        edition = (catalogue or load_catalogue()).edition_at(header.act_date)
+        edition = catalogue.edition_at(header.act_date)
         checklist, groups = checklist_groups(edition, subject.groups, appendix)
         data = InspectionData(subject.id, edition.id, checklist, tuple(groups), **header_values(header))
         record = add_inspection(session, data, created_by=actor.username, now=now or datetime.now(UTC))
@@ -103,7 +102,7 @@ def answer_items(
     *,
     source: str = "answers",
     now: datetime | None = None,
-    catalogue: Catalogue | None = None,
+    catalogue: Catalogue,
 ) -> dict[int, int]:
     """Answer items of a draft (an answer replaces the item's earlier one); AnswerFileError naming `source`,
     row and field of every problem, with nothing stored. A row that names the `version` it read is written
@@ -133,7 +132,7 @@ def attach_file(
     settings: Settings | None = None,
     limits: AttachmentLimits | None = None,
     now: datetime | None = None,
-    catalogue: Catalogue | None = None,
+    catalogue: Catalogue,
 ) -> AttachmentRecord:
     """Attach a file to a draft, to one `item` or to the whole inspection. The client's name is sanitised
     (its path ignored), the content checked against `limits` (AttachmentRefused) and kept under its
@@ -171,7 +170,7 @@ def complete_inspection(
     inspected_on: date | None = None,
     today: date | None = None,
     now: datetime | None = None,
-    catalogue: Catalogue | None = None,
+    catalogue: Catalogue,
 ) -> CompletionReport:
     """Complete a draft whose every item is answered (else ChecklistIncomplete). Its non-compliant items
     linked to a criterion become evidence (observed on `inspected_on`, default today), each non-compliant
@@ -260,7 +259,7 @@ def _complete(
     inspected_on: date | None,
     today: date | None,
     now: datetime | None,
-    catalogue: Catalogue | None,
+    catalogue: Catalogue,
 ) -> CompletionReport:
     day, stamp = today or today_utc(), now or datetime.now(UTC)
     visited = inspected_on or day

@@ -13,7 +13,6 @@ from typing import TYPE_CHECKING, Any, TypedDict
 from sqlalchemy.orm import Session
 
 from tekseru.catalog import Catalogue, CatalogueEdition, Checklist
-from tekseru.catalog_files import load_catalogue
 from tekseru.store import SubjectRecord, WriteCounts
 from tekseru.store.inspections import (
     AnswerRecord,
@@ -71,6 +70,11 @@ class CompletionReport:
     violations: tuple[ViolationRecord, ...]
     unscored_items: tuple[int, ...]  # non-compliant items with no criterion: kept, not scored
 
+    @property
+    def violated_items(self) -> tuple[int, ...]:
+        """The items found non-compliant, each a violation to follow up."""
+        return tuple(violation.item for violation in self.violations)
+
 
 def today_utc() -> date:
     return datetime.now(UTC).date()
@@ -83,8 +87,8 @@ def violation_status(violation: ViolationRecord, today: date) -> str:
     return violation.status
 
 
-def edition_of(catalogue: Catalogue | None, record: InspectionRecord) -> CatalogueEdition:
-    return (catalogue or load_catalogue()).edition(record.edition_id)
+def edition_of(catalogue: Catalogue, record: InspectionRecord) -> CatalogueEdition:
+    return catalogue.edition(record.edition_id)
 
 
 # Recording ------------------------------------------------------------------------------------------------

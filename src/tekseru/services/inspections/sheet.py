@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from datetime import date
 
 from tekseru.catalog import Catalogue
-from tekseru.catalog_files import load_catalogue
 from tekseru.services.inspections.rules import ViolationView, today_utc, violation_status
 from tekseru.store import Database, SubjectRecord
 from tekseru.store.documents_store import inspection_contents
@@ -24,6 +23,11 @@ class ItemView:
     previous_answer: AnswerRecord | None  # of the previous inspection of the subject on this checklist
     open_violations: tuple[ViolationView, ...]  # found by earlier inspections and not eliminated yet
     attachments: tuple[AttachmentRecord, ...]
+
+    @property
+    def version(self) -> int:
+        """The version of the item's answer, to send back with a change (0: no answer yet)."""
+        return 0 if self.answer is None else self.answer.version
 
 
 @dataclass(frozen=True)
@@ -45,7 +49,7 @@ def inspection_sheet(
     *,
     language: str = "kk",
     today: date | None = None,
-    catalogue: Catalogue | None = None,
+    catalogue: Catalogue,
 ) -> InspectionSheet:
     """The inspection item by item, each with the previous inspection's answer and the violations earlier
     inspections found in it that are still open (or overdue)."""
@@ -57,7 +61,7 @@ def inspection_sheet(
     for v in got.still_open:
         still_open[v.item].append(ViolationView(v, violation_status(v, day), earlier[v.inspection_id]))
     files = got.attachments
-    checklist = (catalogue or load_catalogue()).edition(record.edition_id).checklist(record.appendix)
+    checklist = catalogue.edition(record.edition_id).checklist(record.appendix)
     items = tuple(
         ItemView(
             item.number, item.text.in_language(language), item.criterion, got.answers.get(item.number),

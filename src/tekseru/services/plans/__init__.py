@@ -23,7 +23,6 @@ from typing import Protocol
 from sqlalchemy.orm import Session
 
 from tekseru.catalog import Catalogue
-from tekseru.catalog_files import load_catalogue
 from tekseru.planning import HalfYear
 from tekseru.services import audit
 from tekseru.services.file_names import sanitise_file_name
@@ -97,7 +96,7 @@ CAPACITY_UPLOAD_LIMIT = 1024 * 1024  # bytes: a line per region, twenty regions
 
 def audit_values(stored: StoredPlan) -> dict[str, object]:
     """What the audit log keeps of a list: its record without the rows, and how many rows it has."""
-    record, plan = stored.record, stored.plan
+    record = stored.record
     return {
         "id": record.id,
         "half_year": record.half_year,
@@ -113,9 +112,9 @@ def audit_values(stored: StoredPlan) -> dict[str, object]:
         "published_at": record.published_at,
         "previous_plan_id": record.previous_plan_id,
         "version": record.version,
-        "included_count": len(plan.included),
-        "overflow_count": len(plan.overflow),
-        "excluded_count": len(plan.excluded),
+        "included_count": stored.included_count,
+        "overflow_count": stored.overflow_count,
+        "excluded_count": stored.excluded_count,
     }
 
 
@@ -164,7 +163,7 @@ def plan_document(
     *,
     format: str,
     language: str,
-    catalogue: Catalogue | None = None,
+    catalogue: Catalogue,
 ) -> tuple[bytes, str]:
     """The printed list (XLSX or PDF, kk or ru) as the actor may read it, and its file name
     (plan-ID-HALF-YEAR-LANGUAGE.FORMAT)."""
@@ -204,7 +203,7 @@ def draft_plan(
     capacity: Mapping[str, int] | None = None,
     visit_histories: VisitHistoryProvider | None = None,
     now: datetime | None = None,
-    catalogue: Catalogue | None = None,
+    catalogue: Catalogue,
 ) -> StoredPlan:
     """Form and store a draft list for `half_year` from the latest finished assessment (with `as_of`: the
     one with the latest date on or before it), drafted by the actor; audited as `plan.draft`. `capacity`
@@ -219,7 +218,7 @@ def draft_plan(
             as_of,
             region_capacity,
             visit_histories or recorded_visit_histories,
-            catalogue or load_catalogue(),
+            catalogue,
         )
         previous = previous_plan(session, str(period), str(period.previous()))
         record = add_plan(

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from tekseru.catalog import Catalogue
 from tekseru.catalog.regions import Regions, UnknownRegion
-from tekseru.catalog_files import load_bodies, load_catalogue, load_regions
+from tekseru.catalog_files import load_bodies, load_regions
 from tekseru.documents.plan_pdf import render_plan_pdf
 from tekseru.documents.plan_xlsx import render_plan_xlsx
 from tekseru.planning import Plan
@@ -25,14 +25,14 @@ def state_body(plan: Plan, language: str) -> str:
 
 
 def render_stored_plan(
-    stored: StoredPlan, *, format: str, language: str, out: Path, catalogue: Catalogue | None = None
+    stored: StoredPlan, *, format: str, language: str, out: Path, catalogue: Catalogue
 ) -> Path:
     """Print `stored` (as `visible_plan` scoped it) as XLSX or PDF in Kazakh or Russian to `out`; `out`."""
     if format not in DOCUMENT_FORMATS:
         raise ValueError(f"a list is printed as {' or '.join(DOCUMENT_FORMATS)}, not {format!r}")
     if language not in PLAN_LANGUAGES:
         raise ValueError(f"a list is printed in kk or ru, not {language!r}")
-    edition = (catalogue or load_catalogue()).edition(stored.record.edition_id)
+    edition = catalogue.edition(stored.record.edition_id)
     render = render_plan_xlsx if format == "xlsx" else render_plan_pdf
     groups = {key: group.name.in_language(language) for key, group in edition.groups.items()}
     # The rows cite criteria by number; the document's annex gives each cited criterion's whole text.

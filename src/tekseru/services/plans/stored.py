@@ -28,6 +28,18 @@ class StoredPlan:
         return self.record.id
 
     @property
+    def included_count(self) -> int:
+        return len(self.plan.included)
+
+    @property
+    def overflow_count(self) -> int:
+        return len(self.plan.overflow)
+
+    @property
+    def excluded_count(self) -> int:
+        return len(self.plan.excluded)
+
+    @property
     def approval(self) -> tuple[str, date] | None:
         """(approved by, approved on) for an approved or published list, None for a draft."""
         approved_by, approved_at = self.record.approved_by, self.record.approved_at

@@ -10,12 +10,14 @@ from tekseru.web.pages import (
     admin,
     assessments,
     auth,
+    backtest,
     catalog,
     dashboard,
     imports,
     inspections,
     plans,
     registry,
+    rosters,
 )
 
 PAGES: tuple[ModuleType, ...] = (
@@ -25,6 +27,8 @@ PAGES: tuple[ModuleType, ...] = (
     assessments,
     plans,
     inspections,
+    rosters,
+    backtest,
     imports,
     catalog,
     admin,

@@ -6,13 +6,15 @@ and printing the form. A completed inspection is read-only."""
 from __future__ import annotations
 
 from datetime import date
+from functools import partial
 from typing import Any
 
 from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from tekseru.http.dependencies import get_catalog_service, get_database, get_settings
+from tekseru.catalog import Catalogue
+from tekseru.http.dependencies import get_catalog_service, get_catalogue, get_database, get_settings
 from tekseru.http.files import attachment, read_upload
 from tekseru.http.language import request_language, said
 from tekseru.http.refusals import INSPECTION_ERRORS, service_errors
@@ -20,6 +22,7 @@ from tekseru.http.security import page_actor
 from tekseru.services import inspections
 from tekseru.services.auth import Database
 from tekseru.services.catalog import CatalogService
+from tekseru.services.inspections import InspectionError, InspectionHeader
 from tekseru.services.permissions import Actor, Permission
 from tekseru.settings import Settings
 from tekseru.web.navigation import Section
@@ -54,7 +57,7 @@ def _date(text: str, field: str) -> date | None:
     try:
         return date.fromisoformat(text) if text.strip() else None
     except ValueError:
-        raise inspections.InspectionError(f"{field}: give the date as yyyy-mm-dd") from None
+        raise InspectionError(f"{field}: give the date as yyyy-mm-dd") from None
 
 
 # The list and a new inspection ----------------------------------------------------------------------------
@@ -143,13 +146,13 @@ def create(
     try:
         act_day = _date(act_date, "act_date")
         if act_day is None:
-            raise inspections.InspectionError("act_date: give the date of the act")
-        header = inspections.InspectionHeader(
-            kind, act_number, act_day, names, _date(planned_on, "planned_on")
-        )
+            raise InspectionError("act_date: give the date of the act")
+        header = InspectionHeader(kind, act_number, act_day, names, _date(planned_on, "planned_on"))
         chosen = int(appendix) if appendix.isdigit() else None
-        record = inspections.create_inspection(db, actor, bin.strip(), header, appendix=chosen)
-    except inspections.InspectionError as problem:
+        record = inspections.create_inspection(
+            db, actor, bin.strip(), header, appendix=chosen, catalogue=catalog.catalogue
+        )
+    except InspectionError as problem:
         return _new(request, actor, db, catalog, bin, form, said(request, problem))
     return _redirect(request, "inspections_checklist", record.id, "created")
 
@@ -166,7 +169,9 @@ def _page(
     status_code: int = 200,
     **extra: Any,
 ) -> Response:
-    sheet = inspections.inspection_sheet(db, actor, inspection_id, language=request_language(request))
+    sheet = inspections.inspection_sheet(
+        db, actor, inspection_id, language=request_language(request), catalogue=get_catalogue(request)
+    )
     record = sheet.inspection
     context = {
         "sheet": sheet,
@@ -213,18 +218,21 @@ def _save_answers(
     its stored version is the one loaded, else the conflict page (409) shows the stored value and this
     user's side by side and nothing is stored. A comment needs an answer."""
     language = request_language(request)
-    sheet = inspections.inspection_sheet(db, actor, inspection_id, language=language, permission=WRITE)
+    catalogue = get_catalogue(request)
+    sheet = inspections.inspection_sheet(
+        db, actor, inspection_id, language=language, permission=WRITE, catalogue=catalogue
+    )
     changes = answer_form.changes(form, sheet.items)
     rows, values, loaded = changes.rows, changes.values, changes.loaded
     try:
         if changes.stray:
-            raise inspections.InspectionError(f"items {changes.stray}: choose an answer to keep the comment")
+            raise InspectionError(f"items {changes.stray}: choose an answer to keep the comment")
         if rows:
-            inspections.answer_items(db, actor, inspection_id, rows, source="form")
+            inspections.answer_items(db, actor, inspection_id, rows, source="form", catalogue=catalogue)
     except inspections.StaleVersion as stale:
         then = form.get("then", "")
         return _conflict_page(request, actor, db, inspection_id, stale, rows, loaded, then)
-    except inspections.InspectionError as problem:
+    except InspectionError as problem:
         page = "inspections/checklist.html"
         return _page(
             request,
@@ -278,15 +286,15 @@ def attach(
     actor: Actor = Signed,
     db: Database = Db,
     settings: Settings = Config,
+    catalogue: Catalogue = Depends(get_catalogue),
 ) -> Response:
     try:
         if file is None or not file.filename:
-            raise inspections.InspectionError("inspections.error.choose_file")
+            raise InspectionError("inspections.error.choose_file")
         content, number = read_upload(file), int(item) if item.isdigit() else None
-        inspections.attach_file(
-            db, actor, inspection_id, file.filename, content, item=number, settings=settings
-        )
-    except inspections.InspectionError as problem:
+        attach = partial(inspections.attach_file, item=number, settings=settings, catalogue=catalogue)
+        attach(db, actor, inspection_id, file.filename, content)
+    except InspectionError as problem:
         return _page(
             request, actor, db, inspection_id, "inspections/inspection.html", error=said(request, problem)
         )
@@ -319,11 +327,12 @@ def complete(
     inspected_on: str = Form(""),
     actor: Actor = Signed,
     db: Database = Db,
+    catalogue: Catalogue = Depends(get_catalogue),
 ) -> Response:
     try:
         day = _date(inspected_on, "inspected_on")
-        inspections.complete_inspection(db, actor, inspection_id, inspected_on=day)
-    except inspections.InspectionError as problem:
+        inspections.complete_inspection(db, actor, inspection_id, inspected_on=day, catalogue=catalogue)
+    except InspectionError as problem:
         return _page(
             request,
             actor,
@@ -342,7 +351,7 @@ def revise(
 ) -> Response:
     try:
         record = inspections.revise_inspection(db, actor, inspection_id, reason=reason)
-    except inspections.InspectionError as problem:
+    except InspectionError as problem:
         return _page(
             request, actor, db, inspection_id, "inspections/inspection.html", error=said(request, problem)
         )
@@ -381,7 +390,7 @@ def follow_up(
         )
     except inspections.StaleVersion as stale:
         return _page(request, actor, db, inspection_id, page, status_code=409, conflict=stale.conflicts[0])
-    except inspections.InspectionError as problem:
+    except InspectionError as problem:
         return _page(request, actor, db, inspection_id, page, error=said(request, problem))
     return _redirect(request, "inspections_inspection", inspection_id, "followed", f"#violation-{item}")
 
@@ -394,6 +403,9 @@ def document(
     actor: Actor = Signed,
     db: Database = Db,
     settings: Settings = Config,
+    catalogue: Catalogue = Depends(get_catalogue),
 ) -> Response:
-    content, name, _ = inspections.print_inspection(db, actor, inspection_id, format=format, language=lang)
+    content, name, _ = inspections.print_inspection(
+        db, actor, inspection_id, format=format, language=lang, catalogue=catalogue
+    )
     return attachment(content, name, format)

@@ -14,8 +14,9 @@ from typing import Any
 from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from tekseru.catalog import Catalogue
 from tekseru.catalog_files import load_regions
-from tekseru.http.dependencies import get_catalog_service, get_database, get_settings
+from tekseru.http.dependencies import get_catalog_service, get_catalogue, get_database, get_settings
 from tekseru.http.files import attachment
 from tekseru.http.language import request_language, said
 from tekseru.http.refusals import PLAN_ERRORS, service_errors
@@ -96,6 +97,7 @@ def draft(
     capacity: UploadFile | None = File(None),
     actor: Actor = Signed,
     db: Database = Db,
+    catalogue: Catalogue = Depends(get_catalogue),
 ) -> Response:
     form = {"half_year": half_year, "as_of": as_of}
     try:
@@ -104,7 +106,7 @@ def draft(
         if capacity is not None and capacity.filename:
             content = capacity.file.read(plans.CAPACITY_UPLOAD_LIMIT + 1)
             limits = plans.read_capacity_upload(actor, capacity.filename, content)
-        stored = plans.draft_plan(db, actor, half_year, as_of=day, capacity=limits)
+        stored = plans.draft_plan(db, actor, half_year, as_of=day, capacity=limits, catalogue=catalogue)
     except CapacityFileError as problem:
         lines = [error.describe(request_language(request)) for error in problem.errors]
         return _index(request, actor, db, form=form, error=said(request, problem), problems=lines)
@@ -256,6 +258,7 @@ def document(
     actor: Actor = Signed,
     db: Database = Db,
     settings: Settings = Depends(get_settings),
+    catalogue: Catalogue = Depends(get_catalogue),
 ) -> Response:
-    content, name = plans.plan_document(db, actor, plan_id, format=format, language=lang)
+    content, name = plans.plan_document(db, actor, plan_id, format=format, language=lang, catalogue=catalogue)
     return attachment(content, name, format)

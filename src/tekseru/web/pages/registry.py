@@ -10,8 +10,9 @@ from typing import Any
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from tekseru.catalog import Catalogue
 from tekseru.catalog_files import load_regions
-from tekseru.http.dependencies import get_catalog_service, get_database
+from tekseru.http.dependencies import get_catalog_service, get_catalogue, get_database
 from tekseru.http.language import request_language, said
 from tekseru.http.security import page_actor
 from tekseru.services.auth import Database
@@ -82,7 +83,7 @@ def index(
 def _card_context(
     request: Request, actor: Actor, db: Database, catalog: CatalogService, bin: str, **extra: Any
 ) -> dict[str, Any]:
-    card = subject_card(db, actor, bin, language=request_language(request))
+    card = subject_card(db, actor, bin, language=request_language(request), catalogue=catalog.catalogue)
     edition = catalog.edition()
     groups = [edition.groups[key] for key in card.subject.groups if key in edition.groups]
     applicable = sorted({n for group in groups for n in group.applicable_criteria} or set(edition.criteria))
@@ -134,7 +135,8 @@ def add_evidence(
     catalog: CatalogService = Catalog,
 ) -> Response:
     try:
-        add_evidence_to(db, actor, bin, _evidence(criterion, observed_on, reference, confirmed))
+        evidence = _evidence(criterion, observed_on, reference, confirmed)
+        add_evidence_to(db, actor, bin, evidence, catalogue=catalog.catalogue)
     except InvalidEvidence as problem:
         form = {
             "criterion": criterion,
@@ -156,8 +158,9 @@ def checklist(
     lang: str = Query("kk", pattern="^(kk|ru)$"),
     actor: Actor = Signed,
     db: Database = Db,
+    catalogue: Catalogue = Depends(get_catalogue),
 ) -> Response:
-    content = subject_checklist(db, actor, bin, appendix, lang, format)
+    content = subject_checklist(db, actor, bin, appendix, lang, format, catalogue=catalogue)
     name = f"checklist-{appendix}-{bin.strip()}-{lang}.{format}"
     headers = {"Content-Disposition": f'attachment; filename="{name}"'}
     return Response(content, media_type=DOCUMENT_TYPES[format], headers=headers)

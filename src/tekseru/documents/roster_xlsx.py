@@ -1,0 +1,62 @@
+"""The rosters' reconciliation report as an XLSX workbook: a summary sheet (a count per provider and kind of
+discrepancy) and a sheet of the records behind them. Every cell goes through `set_text_or_number`, so a
+value from an imported file never becomes a formula."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from tekseru.documents.spreadsheet_cells import set_text_or_number
+
+__all__ = ["render_reconciliation_xlsx"]
+
+_BOLD = Font(bold=True)
+_SOURCES = ("provider", "esobes", "portal")
+
+
+def render_reconciliation_xlsx(
+    report: Mapping[str, Any], *, kinds: Sequence[str], words: Mapping[str, str], out: Path
+) -> Path:
+    """Write `report` (the reconciliation's JSON, IINs as the reader may see them) to `out`.
+
+    `words` holds the reader's texts: "title", "bin", "kind", "iin", "other_bin", "form", "start", "end",
+    each source's name and each kind's name, by those keys.
+    """
+    book = Workbook()
+    summary = book.active
+    assert summary is not None
+    summary.title = words["summary"][:31]
+    _row(summary, 1, [f"{words['title']} {report['as_of']}"], bold=True)
+    _row(summary, 2, [words["bin"], *(words[kind] for kind in kinds)], bold=True)
+    records = book.create_sheet(words["records"][:31])
+    heading = [words["bin"], words["kind"], words["iin"], words["other_bin"]]
+    for source in _SOURCES:
+        heading += [f"{words[source]}: {words[name]}" for name in ("form", "start", "end")]
+    _row(records, 1, heading, bold=True)
+    line, record_line = 3, 2
+    for bin, entry in report["providers"].items():
+        _row(summary, line, [bin, *(entry[kind] for kind in kinds)])
+        line += 1
+        for kind in kinds:
+            for item in entry["records"][kind]:
+                cells: list[object] = [bin, words[kind], item["iin"], item.get("other_provider_bin", "")]
+                for source in _SOURCES:
+                    stay = item.get(source) or {}
+                    cells += [stay.get("form", ""), stay.get("start_date", ""), stay.get("end_date", "")]
+                _row(records, record_line, cells)
+                record_line += 1
+    book.save(out)
+    return out
+
+
+def _row(sheet: Any, number: int, values: Sequence[object], *, bold: bool = False) -> None:
+    for column, value in enumerate(values, start=1):
+        cell = sheet.cell(row=number, column=column)
+        set_text_or_number(cell, value)
+        if bold:
+            cell.font = _BOLD

@@ -1,0 +1,107 @@
+"""`tekseru demo --history` and `tekseru backtest` as a planner uses them, on SQLite and PostgreSQL, in kk
+and ru; bad input gets the reader's words and exit code 1, never a traceback."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+import typer
+from openpyxl import load_workbook
+from typer.testing import CliRunner, Result
+
+from tekseru.cli import assess_commands, backtest_commands
+from tekseru.services.backtest import run_backtest
+from tekseru.services.permissions import Actor
+from tekseru.store import Database
+from tests.cli.reader_language import assert_reader_language
+from tests.databases import database, database_url, postgres_server
+
+__all__ = ["database", "database_url", "postgres_server"]
+
+runner = CliRunner()
+PERIOD = ("--from", "2024-H1", "--to", "2025-H1")
+
+
+def root_app() -> typer.Typer:
+    app = typer.Typer(pretty_exceptions_enable=False)
+    app.command()(assess_commands.demo)
+    app.command()(backtest_commands.backtest)
+    return app
+
+
+@pytest.fixture
+def invoke(database: Database, database_url: str) -> Any:
+    def run(*args: str, code: int = 0) -> Result:
+        env = {"TEKSERU_DATABASE_URL": database_url, "COLUMNS": "200"}
+        result = runner.invoke(root_app(), list(args), env=env)
+        assert result.exit_code == code, result.output
+        assert "Traceback" not in result.output
+        return result
+
+    return run
+
+
+@pytest.fixture
+def history(invoke: Any) -> Any:
+    loaded = invoke("demo", "--history", "--seed", "5", "--lang", "kk")
+    assert "Синтетикалық тарих жазылды: 120 субъект" in loaded.stdout
+    assert "tekseru backtest --from 2024-H1 --to 2026-H1" in loaded.stdout
+    return invoke
+
+
+def test_the_json_is_the_service_report(history: Any, database: Database) -> None:
+    printed = json.loads(history("backtest", *PERIOD, "--first-n", "10", "--format", "json").stdout)
+    report = run_backtest(database, Actor.system(), start="2024-H1", end="2025-H1", first_n=10)
+    assert printed == json.loads(json.dumps(report.to_dict()))
+    assert printed["format"] == "tekseru-backtest/1" and printed["first_n"] == 10
+    assert [half["half_year"] for half in printed["half_years"]] == ["2024-H1", "2024-H2", "2025-H1"]
+
+
+@pytest.mark.parametrize(
+    ("lang", "title", "order"),
+    [
+        ("kk", "Реттерді салыстыру", "tekseru тәуекел реті"),
+        ("ru", "Сравнение порядков", "Порядок риска tekseru"),
+    ],
+)
+def test_the_table_speaks_the_readers_language(history: Any, lang: str, title: str, order: str) -> None:
+    shown = history("backtest", *PERIOD, "--lang", lang).stdout
+    assert title in shown and order in shown
+    assert_reader_language(shown)
+
+
+def test_the_workbook_has_a_sheet_per_table(history: Any, tmp_path: Path) -> None:
+    out = tmp_path / "figures.xlsx"
+    history("backtest", *PERIOD, "--format", "xlsx", "--lang", "kk", "--output", str(out))
+    workbook = load_workbook(out)
+    assert len(workbook.sheetnames) == 5
+    orders = workbook[workbook.sheetnames[0]]
+    assert orders["A1"].value == "Реттерді салыстыру"
+    assert orders["B4"].value == "tekseru тәуекел реті"
+    assert all(cell.data_type == "s" for row in orders.iter_rows(min_row=4) for cell in row)
+
+
+def test_a_second_history_is_refused_and_nothing_changes(history: Any) -> None:
+    before = history("backtest", *PERIOD, "--format", "json").stdout
+    again = history("demo", "--history", "--lang", "ru")
+    assert "Реестр не пуст (120 субъектов" in again.stdout
+    assert history("backtest", *PERIOD, "--format", "json").stdout == before
+
+
+@pytest.mark.parametrize(
+    ("args", "lang", "words"),
+    [
+        (("--from", "2024-H3", "--to", "2025-H1"), "ru", "2024-H3 не полугодие"),
+        (("--from", "2026-H1", "--to", "2024-H1"), "kk", "алдымен ертерек жартыжылдықты көрсетіңіз"),
+        (("--from", "1990-H1", "--to", "2030-H1"), "ru", "Не более 40 полугодий за раз"),
+        ((*PERIOD, "--first-n", "0"), "kk", "кемінде 1 болуы тиіс"),
+    ],
+)
+def test_bad_input_is_refused_in_the_readers_language(
+    invoke: Any, args: tuple[str, ...], lang: str, words: str
+) -> None:
+    refused = invoke("backtest", *args, "--lang", lang, code=1)
+    assert words in refused.output
