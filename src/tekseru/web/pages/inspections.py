@@ -172,6 +172,8 @@ def _page(
     sheet = inspections.inspection_sheet(
         db, actor, inspection_id, language=request_language(request), catalogue=get_catalogue(request)
     )
+    if isinstance(extra.get("error"), Exception):  # a refusal of a service, said in the page's language
+        extra["error"] = said(request, extra["error"])
     record = sheet.inspection
     context = {
         "sheet": sheet,
@@ -234,16 +236,7 @@ def _save_answers(
         return _conflict_page(request, actor, db, inspection_id, stale, rows, loaded, then)
     except InspectionError as problem:
         page = "inspections/checklist.html"
-        return _page(
-            request,
-            actor,
-            db,
-            inspection_id,
-            page,
-            values=values,
-            loaded=loaded,
-            error=said(request, problem),
-        )
+        return _page(request, actor, db, inspection_id, page, values=values, loaded=loaded, error=problem)
     if form.get("then") == "complete":
         return _redirect(request, "inspections_confirm", inspection_id)
     return _redirect(request, "inspections_checklist", inspection_id, "saved")
@@ -295,9 +288,7 @@ def attach(
         attach = partial(inspections.attach_file, item=number, settings=settings, catalogue=catalogue)
         attach(db, actor, inspection_id, file.filename, content)
     except InspectionError as problem:
-        return _page(
-            request, actor, db, inspection_id, "inspections/inspection.html", error=said(request, problem)
-        )
+        return _page(request, actor, db, inspection_id, "inspections/inspection.html", error=problem)
     return _redirect(request, "inspections_inspection", inspection_id, "attached", "#attachments")
 
 
@@ -340,7 +331,7 @@ def complete(
             inspection_id,
             "inspections/complete.html",
             inspected_on=inspected_on,
-            error=said(request, problem),
+            error=problem,
         )
     return _redirect(request, "inspections_inspection", inspection_id, "completed")
 
@@ -352,9 +343,7 @@ def revise(
     try:
         record = inspections.revise_inspection(db, actor, inspection_id, reason=reason)
     except InspectionError as problem:
-        return _page(
-            request, actor, db, inspection_id, "inspections/inspection.html", error=said(request, problem)
-        )
+        return _page(request, actor, db, inspection_id, "inspections/inspection.html", error=problem)
     return _redirect(request, "inspections_checklist", record.id, "revised")
 
 
@@ -391,7 +380,7 @@ def follow_up(
     except inspections.StaleVersion as stale:
         return _page(request, actor, db, inspection_id, page, status_code=409, conflict=stale.conflicts[0])
     except InspectionError as problem:
-        return _page(request, actor, db, inspection_id, page, error=said(request, problem))
+        return _page(request, actor, db, inspection_id, page, error=problem)
     return _redirect(request, "inspections_inspection", inspection_id, "followed", f"#violation-{item}")
 
 
