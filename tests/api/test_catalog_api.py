@@ -209,23 +209,24 @@ def test_diff_needs_both_editions(api: TestClient) -> None:
     ("path", "message"),
     [
         ("/catalog/criteria/999", f"criterion 999 is not in edition {PACKAGED}"),
-        ("/catalog/criteria/1?edition=1999", f"no edition '1999' (known: {PACKAGED}, 2030-test)"),
-        ("/catalog/criteria?edition=1999", f"no edition '1999' (known: {PACKAGED}, 2030-test)"),
+        ("/catalog/criteria/1?edition=1999", f"no edition 1999 (known: {PACKAGED}, 2030-test)"),
+        ("/catalog/criteria?edition=1999", f"no edition 1999 (known: {PACKAGED}, 2030-test)"),
         (
             "/catalog/checklists/1",
             f"no checklist in Appendix 1 of edition {PACKAGED} (there are 2, 3, 4, 5, 6, 7)",
         ),
-        ("/catalog/groups/nobody", f"control group 'nobody' is not in edition {PACKAGED}"),
-        ("/catalog/editions/1999/export", f"no edition '1999' (known: {PACKAGED}, 2030-test)"),
-        (f"/catalog/diff?a={PACKAGED}&b=1999", f"no edition '1999' (known: {PACKAGED}, 2030-test)"),
+        ("/catalog/groups/nobody", f"control group nobody is not in edition {PACKAGED}"),
+        ("/catalog/editions/1999/export", f"no edition 1999 (known: {PACKAGED}, 2030-test)"),
+        (f"/catalog/diff?a={PACKAGED}&b=1999", f"no edition 1999 (known: {PACKAGED}, 2030-test)"),
         ("/catalog/nothing-here", "Not Found"),
     ],
 )
 def test_unknown_entries_answer_404_with_a_clear_message(api: TestClient, path: str, message: str) -> None:
-    response = api.get(API + path)
+    response = api.get(API + path, headers={"Accept-Language": "en"})
     assert response.status_code == 404
     assert response.headers["content-type"] == "application/json"
     assert response.json() == {"detail": message}
+    assert response.headers["content-language"] == "en"
 
 
 def test_the_api_sets_no_language_cookie(api: TestClient) -> None:

@@ -78,7 +78,7 @@ def test_a_file_with_errors_imports_nothing_and_lists_them_by_row(as_role: Calla
         + f"{OWN_BIN},1,,2024-01-01,Act 1\n{OWN_BIN},999,,2024-01-01,Act 2\n123,1,,2024-01-01,Act 3\n"
     )
     job = wait(planner, upload(planner, "import_evidence", "bad.csv", content).json()["id"])
-    assert job["status"] == "failed" and "bad.csv was not imported" in job["message"]
+    assert job["status"] == "failed" and job["message"] == "bad.csv импортталмады: қателер саны: 2."
     assert [(e["row"], e["field"], e["kind"]) for e in job["result"]["errors"]] == [
         (3, "criterion", "unknown_criterion"),
         (4, "bin", "invalid_bin"),
@@ -199,9 +199,15 @@ def test_an_administrator_cancels_a_running_import(quick: Seeded) -> None:
     assert admin.client.post(f"{API}/jobs/{job['id']}/cancel").status_code == 403  # no CSRF token
     response = admin.send("POST", f"{API}/jobs/{job['id']}/cancel")
     assert response.status_code == 200, response.text
-    assert (response.json()["status"], response.json()["message"]) == ("cancelled", "cancelled by t-admin")
+    assert (response.json()["status"], response.json()["message"]) == ("cancelled", "t-admin тоқтатты")
+    russian = admin.get(f"{API}/jobs/{job['id']}", params={"lang": "ru"}).json()
+    assert russian["message"] == "отменено пользователем t-admin"
+    listed = admin.get(f"{API}/jobs", headers={"Accept-Language": "en"}).json()
+    assert {"id": job["id"], "message": "cancelled by t-admin"} in [
+        {"id": j["id"], "message": j["message"]} for j in listed
+    ]
     again = admin.send("POST", f"{API}/jobs/{job['id']}/cancel")
-    assert again.status_code == 409 and "ended already" in again.json()["detail"]
+    assert again.status_code == 409 and "аяқталып қойған (тоқтатылды)" in again.json()["detail"]
     assert admin.send("POST", f"{API}/jobs/{uuid.uuid4()}/cancel").status_code == 404
     entries = admin.get(f"{API}/audit", params={"action": "job.cancel", "key": job["id"]}).json()
     assert [item["actor"] for item in entries["items"]] == ["t-admin"]

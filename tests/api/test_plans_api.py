@@ -53,8 +53,8 @@ def test_a_capacity_keeps_the_rows_beyond_it(as_role: Callable[[str], Session]) 
     ("body", "status", "detail"),
     [
         ({"capacity": {"atlantis": 3}}, 422, "atlantis"),
-        ({"capacity": {"astana": -1}}, 422, "whole number"),
-        ({"as_of": "2020-01-01"}, 409, "no finished risk assessment as of 2020-01-01"),
+        ({"capacity": {"astana": -1}}, 422, "0-ден кем емес бүтін сан болуы керек"),
+        ({"as_of": "2020-01-01"}, 409, "2020-01-01 күнгі немесе одан ерте аяқталған тәуекелді бағалау жоқ"),
     ],
 )
 def test_a_draft_that_cannot_be_formed_says_why(
@@ -78,7 +78,7 @@ def test_approve_then_publish_and_nothing_changes_after(as_role: Callable[[str],
     assert approved.status_code == 200
     assert (approved.json()["status"], approved.json()["approved_by"]) == ("approved", "t-planner")
     again = planner.send("POST", f"{API}/plans/{plan_id}/approve")
-    assert again.status_code == 409 and f"plan {plan_id}" in again.json()["detail"]
+    assert again.status_code == 409 and f"№ {plan_id} тізім – бекітілген" in again.json()["detail"]
     assert planner.send("DELETE", f"{API}/plans/{plan_id}").status_code == 409
     published = planner.send("POST", f"{API}/plans/{plan_id}/publish")
     assert published.status_code == 200 and published.json()["status"] == "published"
@@ -112,7 +112,7 @@ def test_a_draft_can_be_discarded(as_role: Callable[[str], Session]) -> None:
     plan_id = draft(planner)["id"]
     assert planner.send("DELETE", f"{API}/plans/{plan_id}").status_code == 204
     missing = planner.get(f"{API}/plans/{plan_id}")
-    assert missing.status_code == 404 and missing.json() == {"detail": f"there is no plan {plan_id}"}
+    assert missing.status_code == 404 and missing.json() == {"detail": f"№ {plan_id} тізім жоқ"}
 
 
 @pytest.mark.parametrize(

@@ -107,9 +107,9 @@ def test_adding_evidence_is_idempotent_and_audited(as_role: Callable[[str], Sess
 @pytest.mark.parametrize(
     ("body", "field"),
     [
-        ({"criterion": 999, "observed_on": "2024-05-02", "reference": "x"}, "criterion"),
-        ({"criterion": 5, "observed_on": "2999-01-01", "reference": "x"}, "observed_on"),
-        ({"criterion": 5, "observed_on": "2024-05-02", "reference": "   "}, "reference"),
+        ({"criterion": 999, "observed_on": "2024-05-02", "reference": "x"}, "өлшемшарт"),
+        ({"criterion": 5, "observed_on": "2999-01-01", "reference": "x"}, "анықталған күн"),
+        ({"criterion": 5, "observed_on": "2024-05-02", "reference": "   "}, "дереккөз"),
     ],
 )
 def test_invalid_evidence_is_refused(

@@ -106,7 +106,7 @@ def test_the_last_admin_cannot_be_taken_away(seeded: Seeded, as_role: Callable[[
     for other in others:
         assert admin.send("PATCH", f"{API}/users/{other}", json={"active": False}).status_code == 200
     response = admin.send("PATCH", f"{API}/users/t-admin", json={"role": "viewer"})
-    assert response.status_code == 422 and "last active admin" in response.json()["detail"]
+    assert response.status_code == 422 and "соңғы белсенді әкімші" in response.json()["detail"]
     assert admin.send("PATCH", f"{API}/users/t-admin", json={"active": False}).status_code == 422
     for other in others:
         admin.send("PATCH", f"{API}/users/{other}", json={"active": True})

@@ -115,10 +115,13 @@ def test_backup_then_restore_refuses_a_database_with_data(
     assert f"Дерекқордың резервтік көшірмесі {copy} файлына жазылды." in kazakh
     assert_reader_language(kazakh)
     assert "exists already" in tekseru("backup", str(copy), "--lang", "en", code=1).output
-    assert "Резервная копия не создана:" in tekseru("backup", str(copy), "--lang", "ru", code=1).output
+    refused = tekseru("backup", str(copy), "--lang", "ru", code=1).output
+    assert "Резервная копия не создана:" in refused and "уже существует: укажите новый файл" in refused
+    assert "бұрыннан бар: жаңа файл атауын беріңіз" in tekseru("backup", str(copy), code=1).output
     result = tekseru("restore", str(copy), "--lang", "en", code=1)
     assert "Nothing was restored: the database holds data" in result.output and "--force" in result.output
-    assert "Ничего не восстановлено:" in tekseru("restore", str(copy), "--lang", "ru", code=1).output
+    refused = tekseru("restore", str(copy), "--lang", "ru", code=1).output
+    assert "Ничего не восстановлено:" in refused and "укажите --force" in refused
     russian = tekseru("restore", str(copy), "--force", "--lang", "ru").output
     assert f"База данных восстановлена из файла {copy}." in russian
     assert_reader_language(russian)

@@ -147,7 +147,7 @@ def test_a_correction_is_a_revision(invoke: Any, tmp_path: Path) -> None:
     invoke("inspection", "answer", str(inspection), str(answer_file(tmp_path)))
     invoke("inspection", "complete", str(inspection), "--inspected-on", "2024-03-05")
     refused = invoke("inspection", "answer", str(inspection), str(answer_file(tmp_path)), code=1).stderr
-    assert "completed and cannot change" in refused
+    assert "аяқталған, оны өзгертуге болмайды" in refused
     revised = invoke(
         "inspection", "revise", str(inspection), "--reason", "wrong act", "--act-number", "13", "--lang", "en"
     ).stdout
@@ -175,19 +175,20 @@ def test_answer_file_errors_name_file_row_and_field(invoke: Any, tmp_path: Path)
     # the file's own column names and answer values stay as the file has them
     assert_reader_language(russian.strip().splitlines()[-1])
     incomplete = invoke("inspection", "complete", str(inspection), code=1).stderr
-    assert "the checklist is not complete" in incomplete
+    assert "тексеру парағы толтырылмаған: жауапсыз тармақтар: 1, 2," in incomplete
 
 
 def test_errors_are_messages_not_tracebacks(invoke: Any, tmp_path: Path) -> None:
-    assert "no subject with BIN" in invoke(
+    assert "тізілімде БСН" in invoke(
         "inspection", "create", "--bin", BINS[9], "--kind", "preventive_control", "--act-number", "1",
         "--act-date", "2024-03-01", "--inspector", "A", code=1,
     ).stderr  # fmt: skip
-    assert "there is no inspection 99" in invoke("inspection", "show", "99", code=1).stderr
+    assert "№ 99 тексеру жоқ" in invoke("inspection", "show", "99", code=1).stderr
     inspection = create(invoke)
     exe = tmp_path / "tool.exe"
     exe.write_bytes(b"MZ")
-    assert "not accepted" in invoke("inspection", "attach", str(inspection), str(exe), code=1).stderr
+    refused = invoke("inspection", "attach", str(inspection), str(exe), code=1).stderr
+    assert ".exe түріндегі файлдар қабылданбайды" in refused
 
 
 def test_print_and_verify(invoke: Any, tmp_path: Path) -> None:
@@ -254,7 +255,7 @@ def test_checklist_render(invoke: Any, tmp_path: Path) -> None:
     assert "unsealed" in invoke("verify", str(filled), "--lang", "en", code=1).stdout
     assert "кодсыз" in invoke("verify", str(filled), code=1).stdout
     wrong = invoke("checklist", "render", "7", "--bin", BINS[0], "--output", str(tmp_path / "x.pdf"), code=1)
-    assert "choose the checklist" in wrong.stderr
+    assert "тексеру парағын таңдаңыз, қосымша: 3" in wrong.stderr
 
 
 DOC = (Path(__file__).parents[2] / "docs" / "inspections.md").read_text(encoding="utf-8")

@@ -56,25 +56,33 @@ def slow_file(folder: Path) -> Path:
 def test_list_and_cancel_a_running_and_a_queued_job(
     invoke: Any, server: JobRunner, database: Database, tmp_path: Path
 ) -> None:
-    assert "No jobs." in invoke("jobs", "list").output
+    assert "Тапсырмалар жоқ." in invoke("jobs", "list").output
+    assert "Заданий нет." in invoke("jobs", "list", "--lang", "ru").output
     running = start_import(server, database, ADMIN, kind=JobKind.IMPORT_SUBJECTS, path=slow_file(tmp_path))
     queued = start_import(server, database, ADMIN, kind=JobKind.IMPORT_SUBJECTS, path=slow_file(tmp_path))
     while server.get(ADMIN, running.id).status != "running":
         time.sleep(0.05)
     listed = invoke("jobs", "list").output
-    assert f"{running.id}  import_subjects  running" in listed
-    assert f"{queued.id}  import_subjects  queued" in listed and "slow.csv" in listed
+    assert f"{running.id}  Субъектілерді импорттау  Орындалуда" in listed
+    assert f"{queued.id}  Субъектілерді импорттау  Басталуын күтуде" in listed and "slow.csv" in listed
+    russian = invoke("jobs", "list", "--lang", "ru").output
+    assert f"{queued.id}  Импорт субъектов  Ожидает запуска" in russian and "import_subjects" not in russian
     assert (
         invoke("jobs", "cancel", str(queued.id), "--by", "ops").output.strip()
-        == f"Job {queued.id} is cancelled."
+        == f"{queued.id} тапсырмасы: Тоқтатылды."
     )
-    cancelled = invoke("jobs", "cancel", str(running.id), "--by", "ops", "--wait", "60").output
-    assert cancelled.strip() == f"Job {running.id} is cancelled."
+    cancelled = invoke(
+        "jobs", "cancel", str(running.id), "--by", "ops", "--wait", "60", "--lang", "ru"
+    ).output
+    assert cancelled.strip() == f"Задание {running.id}: Отменено."
     assert [server.get(ADMIN, job.id).status for job in (running, queued)] == ["cancelled", "cancelled"]
     entries = audit.browse(database, ADMIN, AuditFilter(action="job.cancel")).entries
     assert sorted((e.actor, e.entity_key) for e in entries) == sorted(
         [("ops", str(running.id)), ("ops", str(queued.id))]
     )
-    assert "ended already (cancelled)" in invoke("jobs", "cancel", str(running.id), code=1).output
-    assert "is not a job id" in invoke("jobs", "cancel", "12", code=1).output
-    assert "no job" in invoke("jobs", "cancel", "00000000-0000-0000-0000-000000000000", code=1).output
+    assert "аяқталып қойған (тоқтатылды)" in invoke("jobs", "cancel", str(running.id), code=1).output
+    ended = invoke("jobs", "cancel", str(running.id), "--lang", "en", code=1).output
+    assert "has ended already (cancelled)" in ended
+    assert "тапсырма идентификаторы емес" in invoke("jobs", "cancel", "12", code=1).output
+    missing = invoke("jobs", "cancel", "00000000-0000-0000-0000-000000000000", "--lang", "ru", code=1).output
+    assert "задания 00000000-0000-0000-0000-000000000000 нет" in missing

@@ -85,7 +85,7 @@ def test_the_life_of_a_list(invoke: Any, tmp_path: Path) -> None:
     assert "On the list" in table and BINS[0] in table and "The risk class is not a candidate" in table
     invoke("plans", "publish", "1", code=1)
     assert "approved" in invoke("plans", "approve", "1", "--by", "head", "--lang", "en").output
-    assert "cannot change" in invoke("plans", "approve", "1", code=1).output
+    assert "оны енді өзгертуге болмайды" in invoke("plans", "approve", "1", code=1).output
     assert "published" in invoke("plans", "publish", "1", "--by", "secretary", "--lang", "en").output
     listed = invoke("plans", "list", "--lang", "en").output
     assert "Published" in listed and "head" in listed
@@ -101,7 +101,7 @@ def test_the_life_of_a_list(invoke: Any, tmp_path: Path) -> None:
     assert any(str(cell.value).startswith("Утверждён: head, ") for cell in sheet["A"])
     assert "Статус: опубликован" in [cell.value for cell in sheet["A"]]
     invoke("plans", "discard", "2")
-    assert "there is no plan 2" in invoke("plans", "show", "2", code=1).output
+    assert "№ 2 тізім жоқ" in invoke("plans", "show", "2", code=1).output
 
 
 # The second assessment: subject 1 drops to low (leaves), 4 rises to high (joins), 5 overtakes 0 (moves).
@@ -179,9 +179,10 @@ def test_plan_writes_documents(invoke: Any, tmp_path: Path) -> None:
 
 
 def test_plan_errors_are_readable(invoke: Any, tmp_path: Path) -> None:
-    assert "is not a half-year" in invoke("plan", "2027-H3", code=1).output
+    assert "'2027-H3' – жарты жыл емес" in invoke("plan", "2027-H3", code=1).output
+    assert "is not a half-year" in invoke("plan", "2027-H3", "--lang", "en", code=1).output
     assert (
-        "no finished risk assessment as of 2020-01-01"
+        "2020-01-01 күнгі немесе одан ерте аяқталған тәуекелді бағалау жоқ"
         in invoke("plan", "2027-H1", "--as-of", "2020-01-01", code=1).output
     )
     capacity = tmp_path / "capacity.csv"
@@ -191,15 +192,15 @@ def test_plan_errors_are_readable(invoke: Any, tmp_path: Path) -> None:
     assert "capacity.csv, row 3, visits: visits must be a whole number" in output
     assert "No lists are stored yet" in invoke("plans", "list", "--lang", "en").output
     kazakh = invoke("plan", "2027-H1", "--capacity-file", str(capacity), code=1).output
-    # the row is named in Kazakh; the capacity reader's details are still English (services/plans.py)
-    assert "capacity.csv, 2-жол, region" in kazakh and "Atlantis" in kazakh
+    assert "capacity.csv, 2-жол, region: белгісіз өңір 'Atlantis'" in kazakh
+    assert "capacity.csv, 3-жол, visits: тексеру саны 0-ден кем емес бүтін сан болуы керек" in kazakh
     assert "Әзірге сақталған тізім жоқ" in invoke("plans", "list").output
     assert "Сохранённых списков пока нет" in invoke("plans", "list", "--lang", "ru").output
 
 
 def test_plan_on_a_sqlite_file_given_with_db(tmp_path: Path) -> None:
     result = runner.invoke(root_app(), ["plan", "2027-H1", "--db", str(tmp_path / "t.sqlite3")])
-    assert result.exit_code == 1 and "run the assessment first" in result.output
+    assert result.exit_code == 1 and "алдымен бағалауды іске қосыңыз" in result.output
 
 
 def test_every_command_and_option_is_documented() -> None:

@@ -19,10 +19,13 @@ from pypdf import PdfReader
 
 from tekseru.catalog import CatalogueEdition
 from tekseru.documents.checklist_docx import FONT, MARK, checklist_docx_bytes
-from tekseru.documents.checklist_form import DRAFT_MARK, ChecklistForm, build_checklist_form
+from tekseru.documents.checklist_form import ChecklistForm, build_checklist_form
 from tekseru.documents.rendering import render
 from tekseru.documents.verification import seal_of
 from tests.documents import checklist_cases as cases
+
+# The mark of an unsealed form, in both languages of the country (the catalogue's `document.form.draft_mark`).
+DRAFT_MARK = "ЖОБА / ПРОЕКТ"
 
 
 def squash(text: str) -> str:

@@ -10,7 +10,6 @@ import pytest
 
 from tekseru.catalog import CatalogueEdition, UnknownCatalogueEntry
 from tekseru.documents.checklist_form import (
-    DRAFT_MARK,
     ActKind,
     ChecklistForm,
     Compliance,
@@ -22,6 +21,9 @@ from tekseru.documents.checklist_form import (
 )
 from tests.documents import checklist_cases
 from tests.documents.checklist_cases import APPENDICES, LANGUAGES
+
+# The mark of an unsealed form, in both languages of the country (the catalogue's `document.form.draft_mark`).
+DRAFT_MARK = "ЖОБА / ПРОЕКТ"
 
 HEADER = dataclasses.replace(checklist_cases.HEADER, act_kind=ActKind.PREVENTIVE_CONTROL)
 
@@ -160,6 +162,8 @@ def test_the_officials_of_the_act_fill_their_signature_block(edition: CatalogueE
 
 
 def test_only_a_sealed_form_has_no_draft_mark(edition: CatalogueEdition) -> None:
-    assert build_checklist_form(edition, 2, "ru").draft_mark == DRAFT_MARK == "ЖОБА / ПРОЕКТ"
+    assert build_checklist_form(edition, 2, "ru").draft_mark == DRAFT_MARK
+    assert build_checklist_form(edition, 2, "kk").draft_mark == DRAFT_MARK
+    assert build_checklist_form(edition, 2, "en").draft_mark == f"DRAFT / {DRAFT_MARK}"
     identity = DocumentIdentity("inspection 7", date(2024, 3, 1))
     assert build_checklist_form(edition, 2, "ru", identity=identity).draft_mark is None

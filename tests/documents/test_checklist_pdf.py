@@ -11,7 +11,6 @@ from pypdf import PdfReader
 
 from tekseru.catalog import CatalogueEdition
 from tekseru.documents.checklist_form import (
-    DRAFT_MARK,
     ChecklistForm,
     Compliance,
     FormHeader,
@@ -23,6 +22,9 @@ from tekseru.documents.checklist_pdf import MARK, checklist_pdf_bytes
 from tekseru.documents.rendering import FORMATS, render
 from tekseru.documents.verification import seal_of
 from tests.documents import checklist_cases as cases
+
+# The mark of an unsealed form, in both languages of the country (the catalogue's `document.form.draft_mark`).
+DRAFT_MARK = "ЖОБА / ПРОЕКТ"
 
 
 def squash(text: str) -> str:

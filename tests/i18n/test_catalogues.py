@@ -13,7 +13,8 @@ from babel.messages.frontend import parse_mapping_cfg
 from tekseru.i18n import LANGUAGES, MissingMessage, messages, plural, translate
 
 ROOT = Path(__file__).parents[2]
-KEYWORDS = {"t": None, "tn": (1,), "translate": (2,), "plural": (2,)}
+# `saying` and `tell` give the message keys of refusals and stored records (`tekseru.message`).
+KEYWORDS = {"t": None, "tn": (1,), "translate": (2,), "plural": (2,), "saying": None, "tell": None}
 
 
 def placeholders(text: str) -> set[str]:

@@ -10,7 +10,8 @@ import tekseru.planning
 
 PACKAGE = Path(tekseru.planning.__file__).parent
 MODULES = sorted(PACKAGE.rglob("*.py"))
-ALLOWED_TEKSERU = ("tekseru.planning", "tekseru.catalog")
+# tekseru.message is pure too: a refusal says its message key there, put into words at the edges.
+ALLOWED_TEKSERU = ("tekseru.planning", "tekseru.catalog", "tekseru.message")
 
 
 def imported_modules(path: Path) -> set[str]:

@@ -17,7 +17,7 @@ from openpyxl import Workbook
 from pypdf import PdfReader
 
 from tekseru.catalog_files import control_body
-from tekseru.documents.checklist_form import DRAFT_MARK, DocumentIdentity, build_checklist_form
+from tekseru.documents.checklist_form import DocumentIdentity, build_checklist_form
 from tekseru.documents.rendering import render
 from tekseru.documents.verification import read_verification
 from tekseru.services import inspections
@@ -36,6 +36,9 @@ from tests.services.inspection_data import (
     inspect,
     write_answer_csv,
 )
+
+# The mark of an unsealed form, in both languages of the country (the catalogue's `document.form.draft_mark`).
+DRAFT_MARK = "ЖОБА / ПРОЕКТ"
 
 
 @pytest.fixture

@@ -236,7 +236,10 @@ def test_capacity_file_errors_name_the_file_row_and_field(tmp_path: Path) -> Non
         ("capacity.csv", 7, "visits", "missing_value"),
         ("capacity.csv", 8, None, "too_many_values"),
     ]
-    assert "is already on row 5" in str(caught.value.errors[3])
+    assert "is already in row 5" in str(caught.value.errors[3])
+    assert caught.value.errors[3].text("ru") == "регион 'astana' уже есть в строке 5 этого файла"
+    visits = caught.value.errors[1].text("kk")
+    assert visits == "тексеру саны 0-ден кем емес бүтін сан болуы керек, 'many' емес"
     assert (
         str(caught.value.errors[1])
         == "capacity.csv, row 3, visits: visits must be a whole number >= 0, not 'many'"

@@ -49,7 +49,8 @@ def test_the_api_answers_503_and_the_sign_in_works_afterwards(client: TestClient
     other.execute("ROLLBACK")
     other.close()
     assert refused.status_code == 503 and refused.headers["Retry-After"] == "60"
-    assert "busy" in refused.json()["detail"] and "nothing was changed" in refused.json()["detail"]
+    detail = refused.json()["detail"]
+    assert "дерекқор бос емес" in detail and "ештеңе өзгерген жоқ" in detail
     assert "tekseru_session" not in refused.cookies
     assert client.post("/api/v1/auth/login", json=login).status_code == 200
 

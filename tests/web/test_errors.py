@@ -39,8 +39,10 @@ def test_missing_plans_and_inspections_answer_404(tmp_path: Path, kind: str) -> 
     app.add_api_route(f"/api/v1/missing-{kind}", fail)
     app.add_api_route(f"/missing-{kind}", fail)
     with TestClient(app) as client:
-        api = client.get(f"/api/v1/missing-{kind}")
+        api = client.get(f"/api/v1/missing-{kind}", headers={"Accept-Language": "en"})
         assert (api.status_code, api.json()) == (404, {"detail": str(error)})
+        kazakh = client.get(f"/api/v1/missing-{kind}").json()["detail"]
+        assert kazakh != str(error) if kind in ("plan", "inspection") else kazakh == str(error)
         page = client.get(f"/missing-{kind}?lang=en")
         assert page.status_code == 404 and "text/html" in page.headers["content-type"]
         assert str(error) in page.text

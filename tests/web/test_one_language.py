@@ -33,7 +33,7 @@ def visible_text(element: Element) -> str:
     for child in element.children:
         if isinstance(child, str):
             parts.append(child)
-        elif child.tag in HIDDEN or child.classes & {"changes", "languages"}:  # code, stored values, switcher
+        elif child.tag in HIDDEN or child.classes & {"value", "languages"}:  # code, stored values, switcher
             continue
         elif child.attrs.get("lang") == "en":
             parts.append(ENGLISH_MARK)

@@ -13,6 +13,8 @@ from fastapi.responses import JSONResponse, Response
 from tekseru.api.schemas.accounts import LoginIn, MeOut, SessionOut
 from tekseru.api.schemas.common import ErrorOut
 from tekseru.http.dependencies import app_state, get_database, get_passwords
+from tekseru.http.errors import api_error
+from tekseru.http.language import reader_language, say_error
 from tekseru.http.security import (
     api_actor,
     clear_session_cookie,
@@ -49,10 +51,12 @@ def login(
             policy=app_state(request).policy,
         )
     except LoginRefused as refused:
+        answer = api_error(
+            request, 429 if refused.rate_limited else 401, say_error(reader_language(request), refused)
+        )
         if refused.rate_limited:
-            headers = {"Retry-After": str(refused.retry_after)}
-            return JSONResponse({"detail": str(refused)}, status_code=429, headers=headers)
-        return JSONResponse({"detail": str(refused)}, status_code=401)
+            answer.headers["Retry-After"] = str(refused.retry_after)
+        return answer
     out = SessionOut(
         **MeOut.of(signed.actor).model_dump(), csrf_token=signed.csrf_token, expires_at=signed.expires_at
     )

@@ -7,6 +7,7 @@ from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, Uplo
 from tekseru.api.schemas.common import FORBIDDEN_RESPONSE
 from tekseru.api.schemas.jobs import JobOut
 from tekseru.http.dependencies import app_state, get_database, get_jobs
+from tekseru.http.language import reader_language, translate
 from tekseru.http.security import api_actor
 from tekseru.services.auth import Database
 from tekseru.services.jobs import IMPORT_KINDS, JobKind, JobRunner, save_upload, start_import
@@ -33,9 +34,10 @@ def upload(
 ) -> JobOut:
     actor.require(Permission.IMPORT)
     if kind not in IMPORT_KINDS:
-        raise HTTPException(422, f"kind must be one of {', '.join(k.value for k in IMPORT_KINDS)}")
+        kinds = ", ".join(k.value for k in IMPORT_KINDS)
+        raise HTTPException(422, translate(reader_language(request), "api.import.kind", kinds=kinds))
     if not file.filename or not file.filename.lower().endswith((".csv", ".xlsx")):
-        raise HTTPException(422, "the file must be .csv or .xlsx")
+        raise HTTPException(422, translate(reader_language(request), "api.import.file_type"))
     path = save_upload(file.file, file.filename, app_state(request).uploads)
     return JobOut.model_validate(
         start_import(jobs, db, actor, kind=kind, path=path, skip_invalid=skip_invalid)

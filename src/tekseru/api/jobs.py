@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import uuid
 
-from fastapi import APIRouter, Depends, HTTPException, Query
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
 
 from tekseru.api.schemas.common import FORBIDDEN_RESPONSE, NOT_FOUND_RESPONSE, ErrorOut
 from tekseru.api.schemas.jobs import JobOut
 from tekseru.http.dependencies import get_jobs
+from tekseru.http.language import reader_language, say_error
 from tekseru.http.security import api_actor
 from tekseru.services.jobs import JobKind, JobNotCancellable, JobRunner, cancel
 from tekseru.services.permissions import Actor
@@ -24,21 +25,26 @@ router = APIRouter(prefix="/jobs", tags=["jobs"], responses=NOT_FOUND_RESPONSE)
     name="api_jobs_jobs",
 )
 def jobs(
+    request: Request,
     kind: list[JobKind] = Query(list(JobKind), description="Kinds of job to list."),
     limit: int = Query(20, ge=1, le=200),
     actor: Actor = Depends(api_actor),
     runner: JobRunner = Depends(get_jobs),
 ) -> list[JobOut]:
-    return [JobOut.model_validate(job) for job in runner.list(actor, tuple(kind), limit=limit)]
+    language = reader_language(request)
+    return [JobOut.said(job, language) for job in runner.list(actor, tuple(kind), limit=limit)]
 
 
 @router.get(
     "/{job_id}", response_model=JobOut, summary="One job: status, progress, result", name="api_jobs_job"
 )
 def job(
-    job_id: uuid.UUID, actor: Actor = Depends(api_actor), runner: JobRunner = Depends(get_jobs)
+    job_id: uuid.UUID,
+    request: Request,
+    actor: Actor = Depends(api_actor),
+    runner: JobRunner = Depends(get_jobs),
 ) -> JobOut:
-    return JobOut.model_validate(runner.get(actor, job_id))
+    return JobOut.said(runner.get(actor, job_id), reader_language(request))
 
 
 @router.post(
@@ -55,9 +61,12 @@ def job(
     },
 )
 def cancel_job(
-    job_id: uuid.UUID, actor: Actor = Depends(api_actor), runner: JobRunner = Depends(get_jobs)
+    job_id: uuid.UUID,
+    request: Request,
+    actor: Actor = Depends(api_actor),
+    runner: JobRunner = Depends(get_jobs),
 ) -> JobOut:
     try:
-        return JobOut.model_validate(cancel(runner, actor, job_id))
+        return JobOut.said(cancel(runner, actor, job_id), reader_language(request))
     except JobNotCancellable as error:
-        raise HTTPException(409, str(error)) from None
+        raise HTTPException(409, say_error(reader_language(request), error)) from None

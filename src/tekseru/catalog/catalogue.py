@@ -6,9 +6,10 @@ from collections.abc import Iterable, Sequence
 from datetime import date
 
 from tekseru.catalog.edition import CatalogueEdition, UnknownCatalogueEntry
+from tekseru.message import Explained
 
 
-class NoEditionInForce(LookupError):
+class NoEditionInForce(Explained, LookupError):
     """The date is before the first edition the catalogue holds."""
 
 
@@ -32,7 +33,9 @@ class Catalogue:
             if edition.id == edition_id:
                 return edition
         known = ", ".join(edition.id for edition in self._editions)
-        raise UnknownCatalogueEntry(f"no edition {edition_id!r} (known: {known})")
+        raise UnknownCatalogueEntry(f"no edition {edition_id!r} (known: {known})").saying(
+            "refusal.catalog.edition", edition=edition_id, known=known
+        )
 
     def edition_at(self, on: date) -> CatalogueEdition:
         in_force = [edition for edition in self._editions if edition.effective_from <= on]
@@ -40,7 +43,7 @@ class Catalogue:
             first = self._editions[0].effective_from if self._editions else None
             raise NoEditionInForce(
                 f"no edition of the act is in force on {on} (the first takes effect {first})"
-            )
+            ).saying("refusal.catalog.no_edition_in_force", day=on.isoformat(), first=str(first))
         return in_force[-1]
 
     def latest(self) -> CatalogueEdition:

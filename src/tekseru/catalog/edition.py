@@ -17,9 +17,10 @@ from tekseru.catalog.schema import (
     Parameter,
     Severity,
 )
+from tekseru.message import Explained
 
 
-class UnknownCatalogueEntry(LookupError):
+class UnknownCatalogueEntry(Explained, LookupError):
     """A criterion, checklist, group or parameter that the edition does not have."""
 
 
@@ -44,7 +45,9 @@ class CatalogueEdition:
         try:
             return self.criteria[number]
         except KeyError:
-            raise UnknownCatalogueEntry(f"criterion {number} is not in edition {self.id}") from None
+            raise UnknownCatalogueEntry(f"criterion {number} is not in edition {self.id}").saying(
+                "refusal.catalog.criterion", number=number, edition=self.id
+            ) from None
 
     def checklist(self, appendix: int) -> Checklist:
         try:
@@ -53,19 +56,23 @@ class CatalogueEdition:
             known = ", ".join(str(a) for a in sorted(self.checklists))
             raise UnknownCatalogueEntry(
                 f"no checklist in Appendix {appendix} of edition {self.id} (there are {known})"
-            ) from None
+            ).saying("refusal.catalog.checklist", appendix=appendix, edition=self.id, known=known) from None
 
     def group(self, key: str) -> ControlGroup:
         try:
             return self.groups[key]
         except KeyError:
-            raise UnknownCatalogueEntry(f"control group {key!r} is not in edition {self.id}") from None
+            raise UnknownCatalogueEntry(f"control group {key!r} is not in edition {self.id}").saying(
+                "refusal.catalog.group", group=key, edition=self.id
+            ) from None
 
     def parameter(self, key: str) -> Parameter:
         for parameter in self.methodology.parameters:
             if parameter.key == key:
                 return parameter
-        raise UnknownCatalogueEntry(f"methodology parameter {key!r} is not in edition {self.id}")
+        raise UnknownCatalogueEntry(f"methodology parameter {key!r} is not in edition {self.id}").saying(
+            "refusal.catalog.parameter", parameter=key, edition=self.id
+        )
 
     def value(self, key: str) -> float | int | str | bool:
         return self.parameter(key).value

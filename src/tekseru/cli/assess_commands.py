@@ -324,7 +324,7 @@ def _errors(language: str) -> Iterator[None]:
         print_problems(error.errors[:50], language)
         raise typer.Exit(1) from None
     except (UnknownSubject, NoAssessment, LookupError) as error:
-        fail(str(error.args[0]) if error.args else str(error))
+        fail(error, language)
 
 
 @contextmanager

@@ -12,6 +12,7 @@ from tekseru.cli.actors import ByOption, cli_actor
 from tekseru.cli.db_commands import DbOption
 from tekseru.cli.failures import fail
 from tekseru.cli.language import LangOption, Words, chosen
+from tekseru.i18n import say_error
 from tekseru.services.backup import BackupError, back_up_database, restore_database
 from tekseru.services.database import database_url_for
 
@@ -28,7 +29,7 @@ def backup(
     try:
         back_up_database(database_url_for(db), cli_actor(by), file)
     except BackupError as error:
-        fail(words("cli.backup.failed", error=error))
+        fail(words("cli.backup.failed", error=say_error(words.language, error)))
     Console(soft_wrap=True, highlight=False).print(words("cli.backup.done", file=file), markup=False)
 
 
@@ -47,7 +48,7 @@ def restore(
     try:
         audited = restore_database(database_url_for(db), cli_actor(by), file, force=force)
     except BackupError as error:
-        fail(words("cli.restore.failed", error=error))
+        fail(words("cli.restore.failed", error=say_error(words.language, error)))
     console = Console(soft_wrap=True, highlight=False)
     console.print(words("cli.restore.done", file=file), markup=False)
     if not audited:

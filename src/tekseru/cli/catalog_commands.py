@@ -16,7 +16,7 @@ from tekseru.catalog.diff import diff_editions
 from tekseru.catalog.export import export_edition
 from tekseru.cli.catalogue import cli_catalogue
 from tekseru.cli.language import Language, LanguageOption, Words, chosen
-from tekseru.i18n import format_date
+from tekseru.i18n import format_date, say_error
 
 app = typer.Typer(
     help="Read the legal catalogue: criteria, checklists, groups, editions.", no_args_is_help=True
@@ -36,14 +36,14 @@ EditionOption = typer.Option(None, "--edition", help="Edition id (default: the o
 OnOption = typer.Option(None, "--on", help="Date (YYYY-MM-DD) whose edition to read (default: today).")
 
 
-def _edition(edition_id: str | None, on: str | None) -> CatalogueEdition:
+def _edition(edition_id: str | None, on: str | None, language: str) -> CatalogueEdition:
     catalogue = cli_catalogue()
     try:
         if edition_id:
             return catalogue.edition(edition_id)
         return catalogue.edition_at(date.fromisoformat(on) if on else date.today())
     except (LookupError, ValueError) as error:
-        raise typer.BadParameter(str(error)) from error
+        raise typer.BadParameter(say_error(language, error)) from error
 
 
 def _words(option: Language | None) -> tuple[str, Words]:
@@ -66,7 +66,7 @@ def criteria(
 ) -> None:
     """List the subjective criteria of Appendix 1."""
     language, words = _words(lang)
-    found = _edition(edition, on)
+    found = _edition(edition, on, language)
     table = Table(title=words("cli.catalog.criteria_title", edition=found.id), show_lines=True)
     for column in ("cli.column.number", "cli.column.source", "cli.column.severity", "cli.column.criterion"):
         table.add_column(words(column), overflow="fold")
@@ -90,7 +90,7 @@ def checklist(
 ) -> None:
     """Show one checklist with its items and the criterion each corresponds to."""
     language, words = _words(lang)
-    read = _edition(edition, on)
+    read = _edition(edition, on, language)
     try:
         found = read.checklist(appendix)
     except UnknownCatalogueEntry as error:
@@ -117,7 +117,7 @@ def groups(
 ) -> None:
     """List the control groups with their checklist and applicable criteria."""
     language, words = _words(lang)
-    found = _edition(edition, on)
+    found = _edition(edition, on, language)
     table = Table(title=words("cli.catalog.groups_title", edition=found.id), show_lines=True)
     columns = ("name", "group_key", "appendix", "objective_high_risk", "applicable_criteria")
     for column in columns:
@@ -174,7 +174,7 @@ def export(
     on: str | None = OnOption,
 ) -> None:
     """Export the whole edition in force as JSON."""
-    document = json.dumps(export_edition(_edition(edition, on)), ensure_ascii=False, indent=2)
+    document = json.dumps(export_edition(_edition(edition, on, chosen(None))), ensure_ascii=False, indent=2)
     if output:
         output.write_text(document + "\n", encoding="utf-8")
     else:

@@ -101,7 +101,7 @@ def render(
             )
             out.write_bytes(content)
         except (InspectionError, UnknownCatalogueEntry, ValueError, OSError) as error:
-            fail(str(error))
+            fail(error, words.language)
     _console().print(words("cli.checklist.written", path=out), markup=False)
 
 
@@ -122,7 +122,7 @@ def verify(
                     database, actor, check.inspection_id
                 ).superseded_by_id
         except (ValueError, InspectionError, OSError) as error:
-            fail(str(error))
+            fail(error, words.language)
     colour = "green" if check.ok else "red"
     status = words(f"cli.verify.status.{check.status}")
     message = escape(_verdict(file, check, corrected_by, words))

@@ -8,6 +8,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 
+from tekseru.cli.failures import fail
 from tekseru.cli.language import LangOption, Words, chosen
 from tekseru.services.database import (
     Database,
@@ -35,8 +36,7 @@ def open_database_or_exit(db: Path | None, console: Console) -> Database:
     try:
         return open_database_for(db)
     except (DatabaseNeedsUpgrade, DatabaseTooNew) as error:
-        console.print(f"[red]{error}[/red]")
-        raise typer.Exit(1) from None
+        fail(error)
 
 
 @app.command()
@@ -53,8 +53,7 @@ def check(db: DbOption = None, lang: LangOption = None) -> None:
     try:
         found = migration_differences(db)
     except (DatabaseNeedsUpgrade, DatabaseTooNew) as error:
-        console.print(f"[red]{error}[/red]")
-        raise typer.Exit(1) from None
+        fail(error, words.language)
     for difference in found:
         console.print(f"[red]{words('cli.db.differs')}[/red] {difference}", highlight=False)
     if found:

@@ -12,6 +12,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
+from tekseru.i18n import say_error
 from tekseru.services.database import Database, DatabaseNeedsUpgrade, DatabaseTooNew, open_database_for
 from tekseru.settings import Settings
 
@@ -21,7 +22,11 @@ def errors_console() -> Console:
     return Console(stderr=True, soft_wrap=True)
 
 
-def fail(message: str) -> NoReturn:
+def fail(message: str | BaseException, language: str | None = None) -> NoReturn:
+    """Print `message` in red and end the command; a refusal (an exception) is said in `language` (default:
+    the `language` setting) when it carries a message (`tekseru.message.Explained`)."""
+    if isinstance(message, BaseException):
+        message = say_error(language or Settings.from_environment().language, message)
     errors_console().print(f"[red]{escape(message)}[/red]", highlight=False)
     raise typer.Exit(1)
 
@@ -47,7 +52,7 @@ def opened_database(db: Path | None) -> Iterator[Database]:
     try:
         database = open_database_for(db)
     except (DatabaseNeedsUpgrade, DatabaseTooNew) as error:
-        fail(str(error))
+        fail(error)
     try:
         yield database
     finally:

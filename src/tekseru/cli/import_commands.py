@@ -21,6 +21,7 @@ from tekseru.cli.actors import ByOption, cli_actor
 from tekseru.cli.catalogue import cli_catalogue
 from tekseru.cli.db_commands import DbOption, open_database_or_exit
 from tekseru.cli.language import LangOption, Words, chosen
+from tekseru.i18n import say_error
 from tekseru.intake import ImportFileError, ImportReport, render
 from tekseru.services import registry
 
@@ -95,7 +96,7 @@ def _run(
 ) -> None:
     console, errors = Console(soft_wrap=True), Console(stderr=True, soft_wrap=True)
     today = date.today()
-    edition = _edition(today, errors)
+    edition = _edition(today, errors, language)
     database = open_database_or_exit(db, errors)
     try:
         with _progress_bar(console, Words(language)("cli.import.progress", file=file.name)) as advance:
@@ -123,11 +124,11 @@ def edition_in_force(today: date) -> CatalogueEdition:
     return cli_catalogue().edition_at(today)
 
 
-def _edition(today: date, errors: Console) -> CatalogueEdition:
+def _edition(today: date, errors: Console, language: str) -> CatalogueEdition:
     try:
         return edition_in_force(today)
     except NoEditionInForce as error:
-        errors.print(f"[red]{error}[/red]")
+        errors.print(f"[red]{escape(say_error(language, error))}[/red]")
         raise typer.Exit(1) from None
 
 

@@ -82,7 +82,7 @@ def _database(db: Path | None, words: Words) -> Iterator[Database]:
             ValueError,
             OSError,
         ) as error:
-            fail(str(error))
+            fail(error, words.language)
 
 
 def _date(value: datetime | None) -> date | None:

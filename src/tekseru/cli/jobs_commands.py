@@ -13,8 +13,11 @@ from rich.table import Table
 
 from tekseru.cli.db_commands import DbOption
 from tekseru.cli.failures import fail, opened_database
+from tekseru.cli.language import LangOption, Words, chosen
+from tekseru.i18n import format_datetime
 from tekseru.services.jobs import JobNotCancellable, JobNotFound, JobRunner, JobView, cancel
 from tekseru.services.permissions import Actor
+from tekseru.settings import Settings
 
 app = typer.Typer(
     help="Background jobs (imports and assessments started from the web or the API): list or cancel them.",
@@ -29,6 +32,7 @@ JobId = Annotated[str, typer.Argument(help="The job's id (see `tekseru jobs list
 def list_jobs(
     limit: Annotated[int, typer.Option("--limit", min=1, max=500, help="How many jobs, newest first.")] = 20,
     db: DbOption = None,
+    lang: LangOption = None,
 ) -> None:
     """The newest jobs: id, kind, status, progress, who started it and when."""
     with opened_database(db) as database:
@@ -37,18 +41,21 @@ def list_jobs(
             jobs = runner.list(_actor(None), limit=limit)
         finally:
             runner.shutdown()
+    words = Words(chosen(lang))
     if not jobs:
-        Console(soft_wrap=True).print("No jobs.")
+        Console(soft_wrap=True).print(words("cli.jobs.none"))
         return
-    table = Table("id", "kind", "status", "progress", "started by", "created (UTC)", "file", box=None)
+    headers = ("id", "job_kind", "status", "progress", "started_by", "created_local", "file")
+    table = Table(*(words(f"cli.jobs.column.{header}") for header in headers), box=None)
+    zone = Settings.from_environment().time_zone
     for job in jobs:
         table.add_row(
             str(job.id),
-            job.kind.value,
-            job.status,
+            words(f"job.title.{job.kind.value}"),
+            words(f"job.status.{job.status}"),
             _progress(job),
             job.created_by,
-            job.created_at.strftime("%Y-%m-%d %H:%M:%S"),
+            format_datetime(job.created_at, words.language, zone),
             str(job.params.get("file") or ""),
         )
     Console(soft_wrap=True).print(table)
@@ -62,28 +69,28 @@ def cancel_job(
         float, typer.Option("--wait", min=0, help="Seconds to wait for the server to stop a running job.")
     ] = 15.0,
     db: DbOption = None,
+    lang: LangOption = None,
 ) -> None:
     """Cancel a queued or running job: it stops and nothing it did is kept. The server that runs it stops it
     within a second or two; the cancel is in the audit log under --by."""
+    words = Words(chosen(lang))
     try:
         key = uuid.UUID(job_id)
     except ValueError:
-        fail(f"{job_id!r} is not a job id (see `tekseru jobs list`)")
+        fail(words("cli.jobs.not_an_id", job=repr(job_id)))
     with opened_database(db) as database:
         runner = JobRunner(database)
         try:
             job = cancel(runner, _actor(by), key, wait=wait)
         except (JobNotFound, JobNotCancellable) as error:
-            fail(str(error))
+            fail(error, words.language)
         finally:
             runner.shutdown()
     if job.status == "cancelling":
-        Console(soft_wrap=True).print(
-            f"Job {job.id} is being cancelled: the server running it has not stopped it yet "
-            "(if no server runs, it is marked cancelled when one starts)."
-        )
+        Console(soft_wrap=True).print(words("cli.jobs.cancelling", job=job.id), markup=False)
     else:
-        Console(soft_wrap=True).print(f"Job {job.id} is {job.status}.")
+        status = words(f"job.status.{job.status}")
+        Console(soft_wrap=True).print(words("cli.jobs.ended", job=job.id, status=status), markup=False)
 
 
 def _actor(by: str | None) -> Actor:

@@ -184,7 +184,7 @@ def export(
 ) -> None:
     """Write a stored list as an XLSX or PDF document in Kazakh or Russian."""
     if output_format not in (OutputFormat.XLSX, OutputFormat.PDF):
-        fail("export writes xlsx or pdf; use `tekseru plans show` for table or json")
+        fail(Words(chosen(lang))("cli.plans.export_format"))
     with opened_database(db) as database, _errors():
         _present(database, plan_id, output_format, Words(chosen(lang)), output)
 
@@ -333,4 +333,4 @@ def _errors(language: str | None = None) -> Iterator[None]:
         print_problems(error.errors, language)
         raise typer.Exit(1) from None
     except (PlanError, InvalidHalfYear, ValueError) as error:
-        fail(str(error))
+        fail(error, language)

@@ -11,11 +11,13 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from tekseru.cli.actors import ByOption, cli_actor
 from tekseru.cli.db_commands import DbOption, open_database_or_exit
 from tekseru.cli.language import LangOption, Words, chosen, region_name
+from tekseru.i18n import say_error
 from tekseru.services.accounts import (
     Credentials,
     InvalidUser,
@@ -74,7 +76,7 @@ def create(
             passwords=Passwords(),
         )
     except InvalidUser as problem:
-        console.print(f"[red]{problem}[/red]", highlight=False)
+        console.print(f"[red]{escape(say_error(words.language, problem))}[/red]", highlight=False)
         raise typer.Exit(1) from None
     finally:
         database.close()
@@ -119,7 +121,7 @@ def set_password_(
             database, cli_actor(by), username, _password(ask, words), passwords=Passwords()
         )
     except (InvalidUser, UserNotFound) as problem:
-        console.print(f"[red]{problem}[/red]", highlight=False)
+        console.print(f"[red]{escape(say_error(words.language, problem))}[/red]", highlight=False)
         raise typer.Exit(1) from None
     finally:
         database.close()

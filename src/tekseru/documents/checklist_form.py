@@ -23,7 +23,6 @@ from tekseru.catalog.schema import FormLayout, HeaderField
 from tekseru.i18n import translate
 
 __all__ = [
-    "DRAFT_MARK",
     "FULL_NAME",
     "MARK",
     "ActKind",
@@ -64,15 +63,14 @@ class FormLabels:
     document: str
     page: str
     subject_kind: str
+    # Printed on every page of a form that is not a completed inspection's sealed form (a blank form, a
+    # draft's working copy): in both languages of the country whatever the form's language, as drafts are
+    # marked there, and in English too on an English working copy.
+    draft_mark: str
 
     @classmethod
     def in_language(cls, language: str) -> FormLabels:
         return cls(*(translate(language, f"document.form.{label.name}") for label in dataclass_fields(cls)))
-
-
-# Printed on every page of a form that is not a completed inspection's sealed form (a blank form, a draft's
-# working copy), in both languages of the country whatever the form's language, as drafts are marked there.
-DRAFT_MARK = "ЖОБА / ПРОЕКТ"
 
 
 class Requirement(StrEnum):
@@ -199,7 +197,7 @@ class ChecklistForm:
     @property
     def draft_mark(self) -> str | None:
         """The mark on every page of a form that is not sealed (no identity), None on a sealed one."""
-        return None if self.identity else DRAFT_MARK
+        return None if self.identity else self.labels.draft_mark
 
     @property
     def is_blank(self) -> bool:

@@ -14,26 +14,13 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel
 
-from tekseru.catalog import LANGUAGES
 from tekseru.http.errors import is_api
-from tekseru.http.language import COOKIE_NAME, QUERY_PARAMETER, request_language
+from tekseru.http.language import reader_language
 from tekseru.services.inspections import StaleVersion
 
 Problem = Callable[[StaleVersion, str], BaseModel]
 """The API's problem detail of a conflict, in a language."""
 ConflictPage = Callable[[Request], Response]
-
-
-def reader_language(request: Request) -> str:
-    """The request's language (`?lang=`, the cookie); for an API client that sets neither, the first of
-    its Accept-Language that tekseru speaks."""
-    chosen = request.query_params.get(QUERY_PARAMETER) or request.cookies.get(COOKIE_NAME)
-    if chosen not in LANGUAGES:
-        for part in request.headers.get("accept-language", "").split(","):
-            code = part.split(";")[0].strip().lower()[:2]
-            if code in LANGUAGES:
-                return code
-    return request_language(request)
 
 
 def install_conflict_handler(app: FastAPI, *, problem: Problem, page: ConflictPage) -> None:

@@ -1,8 +1,12 @@
 """Errors as answers: JSON `{"detail": ...}` under /api, an HTML page (in the reader's language) elsewhere.
 
 A service signals "no such thing" with its own exception; list it in `NOT_FOUND` and every route that
-calls the service answers 404 with the exception's message, without a try/except in the route. In the
-same way `NotAuthenticated` answers 401 (a page redirects to the sign-in page instead), `PermissionDenied`
+calls the service answers 404 with the exception's message, without a try/except in the route. Every
+`detail` is in the reader's language (`?lang=`, the cookie, else an API client's Accept-Language; the
+answer names it in Content-Language): an exception that carries a message (`tekseru.message.Explained`)
+is said from the catalogues, and so are FastAPI's own details and pydantic's problems
+(`tekseru.http.validation`). In the same way `NotAuthenticated` answers 401 (a page redirects to the
+sign-in page instead), `PermissionDenied`
 (and a missing CSRF token) 403, `INVALID` exceptions 422 (a page: 400), an upload too large 413 and a
 database whose write lock another process held too long 503 (with Retry-After). A parameter that does not
 fit (a page number past `MAX_PAGE`, a date no edition covers, a number too large for the database) answers
@@ -20,18 +24,21 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from http import HTTPStatus
 from urllib.parse import quote
 
 from fastapi import FastAPI, Request
-from fastapi.exception_handlers import http_exception_handler, request_validation_exception_handler
+from fastapi.encoders import jsonable_encoder
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from tekseru.catalog import UnknownCatalogueEntry
 from tekseru.catalog.catalogue import NoEditionInForce
-from tekseru.http.language import request_language, translate
+from tekseru.http.language import messages, reader_language, request_language, say_error, translate
 from tekseru.http.middleware import REQUEST_ID_HEADER, request_id
+from tekseru.http.validation import translated_problems
 from tekseru.services import inspections
 from tekseru.services.accounts import InvalidUser, UserNotFound
 from tekseru.services.database import DatabaseBusy, InvalidText
@@ -54,7 +61,6 @@ NOT_FOUND: tuple[type[Exception], ...] = (
 )
 INVALID: tuple[type[Exception], ...] = (InvalidUser, InvalidEvidence, NoEditionInForce, InvalidText)
 API_PREFIX = "/api/"
-TOO_LARGE_NUMBER = "a number in the request is too large"
 log = logging.getLogger("tekseru.web")
 
 ErrorPage = Callable[[Request, int, str | None, list[str] | None], Response]
@@ -65,6 +71,14 @@ def is_api(request: Request) -> bool:
     return request.url.path.removeprefix(request.scope.get("root_path", "")).startswith(API_PREFIX)
 
 
+def api_error(
+    request: Request, status_code: int, detail: object, *, language: str | None = None
+) -> JSONResponse:
+    """`{"detail": ...}` with the language it is said in (Content-Language)."""
+    language = language or reader_language(request)
+    return JSONResponse({"detail": detail}, status_code=status_code, headers={"Content-Language": language})
+
+
 class ErrorAnswers:
     """The exception handlers; `page` makes the HTML answers (the web interface's error page)."""
 
@@ -72,48 +86,60 @@ class ErrorAnswers:
         self.page = page
 
     def _answer(
-        self, request: Request, status_code: int, detail: str, page_status: int | None = None
+        self, request: Request, status_code: int, error: Exception, page_status: int | None = None
     ) -> Response:
         if is_api(request):
-            return JSONResponse({"detail": detail}, status_code=status_code)
+            return api_error(request, status_code, say_error(reader_language(request), error))
+        detail = say_error(request_language(request), error)
         return self.page(request, page_status or status_code, detail, None)
 
     async def not_found(self, request: Request, exc: Exception) -> Response:
-        return self._answer(request, 404, str(exc))
+        return self._answer(request, 404, exc)
 
     async def not_authenticated(self, request: Request, exc: Exception) -> Response:
         if is_api(request):
-            return JSONResponse(
-                {"detail": str(exc)}, status_code=401, headers={"WWW-Authenticate": "Session"}
-            )
+            answer = api_error(request, 401, say_error(reader_language(request), exc))
+            answer.headers["WWW-Authenticate"] = "Session"
+            return answer
         root = request.scope.get("root_path", "")
         here = request.url.path.removeprefix(root) + (f"?{request.url.query}" if request.url.query else "")
         return RedirectResponse(f"{root}/login?next={quote(here, safe='')}", status_code=303)
 
     async def forbidden(self, request: Request, exc: Exception) -> Response:
-        return self._answer(request, 403, str(exc))
+        return self._answer(request, 403, exc)
 
     async def invalid(self, request: Request, exc: Exception) -> Response:
-        return self._answer(request, 422, str(exc), page_status=400)
+        return self._answer(request, 422, exc, page_status=400)
 
     async def too_large(self, request: Request, exc: Exception) -> Response:
-        return self._answer(request, 413, str(exc))
+        return self._answer(request, 413, exc)
 
     async def busy(self, request: Request, exc: Exception) -> Response:
-        answer = self._answer(request, 503, str(exc))
+        answer = self._answer(request, 503, exc)
         answer.headers["Retry-After"] = "60"
         return answer
 
     async def http_error(self, request: Request, exc: Exception) -> Response:
         assert isinstance(exc, StarletteHTTPException)
         if is_api(request):
-            return await http_exception_handler(request, exc)
-        return self.page(request, exc.status_code, None, None)
+            language = reader_language(request)
+            if exc.detail == HTTPStatus(exc.status_code).phrase:  # Starlette's own: "Not Found"...
+                key = f"api.status.{exc.status_code}"
+                detail = translate(language, key) if messages(language).get(key) else exc.detail
+                exc = StarletteHTTPException(exc.status_code, detail, exc.headers)
+            answer = await http_exception_handler(request, exc)
+            answer.headers["Content-Language"] = language
+            return answer
+        # A refusal of a service (`tekseru.http.refusals`) comes said in the page's language already.
+        own = isinstance(exc.detail, str) and exc.detail != HTTPStatus(exc.status_code).phrase
+        return self.page(request, exc.status_code, exc.detail if own else None, None)
 
     async def invalid_request(self, request: Request, exc: Exception) -> Response:
         assert isinstance(exc, RequestValidationError)
         if is_api(request):
-            return await request_validation_exception_handler(request, exc)
+            language = reader_language(request)
+            problems = translated_problems(exc.errors(), language)
+            return api_error(request, 422, jsonable_encoder(problems), language=language)
         language = request_language(request)
         names = dict.fromkeys(str(error["loc"][-1]) for error in exc.errors() if error.get("loc"))
         return self.page(request, 400, None, [translate(language, "error.parameter", name=n) for n in names])
@@ -122,7 +148,7 @@ class ErrorAnswers:
         """A whole number the database cannot hold (SQLite and PostgreSQL stop at 2**63 - 1) is the request's
         fault, wherever it reached the database from."""
         if is_api(request):
-            return JSONResponse({"detail": TOO_LARGE_NUMBER}, status_code=422)
+            return api_error(request, 422, translate(reader_language(request), "api.error.number_too_large"))
         return self.page(request, 400, None, [translate(request_language(request), "error.number")])
 
     async def unexpected(self, request: Request, exc: Exception) -> Response:
@@ -131,8 +157,10 @@ class ErrorAnswers:
         log.error("request %s: %s %s failed", identifier, request.method, request.url.path, exc_info=exc)
         headers = {REQUEST_ID_HEADER: identifier}
         if is_api(request):
-            body = {"detail": f"internal error; quote request id {identifier}", "request_id": identifier}
-            return JSONResponse(body, status_code=500, headers=headers)
+            language = reader_language(request)
+            detail = translate(language, "api.error.internal", request_id=identifier)
+            body = {"detail": detail, "request_id": identifier}
+            return JSONResponse(body, status_code=500, headers={**headers, "Content-Language": language})
         try:
             page = self.page(request, 500, None, None)
         except Exception:  # the page itself needs the database: say it plainly rather than fail twice

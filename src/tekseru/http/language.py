@@ -10,7 +10,15 @@ from dataclasses import dataclass
 from fastapi import Request, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from tekseru.i18n import DEFAULT_LANGUAGE, LANGUAGES, OFFICIAL_LANGUAGE, MissingMessage, messages, translate
+from tekseru.i18n import (
+    DEFAULT_LANGUAGE,
+    LANGUAGES,
+    OFFICIAL_LANGUAGE,
+    MissingMessage,
+    messages,
+    say_error,
+    translate,
+)
 
 __all__ = [
     "COOKIE_NAME",
@@ -22,7 +30,10 @@ __all__ = [
     "MissingMessage",
     "choose_language",
     "messages",
+    "reader_language",
     "request_language",
+    "said",
+    "say_error",
     "translate",
 ]
 
@@ -52,6 +63,23 @@ def request_language(request: Request) -> str:
     """The language the language middleware chose for this request."""
     language = getattr(request.state, "language", DEFAULT_LANGUAGE)
     return str(language)
+
+
+def said(request: Request, error: BaseException) -> str:
+    """A refusal (an exception) in the language of the request's page."""
+    return say_error(request_language(request), error)
+
+
+def reader_language(request: Request) -> str:
+    """The request's language (`?lang=`, the cookie); for an API client that sets neither, the first of
+    its Accept-Language that tekseru speaks."""
+    chosen = request.query_params.get(QUERY_PARAMETER) or request.cookies.get(COOKIE_NAME)
+    if chosen not in LANGUAGES:
+        for part in request.headers.get("accept-language", "").split(","):
+            code = part.split(";")[0].strip().lower()[:2]
+            if code in LANGUAGES:
+                return code
+    return request_language(request)
 
 
 class LanguageMiddleware:

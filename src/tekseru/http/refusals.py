@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
 
-from fastapi import HTTPException
+from fastapi import HTTPException, Request
 
+from tekseru.http.language import reader_language, request_language, say_error
 from tekseru.planning import InvalidHalfYear, PlanningInputError
 from tekseru.services import inspections, plans
 
@@ -32,16 +33,20 @@ INSPECTION_ERRORS: Mapping[type[Exception], int] = {
 }
 
 
-def service_errors(statuses: Mapping[type[Exception], int], *, page: bool) -> Callable[[], Iterator[None]]:
-    """A router dependency that answers the services' refusals with their HTTP status and message (the
-    first class in `statuses` that matches decides), so that routes need no try/except."""
+def service_errors(
+    statuses: Mapping[type[Exception], int], *, page: bool
+) -> Callable[[Request], Iterator[None]]:
+    """A router dependency that answers the services' refusals with their HTTP status and message in the
+    reader's language (the first class in `statuses` that matches decides), so that routes need no
+    try/except."""
     kinds = tuple(statuses)
 
-    def translate() -> Iterator[None]:
+    def translate(request: Request) -> Iterator[None]:
         try:
             yield
         except kinds as error:
             status = next(code for kind, code in statuses.items() if isinstance(error, kind))
-            raise HTTPException(status if not page or status in PAGE_STATUSES else 400, str(error)) from None
+            detail = say_error(request_language(request) if page else reader_language(request), error)
+            raise HTTPException(status if not page or status in PAGE_STATUSES else 400, detail) from None
 
     return translate

@@ -57,13 +57,15 @@ def optional_actor(request: Request) -> Actor | None:
 def signed_in(request: Request) -> Actor:
     live = current_session(request)
     if live is None:
-        raise NotAuthenticated("sign in first")
+        raise NotAuthenticated("sign in first").saying("refusal.sign_in_first")
     return live.actor
 
 
 def _check(sent: object, expected: str) -> None:
     if not isinstance(sent, str) or not sent or not hmac.compare_digest(sent, expected):
-        raise CsrfRefused("the CSRF token is missing or wrong: reload the page and try again")
+        raise CsrfRefused("the CSRF token is missing or wrong: reload the page and try again").saying(
+            "refusal.csrf"
+        )
 
 
 async def page_actor(request: Request, actor: Actor = Depends(signed_in)) -> Actor:
@@ -86,7 +88,7 @@ async def api_actor(request: Request, actor: Actor = Depends(signed_in)) -> Acto
 def _csrf_token(request: Request) -> str:
     live = current_session(request)
     if live is None:
-        raise NotAuthenticated("sign in first")
+        raise NotAuthenticated("sign in first").saying("refusal.sign_in_first")
     return live.csrf_token
 
 
@@ -155,5 +157,7 @@ def set_login_cookie(request: Request, response: Response, token: str) -> None:
 def check_login_token(request: Request, sent: str) -> None:
     expected = request.cookies.get(LOGIN_COOKIE)
     if not expected:
-        raise CsrfRefused("the sign-in form has expired: reload the page and try again")
+        raise CsrfRefused("the sign-in form has expired: reload the page and try again").saying(
+            "refusal.login_form_expired"
+        )
     _check(sent, expected)

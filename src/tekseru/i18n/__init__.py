@@ -26,6 +26,8 @@ from tekseru.i18n.formats import (
     format_half_year,
     local_time,
 )
+from tekseru.i18n.stored import say_stored
+from tekseru.i18n.telling import say, say_error
 from tekseru.i18n.words import explain_words, list_words, word_table
 
 __all__ = [
@@ -42,6 +44,9 @@ __all__ = [
     "local_time",
     "messages",
     "plural",
+    "say",
+    "say_error",
+    "say_stored",
     "translate",
     "word_table",
 ]

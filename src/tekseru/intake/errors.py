@@ -9,6 +9,7 @@ from enum import StrEnum
 from typing import Any
 
 from tekseru.intake.messages import KEYS, render
+from tekseru.message import Explained, tell
 
 
 class ErrorKind(StrEnum):
@@ -86,7 +87,7 @@ class RowError:
 MAX_ERRORS_KEPT = 10_000
 
 
-class ImportFileError(ValueError):
+class ImportFileError(Explained, ValueError):
     """The file was not imported (nothing of it was stored) because of these errors."""
 
     def __init__(self, errors: Sequence[RowError], error_count: int | None = None) -> None:
@@ -94,3 +95,4 @@ class ImportFileError(ValueError):
         self.error_count = len(self.errors) if error_count is None else error_count
         file = self.errors[0].file if self.errors else "the file"
         super().__init__(f"{file} was not imported: {self.error_count} error(s); the first: {self.errors[0]}")
+        self.message = tell("intake.not_imported", file=file, count=self.error_count)

@@ -57,6 +57,8 @@ KEYS: frozenset[str] = frozenset(
         "date_out_of_range",
         "invalid_boolean",
         "duplicate_bin",
+        "duplicate_region",
+        "invalid_visits",
         "duplicate_evidence",
         "unknown_subject",
         "answer_unknown_item",

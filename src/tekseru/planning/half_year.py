@@ -6,11 +6,13 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from tekseru.message import Explained
+
 _PATTERN = re.compile(r"(?P<year>\d{4})-H(?P<half>[12])")
 MONTHS_IN_HALF_YEAR = 6
 
 
-class InvalidHalfYear(ValueError):
+class InvalidHalfYear(Explained, ValueError):
     """A half-year written in some other way than YYYY-H1 or YYYY-H2."""
 
 
@@ -34,9 +36,11 @@ class HalfYear:
 
     def __post_init__(self) -> None:
         if self.half not in (1, 2):
-            raise InvalidHalfYear(f"half must be 1 or 2, got {self.half!r}")
+            refused = InvalidHalfYear(f"half must be 1 or 2, got {self.half!r}")
+            raise refused.saying("refusal.half_year.half", half=repr(self.half))
         if not 1 <= self.year <= 9999:
-            raise InvalidHalfYear(f"year must be between 1 and 9999, got {self.year!r}")
+            refused = InvalidHalfYear(f"year must be between 1 and 9999, got {self.year!r}")
+            raise refused.saying("refusal.half_year.year", year=repr(self.year))
 
     @classmethod
     def parse(cls, text: str) -> HalfYear:
@@ -46,7 +50,7 @@ class HalfYear:
             raise InvalidHalfYear(
                 f"{text!r} is not a half-year: write the year and H1 (January-June) or H2 (July-December),"
                 " for example 2027-H1"
-            )
+            ).saying("refusal.half_year.text", text=repr(text))
         return cls(int(match["year"]), int(match["half"]))
 
     @classmethod

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from tekseru.catalog.regions import UnknownRegion
 from tekseru.catalog_files import load_regions
+from tekseru.message import Explained
 from tekseru.services import audit
 from tekseru.services.passwords import Passwords
 from tekseru.services.permissions import Actor, Permission, Role
@@ -37,17 +38,19 @@ FIRST_ADMIN = "admin"
 DEMO_INSPECTOR_REGION = "astana"
 
 
-class UserNotFound(LookupError):
+class UserNotFound(Explained, LookupError):
     """No user has this user name."""
 
 
-class InvalidUser(ValueError):
+class InvalidUser(Explained, ValueError):
     """A user name, role, region or password that cannot be used, or a change that would lock admins out."""
 
 
 def hash_password(password: str, passwords: Passwords) -> str:
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise InvalidUser(f"a password needs at least {MIN_PASSWORD_LENGTH} characters")
+        raise InvalidUser(f"a password needs at least {MIN_PASSWORD_LENGTH} characters").saying(
+            "refusal.user.password_short", minimum=MIN_PASSWORD_LENGTH
+        )
     return passwords.hash(password)
 
 
@@ -62,7 +65,7 @@ def check_username(username: str) -> str:
     if not USERNAME.match(name):
         raise InvalidUser(
             f"user name {username!r}: 2 to 64 of a-z, 0-9, '.', '_' and '-', starting with a letter or digit"
-        )
+        ).saying("refusal.user.name", name=username)
     return name
 
 
@@ -71,15 +74,17 @@ def check_role_and_region(role: str, region: str | None) -> tuple[Role, str | No
     try:
         chosen = Role(role)
     except ValueError:
-        raise InvalidUser(f"unknown role {role!r}; use one of {', '.join(Role)}") from None
+        raise InvalidUser(f"unknown role {role!r}; use one of {', '.join(Role)}").saying(
+            "refusal.user.role", role=role, roles=", ".join(Role)
+        ) from None
     if chosen is not Role.INSPECTOR:
         return chosen, None
     if not region:
-        raise InvalidUser("an inspector needs a region")
+        raise InvalidUser("an inspector needs a region").saying("refusal.user.region_needed")
     try:
         return chosen, load_regions().find(region).key
     except UnknownRegion:
-        raise InvalidUser(f"unknown region {region!r}") from None
+        raise InvalidUser(f"unknown region {region!r}").saying("refusal.user.region", region=region) from None
 
 
 @dataclass(frozen=True)
@@ -130,7 +135,7 @@ def _now() -> datetime:
 def _user(session: Session, username: str) -> UserRecord:
     record = find_user(session, username.strip().lower())
     if record is None:
-        raise UserNotFound(f"no user {username!r}")
+        raise UserNotFound(f"no user {username!r}").saying("refusal.user.not_found", name=username)
     return record
 
 
@@ -153,7 +158,7 @@ def create_user(
     password_hash = hash_password(password, passwords)
     with db.transaction() as session:
         if find_user(session, name) is not None:
-            raise InvalidUser(f"user name {name!r} is taken")
+            raise InvalidUser(f"user name {name!r} is taken").saying("refusal.user.taken", name=name)
         record = add_user(
             session,
             username=name,
@@ -226,7 +231,9 @@ def _keep_an_admin(session: Session, before: UserView, after: UserView) -> None:
     was_admin = before.role is Role.ADMIN and before.active
     still_admin = after.role is Role.ADMIN and after.active
     if was_admin and not still_admin and count_users(session, role=Role.ADMIN.value, active=True) == 0:
-        raise InvalidUser(f"{before.username} is the last active admin")
+        raise InvalidUser(f"{before.username} is the last active admin").saying(
+            "refusal.user.last_admin", name=before.username
+        )
 
 
 def set_password(
@@ -251,7 +258,7 @@ def change_own_password(db: Database, actor: Actor, current: str, new: str, *, p
     with db.transaction() as session:
         record = _user(session, actor.username)
         if not passwords.verify(record.password_hash, current):
-            raise InvalidUser("the current password is not right")
+            raise InvalidUser("the current password is not right").saying("refusal.user.wrong_password")
         update_user_record(session, record.id, now=_now(), password_hash=password_hash)
         delete_user_sessions(session, record.id)
         audit.record(session, actor, "user.change_password", "user", record.username, region=record.region)

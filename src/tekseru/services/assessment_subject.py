@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from tekseru.catalog import Catalogue, CatalogueEdition
 from tekseru.i18n import explain_words, translate
+from tekseru.message import Explained
 from tekseru.scoring import (
     EvidenceFact,
     GroupProfile,
@@ -38,7 +39,7 @@ from tekseru.store.evidence import evidence_for_subjects
 from tekseru.store.subjects import find_subject_by_bin
 
 
-class UnknownSubject(LookupError):
+class UnknownSubject(Explained, LookupError):
     """No subject with this BIN in the registry."""
 
 
@@ -89,7 +90,8 @@ def subject_explanation(
     with db.reading() as session:
         subject = find_subject_by_bin(session, wanted)
         if subject is None:
-            raise UnknownSubject(f"no subject with BIN {wanted} in the registry")
+            refused = UnknownSubject(f"no subject with BIN {wanted} in the registry")
+            raise refused.saying("refusal.subject.not_found", bin=wanted)
         actor.require(Permission.READ_ASSESSMENTS, subject.region)
         run = finished_run_on(session, as_of)
         return explain_in_session(session, subject, run, as_of=as_of, language=language, catalogue=catalogue)

@@ -26,6 +26,7 @@ from typing import Any
 import numpy as np
 
 from tekseru.catalog import Catalogue, CatalogueEdition
+from tekseru.message import Explained
 from tekseru.scoring import BulkScores, ScoringRules, normalise_bulk, score_bulk
 from tekseru.services import audit
 from tekseru.services.assessment_explain import ExplanationWriter, SortedPairs, violated_texts
@@ -73,7 +74,7 @@ STORE_CHUNK = 100_000
 PHASES = ("load", "fingerprint", "score", "explain", "store")
 
 
-class NoAssessment(LookupError):
+class NoAssessment(Explained, LookupError):
     """There is no finished assessment (or none with the id asked for)."""
 
 
@@ -346,10 +347,11 @@ def _stored_classes(session: Any, run_id: uuid.UUID) -> dict[str, int]:
 def _run(session: Any, run_id: uuid.UUID | None) -> AssessmentRun:
     run = latest_run(session) if run_id is None else get_run(session, run_id)
     if run is None:
-        raise NoAssessment(
-            "there is no finished risk assessment: run `tekseru assess` first"
-            if run_id is None
-            else f"there is no assessment {run_id}"
+        if run_id is None:
+            refused = NoAssessment("there is no finished risk assessment: run `tekseru assess` first")
+            raise refused.saying("refusal.assessment.none")
+        raise NoAssessment(f"there is no assessment {run_id}").saying(
+            "refusal.run.not_found", run=str(run_id)
         )
     return run
 

@@ -30,6 +30,7 @@ from typing import NoReturn
 
 from sqlalchemy.orm import Session
 
+from tekseru.message import Explained
 from tekseru.services import audit
 from tekseru.services.passwords import Passwords
 from tekseru.services.permissions import Actor, Role
@@ -93,7 +94,7 @@ class LoginPolicy:
         )
 
 
-class LoginRefused(Exception):
+class LoginRefused(Explained):
     """Sign-in refused: a wrong user name or password, an inactive account (told apart from nothing), or
     too many failures (`rate_limited`, try again after `retry_after` seconds)."""
 
@@ -178,7 +179,7 @@ def _refuse_limited(db: Database, name: str, wait: int, now: datetime) -> NoRetu
         audit.record(session, Actor(name, Role.VIEWER), "user.login_limited", "user", name, now=now)
     raise LoginRefused(
         f"too many failed sign-ins; try again in {wait} seconds", rate_limited=True, retry_after=wait
-    )
+    ).saying("refusal.login.limited", seconds=wait)
 
 
 def _refuse(db: Database, name: str, client: str, now: datetime) -> NoReturn:
@@ -186,7 +187,7 @@ def _refuse(db: Database, name: str, client: str, now: datetime) -> NoReturn:
         add_login_failure(session, username=name, client=client, at=now)
         delete_login_failures_before(session, now - FAILURES_KEPT)
         audit.record(session, Actor(name, Role.VIEWER), "user.login_failed", "user", name, now=now)
-    raise LoginRefused("wrong user name or password")
+    raise LoginRefused("wrong user name or password").saying("refusal.login.wrong")
 
 
 def _open_session(

@@ -25,6 +25,7 @@ from enum import StrEnum
 from multiprocessing.connection import Connection
 from typing import Any
 
+from tekseru.message import Explained
 from tekseru.services.job_process import Work, child, process_context
 from tekseru.services.permissions import Actor, Permission
 from tekseru.store import Database, DatabaseBusy
@@ -69,7 +70,7 @@ READ_PERMISSION: Mapping[JobKind, Permission] = {
 }
 
 
-class JobNotFound(LookupError):
+class JobNotFound(Explained, LookupError):
     """No job has this id (or the actor may not see it)."""
 
 
@@ -302,7 +303,7 @@ class JobRunner:
         with self._db.reading() as session:
             record = get_job(session, job_id)
         if record is None or record.kind not in kinds or not _may_see(actor, record):
-            raise JobNotFound(f"no job {job_id}")
+            raise JobNotFound(f"no job {job_id}").saying("refusal.job.not_found", job=str(job_id))
         with self._lock:
             return JobView.of(record, self._live.get(job_id))
 

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from tekseru.intake import ImportFileError, ImportReport, RowError
+from tekseru.message import Explained, tell
 from tekseru.services import audit
 from tekseru.services.assessments import run_assessment
 from tekseru.services.job_process import JobContext, JobFailed
@@ -62,11 +63,11 @@ _UNSAFE = re.compile(r"[^\w.\- ]+")
 IMPORT_KINDS = (JobKind.IMPORT_SUBJECTS, JobKind.IMPORT_EVIDENCE)
 
 
-class JobNotCancellable(ValueError):
+class JobNotCancellable(Explained, ValueError):
     """The job has ended already (finished, failed, cancelled, timed out or interrupted)."""
 
 
-class UploadTooLarge(ValueError):
+class UploadTooLarge(Explained, ValueError):
     """The uploaded file is larger than MAX_UPLOAD_BYTES."""
 
 
@@ -84,16 +85,20 @@ def cancel(runner: JobRunner, actor: Actor, job_id: uuid.UUID, *, wait: float = 
     actor.require(Permission.CANCEL_JOBS)
     job = runner.get(actor, job_id)
     if job.finished:
-        raise JobNotCancellable(f"job {job_id} has ended already ({job.status})")
+        raise JobNotCancellable(f"job {job_id} has ended already ({job.status})").saying(
+            "refusal.job.ended", job=str(job_id), status=tell(f"job.status.{job.status}")
+        )
     # Stop it first: on SQLite the job may hold the write lock that the cancel's transaction needs.
     stopped_here = runner.stop(job_id)
     with runner.database.transaction() as session:
-        message = f"cancelled by {actor.username}"
-        status = request_cancel(session, job_id, now=datetime.now(UTC), message=message)
+        note = f"cancelled by {actor.username}"
+        status = request_cancel(session, job_id, now=datetime.now(UTC), message=note)
         # Cancelled: just now when it was queued, or by this runner that stopped it before this transaction.
         cancelled = status == CANCELLED and (job.status == QUEUED or stopped_here)
         if status != CANCELLING and not cancelled:
-            raise JobNotCancellable(f"job {job_id} has ended already ({status})")
+            raise JobNotCancellable(f"job {job_id} has ended already ({status})").saying(
+                "refusal.job.ended", job=str(job_id), status=tell(f"job.status.{status}")
+            )
         before = {"status": job.status, "kind": job.kind.value}
         audit.record(session, actor, "job.cancel", "job", job_id, before=before, after={"status": status})
     runner.wait_ended(job_id, wait)
@@ -138,7 +143,10 @@ def save_upload(content: BinaryIO, file_name: str, folder: Path) -> Path:
         while chunk := content.read(1024 * 1024):
             size += len(chunk)
             if size > MAX_UPLOAD_BYTES:
-                raise UploadTooLarge(f"{file_name} is larger than {MAX_UPLOAD_BYTES // (1024 * 1024)} MB")
+                limit = MAX_UPLOAD_BYTES // (1024 * 1024)
+                raise UploadTooLarge(f"{file_name} is larger than {limit} MB").saying(
+                    "refusal.upload.too_large", file=file_name, megabytes=limit
+                )
             out.write(chunk)
     return target
 
@@ -175,26 +183,27 @@ def _import(
             entered_by=actor.username,
             today=day,
             progress=job.progress,
+            actor=actor,
+            job_id=job.job_id,
         )
     except ImportFileError as error:
         errors = [_error(e) for e in error.errors[:ERRORS_KEPT]]
         raise JobFailed(str(error), {"errors": errors, "error_count": error.error_count}) from None
-    result = _report(report)
-    summary = {key: value for key, value in result.items() if key not in ("errors", "rejected_file")}
-    action = f"import.{kind.value.removeprefix('import_')}"
-    with job.db.transaction() as session:
-        audit.record(session, actor, action, "job", job.job_id, after=summary)
-    return result
+    return _report(report)
 
 
 def rejected_rows(runner: JobRunner, actor: Actor, job_id: uuid.UUID) -> Path:
     """The file of the rows an import skipped (with skip-invalid)."""
     job = runner.get(actor, job_id)
     if job.kind not in IMPORT_KINDS or not actor.can(Permission.IMPORT):
-        raise PermissionDenied(f"{actor.username} may not download the rows of job {job_id}")
+        raise PermissionDenied(f"{actor.username} may not download the rows of job {job_id}").saying(
+            "refusal.job.rows_denied", user=actor.username, job=str(job_id)
+        )
     name = (job.result or {}).get("rejected_file")
     if not name or not Path(name).is_file():
-        raise JobNotFound(f"job {job_id} has no file of rejected rows")
+        raise JobNotFound(f"job {job_id} has no file of rejected rows").saying(
+            "refusal.job.no_rejected_rows", job=str(job_id)
+        )
     return Path(name)
 
 
@@ -209,11 +218,9 @@ def start_assessment(runner: JobRunner, db: Database, actor: Actor, *, as_of: da
 
 
 def _assess(job: JobContext, *, as_of: date | None, actor: Actor) -> dict[str, Any]:
-    summary = run_assessment(job.db, as_of=as_of, progress=job.progress, catalogue=job.catalogue)
-    result = _summary(summary)
-    with job.db.transaction() as session:
-        audit.record(session, actor, "assessment.run", "assessment", result.get("run_id"), after=result)
-    return result
+    # Audited by the assessment itself, in the transaction that reads the finished run, as from the CLI.
+    summary = run_assessment(job.db, as_of=as_of, progress=job.progress, catalogue=job.catalogue, actor=actor)
+    return _summary(summary)
 
 
 def _summary(summary: Any) -> dict[str, Any]:

@@ -16,6 +16,18 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
+from tekseru.catalog.regions import UnknownRegion
+from tekseru.catalog_files import load_regions
+from tekseru.message import Explained, Message, Names, tell
+
+
+def region_names(key: str) -> Names:
+    """A region's name in every language, for a message (its key, when the catalogue has no such region)."""
+    try:
+        return Names(load_regions().get(key).name.model_dump())
+    except UnknownRegion:
+        return Names({"en": key})
+
 
 class Role(StrEnum):
     ADMIN = "admin"  # everything, including users and the audit log
@@ -38,6 +50,11 @@ class Permission(StrEnum):
     READ_AUDIT = "audit.read"
     MANAGE_DATABASE = "database.manage"  # back up and restore the whole database
     CANCEL_JOBS = "jobs.cancel"
+
+    @property
+    def said(self) -> Message:
+        """What the permission lets one do, as a message (`permission.registry.read`...)."""
+        return tell(f"permission.{self.value}")
 
 
 _READ = frozenset(
@@ -76,11 +93,11 @@ REGIONAL = frozenset(
 REGIONAL_PLAN_STATUSES = frozenset({"approved", "published"})
 
 
-class PermissionDenied(Exception):
+class PermissionDenied(Explained):
     """The actor may not do this (or not in this region)."""
 
 
-class NotAuthenticated(Exception):
+class NotAuthenticated(Explained):
     """Nobody is signed in, or the session ended."""
 
 
@@ -113,7 +130,11 @@ class Actor:
     def require(self, permission: Permission, region: str | None = None) -> None:
         if not self.can(permission, region):
             where = f" in region {region}" if region is not None else ""
-            raise PermissionDenied(f"{self.username} ({self.role}) may not {permission.value}{where}")
+            denied = PermissionDenied(f"{self.username} ({self.role}) may not {permission.value}{where}")
+            said = {"user": self.username, "role": tell(f"role.{self.role}"), "action": permission.said}
+            if region is None:
+                raise denied.saying("refusal.permission", **said)
+            raise denied.saying("refusal.permission_in_region", **said, region=region_names(region))
 
     def scoped_region(self, permission: Permission, requested: str | None = None) -> str | None:
         """The region a listing must be limited to: the requested one (None: all), or the actor's own."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -49,12 +50,14 @@ def import_subjects(
     regions: Regions | None = None,
     now: datetime | None = None,
     actor: Actor | None = None,
+    job_id: uuid.UUID | None = None,
 ) -> ImportReport:
     """Import (upsert by BIN) the subjects file; ImportFileError, with nothing stored, on any error unless
     `skip_invalid`. `entered_by` is accepted for a signature uniform with evidence; subjects do not keep it.
 
     Given the `actor`, the import is theirs: it needs their permission and is audited (`import.subjects`)
-    in its own transaction. Without one the caller audits it (a background job audits it as the job).
+    in the import's own transaction, so that neither is kept without the other (a background job's entry
+    names the job, `job_id`, rather than the file). Without an actor nothing is audited.
     """
     stamp = now or datetime.now(UTC)
     if actor is not None:
@@ -73,17 +76,29 @@ def import_subjects(
             rejected_path=rejected_path or default_rejected_path(path),
             progress=progress,
         )
-        _audit(session, actor, "import.subjects", report, stamp)
+        _audit(session, actor, "import.subjects", report, stamp, job_id)
         return report
 
 
-def _audit(session: Session, actor: Actor | None, action: str, report: ImportReport, now: datetime) -> None:
-    """The audit entry of an import by `actor`, in the import's transaction: the file and its counts."""
+def _audit(
+    session: Session,
+    actor: Actor | None,
+    action: str,
+    report: ImportReport,
+    now: datetime,
+    job_id: uuid.UUID | None = None,
+) -> None:
+    """The audit entry of an import by `actor`, in the import's transaction: the file and its counts; of
+    a background job's import, also its error count, under the job."""
     if actor is None:
         return
     counts = ("rows_read", "created", "updated", "unchanged", "rejected")
-    after = {"file": report.file} | {name: getattr(report, name) for name in counts}
-    audit.record(session, actor, action, "import", report.file[-100:], after=after, now=now)
+    after: dict[str, object] = {"file": report.file} | {name: getattr(report, name) for name in counts}
+    if job_id is None:
+        audit.record(session, actor, action, "import", report.file[-100:], after=after, now=now)
+        return
+    after["error_count"] = len(report.errors)
+    audit.record(session, actor, action, "job", job_id, after=after, now=now)
 
 
 def _subject(row: SubjectRow) -> SubjectData:
@@ -102,6 +117,7 @@ def import_evidence(
     rejected_path: Path | None = None,
     now: datetime | None = None,
     actor: Actor | None = None,
+    job_id: uuid.UUID | None = None,
 ) -> ImportReport:
     """Import (upsert by natural key) the evidence file; its BINs must be in the registry already. Given
     the `actor`, checked and audited (`import.evidence`) as `import_subjects` is."""
@@ -122,7 +138,7 @@ def import_evidence(
             rejected_path=rejected_path or default_rejected_path(path),
             progress=progress,
         )
-        _audit(session, actor, "import.evidence", report, stamp)
+        _audit(session, actor, "import.evidence", report, stamp, job_id)
         return report
 
 

@@ -16,6 +16,7 @@ from typing import Any, cast, get_args
 from sqlalchemy.orm import Session
 
 from tekseru.catalog import Catalogue, CatalogueEdition, UnknownCatalogueEntry
+from tekseru.message import Explained
 from tekseru.scoring.phrases import Language
 from tekseru.services import assessments, audit
 from tekseru.services.assessment_subject import explain_in_session
@@ -47,15 +48,15 @@ REFERENCE_LIMIT = 500
 LANGUAGES: tuple[str, ...] = get_args(Language)
 
 
-class SubjectNotFound(LookupError):
+class SubjectNotFound(Explained, LookupError):
     """No subject of the registry has this BIN."""
 
 
-class RunNotFound(LookupError):
+class RunNotFound(Explained, LookupError):
     """No assessment run has this id."""
 
 
-class InvalidEvidence(ValueError):
+class InvalidEvidence(Explained, ValueError):
     """Evidence that cannot be stored; the message says which field and why."""
 
 
@@ -131,7 +132,9 @@ def _subject(
     run = run or latest_run(session)
     row = subject_row(session, bin.strip(), None if run is None else run.id)
     if row is None:
-        raise SubjectNotFound(f"no subject with BIN {bin!r} in the registry")
+        raise SubjectNotFound(f"no subject with BIN {bin!r} in the registry").saying(
+            "refusal.subject.not_found", bin=bin
+        )
     actor.require(permission, row.region)
     return row
 
@@ -269,11 +272,17 @@ def _check_evidence(data: EvidenceInput, edition: CatalogueEdition, today: date)
     try:
         criterion = edition.criterion(data.criterion)
     except UnknownCatalogueEntry:
-        raise InvalidEvidence(f"criterion: {data.criterion} is not in edition {edition.id}") from None
+        raise InvalidEvidence(f"criterion: {data.criterion} is not in edition {edition.id}").saying(
+            "refusal.evidence.criterion", criterion=data.criterion, edition=edition.id
+        ) from None
     if data.observed_on > today:
-        raise InvalidEvidence(f"observed_on: {data.observed_on.isoformat()} is in the future")
+        raise InvalidEvidence(f"observed_on: {data.observed_on.isoformat()} is in the future").saying(
+            "refusal.evidence.future", day=data.observed_on.isoformat()
+        )
     if not data.reference.strip() or len(data.reference.strip()) > REFERENCE_LIMIT:
-        raise InvalidEvidence(f"reference: give 1 to {REFERENCE_LIMIT} characters")
+        raise InvalidEvidence(f"reference: give 1 to {REFERENCE_LIMIT} characters").saying(
+            "refusal.evidence.reference", limit=REFERENCE_LIMIT
+        )
     return criterion.source_group
 
 
@@ -291,7 +300,7 @@ def run(db: Database, actor: Actor, run_id: uuid.UUID) -> AssessmentRun:
     with db.reading() as session:
         found = get_run(session, run_id)
     if found is None:
-        raise RunNotFound(f"no assessment run {run_id}")
+        raise RunNotFound(f"no assessment run {run_id}").saying("refusal.run.not_found", run=str(run_id))
     return found
 
 

@@ -21,6 +21,7 @@ from pathlib import Path
 from sqlalchemy import create_engine, inspect, make_url, text
 from sqlalchemy.engine import URL
 
+from tekseru.message import Explained
 from tekseru.store.database import create_postgres_database_if_missing
 from tekseru.store.models import Base
 
@@ -29,7 +30,7 @@ _BOOKKEEPING = frozenset({"alembic_version", "audit_chain_head"})
 _SEARCH_PATH = re.compile(r"-c\s*search_path=([A-Za-z_][A-Za-z0-9_]*)")
 
 
-class BackupError(RuntimeError):
+class BackupError(Explained, RuntimeError):
     """A backup or a restore could not be made; nothing of the target was changed."""
 
 
@@ -40,7 +41,9 @@ class TargetNotEmpty(BackupError):
 def write_backup(url: str | URL, target: Path) -> None:
     """Copy the database at `url` into the new file `target`."""
     if target.exists():
-        raise BackupError(f"{target} exists already: name a new file")
+        raise BackupError(f"{target} exists already: name a new file").saying(
+            "refusal.backup.exists", file=str(target)
+        )
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         _sqlite_copy(_sqlite_path(parsed, must_exist=True), target)
@@ -63,7 +66,7 @@ def restore_backup(url: str | URL, source: Path, *, force: bool = False) -> None
     """Fill the database at `url` from the backup `source`; TargetNotEmpty when it holds data, unless
     `force`, which replaces everything in it."""
     if not source.is_file():
-        raise BackupError(f"{source} is not a file")
+        raise BackupError(f"{source} is not a file").saying("refusal.backup.not_a_file", file=str(source))
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
         create_postgres_database_if_missing(parsed)
@@ -71,7 +74,7 @@ def restore_backup(url: str | URL, source: Path, *, force: bool = False) -> None
     if rows and not force:
         raise TargetNotEmpty(
             f"the database holds data ({rows} rows): restoring would replace it; give --force to do so"
-        )
+        ).saying("refusal.backup.not_empty", rows=rows)
     if parsed.get_backend_name() == "sqlite":
         _check_sqlite_backup(source)
         _sqlite_copy(source, _sqlite_path(parsed, must_exist=False))
@@ -102,10 +105,14 @@ def data_rows(url: str | URL) -> int:
 
 def _sqlite_path(url: URL, *, must_exist: bool) -> Path:
     if not url.database or url.database == ":memory:":
-        raise BackupError("an in-memory database cannot be backed up or restored")
+        raise BackupError("an in-memory database cannot be backed up or restored").saying(
+            "refusal.backup.in_memory"
+        )
     path = Path(url.database)
     if must_exist and not path.is_file():
-        raise BackupError(f"there is no database at {path}")
+        raise BackupError(f"there is no database at {path}").saying(
+            "refusal.backup.no_database", file=str(path)
+        )
     return path
 
 
@@ -119,7 +126,9 @@ def _sqlite_copy(source: Path, target: Path) -> None:
         finally:
             writer.close()
     except sqlite3.Error as error:
-        raise BackupError(f"could not copy {source} to {target}: {error}") from error
+        raise BackupError(f"could not copy {source} to {target}: {error}").saying(
+            "refusal.backup.copy", source=str(source), target=str(target), error=str(error)
+        ) from error
     finally:
         reader.close()
 
@@ -134,9 +143,13 @@ def _check_sqlite_backup(source: Path) -> None:
         finally:
             connection.close()
     except sqlite3.Error as error:
-        raise BackupError(f"{source} is not a SQLite backup of tekseru: {error}") from error
+        raise BackupError(f"{source} is not a SQLite backup of tekseru: {error}").saying(
+            "refusal.backup.not_sqlite", file=str(source), error=str(error)
+        ) from error
     if not found or not found[0]:
-        raise BackupError(f"{source} is not a backup of a tekseru database (it has no alembic_version)")
+        raise BackupError(
+            f"{source} is not a backup of a tekseru database (it has no alembic_version)"
+        ).saying("refusal.backup.not_tekseru", file=str(source))
 
 
 # PostgreSQL -----------------------------------------------------------------------------------------------
@@ -148,7 +161,7 @@ def _tool(name: str) -> str:
         raise BackupError(
             f"{name} is not on PATH: install PostgreSQL's client tools (Debian: apt install "
             "postgresql-client) of the server's version or newer, or back up with the server's own tools"
-        )
+        ).saying("refusal.backup.no_tool", tool=name)
     return found
 
 
@@ -176,7 +189,8 @@ def _run(command: list[str], url: URL) -> None:
         [*command, "--dbname", connection], env=environment, capture_output=True, text=True, check=False
     )
     if done.returncode != 0:
-        raise BackupError(f"{Path(command[0]).name} failed: {done.stderr.strip() or done.returncode}")
+        tool, why = Path(command[0]).name, done.stderr.strip() or str(done.returncode)
+        raise BackupError(f"{tool} failed: {why}").saying("refusal.backup.tool_failed", tool=tool, error=why)
 
 
 def _postgres_restore(url: URL, source: Path) -> None:

@@ -14,6 +14,7 @@ from sqlalchemy.engine import URL
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
+from tekseru.message import Explained
 from tekseru.store import migrate
 from tekseru.store.text import refuse_control_characters
 
@@ -24,16 +25,16 @@ BUSY_TIMEOUT_MS = 30_000  # how long a SQLite connection waits for another's wri
 event.listen(Engine, "before_cursor_execute", refuse_control_characters)
 
 
-class DatabaseBusy(RuntimeError):
+class DatabaseBusy(Explained, RuntimeError):
     """SQLite's write lock stayed taken longer than a connection waits (another process or job, a large
     import say, is writing): nothing was changed; try again later."""
 
 
-class DatabaseNeedsUpgrade(RuntimeError):
+class DatabaseNeedsUpgrade(Explained, RuntimeError):
     """The database was made by an older tekseru: `tekseru db upgrade` brings it up to date."""
 
 
-class DatabaseTooNew(RuntimeError):
+class DatabaseTooNew(Explained, RuntimeError):
     """The database was migrated by a newer tekseru than this one."""
 
 
@@ -87,7 +88,7 @@ def _busy_as_error() -> Iterator[None]:
         raise DatabaseBusy(
             f"the database is busy: another process has been writing to it for over {seconds} s "
             "(a large import, say); nothing was changed, try again in a minute"
-        ) from error
+        ).saying("refusal.database.busy", seconds=seconds) from error
 
 
 def sqlite_url(path: Path | str) -> str:
@@ -140,11 +141,14 @@ def _bring_up_to_date(engine: Engine) -> None:
     if current is None:
         migrate.upgrade(engine)
     elif current != head and not migrate.is_known_revision(current):
-        raise DatabaseTooNew(f"the database is at revision {current}, unknown to this tekseru (head {head})")
+        refused = DatabaseTooNew(
+            f"the database is at revision {current}, unknown to this tekseru (head {head})"
+        )
+        raise refused.saying("refusal.database.too_new", revision=current, head=head)
     elif current != head:
         raise DatabaseNeedsUpgrade(
             f"the database is at revision {current}, this tekseru needs {head}: run `tekseru db upgrade`"
-        )
+        ).saying("refusal.database.needs_upgrade", revision=current, head=head)
 
 
 def upgrade_database(url: str | URL) -> str:

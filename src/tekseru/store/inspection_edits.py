@@ -106,10 +106,11 @@ def update_violation(
     if record.superseded_by_id is not None:
         raise InspectionError(
             f"inspection {inspection_id} is superseded by revision {record.superseded_by_id}: follow up there"
-        )
+        ).saying("refusal.inspection.superseded", inspection=inspection_id, revision=record.superseded_by_id)
     found = [v for v in violations_of(session, [inspection_id]) if v.item == item]
     if not found:
-        raise InspectionError(f"inspection {inspection_id} found no violation in item {item}")
+        refused = InspectionError(f"inspection {inspection_id} found no violation in item {item}")
+        raise refused.saying("refusal.inspection.no_violation", inspection=inspection_id, item=item)
     have = found[0]
     statement = update(InspectionViolation).where(_v.id == have.id)
     if expected_version is not None:

@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Row, delete, insert, select, true, update
 from sqlalchemy.orm import Session
 
+from tekseru.message import Explained, tell
 from tekseru.planning.inputs import VisitHistory
 from tekseru.store._chunks import chunks
 from tekseru.store.evidence import mark_used, upsert_evidence
@@ -41,8 +42,16 @@ from tekseru.store.inspection_models import ViolationRecord as ViolationRecord
 from tekseru.store.models import Evidence
 from tekseru.store.records import EvidenceData, WriteCounts
 
+# What a completed inspection cannot be made to do (the words its callers use), with their messages.
+FROZEN_ACTIONS = {
+    "answer it": "refusal.inspection.action.answer",
+    "complete it again": "refusal.inspection.action.complete",
+    "delete it": "refusal.inspection.action.delete",
+    "attach files to it": "refusal.inspection.action.attach",
+}
 
-class InspectionError(RuntimeError):
+
+class InspectionError(Explained, RuntimeError):
     """An inspection cannot be stored or changed as asked."""
 
 
@@ -50,6 +59,7 @@ class InspectionNotFound(InspectionError, LookupError):
     def __init__(self, inspection_id: int) -> None:
         super().__init__(f"there is no inspection {inspection_id}")
         self.inspection_id = inspection_id
+        self.message = tell("refusal.inspection.not_found", inspection=inspection_id)
 
 
 class InspectionFrozen(InspectionError):
@@ -61,6 +71,9 @@ class InspectionFrozen(InspectionError):
             "correct it with a new revision"
         )
         self.inspection_id, self.action = inspection_id, action
+        key = FROZEN_ACTIONS.get(action)
+        said = tell(key) if key else tell("refusal.inspection.action.change")
+        self.message = tell("refusal.inspection.frozen", inspection=inspection_id, action=said)
 
 
 _i, _a, _f, _v, _e = (

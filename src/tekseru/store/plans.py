@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Row, case, delete, insert, select, true, update
 from sqlalchemy.orm import Session
 
+from tekseru.message import Explained, tell
 from tekseru.store._chunks import chunks
 from tekseru.store.assessments import FINISHED, get_run, latest_run
 from tekseru.store.models import Assessment, Subject
@@ -46,7 +47,11 @@ __all__ = [
 ]
 
 
-class PlanError(RuntimeError):
+# What a frozen list cannot be made to do, each with its message `refusal.plan.<action>`.
+PLAN_ACTIONS = ("approve", "replace", "delete", "publish")
+
+
+class PlanError(Explained, RuntimeError):
     """A list cannot be stored or changed as asked."""
 
 
@@ -54,6 +59,7 @@ class PlanNotFound(PlanError, LookupError):
     def __init__(self, plan_id: int) -> None:
         super().__init__(f"there is no plan {plan_id}")
         self.plan_id = plan_id
+        self.message = tell("refusal.plan.not_found", plan=plan_id)
 
 
 class PlanFrozen(PlanError):
@@ -62,6 +68,11 @@ class PlanFrozen(PlanError):
     def __init__(self, plan_id: int, status: str, action: str) -> None:
         super().__init__(f"plan {plan_id} is {status} and cannot change: cannot {action} it")
         self.plan_id, self.status, self.action = plan_id, status, action
+        said = {"plan": plan_id, "status": tell(f"plans.status.{status}")}
+        if action in PLAN_ACTIONS:
+            self.message = tell("refusal.plan.frozen", **said, action=tell(f"refusal.plan.{action}"))
+        else:
+            self.message = tell("refusal.plan.frozen_any", **said)
 
 
 class PlanNotApproved(PlanError):
@@ -72,6 +83,7 @@ class PlanNotApproved(PlanError):
             f"plan {plan_id} is {status}: only an approved plan can be published; approve it first"
         )
         self.plan_id, self.status = plan_id, status
+        self.message = tell("refusal.plan.not_approved", plan=plan_id, status=tell(f"plans.status.{status}"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -285,7 +297,9 @@ def delete_draft(session: Session, plan_id: int, *, expected_version: int | None
     record = _draft_or_raise(session, plan_id, "delete", expected_version)
     referred = select(_p.id).where(_p.previous_plan_id == plan_id).limit(1)
     if session.execute(referred).first() is not None:
-        raise PlanError(f"plan {plan_id} is the previous list of a later plan and cannot be deleted")
+        raise PlanError(f"plan {plan_id} is the previous list of a later plan and cannot be deleted").saying(
+            "refusal.plan.has_successor", plan=plan_id
+        )
     statement = delete(PlanList).where((_p.id == plan_id) & (_p.version == record.version))
     if not changed_one_row(session, statement):
         raise _conflict(_get_or_raise(session, plan_id), record.version, "delete")

@@ -9,6 +9,8 @@ from collections.abc import Iterator
 
 from sqlalchemy.engine import ExecutionContext
 
+from tekseru.message import Explained, tell
+
 # Tab, line feed and carriage return are kept: a quoted cell or a comment may have several lines.
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
@@ -23,12 +25,13 @@ def control_character(text: str) -> tuple[int, str] | None:
     return found.start() + 1, f"U+{ord(character):04X}" + (f" ({name})" if name else "")
 
 
-class InvalidText(ValueError):
+class InvalidText(Explained, ValueError):
     """A text to be stored holds a control character: refused before it reaches the database."""
 
     def __init__(self, field: str, position: int, code: str) -> None:
         super().__init__(f"{field}: a control character {code} at position {position} cannot be stored")
         self.field, self.position, self.code = field, position, code
+        self.message = tell("refusal.text.control_character", field=field, code=code, position=position)
 
 
 def _texts(value: object) -> Iterator[str]:

@@ -14,8 +14,8 @@ ERROR_PAGES = (400, 403, 404, 405, 413, 500, 503)
 def error_page(
     request: Request, status_code: int, detail: str | None = None, problems: list[str] | None = None
 ) -> Response:
-    """The error page in the reader's language; `problems` are sentences in that language, `detail` the
-    service's own (English) words."""
+    """The error page in the reader's language; `problems` are sentences in that language, and so is
+    `detail`, the refusal of a service (`tekseru.http.errors` says it in the page's language)."""
     key = status_code if status_code in ERROR_PAGES else 500
     context = {
         "title_key": f"error.{key}.title",

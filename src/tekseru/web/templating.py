@@ -35,6 +35,7 @@ from tekseru.i18n import (
     format_half_year,
     messages,
     plural,
+    say_stored,
     translate,
 )
 from tekseru.web.navigation import Section, visible
@@ -69,6 +70,46 @@ def _word(context: Context, code: str, prefix: str) -> str:
     words for, such as an action recorded by a newer version, is shown as it is."""
     key = prefix + code
     return translate(context["lang"], key) if key in messages(context["lang"]) else code
+
+
+@pass_context
+def _stored(context: Context, text: str | None) -> str:
+    """A text tekseru wrote into a record (an evidence reference, why a job ended) in the page's language;
+    what a person typed stays as it is (`tekseru.i18n.stored`)."""
+    return say_stored(context["lang"], text)
+
+
+YES_NO = {True: "form.yes", False: "form.no"}
+# The words of a stored status, by the kind of record an audit entry is about.
+STATUS_WORDS = {
+    "plan": "plans.status.",
+    "job": "job.status.",
+    "inspection": "inspection.status.",
+    "assessment": "run.status.",
+}
+
+
+@pass_context
+def _audit_value(context: Context, value: object, key: str, entity: str) -> str:
+    """A value an audit entry keeps, as a reader of the page's language reads it: yes/no, a region's or a
+    role's name, a status in words, a text tekseru wrote in words; numbers, dates and names as kept."""
+    lang = context["lang"]
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        return translate(lang, YES_NO[value])
+    if key == "region" and isinstance(value, str):
+        return region_name(value, lang)
+    if key == "capacity" and isinstance(value, Mapping):
+        return ", ".join(f"{region_name(str(region), lang)}: {visits}" for region, visits in value.items())
+    if isinstance(value, list | tuple):
+        return ", ".join(str(item) for item in value)
+    if key in ("role", "status") and isinstance(value, str):
+        word = f"role.{value}" if key == "role" else STATUS_WORDS.get(entity, "-") + value
+        return translate(lang, word) if messages(lang).get(word) else value
+    if isinstance(value, str):
+        return say_stored(lang, value)
+    return str(value)
 
 
 @pass_context
@@ -158,6 +199,8 @@ def _environment() -> Environment:
         number=_number,
         half_year=_half_year,
         word=_word,
+        stored=_stored,
+        audit_value=_audit_value,
     )
     return env
 

@@ -18,7 +18,10 @@ Timestamp = Annotated[datetime, AfterValidator(in_utc)]
 
 
 class ErrorOut(BaseModel):
-    detail: str = Field(description="What was not found or what is wrong, in English.")
+    detail: str = Field(
+        description="What was not found or what is wrong, in the reader's language (`?lang=`, the "
+        "`tekseru_lang` cookie or Accept-Language; default kk), named in the Content-Language header."
+    )
 
 
 class InvalidOut(BaseModel):
@@ -26,8 +29,8 @@ class InvalidOut(BaseModel):
     number out of range) lists each problem, as FastAPI does; a refusal of a service is one sentence."""
 
     detail: str | list[dict[str, Any]] = Field(
-        description="What is wrong, in English: one sentence, or one object per problem with `loc`, `msg` "
-        "and `type`."
+        description="What is wrong, in the reader's language: one sentence, or one object per problem with "
+        "`loc`, `msg` (said in that language) and `type` (the same in every language)."
     )
 
 

@@ -8,6 +8,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from tekseru.api.schemas.common import Timestamp
+from tekseru.i18n import say_stored
 from tekseru.services.jobs import JobKind
 
 
@@ -24,7 +25,9 @@ class JobOut(BaseModel):
     done: int = Field(description="Rows or subjects done so far.")
     total: int = Field(description="Rows or subjects to do (0 while unknown).")
     percent: int | None
-    message: str | None = Field(description="Why the job failed, or who cancelled it (in English).")
+    message: str | None = Field(
+        description="Why the job failed, or who cancelled it, in the reader's language."
+    )
     params: dict[str, Any]
     result: dict[str, Any] | None = Field(
         description="An import's report (counts and errors by row) or an assessment's summary (with run_id)."
@@ -33,3 +36,10 @@ class JobOut(BaseModel):
     created_at: Timestamp
     started_at: Timestamp | None
     finished_at: Timestamp | None
+
+    @classmethod
+    def said(cls, job: object, language: str) -> JobOut:
+        """The job, its message (written by tekseru) said in `language`."""
+        out = cls.model_validate(job)
+        out.message = say_stored(language, out.message) if out.message else out.message
+        return out

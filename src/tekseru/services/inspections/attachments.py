@@ -61,13 +61,22 @@ ATTACHMENTS_FOLDER = "inspections"  # under Settings.attachments_dir; each file 
 def _media_type(name: str, content: bytes, limits: AttachmentLimits) -> str:
     suffix = Path(name).suffix.lower()
     if len(content) > limits.max_bytes:
-        raise AttachmentRefused(f"{name}: {len(content)} bytes, more than the limit of {limits.max_bytes}")
+        refused = AttachmentRefused(
+            f"{name}: {len(content)} bytes, more than the limit of {limits.max_bytes}"
+        )
+        raise refused.saying(
+            "refusal.attachment.too_large", file=name, size=len(content), limit=limits.max_bytes
+        )
     if suffix not in limits.types:
         accepted = ", ".join(sorted(limits.types))
-        raise AttachmentRefused(f"{name}: files of type {suffix or '(none)'} are not accepted ({accepted})")
+        refused = AttachmentRefused(
+            f"{name}: files of type {suffix or '(none)'} are not accepted ({accepted})"
+        )
+        raise refused.saying("refusal.attachment.type", file=name, type=suffix or "—", accepted=accepted)
     media_type, magic = limits.types[suffix]
     if not content.startswith(magic) or not (magic or _is_text(content)):
-        raise AttachmentRefused(f"{name}: the content is not a {suffix} file")
+        refused = AttachmentRefused(f"{name}: the content is not a {suffix} file")
+        raise refused.saying("refusal.attachment.content", file=name, type=suffix)
     return media_type
 
 

@@ -132,7 +132,8 @@ def render_checklist(
         with db.transaction() as session:
             subject = find_subject_by_bin(session, bin.strip())
         if subject is None:
-            raise SubjectNotFound(f"no subject with BIN {bin} is in the registry")
+            refused = SubjectNotFound(f"no subject with BIN {bin} is in the registry")
+            raise refused.saying("refusal.subject.not_found", bin=bin)
         checklist_groups(edition, subject.groups, appendix)
         named = (subject.name, subject.bin, subject.address)
         body = control_body(subject.region).name.in_language(language)

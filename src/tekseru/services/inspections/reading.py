@@ -33,7 +33,8 @@ def list_inspections(
             session, bin=wanted, status=status, current_only=not include_superseded
         )
     if found is None:
-        raise SubjectNotFound(f"no subject with BIN {bin} is in the registry")
+        refused = SubjectNotFound(f"no subject with BIN {bin} is in the registry")
+        raise refused.saying("refusal.subject.not_found", bin=bin)
     return [(record, subject) for record, subject in found if scope is None or subject.region == scope]
 
 
@@ -63,7 +64,10 @@ def attachment(db: Database, actor: Actor, inspection_id: int, attachment_id: in
         files = attachments_of(session, inspection_id)
     found = next((file for file in files if file.id == attachment_id), None)
     if found is None:
-        raise AttachmentNotFound(f"inspection {inspection_id} has no attachment {attachment_id}")
+        refused = AttachmentNotFound(f"inspection {inspection_id} has no attachment {attachment_id}")
+        raise refused.saying(
+            "refusal.attachment.not_found", inspection=inspection_id, attachment=attachment_id
+        )
     return found
 
 

@@ -142,10 +142,12 @@ def attach_file(
         record = draft_or_raise(change.session, inspection_id, "attach files to it")
         checklist = edition_of(catalogue, record).checklist(record.appendix)
         if item is not None and item not in {i.number for i in checklist.items}:
-            raise InspectionError(f"Appendix {record.appendix} has no item {item}")
+            refused = InspectionError(f"Appendix {record.appendix} has no item {item}")
+            raise refused.saying("refusal.attachment.item", appendix=record.appendix, item=item)
         most = file.limits.max_files
         if len(attachments_of(change.session, inspection_id)) >= most:
-            raise AttachmentRefused(f"inspection {inspection_id} has {most} files, the limit")
+            refused = AttachmentRefused(f"inspection {inspection_id} has {most} files, the limit")
+            raise refused.saying("refusal.attachment.count", inspection=inspection_id, limit=most)
         data = keep(file, item, content, settings)
         stamp = now or datetime.now(UTC)
         added = add_attachment(change.session, inspection_id, data, added_by=actor.username, now=stamp)
@@ -263,7 +265,8 @@ def _complete(
     visited = inspected_on or day
     record = draft_or_raise(session, inspection_id, "complete it again")
     if not record.act_date <= visited <= day:
-        raise InspectionError(f"the inspection date {visited} must be between the act's date and today")
+        refused = InspectionError(f"the inspection date {visited} must be between the act's date and today")
+        raise refused.saying("refusal.inspection.date", day=str(visited))
     answers = answers_of(session, inspection_id)
     check_complete(answers, edition_of(catalogue, record).checklist(record.appendix))
     done = mark_completed(session, inspection_id, inspected_on=visited, completed_by=by, now=stamp)
@@ -292,14 +295,23 @@ def _revise(
 ) -> InspectionRecord:
     unknown = set(corrections) - {f.name for f in fields(InspectionHeader)}
     if not reason.strip() or unknown:
-        raise InspectionError(f"unknown header fields {sorted(unknown)}" if unknown else "give a reason")
+        if unknown:
+            refused = InspectionError(f"unknown header fields {sorted(unknown)}")
+            raise refused.saying("refusal.inspection.unknown_fields", fields=", ".join(sorted(unknown)))
+        raise InspectionError("give a reason").saying("refusal.inspection.reason")
     record = get_or_raise(session, inspection_id, lock=True)
     if record.status != "completed" or record.superseded_by_id is not None:
         now_is = "a draft" if record.status != "completed" else f"superseded by {record.superseded_by_id}"
-        raise InspectionError(f"inspection {inspection_id} is {now_is}: it cannot be revised")
+        refused = InspectionError(f"inspection {inspection_id} is {now_is}: it cannot be revised")
+        if record.status != "completed":
+            raise refused.saying("refusal.inspection.revise_draft", inspection=inspection_id)
+        raise refused.saying(
+            "refusal.inspection.revise_superseded", inspection=inspection_id, revision=record.superseded_by_id
+        )
     pending = pending_revision(session, inspection_id)
     if pending is not None:
-        raise InspectionError(f"draft {pending.id} corrects inspection {inspection_id} already")
+        refused = InspectionError(f"draft {pending.id} corrects inspection {inspection_id} already")
+        raise refused.saying("refusal.inspection.pending", draft=pending.id, inspection=inspection_id)
     header = InspectionHeader(*(getattr(record, f.name) for f in fields(InspectionHeader)))
     header = replace(header, **corrections)
     check_header(header)

@@ -105,24 +105,30 @@ def checklist_groups(
         appendix = next(iter(by_appendix))
     if appendix is None or appendix not in by_appendix:
         known = ", ".join(f"Appendix {a} ({', '.join(g)})" for a, g in sorted(by_appendix.items()))
-        raise InspectionError(f"choose the checklist of one of the subject's groups: {known or 'none'}")
+        refused = InspectionError(f"choose the checklist of one of the subject's groups: {known or 'none'}")
+        appendices = ", ".join(str(a) for a in sorted(by_appendix)) or "—"
+        raise refused.saying("refusal.inspection.checklist_choice", appendices=appendices)
     return appendix, sorted(by_appendix[appendix])
 
 
 def check_header(header: InspectionHeader) -> None:
     if header.kind not in KINDS:
-        raise InspectionError(f"unknown kind {header.kind!r}; use one of {', '.join(KINDS)}")
+        refused = InspectionError(f"unknown kind {header.kind!r}; use one of {', '.join(KINDS)}")
+        raise refused.saying("refusal.inspection.kind", kind=repr(header.kind), kinds=", ".join(KINDS))
     if not header.act_number.strip() or len(header.act_number) > 64:
-        raise InspectionError("the act number must be 1 to 64 characters")
+        raise InspectionError("the act number must be 1 to 64 characters").saying(
+            "refusal.inspection.act_number"
+        )
     if not header.inspectors or not all(name.strip() for name in header.inspectors):
-        raise InspectionError("name at least one inspector")
+        raise InspectionError("name at least one inspector").saying("refusal.inspection.no_inspector")
 
 
 def subject_of(session: Session, bin: str) -> SubjectRecord:
     """The subject of the registry with this BIN; SubjectNotFound."""
     subject = find_subject_by_bin(session, bin.strip())
     if subject is None:
-        raise SubjectNotFound(f"no subject with BIN {bin} is in the registry: import it first")
+        refused = SubjectNotFound(f"no subject with BIN {bin} is in the registry: import it first")
+        raise refused.saying("refusal.inspection.no_subject", bin=bin)
     return subject
 
 
@@ -144,7 +150,12 @@ def check_complete(answers: Sequence[AnswerRecord], checklist: Checklist) -> Non
     parts = [f"items not answered: {missing}"] if missing else []
     parts += [f"items required but not marked compliant or non-compliant: {undecided}"] if undecided else []
     if parts:
-        raise ChecklistIncomplete("the checklist is not complete: " + "; ".join(parts))
+        said = {
+            "missing": ", ".join(map(str, missing)) or "—",
+            "undecided": ", ".join(map(str, undecided)) or "—",
+        }
+        refused = ChecklistIncomplete("the checklist is not complete: " + "; ".join(parts))
+        raise refused.saying("refusal.inspection.incomplete", **said)
 
 
 def evidence_of(done: InspectionRecord, item: int, criterion: int) -> EvidenceData:
@@ -178,7 +189,9 @@ def violation_changes(given: ViolationChanges, day: date) -> dict[str, Any]:
         raise TypeError(f"follow-up of a violation has no {', '.join(sorted(unknown))}")
     status = given.get("status")
     if status not in (None, "open", "eliminated"):
-        raise InspectionError(f"a violation is open or eliminated, not {status!r}")
+        raise InspectionError(f"a violation is open or eliminated, not {status!r}").saying(
+            "refusal.inspection.violation_status", status=repr(status)
+        )
     changes: dict[str, Any] = {
         key: given.get(key) for key in ("deadline", "note") if given.get(key) is not None
     }
@@ -191,7 +204,13 @@ def violation_changes(given: ViolationChanges, day: date) -> dict[str, Any]:
 def check_follow_up(record: InspectionRecord, changes: Mapping[str, Any]) -> None:
     """A violation is followed up on a completed inspection, with no date before the inspection's."""
     if record.status != "completed" or record.inspected_on is None:
-        raise InspectionError(f"inspection {record.id} is a draft: complete it before following up")
+        refused = InspectionError(f"inspection {record.id} is a draft: complete it before following up")
+        raise refused.saying("refusal.inspection.follow_up_draft", inspection=record.id)
     for key in ("deadline", "eliminated_on"):
         if changes.get(key) is not None and changes[key] < record.inspected_on:
-            raise InspectionError(f"{key} {changes[key]} is before the inspection, {record.inspected_on}")
+            refused = InspectionError(f"{key} {changes[key]} is before the inspection, {record.inspected_on}")
+            raise refused.saying(
+                f"refusal.inspection.{key}_early",
+                day=str(changes[key]),
+                inspected_on=str(record.inspected_on),
+            )

@@ -185,9 +185,10 @@ def read_capacity_upload(actor: Actor, file_name: str, content: bytes) -> dict[s
     problem in it."""
     actor.require(Permission.WRITE_PLANS)
     if not file_name.lower().endswith(CAPACITY_SUFFIXES):
-        raise PlanError("the capacity file must be .csv or .xlsx")
+        raise PlanError("the capacity file must be .csv or .xlsx").saying("refusal.capacity.file_type")
     if len(content) > CAPACITY_UPLOAD_LIMIT:
-        raise PlanError(f"the capacity file is larger than {CAPACITY_UPLOAD_LIMIT // 1024} KiB")
+        refused = PlanError(f"the capacity file is larger than {CAPACITY_UPLOAD_LIMIT // 1024} KiB")
+        raise refused.saying("refusal.capacity.too_large", kib=CAPACITY_UPLOAD_LIMIT // 1024)
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / sanitise_file_name(file_name)
         path.write_bytes(content)

@@ -9,6 +9,7 @@ from pathlib import Path
 from tekseru.catalog.regions import Regions, UnknownRegion
 from tekseru.catalog_files import load_regions
 from tekseru.intake import Columns, ErrorKind, ImportFileError, RowError, open_table
+from tekseru.services.permissions import region_names
 from tekseru.store.plans import PlanError
 
 CAPACITY_COLUMNS = Columns(required=("region", "visits"))
@@ -30,11 +31,15 @@ def resolve_capacity(capacity: Mapping[str, int], regions: Regions | None = None
         try:
             key = known.find(name).key
         except UnknownRegion as error:
-            raise CapacityError(str(error)) from None
+            raise CapacityError(str(error)).saying("refusal.capacity.region", text=repr(name)) from None
         if key in resolved:
-            raise CapacityError(f"the capacity names the region {key!r} twice ({name!r})")
+            raise CapacityError(f"the capacity names the region {key!r} twice ({name!r})").saying(
+                "refusal.capacity.twice", region=region_names(key), text=repr(name)
+            )
         if isinstance(visits, bool) or not isinstance(visits, int) or visits < 0:
-            raise CapacityError(f"the capacity of {name!r} must be a whole number >= 0, got {visits!r}")
+            raise CapacityError(
+                f"the capacity of {name!r} must be a whole number >= 0, got {visits!r}"
+            ).saying("refusal.capacity.visits", text=repr(name), visits=repr(visits))
         resolved[key] = visits
     return dict(sorted(resolved.items()))
 
@@ -51,12 +56,14 @@ def read_capacity_file(path: Path, regions: Regions | None = None) -> dict[str, 
             for row in table.rows:
                 key, visits, problems = _capacity_row(row.values, row.extra_values, known)
                 if key is not None and key in row_of:
-                    problems.append(
-                        ("region", ErrorKind.DUPLICATE_ROW, f"{key!r} is already on row {row_of[key]}")
-                    )
+                    said = {"text": row.values.get("region", ""), "first": row_of[key]}
+                    problems.append(("region", ErrorKind.DUPLICATE_ROW, "duplicate_region", said))
                 elif key is not None and visits is not None:
                     capacity[key], row_of[key] = visits, row.number
-                errors.extend(RowError(table.file, row.number, *problem) for problem in problems)
+                errors.extend(
+                    RowError.of(table.file, row.number, field, kind, key_, **params)
+                    for field, kind, key_, params in problems
+                )
     except ImportFileError as error:
         raise CapacityFileError(error.errors, error.error_count) from None
     if errors:
@@ -64,7 +71,7 @@ def read_capacity_file(path: Path, regions: Regions | None = None) -> dict[str, 
     return dict(sorted(capacity.items()))
 
 
-_Problem = tuple[str | None, ErrorKind, str]
+_Problem = tuple[str | None, ErrorKind, str, dict[str, object]]  # field, kind, message key, its params
 
 
 def _capacity_row(
@@ -76,20 +83,15 @@ def _capacity_row(
     key = _region_key(region, regions)
     number = int(visits) if visits.isascii() and visits.isdigit() else None
     if extra:
-        problems.append(
-            (None, ErrorKind.TOO_MANY_VALUES, f"{extra} value(s) more than the header has columns")
-        )
+        problems.append((None, ErrorKind.TOO_MANY_VALUES, "too_many_values", {"count": extra}))
     if not region:
-        problems.append(("region", ErrorKind.MISSING_VALUE, "the region is empty"))
+        problems.append(("region", ErrorKind.MISSING_VALUE, "missing_value", {}))
     elif key is None:
-        message = f"unknown region {region!r}; write its key or its name in Kazakh, Russian or English"
-        problems.append(("region", ErrorKind.UNKNOWN_REGION, message))
+        problems.append(("region", ErrorKind.UNKNOWN_REGION, "unknown_region", {"text": region}))
     if not visits:
-        problems.append(("visits", ErrorKind.MISSING_VALUE, "the number of visits is empty"))
+        problems.append(("visits", ErrorKind.MISSING_VALUE, "missing_value", {}))
     elif number is None:
-        problems.append(
-            ("visits", ErrorKind.INVALID_NUMBER, f"visits must be a whole number >= 0, not {visits!r}")
-        )
+        problems.append(("visits", ErrorKind.INVALID_NUMBER, "invalid_visits", {"text": visits}))
     return key, number, problems
 
 

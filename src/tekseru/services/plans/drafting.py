@@ -61,7 +61,10 @@ def _assessment(session: Session, as_of: date | None) -> AssessmentRun:
     run = finished_run(session, as_of)
     if run is None:
         when = "" if as_of is None else f" as of {as_of.isoformat()} or earlier"
-        raise NoAssessment(f"there is no finished risk assessment{when}: run the assessment first")
+        refused = NoAssessment(f"there is no finished risk assessment{when}: run the assessment first")
+        if as_of is None:
+            raise refused.saying("refusal.plan.no_assessment")
+        raise refused.saying("refusal.plan.no_assessment_as_of", day=as_of.isoformat())
     return run
 
 
@@ -75,7 +78,10 @@ def candidate_scores(session: Session, run_id: Any, edition: CatalogueEdition) -
 def _candidate(result: AssessmentResultData, card: SubjectCard, edition: CatalogueEdition) -> CandidateScore:
     group = edition.groups.get(result.group_key)
     if group is None:
-        raise PlanError(f"the assessment has a result in group {result.group_key!r}, unknown to {edition.id}")
+        refused = PlanError(
+            f"the assessment has a result in group {result.group_key!r}, unknown to {edition.id}"
+        )
+        raise refused.saying("refusal.plan.unknown_group", group=result.group_key, edition=edition.id)
     violated = sorted(set(result.violated_criteria))
     counts = Counter(edition.criteria[number].severity for number in violated if number in edition.criteria)
     return CandidateScore(

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date
 
+from tekseru.message import tell
 from tekseru.planning import Plan, PlanDiff, diff_plans
 from tekseru.services.permissions import Actor, PermissionDenied
 from tekseru.store.plans import APPROVED, DRAFT, PUBLISHED, PlanRecord
@@ -79,6 +80,12 @@ def visible_plan(actor: Actor, stored: StoredPlan) -> StoredPlan:
     if not actor.may_read_plan(stored.record.status):
         raise PermissionDenied(
             f"{actor.username} ({actor.role}) may not read list {stored.id} ({stored.record.status})"
+        ).saying(
+            "refusal.plan.may_not_read",
+            user=actor.username,
+            role=tell(f"role.{actor.role}"),
+            plan=stored.id,
+            status=tell(f"plans.status.{stored.record.status}"),
         )
     region = actor.region_scope
     if region is None:

@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from tekseru.catalog_files import load_regions
 from tekseru.http.dependencies import get_database, get_passwords
+from tekseru.http.language import said
 from tekseru.http.security import page_actor
 from tekseru.services import audit
 from tekseru.services.accounts import (
@@ -84,7 +85,7 @@ def create(
             passwords=passwords,
         )
     except InvalidUser as problem:
-        return _users(request, actor, db, error=str(problem), form=form)
+        return _users(request, actor, db, error=said(request, problem), form=form)
     return _users(request, actor, db, created=credentials)
 
 
@@ -130,7 +131,7 @@ def update(
             active=active == "yes",
         )
     except InvalidUser as problem:
-        return _user(request, actor, db, username, error=str(problem))
+        return _user(request, actor, db, username, error=said(request, problem))
     target = request.app.url_path_for("admin_user", username=username)
     return RedirectResponse(f"{target}?saved=1", status_code=303)
 

@@ -16,7 +16,7 @@ from starlette.concurrency import run_in_threadpool
 from tekseru.catalog import Catalogue
 from tekseru.http.dependencies import get_catalog_service, get_catalogue, get_database, get_settings
 from tekseru.http.files import attachment, read_upload
-from tekseru.http.language import request_language
+from tekseru.http.language import request_language, said
 from tekseru.http.refusals import INSPECTION_ERRORS, service_errors
 from tekseru.http.security import page_actor
 from tekseru.services import inspections
@@ -153,7 +153,7 @@ def create(
             db, actor, bin.strip(), header, appendix=chosen, catalogue=catalog.catalogue
         )
     except InspectionError as problem:
-        return _new(request, actor, db, catalog, bin, form, str(problem))
+        return _new(request, actor, db, catalog, bin, form, said(request, problem))
     return _redirect(request, "inspections_checklist", record.id, "created")
 
 
@@ -172,6 +172,8 @@ def _page(
     sheet = inspections.inspection_sheet(
         db, actor, inspection_id, language=request_language(request), catalogue=get_catalogue(request)
     )
+    if isinstance(extra.get("error"), Exception):  # a refusal of a service, said in the page's language
+        extra["error"] = said(request, extra["error"])
     record = sheet.inspection
     context = {
         "sheet": sheet,
@@ -234,9 +236,7 @@ def _save_answers(
         return _conflict_page(request, actor, db, inspection_id, stale, rows, loaded, then)
     except InspectionError as problem:
         page = "inspections/checklist.html"
-        return _page(
-            request, actor, db, inspection_id, page, values=values, loaded=loaded, error=str(problem)
-        )
+        return _page(request, actor, db, inspection_id, page, values=values, loaded=loaded, error=problem)
     if form.get("then") == "complete":
         return _redirect(request, "inspections_confirm", inspection_id)
     return _redirect(request, "inspections_checklist", inspection_id, "saved")
@@ -288,7 +288,7 @@ def attach(
         attach = partial(inspections.attach_file, item=number, settings=settings, catalogue=catalogue)
         attach(db, actor, inspection_id, file.filename, content)
     except InspectionError as problem:
-        return _page(request, actor, db, inspection_id, "inspections/inspection.html", error=str(problem))
+        return _page(request, actor, db, inspection_id, "inspections/inspection.html", error=problem)
     return _redirect(request, "inspections_inspection", inspection_id, "attached", "#attachments")
 
 
@@ -331,7 +331,7 @@ def complete(
             inspection_id,
             "inspections/complete.html",
             inspected_on=inspected_on,
-            error=str(problem),
+            error=problem,
         )
     return _redirect(request, "inspections_inspection", inspection_id, "completed")
 
@@ -343,7 +343,7 @@ def revise(
     try:
         record = inspections.revise_inspection(db, actor, inspection_id, reason=reason)
     except InspectionError as problem:
-        return _page(request, actor, db, inspection_id, "inspections/inspection.html", error=str(problem))
+        return _page(request, actor, db, inspection_id, "inspections/inspection.html", error=problem)
     return _redirect(request, "inspections_checklist", record.id, "revised")
 
 
@@ -380,7 +380,7 @@ def follow_up(
     except inspections.StaleVersion as stale:
         return _page(request, actor, db, inspection_id, page, status_code=409, conflict=stale.conflicts[0])
     except InspectionError as problem:
-        return _page(request, actor, db, inspection_id, page, error=str(problem))
+        return _page(request, actor, db, inspection_id, page, error=problem)
     return _redirect(request, "inspections_inspection", inspection_id, "followed", f"#violation-{item}")
 
 

@@ -18,7 +18,7 @@ from tekseru.catalog import Catalogue
 from tekseru.catalog_files import load_regions
 from tekseru.http.dependencies import get_catalog_service, get_catalogue, get_database, get_settings
 from tekseru.http.files import attachment
-from tekseru.http.language import request_language
+from tekseru.http.language import request_language, said
 from tekseru.http.refusals import PLAN_ERRORS, service_errors
 from tekseru.http.security import page_actor
 from tekseru.i18n import format_half_year
@@ -108,10 +108,10 @@ def draft(
             limits = plans.read_capacity_upload(actor, capacity.filename, content)
         stored = plans.draft_plan(db, actor, half_year, as_of=day, capacity=limits, catalogue=catalogue)
     except CapacityFileError as problem:
-        lines = [str(error) for error in problem.errors]
-        return _index(request, actor, db, form=form, error=str(problem), problems=lines)
+        lines = [error.describe(request_language(request)) for error in problem.errors]
+        return _index(request, actor, db, form=form, error=said(request, problem), problems=lines)
     except (PlanError, InvalidHalfYear, PlanningInputError, ValueError) as problem:
-        return _index(request, actor, db, form=form, error=str(problem))
+        return _index(request, actor, db, form=form, error=said(request, problem))
     return _redirect(request, stored.id, "drafted")
 
 

@@ -13,7 +13,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from tekseru.catalog import Catalogue
 from tekseru.catalog_files import load_regions
 from tekseru.http.dependencies import get_catalog_service, get_catalogue, get_database
-from tekseru.http.language import request_language
+from tekseru.http.language import request_language, said
 from tekseru.http.security import page_actor
 from tekseru.services.auth import Database
 from tekseru.services.catalog import CatalogService
@@ -144,7 +144,7 @@ def add_evidence(
             "reference": reference,
             "confirmed": confirmed,
         }
-        context = _card_context(request, actor, db, catalog, bin, form=form, error=str(problem))
+        context = _card_context(request, actor, db, catalog, bin, form=form, error=said(request, problem))
         return render(request, "registry/subject.html", context, status_code=400)
     target = request.app.url_path_for("registry_subject", bin=bin.strip())
     return RedirectResponse(f"{target}?added=1#evidence", status_code=303)

@@ -1,0 +1,35 @@
+"""Messages (`tekseru.message.Message`) and explained exceptions put into the reader's words."""
+
+from __future__ import annotations
+
+from tekseru.i18n.catalogues import MissingMessage, translate
+from tekseru.message import Message, Names
+
+
+def say(language: str, said: Message) -> str:
+    """The message in `language`, its parameters (messages and names too) filled in."""
+    params = {name: _word(language, value) for name, value in said.params.items()}
+    return translate(language, said.key).format(**params)
+
+
+def _word(language: str, value: object) -> object:
+    if isinstance(value, Message):  # a part of the sentence: a status, a role ("Approved" as "approved")
+        said = say(language, value)
+        return said[:1].lower() + said[1:]
+    if isinstance(value, Names):
+        return value.in_language(language)
+    return value
+
+
+def say_error(language: str, error: BaseException) -> str:
+    """What went wrong, in `language` when the exception carries a message; else its own (English) text.
+
+    A message missing from a catalogue falls back to the English text rather than hiding the refusal:
+    tests/i18n/test_told_messages.py keeps every key the code says in all three catalogues."""
+    said = getattr(error, "message", None)
+    if isinstance(said, Message):
+        try:
+            return say(language, said)
+        except (MissingMessage, KeyError, IndexError):
+            return str(error)
+    return str(error)
