@@ -22,6 +22,8 @@ def rows(root: Element) -> list[str]:
 def test_the_registry_finds_by_name_and_filters(signed_in: Callable[[str], SignedIn]) -> None:
     planner = signed_in("planner").client
     assert rows(parse(planner.get("/registry?q=мейірім").text)) == [OWN_BIN]
+    for typed in ("МЕЙИРИМ", "Meyirim", "ме"):  # Russian and Latin keyboards, a two-letter fragment
+        assert OWN_BIN in rows(parse(planner.get(f"/registry?q={typed}").text)), typed
     assert sorted(rows(parse(planner.get(f"/registry?region={OTHER_REGION}").text))) == sorted(
         [BINS[3], BINS[4]]
     )

@@ -50,6 +50,8 @@ class Subject(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     bin: Mapped[str] = mapped_column(String(12), unique=True)
     name: Mapped[str] = mapped_column(Text)
+    # The name folded for search (tekseru.store.name_keys), written with the name
+    name_key: Mapped[str] = mapped_column(Text, server_default="")
     region: Mapped[str] = mapped_column(String(32), index=True)
     address: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime]

@@ -18,7 +18,13 @@ from sqlalchemy import ColumnElement, false, func, select, true
 from sqlalchemy.orm import Session
 
 from tekseru.store.models import Assessment, AssessmentResult, Subject, SubjectGroup
-from tekseru.store.name_search import indexed_name_ids, is_bin_prefix, name_contains, normalised
+from tekseru.store.name_search import (
+    bin_prefix,
+    indexed_name_ids,
+    is_bin_prefix,
+    name_contains,
+    normalised,
+)
 from tekseru.store.subject_classes import CLASSES as CLASSES
 from tekseru.store.subject_classes import classes_of, count_by_region_and_class, subjects_of_class
 
@@ -94,6 +100,7 @@ def _text_condition(session: Session, text: str) -> ColumnElement[bool]:
     if not text:
         return true()
     if is_bin_prefix(text):  # a BIN or its start: a range of the unique index on bin
+        text = bin_prefix(text)
         upper = text[:-1] + chr(ord(text[-1]) + 1)
         return Subject.bin == text if len(text) == 12 else (Subject.bin >= text) & (Subject.bin < upper)
     return name_contains(session, text)
