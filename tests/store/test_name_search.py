@@ -11,8 +11,8 @@ from sqlalchemy import delete, text, update
 
 from tekseru.store import Database
 from tekseru.store import registry_queries as queries
-from tekseru.store.models import Subject
 from tekseru.store.migrate import alembic_config, upgrade
+from tekseru.store.models import Subject
 from tekseru.store.name_keys import search_key
 from tekseru.store.name_search import match_expression
 from tekseru.store.subjects import upsert_subjects

@@ -13,7 +13,8 @@ one that misses the subject the planner is looking at is not.
 
 from __future__ import annotations
 
-# Latin letter pairs of informal transliteration, folded before single letters (order matters: "shch"), and the 2018 alphabet's s' and c'.
+# Latin letter pairs of informal transliteration, folded before single letters (order matters: "shch"),
+# and the 2018 alphabet's s' and c'.
 _DIGRAPHS = (
     ("shch", "щ"),
     ("sh", "ш"),

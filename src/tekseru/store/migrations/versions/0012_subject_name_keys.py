@@ -43,7 +43,8 @@ def _sqlite_triggers(column: str) -> dict[str, str]:
         ),
         "subjects_name_index_update": (
             f"AFTER UPDATE OF {column} ON subjects BEGIN "
-            f"INSERT INTO {NAME_INDEX}({NAME_INDEX}, rowid, {column}) VALUES ('delete', old.id, old.{column}); "
+            f"INSERT INTO {NAME_INDEX}({NAME_INDEX}, rowid, {column}) "
+            f"VALUES ('delete', old.id, old.{column}); "
             f"INSERT INTO {NAME_INDEX}(rowid, {column}) VALUES (new.id, new.{column}); END"
         ),
     }
@@ -110,4 +111,3 @@ def downgrade() -> None:
     _index(column="name", old_column="name_key")
     # Plain ALTER on SQLite too (3.35+): a batch copy of the table would drop its triggers.
     op.execute("ALTER TABLE subjects DROP COLUMN name_key")
-
