@@ -36,6 +36,8 @@ from tekseru.store.registry_queries import ResultRow as ResultRow
 from tekseru.store.registry_queries import ScorePoint as ScorePoint
 from tekseru.store.registry_queries import SubjectRow as SubjectRow
 from tekseru.store.registry_queries import SubjectSearch as SubjectSearch
+from tekseru.store.subject_order import SORT_KEYS as SORT_KEYS
+from tekseru.store.subject_order import SubjectSort as SubjectSort
 
 PER_PAGE = 25
 MAX_PER_PAGE = 200
@@ -87,10 +89,17 @@ class SubjectPage:
 
 
 def search(
-    db: Database, actor: Actor, wanted: SubjectSearch, *, page: int = 1, per_page: int = PER_PAGE
+    db: Database,
+    actor: Actor,
+    wanted: SubjectSearch,
+    *,
+    page: int = 1,
+    per_page: int = PER_PAGE,
+    sort: SubjectSort | None = None,
 ) -> SubjectPage:
-    """One page of the subjects matching `wanted`, in registry order, with their class in the latest finished
-    run. A search by text counts at most TEXT_MATCHES_COUNTED + 1 matches (then `more` is true)."""
+    """One page of the subjects matching `wanted`, in registry order or `sort`'s (which the planning order
+    breaks ties of), with their class in the latest finished run. A search by text counts at most
+    TEXT_MATCHES_COUNTED + 1 matches (then `more` is true)."""
     region = actor.scoped_region(Permission.READ_REGISTRY, wanted.region)
     paging = Page.of(page, per_page)
     with db.reading() as session:
@@ -101,6 +110,7 @@ def search(
             run_id=None if run is None else run.id,
             limit=paging.per_page,
             offset=paging.offset,
+            sort=sort,
         )
     more = bool(wanted.text.strip()) and total > TEXT_MATCHES_COUNTED
     return SubjectPage(rows, replace(paging, total=total), run, actor.region_scope, more)

@@ -145,6 +145,7 @@ class AssessmentSubjectClass(Base):
         Index(None, "run_id", "region", "risk_class", "subject_id"),
         Index(None, "run_id", "risk_class", "subject_id"),
         Index(None, "subject_id"),
+        Index("ix_assessment_subject_classes_priority", "run_id", "score", "gross_count"),
     )
 
     run_id: Mapped[uuid.UUID] = mapped_column(
@@ -154,6 +155,11 @@ class AssessmentSubjectClass(Base):
     region: Mapped[str] = mapped_column(String(32))
     risk_class: Mapped[str] = mapped_column(String(8))
     score: Mapped[float]
+    # The planning order's tie-break (tekseru.planning.priority) of the subject's leading group: the counts
+    # of gross, significant and minor criteria violated (migration 0012; written after the run finishes).
+    gross_count: Mapped[int] = mapped_column(server_default="0")
+    significant_count: Mapped[int] = mapped_column(server_default="0")
+    minor_count: Mapped[int] = mapped_column(server_default="0")
 
 
 from tekseru.store import account_models as account_models  # noqa: E402

@@ -17,7 +17,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, false, func, select, true
 from sqlalchemy.orm import Session
 
-from tekseru.store.models import Assessment, AssessmentResult, Subject, SubjectGroup
+from tekseru.store.models import Assessment, AssessmentResult, AssessmentSubjectClass, Subject, SubjectGroup
 from tekseru.store.name_search import (
     bin_prefix,
     indexed_name_ids,
@@ -27,6 +27,13 @@ from tekseru.store.name_search import (
 )
 from tekseru.store.subject_classes import CLASSES as CLASSES
 from tekseru.store.subject_classes import classes_of, count_by_region_and_class, subjects_of_class
+from tekseru.store.subject_order import (
+    REGISTRY_ORDER,
+    SubjectSort,
+    last_visits,
+    sort_columns,
+    tie_breaks,
+)
 
 TEXT_MATCHES_COUNTED = 1000
 FINISHED = "finished"
@@ -44,6 +51,9 @@ class SubjectSearch:
 
 @dataclass(frozen=True, slots=True)
 class SubjectRow:
+    """A subject with its class in a run and the planning order's tie-break (its leading group's counts
+    of gross, significant and minor criteria violated; its last completed visit)."""
+
     id: int
     bin: str
     name: str
@@ -52,6 +62,10 @@ class SubjectRow:
     groups: tuple[str, ...]
     score: float | None
     risk_class: str | None
+    gross_count: int = 0
+    significant_count: int = 0
+    minor_count: int = 0
+    last_visit_on: date | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,12 +128,15 @@ def search_subjects(
     limit: int,
     offset: int,
     text_cap: int = TEXT_MATCHES_COUNTED,
+    sort: SubjectSort | None = None,
 ) -> tuple[list[SubjectRow], int]:
-    """One page of the matching subjects in registry order (by id), with their class in `run_id`; and how
-    many match. A search by text reads at most `text_cap` + 1 matches (a total of `text_cap` + 1 means
-    "more than `text_cap`") and pages within them."""
+    """One page of the matching subjects in registry order (by id), or in `sort`'s order, with their class
+    in `run_id`; and how many match. A search by text reads at most `text_cap` + 1 matches (a total of
+    `text_cap` + 1 means "more than `text_cap`") and pages within them."""
     text = normalised(search.text)
     filters = _filter_condition(search, run_id)
+    if sort is not None and sort.key != REGISTRY_ORDER:
+        return _sorted(session, search, filters, run_id, sort, limit=limit, offset=offset, text_cap=text_cap)
     if text:
         indexed = None
         if not is_bin_prefix(text):
@@ -153,6 +170,57 @@ def _by_class(
     return _rows(session, [found[i] for i in page], run_id), total
 
 
+def _sorted(
+    session: Session,
+    search: SubjectSearch,
+    filters: ColumnElement[bool],
+    run_id: uuid.UUID | None,
+    sort: SubjectSort,
+    *,
+    limit: int,
+    offset: int,
+    text_cap: int,
+) -> tuple[list[SubjectRow], int]:
+    """A page in `sort`'s order: the filters (and the first `text_cap` + 1 text matches) counted, then
+    ordered by the database with the planning order breaking every tie."""
+    text = normalised(search.text)
+    if text:
+        matches = _text_condition(session, text) & filters
+        ids = list(
+            session.execute(
+                select(Subject.id).where(matches).order_by(Subject.id).limit(text_cap + 1)
+            ).scalars()
+        )
+        condition: ColumnElement[bool] = Subject.id.in_(ids)
+        total = len(ids)
+    else:
+        condition = filters
+        total = session.execute(select(func.count()).select_from(Subject).where(filters)).scalar_one()
+    classes, visits = _classes_in(run_id), last_visits().subquery()
+    query = (
+        select(Subject.id)
+        .select_from(Subject)
+        .outerjoin(classes, classes.c.subject_id == Subject.id)
+        .outerjoin(visits, visits.c.subject_id == Subject.id)
+        .where(condition)
+        .order_by(*sort_columns(sort, classes, visits))
+        .limit(limit)
+        .offset(offset)
+    )
+    page = list(session.execute(query).scalars())
+    found = {row.id: row for row in session.execute(_subject_page(Subject.id.in_(page)))} if page else {}
+    return _rows(session, [found[i] for i in page], run_id), total
+
+
+def _classes_in(run_id: uuid.UUID | None) -> Any:
+    table = AssessmentSubjectClass.metadata.tables[AssessmentSubjectClass.__tablename__]
+    return (
+        select(table).where(table.c.run_id == run_id).subquery()
+        if run_id
+        else select(table).where(false()).subquery()
+    )
+
+
 def _subject_page(condition: Any) -> Any:
     return select(Subject.id, Subject.bin, Subject.name, Subject.region, Subject.address).where(condition)
 
@@ -172,12 +240,28 @@ def _rows(session: Session, rows: Sequence[Any], run_id: uuid.UUID | None) -> li
         for subject_id, key in session.execute(query):
             groups[subject_id].append(key)
     best = best_results(session, run_id, ids) if run_id is not None else {}
+    ties = tie_breaks(session, run_id, ids) if run_id is not None else {}
+    visited: dict[int, date | None] = {}
+    if ids:
+        visited = {subject_id: day for subject_id, day in session.execute(last_visits(ids))}
     found = []
     for row in rows:
         score, risk_class = best.get(row.id, (None, None))
         groups_of = tuple(sorted(groups[row.id]))
+        counts = ties.get(row.id, (0, 0, 0))
         found.append(
-            SubjectRow(row.id, row.bin, row.name, row.region, row.address, groups_of, score, risk_class)
+            SubjectRow(
+                row.id,
+                row.bin,
+                row.name,
+                row.region,
+                row.address,
+                groups_of,
+                score,
+                risk_class,
+                *counts,
+                last_visit_on=visited.get(row.id),
+            )
         )
     return found
 

@@ -1,10 +1,16 @@
-"""Each subject's name folded for search (`subjects.name_key`, tekseru.store.name_keys), and the text index
-of names moved onto it, so that a search matches Kazakh letters typed with their Russian or Latin
-look-alikes, and a fragment of one or two letters ignores case in every alphabet on both databases.
+"""Two things the planner's desk needs.
 
+Search: each subject's name folded for search (`subjects.name_key`, tekseru.store.name_keys), and the
+text index of names moved onto it, so that a search matches Kazakh letters typed with their Russian or
+Latin look-alikes, and a fragment of one or two letters ignores case in every alphabet on both databases.
 SQLite: the FTS5 trigram table `subjects_name_index` now holds the keys (same name, same triggers on the
 key column). PostgreSQL: the trigram GIN index `ix_subjects_name_trigram` now covers the keys (left out,
 as in 0005, when pg_trgm cannot be created).
+
+Rank: each subject's class in a finished run (`assessment_subject_classes`) gains the planning order's
+tie-break of its leading group (gross, significant and minor counts; tekseru.planning.priority), filled
+here for the runs finished before from their results and their edition's severities, and an index by run
+and score, so that a table sorted by score pages without sorting the whole run.
 
 Revision ID: 0012
 Revises: 0008
@@ -50,10 +56,38 @@ def _sqlite_triggers(column: str) -> dict[str, str]:
     }
 
 
+CLASSES = "assessment_subject_classes"
+COUNTS = ("gross_count", "significant_count", "minor_count")
+PRIORITY_INDEX = "ix_assessment_subject_classes_priority"
+
+
 def upgrade() -> None:
     op.add_column("subjects", sa.Column("name_key", sa.Text(), server_default="", nullable=False))
     _fill_keys()
     _index(column="name_key", old_column="name")
+    for name in COUNTS:
+        op.add_column(CLASSES, sa.Column(name, sa.Integer(), server_default="0", nullable=False))
+    op.create_index(PRIORITY_INDEX, CLASSES, ["run_id", "score", "gross_count"])
+    _fill_tie_breaks()
+
+
+def _fill_tie_breaks() -> None:
+    # The store's code and the catalogue: a run of an edition the catalogue no longer has keeps zeros.
+    from sqlalchemy.orm import Session
+
+    from tekseru.catalog import load_catalogue
+    from tekseru.store.subject_classes import record_tie_breaks, severities
+
+    session = Session(bind=op.get_bind())
+    catalogue = load_catalogue()
+    known = {edition.id: edition for edition in catalogue.editions}
+    runs = sa.table("assessments", sa.column("id", sa.Uuid()), sa.column("edition_id"), sa.column("status"))
+    for run_id, edition_id in session.execute(
+        sa.select(runs.c.id, runs.c.edition_id).where(runs.c.status == "finished")
+    ):
+        if edition_id in known:
+            record_tie_breaks(session, run_id, severities(known[edition_id]))
+    session.flush()
 
 
 def _fill_keys() -> None:
@@ -108,6 +142,9 @@ def _postgres_trigram_index(column: str) -> None:
 
 
 def downgrade() -> None:
+    op.drop_index(PRIORITY_INDEX, table_name=CLASSES)
+    for name in COUNTS:
+        op.execute(f"ALTER TABLE {CLASSES} DROP COLUMN {name}")
     _index(column="name", old_column="name_key")
     # Plain ALTER on SQLite too (3.35+): a batch copy of the table would drop its triggers.
     op.execute("ALTER TABLE subjects DROP COLUMN name_key")

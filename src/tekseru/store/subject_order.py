@@ -1,0 +1,112 @@
+"""The orders a table of subjects can be read in, done by the database so that paging stays on the server.
+
+Every order ends with the planning order (tekseru.planning.priority: score, then the counts of gross,
+significant and minor criteria violated, then the longest since the last visit) and then BIN and id, so
+that equal values are ordered as the semi-annual list orders them and every page is the same each time.
+A subject not assessed in the run (no score) comes after every assessed one, in either direction.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Select, case, func, select
+from sqlalchemy.orm import Session
+
+from tekseru.planning.priority import PRIORITY_ORDER
+from tekseru.store.inspection_models import Inspection
+from tekseru.store.models import AssessmentSubjectClass, Subject, SubjectGroup
+
+REGISTRY_ORDER = "registry"  # the order subjects were first imported in (by id)
+SORT_KEYS = (REGISTRY_ORDER, "score", "class", "name", "region", "group", "last_visit")
+COMPLETED = "completed"
+
+
+@dataclass(frozen=True, slots=True)
+class SubjectSort:
+    """A column and a direction: `reverse` turns the column's natural direction round (score and class:
+    highest first; name, region, group: alphabetical; last visit: longest ago first, never first)."""
+
+    key: str = REGISTRY_ORDER
+    reverse: bool = False
+
+    def __post_init__(self) -> None:
+        if self.key not in SORT_KEYS:
+            raise ValueError(f"sort by one of {', '.join(SORT_KEYS)}, not {self.key!r}")
+
+
+def last_visits(subject_ids: Sequence[int] | None = None) -> Select[int, date | None]:
+    """(subject id, date of its latest completed current inspection): what planning calls the last visit
+    (tekseru.store.inspections.visit_histories)."""
+    condition = (Inspection.status == COMPLETED) & Inspection.superseded_by_id.is_(None)
+    if subject_ids is not None:
+        condition = condition & Inspection.subject_id.in_(subject_ids)
+    return (
+        select(Inspection.subject_id, func.max(Inspection.inspected_on).label("last_visit_on"))
+        .where(condition)
+        .group_by(Inspection.subject_id)
+    )
+
+
+def tie_breaks(
+    session: Session, run_id: uuid.UUID, subject_ids: Sequence[int]
+) -> dict[int, tuple[int, int, int]]:
+    """(gross, significant, minor) counts of each of these subjects' leading group in the run."""
+    if not subject_ids:
+        return {}
+    table = AssessmentSubjectClass
+    query = select(table.subject_id, table.gross_count, table.significant_count, table.minor_count).where(
+        (table.run_id == run_id) & table.subject_id.in_(subject_ids)
+    )
+    return {row[0]: (row[1], row[2], row[3]) for row in session.execute(query)}
+
+
+def sort_columns(sort: SubjectSort, classes: Any, visits: Any) -> list[Any]:
+    """ORDER BY of `sort` over subjects joined with the run's classes and the last visits."""
+    rank = case(
+        (classes.c.risk_class == "high", 3),
+        (classes.c.risk_class == "medium", 2),
+        (classes.c.risk_class == "low", 1),
+    )
+    first_group = (
+        select(func.min(SubjectGroup.group_key))
+        .where(SubjectGroup.subject_id == Subject.id)
+        .scalar_subquery()
+    )
+    fields: dict[str, Any] = {
+        "score": classes.c.score,
+        "gross_count": classes.c.gross_count,
+        "significant_count": classes.c.significant_count,
+        "minor_count": classes.c.minor_count,
+        "last_visit_on": visits.c.last_visit_on,
+    }
+    # (column, larger first, whether NULL stays last whatever the direction)
+    planning = [
+        (fields[name], larger_first, name != "last_visit_on") for name, larger_first in PRIORITY_ORDER
+    ]
+    lead: dict[str, list[tuple[Any, bool, bool]]] = {
+        "score": [],
+        "class": [(rank, True, True)],
+        "name": [(Subject.name_key, False, False), (Subject.name, False, False)],
+        "region": [(Subject.region, False, False)],
+        "group": [(first_group, False, False)],
+        "last_visit": [(visits.c.last_visit_on, False, False)],
+    }
+    steps = [*lead[sort.key], *planning]
+    columns = [
+        _direction(column, larger_first != sort.reverse, null_last, sort.reverse)
+        for column, larger_first, null_last in steps
+    ]
+    return [*columns, Subject.bin, Subject.id]
+
+
+def _direction(column: Any, descending: bool, null_always_last: bool, reverse: bool) -> Any:
+    ordered = column.desc() if descending else column.asc()
+    if null_always_last:
+        return ordered.nulls_last()
+    # A date: never visited counts as longest ago (first), and last when the order is turned round.
+    return ordered.nulls_last() if reverse else ordered.nulls_first()
