@@ -38,6 +38,17 @@ class SubjectSort:
         if self.key not in SORT_KEYS:
             raise ValueError(f"sort by one of {', '.join(SORT_KEYS)}, not {self.key!r}")
 
+    @classmethod
+    def from_parameter(cls, value: str | None) -> SubjectSort | None:
+        """The order a `sort` parameter of a URL asks for (`score`; `-score` the other way round); None,
+        the registry order, for an empty or unknown one."""
+        key = (value or "").removeprefix("-")
+        return cls(key, reverse=(value or "").startswith("-")) if key in SORT_KEYS else None
+
+    @property
+    def parameter(self) -> str:
+        return ("-" if self.reverse else "") + self.key
+
 
 def last_visits(subject_ids: Sequence[int] | None = None) -> Select[int, date | None]:
     """(subject id, date of its latest completed current inspection): what planning calls the last visit
