@@ -206,3 +206,22 @@ def test_pages_are_slices_of_one_order_with_a_text_search_too(database: Database
 def test_an_unknown_column_is_refused() -> None:
     with pytest.raises(ValueError, match="sort by one of"):
         SubjectSort("bin; drop table")
+
+
+@pytest.mark.parametrize("key", SORT_KEYS)
+def test_a_runs_results_sort_and_page_alike(database: Database, key: str) -> None:
+    run_id, _ = _store(database)
+    with database.reading() as session:
+        whole, total = queries.run_results(session, run_id, limit=50, sort=SubjectSort(key))
+        pages = [
+            row
+            for offset in range(0, total, 3)
+            for row in queries.run_results(session, run_id, limit=3, offset=offset, sort=SubjectSort(key))[0]
+        ]
+    assert total == 9 and pages == whole  # one row per subject and group: Мейірім has two
+    if key == "score":
+        assert [row.name for row in whole[:6]] == ["Үміт", "Nur Care", "Ақ жол", "Дом", "Береке", "Қамқор"]
+    if key == "last_visit":
+        assert [row.last_visit_on for row in whole][-4:] == sorted(
+            day for *_, day in SUBJECTS if day is not None
+        )

@@ -159,6 +159,8 @@ SIGNED_IN_PAGES = (
     "/assessments",
     "/assessments/{run}",
     "/assessments/{run}?risk_class=medium&region=astana",
+    "/assessments/{run}?sort=-last_visit",
+    "/registry?sort=score",
     "/assessments/jobs/{assessment_job}",
     "/imports",
     "/imports/{import_job}",

@@ -212,3 +212,19 @@ def test_the_tie_break_is_shown_and_explained(signed_in: Callable[[str], SignedI
     assert "как в полугодовом списке" in root.find(id="order-note").text
     cells = root.find("table", class_="subjects").find("tbody").find_all("td", class_="ties")
     assert cells and all(" / " in cell.text or cell.text == "—" for cell in cells)
+
+
+def test_a_runs_results_sort_by_any_column(signed_in: Callable[[str], SignedIn], seeded: uuid.UUID) -> None:
+    planner = signed_in("planner").client
+
+    def names(sort: str) -> list[str]:
+        root = parse(planner.get(f"/assessments/{seeded}?sort={sort}&per_page=200&lang=en").text)
+        body = root.find("table", class_="results").find("tbody")
+        return [tr.find_all("td")[0].text.split("\n")[0].strip() for tr in body.find_all("tr")]
+
+    default, by_score = names(""), names("score")
+    assert default == by_score  # the results are read highest score first unless told otherwise
+    assert names("-score") != by_score and sorted(names("-score")) == sorted(by_score)
+    root = parse(planner.get(f"/assessments/{seeded}?sort=region&per_page=2&lang=en").text)
+    assert root.find("th", aria_sort="ascending").find("a").text.startswith("Region")
+    assert "sort=region" in root.find("nav", class_="pager").find("a", rel="next").attrs["href"]

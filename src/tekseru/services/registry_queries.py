@@ -310,13 +310,20 @@ def run_results(
     region: str | None = None,
     page: int = 1,
     per_page: int = PER_PAGE,
+    sort: SubjectSort | None = None,
 ) -> ResultsPage:
-    """One page of a run's scores (one row per subject and group), highest first."""
+    """One page of a run's scores (one row per subject and group), highest first or in `sort`'s order."""
     scope = actor.scoped_region(Permission.READ_ASSESSMENTS, region)
     found = run(db, actor, run_id)
     paging = Page.of(page, per_page)
     with db.reading() as session:
         rows, total = store.run_results(
-            session, run_id, region=scope, risk_class=risk_class, limit=paging.per_page, offset=paging.offset
+            session,
+            run_id,
+            region=scope,
+            risk_class=risk_class,
+            limit=paging.per_page,
+            offset=paging.offset,
+            sort=sort,
         )
     return ResultsPage(found, rows, replace(paging, total=total), actor.region_scope)

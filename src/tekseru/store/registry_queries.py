@@ -10,7 +10,7 @@ from __future__ import annotations
 import uuid
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -93,6 +93,7 @@ class ResultRow:
     risk_class: str
     gross_found: int
     violated_criteria: tuple[int, ...]
+    last_visit_on: date | None = None
 
 
 def _filter_condition(search: SubjectSearch, run_id: uuid.UUID | None) -> ColumnElement[bool]:
@@ -321,8 +322,10 @@ def run_results(
     subject_id: int | None = None,
     limit: int = 50,
     offset: int = 0,
+    sort: SubjectSort | None = None,
 ) -> tuple[list[ResultRow], int]:
-    """One page of the run's results, highest score first; and how many there are (-1 for one subject's)."""
+    """One page of the run's results, highest score first (or in `sort`'s order, ties broken by the
+    planning order); and how many there are (-1 for one subject's)."""
     condition = _results_condition(run_id, region, risk_class, subject_id)
     joined = AssessmentResult.__table__.join(Subject.__table__, Subject.id == AssessmentResult.subject_id)
     total = (
@@ -348,7 +351,18 @@ def run_results(
         .limit(limit)
         .offset(offset)
     )
-    return [ResultRow(*row[:8], tuple(row[8])) for row in session.execute(query)], total
+    if sort is not None and sort.key != REGISTRY_ORDER:
+        classes, visits = _classes_in(run_id), last_visits().subquery()
+        query = (
+            query.outerjoin(classes, classes.c.subject_id == Subject.id)
+            .outerjoin(visits, visits.c.subject_id == Subject.id)
+            .order_by(None)
+            .order_by(*sort_columns(sort, classes, visits, result=AssessmentResult))
+        )
+    rows = [ResultRow(*row[:8], tuple(row[8])) for row in session.execute(query)]
+    ids = list({row.subject_id for row in rows})
+    visited = {subject_id: day for subject_id, day in session.execute(last_visits(ids))} if ids else {}
+    return [replace(row, last_visit_on=visited.get(row.subject_id)) for row in rows], total
 
 
 # Dashboard figures

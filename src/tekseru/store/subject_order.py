@@ -76,20 +76,21 @@ def tie_breaks(
     return {row[0]: (row[1], row[2], row[3]) for row in session.execute(query)}
 
 
-def sort_columns(sort: SubjectSort, classes: Any, visits: Any) -> list[Any]:
-    """ORDER BY of `sort` over subjects joined with the run's classes and the last visits."""
-    rank = case(
-        (classes.c.risk_class == "high", 3),
-        (classes.c.risk_class == "medium", 2),
-        (classes.c.risk_class == "low", 1),
-    )
+def sort_columns(sort: SubjectSort, classes: Any, visits: Any, *, result: Any | None = None) -> list[Any]:
+    """ORDER BY of `sort` over subjects joined with the run's classes and the last visits; with `result`
+    (the run's results, one row per subject and group), over those rows: score, class and group are the
+    row's own, and the tie-break is the subject's leading group's, as the list ranks subjects by it."""
+    risk_class = classes.c.risk_class if result is None else result.risk_class
+    rank = case((risk_class == "high", 3), (risk_class == "medium", 2), (risk_class == "low", 1))
     first_group = (
         select(func.min(SubjectGroup.group_key))
         .where(SubjectGroup.subject_id == Subject.id)
         .scalar_subquery()
+        if result is None
+        else result.group_key
     )
     fields: dict[str, Any] = {
-        "score": classes.c.score,
+        "score": classes.c.score if result is None else result.score,
         "gross_count": classes.c.gross_count,
         "significant_count": classes.c.significant_count,
         "minor_count": classes.c.minor_count,
@@ -112,7 +113,7 @@ def sort_columns(sort: SubjectSort, classes: Any, visits: Any) -> list[Any]:
         _direction(column, larger_first != sort.reverse, null_last, sort.reverse)
         for column, larger_first, null_last in steps
     ]
-    return [*columns, Subject.bin, Subject.id]
+    return [*columns, Subject.bin, Subject.id, *([] if result is None else [result.group_key])]
 
 
 def _direction(column: Any, descending: bool, null_always_last: bool, reverse: bool) -> Any:
