@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import uuid
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
@@ -184,19 +184,41 @@ def _sorted(
 ) -> tuple[list[SubjectRow], int]:
     """A page in `sort`'s order: the filters (and the first `text_cap` + 1 text matches) counted, then
     ordered by the database with the planning order breaking every tie."""
+    page, total = _sorted_ids(
+        session, search, filters, run_id, sort, limit=limit, offset=offset, text_cap=text_cap
+    )
+    return _rows_of(session, page, run_id), total
+
+
+def _rows_of(session: Session, ids: Sequence[int], run_id: uuid.UUID | None) -> list[SubjectRow]:
+    found = {row.id: row for row in session.execute(_subject_page(Subject.id.in_(ids)))} if ids else {}
+    return _rows(session, [found[i] for i in ids], run_id)
+
+
+def _sorted_ids(
+    session: Session,
+    search: SubjectSearch,
+    filters: ColumnElement[bool],
+    run_id: uuid.UUID | None,
+    sort: SubjectSort,
+    *,
+    limit: int | None,
+    offset: int,
+    text_cap: int,
+    counted: bool = True,
+) -> tuple[list[int], int]:
     text = normalised(search.text)
+    total = -1
     if text:
         matches = _text_condition(session, text) & filters
-        ids = list(
-            session.execute(
-                select(Subject.id).where(matches).order_by(Subject.id).limit(text_cap + 1)
-            ).scalars()
-        )
+        first = select(Subject.id).where(matches).order_by(Subject.id).limit(text_cap + 1)
+        ids = list(session.execute(first).scalars())
         condition: ColumnElement[bool] = Subject.id.in_(ids)
         total = len(ids)
     else:
         condition = filters
-        total = session.execute(select(func.count()).select_from(Subject).where(filters)).scalar_one()
+        if counted:
+            total = session.execute(select(func.count()).select_from(Subject).where(filters)).scalar_one()
     classes, visits = _classes_in(run_id), last_visits().subquery()
     query = (
         select(Subject.id)
@@ -208,9 +230,27 @@ def _sorted(
         .limit(limit)
         .offset(offset)
     )
-    page = list(session.execute(query).scalars())
-    found = {row.id: row for row in session.execute(_subject_page(Subject.id.in_(page)))} if page else {}
-    return _rows(session, [found[i] for i in page], run_id), total
+    return list(session.execute(query).scalars()), total
+
+
+def iter_subjects(
+    session: Session,
+    search: SubjectSearch,
+    *,
+    run_id: uuid.UUID | None,
+    sort: SubjectSort | None = None,
+    text_cap: int = TEXT_MATCHES_COUNTED,
+    chunk: int = 1000,
+) -> Iterator[SubjectRow]:
+    """Every subject `search_subjects` pages through, in the same order, read `chunk` at a time (for an
+    export: only the ids of the whole table are held, never all its rows)."""
+    order = sort or SubjectSort()
+    filters = _filter_condition(search, run_id)
+    ids, _ = _sorted_ids(
+        session, search, filters, run_id, order, limit=None, offset=0, text_cap=text_cap, counted=False
+    )
+    for start in range(0, len(ids), chunk):
+        yield from _rows_of(session, ids[start : start + chunk], run_id)
 
 
 def _classes_in(run_id: uuid.UUID | None) -> Any:
@@ -323,6 +363,7 @@ def run_results(
     limit: int = 50,
     offset: int = 0,
     sort: SubjectSort | None = None,
+    counted: bool = True,
 ) -> tuple[list[ResultRow], int]:
     """One page of the run's results, highest score first (or in `sort`'s order, ties broken by the
     planning order); and how many there are (-1 for one subject's)."""
@@ -330,7 +371,7 @@ def run_results(
     joined = AssessmentResult.__table__.join(Subject.__table__, Subject.id == AssessmentResult.subject_id)
     total = (
         -1  # one subject's results: all of them fit on the page; no count needed
-        if subject_id is not None
+        if subject_id is not None or not counted
         else session.execute(select(func.count()).select_from(joined).where(condition)).scalar_one()
     )
     query = (

@@ -101,6 +101,7 @@ def sort_columns(sort: SubjectSort, classes: Any, visits: Any, *, result: Any | 
         (fields[name], larger_first, name != "last_visit_on") for name, larger_first in PRIORITY_ORDER
     ]
     lead: dict[str, list[tuple[Any, bool, bool]]] = {
+        REGISTRY_ORDER: [(Subject.id, False, False)],
         "score": [],
         "class": [(rank, True, True)],
         "name": [(Subject.name_key, False, False), (Subject.name, False, False)],

@@ -12,6 +12,7 @@ from tekseru.web.pages import (
     auth,
     catalog,
     dashboard,
+    exports,
     imports,
     inspections,
     plans,
@@ -28,4 +29,5 @@ PAGES: tuple[ModuleType, ...] = (
     imports,
     catalog,
     admin,
+    exports,
 )
