@@ -59,7 +59,7 @@ def test_the_subjects_export_is_the_search_every_row(
 ) -> None:
     viewer = as_role("viewer")
     expected = _api_subjects(viewer, params)
-    header, rows = read_back(
+    _, rows = read_back(
         viewer.get(f"{API}/exports/subjects", params={**params, "format": format}), format
     )
     assert len(rows) == len(expected)
