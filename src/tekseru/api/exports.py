@@ -102,3 +102,43 @@ def audit(
 ) -> StreamingResponse:
     where = AuditFilter(actor=who, action=action, entity=entity, entity_key=key)
     return export_response(exports.audit_log(db, actor, where), format, request_language(request))
+
+
+@router.get(
+    "/lists/{plan_id}",
+    summary="A semi-annual list's rows as a file",
+    name="api_exports_list",
+    response_class=StreamingResponse,
+    responses={200: FILE},
+)
+def plan_rows(
+    request: Request,
+    plan_id: int,
+    format: str = Format,
+    region: str | None = Query(None, description="Region key: that region's rows only."),
+    actor: Actor = Signed,
+    db: Database = Db,
+) -> StreamingResponse:
+    return export_response(
+        exports.plan_rows(db, actor, plan_id, region=region), format, request_language(request)
+    )
+
+
+@router.get(
+    "/inspections",
+    summary="The inspections as a file",
+    name="api_exports_inspections",
+    response_class=StreamingResponse,
+    responses={200: FILE},
+)
+def inspections(
+    request: Request,
+    format: str = Format,
+    status: str | None = Query(None, pattern="^(draft|completed)$"),
+    bin: str | None = Query(None, description="One subject's inspections."),
+    all_revisions: bool = Query(False, description="Also the revisions a correction superseded."),
+    actor: Actor = Signed,
+    db: Database = Db,
+) -> StreamingResponse:
+    export = exports.inspections(db, actor, bin=bin, status=status, all_revisions=all_revisions)
+    return export_response(export, format, request_language(request))

@@ -1,5 +1,6 @@
-"""Taking the data away: every filtered table (the registry, a run's results, the audit log) as CSV, XLSX or
-JSON, with the same filters and order as its page and its API, read and written a chunk at a time.
+"""Taking the data away: every filtered table (the registry, a run's results, a list's rows, the
+inspections, the audit log) as CSV, XLSX or JSON, with the same filters and order as its page and its API,
+read and written a chunk at a time.
 
 An export is checked (permission, region, the run) when it is made, before a byte is sent; its rows are
 then read in one read transaction as the file is written (`chunks`), so that a 100,000-row export holds
@@ -20,6 +21,7 @@ from tekseru.documents.table_export import FORMATS as FORMATS
 from tekseru.documents.table_export import MEDIA_TYPES as MEDIA_TYPES
 from tekseru.documents.table_export import table_chunks
 from tekseru.i18n import translate
+from tekseru.services import inspection_actions, plan_actions
 from tekseru.services.permissions import Actor, Permission
 from tekseru.services.registry_queries import RunNotFound
 from tekseru.store import Database
@@ -161,3 +163,76 @@ def _audit_value(value: Any) -> Any:
     if isinstance(value, dict):
         return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
     return value
+
+
+PLAN_COLUMNS = (
+    "rank",
+    "bin",
+    "name",
+    "region",
+    "address",
+    "groups",
+    "score",
+    "risk_class",
+    "gross_count",
+    "significant_count",
+    "minor_count",
+    "last_visit_on",
+    "planned_month",
+    "main_reasons",
+)
+
+
+def plan_rows(db: Database, actor: Actor, plan_id: int, *, region: str | None = None) -> TableExport:
+    """The rows of a semi-annual list (on the list, then beyond capacity), of `region` when given, as its
+    page shows them and as the actor may read them."""
+    stored = plan_actions.get_plan(db, actor, plan_id)
+    chosen = [
+        row
+        for row in (*stored.plan.included, *stored.plan.overflow)
+        if region is None or row.region == region
+    ]
+
+    def rows() -> Iterator[Sequence[object]]:
+        for row in chosen:
+            yield tuple(getattr(row, key) for key in PLAN_COLUMNS)
+
+    return TableExport(f"list-{plan_id}", PLAN_COLUMNS, rows)
+
+
+INSPECTION_COLUMNS = (
+    "id",
+    "bin",
+    "name",
+    "region",
+    "kind",
+    "appendix",
+    "act_number",
+    "act_date",
+    "planned_on",
+    "inspected_on",
+    "status",
+    "revision",
+    "inspectors",
+)
+
+
+def inspections(
+    db: Database,
+    actor: Actor,
+    *,
+    bin: str | None = None,
+    status: str | None = None,
+    all_revisions: bool = False,
+) -> TableExport:
+    """The inspections the inspections page lists for these filters (an inspector: its own region)."""
+    found = inspection_actions.list_inspections(
+        db, actor, bin=bin or None, status=status, include_superseded=all_revisions
+    )
+
+    def rows() -> Iterator[Sequence[object]]:
+        for record, subject in found:
+            values = {"bin": subject.bin, "name": subject.name, "region": subject.region}
+            yield tuple(values[key] if key in values else getattr(record, key) for key in INSPECTION_COLUMNS)
+
+    return TableExport("inspections", INSPECTION_COLUMNS, rows)

@@ -86,3 +86,32 @@ def audit(
         actor=who or None, action=action or None, entity=entity or None, entity_key=key or None
     )
     return export_response(exports.audit_log(db, actor, where), format, request_language(request))
+
+
+@router.get("/lists/{plan_id}", name="exports_list")
+def plan_rows(
+    request: Request,
+    plan_id: int,
+    format: str = Format,
+    region: str = "",
+    actor: Actor = Signed,
+    db: Database = Db,
+) -> StreamingResponse:
+    export = exports.plan_rows(db, actor, plan_id, region=region or None)
+    return export_response(export, format, request_language(request))
+
+
+@router.get("/inspections", name="exports_inspections")
+def inspections(
+    request: Request,
+    format: str = Format,
+    status: str = Query("", pattern="^(draft|completed)?$"),
+    bin: str = "",
+    all: str = Query("", pattern="^(yes)?$"),
+    actor: Actor = Signed,
+    db: Database = Db,
+) -> StreamingResponse:
+    export = exports.inspections(
+        db, actor, bin=bin.strip(), status=status or None, all_revisions=all == "yes"
+    )
+    return export_response(export, format, request_language(request))
