@@ -8,6 +8,7 @@ from types import ModuleType
 
 from tekseru.web.pages import (
     admin,
+    api_reference,
     assessments,
     auth,
     catalog,
@@ -30,4 +31,5 @@ PAGES: tuple[ModuleType, ...] = (
     catalog,
     admin,
     exports,
+    api_reference,
 )
