@@ -8,7 +8,6 @@ classes in the run (and its score the highest score), which is what decides whet
 from __future__ import annotations
 
 import uuid
-from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
@@ -17,7 +16,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, false, func, select, true
 from sqlalchemy.orm import Session
 
-from tekseru.store.models import Assessment, AssessmentResult, AssessmentSubjectClass, Subject, SubjectGroup
+from tekseru.store.models import Assessment, AssessmentResult, Subject, SubjectGroup
 from tekseru.store.name_search import (
     bin_prefix,
     indexed_name_ids,
@@ -26,11 +25,13 @@ from tekseru.store.name_search import (
     normalised,
 )
 from tekseru.store.subject_classes import CLASSES as CLASSES
-from tekseru.store.subject_classes import classes_of, count_by_region_and_class, subjects_of_class
+from tekseru.store.subject_classes import classes_of, subjects_of_class
 from tekseru.store.subject_order import (
     REGISTRY_ORDER,
     SubjectSort,
     last_visits,
+    run_classes,
+    scored_ids,
     sort_columns,
     tie_breaks,
 )
@@ -219,7 +220,9 @@ def _sorted_ids(
         condition = filters
         if counted:
             total = session.execute(select(func.count()).select_from(Subject).where(filters)).scalar_one()
-    classes, visits = _classes_in(run_id), last_visits().subquery()
+    if sort.key == "score" and run_id is not None:
+        return scored_ids(session, condition, run_id, sort, limit=limit, offset=offset), total
+    classes, visits = run_classes(run_id), last_visits().subquery()
     query = (
         select(Subject.id)
         .select_from(Subject)
@@ -251,15 +254,6 @@ def iter_subjects(
     )
     for start in range(0, len(ids), chunk):
         yield from _rows_of(session, ids[start : start + chunk], run_id)
-
-
-def _classes_in(run_id: uuid.UUID | None) -> Any:
-    table = AssessmentSubjectClass.metadata.tables[AssessmentSubjectClass.__tablename__]
-    return (
-        select(table).where(table.c.run_id == run_id).subquery()
-        if run_id
-        else select(table).where(false()).subquery()
-    )
 
 
 def _subject_page(condition: Any) -> Any:
@@ -393,7 +387,7 @@ def run_results(
         .offset(offset)
     )
     if sort is not None and sort.key != REGISTRY_ORDER:
-        classes, visits = _classes_in(run_id), last_visits().subquery()
+        classes, visits = run_classes(run_id), last_visits().subquery()
         query = (
             query.outerjoin(classes, classes.c.subject_id == Subject.id)
             .outerjoin(visits, visits.c.subject_id == Subject.id)
@@ -404,35 +398,3 @@ def run_results(
     ids = list({row.subject_id for row in rows})
     visited = {subject_id: day for subject_id, day in session.execute(last_visits(ids))} if ids else {}
     return [replace(row, last_visit_on=visited.get(row.subject_id)) for row in rows], total
-
-
-# Dashboard figures
-
-
-def _in_region(region: str | None) -> ColumnElement[bool]:
-    return true() if region is None else Subject.region == region
-
-
-def subjects_by_region(session: Session, *, region: str | None = None) -> dict[str, int]:
-    query = select(Subject.region, func.count()).where(_in_region(region)).group_by(Subject.region)
-    return {key: count for key, count in session.execute(query)}
-
-
-def classes_by_region(
-    session: Session, run_id: uuid.UUID, *, region: str | None = None
-) -> dict[tuple[str, str], int]:
-    """(region, class) -> number of subjects of the region with that class in the run."""
-    return count_by_region_and_class(session, run_id, region=region)
-
-
-def violated_criteria(session: Session, run_id: uuid.UUID, *, region: str | None = None) -> Counter[int]:
-    """Criterion -> number of subjects in whose score of the run it was counted as violated."""
-    query = (
-        select(AssessmentResult.subject_id, AssessmentResult.violated_criteria)
-        .join(Subject, Subject.id == AssessmentResult.subject_id)
-        .where((AssessmentResult.run_id == run_id) & _in_region(region))
-    )
-    per_subject: dict[int, set[int]] = {}
-    for subject_id, criteria in session.execute(query):
-        per_subject.setdefault(subject_id, set()).update(criteria)
-    return Counter(criterion for criteria in per_subject.values() for criterion in criteria)

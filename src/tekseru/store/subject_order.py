@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, case, func, select
+from sqlalchemy import Select, case, false, func, select
 from sqlalchemy.orm import Session
 
 from tekseru.planning.priority import PRIORITY_ORDER
@@ -123,3 +123,72 @@ def _direction(column: Any, descending: bool, null_always_last: bool, reverse: b
         return ordered.nulls_last()
     # A date: never visited counts as longest ago (first), and last when the order is turned round.
     return ordered.nulls_last() if reverse else ordered.nulls_first()
+
+
+def run_classes(run_id: uuid.UUID | None) -> Any:
+    """The run's rows of subject classes (none without a run), to join subjects with."""
+    table = AssessmentSubjectClass.metadata.tables[AssessmentSubjectClass.__tablename__]
+    return (
+        select(table).where(table.c.run_id == run_id).subquery()
+        if run_id
+        else select(table).where(false()).subquery()
+    )
+
+
+def scored_ids(
+    session: Session,
+    condition: Any,
+    run_id: uuid.UUID,
+    sort: SubjectSort,
+    *,
+    limit: int | None,
+    offset: int,
+) -> list[int]:
+    """The ids of a page in score order, driven by the run's index by score: the assessed subjects first
+    (the index gives score and gross count in order, so the database sorts only within equal ones), then
+    the subjects the run did not assess. Same order as `sort_columns`, without sorting the whole run."""
+    table = AssessmentSubjectClass
+    visits = last_visits().subquery()
+    steps = [
+        (table.score, True),
+        (table.gross_count, True),
+        (table.significant_count, True),
+        (table.minor_count, True),
+    ]
+    ordered = [
+        column.asc() if larger_first == sort.reverse else column.desc() for column, larger_first in steps
+    ]
+    visit = (
+        visits.c.last_visit_on.desc().nulls_last()
+        if sort.reverse
+        else visits.c.last_visit_on.asc().nulls_first()
+    )
+    assessed = (
+        select(table.subject_id)
+        .join(Subject, Subject.id == table.subject_id)
+        .outerjoin(visits, visits.c.subject_id == table.subject_id)
+        .where((table.run_id == run_id) & condition)
+    )
+    page = list(
+        session.execute(
+            assessed.order_by(*ordered, visit, Subject.bin, Subject.id).limit(limit).offset(offset)
+        ).scalars()
+    )
+    if limit is not None and len(page) == limit:
+        return page
+    counted = session.execute(select(func.count()).select_from(assessed.subquery())).scalar_one()
+    wanted = None if limit is None else limit - len(page)
+    rest = (
+        select(Subject.id)
+        .outerjoin(visits, visits.c.subject_id == Subject.id)
+        .where(
+            condition
+            & ~select(table.subject_id)
+            .where((table.run_id == run_id) & (table.subject_id == Subject.id))
+            .exists()
+        )
+        .order_by(visit, Subject.bin, Subject.id)
+        .limit(wanted)
+        .offset(max(offset - counted, 0))
+    )
+    return page + list(session.execute(rest).scalars())
