@@ -162,3 +162,13 @@ def test_the_inspections_export_follows_the_pages_filters(as_role: Callable[[str
     assert header[:3] == ["Запись", "БИН", "Наименование"]
     assert isinstance(rows, list)  # none recorded in this seed: a header and no rows, not an error
     assert planner.get(f"{API}/exports/inspections", params={"status": "open"}).status_code == 422
+
+
+def test_text_the_store_refuses_in_a_filter_is_an_error_answer_not_a_file_cut_short(
+    as_role: Callable[[str], Session],
+) -> None:
+    admin = as_role("admin")
+    for path, params in (("audit", {"key": "a\x00b"}), ("subjects", {"q": "a\x01b"})):
+        response = admin.get(f"{API}/exports/{path}", params={**params, "format": "csv"})
+        assert 400 <= response.status_code < 500, (path, response.status_code)
+        assert "attachment" not in response.headers.get("content-disposition", "")

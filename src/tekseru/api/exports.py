@@ -31,9 +31,12 @@ ClassPattern = "^(" + "|".join(CLASSES) + ")$"
 SortPattern = "^-?(" + "|".join(SORT_KEYS) + ")$"
 FILE = {
     "content": {
-        media: {"schema": {"type": "string", "format": "binary"}} for media in exports.MEDIA_TYPES.values()
-    },
-    "description": "The file, streamed.",
+        media: {"schema": {"type": "string", "format": "binary"}}
+        for key, media in exports.MEDIA_TYPES.items()
+        if key != "json"
+    }
+    | {exports.MEDIA_TYPES["json"]: {"schema": {"type": "array", "items": {"type": "object"}}}},
+    "description": "The file, streamed: JSON is an array of objects with the fields of the API's answers.",
 }
 
 
