@@ -37,6 +37,7 @@ from tekseru.scoring import GroupMatrix, GroupProfile
 from tekseru.scoring.columns import NEVER_USED, from_day_number
 from tekseru.services.assessments import run_assessment
 from tekseru.store import open_database, sqlite_url
+from tekseru.store.name_keys import search_key
 
 TARGET_SECONDS = 60.0
 STAMP = "2024-06-30 12:00:00.000000"  # entered_at, created_at: SQLAlchemy's DateTime form on SQLite
@@ -90,12 +91,12 @@ def write_database(path: Path, subject_groups: int, evidence: int, seed: int) ->
 
 def _write_subjects(connection: sqlite3.Connection, data: synthetic.SyntheticData, bins: list[str]) -> None:
     rows = (
-        (number, bin_, name, region, address, STAMP, STAMP)
+        (number, bin_, name, search_key(name), region, address, STAMP, STAMP)
         for number, (bin_, name, region, address, _) in enumerate(synthetic.subject_rows(data, bins), start=1)
     )
-    connection.executemany(
-        "INSERT INTO subjects (id, bin, name, region, address, created_at, updated_at) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+    connection.executemany(  # the search key as the store writes it (tekseru.store.name_keys)
+        "INSERT INTO subjects (id, bin, name, name_key, region, address, created_at, updated_at) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         rows,
     )
     groups = zip(

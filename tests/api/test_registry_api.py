@@ -55,6 +55,26 @@ def test_search_pages_in_registry_order(as_role: Callable[[str], Session], seede
     assert viewer.get(f"{API}/subjects", params={"risk_class": "extreme"}).status_code == 422
 
 
+def test_search_sorts_as_the_registry_page_does(as_role: Callable[[str], Session]) -> None:
+    viewer = as_role("viewer")
+    by_score = viewer.get(f"{API}/subjects", params={"sort": "score"}).json()["items"]
+    scores = [item["score"] for item in by_score]
+    assert scores == sorted(scores, reverse=True) and {i["bin"] for i in by_score[:2]} == {BINS[0], BINS[3]}
+    assert all(
+        {"gross_count", "significant_count", "minor_count", "last_visit_on"} <= set(i) for i in by_score
+    )
+    assert by_score[0]["gross_count"] >= 1  # the high ones have a gross violation: the tie-break shows it
+    paged = [
+        item["bin"]
+        for page in (1, 2, 3)
+        for item in viewer.get(
+            f"{API}/subjects", params={"sort": "-region", "per_page": 2, "page": page}
+        ).json()["items"]
+    ]
+    assert paged == bins(viewer.get(f"{API}/subjects", params={"sort": "-region"}).json())
+    assert viewer.get(f"{API}/subjects", params={"sort": "bin; drop"}).status_code == 422
+
+
 def test_a_subject_with_its_scores(as_role: Callable[[str], Session], seeded: Seeded) -> None:
     subject = as_role("viewer").get(f"{API}/subjects/{OWN_BIN}").json()
     assert (subject["bin"], subject["region"], subject["risk_class"], subject["score"]) == (

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DatabaseError, IntegrityError
 
-from tekseru.store import AssessmentResultData, Database, audit
+from tekseru.store import AssessmentResultData, Database, audit, dashboard_figures
 from tekseru.store import accounts as store
 from tekseru.store import registry_queries as queries
 from tekseru.store.assessments import add_results, finish_run, start_run
@@ -244,14 +244,20 @@ def test_results_history_and_figures(database: Database) -> None:
         subject_id = queries.subject_row(session, BINS[0], run_id).id  # type: ignore[union-attr]
         history = queries.score_history(session, subject_id)
         assert [(p.group_key, p.score) for p in history] == [("home_care", 40.0), ("stationary", 100.0)]
-        assert queries.subjects_by_region(session) == {"astana": 3, "shymkent": 1}
-        assert queries.classes_by_region(session, run_id) == {
+        assert dashboard_figures.subjects_by_region(session) == {"astana": 3, "shymkent": 1}
+        assert dashboard_figures.classes_by_region(session, run_id) == {
             ("astana", "high"): 1,
             ("astana", "low"): 1,
             ("shymkent", "medium"): 1,
         }
-        assert queries.classes_by_region(session, run_id, region="shymkent") == {("shymkent", "medium"): 1}
-        assert queries.violated_criteria(session, run_id) == {3: 2, 4: 1, 7: 1}  # a subject counts once
+        assert dashboard_figures.classes_by_region(session, run_id, region="shymkent") == {
+            ("shymkent", "medium"): 1
+        }
+        assert dashboard_figures.violated_criteria(session, run_id) == {
+            3: 2,
+            4: 1,
+            7: 1,
+        }  # a subject counts once
 
 
 def test_a_search_by_text_counts_up_to_a_cap(database: Database) -> None:

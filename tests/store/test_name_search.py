@@ -1,16 +1,19 @@
-"""A search by part of a name finds exactly the subjects whose name contains it, whatever its case, whether
-the text index (SQLite FTS5 trigram, PostgreSQL pg_trgm) or a reading of the names answers; and the index
-follows every change of a name."""
+"""A search by part of a name finds exactly the subjects whose name contains it, whatever its case and
+whichever look-alike letters it is typed with, whether the text index (SQLite FTS5 trigram, PostgreSQL
+pg_trgm) or a reading of the names answers; and the index follows every change of a name."""
 
 from __future__ import annotations
 
 import random
 
+from alembic import command
 from sqlalchemy import delete, text, update
 
 from tekseru.store import Database
 from tekseru.store import registry_queries as queries
+from tekseru.store.migrate import alembic_config, upgrade
 from tekseru.store.models import Subject
+from tekseru.store.name_keys import search_key
 from tekseru.store.name_search import match_expression
 from tekseru.store.subjects import upsert_subjects
 from tests.store.factories import BINS, NOW, subject
@@ -53,11 +56,11 @@ def _found(database: Database, fragment: str, **filters: str) -> list[str]:
 
 
 def _expected(fragment: str, region: str | None = None) -> list[str]:
-    wanted = " ".join(fragment.split()).casefold()
+    wanted = search_key(fragment)
     return [
         BINS[i]
         for i, name in enumerate(NAMES)
-        if wanted in name.casefold() and (region is None or REGIONS[i % 2] == region)
+        if wanted in search_key(name) and (region is None or REGIONS[i % 2] == region)
     ]
 
 
@@ -105,7 +108,9 @@ def test_the_index_follows_new_renamed_and_deleted_subjects(database: Database) 
     _store(database)
     assert _found(database, "жаңа атау") == []
     with database.transaction() as session:
-        session.execute(update(Subject).where(Subject.bin == BINS[0]).values(name="Жаңа атау орталығы"))
+        renamed = "Жаңа атау орталығы"
+        changed = update(Subject).where(Subject.bin == BINS[0])
+        session.execute(changed.values(name=renamed, name_key=search_key(renamed)))
     assert _found(database, "ЖАҢА АТАУ") == [BINS[0]]
     assert _found(database, "Мейірім") == []
     with database.transaction() as session:
@@ -132,3 +137,51 @@ def test_the_index_is_asked_for_each_word_and_for_the_whole_fragment() -> None:
     assert match_expression("оңалту") == '"оңалту"'
     assert match_expression('ab "Quoted" c') == '"ab ""Quoted"" c"'  # one word long enough: the phrase alone
     assert match_expression("Ұлы Дала үйі") == '"Ұлы" AND "Дала" AND "үйі" AND "Ұлы Дала үйі"'
+
+
+def test_kazakh_letters_typed_with_russian_or_latin_look_alikes_find_the_name(database: Database) -> None:
+    _store(database)
+    umit = [BINS[5]]
+    for typed in ("Умит", "умит", "УМИТ", "Үміт", "Ümit", "Umit", "UMIT", "ümit"):
+        assert _found(database, typed) == umit, typed
+    assert _found(database, "Костанай") == [BINS[2]]
+    assert _found(database, "Qostanai") == [BINS[2]]
+    assert _found(database, "Онал") == [BINS[2], BINS[5]]
+    assert _found(database, "Ulы dala") == [BINS[6]]  # mixed keyboards in one fragment
+    assert _found(database, "Шахар") == [BINS[1]]
+    assert _found(database, "Shahar") == [BINS[1]]
+    assert _found(database, "Meyirim") == [BINS[0]]
+    assert _found(database, "Мейирим") == [BINS[0]]
+    assert _found(database, "Astana") == [BINS[7]]
+    assert _found(database, "Астана") == [BINS[7]]  # the Latin name, typed in Cyrillic
+
+
+def test_one_and_two_letter_fragments_ignore_case_in_every_alphabet(database: Database) -> None:
+    _store(database)
+    for fragment in ("ү", "Ү", "у", "У", "u", "U", "ұл", "ҰЛ", "Ұл", "ул", "UL", "қ", "Қ", "ңа", "НА", "ca"):
+        found = _found(database, fragment)
+        assert sorted(found) == sorted(_expected(fragment)), fragment
+        assert found == _found(database, fragment.swapcase()), fragment
+    assert _found(database, "ҰЛ") == _found(database, "ul") == [BINS[0], BINS[6]]  # арнаУЛы, ҰЛы
+    assert len(_found(database, "ү")) == len(_expected("у")) > 3
+
+
+def test_a_bin_prefix_typed_in_groups_finds_the_subjects(database: Database) -> None:
+    _store(database)
+    prefix = BINS[3][:6]
+    grouped = f"{prefix[:4]} {prefix[4:]}"
+    assert BINS[3] in _found(database, grouped)
+    assert _found(database, grouped) == _found(database, prefix)
+    assert _found(database, BINS[3]) == [BINS[3]]
+
+
+def test_the_migration_folds_the_names_already_stored(database: Database) -> None:
+    _store(database)
+    with database.engine.begin() as connection:
+        command.downgrade(alembic_config(connection), "0010")
+    upgrade(database.engine)
+    assert _found(database, "Умит") == [BINS[5]]
+    assert _found(database, "uly dala") == [BINS[6]]
+    with database.transaction() as session:
+        upsert_subjects(session, [subject(21, name="Жаңа Үміт")], now=NOW)
+    assert _found(database, "umit") == [BINS[5], BINS[21]]

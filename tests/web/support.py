@@ -161,6 +161,8 @@ SIGNED_IN_PAGES = (
     "/assessments",
     "/assessments/{run}",
     "/assessments/{run}?risk_class=medium&region=astana",
+    "/assessments/{run}?sort=-last_visit",
+    "/registry?sort=score",
     "/assessments/jobs/{assessment_job}",
     "/rosters?as_of=2023-06-01",
     "/imports",

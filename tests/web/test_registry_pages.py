@@ -22,6 +22,8 @@ def rows(root: Element) -> list[str]:
 def test_the_registry_finds_by_name_and_filters(signed_in: Callable[[str], SignedIn]) -> None:
     planner = signed_in("planner").client
     assert rows(parse(planner.get("/registry?q=мейірім").text)) == [OWN_BIN]
+    for typed in ("МЕЙИРИМ", "Meyirim", "ме"):  # Russian and Latin keyboards, a two-letter fragment
+        assert OWN_BIN in rows(parse(planner.get(f"/registry?q={typed}").text)), typed
     assert sorted(rows(parse(planner.get(f"/registry?region={OTHER_REGION}").text))) == sorted(
         [BINS[3], BINS[4]]
     )
@@ -177,3 +179,52 @@ def test_signed_out_the_dashboard_shows_the_act_only(client: TestClient) -> None
     root = parse(client.get("/?lang=en").text)
     assert not root.find_all("svg") and "Sign in to see the registry" in root.text
     assert OWN_REGION not in root.text
+
+
+def test_the_registry_sorts_by_any_column_with_the_sort_in_the_url(
+    signed_in: Callable[[str], SignedIn],
+) -> None:
+    planner = signed_in("planner").client
+    root = parse(planner.get("/registry?sort=score&lang=en").text)
+    by_score = rows(root)
+    assert by_score[:2] == sorted([OWN_BIN, OTHER_BIN], key=by_score.index) and set(by_score[:2]) == {
+        OWN_BIN,
+        OTHER_BIN,
+    }  # the two high ones first
+    header = {th.attrs.get("aria-sort"): th for th in root.find("table", class_="subjects").find_all("th")}
+    assert "descending" in header and "?sort=-score" in header["descending"].find("a").attrs["href"]
+    assert "Sorted by score." in root.find("caption").text
+    assert set(rows(parse(planner.get("/registry?sort=-score&lang=en").text))[-2:]) == set(by_score[:2])
+    by_name = rows(parse(planner.get("/registry?sort=name&lang=en").text))
+    assert sorted(by_name) == sorted(by_score) and by_name != by_score
+    # The sort is kept by the pager and the filter form, and an unknown one is the registry order.
+    paged = parse(planner.get("/registry?sort=region&per_page=2&lang=en").text)
+    assert "sort=region" in paged.find("nav", class_="pager").find("a", rel="next").attrs["href"]
+    assert paged.find("input", name="sort").attrs["value"] == "region"
+    assert rows(parse(planner.get("/registry?sort=evil&lang=en").text)) == rows(
+        parse(planner.get("/registry").text)
+    )
+
+
+def test_the_tie_break_is_shown_and_explained(signed_in: Callable[[str], SignedIn]) -> None:
+    planner = signed_in("planner").client
+    root = parse(planner.get("/registry?sort=score&lang=ru").text)
+    assert "как в полугодовом списке" in root.find(id="order-note").text
+    cells = root.find("table", class_="subjects").find("tbody").find_all("td", class_="ties")
+    assert cells and all(" / " in cell.text or cell.text == "—" for cell in cells)
+
+
+def test_a_runs_results_sort_by_any_column(signed_in: Callable[[str], SignedIn], seeded: uuid.UUID) -> None:
+    planner = signed_in("planner").client
+
+    def names(sort: str) -> list[str]:
+        root = parse(planner.get(f"/assessments/{seeded}?sort={sort}&per_page=200&lang=en").text)
+        body = root.find("table", class_="results").find("tbody")
+        return [tr.find_all("td")[0].text.split("\n")[0].strip() for tr in body.find_all("tr")]
+
+    default, by_score = names(""), names("score")
+    assert default == by_score  # the results are read highest score first unless told otherwise
+    assert names("-score") != by_score and sorted(names("-score")) == sorted(by_score)
+    root = parse(planner.get(f"/assessments/{seeded}?sort=region&per_page=2&lang=en").text)
+    assert root.find("th", aria_sort="ascending").find("a").text.startswith("Region")
+    assert "sort=region" in root.find("nav", class_="pager").find("a", rel="next").attrs["href"]

@@ -23,6 +23,8 @@ from tekseru.services.registry_queries import (
     MAX_PAGE,
     MAX_PER_PAGE,
     PER_PAGE,
+    SORT_KEYS,
+    SubjectSort,
     explanation,
     run,
     run_results,
@@ -102,8 +104,16 @@ def results(
     region: str | None = Query(None, description="Region key."),
     page: int = Query(1, ge=1, le=MAX_PAGE),
     per_page: int = Query(PER_PAGE, ge=1, le=MAX_PER_PAGE),
+    sort: str | None = Query(
+        None,
+        pattern="^-?(" + "|".join(SORT_KEYS) + ")$",
+        description="As for /subjects: score (the default), class, name, region, group or last_visit.",
+    ),
     actor: Actor = Signed,
     db: Database = Db,
 ) -> ResultsPageOut:
-    found = run_results(db, actor, run_id, risk_class=risk_class, region=region, page=page, per_page=per_page)
+    order = SubjectSort.from_parameter(sort)
+    found = run_results(
+        db, actor, run_id, risk_class=risk_class, region=region, page=page, per_page=per_page, sort=order
+    )
     return ResultsPageOut.model_validate(found)

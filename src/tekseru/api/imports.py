@@ -26,8 +26,15 @@ router = APIRouter(prefix="/imports", tags=["imports"], responses=FORBIDDEN_RESP
 def upload(
     request: Request,
     kind: JobKind = Form(..., description="import_subjects or import_evidence."),
-    file: UploadFile = File(..., description="CSV (UTF-8) or XLSX in the format of docs/import-formats.md."),
+    file: UploadFile = File(
+        ..., description="CSV (UTF-8 or Windows-1251) or XLSX in the format of docs/import-formats.md."
+    ),
     skip_invalid: bool = Form(False, description="Store the valid rows and reject the others."),
+    sheet: str | None = Form(
+        None,
+        description="The sheet of an XLSX workbook to import; a workbook of several sheets without it "
+        "fails with an error naming them.",
+    ),
     actor: Actor = Depends(api_actor),
     db: Database = Depends(get_database),
     jobs: JobRunner = Depends(get_jobs),
@@ -40,5 +47,5 @@ def upload(
         raise HTTPException(422, translate(reader_language(request), "api.import.file_type"))
     path = save_upload(file.file, file.filename, app_state(request).uploads)
     return JobOut.model_validate(
-        start_import(jobs, db, actor, kind=kind, path=path, skip_invalid=skip_invalid)
+        start_import(jobs, db, actor, kind=kind, path=path, skip_invalid=skip_invalid, sheet=sheet or None)
     )

@@ -9,6 +9,7 @@ from tekseru.api import (
     audit,
     auth,
     catalog,
+    exports,
     health,
     imports,
     inspections,
@@ -34,3 +35,4 @@ api_router.include_router(audit.router)
 api_router.include_router(plans.router)
 api_router.include_router(inspections.router)
 api_router.include_router(rosters.router)
+api_router.include_router(exports.router)

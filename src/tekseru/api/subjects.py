@@ -26,8 +26,10 @@ from tekseru.services.registry_queries import (
     MAX_PAGE,
     MAX_PER_PAGE,
     PER_PAGE,
+    SORT_KEYS,
     EvidenceInput,
     SubjectSearch,
+    SubjectSort,
     add_evidence,
     search,
     subject_card,
@@ -40,6 +42,7 @@ router = APIRouter(
 Db = Depends(get_database)
 Signed = Depends(api_actor)
 ClassPattern = "^(" + "|".join(CLASSES) + ")$"
+SortPattern = "^-?(" + "|".join(SORT_KEYS) + ")$"
 
 
 @router.get(
@@ -54,11 +57,19 @@ def search_subjects(
     ),
     page: int = Query(1, ge=1, le=MAX_PAGE),
     per_page: int = Query(PER_PAGE, ge=1, le=MAX_PER_PAGE),
+    sort: str | None = Query(
+        None,
+        pattern=SortPattern,
+        description="The column to sort by: score, class, name, region, group or last_visit (a leading - "
+        "turns it round); equal values in the planning order (score, then gross, significant and minor "
+        "counts, then the longest since the last visit). Without it: registry order.",
+    ),
     actor: Actor = Signed,
     db: Database = Db,
 ) -> SubjectPageOut:
     wanted = SubjectSearch(text=q, region=region, group=group, risk_class=risk_class)
-    return SubjectPageOut.model_validate(search(db, actor, wanted, page=page, per_page=per_page))
+    order = SubjectSort.from_parameter(sort)
+    return SubjectPageOut.model_validate(search(db, actor, wanted, page=page, per_page=per_page, sort=order))
 
 
 @router.get(

@@ -22,7 +22,7 @@ from tekseru.cli.catalogue import cli_catalogue
 from tekseru.cli.db_commands import DbOption, open_database_or_exit
 from tekseru.cli.language import LangOption, Words, chosen
 from tekseru.i18n import say_error
-from tekseru.intake import ImportFileError, ImportReport, render
+from tekseru.intake import ImportFileError, ImportReport, ReadAs, render
 from tekseru.services import registry
 
 app = typer.Typer(
@@ -33,7 +33,10 @@ app = typer.Typer(
 ERRORS_SHOWN = 50
 
 FileArgument = Annotated[
-    Path, typer.Argument(dir_okay=False, help="A .csv (UTF-8, comma or semicolon) or .xlsx file.")
+    Path,
+    typer.Argument(
+        dir_okay=False, help="A .csv (UTF-8 or Windows-1251; comma, semicolon or tab) or .xlsx file."
+    ),
 ]
 SkipInvalid = Annotated[
     bool,
@@ -48,6 +51,10 @@ RejectedOption = Annotated[
         "--rejected", dir_okay=False, help="Where to write rejected rows (default: FILE.rejected.csv)."
     ),
 ]
+SheetOption = Annotated[
+    str | None,
+    typer.Option("--sheet", help="The sheet of an XLSX workbook to import (needed when it has several)."),
+]
 EnteredBy = Annotated[
     str | None, typer.Option("--entered-by", help="Who enters the data (default: your login).")
 ]
@@ -61,9 +68,10 @@ def subjects(
     db: DbOption = None,
     by: ByOption = None,
     lang: LangOption = None,
+    sheet: SheetOption = None,
 ) -> None:
     """Import control subjects (bin,name,region,address,groups); a BIN already there is updated."""
-    _run(registry.import_subjects, file, skip_invalid, rejected, db, "", by, chosen(lang))
+    _run(registry.import_subjects, file, skip_invalid, rejected, db, "", by, chosen(lang), sheet)
 
 
 @app.command()
@@ -75,10 +83,11 @@ def evidence(
     entered_by: EnteredBy = None,
     by: ByOption = None,
     lang: LangOption = None,
+    sheet: SheetOption = None,
 ) -> None:
     """Import evidence (bin,criterion,source_group,observed_on,reference,confirmed) for registry subjects."""
     who = entered_by or getpass.getuser()
-    _run(registry.import_evidence, file, skip_invalid, rejected, db, who, by, chosen(lang))
+    _run(registry.import_evidence, file, skip_invalid, rejected, db, who, by, chosen(lang), sheet)
 
 
 Importer = Callable[..., ImportReport]
@@ -93,6 +102,7 @@ def _run(
     who: str,
     by: str | None,
     language: str,
+    sheet: str | None = None,
 ) -> None:
     console, errors = Console(soft_wrap=True), Console(stderr=True, soft_wrap=True)
     today = date.today()
@@ -110,6 +120,7 @@ def _run(
                 progress=advance,
                 rejected_path=rejected,
                 actor=cli_actor(by),
+                sheet=sheet,
             )
     except ImportFileError as error:
         _print_errors(errors, error, language)
@@ -154,6 +165,22 @@ def _print_errors(console: Console, error: ImportFileError, language: str) -> No
         console.print(render("more_errors", language, count=error.error_count - ERRORS_SHOWN))
 
 
+DELIMITER_WORDS = {
+    ",": "import.delimiter.comma",
+    ";": "import.delimiter.semicolon",
+    "\t": "import.delimiter.tab",
+}
+
+
+def read_as_text(read_as: ReadAs, words: Words) -> str:
+    """How the file was read, said so that the reader can tell a wrong guess (the sheet, or the encoding
+    and delimiter detected)."""
+    if read_as.sheet is not None:
+        return words("import.read_as_sheet", sheet=read_as.sheet)
+    delimiter = words(DELIMITER_WORDS.get(read_as.delimiter or ",", "import.delimiter.comma"))
+    return words("import.read_as_text", encoding=read_as.encoding or "UTF-8", delimiter=delimiter)
+
+
 def _print_report(console: Console, report: ImportReport, words: Words) -> None:
     table = Table(title=words("cli.import.title", file=report.file), show_header=False)
     for key, value in (
@@ -165,5 +192,6 @@ def _print_report(console: Console, report: ImportReport, words: Words) -> None:
     ):
         table.add_row(words(key), words.count(value))
     console.print(table)
+    console.print(read_as_text(report.read_as, words), markup=False, highlight=False)
     if report.rejected_path is not None:
         console.print(words("cli.import.rejected_file", path=report.rejected_path), markup=False)

@@ -3,8 +3,8 @@
 from tekseru.intake.errors import ErrorKind, ImportFileError, RowError
 from tekseru.intake.evidence import EVIDENCE_COLUMNS, EvidenceRow, EvidenceValidator, attach_subjects
 from tekseru.intake.messages import language_from_locale, render
-from tekseru.intake.pipeline import ImportReport, ImportSteps, Progress, run_import
-from tekseru.intake.readers import Columns, ReadLimits, SourceRow, Table, open_table
+from tekseru.intake.pipeline import ImportReport, ImportSteps, Progress, ReadAs, run_import
+from tekseru.intake.readers import Columns, ReadLimits, SourceRow, Table, open_table, workbook_sheets
 from tekseru.intake.rejected import default_rejected_path
 from tekseru.intake.subjects import SUBJECT_COLUMNS, SubjectRow, SubjectValidator
 from tekseru.store.text import control_character
@@ -20,6 +20,7 @@ __all__ = [
     "ImportReport",
     "ImportSteps",
     "Progress",
+    "ReadAs",
     "ReadLimits",
     "RowError",
     "SourceRow",
@@ -33,4 +34,5 @@ __all__ = [
     "open_table",
     "render",
     "run_import",
+    "workbook_sheets",
 ]

@@ -1,4 +1,6 @@
-"""Reading a CSV file: UTF-8 (with or without a BOM) or UTF-16; comma, semicolon or tab."""
+"""Reading a CSV file: UTF-8 (with or without a BOM), UTF-16, or a legacy Cyrillic code page (what Excel
+saves in a Russian or Kazakh locale: Windows-1251, detected with charset-normalizer); comma, semicolon or
+tab. The table says which encoding and delimiter it was read with, so that the reader can check."""
 
 from __future__ import annotations
 
@@ -24,20 +26,87 @@ from tekseru.intake.table import (
 )
 
 DELIMITERS = (",", ";", "\t")
+SAMPLE_BYTES = 1024 * 1024  # enough text to tell an encoding; a 50 MB upload is not read twice whole
 
 
 def _encoding(path: Path) -> str:
     """UTF-16 when the file starts with its byte order mark (Excel's "Unicode text") or, without one, with
-    ASCII text every other byte of which is NUL; else UTF-8."""
+    ASCII text every other byte of which is NUL; UTF-8 when its start is UTF-8 (or UTF-8 broken further
+    on, which the reading then reports); else the legacy code page that `legacy_encoding` finds."""
     with path.open("rb") as handle:
-        start = handle.read(4)
+        sample = handle.read(SAMPLE_BYTES)
+    start = sample[:4]
     if start.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "utf-16"
     if len(start) == 4 and start[1] == start[3] == 0 and start[0] and start[2]:
         return "utf-16-le"
     if len(start) == 4 and start[0] == start[2] == 0 and start[1] and start[3]:
         return "utf-16-be"
-    return "utf-8-sig"
+    if _is_utf8(sample):
+        return "utf-8-sig"
+    return legacy_encoding(sample) or "utf-8-sig"
+
+
+def _is_utf8(sample: bytes) -> bool:
+    """Whether the sample is UTF-8: it decodes, or it holds UTF-8 letters before the first byte that does
+    not (a UTF-8 file damaged further on, or cut short, is not a legacy one)."""
+    try:
+        sample.decode("utf-8")
+    except UnicodeDecodeError as error:
+        # Cut at the end: the sample's edge, or a UTF-8 file cut short in the middle of a letter.
+        cut = error.reason in ("unexpected end of data", "truncated data") and error.end == len(sample)
+        return cut or not sample[: error.start].isascii()
+    return True
+
+
+# The code pages that Excel and old office software save Cyrillic text in, in order of preference when
+# two read the same (kz1048, Windows' Kazakh page, agrees with Windows-1251 on every Russian letter).
+LEGACY_ENCODINGS = ("cp1251", "kz1048", "cp866", "koi8_r")
+
+
+def legacy_encoding(sample: bytes) -> str | None:
+    """The legacy Cyrillic code page the sample is most plausibly written in, by charset-normalizer; None
+    when none reads it as text (binary rubbish, or not Cyrillic at all)."""
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(sample, cp_isolation=list(LEGACY_ENCODINGS)).best()
+    if best is None or best.encoding not in LEGACY_ENCODINGS or not _mostly_cyrillic(str(best)):
+        return None
+    text = str(best)
+    for encoding in LEGACY_ENCODINGS:  # the plainest page that reads the same text
+        if encoding == best.encoding or _decodes_as(sample, encoding) == text:
+            return encoding
+    return best.encoding
+
+
+def _mostly_cyrillic(text: str) -> bool:
+    """Letters, not stray bytes: the text beyond ASCII holds Cyrillic letters, most of its letters are
+    Cyrillic, and it has no control characters (typographic quotes, dashes and the numero sign come along
+    in real files and count for nothing)."""
+    high = [character for character in text if ord(character) >= 0x80]
+    letters = [character for character in high if character.isalpha()]
+    cyrillic = sum("\u0400" <= character <= "\u04ff" for character in letters)
+    controls = any(ord(character) < 0xA0 for character in high)
+    return cyrillic > 0 and cyrillic >= 0.8 * len(letters) and not controls
+
+
+def _decodes_as(sample: bytes, encoding: str) -> str | None:
+    try:
+        return sample.decode(encoding)
+    except UnicodeDecodeError:
+        return None
+
+
+ENCODING_NAMES = {
+    "utf-8-sig": "UTF-8",
+    "utf-16": "UTF-16",
+    "utf-16-le": "UTF-16 LE",
+    "utf-16-be": "UTF-16 BE",
+    "cp1251": "Windows-1251",
+    "kz1048": "Windows-1048 (KZ-1048)",
+    "cp866": "DOS-866",
+    "koi8_r": "KOI8-R",
+}
 
 
 @dataclass(frozen=True)
@@ -146,7 +215,9 @@ def csv_table(path: Path, columns: Columns, limits: ReadLimits) -> Iterator[Tabl
         raise file_error(path, "cannot_read", detail=str(error)) from None
     fields = check_header(path, header_number, header, columns)
     rows = data_rows(path, csv_file.records(), header_number, fields, header)
-    yield Table(path.name, tuple(header), csv_file.delimiter, total, rows)
+    yield Table(
+        path.name, tuple(header), csv_file.delimiter, total, rows, encoding=ENCODING_NAMES[csv_file.encoding]
+    )
 
 
 def _header_and_count(csv_file: _CsvFile) -> tuple[int, list[str], int]:
@@ -172,6 +243,10 @@ def _encoding_error(path: Path, encoding: str) -> ImportFileError:
         start, cut = error.start, error.reason in ("unexpected end of data", "truncated data")
     else:  # cannot happen: the stream's error is in the whole too
         start, cut = len(raw), True
+    if not encoding.startswith("utf"):  # a legacy page with a byte it has no letter for
+        line = raw.count(b"\n", 0, start) + 1
+        byte = f"{raw[min(start, len(raw) - 1)]:#04x}"
+        return file_error(path, "not_in_encoding", line, None, encoding=ENCODING_NAMES[encoding], byte=byte)
     line_start = raw.rfind(b"\n", 0, start) + 1
     line = raw.count(b"\n", 0, start) + 1
     before = raw[line_start:start].decode(encoding, errors="replace")

@@ -71,6 +71,9 @@ KEYS: frozenset[str] = frozenset(
         "json_not_list",
         "json_bad_entry",
         "json_not_text",
+        "not_in_encoding",
+        "several_sheets",
+        "no_such_sheet",
     )
 ) | frozenset(  # the information systems' formats (intake/rosters.py; texts in rosters.po)
     (

@@ -34,6 +34,22 @@ class WriteResult(Protocol):
 
 
 @dataclass(frozen=True)
+class ReadAs:
+    """How the file was read, for the reader to check: a CSV's encoding (its common name) and delimiter,
+    or an XLSX's sheet."""
+
+    encoding: str | None = None
+    delimiter: str | None = None
+    sheet: str | None = None
+
+    @classmethod
+    def of(cls, table: Table) -> ReadAs:
+        if table.sheet is not None:
+            return cls(sheet=table.sheet)
+        return cls(encoding=table.encoding, delimiter=table.delimiter)
+
+
+@dataclass(frozen=True)
 class ImportReport:
     """What an import did. `imported` rows were created or changed; `unchanged` ones were stored already."""
 
@@ -45,6 +61,7 @@ class ImportReport:
     rejected: int
     rejected_path: Path | None
     errors: tuple[RowError, ...] = ()
+    read_as: ReadAs = ReadAs()
 
     @property
     def imported(self) -> int:
@@ -149,4 +166,5 @@ def _report(table: Table, tally: _Tally, rejected: RejectedRows | None) -> Impor
         rejected=rejected_count,
         rejected_path=rejected.path if rejected is not None and rejected_count else None,
         errors=tuple(tally.errors[:ERRORS_IN_REPORT]),
+        read_as=ReadAs.of(table),
     )

@@ -1,5 +1,5 @@
-"""Reading a table with a header row from CSV (UTF-8, with or without a BOM, or UTF-16 with its BOM; comma,
-semicolon or tab) or XLSX (the first sheet).
+"""Reading a table with a header row from CSV (UTF-8, with or without a BOM, UTF-16, or a Cyrillic code page
+such as Windows-1251; comma, semicolon or tab) or XLSX (its only sheet, or the one chosen).
 
 Rows are numbered as a person counts them in the file: the first record or sheet row is 1, blank rows
 count. Cells come out as trimmed strings; blank rows are skipped. Only XLSX cells that hold a value are
@@ -16,17 +16,20 @@ from pathlib import Path
 
 from tekseru.intake.csv_table import csv_table
 from tekseru.intake.table import Columns, ReadLimits, SourceRow, Table, file_error
-from tekseru.intake.xlsx_table import xlsx_table
+from tekseru.intake.xlsx_table import sheet_names, xlsx_table
 
-__all__ = ["Columns", "ReadLimits", "SourceRow", "Table", "open_table"]
+__all__ = ["Columns", "ReadLimits", "SourceRow", "Table", "open_table", "workbook_sheets"]
 
 CSV_SUFFIXES = (".csv", ".txt")
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
 
 
 @contextmanager
-def open_table(path: Path, columns: Columns, limits: ReadLimits | None = None) -> Iterator[Table]:
-    """The file's table; ImportFileError (nothing read) when it cannot be read or lacks a column."""
+def open_table(
+    path: Path, columns: Columns, limits: ReadLimits | None = None, *, sheet: str | None = None
+) -> Iterator[Table]:
+    """The file's table (of the XLSX sheet named `sheet`, needed when a workbook has several);
+    ImportFileError (nothing read) when it cannot be read or lacks a column."""
     suffix = path.suffix.lower()
     limits = limits or ReadLimits.from_settings()
     if not path.is_file():
@@ -35,9 +38,14 @@ def open_table(path: Path, columns: Columns, limits: ReadLimits | None = None) -
         with csv_table(path, columns, limits) as table:
             yield table
     elif suffix in XLSX_SUFFIXES:
-        with xlsx_table(path, columns, limits) as table:
+        with xlsx_table(path, columns, limits, sheet=sheet) as table:
             yield table
     elif suffix:
         raise file_error(path, "bad_extension", suffix=suffix)
     else:
         raise file_error(path, "no_extension")
+
+
+def workbook_sheets(path: Path) -> list[str]:
+    """The sheets of an XLSX file, in order ([] for a CSV file): more than one means the reader chooses."""
+    return sheet_names(path) if path.suffix.lower() in XLSX_SUFFIXES else []

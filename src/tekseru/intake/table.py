@@ -48,11 +48,16 @@ class SourceRow:
 
 @dataclass(frozen=True)
 class Table:
+    """A file's table; `encoding` (a CSV's, by its common name) and `sheet` (an XLSX's) say how it was
+    read, for the report."""
+
     file: str
     header: tuple[str, ...]
     delimiter: str
     total: int
     rows: Iterator[SourceRow]
+    encoding: str | None = None
+    sheet: str | None = None
 
 
 def file_error(

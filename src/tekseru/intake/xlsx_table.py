@@ -1,4 +1,6 @@
-"""Reading the first sheet of an XLSX workbook, only the cells that hold a value."""
+"""Reading one sheet of an XLSX workbook, only the cells that hold a value: the only sheet, or the one the
+reader chose when there are several (a workbook of several sheets without a choice is refused with their
+names, so that nobody imports the wrong one unawares)."""
 
 from __future__ import annotations
 
@@ -35,23 +37,50 @@ def _cell_text(value: Any) -> str:
     return str(value)
 
 
-@contextmanager
-def xlsx_table(path: Path, columns: Columns, limits: ReadLimits) -> Iterator[Table]:
+def sheet_names(path: Path) -> list[str]:
+    """The names of the workbook's sheets, in order; ImportFileError when it is not a workbook."""
+    workbook = _open(path)
+    try:
+        return list(workbook.sheetnames)
+    finally:
+        workbook.close()
+
+
+def _open(path: Path) -> Any:
     from openpyxl import load_workbook
 
     try:
-        workbook = load_workbook(path, read_only=True, data_only=True)
-        sheet = workbook.worksheets[0]
+        return load_workbook(path, read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises zipfile, XML and its own errors for a bad file
         raise file_error(path, "not_xlsx", detail=str(error)) from None
+
+
+def _chosen_sheet(path: Path, workbook: Any, sheet: str | None) -> Any:
+    names = list(workbook.sheetnames)
+    if sheet is not None and sheet not in names:
+        raise file_error(path, "no_such_sheet", sheet=sheet, sheets=", ".join(names))
+    if sheet is None and len(names) > 1:
+        raise file_error(path, "several_sheets", sheets=", ".join(names))
     try:
-        raw = _xlsx_records(path, workbook, sheet, limits)
+        return workbook[sheet or names[0]]
+    except Exception as error:  # a chart sheet, or a workbook with no sheet at all
+        raise file_error(path, "not_xlsx", detail=str(error)) from None
+
+
+@contextmanager
+def xlsx_table(
+    path: Path, columns: Columns, limits: ReadLimits, *, sheet: str | None = None
+) -> Iterator[Table]:
+    workbook = _open(path)
+    try:
+        chosen = _chosen_sheet(path, workbook, sheet)
+        raw = _xlsx_records(path, workbook, chosen, limits)
         header_number, header = _first_nonblank((n, [_cell_text(v) for v in values]) for n, values in raw)
         fields = check_header(path, header_number, header, columns)
         records = ((number, _xlsx_cells(values, fields.get("bin"))) for number, values in raw)
-        total = max(min(sheet.max_row or 0, limits.max_rows) - header_number, 0)
+        total = max(min(chosen.max_row or 0, limits.max_rows) - header_number, 0)
         rows = data_rows(path, records, header_number, fields, header)
-        yield Table(path.name, tuple(header), ",", total, rows)
+        yield Table(path.name, tuple(header), ",", total, rows, sheet=chosen.title)
     finally:
         workbook.close()
 

@@ -11,9 +11,12 @@ from tekseru.planning.inputs import (
 )
 from tekseru.planning.model import ExcludedRow, ExclusionReason, Plan, PlanRow
 from tekseru.planning.plan import form_plan, frequency_cutoff, priority_key
+from tekseru.planning.priority import PRIORITY_ORDER, TIE_BREAK, severity_counts
 from tekseru.planning.table import PlanTable, Section, plan_table
 
 __all__ = [
+    "PRIORITY_ORDER",
+    "TIE_BREAK",
     "AddedRow",
     "CandidateScore",
     "Capacity",
@@ -37,4 +40,5 @@ __all__ = [
     "frequency_cutoff",
     "plan_table",
     "priority_key",
+    "severity_counts",
 ]

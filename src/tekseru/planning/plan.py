@@ -22,6 +22,7 @@ from tekseru.planning.inputs import (
     check_capacity,
 )
 from tekseru.planning.model import ExcludedRow, ExclusionReason, Plan, PlanRow
+from tekseru.planning.priority import priority_values
 
 __all__ = ["Plan", "form_plan", "frequency_cutoff", "priority_key"]
 
@@ -71,23 +72,20 @@ def frequency_cutoff(half_year: HalfYear, rules: PlanningRules) -> date:
 
 
 def priority_key(score: CandidateScore, history: VisitHistory) -> tuple[object, ...]:
-    """Sort key of the list: score, then gross, significant and minor counts, all descending; then the
-    longest since the last visit (never visited first); then BIN ascending; then subject id ascending."""
-    last = history.last_visit_on
-    since = (0, 0) if last is None else (1, last.toordinal())
-    return (
-        -score.score,
-        -score.gross_count,
-        -score.significant_count,
-        -score.minor_count,
-        since,
-        score.bin,
-        score.subject_id,
-    )
+    """Sort key of the list: the planning order (tekseru.planning.priority: score, then gross, significant
+    and minor counts, all descending; then the longest since the last visit, never visited first); then
+    BIN ascending; then subject id ascending."""
+    values = {name: getattr(score, name) for name in _COUNTED} | {"last_visit_on": history.last_visit_on}
+    return (*priority_values(values), score.bin, score.subject_id)
+
+
+_COUNTED = ("score", "gross_count", "significant_count", "minor_count")
 
 
 def _group_key(score: CandidateScore) -> tuple[object, ...]:
-    return (-score.score, -score.gross_count, -score.significant_count, -score.minor_count, score.group)
+    """A subject's leading group: the planning order without the visit (the same for all its groups)."""
+    values = {name: getattr(score, name) for name in _COUNTED} | {"last_visit_on": None}
+    return (*priority_values(values), score.group)
 
 
 def _by_subject(scores: Sequence[CandidateScore]) -> dict[str, list[CandidateScore]]:

@@ -53,6 +53,7 @@ from tekseru.store.assessments import (
     start_run,
 )
 from tekseru.store.assessments import class_counts as stored_class_counts
+from tekseru.store.subject_classes import record_tie_breaks, severities
 
 __all__ = [
     "AssessmentRow",
@@ -309,6 +310,7 @@ def _score_and_store(
             if progress is not None:
                 progress(stop, total)
         finish_run(session, run.id, now=now())
+        record_tie_breaks(session, run.id, severities(edition))  # the planning order's, for sorted tables
     timer.lap("store")
     counts = np.bincount(bulk.risk_class.astype(np.int64), minlength=len(bulk.class_names))
     return {name.value: int(count) for name, count in zip(bulk.class_names, counts, strict=True)}

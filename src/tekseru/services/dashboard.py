@@ -14,12 +14,8 @@ from sqlalchemy.orm import Session
 from tekseru.services.permissions import Actor, Permission
 from tekseru.store import AssessmentRun, Database
 from tekseru.store.assessments import list_runs
-from tekseru.store.registry_queries import (
-    CLASSES,
-    classes_by_region,
-    subjects_by_region,
-    violated_criteria,
-)
+from tekseru.store.dashboard_figures import classes_by_region, subjects_by_region, violated_criteria
+from tekseru.store.registry_queries import CLASSES
 
 
 @dataclass(frozen=True)

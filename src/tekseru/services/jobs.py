@@ -53,6 +53,7 @@ __all__ = [
     "interrupt_stale",
     "rejected_rows",
     "save_upload",
+    "saved_upload",
     "start_assessment",
     "start_import",
 ]
@@ -119,6 +120,7 @@ def _report(report: ImportReport) -> dict[str, Any]:
         "rejected_file": None if report.rejected_path is None else str(report.rejected_path),
         "errors": [_error(error) for error in report.errors[:ERRORS_KEPT]],
         "error_count": len(report.errors),
+        "read_as": dataclasses.asdict(report.read_as),
     }
 
 
@@ -151,6 +153,15 @@ def save_upload(content: BinaryIO, file_name: str, folder: Path) -> Path:
     return target
 
 
+def saved_upload(folder: Path, token: str, name: str) -> Path | None:
+    """The file `save_upload` kept as `token`/`name` (the page that asks for a workbook's sheet sends them
+    back); None when it is not there, or when the names are not ones `save_upload` makes."""
+    if not re.fullmatch(r"[0-9a-f]{32}", token) or _UNSAFE.search(name) or name.strip(" .") != name:
+        return None
+    path = folder / token / name
+    return path if path.is_file() else None
+
+
 def start_import(
     runner: JobRunner,
     db: Database,
@@ -160,18 +171,30 @@ def start_import(
     path: Path,
     skip_invalid: bool = False,
     today: date | None = None,
+    sheet: str | None = None,
 ) -> JobView:
-    """Import the subjects or evidence file at `path` (see `save_upload`) in the background."""
+    """Import the subjects or evidence file at `path` (see `save_upload`; of its XLSX sheet `sheet`) in the
+    background."""
     actor.require(Permission.IMPORT)
     if kind not in IMPORT_KINDS:
         raise ValueError(f"{kind} is not an import")
     day = today or datetime.now(UTC).date()
-    work = partial(_import, kind=kind, path=path, skip_invalid=skip_invalid, day=day, actor=actor)
-    return runner.submit(actor, kind, {"file": path.name, "skip_invalid": skip_invalid}, work)
+    work = partial(
+        _import, kind=kind, path=path, skip_invalid=skip_invalid, day=day, actor=actor, sheet=sheet
+    )
+    params = {"file": path.name, "skip_invalid": skip_invalid} | ({"sheet": sheet} if sheet else {})
+    return runner.submit(actor, kind, params, work)
 
 
 def _import(
-    job: JobContext, *, kind: JobKind, path: Path, skip_invalid: bool, day: date, actor: Actor
+    job: JobContext,
+    *,
+    kind: JobKind,
+    path: Path,
+    skip_invalid: bool,
+    day: date,
+    actor: Actor,
+    sheet: str | None = None,
 ) -> dict[str, Any]:
     do_import = import_subjects if kind is JobKind.IMPORT_SUBJECTS else import_evidence
     try:
@@ -185,6 +208,7 @@ def _import(
             progress=job.progress,
             actor=actor,
             job_id=job.job_id,
+            sheet=sheet,
         )
     except ImportFileError as error:
         errors = [_error(e) for e in error.errors[:ERRORS_KEPT]]

@@ -16,6 +16,7 @@ from tekseru.intake import (
     SUBJECT_COLUMNS,
     EvidenceRow,
     EvidenceValidator,
+    ImportFileError,
     ImportReport,
     ImportSteps,
     Progress,
@@ -27,6 +28,7 @@ from tekseru.intake import (
     open_table,
     run_import,
 )
+from tekseru.intake import workbook_sheets as intake_sheets
 from tekseru.services import audit
 from tekseru.services.permissions import Actor, Permission
 from tekseru.store import Database as Database
@@ -35,6 +37,15 @@ from tekseru.store import DatabaseTooNew as DatabaseTooNew
 from tekseru.store import EvidenceData, SubjectData, WriteCounts
 from tekseru.store.evidence import upsert_evidence
 from tekseru.store.subjects import subject_ids_by_bin, upsert_subjects
+
+
+def workbook_sheets(path: Path) -> list[str]:
+    """The sheets of an uploaded XLSX file ([] for CSV): with more than one the reader picks the sheet to
+    import. [] too for a file that is not a workbook: its import says so, in the reader's language."""
+    try:
+        return intake_sheets(path)
+    except ImportFileError:
+        return []
 
 
 def import_subjects(
@@ -51,9 +62,11 @@ def import_subjects(
     now: datetime | None = None,
     actor: Actor | None = None,
     job_id: uuid.UUID | None = None,
+    sheet: str | None = None,
 ) -> ImportReport:
-    """Import (upsert by BIN) the subjects file; ImportFileError, with nothing stored, on any error unless
-    `skip_invalid`. `entered_by` is accepted for a signature uniform with evidence; subjects do not keep it.
+    """Import (upsert by BIN) the subjects file (of its XLSX sheet `sheet`, needed when it has several);
+    ImportFileError, with nothing stored, on any error unless `skip_invalid`. `entered_by` is accepted for a
+    signature uniform with evidence; subjects do not keep it.
 
     Given the `actor`, the import is theirs: it needs their permission and is audited (`import.subjects`)
     in the import's own transaction, so that neither is kept without the other (a background job's entry
@@ -62,7 +75,7 @@ def import_subjects(
     stamp = now or datetime.now(UTC)
     if actor is not None:
         actor.require(Permission.IMPORT)
-    with open_table(path, SUBJECT_COLUMNS) as table, db.transaction() as session:
+    with open_table(path, SUBJECT_COLUMNS, sheet=sheet) as table, db.transaction() as session:
         validator = SubjectValidator(table.file, edition, regions or load_regions())
         steps = ImportSteps[SubjectRow, SubjectRow](
             validate=validator.validate,
@@ -118,13 +131,15 @@ def import_evidence(
     now: datetime | None = None,
     actor: Actor | None = None,
     job_id: uuid.UUID | None = None,
+    sheet: str | None = None,
 ) -> ImportReport:
-    """Import (upsert by natural key) the evidence file; its BINs must be in the registry already. Given
-    the `actor`, checked and audited (`import.evidence`) as `import_subjects` is."""
+    """Import (upsert by natural key) the evidence file (of its XLSX sheet `sheet`); its BINs must be in
+    the registry already. Given the `actor`, checked and audited (`import.evidence`) as `import_subjects`
+    is."""
     stamp = now or datetime.now(UTC)
     if actor is not None:
         actor.require(Permission.IMPORT)
-    with open_table(path, EVIDENCE_COLUMNS) as table, db.transaction() as session:
+    with open_table(path, EVIDENCE_COLUMNS, sheet=sheet) as table, db.transaction() as session:
         validator = EvidenceValidator(table.file, edition, today)
         steps = ImportSteps[EvidenceRow, tuple[int, EvidenceRow]](
             validate=validator.validate,

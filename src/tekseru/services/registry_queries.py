@@ -40,6 +40,8 @@ from tekseru.store.registry_queries import (
     search_subjects,
     subject_row,
 )
+from tekseru.store.subject_order import SORT_KEYS as SORT_KEYS
+from tekseru.store.subject_order import SubjectSort as SubjectSort
 
 PER_PAGE = 25
 MAX_PER_PAGE = 200
@@ -95,10 +97,17 @@ class SubjectPage:
 
 
 def search(
-    db: Database, actor: Actor, wanted: SubjectSearch, *, page: int = 1, per_page: int = PER_PAGE
+    db: Database,
+    actor: Actor,
+    wanted: SubjectSearch,
+    *,
+    page: int = 1,
+    per_page: int = PER_PAGE,
+    sort: SubjectSort | None = None,
 ) -> SubjectPage:
-    """One page of the subjects matching `wanted`, in registry order, with their class in the latest finished
-    run. A search by text counts at most TEXT_MATCHES_COUNTED + 1 matches (then `more` is true)."""
+    """One page of the subjects matching `wanted`, in registry order or `sort`'s (which the planning order
+    breaks ties of), with their class in the latest finished run. A search by text counts at most
+    TEXT_MATCHES_COUNTED + 1 matches (then `more` is true)."""
     region = actor.scoped_region(Permission.READ_REGISTRY, wanted.region)
     paging = Page.of(page, per_page)
     with db.reading() as session:
@@ -109,6 +118,7 @@ def search(
             run_id=None if run is None else run.id,
             limit=paging.per_page,
             offset=paging.offset,
+            sort=sort,
         )
     more = bool(wanted.text.strip()) and total > TEXT_MATCHES_COUNTED
     return SubjectPage(rows, replace(paging, total=total), run, actor.region_scope, more)
@@ -321,13 +331,20 @@ def run_results(
     region: str | None = None,
     page: int = 1,
     per_page: int = PER_PAGE,
+    sort: SubjectSort | None = None,
 ) -> ResultsPage:
-    """One page of a run's scores (one row per subject and group), highest first."""
+    """One page of a run's scores (one row per subject and group), highest first or in `sort`'s order."""
     scope = actor.scoped_region(Permission.READ_ASSESSMENTS, region)
     found = run(db, actor, run_id)
     paging = Page.of(page, per_page)
     with db.reading() as session:
         rows, total = run_result_rows(
-            session, run_id, region=scope, risk_class=risk_class, limit=paging.per_page, offset=paging.offset
+            session,
+            run_id,
+            region=scope,
+            risk_class=risk_class,
+            limit=paging.per_page,
+            offset=paging.offset,
+            sort=sort,
         )
     return ResultsPage(found, rows, replace(paging, total=total), actor.region_scope)

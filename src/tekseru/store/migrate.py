@@ -58,8 +58,9 @@ def differences(engine: Engine) -> list[Any]:
         return list(compare_metadata(context, Base.metadata))
 
 
-# The text index of names (migration 0005) is a SQLite FTS5 table with its shadow tables, or a PostgreSQL
-# index with an operator class: SQLAlchemy's models cannot describe either, so the comparison skips them.
+# The text index of names (migrations 0005, 0012) is a SQLite FTS5 table with its shadow tables, or a
+# PostgreSQL index with an operator class: SQLAlchemy's models cannot describe either, so the comparison
+# skips them.
 _TEXT_INDEX_NAMES = ("subjects_name_index", "ix_subjects_name_trigram")
 
 

@@ -50,6 +50,8 @@ class Subject(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     bin: Mapped[str] = mapped_column(String(12), unique=True)
     name: Mapped[str] = mapped_column(Text)
+    # The name folded for search (tekseru.store.name_keys), written with the name
+    name_key: Mapped[str] = mapped_column(Text, server_default="")
     region: Mapped[str] = mapped_column(String(32), index=True)
     address: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime]
@@ -143,6 +145,7 @@ class AssessmentSubjectClass(Base):
         Index(None, "run_id", "region", "risk_class", "subject_id"),
         Index(None, "run_id", "risk_class", "subject_id"),
         Index(None, "subject_id"),
+        Index("ix_assessment_subject_classes_priority", "run_id", "score", "gross_count"),
     )
 
     run_id: Mapped[uuid.UUID] = mapped_column(
@@ -152,6 +155,11 @@ class AssessmentSubjectClass(Base):
     region: Mapped[str] = mapped_column(String(32))
     risk_class: Mapped[str] = mapped_column(String(8))
     score: Mapped[float]
+    # The planning order's tie-break (tekseru.planning.priority) of the subject's leading group: the counts
+    # of gross, significant and minor criteria violated (migration 0012; written after the run finishes).
+    gross_count: Mapped[int] = mapped_column(server_default="0")
+    significant_count: Mapped[int] = mapped_column(server_default="0")
+    minor_count: Mapped[int] = mapped_column(server_default="0")
 
 
 from tekseru.store import account_models as account_models  # noqa: E402

@@ -1,22 +1,24 @@
-"""Finding subjects by part of their name, through the text index of migration 0005 where it helps.
+"""Finding subjects by part of their name, through the text index of migrations 0005 and 0012.
 
-SQLite: the FTS5 trigram table `subjects_name_index` finds a fragment of three or more letters without
-reading every name, ignoring case in every alphabet (Kazakh and Russian included). Its matches come in id
-order, so a search that wants the first thousand matches in registry order stops after them (SQLite may
-instead start from a region's subjects and ask the index about each). A fragment shorter than a trigram
-is looked for with LIKE, which ignores the case of ASCII letters only: Cyrillic is tried in its usual
-spellings (as typed, lower, upper, capitalised).
-PostgreSQL: ILIKE, which the trigram GIN index (pg_trgm) serves when the server allowed creating it.
+Both the names and the typed fragment are compared as search keys (tekseru.store.name_keys): lower case
+and folded, so Умит finds Үміт, Ümit and Umit too, and a fragment of any length behaves the same in every
+alphabet on both databases (no reliance on the database's idea of case).
+SQLite: the FTS5 trigram table `subjects_name_index` over the keys finds a fragment of three or more
+letters without reading every name. Its matches come in id order, so a search that wants the first
+thousand matches in registry order stops after them (SQLite may instead start from a region's subjects
+and ask the index about each). A shorter fragment is looked for with LIKE on the keys.
+PostgreSQL: LIKE on the keys, which the trigram GIN index (pg_trgm) serves when the server allowed it.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, column, or_, select, table
+from sqlalchemy import ColumnElement, Select, column, select, table
 from sqlalchemy.orm import Session
 
 from tekseru.store.models import Subject
+from tekseru.store.name_keys import search_key
 
 NAME_INDEX = "subjects_name_index"
 TRIGRAM = 3  # the trigram tokenizer cannot find a shorter fragment
@@ -29,13 +31,19 @@ def normalised(text: str) -> str:
 
 
 def is_bin_prefix(text: str) -> bool:
-    return text.isdigit()
+    """Digits, perhaps typed in groups ("0405 4000"): the start of a BIN."""
+    return text.replace(" ", "").isdigit()
+
+
+def bin_prefix(text: str) -> str:
+    return text.replace(" ", "")
 
 
 def indexed_name_ids(session: Session, text: str, condition: Any, *, limit: int) -> Select[Any] | None:
     """The ids (in id order, at most `limit`) of subjects whose name contains `text` and that meet
     `condition`, found through the SQLite text index; None when the index is not the way to find them (not
     SQLite, a fragment shorter than a trigram)."""
+    text = search_key(text)
     if session.get_bind().dialect.name != "sqlite" or len(text) < TRIGRAM:
         return None
     return (
@@ -63,16 +71,6 @@ def _phrase(text: str) -> str:
 
 
 def name_contains(session: Session, text: str) -> ColumnElement[bool]:
-    """A condition on subjects: the name contains `text`, whatever its case (read name by name)."""
-    if session.get_bind().dialect.name == "postgresql":
-        return Subject.name.ilike(_like_pattern(text), escape="/")
-    if text.isascii():  # SQLite's LIKE ignores the case of ASCII letters
-        return Subject.name.contains(text, autoescape=True)
-    # ... and only of those: try the spellings a Cyrillic name is usually written in.
-    variants = {text, text.lower(), text.upper(), text.capitalize(), text.title()}
-    return or_(*(Subject.name.contains(variant, autoescape=True) for variant in sorted(variants)))
-
-
-def _like_pattern(text: str) -> str:
-    escaped = text.replace("/", "//").replace("%", "/%").replace("_", "/_")
-    return f"%{escaped}%"
+    """A condition on subjects: the name's key contains the key of `text` (read name by name, or through
+    PostgreSQL's trigram index)."""
+    return Subject.name_key.contains(search_key(text), autoescape=True)

@@ -8,9 +8,8 @@ classes in the run (and its score the highest score), which is what decides whet
 from __future__ import annotations
 
 import uuid
-from collections import Counter
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
@@ -18,9 +17,24 @@ from sqlalchemy import ColumnElement, false, func, select, true
 from sqlalchemy.orm import Session
 
 from tekseru.store.models import Assessment, AssessmentResult, Subject, SubjectGroup
-from tekseru.store.name_search import indexed_name_ids, is_bin_prefix, name_contains, normalised
+from tekseru.store.name_search import (
+    bin_prefix,
+    indexed_name_ids,
+    is_bin_prefix,
+    name_contains,
+    normalised,
+)
 from tekseru.store.subject_classes import CLASSES as CLASSES
-from tekseru.store.subject_classes import classes_of, count_by_region_and_class, subjects_of_class
+from tekseru.store.subject_classes import classes_of, subjects_of_class
+from tekseru.store.subject_order import (
+    REGISTRY_ORDER,
+    SubjectSort,
+    last_visits,
+    run_classes,
+    scored_ids,
+    sort_columns,
+    tie_breaks,
+)
 
 TEXT_MATCHES_COUNTED = 1000
 FINISHED = "finished"
@@ -38,6 +52,9 @@ class SubjectSearch:
 
 @dataclass(frozen=True, slots=True)
 class SubjectRow:
+    """A subject with its class in a run and the planning order's tie-break (its leading group's counts
+    of gross, significant and minor criteria violated; its last completed visit)."""
+
     id: int
     bin: str
     name: str
@@ -46,6 +63,10 @@ class SubjectRow:
     groups: tuple[str, ...]
     score: float | None
     risk_class: str | None
+    gross_count: int = 0
+    significant_count: int = 0
+    minor_count: int = 0
+    last_visit_on: date | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +94,7 @@ class ResultRow:
     risk_class: str
     gross_found: int
     violated_criteria: tuple[int, ...]
+    last_visit_on: date | None = None
 
 
 def _filter_condition(search: SubjectSearch, run_id: uuid.UUID | None) -> ColumnElement[bool]:
@@ -94,6 +116,7 @@ def _text_condition(session: Session, text: str) -> ColumnElement[bool]:
     if not text:
         return true()
     if is_bin_prefix(text):  # a BIN or its start: a range of the unique index on bin
+        text = bin_prefix(text)
         upper = text[:-1] + chr(ord(text[-1]) + 1)
         return Subject.bin == text if len(text) == 12 else (Subject.bin >= text) & (Subject.bin < upper)
     return name_contains(session, text)
@@ -107,12 +130,15 @@ def search_subjects(
     limit: int,
     offset: int,
     text_cap: int = TEXT_MATCHES_COUNTED,
+    sort: SubjectSort | None = None,
 ) -> tuple[list[SubjectRow], int]:
-    """One page of the matching subjects in registry order (by id), with their class in `run_id`; and how
-    many match. A search by text reads at most `text_cap` + 1 matches (a total of `text_cap` + 1 means
-    "more than `text_cap`") and pages within them."""
+    """One page of the matching subjects in registry order (by id), or in `sort`'s order, with their class
+    in `run_id`; and how many match. A search by text reads at most `text_cap` + 1 matches (a total of
+    `text_cap` + 1 means "more than `text_cap`") and pages within them."""
     text = normalised(search.text)
     filters = _filter_condition(search, run_id)
+    if sort is not None and sort.key != REGISTRY_ORDER:
+        return _sorted(session, search, filters, run_id, sort, limit=limit, offset=offset, text_cap=text_cap)
     if text:
         indexed = None
         if not is_bin_prefix(text):
@@ -146,6 +172,90 @@ def _by_class(
     return _rows(session, [found[i] for i in page], run_id), total
 
 
+def _sorted(
+    session: Session,
+    search: SubjectSearch,
+    filters: ColumnElement[bool],
+    run_id: uuid.UUID | None,
+    sort: SubjectSort,
+    *,
+    limit: int,
+    offset: int,
+    text_cap: int,
+) -> tuple[list[SubjectRow], int]:
+    """A page in `sort`'s order: the filters (and the first `text_cap` + 1 text matches) counted, then
+    ordered by the database with the planning order breaking every tie."""
+    page, total = _sorted_ids(
+        session, search, filters, run_id, sort, limit=limit, offset=offset, text_cap=text_cap
+    )
+    return _rows_of(session, page, run_id), total
+
+
+def _rows_of(session: Session, ids: Sequence[int], run_id: uuid.UUID | None) -> list[SubjectRow]:
+    found = {row.id: row for row in session.execute(_subject_page(Subject.id.in_(ids)))} if ids else {}
+    return _rows(session, [found[i] for i in ids], run_id)
+
+
+def _sorted_ids(
+    session: Session,
+    search: SubjectSearch,
+    filters: ColumnElement[bool],
+    run_id: uuid.UUID | None,
+    sort: SubjectSort,
+    *,
+    limit: int | None,
+    offset: int,
+    text_cap: int,
+    counted: bool = True,
+) -> tuple[list[int], int]:
+    text = normalised(search.text)
+    total = -1
+    if text:
+        matches = _text_condition(session, text) & filters
+        first = select(Subject.id).where(matches).order_by(Subject.id).limit(text_cap + 1)
+        ids = list(session.execute(first).scalars())
+        condition: ColumnElement[bool] = Subject.id.in_(ids)
+        total = len(ids)
+    else:
+        condition = filters
+        if counted:
+            total = session.execute(select(func.count()).select_from(Subject).where(filters)).scalar_one()
+    if sort.key == "score" and run_id is not None:
+        return scored_ids(session, condition, run_id, sort, limit=limit, offset=offset), total
+    classes, visits = run_classes(run_id), last_visits().subquery()
+    query = (
+        select(Subject.id)
+        .select_from(Subject)
+        .outerjoin(classes, classes.c.subject_id == Subject.id)
+        .outerjoin(visits, visits.c.subject_id == Subject.id)
+        .where(condition)
+        .order_by(*sort_columns(sort, classes, visits))
+        .limit(limit)
+        .offset(offset)
+    )
+    return list(session.execute(query).scalars()), total
+
+
+def iter_subjects(
+    session: Session,
+    search: SubjectSearch,
+    *,
+    run_id: uuid.UUID | None,
+    sort: SubjectSort | None = None,
+    text_cap: int = TEXT_MATCHES_COUNTED,
+    chunk: int = 1000,
+) -> Iterator[SubjectRow]:
+    """Every subject `search_subjects` pages through, in the same order, read `chunk` at a time (for an
+    export: only the ids of the whole table are held, never all its rows)."""
+    order = sort or SubjectSort()
+    filters = _filter_condition(search, run_id)
+    ids, _ = _sorted_ids(
+        session, search, filters, run_id, order, limit=None, offset=0, text_cap=text_cap, counted=False
+    )
+    for start in range(0, len(ids), chunk):
+        yield from _rows_of(session, ids[start : start + chunk], run_id)
+
+
 def _subject_page(condition: Any) -> Any:
     return select(Subject.id, Subject.bin, Subject.name, Subject.region, Subject.address).where(condition)
 
@@ -165,12 +275,28 @@ def _rows(session: Session, rows: Sequence[Any], run_id: uuid.UUID | None) -> li
         for subject_id, key in session.execute(query):
             groups[subject_id].append(key)
     best = best_results(session, run_id, ids) if run_id is not None else {}
+    ties = tie_breaks(session, run_id, ids) if run_id is not None else {}
+    visited: dict[int, date | None] = {}
+    if ids:
+        visited = {subject_id: day for subject_id, day in session.execute(last_visits(ids))}
     found = []
     for row in rows:
         score, risk_class = best.get(row.id, (None, None))
         groups_of = tuple(sorted(groups[row.id]))
+        counts = ties.get(row.id, (0, 0, 0))
         found.append(
-            SubjectRow(row.id, row.bin, row.name, row.region, row.address, groups_of, score, risk_class)
+            SubjectRow(
+                row.id,
+                row.bin,
+                row.name,
+                row.region,
+                row.address,
+                groups_of,
+                score,
+                risk_class,
+                *counts,
+                last_visit_on=visited.get(row.id),
+            )
         )
     return found
 
@@ -230,13 +356,16 @@ def run_result_rows(
     subject_id: int | None = None,
     limit: int = 50,
     offset: int = 0,
+    sort: SubjectSort | None = None,
+    counted: bool = True,
 ) -> tuple[list[ResultRow], int]:
-    """One page of the run's results, highest score first; and how many there are (-1 for one subject's)."""
+    """One page of the run's results, highest score first (or in `sort`'s order, ties broken by the
+    planning order); and how many there are (-1 for one subject's)."""
     condition = _results_condition(run_id, region, risk_class, subject_id)
     joined = AssessmentResult.__table__.join(Subject.__table__, Subject.id == AssessmentResult.subject_id)
     total = (
         -1  # one subject's results: all of them fit on the page; no count needed
-        if subject_id is not None
+        if subject_id is not None or not counted
         else session.execute(select(func.count()).select_from(joined).where(condition)).scalar_one()
     )
     query = (
@@ -257,36 +386,15 @@ def run_result_rows(
         .limit(limit)
         .offset(offset)
     )
-    return [ResultRow(*row[:8], tuple(row[8])) for row in session.execute(query)], total
-
-
-# Dashboard figures
-
-
-def _in_region(region: str | None) -> ColumnElement[bool]:
-    return true() if region is None else Subject.region == region
-
-
-def subjects_by_region(session: Session, *, region: str | None = None) -> dict[str, int]:
-    query = select(Subject.region, func.count()).where(_in_region(region)).group_by(Subject.region)
-    return {key: count for key, count in session.execute(query)}
-
-
-def classes_by_region(
-    session: Session, run_id: uuid.UUID, *, region: str | None = None
-) -> dict[tuple[str, str], int]:
-    """(region, class) -> number of subjects of the region with that class in the run."""
-    return count_by_region_and_class(session, run_id, region=region)
-
-
-def violated_criteria(session: Session, run_id: uuid.UUID, *, region: str | None = None) -> Counter[int]:
-    """Criterion -> number of subjects in whose score of the run it was counted as violated."""
-    query = (
-        select(AssessmentResult.subject_id, AssessmentResult.violated_criteria)
-        .join(Subject, Subject.id == AssessmentResult.subject_id)
-        .where((AssessmentResult.run_id == run_id) & _in_region(region))
-    )
-    per_subject: dict[int, set[int]] = {}
-    for subject_id, criteria in session.execute(query):
-        per_subject.setdefault(subject_id, set()).update(criteria)
-    return Counter(criterion for criteria in per_subject.values() for criterion in criteria)
+    if sort is not None and sort.key != REGISTRY_ORDER:
+        classes, visits = run_classes(run_id), last_visits().subquery()
+        query = (
+            query.outerjoin(classes, classes.c.subject_id == Subject.id)
+            .outerjoin(visits, visits.c.subject_id == Subject.id)
+            .order_by(None)
+            .order_by(*sort_columns(sort, classes, visits, result=AssessmentResult))
+        )
+    rows = [ResultRow(*row[:8], tuple(row[8])) for row in session.execute(query)]
+    ids = list({row.subject_id for row in rows})
+    visited = {subject_id: day for subject_id, day in session.execute(last_visits(ids))} if ids else {}
+    return [replace(row, last_visit_on=visited.get(row.subject_id)) for row in rows], total

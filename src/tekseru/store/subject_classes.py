@@ -6,11 +6,13 @@ registry's search, its pages of subjects and the dashboard, which would otherwis
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from typing import Any
 
-from sqlalchemy import Select, case, func, insert, literal, select
+from sqlalchemy import Select, bindparam, case, func, insert, literal, select, update
 from sqlalchemy.orm import Session
 
+from tekseru.planning.priority import priority_values, severity_counts
 from tekseru.store.models import AssessmentResult, AssessmentSubjectClass, Subject
 
 CLASSES = ("low", "medium", "high")  # by rank: a subject's class is its highest
@@ -72,3 +74,37 @@ def count_by_region_and_class(
         .group_by(AssessmentSubjectClass.region, AssessmentSubjectClass.risk_class)
     )
     return {(key, risk_class): count for key, risk_class, count in session.execute(query)}
+
+
+def severities(edition: Any) -> dict[int, str]:
+    """Criterion -> "gross" | "significant" | "minor" of a catalogue edition."""
+    return {number: criterion.severity.value for number, criterion in edition.criteria.items()}
+
+
+def record_tie_breaks(session: Session, run_id: uuid.UUID, severity_of: Mapping[int, str]) -> int:
+    """Write each subject's tie-break in the finished run: the counts of its leading group (the group first
+    in the planning order), so that tables sort by the planning order without reading every result. How
+    many subjects it wrote."""
+    query = select(
+        AssessmentResult.subject_id, AssessmentResult.score, AssessmentResult.violated_criteria
+    ).where(AssessmentResult.run_id == run_id)
+    lead: dict[int, tuple[tuple[object, ...], dict[str, int]]] = {}
+    for subject_id, score, violated in session.execute(query):
+        counts = severity_counts(violated, severity_of)
+        key = priority_values({"score": score, **counts, "last_visit_on": None})
+        if subject_id not in lead or key < lead[subject_id][0]:
+            lead[subject_id] = (key, counts)
+    rows = [
+        {"_run": run_id, "_subject": subject_id, **counts}
+        for subject_id, (_, counts) in lead.items()
+        if any(counts.values())  # zeros are what the column holds already
+    ]
+    table = AssessmentSubjectClass.metadata.tables[AssessmentSubjectClass.__tablename__]
+    statement = (
+        update(table)
+        .where((table.c.run_id == bindparam("_run")) & (table.c.subject_id == bindparam("_subject")))
+        .values({name: bindparam(name) for name in ("gross_count", "significant_count", "minor_count")})
+    )
+    if rows:
+        session.execute(statement, rows)
+    return len(rows)

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from tekseru.store._bulk import bulk_insert
 from tekseru.store._chunks import chunks
 from tekseru.store.models import Subject, SubjectGroup
+from tekseru.store.name_keys import search_key
 from tekseru.store.records import SubjectData, SubjectRecord, WriteCounts
 
 # Core tables: bulk statements on them skip the ORM's per-row bookkeeping.
@@ -70,7 +71,13 @@ def _update(session: Session, changed: Sequence[tuple[int, SubjectData]], now: d
 
 
 def _values(row: SubjectData) -> dict[str, Any]:
-    return {"bin": row.bin, "name": row.name, "region": row.region, "address": row.address}
+    return {
+        "bin": row.bin,
+        "name": row.name,
+        "name_key": search_key(row.name),
+        "region": row.region,
+        "address": row.address,
+    }
 
 
 def _insert_groups(session: Session, groups: Iterable[tuple[int, Iterable[str]]]) -> None:

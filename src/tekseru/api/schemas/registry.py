@@ -25,6 +25,10 @@ class SubjectOut(BaseModel):
     groups: list[str] = Field(description="Control group keys.")
     score: float | None = Field(description="Highest score of the subject in the latest finished assessment.")
     risk_class: str | None = Field(description="high, medium or low; null when not assessed.")
+    gross_count: int = Field(0, description="Gross criteria violated in the leading group (the tie-break).")
+    significant_count: int = Field(0, description="Significant criteria violated in the leading group.")
+    minor_count: int = Field(0, description="Minor criteria violated in the leading group.")
+    last_visit_on: date | None = Field(None, description="The latest completed inspection; null: never.")
 
 
 def _of_paging(name: str) -> AliasChoices:

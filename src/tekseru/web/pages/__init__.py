@@ -8,11 +8,13 @@ from types import ModuleType
 
 from tekseru.web.pages import (
     admin,
+    api_reference,
     assessments,
     auth,
     backtest,
     catalog,
     dashboard,
+    exports,
     imports,
     inspections,
     plans,
@@ -32,4 +34,6 @@ PAGES: tuple[ModuleType, ...] = (
     imports,
     catalog,
     admin,
+    exports,
+    api_reference,
 )

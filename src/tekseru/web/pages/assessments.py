@@ -18,7 +18,15 @@ from tekseru.services.auth import Database
 from tekseru.services.catalog import CatalogService
 from tekseru.services.jobs import JobKind, JobRunner, start_assessment
 from tekseru.services.permissions import Actor, Permission
-from tekseru.services.registry_queries import CLASSES, MAX_PAGE, MAX_PER_PAGE, PER_PAGE, run_results, runs
+from tekseru.services.registry_queries import (
+    CLASSES,
+    MAX_PAGE,
+    MAX_PER_PAGE,
+    PER_PAGE,
+    SubjectSort,
+    run_results,
+    runs,
+)
 from tekseru.web.navigation import Section
 from tekseru.web.pages.job_page import cancel_from_page, job_page
 from tekseru.web.templating import render
@@ -93,18 +101,25 @@ def results(
     region: str = "",
     page: int = Query(1, ge=1, le=MAX_PAGE),
     per_page: int = Query(PER_PAGE, ge=1, le=MAX_PER_PAGE),
+    sort: str = "",
     actor: Actor = Signed,
     db: Database = Db,
     catalog: CatalogService = Depends(get_catalog_service),
 ) -> HTMLResponse:
     chosen = risk_class if risk_class in CLASSES else None
+    order = SubjectSort.from_parameter(sort)
     found = run_results(
-        db, actor, run_id, risk_class=chosen, region=region or None, page=page, per_page=per_page
+        db, actor, run_id, risk_class=chosen, region=region or None, page=page, per_page=per_page, sort=order
     )
     size = "" if per_page == PER_PAGE else str(per_page)
     context = {
         "result": found,
-        "filters": {"risk_class": chosen or "", "region": region, "per_page": size},
+        "filters": {
+            "risk_class": chosen or "",
+            "region": region,
+            "per_page": size,
+            "sort": "" if order is None else order.parameter,
+        },
         "regions": list(load_regions()),
         "classes": tuple(reversed(CLASSES)),
         "title_params": {"date": format_date(found.run.as_of, request_language(request))},

@@ -4,6 +4,7 @@ background, and its page shows the progress and then the report, with every reje
 from __future__ import annotations
 
 import uuid
+from pathlib import Path
 
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
@@ -11,8 +12,17 @@ from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Resp
 from tekseru.http.dependencies import app_state, get_database, get_jobs
 from tekseru.http.security import page_actor
 from tekseru.services.auth import Database
-from tekseru.services.jobs import IMPORT_KINDS, JobKind, JobRunner, rejected_rows, save_upload, start_import
+from tekseru.services.jobs import (
+    IMPORT_KINDS,
+    JobKind,
+    JobRunner,
+    rejected_rows,
+    save_upload,
+    saved_upload,
+    start_import,
+)
 from tekseru.services.permissions import Actor, Permission
+from tekseru.services.registry import workbook_sheets
 from tekseru.web.navigation import Section
 from tekseru.web.pages.job_page import cancel_from_page, job_page
 from tekseru.web.templating import render
@@ -53,7 +63,52 @@ def upload(
     if file is None or not file.filename or not file.filename.lower().endswith(SUFFIXES):
         return _index(request, actor, jobs, error="imports.choose_file")
     path = save_upload(file.file, file.filename, app_state(request).uploads)
-    job = start_import(jobs, db, actor, kind=JobKind(kind), path=path, skip_invalid=skip_invalid == "yes")
+    sheets = workbook_sheets(path)
+    if len(sheets) > 1:  # ask which one, rather than import the first unawares
+        context = {
+            "token": path.parent.name,
+            "file": path.name,
+            "sheets": sheets,
+            "kind": kind,
+            "skip_invalid": skip_invalid == "yes",
+        }
+        return render(request, "imports/sheet.html", context)
+    return _start(request, actor, db, jobs, JobKind(kind), path, skip_invalid == "yes", None)
+
+
+@router.post("/sheet", name="imports_sheet")
+def choose_sheet(
+    request: Request,
+    token: str = Form(""),
+    name: str = Form(""),
+    sheet: str = Form(""),
+    kind: str = Form(""),
+    skip_invalid: str = Form(""),
+    actor: Actor = Signed,
+    db: Database = Db,
+    jobs: JobRunner = Jobs,
+) -> Response:
+    """The import of the sheet chosen on the page that `upload` showed for a workbook of several."""
+    actor.require(Permission.IMPORT)
+    path = saved_upload(app_state(request).uploads, token, name)
+    if path is None:
+        return _index(request, actor, jobs, error="imports.upload_gone")
+    if kind not in {k.value for k in IMPORT_KINDS}:
+        return _index(request, actor, jobs, error="imports.choose_kind")
+    return _start(request, actor, db, jobs, JobKind(kind), path, skip_invalid == "yes", sheet or None)
+
+
+def _start(
+    request: Request,
+    actor: Actor,
+    db: Database,
+    jobs: JobRunner,
+    kind: JobKind,
+    path: Path,
+    skip_invalid: bool,
+    sheet: str | None,
+) -> Response:
+    job = start_import(jobs, db, actor, kind=kind, path=path, skip_invalid=skip_invalid, sheet=sheet)
     return RedirectResponse(str(request.app.url_path_for("imports_job", job_id=str(job.id))), status_code=303)
 
 

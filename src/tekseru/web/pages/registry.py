@@ -26,6 +26,7 @@ from tekseru.services.registry_queries import (
     EvidenceInput,
     InvalidEvidence,
     SubjectSearch,
+    SubjectSort,
     search,
     subject_card,
     subject_checklist,
@@ -57,6 +58,7 @@ def index(
     risk_class: str = "",
     page: int = Query(1, ge=1, le=MAX_PAGE),
     per_page: int = Query(PER_PAGE, ge=1, le=MAX_PER_PAGE),
+    sort: str = "",
     actor: Actor = Signed,
     db: Database = Db,
     catalog: CatalogService = Catalog,
@@ -67,14 +69,17 @@ def index(
         group=group or None,
         risk_class=risk_class if risk_class in CLASSES else None,
     )
-    result = search(db, actor, wanted, page=page, per_page=per_page)
+    order = SubjectSort.from_parameter(sort)
+    result = search(db, actor, wanted, page=page, per_page=per_page, sort=order)
     filters = {"q": q.strip(), "region": region, "group": group, "risk_class": wanted.risk_class or ""}
     filters["per_page"] = "" if per_page == PER_PAGE else str(per_page)
+    filters["sort"] = sort if order is not None else ""
     context = {
         "result": result,
         "filters": filters,
         "regions": list(load_regions()),
         "groups": catalog.groups(),
+        "group_names": {item.key: item.name for item in catalog.groups()},
         "classes": tuple(reversed(CLASSES)),
     }
     return render(request, "registry/index.html", context)

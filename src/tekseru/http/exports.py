@@ -1,0 +1,27 @@
+"""An export (`tekseru.services.exports`) as an HTTP answer that streams the file as it is written, for the
+pages and the API alike."""
+
+from __future__ import annotations
+
+from itertools import chain
+
+from fastapi import HTTPException
+from fastapi.responses import StreamingResponse
+
+from tekseru.services.exports import FORMATS, MEDIA_TYPES, TableExport
+
+FORMAT_PATTERN = "^(" + "|".join(FORMATS) + ")$"
+
+
+def export_response(export: TableExport, format: str, language: str) -> StreamingResponse:
+    if format not in FORMATS:
+        raise HTTPException(422, f"format must be one of {', '.join(FORMATS)}")
+    chunks = export.chunks(format, language)
+    # The first chunk before the answer starts: what the query refuses (text the store cannot hold in a
+    # filter, say) is then an error answer of its own, not a file cut short.
+    first = next(chunks, b"")
+    return StreamingResponse(
+        chain([first], chunks),
+        media_type=MEDIA_TYPES[format],
+        headers={"Content-Disposition": f'attachment; filename="{export.file_name(format)}"'},
+    )

@@ -1,0 +1,237 @@
+"""Taking the data away: every filtered table (the registry, a run's results, a list's rows, the
+inspections, the audit log) as CSV, XLSX or JSON, with the same filters and order as its page and its API,
+read and written a chunk at a time.
+
+An export is checked (permission, region, the run) when it is made, before a byte is sent; its rows are
+then read in one read transaction as the file is written (`chunks`), so that a 100,000-row export holds
+neither all its rows nor the whole file. CSV and XLSX have headers in the reader's language and no cell
+that a spreadsheet would run as a formula; JSON has the API's field names and the text as it is.
+"""
+
+from __future__ import annotations
+
+import json
+import uuid
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime
+from typing import Any
+
+from tekseru.documents.table_export import FORMATS as FORMATS
+from tekseru.documents.table_export import MEDIA_TYPES as MEDIA_TYPES
+from tekseru.documents.table_export import table_chunks
+from tekseru.i18n import translate
+from tekseru.services import inspections as inspection_use_cases
+from tekseru.services import plans
+from tekseru.services.permissions import Actor, Permission
+from tekseru.services.registry_queries import RunNotFound
+from tekseru.store import Database
+from tekseru.store.assessments import get_run, latest_run
+from tekseru.store.audit import AuditFilter, list_entries
+from tekseru.store.registry_queries import SubjectSearch, iter_subjects, run_result_rows
+from tekseru.store.subject_order import SubjectSort
+
+CHUNK = 1000
+SUBJECT_COLUMNS = (
+    "bin",
+    "name",
+    "region",
+    "address",
+    "groups",
+    "risk_class",
+    "score",
+    "gross_count",
+    "significant_count",
+    "minor_count",
+    "last_visit_on",
+)
+RESULT_COLUMNS = (
+    "bin",
+    "name",
+    "region",
+    "group",
+    "score",
+    "risk_class",
+    "gross_found",
+    "violated_criteria",
+    "last_visit_on",
+)
+RESULT_ATTRIBUTES = {"group": "group_key"}  # the API's name -> the row's
+AUDIT_COLUMNS = ("id", "at", "actor", "action", "entity", "entity_key", "region", "before", "after")
+
+Rows = Callable[[], Iterator[Sequence[object]]]
+
+
+@dataclass(frozen=True)
+class TableExport:
+    """A table ready to be written: its name (for the file), its columns' keys and its rows, read when
+    the file is written."""
+
+    name: str
+    columns: tuple[str, ...]
+    rows: Rows
+
+    def header(self, language: str) -> list[str]:
+        """The columns in words of `language` (kk, ru, en)."""
+        return [translate(language, f"export.column.{key}") for key in self.columns]
+
+    def chunks(self, format: str, language: str) -> Iterator[bytes]:
+        """The file, in `format`, a piece at a time."""
+        return table_chunks(format, self.columns, self.header(language), self.rows())
+
+    def file_name(self, format: str, now: datetime | None = None) -> str:
+        stamp = (now or datetime.now(UTC)).strftime("%Y%m%d-%H%M")
+        return f"tekseru-{self.name}-{stamp}.{format}"
+
+
+def registry(
+    db: Database, actor: Actor, wanted: SubjectSearch, sort: SubjectSort | None = None
+) -> TableExport:
+    """Every subject the registry's search finds (its order, its region limit, classes of the latest
+    finished run), as `search` pages through them."""
+    search = replace(wanted, region=actor.scoped_region(Permission.READ_REGISTRY, wanted.region))
+
+    def rows() -> Iterator[Sequence[object]]:
+        with db.reading() as session:
+            run = latest_run(session)
+            found = iter_subjects(session, search, run_id=None if run is None else run.id, sort=sort)
+            for row in found:
+                yield tuple(getattr(row, key) for key in SUBJECT_COLUMNS)
+
+    return TableExport("registry", SUBJECT_COLUMNS, rows)
+
+
+def results(
+    db: Database,
+    actor: Actor,
+    run_id: uuid.UUID,
+    *,
+    risk_class: str | None = None,
+    region: str | None = None,
+    sort: SubjectSort | None = None,
+) -> TableExport:
+    """Every result of the run, as its page lists them (filters, order, region limit)."""
+    scope = actor.scoped_region(Permission.READ_ASSESSMENTS, region)
+    with db.reading() as session:
+        if get_run(session, run_id) is None:
+            raise RunNotFound(f"no assessment run {run_id}")
+
+    def rows() -> Iterator[Sequence[object]]:
+        with db.reading() as session:
+            offset = 0
+            while True:
+                page, _ = run_result_rows(
+                    session,
+                    run_id,
+                    region=scope,
+                    risk_class=risk_class,
+                    limit=CHUNK,
+                    offset=offset,
+                    sort=sort,
+                    counted=False,
+                )
+                for row in page:
+                    yield tuple(getattr(row, RESULT_ATTRIBUTES.get(key, key)) for key in RESULT_COLUMNS)
+                if len(page) < CHUNK:
+                    return
+                offset += CHUNK
+
+    return TableExport(f"results-{run_id}", RESULT_COLUMNS, rows)
+
+
+def audit_log(db: Database, actor: Actor, where: AuditFilter | None = None) -> TableExport:
+    """Every audit entry the filter matches, newest first (administrators only)."""
+    actor.require(Permission.READ_AUDIT)
+    where = where or AuditFilter()
+
+    def rows() -> Iterator[Sequence[object]]:
+        with db.reading() as session:
+            offset = 0
+            while True:
+                page = list_entries(session, where, limit=CHUNK, offset=offset)
+                for entry in page:
+                    yield tuple(_audit_value(getattr(entry, key)) for key in AUDIT_COLUMNS)
+                if len(page) < CHUNK:
+                    return
+                offset += CHUNK
+
+    return TableExport("audit", AUDIT_COLUMNS, rows)
+
+
+def _audit_value(value: Any) -> Any:
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str)
+    return value
+
+
+PLAN_COLUMNS = (
+    "rank",
+    "bin",
+    "name",
+    "region",
+    "address",
+    "groups",
+    "score",
+    "risk_class",
+    "gross_count",
+    "significant_count",
+    "minor_count",
+    "last_visit_on",
+    "planned_month",
+    "main_reasons",
+)
+
+
+def plan_rows(db: Database, actor: Actor, plan_id: int, *, region: str | None = None) -> TableExport:
+    """The rows of a semi-annual list (on the list, then beyond capacity), of `region` when given, as its
+    page shows them and as the actor may read them."""
+    stored = plans.get_plan(db, actor, plan_id)
+    chosen = [
+        row
+        for row in (*stored.plan.included, *stored.plan.overflow)
+        if region is None or row.region == region
+    ]
+
+    def rows() -> Iterator[Sequence[object]]:
+        for row in chosen:
+            yield tuple(getattr(row, key) for key in PLAN_COLUMNS)
+
+    return TableExport(f"list-{plan_id}", PLAN_COLUMNS, rows)
+
+
+INSPECTION_COLUMNS = (
+    "id",
+    "bin",
+    "name",
+    "region",
+    "kind",
+    "appendix",
+    "act_number",
+    "act_date",
+    "planned_on",
+    "inspected_on",
+    "status",
+    "revision",
+    "inspectors",
+)
+
+
+def inspections(
+    db: Database,
+    actor: Actor,
+    *,
+    bin: str | None = None,
+    status: str | None = None,
+    all_revisions: bool = False,
+) -> TableExport:
+    """The inspections the inspections page lists for these filters (an inspector: its own region)."""
+    found = inspection_use_cases.list_inspections(
+        db, actor, bin=bin or None, status=status, include_superseded=all_revisions
+    )
+
+    def rows() -> Iterator[Sequence[object]]:
+        for record, subject in found:
+            values = {"bin": subject.bin, "name": subject.name, "region": subject.region}
+            yield tuple(values[key] if key in values else getattr(record, key) for key in INSPECTION_COLUMNS)
+
+    return TableExport("inspections", INSPECTION_COLUMNS, rows)

@@ -1,0 +1,117 @@
+"""`/exports/...`: the registry, a run's results and the audit log as CSV, XLSX or JSON, with the filters
+and the order of their pages (the links under each table carry them); headers in the page's language."""
+
+from __future__ import annotations
+
+import uuid
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import StreamingResponse
+
+from tekseru.http.dependencies import get_database
+from tekseru.http.exports import FORMAT_PATTERN, export_response
+from tekseru.http.language import request_language
+from tekseru.http.security import page_actor
+from tekseru.services import exports
+from tekseru.services.audit import AuditFilter
+from tekseru.services.auth import Database
+from tekseru.services.permissions import Actor
+from tekseru.services.registry_queries import CLASSES, SubjectSearch, SubjectSort
+
+router = APIRouter(prefix="/exports", include_in_schema=False)
+section = None
+
+Db = Depends(get_database)
+Signed = Depends(page_actor)
+Format = Query("csv", pattern=FORMAT_PATTERN)
+
+
+@router.get("/registry", name="exports_registry")
+def registry(
+    request: Request,
+    format: str = Format,
+    q: str = "",
+    region: str = "",
+    group: str = "",
+    risk_class: str = "",
+    sort: str = "",
+    actor: Actor = Signed,
+    db: Database = Db,
+) -> StreamingResponse:
+    wanted = SubjectSearch(
+        text=q.strip(),
+        region=region or None,
+        group=group or None,
+        risk_class=risk_class if risk_class in CLASSES else None,
+    )
+    export = exports.registry(db, actor, wanted, SubjectSort.from_parameter(sort))
+    return export_response(export, format, request_language(request))
+
+
+@router.get("/results/{run_id}", name="exports_results")
+def results(
+    request: Request,
+    run_id: uuid.UUID,
+    format: str = Format,
+    risk_class: str = "",
+    region: str = "",
+    sort: str = "",
+    actor: Actor = Signed,
+    db: Database = Db,
+) -> StreamingResponse:
+    export = exports.results(
+        db,
+        actor,
+        run_id,
+        risk_class=risk_class if risk_class in CLASSES else None,
+        region=region or None,
+        sort=SubjectSort.from_parameter(sort),
+    )
+    return export_response(export, format, request_language(request))
+
+
+@router.get("/audit", name="exports_audit")
+def audit(
+    request: Request,
+    format: str = Format,
+    who: str = "",
+    action: str = "",
+    entity: str = "",
+    key: str = "",
+    actor: Actor = Signed,
+    db: Database = Db,
+) -> StreamingResponse:
+    """The audit log's filters have the names of its page's (`who` is the actor who acted)."""
+    where = AuditFilter(
+        actor=who or None, action=action or None, entity=entity or None, entity_key=key or None
+    )
+    return export_response(exports.audit_log(db, actor, where), format, request_language(request))
+
+
+@router.get("/lists/{plan_id}", name="exports_list")
+def plan_rows(
+    request: Request,
+    plan_id: int,
+    format: str = Format,
+    region: str = "",
+    actor: Actor = Signed,
+    db: Database = Db,
+) -> StreamingResponse:
+    export = exports.plan_rows(db, actor, plan_id, region=region or None)
+    return export_response(export, format, request_language(request))
+
+
+@router.get("/inspections", name="exports_inspections")
+def inspections(
+    request: Request,
+    format: str = Format,
+    status: str = Query("", pattern="^(draft|completed)?$"),
+    bin: str = "",
+    all: str = Query("", pattern="^(yes)?$"),
+    actor: Actor = Signed,
+    db: Database = Db,
+) -> StreamingResponse:
+    export = exports.inspections(
+        db, actor, bin=bin.strip(), status=status or None, all_revisions=all == "yes"
+    )
+    return export_response(export, format, request_language(request))
