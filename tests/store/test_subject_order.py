@@ -212,11 +212,11 @@ def test_an_unknown_column_is_refused() -> None:
 def test_a_runs_results_sort_and_page_alike(database: Database, key: str) -> None:
     run_id, _ = _store(database)
     with database.reading() as session:
-        whole, total = queries.run_results(session, run_id, limit=50, sort=SubjectSort(key))
+        whole, total = queries.run_result_rows(session, run_id, limit=50, sort=SubjectSort(key))
         pages = [
             row
             for offset in range(0, total, 3)
-            for row in queries.run_results(session, run_id, limit=3, offset=offset, sort=SubjectSort(key))[0]
+            for row in queries.run_result_rows(session, run_id, limit=3, offset=offset, sort=SubjectSort(key))[0]
         ]
     assert total == 9 and pages == whole  # one row per subject and group: Мейірім has two
     if key == "score":

@@ -19,7 +19,7 @@ import pytest
 import uvicorn
 from fastapi.testclient import TestClient
 
-from tekseru.catalog import load_catalogue
+from tekseru.catalog_files import load_catalogue
 from tekseru.services.accounts import create_user
 from tekseru.services.demo import write_demo_csv
 from tekseru.services.demo_data import generate_demo
