@@ -1,0 +1,164 @@
+"""Signing with a PKCS#12 key: a PAdES signature with a visible stamp inside a PDF, or a detached CMS
+signature for any other file.
+
+Signers sign in order. In a PDF each signature is an incremental update, so a later signature covers the
+document and every earlier signature, and verification accepts nothing after a signature but further
+signatures: any later change of the content (a new seal included) shows as a change after a signature. A detached CMS signature holds one signer info per signer, in order, each over the file.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from io import BytesIO
+from pathlib import Path
+
+from asn1crypto import cms
+from asn1crypto import x509 as asn1_x509
+from pyhanko.pdf_utils.font.opentype import GlyphAccumulatorFactory
+from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+from pyhanko.pdf_utils.misc import PdfError
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.pdf_utils.text import TextBoxStyle
+from pyhanko.sign import fields, signers
+from pyhanko.stamp import TextStampStyle
+
+from tekseru.documents.signatures.certificates import Identity, SignatureError, identity_of, key_algorithm
+from tekseru.i18n import translate
+
+_FONT = Path(__file__).parents[1] / "fonts" / "DejaVuSans.ttf"
+_DIGEST = "sha256"
+# Stamps sit in rows of three at the foot of the last page, in the order of signing.
+_STAMP_WIDTH, _STAMP_HEIGHT, _STAMP_GAP, _STAMPS_PER_ROW = 175, 58, 8, 3
+
+
+@dataclass(frozen=True)
+class SigningKey:
+    """A signer's private key with its certificate and the chain the PKCS#12 file carried."""
+
+    signer: signers.SimpleSigner
+    certificate: asn1_x509.Certificate
+
+    @property
+    def identity(self) -> Identity:
+        return identity_of(self.certificate)
+
+
+def load_key(data: bytes, password: bytes | None, *, name: str = "KEY.p12") -> SigningKey:
+    """The key of a PKCS#12 file; SignatureError names the file when it cannot be opened."""
+    try:
+        signer = signers.SimpleSigner.load_pkcs12_data(data, other_certs=[], passphrase=password)
+    except (ValueError, TypeError):
+        raise SignatureError(
+            f"{name}: cannot open the PKCS#12 key: a wrong password, or a key of an algorithm tekseru "
+            "cannot sign with (GOST 34.310-2004 keys are not supported)"
+        ) from None
+    certificate = signer.signing_cert
+    assert certificate is not None, "a PKCS#12 key loaded by pyHanko carries its certificate"
+    return SigningKey(signer, certificate)
+
+
+def _stamp_text(identity: Identity, language: str) -> str:
+    lines = [translate(language, "signature.stamp.signed", name=identity.name)]
+    if identity.iin:
+        lines.append(translate(language, "signature.stamp.iin", iin=identity.iin))
+    if identity.bin:
+        lines.append(translate(language, "signature.stamp.bin", bin=identity.bin))
+    # %(ts)s is pyHanko's: the signing time it writes into the signature.
+    lines.append(translate(language, "signature.stamp.time") + " %(ts)s")
+    return "\n".join(line.replace("%", "%%") if "%(ts)s" not in line else line for line in lines)
+
+
+def _box(position: int, reader: PdfFileReader) -> tuple[int, int, int, int]:
+    page = reader.root["/Pages"]
+    box = [float(v) for v in page.get("/MediaBox", [0, 0, 595, 842])]
+    left = int(box[0]) + 30 + (position % _STAMPS_PER_ROW) * (_STAMP_WIDTH + _STAMP_GAP)
+    bottom = int(box[1]) + 20 + (position // _STAMPS_PER_ROW) * (_STAMP_HEIGHT + _STAMP_GAP)
+    return left, bottom, left + _STAMP_WIDTH, bottom + _STAMP_HEIGHT
+
+
+def _last_page(reader: PdfFileReader) -> int:
+    return int(reader.root["/Pages"]["/Count"]) - 1
+
+
+def sign_pdf(data: bytes, key: SigningKey, *, language: str = "kk") -> bytes:
+    """The PDF with one more PAdES signature: a visible stamp with the signer's name, IIN or BIN and time.
+
+    SignatureError when the file is not a PDF, or when it changed after an earlier signature (it would be
+    re-sealed under signatures that no longer hold).
+    """
+    from tekseru.documents.signatures.verifying import changed_after_signing
+
+    _refuse_gost(key)
+    try:
+        writer = IncrementalPdfFileWriter(BytesIO(data), strict=False)
+        reader = writer.prev
+        existing = len(reader.embedded_signatures)
+    except (PdfError, ValueError, KeyError) as error:
+        raise SignatureError(f"not a PDF file tekseru can sign ({error})") from None
+    if existing and changed_after_signing(reader):
+        raise SignatureError(
+            "the document changed after an earlier signature: a signed document cannot be sealed or "
+            "changed again, only signed further"
+        )
+    field_name = f"Signature{existing + 1}"
+    metadata = signers.PdfSignatureMetadata(
+        field_name=field_name,
+        md_algorithm=_DIGEST,
+        subfilter=fields.SigSeedSubFilter.PADES,
+    )
+    style = TextStampStyle(
+        stamp_text=_stamp_text(key.identity, language),
+        text_box_style=TextBoxStyle(font=GlyphAccumulatorFactory(str(_FONT)), font_size=7),
+        timestamp_format="%Y-%m-%d %H:%M:%S UTC",
+        border_width=1,
+    )
+    spec = fields.SigFieldSpec(field_name, on_page=_last_page(reader), box=_box(existing, reader))
+    pdf_signer = signers.PdfSigner(metadata, signer=key.signer, stamp_style=style, new_field_spec=spec)
+    out = pdf_signer.sign_pdf(writer, in_place=False)
+    return out.getvalue()
+
+
+def _refuse_gost(key: SigningKey) -> None:
+    from tekseru.documents.signatures.certificates import is_gost
+
+    if is_gost(key_algorithm(key.certificate)):
+        raise SignatureError("GOST 34.310-2004 keys are not supported: tekseru signs with RSA or ECDSA keys")
+
+
+def read_cms(data: bytes, *, name: str = "signature") -> cms.SignedData:
+    """The SignedData of a CMS file, DER or PEM/base64 (as NCALayer returns it)."""
+    from tekseru.documents.signatures.verifying import decode_cms
+
+    return decode_cms(data, name=name)
+
+
+def sign_cms(data: bytes, key: SigningKey, *, existing: bytes | None = None) -> bytes:
+    """A detached CMS signature (DER) over `data`; with `existing`, that signature with one more signer."""
+    _refuse_gost(key)
+    signed = asyncio.run(key.signer.async_sign_general_data(data, _DIGEST, detached=True))
+    if existing is None:
+        return bytes(signed.dump())
+    earlier = read_cms(existing)
+    new = signed["content"]
+    certificates = list(earlier["certificates"] or [])
+    known = {certificate.dump() for certificate in certificates}
+    certificates += [c for c in new["certificates"] if c.dump() not in known]
+    algorithms = list(earlier["digest_algorithms"])
+    if all(a["algorithm"].native != _DIGEST for a in algorithms):
+        algorithms += list(new["digest_algorithms"])
+    combined = cms.SignedData(
+        {
+            "version": earlier["version"],
+            "digest_algorithms": algorithms,
+            "encap_content_info": {"content_type": "data"},
+            "certificates": certificates,
+            "signer_infos": [*earlier["signer_infos"], *new["signer_infos"]],
+        }
+    )
+    return bytes(cms.ContentInfo({"content_type": "signed_data", "content": combined}).dump())
+
+
+def sign_file(data: bytes, key: SigningKey, *, pdf: bool, existing: bytes | None = None) -> bytes:
+    """A PDF signed inside, or a detached CMS signature for any other file."""
+    return sign_pdf(data, key) if pdf else sign_cms(data, key, existing=existing)
