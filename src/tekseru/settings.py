@@ -112,6 +112,20 @@ class Settings:
         "right is refused with an error naming the row and column (a whole number above 0).",
     )
 
+    trusted_roots: str = _setting(
+        "",
+        "TEKSERU_TRUSTED_ROOTS",
+        "Certificates (PEM or DER files, or folders of them, separated by the system's path separator) of "
+        "the roots an electronic digital signature must chain to, such as the NCA's root certificates; "
+        "when empty, no signature is trusted unless `tekseru verify --trust` names a root.",
+    )
+    revocation_lists: str = _setting(
+        "",
+        "TEKSERU_REVOCATION_LISTS",
+        "Certificate revocation lists (PEM or DER files, or folders of them, separated by the system's path "
+        "separator) against which signers' certificates are checked; tekseru fetches nothing itself.",
+    )
+
     def __post_init__(self) -> None:
         for setting in fields(self):
             _check(setting, getattr(self, setting.name))

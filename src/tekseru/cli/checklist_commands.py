@@ -7,6 +7,7 @@ Wire them into the root app with `app.add_typer(checklist_commands.app, name="ch
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
@@ -17,6 +18,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from tekseru.catalog import UnknownCatalogueEntry
+from tekseru.cli import signature_commands
 from tekseru.cli.failures import fail, opened_database
 from tekseru.cli.language import LangOption, Words, chosen
 from tekseru.i18n import format_date
@@ -102,28 +104,75 @@ def render(
 
 
 def verify(
-    file: Annotated[Path, typer.Argument(dir_okay=False, exists=True, help="A PDF or DOCX tekseru printed.")],
+    file: Annotated[
+        Path,
+        typer.Argument(dir_okay=False, exists=True, help="A PDF or DOCX tekseru printed, or a signed file."),
+    ],
     db: DbOption = None,
     lang: LangOption = None,
+    signature: signature_commands.SignatureOption = None,
+    trust: signature_commands.TrustOption = None,
+    crl: signature_commands.CrlOption = None,
+    signer: signature_commands.SignerOption = None,
+    output_format: signature_commands.FormatOption = signature_commands.OutputFormat.TEXT,
 ) -> None:
-    """Check a printed checklist: ok (exit 0), or altered, unknown or unsealed (exit 1)."""
+    """Check a printed checklist (ok, or altered, unknown or unsealed) and the electronic digital signatures
+    of a file (inside a PDF, or --signature FILE.cms): exit 0 only when everything holds."""
     words = Words(chosen(lang))
-    corrected_by = None
-    with opened_database(db) as database:
-        try:
-            check = service.verify_document(database, file)
-            if check.ok and check.inspection_id is not None:
-                corrected_by = get_inspection(database, check.inspection_id).superseded_by_id
-        except (ValueError, InspectionError) as error:
-            fail(str(error))
+    signed = signature_commands.wants_signatures(file, signature, trust, crl, signer)
+    check, corrected_by = None, None
+    if not signed or _sealable(file):
+        with opened_database(db) as database:
+            try:
+                check = service.verify_document(database, file)
+                if check.ok and check.inspection_id is not None:
+                    corrected_by = get_inspection(database, check.inspection_id).superseded_by_id
+            except (ValueError, InspectionError) as error:
+                fail(str(error))
+    report = (
+        signature_commands.check_signatures(file, signature, trust, crl, signer, words) if signed else None
+    )
+    # A signed file need not carry a seal (a list, a spreadsheet); a seal it carries must hold.
+    seal_holds = check is None or check.ok or (report is not None and check.status == "unsealed")
+    ok = seal_holds and (report is None or report.ok)
+    if output_format is signature_commands.OutputFormat.JSON:
+        seal = None if check is None else _seal_json(file, check, corrected_by, words)
+        typer.echo(json.dumps(signature_commands.json_report(file, seal, report, ok), ensure_ascii=False))
+    else:
+        if check is not None:
+            _print_seal(file, check, corrected_by, words)
+        if report is not None:
+            signature_commands.print_signatures(report, words)
+    if not ok:
+        raise typer.Exit(1)
+
+
+def _sealable(file: Path) -> bool:
+    """Whether the file can carry a tekseru seal: a PDF, or a DOCX (a ZIP named .docx)."""
+    with file.open("rb") as handle:
+        head = handle.read(4)
+    return head.startswith(b"%PDF") or (head.startswith(b"PK") and file.suffix.lower() == ".docx")
+
+
+def _print_seal(file: Path, check: service.DocumentCheck, corrected_by: int | None, words: Words) -> None:
     colour = "green" if check.ok else "red"
     status = words(f"cli.verify.status.{check.status}")
     message = escape(_verdict(file, check, corrected_by, words))
     _console().print(f"[{colour}]{status}[/{colour}]: {message}")
     if check.inspection_id is not None:
         _console().print(words("cli.verify.inspection", id=check.inspection_id), markup=False)
-    if not check.ok:
-        raise typer.Exit(1)
+
+
+def _seal_json(
+    file: Path, check: service.DocumentCheck, corrected_by: int | None, words: Words
+) -> dict[str, object]:
+    return {
+        "status": check.status,
+        "code": check.code,
+        "inspection_id": check.inspection_id,
+        "corrected_by": corrected_by,
+        "message": _verdict(file, check, corrected_by, words),
+    }
 
 
 def _verdict(file: Path, check: service.DocumentCheck, corrected_by: int | None, words: Words) -> str:

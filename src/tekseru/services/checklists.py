@@ -26,6 +26,7 @@ from tekseru.catalog.bodies import control_body
 from tekseru.documents import checklist_form as forms
 from tekseru.documents.checklist_docx import checklist_docx_bytes
 from tekseru.documents.checklist_pdf import checklist_pdf_bytes
+from tekseru.documents.revisions import revision_digests
 from tekseru.documents.verification import VerificationStatus, check_document, read_verification, seal_of
 from tekseru.i18n import translate
 from tekseru.services import inspections as flow
@@ -344,8 +345,8 @@ def verify_document(db: Database, path: Path) -> DocumentCheck:
         corrected = {i: r.superseded_by_id for i in ids if (r := store.get_inspection(session, i))}
     if not issued:
         return DocumentCheck("unknown", f"no document with the code {seal.code} was issued here", seal.code)
-    first, digest = issued[0], hashlib.sha256(path.read_bytes()).hexdigest()
-    same = next((document for document in issued if document.file_sha256 == digest), None)
+    first, digests = issued[0], revision_digests(path.read_bytes())  # a signed PDF: its first revision
+    same = next((document for document in issued if document.file_sha256 in digests), None)
     if check_document(path, first.fingerprint).status is not VerificationStatus.GENUINE:
         message = f"the seal in {path.name} does not match the document issued with the code {seal.code}"
     elif same is None:

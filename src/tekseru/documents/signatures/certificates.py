@@ -16,6 +16,8 @@ from asn1crypto import crl as asn1_crl
 from asn1crypto import pem
 from asn1crypto import x509 as asn1_x509
 
+from tekseru.i18n import translate
+
 # GOST algorithms are named under Kazakhstan's arc for its national standards (GOST 34.310-2004 keys and
 # signatures, GOST 34.311-95 hashes) and Russia's (GOST R 34.10/34.11). No maintained Python library on
 # the package registry verifies the Kazakh parameter sets (docs/signatures.md), so they are recognised
@@ -28,7 +30,15 @@ _BIN = re.compile(r"BIN(\d{12})")
 
 
 class SignatureError(ValueError):
-    """A key, certificate, CRL or signature file tekseru cannot read; the message names the file."""
+    """A key, certificate, CRL, signature or document tekseru cannot use; it names the file and describes
+    itself in each language (`signature.error.<key>`)."""
+
+    def __init__(self, key: str, file: object, **params: object) -> None:
+        self.key, self.params = key, {"file": str(file), **params}
+        super().__init__(self.describe("en"))
+
+    def describe(self, language: str) -> str:
+        return translate(language, f"signature.error.{self.key}", **self.params)
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,7 +83,7 @@ def _pem_or_der(path: Path) -> list[bytes]:
     try:
         data = path.read_bytes()
     except OSError as error:
-        raise SignatureError(f"{path}: {error.strerror or error}") from None
+        raise SignatureError("unreadable_file", path, reason=error.strerror or error) from None
     if pem.detect(data):
         return [der for _, _, der in pem.unarmor(data, multiple=True)]
     return [data]
@@ -88,7 +98,7 @@ def load_certificates(paths: list[Path]) -> list[asn1_x509.Certificate]:
                 certificate = asn1_x509.Certificate.load(der)
                 certificate.native  # noqa: B018  parse it all now, so a bad file fails here, named
             except ValueError:
-                raise SignatureError(f"{path}: not an X.509 certificate (PEM or DER)") from None
+                raise SignatureError("not_certificate", path) from None
             found.append(certificate)
     return found
 
@@ -102,6 +112,7 @@ def load_crls(paths: list[Path]) -> list[asn1_crl.CertificateList]:
                 revocations = asn1_crl.CertificateList.load(der)
                 revocations.native  # noqa: B018
             except ValueError:
-                raise SignatureError(f"{path}: not a certificate revocation list (PEM or DER)") from None
+                raise SignatureError("not_crl", path) from None
             found.append(revocations)
     return found
+

@@ -3,13 +3,15 @@ signature for any other file.
 
 Signers sign in order. In a PDF each signature is an incremental update, so a later signature covers the
 document and every earlier signature, and verification accepts nothing after a signature but further
-signatures: any later change of the content (a new seal included) shows as a change after a signature. A detached CMS signature holds one signer info per signer, in order, each over the file.
+signatures: any later change of the content (a new seal included) shows as a change after a signature.
+A detached CMS signature holds one signer info per signer, each over the file, ordered by signing time.
 """
 
 from __future__ import annotations
 
 import asyncio
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from io import BytesIO
 from pathlib import Path
 
@@ -21,6 +23,7 @@ from pyhanko.pdf_utils.misc import PdfError
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.pdf_utils.text import TextBoxStyle
 from pyhanko.sign import fields, signers
+from pyhanko.sign.signers.pdf_cms import PdfCMSSignedAttributes
 from pyhanko.stamp import TextStampStyle
 
 from tekseru.documents.signatures.certificates import Identity, SignatureError, identity_of, key_algorithm
@@ -49,10 +52,7 @@ def load_key(data: bytes, password: bytes | None, *, name: str = "KEY.p12") -> S
     try:
         signer = signers.SimpleSigner.load_pkcs12_data(data, other_certs=[], passphrase=password)
     except (ValueError, TypeError):
-        raise SignatureError(
-            f"{name}: cannot open the PKCS#12 key: a wrong password, or a key of an algorithm tekseru "
-            "cannot sign with (GOST 34.310-2004 keys are not supported)"
-        ) from None
+        raise SignatureError("unreadable_key", name) from None
     certificate = signer.signing_cert
     assert certificate is not None, "a PKCS#12 key loaded by pyHanko carries its certificate"
     return SigningKey(signer, certificate)
@@ -81,7 +81,7 @@ def _last_page(reader: PdfFileReader) -> int:
     return int(reader.root["/Pages"]["/Count"]) - 1
 
 
-def sign_pdf(data: bytes, key: SigningKey, *, language: str = "kk") -> bytes:
+def sign_pdf(data: bytes, key: SigningKey, *, language: str = "kk", name: str = "document.pdf") -> bytes:
     """The PDF with one more PAdES signature: a visible stamp with the signer's name, IIN or BIN and time.
 
     SignatureError when the file is not a PDF, or when it changed after an earlier signature (it would be
@@ -89,18 +89,15 @@ def sign_pdf(data: bytes, key: SigningKey, *, language: str = "kk") -> bytes:
     """
     from tekseru.documents.signatures.verifying import changed_after_signing
 
-    _refuse_gost(key)
+    _refuse_gost(key, name)
     try:
         writer = IncrementalPdfFileWriter(BytesIO(data), strict=False)
         reader = writer.prev
         existing = len(reader.embedded_signatures)
-    except (PdfError, ValueError, KeyError) as error:
-        raise SignatureError(f"not a PDF file tekseru can sign ({error})") from None
+    except (PdfError, ValueError, KeyError):
+        raise SignatureError("not_pdf", name) from None
     if existing and changed_after_signing(reader):
-        raise SignatureError(
-            "the document changed after an earlier signature: a signed document cannot be sealed or "
-            "changed again, only signed further"
-        )
+        raise SignatureError("changed_after_signing", name)
     field_name = f"Signature{existing + 1}"
     metadata = signers.PdfSignatureMetadata(
         field_name=field_name,
@@ -119,11 +116,11 @@ def sign_pdf(data: bytes, key: SigningKey, *, language: str = "kk") -> bytes:
     return out.getvalue()
 
 
-def _refuse_gost(key: SigningKey) -> None:
+def _refuse_gost(key: SigningKey, name: str) -> None:
     from tekseru.documents.signatures.certificates import is_gost
 
     if is_gost(key_algorithm(key.certificate)):
-        raise SignatureError("GOST 34.310-2004 keys are not supported: tekseru signs with RSA or ECDSA keys")
+        raise SignatureError("gost_key", name)
 
 
 def read_cms(data: bytes, *, name: str = "signature") -> cms.SignedData:
@@ -133,13 +130,19 @@ def read_cms(data: bytes, *, name: str = "signature") -> cms.SignedData:
     return decode_cms(data, name=name)
 
 
-def sign_cms(data: bytes, key: SigningKey, *, existing: bytes | None = None) -> bytes:
+def sign_cms(
+    data: bytes, key: SigningKey, *, existing: bytes | None = None, name: str = "signature.cms"
+) -> bytes:
     """A detached CMS signature (DER) over `data`; with `existing`, that signature with one more signer."""
-    _refuse_gost(key)
-    signed = asyncio.run(key.signer.async_sign_general_data(data, _DIGEST, detached=True))
+    _refuse_gost(key, name)
+    attributes = PdfCMSSignedAttributes(signing_time=datetime.now(UTC))
+    signing = key.signer.async_sign_general_data(
+        data, _DIGEST, detached=True, signed_attr_settings=attributes
+    )
+    signed = asyncio.run(signing)
     if existing is None:
         return bytes(signed.dump())
-    earlier = read_cms(existing)
+    earlier = read_cms(existing, name=name)
     new = signed["content"]
     certificates = list(earlier["certificates"] or [])
     known = {certificate.dump() for certificate in certificates}
@@ -159,6 +162,16 @@ def sign_cms(data: bytes, key: SigningKey, *, existing: bytes | None = None) -> 
     return bytes(cms.ContentInfo({"content_type": "signed_data", "content": combined}).dump())
 
 
-def sign_file(data: bytes, key: SigningKey, *, pdf: bool, existing: bytes | None = None) -> bytes:
+def sign_file(
+    data: bytes,
+    key: SigningKey,
+    *,
+    pdf: bool,
+    existing: bytes | None = None,
+    language: str = "kk",
+    name: str = "document",
+) -> bytes:
     """A PDF signed inside, or a detached CMS signature for any other file."""
-    return sign_pdf(data, key) if pdf else sign_cms(data, key, existing=existing)
+    if pdf:
+        return sign_pdf(data, key, language=language, name=name)
+    return sign_cms(data, key, existing=existing, name=name)

@@ -257,12 +257,12 @@ def _signed_at(claimed: datetime | None) -> datetime:
 # PAdES ------------------------------------------------------------------------------------------------
 
 
-def _pdf_signatures(data: bytes) -> list[EmbeddedPdfSignature]:
+def _pdf_signatures(data: bytes, name: str) -> list[EmbeddedPdfSignature]:
     try:
         reader = PdfFileReader(BytesIO(data), strict=False)
         found = list(reader.embedded_signatures)
-    except (PdfError, ValueError, KeyError) as error:
-        raise SignatureError(f"not a PDF file tekseru can read ({error})") from None
+    except (PdfError, ValueError, KeyError):
+        raise SignatureError("not_pdf", name) from None
     return sorted(found, key=lambda signature: signature.signed_revision)
 
 
@@ -297,9 +297,9 @@ def changed_after_signing(reader: PdfFileReader) -> bool:
     return not all(_pdf_unchanged(signature) for signature in reader.embedded_signatures)
 
 
-def verify_pdf(data: bytes, trust: TrustSettings) -> SignatureReport:
+def verify_pdf(data: bytes, trust: TrustSettings, *, name: str = "document.pdf") -> SignatureReport:
     signers = []
-    for position, signature in enumerate(_pdf_signatures(data), start=1):
+    for position, signature in enumerate(_pdf_signatures(data, name), start=1):
         if _pdf_gost(signature):
             signers.append(_gost_report(position, signature.signer_cert))
             continue
@@ -323,7 +323,7 @@ def decode_cms(data: bytes, *, name: str = "signature") -> cms.SignedData:
         try:
             der = base64.b64decode(b"".join(data.split()), validate=True)
         except (binascii.Error, ValueError):
-            raise SignatureError(f"{name}: not a CMS signature (DER, PEM or base64)") from None
+            raise SignatureError("not_cms", name) from None
     try:
         info = cms.ContentInfo.load(der)
         if info["content_type"].native != "signed_data":
@@ -331,11 +331,11 @@ def decode_cms(data: bytes, *, name: str = "signature") -> cms.SignedData:
         signed = info["content"]
         signed.native  # noqa: B018  parse it all now, so a bad file fails here, named
     except (ValueError, TypeError, KeyError):
-        raise SignatureError(f"{name}: not a CMS signature (DER, PEM or base64)") from None
+        raise SignatureError("not_cms", name) from None
     if not len(signed["signer_infos"]):
-        raise SignatureError(f"{name}: the CMS signature has no signer")
+        raise SignatureError("not_cms", name)
     if signed["encap_content_info"]["content"].native is not None:
-        raise SignatureError(f"{name}: an attached CMS signature; tekseru takes a detached one")
+        raise SignatureError("attached_cms", name)
     return signed  # type: ignore[no-any-return]
 
 
@@ -422,5 +422,5 @@ def verify_file(
     if signature is not None:
         return verify_cms(data, signature, trust, name=name)
     if data.startswith(b"%PDF"):
-        return verify_pdf(data, trust)
+        return verify_pdf(data, trust, name=name)
     return SignatureReport("cms", (), (Problem.NO_SIGNATURE,))
