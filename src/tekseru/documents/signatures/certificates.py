@@ -115,4 +115,3 @@ def load_crls(paths: list[Path]) -> list[asn1_crl.CertificateList]:
                 raise SignatureError("not_crl", path) from None
             found.append(revocations)
     return found
-

@@ -10,6 +10,7 @@ A detached CMS signature holds one signer info per signer, each over the file, o
 from __future__ import annotations
 
 import asyncio
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from io import BytesIO
@@ -130,19 +131,40 @@ def read_cms(data: bytes, *, name: str = "signature") -> cms.SignedData:
     return decode_cms(data, name=name)
 
 
+def _signing_times(signed: cms.SignedData) -> list[datetime]:
+    return [
+        attribute["values"][0].native
+        for info in signed["signer_infos"]
+        for attribute in info["signed_attrs"] or []
+        if attribute["type"].native == "signing_time"
+    ]
+
+
+def _after(earlier: cms.SignedData | None) -> datetime:
+    """Now, to the second, once it is later than every earlier signer's signing time: a CMS file's
+    signers are ordered by it (DER sorts the signer infos), and it counts whole seconds."""
+    latest = max(_signing_times(earlier), default=None) if earlier is not None else None
+    now = datetime.now(UTC).replace(microsecond=0)
+    while latest is not None and now <= latest:
+        time.sleep(1.0 - datetime.now(UTC).microsecond / 1_000_000)
+        now = datetime.now(UTC).replace(microsecond=0)
+    return now
+
+
 def sign_cms(
     data: bytes, key: SigningKey, *, existing: bytes | None = None, name: str = "signature.cms"
 ) -> bytes:
     """A detached CMS signature (DER) over `data`; with `existing`, that signature with one more signer."""
     _refuse_gost(key, name)
-    attributes = PdfCMSSignedAttributes(signing_time=datetime.now(UTC))
+    earlier = None if existing is None else read_cms(existing, name=name)
+    attributes = PdfCMSSignedAttributes(signing_time=_after(earlier))
     signing = key.signer.async_sign_general_data(
         data, _DIGEST, detached=True, signed_attr_settings=attributes
     )
     signed = asyncio.run(signing)
     if existing is None:
         return bytes(signed.dump())
-    earlier = read_cms(existing, name=name)
+    assert earlier is not None
     new = signed["content"]
     certificates = list(earlier["certificates"] or [])
     known = {certificate.dump() for certificate in certificates}

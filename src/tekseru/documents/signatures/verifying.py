@@ -276,10 +276,16 @@ def _pdf_gost(signature: EmbeddedPdfSignature) -> bool:
     return any(is_gost(oid) for oid in (digest, mechanism, certificate_key))
 
 
+def _integrity_only(certificate: asn1_x509.Certificate) -> ValidationContext:
+    """A context in which the signer's own certificate is trusted: pyHanko then checks only the signature's
+    bytes, and the chain is checked apart (`_check_certificate`), where its failures can be told apart."""
+    return ValidationContext(trust_roots=[certificate], allow_fetching=False)
+
+
 def _pdf_unchanged(signature: EmbeddedPdfSignature) -> bool:
     """Its bytes verify, it covers its whole revision, and what came after it only added signatures."""
     try:
-        status = validate_pdf_signature(signature, ValidationContext(trust_roots=[], allow_fetching=False))
+        status = validate_pdf_signature(signature, _integrity_only(signature.signer_cert))
     except (SignatureValidationError, PdfError, ValueError):
         return False
     level = status.modification_level
@@ -390,7 +396,7 @@ def _cms_signer(
             async_validate_detached_cms(
                 data,
                 _one_signer(signed, info),
-                signer_validation_context=ValidationContext(trust_roots=[], allow_fetching=False),
+                signer_validation_context=_integrity_only(certificate),
             )
         )
         unchanged, claimed = bool(status.intact and status.valid), status.signer_reported_dt
