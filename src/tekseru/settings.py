@@ -126,6 +126,13 @@ class Settings:
         "separator) against which signers' certificates are checked; tekseru fetches nothing itself.",
     )
 
+    ncalayer_url: str = _setting(
+        "wss://127.0.0.1:13579",
+        "TEKSERU_NCALAYER_URL",
+        "Where the web pages reach NCALayer, the national signing application, on the user's own computer "
+        "(its documented local WebSocket address); the signature pages may connect there and nowhere else.",
+    )
+
     def __post_init__(self) -> None:
         for setting in fields(self):
             _check(setting, getattr(self, setting.name))

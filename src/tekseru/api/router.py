@@ -14,6 +14,7 @@ from tekseru.api import (
     inspections,
     jobs,
     plans,
+    signatures,
     subjects,
     users,
 )
@@ -32,3 +33,4 @@ api_router.include_router(users.router)
 api_router.include_router(audit.router)
 api_router.include_router(plans.router)
 api_router.include_router(inspections.router)
+api_router.include_router(signatures.router)

@@ -9,7 +9,7 @@ from collections.abc import Callable, Iterator, Mapping
 from fastapi import HTTPException
 
 from tekseru.planning import InvalidHalfYear, PlanningInputError
-from tekseru.services import inspection_actions
+from tekseru.services import document_signatures, inspection_actions
 from tekseru.services import inspections as flow
 from tekseru.services import plans as service
 
@@ -47,3 +47,11 @@ def service_errors(statuses: Mapping[type[Exception], int], *, page: bool) -> Ca
             raise HTTPException(status if not page or status in PAGE_STATUSES else 400, str(error)) from None
 
     return translate
+
+
+SIGNATURE_ERRORS: Mapping[type[Exception], int] = {
+    document_signatures.SignatureNotSignable: 409,
+    document_signatures.SignatureRefused: 422,
+    **INSPECTION_ERRORS,
+    **PLAN_ERRORS,
+}

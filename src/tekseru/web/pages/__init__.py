@@ -16,6 +16,7 @@ from tekseru.web.pages import (
     inspections,
     plans,
     registry,
+    signatures,
 )
 
 PAGES: tuple[ModuleType, ...] = (
@@ -28,4 +29,5 @@ PAGES: tuple[ModuleType, ...] = (
     imports,
     catalog,
     admin,
+    signatures,
 )
