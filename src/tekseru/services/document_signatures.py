@@ -92,7 +92,7 @@ def _check_entity(entity: str, language: str) -> None:
     if entity not in ENTITIES:
         raise SignatureRefused("unknown_entity", entity=entity)
     if language not in DOCUMENT_LANGUAGES:
-        raise SignatureRefused("language", language=language)
+        raise SignatureRefused("language", code=language)
 
 
 def _require(db: Database, actor: Actor, entity: str, entity_id: int, *, write: bool) -> str | None:
