@@ -169,8 +169,12 @@ def test_a_signed_document_cannot_be_resealed(
 
 def test_an_expired_certificate(pki: Pki, form: bytes, trust: TrustSettings) -> None:
     now = datetime.now(UTC)
-    expired = _signer(pki, ("ЕСКІ КІЛТ", "700101300999", ""), not_before=now - timedelta(days=800),
-                      not_after=now - timedelta(days=1))  # fmt: skip
+    expired = _signer(
+        pki,
+        ("ЕСКІ КІЛТ", "700101300999", ""),
+        not_before=now - timedelta(days=800),
+        not_after=now - timedelta(days=1),
+    )
     report = verify_pdf(sign_pdf(form, _key(expired)), trust)
     (signer,) = report.signers
     assert signer.problems == (Problem.NOT_VALID_AT_SIGNING,)
@@ -232,11 +236,27 @@ def test_a_cms_signature_made_by_openssl(tmp_path: Path, official: Signer, trust
     for form in ("DER", "PEM"):
         out = tmp_path / f"list.{form}.cms"
         subprocess.run(
-            ["openssl", "cms", "-sign", "-binary", "-in", str(document), "-signer", str(tmp_path / "signer.pem"),
-             "-inkey", str(tmp_path / "signer.key"), "-certfile", str(tmp_path / "chain.pem"),
-             "-outform", form, "-out", str(out)],
-            check=True, capture_output=True,
-        )  # fmt: skip
+            [
+                "openssl",
+                "cms",
+                "-sign",
+                "-binary",
+                "-in",
+                str(document),
+                "-signer",
+                str(tmp_path / "signer.pem"),
+                "-inkey",
+                str(tmp_path / "signer.key"),
+                "-certfile",
+                str(tmp_path / "chain.pem"),
+                "-outform",
+                form,
+                "-out",
+                str(out),
+            ],
+            check=True,
+            capture_output=True,
+        )
         report = verify_file(document.read_bytes(), trust, signature=out.read_bytes())
         assert report.ok, report.as_dict()
         assert report.signers[0].identity.iin == OFFICIAL[1]
@@ -247,9 +267,11 @@ def _with_digest(signature: bytes, oid: str) -> bytes:
     signed = info["content"]
     signer = signed["signer_infos"][0]
     changed = cms.SignerInfo(
-        {**{k: signer[k] for k in ("version", "sid", "signed_attrs", "signature_algorithm", "signature")},
-         "digest_algorithm": {"algorithm": oid}}
-    )  # fmt: skip
+        {
+            **{k: signer[k] for k in ("version", "sid", "signed_attrs", "signature_algorithm", "signature")},
+            "digest_algorithm": {"algorithm": oid},
+        }
+    )
     rebuilt = cms.SignedData(
         {
             "version": signed["version"],

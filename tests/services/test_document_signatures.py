@@ -64,17 +64,24 @@ def test_officials_then_the_head_sign_an_inspection(
     database: Database, settings: Settings, people: dict[str, Signer], pki: Pki
 ) -> None:
     signed = sign_records(database)
-    document = service.document_to_sign(database, INSPECTOR, "inspection", signed.inspection_id, language="kk",
-                                        settings=settings)  # fmt: skip
+    document = service.document_to_sign(
+        database, INSPECTOR, "inspection", signed.inspection_id, language="kk", settings=settings
+    )
     assert document.content.startswith(b"%PDF") and document.file_name.endswith("-kk.pdf")
-    again = service.document_to_sign(database, VIEWER, "inspection", signed.inspection_id, language="kk",
-                                      settings=settings)  # fmt: skip
+    again = service.document_to_sign(
+        database, VIEWER, "inspection", signed.inspection_id, language="kk", settings=settings
+    )
     assert again.sha256 == document.sha256, "every signer signs the same bytes"
     for who in ("official", "second", "head"):
         service.accept_signature(
-            database, INSPECTOR, "inspection", signed.inspection_id, document_sha256=document.sha256,
-            signature=_cms(people[who], document.content), settings=settings,
-        )  # fmt: skip
+            database,
+            INSPECTOR,
+            "inspection",
+            signed.inspection_id,
+            document_sha256=document.sha256,
+            signature=_cms(people[who], document.content),
+            settings=settings,
+        )
     shown = service.signatures(database, VIEWER, "inspection", signed.inspection_id, settings=settings)
     assert [(s.record.position, s.record.signer_iin, s.ok) for s in shown] == [
         (1, "880101300123", True),
@@ -89,15 +96,25 @@ def test_officials_then_the_head_sign_an_inspection(
     late = issue_signer(pki, "КЕШІККЕН", "920202300222", bin="100140011059")
     with pytest.raises(service.SignatureRefused) as refused:
         service.accept_signature(
-            database, INSPECTOR, "inspection", signed.inspection_id, document_sha256=document.sha256,
-            signature=_cms(late, document.content), settings=settings,
-        )  # fmt: skip
+            database,
+            INSPECTOR,
+            "inspection",
+            signed.inspection_id,
+            document_sha256=document.sha256,
+            signature=_cms(late, document.content),
+            settings=settings,
+        )
     assert refused.value.key == "wrong_order"
     with pytest.raises(service.SignatureRefused) as twice:
         service.accept_signature(
-            database, INSPECTOR, "inspection", signed.inspection_id, document_sha256=document.sha256,
-            signature=_cms(people["official"], document.content), settings=settings,
-        )  # fmt: skip
+            database,
+            INSPECTOR,
+            "inspection",
+            signed.inspection_id,
+            document_sha256=document.sha256,
+            signature=_cms(people["official"], document.content),
+            settings=settings,
+        )
     assert twice.value.key == "already_signed"
 
 
@@ -105,17 +122,28 @@ def test_the_wrong_order_is_refused(
     database: Database, settings: Settings, people: dict[str, Signer]
 ) -> None:
     signed = sign_records(database)
-    document = service.document_to_sign(database, INSPECTOR, "inspection", signed.inspection_id, language="ru",
-                                        settings=settings)  # fmt: skip
+    document = service.document_to_sign(
+        database, INSPECTOR, "inspection", signed.inspection_id, language="ru", settings=settings
+    )
     service.accept_signature(
-        database, INSPECTOR, "inspection", signed.inspection_id, document_sha256=document.sha256,
-        signature=_cms(people["head"], document.content), settings=settings,
-    )  # fmt: skip
+        database,
+        INSPECTOR,
+        "inspection",
+        signed.inspection_id,
+        document_sha256=document.sha256,
+        signature=_cms(people["head"], document.content),
+        settings=settings,
+    )
     with pytest.raises(service.SignatureRefused) as refused:
         service.accept_signature(
-            database, INSPECTOR, "inspection", signed.inspection_id, document_sha256=document.sha256,
-            signature=_cms(people["official"], document.content), settings=settings,
-        )  # fmt: skip
+            database,
+            INSPECTOR,
+            "inspection",
+            signed.inspection_id,
+            document_sha256=document.sha256,
+            signature=_cms(people["official"], document.content),
+            settings=settings,
+        )
     assert refused.value.key == "wrong_order"
     assert "АСҚАРОВ АЙБЕК" in refused.value.describe("kk") and "басшыдан кейін" in refused.value.describe(
         "kk"
@@ -143,14 +171,20 @@ def test_a_signature_that_does_not_hold_is_refused_and_nothing_is_stored(
     problem: str,
 ) -> None:
     signed = sign_records(database)
-    document = service.document_to_sign(database, PLANNER, "plan", signed.plan_id, language="kk",
-                                        settings=settings)  # fmt: skip
+    document = service.document_to_sign(
+        database, PLANNER, "plan", signed.plan_id, language="kk", settings=settings
+    )
     content = document.content + b"%changed" if over_other else document.content
     with pytest.raises(service.SignatureRefused) as refused:
         service.accept_signature(
-            database, PLANNER, "plan", signed.plan_id, document_sha256=document.sha256,
-            signature=_cms(people[who], content), settings=settings,
-        )  # fmt: skip
+            database,
+            PLANNER,
+            "plan",
+            signed.plan_id,
+            document_sha256=document.sha256,
+            signature=_cms(people[who], content),
+            settings=settings,
+        )
     assert refused.value.key == "invalid" and refused.value.params["problems"] == (problem,)
     assert service.signatures(database, VIEWER, "plan", signed.plan_id, settings=settings) == []
     assert audit.browse(database, ADMIN, AuditFilter(action="plan.sign")).entries == []
@@ -160,12 +194,18 @@ def test_a_revoked_certificate_is_refused_and_a_stored_signature_shows_it_later(
     database: Database, settings: Settings, people: dict[str, Signer], pki: Pki, tmp_path: Path
 ) -> None:
     signed = sign_records(database)
-    document = service.document_to_sign(database, PLANNER, "plan", signed.plan_id, language="ru",
-                                        settings=settings)  # fmt: skip
+    document = service.document_to_sign(
+        database, PLANNER, "plan", signed.plan_id, language="ru", settings=settings
+    )
     service.accept_signature(
-        database, PLANNER, "plan", signed.plan_id, document_sha256=document.sha256,
-        signature=_cms(people["second"], document.content), settings=settings,
-    )  # fmt: skip
+        database,
+        PLANNER,
+        "plan",
+        signed.plan_id,
+        document_sha256=document.sha256,
+        signature=_cms(people["second"], document.content),
+        settings=settings,
+    )
     (tmp_path / "nca.crl").write_bytes(revocation_list(pki, [people["second"].certificate]))
     later = Settings(
         attachments_dir=settings.attachments_dir,
@@ -179,36 +219,60 @@ def test_a_revoked_certificate_is_refused_and_a_stored_signature_shows_it_later(
     (tmp_path / "more.crl").write_bytes(revocation_list(pki, [people["official"].certificate]))
     with pytest.raises(service.SignatureRefused) as refused:
         service.accept_signature(
-            database, PLANNER, "plan", signed.plan_id, document_sha256=document.sha256,
+            database,
+            PLANNER,
+            "plan",
+            signed.plan_id,
+            document_sha256=document.sha256,
             signature=_cms(people["official"], document.content),
-            settings=Settings(attachments_dir=settings.attachments_dir, trusted_roots=settings.trusted_roots,
-                              revocation_lists=str(tmp_path / "more.crl")),
-        )  # fmt: skip
+            settings=Settings(
+                attachments_dir=settings.attachments_dir,
+                trusted_roots=settings.trusted_roots,
+                revocation_lists=str(tmp_path / "more.crl"),
+            ),
+        )
     assert refused.value.params["problems"] == ("revoked",)
 
 
 def test_who_may_sign_and_what(database: Database, settings: Settings, people: dict[str, Signer]) -> None:
     signed = sign_records(database)
-    document = service.document_to_sign(database, INSPECTOR, "inspection", signed.inspection_id, language="kk",
-                                        settings=settings)  # fmt: skip
+    document = service.document_to_sign(
+        database, INSPECTOR, "inspection", signed.inspection_id, language="kk", settings=settings
+    )
     signature = _cms(people["official"], document.content)
     for actor in (VIEWER, OTHER_REGION):
         with pytest.raises(PermissionDenied):
             service.accept_signature(
-                database, actor, "inspection", signed.inspection_id, document_sha256=document.sha256,
-                signature=signature, settings=settings,
-            )  # fmt: skip
+                database,
+                actor,
+                "inspection",
+                signed.inspection_id,
+                document_sha256=document.sha256,
+                signature=signature,
+                settings=settings,
+            )
     with pytest.raises(service.SignatureRefused) as unknown:
         service.accept_signature(
-            database, INSPECTOR, "inspection", signed.inspection_id, document_sha256="0" * 64,
-            signature=signature, settings=settings,
-        )  # fmt: skip
+            database,
+            INSPECTOR,
+            "inspection",
+            signed.inspection_id,
+            document_sha256="0" * 64,
+            signature=signature,
+            settings=settings,
+        )
     assert unknown.value.key == "unknown_document"
     with pytest.raises(service.SignatureRefused) as garbage:
         service.accept_signature(
-            database, INSPECTOR, "inspection", signed.inspection_id, document_sha256=document.sha256,
-            signature=b"<script>alert(1)</script>", file_name="evil.cms", settings=settings,
-        )  # fmt: skip
+            database,
+            INSPECTOR,
+            "inspection",
+            signed.inspection_id,
+            document_sha256=document.sha256,
+            signature=b"<script>alert(1)</script>",
+            file_name="evil.cms",
+            settings=settings,
+        )
     assert garbage.value.key == "unreadable" and "evil.cms" in garbage.value.describe("ru")
     draft = inspection_actions.create_inspection(
         database, INSPECTOR, inspection_data.BINS[1], inspection_data.header(), now=inspection_data.NOW

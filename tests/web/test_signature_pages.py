@@ -35,8 +35,11 @@ from tests.web.conftest import sign_in
 from tests.web.ncalayer_standin import running
 from tests.web.support import PASSWORD
 
-USERS = {"inspector": ("s-inspector", "inspector", "astana"), "viewer": ("s-viewer", "viewer", None),
-         "planner": ("s-planner", "planner", None)}  # fmt: skip
+USERS = {
+    "inspector": ("s-inspector", "inspector", "astana"),
+    "viewer": ("s-viewer", "viewer", None),
+    "planner": ("s-planner", "planner", None),
+}
 
 
 @dataclass(frozen=True)
@@ -72,8 +75,15 @@ def stand(tmp_path_factory: pytest.TempPathFactory) -> Stand:
     app = create_app(settings)
     db = app.state.tekseru.database()
     for username, role, region in USERS.values():
-        create_user(db, Actor.system("tests"), username=username, full_name=username, role=role, region=region,
-                    password=PASSWORD)  # fmt: skip
+        create_user(
+            db,
+            Actor.system("tests"),
+            username=username,
+            full_name=username,
+            role=role,
+            region=region,
+            password=PASSWORD,
+        )
     signed = sign_records(db)
     official = issue_signer(pki, "АСҚАРОВ АЙБЕК / ДӘУЛЕТҰЛЫ", "880101300123", bin="100140011059")
     head = issue_signer(pki, "ДИРЕКТОР ОРТАЛЫҚ", "750505300555", bin=inspection_data.BINS[0])
@@ -104,10 +114,28 @@ def _openssl_cms(folder: Path, signer: Signer, document: bytes) -> bytes:
         )
     )
     subprocess.run(
-        ["openssl", "cms", "-sign", "-binary", "-in", "document.pdf", "-signer", "signer.pem", "-inkey",
-         "signer.key", "-certfile", "chain.pem", "-outform", "DER", "-out", "document.pdf.cms"],
-        cwd=folder, check=True, capture_output=True,
-    )  # fmt: skip
+        [
+            "openssl",
+            "cms",
+            "-sign",
+            "-binary",
+            "-in",
+            "document.pdf",
+            "-signer",
+            "signer.pem",
+            "-inkey",
+            "signer.key",
+            "-certfile",
+            "chain.pem",
+            "-outform",
+            "DER",
+            "-out",
+            "document.pdf.cms",
+        ],
+        cwd=folder,
+        check=True,
+        capture_output=True,
+    )
     return (folder / "document.pdf.cms").read_bytes()
 
 
@@ -182,8 +210,10 @@ def test_the_api_hands_out_the_document_and_takes_a_signature(stand: Stand, as_u
     assert again.status_code == 422 and "already signed" in again.json()["detail"]
     listed = client.get(f"/api/v1/plans/{stand.plan_id}/signatures").json()
     assert [(s["position"], s["valid"], s["problems"]) for s in listed] == [(1, True, [])]
-    stranger = sign_cms(document.content, load_key(issue_signer(make_pki("x"), "БӨТЕН", "850505300111").pkcs12(),
-                                                   KEY_PASSWORD))  # fmt: skip
+    stranger = sign_cms(
+        document.content,
+        load_key(issue_signer(make_pki("x"), "БӨТЕН", "850505300111").pkcs12(), KEY_PASSWORD),
+    )
     body = {"document_sha256": sha, "signature": base64.b64encode(stranger).decode()}
     refused = client.post(f"/api/v1/plans/{stand.plan_id}/signatures", json=body, headers=headers)
     assert refused.status_code == 422 and "trusted root" in refused.json()["detail"]
@@ -195,8 +225,9 @@ def test_the_api_hands_out_the_document_and_takes_a_signature(stand: Stand, as_u
 @pytest.fixture(scope="module")
 def live(stand: Stand) -> Iterator[str]:
     port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(stand.app, host="127.0.0.1", port=port, log_level="warning",
-                                           lifespan="off"))  # fmt: skip
+    server = uvicorn.Server(
+        uvicorn.Config(stand.app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
+    )
     thread = threading.Thread(target=server.run, name="signatures-live-server", daemon=True)
     thread.start()
     deadline = time.monotonic() + 15

@@ -114,7 +114,7 @@ def sign_pdf(data: bytes, key: SigningKey, *, language: str = "kk", name: str = 
     spec = fields.SigFieldSpec(field_name, on_page=_last_page(reader), box=_box(existing, reader))
     pdf_signer = signers.PdfSigner(metadata, signer=key.signer, stamp_style=style, new_field_spec=spec)
     out = pdf_signer.sign_pdf(writer, in_place=False)
-    return out.getvalue()
+    return bytes(out.getvalue())
 
 
 def _refuse_gost(key: SigningKey, name: str) -> None:

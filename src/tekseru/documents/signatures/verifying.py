@@ -342,7 +342,7 @@ def decode_cms(data: bytes, *, name: str = "signature") -> cms.SignedData:
         raise SignatureError("not_cms", name)
     if signed["encap_content_info"]["content"].native is not None:
         raise SignatureError("attached_cms", name)
-    return signed  # type: ignore[no-any-return]
+    return signed
 
 
 def _certificates(signed: cms.SignedData) -> list[asn1_x509.Certificate]:
