@@ -10,6 +10,10 @@ A detached CMS signature holds one signer info per signer, each over the file, o
 from __future__ import annotations
 
 import asyncio
+import atexit
+import functools
+import os
+import tempfile
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -18,6 +22,11 @@ from pathlib import Path
 
 from asn1crypto import cms
 from asn1crypto import x509 as asn1_x509
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ec import ECDSA, EllipticCurvePrivateKey
+from cryptography.hazmat.primitives.asymmetric.padding import PKCS1v15
+from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
+from cryptography.hazmat.primitives.asymmetric.types import PrivateKeyTypes
 from pyhanko.pdf_utils.font.opentype import GlyphAccumulatorFactory
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.misc import PdfError
@@ -26,6 +35,7 @@ from pyhanko.pdf_utils.text import TextBoxStyle
 from pyhanko.sign import fields, signers
 from pyhanko.sign.signers.pdf_cms import PdfCMSSignedAttributes
 from pyhanko.stamp import TextStampStyle
+from pyhanko_certvalidator.util import get_pyca_cryptography_hash
 
 from tekseru.documents.signatures.certificates import Identity, SignatureError, identity_of, key_algorithm
 from tekseru.i18n import translate
@@ -34,6 +44,22 @@ _FONT = Path(__file__).parents[1] / "fonts" / "DejaVuSans.ttf"
 _DIGEST = "sha256"
 # Stamps sit in rows of three at the foot of the last page, in the order of signing.
 _STAMP_WIDTH, _STAMP_HEIGHT, _STAMP_GAP, _STAMPS_PER_ROW = 175, 58, 8, 3
+
+
+class _LoadedKeySigner(signers.SimpleSigner):
+    """pyHanko's signer with the private key kept loaded: pyHanko parses the key anew for each signature,
+    and that (with its checks of an RSA key) took far longer than the signature itself."""
+
+    loaded_key: PrivateKeyTypes | None = None
+
+    def sign_raw(self, data: bytes, digest_algorithm: str) -> bytes:
+        mechanism = self.get_signature_mechanism_for_digest(digest_algorithm).signature_algo
+        key, hash_algorithm = self.loaded_key, get_pyca_cryptography_hash(digest_algorithm)
+        if mechanism == "rsassa_pkcs1v15" and isinstance(key, RSAPrivateKey):
+            return key.sign(data, PKCS1v15(), hash_algorithm)
+        if mechanism == "ecdsa" and isinstance(key, EllipticCurvePrivateKey):
+            return key.sign(data, ECDSA(hash_algorithm))
+        return bytes(super().sign_raw(data, digest_algorithm))
 
 
 @dataclass(frozen=True)
@@ -51,12 +77,46 @@ class SigningKey:
 def load_key(data: bytes, password: bytes | None, *, name: str = "KEY.p12") -> SigningKey:
     """The key of a PKCS#12 file; SignatureError names the file when it cannot be opened."""
     try:
-        signer = signers.SimpleSigner.load_pkcs12_data(data, other_certs=[], passphrase=password)
+        loaded = signers.SimpleSigner.load_pkcs12_data(data, other_certs=[], passphrase=password)
     except (ValueError, TypeError):
         raise SignatureError("unreadable_key", name) from None
+    signer = _LoadedKeySigner(
+        signing_key=loaded.signing_key, signing_cert=loaded.signing_cert, cert_registry=loaded.cert_registry
+    )
+    signer.loaded_key = serialization.load_der_private_key(loaded.signing_key.dump(), password=None)
     certificate = signer.signing_cert
     assert certificate is not None, "a PKCS#12 key loaded by pyHanko carries its certificate"
     return SigningKey(signer, certificate)
+
+
+@functools.cache
+def _stamp_font() -> str:
+    """DejaVu Sans cut once per process to the letters a stamp may need (Latin, Cyrillic with the Kazakh
+    letters, punctuation, №): pyHanko reads and cuts the font of each stamp, and the whole font made that
+    the larger part of signing."""
+    from fontTools import subset
+
+    options = subset.Options()
+    options.layout_features = []  # a stamp needs no kerning or ligatures
+    options.hinting = False
+    options.drop_tables += ["GPOS", "GSUB", "GDEF", "kern"]
+    font = subset.load_font(str(_FONT), options)
+    cutter = subset.Subsetter(options)
+    cutter.populate(
+        unicodes=[
+            *range(0x20, 0x7F),
+            *range(0xA0, 0x180),
+            *range(0x400, 0x530),
+            *range(0x2010, 0x2030),
+            0x2116,
+        ]
+    )
+    cutter.subset(font)
+    handle, path = tempfile.mkstemp(prefix="tekseru-stamp-", suffix=".ttf")
+    with os.fdopen(handle, "wb") as out:
+        font.save(out)
+    atexit.register(os.unlink, path)
+    return path
 
 
 def _stamp_text(identity: Identity, language: str) -> str:
@@ -107,7 +167,7 @@ def sign_pdf(data: bytes, key: SigningKey, *, language: str = "kk", name: str = 
     )
     style = TextStampStyle(
         stamp_text=_stamp_text(key.identity, language),
-        text_box_style=TextBoxStyle(font=GlyphAccumulatorFactory(str(_FONT)), font_size=7),
+        text_box_style=TextBoxStyle(font=GlyphAccumulatorFactory(_stamp_font()), font_size=7),
         timestamp_format="%Y-%m-%d %H:%M:%S UTC",
         border_width=1,
     )
