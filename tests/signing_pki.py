@@ -11,7 +11,7 @@ from pathlib import Path
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import NameOID
 
@@ -21,6 +21,11 @@ PASSWORD = b"Qwerty12"
 @functools.cache
 def _key(label: str) -> rsa.RSAPrivateKey:
     return rsa.generate_private_key(public_exponent=65537, key_size=2048)
+
+
+@functools.cache
+def _ec_key(label: str) -> ec.EllipticCurvePrivateKey:
+    return ec.generate_private_key(ec.SECP256R1())
 
 
 @dataclass(frozen=True)
@@ -37,7 +42,7 @@ class Pki:
 
 @dataclass(frozen=True)
 class Signer:
-    key: rsa.RSAPrivateKey
+    key: rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey
     certificate: x509.Certificate
     chain: tuple[x509.Certificate, ...]
 
@@ -98,6 +103,7 @@ def issue_signer(
     not_before: datetime | None = None,
     not_after: datetime | None = None,
     key_label: str | None = None,
+    elliptic: bool = False,
 ) -> Signer:
     """A signing certificate of the intermediate: CN and given name, IIN, and BIN when of an organisation."""
     now = datetime.now(UTC)
@@ -113,7 +119,8 @@ def issue_signer(
         attributes.append((NameOID.ORGANIZATION_NAME, organisation))
     if bin:
         attributes.append((NameOID.ORGANIZATIONAL_UNIT_NAME, f"BIN{bin}"))
-    key = _key(key_label or f"signer-{iin}")
+    label = key_label or f"signer-{iin}"
+    key: rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey = _ec_key(label) if elliptic else _key(label)
     certificate = (
         x509.CertificateBuilder()
         .subject_name(_name(*attributes))

@@ -324,3 +324,48 @@ def test_unreadable_inputs_are_named_in_the_readers_language(tmp_path: Path, off
         sign_pdf(b"%PDF-1.7 broken", _key(official), name="broken.pdf")
     assert not_pdf.value.key == "not_pdf"
     assert not attached.exists()
+
+
+def test_an_ecdsa_key_signs_and_verifies(pki: Pki, form: bytes, trust: TrustSettings) -> None:
+    elliptic = _key(issue_signer(pki, "ЭЛЛИПС", "860606300666", elliptic=True))
+    assert verify_pdf(sign_pdf(form, elliptic), trust).ok
+    assert verify_cms(b"a list", sign_cms(b"a list", elliptic), trust).ok
+
+
+def test_a_signature_carrying_no_chain_needs_the_intermediate_among_the_roots(
+    tmp_path: Path, pki: Pki, official: Signer, trust: TrustSettings
+) -> None:
+    from cryptography.hazmat.primitives import serialization
+
+    (tmp_path / "doc").write_bytes(b"document")
+    (tmp_path / "signer.pem").write_bytes(pem(official.certificate))
+    (tmp_path / "signer.key").write_bytes(
+        official.key.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        )
+    )
+    subprocess.run(
+        [
+            "openssl",
+            "cms",
+            "-sign",
+            "-binary",
+            "-in",
+            "doc",
+            "-signer",
+            "signer.pem",
+            "-inkey",
+            "signer.key",
+            "-outform",
+            "PEM",
+            "-out",
+            "doc.cms",
+        ],
+        cwd=tmp_path,
+        check=True,
+        capture_output=True,
+    )
+    signature = (tmp_path / "doc.cms").read_bytes()
+    assert verify_cms(b"document", signature, trust).signers[0].problems == (Problem.UNTRUSTED,)
+    with_intermediate = TrustSettings((*trust.roots, _der(pki.intermediate.certificate)))
+    assert verify_cms(b"document", signature, with_intermediate).ok
