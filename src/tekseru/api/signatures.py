@@ -8,7 +8,7 @@ import base64
 import binascii
 from typing import Any
 
-from fastapi import APIRouter, Depends, Query, Response
+from fastapi import APIRouter, Depends, Path, Query, Response
 
 from tekseru.api.schemas.common import FORBIDDEN_RESPONSE, NOT_FOUND_RESPONSE, ErrorOut
 from tekseru.api.schemas.signatures import SignatureIn, SignatureOut
@@ -33,7 +33,10 @@ Db = Depends(get_database)
 Signed = Depends(api_actor)
 Config = Depends(get_settings)
 Lang = Query("kk", pattern="^(kk|ru)$", description="kk (official) or ru.")
-ENTITY_PATHS = {"inspection": "/inspections/{entity_id}/signatures", "plan": "/plans/{entity_id}/signatures"}
+ENTITY_PATHS = {
+    "inspection": "/inspections/{inspection_id}/signatures",
+    "plan": "/plans/{plan_id}/signatures",
+}
 
 
 def signature_out(shown: service.ShownSignature) -> SignatureOut:
@@ -57,6 +60,7 @@ def signature_out(shown: service.ShownSignature) -> SignatureOut:
 
 def _routes(entity: str, path: str) -> None:
     label = "an inspection" if entity == "inspection" else "a list"
+    Id = Path(alias=f"{entity}_id")  # the path names it as the other routes of its domain do
 
     @router.get(
         f"{path}/document",
@@ -66,7 +70,7 @@ def _routes(entity: str, path: str) -> None:
         responses={200: {"content": {"application/pdf": {}}}},
     )
     def document(
-        entity_id: int,
+        entity_id: int = Id,
         language: str = Lang,
         actor: Actor = Signed,
         db: Database = Db,
@@ -86,7 +90,7 @@ def _routes(entity: str, path: str) -> None:
         name=f"api_{entity}_signatures",
     )
     def listed(
-        entity_id: int, actor: Actor = Signed, db: Database = Db, settings: Settings = Config
+        entity_id: int = Id, actor: Actor = Signed, db: Database = Db, settings: Settings = Config
     ) -> list[SignatureOut]:
         return [signature_out(s) for s in service.signatures(db, actor, entity, entity_id, settings=settings)]
 
@@ -98,8 +102,8 @@ def _routes(entity: str, path: str) -> None:
         name=f"api_{entity}_sign",
     )
     def sign(
-        entity_id: int,
         body: SignatureIn,
+        entity_id: int = Id,
         actor: Actor = Signed,
         db: Database = Db,
         settings: Settings = Config,

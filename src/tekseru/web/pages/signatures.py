@@ -10,7 +10,7 @@ import binascii
 from typing import Any
 from urllib.parse import urlsplit
 
-from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Path, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from tekseru.http.dependencies import get_database, get_settings
@@ -94,12 +94,13 @@ def _page(
 
 def _routes(entity: str) -> None:
     prefix, _ = KINDS[entity]
-    path = f"/{prefix}/{{entity_id}}/signatures"
+    path = f"/{prefix}/{{{entity}_id}}/signatures"
+    Id = Path(alias=f"{entity}_id")  # the path names it as the other pages of its domain do
 
     @router.get(path, response_class=HTMLResponse, name=f"signatures_{entity}")
     def page(
         request: Request,
-        entity_id: int,
+        entity_id: int = Id,
         document: str = DocumentLanguage,
         actor: Actor = Signed,
         db: Database = Db,
@@ -111,7 +112,7 @@ def _routes(entity: str) -> None:
     @router.get(f"{path}/document", name=f"signatures_{entity}_document")
     def document_file(
         request: Request,
-        entity_id: int,
+        entity_id: int = Id,
         document: str = DocumentLanguage,
         actor: Actor = Signed,
         db: Database = Db,
@@ -126,7 +127,7 @@ def _routes(entity: str) -> None:
     @router.post(path, name=f"signatures_{entity}_sign")
     def sign(
         request: Request,
-        entity_id: int,
+        entity_id: int = Id,
         document_sha256: str = Form(""),
         document_language: str = Form("kk", pattern="^(kk|ru)$"),
         signature_base64: str = Form(""),
@@ -160,7 +161,7 @@ def _routes(entity: str) -> None:
         except service.SignatureRefused as refused:
             error = refused.describe(language)
             return _page(request, entity, entity_id, actor, db, settings, document_language, error=error)
-        target = request.app.url_path_for(f"signatures_{entity}", entity_id=str(entity_id))
+        target = request.app.url_path_for(f"signatures_{entity}", **{f"{entity}_id": str(entity_id)})
         return RedirectResponse(f"{target}?done=signed&document={document_language}", status_code=303)
 
 
