@@ -110,7 +110,8 @@ def test_a_form_signed_by_an_official_then_the_head(
     )
     trust = ("--trust", str(keys / "root.pem"))
     read = invoke("verify", str(two), *trust).stdout
-    assert read.startswith("түпнұсқа:"), read
+    assert read.startswith("қол қойылған: form-2.pdf"), read
+    assert "одан кейін оған тек электрондық қолтаңбалар қосылған" in read
     assert "1. АСҚАРОВ АЙБЕК ДӘУЛЕТҰЛЫ, ЖСН 880101300123, БСН 100140011059" in read
     assert f"2. ДИРЕКТОР ОРТАЛЫҚ, ЖСН 750505300555, БСН {HEAD_BIN}" in read
     assert "Барлық қолтаңба жарамды." in read
@@ -118,7 +119,7 @@ def test_a_form_signed_by_an_official_then_the_head(
     russian = invoke("verify", str(two), *trust, "--lang", "ru").stdout
     assert "Все подписи действительны." in russian and "ИИН 880101300123" in russian
     report = json.loads(invoke("verify", str(two), *trust, "--format", "json").stdout)
-    assert report["ok"] is True and report["seal"]["status"] == "ok"
+    assert report["ok"] is True and report["seal"]["status"] == "signed"
     assert [s["iin"] for s in report["signatures"]["signers"]] == ["880101300123", "750505300555"]
     assert all(
         s["unchanged"] and s["trusted"] and s["valid_at_signing"] for s in report["signatures"]["signers"]
@@ -266,3 +267,10 @@ def test_refusals_are_named_in_the_readers_language(invoke: Any, database: Datab
         code=1,
     )
     assert "cannot be sealed or changed again" in again.stderr
+    # Its seal: the issued file followed by more than signatures is altered, whatever the signatures say.
+    seal = json.loads(invoke("verify", str(resealed), "--format", "json", code=1).stdout)["seal"]
+    assert seal["status"] == "altered"
+    assert (
+        json.loads(invoke("verify", str(signed), "--format", "json", code=1).stdout)["seal"]["status"]
+        == "signed"
+    )

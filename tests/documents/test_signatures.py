@@ -4,6 +4,7 @@ revoked certificate, the wrong signer order, a signature over another document, 
 
 from __future__ import annotations
 
+import hashlib
 import subprocess
 from datetime import UTC, datetime, timedelta
 from io import BytesIO
@@ -19,7 +20,7 @@ from pypdf import PdfReader
 
 from tekseru.catalog import CatalogueEdition
 from tekseru.documents.checklist_pdf import checklist_pdf_bytes
-from tekseru.documents.revisions import revision_digests
+from tekseru.documents.revisions import earlier_revisions
 from tekseru.documents.signatures import (
     Problem,
     SignatureError,
@@ -36,6 +37,7 @@ from tekseru.documents.signatures import (
     verify_file,
     verify_pdf,
 )
+from tekseru.documents.signatures.verifying import only_signed_after
 from tekseru.documents.verification import read_verification
 from tests.documents.checklist_cases import filled_form
 from tests.signing_pki import PASSWORD, Pki, Signer, issue_signer, make_pki, pem, revocation_list
@@ -103,7 +105,11 @@ def test_two_signers_in_order_each_later_signature_covering_the_earlier(
     # Incremental: the issued form is the first revision, so its seal and hash still hold.
     assert signed_twice.startswith(form)
     assert read_verification_bytes(signed_twice) == read_verification_bytes(form)
-    assert revision_digests(form) <= revision_digests(signed_twice)
+    issued = hashlib.sha256(form).hexdigest()
+    assert earlier_revisions(signed_twice)[issued] == len(form)
+    assert only_signed_after(signed_twice, len(form))
+    assert not only_signed_after(_resealed(signed_twice), len(form))
+    assert not only_signed_after(form + b"\n% appended by hand\n", len(form))
     # The expected order holds; the reverse does not.
     in_order = TrustSettings(trust.roots, expected_order=(OFFICIAL[1], HEAD[2]))
     assert verify_pdf(signed_twice, in_order).ok

@@ -125,15 +125,17 @@ def verify(
         with opened_database(db) as database:
             try:
                 check = service.verify_document(database, file)
-                if check.ok and check.inspection_id is not None:
+                if check.status in ("ok", "signed") and check.inspection_id is not None:
                     corrected_by = get_inspection(database, check.inspection_id).superseded_by_id
             except (ValueError, InspectionError) as error:
                 fail(str(error))
     report = (
         signature_commands.check_signatures(file, signature, trust, crl, signer, words) if signed else None
     )
-    # A signed file need not carry a seal (a list, a spreadsheet); a seal it carries must hold.
-    seal_holds = check is None or check.ok or (report is not None and check.status == "unsealed")
+    # A signed file need not carry a seal (a list, a spreadsheet); a seal it carries must hold, and a signed
+    # form's seal holds for its first revision when its signatures hold.
+    signed_seal = report is not None and check is not None and check.status in ("unsealed", "signed")
+    seal_holds = check is None or check.ok or signed_seal
     ok = seal_holds and (report is None or report.ok)
     if output_format is signature_commands.OutputFormat.JSON:
         seal = None if check is None else _seal_json(file, check, corrected_by, words)
@@ -155,7 +157,7 @@ def _sealable(file: Path) -> bool:
 
 
 def _print_seal(file: Path, check: service.DocumentCheck, corrected_by: int | None, words: Words) -> None:
-    colour = "green" if check.ok else "red"
+    colour = "green" if check.ok else "yellow" if check.status == "signed" else "red"
     status = words(f"cli.verify.status.{check.status}")
     message = escape(_verdict(file, check, corrected_by, words))
     _console().print(f"[{colour}]{status}[/{colour}]: {message}")
@@ -178,9 +180,10 @@ def _seal_json(
 def _verdict(file: Path, check: service.DocumentCheck, corrected_by: int | None, words: Words) -> str:
     """What the check found, in the reader's language (the service's own message is English)."""
     document, code = check.document, check.code or ""
-    if check.status == "ok" and document is not None:
+    if check.status in ("ok", "signed") and document is not None:
         issued_on = format_date(document.issued_on, words.language) if document.issued_on else "—"
-        verdict = words("cli.verify.ok", file=file.name, reference=document.reference, issued_on=issued_on)
+        key = f"cli.verify.{check.status}"
+        verdict = words(key, file=file.name, reference=document.reference, issued_on=issued_on)
         if corrected_by is not None:
             verdict += words("cli.verify.corrected", id=corrected_by)
         return verdict

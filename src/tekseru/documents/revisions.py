@@ -1,5 +1,6 @@
 """The revisions of a PDF: signing a PDF appends to it, so the file tekseru issued is the signed file's first
-revision. Its seal is checked against that revision's hash; what came after is the signatures' business."""
+revision. A signed form's seal is checked against that revision, provided that what follows it only signs
+(`tekseru.documents.signatures.verifying.only_signed_after`); anything else appended is an alteration."""
 
 from __future__ import annotations
 
@@ -8,17 +9,18 @@ import hashlib
 _EOF = b"%%EOF"
 
 
-def revision_digests(data: bytes) -> set[str]:
-    """The SHA-256 (hex) of the file and, for a PDF, of each of its revisions (up to each end-of-file
-    marker, with the line ending that follows it)."""
-    digests = {hashlib.sha256(data).hexdigest()}
+def earlier_revisions(data: bytes) -> dict[str, int]:
+    """The SHA-256 (hex) of each earlier revision of a PDF, up to each end-of-file marker with the line
+    ending after it, and the revision's length in bytes; empty for another file."""
+    found: dict[str, int] = {}
     if not data.startswith(b"%PDF"):
-        return digests
+        return found
     start = 0
-    while (found := data.find(_EOF, start)) >= 0:
-        end = found + len(_EOF)
+    while (at := data.find(_EOF, start)) >= 0:
+        end = at + len(_EOF)
         for ending in (b"", b"\n", b"\r\n", b"\r"):
-            if data[end : end + len(ending)] == ending:
-                digests.add(hashlib.sha256(data[: end + len(ending)]).hexdigest())
+            length = end + len(ending)
+            if data[end:length] == ending and length < len(data):
+                found.setdefault(hashlib.sha256(data[:length]).hexdigest(), length)
         start = end
-    return digests
+    return found

@@ -26,7 +26,7 @@ from tekseru.catalog.bodies import control_body
 from tekseru.documents import checklist_form as forms
 from tekseru.documents.checklist_docx import checklist_docx_bytes
 from tekseru.documents.checklist_pdf import checklist_pdf_bytes
-from tekseru.documents.revisions import revision_digests
+from tekseru.documents.revisions import earlier_revisions
 from tekseru.documents.verification import VerificationStatus, check_document, read_verification, seal_of
 from tekseru.i18n import translate
 from tekseru.services import inspections as flow
@@ -239,7 +239,8 @@ class PrintedForm:
 
 @dataclass(frozen=True)
 class DocumentCheck:
-    """ok (issued here, unchanged), altered (seal or content changed), unknown (code), unsealed (no code)."""
+    """ok (issued here, unchanged), signed (the issued file followed by electronic signatures only, which
+    this check does not verify), altered (seal or content changed), unknown (code), unsealed (no code)."""
 
     status: str
     message: str
@@ -334,6 +335,18 @@ def render_checklist(
     return out
 
 
+def _signed_issue(data: bytes, issued: list[documents.DocumentRecord]) -> documents.DocumentRecord | None:
+    """The issued file that `data` is, signed: an earlier revision of it that tekseru issued, followed by
+    signatures only (docs/signatures.md)."""
+    revisions = earlier_revisions(data)
+    found = next((document for document in issued if document.file_sha256 in revisions), None)
+    if found is None:
+        return None
+    from tekseru.documents.signatures.verifying import only_signed_after  # pyHanko: only for a signed file
+
+    return found if only_signed_after(data, revisions[found.file_sha256]) else None
+
+
 def verify_document(db: Database, path: Path) -> DocumentCheck:
     """Check a PDF or DOCX file against the documents tekseru issued (ValueError for any other file)."""
     seal = read_verification(path)
@@ -345,10 +358,17 @@ def verify_document(db: Database, path: Path) -> DocumentCheck:
         corrected = {i: r.superseded_by_id for i in ids if (r := store.get_inspection(session, i))}
     if not issued:
         return DocumentCheck("unknown", f"no document with the code {seal.code} was issued here", seal.code)
-    first, digests = issued[0], revision_digests(path.read_bytes())  # a signed PDF: its first revision
-    same = next((document for document in issued if document.file_sha256 in digests), None)
+    first, data = issued[0], path.read_bytes()
+    digest = hashlib.sha256(data).hexdigest()
+    same = next((document for document in issued if document.file_sha256 == digest), None)
+    signed = None if same is not None else _signed_issue(data, issued)
     if check_document(path, first.fingerprint).status is not VerificationStatus.GENUINE:
         message = f"the seal in {path.name} does not match the document issued with the code {seal.code}"
+    elif signed is not None:
+        message = (
+            f"{path.name} is {signed.reference}, issued on {signed.issued_on}, followed by signatures only"
+        )
+        return DocumentCheck("signed", message, seal.code, signed.inspection_id, signed)
     elif same is None:
         message = f"{path.name} carries the seal {seal.code}, but its content differs from the issued file"
     else:

@@ -15,32 +15,22 @@ import base64
 import binascii
 import hashlib
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from datetime import UTC, datetime
-from enum import StrEnum
 from io import BytesIO
-from typing import Any
 
 from asn1crypto import cms, pem
-from asn1crypto import crl as asn1_crl
 from asn1crypto import x509 as asn1_x509
-from cryptography import x509 as pyca_x509
+from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.misc import PdfError
 from pyhanko.pdf_utils.reader import PdfFileReader
-from pyhanko.sign.diff_analysis import ModificationLevel
+from pyhanko.sign.diff_analysis import DEFAULT_DIFF_POLICY, DiffResult, ModificationLevel
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko.sign.validation.errors import SignatureValidationError
 from pyhanko.sign.validation.generic_cms import async_validate_detached_cms
 from pyhanko.sign.validation.pdf_embedded import EmbeddedPdfSignature
 from pyhanko.sign.validation.status import SignatureCoverageLevel
-from pyhanko_certvalidator import CertificateValidator, ValidationContext
-from pyhanko_certvalidator.errors import (
-    ExpiredError,
-    NotYetValidError,
-    PathBuildingError,
-    PathValidationError,
-    ValidationError,
-)
+from pyhanko_certvalidator import ValidationContext
 
 from tekseru.documents.signatures.certificates import (
     Identity,
@@ -49,6 +39,21 @@ from tekseru.documents.signatures.certificates import (
     is_gost,
     key_algorithm,
 )
+from tekseru.documents.signatures.chain import CertificateCheck, check_certificate
+from tekseru.documents.signatures.reports import Problem, SignatureReport, SignerReport, TrustSettings
+
+__all__ = [
+    "Problem",
+    "SignatureReport",
+    "SignerReport",
+    "TrustSettings",
+    "changed_after_signing",
+    "decode_cms",
+    "only_signed_after",
+    "verify_cms",
+    "verify_file",
+    "verify_pdf",
+]
 
 _ALLOWED_AFTER_SIGNING = (
     ModificationLevel.NONE,
@@ -57,158 +62,12 @@ _ALLOWED_AFTER_SIGNING = (
 )
 
 
-class Problem(StrEnum):
-    """What can keep a signature, or a signed document, from holding; each has a message in every language
-    (`signature.problem.<value>`)."""
-
-    NO_SIGNATURE = "no_signature"
-    CHANGED = "changed"  # the signed bytes are not these: changed after signing, or another document
-    UNTRUSTED = "untrusted"  # no chain to a trusted root
-    NOT_VALID_AT_SIGNING = "not_valid_at_signing"  # expired or not yet valid when it signed
-    REVOKED = "revoked"
-    GOST_UNSUPPORTED = "gost_unsupported"
-    WRONG_ORDER = "wrong_order"
-
-
-@dataclass(frozen=True)
-class TrustSettings:
-    """The roots a chain must end in, the revocation lists to consult, and (optionally) the IINs or BINs of
-    the signers in the order they must have signed."""
-
-    roots: tuple[asn1_x509.Certificate, ...] = ()
-    crls: tuple[asn1_crl.CertificateList, ...] = ()
-    expected_order: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class SignerReport:
-    position: int  # 1 for the first signer
-    identity: Identity
-    signed_at: datetime | None
-    unchanged: bool
-    trusted: bool
-    valid_at_signing: bool
-    revoked_on: datetime | None
-    certificate_sha256: str
-    problems: tuple[Problem, ...]
-
-    @property
-    def ok(self) -> bool:
-        return not self.problems
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "position": self.position,
-            **self.identity.as_dict(),
-            "signed_at": None if self.signed_at is None else self.signed_at.isoformat(),
-            "unchanged": self.unchanged,
-            "trusted": self.trusted,
-            "valid_at_signing": self.valid_at_signing,
-            "revoked_on": None if self.revoked_on is None else self.revoked_on.isoformat(),
-            "certificate_sha256": self.certificate_sha256,
-            "problems": [str(problem) for problem in self.problems],
-            "ok": self.ok,
-        }
-
-
-@dataclass(frozen=True)
-class SignatureReport:
-    kind: str  # "pades" (inside a PDF) or "cms" (detached)
-    signers: tuple[SignerReport, ...]
-    problems: tuple[Problem, ...] = field(default=())  # of the document as a whole
-
-    @property
-    def ok(self) -> bool:
-        return bool(self.signers) and not self.problems and all(s.ok for s in self.signers)
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "kind": self.kind,
-            "ok": self.ok,
-            "problems": [str(problem) for problem in self.problems],
-            "signers": [signer.as_dict() for signer in self.signers],
-        }
-
-
-# The certificate: chain, validity at signing time, revocation -------------------------------------------
-
-
-@dataclass(frozen=True)
-class _CertificateCheck:
-    trusted: bool
-    valid_at_signing: bool
-    revoked_on: datetime | None
-
-
-def _valid_at(certificate: asn1_x509.Certificate, moment: datetime) -> bool:
-    validity = certificate["tbs_certificate"]["validity"]
-    return bool(validity["not_before"].native <= moment <= validity["not_after"].native)
-
-
-def _chain(
-    certificate: asn1_x509.Certificate,
-    others: Sequence[asn1_x509.Certificate],
-    trust: TrustSettings,
-    moment: datetime,
-) -> tuple[bool, bool, list[asn1_x509.Certificate]]:
-    """Whether it chains to a trusted root, whether the chain was valid at `moment`, and the chain."""
-    context = ValidationContext(
-        trust_roots=list(trust.roots),
-        other_certs=list(others),
-        moment=moment,
-        allow_fetching=False,
-        revocation_mode="soft-fail",
-    )
-    validator = CertificateValidator(certificate, list(others), validation_context=context)
-    try:
-        path = asyncio.run(validator.async_validate_path())
-    except PathBuildingError:
-        return False, _valid_at(certificate, moment), [certificate, *others]
-    except (ExpiredError, NotYetValidError):
-        return True, False, [certificate, *others]
-    except (PathValidationError, ValidationError):
-        return False, _valid_at(certificate, moment), [certificate, *others]
-    return True, True, [c for c in path if isinstance(c, asn1_x509.Certificate)]
-
-
-def _revoked_on(
-    chain: Sequence[asn1_x509.Certificate], crls: Sequence[asn1_crl.CertificateList]
-) -> datetime | None:
-    """When the first certificate of the chain that a given CRL lists was revoked (None: none is)."""
-    by_subject = {c.subject.dump(): c for c in chain}
-    for certificate in chain:
-        issuer = by_subject.get(certificate.issuer.dump())
-        if issuer is None:
-            continue
-        issuer_key = pyca_x509.load_der_x509_certificate(issuer.dump()).public_key()
-        for revocations in crls:
-            if revocations.issuer.dump() != certificate.issuer.dump():
-                continue
-            loaded = pyca_x509.load_der_x509_crl(revocations.dump())
-            if not loaded.is_signature_valid(issuer_key):  # type: ignore[arg-type]
-                continue
-            entry = loaded.get_revoked_certificate_by_serial_number(certificate.serial_number)
-            if entry is not None:
-                return entry.revocation_date_utc
-    return None
-
-
-def _check_certificate(
-    certificate: asn1_x509.Certificate,
-    others: Sequence[asn1_x509.Certificate],
-    trust: TrustSettings,
-    moment: datetime,
-) -> _CertificateCheck:
-    trusted, valid, chain = _chain(certificate, others, trust, moment)
-    return _CertificateCheck(trusted, valid, _revoked_on(chain, trust.crls))
-
-
 def _report(
     position: int,
     certificate: asn1_x509.Certificate,
     signed_at: datetime | None,
     unchanged: bool,
-    check: _CertificateCheck,
+    check: CertificateCheck,
 ) -> SignerReport:
     problems = [problem for problem, holds in ((Problem.CHANGED, unchanged),) if not holds]
     if not check.trusted:
@@ -298,6 +157,58 @@ def _pdf_unchanged(signature: EmbeddedPdfSignature) -> bool:
     )
 
 
+# What the revision of a PDF's first signature may add to objects already there: the form that holds the
+# signature field, the page's annotation (its widget), the version and extensions PAdES declares, and the
+# information dictionary's modification date and producer. Everything else it adds is a new object.
+_FIRST_SIGNATURE_ADDS = frozenset(
+    {"/AcroForm", "/Annots", "/Version", "/Extensions", "/ModDate", "/Producer"}
+)
+
+
+def _first_signature_only_adds(reader: PdfFileReader, base: int) -> bool:
+    """Whether revision `base + 1` changes nothing of revision `base` but to add what a signature adds."""
+    before, after = reader.get_historical_resolver(base), reader.get_historical_resolver(base + 1)
+    for reference in reader.xrefs.explicit_refs_in_revision(base + 1):
+        old = before(reference)
+        if isinstance(old, generic.NullObject):
+            continue  # a new object
+        new = after(reference)
+        dictionaries = isinstance(old, generic.DictionaryObject) and isinstance(new, generic.DictionaryObject)
+        if not dictionaries or isinstance(old, generic.StreamObject) or isinstance(new, generic.StreamObject):
+            return False
+        for key in old:
+            kept = new.raw_get(key) if key in new else None
+            if key == "/Annots" and isinstance(kept, generic.ArrayObject):
+                if not all(item in kept for item in old.raw_get(key)):
+                    return False
+            elif kept != old.raw_get(key):
+                return False
+        if set(new) - set(old) - _FIRST_SIGNATURE_ADDS:
+            return False
+    return True
+
+
+def only_signed_after(data: bytes, issued_length: int) -> bool:
+    """Whether the PDF is its first `issued_length` bytes followed by signatures and nothing else: the first
+    signature signs the revision right after them, which only adds what a signature adds, and every later
+    revision only adds or fills signature fields (pyHanko's difference analysis). It says nothing of
+    whether the signatures hold: that is `verify_pdf`'s business."""
+    try:
+        base = PdfFileReader(BytesIO(data[:issued_length]), strict=False).xrefs.total_revisions - 1
+        reader = PdfFileReader(BytesIO(data), strict=False)
+        signatures = sorted(reader.embedded_signatures, key=lambda signature: signature.signed_revision)
+        if not signatures or signatures[0].signed_revision != base + 1:
+            return False
+        if not _first_signature_only_adds(reader, base):
+            return False
+        if reader.xrefs.total_revisions <= base + 2:
+            return True
+        result = DEFAULT_DIFF_POLICY.review_file(reader, base + 1)  # as after an approval signature
+    except (PdfError, ValueError, KeyError, SignatureValidationError):
+        return False
+    return isinstance(result, DiffResult) and result.modification_level in _ALLOWED_AFTER_SIGNING
+
+
 def changed_after_signing(reader: PdfFileReader) -> bool:
     """Whether any signature of the PDF no longer holds for the document as it is."""
     return not all(_pdf_unchanged(signature) for signature in reader.embedded_signatures)
@@ -311,7 +222,7 @@ def verify_pdf(data: bytes, trust: TrustSettings, *, name: str = "document.pdf")
             continue
         certificate, others = signature.signer_cert, signature.other_embedded_certs
         moment = _signed_at(signature.self_reported_timestamp)
-        check = _check_certificate(certificate, others, trust, moment)
+        check = check_certificate(certificate, others, trust, moment)
         signers.append(_report(position, certificate, moment, _pdf_unchanged(signature), check))
     problems = () if signers else (Problem.NO_SIGNATURE,)
     return SignatureReport("pades", tuple(signers), problems + _order_problems(signers, trust))
@@ -404,7 +315,7 @@ def _cms_signer(
         unchanged, claimed = False, None
     moment = _signed_at(claimed)
     return _report(
-        position, certificate, moment, unchanged, _check_certificate(certificate, others, trust, moment)
+        position, certificate, moment, unchanged, check_certificate(certificate, others, trust, moment)
     )
 
 
