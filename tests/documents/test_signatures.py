@@ -375,3 +375,16 @@ def test_a_signature_carrying_no_chain_needs_the_intermediate_among_the_roots(
     assert verify_cms(b"document", signature, trust).signers[0].problems == (Problem.UNTRUSTED,)
     with_intermediate = TrustSettings((*trust.roots, _der(pki.intermediate.certificate)))
     assert verify_cms(b"document", signature, with_intermediate).ok
+
+
+def test_signing_and_verifying_work_inside_a_running_event_loop(
+    official: Signer, trust: TrustSettings
+) -> None:
+    """As from an async web handler: pyHanko's own calls would fail there (asyncio.run in a running loop)."""
+    import asyncio
+
+    async def inside() -> bool:
+        data = b"a list"
+        return verify_cms(data, sign_cms(data, _key(official)), trust).ok
+
+    assert asyncio.run(inside())

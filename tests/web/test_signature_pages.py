@@ -286,10 +286,24 @@ def test_sign_through_ncalayer(stand: Stand, page: Any) -> None:
         assert request["args"][:2] == ["PKCS12", "SIGNATURE"] and request["args"][3] is False
         assert base64.b64decode(request["args"][2]).startswith(b"%PDF")
         # Cancelled in NCALayer: the page says so and stores nothing.
+        signed = page.locator("tr.signature").count()
         ncalayer.cancel = True
         page.goto(f"/inspections/{stand.inspection_id}/signatures?lang=kk&document=ru", wait_until="load")
         page.locator("#ncalayer").wait_for(state="visible")
         page.locator("#ncalayer-sign").click()
         page.locator("#ncalayer-status", has_text="action.canceled").wait_for()
-        assert page.locator("tr.signature").count() == 2  # the two kk signatures, shown beside the ru form
+        assert page.locator("tr.signature").count() == signed  # the kk signatures, shown beside the ru form
     assert not [e for e in page.errors if "Content Security Policy" in e], page.errors
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("lang", ["kk", "ru"])
+def test_the_signature_page_has_no_serious_accessibility_violation(
+    stand: Stand, page: Any, lang: str
+) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    page.goto(f"/inspections/{stand.inspection_id}/signatures?lang={lang}", wait_until="load")
+    assert page.locator("#upload-signature").count() == 1
+    violations = Axe().run(page).response["violations"]
+    assert [v["id"] for v in violations if v["impact"] in ("serious", "critical")] == []

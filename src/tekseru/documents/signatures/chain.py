@@ -21,6 +21,7 @@ from pyhanko_certvalidator.errors import (
     ValidationError,
 )
 
+from tekseru.documents.signatures.loops import outside_event_loop
 from tekseru.documents.signatures.reports import TrustSettings
 
 
@@ -84,6 +85,7 @@ def _revoked_on(
     return None
 
 
+@outside_event_loop
 def check_certificate(
     certificate: asn1_x509.Certificate,
     others: Sequence[asn1_x509.Certificate],

@@ -38,6 +38,7 @@ from pyhanko.stamp import TextStampStyle
 from pyhanko_certvalidator.util import get_pyca_cryptography_hash
 
 from tekseru.documents.signatures.certificates import Identity, SignatureError, identity_of, key_algorithm
+from tekseru.documents.signatures.loops import outside_event_loop
 from tekseru.i18n import translate
 
 _FONT = Path(__file__).parents[1] / "fonts" / "DejaVuSans.ttf"
@@ -142,6 +143,7 @@ def _last_page(reader: PdfFileReader) -> int:
     return int(reader.root["/Pages"]["/Count"]) - 1
 
 
+@outside_event_loop
 def sign_pdf(data: bytes, key: SigningKey, *, language: str = "kk", name: str = "document.pdf") -> bytes:
     """The PDF with one more PAdES signature: a visible stamp with the signer's name, IIN or BIN and time.
 
@@ -211,6 +213,7 @@ def _after(earlier: cms.SignedData | None) -> datetime:
     return now
 
 
+@outside_event_loop
 def sign_cms(
     data: bytes, key: SigningKey, *, existing: bytes | None = None, name: str = "signature.cms"
 ) -> bytes:

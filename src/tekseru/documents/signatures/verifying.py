@@ -40,6 +40,7 @@ from tekseru.documents.signatures.certificates import (
     key_algorithm,
 )
 from tekseru.documents.signatures.chain import CertificateCheck, check_certificate
+from tekseru.documents.signatures.loops import outside_event_loop
 from tekseru.documents.signatures.reports import Problem, SignatureReport, SignerReport, TrustSettings
 
 __all__ = [
@@ -188,6 +189,7 @@ def _first_signature_only_adds(reader: PdfFileReader, base: int) -> bool:
     return True
 
 
+@outside_event_loop
 def only_signed_after(data: bytes, issued_length: int) -> bool:
     """Whether the PDF is its first `issued_length` bytes followed by signatures and nothing else: the first
     signature signs the revision right after them, which only adds what a signature adds, and every later
@@ -209,11 +211,13 @@ def only_signed_after(data: bytes, issued_length: int) -> bool:
     return isinstance(result, DiffResult) and result.modification_level in _ALLOWED_AFTER_SIGNING
 
 
+@outside_event_loop
 def changed_after_signing(reader: PdfFileReader) -> bool:
     """Whether any signature of the PDF no longer holds for the document as it is."""
     return not all(_pdf_unchanged(signature) for signature in reader.embedded_signatures)
 
 
+@outside_event_loop
 def verify_pdf(data: bytes, trust: TrustSettings, *, name: str = "document.pdf") -> SignatureReport:
     signers = []
     for position, signature in enumerate(_pdf_signatures(data, name), start=1):
@@ -319,6 +323,7 @@ def _cms_signer(
     )
 
 
+@outside_event_loop
 def verify_cms(
     data: bytes, signature: bytes, trust: TrustSettings, *, name: str = "signature"
 ) -> SignatureReport:
@@ -332,6 +337,7 @@ def verify_cms(
     return SignatureReport("cms", tuple(signers), _order_problems(signers, trust))
 
 
+@outside_event_loop
 def verify_file(
     data: bytes, trust: TrustSettings, *, signature: bytes | None = None, name: str = "signature"
 ) -> SignatureReport:
