@@ -32,7 +32,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 import synthetic
 
-from tekseru.catalog import load_catalogue
+from tekseru.catalog_files import load_catalogue
 from tekseru.scoring import GroupMatrix, GroupProfile
 from tekseru.scoring.columns import NEVER_USED, from_day_number
 from tekseru.services.assessments import run_assessment

@@ -24,7 +24,8 @@ from concurrent.futures import ProcessPoolExecutor
 from datetime import date, timedelta
 from pathlib import Path
 
-from tekseru.catalog import CatalogueEdition, load_catalogue
+from tekseru.catalog import CatalogueEdition
+from tekseru.catalog_files import load_catalogue
 from tekseru.documents.checklist_form import (
     ActKind,
     ChecklistForm,

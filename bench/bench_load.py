@@ -49,11 +49,12 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from bench_web import free_port, percentile, start_server, tree_cpu_seconds
 
-from tekseru.catalog import load_catalogue
+from tekseru.catalog_files import load_catalogue
 from tekseru.services.accounts import create_user
 from tekseru.services.assessments import run_assessment
 from tekseru.services.auth import open_app_database
 from tekseru.services.demo import load_demo
+from tekseru.services.passwords import Passwords
 from tekseru.services.permissions import Actor
 from tekseru.settings import Settings
 
@@ -99,6 +100,7 @@ def prepare(path: Path) -> list[Subject]:
             full_name="Bench",
             role="planner",
             password=PASSWORD,
+            passwords=Passwords(),
         )
     finally:
         database.close()

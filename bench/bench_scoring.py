@@ -37,7 +37,7 @@ from tekseru.scoring import EvidenceColumns, EvidenceFact, ScoringRules, score_b
 def load_rules() -> tuple[ScoringRules, str]:
     """The rules of the packaged edition; the methodology file alone if the catalogue does not load."""
     try:
-        from tekseru.catalog import load_catalogue
+        from tekseru.catalog_files import load_catalogue
 
         edition = load_catalogue().latest()
         return ScoringRules.from_edition(edition), f"edition {edition.id}"

@@ -46,8 +46,9 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 import synthetic
 
-from tekseru.services.accounts import create_user, use_password_hasher
+from tekseru.services.accounts import create_user
 from tekseru.services.auth import open_app_database
+from tekseru.services.passwords import Passwords
 from tekseru.services.permissions import Actor
 from tekseru.settings import Settings
 
@@ -115,9 +116,6 @@ def prepare(path: Path, subjects: int, seed: int, reuse: bool) -> dict[str, obje
     settings = Settings().with_database_path(path)
     database = open_app_database(settings)
     try:
-        from argon2 import PasswordHasher
-
-        use_password_hasher(PasswordHasher())
         create_user(
             database,
             Actor.system("bench"),
@@ -125,6 +123,7 @@ def prepare(path: Path, subjects: int, seed: int, reuse: bool) -> dict[str, obje
             full_name="Bench",
             role="viewer",
             password=PASSWORD,
+            passwords=Passwords(),
         )
     except ValueError:
         pass  # there from an earlier run

@@ -24,8 +24,8 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
-from tekseru.catalog.regions import load_regions
 from tekseru.catalog.schema import Severity
+from tekseru.catalog_files import load_regions
 from tekseru.scoring.columns import (
     NEVER_USED,
     NOT_KNOWN,

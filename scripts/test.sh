@@ -18,7 +18,7 @@ if [ "${#missing[@]}" -gt 0 ] && command -v apt-get >/dev/null 2>&1 && [ "$(id -
 fi
 
 # PostgreSQL tests use TEKSERU_TEST_POSTGRES_URL, else the local server at 127.0.0.1:5432 when it answers;
-# the run's first lines say which, or why they are skipped (tekseru.store.testing).
+# the run's first lines say which, or why they are skipped (tests/databases.py).
 
 .venv/bin/ruff check src tests bench
 .venv/bin/ruff format --check src tests bench

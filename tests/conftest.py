@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tekseru.store.testing import postgres_test_server
+from tests.databases import postgres_test_server
 
 
 def pytest_report_header(config: pytest.Config) -> str:

@@ -9,7 +9,8 @@ import pytest
 
 PACKAGE = Path(__file__).parents[1] / "src" / "tekseru"
 CORE = ("catalog", "scoring", "planning")
-OUTER = ("i18n", "store", "intake", "documents", "services", "http", "cli", "api", "web")
+# catalog_files is the edge where the catalogue's YAML is read; the core only checks what it is handed.
+OUTER = ("catalog_files", "i18n", "store", "intake", "documents", "services", "http", "cli", "api", "web")
 IO_LIBRARIES = (
     "sqlalchemy",
     "alembic",
@@ -24,7 +25,11 @@ IO_LIBRARIES = (
     "psycopg",
     "httpx",
     "requests",
+    "yaml",
 )
+# Reading files, in any form: the core is handed what was read.
+FILE_ACCESS_MODULES = ("os", "io", "pathlib", "importlib.resources", "importlib.abc", "shutil", "tempfile")
+FILE_ACCESS_CALLS = ("open", "read_text", "read_bytes", "write_text", "write_bytes", "iterdir", "glob")
 INTERFACES = ("cli", "api", "web")
 # The one module that assembles the application from both HTTP interfaces, and so may import both.
 APP_ASSEMBLY = PACKAGE / "web" / "app.py"
@@ -53,6 +58,44 @@ def test_core_does_no_io_and_knows_no_outer_layer(package: str) -> None:
             top, _, rest = name.partition(".")
             assert not (top == "tekseru" and rest.split(".")[0] in OUTER), f"{path}: imports {name}"
             assert top not in IO_LIBRARIES, f"{path}: imports {name}"
+
+
+def file_access(path: Path) -> list[str]:
+    found = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Call):
+            called = node.func.id if isinstance(node.func, ast.Name) else getattr(node.func, "attr", None)
+            if called in FILE_ACCESS_CALLS:
+                found.append(f"line {node.lineno}: {called}()")
+    found += [
+        f"imports {name}"
+        for name in imported_modules(path)
+        if name in FILE_ACCESS_MODULES
+        or name.startswith(tuple(f"{module}." for module in FILE_ACCESS_MODULES))
+    ]
+    return found
+
+
+@pytest.mark.parametrize("package", CORE)
+def test_core_reads_no_file(package: str) -> None:
+    """YAML and every other file is read at the edge (tekseru.catalog_files, the store, intake)."""
+    found = {
+        str(path.relative_to(PACKAGE)): hits for path in modules_of(package) if (hits := file_access(path))
+    }
+    assert found == {}
+
+
+def test_the_file_access_check_sees_what_the_catalogue_edge_does() -> None:
+    """Else the check above passes by seeing nothing."""
+    found = file_access(PACKAGE / "catalog_files.py")
+    assert "imports importlib.resources" in found and any("open()" in hit for hit in found)
+
+
+def test_the_catalogue_edge_stands_on_the_core_alone() -> None:
+    tekseru_modules = {
+        name for name in imported_modules(PACKAGE / "catalog_files.py") if name.split(".")[0] == "tekseru"
+    }
+    assert tekseru_modules and all(name.startswith("tekseru.catalog.") for name in tekseru_modules)
 
 
 @pytest.mark.parametrize("package", ("store", "intake", "documents", "services"))
@@ -131,3 +174,34 @@ def test_modules_stay_small() -> None:
         if (length := len(path.read_text(encoding="utf-8").splitlines())) > 400
     }
     assert too_long == {}
+
+
+VAGUE_ALIASES = ("store", "service", "services", "flow")
+
+
+def test_no_module_hides_behind_a_vague_alias() -> None:
+    """A reader sees what a name is: no module is imported as `store`, `service` or `flow` (a use case's
+    name says whether it is the store's row or the service's use case)."""
+    found = {
+        str(path.relative_to(PACKAGE)): alias.name
+        for path in PACKAGE.rglob("*.py")
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.Import | ast.ImportFrom)
+        for alias in node.names
+        if alias.asname in VAGUE_ALIASES
+    }
+    assert found == {}
+
+
+TEST_FRAMEWORKS = ("pytest", "_pytest", "hypothesis", "playwright", "schemathesis")
+
+
+def test_the_package_holds_no_test_support() -> None:
+    """Test helpers live under tests/: the installed package must not need a test framework."""
+    found = {
+        str(path.relative_to(PACKAGE)): name
+        for path in PACKAGE.rglob("*.py")
+        for name in imported_modules(path)
+        if name.split(".")[0] in TEST_FRAMEWORKS
+    }
+    assert found == {}

@@ -222,3 +222,19 @@ def test_every_test_file_the_docs_name_exists() -> None:
     for document in (ROOT / "docs").glob("*.md"):
         for named in re.findall(r"`(tests/[\w/]+\.py)`", document.read_text(encoding="utf-8")):
             assert (ROOT / named).exists(), f"{document.name} names {named}, which does not exist"
+
+
+def test_the_dot_env_example_of_the_settings_is_read(tmp_path: Path) -> None:
+    settings_doc = (ROOT / "docs" / "settings.md").read_text(encoding="utf-8")
+    block = re.search(
+        r"in the current folder, `tekseru db upgrade`.*?:\n\n((?:    .*\n)+)", settings_doc, re.DOTALL
+    )
+    assert block, "docs/settings.md shows no .env example"
+    (tmp_path / ".env").write_text(re.sub(r"(?m)^    ", "", block.group(1)), encoding="utf-8")
+    done = run(tmp_path, ["tekseru", "db", "upgrade"])
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert (tmp_path / "registry.sqlite3").stat().st_size > 0
+    refused = run(tmp_path, ["tekseru", "import", "subjects", "missing.csv"])
+    assert refused.returncode != 0 and "Ничего не сохранено" in refused.stdout + refused.stderr, (
+        refused.stderr
+    )

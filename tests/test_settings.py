@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from tekseru.settings import SettingError, Settings
@@ -79,3 +81,32 @@ def test_the_command_line_language_defaults_to_kazakh_and_is_checked() -> None:
     assert Settings.from_environment({"TEKSERU_LANGUAGE": "ru"}).language == "ru"
     with pytest.raises(SettingError, match=r"TEKSERU_LANGUAGE \(language\) must be one of kk, ru, en"):
         Settings.from_environment({"TEKSERU_LANGUAGE": "de"})
+
+
+def test_a_dot_env_file_in_the_current_folder_is_read_and_the_environment_wins(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / ".env").write_text(
+        "# deployment\nTEKSERU_SESSION_HOURS=3\nTEKSERU_LANGUAGE=ru\nTEKSERU_TEST_POSTGRES_URL=none\n",
+        encoding="utf-8",
+    )
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("TEKSERU_SESSION_HOURS", raising=False)
+    monkeypatch.setenv("TEKSERU_LANGUAGE", "en")
+    settings = Settings.from_environment()
+    assert (settings.session_hours, settings.language) == (3, "en")
+    assert Settings() == Settings.from_environment({})  # built directly, settings read neither
+
+
+def test_a_bad_value_in_the_dot_env_file_is_refused_naming_the_variable(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / ".env").write_text("TEKSERU_JOB_TIME_LIMIT_SECONDS=soon\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("TEKSERU_JOB_TIME_LIMIT_SECONDS", raising=False)
+    with pytest.raises(SettingError) as refused:
+        Settings.from_environment()
+    assert str(refused.value) == (
+        "TEKSERU_JOB_TIME_LIMIT_SECONDS (job_time_limit_seconds) must be a whole number greater than 0, "
+        "not 'soon'"
+    )

@@ -20,8 +20,8 @@ from tekseru.catalog import (
     Severity,
     Text,
     UnknownCatalogueEntry,
-    load_catalogue,
 )
+from tekseru.catalog_files import load_catalogue
 from tekseru.i18n import explain_words
 from tekseru.planning import (
     CandidateScore,

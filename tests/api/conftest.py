@@ -13,22 +13,14 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from tekseru.http.dependencies import get_catalog_service
-from tekseru.services.accounts import use_password_hasher
 from tekseru.settings import Settings
 from tekseru.web.app import create_app
-from tests.web.support import PASSWORD, USERS, seed, two_edition_service, use_cheap_password_hashing
-
-
-@pytest.fixture(scope="session", autouse=True)
-def cheap_passwords() -> Iterator[None]:
-    previous = use_cheap_password_hashing()
-    yield
-    use_password_hasher(previous)
+from tests.web.support import CHEAP_PASSWORDS, PASSWORD, USERS, seed, two_edition_service
 
 
 def _app(folder: Any) -> FastAPI:
     settings = Settings(attachments_dir=str(folder / "files")).with_database_path(folder / "tekseru.sqlite3")
-    app = create_app(settings)
+    app = create_app(settings, passwords=CHEAP_PASSWORDS)
     service = two_edition_service()
     app.dependency_overrides[get_catalog_service] = lambda: service
     return app

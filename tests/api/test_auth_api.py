@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from http.cookies import SimpleCookie
 from pathlib import Path
 
@@ -11,21 +12,23 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from tekseru.services import auth
-from tekseru.services.accounts import create_user, update_user
+from tekseru.services import accounts, auth
+from tekseru.services.accounts import update_user
 from tekseru.services.permissions import Actor
 from tekseru.settings import Settings
 from tekseru.web.app import create_app
 from tests.api.conftest import Seeded, Session, sign_in
+from tests.web.support import CHEAP_PASSWORDS
 
 API = "/api/v1"
 PASSWORD = "a-long-password"
+create_user = partial(accounts.create_user, passwords=CHEAP_PASSWORDS)  # with cheap argon2 costs
 
 
 @pytest.fixture
 def app(tmp_path: Path) -> Iterator[FastAPI]:
     """A fresh app and database with the users `ann` (planner) and `bob` (viewer), for one test."""
-    app = create_app(Settings().with_database_path(tmp_path / "auth.sqlite3"))
+    app = create_app(Settings().with_database_path(tmp_path / "auth.sqlite3"), passwords=CHEAP_PASSWORDS)
     db = app.state.tekseru.database()
     for name, role in (("ann", "planner"), ("bob", "viewer")):
         create_user(db, Actor.system(), username=name, full_name=name.title(), role=role, password=PASSWORD)
@@ -116,7 +119,7 @@ def test_an_address_guessing_many_accounts_waits(app: FastAPI) -> None:
 
 def test_the_limits_hold_across_worker_processes(app: FastAPI, tmp_path: Path) -> None:
     """Two apps on one database stand for two worker processes: what one counted, the other refuses."""
-    other = create_app(Settings().with_database_path(tmp_path / "auth.sqlite3"))
+    other = create_app(Settings().with_database_path(tmp_path / "auth.sqlite3"), passwords=CHEAP_PASSWORDS)
     try:
         assert [login(TestClient(app), "ann", "wrong-password") for _ in range(5)] == [401] * 5
         assert login(TestClient(other), "ann") == 429
@@ -139,7 +142,9 @@ def test_the_window_passes(app: FastAPI) -> None:
     earlier = datetime.now(UTC) - timedelta(minutes=16)
     for _ in range(5):
         with pytest.raises(auth.LoginRefused):
-            auth.log_in(db, "ann", "wrong-password", client="testclient", now=earlier)
+            auth.log_in(
+                db, "ann", "wrong-password", client="testclient", now=earlier, passwords=CHEAP_PASSWORDS
+            )
     assert login(client, "ann") == 200
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from fastapi.testclient import TestClient
 
-from tekseru.catalog import Severity, load_catalogue
+from tekseru.catalog import Severity
+from tekseru.catalog_files import load_catalogue
 from tests.web.support import PACKAGED
 
 EDITION = load_catalogue().edition(PACKAGED)

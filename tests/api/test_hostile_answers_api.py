@@ -10,17 +10,20 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tekseru.settings import Settings
-from tekseru.store.testing import database_url, postgres_server  # noqa: F401
 from tekseru.web.app import create_app
 from tests.api.conftest import sign_in
-from tests.web.support import OWN_BIN, USERS, seed
+from tests.databases import database_url, postgres_server  # noqa: F401
+from tests.web.support import CHEAP_PASSWORDS, OWN_BIN, USERS, seed
 
 API = "/api/v1"
 
 
 @pytest.fixture
 def client(database_url: str, tmp_path: Path) -> Iterator[TestClient]:  # noqa: F811
-    app = create_app(Settings(database_url=database_url, attachments_dir=str(tmp_path / "files")))
+    app = create_app(
+        Settings(database_url=database_url, attachments_dir=str(tmp_path / "files")),
+        passwords=CHEAP_PASSWORDS,
+    )
     seed(app.state.tekseru.database(), tmp_path)
     with TestClient(app) as client:
         yield client

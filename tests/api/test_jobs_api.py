@@ -15,7 +15,7 @@ from tekseru.catalog.identifiers import demo_bins
 from tekseru.settings import Settings
 from tekseru.web.app import create_app
 from tests.api.conftest import Seeded, Session, sign_in
-from tests.web.support import BINS, OWN_BIN, USERS, seed
+from tests.web.support import BINS, CHEAP_PASSWORDS, OWN_BIN, USERS, seed
 
 API = "/api/v1"
 NEW_BINS = list(demo_bins(2, prefix="1901600"))
@@ -154,7 +154,7 @@ def quick(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Seeded]:
     """A seeded app whose jobs may run 5 seconds."""
     folder = tmp_path_factory.mktemp("quick-jobs")
     settings = Settings(attachments_dir=str(folder / "files"), job_time_limit_seconds=5)
-    app = create_app(settings.with_database_path(folder / "tekseru.sqlite3"))
+    app = create_app(settings.with_database_path(folder / "tekseru.sqlite3"), passwords=CHEAP_PASSWORDS)
     run_id = seed(app.state.tekseru.database(), folder)
     yield Seeded(app, run_id)
     app.state.tekseru.close()

@@ -22,12 +22,12 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, Phase, settings
 
-from tekseru.services.accounts import create_user
 from tekseru.services.assessments import run_assessment
 from tekseru.services.demo import load_demo
 from tekseru.services.permissions import Actor
 from tekseru.settings import Settings
 from tekseru.web.app import create_app
+from tests.web.support import CHEAP_PASSWORDS, create_user
 
 PASSWORD = "a-long-password-for-fuzzing"
 ROLES = {"admin": None, "inspector": "astana"}
@@ -52,7 +52,10 @@ class Signed:
 # The app is made when the module is imported, because schemathesis reads the document when it collects the
 # tests; its database (a file in a folder of its own) is filled with the demo registry only when they run.
 FOLDER = Path(tempfile.mkdtemp(prefix="tekseru-openapi-"))
-APP = create_app(Settings(attachments_dir=str(FOLDER / "files")).with_database_path(FOLDER / "demo.sqlite3"))
+APP = create_app(
+    Settings(attachments_dir=str(FOLDER / "files")).with_database_path(FOLDER / "demo.sqlite3"),
+    passwords=CHEAP_PASSWORDS,
+)
 schema = schemathesis.openapi.from_asgi("/api/v1/openapi.json", APP)
 
 

@@ -6,10 +6,15 @@ import re
 
 import pytest
 
-from tekseru.catalog import load_catalogue
-from tekseru.catalog.bodies import Bodies, BodiesFile, control_body, load_bodies
-from tekseru.catalog.loader import packaged_edition_folders
-from tekseru.catalog.regions import UnknownRegion, load_regions
+from tekseru.catalog.bodies import Bodies, BodiesFile
+from tekseru.catalog.regions import UnknownRegion
+from tekseru.catalog_files import (
+    control_body,
+    load_bodies,
+    load_catalogue,
+    load_regions,
+    packaged_edition_folders,
+)
 
 
 def squeezed(text: str) -> str:

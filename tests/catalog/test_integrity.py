@@ -11,8 +11,9 @@ import pytest
 from tekseru.catalog import CatalogueEdition
 from tekseru.catalog.faithfulness import SourceDocument
 from tekseru.catalog.integrity import check_edition, official_texts
-from tekseru.catalog.loader import CatalogueDataError, load_edition
+from tekseru.catalog.parse import CatalogueDataError
 from tekseru.catalog.schema import Text
+from tekseru.catalog_files import load_edition
 
 from .source_text import SOURCE
 

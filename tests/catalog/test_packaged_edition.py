@@ -7,9 +7,10 @@ from datetime import date
 
 import pytest
 
-from tekseru.catalog import CatalogueEdition, Severity, load_catalogue
+from tekseru.catalog import CatalogueEdition, Severity
 from tekseru.catalog.faithfulness import SEVERITY_WORDS, SourceDocument, squash, unfaithful_texts
 from tekseru.catalog.integrity import kazakh_texts
+from tekseru.catalog_files import load_catalogue
 
 from .source_text import SOURCE
 

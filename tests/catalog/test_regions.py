@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tekseru.catalog.regions import Regions, UnknownRegion, find_region, load_regions, normalise_name
+from tekseru.catalog.regions import Regions, UnknownRegion, normalise_name
+from tekseru.catalog_files import find_region, load_regions
 
 
 def test_there_are_17_regions_and_3_cities() -> None:

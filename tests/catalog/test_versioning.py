@@ -9,7 +9,7 @@ import pytest
 
 from tekseru.catalog import Catalogue, CatalogueEdition, NoEditionInForce, UnknownCatalogueEntry
 from tekseru.catalog.diff import diff_editions
-from tekseru.catalog.loader import load_edition
+from tekseru.catalog_files import load_edition
 
 TEST_EDITION = Path(__file__).parent / "editions" / "2030-test"
 

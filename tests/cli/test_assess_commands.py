@@ -14,7 +14,7 @@ from typer.testing import CliRunner, Result
 
 from tekseru.cli import assess_commands
 from tekseru.store import Database
-from tekseru.store.testing import database, database_url, postgres_server
+from tests.databases import database, database_url, postgres_server
 from tests.services.assessment_fixtures import AS_OF, BINS, add_registry
 
 __all__ = ["database", "database_url", "postgres_server"]

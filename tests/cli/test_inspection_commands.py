@@ -14,13 +14,11 @@ import typer.main
 from typer.testing import CliRunner, Result
 
 from tekseru.cli import checklist_commands, inspection_commands
-from tekseru.services import audit, checklists
-from tekseru.services import inspections as service
-from tekseru.services.permissions import Actor
+from tekseru.services import audit, inspections
 from tekseru.store import Database
-from tekseru.store.testing import database, database_url, postgres_server
 from tests.cli.reader_language import assert_reader_language
-from tests.services.inspection_data import BINS, add_subjects, write_answer_csv
+from tests.databases import database, database_url, postgres_server
+from tests.services.inspection_data import BINS, SYSTEM, add_subjects, write_answer_csv
 
 __all__ = ["database", "database_url", "postgres_server"]
 
@@ -229,7 +227,7 @@ def test_changes_are_audited_under_the_by_name(invoke: Any, database: Database, 
     invoke("inspection", "complete", str(inspection), "--inspected-on", "2024-03-05", "--by", "boss")
     invoke("inspection", "print", str(inspection), "--output", str(tmp_path / "form.pdf"), "--by", "boss")
     where = audit.AuditFilter(entity="inspection", entity_key=str(inspection))
-    log = audit.browse(database, Actor.system(), where).entries
+    log = audit.browse(database, SYSTEM, where).entries
     assert sorted((entry.action, entry.actor, entry.region) for entry in log) == [
         ("inspection.answer", "aigerim", "astana"),
         ("inspection.complete", "boss", "astana"),
@@ -271,5 +269,5 @@ def test_every_command_and_option_is_documented(app: typer.Typer) -> None:
 
 
 def test_the_answers_kinds_and_attachment_types_are_documented() -> None:
-    for value in (*service.ANSWERS, *service.KINDS, *checklists.AttachmentLimits().types):
+    for value in (*inspections.ANSWERS, *inspections.KINDS, *inspections.AttachmentLimits().types):
         assert f"`{value}`" in DOC, value

@@ -18,7 +18,7 @@ from tekseru.services.jobs import JobKind, JobRunner, start_import
 from tekseru.services.permissions import Actor
 from tekseru.store import Database
 from tekseru.store.audit import AuditFilter
-from tekseru.store.testing import database, database_url, postgres_server
+from tests.databases import database, database_url, postgres_server
 
 __all__ = ["database", "database_url", "postgres_server"]
 

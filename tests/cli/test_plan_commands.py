@@ -17,8 +17,8 @@ from tekseru.cli import plan_commands
 from tekseru.services import audit
 from tekseru.services.permissions import Actor
 from tekseru.store import Database
-from tekseru.store.testing import database, database_url, postgres_server
 from tests.cli.reader_language import assert_reader_language
+from tests.databases import database, database_url, postgres_server
 from tests.services.plan_data import BINS, FIRST_RUN, NOW, add_registry, add_run
 
 __all__ = ["database", "database_url", "postgres_server"]

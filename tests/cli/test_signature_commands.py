@@ -14,8 +14,8 @@ from typer.testing import CliRunner, Result
 
 from tekseru.cli import checklist_commands, inspection_commands, signature_commands
 from tekseru.store import Database
-from tekseru.store.testing import database, database_url, postgres_server
 from tests.cli.reader_language import assert_reader_language
+from tests.databases import database, database_url, postgres_server
 from tests.services import inspection_data
 from tests.services.audit_data import sign_records
 from tests.signing_pki import Pki, Signer, issue_signer, make_pki, pem, revocation_list, write_signer_files

@@ -8,7 +8,7 @@ import re
 import shlex
 from pathlib import Path
 
-from tekseru.services import inspection_forms, plan_actions
+from tekseru.services import inspections, plans
 from tekseru.store import open_database
 from tests.services.audit_data import INSPECTOR, PLANNER, sign_records
 from tests.signing_pki import issue_signer, make_pki, pem, revocation_list, write_signer_files
@@ -27,10 +27,10 @@ def _folder(folder: Path) -> None:
     database = open_database(f"sqlite:///{folder / 'tekseru.sqlite3'}")
     try:
         signed = sign_records(database)
-        form, _, _ = inspection_forms.print_inspection(
+        form, _, _ = inspections.print_inspection(
             database, INSPECTOR, signed.inspection_id, format="pdf", language="kk"
         )
-        plan, _ = plan_actions.plan_document(database, PLANNER, signed.plan_id, format="xlsx", language="kk")
+        plan, _ = plans.plan_document(database, PLANNER, signed.plan_id, format="xlsx", language="kk")
     finally:
         database.close()
     (folder / "form.pdf").write_bytes(form)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tekseru.catalog import CatalogueEdition, load_catalogue
+from tekseru.catalog import CatalogueEdition
+from tekseru.catalog_files import load_catalogue
 
 
 @pytest.fixture(scope="session")

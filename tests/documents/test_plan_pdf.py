@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 from pypdf import PdfReader
 
-from tekseru.catalog import CatalogueEdition, load_catalogue
+from tekseru.catalog import CatalogueEdition
+from tekseru.catalog_files import load_catalogue
 from tekseru.documents.plan_pdf import render_plan_pdf
 from tekseru.i18n import list_words
 from tekseru.planning import HalfYear, Plan, form_plan

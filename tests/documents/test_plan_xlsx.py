@@ -14,7 +14,7 @@ import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from tekseru.catalog import load_catalogue
+from tekseru.catalog_files import load_catalogue
 from tekseru.documents.plan_xlsx import COLUMN_WIDTHS, render_plan_xlsx
 from tekseru.i18n import list_words
 from tekseru.planning import HalfYear, Plan, form_plan

@@ -382,9 +382,12 @@ def test_signing_and_verifying_work_inside_a_running_event_loop(
 ) -> None:
     """As from an async web handler: pyHanko's own calls would fail there (asyncio.run in a running loop)."""
     import asyncio
+    from concurrent.futures import ThreadPoolExecutor
 
     async def inside() -> bool:
         data = b"a list"
         return verify_cms(data, sign_cms(data, _key(official)), trust).ok
 
-    assert asyncio.run(inside())
+    # A thread of its own runs the loop: the test's own thread may run one already (Playwright's).
+    with ThreadPoolExecutor(1) as thread:
+        assert thread.submit(asyncio.run, inside()).result()

@@ -18,13 +18,13 @@ from openpyxl import Workbook, load_workbook
 from pypdf import PdfReader
 from typer.testing import CliRunner, Result
 
-from tekseru.catalog import load_catalogue
 from tekseru.catalog.identifiers import demo_bins
+from tekseru.catalog_files import load_catalogue
 from tekseru.cli.main import app
 from tekseru.documents.spreadsheet_cells import FORMULA_PREFIXES, csv_writer, neutralise, set_text_or_number
 from tekseru.store import Database
 from tekseru.store.subjects import find_subject_by_bin
-from tekseru.store.testing import database, database_url, postgres_server
+from tests.databases import database, database_url, postgres_server
 from tests.web.support import _criteria
 
 __all__ = ["database", "database_url", "postgres_server"]

@@ -20,7 +20,7 @@ from tekseru.catalog.schema import (
     Severity,
     Text,
 )
-from tekseru.store.testing import database, database_url, postgres_server
+from tests.databases import database, database_url, postgres_server
 
 __all__ = ["database", "database_url", "postgres_server"]
 

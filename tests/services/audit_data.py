@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tekseru.services import inspection_actions, plan_actions
+from tekseru.services import inspections, plans
 from tekseru.services.permissions import Actor, Role
 from tekseru.store import Database
 from tests.services import inspection_data
@@ -26,16 +26,16 @@ def sign_records(database: Database) -> Signed:
     """A few entries, a completed inspection and an approved, then published list, all through the use
     cases."""
     inspection_data.add_subjects(database)
-    draft = inspection_actions.create_inspection(
+    draft = inspections.create_inspection(
         database, INSPECTOR, inspection_data.BINS[0], inspection_data.header(), now=inspection_data.NOW
     )
     rows = inspection_data.answers(draft.appendix, {5: "non_compliant"})
-    inspection_actions.answer_items(database, INSPECTOR, draft.id, rows, now=inspection_data.NOW)
-    inspection_actions.complete_inspection(
+    inspections.answer_items(database, INSPECTOR, draft.id, rows, now=inspection_data.NOW)
+    inspections.complete_inspection(
         database, INSPECTOR, draft.id, inspected_on=inspection_data.VISIT, today=inspection_data.TODAY
     )
     add_assessed_registry(database)
-    plan = plan_actions.draft_plan(database, PLANNER, "2027-H1", visit_histories=no_history, now=NOW)
-    plan_actions.approve_plan(database, ADMIN, plan.id, now=NOW)
-    plan_actions.publish_plan(database, PLANNER, plan.id, now=NOW)  # sealed again, as published
+    plan = plans.draft_plan(database, PLANNER, "2027-H1", visit_histories=no_history, now=NOW)
+    plans.approve_plan(database, ADMIN, plan.id, now=NOW)
+    plans.publish_plan(database, PLANNER, plan.id, now=NOW)  # sealed again, as published
     return Signed(draft.id, plan.id)

@@ -11,10 +11,11 @@ from collections.abc import Iterable, Mapping
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from tekseru.catalog import load_catalogue
 from tekseru.catalog.identifiers import demo_bins
+from tekseru.catalog_files import load_catalogue
 from tekseru.scoring import EvidenceFact, GroupProfile, GroupScore, ScoringRules, score_group
-from tekseru.services import inspections as service
+from tekseru.services import inspections
+from tekseru.services.permissions import Actor
 from tekseru.store import Database, EvidenceData, EvidenceRecord, SubjectData
 from tekseru.store.evidence import evidence_for_subjects, upsert_evidence
 from tekseru.store.subjects import subject_ids_by_bin, upsert_subjects
@@ -24,6 +25,7 @@ NOW = datetime(2024, 6, 30, 12, 0, tzinfo=UTC)
 TODAY = date(2024, 6, 30)
 ACT_DATE = date(2024, 3, 1)
 VISIT = date(2024, 3, 5)
+SYSTEM = Actor.system()  # every permission: the tests of the workflow itself, not of who may do it
 BINS = list(demo_bins(10, prefix="1901500"))
 # index -> (name, groups): 0 and 3 are checked with Appendix 3, 1 with Appendix 7, 2 with Appendix 3 or 4.
 SUBJECTS: Mapping[int, tuple[str, tuple[str, ...]]] = {
@@ -48,17 +50,17 @@ def add_subjects(db: Database) -> dict[int, int]:
 
 def header(
     kind: str = "preventive_control", act_date: date = ACT_DATE, act_number: str = "12-ПК"
-) -> service.InspectionHeader:
-    return service.InspectionHeader(kind, act_number, act_date, ("Асқаров А.", "Петрова Е."))
+) -> inspections.InspectionHeader:
+    return inspections.InspectionHeader(kind, act_number, act_date, ("Асқаров А.", "Петрова Е."))
 
 
 def answers(
     appendix: int, overrides: Mapping[int, str] | None = None, **comments: str
-) -> list[service.AnswerRow]:
+) -> list[inspections.AnswerRow]:
     """An answer for every item of the checklist: compliant unless `overrides` says otherwise."""
     given = dict(overrides or {})
     return [
-        service.AnswerRow(
+        inspections.AnswerRow(
             item.number, given.get(item.number, "compliant"), comments.get(f"c{item.number}", "")
         )
         for item in EDITION.checklist(appendix).items
@@ -74,17 +76,19 @@ def inspect(
     act_date: date = ACT_DATE,
     visit: date | None = VISIT,
     appendix: int | None = None,
-) -> service.InspectionRecord:
+) -> inspections.InspectionRecord:
     """An inspection of subject `index` with these items non-compliant, completed on `visit` (or a draft)."""
-    record = service.create_inspection(
-        db, BINS[index], header(kind, act_date), created_by="inspector", appendix=appendix, now=NOW
+    record = inspections.create_inspection(
+        db, Actor.system("inspector"), BINS[index], header(kind, act_date), appendix=appendix, now=NOW
     )
     overrides = dict.fromkeys(non_compliant, "non_compliant")
-    service.answer_items(db, record.id, answers(record.appendix, overrides), answered_by="inspector", now=NOW)
+    inspections.answer_items(
+        db, Actor.system("inspector"), record.id, answers(record.appendix, overrides), now=NOW
+    )
     if visit is None:
         return record
-    report = service.complete_inspection(
-        db, record.id, completed_by="inspector", inspected_on=visit, today=TODAY
+    report = inspections.complete_inspection(
+        db, Actor.system("inspector"), record.id, inspected_on=visit, today=TODAY
     )
     return report.inspection
 

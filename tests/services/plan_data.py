@@ -15,11 +15,13 @@ from sqlalchemy.orm import Session
 
 from tekseru.catalog.identifiers import demo_bins
 from tekseru.planning import VisitHistory
+from tekseru.services.permissions import Actor
 from tekseru.store import AssessmentResultData, Database, SubjectData
 from tekseru.store.assessments import add_results, finish_run, start_run
 from tekseru.store.subjects import subject_ids_by_bin, upsert_subjects
 
 EDITION_ID = "2022-29983"
+SYSTEM = Actor.system()  # every permission: the tests of the lists themselves, not of who may read them
 NOW = datetime(2026, 11, 20, 9, 0, tzinfo=UTC)
 BINS = list(demo_bins(20, prefix="2001400"))
 

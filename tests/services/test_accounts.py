@@ -4,43 +4,45 @@ on SQLite and on PostgreSQL."""
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from functools import partial
 
 import pytest
 from argon2 import PasswordHasher
 
-from tekseru.services import audit
+from tekseru.services import accounts, audit, auth
 from tekseru.services.accounts import (
     DEMO_USERS,
     InvalidUser,
     UserNotFound,
-    change_own_password,
-    create_demo_users,
-    create_user,
-    ensure_first_admin,
     get_user,
     list_users,
-    set_password,
     update_user,
-    use_password_hasher,
 )
 from tekseru.services.auth import (
     LoginPolicy,
     LoginRefused,
-    log_in,
     log_out,
     session_for,
     signing_key,
     token_id,
 )
+from tekseru.services.passwords import Passwords
 from tekseru.services.permissions import REGIONAL, ROLE_PERMISSIONS, Actor, Permission, PermissionDenied, Role
 from tekseru.settings import Settings
 from tekseru.store import Database
+from tests.web.support import CHEAP_PASSWORDS
 
 SYSTEM = Actor.system("tests")
 PASSWORD = "a-long-password"
 
 
-pytestmark = pytest.mark.usefixtures("cheap_passwords")
+# The use cases that hash, with cheap argon2 costs.
+create_user = partial(accounts.create_user, passwords=CHEAP_PASSWORDS)
+set_password = partial(accounts.set_password, passwords=CHEAP_PASSWORDS)
+change_own_password = partial(accounts.change_own_password, passwords=CHEAP_PASSWORDS)
+ensure_first_admin = partial(accounts.ensure_first_admin, passwords=CHEAP_PASSWORDS)
+create_demo_users = partial(accounts.create_demo_users, passwords=CHEAP_PASSWORDS)
+log_in = partial(auth.log_in, passwords=CHEAP_PASSWORDS)
 
 
 # Roles and permissions (no database)
@@ -208,8 +210,8 @@ def test_the_limit_of_failed_sign_ins(database: Database, ann: Actor) -> None:
 
 
 def test_a_hash_with_old_parameters_is_renewed_on_sign_in(database: Database, ann: Actor) -> None:
-    use_password_hasher(PasswordHasher(time_cost=2, memory_cost=2048, parallelism=1))
-    log_in(database, "ann", PASSWORD, client="c")
+    other_costs = Passwords(PasswordHasher(time_cost=2, memory_cost=2048, parallelism=1))
+    auth.log_in(database, "ann", PASSWORD, client="c", passwords=other_costs)
     from tekseru.store.accounts import find_user
 
     with database.transaction() as session:

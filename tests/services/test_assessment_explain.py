@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from tekseru.catalog.identifiers import demo_bins
 from tekseru.scoring import EvidenceFact, GroupProfile, score_group
 from tekseru.services.assessments import run_assessment, subject_explanation
+from tekseru.services.permissions import Actor
 from tekseru.store import Database, SubjectData
 from tekseru.store.evidence import evidence_for_subjects
 from tests.services.assessment_fixtures import NOW, Fact, add_registry
@@ -110,7 +111,9 @@ def test_stored_explanations_agree_with_the_engine_and_the_bulk_scorer(
             for r in records
             if r.subject_id == subject_id
         ]
-        explained = subject_explanation(database, subject.bin, as_of=drawn.as_of, language="ru")
+        explained = subject_explanation(
+            database, Actor.system(), subject.bin, as_of=drawn.as_of, language="ru"
+        )
         assert sorted(group.group for group in explained.groups) == sorted(subject.groups)
         for group in explained.groups:
             # The explanation told is the stored one, and it is the engine's, record by record.

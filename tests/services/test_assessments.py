@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 from sqlalchemy import text
 
-from tekseru.catalog import load_catalogue
+from tekseru.catalog_files import load_catalogue
 from tekseru.scoring import NEVER_USED, EvidenceFact, GroupProfile, ScoringRules, day_number, score_group
 from tekseru.services.assessment_subject import stored_score
 from tekseru.services.assessments import (
@@ -22,10 +22,10 @@ from tekseru.services.assessments import (
     UnknownSubject,
     assessment_results,
     class_counts,
-    explain_subject,
     run_assessment,
     subject_explanation,
 )
+from tekseru.services.permissions import Actor, PermissionDenied, Role
 from tekseru.store import AssessmentResultData, Database, SubjectData, open_database, sqlite_url
 from tekseru.store.assessment_load import (
     load_evidence,
@@ -38,7 +38,7 @@ from tekseru.store.assessment_load import (
 from tekseru.store.assessments import get_run, latest_run, results_for_run
 from tekseru.store.evidence import evidence_for_subjects
 from tekseru.store.subjects import upsert_subjects
-from tekseru.store.testing import PostgresTestServer
+from tests.databases import PostgresTestServer
 from tests.services.assessment_fixtures import (
     AS_OF,
     BINS,
@@ -54,6 +54,7 @@ from tests.services.assessment_fixtures import (
 
 EDITION = load_catalogue().edition_at(AS_OF)
 RULES = ScoringRules.from_edition(EDITION)
+SYSTEM = Actor.system()
 
 
 def clock() -> Any:
@@ -265,7 +266,7 @@ def test_a_failed_run_is_marked_failed_with_the_error(database: Database, regist
         assert (run.status, run.message) == ("failed", "RuntimeError: the disk is full")
         assert results_for_run(session, run.id) == []
     with pytest.raises(NoAssessment):
-        assessment_results(database)
+        assessment_results(database, SYSTEM)
 
 
 def test_progress_is_reported_while_storing(database: Database, registry: Registry) -> None:
@@ -279,7 +280,7 @@ def test_progress_is_reported_while_storing(database: Database, registry: Regist
 def test_an_empty_registry_gives_a_finished_run_without_results(database: Database) -> None:
     summary = run_assessment(database, as_of=AS_OF, clock=clock)
     assert (summary.status, summary.subject_groups, summary.evidence) == ("finished", 0, 0)
-    assert assessment_results(database) == []
+    assert assessment_results(database, SYSTEM) == []
 
 
 def test_groups_unknown_to_the_edition_are_skipped_and_counted(
@@ -301,7 +302,7 @@ def test_evidence_with_gaps_in_its_ids_is_read_whole(database: Database, registr
 
 def test_results_and_class_counts_of_the_latest_run(database: Database, registry: Registry) -> None:
     summary = run_assessment(database, as_of=AS_OF, clock=clock)
-    rows = assessment_results(database)
+    rows = assessment_results(database, SYSTEM)
     assert [row.score for row in rows] == sorted((row.score for row in rows), reverse=True)
     assert rows[0].to_json() == {
         "bin": BINS[3],
@@ -317,8 +318,10 @@ def test_results_and_class_counts_of_the_latest_run(database: Database, registry
         "as_of": "2024-07-01",
         "run_id": str(summary.run_id),
     }
-    assert len(assessment_results(database, summary.run_id, limit=2)) == 2
-    counts = {(c.group, c.region, c.risk_class): c.count for c in class_counts(database, summary.run_id)}
+    assert len(assessment_results(database, SYSTEM, summary.run_id, limit=2)) == 2
+    counts = {
+        (c.group, c.region, c.risk_class): c.count for c in class_counts(database, SYSTEM, summary.run_id)
+    }
     assert counts[("stationary_care", "astana", "low")] == 1
     assert sum(counts.values()) == 6
     with database.transaction() as session:
@@ -326,6 +329,22 @@ def test_results_and_class_counts_of_the_latest_run(database: Database, registry
     assert run is not None and (run.subjects_total, run.subjects_done) == (6, 6)
     started = run.started_at if run.started_at.tzinfo else run.started_at.replace(tzinfo=UTC)
     assert started == NOW
+
+
+def test_an_inspector_reads_the_results_of_its_own_region(database: Database, registry: Registry) -> None:
+    summary = run_assessment(database, as_of=AS_OF, clock=clock)
+    inspector = Actor("a-inspector", Role.INSPECTOR, "shymkent")
+    everyone = assessment_results(database, SYSTEM, summary.run_id)
+    own = [row for row in everyone if row.region == "shymkent"]
+    assert own and len(own) < len(everyone)
+    assert assessment_results(database, inspector, summary.run_id) == own
+    assert assessment_results(database, inspector, summary.run_id, limit=1) == own[:1]
+    counts = class_counts(database, inspector, summary.run_id)
+    assert {count.region for count in counts} == {"shymkent"} and sum(c.count for c in counts) == len(own)
+    assert subject_explanation(database, inspector, BINS[3], as_of=AS_OF).groups
+    other = next(row.bin for row in everyone if row.region != "shymkent")
+    with pytest.raises(PermissionDenied):
+        subject_explanation(database, inspector, other, as_of=AS_OF)
 
 
 @pytest.mark.parametrize(
@@ -339,9 +358,9 @@ def test_results_and_class_counts_of_the_latest_run(database: Database, registry
 def test_explain_subject_in_each_language(
     database: Database, registry: Registry, language: Any, words: tuple[str, ...]
 ) -> None:
-    fresh = explain_subject(database, BINS[0], as_of=AS_OF, language=language)
+    fresh = subject_explanation(database, SYSTEM, BINS[0], as_of=AS_OF, language=language).lines()
     run_assessment(database, as_of=AS_OF, clock=clock)
-    stored = explain_subject(database, BINS[0], as_of=AS_OF, language=language)
+    stored = subject_explanation(database, SYSTEM, BINS[0], as_of=AS_OF, language=language).lines()
     assert stored == fresh
     text_of_3 = EDITION.criterion(3).text.in_language(language)
     joined = "\n".join(stored)
@@ -352,20 +371,22 @@ def test_explain_subject_in_each_language(
 
 
 def test_explain_subject_says_where_its_scores_come_from(database: Database, registry: Registry) -> None:
-    assert all(group.run_id is None for group in subject_explanation(database, BINS[1], as_of=AS_OF).groups)
+    assert all(
+        group.run_id is None for group in subject_explanation(database, SYSTEM, BINS[1], as_of=AS_OF).groups
+    )
     summary = run_assessment(database, as_of=AS_OF, clock=clock)
-    explained = subject_explanation(database, f" {BINS[1]} ", as_of=AS_OF, language="en")
+    explained = subject_explanation(database, SYSTEM, f" {BINS[1]} ", as_of=AS_OF, language="en")
     assert [(group.group, group.run_id) for group in explained.groups] == [
         ("stationary_care", summary.run_id)
     ]
     assert explained.groups[0].score is not None and explained.groups[0].score.score == 14.67
-    later = subject_explanation(database, BINS[1], as_of=date(2024, 7, 5), language="en")
+    later = subject_explanation(database, SYSTEM, BINS[1], as_of=date(2024, 7, 5), language="en")
     assert later.groups[0].run_id is None
 
 
 def test_explaining_an_unknown_bin_names_it(database: Database, registry: Registry) -> None:
     with pytest.raises(UnknownSubject, match=BINS[99]):
-        explain_subject(database, BINS[99], as_of=AS_OF)
+        subject_explanation(database, SYSTEM, BINS[99], as_of=AS_OF).lines()
 
 
 def test_dates_bins_and_numbers_are_read_as_python_reads_them() -> None:

@@ -9,7 +9,7 @@ import threading
 import pytest
 from sqlalchemy import Connection, text
 
-from tekseru.services import audit, plan_actions
+from tekseru.services import audit, plans
 from tekseru.services.permissions import Actor, PermissionDenied
 from tekseru.store import Database
 from tests.services import inspection_data, plan_data
@@ -131,7 +131,7 @@ def test_a_changed_answer_and_a_changed_list_are_named(database: Database, signe
 
 def test_a_record_signed_behind_the_logs_back_is_named(database: Database, signed: Signed) -> None:
     """A draft list made approved by raw SQL has no sealing entry."""
-    drafted = plan_actions.draft_plan(database, PLANNER, "2027-H2", visit_histories=no_history, now=NOW)
+    drafted = plans.draft_plan(database, PLANNER, "2027-H2", visit_histories=no_history, now=NOW)
     tamper(
         database,
         "UPDATE plans SET status = 'approved', approved_by = 'forger', approved_at = '2026-01-01 00:00:00'"

@@ -3,20 +3,24 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from functools import partial
 
 import pytest
 
-from tekseru.services.accounts import create_user
-from tekseru.services.auth import LoginPolicy, LoginRefused, log_in, session_for
+from tekseru.services import accounts, auth
+from tekseru.services.auth import LoginPolicy, LoginRefused, session_for
 from tekseru.services.permissions import Actor
 from tekseru.settings import Settings
 from tekseru.store import Database
+from tests.web.support import CHEAP_PASSWORDS
 
 SYSTEM = Actor.system("tests")
 PASSWORD = "a-long-password"
 
 
-pytestmark = pytest.mark.usefixtures("cheap_passwords")
+# The use cases that hash, with cheap argon2 costs.
+create_user = partial(accounts.create_user, passwords=CHEAP_PASSWORDS)
+log_in = partial(auth.log_in, passwords=CHEAP_PASSWORDS)
 
 
 @pytest.fixture

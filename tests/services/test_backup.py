@@ -63,7 +63,7 @@ def restored_url(database_url: str, tmp_path: Path) -> Iterator[str]:
 
 
 def scores(db: Database, run_id: uuid.UUID | None = None) -> list[tuple[str, str, float, str]]:
-    return sorted((r.bin, r.group, r.score, r.risk_class) for r in assessment_results(db, run_id))
+    return sorted((r.bin, r.group, r.score, r.risk_class) for r in assessment_results(db, ADMIN, run_id))
 
 
 def test_a_backup_taken_while_another_process_writes_restores_intact(
@@ -81,13 +81,13 @@ def test_a_backup_taken_while_another_process_writes_restores_intact(
             time.sleep(0.05)
         assert started.exists(), "the writer did not start"
         copy = tmp_path / "tekseru.backup"
-        backup.backup(database_url, ADMIN, copy)
+        backup.back_up_database(database_url, ADMIN, copy)
     finally:
         stop.touch()
         written, _ = writer.communicate(timeout=60)
     assert writer.returncode == 0 and int(written) >= 5
 
-    assert backup.restore(restored_url, ADMIN, copy) is True
+    assert backup.restore_database(restored_url, ADMIN, copy) is True
     restored = open_database(restored_url)
     try:
         report = audit.verify(restored, ADMIN)
@@ -106,16 +106,16 @@ def test_a_database_with_data_is_refused_unless_forced(
     database: Database, database_url: str, seeded: uuid.UUID, restored_url: str, tmp_path: Path
 ) -> None:
     copy = tmp_path / "first.backup"
-    backup.backup(database_url, ADMIN, copy)
+    backup.back_up_database(database_url, ADMIN, copy)
     with pytest.raises(backup.BackupError, match="exists already"):
-        backup.backup(database_url, ADMIN, copy)
+        backup.back_up_database(database_url, ADMIN, copy)
     with pytest.raises(PermissionDenied):
-        backup.backup(database_url, Actor("b-planner", Role.PLANNER), tmp_path / "other.backup")
-    backup.restore(restored_url, ADMIN, copy)
+        backup.back_up_database(database_url, Actor("b-planner", Role.PLANNER), tmp_path / "other.backup")
+    backup.restore_database(restored_url, ADMIN, copy)
     with pytest.raises(backup.TargetNotEmpty, match="--force"):
-        backup.restore(restored_url, ADMIN, copy)
+        backup.restore_database(restored_url, ADMIN, copy)
     # the target keeps its data after a refusal; a forced restore replaces it (one restore entry, not two)
-    backup.restore(restored_url, ADMIN, copy, force=True)
+    backup.restore_database(restored_url, ADMIN, copy, force=True)
     restored = open_database(restored_url)
     try:
         restores = audit.browse(restored, ADMIN, audit.AuditFilter(action="database.restore")).entries
@@ -130,9 +130,9 @@ def test_a_file_that_is_no_backup_is_refused(database_url: str, restored_url: st
     junk = tmp_path / "junk.backup"
     junk.write_bytes(b"not a backup at all")
     with pytest.raises(backup.BackupError):
-        backup.restore(restored_url, ADMIN, junk)
+        backup.restore_database(restored_url, ADMIN, junk)
     with pytest.raises(backup.BackupError, match="is not a file"):
-        backup.restore(restored_url, ADMIN, tmp_path / "missing.backup")
+        backup.restore_database(restored_url, ADMIN, tmp_path / "missing.backup")
 
 
 def test_without_the_postgresql_client_tools_the_message_says_what_to_install(
@@ -142,5 +142,5 @@ def test_without_the_postgresql_client_tools_the_message_says_what_to_install(
         pytest.skip("SQLite needs no client tools")
     monkeypatch.setenv("PATH", str(tmp_path))  # no pg_dump there
     with pytest.raises(backup.BackupError, match=r"pg_dump is not on PATH.*postgresql-client"):
-        backup.backup(database_url, ADMIN, tmp_path / "x.backup")
+        backup.back_up_database(database_url, ADMIN, tmp_path / "x.backup")
     assert not (tmp_path / "x.backup").exists()

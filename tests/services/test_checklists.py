@@ -16,11 +16,13 @@ from docx import Document
 from openpyxl import Workbook
 from pypdf import PdfReader
 
-from tekseru.catalog.bodies import control_body
+from tekseru.catalog_files import control_body
 from tekseru.documents.checklist_form import DRAFT_MARK, DocumentIdentity, build_checklist_form
 from tekseru.documents.checklist_pdf import render_checklist_pdf
-from tekseru.services import checklists
-from tekseru.services import inspections as service
+from tekseru.documents.verification import read_verification
+from tekseru.services import inspections
+from tekseru.services.file_names import sanitise_file_name
+from tekseru.services.permissions import Actor
 from tekseru.settings import Settings
 from tekseru.store import Database
 from tests.services.inspection_data import (
@@ -28,6 +30,7 @@ from tests.services.inspection_data import (
     EDITION,
     NOW,
     SUBJECTS,
+    SYSTEM,
     add_subjects,
     inspect,
     write_answer_csv,
@@ -80,9 +83,9 @@ def test_answers_are_read_from_csv_xlsx_and_json(tmp_path: Path) -> None:
     (tmp_path / "a.json").write_text(json.dumps(data), encoding="utf-8")
     expected = [("1", "compliant", "", 2), ("2", "non_compliant", "no fire drill log", 3)]
     for name in ("a.csv", "a.xlsx"):
-        rows = checklists.read_answer_file(tmp_path / name)
+        rows = inspections.read_answer_file(tmp_path / name)
         assert [(r.item, r.answer, r.comment, r.row) for r in rows] == expected
-    rows = checklists.read_answer_file(tmp_path / "a.json")
+    rows = inspections.read_answer_file(tmp_path / "a.json")
     assert [(r.item, r.answer, r.comment, r.row) for r in rows] == [
         (1, "compliant", "", 1),
         (2, "non_compliant", "no fire drill log", 2),
@@ -101,8 +104,8 @@ def test_answers_are_read_from_csv_xlsx_and_json(tmp_path: Path) -> None:
 )
 def test_an_unreadable_answer_file_is_named(tmp_path: Path, name: str, content: str, message: str) -> None:
     (tmp_path / name).write_text(content, encoding="utf-8")
-    with pytest.raises(service.AnswerFileError) as raised:
-        checklists.read_answer_file(tmp_path / name)
+    with pytest.raises(inspections.AnswerFileError) as raised:
+        inspections.read_answer_file(tmp_path / name)
     assert str(raised.value.problems[0]).startswith(message)
 
 
@@ -126,19 +129,19 @@ JPEG = b"\xff\xd8\xff\xe0" + b"photo" * 10
     ],
 )
 def test_file_names_are_sanitised(given: str, kept: str) -> None:
-    assert checklists.sanitise_file_name(given) == kept
+    assert sanitise_file_name(given) == kept
 
 
 def test_an_attachment_is_kept_under_its_hash(
     database: Database, ids: dict[int, int], settings: Settings
 ) -> None:
     record = inspect(database, 0, visit=None)
-    added = checklists.attach_file(
+    added = inspections.attach_file(
         database,
+        Actor.system("inspector"),
         record.id,
         "../../evil/photo.jpg",
         JPEG,
-        added_by="inspector",
         item=3,
         settings=settings,
         now=NOW,
@@ -151,12 +154,12 @@ def test_an_attachment_is_kept_under_its_hash(
         digest,
         3,
     )
-    path = checklists.attachment_path(added, settings)
+    path = inspections.attachment_path(added, settings)
     assert path == Path(settings.attachments_dir) / "inspections" / digest[:2] / digest
     assert path.read_bytes() == JPEG and not (Path(settings.attachments_dir).parent / "evil").exists()
-    again = checklists.attach_file(database, record.id, "copy.jpg", JPEG, added_by="x", settings=settings)
-    assert checklists.attachment_path(again, settings) == path
-    sheet = checklists.inspection_sheet(database, record.id)
+    again = inspections.attach_file(database, SYSTEM, record.id, "copy.jpg", JPEG, settings=settings)
+    assert inspections.attachment_path(again, settings) == path
+    sheet = inspections.inspection_sheet(database, SYSTEM, record.id)
     assert [a.file_name for a in sheet.items[2].attachments] == ["photo.jpg"]
     assert [a.file_name for a in sheet.attachments] == ["copy.jpg"]
 
@@ -176,11 +179,9 @@ def test_attachments_over_the_limits_are_refused(
     database: Database, ids: dict[int, int], settings: Settings, name: str, content: bytes, message: str
 ) -> None:
     record = inspect(database, 0, visit=None)
-    limits = checklists.AttachmentLimits(max_bytes=64)
-    with pytest.raises(checklists.AttachmentRefused, match=re.escape(message)):
-        checklists.attach_file(
-            database, record.id, name, content, added_by="x", settings=settings, limits=limits
-        )
+    limits = inspections.AttachmentLimits(max_bytes=64)
+    with pytest.raises(inspections.AttachmentRefused, match=re.escape(message)):
+        inspections.attach_file(database, SYSTEM, record.id, name, content, settings=settings, limits=limits)
     assert not Path(settings.attachments_dir).exists()
 
 
@@ -188,41 +189,53 @@ def test_the_number_of_attachments_and_their_item_are_checked(
     database: Database, ids: dict[int, int], settings: Settings
 ) -> None:
     record = inspect(database, 0, visit=None)
-    limits = checklists.AttachmentLimits(max_files=1)
-    checklists.attach_file(
-        database, record.id, "a.txt", "акт".encode(), added_by="x", settings=settings, limits=limits
+    limits = inspections.AttachmentLimits(max_files=1)
+    inspections.attach_file(
+        database, SYSTEM, record.id, "a.txt", "акт".encode(), settings=settings, limits=limits
     )
-    with pytest.raises(checklists.AttachmentRefused, match="has 1 files, the limit"):
-        checklists.attach_file(
-            database, record.id, "b.txt", b"b", added_by="x", settings=settings, limits=limits
-        )
-    with pytest.raises(service.InspectionError, match="no item 21"):
-        checklists.attach_file(database, record.id, "c.txt", b"c", added_by="x", item=21, settings=settings)
+    with pytest.raises(inspections.AttachmentRefused, match="has 1 files, the limit"):
+        inspections.attach_file(database, SYSTEM, record.id, "b.txt", b"b", settings=settings, limits=limits)
+    with pytest.raises(inspections.InspectionError, match="no item 21"):
+        inspections.attach_file(database, SYSTEM, record.id, "c.txt", b"c", item=21, settings=settings)
 
 
 def test_a_completed_inspection_takes_no_attachment(
     database: Database, ids: dict[int, int], settings: Settings
 ) -> None:
     record = inspect(database, 0)
-    with pytest.raises(service.InspectionFrozen):
-        checklists.attach_file(database, record.id, "a.jpg", JPEG, added_by="x", settings=settings)
+    with pytest.raises(inspections.InspectionFrozen):
+        inspections.attach_file(database, SYSTEM, record.id, "a.jpg", JPEG, settings=settings)
 
 
 def test_a_revision_keeps_the_attachments(
     database: Database, ids: dict[int, int], settings: Settings
 ) -> None:
     record = inspect(database, 0, visit=None)
-    checklists.attach_file(database, record.id, "a.jpg", JPEG, added_by="x", item=1, settings=settings)
-    service.complete_inspection(
-        database, record.id, completed_by="x", inspected_on=date(2024, 3, 5), today=date(2024, 6, 30)
+    inspections.attach_file(database, SYSTEM, record.id, "a.jpg", JPEG, item=1, settings=settings)
+    inspections.complete_inspection(
+        database, SYSTEM, record.id, inspected_on=date(2024, 3, 5), today=date(2024, 6, 30)
     )
-    second = service.revise_inspection(database, record.id, reason="r", created_by="x")
-    assert [a.file_name for a in checklists.inspection_sheet(database, second.id).items[0].attachments] == [
-        "a.jpg"
-    ]
+    second = inspections.revise_inspection(database, SYSTEM, record.id, reason="r")
+    assert [
+        a.file_name for a in inspections.inspection_sheet(database, SYSTEM, second.id).items[0].attachments
+    ] == ["a.jpg"]
 
 
 # Printed forms --------------------------------------------------------------------------------------------
+
+
+def print_form(database: Database, inspection_id: int, format: str, language: str, out: Path) -> str | None:
+    """The inspection's printed form written to `out`, as a user downloads it; its verification code."""
+    content, name, code = inspections.print_inspection(
+        database, SYSTEM, inspection_id, format=format, language=language, now=NOW
+    )
+    assert name == f"inspection-{inspection_id}-{language}.{format}"
+    out.write_bytes(content)
+    return code
+
+
+def verify(database: Database, path: Path) -> inspections.DocumentCheck:
+    return inspections.verify_file(database, SYSTEM, path)
 
 
 @pytest.mark.parametrize(("format", "language"), [("pdf", "kk"), ("docx", "ru")])
@@ -231,20 +244,18 @@ def test_a_completed_inspection_prints_sealed_and_verifies(
 ) -> None:
     record = inspect(database, 0, non_compliant=[1])
     out = tmp_path / f"form.{format}"
-    printed = checklists.render_inspection_document(database, record.id, format, language, out, now=NOW)
-    assert printed.code is not None and printed.path == out and printed.inspection_id == record.id
+    code = print_form(database, record.id, format, language, out)
+    assert code is not None
     text = document_text(out)
-    assert SUBJECTS[0][0] in text and BINS[0] in text and "12-ПК" in text and printed.code in text
+    assert SUBJECTS[0][0] in text and BINS[0] in text and "12-ПК" in text and code in text
     squashed = squash(text)
     assert squash(control_body("astana").name.in_language(language)) in squashed  # the subject's region
     assert "Асқаров" in text and "Петрова" in text  # the officials the act names
     assert squash(DRAFT_MARK) not in squashed
-    check = checklists.verify_document(database, out)
-    assert (check.status, check.ok, check.code, check.inspection_id) == ("ok", True, printed.code, record.id)
-    again = checklists.render_inspection_document(
-        database, record.id, format, language, tmp_path / f"again.{format}"
-    )
-    assert again.code == printed.code and checklists.verify_document(database, again.path).ok
+    check = verify(database, out)
+    assert (check.status, check.ok, check.code, check.inspection_id) == ("ok", True, code, record.id)
+    again = tmp_path / f"again.{format}"
+    assert print_form(database, record.id, format, language, again) == code and verify(database, again).ok
 
 
 @pytest.mark.parametrize("format", ["pdf", "docx"])
@@ -252,9 +263,8 @@ def test_an_altered_document_is_detected(
     database: Database, ids: dict[int, int], tmp_path: Path, format: str
 ) -> None:
     record = inspect(database, 0, non_compliant=[1])
-    out = checklists.render_inspection_document(
-        database, record.id, format, "kk", tmp_path / f"f.{format}"
-    ).path
+    out = tmp_path / f"f.{format}"
+    print_form(database, record.id, format, "kk", out)
     if format == "pdf":
         changed = out.read_bytes() + b"\n% an answer changed by hand\n"
         (tmp_path / "changed.pdf").write_bytes(changed)
@@ -265,18 +275,20 @@ def test_an_altered_document_is_detected(
                 if item.filename == "word/document.xml":
                     data = data.replace(SUBJECTS[0][0].encode(), "«Басқа» ұйым".encode())
                 target.writestr(item, data)
-    check = checklists.verify_document(database, tmp_path / f"changed.{format}")
+    check = verify(database, tmp_path / f"changed.{format}")
     assert (check.status, check.inspection_id) == ("altered", record.id)
     assert "content differs" in check.message
 
 
 def test_a_forged_seal_is_detected(database: Database, ids: dict[int, int], tmp_path: Path) -> None:
     record = inspect(database, 0)
-    printed = checklists.render_inspection_document(database, record.id, "pdf", "kk", tmp_path / "f.pdf")
-    assert printed.fingerprint is not None
-    forged = printed.path.read_bytes().replace(printed.fingerprint.encode(), b"0" * 64)
+    out = tmp_path / "f.pdf"
+    print_form(database, record.id, "pdf", "kk", out)
+    seal = read_verification(out)
+    assert seal is not None
+    forged = out.read_bytes().replace(seal.fingerprint.encode(), b"0" * 64)
     (tmp_path / "forged.pdf").write_bytes(forged)
-    check = checklists.verify_document(database, tmp_path / "forged.pdf")
+    check = verify(database, tmp_path / "forged.pdf")
     assert check.status == "altered" and "does not match" in check.message
 
 
@@ -292,16 +304,16 @@ def test_a_document_not_issued_here_is_unknown(
         from tekseru.documents.checklist_docx import render_checklist_docx
 
         render_checklist_docx(form, path)
-    check = checklists.verify_document(database, path)
+    check = verify(database, path)
     assert (check.status, check.ok, check.inspection_id) == ("unknown", False, None)
 
 
 def test_a_draft_prints_unsealed(database: Database, ids: dict[int, int], tmp_path: Path) -> None:
     record = inspect(database, 0, non_compliant=[1], visit=None)
-    printed = checklists.render_inspection_document(database, record.id, "pdf", "ru", tmp_path / "draft.pdf")
-    assert printed.code is None
-    assert checklists.verify_document(database, printed.path).status == "unsealed"
-    pages = [page.extract_text() or "" for page in PdfReader(printed.path).pages]
+    out = tmp_path / "draft.pdf"
+    assert print_form(database, record.id, "pdf", "ru", out) is None
+    assert verify(database, out).status == "unsealed"
+    pages = [page.extract_text() or "" for page in PdfReader(out).pages]
     assert all(DRAFT_MARK in page for page in pages)
     assert "Асқаров А." in " ".join(pages) and control_body("astana").name.ru in " ".join(pages)
 
@@ -310,63 +322,62 @@ def test_a_superseded_revision_stays_printable(
     database: Database, ids: dict[int, int], tmp_path: Path
 ) -> None:
     first = inspect(database, 0, non_compliant=[1])
-    second = service.revise_inspection(database, first.id, reason="r", created_by="x")
-    service.complete_inspection(
-        database, second.id, completed_by="x", inspected_on=date(2024, 3, 5), today=date(2024, 6, 30)
+    second = inspections.revise_inspection(database, SYSTEM, first.id, reason="r")
+    inspections.complete_inspection(
+        database, SYSTEM, second.id, inspected_on=date(2024, 3, 5), today=date(2024, 6, 30)
     )
-    old = checklists.render_inspection_document(database, first.id, "docx", "kk", tmp_path / "old.docx")
-    new = checklists.render_inspection_document(database, second.id, "docx", "kk", tmp_path / "new.docx")
-    assert old.code != new.code
-    check = checklists.verify_document(database, old.path)
+    old, new = tmp_path / "old.docx", tmp_path / "new.docx"
+    assert print_form(database, first.id, "docx", "kk", old) != print_form(
+        database, second.id, "docx", "kk", new
+    )
+    check = verify(database, old)
     assert (check.status, check.inspection_id) == ("ok", first.id)
     assert f"corrected since by inspection {second.id}" in check.message
-    assert "2-редакция" in document_text(new.path)
+    assert "2-редакция" in document_text(new)
 
 
 @pytest.mark.parametrize("format", ["pdf", "docx"])
 def test_a_checklist_prints_blank_or_prefilled(
     database: Database, ids: dict[int, int], tmp_path: Path, format: str
 ) -> None:
-    blank = checklists.render_checklist(
-        database, 7, language="ru", format=format, out=tmp_path / f"blank.{format}"
-    )
+    content, name = inspections.checklist_form(database, SYSTEM, 7, language="ru", format=format)
+    assert name == f"checklist-7-ru.{format}"
+    blank = tmp_path / name
+    blank.write_bytes(content)
     assert EDITION.checklist(7).items[0].text.ru[:30] in " ".join(document_text(blank).split())
-    filled = checklists.render_checklist(
+    content, _ = inspections.checklist_form(
         database,
+        SYSTEM,
         3,
         bin=BINS[0],
         act_number="5-ПК",
         act_date=date(2024, 3, 1),
         language="kk",
         format=format,
-        out=tmp_path / f"filled.{format}",
     )
+    filled = tmp_path / f"filled.{format}"
+    filled.write_bytes(content)
     text = document_text(filled)
     assert SUBJECTS[0][0] in text and BINS[0] in text and "5-ПК" in text and "01.03.2024" in text
     assert squash(control_body("astana").name.kk) in squash(text)
     if format == "pdf":
         assert DRAFT_MARK in document_text(blank) and DRAFT_MARK in text
-    assert checklists.verify_document(database, filled).status == "unsealed"
+    assert verify(database, filled).status == "unsealed"
 
 
 @pytest.mark.parametrize(
     ("options", "error", "message"),
     [
-        ({"bin": BINS[9]}, service.SubjectNotFound, "is in the registry"),
-        ({"bin": BINS[0], "appendix": 7}, service.InspectionError, "choose the checklist"),
+        ({"bin": BINS[9]}, inspections.SubjectNotFound, "is in the registry"),
+        ({"bin": BINS[0], "appendix": 7}, inspections.InspectionError, "choose the checklist"),
         ({"format": "odt"}, ValueError, "prints as pdf or docx"),
         ({"language": "en"}, ValueError, "in kk or ru"),
     ],
 )
 def test_a_checklist_that_cannot_be_printed(
-    database: Database,
-    ids: dict[int, int],
-    tmp_path: Path,
-    options: dict[str, Any],
-    error: type,
-    message: str,
+    database: Database, ids: dict[int, int], options: dict[str, Any], error: type, message: str
 ) -> None:
     values: dict[str, Any] = {"appendix": 3, "language": "kk", "format": "pdf"} | options
     appendix = values.pop("appendix")
     with pytest.raises(error, match=message):
-        checklists.render_checklist(database, appendix, out=tmp_path / "x.pdf", **values)
+        inspections.checklist_form(database, SYSTEM, appendix, **values)

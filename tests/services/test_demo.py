@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from tekseru.catalog import load_catalogue
 from tekseru.catalog.identifiers import is_valid_identifier
-from tekseru.catalog.regions import load_regions
+from tekseru.catalog_files import load_catalogue, load_regions
 from tekseru.services.assessments import run_assessment
 from tekseru.services.demo import load_demo
 from tekseru.services.demo_data import EVIDENCE_COLUMNS, SUBJECT_COLUMNS, generate_demo

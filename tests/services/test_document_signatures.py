@@ -10,13 +10,13 @@ from pathlib import Path
 import pytest
 
 from tekseru.documents.signatures import load_key, sign_cms
-from tekseru.services import audit, inspection_actions
+from tekseru.services import audit, inspections
 from tekseru.services import document_signatures as service
 from tekseru.services.audit import AuditFilter
 from tekseru.services.permissions import Actor, PermissionDenied, Role
 from tekseru.settings import Settings
 from tekseru.store import Database
-from tekseru.store.testing import database, database_url, postgres_server
+from tests.databases import database, database_url, postgres_server
 from tests.services import inspection_data
 from tests.services.audit_data import ADMIN, INSPECTOR, PLANNER, sign_records
 from tests.signing_pki import PASSWORD, Pki, Signer, issue_signer, make_pki, pem, revocation_list
@@ -274,7 +274,7 @@ def test_who_may_sign_and_what(database: Database, settings: Settings, people: d
             settings=settings,
         )
     assert garbage.value.key == "unreadable" and "evil.cms" in garbage.value.describe("ru")
-    draft = inspection_actions.create_inspection(
+    draft = inspections.create_inspection(
         database, INSPECTOR, inspection_data.BINS[1], inspection_data.header(), now=inspection_data.NOW
     )
     with pytest.raises(service.SignatureNotSignable) as not_yet:

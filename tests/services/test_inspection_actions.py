@@ -8,14 +8,23 @@ from pathlib import Path
 
 import pytest
 
-from tekseru.services import audit, inspection_actions, inspection_forms
-from tekseru.services import inspections as service
+from tekseru.services import audit, inspections
 from tekseru.services.audit import AuditFilter, AuditRecord
-from tekseru.services.permissions import Actor, PermissionDenied, Role
+from tekseru.services.permissions import Actor, Permission, PermissionDenied, Role
 from tekseru.settings import Settings
 from tekseru.store import Database, SubjectData
 from tekseru.store.subjects import upsert_subjects
-from tests.services.inspection_data import BINS, NOW, TODAY, VISIT, add_subjects, answers, header, inspect
+from tests.services.inspection_data import (
+    BINS,
+    NOW,
+    SYSTEM,
+    TODAY,
+    VISIT,
+    add_subjects,
+    answers,
+    header,
+    inspect,
+)
 
 OWN, OTHER = "astana", "shymkent"  # add_subjects puts every subject in Astana
 OTHER_BIN = BINS[4]
@@ -42,12 +51,12 @@ def settings(tmp_path: Path) -> Settings:
 
 def entries(database: Database, **where: str) -> list[AuditRecord]:
     """The audit entries of inspections and violations, oldest first."""
-    found = audit.browse(database, Actor.system(), AuditFilter(entity="inspection", **where)).entries
+    found = audit.browse(database, SYSTEM, AuditFilter(entity="inspection", **where)).entries
     return sorted(found, key=lambda entry: entry.id)
 
 
-def create(database: Database, actor: Actor = INSPECTOR, bin: str = BINS[0]) -> service.InspectionRecord:
-    return inspection_actions.create_inspection(database, actor, bin, header(), now=NOW)
+def create(database: Database, actor: Actor = INSPECTOR, bin: str = BINS[0]) -> inspections.InspectionRecord:
+    return inspections.create_inspection(database, actor, bin, header(), now=NOW)
 
 
 def test_each_change_writes_one_audit_entry(
@@ -56,22 +65,20 @@ def test_each_change_writes_one_audit_entry(
     draft = create(database)
     assert draft.created_by == "i-own"
     rows = answers(draft.appendix, {5: "non_compliant"})
-    written = inspection_actions.answer_items(database, INSPECTOR, draft.id, rows, now=NOW)
+    written = inspections.answer_items(database, INSPECTOR, draft.id, rows, now=NOW)
     assert written == dict.fromkeys(range(1, len(rows) + 1), 1)
-    added = inspection_actions.attach_file(
+    added = inspections.attach_file(
         database, INSPECTOR, draft.id, "photo.png", PNG, item=5, settings=settings
     )
-    report = inspection_actions.complete_inspection(
-        database, INSPECTOR, draft.id, inspected_on=VISIT, today=TODAY
-    )
+    report = inspections.complete_inspection(database, INSPECTOR, draft.id, inspected_on=VISIT, today=TODAY)
     assert report.inspection.completed_by == "i-own" and [v.item for v in report.violations] == [5]
-    view = inspection_actions.follow_up(database, INSPECTOR, draft.id, 5, note="checked", today=TODAY)
+    view = inspections.follow_up(database, INSPECTOR, draft.id, 5, note="checked", today=TODAY)
     assert view.record.updated_by == "i-own"
-    content, name, code = inspection_forms.print_inspection(
-        database, INSPECTOR, draft.id, format="docx", language="ru", settings=settings
+    content, name, code = inspections.print_inspection(
+        database, INSPECTOR, draft.id, format="docx", language="ru"
     )
     assert content.startswith(b"PK") and name == f"inspection-{draft.id}-ru.docx" and code is not None
-    revision = inspection_actions.revise_inspection(database, INSPECTOR, draft.id, reason="a typo in the act")
+    revision = inspections.revise_inspection(database, INSPECTOR, draft.id, reason="a typo in the act")
 
     log = entries(database, entity_key=str(draft.id))
     assert [entry.action for entry in log] == [
@@ -100,7 +107,7 @@ def test_each_change_writes_one_audit_entry(
         draft.id,
     )
     # A draft's working copy is not issued: printing it is not audited.
-    _, _, unsealed = inspection_forms.print_inspection(
+    _, _, unsealed = inspections.print_inspection(
         database, INSPECTOR, revision.id, format="pdf", language="kk"
     )
     assert unsealed is None and entries(database, entity_key=str(revision.id)) == []
@@ -110,68 +117,66 @@ def test_an_inspector_of_another_region_can_neither_read_nor_change(
     database: Database, ids: dict[int, int], settings: Settings
 ) -> None:
     draft = create(database, PLANNER)
-    service.answer_items(database, draft.id, answers(draft.appendix), answered_by="planner", now=NOW)
+    inspections.answer_items(database, Actor.system("planner"), draft.id, answers(draft.appendix), now=NOW)
     done = inspect(database, 3, non_compliant=[5])
     before = entries(database)
     refused: dict[str, Callable[[], object]] = {
-        "read": lambda: inspection_actions.inspection_sheet(database, STRANGER, draft.id),
-        "list": lambda: inspection_actions.list_inspections(database, STRANGER, region=OWN),
+        "read": lambda: inspections.inspection_sheet(database, STRANGER, draft.id),
+        "list": lambda: inspections.list_inspections(database, STRANGER, region=OWN),
         "create": lambda: create(database, STRANGER),
-        "new": lambda: inspection_actions.subject_to_inspect(database, STRANGER, BINS[0]),
-        "answer": lambda: inspection_actions.answer_items(
-            database, STRANGER, draft.id, answers(draft.appendix)
-        ),
-        "attach": lambda: inspection_actions.attach_file(
+        "new": lambda: inspections.subject_to_inspect(database, STRANGER, BINS[0]),
+        "answer": lambda: inspections.answer_items(database, STRANGER, draft.id, answers(draft.appendix)),
+        "attach": lambda: inspections.attach_file(
             database, STRANGER, draft.id, "a.png", PNG, settings=settings
         ),
-        "complete": lambda: inspection_actions.complete_inspection(database, STRANGER, draft.id, today=TODAY),
-        "follow_up": lambda: inspection_actions.follow_up(database, STRANGER, done.id, 5, note="mine"),
-        "revise": lambda: inspection_actions.revise_inspection(database, STRANGER, done.id, reason="mine"),
-        "print": lambda: inspection_forms.print_inspection(
+        "complete": lambda: inspections.complete_inspection(database, STRANGER, draft.id, today=TODAY),
+        "follow_up": lambda: inspections.follow_up(database, STRANGER, done.id, 5, note="mine"),
+        "revise": lambda: inspections.revise_inspection(database, STRANGER, done.id, reason="mine"),
+        "print": lambda: inspections.print_inspection(
             database, STRANGER, done.id, format="pdf", language="kk"
         ),
-        "form": lambda: inspection_forms.checklist_form(
+        "form": lambda: inspections.checklist_form(
             database, STRANGER, 3, format="pdf", language="kk", bin=BINS[0]
         ),
-        "attachment": lambda: inspection_actions.attachment(database, STRANGER, draft.id, 1),
+        "attachment": lambda: inspections.attachment(database, STRANGER, draft.id, 1),
     }
     for action, call in refused.items():
         with pytest.raises(PermissionDenied):
             call()
             pytest.fail(f"an inspector of {OTHER} may {action} in {OWN}")
-    assert inspection_actions.list_inspections(database, STRANGER) == []
-    assert [record.status for record, _ in service.list_inspections(database)] == ["draft", "completed"]
-    sheet = inspection_actions.inspection_sheet(database, INSPECTOR, draft.id)
+    assert inspections.list_inspections(database, STRANGER) == []
+    assert [record.status for record, _ in inspections.list_inspections(database, SYSTEM)] == [
+        "draft",
+        "completed",
+    ]
+    sheet = inspections.inspection_sheet(database, INSPECTOR, draft.id)
     assert sheet.inspection.status == "draft" and sheet.attachments == ()
     assert all(item.answer is not None and item.answer.answered_by == "planner" for item in sheet.items)
-    assert inspection_actions.inspection_sheet(database, INSPECTOR, done.id).violations[0].record.note == ""
+    assert inspections.inspection_sheet(database, INSPECTOR, done.id).violations[0].record.note == ""
     assert entries(database) == before
     # In its own region the same inspector records inspections.
     own = create(database, STRANGER, OTHER_BIN)
     assert [
-        (record.id, subject.region)
-        for record, subject in inspection_actions.list_inspections(database, STRANGER)
+        (record.id, subject.region) for record, subject in inspections.list_inspections(database, STRANGER)
     ] == [(own.id, OTHER)]
 
 
 def test_a_viewer_reads_and_changes_nothing(database: Database, ids: dict[int, int]) -> None:
     draft = create(database)
-    assert inspection_actions.inspection_sheet(database, VIEWER, draft.id).inspection.id == draft.id
-    assert [record.id for record, _ in inspection_actions.list_inspections(database, VIEWER, region=OWN)] == [
+    assert inspections.inspection_sheet(database, VIEWER, draft.id).inspection.id == draft.id
+    assert [record.id for record, _ in inspections.list_inspections(database, VIEWER, region=OWN)] == [
         draft.id
     ]
     with pytest.raises(PermissionDenied):
-        inspection_actions.inspection_sheet(database, VIEWER, draft.id, permission=inspection_actions.WRITE)
+        inspections.inspection_sheet(database, VIEWER, draft.id, permission=Permission.WRITE_INSPECTIONS)
     with pytest.raises(PermissionDenied):
-        inspection_actions.subject_to_inspect(database, VIEWER, None)
+        inspections.subject_to_inspect(database, VIEWER, None)
     with pytest.raises(PermissionDenied):
         create(database, VIEWER)
     with pytest.raises(PermissionDenied):
-        inspection_actions.answer_items(database, VIEWER, draft.id, answers(draft.appendix))
+        inspections.answer_items(database, VIEWER, draft.id, answers(draft.appendix))
     assert [entry.action for entry in entries(database)] == ["inspection.create"]
-    form, name = inspection_forms.checklist_form(
-        database, VIEWER, 3, format="pdf", language="kk", bin=BINS[0]
-    )
+    form, name = inspections.checklist_form(database, VIEWER, 3, format="pdf", language="kk", bin=BINS[0])
     assert form.startswith(b"%PDF-") and name == "checklist-3-kk.pdf"
 
 
@@ -179,37 +184,37 @@ def test_a_change_that_fails_writes_no_audit_entry(
     database: Database, ids: dict[int, int], settings: Settings
 ) -> None:
     draft = create(database)
-    with pytest.raises(service.ChecklistIncomplete):
-        inspection_actions.complete_inspection(database, INSPECTOR, draft.id, today=TODAY)
-    with pytest.raises(service.AnswerFileError):
-        inspection_actions.answer_items(database, INSPECTOR, draft.id, [service.AnswerRow(999, "compliant")])
-    with pytest.raises(service.InspectionError, match="complete it before following up"):
-        inspection_actions.follow_up(database, INSPECTOR, draft.id, 5, note="too early")
-    with pytest.raises(service.InspectionError, match="cannot be revised"):
-        inspection_actions.revise_inspection(database, INSPECTOR, draft.id, reason="too early")
-    with pytest.raises(service.InspectionNotFound):
-        inspection_actions.answer_items(database, INSPECTOR, 999_999, answers(draft.appendix))
-    with pytest.raises(inspection_actions.AttachmentNotFound):
-        inspection_actions.attachment(database, INSPECTOR, draft.id, 999_999)
-    with pytest.raises(service.SubjectNotFound):
+    with pytest.raises(inspections.ChecklistIncomplete):
+        inspections.complete_inspection(database, INSPECTOR, draft.id, today=TODAY)
+    with pytest.raises(inspections.AnswerFileError):
+        inspections.answer_items(database, INSPECTOR, draft.id, [inspections.AnswerRow(999, "compliant")])
+    with pytest.raises(inspections.InspectionError, match="complete it before following up"):
+        inspections.follow_up(database, INSPECTOR, draft.id, 5, note="too early")
+    with pytest.raises(inspections.InspectionError, match="cannot be revised"):
+        inspections.revise_inspection(database, INSPECTOR, draft.id, reason="too early")
+    with pytest.raises(inspections.InspectionNotFound):
+        inspections.answer_items(database, INSPECTOR, 999_999, answers(draft.appendix))
+    with pytest.raises(inspections.AttachmentNotFound):
+        inspections.attachment(database, INSPECTOR, draft.id, 999_999)
+    with pytest.raises(inspections.SubjectNotFound):
         create(database, PLANNER, BINS[9])
     assert [entry.action for entry in entries(database)] == ["inspection.create"]
 
-    inspection_actions.answer_items(database, INSPECTOR, draft.id, answers(draft.appendix))
-    inspection_actions.complete_inspection(database, INSPECTOR, draft.id, inspected_on=VISIT, today=TODAY)
-    with pytest.raises(service.InspectionFrozen):
-        inspection_actions.answer_items(database, INSPECTOR, draft.id, answers(draft.appendix))
-    with pytest.raises(service.InspectionFrozen):
-        inspection_actions.attach_file(database, INSPECTOR, draft.id, "late.png", PNG, settings=settings)
-    with pytest.raises(service.InspectionError, match="before the inspection"):
-        inspection_actions.follow_up(database, INSPECTOR, draft.id, 5, deadline=VISIT.replace(day=1))
+    inspections.answer_items(database, INSPECTOR, draft.id, answers(draft.appendix))
+    inspections.complete_inspection(database, INSPECTOR, draft.id, inspected_on=VISIT, today=TODAY)
+    with pytest.raises(inspections.InspectionFrozen):
+        inspections.answer_items(database, INSPECTOR, draft.id, answers(draft.appendix))
+    with pytest.raises(inspections.InspectionFrozen):
+        inspections.attach_file(database, INSPECTOR, draft.id, "late.png", PNG, settings=settings)
+    with pytest.raises(inspections.InspectionError, match="before the inspection"):
+        inspections.follow_up(database, INSPECTOR, draft.id, 5, deadline=VISIT.replace(day=1))
     actions = [entry.action for entry in entries(database)]
     assert actions == ["inspection.create", "inspection.answer", "inspection.complete"]
 
 
 def test_the_subject_of_a_new_inspection(database: Database, ids: dict[int, int]) -> None:
-    assert inspection_actions.subject_to_inspect(database, INSPECTOR, " ") is None
-    subject = inspection_actions.subject_to_inspect(database, INSPECTOR, f" {BINS[0]} ")
+    assert inspections.subject_to_inspect(database, INSPECTOR, " ") is None
+    subject = inspections.subject_to_inspect(database, INSPECTOR, f" {BINS[0]} ")
     assert subject is not None and (subject.bin, subject.region) == (BINS[0], OWN)
-    with pytest.raises(service.SubjectNotFound):
-        inspection_actions.subject_to_inspect(database, PLANNER, BINS[9])
+    with pytest.raises(inspections.SubjectNotFound):
+        inspections.subject_to_inspect(database, PLANNER, BINS[9])

@@ -13,11 +13,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tekseru.intake import control_character
-from tekseru.services import checklists
-from tekseru.services import inspections as service
-from tekseru.services.inspection_answers import MAX_JSON_DEPTH, AnswerProblem, read_answer_file
+from tekseru.services import inspections
+from tekseru.services.inspections.answers import MAX_JSON_DEPTH, AnswerProblem, read_answer_file
+from tekseru.services.permissions import Actor
 from tekseru.store import Database
-from tests.services.inspection_data import BINS, add_subjects, header
+from tests.services.inspection_data import BINS, SYSTEM, add_subjects, header
 
 FUZZ = settings(
     max_examples=25,
@@ -29,16 +29,16 @@ FUZZ = settings(
 @pytest.fixture
 def draft(database: Database) -> int:
     add_subjects(database)
-    return service.create_inspection(database, BINS[0], header(), created_by="planner").id
+    return inspections.create_inspection(database, Actor.system("planner"), BINS[0], header()).id
 
 
 def _stored(database: Database, inspection_id: int) -> list[tuple[str, str] | None]:
-    items = checklists.inspection_sheet(database, inspection_id).items
+    items = inspections.inspection_sheet(database, SYSTEM, inspection_id).items
     return [(i.answer.answer, i.answer.comment) if i.answer else None for i in items]
 
 
 def _problems(path: Path) -> list[AnswerProblem]:
-    with pytest.raises(service.AnswerFileError) as raised:
+    with pytest.raises(inspections.AnswerFileError) as raised:
         read_answer_file(path)
     return list(raised.value.problems)
 
@@ -92,10 +92,12 @@ def test_a_control_character_in_a_comment_from_a_form_is_refused(
     database: Database, draft: int, character: str
 ) -> None:
     """The web form and the API give answers as rows; on PostgreSQL a NUL used to fail in the database."""
-    service.answer_items(database, draft, [service.AnswerRow(1, "compliant", "kept")], answered_by="a")
-    rows = [service.AnswerRow(1, "non_compliant", f"no{character}log", row=1)]
-    with pytest.raises(service.AnswerFileError) as raised:
-        service.answer_items(database, draft, rows, answered_by="inspector", source="form")
+    inspections.answer_items(
+        database, Actor.system("a"), draft, [inspections.AnswerRow(1, "compliant", "kept")]
+    )
+    rows = [inspections.AnswerRow(1, "non_compliant", f"no{character}log", row=1)]
+    with pytest.raises(inspections.AnswerFileError) as raised:
+        inspections.answer_items(database, Actor.system("inspector"), draft, rows, source="form")
     [problem] = raised.value.problems
     assert (problem.file, problem.row, problem.field) == ("form", 1, "comment")
     assert "U+00" in problem.describe("ru") and "управляющий символ" in problem.describe("ru")
@@ -153,8 +155,8 @@ def test_hostile_answer_files(
     before = _stored(database, draft)
     try:
         rows = read_answer_file(path)
-        service.answer_items(database, draft, rows, answered_by="fuzz", source=path.name)
-    except service.AnswerFileError as error:
+        inspections.answer_items(database, Actor.system("fuzz"), draft, rows, source=path.name)
+    except inspections.AnswerFileError as error:
         assert _stored(database, draft) == before
         for problem in error.problems:
             assert problem.file == path.name

@@ -10,8 +10,8 @@ import pytest
 
 from tekseru.catalog import Severity
 from tekseru.scoring import GroupProfile
-from tekseru.services import checklists
-from tekseru.services import inspections as service
+from tekseru.services import inspections
+from tekseru.services.permissions import Actor
 from tekseru.store import Database
 from tekseru.store.inspections import visit_histories
 from tests.services.inspection_data import (
@@ -19,6 +19,7 @@ from tests.services.inspection_data import (
     BINS,
     EDITION,
     NOW,
+    SYSTEM,
     TODAY,
     VISIT,
     add_evidence,
@@ -42,7 +43,7 @@ def ids(database: Database) -> dict[int, int]:
 def test_an_inspection_is_recorded_on_the_checklist_of_the_subjects_group(
     database: Database, ids: dict[int, int]
 ) -> None:
-    record = service.create_inspection(database, BINS[0], header(), created_by="planner", now=NOW)
+    record = inspections.create_inspection(database, Actor.system("planner"), BINS[0], header(), now=NOW)
     assert (record.subject_id, record.appendix, record.group_keys) == (ids[0], 3, ("stationary_care",))
     assert (record.status, record.kind, record.act_number, record.act_date) == (
         "draft",
@@ -56,21 +57,21 @@ def test_an_inspection_is_recorded_on_the_checklist_of_the_subjects_group(
 def test_a_subject_in_groups_with_two_checklists_needs_the_appendix(
     database: Database, ids: dict[int, int]
 ) -> None:
-    with pytest.raises(service.InspectionError, match=r"Appendix 3 \(stationary_care\), Appendix 4"):
-        service.create_inspection(database, BINS[2], header(), created_by="planner")
-    record = service.create_inspection(database, BINS[2], header(), created_by="planner", appendix=4)
+    with pytest.raises(inspections.InspectionError, match=r"Appendix 3 \(stationary_care\), Appendix 4"):
+        inspections.create_inspection(database, Actor.system("planner"), BINS[2], header())
+    record = inspections.create_inspection(database, Actor.system("planner"), BINS[2], header(), appendix=4)
     assert (record.appendix, record.group_keys) == (4, ("home_care",))
-    with pytest.raises(service.InspectionError, match="choose the checklist"):
-        service.create_inspection(database, BINS[0], header(), created_by="planner", appendix=7)
+    with pytest.raises(inspections.InspectionError, match="choose the checklist"):
+        inspections.create_inspection(database, Actor.system("planner"), BINS[0], header(), appendix=7)
 
 
 @pytest.mark.parametrize(
     ("bad", "error", "message"),
     [
-        ({"bin": BINS[9]}, service.SubjectNotFound, "not in the registry|is in the registry"),
-        ({"kind": "audit"}, service.InspectionError, "unknown kind"),
-        ({"act_number": " "}, service.InspectionError, "act number"),
-        ({"inspectors": ()}, service.InspectionError, "at least one inspector"),
+        ({"bin": BINS[9]}, inspections.SubjectNotFound, "not in the registry|is in the registry"),
+        ({"kind": "audit"}, inspections.InspectionError, "unknown kind"),
+        ({"act_number": " "}, inspections.InspectionError, "act number"),
+        ({"inspectors": ()}, inspections.InspectionError, "at least one inspector"),
     ],
 )
 def test_a_header_that_cannot_be_recorded(
@@ -84,24 +85,24 @@ def test_a_header_that_cannot_be_recorded(
     }
     fields.update({key: value for key, value in bad.items() if key != "bin"})
     with pytest.raises(error, match=message):
-        service.create_inspection(
-            database, bad.get("bin", BINS[0]), service.InspectionHeader(**fields), created_by="planner"
+        inspections.create_inspection(
+            database, Actor.system("planner"), bad.get("bin", BINS[0]), inspections.InspectionHeader(**fields)
         )
 
 
 def test_answers_with_problems_are_all_named_and_nothing_is_stored(
     database: Database, ids: dict[int, int]
 ) -> None:
-    record = service.create_inspection(database, BINS[0], header(), created_by="planner")
+    record = inspections.create_inspection(database, Actor.system("planner"), BINS[0], header())
     rows = [
-        service.AnswerRow("1", "compliant", row=2),
-        service.AnswerRow("99", "compliant", row=3),
-        service.AnswerRow("x", "yes", row=4),
-        service.AnswerRow("1", "not_required", row=5),
-        service.AnswerRow("2", "Non-Compliant", "x" * 2001, row=6),
+        inspections.AnswerRow("1", "compliant", row=2),
+        inspections.AnswerRow("99", "compliant", row=3),
+        inspections.AnswerRow("x", "yes", row=4),
+        inspections.AnswerRow("1", "not_required", row=5),
+        inspections.AnswerRow("2", "Non-Compliant", "x" * 2001, row=6),
     ]
-    with pytest.raises(service.AnswerFileError) as raised:
-        service.answer_items(database, record.id, rows, answered_by="inspector", source="answers.csv")
+    with pytest.raises(inspections.AnswerFileError) as raised:
+        inspections.answer_items(database, Actor.system("inspector"), record.id, rows, source="answers.csv")
     assert [str(problem) for problem in raised.value.problems] == [
         "answers.csv, row 3, item: Appendix 3 has items 1 to 20, not '99'",
         "answers.csv, row 4, item: Appendix 3 has items 1 to 20, not 'x'",
@@ -109,16 +110,16 @@ def test_answers_with_problems_are_all_named_and_nothing_is_stored(
         "answers.csv, row 5, item: item 1 is answered twice (first on row 2)",
         "answers.csv, row 6, comment: the comment has 2001 characters, at most 2000",
     ]
-    assert checklists.inspection_sheet(database, record.id).items[0].answer is None
+    assert inspections.inspection_sheet(database, SYSTEM, record.id).items[0].answer is None
 
 
 def test_a_later_answer_replaces_the_earlier_one(database: Database, ids: dict[int, int]) -> None:
-    record = service.create_inspection(database, BINS[0], header(), created_by="planner")
-    service.answer_items(database, record.id, [service.AnswerRow(1, "required")], answered_by="a")
-    service.answer_items(
-        database, record.id, [service.AnswerRow(1, "non-compliant", "no log")], answered_by="b"
+    record = inspections.create_inspection(database, Actor.system("planner"), BINS[0], header())
+    inspections.answer_items(database, Actor.system("a"), record.id, [inspections.AnswerRow(1, "required")])
+    inspections.answer_items(
+        database, Actor.system("b"), record.id, [inspections.AnswerRow(1, "non-compliant", "no log")]
     )
-    first = checklists.inspection_sheet(database, record.id).items[0].answer
+    first = inspections.inspection_sheet(database, SYSTEM, record.id).items[0].answer
     assert first is not None and (first.answer, first.comment, first.answered_by, first.criterion) == (
         "non_compliant",
         "no log",
@@ -131,13 +132,13 @@ def test_a_later_answer_replaces_the_earlier_one(database: Database, ids: dict[i
 
 
 def test_an_incomplete_checklist_cannot_be_completed(database: Database, ids: dict[int, int]) -> None:
-    record = service.create_inspection(database, BINS[0], header(), created_by="planner")
+    record = inspections.create_inspection(database, Actor.system("planner"), BINS[0], header())
     partial = answers(3, {2: "required"})[:5]
-    service.answer_items(database, record.id, partial, answered_by="inspector")
+    inspections.answer_items(database, Actor.system("inspector"), record.id, partial)
     with pytest.raises(
-        service.ChecklistIncomplete, match=r"not answered: \[6, 7.*required but not marked.*\[2\]"
+        inspections.ChecklistIncomplete, match=r"not answered: \[6, 7.*required but not marked.*\[2\]"
     ):
-        service.complete_inspection(database, record.id, completed_by="inspector", today=TODAY)
+        inspections.complete_inspection(database, Actor.system("inspector"), record.id, today=TODAY)
 
 
 @pytest.mark.parametrize("visit", [date(2024, 2, 29), date(2024, 7, 1)], ids=["before the act", "future"])
@@ -145,8 +146,8 @@ def test_the_inspection_date_lies_between_the_act_and_today(
     database: Database, ids: dict[int, int], visit: date
 ) -> None:
     record = inspect(database, 0, visit=None)
-    with pytest.raises(service.InspectionError, match="between the act's date and today"):
-        service.complete_inspection(database, record.id, completed_by="x", inspected_on=visit, today=TODAY)
+    with pytest.raises(inspections.InspectionError, match="between the act's date and today"):
+        inspections.complete_inspection(database, SYSTEM, record.id, inspected_on=visit, today=TODAY)
 
 
 def test_completion_turns_non_compliant_items_into_evidence_that_scores(
@@ -176,11 +177,11 @@ def test_a_gross_violation_found_makes_the_score_100(database: Database, ids: di
 
 
 def test_items_with_no_criterion_are_kept_but_do_not_score(database: Database, ids: dict[int, int]) -> None:
-    record = service.create_inspection(database, BINS[1], header(), created_by="planner")
+    record = inspections.create_inspection(database, Actor.system("planner"), BINS[1], header())
     overrides = {1: "non_compliant", 12: "non_compliant", 13: "not_required"}
-    service.answer_items(database, record.id, answers(7, overrides), answered_by="inspector")
-    report = service.complete_inspection(
-        database, record.id, completed_by="inspector", inspected_on=VISIT, today=TODAY
+    inspections.answer_items(database, Actor.system("inspector"), record.id, answers(7, overrides))
+    report = inspections.complete_inspection(
+        database, Actor.system("inspector"), record.id, inspected_on=VISIT, today=TODAY
     )
     assert report.unscored_items == (12,)
     assert [(v.item, v.criterion) for v in report.violations] == [(1, 61), (12, None)]
@@ -193,11 +194,9 @@ def test_preventive_control_uses_the_evidence_that_put_the_subject_on_the_list(
     add_evidence(database, ids[0], 4, date(2024, 1, 15), "portal report")
     add_evidence(database, ids[0], 6, date(2024, 3, 3), "after the act")
     assert score(database, ids[0], as_of=date(2024, 3, 4)).counted_criteria == (4, 6)
-    record = service.create_inspection(database, BINS[0], header(), created_by="planner")
-    service.answer_items(database, record.id, answers(3, {9: "non_compliant"}), answered_by="inspector")
-    report = service.complete_inspection(
-        database, record.id, completed_by="x", inspected_on=VISIT, today=TODAY
-    )
+    record = inspections.create_inspection(database, Actor.system("planner"), BINS[0], header())
+    inspections.answer_items(database, Actor.system("inspector"), record.id, answers(3, {9: "non_compliant"}))
+    report = inspections.complete_inspection(database, SYSTEM, record.id, inspected_on=VISIT, today=TODAY)
     assert report.evidence_used == 1
     used = {e.reference: e.used_on for e in evidence_of(database, ids[0])}
     assert used["portal report"] == VISIT and used["after the act"] is None
@@ -221,12 +220,12 @@ def test_evidence_used_for_one_visit_is_not_used_again(database: Database, ids: 
 
 def test_a_completed_inspection_cannot_be_edited(database: Database, ids: dict[int, int]) -> None:
     record = inspect(database, 0)
-    with pytest.raises(service.InspectionFrozen, match="correct it with a new revision"):
-        service.answer_items(database, record.id, [service.AnswerRow(1, "non_compliant")], answered_by="x")
-    with pytest.raises(service.InspectionFrozen):
-        service.complete_inspection(database, record.id, completed_by="x", today=TODAY)
-    with pytest.raises(service.InspectionNotFound):
-        service.complete_inspection(database, 999, completed_by="x", today=TODAY)
+    with pytest.raises(inspections.InspectionFrozen, match="correct it with a new revision"):
+        inspections.answer_items(database, SYSTEM, record.id, [inspections.AnswerRow(1, "non_compliant")])
+    with pytest.raises(inspections.InspectionFrozen):
+        inspections.complete_inspection(database, SYSTEM, record.id, today=TODAY)
+    with pytest.raises(inspections.InspectionNotFound):
+        inspections.complete_inspection(database, SYSTEM, 999, today=TODAY)
 
 
 # Revisions ------------------------------------------------------------------------------------------------
@@ -236,12 +235,12 @@ def test_a_revision_replaces_the_evidence_and_the_old_one_stays_readable(
     database: Database, ids: dict[int, int]
 ) -> None:
     first = inspect(database, 0, non_compliant=[1, 3])
-    service.follow_up(database, first.id, 1, by="x", deadline=date(2024, 4, 30), today=TODAY)
-    second = service.revise_inspection(
+    inspections.follow_up(database, SYSTEM, first.id, 1, deadline=date(2024, 4, 30), today=TODAY)
+    second = inspections.revise_inspection(
         database,
+        SYSTEM,
         first.id,
         reason="item 3 was compliant",
-        created_by="x",
         corrections={"act_number": "12-ПК/1"},
     )
     assert (second.status, second.revision, second.revises_id, second.act_number) == (
@@ -253,15 +252,13 @@ def test_a_revision_replaces_the_evidence_and_the_old_one_stays_readable(
     assert [e.origin for e in evidence_of(database, ids[0])] == [
         f"inspection:{first.id}"
     ] * 2  # until completed
-    service.answer_items(
+    inspections.answer_items(
         database,
+        SYSTEM,
         second.id,
-        [service.AnswerRow(3, "compliant"), service.AnswerRow(9, "non_compliant")],
-        answered_by="x",
+        [inspections.AnswerRow(3, "compliant"), inspections.AnswerRow(9, "non_compliant")],
     )
-    report = service.complete_inspection(
-        database, second.id, completed_by="x", inspected_on=VISIT, today=TODAY
-    )
+    report = inspections.complete_inspection(database, SYSTEM, second.id, inspected_on=VISIT, today=TODAY)
     assert (report.evidence.created, report.evidence_removed) == (2, 2)
     evidence = evidence_of(database, ids[0])
     assert {(e.criterion, e.origin) for e in evidence} == {
@@ -272,7 +269,7 @@ def test_a_revision_replaces_the_evidence_and_the_old_one_stays_readable(
     assert score(database, ids[0]).counted_criteria == (3, 11)
     carried = {v.item: v.deadline for v in report.violations}
     assert carried == {1: date(2024, 4, 30), 9: None}
-    old = checklists.inspection_sheet(database, first.id)
+    old = inspections.inspection_sheet(database, SYSTEM, first.id)
     assert (old.inspection.superseded_by_id, old.items[2].answer.answer) == (second.id, "non_compliant")  # type: ignore[union-attr]
     assert [r.id for r in old.revisions] == [first.id, second.id]
 
@@ -281,15 +278,13 @@ def test_a_revision_replaces_the_evidence_and_the_old_one_stays_readable(
 def test_what_cannot_be_revised(database: Database, ids: dict[int, int], case: str) -> None:
     record = inspect(database, 0, visit=None if case == "draft" else VISIT)
     if case in ("superseded", "pending"):
-        second = service.revise_inspection(database, record.id, reason="r", created_by="x")
+        second = inspections.revise_inspection(database, SYSTEM, record.id, reason="r")
         if case == "superseded":
-            service.complete_inspection(
-                database, second.id, completed_by="x", inspected_on=VISIT, today=TODAY
-            )
+            inspections.complete_inspection(database, SYSTEM, second.id, inspected_on=VISIT, today=TODAY)
     reason = "" if case == "no reason" else "r"
     corrections = {"subject_id": 5} if case == "unknown field" else None
-    with pytest.raises(service.InspectionError):
-        service.revise_inspection(database, record.id, reason=reason, created_by="x", corrections=corrections)
+    with pytest.raises(inspections.InspectionError):
+        inspections.revise_inspection(database, SYSTEM, record.id, reason=reason, corrections=corrections)
 
 
 # Re-inspection and follow-up ------------------------------------------------------------------------------
@@ -299,14 +294,20 @@ def test_a_reinspection_shows_previous_answers_and_violations_still_open(
     database: Database, ids: dict[int, int]
 ) -> None:
     first = inspect(database, 0, non_compliant=[1, 3])
-    service.follow_up(database, first.id, 1, by="x", deadline=date(2024, 4, 1), today=TODAY)
-    service.follow_up(
-        database, first.id, 3, by="x", status="eliminated", eliminated_on=date(2024, 4, 2), today=TODAY
+    inspections.follow_up(database, SYSTEM, first.id, 1, deadline=date(2024, 4, 1), today=TODAY)
+    inspections.follow_up(
+        database,
+        SYSTEM,
+        first.id,
+        3,
+        status="eliminated",
+        eliminated_on=date(2024, 4, 2),
+        today=TODAY,
     )
-    again = service.create_inspection(
-        database, BINS[0], header("unscheduled_inspection", date(2024, 6, 1)), created_by="x"
+    again = inspections.create_inspection(
+        database, SYSTEM, BINS[0], header("unscheduled_inspection", date(2024, 6, 1))
     )
-    sheet = checklists.inspection_sheet(database, again.id, language="ru", today=TODAY)
+    sheet = inspections.inspection_sheet(database, SYSTEM, again.id, language="ru", today=TODAY)
     assert sheet.previous is not None and sheet.previous.id == first.id
     by_item = {item.number: item for item in sheet.items}
     assert by_item[1].previous_answer.answer == "non_compliant"  # type: ignore[union-attr]
@@ -314,23 +315,25 @@ def test_a_reinspection_shows_previous_answers_and_violations_still_open(
     assert [(v.found_by.id, v.status) for v in by_item[1].open_violations] == [(first.id, "overdue")]
     assert by_item[3].open_violations == () and by_item[1].answer is None
     assert by_item[1].text == EDITION.checklist(3).items[0].text.ru
-    assert checklists.inspection_sheet(database, first.id).previous is None
+    assert inspections.inspection_sheet(database, SYSTEM, first.id).previous is None
 
 
 def test_follow_up_statuses(database: Database, ids: dict[int, int]) -> None:
     record = inspect(database, 0, non_compliant=[1])
-    view = service.follow_up(database, record.id, 1, by="x", deadline=date(2024, 7, 1), today=TODAY)
+    view = inspections.follow_up(database, SYSTEM, record.id, 1, deadline=date(2024, 7, 1), today=TODAY)
     assert (view.status, view.record.deadline, view.found_by.id) == ("open", date(2024, 7, 1), record.id)
-    assert service.violation_status(view.record, date(2024, 7, 2)) == "overdue"
-    done = service.follow_up(database, record.id, 1, by="y", status="eliminated", note="fixed", today=TODAY)
+    assert inspections.violation_status(view.record, date(2024, 7, 2)) == "overdue"
+    done = inspections.follow_up(
+        database, Actor.system("y"), record.id, 1, status="eliminated", note="fixed", today=TODAY
+    )
     assert (done.status, done.record.eliminated_on, done.record.note, done.record.updated_by) == (
         "eliminated",
         TODAY,
         "fixed",
         "y",
     )
-    assert service.violation_status(done.record, date(2025, 1, 1)) == "eliminated"
-    reopened = service.follow_up(database, record.id, 1, by="x", status="open", today=TODAY)
+    assert inspections.violation_status(done.record, date(2025, 1, 1)) == "eliminated"
+    reopened = inspections.follow_up(database, SYSTEM, record.id, 1, status="open", today=TODAY)
     assert (reopened.status, reopened.record.eliminated_on) == ("open", None)
 
 
@@ -346,21 +349,21 @@ def test_follow_up_that_is_refused(
     database: Database, ids: dict[int, int], item: int, changes: dict[str, Any], message: str
 ) -> None:
     record = inspect(database, 0, non_compliant=[1])
-    with pytest.raises(service.InspectionError, match=message):
-        service.follow_up(database, record.id, item, by="x", today=TODAY, **changes)
+    with pytest.raises(inspections.InspectionError, match=message):
+        inspections.follow_up(database, SYSTEM, record.id, item, today=TODAY, **changes)
 
 
 def test_a_draft_has_nothing_to_follow_up(database: Database, ids: dict[int, int]) -> None:
     record = inspect(database, 0, non_compliant=[1], visit=None)
-    with pytest.raises(service.InspectionError, match="is a draft"):
-        service.follow_up(database, record.id, 1, by="x", deadline=date(2024, 4, 1))
+    with pytest.raises(inspections.InspectionError, match="is a draft"):
+        inspections.follow_up(database, SYSTEM, record.id, 1, deadline=date(2024, 4, 1))
 
 
 def test_a_misspelled_change_is_an_error_not_ignored(database: Database, ids: dict[int, int]) -> None:
     record = inspect(database, 0, non_compliant=[1])
     misspelled: dict[str, Any] = {"dead_line": date(2024, 4, 1)}
     with pytest.raises(TypeError, match="dead_line"):
-        service.follow_up(database, record.id, 1, by="x", today=TODAY, **misspelled)
+        inspections.follow_up(database, SYSTEM, record.id, 1, today=TODAY, **misspelled)
 
 
 def test_planning_reads_the_visit_histories(database: Database, ids: dict[int, int]) -> None:
@@ -374,20 +377,27 @@ def test_planning_reads_the_visit_histories(database: Database, ids: dict[int, i
         False,
     )
     for item in (1, 3):
-        service.follow_up(database, control.id, item, by="x", status="eliminated", today=TODAY)
+        inspections.follow_up(database, SYSTEM, control.id, item, status="eliminated", today=TODAY)
     with database.transaction() as session:
         assert visit_histories(session)[ids[0]].violations_of_last_preventive_control_eliminated_in_full
 
 
 def test_listing_inspections(database: Database, ids: dict[int, int]) -> None:
     first = inspect(database, 0)
-    second = service.revise_inspection(database, first.id, reason="r", created_by="x")
+    second = inspections.revise_inspection(database, SYSTEM, first.id, reason="r")
     other = inspect(database, 3, visit=None)
-    assert [r.id for r, _ in service.list_inspections(database)] == [first.id, second.id, other.id]
-    assert [s.bin for _, s in service.list_inspections(database, bin=BINS[3])] == [BINS[3]]
-    assert [r.id for r, _ in service.list_inspections(database, status="draft")] == [second.id, other.id]
-    service.complete_inspection(database, second.id, completed_by="x", inspected_on=VISIT, today=TODAY)
-    assert [r.id for r, _ in service.list_inspections(database, bin=BINS[0])] == [second.id]
-    assert len(service.list_inspections(database, bin=BINS[0], include_superseded=True)) == 2
-    with pytest.raises(service.SubjectNotFound):
-        service.list_inspections(database, bin=BINS[9])
+    assert [r.id for r, _ in inspections.list_inspections(database, SYSTEM)] == [
+        first.id,
+        second.id,
+        other.id,
+    ]
+    assert [s.bin for _, s in inspections.list_inspections(database, SYSTEM, bin=BINS[3])] == [BINS[3]]
+    assert [r.id for r, _ in inspections.list_inspections(database, SYSTEM, status="draft")] == [
+        second.id,
+        other.id,
+    ]
+    inspections.complete_inspection(database, SYSTEM, second.id, inspected_on=VISIT, today=TODAY)
+    assert [r.id for r, _ in inspections.list_inspections(database, SYSTEM, bin=BINS[0])] == [second.id]
+    assert len(inspections.list_inspections(database, SYSTEM, bin=BINS[0], include_superseded=True)) == 2
+    with pytest.raises(inspections.SubjectNotFound):
+        inspections.list_inspections(database, SYSTEM, bin=BINS[9])

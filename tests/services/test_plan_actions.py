@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from tekseru.services import audit, plan_actions, plans
+from tekseru.services import audit, plans
 from tekseru.services.audit import AuditFilter, AuditRecord
 from tekseru.services.permissions import Actor, PermissionDenied, Role
 from tekseru.services.plans import (
@@ -20,6 +20,7 @@ from tekseru.services.plans import (
     StoredPlan,
 )
 from tekseru.store import Database
+from tests.services.plan_data import SYSTEM
 
 from .plan_data import NOW, add_assessed_registry, no_history
 
@@ -36,14 +37,14 @@ def ids(database: Database) -> dict[int, int]:
 
 
 def draft(database: Database, actor: Actor = PLANNER, **options: Any) -> StoredPlan:
-    return plan_actions.draft_plan(
+    return plans.draft_plan(
         database, actor, options.pop("half_year", H1), visit_histories=no_history, now=NOW, **options
     )
 
 
 def entries(database: Database, **where: str) -> list[AuditRecord]:
     """The audit entries of lists (of the list `entity_key`, of `action`), oldest first."""
-    found = audit.browse(database, Actor.system(), AuditFilter(entity="plan", **where)).entries
+    found = audit.browse(database, SYSTEM, AuditFilter(entity="plan", **where)).entries
     return sorted(found, key=lambda entry: entry.id)
 
 
@@ -54,9 +55,9 @@ def actions(database: Database) -> list[str]:
 def test_each_change_writes_one_audit_entry(database: Database, ids: dict[int, int]) -> None:
     drafted = draft(database)
     assert drafted.record.created_by == "p-planner"
-    approved = plan_actions.approve_plan(database, ADMIN, drafted.id, now=NOW)
+    approved = plans.approve_plan(database, ADMIN, drafted.id, now=NOW)
     assert approved.approval is not None and approved.approval[0] == "p-admin"
-    published = plan_actions.publish_plan(database, PLANNER, drafted.id, now=NOW)
+    published = plans.publish_plan(database, PLANNER, drafted.id, now=NOW)
     assert published.record.published_by == "Planner Person"  # the name printed on the list
     key = str(drafted.id)
     log = entries(database, entity_key=key)
@@ -71,12 +72,12 @@ def test_each_change_writes_one_audit_entry(database: Database, ids: dict[int, i
     assert log[0].after["capacity"] == {} and log[0].at.replace(tzinfo=None) == NOW.replace(tzinfo=None)
 
     second = draft(database, half_year="2027-H2")
-    plan_actions.discard_draft(database, PLANNER, second.id)
+    plans.discard_draft(database, PLANNER, second.id)
     (discarded,) = entries(database, entity_key=str(second.id), action="plan.discard")
     assert discarded.after is None and discarded.before is not None
     assert (discarded.before["id"], discarded.before["status"]) == (second.id, "draft")
     with pytest.raises(PlanNotFound):
-        plans.get_plan(database, second.id)
+        plans.get_plan(database, SYSTEM, second.id)
 
 
 @pytest.mark.parametrize("actor", [VIEWER, INSPECTOR], ids=["viewer", "inspector"])
@@ -86,25 +87,25 @@ def test_who_may_not_write_plans_changes_nothing(
     stored = draft(database)
     changes: dict[str, Callable[[], object]] = {
         "draft": lambda: draft(database, actor, half_year="2027-H2"),
-        "approve": lambda: plan_actions.approve_plan(database, actor, stored.id),
-        "publish": lambda: plan_actions.publish_plan(database, actor, stored.id),
-        "discard": lambda: plan_actions.discard_draft(database, actor, stored.id),
-        "capacity": lambda: plan_actions.read_capacity_upload(actor, "c.csv", b"region,visits\nastana,1\n"),
+        "approve": lambda: plans.approve_plan(database, actor, stored.id),
+        "publish": lambda: plans.publish_plan(database, actor, stored.id),
+        "discard": lambda: plans.discard_draft(database, actor, stored.id),
+        "capacity": lambda: plans.read_capacity_upload(actor, "c.csv", b"region,visits\nastana,1\n"),
     }
     for name, change in changes.items():
         with pytest.raises(PermissionDenied):
             change()
             pytest.fail(f"{actor.role} may {name}")
-    assert [(p.id, p.record.status) for p in plans.list_plans(database)] == [(stored.id, "draft")]
+    assert [(p.id, p.record.status) for p in plans.list_plans(database, SYSTEM)] == [(stored.id, "draft")]
     assert actions(database) == ["plan.draft"]
     # Reading is everyone's, except a draft for an inspector (tekseru.services.plans.visible_plan).
     if actor.region_scope is None:
-        assert [p.id for p in plan_actions.list_plans(database, actor)] == [stored.id]
-        assert plan_actions.get_plan(database, actor, stored.id).id == stored.id
-        assert plan_actions.plan_diff(database, actor, stored.id).previous is None
+        assert [p.id for p in plans.list_plans(database, actor)] == [stored.id]
+        assert plans.get_plan(database, actor, stored.id).id == stored.id
+        assert plans.plan_diff(database, actor, stored.id).previous is None
     else:
-        assert plan_actions.list_plans(database, actor) == []
-        for read in (plan_actions.get_plan, plan_actions.plan_diff):
+        assert plans.list_plans(database, actor) == []
+        for read in (plans.get_plan, plans.plan_diff):
             with pytest.raises(PermissionDenied):
                 read(database, actor, stored.id)
 
@@ -112,35 +113,35 @@ def test_who_may_not_write_plans_changes_nothing(
 def test_a_change_that_fails_writes_no_audit_entry(database: Database, ids: dict[int, int]) -> None:
     stored = draft(database)
     with pytest.raises(PlanNotApproved):
-        plan_actions.publish_plan(database, PLANNER, stored.id)
-    plan_actions.approve_plan(database, PLANNER, stored.id)
+        plans.publish_plan(database, PLANNER, stored.id)
+    plans.approve_plan(database, PLANNER, stored.id)
     with pytest.raises(PlanFrozen):
-        plan_actions.approve_plan(database, PLANNER, stored.id)
+        plans.approve_plan(database, PLANNER, stored.id)
     with pytest.raises(PlanFrozen):
-        plan_actions.discard_draft(database, PLANNER, stored.id)
+        plans.discard_draft(database, PLANNER, stored.id)
     with pytest.raises(PlanNotFound):
-        plan_actions.approve_plan(database, PLANNER, 999_999)
+        plans.approve_plan(database, PLANNER, 999_999)
     with pytest.raises(PlanError, match="unknown region"):
         draft(database, half_year="2027-H2", capacity={"Nowhere": 3})
     assert actions(database) == ["plan.draft", "plan.approve"]
-    assert [p.record.status for p in plans.list_plans(database)] == ["approved"]
+    assert [p.record.status for p in plans.list_plans(database, SYSTEM)] == ["approved"]
 
 
 def test_a_capacity_upload(database: Database, ids: dict[int, int]) -> None:
-    read = plan_actions.read_capacity_upload
+    read = plans.read_capacity_upload
     assert read(PLANNER, "../../capacity.csv", "region,visits\nАстана,2\n".encode()) == {"astana": 2}
     with pytest.raises(PlanError, match=r"\.csv or \.xlsx"):
         read(PLANNER, "capacity.txt", b"region,visits\n")
     with pytest.raises(PlanError, match="larger than"):
-        read(PLANNER, "capacity.csv", b"x" * (plan_actions.CAPACITY_UPLOAD_LIMIT + 1))
+        read(PLANNER, "capacity.csv", b"x" * (plans.CAPACITY_UPLOAD_LIMIT + 1))
     with pytest.raises(CapacityFileError):
         read(PLANNER, "capacity.csv", b"region,visits\nastana,many\n")
 
 
 def test_the_printed_list_is_named_for_its_half_year(database: Database, ids: dict[int, int]) -> None:
     stored = draft(database)
-    content, name = plan_actions.plan_document(database, VIEWER, stored.id, format="xlsx", language="ru")
+    content, name = plans.plan_document(database, VIEWER, stored.id, format="xlsx", language="ru")
     assert name == f"plan-{stored.id}-2027-H1-ru.xlsx" and content.startswith(b"PK")
     with pytest.raises(PlanNotFound):
-        plan_actions.plan_document(database, VIEWER, 999_999, format="pdf", language="kk")
+        plans.plan_document(database, VIEWER, 999_999, format="pdf", language="kk")
     assert actions(database) == ["plan.draft"]  # reading is not audited

@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from tekseru.catalog import load_catalogue
+from tekseru.catalog_files import load_catalogue
 from tekseru.services import audit
 from tekseru.services.permissions import Actor, PermissionDenied, Role
 from tekseru.services.registry_queries import (

@@ -45,9 +45,9 @@ def test_users(database: Database) -> None:
             "planner",
             True,
         )
-        assert [u.username for u in store.list_users(session)] == ["ann", "bob"]
+        assert [u.username for u in store.user_records(session)] == ["ann", "bob"]
         assert store.count_users(session, role="inspector") == 1
-        changed = store.update_user(session, ann.id, now=LATER, role="admin", active=False)
+        changed = store.update_user_record(session, ann.id, now=LATER, role="admin", active=False)
         assert (changed.role, changed.active, changed.updated_at.replace(tzinfo=UTC)) == (
             "admin",
             False,
@@ -55,7 +55,7 @@ def test_users(database: Database) -> None:
         )
         assert store.count_users(session, active=True) == 1
         with pytest.raises(ValueError, match="cannot change"):
-            store.update_user(session, ann.id, now=LATER, username="x")
+            store.update_user_record(session, ann.id, now=LATER, username="x")
 
 
 @pytest.mark.parametrize(
@@ -237,9 +237,9 @@ def test_subject_rows_carry_groups_and_best_scores(database: Database) -> None:
 def test_results_history_and_figures(database: Database) -> None:
     run_id = _with_scores(database)
     with database.transaction() as session:
-        rows, total = queries.run_results(session, run_id, limit=2)
+        rows, total = queries.run_result_rows(session, run_id, limit=2)
         assert total == 4 and [r.score for r in rows] == [100.0, 50.0]
-        rows, total = queries.run_results(session, run_id, region="shymkent")
+        rows, total = queries.run_result_rows(session, run_id, region="shymkent")
         assert total == 1 and rows[0].bin == BINS[1]
         subject_id = queries.subject_row(session, BINS[0], run_id).id  # type: ignore[union-attr]
         history = queries.score_history(session, subject_id)

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 import pytest
 
-from tekseru.services.accounts import create_user, list_users
+from tekseru.services.accounts import list_users
 from tekseru.services.permissions import Actor, Role
 from tekseru.store import Database
 from tekseru.store.text import InvalidText, control_character
+from tests.web.support import create_user
 
 
 @pytest.mark.parametrize("bad", ["A\x00B", "A\x07", "\x1b[31m"])

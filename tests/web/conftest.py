@@ -28,17 +28,16 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from tekseru.http.dependencies import get_catalog_service
-from tekseru.services.accounts import use_password_hasher
 from tekseru.services.catalog import CatalogService
 from tekseru.settings import Settings
 from tekseru.web.app import create_app
 from tests.web.support import (
+    CHEAP_PASSWORDS,
     PASSWORD,
     USERS,
     example_jobs,
     seed,
     two_edition_service,
-    use_cheap_password_hashing,
 )
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -54,13 +53,6 @@ CHROMIUM_ARGS = [
 ]
 
 
-@pytest.fixture(scope="session", autouse=True)
-def cheap_passwords() -> Iterator[None]:
-    previous = use_cheap_password_hashing()
-    yield
-    use_password_hasher(previous)
-
-
 @pytest.fixture(scope="session")
 def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     folder = tmp_path_factory.mktemp("web")
@@ -74,7 +66,7 @@ def catalog_service() -> CatalogService:
 
 def _app(settings: Settings, catalog_service: CatalogService) -> FastAPI:
     """The real app, with the packaged catalogue plus the test edition of 2030 so that diffs show changes."""
-    app = create_app(settings)
+    app = create_app(settings, passwords=CHEAP_PASSWORDS)
     app.dependency_overrides[get_catalog_service] = lambda: catalog_service
     return app
 

@@ -5,20 +5,26 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 from pathlib import Path
 
 from argon2 import PasswordHasher
 
-from tekseru.catalog import Catalogue, CatalogueEdition, load_catalogue
+from tekseru.catalog import Catalogue, CatalogueEdition
 from tekseru.catalog.identifiers import demo_bins
-from tekseru.catalog.loader import load_edition
-from tekseru.services.accounts import create_user, use_password_hasher
+from tekseru.catalog_files import load_catalogue, load_edition
+from tekseru.services import accounts
 from tekseru.services.assessments import run_assessment
 from tekseru.services.auth import Database
 from tekseru.services.catalog import CatalogService
 from tekseru.services.jobs import JobKind, JobRunner, start_assessment, start_import
+from tekseru.services.passwords import Passwords
 from tekseru.services.permissions import Actor
 from tekseru.services.registry import import_evidence, import_subjects
+
+# argon2 with tiny costs, so that tests sign in fast; handed to the services and apps the tests make.
+CHEAP_PASSWORDS = Passwords(PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+create_user = partial(accounts.create_user, passwords=CHEAP_PASSWORDS)
 
 TEST_EDITION = Path(__file__).parents[1] / "catalog" / "editions" / "2030-test"
 TODAY = date(2024, 6, 1)
@@ -141,11 +147,6 @@ def seed(db: Database, folder: Path) -> uuid.UUID:
     import_subjects(db, subjects, edition, today=date.today())
     import_evidence(db, evidence, edition, entered_by="tests", today=date.today())
     return run_assessment(db, as_of=AS_OF).run_id
-
-
-def use_cheap_password_hashing() -> PasswordHasher:
-    """argon2 with tiny costs, so that tests sign in fast; returns the hasher it replaced."""
-    return use_password_hasher(PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
 
 
 # Pages of a signed-in user, for the layout and axe tests; {name} stands for an id from `example_ids`.

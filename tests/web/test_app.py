@@ -6,15 +6,19 @@ from pathlib import Path
 
 import anyio.to_thread
 import pytest
+from argon2 import PasswordHasher
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 
 from tekseru.http.middleware import CONTENT_SECURITY_POLICY
+from tekseru.services.passwords import Passwords
 from tekseru.services.permissions import Actor, Permission, Role
 from tekseru.settings import Settings
+from tekseru.store.accounts import find_user
 from tekseru.web.app import create_app
 from tekseru.web.navigation import NAV_ORDER, Section, ordered, visible
 from tekseru.web.pages import PAGES
+from tests.web.support import CHEAP_PASSWORDS
 
 
 @pytest.mark.parametrize(
@@ -88,7 +92,7 @@ def test_a_section_is_shown_to_those_with_its_permission() -> None:
 
 
 def test_building_the_app_opens_no_database(tmp_path: Path) -> None:
-    create_app(Settings().with_database_path(tmp_path / "never.sqlite3"))
+    create_app(Settings().with_database_path(tmp_path / "never.sqlite3"), passwords=CHEAP_PASSWORDS)
     assert not (tmp_path / "never.sqlite3").exists()
 
 
@@ -106,7 +110,9 @@ def test_page_route_names_are_not_taken_by_api_routes() -> None:
 
 
 def test_a_worker_works_on_as_many_requests_at_once_as_the_setting_says(tmp_path: Path) -> None:
-    app = create_app(Settings(web_threads=3).with_database_path(tmp_path / "threads.sqlite3"))
+    app = create_app(
+        Settings(web_threads=3).with_database_path(tmp_path / "threads.sqlite3"), passwords=CHEAP_PASSWORDS
+    )
 
     @app.get("/_threads")
     async def threads() -> int:
@@ -114,3 +120,23 @@ def test_a_worker_works_on_as_many_requests_at_once_as_the_setting_says(tmp_path
 
     with TestClient(app) as client:
         assert client.get("/_threads").json() == 3
+
+
+def test_the_app_hashes_passwords_with_the_costs_it_is_given(tmp_path: Path) -> None:
+    """The hashing costs are the app's own state: two apps in one process hash each with its own."""
+    costs = Passwords(PasswordHasher(time_cost=2, memory_cost=2048, parallelism=1))
+    apps = [
+        create_app(Settings().with_database_path(tmp_path / f"{name}.sqlite3"), passwords=passwords)
+        for name, passwords in (("costly", costs), ("cheap", CHEAP_PASSWORDS))
+    ]
+    try:
+        hashes = []
+        for app in apps:
+            with app.state.tekseru.database().reading() as session:
+                admin = find_user(session, "admin")
+            assert admin is not None
+            hashes.append(admin.password_hash)
+    finally:
+        for app in apps:
+            app.state.tekseru.close()
+    assert "m=2048,t=2,p=1" in hashes[0] and "m=1024,t=1,p=1" in hashes[1]

@@ -120,9 +120,9 @@ def test_the_header_names_the_user_and_offers_to_sign_out(signed_in: Callable[[s
 
 
 def test_changing_ones_own_password(app: FastAPI, seeded: uuid.UUID) -> None:
-    from tekseru.services.accounts import create_user
     from tekseru.services.permissions import Actor
     from tests.web.conftest import sign_in
+    from tests.web.support import create_user
 
     create_user(
         app.state.tekseru.database(),

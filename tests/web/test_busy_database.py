@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from tekseru.services.accounts import create_user
 from tekseru.services.permissions import Actor
 from tekseru.settings import Settings
 from tekseru.store import database as store_database
 from tekseru.web.app import create_app
+from tests.web.support import CHEAP_PASSWORDS, create_user
 from tests.web.test_auth_pages import login_form
 
 PASSWORD = "busy-password-1"
@@ -23,7 +23,7 @@ PASSWORD = "busy-password-1"
 @pytest.fixture
 def client(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[TestClient]:
     monkeypatch.setattr(store_database, "BUSY_TIMEOUT_MS", 200)  # before the app's connections exist
-    app = create_app(Settings().with_database_path(tmp_path / "busy.sqlite3"))
+    app = create_app(Settings().with_database_path(tmp_path / "busy.sqlite3"), passwords=CHEAP_PASSWORDS)
     database = app.state.tekseru.database()
     create_user(database, Actor.system("t"), username="clerk", full_name="", role="viewer", password=PASSWORD)
     with TestClient(app) as client:

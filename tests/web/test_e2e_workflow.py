@@ -14,11 +14,10 @@ from typing import Any
 
 import pytest
 
-from tekseru.catalog import load_catalogue
 from tekseru.catalog.identifiers import demo_bins
-from tekseru.services.accounts import create_user
+from tekseru.catalog_files import load_catalogue
 from tekseru.services.permissions import Actor
-from tests.web.support import PASSWORD
+from tests.web.support import PASSWORD, create_user
 from tests.web.test_plans_pages import Site, browser_page, make_site, serving
 
 pytestmark = pytest.mark.browser

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from tekseru.catalog import load_catalogue
 from tekseru.catalog.identifiers import demo_bins
+from tekseru.catalog_files import load_catalogue
 from tests.web.conftest import BrowserPage
 from tests.web.support import AS_OF, PASSWORD, USERS
 

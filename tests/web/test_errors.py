@@ -12,11 +12,12 @@ from fastapi.testclient import TestClient
 
 from tekseru.http.errors import NOT_FOUND
 from tekseru.services import inspections
-from tekseru.services.inspection_actions import AttachmentNotFound
+from tekseru.services.inspections import AttachmentNotFound
 from tekseru.services.plans import PlanNotFound
 from tekseru.settings import Settings
 from tekseru.web.app import create_app
 from tests.web.conftest import SignedIn
+from tests.web.support import CHEAP_PASSWORDS
 
 MISSING: dict[str, Callable[[], Exception]] = {
     "plan": lambda: PlanNotFound(41),
@@ -30,7 +31,7 @@ MISSING: dict[str, Callable[[], Exception]] = {
 def test_missing_plans_and_inspections_answer_404(tmp_path: Path, kind: str) -> None:
     error = MISSING[kind]()
     assert isinstance(error, NOT_FOUND)
-    app = create_app(Settings().with_database_path(tmp_path / "tekseru.sqlite3"))
+    app = create_app(Settings().with_database_path(tmp_path / "tekseru.sqlite3"), passwords=CHEAP_PASSWORDS)
 
     def fail() -> None:
         raise MISSING[kind]()
@@ -91,7 +92,7 @@ def test_a_bad_parameter_of_the_api_is_4xx_with_a_reason(
 def test_an_unexpected_error_is_logged_with_the_request_id_the_page_shows(
     tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
-    app = create_app(Settings().with_database_path(tmp_path / "tekseru.sqlite3"))
+    app = create_app(Settings().with_database_path(tmp_path / "tekseru.sqlite3"), passwords=CHEAP_PASSWORDS)
 
     def fail() -> None:
         raise RuntimeError("secret internals")

@@ -22,13 +22,12 @@ import pytest
 from sqlalchemy import Uuid, bindparam, text
 
 from tekseru.catalog.identifiers import demo_bins
-from tekseru.services.accounts import use_password_hasher
 from tekseru.services.assessments import run_assessment
 from tekseru.services.auth import open_app_database
 from tekseru.settings import Settings
 from tekseru.store.jobs import job_database
-from tekseru.store.testing import database_url, postgres_server
-from tests.web.support import PASSWORD, USERS, seed, use_cheap_password_hashing
+from tests.databases import database_url, postgres_server
+from tests.web.support import PASSWORD, USERS, seed
 
 __all__ = ["database_url", "postgres_server"]
 
@@ -40,13 +39,11 @@ ENDED = ("finished", "failed", "cancelled", "timed_out", "interrupted")
 def site(database_url: str, tmp_path: Path) -> Iterator[dict[str, Any]]:
     """A seeded database, a large subjects file, and the environment of a server on them."""
     settings = Settings(database_url=database_url, attachments_dir=str(tmp_path / "files"))
-    hasher = use_cheap_password_hashing()
     db = open_app_database(settings)
     try:
         seed(db, tmp_path)
     finally:
         db.close()
-        use_password_hasher(hasher)
     big = tmp_path / "big-subjects.csv"
     rows = "".join(f"{b},Big {i},astana,home_care\n" for i, b in enumerate(demo_bins(ROWS, prefix="1903")))
     big.write_text("bin,name,region,groups\n" + rows, encoding="utf-8")

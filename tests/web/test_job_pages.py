@@ -24,14 +24,14 @@ from tekseru.settings import Settings
 from tekseru.web.app import create_app
 from tests.web.conftest import SignedIn, sign_in
 from tests.web.htmltree import parse
-from tests.web.support import BINS, OWN_BIN, USERS, example_jobs, seed
+from tests.web.support import BINS, CHEAP_PASSWORDS, OWN_BIN, USERS, example_jobs, seed
 
 
 @pytest.fixture(scope="module")
 def app(catalog_service: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[FastAPI]:
     folder = tmp_path_factory.mktemp("job-pages")
     settings = Settings(attachments_dir=str(folder / "files")).with_database_path(folder / "jobs.sqlite3")
-    app = create_app(settings)
+    app = create_app(settings, passwords=CHEAP_PASSWORDS)
     app.dependency_overrides[get_catalog_service] = lambda: catalog_service
     yield app
     app.state.tekseru.close()

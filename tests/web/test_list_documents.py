@@ -18,14 +18,13 @@ from fastapi.testclient import TestClient
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from tekseru.services.accounts import create_user
 from tekseru.services.assessments import run_assessment
 from tekseru.services.demo import load_demo
 from tekseru.services.permissions import Actor
 from tekseru.settings import Settings
 from tekseru.web.app import create_app
 from tests.web.conftest import SignedIn, sign_in
-from tests.web.support import PASSWORD
+from tests.web.support import CHEAP_PASSWORDS, PASSWORD, create_user
 
 EXPECTED = {
     "kk": (
@@ -45,7 +44,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[TestClient,
     """The web app on a fresh demo database with a drafted list for 2027-H1; a viewer's client and the id."""
     folder = tmp_path_factory.mktemp("demo-lists")
     settings = Settings(attachments_dir=str(folder / "files")).with_database_path(folder / "demo.sqlite3")
-    app = create_app(settings)
+    app = create_app(settings, passwords=CHEAP_PASSWORDS)
     db = app.state.tekseru.database()
     assert load_demo(db, today=date.today()).loaded
     run_assessment(db)

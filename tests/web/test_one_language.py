@@ -11,11 +11,10 @@ from typing import Any
 import pytest
 from fastapi import FastAPI
 
-from tekseru.catalog import load_catalogue
-from tekseru.catalog.regions import load_regions
+from tekseru.catalog_files import load_catalogue, load_regions
 from tekseru.i18n import messages
 from tekseru.services.permissions import Actor, Role
-from tekseru.services.plan_actions import draft_plan
+from tekseru.services.plans import draft_plan
 from tests.web.htmltree import Element, parse
 from tests.web.support import AS_OF, SIGNED_IN_PAGES, resolve
 

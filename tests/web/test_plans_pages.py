@@ -29,7 +29,17 @@ from tekseru.web.app import create_app
 from tests.web import test_layout as layout
 from tests.web.conftest import BrowserPage, Network, SignedIn, browser_session_cookie, sign_in
 from tests.web.htmltree import Element, parse
-from tests.web.support import BINS, LANGUAGES, OTHER_BIN, OWN_BIN, USERS, seed, two_edition_service, with_lang
+from tests.web.support import (
+    BINS,
+    CHEAP_PASSWORDS,
+    LANGUAGES,
+    OTHER_BIN,
+    OWN_BIN,
+    USERS,
+    seed,
+    two_edition_service,
+    with_lang,
+)
 
 HALF_YEAR = "2024-H2"
 
@@ -60,7 +70,7 @@ class Site:
 
 def make_site(folder: Path, seeded: bool = True) -> Site:
     settings = Settings(attachments_dir=str(folder / "files")).with_database_path(folder / "tekseru.sqlite3")
-    app = create_app(settings)
+    app = create_app(settings, passwords=CHEAP_PASSWORDS)
     service = two_edition_service()
     app.dependency_overrides[get_catalog_service] = lambda: service
     if seeded:

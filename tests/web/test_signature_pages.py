@@ -23,7 +23,6 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from tekseru.documents.signatures import load_key, sign_cms
-from tekseru.services.accounts import create_user
 from tekseru.services.permissions import Actor
 from tekseru.settings import Settings
 from tekseru.web.app import create_app
@@ -33,7 +32,7 @@ from tests.signing_pki import PASSWORD as KEY_PASSWORD
 from tests.signing_pki import Pki, Signer, issue_signer, make_pki, pem
 from tests.web.conftest import sign_in
 from tests.web.ncalayer_standin import running
-from tests.web.support import PASSWORD
+from tests.web.support import CHEAP_PASSWORDS, PASSWORD, create_user
 
 USERS = {
     "inspector": ("s-inspector", "inspector", "astana"),
@@ -72,7 +71,7 @@ def stand(tmp_path_factory: pytest.TempPathFactory) -> Stand:
         trusted_roots=str(folder / "root.pem"),
         ncalayer_url=f"ws://127.0.0.1:{port}",
     ).with_database_path(folder / "tekseru.sqlite3")
-    app = create_app(settings)
+    app = create_app(settings, passwords=CHEAP_PASSWORDS)
     db = app.state.tekseru.database()
     for username, role, region in USERS.values():
         create_user(

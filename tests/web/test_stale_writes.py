@@ -15,11 +15,11 @@ import pytest
 
 from tekseru.http.dependencies import get_catalog_service
 from tekseru.settings import Settings
-from tekseru.store.testing import database_url, postgres_server
 from tekseru.web.app import create_app
+from tests.databases import database_url, postgres_server
 from tests.web.conftest import SignedIn
 from tests.web.htmltree import Element, parse
-from tests.web.support import USERS, seed, two_edition_service
+from tests.web.support import CHEAP_PASSWORDS, USERS, seed, two_edition_service
 from tests.web.test_accessibility import AXE, BLOCKING
 from tests.web.test_inspections_pages import complete, record
 from tests.web.test_plans_pages import Site, browser_page, make_site, serving
@@ -41,7 +41,7 @@ CONFLICT = {
 def site(database_url: str, tmp_path: Path) -> Iterator[Site]:
     """The app on a database of its own (a SQLite file, or a PostgreSQL schema), seeded."""
     settings = Settings(attachments_dir=str(tmp_path / "files"), database_url=database_url)
-    app = create_app(settings)
+    app = create_app(settings, passwords=CHEAP_PASSWORDS)
     service = two_edition_service()
     app.dependency_overrides[get_catalog_service] = lambda: service
     seed(app.state.tekseru.database(), tmp_path)

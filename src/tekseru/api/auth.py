@@ -12,7 +12,7 @@ from fastapi.responses import JSONResponse, Response
 
 from tekseru.api.schemas.accounts import LoginIn, MeOut, SessionOut
 from tekseru.api.schemas.common import ErrorOut
-from tekseru.http.dependencies import app_state, get_database
+from tekseru.http.dependencies import app_state, get_database, get_passwords
 from tekseru.http.security import (
     api_actor,
     clear_session_cookie,
@@ -21,6 +21,7 @@ from tekseru.http.security import (
     set_session_cookie,
 )
 from tekseru.services.auth import Database, LoginRefused, log_in, log_out
+from tekseru.services.passwords import Passwords
 from tekseru.services.permissions import Actor
 
 router = APIRouter(prefix="/auth", tags=["auth"])
@@ -32,10 +33,20 @@ REFUSED: dict[int | str, dict[str, object]] = {
 
 
 @router.post("/login", response_model=SessionOut, responses=REFUSED, summary="Sign in", name="api_auth_login")
-def login(body: LoginIn, request: Request, db: Database = Depends(get_database)) -> Response:
+def login(
+    body: LoginIn,
+    request: Request,
+    db: Database = Depends(get_database),
+    passwords: Passwords = Depends(get_passwords),
+) -> Response:
     try:
         signed = log_in(
-            db, body.username, body.password, client=client_address(request), policy=app_state(request).policy
+            db,
+            body.username,
+            body.password,
+            client=client_address(request),
+            passwords=passwords,
+            policy=app_state(request).policy,
         )
     except LoginRefused as refused:
         if refused.rate_limited:

@@ -3,7 +3,7 @@ checklist, attach files, complete, revise, follow up its violations, print it; b
 forms; verify a printed form.
 
 An inspector reads and writes the inspections of its own region only (another region answers 403); a
-viewer reads. `tekseru.services.inspection_actions` and `inspection_forms` decide, and write the audit log.
+viewer reads. `tekseru.services.inspections` decides, and write the audit log.
 """
 
 from __future__ import annotations
@@ -34,8 +34,7 @@ from tekseru.http.dependencies import get_database, get_settings
 from tekseru.http.files import attachment, read_upload
 from tekseru.http.refusals import INSPECTION_ERRORS, service_errors
 from tekseru.http.security import api_actor
-from tekseru.services import checklists, inspection_actions, inspection_forms
-from tekseru.services import inspections as flow
+from tekseru.services import inspections
 from tekseru.services.auth import Database
 from tekseru.services.permissions import Actor
 from tekseru.settings import Settings
@@ -69,7 +68,7 @@ def list_inspections(
     actor: Actor = Signed,
     db: Database = Db,
 ) -> list[InspectionOut]:
-    found = inspection_actions.list_inspections(
+    found = inspections.list_inspections(
         db, actor, bin=bin, status=status, region=region, include_superseded=all
     )
     return [InspectionOut.of(record, subject) for record, subject in found]
@@ -83,11 +82,11 @@ def list_inspections(
     name="api_inspections_create",
 )
 def create(body: InspectionIn, actor: Actor = Signed, db: Database = Db) -> InspectionOut:
-    header = flow.InspectionHeader(
+    header = inspections.InspectionHeader(
         body.kind, body.act_number, body.act_date, tuple(body.inspectors), body.planned_on
     )
     return InspectionOut.of(
-        inspection_actions.create_inspection(db, actor, body.bin, header, appendix=body.appendix)
+        inspections.create_inspection(db, actor, body.bin, header, appendix=body.appendix)
     )
 
 
@@ -98,9 +97,7 @@ def get(
     actor: Actor = Signed,
     db: Database = Db,
 ) -> InspectionSheetOut:
-    return InspectionSheetOut.of(
-        inspection_actions.inspection_sheet(db, actor, inspection_id, language=lang), lang
-    )
+    return InspectionSheetOut.of(inspections.inspection_sheet(db, actor, inspection_id, language=lang), lang)
 
 
 @router.post(
@@ -112,10 +109,10 @@ def get(
 )
 def answer(inspection_id: int, body: AnswersIn, actor: Actor = Signed, db: Database = Db) -> AnsweredOut:
     rows = [
-        flow.AnswerRow(a.item, a.answer, a.comment, number, a.version)
+        inspections.AnswerRow(a.item, a.answer, a.comment, number, a.version)
         for number, a in enumerate(body.answers, 1)
     ]
-    return AnsweredOut.of(inspection_actions.answer_items(db, actor, inspection_id, rows))
+    return AnsweredOut.of(inspections.answer_items(db, actor, inspection_id, rows))
 
 
 @router.post(
@@ -134,9 +131,7 @@ def attach(
     settings: Settings = Config,
 ) -> AttachmentOut:
     content, name = read_upload(file), file.filename or ""
-    added = inspection_actions.attach_file(
-        db, actor, inspection_id, name, content, item=item, settings=settings
-    )
+    added = inspections.attach_file(db, actor, inspection_id, name, content, item=item, settings=settings)
     return AttachmentOut.model_validate(added)
 
 
@@ -153,8 +148,8 @@ def attachment_file(
     db: Database = Db,
     settings: Settings = Config,
 ) -> FileResponse:
-    found = inspection_actions.attachment(db, actor, inspection_id, attachment_id)
-    path = checklists.attachment_path(found, settings)
+    found = inspections.attachment(db, actor, inspection_id, attachment_id)
+    path = inspections.attachment_path(found, settings)
     return FileResponse(path, media_type=found.media_type, filename=found.file_name)
 
 
@@ -165,7 +160,7 @@ def attachment_file(
     name="api_inspections_complete",
 )
 def complete(inspection_id: int, body: CompleteIn, actor: Actor = Signed, db: Database = Db) -> CompletionOut:
-    report = inspection_actions.complete_inspection(db, actor, inspection_id, inspected_on=body.inspected_on)
+    report = inspections.complete_inspection(db, actor, inspection_id, inspected_on=body.inspected_on)
     return CompletionOut.of(report)
 
 
@@ -177,7 +172,7 @@ def complete(inspection_id: int, body: CompleteIn, actor: Actor = Signed, db: Da
     name="api_inspections_revise",
 )
 def revise(inspection_id: int, body: RevisionIn, actor: Actor = Signed, db: Database = Db) -> InspectionOut:
-    record = inspection_actions.revise_inspection(
+    record = inspections.revise_inspection(
         db, actor, inspection_id, reason=body.reason, corrections=body.corrections()
     )
     return InspectionOut.of(record)
@@ -194,7 +189,7 @@ def follow_up(
     inspection_id: int, item: int, body: FollowUpIn, actor: Actor = Signed, db: Database = Db
 ) -> ViolationOut:
     changes = body.model_dump(exclude_none=True)
-    view = inspection_actions.follow_up(db, actor, inspection_id, item, **changes)
+    view = inspections.follow_up(db, actor, inspection_id, item, **changes)
     return ViolationOut.of(view)
 
 
@@ -212,9 +207,7 @@ def document(
     db: Database = Db,
     settings: Settings = Config,
 ) -> Response:
-    content, name, code = inspection_forms.print_inspection(
-        db, actor, inspection_id, format=format, language=lang, settings=settings
-    )
+    content, name, code = inspections.print_inspection(db, actor, inspection_id, format=format, language=lang)
     response = attachment(content, name, format)
     if code is not None:
         response.headers["X-Verification-Code"] = code
@@ -238,7 +231,7 @@ def checklist_form(
     db: Database = Db,
     settings: Settings = Config,
 ) -> Response:
-    content, name = inspection_forms.checklist_form(
+    content, name = inspections.checklist_form(
         db,
         actor,
         appendix,
@@ -247,7 +240,6 @@ def checklist_form(
         bin=bin or None,
         act_number=act_number,
         act_date=act_date,
-        settings=settings,
     )
     return attachment(content, name, format)
 
@@ -259,5 +251,5 @@ def checklist_form(
     name="api_documents_verify",
 )
 def verify(file: UploadFile = File(...), actor: Actor = Signed, db: Database = Db) -> VerificationOut:
-    check = inspection_forms.verify_document(db, actor, file.filename or "", read_upload(file))
+    check = inspections.verify_document(db, actor, file.filename or "", read_upload(file))
     return VerificationOut.model_validate(check)

@@ -3,7 +3,7 @@ publish, discard a draft, and print (XLSX or PDF, Kazakh or Russian).
 
 Everyone who may read plans reads the lists and rows `tekseru.services.plans.visible_plan` lets them (an
 inspector: approved and published lists, its own region's rows); only planners and admins
-draft, approve, publish and discard: `tekseru.services.plan_actions` decides, and writes the audit log.
+draft, approve, publish and discard: `tekseru.services.plans` decides, and writes the audit log.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from tekseru.http.dependencies import get_database, get_settings
 from tekseru.http.files import MEDIA_TYPES, attachment
 from tekseru.http.refusals import PLAN_ERRORS, service_errors
 from tekseru.http.security import api_actor
-from tekseru.services import plan_actions
+from tekseru.services import plans
 from tekseru.services.auth import Database
 from tekseru.services.permissions import Actor
 from tekseru.settings import Settings
@@ -68,7 +68,7 @@ def list_plans(
 ) -> list[PlanSummaryOut]:
     return [
         PlanSummaryOut.of(stored)
-        for stored in plan_actions.list_plans(db, actor, half_year=half_year, status=status)
+        for stored in plans.list_plans(db, actor, half_year=half_year, status=status)
     ]
 
 
@@ -82,13 +82,13 @@ def list_plans(
 )
 def draft(body: PlanDraftIn, actor: Actor = Signed, db: Database = Db) -> PlanOut:
     return PlanOut.of_plan(
-        plan_actions.draft_plan(db, actor, body.half_year, as_of=body.as_of, capacity=body.capacity)
+        plans.draft_plan(db, actor, body.half_year, as_of=body.as_of, capacity=body.capacity)
     )
 
 
 @router.get("/{plan_id}", response_model=PlanOut, summary="One list with its rows", name="api_plans_get")
 def get(plan_id: int, response: Response, actor: Actor = Signed, db: Database = Db) -> PlanOut:
-    stored = plan_actions.get_plan(db, actor, plan_id)
+    stored = plans.get_plan(db, actor, plan_id)
     response.headers["ETag"] = f'W/"{stored.record.version}"'
     return PlanOut.of_plan(stored)
 
@@ -100,7 +100,7 @@ def get(plan_id: int, response: Response, actor: Actor = Signed, db: Database = 
     name="api_plans_diff",
 )
 def diff(plan_id: int, actor: Actor = Signed, db: Database = Db) -> PlanDiffOut:
-    return PlanDiffOut.of(plan_actions.plan_diff(db, actor, plan_id))
+    return PlanDiffOut.of(plans.plan_diff(db, actor, plan_id))
 
 
 @router.post(
@@ -113,7 +113,7 @@ def diff(plan_id: int, actor: Actor = Signed, db: Database = Db) -> PlanDiffOut:
 def approve(
     plan_id: int, version: int | None = Version, actor: Actor = Signed, db: Database = Db
 ) -> PlanSummaryOut:
-    return PlanSummaryOut.of(plan_actions.approve_plan(db, actor, plan_id, version=version))
+    return PlanSummaryOut.of(plans.approve_plan(db, actor, plan_id, version=version))
 
 
 @router.post(
@@ -126,7 +126,7 @@ def approve(
 def publish(
     plan_id: int, version: int | None = Version, actor: Actor = Signed, db: Database = Db
 ) -> PlanSummaryOut:
-    return PlanSummaryOut.of(plan_actions.publish_plan(db, actor, plan_id, version=version))
+    return PlanSummaryOut.of(plans.publish_plan(db, actor, plan_id, version=version))
 
 
 @router.delete(
@@ -140,7 +140,7 @@ def publish(
 def discard(
     plan_id: int, version: int | None = Version, actor: Actor = Signed, db: Database = Db
 ) -> Response:
-    plan_actions.discard_draft(db, actor, plan_id, version=version)
+    plans.discard_draft(db, actor, plan_id, version=version)
     return Response(status_code=204)
 
 
@@ -159,7 +159,5 @@ def document(
     db: Database = Db,
     settings: Settings = Depends(get_settings),
 ) -> Response:
-    content, name = plan_actions.plan_document(
-        db, actor, plan_id, format=format, language=lang, settings=settings
-    )
+    content, name = plans.plan_document(db, actor, plan_id, format=format, language=lang)
     return attachment(content, name, format)

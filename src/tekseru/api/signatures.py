@@ -15,7 +15,7 @@ from tekseru.api.schemas.signatures import SignatureIn, SignatureOut
 from tekseru.http.dependencies import get_database, get_settings
 from tekseru.http.refusals import SIGNATURE_ERRORS, service_errors
 from tekseru.http.security import api_actor
-from tekseru.services import document_signatures as service
+from tekseru.services import document_signatures
 from tekseru.services.auth import Database
 from tekseru.services.permissions import Actor
 from tekseru.settings import Settings
@@ -39,7 +39,7 @@ ENTITY_PATHS = {
 }
 
 
-def signature_out(shown: service.ShownSignature) -> SignatureOut:
+def signature_out(shown: document_signatures.ShownSignature) -> SignatureOut:
     record, report = shown.record, shown.report
     problems = ["missing_document"] if report is None else [str(p) for p in report.problems]
     return SignatureOut(
@@ -76,7 +76,9 @@ def _routes(entity: str, path: str) -> None:
         db: Database = Db,
         settings: Settings = Config,
     ) -> Response:
-        found = service.document_to_sign(db, actor, entity, entity_id, language=language, settings=settings)
+        found = document_signatures.document_to_sign(
+            db, actor, entity, entity_id, language=language, settings=settings
+        )
         headers = {
             "X-Document-SHA256": found.sha256,
             "Content-Disposition": f'attachment; filename="{found.file_name}"',
@@ -92,7 +94,10 @@ def _routes(entity: str, path: str) -> None:
     def listed(
         entity_id: int = Id, actor: Actor = Signed, db: Database = Db, settings: Settings = Config
     ) -> list[SignatureOut]:
-        return [signature_out(s) for s in service.signatures(db, actor, entity, entity_id, settings=settings)]
+        return [
+            signature_out(s)
+            for s in document_signatures.signatures(db, actor, entity, entity_id, settings=settings)
+        ]
 
     @router.post(
         path,
@@ -112,7 +117,7 @@ def _routes(entity: str, path: str) -> None:
             raw = base64.b64decode("".join(body.signature.split()), validate=True)
         except (binascii.Error, ValueError):
             raw = body.signature.encode("ascii", "replace")  # PEM: the service reads it, or refuses it
-        record = service.accept_signature(
+        record = document_signatures.accept_signature(
             db,
             actor,
             entity,
@@ -123,7 +128,7 @@ def _routes(entity: str, path: str) -> None:
         )
         shown = next(
             s
-            for s in service.signatures(db, actor, entity, entity_id, settings=settings)
+            for s in document_signatures.signatures(db, actor, entity, entity_id, settings=settings)
             if s.record.id == record.id
         )
         return signature_out(shown)

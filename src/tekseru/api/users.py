@@ -13,16 +13,18 @@ from tekseru.api.schemas.accounts import (
     UserOut,
 )
 from tekseru.api.schemas.common import FORBIDDEN_RESPONSE, NOT_FOUND_RESPONSE
-from tekseru.http.dependencies import get_database
+from tekseru.http.dependencies import get_database, get_passwords
 from tekseru.http.security import api_actor
 from tekseru.services.accounts import create_user, get_user, list_users, set_password, update_user
 from tekseru.services.auth import Database
+from tekseru.services.passwords import Passwords
 from tekseru.services.permissions import Actor
 
 router = APIRouter(prefix="/users", tags=["users"], responses={**NOT_FOUND_RESPONSE, **FORBIDDEN_RESPONSE})
 
 Db = Depends(get_database)
 Signed = Depends(api_actor)
+Hashing = Depends(get_passwords)
 
 
 @router.get("", response_model=list[UserOut], summary="Every user", name="api_users_users")
@@ -33,7 +35,9 @@ def users(actor: Actor = Signed, db: Database = Db) -> list[UserOut]:
 @router.post(
     "", response_model=UserCreatedOut, status_code=201, summary="Create a user", name="api_users_create"
 )
-def create(body: UserIn, actor: Actor = Signed, db: Database = Db) -> UserCreatedOut:
+def create(
+    body: UserIn, actor: Actor = Signed, db: Database = Db, passwords: Passwords = Hashing
+) -> UserCreatedOut:
     user, credentials = create_user(
         db,
         actor,
@@ -42,6 +46,7 @@ def create(body: UserIn, actor: Actor = Signed, db: Database = Db) -> UserCreate
         role=body.role.value,
         region=body.region,
         password=body.password,
+        passwords=passwords,
     )
     return UserCreatedOut(
         user=UserOut.model_validate(user), credentials=CredentialsOut.model_validate(credentials)
@@ -73,5 +78,8 @@ def change(username: str, body: UserChangeIn, actor: Actor = Signed, db: Databas
     summary="Set a new password (ends sessions)",
     name="api_users_password",
 )
-def password(username: str, body: PasswordIn, actor: Actor = Signed, db: Database = Db) -> CredentialsOut:
-    return CredentialsOut.model_validate(set_password(db, actor, username, body.password))
+def password(
+    username: str, body: PasswordIn, actor: Actor = Signed, db: Database = Db, passwords: Passwords = Hashing
+) -> CredentialsOut:
+    credentials = set_password(db, actor, username, body.password, passwords=passwords)
+    return CredentialsOut.model_validate(credentials)

@@ -1,6 +1,8 @@
-"""The legal catalogue: the act's criteria, checklists, control groups and methodology, by edition."""
+"""The legal catalogue: the act's criteria, checklists, control groups and methodology, by edition.
 
-from tekseru.catalog.catalogue import Catalogue, NoEditionInForce, load_catalogue
+Pure: the packaged editions are read by `tekseru.catalog_files.load_catalogue`."""
+
+from tekseru.catalog.catalogue import Catalogue, NoEditionInForce
 from tekseru.catalog.edition import CatalogueEdition, UnknownCatalogueEntry
 from tekseru.catalog.schema import (
     LANGUAGES,
@@ -26,5 +28,4 @@ __all__ = [
     "Severity",
     "Text",
     "UnknownCatalogueEntry",
-    "load_catalogue",
 ]

@@ -1,24 +1,21 @@
 """The state bodies printed on forms and lists: the Committee and its territorial department in each region.
 
-The names are package data, `data/bodies.yaml`, each with its source: the Committee's Kazakh name is quoted
-from paragraph 2 of the act; the departments' names are working names marked unverified there (their
-statutes were not available). A form or list of one region prints that region's department; a list that
-spans regions prints the Committee.
+The names are package data, `data/bodies.yaml` (read by `tekseru.catalog_files.load_bodies`), each with its
+source: the Committee's Kazakh name is quoted from paragraph 2 of the act; the departments' names are
+working names marked unverified there (their statutes were not available). A form or list of one region
+prints that region's department; a list that spans regions prints the Committee.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from functools import cache
-from importlib import resources
 
-import yaml
 from pydantic import Field
 
 from tekseru.catalog.regions import UnknownRegion
 from tekseru.catalog.schema import Frozen, Text
 
-__all__ = ["Bodies", "BodySource", "StateBody", "control_body", "load_bodies"]
+__all__ = ["Bodies", "BodiesFile", "BodySource", "StateBody"]
 
 
 class BodySource(Frozen):
@@ -78,17 +75,3 @@ class Bodies:
         region, else (several regions, or none) the Committee."""
         distinct = set(regions)
         return self.control_body(distinct.pop()) if len(distinct) == 1 else self.committee
-
-
-@cache
-def load_bodies() -> Bodies:
-    """The bodies shipped with tekseru, loaded once per process."""
-    path = resources.files("tekseru.catalog.data") / "bodies.yaml"
-    with path.open("r", encoding="utf-8") as handle:
-        data = yaml.safe_load(handle)
-    return Bodies(BodiesFile.model_validate(data))
-
-
-def control_body(region: str | None = None) -> StateBody:
-    """Shortcut for `load_bodies().control_body(region)`."""
-    return load_bodies().control_body(region)

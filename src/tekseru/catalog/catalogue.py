@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import date
-from functools import cache
 
 from tekseru.catalog.edition import CatalogueEdition, UnknownCatalogueEntry
 
@@ -46,11 +45,3 @@ class Catalogue:
 
     def latest(self) -> CatalogueEdition:
         return self._editions[-1]
-
-
-@cache
-def load_catalogue() -> Catalogue:
-    """The editions shipped with tekseru, loaded and checked once per process."""
-    from tekseru.catalog.loader import load_edition, packaged_edition_folders
-
-    return Catalogue(load_edition(folder) for folder in packaged_edition_folders())

@@ -1,18 +1,16 @@
 """The regions of Kazakhstan (17 regions and 3 cities of republican significance), found by any name.
 
-The list is package data, `data/regions.yaml`; its header says which plain names mean a city and which a
-region (a plain "Алматы" / "Almaty" is the city; the region must be named as a region).
+The list is package data, `data/regions.yaml` (read by `tekseru.catalog_files.load_regions`); its header
+says which plain names mean a city and which a region (a plain "Алматы" / "Almaty" is the city; the region
+must be named as a region).
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from functools import cache
-from importlib import resources
 from typing import Literal
 
-import yaml
 from pydantic import Field
 
 from tekseru.catalog.schema import Frozen, Text
@@ -84,17 +82,3 @@ class Regions:
                 'English, for example "almaty_region", "Алматы облысы" or "Almaty region"'
             )
         return region
-
-
-@cache
-def load_regions() -> Regions:
-    """The regions shipped with tekseru, loaded once per process."""
-    path = resources.files("tekseru.catalog.data") / "regions.yaml"
-    with path.open("r", encoding="utf-8") as handle:
-        data = yaml.safe_load(handle)
-    return Regions(RegionsFile.model_validate(data).regions)
-
-
-def find_region(name: str) -> Region:
-    """Shortcut for `load_regions().find(name)`."""
-    return load_regions().find(name)

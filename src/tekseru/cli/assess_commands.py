@@ -40,6 +40,7 @@ from tekseru.services.assessments import (
     run_assessment,
     subject_explanation,
 )
+from tekseru.services.passwords import Passwords
 
 CLASSES = ("high", "medium", "low")
 CSV_COLUMNS = (
@@ -97,7 +98,7 @@ def assess(
         with _progress_bar(words("cli.assess.progress")) as advance:
             summary = run_assessment(database, as_of=day, progress=advance, actor=cli_actor(by))
         shown = limit if output_format is OutputFormat.TABLE else None
-        rows = assessment_results(database, summary.run_id, limit=shown)
+        rows = assessment_results(database, cli_actor(by), summary.run_id, limit=shown)
     _print_summary(Console(stderr=output_format is not OutputFormat.TABLE, soft_wrap=True), summary, words)
     if output_format is OutputFormat.JSON:
         _print_json(row.to_json() for row in rows)
@@ -119,7 +120,7 @@ def explain(
     words = Words(language)
     day = _date(as_of, words)
     with opened_database(db) as database, _errors(words.language):
-        explained = subject_explanation(database, bin, as_of=day, language=language)
+        explained = subject_explanation(database, cli_actor(), bin, as_of=day, language=language)
     console = Console(soft_wrap=True, highlight=False)
     region = region_name(explained.region, language)
     console.print(f"[bold]{escape(explained.bin)} {escape(explained.name)}[/bold] ({escape(region)})")
@@ -149,9 +150,9 @@ def demo(lang: LangOption = None, db: DbOption = None, by: ByOption = None) -> N
         console.print(words("cli.demo.loaded" if loaded.loaded else "cli.demo.not_empty", **counted))
         with _progress_bar(words("cli.assess.progress")) as advance:
             summary = run_assessment(database, as_of=today, progress=advance, actor=actor)
-        counts = class_counts(database, summary.run_id)
-        top = assessment_results(database, summary.run_id, limit=1)
-        demo_users = create_demo_users(database) if loaded.loaded else []
+        counts = class_counts(database, actor, summary.run_id)
+        top = assessment_results(database, actor, summary.run_id, limit=1)
+        demo_users = create_demo_users(database, Passwords()) if loaded.loaded else []
     _print_summary(console, summary, words)
     by_group = _class_table(
         words("cli.demo.by_group"), counts, lambda count: group_name(count.group, language), words

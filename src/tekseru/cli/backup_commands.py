@@ -12,7 +12,7 @@ from tekseru.cli.actors import ByOption, cli_actor
 from tekseru.cli.db_commands import DbOption
 from tekseru.cli.failures import fail
 from tekseru.cli.language import LangOption, Words, chosen
-from tekseru.services import backup as service
+from tekseru.services.backup import BackupError, back_up_database, restore_database
 from tekseru.services.database import database_url_for
 
 
@@ -26,8 +26,8 @@ def backup(
     PostgreSQL: pg_dump --format=custom, which must be installed)."""
     words = Words(chosen(lang))
     try:
-        service.backup(database_url_for(db), cli_actor(by), file)
-    except service.BackupError as error:
+        back_up_database(database_url_for(db), cli_actor(by), file)
+    except BackupError as error:
         fail(words("cli.backup.failed", error=error))
     Console(soft_wrap=True, highlight=False).print(words("cli.backup.done", file=file), markup=False)
 
@@ -45,8 +45,8 @@ def restore(
     server first."""
     words = Words(chosen(lang))
     try:
-        audited = service.restore(database_url_for(db), cli_actor(by), file, force=force)
-    except service.BackupError as error:
+        audited = restore_database(database_url_for(db), cli_actor(by), file, force=force)
+    except BackupError as error:
         fail(words("cli.restore.failed", error=error))
     console = Console(soft_wrap=True, highlight=False)
     console.print(words("cli.restore.done", file=file), markup=False)

@@ -11,9 +11,10 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from tekseru.catalog import CatalogueEdition, Severity, UnknownCatalogueEntry, load_catalogue
+from tekseru.catalog import CatalogueEdition, Severity, UnknownCatalogueEntry
 from tekseru.catalog.diff import diff_editions
 from tekseru.catalog.export import export_edition
+from tekseru.catalog_files import load_catalogue
 from tekseru.cli.language import Language, LanguageOption, Words, chosen
 from tekseru.i18n import format_date
 

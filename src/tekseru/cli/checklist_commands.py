@@ -19,11 +19,12 @@ from rich.markup import escape
 
 from tekseru.catalog import UnknownCatalogueEntry
 from tekseru.cli import signature_commands
+from tekseru.cli.actors import cli_actor
 from tekseru.cli.failures import fail, opened_database
 from tekseru.cli.language import LangOption, Words, chosen
 from tekseru.i18n import format_date
-from tekseru.services import checklists as service
-from tekseru.services.inspections import InspectionError, get_inspection
+from tekseru.services import inspections
+from tekseru.services.inspections import InspectionError
 
 app = typer.Typer(help="Checklists (Appendices 2 to 7 of the act) as official forms.", no_args_is_help=True)
 
@@ -88,16 +89,17 @@ def render(
     out = output or Path(f"checklist-{appendix}-{words.language}.{output_format.value}")
     with opened_database(db) as database:
         try:
-            service.render_checklist(
+            content, _ = inspections.checklist_form(
                 database,
+                cli_actor(),
                 appendix,
                 bin=bin,
                 act_number=act_number,
                 act_date=None if act_date is None else act_date.date(),
                 language=words.language,
                 format=output_format.value,
-                out=out,
             )
+            out.write_bytes(content)
         except (InspectionError, UnknownCatalogueEntry, ValueError, OSError) as error:
             fail(str(error))
     _console().print(words("cli.checklist.written", path=out), markup=False)
@@ -124,9 +126,12 @@ def verify(
     if not signed or _sealable(file):
         with opened_database(db) as database:
             try:
-                check = service.verify_document(database, file)
+                actor = cli_actor()
+                check = inspections.verify_file(database, actor, file)
                 if check.status in ("ok", "signed") and check.inspection_id is not None:
-                    corrected_by = get_inspection(database, check.inspection_id).superseded_by_id
+                    corrected_by = inspections.get_inspection(
+                        database, actor, check.inspection_id
+                    ).superseded_by_id
             except (ValueError, InspectionError) as error:
                 fail(str(error))
     report = (
@@ -156,7 +161,7 @@ def _sealable(file: Path) -> bool:
     return head.startswith(b"%PDF") or (head.startswith(b"PK") and file.suffix.lower() == ".docx")
 
 
-def _print_seal(file: Path, check: service.DocumentCheck, corrected_by: int | None, words: Words) -> None:
+def _print_seal(file: Path, check: inspections.DocumentCheck, corrected_by: int | None, words: Words) -> None:
     colour = "green" if check.ok else "yellow" if check.status == "signed" else "red"
     status = words(f"cli.verify.status.{check.status}")
     message = escape(_verdict(file, check, corrected_by, words))
@@ -166,7 +171,7 @@ def _print_seal(file: Path, check: service.DocumentCheck, corrected_by: int | No
 
 
 def _seal_json(
-    file: Path, check: service.DocumentCheck, corrected_by: int | None, words: Words
+    file: Path, check: inspections.DocumentCheck, corrected_by: int | None, words: Words
 ) -> dict[str, object]:
     return {
         "status": check.status,
@@ -177,7 +182,7 @@ def _seal_json(
     }
 
 
-def _verdict(file: Path, check: service.DocumentCheck, corrected_by: int | None, words: Words) -> str:
+def _verdict(file: Path, check: inspections.DocumentCheck, corrected_by: int | None, words: Words) -> str:
     """What the check found, in the reader's language (the service's own message is English)."""
     document, code = check.document, check.code or ""
     if check.status in ("ok", "signed") and document is not None:

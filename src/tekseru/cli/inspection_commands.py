@@ -21,8 +21,7 @@ from tekseru.cli.checklist_commands import DOCUMENT_LANGUAGES, DbOption, Documen
 from tekseru.cli.failures import fail, opened_database, print_problems
 from tekseru.cli.inspection_screen import day_in, describe, print_sheet, violation_line
 from tekseru.cli.language import LangOption, Words, chosen
-from tekseru.services import checklists, inspection_actions, inspection_forms
-from tekseru.services import inspections as service
+from tekseru.services import inspections
 from tekseru.services.database import Database
 from tekseru.services.inspections import InspectionHeader
 
@@ -72,12 +71,12 @@ def _database(db: Path | None, words: Words) -> Iterator[Database]:
     with opened_database(db) as database:
         try:
             yield database
-        except service.AnswerFileError as error:
+        except inspections.AnswerFileError as error:
             print_problems(error.problems, words.language)
             fail(words("cli.inspection.nothing_stored", count=words.count(len(error.problems))))
         except (
-            service.InspectionError,
-            service.StaleVersion,
+            inspections.InspectionError,
+            inspections.StaleVersion,
             UnknownCatalogueEntry,
             ValueError,
             OSError,
@@ -110,7 +109,7 @@ def create(
     header = InspectionHeader(kind.value, act_number, act_date.date(), tuple(inspector), _date(planned_on))
     words = Words(chosen(lang))
     with _database(db, words) as database:
-        record = inspection_actions.create_inspection(database, cli_actor(by), bin, header, appendix=appendix)
+        record = inspections.create_inspection(database, cli_actor(by), bin, header, appendix=appendix)
     _console().print(describe(record, words))
 
 
@@ -127,10 +126,8 @@ def answer(
     """Answer items of a draft from a file; answer is required, not_required, compliant or non_compliant."""
     words = Words(chosen(lang))
     with _database(db, words) as database:
-        rows = checklists.read_answer_file(file)
-        versions = inspection_actions.answer_items(
-            database, cli_actor(by), inspection_id, rows, source=file.name
-        )
+        rows = inspections.read_answer_file(file)
+        versions = inspections.answer_items(database, cli_actor(by), inspection_id, rows, source=file.name)
     answered = words.count(len(versions))
     _console().print(words("cli.inspection.answered", id=inspection_id, count=answered))
 
@@ -147,10 +144,10 @@ def attach(
     """Attach a photo or document (PDF, JPEG, PNG, DOCX, XLSX, TXT; at most 20 MiB) to a draft."""
     words = Words(chosen(lang))
     with _database(db, words) as database:
-        limit = checklists.AttachmentLimits().max_bytes
+        limit = inspections.AttachmentLimits().max_bytes
         if file.stat().st_size > limit:
             fail(words("cli.inspection.too_big", file=file.name, limit=words.count(limit)))
-        added = inspection_actions.attach_file(
+        added = inspections.attach_file(
             database, cli_actor(by), inspection_id, file.name, file.read_bytes(), item=item
         )
     _console().print(
@@ -176,7 +173,7 @@ def complete(
     """Complete a draft: its violations become evidence for the next assessment and are followed up."""
     words = Words(chosen(lang))
     with _database(db, words) as database:
-        report = inspection_actions.complete_inspection(
+        report = inspections.complete_inspection(
             database, cli_actor(by), inspection_id, inspected_on=_date(inspected_on)
         )
     _console().print(describe(report.inspection, words))
@@ -217,7 +214,7 @@ def revise(
     }
     words = Words(chosen(lang))
     with _database(db, words) as database:
-        record = inspection_actions.revise_inspection(
+        record = inspections.revise_inspection(
             database,
             cli_actor(by),
             inspection_id,
@@ -238,8 +235,8 @@ def list_command(
     """The inspections, by number."""
     words = Words(chosen(lang))
     with _database(db, words) as database:
-        found = service.list_inspections(
-            database, bin=bin, status=status and status.value, include_superseded=all_revisions
+        found = inspections.list_inspections(
+            database, cli_actor(), bin=bin, status=status and status.value, include_superseded=all_revisions
         )
     headers = ("id", "status", "kind", "act", "visited", "bin", "subject", "appendix", "revision")
     table = Table(*(words(f"cli.column.{header}") for header in headers))
@@ -271,14 +268,14 @@ def show(
     """An inspection item by item, with the previous inspection's answers and violations still open."""
     words = Words(chosen(lang))
     with _database(db, words) as database:
-        sheet = checklists.inspection_sheet(database, inspection_id, language=words.language)
+        sheet = inspections.inspection_sheet(database, cli_actor(), inspection_id, language=words.language)
     if output_format is ShowFormat.JSON:
         _console().print_json(json.dumps(_sheet_json(sheet), ensure_ascii=False, default=str))
         return
     print_sheet(sheet, words)
 
 
-def _sheet_json(sheet: checklists.InspectionSheet) -> dict[str, Any]:
+def _sheet_json(sheet: inspections.InspectionSheet) -> dict[str, Any]:
     record = sheet.inspection
     return {
         "inspection": {field: getattr(record, field) for field in record.__dataclass_fields__},
@@ -301,7 +298,7 @@ def _sheet_json(sheet: checklists.InspectionSheet) -> dict[str, Any]:
     }
 
 
-def _violation(view: service.ViolationView) -> dict[str, Any]:
+def _violation(view: inspections.ViolationView) -> dict[str, Any]:
     record = view.record
     return {
         "inspection": view.found_by.id,
@@ -330,7 +327,7 @@ def followup(
     """Set a violation's remediation deadline or status; overdue is open past its deadline."""
     words = Words(chosen(lang))
     with _database(db, words) as database:
-        view = inspection_actions.follow_up(
+        view = inspections.follow_up(
             database,
             cli_actor(by),
             inspection_id,
@@ -364,7 +361,7 @@ def print_command(
     if words.language not in DOCUMENT_LANGUAGES:
         fail(words("cli.document_language"))
     with _database(db, words) as database:
-        content, name, code = inspection_forms.print_inspection(
+        content, name, code = inspections.print_inspection(
             database, cli_actor(by), inspection_id, format=output_format.value, language=words.language
         )
         out = output or Path(name)

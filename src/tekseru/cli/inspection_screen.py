@@ -12,8 +12,7 @@ from rich.table import Table
 
 from tekseru.cli.language import Words
 from tekseru.i18n import format_date
-from tekseru.services import checklists
-from tekseru.services.inspections import InspectionRecord
+from tekseru.services.inspections import InspectionRecord, InspectionSheet
 
 
 def day_in(value: date | None, words: Words) -> str:
@@ -32,7 +31,7 @@ def violation_state(status: str, words: Words) -> str:
     return words(f"inspections.violation.{status}")
 
 
-def print_sheet(sheet: checklists.InspectionSheet, words: Words) -> None:
+def print_sheet(sheet: InspectionSheet, words: Words) -> None:
     record, subject, console = sheet.inspection, sheet.subject, Console(soft_wrap=True)
     console.print(describe(record, words))
     act = words("cli.inspection.act", number=record.act_number, date=day_in(record.act_date, words))

@@ -7,8 +7,9 @@ from typing import Annotated, cast
 
 import typer
 
-from tekseru.catalog import UnknownCatalogueEntry, load_catalogue
-from tekseru.catalog.regions import UnknownRegion, load_regions
+from tekseru.catalog import UnknownCatalogueEntry
+from tekseru.catalog.regions import UnknownRegion
+from tekseru.catalog_files import load_catalogue, load_regions
 from tekseru.i18n import format_decimal, translate
 from tekseru.scoring.phrases import Language as LanguageCode
 from tekseru.settings import Settings

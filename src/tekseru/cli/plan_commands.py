@@ -26,8 +26,8 @@ from tekseru.cli.language import LangOption, Words, chosen
 from tekseru.i18n import format_date, format_half_year
 from tekseru.intake import ImportFileError
 from tekseru.planning import AddedRow, InvalidHalfYear, PlanDiff, PlanRow, RemovedRow
-from tekseru.services import plan_actions
-from tekseru.services import plans as service
+from tekseru.services import plans
+from tekseru.services.database import Database
 from tekseru.services.plans import PlanComparison, PlanError, StoredPlan
 
 plans_app = typer.Typer(
@@ -100,15 +100,15 @@ def plan(
 ) -> None:
     """Form the semi-annual list for HALF_YEAR from the latest risk assessment and store it as a draft."""
     with opened_database(db) as database, _errors(chosen(lang)):
-        capacity = None if capacity_file is None else service.read_capacity_file(capacity_file)
-        stored = plan_actions.draft_plan(
+        capacity = None if capacity_file is None else plans.read_capacity_file(capacity_file)
+        stored = plans.draft_plan(
             database,
             cli_actor(created_by),
             half_year,
             as_of=None if as_of is None else as_of.date(),
             capacity=capacity,
         )
-        _present(database, stored, output_format, Words(chosen(lang)), output)
+        _present(database, stored.id, output_format, Words(chosen(lang)), output)
 
 
 @plans_app.command("list")
@@ -122,8 +122,8 @@ def list_command(
 ) -> None:
     """The stored lists, the newest first."""
     with opened_database(db) as database, _errors():
-        found = service.list_plans(
-            database, half_year=half_year, status=None if status is None else status.value
+        found = plans.list_plans(
+            database, cli_actor(), half_year=half_year, status=None if status is None else status.value
         )
     words = Words(chosen(lang))
     language = words.language
@@ -169,7 +169,7 @@ def show(
 ) -> None:
     """Show a stored list, or write it as JSON, XLSX or PDF."""
     with opened_database(db) as database, _errors():
-        _present(database, service.get_plan(database, plan_id), output_format, Words(chosen(lang)), output)
+        _present(database, plan_id, output_format, Words(chosen(lang)), output)
 
 
 @plans_app.command()
@@ -184,7 +184,7 @@ def export(
     if output_format not in (OutputFormat.XLSX, OutputFormat.PDF):
         fail("export writes xlsx or pdf; use `tekseru plans show` for table or json")
     with opened_database(db) as database, _errors():
-        _present(database, service.get_plan(database, plan_id), output_format, Words(chosen(lang)), output)
+        _present(database, plan_id, output_format, Words(chosen(lang)), output)
 
 
 @plans_app.command()
@@ -196,7 +196,7 @@ def diff(
 ) -> None:
     """What changed against the list this one was compared with when it was formed."""
     with opened_database(db) as database, _errors():
-        comparison = service.plan_diff(database, plan_id)
+        comparison = plans.plan_diff(database, cli_actor(), plan_id)
     if as_json:
         typer.echo(json.dumps(diff_json(comparison), ensure_ascii=False, indent=2))
     else:
@@ -207,7 +207,7 @@ def diff(
 def approve(plan_id: PlanId, by: ByOption = None, db: DbOption = None, lang: LangOption = None) -> None:
     """Approve a draft list; an approved list can no longer change."""
     with opened_database(db) as database, _errors():
-        stored = plan_actions.approve_plan(database, cli_actor(by), plan_id)
+        stored = plans.approve_plan(database, cli_actor(by), plan_id)
     words = Words(chosen(lang))
     half_year = format_half_year(stored.plan.half_year, words.language)
     Console(soft_wrap=True).print(words("cli.plans.approved", id=stored.id, half_year=half_year))
@@ -217,7 +217,7 @@ def approve(plan_id: PlanId, by: ByOption = None, db: DbOption = None, lang: Lan
 def publish(plan_id: PlanId, by: ByOption = None, db: DbOption = None, lang: LangOption = None) -> None:
     """Publish an approved list."""
     with opened_database(db) as database, _errors():
-        stored = plan_actions.publish_plan(database, cli_actor(by), plan_id)
+        stored = plans.publish_plan(database, cli_actor(by), plan_id)
     words = Words(chosen(lang))
     half_year = format_half_year(stored.plan.half_year, words.language)
     Console(soft_wrap=True).print(words("cli.plans.published", id=stored.id, half_year=half_year))
@@ -227,7 +227,7 @@ def publish(plan_id: PlanId, by: ByOption = None, db: DbOption = None, lang: Lan
 def discard(plan_id: PlanId, by: ByOption = None, db: DbOption = None, lang: LangOption = None) -> None:
     """Delete a draft list (approved and published lists are kept for ever)."""
     with opened_database(db) as database, _errors():
-        plan_actions.discard_draft(database, cli_actor(by), plan_id)
+        plans.discard_draft(database, cli_actor(by), plan_id)
     Console(soft_wrap=True).print(Words(chosen(lang))("cli.plans.discarded", id=plan_id))
 
 
@@ -294,9 +294,8 @@ def _change_json(item: AddedRow | RemovedRow) -> dict[str, Any]:
     }
 
 
-def _present(
-    database: service.Database, stored: StoredPlan, fmt: OutputFormat, words: Words, out: Path | None
-) -> None:
+def _present(database: Database, plan_id: int, fmt: OutputFormat, words: Words, out: Path | None) -> None:
+    stored = plans.get_plan(database, cli_actor(), plan_id)
     console = Console(soft_wrap=True)
     if fmt is OutputFormat.JSON:
         text = json.dumps(plan_json(stored), ensure_ascii=False, indent=2)
@@ -312,7 +311,10 @@ def _present(
         if language not in DOCUMENT_LANGUAGES:
             fail(words("cli.document_language"))
         target = out or Path(f"plan-{stored.id}-{stored.plan.half_year}-{language}.{fmt.value}")
-        service.render_plan(database, stored.id, format=fmt.value, language=language, out=target)
+        content, _ = plans.plan_document(
+            database, cli_actor(), stored.id, format=fmt.value, language=language
+        )
+        target.write_bytes(content)
         status = words(f"plans.status.{stored.record.status}")
         console.print(words("cli.plans.written", id=stored.id, status=status, path=target), markup=False)
 

@@ -22,6 +22,7 @@ from tekseru.services.auth import open_app_database
 from tekseru.services.database import DatabaseNeedsUpgrade, DatabaseTooNew
 from tekseru.services.demo import DemoLoad, start_demo_when_empty
 from tekseru.services.jobs import interrupt_stale
+from tekseru.services.passwords import Passwords
 from tekseru.settings import Settings
 from tekseru.web.app import create_app
 
@@ -49,8 +50,9 @@ def prepare(settings: Settings) -> Startup:
         raise typer.Exit(1) from None
     try:
         interrupted = interrupt_stale(database)
-        demo = start_demo_when_empty(database, today=date.today())
-        admin = ensure_first_admin(database)
+        passwords = Passwords()
+        demo = start_demo_when_empty(database, today=date.today(), passwords=passwords)
+        admin = ensure_first_admin(database, passwords)
     finally:
         database.close()
     users = (demo.users if demo else []) + ([admin] if admin else [])

@@ -72,12 +72,12 @@ def sign(
     """Sign FILE with an electronic digital signature: a PDF gets a PAdES signature with a visible stamp,
     any other file a detached CMS signature."""
     from tekseru.documents.signatures import SignatureError
-    from tekseru.services import signatures as service
+    from tekseru.services import signatures as signing
 
     words = Words(chosen(lang))
     password = _password(password_file, words)
     try:
-        signed = service.sign(file, pkcs12, password, output=output, language=words.language)
+        signed = signing.sign(file, pkcs12, password, output=output, language=words.language)
     except SignatureError as error:
         fail(error.describe(words.language))
     key = "cli.sign.pdf" if signed.pdf else "cli.sign.cms"
@@ -123,9 +123,9 @@ def wants_signatures(file: Path, signature: Path | None, *options: object) -> bo
     """Whether `verify` checks signatures: when asked to, or when the PDF carries any."""
     if signature is not None or any(options):
         return True
-    from tekseru.services import signatures as service
+    from tekseru.services import signatures as signing
 
-    return service.is_pdf(file) and b"/ByteRange" in file.read_bytes()
+    return signing.is_pdf(file) and b"/ByteRange" in file.read_bytes()
 
 
 def check_signatures(
@@ -137,11 +137,11 @@ def check_signatures(
     words: Words,
 ) -> SignatureReport:
     from tekseru.documents.signatures import SignatureError
-    from tekseru.services import signatures as service
+    from tekseru.services import signatures as signing
 
     try:
-        settings = service.trust_settings(trust or (), crl or (), signer or ())
-        return service.check(file, settings, signature=signature)
+        settings = signing.trust_settings(trust or (), crl or (), signer or ())
+        return signing.check(file, settings, signature=signature)
     except SignatureError as error:
         fail(error.describe(words.language))
 

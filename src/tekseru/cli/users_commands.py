@@ -24,6 +24,7 @@ from tekseru.services.accounts import (
     list_users,
     set_password,
 )
+from tekseru.services.passwords import Passwords
 from tekseru.services.permissions import Role
 
 app = typer.Typer(help="User accounts: create, list, set a password.", no_args_is_help=True)
@@ -70,6 +71,7 @@ def create(
             role=role.value,
             region=region,
             password=_password(ask, words),
+            passwords=Passwords(),
         )
     except InvalidUser as problem:
         console.print(f"[red]{problem}[/red]", highlight=False)
@@ -113,7 +115,9 @@ def set_password_(
     console, words = Console(soft_wrap=True), Words(chosen(lang))
     database = open_database_or_exit(db, console)
     try:
-        credentials = set_password(database, cli_actor(by), username, _password(ask, words))
+        credentials = set_password(
+            database, cli_actor(by), username, _password(ask, words), passwords=Passwords()
+        )
     except (InvalidUser, UserNotFound) as problem:
         console.print(f"[red]{problem}[/red]", highlight=False)
         raise typer.Exit(1) from None

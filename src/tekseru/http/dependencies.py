@@ -16,11 +16,12 @@ from pathlib import Path
 from fastapi import Request
 from itsdangerous import URLSafeTimedSerializer
 
-from tekseru.catalog import load_catalogue
+from tekseru.catalog_files import load_catalogue
 from tekseru.services.accounts import ensure_first_admin
 from tekseru.services.auth import Database, LoginPolicy, open_app_database, signing_key
 from tekseru.services.catalog import CatalogService
 from tekseru.services.jobs import JobRunner
+from tekseru.services.passwords import Passwords
 from tekseru.settings import Settings
 
 log = logging.getLogger("tekseru.web")
@@ -29,11 +30,12 @@ SESSION_SALT = "tekseru.session"
 
 
 class AppState:
-    """What one application keeps for its lifetime: settings, and the database, job runner and cookie
-    signer, each made on first use (thread-safe) and closed by `close`."""
+    """What one application keeps for its lifetime: settings, how passwords are hashed, and the database,
+    job runner and cookie signer, each made on first use (thread-safe) and closed by `close`."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, passwords: Passwords) -> None:
         self.settings = settings
+        self.passwords = passwords
         self.policy = LoginPolicy.from_settings(settings)
         self._lock = threading.RLock()
         self._database: Database | None = None
@@ -44,7 +46,7 @@ class AppState:
         with self._lock:
             if self._database is None:
                 database = open_app_database(self.settings)
-                created = ensure_first_admin(database)
+                created = ensure_first_admin(database, self.passwords)
                 if created is not None:
                     log.warning(
                         "tekseru: created the first admin; sign in as %r with the password %r and change it",
@@ -98,6 +100,10 @@ def get_database(request: Request) -> Database:
 
 def get_jobs(request: Request) -> JobRunner:
     return app_state(request).jobs()
+
+
+def get_passwords(request: Request) -> Passwords:
+    return app_state(request).passwords
 
 
 def get_catalog_service() -> CatalogService:

@@ -35,7 +35,7 @@ from tekseru.http.middleware import REQUEST_ID_HEADER, request_id
 from tekseru.services import inspections
 from tekseru.services.accounts import InvalidUser, UserNotFound
 from tekseru.services.database import DatabaseBusy, InvalidText
-from tekseru.services.inspection_actions import AttachmentNotFound
+from tekseru.services.inspections import AttachmentNotFound
 from tekseru.services.jobs import JobNotFound, UploadTooLarge
 from tekseru.services.permissions import NotAuthenticated, PermissionDenied
 from tekseru.services.plans import PlanNotFound

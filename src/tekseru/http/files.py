@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from fastapi import Response, UploadFile
 
-from tekseru.services import checklists
+from tekseru.services import inspections
 
 MEDIA_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "pdf": "application/pdf",
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
 }
-UPLOAD_LIMIT = checklists.AttachmentLimits().max_bytes
+UPLOAD_LIMIT = inspections.AttachmentLimits().max_bytes
 
 
 def attachment(content: bytes, name: str, format: str) -> Response:

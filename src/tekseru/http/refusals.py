@@ -9,28 +9,26 @@ from collections.abc import Callable, Iterator, Mapping
 from fastapi import HTTPException
 
 from tekseru.planning import InvalidHalfYear, PlanningInputError
-from tekseru.services import document_signatures, inspection_actions
-from tekseru.services import inspections as flow
-from tekseru.services import plans as service
+from tekseru.services import document_signatures, inspections, plans
 
 PAGE_STATUSES = (403, 404, 413)  # kept on pages; any other refusal is shown as 400
 PLAN_ERRORS: Mapping[type[Exception], int] = {
-    service.PlanNotFound: 404,
-    service.PlanFrozen: 409,
-    service.PlanNotApproved: 409,
-    service.NoAssessment: 409,
-    service.PlanError: 422,
-    service.CapacityFileError: 422,
+    plans.PlanNotFound: 404,
+    plans.PlanFrozen: 409,
+    plans.PlanNotApproved: 409,
+    plans.NoAssessment: 409,
+    plans.PlanError: 422,
+    plans.CapacityFileError: 422,
     InvalidHalfYear: 422,
     PlanningInputError: 422,
 }
 INSPECTION_ERRORS: Mapping[type[Exception], int] = {
-    flow.InspectionNotFound: 404,
-    inspection_actions.AttachmentNotFound: 404,
-    flow.SubjectNotFound: 404,
-    flow.InspectionFrozen: 409,
-    flow.ChecklistIncomplete: 409,
-    flow.InspectionError: 422,
+    inspections.InspectionNotFound: 404,
+    inspections.AttachmentNotFound: 404,
+    inspections.SubjectNotFound: 404,
+    inspections.InspectionFrozen: 409,
+    inspections.ChecklistIncomplete: 409,
+    inspections.InspectionError: 422,
 }
 
 

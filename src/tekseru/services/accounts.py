@@ -1,7 +1,8 @@
 """Users and their accounts: create, list, change, reset passwords; the first admin; the demo users.
 
-Passwords are hashed with argon2 (argon2-cffi). Managing users needs `Permission.MANAGE_USERS` (admins);
-every change is written to the audit log in the same transaction, never with a password or its hash.
+Passwords are hashed with the `Passwords` the caller hands in (argon2, `tekseru.services.passwords`).
+Managing users needs `Permission.MANAGE_USERS` (admins); every change is written to the audit log in the
+same transaction, never with a password or its hash.
 Sign-in and sessions are in `tekseru.services.auth`; roles and permissions in `tekseru.services.permissions`.
 """
 
@@ -12,21 +13,28 @@ import secrets
 from dataclasses import dataclass, fields
 from datetime import UTC, datetime
 
-from argon2 import PasswordHasher
 from sqlalchemy.orm import Session
 
-from tekseru.catalog.regions import UnknownRegion, load_regions
+from tekseru.catalog.regions import UnknownRegion
+from tekseru.catalog_files import load_regions
 from tekseru.services import audit
+from tekseru.services.passwords import Passwords
 from tekseru.services.permissions import Actor, Permission, Role
 from tekseru.store import Database
-from tekseru.store import accounts as store
-from tekseru.store.accounts import UserRecord
+from tekseru.store.accounts import (
+    UserRecord,
+    add_user,
+    count_users,
+    delete_user_sessions,
+    find_user,
+    update_user_record,
+    user_records,
+)
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
 MIN_PASSWORD_LENGTH = 10
 FIRST_ADMIN = "admin"
 DEMO_INSPECTOR_REGION = "astana"
-_hasher = PasswordHasher()
 
 
 class UserNotFound(LookupError):
@@ -37,21 +45,10 @@ class InvalidUser(ValueError):
     """A user name, role, region or password that cannot be used, or a change that would lock admins out."""
 
 
-def password_hasher() -> PasswordHasher:
-    return _hasher
-
-
-def use_password_hasher(hasher: PasswordHasher) -> PasswordHasher:
-    """Hash with other argon2 parameters from now on (tests use cheap ones); returns the previous hasher."""
-    global _hasher
-    previous, _hasher = _hasher, hasher
-    return previous
-
-
-def hash_password(password: str) -> str:
+def hash_password(password: str, passwords: Passwords) -> str:
     if len(password) < MIN_PASSWORD_LENGTH:
         raise InvalidUser(f"a password needs at least {MIN_PASSWORD_LENGTH} characters")
-    return _hasher.hash(password)
+    return passwords.hash(password)
 
 
 def new_password() -> str:
@@ -131,7 +128,7 @@ def _now() -> datetime:
 
 
 def _user(session: Session, username: str) -> UserRecord:
-    record = store.find_user(session, username.strip().lower())
+    record = find_user(session, username.strip().lower())
     if record is None:
         raise UserNotFound(f"no user {username!r}")
     return record
@@ -146,17 +143,18 @@ def create_user(
     role: str,
     region: str | None = None,
     password: str | None = None,
+    passwords: Passwords,
 ) -> tuple[UserView, Credentials]:
     """A new active user; with no `password` a random one. The credentials are shown once, never stored."""
     actor.require(Permission.MANAGE_USERS)
     name = check_username(username)
     chosen, region_key = check_role_and_region(role, region)
     password = password or new_password()
-    password_hash = hash_password(password)
+    password_hash = hash_password(password, passwords)
     with db.transaction() as session:
-        if store.find_user(session, name) is not None:
+        if find_user(session, name) is not None:
             raise InvalidUser(f"user name {name!r} is taken")
-        record = store.add_user(
+        record = add_user(
             session,
             username=name,
             full_name=full_name.strip() or name,
@@ -175,7 +173,7 @@ def create_user(
 def list_users(db: Database, actor: Actor) -> list[UserView]:
     actor.require(Permission.MANAGE_USERS)
     with db.transaction() as session:
-        return [UserView.of(record) for record in store.list_users(session)]
+        return [UserView.of(record) for record in user_records(session)]
 
 
 def get_user(db: Database, actor: Actor, username: str) -> UserView:
@@ -207,10 +205,10 @@ def update_user(
             values["full_name"] = full_name.strip()
         if active is not None:
             values["active"] = active
-        after = UserView.of(store.update_user(session, record.id, now=_now(), **values))
+        after = UserView.of(update_user_record(session, record.id, now=_now(), **values))
         _keep_an_admin(session, before, after)
         if (after.role, after.region, after.active) != (before.role, before.region, before.active):
-            store.delete_user_sessions(session, record.id)
+            delete_user_sessions(session, record.id)
         audit.record(
             session,
             actor,
@@ -227,52 +225,53 @@ def update_user(
 def _keep_an_admin(session: Session, before: UserView, after: UserView) -> None:
     was_admin = before.role is Role.ADMIN and before.active
     still_admin = after.role is Role.ADMIN and after.active
-    if was_admin and not still_admin and store.count_users(session, role=Role.ADMIN.value, active=True) == 0:
+    if was_admin and not still_admin and count_users(session, role=Role.ADMIN.value, active=True) == 0:
         raise InvalidUser(f"{before.username} is the last active admin")
 
 
-def set_password(db: Database, actor: Actor, username: str, password: str | None = None) -> Credentials:
+def set_password(
+    db: Database, actor: Actor, username: str, password: str | None = None, *, passwords: Passwords
+) -> Credentials:
     """A new password (random when not given) for the user, whose sessions end. Admins may set anyone's;
     a user only their own (see `change_own_password`)."""
     actor.require(Permission.MANAGE_USERS)
     password = password or new_password()
-    password_hash = hash_password(password)
+    password_hash = hash_password(password, passwords)
     with db.transaction() as session:
         record = _user(session, username)
-        store.update_user(session, record.id, now=_now(), password_hash=password_hash)
-        store.delete_user_sessions(session, record.id)
+        update_user_record(session, record.id, now=_now(), password_hash=password_hash)
+        delete_user_sessions(session, record.id)
         audit.record(session, actor, "user.set_password", "user", record.username, region=record.region)
     return Credentials(record.username, password, Role(record.role), record.region)
 
 
-def change_own_password(db: Database, actor: Actor, current: str, new: str) -> None:
+def change_own_password(db: Database, actor: Actor, current: str, new: str, *, passwords: Passwords) -> None:
     """The signed-in user changes their password, giving the current one; other sessions end."""
-    password_hash = hash_password(new)
+    password_hash = hash_password(new, passwords)
     with db.transaction() as session:
         record = _user(session, actor.username)
-        if not verify_password(record.password_hash, current):
+        if not passwords.verify(record.password_hash, current):
             raise InvalidUser("the current password is not right")
-        store.update_user(session, record.id, now=_now(), password_hash=password_hash)
-        store.delete_user_sessions(session, record.id)
+        update_user_record(session, record.id, now=_now(), password_hash=password_hash)
+        delete_user_sessions(session, record.id)
         audit.record(session, actor, "user.change_password", "user", record.username, region=record.region)
 
 
-def verify_password(password_hash: str, password: str) -> bool:
-    try:
-        return bool(_hasher.verify(password_hash, password))
-    except Exception:  # argon2 raises VerifyMismatchError, or InvalidHashError for a damaged hash
-        return False
-
-
-def ensure_first_admin(db: Database) -> Credentials | None:
+def ensure_first_admin(db: Database, passwords: Passwords) -> Credentials | None:
     """When there is no user at all, create the admin `admin` with a random password and return it
     (to print once); else None. Two processes starting at once cannot both create it."""
     with db.transaction() as session:
-        if store.count_users(session) > 0:
+        if count_users(session) > 0:
             return None
+    first_start = Actor.system("first start")
     try:
         _, credentials = create_user(
-            db, Actor.system("first start"), username=FIRST_ADMIN, full_name="Administrator", role="admin"
+            db,
+            first_start,
+            username=FIRST_ADMIN,
+            full_name="Administrator",
+            role="admin",
+            passwords=passwords,
         )
     except InvalidUser:  # another process created it first
         return None
@@ -287,18 +286,18 @@ DEMO_USERS = (
 )
 
 
-def create_demo_users(db: Database) -> list[Credentials]:
+def create_demo_users(db: Database, passwords: Passwords) -> list[Credentials]:
     """One user per role (`demo-admin`, `demo-planner`, `demo-inspector` of Astana, `demo-viewer`), each
     with a new random password; a user that exists already gets a new password. Their credentials."""
     actor = Actor.system("demo")
     found: list[Credentials] = []
-    for username, full_name, role, region in DEMO_USERS:
+    for username, name, role, region in DEMO_USERS:
         try:
             _, credentials = create_user(
-                db, actor, username=username, full_name=full_name, role=role.value, region=region
+                db, actor, username=username, full_name=name, role=role, region=region, passwords=passwords
             )
         except InvalidUser:
             update_user(db, actor, username, role=role.value, region=region, active=True)
-            credentials = set_password(db, actor, username)
+            credentials = set_password(db, actor, username, passwords=passwords)
         found.append(credentials)
     return found

@@ -16,7 +16,8 @@ from typing import Any, Protocol
 
 from sqlalchemy.orm import Session
 
-from tekseru.catalog import Catalogue, CatalogueEdition, load_catalogue
+from tekseru.catalog import Catalogue, CatalogueEdition
+from tekseru.catalog_files import load_catalogue
 from tekseru.i18n import explain_words, translate
 from tekseru.scoring import (
     EvidenceFact,
@@ -31,6 +32,7 @@ from tekseru.scoring import (
     score_group,
 )
 from tekseru.scoring.phrases import Language
+from tekseru.services.permissions import Actor, Permission
 from tekseru.store import AssessmentResultData, AssessmentRun, Database, EvidenceRecord
 from tekseru.store.assessments import finished_run_on, results_for_run
 from tekseru.store.evidence import evidence_for_subjects
@@ -70,33 +72,26 @@ class SubjectExplanation:
         return lines
 
 
-def explain_subject(
-    db: Database,
-    bin: str,
-    *,
-    as_of: date | None = None,
-    language: Language = "kk",
-    catalogue: Catalogue | None = None,
-) -> list[str]:
-    """For each group of the subject, the lines of `tekseru.scoring.explain` in `language`."""
-    return subject_explanation(db, bin, as_of=as_of, language=language, catalogue=catalogue).lines()
-
-
 def subject_explanation(
     db: Database,
+    actor: Actor,
     bin: str,
     *,
     as_of: date | None = None,
     language: Language = "kk",
     catalogue: Catalogue | None = None,
 ) -> SubjectExplanation:
-    """The subject's score in each of its groups as of `as_of` (default: today), explained."""
+    """The subject's score in each of its groups as of `as_of` (default: today), explained (`lines()`: the
+    lines of `tekseru.scoring.explain` in `language`), when the actor may read assessments of its region;
+    UnknownSubject."""
+    actor.require(Permission.READ_ASSESSMENTS)
     as_of = as_of or date.today()
     wanted = bin.strip()
     with db.reading() as session:
         subject = find_subject_by_bin(session, wanted)
         if subject is None:
             raise UnknownSubject(f"no subject with BIN {wanted} in the registry")
+        actor.require(Permission.READ_ASSESSMENTS, subject.region)
         run = finished_run_on(session, as_of)
         return explain_in_session(
             session, subject, run, as_of=as_of, language=language, catalogue=catalogue or load_catalogue()

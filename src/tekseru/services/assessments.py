@@ -25,7 +25,8 @@ from typing import Any
 
 import numpy as np
 
-from tekseru.catalog import Catalogue, CatalogueEdition, load_catalogue
+from tekseru.catalog import Catalogue, CatalogueEdition
+from tekseru.catalog_files import load_catalogue
 from tekseru.scoring import BulkScores, ScoringRules, normalise_bulk, score_bulk
 from tekseru.services import audit
 from tekseru.services.assessment_explain import ExplanationWriter, SortedPairs, violated_texts
@@ -35,7 +36,6 @@ from tekseru.services.assessment_subject import (
     GroupExplanation,
     SubjectExplanation,
     UnknownSubject,
-    explain_subject,
     subject_explanation,
 )
 from tekseru.services.permissions import Actor, Permission
@@ -64,7 +64,6 @@ __all__ = [
     "UnknownSubject",
     "assessment_results",
     "class_counts",
-    "explain_subject",
     "run_assessment",
     "subject_explanation",
 ]
@@ -357,12 +356,14 @@ def _run(session: Any, run_id: uuid.UUID | None) -> AssessmentRun:
 
 
 def assessment_results(
-    db: Database, run_id: uuid.UUID | None = None, *, limit: int | None = None
+    db: Database, actor: Actor, run_id: uuid.UUID | None = None, *, limit: int | None = None
 ) -> list[AssessmentRow]:
-    """The results of a run (default: the latest finished one), highest score first."""
+    """The results of a run (default: the latest finished one) the actor may read (an inspector: of its
+    region's subjects), highest score first."""
+    region = actor.scoped_region(Permission.READ_ASSESSMENTS)
     with db.transaction() as session:
         run = _run(session, run_id)
-        rows = result_rows(session, run.id, limit=limit)
+        rows = result_rows(session, run.id, limit=limit, region=region)
     return [
         AssessmentRow(
             run_id=run.id,
@@ -382,9 +383,11 @@ def assessment_results(
     ]
 
 
-def class_counts(db: Database, run_id: uuid.UUID | None = None) -> list[ClassCount]:
-    """How many results of a run (default: the latest finished) are in each class, by group and region."""
+def class_counts(db: Database, actor: Actor, run_id: uuid.UUID | None = None) -> list[ClassCount]:
+    """How many results of a run (default: the latest finished) are in each class, by group and region (an
+    inspector: of its region only)."""
+    region = actor.scoped_region(Permission.READ_ASSESSMENTS)
     with db.transaction() as session:
         run = _run(session, run_id)
         counts = stored_class_counts(session, run.id)
-    return sorted(ClassCount(*row) for row in counts) if counts else []
+    return sorted(ClassCount(*row) for row in counts if region is None or row[1] == region)

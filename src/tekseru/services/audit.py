@@ -12,9 +12,14 @@ from sqlalchemy.orm import Session
 
 from tekseru.services.permissions import Actor, Permission
 from tekseru.store import Database, audit_chain, record_seals
-from tekseru.store import audit as store
 from tekseru.store.audit import AuditFilter as AuditFilter
 from tekseru.store.audit import AuditRecord as AuditRecord
+from tekseru.store.audit import (
+    add_entry,
+    count_entries,
+    distinct_values,
+    list_entries,
+)
 from tekseru.store.audit_chain import ChainReport as ChainReport
 from tekseru.store.audit_chain import Problem as Problem
 
@@ -39,7 +44,7 @@ def record(
     `action` is `<entity>.<verb>` ("user.create", "evidence.add", "import.subjects"); `key` names the thing
     (a user name, a BIN, a job id); `before` is None for a creation, `after` None for a deletion.
     """
-    store.add_entry(
+    add_entry(
         session,
         at=now or datetime.now(UTC),
         actor=actor.username,
@@ -115,14 +120,12 @@ def browse(
     actor.require(Permission.READ_AUDIT)
     page, per_page = max(page, 1), min(max(per_page, 1), 500)
     with db.transaction() as session:
-        entries = store.list_entries(session, where, limit=per_page, offset=(page - 1) * per_page)
-        total = store.count_entries(session, where)
+        entries = list_entries(session, where, limit=per_page, offset=(page - 1) * per_page)
+        total = count_entries(session, where)
     return AuditPage(entries, total, page, per_page)
 
 
 def choices(db: Database, actor: Actor) -> AuditChoices:
     actor.require(Permission.READ_AUDIT)
     with db.transaction() as session:
-        return AuditChoices(
-            *(store.distinct_values(session, column) for column in ("actor", "action", "entity"))
-        )
+        return AuditChoices(*(distinct_values(session, column) for column in ("actor", "action", "entity")))

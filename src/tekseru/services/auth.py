@@ -31,13 +31,25 @@ from typing import NoReturn
 from sqlalchemy.orm import Session
 
 from tekseru.services import audit
-from tekseru.services.accounts import password_hasher, verify_password
+from tekseru.services.passwords import Passwords
 from tekseru.services.permissions import Actor, Role
 from tekseru.settings import Settings
 from tekseru.store import Database as Database
-from tekseru.store import accounts as store
 from tekseru.store import open_database
-from tekseru.store.accounts import UserRecord
+from tekseru.store.accounts import (
+    UserRecord,
+    add_login_failure,
+    add_session,
+    clear_login_failures,
+    delete_expired_sessions,
+    delete_login_failures_before,
+    delete_session,
+    find_user,
+    live_session,
+    login_failures,
+    secret,
+    update_user_record,
+)
 
 SESSION_KEY_NAME = "session-signing-key"
 FAILURES_KEPT = timedelta(days=1)
@@ -126,6 +138,7 @@ def log_in(
     password: str,
     *,
     client: str,
+    passwords: Passwords,
     policy: LoginPolicy = LoginPolicy(),
     now: datetime | None = None,
 ) -> SignedIn:
@@ -134,14 +147,14 @@ def log_in(
     name, client = _name(username), client[:_NAME_LIMIT]
     with db.transaction() as session:
         wait = _wait(session, name, client, policy, now)
-        user = None if wait else store.find_user(session, name)
+        user = None if wait else find_user(session, name)
     if wait:
         _refuse_limited(db, name, wait, now)
-    if user is None or not user.active or not verify_password(user.password_hash, password):
+    if user is None or not user.active or not passwords.verify(user.password_hash, password):
         if user is None:  # spend the same time as for a real user, so that timing tells nothing
-            verify_password(_dummy_hash(), password)
+            passwords.verify(passwords.dummy_hash, password)
         _refuse(db, name, client, now)
-    return _open_session(db, user, client, password, policy, now)
+    return _open_session(db, user, client, password, policy, now, passwords)
 
 
 def _wait(session: Session, name: str, client: str, policy: LoginPolicy, now: datetime) -> int:
@@ -154,7 +167,7 @@ def _wait(session: Session, name: str, client: str, policy: LoginPolicy, now: da
     )
     wait = timedelta(0)
     for scope, limit in scopes:
-        count, latest = store.login_failures(session, since=since, **scope)
+        count, latest = login_failures(session, since=since, **scope)
         if latest is not None and count >= limit:
             wait = max(wait, latest + policy.delay(count, limit) - now)
     return math.ceil(wait.total_seconds()) if wait > timedelta(0) else 0
@@ -170,23 +183,29 @@ def _refuse_limited(db: Database, name: str, wait: int, now: datetime) -> NoRetu
 
 def _refuse(db: Database, name: str, client: str, now: datetime) -> NoReturn:
     with db.transaction() as session:
-        store.add_login_failure(session, username=name, client=client, at=now)
-        store.delete_login_failures_before(session, now - FAILURES_KEPT)
+        add_login_failure(session, username=name, client=client, at=now)
+        delete_login_failures_before(session, now - FAILURES_KEPT)
         audit.record(session, Actor(name, Role.VIEWER), "user.login_failed", "user", name, now=now)
     raise LoginRefused("wrong user name or password")
 
 
 def _open_session(
-    db: Database, user: UserRecord, client: str, password: str, policy: LoginPolicy, now: datetime
+    db: Database,
+    user: UserRecord,
+    client: str,
+    password: str,
+    policy: LoginPolicy,
+    now: datetime,
+    passwords: Passwords,
 ) -> SignedIn:
     token, csrf_token = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
     expires_at = now + policy.session_lifetime
     actor = _actor(user)
     with db.transaction() as session:
         # Only this address's failures: signing in elsewhere must not give a guesser a fresh start.
-        store.clear_login_failures(session, username=user.username, client=client)
-        store.delete_expired_sessions(session, now)
-        store.add_session(
+        clear_login_failures(session, username=user.username, client=client)
+        delete_expired_sessions(session, now)
+        add_session(
             session,
             session_id=token_id(token),
             user_id=user.id,
@@ -194,8 +213,8 @@ def _open_session(
             now=now,
             expires_at=expires_at,
         )
-        if password_hasher().check_needs_rehash(user.password_hash):
-            store.update_user(session, user.id, now=now, password_hash=password_hasher().hash(password))
+        if passwords.needs_rehash(user.password_hash):
+            update_user_record(session, user.id, now=now, password_hash=passwords.hash(password))
         audit.record(session, actor, "user.login", "user", user.username, region=user.region, now=now)
     return SignedIn(actor, token, csrf_token, expires_at)
 
@@ -203,7 +222,7 @@ def _open_session(
 def session_for(db: Database, token: str, now: datetime | None = None) -> LiveSession | None:
     """The signed-in actor and the CSRF token of the session, or None (unknown, expired, user inactive)."""
     with db.reading() as session:
-        found = store.live_session(session, token_id(token), now or datetime.now(UTC))
+        found = live_session(session, token_id(token), now or datetime.now(UTC))
     if found is None or not found.user.active:
         return None
     return LiveSession(_actor(found.user), found.csrf_token)
@@ -211,7 +230,7 @@ def session_for(db: Database, token: str, now: datetime | None = None) -> LiveSe
 
 def log_out(db: Database, token: str, actor: Actor) -> None:
     with db.transaction() as session:
-        store.delete_session(session, token_id(token))
+        delete_session(session, token_id(token))
         audit.record(session, actor, "user.logout", "user", actor.username, region=actor.region)
 
 
@@ -221,18 +240,7 @@ def signing_key(db: Database, settings: Settings) -> str:
     if settings.secret_key:
         return settings.secret_key
     with db.transaction() as session:
-        return store.secret(session, SESSION_KEY_NAME, secrets.token_urlsafe(48), datetime.now(UTC))
-
-
-_dummy_hashes: dict[int, str] = {}
-
-
-def _dummy_hash() -> str:
-    """A hash made with the current hasher's parameters, to verify against when the user is unknown."""
-    hasher = password_hasher()
-    if id(hasher) not in _dummy_hashes:
-        _dummy_hashes[id(hasher)] = hasher.hash(secrets.token_urlsafe(16))
-    return _dummy_hashes[id(hasher)]
+        return secret(session, SESSION_KEY_NAME, secrets.token_urlsafe(48), datetime.now(UTC))
 
 
 def open_app_database(settings: Settings) -> Database:

@@ -11,22 +11,22 @@ from pathlib import Path
 from tekseru.services import audit
 from tekseru.services.permissions import Actor, Permission
 from tekseru.store import DatabaseNeedsUpgrade, DatabaseTooNew, open_database
-from tekseru.store import backup as store
 from tekseru.store.backup import BackupError as BackupError
 from tekseru.store.backup import TargetNotEmpty as TargetNotEmpty
+from tekseru.store.backup import restore_backup, write_backup
 
 
-def backup(url: str, actor: Actor, target: Path) -> None:
+def back_up_database(url: str, actor: Actor, target: Path) -> None:
     """Copy the database at `url` into the new file `target`, consistently, while others write to it."""
     actor.require(Permission.MANAGE_DATABASE)
-    store.backup(url, target)
+    write_backup(url, target)
 
 
-def restore(url: str, actor: Actor, source: Path, *, force: bool = False) -> bool:
+def restore_database(url: str, actor: Actor, source: Path, *, force: bool = False) -> bool:
     """Fill the database at `url` from the backup `source` (TargetNotEmpty when it holds data, unless
     `force`); whether the restore could be audited (not when the copy needs `tekseru db upgrade` first)."""
     actor.require(Permission.MANAGE_DATABASE)
-    store.restore(url, source, force=force)
+    restore_backup(url, source, force=force)
     try:
         database = open_database(url)
     except (DatabaseNeedsUpgrade, DatabaseTooNew):

@@ -13,9 +13,13 @@ from sqlalchemy.orm import Session
 
 from tekseru.services.permissions import Actor, Permission
 from tekseru.store import AssessmentRun, Database
-from tekseru.store import registry_queries as store
 from tekseru.store.assessments import list_runs
-from tekseru.store.registry_queries import CLASSES
+from tekseru.store.registry_queries import (
+    CLASSES,
+    classes_by_region,
+    subjects_by_region,
+    violated_criteria,
+)
 
 
 @dataclass(frozen=True)
@@ -84,7 +88,7 @@ def dashboard(db: Database, actor: Actor, *, trend_runs: int = 8, top: int = 10)
     with db.reading() as session:
         finished = [r for r in list_runs(session, limit=4 * trend_runs) if r.status == "finished"]
         latest = finished[0] if finished else None
-        totals = store.subjects_by_region(session, region=scope)
+        totals = subjects_by_region(session, region=scope)
         classes = _classes(session, latest, scope)
         violated: Counter[int] = Counter() if latest is None else _violated(session, latest, scope)
         trend = [TrendPoint(r, _class_totals(_classes(session, r, scope))) for r in finished[:trend_runs]]
@@ -99,14 +103,14 @@ def _classes(session: Session, run: AssessmentRun | None, scope: str | None) -> 
     if run is None:
         return {}
     figures: dict[tuple[str, str], int] = _cache.get(
-        ("classes", run.id, scope), lambda: store.classes_by_region(session, run.id, region=scope)
+        ("classes", run.id, scope), lambda: classes_by_region(session, run.id, region=scope)
     )
     return figures
 
 
 def _violated(session: Session, run: AssessmentRun, scope: str | None) -> Counter[int]:
     counts: Counter[int] = _cache.get(
-        ("criteria", run.id, scope), lambda: store.violated_criteria(session, run.id, region=scope)
+        ("criteria", run.id, scope), lambda: violated_criteria(session, run.id, region=scope)
     )
     return counts
 

@@ -13,10 +13,12 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
-from tekseru.catalog import CatalogueEdition, load_catalogue
+from tekseru.catalog import CatalogueEdition
+from tekseru.catalog_files import load_catalogue
 from tekseru.services.accounts import Credentials, create_demo_users
 from tekseru.services.assessments import run_assessment
 from tekseru.services.demo_data import EVIDENCE_COLUMNS, SUBJECT_COLUMNS, DemoRegistry, generate_demo
+from tekseru.services.passwords import Passwords
 from tekseru.services.permissions import Actor
 from tekseru.services.registry import import_evidence, import_subjects
 from tekseru.store import Database
@@ -87,7 +89,7 @@ class DemoStart:
     users: list[Credentials]
 
 
-def start_demo_when_empty(db: Database, *, today: date) -> DemoStart | None:
+def start_demo_when_empty(db: Database, *, today: date, passwords: Passwords) -> DemoStart | None:
     """On an empty registry: the demo registry, its assessment and one demo user per role (their passwords
     to show once). None, and nothing changed, when the registry holds anything."""
     actor = Actor.system("demo")
@@ -95,7 +97,7 @@ def start_demo_when_empty(db: Database, *, today: date) -> DemoStart | None:
     if not loaded.loaded:
         return None
     run_assessment(db, as_of=today, actor=actor)
-    return DemoStart(loaded, create_demo_users(db))
+    return DemoStart(loaded, create_demo_users(db, passwords))
 
 
 def write_demo_csv(demo: DemoRegistry, folder: Path) -> tuple[Path, Path]:

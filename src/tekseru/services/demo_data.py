@@ -17,7 +17,7 @@ from datetime import date, timedelta
 
 from tekseru.catalog import CatalogueEdition
 from tekseru.catalog.identifiers import demo_bins
-from tekseru.catalog.regions import load_regions
+from tekseru.catalog_files import load_regions
 
 SUBJECT_COLUMNS = ("bin", "name", "region", "address", "groups")
 EVIDENCE_COLUMNS = ("bin", "criterion", "source_group", "observed_on", "reference", "confirmed")

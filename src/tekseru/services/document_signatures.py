@@ -20,15 +20,14 @@ from pathlib import Path
 
 from tekseru.documents.signatures import SignatureError, SignerReport, verify_cms
 from tekseru.i18n import translate
-from tekseru.services import audit, inspection_forms
-from tekseru.services import plan_actions as plans
-from tekseru.services.inspection_actions import READ, WRITE, region_of
+from tekseru.services import audit, inspections, plans
+from tekseru.services.inspections.access import READ, WRITE, region_of
 from tekseru.services.permissions import Actor, Permission
 from tekseru.services.signatures import trust_settings
 from tekseru.settings import Settings
 from tekseru.store import Database
 from tekseru.store import inspections as inspection_store
-from tekseru.store import signatures as store
+from tekseru.store import signatures as signature_store
 from tekseru.store.documents_store import keep_file
 from tekseru.store.signatures import SignatureRecord
 from tekseru.store.subjects import get_subject
@@ -150,15 +149,13 @@ def document_to_sign(
             status = inspection_store.get_or_raise(session, entity_id).status
         if status != "completed":
             raise SignatureNotSignable("not_completed", id=entity_id)
-        content, file_name, _ = inspection_forms.print_inspection(
-            db, actor, entity_id, format="pdf", language=language, settings=settings
+        content, file_name, _ = inspections.print_inspection(
+            db, actor, entity_id, format="pdf", language=language
         )
     else:
         if plans.get_plan(db, actor, entity_id).record.status not in SIGNABLE_PLAN_STATUSES:
             raise SignatureNotSignable("not_approved", id=entity_id)
-        content, file_name = plans.plan_document(
-            db, actor, entity_id, format="pdf", language=language, settings=settings
-        )
+        content, file_name = plans.plan_document(db, actor, entity_id, format="pdf", language=language)
     sha256 = hashlib.sha256(content).hexdigest()
     keep_file(_folder(settings, entity, entity_id), f"{sha256}--{file_name}", content)
     return DocumentToSign(entity, entity_id, file_name, sha256, content)
@@ -180,7 +177,7 @@ def signatures(
     _check_entity(entity, "kk")
     _require(db, actor, entity, entity_id, write=False)
     with db.transaction() as session:
-        stored = store.signatures_of(session, entity, entity_id)
+        stored = signature_store.signatures_of(session, entity, entity_id)
     shown = []
     for record in stored:
         document = _kept_by_hash(settings, entity, entity_id, record.document_sha256)
@@ -231,7 +228,7 @@ def accept_signature(
         raise SignatureRefused("invalid", name=signer.identity.name, problems=signer.problems)
     head_bin = _subject_bin(db, entity, entity_id)
     now = now or datetime.now(UTC)
-    data = store.SignatureData(
+    data = signature_store.SignatureData(
         entity,
         entity_id,
         document.file_name,
@@ -245,14 +242,16 @@ def accept_signature(
     )
     with db.transaction() as session:
         earlier = [
-            s for s in store.signatures_of(session, entity, entity_id) if s.document_sha256 == document.sha256
+            s
+            for s in signature_store.signatures_of(session, entity, entity_id)
+            if s.document_sha256 == document.sha256
         ]
         if any(s.certificate_sha256 == signer.certificate_sha256 for s in earlier):
             raise SignatureRefused("already_signed", name=signer.identity.name)
         head_signed = head_bin is not None and any(s.signer_bin == head_bin for s in earlier)
         if head_signed and signer.identity.bin != head_bin:
             raise SignatureRefused("wrong_order", name=signer.identity.name)
-        record = store.add_signature(session, data, created_by=actor.username, now=now)
+        record = signature_store.add_signature(session, data, created_by=actor.username, now=now)
         after = {
             "file": document.file_name,
             "document_sha256": document.sha256,

@@ -17,7 +17,11 @@ from multiprocessing.connection import Connection
 from typing import Any
 
 from tekseru.store import Database
-from tekseru.store import jobs as store
+from tekseru.store.jobs import (
+    FAILED,
+    FINISHED,
+    job_database,
+)
 
 log = logging.getLogger("tekseru.jobs")
 
@@ -58,15 +62,15 @@ def child(url: str, job_id: uuid.UUID, work: Work, messages: Connection, lifelin
     """The job's process: run the work on its own connection and send its progress and outcome."""
     signal.signal(signal.SIGTERM, _stopped)
     threading.Thread(target=_exit_with_parent, args=(lifeline,), daemon=True).start()
-    db = store.job_database(url)
+    db = job_database(url)
     try:
         result = work(JobContext(job_id, db, lambda done, total: messages.send(("progress", done, total))))
-        outcome: tuple[str, str | None, Mapping[str, Any] | None] = (store.FINISHED, None, result)
+        outcome: tuple[str, str | None, Mapping[str, Any] | None] = (FINISHED, None, result)
     except JobFailed as error:
-        outcome = (store.FAILED, str(error), error.result)
+        outcome = (FAILED, str(error), error.result)
     except Exception as error:
         log.exception("job %s failed", job_id)
-        outcome = (store.FAILED, f"{type(error).__name__}: {error}", None)
+        outcome = (FAILED, f"{type(error).__name__}: {error}", None)
     finally:
         db.close()
     messages.send(("end", *outcome))

@@ -28,13 +28,28 @@ from typing import Any
 from tekseru.services.job_process import Work, child, process_context
 from tekseru.services.permissions import Actor, Permission
 from tekseru.store import Database, DatabaseBusy
-from tekseru.store import jobs as store
-from tekseru.store.jobs import JobRecord
+from tekseru.store.jobs import (
+    CANCELLED,
+    CANCELLING,
+    FAILED,
+    INTERRUPTED,
+    TIMED_OUT,
+    UNFINISHED,
+    JobRecord,
+    add_job,
+    database_url,
+    finish_job,
+    get_job,
+    job_status,
+    list_jobs,
+    record_progress,
+    start_job,
+)
 
 log = logging.getLogger("tekseru.jobs")
 
 DEFAULT_TIME_LIMIT = 1800.0  # seconds; the setting job_time_limit_seconds
-INTERRUPTED = "interrupted: the server stopped before the job finished; nothing of it was kept"
+INTERRUPTED_MESSAGE = "interrupted: the server stopped before the job finished; nothing of it was kept"
 STOP_GRACE = 5.0  # seconds a stopped job's process gets to roll back before it is killed
 # What a job's process imports once, in the forkserver: the modules of the work functions.
 WORK_MODULES = ["tekseru.services.jobs"]
@@ -76,13 +91,13 @@ class JobView:
     @classmethod
     def of(cls, record: JobRecord, live: tuple[int, int] | None = None) -> JobView:
         values = {field.name: getattr(record, field.name) for field in dataclasses.fields(record)}
-        if live is not None and record.status in store.UNFINISHED:
+        if live is not None and record.status in UNFINISHED:
             values["done"], values["total"] = live
         return cls(**{**values, "kind": JobKind(record.kind)})
 
     @property
     def finished(self) -> bool:
-        return self.status not in store.UNFINISHED
+        return self.status not in UNFINISHED
 
     @property
     def percent(self) -> int | None:
@@ -111,7 +126,7 @@ class JobRunner:
         status_interval: float = 1.0,
     ) -> None:
         self._db = db
-        self._url = store.database_url(db)
+        self._url = database_url(db)
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="tekseru-job")
         self._live: dict[uuid.UUID, tuple[int, int]] = {}
         self._futures: dict[uuid.UUID, Future[None]] = {}
@@ -135,7 +150,7 @@ class JobRunner:
 
     def submit(self, actor: Actor, kind: JobKind, params: Mapping[str, Any], work: Work) -> JobView:
         with self._db.transaction() as session:
-            record = store.add_job(
+            record = add_job(
                 session, kind=kind.value, params=params, created_by=actor.username, now=datetime.now(UTC)
             )
         with self._lock:
@@ -148,12 +163,12 @@ class JobRunner:
             with self._lock:
                 if job_id in self._stop:  # cancelled while queued: the cancel records it
                     return
-            if self._write(lambda s: store.start_job(s, job_id, datetime.now(UTC)), job_id):
+            if self._write(lambda s: start_job(s, job_id, datetime.now(UTC)), job_id):
                 try:
                     outcome = self._watch(job_id, work)
                 except Exception as error:  # no process could be started (no memory, say)
                     log.exception("job %s could not be run", job_id)
-                    outcome = _Outcome(store.FAILED, f"the job could not be started: {error}")
+                    outcome = _Outcome(FAILED, f"the job could not be started: {error}")
                 self._record(job_id, outcome)
         except Exception:  # the database is gone: the restart marks the job interrupted
             log.exception("job %s could not be recorded", job_id)
@@ -205,7 +220,7 @@ class JobRunner:
             lifeline.close()
         code = process.exitcode
         log.error("job %s: its process ended with exit code %s before reporting", job_id, code)
-        return _Outcome(store.FAILED, f"the job's process ended unexpectedly (exit code {code})")
+        return _Outcome(FAILED, f"the job's process ended unexpectedly (exit code {code})")
 
     def _stop_requested(self, job_id: uuid.UUID, look_in_database: bool) -> bool:
         with self._lock:
@@ -214,7 +229,7 @@ class JobRunner:
         if not look_in_database:
             return False
         with self._db.reading() as session:  # a cancel from another process (the CLI, another worker)
-            return store.job_status(session, job_id) == store.CANCELLING
+            return job_status(session, job_id) == CANCELLING
 
     def _stop_process(self, process: Any, messages: Connection, *, timed_out: bool) -> _Outcome:
         process.terminate()  # SIGTERM: the child rolls back its transaction and exits
@@ -230,13 +245,11 @@ class JobRunner:
             if message[0] == "end":
                 return _Outcome(*message[1:])
         if self._closing:
-            return _Outcome(store.INTERRUPTED, INTERRUPTED)
+            return _Outcome(INTERRUPTED, INTERRUPTED_MESSAGE)
         if timed_out:
             limit = round(self._time_limit)
-            return _Outcome(
-                store.TIMED_OUT, f"stopped after its time limit of {limit} s", {"time_limit": limit}
-            )
-        return _Outcome(store.CANCELLED)
+            return _Outcome(TIMED_OUT, f"stopped after its time limit of {limit} s", {"time_limit": limit})
+        return _Outcome(CANCELLED)
 
     def _progress(self, job_id: uuid.UUID, done: int, total: int, last: float) -> float:
         with self._lock:
@@ -244,14 +257,14 @@ class JobRunner:
         if not self._write_progress or time.monotonic() - last < self._interval:
             return last
         with self._db.transaction() as session:
-            store.record_progress(session, job_id, done, total)
+            record_progress(session, job_id, done, total)
         return time.monotonic()
 
     def _record(self, job_id: uuid.UUID, outcome: _Outcome) -> None:
         with self._lock:
             progress = self._live.get(job_id)
         self._write(
-            lambda session: store.finish_job(
+            lambda session: finish_job(
                 session,
                 job_id,
                 now=datetime.now(UTC),
@@ -287,7 +300,7 @@ class JobRunner:
     def get(self, actor: Actor, job_id: uuid.UUID, kinds: tuple[JobKind, ...] = tuple(JobKind)) -> JobView:
         """The job, if it is of one of `kinds` and the actor may follow it; else JobNotFound."""
         with self._db.reading() as session:
-            record = store.get_job(session, job_id)
+            record = get_job(session, job_id)
         if record is None or record.kind not in kinds or not _may_see(actor, record):
             raise JobNotFound(f"no job {job_id}")
         with self._lock:
@@ -299,7 +312,7 @@ class JobRunner:
         """The newest jobs of these kinds the actor may follow."""
         seen = [kind for kind in kinds if actor.can(READ_PERMISSION[kind])]
         with self._db.reading() as session:
-            records = store.list_jobs(session, kinds=[kind.value for kind in seen], limit=limit)
+            records = list_jobs(session, kinds=[kind.value for kind in seen], limit=limit)
         with self._lock:
             return [JobView.of(record, self._live.get(record.id)) for record in records]
 
@@ -315,8 +328,8 @@ class JobRunner:
         deadline = time.monotonic() + timeout
         while True:
             with self._db.reading() as session:
-                status = store.job_status(session, job_id)
-            if status not in store.UNFINISHED or time.monotonic() >= deadline:
+                status = job_status(session, job_id)
+            if status not in UNFINISHED or time.monotonic() >= deadline:
                 return status
             time.sleep(0.05)
 
@@ -331,7 +344,7 @@ class JobRunner:
         with self._lock:
             dropped = [job for job, future in self._futures.items() if future.cancelled()]
         for job_id in dropped:
-            self._record(job_id, _Outcome(store.INTERRUPTED, INTERRUPTED))
+            self._record(job_id, _Outcome(INTERRUPTED, INTERRUPTED_MESSAGE))
 
 
 def _may_see(actor: Actor, record: JobRecord) -> bool:

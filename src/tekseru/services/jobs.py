@@ -19,7 +19,7 @@ from tekseru.services import audit
 from tekseru.services.assessments import run_assessment
 from tekseru.services.job_process import JobContext, JobFailed
 from tekseru.services.job_runner import (
-    INTERRUPTED,
+    INTERRUPTED_MESSAGE,
     READ_PERMISSION,
     JobKind,
     JobNotFound,
@@ -29,7 +29,13 @@ from tekseru.services.job_runner import (
 from tekseru.services.permissions import Actor, Permission, PermissionDenied
 from tekseru.services.registry import edition_in_force, import_evidence, import_subjects
 from tekseru.store import Database
-from tekseru.store import jobs as store
+from tekseru.store.jobs import (
+    CANCELLED,
+    CANCELLING,
+    QUEUED,
+    interrupt_unfinished,
+    request_cancel,
+)
 
 __all__ = [
     "IMPORT_KINDS",
@@ -68,7 +74,7 @@ def interrupt_stale(db: Database) -> int:
     """Mark the jobs a stopped server left queued or running as interrupted (they can be started again);
     for the start of the server, before any worker runs a job."""
     with db.transaction() as session:
-        return store.interrupt_unfinished(session, now=datetime.now(UTC), message=INTERRUPTED)
+        return interrupt_unfinished(session, now=datetime.now(UTC), message=INTERRUPTED_MESSAGE)
 
 
 def cancel(runner: JobRunner, actor: Actor, job_id: uuid.UUID, *, wait: float = 15.0) -> JobView:
@@ -83,10 +89,10 @@ def cancel(runner: JobRunner, actor: Actor, job_id: uuid.UUID, *, wait: float = 
     stopped_here = runner.stop(job_id)
     with runner.database.transaction() as session:
         message = f"cancelled by {actor.username}"
-        status = store.request_cancel(session, job_id, now=datetime.now(UTC), message=message)
+        status = request_cancel(session, job_id, now=datetime.now(UTC), message=message)
         # Cancelled: just now when it was queued, or by this runner that stopped it before this transaction.
-        cancelled = status == store.CANCELLED and (job.status == store.QUEUED or stopped_here)
-        if status != store.CANCELLING and not cancelled:
+        cancelled = status == CANCELLED and (job.status == QUEUED or stopped_here)
+        if status != CANCELLING and not cancelled:
             raise JobNotCancellable(f"job {job_id} has ended already ({status})")
         before = {"status": job.status, "kind": job.kind.value}
         audit.record(session, actor, "job.cancel", "job", job_id, before=before, after={"status": status})

@@ -7,9 +7,9 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from tekseru.catalog.catalogue import load_catalogue
 from tekseru.catalog.edition import CatalogueEdition
-from tekseru.catalog.regions import Regions, load_regions
+from tekseru.catalog.regions import Regions
+from tekseru.catalog_files import load_catalogue, load_regions
 from tekseru.intake import (
     EVIDENCE_COLUMNS,
     SUBJECT_COLUMNS,

@@ -8,26 +8,25 @@ for adding evidence alike.
 
 from __future__ import annotations
 
-import tempfile
 import uuid
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
-from pathlib import Path
 from typing import Any, cast, get_args
 
 from sqlalchemy.orm import Session
 
-from tekseru.catalog import CatalogueEdition, UnknownCatalogueEntry, load_catalogue
+from tekseru.catalog import CatalogueEdition, UnknownCatalogueEntry
+from tekseru.catalog_files import load_catalogue
 from tekseru.scoring.phrases import Language
-from tekseru.services import assessments, audit, checklists
+from tekseru.services import assessments, audit
 from tekseru.services.assessment_subject import explain_in_session
+from tekseru.services.inspections.forms import render_checklist
 from tekseru.services.permissions import Actor, Permission
 from tekseru.services.registry import edition_in_force
 from tekseru.store import AssessmentRun as AssessmentRun
 from tekseru.store import Database, EvidenceData
 from tekseru.store import EvidenceRecord as EvidenceRecord
 from tekseru.store import inspections as store_inspections
-from tekseru.store import registry_queries as store
 from tekseru.store.assessments import get_run, latest_run, list_runs
 from tekseru.store.evidence import evidence_for_subjects, upsert_evidence
 from tekseru.store.registry_queries import CLASSES as CLASSES
@@ -36,6 +35,12 @@ from tekseru.store.registry_queries import ResultRow as ResultRow
 from tekseru.store.registry_queries import ScorePoint as ScorePoint
 from tekseru.store.registry_queries import SubjectRow as SubjectRow
 from tekseru.store.registry_queries import SubjectSearch as SubjectSearch
+from tekseru.store.registry_queries import (
+    run_result_rows,
+    score_history,
+    search_subjects,
+    subject_row,
+)
 
 PER_PAGE = 25
 MAX_PER_PAGE = 200
@@ -95,7 +100,7 @@ def search(
     paging = Page.of(page, per_page)
     with db.reading() as session:
         run = latest_run(session)
-        rows, total = store.search_subjects(
+        rows, total = search_subjects(
             session,
             replace(wanted, region=region),
             run_id=None if run is None else run.id,
@@ -122,7 +127,7 @@ def _subject(
 ) -> SubjectRow:
     """The subject (with its class in `run`, by default the latest finished one) if the actor may."""
     run = run or latest_run(session)
-    row = store.subject_row(session, bin.strip(), None if run is None else run.id)
+    row = subject_row(session, bin.strip(), None if run is None else run.id)
     if row is None:
         raise SubjectNotFound(f"no subject with BIN {bin!r} in the registry")
     actor.require(permission, row.region)
@@ -153,7 +158,7 @@ def subject_card(db: Database, actor: Actor, bin: str, *, language: str | None =
             subject=subject,
             run=run,
             results=results,
-            history=store.score_history(session, subject.id),
+            history=score_history(session, subject.id),
             evidence=evidence,
             inspections=_inspections(session, subject.id),
             explanation=explained,
@@ -167,7 +172,7 @@ def _language(language: str) -> Language:
 
 
 def _results_of(session: Session, run_id: uuid.UUID, subject_id: int) -> list[ResultRow]:
-    rows, _ = store.run_results(session, run_id, limit=MAX_PER_PAGE, subject_id=subject_id)
+    rows, _ = run_result_rows(session, run_id, limit=MAX_PER_PAGE, subject_id=subject_id)
     return rows
 
 
@@ -177,16 +182,16 @@ def _inspections(session: Session, subject_id: int) -> list[Any] | None:
 
 def explanation(db: Database, actor: Actor, bin: str, language: str, as_of: date | None = None) -> list[str]:
     """The subject's score as of `as_of` (default: the date of the latest finished assessment) told in words
-    (`tekseru.services.assessments.explain_subject`); [] when nothing has been assessed yet."""
+    (`tekseru.services.assessments.subject_explanation`); [] when nothing has been assessed yet."""
     with db.reading() as session:
         latest = latest_run(session)
         _subject(session, actor, bin, Permission.READ_REGISTRY, latest)
     if latest is None:
         return []
     try:
-        lines = assessments.explain_subject(
-            db, bin.strip(), as_of=as_of or latest.as_of, language=_language(language)
-        )
+        lines = assessments.subject_explanation(
+            db, actor, bin, as_of=as_of or latest.as_of, language=_language(language)
+        ).lines()
     except LookupError:
         return []
     return list(lines)
@@ -195,13 +200,11 @@ def explanation(db: Database, actor: Actor, bin: str, language: str, as_of: date
 def subject_checklist(
     db: Database, actor: Actor, bin: str, appendix: int, language: str, format: str
 ) -> bytes:
-    """The checklist of `appendix` prefilled with the subject (`tekseru.services.checklists`), as a file."""
+    """The checklist of `appendix` prefilled with the subject (`tekseru.services.inspections.forms`), as a
+    file."""
     with db.reading() as session:
         subject = _subject(session, actor, bin, Permission.READ_REGISTRY)
-    with tempfile.TemporaryDirectory() as folder:
-        out = Path(folder) / f"checklist.{format}"
-        checklists.render_checklist(db, appendix, bin=subject.bin, language=language, format=format, out=out)
-        return out.read_bytes()
+    return render_checklist(db, appendix, bin=subject.bin, language=language, format=format)
 
 
 @dataclass(frozen=True)
@@ -306,7 +309,7 @@ def run_results(
     found = run(db, actor, run_id)
     paging = Page.of(page, per_page)
     with db.reading() as session:
-        rows, total = store.run_results(
+        rows, total = run_result_rows(
             session, run_id, region=scope, risk_class=risk_class, limit=paging.per_page, offset=paging.offset
         )
     return ResultsPage(found, rows, replace(paging, total=total), actor.region_scope)

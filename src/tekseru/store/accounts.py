@@ -91,7 +91,7 @@ def get_user(session: Session, user_id: int) -> UserRecord | None:
     return found[0] if found else None
 
 
-def list_users(session: Session) -> list[UserRecord]:
+def user_records(session: Session) -> list[UserRecord]:
     """Every user, by user name."""
     return _users(session)
 
@@ -105,7 +105,7 @@ def count_users(session: Session, *, role: str | None = None, active: bool | Non
     return session.execute(query).scalar_one()
 
 
-def update_user(session: Session, user_id: int, *, now: datetime, **values: Any) -> UserRecord:
+def update_user_record(session: Session, user_id: int, *, now: datetime, **values: Any) -> UserRecord:
     """Change some of full_name, password_hash, role, region, active; the changed record."""
     allowed = {"full_name", "password_hash", "role", "region", "active"}
     if not set(values) <= allowed:

@@ -290,8 +290,11 @@ class ResultRow:
     violated_criteria: tuple[int, ...]
 
 
-def result_rows(session: Session, run_id: uuid.UUID, *, limit: int | None = None) -> list[ResultRow]:
-    """The run's results, highest score first (then by BIN and group), with the subjects' details."""
+def result_rows(
+    session: Session, run_id: uuid.UUID, *, limit: int | None = None, region: str | None = None
+) -> list[ResultRow]:
+    """The run's results (of subjects of `region`, when given), highest score first (then by BIN and
+    group), with the subjects' details."""
     r = AssessmentResult
     query = (
         select(
@@ -308,7 +311,7 @@ def result_rows(session: Session, run_id: uuid.UUID, *, limit: int | None = None
             r.violated_criteria,
         )
         .join(Subject, Subject.id == r.subject_id)
-        .where(r.run_id == run_id)
+        .where(r.run_id == run_id, *([] if region is None else [Subject.region == region]))
         .order_by(r.score.desc(), Subject.bin, r.group_key)
         .limit(limit)
     )

@@ -37,7 +37,7 @@ class TargetNotEmpty(BackupError):
     """The database to restore into holds data; `force` replaces it."""
 
 
-def backup(url: str | URL, target: Path) -> None:
+def write_backup(url: str | URL, target: Path) -> None:
     """Copy the database at `url` into the new file `target`."""
     if target.exists():
         raise BackupError(f"{target} exists already: name a new file")
@@ -59,7 +59,7 @@ def backup(url: str | URL, target: Path) -> None:
         )
 
 
-def restore(url: str | URL, source: Path, *, force: bool = False) -> None:
+def restore_backup(url: str | URL, source: Path, *, force: bool = False) -> None:
     """Fill the database at `url` from the backup `source`; TargetNotEmpty when it holds data, unless
     `force`, which replaces everything in it."""
     if not source.is_file():

@@ -221,7 +221,7 @@ def _results_condition(
     return condition
 
 
-def run_results(
+def run_result_rows(
     session: Session,
     run_id: uuid.UUID,
     *,

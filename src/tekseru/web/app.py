@@ -22,13 +22,13 @@ from tekseru.api.conflicts import problem
 from tekseru.api.health import package_version
 from tekseru.api.openapi import install_document
 from tekseru.api.router import API_PREFIX, api_router
-from tekseru.catalog import load_catalogue
-from tekseru.catalog.regions import load_regions
+from tekseru.catalog_files import load_catalogue, load_regions
 from tekseru.http.conflicts import install_conflict_handler
 from tekseru.http.dependencies import AppState
 from tekseru.http.errors import install_error_handlers
 from tekseru.http.language import LanguageMiddleware
 from tekseru.http.middleware import RequestId, SecurityHeaders
+from tekseru.services.passwords import Passwords
 from tekseru.settings import Settings
 from tekseru.web.errors import conflict_page, error_page
 from tekseru.web.navigation import ordered
@@ -62,7 +62,9 @@ def _freeze_startup_objects() -> None:
     gc.freeze()
 
 
-def create_app(settings: Settings | None = None) -> FastAPI:
+def create_app(settings: Settings | None = None, *, passwords: Passwords | None = None) -> FastAPI:
+    """The app on `settings` (default: from the environment), hashing with `passwords` (default: argon2's
+    recommended costs; tests hand in cheap ones)."""
     app = FastAPI(
         title="tekseru",
         summary="Risk-based state control of special social services (Kazakhstan).",
@@ -73,7 +75,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=_lifespan,
     )
     app.state.settings = settings or Settings.from_environment()
-    app.state.tekseru = AppState(app.state.settings)
+    app.state.tekseru = AppState(app.state.settings, passwords or Passwords())
     app.add_middleware(LanguageMiddleware)
     app.add_middleware(SecurityHeaders)  # pure ASGI middleware: no extra task per request
     app.add_middleware(RequestId)  # outermost of ours: the id is there for everything inside

@@ -24,7 +24,8 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, pass_context, se
 from jinja2.runtime import Context
 
 from tekseru.catalog import LANGUAGES, Text
-from tekseru.catalog.regions import UnknownRegion, load_regions
+from tekseru.catalog.regions import UnknownRegion
+from tekseru.catalog_files import load_regions
 from tekseru.http.language import LANGUAGE_NAMES, OFFICIAL_LANGUAGE, QUERY_PARAMETER, request_language
 from tekseru.http.security import csrf_token, optional_actor
 from tekseru.i18n import (

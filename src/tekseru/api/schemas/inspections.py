@@ -9,8 +9,13 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from tekseru.api.schemas.common import Timestamp
-from tekseru.services.checklists import InspectionSheet, ItemView
-from tekseru.services.inspections import CompletionReport, InspectionRecord, ViolationView
+from tekseru.services.inspections import (
+    CompletionReport,
+    InspectionRecord,
+    InspectionSheet,
+    ItemView,
+    ViolationView,
+)
 
 Kind = Literal["preventive_control", "unscheduled_inspection", "compliance_inspection"]
 Answer = Literal["required", "not_required", "compliant", "non_compliant"]

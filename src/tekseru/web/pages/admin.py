@@ -8,8 +8,8 @@ from typing import Any
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from tekseru.catalog.regions import load_regions
-from tekseru.http.dependencies import get_database
+from tekseru.catalog_files import load_regions
+from tekseru.http.dependencies import get_database, get_passwords
 from tekseru.http.security import page_actor
 from tekseru.services import audit
 from tekseru.services.accounts import (
@@ -22,6 +22,7 @@ from tekseru.services.accounts import (
     update_user,
 )
 from tekseru.services.auth import Database
+from tekseru.services.passwords import Passwords
 from tekseru.services.permissions import Actor, Permission, Role
 from tekseru.services.registry_queries import MAX_PAGE
 from tekseru.web.navigation import Section
@@ -32,6 +33,7 @@ section = Section(key="admin", route_name="admin_users", prefix="/admin", permis
 
 Db = Depends(get_database)
 Signed = Depends(page_actor)
+Hashing = Depends(get_passwords)
 
 
 def _users(
@@ -68,11 +70,18 @@ def create(
     region: str = Form(""),
     actor: Actor = Signed,
     db: Database = Db,
+    passwords: Passwords = Hashing,
 ) -> Response:
     form = {"username": username, "full_name": full_name, "role": role, "region": region}
     try:
         _, credentials = create_user(
-            db, actor, username=username, full_name=full_name, role=role, region=region or None
+            db,
+            actor,
+            username=username,
+            full_name=full_name,
+            role=role,
+            region=region or None,
+            passwords=passwords,
         )
     except InvalidUser as problem:
         return _users(request, actor, db, error=str(problem), form=form)
@@ -127,8 +136,10 @@ def update(
 
 
 @router.post("/users/{username}/password", response_class=HTMLResponse, name="admin_reset_password")
-def reset_password(request: Request, username: str, actor: Actor = Signed, db: Database = Db) -> Response:
-    return _user(request, actor, db, username, reset=set_password(db, actor, username))
+def reset_password(
+    request: Request, username: str, actor: Actor = Signed, db: Database = Db, passwords: Passwords = Hashing
+) -> Response:
+    return _user(request, actor, db, username, reset=set_password(db, actor, username, passwords=passwords))
 
 
 @router.get("/audit", response_class=HTMLResponse, name="admin_audit")

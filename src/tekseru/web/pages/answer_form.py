@@ -6,21 +6,20 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from tekseru.services import checklists
-from tekseru.services import inspections as flow
+from tekseru.services import inspections
 
 Loaded = tuple[int, str, str]  # the version, answer and comment of an item when the page was loaded
 
 
 @dataclass(frozen=True)
 class Changes:
-    rows: list[flow.AnswerRow]  # the items changed, each with the version it was loaded at
+    rows: list[inspections.AnswerRow]  # the items changed, each with the version it was loaded at
     stray: list[int]  # items with a comment and no answer
     values: dict[int, tuple[str, str]]  # what the form gives of every item, to show it again
     loaded: dict[int, Loaded]
 
 
-def changes(form: Mapping[str, str], items: Sequence[checklists.ItemView]) -> Changes:
+def changes(form: Mapping[str, str], items: Sequence[inspections.ItemView]) -> Changes:
     """The items whose answer or comment differs from what the page was loaded with."""
     loaded = {item.number: _loaded(form, item) for item in items}
     values = {item.number: _submitted(form, item.number, loaded[item.number]) for item in items}
@@ -29,7 +28,7 @@ def changes(form: Mapping[str, str], items: Sequence[checklists.ItemView]) -> Ch
         given, comment = values[item.number]
         version, was, was_comment = loaded[item.number]
         if given and (given, comment.strip()) != (was, was_comment.strip()):
-            rows.append(flow.AnswerRow(item.number, given, comment, item.number, version))
+            rows.append(inspections.AnswerRow(item.number, given, comment, item.number, version))
         elif not given and comment.strip():
             stray.append(item.number)
     return Changes(rows, stray, values, loaded)
@@ -46,7 +45,7 @@ def _submitted(form: Mapping[str, str], number: int, loaded: tuple[int, str, str
     return form.get(f"answer-{number}", ""), form.get(f"comment-{number}", "")
 
 
-def _loaded(form: Mapping[str, str], item: checklists.ItemView) -> Loaded:
+def _loaded(form: Mapping[str, str], item: inspections.ItemView) -> Loaded:
     """The version, answer and comment of the item when the page was loaded (its hidden fields); for a
     form without them, what is stored now."""
     saved = item.answer

@@ -9,7 +9,7 @@ from datetime import date
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from tekseru.catalog.regions import load_regions
+from tekseru.catalog_files import load_regions
 from tekseru.http.dependencies import get_catalog_service, get_database, get_jobs
 from tekseru.http.language import request_language
 from tekseru.http.security import page_actor

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from tekseru.http.dependencies import app_state, get_database
+from tekseru.http.dependencies import app_state, get_database, get_passwords
 from tekseru.http.security import (
     check_login_token,
     clear_session_cookie,
@@ -24,6 +24,7 @@ from tekseru.services.accounts import (
     get_user,
 )
 from tekseru.services.auth import Database, LoginRefused, log_in, log_out
+from tekseru.services.passwords import Passwords
 from tekseru.services.permissions import Actor
 from tekseru.web.templating import render
 
@@ -61,11 +62,17 @@ def login(
     csrf_token: str = Form(""),
     next: str = Form("/"),
     db: Database = Depends(get_database),
+    passwords: Passwords = Depends(get_passwords),
 ) -> Response:
     check_login_token(request, csrf_token)
     try:
         signed = log_in(
-            db, username, password, client=client_address(request), policy=app_state(request).policy
+            db,
+            username,
+            password,
+            client=client_address(request),
+            passwords=passwords,
+            policy=app_state(request).policy,
         )
     except LoginRefused as refused:
         key = "login.rate_limited" if refused.rate_limited else "login.failed"
@@ -111,6 +118,7 @@ def change_password(
     repeat: str = Form(""),
     actor: Actor = Depends(page_actor),
     db: Database = Depends(get_database),
+    passwords: Passwords = Depends(get_passwords),
 ) -> Response:
     user = get_user(db, actor, actor.username)
     if len(new) < MIN_PASSWORD_LENGTH:
@@ -118,7 +126,7 @@ def change_password(
     if new != repeat:
         return _account(request, user, "account.mismatch", 400)
     try:
-        change_own_password(db, actor, current, new)
+        change_own_password(db, actor, current, new, passwords=passwords)
     except InvalidUser:
         return _account(request, user, "account.wrong_current", 400)
     response = RedirectResponse("/login?next=/account", status_code=303)

@@ -9,7 +9,7 @@ from fastapi.responses import HTMLResponse
 from markupsafe import Markup
 
 from tekseru.catalog import Severity
-from tekseru.catalog.regions import load_regions
+from tekseru.catalog_files import load_regions
 from tekseru.http.dependencies import app_state, get_catalog_service
 from tekseru.http.language import request_language, translate
 from tekseru.http.security import optional_actor

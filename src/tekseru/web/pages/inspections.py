@@ -17,8 +17,7 @@ from tekseru.http.files import attachment, read_upload
 from tekseru.http.language import request_language
 from tekseru.http.refusals import INSPECTION_ERRORS, service_errors
 from tekseru.http.security import page_actor
-from tekseru.services import checklists, inspection_actions, inspection_forms
-from tekseru.services import inspections as flow
+from tekseru.services import inspections
 from tekseru.services.auth import Database
 from tekseru.services.catalog import CatalogService
 from tekseru.services.permissions import Actor, Permission
@@ -55,7 +54,7 @@ def _date(text: str, field: str) -> date | None:
     try:
         return date.fromisoformat(text) if text.strip() else None
     except ValueError:
-        raise flow.InspectionError(f"{field}: give the date as yyyy-mm-dd") from None
+        raise inspections.InspectionError(f"{field}: give the date as yyyy-mm-dd") from None
 
 
 # The list and a new inspection ----------------------------------------------------------------------------
@@ -71,10 +70,10 @@ def index(
     db: Database = Db,
 ) -> Response:
     try:
-        found = inspection_actions.list_inspections(
+        found = inspections.list_inspections(
             db, actor, bin=bin.strip(), status=status or None, include_superseded=all == "yes"
         )
-    except flow.SubjectNotFound:
+    except inspections.SubjectNotFound:
         found = []
     context = {
         "inspections": found,
@@ -94,8 +93,8 @@ def _new(
     error: str | None = None,
 ) -> Response:
     try:
-        subject = inspection_actions.subject_to_inspect(db, actor, bin)
-    except flow.SubjectNotFound:
+        subject = inspections.subject_to_inspect(db, actor, bin)
+    except inspections.SubjectNotFound:
         subject, error = None, error or "inspections.new.unknown_bin"
     edition = catalog.edition()
     groups = [] if subject is None else [edition.groups[k] for k in subject.groups if k in edition.groups]
@@ -104,10 +103,10 @@ def _new(
         "subject": subject,
         "groups": groups,
         "appendices": sorted({group.checklist_appendix for group in groups}),
-        "kinds": flow.KINDS,
+        "kinds": inspections.KINDS,
         "form": form
         or dict.fromkeys(("appendix", "act_number", "act_date", "inspectors", "planned_on"), "")
-        | {"kind": flow.PREVENTIVE_CONTROL},
+        | {"kind": inspections.PREVENTIVE_CONTROL},
         "error": error,
     }
     return render(request, "inspections/new.html", context, status_code=400 if error else 200)
@@ -144,11 +143,13 @@ def create(
     try:
         act_day = _date(act_date, "act_date")
         if act_day is None:
-            raise flow.InspectionError("act_date: give the date of the act")
-        header = flow.InspectionHeader(kind, act_number, act_day, names, _date(planned_on, "planned_on"))
+            raise inspections.InspectionError("act_date: give the date of the act")
+        header = inspections.InspectionHeader(
+            kind, act_number, act_day, names, _date(planned_on, "planned_on")
+        )
         chosen = int(appendix) if appendix.isdigit() else None
-        record = inspection_actions.create_inspection(db, actor, bin.strip(), header, appendix=chosen)
-    except flow.InspectionError as problem:
+        record = inspections.create_inspection(db, actor, bin.strip(), header, appendix=chosen)
+    except inspections.InspectionError as problem:
         return _new(request, actor, db, catalog, bin, form, str(problem))
     return _redirect(request, "inspections_checklist", record.id, "created")
 
@@ -165,7 +166,7 @@ def _page(
     status_code: int = 200,
     **extra: Any,
 ) -> Response:
-    sheet = inspection_actions.inspection_sheet(db, actor, inspection_id, language=request_language(request))
+    sheet = inspections.inspection_sheet(db, actor, inspection_id, language=request_language(request))
     record = sheet.inspection
     context = {
         "sheet": sheet,
@@ -173,11 +174,11 @@ def _page(
         "can_write": actor.can(WRITE, sheet.subject.region),
         "answered": sum(1 for item in sheet.items if item.answer is not None),
         "files": [*sheet.attachments, *(file for item in sheet.items for file in item.attachments)],
-        "today": flow.today_utc(),
+        "today": inspections.today_utc(),
         "done": request.query_params.get("done", ""),
         "error": None,
-        "answers": flow.ANSWERS,
-        "limits": checklists.AttachmentLimits(),
+        "answers": inspections.ANSWERS,
+        "limits": inspections.AttachmentLimits(),
         "values": {},
         "loaded": {},
         "conflict": None,
@@ -212,18 +213,18 @@ def _save_answers(
     its stored version is the one loaded, else the conflict page (409) shows the stored value and this
     user's side by side and nothing is stored. A comment needs an answer."""
     language = request_language(request)
-    sheet = inspection_actions.inspection_sheet(db, actor, inspection_id, language=language, permission=WRITE)
+    sheet = inspections.inspection_sheet(db, actor, inspection_id, language=language, permission=WRITE)
     changes = answer_form.changes(form, sheet.items)
     rows, values, loaded = changes.rows, changes.values, changes.loaded
     try:
         if changes.stray:
-            raise flow.InspectionError(f"items {changes.stray}: choose an answer to keep the comment")
+            raise inspections.InspectionError(f"items {changes.stray}: choose an answer to keep the comment")
         if rows:
-            inspection_actions.answer_items(db, actor, inspection_id, rows, source="form")
-    except flow.StaleVersion as stale:
+            inspections.answer_items(db, actor, inspection_id, rows, source="form")
+    except inspections.StaleVersion as stale:
         then = form.get("then", "")
         return _conflict_page(request, actor, db, inspection_id, stale, rows, loaded, then)
-    except flow.InspectionError as problem:
+    except inspections.InspectionError as problem:
         page = "inspections/checklist.html"
         return _page(
             request, actor, db, inspection_id, page, values=values, loaded=loaded, error=str(problem)
@@ -238,8 +239,8 @@ def _conflict_page(
     actor: Actor,
     db: Database,
     inspection_id: int,
-    stale: flow.StaleVersion,
-    rows: list[flow.AnswerRow],
+    stale: inspections.StaleVersion,
+    rows: list[inspections.AnswerRow],
     loaded: dict[int, answer_form.Loaded],
     then: str,
 ) -> Response:
@@ -273,12 +274,12 @@ def attach(
 ) -> Response:
     try:
         if file is None or not file.filename:
-            raise flow.InspectionError("inspections.error.choose_file")
+            raise inspections.InspectionError("inspections.error.choose_file")
         content, number = read_upload(file), int(item) if item.isdigit() else None
-        inspection_actions.attach_file(
+        inspections.attach_file(
             db, actor, inspection_id, file.filename, content, item=number, settings=settings
         )
-    except flow.InspectionError as problem:
+    except inspections.InspectionError as problem:
         return _page(request, actor, db, inspection_id, "inspections/inspection.html", error=str(problem))
     return _redirect(request, "inspections_inspection", inspection_id, "attached", "#attachments")
 
@@ -291,9 +292,9 @@ def attachment_file(
     db: Database = Db,
     settings: Settings = Config,
 ) -> FileResponse:
-    found = inspection_actions.attachment(db, actor, inspection_id, attachment_id)
+    found = inspections.attachment(db, actor, inspection_id, attachment_id)
     return FileResponse(
-        checklists.attachment_path(found, settings), media_type=found.media_type, filename=found.file_name
+        inspections.attachment_path(found, settings), media_type=found.media_type, filename=found.file_name
     )
 
 
@@ -312,8 +313,8 @@ def complete(
 ) -> Response:
     try:
         day = _date(inspected_on, "inspected_on")
-        inspection_actions.complete_inspection(db, actor, inspection_id, inspected_on=day)
-    except flow.InspectionError as problem:
+        inspections.complete_inspection(db, actor, inspection_id, inspected_on=day)
+    except inspections.InspectionError as problem:
         return _page(
             request,
             actor,
@@ -331,8 +332,8 @@ def revise(
     request: Request, inspection_id: int, reason: str = Form(""), actor: Actor = Signed, db: Database = Db
 ) -> Response:
     try:
-        record = inspection_actions.revise_inspection(db, actor, inspection_id, reason=reason)
-    except flow.InspectionError as problem:
+        record = inspections.revise_inspection(db, actor, inspection_id, reason=reason)
+    except inspections.InspectionError as problem:
         return _page(request, actor, db, inspection_id, "inspections/inspection.html", error=str(problem))
     return _redirect(request, "inspections_checklist", record.id, "revised")
 
@@ -356,7 +357,7 @@ def follow_up(
     try:
         until, done_on = _date(deadline, "deadline"), _date(eliminated_on, "eliminated_on")
         done_on = done_on if status == "eliminated" else None
-        inspection_actions.follow_up(
+        inspections.follow_up(
             db,
             actor,
             inspection_id,
@@ -367,9 +368,9 @@ def follow_up(
             note=note.strip(),
             version=int(version) if version.isdigit() and len(version) < 10 else None,
         )
-    except flow.StaleVersion as stale:
+    except inspections.StaleVersion as stale:
         return _page(request, actor, db, inspection_id, page, status_code=409, conflict=stale.conflicts[0])
-    except flow.InspectionError as problem:
+    except inspections.InspectionError as problem:
         return _page(request, actor, db, inspection_id, page, error=str(problem))
     return _redirect(request, "inspections_inspection", inspection_id, "followed", f"#violation-{item}")
 
@@ -383,7 +384,5 @@ def document(
     db: Database = Db,
     settings: Settings = Config,
 ) -> Response:
-    content, name, _ = inspection_forms.print_inspection(
-        db, actor, inspection_id, format=format, language=lang, settings=settings
-    )
+    content, name, _ = inspections.print_inspection(db, actor, inspection_id, format=format, language=lang)
     return attachment(content, name, format)

@@ -14,7 +14,7 @@ from typing import Any
 from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from tekseru.catalog.regions import load_regions
+from tekseru.catalog_files import load_regions
 from tekseru.http.dependencies import get_catalog_service, get_database, get_settings
 from tekseru.http.files import attachment
 from tekseru.http.language import request_language
@@ -22,7 +22,7 @@ from tekseru.http.refusals import PLAN_ERRORS, service_errors
 from tekseru.http.security import page_actor
 from tekseru.i18n import format_half_year
 from tekseru.planning import HalfYear, InvalidHalfYear, PlanningInputError
-from tekseru.services import plan_actions
+from tekseru.services import plans
 from tekseru.services.auth import Database
 from tekseru.services.catalog import CatalogService
 from tekseru.services.permissions import Actor, Permission
@@ -59,7 +59,7 @@ def _index(
     problems: list[str] | None = None,
 ) -> Response:
     filters = filters or {"half_year": "", "status": ""}
-    stored = plan_actions.list_plans(
+    stored = plans.list_plans(
         db, actor, half_year=filters["half_year"] or None, status=filters["status"] or None
     )
     choices = half_years(date.today())
@@ -102,9 +102,9 @@ def draft(
         day = date.fromisoformat(as_of) if as_of else None
         limits = None
         if capacity is not None and capacity.filename:
-            content = capacity.file.read(plan_actions.CAPACITY_UPLOAD_LIMIT + 1)
-            limits = plan_actions.read_capacity_upload(actor, capacity.filename, content)
-        stored = plan_actions.draft_plan(db, actor, half_year, as_of=day, capacity=limits)
+            content = capacity.file.read(plans.CAPACITY_UPLOAD_LIMIT + 1)
+            limits = plans.read_capacity_upload(actor, capacity.filename, content)
+        stored = plans.draft_plan(db, actor, half_year, as_of=day, capacity=limits)
     except CapacityFileError as problem:
         lines = [str(error) for error in problem.errors]
         return _index(request, actor, db, form=form, error=str(problem), problems=lines)
@@ -148,7 +148,7 @@ def _plan_page(
 ) -> Response:
     """The list; after a change refused because someone changed the list since the page was loaded
     (`stale`), with what it is now and what the user asked, and 409."""
-    stored = plan_actions.get_plan(db, actor, plan_id)
+    stored = plans.get_plan(db, actor, plan_id)
     keep = (lambda row: row.region == region) if region else (lambda row: True)
     context = {
         "stored": stored,
@@ -176,7 +176,7 @@ def diff(
     db: Database = Db,
     catalog: CatalogService = Catalog,
 ) -> Response:
-    comparison = plan_actions.plan_diff(db, actor, plan_id)
+    comparison = plans.plan_diff(db, actor, plan_id)
     context = {
         "comparison": comparison,
         "title_params": {"id": plan_id},
@@ -219,7 +219,7 @@ def approve(
     catalog: CatalogService = Catalog,
 ) -> Response:
     step = _step(request, actor, db, catalog, plan_id)
-    return step(plan_actions.approve_plan, version, lambda stored: _redirect(request, stored.id, "approved"))
+    return step(plans.approve_plan, version, lambda stored: _redirect(request, stored.id, "approved"))
 
 
 @router.post("/{plan_id}/publish", name="plans_publish")
@@ -232,7 +232,7 @@ def publish(
     catalog: CatalogService = Catalog,
 ) -> Response:
     step = _step(request, actor, db, catalog, plan_id)
-    return step(plan_actions.publish_plan, version, lambda stored: _redirect(request, stored.id, "published"))
+    return step(plans.publish_plan, version, lambda stored: _redirect(request, stored.id, "published"))
 
 
 @router.post("/{plan_id}/discard", name="plans_discard")
@@ -245,7 +245,7 @@ def discard(
     catalog: CatalogService = Catalog,
 ) -> Response:
     index = RedirectResponse(str(request.app.url_path_for("plans_index")), status_code=303)
-    return _step(request, actor, db, catalog, plan_id)(plan_actions.discard_draft, version, lambda _: index)
+    return _step(request, actor, db, catalog, plan_id)(plans.discard_draft, version, lambda _: index)
 
 
 @router.get("/{plan_id}/document", name="plans_document")
@@ -257,7 +257,5 @@ def document(
     db: Database = Db,
     settings: Settings = Depends(get_settings),
 ) -> Response:
-    content, name = plan_actions.plan_document(
-        db, actor, plan_id, format=format, language=lang, settings=settings
-    )
+    content, name = plans.plan_document(db, actor, plan_id, format=format, language=lang)
     return attachment(content, name, format)

@@ -19,7 +19,7 @@ from tekseru.http.language import request_language
 from tekseru.http.middleware import CONTENT_SECURITY_POLICY
 from tekseru.http.refusals import SIGNATURE_ERRORS, service_errors
 from tekseru.http.security import page_actor
-from tekseru.services import document_signatures as service
+from tekseru.services import document_signatures
 from tekseru.services.auth import Database
 from tekseru.services.permissions import Actor, Permission
 from tekseru.settings import Settings
@@ -49,7 +49,7 @@ def _policy(settings: Settings) -> str:
 
 def _document_language(request: Request, chosen: str) -> str:
     page = request_language(request)
-    return chosen or (page if page in service.DOCUMENT_LANGUAGES else "kk")
+    return chosen or (page if page in document_signatures.DOCUMENT_LANGUAGES else "kk")
 
 
 def _page(
@@ -64,13 +64,13 @@ def _page(
     error: str | None = None,
 ) -> Response:
     prefix, permission = KINDS[entity]
-    shown = service.signatures(db, actor, entity, entity_id, settings=settings)
+    shown = document_signatures.signatures(db, actor, entity, entity_id, settings=settings)
     document, not_signable = None, None
     try:
-        document = service.document_to_sign(
+        document = document_signatures.document_to_sign(
             db, actor, entity, entity_id, language=language, settings=settings
         )
-    except service.SignatureNotSignable as refused:
+    except document_signatures.SignatureNotSignable as refused:
         not_signable = refused.describe(request_language(request))
     context: dict[str, Any] = {
         "entity": entity,
@@ -119,7 +119,9 @@ def _routes(entity: str) -> None:
         settings: Settings = Config,
     ) -> Response:
         language = _document_language(request, document)
-        found = service.document_to_sign(db, actor, entity, entity_id, language=language, settings=settings)
+        found = document_signatures.document_to_sign(
+            db, actor, entity, entity_id, language=language, settings=settings
+        )
         answer = attachment(found.content, found.file_name, "pdf")
         answer.headers["X-Document-SHA256"] = found.sha256
         return answer
@@ -139,7 +141,10 @@ def _routes(entity: str) -> None:
         language = request_language(request)
         name = "ncalayer.cms"
         if signature is not None and signature.filename:
-            content, name = read_upload(signature, service.MAX_SIGNATURE_BYTES), signature.filename
+            content, name = (
+                read_upload(signature, document_signatures.MAX_SIGNATURE_BYTES),
+                signature.filename,
+            )
         else:
             try:
                 content = base64.b64decode("".join(signature_base64.split()), validate=True)
@@ -147,8 +152,8 @@ def _routes(entity: str) -> None:
                 content = b""
         try:
             if not content:
-                raise service.SignatureRefused("no_signature")
-            service.accept_signature(
+                raise document_signatures.SignatureRefused("no_signature")
+            document_signatures.accept_signature(
                 db,
                 actor,
                 entity,
@@ -158,7 +163,7 @@ def _routes(entity: str) -> None:
                 file_name=name,
                 settings=settings,
             )
-        except service.SignatureRefused as refused:
+        except document_signatures.SignatureRefused as refused:
             error = refused.describe(language)
             return _page(request, entity, entity_id, actor, db, settings, document_language, error=error)
         target = request.app.url_path_for(f"signatures_{entity}", **{f"{entity}_id": str(entity_id)})

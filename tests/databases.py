@@ -9,7 +9,7 @@ after the test. Tests can therefore run in parallel and leave nothing behind.
 
 Use it from a conftest.py:
 
-    from tekseru.store.testing import database, database_url, postgres_server  # noqa: F401
+    from tests.databases import database, database_url, postgres_server  # noqa: F401
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tekseru.store.testing import LOCAL_POSTGRES_URL, POSTGRES_URL_ENV, postgres_test_server
+from tests.databases import LOCAL_POSTGRES_URL, POSTGRES_URL_ENV, postgres_test_server
 
 
 @pytest.fixture

@@ -6,7 +6,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from pathlib import Path
 
-from tekseru.catalog.regions import Regions, UnknownRegion, load_regions
+from tekseru.catalog.regions import Regions, UnknownRegion
+from tekseru.catalog_files import load_regions
 from tekseru.intake import Columns, ErrorKind, ImportFileError, RowError, open_table
 from tekseru.store.plans import PlanError
 

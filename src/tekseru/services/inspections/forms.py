@@ -1,0 +1,186 @@
+"""The checklist as a printed form: an inspection's filled form, a blank or prefilled one, and the check of a
+printed file.
+
+A completed inspection prints sealed, and each file is recorded (code, form fingerprint, file SHA-256) so
+`verify_document` tells a genuine file from an altered one or one never issued; a draft prints unsealed.
+`print_in` works in the caller's session, so that the use case in `tekseru.services.inspections` records
+the file and its audit entry in one transaction.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from tekseru.catalog import Catalogue
+from tekseru.catalog_files import control_body, load_catalogue
+from tekseru.documents import checklist_form
+from tekseru.documents.checklist_docx import checklist_docx_bytes
+from tekseru.documents.checklist_pdf import checklist_pdf_bytes
+from tekseru.documents.revisions import earlier_revisions
+from tekseru.documents.verification import VerificationStatus, check_document, read_verification, seal_of
+from tekseru.i18n import translate
+from tekseru.services.inspections.rules import SubjectNotFound, checklist_groups, today_utc
+from tekseru.store import Database
+from tekseru.store.documents_store import (
+    DocumentData,
+    DocumentRecord,
+    documents_with_code,
+    inspection_contents,
+    record_document,
+)
+from tekseru.store.inspections import get_inspection
+from tekseru.store.subjects import find_subject_by_bin
+
+FORMATS = ("pdf", "docx")
+LANGUAGES = ("kk", "ru")
+_RENDERERS = {"pdf": checklist_pdf_bytes, "docx": checklist_docx_bytes}
+_MARKS = {
+    "required": (checklist_form.Requirement.REQUIRED, None),
+    "not_required": (checklist_form.Requirement.NOT_REQUIRED, None),
+    "compliant": (checklist_form.Requirement.REQUIRED, checklist_form.Compliance.COMPLIANT),
+    "non_compliant": (checklist_form.Requirement.REQUIRED, checklist_form.Compliance.NON_COMPLIANT),
+}
+
+
+@dataclass(frozen=True)
+class PrintedForm:
+    content: bytes
+    code: str | None  # None for an unsealed form: a blank one, or a draft's working copy
+    fingerprint: str | None
+    inspection_id: int | None = None
+
+
+@dataclass(frozen=True)
+class DocumentCheck:
+    """ok (issued here, unchanged), signed (the issued file followed by electronic signatures only, which
+    this check does not verify), altered (seal or content changed), unknown (code), unsealed (no code)."""
+
+    status: str
+    message: str
+    code: str | None = None
+    inspection_id: int | None = None
+    document: DocumentRecord | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.status == "ok"
+
+
+def _check_output(format: str, language: str) -> None:
+    if format not in FORMATS or language not in LANGUAGES:
+        raise ValueError(f"a checklist prints as {' or '.join(FORMATS)} in {' or '.join(LANGUAGES)}")
+
+
+def issue_form(
+    session: Session,
+    inspection_id: int,
+    format: str,
+    language: str,
+    *,
+    issued_by: str,
+    now: datetime | None = None,
+    catalogue: Catalogue | None = None,
+) -> PrintedForm:
+    """Print the inspection's checklist with its answers. A completed inspection is sealed, dated
+    by its inspection date, and the file is recorded for `verify_document`; a draft prints unsealed."""
+    _check_output(format, language)
+    got = inspection_contents(session, inspection_id)
+    record, subject = got.record, got.subject
+    kind = checklist_form.ActKind.PREVENTIVE_CONTROL if record.kind == "preventive_control" else None
+    act = (kind or checklist_form.ActKind.INSPECTION, record.act_number, record.act_date)
+    named = (subject.name, subject.bin, subject.address)
+    body = control_body(subject.region).name.in_language(language)
+    header = checklist_form.FormHeader(body, *act, *named, officials=record.inspectors)
+    answers = {
+        n: checklist_form.ItemAnswer(*_MARKS[a.answer], comment=a.comment) for n, a in got.answers.items()
+    }
+    reference = translate(language, "document.form.reference", id=record.id, revision=record.revision)
+    sealed = record.status == "completed"
+    identity = checklist_form.DocumentIdentity(reference, record.inspected_on) if sealed else None
+    edition = (catalogue or load_catalogue()).edition(record.edition_id)
+    form = checklist_form.build_checklist_form(
+        edition, record.appendix, language, header=header, answers=answers, identity=identity
+    )
+    content, seal = _RENDERERS[format](form), seal_of(form)
+    if seal is None:
+        return PrintedForm(content, None, None, record.id)
+    file = (hashlib.sha256(content).hexdigest(), format, language, record.appendix, record.id)
+    data = DocumentData(seal.code, seal.fingerprint, *file, reference, record.inspected_on)
+    record_document(session, data, created_by=issued_by, now=now or datetime.now(UTC))
+    return PrintedForm(content, seal.code, seal.fingerprint, record.id)
+
+
+def render_checklist(
+    db: Database,
+    appendix: int,
+    *,
+    bin: str | None = None,
+    act_number: str | None = None,
+    act_date: date | None = None,
+    language: str,
+    format: str,
+    today: date | None = None,
+    catalogue: Catalogue | None = None,
+) -> bytes:
+    """Print the checklist of `appendix` (of the edition in force on the act's date, else today) blank, or
+    prefilled with the subject of `bin` from the registry and the act's number and date."""
+    _check_output(format, language)
+    edition = (catalogue or load_catalogue()).edition_at(act_date or today or today_utc())
+    header = checklist_form.FormHeader(act_number=act_number or "", act_date=act_date)
+    if bin is not None:
+        with db.transaction() as session:
+            subject = find_subject_by_bin(session, bin.strip())
+        if subject is None:
+            raise SubjectNotFound(f"no subject with BIN {bin} is in the registry")
+        checklist_groups(edition, subject.groups, appendix)
+        named = (subject.name, subject.bin, subject.address)
+        body = control_body(subject.region).name.in_language(language)
+        header = checklist_form.FormHeader(body, None, act_number or "", act_date, *named)
+    return _RENDERERS[format](checklist_form.build_checklist_form(edition, appendix, language, header=header))
+
+
+def _signed_issue(data: bytes, issued: list[DocumentRecord]) -> DocumentRecord | None:
+    """The issued file that `data` is, signed: an earlier revision of it that tekseru issued, followed by
+    signatures only (docs/signatures.md)."""
+    revisions = earlier_revisions(data)
+    found = next((document for document in issued if document.file_sha256 in revisions), None)
+    if found is None:
+        return None
+    from tekseru.documents.signatures.verifying import only_signed_after  # pyHanko: only for a signed file
+
+    return found if only_signed_after(data, revisions[found.file_sha256]) else None
+
+
+def verify_document(db: Database, path: Path) -> DocumentCheck:
+    """Check a PDF or DOCX file against the documents tekseru issued (ValueError for any other file)."""
+    seal = read_verification(path)
+    if seal is None:
+        return DocumentCheck("unsealed", f"{path.name} carries no tekseru verification code")
+    with db.transaction() as session:
+        issued = documents_with_code(session, seal.code)
+        ids = {document.inspection_id for document in issued if document.inspection_id is not None}
+        corrected = {i: r.superseded_by_id for i in ids if (r := get_inspection(session, i))}
+    if not issued:
+        return DocumentCheck("unknown", f"no document with the code {seal.code} was issued here", seal.code)
+    first, data = issued[0], path.read_bytes()
+    digest = hashlib.sha256(data).hexdigest()
+    same = next((document for document in issued if document.file_sha256 == digest), None)
+    signed = None if same is not None else _signed_issue(data, issued)
+    if check_document(path, first.fingerprint).status is not VerificationStatus.GENUINE:
+        message = f"the seal in {path.name} does not match the document issued with the code {seal.code}"
+    elif signed is not None:
+        message = f"{path.name} is {signed.reference}, issued on {signed.issued_on}, then signed only"
+        return DocumentCheck("signed", message, seal.code, signed.inspection_id, signed)
+    elif same is None:
+        message = f"{path.name} carries the seal {seal.code}, but its content differs from the issued file"
+    else:
+        message = f"{path.name} is {same.reference}, issued on {same.issued_on}, unchanged"
+        later = None if same.inspection_id is None else corrected.get(same.inspection_id)
+        message += "" if later is None else f"; it was corrected since by inspection {later}"
+        return DocumentCheck("ok", message, seal.code, same.inspection_id, same)
+    return DocumentCheck("altered", message, seal.code, first.inspection_id, first)

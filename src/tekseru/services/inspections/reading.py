@@ -1,0 +1,86 @@
+"""Reading inspections: the list, one inspection item by item, its files, the subject of a new one."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from tekseru.catalog import Catalogue
+from tekseru.services.inspections import sheet
+from tekseru.services.inspections.access import READ, WRITE, AttachmentNotFound, region_of
+from tekseru.services.inspections.rules import SubjectNotFound, subject_of
+from tekseru.services.inspections.sheet import InspectionSheet
+from tekseru.services.permissions import Actor, Permission
+from tekseru.store import Database, SubjectRecord
+from tekseru.store.documents_store import inspections_with_subjects
+from tekseru.store.inspections import AttachmentRecord, InspectionRecord, get_or_raise
+
+
+def list_inspections(
+    db: Database,
+    actor: Actor,
+    *,
+    bin: str | None = None,
+    status: str | None = None,
+    region: str | None = None,
+    include_superseded: bool = False,
+) -> list[tuple[InspectionRecord, SubjectRecord]]:
+    """(inspection, subject) pairs of `region` (an inspector: its own region), by id; superseded revisions
+    only with `include_superseded`; SubjectNotFound for a BIN not in the registry."""
+    scope = actor.scoped_region(READ, region)
+    wanted = bin.strip() if bin and bin.strip() else None
+    with db.transaction() as session:
+        found = inspections_with_subjects(
+            session, bin=wanted, status=status, current_only=not include_superseded
+        )
+    if found is None:
+        raise SubjectNotFound(f"no subject with BIN {bin} is in the registry")
+    return [(record, subject) for record, subject in found if scope is None or subject.region == scope]
+
+
+def inspection_sheet(
+    db: Database,
+    actor: Actor,
+    inspection_id: int,
+    *,
+    language: str = "kk",
+    permission: Permission = READ,
+    today: date | None = None,
+    catalogue: Catalogue | None = None,
+) -> InspectionSheet:
+    """The inspection item by item, when the actor may `permission` (read, or write to answer it) in its
+    subject's region."""
+    actor.require(permission)
+    found = sheet.inspection_sheet(db, inspection_id, language=language, today=today, catalogue=catalogue)
+    actor.require(permission, found.subject.region)
+    return found
+
+
+def attachment(db: Database, actor: Actor, inspection_id: int, attachment_id: int) -> AttachmentRecord:
+    """A file attached to the inspection (to find with `attachment_path`); AttachmentNotFound."""
+    read = inspection_sheet(db, actor, inspection_id)
+    files = [*read.attachments, *(file for item in read.items for file in item.attachments)]
+    found = next((file for file in files if file.id == attachment_id), None)
+    if found is None:
+        raise AttachmentNotFound(f"inspection {inspection_id} has no attachment {attachment_id}")
+    return found
+
+
+def subject_to_inspect(db: Database, actor: Actor, bin: str | None) -> SubjectRecord | None:
+    """The subject of a new inspection (None with no BIN), when the actor may record inspections (of its
+    region); SubjectNotFound."""
+    actor.require(WRITE)
+    if not bin or not bin.strip():
+        return None
+    with db.transaction() as session:
+        subject = subject_of(session, bin)
+    actor.require(WRITE, subject.region)
+    return subject
+
+
+def get_inspection(db: Database, actor: Actor, inspection_id: int) -> InspectionRecord:
+    """The inspection (a revision), when the actor may read inspections of its subject's region;
+    InspectionNotFound."""
+    actor.require(READ)
+    with db.transaction() as session:
+        actor.require(READ, region_of(session, inspection_id))
+        return get_or_raise(session, inspection_id)

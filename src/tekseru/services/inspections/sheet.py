@@ -1,0 +1,71 @@
+"""An inspection item by item, as `show` presents it: each item with its answer, the previous inspection's
+answer, the violations earlier inspections found in it that are still open, and its files."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+
+from tekseru.catalog import Catalogue
+from tekseru.catalog_files import load_catalogue
+from tekseru.services.inspections.rules import ViolationView, today_utc, violation_status
+from tekseru.store import Database, SubjectRecord
+from tekseru.store.documents_store import inspection_contents
+from tekseru.store.inspections import AnswerRecord, AttachmentRecord, InspectionRecord
+
+
+@dataclass(frozen=True)
+class ItemView:
+    number: int
+    text: str
+    criterion: int | None
+    answer: AnswerRecord | None
+    previous_answer: AnswerRecord | None  # of the previous inspection of the subject on this checklist
+    open_violations: tuple[ViolationView, ...]  # found by earlier inspections and not eliminated yet
+    attachments: tuple[AttachmentRecord, ...]
+
+
+@dataclass(frozen=True)
+class InspectionSheet:
+    """An inspection as `show` presents it: items with previous answers, violations, revisions."""
+
+    inspection: InspectionRecord
+    subject: SubjectRecord
+    items: tuple[ItemView, ...]
+    previous: InspectionRecord | None
+    violations: tuple[ViolationView, ...]
+    attachments: tuple[AttachmentRecord, ...]  # attached to the whole inspection
+    revisions: tuple[InspectionRecord, ...]
+
+
+def inspection_sheet(
+    db: Database,
+    inspection_id: int,
+    *,
+    language: str = "kk",
+    today: date | None = None,
+    catalogue: Catalogue | None = None,
+) -> InspectionSheet:
+    """The inspection item by item, each with the previous inspection's answer and the violations earlier
+    inspections found in it that are still open (or overdue)."""
+    day = today or today_utc()
+    with db.transaction() as session:
+        got = inspection_contents(session, inspection_id)
+    record, earlier = got.record, {r.id: r for r in got.earlier}
+    still_open: defaultdict[int, list[ViolationView]] = defaultdict(list)
+    for v in got.still_open:
+        still_open[v.item].append(ViolationView(v, violation_status(v, day), earlier[v.inspection_id]))
+    files = got.attachments
+    checklist = (catalogue or load_catalogue()).edition(record.edition_id).checklist(record.appendix)
+    items = tuple(
+        ItemView(
+            item.number, item.text.in_language(language), item.criterion, got.answers.get(item.number),
+            got.previous_answers.get(item.number), tuple(still_open[item.number]),
+            tuple(f for f in files if f.item == item.number),
+        )
+        for item in checklist.items
+    )  # fmt: skip
+    own = tuple(ViolationView(v, violation_status(v, day), record) for v in got.violations)
+    previous, general = got.earlier[0] if got.earlier else None, tuple(f for f in files if f.item is None)
+    return InspectionSheet(record, got.subject, items, previous, own, general, got.revisions)
