@@ -36,7 +36,7 @@ from asn1crypto import x509 as asn1_x509
 from cryptography.hazmat.primitives.serialization import Encoding
 from tests.signing_pki import PASSWORD, issue_signer, make_pki, revocation_list
 
-from tekseru.catalog import load_catalogue
+from tekseru.catalog_files import load_catalogue
 from tekseru.documents.checklist_form import DocumentIdentity, FormHeader, build_checklist_form
 from tekseru.documents.checklist_pdf import checklist_pdf_bytes
 from tekseru.documents.signatures import (
