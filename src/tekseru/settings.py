@@ -102,6 +102,25 @@ class Settings(BaseSettings):
         "right is refused with an error naming the row and column (a whole number above 0).",
     )
 
+    trusted_roots: str = Field(
+        "",
+        description="Certificates (PEM or DER files, or folders of them, separated by the system's path "
+        "separator) of the roots an electronic digital signature must chain to, such as the NCA's root "
+        "certificates; when empty, no signature is trusted unless `tekseru verify --trust` names a root.",
+    )
+    revocation_lists: str = Field(
+        "",
+        description="Certificate revocation lists (PEM or DER files, or folders of them, separated by the "
+        "system's path separator) against which signers' certificates are checked; tekseru fetches nothing "
+        "itself.",
+    )
+    ncalayer_url: str = Field(
+        "wss://127.0.0.1:13579",
+        description="Where the web pages reach NCALayer, the national signing application, on the user's own "
+        "computer (its documented local WebSocket address); the signature pages may connect there and "
+        "nowhere else.",
+    )
+
     if not TYPE_CHECKING:  # mypy keeps the pydantic plugin's typed signature
 
         def __init__(self, **values: Any) -> None:

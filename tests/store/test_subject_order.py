@@ -216,7 +216,9 @@ def test_a_runs_results_sort_and_page_alike(database: Database, key: str) -> Non
         pages = [
             row
             for offset in range(0, total, 3)
-            for row in queries.run_result_rows(session, run_id, limit=3, offset=offset, sort=SubjectSort(key))[0]
+            for row in queries.run_result_rows(
+                session, run_id, limit=3, offset=offset, sort=SubjectSort(key)
+            )[0]
         ]
     assert total == 9 and pages == whole  # one row per subject and group: Мейірім has two
     if key == "score":

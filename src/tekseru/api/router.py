@@ -16,6 +16,7 @@ from tekseru.api import (
     jobs,
     plans,
     rosters,
+    signatures,
     subjects,
     users,
 )
@@ -36,3 +37,4 @@ api_router.include_router(plans.router)
 api_router.include_router(inspections.router)
 api_router.include_router(rosters.router)
 api_router.include_router(exports.router)
+api_router.include_router(signatures.router)

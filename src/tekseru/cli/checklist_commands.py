@@ -7,6 +7,7 @@ Wire them into the root app with `app.add_typer(checklist_commands.app, name="ch
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
@@ -17,6 +18,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from tekseru.catalog import UnknownCatalogueEntry
+from tekseru.cli import signature_commands
 from tekseru.cli.actors import cli_actor
 from tekseru.cli.catalogue import cli_catalogue
 from tekseru.cli.failures import fail, opened_database
@@ -106,39 +108,89 @@ def render(
 
 
 def verify(
-    file: Annotated[Path, typer.Argument(dir_okay=False, exists=True, help="A PDF or DOCX tekseru printed.")],
+    file: Annotated[
+        Path,
+        typer.Argument(dir_okay=False, exists=True, help="A PDF or DOCX tekseru printed, or a signed file."),
+    ],
     db: DbOption = None,
     lang: LangOption = None,
+    signature: signature_commands.SignatureOption = None,
+    trust: signature_commands.TrustOption = None,
+    crl: signature_commands.CrlOption = None,
+    signer: signature_commands.SignerOption = None,
+    output_format: signature_commands.FormatOption = signature_commands.OutputFormat.TEXT,
 ) -> None:
-    """Check a printed checklist: ok (exit 0), or altered, unknown or unsealed (exit 1)."""
+    """Check a printed checklist (ok, or altered, unknown or unsealed) and the electronic digital signatures
+    of a file (inside a PDF, or --signature FILE.cms): exit 0 only when everything holds."""
     words = Words(chosen(lang))
-    corrected_by = None
-    with opened_database(db) as database:
-        try:
-            actor = cli_actor()
-            check = inspections.verify_file(database, actor, str(file), file.read_bytes())
-            if check.ok and check.inspection_id is not None:
-                corrected_by = inspections.get_inspection(
-                    database, actor, check.inspection_id
-                ).superseded_by_id
-        except (ValueError, InspectionError, OSError) as error:
-            fail(error, words.language)
-    colour = "green" if check.ok else "red"
+    signed = signature_commands.wants_signatures(file, signature, trust, crl, signer)
+    check, corrected_by = None, None
+    if not signed or _sealable(file):
+        with opened_database(db) as database:
+            try:
+                actor = cli_actor()
+                check = inspections.verify_file(database, actor, str(file), file.read_bytes())
+                if check.status in ("ok", "signed") and check.inspection_id is not None:
+                    corrected_by = inspections.get_inspection(
+                        database, actor, check.inspection_id
+                    ).superseded_by_id
+            except (ValueError, InspectionError, OSError) as error:
+                fail(error, words.language)
+    report = (
+        signature_commands.check_signatures(file, signature, trust, crl, signer, words) if signed else None
+    )
+    # A signed file need not carry a seal (a list, a spreadsheet); a seal it carries must hold, and a signed
+    # form's seal holds for its first revision when its signatures hold.
+    signed_seal = report is not None and check is not None and check.status in ("unsealed", "signed")
+    seal_holds = check is None or check.ok or signed_seal
+    ok = seal_holds and (report is None or report.ok)
+    if output_format is signature_commands.OutputFormat.JSON:
+        seal = None if check is None else _seal_json(file, check, corrected_by, words)
+        typer.echo(json.dumps(signature_commands.json_report(file, seal, report, ok), ensure_ascii=False))
+    else:
+        if check is not None:
+            _print_seal(file, check, corrected_by, words)
+        if report is not None:
+            signature_commands.print_signatures(report, words)
+    if not ok:
+        raise typer.Exit(1)
+
+
+def _sealable(file: Path) -> bool:
+    """Whether the file can carry a tekseru seal: a PDF, or a DOCX (a ZIP named .docx)."""
+    with file.open("rb") as handle:
+        head = handle.read(4)
+    return head.startswith(b"%PDF") or (head.startswith(b"PK") and file.suffix.lower() == ".docx")
+
+
+def _print_seal(file: Path, check: inspections.DocumentCheck, corrected_by: int | None, words: Words) -> None:
+    colour = "green" if check.ok else "yellow" if check.status == "signed" else "red"
     status = words(f"cli.verify.status.{check.status}")
     message = escape(_verdict(file, check, corrected_by, words))
     _console().print(f"[{colour}]{status}[/{colour}]: {message}")
     if check.inspection_id is not None:
         _console().print(words("cli.verify.inspection", id=check.inspection_id), markup=False)
-    if not check.ok:
-        raise typer.Exit(1)
+
+
+def _seal_json(
+    file: Path, check: inspections.DocumentCheck, corrected_by: int | None, words: Words
+) -> dict[str, object]:
+    return {
+        "status": check.status,
+        "code": check.code,
+        "inspection_id": check.inspection_id,
+        "corrected_by": corrected_by,
+        "message": _verdict(file, check, corrected_by, words),
+    }
 
 
 def _verdict(file: Path, check: inspections.DocumentCheck, corrected_by: int | None, words: Words) -> str:
     """What the check found, in the reader's language (the service's own message is English)."""
     document, code = check.document, check.code or ""
-    if check.status == "ok" and document is not None:
+    if check.status in ("ok", "signed") and document is not None:
         issued_on = format_date(document.issued_on, words.language) if document.issued_on else "—"
-        verdict = words("cli.verify.ok", file=file.name, reference=document.reference, issued_on=issued_on)
+        key = f"cli.verify.{check.status}"
+        verdict = words(key, file=file.name, reference=document.reference, issued_on=issued_on)
         if corrected_by is not None:
             verdict += words("cli.verify.corrected", id=corrected_by)
         return verdict

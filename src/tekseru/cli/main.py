@@ -18,6 +18,7 @@ from tekseru.cli import (
     plan_commands,
     roster_commands,
     serve_command,
+    signature_commands,
     users_commands,
 )
 from tekseru.settings import SettingError, Settings
@@ -52,6 +53,7 @@ plan_commands.register(app)
 app.add_typer(checklist_commands.app, name="checklist")
 app.add_typer(inspection_commands.app, name="inspection")
 app.command()(checklist_commands.verify)
+app.command()(signature_commands.sign)
 app.add_typer(users_commands.app, name="users")
 app.add_typer(db_commands.app, name="db")
 app.add_typer(audit_commands.app, name="audit")

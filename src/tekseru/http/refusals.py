@@ -10,7 +10,7 @@ from fastapi import HTTPException, Request
 
 from tekseru.http.language import reader_language, request_language, say_error
 from tekseru.planning import InvalidHalfYear, PlanningInputError
-from tekseru.services import inspections, plans
+from tekseru.services import document_signatures, inspections, plans
 
 PAGE_STATUSES = (403, 404, 413)  # kept on pages; any other refusal is shown as 400
 PLAN_ERRORS: Mapping[type[Exception], int] = {
@@ -50,3 +50,11 @@ def service_errors(
             raise HTTPException(status if not page or status in PAGE_STATUSES else 400, detail) from None
 
     return translate
+
+
+SIGNATURE_ERRORS: Mapping[type[Exception], int] = {
+    document_signatures.SignatureNotSignable: 409,
+    document_signatures.SignatureRefused: 422,
+    **INSPECTION_ERRORS,
+    **PLAN_ERRORS,
+}

@@ -257,7 +257,10 @@ class FollowUpIn(BaseModel):
 class VerificationOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)
 
-    status: str = Field(description="ok, altered, unknown or unsealed.")
+    status: str = Field(
+        description="ok, altered, unknown or unsealed; signed: the issued form followed by electronic "
+        "signatures only, which this check does not verify (docs/signatures.md)."
+    )
     message: str
     code: str | None
     inspection_id: int | None

@@ -20,6 +20,7 @@ from tekseru.catalog import Catalogue
 from tekseru.catalog_files import control_body
 from tekseru.documents import checklist_form
 from tekseru.documents.rendering import CHECKLIST, FORMATS, render
+from tekseru.documents.revisions import earlier_revisions
 from tekseru.documents.verification import VerificationStatus, check_document, read_verification, seal_of
 from tekseru.i18n import translate
 from tekseru.services.inspections.rules import SubjectNotFound, checklist_groups, today_utc
@@ -53,7 +54,8 @@ class PrintedForm:
 
 @dataclass(frozen=True)
 class DocumentCheck:
-    """ok (issued here, unchanged), altered (seal or content changed), unknown (code), unsealed (no code)."""
+    """ok (issued here, unchanged), signed (the issued file followed by electronic signatures only, which
+    this check does not verify), altered (seal or content changed), unknown (code), unsealed (no code)."""
 
     status: str
     message: str
@@ -142,6 +144,18 @@ def render_checklist(
     return render(CHECKLIST, format, form)
 
 
+def _signed_issue(data: bytes, issued: list[DocumentRecord]) -> DocumentRecord | None:
+    """The issued file that `data` is, signed: an earlier revision of it that tekseru issued, followed by
+    signatures only (docs/signatures.md)."""
+    revisions = earlier_revisions(data)
+    found = next((document for document in issued if document.file_sha256 in revisions), None)
+    if found is None:
+        return None
+    from tekseru.documents.signatures.verifying import only_signed_after  # pyHanko: only for a signed file
+
+    return found if only_signed_after(data, revisions[found.file_sha256]) else None
+
+
 def verify_document(db: Database, file_name: str, content: bytes) -> DocumentCheck:
     """Check the content of a PDF or DOCX file against the documents tekseru issued (ValueError for any
     other file); the messages name the file by the last part of `file_name`."""
@@ -156,8 +170,12 @@ def verify_document(db: Database, file_name: str, content: bytes) -> DocumentChe
         return DocumentCheck("unknown", f"no document with the code {seal.code} was issued here", seal.code)
     first, digest = issued[0], hashlib.sha256(content).hexdigest()
     same = next((document for document in issued if document.file_sha256 == digest), None)
+    signed = None if same is not None else _signed_issue(content, issued)
     if check_document(content, first.fingerprint).status is not VerificationStatus.GENUINE:
         message = f"the seal in {name} does not match the document issued with the code {seal.code}"
+    elif signed is not None:
+        message = f"{name} is {signed.reference}, issued on {signed.issued_on}, then signed only"
+        return DocumentCheck("signed", message, seal.code, signed.inspection_id, signed)
     elif same is None:
         message = f"{name} carries the seal {seal.code}, but its content differs from the issued file"
     else:

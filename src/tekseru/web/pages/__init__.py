@@ -20,6 +20,7 @@ from tekseru.web.pages import (
     plans,
     registry,
     rosters,
+    signatures,
 )
 
 PAGES: tuple[ModuleType, ...] = (
@@ -36,4 +37,5 @@ PAGES: tuple[ModuleType, ...] = (
     admin,
     exports,
     api_reference,
+    signatures,
 )

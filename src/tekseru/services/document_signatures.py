@@ -1,0 +1,269 @@
+"""Signatures of the documents of inspections and lists, for people (the web application and the API).
+
+Signing happens on the signer's computer (NCALayer, or any tool that makes a detached CMS signature); the
+server hands out the document to sign, verifies every signature against the trusted roots and CRLs of the
+settings before it accepts it, stores it beside the document in the order of signing and records it in
+the audit log (`inspection.sign`, `plan.sign`) in the same transaction.
+
+The document is the completed inspection's printed form, or the approved list, as a PDF in Kazakh or
+Russian. The file first handed out for signing is kept (by its SHA-256, under the files folder), so every
+signer signs the same bytes. On an inspection the officials sign first and the head of the subject (a
+certificate whose BIN is the subject's) last: once the head has signed, no official may sign after.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+from tekseru.catalog import Catalogue
+from tekseru.documents.signatures import SignatureError, SignerReport, verify_cms
+from tekseru.i18n import translate
+from tekseru.services import audit, inspections, plans
+from tekseru.services.inspections.access import READ, WRITE, region_of
+from tekseru.services.permissions import Actor, Permission
+from tekseru.services.signatures import trust_settings
+from tekseru.settings import Settings
+from tekseru.store import Database
+from tekseru.store import inspections as inspection_store
+from tekseru.store import signatures as signature_store
+from tekseru.store.documents_store import keep_file
+from tekseru.store.signatures import SignatureRecord
+from tekseru.store.subjects import get_subject
+
+ENTITIES = ("inspection", "plan")
+DOCUMENT_LANGUAGES = ("kk", "ru")
+SIGNABLE_PLAN_STATUSES = ("approved", "published")
+MAX_SIGNATURE_BYTES = 1 << 20  # a CMS signature with its certificates is a few kilobytes
+
+
+class SignatureRefused(Exception):
+    """A signature, or a request to sign, that is not accepted; it describes itself in each language
+    (`signature.refused.<key>`)."""
+
+    def __init__(self, key: str, **params: object) -> None:
+        self.key, self.params = key, params
+        super().__init__(self.describe("en"))
+
+    def describe(self, language: str) -> str:
+        params = {
+            name: value.describe(language) if isinstance(value, SignatureError) else value
+            for name, value in self.params.items()
+        }
+        if "problems" in params:
+            problems = params["problems"]
+            assert isinstance(problems, tuple)
+            params["problems"] = "; ".join(translate(language, f"signature.problem.{p}") for p in problems)
+        return translate(language, f"signature.refused.{self.key}", **params)
+
+
+class SignatureNotSignable(SignatureRefused):
+    """The inspection is a draft, or the list is not approved: there is nothing to sign yet."""
+
+
+@dataclass(frozen=True)
+class DocumentToSign:
+    entity: str
+    entity_id: int
+    file_name: str
+    sha256: str
+    content: bytes
+
+
+@dataclass(frozen=True)
+class ShownSignature:
+    """A stored signature with its status now (verified again: a root or CRL may have changed since)."""
+
+    record: SignatureRecord
+    report: SignerReport | None  # None when the signed file is no longer in the files folder
+
+    @property
+    def ok(self) -> bool:
+        return self.report is not None and self.report.ok
+
+
+def _folder(settings: Settings, entity: str, entity_id: int) -> Path:
+    return Path(settings.attachments_dir) / "signed" / f"{entity}-{entity_id}"
+
+
+def _check_entity(entity: str, language: str) -> None:
+    if entity not in ENTITIES:
+        raise SignatureRefused("unknown_entity", entity=entity)
+    if language not in DOCUMENT_LANGUAGES:
+        raise SignatureRefused("language", code=language)
+
+
+def _require(db: Database, actor: Actor, entity: str, entity_id: int, *, write: bool) -> str | None:
+    """The region of the entity (None for a list), once the actor may read it, or sign it with `write`."""
+    if entity == "plan":
+        actor.require(Permission.WRITE_PLANS if write else Permission.READ_PLANS)
+        plans.get_plan(db, actor, entity_id)  # PlanNotFound, and the actor's view of it
+        return None
+    permission = WRITE if write else READ
+    actor.require(permission)
+    with db.transaction() as session:
+        region = region_of(session, entity_id)
+    actor.require(permission, region)
+    return region
+
+
+def _kept(settings: Settings, entity: str, entity_id: int, language: str) -> DocumentToSign | None:
+    """The document of that language already handed out for signing, if any."""
+    folder = _folder(settings, entity, entity_id)
+    found = sorted(folder.glob(f"*-{language}.pdf")) if folder.is_dir() else []
+    if not found:
+        return None
+    content = found[0].read_bytes()
+    sha256, _, file_name = found[0].name.partition("--")
+    return DocumentToSign(entity, entity_id, file_name, sha256, content)
+
+
+def _kept_by_hash(settings: Settings, entity: str, entity_id: int, sha256: str) -> DocumentToSign | None:
+    folder = _folder(settings, entity, entity_id)
+    found = sorted(folder.glob(f"{sha256}--*")) if folder.is_dir() and sha256.isalnum() else []
+    if not found:
+        return None
+    return DocumentToSign(entity, entity_id, found[0].name.partition("--")[2], sha256, found[0].read_bytes())
+
+
+def document_to_sign(
+    db: Database,
+    actor: Actor,
+    entity: str,
+    entity_id: int,
+    *,
+    language: str,
+    catalogue: Catalogue,
+    settings: Settings | None = None,
+) -> DocumentToSign:
+    """The PDF to sign: the one already handed out in that language, else the completed inspection's form
+    (issued and audited as a print) or the approved list, kept from now on."""
+    settings = settings or Settings.from_environment()
+    _check_entity(entity, language)
+    _require(db, actor, entity, entity_id, write=False)
+    kept = _kept(settings, entity, entity_id, language)
+    if kept is not None:
+        return kept
+    if entity == "inspection":
+        with db.transaction() as session:
+            status = inspection_store.get_or_raise(session, entity_id).status
+        if status != "completed":
+            raise SignatureNotSignable("not_completed", id=entity_id)
+        content, file_name, _ = inspections.print_inspection(
+            db, actor, entity_id, format="pdf", language=language, catalogue=catalogue
+        )
+    else:
+        if plans.get_plan(db, actor, entity_id).record.status not in SIGNABLE_PLAN_STATUSES:
+            raise SignatureNotSignable("not_approved", id=entity_id)
+        content, file_name = plans.plan_document(
+            db, actor, entity_id, format="pdf", language=language, catalogue=catalogue
+        )
+    sha256 = hashlib.sha256(content).hexdigest()
+    keep_file(_folder(settings, entity, entity_id), f"{sha256}--{file_name}", content)
+    return DocumentToSign(entity, entity_id, file_name, sha256, content)
+
+
+def _verify(document: DocumentToSign, record: SignatureRecord, settings: Settings) -> SignerReport | None:
+    try:
+        report = verify_cms(document.content, record.signature, trust_settings(settings=settings))
+    except SignatureError:
+        return None
+    return report.signers[0] if report.signers else None
+
+
+def signatures(
+    db: Database, actor: Actor, entity: str, entity_id: int, *, settings: Settings | None = None
+) -> list[ShownSignature]:
+    """The entity's signatures in the order of signing, each verified again now."""
+    settings = settings or Settings.from_environment()
+    _check_entity(entity, "kk")
+    _require(db, actor, entity, entity_id, write=False)
+    with db.transaction() as session:
+        stored = signature_store.signatures_of(session, entity, entity_id)
+    shown = []
+    for record in stored:
+        document = _kept_by_hash(settings, entity, entity_id, record.document_sha256)
+        shown.append(
+            ShownSignature(record, None if document is None else _verify(document, record, settings))
+        )
+    return shown
+
+
+def _subject_bin(db: Database, entity: str, entity_id: int) -> str | None:
+    if entity != "inspection":
+        return None
+    with db.transaction() as session:
+        subject = get_subject(session, inspection_store.get_or_raise(session, entity_id).subject_id)
+    return None if subject is None else subject.bin
+
+
+def accept_signature(
+    db: Database,
+    actor: Actor,
+    entity: str,
+    entity_id: int,
+    *,
+    document_sha256: str,
+    signature: bytes,
+    file_name: str = "signature.cms",
+    settings: Settings | None = None,
+    now: datetime | None = None,
+) -> SignatureRecord:
+    """Verify a detached CMS signature of the document handed out for signing and store it as the next
+    signature of that document, audited; SignatureRefused says why one is not accepted."""
+    settings = settings or Settings.from_environment()
+    _check_entity(entity, "kk")
+    region = _require(db, actor, entity, entity_id, write=True)
+    document = _kept_by_hash(settings, entity, entity_id, document_sha256.strip().lower())
+    if document is None:
+        raise SignatureRefused("unknown_document")
+    if len(signature) > MAX_SIGNATURE_BYTES:
+        raise SignatureRefused("too_large", file=file_name)
+    try:
+        report = verify_cms(document.content, signature, trust_settings(settings=settings), name=file_name)
+    except SignatureError as error:
+        raise SignatureRefused("unreadable", error=error) from None
+    if len(report.signers) != 1:
+        raise SignatureRefused("one_signer", file=file_name, count=len(report.signers))
+    signer = report.signers[0]
+    if not report.ok:
+        raise SignatureRefused("invalid", name=signer.identity.name, problems=signer.problems)
+    head_bin = _subject_bin(db, entity, entity_id)
+    now = now or datetime.now(UTC)
+    data = signature_store.SignatureData(
+        entity,
+        entity_id,
+        document.file_name,
+        document.sha256,
+        bytes(signature),
+        signer.identity.name,
+        signer.identity.iin,
+        signer.identity.bin,
+        signer.certificate_sha256,
+        signer.signed_at,
+    )
+    with db.transaction() as session:
+        earlier = [
+            s
+            for s in signature_store.signatures_of(session, entity, entity_id)
+            if s.document_sha256 == document.sha256
+        ]
+        if any(s.certificate_sha256 == signer.certificate_sha256 for s in earlier):
+            raise SignatureRefused("already_signed", name=signer.identity.name)
+        head_signed = head_bin is not None and any(s.signer_bin == head_bin for s in earlier)
+        if head_signed and signer.identity.bin != head_bin:
+            raise SignatureRefused("wrong_order", name=signer.identity.name)
+        record = signature_store.add_signature(session, data, created_by=actor.username, now=now)
+        after = {
+            "file": document.file_name,
+            "document_sha256": document.sha256,
+            "position": record.position,
+            "signer": signer.identity.name,
+            "iin": signer.identity.iin,
+            "bin": signer.identity.bin,
+            "certificate_sha256": signer.certificate_sha256,
+        }
+        audit.record(session, actor, f"{entity}.sign", entity, entity_id, region=region, after=after, now=now)
+    return record

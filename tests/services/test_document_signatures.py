@@ -1,0 +1,311 @@
+"""Signatures of a completed inspection's form and of an approved list, handed in as detached CMS
+signatures: verified before they are accepted, stored beside the document in the order of signing,
+audited; refused with a reason in the reader's language. On SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from tekseru.catalog_files import load_catalogue
+from tekseru.documents.signatures import load_key, sign_cms
+from tekseru.services import audit, inspections
+from tekseru.services import document_signatures as service
+from tekseru.services.audit import AuditFilter
+from tekseru.services.permissions import Actor, PermissionDenied, Role
+from tekseru.settings import Settings
+from tekseru.store import Database
+from tests.databases import database, database_url, postgres_server
+from tests.services import inspection_data
+from tests.services.audit_data import ADMIN, INSPECTOR, PLANNER, sign_records
+from tests.signing_pki import PASSWORD, Pki, Signer, issue_signer, make_pki, pem, revocation_list
+
+__all__ = ["database", "database_url", "postgres_server"]
+
+VIEWER = Actor("a-viewer", Role.VIEWER)
+OTHER_REGION = Actor("a-other", Role.INSPECTOR, "almaty_city")
+HEAD_BIN = inspection_data.BINS[0]
+
+CATALOGUE = load_catalogue()
+
+
+@pytest.fixture(scope="module")
+def pki() -> Pki:
+    return make_pki()
+
+
+@pytest.fixture(scope="module")
+def people(pki: Pki) -> dict[str, Signer]:
+    return {
+        "official": issue_signer(pki, "АСҚАРОВ АЙБЕК", "880101300123", bin="100140011059"),
+        "second": issue_signer(pki, "ПЕТРОВА ЕЛЕНА", "910303400789", bin="100140011059"),
+        "head": issue_signer(pki, "ДИРЕКТОР ОРТАЛЫҚ", "750505300555", bin=HEAD_BIN),
+        "stranger": issue_signer(make_pki("stranger"), "БӨТЕН", "850505300111"),
+        "expired": issue_signer(
+            pki,
+            "ЕСКІ",
+            "700101300999",
+            not_before=datetime.now(UTC) - timedelta(days=900),
+            not_after=datetime.now(UTC) - timedelta(days=2),
+        ),
+    }
+
+
+@pytest.fixture
+def settings(tmp_path: Path, pki: Pki) -> Settings:
+    (tmp_path / "root.pem").write_bytes(pem(pki.root.certificate))
+    return Settings(attachments_dir=str(tmp_path / "files"), trusted_roots=str(tmp_path / "root.pem"))
+
+
+def _cms(signer: Signer, content: bytes) -> bytes:
+    return sign_cms(content, load_key(signer.pkcs12(), PASSWORD))
+
+
+def test_officials_then_the_head_sign_an_inspection(
+    database: Database, settings: Settings, people: dict[str, Signer], pki: Pki
+) -> None:
+    signed = sign_records(database)
+    document = service.document_to_sign(
+        database,
+        INSPECTOR,
+        "inspection",
+        signed.inspection_id,
+        language="kk",
+        catalogue=CATALOGUE,
+        settings=settings,
+    )
+    assert document.content.startswith(b"%PDF") and document.file_name.endswith("-kk.pdf")
+    again = service.document_to_sign(
+        database,
+        VIEWER,
+        "inspection",
+        signed.inspection_id,
+        language="kk",
+        catalogue=CATALOGUE,
+        settings=settings,
+    )
+    assert again.sha256 == document.sha256, "every signer signs the same bytes"
+    for who in ("official", "second", "head"):
+        service.accept_signature(
+            database,
+            INSPECTOR,
+            "inspection",
+            signed.inspection_id,
+            document_sha256=document.sha256,
+            signature=_cms(people[who], document.content),
+            settings=settings,
+        )
+    shown = service.signatures(database, VIEWER, "inspection", signed.inspection_id, settings=settings)
+    assert [(s.record.position, s.record.signer_iin, s.ok) for s in shown] == [
+        (1, "880101300123", True),
+        (2, "910303400789", True),
+        (3, "750505300555", True),
+    ]
+    assert shown[2].record.signer_bin == HEAD_BIN
+    entries = audit.browse(database, ADMIN, AuditFilter(action="inspection.sign")).entries
+    assert len(entries) == 3 and entries[0].after is not None
+    assert {e.after["iin"] for e in entries if e.after} == {"880101300123", "910303400789", "750505300555"}
+    # After the head of the subject, no official signs.
+    late = issue_signer(pki, "КЕШІККЕН", "920202300222", bin="100140011059")
+    with pytest.raises(service.SignatureRefused) as refused:
+        service.accept_signature(
+            database,
+            INSPECTOR,
+            "inspection",
+            signed.inspection_id,
+            document_sha256=document.sha256,
+            signature=_cms(late, document.content),
+            settings=settings,
+        )
+    assert refused.value.key == "wrong_order"
+    with pytest.raises(service.SignatureRefused) as twice:
+        service.accept_signature(
+            database,
+            INSPECTOR,
+            "inspection",
+            signed.inspection_id,
+            document_sha256=document.sha256,
+            signature=_cms(people["official"], document.content),
+            settings=settings,
+        )
+    assert twice.value.key == "already_signed"
+
+
+def test_the_wrong_order_is_refused(
+    database: Database, settings: Settings, people: dict[str, Signer]
+) -> None:
+    signed = sign_records(database)
+    document = service.document_to_sign(
+        database,
+        INSPECTOR,
+        "inspection",
+        signed.inspection_id,
+        language="ru",
+        catalogue=CATALOGUE,
+        settings=settings,
+    )
+    service.accept_signature(
+        database,
+        INSPECTOR,
+        "inspection",
+        signed.inspection_id,
+        document_sha256=document.sha256,
+        signature=_cms(people["head"], document.content),
+        settings=settings,
+    )
+    with pytest.raises(service.SignatureRefused) as refused:
+        service.accept_signature(
+            database,
+            INSPECTOR,
+            "inspection",
+            signed.inspection_id,
+            document_sha256=document.sha256,
+            signature=_cms(people["official"], document.content),
+            settings=settings,
+        )
+    assert refused.value.key == "wrong_order"
+    assert "АСҚАРОВ АЙБЕК" in refused.value.describe("kk") and "басшыдан кейін" in refused.value.describe(
+        "kk"
+    )
+    assert "после него" in refused.value.describe("ru")
+    assert (
+        len(service.signatures(database, VIEWER, "inspection", signed.inspection_id, settings=settings)) == 1
+    )
+
+
+@pytest.mark.parametrize(
+    ("who", "over_other", "problem"),
+    [
+        ("stranger", False, "untrusted"),
+        ("expired", False, "not_valid_at_signing"),
+        ("official", True, "changed"),
+    ],
+)
+def test_a_signature_that_does_not_hold_is_refused_and_nothing_is_stored(
+    database: Database,
+    settings: Settings,
+    people: dict[str, Signer],
+    who: str,
+    over_other: bool,
+    problem: str,
+) -> None:
+    signed = sign_records(database)
+    document = service.document_to_sign(
+        database, PLANNER, "plan", signed.plan_id, language="kk", catalogue=CATALOGUE, settings=settings
+    )
+    content = document.content + b"%changed" if over_other else document.content
+    with pytest.raises(service.SignatureRefused) as refused:
+        service.accept_signature(
+            database,
+            PLANNER,
+            "plan",
+            signed.plan_id,
+            document_sha256=document.sha256,
+            signature=_cms(people[who], content),
+            settings=settings,
+        )
+    assert refused.value.key == "invalid" and refused.value.params["problems"] == (problem,)
+    assert service.signatures(database, VIEWER, "plan", signed.plan_id, settings=settings) == []
+    assert audit.browse(database, ADMIN, AuditFilter(action="plan.sign")).entries == []
+
+
+def test_a_revoked_certificate_is_refused_and_a_stored_signature_shows_it_later(
+    database: Database, settings: Settings, people: dict[str, Signer], pki: Pki, tmp_path: Path
+) -> None:
+    signed = sign_records(database)
+    document = service.document_to_sign(
+        database, PLANNER, "plan", signed.plan_id, language="ru", catalogue=CATALOGUE, settings=settings
+    )
+    service.accept_signature(
+        database,
+        PLANNER,
+        "plan",
+        signed.plan_id,
+        document_sha256=document.sha256,
+        signature=_cms(people["second"], document.content),
+        settings=settings,
+    )
+    (tmp_path / "nca.crl").write_bytes(revocation_list(pki, [people["second"].certificate]))
+    later = Settings(
+        attachments_dir=settings.attachments_dir,
+        trusted_roots=settings.trusted_roots,
+        revocation_lists=str(tmp_path / "nca.crl"),
+    )
+    (shown,) = service.signatures(database, VIEWER, "plan", signed.plan_id, settings=later)
+    assert (
+        not shown.ok and shown.report is not None and [str(p) for p in shown.report.problems] == ["revoked"]
+    )
+    (tmp_path / "more.crl").write_bytes(revocation_list(pki, [people["official"].certificate]))
+    with pytest.raises(service.SignatureRefused) as refused:
+        service.accept_signature(
+            database,
+            PLANNER,
+            "plan",
+            signed.plan_id,
+            document_sha256=document.sha256,
+            signature=_cms(people["official"], document.content),
+            settings=Settings(
+                attachments_dir=settings.attachments_dir,
+                trusted_roots=settings.trusted_roots,
+                revocation_lists=str(tmp_path / "more.crl"),
+            ),
+        )
+    assert refused.value.params["problems"] == ("revoked",)
+
+
+def test_who_may_sign_and_what(database: Database, settings: Settings, people: dict[str, Signer]) -> None:
+    signed = sign_records(database)
+    document = service.document_to_sign(
+        database,
+        INSPECTOR,
+        "inspection",
+        signed.inspection_id,
+        language="kk",
+        catalogue=CATALOGUE,
+        settings=settings,
+    )
+    signature = _cms(people["official"], document.content)
+    for actor in (VIEWER, OTHER_REGION):
+        with pytest.raises(PermissionDenied):
+            service.accept_signature(
+                database,
+                actor,
+                "inspection",
+                signed.inspection_id,
+                document_sha256=document.sha256,
+                signature=signature,
+                settings=settings,
+            )
+    with pytest.raises(service.SignatureRefused) as unknown:
+        service.accept_signature(
+            database,
+            INSPECTOR,
+            "inspection",
+            signed.inspection_id,
+            document_sha256="0" * 64,
+            signature=signature,
+            settings=settings,
+        )
+    assert unknown.value.key == "unknown_document"
+    with pytest.raises(service.SignatureRefused) as garbage:
+        service.accept_signature(
+            database,
+            INSPECTOR,
+            "inspection",
+            signed.inspection_id,
+            document_sha256=document.sha256,
+            signature=b"<script>alert(1)</script>",
+            file_name="evil.cms",
+            settings=settings,
+        )
+    assert garbage.value.key == "unreadable" and "evil.cms" in garbage.value.describe("ru")
+    draft = inspections.create_inspection(
+        database, INSPECTOR, inspection_data.BINS[1], inspection_data.header(), now=inspection_data.NOW
+    )
+    with pytest.raises(service.SignatureNotSignable) as not_yet:
+        service.document_to_sign(
+            database, INSPECTOR, "inspection", draft.id, language="kk", catalogue=CATALOGUE, settings=settings
+        )
+    assert "жоба" in not_yet.value.describe("kk")
