@@ -10,6 +10,7 @@ from pathlib import Path
 
 from tekseru.services import inspections, plans
 from tekseru.store import open_database
+from tests.catalogue import CATALOGUE
 from tests.services.audit_data import INSPECTOR, PLANNER, sign_records
 from tests.signing_pki import issue_signer, make_pki, pem, revocation_list, write_signer_files
 from tests.test_docs import run
@@ -28,9 +29,11 @@ def _folder(folder: Path) -> None:
     try:
         signed = sign_records(database)
         form, _, _ = inspections.print_inspection(
-            database, INSPECTOR, signed.inspection_id, format="pdf", language="kk"
+            database, INSPECTOR, signed.inspection_id, format="pdf", language="kk", catalogue=CATALOGUE
         )
-        plan, _ = plans.plan_document(database, PLANNER, signed.plan_id, format="xlsx", language="kk")
+        plan, _ = plans.plan_document(
+            database, PLANNER, signed.plan_id, format="xlsx", language="kk", catalogue=CATALOGUE
+        )
     finally:
         database.close()
     (folder / "form.pdf").write_bytes(form)

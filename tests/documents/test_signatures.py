@@ -104,7 +104,7 @@ def test_two_signers_in_order_each_later_signature_covering_the_earlier(
     assert first.signed_at <= second.signed_at <= datetime.now(UTC)
     # Incremental: the issued form is the first revision, so its seal and hash still hold.
     assert signed_twice.startswith(form)
-    assert read_verification_bytes(signed_twice) == read_verification_bytes(form)
+    assert read_verification(signed_twice) == read_verification(form)
     issued = hashlib.sha256(form).hexdigest()
     assert earlier_revisions(signed_twice)[issued] == len(form)
     assert only_signed_after(signed_twice, len(form))
@@ -115,15 +115,6 @@ def test_two_signers_in_order_each_later_signature_covering_the_earlier(
     assert verify_pdf(signed_twice, in_order).ok
     reversed_order = TrustSettings(trust.roots, expected_order=(HEAD[1], OFFICIAL[1]))
     assert verify_pdf(signed_twice, reversed_order).problems == (Problem.WRONG_ORDER,)
-
-
-def read_verification_bytes(data: bytes, tmp: Path | None = None) -> object:
-    import tempfile
-
-    with tempfile.NamedTemporaryFile(suffix=".pdf") as file:
-        file.write(data)
-        file.flush()
-        return read_verification(file.name)
 
 
 def test_each_signature_has_a_visible_stamp_on_the_last_page(signed_twice: bytes) -> None:

@@ -302,7 +302,12 @@ def test_who_may_sign_and_what(database: Database, settings: Settings, people: d
         )
     assert garbage.value.key == "unreadable" and "evil.cms" in garbage.value.describe("ru")
     draft = inspections.create_inspection(
-        database, INSPECTOR, inspection_data.BINS[1], inspection_data.header(), now=inspection_data.NOW
+        database,
+        INSPECTOR,
+        inspection_data.BINS[1],
+        inspection_data.header(),
+        now=inspection_data.NOW,
+        catalogue=CATALOGUE,
     )
     with pytest.raises(service.SignatureNotSignable) as not_yet:
         service.document_to_sign(
