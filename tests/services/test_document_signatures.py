@@ -4,6 +4,7 @@ audited; refused with a reason in the reader's language. On SQLite and PostgreSQ
 
 from __future__ import annotations
 
+import threading
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -314,3 +315,50 @@ def test_who_may_sign_and_what(database: Database, settings: Settings, people: d
             database, INSPECTOR, "inspection", draft.id, language="kk", catalogue=CATALOGUE, settings=settings
         )
     assert "жоба" in not_yet.value.describe("kk")
+
+
+def test_signers_accepted_at_the_same_instant_each_get_their_own_place(
+    database: Database, settings: Settings, people: dict[str, Signer]
+) -> None:
+    """On PostgreSQL two requests are not serialised by a write lock: both read the same last position, and
+    the second to write must read again rather than answer with a database error."""
+    signed = sign_records(database)
+    document = service.document_to_sign(
+        database,
+        INSPECTOR,
+        "inspection",
+        signed.inspection_id,
+        language="kk",
+        catalogue=CATALOGUE,
+        settings=settings,
+    )
+    signatures = {who: _cms(people[who], document.content) for who in ("official", "second")}
+    start = threading.Barrier(len(signatures))
+    failures: list[BaseException] = []
+
+    def accept(who: str) -> None:
+        start.wait()
+        try:
+            service.accept_signature(
+                database,
+                INSPECTOR,
+                "inspection",
+                signed.inspection_id,
+                document_sha256=document.sha256,
+                signature=signatures[who],
+                settings=settings,
+            )
+        except BaseException as error:  # reported below, with the thread's own error
+            failures.append(error)
+
+    threads = [threading.Thread(target=accept, args=(who,)) for who in signatures]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
+    shown = service.signatures(database, VIEWER, "inspection", signed.inspection_id, settings=settings)
+    assert sorted(s.record.position for s in shown) == [1, 2]
+    assert {s.record.signer_iin for s in shown} == {"880101300123", "910303400789"}
+    entries = audit.browse(database, ADMIN, AuditFilter(action="inspection.sign")).entries
+    assert sorted(e.after["position"] for e in entries if e.after) == [1, 2]

@@ -81,11 +81,12 @@ def test_the_database_url_comes_from_the_environment(
 
 def passwords(output: str) -> dict[str, str]:
     """The table of users `serve` prints on first use: user name -> password."""
-    return dict(re.findall(r"^    (\S+) +\w+ +(?:\w+ +)?(\S+)$", output, flags=re.MULTILINE)[1:])
+    rows = [re.split(r" {2,}", line.strip()) for line in output.splitlines() if line.startswith("    ")]
+    return {row[0]: row[-1] for row in rows[1:]}
 
 
 def test_the_first_start_prints_one_block_with_the_demo_users(served: dict[str, Any], tmp_path: Path) -> None:
-    output = invoke("--port", "8123")
+    output = invoke("--port", "8123", "--lang", "en")
     assert output.startswith("tekseru: http://127.0.0.1:8123/ (API: /api/v1, database: sqlite:///")
     assert "Sign in at http://127.0.0.1:8123/login as one of these users" in output
     assert re.search(r"^    user +role +region +password$", output, flags=re.MULTILINE), output
@@ -119,7 +120,7 @@ def test_a_registry_without_users_gets_the_admin(served: dict[str, Any], tmp_pat
         ).loaded  # a registry, imported before any user exists
     finally:
         db.close()
-    output = invoke("--port", "8124")
+    output = invoke("--port", "8124", "--lang", "en")
     assert "The database was empty" not in output
     assert list(passwords(output)) == ["admin"]
 
@@ -248,3 +249,22 @@ def test_users_create_can_ask_for_the_password(tmp_path: Path) -> None:
         input="typed-password\ntyped-password\n",
     )
     assert result.exit_code == 0 and "typed-password" in result.output
+
+
+@pytest.mark.parametrize(
+    ("language", "empty", "sign_in", "header"),
+    [
+        ("kk", "Дерекқор бос еді", "осы пайдаланушылардың бірі ретінде кіріңіз", "пайдаланушы  рөл"),
+        ("ru", "База данных была пуста", "Войдите на http://127.0.0.1:8125/login", "пользователь  роль"),
+    ],
+)
+def test_the_first_start_speaks_the_readers_language(
+    served: dict[str, Any], language: str, empty: str, sign_in: str, header: str
+) -> None:
+    output = invoke("--port", "8125", "--lang", language)
+    assert empty in output and sign_in in output and header in output
+    assert not re.search(r"\b(The|Sign in|shown only|password|region|role)\b", output), output
+    found = passwords(output)
+    assert list(found) == ["demo-admin", "demo-planner", "demo-inspector", "demo-viewer"]
+    inspector = next(line for line in output.splitlines() if line.startswith("    demo-inspector"))
+    assert ("Астана" in inspector) and ("astana" not in inspector)  # the region's name, not its key

@@ -18,6 +18,7 @@ import typer
 import uvicorn
 
 from tekseru.cli.catalogue import cli_catalogue
+from tekseru.cli.language import LangOption, Words, chosen, region_name
 from tekseru.services.accounts import Credentials, ensure_first_admin
 from tekseru.services.auth import open_app_database
 from tekseru.services.database import DatabaseNeedsUpgrade, DatabaseTooNew
@@ -62,33 +63,35 @@ def prepare(settings: Settings) -> Startup:
     return Startup(users, demo.load if demo else None, interrupted)
 
 
-def startup_block(address: str, database_url: str, workers: int, startup: Startup) -> str:
-    """The address, and on first use who can sign in: one short block, printed once."""
-    processes = f", {workers} worker processes" if workers > 1 else ""
-    lines = [f"tekseru: {address} (API: /api/v1, database: {database_url}{processes})"]
+def startup_block(address: str, database_url: str, workers: int, startup: Startup, words: Words) -> str:
+    """The address, and on first use who can sign in: one short block, printed once, in the reader's
+    language (the passwords are shown here only)."""
+    processes = words("cli.serve.processes", count=workers) if workers > 1 else ""
+    lines = [words("cli.serve.address", address=address, database=database_url, processes=processes)]
     if startup.demo:
         loaded = startup.demo
-        lines.append(
-            f"  The database was empty: tekseru loaded the demo registry ({loaded.subjects} subjects, "
-            f"{loaded.evidence} evidence records) and assessed it."
-        )
+        subjects, evidence = words.count(loaded.subjects), words.count(loaded.evidence)
+        lines.append("  " + words("cli.serve.demo_loaded", subjects=subjects, evidence=evidence))
     if startup.interrupted:
-        lines.append(
-            f"  {startup.interrupted} job(s) left unfinished by the previous server were marked interrupted "
-            "(nothing of them was kept; start them again)."
-        )
+        lines.append("  " + words("cli.serve.interrupted", count=startup.interrupted))
     if startup.users:
-        lines.append(f"  Sign in at {address}login as one of these users (the passwords are shown only now):")
-        rows = [("user", "role", "region", "password")]
-        rows += [(u.username, u.role.value, u.region or "", u.password) for u in startup.users]
+        lines.append("  " + words("cli.serve.sign_in", address=address))
+        rows = [tuple(words(f"cli.serve.column.{name}") for name in ("user", "role", "region", "password"))]
+        rows += [
+            (
+                u.username,
+                words(f"role.{u.role.value}"),
+                region_name(u.region, words.language) if u.region else "",
+                u.password,
+            )
+            for u in startup.users
+        ]
         widths = [max(len(row[column]) for row in rows) for column in range(4)]
         lines += [
             "    " + "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip()
             for row in rows
         ]
-        lines.append(
-            "  Change a password on the 'My account' page, or with `tekseru users set-password USER`."
-        )
+        lines.append("  " + words("cli.serve.change_password"))
     return "\n".join(lines)
 
 
@@ -109,13 +112,15 @@ def serve(
     access_log: bool = typer.Option(
         True, "--access-log/--no-access-log", help="Log each request (off when a reverse proxy logs them)."
     ),
+    lang: LangOption = None,
 ) -> None:
     """Serve the web application and the HTTP API until interrupted (Ctrl+C)."""
     settings = Settings.from_environment()
     if db is not None:
         settings = settings.with_database_path(db)
     address = f"http://{host}:{port}/"
-    typer.echo(startup_block(address, settings.database_url, workers, prepare(settings)))
+    words = Words(chosen(lang))
+    typer.echo(startup_block(address, settings.database_url, workers, prepare(settings), words))
     if workers == 1:
         uvicorn.run(create_app(settings), host=host, port=port, access_log=access_log)
         return

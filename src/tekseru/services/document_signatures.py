@@ -18,6 +18,9 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
 from tekseru.catalog import Catalogue
 from tekseru.documents.signatures import SignatureError, SignerReport, verify_cms
 from tekseru.i18n import translate
@@ -36,6 +39,7 @@ from tekseru.store.subjects import get_subject
 ENTITIES = ("inspection", "plan")
 DOCUMENT_LANGUAGES = ("kk", "ru")
 SIGNABLE_PLAN_STATUSES = ("approved", "published")
+STORE_ATTEMPTS = 5
 MAX_SIGNATURE_BYTES = 1 << 20  # a CMS signature with its certificates is a few kilobytes
 
 
@@ -244,26 +248,50 @@ def accept_signature(
         signer.certificate_sha256,
         signer.signed_at,
     )
-    with db.transaction() as session:
-        earlier = [
-            s
-            for s in signature_store.signatures_of(session, entity, entity_id)
-            if s.document_sha256 == document.sha256
-        ]
-        if any(s.certificate_sha256 == signer.certificate_sha256 for s in earlier):
-            raise SignatureRefused("already_signed", name=signer.identity.name)
-        head_signed = head_bin is not None and any(s.signer_bin == head_bin for s in earlier)
-        if head_signed and signer.identity.bin != head_bin:
-            raise SignatureRefused("wrong_order", name=signer.identity.name)
-        record = signature_store.add_signature(session, data, created_by=actor.username, now=now)
-        after = {
-            "file": document.file_name,
-            "document_sha256": document.sha256,
-            "position": record.position,
-            "signer": signer.identity.name,
-            "iin": signer.identity.iin,
-            "bin": signer.identity.bin,
-            "certificate_sha256": signer.certificate_sha256,
-        }
-        audit.record(session, actor, f"{entity}.sign", entity, entity_id, region=region, after=after, now=now)
+    # Two signers of one document accepted at the same instant (PostgreSQL does not serialise them as
+    # SQLite's write lock does) may both take the next position: the unique key refuses the second, which
+    # then reads the signatures again and takes the position after.
+    for _ in range(STORE_ATTEMPTS):
+        try:
+            with db.transaction() as session:
+                return _store_next(session, actor, data, signer, head_bin, region, now)
+        except IntegrityError:
+            continue
+    raise SignatureRefused("busy")
+
+
+def _store_next(
+    session: Session,
+    actor: Actor,
+    data: signature_store.SignatureData,
+    signer: SignerReport,
+    head_bin: str | None,
+    region: str | None,
+    now: datetime,
+) -> SignatureRecord:
+    """Store the signature after the document's earlier ones: officials first, the subject's head last."""
+    earlier = [
+        s
+        for s in signature_store.signatures_of(session, data.entity, data.entity_id)
+        if s.document_sha256 == data.document_sha256
+    ]
+    if any(s.certificate_sha256 == signer.certificate_sha256 for s in earlier):
+        raise SignatureRefused("already_signed", name=signer.identity.name)
+    head_signed = head_bin is not None and any(s.signer_bin == head_bin for s in earlier)
+    if head_signed and signer.identity.bin != head_bin:
+        raise SignatureRefused("wrong_order", name=signer.identity.name)
+    record = signature_store.add_signature(session, data, created_by=actor.username, now=now)
+    after = {
+        "file": data.file_name,
+        "document_sha256": data.document_sha256,
+        "position": record.position,
+        "signer": signer.identity.name,
+        "iin": signer.identity.iin,
+        "bin": signer.identity.bin,
+        "certificate_sha256": signer.certificate_sha256,
+    }
+    entity = data.entity
+    audit.record(
+        session, actor, f"{entity}.sign", entity, data.entity_id, region=region, after=after, now=now
+    )
     return record
