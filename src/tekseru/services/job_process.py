@@ -76,7 +76,8 @@ def child(url: str, job_id: uuid.UUID, work: Work, messages: Connection, lifelin
         outcome = (FAILED, str(error), error.result)
     except Exception as error:
         log.exception("job %s failed", job_id)
-        outcome = (FAILED, f"{type(error).__name__}: {error}", None)
+        # A fixed form (tekseru.i18n.stored): the reader gets a sentence in their language, then the detail.
+        outcome = (FAILED, f"failed unexpectedly: {type(error).__name__}: {error}", None)
     finally:
         db.close()
     messages.send(("end", *outcome))
