@@ -48,7 +48,9 @@ def reconciliation(
 def report(request: Request, report_id: str, actor: Actor = Signed, db: Database = Db) -> SystemReportOut:
     found = roster_reports.report_for_evidence(db, roster_reports.REFERENCE_PREFIX + report_id, actor=actor)
     if found is None:
-        raise HTTPException(404, translate(reader_language(request), "rosters.report_not_found", report=report_id))
+        raise HTTPException(
+            404, translate(reader_language(request), "rosters.report_not_found", report=report_id)
+        )
     return SystemReportOut.model_validate(found)
 
 

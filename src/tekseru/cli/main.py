@@ -27,6 +27,7 @@ from tekseru.cli import (
 from tekseru.i18n import LANGUAGES, say_error
 from tekseru.settings import SettingError, Settings, environment_variable
 
+
 class _Group(TyperGroup):
     """The root group, keeping the words of the command line for a refusal before any setting is read."""
 
@@ -63,7 +64,9 @@ def _language_asked(context: typer.Context) -> str:
     setting when it is itself valid, else kk (the default)."""
     rest = [str(word) for word in context.meta.get(_ARGUMENTS, ())]
     for index, word in enumerate(rest):
-        asked = rest[index + 1] if word == "--lang" and index + 1 < len(rest) else word.removeprefix("--lang=")
+        asked = (
+            rest[index + 1] if word == "--lang" and index + 1 < len(rest) else word.removeprefix("--lang=")
+        )
         if (word == "--lang" or word.startswith("--lang=")) and asked in LANGUAGES:
             return asked
     setting = os.environ.get(environment_variable("language"), "")

@@ -19,9 +19,9 @@ from sqlalchemy.orm import Session
 
 from tekseru.catalog import Catalogue, CatalogueEdition, Severity
 from tekseru.catalog_files import load_catalogue
-from tekseru.message import Explained
 from tekseru.documents.backtest_tables import TextTable, backtest_tables
 from tekseru.documents.backtest_xlsx import render_backtest_xlsx
+from tekseru.message import Explained
 from tekseru.planning import CandidateScore, HalfYear, Plan, PlanningRules, VisitHistory
 from tekseru.planning.backtest import BacktestReport, HalfYearReplay, VisitOutcome, backtest
 from tekseru.scoring import BulkScores, ScoringRules, normalise_bulk, score_bulk
