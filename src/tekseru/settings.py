@@ -24,14 +24,19 @@ from pydantic_settings import (
 )
 
 from tekseru.i18n import LANGUAGES
+from tekseru.message import Explained
 
 ENV_PREFIX = "TEKSERU_"
 ENV_FILE = ".env"
 WHOLE_NUMBER = "must be a whole number greater than 0"
 
 
-class SettingError(ValueError):
+class SettingError(Explained, ValueError):
     """A setting given a value it cannot take; the message names the environment variable."""
+
+
+# The message of each setting with a rule of its own; a number setting says `setting.whole_number`.
+_RULES = {"language": "setting.language", "time_zone": "setting.time_zone"}
 
 
 def _number(default: int, help: str) -> Any:
@@ -203,7 +208,8 @@ def _parse(name: str, raw: Any) -> Any:
         return raw
     text = raw.strip()
     if not (text.isascii() and text.isdigit() and int(text) > 0):
-        raise SettingError(f"{environment_variable(name)} ({name}) {WHOLE_NUMBER}, not {raw!r}")
+        refused = SettingError(f"{environment_variable(name)} ({name}) {WHOLE_NUMBER}, not {raw!r}")
+        raise refused.saying("setting.whole_number", variable=environment_variable(name), value=repr(raw))
     return int(text)
 
 
@@ -214,7 +220,13 @@ def _refusal(error: ValidationError) -> SettingError:
         rule = WHOLE_NUMBER
     else:
         rule = str(first.get("ctx", {}).get("error", first["msg"]))
-    return SettingError(f"{environment_variable(name)} ({name}) {rule}, not {first['input']!r}")
+    refused = SettingError(f"{environment_variable(name)} ({name}) {rule}, not {first['input']!r}")
+    variable, value = environment_variable(name), repr(first["input"])
+    if _is_number(Settings.model_fields[name]):
+        return refused.saying("setting.whole_number", variable=variable, value=value)
+    if name in _RULES:
+        return refused.saying(_RULES[name], variable=variable, value=value, languages=", ".join(LANGUAGES))
+    return refused.saying("setting.other", variable=variable, value=value, rule=rule)
 
 
 def documented_settings() -> list[tuple[str, str, str, str]]:

@@ -39,6 +39,7 @@ from tekseru.documents.signatures import (
 )
 from tekseru.documents.signatures.verifying import only_signed_after
 from tekseru.documents.verification import read_verification
+from tekseru.i18n import say_error
 from tests.documents.checklist_cases import filled_form
 from tests.signing_pki import PASSWORD, Pki, Signer, issue_signer, make_pki, pem, revocation_list
 
@@ -161,7 +162,7 @@ def test_a_signed_document_cannot_be_resealed(
     with pytest.raises(SignatureError) as refused:
         sign_pdf(resealed, _key(official), name="form.pdf")
     assert refused.value.key == "changed_after_signing"
-    assert "form.pdf" in refused.value.describe("kk") and "мөрлеуге" in refused.value.describe("kk")
+    assert "form.pdf" in say_error("kk", refused.value) and "мөрлеуге" in say_error("kk", refused.value)
 
 
 def test_an_expired_certificate(pki: Pki, form: bytes, trust: TrustSettings) -> None:
@@ -304,10 +305,14 @@ def test_identity_of_an_individual_and_of_an_organisation(official: Signer, pki:
 def test_unreadable_inputs_are_named_in_the_readers_language(tmp_path: Path, official: Signer) -> None:
     with pytest.raises(SignatureError) as wrong:
         load_key(official.pkcs12(), b"wrong", name="official.p12")
-    assert "official.p12" in wrong.value.describe("ru") and "неверный пароль" in wrong.value.describe("ru")
+    assert "official.p12" in say_error("ru", wrong.value) and "неверный пароль" in say_error(
+        "ru", wrong.value
+    )
     with pytest.raises(SignatureError) as not_cms:
         verify_cms(b"x", b"<html>not a signature</html>", TrustSettings(), name="upload.cms")
-    assert not_cms.value.describe("kk").startswith("upload.cms: ") and "CMS" in not_cms.value.describe("kk")
+    assert say_error("kk", not_cms.value).startswith("upload.cms: ") and "CMS" in say_error(
+        "kk", not_cms.value
+    )
     attached = tmp_path / "attached.cms"
     (tmp_path / "doc").write_bytes(b"doc")
     bad = tmp_path / "root.pem"

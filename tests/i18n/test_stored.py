@@ -11,6 +11,7 @@ import pytest
 from tekseru.i18n import say_stored
 from tekseru.intake.errors import ErrorKind, ImportFileError, RowError
 from tekseru.services.demo_data import _reference
+from tekseru.services.job_process import crash_message
 from tekseru.services.job_runner import INTERRUPTED_MESSAGE as INTERRUPTED
 from tekseru.store import Database
 from tests.databases import database, database_url, postgres_server
@@ -56,6 +57,16 @@ def test_why_a_job_ended_in_each_language() -> None:
         "остановлено по истечении лимита времени 1800 с"
     )
     assert say_stored("kk", "the job's process ended unexpectedly (exit code -9)").endswith("(шығу коды -9)")
+    crashed = crash_message(ZeroDivisionError("division by zero"))
+    assert say_stored("kk", crashed) == (
+        "тапсырма күтпеген қатеге байланысты орындалмады; "
+        "техникалық мәлімет: ZeroDivisionError: division by zero"
+    )
+    assert say_stored("ru", crashed).startswith("задание не выполнено из-за непредвиденной ошибки")
+    assert say_stored("ru", "ValueError: x").endswith(
+        "техническая подробность: ValueError: x"
+    )  # an older row
+    assert say_stored("en", crashed).startswith("the job failed because of an unexpected error")
     error = RowError("subjects.csv", 3, "bin", ErrorKind.INVALID_BIN, "not a valid BIN")
     failed = str(ImportFileError([error], 4))
     assert say_stored("ru", failed) == "subjects.csv не импортирован: ошибок: 4."

@@ -95,3 +95,24 @@ def test_capacity_must_be_whole_visits(visits: object) -> None:
 def test_histories_of_subjects_without_scores_are_ignored() -> None:
     plan = form_plan(H1_2027, [score("a")], [history("nobody")], RULES)
     assert [row.subject_id for row in plan.included] == ["a"]
+
+
+def test_the_planners_checks_are_said_in_the_readers_language() -> None:
+    from tekseru.i18n import say_error  # the interfaces' side says the core's refusals
+
+    refusals = []
+    for run in (
+        lambda: form_plan(H1_2027, [score("a"), score("a", 50)], [], RULES),
+        lambda: form_plan(H1_2027, [score("a", math.nan)], [], RULES),
+        lambda: form_plan(H1_2027, [score("a")], [history("a"), history("a")], RULES),
+        lambda: form_plan(H1_2027, [score("a")], [], RULES, capacity={"Astana": -1}),
+    ):
+        with pytest.raises(PlanningInputError) as refused:
+            run()
+        refusals.append(refused.value)
+    said = {language: [say_error(language, error) for error in refusals] for language in ("kk", "ru")}
+    assert said["kk"][0].startswith("a субъектісінің") and "екі бағасы бар" in said["kk"][0]
+    assert "две оценки" in said["ru"][0] and "не является числом" in said["ru"][1]
+    assert "екі бару тарихы" in said["kk"][2] and "Astana өңірінің мүмкіндігі" in said["kk"][3]
+    for kk, ru, error in zip(said["kk"], said["ru"], refusals, strict=True):
+        assert kk != str(error) and ru != str(error) and kk != ru

@@ -131,13 +131,14 @@ def test_who_may_run_a_backtest(database: Database) -> None:
 def test_bad_periods_are_refused_with_their_reason() -> None:
     with pytest.raises(BacktestError) as later:
         half_years("2026-H1", "2024-H2")
-    assert later.value.key == "backtest.error.order" and later.value.params == {
+    assert later.value.message is not None
+    assert later.value.message.key == "backtest.error.order" and later.value.message.params == {
         "start": "2026-H1",
         "end": "2024-H2",
     }
     with pytest.raises(BacktestError) as long:
         half_years("2000-H1", "2030-H1")
-    assert long.value.key == "backtest.error.too_long"
+    assert long.value.message is not None and long.value.message.key == "backtest.error.too_long"
     assert half_years(HalfYear(2024, 2), "2025-H2") == [
         HalfYear(2024, 2),
         HalfYear(2025, 1),

@@ -12,6 +12,7 @@ import pytest
 
 from tekseru.catalog_files import load_catalogue
 from tekseru.documents.signatures import load_key, sign_cms
+from tekseru.i18n import say_error
 from tekseru.services import audit, inspections
 from tekseru.services import document_signatures as service
 from tekseru.services.audit import AuditFilter
@@ -167,10 +168,10 @@ def test_the_wrong_order_is_refused(
             settings=settings,
         )
     assert refused.value.key == "wrong_order"
-    assert "АСҚАРОВ АЙБЕК" in refused.value.describe("kk") and "басшыдан кейін" in refused.value.describe(
-        "kk"
+    assert "АСҚАРОВ АЙБЕК" in say_error("kk", refused.value) and "басшыдан кейін" in say_error(
+        "kk", refused.value
     )
-    assert "после него" in refused.value.describe("ru")
+    assert "после него" in say_error("ru", refused.value)
     assert (
         len(service.signatures(database, VIEWER, "inspection", signed.inspection_id, settings=settings)) == 1
     )
@@ -301,7 +302,7 @@ def test_who_may_sign_and_what(database: Database, settings: Settings, people: d
             file_name="evil.cms",
             settings=settings,
         )
-    assert garbage.value.key == "unreadable" and "evil.cms" in garbage.value.describe("ru")
+    assert garbage.value.key == "unreadable" and "evil.cms" in say_error("ru", garbage.value)
     draft = inspections.create_inspection(
         database,
         INSPECTOR,
@@ -314,7 +315,7 @@ def test_who_may_sign_and_what(database: Database, settings: Settings, people: d
         service.document_to_sign(
             database, INSPECTOR, "inspection", draft.id, language="kk", catalogue=CATALOGUE, settings=settings
         )
-    assert "жоба" in not_yet.value.describe("kk")
+    assert "жоба" in say_error("kk", not_yet.value)
 
 
 def test_signers_accepted_at_the_same_instant_each_get_their_own_place(

@@ -206,7 +206,9 @@ def test_the_api_hands_out_the_document_and_takes_a_signature(stand: Stand, as_u
     assert created.status_code == 201, created.text
     assert created.json()["valid"] is True and created.json()["signer_iin"] == "880101300123"
     again = client.post(f"/api/v1/plans/{stand.plan_id}/signatures", json=body, headers=headers)
-    assert again.status_code == 422 and "already signed" in again.json()["detail"]
+    assert again.status_code == 422 and "қол қойып қойған" in again.json()["detail"]  # no language asked: kk
+    in_russian = client.post(f"/api/v1/plans/{stand.plan_id}/signatures?lang=ru", json=body, headers=headers)
+    assert in_russian.status_code == 422 and "уже подписал" in in_russian.json()["detail"], in_russian.text
     listed = client.get(f"/api/v1/plans/{stand.plan_id}/signatures").json()
     assert [(s["position"], s["valid"], s["problems"]) for s in listed] == [(1, True, [])]
     stranger = sign_cms(
@@ -215,7 +217,9 @@ def test_the_api_hands_out_the_document_and_takes_a_signature(stand: Stand, as_u
     )
     body = {"document_sha256": sha, "signature": base64.b64encode(stranger).decode()}
     refused = client.post(f"/api/v1/plans/{stand.plan_id}/signatures", json=body, headers=headers)
-    assert refused.status_code == 422 and "trusted root" in refused.json()["detail"]
+    assert (
+        refused.status_code == 422 and "сенімді түбірлік сертификатқа жеткізбейді" in refused.json()["detail"]
+    )
 
 
 # In the browser ----------------------------------------------------------------------------------------

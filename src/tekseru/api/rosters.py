@@ -6,12 +6,13 @@ from __future__ import annotations
 from dataclasses import asdict
 from datetime import date
 
-from fastapi import APIRouter, Depends, HTTPException, Query
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
 
 from tekseru.api.schemas.common import FORBIDDEN_RESPONSE, NOT_FOUND_RESPONSE
 from tekseru.api.schemas.rosters import EvidenceOutcomeOut, ReconciliationOut, SystemReportOut
 from tekseru.catalog import Catalogue
 from tekseru.http.dependencies import get_catalogue, get_database
+from tekseru.http.language import reader_language, translate
 from tekseru.http.security import api_actor
 from tekseru.services import roster_reports
 from tekseru.services.auth import Database
@@ -44,10 +45,12 @@ def reconciliation(
     summary="A stored report that evidence of rows 78 to 84 refers to",
     name="api_rosters_report",
 )
-def report(report_id: str, actor: Actor = Signed, db: Database = Db) -> SystemReportOut:
+def report(request: Request, report_id: str, actor: Actor = Signed, db: Database = Db) -> SystemReportOut:
     found = roster_reports.report_for_evidence(db, roster_reports.REFERENCE_PREFIX + report_id, actor=actor)
     if found is None:
-        raise HTTPException(status_code=404, detail="no such report")
+        raise HTTPException(
+            404, translate(reader_language(request), "rosters.report_not_found", report=report_id)
+        )
     return SystemReportOut.model_validate(found)
 
 

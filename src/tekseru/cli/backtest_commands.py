@@ -119,7 +119,7 @@ def _errors(words: Words) -> Iterator[None]:
     try:
         yield
     except BacktestError as error:
-        fail(words(error.key, **error.params))
+        fail(error, words.language)
     except PermissionDenied:
         fail(words("backtest.error.denied"))
 

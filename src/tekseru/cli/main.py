@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
+
 import typer
+from typer.core import TyperGroup
 
 from tekseru.cli import (
     assess_commands,
@@ -21,9 +24,22 @@ from tekseru.cli import (
     signature_commands,
     users_commands,
 )
-from tekseru.settings import SettingError, Settings
+from tekseru.i18n import LANGUAGES, say_error
+from tekseru.settings import SettingError, Settings, environment_variable
+
+
+class _Group(TyperGroup):
+    """The root group, keeping the words of the command line for a refusal before any setting is read."""
+
+    def parse_args(self, ctx: typer.Context, args: list[str]) -> list[str]:  # type: ignore[override]
+        ctx.meta[_ARGUMENTS] = list(args)
+        return super().parse_args(ctx, args)
+
+
+_ARGUMENTS = "tekseru.arguments"
 
 app = typer.Typer(
+    cls=_Group,
     name="tekseru",
     help="Risk-based state control of special social services and of the social protection of persons "
     "with disabilities (Kazakhstan).",
@@ -33,14 +49,28 @@ app = typer.Typer(
 
 
 @app.callback()
-def check_settings() -> None:
+def check_settings(context: typer.Context) -> None:
     """Every command reads the settings from the environment: a bad one stops it at once, named, with no
     traceback."""
     try:
         Settings.from_environment()
     except SettingError as error:
-        typer.echo(f"tekseru: {error}", err=True)
+        typer.echo(f"tekseru: {say_error(_language_asked(context), error)}", err=True)
         raise typer.Exit(2) from None
+
+
+def _language_asked(context: typer.Context) -> str:
+    """The language of a refusal before any setting can be read: the command's `--lang`, else the language
+    setting when it is itself valid, else kk (the default)."""
+    rest = [str(word) for word in context.meta.get(_ARGUMENTS, ())]
+    for index, word in enumerate(rest):
+        asked = (
+            rest[index + 1] if word == "--lang" and index + 1 < len(rest) else word.removeprefix("--lang=")
+        )
+        if (word == "--lang" or word.startswith("--lang=")) and asked in LANGUAGES:
+            return asked
+    setting = os.environ.get(environment_variable("language"), "")
+    return setting if setting in LANGUAGES else Settings.model_fields["language"].default
 
 
 app.command()(serve_command.serve)

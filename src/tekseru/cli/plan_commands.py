@@ -123,7 +123,7 @@ def list_command(
     lang: LangOption = None,
 ) -> None:
     """The stored lists, the newest first."""
-    with opened_database(db) as database, _errors():
+    with opened_database(db) as database, _errors(chosen(lang)):
         found = plans.list_plans(
             database, cli_actor(), half_year=half_year, status=None if status is None else status.value
         )
@@ -170,7 +170,7 @@ def show(
     db: DbOption = None,
 ) -> None:
     """Show a stored list, or write it as JSON, XLSX or PDF."""
-    with opened_database(db) as database, _errors():
+    with opened_database(db) as database, _errors(chosen(lang)):
         _present(database, plan_id, output_format, Words(chosen(lang)), output)
 
 
@@ -185,7 +185,7 @@ def export(
     """Write a stored list as an XLSX or PDF document in Kazakh or Russian."""
     if output_format not in (OutputFormat.XLSX, OutputFormat.PDF):
         fail(Words(chosen(lang))("cli.plans.export_format"))
-    with opened_database(db) as database, _errors():
+    with opened_database(db) as database, _errors(chosen(lang)):
         _present(database, plan_id, output_format, Words(chosen(lang)), output)
 
 
@@ -197,7 +197,7 @@ def diff(
     lang: LangOption = None,
 ) -> None:
     """What changed against the list this one was compared with when it was formed."""
-    with opened_database(db) as database, _errors():
+    with opened_database(db) as database, _errors(chosen(lang)):
         comparison = plans.plan_diff(database, cli_actor(), plan_id)
     if as_json:
         typer.echo(json.dumps(diff_json(comparison), ensure_ascii=False, indent=2))
@@ -208,7 +208,7 @@ def diff(
 @plans_app.command()
 def approve(plan_id: PlanId, by: ByOption = None, db: DbOption = None, lang: LangOption = None) -> None:
     """Approve a draft list; an approved list can no longer change."""
-    with opened_database(db) as database, _errors():
+    with opened_database(db) as database, _errors(chosen(lang)):
         stored = plans.approve_plan(database, cli_actor(by), plan_id)
     words = Words(chosen(lang))
     half_year = format_half_year(stored.plan.half_year, words.language)
@@ -218,7 +218,7 @@ def approve(plan_id: PlanId, by: ByOption = None, db: DbOption = None, lang: Lan
 @plans_app.command()
 def publish(plan_id: PlanId, by: ByOption = None, db: DbOption = None, lang: LangOption = None) -> None:
     """Publish an approved list."""
-    with opened_database(db) as database, _errors():
+    with opened_database(db) as database, _errors(chosen(lang)):
         stored = plans.publish_plan(database, cli_actor(by), plan_id)
     words = Words(chosen(lang))
     half_year = format_half_year(stored.plan.half_year, words.language)
@@ -228,7 +228,7 @@ def publish(plan_id: PlanId, by: ByOption = None, db: DbOption = None, lang: Lan
 @plans_app.command()
 def discard(plan_id: PlanId, by: ByOption = None, db: DbOption = None, lang: LangOption = None) -> None:
     """Delete a draft list (approved and published lists are kept for ever)."""
-    with opened_database(db) as database, _errors():
+    with opened_database(db) as database, _errors(chosen(lang)):
         plans.discard_draft(database, cli_actor(by), plan_id)
     Console(soft_wrap=True).print(Words(chosen(lang))("cli.plans.discarded", id=plan_id))
 

@@ -18,6 +18,7 @@ from tekseru.catalog.edition import CatalogueEdition
 from tekseru.cli.actors import ByOption, cli_actor
 from tekseru.cli.catalogue import cli_catalogue
 from tekseru.cli.db_commands import DbOption, open_database_or_exit
+from tekseru.cli.failures import fail
 from tekseru.cli.import_commands import (
     FileArgument,
     RejectedOption,
@@ -87,7 +88,7 @@ def deliveries(
     lang: LangOption = None,
 ) -> None:
     """Import service-delivery records (iin,bin,kind,planned,delivered,date)."""
-    language, edition = chosen(lang), _edition()
+    language, edition = chosen(lang), _edition(chosen(lang))
 
     def run(database: Database, advance: object) -> ImportReport:
         return rosters.import_deliveries(
@@ -108,7 +109,7 @@ def findings(
     lang: LangOption = None,
 ) -> None:
     """Import accessibility findings of local executive bodies (object,bin,element,found_on)."""
-    language, edition = chosen(lang), _edition()
+    language, edition = chosen(lang), _edition(chosen(lang))
 
     def run(database: Database, advance: object) -> ImportReport:
         return rosters.import_findings(
@@ -190,7 +191,7 @@ def evidence(as_of: AsOf, db: DbOption = None, by: ByOption = None, lang: LangOp
         Console(stderr=True, soft_wrap=True),
         Words(chosen(lang)),
     )
-    edition = _edition()
+    edition = _edition(chosen(lang))
     database = open_database_or_exit(db, errors)
     try:
         outcome = roster_reports.make_evidence(database, edition, as_of.date(), actor=cli_actor(by))
@@ -220,15 +221,14 @@ def purge(db: DbOption = None, by: ByOption = None, lang: LangOption = None) -> 
     )
     database = open_database_or_exit(db, errors)
     try:
-        deleted = rosters.purge_expired(database, _edition(), actor=cli_actor(by))
+        deleted = rosters.purge_expired(database, _edition(chosen(lang)), actor=cli_actor(by))
     finally:
         database.close()
     console.print(words("cli.rosters.purged", count=sum(deleted.values())), markup=False)
 
 
-def _edition() -> CatalogueEdition:
+def _edition(language: str) -> CatalogueEdition:
     try:
         return cli_catalogue().edition_at(date.today())
     except NoEditionInForce as error:
-        Console(stderr=True).print(f"[red]{error}[/red]")
-        raise typer.Exit(1) from None
+        fail(error, language)

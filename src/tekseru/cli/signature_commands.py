@@ -79,7 +79,7 @@ def sign(
     try:
         signed = signing.sign(file, pkcs12, password, output=output, language=words.language)
     except SignatureError as error:
-        fail(error.describe(words.language))
+        fail(error, words.language)
     key = "cli.sign.pdf" if signed.pdf else "cli.sign.cms"
     _console().print(words(key, path=signed.output, count=signed.signers), markup=False)
 
@@ -143,7 +143,7 @@ def check_signatures(
         settings = signing.trust_settings(trust or (), crl or (), signer or ())
         return signing.check(file, settings, signature=signature)
     except SignatureError as error:
-        fail(error.describe(words.language))
+        fail(error, words.language)
 
 
 def _signer_line(signer: SignerReport, words: Words, zone: str) -> str:

@@ -14,6 +14,7 @@ Checking a document is a pure function of the file and the fingerprint expected 
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 import zipfile
 from dataclasses import dataclass
@@ -186,12 +187,20 @@ def _read_pdf_with_pypdf(data: bytes) -> Seal | None:
     """For a PDF another program re-saved (compressed metadata): its metadata, then its text."""
     try:
         from pypdf import PdfReader
+        from pypdf.errors import PyPdfError
     except ImportError:  # pypdf is optional: tekseru's own PDFs are read without it
         return None
-    reader = PdfReader(BytesIO(data))
-    metadata = dict(reader.metadata or {})
-    found = _find_payload(" ".join(str(value) for value in metadata.values()))
-    return found or _find_in_text(" ".join(page.extract_text() or "" for page in reader.pages))
+    pypdf_log = logging.getLogger("pypdf")
+    level, pypdf_log.level = pypdf_log.level, logging.ERROR  # its English warnings ("EOF marker not found")
+    try:
+        reader = PdfReader(BytesIO(data))
+        metadata = dict(reader.metadata or {})
+        found = _find_payload(" ".join(str(value) for value in metadata.values()))
+        return found or _find_in_text(" ".join(page.extract_text() or "" for page in reader.pages))
+    except PyPdfError:  # a damaged or cut-short PDF carries no seal tekseru can read
+        return None
+    finally:
+        pypdf_log.setLevel(level)
 
 
 def _read_docx(data: bytes) -> Seal | None:

@@ -8,6 +8,7 @@ from itertools import chain
 from fastapi import HTTPException
 from fastapi.responses import StreamingResponse
 
+from tekseru.http.language import translate
 from tekseru.services.exports import FORMATS, MEDIA_TYPES, TableExport
 
 FORMAT_PATTERN = "^(" + "|".join(FORMATS) + ")$"
@@ -15,7 +16,7 @@ FORMAT_PATTERN = "^(" + "|".join(FORMATS) + ")$"
 
 def export_response(export: TableExport, format: str, language: str) -> StreamingResponse:
     if format not in FORMATS:
-        raise HTTPException(422, f"format must be one of {', '.join(FORMATS)}")
+        raise HTTPException(422, translate(language, "exports.format", formats=", ".join(FORMATS)))
     chunks = export.chunks(format, language)
     # The first chunk before the answer starts: what the query refuses (text the store cannot hold in a
     # filter, say) is then an error answer of its own, not a file cut short.

@@ -47,6 +47,9 @@ FORMS: tuple[StoredForm, ...] = (
     _form(r"cancelled by (?P<user>.+)", "stored.job.cancelled_by"),
     _form(r"stopped after its time limit of (?P<seconds>\d+) s", "stored.job.time_limit"),
     _form(r"the job's process ended unexpectedly \(exit code (?P<code>[-\w]+)\)", "stored.job.died"),
+    _form(r"failed unexpectedly: (?P<detail>.+)", "stored.job.crashed"),
+    # Jobs that crashed before the form above kept only the exception: "ValueError: ...".
+    _form(r"(?P<detail>[A-Za-z_][\w.]*(?:Error|Exception): .+)", "stored.job.crashed"),
     _form(
         r"(?P<file>.+) was not imported: (?P<count>\d+) error\(s\); the first: .*",
         "intake.not_imported",

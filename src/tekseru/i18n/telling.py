@@ -18,6 +18,8 @@ def _word(language: str, value: object) -> object:
         return said[:1].lower() + said[1:]
     if isinstance(value, Names):
         return value.in_language(language)
+    if isinstance(value, tuple) and value and all(isinstance(part, Message) for part in value):
+        return "; ".join(say(language, part) for part in value)  # a list of problems
     return value
 
 

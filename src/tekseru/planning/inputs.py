@@ -11,13 +11,15 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Protocol
 
+from tekseru.message import Explained
+
 VISIT_FREQUENCY_PARAMETER = "visit_frequency_limit_months"
 
 Capacity = Mapping[str, int]
 """Visits a region's territorial department can make in one half-year; a region not named is unlimited."""
 
 
-class PlanningInputError(ValueError):
+class PlanningInputError(Explained, ValueError):
     """Inputs the planner cannot use: duplicates, contradictions or impossible values."""
 
 
@@ -48,13 +50,17 @@ class PlanningRules:
     def __post_init__(self) -> None:
         months = self.visit_frequency_limit_months
         if isinstance(months, bool) or not isinstance(months, int) or months < 0:
-            raise PlanningInputError(f"{VISIT_FREQUENCY_PARAMETER} must be whole months >= 0, got {months!r}")
+            raise PlanningInputError(
+                f"{VISIT_FREQUENCY_PARAMETER} must be whole months >= 0, got {months!r}"
+            ).saying("planning.frequency", parameter=VISIT_FREQUENCY_PARAMETER, value=repr(months))
 
     @classmethod
     def from_edition(cls, edition: MethodologyEdition) -> PlanningRules:
         value = edition.value(VISIT_FREQUENCY_PARAMETER)
         if isinstance(value, bool) or not isinstance(value, int | float) or value != int(value):
-            raise PlanningInputError(f"{VISIT_FREQUENCY_PARAMETER} must be whole months, got {value!r}")
+            raise PlanningInputError(
+                f"{VISIT_FREQUENCY_PARAMETER} must be whole months, got {value!r}"
+            ).saying("planning.frequency", parameter=VISIT_FREQUENCY_PARAMETER, value=repr(value))
         bounds = edition.class_bounds
         candidates = frozenset(bound.risk_class for bound in bounds if bound.candidate_for_visit)
         return cls(visit_frequency_limit_months=int(value), candidate_classes=candidates)
@@ -100,6 +106,8 @@ def check_capacity(capacity: Capacity | None) -> dict[str, int]:
     checked: dict[str, int] = {}
     for region, visits in (capacity or {}).items():
         if isinstance(visits, bool) or not isinstance(visits, int) or visits < 0:
-            raise PlanningInputError(f"capacity of {region!r} must be a whole number >= 0, got {visits!r}")
+            raise PlanningInputError(
+                f"capacity of {region!r} must be a whole number >= 0, got {visits!r}"
+            ).saying("planning.capacity", region=region, value=repr(visits))
         checked[region] = visits
     return dict(sorted(checked.items()))

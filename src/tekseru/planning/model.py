@@ -116,7 +116,9 @@ class Plan:
     def from_dict(cls, data: Mapping[str, Any]) -> Plan:
         if data.get("format") != PLAN_FORMAT:
             found = data.get("format")
-            raise PlanningInputError(f"not a stored plan: format is {found!r}, not {PLAN_FORMAT!r}")
+            raise PlanningInputError(f"not a stored plan: format is {found!r}, not {PLAN_FORMAT!r}").saying(
+                "planning.stored_malformed", detail=f"format {found!r}"
+            )
         try:
             return cls(
                 half_year=HalfYear.parse(data["half_year"]),
@@ -130,7 +132,9 @@ class Plan:
                 excluded=tuple(_excluded_from_dict(row) for row in data["excluded"]),
             )
         except (KeyError, TypeError, ValueError) as error:
-            raise PlanningInputError(f"stored plan is incomplete or malformed: {error!r}") from error
+            raise PlanningInputError(f"stored plan is incomplete or malformed: {error!r}").saying(
+                "planning.stored_malformed", detail=repr(error)
+            ) from error
 
 
 def _date_or_none(value: str | None) -> date | None:

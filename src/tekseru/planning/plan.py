@@ -94,20 +94,26 @@ def _by_subject(scores: Sequence[CandidateScore]) -> dict[str, list[CandidateSco
         _check_score(score)
         known = by_subject[score.subject_id]
         if any(other.group == score.group for other in known):
-            raise PlanningInputError(f"subject {score.subject_id!r} has two scores for group {score.group!r}")
+            raise PlanningInputError(
+                f"subject {score.subject_id!r} has two scores for group {score.group!r}"
+            ).saying("planning.two_scores", subject=score.subject_id, group=score.group)
         if known and _identity(known[0]) != _identity(score):
             raise PlanningInputError(
                 f"subject {score.subject_id!r} has different BIN, name, region or address in its groups"
-            )
+            ).saying("planning.identity", subject=score.subject_id)
         known.append(score)
     return dict(by_subject)
 
 
 def _check_score(score: CandidateScore) -> None:
     if not math.isfinite(score.score):
-        raise PlanningInputError(f"score of {score.subject_id!r} in {score.group!r} is {score.score!r}")
+        raise PlanningInputError(
+            f"score of {score.subject_id!r} in {score.group!r} is {score.score!r}"
+        ).saying("planning.score", subject=score.subject_id, group=score.group, score=repr(score.score))
     if min(score.gross_count, score.significant_count, score.minor_count) < 0:
-        raise PlanningInputError(f"negative violation count for {score.subject_id!r} in {score.group!r}")
+        raise PlanningInputError(
+            f"negative violation count for {score.subject_id!r} in {score.group!r}"
+        ).saying("planning.negative_count", subject=score.subject_id, group=score.group)
 
 
 def _identity(score: CandidateScore) -> tuple[str, str, str, str]:
@@ -118,7 +124,9 @@ def _histories(histories: Iterable[VisitHistory]) -> dict[str, VisitHistory]:
     history_of: dict[str, VisitHistory] = {}
     for history in histories:
         if history.subject_id in history_of:
-            raise PlanningInputError(f"subject {history.subject_id!r} has two visit histories")
+            raise PlanningInputError(f"subject {history.subject_id!r} has two visit histories").saying(
+                "planning.two_histories", subject=history.subject_id
+            )
         history_of[history.subject_id] = history
     return history_of
 

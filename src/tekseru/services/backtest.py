@@ -21,6 +21,7 @@ from tekseru.catalog import Catalogue, CatalogueEdition, Severity
 from tekseru.catalog_files import load_catalogue
 from tekseru.documents.backtest_tables import TextTable, backtest_tables
 from tekseru.documents.backtest_xlsx import render_backtest_xlsx
+from tekseru.message import Explained
 from tekseru.planning import CandidateScore, HalfYear, Plan, PlanningRules, VisitHistory
 from tekseru.planning.backtest import BacktestReport, HalfYearReplay, VisitOutcome, backtest
 from tekseru.scoring import BulkScores, ScoringRules, normalise_bulk, score_bulk
@@ -40,12 +41,12 @@ DEFAULT_BAND_WIDTH = 10
 MAX_HALF_YEARS = 40  # twenty years: a bound on the work one request may ask for
 
 
-class BacktestError(ValueError):
-    """A backtest that cannot be run as asked: `key` and `params` name the reason for the reader's words."""
+class BacktestError(Explained, ValueError):
+    """A backtest that cannot be run as asked: the message `key` with `params` is the reader's reason."""
 
     def __init__(self, key: str, message: str, **params: object) -> None:
         super().__init__(message)
-        self.key, self.params = key, params
+        self.saying(key, **params)
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,8 @@ from sqlalchemy.orm import Session
 
 from tekseru.catalog import Catalogue
 from tekseru.documents.signatures import SignatureError, SignerReport, verify_cms
-from tekseru.i18n import translate
+from tekseru.i18n import say
+from tekseru.message import Explained, tell
 from tekseru.services import audit, inspections, plans
 from tekseru.services.inspections.access import READ, WRITE, region_of
 from tekseru.services.permissions import Actor, Permission
@@ -43,24 +44,23 @@ STORE_ATTEMPTS = 5
 MAX_SIGNATURE_BYTES = 1 << 20  # a CMS signature with its certificates is a few kilobytes
 
 
-class SignatureRefused(Exception):
-    """A signature, or a request to sign, that is not accepted; it describes itself in each language
-    (`signature.refused.<key>`)."""
+class SignatureRefused(Explained, Exception):
+    """A signature, or a request to sign, that is not accepted: the message `signature.refused.<key>`, said
+    in the reader's language where it is shown (`tekseru.i18n.say_error`)."""
 
     def __init__(self, key: str, **params: object) -> None:
         self.key, self.params = key, params
-        super().__init__(self.describe("en"))
+        said = {name: _said(value) for name, value in params.items()}
+        self.saying(f"signature.refused.{key}", **said)
+        super().__init__(say("en", self.message) if self.message else key)
 
-    def describe(self, language: str) -> str:
-        params = {
-            name: value.describe(language) if isinstance(value, SignatureError) else value
-            for name, value in self.params.items()
-        }
-        if "problems" in params:
-            problems = params["problems"]
-            assert isinstance(problems, tuple)
-            params["problems"] = "; ".join(translate(language, f"signature.problem.{p}") for p in problems)
-        return translate(language, f"signature.refused.{self.key}", **params)
+
+def _said(value: object) -> object:
+    if isinstance(value, SignatureError):
+        return value.message
+    if isinstance(value, tuple):  # the problems of a certificate, each a message of its own
+        return tuple(tell(f"signature.problem.{problem}") for problem in value)
+    return value
 
 
 class SignatureNotSignable(SignatureRefused):

@@ -114,7 +114,7 @@ def results(
     scope = actor.scoped_region(Permission.READ_ASSESSMENTS, region)
     with db.reading() as session:
         if get_run(session, run_id) is None:
-            raise RunNotFound(f"no assessment run {run_id}")
+            raise RunNotFound(f"no assessment run {run_id}").saying("refusal.run.not_found", run=str(run_id))
 
     def rows() -> Iterator[Sequence[object]]:
         with db.reading() as session:

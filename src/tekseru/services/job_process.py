@@ -76,10 +76,16 @@ def child(url: str, job_id: uuid.UUID, work: Work, messages: Connection, lifelin
         outcome = (FAILED, str(error), error.result)
     except Exception as error:
         log.exception("job %s failed", job_id)
-        outcome = (FAILED, f"{type(error).__name__}: {error}", None)
+        outcome = (FAILED, crash_message(error), None)
     finally:
         db.close()
     messages.send(("end", *outcome))
+
+
+def crash_message(error: BaseException) -> str:
+    """Why a job ended on an unexpected error, in a fixed form (`tekseru.i18n.stored`): the reader gets a
+    sentence in their language, then this technical detail."""
+    return f"failed unexpectedly: {type(error).__name__}: {error}"
 
 
 def _stopped(signum: int, frame: Any) -> None:

@@ -16,7 +16,8 @@ from asn1crypto import crl as asn1_crl
 from asn1crypto import pem
 from asn1crypto import x509 as asn1_x509
 
-from tekseru.i18n import translate
+from tekseru.i18n import say
+from tekseru.message import Explained
 
 # GOST algorithms are named under Kazakhstan's arc for its national standards (GOST 34.310-2004 keys and
 # signatures, GOST 34.311-95 hashes) and Russia's (GOST R 34.10/34.11). No maintained Python library on
@@ -29,16 +30,14 @@ _IIN = re.compile(r"IIN(\d{12})")
 _BIN = re.compile(r"BIN(\d{12})")
 
 
-class SignatureError(ValueError):
-    """A key, certificate, CRL, signature or document tekseru cannot use; it names the file and describes
-    itself in each language (`signature.error.<key>`)."""
+class SignatureError(Explained, ValueError):
+    """A key, certificate, CRL, signature or document tekseru cannot use; it names the file, and its message
+    is `signature.error.<key>`, said in the reader's language where it is shown."""
 
     def __init__(self, key: str, file: object, **params: object) -> None:
         self.key, self.params = key, {"file": str(file), **params}
-        super().__init__(self.describe("en"))
-
-    def describe(self, language: str) -> str:
-        return translate(language, f"signature.error.{self.key}", **self.params)
+        self.saying(f"signature.error.{key}", **self.params)
+        super().__init__(say("en", self.message) if self.message else key)
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,7 +11,7 @@ from markupsafe import Markup
 
 from tekseru.http.dependencies import get_database
 from tekseru.http.files import attachment
-from tekseru.http.language import request_language, translate
+from tekseru.http.language import request_language, say_error, translate
 from tekseru.http.security import page_actor
 from tekseru.planning import HalfYear, InvalidHalfYear
 from tekseru.planning.backtest import ORDERS, BacktestReport
@@ -125,7 +125,7 @@ def page(
         first, last, count = _asked(start, end, first_n)
         report = run_backtest(db, actor, start=first, end=last, first_n=count)
     except BacktestError as error:
-        refused = {"form": form, "error": translate(lang, error.key, **error.params), "report": None}
+        refused = {"form": form, "error": say_error(lang, error), "report": None}
         return render(request, "backtest/index.html", refused, status_code=400)
     context = {
         "form": form,
@@ -156,7 +156,7 @@ def workbook(
         context = {
             "form": {"from": start, "to": end, "first_n": first_n},
             "report": None,
-            "error": translate(request_language(request), error.key, **error.params),
+            "error": say_error(request_language(request), error),
         }
         return render(request, "backtest/index.html", context, status_code=400)
     content, name = report_workbook(report, lang)

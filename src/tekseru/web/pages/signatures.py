@@ -15,7 +15,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from tekseru.http.dependencies import get_catalogue, get_database, get_settings
 from tekseru.http.files import attachment, read_upload
-from tekseru.http.language import request_language
+from tekseru.http.language import request_language, say_error
 from tekseru.http.middleware import CONTENT_SECURITY_POLICY
 from tekseru.http.refusals import SIGNATURE_ERRORS, service_errors
 from tekseru.http.security import page_actor
@@ -78,7 +78,7 @@ def _page(
             settings=settings,
         )
     except document_signatures.SignatureNotSignable as refused:
-        not_signable = refused.describe(request_language(request))
+        not_signable = say_error(request_language(request), refused)
     context: dict[str, Any] = {
         "entity": entity,
         "entity_id": entity_id,
@@ -177,7 +177,7 @@ def _routes(entity: str) -> None:
                 settings=settings,
             )
         except document_signatures.SignatureRefused as refused:
-            error = refused.describe(language)
+            error = say_error(language, refused)
             return _page(request, entity, entity_id, actor, db, settings, document_language, error=error)
         target = request.app.url_path_for(f"signatures_{entity}", **{f"{entity}_id": str(entity_id)})
         return RedirectResponse(f"{target}?done=signed&document={document_language}", status_code=303)
