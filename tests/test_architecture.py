@@ -207,16 +207,14 @@ def test_the_package_holds_no_test_support() -> None:
     assert found == {}
 
 
-# The services that still stage a file on disk, and why: the import pipeline (intake) reads files by path,
-# naming them in its errors, so the demo's CSV files and an uploaded capacity file are written first.
-STAGED_FOR_INTAKE = {"services/demo.py", "services/plans/__init__.py"}
-
-
 def test_services_hand_documents_around_as_bytes() -> None:
-    """Documents are rendered to bytes (`tekseru.documents.rendering`), never written and read back."""
+    """Documents are rendered to bytes (`tekseru.documents.rendering`), and uploads and the demo's files are
+    read as bytes (`tekseru.intake.Upload`): neither services nor the pages and the API write them to
+    temporary files and read them back."""
     staging = {
         str(path.relative_to(PACKAGE))
-        for path in modules_of("services")
+        for package in ("services", "http", "api", "web")
+        for path in modules_of(package)
         if "tempfile" in {name.split(".")[0] for name in imported_modules(path)}
     }
-    assert staging == STAGED_FOR_INTAKE
+    assert staging == set()

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tekseru.intake import Columns, ErrorKind, ImportFileError, open_table
+from tekseru.intake import Columns, ErrorKind, ImportFileError, Upload, open_table
 
 WriteFile = Callable[..., Path]
 
@@ -110,3 +110,42 @@ def test_xlsx_missing_column(write_xlsx: WriteFile) -> None:
     path = write_xlsx("t.xlsx", [["name"], ["a"]])
     with pytest.raises(ImportFileError, match=r"t.xlsx, row 1, bin: required column is missing"):
         _read(path)
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        "bin,name\n1,a\n2,b\x00\n".encode("utf-16"),
+        "bin;name\n1;Ромашка\n".encode("cp1251"),
+        b'bin,name\n1,"a\n',
+        b"name\n1\n",
+    ],
+)
+def test_bytes_with_a_name_read_as_the_file_would_be(tmp_path: Path, content: bytes) -> None:
+    """An upload or the demo's CSV is read from its bytes, named in errors as the file of that name."""
+    path = tmp_path / "upload.csv"
+    path.write_bytes(content)
+
+    def outcome(source: Path | Upload) -> object:
+        try:
+            with open_table(source, COLUMNS) as table:
+                return (
+                    table.file,
+                    table.encoding,
+                    [(row.number, row.values, row.errors) for row in table.rows],
+                )
+        except ImportFileError as error:
+            return [(problem.file, problem.row, problem.field, problem.message) for problem in error.errors]
+
+    assert outcome(Upload("upload.csv", content)) == outcome(path)
+    assert "upload.csv" in str(outcome(path))
+
+
+def test_a_workbook_read_from_its_bytes(write_xlsx: WriteFile) -> None:
+    path = write_xlsx("t.xlsx", [["bin", "name"], ["1", "a"], ["2", "b"]])
+    with open_table(Upload("sent.xlsx", path.read_bytes()), COLUMNS) as table:
+        assert table.file == "sent.xlsx"
+        assert [(row.number, row.values) for row in table.rows] == [
+            (2, {"bin": "1", "name": "a"}),
+            (3, {"bin": "2", "name": "b"}),
+        ]

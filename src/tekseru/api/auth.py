@@ -11,7 +11,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse, Response
 
 from tekseru.api.schemas.accounts import LoginIn, MeOut, SessionOut
-from tekseru.api.schemas.common import ErrorOut
+from tekseru.api.schemas.common import ErrorOut, Layered
 from tekseru.http.dependencies import app_state, get_database, get_passwords
 from tekseru.http.errors import api_error
 from tekseru.http.language import reader_language, say_error
@@ -57,9 +57,7 @@ def login(
         if refused.rate_limited:
             answer.headers["Retry-After"] = str(refused.retry_after)
         return answer
-    out = SessionOut(
-        **MeOut.of(signed.actor).model_dump(), csrf_token=signed.csrf_token, expires_at=signed.expires_at
-    )
+    out = SessionOut.model_validate(Layered(signed, signed.actor))
     response = JSONResponse(out.model_dump(mode="json"))
     set_session_cookie(request, response, signed)
     return response
@@ -67,7 +65,7 @@ def login(
 
 @router.get("/me", response_model=MeOut, summary="The signed-in user", name="api_auth_me")
 def me(actor: Actor = Depends(api_actor)) -> MeOut:
-    return MeOut.of(actor)
+    return MeOut.model_validate(actor)
 
 
 @router.post("/logout", status_code=204, summary="Sign out (ends the session)", name="api_auth_logout")

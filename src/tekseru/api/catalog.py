@@ -19,7 +19,7 @@ from tekseru.api.schemas.catalog import (
     EditionOut,
     GroupOut,
 )
-from tekseru.api.schemas.common import NOT_FOUND_RESPONSE
+from tekseru.api.schemas.common import NOT_FOUND_RESPONSE, Layered
 from tekseru.catalog import Severity
 from tekseru.http.dependencies import get_catalog_service
 from tekseru.services.catalog import CatalogService
@@ -57,14 +57,15 @@ def criteria(
 def criterion(
     number: int, edition: str | None = EditionQuery, service: CatalogService = Service
 ) -> CriterionDetailOut:
-    return CriterionDetailOut.of_view(service.criterion(number, edition))
+    view = service.criterion(number, edition)
+    return CriterionDetailOut.model_validate(Layered(view, view.criterion))
 
 
 @router.get("/checklists", response_model=list[ChecklistSummaryOut], summary="Checklists (Appendices 2 to 7)")
 def checklists(
     edition: str | None = EditionQuery, service: CatalogService = Service
 ) -> list[ChecklistSummaryOut]:
-    return [ChecklistSummaryOut.of(checklist) for checklist in service.checklists(edition)]
+    return [ChecklistSummaryOut.model_validate(checklist) for checklist in service.checklists(edition)]
 
 
 @router.get("/checklists/{appendix}", response_model=ChecklistOut, summary="One checklist with its items")
@@ -72,7 +73,7 @@ def checklist(
     appendix: int, edition: str | None = EditionQuery, service: CatalogService = Service
 ) -> ChecklistOut:
     view = service.checklist(appendix, edition)
-    return ChecklistOut.of_checklist(view.checklist, view.groups)
+    return ChecklistOut.model_validate(Layered(view, view.checklist))
 
 
 @router.get("/groups", response_model=list[GroupOut], summary="Control groups")

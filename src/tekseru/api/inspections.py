@@ -14,7 +14,7 @@ from typing import Any
 from fastapi import APIRouter, Depends, File, Form, Query, Response, UploadFile
 from fastapi.responses import FileResponse
 
-from tekseru.api.schemas.common import FORBIDDEN_RESPONSE, NOT_FOUND_RESPONSE, ErrorOut
+from tekseru.api.schemas.common import FORBIDDEN_RESPONSE, NOT_FOUND_RESPONSE, ErrorOut, Layered
 from tekseru.api.schemas.conflicts import STALE_VERSION_RESPONSE
 from tekseru.api.schemas.inspections import (
     AnsweredOut,
@@ -72,7 +72,7 @@ def list_inspections(
     found = inspections.list_inspections(
         db, actor, bin=bin, status=status, region=region, include_superseded=all
     )
-    return [InspectionOut.of(record, subject) for record, subject in found]
+    return [InspectionOut.model_validate(Layered(record, subject=subject)) for record, subject in found]
 
 
 @router.post(
@@ -91,7 +91,7 @@ def create(
     header = inspections.InspectionHeader(
         body.kind, body.act_number, body.act_date, tuple(body.inspectors), body.planned_on
     )
-    return InspectionOut.of(
+    return InspectionOut.model_validate(
         inspections.create_inspection(
             db, actor, body.bin, header, appendix=body.appendix, catalogue=catalogue
         )
@@ -106,9 +106,9 @@ def get(
     db: Database = Db,
     catalogue: Catalogue = Depends(get_catalogue),
 ) -> InspectionSheetOut:
-    return InspectionSheetOut.of(
-        inspections.inspection_sheet(db, actor, inspection_id, language=lang, catalogue=catalogue), lang
-    )
+    sheet = inspections.inspection_sheet(db, actor, inspection_id, language=lang, catalogue=catalogue)
+    inspection = Layered(sheet.inspection, subject=sheet.subject)
+    return InspectionSheetOut.model_validate(Layered(sheet, language=lang, inspection=inspection))
 
 
 @router.post(
@@ -129,7 +129,8 @@ def answer(
         inspections.AnswerRow(a.item, a.answer, a.comment, number, a.version)
         for number, a in enumerate(body.answers, 1)
     ]
-    return AnsweredOut.of(inspections.answer_items(db, actor, inspection_id, rows, catalogue=catalogue))
+    versions = inspections.answer_items(db, actor, inspection_id, rows, catalogue=catalogue)
+    return AnsweredOut.model_validate({"versions": versions})
 
 
 @router.post(
@@ -203,7 +204,7 @@ def revise(inspection_id: int, body: RevisionIn, actor: Actor = Signed, db: Data
     record = inspections.revise_inspection(
         db, actor, inspection_id, reason=body.reason, corrections=body.corrections()
     )
-    return InspectionOut.of(record)
+    return InspectionOut.model_validate(record)
 
 
 @router.patch(

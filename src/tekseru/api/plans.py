@@ -105,7 +105,7 @@ def get(plan_id: int, response: Response, actor: Actor = Signed, db: Database = 
     name="api_plans_diff",
 )
 def diff(plan_id: int, actor: Actor = Signed, db: Database = Db) -> PlanDiffOut:
-    return PlanDiffOut.of(plans.plan_diff(db, actor, plan_id))
+    return PlanDiffOut.model_validate(plans.plan_diff(db, actor, plan_id))
 
 
 @router.post(

@@ -8,7 +8,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import JSONResponse, Response
 
-from tekseru.api.schemas.common import FORBIDDEN_RESPONSE, NOT_FOUND_RESPONSE
+from tekseru.api.schemas.common import FORBIDDEN_RESPONSE, NOT_FOUND_RESPONSE, Layered
 from tekseru.api.schemas.registry import (
     EvidenceCreatedOut,
     EvidenceIn,
@@ -81,7 +81,8 @@ def search_subjects(
 def subject(
     bin: str, actor: Actor = Signed, db: Database = Db, catalogue: Catalogue = Depends(get_catalogue)
 ) -> SubjectDetailOut:
-    return SubjectDetailOut.of_card(subject_card(db, actor, bin, catalogue=catalogue))
+    card = subject_card(db, actor, bin, catalogue=catalogue)
+    return SubjectDetailOut.model_validate(Layered(card, card.subject))
 
 
 @router.get(

@@ -162,7 +162,7 @@ def reconcile(
         typer.echo(json.dumps(report, ensure_ascii=False, indent=2))
     elif format is Format.xlsx:
         out = output or Path(f"reconciliation-{as_of.date().isoformat()}.xlsx")
-        roster_reports.reconciliation_xlsx(report, language, out)
+        out.write_bytes(roster_reports.reconciliation_xlsx(report, language))
         console.print(words("cli.rosters.written", path=str(out)), markup=False)
     else:
         _print_table(console, report, words)

@@ -5,7 +5,7 @@ value from an imported file never becomes a formula."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from pathlib import Path
+from io import BytesIO
 from typing import Any
 
 from openpyxl import Workbook
@@ -20,9 +20,9 @@ _SOURCES = ("provider", "esobes", "portal")
 
 
 def render_reconciliation_xlsx(
-    report: Mapping[str, Any], *, kinds: Sequence[str], words: Mapping[str, str], out: Path
-) -> Path:
-    """Write `report` (the reconciliation's JSON, IINs as the reader may see them) to `out`.
+    report: Mapping[str, Any], *, kinds: Sequence[str], words: Mapping[str, str]
+) -> bytes:
+    """`report` (the reconciliation's JSON, IINs as the reader may see them) as an XLSX workbook.
 
     `words` holds the reader's texts: "title", "bin", "kind", "iin", "other_bin", "form", "start", "end",
     each source's name and each kind's name, by those keys.
@@ -50,8 +50,9 @@ def render_reconciliation_xlsx(
                     cells += [stay.get("form", ""), stay.get("start_date", ""), stay.get("end_date", "")]
                 _row(records, record_line, cells)
                 record_line += 1
-    book.save(out)
-    return out
+    buffer = BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
 
 
 def _row(sheet: Any, number: int, values: Sequence[object], *, bold: bool = False) -> None:

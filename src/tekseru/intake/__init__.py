@@ -4,7 +4,16 @@ from tekseru.intake.errors import ErrorKind, ImportFileError, RowError
 from tekseru.intake.evidence import EVIDENCE_COLUMNS, EvidenceRow, EvidenceValidator, attach_subjects
 from tekseru.intake.messages import language_from_locale, render
 from tekseru.intake.pipeline import ImportReport, ImportSteps, Progress, ReadAs, run_import
-from tekseru.intake.readers import Columns, ReadLimits, SourceRow, Table, open_table, workbook_sheets
+from tekseru.intake.readers import (
+    Columns,
+    ReadLimits,
+    Source,
+    SourceRow,
+    Table,
+    Upload,
+    open_table,
+    workbook_sheets,
+)
 from tekseru.intake.rejected import default_rejected_path
 from tekseru.intake.subjects import SUBJECT_COLUMNS, SubjectRow, SubjectValidator
 from tekseru.store.text import control_character
@@ -23,10 +32,12 @@ __all__ = [
     "ReadAs",
     "ReadLimits",
     "RowError",
+    "Source",
     "SourceRow",
     "SubjectRow",
     "SubjectValidator",
     "Table",
+    "Upload",
     "attach_subjects",
     "control_character",
     "default_rejected_path",

@@ -9,10 +9,10 @@ import csv
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from pathlib import Path
 from typing import IO
 
 from tekseru.intake.errors import ErrorKind, ImportFileError
+from tekseru.intake.source import Source
 from tekseru.intake.table import (
     Columns,
     ReadLimits,
@@ -29,7 +29,7 @@ DELIMITERS = (",", ";", "\t")
 SAMPLE_BYTES = 1024 * 1024  # enough text to tell an encoding; a 50 MB upload is not read twice whole
 
 
-def _encoding(path: Path) -> str:
+def _encoding(path: Source) -> str:
     """UTF-16 when the file starts with its byte order mark (Excel's "Unicode text") or, without one, with
     ASCII text every other byte of which is NUL; UTF-8 when its start is UTF-8 (or UTF-8 broken further
     on, which the reading then reports); else the legacy code page that `legacy_encoding` finds."""
@@ -111,7 +111,7 @@ ENCODING_NAMES = {
 
 @dataclass(frozen=True)
 class _CsvFile:
-    path: Path
+    path: Source
     encoding: str
     delimiter: str
     limits: ReadLimits
@@ -204,7 +204,7 @@ def _sniff_delimiter(csv_file: _CsvFile) -> str:
 
 
 @contextmanager
-def csv_table(path: Path, columns: Columns, limits: ReadLimits) -> Iterator[Table]:
+def csv_table(path: Source, columns: Columns, limits: ReadLimits) -> Iterator[Table]:
     csv_file = _CsvFile(path, _encoding(path), ",", limits)
     try:
         csv_file = _CsvFile(path, csv_file.encoding, _sniff_delimiter(csv_file), limits)
@@ -234,7 +234,7 @@ def _header_and_count(csv_file: _CsvFile) -> tuple[int, list[str], int]:
     return header_number, header, total
 
 
-def _encoding_error(path: Path, encoding: str) -> ImportFileError:
+def _encoding_error(path: Source, encoding: str) -> ImportFileError:
     """Where the text stops being `encoding` (its line and field) and what it seems to be instead."""
     raw = path.read_bytes()
     try:

@@ -12,13 +12,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from pathlib import Path
 
 from tekseru.intake.csv_table import csv_table
+from tekseru.intake.source import Source, Upload
 from tekseru.intake.table import Columns, ReadLimits, SourceRow, Table, file_error
 from tekseru.intake.xlsx_table import sheet_names, xlsx_table
 
-__all__ = ["Columns", "ReadLimits", "SourceRow", "Table", "open_table", "workbook_sheets"]
+__all__ = ["Columns", "ReadLimits", "Source", "SourceRow", "Table", "Upload", "open_table", "workbook_sheets"]
 
 CSV_SUFFIXES = (".csv", ".txt")
 XLSX_SUFFIXES = (".xlsx", ".xlsm")
@@ -26,7 +26,7 @@ XLSX_SUFFIXES = (".xlsx", ".xlsm")
 
 @contextmanager
 def open_table(
-    path: Path, columns: Columns, limits: ReadLimits | None = None, *, sheet: str | None = None
+    path: Source, columns: Columns, limits: ReadLimits | None = None, *, sheet: str | None = None
 ) -> Iterator[Table]:
     """The file's table (of the XLSX sheet named `sheet`, needed when a workbook has several);
     ImportFileError (nothing read) when it cannot be read or lacks a column."""
@@ -46,6 +46,6 @@ def open_table(
         raise file_error(path, "no_extension")
 
 
-def workbook_sheets(path: Path) -> list[str]:
+def workbook_sheets(path: Source) -> list[str]:
     """The sheets of an XLSX file, in order ([] for a CSV file): more than one means the reader chooses."""
     return sheet_names(path) if path.suffix.lower() in XLSX_SUFFIXES else []

@@ -9,11 +9,14 @@ from typing import IO, Any
 from tekseru.documents.spreadsheet_cells import csv_writer
 from tekseru.intake.errors import RowError
 from tekseru.intake.readers import SourceRow
+from tekseru.intake.source import Source
 
 
-def default_rejected_path(source: Path) -> Path:
-    """`<name>.rejected.csv` beside the imported file."""
-    return source.with_name(f"{source.stem}.rejected.csv")
+def default_rejected_path(source: Source) -> Path:
+    """`<name>.rejected.csv` beside the imported file (in the working folder for bytes read from no file;
+    those who import them with `skip_invalid` name the rejected file)."""
+    beside = source if isinstance(source, Path) else Path(source.name)
+    return beside.with_name(f"{beside.stem}.rejected.csv")
 
 
 class RejectedRows:

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from tekseru.intake.errors import ErrorKind, ImportFileError, RowError
+from tekseru.intake.source import Source
 from tekseru.settings import Settings
 from tekseru.store.text import control_character
 
@@ -61,7 +61,7 @@ class Table:
 
 
 def file_error(
-    path: Path,
+    path: Source,
     key: str,
     row: int | None = None,
     field: str | None = None,
@@ -80,7 +80,7 @@ def column_letters(number: int) -> str:
     return letters
 
 
-def too_many_rows(path: Path, number: int, limits: ReadLimits) -> ImportFileError:
+def too_many_rows(path: Source, number: int, limits: ReadLimits) -> ImportFileError:
     return file_error(
         path,
         "too_many_rows",
@@ -94,7 +94,7 @@ def too_many_rows(path: Path, number: int, limits: ReadLimits) -> ImportFileErro
 
 
 def too_many_columns(
-    path: Path, number: int, limits: ReadLimits, column: int | None = None
+    path: Source, number: int, limits: ReadLimits, column: int | None = None
 ) -> ImportFileError:
     where = column_letters(column) if column else f"#{limits.max_columns + 1}+"
     return file_error(
@@ -115,7 +115,7 @@ def column_name(header: Sequence[str], index: int) -> str:
     return name if name and control_character(name) is None else f"#{index + 1}"
 
 
-def check_header(path: Path, number: int, header: Sequence[str], columns: Columns) -> dict[str, int]:
+def check_header(path: Source, number: int, header: Sequence[str], columns: Columns) -> dict[str, int]:
     """Where each known column is; ImportFileError naming every required column that is missing."""
     if not number:
         raise file_error(path, "empty_file", columns=",".join(columns.required))
@@ -141,7 +141,7 @@ def check_header(path: Path, number: int, header: Sequence[str], columns: Column
     return {name: position for name, position in positions.items() if name in known}
 
 
-def control_error(path: Path, number: int, header: Sequence[str], index: int, cell: str) -> RowError | None:
+def control_error(path: Source, number: int, header: Sequence[str], index: int, cell: str) -> RowError | None:
     found = control_character(cell)
     if found is None:
         return None
@@ -158,7 +158,7 @@ def control_error(path: Path, number: int, header: Sequence[str], index: int, ce
 
 
 def data_rows(
-    path: Path,
+    path: Source,
     records: Iterator[tuple[int, list[str]]],
     header_number: int,
     fields: dict[str, int],

@@ -7,10 +7,10 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from datetime import date, datetime
-from pathlib import Path
 from typing import Any
 
 from tekseru.intake.errors import ImportFileError
+from tekseru.intake.source import Source, Upload
 from tekseru.intake.table import (
     Columns,
     ReadLimits,
@@ -37,7 +37,7 @@ def _cell_text(value: Any) -> str:
     return str(value)
 
 
-def sheet_names(path: Path) -> list[str]:
+def sheet_names(path: Source) -> list[str]:
     """The names of the workbook's sheets, in order; ImportFileError when it is not a workbook."""
     workbook = _open(path)
     try:
@@ -46,16 +46,18 @@ def sheet_names(path: Path) -> list[str]:
         workbook.close()
 
 
-def _open(path: Path) -> Any:
+def _open(path: Source) -> Any:
     from openpyxl import load_workbook
 
     try:
-        return load_workbook(path, read_only=True, data_only=True)
+        # openpyxl reads a path, or a file object that stays open as long as the workbook.
+        readable = path.open("rb") if isinstance(path, Upload) else path
+        return load_workbook(readable, read_only=True, data_only=True)
     except Exception as error:  # openpyxl raises zipfile, XML and its own errors for a bad file
         raise file_error(path, "not_xlsx", detail=str(error)) from None
 
 
-def _chosen_sheet(path: Path, workbook: Any, sheet: str | None) -> Any:
+def _chosen_sheet(path: Source, workbook: Any, sheet: str | None) -> Any:
     names = list(workbook.sheetnames)
     if sheet is not None and sheet not in names:
         raise file_error(path, "no_such_sheet", sheet=sheet, sheets=", ".join(names))
@@ -69,7 +71,7 @@ def _chosen_sheet(path: Path, workbook: Any, sheet: str | None) -> Any:
 
 @contextmanager
 def xlsx_table(
-    path: Path, columns: Columns, limits: ReadLimits, *, sheet: str | None = None
+    path: Source, columns: Columns, limits: ReadLimits, *, sheet: str | None = None
 ) -> Iterator[Table]:
     workbook = _open(path)
     try:
@@ -86,7 +88,7 @@ def xlsx_table(
 
 
 def _xlsx_records(
-    path: Path, workbook: Any, sheet: Any, limits: ReadLimits
+    path: Source, workbook: Any, sheet: Any, limits: ReadLimits
 ) -> Iterator[tuple[int, list[Any]]]:
     """The sheet's rows that hold a value, each as the values up to its last one. openpyxl's own rows fill
     every missing row and cell up to the sheet's stated size (a file can state XFD1048576), so the

@@ -1,19 +1,20 @@
 """The demo: fill an empty registry with the synthetic one of `demo_data`, through the real import.
 
-The rows are written to CSV files in a temporary folder and imported with `registry.import_subjects` and
-`registry.import_evidence`, so they are validated exactly as a user's files are.
+The rows are written as CSV files (their bytes, never on disk) and imported with `registry.import_subjects`
+and `registry.import_evidence`, so they are validated exactly as a user's files are.
 """
 
 from __future__ import annotations
 
 import csv
-import tempfile
+import io
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 from tekseru.catalog import Catalogue
+from tekseru.intake import Upload
 from tekseru.services.accounts import Credentials, create_demo_users
 from tekseru.services.assessments import run_assessment
 from tekseru.services.demo_data import EVIDENCE_COLUMNS, SUBJECT_COLUMNS, DemoRegistry, generate_demo
@@ -64,18 +65,17 @@ def load_demo(
         )
     edition = catalogue.edition_at(today)
     demo = generate_demo(edition, today)
-    with tempfile.TemporaryDirectory(prefix="tekseru-demo-") as folder:
-        subjects_file, evidence_file = write_demo_csv(demo, Path(folder))
-        imported = import_subjects(db, subjects_file, edition, today=today, progress=progress, actor=actor)
-        facts = import_evidence(
-            db,
-            evidence_file,
-            edition,
-            entered_by=DEMO_ENTERED_BY,
-            today=today,
-            progress=progress,
-            actor=actor,
-        )
+    subjects_file, evidence_file = demo_csv(demo)
+    imported = import_subjects(db, subjects_file, edition, today=today, progress=progress, actor=actor)
+    facts = import_evidence(
+        db,
+        evidence_file,
+        edition,
+        entered_by=DEMO_ENTERED_BY,
+        today=today,
+        progress=progress,
+        actor=actor,
+    )
     message = f"loaded the demo registry: {imported.created} subjects and {facts.created} evidence records"
     return DemoLoad(True, imported.created, facts.created, message)
 
@@ -101,16 +101,24 @@ def start_demo_when_empty(
     return DemoStart(loaded, create_demo_users(db, passwords))
 
 
+def demo_csv(demo: DemoRegistry) -> tuple[Upload, Upload]:
+    """subjects.csv and evidence.csv, in the import formats."""
+    return _csv("subjects.csv", SUBJECT_COLUMNS, demo.subjects), _csv(
+        "evidence.csv", EVIDENCE_COLUMNS, demo.evidence
+    )
+
+
 def write_demo_csv(demo: DemoRegistry, folder: Path) -> tuple[Path, Path]:
     """subjects.csv and evidence.csv in `folder`, in the import formats; their paths."""
-    subjects, evidence = folder / "subjects.csv", folder / "evidence.csv"
-    _write(subjects, SUBJECT_COLUMNS, demo.subjects)
-    _write(evidence, EVIDENCE_COLUMNS, demo.evidence)
-    return subjects, evidence
+    subjects, evidence = demo_csv(demo)
+    for file in (subjects, evidence):
+        (folder / file.name).write_bytes(file.content)
+    return folder / subjects.name, folder / evidence.name
 
 
-def _write(path: Path, columns: Sequence[str], rows: list[dict[str, str]]) -> None:
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=list(columns))
-        writer.writeheader()
-        writer.writerows(rows)
+def _csv(name: str, columns: Sequence[str], rows: list[dict[str, str]]) -> Upload:
+    text = io.StringIO(newline="")
+    writer = csv.DictWriter(text, fieldnames=list(columns))
+    writer.writeheader()
+    writer.writerows(rows)
+    return Upload(name, text.getvalue().encode("utf-8"))

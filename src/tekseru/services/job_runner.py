@@ -75,19 +75,10 @@ class JobNotFound(Explained, LookupError):
 
 
 @dataclass(frozen=True)
-class JobView:
-    id: uuid.UUID
+class JobView(JobRecord):
+    """A stored job with its kind and, while it runs, its progress as the running process counts it."""
+
     kind: JobKind
-    status: str
-    done: int
-    total: int
-    message: str | None
-    params: Mapping[str, Any]
-    result: Mapping[str, Any] | None
-    created_by: str
-    created_at: datetime
-    started_at: datetime | None
-    finished_at: datetime | None
 
     @classmethod
     def of(cls, record: JobRecord, live: tuple[int, int] | None = None) -> JobView:

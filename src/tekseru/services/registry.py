@@ -21,6 +21,7 @@ from tekseru.intake import (
     ImportSteps,
     Progress,
     RowError,
+    Source,
     SubjectRow,
     SubjectValidator,
     attach_subjects,
@@ -50,7 +51,7 @@ def workbook_sheets(path: Path) -> list[str]:
 
 def import_subjects(
     db: Database,
-    path: Path,
+    path: Source,
     edition: CatalogueEdition,
     *,
     skip_invalid: bool = False,
@@ -120,7 +121,7 @@ def _subject(row: SubjectRow) -> SubjectData:
 
 def import_evidence(
     db: Database,
-    path: Path,
+    path: Source,
     edition: CatalogueEdition,
     *,
     skip_invalid: bool = False,

@@ -14,7 +14,6 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from pathlib import Path
 from typing import Any
 
 from tekseru.catalog.edition import CatalogueEdition
@@ -319,7 +318,7 @@ _XLSX_WORDS = {
 }
 
 
-def reconciliation_xlsx(report: Mapping[str, Any], language: str, out: Path) -> Path:
+def reconciliation_xlsx(report: Mapping[str, Any], language: str) -> bytes:
     """The reconciliation's JSON (as `Reconciliation.to_json` gives it) as an XLSX workbook in `language`."""
     words = {name: translate(language, key) for name, key in (_XLSX_WORDS | KIND_WORDS).items()}
-    return render_reconciliation_xlsx(report, kinds=KINDS, words=words, out=out)
+    return render_reconciliation_xlsx(report, kinds=KINDS, words=words)

@@ -7,7 +7,7 @@ from typing import Any
 from pydantic import AliasChoices, BaseModel, ConfigDict, Field
 
 from tekseru.api.schemas.common import Timestamp
-from tekseru.services.permissions import Actor, Role
+from tekseru.services.permissions import Role
 
 
 class LoginIn(BaseModel):
@@ -15,17 +15,17 @@ class LoginIn(BaseModel):
     password: str = Field(max_length=1024)
 
 
+# An `Actor`: its region is the one it works in (`region_scope`).
 class MeOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     username: str
     full_name: str
     role: Role
-    region: str | None = Field(description="An inspector's region key; null for roles that see every region.")
-
-    @classmethod
-    def of(cls, actor: Actor) -> MeOut:
-        return cls(
-            username=actor.username, full_name=actor.full_name, role=actor.role, region=actor.region_scope
-        )
+    region: str | None = Field(
+        validation_alias=AliasChoices("region_scope", "region"),
+        description="An inspector's region key; null for roles that see every region.",
+    )
 
 
 class SessionOut(MeOut):

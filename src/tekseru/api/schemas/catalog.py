@@ -10,8 +10,8 @@ from typing import Annotated
 
 from pydantic import AliasChoices, AliasPath, BaseModel, BeforeValidator, ConfigDict, Field
 
-from tekseru.catalog import Checklist, ControlGroup, Severity
-from tekseru.services.catalog import CriterionView
+from tekseru.api.schemas.common import CountOf, IdOf, KeysOf
+from tekseru.catalog import Severity
 
 
 class TextOut(BaseModel):
@@ -46,28 +46,22 @@ class CriterionOut(BaseModel):
     text: TextOut
 
 
+# An `ItemRef`: the item's checklist and number.
 class ItemRefOut(BaseModel):
-    appendix: int
-    item: int
+    model_config = ConfigDict(from_attributes=True)
+
+    appendix: int = Field(validation_alias=AliasChoices(AliasPath("checklist", "appendix"), "appendix"))
+    item: int = Field(validation_alias=AliasChoices(AliasPath("item", "number"), "item"))
 
 
+# A `CriterionView` layered over its criterion.
 class CriterionDetailOut(CriterionOut):
-    edition: str
+    edition: Annotated[str, IdOf]
     checklist_items: list[ItemRefOut] = Field(
-        description="Checklist items that correspond to this criterion."
+        validation_alias=AliasChoices("items", "checklist_items"),
+        description="Checklist items that correspond to this criterion.",
     )
-    groups: list[str] = Field(description="Control groups to which the criterion applies.")
-
-    @classmethod
-    def of_view(cls, view: CriterionView) -> CriterionDetailOut:
-        return cls(
-            **CriterionOut.model_validate(view.criterion).model_dump(),
-            edition=view.edition.id,
-            checklist_items=[
-                ItemRefOut(appendix=r.checklist.appendix, item=r.item.number) for r in view.items
-            ],
-            groups=[group.key for group in view.groups],
-        )
+    groups: Annotated[list[str], KeysOf] = Field(description="Control groups to which the criterion applies.")
 
 
 class ChecklistItemOut(BaseModel):
@@ -80,34 +74,21 @@ class ChecklistItemOut(BaseModel):
 
 
 class ChecklistSummaryOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     appendix: int
     title: TextOut
     subject_kind: TextOut
-    item_count: int
-
-    @classmethod
-    def of(cls, checklist: Checklist) -> ChecklistSummaryOut:
-        return cls(
-            appendix=checklist.appendix,
-            title=TextOut.model_validate(checklist.title),
-            subject_kind=TextOut.model_validate(checklist.subject_kind),
-            item_count=len(checklist.items),
-        )
+    item_count: Annotated[int, CountOf] = Field(validation_alias=AliasChoices("items"))
 
 
+# A `ChecklistView` layered over its checklist.
 class ChecklistOut(ChecklistSummaryOut):
-    groups: list[str] = Field(description="Control groups whose subjects are checked with this checklist.")
+    groups: Annotated[list[str], KeysOf] = Field(
+        description="Control groups whose subjects are checked with this checklist."
+    )
     header_fields: list[str]
     items: list[ChecklistItemOut]
-
-    @classmethod
-    def of_checklist(cls, checklist: Checklist, groups: tuple[ControlGroup, ...]) -> ChecklistOut:
-        return cls(
-            **ChecklistSummaryOut.of(checklist).model_dump(),
-            groups=[group.key for group in groups],
-            header_fields=list(checklist.header_fields),
-            items=[ChecklistItemOut.model_validate(item) for item in checklist.items],
-        )
 
 
 class GroupOut(BaseModel):

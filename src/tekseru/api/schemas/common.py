@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, Field
+from pydantic import AfterValidator, BaseModel, BeforeValidator, Field
 
 
 def in_utc(value: datetime) -> datetime:
@@ -15,6 +16,41 @@ def in_utc(value: datetime) -> datetime:
 
 Timestamp = Annotated[datetime, AfterValidator(in_utc)]
 """A point in time, always written with its offset (`2026-12-06T09:45:51+00:00`), as `date-time` requires."""
+
+
+class Layered:
+    """An object read attribute by attribute, each name from the first layer that has it: lets a model read
+    a record and the parts around it (a view and its criterion, an inspection and its subject) at once."""
+
+    def __init__(self, *layers: object, **values: object) -> None:
+        self._layers = (values, *layers)
+
+    def __getattr__(self, name: str) -> Any:
+        for layer in self._layers:
+            if isinstance(layer, dict) and name in layer:
+                return layer[name]
+            if not isinstance(layer, dict) and hasattr(layer, name):
+                return getattr(layer, name)
+        raise AttributeError(name)
+
+
+def _id(value: Any) -> Any:
+    return getattr(value, "id", value)
+
+
+def _keys(values: Iterable[Any]) -> list[Any]:
+    return [getattr(value, "key", value) for value in values]
+
+
+def _ids(values: Iterable[Any] | None) -> list[Any] | None:
+    return None if values is None else [_id(value) for value in values]
+
+
+# Fields read from a record's related records: their ids or keys.
+IdOf = BeforeValidator(_id)
+KeysOf = BeforeValidator(_keys)
+IdsOf = BeforeValidator(_ids)
+CountOf = BeforeValidator(len)
 
 
 class ErrorOut(BaseModel):

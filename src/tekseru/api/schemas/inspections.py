@@ -4,15 +4,11 @@ answers, attachments, violations, revisions and the verification of printed form
 from __future__ import annotations
 
 from datetime import date
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import AliasChoices, AliasPath, BaseModel, ConfigDict, Field
+from pydantic import AliasChoices, AliasPath, BaseModel, BeforeValidator, ConfigDict, Field
 
-from tekseru.api.schemas.common import Timestamp
-from tekseru.services.inspections import (
-    InspectionRecord,
-    InspectionSheet,
-)
+from tekseru.api.schemas.common import CountOf, IdOf, Timestamp
 
 Kind = Literal["preventive_control", "unscheduled_inspection", "compliance_inspection"]
 Answer = Literal["required", "not_required", "compliant", "non_compliant"]
@@ -51,15 +47,6 @@ class InspectionOut(BaseModel):
     created_at: Timestamp
     completed_by: str | None
     completed_at: Timestamp | None
-
-    @classmethod
-    def of(cls, record: InspectionRecord, subject: Any = None) -> InspectionOut:
-        out = cls.model_validate(record)
-        return (
-            out
-            if subject is None
-            else out.model_copy(update={"subject": SubjectRefOut.model_validate(subject)})
-        )
 
 
 class InspectionIn(BaseModel):
@@ -141,26 +128,17 @@ class ItemOut(BaseModel):
     attachments: list[AttachmentOut]
 
 
+# An `InspectionSheet` layered under the language asked for and its inspection layered over its subject.
 class InspectionSheetOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     inspection: InspectionOut
     language: str
     items: list[ItemOut]
-    previous_inspection_id: int | None
+    previous_inspection_id: Annotated[int | None, IdOf] = Field(validation_alias="previous")
     violations: list[ViolationOut] = Field(description="Found by this inspection (once completed).")
     attachments: list[AttachmentOut] = Field(description="Attached to the whole inspection.")
     revisions: list[InspectionOut] = Field(description="All revisions of the inspection, the first first.")
-
-    @classmethod
-    def of(cls, sheet: InspectionSheet, language: str) -> InspectionSheetOut:
-        return cls(
-            inspection=InspectionOut.of(sheet.inspection, sheet.subject),
-            language=language,
-            items=[ItemOut.model_validate(item) for item in sheet.items],
-            previous_inspection_id=None if sheet.previous is None else sheet.previous.id,
-            violations=[ViolationOut.model_validate(view) for view in sheet.violations],
-            attachments=[AttachmentOut.model_validate(file) for file in sheet.attachments],
-            revisions=[InspectionOut.of(record) for record in sheet.revisions],
-        )
 
 
 VERSION_RULE = (
@@ -191,18 +169,18 @@ class ItemVersionOut(BaseModel):
     version: int = Field(description="The version of the item's answer now.")
 
 
-class AnsweredOut(BaseModel):
-    answered: int = Field(description="How many items were answered.")
-    versions: list[ItemVersionOut] = Field(description="The version of each item answered, to send next.")
+def _by_item(versions: dict[int, int]) -> list[dict[str, int]]:
+    return [{"item": item, "version": version} for item, version in sorted(versions.items())]
 
-    @classmethod
-    def of(cls, versions: dict[int, int]) -> AnsweredOut:
-        return cls(
-            answered=len(versions),
-            versions=[
-                ItemVersionOut(item=item, version=version) for item, version in sorted(versions.items())
-            ],
-        )
+
+# Both read from `versions`, the version of each item answered by its number.
+class AnsweredOut(BaseModel):
+    answered: Annotated[int, CountOf] = Field(
+        validation_alias=AliasChoices("versions"), description="How many items were answered."
+    )
+    versions: Annotated[list[ItemVersionOut], BeforeValidator(_by_item)] = Field(
+        description="The version of each item answered, to send next."
+    )
 
 
 class CompleteIn(BaseModel):

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated
+from typing import Annotated, Any
 
-from pydantic import AliasChoices, AliasPath, BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import AliasChoices, AliasPath, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
-from tekseru.api.schemas.common import Timestamp
+from tekseru.api.schemas.common import IdOf, Layered, Timestamp
 from tekseru.planning import PlanDiff
 from tekseru.services.plans import PlanComparison
 
@@ -141,22 +141,23 @@ class MovedOut(BaseModel):
     changes: list[str] = Field(description='What changed, e.g. "rank 3 -> 1".')
 
 
+# A `PlanComparison` layered over its diff (no changes for a list compared with nothing).
 class PlanDiffOut(BaseModel):
-    plan_id: int
-    previous_plan_id: int | None = Field(description="Null for a list compared with nothing.")
+    model_config = ConfigDict(from_attributes=True)
+
+    plan_id: Annotated[int, IdOf] = Field(validation_alias="plan")
+    previous_plan_id: Annotated[int | None, IdOf] = Field(
+        validation_alias="previous", description="Null for a list compared with nothing."
+    )
     added: list[AddedOut]
     removed: list[AddedOut] = Field(
         description="reason: now_beyond_capacity, now_excluded, no_longer_assessed."
     )
     moved: list[MovedOut]
 
+    @model_validator(mode="before")
     @classmethod
-    def of(cls, comparison: PlanComparison) -> PlanDiffOut:
-        diff = comparison.diff or PlanDiff((), (), ())
-        return cls(
-            plan_id=comparison.plan.id,
-            previous_plan_id=None if comparison.previous is None else comparison.previous.id,
-            added=[AddedOut.model_validate(row) for row in diff.added],
-            removed=[AddedOut.model_validate(row) for row in diff.removed],
-            moved=[MovedOut.model_validate(row) for row in diff.moved],
-        )
+    def _layered(cls, value: Any) -> Any:
+        if isinstance(value, PlanComparison):
+            return Layered(value, value.diff or PlanDiff((), (), ()))
+        return value

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import uuid
 from datetime import date
+from typing import Annotated
 
 from pydantic import AliasChoices, AliasPath, BaseModel, ConfigDict, Field
 
-from tekseru.api.schemas.common import Timestamp
-from tekseru.services.registry_queries import (
-    SubjectCard,
-)
+from tekseru.api.schemas.common import CountOf, IdOf, IdsOf, Timestamp
 
 RiskClass = str
 
@@ -109,25 +107,19 @@ class EvidenceCreatedOut(BaseModel):
     evidence: EvidenceOut
 
 
+# A `SubjectCard` layered over its subject.
 class SubjectDetailOut(SubjectOut):
-    run_id: uuid.UUID | None
-    scores: list[ScoreOut] = Field(description="Scores per control group in the latest finished assessment.")
+    run_id: Annotated[uuid.UUID | None, IdOf] = Field(validation_alias="run")
+    scores: list[ScoreOut] = Field(
+        validation_alias="results", description="Scores per control group in the latest finished assessment."
+    )
     history: list[ScorePointOut] = Field(
         description="Scores in the latest finished assessments, oldest first."
     )
-    evidence_count: int
-    inspection_ids: list[int] | None = Field(description="Inspections of the subject; null when unavailable.")
-
-    @classmethod
-    def of_card(cls, card: SubjectCard) -> SubjectDetailOut:
-        return cls(
-            **SubjectOut.model_validate(card.subject).model_dump(),
-            run_id=None if card.run is None else card.run.id,
-            scores=[ScoreOut.model_validate(row) for row in card.results],
-            history=[ScorePointOut.model_validate(point) for point in card.history],
-            evidence_count=len(card.evidence),
-            inspection_ids=None if card.inspections is None else [item.id for item in card.inspections],
-        )
+    evidence_count: Annotated[int, CountOf] = Field(validation_alias="evidence")
+    inspection_ids: Annotated[list[int] | None, IdsOf] = Field(
+        validation_alias="inspections", description="Inspections of the subject; null when unavailable."
+    )
 
 
 class ExplanationOut(BaseModel):

@@ -14,15 +14,14 @@ list in `printing`, and who reads what in `stored`.
 
 from __future__ import annotations
 
-import tempfile
 from collections.abc import Mapping
 from datetime import UTC, date, datetime
-from pathlib import Path
 from typing import Protocol
 
 from sqlalchemy.orm import Session
 
 from tekseru.catalog import Catalogue
+from tekseru.intake import Upload
 from tekseru.planning import HalfYear
 from tekseru.services import audit
 from tekseru.services.file_names import sanitise_file_name
@@ -189,10 +188,7 @@ def read_capacity_upload(actor: Actor, file_name: str, content: bytes) -> dict[s
     if len(content) > CAPACITY_UPLOAD_LIMIT:
         refused = PlanError(f"the capacity file is larger than {CAPACITY_UPLOAD_LIMIT // 1024} KiB")
         raise refused.saying("refusal.capacity.too_large", kib=CAPACITY_UPLOAD_LIMIT // 1024)
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / sanitise_file_name(file_name)
-        path.write_bytes(content)
-        return read_capacity_file(path)
+    return read_capacity_file(Upload(sanitise_file_name(file_name), content))
 
 
 # Changing -------------------------------------------------------------------------------------------------

@@ -4,11 +4,10 @@ or read from a `region,visits` file (CSV or XLSX) with every problem named by fi
 from __future__ import annotations
 
 from collections.abc import Mapping
-from pathlib import Path
 
 from tekseru.catalog.regions import Regions, UnknownRegion
 from tekseru.catalog_files import load_regions
-from tekseru.intake import Columns, ErrorKind, ImportFileError, RowError, open_table
+from tekseru.intake import Columns, ErrorKind, ImportFileError, RowError, Source, open_table
 from tekseru.services.permissions import region_names
 from tekseru.store.plans import PlanError
 
@@ -44,7 +43,7 @@ def resolve_capacity(capacity: Mapping[str, int], regions: Regions | None = None
     return dict(sorted(resolved.items()))
 
 
-def read_capacity_file(path: Path, regions: Regions | None = None) -> dict[str, int]:
+def read_capacity_file(path: Source, regions: Regions | None = None) -> dict[str, int]:
     """Read a `region,visits` file (CSV or XLSX) into visits by region key; CapacityFileError naming the
     file, row and field of every problem, with nothing read."""
     known = regions or load_regions()

@@ -5,16 +5,14 @@ the date is the only thing in the URL."""
 
 from __future__ import annotations
 
-import tempfile
 from datetime import date
-from pathlib import Path
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
-from fastapi.responses import FileResponse, HTMLResponse, Response
-from starlette.background import BackgroundTask
+from fastapi.responses import HTMLResponse, Response
 
 from tekseru.catalog import Catalogue
 from tekseru.http.dependencies import get_catalogue, get_database
+from tekseru.http.files import attachment
 from tekseru.http.language import request_language
 from tekseru.http.security import page_actor
 from tekseru.services import roster_reports
@@ -75,22 +73,8 @@ def workbook(
     if day is None:
         return _page(request, actor, db, None)
     report = roster_reports.reconcile(db, day, actor=actor).to_json(reveal=roster_reports.sees_iins(actor))
-    folder = Path(tempfile.mkdtemp(prefix="tekseru-rosters-"))
-    out = roster_reports.reconciliation_xlsx(
-        report, request_language(request), folder / "reconciliation.xlsx"
-    )
-    return FileResponse(
-        out,
-        filename=f"reconciliation-{day.isoformat()}.xlsx",
-        media_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        background=BackgroundTask(_remove, folder),
-    )
-
-
-def _remove(folder: Path) -> None:
-    for path in folder.iterdir():
-        path.unlink()
-    folder.rmdir()
+    content = roster_reports.reconciliation_xlsx(report, request_language(request))
+    return attachment(content, f"reconciliation-{day.isoformat()}.xlsx", "xlsx")
 
 
 @router.post("/evidence", name="rosters_evidence")
