@@ -55,7 +55,9 @@ def test_each_source_imports_once_and_the_same_file_again_changes_nothing(planne
         assert (first["result"]["created"], first["result"]["rejected"]) == (2, 0)
         again = send(planner, kind, "roster.csv", ROSTER.encode())
         assert (again["result"]["created"], again["result"]["unchanged"]) == (0, 2)
-    deliveries = f"iin,bin,kind,planned,delivered,date\n{IINS[0]},{PROVIDER_A},social_domestic,10,8,2024-05-01\n"
+    deliveries = (
+        f"iin,bin,kind,planned,delivered,date\n{IINS[0]},{PROVIDER_A},social_domestic,10,8,2024-05-01\n"
+    )
     findings = f"object,bin,element,found_on\nBuilding 1,{PROVIDER_A},entrance_group,2024-04-01\n"
     delivered = send(planner, "import_deliveries", "d.csv", deliveries.encode())
     found = send(planner, "import_findings", "f.csv", findings.encode())
@@ -94,7 +96,11 @@ def test_skipped_rows_come_back_as_a_file(planner: Session) -> None:
     [
         f"iin,bin,form,start_date,end_date\n{IINS[0]},{PROVIDER_A},stat\x00ionary,2024-01-10,\n".encode(),
         # Marked as UTF-8 but with a Windows-1251 word.
-        b"\xef\xbb\xbf" + ROSTER.encode() + f"{IINS[3]},{PROVIDER_A},".encode() + "дом".encode("cp1251") + b",2024-01-10,\n",
+        b"\xef\xbb\xbf"
+        + ROSTER.encode()
+        + f"{IINS[3]},{PROVIDER_A},".encode()
+        + "дом".encode("cp1251")
+        + b",2024-01-10,\n",
         b"\x00\x01\x02\xff\xfe\x00garbage\x00" * 50,
     ],
     ids=["nul", "mixed-encoding", "binary"],

@@ -28,7 +28,10 @@ from tests.services.roster_data import (
 from tests.services.test_jobs import ADMIN, until
 
 PLANNER = Actor("t-planner", Role.PLANNER)
-ROSTER = [[IINS[0], PROVIDER_A, "stationary", "2024-01-10", ""], [IINS[1], PROVIDER_B, "home_care", "2024-02-01", ""]]
+ROSTER = [
+    [IINS[0], PROVIDER_A, "stationary", "2024-01-10", ""],
+    [IINS[1], PROVIDER_B, "home_care", "2024-02-01", ""],
+]
 WRONG_DIGIT = IINS[2][:-1] + str((int(IINS[2][-1]) + 1) % 10)
 
 
@@ -41,7 +44,7 @@ def runner(database: Database) -> Iterator[JobRunner]:
 
 def count(database: Database, table: str) -> int:
     with database.reading() as session:
-        return int(session.execute(text(f"SELECT count(*) FROM {table}")).scalar_one())  # noqa: S608
+        return int(session.execute(text(f"SELECT count(*) FROM {table}")).scalar_one())
 
 
 def run(runner: JobRunner, database: Database, kind: JobKind, path: Path, **options: object) -> dict:
@@ -82,8 +85,12 @@ def test_delivery_and_finding_jobs_import_their_records(
 ) -> None:
     deliveries = [[IINS[0], PROVIDER_A, "social_domestic", 10, 8, "2024-05-01"]]
     findings = [["Building 1", PROVIDER_A, "entrance_group", "2024-04-01"]]
-    delivered = run(runner, database, JobKind.IMPORT_DELIVERIES, write(tmp_path / "d.csv", DELIVERY_HEADER, deliveries))
-    found = run(runner, database, JobKind.IMPORT_FINDINGS, write(tmp_path / "f.csv", FINDING_HEADER, findings))
+    delivered = run(
+        runner, database, JobKind.IMPORT_DELIVERIES, write(tmp_path / "d.csv", DELIVERY_HEADER, deliveries)
+    )
+    found = run(
+        runner, database, JobKind.IMPORT_FINDINGS, write(tmp_path / "f.csv", FINDING_HEADER, findings)
+    )
     assert (delivered["status"], delivered["created"]) == ("finished", 1), delivered
     assert (found["status"], found["created"]) == ("finished", 1), found
     assert (count(database, "service_deliveries"), count(database, "accessibility_findings")) == (1, 1)
@@ -93,7 +100,9 @@ def test_a_bad_row_fails_the_job_keeps_nothing_and_names_row_and_field_in_kk_and
     database: Database, runner: JobRunner, tmp_path: Path
 ) -> None:
     rows = [*ROSTER, [WRONG_DIGIT, PROVIDER_A, "stationary", "2024-01-10", ""]]
-    failed = run(runner, database, JobKind.IMPORT_ROSTER_ESOBES, write(tmp_path / "e.csv", ROSTER_HEADER, rows))
+    failed = run(
+        runner, database, JobKind.IMPORT_ROSTER_ESOBES, write(tmp_path / "e.csv", ROSTER_HEADER, rows)
+    )
     assert failed["status"] == "failed"
     [error] = failed["errors"]
     assert (error["row"], error["field"], error["kind"]) == (4, "iin", "invalid_iin")
@@ -119,8 +128,10 @@ HOSTILE = {
     # A NUL byte inside a field: refused by row and field.
     "nul": f"{','.join(ROSTER_HEADER)}\n{IINS[0]},{PROVIDER_A},stat\x00ionary,2024-01-10,\n".encode(),
     # Marked as UTF-8 but with a Windows-1251 word in row 2: the reader names the encoding, row and field.
-    "mixed": b"\xef\xbb\xbf" + f"{','.join(ROSTER_HEADER)}\n{IINS[0]},{PROVIDER_A},".encode()
-    + "стационар".encode("cp1251") + b",2024-01-10,\n",
+    "mixed": b"\xef\xbb\xbf"
+    + f"{','.join(ROSTER_HEADER)}\n{IINS[0]},{PROVIDER_A},".encode()
+    + "стационар".encode("cp1251")
+    + b",2024-01-10,\n",
 }
 
 

@@ -16,7 +16,13 @@ from tests.web.test_accessibility import AXE, BLOCKING
 pytestmark = pytest.mark.browser
 
 WRONG_DIGIT = IINS[5][:-1] + str((int(IINS[5][-1]) + 1) % 10)
-KINDS = ["import_roster_provider", "import_roster_esobes", "import_roster_portal", "import_deliveries", "import_findings"]
+KINDS = [
+    "import_roster_provider",
+    "import_roster_esobes",
+    "import_roster_portal",
+    "import_deliveries",
+    "import_findings",
+]
 # The IIN in each language's words.
 WORDS = {"kk": "ЖСН", "ru": "ИИН"}
 

@@ -36,8 +36,11 @@ router = APIRouter(prefix="/imports", tags=["imports"], responses=FORBIDDEN_RESP
 )
 def upload(
     request: Request,
-    kind: JobKind = Form(..., description="import_subjects, import_evidence, import_roster_provider, import_roster_esobes, "
-        "import_roster_portal, import_deliveries or import_findings."),
+    kind: JobKind = Form(
+        ...,
+        description="import_subjects, import_evidence, import_roster_provider, import_roster_esobes, "
+        "import_roster_portal, import_deliveries or import_findings.",
+    ),
     file: UploadFile = File(
         ...,
         description="CSV (UTF-8 or Windows-1251) or XLSX in the format of docs/import-formats.md (rosters, "

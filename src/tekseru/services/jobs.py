@@ -188,8 +188,8 @@ def start_import(
     today: date | None = None,
     sheet: str | None = None,
 ) -> JobView:
-    """Import the subjects, evidence, roster, service-delivery or accessibility-finding file at `path` (see `save_upload`; of its XLSX sheet `sheet`) in the
-    background."""
+    """Import the subjects, evidence, roster, service-delivery or accessibility-finding file at `path`
+    (see `save_upload`; of its XLSX sheet `sheet`) in the background."""
     actor.require(Permission.IMPORT)
     if kind not in IMPORT_KINDS:
         raise ValueError(f"{kind} is not an import")

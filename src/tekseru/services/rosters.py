@@ -120,7 +120,8 @@ def import_deliveries(
 
     return _import(
         db, path, DELIVERY_COLUMNS, lambda file: DeliveryValidator(file, today, kinds).validate, rows,
-        DELIVERY, "rosters.import.deliveries", actor, skip_invalid, rejected_path, progress, now, sheet, job_id,
+        DELIVERY, "rosters.import.deliveries", actor, skip_invalid, rejected_path, progress, now, sheet,
+        job_id,
     )  # fmt: skip
 
 
