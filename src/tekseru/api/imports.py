@@ -1,8 +1,12 @@
-"""`/api/v1/imports`: upload a subjects or evidence file; it is imported as a background job (202)."""
+"""`/api/v1/imports`: upload a subjects, evidence, roster, service-delivery or accessibility-finding file; it
+is imported as a background job (202)."""
 
 from __future__ import annotations
 
+import uuid
+
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, UploadFile
+from fastapi.responses import FileResponse
 
 from tekseru.api.schemas.common import FORBIDDEN_RESPONSE
 from tekseru.api.schemas.jobs import JobOut
@@ -10,7 +14,14 @@ from tekseru.http.dependencies import app_state, get_database, get_jobs
 from tekseru.http.language import reader_language, translate
 from tekseru.http.security import api_actor
 from tekseru.services.auth import Database
-from tekseru.services.jobs import IMPORT_KINDS, JobKind, JobRunner, save_upload, start_import
+from tekseru.services.jobs import (
+    IMPORT_KINDS,
+    JobKind,
+    JobRunner,
+    rejected_rows,
+    save_upload,
+    start_import,
+)
 from tekseru.services.permissions import Actor, Permission
 
 router = APIRouter(prefix="/imports", tags=["imports"], responses=FORBIDDEN_RESPONSE)
@@ -25,9 +36,15 @@ router = APIRouter(prefix="/imports", tags=["imports"], responses=FORBIDDEN_RESP
 )
 def upload(
     request: Request,
-    kind: JobKind = Form(..., description="import_subjects or import_evidence."),
+    kind: JobKind = Form(
+        ...,
+        description="import_subjects, import_evidence, import_roster_provider, import_roster_esobes, "
+        "import_roster_portal, import_deliveries or import_findings.",
+    ),
     file: UploadFile = File(
-        ..., description="CSV (UTF-8 or Windows-1251) or XLSX in the format of docs/import-formats.md."
+        ...,
+        description="CSV (UTF-8 or Windows-1251) or XLSX in the format of docs/import-formats.md (rosters, "
+        "service delivery and accessibility findings: docs/rosters.md).",
     ),
     skip_invalid: bool = Form(False, description="Store the valid rows and reject the others."),
     sheet: str | None = Form(
@@ -49,3 +66,17 @@ def upload(
     return JobOut.model_validate(
         start_import(jobs, db, actor, kind=kind, path=path, skip_invalid=skip_invalid, sheet=sheet or None)
     )
+
+
+@router.get(
+    "/{job_id}/rejected",
+    response_class=FileResponse,
+    summary="The rows an import skipped (with skip_invalid), as the file they came in",
+    name="api_imports_rejected",
+    responses={404: {"description": "No such import, or it rejected no rows"}},
+)
+def rejected(
+    job_id: uuid.UUID, actor: Actor = Depends(api_actor), jobs: JobRunner = Depends(get_jobs)
+) -> FileResponse:
+    path = rejected_rows(jobs, actor, job_id)
+    return FileResponse(path, filename=path.name)

@@ -243,6 +243,8 @@ def _encoding_error(path: Source, encoding: str) -> ImportFileError:
         start, cut = error.start, error.reason in ("unexpected end of data", "truncated data")
     else:  # cannot happen: the stream's error is in the whole too
         start, cut = len(raw), True
+    if encoding == "utf-8-sig" and raw.startswith(b"\xef\xbb\xbf"):
+        start += 3  # utf-8-sig counts the error's place after its byte-order mark, not in the raw bytes
     if not encoding.startswith("utf"):  # a legacy page with a byte it has no letter for
         line = raw.count(b"\n", 0, start) + 1
         byte = f"{raw[min(start, len(raw) - 1)]:#04x}"

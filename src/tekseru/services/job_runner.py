@@ -59,6 +59,11 @@ WORK_MODULES = ["tekseru.services.jobs"]
 class JobKind(StrEnum):
     IMPORT_SUBJECTS = "import_subjects"
     IMPORT_EVIDENCE = "import_evidence"
+    IMPORT_ROSTER_PROVIDER = "import_roster_provider"
+    IMPORT_ROSTER_ESOBES = "import_roster_esobes"
+    IMPORT_ROSTER_PORTAL = "import_roster_portal"
+    IMPORT_DELIVERIES = "import_deliveries"
+    IMPORT_FINDINGS = "import_findings"
     ASSESSMENT = "assessment"
 
 
@@ -66,6 +71,11 @@ class JobKind(StrEnum):
 READ_PERMISSION: Mapping[JobKind, Permission] = {
     JobKind.IMPORT_SUBJECTS: Permission.IMPORT,
     JobKind.IMPORT_EVIDENCE: Permission.IMPORT,
+    JobKind.IMPORT_ROSTER_PROVIDER: Permission.IMPORT,
+    JobKind.IMPORT_ROSTER_ESOBES: Permission.IMPORT,
+    JobKind.IMPORT_ROSTER_PORTAL: Permission.IMPORT,
+    JobKind.IMPORT_DELIVERIES: Permission.IMPORT,
+    JobKind.IMPORT_FINDINGS: Permission.IMPORT,
     JobKind.ASSESSMENT: Permission.READ_ASSESSMENTS,
 }
 

@@ -29,6 +29,7 @@ from tekseru.services.job_runner import (
 )
 from tekseru.services.permissions import Actor, Permission, PermissionDenied
 from tekseru.services.registry import import_evidence, import_subjects
+from tekseru.services.rosters import import_deliveries, import_findings, import_roster
 from tekseru.store import Database
 from tekseru.store.jobs import (
     CANCELLED,
@@ -61,7 +62,21 @@ __all__ = [
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 ERRORS_KEPT = 1000
 _UNSAFE = re.compile(r"[^\w.\- ]+")
-IMPORT_KINDS = (JobKind.IMPORT_SUBJECTS, JobKind.IMPORT_EVIDENCE)
+IMPORT_KINDS = (
+    JobKind.IMPORT_SUBJECTS,
+    JobKind.IMPORT_EVIDENCE,
+    JobKind.IMPORT_ROSTER_PROVIDER,
+    JobKind.IMPORT_ROSTER_ESOBES,
+    JobKind.IMPORT_ROSTER_PORTAL,
+    JobKind.IMPORT_DELIVERIES,
+    JobKind.IMPORT_FINDINGS,
+)
+# The information systems' imports (issue 17): the roster's source, or None, for each of their kinds.
+ROSTER_SOURCE = {
+    JobKind.IMPORT_ROSTER_PROVIDER: "provider",
+    JobKind.IMPORT_ROSTER_ESOBES: "esobes",
+    JobKind.IMPORT_ROSTER_PORTAL: "portal",
+}
 
 
 class JobNotCancellable(Explained, ValueError):
@@ -173,8 +188,8 @@ def start_import(
     today: date | None = None,
     sheet: str | None = None,
 ) -> JobView:
-    """Import the subjects or evidence file at `path` (see `save_upload`; of its XLSX sheet `sheet`) in the
-    background."""
+    """Import the subjects, evidence, roster, service-delivery or accessibility-finding file at `path`
+    (see `save_upload`; of its XLSX sheet `sheet`) in the background."""
     actor.require(Permission.IMPORT)
     if kind not in IMPORT_KINDS:
         raise ValueError(f"{kind} is not an import")
@@ -196,24 +211,50 @@ def _import(
     actor: Actor,
     sheet: str | None = None,
 ) -> dict[str, Any]:
-    do_import = import_subjects if kind is JobKind.IMPORT_SUBJECTS else import_evidence
     try:
-        report = do_import(
-            job.db,
-            path,
-            job.catalogue.edition_at(day),
-            skip_invalid=skip_invalid,
-            entered_by=actor.username,
-            today=day,
-            progress=job.progress,
-            actor=actor,
-            job_id=job.job_id,
-            sheet=sheet,
-        )
+        if kind in (JobKind.IMPORT_SUBJECTS, JobKind.IMPORT_EVIDENCE):
+            do_import = import_subjects if kind is JobKind.IMPORT_SUBJECTS else import_evidence
+            report = do_import(
+                job.db,
+                path,
+                job.catalogue.edition_at(day),
+                skip_invalid=skip_invalid,
+                entered_by=actor.username,
+                today=day,
+                progress=job.progress,
+                actor=actor,
+                job_id=job.job_id,
+                sheet=sheet,
+            )
+        else:
+            report = _information_system_import(job, kind, path, skip_invalid, day, actor, sheet)
     except ImportFileError as error:
         errors = [_error(e) for e in error.errors[:ERRORS_KEPT]]
         raise JobFailed(str(error), {"errors": errors, "error_count": error.error_count}) from None
     return _report(report)
+
+
+def _information_system_import(
+    job: JobContext,
+    kind: JobKind,
+    path: Path,
+    skip_invalid: bool,
+    day: date,
+    actor: Actor,
+    sheet: str | None,
+) -> ImportReport:
+    options: dict[str, Any] = {
+        "actor": actor,
+        "today": day,
+        "skip_invalid": skip_invalid,
+        "progress": job.progress,
+        "sheet": sheet,
+        "job_id": job.job_id,
+    }
+    if kind in ROSTER_SOURCE:
+        return import_roster(job.db, ROSTER_SOURCE[kind], path, **options)
+    do_import = import_deliveries if kind is JobKind.IMPORT_DELIVERIES else import_findings
+    return do_import(job.db, path, job.catalogue.edition_at(day), **options)
 
 
 def rejected_rows(runner: JobRunner, actor: Actor, job_id: uuid.UUID) -> Path:

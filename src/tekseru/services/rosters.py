@@ -6,6 +6,7 @@ records past their retention period.
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -60,6 +61,8 @@ def import_roster(
     rejected_path: Path | None = None,
     progress: Progress | None = None,
     now: datetime | None = None,
+    sheet: str | None = None,
+    job_id: uuid.UUID | None = None,
 ) -> ImportReport:
     """Import one source's roster (upsert by IIN, provider, source and start date)."""
     if source not in ROSTER_SOURCES:
@@ -80,7 +83,7 @@ def import_roster(
 
     return _import(
         db, path, ROSTER_COLUMNS, lambda file: RosterValidator(file, today).validate, rows, ROSTER,
-        f"rosters.import.{source}", actor, skip_invalid, rejected_path, progress, now,
+        f"rosters.import.{source}", actor, skip_invalid, rejected_path, progress, now, sheet, job_id,
     )  # fmt: skip
 
 
@@ -95,6 +98,8 @@ def import_deliveries(
     rejected_path: Path | None = None,
     progress: Progress | None = None,
     now: datetime | None = None,
+    sheet: str | None = None,
+    job_id: uuid.UUID | None = None,
 ) -> ImportReport:
     """Import service-delivery records; the kinds are those of the edition's rows 79, 80, 83 and 84."""
     rules = load_information_systems(edition.id)
@@ -115,7 +120,8 @@ def import_deliveries(
 
     return _import(
         db, path, DELIVERY_COLUMNS, lambda file: DeliveryValidator(file, today, kinds).validate, rows,
-        DELIVERY, "rosters.import.deliveries", actor, skip_invalid, rejected_path, progress, now,
+        DELIVERY, "rosters.import.deliveries", actor, skip_invalid, rejected_path, progress, now, sheet,
+        job_id,
     )  # fmt: skip
 
 
@@ -130,6 +136,8 @@ def import_findings(
     rejected_path: Path | None = None,
     progress: Progress | None = None,
     now: datetime | None = None,
+    sheet: str | None = None,
+    job_id: uuid.UUID | None = None,
 ) -> ImportReport:
     """Import local executive bodies' accessibility findings; the elements are those of rows 81 and 82."""
     elements = load_information_systems(edition.id).kinds("accessibility")
@@ -142,7 +150,7 @@ def import_findings(
 
     return _import(
         db, path, FINDING_COLUMNS, lambda file: FindingValidator(file, today, elements).validate, rows,
-        FINDING, "rosters.import.findings", actor, skip_invalid, rejected_path, progress, now,
+        FINDING, "rosters.import.findings", actor, skip_invalid, rejected_path, progress, now, sheet, job_id,
     )  # fmt: skip
 
 
@@ -159,10 +167,12 @@ def _import(
     rejected_path: Path | None,
     progress: Progress | None,
     now: datetime | None,
+    sheet: str | None = None,
+    job_id: uuid.UUID | None = None,
 ) -> ImportReport:
     actor.require(Permission.IMPORT)
     stamp = now or datetime.now(UTC)
-    with open_table(path, columns) as table, db.transaction() as session:
+    with open_table(path, columns, sheet=sheet) as table, db.transaction() as session:
         steps = ImportSteps[T, T](
             validate=validator(table.file),
             resolve=lambda rows: (rows, []),
@@ -177,8 +187,12 @@ def _import(
         )
         # The audit keeps the file's name and counts, never a record: the records are personal data.
         counts = ("rows_read", "created", "updated", "unchanged", "rejected")
-        after = {"file": report.file} | {name: getattr(report, name) for name in counts}
-        audit.record(session, actor, action, "import", report.file[-100:], after=after, now=stamp)
+        after: dict[str, object] = {"file": report.file} | {name: getattr(report, name) for name in counts}
+        if job_id is None:
+            audit.record(session, actor, action, "import", report.file[-100:], after=after, now=stamp)
+        else:  # a background job's import is audited under the job, as the registry's imports are
+            after["error_count"] = len(report.errors)
+            audit.record(session, actor, action, "job", job_id, after=after, now=stamp)
         return report
 
 

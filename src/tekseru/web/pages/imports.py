@@ -1,5 +1,6 @@
-"""`/imports`: upload a subjects or evidence file (CSV or XLSX, docs/import-formats.md); it is imported in the
-background, and its page shows the progress and then the report, with every rejected row's error."""
+"""`/imports`: upload a subjects, evidence, roster, service-delivery or accessibility-finding file (CSV or
+XLSX, docs/import-formats.md and docs/rosters.md); it is imported in the background, and its page shows the
+progress and then the report, with every rejected row's error."""
 
 from __future__ import annotations
 
