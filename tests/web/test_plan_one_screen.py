@@ -181,3 +181,16 @@ def test_the_long_list_passes_axe(browser: Any, long_live: str, list_path: str, 
     with browser_page(browser, long_live, 1280, 900, USERS["admin"].username) as page:
         violations = scan(page, f"{list_path}?lang={lang}")
         assert [v["id"] for v in violations if v["impact"] in BLOCKING] == []
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("lang", ["kk", "ru"])
+def test_at_390_px_the_dashboard_cuts_off_no_long_region_name(
+    browser: Any, long_live: str, lang: str
+) -> None:
+    """With subjects in regions of long names (East Kazakhstan, Karaganda), the dashboard's charts."""
+    from tests.web.test_dashboard_phone import CUT_OFF
+
+    with browser_page(browser, long_live, 390, 844, USERS["planner"].username) as page:
+        assert overflowing(page, f"/?lang={lang}") == []
+        assert page.page.evaluate(CUT_OFF) == []

@@ -15,10 +15,13 @@ from dataclasses import dataclass
 from markupsafe import Markup, escape
 
 WIDTH = 460  # the chart's own width in px: legible at 390 px wide screens (scaled down by 0.8 at most)
-LABEL_WIDTH = 170
+# A bar's label is written on its own line above the bar, across the chart's whole width: beside the bar,
+# a long region name (Шығыс Қазақстан облысы) ran out of the chart's left edge and was cut off on phones.
+LABEL_WIDTH = 0
+LABEL_LINE = 16
 VALUE_WIDTH = 50
-LABEL_CHARACTERS = 24
-ROW_HEIGHT = 26
+LABEL_CHARACTERS = 48
+ROW_HEIGHT = LABEL_LINE + 26
 BAR_HEIGHT = 18
 LEGEND_HEIGHT = 28
 FONT_SIZE = 13
@@ -57,7 +60,8 @@ def _legend(segments: Sequence[Segment]) -> list[str]:
 def _bar(index: int, bar: Bar, scale: float, top: float) -> list[str]:
     y = top + index * ROW_HEIGHT
     label = bar.label if len(bar.label) <= LABEL_CHARACTERS else bar.label[: LABEL_CHARACTERS - 1] + "…"
-    parts = [_text(LABEL_WIDTH - 8, y + BAR_HEIGHT - 4, label, anchor="end")]
+    parts = [_text(2, y + LABEL_LINE - 4, label)]  # 2 px in: some letters (Т) reach left of their x
+    y += LABEL_LINE
     x = float(LABEL_WIDTH)
     for segment in bar.segments:
         if segment.value <= 0:
