@@ -50,3 +50,29 @@ def test_the_assessment_says_it_counts_scores_not_subjects(
         "p", id="result-count"
     )
     assert NOTES[lang][1] in count.text and count.find("a").attrs["href"] == "/registry"
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru"])
+def test_the_subject_card_draws_its_score_over_time_beside_the_table(
+    signed_in: Callable[[str], SignedIn], seeded: uuid.UUID, lang: str
+) -> None:
+    """One bar per assessment and group on the fixed scale 0-100, its score written as in the table."""
+    from tests.web.support import OWN_BIN
+
+    root = parse(signed_in("planner").client.get(f"/registry/{OWN_BIN}?lang={lang}").text)
+    chart = root.find("svg", class_="chart")
+    assert chart.attrs["role"] == "img" and chart.find("title").text
+    table_scores = [
+        tr.find_all("td")[1].text.strip()
+        for tr in root.find("table", class_="history").find("tbody").find_all("tr")
+    ]
+    bars = [rect for rect in chart.find_all("rect")]
+    assert len(bars) == len(table_scores) >= 1
+    texts = [text.text for text in chart.find_all("text")]
+    assert all(score in texts for score in table_scores)
+    widths = [float(rect.attrs["width"]) for rect in bars]
+    scale = (460 - 50) / 100  # the chart's width less the value's room, over the scale's 100
+    numbers = [
+        float(score.replace("\u00a0", "").replace(" ", "").replace(",", ".")) for score in table_scores
+    ]
+    assert all(abs(width - max(n * scale, 1.0)) < 0.1 for width, n in zip(widths, numbers, strict=True))

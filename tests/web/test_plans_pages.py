@@ -278,7 +278,7 @@ def test_a_draft_that_cannot_be_formed_shows_the_form_again(
 def test_a_list_shows_its_rows_beyond_capacity_and_exclusions(site: Site, paths: dict[str, str]) -> None:
     root = parse(site.client("viewer").client.get(paths["approved"] + "?lang=en").text)
     included, overflow = root.find_all("table", class_="plan-rows")
-    # Rows are grouped by region and month (each group under its heading row): the first in rank is among them.
+    # Rows are grouped by region and month (each group under its heading row): rank 1 is among them.
     rows = [tr for tr in included.find_all("tr") if tr.find_all("td")]
     first = next(tr for tr in rows if tr.find("th").text == "1")
     cells = [td.text for td in first.find_all("td")]

@@ -29,7 +29,7 @@ FONT_SIZE = 13
 
 @dataclass(frozen=True)
 class Segment:
-    value: int
+    value: float
     css: str  # a class of app.css: bar-high, bar-medium, bar-low, bar-none, bar-plain
     name: str  # what the segment counts, for the legend and the tooltip
 
@@ -38,9 +38,11 @@ class Segment:
 class Bar:
     label: str
     segments: tuple[Segment, ...]
+    shown: str | None = None  # the value written after the bar, in the reader's format (a score: 82,50)
+    longest: float | None = None  # the value the chart scales to, when fixed (a score's 100)
 
     @property
-    def total(self) -> int:
+    def total(self) -> float:
         return sum(segment.value for segment in self.segments)
 
 
@@ -73,7 +75,7 @@ def _bar(index: int, bar: Bar, scale: float, top: float) -> list[str]:
             f"<title>{escape(tip)}</title></rect>"
         )
         x += width
-    parts.append(_text(x + 6, y + BAR_HEIGHT - 4, str(bar.total)))
+    parts.append(_text(x + 6, y + BAR_HEIGHT - 4, bar.shown or str(bar.total)))
     return parts
 
 
@@ -81,7 +83,7 @@ def bar_chart(chart_id: str, bars: Sequence[Bar], *, title: str, description: st
     """An SVG of the bars, scaled to the longest; `chart_id` makes the ids of its title and description."""
     legend = _legend(bars[0].segments) if bars and len(bars[0].segments) > 1 else []
     top = LEGEND_HEIGHT if legend else 4
-    longest = max((bar.total for bar in bars), default=0)
+    longest = max((bar.longest or bar.total for bar in bars), default=0)
     scale = (WIDTH - LABEL_WIDTH - VALUE_WIDTH) / longest if longest else 0.0
     height = top + len(bars) * ROW_HEIGHT + 4
     body = legend + [part for i, bar in enumerate(bars) for part in _bar(i, bar, scale, top)]
