@@ -10,6 +10,7 @@ from collections.abc import Callable
 
 import pytest
 
+from tekseru.web.charts import VALUE_WIDTH, WIDTH
 from tests.web.conftest import SignedIn
 from tests.web.htmltree import parse
 
@@ -71,7 +72,7 @@ def test_the_subject_card_draws_its_score_over_time_beside_the_table(
     texts = [text.text for text in chart.find_all("text")]
     assert all(score in texts for score in table_scores)
     widths = [float(rect.attrs["width"]) for rect in bars]
-    scale = (460 - 50) / 100  # the chart's width less the value's room, over the scale's 100
+    scale = (WIDTH - VALUE_WIDTH) / 100  # the chart's width less the value's room, over the scale's 100
     numbers = [
         float(score.replace("\u00a0", "").replace(" ", "").replace(",", ".")) for score in table_scores
     ]

@@ -29,3 +29,12 @@ def test_the_cut_off_check_finds_a_label_outside_its_chart(admin_phone: BrowserP
     admin_phone.open("/?lang=ru")
     admin_phone.page.evaluate("() => document.querySelector('svg.chart text').setAttribute('x', '-40')")
     assert admin_phone.page.evaluate(CUT_OFF) != []
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru"])
+def test_at_390_px_the_subject_cards_score_chart_fits(admin_phone: BrowserPage, lang: str) -> None:
+    from tests.web.support import OWN_BIN
+
+    assert overflowing(admin_phone, f"/registry/{OWN_BIN}?lang={lang}") == ([], [390, 390])
+    assert admin_phone.page.locator("svg#chart-history, svg[aria-labelledby^='chart-history']").count() == 1
+    assert admin_phone.page.evaluate(CUT_OFF) == []

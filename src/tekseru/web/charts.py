@@ -19,7 +19,7 @@ WIDTH = 460  # the chart's own width in px: legible at 390 px wide screens (scal
 # a long region name (Шығыс Қазақстан облысы) ran out of the chart's left edge and was cut off on phones.
 LABEL_WIDTH = 0
 LABEL_LINE = 16
-VALUE_WIDTH = 50
+VALUE_WIDTH = 62  # room for a score written after a full bar (100,00)
 LABEL_CHARACTERS = 48
 ROW_HEIGHT = LABEL_LINE + 26
 BAR_HEIGHT = 18
