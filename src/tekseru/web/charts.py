@@ -15,10 +15,13 @@ from dataclasses import dataclass
 from markupsafe import Markup, escape
 
 WIDTH = 460  # the chart's own width in px: legible at 390 px wide screens (scaled down by 0.8 at most)
-LABEL_WIDTH = 170
-VALUE_WIDTH = 50
-LABEL_CHARACTERS = 24
-ROW_HEIGHT = 26
+# A bar's label is written on its own line above the bar, across the chart's whole width: beside the bar,
+# a long region name (Шығыс Қазақстан облысы) ran out of the chart's left edge and was cut off on phones.
+LABEL_WIDTH = 0
+LABEL_LINE = 16
+VALUE_WIDTH = 62  # room for a score written after a full bar (100,00)
+LABEL_CHARACTERS = 48
+ROW_HEIGHT = LABEL_LINE + 26
 BAR_HEIGHT = 18
 LEGEND_HEIGHT = 28
 FONT_SIZE = 13
@@ -26,7 +29,7 @@ FONT_SIZE = 13
 
 @dataclass(frozen=True)
 class Segment:
-    value: int
+    value: float
     css: str  # a class of app.css: bar-high, bar-medium, bar-low, bar-none, bar-plain
     name: str  # what the segment counts, for the legend and the tooltip
 
@@ -35,9 +38,11 @@ class Segment:
 class Bar:
     label: str
     segments: tuple[Segment, ...]
+    shown: str | None = None  # the value written after the bar, in the reader's format (a score: 82,50)
+    longest: float | None = None  # the value the chart scales to, when fixed (a score's 100)
 
     @property
-    def total(self) -> int:
+    def total(self) -> float:
         return sum(segment.value for segment in self.segments)
 
 
@@ -57,7 +62,8 @@ def _legend(segments: Sequence[Segment]) -> list[str]:
 def _bar(index: int, bar: Bar, scale: float, top: float) -> list[str]:
     y = top + index * ROW_HEIGHT
     label = bar.label if len(bar.label) <= LABEL_CHARACTERS else bar.label[: LABEL_CHARACTERS - 1] + "…"
-    parts = [_text(LABEL_WIDTH - 8, y + BAR_HEIGHT - 4, label, anchor="end")]
+    parts = [_text(2, y + LABEL_LINE - 4, label)]  # 2 px in: some letters (Т) reach left of their x
+    y += LABEL_LINE
     x = float(LABEL_WIDTH)
     for segment in bar.segments:
         if segment.value <= 0:
@@ -69,7 +75,7 @@ def _bar(index: int, bar: Bar, scale: float, top: float) -> list[str]:
             f"<title>{escape(tip)}</title></rect>"
         )
         x += width
-    parts.append(_text(x + 6, y + BAR_HEIGHT - 4, str(bar.total)))
+    parts.append(_text(x + 6, y + BAR_HEIGHT - 4, bar.shown or str(bar.total)))
     return parts
 
 
@@ -77,7 +83,7 @@ def bar_chart(chart_id: str, bars: Sequence[Bar], *, title: str, description: st
     """An SVG of the bars, scaled to the longest; `chart_id` makes the ids of its title and description."""
     legend = _legend(bars[0].segments) if bars and len(bars[0].segments) > 1 else []
     top = LEGEND_HEIGHT if legend else 4
-    longest = max((bar.total for bar in bars), default=0)
+    longest = max((bar.longest or bar.total for bar in bars), default=0)
     scale = (WIDTH - LABEL_WIDTH - VALUE_WIDTH) / longest if longest else 0.0
     height = top + len(bars) * ROW_HEIGHT + 4
     body = legend + [part for i, bar in enumerate(bars) for part in _bar(i, bar, scale, top)]

@@ -8,6 +8,7 @@ An approved or published list never changes: its page offers no control that wou
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
@@ -28,6 +29,7 @@ from tekseru.services.auth import Database
 from tekseru.services.catalog import CatalogService
 from tekseru.services.permissions import Actor, Permission
 from tekseru.services.plans import CapacityFileError, PlanError, StaleVersion
+from tekseru.services.registry_queries import Page
 from tekseru.settings import Settings
 from tekseru.web.navigation import Section
 from tekseru.web.templating import render
@@ -41,6 +43,8 @@ Db = Depends(get_database)
 Catalog = Depends(get_catalog_service)
 Signed = Depends(page_actor)
 STATUSES = ("draft", "approved", "published")
+# Rows of a list on one page: a list of hundreds of rows is read a page at a time, grouped.
+ROWS_PER_PAGE = 100
 
 
 def half_years(today: date) -> list[str]:
@@ -129,12 +133,45 @@ def plan(
     request: Request,
     plan_id: int,
     region: str = "",
+    month: int | None = Query(None, ge=1, le=12),
+    page: int = Query(1, ge=1, le=100_000),
     done: str = Query("", pattern="^(drafted|approved|published)?$"),
     actor: Actor = Signed,
     db: Database = Db,
     catalog: CatalogService = Catalog,
 ) -> Response:
-    return _plan_page(request, actor, db, catalog, plan_id, region=region, done=done)
+    return _plan_page(request, actor, db, catalog, plan_id, region=region, month=month, page=page, done=done)
+
+
+@dataclass(frozen=True)
+class RowGroup:
+    """The rows of a list in one region and planned month: `count` of them in all, `rows` on this page."""
+
+    region: str
+    month: int | None
+    count: int
+    rows: list[Any]
+
+
+def _grouped(rows: list[Any], region_order: list[str], paging: Page) -> tuple[list[RowGroup], list[RowGroup]]:
+    """Every (region, month) group with its count, and the groups of the page's rows: rows ordered by
+    region (the catalogue's order), month and rank, so that a page shows whole runs of a group."""
+    place = {key: n for n, key in enumerate(region_order)}
+
+    def key(row: Any) -> tuple[int, str, int, int]:
+        return (place.get(row.region, len(place)), row.region, row.planned_month or 13, row.rank)
+
+    ordered = sorted(rows, key=key)
+    counts: dict[tuple[str, int | None], int] = {}
+    for row in ordered:
+        counts[(row.region, row.planned_month)] = counts.get((row.region, row.planned_month), 0) + 1
+    every = [RowGroup(r, m, n, []) for (r, m), n in counts.items()]
+    shown: list[RowGroup] = []
+    for row in ordered[paging.offset : paging.offset + paging.per_page]:
+        if not shown or (shown[-1].region, shown[-1].month) != (row.region, row.planned_month):
+            shown.append(RowGroup(row.region, row.planned_month, counts[(row.region, row.planned_month)], []))
+        shown[-1].rows.append(row)
+    return every, shown
 
 
 def _plan_page(
@@ -145,6 +182,8 @@ def _plan_page(
     plan_id: int,
     *,
     region: str = "",
+    month: int | None = None,
+    page: int = 1,
     done: str = "",
     stale: StaleVersion | None = None,
 ) -> Response:
@@ -152,9 +191,21 @@ def _plan_page(
     (`stale`), with what it is now and what the user asked, and 409."""
     stored = plans.get_plan(db, actor, plan_id)
     keep = (lambda row: row.region == region) if region else (lambda row: True)
+    in_region = [row for row in stored.plan.included if keep(row)]
+    included = [row for row in in_region if month is None or row.planned_month == month]
+    paging = Page(page, ROWS_PER_PAGE, len(included))
+    if paging.page > paging.pages:
+        paging = Page(paging.pages, ROWS_PER_PAGE, len(included))
+    region_order = [item.key for item in load_regions()]
+    groups, _ = _grouped(in_region, region_order, Page(1, ROWS_PER_PAGE, len(in_region)))
+    _, shown = _grouped(included, region_order, paging)
     context = {
         "stored": stored,
-        "included": [row for row in stored.plan.included if keep(row)],
+        "included": included,
+        "groups": groups,
+        "shown": shown,
+        "paging": paging,
+        "month": month,
         "overflow": [row for row in stored.plan.overflow if keep(row)],
         "excluded": [row for row in stored.plan.excluded if keep(row)],
         "region": region,

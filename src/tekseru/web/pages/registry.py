@@ -9,12 +9,14 @@ from typing import Any
 
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from markupsafe import Markup
 
 from tekseru.catalog import Catalogue
 from tekseru.catalog_files import load_regions
 from tekseru.http.dependencies import get_catalog_service, get_catalogue, get_database
-from tekseru.http.language import request_language, said
+from tekseru.http.language import request_language, said, translate
 from tekseru.http.security import page_actor
+from tekseru.i18n import format_date, format_decimal
 from tekseru.services.auth import Database
 from tekseru.services.catalog import CatalogService
 from tekseru.services.permissions import Actor, Permission
@@ -32,6 +34,7 @@ from tekseru.services.registry_queries import (
     subject_checklist,
 )
 from tekseru.services.registry_queries import add_evidence as add_evidence_to
+from tekseru.web.charts import Bar, Segment, bar_chart
 from tekseru.web.navigation import Section
 from tekseru.web.templating import render
 
@@ -105,8 +108,44 @@ def _card_context(
         "form": {"criterion": "", "observed_on": "", "reference": "", "confirmed": ""},
         "error": None,
         "added": request.query_params.get("added") == "1",
+        "history_chart": _history_chart(card.history, edition, request_language(request)),
     }
     return {**context, **extra}
+
+
+def _history_chart(history: list[Any], edition: Any, lang: str) -> Markup | None:
+    """A subject's score in each assessment (per group), oldest first, as bars on the scale 0-100; the
+    history table on the card is its text alternative."""
+    if not history:
+        return None
+
+    def label(point: Any) -> str:
+        group = (
+            edition.groups[point.group_key].name.in_language(lang)
+            if point.group_key in edition.groups
+            else None
+        )
+        return f"{format_date(point.as_of, lang)} · {group or point.group_key}"
+
+    bars = [
+        Bar(
+            label(point),
+            (
+                Segment(
+                    float(point.score), f"bar-{point.risk_class}", translate(lang, f"risk.{point.risk_class}")
+                ),
+            ),
+            shown=format_decimal(float(point.score), lang),
+            longest=100.0,
+        )
+        for point in history
+    ]
+    return bar_chart(
+        "chart-history",
+        bars,
+        title=translate(lang, "registry.subject.history_chart"),
+        description=translate(lang, "registry.subject.history_chart_desc"),
+    )
 
 
 @router.get("/{bin}", response_class=HTMLResponse, name="registry_subject")
