@@ -20,7 +20,6 @@ import uvicorn
 from fastapi.testclient import TestClient
 
 from tekseru.catalog_files import load_catalogue
-from tekseru.services.accounts import create_user
 from tekseru.services.demo import write_demo_csv
 from tekseru.services.demo_data import generate_demo
 from tekseru.services.permissions import Actor
@@ -29,7 +28,7 @@ from tekseru.web.api_examples import EXAMPLES, example
 from tekseru.web.app import create_app
 from tests.web.conftest import BrowserPage, _free_port
 from tests.web.htmltree import parse
-from tests.web.support import use_cheap_password_hashing
+from tests.web.support import CHEAP_PASSWORDS, create_user
 from tests.web.test_accessibility import AXE, BLOCKING
 
 TODAY = date(2026, 12, 1)
@@ -66,8 +65,7 @@ def fresh_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str
     """A live server on a database of its own with one planner; the demo registry's files beside it."""
     folder = tmp_path_factory.mktemp("api-examples")
     settings = Settings(attachments_dir=str(folder / "files")).with_database_path(folder / "examples.sqlite3")
-    app = create_app(settings)
-    previous = use_cheap_password_hashing()
+    app = create_app(settings, passwords=CHEAP_PASSWORDS)
     create_user(
         app.state.tekseru.database(),
         Actor.system("tests"),
@@ -91,9 +89,6 @@ def fresh_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str
     server.should_exit = True
     thread.join(timeout=10)
     app.state.tekseru.close()
-    from tekseru.services.accounts import use_password_hasher
-
-    use_password_hasher(previous)
 
 
 def _run(command: list[str], server: tuple[str, Path], half_year: str, tmp_path: Path) -> Any:
