@@ -130,7 +130,7 @@ def test_several_workers_get_the_factory_and_the_settings_through_the_environmen
 ) -> None:
     for name in Settings().environment():
         monkeypatch.delenv(name, raising=False)  # restored after the test, whatever serve sets
-    output = invoke("--workers", "3", "--db", str(tmp_path / "many.sqlite3"))
+    output = invoke("--workers", "3", "--lang", "en", "--db", str(tmp_path / "many.sqlite3"))
     assert served["app"] == serve_command.APP_FACTORY and served["factory"] is True
     assert served["workers"] == 3 and "3 worker processes" in output
     passed_on = Settings.from_environment()
