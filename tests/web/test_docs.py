@@ -68,7 +68,7 @@ def test_the_sign_in_limits_are_documented() -> None:
 
 def test_every_serve_option_is_documented() -> None:
     options = [p.default.param_decls[0] for p in inspect.signature(serve).parameters.values()]
-    assert options == ["--host", "--port", "--db", "--workers", "--access-log/--no-access-log"]
+    assert options == ["--host", "--port", "--db", "--workers", "--access-log/--no-access-log", "--lang"]
     for option in options:
         assert "| `" + "` / `".join(option.split("/")) + "` |" in DOC
 

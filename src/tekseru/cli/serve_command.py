@@ -18,7 +18,7 @@ import typer
 import uvicorn
 
 from tekseru.cli.catalogue import cli_catalogue
-from tekseru.cli.language import LangOption, Words, chosen, region_name
+from tekseru.cli.language import Language, LanguageOption, Words, chosen, region_name
 from tekseru.services.accounts import Credentials, ensure_first_admin
 from tekseru.services.auth import open_app_database
 from tekseru.services.database import DatabaseNeedsUpgrade, DatabaseTooNew
@@ -112,7 +112,7 @@ def serve(
     access_log: bool = typer.Option(
         True, "--access-log/--no-access-log", help="Log each request (off when a reverse proxy logs them)."
     ),
-    lang: LangOption = None,
+    lang: Language | None = LanguageOption,
 ) -> None:
     """Serve the web application and the HTTP API until interrupted (Ctrl+C)."""
     settings = Settings.from_environment()
