@@ -57,7 +57,17 @@ class Server:
         with socket.socket() as probe:
             probe.bind(("127.0.0.1", 0))
             self.port = probe.getsockname()[1]
-        command = [sys.executable, "-m", "tekseru", "serve", "--port", str(self.port), "--no-access-log"]
+        command = [
+            sys.executable,
+            "-m",
+            "tekseru",
+            "serve",
+            "--port",
+            str(self.port),
+            "--no-access-log",
+            "--lang",
+            "en",
+        ]
         self.process = subprocess.Popen(
             command,
             env=env,
