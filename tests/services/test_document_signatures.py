@@ -7,6 +7,7 @@ from __future__ import annotations
 import threading
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -111,28 +112,26 @@ def test_officials_then_the_head_sign_an_inspection(
     assert {e.after["iin"] for e in entries if e.after} == {"880101300123", "910303400789", "750505300555"}
     # After the head of the subject, no official signs.
     late = issue_signer(pki, "КЕШІККЕН", "920202300222", bin="100140011059")
-    with pytest.raises(service.SignatureRefused) as refused:
-        service.accept_signature(
-            database,
-            INSPECTOR,
-            "inspection",
-            signed.inspection_id,
-            document_sha256=document.sha256,
-            signature=_cms(late, document.content),
-            settings=settings,
-        )
-    assert refused.value.key == "wrong_order"
-    with pytest.raises(service.SignatureRefused) as twice:
-        service.accept_signature(
-            database,
-            INSPECTOR,
-            "inspection",
-            signed.inspection_id,
-            document_sha256=document.sha256,
-            signature=_cms(people["official"], document.content),
-            settings=settings,
-        )
-    assert twice.value.key == "already_signed"
+    refused = _refusal(
+        database,
+        INSPECTOR,
+        "inspection",
+        signed.inspection_id,
+        document_sha256=document.sha256,
+        signature=_cms(late, document.content),
+        settings=settings,
+    )
+    assert refused.key == "wrong_order"
+    twice = _refusal(
+        database,
+        INSPECTOR,
+        "inspection",
+        signed.inspection_id,
+        document_sha256=document.sha256,
+        signature=_cms(people["official"], document.content),
+        settings=settings,
+    )
+    assert twice.key == "already_signed"
 
 
 def test_the_wrong_order_is_refused(
@@ -157,21 +156,18 @@ def test_the_wrong_order_is_refused(
         signature=_cms(people["head"], document.content),
         settings=settings,
     )
-    with pytest.raises(service.SignatureRefused) as refused:
-        service.accept_signature(
-            database,
-            INSPECTOR,
-            "inspection",
-            signed.inspection_id,
-            document_sha256=document.sha256,
-            signature=_cms(people["official"], document.content),
-            settings=settings,
-        )
-    assert refused.value.key == "wrong_order"
-    assert "АСҚАРОВ АЙБЕК" in say_error("kk", refused.value) and "басшыдан кейін" in say_error(
-        "kk", refused.value
+    refused = _refusal(
+        database,
+        INSPECTOR,
+        "inspection",
+        signed.inspection_id,
+        document_sha256=document.sha256,
+        signature=_cms(people["official"], document.content),
+        settings=settings,
     )
-    assert "после него" in say_error("ru", refused.value)
+    assert refused.key == "wrong_order"
+    assert "АСҚАРОВ АЙБЕК" in say_error("kk", refused) and "басшыдан кейін" in say_error("kk", refused)
+    assert "после него" in say_error("ru", refused)
     assert (
         len(service.signatures(database, VIEWER, "inspection", signed.inspection_id, settings=settings)) == 1
     )
@@ -198,17 +194,16 @@ def test_a_signature_that_does_not_hold_is_refused_and_nothing_is_stored(
         database, PLANNER, "plan", signed.plan_id, language="kk", catalogue=CATALOGUE, settings=settings
     )
     content = document.content + b"%changed" if over_other else document.content
-    with pytest.raises(service.SignatureRefused) as refused:
-        service.accept_signature(
-            database,
-            PLANNER,
-            "plan",
-            signed.plan_id,
-            document_sha256=document.sha256,
-            signature=_cms(people[who], content),
-            settings=settings,
-        )
-    assert refused.value.key == "invalid" and refused.value.params["problems"] == (problem,)
+    refused = _refusal(
+        database,
+        PLANNER,
+        "plan",
+        signed.plan_id,
+        document_sha256=document.sha256,
+        signature=_cms(people[who], content),
+        settings=settings,
+    )
+    assert refused.key == "invalid" and refused.params["problems"] == (problem,)
     assert service.signatures(database, VIEWER, "plan", signed.plan_id, settings=settings) == []
     assert audit.browse(database, ADMIN, AuditFilter(action="plan.sign")).entries == []
 
@@ -240,21 +235,20 @@ def test_a_revoked_certificate_is_refused_and_a_stored_signature_shows_it_later(
         not shown.ok and shown.report is not None and [str(p) for p in shown.report.problems] == ["revoked"]
     )
     (tmp_path / "more.crl").write_bytes(revocation_list(pki, [people["official"].certificate]))
-    with pytest.raises(service.SignatureRefused) as refused:
-        service.accept_signature(
-            database,
-            PLANNER,
-            "plan",
-            signed.plan_id,
-            document_sha256=document.sha256,
-            signature=_cms(people["official"], document.content),
-            settings=Settings(
-                attachments_dir=settings.attachments_dir,
-                trusted_roots=settings.trusted_roots,
-                revocation_lists=str(tmp_path / "more.crl"),
-            ),
-        )
-    assert refused.value.params["problems"] == ("revoked",)
+    refused = _refusal(
+        database,
+        PLANNER,
+        "plan",
+        signed.plan_id,
+        document_sha256=document.sha256,
+        signature=_cms(people["official"], document.content),
+        settings=Settings(
+            attachments_dir=settings.attachments_dir,
+            trusted_roots=settings.trusted_roots,
+            revocation_lists=str(tmp_path / "more.crl"),
+        ),
+    )
+    assert refused.params["problems"] == ("revoked",)
 
 
 def test_who_may_sign_and_what(database: Database, settings: Settings, people: dict[str, Signer]) -> None:
@@ -280,29 +274,27 @@ def test_who_may_sign_and_what(database: Database, settings: Settings, people: d
                 signature=signature,
                 settings=settings,
             )
-    with pytest.raises(service.SignatureRefused) as unknown:
-        service.accept_signature(
-            database,
-            INSPECTOR,
-            "inspection",
-            signed.inspection_id,
-            document_sha256="0" * 64,
-            signature=signature,
-            settings=settings,
-        )
-    assert unknown.value.key == "unknown_document"
-    with pytest.raises(service.SignatureRefused) as garbage:
-        service.accept_signature(
-            database,
-            INSPECTOR,
-            "inspection",
-            signed.inspection_id,
-            document_sha256=document.sha256,
-            signature=b"<script>alert(1)</script>",
-            file_name="evil.cms",
-            settings=settings,
-        )
-    assert garbage.value.key == "unreadable" and "evil.cms" in say_error("ru", garbage.value)
+    unknown = _refusal(
+        database,
+        INSPECTOR,
+        "inspection",
+        signed.inspection_id,
+        document_sha256="0" * 64,
+        signature=signature,
+        settings=settings,
+    )
+    assert unknown.key == "unknown_document"
+    garbage = _refusal(
+        database,
+        INSPECTOR,
+        "inspection",
+        signed.inspection_id,
+        document_sha256=document.sha256,
+        signature=b"<script>alert(1)</script>",
+        file_name="evil.cms",
+        settings=settings,
+    )
+    assert garbage.key == "unreadable" and "evil.cms" in say_error("ru", garbage)
     draft = inspections.create_inspection(
         database,
         INSPECTOR,
@@ -363,3 +355,10 @@ def test_signers_accepted_at_the_same_instant_each_get_their_own_place(
     assert {s.record.signer_iin for s in shown} == {"880101300123", "910303400789"}
     entries = audit.browse(database, ADMIN, AuditFilter(action="inspection.sign")).entries
     assert sorted(e.after["position"] for e in entries if e.after) == [1, 2]
+
+
+def _refusal(database: Database, actor: Actor, *args: Any, **options: Any) -> service.SignatureRefused:
+    """The refusal of a signature that `accept_signature` must not accept."""
+    with pytest.raises(service.SignatureRefused) as refused:
+        service.accept_signature(database, actor, *args, **options)
+    return refused.value

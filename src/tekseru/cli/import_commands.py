@@ -24,6 +24,7 @@ from tekseru.cli.language import LangOption, Words, chosen
 from tekseru.i18n import say_error
 from tekseru.intake import ImportFileError, ImportReport, ReadAs, render
 from tekseru.services import registry
+from tekseru.store import Database
 
 app = typer.Typer(
     help="Import control subjects and evidence from CSV or XLSX files (see docs/import-formats.md).",
@@ -104,24 +105,38 @@ def _run(
     language: str,
     sheet: str | None = None,
 ) -> None:
-    console, errors = Console(soft_wrap=True), Console(stderr=True, soft_wrap=True)
     today = date.today()
-    edition = _edition(today, errors, language)
+    edition = _edition(today, Console(stderr=True, soft_wrap=True), language)
+
+    def run(database: Database, advance: Callable[[int, int], None]) -> ImportReport:
+        return importer(
+            database,
+            file,
+            edition,
+            skip_invalid=skip_invalid,
+            entered_by=who,
+            today=today,
+            progress=advance,
+            rejected_path=rejected,
+            actor=cli_actor(by),
+            sheet=sheet,
+        )
+
+    run_import(run, file, db, language)
+
+
+def run_import(
+    run: Callable[[Database, Callable[[int, int], None]], ImportReport],
+    file: Path,
+    db: Path | None,
+    language: str,
+) -> None:
+    """Run one import of `file` with a progress bar, then print its report, or its errors and exit 1."""
+    console, errors = Console(soft_wrap=True), Console(stderr=True, soft_wrap=True)
     database = open_database_or_exit(db, errors)
     try:
         with _progress_bar(console, Words(language)("cli.import.progress", file=file.name)) as advance:
-            report = importer(
-                database,
-                file,
-                edition,
-                skip_invalid=skip_invalid,
-                entered_by=who,
-                today=today,
-                progress=advance,
-                rejected_path=rejected,
-                actor=cli_actor(by),
-                sheet=sheet,
-            )
+            report = run(database, advance)
     except ImportFileError as error:
         _print_errors(errors, error, language)
         raise typer.Exit(1) from None

@@ -4,8 +4,10 @@ records and accessibility findings, reconcile the rosters, and turn what they sh
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import date, datetime
 from enum import StrEnum
+from functools import partial
 from pathlib import Path
 from typing import Annotated
 
@@ -19,16 +21,9 @@ from tekseru.cli.actors import ByOption, cli_actor
 from tekseru.cli.catalogue import cli_catalogue
 from tekseru.cli.db_commands import DbOption, open_database_or_exit
 from tekseru.cli.failures import fail
-from tekseru.cli.import_commands import (
-    FileArgument,
-    RejectedOption,
-    SkipInvalid,
-    _print_errors,
-    _print_report,
-    _progress_bar,
-)
+from tekseru.cli.import_commands import FileArgument, RejectedOption, SkipInvalid, run_import
 from tekseru.cli.language import LangOption, Words, chosen
-from tekseru.intake import ImportFileError, ImportReport
+from tekseru.intake import ImportReport
 from tekseru.services import roster_reports, rosters
 from tekseru.services.registry import Database
 
@@ -67,15 +62,8 @@ def import_roster(
     lang: LangOption = None,
 ) -> None:
     """Import a roster (iin,bin,form,start_date,end_date); the same file again changes nothing."""
-    language = chosen(lang)
-
-    def run(database: Database, advance: object) -> ImportReport:
-        return rosters.import_roster(
-            database, source.value, file, actor=cli_actor(by), today=date.today(),
-            skip_invalid=skip_invalid, rejected_path=rejected, progress=advance,  # type: ignore[arg-type]
-        )  # fmt: skip
-
-    _import(run, file, db, language)
+    importer = partial(rosters.import_roster, source=source.value)
+    _import(importer, file, skip_invalid, rejected, db, by, chosen(lang))
 
 
 @app.command()
@@ -88,15 +76,16 @@ def deliveries(
     lang: LangOption = None,
 ) -> None:
     """Import service-delivery records (iin,bin,kind,planned,delivered,date)."""
-    language, edition = chosen(lang), _edition(chosen(lang))
-
-    def run(database: Database, advance: object) -> ImportReport:
-        return rosters.import_deliveries(
-            database, file, edition, actor=cli_actor(by), today=date.today(),
-            skip_invalid=skip_invalid, rejected_path=rejected, progress=advance,  # type: ignore[arg-type]
-        )  # fmt: skip
-
-    _import(run, file, db, language)
+    language = chosen(lang)
+    _import(
+        partial(rosters.import_deliveries, edition=_edition(language)),
+        file,
+        skip_invalid,
+        rejected,
+        db,
+        by,
+        language,
+    )
 
 
 @app.command()
@@ -109,29 +98,34 @@ def findings(
     lang: LangOption = None,
 ) -> None:
     """Import accessibility findings of local executive bodies (object,bin,element,found_on)."""
-    language, edition = chosen(lang), _edition(chosen(lang))
+    language = chosen(lang)
+    _import(
+        partial(rosters.import_findings, edition=_edition(language)),
+        file,
+        skip_invalid,
+        rejected,
+        db,
+        by,
+        language,
+    )
 
-    def run(database: Database, advance: object) -> ImportReport:
-        return rosters.import_findings(
-            database, file, edition, actor=cli_actor(by), today=date.today(),
-            skip_invalid=skip_invalid, rejected_path=rejected, progress=advance,  # type: ignore[arg-type]
+
+def _import(
+    importer: Callable[..., ImportReport],
+    file: Path,
+    skip_invalid: bool,
+    rejected: Path | None,
+    db: Path | None,
+    by: str | None,
+    language: str,
+) -> None:
+    def run(database: Database, advance: Callable[[int, int], None]) -> ImportReport:
+        return importer(
+            database, path=file, actor=cli_actor(by), today=date.today(), skip_invalid=skip_invalid,
+            rejected_path=rejected, progress=advance,
         )  # fmt: skip
 
-    _import(run, file, db, language)
-
-
-def _import(run: object, file: Path, db: Path | None, language: str) -> None:
-    console, errors = Console(soft_wrap=True), Console(stderr=True, soft_wrap=True)
-    database = open_database_or_exit(db, errors)
-    try:
-        with _progress_bar(console, Words(language)("cli.import.progress", file=file.name)) as advance:
-            report = run(database, advance)  # type: ignore[operator]
-    except ImportFileError as error:
-        _print_errors(errors, error, language)
-        raise typer.Exit(1) from None
-    finally:
-        database.close()
-    _print_report(console, report, Words(language))
+    run_import(run, file, db, language)
 
 
 @app.command()
