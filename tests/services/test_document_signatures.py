@@ -6,18 +6,21 @@ from __future__ import annotations
 
 import threading
 from datetime import UTC, datetime, timedelta
+from io import BytesIO
 from pathlib import Path
 from typing import Any
 
 import pytest
+from pypdf import PdfReader
 
 from tekseru.catalog_files import load_catalogue
-from tekseru.documents.signatures import load_key, sign_cms
+from tekseru.documents.signatures import load_key, sign_cms, verify_pdf
 from tekseru.i18n import say_error
 from tekseru.services import audit, inspections
 from tekseru.services import document_signatures as service
 from tekseru.services.audit import AuditFilter
 from tekseru.services.permissions import Actor, PermissionDenied, Role
+from tekseru.services.signatures import trust_settings
 from tekseru.settings import Settings
 from tekseru.store import Database
 from tests.databases import database, database_url, postgres_server
@@ -70,36 +73,12 @@ def test_officials_then_the_head_sign_an_inspection(
     database: Database, settings: Settings, people: dict[str, Signer], pki: Pki
 ) -> None:
     signed = sign_records(database)
-    document = service.document_to_sign(
-        database,
-        INSPECTOR,
-        "inspection",
-        signed.inspection_id,
-        language="kk",
-        catalogue=CATALOGUE,
-        settings=settings,
-    )
-    assert document.content.startswith(b"%PDF") and document.file_name.endswith("-kk.pdf")
-    again = service.document_to_sign(
-        database,
-        VIEWER,
-        "inspection",
-        signed.inspection_id,
-        language="kk",
-        catalogue=CATALOGUE,
-        settings=settings,
-    )
-    assert again.sha256 == document.sha256, "every signer signs the same bytes"
+    document = _to_sign(database, INSPECTOR, "inspection", signed.inspection_id, settings)
+    assert document.file_name == f"inspection-{signed.inspection_id}-kk-1.tosign"
+    again = _to_sign(database, VIEWER, "inspection", signed.inspection_id, settings)
+    assert again.sha256 == document.sha256, "the same revision is handed out until it is signed"
     for who in ("official", "second", "head"):
-        service.accept_signature(
-            database,
-            INSPECTOR,
-            "inspection",
-            signed.inspection_id,
-            document_sha256=document.sha256,
-            signature=_cms(people[who], document.content),
-            settings=settings,
-        )
+        _sign(database, INSPECTOR, "inspection", signed.inspection_id, people[who], settings)
     shown = service.signatures(database, VIEWER, "inspection", signed.inspection_id, settings=settings)
     assert [(s.record.position, s.record.signer_iin, s.ok) for s in shown] == [
         (1, "880101300123", True),
@@ -110,52 +89,71 @@ def test_officials_then_the_head_sign_an_inspection(
     entries = audit.browse(database, ADMIN, AuditFilter(action="inspection.sign")).entries
     assert len(entries) == 3 and entries[0].after is not None
     assert {e.after["iin"] for e in entries if e.after} == {"880101300123", "910303400789", "750505300555"}
-    # After the head of the subject, no official signs.
-    late = issue_signer(pki, "КЕШІККЕН", "920202300222", bin="100140011059")
-    refused = _refusal(
-        database,
-        INSPECTOR,
-        "inspection",
-        signed.inspection_id,
-        document_sha256=document.sha256,
-        signature=_cms(late, document.content),
+    # The signatures are inside the PDF, each in its own revision covering the earlier ones, as a PDF
+    # reader and `tekseru verify` see them.
+    content, name = service.signed_document(
+        database, VIEWER, "inspection", signed.inspection_id, language="kk", catalogue=CATALOGUE,
         settings=settings,
-    )
+    )  # fmt: skip
+    assert name == f"inspection-{signed.inspection_id}-kk-signed.pdf"
+    report = verify_pdf(content, trust_settings(settings=settings))
+    assert report.ok and [s.identity.iin for s in report.signers] == [
+        "880101300123",
+        "910303400789",
+        "750505300555",
+    ]
+    assert PdfReader(BytesIO(content)).pages[0].extract_text()  # a PDF a reader opens
+    # After the head of the subject, no official signs; nobody signs twice.
+    late = issue_signer(pki, "КЕШІККЕН", "920202300222", bin="100140011059")
+    next_one = _to_sign(database, INSPECTOR, "inspection", signed.inspection_id, settings)
+    assert next_one.file_name.endswith("-kk-4.tosign")
+    refused = _refusal(
+        database, INSPECTOR, "inspection", signed.inspection_id, document_sha256=next_one.sha256,
+        signature=_cms(late, next_one.content), settings=settings,
+    )  # fmt: skip
     assert refused.key == "wrong_order"
     twice = _refusal(
-        database,
-        INSPECTOR,
-        "inspection",
-        signed.inspection_id,
-        document_sha256=document.sha256,
-        signature=_cms(people["official"], document.content),
-        settings=settings,
-    )
+        database, INSPECTOR, "inspection", signed.inspection_id, document_sha256=next_one.sha256,
+        signature=_cms(people["official"], next_one.content), settings=settings,
+    )  # fmt: skip
     assert twice.key == "already_signed"
+
+
+def test_a_signature_of_a_revision_signed_meanwhile_is_refused_until_signed_again(
+    database: Database, settings: Settings, people: dict[str, Signer]
+) -> None:
+    signed = sign_records(database)
+    handed = _to_sign(database, PLANNER, "plan", signed.plan_id, settings, language="ru")
+    first = _cms(people["official"], handed.content)
+    late = _cms(people["second"], handed.content)  # made from the same revision, handed in second
+    service.accept_signature(
+        database, PLANNER, "plan", signed.plan_id, document_sha256=handed.sha256, signature=first,
+        settings=settings,
+    )  # fmt: skip
+    stale = _refusal(
+        database, PLANNER, "plan", signed.plan_id, document_sha256=handed.sha256, signature=late,
+        settings=settings,
+    )  # fmt: skip
+    assert stale.key == "stale" and "ещё раз" in say_error("ru", stale) and "қайта" in say_error("kk", stale)
+    _sign(database, PLANNER, "plan", signed.plan_id, people["second"], settings, language="ru")
+    content, _ = service.signed_document(
+        database, VIEWER, "plan", signed.plan_id, language="ru", catalogue=CATALOGUE, settings=settings
+    )
+    report = verify_pdf(content, trust_settings(settings=settings))
+    assert report.ok and [s.identity.iin for s in report.signers] == ["880101300123", "910303400789"]
+    # The Kazakh document is a document of its own, with no signatures yet.
+    kazakh, _ = service.signed_document(
+        database, VIEWER, "plan", signed.plan_id, language="kk", catalogue=CATALOGUE, settings=settings
+    )
+    assert verify_pdf(kazakh, trust_settings(settings=settings)).signers == ()
 
 
 def test_the_wrong_order_is_refused(
     database: Database, settings: Settings, people: dict[str, Signer]
 ) -> None:
     signed = sign_records(database)
-    document = service.document_to_sign(
-        database,
-        INSPECTOR,
-        "inspection",
-        signed.inspection_id,
-        language="ru",
-        catalogue=CATALOGUE,
-        settings=settings,
-    )
-    service.accept_signature(
-        database,
-        INSPECTOR,
-        "inspection",
-        signed.inspection_id,
-        document_sha256=document.sha256,
-        signature=_cms(people["head"], document.content),
-        settings=settings,
-    )
+    _sign(database, INSPECTOR, "inspection", signed.inspection_id, people["head"], settings, language="ru")
+    document = _to_sign(database, INSPECTOR, "inspection", signed.inspection_id, settings, language="ru")
     refused = _refusal(
         database,
         INSPECTOR,
@@ -212,18 +210,8 @@ def test_a_revoked_certificate_is_refused_and_a_stored_signature_shows_it_later(
     database: Database, settings: Settings, people: dict[str, Signer], pki: Pki, tmp_path: Path
 ) -> None:
     signed = sign_records(database)
-    document = service.document_to_sign(
-        database, PLANNER, "plan", signed.plan_id, language="ru", catalogue=CATALOGUE, settings=settings
-    )
-    service.accept_signature(
-        database,
-        PLANNER,
-        "plan",
-        signed.plan_id,
-        document_sha256=document.sha256,
-        signature=_cms(people["second"], document.content),
-        settings=settings,
-    )
+    _sign(database, PLANNER, "plan", signed.plan_id, people["second"], settings, language="ru")
+    document = _to_sign(database, PLANNER, "plan", signed.plan_id, settings, language="ru")
     (tmp_path / "nca.crl").write_bytes(revocation_list(pki, [people["second"].certificate]))
     later = Settings(
         attachments_dir=settings.attachments_dir,
@@ -314,7 +302,8 @@ def test_signers_accepted_at_the_same_instant_each_get_their_own_place(
     database: Database, settings: Settings, people: dict[str, Signer]
 ) -> None:
     """On PostgreSQL two requests are not serialised by a write lock: both read the same last position, and
-    the second to write must read again rather than answer with a database error."""
+    the second to write must read again rather than answer with a database error; it then finds its revision
+    signed meanwhile and is asked to sign again."""
     signed = sign_records(database)
     document = service.document_to_sign(
         database,
@@ -349,9 +338,12 @@ def test_signers_accepted_at_the_same_instant_each_get_their_own_place(
         thread.start()
     for thread in threads:
         thread.join()
-    assert failures == []
+    assert [(type(f), getattr(f, "key", None)) for f in failures] == [(service.SignatureRefused, "stale")]
+    (accepted,) = service.signatures(database, VIEWER, "inspection", signed.inspection_id, settings=settings)
+    other = "second" if accepted.record.signer_iin == "880101300123" else "official"
+    _sign(database, INSPECTOR, "inspection", signed.inspection_id, people[other], settings)
     shown = service.signatures(database, VIEWER, "inspection", signed.inspection_id, settings=settings)
-    assert sorted(s.record.position for s in shown) == [1, 2]
+    assert [s.record.position for s in shown] == [1, 2] and all(s.ok for s in shown)
     assert {s.record.signer_iin for s in shown} == {"880101300123", "910303400789"}
     entries = audit.browse(database, ADMIN, AuditFilter(action="inspection.sign")).entries
     assert sorted(e.after["position"] for e in entries if e.after) == [1, 2]
@@ -362,3 +354,28 @@ def _refusal(database: Database, actor: Actor, *args: Any, **options: Any) -> se
     with pytest.raises(service.SignatureRefused) as refused:
         service.accept_signature(database, actor, *args, **options)
     return refused.value
+
+
+def _to_sign(
+    database: Database, actor: Actor, entity: str, entity_id: int, settings: Settings, language: str = "kk"
+) -> service.DocumentToSign:
+    return service.document_to_sign(
+        database, actor, entity, entity_id, language=language, catalogue=CATALOGUE, settings=settings
+    )
+
+
+def _sign(
+    database: Database,
+    actor: Actor,
+    entity: str,
+    entity_id: int,
+    signer: Signer,
+    settings: Settings,
+    language: str = "kk",
+) -> None:
+    """The signer signs what it is handed, and the signature is accepted."""
+    handed = _to_sign(database, actor, entity, entity_id, settings, language)
+    service.accept_signature(
+        database, actor, entity, entity_id, document_sha256=handed.sha256,
+        signature=_cms(signer, handed.content), settings=settings,
+    )  # fmt: skip

@@ -66,9 +66,12 @@ def _routes(entity: str, path: str) -> None:
     @router.get(
         f"{path}/document",
         response_class=Response,
-        summary=f"The PDF of {label} to sign",
+        summary=f"What the next signature of the PDF of {label} covers",
+        description="The bytes of the PDF's next revision that its signature covers (the revision holds "
+        "every signature accepted so far); sign them with a detached CMS signature and hand it in with "
+        "their SHA-256, given in `X-Document-SHA256`.",
         name=f"api_{entity}_signing_document",
-        responses={200: {"content": {"application/pdf": {}}}},
+        responses={200: {"content": {"application/octet-stream": {}}}},
     )
     def document(
         entity_id: int = Id,
@@ -85,7 +88,28 @@ def _routes(entity: str, path: str) -> None:
             "X-Document-SHA256": found.sha256,
             "Content-Disposition": f'attachment; filename="{found.file_name}"',
         }
-        return Response(found.content, media_type="application/pdf", headers=headers)
+        return Response(found.content, media_type="application/octet-stream", headers=headers)
+
+    @router.get(
+        f"{path}/signed",
+        response_class=Response,
+        summary=f"The PDF of {label} with every signature accepted so far",
+        name=f"api_{entity}_signed_document",
+        responses={200: {"content": {"application/pdf": {}}}},
+    )
+    def signed(
+        entity_id: int = Id,
+        language: str = Lang,
+        actor: Actor = Signed,
+        db: Database = Db,
+        settings: Settings = Config,
+        catalogue: Catalogue = Depends(get_catalogue),
+    ) -> Response:
+        content, name = document_signatures.signed_document(
+            db, actor, entity, entity_id, language=language, catalogue=catalogue, settings=settings
+        )
+        headers = {"Content-Disposition": f'attachment; filename="{name}"'}
+        return Response(content, media_type="application/pdf", headers=headers)
 
     @router.get(
         path,

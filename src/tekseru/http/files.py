@@ -11,6 +11,7 @@ MEDIA_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "pdf": "application/pdf",
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "bin": "application/octet-stream",
 }
 UPLOAD_LIMIT = inspections.AttachmentLimits().max_bytes
 

@@ -6,14 +6,20 @@ settings before it accepts it, stores it beside the document in the order of sig
 the audit log (`inspection.sign`, `plan.sign`) in the same transaction.
 
 The document is the completed inspection's printed form, or the approved list, as a PDF in Kazakh or
-Russian. The file first handed out for signing is kept (by its SHA-256, under the files folder), so every
-signer signs the same bytes. On an inspection the officials sign first and the head of the subject (a
-certificate whose BIN is the subject's) last: once the head has signed, no official may sign after.
+Russian, issued once and kept (by its SHA-256, under the files folder). Signatures go inside it as PAdES
+signatures, each in a revision of its own: the server prepares the next revision on top of every signature
+accepted so far (`documents.signatures.external`), the signer signs the bytes that revision covers, and the
+accepted signature is embedded there. So each later signature covers the document and all earlier ones, as
+with `tekseru sign`, while the key never leaves the signer's computer. A signer whose revision was prepared
+before another signature was accepted is asked to sign again (`stale`). On an inspection the officials sign
+first and the head of the subject (a certificate whose BIN is the subject's) last: once the head has
+signed, no official may sign after.
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -23,6 +29,13 @@ from sqlalchemy.orm import Session
 
 from tekseru.catalog import Catalogue
 from tekseru.documents.signatures import SignatureError, SignerReport, verify_cms
+from tekseru.documents.signatures.external import (
+    PreparedPdf,
+    embed_cms,
+    prepare_pdf,
+    signature_der,
+    signed_digest,
+)
 from tekseru.i18n import say
 from tekseru.message import Explained, tell
 from tekseru.services import audit, inspections, plans
@@ -69,11 +82,23 @@ class SignatureNotSignable(SignatureRefused):
 
 @dataclass(frozen=True)
 class DocumentToSign:
+    """Bytes a signer signs: the issued PDF (`content`), or what the next signature of it will cover."""
+
     entity: str
     entity_id: int
     file_name: str
     sha256: str
     content: bytes
+
+
+@dataclass(frozen=True)
+class _Revision:
+    """The next revision of an issued PDF, prepared for its signature number `after + 1`."""
+
+    prepared: PreparedPdf
+    original_sha256: str
+    file_name: str  # the issued PDF's
+    after: int  # the signatures of the issued PDF accepted when it was prepared
 
 
 @dataclass(frozen=True)
@@ -114,7 +139,7 @@ def _require(db: Database, actor: Actor, entity: str, entity_id: int, *, write: 
 
 
 def _kept(settings: Settings, entity: str, entity_id: int, language: str) -> DocumentToSign | None:
-    """The document of that language already handed out for signing, if any."""
+    """The PDF of that language already issued for signing, if any."""
     folder = _folder(settings, entity, entity_id)
     found = sorted(folder.glob(f"*-{language}.pdf")) if folder.is_dir() else []
     if not found:
@@ -132,7 +157,44 @@ def _kept_by_hash(settings: Settings, entity: str, entity_id: int, sha256: str) 
     return DocumentToSign(entity, entity_id, found[0].name.partition("--")[2], sha256, found[0].read_bytes())
 
 
-def document_to_sign(
+def _revision(settings: Settings, entity: str, entity_id: int, to_sign_sha256: str) -> _Revision | None:
+    """The revision prepared whose signature covers bytes with that SHA-256, if it is kept."""
+    folder = _folder(settings, entity, entity_id)
+    if not to_sign_sha256.isalnum() or not (folder / f"prepared-{to_sign_sha256}.json").is_file():
+        return None
+    about = json.loads((folder / f"prepared-{to_sign_sha256}.json").read_text())
+    pdf = (folder / f"prepared-{to_sign_sha256}.pdf").read_bytes()
+    prepared = PreparedPdf(pdf, about["start"], about["end"])
+    return _Revision(prepared, about["original"], about["file_name"], about["after"])
+
+
+def _keep_revision(settings: Settings, entity: str, entity_id: int, revision: _Revision, base: str) -> str:
+    prepared = revision.prepared
+    sha256 = hashlib.sha256(prepared.to_sign).hexdigest()
+    about = {
+        "original": revision.original_sha256,
+        "file_name": revision.file_name,
+        "after": revision.after,
+        "start": prepared.start,
+        "end": prepared.end,
+        "base": base,  # the SHA-256 of the signed PDF it was prepared on
+    }
+    folder = _folder(settings, entity, entity_id)
+    keep_file(folder, f"prepared-{sha256}.pdf", prepared.pdf)  # the PDF first: the JSON says it is whole
+    keep_file(folder, f"prepared-{sha256}.json", json.dumps(about).encode())
+    return sha256
+
+
+def _signed_pdf(settings: Settings, original: DocumentToSign, records: list[SignatureRecord]) -> bytes:
+    """The issued PDF with the signatures accepted so far: the last signature's revision, signed."""
+    for record in reversed(records):
+        revision = _revision(settings, original.entity, original.entity_id, signed_digest(record.signature))
+        if revision is not None:
+            return embed_cms(revision.prepared, signature_der(record.signature))
+    return original.content
+
+
+def _issued(
     db: Database,
     actor: Actor,
     entity: str,
@@ -140,11 +202,10 @@ def document_to_sign(
     *,
     language: str,
     catalogue: Catalogue,
-    settings: Settings | None = None,
+    settings: Settings,
 ) -> DocumentToSign:
-    """The PDF to sign: the one already handed out in that language, else the completed inspection's form
+    """The PDF issued for signing in that language: the one kept, else the completed inspection's form
     (issued and audited as a print) or the approved list, kept from now on."""
-    settings = settings or Settings.from_environment()
     _check_entity(entity, language)
     _require(db, actor, entity, entity_id, write=False)
     kept = _kept(settings, entity, entity_id, language)
@@ -169,6 +230,70 @@ def document_to_sign(
     return DocumentToSign(entity, entity_id, file_name, sha256, content)
 
 
+def _records_of(db: Database, original: DocumentToSign) -> list[SignatureRecord]:
+    with db.transaction() as session:
+        stored = signature_store.signatures_of(session, original.entity, original.entity_id)
+    return [record for record in stored if record.document_sha256 == original.sha256]
+
+
+def signed_document(
+    db: Database,
+    actor: Actor,
+    entity: str,
+    entity_id: int,
+    *,
+    language: str,
+    catalogue: Catalogue,
+    settings: Settings | None = None,
+) -> tuple[bytes, str]:
+    """The issued PDF with every signature accepted so far inside it, and its file name."""
+    settings = settings or Settings.from_environment()
+    original = _issued(
+        db, actor, entity, entity_id, language=language, catalogue=catalogue, settings=settings
+    )
+    content = _signed_pdf(settings, original, _records_of(db, original))
+    return content, original.file_name.removesuffix(".pdf") + "-signed.pdf"
+
+
+def document_to_sign(
+    db: Database,
+    actor: Actor,
+    entity: str,
+    entity_id: int,
+    *,
+    language: str,
+    catalogue: Catalogue,
+    settings: Settings | None = None,
+) -> DocumentToSign:
+    """What the next signer signs: the bytes of the issued PDF's next revision that its signature covers
+    (the revision holds every signature accepted so far). The same revision is handed out until a
+    signature of it is accepted."""
+    settings = settings or Settings.from_environment()
+    original = _issued(
+        db, actor, entity, entity_id, language=language, catalogue=catalogue, settings=settings
+    )
+    records = _records_of(db, original)
+    signed = _signed_pdf(settings, original, records)
+    base = hashlib.sha256(signed).hexdigest()
+    folder = _folder(settings, entity, entity_id)
+    for about_file in sorted(folder.glob("prepared-*.json")):
+        about = json.loads(about_file.read_text())
+        if about["original"] == original.sha256 and about["after"] == len(records) and about["base"] == base:
+            sha256 = about_file.name.removeprefix("prepared-").removesuffix(".json")
+            revision = _revision(settings, entity, entity_id, sha256)
+            if revision is not None:
+                return _handed_out(original, revision, sha256)
+    revision = _Revision(
+        prepare_pdf(signed, name=original.file_name), original.sha256, original.file_name, len(records)
+    )
+    return _handed_out(original, revision, _keep_revision(settings, entity, entity_id, revision, base))
+
+
+def _handed_out(original: DocumentToSign, revision: _Revision, sha256: str) -> DocumentToSign:
+    name = f"{original.file_name.removesuffix('.pdf')}-{revision.after + 1}.tosign"
+    return DocumentToSign(original.entity, original.entity_id, name, sha256, revision.prepared.to_sign)
+
+
 def _verify(document: DocumentToSign, record: SignatureRecord, settings: Settings) -> SignerReport | None:
     try:
         report = verify_cms(document.content, record.signature, trust_settings(settings=settings))
@@ -188,7 +313,13 @@ def signatures(
         stored = signature_store.signatures_of(session, entity, entity_id)
     shown = []
     for record in stored:
-        document = _kept_by_hash(settings, entity, entity_id, record.document_sha256)
+        covered = signed_digest(record.signature)
+        revision = _revision(settings, entity, entity_id, covered)
+        document = (
+            DocumentToSign(entity, entity_id, record.file_name, covered, revision.prepared.to_sign)
+            if revision is not None
+            else _kept_by_hash(settings, entity, entity_id, record.document_sha256)  # signed before 0.5
+        )
         shown.append(
             ShownSignature(record, None if document is None else _verify(document, record, settings))
         )
@@ -215,20 +346,27 @@ def accept_signature(
     settings: Settings | None = None,
     now: datetime | None = None,
 ) -> SignatureRecord:
-    """Verify a detached CMS signature of the document handed out for signing and store it as the next
-    signature of that document, audited; SignatureRefused says why one is not accepted."""
+    """Verify a detached CMS signature of the bytes handed out for signing (`document_to_sign`, named by
+    their SHA-256) and store it as the next signature of the issued PDF, audited; SignatureRefused says why
+    one is not accepted."""
     settings = settings or Settings.from_environment()
     _check_entity(entity, "kk")
     region = _require(db, actor, entity, entity_id, write=True)
-    document = _kept_by_hash(settings, entity, entity_id, document_sha256.strip().lower())
-    if document is None:
+    covered = document_sha256.strip().lower()
+    revision = _revision(settings, entity, entity_id, covered)
+    if revision is None:
         raise SignatureRefused("unknown_document")
     if len(signature) > MAX_SIGNATURE_BYTES:
         raise SignatureRefused("too_large", file=file_name)
     try:
-        report = verify_cms(document.content, signature, trust_settings(settings=settings), name=file_name)
+        report = verify_cms(
+            revision.prepared.to_sign, signature, trust_settings(settings=settings), name=file_name
+        )
+        der = signature_der(signature, name=file_name)
     except SignatureError as error:
         raise SignatureRefused("unreadable", error=error) from None
+    if len(der) > revision.prepared.capacity:
+        raise SignatureRefused("too_large", file=file_name)
     if len(report.signers) != 1:
         raise SignatureRefused("one_signer", file=file_name, count=len(report.signers))
     signer = report.signers[0]
@@ -239,9 +377,9 @@ def accept_signature(
     data = signature_store.SignatureData(
         entity,
         entity_id,
-        document.file_name,
-        document.sha256,
-        bytes(signature),
+        revision.file_name,
+        revision.original_sha256,
+        der,
         signer.identity.name,
         signer.identity.iin,
         signer.identity.bin,
@@ -254,7 +392,7 @@ def accept_signature(
     for _ in range(STORE_ATTEMPTS):
         try:
             with db.transaction() as session:
-                return _store_next(session, actor, data, signer, head_bin, region, now)
+                return _store_next(session, actor, data, signer, head_bin, region, now, revision.after)
         except IntegrityError:
             continue
     raise SignatureRefused("busy")
@@ -268,8 +406,10 @@ def _store_next(
     head_bin: str | None,
     region: str | None,
     now: datetime,
+    prepared_after: int,
 ) -> SignatureRecord:
-    """Store the signature after the document's earlier ones: officials first, the subject's head last."""
+    """Store the signature after the document's earlier ones: officials first, the subject's head last,
+    each over the revision that holds all the earlier ones."""
     earlier = [
         s
         for s in signature_store.signatures_of(session, data.entity, data.entity_id)
@@ -280,6 +420,8 @@ def _store_next(
     head_signed = head_bin is not None and any(s.signer_bin == head_bin for s in earlier)
     if head_signed and signer.identity.bin != head_bin:
         raise SignatureRefused("wrong_order", name=signer.identity.name)
+    if len(earlier) != prepared_after:  # another signature came in since this revision was handed out
+        raise SignatureRefused("stale", name=signer.identity.name)
     record = signature_store.add_signature(session, data, created_by=actor.username, now=now)
     after = {
         "file": data.file_name,

@@ -85,6 +85,7 @@ def _page(
         "back": f"/{prefix}/{entity_id}",
         "signatures": shown,
         "document": document,
+        "signed_name": None if document is None else _signed_name(document.file_name),
         "document_language": language,
         "not_signable": not_signable,
         "can_sign": actor.can(permission),
@@ -97,6 +98,11 @@ def _page(
     answer = render(request, "signatures/page.html", context, status_code=422 if error else 200)
     answer.headers["Content-Security-Policy"] = _policy(settings)
     return answer
+
+
+def _signed_name(to_sign_name: str) -> str:
+    """The signed PDF's file name beside the name of what the next signature covers (`plan-1-kk-2.tosign`)."""
+    return to_sign_name.rsplit("-", 1)[0] + "-signed.pdf"
 
 
 def _routes(entity: str) -> None:
@@ -135,9 +141,24 @@ def _routes(entity: str) -> None:
             catalogue=catalogue,
             settings=settings,
         )
-        answer = attachment(found.content, found.file_name, "pdf")
+        answer = attachment(found.content, found.file_name, "bin")
         answer.headers["X-Document-SHA256"] = found.sha256
         return answer
+
+    @router.get(f"{path}/signed", name=f"signatures_{entity}_signed")
+    def signed_file(
+        request: Request,
+        entity_id: int = Id,
+        document: str = DocumentLanguage,
+        actor: Actor = Signed,
+        db: Database = Db,
+        settings: Settings = Config,
+    ) -> Response:
+        language, catalogue = _document_language(request, document), get_catalogue(request)
+        content, name = document_signatures.signed_document(
+            db, actor, entity, entity_id, language=language, catalogue=catalogue, settings=settings
+        )
+        return attachment(content, name, "pdf")
 
     @router.post(path, name=f"signatures_{entity}_sign")
     def sign(
