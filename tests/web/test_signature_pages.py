@@ -22,7 +22,7 @@ from cryptography.hazmat.primitives import serialization
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from tekseru.documents.signatures import load_key, sign_cms
+from tekseru.documents.signatures import TrustSettings, load_key, sign_cms, verify_pdf
 from tekseru.services.permissions import Actor
 from tekseru.settings import Settings
 from tekseru.web.app import create_app
@@ -161,6 +161,14 @@ def test_upload_a_cms_signature_made_by_openssl(stand: Stand, as_user: Any, tmp_
     assert "Подпись проверена и принята." in shown.text
     assert "АСҚАРОВ АЙБЕК ДӘУЛЕТҰЛЫ" in shown.text and "880101300123" in shown.text
     assert "действительна" in shown.text
+    # The signature is inside the PDF now, and the next signer is handed the revision after it.
+    signed = client.get(f"/inspections/{stand.inspection_id}/signatures/signed?document=kk")
+    assert signed.headers["content-type"] == "application/pdf"
+    (inside,) = verify_pdf(signed.content, TrustSettings()).signers
+    assert inside.identity.iin == "880101300123" and inside.unchanged
+    assert f"inspection-{stand.inspection_id}-kk-signed.pdf" in shown.text
+    next_sha = re.search(r'name="document_sha256" value="([0-9a-f]{64})"', shown.text)
+    assert next_sha and next_sha.group(1) != sha.group(1)
     # The same signature over another document (the Russian form) does not hold, and nothing is stored.
     page_ru = client.get(f"/inspections/{stand.inspection_id}/signatures?document=ru&lang=ru")
     sha_ru = re.search(r'name="document_sha256" value="([0-9a-f]{64})"', page_ru.text)
@@ -211,6 +219,11 @@ def test_the_api_hands_out_the_document_and_takes_a_signature(stand: Stand, as_u
     assert in_russian.status_code == 422 and "уже подписал" in in_russian.json()["detail"], in_russian.text
     listed = client.get(f"/api/v1/plans/{stand.plan_id}/signatures").json()
     assert [(s["position"], s["valid"], s["problems"]) for s in listed] == [(1, True, [])]
+    signed = client.get(f"/api/v1/plans/{stand.plan_id}/signatures/signed?language=ru")
+    assert signed.status_code == 200 and signed.headers["content-type"] == "application/pdf"
+    assert [s.identity.iin for s in verify_pdf(signed.content, TrustSettings()).signers] == ["880101300123"]
+    after = client.get(f"/api/v1/plans/{stand.plan_id}/signatures/document?language=ru")
+    assert after.headers["x-document-sha256"] != sha and after.content.startswith(signed.content[:1000])
     stranger = sign_cms(
         document.content,
         load_key(issue_signer(make_pki("x"), "БӨТЕН", "850505300111").pkcs12(), KEY_PASSWORD),

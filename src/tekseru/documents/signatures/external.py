@@ -64,6 +64,8 @@ def prepare_pdf(data: bytes, *, name: str = "document.pdf") -> PreparedPdf:
         )
         embedding.send(SigObjSetup(sig_placeholder=placeholder))
         digest, output = embedding.send(SigIOSetup(md_algorithm=DIGEST, output=BytesIO()))
+    except SignatureError:
+        raise
     except (PdfError, ValueError, KeyError):
         raise SignatureError("not_pdf", name) from None
     return PreparedPdf(output.getvalue(), digest.reserved_region_start, digest.reserved_region_end)

@@ -3,7 +3,7 @@
 // NCALayer listens on a local WebSocket (wss://127.0.0.1:13579 by default; the page names it in
 // data-url). Its documented message asks the "commonUtils" module for a CMS signature of base64 data:
 //   {"module": "kz.gov.pki.knca.commonUtils", "method": "createCAdESFromBase64",
-//    "args": ["PKCS12", "SIGNATURE", "<the document in base64>", false]}
+//    "args": ["PKCS12", "SIGNATURE", "<what the next signature covers, in base64>", false]}
 // (false: a detached signature, without the document inside). It answers
 //   {"code": "200", "responseObject": "<the CMS signature in base64>"}
 // or a code other than 200 with a "message" (e.g. the user cancelled). On connecting it may first send
