@@ -4,6 +4,7 @@ its stored report, masking per role, retention."""
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -324,3 +325,32 @@ def test_records_before_the_rows_existed_make_no_evidence(
     with database.reading() as session:
         criteria = [e.criterion for e in evidence_for_subjects(session, [ids[PROVIDER_A]])]
     assert criteria == [80]
+
+
+def test_an_inspector_sees_only_the_providers_of_its_own_region(
+    database: Database, tmp_path: Path, edition: CatalogueEdition, reconciled: roster_reports.Reconciliation
+) -> None:
+    """Provider A is registered in Astana, B in Abai: an Astana inspector's reconciliation (page, API and
+    workbook all read it) holds A's records only, and B's stored report is refused to it."""
+    _registry(database, PROVIDER_A)
+    with database.transaction() as session:
+        upsert_subjects(
+            session,
+            [SubjectData(PROVIDER_B, "Provider B", "abai", "", ("stationary_care",))],
+            now=datetime(2024, 1, 1, tzinfo=UTC),
+        )
+    assert set(reconciled.by_provider) == {PROVIDER_A, PROVIDER_B}  # the administrator's view
+    seen = roster_reports.reconcile(database, AS_OF, actor=INSPECTOR)
+    assert set(seen.by_provider) == {PROVIDER_A}
+    assert TWICE not in json.dumps(seen.to_json(reveal=True)["providers"].get(PROVIDER_B, {}))
+    elsewhere = Actor("abai-inspector", Role.INSPECTOR, region="abai")
+    assert set(roster_reports.reconcile(database, AS_OF, actor=elsewhere).by_provider) == {PROVIDER_B}
+    _deliveries_and_findings(database, tmp_path, edition)
+    roster_reports.make_evidence(database, edition, AS_OF, actor=PLANNER)
+    with database.reading() as session:
+        ids = subject_ids_by_bin(session, [PROVIDER_B])
+        of_b = evidence_for_subjects(session, [ids[PROVIDER_B]])
+    assert of_b, "B's roster discrepancies make evidence"
+    with pytest.raises(PermissionDenied):
+        roster_reports.report_for_evidence(database, of_b[0].reference, actor=INSPECTOR)
+    assert roster_reports.report_for_evidence(database, of_b[0].reference, actor=elsewhere) is not None

@@ -29,7 +29,7 @@ from tekseru.store import Database, EvidenceData
 from tekseru.store.evidence import upsert_evidence
 from tekseru.store.reconcile import KINDS as KINDS
 from tekseru.store.reconcile import Discrepancy, Stay, duplicate_discrepancies, pair_discrepancies
-from tekseru.store.subjects import subject_ids_by_bin
+from tekseru.store.subjects import regions_by_bin, subject_ids_by_bin
 from tekseru.store.system_reports import (
     ReportData,
     add_reports,
@@ -38,6 +38,8 @@ from tekseru.store.system_reports import (
     stored_reports,
 )
 from tekseru.store.system_reports import report as stored_report
+
+READ = Permission.READ_REGISTRY
 
 # Roles whose work needs to know whom a record is about: administrators, and inspectors on a visit.
 ENTITLED_ROLES = frozenset({Role.ADMIN, Role.INSPECTOR})
@@ -90,7 +92,8 @@ def _stay_json(stay: Stay | None) -> dict[str, str | None] | None:
 
 
 def reconcile(db: Database, as_of: date, *, actor: Actor) -> Reconciliation:
-    """Reconcile the three rosters by IIN for every provider on `as_of` (the database does the joins)."""
+    """Reconcile the three rosters by IIN for every provider on `as_of` (the database does the joins); an
+    actor bound to one region sees only the providers registered in it, as with the providers' cards."""
     actor.require(Permission.READ_REGISTRY)
     with db.reading() as session:
         connection = session.connection()
@@ -100,6 +103,9 @@ def reconcile(db: Database, as_of: date, *, actor: Actor) -> Reconciliation:
                 found[item.provider_bin][kind].append(item)
         for item in duplicate_discrepancies(connection, as_of):
             found[item.provider_bin][item.kinds[0]].append(item)
+        if actor.region_scope is not None:
+            regions = regions_by_bin(session, found)
+            found = {bin: kinds for bin, kinds in found.items() if actor.can(READ, regions.get(bin, ""))}
     return Reconciliation(
         as_of,
         {bin: {kind: tuple(items) for kind, items in kinds.items()} for bin, kinds in found.items()},
@@ -272,8 +278,12 @@ def report_for_evidence(db: Database, reference: str, *, actor: Actor) -> dict[s
         return None
     with db.reading() as session:
         found = stored_report(session, reference.removeprefix(REFERENCE_PREFIX))
+        region = (
+            None if found is None else regions_by_bin(session, [found.provider_bin]).get(found.provider_bin)
+        )
     if found is None:
         return None
+    actor.require(READ, region or "")  # a provider outside the registry: no region, none of its own
     return {
         "id": found.id,
         "kind": found.kind,

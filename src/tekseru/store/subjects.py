@@ -123,6 +123,14 @@ def subject_ids_by_bin(session: Session, bins: Iterable[str]) -> dict[str, int]:
     return found
 
 
+def regions_by_bin(session: Session, bins: Iterable[str]) -> dict[str, str]:
+    """The region of each BIN that is in the registry; BINs that are not are left out."""
+    found: dict[str, str] = {}
+    for part in chunks(sorted(set(bins))):
+        found.update(session.execute(select(_s.bin, _s.region).where(_s.bin.in_(part))).tuples().all())
+    return found
+
+
 def get_subject(session: Session, subject_id: int) -> SubjectRecord | None:
     records = _records(session, _s.id == subject_id)
     return records[0] if records else None
