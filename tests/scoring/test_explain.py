@@ -45,8 +45,8 @@ def test_english() -> None:
         "stationary, as of 2024-06-30: risk score 29.33, risk class low.",
         "Calculation: SP = SPs + SPm = 1 / 3 × 100 × 0.7 + 1 / 5 × 100 × 0.3 = 23.33 + 6.00 = 29.33.",
         "Criteria counted:",
-        "- criterion 3 (significant): Row three (evidence 1, 3).",
-        "- criterion 7 (minor): Row seven (evidence 2).",
+        "- criterion 3 (significant): Row three (evidence No. 1, 3).",
+        "- criterion 7 (minor): Row seven (evidence No. 2).",
         "Evidence not counted:",
         "- evidence 4 (criterion 6): fewer confirmed complaints on this criterion than the threshold "
         "(2 needed).",
@@ -60,8 +60,8 @@ def test_russian() -> None:
         "stationary, на 30.06.2024: балл риска 29,33, степень риска — низкая.",
         "Расчёт: SP = SPs + SPm = 1 / 3 × 100 × 0,7 + 1 / 5 × 100 × 0,3 = 23,33 + 6,00 = 29,33.",
         "Учтённые критерии:",
-        "— критерий 3 (значительное): Row three (доказательства: 1, 3).",
-        "— критерий 7 (незначительное): Row seven (доказательства: 2).",
+        "— критерий 3 (значительное): Row three (доказательство № 1, 3).",
+        "— критерий 7 (незначительное): Row seven (доказательство № 2).",
         "Неучтённые доказательства:",
         "— доказательство 4 (критерий 6): подтверждённых жалоб по этому критерию меньше порога "
         "(нужно не менее 2).",
@@ -75,8 +75,8 @@ def test_kazakh() -> None:
         "stationary, 30.06.2024 жағдай бойынша: тәуекел балы 29,33, тәуекел дәрежесі — төмен.",
         "Есептеу: SP = SPs + SPm = 1 / 3 × 100 × 0,7 + 1 / 5 × 100 × 0,3 = 23,33 + 6,00 = 29,33.",
         "Ескерілген өлшемшарттар:",
-        "— 3-өлшемшарт (елеулі): Row three (дәлелдер: 1, 3).",
-        "— 7-өлшемшарт (болмашы): Row seven (дәлелдер: 2).",
+        "— 3-өлшемшарт (елеулі): Row three (дәлел № 1, 3).",
+        "— 7-өлшемшарт (болмашы): Row seven (дәлел № 2).",
         "Ескерілмеген дәлелдер:",
         "— №4 дәлел (6-өлшемшарт): осы өлшемшарт бойынша расталған шағымдар саны шектен аз "
         "(кемінде 2 қажет).",
@@ -106,7 +106,7 @@ def test_nothing_found_and_nothing_ignored() -> None:
 
 
 def test_a_missing_criterion_text_is_said_so() -> None:
-    assert "(significant): no text available (evidence 1)" in lines("en", [fact(1, 3)], {})[3]
+    assert "(significant): no text available (evidence No. 1)" in lines("en", [fact(1, 3)], {})[3]
 
 
 def test_a_group_without_significant_rows_says_why_the_part_is_zero() -> None:

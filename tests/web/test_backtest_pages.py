@@ -119,7 +119,12 @@ def test_no_visits_is_said_not_charted(site: Site) -> None:
 def test_who_sees_the_page(site: Site) -> None:
     for role in ("admin", "planner", "viewer"):
         assert site.client(role).client.get(f"/backtest?{PERIOD}").status_code == 200, role
-    assert site.client("inspector").client.get(f"/backtest?{PERIOD}").status_code == 403
+    inspector = site.client("inspector").client
+    for lang, words in (("kk", "бүкіл тізілімді қамтиды"), ("ru", "охватывает весь реестр")):
+        refused = inspector.get(f"/backtest?{PERIOD}&lang={lang}")
+        assert refused.status_code == 403 and words in refused.text and "covers all" not in refused.text
+        assert 'href="/backtest"' not in inspector.get(f"/?lang={lang}").text  # not in its navigation
+    assert 'href="/backtest"' in site.client("planner").client.get("/?lang=kk").text
     anonymous = site.client().client.get("/backtest", follow_redirects=False)
     assert anonymous.status_code in (302, 303) and "/login" in anonymous.headers["location"]
 

@@ -92,7 +92,9 @@ def run_backtest(
     actor.require(Permission.READ_ASSESSMENTS)
     actor.require(Permission.READ_INSPECTIONS)
     if actor.region_scope is not None:
-        raise PermissionDenied(f"{actor.username} ({actor.role}) reads one region, a backtest covers all")
+        raise PermissionDenied(
+            f"{actor.username} ({actor.role}) reads one region, a backtest covers all"
+        ).saying("refusal.backtest.one_region", user=actor.username)
     if first_n < 1:
         raise BacktestError("backtest.error.first_n", f"first_n must be at least 1, got {first_n}", n=first_n)
     periods = half_years(start, end)

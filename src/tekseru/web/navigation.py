@@ -32,6 +32,7 @@ class Section:
     route_name: str
     prefix: str
     permission: Permission | None = None
+    all_regions: bool = False  # its page covers every region: not for a user bound to one
 
     @property
     def label_key(self) -> str:
@@ -46,7 +47,10 @@ class Section:
 def visible(sections: Iterable[Section], actor: Actor | None) -> tuple[Section, ...]:
     """The sections this actor (None: nobody signed in) may open."""
     return tuple(
-        s for s in sections if s.permission is None or (actor is not None and actor.can(s.permission))
+        s
+        for s in sections
+        if (s.permission is None or (actor is not None and actor.can(s.permission)))
+        and not (s.all_regions and (actor is None or actor.region_scope is not None))
     )
 
 

@@ -30,7 +30,11 @@ from tekseru.web.templating import render
 
 router = APIRouter(include_in_schema=False)
 section = Section(
-    key="backtest", route_name="backtest", prefix="/backtest", permission=Permission.READ_ASSESSMENTS
+    key="backtest",
+    route_name="backtest",
+    prefix="/backtest",
+    permission=Permission.READ_ASSESSMENTS,
+    all_regions=True,
 )
 
 Db = Depends(get_database)
