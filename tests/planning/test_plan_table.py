@@ -117,3 +117,20 @@ def test_criterion_numbers_keep_their_order_and_shorten_runs() -> None:
 def test_only_kazakh_and_russian_are_printed() -> None:
     with pytest.raises(ValueError, match="kk or ru"):
         table("en")
+
+
+@pytest.mark.parametrize("language", ["kk", "ru"])
+def test_on_paper_the_subjects_left_off_are_counted_by_reason(language: str) -> None:
+    listed = table(language).sections[2]
+    counted = table(language, excluded_in_full=False).sections[2]
+    assert counted.key == "excluded_summary" and len(counted.columns) == 2
+    words = list_words(language)
+    assert counted.rows == tuple(
+        (words[f"document.exclusion.{reason.value}"], 1)
+        for reason in (
+            ExclusionReason.CLASS_NOT_CANDIDATE,
+            ExclusionReason.VISITED_WITHIN_FREQUENCY_LIMIT,
+            ExclusionReason.COVERED_BY_OTHER_GROUP,
+        )
+    )
+    assert sum(int(count) for _, count in counted.rows) == len(listed.rows)

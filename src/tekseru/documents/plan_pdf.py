@@ -28,6 +28,7 @@ _COLUMN_WIDTHS: Mapping[str, Sequence[float]] = {
     "included": (9, 22, 38, 25, 32, 48, 23, 19, 33, 28),
     "overflow": (9, 22, 38, 25, 32, 50, 23, 19, 59),
     "excluded": (22, 45, 25, 50, 23, 19, 93),
+    "excluded_summary": (200, 77),
     "annex": (24, 253),
 }
 

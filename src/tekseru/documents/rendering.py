@@ -48,8 +48,9 @@ class PlanDocument:
     number: int | None = None
     status: str | None = None
 
-    def table(self) -> PlanTable:
-        """The list laid out for printing: both formats draw this same table."""
+    def table(self, *, excluded_in_full: bool = True) -> PlanTable:
+        """The list laid out for printing: both formats draw this same table (the PDF counts the subjects
+        left off by reason, the workbook lists each)."""
         return plan_table(
             self.plan,
             language=self.language,
@@ -61,16 +62,20 @@ class PlanDocument:
             notice=self.notice,
             number=self.number,
             status=self.status,
+            excluded_in_full=excluded_in_full,
         )
 
 
-def _plan(write: Callable[[PlanTable], bytes]) -> Callable[[PlanDocument], bytes]:
-    return lambda document: write(document.table())
+def _plan(write: Callable[[PlanTable], bytes], *, excluded_in_full: bool) -> Callable[[PlanDocument], bytes]:
+    return lambda document: write(document.table(excluded_in_full=excluded_in_full))
 
 
 _RENDERERS: dict[str, dict[str, Callable[[Any], bytes]]] = {
     CHECKLIST: {"pdf": checklist_pdf_bytes, "docx": checklist_docx_bytes},
-    PLAN: {"xlsx": _plan(plan_xlsx_bytes), "pdf": _plan(plan_pdf_bytes)},
+    PLAN: {
+        "xlsx": _plan(plan_xlsx_bytes, excluded_in_full=True),
+        "pdf": _plan(plan_pdf_bytes, excluded_in_full=False),
+    },
 }
 FORMATS: Mapping[str, tuple[str, ...]] = {document: tuple(by) for document, by in _RENDERERS.items()}
 

@@ -7,6 +7,7 @@ official text; Russian is a working translation and says so in the header. The w
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -73,12 +74,15 @@ def plan_table(
     notice: str | None = None,
     number: int | None = None,
     status: str | None = None,
+    excluded_in_full: bool = True,
 ) -> PlanTable:
     """Lay out the plan for printing. `words` are the list's words in `language` by message id (every id
     of `LIST_WORDS`; `tekseru.i18n.list_words` gives them). `group_names` and `reason_texts` are in
     `language`; a group or criterion without a text is shown by its key or number. `notice` replaces the
     default Russian notice. `number` is the stored list's number; `status` is draft, approved or published
-    (by default: approved when there is an `approval`, else draft)."""
+    (by default: approved when there is an `approval`, else draft). Without `excluded_in_full` the subjects
+    left off are counted by reason rather than listed one by one: on paper, the list of a large registry
+    would otherwise run to a thousand pages of subjects it does not visit."""
     if language not in DOCUMENT_LANGUAGES:
         raise ValueError(f"the list is printed in kk or ru, not {language!r}")
     missing = [key for key in LIST_WORDS if not words.get(key)]
@@ -118,6 +122,15 @@ def plan_table(
             cells.excluded_rows(plan.excluded),
             empty,
             "excluded",
+            say("sheet_excluded"),
+        )
+        if excluded_in_full
+        else Section(
+            say("excluded_summary"),
+            (say("reason"), say("count")),
+            cells.excluded_counts(plan.excluded),
+            empty,
+            "excluded_summary",
             say("sheet_excluded"),
         ),
         Section(
@@ -224,6 +237,14 @@ class _RowCells:
 
     def excluded_rows(self, rows: tuple[ExcludedRow, ...]) -> tuple[tuple[Cell, ...], ...]:
         return tuple(self.excluded(row) for row in rows)
+
+    def excluded_counts(self, rows: tuple[ExcludedRow, ...]) -> tuple[tuple[Cell, ...], ...]:
+        counted = Counter(row.reason for row in rows)
+        return tuple(
+            (self.words[f"document.exclusion.{reason.value}"], counted[reason])
+            for reason in ExclusionReason
+            if counted[reason]
+        )
 
     def row(self, row: PlanRow, *, with_month: bool) -> tuple[Cell, ...]:
         cells: tuple[Cell, ...] = (

@@ -23,6 +23,8 @@ _LIST_KEYS = (
     "included",
     "overflow",
     "excluded",
+    "excluded_summary",
+    "count",
     "none",
     "annex",
     "sheet_included",
