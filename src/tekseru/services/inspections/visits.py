@@ -182,9 +182,15 @@ class PlannedVisit:
     plan_id: int
     half_year: str
     plan_status: str
-    row: PlanRow
-    visit: Visit | None
-    reason: RowReasonRecord | None
+    progress: RowProgress
+
+    @property
+    def row(self) -> PlanRow:
+        return self.progress.row
+
+    @property
+    def visit(self) -> Visit | None:
+        return self.progress.visit
 
 
 @dataclass(frozen=True)

@@ -273,11 +273,7 @@ def subject_visits(db: Database, actor: Actor, bin: str) -> SubjectVisits:
                 progress = _progress(session, plan)
                 for one in progress.rows:
                     if one.row.bin == subject.bin:
-                        planned.append(
-                            PlannedVisit(
-                                plan.id, record.half_year, record.status, one.row, one.visit, one.reason
-                            )
-                        )
+                        planned.append(PlannedVisit(plan.id, record.half_year, record.status, one))
         past: list[Visit] = []
         if actor.can(READ, subject.region):
             past = visits(session, subject_series(session, subject.id))
