@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import fields
+from dataclasses import asdict, fields
 from datetime import datetime
 
 from sqlalchemy import delete, func, insert, select
@@ -75,19 +75,19 @@ def add_origin(
 ) -> OriginRecord:
     """Number the inspection (the next sequence of its region and year) and record where it came from."""
     sequence = next_sequence(session, region, year)
-    values = {
-        "inspection_id": inspection_id,
-        "number": inspection_number(region, year, sequence),
-        "region": region,
-        "year": year,
-        "sequence": sequence,
-        "plan_id": plan_id,
-        "plan_rank": plan_rank,
-        "reason": reason,
-        "created_at": now,
-    }
-    session.execute(insert(InspectionOrigin).values(**values))
-    return OriginRecord(**values)
+    record = OriginRecord(
+        inspection_id,
+        inspection_number(region, year, sequence),
+        region,
+        year,
+        sequence,
+        plan_id,
+        plan_rank,
+        reason,
+        now,
+    )
+    session.execute(insert(InspectionOrigin).values(**asdict(record)))
+    return record
 
 
 def _origin(row: InspectionOrigin) -> OriginRecord:

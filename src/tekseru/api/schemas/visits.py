@@ -38,7 +38,7 @@ class VisitOut(BaseModel):
             number=visit.number,
             plan_id=origin.plan_id if origin else None,
             plan_rank=origin.plan_rank if origin else None,
-            unplanned_reason=origin.reason if origin else None,  # type: ignore[arg-type]
+            unplanned_reason=origin.reason if origin else None,
             subject=SubjectRefOut.model_validate(visit.subject, from_attributes=True),
             status=visit.status,
             planned_on=visit.latest.planned_on,
@@ -66,7 +66,7 @@ class RowVisitOut(BaseModel):
             name=row.row.name,
             region=row.row.region,
             planned_month=row.row.planned_month,
-            state=row.state,  # type: ignore[arg-type]
+            state=row.state,
             visit=None if row.visit is None else VisitOut.of(row.visit),
             reason=None if row.reason is None else row.reason.reason,
         )
