@@ -290,7 +290,9 @@ def _fields(
 def _number_field(number: str, language: str) -> tuple[FormField, ...]:
     if not number.strip():
         return ()
-    return (FormField(INSPECTION_NUMBER, translate(language, "document.form.inspection_number"), number.strip()),)
+    return (
+        FormField(INSPECTION_NUMBER, translate(language, "document.form.inspection_number"), number.strip()),
+    )
 
 
 def _header_values(header: FormHeader, language: str) -> dict[str, str]:
