@@ -4,12 +4,15 @@ PostgreSQL (the `database` fixture), and numbers taken by concurrent writers."""
 
 from __future__ import annotations
 
+import io
 import threading
 from datetime import UTC, date, datetime
 from functools import partial
 
 import pytest
 from argon2 import PasswordHasher
+from docx import Document
+from pypdf import PdfReader
 
 from tekseru.services import accounts, audit, inspections, plans
 from tekseru.services.inspections import InspectionError, InspectionHeader
@@ -203,3 +206,18 @@ def test_numbers_are_unique_under_concurrent_creation(database: Database) -> Non
         thread.join(timeout=60)
     assert failures == [] and not any(thread.is_alive() for thread in threads)
     assert sorted(made) == [f"ASTANA-2027-{n:04d}" for n in range(1, 13)]
+
+
+def test_the_number_is_printed_on_the_forms(database: Database, approved: plans.StoredPlan) -> None:
+    record = start(database, approved, 0)
+    content, _, code = inspections.print_inspection(
+        database, SYSTEM, record.id, format="docx", language="ru", catalogue=CATALOGUE
+    )
+    text = "\n".join(p.text for p in Document(io.BytesIO(content)).paragraphs)
+    assert code is None and "Номер проверки" in text and "ASTANA-2027-0001" in text
+    complete(database, record)
+    content, _, code = inspections.print_inspection(
+        database, SYSTEM, record.id, format="pdf", language="kk", catalogue=CATALOGUE
+    )
+    pages = "".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
+    assert code is not None and "ASTANA-2027-0001" in pages and "Тексеру нөмірі" in pages
