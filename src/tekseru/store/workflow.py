@@ -30,6 +30,7 @@ __all__ = [
     "add_origin",
     "assigned_inspections",
     "assignments_of",
+    "drafts_recorded_by",
     "inspection_number",
     "next_sequence",
     "origin_of_row",
@@ -216,3 +217,11 @@ def subject_series(session: Session, subject_id: int) -> list[int]:
         Inspection.subject_id == subject_id, Inspection.first_revision_id.is_(None)
     )
     return list(session.scalars(query.order_by(Inspection.id)))
+
+
+def drafts_recorded_by(session: Session, username: str) -> list[int]:
+    """The inspections (first revisions) with a draft revision the user recorded."""
+    query = select(Inspection.id, Inspection.first_revision_id).where(
+        Inspection.status == "draft", Inspection.created_by == username
+    )
+    return sorted({first or own for own, first in session.execute(query)})

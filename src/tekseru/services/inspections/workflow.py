@@ -38,11 +38,12 @@ from tekseru.services.plans import drafting
 from tekseru.services.plans.stored import StoredPlan, stored, visible_plan
 from tekseru.store import Database
 from tekseru.store.accounts import find_user, user_records
-from tekseru.store.inspections import InspectionError, InspectionRecord, get_or_raise, list_inspections
+from tekseru.store.inspections import InspectionError, InspectionRecord, get_or_raise
 from tekseru.store.plans import APPROVED, PUBLISHED
 from tekseru.store.plans import list_plans as stored_plans
 from tekseru.store.workflow import (
     assigned_inspections,
+    drafts_recorded_by,
     origin_of_row,
     origins_of_plan,
     row_reasons,
@@ -242,9 +243,7 @@ def my_visits(db: Database, actor: Actor, *, today: date | None = None) -> MyVis
     day = today or today_utc()
     with db.transaction() as session:
         assigned = visits(session, assigned_inspections(session, actor.username))
-        own = [
-            r.series_id for r in list_inspections(session, status="draft") if r.created_by == actor.username
-        ]
+        own = drafts_recorded_by(session, actor.username)
         drafts = [v for v in visits(session, own) if v.series_id not in {a.series_id for a in assigned}]
     scope = actor.region_scope
     assigned = [v for v in assigned if scope is None or v.subject.region == scope]
@@ -267,6 +266,8 @@ def subject_visits(db: Database, actor: Actor, bin: str) -> SubjectVisits:
             for record in stored_plans(session):
                 if record.status not in (APPROVED, PUBLISHED) or not actor.may_read_plan(record.status):
                     continue
+                if not any(row.get("bin") == subject.bin for row in record.plan.get("included", ())):
+                    continue  # read the stored rows before reading the whole list back
                 plan = visible_plan(actor, stored(record))
                 if not any(row.bin == subject.bin for row in plan.plan.included):
                     continue
