@@ -22,6 +22,7 @@ FORM_WORDS = (
     *(f"document.form.{label.name}" for label in fields(FormLabels)),
     *(f"document.form.act_kind.{kind.value}" for kind in ActKind),
     "document.form.reference",
+    "document.form.inspection_number",  # the header field of an inspection's number (checklist_form)
 )
 INTAKE_WORDS = tuple(INTAKE_PREFIX + key for key in sorted(INTAKE_KEYS))
 EVERY_WORD = EXPLAIN_WORDS + LIST_WORDS + FORM_WORDS + INTAKE_WORDS + ("explain.unknown_group",)

@@ -130,7 +130,7 @@ def test_navigation_lists_the_sections_the_reader_may_open(documents: dict[tuple
     for (path, _), root in documents.items():
         hrefs = [a.attrs["href"] for a in root.find("nav", class_="main-nav").find_all("a")]
         if path.startswith("admin:"):  # every section (plans and inspections once their pages exist)
-            assert [h for h in hrefs if h not in ("/plans", "/inspections", "/backtest")] == [
+            assert [h for h in hrefs if h not in ("/plans", "/inspections", "/backtest", "/visits")] == [
                 "/",
                 "/registry",
                 "/assessments",

@@ -93,7 +93,7 @@ def create(
     )
     return InspectionOut.model_validate(
         inspections.create_inspection(
-            db, actor, body.bin, header, appendix=body.appendix, catalogue=catalogue
+            db, actor, body.bin, header, appendix=body.appendix, reason=body.reason, catalogue=catalogue
         )
     )
 

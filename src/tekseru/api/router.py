@@ -19,6 +19,7 @@ from tekseru.api import (
     signatures,
     subjects,
     users,
+    visits,
 )
 
 API_PREFIX = "/api/v1"
@@ -38,3 +39,4 @@ api_router.include_router(inspections.router)
 api_router.include_router(rosters.router)
 api_router.include_router(exports.router)
 api_router.include_router(signatures.router)
+api_router.include_router(visits.router)

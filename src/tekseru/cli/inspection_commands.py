@@ -102,6 +102,10 @@ def create(
     appendix: Annotated[
         int | None, typer.Option("--appendix", help="The checklist, when the subject's groups have several.")
     ] = None,
+    reason: Annotated[
+        str | None,
+        typer.Option("--reason", help="Unplanned: complaint, follow_up, request, other."),
+    ] = None,
     db: DbOption = None,
     by: ByOption = None,
     lang: LangOption = None,
@@ -111,7 +115,7 @@ def create(
     words = Words(chosen(lang))
     with _database(db, words) as database:
         record = inspections.create_inspection(
-            database, cli_actor(by), bin, header, appendix=appendix, catalogue=cli_catalogue()
+            database, cli_actor(by), bin, header, appendix=appendix, reason=reason, catalogue=cli_catalogue()
         )
     _console().print(describe(record, words))
 

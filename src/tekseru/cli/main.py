@@ -23,6 +23,7 @@ from tekseru.cli import (
     serve_command,
     signature_commands,
     users_commands,
+    visit_commands,
 )
 from tekseru.i18n import LANGUAGES, say_error
 from tekseru.settings import SettingError, Settings, environment_variable
@@ -81,6 +82,7 @@ app.command()(assess_commands.assess)
 app.command()(assess_commands.explain)
 plan_commands.register(app)
 app.add_typer(checklist_commands.app, name="checklist")
+visit_commands.register(inspection_commands.app)
 app.add_typer(inspection_commands.app, name="inspection")
 app.command()(checklist_commands.verify)
 app.command()(signature_commands.sign)

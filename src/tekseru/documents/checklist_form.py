@@ -44,6 +44,7 @@ OFFICIAL_LANGUAGE = "kk"
 OFFICIALS = "officials"  # the signature block (form.yaml) of the officials who inspect
 FULL_NAME = "full_name"  # the signature line (form.yaml) a signatory's name is written on
 MARK = "✓"  # what both renderers print in an answered column
+INSPECTION_NUMBER = "inspection_number"  # the header field of an inspection's number (region-year-sequence)
 
 
 class ActKind(StrEnum):
@@ -236,8 +237,10 @@ def build_checklist_form(
     header: FormHeader | None = None,
     answers: Mapping[int, ItemAnswer] | None = None,
     identity: DocumentIdentity | None = None,
+    number: str = "",
 ) -> ChecklistForm:
-    """The checklist of `appendix` in `language` ("kk" is official), blank unless header or answers given."""
+    """The checklist of `appendix` in `language` ("kk" is official), blank unless header or answers given;
+    an inspection's `number` is printed as the first header field (a form without one has no such field)."""
     if language not in LANGUAGES:
         raise ValueError(f"unknown language {language!r}; use one of {', '.join(LANGUAGES)}")
     checklist = edition.checklist(appendix)
@@ -252,7 +255,7 @@ def build_checklist_form(
         appendix_reference=_appendix_reference(edition, appendix, language),
         title=checklist.title.in_language(language),
         subject_kind=f"{labels.subject_kind}: {checklist.subject_kind.in_language(language)}",
-        fields=_fields(checklist, layout, header, language),
+        fields=_number_field(number, language) + _fields(checklist, layout, header, language),
         number_heading=layout.number_heading.in_language(language),
         requirements_heading=(checklist.requirements_heading or layout.requirements_heading).in_language(
             language
@@ -282,6 +285,14 @@ def _fields(
     labels = {f.key: f.label.in_language(language) for f in layout.header_fields}
     values = _header_values(header, language)
     return tuple(FormField(key, labels[key], values.get(key, "")) for key in checklist.header_fields)
+
+
+def _number_field(number: str, language: str) -> tuple[FormField, ...]:
+    if not number.strip():
+        return ()
+    return (
+        FormField(INSPECTION_NUMBER, translate(language, "document.form.inspection_number"), number.strip()),
+    )
 
 
 def _header_values(header: FormHeader, language: str) -> dict[str, str]:

@@ -14,6 +14,7 @@ from tekseru.services.permissions import Actor, Permission
 
 NAV_ORDER: tuple[str, ...] = (
     "dashboard",
+    "visits",
     "registry",
     "assessments",
     "plans",

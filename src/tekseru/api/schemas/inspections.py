@@ -61,6 +61,9 @@ class InspectionIn(BaseModel):
     inspectors: list[str] = Field(min_length=1, description="The officials who inspect.")
     planned_on: date | None = None
     appendix: int | None = Field(None, description="The checklist, when the subject's groups have several.")
+    reason: Literal["complaint", "follow_up", "request", "other"] | None = Field(
+        None, description="Why an unplanned visit is made (a list row's visit starts from the row)."
+    )
 
 
 class AnswerRecordOut(BaseModel):

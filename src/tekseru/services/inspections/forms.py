@@ -34,6 +34,7 @@ from tekseru.store.documents_store import (
 )
 from tekseru.store.inspections import get_inspection
 from tekseru.store.subjects import find_subject_by_bin
+from tekseru.store.workflow import origins_of
 
 LANGUAGES = ("kk", "ru")
 _MARKS = {
@@ -101,8 +102,15 @@ def issue_form(
     sealed = record.status == "completed"
     identity = checklist_form.DocumentIdentity(reference, record.inspected_on) if sealed else None
     edition = catalogue.edition(record.edition_id)
+    origin = origins_of(session, [record.series_id]).get(record.series_id)
     form = checklist_form.build_checklist_form(
-        edition, record.appendix, language, header=header, answers=answers, identity=identity
+        edition,
+        record.appendix,
+        language,
+        header=header,
+        answers=answers,
+        identity=identity,
+        number=origin.number if origin else "",
     )
     content, seal = render(CHECKLIST, format, form), seal_of(form)
     if seal is None:

@@ -18,6 +18,7 @@ from tekseru.services.inspections.answers import AnswerRow, check_answers, expec
 from tekseru.services.inspections.attachments import AttachmentLimits, AttachmentRefused, checked_file, keep
 from tekseru.services.inspections.rules import (
     PREVENTIVE_CONTROL,
+    UNPLANNED_REASONS,
     CompletionReport,
     InspectionHeader,
     ViolationChanges,
@@ -36,7 +37,7 @@ from tekseru.services.inspections.rules import (
 )
 from tekseru.services.permissions import Actor
 from tekseru.settings import Settings
-from tekseru.store import Database
+from tekseru.store import Database, SubjectRecord
 from tekseru.store.inspection_edits import set_answers, update_violation
 from tekseru.store.inspections import (
     AttachmentRecord,
@@ -57,6 +58,7 @@ from tekseru.store.inspections import (
     use_evidence_for_visit,
 )
 from tekseru.store.inspections import complete as mark_completed
+from tekseru.store.workflow import add_origin
 
 if TYPE_CHECKING:  # Unpack is in typing from Python 3.12; annotations are not evaluated at run time
     from typing_extensions import Unpack
@@ -74,23 +76,63 @@ def create_inspection(
     header: InspectionHeader,
     *,
     appendix: int | None = None,
+    reason: str | None = None,
     now: datetime | None = None,
     catalogue: Catalogue,
 ) -> InspectionRecord:
     """Record a draft inspection of the subject with this BIN by the actor, on the checklist of its group
-    (`appendix` when its groups have several), under the edition of the act in force on the act's date;
-    audited as `inspection.create`."""
+    (`appendix` when its groups have several), under the edition of the act in force on the act's date,
+    numbered (region, year, sequence); `reason` says why an unplanned visit is made (UNPLANNED_REASONS).
+    Audited as `inspection.create` with its number."""
     actor.require(WRITE)
+    if reason is not None and reason not in UNPLANNED_REASONS:
+        refused = InspectionError(f"unknown reason {reason!r}; use one of {', '.join(UNPLANNED_REASONS)}")
+        raise refused.saying("refusal.inspection.unplanned_reason", reason=repr(reason))
     with db.transaction() as session:
         subject = subject_of(session, bin)
         actor.require(WRITE, subject.region)
-        check_header(header)
-        edition = catalogue.edition_at(header.act_date)
-        checklist, groups = checklist_groups(edition, subject.groups, appendix)
-        data = InspectionData(subject.id, edition.id, checklist, tuple(groups), **header_values(header))
-        record = add_inspection(session, data, created_by=actor.username, now=now or datetime.now(UTC))
-        after = inspection_values(record)
-        record_change(session, actor, "inspection.create", record.id, subject.region, after, now)
+        record = record_new(session, actor, subject, header, appendix, now, catalogue, reason=reason)
+    return record
+
+
+def record_new(
+    session: Session,
+    actor: Actor,
+    subject: SubjectRecord,
+    header: InspectionHeader,
+    appendix: int | None,
+    now: datetime | None,
+    catalogue: Catalogue,
+    *,
+    plan_id: int | None = None,
+    plan_rank: int | None = None,
+    reason: str | None = None,
+) -> InspectionRecord:
+    """A new draft of the subject, numbered, with where it came from, and its audit entry; in the caller's
+    transaction, once the actor may record inspections of the subject's region."""
+    check_header(header)
+    edition = catalogue.edition_at(header.act_date)
+    checklist, groups = checklist_groups(edition, subject.groups, appendix)
+    data = InspectionData(subject.id, edition.id, checklist, tuple(groups), **header_values(header))
+    stamp = now or datetime.now(UTC)
+    record = add_inspection(session, data, created_by=actor.username, now=stamp)
+    origin = add_origin(
+        session,
+        record.id,
+        region=subject.region,
+        year=header.act_date.year,
+        plan_id=plan_id,
+        plan_rank=plan_rank,
+        reason=reason,
+        now=stamp,
+    )
+    after = inspection_values(record) | {
+        "number": origin.number,
+        "plan_id": plan_id,
+        "plan_rank": plan_rank,
+        "unplanned_reason": reason,
+    }
+    record_change(session, actor, "inspection.create", record.id, subject.region, after, now)
     return record
 
 

@@ -28,6 +28,8 @@ if TYPE_CHECKING:  # Unpack is in typing from Python 3.12; annotations are not e
 
 KINDS = ("preventive_control", "unscheduled_inspection", "compliance_inspection")
 PREVENTIVE_CONTROL = KINDS[0]
+# Why an inspection not on a list is made (started from the subject's card); a planned one has its list row.
+UNPLANNED_REASONS = ("complaint", "follow_up", "request", "other")
 # Information source 1 of the criteria: "results of previous inspections and of preventive control with a
 # visit" (paragraph 8 of the criteria). Every checklist item linked to a criterion is in that source.
 INSPECTION_SOURCE_GROUP = 1

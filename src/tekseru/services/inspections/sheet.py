@@ -12,6 +12,7 @@ from tekseru.services.inspections.rules import ViolationView, today_utc, violati
 from tekseru.store import Database, SubjectRecord
 from tekseru.store.documents_store import inspection_contents
 from tekseru.store.inspections import AnswerRecord, AttachmentRecord, InspectionRecord
+from tekseru.store.workflow import OriginRecord, assignments_of, origins_of
 
 
 @dataclass(frozen=True)
@@ -41,6 +42,12 @@ class InspectionSheet:
     violations: tuple[ViolationView, ...]
     attachments: tuple[AttachmentRecord, ...]  # attached to the whole inspection
     revisions: tuple[InspectionRecord, ...]
+    origin: OriginRecord | None = None  # its number, and the list row it came from (migration 0013)
+    assigned: tuple[str, ...] = ()  # the inspectors a planner assigned to it
+
+    @property
+    def number(self) -> str:
+        return self.origin.number if self.origin else ""
 
 
 def inspection_sheet(
@@ -56,6 +63,9 @@ def inspection_sheet(
     day = today or today_utc()
     with db.transaction() as session:
         got = inspection_contents(session, inspection_id)
+        series = got.record.series_id
+        origin = origins_of(session, [series]).get(series)
+        assigned = tuple(a.username for a in assignments_of(session, [series]).get(series, []))
     record, earlier = got.record, {r.id: r for r in got.earlier}
     still_open: defaultdict[int, list[ViolationView]] = defaultdict(list)
     for v in got.still_open:
@@ -72,4 +82,6 @@ def inspection_sheet(
     )  # fmt: skip
     own = tuple(ViolationView(v, violation_status(v, day), record) for v in got.violations)
     previous, general = got.earlier[0] if got.earlier else None, tuple(f for f in files if f.item is None)
-    return InspectionSheet(record, got.subject, items, previous, own, general, got.revisions)
+    return InspectionSheet(
+        record, got.subject, items, previous, own, general, got.revisions, origin, assigned
+    )

@@ -21,6 +21,7 @@ from tekseru.web.pages import (
     registry,
     rosters,
     signatures,
+    visits,
 )
 
 PAGES: tuple[ModuleType, ...] = (
@@ -38,4 +39,5 @@ PAGES: tuple[ModuleType, ...] = (
     exports,
     api_reference,
     signatures,
+    visits,
 )

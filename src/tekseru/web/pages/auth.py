@@ -25,7 +25,7 @@ from tekseru.services.accounts import (
 )
 from tekseru.services.auth import Database, LoginRefused, log_in, log_out
 from tekseru.services.passwords import Passwords
-from tekseru.services.permissions import Actor
+from tekseru.services.permissions import Actor, Role
 from tekseru.web.templating import render
 
 router = APIRouter(include_in_schema=False)
@@ -82,7 +82,10 @@ def login(
         if refused.rate_limited:
             page.headers["Retry-After"] = str(refused.retry_after)
         return page
-    response = RedirectResponse(safe_next(next), status_code=303)
+    landing = safe_next(next)
+    if landing == "/" and signed.actor.role is Role.INSPECTOR:  # an inspector's home page: My visits
+        landing = str(request.app.url_path_for("visits_mine"))
+    response = RedirectResponse(landing, status_code=303)
     set_session_cookie(request, response, signed)
     return response
 

@@ -24,7 +24,7 @@ from tekseru.http.refusals import PLAN_ERRORS, service_errors
 from tekseru.http.security import page_actor
 from tekseru.i18n import format_half_year
 from tekseru.planning import HalfYear, InvalidHalfYear, PlanningInputError
-from tekseru.services import plans
+from tekseru.services import inspections, plans
 from tekseru.services.auth import Database
 from tekseru.services.catalog import CatalogService
 from tekseru.services.permissions import Actor, Permission
@@ -212,6 +212,7 @@ def _plan_page(
         "done": done,
         "conflict": None if stale is None else stale.conflicts[0],
         "steps": plans.allowed_steps(actor, stored),
+        "progress": inspections.plan_progress(db, actor, plan_id) if stored.frozen else None,
         "title_params": {
             "id": stored.id,
             "half_year": format_half_year(stored.record.half_year, request_language(request)),

@@ -19,6 +19,7 @@ from tekseru.http.security import page_actor
 from tekseru.i18n import format_date, format_decimal
 from tekseru.services.auth import Database
 from tekseru.services.catalog import CatalogService
+from tekseru.services.inspections import subject_visits
 from tekseru.services.permissions import Actor, Permission
 from tekseru.services.registry_queries import (
     CLASSES,
@@ -109,6 +110,9 @@ def _card_context(
         "error": None,
         "added": request.query_params.get("added") == "1",
         "history_chart": _history_chart(card.history, edition, request_language(request)),
+        "visits": subject_visits(db, actor, card.subject.bin),
+        "can_start_unplanned": actor.can(Permission.WRITE_INSPECTIONS, card.subject.region),
+        "subject_bin": card.subject.bin,
     }
     return {**context, **extra}
 

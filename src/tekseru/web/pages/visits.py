@@ -1,0 +1,301 @@
+"""From the list to the visit (docs/web.md): an inspector's home page "My visits" (`/visits`), a list row's
+page with "Start inspection" and a planner's reason for a row that will not be inspected
+(`/plans/{id}/rows/{rank}`), assigning inspectors to an inspection (`/inspections/{id}/assign`) and an
+unplanned inspection started from the subject card (`/visits/new?bin=`)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from fastapi import APIRouter, Depends, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from tekseru.http.dependencies import get_catalog_service, get_database
+from tekseru.http.language import said
+from tekseru.http.refusals import INSPECTION_ERRORS, PLAN_ERRORS, service_errors
+from tekseru.http.security import page_actor
+from tekseru.services import inspections
+from tekseru.services.auth import Database
+from tekseru.services.catalog import CatalogService
+from tekseru.services.inspections import InspectionError, InspectionHeader
+from tekseru.services.permissions import Actor, Permission
+from tekseru.web.navigation import Section
+from tekseru.web.templating import render
+
+router = APIRouter(
+    include_in_schema=False,
+    dependencies=[Depends(service_errors({**INSPECTION_ERRORS, **PLAN_ERRORS}, page=True))],
+)
+section = Section(
+    key="visits", route_name="visits_mine", prefix="/visits", permission=Permission.WRITE_INSPECTIONS
+)
+
+Db = Depends(get_database)
+Signed = Depends(page_actor)
+Catalog = Depends(get_catalog_service)
+
+
+def _day(text: str, field: str) -> date | None:
+    try:
+        return date.fromisoformat(text) if text.strip() else None
+    except ValueError:
+        raise InspectionError(f"{field}: give the date as yyyy-mm-dd").saying(
+            "visits.error.date", field=field
+        ) from None
+
+
+def _header(kind: str, act_number: str, act_date: str, inspectors: str, planned_on: str) -> InspectionHeader:
+    act_day = _day(act_date, "act_date")
+    if act_day is None:
+        raise InspectionError("act_date: give the date of the act").saying("visits.error.act_date")
+    names = tuple(line.strip() for line in inspectors.splitlines() if line.strip())
+    return InspectionHeader(kind, act_number, act_day, names, _day(planned_on, "planned_on"))
+
+
+def _to_inspection(request: Request, name: str, inspection_id: int, done: str) -> Response:
+    target = request.app.url_path_for(name, inspection_id=str(inspection_id))
+    return RedirectResponse(f"{target}?done={done}", status_code=303)
+
+
+# My visits ------------------------------------------------------------------------------------------------
+
+
+@router.get("/visits", response_class=HTMLResponse, name="visits_mine")
+def mine(request: Request, actor: Actor = Signed, db: Database = Db) -> Response:
+    today = inspections.today_utc()
+    context = {"visits": inspections.my_visits(db, actor, today=today), "today": today}
+    return render(request, "visits/mine.html", context)
+
+
+# A list row -----------------------------------------------------------------------------------------------
+
+
+def _row_page(
+    request: Request,
+    actor: Actor,
+    db: Database,
+    catalog: CatalogService,
+    plan_id: int,
+    rank: int,
+    *,
+    form: dict[str, str] | None = None,
+    error: str | None = None,
+    status_code: int = 200,
+) -> Response:
+    progress = inspections.plan_progress(db, actor, plan_id)
+    row = progress.row(rank)
+    if row is None:
+        refused = InspectionError(f"list {plan_id} has no row {rank}")
+        raise refused.saying("refusal.workflow.no_row", plan=plan_id, rank=rank)
+    stored = progress.plan
+    edition = catalog.edition(stored.record.edition_id)
+    groups = [edition.groups[key] for key in row.row.groups if key in edition.groups]
+    header = inspections.default_header(actor)
+    context: dict[str, Any] = {
+        "stored": stored,
+        "progress": row,
+        "edition": edition,
+        "appendices": sorted({group.checklist_appendix for group in groups}),
+        "can_start": stored.frozen
+        and row.visit is None
+        and actor.can(Permission.WRITE_INSPECTIONS, row.row.region),
+        "can_reason": stored.frozen and row.state != "done" and actor.can(Permission.WRITE_PLANS),
+        "form": form
+        or {
+            "act_number": "",
+            "act_date": header.act_date.isoformat(),
+            "inspectors": "\n".join(header.inspectors),
+            "appendix": "",
+            "reason": row.reason.reason if row.reason else "",
+        },
+        "error": error,
+        "done": request.query_params.get("done", ""),
+        "title_params": {"id": plan_id, "rank": rank},
+    }
+    return render(request, "visits/row.html", context, status_code=status_code)
+
+
+@router.get("/plans/{plan_id}/rows/{rank}", response_class=HTMLResponse, name="visits_row")
+def row(
+    request: Request,
+    plan_id: int,
+    rank: int,
+    actor: Actor = Signed,
+    db: Database = Db,
+    catalog: CatalogService = Catalog,
+) -> Response:
+    return _row_page(request, actor, db, catalog, plan_id, rank)
+
+
+@router.post("/plans/{plan_id}/rows/{rank}/start", name="visits_start")
+def start(
+    request: Request,
+    plan_id: int,
+    rank: int,
+    act_number: str = Form(""),
+    act_date: str = Form(""),
+    inspectors: str = Form(""),
+    appendix: str = Form(""),
+    actor: Actor = Signed,
+    db: Database = Db,
+    catalog: CatalogService = Catalog,
+) -> Response:
+    form = {"act_number": act_number, "act_date": act_date, "inspectors": inspectors, "appendix": appendix}
+    try:
+        header = _header(inspections.PREVENTIVE_CONTROL, act_number, act_date, inspectors, "")
+        chosen = int(appendix) if appendix.isdigit() else None
+        record = inspections.start_inspection(
+            db, actor, plan_id, rank, header, appendix=chosen, catalogue=catalog.catalogue
+        )
+    except InspectionError as problem:
+        error = said(request, problem)
+        return _row_page(
+            request,
+            actor,
+            db,
+            catalog,
+            plan_id,
+            rank,
+            form=form | {"reason": ""},
+            error=error,
+            status_code=400,
+        )
+    return _to_inspection(request, "inspections_inspection", record.id, "created")
+
+
+@router.post("/plans/{plan_id}/rows/{rank}/reason", name="visits_reason")
+def reason(
+    request: Request,
+    plan_id: int,
+    rank: int,
+    reason: str = Form(""),
+    actor: Actor = Signed,
+    db: Database = Db,
+    catalog: CatalogService = Catalog,
+) -> Response:
+    try:
+        inspections.record_row_reason(db, actor, plan_id, rank, reason)
+    except InspectionError as problem:
+        form = {"act_number": "", "act_date": "", "inspectors": "", "appendix": "", "reason": reason}
+        error = said(request, problem)
+        return _row_page(request, actor, db, catalog, plan_id, rank, form=form, error=error, status_code=400)
+    target = request.app.url_path_for("visits_row", plan_id=str(plan_id), rank=str(rank))
+    return RedirectResponse(f"{target}?done=reason", status_code=303)
+
+
+# Assigning inspectors -------------------------------------------------------------------------------------
+
+
+def _assign_page(
+    request: Request, actor: Actor, db: Database, inspection_id: int, error: str | None = None
+) -> Response:
+    visit = inspections.inspection_visit(db, actor, inspection_id)
+    context = {
+        "visit": visit,
+        "inspectors": inspections.assignable_inspectors(db, actor, inspection_id),
+        "error": error,
+        "title_params": {"number": visit.number or visit.series_id},
+    }
+    return render(request, "visits/assign.html", context, status_code=400 if error else 200)
+
+
+@router.get("/inspections/{inspection_id}/assign", response_class=HTMLResponse, name="visits_assign_form")
+def assign_form(request: Request, inspection_id: int, actor: Actor = Signed, db: Database = Db) -> Response:
+    return _assign_page(request, actor, db, inspection_id)
+
+
+@router.post("/inspections/{inspection_id}/assign", name="visits_assign")
+async def assign(request: Request, inspection_id: int, actor: Actor = Signed, db: Database = Db) -> Response:
+    names = [str(value) for value in (await request.form()).getlist("inspector")]
+    try:
+        inspections.assign_inspectors(db, actor, inspection_id, names)
+    except InspectionError as problem:
+        return _assign_page(request, actor, db, inspection_id, said(request, problem))
+    return _to_inspection(request, "inspections_inspection", inspection_id, "assigned")
+
+
+# An unplanned inspection from the subject card ------------------------------------------------------------
+
+
+def _unplanned_page(
+    request: Request,
+    actor: Actor,
+    db: Database,
+    catalog: CatalogService,
+    bin: str,
+    form: dict[str, str] | None = None,
+    error: str | None = None,
+) -> Response:
+    subject = inspections.subject_to_inspect(db, actor, bin)
+    if subject is None:
+        raise inspections.SubjectNotFound("give the BIN of a subject").saying(
+            "refusal.subject.not_found", bin=""
+        )
+    edition = catalog.edition()
+    groups = [edition.groups[k] for k in subject.groups if k in edition.groups]
+    header = inspections.default_header(actor)
+    context = {
+        "subject": subject,
+        "groups": groups,
+        "appendices": sorted({group.checklist_appendix for group in groups}),
+        "kinds": inspections.KINDS,
+        "reasons": inspections.UNPLANNED_REASONS,
+        "form": form
+        or {
+            "kind": "unscheduled_inspection",
+            "reason": "complaint",
+            "appendix": "",
+            "act_number": "",
+            "act_date": header.act_date.isoformat(),
+            "inspectors": "\n".join(header.inspectors),
+            "planned_on": "",
+        },
+        "error": error,
+    }
+    return render(request, "visits/unplanned.html", context, status_code=400 if error else 200)
+
+
+@router.get("/visits/new", response_class=HTMLResponse, name="visits_unplanned")
+def unplanned(
+    request: Request,
+    bin: str = "",
+    actor: Actor = Signed,
+    db: Database = Db,
+    catalog: CatalogService = Catalog,
+) -> Response:
+    return _unplanned_page(request, actor, db, catalog, bin)
+
+
+@router.post("/visits/new", name="visits_unplanned_create")
+def unplanned_create(
+    request: Request,
+    bin: str = Form(""),
+    kind: str = Form(""),
+    reason: str = Form(""),
+    appendix: str = Form(""),
+    act_number: str = Form(""),
+    act_date: str = Form(""),
+    inspectors: str = Form(""),
+    planned_on: str = Form(""),
+    actor: Actor = Signed,
+    db: Database = Db,
+    catalog: CatalogService = Catalog,
+) -> Response:
+    form = {"kind": kind, "reason": reason, "appendix": appendix, "act_number": act_number}
+    form |= {"act_date": act_date, "inspectors": inspectors, "planned_on": planned_on}
+    try:
+        header = _header(kind, act_number, act_date, inspectors, planned_on)
+        chosen = int(appendix) if appendix.isdigit() else None
+        record = inspections.create_inspection(
+            db,
+            actor,
+            bin.strip(),
+            header,
+            appendix=chosen,
+            reason=reason or None,
+            catalogue=catalog.catalogue,
+        )
+    except InspectionError as problem:
+        return _unplanned_page(request, actor, db, catalog, bin, form, said(request, problem))
+    return _to_inspection(request, "inspections_inspection", record.id, "created")

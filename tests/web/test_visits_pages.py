@@ -1,0 +1,211 @@
+"""From the list to the visit in the browser's pages, in kk and ru: an approved list's row -> start the
+inspection -> its number -> a planner assigns the inspector -> the inspector's My visits shows it -> it is
+completed -> the list row shows it done and, once the other rows have a planner's reason, the list is
+fulfilled; an unplanned inspection from the subject card; an inspector lands on My visits; axe and 390 px.
+
+The module works on its own database (tests.web.test_plans_pages.make_site)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from tests.web.htmltree import parse
+from tests.web.support import OTHER_BIN, OWN_BIN, PASSWORD, USERS, with_lang
+from tests.web.test_plans_pages import (
+    Site,
+    assert_nothing_overflows,
+    browser_page,
+    check_structure,
+    make_site,
+    serving,
+)
+
+ITEMS = 20  # Appendix 3, the checklist of stationary care
+# Per language: the half-year of its list, the year of its act (a subject is visited at most once a year:
+# the lists are a year apart), and words its pages must say.
+JOURNEYS = {
+    "kk": ("2024-H2", "2024", {"done": "жүргізілді", "fulfilled": "Тізім орындалды"}),
+    "ru": ("2026-H2", "2026", {"done": "Проведена", "fulfilled": "Список исполнен"}),
+}
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
+    made = make_site(tmp_path_factory.mktemp("visits-pages"))
+    yield made
+    made.app.state.tekseru.close()
+
+
+def approved_list(site: Site, half_year: str) -> int:
+    plan_id = int(site.api("planner", "POST", "/plans", json={"half_year": half_year})["id"])
+    site.api("planner", "POST", f"/plans/{plan_id}/approve")
+    return plan_id
+
+
+def row_links(html: str, plan_id: int) -> dict[str, str]:
+    """The row page of each BIN on the list's page."""
+    found = {}
+    for row in parse(html).find("main").find_all("tr"):
+        for link in row.find_all("a"):
+            href = link.attrs.get("href") or ""
+            if re.fullmatch(rf"/plans/{plan_id}/rows/\d+", href):
+                text = row.text
+                bin = next(b for b in re.findall(r"\d{12}", text))
+                found[bin] = href
+    return found
+
+
+def text_of(html: str, element_id: str) -> str:
+    return parse(html).find(id=element_id).text
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru"])
+def test_from_an_approved_list_row_to_a_fulfilled_list(site: Site, lang: str) -> None:
+    half_year, year, words = JOURNEYS[lang]
+    plan_id = approved_list(site, half_year)
+    planner, inspector = site.client("planner"), site.client("inspector")
+    page = planner.client.get(with_lang(f"/plans/{plan_id}", lang)).text
+    assert words["fulfilled"] not in text_of(page, "fulfilment")
+    links = row_links(page, plan_id)
+    assert set(links) >= {OWN_BIN, OTHER_BIN}
+
+    # The inspector starts the inspection of its region's row; the number is on the inspection's page.
+    row_page = inspector.client.get(with_lang(links[OWN_BIN], lang))
+    assert row_page.status_code == 200 and parse(row_page.text).find_all(id="start-form")
+    form = {"act_number": f"{lang}-1", "act_date": f"{year}-07-15", "inspectors": "Асқаров А."}
+    started = inspector.post_form(links[OWN_BIN] + "/start", form)
+    assert started.status_code == 303, started.text
+    inspection_path = started.headers["location"].split("?")[0]
+    inspection_id = int(inspection_path.rsplit("/", 1)[1])
+    number = text_of(inspector.client.get(with_lang(inspection_path, lang)).text, "inspection-number")
+    assert re.fullmatch(rf"ASTANA-{year}-\d{{4}}", number)
+    again = inspector.post_form(links[OWN_BIN] + "/start", form)
+    assert again.status_code == 400 and number in again.text  # one inspection per row
+    assert (
+        inspector.client.get(f"/inspections/{inspection_id}/document?format=pdf&lang={lang}").status_code
+        == 200
+    )
+
+    # The planner assigns the inspector; the inspector's My visits shows the visit.
+    assert planner.client.get(with_lang(f"/inspections/{inspection_id}/assign", lang)).status_code == 200
+    assert inspector.client.get(f"/inspections/{inspection_id}/assign").status_code == 403
+    assigned = planner.post_form(
+        f"/inspections/{inspection_id}/assign", {"inspector": USERS["inspector"].username}
+    )
+    assert assigned.status_code == 303
+    shown = planner.client.get(with_lang(inspection_path, lang)).text
+    assert USERS["inspector"].username in text_of(shown, "assigned-inspectors")
+    mine = inspector.client.get(with_lang("/visits", lang)).text
+    assert number in text_of(mine, "draft-list") and number in parse(mine).find("main").text
+
+    # Completed: the row shows it done, when and with what result.
+    body = {
+        "answers": [
+            {"item": n, "answer": "non_compliant" if n == 1 else "compliant"} for n in range(1, ITEMS + 1)
+        ]
+    }
+    site.api("inspector", "POST", f"/inspections/{inspection_id}/answers", json=body)
+    site.api(
+        "inspector", "POST", f"/inspections/{inspection_id}/complete", json={"inspected_on": f"{year}-07-20"}
+    )
+    page = planner.client.get(with_lang(f"/plans/{plan_id}", lang)).text
+    rank = links[OWN_BIN].rsplit("/", 1)[1]
+    cell = text_of(page, f"row-{rank}-visit")
+    assert number in cell and words["done"] in cell and "20" in cell
+    assert words["fulfilled"] not in text_of(page, "fulfilment")
+    assert "draft-list" not in inspector.client.get(with_lang("/visits", lang)).text
+
+    # The planner records why every other row will not be inspected: the list is fulfilled.
+    for bin, link in links.items():
+        if bin != OWN_BIN:
+            recorded = planner.post_form(link + "/reason", {"reason": "closed"})
+            assert recorded.status_code == 303, recorded.text
+    refused = planner.post_form(links[OWN_BIN] + "/reason", {"reason": "closed"})
+    assert refused.status_code == 400
+    page = planner.client.get(with_lang(f"/plans/{plan_id}", lang)).text
+    assert words["fulfilled"] in text_of(page, "fulfilment")
+    fulfilment = site.api("planner", "GET", f"/plans/{plan_id}/fulfilment")
+    assert fulfilment["fulfilled"] is True
+    assert {row["bin"]: row["state"] for row in fulfilment["rows"]}[OWN_BIN] == "done"
+
+
+def test_an_unplanned_inspection_from_the_subject_card(site: Site) -> None:
+    inspector = site.client("inspector")
+    card = inspector.client.get(with_lang(f"/registry/{OWN_BIN}", "ru")).text
+    link = parse(card).find(id="start-unplanned")
+    assert inspector.client.get(with_lang(link.attrs["href"], "kk")).status_code == 200
+    form = {"bin": OWN_BIN, "kind": "unscheduled_inspection", "reason": "complaint", "act_number": "Ш-1"}
+    made = inspector.post_form("/visits/new", form | {"act_date": "2024-02-01", "inspectors": "Асқаров А."})
+    assert made.status_code == 303, made.text
+    card = inspector.client.get(with_lang(f"/registry/{OWN_BIN}", "ru")).text
+    assert "Внеплановая: Жалоба" in card and re.search(r"ASTANA-2024-\d{4}", card)
+    bad = inspector.post_form("/visits/new?lang=ru", form | {"act_date": "", "inspectors": "A"})
+    assert bad.status_code == 400 and "Укажите дату акта" in text_of(bad.text, "unplanned-error")
+
+
+def test_an_inspector_lands_on_my_visits(site: Site) -> None:
+    client = site.client().client
+    page = client.get("/login")
+    token = parse(page.text).find("input", name="csrf_token").attrs["value"]
+    form = {"username": USERS["inspector"].username, "password": PASSWORD, "csrf_token": token, "next": "/"}
+    answer = client.post("/login", data=form, follow_redirects=False)
+    assert answer.status_code == 303 and answer.headers["location"] == "/visits"
+
+
+def example_paths(site: Site) -> list[str]:
+    plan_id = approved_list(site, "2028-H1")  # a year after the journeys' visits
+    page = site.client("planner").client.get(f"/plans/{plan_id}").text
+    row = row_links(page, plan_id)[OWN_BIN]
+    started = site.client("inspector").post_form(
+        row + "/start", {"act_number": "A-1", "act_date": "2028-01-10", "inspectors": "A"}
+    )
+    inspection = started.headers["location"].split("?")[0]
+    site.client("planner").post_form(f"{inspection}/assign", {"inspector": USERS["inspector"].username})
+    return [
+        "/visits",
+        row,
+        f"{inspection}/assign",
+        f"/visits/new?bin={OWN_BIN}",
+        f"/plans/{plan_id}",
+        inspection,
+        f"/registry/{OWN_BIN}",
+    ]
+
+
+@pytest.fixture(scope="module")
+def paths(site: Site) -> list[str]:
+    return example_paths(site)
+
+
+def test_the_pages_have_the_structure_of_every_page(site: Site, paths: list[str]) -> None:
+    client = site.client("admin").client
+    for path in paths:
+        check_structure(client, path)
+
+
+@pytest.fixture(scope="module")
+def live(site: Site) -> Iterator[str]:
+    with serving(site.app) as url:
+        yield url
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("lang", ["kk", "ru"])
+def test_no_axe_violations_at_390_px_and_nothing_overflows(
+    browser: Any, live: str, paths: list[str], lang: str
+) -> None:
+    """The new pages (My visits as the inspector it belongs to, the others as a planner) and the changed
+    subject card; the list's and the inspection's pages are scanned by their own modules' tests."""
+    from tests.web.test_accessibility import BLOCKING, scan
+
+    mine, row, assign, unplanned, _, _, card = paths
+    for role, scanned in (("inspector", (mine, row, unplanned, card)), ("planner", (assign,))):
+        with browser_page(browser, live, 390, 844, USERS[role].username) as page:
+            for path in scanned:
+                violations = scan(page, with_lang(path, lang))
+                assert [v["id"] for v in violations if v["impact"] in BLOCKING] == [], path
+    assert_nothing_overflows(browser, live, (mine, row, assign, unplanned, card), lang)
