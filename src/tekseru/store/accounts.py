@@ -26,6 +26,7 @@ _USER_COLUMNS = (
     User.active,
     User.created_at,
     User.updated_at,
+    User.translation_notice_dismissed,
 )
 
 
@@ -40,6 +41,7 @@ class UserRecord:
     active: bool
     created_at: datetime
     updated_at: datetime
+    translation_notice_dismissed: bool = False  # the user closed the unofficial-translation notice
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,8 +108,9 @@ def count_users(session: Session, *, role: str | None = None, active: bool | Non
 
 
 def update_user_record(session: Session, user_id: int, *, now: datetime, **values: Any) -> UserRecord:
-    """Change some of full_name, password_hash, role, region, active; the changed record."""
-    allowed = {"full_name", "password_hash", "role", "region", "active"}
+    """Change some of full_name, password_hash, role, region, active, translation_notice_dismissed; the
+    changed record."""
+    allowed = {"full_name", "password_hash", "role", "region", "active", "translation_notice_dismissed"}
     if not set(values) <= allowed:
         raise ValueError(f"cannot change {sorted(set(values) - allowed)} of a user")
     session.execute(update(User).where(User.id == user_id).values(**values, updated_at=now))
@@ -143,7 +146,8 @@ def live_session(session: Session, session_id: str, now: datetime) -> SessionRec
     row = session.execute(query).first()
     if row is None:
         return None
-    return SessionRecord(UserRecord(*row[:9]), csrf_token=row[9], expires_at=row[10])
+    width = len(_USER_COLUMNS)
+    return SessionRecord(UserRecord(*row[:width]), csrf_token=row[width], expires_at=row[width + 1])
 
 
 def delete_session(session: Session, session_id: str) -> None:

@@ -20,13 +20,19 @@ from tekseru.services.inspections.access import AttachmentNotFound
 from tekseru.services.inspections.answers import (
     ANSWER_COLUMNS,
     ANSWERS,
+    ONE_TAP,
     MAX_COMMENT,
     AnswerFileError,
     AnswerProblem,
     AnswerRow,
     read_answer_file,
 )
-from tekseru.services.inspections.attachments import AttachmentLimits, AttachmentRefused, attachment_path
+from tekseru.services.inspections.attachments import (
+    AttachmentLimits,
+    AttachmentRefused,
+    attachment_path,
+    thumbnail_path,
+)
 from tekseru.services.inspections.forms import DocumentCheck
 from tekseru.services.inspections.printing import (
     checklist_form,
@@ -75,6 +81,7 @@ __all__ = [
     "ANSWER_COLUMNS",
     "KINDS",
     "MAX_COMMENT",
+    "ONE_TAP",
     "PREVENTIVE_CONTROL",
     "AnswerFileError",
     "AnswerProblem",
@@ -112,6 +119,7 @@ __all__ = [
     "read_answer_file",
     "revise_inspection",
     "subject_to_inspect",
+    "thumbnail_path",
     "today_utc",
     "verify_document",
     "verify_file",

@@ -6,6 +6,8 @@
 from __future__ import annotations
 
 import hashlib
+import io
+import warnings
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -107,6 +109,52 @@ def checked_file(file_name: str, content: bytes, limits: AttachmentLimits | None
     return CheckedFile(name, media_type, digest, checked)
 
 
+GPS_IFD = 0x8825  # the EXIF tag of the GPS block: where a photo was taken
+PHOTO_TYPES = frozenset({"image/jpeg", "image/png"})
+MAX_PIXELS = 64_000_000  # a phone photo has 12 to 50 megapixels; more is refused before it is decoded
+
+
+def without_location(file: CheckedFile, content: bytes) -> tuple[CheckedFile, bytes]:
+    """The photo without where it was taken: the EXIF GPS block and any XMP packet (which may repeat it)
+    removed; a JPEG keeps its quantisation tables ("keep"), so the picture is not degraded. A photo with
+    no location, or another file, is kept byte for byte. AttachmentRefused for an image that cannot be read."""
+    if file.media_type not in PHOTO_TYPES:
+        return file, content
+    from PIL import Image  # Pillow: only for a photo
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(io.BytesIO(content)) as image:
+                if image.width * image.height > MAX_PIXELS:
+                    raise ValueError("too many pixels")
+                exif = image.getexif()
+                xmp = image.info.get("xmp") or image.info.get("XML:com.adobe.xmp")
+                if GPS_IFD not in exif and not xmp:
+                    return file, content
+                exif.pop(GPS_IFD, None)
+                out = io.BytesIO()
+                options: dict[str, object] = {"exif": exif.tobytes()}
+                if image.info.get("icc_profile"):
+                    options["icc_profile"] = image.info["icc_profile"]
+                if image.format == "JPEG":
+                    options |= {"quality": "keep", "subsampling": "keep"}
+                image.save(out, format=image.format, **options)
+    except (OSError, ValueError, SyntaxError, Image.DecompressionBombError, Image.DecompressionBombWarning):
+        refused = AttachmentRefused(f"{file.name}: the image cannot be read")
+        raise refused.saying("refusal.attachment.content", file=file.name, type=file.media_type) from None
+    stripped = out.getvalue()
+    return CheckedFile(file.name, file.media_type, hashlib.sha256(stripped).hexdigest(), file.limits), stripped
+
+
+def has_location(content: bytes) -> bool:
+    """Whether a JPEG or PNG says where it was taken (its EXIF GPS block)."""
+    from PIL import Image
+
+    with Image.open(io.BytesIO(content)) as image:
+        return GPS_IFD in image.getexif()
+
+
 def keep(file: CheckedFile, item: int | None, content: bytes, settings: Settings | None) -> AttachmentData:
     """Keep the content under its SHA-256 in the attachments folder; what the store records of it, attached
     to `item` (None: the whole inspection)."""
@@ -117,3 +165,27 @@ def keep(file: CheckedFile, item: int | None, content: bytes, settings: Settings
 
 def attachment_path(attachment: AttachmentRecord, settings: Settings | None = None) -> Path:
     return Path((settings or Settings.from_environment()).attachments_dir) / attachment.stored_as
+
+
+THUMBNAILS_FOLDER = "thumbnails"  # under Settings.attachments_dir: a small JPEG of each photo, by its SHA-256
+THUMBNAIL_SIZE = 144  # pixels, the longer side: twice the 72 px it is shown at, for sharp phone screens
+
+
+def thumbnail_path(attachment: AttachmentRecord, settings: Settings | None = None) -> Path:
+    """A small JPEG of an attached photo, made once and kept by the photo's SHA-256; AttachmentRefused for
+    a file that is not a photo (its item shows its name instead)."""
+    if attachment.media_type not in PHOTO_TYPES:
+        refused = AttachmentRefused(f"{attachment.file_name} is not a photo")
+        raise refused.saying("refusal.attachment.type", file=attachment.file_name, type=attachment.media_type,
+                             accepted=", ".join(sorted(PHOTO_TYPES)))
+    folder = Path((settings or Settings.from_environment()).attachments_dir)
+    relative = f"{THUMBNAILS_FOLDER}/{attachment.sha256[:2]}/{attachment.sha256}.jpg"
+    if not (folder / relative).exists():
+        from PIL import Image
+
+        with Image.open(folder / attachment.stored_as) as image:
+            image.thumbnail((THUMBNAIL_SIZE, THUMBNAIL_SIZE))
+            out = io.BytesIO()
+            image.convert("RGB").save(out, format="JPEG", quality=80)
+        keep_file(folder, relative, out.getvalue())
+    return folder / relative

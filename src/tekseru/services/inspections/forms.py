@@ -101,8 +101,18 @@ def issue_form(
     sealed = record.status == "completed"
     identity = checklist_form.DocumentIdentity(reference, record.inspected_on) if sealed else None
     edition = catalogue.edition(record.edition_id)
+    annex = tuple(
+        checklist_form.AnnexEntry(str(file.item or ""), file.file_name, file.size, file.sha256)
+        for file in sorted(got.attachments, key=lambda file: (file.item is not None, file.item or 0, file.id))
+    )
     form = checklist_form.build_checklist_form(
-        edition, record.appendix, language, header=header, answers=answers, identity=identity
+        edition,
+        record.appendix,
+        language,
+        header=header,
+        answers=answers,
+        identity=identity,
+        attachments=annex,
     )
     content, seal = render(CHECKLIST, format, form), seal_of(form)
     if seal is None:

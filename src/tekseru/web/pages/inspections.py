@@ -189,6 +189,9 @@ def _page(
         "values": {},
         "loaded": {},
         "conflict": None,
+        "one_tap": inspections.ONE_TAP,
+        "flags": answer_form.flags(sheet.items, check=False, values=extra.get("values")),
+        "flagged": [],
         "inspected_on": "",
         "title_params": {"id": record.id, "name": sheet.subject.name},
         **extra,
@@ -202,23 +205,68 @@ def inspection(request: Request, inspection_id: int, actor: Actor = Signed, db: 
 
 
 @router.get("/{inspection_id}/checklist", response_class=HTMLResponse, name="inspections_checklist")
-def checklist(request: Request, inspection_id: int, actor: Actor = Signed, db: Database = Db) -> Response:
-    return _page(request, actor, db, inspection_id, "inspections/checklist.html")
+def checklist(
+    request: Request,
+    inspection_id: int,
+    check: str = Query("", pattern="^(yes)?$"),
+    actor: Actor = Signed,
+    db: Database = Db,
+) -> Response:
+    """The checklist; `check=yes` (completing was asked for and items keep it from completing) flags every
+    incomplete item on the item itself and lists them at the top."""
+    if check != "yes":
+        return _page(request, actor, db, inspection_id, "inspections/checklist.html")
+    return _checked_page(request, actor, db, inspection_id)
+
+
+def _checked_page(
+    request: Request, actor: Actor, db: Database, inspection_id: int, status_code: int = 200, **extra: Any
+) -> Response:
+    sheet = inspections.inspection_sheet(
+        db, actor, inspection_id, language=request_language(request), catalogue=get_catalogue(request)
+    )
+    flags = answer_form.flags(sheet.items, check=True)
+    flagged = [n for n in answer_form.incomplete(sheet.items)]
+    page = "inspections/checklist.html"
+    return _page(
+        request, actor, db, inspection_id, page, status_code, flags=flags, flagged=flagged, **extra
+    )
 
 
 @router.post("/{inspection_id}/checklist", name="inspections_answer")
 async def answer(request: Request, inspection_id: int, actor: Actor = Signed, db: Database = Db) -> Response:
-    form = {key: str(value) for key, value in (await request.form()).items()}
-    return await run_in_threadpool(_save_answers, request, actor, db, inspection_id, form)
+    """Save the answers (a urlencoded or multipart form) and, with a multipart form, the photos and files
+    attached to items (`photo-N`, `file-N`; `keep-location-N=yes` keeps where a photo was taken)."""
+    form: dict[str, str] = {}
+    uploads: list[tuple[int, UploadFile]] = []
+    for key, value in (await request.form()).multi_items():
+        if isinstance(value, str):
+            form[key] = value
+        elif value.filename and (number := _upload_item(key)) is not None:
+            uploads.append((number, value))
+    return await run_in_threadpool(_save_answers, request, actor, db, inspection_id, form, uploads)
+
+
+def _upload_item(key: str) -> int | None:
+    """The item a file field (`photo-N`, `file-N`) attaches to; None for another field."""
+    kind, _, number = key.partition("-")
+    return int(number) if kind in ("photo", "file") and number.isdigit() and len(number) < 6 else None
 
 
 def _save_answers(
-    request: Request, actor: Actor, db: Database, inspection_id: int, form: dict[str, str]
+    request: Request,
+    actor: Actor,
+    db: Database,
+    inspection_id: int,
+    form: dict[str, str],
+    uploads: list[tuple[int, UploadFile]] | None = None,
 ) -> Response:
-    """Store the answers this user changed on the page. An item whose answer and comment are those the
-    page was loaded with is not written, whoever changed it since; a changed one is written only while
-    its stored version is the one loaded, else the conflict page (409) shows the stored value and this
-    user's side by side and nothing is stored. A comment needs an answer."""
+    """Store the files attached to items, then the answers this user changed on the page. An item whose
+    answer, comment and deadline are those the page was loaded with is not written, whoever changed it
+    since; a changed one is written only while its stored version is the one loaded, else the conflict page
+    (409) shows the stored value and this user's side by side and no answer is stored. A comment needs an
+    answer. "Save and complete" with items still incomplete comes back to the checklist, each such item
+    flagged on the item."""
     language = request_language(request)
     catalogue = get_catalogue(request)
     sheet = inspections.inspection_sheet(
@@ -227,8 +275,24 @@ def _save_answers(
     changes = answer_form.changes(form, sheet.items)
     rows, values, loaded = changes.rows, changes.values, changes.loaded
     try:
+        for number, upload in uploads or []:
+            keep_location = form.get(f"keep-location-{number}") == "yes"
+            inspections.attach_file(
+                db,
+                actor,
+                inspection_id,
+                upload.filename or "",
+                read_upload(upload),
+                item=number,
+                keep_location=keep_location,
+                settings=get_settings(request),
+                catalogue=catalogue,
+            )
         if changes.stray:
             raise InspectionError(f"items {changes.stray}: choose an answer to keep the comment")
+        if changes.bad_dates:
+            refused = InspectionError(f"items {changes.bad_dates}: give the deadline as yyyy-mm-dd")
+            raise refused.saying("phone.refusal.deadline", items=", ".join(map(str, changes.bad_dates)))
         if rows:
             inspections.answer_items(db, actor, inspection_id, rows, source="form", catalogue=catalogue)
     except inspections.StaleVersion as stale:
@@ -237,9 +301,14 @@ def _save_answers(
     except InspectionError as problem:
         page = "inspections/checklist.html"
         return _page(request, actor, db, inspection_id, page, values=values, loaded=loaded, error=problem)
+    done = "attached" if uploads and not rows else "saved"
     if form.get("then") == "complete":
+        now = inspections.inspection_sheet(db, actor, inspection_id, language=language, catalogue=catalogue)
+        if waiting := answer_form.incomplete(now.items):
+            target = request.app.url_path_for("inspections_checklist", inspection_id=str(inspection_id))
+            return RedirectResponse(f"{target}?check=yes#item-{waiting[0]}", status_code=303)
         return _redirect(request, "inspections_confirm", inspection_id)
-    return _redirect(request, "inspections_checklist", inspection_id, "saved")
+    return _redirect(request, "inspections_checklist", inspection_id, done)
 
 
 def _conflict_page(
@@ -304,6 +373,21 @@ def attachment_file(
     return FileResponse(
         inspections.attachment_path(found, settings), media_type=found.media_type, filename=found.file_name
     )
+
+
+@router.get("/{inspection_id}/attachments/{attachment_id}/thumbnail", name="inspections_thumbnail")
+def attachment_thumbnail(
+    inspection_id: int,
+    attachment_id: int,
+    actor: Actor = Signed,
+    db: Database = Db,
+    settings: Settings = Config,
+) -> Response:
+    """A small JPEG of an attached photo (made once, kept beside the photo), for the item's thumbnails."""
+    found = inspections.attachment(db, actor, inspection_id, attachment_id)
+    path = inspections.thumbnail_path(found, settings)
+    headers = {"Cache-Control": "private, max-age=86400"}
+    return FileResponse(path, media_type="image/jpeg", headers=headers)
 
 
 @router.get("/{inspection_id}/complete", response_class=HTMLResponse, name="inspections_confirm")
