@@ -182,15 +182,18 @@ def test_the_checklist_is_one_card_per_item(site: Site, paths: dict[str, str]) -
     fifth = cards[4]
     assert fifth.find("legend").text.startswith("Item 5.") and "Criterion 7" in fifth.text
     radios = fifth.find_all("input", type="radio")
-    assert [r.attrs["value"] for r in radios] == ["required", "not_required", "compliant", "non_compliant"]
+    # One tap per item; "not applicable" is stored as the act's "not required".
+    assert [r.attrs["value"] for r in radios] == ["compliant", "non_compliant", "not_required"]
     assert {r.attrs["name"] for r in radios} == {"answer-5"}
-    assert [label.text for label in fifth.find_all("label")][:4] == [
-        "Required",
-        "Not required",
-        "Compliant with the requirements",
-        "Not compliant with the requirements",
+    assert [label.text for label in fifth.find_all("label")][:3] == [
+        "Compliant",
+        "Non-compliant",
+        "Not applicable",
     ]
     assert fifth.find("textarea", id="comment-5").attrs["name"] == "comment-5"
+    assert fifth.find("input", id="deadline-5").attrs["type"] == "date"
+    camera = fifth.find("input", id="photo-5")
+    assert (camera.attrs["accept"], camera.attrs["capture"]) == ("image/*", "environment")
     buttons = [button.text for button in form.find_all("button")]
     assert buttons == ["Save the answers", "Save and complete the inspection"]
 
@@ -224,7 +227,15 @@ def test_saving_answers_with_the_form(site: Site) -> None:
         again[0].find("input", id="answer-1-not_required").attrs.get("checked") == ""
     )  # what was sent stays
     assert again[2].find("textarea").text == "lost?"
+    # Items still unanswered: back to the checklist, each flagged on the item itself.
     then = inspector.post_form(path, {"answer-3": "compliant", "then": "complete"})
+    assert then.headers["location"] == f"{path}?check=yes#item-4"
+    checked = main(site, "inspector", f"{path}?check=yes")
+    assert checked.find(id="flag-4").text == "Not answered: choose one of the three answers."
+    assert checked.find(id="item-4").attrs["aria-describedby"] == "flag-4"
+    assert not checked.find_all(id="flag-3") and "Item 4" in checked.find(id="incomplete").text
+    answer_all(site, inspection_id)
+    then = inspector.post_form(path, {"then": "complete"})
     assert then.headers["location"] == f"/inspections/{inspection_id}/complete"
 
 

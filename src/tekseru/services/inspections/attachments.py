@@ -140,11 +140,62 @@ def without_location(file: CheckedFile, content: bytes) -> tuple[CheckedFile, by
                 if image.format == "JPEG":
                     options |= {"quality": "keep", "subsampling": "keep"}
                 image.save(out, format=image.format, **options)
-    except (OSError, ValueError, SyntaxError, Image.DecompressionBombError, Image.DecompressionBombWarning):
-        refused = AttachmentRefused(f"{file.name}: the image cannot be read")
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        refused = AttachmentRefused(f"{file.name}: the image has too many pixels")
         raise refused.saying("refusal.attachment.content", file=file.name, type=file.media_type) from None
-    stripped = out.getvalue()
+    except (OSError, ValueError, SyntaxError):  # not a picture Pillow decodes: its metadata bytes go
+        stripped = _metadata_removed(content, file)
+    else:
+        stripped = out.getvalue()
+    if stripped == content:
+        return file, content
     return CheckedFile(file.name, file.media_type, hashlib.sha256(stripped).hexdigest(), file.limits), stripped
+
+
+def _metadata_removed(content: bytes, file: CheckedFile) -> bytes:
+    """The file without its metadata segments, for a JPEG or PNG Pillow cannot decode: a JPEG's APP1
+    segments (EXIF, XMP) and a PNG's eXIf, iTXt and zTXt chunks; AttachmentRefused when its structure
+    cannot be followed and it may hold a location."""
+    try:
+        return _jpeg_without_app1(content) if content.startswith(b"\xff\xd8") else _png_without_exif(content)
+    except ValueError:
+        if b"Exif" in content or b"GPS" in content or b"xmp" in content:
+            refused = AttachmentRefused(f"{file.name}: the image cannot be read")
+            raise refused.saying("refusal.attachment.content", file=file.name, type=file.media_type) from None
+        return content
+
+
+def _jpeg_without_app1(content: bytes) -> bytes:
+    kept, at = [content[:2]], 2
+    while at < len(content):
+        if content[at] != 0xFF or at + 4 > len(content):
+            raise ValueError("not a JPEG segment")
+        marker = content[at + 1]
+        if marker == 0xDA:  # start of scan: the picture itself follows, to the end
+            kept.append(content[at:])
+            break
+        length = int.from_bytes(content[at + 2 : at + 4], "big")
+        if length < 2 or at + 2 + length > len(content):
+            raise ValueError("a JPEG segment runs past the end")
+        if marker != 0xE1:
+            kept.append(content[at : at + 2 + length])
+        at += 2 + length
+    return b"".join(kept)
+
+
+def _png_without_exif(content: bytes) -> bytes:
+    kept, at = [content[:8]], 8
+    while at < len(content):
+        if at + 12 > len(content):
+            raise ValueError("a PNG chunk runs past the end")
+        length = int.from_bytes(content[at : at + 4], "big")
+        end = at + 12 + length
+        if end > len(content):
+            raise ValueError("a PNG chunk runs past the end")
+        if content[at + 4 : at + 8] not in (b"eXIf", b"iTXt", b"zTXt"):
+            kept.append(content[at:end])
+        at = end
+    return b"".join(kept)
 
 
 def has_location(content: bytes) -> bool:

@@ -137,12 +137,15 @@ def change_password(
 
 @router.post("/account/notice", name="account_notice")
 def hide_notice(
+    request: Request,
     next: str = Form("/"),
     show: str = Form(""),
     actor: Actor = Depends(page_actor),
     db: Database = Depends(get_database),
 ) -> Response:
-    """Close (or, with `show=yes`, bring back) the unofficial-translation notice for this user, then go
-    back to the page it was closed on (#main: the page's content, where the notice was)."""
+    """Close (or, with `show=yes`, bring back) the unofficial-translation notice for this user; htmx removes
+    the notice from the page, a plain form goes back to `next`."""
     dismiss_translation_notice(db, actor, dismissed=show != "yes")
+    if request.headers.get("HX-Request") == "true":
+        return Response(status_code=200)
     return RedirectResponse(safe_next(next), status_code=303)
