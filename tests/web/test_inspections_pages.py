@@ -438,18 +438,25 @@ def test_a_checklist_is_completed_with_the_keyboard_alone(browser: Any, live: st
         page = browser_tab.page
         browser_tab.open(f"/inspections/{inspection_id}/checklist?lang=en")
         for number in range(1, ITEMS + 1):
-            tab_until(page, f"answer-{number}-required")  # Tab enters the item's answers at the first one
-            page.keyboard.press("Space")  # Required
-            page.keyboard.press("ArrowDown")  # Not required
-            page.keyboard.press("ArrowDown")  # Compliant
+            tab_until(page, f"answer-{number}-compliant")  # Tab enters the item's answers at the first one
             if number == 5:
-                page.keyboard.press("ArrowDown")  # Not compliant
+                page.keyboard.press("ArrowRight")  # one key: Non-compliant
+            elif number == 7:
+                page.keyboard.press("ArrowLeft")  # from the first, round to the last: Not applicable
+            else:
+                page.keyboard.press("Space")  # one key: Compliant
             page.keyboard.press("Tab")
             assert focused_id(page) == f"comment-{number}"
-            if number == 5:
+            if number == 5:  # non-compliant asks for a comment and offers the deadline
                 page.keyboard.type("no fire drill log")
-        page.keyboard.press("Tab")
-        page.keyboard.press("Tab")
+                page.keyboard.press("Tab")
+                assert focused_id(page) == "deadline-5"
+                page.keyboard.type("08012024")  # month, day, year in the browser's English date field
+                assert page.evaluate("() => document.activeElement.value") == "2024-08-01"
+        for _ in range(8):  # past the last item's photos to the buttons
+            if page.evaluate("() => document.activeElement.textContent") == "Save and complete the inspection":
+                break
+            page.keyboard.press("Tab")
         assert page.evaluate("() => document.activeElement.textContent") == "Save and complete the inspection"
         with page.expect_navigation():
             page.keyboard.press("Enter")
@@ -466,5 +473,6 @@ def test_a_checklist_is_completed_with_the_keyboard_alone(browser: Any, live: st
         assert page.text_content("[role=status]") == "The inspection was completed."
     sheet = site.api("inspector", "GET", f"/inspections/{inspection_id}")
     assert sheet["inspection"]["status"] == "completed"
-    assert [v["item"] for v in sheet["violations"]] == [5]
+    assert [(v["item"], v["deadline"]) for v in sheet["violations"]] == [(5, "2024-08-01")]
     assert sheet["items"][4]["answer"]["comment"] == "no fire drill log"
+    assert sheet["items"][6]["answer"]["answer"] == "not_required"
