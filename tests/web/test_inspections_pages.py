@@ -454,7 +454,10 @@ def test_a_checklist_is_completed_with_the_keyboard_alone(browser: Any, live: st
                 page.keyboard.type("08012024")  # month, day, year in the browser's English date field
                 assert page.evaluate("() => document.activeElement.value") == "2024-08-01"
         for _ in range(8):  # past the last item's photos to the buttons
-            if page.evaluate("() => document.activeElement.textContent") == "Save and complete the inspection":
+            if (
+                page.evaluate("() => document.activeElement.textContent")
+                == "Save and complete the inspection"
+            ):
                 break
             page.keyboard.press("Tab")
         assert page.evaluate("() => document.activeElement.textContent") == "Save and complete the inspection"

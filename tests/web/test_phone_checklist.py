@@ -45,7 +45,9 @@ def live(site: Site) -> Iterator[str]:
 
 def record(site: Site) -> int:
     header = {"bin": OWN_BIN, "kind": "preventive_control", "act_number": "7-ПК", "act_date": "2024-07-01"}
-    return int(site.api("planner", "POST", "/inspections", json={**header, "inspectors": ["Асқаров А."]})["id"])
+    return int(
+        site.api("planner", "POST", "/inspections", json={**header, "inspectors": ["Асқаров А."]})["id"]
+    )
 
 
 @pytest.fixture(scope="module")
@@ -160,7 +162,9 @@ def test_a_photo_taken_on_the_phone_is_made_smaller_and_loses_its_location(
         page = tab.page
         page.click("#item-1 details.photos summary")
         assert page.get_attribute("#photo-1", "capture") == "environment"
-        page.set_input_files("#photo-1", files=[{"name": "IMG_0001.jpg", "mimeType": "image/jpeg", "buffer": taken}])
+        page.set_input_files(
+            "#photo-1", files=[{"name": "IMG_0001.jpg", "mimeType": "image/jpeg", "buffer": taken}]
+        )
         page.wait_for_function("() => !document.querySelector('#photo-1').hasAttribute('aria-busy')")
         page.click("label[for=answer-1-compliant]")
         with page.expect_navigation():

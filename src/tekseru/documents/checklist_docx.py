@@ -284,7 +284,7 @@ def _item_row(cells: list[_Cell], form: ChecklistForm, row: FormRow) -> None:
 
 def _annex(document: DocxDocument, annex: Annex) -> None:
     """The files attached, on a page of their own: a table of item, file (name and size) and SHA-256."""
-    document.add_page_break()
+    document.add_page_break()  # type: ignore[no-untyped-call]
     _add(document, annex.title, "tekseru Title")
     table = document.add_table(rows=1 + len(annex.entries), cols=3)
     table.style, table.alignment, table.autofit = "Table Grid", WD_TABLE_ALIGNMENT.CENTER, False

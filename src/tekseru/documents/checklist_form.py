@@ -23,6 +23,7 @@ from tekseru.catalog.schema import FormLayout, HeaderField
 from tekseru.i18n import translate
 
 __all__ = [
+    "ANNEX_WORDS",
     "FULL_NAME",
     "MARK",
     "ActKind",
@@ -46,6 +47,8 @@ OFFICIAL_LANGUAGE = "kk"
 OFFICIALS = "officials"  # the signature block (form.yaml) of the officials who inspect
 FULL_NAME = "full_name"  # the signature line (form.yaml) a signatory's name is written on
 MARK = "✓"  # what both renderers print in an answered column
+# The words of the annex of attached files: its title and the headings of item, file and hash.
+ANNEX_WORDS = tuple(f"document.annex.{key}" for key in ("title", "item", "file", "hash"))
 
 
 class ActKind(StrEnum):
@@ -201,8 +204,8 @@ class Annex:
         """The annex in `language`, or None with no entries (a form without attachments has no annex)."""
         if not entries:
             return None
-        words = (translate(language, f"document.annex.{key}") for key in ("title", "item", "file", "hash"))
-        return cls(*words, entries)
+        title, item, file, sha256 = (translate(language, key) for key in ANNEX_WORDS)
+        return cls(title, item, file, sha256, entries)
 
 
 @dataclass(frozen=True)

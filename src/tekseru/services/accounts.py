@@ -319,4 +319,6 @@ def dismiss_translation_notice(db: Database, actor: Actor, *, dismissed: bool = 
             return
         update_user_record(session, record.id, now=_now(), translation_notice_dismissed=dismissed)
         after = {"translation_notice_dismissed": dismissed}
-        audit.record(session, actor, "user.notice", "user", record.username, region=record.region, after=after)
+        audit.record(
+            session, actor, "user.notice", "user", record.username, region=record.region, after=after
+        )

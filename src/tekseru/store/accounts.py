@@ -80,7 +80,7 @@ def add_user(
 
 def _users(session: Session, *conditions: Any) -> list[UserRecord]:
     query = select(*_USER_COLUMNS).where(*conditions).order_by(User.username)
-    return [UserRecord(*row) for row in session.execute(query)]
+    return [UserRecord(**row._asdict()) for row in session.execute(query)]
 
 
 def find_user(session: Session, username: str) -> UserRecord | None:
@@ -146,8 +146,9 @@ def live_session(session: Session, session_id: str, now: datetime) -> SessionRec
     row = session.execute(query).first()
     if row is None:
         return None
-    width = len(_USER_COLUMNS)
-    return SessionRecord(UserRecord(*row[:width]), csrf_token=row[width], expires_at=row[width + 1])
+    values = row._asdict()
+    csrf_token, expires_at = values.pop("csrf_token"), values.pop("expires_at")
+    return SessionRecord(UserRecord(**values), csrf_token=csrf_token, expires_at=expires_at)
 
 
 def delete_session(session: Session, session_id: str) -> None:

@@ -20,8 +20,8 @@ from tekseru.services.inspections.access import AttachmentNotFound
 from tekseru.services.inspections.answers import (
     ANSWER_COLUMNS,
     ANSWERS,
-    ONE_TAP,
     MAX_COMMENT,
+    ONE_TAP,
     AnswerFileError,
     AnswerProblem,
     AnswerRow,

@@ -117,7 +117,7 @@ MAX_PIXELS = 64_000_000  # a phone photo has 12 to 50 megapixels; more is refuse
 def without_location(file: CheckedFile, content: bytes) -> tuple[CheckedFile, bytes]:
     """The photo without where it was taken: the EXIF GPS block and any XMP packet (which may repeat it)
     removed; a JPEG keeps its quantisation tables ("keep"), so the picture is not degraded. A photo with
-    no location, or another file, is kept byte for byte. AttachmentRefused for an image that cannot be read."""
+    no location, or another file, is kept byte for byte. AttachmentRefused for an image too large to read."""
     if file.media_type not in PHOTO_TYPES:
         return file, content
     from PIL import Image  # Pillow: only for a photo
@@ -149,7 +149,9 @@ def without_location(file: CheckedFile, content: bytes) -> tuple[CheckedFile, by
         stripped = out.getvalue()
     if stripped == content:
         return file, content
-    return CheckedFile(file.name, file.media_type, hashlib.sha256(stripped).hexdigest(), file.limits), stripped
+    return CheckedFile(
+        file.name, file.media_type, hashlib.sha256(stripped).hexdigest(), file.limits
+    ), stripped
 
 
 def _metadata_removed(content: bytes, file: CheckedFile) -> bytes:
@@ -227,8 +229,12 @@ def thumbnail_path(attachment: AttachmentRecord, settings: Settings | None = Non
     a file that is not a photo (its item shows its name instead)."""
     if attachment.media_type not in PHOTO_TYPES:
         refused = AttachmentRefused(f"{attachment.file_name} is not a photo")
-        raise refused.saying("refusal.attachment.type", file=attachment.file_name, type=attachment.media_type,
-                             accepted=", ".join(sorted(PHOTO_TYPES)))
+        raise refused.saying(
+            "refusal.attachment.type",
+            file=attachment.file_name,
+            type=attachment.media_type,
+            accepted=", ".join(sorted(PHOTO_TYPES)),
+        )
     folder = Path((settings or Settings.from_environment()).attachments_dir)
     relative = f"{THUMBNAILS_FOLDER}/{attachment.sha256[:2]}/{attachment.sha256}.jpg"
     if not (folder / relative).exists():
