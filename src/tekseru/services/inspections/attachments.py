@@ -238,11 +238,23 @@ def thumbnail_path(attachment: AttachmentRecord, settings: Settings | None = Non
     folder = Path((settings or Settings.from_environment()).attachments_dir)
     relative = f"{THUMBNAILS_FOLDER}/{attachment.sha256[:2]}/{attachment.sha256}.jpg"
     if not (folder / relative).exists():
-        from PIL import Image
-
-        with Image.open(folder / attachment.stored_as) as image:
-            image.thumbnail((THUMBNAIL_SIZE, THUMBNAIL_SIZE))
-            out = io.BytesIO()
-            image.convert("RGB").save(out, format="JPEG", quality=80)
-        keep_file(folder, relative, out.getvalue())
+        keep_file(folder, relative, _thumbnail(folder / attachment.stored_as))
     return folder / relative
+
+
+def _thumbnail(path: Path) -> bytes:
+    """A small JPEG of the photo; a plain grey square for one that cannot be decoded (its link still opens
+    the file as it was kept)."""
+    from PIL import Image
+
+    out = io.BytesIO()
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(path) as image:
+                image.thumbnail((THUMBNAIL_SIZE, THUMBNAIL_SIZE))
+                image.convert("RGB").save(out, format="JPEG", quality=80)
+    except (OSError, ValueError, SyntaxError, Image.DecompressionBombError, Image.DecompressionBombWarning):
+        out = io.BytesIO()
+        Image.new("RGB", (THUMBNAIL_SIZE, THUMBNAIL_SIZE), (200, 200, 200)).save(out, format="JPEG")
+    return out.getvalue()
