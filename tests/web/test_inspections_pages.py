@@ -239,6 +239,23 @@ def test_saving_answers_with_the_form(site: Site) -> None:
     assert then.headers["location"] == f"/inspections/{inspection_id}/complete"
 
 
+def test_a_non_compliant_item_keeps_its_deadline_and_a_wrong_date_is_refused_in_russian(site: Site) -> None:
+    inspection_id = record(site, "inspector")
+    inspector = site.client("inspector")
+    path = f"/inspections/{inspection_id}/checklist"
+    given = {"answer-2": "non_compliant", "comment-2": "нет журнала", "deadline-2": "2024-09-01"}
+    given |= {"answer-3": "compliant", "deadline-3": "2024-09-01"}  # not a violation: no deadline kept
+    assert inspector.post_form(path, given).status_code == 303
+    items = site.api("inspector", "GET", f"/inspections/{inspection_id}")["items"]
+    assert items[1]["answer"]["answer"] == "non_compliant" and items[2]["answer"]["answer"] == "compliant"
+    cards = main(site, "inspector", path).find_all("fieldset", class_="item-card")
+    assert cards[1].find("input", id="deadline-2").attrs["value"] == "2024-09-01"
+    assert cards[2].find("input", id="deadline-3").attrs["value"] == ""
+    wrong = inspector.post_form(f"{path}?lang=ru", {"answer-4": "non_compliant", "deadline-4": "31.02.2024"})
+    assert wrong.status_code == 400 and "Пункты 4: укажите срок в виде гггг-мм-дд" in wrong.text
+    assert items[3]["answer"] is None
+
+
 def test_the_confirmation_says_what_is_missing_then_completes(site: Site) -> None:
     inspection_id = record(site, "inspector")
     answer_all(site, inspection_id, {4: "required"})
@@ -250,6 +267,8 @@ def test_the_confirmation_says_what_is_missing_then_completes(site: Site) -> Non
     )
     page = main(site, "inspector", f"/inspections/{inspection_id}/complete")
     assert "required but not marked compliant or non-compliant: 4" in page.find(id="incomplete").text
+    link = page.find(id="incomplete").find("a").attrs["href"]
+    assert link == f"/inspections/{inspection_id}/checklist?check=yes#item-4"
     assert post_forms(page) == []
     answer_all(site, inspection_id, {5: "non_compliant"})
     page = main(site, "inspector", f"/inspections/{inspection_id}/complete")

@@ -21,7 +21,7 @@ ANSWERS = ("required", "not_required", "compliant", "non_compliant")
 # (compliant or non-compliant: "required" and that mark; not applicable: "not required").
 ONE_TAP = ("compliant", "non_compliant", "not_required")
 # Other words for a stored answer that readers and clients use: "not applicable" is stored as not_required.
-ALIASES = {"not_applicable": "not_required", "n_a": "not_required", "na": "not_required"}
+ALIASES = dict.fromkeys(("not_applicable", "n/a", "n_a", "na"), "not_required")
 MAX_COMMENT = 2000  # characters: a comment is a remark on one item; the act itself holds the details
 ANSWER_COLUMNS = Columns(required=("item", "answer"), optional=("comment",))
 # A JSON answer file is a list of flat objects (or {"answers": [...]}): nothing deeper is ever needed, and
