@@ -130,6 +130,11 @@ def test_the_translation_notice_once_hidden_stays_hidden_for_the_user(
     with browser_page(browser, live, 1280, 900, USERS["viewer"].username) as tab:  # another user
         tab.open("/inspections?lang=ru")
         assert tab.page.is_visible("#unofficial-notice")
+    with browser_page(browser, live, 1280, 900, USERS["planner"].username) as tab:  # shown again
+        tab.open("/account?lang=ru")
+        with tab.page.expect_navigation():
+            tab.page.click("#show-notice button")
+        assert tab.page.is_visible("#unofficial-notice") and tab.page.locator("#show-notice").count() == 0
 
 
 def test_incomplete_items_are_flagged_on_the_item_in_the_readers_language(
