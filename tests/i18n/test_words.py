@@ -8,7 +8,7 @@ from dataclasses import fields
 
 import pytest
 
-from tekseru.documents.checklist_form import ActKind, FormLabels
+from tekseru.documents.checklist_form import ANNEX_WORDS, ActKind, FormLabels
 from tekseru.i18n import LANGUAGES, MissingMessage, explain_words, format_half_year, list_words, messages
 from tekseru.i18n.words import half_year_words, word_table
 from tekseru.intake.messages import KEYS as INTAKE_KEYS
@@ -23,6 +23,7 @@ FORM_WORDS = (
     *(f"document.form.act_kind.{kind.value}" for kind in ActKind),
     "document.form.reference",
     "document.form.inspection_number",  # the header field of an inspection's number (checklist_form)
+    *ANNEX_WORDS,
 )
 INTAKE_WORDS = tuple(INTAKE_PREFIX + key for key in sorted(INTAKE_KEYS))
 EVERY_WORD = EXPLAIN_WORDS + LIST_WORDS + FORM_WORDS + INTAKE_WORDS + ("explain.unknown_group",)

@@ -182,15 +182,18 @@ def test_the_checklist_is_one_card_per_item(site: Site, paths: dict[str, str]) -
     fifth = cards[4]
     assert fifth.find("legend").text.startswith("Item 5.") and "Criterion 7" in fifth.text
     radios = fifth.find_all("input", type="radio")
-    assert [r.attrs["value"] for r in radios] == ["required", "not_required", "compliant", "non_compliant"]
+    # One tap per item; "not applicable" is stored as the act's "not required".
+    assert [r.attrs["value"] for r in radios] == ["compliant", "non_compliant", "not_required"]
     assert {r.attrs["name"] for r in radios} == {"answer-5"}
-    assert [label.text for label in fifth.find_all("label")][:4] == [
-        "Required",
-        "Not required",
-        "Compliant with the requirements",
-        "Not compliant with the requirements",
+    assert [label.text for label in fifth.find_all("label")][:3] == [
+        "Compliant",
+        "Non-compliant",
+        "Not applicable",
     ]
     assert fifth.find("textarea", id="comment-5").attrs["name"] == "comment-5"
+    assert fifth.find("input", id="deadline-5").attrs["type"] == "date"
+    camera = fifth.find("input", id="photo-5")
+    assert (camera.attrs["accept"], camera.attrs["capture"]) == ("image/*", "environment")
     buttons = [button.text for button in form.find_all("button")]
     assert buttons == ["Save the answers", "Save and complete the inspection"]
 
@@ -224,8 +227,33 @@ def test_saving_answers_with_the_form(site: Site) -> None:
         again[0].find("input", id="answer-1-not_required").attrs.get("checked") == ""
     )  # what was sent stays
     assert again[2].find("textarea").text == "lost?"
+    # Items still unanswered: back to the checklist, each flagged on the item itself.
     then = inspector.post_form(path, {"answer-3": "compliant", "then": "complete"})
+    assert then.headers["location"] == f"{path}?check=yes#item-4"
+    checked = main(site, "inspector", f"{path}?check=yes")
+    assert checked.find(id="flag-4").text == "Not answered: choose one of the three answers."
+    assert checked.find(id="item-4").attrs["aria-describedby"] == "flag-4"
+    assert not checked.find_all(id="flag-3") and "Item 4" in checked.find(id="incomplete").text
+    answer_all(site, inspection_id)
+    then = inspector.post_form(path, {"then": "complete"})
     assert then.headers["location"] == f"/inspections/{inspection_id}/complete"
+
+
+def test_a_non_compliant_item_keeps_its_deadline_and_a_wrong_date_is_refused_in_russian(site: Site) -> None:
+    inspection_id = record(site, "inspector")
+    inspector = site.client("inspector")
+    path = f"/inspections/{inspection_id}/checklist"
+    given = {"answer-2": "non_compliant", "comment-2": "нет журнала", "deadline-2": "2024-09-01"}
+    given |= {"answer-3": "compliant", "deadline-3": "2024-09-01"}  # not a violation: no deadline kept
+    assert inspector.post_form(path, given).status_code == 303
+    items = site.api("inspector", "GET", f"/inspections/{inspection_id}")["items"]
+    assert items[1]["answer"]["answer"] == "non_compliant" and items[2]["answer"]["answer"] == "compliant"
+    cards = main(site, "inspector", path).find_all("fieldset", class_="item-card")
+    assert cards[1].find("input", id="deadline-2").attrs["value"] == "2024-09-01"
+    assert cards[2].find("input", id="deadline-3").attrs["value"] == ""
+    wrong = inspector.post_form(f"{path}?lang=ru", {"answer-4": "non_compliant", "deadline-4": "31.02.2024"})
+    assert wrong.status_code == 400 and "Пункты 4: укажите срок в виде гггг-мм-дд" in wrong.text
+    assert items[3]["answer"] is None
 
 
 def test_the_confirmation_says_what_is_missing_then_completes(site: Site) -> None:
@@ -239,6 +267,8 @@ def test_the_confirmation_says_what_is_missing_then_completes(site: Site) -> Non
     )
     page = main(site, "inspector", f"/inspections/{inspection_id}/complete")
     assert "required but not marked compliant or non-compliant: 4" in page.find(id="incomplete").text
+    link = page.find(id="incomplete").find("a").attrs["href"]
+    assert link == f"/inspections/{inspection_id}/checklist?check=yes#item-4"
     assert post_forms(page) == []
     answer_all(site, inspection_id, {5: "non_compliant"})
     page = main(site, "inspector", f"/inspections/{inspection_id}/complete")
@@ -427,18 +457,28 @@ def test_a_checklist_is_completed_with_the_keyboard_alone(browser: Any, live: st
         page = browser_tab.page
         browser_tab.open(f"/inspections/{inspection_id}/checklist?lang=en")
         for number in range(1, ITEMS + 1):
-            tab_until(page, f"answer-{number}-required")  # Tab enters the item's answers at the first one
-            page.keyboard.press("Space")  # Required
-            page.keyboard.press("ArrowDown")  # Not required
-            page.keyboard.press("ArrowDown")  # Compliant
+            tab_until(page, f"answer-{number}-compliant")  # Tab enters the item's answers at the first one
             if number == 5:
-                page.keyboard.press("ArrowDown")  # Not compliant
+                page.keyboard.press("ArrowRight")  # one key: Non-compliant
+            elif number == 7:
+                page.keyboard.press("ArrowLeft")  # from the first, round to the last: Not applicable
+            else:
+                page.keyboard.press("Space")  # one key: Compliant
             page.keyboard.press("Tab")
             assert focused_id(page) == f"comment-{number}"
-            if number == 5:
+            if number == 5:  # non-compliant asks for a comment and offers the deadline
                 page.keyboard.type("no fire drill log")
-        page.keyboard.press("Tab")
-        page.keyboard.press("Tab")
+                page.keyboard.press("Tab")
+                assert focused_id(page) == "deadline-5"
+                page.keyboard.type("08012024")  # month, day, year in the browser's English date field
+                assert page.evaluate("() => document.activeElement.value") == "2024-08-01"
+        for _ in range(8):  # past the last item's photos to the buttons
+            if (
+                page.evaluate("() => document.activeElement.textContent")
+                == "Save and complete the inspection"
+            ):
+                break
+            page.keyboard.press("Tab")
         assert page.evaluate("() => document.activeElement.textContent") == "Save and complete the inspection"
         with page.expect_navigation():
             page.keyboard.press("Enter")
@@ -455,5 +495,6 @@ def test_a_checklist_is_completed_with_the_keyboard_alone(browser: Any, live: st
         assert page.text_content("[role=status]") == "The inspection was completed."
     sheet = site.api("inspector", "GET", f"/inspections/{inspection_id}")
     assert sheet["inspection"]["status"] == "completed"
-    assert [v["item"] for v in sheet["violations"]] == [5]
+    assert [(v["item"], v["deadline"]) for v in sheet["violations"]] == [(5, "2024-08-01")]
     assert sheet["items"][4]["answer"]["comment"] == "no fire drill log"
+    assert sheet["items"][6]["answer"]["answer"] == "not_required"

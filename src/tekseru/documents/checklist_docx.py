@@ -33,6 +33,7 @@ from docx.text.paragraph import Paragraph
 from tekseru.documents.checklist_form import (
     FULL_NAME,
     MARK,
+    Annex,
     ChecklistForm,
     FormField,
     FormRow,
@@ -47,6 +48,7 @@ __all__ = ["FONT", "MARK", "checklist_docx_bytes"]
 # (tekseru/documents/fonts); on Debian and Ubuntu it is the package fonts-dejavu-core.
 FONT = "DejaVu Sans"
 _COLUMN_WIDTHS = (Mm(8), Mm(73), Mm(23.5), Mm(23.5), Mm(23.5), Mm(23.5))
+_ANNEX_WIDTHS = (Mm(20), Mm(65), Mm(90))  # item, file, SHA-256: 175 mm as the table of items
 _BLANK_LINES = {"subject_name": 2, "subject_address": 2}
 _NAME_WIDTH = Mm(64)  # the full-name line of a signatory; the other lines share 46 mm beside it
 _CENTRE, _RIGHT = WD_ALIGN_PARAGRAPH.CENTER, WD_ALIGN_PARAGRAPH.RIGHT
@@ -119,6 +121,8 @@ def checklist_docx_bytes(form: ChecklistForm) -> bytes:
         _signature_block(document, block)
     if seal is not None:
         _seal(document, form, seal)
+    if form.annex is not None:
+        _annex(document, form.annex)
     buffer = BytesIO()
     document.save(buffer)
     return buffer.getvalue()
@@ -276,6 +280,26 @@ def _item_row(cells: list[_Cell], form: ChecklistForm, row: FormRow) -> None:
         _add(cells[1], f"{form.labels.comment}: {row.comment}", "tekseru Comment")
     for cell, column in zip(cells[2:], form.answer_columns, strict=True):
         _cell_text(cell, MARK if column.key in row.marked_columns else "", "tekseru Mark")
+
+
+def _annex(document: DocxDocument, annex: Annex) -> None:
+    """The files attached, on a page of their own: a table of item, file (name and size) and SHA-256."""
+    document.add_page_break()  # type: ignore[no-untyped-call]
+    _add(document, annex.title, "tekseru Title")
+    table = document.add_table(rows=1 + len(annex.entries), cols=3)
+    table.style, table.alignment, table.autofit = "Table Grid", WD_TABLE_ALIGNMENT.CENTER, False
+    headings = (annex.item_heading, annex.file_heading, annex.hash_heading)
+    for cell, text in zip(table.rows[0].cells, headings, strict=True):
+        _cell_text(cell, text, "tekseru Heading")
+    _repeat_as_heading(table)
+    for entry, row in zip(annex.entries, table.rows[1:], strict=True):
+        texts = (entry.item or "—", f"{entry.file_name} ({entry.size} B)", entry.sha256)
+        for cell, text in zip(row.cells, texts, strict=True):
+            _cell_text(cell, text, "tekseru Cell", middle=False)
+    for column, width in zip(table.columns, _ANNEX_WIDTHS, strict=True):
+        column.width = width
+        for cell in column.cells:
+            cell.width = width
 
 
 def _signature_block(document: DocxDocument, block: SignatureBlock) -> None:

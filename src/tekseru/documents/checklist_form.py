@@ -23,9 +23,12 @@ from tekseru.catalog.schema import FormLayout, HeaderField
 from tekseru.i18n import translate
 
 __all__ = [
+    "ANNEX_WORDS",
     "FULL_NAME",
     "MARK",
     "ActKind",
+    "Annex",
+    "AnnexEntry",
     "ChecklistForm",
     "Compliance",
     "DocumentIdentity",
@@ -45,6 +48,8 @@ OFFICIALS = "officials"  # the signature block (form.yaml) of the officials who 
 FULL_NAME = "full_name"  # the signature line (form.yaml) a signatory's name is written on
 MARK = "✓"  # what both renderers print in an answered column
 INSPECTION_NUMBER = "inspection_number"  # the header field of an inspection's number (region-year-sequence)
+# The words of the annex of attached files: its title and the headings of item, file and hash.
+ANNEX_WORDS = tuple(f"document.annex.{key}" for key in ("title", "item", "file", "hash"))
 
 
 class ActKind(StrEnum):
@@ -175,6 +180,36 @@ class SignatureBlock:
 
 
 @dataclass(frozen=True)
+class AnnexEntry:
+    """One file attached to the inspection: the item it belongs to ("" for the whole inspection), its name,
+    size in bytes and SHA-256, which identifies the file kept."""
+
+    item: str
+    file_name: str
+    size: int
+    sha256: str
+
+
+@dataclass(frozen=True)
+class Annex:
+    """The annex listing the files attached to the inspection, with its title and column headings."""
+
+    title: str
+    item_heading: str
+    file_heading: str
+    hash_heading: str
+    entries: tuple[AnnexEntry, ...]
+
+    @classmethod
+    def of(cls, language: str, entries: tuple[AnnexEntry, ...]) -> Annex | None:
+        """The annex in `language`, or None with no entries (a form without attachments has no annex)."""
+        if not entries:
+            return None
+        title, item, file, sha256 = (translate(language, key) for key in ANNEX_WORDS)
+        return cls(title, item, file, sha256, entries)
+
+
+@dataclass(frozen=True)
 class ChecklistForm:
     """One checklist form in one language, with every printed text resolved."""
 
@@ -194,6 +229,7 @@ class ChecklistForm:
     labels: FormLabels
     notice: str | None = None  # the unofficial-translation notice, on every form not in Kazakh
     identity: DocumentIdentity | None = field(default=None)
+    annex: Annex | None = None  # the files attached, item by item; printed after the signatures
 
     @property
     def draft_mark(self) -> str | None:
@@ -217,7 +253,10 @@ class ChecklistForm:
 
     @cached_property
     def _canonical_json(self) -> str:  # computed once: both the fingerprint and the PDF's fonts read it
-        data = {"kind": "tekseru.checklist-form", "version": 1, "form": asdict(self)}
+        form = asdict(self)
+        if form["annex"] is None:  # a form without attachments hashes as it did before annexes
+            del form["annex"]
+        data = {"kind": "tekseru.checklist-form", "version": 1, "form": form}
         return json.dumps(
             data, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=_json_default
         )
@@ -238,6 +277,7 @@ def build_checklist_form(
     answers: Mapping[int, ItemAnswer] | None = None,
     identity: DocumentIdentity | None = None,
     number: str = "",
+    attachments: tuple[AnnexEntry, ...] = (),
 ) -> ChecklistForm:
     """The checklist of `appendix` in `language` ("kk" is official), blank unless header or answers given;
     an inspection's `number` is printed as the first header field (a form without one has no such field)."""
@@ -268,6 +308,7 @@ def build_checklist_form(
         if language == OFFICIAL_LANGUAGE
         else edition.edition.unofficial_translation_notice.in_language(language),
         identity=identity,
+        annex=Annex.of(language, attachments),
     )
 
 

@@ -21,6 +21,7 @@ from itertools import accumulate
 from tekseru.documents.checklist_form import (
     FULL_NAME,
     MARK,
+    Annex,
     ChecklistForm,
     FormField,
     FormRow,
@@ -90,7 +91,22 @@ def checklist_pdf_bytes(form: ChecklistForm) -> bytes:
         _write_field(pdf, form_field)
     _write_table(pdf, form)
     _write_signatures(pdf, form, seal)
+    if form.annex is not None:
+        _write_annex(pdf, form.annex)
     return bytes(pdf.output())
+
+
+def _write_annex(pdf: _ChecklistPdf, annex: Annex) -> None:
+    """The files attached, on a page of their own: each with its item, name and size, then its SHA-256."""
+    pdf.add_page()
+    write_lines(pdf, wrap(annex.title, _TITLE, pdf.epw), pdf.l_margin, pdf.epw, align="C")
+    pdf.ln(3)
+    for number, entry in enumerate(annex.entries, start=1):
+        item = f"{annex.item_heading} {entry.item}" if entry.item else annex.item_heading
+        line = f"{number}. {item} · {annex.file_heading}: {entry.file_name} ({entry.size} B)"
+        lines = [*wrap(line, _BODY, pdf.epw), (f"{annex.hash_heading}: {entry.sha256}", _COMMENT)]
+        ensure_room(pdf, lines_height(lines) + 1.5)
+        write_lines(pdf, lines, pdf.l_margin, pdf.epw, before=1.5)
 
 
 class _ChecklistPdf(TextPdf):

@@ -308,3 +308,17 @@ def create_demo_users(db: Database, passwords: Passwords) -> list[Credentials]:
             credentials = set_password(db, actor, username, passwords=passwords)
         found.append(credentials)
     return found
+
+
+def dismiss_translation_notice(db: Database, actor: Actor, *, dismissed: bool = True) -> None:
+    """The signed-in user closes (or, `dismissed=False`, brings back) the notice that a page not in Kazakh
+    is an unofficial translation; remembered on the user, on every device. Audited as `user.notice`."""
+    with db.transaction() as session:
+        record = _user(session, actor.username)
+        if record.translation_notice_dismissed == dismissed:
+            return
+        update_user_record(session, record.id, now=_now(), translation_notice_dismissed=dismissed)
+        after = {"translation_notice_dismissed": dismissed}
+        audit.record(
+            session, actor, "user.notice", "user", record.username, region=record.region, after=after
+        )

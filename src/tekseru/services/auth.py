@@ -118,6 +118,7 @@ class SignedIn:
 class LiveSession:
     actor: Actor
     csrf_token: str
+    notice_dismissed: bool = False  # the user closed the unofficial-translation notice
 
 
 def token_id(token: str) -> str:
@@ -226,7 +227,7 @@ def session_for(db: Database, token: str, now: datetime | None = None) -> LiveSe
         found = live_session(session, token_id(token), now or datetime.now(UTC))
     if found is None or not found.user.active:
         return None
-    return LiveSession(_actor(found.user), found.csrf_token)
+    return LiveSession(_actor(found.user), found.csrf_token, found.user.translation_notice_dismissed)
 
 
 def log_out(db: Database, token: str, actor: Actor) -> None:

@@ -12,7 +12,7 @@ import uuid
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, Uuid
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, Uuid, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from tekseru.store.models import AssessmentResult, Base
@@ -52,6 +52,8 @@ class User(Base):
     active: Mapped[bool]
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
+    # The user closed the unofficial-translation notice (migration 0014): not shown to them again.
+    translation_notice_dismissed: Mapped[bool] = mapped_column(server_default=false())
 
 
 class UserSession(Base):

@@ -26,6 +26,7 @@ _USER_COLUMNS = (
     User.active,
     User.created_at,
     User.updated_at,
+    User.translation_notice_dismissed,
 )
 
 
@@ -40,6 +41,7 @@ class UserRecord:
     active: bool
     created_at: datetime
     updated_at: datetime
+    translation_notice_dismissed: bool = False  # the user closed the unofficial-translation notice
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,7 +80,7 @@ def add_user(
 
 def _users(session: Session, *conditions: Any) -> list[UserRecord]:
     query = select(*_USER_COLUMNS).where(*conditions).order_by(User.username)
-    return [UserRecord(*row) for row in session.execute(query)]
+    return [UserRecord(**row._asdict()) for row in session.execute(query)]
 
 
 def find_user(session: Session, username: str) -> UserRecord | None:
@@ -106,8 +108,9 @@ def count_users(session: Session, *, role: str | None = None, active: bool | Non
 
 
 def update_user_record(session: Session, user_id: int, *, now: datetime, **values: Any) -> UserRecord:
-    """Change some of full_name, password_hash, role, region, active; the changed record."""
-    allowed = {"full_name", "password_hash", "role", "region", "active"}
+    """Change some of full_name, password_hash, role, region, active, translation_notice_dismissed; the
+    changed record."""
+    allowed = {"full_name", "password_hash", "role", "region", "active", "translation_notice_dismissed"}
     if not set(values) <= allowed:
         raise ValueError(f"cannot change {sorted(set(values) - allowed)} of a user")
     session.execute(update(User).where(User.id == user_id).values(**values, updated_at=now))
@@ -143,7 +146,9 @@ def live_session(session: Session, session_id: str, now: datetime) -> SessionRec
     row = session.execute(query).first()
     if row is None:
         return None
-    return SessionRecord(UserRecord(*row[:9]), csrf_token=row[9], expires_at=row[10])
+    values = row._asdict()
+    csrf_token, expires_at = values.pop("csrf_token"), values.pop("expires_at")
+    return SessionRecord(UserRecord(**values), csrf_token=csrf_token, expires_at=expires_at)
 
 
 def delete_session(session: Session, session_id: str) -> None:

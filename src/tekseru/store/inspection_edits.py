@@ -16,7 +16,13 @@ from typing import Any
 from sqlalchemy import update
 from sqlalchemy.orm import Session
 
-from tekseru.store.inspection_models import AnswerData, InspectionAnswer, InspectionViolation, ViolationRecord
+from tekseru.store.inspection_models import (
+    AnswerData,
+    AnswerRecord,
+    InspectionAnswer,
+    InspectionViolation,
+    ViolationRecord,
+)
 from tekseru.store.inspections import InspectionError, answers_of, draft_or_raise, get_or_raise, violations_of
 from tekseru.store.versions import Conflict, StaleVersion, changed_one_row, insert_if_absent
 
@@ -47,7 +53,7 @@ def set_answers(
     for answer in answers:
         have = stored.get(answer.item)
         read = (expected or {}).get(answer.item, 0 if have is None else have.version)
-        if have is not None and (have.answer, have.comment) == (answer.answer, answer.comment):
+        if have is not None and _same(have, answer):
             versions[answer.item] = have.version  # someone gave the same answer: nothing to write
         elif _write_answer(session, inspection_id, answer, read, answered_by=answered_by, now=now):
             versions[answer.item] = read + 1
@@ -56,6 +62,10 @@ def set_answers(
     if conflicts:
         raise StaleVersion(conflicts)
     return versions
+
+
+def _same(have: AnswerRecord, answer: AnswerData) -> bool:
+    return (have.answer, have.comment, have.deadline) == (answer.answer, answer.comment, answer.deadline)
 
 
 def _write_answer(
@@ -76,6 +86,14 @@ def _write_answer(
     return changed_one_row(session, statement)
 
 
+def _shown(answer: AnswerData | AnswerRecord) -> dict[str, Any]:
+    """What a conflict shows of an answer: the answer and comment, and the deadline when there is one."""
+    shown: dict[str, Any] = {"answer": answer.answer, "comment": answer.comment}
+    if answer.deadline is not None:
+        shown["deadline"] = answer.deadline.isoformat()
+    return shown
+
+
 def _answer_conflict(session: Session, inspection_id: int, answer: AnswerData, read: int) -> Conflict:
     now_stored = next((a for a in answers_of(session, inspection_id) if a.item == answer.item), None)
     return Conflict(
@@ -83,8 +101,8 @@ def _answer_conflict(session: Session, inspection_id: int, answer: AnswerData, r
         key=answer.item,
         expected=read,
         stored_version=None if now_stored is None else now_stored.version,
-        stored=None if now_stored is None else {"answer": now_stored.answer, "comment": now_stored.comment},
-        given={"answer": answer.answer, "comment": answer.comment},
+        stored=None if now_stored is None else _shown(now_stored),
+        given=_shown(answer),
         changed_by=None if now_stored is None else now_stored.answered_by,
         changed_at=None if now_stored is None else now_stored.answered_at,
     )

@@ -100,6 +100,7 @@ class InspectionAnswer(Base):
     answered_by: Mapped[str] = mapped_column(String(200))
     answered_at: Mapped[datetime]
     version: Mapped[int] = mapped_column(server_default="1")  # raised by each change (migration 0007)
+    deadline: Mapped[date | None]  # remediation deadline proposed for a non-compliant item (0014)
 
 
 class InspectionAttachment(Base):
@@ -234,6 +235,7 @@ class AnswerData:
     criterion: int | None
     answer: str
     comment: str = ""
+    deadline: date | None = None  # the remediation deadline proposed for a non-compliant item
 
 
 @dataclass(frozen=True, slots=True)
@@ -245,6 +247,7 @@ class AnswerRecord:
     answered_by: str
     answered_at: datetime
     version: int = 1  # the number of times it was written; a write names the version it read
+    deadline: date | None = None  # the remediation deadline proposed for a non-compliant item
 
 
 @dataclass(frozen=True, slots=True)

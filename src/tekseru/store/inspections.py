@@ -292,16 +292,23 @@ def add_violations(
     now: datetime,
 ) -> list[ViolationRecord]:
     """A violation for each non-compliant answer of the revision; follow-up carried over from the revision
-    it corrects (`carried_from`) for the same item."""
+    it corrects (`carried_from`) for the same item; the deadline proposed on the item when none is."""
     earlier = {v.item: v for v in violations_of(session, [carried_from] if carried_from else [])}
     fresh: dict[str, Any] = {"deadline": None, "status": OPEN, "eliminated_on": None, "note": ""}
     fresh |= {"updated_by": updated_by, "updated_at": now}
-    rows = [
-        {"inspection_id": inspection.id, "item": answer.item, "criterion": answer.criterion}
-        | ({key: getattr(earlier[answer.item], key) for key in fresh} if answer.item in earlier else fresh)
-        for answer in answers_of(session, inspection.id)
-        if answer.answer == NON_COMPLIANT
-    ]
+    rows = []
+    for answer in answers_of(session, inspection.id):
+        if answer.answer != NON_COMPLIANT:
+            continue
+        before = earlier.get(answer.item)
+        row = fresh if before is None else {key: getattr(before, key) for key in fresh}
+        # The deadline the inspector proposed on the item, unless the follow-up carried over sets one.
+        deadline = row["deadline"] or answer.deadline
+        rows.append(
+            {"inspection_id": inspection.id, "item": answer.item, "criterion": answer.criterion}
+            | row
+            | {"deadline": deadline}
+        )
     if rows:
         session.execute(insert(InspectionViolation), rows)
     return violations_of(session, [inspection.id])

@@ -27,7 +27,7 @@ from tekseru.catalog import LANGUAGES, Text
 from tekseru.catalog.regions import UnknownRegion
 from tekseru.catalog_files import load_regions
 from tekseru.http.language import LANGUAGE_NAMES, OFFICIAL_LANGUAGE, QUERY_PARAMETER, request_language
-from tekseru.http.security import csrf_token, optional_actor
+from tekseru.http.security import csrf_token, current_session, optional_actor
 from tekseru.i18n import (
     format_date,
     format_datetime,
@@ -219,6 +219,12 @@ def language_links(request: Request, current: str) -> list[LanguageLink]:
     return links
 
 
+def _notice_dismissed(request: Request) -> bool:
+    """Whether the signed-in user closed the unofficial-translation notice (remembered on the user)."""
+    live = current_session(request)
+    return live is not None and live.notice_dismissed
+
+
 def render(
     request: Request, template: str, context: Mapping[str, Any], status_code: int = 200
 ) -> HTMLResponse:
@@ -230,6 +236,7 @@ def render(
         "lang": lang,
         "official_language": OFFICIAL_LANGUAGE,
         "unofficial": lang != OFFICIAL_LANGUAGE,
+        "notice_dismissed": _notice_dismissed(request),
         "languages": language_links(request, lang),
         "sections": sections,
         "current_section": next((s.key for s in sections if s.contains(path)), None),

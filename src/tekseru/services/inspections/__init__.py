@@ -21,12 +21,18 @@ from tekseru.services.inspections.answers import (
     ANSWER_COLUMNS,
     ANSWERS,
     MAX_COMMENT,
+    ONE_TAP,
     AnswerFileError,
     AnswerProblem,
     AnswerRow,
     read_answer_file,
 )
-from tekseru.services.inspections.attachments import AttachmentLimits, AttachmentRefused, attachment_path
+from tekseru.services.inspections.attachments import (
+    AttachmentLimits,
+    AttachmentRefused,
+    attachment_path,
+    thumbnail_path,
+)
 from tekseru.services.inspections.forms import DocumentCheck
 from tekseru.services.inspections.printing import (
     checklist_form,
@@ -98,6 +104,7 @@ __all__ = [
     "KINDS",
     "MAX_COMMENT",
     "MAX_ROW_REASON",
+    "ONE_TAP",
     "PREVENTIVE_CONTROL",
     "UNPLANNED_REASONS",
     "AnswerFileError",
@@ -152,6 +159,7 @@ __all__ = [
     "start_inspection",
     "subject_to_inspect",
     "subject_visits",
+    "thumbnail_path",
     "today_utc",
     "verify_document",
     "verify_file",

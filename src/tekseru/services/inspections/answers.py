@@ -8,6 +8,7 @@ import json
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -16,6 +17,11 @@ from tekseru.intake import Columns, ImportFileError, control_character, open_tab
 from tekseru.store.inspections import AnswerData, InspectionError
 
 ANSWERS = ("required", "not_required", "compliant", "non_compliant")
+# The one-tap answers a checklist page offers; the act's four columns are derived from them when printing
+# (compliant or non-compliant: "required" and that mark; not applicable: "not required").
+ONE_TAP = ("compliant", "non_compliant", "not_required")
+# Other words for a stored answer that readers and clients use: "not applicable" is stored as not_required.
+ALIASES = dict.fromkeys(("not_applicable", "n/a", "n_a", "na"), "not_required")
 MAX_COMMENT = 2000  # characters: a comment is a remark on one item; the act itself holds the details
 ANSWER_COLUMNS = Columns(required=("item", "answer"), optional=("comment",))
 # A JSON answer file is a list of flat objects (or {"answers": [...]}): nothing deeper is ever needed, and
@@ -35,6 +41,7 @@ class AnswerRow:
     comment: str = ""
     row: int | None = None
     version: int | None = None
+    deadline: date | None = None  # the remediation deadline proposed for a non-compliant item
 
 
 @dataclass(frozen=True)
@@ -85,6 +92,7 @@ def check_answers(rows: Sequence[AnswerRow], checklist: Checklist, source: str) 
         text = str(row.item).strip()
         item = int(text) if text.isascii() and text.isdigit() else None
         answer = row.answer.strip().lower().replace("-", "_").replace(" ", "_")
+        answer = ALIASES.get(answer, answer)
         if item is None or item not in criteria:
             problem(
                 "item", "answer_unknown_item", appendix=checklist.appendix, count=len(criteria), text=text
@@ -99,7 +107,8 @@ def check_answers(rows: Sequence[AnswerRow], checklist: Checklist, source: str) 
             problem("comment", "control_character", position=found[0], code=found[1])
         if item is not None and len(problems) == before:
             first_row[item] = row.row
-            checked.append(AnswerData(item, criteria[item], answer, row.comment.strip()))
+            deadline = row.deadline if answer == "non_compliant" else None
+            checked.append(AnswerData(item, criteria[item], answer, row.comment.strip(), deadline))
     if problems or not rows:
         raise AnswerFileError(problems or [AnswerProblem.of(source, None, None, "no_answers")])
     return checked

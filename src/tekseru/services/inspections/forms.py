@@ -103,6 +103,10 @@ def issue_form(
     identity = checklist_form.DocumentIdentity(reference, record.inspected_on) if sealed else None
     edition = catalogue.edition(record.edition_id)
     origin = origins_of(session, [record.series_id]).get(record.series_id)
+    annex = tuple(
+        checklist_form.AnnexEntry(str(file.item or ""), file.file_name, file.size, file.sha256)
+        for file in sorted(got.attachments, key=lambda file: (file.item is not None, file.item or 0, file.id))
+    )
     form = checklist_form.build_checklist_form(
         edition,
         record.appendix,
@@ -111,6 +115,7 @@ def issue_form(
         answers=answers,
         identity=identity,
         number=origin.number if origin else "",
+        attachments=annex,
     )
     content, seal = render(CHECKLIST, format, form), seal_of(form)
     if seal is None:

@@ -15,7 +15,13 @@ from tekseru.catalog import Catalogue
 from tekseru.services import audit
 from tekseru.services.inspections.access import ENTITY, WRITE, changing, record_change
 from tekseru.services.inspections.answers import AnswerRow, check_answers, expected_versions
-from tekseru.services.inspections.attachments import AttachmentLimits, AttachmentRefused, checked_file, keep
+from tekseru.services.inspections.attachments import (
+    AttachmentLimits,
+    AttachmentRefused,
+    checked_file,
+    keep,
+    without_location,
+)
 from tekseru.services.inspections.rules import (
     PREVENTIVE_CONTROL,
     UNPLANNED_REASONS,
@@ -160,6 +166,8 @@ def answer_items(
         )
         given = {str(row.item).strip(): row.answer.strip() for row in answers}
         change.after = {"answers": given}
+        if deadlines := {str(row.item): row.deadline for row in rows if row.deadline is not None}:
+            change.after["deadlines"] = deadlines
     return versions
 
 
@@ -171,17 +179,22 @@ def attach_file(
     content: bytes,
     *,
     item: int | None = None,
+    keep_location: bool = False,
     settings: Settings | None = None,
     limits: AttachmentLimits | None = None,
     now: datetime | None = None,
     catalogue: Catalogue,
 ) -> AttachmentRecord:
-    """Attach a file to a draft, to one `item` or to the whole inspection. The client's name is sanitised
-    (its path ignored), the content checked against `limits` (AttachmentRefused) and kept under its
-    SHA-256. Audited as `inspection.attach` with the file's name, size and SHA-256."""
+    """Attach a file to a draft, to one `item` or to the whole inspection (a completed one refuses:
+    InspectionFrozen). The client's name is sanitised (its path ignored), the content checked against
+    `limits` (AttachmentRefused); a photo loses where it was taken (EXIF GPS, XMP) unless `keep_location`;
+    what is kept is kept under its SHA-256. Audited as `inspection.attach` with the file's name, size,
+    SHA-256 and whether the location was kept."""
     with changing(db, actor, inspection_id, "inspection.attach", now) as change:
         file = checked_file(file_name, content, limits)
         record = draft_or_raise(change.session, inspection_id, "attach files to it")
+        if not keep_location:
+            file, content = without_location(file, content)
         checklist = edition_of(catalogue, record).checklist(record.appendix)
         if item is not None and item not in {i.number for i in checklist.items}:
             refused = InspectionError(f"Appendix {record.appendix} has no item {item}")
@@ -200,6 +213,7 @@ def attach_file(
             "media_type": added.media_type,
             "size": added.size,
             "sha256": added.sha256,
+            "location_kept": keep_location,
         }
     return added
 

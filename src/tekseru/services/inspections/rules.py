@@ -51,7 +51,11 @@ class SubjectNotFound(InspectionError, LookupError):
 
 
 class ChecklistIncomplete(InspectionError):
-    """Some items are unanswered, or required with no compliance marked: the inspection cannot complete."""
+    """Some items are unanswered (`missing`), or required with no compliance marked (`undecided`, an answer
+    the one-tap page no longer gives but files and older pages did): the inspection cannot complete."""
+
+    missing: tuple[int, ...] = ()
+    undecided: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -157,6 +161,7 @@ def check_complete(answers: Sequence[AnswerRecord], checklist: Checklist) -> Non
             "undecided": ", ".join(map(str, undecided)) or "—",
         }
         refused = ChecklistIncomplete("the checklist is not complete: " + "; ".join(parts))
+        refused.missing, refused.undecided = tuple(missing), tuple(undecided)
         raise refused.saying("refusal.inspection.incomplete", **said)
 
 

@@ -21,6 +21,7 @@ from tekseru.services.accounts import (
     InvalidUser,
     UserView,
     change_own_password,
+    dismiss_translation_notice,
     get_user,
 )
 from tekseru.services.auth import Database, LoginRefused, log_in, log_out
@@ -135,3 +136,19 @@ def change_password(
     response = RedirectResponse("/login?next=/account", status_code=303)
     clear_session_cookie(request, response)
     return response
+
+
+@router.post("/account/notice", name="account_notice")
+def hide_notice(
+    request: Request,
+    next: str = Form("/"),
+    show: str = Form(""),
+    actor: Actor = Depends(page_actor),
+    db: Database = Depends(get_database),
+) -> Response:
+    """Close (or, with `show=yes`, bring back) the unofficial-translation notice for this user; htmx removes
+    the notice from the page, a plain form goes back to `next`."""
+    dismiss_translation_notice(db, actor, dismissed=show != "yes")
+    if request.headers.get("HX-Request") == "true":
+        return Response(status_code=200)
+    return RedirectResponse(safe_next(next), status_code=303)

@@ -7,16 +7,16 @@ from __future__ import annotations
 
 from datetime import date
 from functools import partial
-from typing import Any
 
 from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
-from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
+from fastapi.responses import FileResponse, HTMLResponse, Response
 from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile as StarletteUpload
 
 from tekseru.catalog import Catalogue
 from tekseru.http.dependencies import get_catalog_service, get_catalogue, get_database, get_settings
 from tekseru.http.files import attachment, read_upload
-from tekseru.http.language import request_language, said
+from tekseru.http.language import said
 from tekseru.http.refusals import INSPECTION_ERRORS, service_errors
 from tekseru.http.security import page_actor
 from tekseru.services import inspections
@@ -26,7 +26,7 @@ from tekseru.services.inspections import InspectionError, InspectionHeader
 from tekseru.services.permissions import Actor, Permission
 from tekseru.settings import Settings
 from tekseru.web.navigation import Section
-from tekseru.web.pages import answer_form
+from tekseru.web.pages import inspection_views as views
 from tekseru.web.templating import render
 
 router = APIRouter(
@@ -46,11 +46,6 @@ Signed = Depends(page_actor)
 Config = Depends(get_settings)
 WRITE = Permission.WRITE_INSPECTIONS
 DONE = "^(created|saved|attached|completed|revised|followed)?$"
-
-
-def _redirect(request: Request, name: str, inspection_id: int, done: str = "", anchor: str = "") -> Response:
-    target = request.app.url_path_for(name, inspection_id=str(inspection_id))
-    return RedirectResponse(f"{target}{'?done=' + done if done else ''}{anchor}", status_code=303)
 
 
 def _date(text: str, field: str) -> date | None:
@@ -154,120 +149,44 @@ def create(
         )
     except InspectionError as problem:
         return _new(request, actor, db, catalog, bin, form, said(request, problem))
-    return _redirect(request, "inspections_checklist", record.id, "created")
+    return views.redirect(request, "inspections_checklist", record.id, "created")
 
 
 # One inspection -------------------------------------------------------------------------------------------
 
 
-def _page(
-    request: Request,
-    actor: Actor,
-    db: Database,
-    inspection_id: int,
-    template: str,
-    status_code: int = 200,
-    **extra: Any,
-) -> Response:
-    sheet = inspections.inspection_sheet(
-        db, actor, inspection_id, language=request_language(request), catalogue=get_catalogue(request)
-    )
-    if isinstance(extra.get("error"), Exception):  # a refusal of a service, said in the page's language
-        extra["error"] = said(request, extra["error"])
-    record = sheet.inspection
-    context = {
-        "sheet": sheet,
-        "record": record,
-        "can_write": actor.can(WRITE, sheet.subject.region),
-        "answered": sum(1 for item in sheet.items if item.answer is not None),
-        "files": [*sheet.attachments, *(file for item in sheet.items for file in item.attachments)],
-        "today": inspections.today_utc(),
-        "done": request.query_params.get("done", ""),
-        "error": None,
-        "answers": inspections.ANSWERS,
-        "limits": inspections.AttachmentLimits(),
-        "values": {},
-        "loaded": {},
-        "conflict": None,
-        "inspected_on": "",
-        "title_params": {"id": record.id, "name": sheet.subject.name},
-        **extra,
-    }
-    return render(request, template, context, status_code=400 if context["error"] else status_code)
-
-
 @router.get("/{inspection_id}", response_class=HTMLResponse, name="inspections_inspection")
 def inspection(request: Request, inspection_id: int, actor: Actor = Signed, db: Database = Db) -> Response:
-    return _page(request, actor, db, inspection_id, "inspections/inspection.html")
+    return views.show(request, actor, db, inspection_id, "inspections/inspection.html")
 
 
 @router.get("/{inspection_id}/checklist", response_class=HTMLResponse, name="inspections_checklist")
-def checklist(request: Request, inspection_id: int, actor: Actor = Signed, db: Database = Db) -> Response:
-    return _page(request, actor, db, inspection_id, "inspections/checklist.html")
+def checklist(
+    request: Request,
+    inspection_id: int,
+    check: str = Query("", pattern="^(yes)?$"),
+    actor: Actor = Signed,
+    db: Database = Db,
+) -> Response:
+    """The checklist; `check=yes` (completing was asked for and items keep it from completing) flags every
+    incomplete item on the item itself and lists them at the top."""
+    if check != "yes":
+        return views.show(request, actor, db, inspection_id, "inspections/checklist.html")
+    return views.checked_page(request, actor, db, inspection_id)
 
 
 @router.post("/{inspection_id}/checklist", name="inspections_answer")
 async def answer(request: Request, inspection_id: int, actor: Actor = Signed, db: Database = Db) -> Response:
-    form = {key: str(value) for key, value in (await request.form()).items()}
-    return await run_in_threadpool(_save_answers, request, actor, db, inspection_id, form)
-
-
-def _save_answers(
-    request: Request, actor: Actor, db: Database, inspection_id: int, form: dict[str, str]
-) -> Response:
-    """Store the answers this user changed on the page. An item whose answer and comment are those the
-    page was loaded with is not written, whoever changed it since; a changed one is written only while
-    its stored version is the one loaded, else the conflict page (409) shows the stored value and this
-    user's side by side and nothing is stored. A comment needs an answer."""
-    language = request_language(request)
-    catalogue = get_catalogue(request)
-    sheet = inspections.inspection_sheet(
-        db, actor, inspection_id, language=language, permission=WRITE, catalogue=catalogue
-    )
-    changes = answer_form.changes(form, sheet.items)
-    rows, values, loaded = changes.rows, changes.values, changes.loaded
-    try:
-        if changes.stray:
-            raise InspectionError(f"items {changes.stray}: choose an answer to keep the comment")
-        if rows:
-            inspections.answer_items(db, actor, inspection_id, rows, source="form", catalogue=catalogue)
-    except inspections.StaleVersion as stale:
-        then = form.get("then", "")
-        return _conflict_page(request, actor, db, inspection_id, stale, rows, loaded, then)
-    except InspectionError as problem:
-        page = "inspections/checklist.html"
-        return _page(request, actor, db, inspection_id, page, values=values, loaded=loaded, error=problem)
-    if form.get("then") == "complete":
-        return _redirect(request, "inspections_confirm", inspection_id)
-    return _redirect(request, "inspections_checklist", inspection_id, "saved")
-
-
-def _conflict_page(
-    request: Request,
-    actor: Actor,
-    db: Database,
-    inspection_id: int,
-    stale: inspections.StaleVersion,
-    rows: list[inspections.AnswerRow],
-    loaded: dict[int, answer_form.Loaded],
-    then: str,
-) -> Response:
-    """The items someone else changed since the page was loaded, the stored value and this user's side by
-    side, with a choice of either; the user's other changes ride along in hidden fields."""
-    conflicts = {conflict.key: conflict for conflict in stale.conflicts}
-    pending = [row for row in rows if row.item not in conflicts]
-    return _page(
-        request,
-        actor,
-        db,
-        inspection_id,
-        "inspections/conflict.html",
-        status_code=409,
-        conflicts=conflicts,
-        pending=pending,
-        loaded=loaded,
-        then=then if then == "complete" else "",
-    )
+    """Save the answers (a urlencoded or multipart form) and, with a multipart form, the photos and files
+    attached to items (`photo-N`, `file-N`; `keep-location-N=yes` keeps where a photo was taken)."""
+    form: dict[str, str] = {}
+    uploads: list[tuple[int, StarletteUpload]] = []
+    for key, value in (await request.form()).multi_items():
+        if isinstance(value, str):
+            form[key] = value
+        elif value.filename and (number := views.upload_item(key)) is not None:
+            uploads.append((number, value))
+    return await run_in_threadpool(views.save_answers, request, actor, db, inspection_id, form, uploads)
 
 
 @router.post("/{inspection_id}/attachments", name="inspections_attach")
@@ -288,8 +207,8 @@ def attach(
         attach = partial(inspections.attach_file, item=number, settings=settings, catalogue=catalogue)
         attach(db, actor, inspection_id, file.filename, content)
     except InspectionError as problem:
-        return _page(request, actor, db, inspection_id, "inspections/inspection.html", error=problem)
-    return _redirect(request, "inspections_inspection", inspection_id, "attached", "#attachments")
+        return views.show(request, actor, db, inspection_id, "inspections/inspection.html", error=problem)
+    return views.redirect(request, "inspections_inspection", inspection_id, "attached", "#attachments")
 
 
 @router.get("/{inspection_id}/attachments/{attachment_id}", name="inspections_attachment")
@@ -306,9 +225,24 @@ def attachment_file(
     )
 
 
+@router.get("/{inspection_id}/attachments/{attachment_id}/thumbnail", name="inspections_thumbnail")
+def attachment_thumbnail(
+    inspection_id: int,
+    attachment_id: int,
+    actor: Actor = Signed,
+    db: Database = Db,
+    settings: Settings = Config,
+) -> Response:
+    """A small JPEG of an attached photo (made once, kept beside the photo), for the item's thumbnails."""
+    found = inspections.attachment(db, actor, inspection_id, attachment_id)
+    path = inspections.thumbnail_path(found, settings)
+    headers = {"Cache-Control": "private, max-age=86400"}
+    return FileResponse(path, media_type="image/jpeg", headers=headers)
+
+
 @router.get("/{inspection_id}/complete", response_class=HTMLResponse, name="inspections_confirm")
 def confirm(request: Request, inspection_id: int, actor: Actor = Signed, db: Database = Db) -> Response:
-    return _page(request, actor, db, inspection_id, "inspections/complete.html")
+    return views.show(request, actor, db, inspection_id, "inspections/complete.html")
 
 
 @router.post("/{inspection_id}/complete", name="inspections_complete")
@@ -324,7 +258,7 @@ def complete(
         day = _date(inspected_on, "inspected_on")
         inspections.complete_inspection(db, actor, inspection_id, inspected_on=day, catalogue=catalogue)
     except InspectionError as problem:
-        return _page(
+        return views.show(
             request,
             actor,
             db,
@@ -333,7 +267,7 @@ def complete(
             inspected_on=inspected_on,
             error=problem,
         )
-    return _redirect(request, "inspections_inspection", inspection_id, "completed")
+    return views.redirect(request, "inspections_inspection", inspection_id, "completed")
 
 
 @router.post("/{inspection_id}/revise", name="inspections_revise")
@@ -343,8 +277,8 @@ def revise(
     try:
         record = inspections.revise_inspection(db, actor, inspection_id, reason=reason)
     except InspectionError as problem:
-        return _page(request, actor, db, inspection_id, "inspections/inspection.html", error=problem)
-    return _redirect(request, "inspections_checklist", record.id, "revised")
+        return views.show(request, actor, db, inspection_id, "inspections/inspection.html", error=problem)
+    return views.redirect(request, "inspections_checklist", record.id, "revised")
 
 
 @router.post("/{inspection_id}/violations/{item}", name="inspections_follow_up")
@@ -378,10 +312,12 @@ def follow_up(
             version=int(version) if version.isdigit() and len(version) < 10 else None,
         )
     except inspections.StaleVersion as stale:
-        return _page(request, actor, db, inspection_id, page, status_code=409, conflict=stale.conflicts[0])
+        return views.show(
+            request, actor, db, inspection_id, page, status_code=409, conflict=stale.conflicts[0]
+        )
     except InspectionError as problem:
-        return _page(request, actor, db, inspection_id, page, error=problem)
-    return _redirect(request, "inspections_inspection", inspection_id, "followed", f"#violation-{item}")
+        return views.show(request, actor, db, inspection_id, page, error=problem)
+    return views.redirect(request, "inspections_inspection", inspection_id, "followed", f"#violation-{item}")
 
 
 @router.get("/{inspection_id}/document", name="inspections_document")
