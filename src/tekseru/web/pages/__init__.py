@@ -17,6 +17,7 @@ from tekseru.web.pages import (
     exports,
     imports,
     inspections,
+    offline,
     plans,
     registry,
     rosters,
@@ -38,4 +39,5 @@ PAGES: tuple[ModuleType, ...] = (
     exports,
     api_reference,
     signatures,
+    offline,
 )
