@@ -14,11 +14,11 @@ from typing import Any
 import pytest
 
 from tests.web.conftest import browser_session_cookie
+from tests.web.support import USERS
 from tests.web.test_accessibility import AXE, BLOCKING
 from tests.web.test_inspections_pages import complete, record
 from tests.web.test_plans_pages import Site, make_site, serving
 from tests.web.test_stale_writes import answers_now
-from tests.web.support import USERS
 
 WORDS = {
     "kk": {
@@ -114,9 +114,7 @@ def test_five_answers_made_offline_reach_the_server(browser: Any, tmp_path: Path
                 page.goto(f"{path}?lang={lang}")
                 # The service worker takes the page over and keeps this user's checklists.
                 page.wait_for_function("() => navigator.serviceWorker.controller !== null")
-                page.wait_for_function(
-                    "async (path) => !!(await caches.match(path))", arg=path, polling=100
-                )
+                page.wait_for_function("async (path) => !!(await caches.match(path))", arg=path, polling=100)
 
                 context.set_offline(True)
                 page.wait_for_function("() => !document.getElementById('offline-status').hidden")

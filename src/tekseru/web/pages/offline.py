@@ -34,9 +34,7 @@ def offline_inspections(db: Database, actor: Actor) -> list[int]:
     """The inspections kept on this user's device: today the drafts this user may edit (its region's);
     when inspections are assigned to inspectors, the ones assigned to it. The one place to change that."""
     found = inspections.list_inspections(db, actor, status="draft")
-    return [
-        record.id for record, subject in found if actor.can(Permission.WRITE_INSPECTIONS, subject.region)
-    ]
+    return [record.id for record, subject in found if actor.can(Permission.WRITE_INSPECTIONS, subject.region)]
 
 
 @router.get("/offline/checklists", name="offline_checklists")
@@ -121,6 +119,9 @@ def icon_png(size: int) -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
 
     header = struct.pack(">IIBBBBB", size, size, 8, 2, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows, 9)) + chunk(
-        b"IEND", b""
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(rows, 9))
+        + chunk(b"IEND", b"")
     )

@@ -20,7 +20,7 @@
     }).catch(function () { /* no service worker: the pages work online as before */ });
   }
 
-  // IndexedDB: one record per changed item, key "inspection:item" ------------------------------------------
+  // IndexedDB: one record per changed item, key "user:inspection:item" ------------------------------------
   var STORE = "changes";
   var opening = null;
   function database() {
@@ -107,7 +107,7 @@
     if (!entry) {
       var was = loaded(number);
       if (same(now, was)) return Promise.resolve();
-      entry = { key: inspection + ":" + number, inspection: inspection, item: number,
+      entry = { key: words.user + ":" + inspection + ":" + number, inspection: inspection, item: number, user: words.user,
                 base: was.version, was: was.answer, wasComment: was.comment, conflict: null };
     } else if (!entry.conflict && same(now, { answer: entry.was, comment: entry.wasComment })) {
       delete entries[number];
@@ -349,7 +349,7 @@
   allOf(inspection).then(function (kept) {
     kept.forEach(function (entry) {
       var box = card(entry.item);
-      if (!box) return;
+      if (!box || entry.user !== words.user) return;  // another user's work stays for that user
       var now = loaded(entry.item);
       if (!entry.conflict && now.version !== entry.base && same(now, entry)) {
         drop(entry.key);  // the server has it already
