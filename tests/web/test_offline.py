@@ -129,6 +129,7 @@ def test_five_answers_made_offline_reach_the_server(browser: Any, tmp_path: Path
                     arg=words["offline"].format(n=5),
                 )
                 page.click("form.checklist button[type=submit]:not([name])")  # stays on the page
+                page.screenshot(path=str(tmp_path / f"offline-{lang}.png"))
                 assert page.url.endswith(f"{path}?lang={lang}")
 
                 # Reloaded without a connection: the service worker's copy, with the answers kept here.
@@ -166,6 +167,8 @@ def test_five_answers_made_offline_reach_the_server(browser: Any, tmp_path: Path
                 violations = AXE.run(page).response["violations"]
                 assert [v["id"] for v in violations if v["impact"] in BLOCKING] == []
                 assert page.evaluate("() => document.documentElement.scrollWidth") <= 390
+                page.locator("#offline-conflict-3").scroll_into_view_if_needed()
+                page.screenshot(path=str(tmp_path / f"conflict-{lang}.png"))
 
                 keep = "stored" if lang == "kk" else "mine"
                 page.click(f"#keep-{keep}-3")

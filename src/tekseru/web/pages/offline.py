@@ -28,13 +28,16 @@ section = None
 ICON_SIZES = (192, 512)
 THEME = (0x0B, 0x3C, 0x5D)  # the header's blue in app.css (--brand)
 NO_STORE = {"Cache-Control": "no-cache"}
+KEPT_AT_MOST = 30  # checklists kept on a device: the latest drafts (an administrator may edit every region's)
 
 
 def offline_inspections(db: Database, actor: Actor) -> list[int]:
     """The inspections kept on this user's device: today the drafts this user may edit (its region's);
-    when inspections are assigned to inspectors, the ones assigned to it. The one place to change that."""
+    when inspections are assigned to inspectors, the ones assigned to it. The one place to change that.
+    The latest `KEPT_AT_MOST`, newest first."""
     found = inspections.list_inspections(db, actor, status="draft")
-    return [record.id for record, subject in found if actor.can(Permission.WRITE_INSPECTIONS, subject.region)]
+    mine = [record.id for record, subject in found if actor.can(Permission.WRITE_INSPECTIONS, subject.region)]
+    return sorted(mine, reverse=True)[:KEPT_AT_MOST]
 
 
 @router.get("/offline/checklists", name="offline_checklists")

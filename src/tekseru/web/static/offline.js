@@ -6,6 +6,7 @@
 (function () {
   "use strict";
   var me = document.currentScript;
+  var PRECACHED = "tekseru-precached";
 
   if ("serviceWorker" in navigator && me) {
     navigator.serviceWorker.register(me.dataset.worker, { scope: "/" }).then(function () {
@@ -13,8 +14,10 @@
     }).then(function (registration) {
       if (!registration.active) return;
       if (me.dataset.signedIn !== "yes") {
+        localStorage.removeItem(PRECACHED);
         registration.active.postMessage({ type: "forget" });
-      } else if (navigator.onLine) {
+      } else if (navigator.onLine && !(Date.now() - Number(localStorage.getItem(PRECACHED) || 0) < 600000)) {
+        localStorage.setItem(PRECACHED, String(Date.now()));  // at most every 10 minutes
         registration.active.postMessage({ type: "precache" });
       }
     }).catch(function () { /* no service worker: the pages work online as before */ });
