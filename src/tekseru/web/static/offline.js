@@ -318,7 +318,9 @@
       event.preventDefault();
       var submitter = event.submitter;
       send().then(function () {
-        if (Object.keys(entries).length) return;
+        // Still waiting (not sent) or in conflict: the form stays. An item with a comment and no answer goes
+        // with the form, which says what is missing.
+        if (Object.keys(entries).some(function (n) { return entries[n].conflict || entries[n].answer; })) return;
         form.dataset.sendNow = "yes";
         if (form.requestSubmit) form.requestSubmit(submitter || undefined); else form.submit();
       });
