@@ -6,8 +6,8 @@ Fills a fresh SQLite database with the demo registry and its users (as `tekseru 
 records a draft inspection as the demo inspector (the longest checklist a subject of its region has) with a
 third of its items answered, serves the app on loopback (uvicorn in a thread, counting the bytes it sends)
 and opens Debian's chromium (/usr/bin/chromium) through playwright at 390 x 844, with the network throttled
-through the DevTools protocol (`Network.emulateNetworkConditions`; slow-3g is DevTools' preset: 2,000 ms round trip, 400 kbit/s down and
-up; `--profile none` for no throttling). It measures:
+through the DevTools protocol (`Network.emulateNetworkConditions`; slow-3g is DevTools' preset: 2,000 ms
+round trip, 400 kbit/s down and up; `--profile none` for no throttling). It measures:
 
 - the first visit of the checklist page: the bytes the page's requests transferred (DevTools'
   encodedDataLength: headers and bodies), and all that the server sent until the service worker had kept
