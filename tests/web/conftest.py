@@ -216,7 +216,9 @@ class BrowserPage:
 
 
 def _browser_page(browser: Any, live_server: str, width: int, height: int) -> Iterator[BrowserPage]:
-    context = browser.new_context(viewport={"width": width, "height": height}, base_url=live_server)
+    context = browser.new_context(
+        viewport={"width": width, "height": height}, base_url=live_server, service_workers="block"
+    )
     network = Network(origin=live_server)
     context.route("**/*", network.route)
     page = context.new_page()

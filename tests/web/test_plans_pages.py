@@ -105,7 +105,9 @@ def browser_page(
     browser: Any, base_url: str, width: int, height: int, username: str | None
 ) -> Iterator[BrowserPage]:
     """A new browser context of this size, signed in as `username`, that blocks every other site."""
-    context = browser.new_context(viewport={"width": width, "height": height}, base_url=base_url)
+    context = browser.new_context(
+        viewport={"width": width, "height": height}, base_url=base_url, service_workers="block"
+    )
     network = Network(origin=base_url)
     context.route("**/*", network.route)
     if username is not None:

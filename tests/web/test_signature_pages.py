@@ -257,7 +257,7 @@ def live(stand: Stand) -> Iterator[str]:
 
 @pytest.fixture
 def page(browser: Any, live: str) -> Iterator[Any]:
-    context = browser.new_context(base_url=live)
+    context = browser.new_context(base_url=live, service_workers="block")
     with httpx.Client(base_url=live) as http:
         response = http.post(
             "/api/v1/auth/login", json={"username": USERS["inspector"][0], "password": PASSWORD}

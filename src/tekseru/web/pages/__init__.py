@@ -17,6 +17,7 @@ from tekseru.web.pages import (
     exports,
     imports,
     inspections,
+    offline,
     plans,
     registry,
     rosters,
@@ -40,4 +41,5 @@ PAGES: tuple[ModuleType, ...] = (
     api_reference,
     signatures,
     visits,
+    offline,
 )
