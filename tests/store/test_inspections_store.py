@@ -92,7 +92,9 @@ def test_a_completed_inspection_is_frozen_here_and_in_the_database(database: Dat
         "UPDATE inspection_answers SET answer = 'compliant'",
         "DELETE FROM inspection_answers",
         "DELETE FROM inspections",
-        f"INSERT INTO inspection_answers VALUES ({record.id}, 2, 4, 'compliant', '', 'x', '2024-01-01', 1)",
+        "INSERT INTO inspection_answers"
+        " (inspection_id, item, criterion, answer, comment, answered_by, answered_at, version)"
+        f" VALUES ({record.id}, 2, 4, 'compliant', '', 'x', '2024-01-01', 1)",
     ]
     for statement in statements:
         with (
