@@ -37,6 +37,7 @@ from tekseru.services.permissions import Actor, Role
 from tekseru.settings import Settings
 from tekseru.store import Database as Database
 from tekseru.store import open_database
+from tekseru.store.portal import account_bins
 from tekseru.store.accounts import (
     UserRecord,
     add_login_failure,
@@ -125,8 +126,13 @@ def token_id(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def _actor(user: UserRecord) -> Actor:
-    return Actor(user.username, Role(user.role), user.region, user.full_name, user.id)
+def _actor(user: UserRecord, bins: frozenset[str] = frozenset()) -> Actor:
+    return Actor(user.username, Role(user.role), user.region, user.full_name, user.id, bins)
+
+
+def _bins(session: Session, user: UserRecord) -> frozenset[str]:
+    """The BINs a subject's account acts for (none for another role)."""
+    return account_bins(session, user.id) if user.role == Role.SUBJECT else frozenset()
 
 
 def _name(username: str) -> str:
@@ -201,8 +207,8 @@ def _open_session(
 ) -> SignedIn:
     token, csrf_token = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
     expires_at = now + policy.session_lifetime
-    actor = _actor(user)
     with db.transaction() as session:
+        actor = _actor(user, _bins(session, user))
         # Only this address's failures: signing in elsewhere must not give a guesser a fresh start.
         clear_login_failures(session, username=user.username, client=client)
         delete_expired_sessions(session, now)
@@ -224,9 +230,10 @@ def session_for(db: Database, token: str, now: datetime | None = None) -> LiveSe
     """The signed-in actor and the CSRF token of the session, or None (unknown, expired, user inactive)."""
     with db.reading() as session:
         found = live_session(session, token_id(token), now or datetime.now(UTC))
+        bins = frozenset() if found is None else _bins(session, found.user)
     if found is None or not found.user.active:
         return None
-    return LiveSession(_actor(found.user), found.csrf_token)
+    return LiveSession(_actor(found.user, bins), found.csrf_token)
 
 
 def log_out(db: Database, token: str, actor: Actor) -> None:
