@@ -106,7 +106,7 @@ class Organisation:
 
 
 def _not_found(what: str, key: object) -> NotFound:
-    return NotFound(f"there is no {what} {key}").saying("portal.not_found", what=what, key=str(key))
+    return NotFound(f"there is no {what} {key}").saying(f"portal.not_found.{what}", key=str(key))
 
 
 def _own_subject(session: Session, actor: Actor, subject_id: int, what: str, key: object) -> SubjectRecord:

@@ -13,11 +13,13 @@ from dataclasses import dataclass
 from tekseru.services.permissions import Actor, Permission
 
 NAV_ORDER: tuple[str, ...] = (
+    "my",
     "dashboard",
     "registry",
     "assessments",
     "plans",
     "inspections",
+    "remediation",
     "rosters",
     "backtest",
     "imports",

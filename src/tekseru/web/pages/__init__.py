@@ -18,7 +18,9 @@ from tekseru.web.pages import (
     imports,
     inspections,
     plans,
+    portal,
     registry,
+    remediation,
     rosters,
     signatures,
 )
@@ -26,10 +28,12 @@ from tekseru.web.pages import (
 PAGES: tuple[ModuleType, ...] = (
     dashboard,
     auth,
+    portal,
     registry,
     assessments,
     plans,
     inspections,
+    remediation,
     rosters,
     backtest,
     imports,

@@ -35,8 +35,8 @@ _CONSTRAINT = "ck_users_role_known"
 def _roles(old: str, new: str) -> None:
     bind = op.get_bind()
     if bind.dialect.name != "sqlite":
-        op.drop_constraint(_CONSTRAINT, "users", type_="check")
-        op.create_check_constraint(_CONSTRAINT, "users", new)
+        op.drop_constraint(op.f(_CONSTRAINT), "users", type_="check")
+        op.create_check_constraint(op.f(_CONSTRAINT), "users", new)
         return
     sql = bind.execute(sa.text("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'users'")).scalar()
     if sql is None or old not in sql:
