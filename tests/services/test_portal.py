@@ -33,7 +33,9 @@ def _subject(db: Database, name: str, bins: list[str]) -> Actor:
 
 
 def _inspector(db: Database, region: str = "astana") -> Actor:
-    create_user(db, SYSTEM, username=f"insp-{region}", full_name="И", role="inspector", region=region, passwords=CHEAP)
+    create_user(
+        db, SYSTEM, username=f"insp-{region}", full_name="И", role="inspector", region=region, passwords=CHEAP
+    )
     return get_user(db, SYSTEM, f"insp-{region}").as_actor()
 
 
@@ -58,7 +60,9 @@ def test_a_subject_reports_an_inspector_decides_and_the_next_list_cites_the_repo
     with pytest.raises(portal.NotFound):  # another subject's violation is not there for it
         portal.submit_remediation(database, other, first.record.id, "done", settings=settings)
     with pytest.raises(AttachmentRefused):  # the attachments' limits and checks
-        portal.submit_remediation(database, own, first.record.id, "done", [("a.exe", b"MZ")], settings=settings)
+        portal.submit_remediation(
+            database, own, first.record.id, "done", [("a.exe", b"MZ")], settings=settings
+        )
     with pytest.raises(portal.PortalError):
         portal.submit_remediation(database, own, first.record.id, "   ", settings=settings)
 
@@ -97,9 +101,16 @@ def test_a_subject_reports_an_inspector_decides_and_the_next_list_cites_the_repo
     assert not any(v.may_report for v in after.violations)
 
     actions = [e.action for e in browse(database, SYSTEM, AuditFilter(entity="remediation_report")).entries]
-    assert sorted(actions) == sorted(["remediation.submit"] * 3 + ["remediation.reject"] + ["remediation.accept"] * 2)
+    assert sorted(actions) == sorted(
+        ["remediation.submit"] * 3 + ["remediation.reject"] + ["remediation.accept"] * 2
+    )
 
-    add_run(database, {0: ids[0], 1: ids[3]}, {0: (100.0, "high", (7,)), 1: (100.0, "high", (7,))}, as_of=date(2025, 6, 1))
+    add_run(
+        database,
+        {0: ids[0], 1: ids[3]},
+        {0: (100.0, "high", (7,)), 1: (100.0, "high", (7,))},
+        as_of=date(2025, 6, 1),
+    )
     drafted = plans.draft_plan(database, SYSTEM, "2025-H2", catalogue=CATALOGUE)
     (off,) = [row for row in drafted.plan.excluded if row.bin == BINS[0]]
     assert off.reason is ExclusionReason.VIOLATIONS_ELIMINATED_IN_FULL
@@ -107,7 +118,9 @@ def test_a_subject_reports_an_inspector_decides_and_the_next_list_cites_the_repo
     assert all(f"№ {n}" in off.detail for n in accepted)
     assert BINS[3] in {row.bin for row in drafted.plan.included}
 
-    assert portal.my_organisation(database, own, settings=settings, catalogue=CATALOGUE).lists == ()  # a draft
+    assert (
+        portal.my_organisation(database, own, settings=settings, catalogue=CATALOGUE).lists == ()
+    )  # a draft
     plans.approve_plan(database, SYSTEM, drafted.id)
     (listed,) = portal.my_organisation(database, own, settings=settings, catalogue=CATALOGUE).lists
     assert [row.bin for row in listed.plan.excluded] == [BINS[0]] and listed.plan.included == ()
@@ -120,9 +133,19 @@ def test_a_subject_account_needs_valid_bins_and_other_use_cases_refuse_it(databa
     with pytest.raises(InvalidUser):
         create_user(database, SYSTEM, username="nobin", full_name="", role="subject", passwords=CHEAP)
     with pytest.raises(InvalidUser):
-        create_user(database, SYSTEM, username="badbin", full_name="", role="subject", bins=["123456789012"], passwords=CHEAP)
+        create_user(
+            database,
+            SYSTEM,
+            username="badbin",
+            full_name="",
+            role="subject",
+            bins=["123456789012"],
+            passwords=CHEAP,
+        )
     with pytest.raises(InvalidUser):
-        create_user(database, SYSTEM, username="viewer1", full_name="", role="viewer", bins=[BINS[0]], passwords=CHEAP)
+        create_user(
+            database, SYSTEM, username="viewer1", full_name="", role="viewer", bins=[BINS[0]], passwords=CHEAP
+        )
     own = _subject(database, "own", [BINS[0], BINS[1]])
     assert own.bins == frozenset(BINS[:2])
     with pytest.raises(PermissionDenied):
@@ -135,6 +158,8 @@ def test_the_risk_score_is_shown_only_when_the_setting_allows(database: Database
     add_subjects(database)
     own = _subject(database, "own", [BINS[0]])
     hidden = portal.my_organisation(database, own, settings=Settings(), catalogue=CATALOGUE)
-    shown = portal.my_organisation(database, own, settings=Settings(subjects_see_risk=True), catalogue=CATALOGUE)
+    shown = portal.my_organisation(
+        database, own, settings=Settings(subjects_see_risk=True), catalogue=CATALOGUE
+    )
     assert hidden.risk is None
     assert shown.risk is not None and [e.bin for e in shown.risk] == [BINS[0]]

@@ -37,7 +37,6 @@ from tekseru.services.permissions import Actor, Role
 from tekseru.settings import Settings
 from tekseru.store import Database as Database
 from tekseru.store import open_database
-from tekseru.store.portal import account_bins
 from tekseru.store.accounts import (
     UserRecord,
     add_login_failure,
@@ -52,6 +51,7 @@ from tekseru.store.accounts import (
     secret,
     update_user_record,
 )
+from tekseru.store.portal import account_bins
 
 SESSION_KEY_NAME = "session-signing-key"
 FAILURES_KEPT = timedelta(days=1)

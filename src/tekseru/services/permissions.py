@@ -159,7 +159,9 @@ class Actor:
         """Refuse unless the actor may do this for the subject with `bin` (a subject's account: its own
         BINs only; other roles: as `require`)."""
         if not self.can(permission, bin=bin):
-            denied = PermissionDenied(f"{self.username} ({self.role}) may not {permission.value} for BIN {bin}")
+            denied = PermissionDenied(
+                f"{self.username} ({self.role}) may not {permission.value} for BIN {bin}"
+            )
             said = {"user": self.username, "role": tell(f"role.{self.role}"), "action": permission.said}
             raise denied.saying("refusal.permission", **said)
 

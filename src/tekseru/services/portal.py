@@ -30,9 +30,9 @@ from tekseru.services.remediation_notices import remediation_report_submitted
 from tekseru.settings import Settings
 from tekseru.store import Database, SubjectRecord
 from tekseru.store.assessments import finished_run_on
+from tekseru.store.documents_store import inspections_with_subjects
 from tekseru.store.inspection_edits import update_violation
 from tekseru.store.inspection_models import COMPLETED, OPEN
-from tekseru.store.documents_store import inspections_with_subjects
 from tekseru.store.inspections import (
     InspectionRecord,
     ViolationRecord,
@@ -83,7 +83,9 @@ class ViolationItem:
 
     @property
     def may_report(self) -> bool:
-        return self.record.status == OPEN and self.pending is None and self.inspection.superseded_by_id is None
+        return (
+            self.record.status == OPEN and self.pending is None and self.inspection.superseded_by_id is None
+        )
 
 
 @dataclass(frozen=True)
@@ -155,7 +157,11 @@ def my_organisation(
             for record, subject in inspections
             for violation in violations_of(session, [record.id])
         ]
-        lists = [visible_plan(actor, stored(r)) for s in (APPROVED, PUBLISHED) for r in list_plans(session, status=s)]
+        lists = [
+            visible_plan(actor, stored(r))
+            for s in (APPROVED, PUBLISHED)
+            for r in list_plans(session, status=s)
+        ]
         risk = None
         if shown_risk:
             run = finished_run_on(session, day)
@@ -216,13 +222,21 @@ def print_own_inspection(
     own_inspection(db, actor, inspection_id)
     name = f"inspection-{inspection_id}-{language}.{format}"
     with db.transaction() as session:
-        subject = _own_subject(session, actor, get_or_raise(session, inspection_id).subject_id, "inspection", 0)
+        subject = _own_subject(
+            session, actor, get_or_raise(session, inspection_id).subject_id, "inspection", 0
+        )
         printed = forms.issue_form(
             session, inspection_id, format, language, issued_by=actor.username, now=now, catalogue=catalogue
         )
         after = {"code": printed.code, "file": name}
         audit.record(
-            session, actor, "inspection.print", "inspection", inspection_id, region=subject.region, after=after
+            session,
+            actor,
+            "inspection.print",
+            "inspection",
+            inspection_id,
+            region=subject.region,
+            after=after,
         )
     return printed.content, name
 
@@ -260,8 +274,8 @@ def submit_remediation(
     checked = [(checked_file(name, content, limits), content) for name, content in files]
     most = (limits or AttachmentLimits()).max_files
     if len(checked) > most:
-        refused = AttachmentRefused(f"a report takes at most {most} files")
-        raise refused.saying("refusal.attachment.count", inspection=violation_id, limit=most)
+        too_many = AttachmentRefused(f"a report takes at most {most} files")
+        raise too_many.saying("refusal.attachment.count", inspection=violation_id, limit=most)
     stamp = now or datetime.now(UTC)
     with db.transaction() as session:
         found = _violation(session, violation_id)
@@ -273,7 +287,11 @@ def submit_remediation(
         if violation.status != OPEN or inspection.superseded_by_id is not None:
             refused = PortalError(f"violation {violation_id} is not open: there is nothing to report")
             raise refused.saying("portal.error.not_open")
-        if any(r.status == SUBMITTED for r in reports_of_subjects(session, [subject.id]) if r.violation_id == violation_id):
+        if any(
+            r.status == SUBMITTED
+            for r in reports_of_subjects(session, [subject.id])
+            if r.violation_id == violation_id
+        ):
             refused = PortalError(f"a report on violation {violation_id} is waiting for review already")
             raise refused.saying("portal.error.pending")
         kept = [keep(file, None, content, settings) for file, content in checked]
@@ -296,7 +314,16 @@ def submit_remediation(
             "text": words,
             "files": [{"file_name": f.file_name, "size": f.size, "sha256": f.sha256} for f in report.files],
         }
-        audit.record(session, actor, "remediation.submit", ENTITY, report.id, region=subject.region, after=after, now=now)
+        audit.record(
+            session,
+            actor,
+            "remediation.submit",
+            ENTITY,
+            report.id,
+            region=subject.region,
+            after=after,
+            now=now,
+        )
         remediation_report_submitted(session, report, subject)
     return report
 
@@ -331,7 +358,12 @@ def review_remediation(
             refused = PortalError(f"report {report_id} is {report.status} already")
             raise refused.saying("portal.error.reviewed", report=report_id)
         decided = review_report(
-            session, report_id, status=ACCEPTED if accept else REJECTED, reason=words, by=actor.username, now=stamp
+            session,
+            report_id,
+            status=ACCEPTED if accept else REJECTED,
+            reason=words,
+            by=actor.username,
+            now=stamp,
         )
         after: dict[str, object] = {"violation": report.violation_id, "item": report.item, "reason": words}
         if accept:
@@ -345,7 +377,11 @@ def review_remediation(
                 by=actor.username,
                 now=stamp,
             )
-            after |= {"status": closed.status, "eliminated_on": closed.eliminated_on, "version": closed.version}
+            after |= {
+                "status": closed.status,
+                "eliminated_on": closed.eliminated_on,
+                "version": closed.version,
+            }
         action = "remediation.accept" if accept else "remediation.reject"
         audit.record(session, actor, action, ENTITY, report_id, region=subject.region, after=after, now=now)
     return decided
@@ -404,7 +440,11 @@ def file_reports(db: Database, actor: Actor, sha256: str) -> list[int]:
         found = file_by_hash(session, sha256.strip().lower())
         subjects = {subject_id: get_subject(session, subject_id) for _, subject_id in found}
     return sorted(
-        {f.report_id for f, subject_id in found if (s := subjects[subject_id]) is not None and _may_see(actor, s)}
+        {
+            f.report_id
+            for f, subject_id in found
+            if (s := subjects[subject_id]) is not None and _may_see(actor, s)
+        }
     )
 
 

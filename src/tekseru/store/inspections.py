@@ -379,7 +379,9 @@ def visit_histories(session: Session, *, before: date | None = None) -> dict[int
             last_visit_on=last.inspected_on,
             last_visit_was_preventive_control=last.kind == PREVENTIVE_CONTROL,
             violations_of_last_preventive_control_eliminated_in_full=eliminated,
-            remediation_reports=tuple(sorted(n for v in violations for n in proof[v.id])) if eliminated else (),
+            remediation_reports=tuple(sorted(n for v in violations for n in proof[v.id]))
+            if eliminated
+            else (),
         )
     return histories
 

@@ -187,6 +187,9 @@ def file_by_hash(session: Session, sha256: str) -> list[tuple[RemediationFileRec
         .order_by(_f.id)
     )
     return [
-        (RemediationFileRecord(**{k: v for k, v in row._asdict().items() if k != "subject_id"}), row.subject_id)
+        (
+            RemediationFileRecord(**{k: v for k, v in row._asdict().items() if k != "subject_id"}),
+            row.subject_id,
+        )
         for row in session.execute(query)
     ]

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
-from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from tekseru.catalog import Catalogue
 from tekseru.http.dependencies import get_catalogue, get_database, get_settings
@@ -69,8 +69,15 @@ def document(
 
 
 def _violation_page(
-    request: Request, actor: Actor, db: Database, violation_id: int, settings: Settings, catalogue: Catalogue,
-    *, error: str | None = None, text: str = "",
+    request: Request,
+    actor: Actor,
+    db: Database,
+    violation_id: int,
+    settings: Settings,
+    catalogue: Catalogue,
+    *,
+    error: str | None = None,
+    text: str = "",
 ) -> Response:
     organisation = portal.my_organisation(
         db, actor, settings=settings, language=request_language(request), catalogue=catalogue

@@ -38,7 +38,9 @@ def _roles(old: str, new: str) -> None:
         op.drop_constraint(op.f(_CONSTRAINT), "users", type_="check")
         op.create_check_constraint(op.f(_CONSTRAINT), "users", new)
         return
-    sql = bind.execute(sa.text("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'users'")).scalar()
+    sql = bind.execute(
+        sa.text("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = 'users'")
+    ).scalar()
     if sql is None or old not in sql:
         raise RuntimeError(f"the users table has no constraint {old!r} to change")
     version = bind.execute(sa.text("PRAGMA schema_version")).scalar_one()
@@ -78,7 +80,8 @@ def upgrade() -> None:
         sa.Column("reviewed_at", sa.DateTime(timezone=True), nullable=True),
         sa.Column("review_reason", sa.Text(), nullable=True),
         sa.CheckConstraint(
-            "status IN ('submitted', 'accepted', 'rejected')", name=op.f("ck_remediation_reports_status_known")
+            "status IN ('submitted', 'accepted', 'rejected')",
+            name=op.f("ck_remediation_reports_status_known"),
         ),
         sa.CheckConstraint(
             "(status = 'submitted' AND reviewed_by IS NULL AND reviewed_at IS NULL)"
