@@ -15,6 +15,7 @@ from tekseru.api import (
     inspections,
     jobs,
     plans,
+    portal,
     rosters,
     signatures,
     subjects,
@@ -38,3 +39,4 @@ api_router.include_router(inspections.router)
 api_router.include_router(rosters.router)
 api_router.include_router(exports.router)
 api_router.include_router(signatures.router)
+api_router.include_router(portal.router)
