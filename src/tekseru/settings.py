@@ -125,6 +125,11 @@ class Settings(BaseSettings):
         "computer (its documented local WebSocket address); the signature pages may connect there and "
         "nowhere else.",
     )
+    subjects_see_risk: bool = Field(
+        False,
+        description="Whether a controlled subject's account sees its own risk score, class and their "
+        "explanation on its pages (off by default; see docs/subjects.md for the reasons either way).",
+    )
 
     if not TYPE_CHECKING:  # mypy keeps the pydantic plugin's typed signature
 

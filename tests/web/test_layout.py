@@ -134,6 +134,7 @@ def test_navigation_lists_the_sections_the_reader_may_open(documents: dict[tuple
                 "/",
                 "/registry",
                 "/assessments",
+                "/remediation",
                 "/rosters",
                 "/imports",
                 "/catalog",

@@ -15,6 +15,7 @@ from tekseru.api import (
     inspections,
     jobs,
     plans,
+    portal,
     rosters,
     signatures,
     subjects,
@@ -40,3 +41,4 @@ api_router.include_router(rosters.router)
 api_router.include_router(exports.router)
 api_router.include_router(signatures.router)
 api_router.include_router(visits.router)
+api_router.include_router(portal.router)

@@ -46,6 +46,7 @@ def create(
         role=body.role.value,
         region=body.region,
         password=body.password,
+        bins=body.bins,
         passwords=passwords,
     )
     return UserCreatedOut(
@@ -67,7 +68,14 @@ def user(username: str, actor: Actor = Signed, db: Database = Db) -> UserOut:
 def change(username: str, body: UserChangeIn, actor: Actor = Signed, db: Database = Db) -> UserOut:
     role = None if body.role is None else body.role.value
     changed = update_user(
-        db, actor, username, full_name=body.full_name, role=role, region=body.region, active=body.active
+        db,
+        actor,
+        username,
+        full_name=body.full_name,
+        role=role,
+        region=body.region,
+        active=body.active,
+        bins=body.bins,
     )
     return UserOut.model_validate(changed)
 

@@ -51,10 +51,16 @@ def _show(console: Console, credentials: Credentials, what: str, words: Words) -
 @app.command()
 def create(
     username: Annotated[str, typer.Argument(help="2 to 64 of a-z, 0-9, '.', '_', '-'.")],
-    role: Annotated[Role, typer.Option("--role", help="admin, planner, inspector or viewer.")] = Role.VIEWER,
+    role: Annotated[
+        Role, typer.Option("--role", help="admin, planner, inspector, viewer or subject.")
+    ] = Role.VIEWER,
     full_name: Annotated[str, typer.Option("--full-name", help="The person's name.")] = "",
     region: Annotated[
         str | None, typer.Option("--region", help="An inspector's region: key or name (e.g. astana).")
+    ] = None,
+    bins: Annotated[
+        list[str] | None,
+        typer.Option("--bin", help="A subject's BIN its account acts for (repeat for several)."),
     ] = None,
     ask: AskOption = False,
     db: DbOption = None,
@@ -72,6 +78,7 @@ def create(
             full_name=full_name,
             role=role.value,
             region=region,
+            bins=bins or (),
             password=_password(ask, words),
             passwords=Passwords(),
         )

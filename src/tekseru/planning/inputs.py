@@ -92,13 +92,15 @@ class VisitHistory:
     `last_visit_on` is the last visit of the control body to the subject; the frequency limit counts from
     it whatever its kind. `violations_of_last_preventive_control_eliminated_in_full` is True when the last
     visit was preventive control with a visit, it found violations and they were all eliminated; False
-    when some were not; None when unknown or nothing was found.
+    when some were not; None when unknown or nothing was found. `remediation_reports` are the accepted
+    remediation reports (their ids) that closed those violations: the proof an exclusion cites.
     """
 
     subject_id: str
     last_visit_on: date | None = None
     last_visit_was_preventive_control: bool = False
     violations_of_last_preventive_control_eliminated_in_full: bool | None = None
+    remediation_reports: tuple[int, ...] = ()
 
 
 def check_capacity(capacity: Capacity | None) -> dict[str, int]:

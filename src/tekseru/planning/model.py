@@ -66,7 +66,8 @@ class ExcludedRow:
     """One subject-group that is not on the list, with the reason and a sentence explaining it.
 
     `covered_by_rank` names the row (on the list or beyond capacity) that covers a
-    `covered_by_other_group` exclusion.
+    `covered_by_other_group` exclusion; `remediation_reports` the accepted remediation reports that prove a
+    `violations_eliminated_in_full` exclusion (their ids), when the subject reported through tekseru.
     """
 
     subject_id: str
@@ -80,6 +81,7 @@ class ExcludedRow:
     detail: str
     last_visit_on: date | None = None
     covered_by_rank: int | None = None
+    remediation_reports: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -186,7 +188,8 @@ def _row_from_dict(data: Mapping[str, Any]) -> PlanRow:
 
 
 def _excluded_to_dict(row: ExcludedRow) -> dict[str, Any]:
-    return {
+    proof = {"remediation_reports": list(row.remediation_reports)} if row.remediation_reports else {}
+    return proof | {
         "subject_id": row.subject_id,
         "bin": row.bin,
         "name": row.name,
@@ -214,4 +217,5 @@ def _excluded_from_dict(data: Mapping[str, Any]) -> ExcludedRow:
         detail=str(data["detail"]),
         last_visit_on=_date_or_none(data["last_visit_on"]),
         covered_by_rank=None if data["covered_by_rank"] is None else int(data["covered_by_rank"]),
+        remediation_reports=tuple(int(report) for report in data.get("remediation_reports", ())),
     )

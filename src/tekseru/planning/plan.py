@@ -131,6 +131,9 @@ def _histories(histories: Iterable[VisitHistory]) -> dict[str, VisitHistory]:
     return history_of
 
 
+_ELIMINATED = ExclusionReason.VIOLATIONS_ELIMINATED_IN_FULL
+
+
 def _screen(
     half_year: HalfYear,
     rules: PlanningRules,
@@ -151,7 +154,8 @@ def _screen(
     subject_reason = _subject_reason(half_year, rules, history)
     if subject_reason is not None:
         last = history.last_visit_on
-        excluded.extend(_excluded(score, *subject_reason, last) for score in candidate_groups)
+        proof = history.remediation_reports if subject_reason[0] is _ELIMINATED else ()
+        excluded.extend(_excluded(score, *subject_reason, last, proof=proof) for score in candidate_groups)
         return None
     return _Candidate(tuple(sorted(candidate_groups, key=_group_key)), history)
 
@@ -185,10 +189,12 @@ def _subject_reason(
             f"{rules.visit_frequency_limit_months} months before {half_year} starts",
         )
     if _skips_this_list(half_year, rules, history, last):
+        reports = history.remediation_reports
+        proof = f"; proof: remediation reports {', '.join(f'№ {n}' for n in reports)}" if reports else ""
         return (
             ExclusionReason.VIOLATIONS_ELIMINATED_IN_FULL,
             f"the violations found by preventive control with a visit on {last.isoformat()} were eliminated "
-            f"in full, and {half_year} is the first list after it",
+            f"in full, and {half_year} is the first list after it{proof}",
         )
     return None
 
@@ -206,6 +212,8 @@ def _excluded(
     detail: str,
     last_visit_on: date | None = None,
     covered_by_rank: int | None = None,
+    *,
+    proof: tuple[int, ...] = (),
 ) -> ExcludedRow:
     return ExcludedRow(
         subject_id=score.subject_id,
@@ -219,6 +227,7 @@ def _excluded(
         detail=detail,
         last_visit_on=last_visit_on,
         covered_by_rank=covered_by_rank,
+        remediation_reports=proof,
     )
 
 

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import re
 import secrets
+from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from datetime import UTC, datetime
 
 from sqlalchemy.orm import Session
 
+from tekseru.catalog.identifiers import is_valid_identifier
 from tekseru.catalog.regions import UnknownRegion
 from tekseru.catalog_files import load_regions
 from tekseru.message import Explained
@@ -31,6 +33,7 @@ from tekseru.store.accounts import (
     update_user_record,
     user_records,
 )
+from tekseru.store.portal import account_bins, bins_by_user, set_account_bins
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
 MIN_PASSWORD_LENGTH = 10
@@ -87,6 +90,23 @@ def check_role_and_region(role: str, region: str | None) -> tuple[Role, str | No
         raise InvalidUser(f"unknown region {region!r}").saying("refusal.user.region", region=region) from None
 
 
+def check_bins(role: Role, bins: Sequence[str]) -> tuple[str, ...]:
+    """The BINs a subject's account acts for (at least one, each a valid BIN), none for another role."""
+    given = tuple(sorted({bin.strip() for bin in bins if bin.strip()}))
+    if role is not Role.SUBJECT:
+        if given:
+            raise InvalidUser("only a subject's account is bound to BINs").saying(
+                "refusal.user.bins_not_subject"
+            )
+        return ()
+    if not given:
+        raise InvalidUser("a subject's account needs at least one BIN").saying("refusal.user.bins_needed")
+    for bin in given:
+        if not is_valid_identifier(bin):
+            raise InvalidUser(f"{bin!r} is not a valid BIN").saying("refusal.user.bin", bin=bin)
+    return given
+
+
 @dataclass(frozen=True)
 class UserView:
     """A user as pages and the API show it (never the password hash)."""
@@ -99,15 +119,17 @@ class UserView:
     active: bool
     created_at: datetime
     updated_at: datetime
+    bins: tuple[str, ...] = ()  # a subject's account: the BINs it acts for
 
     @classmethod
-    def of(cls, record: UserRecord) -> UserView:
+    def of(cls, record: UserRecord, bins: Sequence[str] = ()) -> UserView:
         # The record's fields but its password hash, which never leaves this module; the role as a Role.
-        values = {field.name: getattr(record, field.name) for field in fields(cls)}
-        return cls(**{**values, "role": Role(record.role)})
+        names = [field.name for field in fields(cls) if field.name != "bins"]
+        values = {name: getattr(record, name) for name in names}
+        return cls(**{**values, "role": Role(record.role)}, bins=tuple(bins))
 
     def as_actor(self) -> Actor:
-        return Actor(self.username, self.role, self.region, self.full_name, self.id)
+        return Actor(self.username, self.role, self.region, self.full_name, self.id, frozenset(self.bins))
 
     def audit_values(self) -> dict[str, object]:
         return {
@@ -115,7 +137,7 @@ class UserView:
             "role": self.role.value,
             "region": self.region,
             "active": self.active,
-        }
+        } | ({"bins": list(self.bins)} if self.bins else {})
 
 
 @dataclass(frozen=True)
@@ -148,12 +170,15 @@ def create_user(
     role: str,
     region: str | None = None,
     password: str | None = None,
+    bins: Sequence[str] = (),
     passwords: Passwords,
 ) -> tuple[UserView, Credentials]:
-    """A new active user; with no `password` a random one. The credentials are shown once, never stored."""
+    """A new active user; with no `password` a random one. The credentials are shown once, never stored.
+    A subject's account (role `subject`) is bound to `bins` (at least one)."""
     actor.require(Permission.MANAGE_USERS)
     name = check_username(username)
     chosen, region_key = check_role_and_region(role, region)
+    bound = check_bins(chosen, bins)
     password = password or new_password()
     password_hash = hash_password(password, passwords)
     with db.transaction() as session:
@@ -168,7 +193,8 @@ def create_user(
             region=region_key,
             now=_now(),
         )
-        view = UserView.of(record)
+        set_account_bins(session, record.id, bound)
+        view = UserView.of(record, bound)
         audit.record(
             session, actor, "user.create", "user", name, region=region_key, after=view.audit_values()
         )
@@ -178,14 +204,16 @@ def create_user(
 def list_users(db: Database, actor: Actor) -> list[UserView]:
     actor.require(Permission.MANAGE_USERS)
     with db.transaction() as session:
-        return [UserView.of(record) for record in user_records(session)]
+        bound = bins_by_user(session)
+        return [UserView.of(record, bound.get(record.id, ())) for record in user_records(session)]
 
 
 def get_user(db: Database, actor: Actor, username: str) -> UserView:
     if username.strip().lower() != actor.username:
         actor.require(Permission.MANAGE_USERS)
     with db.transaction() as session:
-        return UserView.of(_user(session, username))
+        record = _user(session, username)
+        return UserView.of(record, tuple(sorted(account_bins(session, record.id))))
 
 
 def update_user(
@@ -197,22 +225,28 @@ def update_user(
     role: str | None = None,
     region: str | None = None,
     active: bool | None = None,
+    bins: Sequence[str] | None = None,
 ) -> UserView:
-    """Change a user's name, role (and region) or whether the account is active. A changed role or a
-    deactivation ends the user's sessions. Nobody can take away the last active admin."""
+    """Change a user's name, role (and region), the BINs of a subject's account, or whether the account is
+    active. A changed role, region or BINs or a deactivation ends the user's sessions. Nobody can take away
+    the last active admin."""
     actor.require(Permission.MANAGE_USERS)
     with db.transaction() as session:
         record = _user(session, username)
-        before = UserView.of(record)
+        before = UserView.of(record, tuple(sorted(account_bins(session, record.id))))
         chosen, region_key = check_role_and_region(role or record.role, region or record.region)
+        kept = before.bins if bins is None and chosen is Role.SUBJECT else (bins or ())
+        bound = check_bins(chosen, kept)
+        set_account_bins(session, record.id, bound)
         values: dict[str, object] = {"role": chosen.value, "region": region_key}
         if full_name is not None and full_name.strip():
             values["full_name"] = full_name.strip()
         if active is not None:
             values["active"] = active
-        after = UserView.of(update_user_record(session, record.id, now=_now(), **values))
+        after = UserView.of(update_user_record(session, record.id, now=_now(), **values), bound)
         _keep_an_admin(session, before, after)
-        if (after.role, after.region, after.active) != (before.role, before.region, before.active):
+        was = (before.role, before.region, before.active, before.bins)
+        if (after.role, after.region, after.active, after.bins) != was:
             delete_user_sessions(session, record.id)
         audit.record(
             session,

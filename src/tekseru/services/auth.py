@@ -51,6 +51,7 @@ from tekseru.store.accounts import (
     secret,
     update_user_record,
 )
+from tekseru.store.portal import account_bins
 
 SESSION_KEY_NAME = "session-signing-key"
 FAILURES_KEPT = timedelta(days=1)
@@ -126,8 +127,13 @@ def token_id(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def _actor(user: UserRecord) -> Actor:
-    return Actor(user.username, Role(user.role), user.region, user.full_name, user.id)
+def _actor(user: UserRecord, bins: frozenset[str] = frozenset()) -> Actor:
+    return Actor(user.username, Role(user.role), user.region, user.full_name, user.id, bins)
+
+
+def _bins(session: Session, user: UserRecord) -> frozenset[str]:
+    """The BINs a subject's account acts for (none for another role)."""
+    return account_bins(session, user.id) if user.role == Role.SUBJECT else frozenset()
 
 
 def _name(username: str) -> str:
@@ -202,8 +208,8 @@ def _open_session(
 ) -> SignedIn:
     token, csrf_token = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
     expires_at = now + policy.session_lifetime
-    actor = _actor(user)
     with db.transaction() as session:
+        actor = _actor(user, _bins(session, user))
         # Only this address's failures: signing in elsewhere must not give a guesser a fresh start.
         clear_login_failures(session, username=user.username, client=client)
         delete_expired_sessions(session, now)
@@ -225,9 +231,10 @@ def session_for(db: Database, token: str, now: datetime | None = None) -> LiveSe
     """The signed-in actor and the CSRF token of the session, or None (unknown, expired, user inactive)."""
     with db.reading() as session:
         found = live_session(session, token_id(token), now or datetime.now(UTC))
+        bins = frozenset() if found is None else _bins(session, found.user)
     if found is None or not found.user.active:
         return None
-    return LiveSession(_actor(found.user), found.csrf_token, found.user.translation_notice_dismissed)
+    return LiveSession(_actor(found.user, bins), found.csrf_token, found.user.translation_notice_dismissed)
 
 
 def log_out(db: Database, token: str, actor: Actor) -> None:

@@ -8,6 +8,12 @@ reach only subjects of that region. A service that lists things limits the listi
 `tekseru.services.plans.visible_plan` for pages, the API and printed documents alike: an actor bound to a
 region reads only approved and published lists (`REGIONAL_PLAN_STATUSES`), and of them only the rows of its
 own region.
+
+A controlled subject's account (`Role.SUBJECT`) is bound to one or more BINs (`Actor.bins`) instead of a
+region. It holds only the permissions of `BIN_BOUND`, each for its own BINs only (`Actor.can(...,
+bin=...)`, `Actor.require_own`): it reads what concerns them (`tekseru.services.portal`) and reports what
+it remedied; every other use case refuses it, as it holds none of their permissions. Of the lists it reads
+the approved and published ones, only its own rows (`visible_plan`).
 """
 
 from __future__ import annotations
@@ -34,6 +40,7 @@ class Role(StrEnum):
     PLANNER = "planner"  # all regions: registry, evidence, imports, assessments, plans
     INSPECTOR = "inspector"  # one region: its subjects, their evidence and inspections
     VIEWER = "viewer"  # reads everything a planner reads, changes nothing
+    SUBJECT = "subject"  # a controlled subject: only what concerns its own BINs
 
 
 class Permission(StrEnum):
@@ -50,6 +57,9 @@ class Permission(StrEnum):
     READ_AUDIT = "audit.read"
     MANAGE_DATABASE = "database.manage"  # back up and restore the whole database
     CANCEL_JOBS = "jobs.cancel"
+    READ_OWN = "own.read"  # a subject reads its inspections, violations, follow-ups and lists
+    REPORT_REMEDIATION = "remediation.report"  # a subject reports what it remedied
+    REVIEW_REMEDIATION = "remediation.review"  # accept or reject a remediation report
 
     @property
     def said(self) -> Message:
@@ -72,11 +82,15 @@ _PLAN = _READ | {
     Permission.WRITE_PLANS,
     Permission.WRITE_INSPECTIONS,
 }
+# What only a subject's account holds, each for its own BINs only.
+BIN_BOUND = frozenset({Permission.READ_OWN, Permission.REPORT_REMEDIATION})
 ROLE_PERMISSIONS: Mapping[Role, frozenset[Permission]] = {
-    Role.ADMIN: frozenset(Permission),
-    Role.PLANNER: _PLAN,
-    Role.INSPECTOR: _READ | {Permission.WRITE_EVIDENCE, Permission.WRITE_INSPECTIONS},
+    Role.ADMIN: frozenset(Permission) - BIN_BOUND,
+    Role.PLANNER: _PLAN | {Permission.REVIEW_REMEDIATION},
+    Role.INSPECTOR: _READ
+    | {Permission.WRITE_EVIDENCE, Permission.WRITE_INSPECTIONS, Permission.REVIEW_REMEDIATION},
     Role.VIEWER: _READ,
+    Role.SUBJECT: BIN_BOUND,
 }
 # Permissions an inspector holds for the subjects of its own region only.
 REGIONAL = frozenset(
@@ -86,6 +100,7 @@ REGIONAL = frozenset(
         Permission.READ_ASSESSMENTS,
         Permission.READ_INSPECTIONS,
         Permission.WRITE_INSPECTIONS,
+        Permission.REVIEW_REMEDIATION,
     }
 )
 
@@ -110,6 +125,7 @@ class Actor:
     region: str | None = None
     full_name: str = ""
     user_id: int | None = None
+    bins: frozenset[str] = frozenset()  # a subject's account: the BINs it acts for
 
     @classmethod
     def system(cls, name: str = "system") -> Actor:
@@ -120,10 +136,13 @@ class Actor:
         """The one region the actor works in, or None for all regions."""
         return self.region if self.role is Role.INSPECTOR else None
 
-    def can(self, permission: Permission, region: str | None = None) -> bool:
-        """May the actor do this (to a subject of `region`, when the action concerns one)?"""
+    def can(self, permission: Permission, region: str | None = None, *, bin: str | None = None) -> bool:
+        """May the actor do this (to a subject of `region`, or with `bin`, when the action concerns one)?
+        A subject's account acts only for its own BINs."""
         if permission not in ROLE_PERMISSIONS[self.role]:
             return False
+        if self.role is Role.SUBJECT:
+            return bin is None or bin in self.bins
         scope = self.region_scope
         return scope is None or region is None or permission not in REGIONAL or region == scope
 
@@ -136,6 +155,16 @@ class Actor:
                 raise denied.saying("refusal.permission", **said)
             raise denied.saying("refusal.permission_in_region", **said, region=region_names(region))
 
+    def require_own(self, permission: Permission, bin: str) -> None:
+        """Refuse unless the actor may do this for the subject with `bin` (a subject's account: its own
+        BINs only; other roles: as `require`)."""
+        if not self.can(permission, bin=bin):
+            denied = PermissionDenied(
+                f"{self.username} ({self.role}) may not {permission.value} for BIN {bin}"
+            )
+            said = {"user": self.username, "role": tell(f"role.{self.role}"), "action": permission.said}
+            raise denied.saying("refusal.permission", **said)
+
     def scoped_region(self, permission: Permission, requested: str | None = None) -> str | None:
         """The region a listing must be limited to: the requested one (None: all), or the actor's own."""
         self.require(permission, requested)
@@ -143,6 +172,8 @@ class Actor:
 
     def may_read_plan(self, status: str) -> bool:
         """May the actor read a semi-annual list in this status (its own region's rows of it, if bound)?"""
+        if self.role is Role.SUBJECT:
+            return self.can(Permission.READ_OWN) and status in REGIONAL_PLAN_STATUSES
         if not self.can(Permission.READ_PLANS):
             return False
         return self.region_scope is None or status in REGIONAL_PLAN_STATUSES

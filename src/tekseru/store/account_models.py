@@ -17,7 +17,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from tekseru.store.models import AssessmentResult, Base
 
-ROLES = ("admin", "planner", "inspector", "viewer")
+ROLES = ("admin", "planner", "inspector", "viewer", "subject")
 JOB_STATUSES = (
     "queued",
     "running",

@@ -40,6 +40,7 @@ from tekseru.store.inspection_models import InspectionData as InspectionData
 from tekseru.store.inspection_models import InspectionRecord as InspectionRecord
 from tekseru.store.inspection_models import ViolationRecord as ViolationRecord
 from tekseru.store.models import Evidence
+from tekseru.store.portal import accepted_reports
 from tekseru.store.records import EvidenceData, WriteCounts
 
 # What a completed inspection cannot be made to do (the words its callers use), with their messages.
@@ -322,6 +323,12 @@ def violations_of(session: Session, inspection_ids: Iterable[int]) -> list[Viola
     return found
 
 
+def violation_by_id(session: Session, violation_id: int) -> ViolationRecord | None:
+    query = select(*_columns(_v, ViolationRecord)).where(_v.id == violation_id)
+    rows = list(session.execute(query))
+    return _make(ViolationRecord, rows[0]) if rows else None
+
+
 # Re-inspection and planning -------------------------------------------------------------------------------
 
 
@@ -349,7 +356,8 @@ def visit_histories(session: Session, *, before: date | None = None) -> dict[int
 
     The last visit is the latest completed inspection of any kind. "Violations eliminated in full" is
     read from the last preventive control with a visit: True when it found violations and all are
-    eliminated, False when some are not, None when it found none. With `before`, as it stood the day
+    eliminated, False when some are not, None when it found none; the accepted remediation reports of those
+    violations are their proof. With `before`, as it stood the day
     before that day: visits and eliminations from that day on are left out (a backtest's replay).
     """
     latest: dict[int, InspectionRecord] = {}
@@ -364,6 +372,10 @@ def visit_histories(session: Session, *, before: date | None = None) -> dict[int
     found: defaultdict[int, list[ViolationRecord]] = defaultdict(list)
     for violation in violations_of(session, [r.id for r in preventive.values()]):
         found[violation.inspection_id].append(violation)
+    proof: defaultdict[int, list[int]] = defaultdict(list)
+    for report in accepted_reports(session, [v.id for vs in found.values() for v in vs]):
+        if before is None or (report.reviewed_at is not None and report.reviewed_at.date() < before):
+            proof[report.violation_id].append(report.id)
     histories: dict[int, VisitHistory] = {}
     for subject_id, last in latest.items():
         control = preventive.get(subject_id)
@@ -374,6 +386,9 @@ def visit_histories(session: Session, *, before: date | None = None) -> dict[int
             last_visit_on=last.inspected_on,
             last_visit_was_preventive_control=last.kind == PREVENTIVE_CONTROL,
             violations_of_last_preventive_control_eliminated_in_full=eliminated,
+            remediation_reports=tuple(sorted(n for v in violations for n in proof[v.id]))
+            if eliminated
+            else (),
         )
     return histories
 

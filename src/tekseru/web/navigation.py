@@ -13,12 +13,14 @@ from dataclasses import dataclass
 from tekseru.services.permissions import Actor, Permission
 
 NAV_ORDER: tuple[str, ...] = (
+    "my",
     "dashboard",
     "visits",
     "registry",
     "assessments",
     "plans",
     "inspections",
+    "remediation",
     "rosters",
     "backtest",
     "imports",

@@ -45,6 +45,7 @@ class UserOut(BaseModel):
     active: bool
     created_at: Timestamp
     updated_at: Timestamp
+    bins: list[str] = Field([], description="A controlled subject's account: the BINs it acts for.")
 
 
 class UserIn(BaseModel):
@@ -53,6 +54,7 @@ class UserIn(BaseModel):
     role: Role
     region: str | None = Field(None, description="Required for an inspector: a region key or name.")
     password: str | None = Field(None, description="At least 10 characters; omit it for a random one.")
+    bins: list[str] = Field([], description="Required for a controlled subject (role subject): its BINs.")
 
 
 class UserChangeIn(BaseModel):
@@ -60,6 +62,7 @@ class UserChangeIn(BaseModel):
     role: Role | None = None
     region: str | None = None
     active: bool | None = None
+    bins: list[str] | None = Field(None, description="A controlled subject's BINs (replaces them).")
 
 
 class PasswordIn(BaseModel):

@@ -12,7 +12,7 @@ from datetime import date
 
 from tekseru.message import tell
 from tekseru.planning import Plan, PlanDiff, diff_plans
-from tekseru.services.permissions import Actor, PermissionDenied
+from tekseru.services.permissions import Actor, PermissionDenied, Role
 from tekseru.store.plans import APPROVED, DRAFT, PUBLISHED, PlanRecord
 
 # The steps each status of a list allows; the store refuses the others (PlanFrozen, PlanNotApproved).
@@ -75,8 +75,9 @@ def stored(record: PlanRecord) -> StoredPlan:
 
 def visible_plan(actor: Actor, stored: StoredPlan) -> StoredPlan:
     """The list as the actor may read it: whole for actors of every region; for an actor bound to one region
-    (an inspector) an approved or published list with only that region's rows (its capacity too), and
-    PermissionDenied for a draft. The one rule of region scoping for lists (see `Actor.may_read_plan`)."""
+    (an inspector) an approved or published list with only that region's rows (its capacity too); for a
+    subject's account an approved or published list with only the rows of its BINs; PermissionDenied for a
+    draft. The one rule of region scoping for lists (see `Actor.may_read_plan`)."""
     if not actor.may_read_plan(stored.record.status):
         raise PermissionDenied(
             f"{actor.username} ({actor.role}) may not read list {stored.id} ({stored.record.status})"
@@ -86,6 +87,18 @@ def visible_plan(actor: Actor, stored: StoredPlan) -> StoredPlan:
             role=tell(f"role.{actor.role}"),
             plan=stored.id,
             status=tell(f"plans.status.{stored.record.status}"),
+        )
+    if actor.role is Role.SUBJECT:  # a subject's account: only its own rows, no capacity of any region
+        own = actor.bins
+        return StoredPlan(
+            stored.record,
+            replace(
+                stored.plan,
+                capacity={},
+                included=tuple(row for row in stored.plan.included if row.bin in own),
+                overflow=tuple(row for row in stored.plan.overflow if row.bin in own),
+                excluded=tuple(row for row in stored.plan.excluded if row.bin in own),
+            ),
         )
     region = actor.region_scope
     if region is None:

@@ -52,7 +52,7 @@ def _users(
         "regions": list(load_regions()),
         "created": created,
         "error": error,
-        "form": form or {"username": "", "full_name": "", "role": "viewer", "region": ""},
+        "form": form or {"username": "", "full_name": "", "role": "viewer", "region": "", "bins": ""},
     }
     return render(request, "admin/users.html", context, status_code=400 if error else 200)
 
@@ -69,11 +69,12 @@ def create(
     full_name: str = Form(""),
     role: str = Form(""),
     region: str = Form(""),
+    bins: str = Form(""),
     actor: Actor = Signed,
     db: Database = Db,
     passwords: Passwords = Hashing,
 ) -> Response:
-    form = {"username": username, "full_name": full_name, "role": role, "region": region}
+    form = {"username": username, "full_name": full_name, "role": role, "region": region, "bins": bins}
     try:
         _, credentials = create_user(
             db,
@@ -82,11 +83,17 @@ def create(
             full_name=full_name,
             role=role,
             region=region or None,
+            bins=_bins(bins),
             passwords=passwords,
         )
     except InvalidUser as problem:
         return _users(request, actor, db, error=said(request, problem), form=form)
     return _users(request, actor, db, created=credentials)
+
+
+def _bins(text: str) -> list[str]:
+    """The BINs of a subject's account, as typed: separated by spaces, commas or lines."""
+    return [part for part in text.replace(",", " ").split() if part]
 
 
 def _user(request: Request, actor: Actor, db: Database, username: str, **extra: Any) -> Response:
@@ -117,6 +124,7 @@ def update(
     role: str = Form(""),
     region: str = Form(""),
     active: str = Form(""),
+    bins: str = Form(""),
     actor: Actor = Signed,
     db: Database = Db,
 ) -> Response:
@@ -129,6 +137,7 @@ def update(
             role=role or None,
             region=region or None,
             active=active == "yes",
+            bins=_bins(bins),
         )
     except InvalidUser as problem:
         return _user(request, actor, db, username, error=said(request, problem))

@@ -5,7 +5,7 @@ classes over the latest assessments, each as a chart drawn on the server with a 
 from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from markupsafe import Markup
 
 from tekseru.catalog import Severity
@@ -16,7 +16,7 @@ from tekseru.http.security import optional_actor
 from tekseru.i18n import format_date
 from tekseru.services.catalog import CatalogService
 from tekseru.services.dashboard import Dashboard, RegionFigure, dashboard
-from tekseru.services.permissions import Actor, Permission
+from tekseru.services.permissions import Actor, Permission, Role
 from tekseru.services.registry_queries import CLASSES
 from tekseru.web.charts import Bar, Segment, bar_chart
 from tekseru.web.navigation import Section
@@ -33,7 +33,9 @@ def start_page(
     request: Request,
     service: CatalogService = Depends(get_catalog_service),
     actor: Actor | None = Depends(optional_actor),
-) -> HTMLResponse:
+) -> Response:
+    if actor is not None and actor.role is Role.SUBJECT:  # a subject's home page is its organisation
+        return RedirectResponse(request.app.url_path_for("portal_home"), status_code=303)
     figures = None
     if actor is not None and actor.can(Permission.READ_REGISTRY):
         figures = dashboard(app_state(request).database(), actor)

@@ -1,0 +1,164 @@
+"""A controlled subject's account probes every page and API path of the app (enumerated from the FastAPI
+app, so new routes are covered as they come) with another subject's ids, BIN and file hash, and gets 403 or
+404 everywhere; its own pages work, in kk and ru."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from fastapi import FastAPI
+from fastapi.routing import APIRoute
+from fastapi.testclient import TestClient
+
+from tekseru.services import portal
+from tekseru.services.accounts import create_user, get_user
+from tekseru.services.permissions import Actor
+from tekseru.settings import Settings
+from tekseru.store.inspections import violations_of
+from tekseru.web.app import create_app
+from tests.catalogue import CATALOGUE
+from tests.services.inspection_data import BINS, add_subjects, inspect
+from tests.web.conftest import sign_in
+from tests.web.support import CHEAP_PASSWORDS, PASSWORD
+
+PDF = b"%PDF-1.4\n% their proof\n"
+SYSTEM = Actor.system("tests")
+# Paths a subject may open: its own pages, signing in and out, the public catalogue of the act (the same for
+# everyone, naming no subject), its own account and language, and the documents of the API.
+OPEN_TO_ALL = re.compile(
+    r"^/(|my(/.*)?|login|logout|account(/.*)?|language|static/.*|catalog(/.*)?|api/v1/(auth/.*|catalog(/.*)?"
+    r"|health|openapi\.json|me|my(/.*)?)|api|api-reference|remediation/\{report_id\}(/files/\{file_id\})?)$"
+)
+
+
+@dataclass(frozen=True)
+class World:
+    app: FastAPI
+    other: dict[str, str]  # path parameter -> another subject's value
+    own_violation: int
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
+    folder = tmp_path_factory.mktemp("subject-access")
+    settings = Settings(attachments_dir=str(folder / "files")).with_database_path(folder / "db.sqlite3")
+    app = create_app(settings, passwords=CHEAP_PASSWORDS, catalogue=CATALOGUE)
+    with TestClient(app):
+        db = app.state.tekseru.database()
+        add_subjects(db)
+        mine, theirs = inspect(db, 0, non_compliant=[1]), inspect(db, 3, non_compliant=[1])
+        for name, bin in (("subject-own", BINS[0]), ("subject-other", BINS[3])):
+            create_user(
+                db,
+                SYSTEM,
+                username=name,
+                full_name=name,
+                role="subject",
+                bins=[bin],
+                password=PASSWORD,
+                passwords=CHEAP_PASSWORDS,
+            )
+        with db.reading() as session:
+            (own_violation,) = violations_of(session, [mine.id])
+            (their_violation,) = violations_of(session, [theirs.id])
+        other_actor = get_user(db, SYSTEM, "subject-other").as_actor()
+        report = portal.submit_remediation(
+            db, other_actor, their_violation.id, "done", [("proof.pdf", PDF)], settings=settings
+        )
+        (file,) = report.files
+        other = {
+            "inspection_id": str(theirs.id),
+            "violation_id": str(their_violation.id),
+            "report_id": str(report.id),
+            "file_id": str(file.id),
+            "attachment_id": "1",
+            "item": "1",
+            "bin": BINS[3],
+            "sha256": file.sha256,
+            "plan_id": "1",
+            "subject_id": str(theirs.subject_id),
+            "job_id": "00000000-0000-4000-8000-000000000001",
+            "run_id": "00000000-0000-4000-8000-000000000001",
+        }
+        yield World(app, other, own_violation.id)
+
+
+def routes(app: FastAPI) -> list[tuple[str, APIRoute]]:
+    """Every route of the app with its full path, walking the routers it includes."""
+
+    def walk(found: Sequence[Any], prefix: str) -> Iterator[tuple[str, APIRoute]]:
+        for route in found:
+            if isinstance(route, APIRoute):
+                yield prefix + route.path, route
+            elif hasattr(route, "original_router"):  # a router included in the app (FastAPI >= 0.120)
+                yield from walk(route.original_router.routes, prefix + route.include_context.prefix)
+            elif hasattr(route, "routes") and not hasattr(route, "app"):
+                yield from walk(route.routes, prefix)
+
+    return list(walk(app.routes, ""))
+
+
+def _fill(path: str, values: dict[str, str]) -> str:
+    return re.sub(r"\{(\w+)(:\w+)?\}", lambda m: values.get(m.group(1), "1"), path)
+
+
+def test_a_subject_gets_403_or_404_on_every_path_with_another_subjects_ids(world: World) -> None:
+    client = TestClient(world.app)
+    csrf = sign_in(client, "subject-own")
+    probed = 0
+    for path, route in routes(world.app):
+        for method in sorted(route.methods - {"HEAD", "OPTIONS"}):
+            if OPEN_TO_ALL.match(path) and not (
+                "{" in path and path.startswith(("/my", "/remediation", "/api/v1/my"))
+            ):
+                continue  # the same for everyone, or its own: probed with another subject's ids below
+            url = _fill(path, world.other)
+            query = {"bin": BINS[3], "sha256": world.other["sha256"], "subject": BINS[3]}
+            answer = client.request(
+                method, url, params=query, headers={"X-CSRF-Token": csrf}, follow_redirects=False
+            )
+            probed += 1
+            # 422: FastAPI refused the body or parameters before any service was asked (nothing read)
+            # (a page says 400 for a parameter it cannot read)
+            invalid = (answer.status_code == 422 and '"loc"' in answer.text) or answer.status_code == 400
+            nothing = (
+                answer.status_code == 200 and answer.text == "[]"
+            )  # a listing filtered to the user's own
+            assert answer.status_code in (403, 404) or invalid or nothing, (
+                method,
+                path,
+                answer.status_code,
+                answer.text[:300],
+            )
+            shown = answer.text.replace(f"bin={BINS[3]}", "").replace(
+                f"subject={BINS[3]}", ""
+            )  # its own query
+            assert BINS[3] not in shown or "{bin}" in path, (method, path)
+    assert probed > 50
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru"])
+def test_a_subject_sees_its_own_violation_and_reports_it(world: World, lang: str) -> None:
+    client = TestClient(world.app)
+    csrf = sign_in(client, "subject-own")
+    start = client.get(f"/?lang={lang}", follow_redirects=False)
+    assert start.status_code == 303 and start.headers["location"] == "/my"
+    home = client.get(f"/my?lang={lang}")
+    assert home.status_code == 200
+    assert BINS[0] in home.text and BINS[3] not in home.text
+    title = {"kk": "Менің ұйымым", "ru": "Моя организация"}[lang]
+    assert title in home.text
+    page = client.get(f"/my/violations/{world.own_violation}?lang={lang}")
+    assert page.status_code == 200
+    refused = client.post(
+        f"/my/violations/{world.own_violation}?lang={lang}",
+        data={"text": " ", "csrf_token": csrf},
+        follow_redirects=False,
+    )
+    assert refused.status_code == 422
+    said = {"kk": "Не істелгенін жазыңыз", "ru": "Опишите, что сделано"}[lang]
+    assert said in refused.text
