@@ -14,7 +14,9 @@ from tekseru.api import (
     imports,
     inspections,
     jobs,
+    outbox,
     plans,
+    public,
     rosters,
     signatures,
     subjects,
@@ -38,3 +40,5 @@ api_router.include_router(inspections.router)
 api_router.include_router(rosters.router)
 api_router.include_router(exports.router)
 api_router.include_router(signatures.router)
+api_router.include_router(outbox.router)
+api_router.include_router(public.router)

@@ -50,6 +50,7 @@ class Permission(StrEnum):
     READ_AUDIT = "audit.read"
     MANAGE_DATABASE = "database.manage"  # back up and restore the whole database
     CANCEL_JOBS = "jobs.cancel"
+    READ_OUTBOX = "outbox.read"  # the notices waiting, sent and failed (administrators)
 
     @property
     def said(self) -> Message:

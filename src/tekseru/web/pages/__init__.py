@@ -17,7 +17,9 @@ from tekseru.web.pages import (
     exports,
     imports,
     inspections,
+    outbox,
     plans,
+    public,
     registry,
     rosters,
     signatures,
@@ -38,4 +40,6 @@ PAGES: tuple[ModuleType, ...] = (
     exports,
     api_reference,
     signatures,
+    outbox,
+    public,
 )
