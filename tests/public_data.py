@@ -47,9 +47,7 @@ def add_hostile_registry(db: Database) -> dict[int, int]:
 
 
 def drafted(db: Database, half_year: str = "2027-H1") -> int:
-    stored = plans.draft_plan(
-        db, SYSTEM, half_year, visit_histories=no_history, now=NOW, catalogue=CATALOGUE
-    )
+    stored = plans.draft_plan(db, SYSTEM, half_year, visit_histories=no_history, now=NOW, catalogue=CATALOGUE)
     return stored.id
 
 

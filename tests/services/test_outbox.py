@@ -25,7 +25,9 @@ from tests.mail_server import HOST
 from tests.mail_server import MailServer as LoopbackServer
 
 T0 = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
-POLICY = RetryPolicy(first=timedelta(seconds=60), longest=timedelta(minutes=10), stale_after=timedelta(minutes=5))
+POLICY = RetryPolicy(
+    first=timedelta(seconds=60), longest=timedelta(minutes=10), stale_after=timedelta(minutes=5)
+)
 ADMIN = Actor("root", Role.ADMIN)
 # The rules that do not depend on the database run on SQLite alone; delivery through an outage and two
 # workers at once run on both.
@@ -51,7 +53,9 @@ def smtp() -> Iterator[LoopbackServer]:
 
 
 def _server(smtp: LoopbackServer) -> MailServer:
-    return MailServer(HOST, smtp.port, security="none", sender="tekseru@example.kz", timeout=5, base_url="https://t.kz")
+    return MailServer(
+        HOST, smtp.port, security="none", sender="tekseru@example.kz", timeout=5, base_url="https://t.kz"
+    )
 
 
 def _queue(db: Database, count: int, *, first: int = 0) -> list[str]:
@@ -86,7 +90,9 @@ def test_every_message_is_delivered_once_through_an_outage(database: Database, s
     assert state.counts == {"pending": 4, "sending": 0, "sent": 2, "failed": 0}
     waiting = [message for message in state.messages if message.status == "pending"]
     assert {message.attempts for message in waiting} == {1}
-    assert all(message.next_attempt_at.replace(tzinfo=UTC) == T0 + timedelta(seconds=60) for message in waiting)
+    assert all(
+        message.next_attempt_at.replace(tzinfo=UTC) == T0 + timedelta(seconds=60) for message in waiting
+    )
     assert all("Connection" in (message.last_error or "") for message in waiting)
 
     # Not due yet: nothing is tried. Then due again, still down: the wait doubles.
@@ -159,7 +165,9 @@ def test_two_workers_at_once_send_each_message_once(database: Database, smtp: Lo
 
 
 @SQLITE_ONLY
-def test_an_address_refused_for_good_is_failed_and_the_others_go(database: Database, smtp: LoopbackServer) -> None:
+def test_an_address_refused_for_good_is_failed_and_the_others_go(
+    database: Database, smtp: LoopbackServer
+) -> None:
     _queue(database, 3)
     smtp.received.refused_addresses.add("subject1@example.kz")
     report = send_due(database, _server(smtp), retry=POLICY, now=Clock(T0))
