@@ -24,7 +24,9 @@ from tekseru.services.accounts import create_user
 from tekseru.settings import Settings
 from tekseru.web.app import create_app
 from tests.catalogue import CATALOGUE
-from tests.public_data import HOSTILE_NAME, PERSONAL, add_hostile_registry, drafted, published
+from tests.mail_server import HOST
+from tests.mail_server import MailServer as LoopbackServer
+from tests.public_data import EMAILS, HOSTILE_NAME, PERSONAL, add_hostile_registry, drafted, published
 from tests.services.plan_data import BINS, SYSTEM
 from tests.web.conftest import BrowserPage, _browser_page, _free_port
 from tests.web.support import CHEAP_PASSWORDS, PASSWORD
@@ -204,3 +206,23 @@ def test_the_language_switch_works_without_signing_in(phone: BrowserPage, regist
     page.click("text=Все списки")  # the cookie keeps the language across pages
     page.wait_for_load_state("load")
     assert page.get_attribute("html", "lang") == "ru" and page.url.endswith("/public/lists?lang=ru")
+
+
+def test_the_web_server_sends_the_outbox_when_a_mail_server_is_set(tmp_path: Path) -> None:
+    mail = LoopbackServer()
+    mail.start()
+    try:
+        settings = Settings(
+            attachments_dir=str(tmp_path / "files"), smtp_host=HOST, smtp_port=mail.port, smtp_security="none"
+        ).with_database_path(tmp_path / "db.sqlite3")
+        app = create_app(settings, passwords=CHEAP_PASSWORDS, catalogue=CATALOGUE)
+        db = app.state.tekseru.database()
+        add_hostile_registry(db)
+        published(db)
+        with TestClient(app):  # its lifespan starts the outbox thread, and stops it at the end
+            deadline = time.monotonic() + 10
+            while len(mail.received.messages) < len(EMAILS) and time.monotonic() < deadline:
+                time.sleep(0.05)
+        assert sorted(str(message["To"]) for message in mail.received.messages) == sorted(EMAILS.values())
+    finally:
+        mail.stop()

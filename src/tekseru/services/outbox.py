@@ -14,6 +14,7 @@ an unknown address) marks the message failed; administrators see it with the ser
 from __future__ import annotations
 
 import hashlib
+import logging
 import smtplib
 import socket
 import ssl
@@ -41,6 +42,8 @@ from tekseru.store.outbox import (
     mark_sent,
 )
 
+log = logging.getLogger("tekseru.outbox")
+
 __all__ = [
     "OUTBOX_STATUSES",
     "MailServer",
@@ -48,6 +51,7 @@ __all__ = [
     "OutboxState",
     "RetryPolicy",
     "SendReport",
+    "background_worker",
     "enqueue",
     "message_id_for",
     "outbox_state",
@@ -286,9 +290,13 @@ def run_worker(
     total = SendReport()
     done = 0
     while not stopping.is_set() and (passes is None or done < passes):
-        if before_pass is not None:
-            before_pass()
-        report = send_due(db, server, retry=retry)
+        try:
+            if before_pass is not None:
+                before_pass()
+            report = send_due(db, server, retry=retry)
+        except Exception as error:  # a database busy or gone for a moment: the next pass tries again
+            log.warning("the outbox pass failed: %s", error)
+            report = SendReport(errors=[_describe(error)])
         total.sent, total.retried, total.failed = (
             total.sent + report.sent,
             total.retried + report.retried,
@@ -299,6 +307,31 @@ def run_worker(
         if passes is None or done < passes:
             stopping.wait(interval)
     return total
+
+
+def background_worker(
+    db: Database,
+    server: MailServer,
+    *,
+    retry: RetryPolicy | None = None,
+    interval: float = 30.0,
+    before_pass: Callable[[], object] | None = None,
+) -> Callable[[], None]:
+    """`run_worker` in a daemon thread (the web server's, when a mail server is set); the function it
+    returns stops the thread and waits for it a few seconds."""
+    stop = threading.Event()
+
+    def work() -> None:
+        run_worker(db, server, retry=retry, interval=interval, stop=stop, before_pass=before_pass)
+
+    thread = threading.Thread(target=work, name="tekseru-outbox", daemon=True)
+    thread.start()
+
+    def stopping() -> None:
+        stop.set()
+        thread.join(timeout=server.timeout + 5)
+
+    return stopping
 
 
 @dataclass(frozen=True)
