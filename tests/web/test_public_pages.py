@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 import uvicorn
 from fastapi import FastAPI
@@ -226,3 +227,17 @@ def test_the_web_server_sends_the_outbox_when_a_mail_server_is_set(tmp_path: Pat
         assert sorted(str(message["To"]) for message in mail.received.messages) == sorted(EMAILS.values())
     finally:
         mail.stop()
+
+
+@pytest.mark.browser
+def test_the_outbox_page_passes_axe_at_390_px(phone: BrowserPage, public_server: str) -> None:
+    with httpx.Client(base_url=public_server) as http:
+        response = http.post("/api/v1/auth/login", json={"username": "root", "password": PASSWORD})
+        assert response.status_code == 200
+        cookie = http.cookies["tekseru_session"]
+    phone.page.context.add_cookies([{"name": "tekseru_session", "value": cookie, "url": public_server}])
+    for lang in ("kk", "ru"):
+        path = f"/admin/outbox?lang={lang}"
+        assert [v["id"] for v in scan(phone, path) if v["impact"] in BLOCKING] == [], path
+        assert overflowing(phone, path) == ([], [390, 390]), path
+        assert "kamkor@example.kz" in phone.page.content()
