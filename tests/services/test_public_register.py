@@ -7,10 +7,14 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
+from datetime import date
 
 import pytest
 
 from tekseru.services import plans
+from tekseru.services.assessments import run_assessment
+from tekseru.services.demo import load_demo
 from tekseru.services.outbox import outbox_state
 from tekseru.services.public_register import (
     is_natural_person,
@@ -111,3 +115,23 @@ def test_publishing_queues_a_notice_to_each_subject_on_the_list_with_an_address(
     kk, ru = to_person.body.split("— — —")
     assert "тізімге енгізілген" in kk and f"/public/lists/{plan_id}?lang=kk" in kk
     assert "включена в этот список" in ru and f"/public/lists/{plan_id}?lang=ru" in ru
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_the_demo_registry_published_shows_only_legal_persons_bins(database: Database) -> None:
+    today = date(2026, 12, 1)
+    load_demo(database, today=today, catalogue=CATALOGUE)
+    run_assessment(database, as_of=today, catalogue=CATALOGUE)
+    draft = plans.draft_plan(database, SYSTEM, "2027-H1", catalogue=CATALOGUE)
+    plans.approve_plan(database, SYSTEM, draft.id)
+    plans.publish_plan(database, SYSTEM, draft.id)
+    listing = public_list(database, draft.id)
+    bins = {row.bin for row in listing.rows}
+    assert len(listing.rows) == draft.included_count > 10 and "" not in bins
+    for language in ("kk", "ru"):
+        for text in (
+            public_csv(listing, language, CATALOGUE).decode("utf-8-sig"),
+            json.dumps(public_json(listing, language, CATALOGUE), ensure_ascii=False),
+        ):
+            found = set(re.findall(r"(?<!\d)\d{12}(?!\d)", text))
+            assert found == bins and not any(is_natural_person(bin, "") for bin in found)
