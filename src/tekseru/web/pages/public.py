@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from tekseru.catalog import Catalogue
@@ -33,6 +33,7 @@ section = None
 Db = Depends(get_database)
 REGION = Query("", pattern=r"^[a-z_]{0,32}$", description="A region key, to show only its rows.")
 HALF_YEAR = Query("", pattern=r"^(\d{4}-H[12])?$")
+PLAN_ID = Path(ge=1, le=2_147_483_647, description="The list's number.")
 
 
 def file_language(request: Request) -> str:
@@ -70,7 +71,7 @@ def _file_name(plan_id: int, language: str, suffix: str) -> str:
 @router.get("/lists/{plan_id}.csv", name="public_list_csv")
 def list_csv(
     request: Request,
-    plan_id: int,
+    plan_id: int = PLAN_ID,
     region: str = REGION,
     db: Database = Db,
     catalogue: Catalogue = Depends(get_catalogue),
@@ -84,7 +85,7 @@ def list_csv(
 @router.get("/lists/{plan_id}.json", name="public_list_json")
 def list_json(
     request: Request,
-    plan_id: int,
+    plan_id: int = PLAN_ID,
     region: str = REGION,
     db: Database = Db,
     catalogue: Catalogue = Depends(get_catalogue),
@@ -99,7 +100,7 @@ def list_json(
 @router.get("/lists/{plan_id}", response_class=HTMLResponse, name="public_list")
 def list_page(
     request: Request,
-    plan_id: int,
+    plan_id: int = PLAN_ID,
     region: str = REGION,
     db: Database = Db,
     catalogue: Catalogue = Depends(get_catalogue),
