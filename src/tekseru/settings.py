@@ -29,6 +29,7 @@ from tekseru.message import Explained
 ENV_PREFIX = "TEKSERU_"
 ENV_FILE = ".env"
 WHOLE_NUMBER = "must be a whole number greater than 0"
+SMTP_SECURITY = ("starttls", "tls", "none")
 
 
 class SettingError(Explained, ValueError):
@@ -131,6 +132,42 @@ class Settings(BaseSettings):
         "explanation on its pages (off by default; see docs/subjects.md for the reasons either way).",
     )
 
+    smtp_host: str = Field(
+        "",
+        description="Mail server (SMTP) that notices are sent through; when empty, notices wait in the "
+        "outbox and nothing is sent.",
+    )
+    smtp_port: StrictInt = _number(587, "Port of the mail server (a whole number above 0).")
+    smtp_security: str = Field(
+        "starttls",
+        description="How the connection to the mail server is protected: starttls (upgrade a plain "
+        "connection, usually port 587), tls (TLS from the start, usually port 465) or none (a server on "
+        "this machine or a trusted network only).",
+    )
+    smtp_username: str = Field("", description="User name at the mail server; when empty, no sign-in.")
+    smtp_password: str = Field("", description="Password at the mail server.")
+    mail_from: str = Field("tekseru@localhost", description="The sender address of notices.")
+    smtp_timeout_seconds: StrictInt = _number(
+        30, "Seconds to wait for the mail server before an attempt counts as failed (a whole number above 0)."
+    )
+    outbox_retry_seconds: StrictInt = _number(
+        60,
+        "Seconds a notice waits after its first failed attempt; each further failure doubles the wait "
+        "(a whole number above 0).",
+    )
+    outbox_retry_max_seconds: StrictInt = _number(
+        3600, "The longest wait between two attempts to send a notice (a whole number above 0)."
+    )
+    notice_deadline_days: str = Field(
+        "7,1",
+        description="Days before a violation's deadline on which its subject is reminded, separated by "
+        "commas (each a whole number above 0).",
+    )
+    public_url: str = Field(
+        "http://127.0.0.1:8000",
+        description="The address at which people reach tekseru, for the links in notices.",
+    )
+
     if not TYPE_CHECKING:  # mypy keeps the pydantic plugin's typed signature
 
         def __init__(self, **values: Any) -> None:
@@ -145,6 +182,26 @@ class Settings(BaseSettings):
         if value not in LANGUAGES:
             raise ValueError(f"must be one of {', '.join(LANGUAGES)}")
         return value
+
+    @field_validator("smtp_security")
+    @classmethod
+    def _known_security(cls, value: str) -> str:
+        if value not in SMTP_SECURITY:
+            raise ValueError(f"must be one of {', '.join(SMTP_SECURITY)}")
+        return value
+
+    @field_validator("notice_deadline_days")
+    @classmethod
+    def _days(cls, value: str) -> str:
+        parts = [part.strip() for part in value.split(",")]
+        if not all(part.isascii() and part.isdigit() and int(part) > 0 for part in parts):
+            raise ValueError("must be whole numbers above 0 separated by commas, such as 7,1")
+        return value
+
+    @property
+    def deadline_days(self) -> tuple[int, ...]:
+        """`notice_deadline_days` as numbers, the largest first."""
+        return tuple(sorted({int(part) for part in self.notice_deadline_days.split(",")}, reverse=True))
 
     @field_validator("time_zone")
     @classmethod

@@ -14,8 +14,10 @@ from tekseru.api import (
     imports,
     inspections,
     jobs,
+    outbox,
     plans,
     portal,
+    public,
     rosters,
     signatures,
     subjects,
@@ -42,3 +44,5 @@ api_router.include_router(exports.router)
 api_router.include_router(signatures.router)
 api_router.include_router(visits.router)
 api_router.include_router(portal.router)
+api_router.include_router(outbox.router)
+api_router.include_router(public.router)

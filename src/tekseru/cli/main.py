@@ -18,6 +18,7 @@ from tekseru.cli import (
     import_commands,
     inspection_commands,
     jobs_commands,
+    outbox_commands,
     plan_commands,
     roster_commands,
     serve_command,
@@ -93,6 +94,7 @@ app.command()(backup_commands.backup)
 app.command()(backup_commands.restore)
 app.add_typer(jobs_commands.app, name="jobs")
 app.add_typer(roster_commands.app, name="rosters")
+app.add_typer(outbox_commands.app, name="outbox")
 app.command()(backtest_commands.backtest)
 
 

@@ -60,6 +60,7 @@ class Permission(StrEnum):
     READ_OWN = "own.read"  # a subject reads its inspections, violations, follow-ups and lists
     REPORT_REMEDIATION = "remediation.report"  # a subject reports what it remedied
     REVIEW_REMEDIATION = "remediation.review"  # accept or reject a remediation report
+    READ_OUTBOX = "outbox.read"  # the notices waiting, sent and failed (administrators)
 
     @property
     def said(self) -> Message:

@@ -164,6 +164,7 @@ class AssessmentSubjectClass(Base):
 
 from tekseru.store import account_models as account_models  # noqa: E402
 from tekseru.store import inspection_models as inspection_models  # noqa: E402
+from tekseru.store import outbox_models as outbox_models  # noqa: E402
 from tekseru.store import plan_models as plan_models  # noqa: E402  (puts "plans" on Base.metadata)
 from tekseru.store import portal_models as portal_models  # noqa: E402
 from tekseru.store import roster_models as roster_models  # noqa: E402

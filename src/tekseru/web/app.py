@@ -10,7 +10,7 @@ Run it with `tekseru serve`, or `uvicorn --factory tekseru.web.app:create_app`.
 from __future__ import annotations
 
 import gc
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from functools import cache
 
@@ -29,7 +29,10 @@ from tekseru.http.dependencies import AppState
 from tekseru.http.errors import install_error_handlers
 from tekseru.http.language import LanguageMiddleware
 from tekseru.http.middleware import RequestId, SecurityHeaders
+from tekseru.services.notices import remind_deadlines
+from tekseru.services.outbox import MailServer, RetryPolicy, background_worker
 from tekseru.services.passwords import Passwords
+from tekseru.services.permissions import Actor
 from tekseru.settings import Settings
 from tekseru.web.errors import conflict_page, error_page
 from tekseru.web.navigation import ordered
@@ -43,8 +46,27 @@ async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
     threads = anyio.to_thread.current_default_thread_limiter()
     threads.total_tokens = app.state.settings.web_threads
     await anyio.to_thread.run_sync(_warm_up)
+    stop_mail = _mail_worker(app.state.tekseru)
     yield
+    if stop_mail is not None:
+        await anyio.to_thread.run_sync(stop_mail)
     app.state.tekseru.close()  # stops running jobs (interrupted); the next request opens the database again
+
+
+def _mail_worker(state: AppState) -> Callable[[], None] | None:
+    """With a mail server set, the outbox is sent (and deadline reminders queued) by a thread of each worker
+    process; the claims keep any two from sending one message."""
+    settings = state.settings
+    server = MailServer.from_settings(settings)
+    if not server.configured:
+        return None
+    db = state.database()
+    return background_worker(
+        db,
+        server,
+        retry=RetryPolicy.from_settings(settings),
+        before_pass=lambda: remind_deadlines(db, Actor.system("outbox"), days=settings.deadline_days),
+    )
 
 
 def _warm_up() -> None:

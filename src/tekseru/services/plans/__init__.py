@@ -25,6 +25,7 @@ from tekseru.intake import Upload
 from tekseru.planning import HalfYear
 from tekseru.services import audit
 from tekseru.services.file_names import sanitise_file_name
+from tekseru.services.notices import notify_list_published
 from tekseru.services.permissions import Actor, Permission
 from tekseru.services.plans import drafting
 from tekseru.services.plans.capacity import (
@@ -268,6 +269,10 @@ def _sign(
     actor.require(Permission.WRITE_PLANS)
     with db.transaction() as session:
         signed = step(session, plan_id, _signature(actor), now=now, expected_version=version)
+        if (
+            action == "plan.publish"
+        ):  # the subjects on it learn of it by e-mail (the outbox, same transaction)
+            notify_list_published(session, plan_id, signed.plan, now=now)
         after = audit_values(signed) | audit.sealed(session, ENTITY, plan_id)
         audit.record(session, actor, action, ENTITY, plan_id, after=after, now=now)
     return signed

@@ -18,8 +18,10 @@ from tekseru.web.pages import (
     imports,
     inspections,
     offline,
+    outbox,
     plans,
     portal,
+    public,
     registry,
     remediation,
     rosters,
@@ -46,4 +48,6 @@ PAGES: tuple[ModuleType, ...] = (
     signatures,
     visits,
     offline,
+    outbox,
+    public,
 )

@@ -1,0 +1,118 @@
+"""`/public`: the public register, readable without signing in: the published semi-annual lists by
+half-year and region, a page per list at a stable address (`/public/lists/{number}`), and the same list as
+CSV and JSON (open data). Nothing here needs or shows a session; the rows hold no personal data
+(`tekseru.services.public_register`)."""
+
+from __future__ import annotations
+
+import json
+
+from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from tekseru.catalog import Catalogue
+from tekseru.catalog_files import load_regions
+from tekseru.http.dependencies import get_catalogue, get_database
+from tekseru.http.language import request_language
+from tekseru.http.refusals import PLAN_ERRORS, service_errors
+from tekseru.services.auth import Database
+from tekseru.services.public_register import (
+    PUBLIC_LANGUAGES,
+    public_csv,
+    public_index,
+    public_json,
+    public_list,
+)
+from tekseru.web.templating import render
+
+router = APIRouter(
+    prefix="/public", include_in_schema=False, dependencies=[Depends(service_errors(PLAN_ERRORS, page=True))]
+)
+section = None
+
+Db = Depends(get_database)
+REGION = Query("", pattern=r"^[a-z_]{0,32}$", description="A region key, to show only its rows.")
+HALF_YEAR = Query("", pattern=r"^(\d{4}-H[12])?$")
+PLAN_ID = Path(ge=1, le=2_147_483_647, description="The list's number.")
+
+
+def file_language(request: Request) -> str:
+    """The language of a file: the page's, when it is Kazakh or Russian; else Kazakh, the official one."""
+    language = request_language(request)
+    return language if language in PUBLIC_LANGUAGES else PUBLIC_LANGUAGES[0]
+
+
+@router.get("", name="public_home")
+def home(request: Request) -> Response:
+    return RedirectResponse(request.url_for("public_index").path, status_code=303)
+
+
+@router.get("/lists", response_class=HTMLResponse, name="public_index")
+def index(request: Request, half_year: str = HALF_YEAR, region: str = REGION, db: Database = Db) -> Response:
+    lists = public_index(db, half_year=half_year or None, region=region or None)
+    every = public_index(db)
+    by_half_year: dict[str, list[object]] = {}
+    for summary in lists:
+        by_half_year.setdefault(summary.half_year, []).append(summary)
+    context = {
+        "title_key": "public.index.title",
+        "by_half_year": by_half_year,
+        "filters": {"half_year": half_year, "region": region},
+        "half_years": sorted({summary.half_year for summary in every}, reverse=True),
+        "regions": [region.key for region in load_regions()],
+    }
+    return render(request, "public/index.html", context)
+
+
+def _file_name(plan_id: int, language: str, suffix: str) -> str:
+    return f"public-list-{plan_id}-{language}.{suffix}"
+
+
+@router.get("/lists/{plan_id}.csv", name="public_list_csv")
+def list_csv(
+    request: Request,
+    plan_id: int = PLAN_ID,
+    region: str = REGION,
+    db: Database = Db,
+    catalogue: Catalogue = Depends(get_catalogue),
+) -> Response:
+    language = file_language(request)
+    content = public_csv(public_list(db, plan_id, region=region or None), language, catalogue)
+    headers = {"Content-Disposition": f'attachment; filename="{_file_name(plan_id, language, "csv")}"'}
+    return Response(content, media_type="text/csv; charset=utf-8", headers=headers)
+
+
+@router.get("/lists/{plan_id}.json", name="public_list_json")
+def list_json(
+    request: Request,
+    plan_id: int = PLAN_ID,
+    region: str = REGION,
+    db: Database = Db,
+    catalogue: Catalogue = Depends(get_catalogue),
+) -> Response:
+    language = file_language(request)
+    data = public_json(public_list(db, plan_id, region=region or None), language, catalogue)
+    headers = {"Content-Disposition": f'inline; filename="{_file_name(plan_id, language, "json")}"'}
+    text = json.dumps(data, ensure_ascii=False, indent=1)
+    return Response(text.encode("utf-8"), media_type="application/json", headers=headers)
+
+
+@router.get("/lists/{plan_id}", response_class=HTMLResponse, name="public_list")
+def list_page(
+    request: Request,
+    plan_id: int = PLAN_ID,
+    region: str = REGION,
+    db: Database = Db,
+    catalogue: Catalogue = Depends(get_catalogue),
+) -> Response:
+    listing = public_list(db, plan_id, region=region or None)
+    context = {
+        "title_key": "public.list.title",
+        "title_params": {"number": plan_id},
+        "listing": listing,
+        "data": public_json(listing, request_language(request), catalogue),
+        "all_regions": public_list(db, plan_id).regions,
+        "filters": {"region": region},
+        "file_language": file_language(request),
+    }
+    return render(request, "public/list.html", context)
