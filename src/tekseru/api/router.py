@@ -8,6 +8,7 @@ from tekseru.api import (
     assessments,
     audit,
     auth,
+    backtest,
     catalog,
     exports,
     health,
@@ -38,3 +39,4 @@ api_router.include_router(inspections.router)
 api_router.include_router(rosters.router)
 api_router.include_router(exports.router)
 api_router.include_router(signatures.router)
+api_router.include_router(backtest.router)
