@@ -315,33 +315,10 @@ def latest_draft(session: Session, half_year: str) -> PlanRecord | None:
     return None if row is None else _record(row)
 
 
-def redraft(
-    session: Session,
-    plan_id: int,
-    *,
-    as_of: date,
-    assessment_id: uuid.UUID,
-    edition_id: str,
-    plan: Mapping[str, Any],
-    capacity: Mapping[str, int],
-    created_by: str,
-    now: datetime,
-    previous_plan_id: int | None,
-) -> PlanRecord:
-    """Put a newly formed list in place of draft `plan_id` (same number, next version); PlanFrozen when it
-    is approved or published by now."""
-    record = _draft_or_raise(session, plan_id, "replace")
-    values = {
-        "as_of": as_of,
-        "assessment_id": assessment_id,
-        "edition_id": edition_id,
-        "plan": dict(plan),
-        "capacity": dict(capacity),
-        "created_by": created_by,
-        "created_at": now,
-        "previous_plan_id": previous_plan_id,
-    }
-    return _change(session, record, None, "replace", **values)
+def redraft(session: Session, plan_id: int, **values: Any) -> PlanRecord:
+    """Put a newly formed list (the columns `add_plan` writes, but `half_year`) in place of draft `plan_id`:
+    same number, next version; PlanFrozen when it is approved or published by now."""
+    return _change(session, _draft_or_raise(session, plan_id, "replace"), None, "replace", **values)
 
 
 def publish_plan(

@@ -242,7 +242,7 @@ def draft_plan(
         if draft is None:
             record = add_plan(session, half_year=str(period), **values)  # type: ignore[arg-type]
         else:
-            record = redraft(session, draft.id, **values)  # type: ignore[arg-type]
+            record = redraft(session, draft.id, created_at=values.pop("now"), **values)
         made = stored(record)
         after = audit_values(made)
         audit.record(session, actor, "plan.draft", ENTITY, made.id, before=before, after=after, now=now)
