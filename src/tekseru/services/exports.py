@@ -105,6 +105,7 @@ LABELS: dict[str, Callable[[object, str], object]] = {
     "groups": _groups,
     "group": _group,
     "risk_class": _word("risk."),
+    "class_before": _word("risk."),
     "kind": _word("inspection.kind."),
     "status": _word("inspection.status."),
     "action": _word("audit.action."),
