@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 
+from tekseru.catalog_files import load_catalogue, load_regions
 from tests.api.conftest import Seeded, Session
 from tests.web.support import OTHER_REGION, OWN_REGION
 
@@ -43,6 +44,10 @@ def read_back(response: Any, format: str) -> tuple[list[str], list[list[str]]]:
     items = json.loads(response.content)
     keys = list(items[0]) if items else []
     return keys, [[str(item[key]) for key in keys] for item in items]
+
+
+def _group_name(key: str, language: str = "kk") -> str:
+    return load_catalogue().latest().group(key).name.in_language(language)
 
 
 def _api_subjects(session: Session, params: dict[str, str]) -> list[dict[str, Any]]:
@@ -108,14 +113,16 @@ def test_the_results_export_is_the_results_api(
         _, rows = read_back(
             planner.get(f"{API}/exports/results/{seeded.run_id}", params={**params, "format": format}), format
         )
-        assert [(row[0], row[3]) for row in rows] == [(i["bin"], i["group"]) for i in expected["items"]]
+        # CSV and XLSX name the group in words (kk, the default), JSON keeps its key
+        said: Callable[[str], str] = (lambda key: key) if format == "json" else _group_name
+        assert [(row[0], row[3]) for row in rows] == [(i["bin"], said(i["group"])) for i in expected["items"]]
     assert planner.get(f"{API}/exports/results/00000000-0000-0000-0000-000000000000").status_code == 404
 
 
 def test_an_inspector_exports_its_own_region_only(as_role: Callable[[str], Session]) -> None:
     inspector = as_role("inspector")
     _, rows = read_back(inspector.get(f"{API}/exports/subjects", params={"format": "csv"}), "csv")
-    assert rows and {row[2] for row in rows} == {OWN_REGION}
+    assert rows and {row[2] for row in rows} == {load_regions().get(OWN_REGION).name.in_language("kk")}
     assert inspector.get(f"{API}/exports/subjects", params={"region": OTHER_REGION}).status_code == 403
 
 
@@ -152,7 +159,8 @@ def test_a_lists_rows_export_is_the_list_of_the_api(as_role: Callable[[str], Ses
         planner.get(f"{API}/exports/lists/{plan['id']}", params={"format": format, "region": OWN_REGION}),
         format,
     )
-    assert own and {row[3] for row in own} == {OWN_REGION}
+    region = OWN_REGION if format == "json" else load_regions().get(OWN_REGION).name.in_language("kk")
+    assert own and {row[3] for row in own} == {region}
     assert planner.get(f"{API}/exports/lists/999999").status_code == 404
 
 
@@ -172,3 +180,30 @@ def test_text_the_store_refuses_in_a_filter_is_an_error_answer_not_a_file_cut_sh
         response = admin.get(f"{API}/exports/{path}", params={**params, "format": "csv"})
         assert 400 <= response.status_code < 500, (path, response.status_code)
         assert "attachment" not in response.headers.get("content-disposition", "")
+
+
+@pytest.mark.parametrize(
+    ("lang", "high"),
+    [("kk", "Жоғары"), ("ru", "Высокий"), ("en", "High")],
+)
+def test_csv_and_xlsx_name_regions_groups_and_classes_in_words_json_keeps_keys(
+    as_role: Callable[[str], Session], lang: str, high: str
+) -> None:
+    viewer = as_role("viewer")
+    params = {"risk_class": "high", "lang": lang}
+    json_header, json_rows = read_back(
+        viewer.get(f"{API}/exports/subjects", params={**params, "format": "json"}), "json"
+    )
+    assert json_rows, "the seeded registry has high-risk subjects"
+    region_at, groups_at, class_at = (json_header.index(key) for key in ("region", "groups", "risk_class"))
+    region_names = {region.key: region.name.in_language(lang) for region in load_regions()}
+    items = json.loads(viewer.get(f"{API}/exports/subjects", params={**params, "format": "json"}).content)
+    for format in ("csv", "xlsx"):
+        _, rows = read_back(
+            viewer.get(f"{API}/exports/subjects", params={**params, "format": format}), format
+        )
+        assert [row[region_at] for row in rows] == [region_names[row[region_at]] for row in json_rows]
+        assert {row[class_at] for row in rows} == {high} and {row[class_at] for row in json_rows} == {"high"}
+        for said, item in zip(rows, items, strict=True):
+            assert said[groups_at] == "; ".join(_group_name(key, lang) for key in item["groups"])
+            assert not any("_" in said[at] for at in (region_at, groups_at, class_at)), said

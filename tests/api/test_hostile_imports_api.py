@@ -59,3 +59,21 @@ def test_a_nul_byte_fails_the_job_with_its_row_and_field(as_role: Callable[[str]
     assert (error["row"], error["field"], error["kind"]) == (2, "name", "control_character")
     assert "U+0000 (NUL)" in error["messages"]["kk"]
     assert planner.get(f"{API}/subjects/{OWN_BIN}").json()["name"] != "Ақ"
+
+
+def test_a_jobs_row_errors_are_in_the_language_the_request_asks(as_role: Callable[[str], Session]) -> None:
+    planner = as_role("planner")
+    content = f"bin,name,region,groups\n{OWN_BIN},Ақ\x00жол,astana,stationary_care\n".encode()
+    job_id = _send(planner, "nul.csv", content)
+    wait(planner, job_id)
+    said = {}
+    for language in ("kk", "ru", "en"):
+        answer = planner.get(f"{API}/jobs/{job_id}", params={"lang": language}).json()
+        [error] = answer["result"]["errors"]
+        assert error["message"] == error["messages"][language], (language, error)
+        said[language] = error["message"]
+    assert len(set(said.values())) == 3
+    by_header = planner.get(f"{API}/jobs/{job_id}", headers={"Accept-Language": "ru-RU,ru;q=0.9"}).json()
+    assert by_header["result"]["errors"][0]["message"] == said["ru"]
+    listed = planner.get(f"{API}/jobs", params={"lang": "kk"}).json()
+    assert [job["result"]["errors"][0]["message"] for job in listed if job["id"] == job_id] == [said["kk"]]

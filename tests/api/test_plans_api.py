@@ -4,6 +4,7 @@ printing, and who may do each (tests.web.support.seed: the high and medium subje
 from __future__ import annotations
 
 import io
+import itertools
 from collections.abc import Callable
 from typing import Any
 
@@ -17,6 +18,16 @@ from tests.web.support import BINS, OTHER_BIN, OWN_BIN, OWN_REGION
 API = "/api/v1"
 HALF_YEAR = "2024-H2"
 CANDIDATES = {OWN_BIN, OTHER_BIN, BINS[1]}  # high, high, medium
+
+
+_FRESH = itertools.count()
+
+
+def fresh_half_year() -> str:
+    """A half-year no other test of the module drafted: one list of a half-year (and region) is approved
+    at a time, and the module's tests share one database."""
+    number = next(_FRESH)
+    return f"{2032 + number // 2}-H{number % 2 + 1}"
 
 
 def draft(session: Session, **body: object) -> dict[str, Any]:
@@ -72,7 +83,7 @@ def test_a_half_year_must_be_written_as_one(as_role: Callable[[str], Session]) -
 
 def test_approve_then_publish_and_nothing_changes_after(as_role: Callable[[str], Session]) -> None:
     planner = as_role("planner")
-    plan_id = draft(planner)["id"]
+    plan_id = draft(planner, half_year=fresh_half_year())["id"]
     assert planner.send("POST", f"{API}/plans/{plan_id}/publish").status_code == 409  # not approved yet
     approved = planner.send("POST", f"{API}/plans/{plan_id}/approve")
     assert approved.status_code == 200
@@ -90,9 +101,10 @@ def test_approve_then_publish_and_nothing_changes_after(as_role: Callable[[str],
 
 def test_a_new_draft_is_compared_with_the_approved_list(as_role: Callable[[str], Session]) -> None:
     planner = as_role("planner")
-    first = draft(planner, capacity={"astana": 1})["id"]
+    period = fresh_half_year()
+    first = draft(planner, half_year=period, capacity={"astana": 1})["id"]
     planner.send("POST", f"{API}/plans/{first}/approve")
-    second = draft(planner)
+    second = draft(planner, half_year=period)
     assert second["previous_plan_id"] == first
     diff = planner.get(f"{API}/plans/{second['id']}/diff").json()
     assert diff["previous_plan_id"] == first
@@ -141,7 +153,7 @@ def test_the_printed_list(
 
 
 def test_changes_are_in_the_audit_log(as_role: Callable[[str], Session]) -> None:
-    plan_id = draft(as_role("planner"))["id"]
+    plan_id = draft(as_role("planner"), half_year=fresh_half_year())["id"]
     as_role("admin").send("POST", f"{API}/plans/{plan_id}/approve")
     log = as_role("admin").get(f"{API}/audit", params={"entity": "plan", "key": str(plan_id)}).json()
     entries = {entry["action"]: entry for entry in log["items"]}
@@ -178,7 +190,7 @@ def plans_by_step(as_role: Callable[[str], Session]) -> Callable[[str], int]:
 
     def make(action: str) -> int:
         planner = as_role("planner")
-        plan_id = int(draft(planner)["id"])
+        plan_id = int(draft(planner, half_year=fresh_half_year())["id"])
         if action == "publish":
             assert planner.send("POST", f"{API}/plans/{plan_id}/approve").status_code == 200
         return plan_id
@@ -216,7 +228,7 @@ def test_an_inspector_reads_no_draft_and_only_its_region_of_an_approved_list(
     as_role: Callable[[str], Session],
 ) -> None:
     planner, inspector = as_role("planner"), as_role("inspector")
-    plan_id = draft(planner)["id"]
+    plan_id = draft(planner, half_year=fresh_half_year())["id"]
     assert OTHER_BIN in _bins(planner.get(f"{API}/plans/{plan_id}").json())
     assert plan_id not in {plan["id"] for plan in inspector.get(f"{API}/plans").json()}
     for path in ("", "/diff", "/document"):
@@ -236,7 +248,7 @@ def test_an_inspector_reads_no_draft_and_only_its_region_of_an_approved_list(
 @pytest.mark.parametrize("format", ["xlsx", "pdf"])
 def test_an_inspector_prints_only_its_region(as_role: Callable[[str], Session], format: str) -> None:
     planner, inspector = as_role("planner"), as_role("inspector")
-    plan_id = draft(planner)["id"]
+    plan_id = draft(planner, half_year=fresh_half_year())["id"]
     assert planner.send("POST", f"{API}/plans/{plan_id}/approve").status_code == 200
     printed = {
         role: document_text(session.get(f"{API}/plans/{plan_id}/document", params={"format": format}))
@@ -259,3 +271,26 @@ def document_text(response: Any) -> str:
 
 def test_signed_out_is_401(seeded: Seeded) -> None:
     assert seeded.client().get(f"{API}/plans").status_code == 401
+
+
+def test_a_second_list_of_an_approved_half_year_is_refused_and_drafts_do_not_pile_up(
+    as_role: Callable[[str], Session],
+) -> None:
+    planner = as_role("planner")
+    period = fresh_half_year()
+    first = draft(planner, half_year=period)
+    again = draft(planner, half_year=period)
+    assert again["id"] == first["id"]  # drafting again replaced the draft: one draft of a half-year
+    drafts = planner.get(f"{API}/plans", params={"half_year": period, "status": "draft"}).json()
+    assert [plan["id"] for plan in drafts] == [first["id"]]
+    assert planner.send("POST", f"{API}/plans/{first['id']}/approve").status_code == 200
+    second = draft(planner, half_year=period)
+    assert second["id"] != first["id"]
+    for lang, words in (
+        ("kk", f"{second['id']} тізімін бекітуге болмайды: "),
+        ("ru", f"Список {second['id']} нельзя утвердить: список {first['id']} на "),
+    ):
+        refused = planner.send("POST", f"{API}/plans/{second['id']}/approve", params={"lang": lang})
+        assert refused.status_code == 409 and refused.json()["detail"].startswith(words), refused.text
+    assert "полугодие 20" in refused.json()["detail"] and "-H" not in refused.json()["detail"]
+    assert planner.get(f"{API}/plans/{second['id']}").json()["status"] == "draft"

@@ -131,3 +131,22 @@ def test_backup_then_restore_refuses_a_database_with_data(
     )
     assert tekseru("audit", "verify", "--lang", "en").output.startswith("ok:")
     assert actors(database, "database.restore") == [f"cli:{getpass.getuser()}"]
+
+
+def test_restore_of_a_file_that_is_no_backup_names_it_in_the_readers_language(
+    database: Database, tekseru: Any, tmp_path: Path
+) -> None:
+    subjects, _ = registry_files(tmp_path)
+    tekseru("import", "subjects", str(subjects))
+    junk = tmp_path / "notes.backup"
+    junk.write_text("these are notes, not a backup\n" * 50, encoding="utf-8")
+    kazakh = tekseru("restore", str(junk), code=1).output
+    russian = tekseru("restore", str(junk), "--force", "--lang", "ru", code=1).output
+    assert f"{junk} – tekseru резервтік көшірмесі емес" in kazakh, kazakh
+    assert f"{junk} – не резервная копия tekseru" in russian, russian
+    for said in (kazakh, russian):
+        assert "file is not a database" not in said and "pg_restore" not in said and "Traceback" not in said
+    assert_reader_language(kazakh.replace(str(junk), ""), "SQLite", "PostgreSQL")
+    # refused before anything was replaced, even with --force: the data are still there
+    assert tekseru("audit", "verify", "--lang", "en").output.startswith("ok:")
+    assert actors(database, "import.subjects") == [f"cli:{getpass.getuser()}"]

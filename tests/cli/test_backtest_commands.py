@@ -48,6 +48,10 @@ def invoke(database: Database, database_url: str) -> Any:
 def history(invoke: Any) -> Any:
     loaded = invoke("demo", "--history", "--seed", "5", "--lang", "kk")
     assert "Синтетикалық тарих жазылды: 120 субъект" in loaded.stdout
+    # the range in the cases the phrase needs
+    assert "2024 жылғы бірінші жартыжылдықтан 2026 жылғы бірінші жартыжылдыққа дейін" in loaded.stdout, (
+        loaded.stdout
+    )
     assert "tekseru backtest --from 2024-H1 --to 2026-H1" in loaded.stdout
     return invoke
 
@@ -86,8 +90,8 @@ def test_the_workbook_has_a_sheet_per_table(history: Any, tmp_path: Path) -> Non
 
 def test_a_second_history_is_refused_and_nothing_changes(history: Any) -> None:
     before = history("backtest", *PERIOD, "--format", "json").stdout
-    again = history("demo", "--history", "--lang", "ru")
-    assert "Реестр не пуст (120 субъектов" in again.stdout
+    again = history("demo", "--history", "--lang", "ru", code=1)  # a refusal ends with a non-zero code
+    assert "Реестр не пуст (120 субъектов" in again.stderr and not again.stdout
     assert history("backtest", *PERIOD, "--format", "json").stdout == before
 
 

@@ -215,3 +215,23 @@ def test_every_command_and_option_is_documented() -> None:
         for option in (opt for param in command.params for opt in param.opts if opt.startswith("--")):
             if option != "--db":  # the database option of every command, see docs of `tekseru db`
                 assert option in doc, (name, option)
+
+
+def test_plan_runs_do_not_pile_up_drafts_and_a_second_list_is_not_approved(invoke: Any) -> None:
+    first = json.loads(invoke("plan", "2027-H1", "--format", "json").stdout)["plan_id"]
+    again = json.loads(invoke("plan", "2027-H1", "--format", "json").stdout)["plan_id"]
+    assert again == first  # the draft of the half-year was replaced, not joined by another
+    drafts = invoke("plans", "list", "--half-year", "2027-H1", "--status", "draft", "--lang", "en").output
+    assert len([line for line in drafts.splitlines() if line.startswith("│")]) == 1, drafts
+    invoke("plans", "approve", str(first), "--by", "head")
+    second = json.loads(invoke("plan", "2027-H1", "--format", "json").stdout)["plan_id"]
+    assert second != first
+    kk = invoke("plans", "approve", str(second), "--lang", "kk", code=1).output
+    ru = invoke("plans", "approve", str(second), "--lang", "ru", code=1).output
+    assert (
+        f"{second} тізімін бекітуге болмайды: 2027 жылғы бірінші жартыжылдық үшін {first} тізімі бекітілген"
+        in kk
+    )
+    assert (
+        f"Список {second} нельзя утвердить: список {first} на первое полугодие 2027 года уже утверждён" in ru
+    )

@@ -206,8 +206,14 @@ def test_hostile_subject_files(
         and control_character(_xlsx_text(damage.text) if suffix == ".xlsx" else damage.text)
     ):
         assert isinstance(outcome, ImportFileError), damage
-    if damage.kind == "none" or (damage.kind == "formula" and damage.column in (1, 3)):
+    # A text that starts a formula is a name like any other, except in an XLSX cell, where "=..." is a
+    # formula: refused.
+    live_formula = suffix == ".xlsx" and damage.kind == "formula" and damage.text.startswith("=")
+    if damage.kind == "none" or (damage.kind == "formula" and damage.column in (1, 3) and not live_formula):
         assert isinstance(outcome, ImportReport), (damage, outcome)
+    if live_formula:
+        assert isinstance(outcome, ImportFileError), damage
+        assert any(error.kind == ErrorKind.FORMULA for error in outcome.errors), outcome.errors
     if damage.kind == "encoding":  # Windows-1251 too: detected, as Excel in a Russian locale saves it
         assert isinstance(outcome, ImportReport), (damage, outcome)
     _no_control_characters_stored(database)
@@ -262,7 +268,7 @@ def _refused(database: Database, path: Path, edition: CatalogueEdition) -> RowEr
     return raised.value.errors[0]
 
 
-@pytest.mark.parametrize("character", ["\x00", "\x1b", "\x7f"])
+@pytest.mark.parametrize("character", ["\x00", "\x1b", "\x7f", "\u202e", "\u2066", "\u200f"])
 def test_a_control_character_is_refused_with_row_and_field(
     database: Database, edition: CatalogueEdition, bins: list[str], tmp_path: Path, character: str
 ) -> None:
@@ -270,8 +276,48 @@ def test_a_control_character_is_refused_with_row_and_field(
     path.write_text(f"bin,name,region,groups\n{bins[0]},Ақ{character}жол,astana,stationary\n", "utf-8")
     error = _refused(database, path, edition)
     assert (error.row, error.field, error.kind) == (2, "name", ErrorKind.CONTROL_CHARACTER)
-    assert error.describe("kk").startswith("s.csv, 2-жол, name: мәнде U+00")
-    assert error.describe("ru").startswith("s.csv, строка 2, name: в значении есть управляющий символ U+00")
+    code = f"U+{ord(character):04X}"
+    assert error.describe("kk").startswith(f"s.csv, 2-жол, name: мәнде {code}")
+    assert error.describe("ru").startswith(
+        f"s.csv, строка 2, name: в значении есть управляющий символ {code}"
+    )
+
+
+def test_a_formula_in_an_xlsx_cell_is_refused_as_a_formula(
+    database: Database, edition: CatalogueEdition, bins: list[str], tmp_path: Path
+) -> None:
+    """A formula used to read as an empty cell ("a value is required"), or as a cached value."""
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.append(["bin", "name", "region", "groups"])
+    sheet.append([bins[0], "Ақ жол", "astana", "stationary"])
+    sheet.append([bins[1], '=CONCAT("Ақ ","жол")', "astana", "stationary"])
+    sheet["C3"] = "=C2"  # a second formula, on the same row
+    path = tmp_path / "s.xlsx"
+    workbook.save(path)
+    before = _counts(database)
+    with pytest.raises(ImportFileError) as raised:
+        import_subjects(database, path, edition, today=TODAY, now=NOW)
+    assert _counts(database) == before
+    errors = raised.value.errors
+    assert [(error.row, error.field, error.kind) for error in errors] == [
+        (3, "name", ErrorKind.FORMULA),
+        (3, "region", ErrorKind.FORMULA),
+    ]
+    kk, ru = errors[0].describe("kk"), errors[0].describe("ru")
+    assert (
+        kk.startswith("s.xlsx, 3-жол, name: ұяшықта формула бар (=CONCAT(")
+        and "формулалар қабылданбайды" in kk
+    )
+    assert (
+        ru.startswith("s.xlsx, строка 3, name: в ячейке формула (=CONCAT(") and "формулы не принимаются" in ru
+    )
+    assert "value is required" not in errors[0].describe("en") and "formulas are not accepted" in errors[
+        0
+    ].describe("en")
 
 
 def test_a_far_xlsx_cell_is_refused_at_once(

@@ -8,6 +8,7 @@ from tekseru.api import (
     assessments,
     audit,
     auth,
+    backtest,
     catalog,
     exports,
     health,
@@ -46,3 +47,4 @@ api_router.include_router(visits.router)
 api_router.include_router(portal.router)
 api_router.include_router(outbox.router)
 api_router.include_router(public.router)
+api_router.include_router(backtest.router)

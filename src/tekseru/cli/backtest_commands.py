@@ -21,7 +21,7 @@ from tekseru.cli.failures import fail, opened_database
 from tekseru.cli.language import LangOption, Words, chosen
 from tekseru.documents.backtest_tables import backtest_tables
 from tekseru.documents.backtest_xlsx import render_backtest_xlsx
-from tekseru.i18n import format_half_year
+from tekseru.i18n import format_half_year, format_half_year_range
 from tekseru.planning import HalfYear, InvalidHalfYear
 from tekseru.services.backtest import (
     DEFAULT_FIRST_N,
@@ -133,19 +133,17 @@ def demo_history(language: str, db: Path | None, seed: int | None, by: str | Non
         loaded = write_history(database, design, actor=cli_actor(by))
     if not loaded.loaded:
         counts = {"subjects": words.count(loaded.subjects), "evidence": words.count(loaded.evidence)}
-        console.print(escape(words("backtest.history.not_empty", **counts)))
-        return
+        fail(words("backtest.history.not_empty", **counts))  # a refusal: on standard error, exit code 1
     first, last = str(loaded.half_years[0]), str(loaded.half_years[-1])
     console.print(
         escape(
             words(
-                "backtest.history.loaded",
+                "polish.history.loaded",
                 subjects=words.count(loaded.subjects),
                 evidence=words.count(loaded.evidence),
                 inspections=words.count(loaded.inspections),
                 lists=words.count(loaded.lists),
-                start=format_half_year(loaded.half_years[0], language),
-                end=format_half_year(loaded.half_years[-1], language),
+                range=format_half_year_range(loaded.half_years[0], loaded.half_years[-1], language),
             )
         )
     )

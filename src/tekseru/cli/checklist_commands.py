@@ -23,7 +23,7 @@ from tekseru.cli.actors import cli_actor
 from tekseru.cli.catalogue import cli_catalogue
 from tekseru.cli.failures import fail, opened_database
 from tekseru.cli.language import LangOption, Words, chosen
-from tekseru.i18n import format_date
+from tekseru.i18n import format_date, say_stored
 from tekseru.services import inspections
 from tekseru.services.inspections import InspectionError
 
@@ -190,7 +190,8 @@ def _verdict(file: Path, check: inspections.DocumentCheck, corrected_by: int | N
     if check.status in ("ok", "signed") and document is not None:
         issued_on = format_date(document.issued_on, words.language) if document.issued_on else "—"
         key = f"cli.verify.{check.status}"
-        verdict = words(key, file=file.name, reference=document.reference, issued_on=issued_on)
+        reference = say_stored(words.language, document.reference)
+        verdict = words(key, file=file.name, reference=reference, issued_on=issued_on)
         if corrected_by is not None:
             verdict += words("cli.verify.corrected", id=corrected_by)
         return verdict

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import os
+import sys
+from collections.abc import Sequence
+from typing import Any
 
 import typer
 from typer.core import TyperGroup
@@ -26,12 +29,19 @@ from tekseru.cli import (
     users_commands,
     visit_commands,
 )
+from tekseru.cli.usage_words import speaking
 from tekseru.i18n import LANGUAGES, say_error
 from tekseru.settings import SettingError, Settings, environment_variable
 
 
 class _Group(TyperGroup):
-    """The root group, keeping the words of the command line for a refusal before any setting is read."""
+    """The root group, keeping the words of the command line for a refusal before any setting is read, and
+    saying click's usage errors in the language they ask for."""
+
+    def main(self, args: Sequence[str] | None = None, *rest: Any, **options: Any) -> Any:
+        words = list(sys.argv[1:] if args is None else args)
+        with speaking(language_in(words)):
+            return super().main(args, *rest, **options)
 
     def parse_args(self, ctx: typer.Context, args: list[str]) -> list[str]:  # type: ignore[override]
         ctx.meta[_ARGUMENTS] = list(args)
@@ -62,9 +72,12 @@ def check_settings(context: typer.Context) -> None:
 
 
 def _language_asked(context: typer.Context) -> str:
+    return language_in([str(word) for word in context.meta.get(_ARGUMENTS, ())])
+
+
+def language_in(rest: Sequence[str]) -> str:
     """The language of a refusal before any setting can be read: the command's `--lang`, else the language
     setting when it is itself valid, else kk (the default)."""
-    rest = [str(word) for word in context.meta.get(_ARGUMENTS, ())]
     for index, word in enumerate(rest):
         asked = (
             rest[index + 1] if word == "--lang" and index + 1 < len(rest) else word.removeprefix("--lang=")

@@ -17,6 +17,7 @@ PLAN_ERRORS: Mapping[type[Exception], int] = {
     plans.PlanNotFound: 404,
     plans.PlanFrozen: 409,
     plans.PlanNotApproved: 409,
+    plans.PlanAlreadyApproved: 409,
     plans.NoAssessment: 409,
     plans.PlanError: 422,
     plans.CapacityFileError: 422,

@@ -24,6 +24,7 @@ from tekseru.i18n.formats import (
     format_datetime,
     format_decimal,
     format_half_year,
+    format_half_year_range,
     local_time,
 )
 from tekseru.i18n.stored import say_stored
@@ -40,6 +41,7 @@ __all__ = [
     "format_datetime",
     "format_decimal",
     "format_half_year",
+    "format_half_year_range",
     "list_words",
     "local_time",
     "messages",

@@ -40,6 +40,21 @@ def format_datetime(moment: datetime, language: str, zone: str) -> str:
     return _babel_datetime(local_time(moment, zone), translate(language, "format.datetime"), locale=language)
 
 
+def format_half_year_range(start: HalfYear | str, end: HalfYear | str, language: str) -> str:
+    """From one half-year to another as a reader says it, each in the case the phrase needs: "с первого
+    полугодия 2024 года по второе полугодие 2026 года", "2024 жылғы бірінші жартыжылдықтан 2026 жылғы
+    екінші жартыжылдыққа дейін" (one half-year: that half-year)."""
+    first, last = (value if isinstance(value, HalfYear) else HalfYear.parse(value) for value in (start, end))
+    if first == last:
+        return format_half_year(first, language)
+
+    def said(role: str, half_year: HalfYear) -> str:
+        half = "first" if half_year.half == 1 else "second"
+        return translate(language, f"polish.half_year.{role}.{half}", year=half_year.year)
+
+    return translate(language, "polish.half_year.range", start=said("from", first), end=said("to", last))
+
+
 def format_half_year(half_year: HalfYear | str, language: str) -> str:
     """ "2027-H1" as a reader says it: "2027 жылғы бірінші жартыжылдық", "первое полугодие 2027 года" (the
     printed lists say it the same way: both use `half_year_title`)."""

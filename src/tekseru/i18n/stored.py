@@ -15,8 +15,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 
-from tekseru.i18n.catalogues import MissingMessage, translate
+from tekseru.i18n.catalogues import LANGUAGES, MissingMessage, translate
 from tekseru.i18n.formats import format_date
 
 
@@ -57,10 +58,31 @@ FORMS: tuple[StoredForm, ...] = (
 )
 
 
+# Texts tekseru writes in the language of the document they belong to (a printed form's reference, kept with
+# its verification code): recognised in any language's words, said again in the reader's.
+PRINTED_FORMS = ("document.form.reference",)
+
+
+@cache
+def _printed_forms() -> tuple[StoredForm, ...]:
+    forms = []
+    for key in PRINTED_FORMS:
+        for language in LANGUAGES:
+            template = translate(language, key)
+            pattern = re.sub(r"\\\{(\w+)\\\}", r"(?P<\1>\\d+)", re.escape(template))
+            forms.append(StoredForm(re.compile(pattern), key))
+    return tuple(forms)
+
+
 def say_stored(language: str, text: str | None) -> str:
-    """`text` in `language` when tekseru wrote it in one of its `FORMS`; else `text` as it is."""
+    """`text` in `language` when tekseru wrote it in one of its `FORMS` (or, in any language, in one of its
+    `PRINTED_FORMS`); else `text` as it is."""
     if not text:
         return text or ""
+    for printed in _printed_forms():
+        match = printed.pattern.fullmatch(text)
+        if match is not None:
+            return translate(language, printed.key, **match.groupdict())
     for form in FORMS:
         found = form.pattern.fullmatch(text)
         if found is None:

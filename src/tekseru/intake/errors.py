@@ -21,6 +21,7 @@ class ErrorKind(StrEnum):
     MISSING_COLUMN = "missing_column"
     TOO_MANY_VALUES = "too_many_values"
     CONTROL_CHARACTER = "control_character"
+    FORMULA = "formula"
     MISSING_VALUE = "missing_value"
     VALUE_TOO_LONG = "value_too_long"
     INVALID_BIN = "invalid_bin"

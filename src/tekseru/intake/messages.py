@@ -36,6 +36,7 @@ KEYS: frozenset[str] = frozenset(
         "too_many_columns",
         "unclosed_quote",
         "control_character",
+        "formula",
         "missing_column",
         "missing_column_no_names",
         "too_many_values",

@@ -157,6 +157,23 @@ def control_error(path: Source, number: int, header: Sequence[str], index: int, 
     )
 
 
+class FormulaCell(str):
+    """A spreadsheet cell that holds a formula, as its text ("=SUM(B2:B9)"): refused (`formula`), because
+    the value a spreadsheet program would show is not reliably in the file, and a formula is no evidence."""
+
+
+FORMULA_SHOWN = 60  # characters of a formula quoted in its error
+
+
+def cell_error(path: Source, number: int, header: Sequence[str], index: int, cell: str) -> RowError | None:
+    """What is wrong with a cell itself, whatever its column: a formula, or a control character."""
+    if isinstance(cell, FormulaCell):
+        shown = cell if len(cell) <= FORMULA_SHOWN else cell[: FORMULA_SHOWN - 1] + "…"
+        name = column_name(header, index)
+        return RowError.of(path.name, number, name, ErrorKind.FORMULA, "formula", formula=shown)
+    return control_error(path, number, header, index, cell)
+
+
 def data_rows(
     path: Source,
     records: Iterator[tuple[int, list[str]]],
@@ -171,6 +188,6 @@ def data_rows(
         cells = tuple(cell.strip() for cell in record)
         values = {name: cells[position] if position < len(cells) else "" for name, position in fields.items()}
         extra = sum(1 for cell in cells[width:] if cell)
-        found = (control_error(path, number, header, index, cell) for index, cell in enumerate(record))
+        found = (cell_error(path, number, header, index, cell) for index, cell in enumerate(record))
         errors = tuple(error for error in found if error is not None)
         yield SourceRow(number, cells, values, extra, errors)

@@ -13,6 +13,7 @@ from tekseru.intake.errors import ImportFileError
 from tekseru.intake.source import Source, Upload
 from tekseru.intake.table import (
     Columns,
+    FormulaCell,
     ReadLimits,
     Table,
     check_header,
@@ -24,6 +25,8 @@ from tekseru.intake.table import (
 
 
 def _cell_text(value: Any) -> str:
+    if isinstance(value, FormulaCell):
+        return value
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -100,13 +103,13 @@ def _xlsx_records(
             parser = WorkSheetParser(
                 source,
                 sheet._shared_strings,
-                data_only=True,
+                data_only=False,  # a formula is read as a formula, to be refused as one (not as a blank)
                 epoch=workbook.epoch,
                 date_formats=workbook._date_formats,
                 timedelta_formats=workbook._timedelta_formats,
             )
             for number, cells in parser.parse():
-                held = [(cell["column"], cell["value"]) for cell in cells if cell["value"] not in (None, "")]
+                held = [(cell["column"], _value(cell)) for cell in cells if cell["value"] not in (None, "")]
                 if not held:
                     continue
                 if number > limits.max_rows:
@@ -122,6 +125,10 @@ def _xlsx_records(
         raise
     except Exception as error:  # a damaged sheet: XML, numbers or dates openpyxl cannot convert
         raise file_error(path, "not_xlsx", detail=str(error)) from None
+
+
+def _value(cell: dict[str, Any]) -> Any:
+    return FormulaCell(str(cell["value"])) if cell["data_type"] == "f" else cell["value"]
 
 
 def _xlsx_cells(values: Sequence[Any], bin_position: int | None) -> list[str]:

@@ -6,6 +6,10 @@ An export is checked (permission, region, the run) when it is made, before a byt
 then read in one read transaction as the file is written (`chunks`), so that a 100,000-row export holds
 neither all its rows nor the whole file. CSV and XLSX have headers in the reader's language and no cell
 that a spreadsheet would run as a formula; JSON has the API's field names and the text as it is.
+
+CSV and XLSX are for people: a stored code (a region, a control group, a risk class, an inspection's kind
+and status, an audit action) is shown in words of the export's language (`LABELS`). JSON is for machines:
+it keeps the keys (`almaty_region`, `stationary_care`, `low`), as the API does.
 """
 
 from __future__ import annotations
@@ -17,10 +21,13 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
+from tekseru.catalog import UnknownCatalogueEntry
+from tekseru.catalog.regions import UnknownRegion
+from tekseru.catalog_files import load_catalogue, load_regions
 from tekseru.documents.table_export import FORMATS as FORMATS
 from tekseru.documents.table_export import MEDIA_TYPES as MEDIA_TYPES
 from tekseru.documents.table_export import table_chunks
-from tekseru.i18n import translate
+from tekseru.i18n import messages, translate
 from tekseru.services import inspections as inspection_use_cases
 from tekseru.services import plans
 from tekseru.services.permissions import Actor, Permission
@@ -62,6 +69,49 @@ AUDIT_COLUMNS = ("id", "at", "actor", "action", "entity", "entity_key", "region"
 Rows = Callable[[], Iterator[Sequence[object]]]
 
 
+def _region(key: object, language: str) -> object:
+    try:
+        return load_regions().get(str(key)).name.in_language(language) if key else key
+    except UnknownRegion:
+        return key
+
+
+def _group(key: object, language: str) -> object:
+    try:
+        return load_catalogue().latest().group(str(key)).name.in_language(language) if key else key
+    except UnknownCatalogueEntry:
+        return key
+
+
+def _groups(keys: object, language: str) -> object:
+    if isinstance(keys, list | tuple):
+        return "; ".join(str(_group(key, language)) for key in keys)
+    return _group(keys, language)
+
+
+def _word(prefix: str) -> Callable[[object, str], object]:
+    """A stored code in words of the language; a code this version has no words for stays as it is."""
+
+    def said(code: object, language: str) -> object:
+        key = f"{prefix}{code}"
+        return translate(language, key) if code is not None and messages(language).get(key) else code
+
+    return said
+
+
+# How a column's stored codes read in CSV and XLSX, by the column's key.
+LABELS: dict[str, Callable[[object, str], object]] = {
+    "region": _region,
+    "groups": _groups,
+    "group": _group,
+    "risk_class": _word("risk."),
+    "class_before": _word("risk."),
+    "kind": _word("inspection.kind."),
+    "status": _word("inspection.status."),
+    "action": _word("audit.action."),
+}
+
+
 @dataclass(frozen=True)
 class TableExport:
     """A table ready to be written: its name (for the file), its columns' keys and its rows, read when
@@ -76,8 +126,18 @@ class TableExport:
         return [translate(language, f"export.column.{key}") for key in self.columns]
 
     def chunks(self, format: str, language: str) -> Iterator[bytes]:
-        """The file, in `format`, a piece at a time."""
-        return table_chunks(format, self.columns, self.header(language), self.rows())
+        """The file, in `format`, a piece at a time: CSV and XLSX with codes in words of `language`, JSON
+        with the codes."""
+        rows = self.rows() if format == "json" else self.labelled(language)
+        return table_chunks(format, self.columns, self.header(language), rows)
+
+    def labelled(self, language: str) -> Iterator[Sequence[object]]:
+        """The rows, each stored code in words of `language` (kk, ru, en)."""
+        said = [LABELS.get(column) for column in self.columns]
+        for row in self.rows():
+            yield tuple(
+                value if say is None else say(value, language) for say, value in zip(said, row, strict=True)
+            )
 
     def file_name(self, format: str, now: datetime | None = None) -> str:
         stamp = (now or datetime.now(UTC)).strftime("%Y%m%d-%H%M")

@@ -68,7 +68,11 @@ def restore_backup(url: str | URL, source: Path, *, force: bool = False) -> None
     if not source.is_file():
         raise BackupError(f"{source} is not a file").saying("refusal.backup.not_a_file", file=str(source))
     parsed = make_url(url)
-    if parsed.get_backend_name() != "sqlite":
+    # The file is checked first: a file that is no backup is refused before anything is replaced.
+    if parsed.get_backend_name() == "sqlite":
+        _check_sqlite_backup(source)
+    else:
+        _check_postgres_backup(source)
         create_postgres_database_if_missing(parsed)
     rows = data_rows(parsed)
     if rows and not force:
@@ -76,7 +80,6 @@ def restore_backup(url: str | URL, source: Path, *, force: bool = False) -> None
             f"the database holds data ({rows} rows): restoring would replace it; give --force to do so"
         ).saying("refusal.backup.not_empty", rows=rows)
     if parsed.get_backend_name() == "sqlite":
-        _check_sqlite_backup(source)
         _sqlite_copy(source, _sqlite_path(parsed, must_exist=False))
     else:
         _postgres_restore(parsed, source)
@@ -143,13 +146,26 @@ def _check_sqlite_backup(source: Path) -> None:
         finally:
             connection.close()
     except sqlite3.Error as error:
+        # SQLite's own words ("file is not a database") stay in the log's English text, not in the reader's.
         raise BackupError(f"{source} is not a SQLite backup of tekseru: {error}").saying(
-            "refusal.backup.not_sqlite", file=str(source), error=str(error)
+            "polish.backup.not_a_backup", file=str(source), kind="SQLite"
         ) from error
     if not found or not found[0]:
         raise BackupError(
             f"{source} is not a backup of a tekseru database (it has no alembic_version)"
-        ).saying("refusal.backup.not_tekseru", file=str(source))
+        ).saying("polish.backup.not_a_backup", file=str(source), kind="SQLite")
+
+
+_PG_DUMP_MAGIC = b"PGDMP"  # how every file of `pg_dump --format=custom` begins
+
+
+def _check_postgres_backup(source: Path) -> None:
+    with source.open("rb") as file:
+        head = file.read(len(_PG_DUMP_MAGIC))
+    if head != _PG_DUMP_MAGIC:
+        raise BackupError(f"{source} is not a pg_dump custom-format backup of tekseru").saying(
+            "polish.backup.not_a_backup", file=str(source), kind="PostgreSQL"
+        )
 
 
 # PostgreSQL -----------------------------------------------------------------------------------------------

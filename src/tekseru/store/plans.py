@@ -86,6 +86,27 @@ class PlanNotApproved(PlanError):
         self.message = tell("refusal.plan.not_approved", plan=plan_id, status=tell(f"plans.status.{status}"))
 
 
+class PlanAlreadyApproved(PlanError):
+    """Another list of the same half-year that covers a region this one covers is approved or published:
+    for a half-year and a region, one list is in force (docs/planning.md)."""
+
+    def __init__(self, plan_id: int, other: PlanRecord) -> None:
+        super().__init__(
+            f"plan {other.id} of {other.half_year} is {other.status} and covers the same regions: plan "
+            f"{plan_id} cannot be approved as well"
+        )
+        self.plan_id, self.other_id = plan_id, other.id
+        year, _, half = other.half_year.partition("-H")
+        period = tell(f"half_year.{'first' if half == '1' else 'second'}", year=year)
+        self.message = tell(
+            "polish.plan.already_approved",
+            plan=plan_id,
+            other=other.id,
+            status=tell(f"plans.status.{other.status}"),
+            half_year=period,
+        )
+
+
 @dataclass(frozen=True, slots=True)
 class PlanRecord:
     """A stored list; `plan` is `Plan.to_dict()` as stored, `capacity` the region keys' visits."""
@@ -265,8 +286,39 @@ def approve_plan(
     """Approve a draft; PlanFrozen when it is approved or published already; StaleVersion when
     `expected_version` (the version the approver read) is not the stored one."""
     record = _draft_or_raise(session, plan_id, "approve", expected_version)
+    in_force = select(*_COLUMNS).where(
+        (_p.half_year == record.half_year) & (_p.status != DRAFT) & (_p.id != plan_id)
+    )
+    for row in session.execute(in_force.order_by(_p.id)):
+        other = _record(row)
+        if _overlap(plan_regions(record), plan_regions(other)):
+            raise PlanAlreadyApproved(plan_id, other)
     values = {"status": APPROVED, "approved_by": approved_by, "approved_at": now}
     return _change(session, record, expected_version, "approve", **values)
+
+
+def plan_regions(record: PlanRecord) -> frozenset[str]:
+    """The regions a list covers: those of its rows and of its capacity (none known: every region)."""
+    rows = [*record.plan.get("included", ()), *record.plan.get("overflow", ())]
+    found = {str(row.get("region")) for row in rows if isinstance(row, Mapping) and row.get("region")}
+    return frozenset(found | {str(key) for key in record.capacity})
+
+
+def _overlap(mine: frozenset[str], theirs: frozenset[str]) -> bool:
+    return not mine or not theirs or bool(mine & theirs)
+
+
+def latest_draft(session: Session, half_year: str) -> PlanRecord | None:
+    """The newest draft of `half_year`, which a new draft of the same half-year replaces."""
+    query = select(*_COLUMNS).where((_p.half_year == half_year) & (_p.status == DRAFT))
+    row = session.execute(query.order_by(_p.id.desc()).limit(1)).first()
+    return None if row is None else _record(row)
+
+
+def redraft(session: Session, plan_id: int, **values: Any) -> PlanRecord:
+    """Put a newly formed list (the columns `add_plan` writes, but `half_year`) in place of draft `plan_id`:
+    same number, next version; PlanFrozen when it is approved or published by now."""
+    return _change(session, _draft_or_raise(session, plan_id, "replace"), None, "replace", **values)
 
 
 def publish_plan(

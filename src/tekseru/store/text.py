@@ -11,8 +11,10 @@ from sqlalchemy.engine import ExecutionContext
 
 from tekseru.message import Explained, tell
 
-# Tab, line feed and carriage return are kept: a quoted cell or a comment may have several lines.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# Tab, line feed and carriage return are kept: a quoted cell or a comment may have several lines. The
+# bidirectional controls (U+061C, U+200E, U+200F, U+202A-U+202E, U+2066-U+2069) are refused too: invisible,
+# they reorder the text around them as it is shown, so that a name reads otherwise than it is stored.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 def control_character(text: str) -> tuple[int, str] | None:

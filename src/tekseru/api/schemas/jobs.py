@@ -30,7 +30,8 @@ class JobOut(BaseModel):
     )
     params: dict[str, Any]
     result: dict[str, Any] | None = Field(
-        description="An import's report (counts and errors by row) or an assessment's summary (with run_id)."
+        description="An import's report (counts and errors by row) or an assessment's summary (with run_id). "
+        "Each error's `message` is in the reader's language; `messages` has it in kk, ru and en."
     )
     created_by: str
     created_at: Timestamp
@@ -42,4 +43,20 @@ class JobOut(BaseModel):
         """The job, its message (written by tekseru) said in `language`."""
         out = cls.model_validate(job)
         out.message = say_stored(language, out.message) if out.message else out.message
+        if out.result is not None and isinstance(out.result.get("errors"), list):
+            out.result = {
+                **out.result,
+                "errors": [_said_error(error, language) for error in out.result["errors"]],
+            }
         return out
+
+
+def _said_error(error: Any, language: str) -> Any:
+    """A row error of an import's report with its `message` in `language` (the report keeps it in every
+    language under `messages`; an error kept before that stays as it is)."""
+    if not isinstance(error, dict):
+        return error
+    texts = error.get("messages")
+    if isinstance(texts, dict) and isinstance(texts.get(language), str):
+        return {**error, "message": texts[language]}
+    return error

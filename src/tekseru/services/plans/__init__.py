@@ -48,13 +48,16 @@ from tekseru.services.plans.stored import (
 from tekseru.store import Database
 from tekseru.store.inspections import visit_histories as recorded_visit_histories
 from tekseru.store.plans import (
+    PlanAlreadyApproved,
     PlanError,
     PlanFrozen,
     PlanNotApproved,
     PlanNotFound,
     add_plan,
     delete_draft,
+    latest_draft,
     previous_plan,
+    redraft,
 )
 from tekseru.store.plans import list_plans as stored_plans
 from tekseru.store.versions import StaleVersion
@@ -67,6 +70,7 @@ __all__ = [
     "CapacityError",
     "CapacityFileError",
     "NoAssessment",
+    "PlanAlreadyApproved",
     "PlanComparison",
     "PlanError",
     "PlanFrozen",
@@ -222,20 +226,27 @@ def draft_plan(
             catalogue,
         )
         previous = previous_plan(session, str(period), str(period.previous()))
-        record = add_plan(
-            session,
-            half_year=str(period),
-            as_of=run.as_of,
-            assessment_id=run.id,
-            edition_id=run.edition_id,
-            plan=plan.to_dict(),
-            capacity=region_capacity,
-            created_by=actor.username,
-            now=now or datetime.now(UTC),
-            previous_plan_id=None if previous is None else previous.id,
-        )
+        values = {
+            "as_of": run.as_of,
+            "assessment_id": run.id,
+            "edition_id": run.edition_id,
+            "plan": plan.to_dict(),
+            "capacity": region_capacity,
+            "created_by": actor.username,
+            "now": now or datetime.now(UTC),
+            "previous_plan_id": None if previous is None else previous.id,
+        }
+        # A half-year has one draft at a time: drafting again replaces it (its number stays; its version
+        # goes up), so that drafts do not pile up (docs/planning.md).
+        draft = latest_draft(session, str(period))
+        before = None if draft is None else audit_values(stored(draft))
+        if draft is None:
+            record = add_plan(session, half_year=str(period), **values)  # type: ignore[arg-type]
+        else:
+            record = redraft(session, draft.id, created_at=values.pop("now"), **values)
         made = stored(record)
-        audit.record(session, actor, "plan.draft", ENTITY, made.id, after=audit_values(made), now=now)
+        after = audit_values(made)
+        audit.record(session, actor, "plan.draft", ENTITY, made.id, before=before, after=after, now=now)
     return made
 
 

@@ -7,7 +7,7 @@ import uuid
 from datetime import date
 
 from fastapi import APIRouter, Depends, Form, Query, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
 
 from tekseru.catalog_files import load_regions
 from tekseru.http.dependencies import get_catalog_service, get_database, get_jobs
@@ -16,6 +16,7 @@ from tekseru.http.security import page_actor
 from tekseru.i18n import format_date
 from tekseru.services.auth import Database
 from tekseru.services.catalog import CatalogService
+from tekseru.services.exports import MEDIA_TYPES
 from tekseru.services.jobs import JobKind, JobRunner, start_assessment
 from tekseru.services.permissions import Actor, Permission
 from tekseru.services.registry_queries import (
@@ -27,6 +28,7 @@ from tekseru.services.registry_queries import (
     run_results,
     runs,
 )
+from tekseru.services.run_compare import compare_runs, comparison_export
 from tekseru.web.navigation import Section
 from tekseru.web.pages.job_page import cancel_from_page, job_page
 from tekseru.web.templating import render
@@ -91,6 +93,35 @@ def job(request: Request, job_id: uuid.UUID, actor: Actor = Signed, jobs: JobRun
 @router.post("/jobs/{job_id}/cancel", name="assessments_cancel")
 def cancel(request: Request, job_id: uuid.UUID, actor: Actor = Signed, jobs: JobRunner = Jobs) -> Response:
     return cancel_from_page(request, actor, jobs, job_id, (JobKind.ASSESSMENT,), **PAGE)
+
+
+@router.get("/compare", response_class=HTMLResponse, name="assessments_compare")
+def compare(
+    request: Request,
+    before: uuid.UUID | None = None,
+    after: uuid.UUID | None = None,
+    actor: Actor = Signed,
+    db: Database = Db,
+) -> HTMLResponse:
+    """Two runs side by side: who changed class or score, and which violated criteria moved them."""
+    context = {
+        "runs": runs(db, actor),
+        "before": before,
+        "after": after,
+        "changes": compare_runs(db, actor, before, after) if before and after else None,
+    }
+    return render(request, "assessments/compare.html", context)
+
+
+@router.get("/compare.csv", name="assessments_compare_csv")
+def compare_csv(
+    request: Request, before: uuid.UUID, after: uuid.UUID, actor: Actor = Signed, db: Database = Db
+) -> StreamingResponse:
+    """The comparison as CSV, with codes in words of the reader's language."""
+    table = comparison_export(db, actor, before, after)
+    headers = {"Content-Disposition": f'attachment; filename="{table.file_name("csv")}"'}
+    chunks = table.chunks("csv", request_language(request))
+    return StreamingResponse(chunks, media_type=MEDIA_TYPES["csv"], headers=headers)
 
 
 @router.get("/{run_id}", response_class=HTMLResponse, name="assessments_run")
