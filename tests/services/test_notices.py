@@ -134,3 +134,16 @@ def test_addresses_are_checked_permitted_and_audited(database: Database) -> None
     set_subject_email(database, Actor("planner", Role.PLANNER), BINS[0], "")
     entries = browse(database, SYSTEM, AuditFilter(action="subject.contact")).entries
     assert [entry.after for entry in entries] == [{"email": None}, {"email": "x@example.kz"}]
+
+
+def test_assigning_an_inspector_queues_its_notice_with_the_assignment(database: Database) -> None:
+    add_subjects(database)
+    record = inspect(database, 3)
+    create_user(
+        database, SYSTEM, username="nurlan", full_name="Нұрлан Б.", role="inspector", region="astana",
+        passwords=CHEAP_PASSWORDS,
+    )  # fmt: skip
+    set_user_email(database, SYSTEM, "nurlan", "nurlan@example.kz")
+    inspections.assign_inspectors(database, SYSTEM, record.id, ["nurlan"])
+    inspections.assign_inspectors(database, SYSTEM, record.id, ["nurlan"])  # no one new: no second notice
+    assert _outbox(database) == [("inspector_assigned", "nurlan@example.kz")]

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session
 
 from tekseru.catalog import Catalogue
 from tekseru.planning import PlanRow
-from tekseru.services import audit
+from tekseru.services import audit, notices
 from tekseru.services.inspections.access import READ, WRITE, changing, region_of
 from tekseru.services.inspections.recording import record_new
 from tekseru.services.inspections.rules import PREVENTIVE_CONTROL, InspectionHeader, subject_of, today_utc
@@ -162,6 +162,8 @@ def assign_inspectors(
         stamp = now or datetime.now(UTC)
         added, removed = set_assignments(session, series, wanted, by=actor.username, now=stamp)
         change.after = {"inspectors": sorted(wanted), "added": added, "removed": removed}
+        for name in added:  # told by e-mail, stored with the assignment (sent later by the outbox)
+            notices.notify_inspector_assigned(session, inspection_id=inspection_id, username=name, now=stamp)
     return tuple(sorted(wanted))
 
 
