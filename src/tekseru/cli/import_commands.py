@@ -24,7 +24,7 @@ from tekseru.cli.language import LangOption, Words, chosen
 from tekseru.i18n import say_error
 from tekseru.intake import ImportFileError, ImportReport, ReadAs, render
 from tekseru.services import registry
-from tekseru.store import Database
+from tekseru.services.registry import Database
 
 app = typer.Typer(
     help="Import control subjects and evidence from CSV or XLSX files (see docs/import-formats.md).",

@@ -19,10 +19,8 @@ signed, no official may sign after.
 from __future__ import annotations
 
 import hashlib
-import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from pathlib import Path
 
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -30,8 +28,6 @@ from sqlalchemy.orm import Session
 from tekseru.catalog import Catalogue
 from tekseru.documents.signatures import SignatureError, SignerReport, verify_cms
 from tekseru.documents.signatures.external import (
-    PreparedPdf,
-    embed_cms,
     prepare_pdf,
     signature_der,
     signed_digest,
@@ -41,6 +37,17 @@ from tekseru.message import Explained, tell
 from tekseru.services import audit, inspections, plans
 from tekseru.services.inspections.access import READ, WRITE, region_of
 from tekseru.services.permissions import Actor, Permission
+from tekseru.services.signature_files import (
+    DocumentToSign,
+    Revision,
+    files_folder,
+    issued_by_hash,
+    issued_copy,
+    keep_revision,
+    prepared_on,
+    revision_of,
+    signed_pdf,
+)
 from tekseru.services.signatures import trust_settings
 from tekseru.settings import Settings
 from tekseru.store import Database
@@ -81,27 +88,6 @@ class SignatureNotSignable(SignatureRefused):
 
 
 @dataclass(frozen=True)
-class DocumentToSign:
-    """Bytes a signer signs: the issued PDF (`content`), or what the next signature of it will cover."""
-
-    entity: str
-    entity_id: int
-    file_name: str
-    sha256: str
-    content: bytes
-
-
-@dataclass(frozen=True)
-class _Revision:
-    """The next revision of an issued PDF, prepared for its signature number `after + 1`."""
-
-    prepared: PreparedPdf
-    original_sha256: str
-    file_name: str  # the issued PDF's
-    after: int  # the signatures of the issued PDF accepted when it was prepared
-
-
-@dataclass(frozen=True)
 class ShownSignature:
     """A stored signature with its status now (verified again: a root or CRL may have changed since)."""
 
@@ -111,10 +97,6 @@ class ShownSignature:
     @property
     def ok(self) -> bool:
         return self.report is not None and self.report.ok
-
-
-def _folder(settings: Settings, entity: str, entity_id: int) -> Path:
-    return Path(settings.attachments_dir) / "signed" / f"{entity}-{entity_id}"
 
 
 def _check_entity(entity: str, language: str) -> None:
@@ -138,62 +120,6 @@ def _require(db: Database, actor: Actor, entity: str, entity_id: int, *, write: 
     return region
 
 
-def _kept(settings: Settings, entity: str, entity_id: int, language: str) -> DocumentToSign | None:
-    """The PDF of that language already issued for signing, if any."""
-    folder = _folder(settings, entity, entity_id)
-    found = sorted(folder.glob(f"*-{language}.pdf")) if folder.is_dir() else []
-    if not found:
-        return None
-    content = found[0].read_bytes()
-    sha256, _, file_name = found[0].name.partition("--")
-    return DocumentToSign(entity, entity_id, file_name, sha256, content)
-
-
-def _kept_by_hash(settings: Settings, entity: str, entity_id: int, sha256: str) -> DocumentToSign | None:
-    folder = _folder(settings, entity, entity_id)
-    found = sorted(folder.glob(f"{sha256}--*")) if folder.is_dir() and sha256.isalnum() else []
-    if not found:
-        return None
-    return DocumentToSign(entity, entity_id, found[0].name.partition("--")[2], sha256, found[0].read_bytes())
-
-
-def _revision(settings: Settings, entity: str, entity_id: int, to_sign_sha256: str) -> _Revision | None:
-    """The revision prepared whose signature covers bytes with that SHA-256, if it is kept."""
-    folder = _folder(settings, entity, entity_id)
-    if not to_sign_sha256.isalnum() or not (folder / f"prepared-{to_sign_sha256}.json").is_file():
-        return None
-    about = json.loads((folder / f"prepared-{to_sign_sha256}.json").read_text())
-    pdf = (folder / f"prepared-{to_sign_sha256}.pdf").read_bytes()
-    prepared = PreparedPdf(pdf, about["start"], about["end"])
-    return _Revision(prepared, about["original"], about["file_name"], about["after"])
-
-
-def _keep_revision(settings: Settings, entity: str, entity_id: int, revision: _Revision, base: str) -> str:
-    prepared = revision.prepared
-    sha256 = hashlib.sha256(prepared.to_sign).hexdigest()
-    about = {
-        "original": revision.original_sha256,
-        "file_name": revision.file_name,
-        "after": revision.after,
-        "start": prepared.start,
-        "end": prepared.end,
-        "base": base,  # the SHA-256 of the signed PDF it was prepared on
-    }
-    folder = _folder(settings, entity, entity_id)
-    keep_file(folder, f"prepared-{sha256}.pdf", prepared.pdf)  # the PDF first: the JSON says it is whole
-    keep_file(folder, f"prepared-{sha256}.json", json.dumps(about).encode())
-    return sha256
-
-
-def _signed_pdf(settings: Settings, original: DocumentToSign, records: list[SignatureRecord]) -> bytes:
-    """The issued PDF with the signatures accepted so far: the last signature's revision, signed."""
-    for record in reversed(records):
-        revision = _revision(settings, original.entity, original.entity_id, signed_digest(record.signature))
-        if revision is not None:
-            return embed_cms(revision.prepared, signature_der(record.signature))
-    return original.content
-
-
 def _issued(
     db: Database,
     actor: Actor,
@@ -208,7 +134,7 @@ def _issued(
     (issued and audited as a print) or the approved list, kept from now on."""
     _check_entity(entity, language)
     _require(db, actor, entity, entity_id, write=False)
-    kept = _kept(settings, entity, entity_id, language)
+    kept = issued_copy(settings, entity, entity_id, language)
     if kept is not None:
         return kept
     if entity == "inspection":
@@ -226,7 +152,7 @@ def _issued(
             db, actor, entity_id, format="pdf", language=language, catalogue=catalogue
         )
     sha256 = hashlib.sha256(content).hexdigest()
-    keep_file(_folder(settings, entity, entity_id), f"{sha256}--{file_name}", content)
+    keep_file(files_folder(settings, entity, entity_id), f"{sha256}--{file_name}", content)
     return DocumentToSign(entity, entity_id, file_name, sha256, content)
 
 
@@ -251,7 +177,7 @@ def signed_document(
     original = _issued(
         db, actor, entity, entity_id, language=language, catalogue=catalogue, settings=settings
     )
-    content = _signed_pdf(settings, original, _records_of(db, original))
+    content = signed_pdf(settings, original, _records_of(db, original))
     return content, original.file_name.removesuffix(".pdf") + "-signed.pdf"
 
 
@@ -273,23 +199,18 @@ def document_to_sign(
         db, actor, entity, entity_id, language=language, catalogue=catalogue, settings=settings
     )
     records = _records_of(db, original)
-    signed = _signed_pdf(settings, original, records)
+    signed = signed_pdf(settings, original, records)
     base = hashlib.sha256(signed).hexdigest()
-    folder = _folder(settings, entity, entity_id)
-    for about_file in sorted(folder.glob("prepared-*.json")):
-        about = json.loads(about_file.read_text())
-        if about["original"] == original.sha256 and about["after"] == len(records) and about["base"] == base:
-            sha256 = about_file.name.removeprefix("prepared-").removesuffix(".json")
-            revision = _revision(settings, entity, entity_id, sha256)
-            if revision is not None:
-                return _handed_out(original, revision, sha256)
-    revision = _Revision(
+    found = prepared_on(settings, original, len(records), base)
+    if found is not None:
+        return _handed_out(original, *found)
+    revision = Revision(
         prepare_pdf(signed, name=original.file_name), original.sha256, original.file_name, len(records)
     )
-    return _handed_out(original, revision, _keep_revision(settings, entity, entity_id, revision, base))
+    return _handed_out(original, revision, keep_revision(settings, entity, entity_id, revision, base))
 
 
-def _handed_out(original: DocumentToSign, revision: _Revision, sha256: str) -> DocumentToSign:
+def _handed_out(original: DocumentToSign, revision: Revision, sha256: str) -> DocumentToSign:
     name = f"{original.file_name.removesuffix('.pdf')}-{revision.after + 1}.tosign"
     return DocumentToSign(original.entity, original.entity_id, name, sha256, revision.prepared.to_sign)
 
@@ -314,11 +235,11 @@ def signatures(
     shown = []
     for record in stored:
         covered = signed_digest(record.signature)
-        revision = _revision(settings, entity, entity_id, covered)
+        revision = revision_of(settings, entity, entity_id, covered)
         document = (
             DocumentToSign(entity, entity_id, record.file_name, covered, revision.prepared.to_sign)
             if revision is not None
-            else _kept_by_hash(settings, entity, entity_id, record.document_sha256)  # signed before 0.5
+            else issued_by_hash(settings, entity, entity_id, record.document_sha256)  # signed before 0.5
         )
         shown.append(
             ShownSignature(record, None if document is None else _verify(document, record, settings))
@@ -353,7 +274,7 @@ def accept_signature(
     _check_entity(entity, "kk")
     region = _require(db, actor, entity, entity_id, write=True)
     covered = document_sha256.strip().lower()
-    revision = _revision(settings, entity, entity_id, covered)
+    revision = revision_of(settings, entity, entity_id, covered)
     if revision is None:
         raise SignatureRefused("unknown_document")
     if len(signature) > MAX_SIGNATURE_BYTES:

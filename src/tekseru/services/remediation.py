@@ -35,7 +35,7 @@ from tekseru.store.inspections import (
     InspectionRecord,
     ViolationRecord,
     get_or_raise,
-    violation_by_id,
+    violations_of,
 )
 from tekseru.store.portal import (
     RemediationFileRecord,
@@ -54,7 +54,7 @@ from tekseru.store.subjects import get_subject
 
 
 def _violation(session: Session, violation_id: int) -> tuple[ViolationRecord, InspectionRecord] | None:
-    violation = violation_by_id(session, violation_id)
+    violation = next(iter(violations_of(session, [violation_id], by_id=True)), None)
     if violation is None:
         return None
     return violation, get_or_raise(session, violation.inspection_id)

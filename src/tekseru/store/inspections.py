@@ -315,18 +315,14 @@ def add_violations(
     return violations_of(session, [inspection.id])
 
 
-def violations_of(session: Session, inspection_ids: Iterable[int]) -> list[ViolationRecord]:
+def violations_of(session: Session, ids: Iterable[int], *, by_id: bool = False) -> list[ViolationRecord]:
+    """The violations of these inspections, or (`by_id`) the violations with these ids."""
+    column = _v.id if by_id else _v.inspection_id
     found: list[ViolationRecord] = []
-    for part in chunks(sorted(set(inspection_ids))):
-        query = select(*_columns(_v, ViolationRecord)).where(_v.inspection_id.in_(part))
+    for part in chunks(sorted(set(ids))):
+        query = select(*_columns(_v, ViolationRecord)).where(column.in_(part))
         found.extend(_make(ViolationRecord, row) for row in session.execute(query.order_by(_v.id)))
     return found
-
-
-def violation_by_id(session: Session, violation_id: int) -> ViolationRecord | None:
-    query = select(*_columns(_v, ViolationRecord)).where(_v.id == violation_id)
-    rows = list(session.execute(query))
-    return _make(ViolationRecord, rows[0]) if rows else None
 
 
 # Re-inspection and planning -------------------------------------------------------------------------------
