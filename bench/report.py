@@ -17,6 +17,9 @@ TITLES = {
     "scoring": "Scoring core",
     "forms": "Checklist forms",
     "hostile_files": "Hostile import files",
+    "import": "Evidence import",
+    "end_to_end": "End to end: 10M evidence records assessed",
+    "signatures": "Electronic digital signatures (no target in issue 18)",
 }
 
 

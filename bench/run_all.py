@@ -69,6 +69,29 @@ BENCHMARKS: dict[str, tuple[str, bool, dict[str, list[str]]]] = {
         False,
         {"tiny": ["--repeat", "1"], "quick": ["--repeat", "3"], "full": ["--repeat", "5"]},
     ),
+    "import": (
+        "bench_import.py",
+        True,
+        {
+            "tiny": ["--subject-groups", "100", "--evidence", "1000"],
+            "quick": ["--subject-groups", "5000", "--evidence", "50000"],
+            "full": ["--subject-groups", "100000", "--evidence", "1000000"],
+        },
+    ),
+    "end_to_end": (
+        "bench_end_to_end.py",
+        True,
+        {
+            "tiny": ["--subject-groups", "200", "--evidence", "2000"],
+            "quick": ["--subject-groups", "100000", "--evidence", "1000000"],
+            "full": [],
+        },
+    ),
+    "signatures": (
+        "bench_signatures.py",
+        False,
+        {"tiny": ["--count", "1"], "quick": ["--count", "20"], "full": ["--count", "100"]},
+    ),
 }
 SIZES = ("tiny", "quick", "full")
 DATABASES = ("sqlite", "postgresql")
