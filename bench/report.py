@@ -20,6 +20,7 @@ TITLES = {
     "import": "Evidence import",
     "end_to_end": "End to end: 10M evidence records assessed",
     "signatures": "Electronic digital signatures (no target in issue 18)",
+    "web": "Web latency: search and card, 20 clients",
 }
 
 
@@ -102,6 +103,8 @@ def markdown(summary: dict[str, Any]) -> str:
         + ("all passed their checks." if summary["ok"] else "NOT all passed their checks (see below)."),
         "",
     ]
+    if summary.get("skipped"):
+        lines += [f"Not run at this size: {', '.join(summary['skipped'])}.", ""]
     for result in results:
         lines += _section(result)
     return "\n".join(lines).rstrip() + "\n"

@@ -29,9 +29,9 @@ from common import commit, load_average, postgres_url, versions
 
 BENCH = Path(__file__).parent
 
-# name: (script, uses a database, arguments by size). Sizes: `tiny` proves the wiring (the test suite runs
-# it), `quick` is a smoke run, `full` the sizes of issue 18's targets.
-BENCHMARKS: dict[str, tuple[str, bool, dict[str, list[str]]]] = {
+# name: (script, uses a database, arguments by size; None: not run at that size). Sizes: `tiny` proves the
+# wiring (the test suite runs it), `quick` is a smoke run, `full` the sizes of issue 18's targets.
+BENCHMARKS: dict[str, tuple[str, bool, dict[str, list[str] | None]]] = {
     "cli": (
         "bench_cli.py",
         False,
@@ -87,6 +87,15 @@ BENCHMARKS: dict[str, tuple[str, bool, dict[str, list[str]]]] = {
             "full": [],
         },
     ),
+    "web": (
+        "bench_web.py",
+        True,
+        {
+            "tiny": None,  # a server and its data: too heavy for the test suite
+            "quick": ["--subjects", "2000", "--clients", "4", "--requests", "50"],
+            "full": ["--subjects", "100000", "--clients", "20", "--requests", "1000", "--workers", "2"],
+        },
+    ),
     "signatures": (
         "bench_signatures.py",
         False,
@@ -100,7 +109,7 @@ DATABASES = ("sqlite", "postgresql")
 def run_one(name: str, size: str, database: str | None, folder: Path, timeout: float) -> dict[str, Any]:
     script, _, sizes = BENCHMARKS[name]
     output = folder / f"{name}-{database or 'none'}.json"
-    command = [sys.executable, str(BENCH / script), *sizes[size], "--json", str(output)]
+    command = [sys.executable, str(BENCH / script), *(sizes[size] or []), "--json", str(output)]
     if database == "postgresql":
         command += ["--database-url", postgres_url(f"tekseru_bench_{name}")]
     elif database == "sqlite":
@@ -153,8 +162,11 @@ def main(argv: list[str] | None = None) -> int:
         "results": [],
     }
     started = time.perf_counter()
+    summary["skipped"] = [name for name in names if BENCHMARKS[name][2][args.size] is None]
     with tempfile.TemporaryDirectory(prefix="tekseru-bench-") as folder:
         for name in names:
+            if name in summary["skipped"]:
+                continue
             uses_database = BENCHMARKS[name][1]
             for database in databases if uses_database else [None]:
                 summary["results"].append(run_one(name, args.size, database, Path(folder), args.timeout))
