@@ -316,6 +316,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     path = args.db or Path(tempfile.mkdtemp(prefix="tekseru-bench-")) / "bench.sqlite3"
     url = postgres or sqlite_url(path)
+    written: dict[str, Any] | None
     if args.write_only:
         written = (
             write_postgres(url, args.subject_groups, args.evidence, args.seed)

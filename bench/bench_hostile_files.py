@@ -51,7 +51,7 @@ EXPECTED = {
     "cp1251.csv": "read 10000 row(s)",  # Windows-1251 is detected and read (tekseru.intake.csv_table)
 }
 
-FILES: dict[str, Callable[[Path], None]] = {
+FILES: dict[str, Callable[[Path], object]] = {
     "far-value.xlsx": lambda path: _workbook(path, "x"),
     "far-empty.xlsx": lambda path: _workbook(path, None),
     "long-field.csv": lambda path: path.write_text("bin,name\n1," + "x" * 200_000 + "\n", "utf-8"),

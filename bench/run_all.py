@@ -123,7 +123,8 @@ def run_one(name: str, size: str, database: str | None, folder: Path, timeout: f
         code, out, err = -1, str(expired.stdout or ""), f"timed out after {timeout:.0f} s"
     print(out[-2000:], end="", flush=True)
     if output.exists() and code == 0:
-        return json.loads(output.read_text(encoding="utf-8")) | {"exit_code": code}
+        result: dict[str, Any] = json.loads(output.read_text(encoding="utf-8"))
+        return result | {"exit_code": code}
     return {
         "benchmark": name,
         "database": database or "none",
