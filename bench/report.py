@@ -18,9 +18,9 @@ TITLES = {
     "forms": "Checklist forms",
     "hostile_files": "Hostile import files",
     "import": "Evidence import",
-    "end_to_end": "End to end: 10M evidence records assessed",
+    "end_to_end": "End to end: an assessment of the registry",
     "signatures": "Electronic digital signatures (no target in issue 18)",
-    "web": "Web latency: search and card, 20 clients",
+    "web": "Web latency: search and card",
 }
 
 
@@ -37,7 +37,10 @@ def _section(result: dict[str, Any]) -> list[str]:
     database = result.get("database", "none")
     title = TITLES.get(name, name) + ("" if database == "none" else f" ({database})")
     lines = [f"## {title}", ""]
-    command = " ".join(result.get("command", []))
+    words = list(result.get("command", []))
+    if "--json" in words:  # where the run wrote its JSON: a temporary file, not part of the command
+        del words[words.index("--json") : words.index("--json") + 2]
+    command = " ".join(words)
     lines.append(f"`.venv/bin/python bench/{command}`")
     lines.append("")
     if not result.get("ok"):
@@ -84,7 +87,7 @@ def _section(result: dict[str, Any]) -> list[str]:
     return lines
 
 
-def markdown(summary: dict[str, Any]) -> str:
+def markdown(summary: dict[str, Any], source: str | None = None) -> str:
     results = summary["results"]
     lines = [
         "# Performance",
@@ -99,6 +102,16 @@ def markdown(summary: dict[str, Any]) -> str:
         "load (load average at or above half the processors) says nothing about a target: run again on a "
         "quiet machine.",
         "",
+        *(
+            [
+                f"Size `{summary['size']}` is smaller than the sizes the targets are set for (`--size full`, "
+                "bench/run_all.py), so no ratio on this page is a verdict on a target.",
+                "",
+            ]
+            if summary["size"] != "full"
+            else []
+        ),
+        *([f"The run's whole summary, from which this page is written: `{source}`.", ""] if source else []),
         f"Runs: {len(results)}, "
         + ("all passed their checks." if summary["ok"] else "NOT all passed their checks (see below)."),
         "",
@@ -115,7 +128,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("summary", type=Path, help="the JSON that bench/run_all.py wrote")
     parser.add_argument("--out", type=Path, default=Path(__file__).parents[1] / "docs" / "PERFORMANCE.md")
     args = parser.parse_args(argv)
-    args.out.write_text(markdown(json.loads(args.summary.read_text(encoding="utf-8"))), encoding="utf-8")
+    summary = json.loads(args.summary.read_text(encoding="utf-8"))
+    args.out.write_text(markdown(summary, str(args.summary)), encoding="utf-8")
     print(f"wrote {args.out}")
     return 0
 
