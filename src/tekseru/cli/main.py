@@ -10,132 +10,154 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator, Mapping, MutableMapping
+from functools import cache
 from typing import Any
 
 import typer
 from typer.core import TyperCommand, TyperGroup
 
 
+@cache
 def _serve() -> Any:
     from tekseru.cli import serve_command
 
     return serve_command.serve
 
 
+@cache
 def _demo() -> Any:
     from tekseru.cli import assess_commands
 
     return assess_commands.demo
 
 
+@cache
 def _assess() -> Any:
     from tekseru.cli import assess_commands
 
     return assess_commands.assess
 
 
+@cache
 def _explain() -> Any:
     from tekseru.cli import assess_commands
 
     return assess_commands.explain
 
 
+@cache
 def _plan() -> Any:
     from tekseru.cli import plan_commands
 
     return plan_commands.plan
 
 
+@cache
 def _verify() -> Any:
     from tekseru.cli import checklist_commands
 
     return checklist_commands.verify
 
 
+@cache
 def _sign() -> Any:
     from tekseru.cli import signature_commands
 
     return signature_commands.sign
 
 
+@cache
 def _backup() -> Any:
     from tekseru.cli import backup_commands
 
     return backup_commands.backup
 
 
+@cache
 def _restore() -> Any:
     from tekseru.cli import backup_commands
 
     return backup_commands.restore
 
 
+@cache
 def _backtest() -> Any:
     from tekseru.cli import backtest_commands
 
     return backtest_commands.backtest
 
 
+@cache
 def _catalog() -> Any:
     from tekseru.cli import catalog_commands
 
     return catalog_commands.app
 
 
+@cache
 def _import() -> Any:
     from tekseru.cli import import_commands
 
     return import_commands.app
 
 
+@cache
 def _plans() -> Any:
     from tekseru.cli import plan_commands
 
     return plan_commands.plans_app
 
 
+@cache
 def _checklist() -> Any:
     from tekseru.cli import checklist_commands
 
     return checklist_commands.app
 
 
+@cache
 def _inspection() -> Any:
     from tekseru.cli import inspection_commands
 
     return inspection_commands.app
 
 
+@cache
 def _users() -> Any:
     from tekseru.cli import users_commands
 
     return users_commands.app
 
 
+@cache
 def _db() -> Any:
     from tekseru.cli import db_commands
 
     return db_commands.app
 
 
+@cache
 def _audit() -> Any:
     from tekseru.cli import audit_commands
 
     return audit_commands.app
 
 
+@cache
 def _jobs() -> Any:
     from tekseru.cli import jobs_commands
 
     return jobs_commands.app
 
 
+@cache
 def _rosters() -> Any:
     from tekseru.cli import roster_commands
 
     return roster_commands.app
 
 
+# The loaders are cached: a loader that also adds commands to a group (as a `register(app)` does) runs once.
 # Each sub-command in the order the help lists them: its name, what loads it (a function of a command or
 # a Typer app of a group) and its help text, as its module says it (checked by tests/cli/test_main.py).
 COMMANDS: dict[str, tuple[Callable[[], Any], str]] = {
