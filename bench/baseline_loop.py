@@ -7,6 +7,7 @@ an honest alternative rather than with a strawman. It follows the same rules as 
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from datetime import date
 from typing import Any
@@ -104,7 +105,7 @@ def _score(rules: ScoringRules, group: Group, found: set[int]) -> tuple[float, s
             score += share * rules.score_scale * rules.significant_weight
         if group.minor:
             score += severities.count("minor") / group.minor * rules.score_scale * rules.minor_weight
-    score = round(score, 2)
+    score = math.floor(score * 100 + 0.5) / 100  # half up, as the act's scores are rounded
     for bound in rules.class_bounds:
         if score <= bound.up_to:
             return score, bound.risk_class

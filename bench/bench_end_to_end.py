@@ -1,13 +1,17 @@
-"""End-to-end benchmark of the risk engine on SQLite: read the registry, score, explain and store.
+"""End-to-end benchmark of the risk engine (SQLite or PostgreSQL): read the registry, score, explain, store.
 
-    .venv/bin/python bench/bench_end_to_end.py [--subject-groups 1000000] [--evidence 10000000] [--db PATH]
+    .venv/bin/python bench/bench_end_to_end.py [--subject-groups 1000000] [--evidence 10000000]
+        [--db PATH | --database-url URL] [--reuse-db]
 
 Writes N subject-groups and M evidence records of bench/synthetic.py (seeded, with the packaged edition's
-groups and criteria) into a fresh SQLite file, migrated as tekseru migrates it, with bulk inserts in a
-child process (timed and reported on their own, not as part of the assessment). Then times one call of
-`tekseru.services.assessments.run_assessment` on that file: loading from the database, the fingerprint,
-scoring, the explanations and storing every result; and reports records per second, the seconds of each
-phase, the total against the 60 s target, and the peak resident memory of the assessing process.
+groups and criteria) into a fresh database, migrated as tekseru migrates it, with bulk inserts (SQLite) or
+COPY (PostgreSQL, whose database is dropped and made again) in a child process (timed and reported on their
+own, not as part of the assessment). Then times one call of `tekseru.services.assessments.run_assessment`:
+loading from the database, the fingerprint, scoring, the explanations and storing every result; and
+reports records per second, the seconds of each phase, the total against the 30 s target, the peak
+resident memory of the assessing process (target 2 GiB) and how much the run added to the database (target
+200 MB). Checks: the run stored one result per subject-group, and the results of 100 subject-groups picked
+at random are those of the reference engine (`score_group`) on their evidence as read back from the database.
 """
 
 from __future__ import annotations
@@ -31,15 +35,19 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).parent))
 
 import synthetic
+from common import Run, add_options, database_kind, fresh_postgres
+from sqlalchemy import create_engine, text
 
 from tekseru.catalog_files import load_catalogue
-from tekseru.scoring import GroupMatrix, GroupProfile
+from tekseru.scoring import EvidenceFact, GroupMatrix, GroupProfile, ScoringRules, score_group
 from tekseru.scoring.columns import NEVER_USED, from_day_number
 from tekseru.services.assessments import run_assessment
 from tekseru.store import open_database, sqlite_url
 from tekseru.store.name_keys import search_key
 
-TARGET_SECONDS = 60.0
+TARGET_SECONDS = 30.0
+TARGET_PEAK_MIB = 2048.0
+TARGET_GROWTH_MB = 200.0
 STAMP = "2024-06-30 12:00:00.000000"  # entered_at, created_at: SQLAlchemy's DateTime form on SQLite
 ROWS_PER_STATEMENT = 400
 EVIDENCE_COLUMNS = (
@@ -135,8 +143,154 @@ def _write_evidence(connection: sqlite3.Connection, data: synthetic.SyntheticDat
         connection.executemany(single, table[full:].tolist())
 
 
-def assess(path: Path, as_of: date) -> tuple[Any, float]:
-    database = open_database(sqlite_url(path))
+def write_postgres(url: str, subject_groups: int, evidence: int, seed: int) -> dict[str, Any]:
+    """Generate the data and COPY it into a fresh, migrated PostgreSQL database; seconds of each step."""
+    import psycopg
+    from sqlalchemy import make_url
+
+    seconds: dict[str, Any] = {}
+    started = time.perf_counter()
+    data = synthetic.generate(subject_groups, evidence, seed=seed, matrix=edition_matrix())
+    bins = synthetic.synthetic_bins(data.subjects)
+    seconds["generate"] = time.perf_counter() - started
+    fresh_postgres(url)
+    open_database(url).close()
+    target = make_url(url)
+    step = time.perf_counter()
+    with psycopg.connect(
+        host=target.host, port=target.port, user=target.username, dbname=target.database
+    ) as connection:
+        with connection.cursor() as cursor:
+            with cursor.copy(
+                "COPY subjects (id, bin, name, name_key, region, address, created_at, updated_at) FROM STDIN"
+            ) as copy:
+                for number, (bin_, name, region, address, _) in enumerate(
+                    synthetic.subject_rows(data, bins), start=1
+                ):
+                    copy.write_row((number, bin_, name, search_key(name), region, address, STAMP, STAMP))
+            with cursor.copy("COPY subject_groups (subject_id, group_key) FROM STDIN") as copy:
+                groups = np.array(data.matrix.groups)[data.group_of].tolist()
+                for row in zip((data.subject_of + 1).tolist(), groups, strict=True):
+                    copy.write_row(row)
+            cursor.execute("SELECT setval(pg_get_serial_sequence('subjects', 'id'), max(id)) FROM subjects")
+            seconds["subjects"], step = time.perf_counter() - step, time.perf_counter()
+            with cursor.copy(f"COPY evidence ({EVIDENCE_COLUMNS}) FROM STDIN") as copy:
+                for row in _evidence_rows(data):
+                    copy.write_row(row)
+            seconds["evidence"], step = time.perf_counter() - step, time.perf_counter()
+            cursor.execute("ANALYZE")
+        connection.commit()
+    seconds["index"] = time.perf_counter() - step
+    seconds["subjects_count"] = data.subjects
+    seconds["bytes"] = database_bytes(url)
+    return seconds
+
+
+def _evidence_rows(data: synthetic.SyntheticData) -> Any:
+    columns = data.evidence
+    subject = data.subject_of[columns.subject_group] + 1
+    day = {int(d): from_day_number(int(d)).isoformat() for d in np.unique(columns.observed_on)}
+    used: dict[int, str | None] = {
+        int(d): from_day_number(int(d)).isoformat() for d in np.unique(columns.used_on) if d != NEVER_USED
+    }
+    used[NEVER_USED] = None
+    confirmed = {1: True, 0: False, -1: None}
+    for start in range(0, len(columns.criterion), 200_000):
+        part = slice(start, start + 200_000)
+        yield from zip(
+            subject[part].tolist(),
+            columns.criterion[part].tolist(),
+            columns.source_group[part].tolist(),
+            map(day.__getitem__, columns.observed_on[part].tolist()),
+            (f"SYN-{number:09d}" for number in range(start + 1, start + 1 + len(columns.criterion[part]))),
+            map(confirmed.__getitem__, columns.confirmed[part].tolist()),
+            iter(lambda: "bench", None),
+            iter(lambda: STAMP, None),
+            iter(lambda: "bench", None),
+            map(used.__getitem__, columns.used_on[part].tolist()),
+            strict=False,
+        )
+
+
+def database_bytes(url: str) -> int:
+    if database_kind(url) == "sqlite":
+        path = Path(url.removeprefix("sqlite:///"))
+        return sum(
+            candidate.stat().st_size
+            for candidate in (path, path.with_name(path.name + "-wal"))
+            if candidate.exists()
+        )
+    engine = create_engine(url)
+    try:
+        with engine.connect() as connection:
+            return int(connection.execute(text("SELECT pg_database_size(current_database())")).scalar_one())
+    finally:
+        engine.dispose()
+
+
+def check_results(run: Run, url: str, summary: Any, expected_groups: int, picks: int = 100) -> None:
+    """Count the run's stored results and compare `picks` of them with the reference engine, on the evidence
+    read back from the database."""
+    edition = load_catalogue().edition(summary.edition_id)
+    rules = ScoringRules.from_edition(edition)
+    engine = create_engine(url)
+    run_id = summary.run_id.hex if database_kind(url) == "sqlite" else str(summary.run_id)
+    try:
+        with engine.connect() as connection:
+            stored = connection.execute(
+                text("SELECT count(*) FROM assessment_results WHERE run_id = :run"), {"run": run_id}
+            ).scalar_one()
+            sample = connection.execute(
+                text(
+                    "SELECT subject_id, group_key, score, risk_class FROM assessment_results "
+                    "WHERE run_id = :run ORDER BY random() LIMIT :picks"
+                ),
+                {"run": run_id, "picks": picks},
+            ).all()
+            wrong = []
+            for subject_id, group_key, score, risk_class in sample:
+                facts = [
+                    EvidenceFact(
+                        evidence_id=row[0],
+                        criterion=row[1],
+                        source_group=row[2],
+                        observed_on=_day(row[3]),
+                        confirmed=None if row[4] is None else bool(row[4]),
+                        used_on=_day(row[5]) if row[5] is not None else None,
+                    )
+                    for row in connection.execute(
+                        text(
+                            "SELECT id, criterion, source_group, observed_on, confirmed, used_on "
+                            "FROM evidence WHERE subject_id = :subject"
+                        ),
+                        {"subject": subject_id},
+                    )
+                ]
+                expected = score_group(
+                    rules, GroupProfile.from_edition(edition, group_key), facts, summary.as_of
+                )
+                if abs(expected.score - score) > 0.005 or str(expected.risk_class) != str(risk_class):
+                    wrong.append((subject_id, group_key, score, risk_class, expected.score))
+    finally:
+        engine.dispose()
+    run.check(
+        f"the run stored one result per subject-group ({expected_groups:,})",
+        stored == summary.subject_groups == expected_groups,
+        f"{stored} stored, summary {summary.subject_groups}",
+    )
+    run.check(
+        f"{len(sample)} stored results picked at random = the reference engine on their evidence",
+        bool(sample) and not wrong,
+        str(wrong[:3]),
+    )
+
+
+def _day(value: Any) -> date:
+    return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
+
+
+def assess(url: str, as_of: date) -> tuple[Any, float]:
+    database = open_database(url)
     try:
         started = time.perf_counter()
         summary = run_assessment(database, as_of=as_of, reuse=False, catalogue=load_catalogue())
@@ -145,27 +299,56 @@ def assess(path: Path, as_of: date) -> tuple[Any, float]:
         database.close()
 
 
-def main(argv: list[str] | None = None) -> None:
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--subject-groups", type=int, default=1_000_000)
     parser.add_argument("--evidence", type=int, default=10_000_000)
     parser.add_argument("--db", type=Path, help="the SQLite file to write (default: in a temporary folder)")
     parser.add_argument("--seed", type=int, default=synthetic.DEFAULT_SEED)
-    parser.add_argument("--reuse-db", action="store_true", help="assess --db as it is, without writing it")
+    parser.add_argument("--reuse-db", action="store_true", help="assess the database as it is, unwritten")
     parser.add_argument("--write-only", action="store_true", help=argparse.SUPPRESS)
+    add_options(parser)
     args = parser.parse_args(argv)
+    if args.database_url and database_kind(args.database_url) == "sqlite":
+        args.db = Path(args.database_url.removeprefix("sqlite:///"))
+    postgres = (
+        args.database_url if args.database_url and database_kind(args.database_url) != "sqlite" else None
+    )
     path = args.db or Path(tempfile.mkdtemp(prefix="tekseru-bench-")) / "bench.sqlite3"
+    url = postgres or sqlite_url(path)
+    written: dict[str, Any] | None
     if args.write_only:
-        print(json.dumps(write_database(path, args.subject_groups, args.evidence, args.seed)))
-        return
+        written = (
+            write_postgres(url, args.subject_groups, args.evidence, args.seed)
+            if postgres
+            else write_database(path, args.subject_groups, args.evidence, args.seed)
+        )
+        print(json.dumps(written))
+        return 0
+    run = Run("end_to_end", url, sizes={"subject_groups": args.subject_groups, "evidence": args.evidence})
     written = None
-    if not (args.reuse_db and path.exists()):
+    if not (args.reuse_db and (postgres or path.exists())):
         # A child process writes the data, so the peak memory measured here is the assessment's own.
-        command = [sys.executable, __file__, "--write-only", "--db", str(path), "--seed", str(args.seed)]
+        command = [sys.executable, __file__, "--write-only", "--seed", str(args.seed)]
+        command += ["--database-url", url]
         command += ["--subject-groups", str(args.subject_groups), "--evidence", str(args.evidence)]
         written = json.loads(subprocess.run(command, check=True, capture_output=True, text=True).stdout)
-    summary, wall = assess(path, synthetic.DEFAULT_AS_OF)
-    _report(args, path, written, summary, wall)
+    before = database_bytes(url)
+    summary, wall = assess(url, synthetic.DEFAULT_AS_OF)
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    growth = (database_bytes(url) - before) / 1e6
+    _report(args, path if not postgres else Path(url), written, summary, wall)
+    print(f"the run added {growth:,.0f} MB to the database")
+    expected_groups = args.subject_groups if written is not None else summary.subject_groups
+    check_results(run, url, summary, expected_groups)
+    run.figure("assessment end to end (wall)", wall, "s", TARGET_SECONDS, "lower")
+    run.figure("assessment CPU, all threads", sum(summary.cpu_seconds.values()), "s")
+    for phase, seconds in summary.seconds.items():
+        run.figure(f"phase {phase} (wall)", seconds, "s")
+    run.figure("evidence records per second", summary.evidence / wall, "records/s")
+    run.figure("peak resident memory of the assessing process", peak, "MiB", TARGET_PEAK_MIB, "lower")
+    run.figure("growth of the database by the run", growth, "MB", TARGET_GROWTH_MB, "lower")
+    return run.finish(args.json)
 
 
 def _report(
@@ -207,4 +390,4 @@ def _report(
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

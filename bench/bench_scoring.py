@@ -30,6 +30,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 import baseline_loop
 import synthetic
+from common import Run, add_options
 
 from tekseru.scoring import EvidenceColumns, EvidenceFact, ScoringRules, score_bulk, score_group
 
@@ -106,7 +107,45 @@ def engine_facts(rows: dict[int, list[dict[str, Any]]]) -> dict[int, list[Eviden
     }
 
 
-def main(argv: list[str] | None = None) -> None:
+TARGET_RECORDS_PER_SECOND = 5_000_000.0  # the bulk core, one thread
+TARGET_TIMES_LOOP = 30.0  # the bulk core over the plain loop, on the same records
+
+
+def sample_columns(evidence: EvidenceColumns, subject_groups: int) -> EvidenceColumns:
+    """The records of subject-groups 0..subject_groups-1: those the loop and the engine score."""
+    keep = evidence.subject_group < subject_groups
+    return EvidenceColumns(*(getattr(evidence, name)[keep] for name in evidence.__dataclass_fields__))
+
+
+def check_scores(run: Run, bulk: Any, loop: dict[int, tuple[float, str]], engine: dict[int, Any]) -> None:
+    """The bulk core's score and class of every sampled subject-group, against the reference engine and the
+    plain loop; a single difference fails the benchmark."""
+    wrong_engine = [
+        row
+        for row, result in engine.items()
+        if abs(float(bulk.raw_score[row]) - result.raw_score) > 1e-9
+        or float(bulk.score[row]) != result.score
+        or bulk.class_names[int(bulk.risk_class[row])] != result.risk_class
+    ]
+    run.check(
+        f"bulk core = reference engine on {len(engine):,} sampled subject-groups",
+        bool(engine) and not wrong_engine,
+        f"{len(wrong_engine)} differ, first rows {wrong_engine[:5]}" if wrong_engine else "",
+    )
+    wrong_loop = [
+        row
+        for row, (score, risk_class) in loop.items()
+        if float(bulk.score[row]) != score
+        or str(bulk.class_names[int(bulk.risk_class[row])]) != str(risk_class)
+    ]
+    run.check(
+        f"plain loop = bulk core on the same {len(loop):,} subject-groups",
+        bool(loop) and not wrong_loop,
+        f"{len(wrong_loop)} differ, first rows {wrong_loop[:5]}" if wrong_loop else "",
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--subject-groups", type=int, default=1_000_000)
     parser.add_argument("--evidence", type=int, default=10_000_000)
@@ -115,7 +154,10 @@ def main(argv: list[str] | None = None) -> None:
         "--repeat", type=int, default=5, help="bulk runs per configuration (best is reported)"
     )
     parser.add_argument("--seed", type=int, default=synthetic.DEFAULT_SEED)
+    add_options(parser, database=False)
     args = parser.parse_args(argv)
+    run = Run("scoring", uses_database=False)
+    run.sizes = {"subject_groups": args.subject_groups, "evidence": args.evidence, "repeat": args.repeat}
 
     rules, rules_source = load_rules()
     start = time.perf_counter()
@@ -155,9 +197,40 @@ def main(argv: list[str] | None = None) -> None:
         ],
         3,
     )
-    results += [baseline, engine]
+    same = sample_columns(evidence, sample_groups)
+    bulk_same = measure(
+        "bulk core, 1 thread, on the loop's sample", sampled, bulk(same, 1), max(args.repeat, 3)
+    )
+    results += [baseline, engine, bulk_same]
     peak_bulk = traced_peak(bulk(evidence, 1))
     _report(args, data, rules_source, generated, results, peak_bulk)
+    check_scores(
+        run,
+        score_bulk(rules, data.matrix, data.group_of, evidence, data.as_of),
+        baseline_loop.score_all(rules, groups, data.group_of, sample, data.as_of),
+        {
+            row: score_group(rules, profiles[int(data.group_of[row])], f, data.as_of)
+            for row, f in facts.items()
+        },
+    )
+    run.sizes["loop_sample_records"] = sampled
+    run.figure(
+        "bulk core, random order, 1 thread", results[0].rate, "records/s", TARGET_RECORDS_PER_SECOND, "higher"
+    )
+    run.figure("bulk core, random order, 2 threads", results[1].rate, "records/s")
+    run.figure("bulk core, 1 thread, records per CPU second", results[0].cpu_rate, "records/s")
+    run.figure("plain loop (sample)", baseline.rate, "records/s")
+    run.figure("reference engine (sample)", engine.rate, "records/s")
+    run.figure(
+        "bulk core / plain loop, same records, wall",
+        bulk_same.rate / baseline.rate,
+        "x",
+        TARGET_TIMES_LOOP,
+        "higher",
+    )
+    run.figure("bulk core / plain loop, same records, CPU", bulk_same.cpu_rate / baseline.cpu_rate, "x")
+    run.figure("peak memory of one bulk call (tracemalloc)", peak_bulk / 2**20, "MiB")
+    return run.finish(args.json)
 
 
 def _report(
@@ -189,7 +262,7 @@ def _report(
             f"{result.cpu_rate:>13,.0f}"
         )
     print()
-    bulk_one, bulk_two, baseline = results[0], results[1], results[-2]
+    bulk_one, bulk_two, baseline = results[0], results[1], results[-3]
     print("bulk core (random order) / plain loop, records per second:")
     print(f"  wall clock, 1 thread:  {bulk_one.rate / baseline.rate:,.1f}x")
     print(f"  wall clock, 2 threads: {bulk_two.rate / baseline.rate:,.1f}x")
@@ -201,4 +274,4 @@ def _report(
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -1,44 +1,311 @@
-"""The `tekseru` command: each sub-command lives in its own module and only calls services."""
+"""The `tekseru` command: each sub-command lives in its own module and only calls services.
+
+A sub-command's module (and what it imports: the database, the web application, PDF and signatures) is
+imported only when that sub-command runs, so that `tekseru --help` and a light command such as
+`tekseru catalog criteria` start quickly. The root help lists each sub-command by the name and the help
+text kept in `COMMANDS` below; tests/cli/test_main.py checks that they are each module's own.
+"""
 
 from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Mapping, MutableMapping, Sequence
+from functools import cache
 from typing import Any
 
 import typer
-from typer.core import TyperGroup
+from typer.core import TyperCommand, TyperGroup
 
-from tekseru.cli import (
-    assess_commands,
-    audit_commands,
-    backtest_commands,
-    backup_commands,
-    catalog_commands,
-    checklist_commands,
-    db_commands,
-    import_commands,
-    inspection_commands,
-    jobs_commands,
-    outbox_commands,
-    plan_commands,
-    roster_commands,
-    serve_command,
-    signature_commands,
-    users_commands,
-    visit_commands,
-)
-from tekseru.cli.usage_words import speaking
-from tekseru.i18n import LANGUAGES, say_error
-from tekseru.settings import SettingError, Settings, environment_variable
+
+@cache
+def _serve() -> Any:
+    from tekseru.cli import serve_command
+
+    return serve_command.serve
+
+
+@cache
+def _demo() -> Any:
+    from tekseru.cli import assess_commands
+
+    return assess_commands.demo
+
+
+@cache
+def _assess() -> Any:
+    from tekseru.cli import assess_commands
+
+    return assess_commands.assess
+
+
+@cache
+def _explain() -> Any:
+    from tekseru.cli import assess_commands
+
+    return assess_commands.explain
+
+
+@cache
+def _plan() -> Any:
+    from tekseru.cli import plan_commands
+
+    return plan_commands.plan
+
+
+@cache
+def _verify() -> Any:
+    from tekseru.cli import checklist_commands
+
+    return checklist_commands.verify
+
+
+@cache
+def _sign() -> Any:
+    from tekseru.cli import signature_commands
+
+    return signature_commands.sign
+
+
+@cache
+def _backup() -> Any:
+    from tekseru.cli import backup_commands
+
+    return backup_commands.backup
+
+
+@cache
+def _restore() -> Any:
+    from tekseru.cli import backup_commands
+
+    return backup_commands.restore
+
+
+@cache
+def _backtest() -> Any:
+    from tekseru.cli import backtest_commands
+
+    return backtest_commands.backtest
+
+
+@cache
+def _catalog() -> Any:
+    from tekseru.cli import catalog_commands
+
+    return catalog_commands.app
+
+
+@cache
+def _import() -> Any:
+    from tekseru.cli import import_commands
+
+    return import_commands.app
+
+
+@cache
+def _plans() -> Any:
+    from tekseru.cli import plan_commands
+
+    return plan_commands.plans_app
+
+
+@cache
+def _checklist() -> Any:
+    from tekseru.cli import checklist_commands
+
+    return checklist_commands.app
+
+
+@cache
+def _inspection() -> Any:
+    from tekseru.cli import inspection_commands, visit_commands
+
+    visit_commands.register(inspection_commands.app)
+    return inspection_commands.app
+
+
+@cache
+def _users() -> Any:
+    from tekseru.cli import users_commands
+
+    return users_commands.app
+
+
+@cache
+def _db() -> Any:
+    from tekseru.cli import db_commands
+
+    return db_commands.app
+
+
+@cache
+def _audit() -> Any:
+    from tekseru.cli import audit_commands
+
+    return audit_commands.app
+
+
+@cache
+def _jobs() -> Any:
+    from tekseru.cli import jobs_commands
+
+    return jobs_commands.app
+
+
+@cache
+def _rosters() -> Any:
+    from tekseru.cli import roster_commands
+
+    return roster_commands.app
+
+
+@cache
+def _outbox() -> Any:
+    from tekseru.cli import outbox_commands
+
+    return outbox_commands.app
+
+
+# The loaders are cached: a loader that also adds commands to a group (as a `register(app)` does) runs once.
+# Each sub-command in the order the help lists them: its name, what loads it (a function of a command or
+# a Typer app of a group) and its help text, as its module says it (checked by tests/cli/test_main.py).
+COMMANDS: dict[str, tuple[Callable[[], Any], str]] = {
+    "serve": (_serve, "Serve the web application and the HTTP API until interrupted (Ctrl+C)."),
+    "demo": (
+        _demo,
+        "Create the database, load the demo registry when it is empty, assess it and show the classes.",
+    ),
+    "assess": (
+        _assess,
+        "Score every subject of the registry in each of its groups, store the scores and show them.",
+    ),
+    "explain": (
+        _explain,
+        "Explain a subject's score in each of its groups: the formula, the criteria and evidence that "
+        "counted,\nand the evidence that did not, with the reason.",
+    ),
+    "plan": (
+        _plan,
+        "Form the semi-annual list for HALF_YEAR from the latest risk assessment and store it as a draft.",
+    ),
+    "verify": (
+        _verify,
+        "Check a printed checklist (ok, or altered, unknown or unsealed) and the electronic digital "
+        "signatures\nof a file (inside a PDF, or --signature FILE.cms): exit 0 only when everything holds.",
+    ),
+    "sign": (
+        _sign,
+        "Sign FILE with an electronic digital signature: a PDF gets a PAdES signature with a visible "
+        "stamp,\nany other file a detached CMS signature.",
+    ),
+    "backup": (
+        _backup,
+        "Copy the database to FILE, consistently, while the server runs (SQLite: its online backup;\n"
+        "PostgreSQL: pg_dump --format=custom, which must be installed).",
+    ),
+    "restore": (
+        _restore,
+        "Fill an empty database from FILE; a database that holds data is refused unless --force. Stop "
+        "the\nserver first.",
+    ),
+    "backtest": (
+        _backtest,
+        "Replay the half-years FROM..TO from stored data and compare the risk order with the baselines.",
+    ),
+    "catalog": (_catalog, "Read the legal catalogue: criteria, checklists, groups, editions."),
+    "import": (
+        _import,
+        "Import control subjects and evidence from CSV or XLSX files (see docs/import-formats.md).",
+    ),
+    "plans": (
+        _plans,
+        "Semi-annual lists of preventive control with a visit: list, show, compare, approve, publish.",
+    ),
+    "checklist": (_checklist, "Checklists (Appendices 2 to 7 of the act) as official forms."),
+    "inspection": (
+        _inspection,
+        "Inspections and preventive control with a visit: record, answer, complete, correct, follow up, "
+        "print.",
+    ),
+    "users": (_users, "User accounts: create, list, set a password."),
+    "db": (_db, "The database: migrations and checks."),
+    "audit": (_audit, "The audit log: check that nobody changed it."),
+    "jobs": (
+        _jobs,
+        "Background jobs (imports and assessments started from the web or the API): list or cancel them.",
+    ),
+    "rosters": (
+        _rosters,
+        "Rosters of recipients, service delivery and accessibility from the information systems (source "
+        "group 3; see docs/rosters.md).",
+    ),
+    "outbox": (_outbox, "Notices by e-mail: send the outbox, queue deadline reminders, show the outbox."),
+}
+
+
+def load_command(name: str) -> Any:
+    """The sub-command `name` as click runs it, its module imported now, built as `app.command()` and
+    `app.add_typer()` would have built it."""
+    target = COMMANDS[name][0]()
+    if isinstance(target, typer.Typer):
+        return typer.main.get_group_from_info(
+            typer.models.TyperInfo(target, name=name),
+            pretty_exceptions_short=app.pretty_exceptions_short,
+            rich_markup_mode=app.rich_markup_mode,
+            suggest_commands=app.suggest_commands,
+        )
+    single = typer.Typer()
+    single.command(name)(target)
+    return typer.main.get_command_from_info(
+        single.registered_commands[0],
+        pretty_exceptions_short=app.pretty_exceptions_short,
+        rich_markup_mode=app.rich_markup_mode,
+    )
+
+
+class _Commands(MutableMapping[str, Any]):
+    """The root group's sub-commands by name: every name of `COMMANDS` is there, each command built (and
+    its module imported) when it is first looked up."""
+
+    def __init__(self, built: Mapping[str, Any]) -> None:
+        self._built = dict(built)
+
+    def __getitem__(self, name: str) -> Any:
+        if name not in self._built:
+            if name not in COMMANDS:
+                raise KeyError(name)
+            self._built[name] = load_command(name)
+        return self._built[name]
+
+    def __setitem__(self, name: str, command: Any) -> None:
+        self._built[name] = command
+
+    def __delitem__(self, name: str) -> None:
+        del self._built[name]
+
+    def __contains__(self, name: object) -> bool:
+        return name in COMMANDS or name in self._built
+
+    def __iter__(self) -> Iterator[str]:
+        return iter([*COMMANDS, *(name for name in self._built if name not in COMMANDS)])
+
+    def __len__(self) -> int:
+        return len(list(iter(self)))
 
 
 class _Group(TyperGroup):
-    """The root group, keeping the words of the command line for a refusal before any setting is read, and
-    saying click's usage errors in the language they ask for."""
+    """The root group: sub-commands loaded when asked for, the words of the command line kept for a
+    refusal before any setting is read, and click's usage errors said in the language they ask for."""
+
+    _listing = False
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.commands = _Commands(self.commands)
 
     def main(self, args: Sequence[str] | None = None, *rest: Any, **options: Any) -> Any:
+        from tekseru.cli.usage_words import speaking
+
         words = list(sys.argv[1:] if args is None else args)
         with speaking(language_in(words)):
             return super().main(args, *rest, **options)
@@ -46,6 +313,21 @@ class _Group(TyperGroup):
     def parse_args(self, ctx: typer.Context, args: list[str]) -> list[str]:  # type: ignore[override]
         ctx.meta[_ARGUMENTS] = list(args)
         return super().parse_args(ctx, args)
+
+    def list_commands(self, ctx: typer.Context) -> list[str]:  # type: ignore[override]
+        return list(self.commands)
+
+    def get_command(self, ctx: typer.Context, cmd_name: str) -> Any:  # type: ignore[override]
+        if self._listing and cmd_name in COMMANDS:  # the root help needs each name and help text only
+            return TyperCommand(cmd_name, help=COMMANDS[cmd_name][1])
+        return self.commands.get(cmd_name)
+
+    def format_help(self, ctx: typer.Context, formatter: Any) -> None:  # type: ignore[override]
+        self._listing = True
+        try:
+            super().format_help(ctx, formatter)
+        finally:
+            self._listing = False
 
 
 _ARGUMENTS = "tekseru.arguments"
@@ -64,6 +346,9 @@ app = typer.Typer(
 def check_settings(context: typer.Context) -> None:
     """Every command reads the settings from the environment: a bad one stops it at once, named, with no
     traceback."""
+    from tekseru.i18n import say_error
+    from tekseru.settings import SettingError, Settings
+
     try:
         Settings.from_environment()
     except SettingError as error:
@@ -78,6 +363,9 @@ def _language_asked(context: typer.Context) -> str:
 def language_in(rest: Sequence[str]) -> str:
     """The language of a refusal before any setting can be read: the command's `--lang`, else the language
     setting when it is itself valid, else kk (the default)."""
+    from tekseru.i18n import LANGUAGES
+    from tekseru.settings import Settings, environment_variable
+
     for index, word in enumerate(rest):
         asked = (
             rest[index + 1] if word == "--lang" and index + 1 < len(rest) else word.removeprefix("--lang=")
@@ -86,29 +374,6 @@ def language_in(rest: Sequence[str]) -> str:
             return asked
     setting = os.environ.get(environment_variable("language"), "")
     return setting if setting in LANGUAGES else Settings.model_fields["language"].default
-
-
-app.command()(serve_command.serve)
-app.command()(assess_commands.demo)
-app.add_typer(catalog_commands.app, name="catalog")
-app.add_typer(import_commands.app, name="import")
-app.command()(assess_commands.assess)
-app.command()(assess_commands.explain)
-plan_commands.register(app)
-app.add_typer(checklist_commands.app, name="checklist")
-visit_commands.register(inspection_commands.app)
-app.add_typer(inspection_commands.app, name="inspection")
-app.command()(checklist_commands.verify)
-app.command()(signature_commands.sign)
-app.add_typer(users_commands.app, name="users")
-app.add_typer(db_commands.app, name="db")
-app.add_typer(audit_commands.app, name="audit")
-app.command()(backup_commands.backup)
-app.command()(backup_commands.restore)
-app.add_typer(jobs_commands.app, name="jobs")
-app.add_typer(roster_commands.app, name="rosters")
-app.add_typer(outbox_commands.app, name="outbox")
-app.command()(backtest_commands.backtest)
 
 
 if __name__ == "__main__":

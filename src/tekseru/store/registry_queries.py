@@ -13,7 +13,7 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, false, func, select, true
+from sqlalchemy import ColumnElement, Select, false, func, select, true
 from sqlalchemy.orm import Session
 
 from tekseru.store.models import Assessment, AssessmentResult, Subject, SubjectGroup
@@ -146,16 +146,28 @@ def search_subjects(
         if indexed is None:
             condition = _text_condition(session, text) & filters
             indexed = select(Subject.id).where(condition).order_by(Subject.id).limit(text_cap + 1)
-        ids = list(session.execute(indexed).scalars())
-        page = ids[offset : offset + limit]
+        # One reading: the database finds the first `text_cap` + 1 matches, counts them and hands back the
+        # page's ids only, each with the count (read apart when the page is past the matches).
+        capped = indexed.subquery()
+        query = select(capped.c.id, func.count().over()).order_by(capped.c.id).limit(limit).offset(offset)
+        rows = session.execute(query).all()
+        page = [row[0] for row in rows]
+        total = rows[0][1] if rows else _capped_count(session, indexed)
         found = {row.id: row for row in session.execute(_subject_page(Subject.id.in_(page)))} if page else {}
-        return _rows(session, [found[i] for i in page], run_id), len(ids)
+        return _rows(session, [found[i] for i in page], run_id), total
     if search.risk_class is not None and search.group is None and run_id is not None:
         return _by_class(session, search, run_id, limit=limit, offset=offset)
     # Two readings, not one with a window count: the count reads only an index, and the page stops early.
     total = session.execute(select(func.count()).select_from(Subject).where(filters)).scalar_one()
     query = _subject_page(filters).order_by(Subject.id).limit(limit).offset(offset)
     return _rows(session, list(session.execute(query)), run_id), total
+
+
+def _capped_count(session: Session, capped: Select[Any]) -> int:
+    """How many ids the query `capped` (which has its limit) gives, counted by the database."""
+    return int(
+        session.execute(select(func.count()).select_from(capped.order_by(None).subquery())).scalar_one()
+    )
 
 
 def _by_class(
@@ -282,22 +294,9 @@ def _rows(session: Session, rows: Sequence[Any], run_id: uuid.UUID | None) -> li
     found = []
     for row in rows:
         score, risk_class = best.get(row.id, (None, None))
-        groups_of = tuple(sorted(groups[row.id]))
+        fields = (row.id, row.bin, row.name, row.region, row.address, tuple(sorted(groups[row.id])))
         counts = ties.get(row.id, (0, 0, 0))
-        found.append(
-            SubjectRow(
-                row.id,
-                row.bin,
-                row.name,
-                row.region,
-                row.address,
-                groups_of,
-                score,
-                risk_class,
-                *counts,
-                last_visit_on=visited.get(row.id),
-            )
-        )
+        found.append(SubjectRow(*fields, score, risk_class, *counts, last_visit_on=visited.get(row.id)))
     return found
 
 

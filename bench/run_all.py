@@ -1,0 +1,186 @@
+"""Run every benchmark at one of the documented sizes and write one JSON summary of all their results.
+
+    .venv/bin/python bench/run_all.py --size full --out bench-results.json     # the sizes of issue 18
+    .venv/bin/python bench/run_all.py --quick --out bench-results.json         # a smoke run (minutes)
+    .venv/bin/python bench/run_all.py --size tiny --out /tmp/r.json --markdown /tmp/PERFORMANCE.md
+
+Each benchmark runs as its own process with `--json`, on each database asked for (`--databases sqlite,
+postgresql`; PostgreSQL is the local server, one database per benchmark, dropped and made again) when it
+uses one. The summary holds each benchmark's result (figures, checks, load, versions) or, when it failed,
+its exit code and the end of its output. `--markdown FILE` then writes the performance page from the
+summary (bench/report.py). The exit code is 1 when any benchmark failed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+import report
+from common import commit, load_average, postgres_url, versions
+
+BENCH = Path(__file__).parent
+
+# name: (script, uses a database, arguments by size; None: not run at that size). Sizes: `tiny` proves the
+# wiring (the test suite runs it), `quick` is a smoke run, `full` the sizes of issue 18's targets.
+BENCHMARKS: dict[str, tuple[str, bool, dict[str, list[str] | None]]] = {
+    "cli": (
+        "bench_cli.py",
+        False,
+        {"tiny": ["--runs", "1"], "quick": ["--runs", "3"], "full": ["--runs", "9"]},
+    ),
+    "scoring": (
+        "bench_scoring.py",
+        False,
+        {
+            "tiny": [
+                "--subject-groups",
+                "300",
+                "--evidence",
+                "3000",
+                "--baseline-records",
+                "1000",
+                "--repeat",
+                "1",
+            ],
+            "quick": ["--subject-groups", "100000", "--evidence", "1000000", "--repeat", "2"],
+            "full": [],
+        },
+    ),
+    "forms": (
+        "bench_forms.py",
+        False,
+        {
+            "tiny": ["--count", "2"],
+            "quick": ["--count", "100"],
+            "full": ["--count", "1000", "--workers", "2"],
+        },
+    ),
+    "hostile_files": (
+        "bench_hostile_files.py",
+        False,
+        {"tiny": ["--repeat", "1"], "quick": ["--repeat", "3"], "full": ["--repeat", "5"]},
+    ),
+    "import": (
+        "bench_import.py",
+        True,
+        {
+            "tiny": ["--subject-groups", "100", "--evidence", "1000"],
+            "quick": ["--subject-groups", "5000", "--evidence", "50000"],
+            "full": ["--subject-groups", "100000", "--evidence", "1000000"],
+        },
+    ),
+    "end_to_end": (
+        "bench_end_to_end.py",
+        True,
+        {
+            "tiny": ["--subject-groups", "200", "--evidence", "2000"],
+            "quick": ["--subject-groups", "100000", "--evidence", "1000000"],
+            "full": [],
+        },
+    ),
+    "web": (
+        "bench_web.py",
+        True,
+        {
+            "tiny": None,  # a server and its data: too heavy for the test suite
+            "quick": ["--subjects", "2000", "--clients", "4", "--requests", "50"],
+            "full": ["--subjects", "100000", "--clients", "20", "--requests", "1000", "--workers", "2"],
+        },
+    ),
+    "signatures": (
+        "bench_signatures.py",
+        False,
+        {"tiny": ["--count", "1"], "quick": ["--count", "20"], "full": ["--count", "100"]},
+    ),
+}
+SIZES = ("tiny", "quick", "full")
+DATABASES = ("sqlite", "postgresql")
+
+
+def run_one(name: str, size: str, database: str | None, folder: Path, timeout: float) -> dict[str, Any]:
+    script, _, sizes = BENCHMARKS[name]
+    output = folder / f"{name}-{database or 'none'}.json"
+    command = [sys.executable, str(BENCH / script), *(sizes[size] or []), "--json", str(output)]
+    if database == "postgresql":
+        command += ["--database-url", postgres_url(f"tekseru_bench_{name}")]
+    elif database == "sqlite":
+        command += ["--database-url", f"sqlite:///{folder / (name + '.sqlite3')}"]
+    print(f"-- {name} ({size}, {database or 'no database'}): {' '.join(command[1:])}", flush=True)
+    started = time.perf_counter()
+    try:
+        done = subprocess.run(command, capture_output=True, text=True, timeout=timeout, check=False)
+        code, out, err = done.returncode, done.stdout, done.stderr
+    except subprocess.TimeoutExpired as expired:
+        code, out, err = -1, str(expired.stdout or ""), f"timed out after {timeout:.0f} s"
+    print(out[-2000:], end="", flush=True)
+    if output.exists() and code == 0:
+        result: dict[str, Any] = json.loads(output.read_text(encoding="utf-8"))
+        return result | {"exit_code": code}
+    return {
+        "benchmark": name,
+        "database": database or "none",
+        "command": command[1:],
+        "seconds": round(time.perf_counter() - started, 2),
+        "exit_code": code,
+        "ok": False,
+        "output_tail": (out[-1500:] + "\n" + err[-1500:]).strip(),
+        "result": json.loads(output.read_text(encoding="utf-8")) if output.exists() else None,
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--size", choices=SIZES, default="full")
+    parser.add_argument("--quick", action="store_const", const="quick", dest="size", help="--size quick")
+    parser.add_argument("--only", help="comma-separated benchmarks to run (default: all)")
+    parser.add_argument("--databases", default="sqlite,postgresql", help="for benchmarks that use one")
+    parser.add_argument("--out", type=Path, required=True, help="the JSON summary to write")
+    parser.add_argument("--markdown", type=Path, help="also write the performance page from the summary")
+    parser.add_argument("--timeout", type=float, default=3600, help="seconds each benchmark may take")
+    args = parser.parse_args(argv)
+    names = args.only.split(",") if args.only else list(BENCHMARKS)
+    unknown = [name for name in names if name not in BENCHMARKS]
+    if unknown:
+        parser.error(f"unknown benchmark(s): {', '.join(unknown)}; known: {', '.join(BENCHMARKS)}")
+    databases = [kind for kind in args.databases.split(",") if kind]
+    if any(kind not in DATABASES for kind in databases):
+        parser.error(f"--databases: {args.databases}; known: {', '.join(DATABASES)}")
+    summary: dict[str, Any] = {
+        "size": args.size,
+        "command": ["bench/run_all.py", *(argv if argv is not None else sys.argv[1:])],
+        "commit": commit(),
+        "versions": versions(),
+        "load_start": load_average(),
+        "results": [],
+    }
+    started = time.perf_counter()
+    summary["skipped"] = [name for name in names if BENCHMARKS[name][2][args.size] is None]
+    with tempfile.TemporaryDirectory(prefix="tekseru-bench-") as folder:
+        for name in names:
+            if name in summary["skipped"]:
+                continue
+            uses_database = BENCHMARKS[name][1]
+            for database in databases if uses_database else [None]:
+                summary["results"].append(run_one(name, args.size, database, Path(folder), args.timeout))
+    summary["load_end"] = load_average()
+    summary["seconds"] = round(time.perf_counter() - started, 1)
+    summary["ok"] = all(result["ok"] for result in summary["results"])
+    args.out.write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    print(f"summary: {args.out} ({len(summary['results'])} runs, {'all ok' if summary['ok'] else 'FAILED'})")
+    if args.markdown:
+        args.markdown.write_text(report.markdown(summary), encoding="utf-8")
+        print(f"page: {args.markdown}")
+    return 0 if summary["ok"] else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
