@@ -86,6 +86,11 @@ def test_the_workbook_has_a_sheet_per_table(history: Any, tmp_path: Path) -> Non
     assert orders["A1"].value == "Реттерді салыстыру"
     assert orders["B4"].value == "tekseru тәуекел реті"
     assert all(cell.data_type == "s" for row in orders.iter_rows(min_row=4) for cell in row)
+    # Each row is as high as its longest wrapped cell, so printed lines do not run over the next row.
+    for row in orders.iter_rows(min_row=3):
+        width = {cell.column_letter: orders.column_dimensions[cell.column_letter].width for cell in row}
+        longest = max(len(str(cell.value or "")) / (width[cell.column_letter] - 1) for cell in row)
+        assert (orders.row_dimensions[row[0].row].height or 0) >= 13 * max(1, -(-longest // 1))
 
 
 def test_a_second_history_is_refused_and_nothing_changes(history: Any) -> None:
