@@ -87,7 +87,7 @@ def test_a_conflict_and_a_refused_write_are_in_the_language_asked(
     admin = as_role("admin")
     missing = ask(admin, language, "query", f"{API}/users/nobody-{language}", "PATCH", json={"active": False})
     assert missing.status_code == 404
-    expected = {"kk": "пайдаланушысы жоқ", "ru": "пользователя nobody-ru нет", "en": "no user nobody-en"}
+    expected = {"kk": "пайдаланушысы жоқ", "ru": "пользователя «nobody-ru» нет", "en": "no user 'nobody-en'"}
     assert expected[language] in missing.json()["detail"]
     future = {"criterion": 5, "observed_on": "2999-01-01", "reference": "x"}
     refused = ask(admin, language, "header", f"{API}/subjects/{OTHER_BIN}/evidence", "POST", json=future)

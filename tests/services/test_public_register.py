@@ -8,7 +8,7 @@ import csv
 import io
 import json
 import re
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 
@@ -36,7 +36,7 @@ from tests.public_data import (
     drafted,
     published,
 )
-from tests.services.plan_data import BINS, SYSTEM
+from tests.services.plan_data import BINS, NOW, SYSTEM
 
 
 def test_who_is_a_natural_person() -> None:
@@ -60,11 +60,12 @@ def test_only_published_lists_are_public_and_they_hold_no_personal_data(database
     with pytest.raises(plans.PlanNotFound):
         public_list(database, draft)
     assert public_index(database) == []
-    plans.approve_plan(database, SYSTEM, draft)
+    plans.approve_plan(database, SYSTEM, draft, now=NOW + timedelta(days=1))
     with pytest.raises(plans.PlanNotFound):
         public_list(database, draft)  # approved is not yet published
 
-    plan_id = published(database)
+    plans.publish_plan(database, SYSTEM, draft, now=NOW + timedelta(days=2))
+    plan_id = draft
     listing = public_list(database, plan_id)
     assert [row.number for row in listing.rows] == [1, 2, 3, 4]
     by_bin = {row.bin: row for row in listing.rows}

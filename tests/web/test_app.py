@@ -67,7 +67,7 @@ def test_without_overrides_the_packaged_catalogue_is_served() -> None:
 def test_sections_follow_the_navigation_order() -> None:
     catalog, dashboard = Section("catalog", "c", "/catalog"), Section("dashboard", "d", "/")
     assert ordered(iter([catalog, dashboard])) == (dashboard, catalog)
-    assert NAV_ORDER[0] == "dashboard" and NAV_ORDER[-2:] == ("catalog", "admin")
+    assert NAV_ORDER[:2] == ("my", "dashboard") and NAV_ORDER[-2:] == ("catalog", "admin")
     with pytest.raises(ValueError, match="not in NAV_ORDER"):
         ordered([Section("elsewhere", "e", "/e")])
 

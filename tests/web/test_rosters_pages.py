@@ -6,7 +6,7 @@ from __future__ import annotations
 import io
 import uuid
 from collections.abc import Callable
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
@@ -16,7 +16,10 @@ from openpyxl import load_workbook
 from tekseru.catalog.identifiers import demo_bins
 from tekseru.services import rosters
 from tekseru.services.permissions import Actor
+from tekseru.store import SubjectData
+from tekseru.store.subjects import upsert_subjects
 from tests.web.conftest import SignedIn
+from tests.web.support import OWN_REGION
 
 # A provider that is not in the seeded registry: making evidence names it and changes nothing there.
 PROVIDER = next(demo_bins(1, prefix="3304400"))
@@ -43,8 +46,25 @@ def test_the_page_shows_each_provider_and_masks_iins_for_a_planner(
     assert IIN[:6] + "******" in page.text and IIN not in page.text
 
 
-def test_an_inspector_is_entitled_to_see_the_iin(signed_in: Callable[[str], SignedIn], roster: None) -> None:
-    assert IIN in signed_in("inspector").client.get(f"/rosters?as_of={AS_OF}").text
+def test_an_inspector_sees_its_own_regions_providers_with_full_iins(
+    app: FastAPI, signed_in: Callable[[str], SignedIn], roster: None, tmp_path: Path
+) -> None:
+    inspector = signed_in("inspector").client
+    assert IIN not in inspector.get(f"/rosters?as_of={AS_OF}").text  # PROVIDER is in no region of its
+    own_provider, own_iin = next(demo_bins(1, prefix="3304401")), next(demo_bins(1, prefix="8808085"))
+    database = app.state.tekseru.database()
+    with database.transaction() as session:
+        subject = SubjectData(own_provider, "Own region provider", OWN_REGION, "", ("stationary_care",))
+        upsert_subjects(session, [subject], now=datetime.now(UTC))
+    path = tmp_path / "own.csv"
+    path.write_text(
+        f"iin,bin,form,start_date\n{own_iin},{own_provider},stationary,2023-01-10\n", encoding="utf-8"
+    )
+    rosters.import_roster(database, "provider", path, actor=Actor.system("tests"), today=date.today())
+    page = inspector.get(f"/rosters?as_of={AS_OF}").text
+    assert own_iin in page and own_provider in page and PROVIDER not in page
+    api = inspector.get(f"/api/v1/rosters/reconciliation?as_of={AS_OF}").json()
+    assert set(api["providers"]) == {own_provider}
 
 
 def test_a_bad_date_is_refused_with_the_page(signed_in: Callable[[str], SignedIn], roster: None) -> None:

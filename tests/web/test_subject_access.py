@@ -28,10 +28,13 @@ from tests.web.support import CHEAP_PASSWORDS, PASSWORD
 PDF = b"%PDF-1.4\n% their proof\n"
 SYSTEM = Actor.system("tests")
 # Paths a subject may open: its own pages, signing in and out, the public catalogue of the act (the same for
-# everyone, naming no subject), its own account and language, and the documents of the API.
+# everyone, naming no subject), its own account and language, the documents of the API, the published lists
+# (public by law), and the installable application's shell (manifest, icons, service worker, and the list of
+# the user's own drafts it keeps offline, empty for a subject).
 OPEN_TO_ALL = re.compile(
     r"^/(|my(/.*)?|login|logout|account(/.*)?|language|static/.*|catalog(/.*)?|api/v1/(auth/.*|catalog(/.*)?"
-    r"|health|openapi\.json|me|my(/.*)?)|api|api-reference|remediation/\{report_id\}(/files/\{file_id\})?)$"
+    r"|health|openapi\.json|me|my(/.*)?|public/.*)|api|api-reference|remediation/\{report_id\}(/files/\{file_id\})?"
+    r"|public(/.*)?|sw\.js|manifest\.webmanifest|icons/.*|offline/checklists)$"
 )
 
 
