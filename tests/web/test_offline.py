@@ -98,12 +98,6 @@ def status(page: Any) -> str:
 
 
 @pytest.mark.browser
-@pytest.mark.xfail(
-    reason="KNOWN REGRESSION (issue 15, open): since the one-tap checklist page (branch phone) and the "
-    "offline work were merged, reloading the checklist while offline fails (net::ERR_FAILED) although the "
-    "service worker holds the page; the journey passed on each branch alone. Not found in the time left.",
-    strict=False,
-)
 @pytest.mark.parametrize("lang", ["kk", "ru"])
 def test_five_answers_made_offline_reach_the_server(browser: Any, tmp_path: Path, lang: str) -> None:
     made = make_site(tmp_path)

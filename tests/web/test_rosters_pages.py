@@ -91,9 +91,9 @@ def test_the_workbook_downloads_in_the_page_language(
     assert answer.status_code == 200
     book = load_workbook(io.BytesIO(answer.content))
     assert "Сверка списков получателей" in str(book.worksheets[0]["A1"].value)
-    assert [row[2] for row in book.worksheets[1].iter_rows(min_row=2, values_only=True)] == [
-        IIN[:6] + "******"
-    ] * 2
+    masked = [row[2] for row in book.worksheets[1].iter_rows(min_row=2, values_only=True)]
+    # PROVIDER's two records (another test of this module may add a provider of its own, masked alike)
+    assert masked.count(IIN[:6] + "******") == 2 and all(str(iin).endswith("******") for iin in masked)
 
 
 def test_the_api_masks_per_role_and_has_the_issues_keys(
