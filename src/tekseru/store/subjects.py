@@ -127,7 +127,7 @@ def regions_by_bin(session: Session, bins: Iterable[str]) -> dict[str, str]:
     """The region of each BIN that is in the registry; BINs that are not are left out."""
     found: dict[str, str] = {}
     for part in chunks(sorted(set(bins))):
-        found.update(session.execute(select(_s.bin, _s.region).where(_s.bin.in_(part))).tuples().all())
+        found.update(session.execute(select(_s.bin, _s.region).where(_s.bin.in_(part))).all())
     return found
 
 
