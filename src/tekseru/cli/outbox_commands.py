@@ -6,7 +6,9 @@ outbox, and `subject-email` / `user-email` set where notices go. Mail goes throu
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from datetime import date
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -153,13 +155,7 @@ def subject_email(
     lang: LangOption = None,
 ) -> None:
     """Set the address at which a subject receives notices."""
-    words = Words(chosen(lang))
-    with opened_database(db) as database:
-        try:
-            set_subject_email(database, cli_actor(by), bin, email)
-        except ContactError as error:
-            fail(error, words.language)
-    Console(soft_wrap=True).print(words("cli.outbox.contact_set"))
+    _set_contact(set_subject_email, bin, email, by, db, lang)
 
 
 @app.command("user-email")
@@ -171,10 +167,16 @@ def user_email(
     lang: LangOption = None,
 ) -> None:
     """Set the address at which a user (an inspector, a planner) receives notices."""
+    _set_contact(set_user_email, username, email, by, db, lang)
+
+
+def _set_contact(
+    setter: Callable[..., object], whose: str, email: str, by: str | None, db: Path | None, lang: str | None
+) -> None:
     words = Words(chosen(lang))
     with opened_database(db) as database:
         try:
-            set_user_email(database, cli_actor(by), username, email)
+            setter(database, cli_actor(by), whose, email)
         except ContactError as error:
             fail(error, words.language)
     Console(soft_wrap=True).print(words("cli.outbox.contact_set"))
