@@ -1,9 +1,8 @@
 """Reconciling three rosters of 2,000,000 records each, on SQLite and PostgreSQL, checked against a
 generated truth and against a plain SQL baseline doing the same joins on the same database in one run.
 
-    .venv/bin/python bench/bench_rosters.py [--recipients 2000000] [--providers 2000]
-        [--databases sqlite,postgresql] [--folder DIR]
-        [--postgres-url postgresql+psycopg://postgres@127.0.0.1:5432/tekseru_bench_rosters]
+    .venv/bin/python bench/bench_rosters.py [--recipients 2000000] [--providers 2000] [--folder DIR]
+        [--database-url postgresql+psycopg://postgres@127.0.0.1:5432/tekseru_bench_rosters] [--json FILE]
 
 The data: `--recipients` recipients, each with one stay at one of `--providers` providers, in each of the
 three sources (provider, esobes, portal), and then, for disjoint sets of 0.5% of the recipients each, one
@@ -26,8 +25,6 @@ Both results must equal the truth, or the run fails.
 from __future__ import annotations
 
 import argparse
-import os
-import platform
 import statistics
 import sys
 import tempfile
@@ -37,20 +34,23 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).parent))
+
 import numpy as np
+from common import Run, add_options, database_kind, fresh_postgres
 from sqlalchemy import text
 
 from tekseru.catalog.identifiers import demo_bins
 from tekseru.services import roster_reports, rosters
 from tekseru.services.permissions import Actor
 from tekseru.store import open_database, sqlite_url
-from tekseru.store.database import create_postgres_database_if_missing
 from tekseru.store.reconcile import FLAG_COLUMNS, OPEN_END, PAIR_KINDS
 
 AS_OF = date(2025, 1, 1)
 FIRST_START = date(2024, 1, 1)
 FORMS = ("stationary", "semi_stationary", "home_care", "temporary_stay")
 KINDS = (*PAIR_KINDS, "duplicate_across_providers")
+TARGET_SECONDS = 30.0  # issue 17: three rosters of 2,000,000 records each in 30 s or less
 SHARE = 200  # one recipient in SHARE per kind of discrepancy (0.5%)
 Truth = dict[tuple[str, str], set[str]]
 COLUMNS = "iin, provider_bin, source, form, starts_on, ends_on, last_seen_at"
@@ -208,7 +208,7 @@ def run_baseline(database_url: str) -> Truth:
     return dict(found)
 
 
-def import_sample(rows: int, folder: Path) -> None:
+def import_sample(run: Run, rows: int, folder: Path) -> None:
     """Time the importer itself (`tekseru rosters import`) on a CSV of `rows` valid records, on SQLite:
     the first import and the same file again (all unchanged)."""
     path = folder / "provider-sample.csv"
@@ -222,16 +222,17 @@ def import_sample(rows: int, folder: Path) -> None:
     database_path.unlink(missing_ok=True)
     db = open_database(sqlite_url(str(database_path)))
     try:
-        for attempt in ("first import", "the same file again"):
+        for attempt, created in (("first import", rows), ("the same file again", 0)):
             started = time.perf_counter()
             report = rosters.import_roster(
                 db, "provider", path, actor=Actor.system("bench"), today=date.today()
             )
             took = time.perf_counter() - started
-            rate = report.rows_read / took
-            print(
-                f"importer, {attempt}: {report.rows_read:,} rows in {took:.1f} s ({rate:,.0f} rows/s; "
-                f"created {report.created:,}, unchanged {report.unchanged:,}) | load {os.getloadavg()}"
+            run.figure(f"importer (SQLite), {attempt}", report.rows_read / took, "rows/s")
+            run.check(
+                f"importer, {attempt}: every row read, {created:,} created",
+                report.rows_read == rows and report.created == created,
+                f"read {report.rows_read:,}, created {report.created:,}",
             )
     finally:
         db.close()
@@ -249,54 +250,57 @@ def timed(action: Callable[[], Truth], repeat: int) -> tuple[list[float], list[f
     return walls, cpus, result
 
 
-def main() -> int:
+def _differences(found: Truth, truth: Truth) -> str:
+    keys = set(found) | set(truth)
+    wrong = sorted(key for key in keys if found.get(key, set()) != truth.get(key, set()))
+    return f"{len(wrong)} (provider, kind) entries differ, e.g. {wrong[:3]}" if wrong else ""
+
+
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--recipients", type=int, default=2_000_000)
     parser.add_argument("--providers", type=int, default=2000)
-    parser.add_argument("--databases", default="sqlite,postgresql")
-    parser.add_argument(
-        "--postgres-url", default="postgresql+psycopg://postgres@127.0.0.1:5432/tekseru_bench_rosters"
-    )
     parser.add_argument("--folder", type=Path, default=None)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--baseline-repeat", type=int, default=1)
     parser.add_argument("--import-sample", type=int, default=0, help="Also time the importer on N rows.")
-    options = parser.parse_args()
-    print(
-        f"python {platform.python_version()}, {platform.machine()}, {os.cpu_count()} CPUs, "
-        f"load {os.getloadavg()}"
+    add_options(parser)
+    args = parser.parse_args(argv)
+    folder = args.folder or Path(tempfile.mkdtemp(prefix="bench-rosters-"))
+    folder.mkdir(parents=True, exist_ok=True)
+    url = args.database_url or sqlite_url(str(folder / "rosters.sqlite3"))
+    if database_kind(url) == "sqlite":
+        Path(url.removeprefix("sqlite:///")).unlink(missing_ok=True)
+    else:
+        fresh_postgres(url)
+    run = Run(
+        "rosters",
+        url,
+        sizes={"recipients": args.recipients, "providers": args.providers, "repeat": args.repeat},
     )
     started = time.perf_counter()
-    rows, truth = generate(options.recipients, options.providers)
-    sizes = {source: len(found) for source, found in rows.items()}
-    print(f"generated {sizes} in {time.perf_counter() - started:.1f} s; discrepancies in the truth: "
-          f"{sum(len(v) for v in truth.values()):,}")  # fmt: skip
-    folder = options.folder or Path(tempfile.mkdtemp(prefix="bench-rosters-"))
-    failed = False
-    for name in options.databases.split(","):
-        if name == "sqlite":
-            path = folder / "rosters.sqlite3"
-            path.unlink(missing_ok=True)
-            url = sqlite_url(str(path))
-        else:
-            create_postgres_database_if_missing(options.postgres_url)
-            url = options.postgres_url
-        loaded = load(url, rows)
-        ours, ours_cpu, ours_found = timed(lambda url=url: run_tekseru(url), options.repeat)
-        base, base_cpu, base_found = timed(lambda url=url: run_baseline(url), options.baseline_repeat)
-        ok_ours, ok_base = ours_found == truth, base_found == truth
-        failed |= not (ok_ours and ok_base)
-        print(
-            f"{name}: load (not reconciliation) {loaded:.1f} s | tekseru best {min(ours):.1f} s, median "
-            f"{statistics.median(ours):.1f} s, CPU of this process {min(ours_cpu):.1f} s, matches truth: "
-            f"{ok_ours} | baseline best {min(base):.1f} s, median {statistics.median(base):.1f} s, "
-            f"CPU of this process {min(base_cpu):.1f} s, matches truth: {ok_base} | load {os.getloadavg()}"
-        )
-    if options.import_sample:
-        import_sample(options.import_sample, folder)
-    return 1 if failed else 0
+    rows, truth = generate(args.recipients, args.providers)
+    records = sum(len(found) for found in rows.values())
+    print(f"generated {records:,} roster records in {time.perf_counter() - started:.1f} s; "
+          f"discrepancies in the truth: {sum(len(v) for v in truth.values()):,}")  # fmt: skip
+    run.sizes["roster_records"] = records
+    run.figure("load into roster_entries (not reconciliation)", load(url, rows), "s")
+    ours, ours_cpu, ours_found = timed(lambda: run_tekseru(url), args.repeat)
+    base, _, base_found = timed(lambda: run_baseline(url), args.baseline_repeat)
+    run.figure("reconciliation end to end, best", min(ours), "s", TARGET_SECONDS, "lower")
+    run.figure("reconciliation end to end, median", statistics.median(ours), "s")
+    run.figure("reconciliation, CPU of this process (SQLite: all of it)", min(ours_cpu), "s")
+    run.figure("plain SQL baseline, best", min(base), "s")
+    run.figure("baseline time / tekseru time", min(base) / min(ours), "x")
+    run.check("tekseru's discrepancies equal the generated truth", ours_found == truth,
+              _differences(ours_found, truth))  # fmt: skip
+    run.check("the baseline's discrepancies equal the generated truth", base_found == truth,
+              _differences(base_found, truth))  # fmt: skip
+    if args.import_sample:
+        import_sample(run, args.import_sample, folder)
+    return run.finish(args.json)
 
 
 if __name__ == "__main__":

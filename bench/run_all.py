@@ -96,6 +96,15 @@ BENCHMARKS: dict[str, tuple[str, bool, dict[str, list[str] | None]]] = {
             "full": ["--subjects", "100000", "--clients", "20", "--requests", "1000", "--workers", "2"],
         },
     ),
+    "rosters": (
+        "bench_rosters.py",
+        True,
+        {
+            "tiny": ["--recipients", "2000", "--providers", "20", "--repeat", "1"],
+            "quick": ["--recipients", "200000", "--providers", "500", "--repeat", "1"],
+            "full": [],
+        },
+    ),
     "signatures": (
         "bench_signatures.py",
         False,
