@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 import pytest
@@ -14,7 +15,7 @@ from fastapi import FastAPI
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 
-from tekseru.services import portal
+from tekseru.services import plans, portal
 from tekseru.services.accounts import create_user, get_user
 from tekseru.services.permissions import Actor
 from tekseru.settings import Settings
@@ -22,6 +23,7 @@ from tekseru.store.inspections import violations_of
 from tekseru.web.app import create_app
 from tests.catalogue import CATALOGUE
 from tests.services.inspection_data import BINS, add_subjects, inspect
+from tests.services.plan_data import add_run
 from tests.web.conftest import sign_in
 from tests.web.support import CHEAP_PASSWORDS, PASSWORD
 
@@ -52,8 +54,13 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
     app = create_app(settings, passwords=CHEAP_PASSWORDS, catalogue=CATALOGUE)
     with TestClient(app):
         db = app.state.tekseru.database()
-        add_subjects(db)
+        ids = add_subjects(db)
         mine, theirs = inspect(db, 0, non_compliant=[1]), inspect(db, 3, non_compliant=[1])
+        # an approved list with both subjects on it (the subject's home page names its lists)
+        add_run(db, {0: ids[0], 1: ids[3]}, {0: (100.0, "high", (7,)), 1: (90.0, "high", (7,))},
+                as_of=date(2025, 6, 1))  # fmt: skip
+        drafted = plans.draft_plan(db, SYSTEM, "2025-H2", catalogue=CATALOGUE)
+        plans.approve_plan(db, SYSTEM, drafted.id)
         for name, bin in (("subject-own", BINS[0]), ("subject-other", BINS[3])):
             create_user(
                 db,
@@ -155,6 +162,9 @@ def test_a_subject_sees_its_own_violation_and_reports_it(world: World, lang: str
     assert BINS[0] in home.text and BINS[3] not in home.text
     title = {"kk": "Менің ұйымым", "ru": "Моя организация"}[lang]
     assert title in home.text
+    # its lists are named by their half-year in words, never by the internal key (2026-H2)
+    assert re.search(r"20\d\d-H[12]", home.text) is None, home.text
+    assert {"kk": "2025 жылғы екінші жартыжылдық", "ru": "второе полугодие 2025"}[lang] in home.text
     page = client.get(f"/my/violations/{world.own_violation}?lang={lang}")
     assert page.status_code == 200
     refused = client.post(
