@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import hashlib
 import io
+import re
 from datetime import date
 from pathlib import Path
 
 import pytest
+from docx import Document
 from PIL import ExifTags, Image
 from pypdf import PdfReader
 
@@ -173,6 +175,18 @@ def test_one_tap_answers_print_the_acts_four_columns_and_carry_the_deadline(
     annex = reader.pages[-1].extract_text()
     assert "Приложение: прикреплённые фото и файлы" in annex
     assert "Пункт 5" in annex and "IMG_0001.jpg" in annex and stored[0].sha256 in annex
+    # the size is said in the form's language, not with the English byte symbol "B"
+    assert re.search(r"IMG_0001\.jpg \(\d[\d\s]* байт(а)?\)", annex) and " B)" not in annex, annex
+    content, _, _ = inspections.print_inspection(
+        database, SYSTEM, record.id, format="docx", language="kk", catalogue=CATALOGUE
+    )
+    cells = [
+        cell.text
+        for table in Document(io.BytesIO(content)).tables
+        for row in table.rows
+        for cell in row.cells
+    ]
+    assert any(re.fullmatch(r"IMG_0001\.jpg \(\d[\d\s]* байт\)", cell) for cell in cells), cells
 
 
 def test_a_form_without_attachments_hashes_as_before(database: Database, ids: dict[int, int]) -> None:

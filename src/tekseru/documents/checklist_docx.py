@@ -293,7 +293,7 @@ def _annex(document: DocxDocument, annex: Annex) -> None:
         _cell_text(cell, text, "tekseru Heading")
     _repeat_as_heading(table)
     for entry, row in zip(annex.entries, table.rows[1:], strict=True):
-        texts = (entry.item or "—", f"{entry.file_name} ({entry.size} B)", entry.sha256)
+        texts = (entry.item or "—", f"{entry.file_name} ({annex.size_text(entry.size)})", entry.sha256)
         for cell, text in zip(row.cells, texts, strict=True):
             _cell_text(cell, text, "tekseru Cell", middle=False)
     for column, width in zip(table.columns, _ANNEX_WIDTHS, strict=True):

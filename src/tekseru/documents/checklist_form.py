@@ -20,7 +20,7 @@ from typing import Any
 
 from tekseru.catalog import LANGUAGES, CatalogueEdition, Checklist, UnknownCatalogueEntry
 from tekseru.catalog.schema import FormLayout, HeaderField
-from tekseru.i18n import translate
+from tekseru.i18n import format_decimal, plural, translate
 
 __all__ = [
     "ANNEX_WORDS",
@@ -199,6 +199,11 @@ class Annex:
     file_heading: str
     hash_heading: str
     entries: tuple[AnnexEntry, ...]
+    language: str = "kk"
+
+    def size_text(self, size: int) -> str:
+        """A file's size in the annex's language, in bytes as stored ("3 612 байт")."""
+        return plural(self.language, "document.annex.size", size, size=format_decimal(size, self.language, 0))
 
     @classmethod
     def of(cls, language: str, entries: tuple[AnnexEntry, ...]) -> Annex | None:
@@ -206,7 +211,7 @@ class Annex:
         if not entries:
             return None
         title, item, file, sha256 = (translate(language, key) for key in ANNEX_WORDS)
-        return cls(title, item, file, sha256, entries)
+        return cls(title, item, file, sha256, entries, language)
 
 
 @dataclass(frozen=True)
@@ -256,6 +261,8 @@ class ChecklistForm:
         form = asdict(self)
         if form["annex"] is None:  # a form without attachments hashes as it did before annexes
             del form["annex"]
+        else:  # the annex's language is the form's: it says how sizes print, it is not content
+            del form["annex"]["language"]
         data = {"kind": "tekseru.checklist-form", "version": 1, "form": form}
         return json.dumps(
             data, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=_json_default

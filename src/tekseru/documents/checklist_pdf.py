@@ -103,7 +103,7 @@ def _write_annex(pdf: _ChecklistPdf, annex: Annex) -> None:
     pdf.ln(3)
     for number, entry in enumerate(annex.entries, start=1):
         item = f"{annex.item_heading} {entry.item}" if entry.item else annex.item_heading
-        line = f"{number}. {item} · {annex.file_heading}: {entry.file_name} ({entry.size} B)"
+        line = f"{number}. {item} · {annex.file_heading}: {entry.file_name} ({annex.size_text(entry.size)})"
         lines = [*wrap(line, _BODY, pdf.epw), (f"{annex.hash_heading}: {entry.sha256}", _COMMENT)]
         ensure_room(pdf, lines_height(lines) + 1.5)
         write_lines(pdf, lines, pdf.l_margin, pdf.epw, before=1.5)
