@@ -44,6 +44,12 @@ def test_who_is_a_natural_person() -> None:
     assert is_natural_person("190760000015", "«Серіктестік»")  # kind 6: joint individual entrepreneurship
     assert is_natural_person(BINS[0], "ИП Петров")
     assert is_natural_person(BINS[0], "жеке кәсіпкер Ахметов")
+    # Kazakh writes the legal form after the name
+    assert is_natural_person(BINS[0], "«Серіктестік» ЖК")
+    assert is_natural_person(BINS[0], "Сейтқалиева А.М. ЖК")
+    assert is_natural_person(BINS[0], "Сейтқалиева А.М. жеке кәсіпкер")
+    assert is_natural_person(BINS[0], "Петров ИП.")
+    assert not is_natural_person(BINS[0], "«ЖКХ-Сервис» ЖШС")
     assert is_natural_person("", "«Нұр» ЖШС")  # no BIN at all: treated as a person, to be safe
     assert not is_natural_person(BINS[0], "«Нұр» ЖШС")
     assert not is_natural_person(BINS[0], "ИПОТЕКА «Нұр»")

@@ -51,24 +51,24 @@ MASK = "************"
 # (4 resident, 5 non-resident), or 6 for individual entrepreneurs in joint entrepreneurship (persons).
 _IIN_FIFTH_DIGITS = frozenset("0123")
 _PERSONS_FIFTH_DIGITS = frozenset("6")
-_ENTREPRENEUR = re.compile(
-    r"^\W*(ип|жк|ie|индивидуальный\s+предприниматель|жеке\s+кәсіпкер|individual\s+entrepreneur)(\W|$)",
-    re.IGNORECASE,
-)
+# The legal form of an individual entrepreneur, as the first or the last words of a name: Russian writes it
+# first ("ИП Петров"), Kazakh usually last ("«Сәуле» ЖК", "Сейтқалиева А.М. жеке кәсіпкер").
+_ENTREPRENEUR_FORM = r"(ип|жк|ie|индивидуальный\s+предприниматель|жеке\s+кәсіпкер|individual\s+entrepreneur)"
+_ENTREPRENEUR = re.compile(rf"^\W*{_ENTREPRENEUR_FORM}(\W|$)|(^|\W){_ENTREPRENEUR_FORM}\W*$", re.IGNORECASE)
 _TWELVE_DIGITS = re.compile(r"(?<!\d)\d(?:[ \u00a0\-]?\d){11}(?!\d)")
 
 
 def is_natural_person(identifier: str, name: str) -> bool:
     """Is the subject a natural person (an individual entrepreneur), whose identifier, name and address are
     personal data? Yes when its identifier is not a 12-digit BIN of a legal person (an IIN, or of joint
-    entrepreneurship), or its name begins with "ИП", "ЖК", "индивидуальный предприниматель", "жеке
+    entrepreneurship), or its name begins or ends with "ИП", "ЖК", "индивидуальный предприниматель", "жеке
     кәсіпкер"."""
     text = identifier.strip()
     if not (len(text) == 12 and text.isascii() and text.isdigit()):
         return True
     if text[4] in _IIN_FIFTH_DIGITS | _PERSONS_FIFTH_DIGITS:
         return True
-    return bool(_ENTREPRENEUR.match(name))
+    return bool(_ENTREPRENEUR.search(name))
 
 
 def mask_identifiers(text: str, keep: str = "") -> str:
