@@ -5,10 +5,12 @@ revoked certificate, the wrong signer order, a signature over another document, 
 from __future__ import annotations
 
 import hashlib
+import statistics
 import subprocess
 from datetime import UTC, datetime, timedelta
 from io import BytesIO
 from pathlib import Path
+from typing import Any
 
 import pytest
 from asn1crypto import cms
@@ -130,6 +132,34 @@ def test_each_signature_has_a_visible_stamp_on_the_last_page(signed_twice: bytes
     assert all(right - left > 100 and top - bottom > 40 for left, bottom, right, top in boxes)
     assert boxes[0][2] <= boxes[1][0], "the stamps sit side by side, not on each other"
     assert all("/AP" in w for w in widgets)
+    footer_band = 16 / 25.4 * 72  # the form's footer: verification code and "page X of Y"
+    assert all(bottom >= footer_band for _, bottom, _, _ in boxes), boxes
+
+
+def _stamp_widths(widget: Any) -> list[float]:
+    """The glyph widths (/W) of the fonts the stamp's appearance uses, in thousandths of an em."""
+    widths: list[float] = []
+    stream = widget["/AP"]["/N"].get_object()
+    pending = [stream]
+    while pending:
+        resources = pending.pop().get("/Resources") or {}
+        for font in (resources.get("/Font") or {}).values():
+            for descendant in font.get_object().get("/DescendantFonts", []):
+                entries = descendant.get_object().get("/W", [])
+                widths += [float(w) for entry in entries if isinstance(entry, list) for w in entry]
+        pending += [x.get_object() for x in (resources.get("/XObject") or {}).values()]
+    return widths
+
+
+def test_the_stamps_letters_have_their_own_widths(signed_twice: bytes) -> None:
+    """Widths in font units (2,048 an em for DejaVu) spread the letters to twice their width and cut the
+    signer's name at the stamp's edge; PDF widths are thousandths of an em, a digit 0.636."""
+    reader = PdfReader(BytesIO(signed_twice))
+    for annotation in reader.pages[-1]["/Annots"]:
+        widget = annotation.get_object()
+        if widget.get("/FT") == "/Sig":
+            widths = _stamp_widths(widget)
+            assert widths and 636 in widths and 250 < statistics.median(widths) < 750, widths
 
 
 def test_a_changed_byte_breaks_every_signature_that_covers_it(

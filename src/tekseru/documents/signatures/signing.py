@@ -44,7 +44,10 @@ from tekseru.i18n import translate
 _FONT = Path(__file__).parents[1] / "fonts" / "DejaVuSans.ttf"
 _DIGEST = "sha256"
 # Stamps sit in rows of three at the foot of the last page, in the order of signing.
-_STAMP_WIDTH, _STAMP_HEIGHT, _STAMP_GAP, _STAMPS_PER_ROW = 175, 58, 8, 3
+_STAMP_WIDTH, _STAMP_HEIGHT, _STAMP_GAP, _STAMPS_PER_ROW = 175, 46, 6, 3
+# Points from the page's foot to the first row of stamps: above the footer band of our forms (16 mm, with the
+# verification code and "page X of Y") and of our lists (8 mm), which a stamp must not cover.
+_STAMP_FOOT = 48
 
 
 class _LoadedKeySigner(signers.SimpleSigner):
@@ -96,6 +99,7 @@ def _stamp_font() -> str:
     letters, punctuation, №): pyHanko reads and cuts the font of each stamp, and the whole font made that
     the larger part of signing."""
     from fontTools import subset
+    from fontTools.ttLib.scaleUpem import scale_upem
 
     options = subset.Options()
     options.layout_features = []  # a stamp needs no kerning or ligatures
@@ -113,6 +117,9 @@ def _stamp_font() -> str:
         ]
     )
     cutter.subset(font)
+    # pyHanko writes the glyphs' advances in font units as the PDF's widths, which are in thousandths of
+    # an em: DejaVu's 2,048 units per em spread the letters to twice their width and cut the stamp's text.
+    scale_upem(font, 1000)
     handle, path = tempfile.mkstemp(prefix="tekseru-stamp-", suffix=".ttf")
     with os.fdopen(handle, "wb") as out:
         font.save(out)
@@ -135,7 +142,7 @@ def _box(position: int, reader: PdfFileReader) -> tuple[int, int, int, int]:
     page = reader.root["/Pages"]
     box = [float(v) for v in page.get("/MediaBox", [0, 0, 595, 842])]
     left = int(box[0]) + 30 + (position % _STAMPS_PER_ROW) * (_STAMP_WIDTH + _STAMP_GAP)
-    bottom = int(box[1]) + 20 + (position // _STAMPS_PER_ROW) * (_STAMP_HEIGHT + _STAMP_GAP)
+    bottom = int(box[1]) + _STAMP_FOOT + (position // _STAMPS_PER_ROW) * (_STAMP_HEIGHT + _STAMP_GAP)
     return left, bottom, left + _STAMP_WIDTH, bottom + _STAMP_HEIGHT
 
 
