@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
@@ -77,6 +78,18 @@ def test_unreadable_files(tmp_path: Path, name: str, content: bytes, message: st
     [error] = raised.value.errors
     assert (error.file, error.row, error.field, error.kind) == (name, None, None, ErrorKind.UNREADABLE_FILE)
     assert message in error.message
+
+
+def test_a_damaged_workbook_is_refused_in_the_readers_words_alone(tmp_path: Path) -> None:
+    """The library's English reason ("File is not a zip file") is for the log, not for a kk or ru reader."""
+    path = tmp_path / "broken.xlsx"
+    path.write_bytes(b"PK\x03\x04garbage")
+    with pytest.raises(ImportFileError) as raised:
+        _read(path)
+    [error] = raised.value.errors
+    for language, words in (("kk", "Excel кітабы (.xlsx) ретінде оқылмайды"), ("ru", "книга Excel (.xlsx)")):
+        said = error.text(language)
+        assert words in said and not re.search(r"[A-Za-z]{3,}", said.replace("Excel", "").replace("xlsx", ""))
 
 
 def test_a_missing_file(tmp_path: Path) -> None:
