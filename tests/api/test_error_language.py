@@ -141,3 +141,17 @@ def test_sign_in_throttling_and_a_wrong_password_in_each_language(tmp_path: Path
         unsigned = client.get(f"{API}/auth/me", headers={"Accept-Language": "ru"})
         assert unsigned.status_code == 401 and unsigned.json() == {"detail": "сначала войдите в систему"}
     app.state.tekseru.close()
+
+
+def test_a_refused_megabyte_is_not_echoed_back(as_role: Callable[[str], Session]) -> None:
+    """pydantic's problem carries the refused value as `input`: a hostile client sending a megabyte must not
+    get it back whole (twice what it sent, kept by proxies and logs); a text is cut to its first 100."""
+    body = {"criterion": 5, "observed_on": "2024-01-01", "reference": "я" * 1_000_000}
+    for language in ("kk", "ru", "en"):
+        answer = ask(
+            as_role("planner"), language, "query", f"{API}/subjects/{OTHER_BIN}/evidence", "POST", json=body
+        )
+        assert answer.status_code == 422
+        assert len(answer.content) < 5_000, len(answer.content)
+        [problem] = answer.json()["detail"]
+        assert problem["loc"][-1] == "reference" and problem["input"] == "я" * 100 + "…"

@@ -4,6 +4,9 @@ Each problem keeps the structure clients read (`type`, `loc`, `input`, `ctx`): o
 from the catalogue message `validation.<type>` with the limits of `ctx` filled in. English keeps pydantic's
 own sentence, which may say more (the parser's detail of a bad date), and so does a type the catalogue
 has no message for.
+
+The refused `input` is echoed only in part: a client sending a megabyte must not get two back (nor have
+proxies and logs keep them); a text is cut to its first `INPUT_SHOWN` characters, anything larger left out.
 """
 
 from __future__ import annotations
@@ -15,10 +18,20 @@ from typing import Any
 from tekseru.i18n import messages, say_error
 
 KEY_PREFIX = "validation."
+INPUT_SHOWN = 100
+
+
+def _shortened(problem: dict[str, Any]) -> dict[str, Any]:
+    value = problem.get("input")
+    if isinstance(value, str) and len(value) > INPUT_SHOWN:
+        problem["input"] = value[:INPUT_SHOWN] + "…"
+    elif isinstance(value, (bytes, list, dict)) and len(repr(value)) > INPUT_SHOWN:
+        del problem["input"]
+    return problem
 
 
 def translated_problems(problems: Iterable[Mapping[str, Any]], language: str) -> list[dict[str, Any]]:
-    return [_translated(dict(problem), language) for problem in problems]
+    return [_translated(_shortened(dict(problem)), language) for problem in problems]
 
 
 def _translated(problem: dict[str, Any], language: str) -> dict[str, Any]:
