@@ -265,7 +265,8 @@ def test_the_conflict_page_fits_a_phone(browser: Any, tmp_path: Path, lang: str)
                 },
             )
             tab.page.check("#answer-3-compliant")
-            tab.page.fill("#comment-3", "тексерілді / проверено")
+            # a long value without a space (a pasted link, say) wraps inside its column, not off the screen
+            tab.page.fill("#comment-3", "тексерілді/проверено/" + "ы" * 1500)
             with tab.page.expect_navigation():
                 tab.page.click("form.checklist button[type=submit]")
             assert CONFLICT[lang][0] in tab.page.text_content("h1")
