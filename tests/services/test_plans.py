@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 from collections.abc import Mapping
 from dataclasses import replace
 from datetime import UTC, date, datetime
@@ -16,6 +17,7 @@ from sqlalchemy.orm import Session
 from tekseru.catalog_files import control_body, load_catalogue
 from tekseru.planning import DiffReason, ExclusionReason, HalfYear, VisitHistory
 from tekseru.services import plans
+from tekseru.services.accounts import create_user
 from tekseru.services.permissions import Actor
 from tekseru.services.plans import (
     CapacityError,
@@ -28,6 +30,7 @@ from tekseru.services.plans import (
 )
 from tekseru.store import Database
 from tests.catalogue import CATALOGUE
+from tests.web.support import CHEAP_PASSWORDS
 
 from .plan_data import BINS, FIRST_RUN, NOW, SYSTEM, add_assessed_registry, add_run, no_history
 
@@ -131,6 +134,23 @@ def test_an_approved_list_cannot_change(database: Database, ids: dict[int, int])
         with pytest.raises(PlanFrozen, match=f"plan {stored.id} is approved and cannot change"):
             attempt()
     assert plans.get_plan(database, SYSTEM, stored.id) == approved
+
+
+def test_the_list_names_an_accounts_full_name_not_its_login(database: Database, ids: dict[int, int]) -> None:
+    """The command line acts as the system in an account's name (`--by head-planner`): the list printed for
+    the prosecutor's office names the official, not the login."""
+    create_user(database, SYSTEM, username="head-planner", full_name="Әлия Нұрланқызы", role="planner",
+                password="correct horse battery", passwords=CHEAP_PASSWORDS)  # fmt: skip
+    stored = draft(database)
+    approved = plans.approve_plan(database, Actor.system("head-planner"), stored.id, now=LATER)
+    assert approved.approval == ("Әлия Нұрланқызы", date(2026, 12, 1))
+    published = plans.publish_plan(database, Actor.system("no-such-account"), stored.id, now=LATER)
+    assert published.record.published_by == "no-such-account"  # no account: the name given is all there is
+    content, _ = plans.plan_document(
+        database, SYSTEM, stored.id, format="pdf", language="ru", catalogue=CATALOGUE
+    )
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages[:1])
+    assert "Әлия Нұрланқызы" in text and "head-planner" not in text
 
 
 def test_publish_only_after_approval(database: Database, ids: dict[int, int]) -> None:

@@ -46,6 +46,7 @@ from tekseru.services.plans.stored import (
     visible_plans,
 )
 from tekseru.store import Database
+from tekseru.store.accounts import find_user
 from tekseru.store.inspections import visit_histories as recorded_visit_histories
 from tekseru.store.plans import (
     PlanAlreadyApproved,
@@ -123,9 +124,13 @@ def audit_values(stored: StoredPlan) -> dict[str, object]:
     }
 
 
-def _signature(actor: Actor) -> str:
-    """The name that approves or publishes a list (it is printed on the list): the full name if known."""
-    return actor.full_name or actor.username
+def _signature(session: Session, actor: Actor) -> str:
+    """The name that approves or publishes a list (it is printed on the list): the full name if known, also
+    when the command line acts in an account's name (`--by demo-planner`); the login only as a last resort."""
+    if actor.full_name and actor.full_name != actor.username:
+        return actor.full_name
+    account = find_user(session, actor.username)
+    return account.full_name if account is not None and account.full_name else actor.username
 
 
 # Reading --------------------------------------------------------------------------------------------------
@@ -279,7 +284,7 @@ def _sign(
     now."""
     actor.require(Permission.WRITE_PLANS)
     with db.transaction() as session:
-        signed = step(session, plan_id, _signature(actor), now=now, expected_version=version)
+        signed = step(session, plan_id, _signature(session, actor), now=now, expected_version=version)
         if (
             action == "plan.publish"
         ):  # the subjects on it learn of it by e-mail (the outbox, same transaction)
