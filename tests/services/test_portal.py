@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from tekseru.planning import ExclusionReason
-from tekseru.services import plans, portal
+from tekseru.services import inspections, plans, portal
 from tekseru.services.accounts import InvalidUser, create_user, get_user
 from tekseru.services.audit import AuditFilter, browse
 from tekseru.services.inspections import AttachmentRefused
@@ -19,7 +19,7 @@ from tekseru.services.permissions import Actor, PermissionDenied, Role
 from tekseru.settings import Settings
 from tekseru.store import Database
 from tests.catalogue import CATALOGUE
-from tests.services.inspection_data import BINS, SYSTEM, add_subjects, inspect
+from tests.services.inspection_data import BINS, SYSTEM, TODAY, VISIT, add_subjects, inspect
 from tests.services.plan_data import add_run
 from tests.web.support import CHEAP_PASSWORDS
 
@@ -163,3 +163,32 @@ def test_the_risk_score_is_shown_only_when_the_setting_allows(database: Database
     )
     assert hidden.risk is None
     assert shown.risk is not None and [e.bin for e in shown.risk] == [BINS[0]]
+
+
+def test_a_revision_keeps_the_reports_on_the_violations_it_carries_over(
+    database: Database, tmp_path: Path
+) -> None:
+    """A completed inspection is revised: its follow-up moves to the revision's new violations, and the
+    reports the subject made on the old ones go with it, on its page and as the next list's proof."""
+    settings = Settings(attachments_dir=str(tmp_path / "files"))
+    ids = add_subjects(database)
+    first = inspect(database, 0, non_compliant=[1])
+    own, inspector = _subject(database, "own-subject", [BINS[0]]), _inspector(database)
+    (violation,) = portal.my_organisation(database, own, settings=settings, catalogue=CATALOGUE).violations
+    report = portal.submit_remediation(
+        database, own, violation.record.id, "Жойылды", [("акт.pdf", PDF)], settings=settings
+    )
+    portal.review_remediation(database, inspector, report.id, accept=True, reason="")
+
+    revision = inspections.revise_inspection(database, SYSTEM, first.id, reason="act number corrected")
+    inspections.complete_inspection(
+        database, SYSTEM, revision.id, inspected_on=VISIT, today=TODAY, catalogue=CATALOGUE
+    )
+    (carried,) = portal.my_organisation(database, own, settings=settings, catalogue=CATALOGUE).violations
+    assert carried.record.id != violation.record.id and carried.record.status == "eliminated"
+    assert [r.id for r in carried.reports] == [report.id]
+
+    add_run(database, {0: ids[0]}, {0: (100.0, "high", (7,))}, as_of=date(2025, 6, 1))
+    drafted = plans.draft_plan(database, SYSTEM, "2025-H2", catalogue=CATALOGUE)
+    (off,) = [row for row in drafted.plan.excluded if row.bin == BINS[0]]
+    assert off.remediation_reports == (report.id,)

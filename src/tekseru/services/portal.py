@@ -42,6 +42,7 @@ from tekseru.store.inspections import (
     ViolationRecord,
     get_or_raise,
     violations_of,
+    with_earlier,
 )
 from tekseru.store.plans import APPROVED, PUBLISHED, list_plans
 from tekseru.store.portal import RemediationFileRecord, RemediationRecord, reports_of_subjects
@@ -116,16 +117,21 @@ def my_organisation(
             if record.status == COMPLETED and record.superseded_by_id is None
         ]
         reports = reports_of_subjects(session, by_id)
+        current = [
+            (v, record, subject)
+            for record, subject in inspections
+            for v in violations_of(session, [record.id])
+        ]
+        lineage = with_earlier(session, [v for v, _, _ in current])
         violations = [
             ViolationItem(
                 violation,
                 violation_status(violation, day),
                 record,
                 subject,
-                tuple(r for r in reports if r.violation_id == violation.id),
+                tuple(r for r in reports if r.violation_id in lineage[violation.id]),
             )
-            for record, subject in inspections
-            for violation in violations_of(session, [record.id])
+            for violation, record, subject in current
         ]
         lists = [
             visible_plan(actor, stored(r))

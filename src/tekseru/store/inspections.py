@@ -325,6 +325,28 @@ def violations_of(session: Session, ids: Iterable[int], *, by_id: bool = False) 
     return found
 
 
+def earlier_violations(session: Session, violations: Iterable[ViolationRecord]) -> dict[int, tuple[int, ...]]:
+    """For each violation, the ids of the same item's violations in the revisions its inspection corrects,
+    latest first. A revision carries the follow-up over to new violations (`add_violations`); what the
+    subject reported on the old ones still concerns the new one."""
+    found: dict[int, tuple[int, ...]] = {}
+    for violation in violations:
+        chain: list[int] = []
+        record = get_inspection(session, violation.inspection_id)
+        while record is not None and record.revises_id is not None:
+            record = get_inspection(session, record.revises_id)
+            if record is None:
+                break
+            chain += [v.id for v in violations_of(session, [record.id]) if v.item == violation.item]
+        found[violation.id] = tuple(chain)
+    return found
+
+
+def with_earlier(session: Session, violations: Iterable[ViolationRecord]) -> dict[int, tuple[int, ...]]:
+    """Each violation's id with those of `earlier_violations`: the ids its remediation reports may carry."""
+    return {vid: (vid, *earlier) for vid, earlier in earlier_violations(session, violations).items()}
+
+
 # Re-inspection and planning -------------------------------------------------------------------------------
 
 
@@ -368,10 +390,12 @@ def visit_histories(session: Session, *, before: date | None = None) -> dict[int
     found: defaultdict[int, list[ViolationRecord]] = defaultdict(list)
     for violation in violations_of(session, [r.id for r in preventive.values()]):
         found[violation.inspection_id].append(violation)
+    lineage = with_earlier(session, [v for vs in found.values() for v in vs])
+    owner = {old: vid for vid, ids in lineage.items() for old in ids}
     proof: defaultdict[int, list[int]] = defaultdict(list)
-    for report in accepted_reports(session, [v.id for vs in found.values() for v in vs]):
+    for report in accepted_reports(session, list(owner)):
         if before is None or (report.reviewed_at is not None and report.reviewed_at.date() < before):
-            proof[report.violation_id].append(report.id)
+            proof[owner[report.violation_id]].append(report.id)
     histories: dict[int, VisitHistory] = {}
     for subject_id, last in latest.items():
         control = preventive.get(subject_id)
