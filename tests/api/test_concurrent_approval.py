@@ -1,11 +1,12 @@
-"""Two planners approve lists of one half-year at the same moment (issue 12), on SQLite and PostgreSQL:
-each with a client of its own, in its own thread, against the app served on loopback. For the same list,
-and for two drafts of the same half-year and regions, exactly one approval wins; the other answers 409 in
-its reader's language; the audit chain verifies afterwards."""
+"""Two users at the same moment (issue 12), on SQLite and PostgreSQL, each with a client of its own, in its
+own thread, against the app served on loopback: two planners approve lists of one half-year (for the same
+list, and for two drafts of the same half-year and regions, exactly one approval wins; the other answers
+409 in its reader's language), draft one, and import the same file; the audit chain verifies afterwards."""
 
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -14,6 +15,7 @@ from typing import Any
 import httpx
 import pytest
 
+from tekseru.catalog.identifiers import demo_bins
 from tekseru.services import audit
 from tekseru.services.permissions import Actor
 from tekseru.store.plans import add_plan, get_plan
@@ -143,3 +145,37 @@ def test_two_planners_drafting_at_once_leave_one_draft(site: Site, base_url: str
     )
     assert [answer.status_code for answer in answers] == [201, 201], [a.text for a in answers]
     assert answers[0].json()["id"] == answers[1].json()["id"]  # the second replaced the first's draft
+
+
+def test_two_planners_importing_the_same_file_at_once_store_each_subject_once(
+    site: Site, base_url: str
+) -> None:
+    bins = list(demo_bins(40, prefix="1903300"))
+    content = "bin,name,region,groups\n" + "".join(
+        f"{b},Бірге {i},shymkent,home_care\n" for i, b in enumerate(bins)
+    )
+    users = [signed_in(base_url, "planner"), signed_in(base_url, "admin")]
+
+    def upload(client: httpx.Client, csrf: str) -> Any:
+        files = {"file": ("бірге.csv", content.encode("utf-8"), "text/csv")}
+        data = {"kind": "import_subjects"}
+        return lambda: client.post("/api/v1/imports", data=data, files=files, headers={"X-CSRF-Token": csrf})
+
+    started = at_once(*(upload(client, csrf) for client, csrf in users))
+    assert [answer.status_code for answer in started] == [202, 202], [a.text for a in started]
+    jobs = []
+    for (client, _), answer in zip(users, started, strict=True):
+        deadline = time.monotonic() + 120
+        while True:
+            job = client.get(f"/api/v1/jobs/{answer.json()['id']}").json()
+            if job["status"] not in ("queued", "running") or time.monotonic() > deadline:
+                break
+            time.sleep(0.1)
+        jobs.append(job)
+    assert [job["status"] for job in jobs] == ["finished", "finished"], jobs
+    created = sorted(job["result"]["created"] for job in jobs)
+    assert created == [0, len(bins)], jobs  # the second import found every subject stored by the first
+    client, _ = users[0]
+    found = client.get("/api/v1/subjects", params={"q": "Бірге", "per_page": 100}).json()
+    assert found["total"] == len(bins)
+    assert audit.verify(site.app.state.tekseru.database(), Actor.system("test")).ok
