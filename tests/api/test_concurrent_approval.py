@@ -116,7 +116,9 @@ def test_two_planners_approving_at_once_one_wins_and_the_other_gets_409(site: Si
             "/api/v1/plans", json={"half_year": f"{2031 + round_}-H2"}, headers={"X-CSRF-Token": kk_csrf}
         ).json()["id"]
         other = second_draft(site, draft)
-        answers = at_once(approving(kk, kk_csrf, draft, "kk", None), approving(ru, ru_csrf, other, "ru", None))
+        answers = at_once(
+            approving(kk, kk_csrf, draft, "kk", None), approving(ru, ru_csrf, other, "ru", None)
+        )
         codes = [answer.status_code for answer in answers]
         assert sorted(codes) == [200, 409], [answer.text for answer in answers]
         assert sorted(statuses(site, draft, other)) == ["approved", "draft"]

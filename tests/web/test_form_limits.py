@@ -64,7 +64,11 @@ def test_a_megabyte_comment_on_the_checklist_is_named_and_the_rest_kept(site: Si
     assert answers_now(site, inspection_id) == before  # nothing stored
     kept, action = kept_form(refused.text)
     assert action == path
-    assert (kept["answer-1"], kept["comment-1"], kept["answer-2"]) == ("compliant", "журнал жоқ", "non_compliant")
+    assert (kept["answer-1"], kept["comment-1"], kept["answer-2"]) == (
+        "compliant",
+        "журнал жоқ",
+        "non_compliant",
+    )
     assert kept["comment-3"] == MEGABYTE[:FIELD_LIMIT]  # cut to the limit, for the user to shorten
     assert kept["csrf_token"] == inspector.csrf
 

@@ -56,9 +56,13 @@ def field_label(language: str, name: str) -> str:
     """What the reader calls form field `name`: "comment on item 3" for `comment-3`; the name itself when
     the catalogue has no word for it."""
     found = _ITEM_FIELD.fullmatch(name)
-    key, values = (f"trust12.field.{name}", {}) if found is None else (
-        f"trust12.field.{found[1]}.item",
-        {"number": found[2]},
+    key, values = (
+        (f"trust12.field.{name}", {})
+        if found is None
+        else (
+            f"trust12.field.{found[1]}.item",
+            {"number": found[2]},
+        )
     )
     return translate(language, key, **values) if messages(language).get(key) else name
 
@@ -245,7 +249,7 @@ class FormFieldLimits:
             await self.app(scope, receive, send)
             return
         scanner = _Scanner(content_type, options)
-        body: SpooledTemporaryFile[bytes] = SpooledTemporaryFile(max_size=SPOOL_BYTES)
+        body: SpooledTemporaryFile[bytes] = SpooledTemporaryFile(max_size=SPOOL_BYTES)  # noqa: SIM115
         try:
             if not await self._read(receive, body, scanner):
                 return  # the client left before sending the whole form: nobody to answer
@@ -257,7 +261,11 @@ class FormFieldLimits:
             request = Request(scope, receive)
             if scope.get("path", "").startswith(self.api_prefix):
                 language = reader_language(request)
-                detail = {"detail": problem_text(language, refused), "field": refused.name, "limit": refused.limit}
+                detail = {
+                    "detail": problem_text(language, refused),
+                    "field": refused.name,
+                    "limit": refused.limit,
+                }
                 response: Response = JSONResponse(
                     detail, status_code=413, headers={"Content-Language": language}
                 )
