@@ -181,3 +181,15 @@ def test_two_planners_importing_the_same_file_at_once_store_each_subject_once(
     found = client.get("/api/v1/subjects", params={"q": "Бірге", "per_page": 100}).json()
     assert found["total"] == len(bins)
     assert audit.verify(site.app.state.tekseru.database(), Actor.system("test")).ok
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru"])
+def test_the_planner_who_came_second_sees_409_and_why_on_the_list_page(site: Site, lang: str) -> None:
+    planner = site.client("planner")
+    first = site.api("planner", "POST", "/plans", json={"half_year": "2036-H1"})["id"]
+    second = second_draft(site, first)
+    site.api("admin", "POST", f"/plans/{first}/approve")
+    answer = planner.post_form(f"/plans/{second}/approve?lang={lang}", {})
+    assert answer.status_code == 409
+    assert ALREADY[lang] in answer.text and 'id="refused"' in answer.text
+    assert statuses(site, first, second) == ["approved", "draft"]
