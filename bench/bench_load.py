@@ -1,11 +1,13 @@
 """Mixed load: many signed-in sessions reading and writing at once against `tekseru serve` on loopback.
 
     .venv/bin/python bench/bench_load.py [--sessions 50] [--seconds 60] [--writes 0.2] [--workers 2]
+        [--database-url URL] [--json PATH]
 
-Makes a fresh SQLite file with the demo registry (`tekseru demo`: the import, then the assessment), a
-planner, starts `tekseru serve --workers N` on loopback and signs the planner in `--sessions` times (one
-session each). Then as many client threads, each with its own session and keep-alive connection, send
-requests for `--seconds` seconds; each request is a write with the probability `--writes`, else a read:
+Makes a fresh database (a SQLite file, or the PostgreSQL database of `--database-url`, dropped and made
+again) with the demo registry (`tekseru demo`: the import, then the assessment), a planner, starts
+`tekseru serve --workers N` on loopback and signs the planner in `--sessions` times (one session each).
+Then as many client threads, each with its own session and keep-alive connection, send requests for
+`--seconds` seconds; each request is a write with the probability `--writes`, else a read:
 
 - reads   GET /registry?q=...             the search page (a name fragment, a region and class, a page)
           GET /registry/{bin}             the subject card
@@ -16,11 +18,15 @@ requests for `--seconds` seconds; each request is a write with the probability `
 - writes  POST /api/v1/subjects/{bin}/evidence   a new evidence record (a criterion of the subject's group,
           a reference no other write uses), with the session's CSRF token
 
-It prints the throughput (requests per second), the latency percentiles of reads and of writes and the
-errors (any answer but the one expected, or a failed connection). Then it checks the database: every write
-that was answered 201 is stored, once, with its subject, criterion and reference, and nothing else was
-written under the benchmark's references. It exits with 1 when there was an error or the check failed.
-Bounded: the clients stop after `--seconds`, each request has a 30 s timeout, the server is stopped.
+Every answer must have its status (200 for a read, 201 for a write) and its marker in its body (the search
+page's result count, the card's and the subject API's BIN, the search API's total, the dashboard's main
+region, the lists' JSON array, the write's reference), else it is an error. It reports through
+bench/common.py like the other benchmarks (the load, the versions, `--json` for bench/run_all.py): the
+throughput (requests per second), the latency percentiles of reads, of writes and of all, the errors and the
+server's CPU time per request. Then it checks the database: every write that was answered 201 is stored,
+once, with its subject, criterion and reference, and nothing else was written under the benchmark's
+references. It exits with 1 when there was an error or a check failed. Bounded: the clients stop after
+`--seconds`, each request has a 30 s timeout, the server is stopped.
 """
 
 from __future__ import annotations
@@ -28,10 +34,7 @@ from __future__ import annotations
 import argparse
 import http.client
 import json
-import os
-import platform
 import random
-import sqlite3
 import statistics
 import sys
 import tempfile
@@ -48,6 +51,8 @@ import httpx
 sys.path.insert(0, str(Path(__file__).parent))
 
 from bench_web import free_port, percentile, start_server, tree_cpu_seconds
+from common import Run, add_options, database_kind, fresh_postgres
+from sqlalchemy import create_engine, text
 
 from tekseru.catalog_files import load_catalogue
 from tekseru.services.accounts import create_user
@@ -76,6 +81,7 @@ class Subject:
 class Tally:
     latencies: list[float] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    kinds: set[str] = field(default_factory=set)  # the kinds of request answered as expected
 
 
 @dataclass
@@ -86,10 +92,11 @@ class Results:
     lock: threading.Lock = field(default_factory=threading.Lock)
 
 
-def prepare(path: Path) -> list[Subject]:
-    """The demo registry, assessed, and the planner; the subjects with the criteria a write may use."""
+def prepare(url: str) -> list[Subject]:
+    """The demo registry, assessed, and the planner in the database of `url`; the subjects with the
+    criteria a write may use."""
     today = date.today()
-    database = open_app_database(Settings().with_database_path(path))
+    database = open_app_database(Settings().model_copy(update={"database_url": url}))
     try:
         load_demo(database, today=today, catalogue=load_catalogue())
         run_assessment(database, as_of=today, catalogue=load_catalogue())
@@ -105,10 +112,13 @@ def prepare(path: Path) -> list[Subject]:
     finally:
         database.close()
     edition = load_catalogue().edition_at(today)
-    with sqlite3.connect(path) as connection:
-        rows = connection.execute(
-            "SELECT s.bin, g.group_key FROM subjects s JOIN subject_groups g ON g.subject_id = s.id"
-        ).fetchall()
+    query = "SELECT s.bin, g.group_key FROM subjects s JOIN subject_groups g ON g.subject_id = s.id"
+    engine = create_engine(url)
+    try:
+        with engine.connect() as connection:
+            rows = connection.execute(text(query)).all()
+    finally:
+        engine.dispose()
     criteria: dict[str, set[int]] = {}
     for bin, group in rows:
         if group in edition.groups:
@@ -131,18 +141,19 @@ def sign_in(base: str, count: int) -> list[tuple[str, str]]:
     return sessions
 
 
-def read_path(rng: random.Random, subjects: list[Subject]) -> str:
+def read_path(rng: random.Random, subjects: list[Subject]) -> tuple[str, str, bytes]:
+    """A read: its kind, its path and the marker its body must hold."""
     bin = rng.choice(subjects).bin
     filters = f"region={rng.choice(REGIONS)}&risk_class={rng.choice(CLASSES)}&page={rng.randrange(1, 3)}"
     return rng.choice(
         (
-            f"/registry?q={quote(rng.choice(WORDS))}",
-            f"/registry?{filters}",
-            f"/registry/{bin}",
-            f"/api/v1/subjects?q={bin[:8]}",
-            f"/api/v1/subjects/{bin}",
-            "/",
-            "/api/v1/plans",
+            ("search page", f"/registry?q={quote(rng.choice(WORDS))}", b'id="result-count"'),
+            ("filter page", f"/registry?{filters}", b'id="result-count"'),
+            ("card page", f"/registry/{bin}", bin.encode()),
+            ("search API", f"/api/v1/subjects?q={bin[:8]}", b'"total":'),
+            ("subject API", f"/api/v1/subjects/{bin}", bin.encode()),
+            ("dashboard", "/", b'id="main"'),
+            ("lists API", "/api/v1/plans", b"["),
         )
     )
 
@@ -177,14 +188,11 @@ def client(
                     "reference": reference,
                 }
                 headers |= {"X-CSRF-Token": csrf, "Content-Type": "application/json"}
-                method, path, payload, expected = (
-                    "POST",
-                    f"/api/v1/subjects/{subject.bin}/evidence",
-                    body,
-                    201,
-                )
+                kind, path, marker = "write", f"/api/v1/subjects/{subject.bin}/evidence", reference.encode()
+                method, payload, expected = "POST", body, 201
             else:
-                method, path, payload, expected = "GET", read_path(rng, subjects), None, 200
+                kind, path, marker = read_path(rng, subjects)
+                method, payload, expected = "GET", None, 200
             tally = results.writes if write else results.reads
             started = time.perf_counter()
             try:
@@ -204,20 +212,28 @@ def client(
                 tally.latencies.append(elapsed)
                 if response.status != expected:
                     tally.errors.append(f"{method} {path}: {response.status} {content[:200]!r}")
-                elif write:
-                    results.written.append((subject.bin, criterion, reference))
+                elif marker not in content:
+                    tally.errors.append(f"{method} {path}: {response.status} without {marker!r}")
+                else:
+                    tally.kinds.add(kind)
+                    if write:
+                        results.written.append((subject.bin, criterion, reference))
     finally:
         connection.close()
 
 
-def check_database(path: Path, results: Results) -> list[str]:
+def check_database(url: str, results: Results) -> list[str]:
     """What is wrong with the database after the run: each 201 write stored once, nothing else stored."""
-    with sqlite3.connect(path) as connection:
-        stored = connection.execute(
-            "SELECT s.bin, e.criterion, e.reference FROM evidence e JOIN subjects s ON s.id = e.subject_id "
-            "WHERE e.reference LIKE ?",
-            (f"{REFERENCE}-%",),
-        ).fetchall()
+    query = (
+        "SELECT s.bin, e.criterion, e.reference FROM evidence e JOIN subjects s ON s.id = e.subject_id "
+        "WHERE e.reference LIKE :pattern"
+    )
+    engine = create_engine(url)
+    try:
+        with engine.connect() as connection:
+            stored = [tuple(row) for row in connection.execute(text(query), {"pattern": f"{REFERENCE}-%"})]
+    finally:
+        engine.dispose()
     problems = []
     expected = sorted(results.written)
     if sorted(stored) != expected:
@@ -235,16 +251,24 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=60, help="how long the sessions send requests")
     parser.add_argument("--writes", type=float, default=0.2, help="share of requests that write")
     parser.add_argument("--workers", type=int, default=2, help="worker processes of tekseru serve")
-    parser.add_argument("--db", type=Path, help="the SQLite file to make (default: in a temporary folder)")
+    add_options(parser)
     args = parser.parse_args(argv)
-    path = args.db or Path(tempfile.mkdtemp(prefix="tekseru-bench-load-")) / "load.sqlite3"
-    if path.exists():
-        parser.error(f"{path} exists: the benchmark makes its own database")
+    url = (
+        args.database_url
+        or f"sqlite:///{Path(tempfile.mkdtemp(prefix='tekseru-bench-load-')) / 'load.sqlite3'}"
+    )
+    if database_kind(url) == "postgresql":
+        fresh_postgres(url)
+    else:
+        path = Path(url.removeprefix("sqlite:///"))
+        if path.exists():
+            parser.error(f"{path} exists: the benchmark makes its own database")
+    run = Run("load", database_url=url)
     started = time.perf_counter()
-    subjects = prepare(path)
+    subjects = prepare(url)
     prepared = time.perf_counter() - started
     port = free_port()
-    server = start_server(path, port, args.workers, wait=STARTUP_SECONDS)
+    server = start_server(Path("unused"), port, args.workers, wait=STARTUP_SECONDS, url=url)
     base = f"http://127.0.0.1:{port}"
     results = Results()
     try:
@@ -267,14 +291,14 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         server.terminate()
         server.wait(timeout=30)
-    problems = check_database(path, results)
-    report(args, path, len(subjects), prepared, wall, server_cpu, results, problems)
-    return 1 if problems or results.reads.errors or results.writes.errors else 0
+    problems = check_database(url, results)
+    report(run, args, len(subjects), prepared, wall, server_cpu, results, problems)
+    return run.finish(args.json)
 
 
 def report(
+    run: Run,
     args: argparse.Namespace,
-    path: Path,
     subjects: int,
     prepared: float,
     wall: float,
@@ -282,40 +306,51 @@ def report(
     results: Results,
     problems: list[str],
 ) -> None:
-    machine = f"{platform.machine()}, {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}"
-    print(
-        f"tekseru load benchmark, {date.today().isoformat()}; {machine}; Python {platform.python_version()}"
+    run.sizes = {
+        "sessions": args.sessions,
+        "seconds": args.seconds,
+        "writes": args.writes,
+        "workers": args.workers,
+        "subjects": subjects,
+    }
+    run.notes.append(
+        f"The demo registry of {subjects} subjects, prepared in {prepared:.0f} s; tekseru serve with "
+        f"{args.workers} worker process(es) on loopback; {args.sessions} sessions for {wall:.1f} s, "
+        f"{args.writes:.0%} writes."
     )
-    print(f"database: {path} (SQLite), demo registry of {subjects} subjects, prepared in {prepared:.0f} s")
-    print(
-        f"tekseru serve with {args.workers} worker process(es) on loopback; {args.sessions} sessions for "
-        f"{wall:.1f} s, {args.writes:.0%} writes"
-    )
-    print()
     total = len(results.reads.latencies) + len(results.writes.latencies)
-    print(
-        f"  {'kind':<8} {'requests':>9} {'errors':>7} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'p99 ms':>8}"
-    )
+    run.figure("throughput, all requests", total / wall, "requests/s", better="higher")
     for name, tally in (("reads", results.reads), ("writes", results.writes)):
-        values, count = tally.latencies or [0.0], len(tally.latencies)
-        shares = (statistics.median(values), percentile(values, 0.95), percentile(values, 0.99))
-        print(
-            f"  {name:<8} {count:9d} {len(tally.errors):7d} {count / wall:8.1f} "
-            + " ".join(f"{value:8.1f}" for value in shares)
-        )
+        values = tally.latencies or [0.0]
+        run.figure(f"{name}: requests", len(tally.latencies), "requests")
+        run.figure(f"{name}: p50 latency", statistics.median(values), "ms")
+        run.figure(f"{name}: p95 latency", percentile(values, 0.95), "ms")
+        run.figure(f"{name}: p99 latency", percentile(values, 0.99), "ms")
     every = results.reads.latencies + results.writes.latencies or [0.0]
-    errors = len(results.reads.errors) + len(results.writes.errors)
-    print(
-        f"  {'all':<8} {total:9d} {errors:7d} {total / wall:8.1f} {statistics.median(every):8.1f} "
-        f"{percentile(every, 0.95):8.1f} {percentile(every, 0.99):8.1f}"
-    )
-    print(f"  server CPU: {1000 * server_cpu / max(total, 1):.1f} ms per request")
-    for error in (results.reads.errors + results.writes.errors)[:10]:
+    run.figure("all: p95 latency", percentile(every, 0.95), "ms")
+    run.figure("server CPU per request", 1000 * server_cpu / max(total, 1), "ms")
+    errors = results.reads.errors + results.writes.errors
+    run.figure("errors", len(errors), "answers")
+    for error in errors[:10]:
         print(f"  error: {error}")
-    print()
-    verdict = "ok" if not problems else "; ".join(problems)
-    print(f"database check: {len(results.written)} evidence records written and answered 201: {verdict}")
-    print(f"errors: {errors}")
+    run.check(
+        "every read answered 200 with its marker",
+        not results.reads.errors,
+        f"{len(results.reads.errors)} not",
+    )
+    run.check(
+        "every write answered 201 with its reference",
+        not results.writes.errors,
+        f"{len(results.writes.errors)} not",
+    )
+    run.check("requests were made and answered", total > 0 and bool(results.reads.kinds), f"{total} requests")
+    if args.writes > 0:
+        run.check("writes were made and answered", bool(results.written), f"{len(results.written)} writes")
+    run.check(
+        "each write answered 201 is stored once, nothing else under the benchmark's references",
+        not problems,
+        "; ".join(problems),
+    )
 
 
 if __name__ == "__main__":

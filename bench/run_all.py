@@ -105,6 +105,15 @@ BENCHMARKS: dict[str, tuple[str, bool, dict[str, list[str] | None]]] = {
             "full": [],
         },
     ),
+    "load": (
+        "bench_load.py",
+        True,
+        {
+            "tiny": None,  # a server with worker processes for seconds: too heavy for the test suite
+            "quick": ["--sessions", "10", "--seconds", "10"],
+            "full": ["--sessions", "50", "--seconds", "60"],
+        },
+    ),
     "signatures": (
         "bench_signatures.py",
         False,

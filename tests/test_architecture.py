@@ -217,4 +217,6 @@ def test_services_hand_documents_around_as_bytes() -> None:
         for path in modules_of(package)
         if "tempfile" in {name.split(".")[0] for name in imported_modules(path)}
     }
-    assert staging == set()
+    # Not a document: the body of a form, held (on disk past 1 MiB, as Starlette holds its files) while its
+    # fields are measured, then handed to the route unchanged (tekseru.http.forms).
+    assert staging - {"http/forms.py"} == set()

@@ -244,3 +244,29 @@ def test_the_dot_env_example_of_the_settings_is_read(tmp_path: Path) -> None:
     assert refused.returncode != 0 and "Ничего не сохранено" in refused.stdout + refused.stderr, (
         refused.stderr
     )
+
+
+def test_security_md_has_its_sections_and_every_test_it_names_exists() -> None:
+    """docs/SECURITY.md: the threat model, the sign-in policy, the test map and how to report a
+    vulnerability; every test file it names exists, and so does every test named beside it."""
+    security = (ROOT / "docs" / "SECURITY.md").read_text(encoding="utf-8")
+    for heading in (
+        "## Threat model",
+        "## Sign-in policy",
+        "## What each test covers",
+        "## Reporting a vulnerability",
+    ):
+        assert heading in security, heading
+    map_rows = [
+        line for line in security.split("## What each test covers", 1)[1].splitlines() if line[:1] == "|"
+    ]
+    named = 0
+    for row in map_rows:
+        for cell in re.finditer(r"`(tests/[\w/]+\.py)`( \(([^)]*)\))?", row):
+            path = ROOT / cell[1]
+            assert path.exists(), cell[1]
+            source = path.read_text(encoding="utf-8")
+            for test in re.findall(r"`(test_\w+)`", cell[3] or ""):
+                assert re.search(rf"def {test}\(", source), f"{cell[1]}::{test}"
+                named += 1
+    assert named >= 40

@@ -3,11 +3,16 @@
 body as documented), in-process against the ASGI app on a real SQLite file with the demo registry, once
 signed in as an administrator and once as an inspector of Astana.
 
-It is bounded: a few examples per operation (`EXAMPLES`), no shrinking, no deadline (the machine is shared).
+It is bounded: every operation, for each role, gets the examples of the document and two generated requests
+(`EXAMPLES`; `TEKSERU_SCHEMATHESIS_EXAMPLES=20` in the environment fuzzes deeper), without shrinking and
+without a deadline (the machine is shared). Measured on a shared 2-CPU machine under load (load average 15
+to 20): 170 cases in 387 s with three examples each; the cost is spread over the operations (2 to 12 s each
+under that load), none dominates.
 """
 
 from __future__ import annotations
 
+import os
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -32,7 +37,7 @@ from tests.web.support import CHEAP_PASSWORDS, create_user
 
 PASSWORD = "a-long-password-for-fuzzing"
 ROLES = {"admin": None, "inspector": "astana"}
-EXAMPLES = 3
+EXAMPLES = int(os.environ.get("TEKSERU_SCHEMATHESIS_EXAMPLES", "2"))
 CHECKS = [
     schemathesis.checks.not_a_server_error,
     schemathesis.checks.status_code_conformance,

@@ -8,7 +8,8 @@ here, once, from the route's dependencies, so that no route can forget one:
 - 503 (with Retry-After) for every route that uses the database (`DatabaseBusy`: another process held its
   write lock too long);
 - 400 for every route that takes a body (one that is not JSON, or not a form, cannot be read);
-- 413 for every route that takes a file (`UploadTooLarge`);
+- 413 for every route that takes a file (`UploadTooLarge`) or a multipart form (a text field longer than its
+  limit, `tekseru.http.forms`: the answer names the `field` and the `limit` too);
 - 422 for every route that takes parameters or a body, with one model (`InvalidOut`) for both kinds of
   refusal: the list FastAPI gives for a request that does not fit the document, and a service's sentence.
 
@@ -96,7 +97,9 @@ def complete_document(app: FastAPI, prefix: str) -> dict[str, Any]:
                     "400", _answer("The body cannot be read (not JSON, or not a form)", _ERROR)
                 )
             if "multipart/form-data" in operation.get("requestBody", {}).get("content", {}):
-                responses.setdefault("413", _answer("The file is too large", _ERROR))
+                responses.setdefault(
+                    "413", _answer("The file is too large, or a text field longer than its limit", _ERROR)
+                )
             if _has_input(operation) or "422" in responses:
                 responses["422"] = _answer(
                     responses.get("422", {}).get("description", "The request is not valid"), _INVALID

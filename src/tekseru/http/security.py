@@ -20,6 +20,7 @@ from fastapi import Depends, Request, Response
 from itsdangerous import BadSignature
 
 from tekseru.http.dependencies import app_state
+from tekseru.http.forms import PARSER_PART_BYTES
 from tekseru.services.auth import LiveSession, SignedIn, session_for
 from tekseru.services.permissions import Actor, NotAuthenticated, PermissionDenied
 
@@ -73,7 +74,7 @@ async def page_actor(request: Request, actor: Actor = Depends(signed_in)) -> Act
     if request.method in UNSAFE_METHODS:
         sent: object = request.headers.get(CSRF_HEADER)
         if sent is None:
-            sent = (await request.form()).get(CSRF_FIELD)
+            sent = (await request.form(max_part_size=PARSER_PART_BYTES)).get(CSRF_FIELD)
         _check(sent, _csrf_token(request))
     return actor
 

@@ -6,13 +6,14 @@ migration 0002, so no other code path can change an approved or published list e
 
 from __future__ import annotations
 
+import hashlib
 import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Row, case, delete, insert, select, true, update
+from sqlalchemy import ColumnElement, Row, case, delete, func, insert, select, true, update
 from sqlalchemy.orm import Session
 
 from tekseru.message import Explained, tell
@@ -40,6 +41,7 @@ __all__ = [
     "finished_run",
     "get_plan",
     "list_plans",
+    "lock_half_year",
     "previous_plan",
     "publish_plan",
     "replace_draft",
@@ -280,11 +282,25 @@ def _draft_or_raise(session: Session, plan_id: int, action: str, expected: int |
     return record
 
 
+def lock_half_year(session: Session, half_year: str) -> None:
+    """Hold the lists of `half_year` still until the transaction ends, so that two planners approving (or
+    drafting) lists of one half-year at the same time take turns: the second then sees what the first
+    stored. On PostgreSQL a transaction-level advisory lock on the half-year (another list's row lock would
+    not stop a list approved beside it); SQLite's transactions hold the database's write lock already."""
+    if session.get_bind().dialect.name != "postgresql":
+        return
+    digest = hashlib.sha256(f"tekseru.plan_lists.{half_year}".encode()).digest()
+    session.execute(select(func.pg_advisory_xact_lock(int.from_bytes(digest[:8], "big", signed=True))))
+
+
 def approve_plan(
     session: Session, plan_id: int, *, approved_by: str, now: datetime, expected_version: int | None = None
 ) -> PlanRecord:
     """Approve a draft; PlanFrozen when it is approved or published already; StaleVersion when
-    `expected_version` (the version the approver read) is not the stored one."""
+    `expected_version` (the version the approver read) is not the stored one; PlanAlreadyApproved when
+    another list of the half-year covering one of its regions is approved or published (even by another
+    planner at the same moment: `lock_half_year`)."""
+    lock_half_year(session, _get_or_raise(session, plan_id).half_year)
     record = _draft_or_raise(session, plan_id, "approve", expected_version)
     in_force = select(*_COLUMNS).where(
         (_p.half_year == record.half_year) & (_p.status != DRAFT) & (_p.id != plan_id)

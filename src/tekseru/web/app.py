@@ -27,6 +27,7 @@ from tekseru.catalog_files import load_catalogue, load_regions
 from tekseru.http.conflicts import install_conflict_handler
 from tekseru.http.dependencies import AppState
 from tekseru.http.errors import install_error_handlers
+from tekseru.http.forms import PARSER_PART_BYTES, FormFieldLimits
 from tekseru.http.language import LanguageMiddleware
 from tekseru.http.middleware import RequestId, SecurityHeaders
 from tekseru.services.notices import remind_deadlines
@@ -34,7 +35,7 @@ from tekseru.services.outbox import MailServer, RetryPolicy, background_worker
 from tekseru.services.passwords import Passwords
 from tekseru.services.permissions import Actor
 from tekseru.settings import Settings
-from tekseru.web.errors import conflict_page, error_page
+from tekseru.web.errors import conflict_page, error_page, form_too_long_page
 from tekseru.web.navigation import ordered
 from tekseru.web.pages import PAGES
 
@@ -101,9 +102,11 @@ def create_app(
         docs_url=None,  # FastAPI's documentation pages load scripts from a CDN; the app serves only its own.
         redoc_url=None,
         lifespan=_lifespan,
+        form_limits={"max_part_size": PARSER_PART_BYTES},  # ours (FormFieldLimits) speak first
     )
     app.state.settings = settings or Settings.from_environment()
     app.state.tekseru = AppState(app.state.settings, passwords or Passwords(), catalogue or load_catalogue())
+    app.add_middleware(FormFieldLimits, answer=form_too_long_page, api_prefix=f"{API_PREFIX}/")
     app.add_middleware(LanguageMiddleware)
     app.add_middleware(SecurityHeaders)  # pure ASGI middleware: no extra task per request
     app.add_middleware(RequestId)  # outermost of ours: the id is there for everything inside

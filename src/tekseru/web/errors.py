@@ -5,6 +5,8 @@ from __future__ import annotations
 from fastapi import Request
 from fastapi.responses import Response
 
+from tekseru.http.forms import FormTooLong, field_label, problem_text
+from tekseru.http.language import request_language
 from tekseru.http.middleware import request_id
 from tekseru.web.templating import render
 
@@ -31,3 +33,22 @@ def conflict_page(request: Request) -> Response:
     """A write that named a stale version, on a page that does not show the conflict itself."""
     context = {"title_key": "conflict.title", "text_key": "conflict.reload_page", "detail": None}
     return render(request, "error.html", context, status_code=409)
+
+
+def form_too_long_page(request: Request, refused: FormTooLong) -> Response:
+    """A form with a field over its limit (413): which field and the limit, in the reader's language, and
+    the form again with everything else the user sent, to shorten the field and send it once more."""
+    language = request_language(request)
+    referer = request.headers.get("referer", "")
+    own = str(request.base_url)
+    back = referer if referer.startswith(own) else None
+    context = {
+        "title_key": "trust12.form.title",
+        "problem": problem_text(language, refused),
+        "label": field_label(language, refused.name),
+        "limit": refused.limit,
+        "refused": refused,
+        "back": back,
+        "request_id": request_id(request),
+    }
+    return render(request, "form_too_long.html", context, status_code=413)

@@ -57,6 +57,7 @@ from tekseru.store.plans import (
     add_plan,
     delete_draft,
     latest_draft,
+    lock_half_year,
     previous_plan,
     redraft,
 )
@@ -243,6 +244,7 @@ def draft_plan(
         }
         # A half-year has one draft at a time: drafting again replaces it (its number stays; its version
         # goes up), so that drafts do not pile up (docs/planning.md).
+        lock_half_year(session, str(period))  # two planners drafting at once: one draft, not two
         draft = latest_draft(session, str(period))
         before = None if draft is None else audit_values(stored(draft))
         if draft is None:

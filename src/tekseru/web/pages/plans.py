@@ -186,9 +186,11 @@ def _plan_page(
     page: int = 1,
     done: str = "",
     stale: StaleVersion | None = None,
+    refused: str | None = None,
 ) -> Response:
     """The list; after a change refused because someone changed the list since the page was loaded
-    (`stale`), with what it is now and what the user asked, and 409."""
+    (`stale`), with what it is now and what the user asked, and 409; likewise 409 with the reason
+    (`refused`) when another list of the half-year and its regions was approved first."""
     stored = plans.get_plan(db, actor, plan_id)
     keep = (lambda row: row.region == region) if region else (lambda row: True)
     in_region = [row for row in stored.plan.included if keep(row)]
@@ -211,6 +213,7 @@ def _plan_page(
         "region": region,
         "done": done,
         "conflict": None if stale is None else stale.conflicts[0],
+        "refused": refused,
         "steps": plans.allowed_steps(actor, stored),
         "progress": inspections.plan_progress(db, actor, plan_id) if stored.frozen else None,
         "title_params": {
@@ -219,7 +222,8 @@ def _plan_page(
         },
         **_context(catalog, stored.record.edition_id),
     }
-    return render(request, "plans/plan.html", context, status_code=200 if stale is None else 409)
+    conflicted = stale is not None or refused is not None
+    return render(request, "plans/plan.html", context, status_code=409 if conflicted else 200)
 
 
 @router.get("/{plan_id}/diff", response_class=HTMLResponse, name="plans_diff")
@@ -258,6 +262,8 @@ def _step(
             outcome = change(db, actor, plan_id, version=_version(version))
         except StaleVersion as stale:
             return _plan_page(request, actor, db, catalog, plan_id, stale=stale)
+        except plans.PlanAlreadyApproved as other:  # another list took the half-year first: 409, said why
+            return _plan_page(request, actor, db, catalog, plan_id, refused=said(request, other))
         return answer(outcome)
 
     return take
