@@ -38,6 +38,7 @@ from tekseru.store import DatabaseTooNew as DatabaseTooNew
 from tekseru.store import EvidenceData, SubjectData, WriteCounts
 from tekseru.store.evidence import upsert_evidence
 from tekseru.store.subjects import subject_ids_by_bin, upsert_subjects
+from tekseru.store.turns import IMPORTS, take_turns
 
 
 def workbook_sheets(path: Path) -> list[str]:
@@ -77,6 +78,7 @@ def import_subjects(
     if actor is not None:
         actor.require(Permission.IMPORT)
     with open_table(path, SUBJECT_COLUMNS, sheet=sheet) as table, db.transaction() as session:
+        take_turns(session, IMPORTS)  # two imports at once: the second reads what the first stored
         validator = SubjectValidator(table.file, edition, regions or load_regions())
         steps = ImportSteps[SubjectRow, SubjectRow](
             validate=validator.validate,
@@ -141,6 +143,7 @@ def import_evidence(
     if actor is not None:
         actor.require(Permission.IMPORT)
     with open_table(path, EVIDENCE_COLUMNS, sheet=sheet) as table, db.transaction() as session:
+        take_turns(session, IMPORTS)  # two imports at once: the second reads what the first stored
         validator = EvidenceValidator(table.file, edition, today)
         steps = ImportSteps[EvidenceRow, tuple[int, EvidenceRow]](
             validate=validator.validate,

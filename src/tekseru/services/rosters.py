@@ -42,6 +42,7 @@ from tekseru.services import audit
 from tekseru.services.permissions import Actor, Permission
 from tekseru.store import Database
 from tekseru.store.rosters import DELIVERY, FINDING, ROSTER, purge_before, upsert
+from tekseru.store.turns import IMPORTS, take_turns
 
 T = TypeVar("T")
 
@@ -173,6 +174,7 @@ def _import(
     actor.require(Permission.IMPORT)
     stamp = now or datetime.now(UTC)
     with open_table(path, columns, sheet=sheet) as table, db.transaction() as session:
+        take_turns(session, IMPORTS)  # two imports at once: the second reads what the first stored
         steps = ImportSteps[T, T](
             validate=validator(table.file),
             resolve=lambda rows: (rows, []),

@@ -6,14 +6,13 @@ migration 0002, so no other code path can change an approved or published list e
 
 from __future__ import annotations
 
-import hashlib
 import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Row, case, delete, func, insert, select, true, update
+from sqlalchemy import ColumnElement, Row, case, delete, insert, select, true, update
 from sqlalchemy.orm import Session
 
 from tekseru.message import Explained, tell
@@ -22,6 +21,7 @@ from tekseru.store.assessments import FINISHED, get_run, latest_run
 from tekseru.store.models import Assessment, Subject
 from tekseru.store.plan_models import APPROVED, DRAFT, PLAN_STATUSES, PUBLISHED, PlanList
 from tekseru.store.records import AssessmentRun
+from tekseru.store.turns import take_turns
 from tekseru.store.versions import Conflict, StaleVersion, changed_one_row
 
 __all__ = [
@@ -287,10 +287,7 @@ def lock_half_year(session: Session, half_year: str) -> None:
     drafting) lists of one half-year at the same time take turns: the second then sees what the first
     stored. On PostgreSQL a transaction-level advisory lock on the half-year (another list's row lock would
     not stop a list approved beside it); SQLite's transactions hold the database's write lock already."""
-    if session.get_bind().dialect.name != "postgresql":
-        return
-    digest = hashlib.sha256(f"tekseru.plan_lists.{half_year}".encode()).digest()
-    session.execute(select(func.pg_advisory_xact_lock(int.from_bytes(digest[:8], "big", signed=True))))
+    take_turns(session, f"plan_lists.{half_year}")
 
 
 def approve_plan(
