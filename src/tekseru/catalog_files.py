@@ -60,8 +60,9 @@ def packaged_edition_folders() -> list[Traversable]:
 
 @cache
 def load_catalogue() -> Catalogue:
-    """The editions shipped with tekseru, read and checked once per process."""
-    return Catalogue(load_edition(folder) for folder in packaged_edition_folders())
+    """The editions, regions and state bodies shipped with tekseru, read and checked once per process."""
+    editions = (load_edition(folder) for folder in packaged_edition_folders())
+    return Catalogue(editions, regions=load_regions(), bodies=load_bodies())
 
 
 def _packaged(name: str) -> tuple[Any, str]:

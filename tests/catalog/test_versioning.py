@@ -9,7 +9,7 @@ import pytest
 
 from tekseru.catalog import Catalogue, CatalogueEdition, NoEditionInForce, UnknownCatalogueEntry
 from tekseru.catalog.diff import diff_editions
-from tekseru.catalog_files import load_edition
+from tekseru.catalog_files import load_bodies, load_edition, load_regions
 
 TEST_EDITION = Path(__file__).parent / "editions" / "2030-test"
 
@@ -21,7 +21,7 @@ def test_edition() -> CatalogueEdition:
 
 @pytest.fixture(scope="module")
 def catalogue(edition_2022: CatalogueEdition, test_edition: CatalogueEdition) -> Catalogue:
-    return Catalogue([test_edition, edition_2022])
+    return Catalogue([test_edition, edition_2022], regions=load_regions(), bodies=load_bodies())
 
 
 def test_edition_in_force_changes_on_the_effective_date(
@@ -42,7 +42,7 @@ def test_editions_are_ordered_and_unique(
 ) -> None:
     assert [e.id for e in catalogue.editions] == [edition_2022.id, "2030-test"]
     with pytest.raises(ValueError, match="unique"):
-        Catalogue([test_edition, test_edition])
+        Catalogue([test_edition, test_edition], regions=load_regions(), bodies=load_bodies())
     with pytest.raises(UnknownCatalogueEntry, match="no edition 'nope'"):
         catalogue.edition("nope")
 

@@ -16,6 +16,7 @@ from tekseru.cli import assess_commands, backtest_commands
 from tekseru.services.backtest import run_backtest
 from tekseru.services.permissions import Actor
 from tekseru.store import Database
+from tests.catalogue import CATALOGUE
 from tests.cli.reader_language import assert_reader_language
 from tests.databases import database, database_url, postgres_server
 
@@ -58,7 +59,9 @@ def history(invoke: Any) -> Any:
 
 def test_the_json_is_the_service_report(history: Any, database: Database) -> None:
     printed = json.loads(history("backtest", *PERIOD, "--first-n", "10", "--format", "json").stdout)
-    report = run_backtest(database, Actor.system(), start="2024-H1", end="2025-H1", first_n=10)
+    report = run_backtest(
+        database, Actor.system(), start="2024-H1", end="2025-H1", first_n=10, catalogue=CATALOGUE
+    )
     assert printed == json.loads(json.dumps(report.to_dict()))
     assert printed["format"] == "tekseru-backtest/1" and printed["first_n"] == 10
     assert [half["half_year"] for half in printed["half_years"]] == ["2024-H1", "2024-H2", "2025-H1"]

@@ -20,6 +20,7 @@ from tekseru.store.database import open_database, sqlite_url
 from tekseru.store.inspection_models import Inspection
 from tekseru.store.models import Assessment, Evidence
 from tekseru.store.plan_models import PlanList
+from tests.catalogue import CATALOGUE
 from tests.databases import database, database_url, postgres_server
 
 __all__ = ["database", "database_url", "postgres_server"]
@@ -31,6 +32,7 @@ FIRST_N = DESIGN.visits_per_region  # a third of each half-year's visits
 
 
 def replay(db: Database, **options: object) -> BacktestReport:
+    options.setdefault("catalogue", CATALOGUE)
     return run_backtest(db, SYSTEM, start=START, end=END, first_n=FIRST_N, **options)  # type: ignore[arg-type]
 
 
@@ -41,7 +43,7 @@ def margin(report: BacktestReport) -> float:
 
 
 def test_the_backtest_recovers_the_designed_effect(database: Database) -> None:
-    loaded = write_history(database, DESIGN)
+    loaded = write_history(database, DESIGN, catalogue=CATALOGUE)
     assert loaded.loaded and loaded.inspections == DESIGN.half_years * 3 * DESIGN.visits_per_region
     assert loaded.lists == DESIGN.half_years
     report = replay(database)
@@ -64,7 +66,7 @@ def test_the_backtest_recovers_the_designed_effect(database: Database) -> None:
 
 
 def test_a_history_without_relation_shows_no_effect(database: Database) -> None:
-    write_history(database, HistoryDesign(related=False))
+    write_history(database, HistoryDesign(related=False), catalogue=CATALOGUE)
     report = replay(database)
     assert abs(margin(report)) < DESIGN.designed_margin
     classes = {rate.label: rate for rate in report.by_class}
@@ -74,7 +76,7 @@ def test_a_history_without_relation_shows_no_effect(database: Database) -> None:
 
 
 def test_the_figures_are_reproducible_and_reading_changes_nothing(database: Database, tmp_path: Path) -> None:
-    write_history(database, DESIGN)
+    write_history(database, DESIGN, catalogue=CATALOGUE)
 
     def counts() -> tuple[int, ...]:
         with database.reading() as session:
@@ -90,7 +92,7 @@ def test_the_figures_are_reproducible_and_reading_changes_nothing(database: Data
     # The same design written into another database gives the same figures.
     other = open_database(sqlite_url(tmp_path / "again.sqlite3"))
     try:
-        write_history(other, DESIGN)
+        write_history(other, DESIGN, catalogue=CATALOGUE)
         assert replay(other).to_dict() == first
     finally:
         other.close()
@@ -102,29 +104,37 @@ def test_the_figures_are_reproducible_and_reading_changes_nothing(database: Data
 
 def test_the_history_is_written_only_into_an_empty_registry_and_audited(database: Database) -> None:
     small = HistoryDesign(half_years=2, subjects_per_region=3, visits_per_region=1)
-    write_history(database, small, actor=Actor.system("planner-7"))
+    write_history(database, small, actor=Actor.system("planner-7"), catalogue=CATALOGUE)
     entries = audit.browse(database, SYSTEM, AuditFilter(action="history.write")).entries
     assert sorted((entry.actor, entry.entity_key) for entry in entries) == [
         ("planner-7", "2024-H1"),
         ("planner-7", "2024-H2"),
     ]
-    again = write_history(database, DESIGN)
+    again = write_history(database, DESIGN, catalogue=CATALOGUE)
     assert not again.loaded and again.subjects == 9 and again.inspections == 0
 
 
 def test_a_half_year_without_visits_has_no_figures_to_invent(database: Database) -> None:
-    write_history(database, HistoryDesign(half_years=1, subjects_per_region=3, visits_per_region=1))
-    report = run_backtest(database, SYSTEM, start="2030-H1", end="2030-H2", first_n=5)
+    write_history(
+        database, HistoryDesign(half_years=1, subjects_per_region=3, visits_per_region=1), catalogue=CATALOGUE
+    )
+    report = run_backtest(database, SYSTEM, start="2030-H1", end="2030-H2", first_n=5, catalogue=CATALOGUE)
     assert [half.visits for half in report.half_years] == [0, 0]
     assert report.overall[TEKSERU].hit_rate is None and report.overall[TEKSERU].mean_days_to_discovery is None
 
 
 def test_who_may_run_a_backtest(database: Database) -> None:
     viewer = Actor("viewer", Role.VIEWER)
-    assert run_backtest(database, viewer, start="2024-H1", end="2024-H1", first_n=1).half_years
+    assert run_backtest(
+        database, viewer, start="2024-H1", end="2024-H1", first_n=1, catalogue=CATALOGUE
+    ).half_years
     with pytest.raises(PermissionDenied):
         run_backtest(
-            database, Actor("inspector", Role.INSPECTOR, region="astana"), start="2024-H1", end="2024-H1"
+            database,
+            Actor("inspector", Role.INSPECTOR, region="astana"),
+            start="2024-H1",
+            end="2024-H1",
+            catalogue=CATALOGUE,
         )
 
 

@@ -16,10 +16,11 @@ from tests.catalogue import CATALOGUE
 
 TODAY = date(2025, 3, 14)
 EDITION = load_catalogue().edition_at(TODAY)
+REGIONS = load_catalogue().regions
 
 
 def test_the_demo_registry_covers_every_region_group_and_source() -> None:
-    demo = generate_demo(EDITION, TODAY)
+    demo = generate_demo(EDITION, REGIONS, TODAY)
     regions = load_regions()
     assert {regions.find(row["region"]).key for row in demo.subjects} == set(regions.keys())
     assert len(regions.keys()) == 20
@@ -36,12 +37,12 @@ def test_the_demo_registry_covers_every_region_group_and_source() -> None:
 
 
 def test_the_demo_registry_is_the_same_for_the_same_seed() -> None:
-    assert generate_demo(EDITION, TODAY) == generate_demo(EDITION, TODAY)
-    assert generate_demo(EDITION, TODAY, seed=1) != generate_demo(EDITION, TODAY)
+    assert generate_demo(EDITION, REGIONS, TODAY) == generate_demo(EDITION, REGIONS, TODAY)
+    assert generate_demo(EDITION, REGIONS, TODAY, seed=1) != generate_demo(EDITION, REGIONS, TODAY)
 
 
 def test_the_demo_loads_through_the_import_into_an_empty_registry_only(database: Database) -> None:
-    demo = generate_demo(EDITION, TODAY)
+    demo = generate_demo(EDITION, REGIONS, TODAY)
     calls: list[tuple[int, int]] = []
     loaded = load_demo(
         database, today=TODAY, progress=lambda done, total: calls.append((done, total)), catalogue=CATALOGUE

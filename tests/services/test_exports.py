@@ -18,6 +18,7 @@ from tekseru.services.permissions import Actor, PermissionDenied, Role
 from tekseru.services.registry_queries import RunNotFound, SubjectSearch, SubjectSort
 from tekseru.store import Database
 from tekseru.store.subjects import upsert_subjects
+from tests.catalogue import CATALOGUE
 from tests.store.factories import NOW, subject
 
 HOSTILE = ('=HYPERLINK("http://x","y")', "+7 701 000", "-1", "@SUM(A1)", "\tTab", "Ақ жол, «ЖШС»")
@@ -33,7 +34,9 @@ def _store(database: Database, count: int = 0) -> None:
 
 
 def _csv(export: exports.TableExport, language: str = "ru") -> list[list[str]]:
-    return list(csv.reader(io.StringIO(b"".join(export.chunks("csv", language)).decode("utf-8-sig"))))
+    return list(
+        csv.reader(io.StringIO(b"".join(export.chunks("csv", language, CATALOGUE)).decode("utf-8-sig")))
+    )
 
 
 def test_csv_neutralises_formulas_and_json_keeps_the_text(database: Database) -> None:
@@ -43,7 +46,7 @@ def test_csv_neutralises_formulas_and_json_keeps_the_text(database: Database) ->
     assert header[:2] == ["БИН", "Наименование"]
     names = [row[1] for row in rows]
     assert names == [f"'{name}" if name[0] in "=+-@\t" else name for name in HOSTILE]
-    items = json.loads(b"".join(export.chunks("json", "ru")))
+    items = json.loads(b"".join(export.chunks("json", "ru", CATALOGUE)))
     assert [item["name"] for item in items] == list(HOSTILE)
 
 
@@ -51,7 +54,7 @@ def test_xlsx_holds_text_never_a_formula(database: Database) -> None:
     from openpyxl import load_workbook
 
     _store(database)
-    content = b"".join(exports.registry(database, PLANNER, SubjectSearch()).chunks("xlsx", "kk"))
+    content = b"".join(exports.registry(database, PLANNER, SubjectSearch()).chunks("xlsx", "kk", CATALOGUE))
     sheet = load_workbook(io.BytesIO(content)).worksheets[0]
     cells = [row[1] for row in sheet.iter_rows(min_row=2)]
     assert [cell.value for cell in cells] == list(HOSTILE)
@@ -66,7 +69,7 @@ def test_every_row_in_the_pages_order_read_a_chunk_at_a_time(database: Database)
     assert len(rows) == 2500 + len(HOSTILE)
     providers = [row[1] for row in rows if row[1].startswith("Provider")]
     assert providers == sorted(providers, reverse=True)
-    chunks = list(export.chunks("csv", "en"))
+    chunks = list(export.chunks("csv", "en", CATALOGUE))
     assert len(chunks) > 3  # written as it is read, not as one piece
     assert len(list(exports.registry(database, PLANNER, SubjectSearch(text="provider 0001")).rows())) == 10
 
@@ -80,7 +83,7 @@ def test_permissions_and_unknown_runs_are_refused_before_anything_is_written(dat
     with pytest.raises(RunNotFound):
         exports.results(database, PLANNER, uuid.uuid4())
     with pytest.raises(ValueError, match="format"):
-        list(exports.registry(database, PLANNER, SubjectSearch()).chunks("pdf", "kk"))
+        list(exports.registry(database, PLANNER, SubjectSearch()).chunks("pdf", "kk", CATALOGUE))
     assert exports.registry(database, PLANNER, SubjectSearch()).file_name("csv", NOW) == (
         "tekseru-registry-20240630-1200.csv"
     )

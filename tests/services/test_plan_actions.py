@@ -4,6 +4,7 @@ and the audit entry each change writes in its own transaction (none when the cha
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 import pytest
@@ -97,7 +98,9 @@ def test_who_may_not_write_plans_changes_nothing(
         "approve": lambda: plans.approve_plan(database, actor, stored.id),
         "publish": lambda: plans.publish_plan(database, actor, stored.id),
         "discard": lambda: plans.discard_draft(database, actor, stored.id),
-        "capacity": lambda: plans.read_capacity_upload(actor, "c.csv", b"region,visits\nastana,1\n"),
+        "capacity": lambda: plans.read_capacity_upload(
+            actor, "c.csv", b"region,visits\nastana,1\n", CATALOGUE.regions
+        ),
     }
     for name, change in changes.items():
         with pytest.raises(PermissionDenied):
@@ -135,7 +138,7 @@ def test_a_change_that_fails_writes_no_audit_entry(database: Database, ids: dict
 
 
 def test_a_capacity_upload(database: Database, ids: dict[int, int]) -> None:
-    read = plans.read_capacity_upload
+    read = partial(plans.read_capacity_upload, regions=CATALOGUE.regions)
     assert read(PLANNER, "../../capacity.csv", "region,visits\nАстана,2\n".encode()) == {"astana": 2}
     with pytest.raises(PlanError, match=r"\.csv or \.xlsx"):
         read(PLANNER, "capacity.txt", b"region,visits\n")

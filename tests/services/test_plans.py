@@ -240,13 +240,17 @@ def write(tmp_path: Path, text: str, name: str = "capacity.csv") -> Path:
 
 def test_a_capacity_file_names_regions_in_any_language(tmp_path: Path) -> None:
     path = write(tmp_path, "region;visits\nАстана;4\nAlmaty region;0\nШымкент қаласы;12\n")
-    assert plans.read_capacity_file(path) == {"almaty_region": 0, "astana": 4, "shymkent": 12}
+    assert plans.read_capacity_file(path, CATALOGUE.regions) == {
+        "almaty_region": 0,
+        "astana": 4,
+        "shymkent": 12,
+    }
 
 
 def test_capacity_file_errors_name_the_file_row_and_field(tmp_path: Path) -> None:
     text = "region,visits\nAtlantis,3\nastana,many\n,2\nАстана,1\nastana,5\npavlodar,\nabai,1,9\n"
     with pytest.raises(CapacityFileError) as caught:
-        plans.read_capacity_file(write(tmp_path, text))
+        plans.read_capacity_file(write(tmp_path, text), CATALOGUE.regions)
     found = [(error.file, error.row, error.field, error.kind.value) for error in caught.value.errors]
     assert found == [
         ("capacity.csv", 2, "region", "unknown_region"),
@@ -268,11 +272,11 @@ def test_capacity_file_errors_name_the_file_row_and_field(tmp_path: Path) -> Non
 
 def test_a_capacity_file_without_its_columns(tmp_path: Path) -> None:
     with pytest.raises(CapacityFileError) as caught:
-        plans.read_capacity_file(write(tmp_path, "oblast,visits\nastana,1\n"))
+        plans.read_capacity_file(write(tmp_path, "oblast,visits\nastana,1\n"), CATALOGUE.regions)
     [error] = caught.value.errors
     assert (error.row, error.field, error.kind.value) == (1, "region", "missing_column")
     with pytest.raises(CapacityFileError, match="there is no file"):
-        plans.read_capacity_file(tmp_path / "missing.csv")
+        plans.read_capacity_file(tmp_path / "missing.csv", CATALOGUE.regions)
 
 
 # Printed lists -------------------------------------------------------------------------------------------
@@ -351,8 +355,11 @@ def test_printed_list_of_a_draft(database: Database, ids: dict[int, int], tmp_pa
 def test_a_list_of_one_region_names_its_territorial_department(
     database: Database, ids: dict[int, int]
 ) -> None:
-    plan = draft(database).plan
-    assert plans.state_body(plan, "ru") == control_body().name.ru  # three regions: the Committee
+    plan, bodies = draft(database).plan, load_catalogue().bodies
+    assert plans.state_body(plan, "ru", bodies) == control_body().name.ru  # three regions: the Committee
     astana = replace(plan, included=tuple(r for r in plan.included if r.region == "astana"), overflow=())
-    assert plans.state_body(astana, "kk") == control_body("astana").name.kk
-    assert plans.state_body(astana, "ru") == "Департамент Комитета труда и социальной защиты по городу Астана"
+    assert plans.state_body(astana, "kk", bodies) == control_body("astana").name.kk
+    assert (
+        plans.state_body(astana, "ru", bodies)
+        == "Департамент Комитета труда и социальной защиты по городу Астана"
+    )

@@ -13,6 +13,7 @@ from tekseru.store.backtest import visits_between
 from tekseru.store.inspection_edits import update_violation
 from tekseru.store.inspection_models import InspectionViolation
 from tekseru.store.inspections import visit_histories
+from tests.catalogue import CATALOGUE
 from tests.databases import database, database_url, postgres_server
 
 __all__ = ["database", "database_url", "postgres_server"]
@@ -21,7 +22,8 @@ DESIGN = HistoryDesign(half_years=2, subjects_per_region=4, visits_per_region=2,
 
 
 def test_visits_of_a_period_and_histories_before_a_day(database: Database) -> None:
-    write_history(database, DESIGN)  # every subject's risk is 1: every visit finds a violation
+    # every subject's risk is 1: every visit finds a violation
+    write_history(database, DESIGN, catalogue=CATALOGUE)
     with database.reading() as session:
         first = visits_between(session, date(2024, 1, 1), date(2024, 6, 30))
         both = visits_between(session, date(2024, 1, 1), date(2024, 12, 31))

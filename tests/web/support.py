@@ -55,8 +55,10 @@ LANGUAGES = ("kk", "ru", "en")
 
 def two_edition_service() -> CatalogService:
     """The packaged edition and the small test edition of 2030, on a fixed date (the 2022 one in force)."""
-    editions = [*load_catalogue().editions, load_edition(TEST_EDITION)]
-    return CatalogService(Catalogue(editions), today=lambda: TODAY)
+    packaged = load_catalogue()
+    editions = [*packaged.editions, load_edition(TEST_EDITION)]
+    catalogue = Catalogue(editions, regions=packaged.regions, bodies=packaged.bodies)
+    return CatalogService(catalogue, today=lambda: TODAY)
 
 
 def with_lang(path: str, lang: str) -> str:

@@ -74,7 +74,8 @@ def fresh_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str
         role="planner",
         password=PASSWORD,
     )
-    write_demo_csv(generate_demo(load_catalogue().edition_at(TODAY), TODAY), folder)
+    catalogue = load_catalogue()
+    write_demo_csv(generate_demo(catalogue.edition_at(TODAY), catalogue.regions, TODAY), folder)
     port = _free_port()
     server = uvicorn.Server(
         uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")

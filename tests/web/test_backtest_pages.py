@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 from tekseru.services.backtest import run_backtest
 from tekseru.services.backtest_history import HistoryDesign, write_history
 from tekseru.services.permissions import Actor
+from tests.catalogue import CATALOGUE
 from tests.web.htmltree import parse
 from tests.web.support import PASSWORD, USERS, create_user
 from tests.web.test_accessibility import AXE, BLOCKING
@@ -35,7 +36,7 @@ REFUSED = "/backtest?from=2025-H5&to=2025-H1"
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     made = make_site(tmp_path_factory.mktemp("backtest-pages"), seeded=False)
     db = made.app.state.tekseru.database()
-    write_history(db, DESIGN)
+    write_history(db, DESIGN, catalogue=CATALOGUE)
     for user in USERS.values():
         create_user(
             db,
@@ -58,7 +59,12 @@ def test_the_page_has_the_structure_of_every_page(site: Site) -> None:
 
 def test_the_charts_show_the_figures_of_the_tables(site: Site) -> None:
     report = run_backtest(
-        site.app.state.tekseru.database(), Actor.system(), start="2024-H1", end="2025-H1", first_n=6
+        site.app.state.tekseru.database(),
+        Actor.system(),
+        start="2024-H1",
+        end="2025-H1",
+        first_n=6,
+        catalogue=site.app.state.tekseru.catalogue,
     )
     root = parse(site.client("viewer").client.get(f"/backtest?{PERIOD}&lang=ru").text)
     charts = root.find_all("svg", class_="chart")

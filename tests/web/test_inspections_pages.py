@@ -153,7 +153,7 @@ def test_recording_an_inspection_with_the_form(site: Site) -> None:
     ("fields", "message"),
     [
         ({"inspectors": ""}, "name at least one inspector"),
-        ({"act_date": ""}, "give the date of the act"),
+        ({"act_date": ""}, "Give the date of the act"),
         ({"act_date": "01.07.2024"}, "yyyy-mm-dd"),
         ({"act_number": ""}, "1 to 64 characters"),
     ],

@@ -12,7 +12,6 @@ from fastapi.responses import StreamingResponse
 from tekseru.api.schemas.common import FORBIDDEN_RESPONSE, NOT_FOUND_RESPONSE
 from tekseru.http.dependencies import get_database
 from tekseru.http.exports import FORMAT_PATTERN, export_response
-from tekseru.http.language import request_language
 from tekseru.http.security import api_actor
 from tekseru.services import exports
 from tekseru.services.audit import AuditFilter
@@ -60,7 +59,7 @@ def subjects(
 ) -> StreamingResponse:
     wanted = SubjectSearch(text=q.strip(), region=region, group=group, risk_class=risk_class)
     export = exports.registry(db, actor, wanted, SubjectSort.from_parameter(sort))
-    return export_response(export, format, request_language(request))
+    return export_response(request, export, format)
 
 
 @router.get(
@@ -83,7 +82,7 @@ def results(
     export = exports.results(
         db, actor, run_id, risk_class=risk_class, region=region, sort=SubjectSort.from_parameter(sort)
     )
-    return export_response(export, format, request_language(request))
+    return export_response(request, export, format)
 
 
 @router.get(
@@ -104,7 +103,7 @@ def audit(
     db: Database = Db,
 ) -> StreamingResponse:
     where = AuditFilter(actor=who, action=action, entity=entity, entity_key=key)
-    return export_response(exports.audit_log(db, actor, where), format, request_language(request))
+    return export_response(request, exports.audit_log(db, actor, where), format)
 
 
 @router.get(
@@ -122,9 +121,7 @@ def plan_rows(
     actor: Actor = Signed,
     db: Database = Db,
 ) -> StreamingResponse:
-    return export_response(
-        exports.plan_rows(db, actor, plan_id, region=region), format, request_language(request)
-    )
+    return export_response(request, exports.plan_rows(db, actor, plan_id, region=region), format)
 
 
 @router.get(
@@ -144,4 +141,4 @@ def inspections(
     db: Database = Db,
 ) -> StreamingResponse:
     export = exports.inspections(db, actor, bin=bin, status=status, all_revisions=all_revisions)
-    return export_response(export, format, request_language(request))
+    return export_response(request, export, format)

@@ -1,11 +1,14 @@
-"""All editions of the act known to tekseru, and the one in force on a date."""
+"""All editions of the act known to tekseru, and the one in force on a date; with the regions and the state
+bodies that every edition names."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import date
 
+from tekseru.catalog.bodies import Bodies
 from tekseru.catalog.edition import CatalogueEdition, UnknownCatalogueEntry
+from tekseru.catalog.regions import Regions
 from tekseru.message import Explained
 
 
@@ -14,9 +17,13 @@ class NoEditionInForce(Explained, LookupError):
 
 
 class Catalogue:
-    """Editions ordered by the date they take effect; the latest one not after a date is in force."""
+    """Editions ordered by the date they take effect; the latest one not after a date is in force. The
+    regions (`regions.yaml`) and the state bodies (`bodies.yaml`) are the catalogue's too: a service that
+    names a region or a body is handed them here, as it is handed the editions, and reads no file."""
 
-    def __init__(self, editions: Iterable[CatalogueEdition]) -> None:
+    def __init__(self, editions: Iterable[CatalogueEdition], *, regions: Regions, bodies: Bodies) -> None:
+        self.regions = regions
+        self.bodies = bodies
         self._editions: tuple[CatalogueEdition, ...] = tuple(
             sorted(editions, key=lambda edition: edition.effective_from)
         )

@@ -73,6 +73,11 @@ class Regions:
         except KeyError:
             raise UnknownRegion(f"no region with the key {key!r}") from None
 
+    def name_of(self, key: str, language: str) -> str:
+        """The region's name in `language`; the key itself when no region has it (a row of old data)."""
+        region = self._by_key.get(key)
+        return key if region is None else region.name.in_language(language)
+
     def find(self, name: str) -> Region:
         """The region with this key, name or alias in any language and case, or UnknownRegion."""
         region = self._by_name.get(normalise_name(name))

@@ -17,6 +17,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from tekseru.cli.actors import cli_actor
+from tekseru.cli.catalogue import cli_catalogue
 from tekseru.cli.failures import fail, opened_database
 from tekseru.cli.language import LangOption, Words, chosen
 from tekseru.documents.backtest_tables import backtest_tables
@@ -74,7 +75,13 @@ def backtest(
     words = Words(chosen(lang))
     with opened_database(db) as database, _errors(words):
         report = run_backtest(
-            database, cli_actor(), start=_half_year(start), end=_half_year(end), first_n=first_n, seed=seed
+            database,
+            cli_actor(),
+            start=_half_year(start),
+            end=_half_year(end),
+            first_n=first_n,
+            seed=seed,
+            catalogue=cli_catalogue(),
         )
     if output_format is BacktestFormat.JSON:
         text = json.dumps(report.to_dict(), ensure_ascii=False, indent=2) + "\n"
@@ -130,7 +137,7 @@ def demo_history(language: str, db: Path | None, seed: int | None, by: str | Non
     design = HistoryDesign() if seed is None else HistoryDesign(seed=seed)
     console = Console(soft_wrap=True, highlight=False)
     with opened_database(db) as database:
-        loaded = write_history(database, design, actor=cli_actor(by))
+        loaded = write_history(database, design, actor=cli_actor(by), catalogue=cli_catalogue())
     if not loaded.loaded:
         counts = {"subjects": words.count(loaded.subjects), "evidence": words.count(loaded.evidence)}
         fail(words("backtest.history.not_empty", **counts))  # a refusal: on standard error, exit code 1

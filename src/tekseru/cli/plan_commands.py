@@ -101,14 +101,17 @@ def plan(
 ) -> None:
     """Form the semi-annual list for HALF_YEAR from the latest risk assessment and store it as a draft."""
     with opened_database(db) as database, _errors(chosen(lang)):
-        capacity = None if capacity_file is None else plans.read_capacity_file(capacity_file)
+        catalogue = cli_catalogue()
+        capacity = (
+            None if capacity_file is None else plans.read_capacity_file(capacity_file, catalogue.regions)
+        )
         stored = plans.draft_plan(
             database,
             cli_actor(created_by),
             half_year,
             as_of=None if as_of is None else as_of.date(),
             capacity=capacity,
-            catalogue=cli_catalogue(),
+            catalogue=catalogue,
         )
         _present(database, stored.id, output_format, Words(chosen(lang)), output)
 

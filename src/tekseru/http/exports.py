@@ -5,19 +5,22 @@ from __future__ import annotations
 
 from itertools import chain
 
-from fastapi import HTTPException
+from fastapi import HTTPException, Request
 from fastapi.responses import StreamingResponse
 
-from tekseru.http.language import translate
+from tekseru.http.dependencies import get_catalogue
+from tekseru.http.language import request_language, translate
 from tekseru.services.exports import FORMATS, MEDIA_TYPES, TableExport
 
 FORMAT_PATTERN = "^(" + "|".join(FORMATS) + ")$"
 
 
-def export_response(export: TableExport, format: str, language: str) -> StreamingResponse:
+def export_response(request: Request, export: TableExport, format: str) -> StreamingResponse:
+    """The export as a file in `format`, in the request's language, with the application's catalogue."""
+    language = request_language(request)
     if format not in FORMATS:
         raise HTTPException(422, translate(language, "exports.format", formats=", ".join(FORMATS)))
-    chunks = export.chunks(format, language)
+    chunks = export.chunks(format, language, get_catalogue(request))
     # The first chunk before the answer starts: what the query refuses (text the store cannot hold in a
     # filter, say) is then an error answer of its own, not a file cut short.
     first = next(chunks, b"")

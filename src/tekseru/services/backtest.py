@@ -18,7 +18,6 @@ from datetime import date, timedelta
 from sqlalchemy.orm import Session
 
 from tekseru.catalog import Catalogue, CatalogueEdition, Severity
-from tekseru.catalog_files import load_catalogue
 from tekseru.documents.backtest_tables import TextTable, backtest_tables
 from tekseru.documents.backtest_xlsx import render_backtest_xlsx
 from tekseru.message import Explained
@@ -85,7 +84,7 @@ def run_backtest(
     first_n: int = DEFAULT_FIRST_N,
     seed: int = DEFAULT_SEED,
     band_width: int = DEFAULT_BAND_WIDTH,
-    catalogue: Catalogue | None = None,
+    catalogue: Catalogue,
 ) -> BacktestReport:
     """Replay every half-year from `start` to `end`; the actor reads assessments and inspections of every
     region (an actor bound to one region may not: the figures are the whole registry's)."""
@@ -98,20 +97,19 @@ def run_backtest(
     if first_n < 1:
         raise BacktestError("backtest.error.first_n", f"first_n must be at least 1, got {first_n}", n=first_n)
     periods = half_years(start, end)
-    known = catalogue or load_catalogue()
     with db.reading() as session:
         registry, evidence = load_registry(session)
         cards = subject_cards(session, registry.subject_ids.tolist())
         loaded = _Registry(registry, evidence, cards)
         replays = [
             replace(
-                _replay(period, loaded, known, visit_histories(session, before=period.start), visits),
+                _replay(period, loaded, catalogue, visit_histories(session, before=period.start), visits),
                 recorded_list=recorded_list(session, period),
             )
             for period in periods
             for visits in [visits_between(session, period.start, period.end)]
         ]
-    classes = [bound.risk_class for bound in known.edition_at(periods[-1].start).class_bounds]
+    classes = [bound.risk_class for bound in catalogue.edition_at(periods[-1].start).class_bounds]
     return backtest(replays, first_n=first_n, seed=seed, band_width=band_width, class_order=classes)
 
 

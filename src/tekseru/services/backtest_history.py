@@ -1,4 +1,4 @@
-"""A synthetic history to backtest on: subjects with a known latent risk, several half-years of evidence,
+"""A synthetic history to backtest on: subjects with a catalogue latent risk, several half-years of evidence,
 lists and inspections (`tekseru demo --history`, docs/backtesting.md).
 
 Every subject has a latent risk, one of `HistoryDesign.tiers`: the chance that a visit finds a violation
@@ -24,7 +24,6 @@ from sqlalchemy.orm import Session
 
 from tekseru.catalog import Catalogue, CatalogueEdition, ChecklistItem
 from tekseru.catalog.identifiers import demo_bins
-from tekseru.catalog_files import load_catalogue
 from tekseru.planning import HalfYear, frequency_cutoff
 from tekseru.planning.inputs import PlanningRules
 from tekseru.services import audit
@@ -47,7 +46,7 @@ from tekseru.store.subjects import count_subjects, subject_ids_by_bin, upsert_su
 HISTORY_BY = "tekseru demo --history"
 FIRST_HALF_YEAR = HalfYear(2024, 1)
 GROUP = "stationary_care"
-# Rows of the group whose information source is not an inspection: what is known of a subject between
+# Rows of the group whose information source is not an inspection: what is catalogue of a subject between
 # visits (media, E-Sobes and the local executive body's data).
 SIGNALS = (72, 73, 78, 79, 80)
 GROSS_SIGNALS = frozenset({72, 79})
@@ -103,13 +102,12 @@ def write_history(
     design: HistoryDesign | None = None,
     *,
     actor: Actor | None = None,
-    catalogue: Catalogue | None = None,
+    catalogue: Catalogue,
     progress: Progress | None = None,
 ) -> HistoryLoad:
     """Write the history of `design` into an empty registry (a registry holding anything is left alone)."""
     design = design or HistoryDesign()
     actor = actor or Actor.system("demo")
-    known = catalogue or load_catalogue()
     periods = design.periods
     with db.transaction() as session:
         subjects, evidence = count_subjects(session), count_evidence(session)
@@ -125,15 +123,15 @@ def write_history(
     last_visit: dict[str, date] = {}
     inspections = lists = 0
     for index, period in enumerate(periods):
-        edition = known.edition_at(period.start)
+        edition = catalogue.edition_at(period.start)
         with db.transaction() as session:
             _signals(session, rng, design, registry, ids, period)
         as_of = period.start - timedelta(days=1)
-        run_assessment(db, as_of=as_of, actor=actor, catalogue=known, clock=_clock(as_of))
-        stored = draft_plan(db, actor, period, as_of=as_of, now=_stamp_day(as_of), catalogue=known)
+        run_assessment(db, as_of=as_of, actor=actor, catalogue=catalogue, clock=_clock(as_of))
+        stored = draft_plan(db, actor, period, as_of=as_of, now=_stamp_day(as_of), catalogue=catalogue)
         approve_plan(db, actor, stored.id, now=_stamp_day(as_of))
         lists += 1
-        made = _visits(db, actor, rng, design, edition, registry, period, last_visit, known)
+        made = _visits(db, actor, rng, design, edition, registry, period, last_visit, catalogue)
         inspections += made
         with db.transaction() as session:
             after = {"seed": design.seed, "related": design.related, "list": stored.id, "inspections": made}

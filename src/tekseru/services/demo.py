@@ -64,7 +64,7 @@ def load_demo(
             "the demo data was not loaded",
         )
     edition = catalogue.edition_at(today)
-    demo = generate_demo(edition, today)
+    demo = generate_demo(edition, catalogue.regions, today)
     subjects_file, evidence_file = demo_csv(demo)
     imported = import_subjects(db, subjects_file, edition, today=today, progress=progress, actor=actor)
     facts = import_evidence(

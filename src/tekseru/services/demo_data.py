@@ -17,7 +17,7 @@ from datetime import date, timedelta
 
 from tekseru.catalog import CatalogueEdition
 from tekseru.catalog.identifiers import demo_bins
-from tekseru.catalog_files import load_regions
+from tekseru.catalog.regions import Regions
 
 SUBJECT_COLUMNS = ("bin", "name", "region", "address", "groups")
 EVIDENCE_COLUMNS = ("bin", "criterion", "source_group", "observed_on", "reference", "confirmed")
@@ -98,19 +98,24 @@ class DemoRegistry:
 
 
 def generate_demo(
-    edition: CatalogueEdition, today: date, subjects_per_region: int = 12, seed: int = 2022
+    edition: CatalogueEdition,
+    regions: Regions,
+    today: date,
+    subjects_per_region: int = 12,
+    seed: int = 2022,
 ) -> DemoRegistry:
-    """`subjects_per_region` subjects in each of the 20 regions (at least one per control group when it is
+    """`subjects_per_region` subjects in each of the regions (at least one per control group when it is
     at least the number of groups) and their evidence, observed before `today`."""
     rng = random.Random(seed)
-    subjects = list(_subjects(rng, edition, subjects_per_region))
+    subjects = list(_subjects(rng, edition, regions, subjects_per_region))
     evidence = [row for subject in subjects for row in _evidence_for(rng, edition, subject, today)]
     return DemoRegistry(subjects=subjects, evidence=evidence)
 
 
-def _subjects(rng: random.Random, edition: CatalogueEdition, per_region: int) -> Iterator[dict[str, str]]:
+def _subjects(
+    rng: random.Random, edition: CatalogueEdition, regions: Regions, per_region: int
+) -> Iterator[dict[str, str]]:
     group_keys = sorted(edition.groups)
-    regions = list(load_regions())
     bins = demo_bins(len(regions) * per_region, prefix="1907400")
     for region in regions:
         city = CENTRES.get(region.key, region.name.kk)

@@ -21,9 +21,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from typing import Any
 
-from tekseru.catalog import UnknownCatalogueEntry
-from tekseru.catalog.regions import UnknownRegion
-from tekseru.catalog_files import load_catalogue, load_regions
+from tekseru.catalog import Catalogue
 from tekseru.documents.table_export import FORMATS as FORMATS
 from tekseru.documents.table_export import MEDIA_TYPES as MEDIA_TYPES
 from tekseru.documents.table_export import table_chunks
@@ -69,30 +67,31 @@ AUDIT_COLUMNS = ("id", "at", "actor", "action", "entity", "entity_key", "region"
 Rows = Callable[[], Iterator[Sequence[object]]]
 
 
-def _region(key: object, language: str) -> object:
-    try:
-        return load_regions().get(str(key)).name.in_language(language) if key else key
-    except UnknownRegion:
-        return key
+def _region(key: object, language: str, catalogue: Catalogue) -> object:
+    return catalogue.regions.name_of(str(key), language) if key else key
 
 
-def _group(key: object, language: str) -> object:
-    try:
-        return load_catalogue().latest().group(str(key)).name.in_language(language) if key else key
-    except UnknownCatalogueEntry:
-        return key
+def _group(key: object, language: str, catalogue: Catalogue) -> object:
+    """A group's name as the newest edition that has it names it; its key when none has."""
+    for edition in reversed(catalogue.editions):
+        if key in edition.groups:
+            return edition.groups[str(key)].name.in_language(language)
+    return key
 
 
-def _groups(keys: object, language: str) -> object:
+def _groups(keys: object, language: str, catalogue: Catalogue) -> object:
     if isinstance(keys, list | tuple):
-        return "; ".join(str(_group(key, language)) for key in keys)
-    return _group(keys, language)
+        return "; ".join(str(_group(key, language, catalogue)) for key in keys)
+    return _group(keys, language, catalogue)
 
 
-def _word(prefix: str) -> Callable[[object, str], object]:
+Label = Callable[[object, str, Catalogue], object]
+
+
+def _word(prefix: str) -> Label:
     """A stored code in words of the language; a code this version has no words for stays as it is."""
 
-    def said(code: object, language: str) -> object:
+    def said(code: object, language: str, catalogue: Catalogue) -> object:
         key = f"{prefix}{code}"
         return translate(language, key) if code is not None and messages(language).get(key) else code
 
@@ -100,7 +99,7 @@ def _word(prefix: str) -> Callable[[object, str], object]:
 
 
 # How a column's stored codes read in CSV and XLSX, by the column's key.
-LABELS: dict[str, Callable[[object, str], object]] = {
+LABELS: dict[str, Label] = {
     "region": _region,
     "groups": _groups,
     "group": _group,
@@ -125,18 +124,19 @@ class TableExport:
         """The columns in words of `language` (kk, ru, en)."""
         return [translate(language, f"export.column.{key}") for key in self.columns]
 
-    def chunks(self, format: str, language: str) -> Iterator[bytes]:
-        """The file, in `format`, a piece at a time: CSV and XLSX with codes in words of `language`, JSON
-        with the codes."""
-        rows = self.rows() if format == "json" else self.labelled(language)
+    def chunks(self, format: str, language: str, catalogue: Catalogue) -> Iterator[bytes]:
+        """The file, in `format`, a piece at a time: CSV and XLSX with codes in words of `language` (the
+        regions and groups named as `catalogue` names them), JSON with the codes."""
+        rows = self.rows() if format == "json" else self.labelled(language, catalogue)
         return table_chunks(format, self.columns, self.header(language), rows)
 
-    def labelled(self, language: str) -> Iterator[Sequence[object]]:
+    def labelled(self, language: str, catalogue: Catalogue) -> Iterator[Sequence[object]]:
         """The rows, each stored code in words of `language` (kk, ru, en)."""
         said = [LABELS.get(column) for column in self.columns]
         for row in self.rows():
             yield tuple(
-                value if say is None else say(value, language) for say, value in zip(said, row, strict=True)
+                value if say is None else say(value, language, catalogue)
+                for say, value in zip(said, row, strict=True)
             )
 
     def file_name(self, format: str, now: datetime | None = None) -> str:

@@ -23,8 +23,6 @@ from datetime import date
 from typing import Any
 
 from tekseru.catalog import Catalogue
-from tekseru.catalog.regions import UnknownRegion
-from tekseru.catalog_files import load_bodies, load_regions
 from tekseru.documents.spreadsheet_cells import csv_writer
 from tekseru.i18n import format_half_year, translate
 from tekseru.planning import HalfYear, Plan, PlanRow
@@ -177,13 +175,6 @@ def public_index(
     return found
 
 
-def _region_name(key: str, language: str) -> str:
-    try:
-        return load_regions().get(key).name.in_language(language)
-    except UnknownRegion:
-        return key
-
-
 def _group_names(catalogue: Catalogue, edition_id: str, language: str) -> dict[str, str]:
     try:
         edition = catalogue.edition(edition_id)
@@ -216,7 +207,7 @@ def public_csv(listing: PublicList, language: str, catalogue: Catalogue) -> byte
                 row.number,
                 row.bin,
                 _subject_name(row, language),
-                _region_name(row.region, language),
+                catalogue.regions.name_of(row.region, language),
                 row.address,
                 "; ".join(groups.get(key, key) for key in row.groups),
                 _month(row.planned_month, language),
@@ -228,13 +219,13 @@ def public_csv(listing: PublicList, language: str, catalogue: Catalogue) -> byte
 def public_json(listing: PublicList, language: str, catalogue: Catalogue) -> dict[str, Any]:
     """The list as open data: codes (region and group keys, month numbers) with their names in `language`."""
     groups = _group_names(catalogue, listing.edition_id, language)
-    body = load_bodies().control_body_of(listing.regions).name.in_language(language) if listing.rows else ""
+    body = catalogue.bodies.control_body_of(listing.regions).name if listing.rows else None
     return {
         "id": listing.id,
         "half_year": listing.half_year,
         "half_year_name": format_half_year(listing.half_year, language),
         "language": language,
-        "state_body": body,
+        "state_body": "" if body is None else body.in_language(language),
         "approved_on": None if listing.approved_on is None else listing.approved_on.isoformat(),
         "published_on": None if listing.published_on is None else listing.published_on.isoformat(),
         "rows": [
@@ -244,7 +235,7 @@ def public_json(listing: PublicList, language: str, catalogue: Catalogue) -> dic
                 "bin": row.bin or None,
                 "name": _subject_name(row, language),
                 "region": row.region,
-                "region_name": _region_name(row.region, language),
+                "region_name": catalogue.regions.name_of(row.region, language),
                 "address": row.address or None,
                 "groups": [{"key": key, "name": groups.get(key, key)} for key in row.groups],
                 "planned_month": row.planned_month,

@@ -17,7 +17,6 @@ from pathlib import PurePath
 from sqlalchemy.orm import Session
 
 from tekseru.catalog import Catalogue
-from tekseru.catalog_files import control_body
 from tekseru.documents import checklist_form
 from tekseru.documents.rendering import CHECKLIST, FORMATS, render
 from tekseru.documents.revisions import earlier_revisions
@@ -93,7 +92,7 @@ def issue_form(
     kind = checklist_form.ActKind.PREVENTIVE_CONTROL if record.kind == "preventive_control" else None
     act = (kind or checklist_form.ActKind.INSPECTION, record.act_number, record.act_date)
     named = (subject.name, subject.bin, subject.address)
-    body = control_body(subject.region).name.in_language(language)
+    body = catalogue.bodies.control_body(subject.region).name.in_language(language)
     header = checklist_form.FormHeader(body, *act, *named, officials=record.inspectors)
     answers = {
         n: checklist_form.ItemAnswer(*_MARKS[a.answer], comment=a.comment) for n, a in got.answers.items()
@@ -151,7 +150,7 @@ def render_checklist(
             raise refused.saying("refusal.subject.not_found", bin=bin)
         checklist_groups(edition, subject.groups, appendix)
         named = (subject.name, subject.bin, subject.address)
-        body = control_body(subject.region).name.in_language(language)
+        body = catalogue.bodies.control_body(subject.region).name.in_language(language)
         header = checklist_form.FormHeader(body, None, act_number or "", act_date, *named)
     form = checklist_form.build_checklist_form(edition, appendix, language, header=header)
     return render(CHECKLIST, format, form)

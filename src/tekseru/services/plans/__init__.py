@@ -21,6 +21,7 @@ from typing import Protocol
 from sqlalchemy.orm import Session
 
 from tekseru.catalog import Catalogue
+from tekseru.catalog.regions import Regions
 from tekseru.intake import Upload
 from tekseru.planning import HalfYear
 from tekseru.services import audit
@@ -189,7 +190,7 @@ def plan_document(
     return render_stored_plan(stored, format=format, language=language, catalogue=catalogue), name
 
 
-def read_capacity_upload(actor: Actor, file_name: str, content: bytes) -> dict[str, int]:
+def read_capacity_upload(actor: Actor, file_name: str, content: bytes, regions: Regions) -> dict[str, int]:
     """The capacity file (CSV or XLSX, at most CAPACITY_UPLOAD_LIMIT bytes) that someone who may draft
     uploaded; PlanError for another type or size, CapacityFileError naming the row and field of every
     problem in it."""
@@ -199,7 +200,7 @@ def read_capacity_upload(actor: Actor, file_name: str, content: bytes) -> dict[s
     if len(content) > CAPACITY_UPLOAD_LIMIT:
         refused = PlanError(f"the capacity file is larger than {CAPACITY_UPLOAD_LIMIT // 1024} KiB")
         raise refused.saying("refusal.capacity.too_large", kib=CAPACITY_UPLOAD_LIMIT // 1024)
-    return read_capacity_file(Upload(sanitise_file_name(file_name), content))
+    return read_capacity_file(Upload(sanitise_file_name(file_name), content), regions)
 
 
 # Changing -------------------------------------------------------------------------------------------------
@@ -221,7 +222,7 @@ def draft_plan(
     names regions in any way the registry accepts; NoAssessment, CapacityError."""
     actor.require(Permission.WRITE_PLANS)
     period = half_year if isinstance(half_year, HalfYear) else HalfYear.parse(half_year)
-    region_capacity = resolve_capacity(capacity or {})
+    region_capacity = resolve_capacity(capacity or {}, catalogue.regions)
     with db.transaction() as session:
         run, plan = drafting.formed_plan(
             session,

@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from tekseru.catalog.regions import Regions, UnknownRegion
-from tekseru.catalog_files import load_regions
 from tekseru.intake import Columns, ErrorKind, ImportFileError, RowError, Source, open_table
 from tekseru.services.permissions import region_names
 from tekseru.store.plans import PlanError
@@ -22,13 +21,12 @@ class CapacityFileError(ImportFileError):
     """The capacity file was not used because of these errors, each naming the file, row and field."""
 
 
-def resolve_capacity(capacity: Mapping[str, int], regions: Regions | None = None) -> dict[str, int]:
+def resolve_capacity(capacity: Mapping[str, int], regions: Regions) -> dict[str, int]:
     """The capacity by region key; CapacityError for an unknown or repeated region or a bad number."""
-    known = regions or load_regions()
     resolved: dict[str, int] = {}
     for name, visits in capacity.items():
         try:
-            key = known.find(name).key
+            key = regions.find(name).key
         except UnknownRegion as error:
             raise CapacityError(str(error)).saying("refusal.capacity.region", text=repr(name)) from None
         if key in resolved:
@@ -43,17 +41,16 @@ def resolve_capacity(capacity: Mapping[str, int], regions: Regions | None = None
     return dict(sorted(resolved.items()))
 
 
-def read_capacity_file(path: Source, regions: Regions | None = None) -> dict[str, int]:
+def read_capacity_file(path: Source, regions: Regions) -> dict[str, int]:
     """Read a `region,visits` file (CSV or XLSX) into visits by region key; CapacityFileError naming the
     file, row and field of every problem, with nothing read."""
-    known = regions or load_regions()
     capacity: dict[str, int] = {}
     row_of: dict[str, int] = {}
     errors: list[RowError] = []
     try:
         with open_table(path, CAPACITY_COLUMNS) as table:
             for row in table.rows:
-                key, visits, problems = _capacity_row(row.values, row.extra_values, known)
+                key, visits, problems = _capacity_row(row.values, row.extra_values, regions)
                 if key is not None and key in row_of:
                     said = {"text": row.values.get("region", ""), "first": row_of[key]}
                     problems.append(("region", ErrorKind.DUPLICATE_ROW, "duplicate_region", said))

@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import replace
 
 from tekseru.catalog import Catalogue
-from tekseru.catalog.regions import Regions, UnknownRegion
-from tekseru.catalog_files import load_bodies, load_regions
+from tekseru.catalog.bodies import Bodies
+from tekseru.catalog.regions import Regions
 from tekseru.documents.rendering import FORMATS, PLAN, PlanDocument, render
 from tekseru.planning import Plan
 from tekseru.services.plans.stored import StoredPlan
@@ -15,11 +15,11 @@ DOCUMENT_FORMATS = FORMATS[PLAN]
 PLAN_LANGUAGES = ("kk", "ru")
 
 
-def state_body(plan: Plan, language: str) -> str:
+def state_body(plan: Plan, language: str, bodies: Bodies) -> str:
     """The body a list is printed for (catalogue data): its region's territorial department when every row
     is of one region, else the Committee."""
     regions = (row.region for row in plan.included + plan.overflow)
-    return load_bodies().control_body_of(regions).name.in_language(language)
+    return bodies.control_body_of(regions).name.in_language(language)
 
 
 def render_stored_plan(stored: StoredPlan, *, format: str, language: str, catalogue: Catalogue) -> bytes:
@@ -35,9 +35,9 @@ def render_stored_plan(stored: StoredPlan, *, format: str, language: str, catalo
         number: " ".join(item.text.in_language(language).split()) for number, item in edition.criteria.items()
     }
     document = PlanDocument(
-        printable_plan(stored.plan, language),
+        printable_plan(stored.plan, language, catalogue.regions),
         language=language,
-        state_body=state_body(stored.plan, language),
+        state_body=state_body(stored.plan, language, catalogue.bodies),
         approval=stored.approval,
         group_names=groups,
         reason_texts=reasons,
@@ -47,15 +47,11 @@ def render_stored_plan(stored: StoredPlan, *, format: str, language: str, catalo
     return render(PLAN, format, document)
 
 
-def printable_plan(plan: Plan, language: str, regions: Regions | None = None) -> Plan:
+def printable_plan(plan: Plan, language: str, regions: Regions) -> Plan:
     """The plan with region keys replaced by the regions' names in `language`."""
-    known = regions or load_regions()
 
     def name(key: str) -> str:
-        try:
-            return known.get(key).name.in_language(language)
-        except UnknownRegion:
-            return key
+        return regions.name_of(key, language)
 
     return replace(
         plan,

@@ -11,12 +11,12 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response, Streamin
 
 from tekseru.catalog_files import load_regions
 from tekseru.http.dependencies import get_catalog_service, get_database, get_jobs
+from tekseru.http.exports import export_response
 from tekseru.http.language import request_language
 from tekseru.http.security import page_actor
 from tekseru.i18n import format_date
 from tekseru.services.auth import Database
 from tekseru.services.catalog import CatalogService
-from tekseru.services.exports import MEDIA_TYPES
 from tekseru.services.jobs import JobKind, JobRunner, start_assessment
 from tekseru.services.permissions import Actor, Permission
 from tekseru.services.registry_queries import (
@@ -118,10 +118,7 @@ def compare_csv(
     request: Request, before: uuid.UUID, after: uuid.UUID, actor: Actor = Signed, db: Database = Db
 ) -> StreamingResponse:
     """The comparison as CSV, with codes in words of the reader's language."""
-    table = comparison_export(db, actor, before, after)
-    headers = {"Content-Disposition": f'attachment; filename="{table.file_name("csv")}"'}
-    chunks = table.chunks("csv", request_language(request))
-    return StreamingResponse(chunks, media_type=MEDIA_TYPES["csv"], headers=headers)
+    return export_response(request, comparison_export(db, actor, before, after), "csv")
 
 
 @router.get("/{run_id}", response_class=HTMLResponse, name="assessments_run")

@@ -9,7 +9,8 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from markupsafe import Markup
 
-from tekseru.http.dependencies import get_database
+from tekseru.catalog import Catalogue
+from tekseru.http.dependencies import get_catalogue, get_database
 from tekseru.http.files import attachment
 from tekseru.http.language import request_language, say_error, translate
 from tekseru.http.security import page_actor
@@ -39,6 +40,7 @@ section = Section(
 
 Db = Depends(get_database)
 Signed = Depends(page_actor)
+Held = Depends(get_catalogue)
 HALF_YEARS_SHOWN = 4  # by default: the last four half-years that have ended
 CLASS_BARS = {"high": "bar-high", "medium": "bar-medium", "low": "bar-low"}
 
@@ -117,6 +119,7 @@ def page(
     first_n: str | None = Query(None, max_length=8),
     actor: Actor = Signed,
     db: Database = Db,
+    catalogue: Catalogue = Held,
 ) -> Response:
     lang = request_language(request)
     default_start, default_end = default_period(date.today())
@@ -127,7 +130,7 @@ def page(
     }
     try:
         first, last, count = _asked(start, end, first_n)
-        report = run_backtest(db, actor, start=first, end=last, first_n=count)
+        report = run_backtest(db, actor, start=first, end=last, first_n=count, catalogue=catalogue)
     except BacktestError as error:
         refused = {"form": form, "error": say_error(lang, error), "report": None}
         return render(request, "backtest/index.html", refused, status_code=400)
@@ -152,10 +155,11 @@ def workbook(
     lang: str = Query("kk", pattern="^(kk|ru|en)$"),
     actor: Actor = Signed,
     db: Database = Db,
+    catalogue: Catalogue = Held,
 ) -> Response:
     try:
         first, last, count = _asked(start, end, first_n)
-        report = run_backtest(db, actor, start=first, end=last, first_n=count)
+        report = run_backtest(db, actor, start=first, end=last, first_n=count, catalogue=catalogue)
     except BacktestError as error:
         context = {
             "form": {"from": start, "to": end, "first_n": first_n},

@@ -10,7 +10,6 @@ from fastapi.responses import StreamingResponse
 
 from tekseru.http.dependencies import get_database
 from tekseru.http.exports import FORMAT_PATTERN, export_response
-from tekseru.http.language import request_language
 from tekseru.http.security import page_actor
 from tekseru.services import exports
 from tekseru.services.audit import AuditFilter
@@ -45,7 +44,7 @@ def registry(
         risk_class=risk_class if risk_class in CLASSES else None,
     )
     export = exports.registry(db, actor, wanted, SubjectSort.from_parameter(sort))
-    return export_response(export, format, request_language(request))
+    return export_response(request, export, format)
 
 
 @router.get("/results/{run_id}", name="exports_results")
@@ -67,7 +66,7 @@ def results(
         region=region or None,
         sort=SubjectSort.from_parameter(sort),
     )
-    return export_response(export, format, request_language(request))
+    return export_response(request, export, format)
 
 
 @router.get("/audit", name="exports_audit")
@@ -85,7 +84,7 @@ def audit(
     where = AuditFilter(
         actor=who or None, action=action or None, entity=entity or None, entity_key=key or None
     )
-    return export_response(exports.audit_log(db, actor, where), format, request_language(request))
+    return export_response(request, exports.audit_log(db, actor, where), format)
 
 
 @router.get("/lists/{plan_id}", name="exports_list")
@@ -98,7 +97,7 @@ def plan_rows(
     db: Database = Db,
 ) -> StreamingResponse:
     export = exports.plan_rows(db, actor, plan_id, region=region or None)
-    return export_response(export, format, request_language(request))
+    return export_response(request, export, format)
 
 
 @router.get("/inspections", name="exports_inspections")
@@ -114,4 +113,4 @@ def inspections(
     export = exports.inspections(
         db, actor, bin=bin.strip(), status=status or None, all_revisions=all == "yes"
     )
-    return export_response(export, format, request_language(request))
+    return export_response(request, export, format)

@@ -16,17 +16,18 @@ from starlette.datastructures import UploadFile as StarletteUpload
 from tekseru.catalog import Catalogue
 from tekseru.http.dependencies import get_catalog_service, get_catalogue, get_database, get_settings
 from tekseru.http.files import attachment, read_upload
-from tekseru.http.language import said
 from tekseru.http.refusals import INSPECTION_ERRORS, service_errors
 from tekseru.http.security import page_actor
 from tekseru.services import inspections
 from tekseru.services.auth import Database
 from tekseru.services.catalog import CatalogService
-from tekseru.services.inspections import InspectionError, InspectionHeader
+from tekseru.services.inspections import InspectionError
 from tekseru.services.permissions import Actor, Permission
 from tekseru.settings import Settings
 from tekseru.web.navigation import Section
+from tekseru.web.pages import inspection_start
 from tekseru.web.pages import inspection_views as views
+from tekseru.web.pages.inspection_start import StartForm, start_form
 from tekseru.web.templating import render
 
 router = APIRouter(
@@ -81,35 +82,6 @@ def index(
     return render(request, "inspections/index.html", context)
 
 
-def _new(
-    request: Request,
-    actor: Actor,
-    db: Database,
-    catalog: CatalogService,
-    bin: str,
-    form: dict[str, str] | None = None,
-    error: str | None = None,
-) -> Response:
-    try:
-        subject = inspections.subject_to_inspect(db, actor, bin)
-    except inspections.SubjectNotFound:
-        subject, error = None, error or "inspections.new.unknown_bin"
-    edition = catalog.edition()
-    groups = [] if subject is None else [edition.groups[k] for k in subject.groups if k in edition.groups]
-    context = {
-        "bin": bin.strip(),
-        "subject": subject,
-        "groups": groups,
-        "appendices": sorted({group.checklist_appendix for group in groups}),
-        "kinds": inspections.KINDS,
-        "form": form
-        or dict.fromkeys(("appendix", "act_number", "act_date", "inspectors", "planned_on"), "")
-        | {"kind": inspections.PREVENTIVE_CONTROL},
-        "error": error,
-    }
-    return render(request, "inspections/new.html", context, status_code=400 if error else 200)
-
-
 @router.get("/new", response_class=HTMLResponse, name="inspections_new")
 def new(
     request: Request,
@@ -118,38 +90,18 @@ def new(
     db: Database = Db,
     catalog: CatalogService = Depends(get_catalog_service),
 ) -> Response:
-    return _new(request, actor, db, catalog, bin)
+    return inspection_start.start_page(request, actor, db, catalog, bin, unplanned=False)
 
 
 @router.post("", name="inspections_create")
 def create(
     request: Request,
-    bin: str = Form(""),
-    kind: str = Form(""),
-    appendix: str = Form(""),
-    act_number: str = Form(""),
-    act_date: str = Form(""),
-    inspectors: str = Form(""),
-    planned_on: str = Form(""),
+    form: StartForm = Depends(start_form),
     actor: Actor = Signed,
     db: Database = Db,
     catalog: CatalogService = Depends(get_catalog_service),
 ) -> Response:
-    form = {"kind": kind, "appendix": appendix, "act_number": act_number, "act_date": act_date}
-    form |= {"inspectors": inspectors, "planned_on": planned_on}
-    names = tuple(line.strip() for line in inspectors.splitlines() if line.strip())
-    try:
-        act_day = _date(act_date, "act_date")
-        if act_day is None:
-            raise InspectionError("act_date: give the date of the act")
-        header = InspectionHeader(kind, act_number, act_day, names, _date(planned_on, "planned_on"))
-        chosen = int(appendix) if appendix.isdigit() else None
-        record = inspections.create_inspection(
-            db, actor, bin.strip(), header, appendix=chosen, catalogue=catalog.catalogue
-        )
-    except InspectionError as problem:
-        return _new(request, actor, db, catalog, bin, form, said(request, problem))
-    return views.redirect(request, "inspections_checklist", record.id, "created")
+    return inspection_start.start(request, actor, db, catalog, form, unplanned=False)
 
 
 # One inspection -------------------------------------------------------------------------------------------

@@ -109,7 +109,7 @@ def draft(
         limits = None
         if capacity is not None and capacity.filename:
             content = capacity.file.read(plans.CAPACITY_UPLOAD_LIMIT + 1)
-            limits = plans.read_capacity_upload(actor, capacity.filename, content)
+            limits = plans.read_capacity_upload(actor, capacity.filename, content, catalogue.regions)
         stored = plans.draft_plan(db, actor, half_year, as_of=day, capacity=limits, catalogue=catalogue)
     except CapacityFileError as problem:
         lines = [error.describe(request_language(request)) for error in problem.errors]

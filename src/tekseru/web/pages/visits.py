@@ -5,7 +5,6 @@ unplanned inspection started from the subject card (`/visits/new?bin=`)."""
 
 from __future__ import annotations
 
-from datetime import date
 from typing import Any
 
 from fastapi import APIRouter, Depends, Form, Request
@@ -18,9 +17,11 @@ from tekseru.http.security import page_actor
 from tekseru.services import inspections
 from tekseru.services.auth import Database
 from tekseru.services.catalog import CatalogService
-from tekseru.services.inspections import InspectionError, InspectionHeader
+from tekseru.services.inspections import InspectionError
 from tekseru.services.permissions import Actor, Permission
 from tekseru.web.navigation import Section
+from tekseru.web.pages import inspection_start
+from tekseru.web.pages.inspection_start import StartForm, start_form
 from tekseru.web.templating import render
 
 router = APIRouter(
@@ -34,23 +35,7 @@ section = Section(
 Db = Depends(get_database)
 Signed = Depends(page_actor)
 Catalog = Depends(get_catalog_service)
-
-
-def _day(text: str, field: str) -> date | None:
-    try:
-        return date.fromisoformat(text) if text.strip() else None
-    except ValueError:
-        raise InspectionError(f"{field}: give the date as yyyy-mm-dd").saying(
-            "visits.error.date", field=field
-        ) from None
-
-
-def _header(kind: str, act_number: str, act_date: str, inspectors: str, planned_on: str) -> InspectionHeader:
-    act_day = _day(act_date, "act_date")
-    if act_day is None:
-        raise InspectionError("act_date: give the date of the act").saying("visits.error.act_date")
-    names = tuple(line.strip() for line in inspectors.splitlines() if line.strip())
-    return InspectionHeader(kind, act_number, act_day, names, _day(planned_on, "planned_on"))
+Posted = Depends(start_form)
 
 
 def _to_inspection(request: Request, name: str, inspection_id: int, done: str) -> Response:
@@ -133,23 +118,18 @@ def start(
     request: Request,
     plan_id: int,
     rank: int,
-    act_number: str = Form(""),
-    act_date: str = Form(""),
-    inspectors: str = Form(""),
-    appendix: str = Form(""),
+    form: StartForm = Posted,
     actor: Actor = Signed,
     db: Database = Db,
     catalog: CatalogService = Catalog,
 ) -> Response:
-    form = {"act_number": act_number, "act_date": act_date, "inspectors": inspectors, "appendix": appendix}
     try:
-        header = _header(inspections.PREVENTIVE_CONTROL, act_number, act_date, inspectors, "")
-        chosen = int(appendix) if appendix.isdigit() else None
+        header = form.header(inspections.PREVENTIVE_CONTROL)
         record = inspections.start_inspection(
-            db, actor, plan_id, rank, header, appendix=chosen, catalogue=catalog.catalogue
+            db, actor, plan_id, rank, header, appendix=form.chosen_appendix, catalogue=catalog.catalogue
         )
     except InspectionError as problem:
-        error = said(request, problem)
+        typed = {name: getattr(form, name) for name in ("act_number", "act_date", "inspectors", "appendix")}
         return _row_page(
             request,
             actor,
@@ -157,8 +137,8 @@ def start(
             catalog,
             plan_id,
             rank,
-            form=form | {"reason": ""},
-            error=error,
+            form=typed | {"reason": ""},
+            error=said(request, problem),
             status_code=400,
         )
     return _to_inspection(request, "inspections_inspection", record.id, "created")
@@ -218,44 +198,6 @@ async def assign(request: Request, inspection_id: int, actor: Actor = Signed, db
 # An unplanned inspection from the subject card ------------------------------------------------------------
 
 
-def _unplanned_page(
-    request: Request,
-    actor: Actor,
-    db: Database,
-    catalog: CatalogService,
-    bin: str,
-    form: dict[str, str] | None = None,
-    error: str | None = None,
-) -> Response:
-    subject = inspections.subject_to_inspect(db, actor, bin)
-    if subject is None:
-        raise inspections.SubjectNotFound("give the BIN of a subject").saying(
-            "refusal.subject.not_found", bin=""
-        )
-    edition = catalog.edition()
-    groups = [edition.groups[k] for k in subject.groups if k in edition.groups]
-    header = inspections.default_header(actor)
-    context = {
-        "subject": subject,
-        "groups": groups,
-        "appendices": sorted({group.checklist_appendix for group in groups}),
-        "kinds": inspections.KINDS,
-        "reasons": inspections.UNPLANNED_REASONS,
-        "form": form
-        or {
-            "kind": "unscheduled_inspection",
-            "reason": "complaint",
-            "appendix": "",
-            "act_number": "",
-            "act_date": header.act_date.isoformat(),
-            "inspectors": "\n".join(header.inspectors),
-            "planned_on": "",
-        },
-        "error": error,
-    }
-    return render(request, "visits/unplanned.html", context, status_code=400 if error else 200)
-
-
 @router.get("/visits/new", response_class=HTMLResponse, name="visits_unplanned")
 def unplanned(
     request: Request,
@@ -264,38 +206,15 @@ def unplanned(
     db: Database = Db,
     catalog: CatalogService = Catalog,
 ) -> Response:
-    return _unplanned_page(request, actor, db, catalog, bin)
+    return inspection_start.start_page(request, actor, db, catalog, bin, unplanned=True)
 
 
 @router.post("/visits/new", name="visits_unplanned_create")
 def unplanned_create(
     request: Request,
-    bin: str = Form(""),
-    kind: str = Form(""),
-    reason: str = Form(""),
-    appendix: str = Form(""),
-    act_number: str = Form(""),
-    act_date: str = Form(""),
-    inspectors: str = Form(""),
-    planned_on: str = Form(""),
+    form: StartForm = Posted,
     actor: Actor = Signed,
     db: Database = Db,
     catalog: CatalogService = Catalog,
 ) -> Response:
-    form = {"kind": kind, "reason": reason, "appendix": appendix, "act_number": act_number}
-    form |= {"act_date": act_date, "inspectors": inspectors, "planned_on": planned_on}
-    try:
-        header = _header(kind, act_number, act_date, inspectors, planned_on)
-        chosen = int(appendix) if appendix.isdigit() else None
-        record = inspections.create_inspection(
-            db,
-            actor,
-            bin.strip(),
-            header,
-            appendix=chosen,
-            reason=reason or None,
-            catalogue=catalog.catalogue,
-        )
-    except InspectionError as problem:
-        return _unplanned_page(request, actor, db, catalog, bin, form, said(request, problem))
-    return _to_inspection(request, "inspections_inspection", record.id, "created")
+    return inspection_start.start(request, actor, db, catalog, form, unplanned=True)
