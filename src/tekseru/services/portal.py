@@ -42,12 +42,12 @@ from tekseru.store.inspections import (
     ViolationRecord,
     get_or_raise,
     violations_of,
-    with_earlier,
 )
 from tekseru.store.plans import APPROVED, PUBLISHED, list_plans
 from tekseru.store.portal import RemediationFileRecord, RemediationRecord, reports_of_subjects
 from tekseru.store.portal_models import SUBMITTED
 from tekseru.store.subjects import find_subject_by_bin
+from tekseru.store.violation_lineage import with_earlier
 
 
 @dataclass(frozen=True)

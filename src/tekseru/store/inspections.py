@@ -1,8 +1,8 @@
 """Inspections: drafts, answers, attachments, completion, revisions, follow-up, and the visit histories.
 
-A completed inspection never changes (InspectionFrozen here, and the triggers of migration 0003); a
-correction is a new revision, whose completion supersedes the old one. Services compose the steps of a
-use case in one transaction; `visit_histories(session)` is what planning reads about past visits.
+A completed inspection never changes (InspectionFrozen here, and the triggers of migration 0003); a correction
+is a new revision, whose completion supersedes the old one. Services compose a use case's steps in one
+transaction; `visit_histories(session)` is what planning reads about past visits.
 """
 
 from __future__ import annotations
@@ -42,6 +42,7 @@ from tekseru.store.inspection_models import ViolationRecord as ViolationRecord
 from tekseru.store.models import Evidence
 from tekseru.store.portal import accepted_reports
 from tekseru.store.records import EvidenceData, WriteCounts
+from tekseru.store.violation_lineage import carriers
 
 # What a completed inspection cannot be made to do (the words its callers use), with their messages.
 FROZEN_ACTIONS = {
@@ -325,28 +326,6 @@ def violations_of(session: Session, ids: Iterable[int], *, by_id: bool = False) 
     return found
 
 
-def earlier_violations(session: Session, violations: Iterable[ViolationRecord]) -> dict[int, tuple[int, ...]]:
-    """For each violation, the ids of the same item's violations in the revisions its inspection corrects,
-    latest first. A revision carries the follow-up over to new violations (`add_violations`); what the
-    subject reported on the old ones still concerns the new one."""
-    found: dict[int, tuple[int, ...]] = {}
-    for violation in violations:
-        chain: list[int] = []
-        record = get_inspection(session, violation.inspection_id)
-        while record is not None and record.revises_id is not None:
-            record = get_inspection(session, record.revises_id)
-            if record is None:
-                break
-            chain += [v.id for v in violations_of(session, [record.id]) if v.item == violation.item]
-        found[violation.id] = tuple(chain)
-    return found
-
-
-def with_earlier(session: Session, violations: Iterable[ViolationRecord]) -> dict[int, tuple[int, ...]]:
-    """Each violation's id with those of `earlier_violations`: the ids its remediation reports may carry."""
-    return {vid: (vid, *earlier) for vid, earlier in earlier_violations(session, violations).items()}
-
-
 # Re-inspection and planning -------------------------------------------------------------------------------
 
 
@@ -375,8 +354,8 @@ def visit_histories(session: Session, *, before: date | None = None) -> dict[int
     The last visit is the latest completed inspection of any kind. "Violations eliminated in full" is
     read from the last preventive control with a visit: True when it found violations and all are
     eliminated, False when some are not, None when it found none; the accepted remediation reports of those
-    violations are their proof. With `before`, as it stood the day
-    before that day: visits and eliminations from that day on are left out (a backtest's replay).
+    violations (or of those they carry on) are their proof. With `before`, as it stood the day before that
+    day: visits and eliminations from that day on are left out (a backtest's replay).
     """
     latest: dict[int, InspectionRecord] = {}
     preventive: dict[int, InspectionRecord] = {}
@@ -390,8 +369,7 @@ def visit_histories(session: Session, *, before: date | None = None) -> dict[int
     found: defaultdict[int, list[ViolationRecord]] = defaultdict(list)
     for violation in violations_of(session, [r.id for r in preventive.values()]):
         found[violation.inspection_id].append(violation)
-    lineage = with_earlier(session, [v for vs in found.values() for v in vs])
-    owner = {old: vid for vid, ids in lineage.items() for old in ids}
+    owner = carriers(session, [v for vs in found.values() for v in vs])
     proof: defaultdict[int, list[int]] = defaultdict(list)
     for report in accepted_reports(session, list(owner)):
         if before is None or (report.reviewed_at is not None and report.reviewed_at.date() < before):
