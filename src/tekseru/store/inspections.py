@@ -1,8 +1,7 @@
 """Inspections: drafts, answers, attachments, completion, revisions, follow-up, and the visit histories.
 
-A completed inspection never changes (InspectionFrozen here, and the triggers of migration 0003); a correction
-is a new revision, whose completion supersedes the old one. Services compose a use case's steps in one
-transaction; `visit_histories(session)` is what planning reads about past visits.
+A completed inspection never changes (InspectionFrozen, triggers of migration 0003); a correction is a new
+revision, whose completion supersedes the old one; `visit_histories(session)` is what planning reads.
 """
 
 from __future__ import annotations
