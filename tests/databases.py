@@ -22,6 +22,7 @@ Use it from a conftest.py:
 from __future__ import annotations
 
 import atexit
+import contextlib
 import functools
 import os
 import shutil
@@ -199,6 +200,9 @@ class PostgresTestServer:
             server.dispose()
 
 
+DATABASE_KINDS = ["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)]
+
+
 @pytest.fixture(scope="session")
 def postgres_server() -> Iterator[PostgresTestServer | None]:
     """The session's PostgreSQL test database, or None without a server (see `postgres_test_server`)."""
@@ -213,7 +217,7 @@ def postgres_server() -> Iterator[PostgresTestServer | None]:
         server.close()
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+@pytest.fixture(params=DATABASE_KINDS)
 def database_url(
     request: pytest.FixtureRequest, tmp_path: os.PathLike[str], postgres_server: PostgresTestServer | None
 ) -> Iterator[str]:
@@ -237,6 +241,33 @@ def database_url(
         yield url.render_as_string(hide_password=False)
     finally:
         postgres_server.drop_schema(schema)
+
+
+@contextlib.contextmanager
+def shared_database(
+    kind: str, folder: os.PathLike[str], postgres_server: PostgresTestServer | None
+) -> Iterator[tuple[str, Database]]:
+    """A migrated, empty database of `kind` (a DATABASE_KINDS param) and its URL, for a fixture of wider
+    scope whose tests share what it writes once (they only read it): a SQLite file in `folder` or a
+    PostgreSQL schema of its own, dropped at the end; skipped (or failed) without PostgreSQL as `database`."""
+    if kind == "sqlite":
+        path = os.path.join(folder, "tekseru.sqlite3")
+        shutil.copyfile(_migrated_sqlite_file(), path)
+        url, drop = sqlite_url(path), None
+    else:
+        if postgres_server is None:
+            if os.environ.get(REQUIRE_POSTGRES_ENV) == "1":
+                pytest.fail(f"{REQUIRE_POSTGRES_ENV}=1 but {postgres_test_server()}")
+            pytest.skip(str(postgres_test_server()))
+        schema, migrated = postgres_server.migrated_schema()
+        url, drop = migrated.render_as_string(hide_password=False), schema
+    opened = open_database(url)
+    try:
+        yield url, opened
+    finally:
+        opened.close()
+        if drop is not None and postgres_server is not None:
+            postgres_server.drop_schema(drop)
 
 
 @pytest.fixture
