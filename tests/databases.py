@@ -252,7 +252,7 @@ def shared_database(
     PostgreSQL schema of its own, dropped at the end; skipped (or failed) without PostgreSQL as `database`."""
     if kind == "sqlite":
         path = os.path.join(folder, "tekseru.sqlite3")
-        shutil.copyfile(_migrated_sqlite_file(), path)
+        shutil.copyfile(migrated_sqlite_file(), path)
         url, drop = sqlite_url(path), None
     else:
         if postgres_server is None:
@@ -275,7 +275,7 @@ def database(database_url: str) -> Iterator[Database]:
     """An open, migrated, empty database (parametrised: SQLite and PostgreSQL)."""
     path = make_url(database_url).database
     if make_url(database_url).get_backend_name() == "sqlite" and path and not os.path.exists(path):
-        shutil.copyfile(_migrated_sqlite_file(), path)
+        shutil.copyfile(migrated_sqlite_file(), path)
     opened = open_database(database_url)
     try:
         yield opened
@@ -284,7 +284,7 @@ def database(database_url: str) -> Iterator[Database]:
 
 
 @functools.cache
-def _migrated_sqlite_file() -> str:
+def migrated_sqlite_file() -> str:
     """A SQLite file migrated to head, made once per process (each xdist worker) and copied per test."""
     folder = tempfile.mkdtemp(prefix="tekseru-migrated-")
     atexit.register(shutil.rmtree, folder, ignore_errors=True)
