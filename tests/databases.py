@@ -132,9 +132,11 @@ class PostgresTestServer:
 
     def migrated_schema(self) -> tuple[str, URL]:
         """A schema migrated to head and empty (from the pool, else new), and the URL that uses only it."""
-        if self._pool:
+        while self._pool:
             schema = self._pool.pop()
-            return schema, self.url.update_query_dict({"options": f"-csearch_path={schema}"})
+            if self._holds_no_rows(schema):  # nothing wrote to it after it was emptied
+                return schema, self.url.update_query_dict({"options": f"-csearch_path={schema}"})
+            self.drop_schema(schema)
         schema, url = self.new_schema()
         open_database(url).close()
         if self._migrated_fingerprint is None:
@@ -181,6 +183,17 @@ class PostgresTestServer:
             ]
             connection.exec_driver_sql(";\n".join([*statements, "COMMIT"]))
         return True
+
+    def _holds_no_rows(self, schema: str) -> bool:
+        with self._admin.connect() as connection:
+            tables = connection.execute(
+                text(
+                    "SELECT tablename FROM pg_tables WHERE schemaname = :s AND tablename <> 'alembic_version'"
+                ),
+                {"s": schema},
+            ).all()
+            probe = " UNION ALL ".join(f'(SELECT 1 FROM "{schema}"."{table}" LIMIT 1)' for (table,) in tables)
+            return not probe or connection.exec_driver_sql(probe).first() is None
 
     @functools.cache  # noqa: B019 (one server per session)
     def _head(self) -> str:
