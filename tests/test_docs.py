@@ -7,6 +7,7 @@ import json
 import os
 import re
 import shlex
+import shutil
 import socket
 import subprocess
 import sys
@@ -19,6 +20,7 @@ import typer.main
 
 from tekseru.cli.main import app
 from tekseru.settings import documented_settings
+from tests.databases import migrated_sqlite_file
 
 ROOT = Path(__file__).parents[1]
 
@@ -180,8 +182,9 @@ def test_every_example_file_of_the_docs_is_accepted(tmp_path: Path) -> None:
     examples = docs_examples()
     subjects = next(example for example in examples if example.kind == "subjects")
     for number, example in enumerate(examples):
-        folder = tmp_path / str(number)  # each on a fresh database
+        folder = tmp_path / str(number)  # each on a fresh database (the default file, migrated already)
         folder.mkdir()
+        shutil.copyfile(migrated_sqlite_file(), folder / "tekseru.sqlite3")
         file = folder / f"example{example.suffix}"
         file.write_text(example.text, encoding="utf-8")
         steps: list[list[str]] = []

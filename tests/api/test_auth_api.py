@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from functools import partial
@@ -18,6 +19,7 @@ from tekseru.services.permissions import Actor
 from tekseru.settings import Settings
 from tekseru.web.app import create_app
 from tests.api.conftest import Seeded, Session, sign_in
+from tests.databases import migrated_sqlite_file
 from tests.web.support import CHEAP_PASSWORDS
 
 API = "/api/v1"
@@ -28,6 +30,7 @@ create_user = partial(accounts.create_user, passwords=CHEAP_PASSWORDS)  # with c
 @pytest.fixture
 def app(tmp_path: Path) -> Iterator[FastAPI]:
     """A fresh app and database with the users `ann` (planner) and `bob` (viewer), for one test."""
+    shutil.copyfile(migrated_sqlite_file(), tmp_path / "auth.sqlite3")  # new, migrated already
     app = create_app(Settings().with_database_path(tmp_path / "auth.sqlite3"), passwords=CHEAP_PASSWORDS)
     db = app.state.tekseru.database()
     for name, role in (("ann", "planner"), ("bob", "viewer")):

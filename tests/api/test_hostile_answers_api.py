@@ -10,16 +10,18 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tekseru.settings import Settings
+from tekseru.store import Database
 from tekseru.web.app import create_app
 from tests.api.conftest import sign_in
-from tests.databases import database_url, postgres_server  # noqa: F401
+from tests.databases import database, database_url, postgres_server  # noqa: F401
 from tests.web.support import CHEAP_PASSWORDS, OWN_BIN, USERS, seed
 
 API = "/api/v1"
 
 
 @pytest.fixture
-def client(database_url: str, tmp_path: Path) -> Iterator[TestClient]:  # noqa: F811
+def client(database_url: str, database: Database, tmp_path: Path) -> Iterator[TestClient]:  # noqa: F811
+    # `database`: the database at database_url is one migrated already (tests/databases.py)
     app = create_app(
         Settings(database_url=database_url, attachments_dir=str(tmp_path / "files")),
         passwords=CHEAP_PASSWORDS,

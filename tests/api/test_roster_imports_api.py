@@ -13,10 +13,11 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tekseru.settings import Settings
+from tekseru.store import Database
 from tekseru.web.app import create_app
 from tests.api.conftest import Session, sign_in
 from tests.api.test_jobs_api import wait
-from tests.databases import database_url, postgres_server  # noqa: F401
+from tests.databases import database, database_url, postgres_server  # noqa: F401
 from tests.services.roster_data import IINS, PROVIDER_A, PROVIDER_B
 from tests.web.support import CHEAP_PASSWORDS, USERS, seed
 
@@ -30,7 +31,8 @@ WRONG_DIGIT = IINS[2][:-1] + str((int(IINS[2][-1]) + 1) % 10)
 
 
 @pytest.fixture
-def planner(database_url: str, tmp_path: Path) -> Iterator[Session]:  # noqa: F811
+def planner(database_url: str, database: Database, tmp_path: Path) -> Iterator[Session]:  # noqa: F811
+    # `database`: the database at database_url is one migrated already (tests/databases.py)
     app = create_app(
         Settings(database_url=database_url, attachments_dir=str(tmp_path / "files")),
         passwords=CHEAP_PASSWORDS,

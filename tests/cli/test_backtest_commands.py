@@ -4,6 +4,7 @@ and ru; bad input gets the reader's words and exit code 1, never a traceback."""
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,14 @@ from tekseru.services.permissions import Actor
 from tekseru.store import Database
 from tests.catalogue import CATALOGUE
 from tests.cli.reader_language import assert_reader_language
-from tests.databases import database, database_url, postgres_server
+from tests.databases import (
+    DATABASE_KINDS,
+    PostgresTestServer,
+    database,
+    database_url,
+    postgres_server,
+    shared_database,
+)
 
 __all__ = ["database", "database_url", "postgres_server"]
 
@@ -33,8 +41,7 @@ def root_app() -> typer.Typer:
     return app
 
 
-@pytest.fixture
-def invoke(database: Database, database_url: str) -> Any:
+def invoker(database_url: str) -> Any:
     def run(*args: str, code: int = 0) -> Result:
         env = {"TEKSERU_DATABASE_URL": database_url, "COLUMNS": "200"}
         result = runner.invoke(root_app(), list(args), env=env)
@@ -46,18 +53,37 @@ def invoke(database: Database, database_url: str) -> Any:
 
 
 @pytest.fixture
-def history(invoke: Any) -> Any:
-    loaded = invoke("demo", "--history", "--seed", "5", "--lang", "kk")
-    assert "Синтетикалық тарих жазылды: 120 субъект" in loaded.stdout
-    # the range in the cases the phrase needs
-    assert "2024 жылғы бірінші жартыжылдықтан 2026 жылғы бірінші жартыжылдыққа дейін" in loaded.stdout, (
-        loaded.stdout
-    )
-    assert "tekseru backtest --from 2024-H1 --to 2026-H1" in loaded.stdout
-    return invoke
+def invoke(database: Database, database_url: str) -> Any:
+    return invoker(database_url)
 
 
-def test_the_json_is_the_service_report(history: Any, database: Database) -> None:
+@pytest.fixture(scope="module", params=DATABASE_KINDS)
+def history_database(
+    request: pytest.FixtureRequest,
+    tmp_path_factory: pytest.TempPathFactory,
+    postgres_server: PostgresTestServer | None,
+) -> Iterator[tuple[Any, Database]]:
+    """One synthetic history per database kind, written once: the tests that use it only read it (the
+    second `demo --history` is refused before it writes, and its test checks that nothing changed)."""
+    with shared_database(request.param, tmp_path_factory.mktemp("history"), postgres_server) as (url, db):
+        invoke = invoker(url)
+        loaded = invoke("demo", "--history", "--seed", "5", "--lang", "kk")
+        assert "Синтетикалық тарих жазылды: 120 субъект" in loaded.stdout
+        # the range in the cases the phrase needs
+        assert "2024 жылғы бірінші жартыжылдықтан 2026 жылғы бірінші жартыжылдыққа дейін" in loaded.stdout, (
+            loaded.stdout
+        )
+        assert "tekseru backtest --from 2024-H1 --to 2026-H1" in loaded.stdout
+        yield invoke, db
+
+
+@pytest.fixture
+def history(history_database: tuple[Any, Database]) -> Any:
+    return history_database[0]
+
+
+def test_the_json_is_the_service_report(history_database: tuple[Any, Database]) -> None:
+    history, database = history_database
     printed = json.loads(history("backtest", *PERIOD, "--first-n", "10", "--format", "json").stdout)
     report = run_backtest(
         database, Actor.system(), start="2024-H1", end="2025-H1", first_n=10, catalogue=CATALOGUE

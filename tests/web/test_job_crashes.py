@@ -25,20 +25,22 @@ from tekseru.catalog.identifiers import demo_bins
 from tekseru.services.assessments import run_assessment
 from tekseru.services.auth import open_app_database
 from tekseru.settings import Settings
+from tekseru.store import Database
 from tekseru.store.jobs import job_database
 from tests.catalogue import CATALOGUE
-from tests.databases import database_url, postgres_server
+from tests.databases import database, database_url, postgres_server
 from tests.web.support import PASSWORD, USERS, seed
 
-__all__ = ["database_url", "postgres_server"]
+__all__ = ["database", "database_url", "postgres_server"]
 
 ROWS = 12_000  # three batches of an import: killed after the first
 ENDED = ("finished", "failed", "cancelled", "timed_out", "interrupted")
 
 
 @pytest.fixture
-def site(database_url: str, tmp_path: Path) -> Iterator[dict[str, Any]]:
-    """A seeded database, a large subjects file, and the environment of a server on them."""
+def site(database_url: str, database: Database, tmp_path: Path) -> Iterator[dict[str, Any]]:
+    """A seeded database (`database`: one migrated already, see tests/databases.py), a large subjects file,
+    and the environment of a server on them."""
     settings = Settings(database_url=database_url, attachments_dir=str(tmp_path / "files"))
     db = open_app_database(settings)
     try:

@@ -9,6 +9,7 @@ tests too.
 
 from __future__ import annotations
 
+import shutil
 import socket
 import threading
 import time
@@ -26,6 +27,7 @@ from fastapi.testclient import TestClient
 from tekseru.http.dependencies import get_catalog_service
 from tekseru.settings import Settings
 from tekseru.web.app import create_app
+from tests.databases import migrated_sqlite_file
 from tests.web import test_layout as layout
 from tests.web.conftest import BrowserPage, Network, SignedIn, browser_session_cookie, sign_in
 from tests.web.htmltree import Element, parse
@@ -69,6 +71,8 @@ class Site:
 
 
 def make_site(folder: Path, seeded: bool = True) -> Site:
+    if not (folder / "tekseru.sqlite3").exists():  # a new database, migrated already
+        shutil.copyfile(migrated_sqlite_file(), folder / "tekseru.sqlite3")
     settings = Settings(attachments_dir=str(folder / "files")).with_database_path(folder / "tekseru.sqlite3")
     service = two_edition_service()
     app = create_app(settings, passwords=CHEAP_PASSWORDS, catalogue=service.catalogue)

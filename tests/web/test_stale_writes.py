@@ -15,8 +15,9 @@ import pytest
 
 from tekseru.http.dependencies import get_catalog_service
 from tekseru.settings import Settings
+from tekseru.store import Database
 from tekseru.web.app import create_app
-from tests.databases import database_url, postgres_server
+from tests.databases import database, database_url, postgres_server
 from tests.web.conftest import SignedIn
 from tests.web.htmltree import Element, parse
 from tests.web.support import CHEAP_PASSWORDS, USERS, seed, two_edition_service
@@ -24,7 +25,7 @@ from tests.web.test_accessibility import AXE, BLOCKING
 from tests.web.test_inspections_pages import complete, record
 from tests.web.test_plans_pages import Site, browser_page, make_site, serving
 
-__all__ = ["database_url", "postgres_server"]
+__all__ = ["database", "database_url", "postgres_server"]
 
 API = "/api/v1"
 ANSWER = {
@@ -38,8 +39,9 @@ CONFLICT = {
 
 
 @pytest.fixture
-def site(database_url: str, tmp_path: Path) -> Iterator[Site]:
-    """The app on a database of its own (a SQLite file, or a PostgreSQL schema), seeded."""
+def site(database_url: str, database: Database, tmp_path: Path) -> Iterator[Site]:
+    """The app on a database of its own (a SQLite file, or a PostgreSQL schema), seeded (`database`: one
+    migrated already, see tests/databases.py)."""
     settings = Settings(attachments_dir=str(tmp_path / "files"), database_url=database_url)
     service = two_edition_service()
     app = create_app(settings, passwords=CHEAP_PASSWORDS, catalogue=service.catalogue)
