@@ -25,6 +25,7 @@ from tekseru.web.pages import (
     registry,
     remediation,
     rosters,
+    signature_login,
     signatures,
     visits,
 )
@@ -32,6 +33,7 @@ from tekseru.web.pages import (
 PAGES: tuple[ModuleType, ...] = (
     dashboard,
     auth,
+    signature_login,
     portal,
     registry,
     assessments,
