@@ -8,7 +8,6 @@ reader's language (`tekseru.services.signature_login`).
 
 from __future__ import annotations
 
-
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field

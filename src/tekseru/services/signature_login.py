@@ -39,6 +39,7 @@ CLOCK_SKEW = timedelta(minutes=2)  # how far a signer's clock may differ from th
 CHALLENGE_PREFIX = "tekseru-sign-in:"
 CHALLENGE_PATTERN = r"^tekseru-sign-in:[A-Za-z0-9_-]{43}$"  # the prefix and 32 random bytes, base64url
 MAX_SIGNATURE_BYTES = 1 << 20
+DEFAULT_POLICY = LoginPolicy()
 _CLIENT_LIMIT = 64
 # The first problem of a signer's certificate names the refusal: a wrong signature before a bad certificate.
 _PROBLEM_REFUSALS = (
@@ -138,7 +139,7 @@ def log_in_with_signature(
     *,
     client: str,
     settings: Settings | None = None,
-    policy: LoginPolicy = LoginPolicy(),
+    policy: LoginPolicy = DEFAULT_POLICY,
     now: datetime | None = None,
 ) -> SignedIn:
     """A session of the subject account bound to the BIN of the certificate that signed `challenge`, or
