@@ -13,6 +13,7 @@ from tekseru.web.pages import (
     auth,
     backtest,
     catalog,
+    contacts,
     dashboard,
     exports,
     imports,
@@ -51,5 +52,6 @@ PAGES: tuple[ModuleType, ...] = (
     visits,
     offline,
     outbox,
+    contacts,
     public,
 )
