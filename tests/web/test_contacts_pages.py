@@ -63,14 +63,14 @@ def test_an_admin_sets_and_removes_addresses(stand: Stand) -> None:
     admin = _as(stand, "c-admin")
     page = admin.client.get("/admin/contacts?lang=kk")
     assert page.status_code == 200 and "Электрондық пошта мекенжайлары" in page.text
-    saved = admin.post_form("/admin/contacts/subject", {"bin": BINS[0], "email": "meirim@example.kz"})
+    saved = admin.post_form("/admin/contacts/subject", {"key": BINS[0], "email": "meirim@example.kz"})
     assert saved.status_code == 303
     shown = admin.client.get(saved.headers["location"] + "&lang=ru")
     assert "Адрес сохранён." in shown.text and "meirim@example.kz" in shown.text and BINS[0] in shown.text
-    saved = admin.post_form("/admin/contacts/user", {"username": "c-insp", "email": "insp@example.kz"})
+    saved = admin.post_form("/admin/contacts/user", {"key": "c-insp", "email": "insp@example.kz"})
     assert saved.status_code == 303
     assert "insp@example.kz" in admin.client.get("/admin/contacts").text
-    removed = admin.post_form("/admin/contacts/subject", {"bin": BINS[0], "email": ""})
+    removed = admin.post_form("/admin/contacts/subject", {"key": BINS[0], "email": ""})
     assert removed.status_code == 303
     assert "meirim@example.kz" not in admin.client.get("/admin/contacts").text
     audited = browse(stand.db, SYSTEM, AuditFilter(action="subject.contact")).entries
@@ -91,27 +91,25 @@ def test_wrong_input_is_refused_in_the_readers_language(
 ) -> None:
     admin = _as(stand, "c-admin")
     bad = admin.post_form(
-        f"/admin/contacts/subject?lang={lang}", {"bin": BINS[1], "email": "<b>not-mail</b>"}
+        f"/admin/contacts/subject?lang={lang}", {"key": BINS[1], "email": "<b>not-mail</b>"}
     )
     assert bad.status_code == 422 and bad_address in bad.text, bad.text
     assert "<b>not-mail</b>" not in bad.text  # escaped, and kept in the form
     unknown = admin.post_form(
-        f"/admin/contacts/subject?lang={lang}", {"bin": "000000000000", "email": "a@b.kz"}
+        f"/admin/contacts/subject?lang={lang}", {"key": "000000000000", "email": "a@b.kz"}
     )
     assert unknown.status_code == 422 and no_subject in unknown.text and "000000000000" in unknown.text
-    nobody = admin.post_form(f"/admin/contacts/user?lang={lang}", {"username": "ghost", "email": "a@b.kz"})
+    nobody = admin.post_form(f"/admin/contacts/user?lang={lang}", {"key": "ghost", "email": "a@b.kz"})
     assert nobody.status_code == 422 and no_user in nobody.text.lower()
 
 
 def test_only_administrators(stand: Stand) -> None:
     planner = _as(stand, "c-planner")
     assert planner.client.get("/admin/contacts").status_code == 403
-    refused = planner.post_form("/admin/contacts/subject", {"bin": BINS[0], "email": "x@example.kz"})
+    refused = planner.post_form("/admin/contacts/subject", {"key": BINS[0], "email": "x@example.kz"})
     assert refused.status_code == 403
     assert (
-        planner.post_form(
-            "/admin/contacts/user", {"username": "c-planner", "email": "x@example.kz"}
-        ).status_code
+        planner.post_form("/admin/contacts/user", {"key": "c-planner", "email": "x@example.kz"}).status_code
         == 403
     )
     anonymous = TestClient(stand.app).get("/admin/contacts", follow_redirects=False)

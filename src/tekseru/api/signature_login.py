@@ -9,15 +9,16 @@ reader's language (`tekseru.services.signature_login`).
 from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
+from tekseru.api.auth import session_response
 from tekseru.api.schemas.accounts import SessionOut
-from tekseru.api.schemas.common import ErrorOut, Layered, Timestamp
+from tekseru.api.schemas.common import ErrorOut, Timestamp
 from tekseru.http.dependencies import app_state, get_database, get_settings
 from tekseru.http.errors import api_error
 from tekseru.http.language import reader_language, say_error
-from tekseru.http.security import client_address, set_session_cookie
+from tekseru.http.security import client_address
 from tekseru.services.auth import Database
 from tekseru.services.signature_login import (
     CHALLENGE_PATTERN,
@@ -79,7 +80,4 @@ def login(
         )
     except SignatureLoginRefused as refused:
         return api_error(request, 401, say_error(reader_language(request), refused))
-    out = SessionOut.model_validate(Layered(signed, signed.actor))
-    response = JSONResponse(out.model_dump(mode="json"))
-    set_session_cookie(request, response, signed)
-    return response
+    return session_response(request, signed)

@@ -4,6 +4,8 @@ subject-email|user-email` (`tekseru.services.notices`), which check the address 
 
 from __future__ import annotations
 
+from typing import Literal
+
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
@@ -18,7 +20,7 @@ from tekseru.web.templating import render
 router = APIRouter(prefix="/admin", include_in_schema=False)
 section = None
 
-EMPTY_FORM = {"which": "", "bin": "", "subject_email": "", "username": "", "user_email": ""}
+EMPTY_FORM = {"which": "", "key": "", "email": ""}
 Signed = Depends(page_actor)
 Db = Depends(get_database)
 
@@ -52,34 +54,22 @@ def page(
     return _page(request, actor, db, done=done)
 
 
-@router.post("/contacts/subject", response_class=HTMLResponse, name="admin_contacts_subject")
-def subject(
+SETTERS = {"subject": set_subject_email, "user": set_user_email}
+
+
+@router.post("/contacts/{which}", response_class=HTMLResponse, name="admin_contacts_set")
+def set_contact(
     request: Request,
-    bin: str = Form("", max_length=64),
+    which: Literal["subject", "user"],
+    key: str = Form("", max_length=64, description="The subject's BIN or the user's name."),
     email: str = Form("", max_length=1000),
     actor: Actor = Signed,
     db: Database = Db,
 ) -> Response:
-    contacts(db, actor)  # administrators only, before anything is said about the BIN
+    contacts(db, actor)  # administrators only, before anything is said about the BIN or the user
     try:
-        set_subject_email(db, actor, bin.strip(), email)
+        SETTERS[which](db, actor, key.strip().lower(), email)
     except ContactError as refused:
-        form = {"which": "subject", "bin": bin, "subject_email": email}
+        form = {"which": which, "key": key, "email": email}
         return _page(request, actor, db, error=said(request, refused), form=form)
-    return RedirectResponse(request.app.url_path_for("admin_contacts") + "?done=subject", status_code=303)
-
-
-@router.post("/contacts/user", response_class=HTMLResponse, name="admin_contacts_user")
-def user(
-    request: Request,
-    username: str = Form("", max_length=64),
-    email: str = Form("", max_length=1000),
-    actor: Actor = Signed,
-    db: Database = Db,
-) -> Response:
-    try:
-        set_user_email(db, actor, username.strip().lower(), email)
-    except ContactError as refused:
-        form = {"which": "user", "username": username, "user_email": email}
-        return _page(request, actor, db, error=said(request, refused), form=form)
-    return RedirectResponse(request.app.url_path_for("admin_contacts") + "?done=user", status_code=303)
+    return RedirectResponse(request.app.url_path_for("admin_contacts") + f"?done={which}", status_code=303)
