@@ -4,14 +4,11 @@ administrators; no serious or critical axe violation at 390 px."""
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
-import uvicorn
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
@@ -21,7 +18,8 @@ from tekseru.settings import Settings
 from tekseru.store import Database
 from tekseru.web.app import create_app
 from tests.services.inspection_data import BINS, add_subjects
-from tests.web.conftest import SignedIn, _free_port, sign_in
+from tests.web.conftest import SignedIn, sign_in
+from tests.web.live_app import serving
 from tests.web.support import CHEAP_PASSWORDS, PASSWORD, create_user
 
 SYSTEM = Actor.system("tests")
@@ -118,19 +116,8 @@ def test_only_administrators(stand: Stand) -> None:
 
 @pytest.fixture(scope="module")
 def live(stand: Stand) -> Iterator[str]:
-    port = _free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(stand.app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
-    )
-    thread = threading.Thread(target=server.run, name="contacts-live-server", daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 15
-    while not server.started:
-        assert time.monotonic() < deadline and thread.is_alive(), "the live server did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serving(stand.app) as url:
+        yield url
 
 
 @pytest.mark.browser

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import re
 import subprocess
-import threading
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -18,7 +16,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
 from cryptography.hazmat.primitives import serialization
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
@@ -33,6 +30,7 @@ from tekseru.store import Database
 from tekseru.web.app import create_app
 from tests.signing_pki import PASSWORD as KEY_PASSWORD
 from tests.signing_pki import Pki, Signer, issue_signer, make_pki, pem, revocation_list
+from tests.web.live_app import free_port, serving
 from tests.web.ncalayer_standin import running
 from tests.web.support import CHEAP_PASSWORDS, PASSWORD, create_user
 
@@ -51,15 +49,6 @@ class Stand:
     ncalayer_port: int
 
 
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
 @pytest.fixture(scope="module")
 def stand(tmp_path_factory: pytest.TempPathFactory) -> Stand:
     folder = tmp_path_factory.mktemp("signature-login")
@@ -67,7 +56,7 @@ def stand(tmp_path_factory: pytest.TempPathFactory) -> Stand:
     revoked = issue_signer(pki, "ҚАЙТАРЫЛҒАН БАСШЫ", "800101300777", bin=BIN, key_label="revoked")
     (folder / "root.pem").write_bytes(pem(pki.root.certificate))
     (folder / "intermediate.crl").write_bytes(revocation_list(pki, [revoked.certificate]))
-    port = _free_port()
+    port = free_port()
     settings = Settings(
         attachments_dir=str(folder / "files"),
         trusted_roots=str(folder / "root.pem"),
@@ -294,19 +283,8 @@ def test_the_api_signs_a_subject_in(stand: Stand, client: TestClient) -> None:
 
 @pytest.fixture(scope="module")
 def live(stand: Stand) -> Iterator[str]:
-    port = _free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(stand.app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
-    )
-    thread = threading.Thread(target=server.run, name="signature-login-server", daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 15
-    while not server.started:
-        assert time.monotonic() < deadline and thread.is_alive(), "the live server did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serving(stand.app) as url:
+        yield url
 
 
 @pytest.mark.browser
