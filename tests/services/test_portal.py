@@ -5,10 +5,13 @@ leaves the subject off citing the reports."""
 
 from __future__ import annotations
 
+import io
 from datetime import date
 from pathlib import Path
 
 import pytest
+from openpyxl import load_workbook
+from pypdf import PdfReader
 
 from tekseru.planning import ExclusionReason
 from tekseru.services import inspections, plans, portal
@@ -117,6 +120,7 @@ def test_a_subject_reports_an_inspector_decides_and_the_next_list_cites_the_repo
     assert off.remediation_reports == tuple(sorted(accepted))
     assert all(f"№ {n}" in off.detail for n in accepted)
     assert BINS[3] in {row.bin for row in drafted.plan.included}
+    _printed_lists_cite_the_reports(database, drafted.id, accepted)
 
     assert (
         portal.my_organisation(database, own, settings=settings, catalogue=CATALOGUE).lists == ()
@@ -126,6 +130,35 @@ def test_a_subject_reports_an_inspector_decides_and_the_next_list_cites_the_repo
     assert [row.bin for row in listed.plan.excluded] == [BINS[0]] and listed.plan.included == ()
     (their_list,) = portal.my_organisation(database, other, settings=settings, catalogue=CATALOGUE).lists
     assert {row.bin for row in their_list.plan.included + their_list.plan.excluded} == {BINS[3]}
+
+
+PROOF = {"kk": "растау: жою туралы есептер №", "ru": "подтверждение: отчёты об устранении №"}
+REMEDIED = {"kk": "толық жойғандықтан", "ru": "полностью устранили"}
+
+
+def _printed_lists_cite_the_reports(database: Database, plan_id: int, accepted: list[int]) -> None:
+    """The list's PDF (which counts the subjects left off) still names the one that remedied, and its XLSX
+    row says why, each with the accepted reports as proof, in Kazakh and in Russian."""
+    cited = ", ".join(str(n) for n in sorted(accepted))
+    for language in ("kk", "ru"):
+        pdf, _ = plans.plan_document(
+            database, SYSTEM, plan_id, format="pdf", language=language, catalogue=CATALOGUE
+        )
+        text = " ".join(" ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(pdf)).pages)
+        assert REMEDIED[language] in text and BINS[0] in text, text
+        assert f"{PROOF[language]} {cited}" in text, text
+        xlsx, _ = plans.plan_document(
+            database, SYSTEM, plan_id, format="xlsx", language=language, catalogue=CATALOGUE
+        )
+        cells = [
+            (row, str(value))
+            for sheet in load_workbook(io.BytesIO(xlsx)).worksheets
+            for row in sheet.iter_rows(values_only=True)
+            for value in row
+            if value is not None
+        ]
+        (row,) = {row for row, value in cells if value == BINS[0]}
+        assert any(f"{PROOF[language]} {cited}" in str(value) for value in row), row
 
 
 def test_a_subject_account_needs_valid_bins_and_other_use_cases_refuse_it(database: Database) -> None:

@@ -34,7 +34,7 @@ SYSTEM = Actor.system("tests")
 # (public by law), and the installable application's shell (manifest, icons, service worker, and the list of
 # the user's own drafts it keeps offline, empty for a subject).
 OPEN_TO_ALL = re.compile(
-    r"^/(|my(/.*)?|login|logout|account(/.*)?|language|static/.*|catalog(/.*)?|api/v1/(auth/.*|catalog(/.*)?"
+    r"^/(|my(/.*)?|login(/signature(/challenge)?)?|logout|account(/.*)?|language|static/.*|catalog(/.*)?|api/v1/(auth/.*|catalog(/.*)?"
     r"|health|openapi\.json|me|my(/.*)?|public/.*)|api|api-reference|remediation/\{report_id\}(/files/\{file_id\})?"
     r"|public(/.*)?|sw\.js|manifest\.webmanifest|icons/.*|offline/checklists)$"
 )

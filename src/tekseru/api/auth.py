@@ -22,7 +22,7 @@ from tekseru.http.security import (
     session_token,
     set_session_cookie,
 )
-from tekseru.services.auth import Database, LoginRefused, log_in, log_out
+from tekseru.services.auth import Database, LoginRefused, SignedIn, log_in, log_out
 from tekseru.services.passwords import Passwords
 from tekseru.services.permissions import Actor
 
@@ -57,6 +57,11 @@ def login(
         if refused.rate_limited:
             answer.headers["Retry-After"] = str(refused.retry_after)
         return answer
+    return session_response(request, signed)
+
+
+def session_response(request: Request, signed: SignedIn) -> Response:
+    """The new session as JSON, with its cookie (every way of signing in through the API answers so)."""
     out = SessionOut.model_validate(Layered(signed, signed.actor))
     response = JSONResponse(out.model_dump(mode="json"))
     set_session_cookie(request, response, signed)

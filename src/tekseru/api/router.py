@@ -20,6 +20,7 @@ from tekseru.api import (
     portal,
     public,
     rosters,
+    signature_login,
     signatures,
     subjects,
     users,
@@ -32,6 +33,7 @@ api_router = APIRouter(prefix=API_PREFIX)
 api_router.include_router(health.router)
 api_router.include_router(catalog.router)
 api_router.include_router(auth.router)
+api_router.include_router(signature_login.router)
 api_router.include_router(subjects.router)
 api_router.include_router(imports.router)
 api_router.include_router(jobs.router)

@@ -133,6 +133,7 @@ def plan_table(
             "excluded_summary",
             say("sheet_excluded"),
         ),
+        *_remedied(plan, cells, say, excluded_in_full),
         Section(
             say("annex"),
             (say("criterion_number"), say("criterion")),
@@ -152,6 +153,24 @@ def plan_table(
         running_title=running,
         page_label=say("page"),
         draft_mark=status_name.upper() if status == "draft" else None,
+    )
+
+
+def _remedied(plan: Plan, cells: _RowCells, say: _Words, excluded_in_full: bool) -> tuple[Section, ...]:
+    """Where the subjects left off are only counted, those left off because they remedied their violations
+    are still named, each with the remediation reports that prove it (the exclusion is theirs to show)."""
+    rows = tuple(row for row in plan.excluded if row.remediation_reports)
+    if excluded_in_full or not rows:
+        return ()
+    return (
+        Section(
+            say("remedied"),
+            cells.excluded_columns(),
+            cells.excluded_rows(rows),
+            say("none"),
+            "excluded",
+            say("sheet_remedied"),
+        ),
     )
 
 
@@ -288,5 +307,8 @@ class _RowCells:
         if row.reason is ExclusionReason.CLASS_NOT_CANDIDATE:
             return f"{label} ({self.risk_class(row.risk_class)})"
         if row.last_visit_on is not None:
-            return f"{label} ({format_date(row.last_visit_on)})"
+            label = f"{label} ({format_date(row.last_visit_on)})"
+        if row.remediation_reports:
+            reports = ", ".join(str(number) for number in row.remediation_reports)
+            label = f"{label}; {self.words['document.list.proof'].format(reports=reports)}"
         return label

@@ -51,6 +51,9 @@ _LIST_KEYS = (
     "reason",
     "criterion_number",
     "criterion",
+    "remedied",
+    "sheet_remedied",
+    "proof",
 )
 
 MONTHS: tuple[str, ...] = tuple(f"document.month.{month}" for month in range(1, 13))

@@ -24,6 +24,7 @@ from __future__ import annotations
 import hashlib
 import math
 import secrets
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import NoReturn
@@ -162,7 +163,7 @@ def log_in(
         if user is None:  # spend the same time as for a real user, so that timing tells nothing
             passwords.verify(passwords.dummy_hash, password)
         _refuse(db, name, client, now)
-    return _open_session(db, user, client, password, policy, now, passwords)
+    return open_session(db, user, client, password, policy, now, passwords)
 
 
 def _wait(session: Session, name: str, client: str, policy: LoginPolicy, now: datetime) -> int:
@@ -197,15 +198,17 @@ def _refuse(db: Database, name: str, client: str, now: datetime) -> NoReturn:
     raise LoginRefused("wrong user name or password").saying("refusal.login.wrong")
 
 
-def _open_session(
+def open_session(
     db: Database,
     user: UserRecord,
     client: str,
-    password: str,
+    password: str | None,
     policy: LoginPolicy,
     now: datetime,
-    passwords: Passwords,
+    passwords: Passwords | None,
+    via: Mapping[str, object] | None = None,
 ) -> SignedIn:
+    """A new session for the user, audited (`via`: how it signed in, when not with its password)."""
     token, csrf_token = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
     expires_at = now + policy.session_lifetime
     with db.transaction() as session:
@@ -221,9 +224,11 @@ def _open_session(
             now=now,
             expires_at=expires_at,
         )
-        if passwords.needs_rehash(user.password_hash):
+        if password is not None and passwords is not None and passwords.needs_rehash(user.password_hash):
             update_user_record(session, user.id, now=now, password_hash=passwords.hash(password))
-        audit.record(session, actor, "user.login", "user", user.username, region=user.region, now=now)
+        audit.record(
+            session, actor, "user.login", "user", user.username, region=user.region, after=via, now=now
+        )
     return SignedIn(actor, token, csrf_token, expires_at)
 
 

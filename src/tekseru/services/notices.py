@@ -18,6 +18,7 @@ language tekseru knows). Links are written as paths; the worker puts the `public
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from functools import cache
 from typing import Any
@@ -39,7 +40,9 @@ from tekseru.store.notice_contacts import (
     emails_of_role,
     inspection_facts,
     open_violations_due,
+    subject_contacts,
     subject_emails,
+    user_contacts,
     user_email,
     violation_facts,
 )
@@ -49,7 +52,9 @@ from tekseru.store.notice_contacts import set_user_email as store_user_email
 __all__ = [
     "MAIL_LANGUAGES",
     "ContactError",
+    "Contacts",
     "compose",
+    "contacts",
     "notify_inspector_assigned",
     "notify_list_published",
     "notify_report_submitted",
@@ -267,3 +272,18 @@ def set_user_email(db: Database, actor: Actor, username: str, email: str | None)
             refused = ContactError(f"no user {username!r}")
             raise refused.saying("refusal.contact.no_user", user=username) from None
         audit.record(session, actor, "user.contact", "user", username, after={"email": address})
+
+
+@dataclass(frozen=True)
+class Contacts:
+    """Where notices go: every user with its address (or none), and the subjects that have one."""
+
+    users: list[tuple[str, str, str, str | None]]
+    subjects: list[tuple[str, str, str]]
+
+
+def contacts(db: Database, actor: Actor) -> Contacts:
+    """The notice addresses of users and subjects, for the administrators' page `/admin/contacts`."""
+    actor.require(Permission.MANAGE_USERS)
+    with db.reading() as session:
+        return Contacts(user_contacts(session), subject_contacts(session))

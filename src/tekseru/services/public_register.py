@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -38,6 +39,7 @@ __all__ = [
     "is_natural_person",
     "mask_identifiers",
     "public_csv",
+    "public_file",
     "public_index",
     "public_json",
     "public_list",
@@ -191,29 +193,35 @@ def _month(value: int | None, language: str) -> str:
     return "" if value is None else translate(language, f"plans.month.{value}")
 
 
-CSV_COLUMNS = ("number", "bin", "name", "region", "address", "groups", "month")
+CSV_COLUMNS = ("number", "bin", "name", "region_name", "address", "groups", "planned_month_name")
+OPEN_DATA_FORMATS = {"csv": "text/csv; charset=utf-8", "json": "application/json"}
 
 
 def public_csv(listing: PublicList, language: str, catalogue: Catalogue) -> bytes:
     """The list as CSV (UTF-8 with a byte-order mark, so that spreadsheet programs read Kazakh letters),
-    headed in `language`; every cell neutralised against formulas."""
-    groups = _group_names(catalogue, listing.edition_id, language)
+    headed in `language`; every cell neutralised against formulas. The cells are those of `public_json`."""
     buffer = io.StringIO()
     writer = csv_writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
-    writer.writerow([translate(language, f"public.column.{column}") for column in CSV_COLUMNS])
-    for row in listing.rows:
-        writer.writerow(
-            [
-                row.number,
-                row.bin,
-                _subject_name(row, language),
-                catalogue.regions.name_of(row.region, language),
-                row.address,
-                "; ".join(groups.get(key, key) for key in row.groups),
-                _month(row.planned_month, language),
-            ]
-        )
+    writer.writerow([translate(language, f"public.column.{_HEADINGS.get(c, c)}") for c in CSV_COLUMNS])
+    for row in public_json(listing, language, catalogue)["rows"]:
+        cells = {**row, "groups": "; ".join(group["name"] for group in row["groups"])}
+        writer.writerow(["" if cells[column] is None else cells[column] for column in CSV_COLUMNS])
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+_HEADINGS = {"region_name": "region", "planned_month_name": "month"}
+
+
+def public_file(
+    listing: PublicList, format: str, language: str, catalogue: Catalogue
+) -> tuple[bytes, str, str]:
+    """The list as open data in `format` (csv or json): its content, media type and file name."""
+    if format == "csv":
+        content = public_csv(listing, language, catalogue)
+    else:
+        data = public_json(listing, language, catalogue)
+        content = json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8")
+    return content, OPEN_DATA_FORMATS[format], f"public-list-{listing.id}-{language}.{format}"
 
 
 def public_json(listing: PublicList, language: str, catalogue: Catalogue) -> dict[str, Any]:

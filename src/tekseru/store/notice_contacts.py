@@ -179,3 +179,27 @@ def open_violations_due(session: Session, first: date, last: date) -> list[tuple
         )
         found.append((ViolationFacts(violation.id, violation.item, violation.deadline, facts), str(email)))
     return found
+
+
+def user_contacts(session: Session) -> list[tuple[str, str, str, str | None]]:
+    """(user name, full name, role, address or None) of every user, by user name."""
+    rows = session.execute(
+        select(User.username, User.full_name, User.role, UserContact.email)
+        .outerjoin(UserContact, UserContact.user_id == User.id)
+        .order_by(User.username)
+    )
+    return [
+        (str(name), str(full), str(role), None if email is None else str(email))
+        for name, full, role, email in rows
+    ]
+
+
+def subject_contacts(session: Session, limit: int = 500) -> list[tuple[str, str, str]]:
+    """(BIN, name, address) of the subjects that have a notice address, by BIN."""
+    rows = session.execute(
+        select(Subject.bin, Subject.name, SubjectContact.email)
+        .join(SubjectContact, SubjectContact.subject_id == Subject.id)
+        .order_by(Subject.bin)
+        .limit(limit)
+    )
+    return [(str(bin), str(name), str(email)) for bin, name, email in rows]

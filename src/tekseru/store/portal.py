@@ -21,6 +21,7 @@ from tekseru.store.portal_models import (
     SUBMITTED,
     RemediationFile,
     RemediationReport,
+    SignInChallenge,
     SubjectAccountBin,
 )
 
@@ -80,6 +81,51 @@ def set_account_bins(session: Session, user_id: int, bins: Iterable[str]) -> Non
     rows = [{"user_id": user_id, "bin": bin} for bin in sorted(set(bins))]
     if rows:
         session.execute(insert(SubjectAccountBin), rows)
+
+
+def accounts_of_bin(session: Session, bin: str) -> list[int]:
+    """The ids of the accounts bound to a BIN, in the order they were made."""
+    return list(session.execute(select(_b.user_id).where(_b.bin == bin).order_by(_b.user_id)).scalars())
+
+
+# Sign-in challenges ---------------------------------------------------------------------------------------
+
+_c = SignInChallenge.__table__.c
+
+
+def add_challenge(
+    session: Session, challenge_id: str, *, client: str, now: datetime, expires_at: datetime
+) -> None:
+    session.execute(delete(SignInChallenge).where(_c.expires_at < now))
+    session.execute(
+        insert(SignInChallenge),
+        [
+            {
+                "id": challenge_id,
+                "client": client,
+                "created_at": now,
+                "expires_at": expires_at,
+                "used_at": None,
+            }
+        ],
+    )
+
+
+def use_challenge(session: Session, challenge_id: str, now: datetime) -> tuple[str, datetime | None]:
+    """Mark the challenge used, once: ("ok", when it was made), or ("unknown" | "used" | "expired", None).
+    A conditional update, so that of two answers at the same moment only one finds it unused."""
+    used = session.execute(
+        update(SignInChallenge)
+        .where(_c.id == challenge_id, _c.used_at.is_(None), _c.expires_at >= now)
+        .values(used_at=now)
+        .returning(_c.created_at)
+    ).scalar_one_or_none()
+    if used is not None:
+        return "ok", used
+    found = session.execute(select(_c.used_at).where(_c.id == challenge_id)).one_or_none()
+    if found is None:
+        return "unknown", None
+    return ("used" if found.used_at is not None else "expired"), None
 
 
 # Reports --------------------------------------------------------------------------------------------------

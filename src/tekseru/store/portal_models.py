@@ -76,3 +76,17 @@ class RemediationFile(Base):
     sha256: Mapped[str] = mapped_column(String(64))
     stored_as: Mapped[str] = mapped_column(String(200))
     added_at: Mapped[datetime]
+
+
+class SignInChallenge(Base):
+    """A one-time random text a subject signs with its electronic signature to sign in: kept by its SHA-256
+    until it expires; `used_at` is set by the first attempt that answers it, so no challenge serves twice."""
+
+    __tablename__ = "signin_challenges"
+    __table_args__ = (Index(None, "expires_at"),)
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)  # SHA-256 of the challenge, hex
+    client: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]

@@ -13,6 +13,7 @@ from tekseru.web.pages import (
     auth,
     backtest,
     catalog,
+    contacts,
     dashboard,
     exports,
     imports,
@@ -25,6 +26,7 @@ from tekseru.web.pages import (
     registry,
     remediation,
     rosters,
+    signature_login,
     signatures,
     visits,
 )
@@ -32,6 +34,7 @@ from tekseru.web.pages import (
 PAGES: tuple[ModuleType, ...] = (
     dashboard,
     auth,
+    signature_login,
     portal,
     registry,
     assessments,
@@ -49,5 +52,6 @@ PAGES: tuple[ModuleType, ...] = (
     visits,
     offline,
     outbox,
+    contacts,
     public,
 )

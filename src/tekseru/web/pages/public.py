@@ -5,7 +5,7 @@ CSV and JSON (open data). Nothing here needs or shows a session; the rows hold n
 
 from __future__ import annotations
 
-import json
+from typing import Literal
 
 from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
@@ -18,7 +18,7 @@ from tekseru.http.refusals import PLAN_ERRORS, service_errors
 from tekseru.services.auth import Database
 from tekseru.services.public_register import (
     PUBLIC_LANGUAGES,
-    public_csv,
+    public_file,
     public_index,
     public_json,
     public_list,
@@ -64,37 +64,21 @@ def index(request: Request, half_year: str = HALF_YEAR, region: str = REGION, db
     return render(request, "public/index.html", context)
 
 
-def _file_name(plan_id: int, language: str, suffix: str) -> str:
-    return f"public-list-{plan_id}-{language}.{suffix}"
-
-
-@router.get("/lists/{plan_id}.csv", name="public_list_csv")
-def list_csv(
+@router.get("/lists/{plan_id}.{format}", name="public_list_file")
+def list_file(
     request: Request,
     plan_id: int = PLAN_ID,
+    format: Literal["csv", "json"] = Path(description="csv or json"),
     region: str = REGION,
     db: Database = Db,
     catalogue: Catalogue = Depends(get_catalogue),
 ) -> Response:
-    language = file_language(request)
-    content = public_csv(public_list(db, plan_id, region=region or None), language, catalogue)
-    headers = {"Content-Disposition": f'attachment; filename="{_file_name(plan_id, language, "csv")}"'}
-    return Response(content, media_type="text/csv; charset=utf-8", headers=headers)
-
-
-@router.get("/lists/{plan_id}.json", name="public_list_json")
-def list_json(
-    request: Request,
-    plan_id: int = PLAN_ID,
-    region: str = REGION,
-    db: Database = Db,
-    catalogue: Catalogue = Depends(get_catalogue),
-) -> Response:
-    language = file_language(request)
-    data = public_json(public_list(db, plan_id, region=region or None), language, catalogue)
-    headers = {"Content-Disposition": f'inline; filename="{_file_name(plan_id, language, "json")}"'}
-    text = json.dumps(data, ensure_ascii=False, indent=1)
-    return Response(text.encode("utf-8"), media_type="application/json", headers=headers)
+    """The list as open data: CSV to download, JSON to read in place, in the page's language."""
+    listing = public_list(db, plan_id, region=region or None)
+    content, media_type, name = public_file(listing, format, file_language(request), catalogue)
+    disposition = "attachment" if format == "csv" else "inline"
+    headers = {"Content-Disposition": f'{disposition}; filename="{name}"'}
+    return Response(content, media_type=media_type, headers=headers)
 
 
 @router.get("/lists/{plan_id}", response_class=HTMLResponse, name="public_list")
