@@ -8,18 +8,42 @@
   var me = document.currentScript;
   var PRECACHED = "tekseru-precached";
 
+  var CHECKLIST = /^\/inspections\/\d+\/checklist$/;
+
+  // A message to the service worker; its answer when the work is done.
+  function ask(worker, message) {
+    return new Promise(function (resolve) {
+      var channel = new MessageChannel();
+      channel.port1.onmessage = function (event) { resolve(event.data || {}); };
+      worker.postMessage(message, [channel.port2]);
+    });
+  }
+
   if ("serviceWorker" in navigator && me) {
+    var served = Boolean(navigator.serviceWorker.controller);  // this page came through the service worker
     navigator.serviceWorker.register(me.dataset.worker, { scope: "/" }).then(function () {
       return navigator.serviceWorker.ready;
     }).then(function (registration) {
-      if (!registration.active) return;
+      var worker = registration.active;
+      if (!worker) return null;
       if (me.dataset.signedIn !== "yes") {
         localStorage.removeItem(PRECACHED);
-        registration.active.postMessage({ type: "forget" });
-      } else if (navigator.onLine && !(Date.now() - Number(localStorage.getItem(PRECACHED) || 0) < 600000)) {
-        localStorage.setItem(PRECACHED, String(Date.now()));  // at most every 10 minutes
-        registration.active.postMessage({ type: "precache" });
+        return ask(worker, { type: "forget" });
       }
+      var work = [];
+      if (navigator.onLine && !(Date.now() - Number(localStorage.getItem(PRECACHED) || 0) < 600000)) {
+        localStorage.setItem(PRECACHED, String(Date.now()));  // at most every 10 minutes
+        work.push(ask(worker, { type: "precache" }));
+      }
+      if (CHECKLIST.test(location.pathname)) {
+        // This checklist is kept on the device whatever the list of this user's checklists says, and the
+        // page says so once it is (data-offline-kept): before that, a reload without a connection fails.
+        work.push(ask(worker, { type: "keep", url: location.pathname, fetch: !served && navigator.onLine })
+          .then(function (answer) {
+            document.documentElement.dataset.offlineKept = answer.kept ? "yes" : "no";
+          }));
+      }
+      return Promise.all(work);
     }).catch(function () { /* no service worker: the pages work online as before */ });
   }
 
