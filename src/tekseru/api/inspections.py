@@ -126,7 +126,7 @@ def answer(
     catalogue: Catalogue = Depends(get_catalogue),
 ) -> AnsweredOut:
     rows = [
-        inspections.AnswerRow(a.item, a.answer, a.comment, number, a.version)
+        inspections.AnswerRow(a.item, a.answer, a.comment, number, a.version, deadline=a.deadline)
         for number, a in enumerate(body.answers, 1)
     ]
     versions = inspections.answer_items(db, actor, inspection_id, rows, catalogue=catalogue)
