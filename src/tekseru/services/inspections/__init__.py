@@ -43,6 +43,7 @@ from tekseru.services.inspections.printing import (
 from tekseru.services.inspections.reading import (
     attachment,
     get_inspection,
+    inspection_numbers,
     inspection_sheet,
     list_inspections,
     subject_to_inspect,
@@ -150,6 +151,7 @@ __all__ = [
     "inspection_sheet",
     "inspection_visit",
     "list_inspections",
+    "inspection_numbers",
     "my_visits",
     "plan_progress",
     "print_inspection",
