@@ -15,8 +15,8 @@ from tekseru.services.inspections.sheet import InspectionSheet
 from tekseru.services.permissions import Actor, Permission
 from tekseru.store import Database, SubjectRecord
 from tekseru.store.documents_store import inspections_with_subjects
-from tekseru.store.workflow import origins_of
 from tekseru.store.inspections import AttachmentRecord, InspectionRecord, attachments_of, get_or_raise
+from tekseru.store.workflow import origins_of
 
 
 def list_inspections(
