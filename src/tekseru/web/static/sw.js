@@ -107,10 +107,20 @@ self.addEventListener("fetch", function (event) {
   }
 });
 
-function keepFromServer(path) {
-  return fetch(path, { credentials: "same-origin" }).then(function (response) {
+// The copies being fetched for the list of this user's checklists or for a page asking to be kept, by path:
+// a page asked for by both at once is fetched once. (A refresh after a write always fetches anew.)
+var fetching = {};
+
+function keepFromServer(path, shared) {
+  if (shared && fetching[path]) return fetching[path];
+  var work = fetch(path, { credentials: "same-origin" }).then(function (response) {
     return keepPage(path, response, false);
   }).catch(function () { return null; });
+  if (shared) {
+    fetching[path] = work;
+    work.then(function () { if (fetching[path] === work) delete fetching[path]; });
+  }
+  return work;
 }
 
 // Whether the page at `path` is kept now, once the copies being written are written.
@@ -135,7 +145,7 @@ self.addEventListener("message", function (event) {
       return response.ok ? response.json() : { urls: [] };
     }).then(function (body) {
       return Promise.all((body.urls || []).filter(function (path) { return CHECKLIST.test(path); })
-        .map(keepFromServer));
+        .map(function (path) { return keepFromServer(path, true); }));
     }).then(function () { return { type: "precached" }; }));
   } else if (data.type === "refresh" && CHECKLIST.test(data.url || "")) {
     answer(event, keepFromServer(data.url));
@@ -144,7 +154,7 @@ self.addEventListener("message", function (event) {
     // took the page over) is fetched now, since the list of this user's checklists may be kept already or
     // not yet. The answer says whether the page would open without a connection.
     var url = data.url;
-    answer(event, (data.fetch ? keepFromServer(url) : Promise.resolve()).then(function () {
+    answer(event, (data.fetch ? keepFromServer(url, true) : Promise.resolve()).then(function () {
       return isKept(url);
     }).then(function (kept) { return { type: "kept", url: url, kept: kept }; }));
   } else if (data.type === "forget") {  // signed out: no one's checklists stay on the device
