@@ -135,7 +135,7 @@ def test_five_answers_made_offline_reach_the_server(browser: Any, tmp_path: Path
             context = browser.new_context(viewport={"width": 390, "height": 844}, base_url=live)
             context.add_cookies([browser_session_cookie(live, USERS["inspector"].username)])
             page = context.new_page()
-            page.set_default_timeout(10_000)
+            page.set_default_timeout(30_000)  # a loaded machine: the first load took over 10 s once
             try:
                 page.goto(f"{path}?lang={lang}")
                 # The service worker takes the page over and keeps this user's checklists.
@@ -249,7 +249,7 @@ def test_offline_changes_are_discarded_only_after_a_confirmation(browser: Any, t
             context = browser.new_context(viewport={"width": 390, "height": 844}, base_url=live)
             context.add_cookies([browser_session_cookie(live, USERS["inspector"].username)])
             page = context.new_page()
-            page.set_default_timeout(10_000)
+            page.set_default_timeout(30_000)  # a loaded machine: the first load took over 10 s once
             try:
                 page.goto(f"{path}?lang=ru")
                 page.wait_for_function(KEPT)
