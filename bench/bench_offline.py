@@ -210,11 +210,10 @@ def run(arguments: argparse.Namespace) -> int:
                 check_page(page, fixture, lang)
                 page_bytes = sum(transferred.values())
                 page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=WAIT_MS)
+                # The page says when the service worker keeps it (an async predicate would return a
+                # promise, always truthy, and would not wait).
                 page.wait_for_function(
-                    "async (path) => !!(await caches.match(path))",
-                    arg=fixture.path,
-                    polling=200,
-                    timeout=WAIT_MS,
+                    "() => document.documentElement.dataset.offlineKept === 'yes'", timeout=WAIT_MS
                 )
                 page.wait_for_timeout(500)  # let the worker's last copies land
                 server_bytes = fixture.counter.sent - before

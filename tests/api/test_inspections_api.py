@@ -127,6 +127,41 @@ def test_answers_replace_earlier_ones_and_bad_ones_are_refused_whole(
     assert items[1]["answer"]["comment"] == "no log" and items[1]["answer"]["answered_by"] == "t-inspector"
 
 
+def test_the_remediation_deadline_is_read_and_written_with_versions(
+    as_role: Callable[[str], Session],
+) -> None:
+    inspector, planner = as_role("inspector"), as_role("planner")
+    inspection_id = new_id(inspector)
+    path = f"{API}/inspections/{inspection_id}/answers"
+    given = {"item": 2, "answer": "non_compliant", "comment": "no log", "deadline": "2024-09-01"}
+    given["version"] = 0
+    kept = {"item": 3, "answer": "compliant", "deadline": "2024-09-01", "version": 0}  # not a violation
+    assert inspector.send("POST", path, json={"answers": [given, kept]}).status_code == 200
+    items = inspector.get(f"{API}/inspections/{inspection_id}").json()["items"]
+    assert (items[1]["answer"]["deadline"], items[1]["version"]) == ("2024-09-01", 1)
+    assert items[2]["answer"]["deadline"] is None
+    # A colleague moves the deadline (version 1 read); a write that read version 1 too is refused whole.
+    moved = {**given, "deadline": "2024-10-01", "version": 1}
+    written = planner.send("POST", path, json={"answers": [moved]}).json()["versions"]
+    assert written == [{"item": 2, "version": 2}]
+    late = {**given, "deadline": "2024-08-15", "version": 1}
+    stale = inspector.send("POST", path, json={"answers": [late]})
+    assert stale.status_code == 409
+    (conflict,) = stale.json()["conflicts"]
+    assert (conflict["stored"]["deadline"], conflict["yours"]["deadline"]) == ("2024-10-01", "2024-08-15")
+    assert (conflict["stored_version"], conflict["changed_by"]) == (2, "t-planner")
+    assert inspector.get(f"{API}/inspections/{inspection_id}").json()["items"][1]["answer"]["deadline"] == (
+        "2024-10-01"
+    )
+    # The deadline alone is a change (the same answer and comment): written, the version raised.
+    later = {**given, "deadline": "2024-11-01", "version": 2}
+    written = inspector.send("POST", path, json={"answers": [later]}).json()["versions"]
+    assert written == [{"item": 2, "version": 3}]
+    wrong = {**given, "deadline": "1 September", "version": 3}
+    bad = inspector.send("POST", path, json={"answers": [wrong]})
+    assert bad.status_code == 422 and "deadline" in bad.text
+
+
 def test_attachments_within_the_limits(as_role: Callable[[str], Session]) -> None:
     inspector = as_role("inspector")
     inspection_id = new_id(inspector)

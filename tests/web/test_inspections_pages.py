@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from tekseru.store.workflow import origins_of
 from tests.web.htmltree import Element, parse
 from tests.web.support import BINS, LANGUAGES, OTHER_BIN, OWN_BIN, USERS, with_lang
 from tests.web.test_plans_pages import (
@@ -119,16 +120,45 @@ def test_the_pages_have_the_structure_of_every_page(site: Site, paths: dict[str,
         check_structure(admin, path)
 
 
+def number_of(site: Site, inspection_id: int) -> str:
+    """The inspection's printed number (region-year-sequence), as the store keeps it."""
+    with site.app.state.tekseru.database().transaction() as session:
+        return origins_of(session, [inspection_id])[inspection_id].number
+
+
 def test_an_inspector_lists_its_region_only(site: Site, ids: dict[str, int]) -> None:
     other = record(site, bin=OTHER_BIN)
     mine = main(site, "inspector", "/inspections")
     listed = [th.text for th in mine.find("table").find("tbody").find_all("th")]
-    assert f"No. {ids['draft']}" in listed and f"No. {other}" not in listed
+    assert number_of(site, ids["draft"]) in listed and number_of(site, other) not in listed
     everyone = [th.text for th in main(site, "viewer", "/inspections").find("tbody").find_all("th")]
-    assert f"No. {other}" in everyone
+    assert number_of(site, other) in everyone
     assert "No inspection matches." in main(site, "viewer", "/inspections?bin=190150000000").text
     completed = main(site, "viewer", "/inspections?status=completed").find("tbody").text
     assert "Draft" not in completed and "Completed" in completed
+
+
+def test_the_list_shows_inspection_numbers_and_finds_one_by_its_number(site: Site) -> None:
+    first, second = record(site), record(site)
+    one, two = number_of(site, first), number_of(site, second)
+    region, year, sequence = one.split("-")
+    assert (region, len(year), len(sequence)) == ("ASTANA", 4, 4) and one != two
+    rows = main(site, "viewer", "/inspections").find("tbody").find_all("th")
+    link = next(th for th in rows if th.text == one).find("a")
+    assert link.attrs["href"] == f"/inspections/{first}"
+    # The whole number, a part of it, in any case; the filter stays in the form and in the export links.
+    for wanted in (one, one.lower(), f"{year}-{sequence}", f" {sequence} "):
+        found = main(site, "viewer", f"/inspections?number={wanted}")
+        listed = [th.text for th in found.find("tbody").find_all("th")]
+        assert one in listed and two not in listed, wanted
+        assert found.find("input", id="number").attrs["value"] == wanted.strip()
+        assert f"number={wanted.strip()}" in found.find("p", id="export-links").find("a").attrs["href"]
+    for lang, said in (("kk", "Тексеру нөмірі"), ("ru", "Номер проверки"), ("en", "Inspection number")):
+        page = parse(site.client("viewer").client.get(f"/inspections?lang={lang}").text)
+        assert page.find("label", **{"for": "number"}).text == said
+    assert "No inspection matches." in main(site, "viewer", "/inspections?number=NOWHERE-1999").text
+    csv = site.client("viewer").client.get(f"/exports/inspections?format=csv&number={one}").text
+    assert csv.count("\n") == 2 and f"\n{first}," in csv  # the header and the one inspection
 
 
 def test_only_writers_are_offered_a_new_inspection(site: Site) -> None:

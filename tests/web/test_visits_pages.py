@@ -7,11 +7,14 @@ The module works on its own database (tests.web.test_plans_pages.make_site)."""
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
+from docx import Document
 
 from tests.web.htmltree import parse
 from tests.web.support import OTHER_BIN, OWN_BIN, PASSWORD, USERS, with_lang
@@ -194,18 +197,88 @@ def live(site: Site) -> Iterator[str]:
 
 
 @pytest.mark.browser
-@pytest.mark.parametrize("lang", ["kk", "ru"])
-def test_no_axe_violations_at_390_px_and_nothing_overflows(
-    browser: Any, live: str, paths: list[str], lang: str
+@pytest.mark.parametrize(("lang", "width", "height"), [("kk", 390, 844), ("ru", 390, 844), ("kk", 1280, 900)])
+def test_no_axe_violations_at_390_px_and_desktop_and_nothing_overflows(
+    browser: Any, live: str, paths: list[str], lang: str, width: int, height: int
 ) -> None:
-    """The new pages (My visits as the inspector it belongs to, the others as a planner) and the changed
-    subject card; the list's and the inspection's pages are scanned by their own modules' tests."""
-    from tests.web.test_accessibility import BLOCKING, scan
+    """The new pages (My visits as the inspector it belongs to, the others as a planner), the changed
+    subject card and the inspections list with its number search: no axe violation at all, of any impact;
+    the checklist is scanned by tests/web/test_phone_checklist.py and tests/web/test_offline.py."""
+    from tests.web.test_accessibility import scan
 
     mine, row, assign, unplanned, _, _, card = paths
-    for role, scanned in (("inspector", (mine, row, unplanned, card)), ("planner", (assign,))):
-        with browser_page(browser, live, 390, 844, USERS[role].username) as page:
+    found = "/inspections?number=ASTANA"
+    for role, scanned in (("inspector", (mine, row, unplanned, card, found)), ("planner", (assign,))):
+        with browser_page(browser, live, width, height, USERS[role].username) as page:
             for path in scanned:
                 violations = scan(page, with_lang(path, lang))
-                assert [v["id"] for v in violations if v["impact"] in BLOCKING] == [], path
-    assert_nothing_overflows(browser, live, (mine, row, assign, unplanned, card), lang)
+                assert [(v["id"], v["impact"]) for v in violations] == [], path
+    if width == 390:
+        assert_nothing_overflows(browser, live, (mine, row, assign, unplanned, card, found), lang)
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("lang", ["kk", "ru"])
+def test_in_the_browser_from_an_approved_list_row_to_a_printed_completed_form(
+    browser: Any, tmp_path: Path, lang: str
+) -> None:
+    """The inspector's whole path on a 390 px screen, with the pages' own links, forms and buttons: the
+    approved list -> its row -> start the inspection -> its number -> the checklist, one tap per item and a
+    comment on the non-compliant one -> save and complete -> the completion date -> the printed form, which
+    carries the number and the answers."""
+    half_year, year, _ = JOURNEYS[lang]
+    made = make_site(tmp_path)
+    try:
+        plan_id = approved_list(made, half_year)
+        with (
+            serving(made.app) as url,
+            browser_page(browser, url, 390, 844, USERS["inspector"].username) as tab,
+        ):
+            page = tab.page
+            tab.open(f"/plans/{plan_id}?lang={lang}")
+            assert page.get_attribute("html", "lang") == lang
+            row = row_links(page.content(), plan_id)[OWN_BIN]
+            page.click(f"main a[href='{row}']")
+            page.wait_for_url(f"**{row}*")
+            page.fill("#act_number", f"{lang}-7")
+            page.fill("#act_date", f"{year}-07-15")
+            page.fill("#inspectors", "Асқаров А.")
+            with page.expect_navigation():
+                page.click("#start-form button[type=submit]")
+            inspection_id = int(re.findall(r"/inspections/(\d+)", page.url)[0])
+            number = (page.text_content("#inspection-number") or "").strip()
+            assert re.fullmatch(rf"ASTANA-{year}-\d{{4}}", number)
+
+            page.click(f"main a[href='/inspections/{inspection_id}/checklist']")
+            page.wait_for_selector("#answer-1-compliant", state="attached")
+            for n in range(1, ITEMS + 1):
+                page.click(f"label[for=answer-{n}-{'non_compliant' if n == 1 else 'compliant'}]")
+            page.fill("#comment-1", "өрт сөндіргіш жоқ / нет огнетушителя")
+            with page.expect_navigation():
+                page.click("#checklist-form button[name=then][value=complete]")
+            assert page.url.split("?")[0].endswith(f"/inspections/{inspection_id}/complete")
+            page.fill("#inspected_on", f"{year}-07-20")
+            with page.expect_navigation():
+                page.click("main form.stacked button[type=submit]")
+            assert page.url.split("?")[0].endswith(f"/inspections/{inspection_id}")
+
+            # The printed form in the page's language: the document link of the completed inspection.
+            link = page.locator(f"ul.documents a[href*='format=docx'][hreflang={lang}]")
+            printed = page.request.get(url + (link.get_attribute("href") or ""))
+            assert printed.ok and printed.headers["content-type"].startswith(
+                "application/vnd.openxmlformats-officedocument"
+            )
+            printed_docx = printed.body()
+            pdf = page.locator(f"ul.documents a[href*='format=pdf'][hreflang={lang}]").get_attribute("href")
+            assert page.request.get(url + (pdf or "")).body().startswith(b"%PDF")
+        document = Document(io.BytesIO(printed_docx))
+        text = "\n".join(p.text for p in document.paragraphs) + "\n".join(
+            cell.text for table in document.tables for row_ in table.rows for cell in row_.cells
+        )
+        assert number in text and "өрт сөндіргіш жоқ / нет огнетушителя" in text
+        sheet = made.api("inspector", "GET", f"/inspections/{inspection_id}")
+        assert sheet["inspection"]["status"] == "completed"
+        answered = [item["answer"]["answer"] for item in sheet["items"]]
+        assert answered == ["non_compliant"] + ["compliant"] * (ITEMS - 1)
+    finally:
+        made.app.state.tekseru.close()

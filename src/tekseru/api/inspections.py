@@ -126,7 +126,7 @@ def answer(
     catalogue: Catalogue = Depends(get_catalogue),
 ) -> AnsweredOut:
     rows = [
-        inspections.AnswerRow(a.item, a.answer, a.comment, number, a.version)
+        inspections.AnswerRow(a.item, a.answer, a.comment, number, a.version, deadline=a.deadline)
         for number, a in enumerate(body.answers, 1)
     ]
     versions = inspections.answer_items(db, actor, inspection_id, rows, catalogue=catalogue)
@@ -144,6 +144,9 @@ def attach(
     inspection_id: int,
     file: UploadFile = File(..., description="PDF, JPEG, PNG, DOCX, XLSX or TXT, up to 20 MiB."),
     item: int | None = Form(None, description="The item it belongs to (none: the whole inspection)."),
+    keep_location: bool = Form(
+        False, description="Keep where a photo was taken (EXIF GPS, XMP); by default it is removed."
+    ),
     actor: Actor = Signed,
     db: Database = Db,
     settings: Settings = Config,
@@ -151,7 +154,15 @@ def attach(
 ) -> AttachmentOut:
     content, name = read_upload(file), file.filename or ""
     added = inspections.attach_file(
-        db, actor, inspection_id, name, content, item=item, settings=settings, catalogue=catalogue
+        db,
+        actor,
+        inspection_id,
+        name,
+        content,
+        item=item,
+        keep_location=keep_location,
+        settings=settings,
+        catalogue=catalogue,
     )
     return AttachmentOut.model_validate(added)
 

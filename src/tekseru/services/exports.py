@@ -283,10 +283,11 @@ def inspections(
     bin: str | None = None,
     status: str | None = None,
     all_revisions: bool = False,
+    number: str | None = None,
 ) -> TableExport:
     """The inspections the inspections page lists for these filters (an inspector: its own region)."""
     found = inspection_use_cases.list_inspections(
-        db, actor, bin=bin or None, status=status, include_superseded=all_revisions
+        db, actor, bin=bin or None, status=status, include_superseded=all_revisions, number=number
     )
 
     def rows() -> Iterator[Sequence[object]]:

@@ -74,6 +74,9 @@ class AnswerRecordOut(BaseModel):
     answered_by: str
     answered_at: Timestamp
     version: int = Field(description="Raised by each change; send it back with a change of this answer.")
+    deadline: date | None = Field(
+        None, description="The remediation deadline proposed for a non-compliant item (yyyy-mm-dd)."
+    )
 
 
 class AttachmentOut(BaseModel):
@@ -154,6 +157,11 @@ class AnswerIn(BaseModel):
     item: int = Field(ge=1, description="The item's number in the checklist.")
     answer: Answer
     comment: str = Field("", max_length=2000)
+    deadline: date | None = Field(
+        None,
+        description="The remediation deadline proposed for a non-compliant item (yyyy-mm-dd); ignored for"
+        " another answer. Left out: none (an answer replaces the item's deadline too).",
+    )
     version: int | None = Field(
         None,
         ge=0,

@@ -43,6 +43,7 @@ from tekseru.services.inspections.printing import (
 from tekseru.services.inspections.reading import (
     attachment,
     get_inspection,
+    inspection_numbers,
     inspection_sheet,
     list_inspections,
     subject_to_inspect,
@@ -147,6 +148,7 @@ __all__ = [
     "default_header",
     "follow_up",
     "get_inspection",
+    "inspection_numbers",
     "inspection_sheet",
     "inspection_visit",
     "list_inspections",

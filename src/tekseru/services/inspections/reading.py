@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
+
+from sqlalchemy.orm import Session
 
 from tekseru.catalog import Catalogue
 from tekseru.services.inspections import sheet
@@ -13,6 +16,7 @@ from tekseru.services.permissions import Actor, Permission
 from tekseru.store import Database, SubjectRecord
 from tekseru.store.documents_store import inspections_with_subjects
 from tekseru.store.inspections import AttachmentRecord, InspectionRecord, attachments_of, get_or_raise
+from tekseru.store.workflow import origins_of
 
 
 def list_inspections(
@@ -23,19 +27,40 @@ def list_inspections(
     status: str | None = None,
     region: str | None = None,
     include_superseded: bool = False,
+    number: str | None = None,
 ) -> list[tuple[InspectionRecord, SubjectRecord]]:
     """(inspection, subject) pairs of `region` (an inspector: its own region), by id; superseded revisions
-    only with `include_superseded`; SubjectNotFound for a BIN not in the registry."""
+    only with `include_superseded`; with `number`, those whose inspection number (region-year-sequence)
+    contains it, in any case; SubjectNotFound for a BIN not in the registry."""
     scope = actor.scoped_region(READ, region)
     wanted = bin.strip() if bin and bin.strip() else None
     with db.transaction() as session:
         found = inspections_with_subjects(
             session, bin=wanted, status=status, current_only=not include_superseded
         )
+        if found is not None and number and number.strip():
+            needle = number.strip().upper()
+            numbers = inspection_numbers_in(session, [record for record, _ in found])
+            found = [pair for pair in found if needle in numbers.get(pair[0].id, "")]
     if found is None:
         refused = SubjectNotFound(f"no subject with BIN {bin} is in the registry")
         raise refused.saying("refusal.subject.not_found", bin=bin)
     return [(record, subject) for record, subject in found if scope is None or subject.region == scope]
+
+
+def inspection_numbers_in(session: Session, records: Iterable[InspectionRecord]) -> dict[int, str]:
+    """The printed numbers (region-year-sequence) of these inspections by id; each revision has the number
+    of its series. One recorded before inspections were numbered has none."""
+    wanted = list(records)
+    origins = origins_of(session, {record.series_id for record in wanted})
+    return {record.id: origins[record.series_id].number for record in wanted if record.series_id in origins}
+
+
+def inspection_numbers(db: Database, actor: Actor, records: Iterable[InspectionRecord]) -> dict[int, str]:
+    """`inspection_numbers_in` for a reader of inspections (the records come from `list_inspections`)."""
+    actor.require(READ)
+    with db.transaction() as session:
+        return inspection_numbers_in(session, records)
 
 
 def inspection_sheet(

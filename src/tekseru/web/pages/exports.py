@@ -107,10 +107,11 @@ def inspections(
     status: str = Query("", pattern="^(draft|completed)?$"),
     bin: str = "",
     all: str = Query("", pattern="^(yes)?$"),
+    number: str = Query("", max_length=40),
     actor: Actor = Signed,
     db: Database = Db,
 ) -> StreamingResponse:
     export = exports.inspections(
-        db, actor, bin=bin.strip(), status=status or None, all_revisions=all == "yes"
+        db, actor, bin=bin.strip(), status=status or None, all_revisions=all == "yes", number=number
     )
     return export_response(request, export, format)

@@ -65,18 +65,25 @@ def index(
     status: str = Query("", pattern="^(draft|completed)?$"),
     bin: str = "",
     all: str = Query("", pattern="^(yes)?$"),
+    number: str = Query("", max_length=40),
     actor: Actor = Signed,
     db: Database = Db,
 ) -> Response:
     try:
         found = inspections.list_inspections(
-            db, actor, bin=bin.strip(), status=status or None, include_superseded=all == "yes"
+            db,
+            actor,
+            bin=bin.strip(),
+            status=status or None,
+            include_superseded=all == "yes",
+            number=number,
         )
     except inspections.SubjectNotFound:
         found = []
     context = {
         "inspections": found,
-        "filters": {"status": status, "bin": bin.strip(), "all": all},
+        "numbers": inspections.inspection_numbers(db, actor, [record for record, _ in found]),
+        "filters": {"status": status, "bin": bin.strip(), "all": all, "number": number.strip()},
         "can_write": actor.can(WRITE),
     }
     return render(request, "inspections/index.html", context)

@@ -5,7 +5,7 @@
    (?done=) the server is asked first. Nothing else is kept, and nothing is sent from here: the page
    (offline.js) sends the answers kept in IndexedDB. */
 "use strict";
-var SHELL = "tekseru-shell-1";
+var SHELL = "tekseru-shell-2";
 var PAGES = "tekseru-pages-1";
 var SHELL_URLS = [
   "/static/app.css", "/static/offline.css", "/static/offline.js", "/static/vendor/htmx/htmx.min.js",
@@ -30,7 +30,19 @@ function signature(text) {
   return (text.match(/data-version="\d+"|value="[^"]*" checked|<textarea[^>]*>[^<]*/g) || []).join("|");
 }
 
+// The copies being written, by path: a page asking whether it is kept waits for them (see "keep" below).
+var writing = {};
+
 function keepPage(path, response, notify) {
+  var work = writePage(path, response, notify);
+  var before = writing[path] || Promise.resolve();
+  var both = Promise.all([before, work.catch(function () { return null; })]);
+  writing[path] = both;
+  both.then(function () { if (writing[path] === both) delete writing[path]; });
+  return work;
+}
+
+function writePage(path, response, notify) {
   if (!response.ok || response.type !== "basic" || response.redirected) return Promise.resolve();
   var copy = response.clone();
   return caches.open(PAGES).then(function (cache) {
@@ -95,24 +107,57 @@ self.addEventListener("fetch", function (event) {
   }
 });
 
-function keepFromServer(path) {
-  return fetch(path, { credentials: "same-origin" }).then(function (response) {
+// The copies being fetched for the list of this user's checklists or for a page asking to be kept, by path:
+// a page asked for by both at once is fetched once. (A refresh after a write always fetches anew.)
+var fetching = {};
+
+function keepFromServer(path, shared) {
+  if (shared && fetching[path]) return fetching[path];
+  var work = fetch(path, { credentials: "same-origin" }).then(function (response) {
     return keepPage(path, response, false);
   }).catch(function () { return null; });
+  if (shared) {
+    fetching[path] = work;
+    work.then(function () { if (fetching[path] === work) delete fetching[path]; });
+  }
+  return work;
+}
+
+// Whether the page at `path` is kept now, once the copies being written are written.
+function isKept(path) {
+  return (writing[path] || Promise.resolve()).then(function () {
+    return caches.match(path, { cacheName: PAGES });
+  }).then(function (hit) { return !!hit; });
+}
+
+// A message may bring a port: the answer goes there when the work is done.
+function answer(event, work) {
+  var port = event.ports && event.ports[0];
+  event.waitUntil(work.catch(function () { return null; }).then(function (result) {
+    if (port) port.postMessage(result || {});
+  }));
 }
 
 self.addEventListener("message", function (event) {
   var data = event.data || {};
   if (data.type === "precache") {  // the checklists of this user's inspections
-    event.waitUntil(fetch("/offline/checklists", { credentials: "same-origin" }).then(function (response) {
+    answer(event, fetch("/offline/checklists", { credentials: "same-origin" }).then(function (response) {
       return response.ok ? response.json() : { urls: [] };
     }).then(function (body) {
       return Promise.all((body.urls || []).filter(function (path) { return CHECKLIST.test(path); })
-        .map(keepFromServer));
-    }).catch(function () { return null; }));
+        .map(function (path) { return keepFromServer(path, true); }));
+    }).then(function () { return { type: "precached" }; }));
   } else if (data.type === "refresh" && CHECKLIST.test(data.url || "")) {
-    event.waitUntil(keepFromServer(data.url));
+    answer(event, keepFromServer(data.url));
+  } else if (data.type === "keep" && CHECKLIST.test(data.url || "")) {
+    // A checklist page asks to be kept: one the service worker did not serve (the first visit, before it
+    // took the page over) is fetched now, since the list of this user's checklists may be kept already or
+    // not yet. The answer says whether the page would open without a connection.
+    var url = data.url;
+    answer(event, (data.fetch ? keepFromServer(url, true) : Promise.resolve()).then(function () {
+      return isKept(url);
+    }).then(function (kept) { return { type: "kept", url: url, kept: kept }; }));
   } else if (data.type === "forget") {  // signed out: no one's checklists stay on the device
-    event.waitUntil(caches.delete(PAGES));
+    answer(event, caches.delete(PAGES));
   }
 });
