@@ -139,9 +139,34 @@ def inspections(
     format: str = Format,
     status: str | None = Query(None, pattern="^(draft|completed)$"),
     bin: str | None = Query(None, description="One subject's inspections."),
+    region: str | None = Query(None, description="Region key (an inspector: its own)."),
     all_revisions: bool = Query(False, description="Also the revisions a correction superseded."),
     actor: Actor = Signed,
     db: Database = Db,
 ) -> StreamingResponse:
-    export = exports.inspections(db, actor, bin=bin, status=status, all_revisions=all_revisions)
+    export = exports.inspections(
+        db, actor, bin=bin, status=status, region=region, all_revisions=all_revisions
+    )
+    return export_response(export, format, request_language(request))
+
+
+@router.get(
+    "/violations",
+    summary="The violations and their follow-up as a file",
+    name="api_exports_violations",
+    response_class=StreamingResponse,
+    responses={200: FILE},
+)
+def violations(
+    request: Request,
+    format: str = Format,
+    status: str | None = Query(
+        None, pattern="^(open|eliminated|overdue)$", description="As for /violations."
+    ),
+    bin: str | None = Query(None, description="One subject's violations."),
+    region: str | None = Query(None, description="Region key."),
+    actor: Actor = Signed,
+    db: Database = Db,
+) -> StreamingResponse:
+    export = exports.violations(db, actor, bin=bin, status=status, region=region)
     return export_response(export, format, request_language(request))

@@ -61,6 +61,9 @@ RESULT_COLUMNS = (
     "risk_class",
     "gross_found",
     "violated_criteria",
+    "gross_count",
+    "significant_count",
+    "minor_count",
     "last_visit_on",
 )
 RESULT_ATTRIBUTES = {"group": "group_key"}  # the API's name -> the row's
@@ -282,11 +285,12 @@ def inspections(
     *,
     bin: str | None = None,
     status: str | None = None,
+    region: str | None = None,
     all_revisions: bool = False,
 ) -> TableExport:
     """The inspections the inspections page lists for these filters (an inspector: its own region)."""
     found = inspection_use_cases.list_inspections(
-        db, actor, bin=bin or None, status=status, include_superseded=all_revisions
+        db, actor, bin=bin or None, status=status, region=region, include_superseded=all_revisions
     )
 
     def rows() -> Iterator[Sequence[object]]:
@@ -295,3 +299,50 @@ def inspections(
             yield tuple(values[key] if key in values else getattr(record, key) for key in INSPECTION_COLUMNS)
 
     return TableExport("inspections", INSPECTION_COLUMNS, rows)
+
+
+VIOLATION_COLUMNS = (
+    "inspection_id",
+    "act_number",
+    "inspected_on",
+    "bin",
+    "name",
+    "region",
+    "item",
+    "criterion",
+    "deadline",
+    "violation_status",
+    "eliminated_on",
+    "note",
+    "updated_by",
+    "updated_at",
+)
+LABELS["violation_status"] = _word("inspections.violation.")
+
+
+def violations(
+    db: Database,
+    actor: Actor,
+    *,
+    bin: str | None = None,
+    status: str | None = None,
+    region: str | None = None,
+) -> TableExport:
+    """The violations and their follow-up (deadline, elimination, note) that `/api/v1/violations` lists
+    for these filters (an inspector: its own region)."""
+    found = inspection_use_cases.list_violations(db, actor, bin=bin or None, status=status, region=region)
+
+    def rows() -> Iterator[Sequence[object]]:
+        for view, subject in found:
+            record, found_by = view.record, view.found_by
+            values = {
+                "act_number": found_by.act_number,
+                "inspected_on": found_by.inspected_on,
+                "bin": subject.bin,
+                "name": subject.name,
+                "region": subject.region,
+                "violation_status": view.status,
+            }
+            yield tuple(values[key] if key in values else getattr(record, key) for key in VIOLATION_COLUMNS)
+
+    return TableExport("violations", VIOLATION_COLUMNS, rows)

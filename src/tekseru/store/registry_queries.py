@@ -95,6 +95,10 @@ class ResultRow:
     gross_found: int
     violated_criteria: tuple[int, ...]
     last_visit_on: date | None = None
+    # The planning order's tie-break: the subject's counts in its leading group (as the list ranks it).
+    gross_count: int = 0
+    significant_count: int = 0
+    minor_count: int = 0
 
 
 def _filter_condition(search: SubjectSearch, run_id: uuid.UUID | None) -> ColumnElement[bool]:
@@ -367,6 +371,9 @@ def run_result_rows(
         if subject_id is not None or not counted
         else session.execute(select(func.count()).select_from(joined).where(condition)).scalar_one()
     )
+    if sort is None or sort.key == REGISTRY_ORDER:
+        sort = SubjectSort("score")  # highest first, equal scores in the planning order's tie-break
+    classes, visits = run_classes(run_id), last_visits().subquery()
     query = (
         select(
             Subject.id,
@@ -381,19 +388,30 @@ def run_result_rows(
         )
         .select_from(joined)
         .where(condition)
-        .order_by(AssessmentResult.score.desc(), Subject.id, AssessmentResult.group_key)
         .limit(limit)
         .offset(offset)
     )
-    if sort is not None and sort.key != REGISTRY_ORDER:
-        classes, visits = run_classes(run_id), last_visits().subquery()
+    if subject_id is not None:  # one subject's scores, highest first: nothing to break ties between
+        query = query.order_by(AssessmentResult.score.desc(), AssessmentResult.group_key)
+    else:
         query = (
             query.outerjoin(classes, classes.c.subject_id == Subject.id)
             .outerjoin(visits, visits.c.subject_id == Subject.id)
-            .order_by(None)
             .order_by(*sort_columns(sort, classes, visits, result=AssessmentResult))
         )
     rows = [ResultRow(*row[:8], tuple(row[8])) for row in session.execute(query)]
     ids = list({row.subject_id for row in rows})
     visited = {subject_id: day for subject_id, day in session.execute(last_visits(ids))} if ids else {}
-    return [replace(row, last_visit_on=visited.get(row.subject_id)) for row in rows], total
+    counts = tie_breaks(session, run_id, ids)
+    return [_completed(row, visited.get(row.subject_id), counts.get(row.subject_id)) for row in rows], total
+
+
+def _completed(row: ResultRow, last_visit_on: date | None, counts: tuple[int, int, int] | None) -> ResultRow:
+    gross, significant, minor = counts or (0, 0, 0)
+    return replace(
+        row,
+        last_visit_on=last_visit_on,
+        gross_count=gross,
+        significant_count=significant,
+        minor_count=minor,
+    )

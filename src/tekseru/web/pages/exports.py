@@ -1,5 +1,6 @@
-"""`/exports/...`: the registry, a run's results and the audit log as CSV, XLSX or JSON, with the filters
-and the order of their pages (the links under each table carry them); headers in the page's language."""
+"""`/exports/...`: the registry, a run's results, a list's rows, the inspections, their violations and the
+audit log as CSV, XLSX or JSON, with the filters and the order of their pages (the links under each table
+carry them); headers in the page's language."""
 
 from __future__ import annotations
 
@@ -114,4 +115,19 @@ def inspections(
     export = exports.inspections(
         db, actor, bin=bin.strip(), status=status or None, all_revisions=all == "yes"
     )
+    return export_response(export, format, request_language(request))
+
+
+@router.get("/violations", name="exports_violations")
+def violations(
+    request: Request,
+    format: str = Format,
+    status: str = Query("", pattern="^(open|eliminated|overdue)?$"),
+    bin: str = "",
+    region: str = "",
+    actor: Actor = Signed,
+    db: Database = Db,
+) -> StreamingResponse:
+    """The violations found by the inspections the page lists, with their follow-up."""
+    export = exports.violations(db, actor, bin=bin.strip(), status=status or None, region=region or None)
     return export_response(export, format, request_language(request))
