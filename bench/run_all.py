@@ -96,6 +96,15 @@ BENCHMARKS: dict[str, tuple[str, bool, dict[str, list[str] | None]]] = {
             "full": ["--subjects", "100000", "--clients", "20", "--requests", "1000", "--workers", "2"],
         },
     ),
+    "desk": (
+        "bench_desk.py",
+        True,
+        {
+            "tiny": None,  # a server and its data: too heavy for the test suite
+            "quick": ["--subjects", "2000", "--requests", "40"],
+            "full": ["--subjects", "100000", "--requests", "200"],
+        },
+    ),
     "signatures": (
         "bench_signatures.py",
         False,
