@@ -18,7 +18,13 @@ from tekseru.services import exports
 from tekseru.services.audit import AuditFilter
 from tekseru.services.auth import Database
 from tekseru.services.permissions import Actor
-from tekseru.services.registry_queries import CLASSES, SORT_KEYS, SubjectSearch, SubjectSort
+from tekseru.services.registry_queries import (
+    CLASS_FILTERS,
+    CLASSES,
+    SORT_KEYS,
+    SubjectSearch,
+    SubjectSort,
+)
 
 router = APIRouter(
     prefix="/exports", tags=["exports"], responses={**NOT_FOUND_RESPONSE, **FORBIDDEN_RESPONSE}
@@ -28,6 +34,7 @@ Db = Depends(get_database)
 Signed = Depends(api_actor)
 Format = Query("csv", pattern=FORMAT_PATTERN, description="csv, xlsx or json.")
 ClassPattern = "^(" + "|".join(CLASSES) + ")$"
+SubjectClassPattern = "^(" + "|".join(CLASS_FILTERS) + ")$"
 SortPattern = "^-?(" + "|".join(SORT_KEYS) + ")$"
 FILE = {
     "content": {
@@ -53,7 +60,9 @@ def subjects(
     q: str = Query("", description="Part of the name, or the start of the BIN."),
     region: str | None = Query(None, description="Region key."),
     group: str | None = Query(None, description="Control group key."),
-    risk_class: str | None = Query(None, pattern=ClassPattern, description="high, medium or low."),
+    risk_class: str | None = Query(
+        None, pattern=SubjectClassPattern, description="high, medium, low or none (not assessed)."
+    ),
     sort: str | None = Query(None, pattern=SortPattern, description="As for /subjects."),
     actor: Actor = Signed,
     db: Database = Db,

@@ -16,7 +16,13 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, false, func, select, true
 from sqlalchemy.orm import Session
 
-from tekseru.store.models import Assessment, AssessmentResult, Subject, SubjectGroup
+from tekseru.store.models import (
+    Assessment,
+    AssessmentResult,
+    AssessmentSubjectClass,
+    Subject,
+    SubjectGroup,
+)
 from tekseru.store.name_search import (
     bin_prefix,
     indexed_name_ids,
@@ -38,6 +44,9 @@ from tekseru.store.subject_order import (
 
 TEXT_MATCHES_COUNTED = 1000
 FINISHED = "finished"
+
+NOT_ASSESSED = "none"  # the class filter of the subjects the latest run did not assess
+CLASS_FILTERS = (*CLASSES, NOT_ASSESSED)
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,7 +118,13 @@ def _filter_condition(search: SubjectSearch, run_id: uuid.UUID | None) -> Column
     if search.group is not None:
         members = select(SubjectGroup.subject_id).where(SubjectGroup.group_key == search.group)
         condition = condition & Subject.id.in_(members)
-    if search.risk_class is not None:
+    if search.risk_class == NOT_ASSESSED:  # the subjects the run gave no class (all, without a run)
+        if run_id is not None:
+            assessed = select(AssessmentSubjectClass.subject_id).where(
+                AssessmentSubjectClass.run_id == run_id
+            )
+            condition = condition & Subject.id.not_in(assessed)
+    elif search.risk_class is not None:
         if run_id is None or search.risk_class not in CLASSES:
             return false()
         condition = condition & Subject.id.in_(subjects_of_class(run_id, search.risk_class, search.region))
@@ -159,7 +174,7 @@ def search_subjects(
         total = rows[0][1] if rows else _capped_count(session, indexed)
         found = {row.id: row for row in session.execute(_subject_page(Subject.id.in_(page)))} if page else {}
         return _rows(session, [found[i] for i in page], run_id), total
-    if search.risk_class is not None and search.group is None and run_id is not None:
+    if search.risk_class in CLASSES and search.group is None and run_id is not None:
         return _by_class(session, search, run_id, limit=limit, offset=offset)
     # Two readings, not one with a window count: the count reads only an index, and the page stops early.
     total = session.execute(select(func.count()).select_from(Subject).where(filters)).scalar_one()

@@ -17,7 +17,7 @@ from tekseru.services import exports
 from tekseru.services.audit import AuditFilter
 from tekseru.services.auth import Database
 from tekseru.services.permissions import Actor
-from tekseru.services.registry_queries import CLASSES, SubjectSearch, SubjectSort
+from tekseru.services.registry_queries import CLASS_FILTERS, CLASSES, SubjectSearch, SubjectSort
 
 router = APIRouter(prefix="/exports", include_in_schema=False)
 section = None
@@ -43,7 +43,7 @@ def registry(
         text=q.strip(),
         region=region or None,
         group=group or None,
-        risk_class=risk_class if risk_class in CLASSES else None,
+        risk_class=risk_class if risk_class in CLASS_FILTERS else None,
     )
     export = exports.registry(db, actor, wanted, SubjectSort.from_parameter(sort))
     return export_response(export, format, request_language(request))
