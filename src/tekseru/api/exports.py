@@ -128,12 +128,17 @@ def plan_rows(
     plan_id: int,
     format: str = Format,
     region: str | None = Query(None, description="Region key: that region's rows only."),
+    month: int | None = Query(None, ge=1, le=12, description="The planned month: its rows only."),
+    sort: str | None = Query(
+        None, pattern=SortPattern, description="As for /subjects, within each part; default: rank."
+    ),
     actor: Actor = Signed,
     db: Database = Db,
 ) -> StreamingResponse:
-    return export_response(
-        exports.plan_rows(db, actor, plan_id, region=region), format, request_language(request)
+    export = exports.plan_rows(
+        db, actor, plan_id, region=region, month=month, sort=SubjectSort.from_parameter(sort)
     )
+    return export_response(export, format, request_language(request))
 
 
 @router.get(

@@ -95,10 +95,14 @@ def plan_rows(
     plan_id: int,
     format: str = Format,
     region: str = "",
+    month: int | None = Query(None, ge=1, le=12),
+    sort: str = "",
     actor: Actor = Signed,
     db: Database = Db,
 ) -> StreamingResponse:
-    export = exports.plan_rows(db, actor, plan_id, region=region or None)
+    export = exports.plan_rows(
+        db, actor, plan_id, region=region or None, month=month, sort=SubjectSort.from_parameter(sort)
+    )
     return export_response(export, format, request_language(request))
 
 
