@@ -114,6 +114,15 @@ BENCHMARKS: dict[str, tuple[str, bool, dict[str, list[str] | None]]] = {
             "full": ["--sessions", "50", "--seconds", "60"],
         },
     ),
+    "desk": (
+        "bench_desk.py",
+        True,
+        {
+            "tiny": None,  # a server and its data: too heavy for the test suite
+            "quick": ["--subjects", "2000", "--requests", "40"],
+            "full": ["--subjects", "100000", "--requests", "200"],
+        },
+    ),
     "signatures": (
         "bench_signatures.py",
         False,

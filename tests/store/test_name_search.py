@@ -156,9 +156,44 @@ def test_kazakh_letters_typed_with_russian_or_latin_look_alikes_find_the_name(da
     assert _found(database, "Астана") == [BINS[7]]  # the Latin name, typed in Cyrillic
 
 
+def test_the_kazakh_latin_alphabets_of_2017_2018_and_2021_find_the_name(database: Database) -> None:
+    _store(database)
+    for typed in ("Şahar", "ŞAHAR", "S'ahar", "Shahar"):  # 2021, its capitals, 2018, informal
+        assert _found(database, typed) == [BINS[1]], typed
+    for typed in ("Úmit", "Ümit oñaltu", "Ümit ońaltý"):  # 2017 acute, 2021
+        assert _found(database, typed) == [BINS[5]], typed
+    assert _found(database, "Ūly dala") == [BINS[6]]
+    assert _found(database, "Qostanaı") == [BINS[2]]
+    assert _found(database, "Meıirim") == [BINS[0]]
+    assert _found(database, "ğūmyr") == [BINS[1]]
+
+
 def test_one_and_two_letter_fragments_ignore_case_in_every_alphabet(database: Database) -> None:
     _store(database)
-    for fragment in ("ү", "Ү", "у", "У", "u", "U", "ұл", "ҰЛ", "Ұл", "ул", "UL", "қ", "Қ", "ңа", "НА", "ca"):
+    for fragment in (
+        "ү",
+        "Ү",
+        "у",
+        "У",
+        "u",
+        "U",
+        "ұл",
+        "ҰЛ",
+        "Ұл",
+        "ул",
+        "UL",
+        "қ",
+        "Қ",
+        "ңа",
+        "НА",
+        "ca",
+        "ş",
+        "Ş",
+        "ūl",
+        "ÜM",
+        "ñ",
+        "ı",
+    ):
         found = _found(database, fragment)
         assert sorted(found) == sorted(_expected(fragment)), fragment
         assert found == _found(database, fragment.swapcase()), fragment

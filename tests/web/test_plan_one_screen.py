@@ -194,3 +194,38 @@ def test_at_390_px_the_dashboard_cuts_off_no_long_region_name(
     with browser_page(browser, long_live, 390, 844, USERS["planner"].username) as page:
         assert overflowing(page, f"/?lang={lang}") == []
         assert page.page.evaluate(CUT_OFF) == []
+
+
+def _shown_rows(root: Any) -> list[tuple[int, str]]:
+    """(rank, name) of each row of the page's table of the list."""
+    rows = []
+    for tr in root.find("table", class_="plan-rows").find_all("tr"):
+        ranks, cells = tr.find_all("th", scope="row"), tr.find_all("td")
+        if ranks and cells:
+            rows.append((int(ranks[0].text), cells[0].find("a").text.strip()))
+    return rows
+
+
+def test_a_heading_sorts_the_rows_within_their_group_and_the_export_follows(
+    long_site: Site, list_path: str
+) -> None:
+    plan_id = list_path.rsplit("/", 1)[1]
+    root = _page(long_site, f"{list_path}?region=abai&month=7&sort=-name&lang=ru")
+    heading = root.find("table", class_="plan-rows").find("th", aria_sort="descending")
+    assert "sort=name" in heading.find("a").attrs["href"].replace("&amp;", "&")
+    shown = _shown_rows(root)
+    assert len(shown) > 2
+    names = [name.casefold() for _, name in shown]
+    assert names == sorted(names, reverse=True)
+    for pager in root.find_all("nav", class_="pager"):
+        assert all("sort=-name" in a.attrs["href"] for a in pager.find_all("a"))
+    links = root.find("p", id="export-links").find_all("a")
+    assert all("month=7" in a.attrs["href"] and "sort=-name" in a.attrs["href"] for a in links)
+    exported = long_site.client("planner").client.get(
+        f"/api/v1/exports/lists/{plan_id}",
+        params={"region": "abai", "month": 7, "sort": "-name", "format": "json"},
+    )
+    assert exported.status_code == 200, exported.text
+    assert [(row["rank"], row["name"]) for row in exported.json()][: len(shown)] == shown
+    ranked = _shown_rows(_page(long_site, f"{list_path}?region=abai&month=7&lang=ru"))
+    assert [rank for rank, _ in ranked] == sorted(rank for rank, _ in ranked)  # no sort: by rank

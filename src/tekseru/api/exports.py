@@ -17,7 +17,13 @@ from tekseru.services import exports
 from tekseru.services.audit import AuditFilter
 from tekseru.services.auth import Database
 from tekseru.services.permissions import Actor
-from tekseru.services.registry_queries import CLASSES, SORT_KEYS, SubjectSearch, SubjectSort
+from tekseru.services.registry_queries import (
+    CLASS_FILTERS,
+    CLASSES,
+    SORT_KEYS,
+    SubjectSearch,
+    SubjectSort,
+)
 
 router = APIRouter(
     prefix="/exports", tags=["exports"], responses={**NOT_FOUND_RESPONSE, **FORBIDDEN_RESPONSE}
@@ -27,6 +33,7 @@ Db = Depends(get_database)
 Signed = Depends(api_actor)
 Format = Query("csv", pattern=FORMAT_PATTERN, description="csv, xlsx or json.")
 ClassPattern = "^(" + "|".join(CLASSES) + ")$"
+SubjectClassPattern = "^(" + "|".join(CLASS_FILTERS) + ")$"
 SortPattern = "^-?(" + "|".join(SORT_KEYS) + ")$"
 FILE = {
     "content": {
@@ -52,7 +59,9 @@ def subjects(
     q: str = Query("", description="Part of the name, or the start of the BIN."),
     region: str | None = Query(None, description="Region key."),
     group: str | None = Query(None, description="Control group key."),
-    risk_class: str | None = Query(None, pattern=ClassPattern, description="high, medium or low."),
+    risk_class: str | None = Query(
+        None, pattern=SubjectClassPattern, description="high, medium, low or none (not assessed)."
+    ),
     sort: str | None = Query(None, pattern=SortPattern, description="As for /subjects."),
     actor: Actor = Signed,
     db: Database = Db,
@@ -118,10 +127,17 @@ def plan_rows(
     plan_id: int,
     format: str = Format,
     region: str | None = Query(None, description="Region key: that region's rows only."),
+    month: int | None = Query(None, ge=1, le=12, description="The planned month: its rows only."),
+    sort: str | None = Query(
+        None, pattern=SortPattern, description="As for /subjects, within each part; default: rank."
+    ),
     actor: Actor = Signed,
     db: Database = Db,
 ) -> StreamingResponse:
-    return export_response(request, exports.plan_rows(db, actor, plan_id, region=region), format)
+    export = exports.plan_rows(
+        db, actor, plan_id, region=region, month=month, sort=SubjectSort.from_parameter(sort)
+    )
+    return export_response(request, export, format)
 
 
 @router.get(
@@ -136,9 +152,34 @@ def inspections(
     format: str = Format,
     status: str | None = Query(None, pattern="^(draft|completed)$"),
     bin: str | None = Query(None, description="One subject's inspections."),
+    region: str | None = Query(None, description="Region key (an inspector: its own)."),
     all_revisions: bool = Query(False, description="Also the revisions a correction superseded."),
     actor: Actor = Signed,
     db: Database = Db,
 ) -> StreamingResponse:
-    export = exports.inspections(db, actor, bin=bin, status=status, all_revisions=all_revisions)
+    export = exports.inspections(
+        db, actor, bin=bin, status=status, region=region, all_revisions=all_revisions
+    )
+    return export_response(request, export, format)
+
+
+@router.get(
+    "/violations",
+    summary="The violations and their follow-up as a file",
+    name="api_exports_violations",
+    response_class=StreamingResponse,
+    responses={200: FILE},
+)
+def violations(
+    request: Request,
+    format: str = Format,
+    status: str | None = Query(
+        None, pattern="^(open|eliminated|overdue)$", description="As for /violations."
+    ),
+    bin: str | None = Query(None, description="One subject's violations."),
+    region: str | None = Query(None, description="Region key."),
+    actor: Actor = Signed,
+    db: Database = Db,
+) -> StreamingResponse:
+    export = exports.violations(db, actor, bin=bin, status=status, region=region)
     return export_response(request, export, format)

@@ -26,6 +26,7 @@ from tekseru.api.schemas.inspections import (
     InspectionIn,
     InspectionOut,
     InspectionSheetOut,
+    ListedViolationOut,
     RevisionIn,
     VerificationOut,
     ViolationOut,
@@ -73,6 +74,37 @@ def list_inspections(
         db, actor, bin=bin, status=status, region=region, include_superseded=all
     )
     return [InspectionOut.model_validate(Layered(record, subject=subject)) for record, subject in found]
+
+
+@router.get(
+    "/violations",
+    response_model=list[ListedViolationOut],
+    summary="Violations and their follow-up",
+    name="api_violations_list",
+)
+def list_violations(
+    bin: str | None = Query(None, description="Only this subject's."),
+    status: str | None = Query(
+        None, pattern="^(open|eliminated|overdue)$", description="open (overdue too), eliminated or overdue."
+    ),
+    region: str | None = Query(None, description="Region key (an inspector: its own)."),
+    actor: Actor = Signed,
+    db: Database = Db,
+) -> list[ListedViolationOut]:
+    """The violations found by the current completed inspections, with their deadline and elimination:
+    the table `/api/v1/exports/violations` writes as a file."""
+    found = inspections.list_violations(db, actor, bin=bin, status=status, region=region)
+    return [
+        ListedViolationOut.model_validate(
+            Layered(
+                view,
+                subject=subject,
+                act_number=view.found_by.act_number,
+                inspected_on=view.found_by.inspected_on,
+            )
+        )
+        for view, subject in found
+    ]
 
 
 @router.post(

@@ -22,7 +22,7 @@ from tekseru.http.security import api_actor
 from tekseru.services.auth import Database
 from tekseru.services.permissions import Actor
 from tekseru.services.registry_queries import (
-    CLASSES,
+    CLASS_FILTERS,
     MAX_PAGE,
     MAX_PER_PAGE,
     PER_PAGE,
@@ -41,7 +41,7 @@ router = APIRouter(
 
 Db = Depends(get_database)
 Signed = Depends(api_actor)
-ClassPattern = "^(" + "|".join(CLASSES) + ")$"
+ClassPattern = "^(" + "|".join(CLASS_FILTERS) + ")$"
 SortPattern = "^-?(" + "|".join(SORT_KEYS) + ")$"
 
 
@@ -53,7 +53,7 @@ def search_subjects(
     region: str | None = Query(None, description="Region key."),
     group: str | None = Query(None, description="Control group key."),
     risk_class: str | None = Query(
-        None, pattern=ClassPattern, description="high, medium or low (latest run)."
+        None, pattern=ClassPattern, description="high, medium or low (latest run); none: not assessed by it."
     ),
     page: int = Query(1, ge=1, le=MAX_PAGE),
     per_page: int = Query(PER_PAGE, ge=1, le=MAX_PER_PAGE),

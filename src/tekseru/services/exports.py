@@ -59,6 +59,9 @@ RESULT_COLUMNS = (
     "risk_class",
     "gross_found",
     "violated_criteria",
+    "gross_count",
+    "significant_count",
+    "minor_count",
     "last_visit_on",
 )
 RESULT_ATTRIBUTES = {"group": "group_key"}  # the API's name -> the row's
@@ -242,14 +245,46 @@ PLAN_COLUMNS = (
 )
 
 
-def plan_rows(db: Database, actor: Actor, plan_id: int, *, region: str | None = None) -> TableExport:
-    """The rows of a semi-annual list (on the list, then beyond capacity), of `region` when given, as its
-    page shows them and as the actor may read them."""
+_CLASS_RANK = {"high": 3, "medium": 2, "low": 1}
+# A list row's value of each column a list's page sorts by, in the column's natural direction (score and
+# class highest first; name and group alphabetical; the last visit longest ago first, never first).
+_ROW_KEYS: dict[str, Callable[[Any], Any]] = {
+    "score": lambda row: -row.score,
+    "class": lambda row: -_CLASS_RANK.get(row.risk_class, 0),
+    "name": lambda row: row.name.casefold(),
+    "region": lambda row: row.region,
+    "group": lambda row: min(row.groups, default=""),
+    "last_visit": lambda row: (row.last_visit_on is not None, row.last_visit_on or datetime.min.date()),
+}
+
+
+def sorted_rows(rows: Sequence[Any], sort: SubjectSort | None) -> list[Any]:
+    """A list's rows in `sort`'s order (`reverse` turns the column round), equal ones by rank (the
+    planning order); in rank order without a sort, or by the registry's own order (`registry`)."""
+    ranked = sorted(rows, key=lambda row: row.rank)
+    key = None if sort is None else _ROW_KEYS.get(sort.key)
+    return ranked if key is None else sorted(ranked, key=key, reverse=sort is not None and sort.reverse)
+
+
+def plan_rows(
+    db: Database,
+    actor: Actor,
+    plan_id: int,
+    *,
+    region: str | None = None,
+    month: int | None = None,
+    sort: SubjectSort | None = None,
+) -> TableExport:
+    """The rows of a semi-annual list (on the list, then beyond capacity), of `region` and planned `month`
+    when given, in `sort`'s order within each part, as its page shows them and as the actor may read them."""
     stored = plans.get_plan(db, actor, plan_id)
+
+    def wanted(row: Any) -> bool:
+        return (region is None or row.region == region) and (month is None or row.planned_month == month)
+
     chosen = [
-        row
-        for row in (*stored.plan.included, *stored.plan.overflow)
-        if region is None or row.region == region
+        *sorted_rows([row for row in stored.plan.included if wanted(row)], sort),
+        *sorted_rows([row for row in stored.plan.overflow if wanted(row)], sort),
     ]
 
     def rows() -> Iterator[Sequence[object]]:
@@ -282,12 +317,19 @@ def inspections(
     *,
     bin: str | None = None,
     status: str | None = None,
+    region: str | None = None,
     all_revisions: bool = False,
     number: str | None = None,
 ) -> TableExport:
     """The inspections the inspections page lists for these filters (an inspector: its own region)."""
     found = inspection_use_cases.list_inspections(
-        db, actor, bin=bin or None, status=status, include_superseded=all_revisions, number=number
+        db,
+        actor,
+        bin=bin or None,
+        status=status,
+        region=region,
+        include_superseded=all_revisions,
+        number=number,
     )
 
     def rows() -> Iterator[Sequence[object]]:
@@ -296,3 +338,50 @@ def inspections(
             yield tuple(values[key] if key in values else getattr(record, key) for key in INSPECTION_COLUMNS)
 
     return TableExport("inspections", INSPECTION_COLUMNS, rows)
+
+
+VIOLATION_COLUMNS = (
+    "inspection_id",
+    "act_number",
+    "inspected_on",
+    "bin",
+    "name",
+    "region",
+    "item",
+    "criterion",
+    "deadline",
+    "violation_status",
+    "eliminated_on",
+    "note",
+    "updated_by",
+    "updated_at",
+)
+LABELS["violation_status"] = _word("inspections.violation.")
+
+
+def violations(
+    db: Database,
+    actor: Actor,
+    *,
+    bin: str | None = None,
+    status: str | None = None,
+    region: str | None = None,
+) -> TableExport:
+    """The violations and their follow-up (deadline, elimination, note) that `/api/v1/violations` lists
+    for these filters (an inspector: its own region)."""
+    found = inspection_use_cases.list_violations(db, actor, bin=bin or None, status=status, region=region)
+
+    def rows() -> Iterator[Sequence[object]]:
+        for view, subject in found:
+            record, found_by = view.record, view.found_by
+            values = {
+                "act_number": found_by.act_number,
+                "inspected_on": found_by.inspected_on,
+                "bin": subject.bin,
+                "name": subject.name,
+                "region": subject.region,
+                "violation_status": view.status,
+            }
+            yield tuple(values[key] if key in values else getattr(record, key) for key in VIOLATION_COLUMNS)
+
+    return TableExport("violations", VIOLATION_COLUMNS, rows)

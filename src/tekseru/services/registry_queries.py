@@ -28,6 +28,7 @@ from tekseru.store import EvidenceRecord as EvidenceRecord
 from tekseru.store import inspections as store_inspections
 from tekseru.store.assessments import get_run, latest_run, list_runs
 from tekseru.store.evidence import evidence_for_subjects, upsert_evidence
+from tekseru.store.registry_queries import CLASS_FILTERS as CLASS_FILTERS
 from tekseru.store.registry_queries import CLASSES as CLASSES
 from tekseru.store.registry_queries import TEXT_MATCHES_COUNTED as TEXT_MATCHES_COUNTED
 from tekseru.store.registry_queries import ResultRow as ResultRow

@@ -16,7 +16,13 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, false, func, select, true
 from sqlalchemy.orm import Session
 
-from tekseru.store.models import Assessment, AssessmentResult, Subject, SubjectGroup
+from tekseru.store.models import (
+    Assessment,
+    AssessmentResult,
+    AssessmentSubjectClass,
+    Subject,
+    SubjectGroup,
+)
 from tekseru.store.name_search import (
     bin_prefix,
     indexed_name_ids,
@@ -38,6 +44,9 @@ from tekseru.store.subject_order import (
 
 TEXT_MATCHES_COUNTED = 1000
 FINISHED = "finished"
+
+NOT_ASSESSED = "none"  # the class filter of the subjects the latest run did not assess
+CLASS_FILTERS = (*CLASSES, NOT_ASSESSED)
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +104,10 @@ class ResultRow:
     gross_found: int
     violated_criteria: tuple[int, ...]
     last_visit_on: date | None = None
+    # The planning order's tie-break: the subject's counts in its leading group (as the list ranks it).
+    gross_count: int = 0
+    significant_count: int = 0
+    minor_count: int = 0
 
 
 def _filter_condition(search: SubjectSearch, run_id: uuid.UUID | None) -> ColumnElement[bool]:
@@ -105,7 +118,13 @@ def _filter_condition(search: SubjectSearch, run_id: uuid.UUID | None) -> Column
     if search.group is not None:
         members = select(SubjectGroup.subject_id).where(SubjectGroup.group_key == search.group)
         condition = condition & Subject.id.in_(members)
-    if search.risk_class is not None:
+    if search.risk_class == NOT_ASSESSED:  # the subjects the run gave no class (all, without a run)
+        if run_id is not None:
+            assessed = select(AssessmentSubjectClass.subject_id).where(
+                AssessmentSubjectClass.run_id == run_id
+            )
+            condition = condition & Subject.id.not_in(assessed)
+    elif search.risk_class is not None:
         if run_id is None or search.risk_class not in CLASSES:
             return false()
         condition = condition & Subject.id.in_(subjects_of_class(run_id, search.risk_class, search.region))
@@ -155,7 +174,7 @@ def search_subjects(
         total = rows[0][1] if rows else _capped_count(session, indexed)
         found = {row.id: row for row in session.execute(_subject_page(Subject.id.in_(page)))} if page else {}
         return _rows(session, [found[i] for i in page], run_id), total
-    if search.risk_class is not None and search.group is None and run_id is not None:
+    if search.risk_class in CLASSES and search.group is None and run_id is not None:
         return _by_class(session, search, run_id, limit=limit, offset=offset)
     # Two readings, not one with a window count: the count reads only an index, and the page stops early.
     total = session.execute(select(func.count()).select_from(Subject).where(filters)).scalar_one()
@@ -367,6 +386,9 @@ def run_result_rows(
         if subject_id is not None or not counted
         else session.execute(select(func.count()).select_from(joined).where(condition)).scalar_one()
     )
+    if sort is None or sort.key == REGISTRY_ORDER:
+        sort = SubjectSort("score")  # highest first, equal scores in the planning order's tie-break
+    classes, visits = run_classes(run_id), last_visits().subquery()
     query = (
         select(
             Subject.id,
@@ -381,19 +403,30 @@ def run_result_rows(
         )
         .select_from(joined)
         .where(condition)
-        .order_by(AssessmentResult.score.desc(), Subject.id, AssessmentResult.group_key)
         .limit(limit)
         .offset(offset)
     )
-    if sort is not None and sort.key != REGISTRY_ORDER:
-        classes, visits = run_classes(run_id), last_visits().subquery()
+    if subject_id is not None:  # one subject's scores, highest first: nothing to break ties between
+        query = query.order_by(AssessmentResult.score.desc(), AssessmentResult.group_key)
+    else:
         query = (
             query.outerjoin(classes, classes.c.subject_id == Subject.id)
             .outerjoin(visits, visits.c.subject_id == Subject.id)
-            .order_by(None)
             .order_by(*sort_columns(sort, classes, visits, result=AssessmentResult))
         )
     rows = [ResultRow(*row[:8], tuple(row[8])) for row in session.execute(query)]
     ids = list({row.subject_id for row in rows})
     visited = {subject_id: day for subject_id, day in session.execute(last_visits(ids))} if ids else {}
-    return [replace(row, last_visit_on=visited.get(row.subject_id)) for row in rows], total
+    counts = tie_breaks(session, run_id, ids)
+    return [_completed(row, visited.get(row.subject_id), counts.get(row.subject_id)) for row in rows], total
+
+
+def _completed(row: ResultRow, last_visit_on: date | None, counts: tuple[int, int, int] | None) -> ResultRow:
+    gross, significant, minor = counts or (0, 0, 0)
+    return replace(
+        row,
+        last_visit_on=last_visit_on,
+        gross_count=gross,
+        significant_count=significant,
+        minor_count=minor,
+    )

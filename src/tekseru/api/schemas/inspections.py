@@ -118,6 +118,12 @@ class ViolationOut(BaseModel):
     )
 
 
+class ListedViolationOut(ViolationOut):
+    subject: SubjectRefOut
+    act_number: str = Field(description="The act of the inspection that found it.")
+    inspected_on: date | None = Field(description="The day of that inspection.")
+
+
 # An `ItemView`, read attribute by attribute (a class docstring would change the OpenAPI document).
 class ItemOut(BaseModel):
     model_config = ConfigDict(from_attributes=True)

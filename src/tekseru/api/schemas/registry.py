@@ -146,6 +146,10 @@ class ResultOut(ScoreOut):
     bin: str
     name: str
     region: str
+    gross_count: int = Field(0, description="Gross criteria violated in the leading group (the tie-break).")
+    significant_count: int = Field(0, description="Significant criteria violated in the leading group.")
+    minor_count: int = Field(0, description="Minor criteria violated in the leading group.")
+    last_visit_on: date | None = Field(None, description="The latest completed inspection; null: never.")
 
 
 # A `ResultsPage`, read attribute by attribute.

@@ -46,6 +46,7 @@ from tekseru.services.inspections.reading import (
     inspection_numbers,
     inspection_sheet,
     list_inspections,
+    list_violations,
     subject_to_inspect,
 )
 from tekseru.services.inspections.recording import (
@@ -152,6 +153,7 @@ __all__ = [
     "inspection_sheet",
     "inspection_visit",
     "list_inspections",
+    "list_violations",
     "my_visits",
     "plan_progress",
     "print_inspection",

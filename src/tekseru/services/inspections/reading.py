@@ -10,12 +10,23 @@ from sqlalchemy.orm import Session
 from tekseru.catalog import Catalogue
 from tekseru.services.inspections import sheet
 from tekseru.services.inspections.access import READ, WRITE, AttachmentNotFound, region_of
-from tekseru.services.inspections.rules import SubjectNotFound, subject_of
+from tekseru.services.inspections.rules import (
+    SubjectNotFound,
+    ViolationView,
+    subject_of,
+    violation_status,
+)
 from tekseru.services.inspections.sheet import InspectionSheet
 from tekseru.services.permissions import Actor, Permission
 from tekseru.store import Database, SubjectRecord
 from tekseru.store.documents_store import inspections_with_subjects
-from tekseru.store.inspections import AttachmentRecord, InspectionRecord, attachments_of, get_or_raise
+from tekseru.store.inspections import (
+    AttachmentRecord,
+    InspectionRecord,
+    attachments_of,
+    get_or_raise,
+    violations_of,
+)
 from tekseru.store.workflow import origins_of
 
 
@@ -61,6 +72,37 @@ def inspection_numbers(db: Database, actor: Actor, records: Iterable[InspectionR
     actor.require(READ)
     with db.transaction() as session:
         return inspection_numbers_in(session, records)
+
+
+VIOLATION_FILTERS = ("open", "eliminated", "overdue")
+
+
+def list_violations(
+    db: Database,
+    actor: Actor,
+    *,
+    bin: str | None = None,
+    status: str | None = None,
+    region: str | None = None,
+    today: date | None = None,
+) -> list[tuple[ViolationView, SubjectRecord]]:
+    """The violations found by the current completed inspections, each with its follow-up and its status
+    on `today` (open, eliminated, overdue), by inspection and item: of `region` (an inspector: its own),
+    of one subject (`bin`), and of a `status`: open (overdue ones too), eliminated or overdue."""
+    if status is not None and status not in VIOLATION_FILTERS:
+        raise ValueError(f"status: one of {', '.join(VIOLATION_FILTERS)}, not {status!r}")
+    found = list_inspections(db, actor, bin=bin, status="completed", region=region)
+    by_id = {record.id: (record, subject) for record, subject in found}
+    with db.reading() as session:
+        violations = violations_of(session, by_id)
+    day = today or date.today()
+    chosen = []
+    for violation in sorted(violations, key=lambda one: (one.inspection_id, one.item)):
+        record, subject = by_id[violation.inspection_id]
+        view = ViolationView(violation, violation_status(violation, day), record)
+        if status is None or status in (violation.status, view.status):
+            chosen.append((view, subject))
+    return chosen
 
 
 def inspection_sheet(

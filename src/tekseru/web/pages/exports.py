@@ -1,5 +1,6 @@
-"""`/exports/...`: the registry, a run's results and the audit log as CSV, XLSX or JSON, with the filters
-and the order of their pages (the links under each table carry them); headers in the page's language."""
+"""`/exports/...`: the registry, a run's results, a list's rows, the inspections, their violations and the
+audit log as CSV, XLSX or JSON, with the filters and the order of their pages (the links under each table
+carry them); headers in the page's language."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from tekseru.services import exports
 from tekseru.services.audit import AuditFilter
 from tekseru.services.auth import Database
 from tekseru.services.permissions import Actor
-from tekseru.services.registry_queries import CLASSES, SubjectSearch, SubjectSort
+from tekseru.services.registry_queries import CLASS_FILTERS, CLASSES, SubjectSearch, SubjectSort
 
 router = APIRouter(prefix="/exports", include_in_schema=False)
 section = None
@@ -41,7 +42,7 @@ def registry(
         text=q.strip(),
         region=region or None,
         group=group or None,
-        risk_class=risk_class if risk_class in CLASSES else None,
+        risk_class=risk_class if risk_class in CLASS_FILTERS else None,
     )
     export = exports.registry(db, actor, wanted, SubjectSort.from_parameter(sort))
     return export_response(request, export, format)
@@ -93,10 +94,14 @@ def plan_rows(
     plan_id: int,
     format: str = Format,
     region: str = "",
+    month: int | None = Query(None, ge=1, le=12),
+    sort: str = "",
     actor: Actor = Signed,
     db: Database = Db,
 ) -> StreamingResponse:
-    export = exports.plan_rows(db, actor, plan_id, region=region or None)
+    export = exports.plan_rows(
+        db, actor, plan_id, region=region or None, month=month, sort=SubjectSort.from_parameter(sort)
+    )
     return export_response(request, export, format)
 
 
@@ -114,4 +119,19 @@ def inspections(
     export = exports.inspections(
         db, actor, bin=bin.strip(), status=status or None, all_revisions=all == "yes", number=number
     )
+    return export_response(request, export, format)
+
+
+@router.get("/violations", name="exports_violations")
+def violations(
+    request: Request,
+    format: str = Format,
+    status: str = Query("", pattern="^(open|eliminated|overdue)?$"),
+    bin: str = "",
+    region: str = "",
+    actor: Actor = Signed,
+    db: Database = Db,
+) -> StreamingResponse:
+    """The violations found by the inspections the page lists, with their follow-up."""
+    export = exports.violations(db, actor, bin=bin.strip(), status=status or None, region=region or None)
     return export_response(request, export, format)

@@ -27,9 +27,10 @@ from tekseru.planning import HalfYear, InvalidHalfYear, PlanningInputError
 from tekseru.services import inspections, plans
 from tekseru.services.auth import Database
 from tekseru.services.catalog import CatalogService
+from tekseru.services.exports import sorted_rows
 from tekseru.services.permissions import Actor, Permission
 from tekseru.services.plans import CapacityFileError, PlanError, StaleVersion
-from tekseru.services.registry_queries import Page
+from tekseru.services.registry_queries import Page, SubjectSort
 from tekseru.settings import Settings
 from tekseru.web.navigation import Section
 from tekseru.web.templating import render
@@ -136,11 +137,14 @@ def plan(
     month: int | None = Query(None, ge=1, le=12),
     page: int = Query(1, ge=1, le=100_000),
     done: str = Query("", pattern="^(drafted|approved|published)?$"),
+    sort: str = "",
     actor: Actor = Signed,
     db: Database = Db,
     catalog: CatalogService = Catalog,
 ) -> Response:
-    return _plan_page(request, actor, db, catalog, plan_id, region=region, month=month, page=page, done=done)
+    return _plan_page(
+        request, actor, db, catalog, plan_id, region=region, month=month, page=page, done=done, sort=sort
+    )
 
 
 @dataclass(frozen=True)
@@ -153,15 +157,18 @@ class RowGroup:
     rows: list[Any]
 
 
-def _grouped(rows: list[Any], region_order: list[str], paging: Page) -> tuple[list[RowGroup], list[RowGroup]]:
+def _grouped(
+    rows: list[Any], region_order: list[str], paging: Page, sort: SubjectSort | None = None
+) -> tuple[list[RowGroup], list[RowGroup]]:
     """Every (region, month) group with its count, and the groups of the page's rows: rows ordered by
-    region (the catalogue's order), month and rank, so that a page shows whole runs of a group."""
+    region (the catalogue's order), month and then rank or `sort`'s column (equal ones by rank), so that a
+    page shows whole runs of a group."""
     place = {key: n for n, key in enumerate(region_order)}
 
-    def key(row: Any) -> tuple[int, str, int, int]:
-        return (place.get(row.region, len(place)), row.region, row.planned_month or 13, row.rank)
+    def key(row: Any) -> tuple[int, str, int]:
+        return (place.get(row.region, len(place)), row.region, row.planned_month or 13)
 
-    ordered = sorted(rows, key=key)
+    ordered = sorted(sorted_rows(rows, sort), key=key)
     counts: dict[tuple[str, int | None], int] = {}
     for row in ordered:
         counts[(row.region, row.planned_month)] = counts.get((row.region, row.planned_month), 0) + 1
@@ -187,6 +194,7 @@ def _plan_page(
     done: str = "",
     stale: StaleVersion | None = None,
     refused: str | None = None,
+    sort: str = "",
 ) -> Response:
     """The list; after a change refused because someone changed the list since the page was loaded
     (`stale`), with what it is now and what the user asked, and 409; likewise 409 with the reason
@@ -200,7 +208,8 @@ def _plan_page(
         paging = Page(paging.pages, ROWS_PER_PAGE, len(included))
     region_order = [item.key for item in load_regions()]
     groups, _ = _grouped(in_region, region_order, Page(1, ROWS_PER_PAGE, len(in_region)))
-    _, shown = _grouped(included, region_order, paging)
+    order = SubjectSort.from_parameter(sort)
+    _, shown = _grouped(included, region_order, paging, order)
     context = {
         "stored": stored,
         "included": included,
@@ -211,6 +220,7 @@ def _plan_page(
         "overflow": [row for row in stored.plan.overflow if keep(row)],
         "excluded": [row for row in stored.plan.excluded if keep(row)],
         "region": region,
+        "sort": sort if order is not None else "",
         "done": done,
         "conflict": None if stale is None else stale.conflicts[0],
         "refused": refused,

@@ -22,6 +22,7 @@ from tekseru.services.catalog import CatalogService
 from tekseru.services.inspections import subject_visits
 from tekseru.services.permissions import Actor, Permission
 from tekseru.services.registry_queries import (
+    CLASS_FILTERS,
     CLASSES,
     MAX_PAGE,
     MAX_PER_PAGE,
@@ -71,7 +72,7 @@ def index(
         text=q.strip(),
         region=region or None,
         group=group or None,
-        risk_class=risk_class if risk_class in CLASSES else None,
+        risk_class=risk_class if risk_class in CLASS_FILTERS else None,
     )
     order = SubjectSort.from_parameter(sort)
     result = search(db, actor, wanted, page=page, per_page=per_page, sort=order)
