@@ -202,3 +202,35 @@ def test_axe_finds_nothing_on_the_checklist(
 
         found = AXE.run(tab.page).response["violations"]
         assert [(v["id"], v["impact"]) for v in found] == []
+
+
+# Every word of the answer buttons of item 1 that the browser broke across lines ("Сәйке|с").
+BROKEN_WORDS = """() => {
+    const broken = [];
+    for (const label of document.querySelectorAll('#item-1 .taps label')) {
+        const walker = document.createTreeWalker(label, NodeFilter.SHOW_TEXT);
+        for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+            const pattern = /\\S+/g;
+            for (let found = pattern.exec(node.data); found; found = pattern.exec(node.data)) {
+                const range = document.createRange();
+                range.setStart(node, found.index);
+                range.setEnd(node, found.index + found[0].length);
+                const lines = new Set([...range.getClientRects()].map((rect) => Math.round(rect.top)));
+                if (lines.size > 1) broken.push(found[0]);
+            }
+        }
+    }
+    return broken;
+}"""
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru"])
+def test_the_answer_buttons_keep_their_words_whole_at_390_px(
+    browser: Any, live: str, draft: int, lang: str
+) -> None:
+    """ "Сәйке|с", "Соотв|етству|ет" and "Қолда|нылма|йды" were broken in the middle on a phone (tester
+    finding 1): a button too narrow for its word goes to the next row instead."""
+    with browser_page(browser, live, 390, 844, USERS["inspector"].username) as tab:
+        tab.open(f"/inspections/{draft}/checklist?lang={lang}")
+        assert tab.page.evaluate(BROKEN_WORDS) == []
+        assert tab.page.evaluate("document.documentElement.scrollWidth") <= 390
