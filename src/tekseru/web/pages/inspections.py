@@ -19,6 +19,7 @@ from tekseru.http.files import attachment, read_upload
 from tekseru.http.language import said
 from tekseru.http.refusals import INSPECTION_ERRORS, service_errors
 from tekseru.http.security import page_actor
+from tekseru.message import tell
 from tekseru.services import inspections
 from tekseru.services.auth import Database
 from tekseru.services.catalog import CatalogService
@@ -48,11 +49,23 @@ WRITE = Permission.WRITE_INSPECTIONS
 DONE = "^(created|saved|attached|completed|revised|followed)?$"
 
 
+# The label of each date field of the forms, to name it in a refusal.
+DATE_LABELS = {
+    "act_date": "inspections.act_date",
+    "planned_on": "inspections.planned_on",
+    "inspected_on": "inspection.inspected_on",
+    "deadline": "inspections.deadline",
+    "eliminated_on": "inspections.eliminated_on",
+}
+
+
 def _date(text: str, field: str) -> date | None:
     try:
         return date.fromisoformat(text) if text.strip() else None
     except ValueError:
-        raise InspectionError(f"{field}: give the date as yyyy-mm-dd") from None
+        raise InspectionError(f"{field}: give the date as yyyy-mm-dd").saying(
+            "visits.error.date", field=tell(DATE_LABELS[field])
+        ) from None
 
 
 # The list and a new inspection ----------------------------------------------------------------------------

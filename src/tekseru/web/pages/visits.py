@@ -20,7 +20,9 @@ from tekseru.services.auth import Database
 from tekseru.services.catalog import CatalogService
 from tekseru.services.inspections import InspectionError, InspectionHeader
 from tekseru.services.permissions import Actor, Permission
+from tekseru.message import tell
 from tekseru.web.navigation import Section
+from tekseru.web.pages.inspections import DATE_LABELS
 from tekseru.web.templating import render
 
 router = APIRouter(
@@ -41,7 +43,7 @@ def _day(text: str, field: str) -> date | None:
         return date.fromisoformat(text) if text.strip() else None
     except ValueError:
         raise InspectionError(f"{field}: give the date as yyyy-mm-dd").saying(
-            "visits.error.date", field=field
+            "visits.error.date", field=tell(DATE_LABELS[field])
         ) from None
 
 
