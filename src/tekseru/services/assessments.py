@@ -13,6 +13,8 @@ finished run returns that run instead of computing again, unless `reuse=False`.
 
 from __future__ import annotations
 
+from decimal import ROUND_HALF_EVEN, Decimal
+
 import os
 import time
 import uuid
@@ -126,20 +128,28 @@ class AssessmentRow:
     gross_found: bool
 
     def to_json(self) -> dict[str, Any]:
+        """The row as `tekseru assess --format json|csv` prints it: the score and its parts with two
+        decimals, rounded as the table and the methodology show them."""
         return {
             "bin": self.bin,
             "name": self.name,
             "region": self.region,
             "group": self.group,
-            "score": self.score,
+            "score": shown_score(self.score),
             "risk_class": self.risk_class,
             "violated_criteria": list(self.violated_criteria),
-            "significant_part": self.significant_part,
-            "minor_part": self.minor_part,
+            "significant_part": shown_score(self.significant_part),
+            "minor_part": shown_score(self.minor_part),
             "gross_found": self.gross_found,
             "as_of": self.as_of.isoformat(),
             "run_id": str(self.run_id),
         }
+
+
+def shown_score(value: float) -> float:
+    """`value` with two decimals, rounded half to even on its decimal form as CLDR formatting rounds it
+    (so the JSON says 2.68 where the table says 2,68)."""
+    return float(Decimal(str(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_EVEN))
 
 
 @dataclass(frozen=True, order=True)

@@ -150,6 +150,7 @@ def _history_chart(history: list[Any], edition: Any, lang: str) -> Markup | None
         bars,
         title=translate(lang, "registry.subject.history_chart"),
         description=translate(lang, "registry.subject.history_chart_desc"),
+        language=lang,
     )
 
 
