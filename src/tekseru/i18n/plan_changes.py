@@ -1,7 +1,7 @@
 """What changed between two lists (`tekseru.planning.diff`), in the reader's words: the web page, the API
 and the command line say a moved row's changes and an added or removed row's detail the same way.
 
-Regions and groups are named by a `Naming` (`edition_naming`: the catalogue edition the list was formed by)."""
+Regions and groups are named by a `Naming` (`edition_naming`: by the edition the list was formed by)."""
 
 from __future__ import annotations
 
