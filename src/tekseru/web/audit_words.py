@@ -125,3 +125,34 @@ def who(lang: str, name: str | None) -> str:
     if name in SYSTEM_NAMES:
         return translate(lang, SYSTEM_NAMES[name])
     return name
+
+
+# Roster records (`tekseru.services.rosters`, the stored reports of rows 78-84) ---------------------------
+
+ROSTER_CODES = ("form", "kind", "element")
+
+
+def roster_value(lang: str, zone: str, value: object, key: str) -> str:
+    """A value of a roster record: a service form, a kind of service or an accessibility element in
+    words, a date or moment in the reader's format; an IIN, a count, a name as it is."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, date | datetime) or isinstance(value, str) and (DAY.match(value) or MOMENT.match(value)):
+        return _day_or_moment(lang, zone, value)
+    if key in ROSTER_CODES and isinstance(value, str):
+        return _word(lang, f"lang13.roster.kind.{value}", value)
+    return str(value)
+
+
+def _day_or_moment(lang: str, zone: str, value: object) -> str:
+    if isinstance(value, datetime):
+        return format_datetime(value, lang, zone)
+    if isinstance(value, date):
+        return format_date(value, lang)
+    text = str(value)
+    try:
+        if DAY.match(text):
+            return format_date(date.fromisoformat(text), lang)
+        return format_datetime(datetime.fromisoformat(text), lang, zone)
+    except ValueError:
+        return text

@@ -38,7 +38,7 @@ from tekseru.i18n import (
     say_stored,
     translate,
 )
-from tekseru.web.audit_words import audit_value, who
+from tekseru.web.audit_words import audit_value, roster_value, who
 from tekseru.web.navigation import Section, visible
 
 
@@ -85,6 +85,13 @@ def _audit_value(context: Context, value: object, key: str, entity: str) -> str:
     """A value an audit entry keeps, in the words of the page's language (`tekseru.web.audit_words`)."""
     request: Request = context["request"]
     return audit_value(context["lang"], request.app.state.settings.time_zone, value, key, entity)
+
+
+@pass_context
+def _roster_value(context: Context, value: object, key: str) -> str:
+    """A value of a roster record in words of the page's language (`tekseru.web.audit_words`)."""
+    request: Request = context["request"]
+    return roster_value(context["lang"], request.app.state.settings.time_zone, value, key)
 
 
 @pass_context
@@ -183,6 +190,7 @@ def _environment() -> Environment:
         stored=_stored,
         audit_value=_audit_value,
         who=_who,
+        roster_value=_roster_value,
     )
     return env
 
