@@ -22,9 +22,9 @@ from tests.web.support import AS_OF, SIGNED_IN_PAGES, resolve
 
 HIDDEN = {"script", "style", "code", "template"}
 ENGLISH_MARK = "\x00english\x00"
-# The only English a kk or ru page may show: the catalogue's notes on how groups were derived from the act,
-# labelled "(in English)" on the page; they are the developers' reasoning, not the act or the interface.
-LABELLED_ENGLISH = {"/catalog/groups"}
+# Pages that may show a text marked as English (none: the catalogue's notes on how groups were derived
+# from the act are in all three languages).
+LABELLED_ENGLISH: set[str] = set()
 HALF_YEAR_CODE = re.compile(r"\b\d{4}-H[12]\b")
 # Pages whose form asks for a half-year typed as a code ("2027-H1"), with a hint showing how.
 TYPED_HALF_YEARS = {"/backtest"}
