@@ -249,7 +249,8 @@ def test_the_dot_env_example_of_the_settings_is_read(tmp_path: Path) -> None:
 
 
 UTF16_WITHOUT_MARK = (
-    "UTF-16 LE or BE without it when the file starts with its header row (as every file of these formats does)"
+    "UTF-16 LE or BE without it when the file starts with its header row"
+    " (as every file of these formats does)"
 )
 
 

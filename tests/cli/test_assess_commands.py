@@ -13,10 +13,10 @@ import typer
 from typer.testing import CliRunner, Result
 
 from tekseru.cli import assess_commands
+from tekseru.i18n import format_decimal
+from tekseru.scoring.shown import shown_score
 from tekseru.store import Database
 from tests.databases import database, database_url, postgres_server
-from tekseru.i18n import format_decimal
-from tekseru.services.assessments import shown_score
 from tests.services.assessment_fixtures import AS_OF, BINS, add_registry
 
 __all__ = ["database", "database_url", "postgres_server"]

@@ -39,6 +39,8 @@ def test_a_moved_row_and_an_added_row_speak_the_reader_s_language(language: str)
 def test_the_english_lines_keep_their_meaning() -> None:
     before = form_plan(H1_2027, (score("a", 90), score("b", 60)), (), RULES, None)
     after = form_plan(H1_2027, (score("a", 90), score("b", 100, gross=1)), (), RULES, None)
-    moved = {row.current.subject_id: change_lines(row, "en", NAMING) for row in diff_plans(before, after).moved}
+    moved = {
+        row.current.subject_id: change_lines(row, "en", NAMING) for row in diff_plans(before, after).moved
+    }
     assert "rank 2 → 1" in moved["b"] and "gross violations 0 → 1" in moved["b"]
     assert moved["a"][-1] == "other subjects joined, left or moved on the list"

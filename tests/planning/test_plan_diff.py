@@ -1,6 +1,14 @@
 from datetime import date
 
-from tekseru.planning import DiffReason, ExclusionReason, FieldChange, Plan, VisitHistory, diff_plans, form_plan
+from tekseru.planning import (
+    DiffReason,
+    ExclusionReason,
+    FieldChange,
+    Plan,
+    VisitHistory,
+    diff_plans,
+    form_plan,
+)
 from tekseru.planning.inputs import CandidateScore
 
 from .plan_factories import H1_2027, RULES, history, score
@@ -31,7 +39,11 @@ def test_a_subject_added_after_being_excluded_shows_its_old_reason() -> None:
     assert added.reason is DiffReason.WAS_EXCLUDED
     assert added.exclusions == (ExclusionReason.CLASS_NOT_CANDIDATE,)
     (excluded,) = added.excluded
-    assert (excluded.reason, excluded.risk_class, added.beyond) == (ExclusionReason.CLASS_NOT_CANDIDATE, "low", None)
+    assert (excluded.reason, excluded.risk_class, added.beyond) == (
+        ExclusionReason.CLASS_NOT_CANDIDATE,
+        "low",
+        None,
+    )
 
 
 def test_a_subject_added_from_beyond_capacity() -> None:

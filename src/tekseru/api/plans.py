@@ -17,8 +17,8 @@ from tekseru.api.schemas.conflicts import STALE_VERSION_RESPONSE
 from tekseru.api.schemas.plans import PlanDiffOut, PlanDraftIn, PlanOut, PlanSummaryOut
 from tekseru.catalog import Catalogue
 from tekseru.http.dependencies import get_catalog_service, get_catalogue, get_database, get_settings
-from tekseru.http.language import reader_language
 from tekseru.http.files import MEDIA_TYPES, attachment
+from tekseru.http.language import reader_language
 from tekseru.http.refusals import PLAN_ERRORS, service_errors
 from tekseru.http.security import api_actor
 from tekseru.i18n.plan_changes import edition_naming

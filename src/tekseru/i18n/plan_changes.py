@@ -46,14 +46,13 @@ def edition_naming(edition: CatalogueEdition) -> Naming:
 def change_lines(moved: MovedRow, language: str, naming: Naming) -> list[str]:
     """Each changed value as "rank 3 → 1" in `language`; when only the position changed, a last line says
     that other subjects joined, left or moved on the list."""
-    lines = [
-        translate(
-            language,
-            f"lang13.diff.field.{change.field}",
-        )
-        + f" {_value(change, change.before, language, naming)} → {_value(change, change.after, language, naming)}"
-        for change in moved.changes
-    ]
+
+    def line(change: FieldChange) -> str:
+        before = _value(change, change.before, language, naming)
+        after = _value(change, change.after, language, naming)
+        return f"{translate(language, f'lang13.diff.field.{change.field}')} {before} → {after}"
+
+    lines = [line(change) for change in moved.changes]
     if moved.others_moved:
         lines.append(translate(language, "lang13.diff.others_moved"))
     return lines

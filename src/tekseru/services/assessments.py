@@ -13,8 +13,6 @@ finished run returns that run instead of computing again, unless `reuse=False`.
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_EVEN, Decimal
-
 import os
 import time
 import uuid
@@ -30,6 +28,7 @@ import numpy as np
 from tekseru.catalog import Catalogue, CatalogueEdition
 from tekseru.message import Explained
 from tekseru.scoring import BulkScores, ScoringRules, normalise_bulk, score_bulk
+from tekseru.scoring.shown import shown_score
 from tekseru.services import audit
 from tekseru.services.assessment_explain import ExplanationWriter, SortedPairs, violated_texts
 from tekseru.services.assessment_fingerprint import inputs_fingerprint
@@ -144,12 +143,6 @@ class AssessmentRow:
             "as_of": self.as_of.isoformat(),
             "run_id": str(self.run_id),
         }
-
-
-def shown_score(value: float) -> float:
-    """`value` with two decimals, rounded half to even on its decimal form as CLDR formatting rounds it
-    (so the JSON says 2.68 where the table says 2,68)."""
-    return float(Decimal(str(value)).quantize(Decimal("0.01"), rounding=ROUND_HALF_EVEN))
 
 
 @dataclass(frozen=True, order=True)

@@ -9,7 +9,7 @@ as they are. `who` names the command line's and the demo's own identities in wor
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from datetime import date, datetime
 
 from tekseru.catalog import UnknownCatalogueEntry
@@ -87,7 +87,10 @@ def _mapping(lang: str, zone: str, value: Mapping[str, object], key: str, entity
     if key == "capacity":
         return ", ".join(f"{region_name(str(region), lang)}: {visits}" for region, visits in value.items())
     if key == "answers":  # item number: answer
-        said: Callable[[object], str] = lambda answer: _word(lang, f"inspections.answer.{answer}", str(answer))
+
+        def said(answer: object) -> str:
+            return _word(lang, f"inspections.answer.{answer}", str(answer))
+
         return "; ".join(f"{item}: {said(answer)}" for item, answer in value.items())
     return "; ".join(
         f"{_word(lang, f'audit.field.{name}', str(name))}: {audit_value(lang, zone, item, str(name), entity)}"
@@ -137,7 +140,9 @@ def roster_value(lang: str, zone: str, value: object, key: str) -> str:
     words, a date or moment in the reader's format; an IIN, a count, a name as it is."""
     if value is None or value == "":
         return ""
-    if isinstance(value, date | datetime) or isinstance(value, str) and (DAY.match(value) or MOMENT.match(value)):
+    if isinstance(value, date | datetime) or (
+        isinstance(value, str) and (DAY.match(value) or MOMENT.match(value))
+    ):
         return _day_or_moment(lang, zone, value)
     if key in ROSTER_CODES and isinstance(value, str):
         return _word(lang, f"lang13.roster.kind.{value}", value)

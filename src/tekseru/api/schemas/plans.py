@@ -142,7 +142,7 @@ class MovedOut(BaseModel):
     changes: list[str] = Field(
         [],
         validation_alias="said_changes",  # filled in by `PlanDiffOut.said`, not read from the row
-        description='What changed, in the reader\'s language, e.g. "rank 3 → 1" (Accept-Language, `?lang=`).'
+        description='What changed, in the reader\'s language, e.g. "rank 3 → 1" (Accept-Language, `?lang=`).',
     )
 
 

@@ -15,12 +15,12 @@ from tekseru.http.dependencies import get_catalog_service, get_database
 from tekseru.http.language import said
 from tekseru.http.refusals import INSPECTION_ERRORS, PLAN_ERRORS, service_errors
 from tekseru.http.security import page_actor
+from tekseru.message import tell
 from tekseru.services import inspections
 from tekseru.services.auth import Database
 from tekseru.services.catalog import CatalogService
 from tekseru.services.inspections import InspectionError, InspectionHeader
 from tekseru.services.permissions import Actor, Permission
-from tekseru.message import tell
 from tekseru.web.navigation import Section
 from tekseru.web.pages.inspections import DATE_LABELS
 from tekseru.web.templating import render
