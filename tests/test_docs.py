@@ -16,9 +16,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
+import pytest
 import typer.main
 
 from tekseru.cli.main import app
+from tekseru.intake import SUBJECT_COLUMNS, ImportFileError, open_table
 from tekseru.settings import documented_settings
 from tests.databases import migrated_sqlite_file
 
@@ -273,3 +275,30 @@ def test_security_md_has_its_sections_and_every_test_it_names_exists() -> None:
                 assert re.search(rf"def {test}\(", source), f"{cell[1]}::{test}"
                 named += 1
     assert named >= 40
+
+
+UTF16_WITHOUT_MARK = (
+    "UTF-16 LE or BE without it when the file starts with its header row"
+    " (as every file of these formats does)"
+)
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+def test_what_the_docs_say_of_utf16_without_its_mark_is_what_the_importer_does(
+    tmp_path: Path, encoding: str
+) -> None:
+    """docs/import-formats.md: UTF-16 without a byte order mark is read when it starts with the header (the
+    columns' names are ASCII), and refused (`unreadable_file`) only when it does not."""
+    doc = " ".join((ROOT / "docs" / "import-formats.md").read_text(encoding="utf-8").split())
+    assert UTF16_WITHOUT_MARK in doc
+    assert "UTF-16 without its byte order mark that does not start with the header row" in doc
+    subjects = next(example for example in docs_examples() if example.kind == "subjects")
+    file = tmp_path / "subjects.csv"
+    file.write_bytes(subjects.text.encode(encoding))
+    with open_table(file, SUBJECT_COLUMNS) as table:
+        rows = [row for row in table.rows]
+        assert table.header[0] == "bin" and len(rows) == len(subjects.text.strip().splitlines()) - 1
+    headless = tmp_path / "headless.csv"
+    headless.write_bytes("Мейірім үйі,bin,name,region,groups\n".encode(encoding))
+    with pytest.raises(ImportFileError), open_table(headless, SUBJECT_COLUMNS) as table:
+        list(table.rows)

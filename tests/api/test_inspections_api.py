@@ -115,9 +115,13 @@ def test_answers_replace_earlier_ones_and_bad_ones_are_refused_whole(
     assert inspector.send("POST", path, json=body).json() == {"answered": 2, "versions": versions}
     bad = {"answers": [{"item": 1, "answer": "compliant"}, {"item": 21, "answer": "compliant"}]}
     refused = inspector.send("POST", path, json=bad)
-    assert refused.status_code == 422 and "Appendix 3 has items 1 to 20" in refused.json()["detail"]
+    assert refused.status_code == 422 and "3-қосымшада 1–20 тармақтар бар" in refused.json()["detail"]
+    assert refused.json()["detail"].startswith("Жауаптарда 1 қате бар; біріншісі: ")
     twice = {"answers": [{"item": 3, "answer": "compliant"}, {"item": 3, "answer": "not_required"}]}
-    assert "answered twice" in inspector.send("POST", path, json=twice).json()["detail"]
+    russian = inspector.send("POST", path, json=twice, headers={"Accept-Language": "ru"}).json()["detail"]
+    assert russian.startswith("В ответах 1 ошибка; первая: ") and "answered twice" not in russian
+    english = inspector.send("POST", path, json=twice | {"lang": "en"}, params={"lang": "en"}).json()
+    assert "answered twice" in english["detail"]
     assert (
         inspector.send("POST", path, json={"answers": [{"item": 1, "answer": "compliant"}]}).status_code
         == 200
@@ -322,10 +326,32 @@ def test_printed_forms_are_sealed_once_completed_and_verified(as_role: Callable[
         "POST", verify, files={"file": ("blank.pdf", blank.content, "application/pdf")}
     )
     assert unsealed.json()["status"] == "unsealed"
+    assert unsealed.json()["message"] == "blank.pdf файлында tekseru тексеру коды жоқ"
     text = as_role("viewer").send("POST", verify, files={"file": ("notes.txt", b"hello", "text/plain")})
-    assert text.status_code == 422 and "PDF or DOCX" in text.json()["detail"]
+    assert text.status_code == 422 and "PDF немесе DOCX" in text.json()["detail"]
     fake = as_role("viewer").send("POST", verify, files={"file": ("fake.pdf", b"hello", "application/pdf")})
-    assert fake.status_code == 422 and fake.json()["detail"] == "fake.pdf: neither a PDF nor a DOCX file"
+    assert fake.status_code == 422 and fake.json()["detail"].startswith("fake.pdf: файл PDF те, DOCX те емес")
+
+
+def test_a_verified_form_is_told_in_the_reader_s_language(as_role: Callable[[str], Session]) -> None:
+    """The verdict follows `?lang=` and, for an API client, Accept-Language; refusals too."""
+    inspector = as_role("inspector")
+    sealed = inspector.get(f"{API}/inspections/{completed(inspector)}/document").content
+    verify, viewer = f"{API}/documents/verify", as_role("viewer")
+
+    def check(name: str, content: bytes, **options: Any) -> Any:
+        return viewer.send("POST", verify, files={"file": (name, content, "application/pdf")}, **options)
+
+    russian = check("form.pdf", sealed, headers={"Accept-Language": "ru-RU,ru;q=0.9"}).json()
+    assert russian["status"] == "ok" and russian["message"].startswith("form.pdf – ")
+    assert "не изменён" in russian["message"]
+    kazakh = check("form.pdf", sealed, params={"lang": "kk"}, headers={"Accept-Language": "ru"}).json()
+    assert "өзгертілмеген" in kazakh["message"]
+    blank = viewer.get(f"{API}/checklists/3/form").content
+    english = check("form.pdf", blank, headers={"Accept-Language": "en"}).json()
+    assert english["message"] == "form.pdf carries no tekseru verification code"
+    refused = check("notes.txt", b"hello", headers={"Accept-Language": "ru"})
+    assert refused.status_code == 422 and "только форму PDF или DOCX" in refused.json()["detail"]
 
 
 def test_prefilled_checklist_forms(as_role: Callable[[str], Session]) -> None:

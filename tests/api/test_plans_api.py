@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import itertools
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -110,6 +111,14 @@ def test_a_new_draft_is_compared_with_the_approved_list(as_role: Callable[[str],
     assert diff["previous_plan_id"] == first
     assert [(row["row"]["bin"], row["reason"]) for row in diff["added"]] == [(BINS[1], "was_beyond_capacity")]
     assert diff["removed"] == []
+    # what changed and why, in the reader's language (Accept-Language for an API client, else ?lang=)
+    path = f"{API}/plans/{second['id']}/diff"
+    russian = planner.get(path, headers={"Accept-Language": "ru"}).json()
+    assert russian["added"][0]["detail"].startswith("сверх возможностей региона ")
+    english = planner.get(path, params={"lang": "en"}).json()
+    assert english["added"][0]["detail"].startswith("beyond the capacity of ")
+    for moved in russian["moved"]:
+        assert moved["changes"] and not any(re.search(r"[A-Za-z]{3}", line) for line in moved["changes"])
 
 
 def test_the_first_list_is_compared_with_nothing(seeded: Seeded, as_role: Callable[[str], Session]) -> None:

@@ -13,6 +13,8 @@ import typer
 from typer.testing import CliRunner, Result
 
 from tekseru.cli import assess_commands
+from tekseru.i18n import format_decimal
+from tekseru.scoring.shown import shown_score
 from tekseru.store import Database
 from tests.databases import database, database_url, postgres_server
 from tests.services.assessment_fixtures import AS_OF, BINS, add_registry
@@ -68,8 +70,19 @@ def test_assess_prints_json_objects(tekseru: Any) -> None:
     )
     assert first["violated_criteria"] == [23] and first["as_of"] == "2024-07-01"
     assert all(row["risk_class"] in ("low", "medium", "high") for row in printed)
+    for row in printed:  # two decimals, as the table and the methodology show a score
+        for part in ("score", "significant_part", "minor_part"):
+            assert len(str(row[part]).partition(".")[2]) <= 2, (part, row[part])
     assert all(isinstance(number, int) for row in printed for number in row["violated_criteria"])
     assert len({row["run_id"] for row in printed}) == 1
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"), [(100 / 3, 33.33), (200 / 3, 66.67), (2.675, 2.68), (2.665, 2.66), (70.0, 70.0)]
+)
+def test_scores_are_rounded_as_the_table_shows_them(value: float, shown: float) -> None:
+    assert shown_score(value) == shown
+    assert format_decimal(value, "ru") == f"{shown:.2f}".replace(".", ",")
 
 
 def test_assess_prints_csv_and_a_table(tekseru: Any) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -50,6 +51,21 @@ def test_unknown_checklist_is_a_clear_error() -> None:
     result = runner.invoke(app, ["catalog", "checklist", "9"])
     assert result.exit_code != 0
     assert "no checklist in Appendix 9" in result.output
+
+
+@pytest.mark.parametrize(
+    ("language", "said"),
+    [
+        ("kk", "16.10.2022 бастап қолданылатын редакция {path} файлына жазылды."),
+        ("ru", "Редакция, действующая с 16.10.2022, записана в файл {path}."),
+        ("en", "The edition in force from 16.10.2022 was written to {path}."),
+    ],
+)
+def test_export_to_a_file_says_what_it_wrote(tmp_path: Path, language: str, said: str) -> None:
+    path = tmp_path / "act.json"
+    output = run("export", "--format", "json", "--output", str(path), "--lang", language)
+    assert " ".join(output.split()) == said.format(path=path)
+    assert json.loads(path.read_text(encoding="utf-8"))["edition"]["id"] == "2022-29983"
 
 
 def test_export_is_complete_json() -> None:

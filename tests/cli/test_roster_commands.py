@@ -77,6 +77,7 @@ def test_the_table_and_the_workbook_read_in_the_readers_language(
     tekseru("rosters", "import", "provider", str(files["roster"]))
     table = tekseru("rosters", "reconcile", "--as-of", "2026-03-01", "--lang", language).stdout
     assert heading in table and "990140000384" in table
+    assert "01.03.2026" in table and "2026-03-01" not in table  # the date as the reader writes it
     out = tmp_path / "r.xlsx"
     tekseru(
         "rosters",

@@ -33,6 +33,11 @@ USAGE_ERRORS: dict[str, tuple[list[str], str, str]] = {
         "Нет параметра --frobnicate",
     ),
     "no such command": (["nosuch"], "'nosuch' пәрмені жоқ.", "Нет команды 'nosuch'."),
+    "a command's near miss": (
+        ["roster"],
+        "'roster' пәрмені жоқ. Мүмкін, 'rosters', 'restore' керек пе?",
+        "Нет команды 'roster'. Возможно, вы имели в виду 'rosters', 'restore'?",
+    ),
     "extra arguments": (
         ["plans", "list", "one", "two"],
         "Артық аргумент(тер) берілді (one two)",
@@ -48,6 +53,7 @@ ENGLISH = (
     "Try ",
     "Got unexpected",
     "is not one of",
+    "Did you mean",
 )
 
 

@@ -214,3 +214,26 @@ def test_libreoffice_prints_the_docx_in_dejavu_with_every_kazakh_letter(
         assert all((DRAFT_MARK in page) is (name == "draft") for page in pages)
         assert all(squash(official) in text for official in cases.HEADER.officials)
     assert len(PdfReader(tmp_path / "draft.pdf").pages) == 1  # checklist 2 with its signatures on one page
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed")
+def test_libreoffice_keeps_each_word_of_the_russian_headings_whole(
+    edition: CatalogueEdition, tmp_path: Path
+) -> None:
+    """The answer columns' headings in ru ("Соответствует требованиям") print without a word broken in
+    the middle ("Соответствуе / т"), as LibreOffice lays them out."""
+    form = build_checklist_form(edition, 3, "ru", header=cases.HEADER)
+    cases.write_form(form, tmp_path / "ru.docx")
+    profile = (tmp_path / "profile").as_uri()
+    convert = ["soffice", f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf"]
+    subprocess.run(
+        [*convert, "--outdir", str(tmp_path), str(tmp_path / "ru.docx")],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    lines = PdfReader(tmp_path / "ru.pdf").pages[0].extract_text().splitlines()
+    words = {word for column in form.answer_columns for word in column.label.split()}
+    assert "Соответствует" in words
+    printed = {word for line in lines for word in line.split()}
+    assert words <= printed, sorted(words - printed)  # every word of a heading on one line, whole

@@ -41,7 +41,7 @@ def _group(key: str, appendix: int, criteria: tuple[int, ...]) -> ControlGroup:
         objective_high_risk=True,
         objective_basis=_text("test"),
         applicable_criteria=criteria,
-        reasoning="test",
+        reasoning=Text(kk="сынақ", ru="тест", en="test"),
     )
 
 

@@ -1,6 +1,14 @@
 from datetime import date
 
-from tekseru.planning import DiffReason, ExclusionReason, Plan, VisitHistory, diff_plans, form_plan
+from tekseru.planning import (
+    DiffReason,
+    ExclusionReason,
+    FieldChange,
+    Plan,
+    VisitHistory,
+    diff_plans,
+    form_plan,
+)
 from tekseru.planning.inputs import CandidateScore
 
 from .plan_factories import H1_2027, RULES, history, score
@@ -30,7 +38,12 @@ def test_a_subject_added_after_being_excluded_shows_its_old_reason() -> None:
     (added,) = diff_plans(before, after).added
     assert added.reason is DiffReason.WAS_EXCLUDED
     assert added.exclusions == (ExclusionReason.CLASS_NOT_CANDIDATE,)
-    assert "risk class low" in added.detail
+    (excluded,) = added.excluded
+    assert (excluded.reason, excluded.risk_class, added.beyond) == (
+        ExclusionReason.CLASS_NOT_CANDIDATE,
+        "low",
+        None,
+    )
 
 
 def test_a_subject_added_from_beyond_capacity() -> None:
@@ -38,6 +51,7 @@ def test_a_subject_added_from_beyond_capacity() -> None:
     after = plan(score("a", 90), score("b", 80), capacity={"Astana": 2})
     (added,) = diff_plans(before, after).added
     assert (added.row.subject_id, added.reason) == ("b", DiffReason.WAS_BEYOND_CAPACITY)
+    assert added.beyond is not None and (added.beyond.rank, added.excluded) == (2, ())
 
 
 def test_a_removed_subject_shows_why_it_is_now_excluded() -> None:
@@ -52,7 +66,10 @@ def test_a_removed_subject_shows_why_it_is_now_excluded() -> None:
     (removed,) = diff.removed
     assert (removed.row.subject_id, removed.row.rank, removed.reason) == ("b", 2, DiffReason.NOW_EXCLUDED)
     assert removed.exclusions == (ExclusionReason.VISITED_WITHIN_FREQUENCY_LIMIT,)
-    assert "2026-08-01" in removed.detail and "home:" in removed.detail
+    assert {(row.group, row.reason) for row in removed.excluded} == {
+        ("stationary", ExclusionReason.VISITED_WITHIN_FREQUENCY_LIMIT),
+        ("home", ExclusionReason.VISITED_WITHIN_FREQUENCY_LIMIT),
+    }
 
 
 def test_a_removed_subject_beyond_capacity_or_no_longer_assessed() -> None:
@@ -67,15 +84,14 @@ def test_a_subject_whose_score_rose_moves_up_with_the_reason() -> None:
     after = plan(score("a", 90), score("b", 100, gross=1))
     moved = {row.current.subject_id: row for row in diff_plans(before, after).moved}
     assert set(moved) == {"a", "b"}
-    assert "rank 2 -> 1" in moved["b"].changes
-    assert "score 60 -> 100" in moved["b"].changes
-    assert "risk class medium -> high" in moved["b"].changes
-    assert "gross violations 0 -> 1" in moved["b"].changes
-    assert moved["a"].changes == (
-        "rank 1 -> 2",
-        "planned month 1 -> 4",
-        "other subjects joined, left or moved on the list",
-    )
+    changes = {change.field: (change.before, change.after) for change in moved["b"].changes}
+    assert changes["rank"] == (2, 1)
+    assert changes["score"] == (60, 100)
+    assert changes["risk_class"] == ("medium", "high")
+    assert changes["gross_count"] == (0, 1)
+    assert not moved["b"].others_moved
+    assert moved["a"].changes == (FieldChange("rank", 1, 2), FieldChange("planned_month", 1, 4))
+    assert moved["a"].others_moved
 
 
 def test_a_month_change_alone_is_a_move() -> None:
@@ -89,4 +105,4 @@ def test_a_month_change_alone_is_a_move() -> None:
         4,
         3,
     )
-    assert moved.changes[0] == "planned month 4 -> 3"
+    assert moved.changes[0] == FieldChange("planned_month", 4, 3)

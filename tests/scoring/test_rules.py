@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from tekseru.catalog.schema import ControlGroup, Criterion, MethodologyFile, Parameter, Severity
+from tekseru.catalog.schema import ControlGroup, Criterion, MethodologyFile, Parameter, Severity, Text
 from tekseru.scoring import GroupProfile, MethodologyError, ProfileCriterion, ScoringRules
 from tekseru.scoring.period import months_before
 from tests.scoring.support import bounds, edition_with, methodology_2022, rules, text
@@ -132,7 +132,7 @@ def test_group_profile_from_an_edition() -> None:
         objective_high_risk=True,
         objective_basis=text("basis"),
         applicable_criteria=(3, 1),
-        reasoning="test",
+        reasoning=Text(kk="сынақ", ru="тест", en="test"),
     )
     profile = GroupProfile.from_edition(edition_with(methodology_2022(), criteria, [group]), "home_care")
     assert profile.group == "home_care"

@@ -3,6 +3,7 @@ on SQLite and on PostgreSQL."""
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 from functools import partial
 
@@ -242,6 +243,10 @@ def test_the_first_admin_is_made_once(database: Database) -> None:
 def test_the_demo_users(database: Database) -> None:
     first = create_demo_users(database)
     assert [(c.username, c.role, c.region) for c in first] == [(u, r, g) for u, _, r, g in DEMO_USERS]
+    names = [user.full_name for user in list_users(database, Actor.system())]
+    # People's names, the same in every language: no English word, no role or region repeated
+    assert sorted(names) == sorted(name for _, name, _, _ in DEMO_USERS)
+    assert all(not re.search(r"[A-Za-z]", name) and len(name.split()) == 3 for name in names), names
     for credentials in first:
         assert (
             log_in(database, credentials.username, credentials.password, client="c").actor.role

@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DatabaseError, IntegrityError
 
-from tekseru.store import AssessmentResultData, Database, audit, dashboard_figures
+from tekseru.store import AssessmentResultData, Database, audit, dashboard_figures, run_results
 from tekseru.store import accounts as store
 from tekseru.store import registry_queries as queries
 from tekseru.store.assessments import add_results, finish_run, start_run
@@ -237,12 +237,12 @@ def test_subject_rows_carry_groups_and_best_scores(database: Database) -> None:
 def test_results_history_and_figures(database: Database) -> None:
     run_id = _with_scores(database)
     with database.transaction() as session:
-        rows, total = queries.run_result_rows(session, run_id, limit=2)
+        rows, total = run_results.run_result_rows(session, run_id, limit=2)
         assert total == 4 and [r.score for r in rows] == [100.0, 50.0]
-        rows, total = queries.run_result_rows(session, run_id, region="shymkent")
+        rows, total = run_results.run_result_rows(session, run_id, region="shymkent")
         assert total == 1 and rows[0].bin == BINS[1]
         subject_id = queries.subject_row(session, BINS[0], run_id).id  # type: ignore[union-attr]
-        history = queries.score_history(session, subject_id)
+        history = run_results.score_history(session, subject_id)
         assert [(p.group_key, p.score) for p in history] == [("home_care", 40.0), ("stationary", 100.0)]
         assert dashboard_figures.subjects_by_region(session) == {"astana": 3, "shymkent": 1}
         assert dashboard_figures.classes_by_region(session, run_id) == {

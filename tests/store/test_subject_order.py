@@ -11,7 +11,7 @@ from datetime import date
 import pytest
 
 from tekseru.planning import CandidateScore, VisitHistory, priority_key
-from tekseru.store import AssessmentResultData, Database
+from tekseru.store import AssessmentResultData, Database, run_results
 from tekseru.store import registry_queries as queries
 from tekseru.store.assessments import add_results, finish_run, start_run
 from tekseru.store.inspection_models import InspectionData
@@ -212,11 +212,11 @@ def test_an_unknown_column_is_refused() -> None:
 def test_a_runs_results_sort_and_page_alike(database: Database, key: str) -> None:
     run_id, _ = _store(database)
     with database.reading() as session:
-        whole, total = queries.run_result_rows(session, run_id, limit=50, sort=SubjectSort(key))
+        whole, total = run_results.run_result_rows(session, run_id, limit=50, sort=SubjectSort(key))
         pages = [
             row
             for offset in range(0, total, 3)
-            for row in queries.run_result_rows(
+            for row in run_results.run_result_rows(
                 session, run_id, limit=3, offset=offset, sort=SubjectSort(key)
             )[0]
         ]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 
+import pytest
+
 from tekseru.web.charts import LABEL_CHARACTERS, LABEL_WIDTH, VALUE_WIDTH, WIDTH, Bar, Segment, bar_chart
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -14,7 +16,9 @@ def test_a_stacked_chart() -> None:
         Bar("Astana <city>", (Segment(3, "bar-high", "High"), Segment(1, "bar-low", "Low"))),
         Bar("Shymkent", (Segment(0, "bar-high", "High"), Segment(2, "bar-low", "Low"))),
     ]
-    svg = ET.fromstring(str(bar_chart("c", bars, title="Subjects & classes", description="By region")))
+    svg = ET.fromstring(
+        str(bar_chart("c", bars, title="Subjects & classes", description="By region", language="en"))
+    )
     assert svg.attrib["role"] == "img" and svg.attrib["aria-labelledby"] == "c-title c-desc"
     assert svg.find(f"{SVG}title").text == "Subjects & classes"  # type: ignore[union-attr]
     texts = [t.text for t in svg.iter(f"{SVG}text")]
@@ -28,14 +32,49 @@ def test_a_stacked_chart() -> None:
 
 
 def test_a_chart_with_no_bars_or_only_zeros() -> None:
-    assert ET.fromstring(str(bar_chart("e", [], title="t", description="d"))).attrib["role"] == "img"
-    zero = bar_chart("z", [Bar("a", (Segment(0, "bar-plain", ""),))], title="t", description="d")
+    assert (
+        ET.fromstring(str(bar_chart("e", [], title="t", description="d", language="en"))).attrib["role"]
+        == "img"
+    )
+    zero = bar_chart(
+        "z", [Bar("a", (Segment(0, "bar-plain", ""),))], title="t", description="d", language="en"
+    )
     assert "<rect" not in str(zero)
 
 
 def test_long_labels_are_shortened_but_named_in_full_in_the_tooltip() -> None:
     svg = ET.fromstring(
-        str(bar_chart("l", [Bar("x" * 50, (Segment(1, "bar-plain", "n"),))], title="t", description="d"))
+        str(
+            bar_chart(
+                "l",
+                [Bar("x" * 50, (Segment(1, "bar-plain", "n"),))],
+                title="t",
+                description="d",
+                language="en",
+            )
+        )
     )
     assert next(t.text for t in svg.iter(f"{SVG}text")) == "x" * (LABEL_CHARACTERS - 1) + "…"
     assert svg.find(f"{SVG}rect/{SVG}title").text == "x" * 50 + ": n 1"  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    ("language", "tips"),
+    [
+        ("ru", ["Астана: высокий 82,50", "Астана: низкий 10\xa0000"]),
+        ("kk", ["Астана: высокий 82,50", "Астана: низкий 10\xa0000"]),
+        ("en", ["Астана: высокий 82.50", "Астана: низкий 10,000"]),
+    ],
+)
+def test_tooltips_and_values_write_numbers_as_the_reader_s_language_does(
+    language: str, tips: list[str]
+) -> None:
+    """A score of 82.5 is "82,50" in kk and ru, a count of 10000 is "10 000"; never Python's "82.5"."""
+    segments = (Segment(82.5, "bar-high", "высокий"), Segment(10_000, "bar-low", "низкий"))
+    svg = ET.fromstring(
+        str(bar_chart("n", [Bar("Астана", segments)], title="t", description="d", language=language))
+    )
+    namespace = "{http://www.w3.org/2000/svg}"
+    assert [title.text for title in svg.iter(f"{namespace}title")][1:] == tips
+    written = [text.text for text in svg.iter(f"{namespace}text")][-1]
+    assert written == {"en": "10,082.50"}.get(language, "10\xa0082,50")

@@ -199,6 +199,19 @@ def test_a_header_that_cannot_be_recorded_shows_the_form_again(
     assert message in root.find(id="inspection-error").text and root.find("select", id="kind")
 
 
+@pytest.mark.parametrize(
+    ("language", "message"),
+    [("kk", "актінің күні: күнді жжжж-аа-кк түрінде көрсетіңіз."), ("ru", "дата акта: укажите дату в виде")],
+)
+def test_a_wrong_date_is_refused_in_the_reader_s_language(site: Site, language: str, message: str) -> None:
+    inspector = site.client("inspector")
+    fields = {"bin": OWN_BIN, "kind": "preventive_control", "act_number": "1", "act_date": "01.07.2024"}
+    response = inspector.post_form(f"/inspections?lang={language}", {**fields, "inspectors": "A"})
+    assert response.status_code == 400
+    said = parse(response.text).find(id="inspection-error").text
+    assert message in said and "act_date" not in said
+
+
 def test_finding_a_subject_that_is_not_there_or_not_ones_own(site: Site) -> None:
     response = site.client("inspector").client.get("/inspections/new?bin=190150000000&lang=en")
     assert response.status_code == 400 and "No subject with this BIN" in response.text

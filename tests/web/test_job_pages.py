@@ -173,6 +173,21 @@ def test_an_upload_becomes_a_job_with_a_report_by_row(
     assert "page-evidence.csv" in listed.text
 
 
+@pytest.mark.parametrize("language", ["ru", "kk"])
+def test_the_report_groups_the_digits_of_large_counts(
+    signed_in: Callable[[str], SignedIn], app: FastAPI, language: str
+) -> None:
+    """10 001 rows read: "10 001" in kk and ru (CLDR's grouping), never "10001"."""
+    planner = signed_in("planner")
+    content = "bin,name,region,groups\n" + "1,Bad,nowhere,x\n" * 10_001
+    response = upload(planner, f"many-{language}.csv", content, kind="import_subjects", skip_invalid="yes")
+    app.state.tekseru.jobs().wait(job_id(response.headers["location"]), timeout=120)
+    root = parse(planner.client.get(response.headers["location"] + f"?lang={language}").text)
+    report = root.find_all("dl", class_="facts")[1]
+    counts = [dd.text.replace("\xa0", " ") for dd in report.find_all("dd")]
+    assert counts == ["10 001", "0", "0", "0", "10 001"]
+
+
 def test_the_import_form_explains_what_is_missing(signed_in: Callable[[str], SignedIn]) -> None:
     planner = signed_in("planner")
     no_kind = upload(planner, "s.csv", "bin", kind="")

@@ -124,18 +124,29 @@ def test_adding_evidence_with_the_form(signed_in: Callable[[str], SignedIn], app
 
 
 @pytest.mark.parametrize(
-    ("data", "message"),
+    ("data", "language", "message"),
     [
-        ({"criterion": "", "observed_on": "2024-05-20", "reference": "x"}, "criterion: choose a criterion"),
-        ({"criterion": "3", "observed_on": "20.05.2024", "reference": "x"}, "observed_on: give the date"),
-        ({"criterion": "3", "observed_on": "2999-05-20", "reference": "x"}, "is in the future"),
+        ({"criterion": "", "observed_on": "2024-05-20", "reference": "x"}, "en", "Choose a criterion."),
+        ({"criterion": "", "observed_on": "2024-05-20", "reference": "x"}, "kk", "Өлшемшартты таңдаңыз."),
+        ({"criterion": "3", "observed_on": "20.05.2024", "reference": "x"}, "en", "date observed: give the"),
+        (
+            {"criterion": "3", "observed_on": "20.05.2024", "reference": "x"},
+            "ru",
+            "дата выявления: укажите дату в виде гггг-мм-дд.",
+        ),
+        (
+            {"criterion": "3", "observed_on": "20.05.2024", "reference": "x"},
+            "kk",
+            "анықталған күні: күнді жжжж-аа-кк түрінде көрсетіңіз.",
+        ),
+        ({"criterion": "3", "observed_on": "2999-05-20", "reference": "x"}, "en", "is in the future"),
     ],
 )
 def test_invalid_evidence_shows_the_form_again(
-    signed_in: Callable[[str], SignedIn], data: dict[str, str], message: str
+    signed_in: Callable[[str], SignedIn], data: dict[str, str], language: str, message: str
 ) -> None:
     planner = signed_in("planner")
-    response = planner.post_form(f"/registry/{OWN_BIN}/evidence?lang=en", data)
+    response = planner.post_form(f"/registry/{OWN_BIN}/evidence?lang={language}", data)
     assert response.status_code == 400
     root = parse(response.text)
     assert message in root.find(id="evidence-error").text

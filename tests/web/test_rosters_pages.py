@@ -44,6 +44,8 @@ def test_the_page_shows_each_provider_and_masks_iins_for_a_planner(
     assert page.status_code == 200
     assert PROVIDER in page.text and kind in page.text
     assert IIN[:6] + "******" in page.text and IIN not in page.text
+    # the service form and the dates in words and the reader's format, never "stationary, 2023-01-10"
+    assert "stationary" not in page.text and "2023-01-10" not in page.text and "10.01.2023" in page.text
 
 
 def test_an_inspector_sees_its_own_regions_providers_with_full_iins(
@@ -94,6 +96,15 @@ def test_the_workbook_downloads_in_the_page_language(
     masked = [row[2] for row in book.worksheets[1].iter_rows(min_row=2, values_only=True)]
     # PROVIDER's two records (another test of this module may add a provider of its own, masked alike)
     assert masked.count(IIN[:6] + "******") == 2 and all(str(iin).endswith("******") for iin in masked)
+    for sheet, heading in ((book.worksheets[0], 2), (book.worksheets[1], 1)):
+        for column in sheet.iter_cols(min_row=heading + 1, values_only=False):
+            letter = column[0].column_letter
+            longest = max((len(str(cell.value)) for cell in column if cell.value is not None), default=0)
+            width = sheet.column_dimensions[letter].width
+            assert width >= min(longest, 46), (sheet.title, letter, width, longest)  # no value is cut
+        assert all(cell.alignment.wrap_text for cell in sheet[heading]) and sheet.freeze_panes
+    words = {str(value) for row in book.worksheets[1].iter_rows(values_only=True) for value in row}
+    assert not words & {"stationary", "semi_stationary", "home_care", "temporary_stay"}  # forms in words
 
 
 def test_the_api_masks_per_role_and_has_the_issues_keys(

@@ -11,7 +11,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from fastapi import APIRouter, Depends, File, Form, Query, Response, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Query, Request, Response, UploadFile
 from fastapi.responses import FileResponse
 
 from tekseru.api.schemas.common import FORBIDDEN_RESPONSE, NOT_FOUND_RESPONSE, ErrorOut, Layered
@@ -34,6 +34,7 @@ from tekseru.api.schemas.inspections import (
 from tekseru.catalog import Catalogue
 from tekseru.http.dependencies import get_catalogue, get_database, get_settings
 from tekseru.http.files import attachment, read_upload
+from tekseru.http.language import reader_language
 from tekseru.http.refusals import INSPECTION_ERRORS, service_errors
 from tekseru.http.security import api_actor
 from tekseru.services import inspections
@@ -327,6 +328,11 @@ def checklist_form(
     summary="Verify a printed form (PDF or DOCX) by its code",
     name="api_documents_verify",
 )
-def verify(file: UploadFile = File(...), actor: Actor = Signed, db: Database = Db) -> VerificationOut:
+def verify(
+    request: Request, file: UploadFile = File(...), actor: Actor = Signed, db: Database = Db
+) -> VerificationOut:
+    """`message` is in the reader's language (`?lang=`, the cookie, else Accept-Language)."""
     check = inspections.verify_document(db, actor, file.filename or "", read_upload(file))
-    return VerificationOut.model_validate(check)
+    out = VerificationOut.model_validate(check)
+    out.message = check.said(reader_language(request))
+    return out

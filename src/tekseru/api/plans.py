@@ -10,18 +10,21 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Depends, Header, Query, Response
+from fastapi import APIRouter, Depends, Header, Query, Request, Response
 
 from tekseru.api.schemas.common import FORBIDDEN_RESPONSE, NOT_FOUND_RESPONSE, ErrorOut
 from tekseru.api.schemas.conflicts import STALE_VERSION_RESPONSE
 from tekseru.api.schemas.plans import PlanDiffOut, PlanDraftIn, PlanOut, PlanSummaryOut
 from tekseru.catalog import Catalogue
-from tekseru.http.dependencies import get_catalogue, get_database, get_settings
+from tekseru.http.dependencies import get_catalog_service, get_catalogue, get_database, get_settings
 from tekseru.http.files import MEDIA_TYPES, attachment
+from tekseru.http.language import reader_language
 from tekseru.http.refusals import PLAN_ERRORS, service_errors
 from tekseru.http.security import api_actor
+from tekseru.i18n.plan_changes import edition_naming
 from tekseru.services import plans
 from tekseru.services.auth import Database
+from tekseru.services.catalog import CatalogService
 from tekseru.services.permissions import Actor
 from tekseru.settings import Settings
 
@@ -104,8 +107,16 @@ def get(plan_id: int, response: Response, actor: Actor = Signed, db: Database = 
     summary="What changed against the list it was compared with",
     name="api_plans_diff",
 )
-def diff(plan_id: int, actor: Actor = Signed, db: Database = Db) -> PlanDiffOut:
-    return PlanDiffOut.model_validate(plans.plan_diff(db, actor, plan_id))
+def diff(
+    request: Request,
+    plan_id: int,
+    actor: Actor = Signed,
+    db: Database = Db,
+    catalog: CatalogService = Depends(get_catalog_service),
+) -> PlanDiffOut:
+    comparison = plans.plan_diff(db, actor, plan_id)
+    naming = edition_naming(catalog.edition(comparison.plan.record.edition_id))
+    return PlanDiffOut.said(comparison, reader_language(request), naming)
 
 
 @router.post(

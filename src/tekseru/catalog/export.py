@@ -39,7 +39,7 @@ def export_edition(edition: CatalogueEdition) -> dict[str, Any]:
                 "objective_high_risk": g.objective_high_risk,
                 "objective_basis": g.objective_basis.model_dump(),
                 "applicable_criteria": sorted(g.applicable_criteria),
-                "reasoning": g.reasoning,
+                "reasoning": g.reasoning.model_dump(),
             }
             for g in edition.groups.values()
         ],

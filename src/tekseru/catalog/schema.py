@@ -139,7 +139,7 @@ class ControlGroup(Frozen):
     objective_high_risk: bool
     objective_basis: Text
     applicable_criteria: tuple[int, ...]
-    reasoning: str
+    reasoning: Text  # our own explanation of how the group was derived from the act, in all three languages
 
 
 class GroupsFile(Frozen):

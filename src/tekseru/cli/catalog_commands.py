@@ -172,10 +172,16 @@ def export(
     output: Path | None = typer.Option(None, "--output", help="File to write (default: standard output)."),
     edition: str | None = EditionOption,
     on: str | None = OnOption,
+    lang: Language | None = LanguageOption,
 ) -> None:
     """Export the whole edition in force as JSON."""
-    document = json.dumps(export_edition(_edition(edition, on, chosen(None))), ensure_ascii=False, indent=2)
+    language, words = _words(lang)
+    exported = _edition(edition, on, language)
+    document = json.dumps(export_edition(exported), ensure_ascii=False, indent=2)
     if output:
         output.write_text(document + "\n", encoding="utf-8")
+        since = format_date(exported.effective_from, language)
+        said = words("lang13.catalog.exported", since=since, path=output)
+        Console(soft_wrap=True).print(said, markup=False, highlight=False)
     else:
         typer.echo(document)

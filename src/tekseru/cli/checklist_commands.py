@@ -23,7 +23,6 @@ from tekseru.cli.actors import cli_actor
 from tekseru.cli.catalogue import cli_catalogue
 from tekseru.cli.failures import fail, opened_database
 from tekseru.cli.language import LangOption, Words, chosen
-from tekseru.i18n import format_date, say_stored
 from tekseru.services import inspections
 from tekseru.services.inspections import InspectionError
 
@@ -124,16 +123,11 @@ def verify(
     of a file (inside a PDF, or --signature FILE.cms): exit 0 only when everything holds."""
     words = Words(chosen(lang))
     signed = signature_commands.wants_signatures(file, signature, trust, crl, signer)
-    check, corrected_by = None, None
+    check = None
     if not signed or _sealable(file):
         with opened_database(db) as database:
             try:
-                actor = cli_actor()
-                check = inspections.verify_file(database, actor, str(file), file.read_bytes())
-                if check.status in ("ok", "signed") and check.inspection_id is not None:
-                    corrected_by = inspections.get_inspection(
-                        database, actor, check.inspection_id
-                    ).superseded_by_id
+                check = inspections.verify_file(database, cli_actor(), str(file), file.read_bytes())
             except (ValueError, InspectionError, OSError) as error:
                 fail(error, words.language)
     report = (
@@ -145,11 +139,11 @@ def verify(
     seal_holds = check is None or check.ok or signed_seal
     ok = seal_holds and (report is None or report.ok)
     if output_format is signature_commands.OutputFormat.JSON:
-        seal = None if check is None else _seal_json(file, check, corrected_by, words)
+        seal = None if check is None else _seal_json(check, words)
         typer.echo(json.dumps(signature_commands.json_report(file, seal, report, ok), ensure_ascii=False))
     else:
         if check is not None:
-            _print_seal(file, check, corrected_by, words)
+            _print_seal(check, words)
         if report is not None:
             signature_commands.print_signatures(report, words)
     if not ok:
@@ -163,40 +157,19 @@ def _sealable(file: Path) -> bool:
     return head.startswith(b"%PDF") or (head.startswith(b"PK") and file.suffix.lower() == ".docx")
 
 
-def _print_seal(file: Path, check: inspections.DocumentCheck, corrected_by: int | None, words: Words) -> None:
+def _print_seal(check: inspections.DocumentCheck, words: Words) -> None:
     colour = "green" if check.ok else "yellow" if check.status == "signed" else "red"
     status = words(f"cli.verify.status.{check.status}")
-    message = escape(_verdict(file, check, corrected_by, words))
-    _console().print(f"[{colour}]{status}[/{colour}]: {message}")
+    _console().print(f"[{colour}]{status}[/{colour}]: {escape(check.said(words.language))}")
     if check.inspection_id is not None:
         _console().print(words("cli.verify.inspection", id=check.inspection_id), markup=False)
 
 
-def _seal_json(
-    file: Path, check: inspections.DocumentCheck, corrected_by: int | None, words: Words
-) -> dict[str, object]:
+def _seal_json(check: inspections.DocumentCheck, words: Words) -> dict[str, object]:
     return {
         "status": check.status,
         "code": check.code,
         "inspection_id": check.inspection_id,
-        "corrected_by": corrected_by,
-        "message": _verdict(file, check, corrected_by, words),
+        "corrected_by": check.corrected_by,
+        "message": check.said(words.language),
     }
-
-
-def _verdict(file: Path, check: inspections.DocumentCheck, corrected_by: int | None, words: Words) -> str:
-    """What the check found, in the reader's language (the service's own message is English)."""
-    document, code = check.document, check.code or ""
-    if check.status in ("ok", "signed") and document is not None:
-        issued_on = format_date(document.issued_on, words.language) if document.issued_on else "—"
-        key = f"cli.verify.{check.status}"
-        reference = say_stored(words.language, document.reference)
-        verdict = words(key, file=file.name, reference=reference, issued_on=issued_on)
-        if corrected_by is not None:
-            verdict += words("cli.verify.corrected", id=corrected_by)
-        return verdict
-    if check.status == "altered":
-        return words("cli.verify.altered", file=file.name, code=code)
-    if check.status == "unknown":
-        return words("cli.verify.unknown", code=code)
-    return words("cli.verify.unsealed", file=file.name)

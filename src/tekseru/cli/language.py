@@ -12,6 +12,7 @@ from tekseru.catalog.regions import UnknownRegion
 from tekseru.catalog_files import load_regions
 from tekseru.cli.catalogue import cli_catalogue
 from tekseru.i18n import format_decimal, translate
+from tekseru.i18n.plan_changes import Naming
 from tekseru.scoring.phrases import Language as LanguageCode
 from tekseru.settings import Settings
 
@@ -65,3 +66,8 @@ def region_name(key: str, language: str) -> str:
         return load_regions().get(key).name.in_language(language)
     except UnknownRegion:
         return key
+
+
+def cli_naming(edition_id: str | None) -> Naming:
+    """Regions and the groups of edition `edition_id` (the latest for None) named as the CLI names them."""
+    return Naming(region_name, lambda key, language: group_name(key, language, edition_id))

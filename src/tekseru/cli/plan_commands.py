@@ -23,8 +23,9 @@ from tekseru.cli.actors import ByOption, cli_actor
 from tekseru.cli.catalogue import cli_catalogue
 from tekseru.cli.db_commands import DbOption
 from tekseru.cli.failures import fail, opened_database, print_problems
-from tekseru.cli.language import LangOption, Words, chosen
+from tekseru.cli.language import LangOption, Words, chosen, cli_naming
 from tekseru.i18n import format_date, format_half_year
+from tekseru.i18n.plan_changes import Naming, change_detail, change_lines
 from tekseru.intake import ImportFileError
 from tekseru.planning import AddedRow, InvalidHalfYear, PlanDiff, PlanRow, RemovedRow
 from tekseru.services import plans
@@ -203,7 +204,8 @@ def diff(
     with opened_database(db) as database, _errors(chosen(lang)):
         comparison = plans.plan_diff(database, cli_actor(), plan_id)
     if as_json:
-        typer.echo(json.dumps(diff_json(comparison), ensure_ascii=False, indent=2))
+        text = diff_json(comparison, chosen(lang), cli_naming(comparison.plan.record.edition_id))
+        typer.echo(json.dumps(text, ensure_ascii=False, indent=2))
     else:
         plan_screen.print_diff(Console(soft_wrap=True), comparison, Words(chosen(lang)))
 
@@ -269,33 +271,33 @@ def _row_json(row: PlanRow) -> dict[str, Any]:
     }
 
 
-def diff_json(comparison: PlanComparison) -> dict[str, Any]:
-    """The changes as `tekseru plans diff --json` prints them."""
+def diff_json(comparison: PlanComparison, language: str, naming: Naming) -> dict[str, Any]:
+    """The changes as `tekseru plans diff --json` prints them (what changed and why in `language`)."""
     changes = comparison.diff or PlanDiff((), (), ())
     return {
         "plan_id": comparison.plan.id,
         "previous_plan_id": None if comparison.previous is None else comparison.previous.id,
-        "added": [_change_json(item) for item in changes.added],
-        "removed": [_change_json(item) for item in changes.removed],
+        "added": [_change_json(item, language, naming) for item in changes.added],
+        "removed": [_change_json(item, language, naming) for item in changes.removed],
         "moved": [
             {
                 "bin": item.current.bin,
                 "from": item.previous.rank,
                 "to": item.current.rank,
-                "changes": item.changes,
+                "changes": change_lines(item, language, naming),
             }
             for item in changes.moved
         ],
     }
 
 
-def _change_json(item: AddedRow | RemovedRow) -> dict[str, Any]:
+def _change_json(item: AddedRow | RemovedRow, language: str, naming: Naming) -> dict[str, Any]:
     return {
         "bin": item.row.bin,
         "rank": item.row.rank,
         "reason": item.reason.value,
         "exclusions": [reason.value for reason in item.exclusions],
-        "detail": item.detail,
+        "detail": change_detail(item, language, naming),
     }
 
 

@@ -6,8 +6,9 @@ from __future__ import annotations
 from rich.console import Console
 from rich.table import Column, Table
 
-from tekseru.cli.language import Words, group_name, region_name
+from tekseru.cli.language import Words, cli_naming, group_name, region_name
 from tekseru.i18n import format_date, format_decimal, format_half_year
+from tekseru.i18n.plan_changes import change_lines
 from tekseru.planning import AddedRow, MovedRow, RemovedRow
 from tekseru.services.plans import PlanComparison, StoredPlan
 
@@ -65,7 +66,7 @@ def print_diff(console: Console, comparison: PlanComparison, words: Words) -> No
         console.print(words("cli.plans.diff_first", id=comparison.plan.id))
         return
     console.print(words("cli.plans.diff_heading", id=comparison.plan.id, previous=comparison.previous.id))
-    changes = comparison.diff
+    changes, edition = comparison.diff, comparison.plan.record.edition_id
     rank = words("cli.column.rank")
     for item in changes.added:
         line = f"+ {item.row.bin} {item.row.name} ({rank} {item.row.rank}): {_why(item, words)}"
@@ -73,7 +74,7 @@ def print_diff(console: Console, comparison: PlanComparison, words: Words) -> No
     for gone in changes.removed:
         console.print(f"- {gone.row.bin} {gone.row.name}: {_why(gone, words)}", markup=False)
     for moved in changes.moved:
-        line = f"~ {moved.current.bin} {moved.current.name}: {'; '.join(_moves(moved, words))}"
+        line = f"~ {moved.current.bin} {moved.current.name}: {'; '.join(_moves(moved, words, edition))}"
         console.print(line, markup=False)
     if changes.is_empty:
         console.print(words("cli.plans.diff_same"))
@@ -86,18 +87,6 @@ def _why(item: AddedRow | RemovedRow, words: Words) -> str:
     return "; ".join(reasons)
 
 
-def _moves(moved: MovedRow, words: Words) -> list[str]:
+def _moves(moved: MovedRow, words: Words, edition: str) -> list[str]:
     """What changed for a subject on both lists, as "rank 3 → 2"."""
-    language, before, after = words.language, moved.previous, moved.current
-
-    def month(value: int | None) -> str:
-        return "—" if value is None else words(f"plans.month.{value}")
-
-    compared = (
-        ("cli.column.rank", str(before.rank), str(after.rank)),
-        ("cli.column.month", month(before.planned_month), month(after.planned_month)),
-        ("cli.column.score", format_decimal(before.score, language), format_decimal(after.score, language)),
-        ("cli.column.risk_class", words.risk_class(before.risk_class), words.risk_class(after.risk_class)),
-    )
-    changed = [f"{words(key)} {old} → {new}" for key, old, new in compared if old != new]
-    return changed or [words("cli.plans.others_moved")]
+    return change_lines(moved, words.language, cli_naming(edition))

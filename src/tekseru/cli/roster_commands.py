@@ -23,6 +23,7 @@ from tekseru.cli.db_commands import DbOption, open_database_or_exit
 from tekseru.cli.failures import fail
 from tekseru.cli.import_commands import FileArgument, RejectedOption, SkipInvalid, run_import
 from tekseru.cli.language import LangOption, Words, chosen
+from tekseru.i18n import format_date
 from tekseru.intake import ImportReport
 from tekseru.services import roster_reports, rosters
 from tekseru.services.registry import Database
@@ -163,7 +164,8 @@ def reconcile(
 
 
 def _print_table(console: Console, report: dict[str, object], words: Words) -> None:
-    table = Table(title=f"{words('rosters.title')} {report['as_of']}")
+    day = format_date(date.fromisoformat(str(report["as_of"])), words.language)
+    table = Table(title=f"{words('rosters.title')} {day}")
     table.add_column(words("rosters.column.bin"))
     for kind in roster_reports.KINDS:
         table.add_column(words(f"rosters.kind.{kind}"), justify="right")
@@ -172,7 +174,7 @@ def _print_table(console: Console, report: dict[str, object], words: Words) -> N
     for bin, entry in providers.items():
         table.add_row(bin, *(words.count(entry[kind]) for kind in roster_reports.KINDS))
     if not providers:
-        console.print(words("cli.rosters.no_discrepancies", as_of=report["as_of"]), markup=False)
+        console.print(words("cli.rosters.no_discrepancies", as_of=day), markup=False)
         return
     console.print(table)
 

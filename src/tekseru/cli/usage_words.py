@@ -63,6 +63,8 @@ USAGE_MESSAGES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"Option (?P<name>.+) requires (?P<nargs>\d+) arguments\.", "cli.usage.needs_values"),
         (r"Option (?P<name>.+) does not take a value\.", "cli.usage.takes_no_value"),
         (r"Argument (?P<name>.+) takes (?P<nargs>\d+) values\.", "cli.usage.argument_values"),
+        # Typer adds its suggestions in English to the (translated) "No such command" message
+        (r"(?P<message>.+?)\. Did you mean (?P<suggestions>.+)\?", "lang13.usage.did_you_mean"),
     )
 )
 

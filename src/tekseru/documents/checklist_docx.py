@@ -249,6 +249,7 @@ def _table(document: DocxDocument, form: ChecklistForm) -> None:
     rows = table.rows
     for cell, text in zip(rows[0].cells, headings, strict=True):
         _cell_text(cell, text, "tekseru Heading")
+        _narrow_margins(cell)
     _repeat_as_heading(table)
     for row, table_row in zip(form.rows, rows[1:], strict=True):
         _item_row(table_row.cells, form, row)
@@ -265,6 +266,22 @@ def _cell_text(cell: _Cell, text: str, style: str, *, middle: bool = True) -> No
         paragraph.add_run(text)
     if middle:
         cell.vertical_alignment = WD_CELL_VERTICAL_ALIGNMENT.CENTER
+
+
+# The side margins of a heading cell: 1 mm (Word's and LibreOffice's default is 1.9 mm), so that the
+# longest word of an answer column's heading ("Соответствует", 20.5 mm in 7 pt DejaVu Sans Bold) fits the
+# 23.5 mm column whole instead of breaking in the middle.
+_HEADING_MARGIN_TWIPS = "57"
+
+
+def _narrow_margins(cell: _Cell) -> None:
+    margins = OxmlElement("w:tcMar")
+    for side in ("left", "right"):
+        margin = OxmlElement(f"w:{side}")
+        margin.set(qn("w:w"), _HEADING_MARGIN_TWIPS)
+        margin.set(qn("w:type"), "dxa")
+        margins.append(margin)
+    cell._tc.get_or_add_tcPr().append(margins)
 
 
 def _repeat_as_heading(table: Table) -> None:

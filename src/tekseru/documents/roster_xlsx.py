@@ -9,7 +9,8 @@ from io import BytesIO
 from typing import Any
 
 from openpyxl import Workbook
-from openpyxl.styles import Font
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
 
 from tekseru.documents.spreadsheet_cells import set_text_or_number
 
@@ -17,6 +18,9 @@ __all__ = ["render_reconciliation_xlsx"]
 
 _BOLD = Font(bold=True)
 _SOURCES = ("provider", "esobes", "portal")
+_WRAPPED = Alignment(wrap_text=True, vertical="top")
+# Column widths in characters: wide enough for the longest value (a heading wraps at MAX_WIDTH instead).
+MIN_WIDTH, MAX_WIDTH = 8, 48
 
 
 def render_reconciliation_xlsx(
@@ -25,7 +29,9 @@ def render_reconciliation_xlsx(
     """`report` (the reconciliation's JSON, IINs as the reader may see them) as an XLSX workbook.
 
     `words` holds the reader's texts: "title", "bin", "kind", "iin", "other_bin", "form", "start", "end",
-    each source's name and each kind's name, by those keys.
+    each source's name and each kind's name, by those keys, and each service form's as "form.<key>".
+    Every column is as wide as its longest value and the headings wrap, so no text is cut; the headings
+    stay in view (frozen) and carry filters.
     """
     book = Workbook()
     summary = book.active
@@ -47,9 +53,16 @@ def render_reconciliation_xlsx(
                 cells: list[object] = [bin, words[kind], item["iin"], item.get("other_provider_bin", "")]
                 for source in _SOURCES:
                     stay = item.get(source) or {}
-                    cells += [stay.get("form", ""), stay.get("start_date", ""), stay.get("end_date", "")]
+                    form = stay.get("form", "")
+                    cells += [
+                        words.get(f"form.{form}", form),
+                        stay.get("start_date", ""),
+                        stay.get("end_date", ""),
+                    ]
                 _row(records, record_line, cells)
                 record_line += 1
+    _fit(summary, heading_row=2)
+    _fit(records, heading_row=1)
     buffer = BytesIO()
     book.save(buffer)
     return buffer.getvalue()
@@ -61,3 +74,20 @@ def _row(sheet: Any, number: int, values: Sequence[object], *, bold: bool = Fals
         set_text_or_number(cell, value)
         if bold:
             cell.font = _BOLD
+
+
+def _fit(sheet: Any, *, heading_row: int) -> None:
+    """Widths that fit each column's values, wrapped headings kept in view, filters on the headings."""
+    widths: dict[int, int] = {}
+    for row in sheet.iter_rows(min_row=heading_row + 1):
+        for cell in row:
+            if cell.value is not None:
+                widths[cell.column] = max(widths.get(cell.column, 0), len(str(cell.value)))
+    for cell in sheet[heading_row]:
+        longest_word = max((len(word) for word in str(cell.value or "").split()), default=0)
+        width = max(widths.get(cell.column, 0), longest_word, MIN_WIDTH - 2) + 2
+        sheet.column_dimensions[get_column_letter(cell.column)].width = min(width, MAX_WIDTH)
+        cell.alignment = _WRAPPED
+    sheet.freeze_panes = sheet.cell(row=heading_row + 1, column=1)
+    if sheet.max_row > heading_row:
+        sheet.auto_filter.ref = f"A{heading_row}:{get_column_letter(sheet.max_column)}{sheet.max_row}"

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
+from babel.messages.plurals import get_plural
 from babel.messages.pofile import read_po
 
 LANGUAGES = ("kk", "ru", "en")
@@ -36,11 +37,12 @@ def _catalogue(language: str) -> _Catalogue:
     folder = resources.files("tekseru.i18n") / "locales" / language / "LC_MESSAGES"
     singular: dict[str, str] = {}
     plurals: dict[str, tuple[str, ...]] = {}
-    plural_expr = ""
+    # The language's CLDR plural rule, whatever header the last file read carries (a file without one, or
+    # with English's two forms, must not change Russian's three).
+    plural_expr = get_plural(language).plural_expr
     for path in sorted((entry for entry in folder.iterdir() if entry.name.endswith(".po")), key=str):
         with path.open("rb") as file:
             catalog = read_po(file, locale=language, domain=DOMAIN)
-        plural_expr = catalog.plural_expr
         for message in catalog:
             if not message.id:
                 continue
@@ -60,8 +62,14 @@ def messages(language: str) -> Mapping[str, str]:
 
 
 def translate(language: str, key: str, **params: object) -> str:
-    text = _catalogue(language).singular.get(key)
+    """Message `key` in `language`, `params` filled in; a message with plural forms takes the form its
+    `count` parameter (an int) asks for, as `plural` does."""
+    catalogue = _catalogue(language)
+    text = catalogue.singular.get(key)
     if not text:
+        count = params.get("count")
+        if key in catalogue.plurals and isinstance(count, int) and not isinstance(count, bool):
+            return plural(language, key, count, **{name: v for name, v in params.items() if name != "count"})
         raise MissingMessage(f"no message {key!r} in the {language} catalogue")
     return text.format(**params) if params else text
 

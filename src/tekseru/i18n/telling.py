@@ -9,6 +9,8 @@ from tekseru.message import Message, Names
 def say(language: str, said: Message) -> str:
     """The message in `language`, its parameters (messages and names too) filled in."""
     params = {name: _word(language, value) for name, value in said.params.items()}
+    if isinstance(params.get("count"), int):  # a message with plural forms picks its form by the count
+        return translate(language, said.key, **params)
     return translate(language, said.key).format(**params)
 
 

@@ -1,6 +1,14 @@
 """Semi-annual lists of preventive control with a visit: the pure planning core (docs/planning.md)."""
 
-from tekseru.planning.diff import AddedRow, DiffReason, MovedRow, PlanDiff, RemovedRow, diff_plans
+from tekseru.planning.diff import (
+    AddedRow,
+    DiffReason,
+    FieldChange,
+    MovedRow,
+    PlanDiff,
+    RemovedRow,
+    diff_plans,
+)
 from tekseru.planning.half_year import HalfYear, InvalidHalfYear
 from tekseru.planning.inputs import (
     CandidateScore,
@@ -23,6 +31,7 @@ __all__ = [
     "DiffReason",
     "ExcludedRow",
     "ExclusionReason",
+    "FieldChange",
     "HalfYear",
     "InvalidHalfYear",
     "MovedRow",

@@ -1,7 +1,8 @@
 """What changed on the list between two plans: subjects added, removed and moved, each with its reasons.
 
 Subjects are matched by subject id and only the list itself (rows with a planned visit) is compared;
-rows beyond capacity and exclusions explain why a subject came or went.
+rows beyond capacity and exclusions explain why a subject came or went. What changed is said as data
+(`FieldChange`, the row beyond capacity, the exclusion rows): the interfaces put it into the reader's words.
 """
 
 from __future__ import annotations
@@ -10,9 +11,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from enum import StrEnum
 
-from tekseru.planning.model import ExclusionReason, Plan, PlanRow
+from tekseru.planning.model import ExcludedRow, ExclusionReason, Plan, PlanRow
 
-__all__ = ["AddedRow", "DiffReason", "MovedRow", "PlanDiff", "RemovedRow", "diff_plans"]
+__all__ = ["AddedRow", "DiffReason", "FieldChange", "MovedRow", "PlanDiff", "RemovedRow", "diff_plans"]
 
 
 class DiffReason(StrEnum):
@@ -26,31 +27,50 @@ class DiffReason(StrEnum):
 
 @dataclass(frozen=True)
 class AddedRow:
-    """A subject on the current list that was not on the previous one; `exclusions` are its old reasons."""
+    """A subject on the current list that was not on the previous one; `exclusions` are its old reasons,
+    `excluded` the previous list's exclusion rows of the subject, `beyond` its row beyond capacity there."""
 
     row: PlanRow
     reason: DiffReason
     exclusions: tuple[ExclusionReason, ...]
-    detail: str
+    excluded: tuple[ExcludedRow, ...] = ()
+    beyond: PlanRow | None = None
 
 
 @dataclass(frozen=True)
 class RemovedRow:
-    """A subject on the previous list that is not on the current one; `exclusions` are its new reasons."""
+    """A subject on the previous list that is not on the current one; `exclusions` are its new reasons,
+    `excluded` the current list's exclusion rows of the subject, `beyond` its row beyond capacity there."""
 
     row: PlanRow
     reason: DiffReason
     exclusions: tuple[ExclusionReason, ...]
-    detail: str
+    excluded: tuple[ExcludedRow, ...] = ()
+    beyond: PlanRow | None = None
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    """One value of a row that changed: `field` is one of `COMPARED_FIELDS`, the values as the rows keep
+    them (a month number, a risk class key, group keys, a region key, a date or None)."""
+
+    field: str
+    before: object
+    after: object
 
 
 @dataclass(frozen=True)
 class MovedRow:
-    """A subject on both lists whose rank or planned month changed; `changes` say what and why."""
+    """A subject on both lists whose rank or planned month changed; `changes` say what changed and
+    `others_moved` that only its position did (other subjects joined, left or moved)."""
 
     previous: PlanRow
     current: PlanRow
-    changes: tuple[str, ...]
+    changes: tuple[FieldChange, ...]
+
+    @property
+    def others_moved(self) -> bool:
+        return all(change.field in ("rank", "planned_month") for change in self.changes)
 
 
 @dataclass(frozen=True)
@@ -78,16 +98,14 @@ def diff_plans(previous: Plan, current: Plan) -> PlanDiff:
 
 
 def _added(row: PlanRow, previous: Plan) -> AddedRow:
-    reason, exclusions, detail = _status(previous, row.subject_id, past=True)
-    return AddedRow(row, reason, exclusions, detail)
+    return AddedRow(row, *_status(previous, row.subject_id, past=True))
 
 
 def _removed(row: PlanRow, current: Plan) -> RemovedRow:
-    reason, exclusions, detail = _status(current, row.subject_id, past=False)
-    return RemovedRow(row, reason, exclusions, detail)
+    return RemovedRow(row, *_status(current, row.subject_id, past=False))
 
 
-_Status = tuple[DiffReason, tuple[ExclusionReason, ...], str]
+_Status = tuple[DiffReason, tuple[ExclusionReason, ...], tuple[ExcludedRow, ...], PlanRow | None]
 
 
 def _status(plan: Plan, subject_id: str, *, past: bool) -> _Status:
@@ -95,15 +113,12 @@ def _status(plan: Plan, subject_id: str, *, past: bool) -> _Status:
     beyond = next((row for row in plan.overflow if row.subject_id == subject_id), None)
     if beyond is not None:
         reason = DiffReason.WAS_BEYOND_CAPACITY if past else DiffReason.NOW_BEYOND_CAPACITY
-        return reason, (), f"beyond the capacity of {beyond.region} (row {beyond.rank})"
+        return reason, (), (), beyond
     exclusions = plan.exclusions_of(subject_id)
     if exclusions:
         reasons = tuple(dict.fromkeys(row.reason for row in exclusions))
-        detail = "; ".join(f"{row.group}: {row.detail}" for row in exclusions)
-        return (DiffReason.WAS_EXCLUDED if past else DiffReason.NOW_EXCLUDED), reasons, detail
-    if past:
-        return DiffReason.NEW_SUBJECT, (), "not among the subjects assessed for the previous list"
-    return DiffReason.NO_LONGER_ASSESSED, (), "not among the subjects assessed for the current list"
+        return (DiffReason.WAS_EXCLUDED if past else DiffReason.NOW_EXCLUDED), reasons, exclusions, None
+    return (DiffReason.NEW_SUBJECT if past else DiffReason.NO_LONGER_ASSESSED), (), (), None
 
 
 def _moved(before: PlanRow, after: PlanRow) -> bool:
@@ -112,25 +127,23 @@ def _moved(before: PlanRow, after: PlanRow) -> bool:
 
 _COMPARED: tuple[tuple[str, Callable[[PlanRow], object]], ...] = (
     ("rank", lambda row: row.rank),
-    ("planned month", lambda row: row.planned_month),
-    ("score", lambda row: f"{row.score:g}"),
-    ("risk class", lambda row: row.risk_class),
-    ("gross violations", lambda row: row.gross_count),
-    ("significant violations", lambda row: row.significant_count),
-    ("minor violations", lambda row: row.minor_count),
-    ("groups", lambda row: ", ".join(row.groups)),
+    ("planned_month", lambda row: row.planned_month),
+    ("score", lambda row: row.score),
+    ("risk_class", lambda row: row.risk_class),
+    ("gross_count", lambda row: row.gross_count),
+    ("significant_count", lambda row: row.significant_count),
+    ("minor_count", lambda row: row.minor_count),
+    ("groups", lambda row: row.groups),
     ("region", lambda row: row.region),
-    ("last visit", lambda row: row.last_visit_on.isoformat() if row.last_visit_on else "never"),
+    ("last_visit_on", lambda row: row.last_visit_on),
 )
+COMPARED_FIELDS = tuple(name for name, _ in _COMPARED)
 
 
-def _changes(before: PlanRow, after: PlanRow) -> tuple[str, ...]:
-    """Each changed value as "name old -> new"; when only the position changed, say that others moved."""
-    changes = [
-        f"{name} {value(before)} -> {value(after)}"
+def _changes(before: PlanRow, after: PlanRow) -> tuple[FieldChange, ...]:
+    """Each changed value, in the order of `COMPARED_FIELDS`."""
+    return tuple(
+        FieldChange(name, value(before), value(after))
         for name, value in _COMPARED
         if value(before) != value(after)
-    ]
-    if all(change.startswith(("rank ", "planned month ")) for change in changes):
-        changes.append("other subjects joined, left or moved on the list")
-    return tuple(changes)
+    )

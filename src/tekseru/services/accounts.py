@@ -319,11 +319,13 @@ def ensure_first_admin(db: Database, passwords: Passwords) -> Credentials | None
     return credentials
 
 
+# People's names as a Kazakh office writes them (surname, name, patronymic): they are shown in every
+# language, so they are names, never English words ("Demo administrator") or the role again.
 DEMO_USERS = (
-    ("demo-admin", "Demo administrator", Role.ADMIN, None),
-    ("demo-planner", "Demo planner", Role.PLANNER, None),
-    ("demo-inspector", "Demo inspector (Astana)", Role.INSPECTOR, DEMO_INSPECTOR_REGION),
-    ("demo-viewer", "Demo viewer", Role.VIEWER, None),
+    ("demo-admin", "Бекова Айгүл Серікқызы", Role.ADMIN, None),
+    ("demo-planner", "Жұмабаев Ерлан Маратұлы", Role.PLANNER, None),
+    ("demo-inspector", "Сейтқали Асқар Қайратұлы", Role.INSPECTOR, DEMO_INSPECTOR_REGION),
+    ("demo-viewer", "Ким Наталья Викторовна", Role.VIEWER, None),
 )
 
 

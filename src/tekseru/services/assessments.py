@@ -28,6 +28,7 @@ import numpy as np
 from tekseru.catalog import Catalogue, CatalogueEdition
 from tekseru.message import Explained
 from tekseru.scoring import BulkScores, ScoringRules, normalise_bulk, score_bulk
+from tekseru.scoring.shown import shown_score
 from tekseru.services import audit
 from tekseru.services.assessment_explain import ExplanationWriter, SortedPairs, violated_texts
 from tekseru.services.assessment_fingerprint import inputs_fingerprint
@@ -126,16 +127,18 @@ class AssessmentRow:
     gross_found: bool
 
     def to_json(self) -> dict[str, Any]:
+        """The row as `tekseru assess --format json|csv` prints it: the score and its parts with two
+        decimals, rounded as the table and the methodology show them."""
         return {
             "bin": self.bin,
             "name": self.name,
             "region": self.region,
             "group": self.group,
-            "score": self.score,
+            "score": shown_score(self.score),
             "risk_class": self.risk_class,
             "violated_criteria": list(self.violated_criteria),
-            "significant_part": self.significant_part,
-            "minor_part": self.minor_part,
+            "significant_part": shown_score(self.significant_part),
+            "minor_part": shown_score(self.minor_part),
             "gross_found": self.gross_found,
             "as_of": self.as_of.isoformat(),
             "run_id": str(self.run_id),

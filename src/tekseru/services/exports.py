@@ -33,7 +33,8 @@ from tekseru.services.registry_queries import RunNotFound
 from tekseru.store import Database
 from tekseru.store.assessments import get_run, latest_run
 from tekseru.store.audit import AuditFilter, list_entries
-from tekseru.store.registry_queries import SubjectSearch, iter_subjects, run_result_rows
+from tekseru.store.registry_queries import SubjectSearch, iter_subjects
+from tekseru.store.run_results import run_result_rows
 from tekseru.store.subject_order import SubjectSort
 
 CHUNK = 1000

@@ -31,16 +31,12 @@ from tekseru.store.evidence import evidence_for_subjects, upsert_evidence
 from tekseru.store.registry_queries import CLASS_FILTERS as CLASS_FILTERS
 from tekseru.store.registry_queries import CLASSES as CLASSES
 from tekseru.store.registry_queries import TEXT_MATCHES_COUNTED as TEXT_MATCHES_COUNTED
-from tekseru.store.registry_queries import ResultRow as ResultRow
-from tekseru.store.registry_queries import ScorePoint as ScorePoint
 from tekseru.store.registry_queries import SubjectRow as SubjectRow
 from tekseru.store.registry_queries import SubjectSearch as SubjectSearch
-from tekseru.store.registry_queries import (
-    run_result_rows,
-    score_history,
-    search_subjects,
-    subject_row,
-)
+from tekseru.store.registry_queries import search_subjects, subject_row
+from tekseru.store.run_results import ResultRow as ResultRow
+from tekseru.store.run_results import ScorePoint as ScorePoint
+from tekseru.store.run_results import run_result_rows, score_history
 from tekseru.store.subject_order import SORT_KEYS as SORT_KEYS
 from tekseru.store.subject_order import SubjectSort as SubjectSort
 

@@ -21,7 +21,7 @@ from tekseru.catalog.information_systems import InformationSystems
 from tekseru.catalog_files import load_information_systems
 from tekseru.documents.roster_xlsx import render_reconciliation_xlsx
 from tekseru.i18n import translate
-from tekseru.intake.rosters import mask_iin
+from tekseru.intake.rosters import SERVICE_FORMS, mask_iin
 from tekseru.scoring.period import months_before
 from tekseru.services import audit
 from tekseru.services.permissions import Actor, Permission, Role
@@ -330,5 +330,6 @@ _XLSX_WORDS = {
 
 def reconciliation_xlsx(report: Mapping[str, Any], language: str) -> bytes:
     """The reconciliation's JSON (as `Reconciliation.to_json` gives it) as an XLSX workbook in `language`."""
-    words = {name: translate(language, key) for name, key in (_XLSX_WORDS | KIND_WORDS).items()}
+    forms = {f"form.{form}": f"lang13.roster.kind.{form}" for form in SERVICE_FORMS}
+    words = {name: translate(language, key) for name, key in (_XLSX_WORDS | KIND_WORDS | forms).items()}
     return render_reconciliation_xlsx(report, kinds=KINDS, words=words)

@@ -12,7 +12,7 @@ from tekseru.services.exports import CHUNK, TableExport
 from tekseru.services.permissions import Actor, Permission
 from tekseru.services.registry_queries import run
 from tekseru.store import Database
-from tekseru.store.registry_queries import ResultRow, run_result_rows
+from tekseru.store.run_results import ResultRow, run_result_rows
 
 CLASS_ORDER = {"high": 3, "medium": 2, "low": 1}
 COMPARE_COLUMNS = (

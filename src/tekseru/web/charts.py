@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 from markupsafe import Markup, escape
 
+from tekseru.i18n import format_decimal
+
 WIDTH = 460  # the chart's own width in px: legible at 390 px wide screens (scaled down by 0.8 at most)
 # A bar's label is written on its own line above the bar, across the chart's whole width: beside the bar,
 # a long region name (Шығыс Қазақстан облысы) ran out of the chart's left edge and was cut off on phones.
@@ -59,7 +61,12 @@ def _legend(segments: Sequence[Segment]) -> list[str]:
     return parts
 
 
-def _bar(index: int, bar: Bar, scale: float, top: float) -> list[str]:
+def _number(value: float, language: str) -> str:
+    """A count as a whole number (10 000), any other value with two decimals (82,50), in `language`."""
+    return format_decimal(value, language, 0 if float(value).is_integer() else 2)
+
+
+def _bar(index: int, bar: Bar, scale: float, top: float, language: str) -> list[str]:
     y = top + index * ROW_HEIGHT
     label = bar.label if len(bar.label) <= LABEL_CHARACTERS else bar.label[: LABEL_CHARACTERS - 1] + "…"
     parts = [_text(2, y + LABEL_LINE - 4, label)]  # 2 px in: some letters (Т) reach left of their x
@@ -69,24 +76,25 @@ def _bar(index: int, bar: Bar, scale: float, top: float) -> list[str]:
         if segment.value <= 0:
             continue
         width = max(segment.value * scale, 1.0)
-        tip = f"{bar.label}: {segment.name} {segment.value}"
+        tip = f"{bar.label}: {segment.name} {_number(segment.value, language)}"
         parts.append(
             f'<rect x="{x:.1f}" y="{y:.1f}" width="{width:.1f}" height="{BAR_HEIGHT}" class="{segment.css}">'
             f"<title>{escape(tip)}</title></rect>"
         )
         x += width
-    parts.append(_text(x + 6, y + BAR_HEIGHT - 4, bar.shown or str(bar.total)))
+    parts.append(_text(x + 6, y + BAR_HEIGHT - 4, bar.shown or _number(bar.total, language)))
     return parts
 
 
-def bar_chart(chart_id: str, bars: Sequence[Bar], *, title: str, description: str) -> Markup:
-    """An SVG of the bars, scaled to the longest; `chart_id` makes the ids of its title and description."""
+def bar_chart(chart_id: str, bars: Sequence[Bar], *, title: str, description: str, language: str) -> Markup:
+    """An SVG of the bars, scaled to the longest; `chart_id` makes the ids of its title and description;
+    the values of the tooltips and after the bars are written as `language` writes numbers."""
     legend = _legend(bars[0].segments) if bars and len(bars[0].segments) > 1 else []
     top = LEGEND_HEIGHT if legend else 4
     longest = max((bar.longest or bar.total for bar in bars), default=0)
     scale = (WIDTH - LABEL_WIDTH - VALUE_WIDTH) / longest if longest else 0.0
     height = top + len(bars) * ROW_HEIGHT + 4
-    body = legend + [part for i, bar in enumerate(bars) for part in _bar(i, bar, scale, top)]
+    body = legend + [part for i, bar in enumerate(bars) for part in _bar(i, bar, scale, top, language)]
     return Markup(
         f'<svg class="chart" role="img" aria-labelledby="{chart_id}-title {chart_id}-desc" '
         f'viewBox="0 0 {WIDTH} {height}" width="100%" focusable="false" xmlns="http://www.w3.org/2000/svg">'

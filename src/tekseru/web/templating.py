@@ -38,6 +38,7 @@ from tekseru.i18n import (
     say_stored,
     translate,
 )
+from tekseru.web.audit_words import audit_value, roster_value, who
 from tekseru.web.navigation import Section, visible
 
 
@@ -79,37 +80,24 @@ def _stored(context: Context, text: str | None) -> str:
     return say_stored(context["lang"], text)
 
 
-YES_NO = {True: "form.yes", False: "form.no"}
-# The words of a stored status, by the kind of record an audit entry is about.
-STATUS_WORDS = {
-    "plan": "plans.status.",
-    "job": "job.status.",
-    "inspection": "inspection.status.",
-    "assessment": "run.status.",
-}
+@pass_context
+def _audit_value(context: Context, value: object, key: str, entity: str) -> str:
+    """A value an audit entry keeps, in the words of the page's language (`tekseru.web.audit_words`)."""
+    request: Request = context["request"]
+    return audit_value(context["lang"], request.app.state.settings.time_zone, value, key, entity)
 
 
 @pass_context
-def _audit_value(context: Context, value: object, key: str, entity: str) -> str:
-    """A value an audit entry keeps, as a reader of the page's language reads it: yes/no, a region's or a
-    role's name, a status in words, a text tekseru wrote in words; numbers, dates and names as kept."""
-    lang = context["lang"]
-    if value is None:
-        return "—"
-    if isinstance(value, bool):
-        return translate(lang, YES_NO[value])
-    if key == "region" and isinstance(value, str):
-        return region_name(value, lang)
-    if key == "capacity" and isinstance(value, Mapping):
-        return ", ".join(f"{region_name(str(region), lang)}: {visits}" for region, visits in value.items())
-    if isinstance(value, list | tuple):
-        return ", ".join(str(item) for item in value)
-    if key in ("role", "status") and isinstance(value, str):
-        word = f"role.{value}" if key == "role" else STATUS_WORDS.get(entity, "-") + value
-        return translate(lang, word) if messages(lang).get(word) else value
-    if isinstance(value, str):
-        return say_stored(lang, value)
-    return str(value)
+def _roster_value(context: Context, value: object, key: str) -> str:
+    """A value of a roster record in words of the page's language (`tekseru.web.audit_words`)."""
+    request: Request = context["request"]
+    return roster_value(context["lang"], request.app.state.settings.time_zone, value, key)
+
+
+@pass_context
+def _who(context: Context, name: str | None) -> str:
+    """Who did something: an account's name, or the command line's and the demo's identities in words."""
+    return who(context["lang"], name)
 
 
 @pass_context
@@ -201,6 +189,8 @@ def _environment() -> Environment:
         word=_word,
         stored=_stored,
         audit_value=_audit_value,
+        who=_who,
+        roster_value=_roster_value,
     )
     return env
 

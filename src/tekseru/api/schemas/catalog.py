@@ -102,7 +102,7 @@ class GroupOut(BaseModel):
     applicable_criteria: Annotated[list[int], BeforeValidator(sorted)] = Field(
         description="Criteria rows counted in the group's score."
     )
-    reasoning: str
+    reasoning: TextOut = Field(description="How the group was derived from the act (our own explanation).")
 
 
 class ChangeOut(BaseModel):

@@ -8,6 +8,7 @@ from typing import Annotated, Any
 from pydantic import AliasChoices, AliasPath, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from tekseru.api.schemas.common import IdOf, Layered, Timestamp
+from tekseru.i18n.plan_changes import Naming, change_detail, change_lines
 from tekseru.planning import PlanDiff
 from tekseru.services.plans import PlanComparison
 
@@ -130,7 +131,7 @@ class AddedOut(BaseModel):
     row: PlanRowOut
     reason: str = Field(description="new_subject, was_beyond_capacity or was_excluded.")
     exclusions: list[str] = Field(description="The previous exclusion reasons.")
-    detail: str
+    detail: str = Field("", description="Why, in the reader's language (Accept-Language, `?lang=`).")
 
 
 class MovedOut(BaseModel):
@@ -138,7 +139,11 @@ class MovedOut(BaseModel):
 
     previous: PlanRowOut
     current: PlanRowOut
-    changes: list[str] = Field(description='What changed, e.g. "rank 3 -> 1".')
+    changes: list[str] = Field(
+        [],
+        validation_alias="said_changes",  # filled in by `PlanDiffOut.said`, not read from the row
+        description='What changed, in the reader\'s language, e.g. "rank 3 → 1" (Accept-Language, `?lang=`).',
+    )
 
 
 # A `PlanComparison` layered over its diff (no changes for a list compared with nothing).
@@ -161,3 +166,16 @@ class PlanDiffOut(BaseModel):
         if isinstance(value, PlanComparison):
             return Layered(value, value.diff or PlanDiff((), (), ()))
         return value
+
+    @classmethod
+    def said(cls, comparison: PlanComparison, language: str, naming: Naming) -> PlanDiffOut:
+        """The diff with each change and detail in `language`."""
+        out = cls.model_validate(comparison)
+        found = comparison.diff or PlanDiff((), (), ())
+        for shown, item in zip(out.added, found.added, strict=True):
+            shown.detail = change_detail(item, language, naming)
+        for shown, gone in zip(out.removed, found.removed, strict=True):
+            shown.detail = change_detail(gone, language, naming)
+        for moved_out, moved in zip(out.moved, found.moved, strict=True):
+            moved_out.changes = change_lines(moved, language, naming)
+        return out

@@ -13,7 +13,9 @@ from pathlib import Path
 from typing import Any
 
 from tekseru.catalog import Checklist
+from tekseru.i18n import LANGUAGES
 from tekseru.intake import Columns, ImportFileError, control_character, open_table, render
+from tekseru.message import Names
 from tekseru.store.inspections import AnswerData, InspectionError
 
 ANSWERS = ("required", "not_required", "compliant", "non_compliant")
@@ -75,6 +77,9 @@ class AnswerFileError(InspectionError, ValueError):
         self.problems = tuple(problems)
         first = self.problems[0] if self.problems else "no answers"
         super().__init__(f"{len(self.problems)} problem(s) in the answers; the first: {first}")
+        if self.problems:
+            said = Names({language: self.problems[0].describe(language) for language in LANGUAGES})
+            self.saying("lang13.answers.problems", count=len(self.problems), first=said)
 
 
 def check_answers(rows: Sequence[AnswerRow], checklist: Checklist, source: str) -> list[AnswerData]:

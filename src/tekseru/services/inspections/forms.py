@@ -21,7 +21,7 @@ from tekseru.documents import checklist_form
 from tekseru.documents.rendering import CHECKLIST, FORMATS, render
 from tekseru.documents.revisions import earlier_revisions
 from tekseru.documents.verification import VerificationStatus, check_document, read_verification, seal_of
-from tekseru.i18n import translate
+from tekseru.i18n import format_date, say_stored, translate
 from tekseru.services.inspections.rules import SubjectNotFound, checklist_groups, today_utc
 from tekseru.store import Database
 from tekseru.store.documents_store import (
@@ -62,6 +62,26 @@ class DocumentCheck:
     code: str | None = None
     inspection_id: int | None = None
     document: DocumentRecord | None = None
+    file_name: str = ""
+    corrected_by: int | None = None
+
+    def said(self, language: str) -> str:
+        """What the check found, in `language` (`message` is the same in English, for logs)."""
+        document, code, file = self.document, self.code or "", self.file_name
+        if self.status in ("ok", "signed") and document is not None:
+            issued_on = format_date(document.issued_on, language) if document.issued_on else "—"
+            reference = say_stored(language, document.reference)
+            said = translate(
+                language, f"cli.verify.{self.status}", file=file, reference=reference, issued_on=issued_on
+            )
+            if self.corrected_by is not None:
+                said += translate(language, "cli.verify.corrected", id=self.corrected_by)
+            return said
+        if self.status == "altered":
+            return translate(language, "cli.verify.altered", file=file, code=code)
+        if self.status == "unknown":
+            return translate(language, "cli.verify.unknown", code=code)
+        return translate(language, "cli.verify.unsealed", file=file)
 
     @property
     def ok(self) -> bool:
@@ -173,13 +193,14 @@ def verify_document(db: Database, file_name: str, content: bytes) -> DocumentChe
     other file); the messages name the file by the last part of `file_name`."""
     seal, name = read_verification(content), PurePath(file_name).name
     if seal is None:
-        return DocumentCheck("unsealed", f"{name} carries no tekseru verification code")
+        return DocumentCheck("unsealed", f"{name} carries no tekseru verification code", file_name=name)
     with db.transaction() as session:
         issued = documents_with_code(session, seal.code)
         ids = {document.inspection_id for document in issued if document.inspection_id is not None}
         corrected = {i: r.superseded_by_id for i in ids if (r := get_inspection(session, i))}
     if not issued:
-        return DocumentCheck("unknown", f"no document with the code {seal.code} was issued here", seal.code)
+        message = f"no document with the code {seal.code} was issued here"
+        return DocumentCheck("unknown", message, seal.code, file_name=name)
     first, digest = issued[0], hashlib.sha256(content).hexdigest()
     same = next((document for document in issued if document.file_sha256 == digest), None)
     signed = None if same is not None else _signed_issue(content, issued)
@@ -187,12 +208,13 @@ def verify_document(db: Database, file_name: str, content: bytes) -> DocumentChe
         message = f"the seal in {name} does not match the document issued with the code {seal.code}"
     elif signed is not None:
         message = f"{name} is {signed.reference}, issued on {signed.issued_on}, then signed only"
-        return DocumentCheck("signed", message, seal.code, signed.inspection_id, signed)
+        later = None if signed.inspection_id is None else corrected.get(signed.inspection_id)
+        return DocumentCheck("signed", message, seal.code, signed.inspection_id, signed, name, later)
     elif same is None:
         message = f"{name} carries the seal {seal.code}, but its content differs from the issued file"
     else:
         message = f"{name} is {same.reference}, issued on {same.issued_on}, unchanged"
         later = None if same.inspection_id is None else corrected.get(same.inspection_id)
         message += "" if later is None else f"; it was corrected since by inspection {later}"
-        return DocumentCheck("ok", message, seal.code, same.inspection_id, same)
-    return DocumentCheck("altered", message, seal.code, first.inspection_id, first)
+        return DocumentCheck("ok", message, seal.code, same.inspection_id, same, name, later)
+    return DocumentCheck("altered", message, seal.code, first.inspection_id, first, name)

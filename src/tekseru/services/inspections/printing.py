@@ -97,8 +97,10 @@ def verify_document(db: Database, actor: Actor, file_name: str, content: bytes) 
     actor.require(READ)
     name = sanitise_file_name(file_name or "document.pdf")
     if Path(name).suffix.lower() not in VERIFIABLE:
-        raise InspectionError(f"{name}: only a PDF or DOCX form printed by tekseru can be verified")
+        raise InspectionError(f"{name}: only a PDF or DOCX form printed by tekseru can be verified").saying(
+            "lang13.verify.not_a_form", file=name
+        )
     try:
         return forms.verify_document(db, name, content)
     except ValueError as error:
-        raise InspectionError(f"{name}: {error}") from None
+        raise InspectionError(f"{name}: {error}").saying("lang13.verify.unreadable", file=name) from None

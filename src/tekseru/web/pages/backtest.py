@@ -106,6 +106,7 @@ def charts(report: BacktestReport, lang: str) -> dict[str, Markup]:
             bars,
             title=translate(lang, title, **params),
             description=translate(lang, f"{title}_desc"),
+            language=lang,
         )
         for key, title, bars, params in drawn
     }

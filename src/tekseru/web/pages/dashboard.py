@@ -86,6 +86,7 @@ def charts(figures: Dashboard, lang: str, service: CatalogService) -> dict[str, 
             bars,
             title=translate(lang, title),
             description=translate(lang, f"{title}_desc"),
+            language=lang,
         )
         for key, title, bars in charts
     }

@@ -11,12 +11,13 @@ from fastapi import Form, Request
 from fastapi.responses import Response
 
 from tekseru.http.language import said
+from tekseru.message import tell
 from tekseru.services import inspections
 from tekseru.services.auth import Database
 from tekseru.services.catalog import CatalogService
 from tekseru.services.inspections import InspectionError, InspectionHeader
 from tekseru.services.permissions import Actor
-from tekseru.web.pages.inspection_views import redirect
+from tekseru.web.pages.inspection_views import DATE_LABELS, redirect
 from tekseru.web.templating import render
 
 
@@ -66,7 +67,7 @@ def _day(text: str, field: str) -> date | None:
         return date.fromisoformat(text) if text.strip() else None
     except ValueError:
         raise InspectionError(f"{field}: give the date as yyyy-mm-dd").saying(
-            "visits.error.date", field=field
+            "visits.error.date", field=tell(DATE_LABELS[field])
         ) from None
 
 

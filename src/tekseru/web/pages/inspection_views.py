@@ -24,6 +24,16 @@ from tekseru.web.templating import render
 WRITE = Permission.WRITE_INSPECTIONS
 
 
+# The labels a date field is named by in a refusal (the page's own words for it).
+DATE_LABELS = {
+    "act_date": "inspections.act_date",
+    "planned_on": "inspections.planned_on",
+    "inspected_on": "inspection.inspected_on",
+    "deadline": "inspections.deadline",
+    "eliminated_on": "inspections.eliminated_on",
+}
+
+
 def redirect(request: Request, name: str, inspection_id: int, done: str = "", anchor: str = "") -> Response:
     target = request.app.url_path_for(name, inspection_id=str(inspection_id))
     return RedirectResponse(f"{target}{'?done=' + done if done else ''}{anchor}", status_code=303)

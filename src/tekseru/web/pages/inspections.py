@@ -18,6 +18,7 @@ from tekseru.http.dependencies import get_catalog_service, get_catalogue, get_da
 from tekseru.http.files import attachment, read_upload
 from tekseru.http.refusals import INSPECTION_ERRORS, service_errors
 from tekseru.http.security import page_actor
+from tekseru.message import tell
 from tekseru.services import inspections
 from tekseru.services.auth import Database
 from tekseru.services.catalog import CatalogService
@@ -28,6 +29,7 @@ from tekseru.web.navigation import Section
 from tekseru.web.pages import inspection_start
 from tekseru.web.pages import inspection_views as views
 from tekseru.web.pages.inspection_start import StartForm, start_form
+from tekseru.web.pages.inspection_views import DATE_LABELS
 from tekseru.web.templating import render
 
 router = APIRouter(
@@ -49,11 +51,16 @@ WRITE = Permission.WRITE_INSPECTIONS
 DONE = "^(created|saved|attached|completed|revised|followed)?$"
 
 
+# The label of each date field of the forms, to name it in a refusal.
+
+
 def _date(text: str, field: str) -> date | None:
     try:
         return date.fromisoformat(text) if text.strip() else None
     except ValueError:
-        raise InspectionError(f"{field}: give the date as yyyy-mm-dd") from None
+        raise InspectionError(f"{field}: give the date as yyyy-mm-dd").saying(
+            "visits.error.date", field=tell(DATE_LABELS[field])
+        ) from None
 
 
 # The list and a new inspection ----------------------------------------------------------------------------

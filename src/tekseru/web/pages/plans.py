@@ -23,6 +23,7 @@ from tekseru.http.language import request_language, said
 from tekseru.http.refusals import PLAN_ERRORS, service_errors
 from tekseru.http.security import page_actor
 from tekseru.i18n import format_half_year
+from tekseru.i18n.plan_changes import change_lines, edition_naming
 from tekseru.planning import HalfYear, InvalidHalfYear, PlanningInputError
 from tekseru.services import inspections, plans
 from tekseru.services.auth import Database
@@ -245,8 +246,12 @@ def diff(
     catalog: CatalogService = Catalog,
 ) -> Response:
     comparison = plans.plan_diff(db, actor, plan_id)
+    language = request_language(request)
+    naming = edition_naming(catalog.edition(comparison.plan.record.edition_id))
+    moved = comparison.diff.moved if comparison.diff else ()
     context = {
         "comparison": comparison,
+        "moved": [(row, change_lines(row, language, naming)) for row in moved],
         "title_params": {"id": plan_id},
         **_context(catalog, comparison.plan.record.edition_id),
     }

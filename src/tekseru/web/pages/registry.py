@@ -17,6 +17,7 @@ from tekseru.http.dependencies import get_catalog_service, get_catalogue, get_da
 from tekseru.http.language import request_language, said, translate
 from tekseru.http.security import page_actor
 from tekseru.i18n import format_date, format_decimal
+from tekseru.message import tell
 from tekseru.services.auth import Database
 from tekseru.services.catalog import CatalogService
 from tekseru.services.inspections import subject_visits
@@ -150,6 +151,7 @@ def _history_chart(history: list[Any], edition: Any, lang: str) -> Markup | None
         bars,
         title=translate(lang, "registry.subject.history_chart"),
         description=translate(lang, "registry.subject.history_chart_desc"),
+        language=lang,
     )
 
 
@@ -162,11 +164,13 @@ def subject(
 
 def _evidence(criterion: str, observed_on: str, reference: str, confirmed: str) -> EvidenceInput:
     if not criterion.isdigit():
-        raise InvalidEvidence("criterion: choose a criterion")
+        raise InvalidEvidence("criterion: choose a criterion").saying("lang13.error.choose_criterion")
     try:
         day = date.fromisoformat(observed_on)
     except ValueError:
-        raise InvalidEvidence("observed_on: give the date as yyyy-mm-dd") from None
+        raise InvalidEvidence("observed_on: give the date as yyyy-mm-dd").saying(
+            "visits.error.date", field=tell("evidence.observed_on")
+        ) from None
     answer = {"yes": True, "no": False}.get(confirmed)
     return EvidenceInput(int(criterion), day, reference, answer)
 
