@@ -2,6 +2,12 @@
 that run, beside the load it was measured under and the command that measured it.
 
     .venv/bin/python bench/report.py bench-results.json --out docs/PERFORMANCE.md
+    .venv/bin/python bench/report.py docs/performance-results.json --add later.json   # a later partial run
+
+`--add` puts the results of a later run of some benchmarks (`run_all.py --only ...`) into the summary, in
+place of the same benchmarks' results on the same databases, writes the summary back and the page from it;
+the page says which sections come from which run. The sections of benchmarks that do not report through
+bench/common.py yet are kept as written by hand in bench/by-hand.md, appended as they are and marked so.
 """
 
 from __future__ import annotations
@@ -126,6 +132,7 @@ def markdown(summary: dict[str, Any], source: str | None = None) -> str:
             if summary["size"] != "full"
             else []
         ),
+        *_later_runs(summary),
         *([f"The run's whole summary, from which this page is written: `{source}`.", ""] if source else []),
         f"Runs: {len(results)}, "
         + ("all passed their checks." if summary["ok"] else "NOT all passed their checks (see below)."),
@@ -140,6 +147,18 @@ def markdown(summary: dict[str, Any], source: str | None = None) -> str:
             lines += [f'<a id="{anchor}"></a>', ""]
             anchored.add(anchor)
         lines += _section(result)
+    for name, anchor in ANCHORS.items():  # linked from other pages: there, with what to run
+        if anchor not in anchored:
+            lines += [
+                f'<a id="{anchor}"></a>',
+                "",
+                f"## {TITLES.get(name, name)}",
+                "",
+                f"No run of `{name}` is in this summary yet: `.venv/bin/python bench/run_all.py --only "
+                f"{name} --out later.json`, then `.venv/bin/python bench/report.py "
+                "docs/performance-results.json --add later.json`.",
+                "",
+            ]
     for anchor, (title, script) in NOT_RUN.items():
         lines += [
             f'<a id="{anchor}"></a>',
@@ -150,15 +169,52 @@ def markdown(summary: dict[str, Any], source: str | None = None) -> str:
             "it and this page gives no figure of it (bench/README.md says how to run it).",
             "",
         ]
+    if BY_HAND.exists():
+        lines += ["", BY_HAND.read_text(encoding="utf-8").strip(), ""]
     return "\n".join(lines).rstrip() + "\n"
+
+
+BY_HAND = Path(__file__).parent / "by-hand.md"
+
+
+def _later_runs(summary: dict[str, Any]) -> list[str]:
+    lines = []
+    for run in summary.get("later_runs", []):
+        names = ", ".join(f"`{name}`" for name in run["benchmarks"])
+        lines += [
+            f"The sections of {names} come from a later run, `.venv/bin/python {' '.join(run['command'])}` "
+            f"(size `{run['size']}`), at commit {run['commit']}, which took {run['seconds']:,} s; "
+            f"load average "
+            f"{run['load_start'][0]} at its start and {run['load_end'][0]} at its end.",
+            "",
+        ]
+    return lines
+
+
+def add_run(summary: dict[str, Any], later: dict[str, Any]) -> dict[str, Any]:
+    """`summary` with the results of `later` in place of the same benchmarks' on the same databases."""
+    replaced = {(result["benchmark"], result.get("database", "none")) for result in later["results"]}
+    kept = [r for r in summary["results"] if (r["benchmark"], r.get("database", "none")) not in replaced]
+    benchmarks = sorted({name for name, _ in replaced})
+    run = {key: later[key] for key in ("command", "size", "commit", "seconds", "load_start", "load_end")}
+    earlier = [r for r in summary.get("later_runs", []) if set(r["benchmarks"]) - set(benchmarks)]
+    return summary | {
+        "results": kept + later["results"],
+        "ok": all(result["ok"] for result in kept + later["results"]),
+        "later_runs": [*earlier, run | {"benchmarks": benchmarks}],
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("summary", type=Path, help="the JSON that bench/run_all.py wrote")
     parser.add_argument("--out", type=Path, default=Path(__file__).parents[1] / "docs" / "PERFORMANCE.md")
+    parser.add_argument("--add", type=Path, help="a later run's summary to put into SUMMARY (written back)")
     args = parser.parse_args(argv)
     summary = json.loads(args.summary.read_text(encoding="utf-8"))
+    if args.add:
+        summary = add_run(summary, json.loads(args.add.read_text(encoding="utf-8")))
+        args.summary.write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     args.out.write_text(markdown(summary, str(args.summary)), encoding="utf-8")
     print(f"wrote {args.out}")
     return 0

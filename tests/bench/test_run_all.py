@@ -87,3 +87,40 @@ def test_a_failed_check_fails_the_benchmark_and_shows_on_the_page(
         }
     )
     assert "**FAILED** (exit code 1)" in page and "| tekseru --help, wall |" not in page
+
+
+def test_a_later_partial_run_replaces_its_benchmarks_and_the_page_says_so(tmp_path: Path) -> None:
+    from report import add_run
+
+    def result(name: str, database: str, value: float) -> dict[str, object]:
+        run = Run(name, f"sqlite:///{tmp_path / 'x.sqlite3'}" if database == "sqlite" else None)
+        run.uses_database = database != "none"
+        run.figure("a figure", value, "s", 1.0, "lower")
+        run.check("the output is right", True)
+        return run.result()
+
+    whole = {
+        "command": ["bench/run_all.py", "--quick"],
+        "size": "quick",
+        "commit": "aaa",
+        "seconds": 10.0,
+        "load_start": [1.0, 1.0, 1.0],
+        "load_end": [1.0, 1.0, 1.0],
+        "ok": True,
+        "results": [result("cli", "none", 0.5), result("rosters", "sqlite", 40.0)],
+    }
+    later = whole | {
+        "command": ["bench/run_all.py", "--only", "rosters"],
+        "size": "full",
+        "commit": "bbb",
+        "results": [result("rosters", "sqlite", 20.0)],
+    }
+    merged = add_run(whole, later)
+    assert [(r["benchmark"], r["figures"][0]["value"]) for r in merged["results"]] == [
+        ("cli", 0.5),
+        ("rosters", 20.0),
+    ]
+    page = markdown(merged)
+    assert "The sections of `rosters` come from a later run" in page and "commit bbb" in page
+    assert '<a id="rosters-reconciliation"></a>' in page and '<a id="the-planners-desk"></a>' in page
+    assert "| a figure | 20.00 s |" in page and "| a figure | 40.00 s |" not in page
