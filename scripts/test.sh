@@ -23,4 +23,7 @@ fi
 .venv/bin/ruff check src tests bench
 .venv/bin/ruff format --check src tests bench
 .venv/bin/mypy
+# Each xdist worker imports every test module; with PYTHONDONTWRITEBYTECODE set (as on some machines) each would
+# rewrite and compile them all again instead of reading what the first one cached.
+unset PYTHONDONTWRITEBYTECODE
 .venv/bin/python -m pytest -n 2 "$@"

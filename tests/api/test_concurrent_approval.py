@@ -19,12 +19,12 @@ from tekseru.catalog.identifiers import demo_bins
 from tekseru.services import audit
 from tekseru.services.permissions import Actor
 from tekseru.store.plans import add_plan, get_plan
-from tests.databases import database_url, postgres_server
+from tests.databases import database, database_url, postgres_server
 from tests.web.support import PASSWORD, USERS
 from tests.web.test_plans_pages import Site, serving
 from tests.web.test_stale_writes import site
 
-__all__ = ["database_url", "postgres_server", "site"]
+__all__ = ["database", "database_url", "postgres_server", "site"]
 
 ROUNDS = 3
 TITLE = {"kk": "Басқа пайдаланушы өзгертті", "ru": "Изменено другим пользователем"}
