@@ -5,19 +5,17 @@ list row's "Start inspection" (`/plans/{id}/rows/{rank}`) post are read here onc
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 
 from fastapi import Form, Request
 from fastapi.responses import Response
 
 from tekseru.http.language import said
-from tekseru.message import tell
 from tekseru.services import inspections
 from tekseru.services.auth import Database
 from tekseru.services.catalog import CatalogService
 from tekseru.services.inspections import InspectionError, InspectionHeader
 from tekseru.services.permissions import Actor
-from tekseru.web.pages.inspection_views import DATE_LABELS, redirect
+from tekseru.web.pages.inspection_views import form_date, redirect
 from tekseru.web.templating import render
 
 
@@ -36,11 +34,11 @@ class StartForm:
 
     def header(self, kind: str | None = None) -> InspectionHeader:
         """The inspection's header; InspectionError naming the field that cannot be read."""
-        act_day = _day(self.act_date, "act_date")
+        act_day = form_date(self.act_date, "act_date")
         if act_day is None:
             raise InspectionError("act_date: give the date of the act").saying("visits.error.act_date")
         names = tuple(line.strip() for line in self.inspectors.splitlines() if line.strip())
-        planned_on = _day(self.planned_on, "planned_on")
+        planned_on = form_date(self.planned_on, "planned_on")
         return InspectionHeader(kind or self.kind, self.act_number, act_day, names, planned_on)
 
     @property
@@ -60,15 +58,6 @@ def start_form(
 ) -> StartForm:
     """The posted start form (a dependency of the routes that take one)."""
     return StartForm(bin, kind, reason, appendix, act_number, act_date, inspectors, planned_on)
-
-
-def _day(text: str, field: str) -> date | None:
-    try:
-        return date.fromisoformat(text) if text.strip() else None
-    except ValueError:
-        raise InspectionError(f"{field}: give the date as yyyy-mm-dd").saying(
-            "visits.error.date", field=tell(DATE_LABELS[field])
-        ) from None
 
 
 def _first_form(actor: Actor, unplanned: bool) -> StartForm:

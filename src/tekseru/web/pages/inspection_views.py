@@ -5,6 +5,7 @@ flagged on the items."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any, cast
 
 from fastapi import Request, UploadFile
@@ -14,6 +15,7 @@ from starlette.datastructures import UploadFile as StarletteUpload
 from tekseru.http.dependencies import get_catalogue, get_settings
 from tekseru.http.files import read_upload
 from tekseru.http.language import request_language, said
+from tekseru.message import tell
 from tekseru.services import inspections
 from tekseru.services.auth import Database
 from tekseru.services.inspections import InspectionError
@@ -32,6 +34,16 @@ DATE_LABELS = {
     "deadline": "inspections.deadline",
     "eliminated_on": "inspections.eliminated_on",
 }
+
+
+def form_date(text: str, field: str) -> date | None:
+    """A date typed into field `field` of a form (empty: None); InspectionError naming the field's label."""
+    try:
+        return date.fromisoformat(text) if text.strip() else None
+    except ValueError:
+        raise InspectionError(f"{field}: give the date as yyyy-mm-dd").saying(
+            "visits.error.date", field=tell(DATE_LABELS[field])
+        ) from None
 
 
 def redirect(request: Request, name: str, inspection_id: int, done: str = "", anchor: str = "") -> Response:

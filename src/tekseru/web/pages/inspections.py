@@ -5,7 +5,6 @@ and printing the form. A completed inspection is read-only."""
 
 from __future__ import annotations
 
-from datetime import date
 from functools import partial
 
 from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
@@ -18,7 +17,6 @@ from tekseru.http.dependencies import get_catalog_service, get_catalogue, get_da
 from tekseru.http.files import attachment, read_upload
 from tekseru.http.refusals import INSPECTION_ERRORS, service_errors
 from tekseru.http.security import page_actor
-from tekseru.message import tell
 from tekseru.services import inspections
 from tekseru.services.auth import Database
 from tekseru.services.catalog import CatalogService
@@ -29,7 +27,7 @@ from tekseru.web.navigation import Section
 from tekseru.web.pages import inspection_start
 from tekseru.web.pages import inspection_views as views
 from tekseru.web.pages.inspection_start import StartForm, start_form
-from tekseru.web.pages.inspection_views import DATE_LABELS
+from tekseru.web.pages.inspection_views import form_date
 from tekseru.web.templating import render
 
 router = APIRouter(
@@ -52,15 +50,6 @@ DONE = "^(created|saved|attached|completed|revised|followed)?$"
 
 
 # The label of each date field of the forms, to name it in a refusal.
-
-
-def _date(text: str, field: str) -> date | None:
-    try:
-        return date.fromisoformat(text) if text.strip() else None
-    except ValueError:
-        raise InspectionError(f"{field}: give the date as yyyy-mm-dd").saying(
-            "visits.error.date", field=tell(DATE_LABELS[field])
-        ) from None
 
 
 # The list and a new inspection ----------------------------------------------------------------------------
@@ -221,7 +210,7 @@ def complete(
     catalogue: Catalogue = Depends(get_catalogue),
 ) -> Response:
     try:
-        day = _date(inspected_on, "inspected_on")
+        day = form_date(inspected_on, "inspected_on")
         inspections.complete_inspection(db, actor, inspection_id, inspected_on=day, catalogue=catalogue)
     except InspectionError as problem:
         return views.show(
@@ -264,7 +253,7 @@ def follow_up(
     follow-up and this user's side by side, and nothing stored."""
     page = "inspections/inspection.html"
     try:
-        until, done_on = _date(deadline, "deadline"), _date(eliminated_on, "eliminated_on")
+        until, done_on = form_date(deadline, "deadline"), form_date(eliminated_on, "eliminated_on")
         done_on = done_on if status == "eliminated" else None
         inspections.follow_up(
             db,
