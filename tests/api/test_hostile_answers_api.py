@@ -48,7 +48,7 @@ def test_a_control_character_in_a_comment_is_a_422(client: TestClient, comment: 
     body = {
         "answers": [{"item": 1, "answer": "compliant"}, {"item": 2, "answer": "required", "comment": comment}]
     }
-    response = inspector.send("POST", path, json=body)
+    response = inspector.send("POST", path, json=body, headers={"Accept-Language": "en"})
     if "\n" in comment:
         assert response.status_code == 200, response.text
         return

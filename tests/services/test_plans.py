@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from tekseru.catalog_files import control_body, load_catalogue
 from tekseru.planning import DiffReason, ExclusionReason, HalfYear, VisitHistory
+from tekseru.planning.diff import FieldChange
 from tekseru.services import plans
 from tekseru.services.accounts import create_user
 from tekseru.services.permissions import Actor
@@ -199,7 +200,7 @@ def test_a_new_draft_is_compared_with_the_approved_list(database: Database, ids:
     assert removed.exclusions == (ExclusionReason.CLASS_NOT_CANDIDATE,)
     moved = {item.current.bin: item.changes for item in comparison.diff.moved}
     assert set(moved) == {BINS[5], BINS[2]}
-    assert "rank 3 -> 2" in moved[BINS[2]] and "score 45 -> 85" in moved[BINS[2]]
+    assert FieldChange("rank", 3, 2) in moved[BINS[2]] and FieldChange("score", 45.0, 85.0) in moved[BINS[2]]
     assert plans.plan_diff(database, SYSTEM, first.id).diff is None
 
 
