@@ -120,8 +120,8 @@ def markdown(summary: dict[str, Any], source: str | None = None) -> str:
         f"load average {summary['load_start'][0]} at its start and {summary['load_end'][0]} at its end. "
         "What each benchmark does and checks: [bench/README.md](../bench/README.md); the targets are those "
         "of issue 18. A ratio to target of 1 or more means the target is reached. A figure measured under "
-        "load (load average at or above half the processors) says nothing about a target: run again on a "
-        "quiet machine.",
+        "load (a load average at its start, before its own work, at or above half the processors) says "
+        "nothing about a target: run again on a quiet machine.",
         "",
         *(
             [
@@ -197,7 +197,11 @@ def add_run(summary: dict[str, Any], later: dict[str, Any]) -> dict[str, Any]:
     kept = [r for r in summary["results"] if (r["benchmark"], r.get("database", "none")) not in replaced]
     benchmarks = sorted({name for name, _ in replaced})
     run = {key: later[key] for key in ("command", "size", "commit", "seconds", "load_start", "load_end")}
-    earlier = [r for r in summary.get("later_runs", []) if set(r["benchmarks"]) - set(benchmarks)]
+    earlier = [
+        r | {"benchmarks": [name for name in r["benchmarks"] if name not in benchmarks]}
+        for r in summary.get("later_runs", [])
+        if set(r["benchmarks"]) - set(benchmarks)
+    ]
     return summary | {
         "results": kept + later["results"],
         "ok": all(result["ok"] for result in kept + later["results"]),

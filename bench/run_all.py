@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -133,6 +134,14 @@ SIZES = ("tiny", "quick", "full")
 DATABASES = ("sqlite", "postgresql")
 
 
+def settle(seconds: float = 120) -> None:
+    """Wait (at most `seconds`) for the load average of what ran before to fall below half the processors,
+    so that the next benchmark's start reads whether anything else is running, not its predecessor's tail."""
+    deadline = time.monotonic() + seconds
+    while os.getloadavg()[0] >= (os.cpu_count() or 1) / 2 and time.monotonic() < deadline:
+        time.sleep(5)
+
+
 def run_one(name: str, size: str, database: str | None, folder: Path, timeout: float) -> dict[str, Any]:
     script, _, sizes = BENCHMARKS[name]
     output = folder / f"{name}-{database or 'none'}.json"
@@ -141,6 +150,8 @@ def run_one(name: str, size: str, database: str | None, folder: Path, timeout: f
         command += ["--database-url", postgres_url(f"tekseru_bench_{name}")]
     elif database == "sqlite":
         command += ["--database-url", f"sqlite:///{folder / (name + '.sqlite3')}"]
+    if size != "tiny":  # the test suite's wiring run does not wait
+        settle()
     print(f"-- {name} ({size}, {database or 'no database'}): {' '.join(command[1:])}", flush=True)
     started = time.perf_counter()
     try:

@@ -165,7 +165,7 @@ def review_remediation(
         actor.require(REVIEW, subject.region)
         if report.status != SUBMITTED:
             refused = PortalError(f"report {report_id} is {report.status} already")
-            raise refused.saying("portal.error.reviewed", report=report_id)
+            raise refused.saying("portal.error.reviewed", report=report_id, by=report.reviewed_by or "")
         decided = review_report(
             session,
             report_id,

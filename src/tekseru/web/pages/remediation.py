@@ -39,12 +39,19 @@ def reports(request: Request, actor: Actor = Signed, db: Database = Db) -> Respo
 
 
 def _report_page(
-    request: Request, actor: Actor, db: Database, report_id: int, *, error: str | None = None
+    request: Request,
+    actor: Actor,
+    db: Database,
+    report_id: int,
+    *,
+    error: str | None = None,
+    typed_reason: str = "",
 ) -> Response:
     context = {
         "view": portal.remediation_report(db, actor, report_id),
         "may_review": actor.can(Permission.REVIEW_REMEDIATION),
         "error": error,
+        "typed_reason": typed_reason,
         "done": request.query_params.get("done", ""),
         "title_key": "portal.report.title",
         "title_params": {"id": report_id},
@@ -71,7 +78,8 @@ def review(
             raise portal.PortalError("choose accept or reject").saying("portal.error.decision")
         portal.review_remediation(db, actor, report_id, accept=decision == "accept", reason=reason)
     except portal.PortalError as problem:
-        return _report_page(request, actor, db, report_id, error=said(request, problem))
+        # what the reviewer typed is shown again, whether the decision can still be made or not
+        return _report_page(request, actor, db, report_id, error=said(request, problem), typed_reason=reason)
     target = request.app.url_path_for("remediation_report", report_id=str(report_id))
     return RedirectResponse(f"{target}?done={decision}", status_code=303)
 
