@@ -264,7 +264,10 @@ def test_saving_answers_with_the_form(site: Site) -> None:
     assert cards[1].find("input", id="answer-2-non_compliant").attrs.get("checked") == ""
     assert cards[1].find("textarea").text == "no log"
     stray = inspector.post_form(f"{path}?lang=en", {"answer-1": "not_required", "comment-3": "lost?"})
-    assert stray.status_code == 400 and "items [3]: choose an answer" in stray.text
+    assert stray.status_code == 400 and "Items 3: choose an answer to keep the comment" in stray.text
+    for lang, said in (("kk", "3 тармақтар: түсініктемені сақтау үшін"), ("ru", "Пункты 3: выберите ответ")):
+        refused = inspector.post_form(f"{path}?lang={lang}", {"answer-1": "not_required", "comment-3": "?"})
+        assert refused.status_code == 400 and said in refused.text
     again = parse(stray.text).find_all("fieldset", class_="item-card")
     assert (
         again[0].find("input", id="answer-1-not_required").attrs.get("checked") == ""

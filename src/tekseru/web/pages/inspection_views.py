@@ -144,7 +144,10 @@ def save_answers(
                 catalogue=catalogue,
             )
         if changes.stray:
-            raise InspectionError(f"items {changes.stray}: choose an answer to keep the comment")
+            refused = InspectionError(f"items {changes.stray}: choose an answer to keep the comment")
+            raise refused.saying(
+                "inspections.refusal.stray_comment", items=", ".join(map(str, changes.stray))
+            )
         if changes.bad_dates:
             refused = InspectionError(f"items {changes.bad_dates}: give the deadline as yyyy-mm-dd")
             raise refused.saying("phone.refusal.deadline", items=", ".join(map(str, changes.bad_dates)))
