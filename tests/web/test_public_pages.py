@@ -30,6 +30,7 @@ from tests.mail_server import MailServer as LoopbackServer
 from tests.public_data import EMAILS, HOSTILE_NAME, PERSONAL, add_hostile_registry, drafted, published
 from tests.services.plan_data import BINS, SYSTEM
 from tests.web.conftest import BrowserPage, _browser_page, _free_port
+from tests.web.htmltree import parse
 from tests.web.support import CHEAP_PASSWORDS, PASSWORD
 from tests.web.test_accessibility import BLOCKING, overflowing, scan
 
@@ -98,6 +99,21 @@ def test_the_register_is_read_without_signing_in(
 
     shymkent = anonymous.get(f"/public/lists/{register.published}?region=shymkent&lang={lang}")
     assert BINS[5] in shymkent.text and BINS[0] not in shymkent.text
+
+
+def test_the_region_filters_are_in_the_readers_alphabetical_order(
+    anonymous: TestClient, register: Register
+) -> None:
+    """Russian readers find their region alphabetically by its Russian name (it was the order of the Kazakh
+    names); Kazakh readers keep the order they had, named in Kazakh."""
+    official = [CATALOGUE.regions.name_of(region.key, "kk") for region in CATALOGUE.regions]
+    for path in ("/public/lists", f"/public/lists/{register.published}"):
+        shown = {}
+        for lang in ("ru", "kk"):
+            page = parse(anonymous.get(f"{path}?lang={lang}").text)
+            shown[lang] = [option.text for option in page.find(id="filter-region").find_all("option")[1:]]
+        assert len(shown["ru"]) >= 3 and shown["ru"] == sorted(shown["ru"], key=str.casefold), shown["ru"]
+        assert shown["kk"] and set(shown["kk"]) <= set(official), shown["kk"]
 
 
 def test_the_files_are_open_data_without_personal_data(anonymous: TestClient, register: Register) -> None:

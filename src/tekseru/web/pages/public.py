@@ -11,7 +11,6 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from tekseru.catalog import Catalogue
-from tekseru.catalog_files import load_regions
 from tekseru.http.dependencies import get_catalogue, get_database
 from tekseru.http.language import request_language
 from tekseru.http.refusals import PLAN_ERRORS, service_errors
@@ -47,8 +46,22 @@ def home(request: Request) -> Response:
     return RedirectResponse(request.url_for("public_index").path, status_code=303)
 
 
+def regions_in_order(keys: list[str], language: str, catalogue: Catalogue) -> list[str]:
+    """Region keys in the order a reader of `language` looks for them: the catalogue's own order (the Kazakh
+    alphabet) in Kazakh, alphabetical by the region's name otherwise."""
+    if language == "kk":
+        return keys
+    return sorted(keys, key=lambda key: catalogue.regions.name_of(key, language).casefold())
+
+
 @router.get("/lists", response_class=HTMLResponse, name="public_index")
-def index(request: Request, half_year: str = HALF_YEAR, region: str = REGION, db: Database = Db) -> Response:
+def index(
+    request: Request,
+    half_year: str = HALF_YEAR,
+    region: str = REGION,
+    db: Database = Db,
+    catalogue: Catalogue = Depends(get_catalogue),
+) -> Response:
     lists = public_index(db, half_year=half_year or None, region=region or None)
     every = public_index(db)
     by_half_year: dict[str, list[object]] = {}
@@ -59,7 +72,9 @@ def index(request: Request, half_year: str = HALF_YEAR, region: str = REGION, db
         "by_half_year": by_half_year,
         "filters": {"half_year": half_year, "region": region},
         "half_years": sorted({summary.half_year for summary in every}, reverse=True),
-        "regions": [region.key for region in load_regions()],
+        "regions": regions_in_order(
+            [region.key for region in catalogue.regions], request_language(request), catalogue
+        ),
     }
     return render(request, "public/index.html", context)
 
@@ -95,7 +110,9 @@ def list_page(
         "title_params": {"number": plan_id},
         "listing": listing,
         "data": public_json(listing, request_language(request), catalogue),
-        "all_regions": public_list(db, plan_id).regions,
+        "all_regions": regions_in_order(
+            list(public_list(db, plan_id).regions), request_language(request), catalogue
+        ),
         "filters": {"region": region},
         "file_language": file_language(request),
     }
