@@ -4,6 +4,7 @@ app, so new routes are covered as they come) with another subject's ids, BIN and
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -22,7 +23,7 @@ from tekseru.settings import Settings
 from tekseru.store.inspections import violations_of
 from tekseru.web.app import create_app
 from tests.catalogue import CATALOGUE
-from tests.services.inspection_data import BINS, add_subjects, inspect
+from tests.services.inspection_data import BINS, EDITION, add_subjects, inspect
 from tests.services.plan_data import add_run
 from tests.web.conftest import sign_in
 from tests.web.support import CHEAP_PASSWORDS, PASSWORD
@@ -167,6 +168,9 @@ def test_a_subject_sees_its_own_violation_and_reports_it(world: World, lang: str
     assert {"kk": "2025 жылғы екінші жартыжылдық", "ru": "второе полугодие 2025"}[lang] in home.text
     page = client.get(f"/my/violations/{world.own_violation}?lang={lang}")
     assert page.status_code == 200
+    # what is to be remedied: the checklist item's requirement in the reader's language, not its number alone
+    first_items = [checklist.items[0].text.in_language(lang) for checklist in EDITION.checklists.values()]
+    assert any(text in html.unescape(page.text) for text in first_items)
     refused = client.post(
         f"/my/violations/{world.own_violation}?lang={lang}",
         data={"text": " ", "csrf_token": csrf},

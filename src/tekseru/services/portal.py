@@ -40,6 +40,7 @@ from tekseru.store.inspection_models import COMPLETED, OPEN
 from tekseru.store.inspections import (
     InspectionRecord,
     ViolationRecord,
+    answers_of,
     get_or_raise,
     violations_of,
 )
@@ -59,6 +60,8 @@ class ViolationItem:
     inspection: InspectionRecord
     subject: SubjectRecord
     reports: tuple[RemediationRecord, ...]
+    requirement: str = ""  # the checklist item's text, in the reader's language: what is to be remedied
+    comment: str = ""  # what the inspector wrote on the item
 
     @property
     def pending(self) -> RemediationRecord | None:
@@ -123,6 +126,12 @@ def my_organisation(
             for v in violations_of(session, [record.id])
         ]
         lineage = with_earlier(session, [v for v, _, _ in current])
+        lang = language if language in ("kk", "ru", "en") else "kk"
+        comments = {
+            (record.id, answer.item): answer.comment
+            for record, _ in inspections
+            for answer in answers_of(session, record.id)
+        }
         violations = [
             ViolationItem(
                 violation,
@@ -130,6 +139,8 @@ def my_organisation(
                 record,
                 subject,
                 tuple(r for r in reports if r.violation_id in lineage[violation.id]),
+                _requirement(catalogue, record, violation.item, lang),
+                comments.get((record.id, violation.item), ""),
             )
             for violation, record, subject in current
         ]
@@ -141,7 +152,6 @@ def my_organisation(
         risk = None
         if shown_risk:
             run = finished_run_on(session, day)
-            lang = language if language in ("kk", "ru", "en") else "kk"
             risk = tuple(
                 explain_in_session(session, s, run, as_of=day, language=lang, catalogue=catalogue)  # type: ignore[arg-type]
                 for s in subjects
@@ -159,6 +169,14 @@ def my_organisation(
         tuple(on_lists),
         risk,
     )
+
+
+def _requirement(catalogue: Catalogue, record: InspectionRecord, item: int, language: str) -> str:
+    try:
+        checklist = catalogue.edition(record.edition_id).checklist(record.appendix)
+    except LookupError:  # an edition this catalogue does not have: the number alone
+        return ""
+    return next((i.text.in_language(language) for i in checklist.items if i.number == item), "")
 
 
 def _inspections_of(session: Session, subjects: dict[int, SubjectRecord]) -> list[InspectionRecord]:
