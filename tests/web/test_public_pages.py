@@ -24,6 +24,7 @@ from fastapi.testclient import TestClient
 from tekseru.services.accounts import create_user
 from tekseru.settings import Settings
 from tekseru.web.app import create_app
+from tekseru.web.pages import public as public_pages
 from tests.catalogue import CATALOGUE
 from tests.mail_server import HOST
 from tests.mail_server import MailServer as LoopbackServer
@@ -114,6 +115,33 @@ def test_the_region_filters_are_in_the_readers_alphabetical_order(
             shown[lang] = [option.text for option in page.find(id="filter-region").find_all("option")[1:]]
         assert len(shown["ru"]) >= 3 and shown["ru"] == sorted(shown["ru"], key=str.casefold), shown["ru"]
         assert shown["kk"] and set(shown["kk"]) <= set(official), shown["kk"]
+
+
+def test_a_long_list_is_read_a_page_at_a_time_and_the_files_hold_every_row(
+    anonymous: TestClient, register: Register, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A list of 10,000 rows was one page of megabytes; the page now shows ROWS_PER_PAGE rows with a pager
+    (here 2 a page), the count of all rows in the caption, and the CSV keeps every row."""
+    monkeypatch.setattr(public_pages, "ROWS_PER_PAGE", 2)
+    every = anonymous.get(f"/public/lists/{register.published}.json?lang=ru").json()["rows"]
+    assert len(every) > 2
+    seen: list[str] = []
+    for page in range(1, -(-len(every) // 2) + 1):
+        answer = anonymous.get(f"/public/lists/{register.published}?lang=ru&page={page}")
+        tree = parse(answer.text)
+        rows = tree.find("table", class_="public-rows").find("tbody").find_all("tr")
+        assert 1 <= len(rows) <= 2
+        seen += [row.find_all("td")[0].text for row in rows]
+        assert (
+            f"({len(every)}" in tree.find(id="public-rows-caption").text
+            or str(len(every)) in tree.find(id="public-rows-caption").text
+        )
+        assert tree.find("nav", class_="pager") is not None
+    assert seen == [str(row["number"]) for row in every]
+    beyond = anonymous.get(f"/public/lists/{register.published}?lang=ru&page=999")
+    assert beyond.status_code == 200  # the last page, not an empty one or an error
+    csv_rows = anonymous.get(f"/public/lists/{register.published}.csv?lang=ru").text.strip().splitlines()
+    assert len(csv_rows) == len(every) + 1
 
 
 def test_the_files_are_open_data_without_personal_data(anonymous: TestClient, register: Register) -> None:

@@ -96,20 +96,31 @@ def list_file(
     return Response(content, media_type=media_type, headers=headers)
 
 
+ROWS_PER_PAGE = 100
+
+
 @router.get("/lists/{plan_id}", response_class=HTMLResponse, name="public_list")
 def list_page(
     request: Request,
     plan_id: int = PLAN_ID,
     region: str = REGION,
+    page: int = Query(1, ge=1, le=1_000_000),
     db: Database = Db,
     catalogue: Catalogue = Depends(get_catalogue),
 ) -> Response:
     listing = public_list(db, plan_id, region=region or None)
+    data = public_json(listing, request_language(request), catalogue)
+    rows = data["rows"]
+    pages = max(1, -(-len(rows) // ROWS_PER_PAGE))
+    page = min(page, pages)
     context = {
         "title_key": "public.list.title",
         "title_params": {"number": plan_id},
         "listing": listing,
-        "data": public_json(listing, request_language(request), catalogue),
+        # a page at a time (a list of 10,000 rows would be a page of megabytes); the files hold every row
+        "data": data | {"rows": rows[(page - 1) * ROWS_PER_PAGE : page * ROWS_PER_PAGE]},
+        "row_count": len(rows),
+        "paging": {"page": page, "pages": pages},
         "all_regions": regions_in_order(
             list(public_list(db, plan_id).regions), request_language(request), catalogue
         ),
