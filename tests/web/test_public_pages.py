@@ -239,6 +239,21 @@ def test_the_public_pages_pass_axe_at_390_px_in_kk_and_ru(phone: BrowserPage, re
             assert blocking == [], path
             assert overflowing(phone, path) == ([], [390, 390]), path
             _no_personal_data(phone.page.content())
+        # each row reads as a card: a BIN on one line, words whole, every value named by its column
+        phone.open(f"/public/lists/{register.published}?lang={lang}")
+        lines = phone.page.evaluate(
+            """() => [...document.querySelectorAll('table.public-rows td.identifier')].map(cell => {
+                const style = getComputedStyle(cell);
+                const line = parseFloat(style.lineHeight) || parseFloat(style.fontSize) * 1.5;
+                return Math.round(cell.getBoundingClientRect().height / line);
+            })"""
+        )
+        assert lines and all(count <= 1 for count in lines), lines
+        label = phone.page.evaluate(
+            "() => getComputedStyle(document.querySelector('table.public-rows td.identifier'), '::before')"
+            ".content"
+        )
+        assert {"kk": "БСН", "ru": "БИН"}[lang] in label
 
 
 @pytest.mark.browser
