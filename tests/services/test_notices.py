@@ -147,3 +147,8 @@ def test_assigning_an_inspector_queues_its_notice_with_the_assignment(database: 
     inspections.assign_inspectors(database, SYSTEM, record.id, ["nurlan"])
     inspections.assign_inspectors(database, SYSTEM, record.id, ["nurlan"])  # no one new: no second notice
     assert _outbox(database) == [("inspector_assigned", "nurlan@example.kz")]
+    # greeted by name, and told the number the inspection goes by on "My visits" and on its forms
+    (message,) = [m for m in outbox_state(database, SYSTEM).messages if m.kind == "inspector_assigned"]
+    (number,) = inspections.inspection_numbers(database, SYSTEM, [record]).values()
+    assert "Нұрлан Б., сәлеметсіз бе!" in message.body and "Здравствуйте, Нұрлан Б.!" in message.body
+    assert number in message.subject and message.body.count(number) == 2, (number, message.body)

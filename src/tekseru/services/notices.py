@@ -35,6 +35,7 @@ from tekseru.services import audit
 from tekseru.services.outbox import enqueue
 from tekseru.services.permissions import Actor, Permission
 from tekseru.store import Database
+from tekseru.store.inspections import get_inspection
 from tekseru.store.notice_contacts import (
     UnknownContact,
     emails_of_role,
@@ -48,6 +49,7 @@ from tekseru.store.notice_contacts import (
 )
 from tekseru.store.notice_contacts import set_subject_email as store_subject_email
 from tekseru.store.notice_contacts import set_user_email as store_user_email
+from tekseru.store.workflow import origins_of
 
 __all__ = [
     "MAIL_LANGUAGES",
@@ -148,9 +150,13 @@ def notify_inspector_assigned(
     email = user_email(session, username)
     if facts is None or email is None:
         return False
+    record = get_inspection(session, inspection_id)
+    origins = origins_of(session, [record.series_id]) if record is not None else {}
+    origin = origins.get(record.series_id) if record is not None else None
     values = {
         language: {
             "full_name": full_name or username,
+            "number": origin.number if origin is not None and origin.number else f"№ {inspection_id}",
             "subject_name": facts.subject_name,
             "bin": facts.bin,
             "region": _region(facts.region, language),

@@ -163,7 +163,14 @@ def assign_inspectors(
         added, removed = set_assignments(session, series, wanted, by=actor.username, now=stamp)
         change.after = {"inspectors": sorted(wanted), "added": added, "removed": removed}
         for name in added:  # told by e-mail, stored with the assignment (sent later by the outbox)
-            notices.notify_inspector_assigned(session, inspection_id=inspection_id, username=name, now=stamp)
+            assigned = find_user(session, name)
+            notices.notify_inspector_assigned(
+                session,
+                inspection_id=inspection_id,
+                username=name,
+                full_name=assigned.full_name if assigned is not None else "",
+                now=stamp,
+            )
     return tuple(sorted(wanted))
 
 
