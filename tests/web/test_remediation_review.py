@@ -4,6 +4,7 @@ and sees the reason they typed again; nothing of theirs is stored."""
 
 from __future__ import annotations
 
+import html
 from pathlib import Path
 
 import pytest
@@ -15,7 +16,7 @@ from tekseru.settings import Settings
 from tekseru.store.portal import get_report
 from tekseru.web.app import create_app
 from tests.catalogue import CATALOGUE
-from tests.services.inspection_data import BINS, SYSTEM, add_subjects, inspect
+from tests.services.inspection_data import BINS, EDITION, SYSTEM, add_subjects, inspect
 from tests.web.conftest import sign_in
 from tests.web.htmltree import parse
 from tests.web.support import CHEAP_PASSWORDS, PASSWORD
@@ -51,6 +52,10 @@ def test_the_reviewer_who_came_second_is_told_and_keeps_the_reason(tmp_path: Pat
         )
 
         csrf = sign_in(client, "second-reviewer")
+        # the reviewer reads what was to be remedied (the item's requirement), not the item's number alone
+        first_items = [checklist.items[0].text.in_language(lang) for checklist in EDITION.checklists.values()]
+        shown = html.unescape(client.get(f"/remediation/{report.id}?lang={lang}").text)
+        assert any(text in shown for text in first_items)
         answer = client.post(
             f"/remediation/{report.id}?lang={lang}",
             data={"decision": "reject", "reason": "Фото жоқ / нет фото", "csrf_token": csrf},

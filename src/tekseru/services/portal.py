@@ -139,7 +139,7 @@ def my_organisation(
                 record,
                 subject,
                 tuple(r for r in reports if r.violation_id in lineage[violation.id]),
-                _requirement(catalogue, record, violation.item, lang),
+                requirement_of(catalogue, record, violation.item, lang),
                 comments.get((record.id, violation.item), ""),
             )
             for violation, record, subject in current
@@ -171,7 +171,8 @@ def my_organisation(
     )
 
 
-def _requirement(catalogue: Catalogue, record: InspectionRecord, item: int, language: str) -> str:
+def requirement_of(catalogue: Catalogue, record: InspectionRecord, item: int, language: str) -> str:
+    """The text of the inspection's checklist item `item` in `language` ("" for an unknown edition)."""
     try:
         checklist = catalogue.edition(record.edition_id).checklist(record.appendix)
     except LookupError:  # an edition this catalogue does not have: the number alone
@@ -253,6 +254,7 @@ __all__ = [
     "remediation_file",
     "remediation_report",
     "reports_to_review",
+    "requirement_of",
     "review_remediation",
     "submit_remediation",
 ]

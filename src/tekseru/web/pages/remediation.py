@@ -7,8 +7,8 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 
-from tekseru.http.dependencies import get_database, get_settings
-from tekseru.http.language import said
+from tekseru.http.dependencies import get_catalogue, get_database, get_settings
+from tekseru.http.language import request_language, said
 from tekseru.http.refusals import service_errors
 from tekseru.http.security import page_actor
 from tekseru.services import portal
@@ -47,8 +47,12 @@ def _report_page(
     error: str | None = None,
     typed_reason: str = "",
 ) -> Response:
+    view = portal.remediation_report(db, actor, report_id)
+    catalogue = get_catalogue(request)
+    language = request_language(request)
     context = {
-        "view": portal.remediation_report(db, actor, report_id),
+        "view": view,
+        "requirement": portal.requirement_of(catalogue, view.inspection, view.report.item, language),
         "may_review": actor.can(Permission.REVIEW_REMEDIATION),
         "error": error,
         "typed_reason": typed_reason,
