@@ -13,6 +13,8 @@ from typing import Any
 
 import pytest
 
+from tekseru.services import inspections
+from tekseru.services.permissions import Actor
 from tekseru.store.workflow import origins_of
 from tests.web.htmltree import Element, parse
 from tests.web.support import BINS, LANGUAGES, OTHER_BIN, OWN_BIN, USERS, with_lang
@@ -544,3 +546,19 @@ def test_a_checklist_is_completed_with_the_keyboard_alone(browser: Any, live: st
     assert [(v["item"], v["deadline"]) for v in sheet["violations"]] == [(5, "2024-08-01")]
     assert sheet["items"][4]["answer"]["comment"] == "no fire drill log"
     assert sheet["items"][6]["answer"]["answer"] == "not_required"
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru"])
+def test_the_inspection_and_its_checklist_are_titled_by_its_number(site: Site, lang: str) -> None:
+    """The number an inspection goes by (REGION-YEAR-NNNN, printed on its forms), not the database's id."""
+    inspection_id = record(site, "inspector")
+    db = site.app.state.tekseru.database()
+    stored = inspections.get_inspection(db, Actor.system("test"), inspection_id)
+    (number,) = inspections.inspection_numbers(db, Actor.system("test"), [stored]).values()
+    for path in (f"/inspections/{inspection_id}", f"/inspections/{inspection_id}/checklist"):
+        page = parse(site.client("inspector").client.get(f"{path}?lang={lang}").text)
+        assert number in page.find("h1").text, page.find("h1").text
+    back = parse(
+        site.client("inspector").client.get(f"/inspections/{inspection_id}/checklist?lang={lang}").text
+    )
+    assert number in back.find("p", class_="facts-line").text

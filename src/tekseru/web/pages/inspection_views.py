@@ -84,10 +84,15 @@ def show(
         "flags": answer_form.flags(sheet.items, check=False, values=extra.get("values")),
         "flagged": [],
         "inspected_on": "",
-        "title_params": {"id": record.id, "name": sheet.subject.name},
+        # the number it goes by (REGION-YEAR-NNNN, printed on its forms); one recorded before numbers, its id
+        "title_params": {"id": shown_number(sheet.origin, record.id), "name": sheet.subject.name},
         **extra,
     }
     return render(request, template, context, status_code=400 if context["error"] else status_code)
+
+
+def shown_number(origin: Any, inspection_id: int) -> str:
+    return str(origin.number) if origin is not None and origin.number else str(inspection_id)
 
 
 def checked_page(
