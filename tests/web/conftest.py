@@ -11,9 +11,6 @@ Browser tests are marked `browser`. Without /usr/bin/chromium they skip, unless 
 from __future__ import annotations
 
 import os
-import socket
-import threading
-import time
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -23,7 +20,6 @@ from urllib.parse import urlsplit
 
 import httpx
 import pytest
-import uvicorn
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
@@ -31,6 +27,7 @@ from tekseru.http.dependencies import get_catalog_service
 from tekseru.services.catalog import CatalogService
 from tekseru.settings import Settings
 from tekseru.web.app import create_app
+from tests.web.live_app import serving
 from tests.web.support import (
     CHEAP_PASSWORDS,
     PASSWORD,
@@ -130,31 +127,11 @@ def signed_in(app: FastAPI, seeded: uuid.UUID) -> Callable[[str], SignedIn]:
     return make
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
 @pytest.fixture(scope="session")
 def live_server(settings: Settings, catalog_service: CatalogService) -> Iterator[str]:
     """The app served by uvicorn in a background thread; yields its base URL."""
-    port = _free_port()
-    config = uvicorn.Config(
-        _app(settings, catalog_service), host="127.0.0.1", port=port, log_level="warning", lifespan="off"
-    )
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, name="tekseru-live-server", daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 15
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("the live server did not start")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serving(_app(settings, catalog_service)) as url:
+        yield url
 
 
 def _no_browser(reason: str) -> None:

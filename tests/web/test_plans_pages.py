@@ -10,9 +10,6 @@ tests too.
 from __future__ import annotations
 
 import shutil
-import socket
-import threading
-import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -20,7 +17,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
@@ -31,6 +27,7 @@ from tests.databases import migrated_sqlite_file
 from tests.web import test_layout as layout
 from tests.web.conftest import BrowserPage, Network, SignedIn, browser_session_cookie, sign_in
 from tests.web.htmltree import Element, parse
+from tests.web.live_app import serving as serving
 from tests.web.support import (
     BINS,
     CHEAP_PASSWORDS,
@@ -80,28 +77,6 @@ def make_site(folder: Path, seeded: bool = True) -> Site:
     if seeded:
         seed(app.state.tekseru.database(), folder)
     return Site(app, folder)
-
-
-@contextmanager
-def serving(app: FastAPI) -> Iterator[str]:
-    """The app served by uvicorn in a thread; its base URL."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    server = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 15
-    while not server.started:
-        assert time.monotonic() < deadline and thread.is_alive(), "the server did not start"
-        time.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
 
 
 @contextmanager

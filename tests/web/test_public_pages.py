@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import csv
 import io
-import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -17,7 +16,6 @@ from typing import Any
 
 import httpx
 import pytest
-import uvicorn
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
@@ -30,8 +28,9 @@ from tests.mail_server import HOST
 from tests.mail_server import MailServer as LoopbackServer
 from tests.public_data import EMAILS, HOSTILE_NAME, PERSONAL, add_hostile_registry, drafted, published
 from tests.services.plan_data import BINS, SYSTEM
-from tests.web.conftest import BrowserPage, _browser_page, _free_port
+from tests.web.conftest import BrowserPage, _browser_page
 from tests.web.htmltree import parse
+from tests.web.live_app import serving
 from tests.web.support import CHEAP_PASSWORDS, PASSWORD
 from tests.web.test_accessibility import BLOCKING, overflowing, scan
 
@@ -211,19 +210,8 @@ def test_administrators_see_the_outbox(anonymous: TestClient, register: Register
 
 @pytest.fixture(scope="module")
 def public_server(register: Register) -> Iterator[str]:
-    port = _free_port()
-    config = uvicorn.Config(register.app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
-    server = uvicorn.Server(config)
-    thread = threading.Thread(target=server.run, name="tekseru-public-server", daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 15
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("the public server did not start")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serving(register.app) as url:
+        yield url
 
 
 @pytest.fixture
