@@ -26,8 +26,9 @@ from tekseru.services.permissions import Actor
 from tekseru.settings import Settings
 from tekseru.web.api_examples import EXAMPLES, example
 from tekseru.web.app import create_app
-from tests.web.conftest import BrowserPage, _free_port
+from tests.web.conftest import BrowserPage
 from tests.web.htmltree import parse
+from tests.web.live_app import free_port as _free_port
 from tests.web.support import CHEAP_PASSWORDS, create_user
 from tests.web.test_accessibility import AXE, BLOCKING
 
