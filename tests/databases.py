@@ -111,13 +111,51 @@ SELECT string_agg(entry, E'\\n' ORDER BY entry) FROM (
 """
 
 
+TEST_DATABASE_PREFIX = "tekseru_test_"
+
+
+def drop_orphaned_test_databases(server_url: URL) -> list[str]:
+    """Drop the test databases whose session was killed (named after a process of this machine that is gone),
+    so killed runs do not pile databases up on the server; a server on another machine is left alone, since
+    its names' processes are not ours to look up. Returns the names dropped."""
+    if server_url.host not in ("127.0.0.1", "localhost", "::1", None):
+        return []
+    server = create_engine(server_url, isolation_level="AUTOCOMMIT")
+    dropped = []
+    try:
+        with server.connect() as connection:
+            names = connection.execute(
+                text("SELECT datname FROM pg_database WHERE starts_with(datname, :prefix)"),
+                {"prefix": TEST_DATABASE_PREFIX},
+            ).scalars()
+            for name in list(names):
+                pid = name.removeprefix(TEST_DATABASE_PREFIX).split("_", 1)[0]
+                if pid.isdigit() and not _process_runs(int(pid)):
+                    connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+                    dropped.append(name)
+    finally:
+        server.dispose()
+    return dropped
+
+
+def _process_runs(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # it runs, as another user
+        return True
+    return True
+
+
 class PostgresTestServer:
     """A uniquely named database on the test server, for one test session, with a schema per test."""
 
     def __init__(self, server_url: str) -> None:
         self.server_url = make_url(server_url)
-        self.name = f"tekseru_test_{os.getpid()}_{uuid.uuid4().hex[:8]}"
+        self.name = f"{TEST_DATABASE_PREFIX}{os.getpid()}_{uuid.uuid4().hex[:8]}"
         self.url = self.server_url.set(database=self.name)
+        drop_orphaned_test_databases(self.server_url)
         create_postgres_database_if_missing(self.url)
         self._admin = create_engine(self.url, isolation_level="AUTOCOMMIT")
         self._pool: list[str] = []  # migrated schemas, emptied, ready for the next test

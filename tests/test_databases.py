@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 
 import pytest
@@ -44,3 +45,37 @@ def test_without_a_setting_the_local_server_is_tried(
     else:
         assert choice.url == LOCAL_POSTGRES_URL
         assert str(choice).endswith("the local server answers)")
+
+
+@pytest.mark.postgres
+def test_a_killed_sessions_database_is_dropped_and_a_running_ones_kept() -> None:
+    import subprocess
+    import sys
+
+    from sqlalchemy import create_engine, make_url
+
+    from tests.databases import TEST_DATABASE_PREFIX, drop_orphaned_test_databases
+
+    server_url = postgres_test_server().url
+    if server_url is None:
+        pytest.skip(str(postgres_test_server()))
+    finished = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True)
+    gone_pid = int(finished.stdout)
+    orphan = f"{TEST_DATABASE_PREFIX}{gone_pid}_orphaned"
+    alive = f"{TEST_DATABASE_PREFIX}{os.getpid()}_alive"
+    admin = create_engine(make_url(server_url), isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as connection:
+            for name in (orphan, alive):
+                connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}"')
+                connection.exec_driver_sql(f'CREATE DATABASE "{name}"')
+        dropped = drop_orphaned_test_databases(make_url(server_url))
+        with admin.connect() as connection:
+            left = set(connection.exec_driver_sql("SELECT datname FROM pg_database").scalars())
+        assert orphan in dropped and orphan not in left
+        assert alive in left and alive not in dropped
+    finally:
+        with admin.connect() as connection:
+            for name in (orphan, alive):
+                connection.exec_driver_sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.dispose()
