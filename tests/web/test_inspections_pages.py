@@ -161,6 +161,10 @@ def test_the_list_shows_inspection_numbers_and_finds_one_by_its_number(site: Sit
     assert "No inspection matches." in main(site, "viewer", "/inspections?number=NOWHERE-1999").text
     csv = site.client("viewer").client.get(f"/exports/inspections?format=csv&number={one}").text
     assert csv.count("\n") == 2 and f"\n{first}," in csv  # the header and the one inspection
+    api = site.client("viewer").client.get("/api/v1/inspections", params={"number": f"{year}-{sequence}"})
+    assert [(found["id"], found["number"]) for found in api.json()] == [(first, one)]
+    everyone = site.client("viewer").client.get("/api/v1/inspections").json()
+    assert {found["number"] for found in everyone} >= {one, two}
 
 
 def test_only_writers_are_offered_a_new_inspection(site: Site) -> None:

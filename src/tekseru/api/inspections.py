@@ -68,13 +68,20 @@ def list_inspections(
     status: str | None = Query(None, pattern="^(draft|completed)$"),
     region: str | None = Query(None, description="Region key (an inspector: its own)."),
     all: bool = Query(False, description="With the superseded revisions."),
+    number: str | None = Query(
+        None, max_length=40, description="Only those whose number contains this (any case), as on the page."
+    ),
     actor: Actor = Signed,
     db: Database = Db,
 ) -> list[InspectionOut]:
     found = inspections.list_inspections(
-        db, actor, bin=bin, status=status, region=region, include_superseded=all
+        db, actor, bin=bin, status=status, region=region, include_superseded=all, number=number
     )
-    return [InspectionOut.model_validate(Layered(record, subject=subject)) for record, subject in found]
+    numbers = inspections.inspection_numbers(db, actor, [record for record, _ in found])
+    return [
+        InspectionOut.model_validate(Layered(record, subject=subject, number=numbers.get(record.id)))
+        for record, subject in found
+    ]
 
 
 @router.get(

@@ -28,6 +28,11 @@ class InspectionOut(BaseModel):
 
     id: int
     series_id: int = Field(description="The id of revision 1, shared by all revisions of the inspection.")
+    number: str | None = Field(
+        None,
+        description="The printed number (region-year-sequence), shared by all revisions; none for one "
+        "recorded before inspections were numbered, and in answers about one inspection.",
+    )
     subject: SubjectRefOut | None = None
     edition_id: str
     appendix: int = Field(description="The checklist: Appendix 2 to 7 of the act.")
