@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import getpass
 import json
 from datetime import date, timedelta
 from pathlib import Path
@@ -132,6 +133,8 @@ def test_plans_read_in_kazakh_and_russian(
     formed = invoke("plan", "2027-H1", "--lang", language).output
     listed = invoke("plans", "list", "--lang", language).output
     assert approved in listed and draft in listed and half_year in listed
+    # Formed and approved on the command line: said in words, as on the pages, not "cli:<login>".
+    assert "cli:" not in listed and {"kk": "пәрмен", "ru": "командная"}[language] in listed
     changes = invoke("plans", "diff", "2", "--lang", language).output
     assert f"+ {BINS[4]}" in changes and f"- {BINS[1]}" in changes and f"~ {BINS[0]}" in changes
     assert "→" in changes
@@ -144,7 +147,7 @@ def test_plans_read_in_kazakh_and_russian(
         invoke("plans", "publish", "1", "--lang", language).output,
         invoke("plans", "discard", "2", "--lang", language).output,
     ):
-        assert_reader_language(output, "head")
+        assert_reader_language(output, "head", getpass.getuser())  # names (--by, the login) are data
 
 
 def test_documents_are_kazakh_or_russian(invoke: Any) -> None:

@@ -62,7 +62,7 @@ def actions(database: Database) -> list[str]:
 
 def test_each_change_writes_one_audit_entry(database: Database, ids: dict[int, int]) -> None:
     drafted = draft(database)
-    assert drafted.record.created_by == "p-planner"
+    assert drafted.record.created_by == "Planner Person"  # printed on the list, as the approver is
     approved = plans.approve_plan(database, ADMIN, drafted.id, now=NOW)
     assert approved.approval is not None and approved.approval[0] == "p-admin"
     published = plans.publish_plan(database, PLANNER, drafted.id, now=NOW)

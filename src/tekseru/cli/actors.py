@@ -9,9 +9,8 @@ from typing import Annotated
 
 import typer
 
+from tekseru.i18n.actors import CLI_PREFIX
 from tekseru.services.permissions import Actor
-
-CLI_PREFIX = "cli:"
 
 ByOption = Annotated[
     str | None,

@@ -25,6 +25,7 @@ from tekseru.cli.db_commands import DbOption
 from tekseru.cli.failures import fail, opened_database, print_problems
 from tekseru.cli.language import LangOption, Words, chosen, cli_naming
 from tekseru.i18n import format_date, format_half_year
+from tekseru.i18n.actors import who
 from tekseru.i18n.plan_changes import Naming, change_detail, change_lines
 from tekseru.intake import ImportFileError
 from tekseru.planning import AddedRow, InvalidHalfYear, PlanDiff, PlanRow, RemovedRow
@@ -147,7 +148,7 @@ def list_command(
     for stored in found:
         record, formed = stored.record, stored.plan
         approved = (
-            f"{record.approved_by} {format_date(record.approved_at.date(), language)}"
+            f"{who(language, record.approved_by)} {format_date(record.approved_at.date(), language)}"
             if record.approved_at
             else ""
         )
@@ -159,7 +160,7 @@ def list_command(
             words.count(len(formed.included)),
             words.count(len(formed.overflow)),
             words.count(len(formed.excluded)),
-            f"{record.created_by} {format_date(record.created_at.date(), language)}",
+            f"{who(language, record.created_by)} {format_date(record.created_at.date(), language)}",
             approved,
         )
     Console(soft_wrap=True).print(table if found else words("cli.plans.none"))

@@ -12,7 +12,9 @@ from tekseru.http.language import reader_language, request_language, say_error
 from tekseru.planning import InvalidHalfYear, PlanningInputError
 from tekseru.services import document_signatures, inspections, plans
 
-PAGE_STATUSES = (403, 404, 413)  # kept on pages; any other refusal is shown as 400
+# Kept on pages, each with its own page text (a refusal of a step, 409, or of what was sent, 422, is not "the
+# address is not valid"); any other refusal is shown as 400.
+PAGE_STATUSES = (403, 404, 409, 413, 422)
 PLAN_ERRORS: Mapping[type[Exception], int] = {
     plans.PlanNotFound: 404,
     plans.PlanFrozen: 409,

@@ -10,7 +10,7 @@ from tekseru.http.language import request_language
 from tekseru.http.middleware import request_id
 from tekseru.web.templating import render
 
-ERROR_PAGES = (400, 403, 404, 405, 413, 500, 503)
+ERROR_PAGES = (400, 403, 404, 405, 409, 413, 422, 500, 503)
 
 
 def error_page(

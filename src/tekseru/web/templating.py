@@ -38,7 +38,8 @@ from tekseru.i18n import (
     say_stored,
     translate,
 )
-from tekseru.web.audit_words import audit_value, roster_value, who
+from tekseru.i18n.actors import who
+from tekseru.web.audit_words import audit_value, roster_value
 from tekseru.web.navigation import Section, visible
 
 

@@ -239,7 +239,7 @@ def draft_plan(
             "edition_id": run.edition_id,
             "plan": plan.to_dict(),
             "capacity": region_capacity,
-            "created_by": actor.username,
+            "created_by": _signature(session, actor),  # printed on the list, as the approver is
             "now": now or datetime.now(UTC),
             "previous_plan_id": None if previous is None else previous.id,
         }

@@ -279,6 +279,8 @@ def _step(
             return _plan_page(request, actor, db, catalog, plan_id, stale=stale)
         except plans.PlanAlreadyApproved as other:  # another list took the half-year first: 409, said why
             return _plan_page(request, actor, db, catalog, plan_id, refused=said(request, other))
+        except (plans.PlanFrozen, plans.PlanNotApproved) as late:  # a second tab, a retried request: 409
+            return _plan_page(request, actor, db, catalog, plan_id, refused=said(request, late))
         return answer(outcome)
 
     return take
