@@ -89,6 +89,20 @@ def load_subject_groups(session: Session) -> SubjectGroupArrays:
     )
 
 
+def subject_regions(session: Session) -> tuple[Ints, npt.NDArray[np.object_]]:
+    """Every subject's id (ascending) and region key."""
+    dialect = _Dialect.of(session)
+    rows = session.execute(text(f"SELECT region, {dialect.join_numbers('id')} FROM subjects GROUP BY region"))
+    parts = [(region, parse_numbers(ids)) for region, ids in rows]
+    if not parts:
+        return np.zeros(0, np.int64), np.zeros(0, dtype=object)
+    ids = np.concatenate([numbers for _, numbers in parts])
+    keys = np.array([region for region, _ in parts], dtype=object)
+    regions = np.repeat(np.arange(len(parts)), [len(numbers) for _, numbers in parts])
+    order = np.argsort(ids)
+    return ids[order], keys[regions[order]]
+
+
 def load_registry(session: Session, *, readers: int = 2) -> tuple[SubjectGroupArrays, EvidenceArrays]:
     """The subject-groups and all evidence, as one consistent snapshot.
 
