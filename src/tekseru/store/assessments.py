@@ -96,18 +96,20 @@ def finish_run(
     status: str = FINISHED,
     message: str | None = None,
     classes: SubjectClasses | None = None,
+    classes_stored: bool = False,
 ) -> None:
     """Mark the run finished (and write each subject's class in it: `classes` when the caller has them,
-    else derived from the stored results), or failed with a message."""
+    none when `classes_stored` says they are written already, else derived from the stored results), or
+    failed with a message."""
     if status not in (FINISHED, FAILED):
         raise ValueError(f"a run ends as {FINISHED!r} or {FAILED!r}, not {status!r}")
     values: dict[str, object] = {"status": status, "finished_at": now, "message": message}
     if status == FINISHED:
         values["subjects_done"] = Assessment.subjects_total
-        if classes is None:
-            summarise_run(session, run_id)
-        else:
+        if classes is not None:
             store_subject_classes(session, run_id, classes)
+        elif not classes_stored:
+            summarise_run(session, run_id)
     session.execute(update(Assessment).where(Assessment.id == run_id).values(**values))
 
 
