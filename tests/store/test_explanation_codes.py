@@ -44,7 +44,9 @@ def test_the_bulk_writer_writes_what_the_one_result_writer_does(
     pairs: list[tuple[int, int, int]], data: st.DataObject
 ) -> None:
     ids = data.draw(st.lists(st.integers(1, 10**9), min_size=len(pairs), max_size=len(pairs), unique=True))
-    rows = sorted((group, status, criterion, id_) for (group, status, criterion), id_ in zip(pairs, ids))
+    rows = sorted(
+        (group, status, criterion, id_) for (group, status, criterion), id_ in zip(pairs, ids, strict=True)
+    )
     columns = [np.array([row[i] for row in rows], dtype=np.int64) for i in range(4)]
     written = encode_many(*columns, 0, 31)
     for group in range(31):
