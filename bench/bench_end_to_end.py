@@ -215,13 +215,19 @@ def _evidence_rows(data: synthetic.SyntheticData) -> Any:
 
 
 def database_bytes(url: str) -> int:
+    """The bytes the database's data takes: on SQLite the pages in use after a checkpoint (free pages, as
+    a migration that rebuilt a table leaves, are not counted: a run filling them grows nothing else)."""
     if database_kind(url) == "sqlite":
-        path = Path(url.removeprefix("sqlite:///"))
-        return sum(
-            candidate.stat().st_size
-            for candidate in (path, path.with_name(path.name + "-wal"))
-            if candidate.exists()
-        )
+        connection = sqlite3.connect(url.removeprefix("sqlite:///"))
+        try:
+            connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            pages, free, size = (
+                connection.execute(f"PRAGMA {name}").fetchone()[0]
+                for name in ("page_count", "freelist_count", "page_size")
+            )
+            return int((pages - free) * size)
+        finally:
+            connection.close()
     engine = create_engine(url)
     try:
         with engine.connect() as connection:

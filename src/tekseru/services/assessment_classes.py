@@ -58,12 +58,14 @@ def _none() -> Ints:
 def severity_counts(bulk: BulkScores, severity_of: Mapping[int, str]) -> Ints:
     """(gross, significant, minor) criteria counted in each subject-group; criteria of no known severity
     count for none, as `planning.priority.severity_counts` has it."""
-    kinds = np.zeros((bulk.width, len(SEVERITIES)), dtype=np.int64)
-    for number, severity in severity_of.items():
-        if 0 <= number < bulk.width and severity in SEVERITIES:
-            kinds[number, SEVERITIES.index(severity)] = 1
     counts = np.zeros((len(bulk), len(SEVERITIES)), dtype=np.int64)
-    for start in range(0, len(bulk), _ROWS):
-        bits = np.unpackbits(bulk.counted[start : start + _ROWS], axis=1, count=bulk.width, bitorder="little")
-        counts[start : start + _ROWS] = bits.astype(np.int64) @ kinds
+    for index, severity in enumerate(SEVERITIES):
+        members = np.zeros(bulk.counted.shape[1] * 8, dtype=np.uint8)
+        for number, kind in severity_of.items():
+            if kind == severity and 0 <= number < bulk.width:
+                members[number] = 1
+        mask = np.packbits(members, bitorder="little")  # the bitset's layout: bit c of byte c // 8
+        for start in range(0, len(bulk), _ROWS):
+            rows = bulk.counted[start : start + _ROWS]
+            counts[start : start + _ROWS, index] = np.bitwise_count(rows & mask).sum(axis=1)
     return counts
