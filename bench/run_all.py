@@ -217,8 +217,8 @@ def main(argv: list[str] | None = None) -> int:
             if name in summary["skipped"]:
                 continue
             uses_database = BENCHMARKS[name][1]
-            kinds = [kind for kind in databases if uses_database is True or kind in uses_database]
-            for database in kinds if uses_database else [None]:
+            only = uses_database if isinstance(uses_database, tuple) else DATABASES
+            for database in [kind for kind in databases if kind in only] if uses_database else [None]:
                 summary["results"].append(run_one(name, args.size, database, Path(folder), args.timeout))
     summary["load_end"] = load_average()
     summary["seconds"] = round(time.perf_counter() - started, 1)

@@ -314,8 +314,7 @@ def _score_and_store(
             add_result_batch(session, run.id, batch)
             if progress is not None:
                 progress(stop, total)
-        # With each subject's class and the planning order's tie-break, for the registry's sorted tables.
-        finish_run(session, run.id, now=now(), classes=classes)
+        finish_run(session, run.id, now=now(), classes=classes)  # with the subjects' classes and tie-breaks
     timer.lap("store")
     counts = np.bincount(bulk.risk_class.astype(np.int64), minlength=len(bulk.class_names))
     return {name.value: int(count) for name, count in zip(bulk.class_names, counts, strict=True)}
