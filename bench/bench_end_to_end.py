@@ -11,7 +11,8 @@ loading from the database, the fingerprint, scoring, the explanations and storin
 reports records per second, the seconds of each phase, the total against the 30 s target, the peak
 resident memory of the assessing process (target 2 GiB) and how much the run added to the database (target
 200 MB). Checks: the run stored one result per subject-group, and the results of 100 subject-groups picked
-at random are those of the reference engine (`score_group`) on their evidence as read back from the database.
+at random are those of the reference engine (`score_group`) on their evidence as read back from the database:
+score, class and the stored explanation (which evidence counted, and why each other record did not).
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ from tekseru.scoring import EvidenceFact, GroupMatrix, GroupProfile, ScoringRule
 from tekseru.scoring.columns import NEVER_USED, from_day_number
 from tekseru.services.assessments import run_assessment
 from tekseru.store import open_database, sqlite_url
+from tekseru.store.assessments import results_for_run
 from tekseru.store.name_keys import search_key
 
 TARGET_SECONDS = 30.0
@@ -213,13 +215,19 @@ def _evidence_rows(data: synthetic.SyntheticData) -> Any:
 
 
 def database_bytes(url: str) -> int:
+    """The bytes the database's data takes: on SQLite the pages in use after a checkpoint (free pages, as
+    a migration that rebuilt a table leaves, are not counted: a run filling them grows nothing else)."""
     if database_kind(url) == "sqlite":
-        path = Path(url.removeprefix("sqlite:///"))
-        return sum(
-            candidate.stat().st_size
-            for candidate in (path, path.with_name(path.name + "-wal"))
-            if candidate.exists()
-        )
+        connection = sqlite3.connect(url.removeprefix("sqlite:///"))
+        try:
+            connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            pages, free, size = (
+                connection.execute(f"PRAGMA {name}").fetchone()[0]
+                for name in ("page_count", "freelist_count", "page_size")
+            )
+            return int((pages - free) * size)
+        finally:
+            connection.close()
     engine = create_engine(url)
     try:
         with engine.connect() as connection:
@@ -248,6 +256,7 @@ def check_results(run: Run, url: str, summary: Any, expected_groups: int, picks:
                 {"run": run_id, "picks": picks},
             ).all()
             wrong = []
+            explanations: dict[tuple[int, str], dict[str, Any]] = {}
             for subject_id, group_key, score, risk_class in sample:
                 facts = [
                     EvidenceFact(
@@ -271,8 +280,20 @@ def check_results(run: Run, url: str, summary: Any, expected_groups: int, picks:
                 )
                 if abs(expected.score - score) > 0.005 or str(expected.risk_class) != str(risk_class):
                     wrong.append((subject_id, group_key, score, risk_class, expected.score))
+                explanations[(subject_id, group_key)] = _explanation(expected)
     finally:
         engine.dispose()
+    # The stored explanations of the same results, read back by the store as the subject's card reads them.
+    database = open_database(url)
+    try:
+        with database.reading() as session:
+            unlike = [
+                (subject_id, group_key)
+                for (subject_id, group_key), expected in explanations.items()
+                if dict(_stored(session, summary.run_id, subject_id, group_key).explanation) != expected
+            ]
+    finally:
+        database.close()
     run.check(
         f"the run stored one result per subject-group ({expected_groups:,})",
         stored == summary.subject_groups == expected_groups,
@@ -283,6 +304,24 @@ def check_results(run: Run, url: str, summary: Any, expected_groups: int, picks:
         bool(sample) and not wrong,
         str(wrong[:3]),
     )
+    run.check(
+        f"their {len(explanations)} stored explanations = the reference engine's counted, ignored evidence",
+        bool(explanations) and not unlike,
+        str(unlike[:3]),
+    )
+
+
+def _stored(session: Any, run_id: Any, subject_id: int, group_key: str) -> Any:
+    return results_for_run(session, run_id, subject_id=subject_id, group_key=group_key)[0]
+
+
+def _explanation(score: Any) -> dict[str, Any]:
+    """The stored explanation the reference engine's score of a subject-group implies."""
+    ignored: dict[str, dict[str, list[int]]] = {}
+    for item in sorted(score.ignored, key=lambda item: (item.criterion, item.evidence_id)):
+        ignored.setdefault(item.reason.value, {}).setdefault(str(item.criterion), []).append(item.evidence_id)
+    counted = {str(hit.criterion): sorted(hit.evidence_ids) for hit in score.counted}
+    return {"counted": counted, "ignored": ignored}
 
 
 def _day(value: Any) -> date:

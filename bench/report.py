@@ -25,6 +25,7 @@ TITLES = {
     "hostile_files": "Hostile import files",
     "import": "Evidence import",
     "end_to_end": "End to end: an assessment of the registry",
+    "partitioned": "Partitioned: a registry assessed by ranges of subjects in worker processes (PostgreSQL)",
     "signatures": "Electronic digital signatures (no target in issue 18)",
     "web": "Web latency: search and card",
     "rosters": "Rosters reconciliation",

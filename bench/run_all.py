@@ -30,9 +30,10 @@ from common import commit, load_average, postgres_url, versions
 
 BENCH = Path(__file__).parent
 
-# name: (script, uses a database, arguments by size; None: not run at that size). Sizes: `tiny` proves the
-# wiring (the test suite runs it), `quick` is a smoke run, `full` the sizes of issue 18's targets.
-BENCHMARKS: dict[str, tuple[str, bool, dict[str, list[str] | None]]] = {
+# name: (script, uses a database (True: each asked for; or only these kinds), arguments by size; None: not
+# run at that size). Sizes: `tiny` proves the wiring (the test suite runs it), `quick` is a smoke run,
+# `full` the sizes of issue 18's targets.
+BENCHMARKS: dict[str, tuple[str, bool | tuple[str, ...], dict[str, list[str] | None]]] = {
     "cli": (
         "bench_cli.py",
         False,
@@ -86,6 +87,15 @@ BENCHMARKS: dict[str, tuple[str, bool, dict[str, list[str] | None]]] = {
             "tiny": ["--subject-groups", "200", "--evidence", "2000"],
             "quick": ["--subject-groups", "100000", "--evidence", "1000000"],
             "full": [],
+        },
+    ),
+    "partitioned": (
+        "bench_partitioned.py",
+        ("postgresql",),  # worker processes writing at once: PostgreSQL only
+        {
+            "tiny": None,  # spawned worker processes and a PostgreSQL database: too heavy for the suite
+            "quick": ["--subject-groups", "100000", "--evidence", "1000000", "--partitions", "4"],
+            "full": ["--partitions", "50", "--processes", "2"],  # 10,000,000 and 100,000,000
         },
     ),
     "web": (
@@ -207,7 +217,8 @@ def main(argv: list[str] | None = None) -> int:
             if name in summary["skipped"]:
                 continue
             uses_database = BENCHMARKS[name][1]
-            for database in databases if uses_database else [None]:
+            only = uses_database if isinstance(uses_database, tuple) else DATABASES
+            for database in [kind for kind in databases if kind in only] if uses_database else [None]:
                 summary["results"].append(run_one(name, args.size, database, Path(folder), args.timeout))
     summary["load_end"] = load_average()
     summary["seconds"] = round(time.perf_counter() - started, 1)

@@ -1,13 +1,10 @@
-"""The stored explanation as compact JSON text, from what each evidence record did in each subject-group.
+"""The stored explanation, from what each evidence record did in each subject-group.
 
 The bulk scorer gives every record's status (`BulkScores.status`: counted, or why not); nothing here
-decides it. `ExplanationWriter` turns the statuses into one JSON text per subject-group without building
-a Python object per record:
-
-    {"counted":{"12":[101,102]},"ignored":{"outside_period":{"12":[3,4]},"after_as_of":{"7":[9]}}}
-
-Criteria are keys (text, as JSON requires), evidence ids ascending; the reasons are those of
-`tekseru.scoring.IgnoreReason`, in its order. The violated criteria are written as `[1,5,12]`.
+decides it. `ExplanationWriter` turns the statuses into the store's compact codes, a few bytes per
+subject-group (`tekseru.store.explanation_codes`, which reads them back as
+`{"counted": {"12": [101, 102]}, "ignored": {"outside_period": {"12": [3, 4]}}}`), without building a
+Python object per record. The violated criteria are written as JSON text, `[1,5,12]`.
 """
 
 from __future__ import annotations
@@ -20,12 +17,13 @@ import numpy.typing as npt
 
 from tekseru.scoring import BulkScores, EvidenceColumns
 from tekseru.scoring.evidence_rules import COUNTED, REASONS
+from tekseru.store.explanation_codes import COUNTED as STORED_COUNTED
+from tekseru.store.explanation_codes import encode_many, status_codes
 
 Ints = npt.NDArray[np.int64]
 Codes = npt.NDArray[np.int8]
 Texts = npt.NDArray[np.object_]
 
-EMPTY_EXPLANATION = '{"counted":{},"ignored":{}}'
 _END = "\x1e"  # ends the text of a subject-group in the joined text; never in JSON we write
 
 
@@ -71,38 +69,28 @@ class SortedPairs:
 
 
 class ExplanationWriter:
-    """JSON texts for ranges of subject-groups; see the module's docstring for their shape."""
+    """The stored explanations (`tekseru.store.explanation_codes`) of ranges of subject-groups."""
 
-    def __init__(self, pairs: SortedPairs, width: int) -> None:
+    def __init__(self, pairs: SortedPairs) -> None:
         self.pairs = pairs
-        self._opening = _opening_table()
-        self._criterion = _criterion_table(width)
-        self._closing = _closing_table()
+        # The bulk core's statuses (COUNTED, then the reasons in their order) as the store's codes. Both
+        # list the reasons in the order of IgnoreReason, so the pairs' order is the codes' order too.
+        self._code = status_codes([STORED_COUNTED, *(reason.value for reason in REASONS)])
+        if COUNTED != 0 or np.any(np.diff(self._code) <= 0):
+            raise ValueError("the stored explanations' codes must follow the scoring core's statuses")
 
-    def texts(self, start: int, stop: int) -> Texts:
+    def codes(self, start: int, stop: int) -> list[bytes]:
         """The explanations of subject-groups start..stop-1."""
-        texts = np.full(stop - start, EMPTY_EXPLANATION, dtype=object)
         part = self.pairs.rows(start, stop)
-        group = self.pairs.subject_group[part]
-        if not len(group):
-            return texts
-        status, criterion = self.pairs.status[part], self.pairs.criterion[part]
-        new_group = _starts(group)
-        new_block = new_group | _starts(status)
-        new_segment = new_block | _starts(criterion)
-        after_counted = np.r_[False, status[:-1] == COUNTED]
-        kind = np.where(new_group, 1, np.where(new_block, np.where(after_counted, 2, 3), 0))
-        last_group, last_block, last_segment = _ends(new_group), _ends(new_block), _ends(new_segment)
-        closing = last_segment + 2 * (last_block & (status != COUNTED)) + 4 * last_group
-        closing += 8 * (last_group & (status == COUNTED))
-        pieces = np.empty((len(group), 4), dtype=object)
-        pieces[:, 0] = self._opening[kind * (len(REASONS) + 1) + status]
-        pieces[:, 1] = self._criterion[np.where(new_segment, 2 + 2 * criterion + new_block, 0)]
-        pieces[:, 2] = list(map(str, self.pairs.evidence_id[part].tolist()))
-        pieces[:, 3] = self._closing[closing]
-        joined = "".join(pieces.ravel().tolist())
-        texts[group[new_group] - start] = _texts(joined.split(_END)[:-1])
-        return texts
+        pairs = self.pairs
+        return encode_many(
+            pairs.subject_group[part],
+            self._code[pairs.status[part]],
+            pairs.criterion[part],
+            pairs.evidence_id[part],
+            start,
+            stop,
+        )
 
 
 def _starts(values: npt.NDArray[Any]) -> npt.NDArray[np.bool_]:
@@ -121,45 +109,6 @@ def _texts(values: list[str]) -> Texts:
     array = np.empty(len(values), dtype=object)
     array[:] = values
     return array
-
-
-def _opening_table() -> Texts:
-    """What a pair opens, by (kind, status): kind 0 nothing, 1 a subject-group, 2 the first reason after
-    the counted criteria, 3 a further reason."""
-    table = []
-    for kind in range(4):
-        for status in range(len(REASONS) + 1):
-            reason = f'"{REASONS[status - 1].value}":{{' if status else ""
-            table.append(
-                (
-                    "",
-                    '{"counted":{' + ('},"ignored":{' + reason if status else ""),
-                    '},"ignored":{' + reason,
-                    "," + reason,
-                )[kind]
-            )
-    return _texts(table)
-
-
-def _criterion_table(width: int) -> Texts:
-    """Index 0: another id of the same criterion; 2 + 2c (+1 when the first of its reason): criterion c."""
-    table = [",", ","]
-    for criterion in range(width):
-        table += [f',"{criterion}":[', f'"{criterion}":[']
-    return _texts(table)
-
-
-def _closing_table() -> Texts:
-    """What a pair closes, by 1 end of criterion + 2 end of a reason + 4 end of the subject-group + 8 when
-    that end comes in the counted criteria (no reason follows)."""
-    table = []
-    for code in range(16):
-        text = "]" if code & 1 else ""
-        text += "}" if code & 2 else ""
-        if code & 4:
-            text += ('},"ignored":{}}' if code & 8 else "}}") + _END
-        table.append(text)
-    return _texts(table)
 
 
 def violated_texts(bulk: BulkScores, start: int, stop: int) -> Texts:

@@ -30,6 +30,7 @@ from tekseru.message import Explained
 from tekseru.scoring import BulkScores, ScoringRules, normalise_bulk, score_bulk
 from tekseru.scoring.shown import shown_score
 from tekseru.services import audit
+from tekseru.services.assessment_classes import subject_classes
 from tekseru.services.assessment_explain import ExplanationWriter, SortedPairs, violated_texts
 from tekseru.services.assessment_fingerprint import inputs_fingerprint
 from tekseru.services.assessment_inputs import ScoringInputs, scoring_inputs
@@ -54,7 +55,7 @@ from tekseru.store.assessments import (
     start_run,
 )
 from tekseru.store.assessments import class_counts as stored_class_counts
-from tekseru.store.subject_classes import record_tie_breaks, severities
+from tekseru.store.subject_classes import severities
 
 __all__ = [
     "AssessmentRow",
@@ -295,7 +296,8 @@ def _score_and_store(
     bulk = score_bulk(rules, inputs.matrix, inputs.group_of, inputs.pairs, run.as_of, workers=workers)
     bulk = normalise_bulk(bulk, inputs.group_of, rules)
     timer.lap("score")
-    writer = ExplanationWriter(SortedPairs.of(inputs.pairs, bulk.status, inputs.evidence_id), bulk.width)
+    writer = ExplanationWriter(SortedPairs.of(inputs.pairs, bulk.status, inputs.evidence_id))
+    classes = subject_classes(inputs.subject_id, bulk, severities(edition))
     timer.lap("explain")
     rows, total = _ResultColumns(inputs, bulk, writer), len(inputs)
     ranges = [(start, min(start + chunk, total)) for start in range(0, total, chunk)]
@@ -312,8 +314,7 @@ def _score_and_store(
             add_result_batch(session, run.id, batch)
             if progress is not None:
                 progress(stop, total)
-        finish_run(session, run.id, now=now())
-        record_tie_breaks(session, run.id, severities(edition))  # the planning order's, for sorted tables
+        finish_run(session, run.id, now=now(), classes=classes)  # with the subjects' classes and tie-breaks
     timer.lap("store")
     counts = np.bincount(bulk.risk_class.astype(np.int64), minlength=len(bulk.class_names))
     return {name.value: int(count) for name, count in zip(bulk.class_names, counts, strict=True)}
@@ -338,7 +339,7 @@ class _ResultColumns:
             minor_part=bulk.minor_part[span].tolist(),
             gross_found=bulk.gross[span].astype(np.int64).tolist(),
             violated_criteria=violated_texts(bulk, start, stop).tolist(),
-            explanation=self.writer.texts(start, stop).tolist(),
+            evidence_statuses=self.writer.codes(start, stop),
         )
 
 

@@ -32,3 +32,72 @@ def _copy(connection: Connection, table: Table, rows: Sequence[Mapping[str, Any]
     with cursor.copy(f"COPY {preparer.format_table(table)} ({columns}) FROM STDIN") as copy:
         for row in rows:
             copy.write_row([json.dumps(row[name]) if name in as_json else row[name] for name in names])
+
+
+_ROWS_PER_STATEMENT = 3000
+
+
+def insert_columns(
+    connection: Connection,
+    table: Table,
+    columns: Mapping[str, Sequence[Any]],
+    *,
+    postgres_types: Sequence[str],
+) -> int:
+    """Insert rows given column by column (element i of each is row i), in the connection's transaction;
+    how many. SQLite: multi-row INSERT statements (binding values costs far less than one statement per
+    row, as executemany runs); PostgreSQL (psycopg 3): binary COPY, each column sent as `postgres_types`
+    names it; elsewhere SQLAlchemy's insert. Values are as the driver takes them (JSON as its text)."""
+    names = list(columns)
+    count = len(columns[names[0]]) if names else 0
+    if not count:
+        return 0
+    dialect = connection.dialect
+    if dialect.name == "sqlite":
+        _insert_sqlite(connection, table.name, names, columns, count)
+    elif dialect.name == "postgresql" and dialect.driver == "psycopg":
+        cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+        preparer = dialect.identifier_preparer
+        quoted = ", ".join(preparer.quote(name) for name in names)
+        statement = f"COPY {preparer.format_table(table)} ({quoted}) FROM STDIN (FORMAT BINARY)"
+        with cursor.copy(statement) as copy:
+            copy.set_types(list(postgres_types))
+            for row in zip(*(columns[name] for name in names), strict=True):
+                copy.write_row(row)
+    else:
+        rows = [dict(zip(names, values, strict=True)) for values in zip(*columns.values(), strict=True)]
+        for mapping in rows:
+            for name in names:
+                if isinstance(table.c[name].type, JSON) and isinstance(mapping[name], str):
+                    mapping[name] = json.loads(mapping[name])
+        connection.execute(insert(table), rows)
+    return count
+
+
+def _insert_sqlite(
+    connection: Connection, table: str, names: list[str], columns: Mapping[str, Sequence[Any]], count: int
+) -> None:
+    import sqlite3
+
+    import numpy as np
+
+    driver = connection.connection.driver_connection
+    cursor = driver.cursor()  # type: ignore[union-attr]
+    values = np.empty((count, len(names)), dtype=object)
+    for index, name in enumerate(names):
+        values[:, index] = columns[name]
+    marks = "(" + ", ".join("?" for _ in names) + ")"
+    # SQLite before 3.32 takes at most 999 values per statement, later versions 32,766.
+    limit = driver.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)  # type: ignore[union-attr]
+    per_statement = max(1, min(_ROWS_PER_STATEMENT, limit // len(names)))
+
+    def statement(rows: int) -> str:
+        return f"INSERT INTO {table} ({', '.join(names)}) VALUES {', '.join([marks] * rows)}"
+
+    full = count // per_statement * per_statement
+    if full:
+        many = statement(per_statement)
+        for chunk in values[:full].reshape(-1, per_statement * len(names)).tolist():
+            cursor.execute(many, chunk)
+    if full < count:
+        cursor.execute(statement(count - full), values[full:].ravel().tolist())

@@ -69,24 +69,65 @@ class EvidenceArrays:
         return len(self.id)
 
 
-def load_subject_groups(session: Session) -> SubjectGroupArrays:
+SubjectRange = tuple[int, int]  # subject ids low..high-1: a partition of the registry
+
+
+def load_subject_groups(session: Session, subjects: SubjectRange | None = None) -> SubjectGroupArrays:
+    """The subject-groups and subjects of the registry (with `subjects`, of those subjects only)."""
     dialect = _Dialect.of(session)
+    among, bounds = _among("subject_id", subjects)
     rows = session.execute(
-        text(f"SELECT group_key, {dialect.join_numbers('subject_id')} FROM subject_groups GROUP BY group_key")
+        text(
+            f"SELECT group_key, {dialect.join_numbers('subject_id')} FROM subject_groups{among} "
+            "GROUP BY group_key"
+        ),
+        bounds,
     ).all()
     keys = tuple(sorted(key for key, _ in rows))
     parts = {key: parse_numbers(numbers) for key, numbers in rows}
     subject = np.concatenate([parts[key] for key in keys]) if keys else np.zeros(0, np.int64)
     group = np.repeat(np.arange(len(keys), dtype=np.int32), [len(parts[key]) for key in keys])
     order = np.lexsort((group, subject))
+    among, bounds = _among("id", subjects)
     ids, bins = session.execute(
-        text(f"SELECT {dialect.join_numbers('id')}, {dialect.join_texts('bin')} FROM subjects")
+        text(f"SELECT {dialect.join_numbers('id')}, {dialect.join_texts('bin')} FROM subjects{among}"), bounds
     ).one()
     subject_ids = parse_numbers(ids)
     by_id = np.argsort(subject_ids)
     return SubjectGroupArrays(
         subject[order], group[order], keys, subject_ids[by_id], parse_fixed_digits(bins, _BIN_WIDTH)[by_id]
     )
+
+
+def _among(column: str, subjects: SubjectRange | None) -> tuple[str, dict[str, int]]:
+    if subjects is None:
+        return "", {}
+    return f" WHERE {column} >= :first AND {column} < :last", {"first": subjects[0], "last": subjects[1]}
+
+
+def load_partition(session: Session, subjects: SubjectRange) -> tuple[SubjectGroupArrays, EvidenceArrays]:
+    """The subject-groups and evidence of the subjects with ids in the range, in one query each (by the
+    evidence's index on its subject), as `load_registry` reads the whole registry."""
+    dialect = _Dialect.of(session)
+    dialect.prepare_bulk_read(session)
+    registry = load_subject_groups(session, subjects)
+    sql = dialect.evidence_query(with_ids=True, by_subject=True)
+    row = session.execute(text(sql), {"low": subjects[0], "high": subjects[1]}).one()
+    return registry, _evidence_from_parts([_evidence_part(row, None)] if row[0] else [])
+
+
+def subject_regions(session: Session) -> tuple[Ints, npt.NDArray[np.object_]]:
+    """Every subject's id (ascending) and region key."""
+    dialect = _Dialect.of(session)
+    rows = session.execute(text(f"SELECT region, {dialect.join_numbers('id')} FROM subjects GROUP BY region"))
+    parts = [(region, parse_numbers(ids)) for region, ids in rows]
+    if not parts:
+        return np.zeros(0, np.int64), np.zeros(0, dtype=object)
+    ids = np.concatenate([numbers for _, numbers in parts])
+    keys = np.array([region for region, _ in parts], dtype=object)
+    regions = np.repeat(np.arange(len(parts)), [len(numbers) for _, numbers in parts])
+    order = np.argsort(ids)
+    return ids[order], keys[regions[order]]
 
 
 def load_registry(session: Session, *, readers: int = 2) -> tuple[SubjectGroupArrays, EvidenceArrays]:
@@ -234,7 +275,8 @@ class _Dialect:
             return self.join_texts(f"ifnull({column}, '{_NO_DATE}')")
         return self.join_texts(f"coalesce(to_char({column}, 'YYYY-MM-DD'), '{_NO_DATE}')")
 
-    def evidence_query(self, *, with_ids: bool) -> str:
+    def evidence_query(self, *, with_ids: bool, by_subject: bool = False) -> str:
+        """The evidence with ids low..high-1 (`by_subject`: of the subjects with ids low..high-1)."""
         confirmed = (
             "ifnull(confirmed, 2)" if self.name == "sqlite" else "coalesce(CAST(confirmed AS INTEGER), 2)"
         )
@@ -247,6 +289,9 @@ class _Dialect:
         ]
         if with_ids:
             columns.append(self.join_numbers("id"))
+        if by_subject:
+            among = "subject_id >= :low AND subject_id < :high"
+            return f"SELECT {', '.join(columns)} FROM evidence WHERE {among}"
         # NOT INDEXED makes SQLite scan the table itself, in id order, never a covering index.
         table = "evidence NOT INDEXED" if self.name == "sqlite" else "evidence"
         return f"SELECT {', '.join(columns)} FROM {table} WHERE id >= :low AND id < :high"

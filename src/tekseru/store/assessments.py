@@ -4,21 +4,20 @@ from __future__ import annotations
 
 import hashlib
 import json
-import sqlite3
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, fields
 from datetime import date, datetime
 from typing import Any
 
-import numpy as np
-import numpy.typing as npt
-from sqlalchemy import ColumnElement, Connection, Row, func, insert, select, true, update
+from sqlalchemy import ColumnElement, Row, func, insert, select, true, update
 from sqlalchemy.orm import Session
 
+from tekseru.store._bulk import insert_columns
+from tekseru.store.explanation_codes import decode
 from tekseru.store.models import Assessment, AssessmentResult, Subject
 from tekseru.store.records import AssessmentResultData, AssessmentRun
-from tekseru.store.subject_classes import summarise_run
+from tekseru.store.subject_classes import SubjectClasses, store_subject_classes, summarise_run
 
 RUNNING, FINISHED, FAILED = "running", "finished", "failed"
 
@@ -44,6 +43,7 @@ _RESULT_COLUMNS = (
     AssessmentResult.gross_found,
     AssessmentResult.violated_criteria,
     AssessmentResult.explanation,
+    AssessmentResult.evidence_statuses,
 )
 
 
@@ -89,20 +89,33 @@ def record_progress(session: Session, run_id: uuid.UUID, subjects_done: int) -> 
 
 
 def finish_run(
-    session: Session, run_id: uuid.UUID, *, now: datetime, status: str = FINISHED, message: str | None = None
+    session: Session,
+    run_id: uuid.UUID,
+    *,
+    now: datetime,
+    status: str = FINISHED,
+    message: str | None = None,
+    classes: SubjectClasses | None = None,
+    classes_stored: bool = False,
 ) -> None:
-    """Mark the run finished (and write each subject's class in it), or failed with a message."""
+    """Mark the run finished (and write each subject's class in it: `classes` when the caller has them,
+    none when `classes_stored` says they are written already, else derived from the stored results), or
+    failed with a message."""
     if status not in (FINISHED, FAILED):
         raise ValueError(f"a run ends as {FINISHED!r} or {FAILED!r}, not {status!r}")
     values: dict[str, object] = {"status": status, "finished_at": now, "message": message}
     if status == FINISHED:
         values["subjects_done"] = Assessment.subjects_total
-        summarise_run(session, run_id)
+        if classes is not None:
+            store_subject_classes(session, run_id, classes)
+        elif not classes_stored:
+            summarise_run(session, run_id)
     session.execute(update(Assessment).where(Assessment.id == run_id).values(**values))
 
 
 def add_results(session: Session, run_id: uuid.UUID, results: Iterable[AssessmentResultData]) -> int:
-    """Store results of a run in one multi-row insert; how many."""
+    """Store results of a run in one multi-row insert, their explanations as JSON; how many. (The risk
+    engine stores its results with `add_result_batch`, their explanations as `explanation_codes`.)"""
     values = [
         {
             "run_id": run_id,
@@ -185,7 +198,7 @@ def _result(row: Row[Any]) -> AssessmentResultData:
         minor_part=row.minor_part,
         gross_found=row.gross_found,
         violated_criteria=tuple(row.violated_criteria),
-        explanation=row.explanation,
+        explanation=row.explanation if row.evidence_statuses is None else decode(row.evidence_statuses),
     )
 
 
@@ -193,7 +206,8 @@ def _result(row: Row[Any]) -> AssessmentResultData:
 class ResultBatch:
     """Results of many subject-groups of one run, column by column (element i of each is result i).
 
-    The JSON columns come already serialised: the risk engine writes their text without Python objects.
+    The violated criteria come as JSON text and the explanations as codes: the risk engine writes both
+    without a Python object per result.
     """
 
     subject_id: Sequence[int]
@@ -204,7 +218,7 @@ class ResultBatch:
     minor_part: Sequence[float]
     gross_found: Sequence[int]
     violated_criteria: Sequence[str]
-    explanation: Sequence[str]
+    evidence_statuses: Sequence[bytes]  # each result's explanation as `explanation_codes` writes it
 
     def __len__(self) -> int:
         return len(self.subject_id)
@@ -213,64 +227,34 @@ class ResultBatch:
         return [getattr(self, name.name) for name in fields(self)]
 
 
-_BATCH_NAMES = ("run_id", *(name.name for name in fields(ResultBatch)))
-_ROWS_PER_STATEMENT = 3000
+_POSTGRES_TYPES = {
+    "run_id": "uuid",
+    "subject_id": "int4",
+    "group_key": "text",
+    "score": "float8",
+    "risk_class": "text",
+    "significant_part": "float8",
+    "minor_part": "float8",
+    "gross_found": "int4",
+    "violated_criteria": "text",  # JSON's binary form is its text
+    "evidence_statuses": "bytea",
+}
 
 
 def add_result_batch(session: Session, run_id: uuid.UUID, batch: ResultBatch) -> int:
-    """Store many results of a run at once; how many.
-
-    SQLite: multi-row INSERT statements of up to 500 rows (binding values costs far less than running
-    one statement per row, as executemany does); PostgreSQL (psycopg 3): COPY; elsewhere SQLAlchemy's insert.
-    """
+    """Store many results of a run at once; how many (multi-row INSERTs on SQLite, binary COPY on
+    PostgreSQL: `_bulk.insert_columns`)."""
     count = len(batch)
     if not count:
         return 0
     connection = session.connection()
-    dialect = connection.dialect
-    if dialect.name == "sqlite":
-        process = AssessmentResult.__table__.c.run_id.type.bind_processor(dialect)
-        table = np.empty((count, len(_BATCH_NAMES)), dtype=object)
-        table[:, 0] = process(run_id) if process is not None else run_id
-        for index, column in enumerate(batch.columns(), start=1):
-            table[:, index] = column
-        _insert_sqlite(connection, table)
-    elif dialect.name == "postgresql" and dialect.driver == "psycopg":
-        cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
-        with cursor.copy(f"COPY assessment_results ({', '.join(_BATCH_NAMES)}) FROM STDIN") as copy:
-            for row in zip(*batch.columns(), strict=True):
-                copy.write_row((run_id, *row))
-    else:
-        names = _BATCH_NAMES[1:]
-        values = [dict(zip(names, row, strict=True)) for row in zip(*batch.columns(), strict=True)]
-        for value in values:
-            value.update(
-                run_id=run_id,
-                violated_criteria=json.loads(value["violated_criteria"]),
-                explanation=json.loads(value["explanation"]),
-            )
-        session.execute(insert(AssessmentResult), values)
-    return count
-
-
-def _insert_sqlite(connection: Connection, table: npt.NDArray[np.object_]) -> None:
-    driver = connection.connection.driver_connection
-    cursor = driver.cursor()  # type: ignore[union-attr]
-    names, marks = ", ".join(_BATCH_NAMES), "(" + ", ".join("?" for _ in _BATCH_NAMES) + ")"
-    # SQLite before 3.32 takes at most 999 values per statement, later versions 32,766.
-    limit = driver.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)  # type: ignore[union-attr]
-    per_statement = max(1, min(_ROWS_PER_STATEMENT, limit // len(_BATCH_NAMES)))
-
-    def statement(rows: int) -> str:
-        return f"INSERT INTO assessment_results ({names}) VALUES {', '.join([marks] * rows)}"
-
-    full = len(table) // per_statement * per_statement
-    if full:
-        many = statement(per_statement)
-        for values in table[:full].reshape(-1, per_statement * len(_BATCH_NAMES)).tolist():
-            cursor.execute(many, values)
-    if full < len(table):
-        cursor.execute(statement(len(table) - full), table[full:].ravel().tolist())
+    process = AssessmentResult.__table__.c.run_id.type.bind_processor(connection.dialect)
+    run = process(run_id) if process is not None and connection.dialect.name == "sqlite" else run_id
+    columns: dict[str, Sequence[Any]] = {"run_id": [run] * count}
+    columns.update((name.name, getattr(batch, name.name)) for name in fields(batch))
+    types = [_POSTGRES_TYPES[name] for name in columns]
+    table = AssessmentResult.metadata.tables[AssessmentResult.__tablename__]
+    return insert_columns(connection, table, columns, postgres_types=types)
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from sqlalchemy import (
     DateTime,
     ForeignKey,
     Index,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -131,7 +132,10 @@ class AssessmentResult(Base):
     minor_part: Mapped[float]
     gross_found: Mapped[int]
     violated_criteria: Mapped[list[int]]
-    explanation: Mapped[dict[str, Any]]
+    # Runs since migration 0018 keep the explanation as compact codes (`explanation_codes`), older ones
+    # as JSON; one of the two is set.
+    explanation: Mapped[dict[str, Any] | None]
+    evidence_statuses: Mapped[bytes | None] = mapped_column(LargeBinary)
 
 
 class AssessmentSubjectClass(Base):

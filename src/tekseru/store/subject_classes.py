@@ -7,12 +7,17 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
+import numpy as np
+import numpy.typing as npt
 from sqlalchemy import Select, bindparam, case, func, insert, literal, select, update
 from sqlalchemy.orm import Session
 
 from tekseru.planning.priority import priority_values, severity_counts
+from tekseru.store._bulk import insert_columns
+from tekseru.store.assessment_load import subject_regions
 from tekseru.store.models import AssessmentResult, AssessmentSubjectClass, Subject
 
 CLASSES = ("low", "medium", "high")  # by rank: a subject's class is its highest
@@ -39,6 +44,48 @@ def summarise_run(session: Session, run_id: uuid.UUID) -> None:
     )
     columns = ["run_id", "subject_id", "region", "risk_class", "score"]
     session.execute(insert(AssessmentSubjectClass).from_select(columns, query))
+
+
+@dataclass(frozen=True)
+class SubjectClasses:
+    """Each assessed subject's class in a run as the risk engine computed it, column by column: the highest
+    class and score of its groups, and the counts of its leading group (the planning order's tie-break,
+    `record_tie_breaks`). Element i of each is about subject `subject_id[i]`."""
+
+    subject_id: npt.NDArray[np.int64]
+    risk_class: Sequence[str]
+    score: npt.NDArray[np.float64]
+    gross_count: npt.NDArray[np.int64]
+    significant_count: npt.NDArray[np.int64]
+    minor_count: npt.NDArray[np.int64]
+
+
+def store_subject_classes(session: Session, run_id: uuid.UUID, classes: SubjectClasses) -> int:
+    """Write the subjects' classes in the run (what `summarise_run` and `record_tie_breaks` derive from the
+    stored results), with each subject's region as the registry has it now; how many."""
+    connection = session.connection()
+    ids, regions = subject_regions(session)
+    position = np.searchsorted(ids, classes.subject_id)
+    if len(classes.subject_id) and (
+        position.max(initial=0) >= len(ids) or not np.array_equal(ids[position], classes.subject_id)
+    ):
+        raise LookupError("a subject assessed in the run is no longer in the registry")
+    process = AssessmentSubjectClass.__table__.c.run_id.type.bind_processor(connection.dialect)
+    run = process(run_id) if process is not None and connection.dialect.name == "sqlite" else run_id
+    count = len(classes.subject_id)
+    columns: dict[str, Sequence[Any]] = {
+        "run_id": [run] * count,
+        "subject_id": classes.subject_id.tolist(),
+        "region": regions[position].tolist(),
+        "risk_class": list(classes.risk_class),
+        "score": classes.score.tolist(),
+        "gross_count": classes.gross_count.tolist(),
+        "significant_count": classes.significant_count.tolist(),
+        "minor_count": classes.minor_count.tolist(),
+    }
+    types = ["uuid", "int4", "text", "text", "float8", "int4", "int4", "int4"]
+    table = AssessmentSubjectClass.metadata.tables[AssessmentSubjectClass.__tablename__]
+    return insert_columns(connection, table, columns, postgres_types=types)
 
 
 def subjects_of_class(run_id: uuid.UUID, risk_class: str, region: str | None = None) -> Select[int]:
