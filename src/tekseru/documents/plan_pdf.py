@@ -13,6 +13,7 @@ from fpdf import FPDF
 
 from tekseru.documents.fonts import FONT_FAMILY, font_path
 from tekseru.documents.pdf_grid import Grid
+from tekseru.documents.stamps import reserve_stamp_rows
 from tekseru.planning.table import PlanTable, Section, format_cell
 
 __all__ = ["plan_pdf_bytes"]
@@ -64,6 +65,8 @@ def plan_pdf_bytes(table: PlanTable) -> bytes:
     _write_header(pdf, table)
     for section in table.sections:
         _write_section(pdf, section)
+    if not table.draft_mark:  # a list past its draft is signed: its stamps go at the foot of its last page
+        reserve_stamp_rows(pdf, 1)
     return bytes(pdf.output())
 
 
