@@ -40,7 +40,7 @@ from tekseru.documents.pdf_text import (
     wrap,
     write_lines,
 )
-from tekseru.documents.stamps import reserve_stamp_rows
+from tekseru.documents.stamps import reserve_stamp_rows, stamp_rows
 from tekseru.documents.verification import Seal, qr_code_png, seal_of
 
 __all__ = ["MARK", "checklist_pdf_bytes"]
@@ -75,7 +75,6 @@ _DRAFT_LINE = Style(9, bold=True, grey=True)  # the draft mark at the top of eve
 _DRAFT_SIZE = 54.0  # points: the draft mark across the middle of every page
 _DRAFT_COLOUR = (150, 150, 150)
 _DRAFT_OPACITY = 0.25  # light enough to read the form through it
-_STAMP_ROWS = 2  # rows of signature stamps left free on the last page: the officials and the subject's head
 
 
 def checklist_pdf_bytes(form: ChecklistForm) -> bytes:
@@ -96,7 +95,7 @@ def checklist_pdf_bytes(form: ChecklistForm) -> bytes:
     if form.annex is not None:
         _write_annex(pdf, form.annex)
     if seal is not None:  # a sealed form is signed: its stamps go at the foot of its last page
-        reserve_stamp_rows(pdf, _STAMP_ROWS)
+        reserve_stamp_rows(pdf, stamp_rows(sum(len(block.signatories) for block in form.signature_blocks)))
     return bytes(pdf.output())
 
 

@@ -4,15 +4,26 @@ A signature's stamp (`tekseru sign`) goes on the last page, in the first free pl
 slots: rows of three from the foot of the page up, just above the footer band, a slot being free when
 nothing the page draws lies in it (`tekseru.documents.signatures.placement`). A document is never changed
 once it is issued (a signature may only follow it), so the room must be there from the start: the
-renderers of the forms and lists that get signed end their last page early enough to leave `rows` rows of
-slots free (`reserve_stamp_rows`), and start a new page when the last one has no such room.
+renderers of the forms and lists that get signed end their last page early enough to leave free the rows
+their signatories' stamps take (a form: its officials and the subject's head; a list: its approver), and
+start a new page when the last one has no such room (`reserve_stamp_rows`).
 """
 
 from __future__ import annotations
 
 from fpdf import FPDF
 
-__all__ = ["FOOT", "GAP", "HEIGHT", "MARGIN", "PER_ROW", "WIDTH", "reserve_stamp_rows", "stamp_rows_height"]
+__all__ = [
+    "FOOT",
+    "GAP",
+    "HEIGHT",
+    "MARGIN",
+    "PER_ROW",
+    "WIDTH",
+    "reserve_stamp_rows",
+    "stamp_rows",
+    "stamp_rows_height",
+]
 
 WIDTH, HEIGHT, GAP, PER_ROW = 175.0, 46.0, 6.0, 3  # points
 # Points from the page's foot to the first row of stamps: above the footer band of our forms (16 mm, with the
@@ -21,6 +32,11 @@ FOOT = 48.0
 MARGIN = 4.0  # points kept clear around a stamp
 LEFT = 30.0  # points from the page's left edge to the first stamp of a row
 _MM = 25.4 / 72  # mm per point
+
+
+def stamp_rows(signatories: int) -> int:
+    """The rows of stamps that `signatories` signatures take (one at least)."""
+    return max(1, -(-signatories // PER_ROW))
 
 
 def stamp_rows_height(rows: int) -> float:
