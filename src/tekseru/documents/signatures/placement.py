@@ -34,8 +34,7 @@ def stamp_box(reader: PdfFileReader, position: int) -> Box | None:
     """Where the stamp of the signature at `position` (0 for the first) goes on the last page, or None when
     the page has no free room for it."""
     count = int(reader.root["/Pages"]["/Count"])
-    page, _ = reader.find_page_for_modification(count - 1)
-    page = page.get_object()
+    page = reader.find_page_for_modification(count - 1)[0].get_object()  # type: ignore[no-untyped-call]
     try:
         media = [float(v) for v in page.get("/MediaBox", reader.root["/Pages"].get("/MediaBox", []))]
         page_box: Box = (media[0], media[1], media[2], media[3])
@@ -75,8 +74,7 @@ def content_boxes(page: generic.DictionaryObject) -> Iterator[Box]:
     many = isinstance(contents, generic.ArrayObject)
     parts = [part.get_object() for part in contents] if many else [contents]
     resources = page.get("/Resources")
-    resources = resources.get_object() if resources is not None else generic.DictionaryObject()
-    yield from _Painter(resources).run(parts)
+    yield from _Painter(resources.get_object() if resources is not None else {}).run(parts)
 
 
 def _times(m: Matrix, n: Matrix) -> Matrix:
@@ -110,7 +108,7 @@ def _numbers(args: Sequence[Any]) -> list[float]:
 class _Painter:
     """Follows the graphics state of a content stream far enough to know where things are drawn."""
 
-    def __init__(self, resources: generic.DictionaryObject) -> None:
+    def __init__(self, resources: Any) -> None:
         self.resources = resources
         self.ctm: Matrix = _IDENTITY
         self.stack: list[Matrix] = []
