@@ -144,3 +144,28 @@ def test_file_names_are_safe_on_every_system(number: str, name: str, plain: str)
         star = said.split("filename*=UTF-8''", 1)[1]
         assert unquote(star) == name and star.isascii() and " " not in star and ";" not in star
     assert download_name("", suffix="pdf") == "document.pdf"
+
+
+def test_a_subject_downloads_its_form_named_by_the_number(database: Database, ids: dict[int, int]) -> None:
+    from tekseru.services import portal
+    from tekseru.services.accounts import create_user, get_user
+    from tests.services.inspection_data import BINS
+    from tests.web.support import CHEAP_PASSWORDS
+
+    record = inspect(database, 0, non_compliant=[1])
+    create_user(
+        database,
+        SYSTEM,
+        username="own",
+        full_name="own",
+        role="subject",
+        bins=[BINS[0]],
+        passwords=CHEAP_PASSWORDS,
+    )
+    own = get_user(database, SYSTEM, "own").as_actor()
+    content, name = portal.print_own_inspection(
+        database, own, record.id, format="pdf", language="ru", now=NOW, catalogue=CATALOGUE
+    )
+    assert name == f"inspection-{number_of(database, record.id)}-ru.pdf" and content.startswith(b"%PDF")
+    check = inspections.verify_file(database, SYSTEM, name, content)
+    assert check.ok and check.inspection_number == number_of(database, record.id)
