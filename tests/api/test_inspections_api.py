@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import io
 import itertools
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -307,9 +308,9 @@ def test_printed_forms_are_sealed_once_completed_and_verified(as_role: Callable[
     sealed = inspector.get(f"{API}/inspections/{inspection_id}/document")
     assert sealed.status_code == 200 and sealed.content.startswith(b"%PDF-")
     code = sealed.headers["x-verification-code"]
-    assert (
-        sealed.headers["content-disposition"] == f'attachment; filename="inspection-{inspection_id}-kk.pdf"'
-    )
+    disposition = sealed.headers["content-disposition"]
+    named = re.fullmatch(r'attachment; filename="inspection-(.+)-kk\.pdf"', disposition)
+    assert named is not None and re.fullmatch(r"[A-Z_]+-\d{4}-\d{4}", named.group(1))  # its number
     verify = f"{API}/documents/verify"
     checked = as_role("viewer").send(
         "POST", verify, files={"file": ("form.pdf", sealed.content, "application/pdf")}
@@ -318,8 +319,10 @@ def test_printed_forms_are_sealed_once_completed_and_verified(as_role: Callable[
         "status": "ok",
         "code": code,
         "inspection_id": inspection_id,
+        "inspection_number": named.group(1),
         "message": "",
     }
+    assert f"№ {named.group(1)}" in checked.json()["message"]
     blank = as_role("viewer").get(f"{API}/checklists/3/form", params={"lang": "ru"})
     assert blank.status_code == 200 and blank.content.startswith(b"%PDF-")
     unsealed = as_role("viewer").send(

@@ -1,5 +1,5 @@
 """`tekseru verify` names the document in the reader's language, whatever language it was printed in: the
-stored reference ("тексеру № 5, 1-редакция") is said again in the reader's words."""
+stored reference ("тексеру № ASTANA-2024-0001, 1-редакция") is said again in the reader's words."""
 
 from __future__ import annotations
 
@@ -23,12 +23,16 @@ def test_verify_says_the_reference_in_the_readers_language(invoke: Any, tmp_path
     invoke(
         "inspection", "print", str(inspection), "--lang", "ru", "--format", "docx", "--output", str(ru_form)
     )
+    in_english = invoke("verify", str(kk_form), "--lang", "en").stdout
+    # The inspection by the number it goes by (region-year-sequence), not its database id.
+    found = re.search(r"inspection No\. ([A-Z_]+-\d{4}-\d{4}), revision 1", in_english)
+    assert found, in_english
+    number = found.group(1)
+    assert f"Inspection {number} (`tekseru inspection show {inspection}`)" in in_english
     kk_printed_read_in_ru = invoke("verify", str(kk_form), "--lang", "ru").stdout
-    assert f"проверка № {inspection}, редакция 1" in kk_printed_read_in_ru, kk_printed_read_in_ru
+    assert f"проверка № {number}, редакция 1" in kk_printed_read_in_ru, kk_printed_read_in_ru
     assert "тексеру №" not in kk_printed_read_in_ru
     ru_printed_read_in_kk = invoke("verify", str(ru_form), "--lang", "kk").stdout
-    assert f"тексеру № {inspection}, 1-редакция" in ru_printed_read_in_kk, ru_printed_read_in_kk
+    assert f"тексеру № {number}, 1-редакция" in ru_printed_read_in_kk, ru_printed_read_in_kk
     assert "проверка №" not in ru_printed_read_in_kk
     assert_reader_language(ru_printed_read_in_kk)
-    in_english = invoke("verify", str(kk_form), "--lang", "en").stdout
-    assert re.search(rf"inspection No\. {inspection}, revision 1", in_english), in_english

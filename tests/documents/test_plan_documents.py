@@ -11,6 +11,7 @@ import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
+from tekseru.catalog_files import control_body
 from tekseru.documents import rendering
 from tekseru.documents.fonts import font_path
 from tekseru.documents.rendering import PlanDocument, UnknownDocumentFormat
@@ -40,10 +41,8 @@ REASONS = {
     "kk": {12: "Жеке бағдарлама орындалмаған"},
     "ru": {12: "Не исполнена индивидуальная программа"},
 }
-STATE_BODY = {
-    "kk": "Еңбек және халықты әлеуметтік қорғау комитетінің Абай облысы бойынша департаменті",
-    "ru": "Департамент Комитета труда и социальной защиты населения по области Абай",
-}
+# The Abai region's department, by its name in the catalogue (paragraph 2 of the act names the Committee).
+STATE_BODY = {language: control_body("abai").name.in_language(language) for language in ("kk", "ru")}
 APPROVAL = ("Департамент басшысы Ә. Қ. Нұрғали", date(2026, 12, 20))
 
 

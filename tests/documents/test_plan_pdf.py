@@ -16,7 +16,7 @@ from tekseru.catalog import CatalogueEdition
 from tekseru.catalog_files import load_catalogue
 from tekseru.documents import rendering
 from tekseru.documents.rendering import PlanDocument
-from tekseru.i18n import list_words
+from tekseru.i18n import list_words, messages
 from tekseru.planning import HalfYear, Plan, form_plan
 from tests.planning.plan_factories import RULES, score
 
@@ -65,12 +65,19 @@ def render(
     return PdfReader(out)
 
 
-def check_every_page(reader: PdfReader, language: str, headings: Mapping[int, str] | None = None) -> None:
-    """The running title, "page i of n" and (for the pages in `headings`) the table's heading row."""
+def check_every_page(
+    reader: PdfReader,
+    language: str,
+    headings: Mapping[int, str] | None = None,
+    status: str = "approved",
+) -> None:
+    """The running title (number, half-year and status), "page i of n" and (for the pages in `headings`)
+    the table's heading row."""
     total = len(reader.pages)
+    running = RUNNING[language] + messages(language)[f"document.status.{status}"]
     for index in sorted(set(range(total)) if headings is None else set(headings)):
         text = " ".join(reader.pages[index].extract_text().split())
-        assert RUNNING[language] in text, index
+        assert running in text, index
         assert PAGE[language].findall(text) == [(str(index + 1), str(total))], index
         if headings is not None:
             assert headings[index] in text, index
@@ -87,7 +94,7 @@ def test_rows_citing_every_criterion_and_a_row_taller_than_a_page(
     scores[3] = replace(scores[3], name="Ә" * 1000, address=" ".join(words))
     plan = form_plan(HALF_YEAR, scores, [], RULES, {"Astana": 20})
     reader = render(plan, language, edition, tmp_path / "every.pdf", status="draft")
-    check_every_page(reader, language)
+    check_every_page(reader, language, status="draft")
     pages = [" ".join(page.extract_text().split()) for page in reader.pages]
     draft = WORDS[language]["approve"]
     assert draft in pages[0] and ("ЖОБА" if language == "kk" else "ПРОЕКТ") in pages[-1]

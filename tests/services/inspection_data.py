@@ -18,7 +18,9 @@ from tekseru.services import inspections
 from tekseru.services.permissions import Actor
 from tekseru.store import Database, EvidenceData, EvidenceRecord, SubjectData
 from tekseru.store.evidence import evidence_for_subjects, upsert_evidence
+from tekseru.store.inspections import get_inspection
 from tekseru.store.subjects import subject_ids_by_bin, upsert_subjects
+from tekseru.store.workflow import origins_of
 from tests.catalogue import CATALOGUE
 
 EDITION = load_catalogue().edition("2022-29983")
@@ -131,3 +133,11 @@ def write_answer_csv(path: Path, rows: Iterable[tuple[object, str, str]]) -> Pat
     lines = ["item,answer,comment", *(f"{item},{answer},{comment}" for item, answer, comment in rows)]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
+
+
+def number_of(db: Database, inspection_id: int) -> str:
+    """The number the inspection goes by (region-year-sequence), which its forms and file names print."""
+    with db.transaction() as session:
+        record = get_inspection(session, inspection_id)
+        assert record is not None
+        return origins_of(session, [record.series_id])[record.series_id].number

@@ -34,6 +34,7 @@ from tests.services.inspection_data import (
     SYSTEM,
     add_subjects,
     inspect,
+    number_of,
     write_answer_csv,
 )
 
@@ -261,7 +262,7 @@ def print_form(database: Database, inspection_id: int, format: str, language: st
     content, name, code = inspections.print_inspection(
         database, SYSTEM, inspection_id, format=format, language=language, now=NOW, catalogue=CATALOGUE
     )
-    assert name == f"inspection-{inspection_id}-{language}.{format}"
+    assert name == f"inspection-{number_of(database, inspection_id)}-{language}.{format}"
     out.write_bytes(content)
     return code
 

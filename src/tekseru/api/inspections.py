@@ -342,4 +342,5 @@ def verify(
     check = inspections.verify_document(db, actor, file.filename or "", read_upload(file))
     out = VerificationOut.model_validate(check)
     out.message = check.said(reader_language(request))
+    out.inspection_number = check.inspection_number or None
     return out

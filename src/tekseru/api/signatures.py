@@ -14,6 +14,7 @@ from tekseru.api.schemas.common import FORBIDDEN_RESPONSE, NOT_FOUND_RESPONSE, E
 from tekseru.api.schemas.signatures import SignatureIn, SignatureOut
 from tekseru.catalog import Catalogue
 from tekseru.http.dependencies import get_catalogue, get_database, get_settings
+from tekseru.http.files import disposition
 from tekseru.http.refusals import SIGNATURE_ERRORS, service_errors
 from tekseru.http.security import api_actor
 from tekseru.services import document_signatures
@@ -86,7 +87,7 @@ def _routes(entity: str, path: str) -> None:
         )
         headers = {
             "X-Document-SHA256": found.sha256,
-            "Content-Disposition": f'attachment; filename="{found.file_name}"',
+            "Content-Disposition": disposition(found.file_name),
         }
         return Response(found.content, media_type="application/octet-stream", headers=headers)
 
@@ -108,7 +109,7 @@ def _routes(entity: str, path: str) -> None:
         content, name = document_signatures.signed_document(
             db, actor, entity, entity_id, language=language, catalogue=catalogue, settings=settings
         )
-        headers = {"Content-Disposition": f'attachment; filename="{name}"'}
+        headers = {"Content-Disposition": disposition(name)}
         return Response(content, media_type="application/pdf", headers=headers)
 
     @router.get(

@@ -162,7 +162,8 @@ def _print_seal(check: inspections.DocumentCheck, words: Words) -> None:
     status = words(f"cli.verify.status.{check.status}")
     _console().print(f"[{colour}]{status}[/{colour}]: {escape(check.said(words.language))}")
     if check.inspection_id is not None:
-        _console().print(words("cli.verify.inspection", id=check.inspection_id), markup=False)
+        number, shown = check.inspection_id, check.inspection_number or str(check.inspection_id)
+        _console().print(words("docs13.verify.inspection", number=shown, id=number), markup=False)
 
 
 def _seal_json(check: inspections.DocumentCheck, words: Words) -> dict[str, object]:
@@ -170,6 +171,7 @@ def _seal_json(check: inspections.DocumentCheck, words: Words) -> dict[str, obje
         "status": check.status,
         "code": check.code,
         "inspection_id": check.inspection_id,
+        "inspection_number": check.inspection_number or None,
         "corrected_by": check.corrected_by,
         "message": check.said(words.language),
     }

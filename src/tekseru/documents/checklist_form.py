@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from dataclasses import fields as dataclass_fields
 from datetime import date
 from enum import StrEnum
@@ -20,6 +20,7 @@ from typing import Any
 
 from tekseru.catalog import LANGUAGES, CatalogueEdition, Checklist, UnknownCatalogueEntry
 from tekseru.catalog.schema import FormLayout, HeaderField
+from tekseru.documents.printable import printable
 from tekseru.i18n import format_decimal, plural, translate
 
 __all__ = [
@@ -315,7 +316,7 @@ def build_checklist_form(
         if language == OFFICIAL_LANGUAGE
         else edition.edition.unofficial_translation_notice.in_language(language),
         identity=identity,
-        annex=Annex.of(language, attachments),
+        annex=Annex.of(language, tuple(replace(a, file_name=printable(a.file_name)) for a in attachments)),
     )
 
 
@@ -339,17 +340,21 @@ def _number_field(number: str, language: str) -> tuple[FormField, ...]:
     if not number.strip():
         return ()
     return (
-        FormField(INSPECTION_NUMBER, translate(language, "document.form.inspection_number"), number.strip()),
+        FormField(
+            INSPECTION_NUMBER,
+            translate(language, "document.form.inspection_number"),
+            printable(number.strip()),
+        ),
     )
 
 
 def _header_values(header: FormHeader, language: str) -> dict[str, str]:
     return {
-        "ordering_body": header.ordering_body.strip(),
-        "appointing_act": _appointing_act(header, language),
-        "subject_name": header.subject_name.strip(),
-        "subject_identifier": header.subject_identifier.strip(),
-        "subject_address": header.subject_address.strip(),
+        "ordering_body": printable(header.ordering_body.strip()),
+        "appointing_act": printable(_appointing_act(header, language)),
+        "subject_name": printable(header.subject_name.strip()),
+        "subject_identifier": printable(header.subject_identifier.strip()),
+        "subject_address": printable(header.subject_address.strip()),
     }
 
 
@@ -367,16 +372,22 @@ def _rows(checklist: Checklist, answers: Mapping[int, ItemAnswer], language: str
     if unknown:
         raise UnknownCatalogueEntry(f"the checklist of Appendix {checklist.appendix} has no items {unknown}")
     return tuple(
-        FormRow(item.number, item.text.in_language(language), answers.get(item.number))
+        FormRow(item.number, item.text.in_language(language), _printable_answer(answers.get(item.number)))
         for item in checklist.items
     )
+
+
+def _printable_answer(answer: ItemAnswer | None) -> ItemAnswer | None:
+    if answer is None or printable(answer.comment) == answer.comment:
+        return answer
+    return replace(answer, comment=printable(answer.comment))
 
 
 def _signature_blocks(
     layout: FormLayout, language: str, officials: tuple[str, ...]
 ) -> tuple[SignatureBlock, ...]:
     lines = _columns(layout.signature_lines, language)
-    names = {OFFICIALS: tuple(name.strip() for name in officials if name.strip())}
+    names = {OFFICIALS: tuple(printable(name.strip()) for name in officials if name.strip())}
     return tuple(
         SignatureBlock(b.key, b.label.in_language(language), lines, names.get(b.key, ()))
         for b in layout.signature_blocks

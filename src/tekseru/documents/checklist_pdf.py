@@ -40,6 +40,7 @@ from tekseru.documents.pdf_text import (
     wrap,
     write_lines,
 )
+from tekseru.documents.stamps import reserve_stamp_rows, stamp_rows
 from tekseru.documents.verification import Seal, qr_code_png, seal_of
 
 __all__ = ["MARK", "checklist_pdf_bytes"]
@@ -93,6 +94,8 @@ def checklist_pdf_bytes(form: ChecklistForm) -> bytes:
     _write_signatures(pdf, form, seal)
     if form.annex is not None:
         _write_annex(pdf, form.annex)
+    if seal is not None:  # a sealed form is signed: its stamps go at the foot of its last page
+        reserve_stamp_rows(pdf, stamp_rows(sum(len(block.signatories) for block in form.signature_blocks)))
     return bytes(pdf.output())
 
 

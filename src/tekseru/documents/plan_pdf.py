@@ -13,6 +13,8 @@ from fpdf import FPDF
 
 from tekseru.documents.fonts import FONT_FAMILY, font_path
 from tekseru.documents.pdf_grid import Grid
+from tekseru.documents.printable import printable
+from tekseru.documents.stamps import reserve_stamp_rows
 from tekseru.planning.table import PlanTable, Section, format_cell
 
 __all__ = ["plan_pdf_bytes"]
@@ -64,6 +66,8 @@ def plan_pdf_bytes(table: PlanTable) -> bytes:
     _write_header(pdf, table)
     for section in table.sections:
         _write_section(pdf, section)
+    if not table.draft_mark:  # a list past its draft is signed: its stamps go at the foot of its last page
+        reserve_stamp_rows(pdf, 1)
     return bytes(pdf.output())
 
 
@@ -103,7 +107,7 @@ def _write_section(pdf: FPDF, section: Section) -> None:
     pdf.multi_cell(0, 6, section.title, new_x="LMARGIN", new_y="NEXT")
     widths = _COLUMN_WIDTHS.get(section.key) or _even_widths(pdf, len(section.columns))
     grid = Grid(pdf, widths, FONT_FAMILY, _TABLE_FONT_SIZE, top=_TOP)
-    grid.draw(section.columns, [[format_cell(cell) for cell in row] for row in section.rows])
+    grid.draw(section.columns, [[printable(format_cell(cell)) for cell in row] for row in section.rows])
     if not section.rows:
         pdf.set_font(FONT_FAMILY, size=9)
         pdf.multi_cell(0, 5, section.empty_text, new_x="LMARGIN", new_y="NEXT")

@@ -63,13 +63,20 @@ FORMS: tuple[StoredForm, ...] = (
 PRINTED_FORMS = ("document.form.reference",)
 
 
+def _placeholder(found: re.Match[str]) -> str:
+    """What a placeholder of a printed form matches: a revision is a number; an inspection's number is its
+    region-year-sequence, or its id on a form printed before inspections were numbered."""
+    name = found.group(1)
+    return rf"(?P<{name}>\d+)" if name == "revision" else rf"(?P<{name}>[^\s,]+)"
+
+
 @cache
 def _printed_forms() -> tuple[StoredForm, ...]:
     forms = []
     for key in PRINTED_FORMS:
         for language in LANGUAGES:
             template = translate(language, key)
-            pattern = re.sub(r"\\\{(\w+)\\\}", r"(?P<\1>\\d+)", re.escape(template))
+            pattern = re.sub(r"\\\{(\w+)\\\}", _placeholder, re.escape(template))
             forms.append(StoredForm(re.compile(pattern), key))
     return tuple(forms)
 

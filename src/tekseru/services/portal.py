@@ -215,7 +215,6 @@ def print_own_inspection(
     """The printed form of a completed inspection of one of the account's subjects (sealed, recorded for
     verification and audited as `inspection.print`), and its file name."""
     own_inspection(db, actor, inspection_id)
-    name = f"inspection-{inspection_id}-{language}.{format}"
     with db.transaction() as session:
         subject = own_subject(
             session, actor, get_or_raise(session, inspection_id).subject_id, "inspection", 0
@@ -223,6 +222,7 @@ def print_own_inspection(
         printed = forms.issue_form(
             session, inspection_id, format, language, issued_by=actor.username, now=now, catalogue=catalogue
         )
+        name = forms.form_file_name(printed.number, language, format)
         after = {"code": printed.code, "file": name}
         audit.record(
             session,

@@ -264,3 +264,6 @@ class VerificationOut(BaseModel):
     message: str
     code: str | None
     inspection_id: int | None
+    inspection_number: str | None = Field(
+        None, description="The number the inspection goes by (region-year-sequence), as its forms print it."
+    )

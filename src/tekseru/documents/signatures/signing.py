@@ -39,15 +39,11 @@ from pyhanko_certvalidator.util import get_pyca_cryptography_hash
 
 from tekseru.documents.signatures.certificates import Identity, SignatureError, identity_of, key_algorithm
 from tekseru.documents.signatures.loops import outside_event_loop
+from tekseru.documents.signatures.placement import stamp_box
 from tekseru.i18n import translate
 
 _FONT = Path(__file__).parents[1] / "fonts" / "DejaVuSans.ttf"
 _DIGEST = "sha256"
-# Stamps sit in rows of three at the foot of the last page, in the order of signing.
-_STAMP_WIDTH, _STAMP_HEIGHT, _STAMP_GAP, _STAMPS_PER_ROW = 175, 46, 6, 3
-# Points from the page's foot to the first row of stamps: above the footer band of our forms (16 mm, with the
-# verification code and "page X of Y") and of our lists (8 mm), which a stamp must not cover.
-_STAMP_FOOT = 48
 
 
 class _LoadedKeySigner(signers.SimpleSigner):
@@ -138,16 +134,15 @@ def _stamp_text(identity: Identity, language: str) -> str:
     return "\n".join(line.replace("%", "%%") if "%(ts)s" not in line else line for line in lines)
 
 
-def _box(position: int, reader: PdfFileReader) -> tuple[int, int, int, int]:
-    page = reader.root["/Pages"]
-    box = [float(v) for v in page.get("/MediaBox", [0, 0, 595, 842])]
-    left = int(box[0]) + 30 + (position % _STAMPS_PER_ROW) * (_STAMP_WIDTH + _STAMP_GAP)
-    bottom = int(box[1]) + _STAMP_FOOT + (position // _STAMPS_PER_ROW) * (_STAMP_HEIGHT + _STAMP_GAP)
-    return left, bottom, left + _STAMP_WIDTH, bottom + _STAMP_HEIGHT
-
-
 def _last_page(reader: PdfFileReader) -> int:
     return int(reader.root["/Pages"]["/Count"]) - 1
+
+
+def _box(position: int, reader: PdfFileReader) -> tuple[int, int, int, int] | None:
+    """The stamp's place on the last page: its first free slot after those of earlier signatures, in whole
+    points (`placement`); None, for a signature without a stamp, when the page has no room left."""
+    box = stamp_box(reader, position)
+    return None if box is None else (round(box[0]), round(box[1]), round(box[2]), round(box[3]))
 
 
 @outside_event_loop

@@ -22,6 +22,7 @@ from tekseru.documents.rendering import CHECKLIST, FORMATS, render
 from tekseru.documents.revisions import earlier_revisions
 from tekseru.documents.verification import VerificationStatus, check_document, read_verification, seal_of
 from tekseru.i18n import format_date, say_stored, translate
+from tekseru.services.file_names import download_name
 from tekseru.services.inspections.rules import SubjectNotFound, checklist_groups, today_utc
 from tekseru.store import Database
 from tekseru.store.documents_store import (
@@ -50,6 +51,7 @@ class PrintedForm:
     code: str | None  # None for an unsealed form: a blank one, or a draft's working copy
     fingerprint: str | None
     inspection_id: int | None = None
+    number: str = ""  # the number the inspection goes by (its id, for one recorded before numbers)
 
 
 @dataclass(frozen=True)
@@ -64,6 +66,8 @@ class DocumentCheck:
     document: DocumentRecord | None = None
     file_name: str = ""
     corrected_by: int | None = None
+    inspection_number: str = ""  # the number the inspection goes by, for a person to read
+    corrected_by_revision: int | None = None  # the revision of `corrected_by` (of the same number)
 
     def said(self, language: str) -> str:
         """What the check found, in `language` (`message` is the same in English, for logs)."""
@@ -74,7 +78,10 @@ class DocumentCheck:
             said = translate(
                 language, f"cli.verify.{self.status}", file=file, reference=reference, issued_on=issued_on
             )
-            if self.corrected_by is not None:
+            if self.corrected_by is not None and self.corrected_by_revision is not None:
+                number, revision = self.inspection_number, self.corrected_by_revision
+                said += translate(language, "docs13.verify.corrected", number=number, revision=revision)
+            elif self.corrected_by is not None:
                 said += translate(language, "cli.verify.corrected", id=self.corrected_by)
             return said
         if self.status == "altered":
@@ -117,11 +124,14 @@ def issue_form(
     answers = {
         n: checklist_form.ItemAnswer(*_MARKS[a.answer], comment=a.comment) for n, a in got.answers.items()
     }
-    reference = translate(language, "document.form.reference", id=record.id, revision=record.revision)
+    origin = origins_of(session, [record.series_id]).get(record.series_id)
+    shown = shown_number(origin.number if origin else "", record.id)
+    # Forms sealed before inspections were numbered say the id here; they verify as they were issued, by the
+    # fingerprint recorded with them, whatever this text says now.
+    reference = translate(language, "document.form.reference", number=shown, revision=record.revision)
     sealed = record.status == "completed"
     identity = checklist_form.DocumentIdentity(reference, record.inspected_on) if sealed else None
     edition = catalogue.edition(record.edition_id)
-    origin = origins_of(session, [record.series_id]).get(record.series_id)
     annex = tuple(
         checklist_form.AnnexEntry(str(file.item or ""), file.file_name, file.size, file.sha256)
         for file in sorted(got.attachments, key=lambda file: (file.item is not None, file.item or 0, file.id))
@@ -138,11 +148,23 @@ def issue_form(
     )
     content, seal = render(CHECKLIST, format, form), seal_of(form)
     if seal is None:
-        return PrintedForm(content, None, None, record.id)
+        return PrintedForm(content, None, None, record.id, shown)
     file = (hashlib.sha256(content).hexdigest(), format, language, record.appendix, record.id)
     data = DocumentData(seal.code, seal.fingerprint, *file, reference, record.inspected_on)
     record_document(session, data, created_by=issued_by, now=now or datetime.now(UTC))
-    return PrintedForm(content, seal.code, seal.fingerprint, record.id)
+    return PrintedForm(content, seal.code, seal.fingerprint, record.id, shown)
+
+
+def shown_number(number: str | None, inspection_id: int) -> str:
+    """The number a person reads for an inspection: its number (region-year-sequence), or its id for one
+    recorded before inspections were numbered."""
+    return number.strip() if number and number.strip() else str(inspection_id)
+
+
+def form_file_name(number: str, language: str, format: str) -> str:
+    """The file name of an inspection's printed form, by the number it goes by
+    (`inspection-ABAI-2027-0001-kk.pdf`), safe on every system whatever the number holds."""
+    return download_name("inspection", number, language, suffix=format)
 
 
 def render_checklist(
@@ -197,7 +219,14 @@ def verify_document(db: Database, file_name: str, content: bytes) -> DocumentChe
     with db.transaction() as session:
         issued = documents_with_code(session, seal.code)
         ids = {document.inspection_id for document in issued if document.inspection_id is not None}
-        corrected = {i: r.superseded_by_id for i in ids if (r := get_inspection(session, i))}
+        records = {i: r for i in ids if (r := get_inspection(session, i))}
+        corrected = {i: r.superseded_by_id for i, r in records.items()}
+        origins = origins_of(session, {r.series_id for r in records.values()})
+        numbers = {
+            i: shown_number(origins[r.series_id].number if r.series_id in origins else "", i)
+            for i, r in records.items()
+        }
+        revisions = {i: r.revision for i in corrected.values() if i and (r := get_inspection(session, i))}
     if not issued:
         message = f"no document with the code {seal.code} was issued here"
         return DocumentCheck("unknown", message, seal.code, file_name=name)
@@ -208,13 +237,39 @@ def verify_document(db: Database, file_name: str, content: bytes) -> DocumentChe
         message = f"the seal in {name} does not match the document issued with the code {seal.code}"
     elif signed is not None:
         message = f"{name} is {signed.reference}, issued on {signed.issued_on}, then signed only"
-        later = None if signed.inspection_id is None else corrected.get(signed.inspection_id)
-        return DocumentCheck("signed", message, seal.code, signed.inspection_id, signed, name, later)
+        return _found("signed", message, seal.code, signed, name, numbers, corrected, revisions)
     elif same is None:
         message = f"{name} carries the seal {seal.code}, but its content differs from the issued file"
     else:
         message = f"{name} is {same.reference}, issued on {same.issued_on}, unchanged"
         later = None if same.inspection_id is None else corrected.get(same.inspection_id)
         message += "" if later is None else f"; it was corrected since by inspection {later}"
-        return DocumentCheck("ok", message, seal.code, same.inspection_id, same, name, later)
-    return DocumentCheck("altered", message, seal.code, first.inspection_id, first, name)
+        return _found("ok", message, seal.code, same, name, numbers, corrected, revisions)
+    return _found("altered", message, seal.code, first, name, numbers, {}, {})
+
+
+def _found(
+    status: str,
+    message: str,
+    code: str,
+    document: DocumentRecord,
+    name: str,
+    numbers: dict[int, str],
+    corrected: dict[int, int | None],
+    revisions: dict[int, int],
+) -> DocumentCheck:
+    """The check of an issued document, naming its inspection by the number it goes by, and the revision
+    that corrected it since, if any."""
+    inspection_id = document.inspection_id
+    later = None if inspection_id is None else corrected.get(inspection_id)
+    return DocumentCheck(
+        status,
+        message,
+        code,
+        inspection_id,
+        document,
+        name,
+        later,
+        inspection_number="" if inspection_id is None else numbers.get(inspection_id, str(inspection_id)),
+        corrected_by_revision=None if later is None else revisions.get(later),
+    )

@@ -30,18 +30,18 @@ def print_inspection(
     now: datetime | None = None,
     catalogue: Catalogue,
 ) -> tuple[bytes, str, str | None]:
-    """The inspection's checklist with its answers, printed (PDF or DOCX, kk or ru), its file name and its
-    verification code. A completed inspection prints sealed, dated by its inspection date, and the file is
-    recorded for `verify_document` and audited (`inspection.print`); a draft prints an unsealed working
-    copy (code None)."""
+    """The inspection's checklist with its answers, printed (PDF or DOCX, kk or ru), its file name (by the
+    inspection's number: `forms.form_file_name`) and its verification code. A completed inspection prints
+    sealed, dated by its inspection date, and the file is recorded for `verify_document` and audited
+    (`inspection.print`); a draft prints an unsealed working copy (code None)."""
     actor.require(READ)
-    name = f"inspection-{inspection_id}-{language}.{format}"
     with db.transaction() as session:
         region = region_of(session, inspection_id)
         actor.require(READ, region)
         printed = forms.issue_form(
             session, inspection_id, format, language, issued_by=actor.username, now=now, catalogue=catalogue
         )
+        name = forms.form_file_name(printed.number, language, format)
         if printed.code is not None:
             after = {"code": printed.code, "file": name}
             record_change(session, actor, "inspection.print", inspection_id, region, after, now)
