@@ -4,10 +4,20 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
+from dataclasses import replace
+from datetime import date
 
 import pytest
+from fastapi import FastAPI, Request
 from fastapi.testclient import TestClient
+from markupsafe import Markup
 
+from tekseru.i18n import format_date, format_decimal, translate
+from tekseru.services.catalog import CatalogService
+from tekseru.services.permissions import Actor
+from tekseru.services.registry_queries import SubjectRow, SubjectSearch, search
+from tekseru.web.pages.registry import _shown_rows
+from tekseru.web.templating import region_name
 from tests.web.conftest import SignedIn
 from tests.web.htmltree import Element, parse
 from tests.web.support import BINS, OTHER_BIN, OTHER_REGION, OWN_BIN, OWN_REGION
@@ -239,3 +249,60 @@ def test_a_runs_results_sort_by_any_column(signed_in: Callable[[str], SignedIn],
     root = parse(planner.get(f"/assessments/{seeded}?sort=region&per_page=2&lang=en").text)
     assert root.find("th", aria_sort="ascending").find("a").text.startswith("Region")
     assert "sort=region" in root.find("nav", class_="pager").find("a", rel="next").attrs["href"]
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru", "en"])
+def test_each_row_shows_the_subjects_words_in_the_pages_language(
+    signed_in: Callable[[str], SignedIn], app: FastAPI, catalog_service: CatalogService, lang: str
+) -> None:
+    """The rows (made in Python, not by the template's filters) say what the registry holds: the region
+    and groups by name, the class, the score with the language's decimal sign, the tie-break, the visit."""
+    planner = signed_in("planner")
+    root = parse(planner.client.get(f"/registry?per_page=200&lang={lang}").text)
+    database = app.state.tekseru.database()
+    page = search(database, Actor.system("test"), SubjectSearch(), per_page=200)
+    by_bin = {row.bin: row for row in page.rows}
+    groups = {item.key: item.name.in_language(lang) for item in catalog_service.groups()}
+    shown = root.find("table", class_="subjects").find("tbody").find_all("tr")
+    assert len(shown) == len(page.rows)
+    assessed = unassessed = 0
+    for tr in shown:
+        row = by_bin[tr.find("th").text]
+        assert tr.find("th").find("a").attrs["href"] == f"/registry/{row.bin}"
+        region, group, badge, score, ties, visit = (td.text.strip() for td in tr.find_all("td")[1:])
+        assert region == region_name(row.region, lang)
+        assert group == ", ".join(groups.get(key, key) for key in row.groups)
+        assert badge == translate(lang, f"risk.{row.risk_class or 'none'}")
+        if row.score is None:
+            unassessed += 1
+            assert (score, ties) == ("—", "—")
+        else:
+            assessed += 1
+            assert score == format_decimal(row.score, lang)
+            counts = {
+                "gross": row.gross_count,
+                "significant": row.significant_count,
+                "minor": row.minor_count,
+            }
+            assert ties == translate(lang, "registry.tie_break_counts", **counts)
+        expected_visit = format_date(row.last_visit_on, lang) if row.last_visit_on else None
+        assert visit == (expected_visit or translate(lang, "registry.never_visited"))
+    assert assessed
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru", "en"])
+def test_a_row_not_assessed_and_visited_shows_dashes_and_the_date(
+    app: FastAPI, catalog_service: CatalogService, lang: str
+) -> None:
+    request = Request({"type": "http", "app": app, "root_path": "/tekseru", "path": "/", "headers": []})
+    request.state.language = lang
+    row = SubjectRow(1, "123456789012", "A & B", "astana", "", ("no_such_group",), None, None)
+    visited = replace(row, last_visit_on=date(2024, 3, 5))
+    shown, seen = _shown_rows(request, [row, visited], catalog_service)
+    assert shown.href == "/tekseru/registry/123456789012"
+    assert (shown.score, shown.ties, shown.groups) == ("—", None, "no_such_group")
+    assert shown.badge == Markup('<span class="badge risk-none">{}</span>').format(
+        translate(lang, "risk.none")
+    )
+    assert shown.visit == translate(lang, "registry.never_visited")
+    assert seen.visit == "05.03.2024" == format_date(date(2024, 3, 5), lang)

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import delete, func, insert, select, update
+from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -122,6 +122,13 @@ def update_user_record(session: Session, user_id: int, *, now: datetime, **value
 
 # Sessions
 
+# Every request of a signed-in user reads its session: the statement is made once.
+_LIVE_SESSION = (
+    select(*_USER_COLUMNS, UserSession.csrf_token, UserSession.expires_at)
+    .join(UserSession, UserSession.user_id == User.id)
+    .where((UserSession.id == bindparam("id")) & (UserSession.expires_at > bindparam("now")))
+)
+
 
 def add_session(
     session: Session, *, session_id: str, user_id: int, csrf_token: str, now: datetime, expires_at: datetime
@@ -138,12 +145,7 @@ def add_session(
 
 def live_session(session: Session, session_id: str, now: datetime) -> SessionRecord | None:
     """The unexpired session with this id and its user (active or not), else None."""
-    query = (
-        select(*_USER_COLUMNS, UserSession.csrf_token, UserSession.expires_at)
-        .join(UserSession, UserSession.user_id == User.id)
-        .where((UserSession.id == session_id) & (UserSession.expires_at > now))
-    )
-    row = session.execute(query).first()
+    row = session.execute(_LIVE_SESSION, {"id": session_id, "now": now}).first()
     if row is None:
         return None
     values = row._asdict()

@@ -46,6 +46,9 @@ def indexed_name_ids(session: Session, text: str, condition: Any, *, limit: int)
     text = search_key(text)
     if session.get_bind().dialect.name != "sqlite" or len(text) < TRIGRAM:
         return None
+    words = _words(text)
+    if len(words) > 1:  # the index finds names holding each word; the name's key holds the whole fragment
+        condition = Subject.name_key.contains(text, autoescape=True) & condition
     return (
         select(Subject.id)
         .select_from(_index.join(Subject.__table__, Subject.id == _index.c.rowid))
@@ -55,14 +58,19 @@ def indexed_name_ids(session: Session, text: str, condition: Any, *, limit: int)
     )
 
 
+def _words(text: str) -> list[str]:
+    return [word for word in text.split(" ") if len(word) >= TRIGRAM]
+
+
 def match_expression(text: str) -> str:
-    """The FTS5 query for names containing `text`: the whole text as one phrase, AND each of its words of
-    three letters or more as a phrase of its own. The words add nothing to what matches (the whole phrase
-    contains them) but much to the speed: FTS5 walks a phrase through every name holding each of its
-    trigrams, while AND lets the rarest word lead (a fragment like "provider 00123", where every name has
-    "provider", takes a quarter of the time)."""
-    words = [word for word in text.split(" ") if len(word) >= TRIGRAM]
-    parts = [*words, text] if len(words) > 1 else [text]
+    """The FTS5 query for names that may contain `text`: each of its words of three letters or more as a
+    phrase, joined by AND (a fragment of one such word or none: the whole text as one phrase). The whole
+    fragment as a phrase would make FTS5 walk the positions of every trigram in every name holding each of
+    them (a fragment like "provider 00123", where every name has "provider", takes twice the time or more),
+    so the words find the candidates and the name's search key, compared with LIKE, says which hold the
+    whole fragment (`indexed_name_ids`)."""
+    words = _words(text)
+    parts = words if len(words) > 1 else [text]
     return " AND ".join(_phrase(part) for part in parts)
 
 

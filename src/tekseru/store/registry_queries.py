@@ -13,9 +13,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, false, func, select, true
+from sqlalchemy import ColumnElement, Select, bindparam, false, func, select, true
 from sqlalchemy.orm import Session
 
+from tekseru.store.inspection_models import Inspection
 from tekseru.store.models import (
     AssessmentSubjectClass,
     Subject,
@@ -31,13 +32,13 @@ from tekseru.store.name_search import (
 from tekseru.store.subject_classes import CLASSES as CLASSES
 from tekseru.store.subject_classes import classes_of, subjects_of_class
 from tekseru.store.subject_order import (
+    COMPLETED,
     REGISTRY_ORDER,
     SubjectSort,
     last_visits,
     run_classes,
     scored_ids,
     sort_columns,
-    tie_breaks,
 )
 
 TEXT_MATCHES_COUNTED = 1000
@@ -138,14 +139,13 @@ def search_subjects(
         rows = session.execute(query).all()
         page = [row[0] for row in rows]
         total = rows[0][1] if rows else _capped_count(session, indexed)
-        found = {row.id: row for row in session.execute(_subject_page(Subject.id.in_(page)))} if page else {}
-        return _rows(session, [found[i] for i in page], run_id), total
+        return _rows_of(session, page, run_id), total
     if search.risk_class in CLASSES and search.group is None and run_id is not None:
         return _by_class(session, search, run_id, limit=limit, offset=offset)
     # Two readings, not one with a window count: the count reads only an index, and the page stops early.
     total = session.execute(select(func.count()).select_from(Subject).where(filters)).scalar_one()
-    query = _subject_page(filters).order_by(Subject.id).limit(limit).offset(offset)
-    return _rows(session, list(session.execute(query)), run_id), total
+    query = _PAGE_ROWS.where(filters).order_by(Subject.id).limit(limit).offset(offset)
+    return [_row(values) for values in session.execute(query, {"run": run_id})], total
 
 
 def _capped_count(session: Session, capped: Select[Any]) -> int:
@@ -165,8 +165,7 @@ def _by_class(
     total = session.execute(select(func.count()).select_from(wanted)).scalar_one()
     ids = select(wanted.c.subject_id).order_by(wanted.c.subject_id).limit(limit).offset(offset)
     page = list(session.execute(ids).scalars())
-    found = {row.id: row for row in session.execute(_subject_page(Subject.id.in_(page)))} if page else {}
-    return _rows(session, [found[i] for i in page], run_id), total
+    return _rows_of(session, page, run_id), total
 
 
 def _sorted(
@@ -186,11 +185,6 @@ def _sorted(
         session, search, filters, run_id, sort, limit=limit, offset=offset, text_cap=text_cap
     )
     return _rows_of(session, page, run_id), total
-
-
-def _rows_of(session: Session, ids: Sequence[int], run_id: uuid.UUID | None) -> list[SubjectRow]:
-    found = {row.id: row for row in session.execute(_subject_page(Subject.id.in_(ids)))} if ids else {}
-    return _rows(session, [found[i] for i in ids], run_id)
 
 
 def _sorted_ids(
@@ -253,36 +247,75 @@ def iter_subjects(
         yield from _rows_of(session, ids[start : start + chunk], run_id)
 
 
-def _subject_page(condition: Any) -> Any:
-    return select(Subject.id, Subject.bin, Subject.name, Subject.region, Subject.address).where(condition)
+# A page's rows in one reading (a round trip to the database costs more than the reading itself when the
+# machine is busy): each subject with its class, score and tie-break in the run, its control groups and
+# its last visit; the statement is made once, with the run and the ids as parameters.
+_GROUP_SEPARATOR = ","  # control group keys are catalogue identifiers: letters, digits and _
+_groups_of = (
+    select(func.aggregate_strings(SubjectGroup.group_key, _GROUP_SEPARATOR))
+    .where(SubjectGroup.subject_id == Subject.id)
+    .scalar_subquery()
+)
+_last_visit = (
+    select(func.max(Inspection.inspected_on))
+    .where(
+        (Inspection.subject_id == Subject.id)
+        & (Inspection.status == COMPLETED)
+        & Inspection.superseded_by_id.is_(None)
+    )
+    .scalar_subquery()
+)
+_PAGE_ROWS = (
+    select(
+        Subject.id,
+        Subject.bin,
+        Subject.name,
+        Subject.region,
+        Subject.address,
+        _groups_of,
+        AssessmentSubjectClass.score,
+        AssessmentSubjectClass.risk_class,
+        AssessmentSubjectClass.gross_count,
+        AssessmentSubjectClass.significant_count,
+        AssessmentSubjectClass.minor_count,
+        _last_visit,
+    )
+    .select_from(Subject)
+    .outerjoin(
+        AssessmentSubjectClass,
+        (AssessmentSubjectClass.subject_id == Subject.id)
+        & (AssessmentSubjectClass.run_id == bindparam("run", type_=AssessmentSubjectClass.run_id.type)),
+    )
+)
 
 
 def subject_row(session: Session, bin: str, run_id: uuid.UUID | None) -> SubjectRow | None:
-    found = _rows(session, list(session.execute(_subject_page(Subject.bin == bin))), run_id)
+    rows = session.execute(_PAGE_ROWS.where(Subject.bin == bindparam("bin")), {"run": run_id, "bin": bin})
+    found = [_row(values) for values in rows]
     return found[0] if found else None
 
 
-def _rows(session: Session, rows: Sequence[Any], run_id: uuid.UUID | None) -> list[SubjectRow]:
-    ids = [row.id for row in rows]
-    groups: dict[int, list[str]] = {subject_id: [] for subject_id in ids}
-    if ids:
-        query = select(SubjectGroup.subject_id, SubjectGroup.group_key).where(
-            SubjectGroup.subject_id.in_(ids)
-        )
-        for subject_id, key in session.execute(query):
-            groups[subject_id].append(key)
-    best = best_results(session, run_id, ids) if run_id is not None else {}
-    ties = tie_breaks(session, run_id, ids) if run_id is not None else {}
-    visited: dict[int, date | None] = {}
-    if ids:
-        visited = {subject_id: day for subject_id, day in session.execute(last_visits(ids))}
-    found = []
-    for row in rows:
-        score, risk_class = best.get(row.id, (None, None))
-        fields = (row.id, row.bin, row.name, row.region, row.address, tuple(sorted(groups[row.id])))
-        counts = ties.get(row.id, (0, 0, 0))
-        found.append(SubjectRow(*fields, score, risk_class, *counts, last_visit_on=visited.get(row.id)))
-    return found
+def _rows_of(session: Session, ids: Sequence[int], run_id: uuid.UUID | None) -> list[SubjectRow]:
+    """The subjects `ids`, in that order, with their groups, class, score and tie-break in `run_id` (none
+    without a run) and last visit."""
+    if not ids:
+        return []
+    found = {row[0]: row for row in session.execute(_PAGE_BY_IDS, {"run": run_id, "ids": list(ids)})}
+    return [_row(found[i]) for i in ids]
+
+
+def _row(values: Any) -> SubjectRow:
+    subject_id, bin, name, region, address, groups, score, risk_class, gross, significant, minor, visit = (
+        values
+    )
+    keys = tuple(sorted(groups.split(_GROUP_SEPARATOR))) if groups else ()
+    if risk_class is None:  # not assessed in the run
+        gross = significant = minor = 0
+    fields = (subject_id, bin, name, region, address, keys, score, risk_class)
+    return SubjectRow(*fields, gross, significant, minor, last_visit_on=visit)
+
+
+_PAGE_BY_IDS = _PAGE_ROWS.where(Subject.id.in_(bindparam("ids", expanding=True)))
 
 
 def best_results(

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, case, false, func, select
+from sqlalchemy import BindParameter, Select, case, false, func, select
 from sqlalchemy.orm import Session
 
 from tekseru.planning.priority import PRIORITY_ORDER
@@ -50,9 +50,10 @@ class SubjectSort:
         return ("-" if self.reverse else "") + self.key
 
 
-def last_visits(subject_ids: Sequence[int] | None = None) -> Select[int, date | None]:
+def last_visits(subject_ids: Sequence[int] | BindParameter[Any] | None = None) -> Select[int, date | None]:
     """(subject id, date of its latest completed current inspection): what planning calls the last visit
-    (tekseru.store.inspections.visit_histories)."""
+    (tekseru.store.inspections.visit_histories); of the subjects `subject_ids` (a list, or an expanding
+    parameter), else of all."""
     condition = (Inspection.status == COMPLETED) & Inspection.superseded_by_id.is_(None)
     if subject_ids is not None:
         condition = condition & Inspection.subject_id.in_(subject_ids)

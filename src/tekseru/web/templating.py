@@ -178,6 +178,7 @@ def _environment() -> Environment:
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        auto_reload=False,  # the templates are part of the installed package: no stat of each file per page
     )
     env.globals.update(t=_t, tn=_tn, url=_url, qs=query_string)
     env.filters.update(
