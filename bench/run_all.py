@@ -62,7 +62,7 @@ BENCHMARKS: dict[str, tuple[str, bool, dict[str, list[str] | None]]] = {
         {
             "tiny": ["--count", "2"],
             "quick": ["--count", "100"],
-            "full": ["--count", "1000", "--workers", "2"],
+            "full": ["--count", "1000", "--workers", "1,2"],
         },
     ),
     "hostile_files": (
