@@ -151,7 +151,7 @@ def import_evidence(
     with open_table(path, EVIDENCE_COLUMNS, sheet=sheet) as table:
         validator = EvidenceValidator(table.file, edition, today)
         file = table.file
-        checked: CheckedImport[tuple[int, EvidenceRow]] = check_import(
+        checked: CheckedImport[_Ready] = check_import(
             table,
             validator.validate,
             lambda rows: _resolve_subjects(db, file, rows),
@@ -168,29 +168,39 @@ def import_evidence(
         return report
 
 
+# A row ready to write: subject id, criterion, source group, observed on, reference, confirmed, row number.
+# Plain tuples: kept in a temporary file between checking and writing, they are read back quickly.
+_Ready = tuple[int, int, int, date, str, bool | None, int]
+
+
 def _resolve_subjects(
     db: Database, file: str, rows: list[EvidenceRow]
-) -> tuple[list[tuple[int, EvidenceRow]], list[RowError]]:
+) -> tuple[list[_Ready], list[RowError]]:
     """The rows' subjects, read before the import's write transaction (a subject, once in the registry,
     keeps its id: none is ever removed). A subject another import adds meanwhile is unknown to this one,
     as it would be had this one gone first."""
     with db.reading() as session:
-        return attach_subjects(file, rows, subject_ids_by_bin(session, {row.bin for row in rows}))
+        pairs, errors = attach_subjects(file, rows, subject_ids_by_bin(session, {row.bin for row in rows}))
+    ready = [
+        (
+            subject_id,
+            row.criterion,
+            row.source_group,
+            row.observed_on,
+            row.reference,
+            row.confirmed,
+            row.number,
+        )
+        for subject_id, row in pairs
+    ]
+    return ready, errors
 
 
 def _write_evidence(
-    session: Session, file: str, pairs: list[tuple[int, EvidenceRow]], entered_by: str, now: datetime
+    session: Session, file: str, ready: list[_Ready], entered_by: str, now: datetime
 ) -> WriteCounts:
     rows = [
-        EvidenceData(
-            subject_id=subject_id,
-            criterion=row.criterion,
-            source_group=row.source_group,
-            observed_on=row.observed_on,
-            reference=row.reference,
-            confirmed=row.confirmed,
-            origin=f"{file}:{row.number}",
-        )
-        for subject_id, row in pairs
+        EvidenceData(subject_id, criterion, group, observed_on, reference, confirmed, f"{file}:{number}")
+        for subject_id, criterion, group, observed_on, reference, confirmed, number in ready
     ]
     return upsert_evidence(session, rows, entered_by=entered_by, entered_at=now)
