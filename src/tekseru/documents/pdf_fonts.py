@@ -104,7 +104,7 @@ def _groups(path: str) -> dict[str, frozenset[str]]:
 
 
 def _rounded(path: str, glyphs: Iterable[str]) -> frozenset[str]:
-    groups, kept = _groups(path), set()
+    groups, kept = _groups(path), set[str]()
     for name in glyphs:
         kept |= groups.get(name, {name})
     return frozenset(kept)
@@ -161,7 +161,7 @@ class _Subsetting:
     Subsetter = _Subsetter
 
 
-fpdf.output.ftsubset = _Subsetting  # type: ignore[assignment]
+fpdf.output.ftsubset = _Subsetting  # type: ignore[attr-defined]
 
 
 def add_shared_font(pdf: FPDF, family: str, style: str, path: Path | str) -> None:
@@ -173,7 +173,7 @@ def add_shared_font(pdf: FPDF, family: str, style: str, path: Path | str) -> Non
     font.i = len(pdf.fonts) + 1
     font.fontkey = f"{family.lower()}{style}"
     font.emphasis = TextEmphasis.coerce(style)
-    font.ttfont = _CutFont(path)  # type: ignore[assignment]
+    font.ttfont = _CutFont(path)
     font.desc = copy.copy(template.desc)
     font.missing_glyphs = []
     font.biggest_size_pt = 0
