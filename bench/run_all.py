@@ -63,7 +63,7 @@ BENCHMARKS: dict[str, tuple[str, bool | tuple[str, ...], dict[str, list[str] | N
         {
             "tiny": ["--count", "2"],
             "quick": ["--count", "100"],
-            "full": ["--count", "1000", "--workers", "2"],
+            "full": ["--count", "1000", "--workers", "1,2"],
         },
     ),
     "hostile_files": (

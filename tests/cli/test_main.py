@@ -68,3 +68,36 @@ def test_a_sub_command_runs_after_the_root_help() -> None:
     result = runner.invoke(app, ["catalog", "--help"])
     assert result.exit_code == 0, result.output
     assert "criteria" in result.output
+
+
+def test_the_root_help_reads_no_settings_catalogue_or_scoring() -> None:
+    """What made `tekseru --help` take seconds stays out of it (issue 18): the settings (pydantic), the
+    act's catalogue, the scoring and planning packages, and Babel's `.po` parser (the catalogues of the
+    interface's words are read by tekseru.i18n.po_files)."""
+    code = (
+        "import sys\n"
+        "from tekseru.cli.main import app\n"
+        "try:\n"
+        "    app(['--help'], prog_name='tekseru')\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        "heavy = ('pydantic', 'tekseru.settings', 'tekseru.catalog', 'tekseru.scoring', 'tekseru.planning',\n"
+        "         'babel.messages.pofile', 'babel.dates')\n"
+        "print('LOADED', sorted(m for m in sys.modules if m in heavy))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
+    )
+    assert "LOADED []" in done.stdout, done.stdout[-500:]
+
+
+def test_the_language_of_a_refusal_is_read_as_the_settings_read_it() -> None:
+    """`language_in` reads the language setting without importing the settings: its variable and default
+    are the settings' own."""
+    from tekseru.cli.main import LANGUAGE_VARIABLE, language_in
+    from tekseru.i18n import DEFAULT_LANGUAGE
+    from tekseru.settings import Settings, environment_variable
+
+    assert environment_variable("language") == LANGUAGE_VARIABLE
+    assert Settings.model_fields["language"].default == DEFAULT_LANGUAGE
+    assert language_in(["catalog", "--lang", "ru"]) == "ru"

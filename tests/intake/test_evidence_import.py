@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import csv
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from tekseru.catalog.edition import CatalogueEdition
-from tekseru.intake import ErrorKind, ImportFileError, ImportReport, pipeline
+from tekseru.intake import ErrorKind, EvidenceValidator, ImportFileError, ImportReport, pipeline
 from tekseru.services.registry import import_evidence
 from tekseru.store import Database, SubjectData
 from tekseru.store.evidence import evidence_for_subjects
@@ -296,3 +298,81 @@ def test_xlsx_with_typed_cells(
         (20, 3, "2024-05-05", "report", None, "e.xlsx:2"),
         (85, 4, "2024-05-06", "c", True, "e.xlsx:3"),
     ]
+
+
+class _WatchedDatabase:
+    """A database that notes whether a write transaction is open when the import checks a row."""
+
+    def __init__(self, database: Database) -> None:
+        self.database = database
+        self.writing = False
+        self.write_transactions = 0
+        self.checked_while_writing: list[str] = []
+
+    def transaction(self) -> Any:
+        @contextmanager
+        def watched() -> Iterator[Any]:
+            self.write_transactions += 1
+            with self.database.transaction() as session:
+                self.writing = True
+                try:
+                    yield session
+                finally:
+                    self.writing = False
+
+        return watched()
+
+    def reading(self) -> Any:
+        if self.writing:
+            self.checked_while_writing.append("subjects resolved")
+        return self.database.reading()
+
+
+@pytest.mark.parametrize("skip_invalid", [False, True])
+def test_rows_are_checked_before_the_write_transaction_begins(
+    database: Database,
+    edition: CatalogueEdition,
+    bins: list[str],
+    subject_ids: dict[str, int],
+    write_csv: WriteFile,
+    monkeypatch: pytest.MonkeyPatch,
+    skip_invalid: bool,
+) -> None:
+    """Validating and resolving the rows (issue 18) happen before the import takes the write lock: the
+    write transaction only writes; a file with an error begins none."""
+    watched = _WatchedDatabase(database)
+    validate = EvidenceValidator.validate
+
+    def validate_watched(self: EvidenceValidator, row: Any) -> Any:
+        if watched.writing:
+            watched.checked_while_writing.append(f"row {row.number} validated")
+        return validate(self, row)
+
+    monkeypatch.setattr(EvidenceValidator, "validate", validate_watched)
+    monkeypatch.setattr(pipeline, "BATCH_SIZE", 2)
+    rows = [
+        [bins[index % REGISTERED], "1", "", f"2024-01-{index + 1:02d}", f"act {index}", ""]
+        for index in range(7)
+    ]
+    good = write_csv("good.csv", [HEADER, *rows])
+    report = import_evidence(watched, good, edition, entered_by="x", today=TODAY, now=NOW)  # type: ignore[arg-type]
+    assert (report.created, watched.write_transactions, watched.checked_while_writing) == (7, 1, [])
+
+    bad = write_csv("bad.csv", [HEADER, *rows, [bins[REGISTERED], "1", "", "2024-02-01", "act x", ""]])
+    if skip_invalid:
+        report = import_evidence(
+            watched,
+            bad,
+            edition,
+            entered_by="x",
+            today=TODAY,
+            now=NOW,
+            skip_invalid=True,  # type: ignore[arg-type]
+        )
+        assert (report.unchanged, report.rejected, watched.write_transactions) == (7, 1, 2)
+    else:
+        with pytest.raises(ImportFileError) as raised:
+            import_evidence(watched, bad, edition, entered_by="x", today=TODAY, now=NOW)  # type: ignore[arg-type]
+        assert "bad.csv" in str(raised.value) and watched.write_transactions == 1  # none begun for it
+    assert watched.checked_while_writing == []
+    assert len(_stored(database)) == 7

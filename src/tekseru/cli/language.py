@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Annotated, cast
+from typing import TYPE_CHECKING, Annotated, cast
 
 import typer
 
@@ -12,9 +12,11 @@ from tekseru.catalog.regions import UnknownRegion
 from tekseru.catalog_files import load_regions
 from tekseru.cli.catalogue import cli_catalogue
 from tekseru.i18n import format_decimal, translate
-from tekseru.i18n.plan_changes import Naming
-from tekseru.scoring.phrases import Language as LanguageCode
 from tekseru.settings import Settings
+
+if TYPE_CHECKING:  # imported where used: the planning and scoring packages are slow to import
+    from tekseru.i18n.plan_changes import Naming
+    from tekseru.scoring.phrases import Language as LanguageCode
 
 
 class Language(StrEnum):
@@ -29,7 +31,7 @@ LangOption = Annotated[Language | None, typer.Option("--lang", help=LANGUAGE_HEL
 
 
 def chosen(option: Language | str | None) -> LanguageCode:
-    return cast(LanguageCode, str(option) if option else Settings.from_environment().language)
+    return cast("LanguageCode", str(option) if option else Settings.from_environment().language)
 
 
 class Words:
@@ -70,4 +72,6 @@ def region_name(key: str, language: str) -> str:
 
 def cli_naming(edition_id: str | None) -> Naming:
     """Regions and the groups of edition `edition_id` (the latest for None) named as the CLI names them."""
+    from tekseru.i18n.plan_changes import Naming
+
     return Naming(region_name, lambda key, language: group_name(key, language, edition_id))

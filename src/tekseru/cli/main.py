@@ -331,6 +331,9 @@ class _Group(TyperGroup):
 
 
 _ARGUMENTS = "tekseru.arguments"
+# The language setting's variable and default, as tekseru.settings has them (tests/cli/test_main.py checks
+# they agree): read here without importing the settings (pydantic), which `tekseru --help` does not need.
+LANGUAGE_VARIABLE = "TEKSERU_LANGUAGE"
 
 app = typer.Typer(
     cls=_Group,
@@ -363,8 +366,7 @@ def _language_asked(context: typer.Context) -> str:
 def language_in(rest: Sequence[str]) -> str:
     """The language of a refusal before any setting can be read: the command's `--lang`, else the language
     setting when it is itself valid, else kk (the default)."""
-    from tekseru.i18n import LANGUAGES
-    from tekseru.settings import Settings, environment_variable
+    from tekseru.i18n import DEFAULT_LANGUAGE, LANGUAGES
 
     for index, word in enumerate(rest):
         asked = (
@@ -372,8 +374,8 @@ def language_in(rest: Sequence[str]) -> str:
         )
         if (word == "--lang" or word.startswith("--lang=")) and asked in LANGUAGES:
             return asked
-    setting = os.environ.get(environment_variable("language"), "")
-    return setting if setting in LANGUAGES else Settings.model_fields["language"].default
+    setting = os.environ.get(LANGUAGE_VARIABLE, "")
+    return setting if setting in LANGUAGES else DEFAULT_LANGUAGE
 
 
 if __name__ == "__main__":

@@ -19,9 +19,9 @@ from tempfile import TemporaryDirectory
 from fontTools import subset
 from fontTools.ttLib import TTFont
 from fpdf import FPDF
-from fpdf.fonts import TTFFont
 
 from tekseru.documents.fonts import FONT_FAMILY, font_path
+from tekseru.documents.pdf_fonts import add_shared_font
 
 __all__ = [
     "PT",
@@ -125,12 +125,11 @@ def _cut_font(source: Path, target: Path) -> str:
 
 
 def add_fonts(pdf: FPDF, text: str) -> None:
+    """The regular and bold fonts, cut to `_BASE_CHARS` when `text` (all the document's words) keeps to
+    them, each parsed once per process and subset once per group of letters (`pdf_fonts`)."""
     regular, bold = _font_files(set(text) <= _BASE_CHARS)
-    pdf.add_font(FONT_FAMILY, style="", fname=regular)
-    pdf.add_font(FONT_FAMILY, style="B", fname=bold)
-    for font in pdf.fonts.values():  # glyph boxes are in the font already: do not recompute them on output
-        if isinstance(font, TTFFont):
-            font.ttfont.recalcBBoxes = False
+    add_shared_font(pdf, FONT_FAMILY, "", regular)
+    add_shared_font(pdf, FONT_FAMILY, "B", bold)
 
 
 def wrap(text: str, style: Style, width: float) -> list[Line]:

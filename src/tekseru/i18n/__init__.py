@@ -10,6 +10,11 @@ catalogues once per process. The pure core (scoring, planning) never imports it:
 words it needs (`explain_words`, `list_words`).
 """
 
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
 from tekseru.i18n.catalogues import (
     DEFAULT_LANGUAGE,
     LANGUAGES,
@@ -19,17 +24,46 @@ from tekseru.i18n.catalogues import (
     plural,
     translate,
 )
-from tekseru.i18n.formats import (
-    format_date,
-    format_datetime,
-    format_decimal,
-    format_half_year,
-    format_half_year_range,
-    local_time,
-)
-from tekseru.i18n.stored import say_stored
-from tekseru.i18n.telling import say, say_error
-from tekseru.i18n.words import explain_words, list_words, word_table
+
+if TYPE_CHECKING:
+    from tekseru.i18n.formats import (
+        format_date,
+        format_datetime,
+        format_decimal,
+        format_half_year,
+        format_half_year_range,
+        local_time,
+    )
+    from tekseru.i18n.stored import say_stored
+    from tekseru.i18n.telling import say, say_error
+    from tekseru.i18n.words import explain_words, list_words, word_table
+
+# The rest is imported when first asked for (PEP 562): formats and words bring Babel's dates and the
+# scoring and planning words, which the command line's start (`tekseru --help`) does not need.
+_LAZY = {
+    "format_date": "formats",
+    "format_datetime": "formats",
+    "format_decimal": "formats",
+    "format_half_year": "formats",
+    "format_half_year_range": "formats",
+    "local_time": "formats",
+    "say_stored": "stored",
+    "say": "telling",
+    "say_error": "telling",
+    "explain_words": "words",
+    "list_words": "words",
+    "word_table": "words",
+}
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(import_module(f"tekseru.i18n.{module}"), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
     "DEFAULT_LANGUAGE",

@@ -1,4 +1,4 @@
-"""Reading the gettext catalogues (`.po`, parsed by Babel once per process) and looking messages up."""
+"""Reading the gettext catalogues (`.po`, read once per process by `po_files`) and looking messages up."""
 
 from __future__ import annotations
 
@@ -8,8 +8,7 @@ from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
-from babel.messages.plurals import get_plural
-from babel.messages.pofile import read_po
+from tekseru.i18n.po_files import read_po_entries
 
 LANGUAGES = ("kk", "ru", "en")
 DEFAULT_LANGUAGE = "kk"
@@ -25,7 +24,6 @@ class MissingMessage(KeyError):
 class _Catalogue:
     singular: Mapping[str, str]
     plurals: Mapping[str, tuple[str, ...]]
-    plural_form: Callable[[int], int]
 
 
 @cache
@@ -37,23 +35,26 @@ def _catalogue(language: str) -> _Catalogue:
     folder = resources.files("tekseru.i18n") / "locales" / language / "LC_MESSAGES"
     singular: dict[str, str] = {}
     plurals: dict[str, tuple[str, ...]] = {}
-    # The language's CLDR plural rule, whatever header the last file read carries (a file without one, or
-    # with English's two forms, must not change Russian's three).
-    plural_expr = get_plural(language).plural_expr
     for path in sorted((entry for entry in folder.iterdir() if entry.name.endswith(".po")), key=str):
-        with path.open("rb") as file:
-            catalog = read_po(file, locale=language, domain=DOMAIN)
-        for message in catalog:
-            if not message.id:
-                continue
-            key = str(message.id[0] if message.pluralizable else message.id)
+        for message in read_po_entries(path.read_text(encoding="utf-8")):
+            key = message.id
             if key in singular or key in plurals:
                 raise ValueError(f"message {key!r} is in two catalogues of {language} ({path.name})")
             if message.pluralizable:
-                plurals[key] = tuple(str(form) for form in message.string or ())
+                plurals[key] = message.plural_forms
             else:
-                singular[key] = str(message.string or "")
-    return _Catalogue(singular, plurals, gettext.c2py(plural_expr))
+                singular[key] = message.string
+    return _Catalogue(singular, plurals)
+
+
+@cache
+def _plural_form(language: str) -> Callable[[int], int]:
+    """The language's CLDR plural rule, whatever header a catalogue file carries (a file without one, or
+    with English's two forms, must not change Russian's three); Babel's plural tables are imported only
+    when a plural is said (they bring its dates, which `tekseru --help` does not need)."""
+    from babel.messages.plurals import get_plural
+
+    return gettext.c2py(get_plural(language).plural_expr)
 
 
 def messages(language: str) -> Mapping[str, str]:
@@ -80,4 +81,4 @@ def plural(language: str, key: str, count: int, **params: object) -> str:
     forms = catalogue.plurals.get(key)
     if not forms or not all(forms):
         raise MissingMessage(f"no plural message {key!r} in the {language} catalogue")
-    return forms[catalogue.plural_form(count)].format(count=count, **params)
+    return forms[_plural_form(language)(count)].format(count=count, **params)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 from functools import lru_cache
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date as _babel_date
@@ -17,8 +18,9 @@ from babel.numbers import format_decimal as _babel_decimal
 
 from tekseru.i18n.catalogues import translate
 from tekseru.i18n.words import half_year_words
-from tekseru.planning.half_year import HalfYear
-from tekseru.planning.table import half_year_title
+
+if TYPE_CHECKING:  # imported where used: the planning package is not light to import (`tekseru --help`)
+    from tekseru.planning.half_year import HalfYear
 
 
 @lru_cache(maxsize=16384)
@@ -48,6 +50,8 @@ def format_half_year_range(start: HalfYear | str, end: HalfYear | str, language:
     """From one half-year to another as a reader says it, each in the case the phrase needs: "с первого
     полугодия 2024 года по второе полугодие 2026 года", "2024 жылғы бірінші жартыжылдықтан 2026 жылғы
     екінші жартыжылдыққа дейін" (one half-year: that half-year)."""
+    from tekseru.planning.half_year import HalfYear
+
     first, last = (value if isinstance(value, HalfYear) else HalfYear.parse(value) for value in (start, end))
     if first == last:
         return format_half_year(first, language)
@@ -62,5 +66,8 @@ def format_half_year_range(start: HalfYear | str, end: HalfYear | str, language:
 def format_half_year(half_year: HalfYear | str, language: str) -> str:
     """ "2027-H1" as a reader says it: "2027 жылғы бірінші жартыжылдық", "первое полугодие 2027 года" (the
     printed lists say it the same way: both use `half_year_title`)."""
+    from tekseru.planning.half_year import HalfYear
+    from tekseru.planning.table import half_year_title
+
     parsed = half_year if isinstance(half_year, HalfYear) else HalfYear.parse(half_year)
     return half_year_title(parsed, half_year_words(language))

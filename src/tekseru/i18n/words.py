@@ -13,8 +13,6 @@ from functools import cache
 from types import MappingProxyType
 
 from tekseru.i18n.catalogues import translate
-from tekseru.planning.table_words import HALF_YEAR_WORDS, LIST_WORDS
-from tekseru.scoring.phrases import EXPLAIN_WORDS
 
 
 def word_table(language: str, keys: Iterable[str]) -> Mapping[str, str]:
@@ -25,16 +23,22 @@ def word_table(language: str, keys: Iterable[str]) -> Mapping[str, str]:
 @cache
 def explain_words(language: str) -> Mapping[str, str]:
     """What `tekseru.scoring.explain` needs to explain a score in `language`."""
+    from tekseru.scoring.phrases import EXPLAIN_WORDS  # here: the scoring package is not light to import
+
     return word_table(language, EXPLAIN_WORDS)
 
 
 @cache
 def list_words(language: str) -> Mapping[str, str]:
     """What `tekseru.planning.table.plan_table` needs to lay out a semi-annual list in `language`."""
+    from tekseru.planning.table_words import LIST_WORDS  # here: the planning package is not light to import
+
     return word_table(language, LIST_WORDS)
 
 
 @cache
 def half_year_words(language: str) -> Mapping[str, str]:
     """The half-year's wording (`half_year_title`), shared by the web pages and the documents."""
+    from tekseru.planning.table_words import HALF_YEAR_WORDS
+
     return word_table(language, HALF_YEAR_WORDS)

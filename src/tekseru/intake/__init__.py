@@ -3,7 +3,16 @@
 from tekseru.intake.errors import ErrorKind, ImportFileError, RowError
 from tekseru.intake.evidence import EVIDENCE_COLUMNS, EvidenceRow, EvidenceValidator, attach_subjects
 from tekseru.intake.messages import language_from_locale, render
-from tekseru.intake.pipeline import ImportReport, ImportSteps, Progress, ReadAs, run_import
+from tekseru.intake.pipeline import (
+    CheckedImport,
+    ImportReport,
+    ImportSteps,
+    Progress,
+    ReadAs,
+    check_import,
+    run_import,
+    write_checked,
+)
 from tekseru.intake.readers import (
     Columns,
     ReadLimits,
@@ -21,6 +30,7 @@ from tekseru.store.text import control_character
 __all__ = [
     "EVIDENCE_COLUMNS",
     "SUBJECT_COLUMNS",
+    "CheckedImport",
     "Columns",
     "ErrorKind",
     "EvidenceRow",
@@ -39,6 +49,7 @@ __all__ = [
     "Table",
     "Upload",
     "attach_subjects",
+    "check_import",
     "control_character",
     "default_rejected_path",
     "language_from_locale",
@@ -46,4 +57,5 @@ __all__ = [
     "render",
     "run_import",
     "workbook_sheets",
+    "write_checked",
 ]

@@ -1,18 +1,27 @@
 """Running an import: read, validate, check against the database and write, in batches, all or nothing.
 
-The caller runs this inside one database transaction. With errors and without skip-invalid, writing
-stops at the first error (reading and checking go on, to report every error) and ImportFileError is
-raised, so the caller's transaction rolls back. With skip-invalid, valid rows are written and rejected
-ones go to the rejected-rows file.
+Two ways. `run_import` does it all inside the caller's one database transaction. With errors and without
+skip-invalid, writing stops at the first error (reading and checking go on, to report every error) and
+ImportFileError is raised, so the caller's transaction rolls back. With skip-invalid, valid rows are
+written and rejected ones go to the rejected-rows file.
+
+`check_import` then `write_checked` (the registry's imports) split the same work in two, so that the write
+lock is held only for the writing: `check_import` reads, validates and resolves every row before any write
+transaction (resolving in short reading transactions of the caller's), keeps the rows ready to write in a
+temporary file, writes the rejected-rows file, and raises ImportFileError (nothing stored, no write
+transaction begun) on any error without skip-invalid; `write_checked`, in the caller's write transaction,
+only writes the rows kept.
 """
 
 from __future__ import annotations
 
+import pickle
+import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
-from typing import Generic, Protocol, TypeVar
+from typing import IO, Generic, Protocol, TypeVar
 
 from tekseru.intake.errors import MAX_ERRORS_KEPT, ImportFileError, RowError
 from tekseru.intake.readers import SourceRow, Table
@@ -126,19 +135,105 @@ def _run_batch(
     rejected: RejectedRows | None,
     writing: bool,
 ) -> None:
+    errors_before = tally.error_count
+    ready = _check_batch(batch, steps.validate, steps.resolve, tally, rejected)
+    if writing and (rejected is not None or tally.error_count == errors_before):
+        tally.wrote(steps.write(ready))
+
+
+class CheckedImport(Generic[U]):
+    """The rows of a file checked by `check_import`, ready to write: kept in batches in a temporary file
+    (removed on `close`), so that a large file is not held in memory between checking and writing."""
+
+    def __init__(self, table: Table, tally: _Tally, rejected: RejectedRows | None) -> None:
+        self.table, self.tally, self.rejected = table, tally, rejected
+        self._kept: IO[bytes] = tempfile.TemporaryFile(prefix="tekseru-import-")  # noqa: SIM115 (closed by close)
+        self.ready = 0
+
+    def keep(self, rows: list[U]) -> None:
+        if rows:
+            pickle.dump(rows, self._kept, protocol=pickle.HIGHEST_PROTOCOL)
+            self.ready += len(rows)
+
+    def batches(self) -> Iterator[list[U]]:
+        self._kept.seek(0)
+        while True:
+            try:
+                yield pickle.load(self._kept)
+            except EOFError:
+                return
+
+    def close(self) -> None:
+        self._kept.close()
+
+    def __enter__(self) -> CheckedImport[U]:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+
+def check_import(
+    table: Table,
+    validate: Callable[[SourceRow], T | list[RowError]],
+    resolve: Callable[[list[T]], tuple[list[U], list[RowError]]],
+    *,
+    skip_invalid: bool,
+    rejected_path: Path,
+    progress: Progress | None = None,
+) -> CheckedImport[U]:
+    """Every row of `table` read, validated and resolved (no write transaction needed: `resolve` reads);
+    ImportFileError when any row is wrong and not `skip_invalid` (nothing is kept to write then), else the
+    rows to write, the rejected ones in the rejected-rows file."""
+    tally = _Tally()
+    rejected = RejectedRows(rejected_path, table.header, table.delimiter) if skip_invalid else None
+    checked: CheckedImport[U] = CheckedImport(table, tally, rejected)
+    try:
+        for batch in _batches(table.rows):
+            ready = _check_batch(batch, validate, resolve, tally, rejected)
+            if skip_invalid or not tally.error_count:
+                checked.keep(ready)
+            if progress is not None:
+                progress(tally.rows_read, max(table.total, tally.rows_read))
+        if tally.error_count and not skip_invalid:
+            raise ImportFileError(tally.errors, tally.error_count)
+    except BaseException:
+        checked.close()
+        raise
+    finally:
+        if rejected is not None:
+            rejected.close()
+    return checked
+
+
+def write_checked(checked: CheckedImport[U], write: Callable[[list[U]], WriteResult]) -> ImportReport:
+    """Write the rows `check_import` kept (in the caller's write transaction) and report the import."""
+    for rows in checked.batches():
+        checked.tally.wrote(write(rows))
+    return _report(checked.table, checked.tally, checked.rejected)
+
+
+def _check_batch(
+    batch: list[SourceRow],
+    validate: Callable[[SourceRow], T | list[RowError]],
+    resolve: Callable[[list[T]], tuple[list[U], list[RowError]]],
+    tally: _Tally,
+    rejected: RejectedRows | None,
+) -> list[U]:
+    """The rows of `batch` ready to write; the others tallied and, with skip-invalid, kept as rejected."""
     sources = {row.number: row for row in batch}
-    checked: list[T] = []
+    valid: list[T] = []
     problems: dict[int, list[RowError]] = {}
     for source in batch:
         if source.errors:  # cells that cannot be stored at all; checking their values would mislead
             problems[source.number] = list(source.errors)
             continue
-        result = steps.validate(source)
+        result = validate(source)
         if isinstance(result, list):
             problems[source.number] = result
         else:
-            checked.append(result)
-    ready, later = steps.resolve(checked)
+            valid.append(result)
+    ready, later = resolve(valid)
     for error in later:
         problems.setdefault(error.row or 0, []).append(error)
     tally.rows_read += len(batch)
@@ -146,8 +241,7 @@ def _run_batch(
         tally.reject(problems[number])
         if rejected is not None:
             rejected.add(sources[number], problems[number])
-    if writing and (rejected is not None or not problems):
-        tally.wrote(steps.write(ready))
+    return ready
 
 
 def _batches(rows: Iterator[SourceRow]) -> Iterator[list[SourceRow]]:

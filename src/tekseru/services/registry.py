@@ -1,4 +1,9 @@
-"""Use cases of the registry: importing subjects and evidence from files, each import one transaction."""
+"""Use cases of the registry: importing subjects and evidence from files, each import one write transaction.
+
+A file is read, validated and its rows' subjects resolved before the write transaction begins
+(`intake.check_import`); the transaction, which holds the imports' turn (`take_turns`) and on SQLite the
+write lock, only writes what was checked (`intake.write_checked`). Nothing is stored on any error.
+"""
 
 from __future__ import annotations
 
@@ -14,20 +19,21 @@ from tekseru.catalog_files import load_regions
 from tekseru.intake import (
     EVIDENCE_COLUMNS,
     SUBJECT_COLUMNS,
+    CheckedImport,
     EvidenceRow,
     EvidenceValidator,
     ImportFileError,
     ImportReport,
-    ImportSteps,
     Progress,
     RowError,
     Source,
     SubjectRow,
     SubjectValidator,
     attach_subjects,
+    check_import,
     default_rejected_path,
     open_table,
-    run_import,
+    write_checked,
 )
 from tekseru.intake import workbook_sheets as intake_sheets
 from tekseru.services import audit
@@ -77,20 +83,20 @@ def import_subjects(
     stamp = now or datetime.now(UTC)
     if actor is not None:
         actor.require(Permission.IMPORT)
-    with open_table(path, SUBJECT_COLUMNS, sheet=sheet) as table, db.transaction() as session:
-        take_turns(session, IMPORTS)  # two imports at once: the second reads what the first stored
+    with open_table(path, SUBJECT_COLUMNS, sheet=sheet) as table:
         validator = SubjectValidator(table.file, edition, regions or load_regions())
-        steps = ImportSteps[SubjectRow, SubjectRow](
-            validate=validator.validate,
-            resolve=lambda rows: (rows, []),
-            write=lambda rows: upsert_subjects(session, [_subject(row) for row in rows], now=stamp),
-        )
-        report = run_import(
+        checked: CheckedImport[SubjectRow] = check_import(
             table,
-            steps,
+            validator.validate,
+            lambda rows: (rows, []),
             skip_invalid=skip_invalid,
             rejected_path=rejected_path or default_rejected_path(path),
             progress=progress,
+        )
+    with checked, db.transaction() as session:  # the write lock, for the writing only
+        take_turns(session, IMPORTS)  # two imports at once: the second reads what the first stored
+        report = write_checked(
+            checked, lambda rows: upsert_subjects(session, [_subject(row) for row in rows], now=stamp)
         )
         _audit(session, actor, "import.subjects", report, stamp, job_id)
         return report
@@ -142,44 +148,59 @@ def import_evidence(
     stamp = now or datetime.now(UTC)
     if actor is not None:
         actor.require(Permission.IMPORT)
-    with open_table(path, EVIDENCE_COLUMNS, sheet=sheet) as table, db.transaction() as session:
-        take_turns(session, IMPORTS)  # two imports at once: the second reads what the first stored
+    with open_table(path, EVIDENCE_COLUMNS, sheet=sheet) as table:
         validator = EvidenceValidator(table.file, edition, today)
-        steps = ImportSteps[EvidenceRow, tuple[int, EvidenceRow]](
-            validate=validator.validate,
-            resolve=lambda rows: _resolve_subjects(session, table.file, rows),
-            write=lambda pairs: _write_evidence(session, table.file, pairs, entered_by, stamp),
-        )
-        report = run_import(
+        file = table.file
+        checked: CheckedImport[_Ready] = check_import(
             table,
-            steps,
+            validator.validate,
+            lambda rows: _resolve_subjects(db, file, rows),
             skip_invalid=skip_invalid,
             rejected_path=rejected_path or default_rejected_path(path),
             progress=progress,
+        )
+    with checked, db.transaction() as session:  # the write lock, for the writing only
+        take_turns(session, IMPORTS)  # two imports at once: the second reads what the first stored
+        report = write_checked(
+            checked, lambda pairs: _write_evidence(session, file, pairs, entered_by, stamp)
         )
         _audit(session, actor, "import.evidence", report, stamp, job_id)
         return report
 
 
+# A row ready to write: subject id, criterion, source group, observed on, reference, confirmed, row number.
+# Plain tuples: kept in a temporary file between checking and writing, they are read back quickly.
+_Ready = tuple[int, int, int, date, str, bool | None, int]
+
+
 def _resolve_subjects(
-    session: Session, file: str, rows: list[EvidenceRow]
-) -> tuple[list[tuple[int, EvidenceRow]], list[RowError]]:
-    return attach_subjects(file, rows, subject_ids_by_bin(session, {row.bin for row in rows}))
+    db: Database, file: str, rows: list[EvidenceRow]
+) -> tuple[list[_Ready], list[RowError]]:
+    """The rows' subjects, read before the import's write transaction (a subject, once in the registry,
+    keeps its id: none is ever removed). A subject another import adds meanwhile is unknown to this one,
+    as it would be had this one gone first."""
+    with db.reading() as session:
+        pairs, errors = attach_subjects(file, rows, subject_ids_by_bin(session, {row.bin for row in rows}))
+    ready = [
+        (
+            subject_id,
+            row.criterion,
+            row.source_group,
+            row.observed_on,
+            row.reference,
+            row.confirmed,
+            row.number,
+        )
+        for subject_id, row in pairs
+    ]
+    return ready, errors
 
 
 def _write_evidence(
-    session: Session, file: str, pairs: list[tuple[int, EvidenceRow]], entered_by: str, now: datetime
+    session: Session, file: str, ready: list[_Ready], entered_by: str, now: datetime
 ) -> WriteCounts:
     rows = [
-        EvidenceData(
-            subject_id=subject_id,
-            criterion=row.criterion,
-            source_group=row.source_group,
-            observed_on=row.observed_on,
-            reference=row.reference,
-            confirmed=row.confirmed,
-            origin=f"{file}:{row.number}",
-        )
-        for subject_id, row in pairs
+        EvidenceData(subject_id, criterion, group, observed_on, reference, confirmed, f"{file}:{number}")
+        for subject_id, criterion, group, observed_on, reference, confirmed, number in ready
     ]
     return upsert_evidence(session, rows, entered_by=entered_by, entered_at=now)

@@ -59,14 +59,15 @@ def upsert_evidence(
 
     The rows must have distinct natural keys. Who entered a row and where it came from stay as first stored.
     """
-    if len({row.natural_key for row in rows}) != len(rows):
+    keys = [row.natural_key for row in rows]
+    if len(set(keys)) != len(rows):
         raise ValueError("upsert_evidence needs distinct natural keys in one call")
-    stored = _stored_confirmed(session, rows)
-    new = [row for row in rows if row.natural_key not in stored]
+    stored = _stored_confirmed(session, keys)
+    new = [row for row, key in zip(rows, keys, strict=True) if key not in stored]
     changed = [
-        (stored[row.natural_key][0], row)
-        for row in rows
-        if row.natural_key in stored and stored[row.natural_key][1] != row.confirmed
+        (stored[key][0], row)
+        for row, key in zip(rows, keys, strict=True)
+        if key in stored and stored[key][1] != row.confirmed
     ]
     if new:
         bulk_insert(session.connection(), _table, [_values(row, entered_by, entered_at) for row in new])
@@ -91,8 +92,8 @@ def _values(row: EvidenceData, entered_by: str, entered_at: datetime) -> dict[st
     }
 
 
-def _stored_confirmed(session: Session, rows: Sequence[EvidenceData]) -> dict[Key, tuple[int, bool | None]]:
-    """(id, confirmed) of the stored evidence with the rows' natural keys.
+def _stored_confirmed(session: Session, keys: Sequence[Key]) -> dict[Key, tuple[int, bool | None]]:
+    """(id, confirmed) of the stored evidence with these natural keys.
 
     The keys go to a temporary table joined on the unique index: one indexed look-up per row, however
     much evidence the subjects already have.
@@ -101,7 +102,7 @@ def _stored_confirmed(session: Session, rows: Sequence[EvidenceData]) -> dict[Ke
     _keys.create(connection, checkfirst=True)
     connection.execute(delete(_keys))
     names = [column.name for column in _KEY]
-    bulk_insert(connection, _keys, [dict(zip(names, row.natural_key, strict=True)) for row in rows])
+    bulk_insert(connection, _keys, [dict(zip(names, key, strict=True)) for key in keys])
     on = and_(*(stored == wanted for stored, wanted in zip(_KEY, _keys.c, strict=True)))
     query = select(*_KEY, _c.id, _c.confirmed).select_from(_table.join(_keys, on))
     found: dict[Key, tuple[int, bool | None]] = {}
