@@ -25,7 +25,9 @@ from tests.catalogue import CATALOGUE
 from .plan_data import BINS, NOW, SYSTEM, add_assessed_registry, no_history
 
 create_user = partial(
-    accounts.create_user, passwords=Passwords(PasswordHasher(time_cost=1, memory_cost=1024))
+    accounts.create_user,
+    passwords=Passwords(PasswordHasher(time_cost=1, memory_cost=1024)),
+    regions=CATALOGUE.regions,
 )
 PLANNER = Actor("planner", Role.PLANNER, full_name="Planner")
 INSPECTOR = Actor("aigerim", Role.INSPECTOR, region="astana", full_name="Айгерім")

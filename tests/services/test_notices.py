@@ -9,7 +9,6 @@ from datetime import timedelta
 import pytest
 
 from tekseru.services import inspections
-from tekseru.services.accounts import create_user
 from tekseru.services.audit import browse
 from tekseru.services.notices import (
     ContactError,
@@ -25,7 +24,7 @@ from tekseru.settings import Settings
 from tekseru.store import Database
 from tekseru.store.audit import AuditFilter
 from tests.services.inspection_data import BINS, SUBJECTS, SYSTEM, TODAY, add_subjects, inspect
-from tests.web.support import CHEAP_PASSWORDS
+from tests.web.support import CHEAP_PASSWORDS, create_user
 
 pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 DEADLINE = TODAY + timedelta(days=20)

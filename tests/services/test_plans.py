@@ -18,7 +18,6 @@ from tekseru.catalog_files import control_body, load_catalogue
 from tekseru.planning import DiffReason, ExclusionReason, HalfYear, VisitHistory
 from tekseru.planning.diff import FieldChange
 from tekseru.services import plans
-from tekseru.services.accounts import create_user
 from tekseru.services.permissions import Actor
 from tekseru.services.plans import (
     CapacityError,
@@ -31,7 +30,7 @@ from tekseru.services.plans import (
 )
 from tekseru.store import Database
 from tests.catalogue import CATALOGUE
-from tests.web.support import CHEAP_PASSWORDS
+from tests.web.support import CHEAP_PASSWORDS, create_user
 
 from .plan_data import BINS, FIRST_RUN, NOW, SYSTEM, add_assessed_registry, add_run, no_history
 

@@ -12,7 +12,7 @@ from argon2 import PasswordHasher
 
 from tekseru.catalog import Catalogue, CatalogueEdition
 from tekseru.catalog.identifiers import demo_bins
-from tekseru.catalog_files import load_catalogue, load_edition
+from tekseru.catalog_files import load_catalogue, load_edition, load_regions
 from tekseru.services import accounts
 from tekseru.services.assessments import run_assessment
 from tekseru.services.auth import Database
@@ -25,7 +25,7 @@ from tests.catalogue import CATALOGUE
 
 # argon2 with tiny costs, so that tests sign in fast; handed to the services and apps the tests make.
 CHEAP_PASSWORDS = Passwords(PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
-create_user = partial(accounts.create_user, passwords=CHEAP_PASSWORDS)
+create_user = partial(accounts.create_user, passwords=CHEAP_PASSWORDS, regions=CATALOGUE.regions)
 
 TEST_EDITION = Path(__file__).parents[1] / "catalog" / "editions" / "2030-test"
 TODAY = date(2024, 6, 1)
@@ -147,7 +147,7 @@ def seed(db: Database, folder: Path) -> uuid.UUID:
         + "".join(f"{bin},{n},,2024-03-01,Act {n},\n" for bin, n in evidence_rows(edition)),
         encoding="utf-8",
     )
-    import_subjects(db, subjects, edition, today=date.today())
+    import_subjects(db, subjects, edition, regions=load_regions(), today=date.today())
     import_evidence(db, evidence, edition, entered_by="tests", today=date.today())
     return run_assessment(db, as_of=AS_OF, catalogue=CATALOGUE).run_id
 

@@ -13,10 +13,11 @@ import logging
 import threading
 from pathlib import Path
 
-from fastapi import Request
+from fastapi import Depends, Request
 from itsdangerous import URLSafeTimedSerializer
 
 from tekseru.catalog import Catalogue
+from tekseru.catalog.regions import Regions
 from tekseru.services.accounts import ensure_first_admin
 from tekseru.services.auth import Database, LoginPolicy, open_app_database, signing_key
 from tekseru.services.catalog import CatalogService
@@ -113,5 +114,11 @@ def get_catalogue(request: Request) -> Catalogue:
     return app_state(request).catalogue
 
 
-def get_catalog_service(request: Request) -> CatalogService:
-    return CatalogService(get_catalogue(request))
+def get_catalog_service(catalogue: Catalogue = Depends(get_catalogue)) -> CatalogService:
+    """The catalogue's use cases on the application's catalogue (tests replace it to pin the date)."""
+    return CatalogService(catalogue)
+
+
+def get_regions(catalogue: Catalogue = Depends(get_catalogue)) -> Regions:
+    """The catalogue's regions, for a service that names or checks a region and a page that lists them."""
+    return catalogue.regions

@@ -213,7 +213,8 @@ def _import(
 ) -> dict[str, Any]:
     try:
         if kind in (JobKind.IMPORT_SUBJECTS, JobKind.IMPORT_EVIDENCE):
-            do_import = import_subjects if kind is JobKind.IMPORT_SUBJECTS else import_evidence
+            subjects = partial(import_subjects, regions=job.catalogue.regions)
+            do_import = subjects if kind is JobKind.IMPORT_SUBJECTS else import_evidence
             report = do_import(
                 job.db,
                 path,

@@ -10,7 +10,6 @@ from sqlalchemy.orm import Session
 
 from tekseru.catalog.edition import CatalogueEdition
 from tekseru.catalog.regions import Regions
-from tekseru.catalog_files import load_regions
 from tekseru.intake import (
     EVIDENCE_COLUMNS,
     SUBJECT_COLUMNS,
@@ -60,7 +59,7 @@ def import_subjects(
     today: date,
     progress: Progress | None = None,
     rejected_path: Path | None = None,
-    regions: Regions | None = None,
+    regions: Regions,
     now: datetime | None = None,
     actor: Actor | None = None,
     job_id: uuid.UUID | None = None,
@@ -79,7 +78,7 @@ def import_subjects(
         actor.require(Permission.IMPORT)
     with open_table(path, SUBJECT_COLUMNS, sheet=sheet) as table, db.transaction() as session:
         take_turns(session, IMPORTS)  # two imports at once: the second reads what the first stored
-        validator = SubjectValidator(table.file, edition, regions or load_regions())
+        validator = SubjectValidator(table.file, edition, regions)
         steps = ImportSteps[SubjectRow, SubjectRow](
             validate=validator.validate,
             resolve=lambda rows: (rows, []),
