@@ -28,7 +28,7 @@ from tekseru.i18n.formats import (
     local_time,
 )
 from tekseru.i18n.stored import say_stored
-from tekseru.i18n.telling import say, say_error
+from tekseru.i18n.telling import region_name, say, say_error
 from tekseru.i18n.words import explain_words, list_words, word_table
 
 __all__ = [
@@ -46,6 +46,7 @@ __all__ = [
     "local_time",
     "messages",
     "plural",
+    "region_name",
     "say",
     "say_error",
     "say_stored",

@@ -17,6 +17,7 @@ from datetime import UTC, date, datetime
 from sqlalchemy.orm import Session
 
 from tekseru.catalog import Catalogue
+from tekseru.message import RegionName
 from tekseru.planning import PlanRow
 from tekseru.services import audit, notices
 from tekseru.services.inspections.access import READ, WRITE, changing, region_of
@@ -33,7 +34,7 @@ from tekseru.services.inspections.visits import (
     group_visits,
     visits,
 )
-from tekseru.services.permissions import Actor, Permission, Role, region_names
+from tekseru.services.permissions import Actor, Permission, Role
 from tekseru.services.plans import drafting
 from tekseru.services.plans.stored import StoredPlan, stored, visible_plan
 from tekseru.store import Database
@@ -158,7 +159,7 @@ def assign_inspectors(
             user = find_user(session, name)
             if user is None or not user.active or user.role != Role.INSPECTOR or user.region != region:
                 refused = InspectionError(f"{name} is not an active inspector of region {region}")
-                raise refused.saying("refusal.workflow.not_inspector", user=name, region=region_names(region))
+                raise refused.saying("refusal.workflow.not_inspector", user=name, region=RegionName(region))
         stamp = now or datetime.now(UTC)
         added, removed = set_assignments(session, series, wanted, by=actor.username, now=stamp)
         change.after = {"inspectors": sorted(wanted), "added": added, "removed": removed}
