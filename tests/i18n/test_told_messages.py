@@ -90,5 +90,13 @@ def test_a_service_names_a_region_by_its_key_and_the_reader_reads_its_name() -> 
     assert "Алматы қаласы" in say_error("kk", refused.value)
     stored = Message.from_data(refused.value.message.as_data())
     assert stored == refused.value.message and say("ru", stored) == say_error("ru", refused.value)
-    assert "nowhere" in say("en", tell("refusal.permission_in_region", user="x", role=tell("role.viewer"),
-                                     action=Permission.READ_REGISTRY.said, region=RegionName("nowhere")))
+    assert "nowhere" in say(
+        "en",
+        tell(
+            "refusal.permission_in_region",
+            user="x",
+            role=tell("role.viewer"),
+            action=Permission.READ_REGISTRY.said,
+            region=RegionName("nowhere"),
+        ),
+    )

@@ -144,7 +144,9 @@ def test_the_list_names_an_accounts_full_name_not_its_login(database: Database, 
     stored = draft(database)
     approved = plans.approve_plan(database, Actor.system("head-planner"), stored.id, now=LATER)
     assert approved.approval == ("Әлия Нұрланқызы", date(2026, 12, 1))
-    published = plans.publish_plan(database, Actor.system("no-such-account"), stored.id, now=LATER)
+    published = plans.publish_plan(
+        database, Actor.system("no-such-account"), stored.id, now=LATER, catalogue=CATALOGUE
+    )
     assert published.record.published_by == "no-such-account"  # no account: the name given is all there is
     content, _ = plans.plan_document(
         database, SYSTEM, stored.id, format="pdf", language="ru", catalogue=CATALOGUE
@@ -156,14 +158,16 @@ def test_the_list_names_an_accounts_full_name_not_its_login(database: Database, 
 def test_publish_only_after_approval(database: Database, ids: dict[int, int]) -> None:
     stored = draft(database)
     with pytest.raises(PlanNotApproved, match="only an approved plan can be published"):
-        plans.publish_plan(database, Actor.system("secretary"), stored.id)
+        plans.publish_plan(database, Actor.system("secretary"), stored.id, catalogue=CATALOGUE)
     assert plans.get_plan(database, SYSTEM, stored.id) == stored
     plans.approve_plan(database, Actor.system("head"), stored.id, now=LATER)
-    published = plans.publish_plan(database, Actor.system("secretary"), stored.id, now=LATER)
+    published = plans.publish_plan(
+        database, Actor.system("secretary"), stored.id, now=LATER, catalogue=CATALOGUE
+    )
     assert (published.record.status, published.record.published_by) == ("published", "secretary")
     assert published.approval == ("head", date(2026, 12, 1))
     with pytest.raises(PlanFrozen, match="is published"):
-        plans.publish_plan(database, Actor.system("secretary"), stored.id)
+        plans.publish_plan(database, Actor.system("secretary"), stored.id, catalogue=CATALOGUE)
     with pytest.raises(PlanFrozen):
         plans.approve_plan(database, Actor.system("head"), stored.id)
     assert plans.get_plan(database, SYSTEM, stored.id) == published

@@ -63,7 +63,9 @@ class AppState:
         with self._lock:
             if self._jobs is None:
                 self._jobs = JobRunner(
-                    self.database(), time_limit=float(self.settings.job_time_limit_seconds)
+                    self.database(),
+                    catalogue=self.catalogue,
+                    time_limit=float(self.settings.job_time_limit_seconds),
                 )
             return self._jobs
 

@@ -25,6 +25,7 @@ from enum import StrEnum
 from multiprocessing.connection import Connection
 from typing import Any
 
+from tekseru.catalog import Catalogue
 from tekseru.message import Explained
 from tekseru.services.job_process import Work, child, process_context
 from tekseru.services.permissions import Actor, Permission
@@ -115,12 +116,14 @@ class _Outcome:
 
 class JobRunner:
     """Runs jobs, at most `workers` at a time, each in a child process stopped at `time_limit` seconds or
-    when cancelled; `get` and `list` read jobs from the database."""
+    when cancelled; `get` and `list` read jobs from the database. Each job's work is handed `catalogue`; a
+    runner made without one only lists and cancels jobs."""
 
     def __init__(
         self,
         db: Database,
         *,
+        catalogue: Catalogue | None = None,
         workers: int = 2,
         time_limit: float = DEFAULT_TIME_LIMIT,
         progress_interval: float = 0.5,
@@ -128,6 +131,7 @@ class JobRunner:
         status_interval: float = 1.0,
     ) -> None:
         self._db = db
+        self._catalogue = catalogue
         self._url = database_url(db)
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="tekseru-job")
         self._live: dict[uuid.UUID, tuple[int, int]] = {}
@@ -151,6 +155,8 @@ class JobRunner:
         return self._db
 
     def submit(self, actor: Actor, kind: JobKind, params: Mapping[str, Any], work: Work) -> JobView:
+        if self._catalogue is None:
+            raise ValueError("this job runner was made without a catalogue: it lists and cancels jobs only")
         with self._db.transaction() as session:
             record = add_job(
                 session, kind=kind.value, params=params, created_by=actor.username, now=datetime.now(UTC)
@@ -186,7 +192,7 @@ class JobRunner:
         child_lifeline, lifeline = context.Pipe(duplex=False)  # (reader, writer): the child reads
         process = context.Process(
             target=child,
-            args=(self._url, job_id, work, child_messages, child_lifeline),
+            args=(self._url, job_id, work, self._catalogue, child_messages, child_lifeline),
             name=f"tekseru-job-{job_id}",
         )
         process.start()

@@ -145,7 +145,13 @@ def assignable_inspectors(db: Database, actor: Actor, inspection_id: int) -> lis
 
 
 def assign_inspectors(
-    db: Database, actor: Actor, inspection_id: int, usernames: Sequence[str], *, now: datetime | None = None
+    db: Database,
+    actor: Actor,
+    inspection_id: int,
+    usernames: Sequence[str],
+    *,
+    catalogue: Catalogue,
+    now: datetime | None = None,
 ) -> tuple[str, ...]:
     """Make these users (active inspectors of the inspection's region) the ones assigned to the inspection;
     the usernames assigned now. A planner's; audited as `inspection.assign` with who was added and removed."""
@@ -169,6 +175,7 @@ def assign_inspectors(
                 session,
                 inspection_id=inspection_id,
                 username=name,
+                regions=catalogue.regions,
                 full_name=assigned.full_name if assigned is not None else "",
                 now=stamp,
             )

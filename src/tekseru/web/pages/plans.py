@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 from typing import Any
 
 from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
@@ -307,7 +308,8 @@ def publish(
     catalog: CatalogService = Catalog,
 ) -> Response:
     step = _step(request, actor, db, catalog, plan_id)
-    return step(plans.publish_plan, version, lambda stored: _redirect(request, stored.id, "published"))
+    publish_plan = partial(plans.publish_plan, catalogue=catalog.catalogue)
+    return step(publish_plan, version, lambda stored: _redirect(request, stored.id, "published"))
 
 
 @router.post("/{plan_id}/discard", name="plans_discard")
