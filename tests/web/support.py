@@ -9,10 +9,12 @@ from functools import partial
 from pathlib import Path
 
 from argon2 import PasswordHasher
+from fastapi import FastAPI
 
 from tekseru.catalog import Catalogue, CatalogueEdition
 from tekseru.catalog.identifiers import demo_bins
 from tekseru.catalog_files import load_catalogue, load_edition, load_regions
+from tekseru.http.dependencies import get_today
 from tekseru.services import accounts
 from tekseru.services.assessments import run_assessment
 from tekseru.services.auth import Database
@@ -21,6 +23,8 @@ from tekseru.services.jobs import JobKind, JobRunner, start_assessment, start_im
 from tekseru.services.passwords import Passwords
 from tekseru.services.permissions import Actor
 from tekseru.services.registry import import_evidence, import_subjects
+from tekseru.settings import Settings
+from tekseru.web.app import create_app
 from tests.catalogue import CATALOGUE
 
 # argon2 with tiny costs, so that tests sign in fast; handed to the services and apps the tests make.
@@ -59,6 +63,15 @@ def two_edition_service() -> CatalogService:
     editions = [*packaged.editions, load_edition(TEST_EDITION)]
     catalogue = Catalogue(editions, regions=packaged.regions, bodies=packaged.bodies)
     return CatalogService(catalogue, today=lambda: TODAY)
+
+
+def two_edition_app(settings: Settings, service: CatalogService | None = None) -> FastAPI:
+    """The real app handed the catalogue of `two_edition_service` (through `get_catalogue`: the pages, the
+    API and the services read it alike), its date pinned as that service's."""
+    service = service or two_edition_service()
+    app = create_app(settings, passwords=CHEAP_PASSWORDS, catalogue=service.catalogue)
+    app.dependency_overrides[get_today] = lambda: service.today
+    return app
 
 
 def with_lang(path: str, lang: str) -> str:
