@@ -21,8 +21,8 @@ from tekseru.services import audit
 from tekseru.services.jobs import (
     JobKind,
     JobNotCancellable,
+    JobRecord,
     JobRunner,
-    JobView,
     cancel,
     start_assessment,
     start_import,
@@ -65,7 +65,7 @@ def runner(database: Database) -> Iterator[JobRunner]:
     jobs.shutdown(wait=False)
 
 
-def until(runner: JobRunner, job: JobView, *statuses: str, timeout: float = 60) -> JobView:
+def until(runner: JobRunner, job: JobRecord, *statuses: str, timeout: float = 60) -> JobRecord:
     deadline = time.monotonic() + timeout
     while (found := runner.get(ADMIN, job.id)).status not in statuses:
         assert time.monotonic() < deadline, found
