@@ -96,6 +96,14 @@ def compose(kind: str, values: dict[str, dict[str, Any]]) -> tuple[str, str]:
     return " / ".join(subjects), _SEPARATOR.join(bodies) + "\n"
 
 
+def _queue(
+    session: Session, kind: str, key: str, email: str, values: dict[str, dict[str, Any]], now: datetime | None
+) -> bool:
+    """Queue the notice `kind` to `email`, put into words from each language's `values`, once per `key`."""
+    subject, text = compose(kind, values)
+    return enqueue(session, key=key, kind=kind, recipient=email, subject=subject, body=text, now=now)
+
+
 def _day(value: date | None, language: str) -> str:
     return "" if value is None else format_date(value, language)
 
@@ -128,10 +136,8 @@ def notify_list_published(
             }
             for language in MAIL_LANGUAGES
         }
-        subject, text = compose("list_published", values)
-        key = f"list-published:{plan_id}:{row.subject_id}"
-        queued += enqueue(
-            session, key=key, kind="list_published", recipient=email, subject=subject, body=text, now=now
+        queued += _queue(
+            session, "list_published", f"list-published:{plan_id}:{row.subject_id}", email, values, now
         )
     return queued
 
@@ -168,10 +174,8 @@ def notify_inspector_assigned(
         }
         for language in MAIL_LANGUAGES
     }
-    subject, text = compose("inspector_assigned", values)
-    key = f"inspector-assigned:{inspection_id}:{username}"
-    return enqueue(
-        session, key=key, kind="inspector_assigned", recipient=email, subject=subject, body=text, now=now
+    return _queue(
+        session, "inspector_assigned", f"inspector-assigned:{inspection_id}:{username}", email, values, now
     )
 
 
@@ -196,10 +200,8 @@ def notify_report_submitted(
             }
             for language in MAIL_LANGUAGES
         }
-        subject, text = compose("report_submitted", values)
-        key = f"report-submitted:{report_id}:{username}"
-        queued += enqueue(
-            session, key=key, kind="report_submitted", recipient=email, subject=subject, body=text, now=now
+        queued += _queue(
+            session, "report_submitted", f"report-submitted:{report_id}:{username}", email, values, now
         )
     return queued
 
@@ -237,10 +239,13 @@ def remind_deadlines(
                 }
                 for language in MAIL_LANGUAGES
             }
-            subject, text = compose("deadline_near", values)
-            key = f"deadline:{facts.id}:{facts.deadline.isoformat()}:{step}"
-            queued += enqueue(
-                session, key=key, kind="deadline_near", recipient=email, subject=subject, body=text, now=now
+            queued += _queue(
+                session,
+                "deadline_near",
+                f"deadline:{facts.id}:{facts.deadline.isoformat()}:{step}",
+                email,
+                values,
+                now,
             )
     return queued
 
