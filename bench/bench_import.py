@@ -164,7 +164,9 @@ def main(argv: list[str] | None = None) -> int:
     reports = []
     try:
         started = time.perf_counter()
-        report = import_subjects(database, subjects_csv, edition, today=today, now=now)
+        report = import_subjects(
+            database, subjects_csv, edition, regions=load_catalogue().regions, today=today, now=now
+        )
         timed.append(("subjects", report.rows_read, time.perf_counter() - started, f"{report.created} new"))
         for label in ("evidence", "evidence again"):
             started = time.perf_counter()
