@@ -197,7 +197,9 @@ def main(argv: list[str] | None = None) -> int:
     reports, locks, cpus, lock_cpus = [], [], [], []
     try:
         started, started_cpu = time.perf_counter(), time.process_time()
-        report = import_subjects(database, subjects_csv, edition, today=today, now=now)
+        report = import_subjects(
+            database, subjects_csv, edition, regions=load_catalogue().regions, today=today, now=now
+        )
         timed.append(("subjects", report.rows_read, time.perf_counter() - started, f"{report.created} new"))
         locks.append(sum(database.held))
         cpus.append(time.process_time() - started_cpu)

@@ -108,6 +108,7 @@ def prepare(url: str) -> list[Subject]:
             role="planner",
             password=PASSWORD,
             passwords=Passwords(),
+            regions=load_catalogue().regions,
         )
     finally:
         database.close()

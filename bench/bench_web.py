@@ -52,6 +52,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 import synthetic
 from common import Run, add_options, database_kind
 
+from tekseru.catalog_files import load_catalogue
 from tekseru.services.accounts import create_user
 from tekseru.services.auth import open_app_database
 from tekseru.services.passwords import Passwords
@@ -155,6 +156,7 @@ def prepare(path: Path, subjects: int, seed: int, reuse: bool, url: str | None =
             role="viewer",
             password=PASSWORD,
             passwords=Passwords(),
+            regions=load_catalogue().regions,
         )
     except ValueError:
         pass  # there from an earlier run

@@ -55,5 +55,5 @@ def published(db: Database, half_year: str = "2027-H1") -> int:
     """A list drafted, approved and published; its id."""
     plan_id = drafted(db, half_year)
     plans.approve_plan(db, SYSTEM, plan_id, now=NOW + timedelta(days=1))
-    plans.publish_plan(db, SYSTEM, plan_id, now=NOW + timedelta(days=2))
+    plans.publish_plan(db, SYSTEM, plan_id, now=NOW + timedelta(days=2), catalogue=CATALOGUE)
     return plan_id

@@ -222,25 +222,13 @@ def test_services_hand_documents_around_as_bytes() -> None:
     assert staging - {"http/forms.py"} == set()
 
 
-# Services that still read the catalogue's files themselves (regions, bodies, information systems) instead
-# of taking them from the catalogue handed in (issue 14, item 7). The list may only shrink. `job_process`
-# is an edge: a background job's own process loads the catalogue once, as `create_app` and the CLI do.
-LOADS_CATALOGUE_FILES = {
-    "services/job_process.py",  # the edge of a job's process
-    "services/accounts.py",  # a user's region, by any of its names
-    "services/permissions.py",  # a region's names in a refusal
-    "services/notices.py",  # the region and the body named in an e-mail
-    "services/registry.py",  # the regions a subjects file may name (when none are handed in)
-    "services/rosters.py",  # an edition's information systems
-    "services/roster_reports.py",  # an edition's information systems
-}
-
-
 def test_services_take_the_catalogue_handed_in() -> None:
+    """No service reads the catalogue's files (editions, regions, bodies, information systems): each takes
+    the `Catalogue` (or its `regions`, or an edition) from its caller, as it takes the database (issue 14,
+    item 7). A background job's process is handed the runner's catalogue with its work."""
     loading = {
         str(path.relative_to(PACKAGE))
         for path in modules_of("services")
         if any(name.startswith("tekseru.catalog_files") for name in imported_modules(path))
     }
-    assert loading <= LOADS_CATALOGUE_FILES, "take the catalogue (its regions, bodies) as a parameter"
-    assert loading == LOADS_CATALOGUE_FILES, "one more service takes it handed in: strike it off the list"
+    assert loading == set(), "take the catalogue (its regions, bodies) as a parameter"

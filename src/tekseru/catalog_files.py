@@ -7,6 +7,7 @@ here, and reads no file. Each packaged file is read once per process.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from functools import cache
 from importlib import resources
 from importlib.abc import Traversable
@@ -50,7 +51,11 @@ def load_edition(folder: Traversable) -> CatalogueEdition:
         checklists={path.name: read_yaml(path) for path in checklists if path.name.endswith(".yaml")},
         source_kk=source.read_text(encoding="utf-8") if source.is_file() else None,
     )
-    return build_edition(files)
+    edition = build_edition(files)
+    systems = folder / INFORMATION_SYSTEMS_FILE
+    if not systems.is_file():
+        return edition
+    return replace(edition, information_systems=parse(InformationSystems, read_yaml(systems), str(systems)))
 
 
 def packaged_edition_folders() -> list[Traversable]:
@@ -90,12 +95,3 @@ def load_bodies() -> Bodies:
 def control_body(region: str | None = None) -> StateBody:
     """Shortcut for `load_bodies().control_body(region)`."""
     return load_bodies().control_body(region)
-
-
-@cache
-def load_information_systems(edition_id: str) -> InformationSystems:
-    """The source-group-3 data of a packaged edition; CatalogueDataError when the edition has none."""
-    path = resources.files(DATA_PACKAGE) / "editions" / edition_id / INFORMATION_SYSTEMS_FILE
-    if not path.is_file():
-        raise CatalogueDataError(f"edition {edition_id} has no {INFORMATION_SYSTEMS_FILE}")
-    return parse(InformationSystems, read_yaml(path), str(path))

@@ -4,8 +4,8 @@ The pure core, the store and the services cannot read the gettext catalogues (`t
 the interfaces' side), yet they refuse requests and write records that people read. They say what they
 mean as a `Message` (a key of the catalogues, and the values to fill in); the API, the web pages, the
 command line and the documents say it in the reader's language (`tekseru.i18n.say`). A parameter may be
-a message itself (a role, a status: translated too) or `Names`, a text per language (a region's name from
-the catalogue data).
+a message itself (a role, a status: translated too), `Names`, a text per language, or `RegionName`, a
+region by its key, named from the catalogue's regions where the message is said.
 
 An exception that is `Explained` keeps its English text (`str(error)`, for logs and library callers) and
 carries its `message` for the reader: `raise InvalidUser("...").saying("account.password_short", minimum=8)`.
@@ -29,6 +29,15 @@ class Names:
 
     def in_language(self, language: str) -> str:
         return self.texts.get(language) or self.texts.get("en") or next(iter(self.texts.values()), "")
+
+
+@dataclass(frozen=True)
+class RegionName:
+    """A region, by its key, in a message: the place that says the message names it in the reader's
+    language from the catalogue's regions (`tekseru.i18n.say`), so that a service names a region without
+    reading the catalogue's files."""
+
+    key: str
 
 
 @dataclass(frozen=True)
@@ -59,6 +68,8 @@ def _param_data(value: object) -> object:
         return {"message": value.as_data()}
     if isinstance(value, Names):
         return {"names": dict(value.texts)}
+    if isinstance(value, RegionName):
+        return {"region": value.key}
     return value
 
 
@@ -68,6 +79,8 @@ def _param_from_data(value: object) -> object:
             return Message.from_data(value["message"])
         if "names" in value:
             return Names(dict(value["names"]))
+        if "region" in value:
+            return RegionName(str(value["region"]))
     return value
 
 

@@ -13,21 +13,16 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from tekseru.http.dependencies import get_catalog_service
 from tekseru.settings import Settings
-from tekseru.web.app import create_app
 from tests.databases import migrated_sqlite_file
-from tests.web.support import CHEAP_PASSWORDS, PASSWORD, USERS, seed, two_edition_service
+from tests.web.support import PASSWORD, USERS, seed, two_edition_app
 
 
 def _app(folder: Any) -> FastAPI:
     if not (folder / "tekseru.sqlite3").exists():  # a new database, migrated already
         shutil.copyfile(migrated_sqlite_file(), folder / "tekseru.sqlite3")
     settings = Settings(attachments_dir=str(folder / "files")).with_database_path(folder / "tekseru.sqlite3")
-    service = two_edition_service()
-    app = create_app(settings, passwords=CHEAP_PASSWORDS, catalogue=service.catalogue)
-    app.dependency_overrides[get_catalog_service] = lambda: service
-    return app
+    return two_edition_app(settings)
 
 
 @pytest.fixture(scope="module")

@@ -14,17 +14,19 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from tekseru.services import accounts, auth
-from tekseru.services.accounts import update_user
 from tekseru.services.permissions import Actor
 from tekseru.settings import Settings
 from tekseru.web.app import create_app
 from tests.api.conftest import Seeded, Session, sign_in
+from tests.catalogue import CATALOGUE
 from tests.databases import migrated_sqlite_file
 from tests.web.support import CHEAP_PASSWORDS
 
 API = "/api/v1"
 PASSWORD = "a-long-password"
-create_user = partial(accounts.create_user, passwords=CHEAP_PASSWORDS)  # with cheap argon2 costs
+# with cheap argon2 costs
+create_user = partial(accounts.create_user, passwords=CHEAP_PASSWORDS, regions=CATALOGUE.regions)
+update_user = partial(accounts.update_user, regions=CATALOGUE.regions)
 
 
 @pytest.fixture

@@ -10,14 +10,13 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from tekseru.services.accounts import create_user
 from tekseru.services.permissions import Actor
 from tekseru.settings import Settings
 from tekseru.web.app import create_app
 from tests.catalogue import CATALOGUE
 from tests.services.inspection_data import BINS, add_subjects, inspect
 from tests.web.conftest import sign_in
-from tests.web.support import CHEAP_PASSWORDS, PASSWORD
+from tests.web.support import CHEAP_PASSWORDS, PASSWORD, create_user
 
 SYSTEM = Actor.system("tests")
 

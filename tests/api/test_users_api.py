@@ -6,6 +6,10 @@ from collections.abc import Callable
 
 from fastapi.testclient import TestClient
 
+from tekseru.catalog import Catalogue
+from tekseru.catalog.regions import Regions
+from tekseru.catalog_files import load_catalogue
+from tekseru.http.dependencies import get_catalogue
 from tests.api.conftest import Seeded, Session, sign_in
 
 API = "/api/v1"
@@ -146,3 +150,28 @@ def test_the_audit_log_cannot_be_changed(seeded: Seeded) -> None:
     with pytest.raises(DatabaseError, match="append-only"), engine.begin() as connection:
         connection.execute(text("DELETE FROM audit_log"))
     assert TestClient is not None
+
+
+def test_the_catalogue_a_test_hands_in_reaches_the_services(
+    as_role: Callable[[str], Session], seeded: Seeded
+) -> None:
+    """One dependency (`get_catalogue`) hands the catalogue to the routes, the catalogue's use cases and the
+    services: replaced, the replacement decides which regions an inspector may be given, and which
+    editions the catalogue pages list."""
+    packaged = load_catalogue()
+    astana_only = Catalogue(
+        packaged.editions, regions=Regions((packaged.regions.get("astana"),)), bodies=packaged.bodies
+    )
+    admin = as_role("admin")
+    seeded.app.dependency_overrides[get_catalogue] = lambda: astana_only
+    try:
+        body = {"username": "shymkent-inspector", "role": "inspector", "region": "shymkent"}
+        assert admin.send("POST", f"{API}/users", json=body).status_code == 422
+        editions = admin.get(f"{API}/catalog/editions").json()
+        body = {"username": "astana-inspector", "role": "inspector", "region": "astana"}
+        assert admin.send("POST", f"{API}/users", json=body).status_code == 201
+    finally:
+        del seeded.app.dependency_overrides[get_catalogue]
+    assert [edition["id"] for edition in editions] == [edition.id for edition in packaged.editions]
+    body = {"username": "shymkent-inspector", "role": "inspector", "region": "shymkent"}
+    assert admin.send("POST", f"{API}/users", json=body).status_code == 201

@@ -18,6 +18,7 @@ from tekseru.services.jobs import JobKind, JobRunner, start_import
 from tekseru.services.permissions import Actor
 from tekseru.store import Database
 from tekseru.store.audit import AuditFilter
+from tests.catalogue import CATALOGUE
 from tests.databases import database, database_url, postgres_server
 
 __all__ = ["database", "database_url", "postgres_server"]
@@ -42,7 +43,7 @@ def invoke(database_url: str, tmp_path: Path) -> Any:
 @pytest.fixture
 def server(database: Database) -> Iterator[JobRunner]:
     """The job runner of a server, with one job slot."""
-    runner = JobRunner(database, workers=1, time_limit=120)
+    runner = JobRunner(database, catalogue=CATALOGUE, workers=1, time_limit=120)
     yield runner
     runner.shutdown(wait=False)
 

@@ -7,8 +7,8 @@ from __future__ import annotations
 import pytest
 
 from tekseru.i18n import LANGUAGES, messages, say, say_error
-from tekseru.message import Explained, Message, Names, tell
-from tekseru.services.permissions import Permission, Role
+from tekseru.message import Explained, Message, Names, RegionName, tell
+from tekseru.services.permissions import Actor, Permission, PermissionDenied, Role
 from tekseru.store.inspections import FROZEN_ACTIONS
 from tekseru.store.jobs import CANCELLING, ENDED, QUEUED, RUNNING
 from tekseru.store.plans import PLAN_ACTIONS, PLAN_STATUSES
@@ -75,3 +75,28 @@ def test_names_fall_back_to_english_then_to_any() -> None:
     assert Names({"en": "a", "kk": ""}).in_language("kk") == "a"
     assert Names({"ru": "б"}).in_language("kk") == "б"
     assert Names({}).in_language("kk") == ""
+
+
+def test_a_service_names_a_region_by_its_key_and_the_reader_reads_its_name() -> None:
+    """A refusal in a region carries the region's key (`RegionName`): services read no catalogue file, and
+    the place that says the refusal names the region in the reader's language (an unknown key as it is)."""
+    inspector = Actor("aigerim", Role.INSPECTOR, region="astana")
+    with pytest.raises(PermissionDenied) as refused:
+        inspector.require(Permission.READ_REGISTRY, region="almaty_city")
+    assert refused.value.message is not None
+    assert refused.value.message.params["region"] == RegionName("almaty_city")
+    assert "Almaty city" in say_error("en", refused.value)
+    assert "город Алматы" in say_error("ru", refused.value)
+    assert "Алматы қаласы" in say_error("kk", refused.value)
+    stored = Message.from_data(refused.value.message.as_data())
+    assert stored == refused.value.message and say("ru", stored) == say_error("ru", refused.value)
+    assert "nowhere" in say(
+        "en",
+        tell(
+            "refusal.permission_in_region",
+            user="x",
+            role=tell("role.viewer"),
+            action=Permission.READ_REGISTRY.said,
+            region=RegionName("nowhere"),
+        ),
+    )

@@ -18,6 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tekseru.catalog.edition import CatalogueEdition
+from tekseru.catalog_files import load_regions
 from tekseru.intake import ErrorKind, ImportFileError, ImportReport, RowError
 from tekseru.services.registry import import_evidence, import_subjects
 from tekseru.store import Database, SubjectData
@@ -200,7 +201,11 @@ def test_hostile_subject_files(
     rows = _subject_rows(bins, 4)
     damage = data.draw(damages(len(rows), len(SUBJECTS), suffix == ".xlsx"))
     path = _write(tmp_path / f"s-{uuid.uuid4().hex[:6]}{suffix}", SUBJECTS, rows, damage)
-    outcome = _outcome(database, lambda: import_subjects(database, path, edition, today=TODAY, now=NOW), path)
+    outcome = _outcome(
+        database,
+        lambda: import_subjects(database, path, edition, regions=load_regions(), today=TODAY, now=NOW),
+        path,
+    )
     if damage.kind in ("far_row", "far_column") or (
         damage.kind == "control"
         and control_character(_xlsx_text(damage.text) if suffix == ".xlsx" else damage.text)
@@ -262,7 +267,7 @@ def test_hostile_evidence_files(
 def _refused(database: Database, path: Path, edition: CatalogueEdition) -> RowError:
     before = _counts(database)
     with pytest.raises(ImportFileError) as raised:
-        import_subjects(database, path, edition, today=TODAY, now=NOW)
+        import_subjects(database, path, edition, regions=load_regions(), today=TODAY, now=NOW)
     assert _counts(database) == before
     _check_errors(raised.value.errors, path.name)
     return raised.value.errors[0]
@@ -300,7 +305,7 @@ def test_a_formula_in_an_xlsx_cell_is_refused_as_a_formula(
     workbook.save(path)
     before = _counts(database)
     with pytest.raises(ImportFileError) as raised:
-        import_subjects(database, path, edition, today=TODAY, now=NOW)
+        import_subjects(database, path, edition, regions=load_regions(), today=TODAY, now=NOW)
     assert _counts(database) == before
     errors = raised.value.errors
     assert [(error.row, error.field, error.kind) for error in errors] == [
@@ -352,7 +357,9 @@ def test_empty_far_cells_are_not_read(
     sheet.append([bins[0], "A", "astana", "stationary"])
     sheet["XFD1048576"].number_format = "0.00"
     workbook.save(tmp_path / "styled.xlsx")
-    report = import_subjects(database, tmp_path / "styled.xlsx", edition, today=TODAY, now=NOW)
+    report = import_subjects(
+        database, tmp_path / "styled.xlsx", edition, regions=load_regions(), today=TODAY, now=NOW
+    )
     assert (report.rows_read, report.created) == (1, 1)
 
 
@@ -439,7 +446,7 @@ def test_utf16_and_tabs_are_read(
     path = tmp_path / "unicode.txt"
     text = f"bin\tname\tregion\tgroups\n{bins[0]}\tМейірім\tastana\tstationary\n"
     path.write_bytes(text.encode(encoding))
-    import_subjects(database, path, edition, today=TODAY, now=NOW)
+    import_subjects(database, path, edition, regions=load_regions(), today=TODAY, now=NOW)
     with database.transaction() as session:
         assert [s.name for s in list_subjects(session)] == ["Мейірім"]
 

@@ -14,6 +14,7 @@ import pytest
 from typer.testing import CliRunner
 
 from tekseru.catalog.edition import CatalogueEdition
+from tekseru.catalog_files import load_regions
 from tekseru.cli import import_commands
 from tekseru.intake import ImportFileError, ReadAs
 from tekseru.services.registry import import_evidence, import_subjects, workbook_sheets
@@ -46,7 +47,7 @@ def test_a_windows_1251_csv_with_semicolons_is_imported_and_its_reading_said(
     database: Database, edition: CatalogueEdition, bins: list[str], tmp_path: Path
 ) -> None:
     path = _office_csv(tmp_path / "реестр.csv", bins)
-    report = import_subjects(database, path, edition, today=TODAY, now=NOW)
+    report = import_subjects(database, path, edition, regions=load_regions(), today=TODAY, now=NOW)
     assert report.created == 3
     assert report.read_as == ReadAs(encoding="Windows-1251", delimiter=";")
     assert sorted(_names(database)) == sorted(NAMES)
@@ -66,7 +67,7 @@ def test_other_encodings_are_read_and_named(
     said: str | None,
 ) -> None:
     path = _office_csv(tmp_path / "s.csv", bins, encoding, delimiter)
-    report = import_subjects(database, path, edition, today=TODAY, now=NOW)
+    report = import_subjects(database, path, edition, regions=load_regions(), today=TODAY, now=NOW)
     assert report.read_as.delimiter == delimiter
     if said is not None:
         assert report.read_as.encoding == said
@@ -81,7 +82,7 @@ def test_a_utf8_file_with_one_windows_1251_line_is_still_refused(
     good = f"{';'.join(SUBJECTS)}\n{bins[0]};Үміт;astana;;stationary\n".encode()
     path.write_bytes(good + f"{bins[1]};Доброта;astana;;stationary\n".encode("cp1251"))
     with pytest.raises(ImportFileError) as caught:
-        import_subjects(database, path, edition, today=TODAY, now=NOW)
+        import_subjects(database, path, edition, regions=load_regions(), today=TODAY, now=NOW)
     assert (caught.value.errors[0].key, caught.value.errors[0].row) == ("cp1251", 3)
     assert _names(database) == []
 
@@ -92,7 +93,7 @@ def test_binary_rubbish_is_not_taken_for_a_code_page(
     path = tmp_path / "rubbish.csv"
     path.write_bytes(b"bin,name\n1,abc\xff\x00\x9c\x81\n")
     with pytest.raises(ImportFileError) as caught:
-        import_subjects(database, path, edition, today=TODAY, now=NOW)
+        import_subjects(database, path, edition, regions=load_regions(), today=TODAY, now=NOW)
     assert caught.value.errors[0].key in ("not_utf8", "cp1251")
 
 
@@ -126,17 +127,19 @@ def test_a_workbook_of_several_sheets_asks_which_one(
     path = _two_sheets(tmp_path, bins)
     assert workbook_sheets(path) == ["Пояснения", "Субъекты"]
     with pytest.raises(ImportFileError) as caught:
-        import_subjects(database, path, edition, today=TODAY, now=NOW)
+        import_subjects(database, path, edition, regions=load_regions(), today=TODAY, now=NOW)
     error = caught.value.errors[0]
     assert error.key == "several_sheets"
     assert "Пояснения, Субъекты" in error.texts()["ru"] and "несколько листов" in error.texts()["ru"]
     assert "парақ" in error.texts()["kk"]
     with pytest.raises(ImportFileError) as caught:
-        import_subjects(database, path, edition, today=TODAY, now=NOW, sheet="Лист1")
+        import_subjects(database, path, edition, regions=load_regions(), today=TODAY, now=NOW, sheet="Лист1")
     assert caught.value.errors[0].key == "no_such_sheet"
     assert "«Лист1»" in caught.value.errors[0].texts()["kk"]
     assert _names(database) == []
-    report = import_subjects(database, path, edition, today=TODAY, now=NOW, sheet="Субъекты")
+    report = import_subjects(
+        database, path, edition, regions=load_regions(), today=TODAY, now=NOW, sheet="Субъекты"
+    )
     assert (report.created, report.read_as) == (1, ReadAs(sheet="Субъекты"))
     assert _names(database) == ["Үміт"]
 
@@ -145,7 +148,9 @@ def test_a_workbook_of_one_sheet_needs_no_choice_and_evidence_takes_a_sheet_too(
     database: Database, edition: CatalogueEdition, bins: list[str], tmp_path: Path
 ) -> None:
     one = _workbook(tmp_path / "one.xlsx", {"Data": [SUBJECTS, [bins[0], "A", "astana", "", "stationary"]]})
-    assert import_subjects(database, one, edition, today=TODAY, now=NOW).read_as == ReadAs(sheet="Data")
+    assert import_subjects(
+        database, one, edition, regions=load_regions(), today=TODAY, now=NOW
+    ).read_as == ReadAs(sheet="Data")
     evidence = ["bin", "criterion", "source_group", "observed_on", "reference", "confirmed"]
     book = _workbook(
         tmp_path / "facts.xlsx",

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from tekseru.catalog.edition import CatalogueEdition
+from tekseru.catalog_files import load_regions
 from tekseru.intake import ErrorKind, ImportFileError, ImportReport, pipeline
 from tekseru.services.registry import import_subjects
 from tekseru.store import Database
@@ -21,7 +22,7 @@ HEADER = ["bin", "name", "region", "address", "groups"]
 
 
 def _import(database: Database, path: Path, edition: CatalogueEdition, **options: object) -> ImportReport:
-    return import_subjects(database, path, edition, today=TODAY, **options)  # type: ignore[arg-type]
+    return import_subjects(database, path, edition, regions=load_regions(), today=TODAY, **options)  # type: ignore[arg-type]
 
 
 def _stored(database: Database) -> list[tuple[str, str, str, str, tuple[str, ...]]]:

@@ -52,5 +52,5 @@ def sign_records(database: Database) -> Signed:
         database, PLANNER, "2027-H1", visit_histories=no_history, now=NOW, catalogue=CATALOGUE
     )
     plans.approve_plan(database, ADMIN, plan.id, now=NOW)
-    plans.publish_plan(database, PLANNER, plan.id, now=NOW)  # sealed again, as published
+    plans.publish_plan(database, PLANNER, plan.id, now=NOW, catalogue=CATALOGUE)  # sealed again, as published
     return Signed(draft.id, plan.id)

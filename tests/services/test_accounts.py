@@ -17,7 +17,6 @@ from tekseru.services.accounts import (
     UserNotFound,
     get_user,
     list_users,
-    update_user,
 )
 from tekseru.services.auth import (
     LoginPolicy,
@@ -31,6 +30,7 @@ from tekseru.services.passwords import Passwords
 from tekseru.services.permissions import REGIONAL, ROLE_PERMISSIONS, Actor, Permission, PermissionDenied, Role
 from tekseru.settings import Settings
 from tekseru.store import Database
+from tests.catalogue import CATALOGUE
 from tests.web.support import CHEAP_PASSWORDS
 
 SYSTEM = Actor.system("tests")
@@ -38,11 +38,12 @@ PASSWORD = "a-long-password"
 
 
 # The use cases that hash, with cheap argon2 costs.
-create_user = partial(accounts.create_user, passwords=CHEAP_PASSWORDS)
+create_user = partial(accounts.create_user, passwords=CHEAP_PASSWORDS, regions=CATALOGUE.regions)
+update_user = partial(accounts.update_user, regions=CATALOGUE.regions)
 set_password = partial(accounts.set_password, passwords=CHEAP_PASSWORDS)
 change_own_password = partial(accounts.change_own_password, passwords=CHEAP_PASSWORDS)
 ensure_first_admin = partial(accounts.ensure_first_admin, passwords=CHEAP_PASSWORDS)
-create_demo_users = partial(accounts.create_demo_users, passwords=CHEAP_PASSWORDS)
+create_demo_users = partial(accounts.create_demo_users, passwords=CHEAP_PASSWORDS, regions=CATALOGUE.regions)
 log_in = partial(auth.log_in, passwords=CHEAP_PASSWORDS)
 
 

@@ -12,6 +12,7 @@ from tekseru.services.auth import LoginPolicy, LoginRefused, session_for
 from tekseru.services.permissions import Actor
 from tekseru.settings import Settings
 from tekseru.store import Database
+from tests.catalogue import CATALOGUE
 from tests.web.support import CHEAP_PASSWORDS
 
 SYSTEM = Actor.system("tests")
@@ -19,7 +20,7 @@ PASSWORD = "a-long-password"
 
 
 # The use cases that hash, with cheap argon2 costs.
-create_user = partial(accounts.create_user, passwords=CHEAP_PASSWORDS)
+create_user = partial(accounts.create_user, passwords=CHEAP_PASSWORDS, regions=CATALOGUE.regions)
 log_in = partial(auth.log_in, passwords=CHEAP_PASSWORDS)
 
 

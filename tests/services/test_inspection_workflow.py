@@ -25,7 +25,9 @@ from tests.catalogue import CATALOGUE
 from .plan_data import BINS, NOW, SYSTEM, add_assessed_registry, no_history
 
 create_user = partial(
-    accounts.create_user, passwords=Passwords(PasswordHasher(time_cost=1, memory_cost=1024))
+    accounts.create_user,
+    passwords=Passwords(PasswordHasher(time_cost=1, memory_cost=1024)),
+    regions=CATALOGUE.regions,
 )
 PLANNER = Actor("planner", Role.PLANNER, full_name="Planner")
 INSPECTOR = Actor("aigerim", Role.INSPECTOR, region="astana", full_name="Айгерім")
@@ -102,11 +104,13 @@ def test_a_list_row_is_started_numbered_assigned_done_and_the_list_fulfilled(
     with pytest.raises(InspectionError, match="ASTANA-2027-0001"):
         start(database, approved, 0)
 
-    assert inspections.assign_inspectors(database, PLANNER, record.id, ["aigerim"], now=LATER) == ("aigerim",)
+    assert inspections.assign_inspectors(
+        database, PLANNER, record.id, ["aigerim"], now=LATER, catalogue=CATALOGUE
+    ) == ("aigerim",)
     with pytest.raises(InspectionError, match="dana is not an active inspector of region astana"):
-        inspections.assign_inspectors(database, PLANNER, record.id, ["dana"])
+        inspections.assign_inspectors(database, PLANNER, record.id, ["dana"], catalogue=CATALOGUE)
     with pytest.raises(PermissionDenied):
-        inspections.assign_inspectors(database, INSPECTOR, record.id, ["aigerim"])
+        inspections.assign_inspectors(database, INSPECTOR, record.id, ["aigerim"], catalogue=CATALOGUE)
     mine = inspections.my_visits(database, INSPECTOR, today=TODAY)
     assert [(g.month, g.status, [v.number for v in g.visits]) for g in mine.groups] == [
         (date(2027, 1, 1), "draft", ["ASTANA-2027-0001"])

@@ -16,12 +16,13 @@ from tekseru.services.jobs import JobKind, JobRunner, start_import
 from tekseru.services.permissions import Actor, Role
 from tekseru.store import Database
 from tekseru.store.audit import AuditFilter
+from tests.catalogue import CATALOGUE
 from tests.services.test_jobs import ADMIN, good_file, subject_count, until
 
 
 @pytest.fixture
 def runner(database: Database) -> Iterator[JobRunner]:
-    jobs = JobRunner(database, workers=1, time_limit=120)
+    jobs = JobRunner(database, catalogue=CATALOGUE, workers=1, time_limit=120)
     yield jobs
     jobs.shutdown(wait=False)
 

@@ -16,6 +16,7 @@ from tekseru.services.jobs import JobKind, JobRunner, rejected_rows, start_impor
 from tekseru.services.permissions import Actor, Role
 from tekseru.store import Database
 from tekseru.store.audit import AuditFilter
+from tests.catalogue import CATALOGUE
 from tests.services.roster_data import (
     DELIVERY_HEADER,
     FINDING_HEADER,
@@ -37,7 +38,7 @@ WRONG_DIGIT = IINS[2][:-1] + str((int(IINS[2][-1]) + 1) % 10)
 
 @pytest.fixture
 def runner(database: Database) -> Iterator[JobRunner]:
-    jobs = JobRunner(database, workers=1, time_limit=120)
+    jobs = JobRunner(database, catalogue=CATALOGUE, workers=1, time_limit=120)
     yield jobs
     jobs.shutdown(wait=False)
 

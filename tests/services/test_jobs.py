@@ -21,8 +21,8 @@ from tekseru.services import audit
 from tekseru.services.jobs import (
     JobKind,
     JobNotCancellable,
+    JobRecord,
     JobRunner,
-    JobView,
     cancel,
     start_assessment,
     start_import,
@@ -30,6 +30,7 @@ from tekseru.services.jobs import (
 from tekseru.services.permissions import Actor, PermissionDenied, Role
 from tekseru.store import Database
 from tekseru.store.audit import AuditFilter
+from tests.catalogue import CATALOGUE
 from tests.web.support import AS_OF
 
 ADMIN = Actor.system("t-admin")
@@ -59,12 +60,12 @@ def good_file(folder: Path) -> Path:
 
 @pytest.fixture
 def runner(database: Database) -> Iterator[JobRunner]:
-    jobs = JobRunner(database, workers=2, time_limit=120)
+    jobs = JobRunner(database, catalogue=CATALOGUE, workers=2, time_limit=120)
     yield jobs
     jobs.shutdown(wait=False)
 
 
-def until(runner: JobRunner, job: JobView, *statuses: str, timeout: float = 60) -> JobView:
+def until(runner: JobRunner, job: JobRecord, *statuses: str, timeout: float = 60) -> JobRecord:
     deadline = time.monotonic() + timeout
     while (found := runner.get(ADMIN, job.id)).status not in statuses:
         assert time.monotonic() < deadline, found
@@ -86,7 +87,7 @@ def audited(database: Database, action: str, key: uuid.UUID) -> list[audit.Audit
 def test_a_stuck_import_blocks_no_other_job_and_its_time_limit_ends_it(
     database: Database, seeded: uuid.UUID, tmp_path: Path
 ) -> None:
-    runner = JobRunner(database, workers=2, time_limit=LIMIT)
+    runner = JobRunner(database, catalogue=CATALOGUE, workers=2, time_limit=LIMIT)
     try:
         stuck_import_ends_at_its_limit(database, runner, tmp_path)
     finally:
@@ -132,7 +133,7 @@ def test_an_administrator_cancels_a_running_job_and_nothing_of_it_is_kept(
 
 
 def test_a_queued_job_is_cancelled_before_it_runs(database: Database, tmp_path: Path) -> None:
-    runner = JobRunner(database, workers=1, time_limit=30)
+    runner = JobRunner(database, catalogue=CATALOGUE, workers=1, time_limit=30)
     try:
         stuck = start_import(runner, database, ADMIN, kind=JobKind.IMPORT_SUBJECTS, path=slow_file(tmp_path))
         queued = start_import(runner, database, ADMIN, kind=JobKind.IMPORT_SUBJECTS, path=good_file(tmp_path))
@@ -153,7 +154,7 @@ def test_a_cancel_from_another_process_reaches_the_runner_through_the_database(
     """`tekseru jobs cancel` or another web worker has a runner of its own, which does not run the job."""
     job = start_import(runner, database, ADMIN, kind=JobKind.IMPORT_SUBJECTS, path=slow_file(tmp_path))
     until(runner, job, "running")
-    elsewhere = JobRunner(database, workers=1)
+    elsewhere = JobRunner(database, catalogue=CATALOGUE, workers=1)
     try:
         assert cancel(elsewhere, ADMIN, job.id, wait=60).status == "cancelled"
     finally:

@@ -9,7 +9,6 @@ from datetime import timedelta
 import pytest
 
 from tekseru.services import inspections
-from tekseru.services.accounts import create_user
 from tekseru.services.audit import browse
 from tekseru.services.notices import (
     ContactError,
@@ -24,8 +23,9 @@ from tekseru.services.permissions import Actor, PermissionDenied, Role
 from tekseru.settings import Settings
 from tekseru.store import Database
 from tekseru.store.audit import AuditFilter
+from tests.catalogue import CATALOGUE
 from tests.services.inspection_data import BINS, SUBJECTS, SYSTEM, TODAY, add_subjects, inspect
-from tests.web.support import CHEAP_PASSWORDS
+from tests.web.support import CHEAP_PASSWORDS, create_user
 
 pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 DEADLINE = TODAY + timedelta(days=20)
@@ -93,11 +93,17 @@ def test_an_inspector_assigned_and_the_planners_when_a_report_arrives(database: 
 
     with database.transaction() as session:
         assert notify_inspector_assigned(
-            session, inspection_id=record.id, username="asqarov", full_name="Асқаров А."
+            session,
+            inspection_id=record.id,
+            username="asqarov",
+            regions=CATALOGUE.regions,
+            full_name="Асқаров А.",
         )
-        assert not notify_inspector_assigned(session, inspection_id=record.id, username="asqarov")
         assert not notify_inspector_assigned(
-            session, inspection_id=record.id, username="planner2"
+            session, inspection_id=record.id, username="asqarov", regions=CATALOGUE.regions
+        )
+        assert not notify_inspector_assigned(
+            session, inspection_id=record.id, username="planner2", regions=CATALOGUE.regions
         )  # no address
     violation = inspections.follow_up(database, SYSTEM, record.id, 1, deadline=DEADLINE, today=TODAY)
     with database.transaction() as session:
@@ -144,8 +150,10 @@ def test_assigning_an_inspector_queues_its_notice_with_the_assignment(database: 
         passwords=CHEAP_PASSWORDS,
     )  # fmt: skip
     set_user_email(database, SYSTEM, "nurlan", "nurlan@example.kz")
-    inspections.assign_inspectors(database, SYSTEM, record.id, ["nurlan"])
-    inspections.assign_inspectors(database, SYSTEM, record.id, ["nurlan"])  # no one new: no second notice
+    inspections.assign_inspectors(database, SYSTEM, record.id, ["nurlan"], catalogue=CATALOGUE)
+    inspections.assign_inspectors(
+        database, SYSTEM, record.id, ["nurlan"], catalogue=CATALOGUE
+    )  # no one new: no second notice
     assert _outbox(database) == [("inspector_assigned", "nurlan@example.kz")]
     # greeted by name, and told the number the inspection goes by on "My visits" and on its forms
     (message,) = [m for m in outbox_state(database, SYSTEM).messages if m.kind == "inspector_assigned"]

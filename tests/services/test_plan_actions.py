@@ -65,7 +65,7 @@ def test_each_change_writes_one_audit_entry(database: Database, ids: dict[int, i
     assert drafted.record.created_by == "Planner Person"  # printed on the list, as the approver is
     approved = plans.approve_plan(database, ADMIN, drafted.id, now=NOW)
     assert approved.approval is not None and approved.approval[0] == "p-admin"
-    published = plans.publish_plan(database, PLANNER, drafted.id, now=NOW)
+    published = plans.publish_plan(database, PLANNER, drafted.id, now=NOW, catalogue=CATALOGUE)
     assert published.record.published_by == "Planner Person"  # the name printed on the list
     key = str(drafted.id)
     log = entries(database, entity_key=key)
@@ -96,7 +96,7 @@ def test_who_may_not_write_plans_changes_nothing(
     changes: dict[str, Callable[[], object]] = {
         "draft": lambda: draft(database, actor, half_year="2027-H2"),
         "approve": lambda: plans.approve_plan(database, actor, stored.id),
-        "publish": lambda: plans.publish_plan(database, actor, stored.id),
+        "publish": lambda: plans.publish_plan(database, actor, stored.id, catalogue=CATALOGUE),
         "discard": lambda: plans.discard_draft(database, actor, stored.id),
         "capacity": lambda: plans.read_capacity_upload(
             actor, "c.csv", b"region,visits\nastana,1\n", CATALOGUE.regions
@@ -123,7 +123,7 @@ def test_who_may_not_write_plans_changes_nothing(
 def test_a_change_that_fails_writes_no_audit_entry(database: Database, ids: dict[int, int]) -> None:
     stored = draft(database)
     with pytest.raises(PlanNotApproved):
-        plans.publish_plan(database, PLANNER, stored.id)
+        plans.publish_plan(database, PLANNER, stored.id, catalogue=CATALOGUE)
     plans.approve_plan(database, PLANNER, stored.id)
     with pytest.raises(PlanFrozen):
         plans.approve_plan(database, PLANNER, stored.id)

@@ -9,6 +9,7 @@ from tekseru.services import plans
 from tekseru.services.permissions import Actor, Role
 from tekseru.services.plans import PlanError, StoredPlan
 from tekseru.store import Database
+from tests.catalogue import CATALOGUE
 from tests.services.test_plans import draft, ids
 
 __all__ = ["ids"]
@@ -18,7 +19,7 @@ VIEWER = Actor("viewer", Role.VIEWER)
 STEPS = {
     "approve": lambda db, stored: plans.approve_plan(db, PLANNER, stored.id),
     "discard": lambda db, stored: plans.discard_draft(db, PLANNER, stored.id),
-    "publish": lambda db, stored: plans.publish_plan(db, PLANNER, stored.id),
+    "publish": lambda db, stored: plans.publish_plan(db, PLANNER, stored.id, catalogue=CATALOGUE),
 }
 
 
@@ -35,6 +36,6 @@ def test_each_status_allows_its_steps_and_the_store_refuses_the_others(database:
     assert_only_allowed_steps_pass(database, stored, ("approve", "discard"))
     approved = plans.approve_plan(database, PLANNER, stored.id)
     assert_only_allowed_steps_pass(database, approved, ("publish",))
-    published = plans.publish_plan(database, PLANNER, stored.id)
+    published = plans.publish_plan(database, PLANNER, stored.id, catalogue=CATALOGUE)
     assert_only_allowed_steps_pass(database, published, ())
     assert (stored.frozen, approved.frozen, published.frozen) == (False, True, True)

@@ -18,7 +18,6 @@ from tekseru.catalog_files import control_body, load_catalogue
 from tekseru.planning import DiffReason, ExclusionReason, HalfYear, VisitHistory
 from tekseru.planning.diff import FieldChange
 from tekseru.services import plans
-from tekseru.services.accounts import create_user
 from tekseru.services.permissions import Actor
 from tekseru.services.plans import (
     CapacityError,
@@ -31,7 +30,7 @@ from tekseru.services.plans import (
 )
 from tekseru.store import Database
 from tests.catalogue import CATALOGUE
-from tests.web.support import CHEAP_PASSWORDS
+from tests.web.support import CHEAP_PASSWORDS, create_user
 
 from .plan_data import BINS, FIRST_RUN, NOW, SYSTEM, add_assessed_registry, add_run, no_history
 
@@ -145,7 +144,9 @@ def test_the_list_names_an_accounts_full_name_not_its_login(database: Database, 
     stored = draft(database)
     approved = plans.approve_plan(database, Actor.system("head-planner"), stored.id, now=LATER)
     assert approved.approval == ("Әлия Нұрланқызы", date(2026, 12, 1))
-    published = plans.publish_plan(database, Actor.system("no-such-account"), stored.id, now=LATER)
+    published = plans.publish_plan(
+        database, Actor.system("no-such-account"), stored.id, now=LATER, catalogue=CATALOGUE
+    )
     assert published.record.published_by == "no-such-account"  # no account: the name given is all there is
     content, _ = plans.plan_document(
         database, SYSTEM, stored.id, format="pdf", language="ru", catalogue=CATALOGUE
@@ -157,14 +158,16 @@ def test_the_list_names_an_accounts_full_name_not_its_login(database: Database, 
 def test_publish_only_after_approval(database: Database, ids: dict[int, int]) -> None:
     stored = draft(database)
     with pytest.raises(PlanNotApproved, match="only an approved plan can be published"):
-        plans.publish_plan(database, Actor.system("secretary"), stored.id)
+        plans.publish_plan(database, Actor.system("secretary"), stored.id, catalogue=CATALOGUE)
     assert plans.get_plan(database, SYSTEM, stored.id) == stored
     plans.approve_plan(database, Actor.system("head"), stored.id, now=LATER)
-    published = plans.publish_plan(database, Actor.system("secretary"), stored.id, now=LATER)
+    published = plans.publish_plan(
+        database, Actor.system("secretary"), stored.id, now=LATER, catalogue=CATALOGUE
+    )
     assert (published.record.status, published.record.published_by) == ("published", "secretary")
     assert published.approval == ("head", date(2026, 12, 1))
     with pytest.raises(PlanFrozen, match="is published"):
-        plans.publish_plan(database, Actor.system("secretary"), stored.id)
+        plans.publish_plan(database, Actor.system("secretary"), stored.id, catalogue=CATALOGUE)
     with pytest.raises(PlanFrozen):
         plans.approve_plan(database, Actor.system("head"), stored.id)
     assert plans.get_plan(database, SYSTEM, stored.id) == published

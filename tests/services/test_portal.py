@@ -15,7 +15,7 @@ from pypdf import PdfReader
 
 from tekseru.planning import ExclusionReason
 from tekseru.services import inspections, plans, portal
-from tekseru.services.accounts import InvalidUser, create_user, get_user
+from tekseru.services.accounts import InvalidUser, get_user
 from tekseru.services.audit import AuditFilter, browse
 from tekseru.services.inspections import AttachmentRefused
 from tekseru.services.permissions import Actor, PermissionDenied, Role
@@ -24,7 +24,7 @@ from tekseru.store import Database
 from tests.catalogue import CATALOGUE
 from tests.services.inspection_data import BINS, SYSTEM, TODAY, VISIT, add_subjects, inspect
 from tests.services.plan_data import add_run
-from tests.web.support import CHEAP_PASSWORDS
+from tests.web.support import CHEAP_PASSWORDS, create_user
 
 PDF = b"%PDF-1.4\n% remedied\n"
 CHEAP = CHEAP_PASSWORDS

@@ -70,7 +70,7 @@ def test_only_published_lists_are_public_and_they_hold_no_personal_data(database
     with pytest.raises(plans.PlanNotFound):
         public_list(database, draft)  # approved is not yet published
 
-    plans.publish_plan(database, SYSTEM, draft, now=NOW + timedelta(days=2))
+    plans.publish_plan(database, SYSTEM, draft, now=NOW + timedelta(days=2), catalogue=CATALOGUE)
     plan_id = draft
     listing = public_list(database, plan_id)
     assert [row.number for row in listing.rows] == [1, 2, 3, 4]
@@ -110,7 +110,9 @@ def test_publishing_queues_a_notice_to_each_subject_on_the_list_with_an_address(
     add_hostile_registry(database)
     draft = drafted(database)
     with pytest.raises(plans.PlanNotApproved):
-        plans.publish_plan(database, SYSTEM, draft)  # a publication that fails queues nothing
+        plans.publish_plan(
+            database, SYSTEM, draft, catalogue=CATALOGUE
+        )  # a publication that fails queues nothing
     assert outbox_state(database, SYSTEM).messages == []
 
     plan_id = published(database)
@@ -131,7 +133,7 @@ def test_the_demo_registry_published_shows_only_legal_persons_bins(database: Dat
     run_assessment(database, as_of=today, catalogue=CATALOGUE)
     draft = plans.draft_plan(database, SYSTEM, "2027-H1", catalogue=CATALOGUE)
     plans.approve_plan(database, SYSTEM, draft.id)
-    plans.publish_plan(database, SYSTEM, draft.id)
+    plans.publish_plan(database, SYSTEM, draft.id, catalogue=CATALOGUE)
     listing = public_list(database, draft.id)
     bins = {row.bin for row in listing.rows}
     assert len(listing.rows) == draft.included_count > 10 and "" not in bins

@@ -5,13 +5,15 @@ its stored report, masking per role, retention."""
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
 
+from tekseru.catalog import information_systems
 from tekseru.catalog.edition import CatalogueEdition
-from tekseru.catalog_files import load_catalogue, load_information_systems
+from tekseru.catalog_files import load_catalogue
 from tekseru.intake import ImportFileError
 from tekseru.services import roster_reports, rosters
 from tekseru.services.permissions import Actor, PermissionDenied, Role
@@ -269,9 +271,9 @@ def test_nothing_scores_without_facts_and_a_viewer_may_not_make_evidence(
 
 
 def test_a_threshold_above_the_facts_makes_no_evidence(
-    database: Database, tmp_path: Path, edition: CatalogueEdition, monkeypatch: pytest.MonkeyPatch
+    database: Database, tmp_path: Path, edition: CatalogueEdition
 ) -> None:
-    rules = load_information_systems(edition.id)
+    rules = information_systems.of_edition(edition)
     raised = rules.model_copy(
         update={
             "thresholds": tuple(
@@ -280,10 +282,10 @@ def test_a_threshold_above_the_facts_makes_no_evidence(
             )
         }
     )
-    monkeypatch.setattr(roster_reports, "load_information_systems", lambda _: raised)
     ids = _registry(database, PROVIDER_A)
     _deliveries_and_findings(database, tmp_path, edition)
-    outcome = roster_reports.make_evidence(database, edition, AS_OF, actor=PLANNER)
+    raised_edition = replace(edition, information_systems=raised)
+    outcome = roster_reports.make_evidence(database, raised_edition, AS_OF, actor=PLANNER)
     with database.reading() as session:
         criteria = sorted(e.criterion for e in evidence_for_subjects(session, [ids[PROVIDER_A]]))
     assert criteria == [81, 82]  # one shortfall per row is below 2; accessibility still counts from 1

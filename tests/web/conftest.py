@@ -23,17 +23,15 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from tekseru.http.dependencies import get_catalog_service
 from tekseru.services.catalog import CatalogService
 from tekseru.settings import Settings
-from tekseru.web.app import create_app
 from tests.web.live_app import serving
 from tests.web.support import (
-    CHEAP_PASSWORDS,
     PASSWORD,
     USERS,
     example_jobs,
     seed,
+    two_edition_app,
     two_edition_service,
 )
 
@@ -64,9 +62,7 @@ def catalog_service() -> CatalogService:
 def _app(settings: Settings, catalog_service: CatalogService) -> FastAPI:
     """The real app, with the packaged catalogue plus the test edition of 2030 so that diffs show changes
     (handed to the services too), on a fixed date."""
-    app = create_app(settings, passwords=CHEAP_PASSWORDS, catalogue=catalog_service.catalogue)
-    app.dependency_overrides[get_catalog_service] = lambda: catalog_service
-    return app
+    return two_edition_app(settings, catalog_service)
 
 
 @pytest.fixture(scope="session")

@@ -9,10 +9,12 @@ from functools import partial
 from pathlib import Path
 
 from argon2 import PasswordHasher
+from fastapi import FastAPI
 
 from tekseru.catalog import Catalogue, CatalogueEdition
 from tekseru.catalog.identifiers import demo_bins
-from tekseru.catalog_files import load_catalogue, load_edition
+from tekseru.catalog_files import load_catalogue, load_edition, load_regions
+from tekseru.http.dependencies import get_today
 from tekseru.services import accounts
 from tekseru.services.assessments import run_assessment
 from tekseru.services.auth import Database
@@ -21,11 +23,13 @@ from tekseru.services.jobs import JobKind, JobRunner, start_assessment, start_im
 from tekseru.services.passwords import Passwords
 from tekseru.services.permissions import Actor
 from tekseru.services.registry import import_evidence, import_subjects
+from tekseru.settings import Settings
+from tekseru.web.app import create_app
 from tests.catalogue import CATALOGUE
 
 # argon2 with tiny costs, so that tests sign in fast; handed to the services and apps the tests make.
 CHEAP_PASSWORDS = Passwords(PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
-create_user = partial(accounts.create_user, passwords=CHEAP_PASSWORDS)
+create_user = partial(accounts.create_user, passwords=CHEAP_PASSWORDS, regions=CATALOGUE.regions)
 
 TEST_EDITION = Path(__file__).parents[1] / "catalog" / "editions" / "2030-test"
 TODAY = date(2024, 6, 1)
@@ -59,6 +63,15 @@ def two_edition_service() -> CatalogService:
     editions = [*packaged.editions, load_edition(TEST_EDITION)]
     catalogue = Catalogue(editions, regions=packaged.regions, bodies=packaged.bodies)
     return CatalogService(catalogue, today=lambda: TODAY)
+
+
+def two_edition_app(settings: Settings, service: CatalogService | None = None) -> FastAPI:
+    """The real app handed the catalogue of `two_edition_service` (through `get_catalogue`: the pages, the
+    API and the services read it alike), its date pinned as that service's."""
+    service = service or two_edition_service()
+    app = create_app(settings, passwords=CHEAP_PASSWORDS, catalogue=service.catalogue)
+    app.dependency_overrides[get_today] = lambda: service.today
+    return app
 
 
 def with_lang(path: str, lang: str) -> str:
@@ -147,7 +160,7 @@ def seed(db: Database, folder: Path) -> uuid.UUID:
         + "".join(f"{bin},{n},,2024-03-01,Act {n},\n" for bin, n in evidence_rows(edition)),
         encoding="utf-8",
     )
-    import_subjects(db, subjects, edition, today=date.today())
+    import_subjects(db, subjects, edition, regions=load_regions(), today=date.today())
     import_evidence(db, evidence, edition, entered_by="tests", today=date.today())
     return run_assessment(db, as_of=AS_OF, catalogue=CATALOGUE).run_id
 

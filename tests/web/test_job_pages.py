@@ -17,22 +17,19 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from tekseru.catalog.identifiers import demo_bins
-from tekseru.http.dependencies import get_catalog_service
 from tekseru.services.jobs import JobKind, JobNotCancellable, cancel, start_import
 from tekseru.services.permissions import Actor, Role
 from tekseru.settings import Settings
-from tekseru.web.app import create_app
 from tests.web.conftest import SignedIn, sign_in
 from tests.web.htmltree import parse
-from tests.web.support import BINS, CHEAP_PASSWORDS, OWN_BIN, USERS, example_jobs, seed
+from tests.web.support import BINS, OWN_BIN, USERS, example_jobs, seed, two_edition_app
 
 
 @pytest.fixture(scope="module")
 def app(catalog_service: Any, tmp_path_factory: pytest.TempPathFactory) -> Iterator[FastAPI]:
     folder = tmp_path_factory.mktemp("job-pages")
     settings = Settings(attachments_dir=str(folder / "files")).with_database_path(folder / "jobs.sqlite3")
-    app = create_app(settings, passwords=CHEAP_PASSWORDS, catalogue=catalog_service.catalogue)
-    app.dependency_overrides[get_catalog_service] = lambda: catalog_service
+    app = two_edition_app(settings, catalog_service)
     yield app
     app.state.tekseru.close()
 

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 from tekseru.catalog.identifiers import demo_bins
-from tekseru.catalog_files import load_catalogue
+from tekseru.catalog_files import load_catalogue, load_regions
 from tekseru.services.assessments import run_assessment
 from tekseru.services.registry import import_evidence, import_subjects
 from tests.catalogue import CATALOGUE
@@ -65,7 +65,7 @@ def long_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
         + "".join(f"{bin},{gross},,2024-03-01,Act {n},\n" for n, bin in enumerate(bins)),
         encoding="utf-8",
     )
-    import_subjects(db, subjects, edition, today=date.today())
+    import_subjects(db, subjects, edition, regions=load_regions(), today=date.today())
     import_evidence(db, evidence, edition, entered_by="tests", today=date.today())
     run_assessment(db, as_of=AS_OF, catalogue=CATALOGUE)
     yield site

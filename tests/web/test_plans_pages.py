@@ -20,9 +20,7 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from tekseru.http.dependencies import get_catalog_service
 from tekseru.settings import Settings
-from tekseru.web.app import create_app
 from tests.databases import migrated_sqlite_file
 from tests.web import test_layout as layout
 from tests.web.conftest import BrowserPage, Network, SignedIn, browser_session_cookie, sign_in
@@ -30,13 +28,12 @@ from tests.web.htmltree import Element, parse
 from tests.web.live_app import serving as serving
 from tests.web.support import (
     BINS,
-    CHEAP_PASSWORDS,
     LANGUAGES,
     OTHER_BIN,
     OWN_BIN,
     USERS,
     seed,
-    two_edition_service,
+    two_edition_app,
     with_lang,
 )
 
@@ -71,9 +68,7 @@ def make_site(folder: Path, seeded: bool = True) -> Site:
     if not (folder / "tekseru.sqlite3").exists():  # a new database, migrated already
         shutil.copyfile(migrated_sqlite_file(), folder / "tekseru.sqlite3")
     settings = Settings(attachments_dir=str(folder / "files")).with_database_path(folder / "tekseru.sqlite3")
-    service = two_edition_service()
-    app = create_app(settings, passwords=CHEAP_PASSWORDS, catalogue=service.catalogue)
-    app.dependency_overrides[get_catalog_service] = lambda: service
+    app = two_edition_app(settings)
     if seeded:
         seed(app.state.tekseru.database(), folder)
     return Site(app, folder)

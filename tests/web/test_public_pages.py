@@ -19,7 +19,6 @@ import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
-from tekseru.services.accounts import create_user
 from tekseru.settings import Settings
 from tekseru.web.app import create_app
 from tekseru.web.pages import public as public_pages
@@ -31,7 +30,7 @@ from tests.services.plan_data import BINS, SYSTEM
 from tests.web.conftest import BrowserPage, _browser_page
 from tests.web.htmltree import parse
 from tests.web.live_app import serving
-from tests.web.support import CHEAP_PASSWORDS, PASSWORD
+from tests.web.support import CHEAP_PASSWORDS, PASSWORD, create_user
 from tests.web.test_accessibility import BLOCKING, overflowing, scan
 
 

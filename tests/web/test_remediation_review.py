@@ -11,7 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from tekseru.services import portal
-from tekseru.services.accounts import create_user, get_user
+from tekseru.services.accounts import get_user
 from tekseru.settings import Settings
 from tekseru.store.portal import get_report
 from tekseru.web.app import create_app
@@ -19,7 +19,7 @@ from tests.catalogue import CATALOGUE
 from tests.services.inspection_data import BINS, EDITION, SYSTEM, add_subjects, inspect
 from tests.web.conftest import sign_in
 from tests.web.htmltree import parse
-from tests.web.support import CHEAP_PASSWORDS, PASSWORD
+from tests.web.support import CHEAP_PASSWORDS, PASSWORD, create_user
 
 PDF = b"%PDF-1.4\n% remedied\n"
 SAID = {

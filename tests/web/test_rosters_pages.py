@@ -123,7 +123,7 @@ def test_the_subject_card_links_its_evidence_to_the_stored_report(tmp_path: Path
     """On an application of its own, so that the evidence made does not change the shared registry."""
     from fastapi.testclient import TestClient
 
-    from tekseru.catalog_files import load_catalogue
+    from tekseru.catalog_files import load_catalogue, load_regions
     from tekseru.services.registry import import_subjects
     from tekseru.settings import Settings
     from tekseru.web.app import create_app
@@ -142,7 +142,13 @@ def test_the_subject_card_links_its_evidence_to_the_stored_report(tmp_path: Path
         subjects.write_text(
             f"bin,name,region,groups\n{PROVIDER},Үй,astana,stationary_care\n", encoding="utf-8"
         )
-        import_subjects(database, subjects, load_catalogue().edition_at(date.today()), today=date.today())
+        import_subjects(
+            database,
+            subjects,
+            load_catalogue().edition_at(date.today()),
+            regions=load_regions(),
+            today=date.today(),
+        )
         path = tmp_path / "provider.csv"
         path.write_text(
             f"iin,bin,form,start_date\n{IIN},{PROVIDER},stationary,2023-01-10\n", encoding="utf-8"

@@ -13,14 +13,12 @@ from typing import Any
 
 import pytest
 
-from tekseru.http.dependencies import get_catalog_service
 from tekseru.settings import Settings
 from tekseru.store import Database
-from tekseru.web.app import create_app
 from tests.databases import database, database_url, postgres_server
 from tests.web.conftest import SignedIn
 from tests.web.htmltree import Element, parse
-from tests.web.support import CHEAP_PASSWORDS, USERS, seed, two_edition_service
+from tests.web.support import USERS, seed, two_edition_app
 from tests.web.test_accessibility import AXE, BLOCKING
 from tests.web.test_inspections_pages import complete, record
 from tests.web.test_plans_pages import Site, browser_page, make_site, serving
@@ -43,9 +41,7 @@ def site(database_url: str, database: Database, tmp_path: Path) -> Iterator[Site
     """The app on a database of its own (a SQLite file, or a PostgreSQL schema), seeded (`database`: one
     migrated already, see tests/databases.py)."""
     settings = Settings(attachments_dir=str(tmp_path / "files"), database_url=database_url)
-    service = two_edition_service()
-    app = create_app(settings, passwords=CHEAP_PASSWORDS, catalogue=service.catalogue)
-    app.dependency_overrides[get_catalog_service] = lambda: service
+    app = two_edition_app(settings)
     seed(app.state.tekseru.database(), tmp_path)
     yield Site(app, tmp_path)
     app.state.tekseru.close()

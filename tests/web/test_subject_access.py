@@ -17,7 +17,7 @@ from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 
 from tekseru.services import plans, portal
-from tekseru.services.accounts import create_user, get_user
+from tekseru.services.accounts import get_user
 from tekseru.services.permissions import Actor
 from tekseru.settings import Settings
 from tekseru.store.inspections import violations_of
@@ -26,7 +26,7 @@ from tests.catalogue import CATALOGUE
 from tests.services.inspection_data import BINS, EDITION, add_subjects, inspect
 from tests.services.plan_data import add_run
 from tests.web.conftest import sign_in
-from tests.web.support import CHEAP_PASSWORDS, PASSWORD
+from tests.web.support import CHEAP_PASSWORDS, PASSWORD, create_user
 
 PDF = b"%PDF-1.4\n% their proof\n"
 SYSTEM = Actor.system("tests")

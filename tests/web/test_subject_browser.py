@@ -14,7 +14,6 @@ from typing import Any
 import pytest
 
 from tekseru.services import plans
-from tekseru.services.accounts import create_user
 from tekseru.services.permissions import Actor
 from tekseru.settings import Settings
 from tekseru.store import Database
@@ -24,7 +23,7 @@ from tests.services.inspection_data import BINS, add_subjects, inspect
 from tests.services.plan_data import add_run
 from tests.web.conftest import BrowserPage, _browser_page, _signed_in_page
 from tests.web.live_app import serving
-from tests.web.support import CHEAP_PASSWORDS, PASSWORD
+from tests.web.support import CHEAP_PASSWORDS, PASSWORD, create_user
 from tests.web.test_accessibility import AXE, BLOCKING
 
 pytestmark = pytest.mark.browser

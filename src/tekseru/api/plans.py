@@ -140,9 +140,14 @@ def approve(
     name="api_plans_publish",
 )
 def publish(
-    plan_id: int, version: int | None = Version, actor: Actor = Signed, db: Database = Db
+    plan_id: int,
+    version: int | None = Version,
+    actor: Actor = Signed,
+    db: Database = Db,
+    catalogue: Catalogue = Depends(get_catalogue),
 ) -> PlanSummaryOut:
-    return PlanSummaryOut.model_validate(plans.publish_plan(db, actor, plan_id, version=version))
+    published = plans.publish_plan(db, actor, plan_id, catalogue=catalogue, version=version)
+    return PlanSummaryOut.model_validate(published)
 
 
 @router.delete(

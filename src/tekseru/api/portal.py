@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date
 
 from fastapi import APIRouter, Depends, File, Form, UploadFile
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
 
 from tekseru.api.schemas.common import FORBIDDEN_RESPONSE, NOT_FOUND_RESPONSE, ErrorOut, Timestamp
 from tekseru.catalog import Catalogue
@@ -35,6 +35,8 @@ Signed = Depends(api_actor)
 
 
 class FileOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     id: int
     file_name: str
     media_type: str
@@ -43,6 +45,11 @@ class FileOut(BaseModel):
 
 
 class ReportOut(BaseModel):
+    """A remediation report as the service keeps it (`portal.RemediationRecord`), read attribute by
+    attribute."""
+
+    model_config = ConfigDict(from_attributes=True)
+
     id: int
     violation_id: int
     inspection_id: int
@@ -55,12 +62,6 @@ class ReportOut(BaseModel):
     reviewed_at: Timestamp | None
     review_reason: str | None
     files: list[FileOut]
-
-    @classmethod
-    def of(cls, record: portal.RemediationRecord) -> ReportOut:
-        files = [FileOut(**{k: getattr(f, k) for k in FileOut.model_fields}) for f in record.files]
-        fields = {k: getattr(record, k) for k in cls.model_fields if k != "files"}
-        return cls(**fields, files=files)
 
 
 class ViolationOut(BaseModel):
@@ -97,6 +98,8 @@ class ListRowOut(BaseModel):
 
 
 class SubjectOut(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
     bin: str
     name: str
     region: str
@@ -152,7 +155,7 @@ def my(
             )
     return OrganisationOut(
         bins=list(org.bins),
-        subjects=[SubjectOut(bin=s.bin, name=s.name, region=s.region) for s in org.subjects],
+        subjects=[SubjectOut.model_validate(s) for s in org.subjects],
         inspections=[
             InspectionOut(
                 id=r.id,
@@ -175,7 +178,7 @@ def my(
                 deadline=v.record.deadline,
                 eliminated_on=v.record.eliminated_on,
                 note=v.record.note,
-                reports=[ReportOut.of(r) for r in v.reports],
+                reports=[ReportOut.model_validate(r) for r in v.reports],
             )
             for v in org.violations
         ],
@@ -201,7 +204,9 @@ def report(
     settings: Settings = Depends(get_settings),
 ) -> ReportOut:
     given = [(file.filename or "", read_upload(file)) for file in files if file.filename]
-    return ReportOut.of(portal.submit_remediation(db, actor, violation_id, text, given, settings=settings))
+    return ReportOut.model_validate(
+        portal.submit_remediation(db, actor, violation_id, text, given, settings=settings)
+    )
 
 
 @router.get(
@@ -211,7 +216,7 @@ def report(
     name="api_remediation_reports",
 )
 def to_review(actor: Actor = Signed, db: Database = Db) -> list[ReportOut]:
-    return [ReportOut.of(view.report) for view in portal.reports_to_review(db, actor)]
+    return [ReportOut.model_validate(view.report) for view in portal.reports_to_review(db, actor)]
 
 
 @router.get(
@@ -221,7 +226,7 @@ def to_review(actor: Actor = Signed, db: Database = Db) -> list[ReportOut]:
     name="api_remediation_report",
 )
 def one(report_id: int, actor: Actor = Signed, db: Database = Db) -> ReportOut:
-    return ReportOut.of(portal.remediation_report(db, actor, report_id).report)
+    return ReportOut.model_validate(portal.remediation_report(db, actor, report_id).report)
 
 
 @router.post(
@@ -233,4 +238,4 @@ def one(report_id: int, actor: Actor = Signed, db: Database = Db) -> ReportOut:
 )
 def decide(report_id: int, body: DecisionIn, actor: Actor = Signed, db: Database = Db) -> ReportOut:
     decided = portal.review_remediation(db, actor, report_id, accept=body.accept, reason=body.reason)
-    return ReportOut.of(decided)
+    return ReportOut.model_validate(decided)

@@ -13,7 +13,8 @@ from tekseru.api.schemas.accounts import (
     UserOut,
 )
 from tekseru.api.schemas.common import FORBIDDEN_RESPONSE, NOT_FOUND_RESPONSE
-from tekseru.http.dependencies import get_database, get_passwords
+from tekseru.catalog.regions import Regions
+from tekseru.http.dependencies import get_database, get_passwords, get_regions
 from tekseru.http.security import api_actor
 from tekseru.services.accounts import create_user, get_user, list_users, set_password, update_user
 from tekseru.services.auth import Database
@@ -25,6 +26,7 @@ router = APIRouter(prefix="/users", tags=["users"], responses={**NOT_FOUND_RESPO
 Db = Depends(get_database)
 Signed = Depends(api_actor)
 Hashing = Depends(get_passwords)
+Regioned = Depends(get_regions)
 
 
 @router.get("", response_model=list[UserOut], summary="Every user", name="api_users_users")
@@ -36,7 +38,11 @@ def users(actor: Actor = Signed, db: Database = Db) -> list[UserOut]:
     "", response_model=UserCreatedOut, status_code=201, summary="Create a user", name="api_users_create"
 )
 def create(
-    body: UserIn, actor: Actor = Signed, db: Database = Db, passwords: Passwords = Hashing
+    body: UserIn,
+    actor: Actor = Signed,
+    db: Database = Db,
+    passwords: Passwords = Hashing,
+    regions: Regions = Regioned,
 ) -> UserCreatedOut:
     user, credentials = create_user(
         db,
@@ -48,6 +54,7 @@ def create(
         password=body.password,
         bins=body.bins,
         passwords=passwords,
+        regions=regions,
     )
     return UserCreatedOut(
         user=UserOut.model_validate(user), credentials=CredentialsOut.model_validate(credentials)
@@ -65,7 +72,9 @@ def user(username: str, actor: Actor = Signed, db: Database = Db) -> UserOut:
     summary="Change a user's name, role, region or activity",
     name="api_users_change",
 )
-def change(username: str, body: UserChangeIn, actor: Actor = Signed, db: Database = Db) -> UserOut:
+def change(
+    username: str, body: UserChangeIn, actor: Actor = Signed, db: Database = Db, regions: Regions = Regioned
+) -> UserOut:
     role = None if body.role is None else body.role.value
     changed = update_user(
         db,
@@ -76,6 +85,7 @@ def change(username: str, body: UserChangeIn, actor: Actor = Signed, db: Databas
         region=body.region,
         active=body.active,
         bins=body.bins,
+        regions=regions,
     )
     return UserOut.model_validate(changed)
 

@@ -108,8 +108,14 @@ def visit(inspection_id: int, actor: Actor = Signed, db: Database = Db) -> Visit
     summary="Assign inspectors to an inspection (planners)",
     name="api_visits_assign",
 )
-def assign(inspection_id: int, body: AssignIn, actor: Actor = Signed, db: Database = Db) -> AssignedOut:
-    assigned = inspections.assign_inspectors(db, actor, inspection_id, body.inspectors)
+def assign(
+    inspection_id: int,
+    body: AssignIn,
+    actor: Actor = Signed,
+    db: Database = Db,
+    catalogue: Catalogue = Depends(get_catalogue),
+) -> AssignedOut:
+    assigned = inspections.assign_inspectors(db, actor, inspection_id, body.inspectors, catalogue=catalogue)
     return AssignedOut(inspection_id=inspection_id, assigned=list(assigned))
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 from tekseru.catalog.schema import (
     Checklist,
@@ -19,6 +20,9 @@ from tekseru.catalog.schema import (
 )
 from tekseru.message import Explained
 
+if TYPE_CHECKING:
+    from tekseru.catalog.information_systems import InformationSystems
+
 
 class UnknownCatalogueEntry(Explained, LookupError):
     """A criterion, checklist, group or parameter that the edition does not have."""
@@ -32,6 +36,8 @@ class CatalogueEdition:
     groups: Mapping[str, ControlGroup]
     methodology: MethodologyFile
     form: FormLayout
+    # Source group 3 (`information-systems.yaml`), when the edition folder has it.
+    information_systems: InformationSystems | None = None
 
     @property
     def id(self) -> str:

@@ -2,18 +2,22 @@
 of an object each row covers, and the thresholds that make the information systems' data a violation.
 
 Held in `information-systems.yaml` of an edition folder (see the file for why every threshold is marked
-as an assumption or with its source); `tekseru.catalog_files.load_information_systems` reads it at the edge.
+as an assumption or with its source); `tekseru.catalog_files.load_edition` reads it at the edge with the
+rest of the edition (`CatalogueEdition.information_systems`), and `of_edition` hands it to the services.
 """
 
 from __future__ import annotations
 
 from datetime import date
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import Field
 
 from tekseru.catalog.parse import CatalogueDataError
 from tekseru.catalog.schema import Frozen
+
+if TYPE_CHECKING:
+    from tekseru.catalog.edition import CatalogueEdition
 
 FILE_NAME = "information-systems.yaml"
 CategoryKind = Literal["service", "rehabilitation", "accessibility"]
@@ -74,3 +78,10 @@ class InformationSystems(Frozen):
 
     def criteria(self) -> tuple[int, ...]:
         return tuple(sorted({self.roster_criterion, *(c.criterion for c in self.categories)}))
+
+
+def of_edition(edition: CatalogueEdition) -> InformationSystems:
+    """The edition's source-group-3 data; CatalogueDataError when the edition has none."""
+    if edition.information_systems is None:
+        raise CatalogueDataError(f"edition {edition.id} has no {FILE_NAME}")
+    return edition.information_systems

@@ -182,7 +182,9 @@ def demo(
             )
         counts = class_counts(database, actor, summary.run_id)
         top = assessment_results(database, actor, summary.run_id, limit=1)
-        demo_users = create_demo_users(database, Passwords()) if loaded.loaded else []
+        demo_users = (
+            create_demo_users(database, Passwords(), cli_catalogue().regions) if loaded.loaded else []
+        )
     _print_summary(console, summary, words)
     by_group = _class_table(
         words("cli.demo.by_group"), counts, lambda count: group_name(count.group, language), words

@@ -6,6 +6,7 @@ import getpass
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import date
+from functools import partial
 from pathlib import Path
 from typing import Annotated
 
@@ -72,7 +73,8 @@ def subjects(
     sheet: SheetOption = None,
 ) -> None:
     """Import control subjects (bin,name,region,address,groups); a BIN already there is updated."""
-    _run(registry.import_subjects, file, skip_invalid, rejected, db, "", by, chosen(lang), sheet)
+    importer = partial(registry.import_subjects, regions=cli_catalogue().regions)
+    _run(importer, file, skip_invalid, rejected, db, "", by, chosen(lang), sheet)
 
 
 @app.command()

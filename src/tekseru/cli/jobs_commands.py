@@ -15,7 +15,7 @@ from tekseru.cli.db_commands import DbOption
 from tekseru.cli.failures import fail, opened_database
 from tekseru.cli.language import LangOption, Words, chosen
 from tekseru.i18n import format_datetime
-from tekseru.services.jobs import JobNotCancellable, JobNotFound, JobRunner, JobView, cancel
+from tekseru.services.jobs import JobNotCancellable, JobNotFound, JobRecord, JobRunner, cancel
 from tekseru.services.permissions import Actor
 from tekseru.settings import Settings
 
@@ -51,7 +51,7 @@ def list_jobs(
     for job in jobs:
         table.add_row(
             str(job.id),
-            words(f"job.title.{job.kind.value}"),
+            words(f"job.title.{job.kind}"),
             words(f"job.status.{job.status}"),
             _progress(job),
             job.created_by,
@@ -98,7 +98,7 @@ def _actor(by: str | None) -> Actor:
     return Actor.system(by or getpass.getuser())
 
 
-def _progress(job: JobView) -> str:
+def _progress(job: JobRecord) -> str:
     if job.total <= 0:
         return ""
     return f"{job.done}/{job.total} ({job.percent}%)"

@@ -8,10 +8,9 @@ from typing import TYPE_CHECKING, Annotated, cast
 import typer
 
 from tekseru.catalog import UnknownCatalogueEntry
-from tekseru.catalog.regions import UnknownRegion
-from tekseru.catalog_files import load_regions
 from tekseru.cli.catalogue import cli_catalogue
 from tekseru.i18n import format_decimal, translate
+from tekseru.i18n import region_name as region_name  # the commands' way to name a region
 from tekseru.settings import Settings
 
 if TYPE_CHECKING:  # imported where used: the planning and scoring packages are slow to import
@@ -60,13 +59,6 @@ def group_name(key: str, language: str, edition_id: str | None = None) -> str:
     try:
         return edition.group(key).name.in_language(language)
     except UnknownCatalogueEntry:
-        return key
-
-
-def region_name(key: str, language: str) -> str:
-    try:
-        return load_regions().get(key).name.in_language(language)
-    except UnknownRegion:
         return key
 
 

@@ -225,7 +225,7 @@ def approve(plan_id: PlanId, by: ByOption = None, db: DbOption = None, lang: Lan
 def publish(plan_id: PlanId, by: ByOption = None, db: DbOption = None, lang: LangOption = None) -> None:
     """Publish an approved list."""
     with opened_database(db) as database, _errors(chosen(lang)):
-        stored = plans.publish_plan(database, cli_actor(by), plan_id)
+        stored = plans.publish_plan(database, cli_actor(by), plan_id, catalogue=cli_catalogue())
     words = Words(chosen(lang))
     half_year = format_half_year(stored.plan.half_year, words.language)
     Console(soft_wrap=True).print(words("cli.plans.published", id=stored.id, half_year=half_year))

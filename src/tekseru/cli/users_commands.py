@@ -15,6 +15,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from tekseru.cli.actors import ByOption, cli_actor
+from tekseru.cli.catalogue import cli_catalogue
 from tekseru.cli.db_commands import DbOption, open_database_or_exit
 from tekseru.cli.language import LangOption, Words, chosen, region_name
 from tekseru.i18n import say_error
@@ -81,6 +82,7 @@ def create(
             bins=bins or (),
             password=_password(ask, words),
             passwords=Passwords(),
+            regions=cli_catalogue().regions,
         )
     except InvalidUser as problem:
         console.print(f"[red]{escape(say_error(words.language, problem))}[/red]", highlight=False)

@@ -61,7 +61,9 @@ def assign(
     """Assign inspectors (users, active inspectors of the subject's region) to an inspection."""
     words = Words(chosen(lang))
     with _database(db, words) as database:
-        assigned = inspections.assign_inspectors(database, cli_actor(by), inspection_id, inspector)
+        assigned = inspections.assign_inspectors(
+            database, cli_actor(by), inspection_id, inspector, catalogue=cli_catalogue()
+        )
     _console().print(words("cli.visits.assigned", id=inspection_id, names=", ".join(assigned)))
 
 

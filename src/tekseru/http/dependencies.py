@@ -1,22 +1,31 @@
 """FastAPI dependencies shared by the page routers and the API routers: settings, the database, the job
 runner and services.
 
-Routes get these through the functions here, never by building them; tests replace them with
-`app.dependency_overrides[get_catalog_service] = ...`. The database is opened on first use (not when the
-app is built), so building the app touches no file; on a new, empty database that first use creates the
-first admin and logs its password once.
+Routes get these through the functions here, never by building them. The catalogue comes from one
+dependency, `get_catalogue` (the one `create_app` was handed): the catalogue's use cases
+(`get_catalog_service`) and the regions (`get_regions`) depend on it, so a test that replaces it
+(`app.dependency_overrides[get_catalogue] = ...`) reaches every route that declares one of them and the
+services those routes call. (A few page helpers still call `get_catalogue(request)` itself: they read the
+catalogue `create_app` was handed, which is how the tests hand theirs.) Tests pin the date the catalogue's
+use cases read with `get_today`.
+
+The database is opened on first use (not when the app is built), so building the app touches no file; on
+a new, empty database that first use creates the first admin and logs its password once.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
-from fastapi import Request
+from fastapi import Depends, Request
 from itsdangerous import URLSafeTimedSerializer
 
 from tekseru.catalog import Catalogue
+from tekseru.catalog.regions import Regions
 from tekseru.services.accounts import ensure_first_admin
 from tekseru.services.auth import Database, LoginPolicy, open_app_database, signing_key
 from tekseru.services.catalog import CatalogService
@@ -62,7 +71,9 @@ class AppState:
         with self._lock:
             if self._jobs is None:
                 self._jobs = JobRunner(
-                    self.database(), time_limit=float(self.settings.job_time_limit_seconds)
+                    self.database(),
+                    catalogue=self.catalogue,
+                    time_limit=float(self.settings.job_time_limit_seconds),
                 )
             return self._jobs
 
@@ -113,5 +124,18 @@ def get_catalogue(request: Request) -> Catalogue:
     return app_state(request).catalogue
 
 
-def get_catalog_service(request: Request) -> CatalogService:
-    return CatalogService(get_catalogue(request))
+def get_today() -> Callable[[], date]:
+    """The clock by which the catalogue's use cases find the edition in force today."""
+    return date.today
+
+
+def get_catalog_service(
+    catalogue: Catalogue = Depends(get_catalogue), today: Callable[[], date] = Depends(get_today)
+) -> CatalogService:
+    """The catalogue's use cases on the application's catalogue."""
+    return CatalogService(catalogue, today)
+
+
+def get_regions(catalogue: Catalogue = Depends(get_catalogue)) -> Regions:
+    """The catalogue's regions, for a service that names or checks a region and a page that lists them."""
+    return catalogue.regions

@@ -10,10 +10,9 @@ from dataclasses import dataclass
 from datetime import date
 
 from tekseru.catalog import CatalogueEdition, UnknownCatalogueEntry
-from tekseru.catalog.regions import UnknownRegion
-from tekseru.catalog_files import load_regions
 from tekseru.i18n.catalogues import translate
 from tekseru.i18n.formats import format_date, format_decimal
+from tekseru.i18n.telling import region_name
 from tekseru.planning import AddedRow, FieldChange, MovedRow, RemovedRow
 
 
@@ -28,19 +27,13 @@ class Naming:
 def edition_naming(edition: CatalogueEdition) -> Naming:
     """Regions by the regions' data, groups by `edition`; a key either does not know is shown as it is."""
 
-    def region(key: str, language: str) -> str:
-        try:
-            return load_regions().get(key).name.in_language(language)
-        except UnknownRegion:
-            return key
-
     def group(key: str, language: str) -> str:
         try:
             return edition.group(key).name.in_language(language)
         except UnknownCatalogueEntry:
             return key
 
-    return Naming(region, group)
+    return Naming(region_name, group)
 
 
 def change_lines(moved: MovedRow, language: str, naming: Naming) -> list[str]:

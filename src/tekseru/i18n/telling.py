@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from tekseru.catalog_files import load_regions
 from tekseru.i18n.catalogues import MissingMessage, translate
-from tekseru.message import Message, Names
+from tekseru.message import Message, Names, RegionName
 
 
 def say(language: str, said: Message) -> str:
@@ -20,9 +21,17 @@ def _word(language: str, value: object) -> object:
         return said[:1].lower() + said[1:]
     if isinstance(value, Names):
         return value.in_language(language)
+    if isinstance(value, RegionName):
+        return region_name(value.key, language)
     if isinstance(value, tuple) and value and all(isinstance(part, Message) for part in value):
         return "; ".join(say(language, part) for part in value)  # a list of problems
     return value
+
+
+def region_name(key: str, language: str) -> str:
+    """The region's name in `language` (the key itself when no region has it), from the regions shipped
+    with tekseru: the interfaces' one way to name a region by its key."""
+    return load_regions().name_of(key, language)
 
 
 def say_error(language: str, error: BaseException) -> str:

@@ -1,6 +1,7 @@
 """Users and their accounts: create, list, change, reset passwords; the first admin; the demo users.
 
-Passwords are hashed with the `Passwords` the caller hands in (argon2, `tekseru.services.passwords`).
+Passwords are hashed with the `Passwords` the caller hands in (argon2, `tekseru.services.passwords`), and an
+inspector's region is looked up in the catalogue's `Regions` the caller hands in.
 Managing users needs `Permission.MANAGE_USERS` (admins); every change is written to the audit log in the
 same transaction, never with a password or its hash.
 Sign-in and sessions are in `tekseru.services.auth`; roles and permissions in `tekseru.services.permissions`.
@@ -17,8 +18,7 @@ from datetime import UTC, datetime
 from sqlalchemy.orm import Session
 
 from tekseru.catalog.identifiers import is_valid_identifier
-from tekseru.catalog.regions import UnknownRegion
-from tekseru.catalog_files import load_regions
+from tekseru.catalog.regions import Regions, UnknownRegion
 from tekseru.message import Explained
 from tekseru.services import audit
 from tekseru.services.passwords import Passwords
@@ -72,8 +72,9 @@ def check_username(username: str) -> str:
     return name
 
 
-def check_role_and_region(role: str, region: str | None) -> tuple[Role, str | None]:
-    """The role, and the region key an inspector needs (None for the other roles), or InvalidUser."""
+def check_role_and_region(role: str, region: str | None, regions: Regions) -> tuple[Role, str | None]:
+    """The role, and the region key an inspector needs (None for the other roles) by any of the region's
+    names in `regions`, or InvalidUser."""
     try:
         chosen = Role(role)
     except ValueError:
@@ -85,7 +86,7 @@ def check_role_and_region(role: str, region: str | None) -> tuple[Role, str | No
     if not region:
         raise InvalidUser("an inspector needs a region").saying("refusal.user.region_needed")
     try:
-        return chosen, load_regions().find(region).key
+        return chosen, regions.find(region).key
     except UnknownRegion:
         raise InvalidUser(f"unknown region {region!r}").saying("refusal.user.region", region=region) from None
 
@@ -172,12 +173,13 @@ def create_user(
     password: str | None = None,
     bins: Sequence[str] = (),
     passwords: Passwords,
+    regions: Regions,
 ) -> tuple[UserView, Credentials]:
     """A new active user; with no `password` a random one. The credentials are shown once, never stored.
     A subject's account (role `subject`) is bound to `bins` (at least one)."""
     actor.require(Permission.MANAGE_USERS)
     name = check_username(username)
-    chosen, region_key = check_role_and_region(role, region)
+    chosen, region_key = check_role_and_region(role, region, regions)
     bound = check_bins(chosen, bins)
     password = password or new_password()
     password_hash = hash_password(password, passwords)
@@ -226,6 +228,7 @@ def update_user(
     region: str | None = None,
     active: bool | None = None,
     bins: Sequence[str] | None = None,
+    regions: Regions,
 ) -> UserView:
     """Change a user's name, role (and region), the BINs of a subject's account, or whether the account is
     active. A changed role, region or BINs or a deactivation ends the user's sessions. Nobody can take away
@@ -234,7 +237,7 @@ def update_user(
     with db.transaction() as session:
         record = _user(session, username)
         before = UserView.of(record, tuple(sorted(account_bins(session, record.id))))
-        chosen, region_key = check_role_and_region(role or record.role, region or record.region)
+        chosen, region_key = check_role_and_region(role or record.role, region or record.region, regions)
         kept = before.bins if bins is None and chosen is Role.SUBJECT else (bins or ())
         bound = check_bins(chosen, kept)
         set_account_bins(session, record.id, bound)
@@ -313,6 +316,7 @@ def ensure_first_admin(db: Database, passwords: Passwords) -> Credentials | None
             full_name="Administrator",
             role="admin",
             passwords=passwords,
+            regions=Regions(()),  # an admin has no region
         )
     except InvalidUser:  # another process created it first
         return None
@@ -329,7 +333,7 @@ DEMO_USERS = (
 )
 
 
-def create_demo_users(db: Database, passwords: Passwords) -> list[Credentials]:
+def create_demo_users(db: Database, passwords: Passwords, regions: Regions) -> list[Credentials]:
     """One user per role (`demo-admin`, `demo-planner`, `demo-inspector` of Astana, `demo-viewer`), each
     with a new random password; a user that exists already gets a new password. Their credentials."""
     actor = Actor.system("demo")
@@ -337,10 +341,17 @@ def create_demo_users(db: Database, passwords: Passwords) -> list[Credentials]:
     for username, name, role, region in DEMO_USERS:
         try:
             _, credentials = create_user(
-                db, actor, username=username, full_name=name, role=role, region=region, passwords=passwords
+                db,
+                actor,
+                username=username,
+                full_name=name,
+                role=role,
+                region=region,
+                passwords=passwords,
+                regions=regions,
             )
         except InvalidUser:
-            update_user(db, actor, username, role=role.value, region=region, active=True)
+            update_user(db, actor, username, role=role.value, region=region, active=True, regions=regions)
             credentials = set_password(db, actor, username, passwords=passwords)
         found.append(credentials)
     return found

@@ -72,6 +72,11 @@ class CatalogService:
         self._today = today
 
     @property
+    def today(self) -> Callable[[], date]:
+        """The clock it finds the edition in force by."""
+        return self._today
+
+    @property
     def catalogue(self) -> Catalogue:
         """The catalogue it reads, to hand to the other services."""
         return self._catalogue

@@ -66,7 +66,9 @@ def load_demo(
     edition = catalogue.edition_at(today)
     demo = generate_demo(edition, catalogue.regions, today)
     subjects_file, evidence_file = demo_csv(demo)
-    imported = import_subjects(db, subjects_file, edition, today=today, progress=progress, actor=actor)
+    imported = import_subjects(
+        db, subjects_file, edition, regions=catalogue.regions, today=today, progress=progress, actor=actor
+    )
     facts = import_evidence(
         db,
         evidence_file,
@@ -98,7 +100,7 @@ def start_demo_when_empty(
     if not loaded.loaded:
         return None
     run_assessment(db, as_of=today, catalogue=catalogue, actor=actor)
-    return DemoStart(loaded, create_demo_users(db, passwords))
+    return DemoStart(loaded, create_demo_users(db, passwords, catalogue.regions))
 
 
 def demo_csv(demo: DemoRegistry) -> tuple[Upload, Upload]:

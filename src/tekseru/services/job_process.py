@@ -18,7 +18,6 @@ from multiprocessing.connection import Connection
 from typing import Any
 
 from tekseru.catalog import Catalogue
-from tekseru.catalog_files import load_catalogue
 from tekseru.store import Database
 from tekseru.store.jobs import (
     FAILED,
@@ -42,7 +41,8 @@ Progress = Callable[[int, int], None]
 
 @dataclass(frozen=True)
 class JobContext:
-    """What a job's work gets: its id, the database to work on and the progress callback."""
+    """What a job's work gets: its id, the database to work on, the progress callback and the catalogue the
+    runner was handed (sent to the job's process with the work, never read from files there)."""
 
     job_id: uuid.UUID
     db: Database
@@ -62,15 +62,16 @@ def process_context(preload: list[str]) -> Any:
     return context
 
 
-def child(url: str, job_id: uuid.UUID, work: Work, messages: Connection, lifeline: Connection) -> None:
+def child(
+    url: str, job_id: uuid.UUID, work: Work, catalogue: Catalogue, messages: Connection, lifeline: Connection
+) -> None:
     """The job's process: run the work on its own connection and send its progress and outcome."""
     signal.signal(signal.SIGTERM, _stopped)
     threading.Thread(target=_exit_with_parent, args=(lifeline,), daemon=True).start()
     db = job_database(url)
     try:
         progress = partial(_send_progress, messages)
-        # A job's process is an edge of its own: the one place it loads the catalogue.
-        result = work(JobContext(job_id, db, progress, load_catalogue()))
+        result = work(JobContext(job_id, db, progress, catalogue))
         outcome: tuple[str, str | None, Mapping[str, Any] | None] = (FINISHED, None, result)
     except JobFailed as error:
         outcome = (FAILED, str(error), error.result)

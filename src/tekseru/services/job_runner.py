@@ -25,6 +25,7 @@ from enum import StrEnum
 from multiprocessing.connection import Connection
 from typing import Any
 
+from tekseru.catalog import Catalogue
 from tekseru.message import Explained
 from tekseru.services.job_process import Work, child, process_context
 from tekseru.services.permissions import Actor, Permission
@@ -84,26 +85,11 @@ class JobNotFound(Explained, LookupError):
     """No job has this id (or the actor may not see it)."""
 
 
-@dataclass(frozen=True)
-class JobView(JobRecord):
-    """A stored job with its kind and, while it runs, its progress as the running process counts it."""
-
-    kind: JobKind
-
-    @classmethod
-    def of(cls, record: JobRecord, live: tuple[int, int] | None = None) -> JobView:
-        values = {field.name: getattr(record, field.name) for field in dataclasses.fields(record)}
-        if live is not None and record.status in UNFINISHED:
-            values["done"], values["total"] = live
-        return cls(**{**values, "kind": JobKind(record.kind)})
-
-    @property
-    def finished(self) -> bool:
-        return self.status not in UNFINISHED
-
-    @property
-    def percent(self) -> int | None:
-        return None if self.total <= 0 else min(100, round(100 * self.done / self.total))
+def _counted(record: JobRecord, live: tuple[int, int] | None) -> JobRecord:
+    """The stored job with, while it runs, its progress as the running process counts it."""
+    if live is None or record.status not in UNFINISHED:
+        return record
+    return dataclasses.replace(record, done=live[0], total=live[1])
 
 
 @dataclass
@@ -115,12 +101,14 @@ class _Outcome:
 
 class JobRunner:
     """Runs jobs, at most `workers` at a time, each in a child process stopped at `time_limit` seconds or
-    when cancelled; `get` and `list` read jobs from the database."""
+    when cancelled; `get` and `list` read jobs from the database. Each job's work is handed `catalogue`; a
+    runner made without one only lists and cancels jobs."""
 
     def __init__(
         self,
         db: Database,
         *,
+        catalogue: Catalogue | None = None,
         workers: int = 2,
         time_limit: float = DEFAULT_TIME_LIMIT,
         progress_interval: float = 0.5,
@@ -128,6 +116,7 @@ class JobRunner:
         status_interval: float = 1.0,
     ) -> None:
         self._db = db
+        self._catalogue = catalogue
         self._url = database_url(db)
         self._pool = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="tekseru-job")
         self._live: dict[uuid.UUID, tuple[int, int]] = {}
@@ -150,7 +139,9 @@ class JobRunner:
     def database(self) -> Database:
         return self._db
 
-    def submit(self, actor: Actor, kind: JobKind, params: Mapping[str, Any], work: Work) -> JobView:
+    def submit(self, actor: Actor, kind: JobKind, params: Mapping[str, Any], work: Work) -> JobRecord:
+        if self._catalogue is None:
+            raise ValueError("this job runner was made without a catalogue: it lists and cancels jobs only")
         with self._db.transaction() as session:
             record = add_job(
                 session, kind=kind.value, params=params, created_by=actor.username, now=datetime.now(UTC)
@@ -158,7 +149,7 @@ class JobRunner:
         with self._lock:
             self._live[record.id] = (0, 0)
             self._futures[record.id] = self._pool.submit(self._run, record.id, work)
-        return JobView.of(record)
+        return record
 
     def _run(self, job_id: uuid.UUID, work: Work) -> None:
         try:
@@ -186,7 +177,7 @@ class JobRunner:
         child_lifeline, lifeline = context.Pipe(duplex=False)  # (reader, writer): the child reads
         process = context.Process(
             target=child,
-            args=(self._url, job_id, work, child_messages, child_lifeline),
+            args=(self._url, job_id, work, self._catalogue, child_messages, child_lifeline),
             name=f"tekseru-job-{job_id}",
         )
         process.start()
@@ -299,24 +290,24 @@ class JobRunner:
             self._stop.add(job_id)
         return True
 
-    def get(self, actor: Actor, job_id: uuid.UUID, kinds: tuple[JobKind, ...] = tuple(JobKind)) -> JobView:
+    def get(self, actor: Actor, job_id: uuid.UUID, kinds: tuple[JobKind, ...] = tuple(JobKind)) -> JobRecord:
         """The job, if it is of one of `kinds` and the actor may follow it; else JobNotFound."""
         with self._db.reading() as session:
             record = get_job(session, job_id)
         if record is None or record.kind not in kinds or not _may_see(actor, record):
             raise JobNotFound(f"no job {job_id}").saying("refusal.job.not_found", job=str(job_id))
         with self._lock:
-            return JobView.of(record, self._live.get(job_id))
+            return _counted(record, self._live.get(job_id))
 
     def list(
         self, actor: Actor, kinds: tuple[JobKind, ...] = tuple(JobKind), *, limit: int = 10
-    ) -> list[JobView]:
+    ) -> list[JobRecord]:
         """The newest jobs of these kinds the actor may follow."""
         seen = [kind for kind in kinds if actor.can(READ_PERMISSION[kind])]
         with self._db.reading() as session:
             records = list_jobs(session, kinds=[kind.value for kind in seen], limit=limit)
         with self._lock:
-            return [JobView.of(record, self._live.get(record.id)) for record in records]
+            return [_counted(record, self._live.get(record.id)) for record in records]
 
     def wait(self, job_id: uuid.UUID, timeout: float | None = None) -> None:
         """Block until the job (started by this runner) has ended; for tests and the command line."""

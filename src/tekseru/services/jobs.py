@@ -25,7 +25,6 @@ from tekseru.services.job_runner import (
     JobKind,
     JobNotFound,
     JobRunner,
-    JobView,
 )
 from tekseru.services.permissions import Actor, Permission, PermissionDenied
 from tekseru.services.registry import import_evidence, import_subjects
@@ -35,6 +34,7 @@ from tekseru.store.jobs import (
     CANCELLED,
     CANCELLING,
     QUEUED,
+    JobRecord,
     interrupt_unfinished,
     request_cancel,
 )
@@ -47,8 +47,8 @@ __all__ = [
     "JobKind",
     "JobNotCancellable",
     "JobNotFound",
+    "JobRecord",
     "JobRunner",
-    "JobView",
     "UploadTooLarge",
     "cancel",
     "interrupt_stale",
@@ -94,7 +94,7 @@ def interrupt_stale(db: Database) -> int:
         return interrupt_unfinished(session, now=datetime.now(UTC), message=INTERRUPTED_MESSAGE)
 
 
-def cancel(runner: JobRunner, actor: Actor, job_id: uuid.UUID, *, wait: float = 15.0) -> JobView:
+def cancel(runner: JobRunner, actor: Actor, job_id: uuid.UUID, *, wait: float = 15.0) -> JobRecord:
     """Cancel a queued or running job (administrators only), audited; the job once it has ended, or after
     `wait` seconds "cancelling" when another process runs it and has not stopped it yet. A running job is
     stopped with its transaction, so nothing it did is kept. JobNotCancellable when it has ended."""
@@ -115,7 +115,7 @@ def cancel(runner: JobRunner, actor: Actor, job_id: uuid.UUID, *, wait: float = 
             raise JobNotCancellable(f"job {job_id} has ended already ({status})").saying(
                 "refusal.job.ended", job=str(job_id), status=tell(f"job.status.{status}")
             )
-        before = {"status": job.status, "kind": job.kind.value}
+        before = {"status": job.status, "kind": job.kind}
         audit.record(session, actor, "job.cancel", "job", job_id, before=before, after={"status": status})
     runner.wait_ended(job_id, wait)
     return runner.get(actor, job_id)
@@ -187,7 +187,7 @@ def start_import(
     skip_invalid: bool = False,
     today: date | None = None,
     sheet: str | None = None,
-) -> JobView:
+) -> JobRecord:
     """Import the subjects, evidence, roster, service-delivery or accessibility-finding file at `path`
     (see `save_upload`; of its XLSX sheet `sheet`) in the background."""
     actor.require(Permission.IMPORT)
@@ -213,7 +213,8 @@ def _import(
 ) -> dict[str, Any]:
     try:
         if kind in (JobKind.IMPORT_SUBJECTS, JobKind.IMPORT_EVIDENCE):
-            do_import = import_subjects if kind is JobKind.IMPORT_SUBJECTS else import_evidence
+            subjects = partial(import_subjects, regions=job.catalogue.regions)
+            do_import = subjects if kind is JobKind.IMPORT_SUBJECTS else import_evidence
             report = do_import(
                 job.db,
                 path,
@@ -275,7 +276,9 @@ def rejected_rows(runner: JobRunner, actor: Actor, job_id: uuid.UUID) -> Path:
 # Assessments
 
 
-def start_assessment(runner: JobRunner, db: Database, actor: Actor, *, as_of: date | None = None) -> JobView:
+def start_assessment(
+    runner: JobRunner, db: Database, actor: Actor, *, as_of: date | None = None
+) -> JobRecord:
     """Run the risk assessment (`tekseru.services.assessments.run_assessment`) in the background."""
     actor.require(Permission.RUN_ASSESSMENT)
     params = {"as_of": None if as_of is None else as_of.isoformat()}

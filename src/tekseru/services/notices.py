@@ -26,8 +26,8 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined
 from sqlalchemy.orm import Session
 
-from tekseru.catalog.regions import UnknownRegion
-from tekseru.catalog_files import load_bodies, load_regions
+from tekseru.catalog import Catalogue
+from tekseru.catalog.regions import Regions
 from tekseru.i18n import format_date, format_half_year, translate
 from tekseru.message import Explained
 from tekseru.planning import Plan
@@ -96,23 +96,27 @@ def compose(kind: str, values: dict[str, dict[str, Any]]) -> tuple[str, str]:
     return " / ".join(subjects), _SEPARATOR.join(bodies) + "\n"
 
 
-def _region(key: str, language: str) -> str:
-    try:
-        return load_regions().get(key).name.in_language(language)
-    except UnknownRegion:
-        return key
+def _queue(
+    session: Session, kind: str, key: str, email: str, values: dict[str, dict[str, Any]], now: datetime | None
+) -> bool:
+    """Queue the notice `kind` to `email`, put into words from each language's `values`, once per `key`."""
+    subject, text = compose(kind, values)
+    return enqueue(session, key=key, kind=kind, recipient=email, subject=subject, body=text, now=now)
 
 
 def _day(value: date | None, language: str) -> str:
     return "" if value is None else format_date(value, language)
 
 
-def notify_list_published(session: Session, plan_id: int, plan: Plan, *, now: datetime | None = None) -> int:
-    """Queue a notice to every subject on the list (not beyond capacity) that has an address; how many."""
+def notify_list_published(
+    session: Session, plan_id: int, plan: Plan, *, catalogue: Catalogue, now: datetime | None = None
+) -> int:
+    """Queue a notice to every subject on the list (not beyond capacity) that has an address; how many.
+    The notice names the body that controls the list's regions (the catalogue's `bodies`)."""
     rows = [row for row in plan.included if row.subject_id.isdigit()]
     addresses = subject_emails(session, (int(row.subject_id) for row in rows))
     regions = {row.region for row in plan.included + plan.overflow}
-    body = load_bodies().control_body_of(regions).name
+    body = catalogue.bodies.control_body_of(regions).name
     queued = 0
     for row in rows:
         email = addresses.get(int(row.subject_id))
@@ -132,16 +136,20 @@ def notify_list_published(session: Session, plan_id: int, plan: Plan, *, now: da
             }
             for language in MAIL_LANGUAGES
         }
-        subject, text = compose("list_published", values)
-        key = f"list-published:{plan_id}:{row.subject_id}"
-        queued += enqueue(
-            session, key=key, kind="list_published", recipient=email, subject=subject, body=text, now=now
+        queued += _queue(
+            session, "list_published", f"list-published:{plan_id}:{row.subject_id}", email, values, now
         )
     return queued
 
 
 def notify_inspector_assigned(
-    session: Session, *, inspection_id: int, username: str, full_name: str = "", now: datetime | None = None
+    session: Session,
+    *,
+    inspection_id: int,
+    username: str,
+    regions: Regions,
+    full_name: str = "",
+    now: datetime | None = None,
 ) -> bool:
     """Queue a notice to the inspector `username` (when it has an address) that it is assigned to the
     inspection, in the caller's transaction (the one that assigns it). True when queued; assigning the same
@@ -159,17 +167,15 @@ def notify_inspector_assigned(
             "number": origin.number if origin is not None and origin.number else f"№ {inspection_id}",
             "subject_name": facts.subject_name,
             "bin": facts.bin,
-            "region": _region(facts.region, language),
+            "region": regions.name_of(facts.region, language),
             "act_number": facts.act_number,
             "planned_on": _day(facts.planned_on, language),
             "link": f"/inspections/{inspection_id}?lang={language}",
         }
         for language in MAIL_LANGUAGES
     }
-    subject, text = compose("inspector_assigned", values)
-    key = f"inspector-assigned:{inspection_id}:{username}"
-    return enqueue(
-        session, key=key, kind="inspector_assigned", recipient=email, subject=subject, body=text, now=now
+    return _queue(
+        session, "inspector_assigned", f"inspector-assigned:{inspection_id}:{username}", email, values, now
     )
 
 
@@ -194,10 +200,8 @@ def notify_report_submitted(
             }
             for language in MAIL_LANGUAGES
         }
-        subject, text = compose("report_submitted", values)
-        key = f"report-submitted:{report_id}:{username}"
-        queued += enqueue(
-            session, key=key, kind="report_submitted", recipient=email, subject=subject, body=text, now=now
+        queued += _queue(
+            session, "report_submitted", f"report-submitted:{report_id}:{username}", email, values, now
         )
     return queued
 
@@ -235,10 +239,13 @@ def remind_deadlines(
                 }
                 for language in MAIL_LANGUAGES
             }
-            subject, text = compose("deadline_near", values)
-            key = f"deadline:{facts.id}:{facts.deadline.isoformat()}:{step}"
-            queued += enqueue(
-                session, key=key, kind="deadline_near", recipient=email, subject=subject, body=text, now=now
+            queued += _queue(
+                session,
+                "deadline_near",
+                f"deadline:{facts.id}:{facts.deadline.isoformat()}:{step}",
+                email,
+                values,
+                now,
             )
     return queued
 

@@ -22,17 +22,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 
-from tekseru.catalog.regions import UnknownRegion
-from tekseru.catalog_files import load_regions
-from tekseru.message import Explained, Message, Names, tell
-
-
-def region_names(key: str) -> Names:
-    """A region's name in every language, for a message (its key, when the catalogue has no such region)."""
-    try:
-        return Names(load_regions().get(key).name.model_dump())
-    except UnknownRegion:
-        return Names({"en": key})
+from tekseru.message import Explained, Message, RegionName, tell
 
 
 class Role(StrEnum):
@@ -154,7 +144,7 @@ class Actor:
             said = {"user": self.username, "role": tell(f"role.{self.role}"), "action": permission.said}
             if region is None:
                 raise denied.saying("refusal.permission", **said)
-            raise denied.saying("refusal.permission_in_region", **said, region=region_names(region))
+            raise denied.saying("refusal.permission_in_region", **said, region=RegionName(region))
 
     def require_own(self, permission: Permission, bin: str) -> None:
         """Refuse unless the actor may do this for the subject with `bin` (a subject's account: its own

@@ -15,7 +15,6 @@ from sqlalchemy.orm import Session
 
 from tekseru.catalog.edition import CatalogueEdition
 from tekseru.catalog.regions import Regions
-from tekseru.catalog_files import load_regions
 from tekseru.intake import (
     EVIDENCE_COLUMNS,
     SUBJECT_COLUMNS,
@@ -66,7 +65,7 @@ def import_subjects(
     today: date,
     progress: Progress | None = None,
     rejected_path: Path | None = None,
-    regions: Regions | None = None,
+    regions: Regions,
     now: datetime | None = None,
     actor: Actor | None = None,
     job_id: uuid.UUID | None = None,
@@ -84,7 +83,7 @@ def import_subjects(
     if actor is not None:
         actor.require(Permission.IMPORT)
     with open_table(path, SUBJECT_COLUMNS, sheet=sheet) as table:
-        validator = SubjectValidator(table.file, edition, regions or load_regions())
+        validator = SubjectValidator(table.file, edition, regions)
         checked: CheckedImport[SubjectRow] = check_import(
             table,
             validator.validate,

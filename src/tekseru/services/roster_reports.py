@@ -16,9 +16,9 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
+from tekseru.catalog import information_systems
 from tekseru.catalog.edition import CatalogueEdition
 from tekseru.catalog.information_systems import InformationSystems
-from tekseru.catalog_files import load_information_systems
 from tekseru.documents.roster_xlsx import render_reconciliation_xlsx
 from tekseru.i18n import translate
 from tekseru.intake.rosters import SERVICE_FORMS, mask_iin
@@ -150,7 +150,7 @@ def make_evidence(
     actor.require(Permission.IMPORT)
     actor.require(Permission.WRITE_EVIDENCE)
     stamp = now or datetime.now(UTC)
-    rules = load_information_systems(edition.id)
+    rules = information_systems.of_edition(edition)
     outcome = EvidenceOutcome()
     first = max(rules.evidence_from, months_before(as_of, int(edition.value("lookback_months"))))
     if as_of < rules.evidence_from:

@@ -12,8 +12,8 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
+from tekseru.catalog import information_systems
 from tekseru.catalog.edition import CatalogueEdition
-from tekseru.catalog_files import load_information_systems
 from tekseru.intake import (
     ImportReport,
     ImportSteps,
@@ -103,7 +103,7 @@ def import_deliveries(
     job_id: uuid.UUID | None = None,
 ) -> ImportReport:
     """Import service-delivery records; the kinds are those of the edition's rows 79, 80, 83 and 84."""
-    rules = load_information_systems(edition.id)
+    rules = information_systems.of_edition(edition)
     kinds = rules.kinds("service") + rules.kinds("rehabilitation")
 
     def rows(found: Sequence[DeliveryRow]) -> list[dict[str, Any]]:
@@ -141,7 +141,7 @@ def import_findings(
     job_id: uuid.UUID | None = None,
 ) -> ImportReport:
     """Import local executive bodies' accessibility findings; the elements are those of rows 81 and 82."""
-    elements = load_information_systems(edition.id).kinds("accessibility")
+    elements = information_systems.of_edition(edition).kinds("accessibility")
 
     def rows(found: Sequence[FindingRow]) -> list[dict[str, Any]]:
         return [
@@ -205,7 +205,7 @@ def purge_expired(
     of the edition: `roster_retention_months`); how many of each were deleted. Administrators only."""
     actor.require(Permission.MANAGE_DATABASE)
     stamp = now or datetime.now(UTC)
-    months = load_information_systems(edition.id).retention_months
+    months = information_systems.of_edition(edition).retention_months
     cutoff_day = months_before(stamp.date(), months)
     cutoff = datetime(cutoff_day.year, cutoff_day.month, cutoff_day.day, tzinfo=UTC)
     with db.transaction() as session:

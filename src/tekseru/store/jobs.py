@@ -59,6 +59,14 @@ class JobRecord:
     started_at: datetime | None
     finished_at: datetime | None
 
+    @property
+    def finished(self) -> bool:
+        return self.status not in UNFINISHED
+
+    @property
+    def percent(self) -> int | None:
+        return None if self.total <= 0 else min(100, round(100 * self.done / self.total))
+
 
 def add_job(
     session: Session, *, kind: str, params: Mapping[str, Any], created_by: str, now: datetime

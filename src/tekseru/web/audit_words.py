@@ -13,13 +13,13 @@ from collections.abc import Mapping
 from datetime import date, datetime
 
 from tekseru.catalog import UnknownCatalogueEntry
-from tekseru.catalog.regions import UnknownRegion
-from tekseru.catalog_files import load_catalogue, load_regions
+from tekseru.catalog_files import load_catalogue
 from tekseru.i18n import (
     format_date,
     format_datetime,
     format_half_year,
     messages,
+    region_name,
     say_stored,
     translate,
 )
@@ -42,13 +42,6 @@ HALF_YEAR = re.compile(r"^\d{4}-H[12]$")
 
 def _word(lang: str, key: str, value: str) -> str:
     return translate(lang, key) if messages(lang).get(key) else value
-
-
-def region_name(key: str, lang: str) -> str:
-    try:
-        return load_regions().get(key).name.in_language(lang)
-    except UnknownRegion:
-        return key
 
 
 def group_name(key: str, lang: str) -> str:

@@ -24,8 +24,6 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, pass_context, se
 from jinja2.runtime import Context
 
 from tekseru.catalog import LANGUAGES, Text
-from tekseru.catalog.regions import UnknownRegion
-from tekseru.catalog_files import load_regions
 from tekseru.http.language import LANGUAGE_NAMES, OFFICIAL_LANGUAGE, QUERY_PARAMETER, request_language
 from tekseru.http.security import csrf_token, current_session, optional_actor
 from tekseru.i18n import (
@@ -38,6 +36,7 @@ from tekseru.i18n import (
     say_stored,
     translate,
 )
+from tekseru.i18n import region_name as i18n_region_name
 from tekseru.i18n.actors import who
 from tekseru.web.audit_words import audit_value, roster_value
 from tekseru.web.navigation import Section, visible
@@ -145,12 +144,7 @@ def _datetime(context: Context, value: datetime) -> str:
 
 def region_name(key: str | None, lang: str) -> str:
     """The region's name in `lang` (the key itself when unknown; "" for None)."""
-    if key is None:
-        return ""
-    try:
-        return load_regions().get(key).name.in_language(lang)
-    except UnknownRegion:
-        return key
+    return "" if key is None else i18n_region_name(key, lang)
 
 
 @pass_context

@@ -17,6 +17,7 @@ from datetime import UTC, date, datetime
 from sqlalchemy.orm import Session
 
 from tekseru.catalog import Catalogue
+from tekseru.message import RegionName
 from tekseru.planning import PlanRow
 from tekseru.services import audit, notices
 from tekseru.services.inspections.access import READ, WRITE, changing, region_of
@@ -33,7 +34,7 @@ from tekseru.services.inspections.visits import (
     group_visits,
     visits,
 )
-from tekseru.services.permissions import Actor, Permission, Role, region_names
+from tekseru.services.permissions import Actor, Permission, Role
 from tekseru.services.plans import drafting
 from tekseru.services.plans.stored import StoredPlan, stored, visible_plan
 from tekseru.store import Database
@@ -144,7 +145,13 @@ def assignable_inspectors(db: Database, actor: Actor, inspection_id: int) -> lis
 
 
 def assign_inspectors(
-    db: Database, actor: Actor, inspection_id: int, usernames: Sequence[str], *, now: datetime | None = None
+    db: Database,
+    actor: Actor,
+    inspection_id: int,
+    usernames: Sequence[str],
+    *,
+    catalogue: Catalogue,
+    now: datetime | None = None,
 ) -> tuple[str, ...]:
     """Make these users (active inspectors of the inspection's region) the ones assigned to the inspection;
     the usernames assigned now. A planner's; audited as `inspection.assign` with who was added and removed."""
@@ -158,7 +165,7 @@ def assign_inspectors(
             user = find_user(session, name)
             if user is None or not user.active or user.role != Role.INSPECTOR or user.region != region:
                 refused = InspectionError(f"{name} is not an active inspector of region {region}")
-                raise refused.saying("refusal.workflow.not_inspector", user=name, region=region_names(region))
+                raise refused.saying("refusal.workflow.not_inspector", user=name, region=RegionName(region))
         stamp = now or datetime.now(UTC)
         added, removed = set_assignments(session, series, wanted, by=actor.username, now=stamp)
         change.after = {"inspectors": sorted(wanted), "added": added, "removed": removed}
@@ -168,6 +175,7 @@ def assign_inspectors(
                 session,
                 inspection_id=inspection_id,
                 username=name,
+                regions=catalogue.regions,
                 full_name=assigned.full_name if assigned is not None else "",
                 now=stamp,
             )

@@ -14,7 +14,7 @@ list in `printing`, and who reads what in `stored`.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime
 from typing import Protocol
 
@@ -281,17 +281,16 @@ def _sign(
     step: _SigningStep,
     now: datetime | None,
     version: int | None,
+    then: Callable[[Session, StoredPlan], object] | None = None,
 ) -> StoredPlan:
-    """Approving and publishing differ only in the step and the audit action: both sign the list in the
-    actor's name (while `version`, when given, is still the stored one) and audit it with the list as it is
-    now."""
+    """Approving and publishing differ only in the step, the audit action and what follows in the same
+    transaction (`then`): both sign the list in the actor's name (while `version`, when given, is still the
+    stored one) and audit it with the list as it is now."""
     actor.require(Permission.WRITE_PLANS)
     with db.transaction() as session:
         signed = step(session, plan_id, _signature(session, actor), now=now, expected_version=version)
-        if (
-            action == "plan.publish"
-        ):  # the subjects on it learn of it by e-mail (the outbox, same transaction)
-            notify_list_published(session, plan_id, signed.plan, now=now)
+        if then is not None:
+            then(session, signed)
         after = audit_values(signed) | audit.sealed(session, ENTITY, plan_id)
         audit.record(session, actor, action, ENTITY, plan_id, after=after, now=now)
     return signed
@@ -306,11 +305,22 @@ def approve_plan(
 
 
 def publish_plan(
-    db: Database, actor: Actor, plan_id: int, *, now: datetime | None = None, version: int | None = None
+    db: Database,
+    actor: Actor,
+    plan_id: int,
+    *,
+    catalogue: Catalogue,
+    now: datetime | None = None,
+    version: int | None = None,
 ) -> StoredPlan:
     """Publish an approved list in the actor's name; PlanNotApproved for a draft, PlanFrozen when published
-    already; StaleVersion when `version` is not the stored one. Audited as `plan.publish`."""
-    return _sign(db, actor, plan_id, "plan.publish", drafting.publish, now, version)
+    already; StaleVersion when `version` is not the stored one. Audited as `plan.publish`. The subjects on
+    it learn of it by e-mail (the outbox, same transaction), naming the body of the catalogue's `bodies`."""
+
+    def tell_the_subjects(session: Session, signed: StoredPlan) -> int:
+        return notify_list_published(session, plan_id, signed.plan, catalogue=catalogue, now=now)
+
+    return _sign(db, actor, plan_id, "plan.publish", drafting.publish, now, version, tell_the_subjects)
 
 
 def discard_draft(

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 
 from tekseru.catalog.regions import Regions, UnknownRegion
 from tekseru.intake import Columns, ErrorKind, ImportFileError, RowError, Source, open_table
-from tekseru.services.permissions import region_names
+from tekseru.message import RegionName
 from tekseru.store.plans import PlanError
 
 CAPACITY_COLUMNS = Columns(required=("region", "visits"))
@@ -31,7 +31,7 @@ def resolve_capacity(capacity: Mapping[str, int], regions: Regions) -> dict[str,
             raise CapacityError(str(error)).saying("refusal.capacity.region", text=repr(name)) from None
         if key in resolved:
             raise CapacityError(f"the capacity names the region {key!r} twice ({name!r})").saying(
-                "refusal.capacity.twice", region=region_names(key), text=repr(name)
+                "refusal.capacity.twice", region=RegionName(key), text=repr(name)
             )
         if isinstance(visits, bool) or not isinstance(visits, int) or visits < 0:
             raise CapacityError(

@@ -8,8 +8,8 @@ from typing import Any
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from tekseru.catalog_files import load_regions
-from tekseru.http.dependencies import get_database, get_passwords
+from tekseru.catalog.regions import Regions
+from tekseru.http.dependencies import get_database, get_passwords, get_regions
 from tekseru.http.language import said
 from tekseru.http.security import page_actor
 from tekseru.services import audit
@@ -35,12 +35,14 @@ section = Section(key="admin", route_name="admin_users", prefix="/admin", permis
 Db = Depends(get_database)
 Signed = Depends(page_actor)
 Hashing = Depends(get_passwords)
+Regioned = Depends(get_regions)
 
 
 def _users(
     request: Request,
     actor: Actor,
     db: Database,
+    regions: Regions,
     *,
     created: Credentials | None = None,
     error: str | None = None,
@@ -49,7 +51,7 @@ def _users(
     context = {
         "users": list_users(db, actor),
         "roles": list(Role),
-        "regions": list(load_regions()),
+        "regions": list(regions),
         "created": created,
         "error": error,
         "form": form or {"username": "", "full_name": "", "role": "viewer", "region": "", "bins": ""},
@@ -58,8 +60,10 @@ def _users(
 
 
 @router.get("/users", response_class=HTMLResponse, name="admin_users")
-def users(request: Request, actor: Actor = Signed, db: Database = Db) -> Response:
-    return _users(request, actor, db)
+def users(
+    request: Request, actor: Actor = Signed, db: Database = Db, regions: Regions = Regioned
+) -> Response:
+    return _users(request, actor, db, regions)
 
 
 @router.post("/users", response_class=HTMLResponse, name="admin_create_user")
@@ -73,6 +77,7 @@ def create(
     actor: Actor = Signed,
     db: Database = Db,
     passwords: Passwords = Hashing,
+    regions: Regions = Regioned,
 ) -> Response:
     form = {"username": username, "full_name": full_name, "role": role, "region": region, "bins": bins}
     try:
@@ -85,10 +90,11 @@ def create(
             region=region or None,
             bins=_bins(bins),
             passwords=passwords,
+            regions=regions,
         )
     except InvalidUser as problem:
-        return _users(request, actor, db, error=said(request, problem), form=form)
-    return _users(request, actor, db, created=credentials)
+        return _users(request, actor, db, regions, error=said(request, problem), form=form)
+    return _users(request, actor, db, regions, created=credentials)
 
 
 def _bins(text: str) -> list[str]:
@@ -96,12 +102,14 @@ def _bins(text: str) -> list[str]:
     return [part for part in text.replace(",", " ").split() if part]
 
 
-def _user(request: Request, actor: Actor, db: Database, username: str, **extra: Any) -> Response:
+def _user(
+    request: Request, actor: Actor, db: Database, regions: Regions, username: str, **extra: Any
+) -> Response:
     actor.require(Permission.MANAGE_USERS)  # get_user alone lets users read their own record
     context = {
         "user": get_user(db, actor, username),
         "roles": list(Role),
-        "regions": list(load_regions()),
+        "regions": list(regions),
         "reset": None,
         "error": None,
         "saved": request.query_params.get("saved") == "1",
@@ -112,8 +120,10 @@ def _user(request: Request, actor: Actor, db: Database, username: str, **extra: 
 
 
 @router.get("/users/{username}", response_class=HTMLResponse, name="admin_user")
-def user(request: Request, username: str, actor: Actor = Signed, db: Database = Db) -> Response:
-    return _user(request, actor, db, username)
+def user(
+    request: Request, username: str, actor: Actor = Signed, db: Database = Db, regions: Regions = Regioned
+) -> Response:
+    return _user(request, actor, db, regions, username)
 
 
 @router.post("/users/{username}", response_class=HTMLResponse, name="admin_update_user")
@@ -127,6 +137,7 @@ def update(
     bins: str = Form(""),
     actor: Actor = Signed,
     db: Database = Db,
+    regions: Regions = Regioned,
 ) -> Response:
     try:
         update_user(
@@ -138,18 +149,25 @@ def update(
             region=region or None,
             active=active == "yes",
             bins=_bins(bins),
+            regions=regions,
         )
     except InvalidUser as problem:
-        return _user(request, actor, db, username, error=said(request, problem))
+        return _user(request, actor, db, regions, username, error=said(request, problem))
     target = request.app.url_path_for("admin_user", username=username)
     return RedirectResponse(f"{target}?saved=1", status_code=303)
 
 
 @router.post("/users/{username}/password", response_class=HTMLResponse, name="admin_reset_password")
 def reset_password(
-    request: Request, username: str, actor: Actor = Signed, db: Database = Db, passwords: Passwords = Hashing
+    request: Request,
+    username: str,
+    actor: Actor = Signed,
+    db: Database = Db,
+    passwords: Passwords = Hashing,
+    regions: Regions = Regioned,
 ) -> Response:
-    return _user(request, actor, db, username, reset=set_password(db, actor, username, passwords=passwords))
+    reset = set_password(db, actor, username, passwords=passwords)
+    return _user(request, actor, db, regions, username, reset=reset)
 
 
 @router.get("/audit", response_class=HTMLResponse, name="admin_audit")

@@ -9,7 +9,6 @@ from datetime import date
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
 
-from tekseru.catalog_files import load_regions
 from tekseru.http.dependencies import get_catalog_service, get_database, get_jobs
 from tekseru.http.exports import export_response
 from tekseru.http.language import request_language
@@ -148,7 +147,7 @@ def results(
             "per_page": size,
             "sort": "" if order is None else order.parameter,
         },
-        "regions": list(load_regions()),
+        "regions": list(catalog.catalogue.regions),
         "classes": tuple(reversed(CLASSES)),
         "title_params": {"date": format_date(found.run.as_of, request_language(request))},
         "edition": catalog.edition(found.run.edition_id),

@@ -9,7 +9,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from markupsafe import Markup
 
 from tekseru.catalog import Severity
-from tekseru.catalog_files import load_regions
+from tekseru.catalog.regions import Regions
 from tekseru.http.dependencies import app_state, get_catalog_service
 from tekseru.http.language import request_language, translate
 from tekseru.http.security import optional_actor
@@ -46,7 +46,7 @@ def start_page(
         "figures": figures,
         "charts": None if figures is None else charts(figures, request_language(request), service),
         "classes": HIGH_FIRST,
-        "region_rows": [] if figures is None else ordered_regions(figures),
+        "region_rows": [] if figures is None else ordered_regions(figures, service.catalogue.regions),
     }
     return render(request, "pages/dashboard.html", context)
 
@@ -65,7 +65,7 @@ def charts(figures: Dashboard, lang: str, service: CatalogService) -> dict[str, 
     ]
     by_region = [
         Bar(region_name(r.region, lang), _segments(r.by_class, lang, r.not_assessed))
-        for r in ordered_regions(figures)
+        for r in ordered_regions(figures, service.catalogue.regions)
     ]
     criteria = [
         Bar(translate(lang, "criterion.title", number=n), (Segment(count, "bar-plain", ""),))
@@ -92,9 +92,9 @@ def charts(figures: Dashboard, lang: str, service: CatalogService) -> dict[str, 
     }
 
 
-def ordered_regions(figures: Dashboard) -> list[RegionFigure]:
+def ordered_regions(figures: Dashboard, regions: Regions) -> list[RegionFigure]:
     """The regions in their official order (unknown keys last)."""
-    keys = load_regions().keys()
+    keys = regions.keys()
     return sorted(
         figures.regions, key=lambda r: (keys.index(r.region) if r.region in keys else len(keys), r.region)
     )

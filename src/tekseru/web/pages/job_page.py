@@ -8,7 +8,7 @@ import uuid
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from tekseru.services.jobs import JobKind, JobNotCancellable, JobRunner, JobView, cancel
+from tekseru.services.jobs import JobKind, JobNotCancellable, JobRecord, JobRunner, cancel
 from tekseru.services.permissions import Actor, Permission
 from tekseru.web.templating import render
 
@@ -19,7 +19,7 @@ def job_page(
     request: Request,
     actor: Actor,
     runner: JobRunner,
-    job: JobView,
+    job: JobRecord,
     *,
     page: str,
     cancel_route: str,
@@ -29,7 +29,7 @@ def job_page(
     """The page of `job`, whose own address is the route `page`."""
     context = {
         "job": job,
-        "title_key": f"job.title.{job.kind.value}",
+        "title_key": f"job.title.{job.kind}",
         "page": page,
         "cancel_route": cancel_route,
         "can_cancel": actor.can(Permission.CANCEL_JOBS) and not job.finished,

@@ -10,13 +10,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
 from typing import Any
 
 from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from tekseru.catalog import Catalogue
-from tekseru.catalog_files import load_regions
 from tekseru.http.dependencies import get_catalog_service, get_catalogue, get_database, get_settings
 from tekseru.http.files import attachment
 from tekseru.http.language import request_language, said
@@ -127,7 +127,7 @@ def _redirect(request: Request, plan_id: int, done: str) -> Response:
 
 
 def _context(catalog: CatalogService, edition_id: str) -> dict[str, Any]:
-    return {"edition": catalog.edition(edition_id), "regions": list(load_regions())}
+    return {"edition": catalog.edition(edition_id), "regions": list(catalog.catalogue.regions)}
 
 
 @router.get("/{plan_id}", response_class=HTMLResponse, name="plans_plan")
@@ -207,7 +207,7 @@ def _plan_page(
     paging = Page(page, ROWS_PER_PAGE, len(included))
     if paging.page > paging.pages:
         paging = Page(paging.pages, ROWS_PER_PAGE, len(included))
-    region_order = [item.key for item in load_regions()]
+    region_order = list(catalog.catalogue.regions.keys())
     groups, _ = _grouped(in_region, region_order, Page(1, ROWS_PER_PAGE, len(in_region)))
     order = SubjectSort.from_parameter(sort)
     _, shown = _grouped(included, region_order, paging, order)
@@ -309,7 +309,8 @@ def publish(
     catalog: CatalogService = Catalog,
 ) -> Response:
     step = _step(request, actor, db, catalog, plan_id)
-    return step(plans.publish_plan, version, lambda stored: _redirect(request, stored.id, "published"))
+    publish_plan = partial(plans.publish_plan, catalogue=catalog.catalogue)
+    return step(publish_plan, version, lambda stored: _redirect(request, stored.id, "published"))
 
 
 @router.post("/{plan_id}/discard", name="plans_discard")

@@ -14,7 +14,6 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from markupsafe import Markup
 
 from tekseru.catalog import Catalogue
-from tekseru.catalog_files import load_regions
 from tekseru.http.dependencies import get_catalog_service, get_catalogue, get_database
 from tekseru.http.language import request_language, said, translate
 from tekseru.http.security import page_actor
@@ -87,7 +86,7 @@ def index(
         "result": result,
         "shown": _shown_rows(request, result.rows, catalog),
         "filters": filters,
-        "regions": list(load_regions()),
+        "regions": list(catalog.catalogue.regions),
         "groups": catalog.groups(),
         "group_names": {item.key: item.name for item in catalog.groups()},
         "classes": tuple(reversed(CLASSES)),

@@ -186,10 +186,16 @@ def assign_form(request: Request, inspection_id: int, actor: Actor = Signed, db:
 
 
 @router.post("/inspections/{inspection_id}/assign", name="visits_assign")
-async def assign(request: Request, inspection_id: int, actor: Actor = Signed, db: Database = Db) -> Response:
+async def assign(
+    request: Request,
+    inspection_id: int,
+    actor: Actor = Signed,
+    db: Database = Db,
+    catalog: CatalogService = Catalog,
+) -> Response:
     names = [str(value) for value in (await request.form()).getlist("inspector")]
     try:
-        inspections.assign_inspectors(db, actor, inspection_id, names)
+        inspections.assign_inspectors(db, actor, inspection_id, names, catalogue=catalog.catalogue)
     except InspectionError as problem:
         return _assign_page(request, actor, db, inspection_id, said(request, problem))
     return _to_inspection(request, "inspections_inspection", inspection_id, "assigned")
