@@ -20,6 +20,8 @@ from tekseru.services.permissions import Actor
 from tekseru.services.registry_queries import (
     CLASS_FILTERS,
     CLASSES,
+    CRITERION_FILTER,
+    CRITERION_MAX,
     SORT_KEYS,
     SubjectSearch,
     SubjectSort,
@@ -62,11 +64,14 @@ def subjects(
     risk_class: str | None = Query(
         None, pattern=SubjectClassPattern, description="high, medium, low or none (not assessed)."
     ),
+    criterion: int | None = Query(None, ge=1, le=CRITERION_MAX, description=CRITERION_FILTER),
     sort: str | None = Query(None, pattern=SortPattern, description="As for /subjects."),
     actor: Actor = Signed,
     db: Database = Db,
 ) -> StreamingResponse:
-    wanted = SubjectSearch(text=q.strip(), region=region, group=group, risk_class=risk_class)
+    wanted = SubjectSearch(
+        text=q.strip(), region=region, group=group, risk_class=risk_class, criterion=criterion
+    )
     export = exports.registry(db, actor, wanted, SubjectSort.from_parameter(sort))
     return export_response(request, export, format)
 

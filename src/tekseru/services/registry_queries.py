@@ -27,6 +27,8 @@ from tekseru.store import Database, EvidenceData
 from tekseru.store import EvidenceRecord as EvidenceRecord
 from tekseru.store import inspections as store_inspections
 from tekseru.store.assessments import get_run, latest_run, list_runs
+from tekseru.store.criterion_filter import CRITERION_FILTER as CRITERION_FILTER
+from tekseru.store.criterion_filter import CRITERION_MAX as CRITERION_MAX
 from tekseru.store.evidence import evidence_for_subjects, upsert_evidence
 from tekseru.store.registry_queries import CLASS_FILTERS as CLASS_FILTERS
 from tekseru.store.registry_queries import CLASSES as CLASSES

@@ -25,6 +25,7 @@ from tekseru.services.permissions import Actor, Permission
 from tekseru.services.registry_queries import (
     CLASS_FILTERS,
     CLASSES,
+    CRITERION_MAX,
     MAX_PAGE,
     MAX_PER_PAGE,
     PER_PAGE,
@@ -62,6 +63,7 @@ def index(
     region: str = "",
     group: str = "",
     risk_class: str = "",
+    criterion: int | None = Query(None, ge=1, le=CRITERION_MAX),
     page: int = Query(1, ge=1, le=MAX_PAGE),
     per_page: int = Query(PER_PAGE, ge=1, le=MAX_PER_PAGE),
     sort: str = "",
@@ -74,10 +76,12 @@ def index(
         region=region or None,
         group=group or None,
         risk_class=risk_class if risk_class in CLASS_FILTERS else None,
+        criterion=criterion,
     )
     order = SubjectSort.from_parameter(sort)
     result = search(db, actor, wanted, page=page, per_page=per_page, sort=order)
     filters = {"q": q.strip(), "region": region, "group": group, "risk_class": wanted.risk_class or ""}
+    filters["criterion"] = "" if criterion is None else str(criterion)
     filters["per_page"] = "" if per_page == PER_PAGE else str(per_page)
     filters["sort"] = sort if order is not None else ""
     context = {
