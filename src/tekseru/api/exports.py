@@ -26,6 +26,7 @@ from tekseru.services.registry_queries import (
     SubjectSearch,
     SubjectSort,
 )
+from tekseru.services.run_compare import comparison_export
 
 router = APIRouter(
     prefix="/exports", tags=["exports"], responses={**NOT_FOUND_RESPONSE, **FORBIDDEN_RESPONSE}
@@ -188,3 +189,24 @@ def violations(
 ) -> StreamingResponse:
     export = exports.violations(db, actor, bin=bin, status=status, region=region)
     return export_response(request, export, format)
+
+
+@router.get(
+    "/compare",
+    summary="Two assessment runs side by side as a file",
+    name="api_exports_compare",
+    response_class=StreamingResponse,
+    responses={200: FILE},
+)
+def compare(
+    request: Request,
+    before: uuid.UUID = Query(description="The earlier run."),
+    after: uuid.UUID = Query(description="The later run."),
+    format: str = Format,
+    actor: Actor = Signed,
+    db: Database = Db,
+) -> StreamingResponse:
+    """The subject-groups whose class or score differs between the runs, the criteria added and removed,
+    and the evidence records that moved them (`evidence_moved`: each record's number, criterion, source,
+    date, reference, and its part in each run: counted, the reason it was not, or null when absent)."""
+    return export_response(request, comparison_export(db, actor, before, after), format)
