@@ -323,7 +323,8 @@ def inspections(
     number: str | None = None,
 ) -> TableExport:
     """The inspections the inspections page lists for these filters (an inspector: its own region)."""
-    found = inspection_use_cases.list_inspections(
+    # checked now (region, BIN); read a page at a time as the file is written
+    found = inspection_use_cases.iter_inspections(
         db,
         actor,
         bin=bin or None,
@@ -370,7 +371,8 @@ def violations(
 ) -> TableExport:
     """The violations and their follow-up (deadline, elimination, note) that `/api/v1/violations` lists
     for these filters (an inspector: its own region)."""
-    found = inspection_use_cases.list_violations(db, actor, bin=bin or None, status=status, region=region)
+    # checked now (status, region, BIN); read a page of inspections at a time as the file is written
+    found = inspection_use_cases.iter_violations(db, actor, bin=bin or None, status=status, region=region)
 
     def rows() -> Iterator[Sequence[object]]:
         for view, subject in found:
