@@ -98,7 +98,7 @@ def pages(monkeypatch: pytest.MonkeyPatch) -> list[int]:
     original = reading.__dict__["inspections_with_subjects_after"]
 
     def counted(*args: object, **kwargs: object) -> object:
-        found = original(*args, **kwargs)  # type: ignore[arg-type]
+        found = original(*args, **kwargs)
         asked.append(len(found))
         return found
 
