@@ -223,3 +223,33 @@ def test_the_evidence_column_passes_axe_and_fits_a_phone(
                 assert page.evaluate("() => document.documentElement.scrollWidth") == 390
                 assert page.evaluate(LETTER_A_LINE) == [], page.evaluate(LETTER_A_LINE)
             context.close()
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru"])
+def test_the_dashboards_counts_over_time_link_to_the_registry_in_that_runs_classes(
+    two_runs: tuple[TestClient, uuid.UUID, uuid.UUID], lang: str
+) -> None:
+    """Each count of the classes across assessments opens the registry with the classes of that run: as
+    many subjects as the count, the run said in words; the subject that moved is low in the first run's
+    and high in the second's, on the page, in the API and in the export."""
+    client, first, second = two_runs
+    sign_in(client, USERS["planner"].username)
+    root = client.get(f"/?lang={lang}").text
+    trend = root[root.index('<table class="figures">', root.index("trend")) :]
+    trend = trend[: trend.index("</table>")]
+    links = re.findall(r'<a href="(/registry\?[^"]+)" aria-label="[^"]+">(\d+)</a>', trend)
+    assert {href.split("run=")[1].split("&")[0] for href, _ in links} == {str(first), str(second)}
+    for href, count in links:
+        page = client.get(href.replace("&amp;", "&") + f"&lang={lang}").text
+        total = re.search(r'<p id="result-count" role="status">\D*(\d+)', page)
+        assert total is not None and int(total.group(1)) == int(count), href
+        assert 'id="run-filter"' in page
+    for run, low, high in ((first, True, False), (second, False, True)):
+        for risk_class, wanted in (("low", low), ("high", high)):
+            params = {"run": str(run), "risk_class": risk_class, "per_page": 200}
+            bins = [item["bin"] for item in client.get("/api/v1/subjects", params=params).json()["items"]]
+            assert (MOVED in bins) is wanted, (run, risk_class)
+            exported = client.get("/exports/registry", params=params | {"format": "json"}).json()
+            assert [item["bin"] for item in exported] == bins
+    unknown = client.get("/registry", params={"run": str(uuid.uuid4())})
+    assert unknown.status_code == 404

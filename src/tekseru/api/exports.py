@@ -66,6 +66,7 @@ def subjects(
         None, pattern=SubjectClassPattern, description="high, medium, low or none (not assessed)."
     ),
     criterion: int | None = Query(None, ge=1, le=CRITERION_MAX, description=CRITERION_FILTER),
+    run: uuid.UUID | None = Query(None, description="As for /subjects: the classes of that finished run."),
     sort: str | None = Query(None, pattern=SortPattern, description="As for /subjects."),
     actor: Actor = Signed,
     db: Database = Db,
@@ -73,7 +74,7 @@ def subjects(
     wanted = SubjectSearch(
         text=q.strip(), region=region, group=group, risk_class=risk_class, criterion=criterion
     )
-    export = exports.registry(db, actor, wanted, SubjectSort.from_parameter(sort))
+    export = exports.registry(db, actor, wanted, SubjectSort.from_parameter(sort), run)
     return export_response(request, export, format)
 
 

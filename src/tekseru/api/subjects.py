@@ -5,6 +5,8 @@ An inspector gets the subjects of its own region only; another region answers 40
 
 from __future__ import annotations
 
+import uuid
+
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import JSONResponse, Response
 
@@ -58,6 +60,9 @@ def search_subjects(
         None, pattern=ClassPattern, description="high, medium or low (latest run); none: not assessed by it."
     ),
     criterion: int | None = Query(None, ge=1, le=CRITERION_MAX, description=CRITERION_FILTER),
+    run: uuid.UUID | None = Query(
+        None, description="A finished run: the classes (and the class and criterion filters) of that run."
+    ),
     page: int = Query(1, ge=1, le=MAX_PAGE),
     per_page: int = Query(PER_PAGE, ge=1, le=MAX_PER_PAGE),
     sort: str | None = Query(
@@ -72,7 +77,8 @@ def search_subjects(
 ) -> SubjectPageOut:
     wanted = SubjectSearch(text=q, region=region, group=group, risk_class=risk_class, criterion=criterion)
     order = SubjectSort.from_parameter(sort)
-    return SubjectPageOut.model_validate(search(db, actor, wanted, page=page, per_page=per_page, sort=order))
+    found = search(db, actor, wanted, page=page, per_page=per_page, sort=order, run_id=run)
+    return SubjectPageOut.model_validate(found)
 
 
 @router.get(

@@ -103,14 +103,16 @@ def search(
     page: int = 1,
     per_page: int = PER_PAGE,
     sort: SubjectSort | None = None,
+    run_id: uuid.UUID | None = None,
 ) -> SubjectPage:
     """One page of the subjects matching `wanted`, in registry order or `sort`'s (which the planning order
-    breaks ties of), with their class in the latest finished run. A search by text counts at most
-    TEXT_MATCHES_COUNTED + 1 matches (then `more` is true)."""
+    breaks ties of), with their class in the latest finished run, or in the finished run `run_id`
+    (RunNotFound). A search by text counts at most TEXT_MATCHES_COUNTED + 1 matches (then `more` is
+    true)."""
     region = actor.scoped_region(Permission.READ_REGISTRY, wanted.region)
     paging = Page.of(page, per_page)
     with db.reading() as session:
-        run = latest_run(session)
+        run = latest_run(session) if run_id is None else finished_run_or_raise(session, run_id)
         rows, total = search_subjects(
             session,
             replace(wanted, region=region),
@@ -121,6 +123,15 @@ def search(
         )
     more = bool(wanted.text.strip()) and total > TEXT_MATCHES_COUNTED
     return SubjectPage(rows, replace(paging, total=total), run, actor.region_scope, more)
+
+
+def finished_run_or_raise(session: Session, run_id: uuid.UUID) -> AssessmentRun:
+    """The finished run `run_id` (whose classes a table of subjects may show); RunNotFound."""
+    found = get_run(session, run_id)
+    if found is None or found.status != "finished":
+        refused = RunNotFound(f"no finished assessment run {run_id}")
+        raise refused.saying("refusal.run.not_found", run=str(run_id))
+    return found
 
 
 @dataclass(frozen=True)

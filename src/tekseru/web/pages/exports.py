@@ -41,6 +41,7 @@ def registry(
     group: str = "",
     risk_class: str = "",
     criterion: int | None = Query(None, ge=1, le=CRITERION_MAX),
+    run: uuid.UUID | None = None,
     sort: str = "",
     actor: Actor = Signed,
     db: Database = Db,
@@ -52,7 +53,7 @@ def registry(
         risk_class=risk_class if risk_class in CLASS_FILTERS else None,
         criterion=criterion,
     )
-    export = exports.registry(db, actor, wanted, SubjectSort.from_parameter(sort))
+    export = exports.registry(db, actor, wanted, SubjectSort.from_parameter(sort), run)
     return export_response(request, export, format)
 
 

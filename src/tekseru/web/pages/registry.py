@@ -4,6 +4,7 @@ the checklists to print. An inspector sees its own region only (the services ref
 
 from __future__ import annotations
 
+import uuid
 from datetime import date
 from typing import Any
 
@@ -64,6 +65,7 @@ def index(
     group: str = "",
     risk_class: str = "",
     criterion: int | None = Query(None, ge=1, le=CRITERION_MAX),
+    run: uuid.UUID | None = None,
     page: int = Query(1, ge=1, le=MAX_PAGE),
     per_page: int = Query(PER_PAGE, ge=1, le=MAX_PER_PAGE),
     sort: str = "",
@@ -79,9 +81,10 @@ def index(
         criterion=criterion,
     )
     order = SubjectSort.from_parameter(sort)
-    result = search(db, actor, wanted, page=page, per_page=per_page, sort=order)
+    result = search(db, actor, wanted, page=page, per_page=per_page, sort=order, run_id=run)
     filters = {"q": q.strip(), "region": region, "group": group, "risk_class": wanted.risk_class or ""}
     filters["criterion"] = "" if criterion is None else str(criterion)
+    filters["run"] = "" if run is None else str(run)
     filters["per_page"] = "" if per_page == PER_PAGE else str(per_page)
     filters["sort"] = sort if order is not None else ""
     context = {
