@@ -27,6 +27,7 @@ from tekseru.store.inspection_models import (
     IssuedDocument,
     ViolationRecord,
 )
+from tekseru.store.inspection_pages import inspections_after
 from tekseru.store.records import SubjectRecord
 from tekseru.store.subjects import find_subject_by_bin, get_subject, subjects_by_id
 
@@ -153,7 +154,7 @@ def inspections_with_subjects_after(
 ) -> list[tuple[InspectionRecord, SubjectRecord]]:
     """One page of `inspections_with_subjects` (ids above `after_id`, at most `limit`), of `region`'s
     subjects when given: the subjects of the page read in one go."""
-    found = inspections.inspections_after(
+    found = inspections_after(
         session,
         after_id,
         limit,

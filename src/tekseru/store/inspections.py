@@ -38,7 +38,7 @@ from tekseru.store.inspection_models import AttachmentRecord as AttachmentRecord
 from tekseru.store.inspection_models import InspectionData as InspectionData
 from tekseru.store.inspection_models import InspectionRecord as InspectionRecord
 from tekseru.store.inspection_models import ViolationRecord as ViolationRecord
-from tekseru.store.models import Evidence, Subject
+from tekseru.store.models import Evidence
 from tekseru.store.portal import accepted_reports
 from tekseru.store.records import EvidenceData, WriteCounts
 from tekseru.store.violation_lineage import carriers
@@ -167,31 +167,6 @@ def list_inspections(
     if current_only:
         condition = condition & _i.superseded_by_id.is_(None)
     return _inspections(session, condition)
-
-
-def inspections_after(
-    session: Session,
-    after_id: int,
-    limit: int,
-    *,
-    subject_id: int | None = None,
-    status: str | None = None,
-    current_only: bool = True,
-    region: str | None = None,
-) -> list[InspectionRecord]:
-    """The next `limit` inspections with ids above `after_id`, by id, with the filters of
-    `list_inspections` and of the subject's `region`: a table of any length read a page at a time."""
-    condition: ColumnElement[bool] = _i.id > after_id
-    if subject_id is not None:
-        condition = condition & (_i.subject_id == subject_id)
-    if status is not None:
-        condition = condition & (_i.status == status)
-    if current_only:
-        condition = condition & _i.superseded_by_id.is_(None)
-    if region is not None:
-        condition = condition & _i.subject_id.in_(select(Subject.id).where(Subject.region == region))
-    query = select(*_columns(_i, InspectionRecord)).where(condition).order_by(_i.id).limit(limit)
-    return [_make(InspectionRecord, row) for row in session.execute(query)]
 
 
 def revisions(session: Session, record: InspectionRecord) -> list[InspectionRecord]:
