@@ -161,11 +161,14 @@ def inspections(
     bin: str | None = Query(None, description="One subject's inspections."),
     region: str | None = Query(None, description="Region key (an inspector: its own)."),
     all_revisions: bool = Query(False, description="Also the revisions a correction superseded."),
+    number: str | None = Query(
+        None, max_length=40, description="Only those whose number contains this (any case), as on the page."
+    ),
     actor: Actor = Signed,
     db: Database = Db,
 ) -> StreamingResponse:
     export = exports.inspections(
-        db, actor, bin=bin, status=status, region=region, all_revisions=all_revisions
+        db, actor, bin=bin, status=status, region=region, all_revisions=all_revisions, number=number
     )
     return export_response(request, export, format)
 
