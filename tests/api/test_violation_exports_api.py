@@ -6,6 +6,7 @@ results carry the planning order's tie-break and are ordered by it within equal 
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Callable
 
 import pytest
@@ -93,3 +94,18 @@ def test_results_carry_the_tie_break_and_are_ordered_by_it(
         planner.get(f"{API}/exports/results/{seeded.run_id}", params={"format": "json"}), "json"
     )
     assert [row[0] for row in rows] == [item["bin"] for item in items]
+
+
+def test_the_inspections_export_filters_by_number_as_the_page_does(as_role: Callable[[str], Session]) -> None:
+    """`number` (part of the printed number, any case) gives the rows of the page's own export."""
+    inspector = as_role("inspector")
+    first, second = completed(inspector), completed(inspector)
+    every = inspector.get(f"{API}/exports/inspections", params={"format": "json"}).json()
+    assert {first, second} <= {item["id"] for item in every}
+    page = inspector.get("/inspections").text
+    numbers = sorted(set(re.findall(r'<span class="inspection-number">([^<]+)</span>', page)))
+    assert numbers, "the inspections page shows the printed numbers"
+    wanted = numbers[0].lower()
+    found = inspector.get(f"{API}/exports/inspections", params={"format": "json", "number": wanted}).json()
+    shown = inspector.get("/exports/inspections", params={"format": "json", "number": wanted}).json()
+    assert found == shown and 1 <= len(found) < len(every)

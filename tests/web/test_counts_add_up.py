@@ -77,3 +77,33 @@ def test_the_subject_card_draws_its_score_over_time_beside_the_table(
         float(score.replace("\u00a0", "").replace(" ", "").replace(",", ".")) for score in table_scores
     ]
     assert all(abs(width - max(n * scale, 1.0)) < 0.1 for width, n in zip(widths, numbers, strict=True))
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru"])
+def test_each_most_violated_criterion_links_to_the_subjects_it_counts(
+    signed_in: Callable[[str], SignedIn], seeded: uuid.UUID, lang: str
+) -> None:
+    """A criterion's count opens the registry filtered to the subjects in whose score it was counted: as
+    many as the count, the filter said in words, and its export holding the same subjects."""
+    planner = signed_in("planner")
+    root = parse(planner.client.get(f"/?lang={lang}").text)
+    criteria = root.find_all("table", class_="figures")[2]
+    rows = criteria.find("tbody").find_all("tr")
+    assert rows
+    for row in rows:
+        number = row.find("th").text.strip()
+        link = row.find_all("td")[-1].find("a")
+        assert link is not None and link.attrs["aria-label"], number
+        href = link.attrs["href"].replace("&amp;", "&")
+        assert href == f"/registry?criterion={number}"
+        count = int(link.text.replace("\u00a0", "").replace(" ", ""))
+        assert _registry_total(planner, href) == count, href
+        page = parse(planner.client.get(f"{href}&lang={lang}").text)
+        said = page.find("p", id="criterion-filter")
+        assert said is not None and number in said.text
+        assert said.find("input").attrs == {"type": "hidden", "name": "criterion", "value": number}
+        exported = planner.client.get(f"/exports/registry?criterion={number}&format=json").json()
+        assert len(exported) == count
+    first = rows[0].find("th").text.strip()
+    answer = planner.client.get(f"/api/v1/subjects?criterion={first}&per_page=1").json()
+    assert answer["total"] == int(rows[0].find_all("td")[-1].text.replace("\u00a0", "").replace(" ", ""))

@@ -66,3 +66,14 @@ def test_at_390_px_results_inspections_list_and_dashboard_fit(
             assert admin_phone.page.evaluate(LETTER_A_LINE) != []
         violations = AXE.run(admin_phone.page).response["violations"]
         assert [v["id"] for v in violations if v["impact"] in BLOCKING] == [], path
+
+    # a most violated criterion's count opens the registry filtered to its subjects, the filter said
+    admin_phone.open(f"/?lang={lang}")
+    href = admin_phone.page.get_attribute("table.figures a[href*='criterion=']", "href")
+    assert href is not None and "/registry?criterion=" in href
+    path = f"{href}&lang={lang}"
+    assert overflowing(admin_phone, path) == ([], [390, 390])
+    assert admin_phone.page.is_visible("#criterion-filter")
+    assert admin_phone.page.evaluate(LETTER_A_LINE) == [], path
+    violations = AXE.run(admin_phone.page).response["violations"]
+    assert [v["id"] for v in violations if v["impact"] in BLOCKING] == [], path

@@ -20,10 +20,13 @@ from tekseru.services.permissions import Actor
 from tekseru.services.registry_queries import (
     CLASS_FILTERS,
     CLASSES,
+    CRITERION_FILTER,
+    CRITERION_MAX,
     SORT_KEYS,
     SubjectSearch,
     SubjectSort,
 )
+from tekseru.services.run_compare import comparison_export
 
 router = APIRouter(
     prefix="/exports", tags=["exports"], responses={**NOT_FOUND_RESPONSE, **FORBIDDEN_RESPONSE}
@@ -62,12 +65,16 @@ def subjects(
     risk_class: str | None = Query(
         None, pattern=SubjectClassPattern, description="high, medium, low or none (not assessed)."
     ),
+    criterion: int | None = Query(None, ge=1, le=CRITERION_MAX, description=CRITERION_FILTER),
+    run: uuid.UUID | None = Query(None, description="As for /subjects: the classes of that finished run."),
     sort: str | None = Query(None, pattern=SortPattern, description="As for /subjects."),
     actor: Actor = Signed,
     db: Database = Db,
 ) -> StreamingResponse:
-    wanted = SubjectSearch(text=q.strip(), region=region, group=group, risk_class=risk_class)
-    export = exports.registry(db, actor, wanted, SubjectSort.from_parameter(sort))
+    wanted = SubjectSearch(
+        text=q.strip(), region=region, group=group, risk_class=risk_class, criterion=criterion
+    )
+    export = exports.registry(db, actor, wanted, SubjectSort.from_parameter(sort), run)
     return export_response(request, export, format)
 
 
@@ -154,11 +161,14 @@ def inspections(
     bin: str | None = Query(None, description="One subject's inspections."),
     region: str | None = Query(None, description="Region key (an inspector: its own)."),
     all_revisions: bool = Query(False, description="Also the revisions a correction superseded."),
+    number: str | None = Query(
+        None, max_length=40, description="Only those whose number contains this (any case), as on the page."
+    ),
     actor: Actor = Signed,
     db: Database = Db,
 ) -> StreamingResponse:
     export = exports.inspections(
-        db, actor, bin=bin, status=status, region=region, all_revisions=all_revisions
+        db, actor, bin=bin, status=status, region=region, all_revisions=all_revisions, number=number
     )
     return export_response(request, export, format)
 
@@ -183,3 +193,24 @@ def violations(
 ) -> StreamingResponse:
     export = exports.violations(db, actor, bin=bin, status=status, region=region)
     return export_response(request, export, format)
+
+
+@router.get(
+    "/compare",
+    summary="Two assessment runs side by side as a file",
+    name="api_exports_compare",
+    response_class=StreamingResponse,
+    responses={200: FILE},
+)
+def compare(
+    request: Request,
+    before: uuid.UUID = Query(description="The earlier run."),
+    after: uuid.UUID = Query(description="The later run."),
+    format: str = Format,
+    actor: Actor = Signed,
+    db: Database = Db,
+) -> StreamingResponse:
+    """The subject-groups whose class or score differs between the runs, the criteria added and removed,
+    and the evidence records that moved them (`evidence_moved`: each record's number, criterion, source,
+    date, reference, and its part in each run: counted, the reason it was not, or null when absent)."""
+    return export_response(request, comparison_export(db, actor, before, after), format)

@@ -5,6 +5,8 @@ An inspector gets the subjects of its own region only; another region answers 40
 
 from __future__ import annotations
 
+import uuid
+
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import JSONResponse, Response
 
@@ -23,6 +25,8 @@ from tekseru.services.auth import Database
 from tekseru.services.permissions import Actor
 from tekseru.services.registry_queries import (
     CLASS_FILTERS,
+    CRITERION_FILTER,
+    CRITERION_MAX,
     MAX_PAGE,
     MAX_PER_PAGE,
     PER_PAGE,
@@ -55,6 +59,10 @@ def search_subjects(
     risk_class: str | None = Query(
         None, pattern=ClassPattern, description="high, medium or low (latest run); none: not assessed by it."
     ),
+    criterion: int | None = Query(None, ge=1, le=CRITERION_MAX, description=CRITERION_FILTER),
+    run: uuid.UUID | None = Query(
+        None, description="A finished run: the classes (and the class and criterion filters) of that run."
+    ),
     page: int = Query(1, ge=1, le=MAX_PAGE),
     per_page: int = Query(PER_PAGE, ge=1, le=MAX_PER_PAGE),
     sort: str | None = Query(
@@ -67,9 +75,10 @@ def search_subjects(
     actor: Actor = Signed,
     db: Database = Db,
 ) -> SubjectPageOut:
-    wanted = SubjectSearch(text=q, region=region, group=group, risk_class=risk_class)
+    wanted = SubjectSearch(text=q, region=region, group=group, risk_class=risk_class, criterion=criterion)
     order = SubjectSort.from_parameter(sort)
-    return SubjectPageOut.model_validate(search(db, actor, wanted, page=page, per_page=per_page, sort=order))
+    found = search(db, actor, wanted, page=page, per_page=per_page, sort=order, run_id=run)
+    return SubjectPageOut.model_validate(found)
 
 
 @router.get(

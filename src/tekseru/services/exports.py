@@ -29,7 +29,7 @@ from tekseru.i18n import messages, translate
 from tekseru.services import inspections as inspection_use_cases
 from tekseru.services import plans
 from tekseru.services.permissions import Actor, Permission
-from tekseru.services.registry_queries import RunNotFound
+from tekseru.services.registry_queries import RunNotFound, finished_run_or_raise
 from tekseru.store import Database
 from tekseru.store.assessments import get_run, latest_run
 from tekseru.store.audit import AuditFilter, list_entries
@@ -149,15 +149,22 @@ class TableExport:
 
 
 def registry(
-    db: Database, actor: Actor, wanted: SubjectSearch, sort: SubjectSort | None = None
+    db: Database,
+    actor: Actor,
+    wanted: SubjectSearch,
+    sort: SubjectSort | None = None,
+    run_id: uuid.UUID | None = None,
 ) -> TableExport:
     """Every subject the registry's search finds (its order, its region limit, classes of the latest
-    finished run), as `search` pages through them."""
+    finished run or of the finished run `run_id`), as `search` pages through them."""
     search = replace(wanted, region=actor.scoped_region(Permission.READ_REGISTRY, wanted.region))
+    if run_id is not None:
+        with db.reading() as session:
+            finished_run_or_raise(session, run_id)
 
     def rows() -> Iterator[Sequence[object]]:
         with db.reading() as session:
-            run = latest_run(session)
+            run = latest_run(session) if run_id is None else finished_run_or_raise(session, run_id)
             found = iter_subjects(session, search, run_id=None if run is None else run.id, sort=sort)
             for row in found:
                 yield tuple(getattr(row, key) for key in SUBJECT_COLUMNS)
@@ -323,7 +330,8 @@ def inspections(
     number: str | None = None,
 ) -> TableExport:
     """The inspections the inspections page lists for these filters (an inspector: its own region)."""
-    found = inspection_use_cases.list_inspections(
+    # checked now (region, BIN); read a page at a time as the file is written
+    found = inspection_use_cases.iter_inspections(
         db,
         actor,
         bin=bin or None,
@@ -370,7 +378,8 @@ def violations(
 ) -> TableExport:
     """The violations and their follow-up (deadline, elimination, note) that `/api/v1/violations` lists
     for these filters (an inspector: its own region)."""
-    found = inspection_use_cases.list_violations(db, actor, bin=bin or None, status=status, region=region)
+    # checked now (status, region, BIN); read a page of inspections at a time as the file is written
+    found = inspection_use_cases.iter_violations(db, actor, bin=bin or None, status=status, region=region)
 
     def rows() -> Iterator[Sequence[object]]:
         for view, subject in found:

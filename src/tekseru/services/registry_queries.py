@@ -27,6 +27,8 @@ from tekseru.store import Database, EvidenceData
 from tekseru.store import EvidenceRecord as EvidenceRecord
 from tekseru.store import inspections as store_inspections
 from tekseru.store.assessments import get_run, latest_run, list_runs
+from tekseru.store.criterion_filter import CRITERION_FILTER as CRITERION_FILTER
+from tekseru.store.criterion_filter import CRITERION_MAX as CRITERION_MAX
 from tekseru.store.evidence import evidence_for_subjects, upsert_evidence
 from tekseru.store.registry_queries import CLASS_FILTERS as CLASS_FILTERS
 from tekseru.store.registry_queries import CLASSES as CLASSES
@@ -101,14 +103,16 @@ def search(
     page: int = 1,
     per_page: int = PER_PAGE,
     sort: SubjectSort | None = None,
+    run_id: uuid.UUID | None = None,
 ) -> SubjectPage:
     """One page of the subjects matching `wanted`, in registry order or `sort`'s (which the planning order
-    breaks ties of), with their class in the latest finished run. A search by text counts at most
-    TEXT_MATCHES_COUNTED + 1 matches (then `more` is true)."""
+    breaks ties of), with their class in the latest finished run, or in the finished run `run_id`
+    (RunNotFound). A search by text counts at most TEXT_MATCHES_COUNTED + 1 matches (then `more` is
+    true)."""
     region = actor.scoped_region(Permission.READ_REGISTRY, wanted.region)
     paging = Page.of(page, per_page)
     with db.reading() as session:
-        run = latest_run(session)
+        run = latest_run(session) if run_id is None else finished_run_or_raise(session, run_id)
         rows, total = search_subjects(
             session,
             replace(wanted, region=region),
@@ -119,6 +123,15 @@ def search(
         )
     more = bool(wanted.text.strip()) and total > TEXT_MATCHES_COUNTED
     return SubjectPage(rows, replace(paging, total=total), run, actor.region_scope, more)
+
+
+def finished_run_or_raise(session: Session, run_id: uuid.UUID) -> AssessmentRun:
+    """The finished run `run_id` (whose classes a table of subjects may show); RunNotFound."""
+    found = get_run(session, run_id)
+    if found is None or found.status != "finished":
+        refused = RunNotFound(f"no finished assessment run {run_id}")
+        raise refused.saying("refusal.run.not_found", run=str(run_id))
+    return found
 
 
 @dataclass(frozen=True)

@@ -27,8 +27,9 @@ from tekseru.store.inspection_models import (
     IssuedDocument,
     ViolationRecord,
 )
+from tekseru.store.inspection_pages import inspections_after
 from tekseru.store.records import SubjectRecord
-from tekseru.store.subjects import find_subject_by_bin, get_subject
+from tekseru.store.subjects import find_subject_by_bin, get_subject, subjects_by_id
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,6 +140,31 @@ def keep_file(folder: Path, relative: str, content: bytes) -> None:
     with os.fdopen(handle, "wb") as out:
         out.write(content)
     os.replace(temporary, target)
+
+
+def inspections_with_subjects_after(
+    session: Session,
+    after_id: int,
+    limit: int,
+    *,
+    subject_id: int | None,
+    status: str | None,
+    current_only: bool,
+    region: str | None,
+) -> list[tuple[InspectionRecord, SubjectRecord]]:
+    """One page of `inspections_with_subjects` (ids above `after_id`, at most `limit`), of `region`'s
+    subjects when given: the subjects of the page read in one go."""
+    found = inspections_after(
+        session,
+        after_id,
+        limit,
+        subject_id=subject_id,
+        status=status,
+        current_only=current_only,
+        region=region,
+    )
+    subjects = subjects_by_id(session, {record.subject_id for record in found})
+    return [(record, subjects[record.subject_id]) for record in found if record.subject_id in subjects]
 
 
 def inspections_with_subjects(

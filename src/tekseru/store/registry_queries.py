@@ -16,6 +16,7 @@ from typing import Any
 from sqlalchemy import ColumnElement, Select, bindparam, false, func, select, true
 from sqlalchemy.orm import Session
 
+from tekseru.store.criterion_filter import subjects_violating
 from tekseru.store.inspection_models import Inspection
 from tekseru.store.models import (
     AssessmentSubjectClass,
@@ -56,6 +57,7 @@ class SubjectSearch:
     region: str | None = None
     group: str | None = None
     risk_class: str | None = None
+    criterion: int | None = None  # counted as violated in the subject's score of the run
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,6 +97,10 @@ def _filter_condition(search: SubjectSearch, run_id: uuid.UUID | None) -> Column
         if run_id is None or search.risk_class not in CLASSES:
             return false()
         condition = condition & Subject.id.in_(subjects_of_class(run_id, search.risk_class, search.region))
+    if search.criterion is not None:
+        if run_id is None:
+            return false()
+        condition = condition & Subject.id.in_(subjects_violating(run_id, search.criterion))
     return condition
 
 
@@ -140,7 +146,12 @@ def search_subjects(
         page = [row[0] for row in rows]
         total = rows[0][1] if rows else _capped_count(session, indexed)
         return _rows_of(session, page, run_id), total
-    if search.risk_class in CLASSES and search.group is None and run_id is not None:
+    if (
+        search.risk_class in CLASSES
+        and search.group is None
+        and search.criterion is None
+        and run_id is not None
+    ):
         return _by_class(session, search, run_id, limit=limit, offset=offset)
     # Two readings, not one with a window count: the count reads only an index, and the page stops early.
     total = session.execute(select(func.count()).select_from(Subject).where(filters)).scalar_one()

@@ -136,6 +136,14 @@ def get_subject(session: Session, subject_id: int) -> SubjectRecord | None:
     return records[0] if records else None
 
 
+def subjects_by_id(session: Session, subject_ids: Iterable[int]) -> dict[int, SubjectRecord]:
+    """The subjects with these ids (those stored), by id: read a chunk of ids at a time."""
+    found: dict[int, SubjectRecord] = {}
+    for part in chunks(sorted(set(subject_ids))):
+        found.update((record.id, record) for record in _records(session, _s.id.in_(part)))
+    return found
+
+
 def find_subject_by_bin(session: Session, bin: str) -> SubjectRecord | None:
     records = _records(session, _s.bin == bin)
     return records[0] if records else None

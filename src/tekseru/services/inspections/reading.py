@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import date
 
 from sqlalchemy.orm import Session
@@ -19,7 +19,7 @@ from tekseru.services.inspections.rules import (
 from tekseru.services.inspections.sheet import InspectionSheet
 from tekseru.services.permissions import Actor, Permission
 from tekseru.store import Database, SubjectRecord
-from tekseru.store.documents_store import inspections_with_subjects
+from tekseru.store.documents_store import inspections_with_subjects, inspections_with_subjects_after
 from tekseru.store.inspections import (
     AttachmentRecord,
     InspectionRecord,
@@ -27,6 +27,7 @@ from tekseru.store.inspections import (
     get_or_raise,
     violations_of,
 )
+from tekseru.store.subjects import find_subject_by_bin
 from tekseru.store.workflow import origins_of
 
 
@@ -57,6 +58,76 @@ def list_inspections(
         refused = SubjectNotFound(f"no subject with BIN {bin} is in the registry")
         raise refused.saying("refusal.subject.not_found", bin=bin)
     return [(record, subject) for record, subject in found if scope is None or subject.region == scope]
+
+
+PAGE = 1000  # inspections read at a time by `iter_inspections` and `iter_violations`
+
+
+def iter_inspections(
+    db: Database,
+    actor: Actor,
+    *,
+    bin: str | None = None,
+    status: str | None = None,
+    region: str | None = None,
+    include_superseded: bool = False,
+    number: str | None = None,
+    page: int | None = None,
+) -> Iterator[tuple[InspectionRecord, SubjectRecord]]:
+    """What `list_inspections` lists, in its order, read `page` inspections at a time as the iterator is
+    consumed (in one reading), so that a file of any length never holds them all. The actor's region and
+    the BIN are checked now, before the first is read (SubjectNotFound)."""
+    scope, size = actor.scoped_region(READ, region), page or PAGE
+    subject_id = _subject_id(db, bin)
+    needle = number.strip().upper() if number and number.strip() else None
+
+    def pairs() -> Iterator[tuple[InspectionRecord, SubjectRecord]]:
+        with db.reading() as session:
+            for found in _pages(session, subject_id, status, not include_superseded, scope, size):
+                if needle is not None:
+                    numbers = inspection_numbers_in(session, [record for record, _ in found])
+                    found = [pair for pair in found if needle in numbers.get(pair[0].id, "")]
+                yield from found
+
+    return pairs()
+
+
+def _subject_id(db: Database, bin: str | None) -> int | None:
+    wanted = bin.strip() if bin and bin.strip() else None
+    if wanted is None:
+        return None
+    with db.reading() as session:
+        subject = find_subject_by_bin(session, wanted)
+    if subject is None:
+        refused = SubjectNotFound(f"no subject with BIN {bin} is in the registry")
+        raise refused.saying("refusal.subject.not_found", bin=bin)
+    return subject.id
+
+
+def _pages(
+    session: Session,
+    subject_id: int | None,
+    status: str | None,
+    current_only: bool,
+    region: str | None,
+    page: int,
+) -> Iterator[list[tuple[InspectionRecord, SubjectRecord]]]:
+    after = 0
+    while True:
+        found = inspections_with_subjects_after(
+            session,
+            after,
+            page,
+            subject_id=subject_id,
+            status=status,
+            current_only=current_only,
+            region=region,
+        )
+        if found:
+            yield found
+        if len(found) < page:
+            return
+        after = found[-1][0].id
 
 
 def inspection_numbers_in(session: Session, records: Iterable[InspectionRecord]) -> dict[int, str]:
@@ -103,6 +174,39 @@ def list_violations(
         if status is None or status in (violation.status, view.status):
             chosen.append((view, subject))
     return chosen
+
+
+def iter_violations(
+    db: Database,
+    actor: Actor,
+    *,
+    bin: str | None = None,
+    status: str | None = None,
+    region: str | None = None,
+    today: date | None = None,
+    page: int | None = None,
+) -> Iterator[tuple[ViolationView, SubjectRecord]]:
+    """What `list_violations` lists, in its order, read a page of inspections (and their violations) at a
+    time as the iterator is consumed; the filters, the region and the BIN are checked now."""
+    if status is not None and status not in VIOLATION_FILTERS:
+        raise ValueError(f"status: one of {', '.join(VIOLATION_FILTERS)}, not {status!r}")
+    scope, size = actor.scoped_region(READ, region), page or PAGE
+    subject_id = _subject_id(db, bin)
+    day = today or date.today()
+
+    def views() -> Iterator[tuple[ViolationView, SubjectRecord]]:
+        with db.reading() as session:
+            for found in _pages(session, subject_id, "completed", True, scope, size):
+                by_id = {record.id: (record, subject) for record, subject in found}
+                for violation in sorted(
+                    violations_of(session, by_id), key=lambda one: (one.inspection_id, one.item)
+                ):
+                    record, subject = by_id[violation.inspection_id]
+                    view = ViolationView(violation, violation_status(violation, day), record)
+                    if status is None or status in (violation.status, view.status):
+                        yield view, subject
+
+    return views()
 
 
 def inspection_sheet(

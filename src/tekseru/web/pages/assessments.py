@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
 
 from tekseru.http.dependencies import get_catalog_service, get_database, get_jobs
-from tekseru.http.exports import export_response
+from tekseru.http.exports import FORMAT_PATTERN, export_response
 from tekseru.http.language import request_language
 from tekseru.http.security import page_actor
 from tekseru.i18n import format_date
@@ -118,6 +118,19 @@ def compare_csv(
 ) -> StreamingResponse:
     """The comparison as CSV, with codes in words of the reader's language."""
     return export_response(request, comparison_export(db, actor, before, after), "csv")
+
+
+@router.get("/compare/export", name="assessments_compare_export")
+def compare_export(
+    request: Request,
+    before: uuid.UUID,
+    after: uuid.UUID,
+    format: str = Query("csv", pattern=FORMAT_PATTERN),
+    actor: Actor = Signed,
+    db: Database = Db,
+) -> StreamingResponse:
+    """The comparison as CSV or XLSX (codes in words of the reader's language) or JSON (keys)."""
+    return export_response(request, comparison_export(db, actor, before, after), format)
 
 
 @router.get("/{run_id}", response_class=HTMLResponse, name="assessments_run")

@@ -16,7 +16,13 @@ from tekseru.services import exports
 from tekseru.services.audit import AuditFilter
 from tekseru.services.auth import Database
 from tekseru.services.permissions import Actor
-from tekseru.services.registry_queries import CLASS_FILTERS, CLASSES, SubjectSearch, SubjectSort
+from tekseru.services.registry_queries import (
+    CLASS_FILTERS,
+    CLASSES,
+    CRITERION_MAX,
+    SubjectSearch,
+    SubjectSort,
+)
 
 router = APIRouter(prefix="/exports", include_in_schema=False)
 section = None
@@ -34,6 +40,8 @@ def registry(
     region: str = "",
     group: str = "",
     risk_class: str = "",
+    criterion: int | None = Query(None, ge=1, le=CRITERION_MAX),
+    run: uuid.UUID | None = None,
     sort: str = "",
     actor: Actor = Signed,
     db: Database = Db,
@@ -43,8 +51,9 @@ def registry(
         region=region or None,
         group=group or None,
         risk_class=risk_class if risk_class in CLASS_FILTERS else None,
+        criterion=criterion,
     )
-    export = exports.registry(db, actor, wanted, SubjectSort.from_parameter(sort))
+    export = exports.registry(db, actor, wanted, SubjectSort.from_parameter(sort), run)
     return export_response(request, export, format)
 
 

@@ -4,6 +4,7 @@ the checklists to print. An inspector sees its own region only (the services ref
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -26,6 +27,7 @@ from tekseru.services.permissions import Actor, Permission
 from tekseru.services.registry_queries import (
     CLASS_FILTERS,
     CLASSES,
+    CRITERION_MAX,
     MAX_PAGE,
     MAX_PER_PAGE,
     PER_PAGE,
@@ -64,6 +66,8 @@ def index(
     region: str = "",
     group: str = "",
     risk_class: str = "",
+    criterion: int | None = Query(None, ge=1, le=CRITERION_MAX),
+    run: uuid.UUID | None = None,
     page: int = Query(1, ge=1, le=MAX_PAGE),
     per_page: int = Query(PER_PAGE, ge=1, le=MAX_PER_PAGE),
     sort: str = "",
@@ -76,10 +80,13 @@ def index(
         region=region or None,
         group=group or None,
         risk_class=risk_class if risk_class in CLASS_FILTERS else None,
+        criterion=criterion,
     )
     order = SubjectSort.from_parameter(sort)
-    result = search(db, actor, wanted, page=page, per_page=per_page, sort=order)
+    result = search(db, actor, wanted, page=page, per_page=per_page, sort=order, run_id=run)
     filters = {"q": q.strip(), "region": region, "group": group, "risk_class": wanted.risk_class or ""}
+    filters["criterion"] = "" if criterion is None else str(criterion)
+    filters["run"] = "" if run is None else str(run)
     filters["per_page"] = "" if per_page == PER_PAGE else str(per_page)
     filters["sort"] = sort if order is not None else ""
     context = {
