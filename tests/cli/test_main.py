@@ -34,7 +34,7 @@ def test_the_root_help_lists_each_command_with_its_own_help() -> None:
         command = load_command(name)
         assert command.name == name
         assert command.help == help_text, name
-    result = CliRunner().invoke(app, ["--help"], env={"COLUMNS": "200"})
+    result = CliRunner().invoke(app, ["--lang", "en", "--help"], env={"COLUMNS": "200"})
     assert result.exit_code == 0, result.output
     for name, (_, help_text) in COMMANDS.items():
         assert f" {name} " in result.output

@@ -11,8 +11,9 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable, Iterator, Mapping, MutableMapping, Sequence
+from enum import StrEnum
 from functools import cache
-from typing import Any
+from typing import Annotated, Any
 
 import typer
 from typer.core import TyperCommand, TyperGroup
@@ -307,7 +308,7 @@ class _Group(TyperGroup):
         from tekseru.cli.usage_words import speaking
 
         words = list(sys.argv[1:] if args is None else args)
-        with speaking(language_in(words)):
+        with speaking(language_in(words), asked=lang_option_in(words)):
             return super().main(args, *rest, **options)
 
     def parse_args(self, ctx: typer.Context, args: list[str]) -> list[str]:  # type: ignore[override]
@@ -342,10 +343,25 @@ app = typer.Typer(
 )
 
 
+class _Language(StrEnum):
+    kk = "kk"
+    ru = "ru"
+    en = "en"
+
+
 @app.callback()
-def check_settings(context: typer.Context) -> None:
+def check_settings(
+    context: typer.Context,
+    lang: Annotated[
+        _Language | None,
+        typer.Option(
+            "--lang", help="kk is official; ru and en are unofficial (default: the TEKSERU_LANGUAGE setting)."
+        ),
+    ] = None,
+) -> None:
     """Every command reads the settings from the environment: a bad one stops it at once, named, with no
-    traceback."""
+    traceback. `tekseru --lang ru COMMAND` asks every command for that language, as the command's own
+    `--lang` does."""
     from tekseru.i18n import say_error
     from tekseru.settings import SettingError, Settings
 
@@ -361,19 +377,36 @@ def _language_asked(context: typer.Context) -> str:
 
 
 def language_in(rest: Sequence[str]) -> str:
-    """The language of a refusal before any setting can be read: the command's `--lang`, else the language
-    setting when it is itself valid, else kk (the default)."""
+    """The language of everything the command says, help pages and refusals before any setting is read
+    included: the `--lang` on the command line (the root's or the command's), else the language setting
+    when it is itself valid, else kk (the default)."""
     from tekseru.i18n import LANGUAGES
-    from tekseru.settings import Settings, environment_variable
+    from tekseru.settings import SettingError, Settings, environment_variable
 
+    asked = lang_option_in(rest)
+    if asked is not None:
+        return asked
+    try:
+        return Settings.from_environment().language
+    except SettingError:
+        setting = os.environ.get(environment_variable("language"), "")
+        return setting if setting in LANGUAGES else Settings.model_fields["language"].default
+
+
+def lang_option_in(rest: Sequence[str]) -> str | None:
+    """The language a `--lang` of the command line asks for (the last one), or None."""
+    from tekseru.i18n import LANGUAGES
+
+    found = None
     for index, word in enumerate(rest):
+        if word == "--":
+            break
         asked = (
             rest[index + 1] if word == "--lang" and index + 1 < len(rest) else word.removeprefix("--lang=")
         )
         if (word == "--lang" or word.startswith("--lang=")) and asked in LANGUAGES:
-            return asked
-    setting = os.environ.get(environment_variable("language"), "")
-    return setting if setting in LANGUAGES else Settings.model_fields["language"].default
+            found = asked
+    return found
 
 
 if __name__ == "__main__":
