@@ -14,6 +14,7 @@ from itertools import islice
 from pathlib import Path
 from typing import Generic, Protocol, TypeVar
 
+from tekseru.i18n import DEFAULT_LANGUAGE
 from tekseru.intake.errors import MAX_ERRORS_KEPT, ImportFileError, RowError
 from tekseru.intake.readers import SourceRow, Table
 from tekseru.intake.rejected import RejectedRows
@@ -103,9 +104,12 @@ def run_import(
     skip_invalid: bool,
     rejected_path: Path,
     progress: Progress | None = None,
+    language: str = DEFAULT_LANGUAGE,
 ) -> ImportReport:
+    """Import `table` by `steps`; with `skip_invalid`, the rejected rows go to `rejected_path`, written in
+    the reader's `language`."""
     tally = _Tally()
-    rejected = RejectedRows(rejected_path, table.header, table.delimiter) if skip_invalid else None
+    rejected = RejectedRows(rejected_path, table.header, table.delimiter, language) if skip_invalid else None
     try:
         for batch in _batches(table.rows):
             _run_batch(batch, steps, tally, rejected, writing=skip_invalid or not tally.error_count)

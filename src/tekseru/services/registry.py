@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from tekseru.catalog.edition import CatalogueEdition
 from tekseru.catalog.regions import Regions
 from tekseru.catalog_files import load_regions
+from tekseru.i18n import DEFAULT_LANGUAGE
 from tekseru.intake import (
     EVIDENCE_COLUMNS,
     SUBJECT_COLUMNS,
@@ -65,6 +66,7 @@ def import_subjects(
     actor: Actor | None = None,
     job_id: uuid.UUID | None = None,
     sheet: str | None = None,
+    language: str = DEFAULT_LANGUAGE,
 ) -> ImportReport:
     """Import (upsert by BIN) the subjects file (of its XLSX sheet `sheet`, needed when it has several);
     ImportFileError, with nothing stored, on any error unless `skip_invalid`. `entered_by` is accepted for a
@@ -91,6 +93,7 @@ def import_subjects(
             skip_invalid=skip_invalid,
             rejected_path=rejected_path or default_rejected_path(path),
             progress=progress,
+            language=language,
         )
         _audit(session, actor, "import.subjects", report, stamp, job_id)
         return report
@@ -135,6 +138,7 @@ def import_evidence(
     actor: Actor | None = None,
     job_id: uuid.UUID | None = None,
     sheet: str | None = None,
+    language: str = DEFAULT_LANGUAGE,
 ) -> ImportReport:
     """Import (upsert by natural key) the evidence file (of its XLSX sheet `sheet`); its BINs must be in
     the registry already. Given the `actor`, checked and audited (`import.evidence`) as `import_subjects`
@@ -156,6 +160,7 @@ def import_evidence(
             skip_invalid=skip_invalid,
             rejected_path=rejected_path or default_rejected_path(path),
             progress=progress,
+            language=language,
         )
         _audit(session, actor, "import.evidence", report, stamp, job_id)
         return report
