@@ -102,7 +102,7 @@ def _parameter(param: Any, path: Sequence[str], language: str, ctx: Any) -> Any:
     return said
 
 
-def _command(command: Any, path: Sequence[str], language: str, ctx: Any) -> Any:
+def said_command(command: Any, path: Sequence[str], language: str, ctx: Any) -> Any:
     """A copy of `command` whose texts are said in `language`."""
     said = copy.copy(command)
     said.help = _said(language, [command_key(path)], command.help)
@@ -143,7 +143,7 @@ def help_drawer(draw: Callable[..., None], language: str) -> Callable[..., None]
     """Typer's `rich_format_help`, drawing the page of a copy of the command said in `language`."""
 
     def draw_said(*, obj: Any, ctx: Any, markup_mode: Any) -> None:
-        draw(obj=_command(obj, command_path(ctx), language, ctx), ctx=ctx, markup_mode=markup_mode)
+        draw(obj=said_command(obj, command_path(ctx), language, ctx), ctx=ctx, markup_mode=markup_mode)
 
     return draw_said
 

@@ -92,7 +92,14 @@ def _date(value: datetime | None) -> date | None:
 @app.command()
 def create(
     bin: Annotated[str, typer.Option("--bin", help="The subject's BIN (it must be in the registry).")],
-    kind: Annotated[Kind, typer.Option("--kind", help="What the act appoints.")],
+    kind: Annotated[
+        Kind,
+        typer.Option(
+            "--kind",
+            help="What the act appoints: preventive_control (preventive control with a visit), "
+            "unscheduled_inspection or compliance_inspection.",
+        ),
+    ],
     act_number: Annotated[str, typer.Option("--act-number", help="Number of the appointing act.")],
     act_date: Annotated[datetime, _day("Date of the appointing act")],
     inspector: Annotated[

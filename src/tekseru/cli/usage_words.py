@@ -88,10 +88,14 @@ def _matched(table: tuple[tuple[re.Pattern[str], str], ...], text: str, language
     return None
 
 
-def _hint(error: click_errors.BadParameter) -> str | None:
+def _hint(error: click_errors.BadParameter, language: str) -> str | None:
+    """What the error names: an argument by its name in `language` (as its help page names it), an option
+    by its name."""
     hint: Any = error.param_hint
-    if hint is None and error.param is not None:
-        hint = error.param.get_error_hint()
+    param = error.param
+    if hint is None and param is not None:
+        named = messages(language).get(f"lang13.arg.{param.name}")
+        hint = f"'{named}'" if param.param_type_name == "argument" and named else param.get_error_hint()
     if hint is not None and not isinstance(hint, str):
         hint = " / ".join(repr(part) for part in hint)
     return None if hint is None else str(hint)
@@ -101,12 +105,12 @@ def said(error: click_errors.ClickException, language: str) -> str:
     """The message of a usage error in `language` (kk, ru or en)."""
     if isinstance(error, click_errors.MissingParameter):
         param_type = error.param_type or (error.param.param_type_name if error.param is not None else "")
-        hint = _hint(error)
+        hint = _hint(error, language)
         text = translate(language, MISSING.get(param_type, "cli.usage.missing_parameter"))
         text += f" {hint}." if hint else "."
         return f"{text} {error.message}" if error.message else text
     if isinstance(error, click_errors.BadParameter):
-        hint = _hint(error)
+        hint = _hint(error, language)
         message = _matched(VALUE_MESSAGES, error.message, language) or error.message
         if hint is None:
             return translate(language, "cli.usage.invalid", message=message)
@@ -149,8 +153,12 @@ class _Context:
         self._context, self._language = context, language
 
     def get_usage(self) -> str:
-        usage: str = self._context.get_usage()
-        return re.sub(r"^Usage:", translate(self._language, "cli.usage.usage"), usage)
+        """The usage line as the command's help page says it (its label, options and arguments)."""
+        context = self._context
+        path = help_words.command_path(context)
+        said = help_words.said_command(context.command, path, self._language, context)
+        usage: str = said.get_usage(context)
+        return usage
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._context, name)
