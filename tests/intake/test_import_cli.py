@@ -182,7 +182,7 @@ def test_the_rejected_rows_file_is_in_the_readers_language(
             SUBJECTS,
             [bins[0], "A", "astana", "", "stationary"],
             ["1", "B", "astana", "", "x"],
-            [bins[1], "=HYPERLINK(\"http://x\")", "Atlantis", "", "stationary"],
+            [bins[1], '=HYPERLINK("http://x")', "Atlantis", "", "stationary"],
         ],
     )
     arguments = ["subjects", str(path), "--skip-invalid", "--db", str(tmp_path / "d.sqlite3")]
