@@ -8,7 +8,6 @@ text kept in `COMMANDS` below; tests/cli/test_main.py checks that they are each 
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Callable, Iterator, Mapping, MutableMapping, Sequence
 from enum import StrEnum
@@ -305,6 +304,7 @@ class _Group(TyperGroup):
         self.commands = _Commands(self.commands)
 
     def main(self, args: Sequence[str] | None = None, *rest: Any, **options: Any) -> Any:
+        from tekseru.cli.reader import lang_option_in, language_in
         from tekseru.cli.usage_words import speaking
 
         words = list(sys.argv[1:] if args is None else args)
@@ -373,40 +373,9 @@ def check_settings(
 
 
 def _language_asked(context: typer.Context) -> str:
+    from tekseru.cli.reader import language_in
+
     return language_in([str(word) for word in context.meta.get(_ARGUMENTS, ())])
-
-
-def language_in(rest: Sequence[str]) -> str:
-    """The language of everything the command says, help pages and refusals before any setting is read
-    included: the `--lang` on the command line (the root's or the command's), else the language setting
-    when it is itself valid, else kk (the default)."""
-    from tekseru.i18n import LANGUAGES
-    from tekseru.settings import SettingError, Settings, environment_variable
-
-    asked = lang_option_in(rest)
-    if asked is not None:
-        return asked
-    try:
-        return Settings.from_environment().language
-    except SettingError:
-        setting = os.environ.get(environment_variable("language"), "")
-        return setting if setting in LANGUAGES else Settings.model_fields["language"].default
-
-
-def lang_option_in(rest: Sequence[str]) -> str | None:
-    """The language a `--lang` of the command line asks for (the last one), or None."""
-    from tekseru.i18n import LANGUAGES
-
-    found = None
-    for index, word in enumerate(rest):
-        if word == "--":
-            break
-        asked = (
-            rest[index + 1] if word == "--lang" and index + 1 < len(rest) else word.removeprefix("--lang=")
-        )
-        if (word == "--lang" or word.startswith("--lang=")) and asked in LANGUAGES:
-            found = asked
-    return found
 
 
 if __name__ == "__main__":
