@@ -3,6 +3,7 @@ item's row and the field, on SQLite and on PostgreSQL (which refuses NUL in text
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -56,3 +57,36 @@ def test_a_control_character_in_a_comment_is_a_422(client: TestClient, comment: 
     assert "row 2, comment: the value has the control character U+00" in response.json()["detail"]
     items = inspector.get(f"{API}/inspections/{created.json()['id']}").json()["items"]
     assert items[0]["answer"] is None
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("kk", "жауаптар, 2-жол, түсініктеме: "),
+        ("ru", "ответы, строка 2, комментарий: "),
+        ("en", "answers, row 2, comment: "),
+    ],
+)
+def test_a_422_names_the_field_by_its_label(client: TestClient, language: str, expected: str) -> None:
+    """The answers of a request are no file: the problem names them and their field in the reader's words
+    (never `comment`, the JSON key, in kk or ru)."""
+    inspector = sign_in(client, USERS["inspector"].username)
+    header = {
+        "bin": OWN_BIN,
+        "kind": "preventive_control",
+        "act_number": "1-ПК",
+        "act_date": "2024-07-01",
+        "inspectors": ["Асқаров А."],
+    }
+    created = inspector.send("POST", f"{API}/inspections", json=header)
+    assert created.status_code == 201, created.text
+    path = f"{API}/inspections/{created.json()['id']}/answers"
+    body = {
+        "answers": [{"item": 1, "answer": "compliant"}, {"item": 2, "answer": "required", "comment": "x\x00"}]
+    }
+    response = inspector.send("POST", path, json=body, headers={"Accept-Language": language})
+    assert response.status_code == 422, response.text
+    detail = response.json()["detail"]
+    assert expected in detail, detail
+    if language != "en":
+        assert not re.search(r"\b(?:answers|comment|answer|row)\b", detail), detail

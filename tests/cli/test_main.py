@@ -34,7 +34,7 @@ def test_the_root_help_lists_each_command_with_its_own_help() -> None:
         command = load_command(name)
         assert command.name == name
         assert command.help == help_text, name
-    result = CliRunner().invoke(app, ["--help"], env={"COLUMNS": "200"})
+    result = CliRunner().invoke(app, ["--lang", "en", "--help"], env={"COLUMNS": "200"})
     assert result.exit_code == 0, result.output
     for name, (_, help_text) in COMMANDS.items():
         assert f" {name} " in result.output
@@ -94,10 +94,10 @@ def test_the_root_help_reads_no_settings_catalogue_or_scoring() -> None:
 def test_the_language_of_a_refusal_is_read_as_the_settings_read_it() -> None:
     """`language_in` reads the language setting without importing the settings: its variable and default
     are the settings' own."""
-    from tekseru.cli.main import LANGUAGE_VARIABLE, language_in
+    from tekseru.cli.reader import LANGUAGE_VARIABLE, SETTINGS_FILE, language_in
     from tekseru.i18n import DEFAULT_LANGUAGE
-    from tekseru.settings import Settings, environment_variable
+    from tekseru.settings import ENV_FILE, Settings, environment_variable
 
-    assert environment_variable("language") == LANGUAGE_VARIABLE
+    assert environment_variable("language") == LANGUAGE_VARIABLE and ENV_FILE == SETTINGS_FILE
     assert Settings.model_fields["language"].default == DEFAULT_LANGUAGE
     assert language_in(["catalog", "--lang", "ru"]) == "ru"

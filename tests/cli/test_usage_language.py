@@ -15,7 +15,7 @@ from tests.cli.reader_language import assert_reader_language
 
 # The words after `tekseru`, and what the kk and the ru answers must say.
 USAGE_ERRORS: dict[str, tuple[list[str], str, str]] = {
-    "missing argument": (["plan"], "Аргумент берілмеген: 'HALF_YEAR'.", "Не указан аргумент 'HALF_YEAR'."),
+    "missing argument": (["plan"], "Аргумент берілмеген: 'ЖАРТЫЖЫЛДЫҚ'.", "Не указан аргумент 'ПОЛУГОДИЕ'."),
     "missing option": (
         ["backtest", "--from", "2026-H1"],
         "Опция берілмеген: '--to'.",

@@ -240,15 +240,15 @@ def test_skip_invalid_keeps_the_good_rows(
             [bins[1], "20", "", "2024-05-05", "report 5", ""],
         ],
     )
-    report = _import(database, path, edition, skip_invalid=True)
+    report = _import(database, path, edition, skip_invalid=True, language="en")
     assert (report.rows_read, report.created, report.rejected) == (4, 2, 2)
     assert [row[1] for row in _stored(database)] == [1, 20]
     assert report.rejected_path is not None
     with report.rejected_path.open(encoding="utf-8-sig", newline="") as handle:
         rejected = list(csv.DictReader(handle))
-    assert [row["row"] for row in rejected] == ["3", "4"]
-    assert rejected[0]["errors"].startswith(f"bin: no subject with BIN {bins[REGISTERED]}")
-    assert rejected[1]["errors"] == (
+    assert [row["Row"] for row in rejected] == ["3", "4"]
+    assert rejected[0]["Errors"].startswith(f"bin: no subject with BIN {bins[REGISTERED]}")
+    assert rejected[1]["Errors"] == (
         "source_group: source group 3 contradicts criterion 2, which stands under source group 1 in edition "
         "test-edition (leave it empty to take that one); observed_on: 2030-01-01 is in the future (today is "
         "2024-06-30)"

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import codecs
+import csv
+import io
 from collections.abc import Callable
 from pathlib import Path
 
@@ -153,3 +156,45 @@ def test_the_report_is_in_the_readers_language(
     assert result.exit_code == 0, result.output
     assert title in result.output and rejected_line in result.output
     assert_reader_language(result.output)
+
+
+@pytest.mark.parametrize(
+    ("language", "header", "reasons"),
+    [
+        ("kk", ("Жол", "Қателер"), ("жарамсыз БСН", "белгісіз бақылау тобы", "белгісіз өңір")),
+        ("ru", ("Строка", "Ошибки"), ("неверный БИН", "неизвестная группа контроля", "неизвестный регион")),
+    ],
+)
+def test_the_rejected_rows_file_is_in_the_readers_language(
+    tmp_path: Path,
+    bins: list[str],
+    write_csv: WriteFile,
+    language: str,
+    header: tuple[str, str],
+    reasons: tuple[str, str, str],
+) -> None:
+    """The file a spreadsheet opens: UTF-8 with a BOM, the row-number and errors columns titled and every
+    reason said in the reader's language (the file's own columns keep their names, to import it again),
+    and a cell that would start a formula neutralised."""
+    path = write_csv(
+        "s.csv",
+        [
+            SUBJECTS,
+            [bins[0], "A", "astana", "", "stationary"],
+            ["1", "B", "astana", "", "x"],
+            [bins[1], '=HYPERLINK("http://x")', "Atlantis", "", "stationary"],
+        ],
+    )
+    arguments = ["subjects", str(path), "--skip-invalid", "--db", str(tmp_path / "d.sqlite3")]
+    result = runner.invoke(import_commands.app, [*arguments, "--lang", language])
+    assert result.exit_code == 0, result.output
+    rejected = path.with_name("s.rejected.csv").read_bytes()
+    assert rejected.startswith(codecs.BOM_UTF8)
+    rows = list(csv.reader(io.StringIO(rejected.decode("utf-8-sig"))))
+    assert rows[0] == [header[0], *SUBJECTS, header[1]]
+    assert [row[0] for row in rows[1:]] == ["3", "4"]
+    errors = " ".join(row[-1] for row in rows[1:])
+    for reason in reasons:
+        assert reason in errors, errors
+    assert rows[2][2].startswith("'=")  # never a formula in a spreadsheet
+    assert "unknown" not in errors and "not a valid" not in errors

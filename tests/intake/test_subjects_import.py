@@ -190,13 +190,13 @@ def test_skip_invalid_imports_the_valid_rows_and_writes_the_rejected_ones(
         ],
         delimiter=";",
     )
-    report = _import(database, path, edition, skip_invalid=True)
+    report = _import(database, path, edition, skip_invalid=True, language="en")
     assert (report.rows_read, report.created, report.rejected) == (4, 2, 2)
     assert report.rejected_path == path.with_name("s.rejected.csv")
     assert [row[0] for row in _stored(database)] == [bins[0], bins[2]]
     with report.rejected_path.open(encoding="utf-8-sig", newline="") as handle:
         rejected = list(csv.reader(handle, delimiter=";"))
-    assert rejected[0] == ["row", *HEADER, "errors"]
+    assert rejected[0] == ["Row", *HEADER, "Errors"]
     assert rejected[1][:6] == ["3", "123", "B", "astana", "", "stationary"]
     assert rejected[1][6].startswith("bin: '123' is not a valid BIN")
     assert rejected[2][0] == "4"

@@ -166,6 +166,7 @@ def test_an_upload_becomes_a_job_with_a_report_by_row(
     rejected = root.find("a", href=response.headers["location"] + "/rejected")
     download = planner.client.get(rejected.attrs["href"])
     assert download.status_code == 200 and "999" in download.text
+    assert download.text.lstrip("\ufeff").startswith("Жол,")  # written in the language of who imported
     listed = parse(planner.client.get("/imports?lang=en").text).find("table", class_="jobs")
     assert "page-evidence.csv" in listed.text
 

@@ -64,7 +64,16 @@ def upload(
         raise HTTPException(422, translate(reader_language(request), "api.import.file_type"))
     path = save_upload(file.file, file.filename, app_state(request).uploads)
     return JobOut.model_validate(
-        start_import(jobs, db, actor, kind=kind, path=path, skip_invalid=skip_invalid, sheet=sheet or None)
+        start_import(
+            jobs,
+            db,
+            actor,
+            kind=kind,
+            path=path,
+            skip_invalid=skip_invalid,
+            sheet=sheet or None,
+            language=reader_language(request),
+        )
     )
 
 

@@ -122,6 +122,7 @@ def _run(
             rejected_path=rejected,
             actor=cli_actor(by),
             sheet=sheet,
+            language=language,
         )
 
     run_import(run, file, db, language)

@@ -34,6 +34,7 @@ app = typer.Typer(
 
 InspectionId = Annotated[int, typer.Argument(help="The inspection's number (see `tekseru inspection list`).")]
 _DAY = ["%Y-%m-%d"]
+KIND_HELP = "What the act appoints: preventive_control, unscheduled_inspection or compliance_inspection."
 
 
 def _day(help: str) -> Any:
@@ -92,7 +93,7 @@ def _date(value: datetime | None) -> date | None:
 @app.command()
 def create(
     bin: Annotated[str, typer.Option("--bin", help="The subject's BIN (it must be in the registry).")],
-    kind: Annotated[Kind, typer.Option("--kind", help="What the act appoints.")],
+    kind: Annotated[Kind, typer.Option("--kind", help=KIND_HELP)],
     act_number: Annotated[str, typer.Option("--act-number", help="Number of the appointing act.")],
     act_date: Annotated[datetime, _day("Date of the appointing act")],
     inspector: Annotated[

@@ -30,7 +30,12 @@ LangOption = Annotated[Language | None, typer.Option("--lang", help=LANGUAGE_HEL
 
 
 def chosen(option: Language | str | None) -> LanguageCode:
-    return cast("LanguageCode", str(option) if option else Settings.from_environment().language)
+    """The command's `--lang`, else the root's (`tekseru --lang ru COMMAND`), else the setting."""
+    from tekseru.cli.usage_words import asked_language
+
+    if option:
+        return cast("LanguageCode", str(option))
+    return cast("LanguageCode", asked_language() or Settings.from_environment().language)
 
 
 class Words:

@@ -8,14 +8,16 @@ text kept in `COMMANDS` below; tests/cli/test_main.py checks that they are each 
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Callable, Iterator, Mapping, MutableMapping, Sequence
+from enum import StrEnum
 from functools import cache
-from typing import Any
+from typing import Annotated, Any
 
 import typer
 from typer.core import TyperCommand, TyperGroup
+
+from tekseru.cli.reader import lang_option_in, language_in
 
 
 @cache
@@ -307,7 +309,7 @@ class _Group(TyperGroup):
         from tekseru.cli.usage_words import speaking
 
         words = list(sys.argv[1:] if args is None else args)
-        with speaking(language_in(words)):
+        with speaking(language_in(words), asked=lang_option_in(words)):
             return super().main(args, *rest, **options)
 
     def parse_args(self, ctx: typer.Context, args: list[str]) -> list[str]:  # type: ignore[override]
@@ -331,9 +333,6 @@ class _Group(TyperGroup):
 
 
 _ARGUMENTS = "tekseru.arguments"
-# The language setting's variable and default, as tekseru.settings has them (tests/cli/test_main.py checks
-# they agree): read here without importing the settings (pydantic), which `tekseru --help` does not need.
-LANGUAGE_VARIABLE = "TEKSERU_LANGUAGE"
 
 app = typer.Typer(
     cls=_Group,
@@ -345,10 +344,25 @@ app = typer.Typer(
 )
 
 
+class _Language(StrEnum):
+    kk = "kk"
+    ru = "ru"
+    en = "en"
+
+
 @app.callback()
-def check_settings(context: typer.Context) -> None:
+def check_settings(
+    context: typer.Context,
+    lang: Annotated[
+        _Language | None,
+        typer.Option(
+            "--lang", help="kk is official; ru and en are unofficial (default: the TEKSERU_LANGUAGE setting)."
+        ),
+    ] = None,
+) -> None:
     """Every command reads the settings from the environment: a bad one stops it at once, named, with no
-    traceback."""
+    traceback. `tekseru --lang ru COMMAND` asks every command for that language, as the command's own
+    `--lang` does."""
     from tekseru.i18n import say_error
     from tekseru.settings import SettingError, Settings
 
@@ -360,22 +374,8 @@ def check_settings(context: typer.Context) -> None:
 
 
 def _language_asked(context: typer.Context) -> str:
+
     return language_in([str(word) for word in context.meta.get(_ARGUMENTS, ())])
-
-
-def language_in(rest: Sequence[str]) -> str:
-    """The language of a refusal before any setting can be read: the command's `--lang`, else the language
-    setting when it is itself valid, else kk (the default)."""
-    from tekseru.i18n import DEFAULT_LANGUAGE, LANGUAGES
-
-    for index, word in enumerate(rest):
-        asked = (
-            rest[index + 1] if word == "--lang" and index + 1 < len(rest) else word.removeprefix("--lang=")
-        )
-        if (word == "--lang" or word.startswith("--lang=")) and asked in LANGUAGES:
-            return asked
-    setting = os.environ.get(LANGUAGE_VARIABLE, "")
-    return setting if setting in LANGUAGES else DEFAULT_LANGUAGE
 
 
 if __name__ == "__main__":

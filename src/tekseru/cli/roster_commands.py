@@ -123,7 +123,7 @@ def _import(
     def run(database: Database, advance: Callable[[int, int], None]) -> ImportReport:
         return importer(
             database, path=file, actor=cli_actor(by), today=date.today(), skip_invalid=skip_invalid,
-            rejected_path=rejected, progress=advance,
+            rejected_path=rejected, progress=advance, language=language,
         )  # fmt: skip
 
     run_import(run, file, db, language)

@@ -7,7 +7,8 @@ Typer (its copy of click) writes these texts in English as it raises them. While
 what it names (the parameter, the value, the choices) and said again from the catalogues (`cli.usage.*`,
 `polish.po`); so are the few texts Typer marks for gettext ("No such command", "Missing command."), the
 "Usage:" line's label, the panel's title and its help hint. A text we do not recognise, such as a message
-of our own parsers (already in the reader's language), is kept as it is.
+of our own parsers (already in the reader's language), is kept as it is. A help page is said in that
+language too (`help_words`).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ import typer.core
 import typer.rich_utils
 from typer._click import exceptions as click_errors
 
+from tekseru.cli import help_words
 from tekseru.i18n import messages, translate
 
 # Texts Typer marks for gettext -> our keys.
@@ -69,6 +71,13 @@ USAGE_MESSAGES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
 )
 
 _LANGUAGE: contextvars.ContextVar[str | None] = contextvars.ContextVar("tekseru_usage_language", default=None)
+_ASKED: contextvars.ContextVar[str | None] = contextvars.ContextVar("tekseru_asked_language", default=None)
+
+
+def asked_language() -> str | None:
+    """The language the command line's `--lang` asks for while a command runs (the root's `tekseru --lang
+    ru COMMAND` included), or None."""
+    return _ASKED.get()
 
 
 def _matched(table: tuple[tuple[re.Pattern[str], str], ...], text: str, language: str) -> str | None:
@@ -79,10 +88,14 @@ def _matched(table: tuple[tuple[re.Pattern[str], str], ...], text: str, language
     return None
 
 
-def _hint(error: click_errors.BadParameter) -> str | None:
+def _hint(error: click_errors.BadParameter, language: str) -> str | None:
+    """What the error names: an argument by its name in `language` (as its help page names it), an option
+    by its name."""
     hint: Any = error.param_hint
-    if hint is None and error.param is not None:
-        hint = error.param.get_error_hint()
+    param = error.param
+    if hint is None and param is not None:
+        named = messages(language).get(f"lang13.arg.{param.name}")
+        hint = f"'{named}'" if param.param_type_name == "argument" and named else param.get_error_hint()
     if hint is not None and not isinstance(hint, str):
         hint = " / ".join(repr(part) for part in hint)
     return None if hint is None else str(hint)
@@ -92,12 +105,12 @@ def said(error: click_errors.ClickException, language: str) -> str:
     """The message of a usage error in `language` (kk, ru or en)."""
     if isinstance(error, click_errors.MissingParameter):
         param_type = error.param_type or (error.param.param_type_name if error.param is not None else "")
-        hint = _hint(error)
+        hint = _hint(error, language)
         text = translate(language, MISSING.get(param_type, "cli.usage.missing_parameter"))
         text += f" {hint}." if hint else "."
         return f"{text} {error.message}" if error.message else text
     if isinstance(error, click_errors.BadParameter):
-        hint = _hint(error)
+        hint = _hint(error, language)
         message = _matched(VALUE_MESSAGES, error.message, language) or error.message
         if hint is None:
             return translate(language, "cli.usage.invalid", message=message)
@@ -140,8 +153,12 @@ class _Context:
         self._context, self._language = context, language
 
     def get_usage(self) -> str:
-        usage: str = self._context.get_usage()
-        return re.sub(r"^Usage:", translate(self._language, "cli.usage.usage"), usage)
+        """The usage line as the command's help page says it (its label, options and arguments)."""
+        context = self._context
+        path = help_words.command_path(context)
+        said = help_words.said_command(context.command, path, self._language, context)
+        usage: str = said.get_usage(context)
+        return usage
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._context, name)
@@ -161,14 +178,19 @@ def _panel(draw: Callable[[click_errors.ClickException], None], language: str) -
 
 
 @contextmanager
-def speaking(language: str) -> Iterator[None]:
-    """While the block runs, Typer's usage errors are said in `language`."""
+def speaking(language: str, asked: str | None = None) -> Iterator[None]:
+    """While the block runs, Typer's usage errors and help pages are said in `language`; `asked` is the
+    language the command line's `--lang` asks for (None: the setting's)."""
     typer.core._ = _gettext  # type: ignore[attr-defined]
-    token = _LANGUAGE.set(language)
+    token, asked_token = _LANGUAGE.set(language), _ASKED.set(asked)
     kept = typer.rich_utils.ERRORS_PANEL_TITLE, typer.rich_utils.RICH_HELP, typer.rich_utils.rich_format_error
+    kept_help, kept_words = typer.rich_utils.rich_format_help, help_words.kept_page_words()
     typer.rich_utils.ERRORS_PANEL_TITLE = translate(language, "cli.usage.panel_title")
     typer.rich_utils.RICH_HELP = translate(language, "cli.usage.rich_help")
     typer.rich_utils.rich_format_error = _panel(kept[2], language)
+    typer.rich_utils.rich_format_help = help_words.help_drawer(kept_help, language)
+    for name, word in help_words.page_words(language).items():
+        setattr(typer.rich_utils, name, word)
     try:
         yield
     finally:
@@ -177,4 +199,8 @@ def speaking(language: str) -> Iterator[None]:
             typer.rich_utils.RICH_HELP,
             typer.rich_utils.rich_format_error,
         ) = kept
+        typer.rich_utils.rich_format_help = kept_help
+        for name, word in kept_words.items():
+            setattr(typer.rich_utils, name, word)
         _LANGUAGE.reset(token)
+        _ASKED.reset(asked_token)

@@ -12,7 +12,7 @@ words it needs (`explain_words`, `list_words`).
 
 from __future__ import annotations
 
-from importlib import import_module
+from types import ModuleType
 from typing import TYPE_CHECKING, Any
 
 from tekseru.i18n.catalogues import (
@@ -61,9 +61,28 @@ def __getattr__(name: str) -> Any:
     module = _LAZY.get(name)
     if module is None:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(import_module(f"tekseru.i18n.{module}"), name)
+    value = getattr(_part(module), name)
     globals()[name] = value
     return value
+
+
+def _part(name: str) -> ModuleType:
+    """One of the parts imported when first asked for, imported by name where readers and tools see it."""
+    if name == "formats":
+        from tekseru.i18n import formats
+
+        return formats
+    if name == "stored":
+        from tekseru.i18n import stored
+
+        return stored
+    if name == "telling":
+        from tekseru.i18n import telling
+
+        return telling
+    from tekseru.i18n import words
+
+    return words
 
 
 __all__ = [

@@ -23,6 +23,7 @@ from itertools import islice
 from pathlib import Path
 from typing import IO, Generic, Protocol, TypeVar
 
+from tekseru.i18n import DEFAULT_LANGUAGE
 from tekseru.intake.errors import MAX_ERRORS_KEPT, ImportFileError, RowError
 from tekseru.intake.readers import SourceRow, Table
 from tekseru.intake.rejected import RejectedRows
@@ -112,9 +113,12 @@ def run_import(
     skip_invalid: bool,
     rejected_path: Path,
     progress: Progress | None = None,
+    language: str = DEFAULT_LANGUAGE,
 ) -> ImportReport:
+    """Import `table` by `steps`; with `skip_invalid`, the rejected rows go to `rejected_path`, written in
+    the reader's `language`."""
     tally = _Tally()
-    rejected = RejectedRows(rejected_path, table.header, table.delimiter) if skip_invalid else None
+    rejected = RejectedRows(rejected_path, table.header, table.delimiter, language) if skip_invalid else None
     try:
         for batch in _batches(table.rows):
             _run_batch(batch, steps, tally, rejected, writing=skip_invalid or not tally.error_count)
@@ -181,12 +185,13 @@ def check_import(
     skip_invalid: bool,
     rejected_path: Path,
     progress: Progress | None = None,
+    language: str = DEFAULT_LANGUAGE,
 ) -> CheckedImport[U]:
     """Every row of `table` read, validated and resolved (no write transaction needed: `resolve` reads);
     ImportFileError when any row is wrong and not `skip_invalid` (nothing is kept to write then), else the
-    rows to write, the rejected ones in the rejected-rows file."""
+    rows to write, the rejected ones in the rejected-rows file, written in the reader's `language`."""
     tally = _Tally()
-    rejected = RejectedRows(rejected_path, table.header, table.delimiter) if skip_invalid else None
+    rejected = RejectedRows(rejected_path, table.header, table.delimiter, language) if skip_invalid else None
     checked: CheckedImport[U] = CheckedImport(table, tally, rejected)
     try:
         for batch in _batches(table.rows):

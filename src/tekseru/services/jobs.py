@@ -14,6 +14,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any, BinaryIO
 
+from tekseru.i18n import DEFAULT_LANGUAGE
 from tekseru.intake import ImportFileError, ImportReport, RowError
 from tekseru.message import Explained, tell
 from tekseru.services import audit
@@ -187,15 +188,24 @@ def start_import(
     skip_invalid: bool = False,
     today: date | None = None,
     sheet: str | None = None,
+    language: str = DEFAULT_LANGUAGE,
 ) -> JobRecord:
     """Import the subjects, evidence, roster, service-delivery or accessibility-finding file at `path`
-    (see `save_upload`; of its XLSX sheet `sheet`) in the background."""
+    (see `save_upload`; of its XLSX sheet `sheet`) in the background; its rejected rows are written in the
+    `language` of the one who imports."""
     actor.require(Permission.IMPORT)
     if kind not in IMPORT_KINDS:
         raise ValueError(f"{kind} is not an import")
     day = today or datetime.now(UTC).date()
     work = partial(
-        _import, kind=kind, path=path, skip_invalid=skip_invalid, day=day, actor=actor, sheet=sheet
+        _import,
+        kind=kind,
+        path=path,
+        skip_invalid=skip_invalid,
+        day=day,
+        actor=actor,
+        sheet=sheet,
+        language=language,
     )
     params = {"file": path.name, "skip_invalid": skip_invalid} | ({"sheet": sheet} if sheet else {})
     return runner.submit(actor, kind, params, work)
@@ -210,6 +220,7 @@ def _import(
     day: date,
     actor: Actor,
     sheet: str | None = None,
+    language: str = DEFAULT_LANGUAGE,
 ) -> dict[str, Any]:
     try:
         if kind in (JobKind.IMPORT_SUBJECTS, JobKind.IMPORT_EVIDENCE):
@@ -226,9 +237,10 @@ def _import(
                 actor=actor,
                 job_id=job.job_id,
                 sheet=sheet,
+                language=language,
             )
         else:
-            report = _information_system_import(job, kind, path, skip_invalid, day, actor, sheet)
+            report = _information_system_import(job, kind, path, skip_invalid, day, actor, sheet, language)
     except ImportFileError as error:
         errors = [_error(e) for e in error.errors[:ERRORS_KEPT]]
         raise JobFailed(str(error), {"errors": errors, "error_count": error.error_count}) from None
@@ -243,8 +255,10 @@ def _information_system_import(
     day: date,
     actor: Actor,
     sheet: str | None,
+    language: str,
 ) -> ImportReport:
     options: dict[str, Any] = {
+        "language": language,
         "actor": actor,
         "today": day,
         "skip_invalid": skip_invalid,

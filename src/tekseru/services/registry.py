@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from tekseru.catalog.edition import CatalogueEdition
 from tekseru.catalog.regions import Regions
+from tekseru.i18n import DEFAULT_LANGUAGE
 from tekseru.intake import (
     EVIDENCE_COLUMNS,
     SUBJECT_COLUMNS,
@@ -70,6 +71,7 @@ def import_subjects(
     actor: Actor | None = None,
     job_id: uuid.UUID | None = None,
     sheet: str | None = None,
+    language: str = DEFAULT_LANGUAGE,
 ) -> ImportReport:
     """Import (upsert by BIN) the subjects file (of its XLSX sheet `sheet`, needed when it has several);
     ImportFileError, with nothing stored, on any error unless `skip_invalid`. `entered_by` is accepted for a
@@ -91,6 +93,7 @@ def import_subjects(
             skip_invalid=skip_invalid,
             rejected_path=rejected_path or default_rejected_path(path),
             progress=progress,
+            language=language,
         )
     with checked, db.transaction() as session:  # the write lock, for the writing only
         take_turns(session, IMPORTS)  # two imports at once: the second reads what the first stored
@@ -140,6 +143,7 @@ def import_evidence(
     actor: Actor | None = None,
     job_id: uuid.UUID | None = None,
     sheet: str | None = None,
+    language: str = DEFAULT_LANGUAGE,
 ) -> ImportReport:
     """Import (upsert by natural key) the evidence file (of its XLSX sheet `sheet`); its BINs must be in
     the registry already. Given the `actor`, checked and audited (`import.evidence`) as `import_subjects`
@@ -157,6 +161,7 @@ def import_evidence(
             skip_invalid=skip_invalid,
             rejected_path=rejected_path or default_rejected_path(path),
             progress=progress,
+            language=language,
         )
     with checked, db.transaction() as session:  # the write lock, for the writing only
         take_turns(session, IMPORTS)  # two imports at once: the second reads what the first stored

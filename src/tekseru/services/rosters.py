@@ -14,6 +14,7 @@ from typing import Any, TypeVar
 
 from tekseru.catalog import information_systems
 from tekseru.catalog.edition import CatalogueEdition
+from tekseru.i18n import DEFAULT_LANGUAGE
 from tekseru.intake import (
     ImportReport,
     ImportSteps,
@@ -64,6 +65,7 @@ def import_roster(
     now: datetime | None = None,
     sheet: str | None = None,
     job_id: uuid.UUID | None = None,
+    language: str = DEFAULT_LANGUAGE,
 ) -> ImportReport:
     """Import one source's roster (upsert by IIN, provider, source and start date)."""
     if source not in ROSTER_SOURCES:
@@ -85,6 +87,7 @@ def import_roster(
     return _import(
         db, path, ROSTER_COLUMNS, lambda file: RosterValidator(file, today).validate, rows, ROSTER,
         f"rosters.import.{source}", actor, skip_invalid, rejected_path, progress, now, sheet, job_id,
+        language,
     )  # fmt: skip
 
 
@@ -101,6 +104,7 @@ def import_deliveries(
     now: datetime | None = None,
     sheet: str | None = None,
     job_id: uuid.UUID | None = None,
+    language: str = DEFAULT_LANGUAGE,
 ) -> ImportReport:
     """Import service-delivery records; the kinds are those of the edition's rows 79, 80, 83 and 84."""
     rules = information_systems.of_edition(edition)
@@ -122,7 +126,7 @@ def import_deliveries(
     return _import(
         db, path, DELIVERY_COLUMNS, lambda file: DeliveryValidator(file, today, kinds).validate, rows,
         DELIVERY, "rosters.import.deliveries", actor, skip_invalid, rejected_path, progress, now, sheet,
-        job_id,
+        job_id, language,
     )  # fmt: skip
 
 
@@ -139,6 +143,7 @@ def import_findings(
     now: datetime | None = None,
     sheet: str | None = None,
     job_id: uuid.UUID | None = None,
+    language: str = DEFAULT_LANGUAGE,
 ) -> ImportReport:
     """Import local executive bodies' accessibility findings; the elements are those of rows 81 and 82."""
     elements = information_systems.of_edition(edition).kinds("accessibility")
@@ -152,6 +157,7 @@ def import_findings(
     return _import(
         db, path, FINDING_COLUMNS, lambda file: FindingValidator(file, today, elements).validate, rows,
         FINDING, "rosters.import.findings", actor, skip_invalid, rejected_path, progress, now, sheet, job_id,
+        language,
     )  # fmt: skip
 
 
@@ -170,6 +176,7 @@ def _import(
     now: datetime | None,
     sheet: str | None = None,
     job_id: uuid.UUID | None = None,
+    language: str = DEFAULT_LANGUAGE,
 ) -> ImportReport:
     actor.require(Permission.IMPORT)
     stamp = now or datetime.now(UTC)
@@ -186,6 +193,7 @@ def _import(
             skip_invalid=skip_invalid,
             rejected_path=rejected_path or default_rejected_path(path),
             progress=progress,
+            language=language,
         )
         # The audit keeps the file's name and counts, never a record: the records are personal data.
         counts = ("rows_read", "created", "updated", "unchanged", "rejected")

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from tekseru.catalog import Checklist
-from tekseru.i18n import LANGUAGES
+from tekseru.i18n import LANGUAGES, messages
 from tekseru.intake import Columns, ImportFileError, control_character, open_table, render
 from tekseru.message import Names
 from tekseru.store.inspections import AnswerData, InspectionError
@@ -46,6 +46,10 @@ class AnswerRow:
     deadline: date | None = None  # the remediation deadline proposed for a non-compliant item
 
 
+# The sources of answers that are not files: the API's request body (`answers`) and the page's form.
+NOT_FILES = frozenset({"answers", "form"})
+
+
 @dataclass(frozen=True)
 class AnswerProblem:
     """One problem; `key` and `params` (intake's message catalogue) give it in kk and ru too."""
@@ -62,9 +66,16 @@ class AnswerProblem:
         return cls(file, row, field, render(key, "en", **params), key, tuple(params.items()))
 
     def describe(self, language: str | None = None) -> str:
+        """`source, row N, field: what is wrong` in `language`. A file's column is named as the file names
+        it; the answers of a request or of the page (not a file) and their fields by their labels."""
         row = None if self.row is None else render("row", language, row=self.row)
         text = self.message if self.key is None else render(self.key, language, **dict(self.params))
-        return ", ".join(part for part in (self.file, row, self.field) if part) + f": {text}"
+        source, field = self.file, self.field
+        if source in NOT_FILES:
+            words = messages(language or "en")
+            source = words.get(f"lang13.answers.source.{source}") or source
+            field = None if field is None else words.get(f"lang13.answers.field.{field}") or field
+        return ", ".join(part for part in (source, row, field) if part) + f": {text}"
 
     def __str__(self) -> str:
         return self.describe("en")

@@ -11,6 +11,7 @@ from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 
 from tekseru.http.dependencies import app_state, get_database, get_jobs
+from tekseru.http.language import reader_language
 from tekseru.http.security import page_actor
 from tekseru.services.auth import Database
 from tekseru.services.jobs import (
@@ -109,7 +110,16 @@ def _start(
     skip_invalid: bool,
     sheet: str | None,
 ) -> Response:
-    job = start_import(jobs, db, actor, kind=kind, path=path, skip_invalid=skip_invalid, sheet=sheet)
+    job = start_import(
+        jobs,
+        db,
+        actor,
+        kind=kind,
+        path=path,
+        skip_invalid=skip_invalid,
+        sheet=sheet,
+        language=reader_language(request),
+    )
     return RedirectResponse(str(request.app.url_path_for("imports_job", job_id=str(job.id))), status_code=303)
 
 
