@@ -84,6 +84,9 @@ def test_permissions_and_unknown_runs_are_refused_before_anything_is_written(dat
         exports.results(database, PLANNER, uuid.uuid4())
     with pytest.raises(ValueError, match="format"):
         list(exports.registry(database, PLANNER, SubjectSearch()).chunks("pdf", "kk", CATALOGUE))
-    assert exports.registry(database, PLANNER, SubjectSearch()).file_name("csv", NOW) == (
-        "tekseru-registry-20240630-1200.csv"
-    )
+    # The moment in the configured zone, as the pages show it (noon UTC is 17:00 in Almaty, UTC+5).
+    export = exports.registry(database, PLANNER, SubjectSearch())
+    assert export.file_name("csv", "UTC", NOW) == "tekseru-registry-20240630-1200.csv"
+    assert export.file_name("csv", "Asia/Almaty", NOW) == "tekseru-registry-20240630-1700.csv"
+    late = NOW.replace(hour=23, minute=27)
+    assert export.file_name("xlsx", "Asia/Almaty", late) == "tekseru-registry-20240701-0427.xlsx"

@@ -8,7 +8,7 @@ from itertools import chain
 from fastapi import HTTPException, Request
 from fastapi.responses import StreamingResponse
 
-from tekseru.http.dependencies import get_catalogue
+from tekseru.http.dependencies import get_catalogue, get_settings
 from tekseru.http.language import request_language, translate
 from tekseru.services.exports import FORMATS, MEDIA_TYPES, TableExport
 
@@ -21,11 +21,12 @@ def export_response(request: Request, export: TableExport, format: str) -> Strea
     if format not in FORMATS:
         raise HTTPException(422, translate(language, "exports.format", formats=", ".join(FORMATS)))
     chunks = export.chunks(format, language, get_catalogue(request))
+    zone = get_settings(request).time_zone
     # The first chunk before the answer starts: what the query refuses (text the store cannot hold in a
     # filter, say) is then an error answer of its own, not a file cut short.
     first = next(chunks, b"")
     return StreamingResponse(
         chain([first], chunks),
         media_type=MEDIA_TYPES[format],
-        headers={"Content-Disposition": f'attachment; filename="{export.file_name(format)}"'},
+        headers={"Content-Disposition": f'attachment; filename="{export.file_name(format, zone)}"'},
     )

@@ -26,6 +26,7 @@ from tekseru.documents.table_export import FORMATS as FORMATS
 from tekseru.documents.table_export import MEDIA_TYPES as MEDIA_TYPES
 from tekseru.documents.table_export import table_chunks
 from tekseru.i18n import messages, translate
+from tekseru.i18n.formats import local_time
 from tekseru.services import inspections as inspection_use_cases
 from tekseru.services import plans
 from tekseru.services.permissions import Actor, Permission
@@ -143,8 +144,9 @@ class TableExport:
                 for say, value in zip(said, row, strict=True)
             )
 
-    def file_name(self, format: str, now: datetime | None = None) -> str:
-        stamp = (now or datetime.now(UTC)).strftime("%Y%m%d-%H%M")
+    def file_name(self, format: str, zone: str, now: datetime | None = None) -> str:
+        """`tekseru-<table>-<date>-<time>.<format>`, the moment in time zone `zone`, as the pages show it."""
+        stamp = local_time(now or datetime.now(UTC), zone).strftime("%Y%m%d-%H%M")
         return f"tekseru-{self.name}-{stamp}.{format}"
 
 
