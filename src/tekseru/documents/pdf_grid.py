@@ -80,10 +80,13 @@ class Grid:
         return lines
 
     def _longest_prefix(self, word: str, width: float, style: str) -> int:
+        """How much of a word too long for its cell goes on this line: after its last hyphen that fits
+        ("Восточно-" / "Казахстанская"), else as many letters as fit."""
         cut = 1
         while cut < len(word) and self._width(word[: cut + 1], style) <= width:
             cut += 1
-        return cut
+        hyphen = word.rfind("-", 0, cut)
+        return hyphen + 1 if hyphen > 0 else cut
 
     def _width(self, text: str, style: str) -> float:
         if " " not in text:
