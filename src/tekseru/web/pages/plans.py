@@ -137,6 +137,7 @@ def plan(
     region: str = "",
     month: int | None = Query(None, ge=1, le=12),
     page: int = Query(1, ge=1, le=100_000),
+    excluded_page: int = Query(1, ge=1, le=100_000),
     done: str = Query("", pattern="^(drafted|approved|published)?$"),
     sort: str = "",
     actor: Actor = Signed,
@@ -144,7 +145,17 @@ def plan(
     catalog: CatalogService = Catalog,
 ) -> Response:
     return _plan_page(
-        request, actor, db, catalog, plan_id, region=region, month=month, page=page, done=done, sort=sort
+        request,
+        actor,
+        db,
+        catalog,
+        plan_id,
+        region=region,
+        month=month,
+        page=page,
+        excluded_page=excluded_page,
+        done=done,
+        sort=sort,
     )
 
 
@@ -192,6 +203,7 @@ def _plan_page(
     region: str = "",
     month: int | None = None,
     page: int = 1,
+    excluded_page: int = 1,
     done: str = "",
     stale: StaleVersion | None = None,
     refused: str | None = None,
@@ -211,6 +223,10 @@ def _plan_page(
     groups, _ = _grouped(in_region, region_order, Page(1, ROWS_PER_PAGE, len(in_region)))
     order = SubjectSort.from_parameter(sort)
     _, shown = _grouped(included, region_order, paging, order)
+    excluded = [row for row in stored.plan.excluded if keep(row)]
+    excluded_paging = Page(excluded_page, ROWS_PER_PAGE, len(excluded))
+    if excluded_paging.page > excluded_paging.pages:
+        excluded_paging = Page(excluded_paging.pages, ROWS_PER_PAGE, len(excluded))
     context = {
         "stored": stored,
         "included": included,
@@ -219,7 +235,9 @@ def _plan_page(
         "paging": paging,
         "month": month,
         "overflow": [row for row in stored.plan.overflow if keep(row)],
-        "excluded": [row for row in stored.plan.excluded if keep(row)],
+        # The subjects not on the list are every other subject of the registry (thousands): a page at a time.
+        "excluded": excluded[excluded_paging.offset : excluded_paging.offset + excluded_paging.per_page],
+        "excluded_paging": excluded_paging,
         "region": region,
         "sort": sort if order is not None else "",
         "done": done,
