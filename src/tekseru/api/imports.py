@@ -13,6 +13,7 @@ from tekseru.api.schemas.jobs import JobOut
 from tekseru.http.dependencies import app_state, get_database, get_jobs
 from tekseru.http.language import reader_language, translate
 from tekseru.http.security import api_actor
+from tekseru.i18n.formats import local_today
 from tekseru.services.auth import Database
 from tekseru.services.jobs import (
     IMPORT_KINDS,
@@ -64,7 +65,16 @@ def upload(
         raise HTTPException(422, translate(reader_language(request), "api.import.file_type"))
     path = save_upload(file.file, file.filename, app_state(request).uploads)
     return JobOut.model_validate(
-        start_import(jobs, db, actor, kind=kind, path=path, skip_invalid=skip_invalid, sheet=sheet or None)
+        start_import(
+            jobs,
+            db,
+            actor,
+            kind=kind,
+            path=path,
+            skip_invalid=skip_invalid,
+            sheet=sheet or None,
+            today=local_today(app_state(request).settings.time_zone),
+        )
     )
 
 

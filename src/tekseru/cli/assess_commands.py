@@ -28,6 +28,7 @@ from tekseru.cli.failures import fail, opened_database, print_problems
 from tekseru.cli.language import LangOption, Words, chosen, group_name, region_name
 from tekseru.documents.spreadsheet_cells import csv_writer
 from tekseru.i18n import format_date, format_decimal
+from tekseru.i18n.formats import local_today
 from tekseru.intake import ImportFileError
 from tekseru.services import demo as demo_service
 from tekseru.services.accounts import create_demo_users
@@ -43,6 +44,7 @@ from tekseru.services.assessments import (
     subject_explanation,
 )
 from tekseru.services.passwords import Passwords
+from tekseru.settings import Settings
 
 CLASSES = ("high", "medium", "low")
 CSV_COLUMNS = (
@@ -95,7 +97,7 @@ def assess(
 ) -> None:
     """Score every subject of the registry in each of its groups, store the scores and show them."""
     words = Words(chosen(lang))
-    day = _date(as_of, words)
+    day = _date(as_of, words) or local_today(Settings.from_environment().time_zone)
     with opened_database(db) as database, _errors(words.language):
         with _progress_bar(words("cli.assess.progress")) as advance:
             summary = run_assessment(
@@ -166,7 +168,7 @@ def demo(
         backtest_commands.demo_history(language, db, seed, by)
         return
     words = Words(language)
-    today = date.today()
+    today = local_today(Settings.from_environment().time_zone)
     console = Console(soft_wrap=True, highlight=False)
     actor = cli_actor(by)
     with opened_database(db) as database, _errors(words.language):

@@ -15,6 +15,7 @@ from tekseru.http.exports import export_response
 from tekseru.http.language import request_language
 from tekseru.http.security import page_actor
 from tekseru.i18n import format_date
+from tekseru.i18n.formats import local_today
 from tekseru.services.auth import Database
 from tekseru.services.catalog import CatalogService
 from tekseru.services.jobs import JobKind, JobRunner, start_assessment
@@ -54,7 +55,7 @@ def _index(
         "jobs": jobs.list(actor, (JobKind.ASSESSMENT,), limit=5),
         "can_run": actor.can(Permission.RUN_ASSESSMENT),
         "error": error,
-        "today": date.today().isoformat(),
+        "today": local_today(request.app.state.settings.time_zone).isoformat(),
     }
     return render(request, "assessments/index.html", context, status_code=400 if error else 200)
 
@@ -76,7 +77,7 @@ def start(
         day = date.fromisoformat(as_of) if as_of else None
     except ValueError:
         return _index(request, actor, db, jobs, error="assessments.bad_date")
-    job = start_assessment(jobs, db, actor, as_of=day)
+    job = start_assessment(jobs, db, actor, as_of=day or local_today(request.app.state.settings.time_zone))
     return RedirectResponse(
         str(request.app.url_path_for("assessments_job", job_id=str(job.id))), status_code=303
     )

@@ -23,6 +23,7 @@ from tekseru.http.language import request_language, said
 from tekseru.http.refusals import PLAN_ERRORS, service_errors
 from tekseru.http.security import page_actor
 from tekseru.i18n import format_half_year
+from tekseru.i18n.formats import local_today
 from tekseru.i18n.plan_changes import change_lines, edition_naming
 from tekseru.planning import HalfYear, InvalidHalfYear, PlanningInputError
 from tekseru.services import inspections, plans
@@ -69,7 +70,7 @@ def _index(
     stored = plans.list_plans(
         db, actor, half_year=filters["half_year"] or None, status=filters["status"] or None
     )
-    choices = half_years(date.today())
+    choices = half_years(local_today(request.app.state.settings.time_zone))
     context = {
         "plans": stored,
         "filters": filters,
