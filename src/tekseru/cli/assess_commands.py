@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -21,6 +21,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Column, Table
 
+from tekseru.catalog_files import load_regions
 from tekseru.cli import backtest_commands
 from tekseru.cli.actors import ByOption, cli_actor
 from tekseru.cli.catalogue import cli_catalogue
@@ -189,8 +190,14 @@ def demo(
     by_group = _class_table(
         words("cli.demo.by_group"), counts, lambda count: group_name(count.group, language), words
     )
+    regions = load_regions().reading_order(language)
+    place = {region.name.in_language(language): n for n, region in enumerate(regions)}
     by_region = _class_table(
-        words("cli.demo.by_region"), counts, lambda count: region_name(count.region, language), words
+        words("cli.demo.by_region"),
+        counts,
+        lambda count: region_name(count.region, language),
+        words,
+        order=lambda name: (place.get(name, len(place)), name),
     )
     console.print(by_group, by_region)
     where = "" if db is None else f" --db {db}"
@@ -290,7 +297,11 @@ def _print_table(
 
 
 def _class_table(
-    title: str, counts: list[ClassCount], key: Callable[[ClassCount], str], words: Words
+    title: str,
+    counts: list[ClassCount],
+    key: Callable[[ClassCount], str],
+    words: Words,
+    order: Callable[[str], Any] | None = None,
 ) -> Table:
     totals: defaultdict[str, dict[str, int]] = defaultdict(dict)
     for count in counts:
@@ -298,7 +309,7 @@ def _class_table(
         by_class[count.risk_class] = by_class.get(count.risk_class, 0) + count.count
     numbers = [Column(words.risk_class(name), justify="right") for name in CLASSES]
     table = Table("", *numbers, Column(words("cli.column.total"), justify="right"), title=title)
-    for name in sorted(totals):
+    for name in sorted(totals, key=order):
         by_class = totals[name]
         cells = [words.count(by_class.get(risk_class, 0)) for risk_class in CLASSES]
         table.add_row(escape(name), *cells, words.count(sum(by_class.values())))

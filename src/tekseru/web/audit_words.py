@@ -23,6 +23,7 @@ from tekseru.i18n import (
     say_stored,
     translate,
 )
+from tekseru.i18n.actors import actor_name
 
 YES_NO = {True: "form.yes", False: "form.no"}
 # The words of a stored status, by the kind of record an audit entry is about.
@@ -37,15 +38,6 @@ CODE_WORDS = {"kind": "inspection.kind.", "role": "role.", "risk_class": "risk."
 DAY = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 MOMENT = re.compile(r"^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}")
 HALF_YEAR = re.compile(r"^\d{4}-H[12]$")
-CLI_PREFIX = "cli:"
-# The names tekseru's own work is recorded under (`Actor.system(...)`, the demo's loader), in words.
-SYSTEM_NAMES = {
-    "tekseru demo": "lang13.actor.demo",
-    "demo": "lang13.actor.demo",
-    "first start": "lang13.actor.first_start",
-    "outbox": "lang13.actor.outbox",
-    "system": "lang13.actor.system",
-}
 
 
 def _word(lang: str, key: str, value: str) -> str:
@@ -121,13 +113,7 @@ def _text(lang: str, zone: str, value: str, key: str, entity: str) -> str:
 
 def who(lang: str, name: str | None) -> str:
     """An account's name as it is; the command line's "cli:<login>" and the demo's loader in words."""
-    if not name:
-        return "—"
-    if name.startswith(CLI_PREFIX):
-        return translate(lang, "lang13.actor.cli", login=name.removeprefix(CLI_PREFIX))
-    if name in SYSTEM_NAMES:
-        return translate(lang, SYSTEM_NAMES[name])
-    return name
+    return actor_name(lang, name)
 
 
 # Roster records (`tekseru.services.rosters`, the stored reports of rows 78-84) ---------------------------

@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from tekseru.catalog_files import load_regions
 from tekseru.http.dependencies import get_database, get_passwords
-from tekseru.http.language import said
+from tekseru.http.language import request_language, said
 from tekseru.http.security import page_actor
 from tekseru.services import audit
 from tekseru.services.accounts import (
@@ -49,7 +49,7 @@ def _users(
     context = {
         "users": list_users(db, actor),
         "roles": list(Role),
-        "regions": list(load_regions()),
+        "regions": load_regions().reading_order(request_language(request)),
         "created": created,
         "error": error,
         "form": form or {"username": "", "full_name": "", "role": "viewer", "region": "", "bins": ""},
@@ -101,7 +101,7 @@ def _user(request: Request, actor: Actor, db: Database, username: str, **extra: 
     context = {
         "user": get_user(db, actor, username),
         "roles": list(Role),
-        "regions": list(load_regions()),
+        "regions": load_regions().reading_order(request_language(request)),
         "reset": None,
         "error": None,
         "saved": request.query_params.get("saved") == "1",

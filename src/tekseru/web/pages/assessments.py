@@ -149,7 +149,7 @@ def results(
             "per_page": size,
             "sort": "" if order is None else order.parameter,
         },
-        "regions": list(load_regions()),
+        "regions": load_regions().reading_order(request_language(request)),
         "classes": tuple(reversed(CLASSES)),
         "title_params": {"date": format_date(found.run.as_of, request_language(request))},
         "edition": catalog.edition(found.run.edition_id),

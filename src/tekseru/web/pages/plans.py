@@ -127,8 +127,8 @@ def _redirect(request: Request, plan_id: int, done: str) -> Response:
     return RedirectResponse(f"{target}?done={done}", status_code=303)
 
 
-def _context(catalog: CatalogService, edition_id: str) -> dict[str, Any]:
-    return {"edition": catalog.edition(edition_id), "regions": list(load_regions())}
+def _context(catalog: CatalogService, edition_id: str, language: str) -> dict[str, Any]:
+    return {"edition": catalog.edition(edition_id), "regions": load_regions().reading_order(language)}
 
 
 @router.get("/{plan_id}", response_class=HTMLResponse, name="plans_plan")
@@ -250,7 +250,7 @@ def _plan_page(
             "id": stored.id,
             "half_year": format_half_year(stored.record.half_year, request_language(request)),
         },
-        **_context(catalog, stored.record.edition_id),
+        **_context(catalog, stored.record.edition_id, request_language(request)),
     }
     conflicted = stale is not None or refused is not None
     return render(request, "plans/plan.html", context, status_code=409 if conflicted else 200)
@@ -272,7 +272,7 @@ def diff(
         "comparison": comparison,
         "moved": [(row, change_lines(row, language, naming)) for row in moved],
         "title_params": {"id": plan_id},
-        **_context(catalog, comparison.plan.record.edition_id),
+        **_context(catalog, comparison.plan.record.edition_id, request_language(request)),
     }
     return render(request, "plans/diff.html", context)
 

@@ -83,7 +83,7 @@ def index(
     context = {
         "result": result,
         "filters": filters,
-        "regions": list(load_regions()),
+        "regions": load_regions().reading_order(request_language(request)),
         "groups": catalog.groups(),
         "group_names": {item.key: item.name for item in catalog.groups()},
         "classes": tuple(reversed(CLASSES)),
