@@ -82,3 +82,14 @@ def test_get_by_key() -> None:
     assert load_regions().get("shymkent").name.ru == "город Шымкент"
     with pytest.raises(UnknownRegion):
         load_regions().get("Shymkent")
+
+
+def test_the_reading_order_is_the_kazakh_alphabet_in_kazakh_and_alphabetical_otherwise() -> None:
+    """The order a reader looks for a region in: the catalogue's own (the Kazakh alphabet, regions then
+    cities) in Kazakh; alphabetical by the name in Russian and English (tester findings 1 and 2)."""
+    regions = load_regions()
+    assert [region.key for region in regions.reading_order("kk")] == list(regions.keys())
+    for language in ("ru", "en"):
+        names = [region.name.in_language(language) for region in regions.reading_order(language)]
+        assert names == sorted(names, key=str.casefold)
+        assert len(names) == 20

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import getpass
 import json
 from datetime import date, timedelta
 from pathlib import Path
@@ -15,6 +14,7 @@ from typer.core import TyperGroup
 from typer.testing import CliRunner, Result
 
 from tekseru.cli import plan_commands
+from tekseru.cli.actors import os_user
 from tekseru.services import audit
 from tekseru.services.permissions import Actor
 from tekseru.store import Database
@@ -147,7 +147,7 @@ def test_plans_read_in_kazakh_and_russian(
         invoke("plans", "publish", "1", "--lang", language).output,
         invoke("plans", "discard", "2", "--lang", language).output,
     ):
-        assert_reader_language(output, "head", getpass.getuser())  # names (--by, the login) are data
+        assert_reader_language(output, "head", os_user())  # the command line's login, a name
 
 
 def test_documents_are_kazakh_or_russian(invoke: Any) -> None:
@@ -238,3 +238,14 @@ def test_plan_runs_do_not_pile_up_drafts_and_a_second_list_is_not_approved(invok
     assert (
         f"Список {second} нельзя утвердить: список {first} на первое полугодие 2027 года уже утверждён" in ru
     )
+
+
+@pytest.mark.parametrize(
+    ("language", "command_line"), [("kk", "пәрмен жолы ("), ("ru", "командная строка (")]
+)
+def test_plans_list_names_the_command_line_in_words(invoke: Any, language: str, command_line: str) -> None:
+    """A list drafted from the command line without --by was shown as formed by "cli:root" (tester finding
+    6); it reads as the web page reads it: the command line, and the login in brackets."""
+    invoke("plan", "2027-H1", "--lang", language)
+    listed = invoke("plans", "list", "--lang", language).output
+    assert command_line in listed and "cli:" not in listed

@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime
 import pytest
 
 from tekseru.i18n import format_date, format_datetime, format_decimal, local_time
+from tekseru.i18n.formats import local_today
 
 
 @pytest.mark.parametrize(
@@ -33,3 +34,11 @@ def test_moments_are_shown_in_almaty_time_not_utc() -> None:
     naive_utc = datetime(2026, 12, 31, 21, 30)
     assert local_time(naive_utc, "Asia/Almaty").day == 1
     assert format_datetime(late_evening_utc, "ru", "UTC") == "31.12.2026 21:30"
+
+
+def test_today_is_the_date_in_the_configured_zone() -> None:
+    """At 23:30 UTC it is 04:30 the next morning in Almaty: that is today's date for every check and
+    default (the tester found evidence of the morning refused as 'in the future')."""
+    late_evening_utc = datetime(2026, 12, 6, 23, 30, tzinfo=UTC)
+    assert local_today("Asia/Almaty", late_evening_utc) == date(2026, 12, 7)
+    assert local_today("UTC", late_evening_utc) == date(2026, 12, 6)

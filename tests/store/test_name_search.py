@@ -231,3 +231,13 @@ def test_the_migration_folds_the_names_already_stored(database: Database) -> Non
     with database.transaction() as session:
         upsert_subjects(session, [subject(21, name="Жаңа Үміт")], now=NOW)
     assert _found(database, "umit") == [BINS[5], BINS[21]]
+
+
+def test_control_characters_typed_into_a_search_are_ignored(database: Database) -> None:
+    """A NUL or a right-to-left override pasted into the search box was refused as if it were a write, with
+    the database's parameter name ("name_key_1: a control character U+0000 ...", HTTP 422; a 400 page on
+    the web) (tester finding 13): no name holds one, so the search finds what the rest of the text finds."""
+    _store(database)
+    assert _found(database, "Үм\x00іт") == _found(database, "Үміт") == [BINS[5]]
+    assert _found(database, "\u202eДоброта\u200f") == [BINS[3]]
+    assert sorted(_found(database, "\x00")) == sorted(BINS[: len(NAMES)])

@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Request
 from pydantic import BaseModel, Field
 
 from tekseru.api.schemas.common import FORBIDDEN_RESPONSE, NOT_FOUND_RESPONSE
@@ -15,6 +15,7 @@ from tekseru.api.schemas.registry import ExplanationOut, ResultsPageOut, RunOut
 from tekseru.catalog import Catalogue
 from tekseru.http.dependencies import get_catalogue, get_database, get_jobs
 from tekseru.http.security import api_actor
+from tekseru.i18n.formats import local_today
 from tekseru.services.auth import Database
 from tekseru.services.jobs import JobRunner, start_assessment
 from tekseru.services.permissions import Actor
@@ -51,9 +52,14 @@ class AssessmentIn(BaseModel):
     name="api_assessments_start",
 )
 def start(
-    body: AssessmentIn, actor: Actor = Signed, db: Database = Db, jobs: JobRunner = Depends(get_jobs)
+    request: Request,
+    body: AssessmentIn,
+    actor: Actor = Signed,
+    db: Database = Db,
+    jobs: JobRunner = Depends(get_jobs),
 ) -> JobOut:
-    return JobOut.model_validate(start_assessment(jobs, db, actor, as_of=body.as_of))
+    as_of = body.as_of or local_today(request.app.state.settings.time_zone)
+    return JobOut.model_validate(start_assessment(jobs, db, actor, as_of=as_of))
 
 
 @router.get(

@@ -78,6 +78,14 @@ class Regions:
         region = self._by_key.get(key)
         return key if region is None else region.name.in_language(language)
 
+    def reading_order(self, language: str) -> list[Region]:
+        """The regions in the order a reader of `language` looks for them: the catalogue's own order (the
+        Kazakh alphabet, the regions and then the cities of republican significance) in Kazakh,
+        alphabetical by the name in `language` otherwise."""
+        if language == "kk":
+            return list(self._regions)
+        return sorted(self._regions, key=lambda region: region.name.in_language(language).casefold())
+
     def find(self, name: str) -> Region:
         """The region with this key, name or alias in any language and case, or UnknownRegion."""
         region = self._by_name.get(normalise_name(name))

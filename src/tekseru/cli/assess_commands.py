@@ -13,7 +13,7 @@ from contextlib import contextmanager
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -21,6 +21,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Column, Table
 
+from tekseru.catalog_files import load_regions
 from tekseru.cli import backtest_commands
 from tekseru.cli.actors import ByOption, cli_actor
 from tekseru.cli.catalogue import cli_catalogue
@@ -28,6 +29,7 @@ from tekseru.cli.failures import fail, opened_database, print_problems
 from tekseru.cli.language import LangOption, Words, chosen, group_name, region_name
 from tekseru.documents.spreadsheet_cells import csv_writer
 from tekseru.i18n import format_date, format_decimal
+from tekseru.i18n.formats import local_today
 from tekseru.intake import ImportFileError
 from tekseru.services import demo as demo_service
 from tekseru.services.accounts import create_demo_users
@@ -43,6 +45,7 @@ from tekseru.services.assessments import (
     subject_explanation,
 )
 from tekseru.services.passwords import Passwords
+from tekseru.settings import Settings
 
 CLASSES = ("high", "medium", "low")
 CSV_COLUMNS = (
@@ -95,7 +98,7 @@ def assess(
 ) -> None:
     """Score every subject of the registry in each of its groups, store the scores and show them."""
     words = Words(chosen(lang))
-    day = _date(as_of, words)
+    day = _date(as_of, words) or local_today(Settings.from_environment().time_zone)
     with opened_database(db) as database, _errors(words.language):
         with _progress_bar(words("cli.assess.progress")) as advance:
             summary = run_assessment(
@@ -166,7 +169,7 @@ def demo(
         backtest_commands.demo_history(language, db, seed, by)
         return
     words = Words(language)
-    today = date.today()
+    today = local_today(Settings.from_environment().time_zone)
     console = Console(soft_wrap=True, highlight=False)
     actor = cli_actor(by)
     with opened_database(db) as database, _errors(words.language):
@@ -189,8 +192,14 @@ def demo(
     by_group = _class_table(
         words("cli.demo.by_group"), counts, lambda count: group_name(count.group, language), words
     )
+    regions = load_regions().reading_order(language)
+    place = {region.name.in_language(language): n for n, region in enumerate(regions)}
     by_region = _class_table(
-        words("cli.demo.by_region"), counts, lambda count: region_name(count.region, language), words
+        words("cli.demo.by_region"),
+        counts,
+        lambda count: region_name(count.region, language),
+        words,
+        order=lambda name: (place.get(name, len(place)), name),
     )
     console.print(by_group, by_region)
     where = "" if db is None else f" --db {db}"
@@ -290,7 +299,11 @@ def _print_table(
 
 
 def _class_table(
-    title: str, counts: list[ClassCount], key: Callable[[ClassCount], str], words: Words
+    title: str,
+    counts: list[ClassCount],
+    key: Callable[[ClassCount], str],
+    words: Words,
+    order: Callable[[str], Any] | None = None,
 ) -> Table:
     totals: defaultdict[str, dict[str, int]] = defaultdict(dict)
     for count in counts:
@@ -298,7 +311,7 @@ def _class_table(
         by_class[count.risk_class] = by_class.get(count.risk_class, 0) + count.count
     numbers = [Column(words.risk_class(name), justify="right") for name in CLASSES]
     table = Table("", *numbers, Column(words("cli.column.total"), justify="right"), title=title)
-    for name in sorted(totals):
+    for name in sorted(totals, key=order):
         by_class = totals[name]
         cells = [words.count(by_class.get(risk_class, 0)) for risk_class in CLASSES]
         table.add_row(escape(name), *cells, words.count(sum(by_class.values())))

@@ -26,12 +26,14 @@ from tekseru.cli.failures import fail, opened_database, print_problems
 from tekseru.cli.language import LangOption, Words, chosen, cli_naming
 from tekseru.i18n import format_date, format_half_year
 from tekseru.i18n.actors import who
+from tekseru.i18n.formats import local_time
 from tekseru.i18n.plan_changes import Naming, change_detail, change_lines
 from tekseru.intake import ImportFileError
 from tekseru.planning import AddedRow, InvalidHalfYear, PlanDiff, PlanRow, RemovedRow
 from tekseru.services import plans
 from tekseru.services.database import Database
 from tekseru.services.plans import PlanComparison, PlanError, StoredPlan
+from tekseru.settings import Settings
 
 plans_app = typer.Typer(
     help="Semi-annual lists of preventive control with a visit: list, show, compare, approve, publish.",
@@ -133,7 +135,7 @@ def list_command(
             database, cli_actor(), half_year=half_year, status=None if status is None else status.value
         )
     words = Words(chosen(lang))
-    language = words.language
+    language, zone = words.language, Settings.from_environment().time_zone
     headers = (
         "cli.column.half_year",
         "cli.column.status",
@@ -145,12 +147,14 @@ def list_command(
         "cli.column.approved",
     )
     table = Table(Column(words("cli.column.id"), no_wrap=True, min_width=2), *map(words, headers))
+
+    def on(moment: datetime) -> str:  # the day of a moment in the time_zone setting's zone
+        return format_date(local_time(moment, zone).date(), language)
+
     for stored in found:
         record, formed = stored.record, stored.plan
         approved = (
-            f"{who(language, record.approved_by)} {format_date(record.approved_at.date(), language)}"
-            if record.approved_at
-            else ""
+            f"{who(language, record.approved_by)} {on(record.approved_at)}" if record.approved_at else ""
         )
         table.add_row(
             str(stored.id),
@@ -160,7 +164,7 @@ def list_command(
             words.count(len(formed.included)),
             words.count(len(formed.overflow)),
             words.count(len(formed.excluded)),
-            f"{who(language, record.created_by)} {format_date(record.created_at.date(), language)}",
+            f"{who(language, record.created_by)} {on(record.created_at)}",
             approved,
         )
     Console(soft_wrap=True).print(table if found else words("cli.plans.none"))

@@ -42,6 +42,12 @@ def local_time(moment: datetime, zone: str) -> datetime:
     return aware.astimezone(ZoneInfo(zone))
 
 
+def local_today(zone: str, now: datetime | None = None) -> date:
+    """Today's date in time zone `zone` (the `time_zone` setting): in Kazakhstan a day begins five hours
+    before it does in UTC, so a server's own date, or UTC's, is yesterday's until 05:00 in Almaty."""
+    return local_time(now or datetime.now(UTC), zone).date()
+
+
 def format_datetime(moment: datetime, language: str, zone: str) -> str:
     return _babel_datetime(local_time(moment, zone), translate(language, "format.datetime"), locale=language)
 

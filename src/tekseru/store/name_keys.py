@@ -87,7 +87,21 @@ _LETTERS = {
 }
 # Apostrophes of the 2018 alphabet (s'), and the dot that Turkish İ leaves after lower-casing.
 _DROPPED = ("'", "\u2019", "\u02bc", "`", "\u0307")
-_TABLE = str.maketrans(_LETTERS | dict.fromkeys(_DROPPED, None))
+# Control characters a typed fragment may carry (a NUL pasted into the search box): no name holds one (they
+# are refused when stored), so a search ignores them instead of being refused as a write would be.
+_CONTROLS = (
+    *map(chr, range(0x00, 0x09)),
+    "\x0b",
+    "\x0c",
+    *map(chr, range(0x0E, 0x20)),
+    *map(chr, range(0x7F, 0xA0)),
+    "\u061c",
+    "\u200e",
+    "\u200f",
+    *map(chr, range(0x202A, 0x202F)),
+    *map(chr, range(0x2066, 0x206A)),
+)
+_TABLE = str.maketrans(_LETTERS | dict.fromkeys(_DROPPED + _CONTROLS, None))
 
 
 def search_key(text: str) -> str:

@@ -19,9 +19,12 @@ def error_page(
     """The error page in the reader's language; `problems` are sentences in that language, and so is
     `detail`, the refusal of a service (`tekseru.http.errors` says it in the page's language)."""
     key = status_code if status_code in ERROR_PAGES else 500
+    # A service refused what a form asked (approve a list approved already...): the address was right, the
+    # action was not done; the refusal says why (tester finding 10).
+    refused = key == 400 and detail is not None and request.method == "POST"
     context = {
-        "title_key": f"error.{key}.title",
-        "text_key": f"error.{key}.text",
+        "title_key": "tester.error.refused.title" if refused else f"error.{key}.title",
+        "text_key": "tester.error.refused.text" if refused else f"error.{key}.text",
         "detail": detail,
         "problems": problems or [],
         "request_id": request_id(request),

@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from tekseru.catalog.regions import Regions
 from tekseru.http.dependencies import get_database, get_passwords, get_regions
-from tekseru.http.language import said
+from tekseru.http.language import request_language, said
 from tekseru.http.security import page_actor
 from tekseru.services import audit
 from tekseru.services.accounts import (
@@ -51,7 +51,7 @@ def _users(
     context = {
         "users": list_users(db, actor),
         "roles": list(Role),
-        "regions": list(regions),
+        "regions": regions.reading_order(request_language(request)),
         "created": created,
         "error": error,
         "form": form or {"username": "", "full_name": "", "role": "viewer", "region": "", "bins": ""},
@@ -109,7 +109,7 @@ def _user(
     context = {
         "user": get_user(db, actor, username),
         "roles": list(Role),
-        "regions": list(regions),
+        "regions": regions.reading_order(request_language(request)),
         "reset": None,
         "error": None,
         "saved": request.query_params.get("saved") == "1",

@@ -14,6 +14,7 @@ from tekseru.http.exports import FORMAT_PATTERN, export_response
 from tekseru.http.language import request_language
 from tekseru.http.security import page_actor
 from tekseru.i18n import format_date
+from tekseru.i18n.formats import local_today
 from tekseru.services.auth import Database
 from tekseru.services.catalog import CatalogService
 from tekseru.services.jobs import JobKind, JobRunner, start_assessment
@@ -53,7 +54,7 @@ def _index(
         "jobs": jobs.list(actor, (JobKind.ASSESSMENT,), limit=5),
         "can_run": actor.can(Permission.RUN_ASSESSMENT),
         "error": error,
-        "today": date.today().isoformat(),
+        "today": local_today(request.app.state.settings.time_zone).isoformat(),
     }
     return render(request, "assessments/index.html", context, status_code=400 if error else 200)
 
@@ -75,7 +76,7 @@ def start(
         day = date.fromisoformat(as_of) if as_of else None
     except ValueError:
         return _index(request, actor, db, jobs, error="assessments.bad_date")
-    job = start_assessment(jobs, db, actor, as_of=day)
+    job = start_assessment(jobs, db, actor, as_of=day or local_today(request.app.state.settings.time_zone))
     return RedirectResponse(
         str(request.app.url_path_for("assessments_job", job_id=str(job.id))), status_code=303
     )
@@ -160,7 +161,7 @@ def results(
             "per_page": size,
             "sort": "" if order is None else order.parameter,
         },
-        "regions": list(catalog.catalogue.regions),
+        "regions": catalog.catalogue.regions.reading_order(request_language(request)),
         "classes": tuple(reversed(CLASSES)),
         "title_params": {"date": format_date(found.run.as_of, request_language(request))},
         "edition": catalog.edition(found.run.edition_id),

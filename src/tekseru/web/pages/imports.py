@@ -13,6 +13,7 @@ from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Resp
 from tekseru.http.dependencies import app_state, get_database, get_jobs
 from tekseru.http.language import reader_language
 from tekseru.http.security import page_actor
+from tekseru.i18n.formats import local_today
 from tekseru.services.auth import Database
 from tekseru.services.jobs import (
     IMPORT_KINDS,
@@ -110,6 +111,7 @@ def _start(
     skip_invalid: bool,
     sheet: str | None,
 ) -> Response:
+    today = local_today(app_state(request).settings.time_zone)
     job = start_import(
         jobs,
         db,
@@ -119,6 +121,7 @@ def _start(
         skip_invalid=skip_invalid,
         sheet=sheet,
         language=reader_language(request),
+        today=today,
     )
     return RedirectResponse(str(request.app.url_path_for("imports_job", job_id=str(job.id))), status_code=303)
 

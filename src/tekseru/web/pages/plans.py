@@ -23,6 +23,7 @@ from tekseru.http.language import request_language, said
 from tekseru.http.refusals import PLAN_ERRORS, service_errors
 from tekseru.http.security import page_actor
 from tekseru.i18n import format_half_year
+from tekseru.i18n.formats import local_today
 from tekseru.i18n.plan_changes import change_lines, edition_naming
 from tekseru.planning import HalfYear, InvalidHalfYear, PlanningInputError
 from tekseru.services import inspections, plans
@@ -69,7 +70,7 @@ def _index(
     stored = plans.list_plans(
         db, actor, half_year=filters["half_year"] or None, status=filters["status"] or None
     )
-    choices = half_years(date.today())
+    choices = half_years(local_today(request.app.state.settings.time_zone))
     context = {
         "plans": stored,
         "filters": filters,
@@ -126,8 +127,11 @@ def _redirect(request: Request, plan_id: int, done: str) -> Response:
     return RedirectResponse(f"{target}?done={done}", status_code=303)
 
 
-def _context(catalog: CatalogService, edition_id: str) -> dict[str, Any]:
-    return {"edition": catalog.edition(edition_id), "regions": list(catalog.catalogue.regions)}
+def _context(catalog: CatalogService, edition_id: str, language: str) -> dict[str, Any]:
+    return {
+        "edition": catalog.edition(edition_id),
+        "regions": catalog.catalogue.regions.reading_order(language),
+    }
 
 
 @router.get("/{plan_id}", response_class=HTMLResponse, name="plans_plan")
@@ -137,6 +141,7 @@ def plan(
     region: str = "",
     month: int | None = Query(None, ge=1, le=12),
     page: int = Query(1, ge=1, le=100_000),
+    excluded_page: int = Query(1, ge=1, le=100_000),
     done: str = Query("", pattern="^(drafted|approved|published)?$"),
     sort: str = "",
     actor: Actor = Signed,
@@ -144,7 +149,17 @@ def plan(
     catalog: CatalogService = Catalog,
 ) -> Response:
     return _plan_page(
-        request, actor, db, catalog, plan_id, region=region, month=month, page=page, done=done, sort=sort
+        request,
+        actor,
+        db,
+        catalog,
+        plan_id,
+        region=region,
+        month=month,
+        page=page,
+        excluded_page=excluded_page,
+        done=done,
+        sort=sort,
     )
 
 
@@ -192,6 +207,7 @@ def _plan_page(
     region: str = "",
     month: int | None = None,
     page: int = 1,
+    excluded_page: int = 1,
     done: str = "",
     stale: StaleVersion | None = None,
     refused: str | None = None,
@@ -211,6 +227,10 @@ def _plan_page(
     groups, _ = _grouped(in_region, region_order, Page(1, ROWS_PER_PAGE, len(in_region)))
     order = SubjectSort.from_parameter(sort)
     _, shown = _grouped(included, region_order, paging, order)
+    excluded = [row for row in stored.plan.excluded if keep(row)]
+    excluded_paging = Page(excluded_page, ROWS_PER_PAGE, len(excluded))
+    if excluded_paging.page > excluded_paging.pages:
+        excluded_paging = Page(excluded_paging.pages, ROWS_PER_PAGE, len(excluded))
     context = {
         "stored": stored,
         "included": included,
@@ -219,7 +239,9 @@ def _plan_page(
         "paging": paging,
         "month": month,
         "overflow": [row for row in stored.plan.overflow if keep(row)],
-        "excluded": [row for row in stored.plan.excluded if keep(row)],
+        # The subjects not on the list are every other subject of the registry (thousands): a page at a time.
+        "excluded": excluded[excluded_paging.offset : excluded_paging.offset + excluded_paging.per_page],
+        "excluded_paging": excluded_paging,
         "region": region,
         "sort": sort if order is not None else "",
         "done": done,
@@ -231,7 +253,7 @@ def _plan_page(
             "id": stored.id,
             "half_year": format_half_year(stored.record.half_year, request_language(request)),
         },
-        **_context(catalog, stored.record.edition_id),
+        **_context(catalog, stored.record.edition_id, request_language(request)),
     }
     conflicted = stale is not None or refused is not None
     return render(request, "plans/plan.html", context, status_code=409 if conflicted else 200)
@@ -253,7 +275,7 @@ def diff(
         "comparison": comparison,
         "moved": [(row, change_lines(row, language, naming)) for row in moved],
         "title_params": {"id": plan_id},
-        **_context(catalog, comparison.plan.record.edition_id),
+        **_context(catalog, comparison.plan.record.edition_id, request_language(request)),
     }
     return render(request, "plans/diff.html", context)
 

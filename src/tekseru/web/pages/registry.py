@@ -93,7 +93,7 @@ def index(
         "result": result,
         "shown": _shown_rows(request, result.rows, catalog),
         "filters": filters,
-        "regions": list(catalog.catalogue.regions),
+        "regions": catalog.catalogue.regions.reading_order(request_language(request)),
         "groups": catalog.groups(),
         "group_names": {item.key: item.name for item in catalog.groups()},
         "classes": tuple(reversed(CLASSES)),
