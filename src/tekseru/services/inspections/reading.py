@@ -19,7 +19,7 @@ from tekseru.services.inspections.rules import (
 from tekseru.services.inspections.sheet import InspectionSheet
 from tekseru.services.permissions import Actor, Permission
 from tekseru.store import Database, SubjectRecord
-from tekseru.store.documents_store import inspections_with_subjects, inspections_with_subjects_after
+from tekseru.store.documents_store import inspections_with_subjects_after
 from tekseru.store.inspections import (
     AttachmentRecord,
     InspectionRecord,
@@ -44,20 +44,17 @@ def list_inspections(
     """(inspection, subject) pairs of `region` (an inspector: its own region), by id; superseded revisions
     only with `include_superseded`; with `number`, those whose inspection number (region-year-sequence)
     contains it, in any case; SubjectNotFound for a BIN not in the registry."""
-    scope = actor.scoped_region(READ, region)
-    wanted = bin.strip() if bin and bin.strip() else None
-    with db.transaction() as session:
-        found = inspections_with_subjects(
-            session, bin=wanted, status=status, current_only=not include_superseded
+    return list(
+        iter_inspections(
+            db,
+            actor,
+            bin=bin,
+            status=status,
+            region=region,
+            include_superseded=include_superseded,
+            number=number,
         )
-        if found is not None and number and number.strip():
-            needle = number.strip().upper()
-            numbers = inspection_numbers_in(session, [record for record, _ in found])
-            found = [pair for pair in found if needle in numbers.get(pair[0].id, "")]
-    if found is None:
-        refused = SubjectNotFound(f"no subject with BIN {bin} is in the registry")
-        raise refused.saying("refusal.subject.not_found", bin=bin)
-    return [(record, subject) for record, subject in found if scope is None or subject.region == scope]
+    )
 
 
 PAGE = 1000  # inspections read at a time by `iter_inspections` and `iter_violations`
