@@ -161,6 +161,7 @@ def test_a_subject_downloads_its_form_named_by_the_number(database: Database, id
         role="subject",
         bins=[BINS[0]],
         passwords=CHEAP_PASSWORDS,
+        regions=CATALOGUE.regions,
     )
     own = get_user(database, SYSTEM, "own").as_actor()
     content, name = portal.print_own_inspection(

@@ -58,6 +58,8 @@ Catalog = Depends(get_catalog_service)
 Db = Depends(get_database)
 Signed = Depends(page_actor)
 
+RISK_WORDS = "risk."  # the classes' words: risk.high, risk.none...
+
 
 @router.get("", response_class=HTMLResponse, name="registry_index")
 def index(
@@ -135,7 +137,7 @@ def _shown_rows(request: Request, rows: Sequence[SubjectRow], catalog: CatalogSe
         if badge is None:
             key = row.risk_class or "none"
             badge = badges[row.risk_class] = Markup('<span class="badge risk-{}">{}</span>').format(
-                key, translate(lang, "risk." + key)
+                key, translate(lang, RISK_WORDS + key)
             )
         ties = None
         if row.score is not None:
