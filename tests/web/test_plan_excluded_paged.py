@@ -39,7 +39,8 @@ def list_path(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Site, 
         ),
         encoding="utf-8",
     )
-    import_subjects(db, subjects, load_catalogue().edition_at(AS_OF), today=date.today())
+    catalogue = load_catalogue()
+    import_subjects(db, subjects, catalogue.edition_at(AS_OF), today=date.today(), regions=catalogue.regions)
     run_assessment(db, as_of=AS_OF, catalogue=CATALOGUE)
     drafted = site.api("planner", "POST", "/plans", json={"half_year": "2024-H2"})
     yield site, f"/plans/{drafted['id']}"
