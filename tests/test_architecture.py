@@ -232,3 +232,42 @@ def test_services_take_the_catalogue_handed_in() -> None:
         if any(name.startswith("tekseru.catalog_files") for name in imported_modules(path))
     }
     assert loading == set(), "take the catalogue (its regions, bodies) as a parameter"
+
+
+# The edges that read the catalogue's files, once per process: the reading itself, the command line's one
+# catalogue, the application's factory (its default catalogue), the migrations (which run outside both),
+# and the library's names (`tekseru.load_catalogue`, for a Python user).
+CATALOGUE_EDGES = ("catalog_files.py", "cli/catalogue.py", "web/app.py", "store/migrations/", "__init__.py")
+CATALOGUE_LOADERS = ("load_catalogue", "load_regions", "load_bodies")
+
+
+def _called(path: Path) -> set[str]:
+    return {
+        node.func.id if isinstance(node.func, ast.Name) else node.func.attr
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name | ast.Attribute)
+    }
+
+
+def test_only_the_edges_load_the_catalogue() -> None:
+    """Everything else is handed the catalogue (or its regions) by its caller: the application's state, the
+    command line's `cli_catalogue()` (issue 14, item 7)."""
+    loading = {
+        relative: sorted(_called(path) & set(CATALOGUE_LOADERS))
+        for path in PACKAGE.rglob("*.py")
+        if not (relative := str(path.relative_to(PACKAGE))).startswith(CATALOGUE_EDGES)
+        and (
+            any(name.startswith("tekseru.catalog_files") for name in imported_modules(path))
+            or _called(path) & set(CATALOGUE_LOADERS)
+        )
+    }
+    assert loading == {}
+
+
+def test_routes_take_the_catalogue_as_a_dependency() -> None:
+    """No route or page helper calls `get_catalogue(request)` itself: each declares it (`Depends`), so that
+    a replaced dependency reaches it (tests/web/test_catalogue_handed_in.py)."""
+    calling = {
+        str(path.relative_to(PACKAGE)) for path in PACKAGE.rglob("*.py") if "get_catalogue" in _called(path)
+    }
+    assert calling == set()

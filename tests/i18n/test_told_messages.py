@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from tekseru.catalog_files import load_regions
 from tekseru.i18n import LANGUAGES, messages, say, say_error
 from tekseru.message import Explained, Message, Names, RegionName, tell
 from tekseru.services.permissions import Actor, Permission, PermissionDenied, Role
@@ -79,17 +80,21 @@ def test_names_fall_back_to_english_then_to_any() -> None:
 
 def test_a_service_names_a_region_by_its_key_and_the_reader_reads_its_name() -> None:
     """A refusal in a region carries the region's key (`RegionName`): services read no catalogue file, and
-    the place that says the refusal names the region in the reader's language (an unknown key as it is)."""
+    the place that says the refusal names the region in the reader's language from the regions it holds
+    (an unknown key, or no regions handed in, as the key itself)."""
+    regions = load_regions()
     inspector = Actor("aigerim", Role.INSPECTOR, region="astana")
     with pytest.raises(PermissionDenied) as refused:
         inspector.require(Permission.READ_REGISTRY, region="almaty_city")
     assert refused.value.message is not None
     assert refused.value.message.params["region"] == RegionName("almaty_city")
-    assert "Almaty city" in say_error("en", refused.value)
-    assert "город Алматы" in say_error("ru", refused.value)
-    assert "Алматы қаласы" in say_error("kk", refused.value)
+    assert "Almaty city" in say_error("en", refused.value, regions)
+    assert "город Алматы" in say_error("ru", refused.value, regions)
+    assert "Алматы қаласы" in say_error("kk", refused.value, regions)
+    assert "almaty_city" in say_error("en", refused.value)
     stored = Message.from_data(refused.value.message.as_data())
-    assert stored == refused.value.message and say("ru", stored) == say_error("ru", refused.value)
+    assert stored == refused.value.message
+    assert say("ru", stored, regions) == say_error("ru", refused.value, regions)
     assert "nowhere" in say(
         "en",
         tell(
@@ -99,4 +104,5 @@ def test_a_service_names_a_region_by_its_key_and_the_reader_reads_its_name() -> 
             action=Permission.READ_REGISTRY.said,
             region=RegionName("nowhere"),
         ),
+        regions,
     )

@@ -17,7 +17,6 @@ from tekseru.services.catalog import CatalogService
 from tekseru.services.permissions import Actor
 from tekseru.services.registry_queries import SubjectRow, SubjectSearch, search
 from tekseru.web.pages.registry import _shown_rows
-from tekseru.web.templating import region_name
 from tests.web.conftest import SignedIn
 from tests.web.htmltree import Element, parse
 from tests.web.support import BINS, OTHER_BIN, OTHER_REGION, OWN_BIN, OWN_REGION
@@ -270,7 +269,7 @@ def test_each_row_shows_the_subjects_words_in_the_pages_language(
         row = by_bin[tr.find("th").text]
         assert tr.find("th").find("a").attrs["href"] == f"/registry/{row.bin}"
         region, group, badge, score, ties, visit = (td.text.strip() for td in tr.find_all("td")[1:])
-        assert region == region_name(row.region, lang)
+        assert region == catalog_service.catalogue.regions.name_of(row.region, lang)
         assert group == ", ".join(groups.get(key, key) for key in row.groups)
         assert badge == translate(lang, f"risk.{row.risk_class or 'none'}")
         if row.score is None:

@@ -10,7 +10,8 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import StreamingResponse
 
 from tekseru.api.schemas.common import FORBIDDEN_RESPONSE, NOT_FOUND_RESPONSE
-from tekseru.http.dependencies import get_database
+from tekseru.catalog import Catalogue
+from tekseru.http.dependencies import get_catalogue, get_database
 from tekseru.http.exports import FORMAT_PATTERN, export_response
 from tekseru.http.security import api_actor
 from tekseru.services import exports
@@ -33,6 +34,7 @@ router = APIRouter(
 )
 
 Db = Depends(get_database)
+Held = Depends(get_catalogue)
 Signed = Depends(api_actor)
 Format = Query("csv", pattern=FORMAT_PATTERN, description="csv, xlsx or json.")
 ClassPattern = "^(" + "|".join(CLASSES) + ")$"
@@ -70,12 +72,13 @@ def subjects(
     sort: str | None = Query(None, pattern=SortPattern, description="As for /subjects."),
     actor: Actor = Signed,
     db: Database = Db,
+    catalogue: Catalogue = Held,
 ) -> StreamingResponse:
     wanted = SubjectSearch(
         text=q.strip(), region=region, group=group, risk_class=risk_class, criterion=criterion
     )
     export = exports.registry(db, actor, wanted, SubjectSort.from_parameter(sort), run)
-    return export_response(request, export, format)
+    return export_response(request, export, format, catalogue)
 
 
 @router.get(
@@ -94,11 +97,12 @@ def results(
     sort: str | None = Query(None, pattern=SortPattern, description="As for /subjects; default: score."),
     actor: Actor = Signed,
     db: Database = Db,
+    catalogue: Catalogue = Held,
 ) -> StreamingResponse:
     export = exports.results(
         db, actor, run_id, risk_class=risk_class, region=region, sort=SubjectSort.from_parameter(sort)
     )
-    return export_response(request, export, format)
+    return export_response(request, export, format, catalogue)
 
 
 @router.get(
@@ -117,9 +121,10 @@ def audit(
     key: str | None = Query(None, description="The entity's key."),
     actor: Actor = Signed,
     db: Database = Db,
+    catalogue: Catalogue = Held,
 ) -> StreamingResponse:
     where = AuditFilter(actor=who, action=action, entity=entity, entity_key=key)
-    return export_response(request, exports.audit_log(db, actor, where), format)
+    return export_response(request, exports.audit_log(db, actor, where), format, catalogue)
 
 
 @router.get(
@@ -140,11 +145,12 @@ def plan_rows(
     ),
     actor: Actor = Signed,
     db: Database = Db,
+    catalogue: Catalogue = Held,
 ) -> StreamingResponse:
     export = exports.plan_rows(
         db, actor, plan_id, region=region, month=month, sort=SubjectSort.from_parameter(sort)
     )
-    return export_response(request, export, format)
+    return export_response(request, export, format, catalogue)
 
 
 @router.get(
@@ -166,11 +172,12 @@ def inspections(
     ),
     actor: Actor = Signed,
     db: Database = Db,
+    catalogue: Catalogue = Held,
 ) -> StreamingResponse:
     export = exports.inspections(
         db, actor, bin=bin, status=status, region=region, all_revisions=all_revisions, number=number
     )
-    return export_response(request, export, format)
+    return export_response(request, export, format, catalogue)
 
 
 @router.get(
@@ -190,9 +197,10 @@ def violations(
     region: str | None = Query(None, description="Region key."),
     actor: Actor = Signed,
     db: Database = Db,
+    catalogue: Catalogue = Held,
 ) -> StreamingResponse:
     export = exports.violations(db, actor, bin=bin, status=status, region=region)
-    return export_response(request, export, format)
+    return export_response(request, export, format, catalogue)
 
 
 @router.get(
@@ -209,8 +217,9 @@ def compare(
     format: str = Format,
     actor: Actor = Signed,
     db: Database = Db,
+    catalogue: Catalogue = Held,
 ) -> StreamingResponse:
     """The subject-groups whose class or score differs between the runs, the criteria added and removed,
     and the evidence records that moved them (`evidence_moved`: each record's number, criterion, source,
     date, reference, and its part in each run: counted, the reason it was not, or null when absent)."""
-    return export_response(request, comparison_export(db, actor, before, after), format)
+    return export_response(request, comparison_export(db, actor, before, after), format, catalogue)

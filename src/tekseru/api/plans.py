@@ -115,7 +115,7 @@ def diff(
     catalog: CatalogService = Depends(get_catalog_service),
 ) -> PlanDiffOut:
     comparison = plans.plan_diff(db, actor, plan_id)
-    naming = edition_naming(catalog.edition(comparison.plan.record.edition_id))
+    naming = edition_naming(catalog.edition(comparison.plan.record.edition_id), catalog.catalogue.regions)
     return PlanDiffOut.said(comparison, reader_language(request), naming)
 
 

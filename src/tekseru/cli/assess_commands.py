@@ -21,7 +21,6 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Column, Table
 
-from tekseru.catalog_files import load_regions
 from tekseru.cli import backtest_commands
 from tekseru.cli.actors import ByOption, cli_actor
 from tekseru.cli.catalogue import cli_catalogue
@@ -192,7 +191,7 @@ def demo(
     by_group = _class_table(
         words("cli.demo.by_group"), counts, lambda count: group_name(count.group, language), words
     )
-    regions = load_regions().reading_order(language)
+    regions = cli_catalogue().regions.reading_order(language)
     place = {region.name.in_language(language): n for n, region in enumerate(regions)}
     by_region = _class_table(
         words("cli.demo.by_region"),

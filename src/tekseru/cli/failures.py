@@ -12,6 +12,7 @@ import typer
 from rich.console import Console
 from rich.markup import escape
 
+from tekseru.cli.catalogue import cli_catalogue
 from tekseru.i18n import say_error
 from tekseru.services.database import Database, DatabaseNeedsUpgrade, DatabaseTooNew, open_database_for
 from tekseru.settings import Settings
@@ -24,9 +25,11 @@ def errors_console() -> Console:
 
 def fail(message: str | BaseException, language: str | None = None) -> NoReturn:
     """Print `message` in red and end the command; a refusal (an exception) is said in `language` (default:
-    the `language` setting) when it carries a message (`tekseru.message.Explained`)."""
+    the `language` setting) when it carries a message (`tekseru.message.Explained`), a region in it named
+    from the command line's catalogue."""
     if isinstance(message, BaseException):
-        message = say_error(language or Settings.from_environment().language, message)
+        language = language or Settings.from_environment().language
+        message = say_error(language, message, cli_catalogue().regions)
     errors_console().print(f"[red]{escape(message)}[/red]", highlight=False)
     raise typer.Exit(1)
 

@@ -10,7 +10,6 @@ import typer
 from tekseru.catalog import UnknownCatalogueEntry
 from tekseru.cli.catalogue import cli_catalogue
 from tekseru.i18n import format_decimal, translate
-from tekseru.i18n import region_name as region_name  # the commands' way to name a region
 from tekseru.settings import Settings
 
 if TYPE_CHECKING:  # imported where used: the planning and scoring packages are slow to import
@@ -55,6 +54,11 @@ class Words:
 
     def risk_class(self, name: str) -> str:
         return self(f"risk.{name}")
+
+
+def region_name(key: str, language: str) -> str:
+    """A region's name in `language`, from the command line's catalogue (the key itself when unknown)."""
+    return cli_catalogue().regions.name_of(key, language)
 
 
 def group_name(key: str, language: str, edition_id: str | None = None) -> str:

@@ -5,9 +5,9 @@ Routes get these through the functions here, never by building them. The catalog
 dependency, `get_catalogue` (the one `create_app` was handed): the catalogue's use cases
 (`get_catalog_service`) and the regions (`get_regions`) depend on it, so a test that replaces it
 (`app.dependency_overrides[get_catalogue] = ...`) reaches every route that declares one of them and the
-services those routes call. (A few page helpers still call `get_catalogue(request)` itself: they read the
-catalogue `create_app` was handed, which is how the tests hand theirs.) Tests pin the date the catalogue's
-use cases read with `get_today`.
+services those routes call. Routes and page helpers take the catalogue only through these dependencies,
+never by calling `get_catalogue(request)` themselves (`tests/test_architecture.py`). Tests pin the date the
+catalogue's use cases read with `get_today`.
 
 The database is opened on first use (not when the app is built), so building the app touches no file; on
 a new, empty database that first use creates the first admin and logs its password once.
@@ -122,6 +122,12 @@ def get_passwords(request: Request) -> Passwords:
 def get_catalogue(request: Request) -> Catalogue:
     """The application's catalogue (`AppState.catalogue`), handed to every service that reads the act."""
     return app_state(request).catalogue
+
+
+def app_regions(request: Request) -> Regions:
+    """The regions of the application's catalogue, for what speaks outside a route's dependencies: the
+    error answers, the refusals said in the reader's language and the templates' `|region`."""
+    return app_state(request).catalogue.regions
 
 
 def get_today() -> Callable[[], date]:

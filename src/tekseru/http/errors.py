@@ -36,7 +36,14 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from tekseru.catalog import UnknownCatalogueEntry
 from tekseru.catalog.catalogue import NoEditionInForce
-from tekseru.http.language import messages, reader_language, request_language, say_error, translate
+from tekseru.http.language import (
+    messages,
+    reader_language,
+    request_language,
+    said,
+    say_error,
+    translate,
+)
 from tekseru.http.middleware import REQUEST_ID_HEADER, request_id
 from tekseru.http.validation import translated_problems
 from tekseru.services import inspections
@@ -89,8 +96,8 @@ class ErrorAnswers:
         self, request: Request, status_code: int, error: Exception, page_status: int | None = None
     ) -> Response:
         if is_api(request):
-            return api_error(request, status_code, say_error(reader_language(request), error))
-        detail = say_error(request_language(request), error)
+            return api_error(request, status_code, said(request, error, reader_language(request)))
+        detail = said(request, error)
         return self.page(request, page_status or status_code, detail, None)
 
     async def not_found(self, request: Request, exc: Exception) -> Response:

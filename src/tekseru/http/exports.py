@@ -8,19 +8,23 @@ from itertools import chain
 from fastapi import HTTPException, Request
 from fastapi.responses import StreamingResponse
 
-from tekseru.http.dependencies import get_catalogue, get_settings
+from tekseru.catalog import Catalogue
+from tekseru.http.dependencies import get_settings
 from tekseru.http.language import request_language, translate
 from tekseru.services.exports import FORMATS, MEDIA_TYPES, TableExport
 
 FORMAT_PATTERN = "^(" + "|".join(FORMATS) + ")$"
 
 
-def export_response(request: Request, export: TableExport, format: str) -> StreamingResponse:
-    """The export as a file in `format`, in the request's language, with the application's catalogue."""
+def export_response(
+    request: Request, export: TableExport, format: str, catalogue: Catalogue
+) -> StreamingResponse:
+    """The export as a file in `format`, in the request's language, naming what it names from `catalogue`
+    (the route's `get_catalogue` dependency)."""
     language = request_language(request)
     if format not in FORMATS:
         raise HTTPException(422, translate(language, "exports.format", formats=", ".join(FORMATS)))
-    chunks = export.chunks(format, language, get_catalogue(request))
+    chunks = export.chunks(format, language, catalogue)
     zone = get_settings(request).time_zone
     # The first chunk before the answer starts: what the query refuses (text the store cannot hold in a
     # filter, say) is then an error answer of its own, not a file cut short.

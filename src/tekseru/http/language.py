@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from fastapi import Request, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from tekseru.http.dependencies import app_regions
 from tekseru.i18n import (
     DEFAULT_LANGUAGE,
     LANGUAGES,
@@ -65,9 +66,10 @@ def request_language(request: Request) -> str:
     return str(language)
 
 
-def said(request: Request, error: BaseException) -> str:
-    """A refusal (an exception) in the language of the request's page."""
-    return say_error(request_language(request), error)
+def said(request: Request, error: BaseException, language: str | None = None) -> str:
+    """A refusal (an exception) in `language` (default: the language of the request's page), a region in
+    it named from the application's catalogue."""
+    return say_error(language or request_language(request), error, app_regions(request))
 
 
 def reader_language(request: Request) -> str:

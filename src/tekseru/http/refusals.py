@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterator, Mapping
 
 from fastapi import HTTPException, Request
 
-from tekseru.http.language import reader_language, request_language, say_error
+from tekseru.http.language import reader_language, request_language, said
 from tekseru.planning import InvalidHalfYear, PlanningInputError
 from tekseru.services import document_signatures, inspections, plans
 
@@ -49,7 +49,7 @@ def service_errors(
             yield
         except kinds as error:
             status = next(code for kind, code in statuses.items() if isinstance(error, kind))
-            detail = say_error(request_language(request) if page else reader_language(request), error)
+            detail = said(request, error, request_language(request) if page else reader_language(request))
             raise HTTPException(status if not page or status in PAGE_STATUSES else 400, detail) from None
 
     return translate

@@ -35,7 +35,7 @@ if TYPE_CHECKING:
         local_time,
     )
     from tekseru.i18n.stored import say_stored
-    from tekseru.i18n.telling import region_name, say, say_error
+    from tekseru.i18n.telling import say, say_error
     from tekseru.i18n.words import explain_words, list_words, word_table
 
 # The rest is imported when first asked for (PEP 562): formats and words bring Babel's dates and the
@@ -48,7 +48,6 @@ _LAZY = {
     "format_half_year_range": "formats",
     "local_time": "formats",
     "say_stored": "stored",
-    "region_name": "telling",
     "say": "telling",
     "say_error": "telling",
     "explain_words": "words",
@@ -100,7 +99,6 @@ __all__ = [
     "local_time",
     "messages",
     "plural",
-    "region_name",
     "say",
     "say_error",
     "say_stored",

@@ -1,7 +1,8 @@
 """What changed between two lists (`tekseru.planning.diff`), in the reader's words: the web page, the API
 and the command line say a moved row's changes and an added or removed row's detail the same way.
 
-Regions and groups are named by a `Naming` (`edition_naming`: by the edition the list was formed by)."""
+Regions and groups are named by a `Naming` (`edition_naming`: by the catalogue's regions and the edition the
+list was formed by)."""
 
 from __future__ import annotations
 
@@ -10,9 +11,9 @@ from dataclasses import dataclass
 from datetime import date
 
 from tekseru.catalog import CatalogueEdition, UnknownCatalogueEntry
+from tekseru.catalog.regions import Regions
 from tekseru.i18n.catalogues import translate
 from tekseru.i18n.formats import format_date, format_decimal
-from tekseru.i18n.telling import region_name
 from tekseru.planning import AddedRow, FieldChange, MovedRow, RemovedRow
 
 
@@ -24,8 +25,8 @@ class Naming:
     group: Callable[[str, str], str]
 
 
-def edition_naming(edition: CatalogueEdition) -> Naming:
-    """Regions by the regions' data, groups by `edition`; a key either does not know is shown as it is."""
+def edition_naming(edition: CatalogueEdition, regions: Regions) -> Naming:
+    """Regions by `regions`, groups by `edition`; a key either does not know is shown as it is."""
 
     def group(key: str, language: str) -> str:
         try:
@@ -33,7 +34,7 @@ def edition_naming(edition: CatalogueEdition) -> Naming:
         except UnknownCatalogueEntry:
             return key
 
-    return Naming(region_name, group)
+    return Naming(regions.name_of, group)
 
 
 def change_lines(moved: MovedRow, language: str, naming: Naming) -> list[str]:

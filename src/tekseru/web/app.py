@@ -23,7 +23,7 @@ from tekseru.api.health import package_version
 from tekseru.api.openapi import install_document
 from tekseru.api.router import API_PREFIX, api_router
 from tekseru.catalog import Catalogue
-from tekseru.catalog_files import load_catalogue, load_regions
+from tekseru.catalog_files import load_catalogue
 from tekseru.http.conflicts import install_conflict_handler
 from tekseru.http.dependencies import AppState
 from tekseru.http.errors import install_error_handlers
@@ -71,8 +71,7 @@ def _mail_worker(state: AppState) -> Callable[[], None] | None:
 
 
 def _warm_up() -> None:
-    """Load what every page needs before the first request (the catalogue is loaded by `create_app`)."""
-    load_regions()
+    """Ready what every page needs before the first request (the catalogue is loaded by `create_app`)."""
     _freeze_startup_objects()
 
 

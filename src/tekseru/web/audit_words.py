@@ -3,7 +3,8 @@
 An entry keeps values as the code wrote them (keys, ISO dates and moments, lists and mappings); the audit
 page shows them in words: yes/no, a region's, a role's, a group's name, a status, an inspection's kind, an
 answer, a half-year, a date or moment in the reader's format. Numbers, names and texts a person typed stay
-as they are. `who` names the command line's and the demo's own identities in words too.
+as they are. `who` names the command line's and the demo's own identities in words too. Regions and groups
+are named from the catalogue the caller holds (the application's).
 """
 
 from __future__ import annotations
@@ -12,14 +13,12 @@ import re
 from collections.abc import Mapping
 from datetime import date, datetime
 
-from tekseru.catalog import UnknownCatalogueEntry
-from tekseru.catalog_files import load_catalogue
+from tekseru.catalog import Catalogue, UnknownCatalogueEntry
 from tekseru.i18n import (
     format_date,
     format_datetime,
     format_half_year,
     messages,
-    region_name,
     say_stored,
     translate,
 )
@@ -44,33 +43,39 @@ def _word(lang: str, key: str, value: str) -> str:
     return translate(lang, key) if messages(lang).get(key) else value
 
 
-def group_name(key: str, lang: str) -> str:
+def group_name(key: str, lang: str, catalogue: Catalogue) -> str:
     try:
-        return load_catalogue().latest().group(key).name.in_language(lang)
+        return catalogue.latest().group(key).name.in_language(lang)
     except UnknownCatalogueEntry:
         return key
 
 
-def audit_value(lang: str, zone: str, value: object, key: str, entity: str) -> str:
-    """`value` of field `key` of an entry about `entity`, in words of `lang` (moments in time zone `zone`)."""
+def audit_value(lang: str, zone: str, value: object, key: str, entity: str, catalogue: Catalogue) -> str:
+    """`value` of field `key` of an entry about `entity`, in words of `lang` (moments in time zone `zone`),
+    regions and groups named from `catalogue`."""
     if value is None:
         return "—"
     if isinstance(value, bool):
         return translate(lang, YES_NO[value])
     if isinstance(value, Mapping):
-        return _mapping(lang, zone, value, key, entity)
+        return _mapping(lang, zone, value, key, entity, catalogue)
     if isinstance(value, list | tuple):
         if key in ("group_keys", "groups"):
-            return ", ".join(group_name(str(item), lang) for item in value)
-        return ", ".join(audit_value(lang, zone, item, key, entity) for item in value) or "—"
+            return ", ".join(group_name(str(item), lang, catalogue) for item in value)
+        return ", ".join(audit_value(lang, zone, item, key, entity, catalogue) for item in value) or "—"
     if not isinstance(value, str):
         return str(value)
-    return _text(lang, zone, value, key, entity)
+    return _text(lang, zone, value, key, entity, catalogue)
 
 
-def _mapping(lang: str, zone: str, value: Mapping[str, object], key: str, entity: str) -> str:
+def _mapping(
+    lang: str, zone: str, value: Mapping[str, object], key: str, entity: str, catalogue: Catalogue
+) -> str:
     if key == "capacity":
-        return ", ".join(f"{region_name(str(region), lang)}: {visits}" for region, visits in value.items())
+        regions = catalogue.regions
+        return ", ".join(
+            f"{regions.name_of(str(region), lang)}: {visits}" for region, visits in value.items()
+        )
     if key == "answers":  # item number: answer
 
         def said(answer: object) -> str:
@@ -78,14 +83,15 @@ def _mapping(lang: str, zone: str, value: Mapping[str, object], key: str, entity
 
         return "; ".join(f"{item}: {said(answer)}" for item, answer in value.items())
     return "; ".join(
-        f"{_word(lang, f'audit.field.{name}', str(name))}: {audit_value(lang, zone, item, str(name), entity)}"
+        f"{_word(lang, f'audit.field.{name}', str(name))}: "
+        f"{audit_value(lang, zone, item, str(name), entity, catalogue)}"
         for name, item in value.items()
     )
 
 
-def _text(lang: str, zone: str, value: str, key: str, entity: str) -> str:
+def _text(lang: str, zone: str, value: str, key: str, entity: str, catalogue: Catalogue) -> str:
     if key == "region":
-        return region_name(value, lang)
+        return catalogue.regions.name_of(value, lang)
     if key == "status":
         return _word(lang, STATUS_WORDS.get(entity, "-") + value, value)
     if key in CODE_WORDS:

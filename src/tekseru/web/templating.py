@@ -24,6 +24,7 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, pass_context, se
 from jinja2.runtime import Context
 
 from tekseru.catalog import LANGUAGES, Text
+from tekseru.http.dependencies import app_regions, app_state
 from tekseru.http.language import LANGUAGE_NAMES, OFFICIAL_LANGUAGE, QUERY_PARAMETER, request_language
 from tekseru.http.security import csrf_token, current_session, optional_actor
 from tekseru.i18n import (
@@ -36,7 +37,6 @@ from tekseru.i18n import (
     say_stored,
     translate,
 )
-from tekseru.i18n import region_name as i18n_region_name
 from tekseru.i18n.actors import who
 from tekseru.web.audit_words import audit_value, roster_value
 from tekseru.web.navigation import Section, visible
@@ -84,7 +84,8 @@ def _stored(context: Context, text: str | None) -> str:
 def _audit_value(context: Context, value: object, key: str, entity: str) -> str:
     """A value an audit entry keeps, in the words of the page's language (`tekseru.web.audit_words`)."""
     request: Request = context["request"]
-    return audit_value(context["lang"], request.app.state.settings.time_zone, value, key, entity)
+    zone, catalogue = request.app.state.settings.time_zone, app_state(request).catalogue
+    return audit_value(context["lang"], zone, value, key, entity, catalogue)
 
 
 @pass_context
@@ -142,14 +143,11 @@ def _datetime(context: Context, value: datetime) -> str:
     return format_datetime(value, context["lang"], request.app.state.settings.time_zone)
 
 
-def region_name(key: str | None, lang: str) -> str:
-    """The region's name in `lang` (the key itself when unknown; "" for None)."""
-    return "" if key is None else i18n_region_name(key, lang)
-
-
 @pass_context
 def _region(context: Context, key: str | None) -> str:
-    return region_name(key, context["lang"])
+    """The region's name in the page's language, from the application's catalogue (the key itself when
+    unknown; "" for None)."""
+    return "" if key is None else app_regions(context["request"]).name_of(key, context["lang"])
 
 
 @pass_context

@@ -9,7 +9,8 @@ from datetime import date
 from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
 
-from tekseru.http.dependencies import get_catalog_service, get_database, get_jobs
+from tekseru.catalog import Catalogue
+from tekseru.http.dependencies import get_catalog_service, get_catalogue, get_database, get_jobs
 from tekseru.http.exports import FORMAT_PATTERN, export_response
 from tekseru.http.language import request_language
 from tekseru.http.security import page_actor
@@ -42,6 +43,7 @@ section = Section(
 )
 
 Db = Depends(get_database)
+Held = Depends(get_catalogue)
 Jobs = Depends(get_jobs)
 Signed = Depends(page_actor)
 
@@ -115,10 +117,15 @@ def compare(
 
 @router.get("/compare.csv", name="assessments_compare_csv")
 def compare_csv(
-    request: Request, before: uuid.UUID, after: uuid.UUID, actor: Actor = Signed, db: Database = Db
+    request: Request,
+    before: uuid.UUID,
+    after: uuid.UUID,
+    actor: Actor = Signed,
+    db: Database = Db,
+    catalogue: Catalogue = Held,
 ) -> StreamingResponse:
     """The comparison as CSV, with codes in words of the reader's language."""
-    return export_response(request, comparison_export(db, actor, before, after), "csv")
+    return export_response(request, comparison_export(db, actor, before, after), "csv", catalogue)
 
 
 @router.get("/compare/export", name="assessments_compare_export")
@@ -129,9 +136,10 @@ def compare_export(
     format: str = Query("csv", pattern=FORMAT_PATTERN),
     actor: Actor = Signed,
     db: Database = Db,
+    catalogue: Catalogue = Held,
 ) -> StreamingResponse:
     """The comparison as CSV or XLSX (codes in words of the reader's language) or JSON (keys)."""
-    return export_response(request, comparison_export(db, actor, before, after), format)
+    return export_response(request, comparison_export(db, actor, before, after), format, catalogue)
 
 
 @router.get("/{run_id}", response_class=HTMLResponse, name="assessments_run")

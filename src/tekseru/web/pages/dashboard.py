@@ -20,7 +20,7 @@ from tekseru.services.permissions import Actor, Permission, Role
 from tekseru.services.registry_queries import CLASSES
 from tekseru.web.charts import Bar, Segment, bar_chart
 from tekseru.web.navigation import Section
-from tekseru.web.templating import region_name, render
+from tekseru.web.templating import render
 
 router = APIRouter(include_in_schema=False)
 section = Section(key="dashboard", route_name="dashboard", prefix="/")
@@ -63,9 +63,10 @@ def charts(figures: Dashboard, lang: str, service: CatalogService) -> dict[str, 
     by_class = [
         Bar(segment.name, (segment,)) for segment in _segments(figures.by_class, lang, figures.not_assessed)
     ]
+    regions = service.catalogue.regions
     by_region = [
-        Bar(region_name(r.region, lang), _segments(r.by_class, lang, r.not_assessed))
-        for r in ordered_regions(figures, service.catalogue.regions)
+        Bar(regions.name_of(r.region, lang), _segments(r.by_class, lang, r.not_assessed))
+        for r in ordered_regions(figures, regions)
     ]
     criteria = [
         Bar(translate(lang, "criterion.title", number=n), (Segment(count, "bar-plain", ""),))

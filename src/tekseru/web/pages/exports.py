@@ -9,7 +9,8 @@ import uuid
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import StreamingResponse
 
-from tekseru.http.dependencies import get_database
+from tekseru.catalog import Catalogue
+from tekseru.http.dependencies import get_catalogue, get_database
 from tekseru.http.exports import FORMAT_PATTERN, export_response
 from tekseru.http.security import page_actor
 from tekseru.services import exports
@@ -28,6 +29,7 @@ router = APIRouter(prefix="/exports", include_in_schema=False)
 section = None
 
 Db = Depends(get_database)
+Held = Depends(get_catalogue)
 Signed = Depends(page_actor)
 Format = Query("csv", pattern=FORMAT_PATTERN)
 
@@ -45,6 +47,7 @@ def registry(
     sort: str = "",
     actor: Actor = Signed,
     db: Database = Db,
+    catalogue: Catalogue = Held,
 ) -> StreamingResponse:
     wanted = SubjectSearch(
         text=q.strip(),
@@ -54,7 +57,7 @@ def registry(
         criterion=criterion,
     )
     export = exports.registry(db, actor, wanted, SubjectSort.from_parameter(sort), run)
-    return export_response(request, export, format)
+    return export_response(request, export, format, catalogue)
 
 
 @router.get("/results/{run_id}", name="exports_results")
@@ -67,6 +70,7 @@ def results(
     sort: str = "",
     actor: Actor = Signed,
     db: Database = Db,
+    catalogue: Catalogue = Held,
 ) -> StreamingResponse:
     export = exports.results(
         db,
@@ -76,7 +80,7 @@ def results(
         region=region or None,
         sort=SubjectSort.from_parameter(sort),
     )
-    return export_response(request, export, format)
+    return export_response(request, export, format, catalogue)
 
 
 @router.get("/audit", name="exports_audit")
@@ -89,12 +93,13 @@ def audit(
     key: str = "",
     actor: Actor = Signed,
     db: Database = Db,
+    catalogue: Catalogue = Held,
 ) -> StreamingResponse:
     """The audit log's filters have the names of its page's (`who` is the actor who acted)."""
     where = AuditFilter(
         actor=who or None, action=action or None, entity=entity or None, entity_key=key or None
     )
-    return export_response(request, exports.audit_log(db, actor, where), format)
+    return export_response(request, exports.audit_log(db, actor, where), format, catalogue)
 
 
 @router.get("/lists/{plan_id}", name="exports_list")
@@ -107,11 +112,12 @@ def plan_rows(
     sort: str = "",
     actor: Actor = Signed,
     db: Database = Db,
+    catalogue: Catalogue = Held,
 ) -> StreamingResponse:
     export = exports.plan_rows(
         db, actor, plan_id, region=region or None, month=month, sort=SubjectSort.from_parameter(sort)
     )
-    return export_response(request, export, format)
+    return export_response(request, export, format, catalogue)
 
 
 @router.get("/inspections", name="exports_inspections")
@@ -124,11 +130,12 @@ def inspections(
     number: str = Query("", max_length=40),
     actor: Actor = Signed,
     db: Database = Db,
+    catalogue: Catalogue = Held,
 ) -> StreamingResponse:
     export = exports.inspections(
         db, actor, bin=bin.strip(), status=status or None, all_revisions=all == "yes", number=number
     )
-    return export_response(request, export, format)
+    return export_response(request, export, format, catalogue)
 
 
 @router.get("/violations", name="exports_violations")
@@ -140,7 +147,8 @@ def violations(
     region: str = "",
     actor: Actor = Signed,
     db: Database = Db,
+    catalogue: Catalogue = Held,
 ) -> StreamingResponse:
     """The violations found by the inspections the page lists, with their follow-up."""
     export = exports.violations(db, actor, bin=bin.strip(), status=status or None, region=region or None)
-    return export_response(request, export, format)
+    return export_response(request, export, format, catalogue)

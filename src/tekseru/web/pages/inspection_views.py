@@ -12,7 +12,8 @@ from fastapi import Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import UploadFile as StarletteUpload
 
-from tekseru.http.dependencies import get_catalogue, get_settings
+from tekseru.catalog import Catalogue
+from tekseru.http.dependencies import get_settings
 from tekseru.http.files import read_upload
 from tekseru.http.language import request_language, said
 from tekseru.message import tell
@@ -55,13 +56,14 @@ def show(
     request: Request,
     actor: Actor,
     db: Database,
+    catalogue: Catalogue,
     inspection_id: int,
     template: str,
     status_code: int = 200,
     **extra: Any,
 ) -> Response:
     sheet = inspections.inspection_sheet(
-        db, actor, inspection_id, language=request_language(request), catalogue=get_catalogue(request)
+        db, actor, inspection_id, language=request_language(request), catalogue=catalogue
     )
     if isinstance(extra.get("error"), Exception):  # a refusal of a service, said in the page's language
         extra["error"] = said(request, extra["error"])
@@ -96,15 +98,23 @@ def shown_number(origin: Any, inspection_id: int) -> str:
 
 
 def checked_page(
-    request: Request, actor: Actor, db: Database, inspection_id: int, status_code: int = 200, **extra: Any
+    request: Request,
+    actor: Actor,
+    db: Database,
+    catalogue: Catalogue,
+    inspection_id: int,
+    status_code: int = 200,
+    **extra: Any,
 ) -> Response:
     sheet = inspections.inspection_sheet(
-        db, actor, inspection_id, language=request_language(request), catalogue=get_catalogue(request)
+        db, actor, inspection_id, language=request_language(request), catalogue=catalogue
     )
     flags = answer_form.flags(sheet.items, check=True)
     flagged = [n for n in answer_form.incomplete(sheet.items)]
     page = "inspections/checklist.html"
-    return show(request, actor, db, inspection_id, page, status_code, flags=flags, flagged=flagged, **extra)
+    return show(
+        request, actor, db, catalogue, inspection_id, page, status_code, flags=flags, flagged=flagged, **extra
+    )
 
 
 def upload_item(key: str) -> int | None:
@@ -117,6 +127,7 @@ def save_answers(
     request: Request,
     actor: Actor,
     db: Database,
+    catalogue: Catalogue,
     inspection_id: int,
     form: dict[str, str],
     uploads: list[tuple[int, StarletteUpload]] | None = None,
@@ -128,7 +139,6 @@ def save_answers(
     answer. "Save and complete" with items still incomplete comes back to the checklist, each such item
     flagged on the item."""
     language = request_language(request)
-    catalogue = get_catalogue(request)
     sheet = inspections.inspection_sheet(
         db, actor, inspection_id, language=language, permission=WRITE, catalogue=catalogue
     )
@@ -160,10 +170,12 @@ def save_answers(
             inspections.answer_items(db, actor, inspection_id, rows, source="form", catalogue=catalogue)
     except inspections.StaleVersion as stale:
         then = form.get("then", "")
-        return conflict_page(request, actor, db, inspection_id, stale, rows, loaded, then)
+        return conflict_page(request, actor, db, catalogue, inspection_id, stale, rows, loaded, then)
     except InspectionError as problem:
         page = "inspections/checklist.html"
-        return show(request, actor, db, inspection_id, page, values=values, loaded=loaded, error=problem)
+        return show(
+            request, actor, db, catalogue, inspection_id, page, values=values, loaded=loaded, error=problem
+        )
     done = "attached" if uploads and not rows else "saved"
     if form.get("then") == "complete":
         now = inspections.inspection_sheet(db, actor, inspection_id, language=language, catalogue=catalogue)
@@ -178,6 +190,7 @@ def conflict_page(
     request: Request,
     actor: Actor,
     db: Database,
+    catalogue: Catalogue,
     inspection_id: int,
     stale: inspections.StaleVersion,
     rows: list[inspections.AnswerRow],
@@ -192,6 +205,7 @@ def conflict_page(
         request,
         actor,
         db,
+        catalogue,
         inspection_id,
         "inspections/conflict.html",
         status_code=409,

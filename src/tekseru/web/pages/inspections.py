@@ -45,6 +45,7 @@ section = Section(
 Db = Depends(get_database)
 Signed = Depends(page_actor)
 Config = Depends(get_settings)
+Held = Depends(get_catalogue)
 WRITE = Permission.WRITE_INSPECTIONS
 DONE = "^(created|saved|attached|completed|revised|followed)?$"
 
@@ -111,8 +112,14 @@ def create(
 
 
 @router.get("/{inspection_id}", response_class=HTMLResponse, name="inspections_inspection")
-def inspection(request: Request, inspection_id: int, actor: Actor = Signed, db: Database = Db) -> Response:
-    return views.show(request, actor, db, inspection_id, "inspections/inspection.html")
+def inspection(
+    request: Request,
+    inspection_id: int,
+    actor: Actor = Signed,
+    db: Database = Db,
+    catalogue: Catalogue = Held,
+) -> Response:
+    return views.show(request, actor, db, catalogue, inspection_id, "inspections/inspection.html")
 
 
 @router.get("/{inspection_id}/checklist", response_class=HTMLResponse, name="inspections_checklist")
@@ -122,16 +129,23 @@ def checklist(
     check: str = Query("", pattern="^(yes)?$"),
     actor: Actor = Signed,
     db: Database = Db,
+    catalogue: Catalogue = Held,
 ) -> Response:
     """The checklist; `check=yes` (completing was asked for and items keep it from completing) flags every
     incomplete item on the item itself and lists them at the top."""
     if check != "yes":
-        return views.show(request, actor, db, inspection_id, "inspections/checklist.html")
-    return views.checked_page(request, actor, db, inspection_id)
+        return views.show(request, actor, db, catalogue, inspection_id, "inspections/checklist.html")
+    return views.checked_page(request, actor, db, catalogue, inspection_id)
 
 
 @router.post("/{inspection_id}/checklist", name="inspections_answer")
-async def answer(request: Request, inspection_id: int, actor: Actor = Signed, db: Database = Db) -> Response:
+async def answer(
+    request: Request,
+    inspection_id: int,
+    actor: Actor = Signed,
+    db: Database = Db,
+    catalogue: Catalogue = Held,
+) -> Response:
     """Save the answers (a urlencoded or multipart form) and, with a multipart form, the photos and files
     attached to items (`photo-N`, `file-N`; `keep-location-N=yes` keeps where a photo was taken)."""
     form: dict[str, str] = {}
@@ -141,7 +155,9 @@ async def answer(request: Request, inspection_id: int, actor: Actor = Signed, db
             form[key] = value
         elif value.filename and (number := views.upload_item(key)) is not None:
             uploads.append((number, value))
-    return await run_in_threadpool(views.save_answers, request, actor, db, inspection_id, form, uploads)
+    return await run_in_threadpool(
+        views.save_answers, request, actor, db, catalogue, inspection_id, form, uploads
+    )
 
 
 @router.post("/{inspection_id}/attachments", name="inspections_attach")
@@ -153,7 +169,7 @@ def attach(
     actor: Actor = Signed,
     db: Database = Db,
     settings: Settings = Config,
-    catalogue: Catalogue = Depends(get_catalogue),
+    catalogue: Catalogue = Held,
 ) -> Response:
     try:
         if file is None or not file.filename:
@@ -162,7 +178,9 @@ def attach(
         attach = partial(inspections.attach_file, item=number, settings=settings, catalogue=catalogue)
         attach(db, actor, inspection_id, file.filename, content)
     except InspectionError as problem:
-        return views.show(request, actor, db, inspection_id, "inspections/inspection.html", error=problem)
+        return views.show(
+            request, actor, db, catalogue, inspection_id, "inspections/inspection.html", error=problem
+        )
     return views.redirect(request, "inspections_inspection", inspection_id, "attached", "#attachments")
 
 
@@ -196,8 +214,14 @@ def attachment_thumbnail(
 
 
 @router.get("/{inspection_id}/complete", response_class=HTMLResponse, name="inspections_confirm")
-def confirm(request: Request, inspection_id: int, actor: Actor = Signed, db: Database = Db) -> Response:
-    return views.show(request, actor, db, inspection_id, "inspections/complete.html")
+def confirm(
+    request: Request,
+    inspection_id: int,
+    actor: Actor = Signed,
+    db: Database = Db,
+    catalogue: Catalogue = Held,
+) -> Response:
+    return views.show(request, actor, db, catalogue, inspection_id, "inspections/complete.html")
 
 
 @router.post("/{inspection_id}/complete", name="inspections_complete")
@@ -207,7 +231,7 @@ def complete(
     inspected_on: str = Form(""),
     actor: Actor = Signed,
     db: Database = Db,
-    catalogue: Catalogue = Depends(get_catalogue),
+    catalogue: Catalogue = Held,
 ) -> Response:
     try:
         day = form_date(inspected_on, "inspected_on")
@@ -217,6 +241,7 @@ def complete(
             request,
             actor,
             db,
+            catalogue,
             inspection_id,
             "inspections/complete.html",
             inspected_on=inspected_on,
@@ -227,12 +252,19 @@ def complete(
 
 @router.post("/{inspection_id}/revise", name="inspections_revise")
 def revise(
-    request: Request, inspection_id: int, reason: str = Form(""), actor: Actor = Signed, db: Database = Db
+    request: Request,
+    inspection_id: int,
+    reason: str = Form(""),
+    actor: Actor = Signed,
+    db: Database = Db,
+    catalogue: Catalogue = Held,
 ) -> Response:
     try:
         record = inspections.revise_inspection(db, actor, inspection_id, reason=reason)
     except InspectionError as problem:
-        return views.show(request, actor, db, inspection_id, "inspections/inspection.html", error=problem)
+        return views.show(
+            request, actor, db, catalogue, inspection_id, "inspections/inspection.html", error=problem
+        )
     return views.redirect(request, "inspections_checklist", record.id, "revised")
 
 
@@ -248,6 +280,7 @@ def follow_up(
     version: str = Form(""),
     actor: Actor = Signed,
     db: Database = Db,
+    catalogue: Catalogue = Held,
 ) -> Response:
     """Follow up a violation, while it is as the page showed it (`version`); else 409 with the stored
     follow-up and this user's side by side, and nothing stored."""
@@ -268,10 +301,10 @@ def follow_up(
         )
     except inspections.StaleVersion as stale:
         return views.show(
-            request, actor, db, inspection_id, page, status_code=409, conflict=stale.conflicts[0]
+            request, actor, db, catalogue, inspection_id, page, status_code=409, conflict=stale.conflicts[0]
         )
     except InspectionError as problem:
-        return views.show(request, actor, db, inspection_id, page, error=problem)
+        return views.show(request, actor, db, catalogue, inspection_id, page, error=problem)
     return views.redirect(request, "inspections_inspection", inspection_id, "followed", f"#violation-{item}")
 
 
@@ -283,7 +316,7 @@ def document(
     actor: Actor = Signed,
     db: Database = Db,
     settings: Settings = Config,
-    catalogue: Catalogue = Depends(get_catalogue),
+    catalogue: Catalogue = Held,
 ) -> Response:
     content, name, _ = inspections.print_inspection(
         db, actor, inspection_id, format=format, language=lang, catalogue=catalogue

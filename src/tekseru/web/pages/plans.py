@@ -269,7 +269,7 @@ def diff(
 ) -> Response:
     comparison = plans.plan_diff(db, actor, plan_id)
     language = request_language(request)
-    naming = edition_naming(catalog.edition(comparison.plan.record.edition_id))
+    naming = edition_naming(catalog.edition(comparison.plan.record.edition_id), catalog.catalogue.regions)
     moved = comparison.diff.moved if comparison.diff else ()
     context = {
         "comparison": comparison,

@@ -43,7 +43,7 @@ from tekseru.services.registry_queries import (
 from tekseru.services.registry_queries import add_evidence as add_evidence_to
 from tekseru.web.charts import Bar, Segment, bar_chart
 from tekseru.web.navigation import Section
-from tekseru.web.templating import path_for, region_name, render
+from tekseru.web.templating import path_for, render
 
 router = APIRouter(prefix="/registry", include_in_schema=False)
 section = Section(
@@ -132,7 +132,7 @@ def _shown_rows(request: Request, rows: Sequence[SubjectRow], catalog: CatalogSe
     for row in rows:
         region = regions.get(row.region)
         if region is None:
-            region = regions[row.region] = region_name(row.region, lang)
+            region = regions[row.region] = catalog.catalogue.regions.name_of(row.region, lang)
         badge = badges.get(row.risk_class)
         if badge is None:
             key = row.risk_class or "none"

@@ -7,6 +7,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 
+from tekseru.catalog import Catalogue
 from tekseru.http.dependencies import get_catalogue, get_database, get_settings
 from tekseru.http.language import request_language, said
 from tekseru.http.refusals import service_errors
@@ -30,6 +31,7 @@ section = Section(
 Db = Depends(get_database)
 Signed = Depends(page_actor)
 Config = Depends(get_settings)
+Held = Depends(get_catalogue)
 
 
 @router.get("/remediation", response_class=HTMLResponse, name="remediation_index")
@@ -42,13 +44,13 @@ def _report_page(
     request: Request,
     actor: Actor,
     db: Database,
+    catalogue: Catalogue,
     report_id: int,
     *,
     error: str | None = None,
     typed_reason: str = "",
 ) -> Response:
     view = portal.remediation_report(db, actor, report_id)
-    catalogue = get_catalogue(request)
     language = request_language(request)
     context = {
         "view": view,
@@ -64,8 +66,10 @@ def _report_page(
 
 
 @router.get("/remediation/{report_id}", response_class=HTMLResponse, name="remediation_report")
-def report_page(request: Request, report_id: int, actor: Actor = Signed, db: Database = Db) -> Response:
-    return _report_page(request, actor, db, report_id)
+def report_page(
+    request: Request, report_id: int, actor: Actor = Signed, db: Database = Db, catalogue: Catalogue = Held
+) -> Response:
+    return _report_page(request, actor, db, catalogue, report_id)
 
 
 @router.post("/remediation/{report_id}", name="remediation_review")
@@ -76,6 +80,7 @@ def review(
     reason: str = Form(""),
     actor: Actor = Signed,
     db: Database = Db,
+    catalogue: Catalogue = Held,
 ) -> Response:
     try:
         if decision not in ("accept", "reject"):
@@ -83,7 +88,9 @@ def review(
         portal.review_remediation(db, actor, report_id, accept=decision == "accept", reason=reason)
     except portal.PortalError as problem:
         # what the reviewer typed is shown again, whether the decision can still be made or not
-        return _report_page(request, actor, db, report_id, error=said(request, problem), typed_reason=reason)
+        return _report_page(
+            request, actor, db, catalogue, report_id, error=said(request, problem), typed_reason=reason
+        )
     target = request.app.url_path_for("remediation_report", report_id=str(report_id))
     return RedirectResponse(f"{target}?done={decision}", status_code=303)
 

@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import base64
 import binascii
+from functools import partial
 from typing import Any
 from urllib.parse import urlsplit
 
 from fastapi import APIRouter, Depends, File, Form, Path, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from tekseru.catalog import Catalogue
 from tekseru.http.dependencies import get_catalogue, get_database, get_settings
 from tekseru.http.files import attachment, read_upload
 from tekseru.http.language import request_language, say_error
@@ -33,6 +35,7 @@ section = None
 Db = Depends(get_database)
 Signed = Depends(page_actor)
 Config = Depends(get_settings)
+Held = Depends(get_catalogue)
 DocumentLanguage = Query("", pattern="^(kk|ru)?$")
 KINDS = {
     "inspection": ("inspections", Permission.WRITE_INSPECTIONS),
@@ -59,6 +62,7 @@ def _page(
     actor: Actor,
     db: Database,
     settings: Settings,
+    catalogue: Catalogue,
     language: str,
     *,
     error: str | None = None,
@@ -66,7 +70,6 @@ def _page(
     prefix, permission = KINDS[entity]
     shown = document_signatures.signatures(db, actor, entity, entity_id, settings=settings)
     document, not_signable = None, None
-    catalogue = get_catalogue(request)
     try:
         document = document_signatures.document_to_sign(
             db,
@@ -118,9 +121,10 @@ def _routes(entity: str) -> None:
         actor: Actor = Signed,
         db: Database = Db,
         settings: Settings = Config,
+        catalogue: Catalogue = Held,
     ) -> Response:
         language = _document_language(request, document)
-        return _page(request, entity, entity_id, actor, db, settings, language)
+        return _page(request, entity, entity_id, actor, db, settings, catalogue, language)
 
     @router.get(f"{path}/document", name=f"signatures_{entity}_document")
     def document_file(
@@ -130,8 +134,9 @@ def _routes(entity: str) -> None:
         actor: Actor = Signed,
         db: Database = Db,
         settings: Settings = Config,
+        catalogue: Catalogue = Held,
     ) -> Response:
-        language, catalogue = _document_language(request, document), get_catalogue(request)
+        language = _document_language(request, document)
         found = document_signatures.document_to_sign(
             db,
             actor,
@@ -153,8 +158,9 @@ def _routes(entity: str) -> None:
         actor: Actor = Signed,
         db: Database = Db,
         settings: Settings = Config,
+        catalogue: Catalogue = Held,
     ) -> Response:
-        language, catalogue = _document_language(request, document), get_catalogue(request)
+        language = _document_language(request, document)
         content, name = document_signatures.signed_document(
             db, actor, entity, entity_id, language=language, catalogue=catalogue, settings=settings
         )
@@ -171,6 +177,7 @@ def _routes(entity: str) -> None:
         actor: Actor = Signed,
         db: Database = Db,
         settings: Settings = Config,
+        catalogue: Catalogue = Held,
     ) -> Response:
         language = request_language(request)
         name = "ncalayer.cms"
@@ -199,7 +206,8 @@ def _routes(entity: str) -> None:
             )
         except document_signatures.SignatureRefused as refused:
             error = say_error(language, refused)
-            return _page(request, entity, entity_id, actor, db, settings, document_language, error=error)
+            page = partial(_page, request, entity, entity_id, actor, db, settings, catalogue)
+            return page(document_language, error=error)
         target = request.app.url_path_for(f"signatures_{entity}", **{f"{entity}_id": str(entity_id)})
         return RedirectResponse(f"{target}?done=signed&document={document_language}", status_code=303)
 
