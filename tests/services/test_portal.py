@@ -17,6 +17,7 @@ from tekseru.planning import ExclusionReason
 from tekseru.services import inspections, plans, portal
 from tekseru.services.accounts import InvalidUser, get_user
 from tekseru.services.audit import AuditFilter, browse
+from tekseru.services.auth import actor_of
 from tekseru.services.inspections import AttachmentRefused
 from tekseru.services.permissions import Actor, PermissionDenied, Role
 from tekseru.settings import Settings
@@ -32,14 +33,14 @@ CHEAP = CHEAP_PASSWORDS
 
 def _subject(db: Database, name: str, bins: list[str]) -> Actor:
     create_user(db, SYSTEM, username=name, full_name=name, role="subject", bins=bins, passwords=CHEAP)
-    return get_user(db, SYSTEM, name).as_actor()
+    return actor_of(get_user(db, SYSTEM, name))
 
 
 def _inspector(db: Database, region: str = "astana") -> Actor:
     create_user(
         db, SYSTEM, username=f"insp-{region}", full_name="И", role="inspector", region=region, passwords=CHEAP
     )
-    return get_user(db, SYSTEM, f"insp-{region}").as_actor()
+    return actor_of(get_user(db, SYSTEM, f"insp-{region}"))
 
 
 def test_a_subject_reports_an_inspector_decides_and_the_next_list_cites_the_reports(

@@ -19,6 +19,7 @@ from tekseru.documents.rendering import CHECKLIST, render
 from tekseru.documents.verification import seal_of
 from tekseru.http.files import disposition
 from tekseru.services import inspections
+from tekseru.services.auth import actor_of
 from tekseru.services.file_names import ascii_name, download_name
 from tekseru.services.inspections.forms import form_file_name
 from tekseru.store import Database
@@ -163,7 +164,7 @@ def test_a_subject_downloads_its_form_named_by_the_number(database: Database, id
         passwords=CHEAP_PASSWORDS,
         regions=CATALOGUE.regions,
     )
-    own = get_user(database, SYSTEM, "own").as_actor()
+    own = actor_of(get_user(database, SYSTEM, "own"))
     content, name = portal.print_own_inspection(
         database, own, record.id, format="pdf", language="ru", now=NOW, catalogue=CATALOGUE
     )

@@ -14,7 +14,7 @@ from tekseru.http.middleware import CONTENT_SECURITY_POLICY
 from tekseru.services.passwords import Passwords
 from tekseru.services.permissions import Actor, Permission, Role
 from tekseru.settings import Settings
-from tekseru.store.accounts import find_user
+from tekseru.store.accounts import find_user, password_hash
 from tekseru.web.app import create_app
 from tekseru.web.navigation import NAV_ORDER, Section, ordered, visible
 from tekseru.web.pages import PAGES
@@ -134,8 +134,8 @@ def test_the_app_hashes_passwords_with_the_costs_it_is_given(tmp_path: Path) -> 
         for app in apps:
             with app.state.tekseru.database().reading() as session:
                 admin = find_user(session, "admin")
-            assert admin is not None
-            hashes.append(admin.password_hash)
+                assert admin is not None
+                hashes.append(password_hash(session, admin.id))
     finally:
         for app in apps:
             app.state.tekseru.close()

@@ -20,6 +20,7 @@ from tekseru.catalog.schema import Checklist
 from tekseru.http.dependencies import get_catalogue
 from tekseru.services import portal
 from tekseru.services.accounts import get_user
+from tekseru.services.auth import actor_of
 from tekseru.settings import Settings
 from tekseru.web.app import create_app
 from tests.catalogue import CATALOGUE
@@ -78,7 +79,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
                     password=PASSWORD, passwords=CHEAP_PASSWORDS)  # fmt: skip
         create_user(db, SYSTEM, username="boss", full_name="boss", role="admin",
                     password=PASSWORD, passwords=CHEAP_PASSWORDS)  # fmt: skip
-        owner = get_user(db, SYSTEM, "owner").as_actor()
+        owner = actor_of(get_user(db, SYSTEM, "owner"))
         (violation,) = portal.my_organisation(db, owner, settings=settings, catalogue=CATALOGUE).violations
         report = portal.submit_remediation(
             db, owner, violation.record.id, "done", [("a.pdf", b"%PDF-1.4\n")], settings=settings

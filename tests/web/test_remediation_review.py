@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 
 from tekseru.services import portal
 from tekseru.services.accounts import get_user
+from tekseru.services.auth import actor_of
 from tekseru.settings import Settings
 from tekseru.store.portal import get_report
 from tekseru.web.app import create_app
@@ -41,14 +42,14 @@ def test_the_reviewer_who_came_second_is_told_and_keeps_the_reason(tmp_path: Pat
             region = None if bins else "astana"
             create_user(db, SYSTEM, username=name, full_name=name, role=role, bins=bins, region=region,
                         password=PASSWORD, passwords=CHEAP_PASSWORDS)  # fmt: skip
-        owner = get_user(db, SYSTEM, "owner").as_actor()
+        owner = actor_of(get_user(db, SYSTEM, "owner"))
         (violation,) = portal.my_organisation(db, owner, settings=settings, catalogue=CATALOGUE).violations
         assert violation.inspection.id == record.id
         report = portal.submit_remediation(
             db, owner, violation.record.id, "done", [("a.pdf", PDF)], settings=settings
         )
         portal.review_remediation(
-            db, get_user(db, SYSTEM, "first-reviewer").as_actor(), report.id, accept=True, reason=""
+            db, actor_of(get_user(db, SYSTEM, "first-reviewer")), report.id, accept=True, reason=""
         )
 
         csrf = sign_in(client, "second-reviewer")

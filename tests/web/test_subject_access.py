@@ -18,6 +18,7 @@ from fastapi.testclient import TestClient
 
 from tekseru.services import plans, portal
 from tekseru.services.accounts import get_user
+from tekseru.services.auth import actor_of
 from tekseru.services.permissions import Actor
 from tekseru.settings import Settings
 from tekseru.store.inspections import violations_of
@@ -76,7 +77,7 @@ def world(tmp_path_factory: pytest.TempPathFactory) -> Iterator[World]:
         with db.reading() as session:
             (own_violation,) = violations_of(session, [mine.id])
             (their_violation,) = violations_of(session, [theirs.id])
-        other_actor = get_user(db, SYSTEM, "subject-other").as_actor()
+        other_actor = actor_of(get_user(db, SYSTEM, "subject-other"))
         report = portal.submit_remediation(
             db, other_actor, their_violation.id, "done", [("proof.pdf", PDF)], settings=settings
         )

@@ -41,25 +41,6 @@ ENTITY_PATHS = {
 }
 
 
-def signature_out(shown: document_signatures.ShownSignature) -> SignatureOut:
-    record, report = shown.record, shown.report
-    problems = ["missing_document"] if report is None else [str(p) for p in report.problems]
-    return SignatureOut(
-        id=record.id,
-        position=record.position,
-        file_name=record.file_name,
-        document_sha256=record.document_sha256,
-        signer_name=record.signer_name,
-        signer_iin=record.signer_iin,
-        signer_bin=record.signer_bin,
-        signed_at=record.signed_at,
-        accepted_by=record.created_by,
-        accepted_at=record.created_at,
-        valid=shown.ok,
-        problems=problems,
-    )
-
-
 def _routes(entity: str, path: str) -> None:
     label = "an inspection" if entity == "inspection" else "a list"
     Id = Path(alias=f"{entity}_id")  # the path names it as the other routes of its domain do
@@ -122,7 +103,7 @@ def _routes(entity: str, path: str) -> None:
         entity_id: int = Id, actor: Actor = Signed, db: Database = Db, settings: Settings = Config
     ) -> list[SignatureOut]:
         return [
-            signature_out(s)
+            SignatureOut.model_validate(s)
             for s in document_signatures.signatures(db, actor, entity, entity_id, settings=settings)
         ]
 
@@ -158,7 +139,7 @@ def _routes(entity: str, path: str) -> None:
             for s in document_signatures.signatures(db, actor, entity, entity_id, settings=settings)
             if s.record.id == record.id
         )
-        return signature_out(shown)
+        return SignatureOut.model_validate(shown)
 
 
 for _entity, _path in ENTITY_PATHS.items():

@@ -107,7 +107,7 @@ def list_(db: DbOption = None, lang: LangOption = None) -> None:
         table.add_row(
             user.username,
             user.full_name,
-            words(f"role.{user.role.value}"),
+            words(f"role.{user.role}"),
             region_name(user.region, words.language) if user.region else "",
             words.yes_no(user.active),
         )

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 import secrets
 from collections.abc import Sequence
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 
 from sqlalchemy.orm import Session
@@ -21,19 +21,21 @@ from tekseru.catalog.identifiers import is_valid_identifier
 from tekseru.catalog.regions import Regions, UnknownRegion
 from tekseru.message import Explained
 from tekseru.services import audit
+from tekseru.services.auth import with_bins
 from tekseru.services.passwords import Passwords
 from tekseru.services.permissions import Actor, Permission, Role
 from tekseru.store import Database
+from tekseru.store.accounts import UserRecord as UserRecord  # a user as the services hand it out
 from tekseru.store.accounts import (
-    UserRecord,
     add_user,
     count_users,
     delete_user_sessions,
     find_user,
+    password_hash,
     update_user_record,
     user_records,
 )
-from tekseru.store.portal import account_bins, bins_by_user, set_account_bins
+from tekseru.store.portal import bins_by_user, set_account_bins
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
 MIN_PASSWORD_LENGTH = 10
@@ -108,37 +110,13 @@ def check_bins(role: Role, bins: Sequence[str]) -> tuple[str, ...]:
     return given
 
 
-@dataclass(frozen=True)
-class UserView:
-    """A user as pages and the API show it (never the password hash)."""
-
-    id: int
-    username: str
-    full_name: str
-    role: Role
-    region: str | None
-    active: bool
-    created_at: datetime
-    updated_at: datetime
-    bins: tuple[str, ...] = ()  # a subject's account: the BINs it acts for
-
-    @classmethod
-    def of(cls, record: UserRecord, bins: Sequence[str] = ()) -> UserView:
-        # The record's fields but its password hash, which never leaves this module; the role as a Role.
-        names = [field.name for field in fields(cls) if field.name != "bins"]
-        values = {name: getattr(record, name) for name in names}
-        return cls(**{**values, "role": Role(record.role)}, bins=tuple(bins))
-
-    def as_actor(self) -> Actor:
-        return Actor(self.username, self.role, self.region, self.full_name, self.id, frozenset(self.bins))
-
-    def audit_values(self) -> dict[str, object]:
-        return {
-            "full_name": self.full_name,
-            "role": self.role.value,
-            "region": self.region,
-            "active": self.active,
-        } | ({"bins": list(self.bins)} if self.bins else {})
+def _audit_values(user: UserRecord) -> dict[str, object]:
+    return {
+        "full_name": user.full_name,
+        "role": user.role,
+        "region": user.region,
+        "active": user.active,
+    } | ({"bins": list(user.bins)} if user.bins else {})
 
 
 @dataclass(frozen=True)
@@ -174,7 +152,7 @@ def create_user(
     bins: Sequence[str] = (),
     passwords: Passwords,
     regions: Regions,
-) -> tuple[UserView, Credentials]:
+) -> tuple[UserRecord, Credentials]:
     """A new active user; with no `password` a random one. The credentials are shown once, never stored.
     A subject's account (role `subject`) is bound to `bins` (at least one)."""
     actor.require(Permission.MANAGE_USERS)
@@ -182,7 +160,7 @@ def create_user(
     chosen, region_key = check_role_and_region(role, region, regions)
     bound = check_bins(chosen, bins)
     password = password or new_password()
-    password_hash = hash_password(password, passwords)
+    hashed = hash_password(password, passwords)
     with db.transaction() as session:
         if find_user(session, name) is not None:
             raise InvalidUser(f"user name {name!r} is taken").saying("refusal.user.taken", name=name)
@@ -190,32 +168,31 @@ def create_user(
             session,
             username=name,
             full_name=full_name.strip() or name,
-            password_hash=password_hash,
+            password_hash=hashed,
             role=chosen.value,
             region=region_key,
             now=_now(),
         )
         set_account_bins(session, record.id, bound)
-        view = UserView.of(record, bound)
+        made = replace(record, bins=bound)
         audit.record(
-            session, actor, "user.create", "user", name, region=region_key, after=view.audit_values()
+            session, actor, "user.create", "user", name, region=region_key, after=_audit_values(made)
         )
-    return view, Credentials(name, password, chosen, region_key)
+    return made, Credentials(name, password, chosen, region_key)
 
 
-def list_users(db: Database, actor: Actor) -> list[UserView]:
+def list_users(db: Database, actor: Actor) -> list[UserRecord]:
     actor.require(Permission.MANAGE_USERS)
     with db.transaction() as session:
         bound = bins_by_user(session)
-        return [UserView.of(record, bound.get(record.id, ())) for record in user_records(session)]
+        return [replace(record, bins=bound.get(record.id, ())) for record in user_records(session)]
 
 
-def get_user(db: Database, actor: Actor, username: str) -> UserView:
+def get_user(db: Database, actor: Actor, username: str) -> UserRecord:
     if username.strip().lower() != actor.username:
         actor.require(Permission.MANAGE_USERS)
     with db.transaction() as session:
-        record = _user(session, username)
-        return UserView.of(record, tuple(sorted(account_bins(session, record.id))))
+        return with_bins(session, _user(session, username))
 
 
 def update_user(
@@ -229,14 +206,13 @@ def update_user(
     active: bool | None = None,
     bins: Sequence[str] | None = None,
     regions: Regions,
-) -> UserView:
+) -> UserRecord:
     """Change a user's name, role (and region), the BINs of a subject's account, or whether the account is
     active. A changed role, region or BINs or a deactivation ends the user's sessions. Nobody can take away
     the last active admin."""
     actor.require(Permission.MANAGE_USERS)
     with db.transaction() as session:
-        record = _user(session, username)
-        before = UserView.of(record, tuple(sorted(account_bins(session, record.id))))
+        before = record = with_bins(session, _user(session, username))
         chosen, region_key = check_role_and_region(role or record.role, region or record.region, regions)
         kept = before.bins if bins is None and chosen is Role.SUBJECT else (bins or ())
         bound = check_bins(chosen, kept)
@@ -246,7 +222,7 @@ def update_user(
             values["full_name"] = full_name.strip()
         if active is not None:
             values["active"] = active
-        after = UserView.of(update_user_record(session, record.id, now=_now(), **values), bound)
+        after = replace(update_user_record(session, record.id, now=_now(), **values), bins=bound)
         _keep_an_admin(session, before, after)
         was = (before.role, before.region, before.active, before.bins)
         if (after.role, after.region, after.active, after.bins) != was:
@@ -258,15 +234,15 @@ def update_user(
             "user",
             record.username,
             region=after.region,
-            before=before.audit_values(),
-            after=after.audit_values(),
+            before=_audit_values(before),
+            after=_audit_values(after),
         )
     return after
 
 
-def _keep_an_admin(session: Session, before: UserView, after: UserView) -> None:
-    was_admin = before.role is Role.ADMIN and before.active
-    still_admin = after.role is Role.ADMIN and after.active
+def _keep_an_admin(session: Session, before: UserRecord, after: UserRecord) -> None:
+    was_admin = before.role == Role.ADMIN and before.active
+    still_admin = after.role == Role.ADMIN and after.active
     if was_admin and not still_admin and count_users(session, role=Role.ADMIN.value, active=True) == 0:
         raise InvalidUser(f"{before.username} is the last active admin").saying(
             "refusal.user.last_admin", name=before.username
@@ -280,10 +256,10 @@ def set_password(
     a user only their own (see `change_own_password`)."""
     actor.require(Permission.MANAGE_USERS)
     password = password or new_password()
-    password_hash = hash_password(password, passwords)
+    hashed = hash_password(password, passwords)
     with db.transaction() as session:
         record = _user(session, username)
-        update_user_record(session, record.id, now=_now(), password_hash=password_hash)
+        update_user_record(session, record.id, now=_now(), password_hash=hashed)
         delete_user_sessions(session, record.id)
         audit.record(session, actor, "user.set_password", "user", record.username, region=record.region)
     return Credentials(record.username, password, Role(record.role), record.region)
@@ -291,12 +267,12 @@ def set_password(
 
 def change_own_password(db: Database, actor: Actor, current: str, new: str, *, passwords: Passwords) -> None:
     """The signed-in user changes their password, giving the current one; other sessions end."""
-    password_hash = hash_password(new, passwords)
+    hashed = hash_password(new, passwords)
     with db.transaction() as session:
         record = _user(session, actor.username)
-        if not passwords.verify(record.password_hash, current):
+        if not passwords.verify(password_hash(session, record.id), current):
             raise InvalidUser("the current password is not right").saying("refusal.user.wrong_password")
-        update_user_record(session, record.id, now=_now(), password_hash=password_hash)
+        update_user_record(session, record.id, now=_now(), password_hash=hashed)
         delete_user_sessions(session, record.id)
         audit.record(session, actor, "user.change_password", "user", record.username, region=record.region)
 

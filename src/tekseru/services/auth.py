@@ -25,7 +25,7 @@ import hashlib
 import math
 import secrets
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import NoReturn
 
@@ -49,6 +49,7 @@ from tekseru.store.accounts import (
     find_user,
     live_session,
     login_failures,
+    password_hash,
     secret,
     update_user_record,
 )
@@ -128,13 +129,16 @@ def token_id(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def _actor(user: UserRecord, bins: frozenset[str] = frozenset()) -> Actor:
-    return Actor(user.username, Role(user.role), user.region, user.full_name, user.id, bins)
+def actor_of(user: UserRecord) -> Actor:
+    """The user as the services' `Actor` (a subject's account with the BINs it acts for)."""
+    return Actor(user.username, Role(user.role), user.region, user.full_name, user.id, frozenset(user.bins))
 
 
-def _bins(session: Session, user: UserRecord) -> frozenset[str]:
-    """The BINs a subject's account acts for (none for another role)."""
-    return account_bins(session, user.id) if user.role == Role.SUBJECT else frozenset()
+def with_bins(session: Session, user: UserRecord) -> UserRecord:
+    """The user with the BINs a subject's account acts for (none for another role)."""
+    if user.role != Role.SUBJECT:
+        return user
+    return replace(user, bins=tuple(sorted(account_bins(session, user.id))))
 
 
 def _name(username: str) -> str:
@@ -157,9 +161,10 @@ def log_in(
     with db.transaction() as session:
         wait = _wait(session, name, client, policy, now)
         user = None if wait else find_user(session, name)
+        stored = "" if user is None else password_hash(session, user.id)
     if wait:
         _refuse_limited(db, name, wait, now)
-    if user is None or not user.active or not passwords.verify(user.password_hash, password):
+    if user is None or not user.active or not passwords.verify(stored, password):
         if user is None:  # spend the same time as for a real user, so that timing tells nothing
             passwords.verify(passwords.dummy_hash, password)
         _refuse(db, name, client, now)
@@ -212,7 +217,7 @@ def open_session(
     token, csrf_token = secrets.token_urlsafe(32), secrets.token_urlsafe(32)
     expires_at = now + policy.session_lifetime
     with db.transaction() as session:
-        actor = _actor(user, _bins(session, user))
+        actor = actor_of(with_bins(session, user))
         # Only this address's failures: signing in elsewhere must not give a guesser a fresh start.
         clear_login_failures(session, username=user.username, client=client)
         delete_expired_sessions(session, now)
@@ -224,7 +229,11 @@ def open_session(
             now=now,
             expires_at=expires_at,
         )
-        if password is not None and passwords is not None and passwords.needs_rehash(user.password_hash):
+        if (
+            password is not None
+            and passwords is not None
+            and passwords.needs_rehash(password_hash(session, user.id))
+        ):
             update_user_record(session, user.id, now=now, password_hash=passwords.hash(password))
         audit.record(
             session, actor, "user.login", "user", user.username, region=user.region, after=via, now=now
@@ -236,10 +245,10 @@ def session_for(db: Database, token: str, now: datetime | None = None) -> LiveSe
     """The signed-in actor and the CSRF token of the session, or None (unknown, expired, user inactive)."""
     with db.reading() as session:
         found = live_session(session, token_id(token), now or datetime.now(UTC))
-        bins = frozenset() if found is None else _bins(session, found.user)
-    if found is None or not found.user.active:
+        user = None if found is None else with_bins(session, found.user)
+    if found is None or user is None or not user.active:
         return None
-    return LiveSession(_actor(found.user, bins), found.csrf_token, found.user.translation_notice_dismissed)
+    return LiveSession(actor_of(user), found.csrf_token, user.translation_notice_dismissed)
 
 
 def log_out(db: Database, token: str, actor: Actor) -> None:

@@ -98,6 +98,11 @@ class ShownSignature:
     def ok(self) -> bool:
         return self.report is not None and self.report.ok
 
+    @property
+    def problems(self) -> list[str]:
+        """What keeps it from holding (the report's problems), or `missing_document`."""
+        return ["missing_document"] if self.report is None else [str(p) for p in self.report.problems]
+
 
 def _check_entity(entity: str, language: str) -> None:
     if entity not in ENTITIES:

@@ -1,7 +1,8 @@
 """Users, their sessions, failed sign-ins and the application's generated secrets.
 
 Plain records go in and out; password hashing, session tokens and the rules of who may do what live in
-`tekseru.services.accounts`.
+`tekseru.services.accounts`. A user's record never holds the password hash, so that it is safe to hand out
+as it is: the hash is read apart (`password_hash`), where a password is checked.
 """
 
 from __future__ import annotations
@@ -20,7 +21,6 @@ _USER_COLUMNS = (
     User.id,
     User.username,
     User.full_name,
-    User.password_hash,
     User.role,
     User.region,
     User.active,
@@ -32,16 +32,20 @@ _USER_COLUMNS = (
 
 @dataclass(frozen=True, slots=True)
 class UserRecord:
+    """A user as pages, the API and the command line show it (never its password hash)."""
+
     id: int
     username: str
     full_name: str
-    password_hash: str
     role: str
     region: str | None
     active: bool
     created_at: datetime
     updated_at: datetime
     translation_notice_dismissed: bool = False  # the user closed the unofficial-translation notice
+    # A subject's account: the BINs it acts for (`tekseru.store.portal.account_bins`), where the services
+    # read them with the user.
+    bins: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +79,7 @@ def add_user(
         "updated_at": now,
     }
     user_id = session.execute(insert(User).values(**values).returning(User.id)).scalar_one()
+    del values["password_hash"]
     return UserRecord(id=user_id, **values)
 
 
@@ -91,6 +96,11 @@ def find_user(session: Session, username: str) -> UserRecord | None:
 def get_user(session: Session, user_id: int) -> UserRecord | None:
     found = _users(session, User.id == user_id)
     return found[0] if found else None
+
+
+def password_hash(session: Session, user_id: int) -> str:
+    """The user's password hash, to check a password against (never part of the user's record)."""
+    return session.execute(select(User.password_hash).where(User.id == user_id)).scalar_one()
 
 
 def user_records(session: Session) -> list[UserRecord]:

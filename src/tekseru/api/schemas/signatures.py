@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
+from typing import Any
+
+from pydantic import AliasPath, BaseModel, ConfigDict, Field
 
 from tekseru.api.schemas.common import Timestamp
 
@@ -22,18 +24,30 @@ class SignatureIn(BaseModel):
     )
 
 
+def _stored(name: str, description: str | None = None) -> Any:
+    """A field read from the stored signature (`ShownSignature.record`)."""
+    return Field(validation_alias=AliasPath("record", name), description=description)
+
+
 class SignatureOut(BaseModel):
-    id: int
-    position: int = Field(description="The order of signing among the signatures of the document, from 1.")
-    file_name: str
-    document_sha256: str
-    signer_name: str
-    signer_iin: str | None
-    signer_bin: str | None
-    signed_at: Timestamp | None = Field(description="The signing time the signature states.")
-    accepted_by: str
-    accepted_at: Timestamp
-    valid: bool = Field(description="Whether it still holds now (roots and CRLs of the server's settings).")
+    """A signature with its status now, read from the service's `ShownSignature`."""
+
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int = _stored("id")
+    position: int = _stored("position", "The order of signing among the signatures of the document, from 1.")
+    file_name: str = _stored("file_name")
+    document_sha256: str = _stored("document_sha256")
+    signer_name: str = _stored("signer_name")
+    signer_iin: str | None = _stored("signer_iin")
+    signer_bin: str | None = _stored("signer_bin")
+    signed_at: Timestamp | None = _stored("signed_at", "The signing time the signature states.")
+    accepted_by: str = _stored("created_by")
+    accepted_at: Timestamp = _stored("created_at")
+    valid: bool = Field(
+        validation_alias="ok",
+        description="Whether it still holds now (roots and CRLs of the server's settings).",
+    )
     problems: list[str] = Field(
         description="What keeps it from holding: changed, untrusted, not_valid_at_signing, revoked, "
         "gost_unsupported; `missing_document` when the signed file is gone."

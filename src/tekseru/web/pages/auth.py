@@ -19,7 +19,7 @@ from tekseru.http.security import (
 from tekseru.services.accounts import (
     MIN_PASSWORD_LENGTH,
     InvalidUser,
-    UserView,
+    UserRecord,
     change_own_password,
     dismiss_translation_notice,
     get_user,
@@ -103,7 +103,9 @@ def logout(
     return response
 
 
-def _account(request: Request, user: UserView, error: str | None = None, status_code: int = 200) -> Response:
+def _account(
+    request: Request, user: UserRecord, error: str | None = None, status_code: int = 200
+) -> Response:
     return render(request, "auth/account.html", {"user": user, "error": error}, status_code=status_code)
 
 
