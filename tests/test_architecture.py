@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).parents[1] / "src" / "tekseru"
+TESTS = Path(__file__).parent
 CORE = ("catalog", "scoring", "planning")
 # catalog_files is the edge where the catalogue's YAML is read; the core only checks what it is handed.
 OUTER = ("catalog_files", "i18n", "store", "intake", "documents", "services", "http", "cli", "api", "web")
@@ -180,11 +181,11 @@ VAGUE_ALIASES = ("store", "service", "services", "flow")
 
 
 def test_no_module_hides_behind_a_vague_alias() -> None:
-    """A reader sees what a name is: no module is imported as `store`, `service` or `flow` (a use case's
-    name says whether it is the store's row or the service's use case)."""
+    """A reader sees what a name is: no module, in the package or its tests, is imported as `store`,
+    `service` or `flow` (a use case's name says whether it is the store's row or the service's use case)."""
     found = {
-        str(path.relative_to(PACKAGE)): alias.name
-        for path in PACKAGE.rglob("*.py")
+        str(path): alias.name
+        for path in (*PACKAGE.rglob("*.py"), *TESTS.rglob("*.py"))
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
         if isinstance(node, ast.Import | ast.ImportFrom)
         for alias in node.names

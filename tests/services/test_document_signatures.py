@@ -16,8 +16,7 @@ from pypdf import PdfReader
 from tekseru.catalog_files import load_catalogue
 from tekseru.documents.signatures import load_key, sign_cms, verify_pdf
 from tekseru.i18n import say_error
-from tekseru.services import audit, inspections
-from tekseru.services import document_signatures as service
+from tekseru.services import audit, document_signatures, inspections
 from tekseru.services.audit import AuditFilter
 from tekseru.services.permissions import Actor, PermissionDenied, Role
 from tekseru.services.signatures import trust_settings
@@ -80,7 +79,9 @@ def test_officials_then_the_head_sign_an_inspection(
     assert again.sha256 == document.sha256, "the same revision is handed out until it is signed"
     for who in ("official", "second", "head"):
         _sign(database, INSPECTOR, "inspection", signed.inspection_id, people[who], settings)
-    shown = service.signatures(database, VIEWER, "inspection", signed.inspection_id, settings=settings)
+    shown = document_signatures.signatures(
+        database, VIEWER, "inspection", signed.inspection_id, settings=settings
+    )
     assert [(s.record.position, s.record.signer_iin, s.ok) for s in shown] == [
         (1, "880101300123", True),
         (2, "910303400789", True),
@@ -92,7 +93,7 @@ def test_officials_then_the_head_sign_an_inspection(
     assert {e.after["iin"] for e in entries if e.after} == {"880101300123", "910303400789", "750505300555"}
     # The signatures are inside the PDF, each in its own revision covering the earlier ones, as a PDF
     # reader and `tekseru verify` see them.
-    content, name = service.signed_document(
+    content, name = document_signatures.signed_document(
         database, VIEWER, "inspection", signed.inspection_id, language="kk", catalogue=CATALOGUE,
         settings=settings,
     )  # fmt: skip
@@ -127,7 +128,7 @@ def test_a_signature_of_a_revision_signed_meanwhile_is_refused_until_signed_agai
     handed = _to_sign(database, PLANNER, "plan", signed.plan_id, settings, language="ru")
     first = _cms(people["official"], handed.content)
     late = _cms(people["second"], handed.content)  # made from the same revision, handed in second
-    service.accept_signature(
+    document_signatures.accept_signature(
         database, PLANNER, "plan", signed.plan_id, document_sha256=handed.sha256, signature=first,
         settings=settings,
     )  # fmt: skip
@@ -137,13 +138,13 @@ def test_a_signature_of_a_revision_signed_meanwhile_is_refused_until_signed_agai
     )  # fmt: skip
     assert stale.key == "stale" and "ещё раз" in say_error("ru", stale) and "қайта" in say_error("kk", stale)
     _sign(database, PLANNER, "plan", signed.plan_id, people["second"], settings, language="ru")
-    content, _ = service.signed_document(
+    content, _ = document_signatures.signed_document(
         database, VIEWER, "plan", signed.plan_id, language="ru", catalogue=CATALOGUE, settings=settings
     )
     report = verify_pdf(content, trust_settings(settings=settings))
     assert report.ok and [s.identity.iin for s in report.signers] == ["880101300123", "910303400789"]
     # The Kazakh document is a document of its own, with no signatures yet.
-    kazakh, _ = service.signed_document(
+    kazakh, _ = document_signatures.signed_document(
         database, VIEWER, "plan", signed.plan_id, language="kk", catalogue=CATALOGUE, settings=settings
     )
     assert verify_pdf(kazakh, trust_settings(settings=settings)).signers == ()
@@ -168,7 +169,12 @@ def test_the_wrong_order_is_refused(
     assert "АСҚАРОВ АЙБЕК" in say_error("kk", refused) and "басшыдан кейін" in say_error("kk", refused)
     assert "после него" in say_error("ru", refused)
     assert (
-        len(service.signatures(database, VIEWER, "inspection", signed.inspection_id, settings=settings)) == 1
+        len(
+            document_signatures.signatures(
+                database, VIEWER, "inspection", signed.inspection_id, settings=settings
+            )
+        )
+        == 1
     )
 
 
@@ -189,7 +195,7 @@ def test_a_signature_that_does_not_hold_is_refused_and_nothing_is_stored(
     problem: str,
 ) -> None:
     signed = sign_records(database)
-    document = service.document_to_sign(
+    document = document_signatures.document_to_sign(
         database, PLANNER, "plan", signed.plan_id, language="kk", catalogue=CATALOGUE, settings=settings
     )
     content = document.content + b"%changed" if over_other else document.content
@@ -203,7 +209,7 @@ def test_a_signature_that_does_not_hold_is_refused_and_nothing_is_stored(
         settings=settings,
     )
     assert refused.key == "invalid" and refused.params["problems"] == (problem,)
-    assert service.signatures(database, VIEWER, "plan", signed.plan_id, settings=settings) == []
+    assert document_signatures.signatures(database, VIEWER, "plan", signed.plan_id, settings=settings) == []
     assert audit.browse(database, ADMIN, AuditFilter(action="plan.sign")).entries == []
 
 
@@ -219,7 +225,7 @@ def test_a_revoked_certificate_is_refused_and_a_stored_signature_shows_it_later(
         trusted_roots=settings.trusted_roots,
         revocation_lists=str(tmp_path / "nca.crl"),
     )
-    (shown,) = service.signatures(database, VIEWER, "plan", signed.plan_id, settings=later)
+    (shown,) = document_signatures.signatures(database, VIEWER, "plan", signed.plan_id, settings=later)
     assert (
         not shown.ok and shown.report is not None and [str(p) for p in shown.report.problems] == ["revoked"]
     )
@@ -242,7 +248,7 @@ def test_a_revoked_certificate_is_refused_and_a_stored_signature_shows_it_later(
 
 def test_who_may_sign_and_what(database: Database, settings: Settings, people: dict[str, Signer]) -> None:
     signed = sign_records(database)
-    document = service.document_to_sign(
+    document = document_signatures.document_to_sign(
         database,
         INSPECTOR,
         "inspection",
@@ -254,7 +260,7 @@ def test_who_may_sign_and_what(database: Database, settings: Settings, people: d
     signature = _cms(people["official"], document.content)
     for actor in (VIEWER, OTHER_REGION):
         with pytest.raises(PermissionDenied):
-            service.accept_signature(
+            document_signatures.accept_signature(
                 database,
                 actor,
                 "inspection",
@@ -292,8 +298,8 @@ def test_who_may_sign_and_what(database: Database, settings: Settings, people: d
         now=inspection_data.NOW,
         catalogue=CATALOGUE,
     )
-    with pytest.raises(service.SignatureNotSignable) as not_yet:
-        service.document_to_sign(
+    with pytest.raises(document_signatures.SignatureNotSignable) as not_yet:
+        document_signatures.document_to_sign(
             database, INSPECTOR, "inspection", draft.id, language="kk", catalogue=CATALOGUE, settings=settings
         )
     assert "жоба" in say_error("kk", not_yet.value)
@@ -306,7 +312,7 @@ def test_signers_accepted_at_the_same_instant_each_get_their_own_place(
     the second to write must read again rather than answer with a database error; it then finds its revision
     signed meanwhile and is asked to sign again."""
     signed = sign_records(database)
-    document = service.document_to_sign(
+    document = document_signatures.document_to_sign(
         database,
         INSPECTOR,
         "inspection",
@@ -322,7 +328,7 @@ def test_signers_accepted_at_the_same_instant_each_get_their_own_place(
     def accept(who: str) -> None:
         start.wait()
         try:
-            service.accept_signature(
+            document_signatures.accept_signature(
                 database,
                 INSPECTOR,
                 "inspection",
@@ -339,28 +345,36 @@ def test_signers_accepted_at_the_same_instant_each_get_their_own_place(
         thread.start()
     for thread in threads:
         thread.join()
-    assert [(type(f), getattr(f, "key", None)) for f in failures] == [(service.SignatureRefused, "stale")]
-    (accepted,) = service.signatures(database, VIEWER, "inspection", signed.inspection_id, settings=settings)
+    assert [(type(f), getattr(f, "key", None)) for f in failures] == [
+        (document_signatures.SignatureRefused, "stale")
+    ]
+    (accepted,) = document_signatures.signatures(
+        database, VIEWER, "inspection", signed.inspection_id, settings=settings
+    )
     other = "second" if accepted.record.signer_iin == "880101300123" else "official"
     _sign(database, INSPECTOR, "inspection", signed.inspection_id, people[other], settings)
-    shown = service.signatures(database, VIEWER, "inspection", signed.inspection_id, settings=settings)
+    shown = document_signatures.signatures(
+        database, VIEWER, "inspection", signed.inspection_id, settings=settings
+    )
     assert [s.record.position for s in shown] == [1, 2] and all(s.ok for s in shown)
     assert {s.record.signer_iin for s in shown} == {"880101300123", "910303400789"}
     entries = audit.browse(database, ADMIN, AuditFilter(action="inspection.sign")).entries
     assert sorted(e.after["position"] for e in entries if e.after) == [1, 2]
 
 
-def _refusal(database: Database, actor: Actor, *args: Any, **options: Any) -> service.SignatureRefused:
+def _refusal(
+    database: Database, actor: Actor, *args: Any, **options: Any
+) -> document_signatures.SignatureRefused:
     """The refusal of a signature that `accept_signature` must not accept."""
-    with pytest.raises(service.SignatureRefused) as refused:
-        service.accept_signature(database, actor, *args, **options)
+    with pytest.raises(document_signatures.SignatureRefused) as refused:
+        document_signatures.accept_signature(database, actor, *args, **options)
     return refused.value
 
 
 def _to_sign(
     database: Database, actor: Actor, entity: str, entity_id: int, settings: Settings, language: str = "kk"
-) -> service.DocumentToSign:
-    return service.document_to_sign(
+) -> document_signatures.DocumentToSign:
+    return document_signatures.document_to_sign(
         database, actor, entity, entity_id, language=language, catalogue=CATALOGUE, settings=settings
     )
 
@@ -376,7 +390,7 @@ def _sign(
 ) -> None:
     """The signer signs what it is handed, and the signature is accepted."""
     handed = _to_sign(database, actor, entity, entity_id, settings, language)
-    service.accept_signature(
+    document_signatures.accept_signature(
         database, actor, entity, entity_id, document_sha256=handed.sha256,
         signature=_cms(signer, handed.content), settings=settings,
     )  # fmt: skip

@@ -10,8 +10,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DatabaseError, IntegrityError
 
-from tekseru.store import AssessmentResultData, Database, audit, dashboard_figures, run_results
-from tekseru.store import accounts as store
+from tekseru.store import AssessmentResultData, Database, accounts, audit, dashboard_figures, run_results
 from tekseru.store import registry_queries as queries
 from tekseru.store.assessments import add_results, finish_run, start_run
 from tests.store.factories import BINS, NOW, add_subjects, subject
@@ -21,8 +20,8 @@ LATER = NOW + timedelta(hours=1)
 
 def add_user(
     session: object, name: str = "ann", role: str = "planner", region: str | None = None
-) -> store.UserRecord:
-    return store.add_user(
+) -> accounts.UserRecord:
+    return accounts.add_user(
         session,  # type: ignore[arg-type]
         username=name,
         full_name=name.title(),
@@ -37,22 +36,22 @@ def test_users(database: Database) -> None:
     with database.transaction() as session:
         ann = add_user(session)
         add_user(session, "bob", "inspector", "astana")
-        found, by_id = store.find_user(session, "ann"), store.get_user(session, ann.id)
+        found, by_id = accounts.find_user(session, "ann"), accounts.get_user(session, ann.id)
         assert found is not None and by_id is not None and found.id == by_id.id == ann.id
         assert (found.full_name, found.role, found.active) == ("Ann", "planner", True)
         assert not hasattr(found, "password_hash")  # a user's record is safe to hand out
-        assert store.password_hash(session, found.id) == "$argon2id$hash"
-        assert [u.username for u in store.user_records(session)] == ["ann", "bob"]
-        assert store.count_users(session, role="inspector") == 1
-        changed = store.update_user_record(session, ann.id, now=LATER, role="admin", active=False)
+        assert accounts.password_hash(session, found.id) == "$argon2id$hash"
+        assert [u.username for u in accounts.user_records(session)] == ["ann", "bob"]
+        assert accounts.count_users(session, role="inspector") == 1
+        changed = accounts.update_user_record(session, ann.id, now=LATER, role="admin", active=False)
         assert (changed.role, changed.active, changed.updated_at.replace(tzinfo=UTC)) == (
             "admin",
             False,
             LATER,
         )
-        assert store.count_users(session, active=True) == 1
+        assert accounts.count_users(session, active=True) == 1
         with pytest.raises(ValueError, match="cannot change"):
-            store.update_user_record(session, ann.id, now=LATER, username="x")
+            accounts.update_user_record(session, ann.id, now=LATER, username="x")
 
 
 @pytest.mark.parametrize(
@@ -70,44 +69,48 @@ def test_the_database_refuses_a_bad_user(
 def test_sessions(database: Database) -> None:
     with database.transaction() as session:
         ann = add_user(session)
-        store.add_session(
+        accounts.add_session(
             session, session_id="a" * 64, user_id=ann.id, csrf_token="c1", now=NOW, expires_at=LATER
         )
-        store.add_session(
+        accounts.add_session(
             session, session_id="b" * 64, user_id=ann.id, csrf_token="c2", now=NOW, expires_at=LATER
         )
-        live = store.live_session(session, "a" * 64, NOW)
+        live = accounts.live_session(session, "a" * 64, NOW)
         assert live is not None and (live.user.username, live.csrf_token) == ("ann", "c1")
-        assert store.live_session(session, "a" * 64, LATER) is None  # expired
-        assert store.live_session(session, "c" * 64, NOW) is None
-        store.delete_session(session, "a" * 64)
-        assert store.live_session(session, "a" * 64, NOW) is None
-        assert store.delete_expired_sessions(session, LATER) == 1
-        store.add_session(
+        assert accounts.live_session(session, "a" * 64, LATER) is None  # expired
+        assert accounts.live_session(session, "c" * 64, NOW) is None
+        accounts.delete_session(session, "a" * 64)
+        assert accounts.live_session(session, "a" * 64, NOW) is None
+        assert accounts.delete_expired_sessions(session, LATER) == 1
+        accounts.add_session(
             session, session_id="d" * 64, user_id=ann.id, csrf_token="c", now=NOW, expires_at=LATER
         )
-        assert store.delete_user_sessions(session, ann.id) == 1
+        assert accounts.delete_user_sessions(session, ann.id) == 1
 
 
 def test_login_failures(database: Database) -> None:
     with database.transaction() as session:
         for minute, (name, client) in enumerate([("ann", "1.1.1.1"), ("ann", "2.2.2.2"), ("bob", "1.1.1.1")]):
-            store.add_login_failure(session, username=name, client=client, at=NOW + timedelta(minutes=minute))
-        assert store.count_login_failures(session, since=NOW - timedelta(minutes=1), username="ann") == 2
-        assert store.count_login_failures(session, since=NOW - timedelta(minutes=1), client="1.1.1.1") == 2
-        assert store.count_login_failures(session, since=NOW, client="1.1.1.1") == 1  # strictly after `since`
-        store.clear_login_failures(session, username="ann")
-        assert store.count_login_failures(session, since=NOW - timedelta(days=1), username="ann") == 0
-        store.delete_login_failures_before(session, NOW + timedelta(minutes=5))
-        assert store.count_login_failures(session, since=NOW - timedelta(days=1), client="1.1.1.1") == 0
+            accounts.add_login_failure(
+                session, username=name, client=client, at=NOW + timedelta(minutes=minute)
+            )
+        assert accounts.count_login_failures(session, since=NOW - timedelta(minutes=1), username="ann") == 2
+        assert accounts.count_login_failures(session, since=NOW - timedelta(minutes=1), client="1.1.1.1") == 2
+        assert (
+            accounts.count_login_failures(session, since=NOW, client="1.1.1.1") == 1
+        )  # strictly after `since`
+        accounts.clear_login_failures(session, username="ann")
+        assert accounts.count_login_failures(session, since=NOW - timedelta(days=1), username="ann") == 0
+        accounts.delete_login_failures_before(session, NOW + timedelta(minutes=5))
+        assert accounts.count_login_failures(session, since=NOW - timedelta(days=1), client="1.1.1.1") == 0
 
 
 def test_a_generated_secret_is_kept(database: Database) -> None:
     with database.transaction() as session:
-        assert store.secret(session, "key", "first", NOW) == "first"
+        assert accounts.secret(session, "key", "first", NOW) == "first"
     with database.transaction() as session:
-        assert store.secret(session, "key", "second", NOW) == "first"
-        assert store.secret(session, "other", "x", NOW) == "x"
+        assert accounts.secret(session, "key", "second", NOW) == "first"
+        assert accounts.secret(session, "other", "x", NOW) == "x"
 
 
 def test_the_audit_log(database: Database) -> None:

@@ -10,10 +10,9 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
 
-from tekseru.store import Database, EvidenceData
+from tekseru.store import Database, EvidenceData, inspections
 from tekseru.store import documents_store as documents
 from tekseru.store import inspection_edits as edits
-from tekseru.store import inspections as store
 from tekseru.store.evidence import evidence_for_subjects, mark_used, upsert_evidence
 from tekseru.store.inspections import AnswerData, AttachmentData, InspectionData, InspectionFrozen
 from tekseru.store.migrate import differences
@@ -28,12 +27,12 @@ def draft(
     *,
     kind: str = "preventive_control",
     act_date: date = date(2024, 3, 1),
-) -> store.InspectionRecord:
+) -> inspections.InspectionRecord:
     data = InspectionData(
         subject_id, "2022-29983", 3, ("stationary_care",), kind, "7", act_date, ("Inspector",)
     )
     with database.transaction() as session:
-        return store.add_inspection(session, data, created_by="planner", now=NOW)
+        return inspections.add_inspection(session, data, created_by="planner", now=NOW)
 
 
 def answer(database: Database, inspection_id: int, *answers: tuple[int, int | None, str]) -> None:
@@ -42,10 +41,16 @@ def answer(database: Database, inspection_id: int, *answers: tuple[int, int | No
         edits.set_answers(session, inspection_id, rows, answered_by="inspector", now=NOW)
 
 
-def complete(database: Database, inspection_id: int, on: date = date(2024, 3, 5)) -> store.InspectionRecord:
+def complete(
+    database: Database, inspection_id: int, on: date = date(2024, 3, 5)
+) -> inspections.InspectionRecord:
     with database.transaction() as session:
-        done = store.complete(session, inspection_id, inspected_on=on, completed_by="inspector", now=NOW)
-        store.add_violations(session, done, carried_from=done.revises_id, updated_by="inspector", now=NOW)
+        done = inspections.complete(
+            session, inspection_id, inspected_on=on, completed_by="inspector", now=NOW
+        )
+        inspections.add_violations(
+            session, done, carried_from=done.revises_id, updated_by="inspector", now=NOW
+        )
         return done
 
 
@@ -65,7 +70,7 @@ def test_a_draft_is_stored_and_answered(database: Database) -> None:
     answer(database, record.id, (1, 3, "compliant"), (2, 4, "required"))
     answer(database, record.id, (2, 4, "non_compliant"))
     with database.transaction() as session:
-        stored = store.answers_of(session, record.id)
+        stored = inspections.answers_of(session, record.id)
     assert [(a.item, a.criterion, a.answer) for a in stored] == [(1, 3, "compliant"), (2, 4, "non_compliant")]
 
 
@@ -86,7 +91,7 @@ def test_a_completed_inspection_is_frozen_here_and_in_the_database(database: Dat
         answer(database, record.id, (1, 3, "compliant"))
     attachment = AttachmentData(None, "a.pdf", "application/pdf", 1, "0" * 64, "x")
     with pytest.raises(InspectionFrozen), database.transaction() as session:
-        store.add_attachment(session, record.id, attachment, added_by="x", now=NOW)
+        inspections.add_attachment(session, record.id, attachment, added_by="x", now=NOW)
     statements = [
         "UPDATE inspections SET act_number = 'forged'",
         "UPDATE inspection_answers SET answer = 'compliant'",
@@ -110,21 +115,23 @@ def test_a_revision_supersedes_the_revision_it_corrects_when_completed(database:
     answer(database, first.id, (1, 3, "non_compliant"), (2, 4, "compliant"))
     complete(database, first.id)
     with database.transaction() as session:
-        old = store.get_or_raise(session, first.id)
+        old = inspections.get_or_raise(session, first.id)
         data = InspectionData(**{name: getattr(old, name) for name in InspectionData.__dataclass_fields__})
-        second = store.add_inspection(session, data, created_by="x", now=NOW, revises=old, reason="typo")
-        store.copy_parts(session, first.id, second.id)
-        assert store.pending_revision(session, first.id) == second
+        second = inspections.add_inspection(
+            session, data, created_by="x", now=NOW, revises=old, reason="typo"
+        )
+        inspections.copy_parts(session, first.id, second.id)
+        assert inspections.pending_revision(session, first.id) == second
     assert (second.revision, second.revises_id, second.first_revision_id) == (2, first.id, first.id)
     with pytest.raises(DBAPIError), database.transaction() as session:  # one correction at a time
-        store.add_inspection(session, data, created_by="x", now=NOW, revises=old, reason="again")
+        inspections.add_inspection(session, data, created_by="x", now=NOW, revises=old, reason="again")
     complete(database, second.id)
     with database.transaction() as session:
-        assert store.get_or_raise(session, first.id).superseded_by_id == second.id
-        assert [r.id for r in store.revisions(session, second)] == [first.id, second.id]
-        assert [r.id for r in store.list_inspections(session)] == [second.id]
-        assert len(store.list_inspections(session, current_only=False)) == 2
-        assert [a.item for a in store.answers_of(session, second.id)] == [1, 2]
+        assert inspections.get_or_raise(session, first.id).superseded_by_id == second.id
+        assert [r.id for r in inspections.revisions(session, second)] == [first.id, second.id]
+        assert [r.id for r in inspections.list_inspections(session)] == [second.id]
+        assert len(inspections.list_inspections(session, current_only=False)) == 2
+        assert [a.item for a in inspections.answers_of(session, second.id)] == [1, 2]
 
 
 def test_replacing_evidence_removes_the_old_revision_and_keeps_use(database: Database) -> None:
@@ -135,7 +142,7 @@ def test_replacing_evidence_removes_the_old_revision_and_keeps_use(database: Dat
         upsert_evidence(session, old, entered_by="x", entered_at=NOW)
         used = [e.id for e in evidence_for_subjects(session, [subject_id]) if e.criterion == 3]
         mark_used(session, used, date(2024, 9, 1))
-        counts, removed = store.replace_evidence(
+        counts, removed = inspections.replace_evidence(
             session, new, replaces_origin="inspection:1", entered_by="x", entered_at=NOW
         )
         stored = evidence_for_subjects(session, [subject_id])
@@ -155,7 +162,7 @@ def test_a_visit_uses_the_unused_evidence_observed_up_to_a_day(database: Databas
         upsert_evidence(session, rows, entered_by="x", entered_at=NOW)
         earlier = [e.id for e in evidence_for_subjects(session, [subject_id]) if e.reference == "used before"]
         mark_used(session, earlier, date(2024, 1, 20))
-        marked = store.use_evidence_for_visit(
+        marked = inspections.use_evidence_for_visit(
             session,
             subject_id,
             observed_up_to=date(2024, 3, 1),
@@ -178,7 +185,7 @@ def test_follow_up_of_a_violation(database: Database) -> None:
     answer(database, record.id, (1, 3, "non_compliant"), (2, None, "non_compliant"), (3, 5, "compliant"))
     complete(database, record.id)
     with database.transaction() as session:
-        violations = store.violations_of(session, [record.id])
+        violations = inspections.violations_of(session, [record.id])
         assert [(v.item, v.criterion, v.status) for v in violations] == [(1, 3, "open"), (2, None, "open")]
         changes = {"status": "eliminated", "eliminated_on": date(2024, 4, 1), "deadline": date(2024, 4, 5)}
         updated = edits.update_violation(session, record.id, 1, changes, by="inspector", now=NOW)
@@ -187,7 +194,7 @@ def test_follow_up_of_a_violation(database: Database) -> None:
             date(2024, 4, 1),
             date(2024, 4, 5),
         )
-        with pytest.raises(store.InspectionError, match="no violation in item 3"):
+        with pytest.raises(inspections.InspectionError, match="no violation in item 3"):
             edits.update_violation(session, record.id, 3, {"note": "x"}, by="inspector", now=NOW)
     with pytest.raises(DBAPIError), database.transaction() as session:  # eliminated needs its date
         edits.update_violation(session, record.id, 2, {"status": "eliminated"}, by="inspector", now=NOW)
@@ -212,7 +219,7 @@ def test_visit_histories(database: Database, eliminated: tuple[int, ...], expect
         for item in eliminated:
             changes = {"status": "eliminated", "eliminated_on": date(2024, 4, 1)}
             edits.update_violation(session, control.id, item, changes, by="x", now=NOW)
-        histories = store.visit_histories(session)
+        histories = inspections.visit_histories(session)
     assert set(histories) == {first, second}
     assert histories[first].last_visit_on == date(2024, 3, 5)
     assert histories[first].last_visit_was_preventive_control is True

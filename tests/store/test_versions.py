@@ -10,9 +10,8 @@ from datetime import date
 
 import pytest
 
-from tekseru.store import Database
+from tekseru.store import Database, inspections
 from tekseru.store import inspection_edits as edits
-from tekseru.store import inspections as store
 from tekseru.store.inspections import AnswerData
 from tekseru.store.plans import approve_plan, delete_draft, get_plan, publish_plan
 from tekseru.store.versions import StaleVersion
@@ -33,7 +32,7 @@ def write(
 
 def stored(database: Database, inspection_id: int) -> dict[int, tuple[str, int]]:
     with database.transaction() as session:
-        return {a.item: (a.answer, a.version) for a in store.answers_of(session, inspection_id)}
+        return {a.item: (a.answer, a.version) for a in inspections.answers_of(session, inspection_id)}
 
 
 def test_an_answer_is_written_only_at_the_version_its_writer_read(database: Database) -> None:
@@ -124,7 +123,7 @@ def test_a_follow_up_is_written_only_at_the_version_read(database: Database) -> 
     write(database, record.id, {n: "compliant" for n in range(1, 21)} | {5: "non_compliant"})
     complete(database, record.id)
 
-    def follow_up(note: str, version: int | None) -> store.ViolationRecord:
+    def follow_up(note: str, version: int | None) -> inspections.ViolationRecord:
         with database.transaction() as session:
             changes = {"note": note, "deadline": date(2024, 9, 1)}
             return edits.update_violation(
