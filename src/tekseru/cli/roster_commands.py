@@ -78,15 +78,8 @@ def deliveries(
 ) -> None:
     """Import service-delivery records (iin,bin,kind,planned,delivered,date)."""
     language = chosen(lang)
-    _import(
-        partial(rosters.import_deliveries, edition=_edition(language)),
-        file,
-        skip_invalid,
-        rejected,
-        db,
-        by,
-        language,
-    )
+    importer = partial(rosters.import_deliveries, edition=_edition(language))
+    _import(importer, file, skip_invalid, rejected, db, by, language)
 
 
 @app.command()
@@ -100,15 +93,8 @@ def findings(
 ) -> None:
     """Import accessibility findings of local executive bodies (object,bin,element,found_on)."""
     language = chosen(lang)
-    _import(
-        partial(rosters.import_findings, edition=_edition(language)),
-        file,
-        skip_invalid,
-        rejected,
-        db,
-        by,
-        language,
-    )
+    importer = partial(rosters.import_findings, edition=_edition(language))
+    _import(importer, file, skip_invalid, rejected, db, by, language)
 
 
 def _import(

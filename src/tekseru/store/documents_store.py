@@ -46,17 +46,10 @@ class DocumentData:
 
 
 @dataclass(frozen=True, slots=True)
-class DocumentRecord:
+class DocumentRecord(DocumentData):
+    """An issued file as stored: its data, and who issued it when."""
+
     id: int
-    code: str
-    fingerprint: str
-    file_sha256: str
-    format: str
-    language: str
-    appendix: int
-    inspection_id: int | None
-    reference: str
-    issued_on: date | None
     created_by: str
     created_at: datetime
 

@@ -29,9 +29,9 @@ def _stored(name: str, description: str | None = None) -> Any:
     return Field(validation_alias=AliasPath("record", name), description=description)
 
 
+# A signature with its status now, read from the service's `ShownSignature` (a comment, not a docstring: the
+# OpenAPI document would show a docstring).
 class SignatureOut(BaseModel):
-    """A signature with its status now, read from the service's `ShownSignature`."""
-
     model_config = ConfigDict(from_attributes=True)
 
     id: int = _stored("id")
