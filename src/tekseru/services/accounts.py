@@ -111,12 +111,8 @@ def check_bins(role: Role, bins: Sequence[str]) -> tuple[str, ...]:
 
 
 def _audit_values(user: UserRecord) -> dict[str, object]:
-    return {
-        "full_name": user.full_name,
-        "role": user.role,
-        "region": user.region,
-        "active": user.active,
-    } | ({"bins": list(user.bins)} if user.bins else {})
+    kept = {"full_name": user.full_name, "role": user.role, "region": user.region, "active": user.active}
+    return kept | ({"bins": list(user.bins)} if user.bins else {})
 
 
 @dataclass(frozen=True)
