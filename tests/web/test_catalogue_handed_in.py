@@ -75,10 +75,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
         db = app.state.tekseru.database()
         add_subjects(db)
         record = inspect(db, 0, non_compliant=[1])
-        create_user(db, SYSTEM, username="owner", full_name="owner", role="subject", bins=[BINS[0]],
-                    password=PASSWORD, passwords=CHEAP_PASSWORDS)  # fmt: skip
-        create_user(db, SYSTEM, username="boss", full_name="boss", role="admin",
-                    password=PASSWORD, passwords=CHEAP_PASSWORDS)  # fmt: skip
+        for name, role, bins in (("owner", "subject", [BINS[0]]), ("boss", "admin", [])):
+            create_user(db, SYSTEM, username=name, full_name=name, role=role, bins=bins, password=PASSWORD)
         owner = actor_of(get_user(db, SYSTEM, "owner"))
         (violation,) = portal.my_organisation(db, owner, settings=settings, catalogue=CATALOGUE).violations
         report = portal.submit_remediation(
