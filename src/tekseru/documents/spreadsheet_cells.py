@@ -13,7 +13,7 @@ import csv
 from collections.abc import Iterable
 from typing import IO, TYPE_CHECKING, Any
 
-if TYPE_CHECKING:  # openpyxl (and numpy, which it imports) only when an XLSX cell is written: CSV needs neither
+if TYPE_CHECKING:  # openpyxl (and the numpy it imports) only when an XLSX cell is written, not for CSV
     from openpyxl.cell.cell import Cell
 
 __all__ = ["FORMULA_PREFIXES", "SafeCsvWriter", "csv_writer", "neutralise", "set_text_or_number"]
