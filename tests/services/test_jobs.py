@@ -1,8 +1,12 @@
 """Background jobs in processes of their own: a stuck job blocks no other, its time limit ends it, an
 administrator cancels it, and a stopped or dead job keeps nothing. On SQLite and PostgreSQL.
 
-The stuck job is a real slow input, no hook: a subjects file whose header is followed by ten million blank
-lines, which the reader goes through (twice) before it has a row to write, taking no lock meanwhile."""
+The stuck job is a real slow input, no hook: a subjects file whose header is followed by 120 million blank
+lines, which the reader goes through (twice) before it has a row to write, taking no lock meanwhile.
+
+The time limit has two tests: the jobs beside a stuck one finish while it runs (under a limit long enough
+for them on a busy machine, the stuck one then cancelled), and a short limit ends the stuck one: the same
+watch of the same process, without 25 s of a core spent waiting for a long limit."""
 
 from __future__ import annotations
 
