@@ -16,3 +16,27 @@ def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
     choice = postgres_test_server()
     if choice.url is None:
         terminalreporter.write_line(str(choice), yellow=True)
+
+
+# The longest tests (tens of seconds each, on a quiet machine), longest first. They run before the others,
+# so that pytest-xdist hands them out while every worker is busy and the run ends on short tests: a long
+# test handed out last would keep one worker busy while the other has nothing left. A prefix takes every
+# test of a file or the cases of a parametrised test; the others keep their order.
+SLOWEST_FIRST = (
+    "tests/cli/test_backtest_docs.py",
+    "tests/web/test_job_crashes.py",
+    "tests/test_docs.py::test_the_readme_tour_runs_as_written",
+    "tests/services/test_jobs.py",
+    "tests/test_docs.py::test_every_example_file_of_the_docs_is_accepted",
+    "tests/cli/test_signatures_doc.py",
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    def rank(item: pytest.Item) -> int:
+        return next(
+            (n for n, prefix in enumerate(SLOWEST_FIRST) if item.nodeid.startswith(prefix)),
+            len(SLOWEST_FIRST),
+        )
+
+    items.sort(key=rank)  # stable: tests of equal rank keep the order they were collected in

@@ -3,6 +3,7 @@ runs as written and every example file of the docs is accepted."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -12,12 +13,14 @@ import socket
 import subprocess
 import sys
 import time
+import traceback
 from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
 import pytest
 import typer.main
+from typer.testing import CliRunner
 
 from tekseru.cli.main import app
 from tekseru.intake import SUBJECT_COLUMNS, ImportFileError, open_table
@@ -126,16 +129,24 @@ def _environment(folder: Path) -> dict[str, str]:
 
 
 def run(folder: Path, command: list[str]) -> subprocess.CompletedProcess[str]:
-    program = _tekseru() + command[1:] if command[0] == "tekseru" else command
-    return subprocess.run(
-        program,
-        cwd=folder,
-        env=_environment(folder),
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
+    """Run a command of the docs in `folder`, with the environment of a user who set no TEKSERU_ variable.
+
+    A `tekseru` command runs in this process, through the very `app` the `tekseru` program runs, with the
+    same arguments, folder and environment: a new interpreter would only import the same modules again (two
+    seconds of a core per command). The program itself starts as a process in `check_serve` and in
+    tests/cli/test_main.py. A crash reads as in a terminal: exit code 1 and a Traceback on stderr."""
+    if command[0] != "tekseru":
+        return subprocess.run(
+            command, cwd=folder, env=_environment(folder), capture_output=True, text=True, timeout=600
+        )
+    hidden: dict[str, str | None] = {name: None for name in os.environ if name.startswith("TEKSERU_")}
+    overrides = {name: value for name, value in _environment(folder).items() if os.environ.get(name) != value}
+    with contextlib.chdir(folder):
+        done = CliRunner().invoke(app, command[1:], env={**hidden, **overrides}, catch_exceptions=True)
+    stderr = done.stderr
+    if done.exception is not None and not isinstance(done.exception, SystemExit):
+        stderr += "".join(traceback.format_exception(done.exception))
+    return subprocess.CompletedProcess(command, done.exit_code, done.stdout, stderr)
 
 
 def check_serve(folder: Path, command: list[str]) -> None:

@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Iterable
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
+if TYPE_CHECKING:  # openpyxl (and the numpy it imports) only when an XLSX cell is written, not for CSV
+    from openpyxl.cell.cell import Cell
 
 __all__ = ["FORMULA_PREFIXES", "SafeCsvWriter", "csv_writer", "neutralise", "set_text_or_number"]
 
@@ -53,6 +54,8 @@ def set_text_or_number(cell: Cell, value: object) -> None:
     Characters XML cannot hold (control characters other than tab, line feed and carriage return) are shown
     as U+FFFD instead of failing the whole workbook.
     """
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE  # loaded already: `cell` is openpyxl's
+
     if value is None or isinstance(value, bool) or not isinstance(value, int | float):
         text = "" if value is None else ILLEGAL_CHARACTERS_RE.sub(_REPLACEMENT, str(value))
         cell.value = text
