@@ -204,7 +204,8 @@ def demo(
     where = "" if db is None else f" --db {db}"
     console.print(words("cli.demo.next_assess", command=f"[bold]tekseru assess{where}[/bold]"))
     if top:
-        example = f"[bold]tekseru explain {top[0].bin}{where} --lang ru[/bold]"
+        # In the reader's own language: it said `--lang ru` to every reader (tester finding 1).
+        example = f"[bold]tekseru explain {top[0].bin}{where} --lang {language}[/bold]"
         console.print(words("cli.demo.next_explain", command=example))
     if demo_users:
         users = Table(

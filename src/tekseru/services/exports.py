@@ -133,7 +133,11 @@ class TableExport:
         """The file, in `format`, a piece at a time: CSV and XLSX with codes in words of `language` (the
         regions and groups named as `catalogue` names them), JSON with the codes."""
         rows = self.rows() if format == "json" else self.labelled(language, catalogue)
-        return table_chunks(format, self.columns, self.header(language), rows)
+        return table_chunks(format, self.columns, self.header(language), rows, self.title(language))
+
+    def title(self, language: str) -> str:
+        """What the table is, in words of `language`: the name of the XLSX sheet."""
+        return translate(language, f"tester.export.sheet.{self.name.split('-')[0]}")
 
     def labelled(self, language: str, catalogue: Catalogue) -> Iterator[Sequence[object]]:
         """The rows, each stored code in words of `language` (kk, ru, en)."""
