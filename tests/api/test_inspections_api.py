@@ -310,7 +310,7 @@ def test_printed_forms_are_sealed_once_completed_and_verified(as_role: Callable[
     code = sealed.headers["x-verification-code"]
     disposition = sealed.headers["content-disposition"]
     named = re.fullmatch(r'attachment; filename="inspection-(.+)-kk\.pdf"', disposition)
-    assert named is not None and re.fullmatch(r"[A-Z_]+-\d{4}-\d{4}", named.group(1))  # its number
+    assert named is not None and re.fullmatch(r"\d{2}-\d{4}-\d{4}", named.group(1))  # its number
     verify = f"{API}/documents/verify"
     checked = as_role("viewer").send(
         "POST", verify, files={"file": ("form.pdf", sealed.content, "application/pdf")}

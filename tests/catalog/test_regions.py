@@ -93,3 +93,12 @@ def test_the_reading_order_is_the_kazakh_alphabet_in_kazakh_and_alphabetical_oth
         names = [region.name.in_language(language) for region in regions.reading_order(language)]
         assert names == sorted(names, key=str.casefold)
         assert len(names) == 20
+
+
+def test_every_region_has_its_own_two_digit_code_and_old_keys_print_in_capitals() -> None:
+    regions = load_regions()
+    codes = [region.code for region in regions]
+    assert len(set(codes)) == len(codes) == 20
+    assert all(code.isdigit() and len(code) == 2 for code in codes)
+    assert regions.code_of("astana") == "71" and regions.code_of("east_kazakhstan") == "63"
+    assert regions.code_of("gone_region") == "GONE_REGION"

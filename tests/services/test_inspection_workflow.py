@@ -14,6 +14,8 @@ from argon2 import PasswordHasher
 from docx import Document
 from pypdf import PdfReader
 
+from tekseru.catalog.catalogue import Catalogue
+from tekseru.catalog.regions import Regions
 from tekseru.services import accounts, audit, inspections, plans
 from tekseru.services.inspections import InspectionError, InspectionHeader
 from tekseru.services.passwords import Passwords
@@ -97,11 +99,11 @@ def test_a_list_row_is_started_numbered_assigned_done_and_the_list_fulfilled(
         date(2027, 1, 1),
     )
     visit = inspections.inspection_visit(database, INSPECTOR, record.id)
-    assert visit.number == "ASTANA-2027-0001"
+    assert visit.number == "71-2027-0001"
     assert (visit.origin.plan_id, visit.origin.plan_rank) == (approved.id, rank_of(approved, 0))
     second = start(database, approved, 1)
-    assert inspections.inspection_visit(database, INSPECTOR, second.id).number == "ASTANA-2027-0002"
-    with pytest.raises(InspectionError, match="ASTANA-2027-0001"):
+    assert inspections.inspection_visit(database, INSPECTOR, second.id).number == "71-2027-0002"
+    with pytest.raises(InspectionError, match="71-2027-0001"):
         start(database, approved, 0)
 
     assert inspections.assign_inspectors(
@@ -113,9 +115,9 @@ def test_a_list_row_is_started_numbered_assigned_done_and_the_list_fulfilled(
         inspections.assign_inspectors(database, INSPECTOR, record.id, ["aigerim"], catalogue=CATALOGUE)
     mine = inspections.my_visits(database, INSPECTOR, today=TODAY)
     assert [(g.month, g.status, [v.number for v in g.visits]) for g in mine.groups] == [
-        (date(2027, 1, 1), "draft", ["ASTANA-2027-0001"])
+        (date(2027, 1, 1), "draft", ["71-2027-0001"])
     ]
-    assert [v.number for v in mine.drafts] == ["ASTANA-2027-0001", "ASTANA-2027-0002"]  # assigned; recorded
+    assert [v.number for v in mine.drafts] == ["71-2027-0001", "71-2027-0002"]  # assigned; recorded
     assert inspections.my_visits(database, OTHER_INSPECTOR, today=TODAY).empty
 
     progress = inspections.plan_progress(database, PLANNER, approved.id)
@@ -125,7 +127,7 @@ def test_a_list_row_is_started_numbered_assigned_done_and_the_list_fulfilled(
     complete(database, second)
     inspections.follow_up(database, SYSTEM, record.id, 1, deadline=date(2027, 2, 1), today=TODAY, now=LATER)
     mine = inspections.my_visits(database, INSPECTOR, today=TODAY)
-    assert [(v.number, violation.item) for v, violation in mine.overdue] == [("ASTANA-2027-0001", 1)]
+    assert [(v.number, violation.item) for v, violation in mine.overdue] == [("71-2027-0001", 1)]
     assert mine.drafts == ()
 
     progress = inspections.plan_progress(database, PLANNER, approved.id)
@@ -149,7 +151,7 @@ def test_a_list_row_is_started_numbered_assigned_done_and_the_list_fulfilled(
     actions = [e.action for e in audit.browse(database, SYSTEM, AuditFilter(entity="inspection")).entries]
     assert actions.count("inspection.create") == 2 and actions.count("inspection.assign") == 1
     created = audit.browse(database, SYSTEM, AuditFilter(action="inspection.create")).entries
-    assert {entry.after["number"] for entry in created} == {"ASTANA-2027-0001", "ASTANA-2027-0002"}
+    assert {entry.after["number"] for entry in created} == {"71-2027-0001", "71-2027-0002"}
     reasons = audit.browse(database, SYSTEM, AuditFilter(action="plan.row_reason")).entries
     assert [entry.after["reason"] for entry in reasons] == ["closed down", "closed down"]
 
@@ -182,12 +184,12 @@ def test_an_unplanned_visit_from_the_subject_card(database: Database, approved: 
     start(database, approved, 0)
     card = inspections.subject_visits(database, INSPECTOR, BINS[4])
     assert card.planned == () and [(v.number, v.origin.reason) for v in card.past] == [
-        ("ASTANA-2027-0001", "complaint")
+        ("71-2027-0001", "complaint")
     ]
     assert inspections.inspection_visit(database, INSPECTOR, record.id).origin.plan_id is None
     planned = inspections.subject_visits(database, INSPECTOR, BINS[0])
-    assert [(p.plan_id, p.visit.number) for p in planned.planned] == [(approved.id, "ASTANA-2027-0002")]
-    assert [v.number for v in planned.past] == ["ASTANA-2027-0002"]
+    assert [(p.plan_id, p.visit.number) for p in planned.planned] == [(approved.id, "71-2027-0002")]
+    assert [v.number for v in planned.past] == ["71-2027-0002"]
 
 
 def test_numbers_are_unique_under_concurrent_creation(database: Database) -> None:
@@ -209,7 +211,20 @@ def test_numbers_are_unique_under_concurrent_creation(database: Database) -> Non
     for thread in threads:
         thread.join(timeout=60)
     assert failures == [] and not any(thread.is_alive() for thread in threads)
-    assert sorted(made) == [f"ASTANA-2027-{n:04d}" for n in range(1, 13)]
+    assert sorted(made) == [f"71-2027-{n:04d}" for n in range(1, 13)]
+
+
+def test_the_number_begins_with_the_code_the_catalogue_gives_the_region(database: Database) -> None:
+    add_assessed_registry(database)
+    regions = Regions(
+        tuple(
+            region.model_copy(update={"code": "99"}) if region.key == "astana" else region
+            for region in CATALOGUE.regions
+        )
+    )
+    catalogue = Catalogue(CATALOGUE.editions, regions=regions, bodies=CATALOGUE.bodies)
+    record = inspections.create_inspection(database, SYSTEM, BINS[0], HEADER, catalogue=catalogue)
+    assert inspections.inspection_visit(database, SYSTEM, record.id).number == "99-2027-0001"
 
 
 def test_the_number_is_printed_on_the_forms(database: Database, approved: plans.StoredPlan) -> None:
@@ -218,10 +233,10 @@ def test_the_number_is_printed_on_the_forms(database: Database, approved: plans.
         database, SYSTEM, record.id, format="docx", language="ru", catalogue=CATALOGUE
     )
     text = "\n".join(p.text for p in Document(io.BytesIO(content)).paragraphs)
-    assert code is None and "Номер проверки" in text and "ASTANA-2027-0001" in text
+    assert code is None and "Номер проверки" in text and "71-2027-0001" in text
     complete(database, record)
     content, _, code = inspections.print_inspection(
         database, SYSTEM, record.id, format="pdf", language="kk", catalogue=CATALOGUE
     )
     pages = "".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
-    assert code is not None and "ASTANA-2027-0001" in pages and "Тексеру нөмірі" in pages
+    assert code is not None and "71-2027-0001" in pages and "Тексеру нөмірі" in pages

@@ -50,7 +50,7 @@ def test_the_seal_block_the_answer_of_verify_and_the_file_name_use_the_number(
 ) -> None:
     record = inspect(database, 0, non_compliant=[1])
     number = number_of(database, record.id)
-    assert re.fullmatch(r"[A-Z_]+-\d{4}-\d{4}", number) and number != str(record.id)
+    assert re.fullmatch(r"\d{2}-\d{4}-\d{4}", number) and number != str(record.id)
     content, name, code = inspections.print_inspection(
         database, SYSTEM, record.id, format="pdf", language=language, now=NOW, catalogue=CATALOGUE
     )

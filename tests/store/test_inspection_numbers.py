@@ -33,4 +33,4 @@ def test_the_migration_numbers_the_inspections_recorded_before_it(database: Data
     later = inspections.create_inspection(
         database, SYSTEM, BINS[2], header(), appendix=3, catalogue=CATALOGUE
     )
-    assert inspections.inspection_visit(database, SYSTEM, later.id).number == "ASTANA-2024-0003"
+    assert inspections.inspection_visit(database, SYSTEM, later.id).number == "71-2024-0003"

@@ -24,6 +24,7 @@ class UnknownRegion(LookupError):
 
 class Region(Frozen):
     key: str = Field(pattern=r"^[a-z][a-z_]*$")
+    code: str = Field(pattern=r"^[0-9]{2}$")
     kind: Literal["region", "city"]
     name: Text
     aliases: tuple[str, ...] = ()
@@ -77,6 +78,12 @@ class Regions:
         """The region's name in `language`; the key itself when no region has it (a row of old data)."""
         region = self._by_key.get(key)
         return key if region is None else region.name.in_language(language)
+
+    def code_of(self, key: str) -> str:
+        """The region's code (its two КАТО digits) that inspection numbers print; the key in capitals when no
+        region has it (a row of old data)."""
+        region = self._by_key.get(key)
+        return key.upper() if region is None else region.code
 
     def reading_order(self, language: str) -> list[Region]:
         """The regions in the order a reader of `language` looks for them: the catalogue's own order (the

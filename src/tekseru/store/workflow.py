@@ -44,9 +44,9 @@ __all__ = [
 ]
 
 
-def inspection_number(region: str, year: int, sequence: int) -> str:
-    """The printed number of an inspection: region, year, sequence ("ABAI-2027-0001")."""
-    return f"{region.upper()}-{year}-{sequence:04d}"
+def inspection_number(region_code: str, year: int, sequence: int) -> str:
+    """The printed number of an inspection: the region's code, year, sequence ("63-2027-0001")."""
+    return f"{region_code}-{year}-{sequence:04d}"
 
 
 def next_sequence(session: Session, region: str, year: int) -> int:
@@ -68,17 +68,19 @@ def add_origin(
     inspection_id: int,
     *,
     region: str,
+    region_code: str,
     year: int,
     plan_id: int | None = None,
     plan_rank: int | None = None,
     reason: str | None = None,
     now: datetime,
 ) -> OriginRecord:
-    """Number the inspection (the next sequence of its region and year) and record where it came from."""
+    """Number the inspection (the next sequence of its region and year, printed after the region's code) and
+    record where it came from."""
     sequence = next_sequence(session, region, year)
     record = OriginRecord(
         inspection_id,
-        inspection_number(region, year, sequence),
+        inspection_number(region_code, year, sequence),
         region,
         year,
         sequence,

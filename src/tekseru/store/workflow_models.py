@@ -2,7 +2,7 @@
 this module.
 
 - `inspection_origins`: each inspection (its series: the id of revision 1) has a unique number made of its
-  subject's region, the year of its act and a sequence per region and year ("ABAI-2027-0001"), and where it
+  subject's region, the year of its act and a sequence per region and year ("10-2027-0001"), and where it
   came from: a list and the rank of its row, or the reason of an unplanned visit (a complaint, a follow-up).
   One inspection per list row.
 - `inspection_counters`: the last sequence given per region and year; a number is taken by one atomic

@@ -18,7 +18,7 @@ RowState = Literal["done", "started", "reason", "open"]
 class VisitOut(BaseModel):
     inspection_id: int = Field(description="The latest revision: the one to open.")
     series_id: int = Field(description="The id of revision 1, shared by all revisions.")
-    number: str = Field(description="Region, year of the act and sequence, e.g. ASTANA-2027-0001.")
+    number: str = Field(description="Region, year of the act and sequence, e.g. 71-2027-0001.")
     plan_id: int | None = Field(description="The list it was started from (None: unplanned).")
     plan_rank: int | None = Field(description="The row of that list.")
     unplanned_reason: UnplannedReason | None

@@ -163,7 +163,7 @@ def shown_number(number: str | None, inspection_id: int) -> str:
 
 def form_file_name(number: str, language: str, format: str) -> str:
     """The file name of an inspection's printed form, by the number it goes by
-    (`inspection-ABAI-2027-0001-kk.pdf`), safe on every system whatever the number holds."""
+    (`inspection-10-2027-0001-kk.pdf`), safe on every system whatever the number holds."""
     return download_name("inspection", number, language, suffix=format)
 
 

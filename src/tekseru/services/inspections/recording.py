@@ -126,6 +126,7 @@ def record_new(
         session,
         record.id,
         region=subject.region,
+        region_code=catalogue.regions.code_of(subject.region),
         year=header.act_date.year,
         plan_id=plan_id,
         plan_rank=plan_rank,
