@@ -27,6 +27,7 @@ from tekseru.documents.checklist_form import (
     FormRow,
     SignatureBlock,
 )
+from tekseru.documents.pdf_prepared_fonts import PreparedFontsOutput
 from tekseru.documents.pdf_text import (
     PT,
     Cell,
@@ -96,7 +97,7 @@ def checklist_pdf_bytes(form: ChecklistForm) -> bytes:
         _write_annex(pdf, form.annex)
     if seal is not None:  # a sealed form is signed: its stamps go at the foot of its last page
         reserve_stamp_rows(pdf, stamp_rows(sum(len(block.signatories) for block in form.signature_blocks)))
-    return bytes(pdf.output())
+    return bytes(pdf.output(output_producer_class=PreparedFontsOutput))
 
 
 def _write_annex(pdf: _ChecklistPdf, annex: Annex) -> None:

@@ -22,6 +22,7 @@ from fpdf import FPDF
 
 from tekseru.documents.fonts import FONT_FAMILY, font_path
 from tekseru.documents.pdf_fonts import add_shared_font
+from tekseru.documents.pdf_prepared_fonts import add_prepared_font
 
 __all__ = [
     "PT",
@@ -127,9 +128,11 @@ def _cut_font(source: Path, target: Path) -> str:
 def add_fonts(pdf: FPDF, text: str) -> None:
     """The regular and bold fonts, cut to `_BASE_CHARS` when `text` (all the document's words) keeps to
     them, each parsed once per process and subset once per group of letters (`pdf_fonts`)."""
-    regular, bold = _font_files(set(text) <= _BASE_CHARS)
-    add_shared_font(pdf, FONT_FAMILY, "", regular)
-    add_shared_font(pdf, FONT_FAMILY, "B", bold)
+    cut = _BASE_CHARS.issuperset(text)
+    regular, bold = _font_files(cut)
+    add = add_prepared_font if cut else add_shared_font
+    add(pdf, FONT_FAMILY, "", regular)
+    add(pdf, FONT_FAMILY, "B", bold)
 
 
 def wrap(text: str, style: Style, width: float) -> list[Line]:
