@@ -12,10 +12,10 @@ a form to a few hundredths of a second.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from collections.abc import Sequence
 from datetime import UTC, datetime, time
-from io import BytesIO
 from itertools import accumulate
 
 from tekseru.documents.checklist_form import (
@@ -42,7 +42,7 @@ from tekseru.documents.pdf_text import (
     write_lines,
 )
 from tekseru.documents.stamps import reserve_stamp_rows, stamp_rows
-from tekseru.documents.verification import Seal, qr_code_png, seal_of
+from tekseru.documents.verification import Seal, qr_code_modules, seal_of
 
 __all__ = ["MARK", "checklist_pdf_bytes"]
 
@@ -70,6 +70,8 @@ _SIGNATURE_GAP = 3.0  # above a signature block's label
 _LINE_GAP = 7.0  # above an empty signature line
 _LINE_SPACING = 5.0  # between the lines of one signatory
 _QR_SIZE = 24.0
+_QR_QUIET = 2  # modules of white around the code
+_DARK_RUN = re.compile(b"\x01+")  # dark modules side by side in a row of the QR code
 _SIGNATURE_LABEL = Style(10, bold=True)
 _CODE = Style(9, bold=True)
 _DRAFT_LINE = Style(9, bold=True, grey=True)  # the draft mark at the top of every page
@@ -364,5 +366,22 @@ def _seal_height(form: ChecklistForm, seal: Seal, width: float) -> float:
 def _write_seal(pdf: _ChecklistPdf, form: ChecklistForm, seal: Seal) -> None:
     """The QR code, and under it the code, the document reference and the fingerprint."""
     x, width = pdf.l_margin + _SIGNATURE_WIDTH + 8, _seal_width(pdf)
-    pdf.image(BytesIO(qr_code_png(seal)), x=x + (width - _QR_SIZE) / 2, y=pdf.get_y(), w=_QR_SIZE, h=_QR_SIZE)
+    _draw_qr_code(pdf, seal, x + (width - _QR_SIZE) / 2, pdf.get_y())
     write_lines(pdf, _seal_lines(form, seal, width), x, width, align="C", before=_QR_SIZE + 1)
+
+
+def _draw_qr_code(pdf: _ChecklistPdf, seal: Seal, left: float, top: float) -> None:
+    """The QR code as filled rectangles, one for each run of dark modules in a row, in a `_QR_SIZE` square
+    with a quiet zone of `_QR_QUIET` modules: one path, where an image took a PNG to encode and fpdf2 to
+    parse it again. fpdf2 has no public call for raw path operators: `FPDF._out` adds them to the page."""
+    rows = qr_code_modules(seal)
+    module = _QR_SIZE / (len(rows) + 2 * _QR_QUIET) * pdf.k  # points
+    x0, y0 = left * pdf.k + _QR_QUIET * module, (pdf.h - top) * pdf.k - _QR_QUIET * module
+    path = ["q 0 g"]
+    for number, row in enumerate(rows):
+        y = y0 - (number + 1) * module
+        for match in _DARK_RUN.finditer(row):
+            start, end = match.span()
+            path.append(f"{x0 + start * module:.2f} {y:.2f} {(end - start) * module:.2f} {module:.2f} re")
+    path.append("f Q")
+    pdf._out(" ".join(path))

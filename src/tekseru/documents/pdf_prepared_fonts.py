@@ -21,29 +21,31 @@ handing every other font to fpdf2.
 from __future__ import annotations
 
 import copy
+import logging
 import zlib
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
 
+from fontTools.ttLib import TTFont
 from fpdf import FPDF
 from fpdf.enums import TextEmphasis
 from fpdf.fonts import Glyph, SubsetMap, TTFFont
 from fpdf.output import (
     CIDSystemInfo,
     OutputProducer,
-    PDFContentStream,
     PDFFont,
     _build_cmap_blocks,
     _tt_font_widths,
 )
-from fpdf.syntax import Name, PDFArray
+from fpdf.syntax import Name, PDFArray, PDFContentStream
 
 from tekseru.documents.pdf_fonts import deferred_cut, font_template
 
 __all__ = ["PreparedFontsOutput", "add_prepared_font", "prepared_letters"]
 
+_FPDF_LOG = logging.getLogger("fpdf.output")
 _ESCAPED = {ord("\\"): "\\\\", ord("("): "\\(", ord(")"): "\\)", ord("\r"): "\\r"}  # as fpdf2 escapes
 
 
@@ -54,8 +56,7 @@ class _Prepared:
     glyphs: dict[Glyph | None, int]  # each glyph's code, the same in every document
     next_code: int  # the first code not given, and the codes kept back (fpdf2's SubsetMap)
     reserved: tuple[int, ...]
-    codes: dict[int, str]  # a letter's code point: its code as the two escaped bytes of a PDF string
-    letters: frozenset[str]
+    codes: _Codes  # a letter's code point: its code as the two escaped bytes of a PDF string
     widths: str  # the /W array
     to_unicode: bytes  # compressed, as each stream below
     cid_to_gid: bytes
@@ -65,7 +66,18 @@ class _Prepared:
 
 def prepared_letters(path: Path | str) -> frozenset[str]:
     """The letters font file `path` prints with a prepared glyph map."""
-    return _prepared(str(path)).letters
+    return frozenset(chr(code) for code in _prepared(str(path)).codes)
+
+
+class _Outside(Exception):
+    """A letter the prepared glyph map does not have."""
+
+
+class _Codes(dict[int, str]):
+    """A table for `str.translate` that stops at a letter it does not have (rather than keep it as it is)."""
+
+    def __missing__(self, code: int) -> str:
+        raise _Outside
 
 
 @cache
@@ -75,24 +87,21 @@ def _prepared(path: str) -> _Prepared:
     for code in sorted(font.cmap):  # in code point order, every letter the font has
         subset.pick(code)
     glyphs = dict(subset.items())
-    codes = {
-        code: _escaped(subset.pick(code))
-        for code in font.cmap
-        if subset.pick(code) is not None and code <= 0xFFFF
-    }
+    codes = _Codes((code, _escaped(subset.pick(code))) for code in font.cmap if subset.pick(code) is not None)
     subset.pick.cache_clear()  # fpdf2's cache of picks is one for all documents (by SubsetMap)
     subset.get_glyph.cache_clear()
     cid_to_gid = bytearray(256 * 256 * 2)
+    embedded = TTFont(path, lazy=True)  # the glyph numbers of the file embedded, by name, as fpdf2 reads them
     for glyph, cid in glyphs.items():
         if glyph is not None:
-            cid_to_gid[2 * cid : 2 * cid + 2] = glyph.glyph_id.to_bytes(2, "big")
+            cid_to_gid[2 * cid : 2 * cid + 2] = embedded.getGlyphID(glyph.glyph_name).to_bytes(2, "big")
+    embedded.close()
     font_file = Path(path).read_bytes()
     return _Prepared(
         glyphs=glyphs,
         next_code=subset._next,
         reserved=tuple(subset._reserved),
         codes=codes,
-        letters=frozenset(chr(code) for code in codes),
         widths=_tt_font_widths(font),
         to_unicode=_compressed(_to_unicode(glyphs)),
         cid_to_gid=_compressed(bytes(cid_to_gid)),
@@ -152,10 +161,10 @@ class _PreparedFont(TTFFont):
     prepared: _Prepared
 
     def encode_text(self, text: str) -> str:
-        prepared = self.prepared
-        if not prepared.letters.issuperset(text):  # fpdf2 drops (and logs) the letters the font lacks
+        try:
+            return f"({text.translate(self.prepared.codes)}) Tj"
+        except _Outside:  # fpdf2 drops (and logs) the letters the font lacks
             return super().encode_text(text)
-        return f"({text.translate(prepared.codes)}) Tj"
 
     def untouched(self) -> bool:
         """Whether the document's glyph map is still the prepared one (it cannot grow: the font has no
@@ -212,7 +221,9 @@ class PreparedFontsOutput(OutputProducer):
     def _add_fonts(self, *resources: Any) -> dict[int, Any]:
         fonts = self.fpdf.fonts  # fpdf2's registry, lent to fpdf2's writer without the prepared fonts
         everything = dict(fonts)
-        prepared = [font for font in everything.values() if isinstance(font, _PreparedFont) and font.untouched()]
+        prepared = [
+            font for font in everything.values() if isinstance(font, _PreparedFont) and font.untouched()
+        ]
         for font in prepared:
             del fonts[font.fontkey]
         try:
@@ -228,9 +239,14 @@ class PreparedFontsOutput(OutputProducer):
         """The objects fpdf2 writes for a TrueType font, in its order, the streams from `_Prepared`."""
         prepared = font.prepared
         name = f"MPDFAA+{font.name}"
+        if font.missing_glyphs:  # as fpdf2 says it
+            letters = ", ".join(f"'{chr(code)}' (U+{code:04X})" for code in font.missing_glyphs[:10])
+            _FPDF_LOG.warning("Font %s is missing the following glyphs: %s", name, letters)
         composite = PDFFont(subtype="Type0", base_font=name, encoding="Identity-H")
         self._add_pdf_obj(composite, "fonts")
-        cid_font = PDFFont(subtype="CIDFontType2", base_font=name, d_w=font.desc.missing_width, w=prepared.widths)
+        cid_font = PDFFont(
+            subtype="CIDFontType2", base_font=name, d_w=font.desc.missing_width, w=prepared.widths
+        )
         self._add_pdf_obj(cid_font, "fonts")
         composite.descendant_fonts = PDFArray([cid_font])
         to_unicode = _PreparedStream(prepared.to_unicode)
