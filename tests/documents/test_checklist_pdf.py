@@ -7,6 +7,7 @@ from datetime import date
 from io import BytesIO
 
 import pytest
+from pyhanko.pdf_utils.reader import PdfFileReader
 from pypdf import PdfReader
 
 from tekseru.catalog import CatalogueEdition
@@ -20,6 +21,7 @@ from tekseru.documents.checklist_form import (
 )
 from tekseru.documents.checklist_pdf import MARK, checklist_pdf_bytes
 from tekseru.documents.rendering import FORMATS, render
+from tekseru.documents.signatures.placement import content_boxes
 from tekseru.documents.verification import qr_code_modules, seal_of
 from tests.documents import checklist_cases as cases
 
@@ -230,7 +232,7 @@ def test_long_names_of_officials_and_subject_are_printed_whole(edition: Catalogu
     assert all(re.search(r"Бет\d+/\d+", squash(page)) for page in pages)
 
 
-_QR_PATH = re.compile(rb"q 0 g ((?:[-\d.]+ [-\d.]+ [-\d.]+ [-\d.]+ re )+)f Q")
+_QR_PATH = re.compile(rb"q 0 g ((?:[-\d.]+ [-\d.]+ [-\d.]+ [-\d.]+ re )+)F Q")
 
 
 @pytest.mark.parametrize("language", cases.LANGUAGES)
@@ -260,3 +262,8 @@ def test_the_qr_code_is_drawn_module_for_module(printed: dict, language: str) ->
         for column in range(first, first + round(width / module)):
             drawn[row][column] = 1
     assert tuple(drawn) == modules
+    page = PdfFileReader(BytesIO(data)).root["/Pages"]["/Kids"][paths.index([found[0]])].get_object()
+    code = (left + 2 * module, top - (side + 2) * module, left + (side + 2) * module, top - 2 * module)
+    assert any(
+        all(abs(a - b) < 0.02 for a, b in zip(box, code, strict=True)) for box in content_boxes(page)
+    ), "signing sees the QR code where it is drawn, to keep its stamps clear of it"

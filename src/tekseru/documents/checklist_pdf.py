@@ -37,6 +37,7 @@ from tekseru.documents.pdf_text import (
     add_fonts,
     ensure_room,
     lines_height,
+    put_rect,
     text_line,
     wrap,
     write_lines,
@@ -249,7 +250,7 @@ def _draw_row(pdf: _ChecklistPdf, cells: Sequence[Cell], *, heading: bool) -> No
     if heading:
         pdf.set_fill_color(*_HEADING_FILL)
     for column, (cell, width) in enumerate(zip(cells, _COLUMN_WIDTHS, strict=True)):
-        pdf.rect(x, top, width, height, style="DF" if heading else "D")
+        put_rect(pdf, x, top, width, height, "DF" if heading else "D")
         middle = heading or column != 1
         pdf.set_y(top + (height - lines_height(cell)) / 2 if middle else top + _PADDING)
         for text, style in cell:
@@ -373,7 +374,8 @@ def _write_seal(pdf: _ChecklistPdf, form: ChecklistForm, seal: Seal) -> None:
 def _draw_qr_code(pdf: _ChecklistPdf, seal: Seal, left: float, top: float) -> None:
     """The QR code as filled rectangles, one for each run of dark modules in a row, in a `_QR_SIZE` square
     with a quiet zone of `_QR_QUIET` modules: one path, where an image took a PNG to encode and fpdf2 to
-    parse it again. fpdf2 has no public call for raw path operators: `FPDF._out` adds them to the page."""
+    parse it again. fpdf2 has no public call for raw path operators: `FPDF._out` adds them to the page.
+    Signing reads the path too (`signatures.placement`), to keep the stamps clear of it."""
     rows = qr_code_modules(seal)
     module = _QR_SIZE / (len(rows) + 2 * _QR_QUIET) * pdf.k  # points
     x0, y0 = left * pdf.k + _QR_QUIET * module, (pdf.h - top) * pdf.k - _QR_QUIET * module
@@ -383,5 +385,5 @@ def _draw_qr_code(pdf: _ChecklistPdf, seal: Seal, left: float, top: float) -> No
         for match in _DARK_RUN.finditer(row):
             start, end = match.span()
             path.append(f"{x0 + start * module:.2f} {y:.2f} {(end - start) * module:.2f} {module:.2f} re")
-    path.append("f Q")
+    path.append("F Q")  # F, not its synonym f: pyHanko reads a word starting with f as `false`
     pdf._out(" ".join(path))
