@@ -267,3 +267,16 @@ def test_the_qr_code_is_drawn_module_for_module(printed: dict, language: str) ->
     assert any(
         all(abs(a - b) < 0.02 for a, b in zip(box, code, strict=True)) for box in content_boxes(page)
     ), "signing sees the QR code where it is drawn, to keep its stamps clear of it"
+
+
+@pytest.mark.parametrize("outside", ["", " Ωμέγα"], ids=["prepared fonts", "whole fonts"])
+def test_every_page_says_its_number_and_the_number_of_pages(edition: CatalogueEdition, outside: str) -> None:
+    header = FormHeader(subject_name=f"«Мейірім» КММ{outside}", subject_identifier="990740000683")
+    answers = {item.number: cases.answer(item.number) for item in edition.checklist(4).items}
+    form = build_checklist_form(edition, 4, "kk", header=header, answers=answers)
+    pages = page_texts(checklist_pdf_bytes(form))
+    assert len(pages) > 1
+    for number, text in enumerate(pages, start=1):
+        footer = squash(text.splitlines()[-1])
+        assert footer.endswith(f"{form.labels.page}{number}/{len(pages)}"), footer
+        assert "{nb}" not in text

@@ -18,6 +18,8 @@ from collections.abc import Sequence
 from datetime import UTC, datetime, time
 from itertools import accumulate
 
+from fpdf.fonts import CoreFont, TTFFont
+
 from tekseru.documents.checklist_form import (
     FULL_NAME,
     MARK,
@@ -38,6 +40,7 @@ from tekseru.documents.pdf_text import (
     ensure_room,
     lines_height,
     put_rect,
+    put_text,
     text_line,
     wrap,
     write_lines,
@@ -154,16 +157,38 @@ class _ChecklistPdf(TextPdf):
         for text, style in lines:
             text_line(self, text, style, self.l_margin, self.epw, "C")
             self.set_y(self.get_y() + style.line_height)
-        _FOOTER.apply(self)  # a cell, for fpdf2 to put the number of pages in place of {nb}
-        self.cell(self.epw, _FOOTER.line_height, self._footer_line(), align="C")
+        _FOOTER.apply(self)
+        line = self._footer_line()
+        x = self.l_margin + max((self.epw - _FOOTER.width(line.replace(_PAGES, "00"))) / 2, 0.0)
+        assert self.current_font is not None
+        self.pages[self.page].add_text_substitution(_PageCount(self.current_font, line))  # type: ignore[arg-type]
+        put_text(self, x, self.get_y() + _FOOTER.baseline, line)
         self.style = None  # fpdf2 restores the body's font and colour after the footer
 
     def _footer_line(self) -> str:
         labels, parts = self.form.labels, [f"tekseru {self.form.edition_id}"]
         if self.seal:
             parts.insert(0, f"{labels.verification_code}: {self.seal.code}")
-        parts.append(f"{labels.page} {self.page_no()}/{{nb}}")
+        parts.append(f"{labels.page} {self.page_no()}/{_PAGES}")
         return "   ·   ".join(parts)
+
+
+_PAGES = "{nb}"  # in a footer line, where the number of pages goes
+
+
+class _PageCount:
+    """The number of pages put in a footer line by fpdf2 once it is known, when fpdf2 writes the document:
+    what fpdf2 does for its own cells (a `TotalPagesSubstitutionFragment`, which a line placed by
+    `put_text` does not need), in place of the line's text as written, the same line with the number."""
+
+    def __init__(self, font: CoreFont | TTFFont, line: str) -> None:
+        self.font, self.line = font, line
+
+    def get_placeholder_string(self) -> str:
+        return self.font.encode_text(self.line)
+
+    def render_text_substitution(self, pages: str) -> str:
+        return self.font.encode_text(self.line.replace(_PAGES, pages))
 
 
 def _draw_draft_mark(pdf: _ChecklistPdf, mark: str) -> None:
