@@ -1,10 +1,10 @@
 """Text on a PDF page, fast: styles, the bundled fonts (cut to the letters a document uses) and line breaking.
 
-Text is broken into lines here (`wrap`, with the fonts' advance widths) and placed with `FPDF.text`:
-fpdf2's `multi_cell` and `table` break lines in quadratic time, which made a checklist form take half a
-second. And a document whose text is all Latin and Cyrillic embeds the two fonts cut once per process to
-those letters (`_font_files`), so that fpdf2 parses and subsets a font of four hundred glyphs, not of six
-thousand, for every document.
+Text is broken into lines here (`wrap`, with the fonts' advance widths) and placed as `FPDF.text` places
+it (`put_text`): fpdf2's `multi_cell` and `table` break lines in quadratic time, which made a checklist form
+take half a second. And a document whose text is all Latin and Cyrillic embeds the two fonts cut once per
+process to those letters (`_font_files`), whole, with a glyph map and PDF objects prepared once per process
+(`pdf_prepared_fonts`); any other document gets the whole fonts, subset by `pdf_fonts`.
 """
 
 from __future__ import annotations
