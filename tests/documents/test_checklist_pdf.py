@@ -7,6 +7,7 @@ from datetime import date
 from io import BytesIO
 
 import pytest
+from pyhanko.pdf_utils.reader import PdfFileReader
 from pypdf import PdfReader
 
 from tekseru.catalog import CatalogueEdition
@@ -20,7 +21,8 @@ from tekseru.documents.checklist_form import (
 )
 from tekseru.documents.checklist_pdf import MARK, checklist_pdf_bytes
 from tekseru.documents.rendering import FORMATS, render
-from tekseru.documents.verification import seal_of
+from tekseru.documents.signatures.placement import content_boxes
+from tekseru.documents.verification import qr_code_modules, seal_of
 from tests.documents import checklist_cases as cases
 
 # The mark of an unsealed form, in both languages of the country (the catalogue's `document.form.draft_mark`).
@@ -228,3 +230,53 @@ def test_long_names_of_officials_and_subject_are_printed_whole(edition: Catalogu
     assert squash(official) in re.sub(between, "", squashed)
     assert "Қ.Үсен" in squashed and squash(form.signature_blocks[1].label) in squashed
     assert all(re.search(r"Бет\d+/\d+", squash(page)) for page in pages)
+
+
+_QR_PATH = re.compile(rb"q 0 g ((?:[-\d.]+ [-\d.]+ [-\d.]+ [-\d.]+ re )+)F Q")
+
+
+@pytest.mark.parametrize("language", cases.LANGUAGES)
+def test_the_qr_code_is_drawn_module_for_module(printed: dict, language: str) -> None:
+    """The QR code is one filled path of rectangles: put back on a grid of modules, it is the code of the
+    form's seal, dark where the code is dark and nowhere else, 24 mm wide with its quiet zone."""
+    form, data, _, _ = printed[4, language, True]
+    seal = seal_of(form)
+    assert seal is not None
+    modules = qr_code_modules(seal)
+    paths = [
+        _QR_PATH.findall(page.get_contents().get_data())  # type: ignore[union-attr]
+        for page in PdfReader(BytesIO(data)).pages
+    ]
+    found = [path for page in paths for path in page]
+    assert len(found) == 1
+    boxes = [[float(v) for v in box.split()] for box in re.findall(rb"(\S+ \S+ \S+ \S+) re", found[0])]
+    side = len(modules)
+    module = 24.0 / (side + 4) * 72 / 25.4
+    left = min(x for x, _, _, _ in boxes) - 2 * module  # the finder patterns reach the edges
+    top = max(y + h for _, y, _, h in boxes) + 2 * module
+    drawn = [bytearray(side) for _ in range(side)]
+    for x, y, width, height in boxes:
+        assert abs(height - module) < 0.01
+        row = round((top - y - height) / module) - 2
+        first = round((x - left) / module) - 2
+        for column in range(first, first + round(width / module)):
+            drawn[row][column] = 1
+    assert tuple(drawn) == modules
+    page = PdfFileReader(BytesIO(data)).root["/Pages"]["/Kids"][paths.index([found[0]])].get_object()
+    code = (left + 2 * module, top - (side + 2) * module, left + (side + 2) * module, top - 2 * module)
+    assert any(
+        all(abs(a - b) < 0.02 for a, b in zip(box, code, strict=True)) for box in content_boxes(page)
+    ), "signing sees the QR code where it is drawn, to keep its stamps clear of it"
+
+
+@pytest.mark.parametrize("outside", ["", " Ωμέγα"], ids=["prepared fonts", "whole fonts"])
+def test_every_page_says_its_number_and_the_number_of_pages(edition: CatalogueEdition, outside: str) -> None:
+    header = FormHeader(subject_name=f"«Мейірім» КММ{outside}", subject_identifier="990740000683")
+    answers = {item.number: cases.answer(item.number) for item in edition.checklist(4).items}
+    form = build_checklist_form(edition, 4, "kk", header=header, answers=answers)
+    pages = page_texts(checklist_pdf_bytes(form))
+    assert len(pages) > 1
+    for number, text in enumerate(pages, start=1):
+        footer = squash(text.splitlines()[-1])
+        assert footer.endswith(f"{form.labels.page}{number}/{len(pages)}"), footer
+        assert "{nb}" not in text

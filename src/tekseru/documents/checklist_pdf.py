@@ -12,11 +12,13 @@ a form to a few hundredths of a second.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from collections.abc import Sequence
 from datetime import UTC, datetime, time
-from io import BytesIO
 from itertools import accumulate
+
+from fpdf.fonts import CoreFont, TTFFont
 
 from tekseru.documents.checklist_form import (
     FULL_NAME,
@@ -27,6 +29,7 @@ from tekseru.documents.checklist_form import (
     FormRow,
     SignatureBlock,
 )
+from tekseru.documents.pdf_prepared_fonts import PreparedFontsOutput
 from tekseru.documents.pdf_text import (
     PT,
     Cell,
@@ -36,12 +39,14 @@ from tekseru.documents.pdf_text import (
     add_fonts,
     ensure_room,
     lines_height,
+    put_rect,
+    put_text,
     text_line,
     wrap,
     write_lines,
 )
 from tekseru.documents.stamps import reserve_stamp_rows, stamp_rows
-from tekseru.documents.verification import Seal, qr_code_png, seal_of
+from tekseru.documents.verification import Seal, qr_code_modules, seal_of
 
 __all__ = ["MARK", "checklist_pdf_bytes"]
 
@@ -69,6 +74,8 @@ _SIGNATURE_GAP = 3.0  # above a signature block's label
 _LINE_GAP = 7.0  # above an empty signature line
 _LINE_SPACING = 5.0  # between the lines of one signatory
 _QR_SIZE = 24.0
+_QR_QUIET = 2  # modules of white around the code
+_DARK_RUN = re.compile(b"\x01+")  # dark modules side by side in a row of the QR code
 _SIGNATURE_LABEL = Style(10, bold=True)
 _CODE = Style(9, bold=True)
 _DRAFT_LINE = Style(9, bold=True, grey=True)  # the draft mark at the top of every page
@@ -96,7 +103,7 @@ def checklist_pdf_bytes(form: ChecklistForm) -> bytes:
         _write_annex(pdf, form.annex)
     if seal is not None:  # a sealed form is signed: its stamps go at the foot of its last page
         reserve_stamp_rows(pdf, stamp_rows(sum(len(block.signatories) for block in form.signature_blocks)))
-    return bytes(pdf.output())
+    return bytes(pdf.output(output_producer_class=PreparedFontsOutput))
 
 
 def _write_annex(pdf: _ChecklistPdf, annex: Annex) -> None:
@@ -150,16 +157,38 @@ class _ChecklistPdf(TextPdf):
         for text, style in lines:
             text_line(self, text, style, self.l_margin, self.epw, "C")
             self.set_y(self.get_y() + style.line_height)
-        _FOOTER.apply(self)  # a cell, for fpdf2 to put the number of pages in place of {nb}
-        self.cell(self.epw, _FOOTER.line_height, self._footer_line(), align="C")
+        _FOOTER.apply(self)
+        line = self._footer_line()
+        x = self.l_margin + max((self.epw - _FOOTER.width(line.replace(_PAGES, "00"))) / 2, 0.0)
+        assert self.current_font is not None
+        self.pages[self.page].add_text_substitution(_PageCount(self.current_font, line))  # type: ignore[arg-type]
+        put_text(self, x, self.get_y() + _FOOTER.baseline, line)
         self.style = None  # fpdf2 restores the body's font and colour after the footer
 
     def _footer_line(self) -> str:
         labels, parts = self.form.labels, [f"tekseru {self.form.edition_id}"]
         if self.seal:
             parts.insert(0, f"{labels.verification_code}: {self.seal.code}")
-        parts.append(f"{labels.page} {self.page_no()}/{{nb}}")
+        parts.append(f"{labels.page} {self.page_no()}/{_PAGES}")
         return "   ·   ".join(parts)
+
+
+_PAGES = "{nb}"  # in a footer line, where the number of pages goes
+
+
+class _PageCount:
+    """The number of pages put in a footer line by fpdf2 once it is known, when fpdf2 writes the document:
+    what fpdf2 does for its own cells (a `TotalPagesSubstitutionFragment`, which a line placed by
+    `put_text` does not need), in place of the line's text as written, the same line with the number."""
+
+    def __init__(self, font: CoreFont | TTFFont, line: str) -> None:
+        self.font, self.line = font, line
+
+    def get_placeholder_string(self) -> str:
+        return self.font.encode_text(self.line)
+
+    def render_text_substitution(self, pages: str) -> str:
+        return self.font.encode_text(self.line.replace(_PAGES, pages))
 
 
 def _draw_draft_mark(pdf: _ChecklistPdf, mark: str) -> None:
@@ -246,7 +275,7 @@ def _draw_row(pdf: _ChecklistPdf, cells: Sequence[Cell], *, heading: bool) -> No
     if heading:
         pdf.set_fill_color(*_HEADING_FILL)
     for column, (cell, width) in enumerate(zip(cells, _COLUMN_WIDTHS, strict=True)):
-        pdf.rect(x, top, width, height, style="DF" if heading else "D")
+        put_rect(pdf, x, top, width, height, "DF" if heading else "D")
         middle = heading or column != 1
         pdf.set_y(top + (height - lines_height(cell)) / 2 if middle else top + _PADDING)
         for text, style in cell:
@@ -363,5 +392,23 @@ def _seal_height(form: ChecklistForm, seal: Seal, width: float) -> float:
 def _write_seal(pdf: _ChecklistPdf, form: ChecklistForm, seal: Seal) -> None:
     """The QR code, and under it the code, the document reference and the fingerprint."""
     x, width = pdf.l_margin + _SIGNATURE_WIDTH + 8, _seal_width(pdf)
-    pdf.image(BytesIO(qr_code_png(seal)), x=x + (width - _QR_SIZE) / 2, y=pdf.get_y(), w=_QR_SIZE, h=_QR_SIZE)
+    _draw_qr_code(pdf, seal, x + (width - _QR_SIZE) / 2, pdf.get_y())
     write_lines(pdf, _seal_lines(form, seal, width), x, width, align="C", before=_QR_SIZE + 1)
+
+
+def _draw_qr_code(pdf: _ChecklistPdf, seal: Seal, left: float, top: float) -> None:
+    """The QR code as filled rectangles, one for each run of dark modules in a row, in a `_QR_SIZE` square
+    with a quiet zone of `_QR_QUIET` modules: one path, where an image took a PNG to encode and fpdf2 to
+    parse it again. fpdf2 has no public call for raw path operators: `FPDF._out` adds them to the page.
+    Signing reads the path too (`signatures.placement`), to keep the stamps clear of it."""
+    rows = qr_code_modules(seal)
+    module = _QR_SIZE / (len(rows) + 2 * _QR_QUIET) * pdf.k  # points
+    x0, y0 = left * pdf.k + _QR_QUIET * module, (pdf.h - top) * pdf.k - _QR_QUIET * module
+    path = ["q 0 g"]
+    for number, row in enumerate(rows):
+        y = y0 - (number + 1) * module
+        for match in _DARK_RUN.finditer(row):
+            start, end = match.span()
+            path.append(f"{x0 + start * module:.2f} {y:.2f} {(end - start) * module:.2f} {module:.2f} re")
+    path.append("F Q")  # F, not its synonym f: pyHanko reads a word starting with f as `false`
+    pdf._out(" ".join(path))

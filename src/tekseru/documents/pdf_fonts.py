@@ -2,7 +2,7 @@
 
 fpdf2 parses a font file for every document that adds it (`FPDF.add_font`), and when it writes the
 document it cuts the font to the glyphs used (fontTools' subsetter) and saves the cut font: together more
-than half of a checklist form's time. Here each font file is parsed once per process (`_template`) and
+than half of a checklist form's time. Here each font file is parsed once per process (`font_template`) and
 every document gets a light copy of it (`add_shared_font`: its own glyph map, nothing read again). When the
 document is written, fpdf2's subsetter is handed, for these fonts, the cut made earlier for the same
 glyphs (`_cut`, kept for the process). The glyphs asked for are rounded up to whole groups of letters
@@ -34,7 +34,7 @@ from fpdf import FPDF
 from fpdf.enums import TextEmphasis
 from fpdf.fonts import SubsetMap, TTFFont
 
-__all__ = ["add_shared_font"]
+__all__ = ["add_shared_font", "deferred_cut", "font_template"]
 
 # The groups a cut takes whole: a form that uses one small Kazakh letter embeds all nine.
 _GROUPS = (
@@ -82,7 +82,7 @@ class _CutFont:
 
 
 @cache
-def _template(path: str) -> TTFFont:
+def font_template(path: str) -> TTFFont:
     """The font file parsed by fpdf2, once per process (the document it was parsed for is thrown away)."""
     parser = FPDF()
     parser.add_font("template", fname=path)
@@ -94,7 +94,7 @@ def _template(path: str) -> TTFFont:
 @cache
 def _groups(path: str) -> dict[str, frozenset[str]]:
     """Each glyph of the font's groups (`_GROUPS`), by name, with its whole group."""
-    cmap = _template(path).cmap
+    cmap = font_template(path).cmap
     found: dict[str, frozenset[str]] = {}
     for group in _GROUPS:
         names = frozenset(cmap[ord(char)] for char in group if ord(char) in cmap)
@@ -164,16 +164,22 @@ class _Subsetting:
 fpdf.output.ftsubset = _Subsetting  # type: ignore[attr-defined]
 
 
+def deferred_cut(path: str) -> Any:
+    """What a document's copy of font file `path` has for fpdf2's writer to subset (its `ttfont`): the cut
+    made once per process for the groups of the glyphs the document used (`_cut`)."""
+    return _CutFont(path)
+
+
 def add_shared_font(pdf: FPDF, family: str, style: str, path: Path | str) -> None:
     """Font file `path` as `family` in `style` ("" or "B") of `pdf`: a copy of the font parsed once per
     process, with a glyph map of the document's own, as `FPDF.add_font` would add it."""
     path = str(path)
-    template = _template(path)
+    template = font_template(path)
     font = copy.copy(template)
     font.i = len(pdf.fonts) + 1
     font.fontkey = f"{family.lower()}{style}"
     font.emphasis = TextEmphasis.coerce(style)
-    font.ttfont = _CutFont(path)
+    font.ttfont = deferred_cut(path)
     font.desc = copy.copy(template.desc)
     font.missing_glyphs = []
     font.biggest_size_pt = 0

@@ -1,10 +1,10 @@
 """Text on a PDF page, fast: styles, the bundled fonts (cut to the letters a document uses) and line breaking.
 
-Text is broken into lines here (`wrap`, with the fonts' advance widths) and placed with `FPDF.text`:
-fpdf2's `multi_cell` and `table` break lines in quadratic time, which made a checklist form take half a
-second. And a document whose text is all Latin and Cyrillic embeds the two fonts cut once per process to
-those letters (`_font_files`), so that fpdf2 parses and subsets a font of four hundred glyphs, not of six
-thousand, for every document.
+Text is broken into lines here (`wrap`, with the fonts' advance widths) and placed as `FPDF.text` places
+it (`put_text`): fpdf2's `multi_cell` and `table` break lines in quadratic time, which made a checklist form
+take half a second. And a document whose text is all Latin and Cyrillic embeds the two fonts cut once per
+process to those letters (`_font_files`), whole, with a glyph map and PDF objects prepared once per process
+(`pdf_prepared_fonts`); any other document gets the whole fonts, subset by `pdf_fonts`.
 """
 
 from __future__ import annotations
@@ -19,9 +19,11 @@ from tempfile import TemporaryDirectory
 from fontTools import subset
 from fontTools.ttLib import TTFont
 from fpdf import FPDF
+from fpdf.enums import TextMode
 
 from tekseru.documents.fonts import FONT_FAMILY, font_path
 from tekseru.documents.pdf_fonts import add_shared_font
+from tekseru.documents.pdf_prepared_fonts import add_prepared_font
 
 __all__ = [
     "PT",
@@ -32,6 +34,8 @@ __all__ = [
     "add_fonts",
     "ensure_room",
     "lines_height",
+    "put_rect",
+    "put_text",
     "text_line",
     "wrap",
     "write_lines",
@@ -127,9 +131,11 @@ def _cut_font(source: Path, target: Path) -> str:
 def add_fonts(pdf: FPDF, text: str) -> None:
     """The regular and bold fonts, cut to `_BASE_CHARS` when `text` (all the document's words) keeps to
     them, each parsed once per process and subset once per group of letters (`pdf_fonts`)."""
-    regular, bold = _font_files(set(text) <= _BASE_CHARS)
-    add_shared_font(pdf, FONT_FAMILY, "", regular)
-    add_shared_font(pdf, FONT_FAMILY, "B", bold)
+    cut = _BASE_CHARS.issuperset(text)
+    regular, bold = _font_files(cut)
+    add = add_prepared_font if cut else add_shared_font
+    add(pdf, FONT_FAMILY, "", regular)
+    add(pdf, FONT_FAMILY, "B", bold)
 
 
 def wrap(text: str, style: Style, width: float) -> list[Line]:
@@ -176,7 +182,44 @@ def text_line(pdf: TextPdf, text: str, style: Style, x: float, width: float, ali
     """One line of text, left-aligned or centred (align "C"), in a line box at the current y."""
     style.apply(pdf)
     offset = 0.0 if align == "L" else max((width - style.width(text)) / 2, 0.0)
-    pdf.text(x + offset, pdf.get_y() + style.baseline, text)
+    put_text(pdf, x + offset, pdf.get_y() + style.baseline, text)
+
+
+def put_text(pdf: FPDF, x: float, y: float, text: str) -> None:
+    """What `FPDF.text(x, y, text)` puts on the page, in one step: text placed this way, tens of thousands of
+    lines in a batch of forms, spent most of its time in fpdf2's checks and wrappers for what these
+    documents never use. Anything more (underlined or outlined text, a font not yet set on the page, text
+    recorded for annotations) goes to `FPDF.text`; tests/documents/test_pdf_text.py holds them to the same
+    bytes."""
+    font = pdf.current_font
+    if (
+        font is None
+        or font.type != "TTF"
+        or pdf.text_mode is not TextMode.FILL
+        or pdf.underline
+        or pdf.strikethrough
+        or pdf._record_text_quad_points
+        or not pdf.current_font_is_set_on_page
+    ):
+        pdf.text(x, y, text)
+        return
+    placed = f"BT {x * pdf.k:.2f} {(pdf.h - y) * pdf.k:.2f} Td {font.encode_text(text)} ET"
+    if pdf.fill_color != pdf.text_color:  # text is painted in the fill colour, as fpdf2 does it
+        assert pdf.text_color is not None
+        placed = f"q {pdf.text_color.serialize().lower()} {placed} Q"
+    pdf._out(placed)
+
+
+def put_rect(pdf: FPDF, x: float, y: float, width: float, height: float, style: str = "D") -> None:
+    """What `FPDF.rect(x, y, width, height, style)` puts on the page ("D" drawn, "DF" drawn and filled), in
+    one step: a table's cells are thousands of rectangles in a batch of forms."""
+    pdf._out(
+        f"{x * pdf.k:.2f} {(pdf.h - y) * pdf.k:.2f} {width * pdf.k:.2f} {-height * pdf.k:.2f} re "
+        f"{_RECT_OPERATORS[style]}"
+    )
+
+
+_RECT_OPERATORS = {"D": "S", "DF": "B"}  # fpdf2's RenderStyle.operator
 
 
 def ensure_room(pdf: TextPdf, height: float) -> None:

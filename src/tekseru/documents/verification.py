@@ -35,6 +35,7 @@ __all__ = [
     "check_document",
     "document_fingerprint",
     "normalise_code",
+    "qr_code_modules",
     "qr_code_png",
     "read_verification",
     "seal_of",
@@ -96,13 +97,20 @@ def seal_of(form: ChecklistForm) -> Seal | None:
     return Seal(verification_code(fingerprint), fingerprint)
 
 
+def qr_code_modules(seal: Seal) -> tuple[bytearray, ...]:
+    """The QR code carrying the seal's payload, without its quiet zone: its rows of modules, 1 for dark.
+
+    segno encodes with a fixed mask pattern (choosing the best of eight took longer than the rest of the
+    code)."""
+    return segno.make(seal.payload, error="m", micro=False, mask=0, mode="byte").matrix
+
+
 def qr_code_png(seal: Seal, scale: int = 4, border: int = 2) -> bytes:
     """A black-and-white PNG of the QR code carrying the seal's payload, `scale` pixels a module.
 
-    segno encodes with a fixed mask pattern (choosing the best of eight took longer than the rest of the
-    code) and Pillow draws the PNG (segno's own writer goes pixel by pixel in Python).
+    Pillow draws the PNG (segno's own writer goes pixel by pixel in Python).
     """
-    matrix = segno.make(seal.payload, error="m", micro=False, mask=0).matrix
+    matrix = qr_code_modules(seal)
     side = len(matrix)
     modules = Image.frombytes(
         "L", (side, side), b"".join(bytes(0 if dark else 255 for dark in row) for row in matrix)
