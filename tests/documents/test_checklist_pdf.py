@@ -14,6 +14,7 @@ from tekseru.catalog import CatalogueEdition
 from tekseru.documents.checklist_form import (
     ChecklistForm,
     Compliance,
+    DocumentIdentity,
     FormHeader,
     ItemAnswer,
     Requirement,
@@ -280,3 +281,28 @@ def test_every_page_says_its_number_and_the_number_of_pages(edition: CatalogueEd
         footer = squash(text.splitlines()[-1])
         assert footer.endswith(f"{form.labels.page}{number}/{len(pages)}"), footer
         assert "{nb}" not in text
+
+
+@pytest.mark.parametrize("language", cases.LANGUAGES)
+def test_the_signatures_never_stand_on_a_page_without_the_table(
+    edition: CatalogueEdition, language: str
+) -> None:
+    """Whatever the length of the last answer's comment, the page that begins the signatures also holds the
+    end of the table's last row: when the signatures and the seal do not fit under it, the row goes over
+    with them (tester's finding 10: a sealed checklist 2 printed its signatures alone on page 2)."""
+    items = edition.checklist(2).items
+    on_later_page = 0
+    for words in range(0, 160, 8):
+        answers = {item.number: cases.answer(item.number) for item in items}
+        comment = " ".join(["сөз"] * words + [f"Соңы{words}"])
+        answers[items[-1].number] = ItemAnswer(Requirement.REQUIRED, Compliance.NON_COMPLIANT, comment)
+        identity = DocumentIdentity("inspection 2024-0002", date(2024, 3, 20))
+        form = build_checklist_form(
+            edition, 2, language, header=cases.HEADER, answers=answers, identity=identity
+        )
+        pages = [squash(page) for page in page_texts(checklist_pdf_bytes(form))]
+        label = squash(form.signature_blocks[0].label)
+        first = next(index for index, page in enumerate(pages) if label in page)
+        assert f"Соңы{words}" in pages[first], (words, first)
+        on_later_page += first > 0
+    assert on_later_page > 0  # the comments were long enough to push the signatures over

@@ -97,7 +97,7 @@ def checklist_pdf_bytes(form: ChecklistForm) -> bytes:
     pdf.ln(4)
     for form_field in form.fields:
         _write_field(pdf, form_field)
-    _write_table(pdf, form)
+    _write_table(pdf, form, seal)
     _write_signatures(pdf, form, seal)
     if form.annex is not None:
         _write_annex(pdf, form.annex)
@@ -222,15 +222,31 @@ def _write_field(pdf: _ChecklistPdf, form_field: FormField) -> None:
     pdf.ln(2)
 
 
-def _write_table(pdf: _ChecklistPdf, form: ChecklistForm) -> None:
+def _write_table(pdf: _ChecklistPdf, form: ChecklistForm, seal: Seal | None) -> None:
     pdf.ln(2)
     headings = [form.number_heading, form.requirements_heading, *(c.label for c in form.answer_columns)]
     widths = [width - 2 * _PADDING for width in _COLUMN_WIDTHS]
     heading_cells = [wrap(text, _HEADING, width) for text, width in zip(headings, widths, strict=True)]
     ensure_room(pdf, _height(heading_cells) + 12)
     _draw_row(pdf, heading_cells, heading=True)
-    for row in form.rows:
-        _write_row(pdf, _row_cells(form, row), heading_cells)
+    for index, row in enumerate(form.rows, start=1):
+        cells = _row_cells(form, row)
+        if index == len(form.rows):
+            _keep_with_signatures(pdf, cells, heading_cells, _signatures_height(pdf, form, seal))
+        _write_row(pdf, cells, heading_cells)
+
+
+def _keep_with_signatures(
+    pdf: _ChecklistPdf, cells: list[Cell], heading_cells: list[Cell], after: float
+) -> None:
+    """The last row goes to the next page when it fits here but the signatures under it would not, so that
+    no page holds the signatures without any of the table they sign (a loose signature page)."""
+    height = _height(cells)
+    room = pdf.page_break_trigger - pdf.get_y()
+    fresh = pdf.page_break_trigger - pdf.t_margin - _height(heading_cells)
+    if height <= room < height + after and height + after <= fresh:
+        pdf.add_page()
+        _draw_row(pdf, heading_cells, heading=True)
 
 
 def _row_cells(form: ChecklistForm, row: FormRow) -> list[Cell]:
@@ -291,11 +307,7 @@ def _write_signatures(pdf: _ChecklistPdf, form: ChecklistForm, seal: Seal | None
     Each signatory's lines are kept together (the block's label with its first signatory) and go on
     wherever the page has room, so that no block moves to the next page while this one has room for it.
     """
-    first = form.signature_blocks[0] if form.signature_blocks else None
-    needed = _SIGNATURE_GAP + _SIGNATURE_LABEL.line_height + _signatory_height(first, "") if first else 0
-    if seal is not None:
-        needed = max(needed, 6 + _seal_height(form, seal, _seal_width(pdf)))
-    ensure_room(pdf, needed)
+    ensure_room(pdf, _signatures_height(pdf, form, seal))
     top, page, seal_bottom = pdf.get_y(), pdf.page_no(), 0.0
     if seal is not None:
         pdf.set_y(top + 6)
@@ -306,6 +318,15 @@ def _write_signatures(pdf: _ChecklistPdf, form: ChecklistForm, seal: Seal | None
         _write_signature_block(pdf, block)
     if pdf.page_no() == page:
         pdf.set_y(max(pdf.get_y(), seal_bottom))
+
+
+def _signatures_height(pdf: _ChecklistPdf, form: ChecklistForm, seal: Seal | None) -> float:
+    """The room the first signatory's row (with its block's label) and the seal beside it take on one page."""
+    first = form.signature_blocks[0] if form.signature_blocks else None
+    needed = _SIGNATURE_GAP + _SIGNATURE_LABEL.line_height + _signatory_height(first, "") if first else 0
+    if seal is not None:
+        needed = max(needed, 6 + _seal_height(form, seal, _seal_width(pdf)))
+    return needed
 
 
 def _line_widths(block: SignatureBlock) -> list[float]:
