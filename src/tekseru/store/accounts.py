@@ -145,7 +145,8 @@ def add_session(
 
 def live_session(session: Session, session_id: str, now: datetime) -> SessionRecord | None:
     """The unexpired session with this id and its user (active or not), else None."""
-    row = session.execute(_LIVE_SESSION, {"id": session_id, "now": now}).first()
+    # Every request reads this: through the connection, without the ORM's execution layer (columns only).
+    row = session.connection().execute(_LIVE_SESSION, {"id": session_id, "now": now}).first()
     if row is None:
         return None
     values = row._asdict()
