@@ -234,9 +234,14 @@ def open_session(
 
 def session_for(db: Database, token: str, now: datetime | None = None) -> LiveSession | None:
     """The signed-in actor and the CSRF token of the session, or None (unknown, expired, user inactive)."""
-    with db.reading() as session:
-        found = live_session(session, token_id(token), now or datetime.now(UTC))
-        bins = frozenset() if found is None else _bins(session, found.user)
+    now = now or datetime.now(UTC)
+    with db.single_reading() as connection:  # every request asks: one statement, no transaction
+        found = live_session(connection, token_id(token), now)
+    bins: frozenset[str] = frozenset()
+    if found is not None and found.user.role == Role.SUBJECT:  # and the BINs it acts for, in one snapshot
+        with db.reading() as session:
+            found = live_session(session, token_id(token), now)
+            bins = frozenset() if found is None else _bins(session, found.user)
     if found is None or not found.user.active:
         return None
     return LiveSession(_actor(found.user, bins), found.csrf_token, found.user.translation_notice_dismissed)

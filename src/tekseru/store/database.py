@@ -10,7 +10,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, make_url, text
+from sqlalchemy import Connection, Engine, create_engine, event, make_url, text
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import InvalidatePoolError, OperationalError
 from sqlalchemy.orm import Session
@@ -20,6 +20,7 @@ from tekseru.store import migrate
 from tekseru.store.text import refuse_control_characters
 
 READ_ONLY = "tekseru_read_only"  # the execution option of `Database.reading` transactions
+SINGLE_STATEMENT = "tekseru_single_statement"  # the execution option of `Database.single_reading` (SQLite)
 BUSY_TIMEOUT_MS = 30_000  # how long a SQLite connection waits for another's write lock
 # A PostgreSQL connection back from the pool is checked ("SELECT 1") only when it lay unused this long: the
 # check is a round trip, a third of the client's CPU time of a small reading, and a connection in steady
@@ -79,6 +80,21 @@ class Database:
     @cached_property
     def _reader(self) -> Engine:
         return self.engine.execution_options(**{READ_ONLY: True})  # shares the engine's connections
+
+    @contextmanager
+    def single_reading(self) -> Iterator[Connection]:
+        """A connection for one statement that only reads, run without a transaction around it (a single
+        statement is consistent by itself): no BEGIN and COMMIT, which on PostgreSQL are two round trips
+        and cost more than a small reading. What every request asks first (its session) reads so; a
+        reading of two statements or more needs `reading()`."""
+        with _busy_as_error(), self._single.connect() as connection:
+            yield connection
+
+    @cached_property
+    def _single(self) -> Engine:
+        if self.dialect == "sqlite":  # the driver begins nothing (`_sqlite_on_connect`); nor does `begin`
+            return self.engine.execution_options(**{READ_ONLY: True, SINGLE_STATEMENT: True})
+        return self.engine.execution_options(isolation_level="AUTOCOMMIT")
 
     def close(self) -> None:
         self.engine.dispose()
@@ -149,7 +165,10 @@ def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
 
 
 def _sqlite_on_begin(connection: Any) -> None:
-    read_only = connection.get_execution_options().get(READ_ONLY, False)
+    options = connection.get_execution_options()
+    if options.get(SINGLE_STATEMENT, False):
+        return  # one statement, in SQLite's own transaction of that statement
+    read_only = options.get(READ_ONLY, False)
     connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
 

@@ -157,7 +157,9 @@ def search_subjects(
     ):
         return _by_class(session, search, run_id, limit=limit, offset=offset)
     # Two readings, not one with a window count: the count reads only an index, and the page stops early.
-    total = session.connection().execute(select(func.count()).select_from(Subject).where(filters)).scalar_one()
+    total = (
+        session.connection().execute(select(func.count()).select_from(Subject).where(filters)).scalar_one()
+    )
     query = _PAGE_ROWS.where(filters).order_by(Subject.id).limit(limit).offset(offset)
     return [_row(values) for values in session.connection().execute(query, {"run": run_id})], total
 
@@ -165,7 +167,9 @@ def search_subjects(
 def _capped_count(session: Session, capped: Select[Any]) -> int:
     """How many ids the query `capped` (which has its limit) gives, counted by the database."""
     return int(
-        session.connection().execute(select(func.count()).select_from(capped.order_by(None).subquery())).scalar_one()
+        session.connection()
+        .execute(select(func.count()).select_from(capped.order_by(None).subquery()))
+        .scalar_one()
     )
 
 
@@ -224,7 +228,11 @@ def _sorted_ids(
     else:
         condition = filters
         if counted:
-            total = session.connection().execute(select(func.count()).select_from(Subject).where(filters)).scalar_one()
+            total = (
+                session.connection()
+                .execute(select(func.count()).select_from(Subject).where(filters))
+                .scalar_one()
+            )
     if sort.key == "score" and run_id is not None:
         return scored_ids(session, condition, run_id, sort, limit=limit, offset=offset), total
     classes, visits = run_classes(run_id), last_visits().subquery()
@@ -304,7 +312,9 @@ _PAGE_ROWS = (
 
 
 def subject_row(session: Session, bin: str, run_id: uuid.UUID | None) -> SubjectRow | None:
-    rows = session.connection().execute(_PAGE_ROWS.where(Subject.bin == bindparam("bin")), {"run": run_id, "bin": bin})
+    rows = session.connection().execute(
+        _PAGE_ROWS.where(Subject.bin == bindparam("bin")), {"run": run_id, "bin": bin}
+    )
     found = [_row(values) for values in rows]
     return found[0] if found else None
 
@@ -314,7 +324,9 @@ def _rows_of(session: Session, ids: Sequence[int], run_id: uuid.UUID | None) -> 
     without a run) and last visit."""
     if not ids:
         return []
-    found = {row[0]: row for row in session.connection().execute(_PAGE_BY_IDS, {"run": run_id, "ids": list(ids)})}
+    found = {
+        row[0]: row for row in session.connection().execute(_PAGE_BY_IDS, {"run": run_id, "ids": list(ids)})
+    }
     return [_row(found[i]) for i in ids]
 
 
