@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import dataclasses
 import uuid
-from functools import lru_cache
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from typing import Any, Protocol
 
 from sqlalchemy.orm import Session
