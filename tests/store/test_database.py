@@ -192,3 +192,20 @@ def test_a_postgres_connection_in_steady_use_is_not_checked(database_url: str) -
             assert connection.exec_driver_sql("SELECT 1").scalar_one() == 1
     finally:
         engine.dispose()
+
+
+def test_a_single_reading_sees_what_was_committed_and_waits_for_no_writer(database: Database) -> None:
+    add_subjects(database, 2)
+    with database.transaction() as writer:  # holds SQLite's write lock; its change is not committed yet
+        writer.connection().exec_driver_sql("DELETE FROM subject_groups")
+        writer.connection().exec_driver_sql("DELETE FROM subjects")
+        with database.single_reading() as connection:
+            assert connection.exec_driver_sql("SELECT count(*) FROM subjects").scalar_one() == 2
+            # No transaction around the statement: PostgreSQL's driver in autocommit, SQLite's in none.
+            driver = connection.connection.dbapi_connection
+            if database.dialect == "sqlite":
+                assert not getattr(driver, "in_transaction", True)
+            else:
+                assert getattr(driver, "autocommit", False)
+    with database.single_reading() as connection:
+        assert connection.exec_driver_sql("SELECT count(*) FROM subjects").scalar_one() == 0
