@@ -13,6 +13,7 @@ from tekseru.services.permissions import Actor
 from tekseru.settings import Settings
 from tekseru.store import Database
 from tests.catalogue import CATALOGUE
+from tests.store.factories import BINS, add_subjects
 from tests.web.support import CHEAP_PASSWORDS
 
 SYSTEM = Actor.system("tests")
@@ -116,3 +117,29 @@ def test_the_session_lifetime_from_the_settings(database: Database, ann: None) -
     assert signed.expires_at == now + timedelta(hours=2)
     assert session_for(database, signed.token, now=now + timedelta(hours=2, seconds=-1)) is not None
     assert session_for(database, signed.token, now=now + timedelta(hours=2, seconds=1)) is None
+
+
+def test_a_session_read_in_one_statement_is_refused_at_once_after_sign_out_or_deactivation(
+    database: Database, ann: None
+) -> None:
+    """The session is read anew on every request (nothing is remembered between requests): signing out,
+    and deactivating the account, refuse the very next lookup."""
+    first, second = (log_in(database, "ann", PASSWORD, client="10.0.0.1") for _ in range(2))
+    live = session_for(database, first.token)
+    assert live is not None and live.actor.username == "ann" and live.csrf_token == first.csrf_token
+    auth.log_out(database, first.token, live.actor)
+    assert session_for(database, first.token) is None
+    assert session_for(database, second.token) is not None
+    accounts.update_user(database, SYSTEM, "ann", active=False, regions=CATALOGUE.regions)
+    assert session_for(database, second.token) is None
+
+
+def test_a_subject_s_session_brings_the_bins_it_acts_for(database: Database) -> None:
+    add_subjects(database, 2)
+    bins = BINS[:2]
+    create_user(
+        database, SYSTEM, username="org", full_name="Org", role="subject", password=PASSWORD, bins=bins
+    )
+    signed = log_in(database, "org", PASSWORD, client="10.0.0.2")
+    live = session_for(database, signed.token)
+    assert live is not None and live.actor.bins == frozenset(bins)

@@ -240,3 +240,15 @@ def test_the_number_is_printed_on_the_forms(database: Database, approved: plans.
     )
     pages = "".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages)
     assert code is not None and "71-2027-0001" in pages and "Тексеру нөмірі" in pages
+
+
+def test_a_subject_card_s_visits_wait_for_no_writer(database: Database) -> None:
+    """The card's visits only read: while another connection holds the write lock (SQLite's BEGIN
+    IMMEDIATE; on PostgreSQL a writer blocks no reader anyway), they are read at once."""
+    add_assessed_registry(database)
+    with database.transaction() as writer:
+        writer.connection().exec_driver_sql("UPDATE subjects SET address = address WHERE id = 0")
+        started = datetime.now(UTC)
+        card = inspections.subject_visits(database, INSPECTOR, BINS[0])
+        assert (datetime.now(UTC) - started).total_seconds() < 5  # the busy wait would be 30 s
+    assert card.planned == () and card.past == ()

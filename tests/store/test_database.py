@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pytest
 from alembic import command
-from sqlalchemy import inspect, text
+from sqlalchemy import Engine, create_engine, inspect, text
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.pool import NullPool
 
 from tekseru.store import (
     Database,
@@ -150,3 +152,60 @@ def test_a_write_lock_held_too_long_is_database_busy_and_changes_nothing(
     finally:
         other.close()
         database.close()
+
+
+def _terminate_backends(engine: Engine) -> None:
+    """End, from another connection, every server process of the engine's pooled connections."""
+    with engine.connect() as connection:
+        pid = connection.exec_driver_sql("SELECT pg_backend_pid()").scalar_one()
+    killer = create_engine(engine.url, poolclass=NullPool)
+    try:
+        with killer.connect() as connection:
+            connection.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+    finally:
+        killer.dispose()
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+def test_a_pooled_postgres_connection_that_died_while_idle_is_replaced(database_url: str) -> None:
+    engine = store_database.make_engine(database_url, ping_after_idle=0.0)  # every connection is idle
+    try:
+        _terminate_backends(engine)
+        with engine.connect() as connection:  # the check finds it dead and opens a new one
+            assert connection.exec_driver_sql("SELECT 1").scalar_one() == 1
+    finally:
+        engine.dispose()
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+def test_a_postgres_connection_in_steady_use_is_not_checked(database_url: str) -> None:
+    """Within the idle time no "SELECT 1" goes to the server: a dead connection is found by its next use,
+    and that first failure drops the pool, so the use after it works."""
+    engine = store_database.make_engine(database_url, ping_after_idle=3600.0)
+    try:
+        _terminate_backends(engine)
+        with pytest.raises(DBAPIError), engine.connect() as connection:
+            connection.exec_driver_sql("SELECT 1")
+        with engine.connect() as connection:
+            assert connection.exec_driver_sql("SELECT 1").scalar_one() == 1
+    finally:
+        engine.dispose()
+
+
+def test_a_single_reading_sees_what_was_committed_and_waits_for_no_writer(database: Database) -> None:
+    add_subjects(database, 2)
+    with database.transaction() as writer:  # holds SQLite's write lock; its change is not committed yet
+        writer.connection().exec_driver_sql("DELETE FROM subject_groups")
+        writer.connection().exec_driver_sql("DELETE FROM subjects")
+        with database.single_reading() as connection:
+            assert connection.exec_driver_sql("SELECT count(*) FROM subjects").scalar_one() == 2
+            # No transaction around the statement: PostgreSQL's driver in autocommit, SQLite's in none.
+            driver = connection.connection.dbapi_connection
+            if database.dialect == "sqlite":
+                assert not getattr(driver, "in_transaction", True)
+            else:
+                assert getattr(driver, "autocommit", False)
+    with database.single_reading() as connection:
+        assert connection.exec_driver_sql("SELECT count(*) FROM subjects").scalar_one() == 0

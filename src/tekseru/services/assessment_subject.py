@@ -12,6 +12,7 @@ import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from typing import Any, Protocol
 
 from sqlalchemy.orm import Session
@@ -161,15 +162,39 @@ def _explained(
     if group not in edition.groups:
         line = translate(language, "explain.unknown_group", group=group, edition=edition.id)
         return GroupExplanation(group, None, run_id, (line,))
-    rules, profile = ScoringRules.from_edition(edition), GroupProfile.from_edition(edition, group)
+    rules, profile, texts, title = _scoring_of(_Same(edition), group, language)
     if result is None:
         score = score_group(rules, profile, facts, as_of)
     else:
         score = stored_score(rules, profile, as_of, result)
-    texts = {number: criterion.text.in_language(language) for number, criterion in edition.criteria.items()}
-    title = edition.group(group).name.in_language(language)
     lines = explain(score, texts, explain_words(language), group_title=title)
     return GroupExplanation(group, score, run_id, tuple(lines))
+
+
+@dataclass(frozen=True, eq=False)
+class _Same:
+    """An edition as a cache key, by identity: an edition is never changed once loaded, and comparing two
+    editions field by field would cost more than what the cache saves."""
+
+    edition: CatalogueEdition
+
+    def __hash__(self) -> int:
+        return id(self.edition)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Same) and other.edition is self.edition
+
+
+@lru_cache(maxsize=256)  # editions x groups x languages; an entry keeps its edition alive while it is kept
+def _scoring_of(
+    key: _Same, group: str, language: Language
+) -> tuple[ScoringRules, GroupProfile, Mapping[int, str], str]:
+    """What explaining a group's score needs of the edition, made once per process (every subject card
+    made them again: the rules, the group's profile and the criteria's texts in the language)."""
+    edition = key.edition
+    texts = {number: criterion.text.in_language(language) for number, criterion in edition.criteria.items()}
+    title = edition.group(group).name.in_language(language)
+    return ScoringRules.from_edition(edition), GroupProfile.from_edition(edition, group), texts, title
 
 
 def stored_score(

@@ -243,9 +243,14 @@ def open_session(
 
 def session_for(db: Database, token: str, now: datetime | None = None) -> LiveSession | None:
     """The signed-in actor and the CSRF token of the session, or None (unknown, expired, user inactive)."""
-    with db.reading() as session:
-        found = live_session(session, token_id(token), now or datetime.now(UTC))
-        user = None if found is None else with_bins(session, found.user)
+    now = now or datetime.now(UTC)
+    with db.single_reading() as connection:  # every request asks: one statement, no transaction
+        found = live_session(connection, token_id(token), now)
+    user = None if found is None else found.user
+    if user is not None and user.role == Role.SUBJECT:  # and the BINs it acts for, in one snapshot
+        with db.reading() as session:
+            found = live_session(session, token_id(token), now)
+            user = None if found is None else with_bins(session, found.user)
     if found is None or user is None or not user.active:
         return None
     return LiveSession(actor_of(user), found.csrf_token, user.translation_notice_dismissed)

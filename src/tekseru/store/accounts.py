@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import bindparam, delete, func, insert, select, update
+from sqlalchemy import Connection, bindparam, delete, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
@@ -153,9 +153,12 @@ def add_session(
     session.execute(insert(UserSession), [values])
 
 
-def live_session(session: Session, session_id: str, now: datetime) -> SessionRecord | None:
-    """The unexpired session with this id and its user (active or not), else None."""
-    row = session.execute(_LIVE_SESSION, {"id": session_id, "now": now}).first()
+def live_session(reader: Session | Connection, session_id: str, now: datetime) -> SessionRecord | None:
+    """The unexpired session with this id and its user (active or not), else None. Every request reads
+    this, in one statement: on a connection (`Database.single_reading`), or on a session's connection
+    (columns only: no ORM execution layer)."""
+    connection = reader.connection() if isinstance(reader, Session) else reader
+    row = connection.execute(_LIVE_SESSION, {"id": session_id, "now": now}).first()
     if row is None:
         return None
     values = row._asdict()

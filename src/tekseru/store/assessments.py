@@ -154,7 +154,7 @@ def find_finished_run(session: Session, fingerprint: str) -> AssessmentRun | Non
 
 def latest_run(session: Session, *, status: str | None = FINISHED) -> AssessmentRun | None:
     if status == FINISHED:  # what every page of the registry asks: its statement is made once
-        row = session.execute(_LATEST_FINISHED).first()
+        row = session.connection().execute(_LATEST_FINISHED).first()  # columns: no ORM layer needed
         return None if row is None else AssessmentRun(**row._asdict())
     condition = true() if status is None else Assessment.status == status
     runs = _runs(session, condition, 1)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -9,9 +10,9 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, make_url, text
+from sqlalchemy import Connection, Engine, create_engine, event, make_url, text
 from sqlalchemy.engine import URL
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import InvalidatePoolError, OperationalError
 from sqlalchemy.orm import Session
 
 from tekseru.message import Explained
@@ -19,7 +20,14 @@ from tekseru.store import migrate
 from tekseru.store.text import refuse_control_characters
 
 READ_ONLY = "tekseru_read_only"  # the execution option of `Database.reading` transactions
+SINGLE_STATEMENT = "tekseru_single_statement"  # the execution option of `Database.single_reading` (SQLite)
 BUSY_TIMEOUT_MS = 30_000  # how long a SQLite connection waits for another's write lock
+# A PostgreSQL connection back from the pool is checked ("SELECT 1") only when it lay unused this long: the
+# check is a round trip, a third of the client's CPU time of a small reading, and a connection in steady
+# use is known to be alive (a server restart under load fails the requests in flight, and the first
+# failure drops every pooled connection; an idle pool, the usual case of a restart, is checked).
+PING_AFTER_IDLE_SECONDS = 10.0
+_LAST_USED = "tekseru_last_used"
 
 # Every statement on every engine is checked for control characters before it reaches the database.
 event.listen(Engine, "before_cursor_execute", refuse_control_characters)
@@ -73,6 +81,21 @@ class Database:
     def _reader(self) -> Engine:
         return self.engine.execution_options(**{READ_ONLY: True})  # shares the engine's connections
 
+    @contextmanager
+    def single_reading(self) -> Iterator[Connection]:
+        """A connection for one statement that only reads, run without a transaction around it (a single
+        statement is consistent by itself): no BEGIN and COMMIT, which on PostgreSQL are two round trips
+        and cost more than a small reading. What every request asks first (its session) reads so; a
+        reading of two statements or more needs `reading()`."""
+        with _busy_as_error(), self._single.connect() as connection:
+            yield connection
+
+    @cached_property
+    def _single(self) -> Engine:
+        if self.dialect == "sqlite":  # the driver begins nothing (`_sqlite_on_connect`); nor does `begin`
+            return self.engine.execution_options(**{READ_ONLY: True, SINGLE_STATEMENT: True})
+        return self.engine.execution_options(isolation_level="AUTOCOMMIT")
+
     def close(self) -> None:
         self.engine.dispose()
 
@@ -96,17 +119,40 @@ def sqlite_url(path: Path | str) -> str:
     return f"sqlite:///{Path(path)}"
 
 
-def make_engine(url: str | URL) -> Engine:
-    """An engine; for SQLite with foreign keys on and real transactions (DDL included)."""
+def make_engine(url: str | URL, *, ping_after_idle: float = PING_AFTER_IDLE_SECONDS) -> Engine:
+    """An engine; for SQLite with foreign keys on and real transactions (DDL included); for another
+    database, a pooled connection unused for `ping_after_idle` seconds is checked before it is handed out."""
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
-        return create_engine(parsed, pool_pre_ping=True)
+        engine = create_engine(parsed)
+        _ping_when_idle(engine, ping_after_idle)
+        return engine
     if parsed.database and parsed.database != ":memory:":
         Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
     engine = create_engine(parsed)
     event.listen(engine, "connect", _sqlite_on_connect)
     event.listen(engine, "begin", _sqlite_on_begin)
     return engine
+
+
+def _ping_when_idle(engine: Engine, idle_seconds: float) -> None:
+    """SQLAlchemy's `pool_pre_ping`, only for connections that lay in the pool `idle_seconds` or longer: a
+    dead one is dropped with every other pooled connection, and a new one is opened in its place."""
+
+    def used(_dbapi_connection: Any, record: Any, *_: Any) -> None:
+        record.info[_LAST_USED] = time.monotonic()
+
+    def check(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        if time.monotonic() - record.info.get(_LAST_USED, 0.0) < idle_seconds:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except engine.dialect.loaded_dbapi.Error as error:
+            raise InvalidatePoolError(f"the pooled connection is dead: {error}") from error
+
+    event.listen(engine, "connect", used)
+    event.listen(engine, "checkin", used)
+    event.listen(engine, "checkout", check)
 
 
 def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -119,7 +165,10 @@ def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
 
 
 def _sqlite_on_begin(connection: Any) -> None:
-    read_only = connection.get_execution_options().get(READ_ONLY, False)
+    options = connection.get_execution_options()
+    if options.get(SINGLE_STATEMENT, False):
+        return  # one statement, in SQLite's own transaction of that statement
+    read_only = options.get(READ_ONLY, False)
     connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
 

@@ -275,7 +275,9 @@ def subject_visits(db: Database, actor: Actor, bin: str) -> SubjectVisits:
     """The subject's planned visits (rows of the approved and published lists the actor may read) and its
     inspections (when the actor may read them); SubjectNotFound."""
     actor.require(Permission.READ_REGISTRY)
-    with db.transaction() as session:
+    # Only reads (every subject card asks): a reading transaction, which on SQLite takes no write lock, so
+    # a card waits for no writer and holds up none.
+    with db.reading() as session:
         subject = subject_of(session, bin)
         actor.require(Permission.READ_REGISTRY, subject.region)
         planned: list[PlannedVisit] = []
