@@ -112,31 +112,44 @@ def prepare_evidence(
     keys = [row.natural_key for row in rows]
     if len(set(keys)) != len(rows):
         raise ValueError("prepare_evidence needs distinct natural keys in one call")
-    stored = _stored_confirmed(session, keys)
+    having = _subjects_with_evidence(session, {key[0] for key in keys})
+    stored = _stored_confirmed(session, [key for key in keys if key[0] in having]) if having else {}
     new = sorted((key, row) for key, row in zip(keys, rows, strict=True) if key not in stored)
     changed = [
         (stored[key][0], stored[key][1], row.confirmed)
         for row, key in zip(rows, keys, strict=True)
         if key in stored and stored[key][1] != row.confirmed
     ]
+    observed_on: list[Any] = [key[3] for key, _ in new]
+    stamp: Any = entered_at
     dialect = session.get_bind().dialect
+    if dialect.name == "sqlite":  # as SQLAlchemy would store them (dates as its text), each date once
+        as_date = _table.c.observed_on.type._cached_bind_processor(dialect) or (lambda day: day)
+        texts = {day: as_date(day) for day in set(observed_on)}
+        observed_on = [texts[day] for day in observed_on]
+        stamp = (_table.c.entered_at.type._cached_bind_processor(dialect) or (lambda moment: moment))(stamp)
     values: dict[str, list[Any]] = {
         "subject_id": [key[0] for key, _ in new],
         "criterion": [key[1] for key, _ in new],
         "source_group": [key[2] for key, _ in new],
-        "observed_on": [key[3] for key, _ in new],
+        "observed_on": observed_on,
         "reference": [key[4] for key, _ in new],
         "confirmed": [row.confirmed for _, row in new],
         "entered_by": [entered_by] * len(new),
-        "entered_at": [entered_at] * len(new),
+        "entered_at": [stamp] * len(new),
         "origin": [row.origin for _, row in new],
     }
-    if dialect.name == "sqlite":  # as SQLAlchemy would store them (dates as its text)
-        for name in ("observed_on", "entered_at"):
-            process = _table.c[name].type._cached_bind_processor(dialect)
-            if process is not None:
-                values[name] = list(map(process, values[name]))
     return PreparedEvidence(len(rows), values, changed)
+
+
+def _subjects_with_evidence(session: Session, subject_ids: set[int]) -> set[int]:
+    """Which of these subjects have any evidence stored (an index look-up each): only their rows can be
+    stored already, and a first import of a subject's evidence need not compare row by row."""
+    found: set[int] = set()
+    for part in chunks(sorted(subject_ids)):
+        query = select(_c.subject_id).where(_c.subject_id.in_(part)).distinct()
+        found.update(session.execute(query).scalars())
+    return found
 
 
 def write_prepared(session: Session, batch: PreparedEvidence) -> WriteCounts | None:
