@@ -157,9 +157,9 @@ def write_prepared(session: Session, batch: PreparedEvidence) -> WriteCounts | N
     with has changed since (another writer stored one of its new rows, or changed a `confirmed` it
     changes), write none of it and say None: `upsert_evidence` of its rows, which compares again, is then
     the way to write them."""
-    connection = session.connection()
-    driver_errors = connection.dialect.loaded_dbapi.IntegrityError
     savepoint = session.begin_nested()
+    connection = session.connection()  # after begin_nested: the session emits the SAVEPOINT when it is used
+    driver_errors = connection.dialect.loaded_dbapi.IntegrityError
     try:
         insert_columns(connection, _table, batch.new, postgres_types=_POSTGRES_TYPES)
         if batch.changed and _confirm(session, batch.changed) != len(batch.changed):
