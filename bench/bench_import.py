@@ -50,6 +50,7 @@ from bench_end_to_end import edition_matrix
 from common import Run, add_options, database_kind, fresh_postgres
 from sqlalchemy import Engine, MetaData, create_engine, event, text
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.elements import conv
 
 from tekseru.catalog_files import load_catalogue
 from tekseru.services.registry import import_evidence, import_subjects
@@ -95,6 +96,9 @@ def _baseline(url: str, evidence_csv: Path) -> tuple[int, float, float]:
     metadata = MetaData(naming_convention=Evidence.metadata.naming_convention)
     Subject.__table__.to_metadata(metadata)  # what the copy's foreign key names
     copy = Evidence.__table__.to_metadata(metadata, name="evidence_baseline")
+    for named in (*copy.constraints, *copy.indexes):  # PostgreSQL's index names are the schema's
+        if isinstance(named.name, str) and "evidence_baseline" not in named.name:
+            named.name = conv(named.name.replace("evidence", "evidence_baseline", 1))
     try:
         with engine.begin() as connection:
             ids = {row[0]: row[1] for row in connection.execute(text("SELECT bin, id FROM subjects"))}
