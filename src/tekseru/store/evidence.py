@@ -27,6 +27,7 @@ from sqlalchemy import (
     true,
     update,
 )
+from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -124,10 +125,9 @@ def prepare_evidence(
     stamp: Any = entered_at
     dialect = session.get_bind().dialect
     if dialect.name == "sqlite":  # as SQLAlchemy would store them (dates as its text), each date once
-        as_date = _table.c.observed_on.type._cached_bind_processor(dialect) or (lambda day: day)
-        texts = {day: as_date(day) for day in set(observed_on)}
+        texts = {day: _bound("observed_on", day, dialect) for day in set(observed_on)}
         observed_on = [texts[day] for day in observed_on]
-        stamp = (_table.c.entered_at.type._cached_bind_processor(dialect) or (lambda moment: moment))(stamp)
+        stamp = _bound("entered_at", stamp, dialect)
     values: dict[str, list[Any]] = {
         "subject_id": [key[0] for key, _ in new],
         "criterion": [key[1] for key, _ in new],
@@ -140,6 +140,12 @@ def prepare_evidence(
         "origin": [row.origin for _, row in new],
     }
     return PreparedEvidence(len(rows), values, changed)
+
+
+def _bound(column: str, value: Any, dialect: Dialect) -> Any:
+    """`value` of `column` as SQLAlchemy hands it to the driver."""
+    process = _table.c[column].type._cached_bind_processor(dialect)
+    return value if process is None else process(value)
 
 
 def _subjects_with_evidence(session: Session, subject_ids: set[int]) -> set[int]:
