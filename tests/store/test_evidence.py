@@ -175,3 +175,17 @@ def test_prepared_evidence_changed_meanwhile_is_not_written(database: Database, 
         again = upsert_evidence(session, batch, entered_by="bob", entered_at=NOW)
     expected = WriteCounts(created=1, updated=1, unchanged=1)
     assert again == (expected if meanwhile == "stored" else WriteCounts(created=2, updated=1))
+
+
+def test_preparing_waits_for_no_writer(database: Database) -> None:
+    """Evidence is compared before the import's write transaction, while another import may hold the
+    write lock: comparing only reads (its scratch table is the connection's own), so it does not wait."""
+    [subject_id] = add_subjects(database, 1)
+    with database.transaction() as session:
+        upsert_evidence(session, [evidence(subject_id, 1)], entered_by="ann", entered_at=NOW)
+    batch = [evidence(subject_id, 1), evidence(subject_id, 2)]
+    with database.transaction() as writer:
+        upsert_evidence(writer, [evidence(subject_id, 3)], entered_by="carl", entered_at=NOW)  # locked
+        with database.reading() as session:
+            prepared = prepare_evidence(session, batch, entered_by="bob", entered_at=NOW)
+    assert prepared.counts == WriteCounts(created=1, unchanged=1)
