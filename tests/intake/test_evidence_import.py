@@ -13,9 +13,10 @@ import pytest
 
 from tekseru.catalog.edition import CatalogueEdition
 from tekseru.intake import ErrorKind, EvidenceValidator, ImportFileError, ImportReport, pipeline
+from tekseru.intake.readers import SourceRow
 from tekseru.services.registry import import_evidence
-from tekseru.store import Database, SubjectData
-from tekseru.store.evidence import evidence_for_subjects
+from tekseru.store import Database, EvidenceData, SubjectData
+from tekseru.store.evidence import evidence_for_subjects, upsert_evidence
 from tekseru.store.subjects import subject_ids_by_bin, upsert_subjects
 
 WriteFile = Callable[..., Path]
@@ -376,3 +377,86 @@ def test_rows_are_checked_before_the_write_transaction_begins(
         assert "bad.csv" in str(raised.value) and watched.write_transactions == 1  # none begun for it
     assert watched.checked_while_writing == []
     assert len(_stored(database)) == 7
+
+
+class _InterruptedDatabase:
+    """A database that another writer uses once, between the import's checking and its write
+    transaction: it stores `meanwhile` in a transaction of its own, as a second import would."""
+
+    def __init__(self, database: Database, meanwhile: list[EvidenceData]) -> None:
+        self.database = database
+        self.meanwhile = meanwhile
+
+    def transaction(self) -> Any:
+        if self.meanwhile:
+            with self.database.transaction() as session:
+                upsert_evidence(session, self.meanwhile, entered_by="other", entered_at=NOW)
+            self.meanwhile = []
+        return self.database.transaction()
+
+    def reading(self) -> Any:
+        return self.database.reading()
+
+
+def test_evidence_stored_meanwhile_by_another_writer_is_compared_again(
+    database: Database,
+    edition: CatalogueEdition,
+    bins: list[str],
+    subject_ids: dict[str, int],
+    write_csv: WriteFile,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The import compares its rows with the stored evidence before its write transaction; when another
+    writer stores one of its new rows (or confirms one) in between, the batch is compared again in the
+    transaction: no row stored twice, the counts say what this import did."""
+    monkeypatch.setattr(pipeline, "BATCH_SIZE", 2)
+    first = subject_ids[bins[0]]
+    rows = [[bins[0], "1", "", f"2024-01-{day:02d}", f"act {day}", "true"] for day in range(1, 6)]
+    path = write_csv("e.csv", [HEADER, *rows])
+    meanwhile = [
+        EvidenceData(first, 1, 1, date(2024, 1, 3), "act 3", True, "other.csv:2"),  # the same fact
+        EvidenceData(first, 1, 1, date(2024, 1, 4), "act 4", False, "other.csv:3"),  # confirmed otherwise
+    ]
+    report = import_evidence(
+        _InterruptedDatabase(database, meanwhile),  # type: ignore[arg-type]
+        path,
+        edition,
+        entered_by="inspector",
+        today=TODAY,
+        now=NOW,
+    )
+    assert (report.created, report.updated, report.unchanged) == (3, 1, 1)
+    stored = _stored(database)
+    assert sorted((row[3], row[5], row[6]) for row in stored) == [
+        ("2024-01-01", True, "e.csv:2"),
+        ("2024-01-02", True, "e.csv:3"),
+        ("2024-01-03", True, "other.csv:2"),
+        ("2024-01-04", True, "other.csv:3"),
+        ("2024-01-05", True, "e.csv:6"),
+    ]
+
+
+def test_rows_checked_quickly_and_fully_are_alike(edition: CatalogueEdition, bins: list[str]) -> None:
+    """Rows the quick checks take are taken as the full checks take them; unusual but valid writing
+    (a leading zero, upper case, a source group given) and each kind of error go to the full checks."""
+    cells = [
+        (bins[0], "1", "", "2024-01-15", "act 1", ""),
+        (bins[0], "01", "", "2024-01-15", "act 2", "ДА"),
+        (bins[0], "85", "04", "2024-01-15", "act 3", "Нет"),
+        (bins[0], "85", "4", "2024-01-15", "act 4", "TRUE"),
+        (bins[0], "1", "1", "2024-01-15", "act 1", ""),  # the first row again: a duplicate
+        (bins[0][:-1] + "0", "1", "", "2024-01-15", "act 5", ""),
+        (bins[0], "7", "", "2024-01-15", "act 6", ""),
+        (bins[0], "1", "2", "2024-01-15", "act 7", ""),
+        (bins[0], "1", "", "2024-02-30", "act 8", ""),
+        (bins[0], "1", "", "2025-01-01", "act 9", ""),
+        (bins[0], "1", "", "1899-12-31", "act 10", ""),
+        (bins[0], "1", "", "2024-01-15", "x" * 501, ""),
+        (bins[0], "1", "", "2024-01-15", "", "maybe"),
+    ]
+    names = ("bin", "criterion", "source_group", "observed_on", "reference", "confirmed")
+    rows = [SourceRow(n, row, dict(zip(names, row, strict=True))) for n, row in enumerate(cells, start=2)]
+    quick, full = EvidenceValidator("e.csv", edition, TODAY), EvidenceValidator("e.csv", edition, TODAY)
+    assert [quick.validate(row) for row in rows] == [full._checked(row) for row in rows]
+    fresh = EvidenceValidator("e.csv", edition, TODAY)
+    assert [row.number for row in rows if fresh._plainly_valid(row) is not None] == [2, 5]

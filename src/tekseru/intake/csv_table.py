@@ -9,6 +9,7 @@ import csv
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from itertools import islice
 from typing import IO
 
 from tekseru.intake.errors import ErrorKind, ImportFileError
@@ -123,23 +124,16 @@ class _CsvFile:
         """The records, numbered; ImportFileError naming the row and field of a broken quote, a value over
         the csv module's limit (128 KiB) or data beyond the row and column limits."""
         with self.open() as handle:
-            raw: list[str] = []
-
-            def lines() -> Iterator[str]:
-                for line in handle:
-                    raw.append(line)
-                    yield line
-
-            reader = csv.reader(lines(), delimiter=self.delimiter, strict=True)
+            reader = csv.reader(handle, delimiter=self.delimiter, strict=True)
             number = 0
             while True:
-                raw.clear()
+                first_line = reader.line_num
                 try:
                     record = next(reader)
                 except StopIteration:
                     return
                 except csv.Error:
-                    raise self._broken(number + 1, "".join(raw)) from None
+                    raise self._broken(number + 1, self._lines(first_line, reader.line_num)) from None
                 number += 1
                 if number > self.limits.max_rows and any(cell.strip() for cell in record):
                     raise too_many_rows(self.path, number, self.limits)
@@ -148,6 +142,12 @@ class _CsvFile:
                 ):
                     raise too_many_columns(self.path, number, self.limits)
                 yield number, record
+
+    def _lines(self, start: int, end: int) -> str:
+        """The text of the file's lines `start` (0 the first) to `end` (excluded): the text of a broken
+        record, read again only when there is one."""
+        with self.open() as handle:
+            return "".join(islice(handle, start, end))
 
     def _broken(self, number: int, text: str) -> ImportFileError:
         limit = csv.field_size_limit()
@@ -214,7 +214,7 @@ def csv_table(path: Source, columns: Columns, limits: ReadLimits) -> Iterator[Ta
     except OSError as error:
         raise file_error(path, "cannot_read", detail=str(error)) from None
     fields = check_header(path, header_number, header, columns)
-    rows = data_rows(path, csv_file.records(), header_number, fields, header)
+    rows = data_rows(path, csv_file.records(), header_number, fields, header, formulas=False)
     yield Table(
         path.name, tuple(header), csv_file.delimiter, total, rows, encoding=ENCODING_NAMES[csv_file.encoding]
     )

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import pickle
 import tempfile
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
@@ -30,6 +30,7 @@ from tekseru.intake.rejected import RejectedRows
 
 T = TypeVar("T")
 U = TypeVar("U")
+V = TypeVar("V")
 
 BATCH_SIZE = 5000
 ERRORS_IN_REPORT = 100
@@ -145,27 +146,50 @@ def _run_batch(
         tally.wrote(steps.write(ready))
 
 
+class Spool(Generic[V]):
+    """Batches kept in a temporary file (removed on `close`), so that a large file's rows are not held in
+    memory between checking and writing."""
+
+    def __init__(self) -> None:
+        self._file: IO[bytes] = tempfile.TemporaryFile(prefix="tekseru-import-")  # noqa: SIM115 (closed by close)
+
+    def keep(self, batch: V) -> None:
+        pickle.dump(batch, self._file, protocol=pickle.HIGHEST_PROTOCOL)
+
+    def batches(self) -> Iterator[V]:
+        self._file.seek(0)
+        while True:
+            try:
+                yield pickle.load(self._file)
+            except EOFError:
+                return
+
+    def close(self) -> None:
+        self._file.close()
+
+    def __enter__(self) -> Spool[V]:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
+
+
 class CheckedImport(Generic[U]):
     """The rows of a file checked by `check_import`, ready to write: kept in batches in a temporary file
-    (removed on `close`), so that a large file is not held in memory between checking and writing."""
+    (removed on `close`)."""
 
     def __init__(self, table: Table, tally: _Tally, rejected: RejectedRows | None) -> None:
         self.table, self.tally, self.rejected = table, tally, rejected
-        self._kept: IO[bytes] = tempfile.TemporaryFile(prefix="tekseru-import-")  # noqa: SIM115 (closed by close)
+        self._kept: Spool[list[U]] = Spool()
         self.ready = 0
 
     def keep(self, rows: list[U]) -> None:
         if rows:
-            pickle.dump(rows, self._kept, protocol=pickle.HIGHEST_PROTOCOL)
+            self._kept.keep(rows)
             self.ready += len(rows)
 
     def batches(self) -> Iterator[list[U]]:
-        self._kept.seek(0)
-        while True:
-            try:
-                yield pickle.load(self._kept)
-            except EOFError:
-                return
+        return self._kept.batches()
 
     def close(self) -> None:
         self._kept.close()
@@ -213,8 +237,13 @@ def check_import(
 
 def write_checked(checked: CheckedImport[U], write: Callable[[list[U]], WriteResult]) -> ImportReport:
     """Write the rows `check_import` kept (in the caller's write transaction) and report the import."""
-    for rows in checked.batches():
-        checked.tally.wrote(write(rows))
+    return report_written(checked, (write(rows) for rows in checked.batches()))
+
+
+def report_written(checked: CheckedImport[U], results: Iterable[WriteResult]) -> ImportReport:
+    """The report of the import `checked` once it is written, as `results` (of each batch) say."""
+    for result in results:
+        checked.tally.wrote(result)
     return _report(checked.table, checked.tally, checked.rejected)
 
 

@@ -180,14 +180,35 @@ def data_rows(
     header_number: int,
     fields: dict[str, int],
     header: Sequence[str],
+    *,
+    formulas: bool = True,
 ) -> Iterator[SourceRow]:
+    """The data rows of `records`; `formulas`: whether a cell may be a FormulaCell (not in a CSV file)."""
     width = len(header)
+    named = tuple(fields.items())
+    strip = str.strip
     for number, record in records:
-        if number <= header_number or not any(cell.strip() for cell in record):
+        cells = tuple(map(strip, record))
+        if number <= header_number or not any(cells):
             continue
-        cells = tuple(cell.strip() for cell in record)
-        values = {name: cells[position] if position < len(cells) else "" for name, position in fields.items()}
-        extra = sum(1 for cell in cells[width:] if cell)
-        found = (cell_error(path, number, header, index, cell) for index, cell in enumerate(record))
-        errors = tuple(error for error in found if error is not None)
-        yield SourceRow(number, cells, values, extra, errors)
+        if len(cells) >= width:
+            values = {name: cells[position] for name, position in named}
+            extra = sum(1 for cell in cells[width:] if cell) if len(cells) > width else 0
+        else:
+            values = {name: cells[position] if position < len(cells) else "" for name, position in named}
+            extra = 0
+        yield SourceRow(number, cells, values, extra, _cell_errors(path, number, header, record, formulas))
+
+
+def _cell_errors(
+    path: Source, number: int, header: Sequence[str], record: list[str], formulas: bool
+) -> tuple[RowError, ...]:
+    """The errors of a record's cells. Most records have none: one search of all their text together (a
+    control character is one character, so it is in the joined text just when it is in a cell) and, when
+    the file may have formulas, a look at the cells' types tell, and only then is each cell looked at."""
+    if control_character("".join(record)) is None and not (
+        formulas and any(isinstance(cell, FormulaCell) for cell in record)
+    ):
+        return ()
+    found = (cell_error(path, number, header, index, cell) for index, cell in enumerate(record))
+    return tuple(error for error in found if error is not None)

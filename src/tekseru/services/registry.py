@@ -2,13 +2,18 @@
 
 A file is read, validated and its rows' subjects resolved before the write transaction begins
 (`intake.check_import`); the transaction, which holds the imports' turn (`take_turns`) and on SQLite the
-write lock, only writes what was checked (`intake.write_checked`). Nothing is stored on any error.
+write lock, only writes what was checked (`intake.write_checked`). Nothing is stored on any error. Evidence
+is compared with what is stored before the transaction too (`store.evidence.prepare_evidence`); the
+transaction inserts the new rows as prepared, unless another writer changed them meanwhile.
 """
 
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from datetime import UTC, date, datetime
+from functools import partial
+from itertools import islice
 from pathlib import Path
 
 from sqlalchemy.orm import Session
@@ -27,12 +32,14 @@ from tekseru.intake import (
     Progress,
     RowError,
     Source,
+    Spool,
     SubjectRow,
     SubjectValidator,
     attach_subjects,
     check_import,
     default_rejected_path,
     open_table,
+    report_written,
     write_checked,
 )
 from tekseru.intake import workbook_sheets as intake_sheets
@@ -42,7 +49,7 @@ from tekseru.store import Database as Database
 from tekseru.store import DatabaseNeedsUpgrade as DatabaseNeedsUpgrade
 from tekseru.store import DatabaseTooNew as DatabaseTooNew
 from tekseru.store import EvidenceData, SubjectData, WriteCounts
-from tekseru.store.evidence import upsert_evidence
+from tekseru.store.evidence import PreparedEvidence, prepare_evidence, upsert_evidence, write_prepared
 from tekseru.store.subjects import subject_ids_by_bin, upsert_subjects
 from tekseru.store.turns import IMPORTS, take_turns
 
@@ -154,20 +161,27 @@ def import_evidence(
     with open_table(path, EVIDENCE_COLUMNS, sheet=sheet) as table:
         validator = EvidenceValidator(table.file, edition, today)
         file = table.file
+        subjects = _Subjects(db)
         checked: CheckedImport[_Ready] = check_import(
             table,
             validator.validate,
-            lambda rows: _resolve_subjects(db, file, rows),
+            lambda rows: subjects.resolve(file, rows),
             skip_invalid=skip_invalid,
             rejected_path=rejected_path or default_rejected_path(path),
             progress=progress,
             language=language,
         )
-    with checked, db.transaction() as session:  # the write lock, for the writing only
+    with (
+        checked,
+        _prepare(db, checked, file, entered_by, stamp) as prepared,
+        db.transaction() as session,  # the write lock, for the writing only
+    ):
         take_turns(session, IMPORTS)  # two imports at once: the second reads what the first stored
-        report = write_checked(
-            checked, lambda pairs: _write_evidence(session, file, pairs, entered_by, stamp)
+        written = (
+            _write_prepared(session, batch, partial(_batch_again, checked, file, index), entered_by, stamp)
+            for index, batch in enumerate(prepared.batches())
         )
+        report = report_written(checked, written)
         _audit(session, actor, "import.evidence", report, stamp, job_id)
         return report
 
@@ -177,34 +191,80 @@ def import_evidence(
 _Ready = tuple[int, int, int, date, str, bool | None, int]
 
 
-def _resolve_subjects(
-    db: Database, file: str, rows: list[EvidenceRow]
-) -> tuple[list[_Ready], list[RowError]]:
-    """The rows' subjects, read before the import's write transaction (a subject, once in the registry,
-    keeps its id: none is ever removed). A subject another import adds meanwhile is unknown to this one,
-    as it would be had this one gone first."""
-    with db.reading() as session:
-        pairs, errors = attach_subjects(file, rows, subject_ids_by_bin(session, {row.bin for row in rows}))
-    ready = [
-        (
-            subject_id,
-            row.criterion,
-            row.source_group,
-            row.observed_on,
-            row.reference,
-            row.confirmed,
-            row.number,
-        )
-        for subject_id, row in pairs
-    ]
-    return ready, errors
+class _Subjects:
+    """The ids of the BINs of one file, read before the import's write transaction (a subject, once in
+    the registry, keeps its id: none is ever removed), each BIN once however many rows name it. A subject
+    another import adds meanwhile is unknown to this one, as it would be had this one gone first."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self.ids: dict[str, int] = {}
+        self.unknown: set[str] = set()
+
+    def resolve(self, file: str, rows: list[EvidenceRow]) -> tuple[list[_Ready], list[RowError]]:
+        unread = {row.bin for row in rows} - self.ids.keys() - self.unknown
+        if unread:
+            with self.db.reading() as session:
+                found = subject_ids_by_bin(session, unread)
+            self.ids.update(found)
+            self.unknown.update(unread - found.keys())
+        pairs, errors = attach_subjects(file, rows, self.ids)
+        ready = [
+            (
+                subject_id,
+                row.criterion,
+                row.source_group,
+                row.observed_on,
+                row.reference,
+                row.confirmed,
+                row.number,
+            )
+            for subject_id, row in pairs
+        ]
+        return ready, errors
 
 
-def _write_evidence(
-    session: Session, file: str, ready: list[_Ready], entered_by: str, now: datetime
-) -> WriteCounts:
-    rows = [
+def _evidence(file: str, ready: list[_Ready]) -> list[EvidenceData]:
+    return [
         EvidenceData(subject_id, criterion, group, observed_on, reference, confirmed, f"{file}:{number}")
         for subject_id, criterion, group, observed_on, reference, confirmed, number in ready
     ]
-    return upsert_evidence(session, rows, entered_by=entered_by, entered_at=now)
+
+
+def _prepare(
+    db: Database, checked: CheckedImport[_Ready], file: str, entered_by: str, now: datetime
+) -> Spool[PreparedEvidence]:
+    """Each batch compared with the stored evidence and made ready for the driver, in reading
+    transactions before the write transaction, so that the write lock is held for the inserting only."""
+    spool: Spool[PreparedEvidence] = Spool()
+    try:
+        for ready in checked.batches():
+            with db.reading() as session:
+                spool.keep(
+                    prepare_evidence(session, _evidence(file, ready), entered_by=entered_by, entered_at=now)
+                )
+    except BaseException:
+        spool.close()
+        raise
+    return spool
+
+
+def _write_prepared(
+    session: Session,
+    batch: PreparedEvidence,
+    rows: Callable[[], list[EvidenceData]],
+    entered_by: str,
+    now: datetime,
+) -> WriteCounts:
+    """The batch written as prepared; its `rows` compared and written again in the write transaction when
+    another writer changed their evidence after it was prepared (`write_prepared` says so)."""
+    counts = write_prepared(session, batch)
+    if counts is None:
+        counts = upsert_evidence(session, rows(), entered_by=entered_by, entered_at=now)
+    return counts
+
+
+def _batch_again(checked: CheckedImport[_Ready], file: str, index: int) -> list[EvidenceData]:
+    """The evidence of the checked batch `index` (read again from the start: needed only when another
+    writer changed the evidence meanwhile)."""
+    return _evidence(file, next(islice(checked.batches(), index, None)))

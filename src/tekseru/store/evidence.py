@@ -7,7 +7,9 @@ twice changes nothing, which makes imports idempotent.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import (
     Column,
@@ -25,9 +27,11 @@ from sqlalchemy import (
     true,
     update,
 )
+from sqlalchemy.engine import Dialect
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from tekseru.store._bulk import bulk_insert
+from tekseru.store._bulk import bulk_insert, insert_columns
 from tekseru.store._chunks import chunks
 from tekseru.store.models import Evidence
 from tekseru.store.records import EvidenceData, EvidenceRecord, WriteCounts
@@ -75,6 +79,119 @@ def upsert_evidence(
         statement = update(_table).where(_c.id == bindparam("_id")).values(confirmed=bindparam("_confirmed"))
         session.execute(statement, [{"_id": id_, "_confirmed": row.confirmed} for id_, row in changed])
     return WriteCounts(created=len(new), updated=len(changed), unchanged=len(rows) - len(new) - len(changed))
+
+
+# The columns a new row is inserted with, and how PostgreSQL's binary COPY sends each.
+_NEW = ("subject_id", "criterion", "source_group", "observed_on", "reference", "confirmed", "entered_by",
+        "entered_at", "origin")  # fmt: skip
+_POSTGRES_TYPES = ("int4", "int4", "int4", "date", "varchar", "bool", "varchar", "timestamptz", "varchar")
+
+
+@dataclass(frozen=True)
+class PreparedEvidence:
+    """A batch of rows for `upsert_evidence`, compared with the evidence stored when it was read: the new
+    rows' columns as the driver takes them, the stored rows whose `confirmed` changes (id, confirmed as
+    read, confirmed in the batch), and how many rows the batch has (plain values only: batches are kept
+    in a temporary file and read back in the write transaction)."""
+
+    rows: int
+    new: dict[str, list[Any]]
+    changed: list[tuple[int, bool | None, bool | None]]
+
+    @property
+    def counts(self) -> WriteCounts:
+        created = len(self.new[_NEW[0]])
+        return WriteCounts(created, len(self.changed), self.rows - created - len(self.changed))
+
+
+def prepare_evidence(
+    session: Session, rows: Sequence[EvidenceData], *, entered_by: str, entered_at: datetime
+) -> PreparedEvidence:
+    """`upsert_evidence`'s work that only reads, done before the write transaction (in a reading one): what
+    is stored of the rows (distinct natural keys), and the new rows' values ready for the driver, sorted
+    by the natural key so that the inserts walk the unique index in order."""
+    keys = [row.natural_key for row in rows]
+    if len(set(keys)) != len(rows):
+        raise ValueError("prepare_evidence needs distinct natural keys in one call")
+    having = _subjects_with_evidence(session, {key[0] for key in keys})
+    stored = _stored_confirmed(session, [key for key in keys if key[0] in having]) if having else {}
+    new = sorted((key, row) for key, row in zip(keys, rows, strict=True) if key not in stored)
+    changed = [
+        (stored[key][0], stored[key][1], row.confirmed)
+        for row, key in zip(rows, keys, strict=True)
+        if key in stored and stored[key][1] != row.confirmed
+    ]
+    observed_on: list[Any] = [key[3] for key, _ in new]
+    stamp: Any = entered_at
+    dialect = session.get_bind().dialect
+    if dialect.name == "sqlite":  # as SQLAlchemy would store them (dates as its text), each date once
+        texts = {day: _bound("observed_on", day, dialect) for day in set(observed_on)}
+        observed_on = [texts[day] for day in observed_on]
+        stamp = _bound("entered_at", stamp, dialect)
+    values: dict[str, list[Any]] = {
+        "subject_id": [key[0] for key, _ in new],
+        "criterion": [key[1] for key, _ in new],
+        "source_group": [key[2] for key, _ in new],
+        "observed_on": observed_on,
+        "reference": [key[4] for key, _ in new],
+        "confirmed": [row.confirmed for _, row in new],
+        "entered_by": [entered_by] * len(new),
+        "entered_at": [stamp] * len(new),
+        "origin": [row.origin for _, row in new],
+    }
+    return PreparedEvidence(len(rows), values, changed)
+
+
+def _bound(column: str, value: Any, dialect: Dialect) -> Any:
+    """`value` of `column` as SQLAlchemy hands it to the driver."""
+    process = _table.c[column].type._cached_bind_processor(dialect)
+    return value if process is None else process(value)
+
+
+def _subjects_with_evidence(session: Session, subject_ids: set[int]) -> set[int]:
+    """Which of these subjects have any evidence stored (an index look-up each): only their rows can be
+    stored already, and a first import of a subject's evidence need not compare row by row."""
+    found: set[int] = set()
+    for part in chunks(sorted(subject_ids)):
+        query = select(_c.subject_id).where(_c.subject_id.in_(part)).distinct()
+        found.update(session.execute(query).scalars())
+    return found
+
+
+def write_prepared(session: Session, batch: PreparedEvidence) -> WriteCounts | None:
+    """Write `batch` (in the write transaction) as it was prepared, or, when the evidence it was compared
+    with has changed since (another writer stored one of its new rows, or changed a `confirmed` it
+    changes), write none of it and say None: `upsert_evidence` of its rows, which compares again, is then
+    the way to write them."""
+    savepoint = session.begin_nested()
+    connection = session.connection()  # after begin_nested: the session emits the SAVEPOINT when it is used
+    driver_errors = connection.dialect.loaded_dbapi.IntegrityError
+    try:
+        insert_columns(connection, _table, batch.new, postgres_types=_POSTGRES_TYPES)
+        if batch.changed and _confirm(session, batch.changed) != len(batch.changed):
+            savepoint.rollback()
+            return None
+    except (IntegrityError, driver_errors):
+        savepoint.rollback()
+        return None
+    savepoint.commit()
+    return batch.counts
+
+
+def _confirm(session: Session, changed: Sequence[tuple[int, bool | None, bool | None]]) -> int:
+    """Set each row's `confirmed` where it still is as read; how many were."""
+    statement = (
+        update(_table)
+        .where(_c.id == bindparam("_id"), _c.confirmed.is_not_distinct_from(bindparam("_read")))
+        .values(confirmed=bindparam("_confirmed"))
+    )
+    if not session.get_bind().dialect.supports_sane_multi_rowcount:
+        return sum(
+            session.execute(statement, {"_id": id_, "_read": read, "_confirmed": now}).rowcount  # type: ignore[attr-defined]
+            for id_, read, now in changed
+        )
+    params = [{"_id": id_, "_read": read, "_confirmed": now} for id_, read, now in changed]
+    return session.execute(statement, params).rowcount  # type: ignore[attr-defined,no-any-return]
 
 
 def _values(row: EvidenceData, entered_by: str, entered_at: datetime) -> dict[str, object]:
