@@ -52,6 +52,8 @@ TARGET_PEAK_MIB = 2048.0
 TARGET_GROWTH_MB = 200.0
 STAMP = "2024-06-30 12:00:00.000000"  # entered_at, created_at: SQLAlchemy's DateTime form on SQLite
 ROWS_PER_STATEMENT = 400
+# A run's rows carry its number (assessments.run_key), found by the run's id
+RUN = "run_key = (SELECT run_key FROM assessments WHERE id = :run)"
 EVIDENCE_COLUMNS = (
     "subject_id, criterion, source_group, observed_on, reference, confirmed, "
     "entered_by, entered_at, origin, used_on"
@@ -246,12 +248,12 @@ def check_results(run: Run, url: str, summary: Any, expected_groups: int, picks:
     try:
         with engine.connect() as connection:
             stored = connection.execute(
-                text("SELECT count(*) FROM assessment_results WHERE run_id = :run"), {"run": run_id}
+                text(f"SELECT count(*) FROM assessment_results WHERE {RUN}"), {"run": run_id}
             ).scalar_one()
             sample = connection.execute(
                 text(
                     "SELECT subject_id, group_key, score, risk_class FROM assessment_results "
-                    "WHERE run_id = :run ORDER BY random() LIMIT :picks"
+                    f"WHERE {RUN} ORDER BY random() LIMIT :picks"
                 ),
                 {"run": run_id, "picks": picks},
             ).all()
