@@ -27,7 +27,7 @@ def _classes(session: Any, run_id: Any) -> set[tuple[Any, ...]]:
     c = AssessmentSubjectClass
     query = select(
         c.subject_id, c.region, c.risk_class, c.score, c.gross_count, c.significant_count, c.minor_count
-    ).where(c.run_id == run_id)
+    ).where(c.run_key == run_key_of(run_id))
     return {tuple(row) for row in session.execute(query)}
 
 

@@ -39,7 +39,8 @@ _SQLITE_REGION_TRIGGER = (
 )
 
 # The columns of each table after the run's column (same in both directions).
-_RESULT_COLUMNS = (
+Columns = tuple[tuple[str, sa.types.TypeEngine[Any], bool], ...]
+_RESULT_COLUMNS: Columns = (
     ("subject_id", sa.Integer(), False),
     ("group_key", sa.String(length=64), False),
     ("score", sa.Double(), False),
@@ -51,7 +52,7 @@ _RESULT_COLUMNS = (
     ("explanation", sa.JSON(), True),
     ("evidence_statuses", sa.LargeBinary(), True),
 )
-_CLASS_COLUMNS = (
+_CLASS_COLUMNS: Columns = (
     ("subject_id", sa.Integer(), False),
     ("region", sa.String(length=32), False),
     ("risk_class", sa.String(length=8), False),
@@ -132,7 +133,7 @@ def _convert(*, source: str, target: str, postgres: bool) -> None:
         for name, indexed in _indexes(target, upgraded=upgraded)[table]:
             # PostgreSQL keeps the indexes that do not name the run (SQLite's rebuilt table has none).
             if not postgres or target in indexed:
-                op.create_index(name, table, indexed)
+                op.create_index(op.f(name), table, indexed)
     if not postgres:
         op.execute(_SQLITE_REGION_TRIGGER)
 
@@ -158,7 +159,7 @@ def _convert_postgresql(table: str, source: str, target: str, found_by: str, giv
 
 def _convert_sqlite(
     table: str,
-    columns: tuple[tuple[str, sa.types.TypeEngine[Any], bool], ...],
+    columns: Columns,
     source: str,
     target: str,
     found_by: str,
