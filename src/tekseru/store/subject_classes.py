@@ -72,20 +72,29 @@ def store_subject_classes(session: Session, run_id: uuid.UUID, classes: SubjectC
         position.max(initial=0) >= len(ids) or not np.array_equal(ids[position], classes.subject_id)
     ):
         raise LookupError("a subject assessed in the run is no longer in the registry")
-    count = len(classes.subject_id)
-    columns: dict[str, Sequence[Any]] = {
-        "run_key": [run_key(session, run_id)] * count,
-        "subject_id": classes.subject_id.tolist(),
-        "region": regions[position].tolist(),
-        "risk_class": list(classes.risk_class),
-        "score": classes.score.tolist(),
-        "gross_count": classes.gross_count.tolist(),
-        "significant_count": classes.significant_count.tolist(),
-        "minor_count": classes.minor_count.tolist(),
-    }
+    run = run_key(session, run_id)
     types = ["int4", "int4", "text", "text", "float8", "int4", "int4", "int4"]
     table = AssessmentSubjectClass.metadata.tables[AssessmentSubjectClass.__tablename__]
-    return insert_columns(connection, table, columns, postgres_types=types)
+    count = len(classes.subject_id)
+    # A slice at a time: the Python objects of a whole run's subjects (a million of each column) took
+    # hundreds of megabytes at the run's end, its peak of memory.
+    for start in range(0, count, _CLASSES_PER_INSERT):
+        part = slice(start, min(start + _CLASSES_PER_INSERT, count))
+        columns: dict[str, Sequence[Any]] = {
+            "run_key": [run] * (part.stop - part.start),
+            "subject_id": classes.subject_id[part].tolist(),
+            "region": regions[position[part]].tolist(),
+            "risk_class": list(classes.risk_class[part]),
+            "score": classes.score[part].tolist(),
+            "gross_count": classes.gross_count[part].tolist(),
+            "significant_count": classes.significant_count[part].tolist(),
+            "minor_count": classes.minor_count[part].tolist(),
+        }
+        insert_columns(connection, table, columns, postgres_types=types)
+    return count
+
+
+_CLASSES_PER_INSERT = 100_000
 
 
 def subjects_of_class(run_id: uuid.UUID, risk_class: str, region: str | None = None) -> Select[int]:
