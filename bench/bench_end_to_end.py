@@ -26,6 +26,7 @@ import sqlite3
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from datetime import date
 from pathlib import Path
@@ -52,6 +53,8 @@ TARGET_PEAK_MIB = 2048.0
 TARGET_GROWTH_MB = 200.0
 STAMP = "2024-06-30 12:00:00.000000"  # entered_at, created_at: SQLAlchemy's DateTime form on SQLite
 ROWS_PER_STATEMENT = 400
+# A run's rows carry its number (assessments.run_key), found by the run's id
+RUN = "run_key = (SELECT run_key FROM assessments WHERE id = :run)"
 EVIDENCE_COLUMNS = (
     "subject_id, criterion, source_group, observed_on, reference, confirmed, "
     "entered_by, entered_at, origin, used_on"
@@ -246,12 +249,12 @@ def check_results(run: Run, url: str, summary: Any, expected_groups: int, picks:
     try:
         with engine.connect() as connection:
             stored = connection.execute(
-                text("SELECT count(*) FROM assessment_results WHERE run_id = :run"), {"run": run_id}
+                text(f"SELECT count(*) FROM assessment_results WHERE {RUN}"), {"run": run_id}
             ).scalar_one()
             sample = connection.execute(
                 text(
                     "SELECT subject_id, group_key, score, risk_class FROM assessment_results "
-                    "WHERE run_id = :run ORDER BY random() LIMIT :picks"
+                    f"WHERE {RUN} ORDER BY random() LIMIT :picks"
                 ),
                 {"run": run_id, "picks": picks},
             ).all()
@@ -328,12 +331,50 @@ def _day(value: Any) -> date:
     return value if isinstance(value, date) else date.fromisoformat(str(value)[:10])
 
 
-def assess(url: str, as_of: date) -> tuple[Any, float]:
+class MemorySampler:
+    """The resident memory of this process every few milliseconds, in a thread: where in the run the
+    peak is (ru_maxrss gives only its size)."""
+
+    def __init__(self, interval: float = 0.02) -> None:
+        self.interval, self.samples = interval, [(time.perf_counter(), _resident_mib())]
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+
+    def _sample(self) -> None:
+        while not self._stop.wait(self.interval):
+            self.samples.append((time.perf_counter(), _resident_mib()))
+
+    def __enter__(self) -> MemorySampler:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def peaks(self, started: float, seconds: dict[str, float]) -> dict[str, float]:
+        """The highest sample in each phase, the phases taken as back to back in `seconds`' order."""
+        peaks, begin = {}, started
+        for phase, length in seconds.items():
+            inside = [rss for at, rss in self.samples if begin <= at <= begin + length]
+            peaks[phase] = max(inside, default=0.0)
+            begin += length
+        return peaks
+
+
+def _resident_mib() -> float:
+    with open("/proc/self/statm") as statm:
+        return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+def assess(url: str, as_of: date) -> tuple[Any, float, dict[str, float]]:
     database = open_database(url)
     try:
-        started = time.perf_counter()
-        summary = run_assessment(database, as_of=as_of, reuse=False, catalogue=load_catalogue())
-        return summary, time.perf_counter() - started
+        with MemorySampler() as sampler:
+            started = time.perf_counter()
+            summary = run_assessment(database, as_of=as_of, reuse=False, catalogue=load_catalogue())
+            wall = time.perf_counter() - started
+        return summary, wall, sampler.peaks(started, dict(summary.seconds))
     finally:
         database.close()
 
@@ -373,7 +414,7 @@ def main(argv: list[str] | None = None) -> int:
         command += ["--subject-groups", str(args.subject_groups), "--evidence", str(args.evidence)]
         written = json.loads(subprocess.run(command, check=True, capture_output=True, text=True).stdout)
     before = database_bytes(url)
-    summary, wall = assess(url, synthetic.DEFAULT_AS_OF)
+    summary, wall, phase_peaks = assess(url, synthetic.DEFAULT_AS_OF)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     growth = (database_bytes(url) - before) / 1e6
     _report(args, path if not postgres else Path(url), written, summary, wall)
@@ -386,6 +427,8 @@ def main(argv: list[str] | None = None) -> int:
         run.figure(f"phase {phase} (wall)", seconds, "s")
     run.figure("evidence records per second", summary.evidence / wall, "records/s")
     run.figure("peak resident memory of the assessing process", peak, "MiB", TARGET_PEAK_MIB, "lower")
+    for phase, mib in phase_peaks.items():
+        run.figure(f"peak resident memory in phase {phase} (sampled)", mib, "MiB")
     run.figure("growth of the database by the run", growth, "MB", TARGET_GROWTH_MB, "lower")
     return run.finish(args.json)
 

@@ -141,7 +141,7 @@ def prepare(path: Path, subjects: int, seed: int, reuse: bool, url: str | None =
         written = json.loads(subprocess.run(command, check=True, capture_output=True, text=True).stdout)
         from bench_end_to_end import assess
 
-        summary, seconds = assess(url, synthetic.DEFAULT_AS_OF)
+        summary, seconds, _ = assess(url, synthetic.DEFAULT_AS_OF)
         written["assess"] = seconds
         written["classes"] = dict(summary.classes)
         written["seconds"] = time.perf_counter() - started

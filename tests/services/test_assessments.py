@@ -450,3 +450,16 @@ def test_an_assessment_reads_alone_while_another_connection_writes(
     finally:
         writer.close()
     assert len(evidence) == len(FACTS)
+
+
+def test_reading_the_registry_leaves_the_connection_with_sqlites_own_cache(
+    database: Database, registry: Registry
+) -> None:
+    """The large cache and the mapped file of the bulk read end with it: the connection goes back to the
+    pool, and the run's results were stored on it with a quarter of a gigabyte of cache."""
+    with database.reading() as session:
+        if sqlite_file(session) is None:
+            pytest.skip("SQLite's cache")
+        load_registry(session)
+        pragmas = [session.execute(text(f"PRAGMA {name}")).scalar() for name in ("cache_size", "mmap_size")]
+    assert pragmas == [-2000, 0]

@@ -13,6 +13,7 @@ from sqlalchemy import delete, select, update
 from tekseru.store import AssessmentResultData, Database, migrate, open_database
 from tekseru.store.assessments import add_results, finish_run, start_run
 from tekseru.store.models import Assessment, AssessmentSubjectClass, Subject
+from tekseru.store.run_keys import run_key_of
 from tekseru.store.subject_classes import classes_of, count_by_region_and_class
 from tests.store.factories import NOW, add_subjects
 
@@ -54,7 +55,7 @@ def _classes(database: Database, run_id: uuid.UUID) -> dict[int, tuple[str, str,
             AssessmentSubjectClass.region,
             AssessmentSubjectClass.risk_class,
             AssessmentSubjectClass.score,
-        ).where(AssessmentSubjectClass.run_id == run_id)
+        ).where(AssessmentSubjectClass.run_key == run_key_of(run_id))
         return {
             subject_id: (region, risk_class, score)
             for subject_id, region, risk_class, score in session.execute(query)

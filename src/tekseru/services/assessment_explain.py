@@ -21,6 +21,7 @@ from tekseru.store.explanation_codes import COUNTED as STORED_COUNTED
 from tekseru.store.explanation_codes import encode_many, status_codes
 
 Ints = npt.NDArray[np.int64]
+Narrow = npt.NDArray[np.signedinteger[Any]]  # int8 to int64, the narrowest that holds the values
 Codes = npt.NDArray[np.int8]
 Texts = npt.NDArray[np.object_]
 
@@ -31,36 +32,33 @@ _END = "\x1e"  # ends the text of a subject-group in the joined text; never in J
 class SortedPairs:
     """The pairs ordered by subject-group, status, criterion and evidence id: the order of the JSON."""
 
-    subject_group: Ints
-    status: Ints
-    criterion: Ints
-    evidence_id: Ints
+    subject_group: Narrow
+    status: Narrow
+    criterion: Narrow
+    evidence_id: Narrow
 
     @classmethod
     def of(cls, pairs: EvidenceColumns, status: Codes, evidence_id: Ints) -> SortedPairs:
-        columns = [
-            pairs.subject_group.astype(np.int64, copy=False),
-            status.astype(np.int64),
-            pairs.criterion.astype(np.int64, copy=False),
-            evidence_id.astype(np.int64, copy=False),
-        ]
+        columns = [pairs.subject_group, status, pairs.criterion, evidence_id]
         if min((int(column.min()) for column in columns if len(column)), default=0) < 0:
             raise ValueError("subject-groups, criteria and evidence ids must not be negative")
         bits = [max(int(column.max()), 1).bit_length() if len(column) else 1 for column in columns]
-        if sum(bits) <= 63:
-            # One packed key per pair sorts far faster than four columns; shifts unpack it.
-            key = np.zeros(len(columns[0]), dtype=np.int64)
-            for column, width in zip(columns, bits, strict=True):
-                key <<= width
-                key |= column
-            key.sort()
-            unpacked = []
-            for width in reversed(bits):
-                unpacked.append(key & ((1 << width) - 1))
-                key = key >> width
-            return cls(*reversed(unpacked))
-        order = np.lexsort(columns[::-1])
-        return cls(*(column[order] for column in columns))
+        if sum(bits) > 63:
+            order = np.lexsort([column.astype(np.int64, copy=False) for column in columns[::-1]])
+            return cls(*(_narrow(column[order], width) for column, width in zip(columns, bits, strict=True)))
+        # One packed key per pair sorts far faster than four columns; shifts unpack it. The key is built
+        # and taken apart one column at a time, each column kept in the narrowest type that holds it: at
+        # ten million pairs the four columns as 64-bit numbers and their copies took most of a gigabyte.
+        key = np.zeros(len(columns[0]), dtype=np.int64)
+        for column, width in zip(columns, bits, strict=True):
+            key <<= width
+            key |= column
+        key.sort()
+        unpacked = []
+        for width in reversed(bits):
+            unpacked.append(_narrow(key & ((1 << width) - 1), width))
+            key >>= width
+        return cls(*reversed(unpacked))
 
     def rows(self, start: int, stop: int) -> slice:
         """The positions of the pairs of subject-groups start..stop-1."""
@@ -84,13 +82,21 @@ class ExplanationWriter:
         part = self.pairs.rows(start, stop)
         pairs = self.pairs
         return encode_many(
-            pairs.subject_group[part],
+            pairs.subject_group[part].astype(np.int64),
             self._code[pairs.status[part]],
-            pairs.criterion[part],
-            pairs.evidence_id[part],
+            pairs.criterion[part].astype(np.int64),
+            pairs.evidence_id[part].astype(np.int64),
             start,
             stop,
         )
+
+
+def _narrow(values: npt.NDArray[Any], bits: int) -> Narrow:
+    """The values (non-negative, below 2**bits) in the smallest signed integer type that holds them."""
+    for kind in (np.int8, np.int16, np.int32):
+        if bits < np.iinfo(kind).bits:
+            return values.astype(kind, copy=False)
+    return values.astype(np.int64, copy=False)
 
 
 def _starts(values: npt.NDArray[Any]) -> npt.NDArray[np.bool_]:

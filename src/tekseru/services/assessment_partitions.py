@@ -48,6 +48,7 @@ from tekseru.store import Database, open_database
 from tekseru.store.assessment_load import load_partition
 from tekseru.store.assessments import FAILED, ResultBatch, add_result_batch, finish_run, start_run
 from tekseru.store.models import Assessment, AssessmentResult, AssessmentSubjectClass
+from tekseru.store.run_keys import run_key_of
 from tekseru.store.subject_classes import severities, store_subject_classes
 
 STORE_CHUNK = 100_000
@@ -142,7 +143,7 @@ def run_partitioned(
         except BaseException as error:
             with database.transaction() as session:
                 for table in (AssessmentSubjectClass, AssessmentResult):
-                    session.execute(delete(table).where(table.run_id == run.id))
+                    session.execute(delete(table).where(table.run_key == run_key_of(run.id)))
                 message = f"{type(error).__name__}: {error}"
                 finish_run(session, run.id, now=now(), status=FAILED, message=message)
             raise

@@ -215,7 +215,8 @@ def run_assessment(
             counts = (subjects, stored.subjects_total, len(evidence))
             return _summary(stored, counts, classes, reused=True, timer=timer)
     inputs = scoring_inputs(edition, registry, evidence)
-    del registry
+    evidence_count = len(evidence)
+    del registry, evidence  # the scoring inputs hold what is needed from here on
     timer.lap("score")
     with db.transaction() as session:
         run = start_run(
@@ -236,7 +237,7 @@ def run_assessment(
         finished = get_run(session, run.id)
         assert finished is not None
         _audit_run(session, actor, finished, reused=False)
-    counts = (inputs.subjects, len(inputs), len(evidence))
+    counts = (inputs.subjects, len(inputs), evidence_count)
     return _summary(finished, counts, classes, skipped=inputs.skipped, timer=timer)
 
 

@@ -15,7 +15,7 @@ from typing import Any
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, Uuid, false
 from sqlalchemy.orm import Mapped, mapped_column
 
-from tekseru.store.models import AssessmentResult, Base
+from tekseru.store.models import Base
 
 ROLES = ("admin", "planner", "inspector", "viewer", "subject")
 JOB_STATUSES = (
@@ -147,13 +147,3 @@ class AppSecret(Base):
     name: Mapped[str] = mapped_column(String(64), primary_key=True)
     value: Mapped[str] = mapped_column(Text)
     created_at: Mapped[datetime]
-
-
-# The registry pages filter subjects by their class in a run (`tekseru.store.registry_queries`): this covering
-# index answers "the subjects of class X in run R" without reading the results' explanations.
-Index(
-    "ix_assessment_results_run_id_risk_class_subject_id",
-    AssessmentResult.run_id,
-    AssessmentResult.risk_class,
-    AssessmentResult.subject_id,
-)

@@ -36,6 +36,10 @@ _SOURCE_BITS, _CONFIRMED_BITS = 16, 2
 _SOURCE_RADIX, _CONFIRMED_RADIX = 1 << _SOURCE_BITS, 1 << _CONFIRMED_BITS
 # A large page cache and memory-mapped reads for the scans; both last for the connection only.
 _BULK_READ_PRAGMAS = ("cache_size = -262144", "mmap_size = 8589934592")
+# Set back when the registry is read: the connection goes back to the pool, and the run that stores its
+# results on it next kept up to 256 MiB of cache and the mapped file in memory (SQLite's defaults, which
+# `tekseru.store.database` leaves as they are).
+_DEFAULT_PRAGMAS = ("cache_size = -2000", "mmap_size = 0")
 
 
 @dataclass(frozen=True)
@@ -140,8 +144,11 @@ def load_registry(session: Session, *, readers: int = 2) -> tuple[SubjectGroupAr
     """
     path = sqlite_file(session)
     parallel = readers > 1 and path is not None and _hold_writers(session)
-    registry = load_subject_groups(session)
-    return registry, load_evidence(session, readers=readers if parallel else 1, path=path)
+    try:
+        registry = load_subject_groups(session)
+        return registry, load_evidence(session, readers=readers if parallel else 1, path=path)
+    finally:
+        _Dialect.of(session).end_bulk_read(session)
 
 
 def load_evidence(
@@ -299,6 +306,11 @@ class _Dialect:
     def prepare_bulk_read(self, session: Session) -> None:
         if self.name == "sqlite":
             for pragma in _BULK_READ_PRAGMAS:
+                session.execute(text(f"PRAGMA {pragma}"))
+
+    def end_bulk_read(self, session: Session) -> None:
+        if self.name == "sqlite":
+            for pragma in _DEFAULT_PRAGMAS:
                 session.execute(text(f"PRAGMA {pragma}"))
 
 

@@ -17,6 +17,7 @@ from tekseru.store._bulk import insert_columns
 from tekseru.store.explanation_codes import decode
 from tekseru.store.models import Assessment, AssessmentResult, Subject
 from tekseru.store.records import AssessmentResultData, AssessmentRun
+from tekseru.store.run_keys import new_run_key, run_key, run_key_of
 from tekseru.store.subject_classes import SubjectClasses, store_subject_classes, summarise_run
 
 RUNNING, FINISHED, FAILED = "running", "finished", "failed"
@@ -80,7 +81,8 @@ def start_run(
         "subjects_done": 0,
         "message": None,
     }
-    session.execute(insert(Assessment), [values])
+    key = new_run_key(session)
+    session.execute(insert(Assessment).values(**values, **({} if key is None else {"run_key": key})))
     return AssessmentRun(**values)  # type: ignore[arg-type]
 
 
@@ -116,9 +118,10 @@ def finish_run(
 def add_results(session: Session, run_id: uuid.UUID, results: Iterable[AssessmentResultData]) -> int:
     """Store results of a run in one multi-row insert, their explanations as JSON; how many. (The risk
     engine stores its results with `add_result_batch`, their explanations as `explanation_codes`.)"""
+    key = run_key(session, run_id)
     values = [
         {
-            "run_id": run_id,
+            "run_key": key,
             "subject_id": result.subject_id,
             "group_key": result.group_key,
             "score": result.score,
@@ -180,7 +183,7 @@ def results_for_run(
     subject_id: int | None = None,
 ) -> list[AssessmentResultData]:
     """The run's results, highest score first (ties by subject id), optionally filtered."""
-    condition = AssessmentResult.run_id == run_id
+    condition = AssessmentResult.run_key == run_key_of(run_id)
     for column, value in (
         (AssessmentResult.risk_class, risk_class),
         (AssessmentResult.group_key, group_key),
@@ -236,7 +239,7 @@ class ResultBatch:
 
 
 _POSTGRES_TYPES = {
-    "run_id": "uuid",
+    "run_key": "int4",
     "subject_id": "int4",
     "group_key": "text",
     "score": "float8",
@@ -256,9 +259,7 @@ def add_result_batch(session: Session, run_id: uuid.UUID, batch: ResultBatch) ->
     if not count:
         return 0
     connection = session.connection()
-    process = AssessmentResult.__table__.c.run_id.type.bind_processor(connection.dialect)
-    run = process(run_id) if process is not None and connection.dialect.name == "sqlite" else run_id
-    columns: dict[str, Sequence[Any]] = {"run_id": [run] * count}
+    columns: dict[str, Sequence[Any]] = {"run_key": [run_key(session, run_id)] * count}
     columns.update((name.name, getattr(batch, name.name)) for name in fields(batch))
     types = [_POSTGRES_TYPES[name] for name in columns]
     table = AssessmentResult.metadata.tables[AssessmentResult.__tablename__]
@@ -303,7 +304,7 @@ def result_rows(
             r.violated_criteria,
         )
         .join(Subject, Subject.id == r.subject_id)
-        .where(r.run_id == run_id, *([] if region is None else [Subject.region == region]))
+        .where(r.run_key == run_key_of(run_id), *([] if region is None else [Subject.region == region]))
         .order_by(r.score.desc(), Subject.bin, r.group_key)
         .limit(limit)
     )
@@ -333,7 +334,7 @@ def class_counts(session: Session, run_id: uuid.UUID) -> list[tuple[str, str, st
     query = (
         select(r.group_key, Subject.region, r.risk_class, func.count())
         .join(Subject, Subject.id == r.subject_id)
-        .where(r.run_id == run_id)
+        .where(r.run_key == run_key_of(run_id))
         .group_by(r.group_key, Subject.region, r.risk_class)
     )
     return [(group, region, risk_class, count) for group, region, risk_class, count in session.execute(query)]

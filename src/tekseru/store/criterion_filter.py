@@ -16,6 +16,7 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
 from tekseru.store.models import AssessmentResult
+from tekseru.store.run_keys import run_key_of
 
 CRITERION_MAX = 9999  # the largest number the filter takes: a bound on its input, not a number of the act
 CRITERION_FILTER = (
@@ -54,5 +55,6 @@ def subjects_violating(run_id: uuid.UUID, criterion: int) -> Select[Any]:
     """The ids of the subjects with a result of the run that counted `criterion` as violated (the subjects
     `dashboard_figures.violated_criteria` counts for it)."""
     return select(AssessmentResult.subject_id).where(
-        (AssessmentResult.run_id == run_id) & json_list_has(AssessmentResult.violated_criteria, criterion)
+        (AssessmentResult.run_key == run_key_of(run_id))
+        & json_list_has(AssessmentResult.violated_criteria, criterion)
     )

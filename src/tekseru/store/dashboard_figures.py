@@ -10,6 +10,7 @@ from sqlalchemy import ColumnElement, func, select, true
 from sqlalchemy.orm import Session
 
 from tekseru.store.models import AssessmentResult, Subject
+from tekseru.store.run_keys import run_key_of
 from tekseru.store.subject_classes import count_by_region_and_class
 
 
@@ -34,7 +35,7 @@ def violated_criteria(session: Session, run_id: uuid.UUID, *, region: str | None
     query = (
         select(AssessmentResult.subject_id, AssessmentResult.violated_criteria)
         .join(Subject, Subject.id == AssessmentResult.subject_id)
-        .where((AssessmentResult.run_id == run_id) & _in_region(region))
+        .where((AssessmentResult.run_key == run_key_of(run_id)) & _in_region(region))
     )
     per_subject: dict[int, set[int]] = {}
     for subject_id, criteria in session.execute(query):

@@ -18,6 +18,7 @@ from sqlalchemy import (
     Index,
     LargeBinary,
     MetaData,
+    Sequence,
     String,
     Text,
     UniqueConstraint,
@@ -98,9 +99,15 @@ class Assessment(Base):
     __table_args__ = (
         CheckConstraint("status IN ('running', 'finished', 'failed')", name="status_known"),
         Index(None, "inputs_fingerprint", "status"),
+        Index(None, "run_key", unique=True),
     )
 
     id: Mapped[uuid.UUID] = mapped_column(Uuid, primary_key=True)
+    # The run's small number (migration 0019), which the rows of each subject in the run carry instead of
+    # the id: 4 bytes per row and per index entry, not 16 (PostgreSQL) or 32 (SQLite's text). People and
+    # the API see only the id. PostgreSQL numbers runs by this sequence; SQLite, which has one writer at
+    # a time, by the highest number + 1 (`tekseru.store.run_keys`).
+    run_key: Mapped[int] = mapped_column(Sequence("assessments_run_key_seq"))
     as_of: Mapped[date]
     edition_id: Mapped[str] = mapped_column(String(64))
     inputs_fingerprint: Mapped[str] = mapped_column(String(64))
@@ -118,11 +125,13 @@ class AssessmentResult(Base):
     __tablename__ = "assessment_results"
     __table_args__ = (
         CheckConstraint("risk_class IN ('low', 'medium', 'high')", name="risk_class_known"),
+        # A subject's results over the runs (its card) and deleting a subject; a run's results are read by
+        # the primary key's first column.
         Index(None, "subject_id"),
     )
 
-    run_id: Mapped[uuid.UUID] = mapped_column(
-        ForeignKey("assessments.id", ondelete="CASCADE"), primary_key=True
+    run_key: Mapped[int] = mapped_column(
+        ForeignKey("assessments.run_key", ondelete="CASCADE"), primary_key=True
     )
     subject_id: Mapped[int] = mapped_column(ForeignKey("subjects.id", ondelete="CASCADE"), primary_key=True)
     group_key: Mapped[str] = mapped_column(String(64), primary_key=True)
@@ -146,14 +155,20 @@ class AssessmentSubjectClass(Base):
     __tablename__ = "assessment_subject_classes"
     __table_args__ = (
         CheckConstraint("risk_class IN ('low', 'medium', 'high')", name="risk_class_known"),
-        Index(None, "run_id", "region", "risk_class", "subject_id"),
-        Index(None, "run_id", "risk_class", "subject_id"),
+        # Each index answers queries of `tekseru.store.subject_classes`, `subject_order` and
+        # `registry_queries` (tests/store/test_query_plans.py): a class (of a region) paged by subject id,
+        # counts by region and class, the planning order, and a subject's rows (the region trigger).
+        # (named: the convention's names are longer than PostgreSQL's 63 characters)
+        Index(
+            "ix_assessment_subject_classes_run_region_class", "run_key", "region", "risk_class", "subject_id"
+        ),
+        Index("ix_assessment_subject_classes_run_class", "run_key", "risk_class", "subject_id"),
         Index(None, "subject_id"),
-        Index("ix_assessment_subject_classes_priority", "run_id", "score", "gross_count"),
+        Index("ix_assessment_subject_classes_priority", "run_key", "score", "gross_count"),
     )
 
-    run_id: Mapped[uuid.UUID] = mapped_column(
-        ForeignKey("assessments.id", ondelete="CASCADE"), primary_key=True
+    run_key: Mapped[int] = mapped_column(
+        ForeignKey("assessments.run_key", ondelete="CASCADE"), primary_key=True
     )
     subject_id: Mapped[int] = mapped_column(ForeignKey("subjects.id", ondelete="CASCADE"), primary_key=True)
     region: Mapped[str] = mapped_column(String(32))

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from tekseru.store.criterion_filter import subjects_violating
 from tekseru.store.inspection_models import Inspection
 from tekseru.store.models import (
+    Assessment,
     AssessmentSubjectClass,
     Subject,
     SubjectGroup,
@@ -30,6 +31,7 @@ from tekseru.store.name_search import (
     name_contains,
     normalised,
 )
+from tekseru.store.run_keys import run_key_of
 from tekseru.store.subject_classes import CLASSES as CLASSES
 from tekseru.store.subject_classes import classes_of, subjects_of_class
 from tekseru.store.subject_order import (
@@ -93,7 +95,7 @@ def _filter_condition(search: SubjectSearch, run_id: uuid.UUID | None) -> Column
     if search.risk_class == NOT_ASSESSED:  # the subjects the run gave no class (all, without a run)
         if run_id is not None:
             assessed = select(AssessmentSubjectClass.subject_id).where(
-                AssessmentSubjectClass.run_id == run_id
+                AssessmentSubjectClass.run_key == run_key_of(run_id)
             )
             condition = condition & Subject.id.not_in(assessed)
     elif search.risk_class is not None:
@@ -306,7 +308,7 @@ _PAGE_ROWS = (
     .outerjoin(
         AssessmentSubjectClass,
         (AssessmentSubjectClass.subject_id == Subject.id)
-        & (AssessmentSubjectClass.run_id == bindparam("run", type_=AssessmentSubjectClass.run_id.type)),
+        & (AssessmentSubjectClass.run_key == run_key_of(bindparam("run", type_=Assessment.id.type))),
     )
 )
 

@@ -11,6 +11,7 @@ from sqlalchemy import ColumnElement, func, select
 from sqlalchemy.orm import Session
 
 from tekseru.store.models import Assessment, AssessmentResult, Subject
+from tekseru.store.run_keys import run_key_of
 from tekseru.store.subject_order import (
     REGISTRY_ORDER,
     SubjectSort,
@@ -74,7 +75,7 @@ def score_history(session: Session, subject_id: int, *, limit: int = 20) -> list
             AssessmentResult.risk_class,
             AssessmentResult.violated_criteria,
         )
-        .join(AssessmentResult, AssessmentResult.run_id == Assessment.id)
+        .join(AssessmentResult, AssessmentResult.run_key == Assessment.run_key)
         .where((AssessmentResult.subject_id == subject_id) & Assessment.id.in_(runs))
         .order_by(Assessment.started_at, AssessmentResult.group_key)
     )
@@ -84,7 +85,7 @@ def score_history(session: Session, subject_id: int, *, limit: int = 20) -> list
 def _results_condition(
     run_id: uuid.UUID, region: str | None, risk_class: str | None, subject_id: int | None
 ) -> ColumnElement[bool]:
-    condition = AssessmentResult.run_id == run_id
+    condition = AssessmentResult.run_key == run_key_of(run_id)
     if subject_id is not None:
         condition = condition & (AssessmentResult.subject_id == subject_id)
     if region is not None:

@@ -19,6 +19,7 @@ from tekseru.planning.priority import priority_values, severity_counts
 from tekseru.store._bulk import insert_columns
 from tekseru.store.assessment_load import subject_regions
 from tekseru.store.models import AssessmentResult, AssessmentSubjectClass, Subject
+from tekseru.store.run_keys import run_key, run_key_of
 
 CLASSES = ("low", "medium", "high")  # by rank: a subject's class is its highest
 
@@ -30,19 +31,20 @@ _rank = case(
 def summarise_run(session: Session, run_id: uuid.UUID) -> None:
     """Write each assessed subject's class in the run, from the run's results (one statement)."""
     highest = func.max(_rank)
+    key = run_key(session, run_id)
     query = (
         select(
-            literal(run_id, AssessmentSubjectClass.run_id.type),
+            literal(key, AssessmentSubjectClass.run_key.type),
             AssessmentResult.subject_id,
             Subject.region,
             case((highest == 3, "high"), (highest == 2, "medium"), else_="low"),
             func.max(AssessmentResult.score),
         )
         .join(Subject, Subject.id == AssessmentResult.subject_id)
-        .where(AssessmentResult.run_id == run_id)
+        .where(AssessmentResult.run_key == key)
         .group_by(AssessmentResult.subject_id, Subject.region)
     )
-    columns = ["run_id", "subject_id", "region", "risk_class", "score"]
+    columns = ["run_key", "subject_id", "region", "risk_class", "score"]
     session.execute(insert(AssessmentSubjectClass).from_select(columns, query))
 
 
@@ -70,27 +72,36 @@ def store_subject_classes(session: Session, run_id: uuid.UUID, classes: SubjectC
         position.max(initial=0) >= len(ids) or not np.array_equal(ids[position], classes.subject_id)
     ):
         raise LookupError("a subject assessed in the run is no longer in the registry")
-    process = AssessmentSubjectClass.__table__.c.run_id.type.bind_processor(connection.dialect)
-    run = process(run_id) if process is not None and connection.dialect.name == "sqlite" else run_id
-    count = len(classes.subject_id)
-    columns: dict[str, Sequence[Any]] = {
-        "run_id": [run] * count,
-        "subject_id": classes.subject_id.tolist(),
-        "region": regions[position].tolist(),
-        "risk_class": list(classes.risk_class),
-        "score": classes.score.tolist(),
-        "gross_count": classes.gross_count.tolist(),
-        "significant_count": classes.significant_count.tolist(),
-        "minor_count": classes.minor_count.tolist(),
-    }
-    types = ["uuid", "int4", "text", "text", "float8", "int4", "int4", "int4"]
+    run = run_key(session, run_id)
+    types = ["int4", "int4", "text", "text", "float8", "int4", "int4", "int4"]
     table = AssessmentSubjectClass.metadata.tables[AssessmentSubjectClass.__tablename__]
-    return insert_columns(connection, table, columns, postgres_types=types)
+    count = len(classes.subject_id)
+    # A slice at a time: the Python objects of a whole run's subjects (a million of each column) took
+    # hundreds of megabytes at the run's end, its peak of memory.
+    for start in range(0, count, _CLASSES_PER_INSERT):
+        part = slice(start, min(start + _CLASSES_PER_INSERT, count))
+        columns: dict[str, Sequence[Any]] = {
+            "run_key": [run] * (part.stop - part.start),
+            "subject_id": classes.subject_id[part].tolist(),
+            "region": regions[position[part]].tolist(),
+            "risk_class": list(classes.risk_class[part]),
+            "score": classes.score[part].tolist(),
+            "gross_count": classes.gross_count[part].tolist(),
+            "significant_count": classes.significant_count[part].tolist(),
+            "minor_count": classes.minor_count[part].tolist(),
+        }
+        insert_columns(connection, table, columns, postgres_types=types)
+    return count
+
+
+_CLASSES_PER_INSERT = 100_000
 
 
 def subjects_of_class(run_id: uuid.UUID, risk_class: str, region: str | None = None) -> Select[int]:
     """The ids of the subjects whose class in the run is `risk_class` (and of `region`), by an index."""
-    condition = (AssessmentSubjectClass.run_id == run_id) & (AssessmentSubjectClass.risk_class == risk_class)
+    condition = (AssessmentSubjectClass.run_key == run_key_of(run_id)) & (
+        AssessmentSubjectClass.risk_class == risk_class
+    )
     if region is not None:
         condition = condition & (AssessmentSubjectClass.region == region)
     return select(AssessmentSubjectClass.subject_id).where(condition)
@@ -104,7 +115,10 @@ def classes_of(
         return {}
     query = select(
         AssessmentSubjectClass.subject_id, AssessmentSubjectClass.score, AssessmentSubjectClass.risk_class
-    ).where((AssessmentSubjectClass.run_id == run_id) & AssessmentSubjectClass.subject_id.in_(subject_ids))
+    ).where(
+        (AssessmentSubjectClass.run_key == run_key_of(run_id))
+        & AssessmentSubjectClass.subject_id.in_(subject_ids)
+    )
     return {subject_id: (score, risk_class) for subject_id, score, risk_class in session.execute(query)}
 
 
@@ -112,7 +126,7 @@ def count_by_region_and_class(
     session: Session, run_id: uuid.UUID, *, region: str | None = None
 ) -> dict[tuple[str, str], int]:
     """(region, class) -> number of subjects of the region with that class in the run."""
-    condition = AssessmentSubjectClass.run_id == run_id
+    condition = AssessmentSubjectClass.run_key == run_key_of(run_id)
     if region is not None:
         condition = condition & (AssessmentSubjectClass.region == region)
     query = (
@@ -132,9 +146,10 @@ def record_tie_breaks(session: Session, run_id: uuid.UUID, severity_of: Mapping[
     """Write each subject's tie-break in the finished run: the counts of its leading group (the group first
     in the planning order), so that tables sort by the planning order without reading every result. How
     many subjects it wrote."""
+    run = run_key(session, run_id)
     query = select(
         AssessmentResult.subject_id, AssessmentResult.score, AssessmentResult.violated_criteria
-    ).where(AssessmentResult.run_id == run_id)
+    ).where(AssessmentResult.run_key == run)
     lead: dict[int, tuple[tuple[object, ...], dict[str, int]]] = {}
     for subject_id, score, violated in session.execute(query):
         counts = severity_counts(violated, severity_of)
@@ -142,14 +157,14 @@ def record_tie_breaks(session: Session, run_id: uuid.UUID, severity_of: Mapping[
         if subject_id not in lead or key < lead[subject_id][0]:
             lead[subject_id] = (key, counts)
     rows = [
-        {"_run": run_id, "_subject": subject_id, **counts}
+        {"_run": run, "_subject": subject_id, **counts}
         for subject_id, (_, counts) in lead.items()
         if any(counts.values())  # zeros are what the column holds already
     ]
     table = AssessmentSubjectClass.metadata.tables[AssessmentSubjectClass.__tablename__]
     statement = (
         update(table)
-        .where((table.c.run_id == bindparam("_run")) & (table.c.subject_id == bindparam("_subject")))
+        .where((table.c.run_key == bindparam("_run")) & (table.c.subject_id == bindparam("_subject")))
         .values({name: bindparam(name) for name in ("gross_count", "significant_count", "minor_count")})
     )
     if rows:

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from tekseru.planning.priority import PRIORITY_ORDER
 from tekseru.store.inspection_models import Inspection
 from tekseru.store.models import AssessmentSubjectClass, Subject, SubjectGroup
+from tekseru.store.run_keys import run_key_of
 
 REGISTRY_ORDER = "registry"  # the order subjects were first imported in (by id)
 SORT_KEYS = (REGISTRY_ORDER, "score", "class", "name", "region", "group", "last_visit")
@@ -72,7 +73,7 @@ def tie_breaks(
         return {}
     table = AssessmentSubjectClass
     query = select(table.subject_id, table.gross_count, table.significant_count, table.minor_count).where(
-        (table.run_id == run_id) & table.subject_id.in_(subject_ids)
+        (table.run_key == run_key_of(run_id)) & table.subject_id.in_(subject_ids)
     )
     return {row[0]: (row[1], row[2], row[3]) for row in session.execute(query)}
 
@@ -130,7 +131,7 @@ def run_classes(run_id: uuid.UUID | None) -> Any:
     """The run's rows of subject classes (none without a run), to join subjects with."""
     table = AssessmentSubjectClass.metadata.tables[AssessmentSubjectClass.__tablename__]
     return (
-        select(table).where(table.c.run_id == run_id).subquery()
+        select(table).where(table.c.run_key == run_key_of(run_id)).subquery()
         if run_id
         else select(table).where(false()).subquery()
     )
@@ -168,7 +169,7 @@ def scored_ids(
         select(table.subject_id)
         .join(Subject, Subject.id == table.subject_id)
         .outerjoin(visits, visits.c.subject_id == table.subject_id)
-        .where((table.run_id == run_id) & condition)
+        .where((table.run_key == run_key_of(run_id)) & condition)
     )
     page = list(
         session.execute(
@@ -185,7 +186,7 @@ def scored_ids(
         .where(
             condition
             & ~select(table.subject_id)
-            .where((table.run_id == run_id) & (table.subject_id == Subject.id))
+            .where((table.run_key == run_key_of(run_id)) & (table.subject_id == Subject.id))
             .exists()
         )
         .order_by(visit, Subject.bin, Subject.id)

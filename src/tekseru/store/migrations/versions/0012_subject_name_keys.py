@@ -72,22 +72,60 @@ def upgrade() -> None:
 
 
 def _fill_tie_breaks() -> None:
-    # The store's code and the catalogue: a run of an edition the catalogue no longer has keeps zeros.
-    from sqlalchemy.orm import Session
-
+    # The catalogue and the planning order's code: a run of an edition the catalogue no longer has keeps
+    # zeros. (What `tekseru.store.subject_classes.record_tie_breaks` did on the tables of this revision.)
     from tekseru.catalog_files import load_catalogue
-    from tekseru.store.subject_classes import record_tie_breaks, severities
 
-    session = Session(bind=op.get_bind())
-    catalogue = load_catalogue()
-    known = {edition.id: edition for edition in catalogue.editions}
+    bind = op.get_bind()
+    known = {edition.id: edition for edition in load_catalogue().editions}
     runs = sa.table("assessments", sa.column("id", sa.Uuid()), sa.column("edition_id"), sa.column("status"))
-    for run_id, edition_id in session.execute(
+    for run_id, edition_id in bind.execute(
         sa.select(runs.c.id, runs.c.edition_id).where(runs.c.status == "finished")
-    ):
+    ).all():
         if edition_id in known:
-            record_tie_breaks(session, run_id, severities(known[edition_id]))
-    session.flush()
+            severity_of = {number: item.severity.value for number, item in known[edition_id].criteria.items()}
+            _record_tie_breaks(bind, run_id, severity_of)
+
+
+def _record_tie_breaks(bind: sa.Connection, run_id: object, severity_of: dict[int, str]) -> None:
+    from tekseru.planning.priority import priority_values, severity_counts
+
+    results = sa.table(
+        "assessment_results",
+        sa.column("run_id", sa.Uuid()),
+        sa.column("subject_id", sa.Integer()),
+        sa.column("score", sa.Double()),
+        sa.column("violated_criteria", sa.JSON()),
+    )
+    classes = sa.table(
+        CLASSES,
+        sa.column("run_id", sa.Uuid()),
+        sa.column("subject_id", sa.Integer()),
+        *(sa.column(name, sa.Integer()) for name in COUNTS),
+    )
+    lead: dict[int, tuple[tuple[object, ...], dict[str, int]]] = {}
+    query = sa.select(results.c.subject_id, results.c.score, results.c.violated_criteria).where(
+        results.c.run_id == run_id
+    )
+    for subject_id, score, violated in bind.execute(query):
+        counts = severity_counts(violated, severity_of)
+        key = priority_values({"score": score, **counts, "last_visit_on": None})
+        if subject_id not in lead or key < lead[subject_id][0]:
+            lead[subject_id] = (key, counts)
+    rows = [
+        {"_run": run_id, "_subject": subject_id, **counts}
+        for subject_id, (_, counts) in lead.items()
+        if any(counts.values())
+    ]
+    statement = (
+        classes.update()
+        .where(
+            (classes.c.run_id == sa.bindparam("_run")) & (classes.c.subject_id == sa.bindparam("_subject"))
+        )
+        .values({name: sa.bindparam(name) for name in COUNTS})
+    )
+    if rows:
+        bind.execute(statement, rows)
 
 
 def _fill_keys() -> None:
