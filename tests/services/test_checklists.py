@@ -167,7 +167,7 @@ def test_an_attachment_is_kept_under_its_hash(
         database, SYSTEM, record.id, "copy.jpg", JPEG, settings=settings, catalogue=CATALOGUE
     )
     assert inspections.attachment_path(again, settings) == path
-    sheet = inspections.inspection_sheet(database, SYSTEM, record.id, catalogue=CATALOGUE)
+    sheet = inspections.inspection_sheet(database, SYSTEM, record.id, catalogue=CATALOGUE, today=date.today())
     assert [a.file_name for a in sheet.items[2].attachments] == ["photo.jpg"]
     assert [a.file_name for a in sheet.attachments] == ["copy.jpg"]
 
@@ -248,7 +248,9 @@ def test_a_revision_keeps_the_attachments(
     second = inspections.revise_inspection(database, SYSTEM, record.id, reason="r")
     assert [
         a.file_name
-        for a in inspections.inspection_sheet(database, SYSTEM, second.id, catalogue=CATALOGUE)
+        for a in inspections.inspection_sheet(
+            database, SYSTEM, second.id, catalogue=CATALOGUE, today=date.today()
+        )
         .items[0]
         .attachments
     ] == ["a.jpg"]

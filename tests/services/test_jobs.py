@@ -12,6 +12,7 @@ import signal
 import time
 import uuid
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -97,10 +98,14 @@ def test_a_stuck_import_blocks_no_other_job_and_its_time_limit_ends_it(
 def stuck_import_ends_at_its_limit(database: Database, runner: JobRunner, tmp_path: Path) -> None:
     before = subject_count(database)
     started = time.monotonic()
-    stuck = start_import(runner, database, PLANNER, kind=JobKind.IMPORT_SUBJECTS, path=slow_file(tmp_path))
+    stuck = start_import(
+        runner, database, PLANNER, kind=JobKind.IMPORT_SUBJECTS, path=slow_file(tmp_path), today=date.today()
+    )
     until(runner, stuck, "running")
     assessment = start_assessment(runner, database, PLANNER, as_of=AS_OF)
-    imported = start_import(runner, database, PLANNER, kind=JobKind.IMPORT_SUBJECTS, path=good_file(tmp_path))
+    imported = start_import(
+        runner, database, PLANNER, kind=JobKind.IMPORT_SUBJECTS, path=good_file(tmp_path), today=date.today()
+    )
     done = [until(runner, job, "finished", "failed") for job in (assessment, imported)]
     assert [job.status for job in done] == ["finished", "finished"], [job.message for job in done]
     assert runner.get(ADMIN, stuck.id).status == "running"  # the others ended while it was stuck
@@ -114,7 +119,9 @@ def test_an_administrator_cancels_a_running_job_and_nothing_of_it_is_kept(
     database: Database, runner: JobRunner, tmp_path: Path
 ) -> None:
     before = subject_count(database)
-    job = start_import(runner, database, PLANNER, kind=JobKind.IMPORT_SUBJECTS, path=slow_file(tmp_path))
+    job = start_import(
+        runner, database, PLANNER, kind=JobKind.IMPORT_SUBJECTS, path=slow_file(tmp_path), today=date.today()
+    )
     until(runner, job, "running")
     with pytest.raises(PermissionDenied):
         cancel(runner, PLANNER, job.id)
@@ -135,8 +142,22 @@ def test_an_administrator_cancels_a_running_job_and_nothing_of_it_is_kept(
 def test_a_queued_job_is_cancelled_before_it_runs(database: Database, tmp_path: Path) -> None:
     runner = JobRunner(database, catalogue=CATALOGUE, workers=1, time_limit=30)
     try:
-        stuck = start_import(runner, database, ADMIN, kind=JobKind.IMPORT_SUBJECTS, path=slow_file(tmp_path))
-        queued = start_import(runner, database, ADMIN, kind=JobKind.IMPORT_SUBJECTS, path=good_file(tmp_path))
+        stuck = start_import(
+            runner,
+            database,
+            ADMIN,
+            kind=JobKind.IMPORT_SUBJECTS,
+            path=slow_file(tmp_path),
+            today=date.today(),
+        )
+        queued = start_import(
+            runner,
+            database,
+            ADMIN,
+            kind=JobKind.IMPORT_SUBJECTS,
+            path=good_file(tmp_path),
+            today=date.today(),
+        )
         until(runner, stuck, "running")
         assert runner.get(ADMIN, queued.id).status == "queued"
         assert cancel(runner, ADMIN, queued.id).status == "cancelled"
@@ -152,7 +173,9 @@ def test_a_cancel_from_another_process_reaches_the_runner_through_the_database(
     database: Database, runner: JobRunner, tmp_path: Path
 ) -> None:
     """`tekseru jobs cancel` or another web worker has a runner of its own, which does not run the job."""
-    job = start_import(runner, database, ADMIN, kind=JobKind.IMPORT_SUBJECTS, path=slow_file(tmp_path))
+    job = start_import(
+        runner, database, ADMIN, kind=JobKind.IMPORT_SUBJECTS, path=slow_file(tmp_path), today=date.today()
+    )
     until(runner, job, "running")
     elsewhere = JobRunner(database, catalogue=CATALOGUE, workers=1)
     try:
@@ -165,7 +188,9 @@ def test_a_cancel_from_another_process_reaches_the_runner_through_the_database(
 def test_a_job_whose_process_dies_fails_and_the_next_one_runs(
     database: Database, runner: JobRunner, tmp_path: Path
 ) -> None:
-    job = start_import(runner, database, ADMIN, kind=JobKind.IMPORT_SUBJECTS, path=slow_file(tmp_path))
+    job = start_import(
+        runner, database, ADMIN, kind=JobKind.IMPORT_SUBJECTS, path=slow_file(tmp_path), today=date.today()
+    )
     until(runner, job, "running")
     while not (found := [p for p in multiprocessing.active_children() if p.name == f"tekseru-job-{job.id}"]):
         time.sleep(0.05)  # running is recorded just before its process starts
@@ -174,5 +199,7 @@ def test_a_job_whose_process_dies_fails_and_the_next_one_runs(
     os.kill(child.pid, signal.SIGKILL)
     failed = until(runner, job, "failed", "finished")
     assert failed.message == "the job's process ended unexpectedly (exit code -9)"
-    again = start_import(runner, database, ADMIN, kind=JobKind.IMPORT_SUBJECTS, path=good_file(tmp_path))
+    again = start_import(
+        runner, database, ADMIN, kind=JobKind.IMPORT_SUBJECTS, path=good_file(tmp_path), today=date.today()
+    )
     assert until(runner, again, "finished", "failed", "timed_out").result["created"] == 2  # type: ignore[index]

@@ -5,12 +5,13 @@ with the same filters (and sort) as `/subjects`, `/assessments/{id}/results` and
 from __future__ import annotations
 
 import uuid
+from datetime import date
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import StreamingResponse
 
 from tekseru.api.schemas.common import FORBIDDEN_RESPONSE, NOT_FOUND_RESPONSE
-from tekseru.http.dependencies import get_database
+from tekseru.http.dependencies import Today, get_database
 from tekseru.http.exports import FORMAT_PATTERN, export_response
 from tekseru.http.security import api_actor
 from tekseru.services import exports
@@ -190,8 +191,9 @@ def violations(
     region: str | None = Query(None, description="Region key."),
     actor: Actor = Signed,
     db: Database = Db,
+    today: date = Today,
 ) -> StreamingResponse:
-    export = exports.violations(db, actor, bin=bin, status=status, region=region)
+    export = exports.violations(db, actor, bin=bin, status=status, region=region, today=today)
     return export_response(request, export, format)
 
 

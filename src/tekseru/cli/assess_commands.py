@@ -25,11 +25,11 @@ from tekseru.catalog_files import load_regions
 from tekseru.cli import backtest_commands
 from tekseru.cli.actors import ByOption, cli_actor
 from tekseru.cli.catalogue import cli_catalogue
+from tekseru.cli.clock import cli_today
 from tekseru.cli.failures import fail, opened_database, print_problems
 from tekseru.cli.language import LangOption, Words, chosen, group_name, region_name
 from tekseru.documents.spreadsheet_cells import csv_writer
 from tekseru.i18n import format_date, format_decimal
-from tekseru.i18n.formats import local_today
 from tekseru.intake import ImportFileError
 from tekseru.services import demo as demo_service
 from tekseru.services.accounts import create_demo_users
@@ -45,7 +45,6 @@ from tekseru.services.assessments import (
     subject_explanation,
 )
 from tekseru.services.passwords import Passwords
-from tekseru.settings import Settings
 
 CLASSES = ("high", "medium", "low")
 CSV_COLUMNS = (
@@ -98,7 +97,7 @@ def assess(
 ) -> None:
     """Score every subject of the registry in each of its groups, store the scores and show them."""
     words = Words(chosen(lang))
-    day = _date(as_of, words) or local_today(Settings.from_environment().time_zone)
+    day = _date(as_of, words) or cli_today()
     with opened_database(db) as database, _errors(words.language):
         with _progress_bar(words("cli.assess.progress")) as advance:
             summary = run_assessment(
@@ -125,7 +124,7 @@ def explain(
     and the evidence that did not, with the reason."""
     language = chosen(lang)
     words = Words(language)
-    day = _date(as_of, words)
+    day = _date(as_of, words) or cli_today()
     with opened_database(db) as database, _errors(words.language):
         explained = subject_explanation(
             database, cli_actor(), bin, as_of=day, language=language, catalogue=cli_catalogue()
@@ -169,7 +168,7 @@ def demo(
         backtest_commands.demo_history(language, db, seed, by)
         return
     words = Words(language)
-    today = local_today(Settings.from_environment().time_zone)
+    today = cli_today()
     console = Console(soft_wrap=True, highlight=False)
     actor = cli_actor(by)
     with opened_database(db) as database, _errors(words.language):

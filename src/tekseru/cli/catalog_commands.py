@@ -15,6 +15,7 @@ from tekseru.catalog import CatalogueEdition, Severity, UnknownCatalogueEntry
 from tekseru.catalog.diff import diff_editions
 from tekseru.catalog.export import export_edition
 from tekseru.cli.catalogue import cli_catalogue
+from tekseru.cli.clock import cli_today
 from tekseru.cli.language import Language, LanguageOption, Words, chosen
 from tekseru.i18n import format_date, say_error
 
@@ -41,7 +42,7 @@ def _edition(edition_id: str | None, on: str | None, language: str) -> Catalogue
     try:
         if edition_id:
             return catalogue.edition(edition_id)
-        return catalogue.edition_at(date.fromisoformat(on) if on else date.today())
+        return catalogue.edition_at(date.fromisoformat(on) if on else cli_today())
     except (LookupError, ValueError) as error:
         raise typer.BadParameter(say_error(language, error)) from error
 

@@ -21,6 +21,7 @@ from tekseru.catalog import UnknownCatalogueEntry
 from tekseru.cli import signature_commands
 from tekseru.cli.actors import cli_actor
 from tekseru.cli.catalogue import cli_catalogue
+from tekseru.cli.clock import cli_today
 from tekseru.cli.failures import fail, opened_database
 from tekseru.cli.language import LangOption, Words, chosen
 from tekseru.services import inspections
@@ -96,6 +97,7 @@ def render(
                 bin=bin,
                 act_number=act_number,
                 act_date=None if act_date is None else act_date.date(),
+                today=cli_today(),
                 language=words.language,
                 format=output_format.value,
                 catalogue=cli_catalogue(),

@@ -20,14 +20,13 @@ from tekseru.catalog.catalogue import NoEditionInForce
 from tekseru.catalog.edition import CatalogueEdition
 from tekseru.cli.actors import ByOption, cli_actor
 from tekseru.cli.catalogue import cli_catalogue
+from tekseru.cli.clock import cli_today
 from tekseru.cli.db_commands import DbOption, open_database_or_exit
 from tekseru.cli.language import LangOption, Words, chosen
 from tekseru.i18n import say_error
-from tekseru.i18n.formats import local_today
 from tekseru.intake import ImportFileError, ImportReport, ReadAs, render
 from tekseru.services import registry
 from tekseru.services.registry import Database
-from tekseru.settings import Settings
 
 app = typer.Typer(
     help="Import control subjects and evidence from CSV or XLSX files (see docs/import-formats.md).",
@@ -109,7 +108,7 @@ def _run(
     language: str,
     sheet: str | None = None,
 ) -> None:
-    today = local_today(Settings.from_environment().time_zone)
+    today = cli_today()
     edition = _edition(today, Console(stderr=True, soft_wrap=True), language)
 
     def run(database: Database, advance: Callable[[int, int], None]) -> ImportReport:

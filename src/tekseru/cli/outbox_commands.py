@@ -16,6 +16,7 @@ from rich.console import Console
 from rich.table import Table
 
 from tekseru.cli.actors import ByOption, cli_actor
+from tekseru.cli.clock import cli_today
 from tekseru.cli.db_commands import DbOption
 from tekseru.cli.failures import fail, opened_database
 from tekseru.cli.language import LangOption, Words, chosen
@@ -62,7 +63,7 @@ def remind(
     """Queue the reminders of violation deadlines near (the days before: TEKSERU_NOTICE_DEADLINE_DAYS)."""
     words, settings = Words(chosen(lang)), Settings.from_environment()
     try:
-        day = None if today is None else date.fromisoformat(today)
+        day = cli_today() if today is None else date.fromisoformat(today)
     except ValueError:
         fail(words("cli.outbox.bad_day", day=repr(today)))
     with opened_database(db) as database:
@@ -89,7 +90,7 @@ def work(
     with opened_database(db) as database:
 
         def before() -> object:
-            return remind_deadlines(database, cli_actor(), days=settings.deadline_days)
+            return remind_deadlines(database, cli_actor(), days=settings.deadline_days, today=cli_today())
 
         try:
             report = run_worker(

@@ -19,6 +19,7 @@ from tekseru.catalog.catalogue import NoEditionInForce
 from tekseru.catalog.edition import CatalogueEdition
 from tekseru.cli.actors import ByOption, cli_actor
 from tekseru.cli.catalogue import cli_catalogue
+from tekseru.cli.clock import cli_today
 from tekseru.cli.db_commands import DbOption, open_database_or_exit
 from tekseru.cli.failures import fail
 from tekseru.cli.import_commands import FileArgument, RejectedOption, SkipInvalid, run_import
@@ -122,7 +123,7 @@ def _import(
 ) -> None:
     def run(database: Database, advance: Callable[[int, int], None]) -> ImportReport:
         return importer(
-            database, path=file, actor=cli_actor(by), today=date.today(), skip_invalid=skip_invalid,
+            database, path=file, actor=cli_actor(by), today=cli_today(), skip_invalid=skip_invalid,
             rejected_path=rejected, progress=advance, language=language,
         )  # fmt: skip
 
@@ -225,6 +226,6 @@ def purge(db: DbOption = None, by: ByOption = None, lang: LangOption = None) -> 
 
 def _edition(language: str) -> CatalogueEdition:
     try:
-        return cli_catalogue().edition_at(date.today())
+        return cli_catalogue().edition_at(cli_today())
     except NoEditionInForce as error:
         fail(error, language)

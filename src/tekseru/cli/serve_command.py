@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 
 import typer
 import uvicorn
 
 from tekseru.cli.catalogue import cli_catalogue
+from tekseru.cli.clock import cli_today
 from tekseru.cli.language import Language, LanguageOption, Words, chosen, region_name
 from tekseru.services.accounts import Credentials, ensure_first_admin
 from tekseru.services.auth import open_app_database
@@ -54,7 +54,7 @@ def prepare(settings: Settings) -> Startup:
         interrupted = interrupt_stale(database)
         passwords = Passwords()
         demo = start_demo_when_empty(
-            database, today=date.today(), passwords=passwords, catalogue=cli_catalogue()
+            database, today=cli_today(), passwords=passwords, catalogue=cli_catalogue()
         )
         admin = ensure_first_admin(database, passwords)
     finally:

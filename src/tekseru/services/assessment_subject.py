@@ -77,15 +77,14 @@ def subject_explanation(
     actor: Actor,
     bin: str,
     *,
-    as_of: date | None = None,
+    as_of: date,
     language: Language = "kk",
     catalogue: Catalogue,
 ) -> SubjectExplanation:
-    """The subject's score in each of its groups as of `as_of` (default: today), explained (`lines()`: the
+    """The subject's score in each of its groups as of `as_of`, explained (`lines()`: the
     lines of `tekseru.scoring.explain` in `language`), when the actor may read assessments of its region;
     UnknownSubject."""
     actor.require(Permission.READ_ASSESSMENTS)
-    as_of = as_of or date.today()
     wanted = bin.strip()
     with db.reading() as session:
         subject = find_subject_by_bin(session, wanted)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 
-from tekseru.http.dependencies import get_catalogue, get_database, get_settings
+from tekseru.http.dependencies import get_catalogue, get_database, get_settings, request_today
 from tekseru.http.language import request_language, said
 from tekseru.http.refusals import service_errors
 from tekseru.http.security import page_actor
@@ -80,7 +80,9 @@ def review(
     try:
         if decision not in ("accept", "reject"):
             raise portal.PortalError("choose accept or reject").saying("portal.error.decision")
-        portal.review_remediation(db, actor, report_id, accept=decision == "accept", reason=reason)
+        portal.review_remediation(
+            db, actor, report_id, accept=decision == "accept", reason=reason, today=request_today(request)
+        )
     except portal.PortalError as problem:
         # what the reviewer typed is shown again, whether the decision can still be made or not
         return _report_page(request, actor, db, report_id, error=said(request, problem), typed_reason=reason)
