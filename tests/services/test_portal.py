@@ -159,13 +159,25 @@ def _printed_lists_cite_the_reports(database: Database, plan_id: int, accepted: 
     cited = ", ".join(str(n) for n in sorted(accepted))
     for language in ("kk", "ru"):
         pdf, _ = plans.plan_document(
-            database, SYSTEM, plan_id, format="pdf", language=language, catalogue=CATALOGUE
+            database,
+            SYSTEM,
+            plan_id,
+            format="pdf",
+            language=language,
+            catalogue=CATALOGUE,
+            zone="Asia/Almaty",
         )
         text = " ".join(" ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(pdf)).pages)
         assert REMEDIED[language] in text and BINS[0] in text, text
         assert f"{PROOF[language]} {cited}" in text, text
         xlsx, _ = plans.plan_document(
-            database, SYSTEM, plan_id, format="xlsx", language=language, catalogue=CATALOGUE
+            database,
+            SYSTEM,
+            plan_id,
+            format="xlsx",
+            language=language,
+            catalogue=CATALOGUE,
+            zone="Asia/Almaty",
         )
         cells = [
             (row, str(value))

@@ -12,7 +12,6 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date
 from enum import StrEnum
-from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -25,11 +24,12 @@ from tekseru.catalog_files import load_regions
 from tekseru.cli import backtest_commands
 from tekseru.cli.actors import ByOption, cli_actor
 from tekseru.cli.catalogue import cli_catalogue
-from tekseru.cli.clock import cli_today
+from tekseru.cli.clock import cli_today, cli_zone
+from tekseru.cli.database_option import DbOption
 from tekseru.cli.failures import fail, opened_database, print_problems
 from tekseru.cli.language import LangOption, Words, chosen, group_name, region_name
 from tekseru.documents.spreadsheet_cells import csv_writer
-from tekseru.i18n import format_date, format_decimal
+from tekseru.i18n import format_date, format_datetime, format_decimal
 from tekseru.intake import ImportFileError
 from tekseru.services import demo as demo_service
 from tekseru.services.accounts import create_demo_users
@@ -69,14 +69,6 @@ class OutputFormat(StrEnum):
     CSV = "csv"
 
 
-DbOption = Annotated[
-    Path | None,
-    typer.Option(
-        "--db",
-        dir_okay=False,
-        help="SQLite database file to use instead of TEKSERU_DATABASE_URL (default: tekseru.sqlite3).",
-    ),
-]
 AsOfOption = Annotated[
     str | None, typer.Option("--as-of", help="The assessment date, YYYY-MM-DD (default: today).")
 ]
@@ -134,8 +126,12 @@ def explain(
     console.print(f"[bold]{escape(explained.bin)} {escape(explained.name)}[/bold] ({escape(region)})")
     for group in explained.groups:
         source = (
-            words("cli.explain.stored", run=group.run_id)
-            if group.run_id is not None
+            words(
+                "today13.explain.stored",
+                date=format_date(explained.as_of, language),
+                made=format_datetime(group.run_made, language, cli_zone()),
+            )
+            if group.run_made is not None
             else words("cli.explain.scored_now", date=format_date(explained.as_of, language))
         )
         console.print()

@@ -18,6 +18,7 @@ from rich.table import Table
 
 from tekseru.cli.actors import cli_actor
 from tekseru.cli.catalogue import cli_catalogue
+from tekseru.cli.database_option import DbOption
 from tekseru.cli.failures import fail, opened_database
 from tekseru.cli.language import LangOption, Words, chosen
 from tekseru.documents.backtest_tables import backtest_tables
@@ -38,16 +39,6 @@ class BacktestFormat(StrEnum):
     TABLE = "table"
     JSON = "json"
     XLSX = "xlsx"
-
-
-DbOption = Annotated[
-    Path | None,
-    typer.Option(
-        "--db",
-        dir_okay=False,
-        help="SQLite database file to use instead of TEKSERU_DATABASE_URL (default: tekseru.sqlite3).",
-    ),
-]
 
 
 def backtest(
@@ -131,7 +122,7 @@ def _errors(words: Words) -> Iterator[None]:
         fail(words("backtest.error.denied"))
 
 
-def demo_history(language: str, db: Path | None, seed: int | None, by: str | None = None) -> None:
+def demo_history(language: str, db: str | None, seed: int | None, by: str | None = None) -> None:
     """`tekseru demo --history`: write the synthetic history into an empty database and say what is next."""
     words = Words(language)
     design = HistoryDesign() if seed is None else HistoryDesign(seed=seed)

@@ -11,4 +11,9 @@ from tekseru.settings import Settings
 
 
 def cli_today() -> date:
-    return local_today(Settings.from_environment().time_zone)
+    return local_today(cli_zone())
+
+
+def cli_zone() -> str:
+    """The `time_zone` setting: the zone every date a command shows or prints is in."""
+    return Settings.from_environment().time_zone

@@ -21,7 +21,8 @@ from tekseru.catalog.edition import CatalogueEdition
 from tekseru.cli.actors import ByOption, cli_actor
 from tekseru.cli.catalogue import cli_catalogue
 from tekseru.cli.clock import cli_today
-from tekseru.cli.db_commands import DbOption, open_database_or_exit
+from tekseru.cli.database_option import DbOption
+from tekseru.cli.db_commands import open_database_or_exit
 from tekseru.cli.language import LangOption, Words, chosen
 from tekseru.i18n import say_error
 from tekseru.intake import ImportFileError, ImportReport, ReadAs, render
@@ -102,7 +103,7 @@ def _run(
     file: Path,
     skip_invalid: bool,
     rejected: Path | None,
-    db: Path | None,
+    db: str | None,
     who: str,
     by: str | None,
     language: str,
@@ -132,7 +133,7 @@ def _run(
 def run_import(
     run: Callable[[Database, Callable[[int, int], None]], ImportReport],
     file: Path,
-    db: Path | None,
+    db: str | None,
     language: str,
 ) -> None:
     """Run one import of `file` with a progress bar, then print its report, or its errors and exit 1."""

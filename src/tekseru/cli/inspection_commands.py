@@ -17,8 +17,9 @@ from rich.table import Table
 from tekseru.catalog import UnknownCatalogueEntry
 from tekseru.cli.actors import ByOption, cli_actor
 from tekseru.cli.catalogue import cli_catalogue
-from tekseru.cli.checklist_commands import DOCUMENT_LANGUAGES, DbOption, DocumentFormat
+from tekseru.cli.checklist_commands import DOCUMENT_LANGUAGES, DocumentFormat
 from tekseru.cli.clock import cli_today
+from tekseru.cli.database_option import DbOption
 from tekseru.cli.failures import fail, opened_database, print_problems
 from tekseru.cli.inspection_choices import Kind, ShowFormat, Status, ViolationState
 from tekseru.cli.inspection_screen import day_in, describe, print_sheet, violation_line
@@ -48,7 +49,7 @@ def _console() -> Console:
 
 
 @contextmanager
-def _database(db: Path | None, words: Words) -> Iterator[Database]:
+def _database(db: str | None, words: Words) -> Iterator[Database]:
     """The database for a command; any error of the use case is printed and exits with code 1."""
     with opened_database(db) as database:
         try:

@@ -8,7 +8,6 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from datetime import date
-from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -17,7 +16,7 @@ from rich.table import Table
 
 from tekseru.cli.actors import ByOption, cli_actor
 from tekseru.cli.clock import cli_today
-from tekseru.cli.db_commands import DbOption
+from tekseru.cli.database_option import DbOption
 from tekseru.cli.failures import fail, opened_database
 from tekseru.cli.language import LangOption, Words, chosen
 from tekseru.i18n import format_datetime
@@ -172,7 +171,7 @@ def user_email(
 
 
 def _set_contact(
-    setter: Callable[..., object], whose: str, email: str, by: str | None, db: Path | None, lang: str | None
+    setter: Callable[..., object], whose: str, email: str, by: str | None, db: str | None, lang: str | None
 ) -> None:
     words = Words(chosen(lang))
     with opened_database(db) as database:

@@ -20,7 +20,8 @@ from tekseru.catalog.edition import CatalogueEdition
 from tekseru.cli.actors import ByOption, cli_actor
 from tekseru.cli.catalogue import cli_catalogue
 from tekseru.cli.clock import cli_today
-from tekseru.cli.db_commands import DbOption, open_database_or_exit
+from tekseru.cli.database_option import DbOption
+from tekseru.cli.db_commands import open_database_or_exit
 from tekseru.cli.failures import fail
 from tekseru.cli.import_commands import FileArgument, RejectedOption, SkipInvalid, run_import
 from tekseru.cli.language import LangOption, Words, chosen
@@ -117,7 +118,7 @@ def _import(
     file: Path,
     skip_invalid: bool,
     rejected: Path | None,
-    db: Path | None,
+    db: str | None,
     by: str | None,
     language: str,
 ) -> None:

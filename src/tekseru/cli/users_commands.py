@@ -16,7 +16,8 @@ from rich.table import Table
 
 from tekseru.cli.actors import ByOption, cli_actor
 from tekseru.cli.catalogue import cli_catalogue
-from tekseru.cli.db_commands import DbOption, open_database_or_exit
+from tekseru.cli.database_option import DbOption
+from tekseru.cli.db_commands import open_database_or_exit
 from tekseru.cli.language import LangOption, Words, chosen, region_name
 from tekseru.i18n import say_error
 from tekseru.services.accounts import (

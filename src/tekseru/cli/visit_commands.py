@@ -13,7 +13,7 @@ from rich.table import Table
 
 from tekseru.cli.actors import ByOption, cli_actor
 from tekseru.cli.catalogue import cli_catalogue
-from tekseru.cli.checklist_commands import DbOption
+from tekseru.cli.database_option import DbOption
 from tekseru.cli.inspection_commands import InspectionId, _console, _database, _day
 from tekseru.cli.language import LangOption, Words, chosen
 from tekseru.services import inspections

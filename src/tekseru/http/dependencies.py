@@ -168,3 +168,11 @@ def get_regions(catalogue: Catalogue = Depends(get_catalogue)) -> Regions:
 
 
 Today = Depends(request_today)  # a route's `today: date = Today`: the date it hands to the services
+
+
+def get_time_zone(request: Request) -> str:
+    """The `time_zone` setting: the zone every date a route shows or prints is in."""
+    return app_state(request).settings.time_zone
+
+
+Zone = Depends(get_time_zone)  # a route's `zone: str = Zone`

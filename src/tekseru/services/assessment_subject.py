@@ -11,7 +11,7 @@ import dataclasses
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any, Protocol
 
 from sqlalchemy.orm import Session
@@ -45,7 +45,8 @@ class UnknownSubject(Explained, LookupError):
 
 @dataclass(frozen=True)
 class GroupExplanation:
-    """One group's score and its explanation; `run_id` is the stored run it comes from (None: scored now).
+    """One group's score and its explanation; `run_id` is the stored run it comes from (None: scored now),
+    `run_made` when that run finished (how a reader knows it: by its date, not its id).
 
     `score` is None when the edition does not have the group.
     """
@@ -54,6 +55,7 @@ class GroupExplanation:
     score: GroupScore | None
     run_id: uuid.UUID | None
     lines: tuple[str, ...]
+    run_made: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -132,8 +134,8 @@ def explain_in_session(
         edition = (
             catalogue.edition(run.edition_id) if result is not None and run else catalogue.edition_at(as_of)
         )
-        run_id = run.id if result is not None and run else None
-        groups.append(_explained(edition, group, as_of, language, result, facts, run_id))
+        stored_run = run if result is not None else None
+        groups.append(_explained(edition, group, as_of, language, result, facts, stored_run))
     return SubjectExplanation(subject.bin, subject.name, subject.region, as_of, tuple(groups))
 
 
@@ -155,11 +157,12 @@ def _explained(
     language: Language,
     result: AssessmentResultData | None,
     facts: list[EvidenceFact],
-    run_id: uuid.UUID | None,
+    run: AssessmentRun | None,
 ) -> GroupExplanation:
+    run_id, made = (None, None) if run is None else (run.id, run.finished_at or run.started_at)
     if group not in edition.groups:
         line = translate(language, "explain.unknown_group", group=group, edition=edition.id)
-        return GroupExplanation(group, None, run_id, (line,))
+        return GroupExplanation(group, None, run_id, (line,), made)
     rules, profile = ScoringRules.from_edition(edition), GroupProfile.from_edition(edition, group)
     if result is None:
         score = score_group(rules, profile, facts, as_of)
@@ -168,7 +171,7 @@ def _explained(
     texts = {number: criterion.text.in_language(language) for number, criterion in edition.criteria.items()}
     title = edition.group(group).name.in_language(language)
     lines = explain(score, texts, explain_words(language), group_title=title)
-    return GroupExplanation(group, score, run_id, tuple(lines))
+    return GroupExplanation(group, score, run_id, tuple(lines), made)
 
 
 def stored_score(
