@@ -376,7 +376,7 @@ def test_a_checklist_prints_blank_or_prefilled(
     database: Database, ids: dict[int, int], tmp_path: Path, format: str
 ) -> None:
     content, name = inspections.checklist_form(
-        database, SYSTEM, 7, language="ru", format=format, catalogue=CATALOGUE
+        database, SYSTEM, 7, language="ru", format=format, catalogue=CATALOGUE, today=date.today()
     )
     assert name == f"checklist-7-ru.{format}"
     blank = tmp_path / name
@@ -392,6 +392,7 @@ def test_a_checklist_prints_blank_or_prefilled(
         language="kk",
         format=format,
         catalogue=CATALOGUE,
+        today=date.today(),
     )
     filled = tmp_path / f"filled.{format}"
     filled.write_bytes(content)
@@ -418,4 +419,6 @@ def test_a_checklist_that_cannot_be_printed(
     values: dict[str, Any] = {"appendix": 3, "language": "kk", "format": "pdf"} | options
     appendix = values.pop("appendix")
     with pytest.raises(error, match=message):
-        inspections.checklist_form(database, SYSTEM, appendix, catalogue=CATALOGUE, **values)
+        inspections.checklist_form(
+            database, SYSTEM, appendix, catalogue=CATALOGUE, **values, today=date.today()
+        )

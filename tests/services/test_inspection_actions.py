@@ -152,7 +152,14 @@ def test_an_inspector_of_another_region_can_neither_read_nor_change(
             database, STRANGER, done.id, format="pdf", language="kk", catalogue=CATALOGUE
         ),
         "form": lambda: inspections.checklist_form(
-            database, STRANGER, 3, format="pdf", language="kk", bin=BINS[0], catalogue=CATALOGUE
+            database,
+            STRANGER,
+            3,
+            format="pdf",
+            language="kk",
+            bin=BINS[0],
+            catalogue=CATALOGUE,
+            today=date.today(),
         ),
         "attachment": lambda: inspections.attachment(database, STRANGER, draft.id, 1),
     }
@@ -212,7 +219,7 @@ def test_a_viewer_reads_and_changes_nothing(database: Database, ids: dict[int, i
         inspections.answer_items(database, VIEWER, draft.id, answers(draft.appendix), catalogue=CATALOGUE)
     assert [entry.action for entry in entries(database)] == ["inspection.create"]
     form, name = inspections.checklist_form(
-        database, VIEWER, 3, format="pdf", language="kk", bin=BINS[0], catalogue=CATALOGUE
+        database, VIEWER, 3, format="pdf", language="kk", bin=BINS[0], catalogue=CATALOGUE, today=date.today()
     )
     assert form.startswith(b"%PDF-") and name == "checklist-3-kk.pdf"
 

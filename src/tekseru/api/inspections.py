@@ -271,10 +271,15 @@ def revise(inspection_id: int, body: RevisionIn, actor: Actor = Signed, db: Data
     name="api_inspections_follow_up",
 )
 def follow_up(
-    inspection_id: int, item: int, body: FollowUpIn, actor: Actor = Signed, db: Database = Db
+    inspection_id: int,
+    item: int,
+    body: FollowUpIn,
+    actor: Actor = Signed,
+    db: Database = Db,
+    today: date = Today,
 ) -> ViolationOut:
     changes = body.model_dump(exclude_none=True)
-    view = inspections.follow_up(db, actor, inspection_id, item, **changes)
+    view = inspections.follow_up(db, actor, inspection_id, item, today=today, **changes)
     return ViolationOut.model_validate(view)
 
 
