@@ -28,6 +28,7 @@ from tekseru.cli.clock import cli_today, cli_zone
 from tekseru.cli.database_option import DbOption
 from tekseru.cli.failures import fail, opened_database, print_problems
 from tekseru.cli.language import LangOption, Words, chosen, group_name, region_name
+from tekseru.cli.tables import print_table
 from tekseru.documents.spreadsheet_cells import csv_writer
 from tekseru.i18n import format_date, format_datetime, format_decimal
 from tekseru.intake import ImportFileError
@@ -210,7 +211,7 @@ def demo(
         for user in demo_users:
             region = region_name(user.region, language) if user.region else "—"
             users.add_row(user.username, words(f"role.{user.role.value}"), region, user.password)
-        console.print(users)
+        print_table(console, users)
 
 
 # Presenting -----------------------------------------------------------------------------------------------
@@ -267,7 +268,7 @@ def _print_table(
     )
     for name in CLASSES:
         classes.add_row(words.risk_class(name), words.count(summary.classes.get(name, 0)))
-    console.print(classes)
+    print_table(console, classes)
     if not rows:
         console.print(words("cli.assess.no_results"))
         return
@@ -290,7 +291,7 @@ def _print_table(
             ", ".join(str(number) for number in row.violated_criteria),
         )
         table.add_row(*(escape(cell) for cell in cells))
-    console.print(table)
+    print_table(console, table)
 
 
 def _class_table(

@@ -21,6 +21,7 @@ from tekseru.cli.catalogue import cli_catalogue
 from tekseru.cli.database_option import DbOption
 from tekseru.cli.failures import fail, opened_database
 from tekseru.cli.language import LangOption, Words, chosen
+from tekseru.cli.tables import print_table
 from tekseru.documents.backtest_tables import backtest_tables
 from tekseru.documents.backtest_xlsx import render_backtest_xlsx
 from tekseru.i18n import format_half_year, format_half_year_range
@@ -102,7 +103,7 @@ def backtest(
             shown.add_column(escape(heading_text), overflow="fold")
         for row in table.rows:
             shown.add_row(*(escape(cell) for cell in row))
-        console.print(shown)
+        print_table(console, shown)
 
 
 def _half_year(text: str) -> HalfYear:

@@ -17,6 +17,7 @@ from tekseru.catalog.export import export_edition
 from tekseru.cli.catalogue import cli_catalogue
 from tekseru.cli.clock import cli_today
 from tekseru.cli.language import Language, LanguageOption, Words, chosen
+from tekseru.cli.tables import print_table
 from tekseru.i18n import format_date, say_error
 
 app = typer.Typer(
@@ -78,7 +79,7 @@ def criteria(
             words(f"severity.{criterion.severity.value}"),
             criterion.text.in_language(language),
         )
-    console().print(table)
+    print_table(console(), table)
     _notice(found, language)
 
 
@@ -108,7 +109,7 @@ def checklist(
         table.add_column(words(column), overflow="fold")
     for item in found.items:
         table.add_row(str(item.number), item.text.in_language(language), str(item.criterion or "—"))
-    console().print(table)
+    print_table(console(), table)
     _notice(read, language)
 
 
@@ -131,7 +132,7 @@ def groups(
             words.yes_no(group.objective_high_risk),
             ", ".join(map(str, group.applicable_criteria)),
         )
-    console().print(table)
+    print_table(console(), table)
     _notice(found, language)
 
 

@@ -24,6 +24,7 @@ from tekseru.cli.clock import cli_today
 from tekseru.cli.database_option import DbOption
 from tekseru.cli.db_commands import open_database_or_exit
 from tekseru.cli.language import LangOption, Words, chosen
+from tekseru.cli.tables import print_table
 from tekseru.i18n import say_error
 from tekseru.intake import ImportFileError, ImportReport, ReadAs, render
 from tekseru.services import registry
@@ -211,7 +212,7 @@ def _print_report(console: Console, report: ImportReport, words: Words) -> None:
         ("cli.import.rejected", report.rejected),
     ):
         table.add_row(words(key), words.count(value))
-    console.print(table)
+    print_table(console, table)
     console.print(read_as_text(report.read_as, words), markup=False, highlight=False)
     if report.rejected_path is not None:
         console.print(words("cli.import.rejected_file", path=report.rejected_path), markup=False)

@@ -24,6 +24,7 @@ from tekseru.cli.failures import fail, opened_database, print_problems
 from tekseru.cli.inspection_choices import Kind, ShowFormat, Status, ViolationState
 from tekseru.cli.inspection_screen import day_in, describe, print_sheet, violation_line
 from tekseru.cli.language import LangOption, Words, chosen
+from tekseru.cli.tables import print_table
 from tekseru.services import inspections
 from tekseru.services.database import Database
 from tekseru.services.inspections import InspectionHeader
@@ -257,7 +258,10 @@ def list_command(
             str(record.appendix),
             str(record.revision),
         )
-    _console().print(table if found else words("cli.inspection.none"))
+    if found:
+        print_table(_console(), table)
+    else:
+        _console().print(words("cli.inspection.none"))
 
 
 @app.command()

@@ -19,6 +19,7 @@ from tekseru.cli.clock import cli_today
 from tekseru.cli.database_option import DbOption
 from tekseru.cli.failures import fail, opened_database
 from tekseru.cli.language import LangOption, Words, chosen
+from tekseru.cli.tables import print_table
 from tekseru.i18n import format_datetime
 from tekseru.services.notices import ContactError, remind_deadlines, set_subject_email, set_user_email
 from tekseru.services.outbox import (
@@ -143,7 +144,7 @@ def status(
             message.last_error or "",
         )
     if state.messages:
-        console.print(table)
+        print_table(console, table)
 
 
 @app.command("subject-email")

@@ -25,6 +25,7 @@ from tekseru.cli.clock import cli_zone
 from tekseru.cli.database_option import DbOption
 from tekseru.cli.failures import fail, opened_database, print_problems
 from tekseru.cli.language import LangOption, Words, chosen, cli_naming
+from tekseru.cli.tables import print_table
 from tekseru.i18n import format_date, format_half_year
 from tekseru.i18n.actors import who
 from tekseru.i18n.formats import local_time
@@ -168,7 +169,10 @@ def list_command(
             f"{who(language, record.created_by)} {on(record.created_at)}",
             approved,
         )
-    Console(soft_wrap=True).print(table if found else words("cli.plans.none"))
+    if found:
+        print_table(Console(soft_wrap=True), table)
+    else:
+        Console(soft_wrap=True).print(words("cli.plans.none"))
 
 
 @plans_app.command()

@@ -25,6 +25,7 @@ from tekseru.cli.db_commands import open_database_or_exit
 from tekseru.cli.failures import fail
 from tekseru.cli.import_commands import FileArgument, RejectedOption, SkipInvalid, run_import
 from tekseru.cli.language import LangOption, Words, chosen
+from tekseru.cli.tables import print_table
 from tekseru.i18n import format_date
 from tekseru.intake import ImportReport
 from tekseru.services import roster_reports, rosters
@@ -178,7 +179,7 @@ def _print_table(console: Console, report: dict[str, object], words: Words) -> N
     if not providers:
         console.print(words("cli.rosters.no_discrepancies", as_of=day), markup=False)
         return
-    console.print(table)
+    print_table(console, table)
 
 
 @app.command()
