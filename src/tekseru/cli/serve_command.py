@@ -131,7 +131,6 @@ def serve(
             access_log=access_log,
             log_config=log_config(words.language),
         )
-        typer.echo(words("today13.serve.stopped"))
         return
     os.environ.update(settings.environment())  # what each worker's create_app() reads
     # A worker imports the whole application before it answers uvicorn's first health check; on a busy
@@ -146,4 +145,3 @@ def serve(
         log_config=log_config(words.language),
         timeout_worker_healthcheck=WORKER_STARTUP_SECONDS,
     )
-    typer.echo(words("today13.serve.stopped"))

@@ -3,8 +3,10 @@ reach a reader of kk or ru in normal operation.
 
 uvicorn is handed `log_config(language)` (each worker process applies it too). Its informational lines
 ("Started server process", "Waiting for application startup", "Shutting down"...) are dropped, and the one
-that says the server listens ("Uvicorn running on ...") becomes our start line; `tekseru serve` prints the
-stop line itself when uvicorn returns. Each request of the access log is told in our own words, without
+that says the server listens ("Uvicorn running on ...") becomes our start line, and the last one of the
+serving process ("Finished server process", or with workers the parent's "Stopping parent process") our
+stop line: uvicorn ends the process by the signal it caught (SIGTERM) right after it, so no code after
+`uvicorn.run` would run to say it. Each request of the access log is told in our own words, without
 uvicorn's English reason phrase ("GET /login → 200"). Warnings and errors (a port already taken, a
 malformed request) go to standard error as uvicorn says them: they are for the operator, and rare.
 """
@@ -12,11 +14,16 @@ malformed request) go to standard error as uvicorn says them: they are for the o
 from __future__ import annotations
 
 import logging
+import multiprocessing
 from typing import Any
 
 from tekseru.i18n import translate
 
 LISTENING = "Uvicorn running on"
+# The last line of the process that serves: one worker's, or with several the parent's.
+STOPPED = ("Finished server process", "Stopping parent process")
+# The last line of the process that serves: one worker's, or with several the parent's.
+STOPPED = ("Finished server process", "Stopping parent process")
 
 
 class SaidInLanguage(logging.Filter):
@@ -32,6 +39,11 @@ class SaidInLanguage(logging.Filter):
         if record.name == "uvicorn.access":
             return self._request(record)
         text = str(record.msg)
+        if text.startswith(STOPPED):
+            if text.startswith(STOPPED[0]) and multiprocessing.parent_process() is not None:
+                return False  # a worker of several: the parent says it
+            record.msg, record.args = translate(self.language, "today13.serve.stopped"), None
+            return True
         if not text.startswith(LISTENING):
             return False
         address = record.getMessage().removeprefix(LISTENING).split(" (")[0].strip()
