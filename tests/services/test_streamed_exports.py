@@ -136,7 +136,7 @@ def test_the_violations_export_is_read_a_page_at_a_time_and_is_the_list(
             database, PLANNER, status=status, region=region, today=date.today()
         )
         pages.clear()
-        export = exports.violations(database, PLANNER, status=status, region=region)
+        export = exports.violations(database, PLANNER, status=status, region=region, today=date.today())
         assert pages == []
         rows = _read(export, format)
         assert [(row[0], row[6]) for row in rows] == [
@@ -153,4 +153,4 @@ def test_an_unknown_bin_is_refused_before_a_byte_is_written(database: Database) 
     with pytest.raises(SubjectNotFound):
         exports.inspections(database, PLANNER, bin="000000000000")
     with pytest.raises(SubjectNotFound):
-        exports.violations(database, PLANNER, bin="000000000000")
+        exports.violations(database, PLANNER, bin="000000000000", today=date.today())
