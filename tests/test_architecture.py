@@ -272,3 +272,71 @@ def test_routes_take_the_catalogue_as_a_dependency() -> None:
         str(path.relative_to(PACKAGE)) for path in PACKAGE.rglob("*.py") if "get_catalogue" in _called(path)
     }
     assert calling == set()
+
+
+# Where "today" is known: the date in the `time_zone` setting, told by `local_today` (i18n) and asked for
+# only through the application's clock (`http.dependencies`) and the command line's (`cli.clock`).
+TODAY_TELLERS = {
+    PACKAGE / "i18n" / "formats.py",
+    PACKAGE / "http" / "dependencies.py",
+    PACKAGE / "cli" / "clock.py",
+}
+DATE_TAKERS = ("services", "cli", "api", "web", "http")
+
+
+def _names_a_date_class(node: ast.expr) -> bool:
+    named = node.attr if isinstance(node, ast.Attribute) else getattr(node, "id", "")
+    return named in ("date", "datetime")
+
+
+def date_guesses(source: str) -> list[str]:
+    """The calls in `source` that find today's date other than in the `time_zone` setting, or outside the
+    helpers that do: `date.today()`, `datetime.today()`, `<any>.now(...).date()`, `local_today(...)`."""
+    found = []
+    for node in ast.walk(ast.parse(source)):
+        if not isinstance(node, ast.Call):
+            continue
+        called = node.func
+        name = called.attr if isinstance(called, ast.Attribute) else getattr(called, "id", "")
+        if isinstance(called, ast.Attribute) and name == "today" and _names_a_date_class(called.value):
+            found.append(f"line {node.lineno}: {ast.unparse(node)}")
+        elif isinstance(called, ast.Attribute) and name == "date" and isinstance(called.value, ast.Call):
+            inner = called.value.func
+            inner_name = inner.attr if isinstance(inner, ast.Attribute) else getattr(inner, "id", "")
+            if inner_name in ("now", "utcnow", "today"):
+                found.append(f"line {node.lineno}: {ast.unparse(node)}")
+        elif name in ("local_today", "today_utc"):
+            found.append(f"line {node.lineno}: {ast.unparse(node)}")
+    return found
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        "date.today()",
+        "datetime.date.today()",
+        "datetime.now(UTC).date()",
+        "datetime.datetime.now(tz=UTC).date()",
+        "now().date()",
+        "datetime.utcnow().date()",
+        "local_today('Asia/Almaty')",
+        "today_utc()",
+    ],
+)
+def test_the_date_check_sees_every_way_of_guessing_today(source: str) -> None:
+    assert date_guesses(f"x = {source}\n")
+
+
+def test_the_date_check_leaves_dates_handed_in_alone() -> None:
+    handed = "day = today\nmoment = datetime.now(UTC)\nrequest_today(request)\nx = y.date()\nstate.today()\n"
+    assert date_guesses(handed) == []
+
+
+@pytest.mark.parametrize("package", DATE_TAKERS)
+def test_services_and_interfaces_are_handed_today(package: str) -> None:
+    """Services never guess the date and interfaces ask for it only through the helpers: a server's own
+    date, or UTC's, is still yesterday's until 05:00 in Almaty, which made overdue marks, deadline notices
+    and the portal a day late."""
+    for path in modules_of(package):
+        if path not in TODAY_TELLERS:
+            assert date_guesses(path.read_text(encoding="utf-8")) == [], path

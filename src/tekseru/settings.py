@@ -236,7 +236,10 @@ class Settings(BaseSettings):
         return cls(**{name: _parse(name, raw) for name, raw in found.items() if name in cls.model_fields})
 
     def with_database_path(self, path: Path) -> Settings:
-        return self.model_copy(update={"database_url": f"sqlite:///{path}"})
+        return self.with_database_url(f"sqlite:///{path}")
+
+    def with_database_url(self, url: str) -> Settings:
+        return self.model_copy(update={"database_url": url})
 
     def environment(self) -> dict[str, str]:
         """The environment variables that `from_environment` reads back as these settings (for processes

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -131,3 +132,20 @@ def test_demo_creates_loads_assesses_and_shows_the_classes(tmp_path: Path) -> No
     assert "Реестр не пуст" in again and "Степени риска по регионам" in again and "область Ұлытау" in again
     printed = json.loads(invoke("assess", "--db", str(path), "--format", "json").stdout)
     assert {row["region"] for row in printed} >= {"astana", "ulytau"}
+
+
+UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+
+@pytest.mark.parametrize(
+    ("language", "stored"),
+    [("kk", r"01\.07\.2024 күнгі сақталған бағалау, \d\d\.\d\d\.\d{4} \d\d:\d\d жасалған"),
+     ("ru", r"сохранённая оценка на 01\.07\.2024, выполнена \d\d\.\d\d\.\d{4} \d\d:\d\d")],
+)  # fmt: skip
+def test_explain_names_the_stored_assessment_by_its_dates(tekseru: Any, language: str, stored: str) -> None:
+    """A reader knows an assessment by the day it assessed and when it was made, not by its UUID (which no
+    command takes as an argument)."""
+    printed = json.loads(tekseru("assess", "--as-of", "2024-07-01", "--format", "json").stdout)
+    assert printed
+    shown = tekseru("explain", BINS[0], "--as-of", "2024-07-01", "--lang", language).stdout
+    assert re.search(stored, shown) and not UUID.search(shown)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -59,8 +60,12 @@ def test_list_and_cancel_a_running_and_a_queued_job(
 ) -> None:
     assert "Тапсырмалар жоқ." in invoke("jobs", "list").output
     assert "Заданий нет." in invoke("jobs", "list", "--lang", "ru").output
-    running = start_import(server, database, ADMIN, kind=JobKind.IMPORT_SUBJECTS, path=slow_file(tmp_path))
-    queued = start_import(server, database, ADMIN, kind=JobKind.IMPORT_SUBJECTS, path=slow_file(tmp_path))
+    running = start_import(
+        server, database, ADMIN, kind=JobKind.IMPORT_SUBJECTS, path=slow_file(tmp_path), today=date.today()
+    )
+    queued = start_import(
+        server, database, ADMIN, kind=JobKind.IMPORT_SUBJECTS, path=slow_file(tmp_path), today=date.today()
+    )
     while server.get(ADMIN, running.id).status != "running":
         time.sleep(0.05)
     listed = invoke("jobs", "list").output

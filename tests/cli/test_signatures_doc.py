@@ -32,7 +32,13 @@ def _folder(folder: Path) -> None:
             database, INSPECTOR, signed.inspection_id, format="pdf", language="kk", catalogue=CATALOGUE
         )
         plan, _ = plans.plan_document(
-            database, PLANNER, signed.plan_id, format="xlsx", language="kk", catalogue=CATALOGUE
+            database,
+            PLANNER,
+            signed.plan_id,
+            format="xlsx",
+            language="kk",
+            catalogue=CATALOGUE,
+            zone="Asia/Almaty",
         )
     finally:
         database.close()

@@ -167,7 +167,7 @@ def test_an_attachment_is_kept_under_its_hash(
         database, SYSTEM, record.id, "copy.jpg", JPEG, settings=settings, catalogue=CATALOGUE
     )
     assert inspections.attachment_path(again, settings) == path
-    sheet = inspections.inspection_sheet(database, SYSTEM, record.id, catalogue=CATALOGUE)
+    sheet = inspections.inspection_sheet(database, SYSTEM, record.id, catalogue=CATALOGUE, today=date.today())
     assert [a.file_name for a in sheet.items[2].attachments] == ["photo.jpg"]
     assert [a.file_name for a in sheet.attachments] == ["copy.jpg"]
 
@@ -248,7 +248,9 @@ def test_a_revision_keeps_the_attachments(
     second = inspections.revise_inspection(database, SYSTEM, record.id, reason="r")
     assert [
         a.file_name
-        for a in inspections.inspection_sheet(database, SYSTEM, second.id, catalogue=CATALOGUE)
+        for a in inspections.inspection_sheet(
+            database, SYSTEM, second.id, catalogue=CATALOGUE, today=date.today()
+        )
         .items[0]
         .attachments
     ] == ["a.jpg"]
@@ -374,7 +376,7 @@ def test_a_checklist_prints_blank_or_prefilled(
     database: Database, ids: dict[int, int], tmp_path: Path, format: str
 ) -> None:
     content, name = inspections.checklist_form(
-        database, SYSTEM, 7, language="ru", format=format, catalogue=CATALOGUE
+        database, SYSTEM, 7, language="ru", format=format, catalogue=CATALOGUE, today=date.today()
     )
     assert name == f"checklist-7-ru.{format}"
     blank = tmp_path / name
@@ -390,6 +392,7 @@ def test_a_checklist_prints_blank_or_prefilled(
         language="kk",
         format=format,
         catalogue=CATALOGUE,
+        today=date.today(),
     )
     filled = tmp_path / f"filled.{format}"
     filled.write_bytes(content)
@@ -416,4 +419,6 @@ def test_a_checklist_that_cannot_be_printed(
     values: dict[str, Any] = {"appendix": 3, "language": "kk", "format": "pdf"} | options
     appendix = values.pop("appendix")
     with pytest.raises(error, match=message):
-        inspections.checklist_form(database, SYSTEM, appendix, catalogue=CATALOGUE, **values)
+        inspections.checklist_form(
+            database, SYSTEM, appendix, catalogue=CATALOGUE, **values, today=date.today()
+        )

@@ -4,6 +4,7 @@ and each change writes one audit entry in its own transaction (none when it is r
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -128,7 +129,9 @@ def test_an_inspector_of_another_region_can_neither_read_nor_change(
     done = inspect(database, 3, non_compliant=[5])
     before = entries(database)
     refused: dict[str, Callable[[], object]] = {
-        "read": lambda: inspections.inspection_sheet(database, STRANGER, draft.id, catalogue=CATALOGUE),
+        "read": lambda: inspections.inspection_sheet(
+            database, STRANGER, draft.id, catalogue=CATALOGUE, today=date.today()
+        ),
         "list": lambda: inspections.list_inspections(database, STRANGER, region=OWN),
         "create": lambda: create(database, STRANGER),
         "new": lambda: inspections.subject_to_inspect(database, STRANGER, BINS[0]),
@@ -141,13 +144,22 @@ def test_an_inspector_of_another_region_can_neither_read_nor_change(
         "complete": lambda: inspections.complete_inspection(
             database, STRANGER, draft.id, today=TODAY, catalogue=CATALOGUE
         ),
-        "follow_up": lambda: inspections.follow_up(database, STRANGER, done.id, 5, note="mine"),
+        "follow_up": lambda: inspections.follow_up(
+            database, STRANGER, done.id, 5, note="mine", today=date.today()
+        ),
         "revise": lambda: inspections.revise_inspection(database, STRANGER, done.id, reason="mine"),
         "print": lambda: inspections.print_inspection(
             database, STRANGER, done.id, format="pdf", language="kk", catalogue=CATALOGUE
         ),
         "form": lambda: inspections.checklist_form(
-            database, STRANGER, 3, format="pdf", language="kk", bin=BINS[0], catalogue=CATALOGUE
+            database,
+            STRANGER,
+            3,
+            format="pdf",
+            language="kk",
+            bin=BINS[0],
+            catalogue=CATALOGUE,
+            today=date.today(),
         ),
         "attachment": lambda: inspections.attachment(database, STRANGER, draft.id, 1),
     }
@@ -160,11 +172,13 @@ def test_an_inspector_of_another_region_can_neither_read_nor_change(
         "draft",
         "completed",
     ]
-    sheet = inspections.inspection_sheet(database, INSPECTOR, draft.id, catalogue=CATALOGUE)
+    sheet = inspections.inspection_sheet(
+        database, INSPECTOR, draft.id, catalogue=CATALOGUE, today=date.today()
+    )
     assert sheet.inspection.status == "draft" and sheet.attachments == ()
     assert all(item.answer is not None and item.answer.answered_by == "planner" for item in sheet.items)
     assert (
-        inspections.inspection_sheet(database, INSPECTOR, done.id, catalogue=CATALOGUE)
+        inspections.inspection_sheet(database, INSPECTOR, done.id, catalogue=CATALOGUE, today=date.today())
         .violations[0]
         .record.note
         == ""
@@ -180,7 +194,9 @@ def test_an_inspector_of_another_region_can_neither_read_nor_change(
 def test_a_viewer_reads_and_changes_nothing(database: Database, ids: dict[int, int]) -> None:
     draft = create(database)
     assert (
-        inspections.inspection_sheet(database, VIEWER, draft.id, catalogue=CATALOGUE).inspection.id
+        inspections.inspection_sheet(
+            database, VIEWER, draft.id, catalogue=CATALOGUE, today=date.today()
+        ).inspection.id
         == draft.id
     )
     assert [record.id for record, _ in inspections.list_inspections(database, VIEWER, region=OWN)] == [
@@ -188,7 +204,12 @@ def test_a_viewer_reads_and_changes_nothing(database: Database, ids: dict[int, i
     ]
     with pytest.raises(PermissionDenied):
         inspections.inspection_sheet(
-            database, VIEWER, draft.id, permission=Permission.WRITE_INSPECTIONS, catalogue=CATALOGUE
+            database,
+            VIEWER,
+            draft.id,
+            permission=Permission.WRITE_INSPECTIONS,
+            catalogue=CATALOGUE,
+            today=date.today(),
         )
     with pytest.raises(PermissionDenied):
         inspections.subject_to_inspect(database, VIEWER, None)
@@ -198,7 +219,7 @@ def test_a_viewer_reads_and_changes_nothing(database: Database, ids: dict[int, i
         inspections.answer_items(database, VIEWER, draft.id, answers(draft.appendix), catalogue=CATALOGUE)
     assert [entry.action for entry in entries(database)] == ["inspection.create"]
     form, name = inspections.checklist_form(
-        database, VIEWER, 3, format="pdf", language="kk", bin=BINS[0], catalogue=CATALOGUE
+        database, VIEWER, 3, format="pdf", language="kk", bin=BINS[0], catalogue=CATALOGUE, today=date.today()
     )
     assert form.startswith(b"%PDF-") and name == "checklist-3-kk.pdf"
 
@@ -214,7 +235,7 @@ def test_a_change_that_fails_writes_no_audit_entry(
             database, INSPECTOR, draft.id, [inspections.AnswerRow(999, "compliant")], catalogue=CATALOGUE
         )
     with pytest.raises(inspections.InspectionError, match="complete it before following up"):
-        inspections.follow_up(database, INSPECTOR, draft.id, 5, note="too early")
+        inspections.follow_up(database, INSPECTOR, draft.id, 5, note="too early", today=date.today())
     with pytest.raises(inspections.InspectionError, match="cannot be revised"):
         inspections.revise_inspection(database, INSPECTOR, draft.id, reason="too early")
     with pytest.raises(inspections.InspectionNotFound):
@@ -236,7 +257,9 @@ def test_a_change_that_fails_writes_no_audit_entry(
             database, INSPECTOR, draft.id, "late.png", PNG, settings=settings, catalogue=CATALOGUE
         )
     with pytest.raises(inspections.InspectionError, match="before the inspection"):
-        inspections.follow_up(database, INSPECTOR, draft.id, 5, deadline=VISIT.replace(day=1))
+        inspections.follow_up(
+            database, INSPECTOR, draft.id, 5, deadline=VISIT.replace(day=1), today=date.today()
+        )
     actions = [entry.action for entry in entries(database)]
     assert actions == ["inspection.create", "inspection.answer", "inspection.complete"]
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -36,7 +37,9 @@ def draft(database: Database) -> int:
 
 
 def _stored(database: Database, inspection_id: int) -> list[tuple[str, str] | None]:
-    items = inspections.inspection_sheet(database, SYSTEM, inspection_id, catalogue=CATALOGUE).items
+    items = inspections.inspection_sheet(
+        database, SYSTEM, inspection_id, catalogue=CATALOGUE, today=date.today()
+    ).items
     return [(i.answer.answer, i.answer.comment) if i.answer else None for i in items]
 
 

@@ -128,7 +128,10 @@ def test_answers_with_problems_are_all_named_and_nothing_is_stored(
         "answers.csv, row 6, comment: the comment has 2001 characters, at most 2000",
     ]
     assert (
-        inspections.inspection_sheet(database, SYSTEM, record.id, catalogue=CATALOGUE).items[0].answer is None
+        inspections.inspection_sheet(database, SYSTEM, record.id, catalogue=CATALOGUE, today=date.today())
+        .items[0]
+        .answer
+        is None
     )
 
 
@@ -146,7 +149,11 @@ def test_a_later_answer_replaces_the_earlier_one(database: Database, ids: dict[i
         [inspections.AnswerRow(1, "non-compliant", "no log")],
         catalogue=CATALOGUE,
     )
-    first = inspections.inspection_sheet(database, SYSTEM, record.id, catalogue=CATALOGUE).items[0].answer
+    first = (
+        inspections.inspection_sheet(database, SYSTEM, record.id, catalogue=CATALOGUE, today=date.today())
+        .items[0]
+        .answer
+    )
     assert first is not None and (first.answer, first.comment, first.answered_by, first.criterion) == (
         "non_compliant",
         "no log",
@@ -317,7 +324,7 @@ def test_a_revision_replaces_the_evidence_and_the_old_one_stays_readable(
     assert score(database, ids[0]).counted_criteria == (3, 11)
     carried = {v.item: v.deadline for v in report.violations}
     assert carried == {1: date(2024, 4, 30), 9: None}
-    old = inspections.inspection_sheet(database, SYSTEM, first.id, catalogue=CATALOGUE)
+    old = inspections.inspection_sheet(database, SYSTEM, first.id, catalogue=CATALOGUE, today=date.today())
     assert (old.inspection.superseded_by_id, old.items[2].answer.answer) == (second.id, "non_compliant")  # type: ignore[union-attr]
     assert [r.id for r in old.revisions] == [first.id, second.id]
 
@@ -367,7 +374,12 @@ def test_a_reinspection_shows_previous_answers_and_violations_still_open(
     assert [(v.found_by.id, v.status) for v in by_item[1].open_violations] == [(first.id, "overdue")]
     assert by_item[3].open_violations == () and by_item[1].answer is None
     assert by_item[1].text == EDITION.checklist(3).items[0].text.ru
-    assert inspections.inspection_sheet(database, SYSTEM, first.id, catalogue=CATALOGUE).previous is None
+    assert (
+        inspections.inspection_sheet(
+            database, SYSTEM, first.id, catalogue=CATALOGUE, today=date.today()
+        ).previous
+        is None
+    )
 
 
 def test_follow_up_statuses(database: Database, ids: dict[int, int]) -> None:
@@ -408,7 +420,7 @@ def test_follow_up_that_is_refused(
 def test_a_draft_has_nothing_to_follow_up(database: Database, ids: dict[int, int]) -> None:
     record = inspect(database, 0, non_compliant=[1], visit=None)
     with pytest.raises(inspections.InspectionError, match="is a draft"):
-        inspections.follow_up(database, SYSTEM, record.id, 1, deadline=date(2024, 4, 1))
+        inspections.follow_up(database, SYSTEM, record.id, 1, deadline=date(2024, 4, 1), today=date.today())
 
 
 def test_a_misspelled_change_is_an_error_not_ignored(database: Database, ids: dict[int, int]) -> None:

@@ -93,7 +93,7 @@ def test_a_photo_loses_its_location_and_is_kept_by_the_hash_of_what_is_kept(
         attach(database, record.id, "plain.jpg", plain, settings, item=5).sha256
         == hashlib.sha256(plain).hexdigest()
     )
-    sheet = inspections.inspection_sheet(database, SYSTEM, record.id, catalogue=CATALOGUE)
+    sheet = inspections.inspection_sheet(database, SYSTEM, record.id, catalogue=CATALOGUE, today=date.today())
     assert [a.file_name for a in sheet.items[2].attachments] == ["IMG_0001.jpg", "IMG_0002.jpg"]
     assert [a.file_name for a in sheet.items[4].attachments] == ["plain.jpg"]
     thumb = inspections.thumbnail_path(sheet.items[2].attachments[0], settings)
@@ -142,7 +142,9 @@ def test_attachments_of_a_completed_inspection_cannot_change(
     assert "аяқталған, оны өзгертуге болмайды" in say_error("kk", refused.value)
     assert "завершена" in say_error("ru", refused.value)
     assert (
-        inspections.inspection_sheet(database, SYSTEM, record.id, catalogue=CATALOGUE).items[2].attachments
+        inspections.inspection_sheet(database, SYSTEM, record.id, catalogue=CATALOGUE, today=date.today())
+        .items[2]
+        .attachments
         == ()
     )
 
@@ -155,7 +157,7 @@ def test_one_tap_answers_print_the_acts_four_columns_and_carry_the_deadline(
     given[4] = inspections.AnswerRow(5, "non_compliant", "no fire drill log", deadline=date(2024, 4, 1))
     given[0] = inspections.AnswerRow(1, "compliant", deadline=date(2024, 4, 1))  # not a violation: dropped
     inspections.answer_items(database, INSPECTOR, record.id, given, now=NOW, catalogue=CATALOGUE)
-    sheet = inspections.inspection_sheet(database, SYSTEM, record.id, catalogue=CATALOGUE)
+    sheet = inspections.inspection_sheet(database, SYSTEM, record.id, catalogue=CATALOGUE, today=date.today())
     assert sheet.items[1].answer is not None and sheet.items[1].answer.answer == "not_required"
     assert sheet.items[4].answer is not None and sheet.items[4].answer.deadline == date(2024, 4, 1)
     assert sheet.items[0].answer is not None and sheet.items[0].answer.deadline is None
@@ -169,7 +171,9 @@ def test_one_tap_answers_print_the_acts_four_columns_and_carry_the_deadline(
     )
     assert code is not None
     stored = (
-        inspections.inspection_sheet(database, SYSTEM, record.id, catalogue=CATALOGUE).items[4].attachments
+        inspections.inspection_sheet(database, SYSTEM, record.id, catalogue=CATALOGUE, today=date.today())
+        .items[4]
+        .attachments
     )
     reader = PdfReader(io.BytesIO(content))
     annex = reader.pages[-1].extract_text()

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -36,7 +37,9 @@ def test_an_import_job_is_audited_once_under_the_job_with_its_counts(
 ) -> None:
     before = subject_count(database)
     planner = Actor("t-planner", Role.PLANNER)
-    job = start_import(runner, database, planner, kind=JobKind.IMPORT_SUBJECTS, path=good_file(tmp_path))
+    job = start_import(
+        runner, database, planner, kind=JobKind.IMPORT_SUBJECTS, path=good_file(tmp_path), today=date.today()
+    )
     done = until(runner, job, "finished", "failed")
     assert done.status == "finished", done.message
     [entry] = entries(database, job.id)
@@ -89,7 +92,9 @@ def test_an_audit_entry_that_cannot_be_written_keeps_nothing_of_the_import(
     before = subject_count(database)
     refuse_import_entries(database)
     planner = Actor("t-planner", Role.PLANNER)
-    job = start_import(runner, database, planner, kind=JobKind.IMPORT_SUBJECTS, path=good_file(tmp_path))
+    job = start_import(
+        runner, database, planner, kind=JobKind.IMPORT_SUBJECTS, path=good_file(tmp_path), today=date.today()
+    )
     done = until(runner, job, "finished", "failed")
     assert done.status == "failed" and REFUSED in (done.message or "")
     assert subject_count(database) == before

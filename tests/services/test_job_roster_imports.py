@@ -6,6 +6,7 @@ on SQLite and PostgreSQL, through the real job runner and its processes."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -49,7 +50,7 @@ def count(database: Database, table: str) -> int:
 
 
 def run(runner: JobRunner, database: Database, kind: JobKind, path: Path, **options: object) -> dict:
-    job = start_import(runner, database, PLANNER, kind=kind, path=path, **options)  # type: ignore[arg-type]
+    job = start_import(runner, database, PLANNER, kind=kind, path=path, today=date.today(), **options)  # type: ignore[arg-type]
     done = until(runner, job, "finished", "failed")
     return {"status": done.status, "message": done.message, **(done.result or {}), "id": done.id}
 

@@ -20,6 +20,7 @@ import tempfile
 import time
 import uuid
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -100,10 +101,14 @@ def test_a_stuck_import_blocks_no_other_job(
     database: Database, seeded: uuid.UUID, runner: JobRunner, tmp_path: Path
 ) -> None:
     before = subject_count(database)
-    stuck = start_import(runner, database, PLANNER, kind=JobKind.IMPORT_SUBJECTS, path=slow_file())
+    stuck = start_import(
+        runner, database, PLANNER, kind=JobKind.IMPORT_SUBJECTS, path=slow_file(), today=date.today()
+    )
     until(runner, stuck, "running")
     assessment = start_assessment(runner, database, PLANNER, as_of=AS_OF)
-    imported = start_import(runner, database, PLANNER, kind=JobKind.IMPORT_SUBJECTS, path=good_file(tmp_path))
+    imported = start_import(
+        runner, database, PLANNER, kind=JobKind.IMPORT_SUBJECTS, path=good_file(tmp_path), today=date.today()
+    )
     done = [until(runner, job, "finished", "failed") for job in (assessment, imported)]
     assert [job.status for job in done] == ["finished", "finished"], [job.message for job in done]
     assert runner.get(ADMIN, stuck.id).status == "running"  # the others ended while it was stuck
@@ -120,7 +125,9 @@ def test_the_time_limit_ends_a_stuck_import_and_nothing_of_it_is_kept(
     try:
         before = subject_count(database)
         started = time.monotonic()
-        stuck = start_import(runner, database, PLANNER, kind=JobKind.IMPORT_SUBJECTS, path=slow_file())
+        stuck = start_import(
+            runner, database, PLANNER, kind=JobKind.IMPORT_SUBJECTS, path=slow_file(), today=date.today()
+        )
         until(runner, stuck, "running")
         ended = until(runner, stuck, "timed_out", "finished", "failed")
         assert (ended.status, ended.result) == ("timed_out", {"time_limit": LIMIT})
@@ -134,7 +141,9 @@ def test_an_administrator_cancels_a_running_job_and_nothing_of_it_is_kept(
     database: Database, runner: JobRunner, tmp_path: Path
 ) -> None:
     before = subject_count(database)
-    job = start_import(runner, database, PLANNER, kind=JobKind.IMPORT_SUBJECTS, path=slow_file())
+    job = start_import(
+        runner, database, PLANNER, kind=JobKind.IMPORT_SUBJECTS, path=slow_file(), today=date.today()
+    )
     until(runner, job, "running")
     with pytest.raises(PermissionDenied):
         cancel(runner, PLANNER, job.id)
@@ -155,8 +164,22 @@ def test_an_administrator_cancels_a_running_job_and_nothing_of_it_is_kept(
 def test_a_queued_job_is_cancelled_before_it_runs(database: Database, tmp_path: Path) -> None:
     runner = JobRunner(database, catalogue=CATALOGUE, workers=1, time_limit=30)
     try:
-        stuck = start_import(runner, database, ADMIN, kind=JobKind.IMPORT_SUBJECTS, path=slow_file())
-        queued = start_import(runner, database, ADMIN, kind=JobKind.IMPORT_SUBJECTS, path=good_file(tmp_path))
+        stuck = start_import(
+            runner,
+            database,
+            ADMIN,
+            kind=JobKind.IMPORT_SUBJECTS,
+            path=slow_file(),
+            today=date.today(),
+        )
+        queued = start_import(
+            runner,
+            database,
+            ADMIN,
+            kind=JobKind.IMPORT_SUBJECTS,
+            path=good_file(tmp_path),
+            today=date.today(),
+        )
         until(runner, stuck, "running")
         assert runner.get(ADMIN, queued.id).status == "queued"
         assert cancel(runner, ADMIN, queued.id).status == "cancelled"
@@ -172,7 +195,9 @@ def test_a_cancel_from_another_process_reaches_the_runner_through_the_database(
     database: Database, runner: JobRunner, tmp_path: Path
 ) -> None:
     """`tekseru jobs cancel` or another web worker has a runner of its own, which does not run the job."""
-    job = start_import(runner, database, ADMIN, kind=JobKind.IMPORT_SUBJECTS, path=slow_file())
+    job = start_import(
+        runner, database, ADMIN, kind=JobKind.IMPORT_SUBJECTS, path=slow_file(), today=date.today()
+    )
     until(runner, job, "running")
     elsewhere = JobRunner(database, catalogue=CATALOGUE, workers=1)
     try:
@@ -185,7 +210,9 @@ def test_a_cancel_from_another_process_reaches_the_runner_through_the_database(
 def test_a_job_whose_process_dies_fails_and_the_next_one_runs(
     database: Database, runner: JobRunner, tmp_path: Path
 ) -> None:
-    job = start_import(runner, database, ADMIN, kind=JobKind.IMPORT_SUBJECTS, path=slow_file())
+    job = start_import(
+        runner, database, ADMIN, kind=JobKind.IMPORT_SUBJECTS, path=slow_file(), today=date.today()
+    )
     until(runner, job, "running")
     while not (found := [p for p in multiprocessing.active_children() if p.name == f"tekseru-job-{job.id}"]):
         time.sleep(0.05)  # running is recorded just before its process starts
@@ -194,5 +221,7 @@ def test_a_job_whose_process_dies_fails_and_the_next_one_runs(
     os.kill(child.pid, signal.SIGKILL)
     failed = until(runner, job, "failed", "finished")
     assert failed.message == "the job's process ended unexpectedly (exit code -9)"
-    again = start_import(runner, database, ADMIN, kind=JobKind.IMPORT_SUBJECTS, path=good_file(tmp_path))
+    again = start_import(
+        runner, database, ADMIN, kind=JobKind.IMPORT_SUBJECTS, path=good_file(tmp_path), today=date.today()
+    )
     assert until(runner, again, "finished", "failed", "timed_out").result["created"] == 2  # type: ignore[index]

@@ -4,7 +4,7 @@ notice in Kazakh, then Russian."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 
@@ -66,7 +66,7 @@ def test_a_deadline_near_is_told_once_on_each_day_of_the_setting(database: Datab
     with pytest.raises(ValueError):
         Settings(notice_deadline_days="7,0")
     with pytest.raises(PermissionDenied):
-        remind_deadlines(database, Actor("v", Role.VIEWER), days=days)
+        remind_deadlines(database, Actor("v", Role.VIEWER), days=days, today=date.today())
 
 
 def test_an_inspector_assigned_and_the_planners_when_a_report_arrives(database: Database) -> None:

@@ -64,7 +64,7 @@ def test_each_change_writes_one_audit_entry(database: Database, ids: dict[int, i
     drafted = draft(database)
     assert drafted.record.created_by == "Planner Person"  # printed on the list, as the approver is
     approved = plans.approve_plan(database, ADMIN, drafted.id, now=NOW)
-    assert approved.approval is not None and approved.approval[0] == "p-admin"
+    assert approved.approval("Asia/Almaty") is not None and approved.approval("Asia/Almaty")[0] == "p-admin"
     published = plans.publish_plan(database, PLANNER, drafted.id, now=NOW, catalogue=CATALOGUE)
     assert published.record.published_by == "Planner Person"  # the name printed on the list
     key = str(drafted.id)
@@ -151,9 +151,11 @@ def test_a_capacity_upload(database: Database, ids: dict[int, int]) -> None:
 def test_the_printed_list_is_named_for_its_half_year(database: Database, ids: dict[int, int]) -> None:
     stored = draft(database)
     content, name = plans.plan_document(
-        database, VIEWER, stored.id, format="xlsx", language="ru", catalogue=CATALOGUE
+        database, VIEWER, stored.id, format="xlsx", language="ru", catalogue=CATALOGUE, zone="Asia/Almaty"
     )
     assert name == f"plan-{stored.id}-2027-H1-ru.xlsx" and content.startswith(b"PK")
     with pytest.raises(PlanNotFound):
-        plans.plan_document(database, VIEWER, 999_999, format="pdf", language="kk", catalogue=CATALOGUE)
+        plans.plan_document(
+            database, VIEWER, 999_999, format="pdf", language="kk", catalogue=CATALOGUE, zone="Asia/Almaty"
+        )
     assert actions(database) == ["plan.draft"]  # reading is not audited

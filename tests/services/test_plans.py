@@ -125,7 +125,10 @@ def test_visit_histories_come_from_the_provider(database: Database, ids: dict[in
 def test_an_approved_list_cannot_change(database: Database, ids: dict[int, int]) -> None:
     stored = draft(database)
     approved = plans.approve_plan(database, Actor.system("Ә. Нұрғали"), stored.id, now=LATER)
-    assert approved.record.status == "approved" and approved.approval == ("Ә. Нұрғали", date(2026, 12, 1))
+    assert approved.record.status == "approved" and approved.approval("Asia/Almaty") == (
+        "Ә. Нұрғали",
+        date(2026, 12, 1),
+    )
     assert approved.plan == stored.plan
     for attempt in (
         lambda: plans.approve_plan(database, Actor.system("someone else"), stored.id),
@@ -143,13 +146,13 @@ def test_the_list_names_an_accounts_full_name_not_its_login(database: Database, 
                 password="correct horse battery", passwords=CHEAP_PASSWORDS)  # fmt: skip
     stored = draft(database)
     approved = plans.approve_plan(database, Actor.system("head-planner"), stored.id, now=LATER)
-    assert approved.approval == ("Әлия Нұрланқызы", date(2026, 12, 1))
+    assert approved.approval("Asia/Almaty") == ("Әлия Нұрланқызы", date(2026, 12, 1))
     published = plans.publish_plan(
         database, Actor.system("no-such-account"), stored.id, now=LATER, catalogue=CATALOGUE
     )
     assert published.record.published_by == "no-such-account"  # no account: the name given is all there is
     content, _ = plans.plan_document(
-        database, SYSTEM, stored.id, format="pdf", language="ru", catalogue=CATALOGUE
+        database, SYSTEM, stored.id, format="pdf", language="ru", catalogue=CATALOGUE, zone="Asia/Almaty"
     )
     text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(content)).pages[:1])
     assert "Әлия Нұрланқызы" in text and "head-planner" not in text
@@ -165,7 +168,7 @@ def test_publish_only_after_approval(database: Database, ids: dict[int, int]) ->
         database, Actor.system("secretary"), stored.id, now=LATER, catalogue=CATALOGUE
     )
     assert (published.record.status, published.record.published_by) == ("published", "secretary")
-    assert published.approval == ("head", date(2026, 12, 1))
+    assert published.approval("Asia/Almaty") == ("head", date(2026, 12, 1))
     with pytest.raises(PlanFrozen, match="is published"):
         plans.publish_plan(database, Actor.system("secretary"), stored.id, catalogue=CATALOGUE)
     with pytest.raises(PlanFrozen):
@@ -321,7 +324,7 @@ EXPECTED = {
 def print_list(database: Database, plan_id: int, format: str, language: str, folder: Path) -> Path:
     """The printed list written to `folder` under the name a user downloads it with."""
     content, name = plans.plan_document(
-        database, SYSTEM, plan_id, format=format, language=language, catalogue=CATALOGUE
+        database, SYSTEM, plan_id, format=format, language=language, catalogue=CATALOGUE, zone="Asia/Almaty"
     )
     (folder / name).write_bytes(content)
     return folder / name

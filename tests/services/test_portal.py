@@ -53,11 +53,13 @@ def test_a_subject_reports_an_inspector_decides_and_the_next_list_cites_the_repo
     own, other = _subject(database, "own-subject", [BINS[0]]), _subject(database, "other-subject", [BINS[3]])
     assert own.role is Role.SUBJECT and own.bins == frozenset({BINS[0]})
 
-    seen = portal.my_organisation(database, own, settings=settings, catalogue=CATALOGUE)
+    seen = portal.my_organisation(database, own, settings=settings, catalogue=CATALOGUE, today=date.today())
     assert [s.bin for s in seen.subjects] == [BINS[0]]
     assert {v.record.item for v in seen.violations} == {1, 3}
     assert [r.id for r, _ in seen.inspections] == [mine.id] and seen.risk is None
-    theirs = portal.my_organisation(database, other, settings=settings, catalogue=CATALOGUE)
+    theirs = portal.my_organisation(
+        database, other, settings=settings, catalogue=CATALOGUE, today=date.today()
+    )
     assert {v.inspection.subject_id for v in theirs.violations} == {ids[3]}
 
     first, second = sorted(seen.violations, key=lambda v: v.record.item)
@@ -86,12 +88,16 @@ def test_a_subject_reports_an_inspector_decides_and_the_next_list_cites_the_repo
     assert [v.report.id for v in portal.reports_to_review(database, inspector)] == [report.id]
     assert portal.reports_to_review(database, almaty) == []
     with pytest.raises(PermissionDenied):
-        portal.review_remediation(database, almaty, report.id, accept=True, reason="")
+        portal.review_remediation(database, almaty, report.id, accept=True, reason="", today=date.today())
     with pytest.raises(PermissionDenied):
-        portal.review_remediation(database, own, report.id, accept=True, reason="")
+        portal.review_remediation(database, own, report.id, accept=True, reason="", today=date.today())
     with pytest.raises(portal.PortalError):  # a rejection gives its reason
-        portal.review_remediation(database, inspector, report.id, accept=False, reason=" ")
-    rejected = portal.review_remediation(database, inspector, report.id, accept=False, reason="Фото жоқ")
+        portal.review_remediation(
+            database, inspector, report.id, accept=False, reason=" ", today=date.today()
+        )
+    rejected = portal.review_remediation(
+        database, inspector, report.id, accept=False, reason="Фото жоқ", today=date.today()
+    )
     assert (rejected.status, rejected.review_reason) == ("rejected", "Фото жоқ")
 
     accepted = []
@@ -99,8 +105,12 @@ def test_a_subject_reports_an_inspector_decides_and_the_next_list_cites_the_repo
         again = portal.submit_remediation(
             database, own, violation.record.id, "Жойылды", [("photo.pdf", PDF)], settings=settings
         )
-        accepted.append(portal.review_remediation(database, inspector, again.id, accept=True, reason="").id)
-    after = portal.my_organisation(database, own, settings=settings, catalogue=CATALOGUE)
+        accepted.append(
+            portal.review_remediation(
+                database, inspector, again.id, accept=True, reason="", today=date.today()
+            ).id
+        )
+    after = portal.my_organisation(database, own, settings=settings, catalogue=CATALOGUE, today=date.today())
     assert {v.record.status for v in after.violations} == {"eliminated"}
     assert not any(v.may_report for v in after.violations)
 
@@ -124,12 +134,19 @@ def test_a_subject_reports_an_inspector_decides_and_the_next_list_cites_the_repo
     _printed_lists_cite_the_reports(database, drafted.id, accepted)
 
     assert (
-        portal.my_organisation(database, own, settings=settings, catalogue=CATALOGUE).lists == ()
+        portal.my_organisation(
+            database, own, settings=settings, catalogue=CATALOGUE, today=date.today()
+        ).lists
+        == ()
     )  # a draft
     plans.approve_plan(database, SYSTEM, drafted.id)
-    (listed,) = portal.my_organisation(database, own, settings=settings, catalogue=CATALOGUE).lists
+    (listed,) = portal.my_organisation(
+        database, own, settings=settings, catalogue=CATALOGUE, today=date.today()
+    ).lists
     assert [row.bin for row in listed.plan.excluded] == [BINS[0]] and listed.plan.included == ()
-    (their_list,) = portal.my_organisation(database, other, settings=settings, catalogue=CATALOGUE).lists
+    (their_list,) = portal.my_organisation(
+        database, other, settings=settings, catalogue=CATALOGUE, today=date.today()
+    ).lists
     assert {row.bin for row in their_list.plan.included + their_list.plan.excluded} == {BINS[3]}
 
 
@@ -143,13 +160,25 @@ def _printed_lists_cite_the_reports(database: Database, plan_id: int, accepted: 
     cited = ", ".join(str(n) for n in sorted(accepted))
     for language in ("kk", "ru"):
         pdf, _ = plans.plan_document(
-            database, SYSTEM, plan_id, format="pdf", language=language, catalogue=CATALOGUE
+            database,
+            SYSTEM,
+            plan_id,
+            format="pdf",
+            language=language,
+            catalogue=CATALOGUE,
+            zone="Asia/Almaty",
         )
         text = " ".join(" ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(pdf)).pages)
         assert REMEDIED[language] in text and BINS[0] in text, text
         assert f"{PROOF[language]} {cited}" in text, text
         xlsx, _ = plans.plan_document(
-            database, SYSTEM, plan_id, format="xlsx", language=language, catalogue=CATALOGUE
+            database,
+            SYSTEM,
+            plan_id,
+            format="xlsx",
+            language=language,
+            catalogue=CATALOGUE,
+            zone="Asia/Almaty",
         )
         cells = [
             (row, str(value))
@@ -191,9 +220,11 @@ def test_a_subject_account_needs_valid_bins_and_other_use_cases_refuse_it(databa
 def test_the_risk_score_is_shown_only_when_the_setting_allows(database: Database, tmp_path: Path) -> None:
     add_subjects(database)
     own = _subject(database, "own", [BINS[0]])
-    hidden = portal.my_organisation(database, own, settings=Settings(), catalogue=CATALOGUE)
+    hidden = portal.my_organisation(
+        database, own, settings=Settings(), catalogue=CATALOGUE, today=date.today()
+    )
     shown = portal.my_organisation(
-        database, own, settings=Settings(subjects_see_risk=True), catalogue=CATALOGUE
+        database, own, settings=Settings(subjects_see_risk=True), catalogue=CATALOGUE, today=date.today()
     )
     assert hidden.risk is None
     assert shown.risk is not None and [e.bin for e in shown.risk] == [BINS[0]]
@@ -208,17 +239,21 @@ def test_a_revision_keeps_the_reports_on_the_violations_it_carries_over(
     ids = add_subjects(database)
     first = inspect(database, 0, non_compliant=[1])
     own, inspector = _subject(database, "own-subject", [BINS[0]]), _inspector(database)
-    (violation,) = portal.my_organisation(database, own, settings=settings, catalogue=CATALOGUE).violations
+    (violation,) = portal.my_organisation(
+        database, own, settings=settings, catalogue=CATALOGUE, today=date.today()
+    ).violations
     report = portal.submit_remediation(
         database, own, violation.record.id, "Жойылды", [("акт.pdf", PDF)], settings=settings
     )
-    portal.review_remediation(database, inspector, report.id, accept=True, reason="")
+    portal.review_remediation(database, inspector, report.id, accept=True, reason="", today=date.today())
 
     revision = inspections.revise_inspection(database, SYSTEM, first.id, reason="act number corrected")
     inspections.complete_inspection(
         database, SYSTEM, revision.id, inspected_on=VISIT, today=TODAY, catalogue=CATALOGUE
     )
-    (carried,) = portal.my_organisation(database, own, settings=settings, catalogue=CATALOGUE).violations
+    (carried,) = portal.my_organisation(
+        database, own, settings=settings, catalogue=CATALOGUE, today=date.today()
+    ).violations
     assert carried.record.id != violation.record.id and carried.record.status == "eliminated"
     assert [r.id for r in carried.reports] == [report.id]
 

@@ -64,15 +64,15 @@ def test_only_published_lists_are_public_and_they_hold_no_personal_data(database
     add_hostile_registry(database)
     draft = drafted(database)
     with pytest.raises(plans.PlanNotFound):
-        public_list(database, draft)
-    assert public_index(database) == []
+        public_list(database, draft, zone="Asia/Almaty")
+    assert public_index(database, zone="Asia/Almaty") == []
     plans.approve_plan(database, SYSTEM, draft, now=NOW + timedelta(days=1))
     with pytest.raises(plans.PlanNotFound):
-        public_list(database, draft)  # approved is not yet published
+        public_list(database, draft, zone="Asia/Almaty")  # approved is not yet published
 
     plans.publish_plan(database, SYSTEM, draft, now=NOW + timedelta(days=2), catalogue=CATALOGUE)
     plan_id = draft
-    listing = public_list(database, plan_id)
+    listing = public_list(database, plan_id, zone="Asia/Almaty")
     assert [row.number for row in listing.rows] == [1, 2, 3, 4]
     by_bin = {row.bin: row for row in listing.rows}
     assert set(by_bin) == {BINS[0], BINS[5], ""}
@@ -81,12 +81,18 @@ def test_only_published_lists_are_public_and_they_hold_no_personal_data(database
     persons = [row for row in listing.rows if row.natural_person]
     assert len(persons) == 2 and all(row.name == row.address == row.bin == "" for row in persons)
 
-    [summary] = public_index(database)
+    [summary] = public_index(database, zone="Asia/Almaty")
     assert (summary.id, summary.half_year, summary.total) == (plan_id, "2027-H1", 4)
     assert summary.rows_by_region == {"almaty_city": 1, "astana": 2, "shymkent": 1}
-    assert public_index(database, region="shymkent") == [summary]
-    assert public_index(database, region="abai") == public_index(database, half_year="2027-H2") == []
-    assert [row.region for row in public_list(database, plan_id, region="shymkent").rows] == ["shymkent"]
+    assert public_index(database, region="shymkent", zone="Asia/Almaty") == [summary]
+    assert (
+        public_index(database, region="abai", zone="Asia/Almaty")
+        == public_index(database, half_year="2027-H2", zone="Asia/Almaty")
+        == []
+    )
+    assert [
+        row.region for row in public_list(database, plan_id, region="shymkent", zone="Asia/Almaty").rows
+    ] == ["shymkent"]
 
     for language in ("kk", "ru"):
         text = public_csv(listing, language, CATALOGUE).decode("utf-8-sig")
@@ -134,7 +140,7 @@ def test_the_demo_registry_published_shows_only_legal_persons_bins(database: Dat
     draft = plans.draft_plan(database, SYSTEM, "2027-H1", catalogue=CATALOGUE)
     plans.approve_plan(database, SYSTEM, draft.id)
     plans.publish_plan(database, SYSTEM, draft.id, catalogue=CATALOGUE)
-    listing = public_list(database, draft.id)
+    listing = public_list(database, draft.id, zone="Asia/Almaty")
     bins = {row.bin for row in listing.rows}
     assert len(listing.rows) == draft.included_count > 10 and "" not in bins
     for language in ("kk", "ru"):

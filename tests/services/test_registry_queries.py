@@ -141,7 +141,9 @@ def test_the_prefilled_checklist_is_refused_in_another_region(database: Database
     edition = load_catalogue().edition_at(AS_OF)
     appendix = edition.group("stationary_care").checklist_appendix
     assert subject_checklist(
-        database, INSPECTOR, OWN_BIN, appendix, "kk", "pdf", catalogue=CATALOGUE
+        database, INSPECTOR, OWN_BIN, appendix, "kk", "pdf", catalogue=CATALOGUE, today=date.today()
     ).startswith(b"%PDF")
     with pytest.raises(PermissionDenied):
-        subject_checklist(database, INSPECTOR, OTHER_BIN, appendix, "kk", "pdf", catalogue=CATALOGUE)
+        subject_checklist(
+            database, INSPECTOR, OTHER_BIN, appendix, "kk", "pdf", catalogue=CATALOGUE, today=date.today()
+        )

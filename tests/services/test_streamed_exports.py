@@ -132,9 +132,11 @@ def test_the_violations_export_is_read_a_page_at_a_time_and_is_the_list(
         ("json", "eliminated", "astana"),
         ("json", "open", "almaty_city"),
     ):
-        listed = inspection_use_cases.list_violations(database, PLANNER, status=status, region=region)
+        listed = inspection_use_cases.list_violations(
+            database, PLANNER, status=status, region=region, today=date.today()
+        )
         pages.clear()
-        export = exports.violations(database, PLANNER, status=status, region=region)
+        export = exports.violations(database, PLANNER, status=status, region=region, today=date.today())
         assert pages == []
         rows = _read(export, format)
         assert [(row[0], row[6]) for row in rows] == [
@@ -143,7 +145,7 @@ def test_the_violations_export_is_read_a_page_at_a_time_and_is_the_list(
         if format == "json":
             assert [row[9] for row in rows] == [view.status for view, _ in listed]
         assert len(pages) >= 2 and max(pages) <= PAGE, (status, region)
-    assert len(inspection_use_cases.list_violations(database, PLANNER)) > 2 * PAGE
+    assert len(inspection_use_cases.list_violations(database, PLANNER, today=date.today())) > 2 * PAGE
 
 
 def test_an_unknown_bin_is_refused_before_a_byte_is_written(database: Database) -> None:
@@ -151,4 +153,4 @@ def test_an_unknown_bin_is_refused_before_a_byte_is_written(database: Database) 
     with pytest.raises(SubjectNotFound):
         exports.inspections(database, PLANNER, bin="000000000000")
     with pytest.raises(SubjectNotFound):
-        exports.violations(database, PLANNER, bin="000000000000")
+        exports.violations(database, PLANNER, bin="000000000000", today=date.today())

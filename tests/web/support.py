@@ -205,9 +205,11 @@ def example_jobs(runner: JobRunner, db: Database, folder: Path) -> dict[str, str
     )
     jobs = {
         "import_job": start_import(
-            runner, db, admin, kind=JobKind.IMPORT_SUBJECTS, path=good, skip_invalid=True
+            runner, db, admin, kind=JobKind.IMPORT_SUBJECTS, path=good, skip_invalid=True, today=date.today()
         ),
-        "failed_import": start_import(runner, db, admin, kind=JobKind.IMPORT_EVIDENCE, path=bad),
+        "failed_import": start_import(
+            runner, db, admin, kind=JobKind.IMPORT_EVIDENCE, path=bad, today=date.today()
+        ),
         "assessment_job": start_assessment(runner, db, admin, as_of=AS_OF),
     }
     for job in jobs.values():

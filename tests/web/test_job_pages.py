@@ -9,6 +9,7 @@ import contextlib
 import time
 import uuid
 from collections.abc import Callable, Iterator
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -96,7 +97,12 @@ def held_job(app: FastAPI, seeded: uuid.UUID, tmp_path: Path) -> Iterator[uuid.U
     """An import job running (past its first 5000 rows) until the test ends, then cancelled."""
     state = app.state.tekseru
     job = start_import(
-        state.jobs(), state.database(), PLANNER, kind=JobKind.IMPORT_SUBJECTS, path=held_file(tmp_path)
+        state.jobs(),
+        state.database(),
+        PLANNER,
+        kind=JobKind.IMPORT_SUBJECTS,
+        path=held_file(tmp_path),
+        today=date.today(),
     )
     while state.jobs().get(PLANNER, job.id).done == 0:
         time.sleep(0.05)
@@ -225,7 +231,12 @@ def test_an_import_survives_writes_that_come_while_it_runs(
     actor = Actor.system("t-planner")
     jobs = [
         start_import(
-            state.jobs(), state.database(), actor, kind=JobKind.IMPORT_SUBJECTS, path=tmp_path / "busy.csv"
+            state.jobs(),
+            state.database(),
+            actor,
+            kind=JobKind.IMPORT_SUBJECTS,
+            path=tmp_path / "busy.csv",
+            today=date.today(),
         )
         for _ in range(3)
     ]

@@ -48,7 +48,7 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[TestClient,
     app = create_app(settings, passwords=CHEAP_PASSWORDS)
     db = app.state.tekseru.database()
     assert load_demo(db, today=date.today(), catalogue=CATALOGUE).loaded
-    run_assessment(db, catalogue=CATALOGUE)
+    run_assessment(db, catalogue=CATALOGUE, as_of=date.today())
     for username, role in (("list-planner", "planner"), ("list-viewer", "viewer")):
         create_user(
             db, Actor.system("tests"), username=username, full_name=username, role=role, password=PASSWORD

@@ -5,6 +5,7 @@ and sees the reason they typed again; nothing of theirs is stored."""
 from __future__ import annotations
 
 import html
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -43,13 +44,20 @@ def test_the_reviewer_who_came_second_is_told_and_keeps_the_reason(tmp_path: Pat
             create_user(db, SYSTEM, username=name, full_name=name, role=role, bins=bins, region=region,
                         password=PASSWORD, passwords=CHEAP_PASSWORDS)  # fmt: skip
         owner = actor_of(get_user(db, SYSTEM, "owner"))
-        (violation,) = portal.my_organisation(db, owner, settings=settings, catalogue=CATALOGUE).violations
+        (violation,) = portal.my_organisation(
+            db, owner, settings=settings, catalogue=CATALOGUE, today=date.today()
+        ).violations
         assert violation.inspection.id == record.id
         report = portal.submit_remediation(
             db, owner, violation.record.id, "done", [("a.pdf", PDF)], settings=settings
         )
         portal.review_remediation(
-            db, actor_of(get_user(db, SYSTEM, "first-reviewer")), report.id, accept=True, reason=""
+            db,
+            actor_of(get_user(db, SYSTEM, "first-reviewer")),
+            report.id,
+            accept=True,
+            reason="",
+            today=date.today(),
         )
 
         csrf = sign_in(client, "second-reviewer")

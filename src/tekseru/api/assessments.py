@@ -13,9 +13,8 @@ from tekseru.api.schemas.common import FORBIDDEN_RESPONSE, NOT_FOUND_RESPONSE
 from tekseru.api.schemas.jobs import JobOut
 from tekseru.api.schemas.registry import ExplanationOut, ResultsPageOut, RunOut
 from tekseru.catalog import Catalogue
-from tekseru.http.dependencies import get_catalogue, get_database, get_jobs
+from tekseru.http.dependencies import get_catalogue, get_database, get_jobs, request_today
 from tekseru.http.security import api_actor
-from tekseru.i18n.formats import local_today
 from tekseru.services.auth import Database
 from tekseru.services.jobs import JobRunner, start_assessment
 from tekseru.services.permissions import Actor
@@ -58,7 +57,7 @@ def start(
     db: Database = Db,
     jobs: JobRunner = Depends(get_jobs),
 ) -> JobOut:
-    as_of = body.as_of or local_today(request.app.state.settings.time_zone)
+    as_of = body.as_of or request_today(request)
     return JobOut.model_validate(start_assessment(jobs, db, actor, as_of=as_of))
 
 

@@ -5,13 +5,14 @@ with the same filters (and sort) as `/subjects`, `/assessments/{id}/results` and
 from __future__ import annotations
 
 import uuid
+from datetime import date
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import StreamingResponse
 
 from tekseru.api.schemas.common import FORBIDDEN_RESPONSE, NOT_FOUND_RESPONSE
 from tekseru.catalog import Catalogue
-from tekseru.http.dependencies import get_catalogue, get_database
+from tekseru.http.dependencies import Today, get_catalogue, get_database
 from tekseru.http.exports import FORMAT_PATTERN, export_response
 from tekseru.http.security import api_actor
 from tekseru.services import exports
@@ -198,8 +199,9 @@ def violations(
     actor: Actor = Signed,
     db: Database = Db,
     catalogue: Catalogue = Held,
+    today: date = Today,
 ) -> StreamingResponse:
-    export = exports.violations(db, actor, bin=bin, status=status, region=region)
+    export = exports.violations(db, actor, bin=bin, status=status, region=region, today=today)
     return export_response(request, export, format, catalogue)
 
 

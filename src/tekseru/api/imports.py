@@ -10,10 +10,9 @@ from fastapi.responses import FileResponse
 
 from tekseru.api.schemas.common import FORBIDDEN_RESPONSE
 from tekseru.api.schemas.jobs import JobOut
-from tekseru.http.dependencies import app_state, get_database, get_jobs
+from tekseru.http.dependencies import app_state, get_database, get_jobs, request_today
 from tekseru.http.language import reader_language, translate
 from tekseru.http.security import api_actor
-from tekseru.i18n.formats import local_today
 from tekseru.services.auth import Database
 from tekseru.services.jobs import (
     IMPORT_KINDS,
@@ -74,7 +73,7 @@ def upload(
             skip_invalid=skip_invalid,
             sheet=sheet or None,
             language=reader_language(request),
-            today=local_today(app_state(request).settings.time_zone),
+            today=request_today(request),
         )
     )
 

@@ -32,7 +32,7 @@ from tekseru.api.schemas.inspections import (
     ViolationOut,
 )
 from tekseru.catalog import Catalogue
-from tekseru.http.dependencies import get_catalogue, get_database, get_settings
+from tekseru.http.dependencies import Today, get_catalogue, get_database, get_settings
 from tekseru.http.files import attachment, read_upload
 from tekseru.http.language import reader_language
 from tekseru.http.refusals import INSPECTION_ERRORS, service_errors
@@ -98,10 +98,11 @@ def list_violations(
     region: str | None = Query(None, description="Region key (an inspector: its own)."),
     actor: Actor = Signed,
     db: Database = Db,
+    today: date = Today,
 ) -> list[ListedViolationOut]:
     """The violations found by the current completed inspections, with their deadline and elimination:
     the table `/api/v1/exports/violations` writes as a file."""
-    found = inspections.list_violations(db, actor, bin=bin, status=status, region=region)
+    found = inspections.list_violations(db, actor, bin=bin, status=status, region=region, today=today)
     return [
         ListedViolationOut.model_validate(
             Layered(
@@ -145,8 +146,11 @@ def get(
     actor: Actor = Signed,
     db: Database = Db,
     catalogue: Catalogue = Depends(get_catalogue),
+    today: date = Today,
 ) -> InspectionSheetOut:
-    sheet = inspections.inspection_sheet(db, actor, inspection_id, language=lang, catalogue=catalogue)
+    sheet = inspections.inspection_sheet(
+        db, actor, inspection_id, language=lang, today=today, catalogue=catalogue
+    )
     inspection = Layered(sheet.inspection, subject=sheet.subject)
     return InspectionSheetOut.model_validate(Layered(sheet, language=lang, inspection=inspection))
 
@@ -237,9 +241,10 @@ def complete(
     actor: Actor = Signed,
     db: Database = Db,
     catalogue: Catalogue = Depends(get_catalogue),
+    today: date = Today,
 ) -> CompletionOut:
     report = inspections.complete_inspection(
-        db, actor, inspection_id, inspected_on=body.inspected_on, catalogue=catalogue
+        db, actor, inspection_id, inspected_on=body.inspected_on, today=today, catalogue=catalogue
     )
     return CompletionOut.model_validate(report)
 
@@ -266,10 +271,15 @@ def revise(inspection_id: int, body: RevisionIn, actor: Actor = Signed, db: Data
     name="api_inspections_follow_up",
 )
 def follow_up(
-    inspection_id: int, item: int, body: FollowUpIn, actor: Actor = Signed, db: Database = Db
+    inspection_id: int,
+    item: int,
+    body: FollowUpIn,
+    actor: Actor = Signed,
+    db: Database = Db,
+    today: date = Today,
 ) -> ViolationOut:
     changes = body.model_dump(exclude_none=True)
-    view = inspections.follow_up(db, actor, inspection_id, item, **changes)
+    view = inspections.follow_up(db, actor, inspection_id, item, today=today, **changes)
     return ViolationOut.model_validate(view)
 
 
@@ -314,11 +324,13 @@ def checklist_form(
     db: Database = Db,
     settings: Settings = Config,
     catalogue: Catalogue = Depends(get_catalogue),
+    today: date = Today,
 ) -> Response:
     content, name = inspections.checklist_form(
         db,
         actor,
         appendix,
+        today=today,
         format=format,
         language=lang,
         bin=bin or None,

@@ -181,5 +181,7 @@ def document(
     settings: Settings = Depends(get_settings),
     catalogue: Catalogue = Depends(get_catalogue),
 ) -> Response:
-    content, name = plans.plan_document(db, actor, plan_id, format=format, language=lang, catalogue=catalogue)
+    content, name = plans.plan_document(
+        db, actor, plan_id, format=format, language=lang, zone=settings.time_zone, catalogue=catalogue
+    )
     return attachment(content, name, format)

@@ -11,7 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from tekseru.api.schemas.common import FORBIDDEN_RESPONSE, NOT_FOUND_RESPONSE, ErrorOut, Timestamp
 from tekseru.catalog import Catalogue
-from tekseru.http.dependencies import get_catalogue, get_database, get_settings
+from tekseru.http.dependencies import Today, get_catalogue, get_database, get_settings
 from tekseru.http.files import read_upload
 from tekseru.http.refusals import INSPECTION_ERRORS, service_errors
 from tekseru.http.security import api_actor
@@ -125,8 +125,9 @@ def my(
     db: Database = Db,
     settings: Settings = Depends(get_settings),
     catalogue: Catalogue = Depends(get_catalogue),
+    today: date = Today,
 ) -> OrganisationOut:
-    org = portal.my_organisation(db, actor, settings=settings, catalogue=catalogue)
+    org = portal.my_organisation(db, actor, today=today, settings=settings, catalogue=catalogue)
     rows = []
     for stored in org.lists:
         record = stored.record
@@ -236,6 +237,10 @@ def one(report_id: int, actor: Actor = Signed, db: Database = Db) -> ReportOut:
     name="api_remediation_decision",
     responses=REFUSED,
 )
-def decide(report_id: int, body: DecisionIn, actor: Actor = Signed, db: Database = Db) -> ReportOut:
-    decided = portal.review_remediation(db, actor, report_id, accept=body.accept, reason=body.reason)
+def decide(
+    report_id: int, body: DecisionIn, actor: Actor = Signed, db: Database = Db, today: date = Today
+) -> ReportOut:
+    decided = portal.review_remediation(
+        db, actor, report_id, accept=body.accept, reason=body.reason, today=today
+    )
     return ReportOut.model_validate(decided)

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Path, Query
 from tekseru.api.schemas.common import NOT_FOUND_RESPONSE, ErrorOut
 from tekseru.api.schemas.public import PublicListOut, PublicListSummaryOut
 from tekseru.catalog import Catalogue
-from tekseru.http.dependencies import get_catalogue, get_database
+from tekseru.http.dependencies import Zone, get_catalogue, get_database
 from tekseru.http.refusals import PLAN_ERRORS, service_errors
 from tekseru.services.auth import Database
 from tekseru.services.public_register import public_index, public_json, public_list
@@ -35,10 +35,11 @@ def lists(
     half_year: str | None = Query(None, pattern=r"^\d{4}-H[12]$", description="2027-H1 or 2027-H2."),
     region: str | None = Region,
     db: Database = Db,
+    zone: str = Zone,
 ) -> list[PublicListSummaryOut]:
     return [
         PublicListSummaryOut(**asdict(summary), total=summary.total)
-        for summary in public_index(db, half_year=half_year, region=region)
+        for summary in public_index(db, zone=zone, half_year=half_year, region=region)
     ]
 
 
@@ -54,6 +55,9 @@ def one_list(
     lang: str = Query("kk", pattern="^(kk|ru)$", description="The language of the names: kk or ru."),
     region: str | None = Region,
     db: Database = Db,
+    zone: str = Zone,
     catalogue: Catalogue = Depends(get_catalogue),
 ) -> PublicListOut:
-    return PublicListOut.model_validate(public_json(public_list(db, plan_id, region=region), lang, catalogue))
+    return PublicListOut.model_validate(
+        public_json(public_list(db, plan_id, zone=zone, region=region), lang, catalogue)
+    )

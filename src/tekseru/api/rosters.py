@@ -11,7 +11,7 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from tekseru.api.schemas.common import FORBIDDEN_RESPONSE, NOT_FOUND_RESPONSE
 from tekseru.api.schemas.rosters import EvidenceOutcomeOut, ReconciliationOut, SystemReportOut
 from tekseru.catalog import Catalogue
-from tekseru.http.dependencies import get_catalogue, get_database
+from tekseru.http.dependencies import Today, get_catalogue, get_database
 from tekseru.http.language import reader_language, translate
 from tekseru.http.security import api_actor
 from tekseru.services import roster_reports
@@ -65,6 +65,7 @@ def evidence(
     actor: Actor = Signed,
     db: Database = Db,
     catalogue: Catalogue = Depends(get_catalogue),
+    today: date = Today,
 ) -> EvidenceOutcomeOut:
-    outcome = roster_reports.make_evidence(db, catalogue.edition_at(date.today()), as_of, actor=actor)
+    outcome = roster_reports.make_evidence(db, catalogue.edition_at(today), as_of, actor=actor)
     return EvidenceOutcomeOut.model_validate(asdict(outcome))

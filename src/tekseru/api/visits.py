@@ -5,6 +5,7 @@ decides who may do what and writes the audit log."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 from fastapi import APIRouter, Depends, Response
@@ -20,7 +21,7 @@ from tekseru.api.schemas.visits import (
     VisitOut,
 )
 from tekseru.catalog import Catalogue
-from tekseru.http.dependencies import get_catalogue, get_database
+from tekseru.http.dependencies import Today, get_catalogue, get_database
 from tekseru.http.refusals import INSPECTION_ERRORS, PLAN_ERRORS, service_errors
 from tekseru.http.security import api_actor
 from tekseru.services import inspections
@@ -122,5 +123,5 @@ def assign(
 @router.get(
     "/visits", response_model=MyVisitsOut, summary="The signed-in user's visits", name="api_visits_mine"
 )
-def mine(actor: Actor = Signed, db: Database = Db) -> MyVisitsOut:
-    return MyVisitsOut.of(inspections.my_visits(db, actor))
+def mine(actor: Actor = Signed, db: Database = Db, today: date = Today) -> MyVisitsOut:
+    return MyVisitsOut.of(inspections.my_visits(db, actor, today=today))

@@ -12,7 +12,6 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date
 from enum import StrEnum
-from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -24,11 +23,13 @@ from rich.table import Column, Table
 from tekseru.cli import backtest_commands
 from tekseru.cli.actors import ByOption, cli_actor
 from tekseru.cli.catalogue import cli_catalogue
+from tekseru.cli.clock import cli_today, cli_zone
+from tekseru.cli.database_option import DbOption
 from tekseru.cli.failures import fail, opened_database, print_problems
 from tekseru.cli.language import LangOption, Words, chosen, group_name, region_name
+from tekseru.cli.tables import print_table
 from tekseru.documents.spreadsheet_cells import csv_writer
-from tekseru.i18n import format_date, format_decimal
-from tekseru.i18n.formats import local_today
+from tekseru.i18n import format_date, format_datetime, format_decimal
 from tekseru.intake import ImportFileError
 from tekseru.services import demo as demo_service
 from tekseru.services.accounts import create_demo_users
@@ -44,7 +45,6 @@ from tekseru.services.assessments import (
     subject_explanation,
 )
 from tekseru.services.passwords import Passwords
-from tekseru.settings import Settings
 
 CLASSES = ("high", "medium", "low")
 CSV_COLUMNS = (
@@ -69,14 +69,6 @@ class OutputFormat(StrEnum):
     CSV = "csv"
 
 
-DbOption = Annotated[
-    Path | None,
-    typer.Option(
-        "--db",
-        dir_okay=False,
-        help="SQLite database file to use instead of TEKSERU_DATABASE_URL (default: tekseru.sqlite3).",
-    ),
-]
 AsOfOption = Annotated[
     str | None, typer.Option("--as-of", help="The assessment date, YYYY-MM-DD (default: today).")
 ]
@@ -97,7 +89,7 @@ def assess(
 ) -> None:
     """Score every subject of the registry in each of its groups, store the scores and show them."""
     words = Words(chosen(lang))
-    day = _date(as_of, words) or local_today(Settings.from_environment().time_zone)
+    day = _date(as_of, words) or cli_today()
     with opened_database(db) as database, _errors(words.language):
         with _progress_bar(words("cli.assess.progress")) as advance:
             summary = run_assessment(
@@ -124,7 +116,7 @@ def explain(
     and the evidence that did not, with the reason."""
     language = chosen(lang)
     words = Words(language)
-    day = _date(as_of, words)
+    day = _date(as_of, words) or cli_today()
     with opened_database(db) as database, _errors(words.language):
         explained = subject_explanation(
             database, cli_actor(), bin, as_of=day, language=language, catalogue=cli_catalogue()
@@ -134,8 +126,12 @@ def explain(
     console.print(f"[bold]{escape(explained.bin)} {escape(explained.name)}[/bold] ({escape(region)})")
     for group in explained.groups:
         source = (
-            words("cli.explain.stored", run=group.run_id)
-            if group.run_id is not None
+            words(
+                "today13.explain.stored",
+                date=format_date(explained.as_of, language),
+                made=format_datetime(group.run_made, language, cli_zone()),
+            )
+            if group.run_made is not None
             else words("cli.explain.scored_now", date=format_date(explained.as_of, language))
         )
         console.print()
@@ -168,7 +164,7 @@ def demo(
         backtest_commands.demo_history(language, db, seed, by)
         return
     words = Words(language)
-    today = local_today(Settings.from_environment().time_zone)
+    today = cli_today()
     console = Console(soft_wrap=True, highlight=False)
     actor = cli_actor(by)
     with opened_database(db) as database, _errors(words.language):
@@ -215,7 +211,7 @@ def demo(
         for user in demo_users:
             region = region_name(user.region, language) if user.region else "—"
             users.add_row(user.username, words(f"role.{user.role.value}"), region, user.password)
-        console.print(users)
+        print_table(console, users)
 
 
 # Presenting -----------------------------------------------------------------------------------------------
@@ -272,7 +268,7 @@ def _print_table(
     )
     for name in CLASSES:
         classes.add_row(words.risk_class(name), words.count(summary.classes.get(name, 0)))
-    console.print(classes)
+    print_table(console, classes)
     if not rows:
         console.print(words("cli.assess.no_results"))
         return
@@ -295,7 +291,7 @@ def _print_table(
             ", ".join(str(number) for number in row.violated_criteria),
         )
         table.add_row(*(escape(cell) for cell in cells))
-    console.print(table)
+    print_table(console, table)
 
 
 def _class_table(

@@ -9,7 +9,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from tekseru.cli.actors import cli_actor
-from tekseru.cli.db_commands import DbOption
+from tekseru.cli.database_option import DbOption
 from tekseru.cli.failures import errors_console, opened_database
 from tekseru.cli.language import LangOption, Words, chosen
 from tekseru.services import audit

@@ -18,8 +18,10 @@ from rich.table import Table
 
 from tekseru.cli.actors import cli_actor
 from tekseru.cli.catalogue import cli_catalogue
+from tekseru.cli.database_option import DbOption
 from tekseru.cli.failures import fail, opened_database
 from tekseru.cli.language import LangOption, Words, chosen
+from tekseru.cli.tables import print_table
 from tekseru.documents.backtest_tables import backtest_tables
 from tekseru.documents.backtest_xlsx import render_backtest_xlsx
 from tekseru.i18n import format_half_year, format_half_year_range
@@ -38,16 +40,6 @@ class BacktestFormat(StrEnum):
     TABLE = "table"
     JSON = "json"
     XLSX = "xlsx"
-
-
-DbOption = Annotated[
-    Path | None,
-    typer.Option(
-        "--db",
-        dir_okay=False,
-        help="SQLite database file to use instead of TEKSERU_DATABASE_URL (default: tekseru.sqlite3).",
-    ),
-]
 
 
 def backtest(
@@ -111,7 +103,7 @@ def backtest(
             shown.add_column(escape(heading_text), overflow="fold")
         for row in table.rows:
             shown.add_row(*(escape(cell) for cell in row))
-        console.print(shown)
+        print_table(console, shown)
 
 
 def _half_year(text: str) -> HalfYear:
@@ -131,7 +123,7 @@ def _errors(words: Words) -> Iterator[None]:
         fail(words("backtest.error.denied"))
 
 
-def demo_history(language: str, db: Path | None, seed: int | None, by: str | None = None) -> None:
+def demo_history(language: str, db: str | None, seed: int | None, by: str | None = None) -> None:
     """`tekseru demo --history`: write the synthetic history into an empty database and say what is next."""
     words = Words(language)
     design = HistoryDesign() if seed is None else HistoryDesign(seed=seed)

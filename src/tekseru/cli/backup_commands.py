@@ -9,7 +9,7 @@ import typer
 from rich.console import Console
 
 from tekseru.cli.actors import ByOption, cli_actor
-from tekseru.cli.db_commands import DbOption
+from tekseru.cli.database_option import DbOption
 from tekseru.cli.failures import fail
 from tekseru.cli.language import LangOption, Words, chosen
 from tekseru.i18n import say_error

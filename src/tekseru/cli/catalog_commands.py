@@ -15,7 +15,9 @@ from tekseru.catalog import CatalogueEdition, Severity, UnknownCatalogueEntry
 from tekseru.catalog.diff import diff_editions
 from tekseru.catalog.export import export_edition
 from tekseru.cli.catalogue import cli_catalogue
+from tekseru.cli.clock import cli_today
 from tekseru.cli.language import Language, LanguageOption, Words, chosen
+from tekseru.cli.tables import print_table
 from tekseru.i18n import format_date, say_error
 
 app = typer.Typer(
@@ -41,7 +43,7 @@ def _edition(edition_id: str | None, on: str | None, language: str) -> Catalogue
     try:
         if edition_id:
             return catalogue.edition(edition_id)
-        return catalogue.edition_at(date.fromisoformat(on) if on else date.today())
+        return catalogue.edition_at(date.fromisoformat(on) if on else cli_today())
     except (LookupError, ValueError) as error:
         raise typer.BadParameter(say_error(language, error)) from error
 
@@ -77,7 +79,7 @@ def criteria(
             words(f"severity.{criterion.severity.value}"),
             criterion.text.in_language(language),
         )
-    console().print(table)
+    print_table(console(), table)
     _notice(found, language)
 
 
@@ -107,7 +109,7 @@ def checklist(
         table.add_column(words(column), overflow="fold")
     for item in found.items:
         table.add_row(str(item.number), item.text.in_language(language), str(item.criterion or "—"))
-    console().print(table)
+    print_table(console(), table)
     _notice(read, language)
 
 
@@ -130,7 +132,7 @@ def groups(
             words.yes_no(group.objective_high_risk),
             ", ".join(map(str, group.applicable_criteria)),
         )
-    console().print(table)
+    print_table(console(), table)
     _notice(found, language)
 
 

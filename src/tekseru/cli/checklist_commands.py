@@ -21,6 +21,8 @@ from tekseru.catalog import UnknownCatalogueEntry
 from tekseru.cli import signature_commands
 from tekseru.cli.actors import cli_actor
 from tekseru.cli.catalogue import cli_catalogue
+from tekseru.cli.clock import cli_today
+from tekseru.cli.database_option import DbOption
 from tekseru.cli.failures import fail, opened_database
 from tekseru.cli.language import LangOption, Words, chosen
 from tekseru.services import inspections
@@ -32,16 +34,6 @@ app = typer.Typer(help="Checklists (Appendices 2 to 7 of the act) as official fo
 def _console() -> Console:
     """A console per command: it reads the terminal's width (COLUMNS) when it prints."""
     return Console(soft_wrap=True)
-
-
-DbOption = Annotated[
-    Path | None,
-    typer.Option(
-        "--db",
-        dir_okay=False,
-        help="SQLite database file to use instead of TEKSERU_DATABASE_URL (default: tekseru.sqlite3).",
-    ),
-]
 
 
 DOCUMENT_LANGUAGES = ("kk", "ru")
@@ -96,6 +88,7 @@ def render(
                 bin=bin,
                 act_number=act_number,
                 act_date=None if act_date is None else act_date.date(),
+                today=cli_today(),
                 language=words.language,
                 format=output_format.value,
                 catalogue=cli_catalogue(),

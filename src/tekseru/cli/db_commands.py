@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import Annotated
-
 import typer
 from rich.console import Console
 
+from tekseru.cli.database_option import DbOption
 from tekseru.cli.failures import fail
 from tekseru.cli.language import LangOption, Words, chosen
 from tekseru.services.database import (
@@ -21,17 +19,8 @@ from tekseru.services.database import (
 
 app = typer.Typer(help="The database: migrations and checks.", no_args_is_help=True)
 
-DbOption = Annotated[
-    Path | None,
-    typer.Option(
-        "--db",
-        dir_okay=False,
-        help="SQLite database file to use instead of TEKSERU_DATABASE_URL (default: tekseru.sqlite3).",
-    ),
-]
 
-
-def open_database_or_exit(db: Path | None, console: Console) -> Database:
+def open_database_or_exit(db: str | None, console: Console) -> Database:
     """The database for a command; a readable message and exit code 1 when it cannot be used."""
     try:
         return open_database_for(db)

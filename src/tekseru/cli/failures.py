@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from pathlib import Path
 from typing import NoReturn
 
 import typer
@@ -50,7 +49,7 @@ def describe(problem: object, language: str | None = None) -> str:
 
 
 @contextmanager
-def opened_database(db: Path | None) -> Iterator[Database]:
+def opened_database(db: str | None) -> Iterator[Database]:
     """The database of `--db` (else the settings'); a database another tekseru migrated fails the command."""
     try:
         database = open_database_for(db)

@@ -49,10 +49,17 @@ def command_key(path: Sequence[str]) -> str:
     return "lang13.cmd." + (".".join(_part(name) for name in path) or "tekseru")
 
 
-def option_keys(path: Sequence[str], name: str) -> tuple[str, str]:
-    """The keys of a parameter's help: its own, then the one shared by the commands."""
+# Where a parameter's help is kept, the newest first: a text that replaces an older one for every command
+# (`--db`, which now takes a database URL too) wins over the older command's own.
+HELP_DOMAINS = ("today13", "lang13")
+
+
+def option_keys(path: Sequence[str], name: str) -> tuple[str, ...]:
+    """The keys of a parameter's help, newest domain first: its own, then the one shared by the commands."""
     specific = ".".join([*(_part(part) for part in path), name])
-    return f"lang13.opt.{specific}", f"lang13.opt.{name}"
+    return tuple(
+        key for domain in HELP_DOMAINS for key in (f"{domain}.opt.{specific}", f"{domain}.opt.{name}")
+    )
 
 
 def _part(name: str) -> str:

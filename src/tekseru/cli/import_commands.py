@@ -20,14 +20,15 @@ from tekseru.catalog.catalogue import NoEditionInForce
 from tekseru.catalog.edition import CatalogueEdition
 from tekseru.cli.actors import ByOption, cli_actor
 from tekseru.cli.catalogue import cli_catalogue
-from tekseru.cli.db_commands import DbOption, open_database_or_exit
+from tekseru.cli.clock import cli_today
+from tekseru.cli.database_option import DbOption
+from tekseru.cli.db_commands import open_database_or_exit
 from tekseru.cli.language import LangOption, Words, chosen
+from tekseru.cli.tables import print_table
 from tekseru.i18n import say_error
-from tekseru.i18n.formats import local_today
 from tekseru.intake import ImportFileError, ImportReport, ReadAs, render
 from tekseru.services import registry
 from tekseru.services.registry import Database
-from tekseru.settings import Settings
 
 app = typer.Typer(
     help="Import control subjects and evidence from CSV or XLSX files (see docs/import-formats.md).",
@@ -103,13 +104,13 @@ def _run(
     file: Path,
     skip_invalid: bool,
     rejected: Path | None,
-    db: Path | None,
+    db: str | None,
     who: str,
     by: str | None,
     language: str,
     sheet: str | None = None,
 ) -> None:
-    today = local_today(Settings.from_environment().time_zone)
+    today = cli_today()
     edition = _edition(today, Console(stderr=True, soft_wrap=True), language)
 
     def run(database: Database, advance: Callable[[int, int], None]) -> ImportReport:
@@ -133,7 +134,7 @@ def _run(
 def run_import(
     run: Callable[[Database, Callable[[int, int], None]], ImportReport],
     file: Path,
-    db: Path | None,
+    db: str | None,
     language: str,
 ) -> None:
     """Run one import of `file` with a progress bar, then print its report, or its errors and exit 1."""
@@ -211,7 +212,7 @@ def _print_report(console: Console, report: ImportReport, words: Words) -> None:
         ("cli.import.rejected", report.rejected),
     ):
         table.add_row(words(key), words.count(value))
-    console.print(table)
+    print_table(console, table)
     console.print(read_as_text(report.read_as, words), markup=False, highlight=False)
     if report.rejected_path is not None:
         console.print(words("cli.import.rejected_file", path=report.rejected_path), markup=False)

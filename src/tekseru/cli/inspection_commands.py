@@ -7,7 +7,6 @@ import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
-from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -18,10 +17,14 @@ from rich.table import Table
 from tekseru.catalog import UnknownCatalogueEntry
 from tekseru.cli.actors import ByOption, cli_actor
 from tekseru.cli.catalogue import cli_catalogue
-from tekseru.cli.checklist_commands import DOCUMENT_LANGUAGES, DbOption, DocumentFormat
+from tekseru.cli.checklist_commands import DOCUMENT_LANGUAGES, DocumentFormat
+from tekseru.cli.clock import cli_today
+from tekseru.cli.database_option import DbOption
 from tekseru.cli.failures import fail, opened_database, print_problems
+from tekseru.cli.inspection_choices import Kind, ShowFormat, Status, ViolationState
 from tekseru.cli.inspection_screen import day_in, describe, print_sheet, violation_line
 from tekseru.cli.language import LangOption, Words, chosen
+from tekseru.cli.tables import print_table
 from tekseru.services import inspections
 from tekseru.services.database import Database
 from tekseru.services.inspections import InspectionHeader
@@ -41,34 +44,13 @@ def _day(help: str) -> Any:
     return typer.Option(formats=_DAY, help=f"{help} (YYYY-MM-DD).")
 
 
-class Kind(StrEnum):
-    PREVENTIVE_CONTROL = "preventive_control"
-    UNSCHEDULED_INSPECTION = "unscheduled_inspection"
-    COMPLIANCE_INSPECTION = "compliance_inspection"
-
-
-class Status(StrEnum):
-    DRAFT = "draft"
-    COMPLETED = "completed"
-
-
-class ViolationState(StrEnum):
-    OPEN = "open"
-    ELIMINATED = "eliminated"
-
-
-class ShowFormat(StrEnum):
-    TABLE = "table"
-    JSON = "json"
-
-
 def _console() -> Console:
     """A console per command: it reads the terminal's width (COLUMNS) when it prints."""
     return Console(soft_wrap=True)
 
 
 @contextmanager
-def _database(db: Path | None, words: Words) -> Iterator[Database]:
+def _database(db: str | None, words: Words) -> Iterator[Database]:
     """The database for a command; any error of the use case is printed and exits with code 1."""
     with opened_database(db) as database:
         try:
@@ -194,6 +176,7 @@ def complete(
             cli_actor(by),
             inspection_id,
             inspected_on=_date(inspected_on),
+            today=cli_today(),
             catalogue=cli_catalogue(),
         )
     _console().print(describe(report.inspection, words))
@@ -275,7 +258,10 @@ def list_command(
             str(record.appendix),
             str(record.revision),
         )
-    _console().print(table if found else words("cli.inspection.none"))
+    if found:
+        print_table(_console(), table)
+    else:
+        _console().print(words("cli.inspection.none"))
 
 
 @app.command()
@@ -289,7 +275,12 @@ def show(
     words = Words(chosen(lang))
     with _database(db, words) as database:
         sheet = inspections.inspection_sheet(
-            database, cli_actor(), inspection_id, language=words.language, catalogue=cli_catalogue()
+            database,
+            cli_actor(),
+            inspection_id,
+            language=words.language,
+            today=cli_today(),
+            catalogue=cli_catalogue(),
         )
     if output_format is ShowFormat.JSON:
         _console().print_json(json.dumps(_sheet_json(sheet), ensure_ascii=False, default=str))
@@ -354,6 +345,7 @@ def followup(
             cli_actor(by),
             inspection_id,
             item,
+            today=cli_today(),
             deadline=_date(deadline),
             status=status and status.value,
             eliminated_on=_date(eliminated_on),

@@ -11,6 +11,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from tekseru.cli.language import Words
+from tekseru.cli.tables import print_table
 from tekseru.i18n import format_date
 from tekseru.services.inspections import InspectionRecord, InspectionSheet
 
@@ -55,7 +56,7 @@ def print_sheet(sheet: InspectionSheet, words: Words) -> None:
             answer_word(item.previous_answer, words),
             still_open,
         )
-    console.print(table)
+    print_table(console, table)
     for view in sheet.violations:
         console.print(violation_line(view.record.item, view.status, view.record.deadline, words))
     for revision in sheet.revisions:

@@ -11,9 +11,10 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from tekseru.cli.db_commands import DbOption
+from tekseru.cli.database_option import DbOption
 from tekseru.cli.failures import fail, opened_database
 from tekseru.cli.language import LangOption, Words, chosen
+from tekseru.cli.tables import print_table
 from tekseru.i18n import format_datetime
 from tekseru.services.jobs import JobNotCancellable, JobNotFound, JobRecord, JobRunner, cancel
 from tekseru.services.permissions import Actor
@@ -58,7 +59,7 @@ def list_jobs(
             format_datetime(job.created_at, words.language, zone),
             str(job.params.get("file") or ""),
         )
-    Console(soft_wrap=True).print(table)
+    print_table(Console(soft_wrap=True), table)
 
 
 @app.command("cancel")

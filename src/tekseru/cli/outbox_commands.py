@@ -8,7 +8,6 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable
 from datetime import date
-from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -16,9 +15,11 @@ from rich.console import Console
 from rich.table import Table
 
 from tekseru.cli.actors import ByOption, cli_actor
-from tekseru.cli.db_commands import DbOption
+from tekseru.cli.clock import cli_today
+from tekseru.cli.database_option import DbOption
 from tekseru.cli.failures import fail, opened_database
 from tekseru.cli.language import LangOption, Words, chosen
+from tekseru.cli.tables import print_table
 from tekseru.i18n import format_datetime
 from tekseru.services.notices import ContactError, remind_deadlines, set_subject_email, set_user_email
 from tekseru.services.outbox import (
@@ -62,7 +63,7 @@ def remind(
     """Queue the reminders of violation deadlines near (the days before: TEKSERU_NOTICE_DEADLINE_DAYS)."""
     words, settings = Words(chosen(lang)), Settings.from_environment()
     try:
-        day = None if today is None else date.fromisoformat(today)
+        day = cli_today() if today is None else date.fromisoformat(today)
     except ValueError:
         fail(words("cli.outbox.bad_day", day=repr(today)))
     with opened_database(db) as database:
@@ -89,7 +90,7 @@ def work(
     with opened_database(db) as database:
 
         def before() -> object:
-            return remind_deadlines(database, cli_actor(), days=settings.deadline_days)
+            return remind_deadlines(database, cli_actor(), days=settings.deadline_days, today=cli_today())
 
         try:
             report = run_worker(
@@ -143,7 +144,7 @@ def status(
             message.last_error or "",
         )
     if state.messages:
-        console.print(table)
+        print_table(console, table)
 
 
 @app.command("subject-email")
@@ -171,7 +172,7 @@ def user_email(
 
 
 def _set_contact(
-    setter: Callable[..., object], whose: str, email: str, by: str | None, db: Path | None, lang: str | None
+    setter: Callable[..., object], whose: str, email: str, by: str | None, db: str | None, lang: str | None
 ) -> None:
     words = Words(chosen(lang))
     with opened_database(db) as database:

@@ -21,9 +21,11 @@ from rich.table import Column, Table
 from tekseru.cli import plan_screen
 from tekseru.cli.actors import ByOption, cli_actor
 from tekseru.cli.catalogue import cli_catalogue
-from tekseru.cli.db_commands import DbOption
+from tekseru.cli.clock import cli_zone
+from tekseru.cli.database_option import DbOption
 from tekseru.cli.failures import fail, opened_database, print_problems
 from tekseru.cli.language import LangOption, Words, chosen, cli_naming
+from tekseru.cli.tables import print_table
 from tekseru.i18n import format_date, format_half_year
 from tekseru.i18n.actors import who
 from tekseru.i18n.formats import local_time
@@ -167,7 +169,10 @@ def list_command(
             f"{who(language, record.created_by)} {on(record.created_at)}",
             approved,
         )
-    Console(soft_wrap=True).print(table if found else words("cli.plans.none"))
+    if found:
+        print_table(Console(soft_wrap=True), table)
+    else:
+        Console(soft_wrap=True).print(words("cli.plans.none"))
 
 
 @plans_app.command()
@@ -324,7 +329,13 @@ def _present(database: Database, plan_id: int, fmt: OutputFormat, words: Words, 
             fail(words("cli.document_language"))
         target = out or Path(f"plan-{stored.id}-{stored.plan.half_year}-{language}.{fmt.value}")
         content, _ = plans.plan_document(
-            database, cli_actor(), stored.id, format=fmt.value, language=language, catalogue=cli_catalogue()
+            database,
+            cli_actor(),
+            stored.id,
+            format=fmt.value,
+            language=language,
+            zone=cli_zone(),
+            catalogue=cli_catalogue(),
         )
         target.write_bytes(content)
         status = words(f"plans.status.{stored.record.status}")

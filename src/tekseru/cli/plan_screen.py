@@ -7,6 +7,7 @@ from rich.console import Console
 from rich.table import Column, Table
 
 from tekseru.cli.language import Words, cli_naming, group_name, region_name
+from tekseru.cli.tables import print_table
 from tekseru.i18n import format_date, format_decimal, format_half_year
 from tekseru.i18n.plan_changes import change_lines
 from tekseru.planning import AddedRow, MovedRow, RemovedRow
@@ -48,7 +49,10 @@ def print_plan(console: Console, stored: StoredPlan, words: Words) -> None:
                 ", ".join(str(number) for number in row.main_reasons),
                 month,
             )
-        console.print(table if rows else words("cli.plans.none_in", title=title))
+        if rows:
+            print_table(console, table)
+        else:
+            console.print(words("cli.plans.none_in", title=title))
     not_listed = words("cli.plans.excluded_title")
     excluded = Table(
         Column(bin_column, no_wrap=True, min_width=12),
@@ -58,7 +62,10 @@ def print_plan(console: Console, stored: StoredPlan, words: Words) -> None:
     for item in formed.excluded:
         reason = words(f"plans.reason.{item.reason.value}")
         excluded.add_row(item.bin, item.name, group_name(item.group, language), reason)
-    console.print(excluded if formed.excluded else words("cli.plans.none_in", title=not_listed))
+    if formed.excluded:
+        print_table(console, excluded)
+    else:
+        console.print(words("cli.plans.none_in", title=not_listed))
 
 
 def print_diff(console: Console, comparison: PlanComparison, words: Words) -> None:

@@ -19,10 +19,13 @@ from tekseru.catalog.catalogue import NoEditionInForce
 from tekseru.catalog.edition import CatalogueEdition
 from tekseru.cli.actors import ByOption, cli_actor
 from tekseru.cli.catalogue import cli_catalogue
-from tekseru.cli.db_commands import DbOption, open_database_or_exit
+from tekseru.cli.clock import cli_today
+from tekseru.cli.database_option import DbOption
+from tekseru.cli.db_commands import open_database_or_exit
 from tekseru.cli.failures import fail
 from tekseru.cli.import_commands import FileArgument, RejectedOption, SkipInvalid, run_import
 from tekseru.cli.language import LangOption, Words, chosen
+from tekseru.cli.tables import print_table
 from tekseru.i18n import format_date
 from tekseru.intake import ImportReport
 from tekseru.services import roster_reports, rosters
@@ -102,13 +105,13 @@ def _import(
     file: Path,
     skip_invalid: bool,
     rejected: Path | None,
-    db: Path | None,
+    db: str | None,
     by: str | None,
     language: str,
 ) -> None:
     def run(database: Database, advance: Callable[[int, int], None]) -> ImportReport:
         return importer(
-            database, path=file, actor=cli_actor(by), today=date.today(), skip_invalid=skip_invalid,
+            database, path=file, actor=cli_actor(by), today=cli_today(), skip_invalid=skip_invalid,
             rejected_path=rejected, progress=advance, language=language,
         )  # fmt: skip
 
@@ -162,7 +165,7 @@ def _print_table(console: Console, report: dict[str, object], words: Words) -> N
     if not providers:
         console.print(words("cli.rosters.no_discrepancies", as_of=day), markup=False)
         return
-    console.print(table)
+    print_table(console, table)
 
 
 @app.command()
@@ -211,6 +214,6 @@ def purge(db: DbOption = None, by: ByOption = None, lang: LangOption = None) -> 
 
 def _edition(language: str) -> CatalogueEdition:
     try:
-        return cli_catalogue().edition_at(date.today())
+        return cli_catalogue().edition_at(cli_today())
     except NoEditionInForce as error:
         fail(error, language)

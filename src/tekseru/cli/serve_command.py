@@ -3,25 +3,28 @@
 Before serving it opens (and on first use creates) the database and prints one block: the address and, on
 first use, a table of the users it created with their passwords (the demo's one user per role on an empty
 registry, else the admin `admin` on a database without users). Jobs a previous server left unfinished are
-marked interrupted. With `--workers N`, uvicorn starts N processes of the app factory, which read the
-settings from the environment this process passes on; see docs/web.md.
+marked interrupted. uvicorn's own lines are said in the reader's language (`serve_log`). With
+`--workers N`, uvicorn starts N processes of the app factory, which read the settings from the environment
+this process passes on; see docs/web.md.
 """
 
 from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
-from datetime import date
-from pathlib import Path
 
 import typer
 import uvicorn
 
 from tekseru.cli.catalogue import cli_catalogue
+from tekseru.cli.clock import cli_today
+from tekseru.cli.database_option import DbOption
+from tekseru.cli.failures import fail
 from tekseru.cli.language import Language, LanguageOption, Words, chosen, region_name
+from tekseru.cli.serve_log import log_config
 from tekseru.services.accounts import Credentials, ensure_first_admin
 from tekseru.services.auth import open_app_database
-from tekseru.services.database import DatabaseNeedsUpgrade, DatabaseTooNew
+from tekseru.services.database import DatabaseNeedsUpgrade, DatabaseTooNew, database_url
 from tekseru.services.demo import DemoLoad, start_demo_when_empty
 from tekseru.services.jobs import interrupt_stale
 from tekseru.services.passwords import Passwords
@@ -41,20 +44,19 @@ class Startup:
     interrupted: int = 0  # jobs of a previous server marked interrupted
 
 
-def prepare(settings: Settings) -> Startup:
+def prepare(settings: Settings, language: str | None = None) -> Startup:
     """Open the database, mark interrupted jobs failed, and on first use fill it: an empty registry gets the
     demo (with one user per role, an administrator among them); a database still without users gets the
     administrator `admin`."""
     try:
         database = open_app_database(settings)
     except (DatabaseNeedsUpgrade, DatabaseTooNew) as error:
-        typer.echo(f"tekseru: {error}", err=True)
-        raise typer.Exit(1) from None
+        fail(error, language)
     try:
         interrupted = interrupt_stale(database)
         passwords = Passwords()
         demo = start_demo_when_empty(
-            database, today=date.today(), passwords=passwords, catalogue=cli_catalogue()
+            database, today=cli_today(), passwords=passwords, catalogue=cli_catalogue()
         )
         admin = ensure_first_admin(database, passwords)
     finally:
@@ -100,9 +102,7 @@ def serve(
         "127.0.0.1", "--host", help="Address to listen on (0.0.0.0 for every interface)."
     ),
     port: int = typer.Option(8000, "--port", min=1, max=65535, help="TCP port to listen on."),
-    db: Path | None = typer.Option(
-        None, "--db", help="SQLite database file (default: TEKSERU_DATABASE_URL, else tekseru.sqlite3 here)."
-    ),
+    db: DbOption = None,
     workers: int = typer.Option(
         1,
         "--workers",
@@ -117,12 +117,20 @@ def serve(
     """Serve the web application and the HTTP API until interrupted (Ctrl+C)."""
     settings = Settings.from_environment()
     if db is not None:
-        settings = settings.with_database_path(db)
+        settings = settings.with_database_url(database_url(db))
     address = f"http://{host}:{port}/"
     words = Words(chosen(lang))
-    typer.echo(startup_block(address, settings.database_url, workers, prepare(settings), words))
+    typer.echo(
+        startup_block(address, settings.database_url, workers, prepare(settings, words.language), words)
+    )
     if workers == 1:
-        uvicorn.run(create_app(settings), host=host, port=port, access_log=access_log)
+        uvicorn.run(
+            create_app(settings),
+            host=host,
+            port=port,
+            access_log=access_log,
+            log_config=log_config(words.language),
+        )
         return
     os.environ.update(settings.environment())  # what each worker's create_app() reads
     # A worker imports the whole application before it answers uvicorn's first health check; on a busy
@@ -134,5 +142,6 @@ def serve(
         port=port,
         workers=workers,
         access_log=access_log,
+        log_config=log_config(words.language),
         timeout_worker_healthcheck=WORKER_STARTUP_SECONDS,
     )

@@ -74,6 +74,11 @@ _LANGUAGE: contextvars.ContextVar[str | None] = contextvars.ContextVar("tekseru_
 _ASKED: contextvars.ContextVar[str | None] = contextvars.ContextVar("tekseru_asked_language", default=None)
 
 
+def spoken_language() -> str | None:
+    """The language everything is said in while a command runs (`language_in`'s), or None outside one."""
+    return _LANGUAGE.get()
+
+
 def asked_language() -> str | None:
     """The language the command line's `--lang` asks for while a command runs (the root's `tekseru --lang
     ru COMMAND` included), or None."""

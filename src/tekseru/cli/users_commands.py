@@ -16,8 +16,10 @@ from rich.table import Table
 
 from tekseru.cli.actors import ByOption, cli_actor
 from tekseru.cli.catalogue import cli_catalogue
-from tekseru.cli.db_commands import DbOption, open_database_or_exit
+from tekseru.cli.database_option import DbOption
+from tekseru.cli.db_commands import open_database_or_exit
 from tekseru.cli.language import LangOption, Words, chosen, region_name
+from tekseru.cli.tables import print_table
 from tekseru.i18n import say_error
 from tekseru.services.accounts import (
     Credentials,
@@ -111,7 +113,7 @@ def list_(db: DbOption = None, lang: LangOption = None) -> None:
             region_name(user.region, words.language) if user.region else "",
             words.yes_no(user.active),
         )
-    console.print(table)
+    print_table(console, table)
 
 
 @app.command("set-password")

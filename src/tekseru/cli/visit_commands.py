@@ -13,9 +13,10 @@ from rich.table import Table
 
 from tekseru.cli.actors import ByOption, cli_actor
 from tekseru.cli.catalogue import cli_catalogue
-from tekseru.cli.checklist_commands import DbOption
+from tekseru.cli.database_option import DbOption
 from tekseru.cli.inspection_commands import InspectionId, _console, _database, _day
 from tekseru.cli.language import LangOption, Words, chosen
+from tekseru.cli.tables import print_table
 from tekseru.services import inspections
 from tekseru.services.inspections import InspectionHeader
 
@@ -91,7 +92,7 @@ def fulfilment(
         number = visit.number if visit is not None else "—"
         table.add_row(str(one.row.rank), one.row.name, one.row.bin, number, state)
     console = _console()
-    console.print(table)
+    print_table(console, table)
     counts = {state: progress.count(state) for state in ("done", "reason", "started", "open")}
     console.print(
         words("visits.fulfilled")

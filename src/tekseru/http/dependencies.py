@@ -9,6 +9,10 @@ services those routes call. Routes and page helpers take the catalogue only thro
 never by calling `get_catalogue(request)` themselves (`tests/test_architecture.py`). Tests pin the date the
 catalogue's use cases read with `get_today`.
 
+Every "today" of the application is the date in the `time_zone` setting (`AppState.today`, through
+`tekseru.i18n.formats.local_today`), by the application's clock (`AppState.clock`; tests hand in a fixed
+moment): routes hand it to the services, which never guess a date.
+
 The database is opened on first use (not when the app is built), so building the app touches no file; on
 a new, empty database that first use creates the first admin and logs its password once.
 """
@@ -18,7 +22,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from fastapi import Depends, Request
@@ -26,6 +30,7 @@ from itsdangerous import URLSafeTimedSerializer
 
 from tekseru.catalog import Catalogue
 from tekseru.catalog.regions import Regions
+from tekseru.i18n.formats import local_today
 from tekseru.services.accounts import ensure_first_admin
 from tekseru.services.auth import Database, LoginPolicy, open_app_database, signing_key
 from tekseru.services.catalog import CatalogService
@@ -43,10 +48,17 @@ class AppState:
     service is handed, and the database, job runner and cookie signer, each made on first use (thread-safe)
     and closed by `close`."""
 
-    def __init__(self, settings: Settings, passwords: Passwords, catalogue: Catalogue) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        passwords: Passwords,
+        catalogue: Catalogue,
+        clock: Callable[[], datetime] | None = None,
+    ) -> None:
         self.settings = settings
         self.passwords = passwords
         self.catalogue = catalogue
+        self.clock = clock or _utc_now
         self.policy = LoginPolicy.from_settings(settings)
         self._lock = threading.RLock()
         self._database: Database | None = None
@@ -84,6 +96,10 @@ class AppState:
                 self._signer = URLSafeTimedSerializer(key, salt=SESSION_SALT)
             return self._signer
 
+    def today(self) -> date:
+        """Today's date where the application works (the `time_zone` setting), by its clock."""
+        return local_today(self.settings.time_zone, self.clock())
+
     @property
     def uploads(self) -> Path:
         return Path(self.settings.attachments_dir) / "imports"
@@ -95,6 +111,10 @@ class AppState:
             if self._database is not None:
                 self._database.close()
             self._jobs, self._database, self._signer = None, None, None
+
+
+def _utc_now() -> datetime:
+    return datetime.now(UTC)
 
 
 def app_state(request: Request) -> AppState:
@@ -130,9 +150,15 @@ def app_regions(request: Request) -> Regions:
     return app_state(request).catalogue.regions
 
 
-def get_today() -> Callable[[], date]:
-    """The clock by which the catalogue's use cases find the edition in force today."""
-    return date.today
+def get_today(request: Request) -> Callable[[], date]:
+    """Today's date in the `time_zone` setting, as a function: the catalogue's use cases find the edition
+    in force by it, routes hand its value to the services they call."""
+    return app_state(request).today
+
+
+def request_today(request: Request) -> date:
+    """Today's date in the `time_zone` setting, for a route that hands it to a service."""
+    return app_state(request).today()
 
 
 def get_catalog_service(
@@ -145,3 +171,14 @@ def get_catalog_service(
 def get_regions(catalogue: Catalogue = Depends(get_catalogue)) -> Regions:
     """The catalogue's regions, for a service that names or checks a region and a page that lists them."""
     return catalogue.regions
+
+
+Today = Depends(request_today)  # a route's `today: date = Today`: the date it hands to the services
+
+
+def get_time_zone(request: Request) -> str:
+    """The `time_zone` setting: the zone every date a route shows or prints is in."""
+    return app_state(request).settings.time_zone
+
+
+Zone = Depends(get_time_zone)  # a route's `zone: str = Zone`

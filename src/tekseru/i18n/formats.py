@@ -49,6 +49,12 @@ def local_time(moment: datetime, zone: str) -> datetime:
     return aware.astimezone(ZoneInfo(zone))
 
 
+def local_day(moment: datetime, zone: str) -> date:
+    """The date in time zone `zone` of `moment` (UTC when it has no offset, as the store keeps it): a list
+    approved at 20:30 UTC on 1 March was approved on 2 March in Almaty."""
+    return local_time(moment, zone).date()
+
+
 def local_today(zone: str, now: datetime | None = None) -> date:
     """Today's date in time zone `zone` (the `time_zone` setting): in Kazakhstan a day begins five hours
     before it does in UTC, so a server's own date, or UTC's, is yesterday's until 05:00 in Almaty."""

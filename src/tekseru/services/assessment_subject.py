@@ -11,7 +11,7 @@ import dataclasses
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from functools import lru_cache
 from typing import Any, Protocol
 
@@ -46,7 +46,8 @@ class UnknownSubject(Explained, LookupError):
 
 @dataclass(frozen=True)
 class GroupExplanation:
-    """One group's score and its explanation; `run_id` is the stored run it comes from (None: scored now).
+    """One group's score and its explanation; `run_id` is the stored run it comes from (None: scored now),
+    `run_made` when that run finished (how a reader knows it: by its date, not its id).
 
     `score` is None when the edition does not have the group.
     """
@@ -55,6 +56,7 @@ class GroupExplanation:
     score: GroupScore | None
     run_id: uuid.UUID | None
     lines: tuple[str, ...]
+    run_made: datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -78,15 +80,14 @@ def subject_explanation(
     actor: Actor,
     bin: str,
     *,
-    as_of: date | None = None,
+    as_of: date,
     language: Language = "kk",
     catalogue: Catalogue,
 ) -> SubjectExplanation:
-    """The subject's score in each of its groups as of `as_of` (default: today), explained (`lines()`: the
+    """The subject's score in each of its groups as of `as_of`, explained (`lines()`: the
     lines of `tekseru.scoring.explain` in `language`), when the actor may read assessments of its region;
     UnknownSubject."""
     actor.require(Permission.READ_ASSESSMENTS)
-    as_of = as_of or date.today()
     wanted = bin.strip()
     with db.reading() as session:
         subject = find_subject_by_bin(session, wanted)
@@ -134,8 +135,8 @@ def explain_in_session(
         edition = (
             catalogue.edition(run.edition_id) if result is not None and run else catalogue.edition_at(as_of)
         )
-        run_id = run.id if result is not None and run else None
-        groups.append(_explained(edition, group, as_of, language, result, facts, run_id))
+        stored_run = run if result is not None else None
+        groups.append(_explained(edition, group, as_of, language, result, facts, stored_run))
     return SubjectExplanation(subject.bin, subject.name, subject.region, as_of, tuple(groups))
 
 
@@ -157,18 +158,19 @@ def _explained(
     language: Language,
     result: AssessmentResultData | None,
     facts: list[EvidenceFact],
-    run_id: uuid.UUID | None,
+    run: AssessmentRun | None,
 ) -> GroupExplanation:
+    run_id, made = (None, None) if run is None else (run.id, run.finished_at or run.started_at)
     if group not in edition.groups:
         line = translate(language, "explain.unknown_group", group=group, edition=edition.id)
-        return GroupExplanation(group, None, run_id, (line,))
+        return GroupExplanation(group, None, run_id, (line,), made)
     rules, profile, texts, title = _scoring_of(_Same(edition), group, language)
     if result is None:
         score = score_group(rules, profile, facts, as_of)
     else:
         score = stored_score(rules, profile, as_of, result)
     lines = explain(score, texts, explain_words(language), group_title=title)
-    return GroupExplanation(group, score, run_id, tuple(lines))
+    return GroupExplanation(group, score, run_id, tuple(lines), made)
 
 
 @dataclass(frozen=True, eq=False)

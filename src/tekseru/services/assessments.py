@@ -176,7 +176,7 @@ def _utc_now() -> datetime:
 def run_assessment(
     db: Database,
     *,
-    as_of: date | None = None,
+    as_of: date,
     progress: Progress | None = None,
     clock: Clock | None = None,
     reuse: bool = True,
@@ -184,7 +184,8 @@ def run_assessment(
     chunk: int = STORE_CHUNK,
     actor: Actor | None = None,
 ) -> AssessmentSummary:
-    """Assess every subject of the registry in each of its groups as of `as_of` (default: today).
+    """Assess every subject of the registry in each of its groups as of `as_of` (the caller's
+    today, in the `time_zone` setting, unless it asks for another day).
 
     `progress(done, total)` is called as results are stored (total: subject-groups). On an error the run
     is marked failed with the error's message and the error is raised again.
@@ -197,7 +198,6 @@ def run_assessment(
         actor.require(Permission.RUN_ASSESSMENT)
     timer = _Timer()
     now = clock or _utc_now
-    as_of = as_of or now().date()
     edition = catalogue.edition_at(as_of)
     with db.reading() as session:  # not waiting for writers: it takes their lock only if it is free
         registry, evidence = load_registry(session)

@@ -67,7 +67,7 @@ class ChecklistView:
 
 
 class CatalogService:
-    def __init__(self, catalogue: Catalogue, today: Callable[[], date] = date.today) -> None:
+    def __init__(self, catalogue: Catalogue, today: Callable[[], date]) -> None:
         self._catalogue = catalogue
         self._today = today
 

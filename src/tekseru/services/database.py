@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from tekseru.message import Explained
 from tekseru.settings import Settings
 from tekseru.store import Database as Database
 from tekseru.store import DatabaseBusy as DatabaseBusy
@@ -18,6 +19,8 @@ __all__ = [
     "DatabaseBusy",
     "DatabaseNeedsUpgrade",
     "DatabaseTooNew",
+    "UnknownDatabaseScheme",
+    "database_url",
     "database_url_for",
     "migration_differences",
     "open_database_for",
@@ -25,14 +28,37 @@ __all__ = [
 ]
 
 
-def database_url_for(db: Path | None, settings: Settings | None = None) -> str:
-    """`--db PATH` as a SQLite URL; without it TEKSERU_DATABASE_URL, else the default (tekseru.sqlite3)."""
+# The kinds of database tekseru works on, as a URL names them (SQLAlchemy's names of dialect and driver).
+DATABASE_SCHEMES = ("sqlite", "postgresql", "postgresql+psycopg")
+
+
+class UnknownDatabaseScheme(Explained, ValueError):
+    """A database URL of a kind tekseru does not work on (`mysql://...`, a typo such as `postgres://...`)."""
+
+
+def database_url(db: str | Path) -> str:
+    """`--db` as a database URL: a URL of a known kind (sqlite:///FILE, postgresql+psycopg://USER@HOST/NAME)
+    as it is, anything without "://" a SQLite file's path; UnknownDatabaseScheme for any other URL (never a
+    file of that name: `postgresql+psycopg:` is not a folder to create)."""
+    text = str(db)
+    scheme, separator, _ = text.partition("://")
+    if not separator:
+        return sqlite_url(text)
+    if scheme.lower() not in DATABASE_SCHEMES:
+        refused = UnknownDatabaseScheme(f"tekseru works on SQLite or PostgreSQL databases, not {scheme}://")
+        raise refused.saying("today13.db.unknown_scheme", scheme=scheme, known=", ".join(DATABASE_SCHEMES))
+    return text
+
+
+def database_url_for(db: str | Path | None, settings: Settings | None = None) -> str:
+    """`--db` (a SQLite file or a database URL, `database_url`); without it TEKSERU_DATABASE_URL, else the
+    default (tekseru.sqlite3)."""
     if db is not None:
-        return sqlite_url(db)
+        return database_url(db)
     return (settings or Settings.from_environment()).database_url
 
 
-def open_database_for(db: Path | None, settings: Settings | None = None) -> Database:
+def open_database_for(db: str | Path | None, settings: Settings | None = None) -> Database:
     """The database of `database_url_for`, created and migrated when new.
 
     DatabaseNeedsUpgrade or DatabaseTooNew when it was migrated by another version of tekseru.
@@ -40,12 +66,12 @@ def open_database_for(db: Path | None, settings: Settings | None = None) -> Data
     return open_database(database_url_for(db, settings))
 
 
-def upgrade_database_for(db: Path | None, settings: Settings | None = None) -> str:
+def upgrade_database_for(db: str | Path | None, settings: Settings | None = None) -> str:
     """Migrate the database to the newest revision (creating it when missing); that revision."""
     return upgrade_database(database_url_for(db, settings))
 
 
-def migration_differences(db: Path | None, settings: Settings | None = None) -> list[str]:
+def migration_differences(db: str | Path | None, settings: Settings | None = None) -> list[str]:
     """How the migrated database differs from the models (a migration is missing); empty when they match."""
     database = open_database_for(db, settings)
     try:

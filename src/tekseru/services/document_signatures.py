@@ -154,7 +154,13 @@ def _issued(
         if plans.get_plan(db, actor, entity_id).record.status not in SIGNABLE_PLAN_STATUSES:
             raise SignatureNotSignable("not_approved", id=entity_id)
         content, file_name = plans.plan_document(
-            db, actor, entity_id, format="pdf", language=language, catalogue=catalogue
+            db,
+            actor,
+            entity_id,
+            format="pdf",
+            language=language,
+            zone=settings.time_zone,
+            catalogue=catalogue,
         )
     sha256 = hashlib.sha256(content).hexdigest()
     keep_file(files_folder(settings, entity, entity_id), f"{sha256}--{file_name}", content)

@@ -18,7 +18,7 @@ import json
 import uuid
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any
 
 from tekseru.catalog import Catalogue
@@ -381,11 +381,12 @@ def violations(
     bin: str | None = None,
     status: str | None = None,
     region: str | None = None,
+    today: date,
 ) -> TableExport:
-    """The violations and their follow-up (deadline, elimination, note) that `/api/v1/violations` lists
-    for these filters (an inspector: its own region)."""
-    # checked now (status, region, BIN); read a page of inspections at a time as the file is written
-    found = inspection_use_cases.iter_violations(db, actor, bin=bin or None, status=status, region=region)
+    """What `/api/v1/violations` lists (overdue or not on `today`), read a page at a time."""
+    found = inspection_use_cases.iter_violations(
+        db, actor, bin=bin, status=status, region=region, today=today
+    )
 
     def rows() -> Iterator[Sequence[object]]:
         for view, subject in found:

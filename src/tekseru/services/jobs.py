@@ -186,7 +186,7 @@ def start_import(
     kind: JobKind,
     path: Path,
     skip_invalid: bool = False,
-    today: date | None = None,
+    today: date,
     sheet: str | None = None,
     language: str = DEFAULT_LANGUAGE,
 ) -> JobRecord:
@@ -196,7 +196,7 @@ def start_import(
     actor.require(Permission.IMPORT)
     if kind not in IMPORT_KINDS:
         raise ValueError(f"{kind} is not an import")
-    day = today or datetime.now(UTC).date()
+    day = today
     work = partial(
         _import,
         kind=kind,
@@ -290,16 +290,14 @@ def rejected_rows(runner: JobRunner, actor: Actor, job_id: uuid.UUID) -> Path:
 # Assessments
 
 
-def start_assessment(
-    runner: JobRunner, db: Database, actor: Actor, *, as_of: date | None = None
-) -> JobRecord:
+def start_assessment(runner: JobRunner, db: Database, actor: Actor, *, as_of: date) -> JobRecord:
     """Run the risk assessment (`tekseru.services.assessments.run_assessment`) in the background."""
     actor.require(Permission.RUN_ASSESSMENT)
-    params = {"as_of": None if as_of is None else as_of.isoformat()}
+    params = {"as_of": as_of.isoformat()}
     return runner.submit(actor, JobKind.ASSESSMENT, params, partial(_assess, as_of=as_of, actor=actor))
 
 
-def _assess(job: JobContext, *, as_of: date | None, actor: Actor) -> dict[str, Any]:
+def _assess(job: JobContext, *, as_of: date, actor: Actor) -> dict[str, Any]:
     # Audited by the assessment itself, in the transaction that reads the finished run, as from the CLI.
     summary = run_assessment(job.db, as_of=as_of, progress=job.progress, catalogue=job.catalogue, actor=actor)
     return _summary(summary)

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from functools import cache
 from typing import Any
 
@@ -211,7 +211,7 @@ def remind_deadlines(
     actor: Actor,
     *,
     days: tuple[int, ...],
-    today: date | None = None,
+    today: date,
     now: datetime | None = None,
 ) -> int:
     """Queue a reminder to the subject of every open violation whose deadline is at most max(`days`) days
@@ -221,7 +221,7 @@ def remind_deadlines(
     steps = sorted(set(days))
     if not steps or min(steps) <= 0:
         raise ValueError("the days before a deadline must be whole numbers above 0")
-    day = today or datetime.now(UTC).date()
+    day = today
     queued = 0
     with db.transaction() as session:
         for facts, email in open_violations_due(session, day, day + timedelta(days=steps[-1])):

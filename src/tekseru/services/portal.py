@@ -19,7 +19,7 @@ from tekseru.catalog import Catalogue
 from tekseru.services import audit
 from tekseru.services.assessment_subject import SubjectExplanation, explain_in_session
 from tekseru.services.inspections import forms
-from tekseru.services.inspections.rules import today_utc, violation_status
+from tekseru.services.inspections.rules import violation_status
 from tekseru.services.permissions import Actor, PermissionDenied
 from tekseru.services.plans.stored import StoredPlan, stored, visible_plan
 from tekseru.services.portal_rules import MAX_REPORT_TEXT, OWN, NotFound, PortalError, not_found, own_subject
@@ -102,14 +102,14 @@ def my_organisation(
     db: Database,
     actor: Actor,
     *,
-    today: date | None = None,
+    today: date,
     settings: Settings | None = None,
     language: str = "kk",
     catalogue: Catalogue,
 ) -> Organisation:
     """What concerns the account's BINs; the risk score and its explanation only when `subjects_see_risk`."""
     actor.require(OWN)
-    day = today or today_utc()
+    day = today
     shown_risk = (settings or Settings.from_environment()).subjects_see_risk
     with db.reading() as session:
         subjects = _subjects(session, actor)

@@ -26,6 +26,7 @@ from typing import Any
 from tekseru.catalog import Catalogue
 from tekseru.documents.spreadsheet_cells import csv_writer
 from tekseru.i18n import format_half_year, translate
+from tekseru.i18n.formats import local_day
 from tekseru.planning import HalfYear, Plan, PlanRow
 from tekseru.services.plans.stored import StoredPlan, stored
 from tekseru.store import Database
@@ -133,34 +134,36 @@ def _public_row(row: PlanRow) -> PublicRow:
     )
 
 
-def _public(plan: StoredPlan, region: str | None = None) -> PublicList:
+def _public(plan: StoredPlan, zone: str, region: str | None = None) -> PublicList:
     record = plan.record
     rows = tuple(_public_row(row) for row in plan.plan.included if region is None or row.region == region)
     return PublicList(
         id=record.id,
         half_year=record.half_year,
         edition_id=record.edition_id,
-        approved_on=None if record.approved_at is None else record.approved_at.date(),
-        published_on=None if record.published_at is None else record.published_at.date(),
+        approved_on=None if record.approved_at is None else local_day(record.approved_at, zone),
+        published_on=None if record.published_at is None else local_day(record.published_at, zone),
         rows=rows,
     )
 
 
-def public_list(db: Database, plan_id: int, *, region: str | None = None) -> PublicList:
-    """A published list as the public reads it (of one region's rows, when given); PlanNotFound for a list
-    that does not exist or is not published (the public cannot tell the two apart)."""
+def public_list(db: Database, plan_id: int, *, zone: str, region: str | None = None) -> PublicList:
+    """A published list as the public reads it (of one region's rows, when given), dated in time zone
+    `zone`; PlanNotFound for a list that does not exist or is not published (the public cannot tell the two
+    apart)."""
     with db.reading() as session:
         record = get_plan(session, plan_id)
     if record is None or record.status != PUBLISHED:
         raise PlanNotFound(plan_id)
-    return _public(stored(record), region)
+    return _public(stored(record), zone, region)
 
 
 def public_index(
-    db: Database, *, half_year: str | None = None, region: str | None = None
+    db: Database, *, zone: str, half_year: str | None = None, region: str | None = None
 ) -> list[PublicListSummary]:
-    """The published lists, the newest first, with their rows counted by region (of one half-year, and
-    only those with rows in `region`, when given); InvalidHalfYear for a malformed half-year."""
+    """The published lists, the newest first, dated in time zone `zone`, with their rows counted by region
+    (of one half-year, and only those with rows in `region`, when given); InvalidHalfYear for a malformed
+    half-year."""
     period = None if half_year is None else str(HalfYear.parse(half_year))
     with db.reading() as session:
         records = list_plans(session, half_year=period, status=PUBLISHED, limit=1000)
@@ -172,7 +175,7 @@ def public_index(
             counts[row.region] = counts.get(row.region, 0) + 1
         if region is not None and region not in counts:
             continue
-        published = None if record.published_at is None else record.published_at.date()
+        published = None if record.published_at is None else local_day(record.published_at, zone)
         found.append(PublicListSummary(record.id, record.half_year, published, dict(sorted(counts.items()))))
     return found
 

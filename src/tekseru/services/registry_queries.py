@@ -227,14 +227,22 @@ def explanation(
 
 
 def subject_checklist(
-    db: Database, actor: Actor, bin: str, appendix: int, language: str, format: str, *, catalogue: Catalogue
+    db: Database,
+    actor: Actor,
+    bin: str,
+    appendix: int,
+    language: str,
+    format: str,
+    *,
+    today: date,
+    catalogue: Catalogue,
 ) -> bytes:
     """The checklist of `appendix` prefilled with the subject (`tekseru.services.inspections.forms`), as a
     file."""
     with db.reading() as session:
         subject = _subject(session, actor, bin, Permission.READ_REGISTRY)
     return render_checklist(
-        db, appendix, bin=subject.bin, language=language, format=format, catalogue=catalogue
+        db, appendix, bin=subject.bin, language=language, format=format, today=today, catalogue=catalogue
     )
 
 

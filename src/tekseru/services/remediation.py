@@ -14,7 +14,6 @@ from sqlalchemy.orm import Session
 
 from tekseru.services import audit
 from tekseru.services.inspections.attachments import AttachmentLimits, AttachmentRefused, checked_file, keep
-from tekseru.services.inspections.rules import today_utc
 from tekseru.services.permissions import Actor
 from tekseru.services.portal_rules import (
     ENTITY,
@@ -144,7 +143,7 @@ def review_remediation(
     *,
     accept: bool,
     reason: str,
-    today: date | None = None,
+    today: date,
     now: datetime | None = None,
 ) -> RemediationRecord:
     """Accept or reject a report waiting for review, with a reason (required to reject). An accepted report
@@ -155,7 +154,7 @@ def review_remediation(
     if (not accept and not words) or len(words) > MAX_REPORT_TEXT:
         refused = PortalError("give the reason for the decision")
         raise refused.saying("portal.error.reason", limit=MAX_REPORT_TEXT)
-    day, stamp = today or today_utc(), now or datetime.now(UTC)
+    day, stamp = today, now or datetime.now(UTC)
     with db.transaction() as session:
         report = get_report(session, report_id, lock=True)
         if report is None:

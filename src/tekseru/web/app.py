@@ -12,6 +12,7 @@ from __future__ import annotations
 import gc
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
+from datetime import datetime
 from functools import cache
 
 import anyio.to_thread
@@ -66,7 +67,9 @@ def _mail_worker(state: AppState) -> Callable[[], None] | None:
         db,
         server,
         retry=RetryPolicy.from_settings(settings),
-        before_pass=lambda: remind_deadlines(db, Actor.system("outbox"), days=settings.deadline_days),
+        before_pass=lambda: remind_deadlines(
+            db, Actor.system("outbox"), days=settings.deadline_days, today=state.today(), now=state.clock()
+        ),
     )
 
 
@@ -89,10 +92,12 @@ def create_app(
     *,
     passwords: Passwords | None = None,
     catalogue: Catalogue | None = None,
+    clock: Callable[[], datetime] | None = None,
 ) -> FastAPI:
     """The app on `settings` (default: from the environment), hashing with `passwords` (default: argon2's
-    recommended costs; tests hand in cheap ones), reading the act from `catalogue` (default: the editions
-    shipped with tekseru, loaded here: the one place the application loads them)."""
+        recommended costs; tests hand in cheap ones), reading the act from `catalogue` (default: the editions
+        shipped with tekseru, loaded here: the one place the application loads them), telling the time by
+    `clock` (default: the system's; its moment in the `time_zone` setting is the application's "today")."""
     app = FastAPI(
         title="tekseru",
         summary="Risk-based state control of special social services (Kazakhstan).",
@@ -104,7 +109,9 @@ def create_app(
         form_limits={"max_part_size": PARSER_PART_BYTES},  # ours (FormFieldLimits) speak first
     )
     app.state.settings = settings or Settings.from_environment()
-    app.state.tekseru = AppState(app.state.settings, passwords or Passwords(), catalogue or load_catalogue())
+    app.state.tekseru = AppState(
+        app.state.settings, passwords or Passwords(), catalogue or load_catalogue(), clock
+    )
     app.add_middleware(FormFieldLimits, answer=form_too_long_page, api_prefix=f"{API_PREFIX}/")
     app.add_middleware(LanguageMiddleware)
     app.add_middleware(SecurityHeaders)  # pure ASGI middleware: no extra task per request

@@ -68,7 +68,6 @@ from tekseru.services.inspections.rules import (
     InspectionHeader,
     SubjectNotFound,
     ViolationView,
-    today_utc,
     violation_status,
 )
 from tekseru.services.inspections.sheet import InspectionSheet, ItemView
@@ -168,7 +167,6 @@ __all__ = [
     "subject_to_inspect",
     "subject_visits",
     "thumbnail_path",
-    "today_utc",
     "verify_document",
     "verify_file",
     "violation_status",

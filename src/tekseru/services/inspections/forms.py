@@ -23,7 +23,7 @@ from tekseru.documents.revisions import earlier_revisions
 from tekseru.documents.verification import VerificationStatus, check_document, read_verification, seal_of
 from tekseru.i18n import format_date, say_stored, translate
 from tekseru.services.file_names import download_name
-from tekseru.services.inspections.rules import SubjectNotFound, checklist_groups, today_utc
+from tekseru.services.inspections.rules import SubjectNotFound, checklist_groups
 from tekseru.store import Database
 from tekseru.store.documents_store import (
     DocumentData,
@@ -176,13 +176,13 @@ def render_checklist(
     act_date: date | None = None,
     language: str,
     format: str,
-    today: date | None = None,
+    today: date,
     catalogue: Catalogue,
 ) -> bytes:
     """Print the checklist of `appendix` (of the edition in force on the act's date, else today) blank, or
     prefilled with the subject of `bin` from the registry and the act's number and date."""
     _check_output(format, language)
-    edition = catalogue.edition_at(act_date or today or today_utc())
+    edition = catalogue.edition_at(act_date or today)
     header = checklist_form.FormHeader(act_number=act_number or "", act_date=act_date)
     if bin is not None:
         with db.transaction() as session:

@@ -58,7 +58,7 @@ def checklist_form(
     bin: str | None = None,
     act_number: str | None = None,
     act_date: date | None = None,
-    today: date | None = None,
+    today: date,
     catalogue: Catalogue,
 ) -> tuple[bytes, str]:
     """The checklist of `appendix` (of the edition in force on the act's date, else today), blank or

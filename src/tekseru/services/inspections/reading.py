@@ -152,7 +152,7 @@ def list_violations(
     bin: str | None = None,
     status: str | None = None,
     region: str | None = None,
-    today: date | None = None,
+    today: date,
 ) -> list[tuple[ViolationView, SubjectRecord]]:
     """The violations found by the current completed inspections, each with its follow-up and its status
     on `today` (open, eliminated, overdue), by inspection and item: of `region` (an inspector: its own),
@@ -163,7 +163,7 @@ def list_violations(
     by_id = {record.id: (record, subject) for record, subject in found}
     with db.reading() as session:
         violations = violations_of(session, by_id)
-    day = today or date.today()
+    day = today
     chosen = []
     for violation in sorted(violations, key=lambda one: (one.inspection_id, one.item)):
         record, subject = by_id[violation.inspection_id]
@@ -180,7 +180,7 @@ def iter_violations(
     bin: str | None = None,
     status: str | None = None,
     region: str | None = None,
-    today: date | None = None,
+    today: date,
     page: int | None = None,
 ) -> Iterator[tuple[ViolationView, SubjectRecord]]:
     """What `list_violations` lists, in its order, read a page of inspections (and their violations) at a
@@ -189,7 +189,7 @@ def iter_violations(
         raise ValueError(f"status: one of {', '.join(VIOLATION_FILTERS)}, not {status!r}")
     scope, size = actor.scoped_region(READ, region), page or PAGE
     subject_id = _subject_id(db, bin)
-    day = today or date.today()
+    day = today
 
     def views() -> Iterator[tuple[ViolationView, SubjectRecord]]:
         with db.reading() as session:
@@ -213,7 +213,7 @@ def inspection_sheet(
     *,
     language: str = "kk",
     permission: Permission = READ,
-    today: date | None = None,
+    today: date,
     catalogue: Catalogue,
 ) -> InspectionSheet:
     """The inspection item by item, when the actor may `permission` (read, or write to answer it) in its

@@ -37,7 +37,6 @@ from tekseru.services.inspections.rules import (
     evidence_of,
     header_values,
     subject_of,
-    today_utc,
     violation_changes,
     violation_status,
 )
@@ -225,7 +224,7 @@ def complete_inspection(
     inspection_id: int,
     *,
     inspected_on: date | None = None,
-    today: date | None = None,
+    today: date,
     now: datetime | None = None,
     catalogue: Catalogue,
 ) -> CompletionReport:
@@ -273,7 +272,7 @@ def follow_up(
     inspection_id: int,
     item: int,
     *,
-    today: date | None = None,
+    today: date,
     now: datetime | None = None,
     version: int | None = None,
     **given: Unpack[ViolationChanges],
@@ -283,7 +282,7 @@ def follow_up(
     the actor read), only while it is the stored one (else StaleVersion). Audited as `violation.follow_up`
     of the inspection, with the violation as it is now."""
     with changing(db, actor, inspection_id, "violation.follow_up", now) as change:
-        day = today or today_utc()
+        day = today
         changes = violation_changes(given, day)
         record = get_or_raise(change.session, inspection_id)
         check_follow_up(record, changes)
@@ -314,11 +313,11 @@ def _complete(
     by: str,
     inspection_id: int,
     inspected_on: date | None,
-    today: date | None,
+    today: date,
     now: datetime | None,
     catalogue: Catalogue,
 ) -> CompletionReport:
-    day, stamp = today or today_utc(), now or datetime.now(UTC)
+    day, stamp = today, now or datetime.now(UTC)
     visited = inspected_on or day
     record = draft_or_raise(session, inspection_id, "complete it again")
     if not record.act_date <= visited <= day:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import TYPE_CHECKING, Any, TypedDict
 
 from sqlalchemy.orm import Session
@@ -80,10 +80,6 @@ class CompletionReport:
     def violated_items(self) -> tuple[int, ...]:
         """The items found non-compliant, each a violation to follow up."""
         return tuple(violation.item for violation in self.violations)
-
-
-def today_utc() -> date:
-    return datetime.now(UTC).date()
 
 
 def violation_status(violation: ViolationRecord, today: date) -> str:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from tekseru.catalog import Catalogue
-from tekseru.services.inspections.rules import ViolationView, today_utc, violation_status
+from tekseru.services.inspections.rules import ViolationView, violation_status
 from tekseru.store import Database, SubjectRecord
 from tekseru.store.documents_store import inspection_contents
 from tekseru.store.inspections import AnswerRecord, AttachmentRecord, InspectionRecord
@@ -55,12 +55,12 @@ def inspection_sheet(
     inspection_id: int,
     *,
     language: str = "kk",
-    today: date | None = None,
+    today: date,
     catalogue: Catalogue,
 ) -> InspectionSheet:
     """The inspection item by item, each with the previous inspection's answer and the violations earlier
     inspections found in it that are still open (or overdue)."""
-    day = today or today_utc()
+    day = today
     with db.transaction() as session:
         got = inspection_contents(session, inspection_id)
         series = got.record.series_id

@@ -22,7 +22,7 @@ from tekseru.planning import PlanRow
 from tekseru.services import audit, notices
 from tekseru.services.inspections.access import READ, WRITE, changing, region_of
 from tekseru.services.inspections.recording import record_new
-from tekseru.services.inspections.rules import PREVENTIVE_CONTROL, InspectionHeader, subject_of, today_utc
+from tekseru.services.inspections.rules import PREVENTIVE_CONTROL, InspectionHeader, subject_of
 from tekseru.services.inspections.visits import (
     DONE,
     MyVisits,
@@ -121,11 +121,9 @@ def start_inspection(
         )
 
 
-def default_header(actor: Actor, today: date | None = None) -> InspectionHeader:
+def default_header(actor: Actor, today: date) -> InspectionHeader:
     """What a new visit's form starts with: preventive control, dated today, by the actor."""
-    return InspectionHeader(
-        PREVENTIVE_CONTROL, "", today or today_utc(), (actor.full_name or actor.username,)
-    )
+    return InspectionHeader(PREVENTIVE_CONTROL, "", today, (actor.full_name or actor.username,))
 
 
 # Assigning inspectors -------------------------------------------------------------------------------------
@@ -253,11 +251,11 @@ def inspection_visit(db: Database, actor: Actor, inspection_id: int) -> Visit:
         return visits(session, [series])[0]
 
 
-def my_visits(db: Database, actor: Actor, *, today: date | None = None) -> MyVisits:
+def my_visits(db: Database, actor: Actor, *, today: date) -> MyVisits:
     """The actor's visits: those assigned to it by planned month and status, their overdue follow-ups, and
     the drafts assigned to it or recorded by it (of its region)."""
     actor.require(READ)
-    day = today or today_utc()
+    day = today
     with db.transaction() as session:
         assigned = visits(session, assigned_inspections(session, actor.username))
         own = drafts_recorded_by(session, actor.username)

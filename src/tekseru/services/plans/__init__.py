@@ -181,13 +181,14 @@ def plan_document(
     *,
     format: str,
     language: str,
+    zone: str,
     catalogue: Catalogue,
 ) -> tuple[bytes, str]:
-    """The printed list (XLSX or PDF, kk or ru) as the actor may read it, and its file name
-    (plan-ID-HALF-YEAR-LANGUAGE.FORMAT)."""
+    """The printed list (XLSX or PDF, kk or ru, its dates in time zone `zone`) as the actor may read it,
+    and its file name (plan-ID-HALF-YEAR-LANGUAGE.FORMAT)."""
     stored = get_plan(db, actor, plan_id)
     name = f"plan-{plan_id}-{stored.record.half_year}-{language}.{format}"
-    return render_stored_plan(stored, format=format, language=language, catalogue=catalogue), name
+    return render_stored_plan(stored, format=format, language=language, zone=zone, catalogue=catalogue), name
 
 
 def read_capacity_upload(actor: Actor, file_name: str, content: bytes, regions: Regions) -> dict[str, int]:

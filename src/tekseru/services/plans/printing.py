@@ -22,8 +22,11 @@ def state_body(plan: Plan, language: str, bodies: Bodies) -> str:
     return bodies.control_body_of(regions).name.in_language(language)
 
 
-def render_stored_plan(stored: StoredPlan, *, format: str, language: str, catalogue: Catalogue) -> bytes:
-    """`stored` (as `visible_plan` scoped it) printed as XLSX or PDF in Kazakh or Russian."""
+def render_stored_plan(
+    stored: StoredPlan, *, format: str, language: str, zone: str, catalogue: Catalogue
+) -> bytes:
+    """`stored` (as `visible_plan` scoped it) printed as XLSX or PDF in Kazakh or Russian, dated in time zone
+    `zone` (the `time_zone` setting)."""
     if format not in DOCUMENT_FORMATS:
         raise ValueError(f"a list is printed as {' or '.join(DOCUMENT_FORMATS)}, not {format!r}")
     if language not in PLAN_LANGUAGES:
@@ -38,7 +41,7 @@ def render_stored_plan(stored: StoredPlan, *, format: str, language: str, catalo
         printable_plan(stored.plan, language, catalogue.regions),
         language=language,
         state_body=state_body(stored.plan, language, catalogue.bodies),
-        approval=stored.approval,
+        approval=stored.approval(zone),
         group_names=groups,
         reason_texts=reasons,
         number=stored.id,

@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date
 
+from tekseru.i18n.formats import local_day
 from tekseru.message import tell
 from tekseru.planning import Plan, PlanDiff, diff_plans
 from tekseru.services.permissions import Actor, PermissionDenied, Role
@@ -53,11 +54,15 @@ class StoredPlan:
         """Approved or published: its rows no longer change."""
         return self.record.status != DRAFT
 
-    @property
-    def approval(self) -> tuple[str, date] | None:
-        """(approved by, approved on) for an approved or published list, None for a draft."""
+    def approval(self, zone: str) -> tuple[str, date] | None:
+        """(approved by, approved on) for an approved or published list, None for a draft: the day in time
+        zone `zone` (the `time_zone` setting) of the moment it was approved, which the store keeps in UTC."""
         approved_by, approved_at = self.record.approved_by, self.record.approved_at
-        return None if approved_by is None or approved_at is None else (approved_by, approved_at.date())
+        return (
+            None
+            if approved_by is None or approved_at is None
+            else (approved_by, local_day(approved_at, zone))
+        )
 
 
 @dataclass(frozen=True)

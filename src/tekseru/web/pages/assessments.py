@@ -10,12 +10,17 @@ from fastapi import APIRouter, Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
 
 from tekseru.catalog import Catalogue
-from tekseru.http.dependencies import get_catalog_service, get_catalogue, get_database, get_jobs
+from tekseru.http.dependencies import (
+    get_catalog_service,
+    get_catalogue,
+    get_database,
+    get_jobs,
+    request_today,
+)
 from tekseru.http.exports import FORMAT_PATTERN, export_response
 from tekseru.http.language import request_language
 from tekseru.http.security import page_actor
 from tekseru.i18n import format_date
-from tekseru.i18n.formats import local_today
 from tekseru.services.auth import Database
 from tekseru.services.catalog import CatalogService
 from tekseru.services.jobs import JobKind, JobRunner, start_assessment
@@ -56,7 +61,7 @@ def _index(
         "jobs": jobs.list(actor, (JobKind.ASSESSMENT,), limit=5),
         "can_run": actor.can(Permission.RUN_ASSESSMENT),
         "error": error,
-        "today": local_today(request.app.state.settings.time_zone).isoformat(),
+        "today": request_today(request).isoformat(),
     }
     return render(request, "assessments/index.html", context, status_code=400 if error else 200)
 
@@ -78,7 +83,7 @@ def start(
         day = date.fromisoformat(as_of) if as_of else None
     except ValueError:
         return _index(request, actor, db, jobs, error="assessments.bad_date")
-    job = start_assessment(jobs, db, actor, as_of=day or local_today(request.app.state.settings.time_zone))
+    job = start_assessment(jobs, db, actor, as_of=day or request_today(request))
     return RedirectResponse(
         str(request.app.url_path_for("assessments_job", job_id=str(job.id))), status_code=303
     )

@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, Response
 from markupsafe import Markup
 
 from tekseru.catalog import Catalogue
-from tekseru.http.dependencies import get_catalogue, get_database
+from tekseru.http.dependencies import get_catalogue, get_database, request_today
 from tekseru.http.files import attachment
 from tekseru.http.language import request_language, say_error, translate
 from tekseru.http.security import page_actor
@@ -53,8 +53,10 @@ def default_period(today: date) -> tuple[str, str]:
     return str(first), str(last)
 
 
-def _asked(start: str | None, end: str | None, first_n: str | None) -> tuple[HalfYear, HalfYear, int]:
-    default_start, default_end = default_period(date.today())
+def _asked(
+    start: str | None, end: str | None, first_n: str | None, today: date
+) -> tuple[HalfYear, HalfYear, int]:
+    default_start, default_end = default_period(today)
     values = {"start": start or default_start, "end": end or default_end}
     parsed = {}
     for key, text in values.items():
@@ -123,14 +125,14 @@ def page(
     catalogue: Catalogue = Held,
 ) -> Response:
     lang = request_language(request)
-    default_start, default_end = default_period(date.today())
+    default_start, default_end = default_period(request_today(request))
     form = {
         "from": start or default_start,
         "to": end or default_end,
         "first_n": first_n or str(DEFAULT_FIRST_N),
     }
     try:
-        first, last, count = _asked(start, end, first_n)
+        first, last, count = _asked(start, end, first_n, request_today(request))
         report = run_backtest(db, actor, start=first, end=last, first_n=count, catalogue=catalogue)
     except BacktestError as error:
         refused = {"form": form, "error": say_error(lang, error), "report": None}
@@ -159,7 +161,7 @@ def workbook(
     catalogue: Catalogue = Held,
 ) -> Response:
     try:
-        first, last, count = _asked(start, end, first_n)
+        first, last, count = _asked(start, end, first_n, request_today(request))
         report = run_backtest(db, actor, start=first, end=last, first_n=count, catalogue=catalogue)
     except BacktestError as error:
         context = {

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import StreamingResponse
 
 from tekseru.catalog import Catalogue
-from tekseru.http.dependencies import get_catalogue, get_database
+from tekseru.http.dependencies import get_catalogue, get_database, request_today
 from tekseru.http.exports import FORMAT_PATTERN, export_response
 from tekseru.http.security import page_actor
 from tekseru.services import exports
@@ -150,5 +150,12 @@ def violations(
     catalogue: Catalogue = Held,
 ) -> StreamingResponse:
     """The violations found by the inspections the page lists, with their follow-up."""
-    export = exports.violations(db, actor, bin=bin.strip(), status=status or None, region=region or None)
+    export = exports.violations(
+        db,
+        actor,
+        bin=bin.strip(),
+        status=status or None,
+        region=region or None,
+        today=request_today(request),
+    )
     return export_response(request, export, format, catalogue)

@@ -10,10 +10,9 @@ from pathlib import Path
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 
-from tekseru.http.dependencies import app_state, get_database, get_jobs
+from tekseru.http.dependencies import app_state, get_database, get_jobs, request_today
 from tekseru.http.language import reader_language
 from tekseru.http.security import page_actor
-from tekseru.i18n.formats import local_today
 from tekseru.services.auth import Database
 from tekseru.services.jobs import (
     IMPORT_KINDS,
@@ -111,7 +110,7 @@ def _start(
     skip_invalid: bool,
     sheet: str | None,
 ) -> Response:
-    today = local_today(app_state(request).settings.time_zone)
+    today = request_today(request)
     job = start_import(
         jobs,
         db,

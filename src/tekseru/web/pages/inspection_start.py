@@ -5,10 +5,12 @@ list row's "Start inspection" (`/plans/{id}/rows/{rank}`) post are read here onc
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from fastapi import Form, Request
 from fastapi.responses import Response
 
+from tekseru.http.dependencies import request_today
 from tekseru.http.language import said
 from tekseru.services import inspections
 from tekseru.services.auth import Database
@@ -60,10 +62,10 @@ def start_form(
     return StartForm(bin, kind, reason, appendix, act_number, act_date, inspectors, planned_on)
 
 
-def _first_form(actor: Actor, unplanned: bool) -> StartForm:
+def _first_form(actor: Actor, unplanned: bool, today: date) -> StartForm:
     if not unplanned:
         return StartForm(kind=inspections.PREVENTIVE_CONTROL)
-    header = inspections.default_header(actor)
+    header = inspections.default_header(actor, today)
     return StartForm(
         kind="unscheduled_inspection",
         reason="complaint",
@@ -104,7 +106,7 @@ def start_page(
         "appendices": sorted({group.checklist_appendix for group in groups}),
         "kinds": inspections.KINDS,
         "reasons": inspections.UNPLANNED_REASONS,
-        "form": form or _first_form(actor, unplanned),
+        "form": form or _first_form(actor, unplanned, request_today(request)),
         "error": error,
     }
     return render(request, "inspections/new.html", context, status_code=400 if error else 200)

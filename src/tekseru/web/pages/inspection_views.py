@@ -13,7 +13,7 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import UploadFile as StarletteUpload
 
 from tekseru.catalog import Catalogue
-from tekseru.http.dependencies import get_settings
+from tekseru.http.dependencies import get_settings, request_today
 from tekseru.http.files import read_upload
 from tekseru.http.language import request_language, said
 from tekseru.message import tell
@@ -63,7 +63,12 @@ def show(
     **extra: Any,
 ) -> Response:
     sheet = inspections.inspection_sheet(
-        db, actor, inspection_id, language=request_language(request), catalogue=catalogue
+        db,
+        actor,
+        inspection_id,
+        language=request_language(request),
+        today=request_today(request),
+        catalogue=catalogue,
     )
     if isinstance(extra.get("error"), Exception):  # a refusal of a service, said in the page's language
         extra["error"] = said(request, extra["error"])
@@ -74,7 +79,7 @@ def show(
         "can_write": actor.can(WRITE, sheet.subject.region),
         "answered": sum(1 for item in sheet.items if item.answer is not None),
         "files": [*sheet.attachments, *(file for item in sheet.items for file in item.attachments)],
-        "today": inspections.today_utc(),
+        "today": request_today(request),
         "done": request.query_params.get("done", ""),
         "error": None,
         "answers": inspections.ANSWERS,
@@ -107,7 +112,12 @@ def checked_page(
     **extra: Any,
 ) -> Response:
     sheet = inspections.inspection_sheet(
-        db, actor, inspection_id, language=request_language(request), catalogue=catalogue
+        db,
+        actor,
+        inspection_id,
+        language=request_language(request),
+        today=request_today(request),
+        catalogue=catalogue,
     )
     flags = answer_form.flags(sheet.items, check=True)
     flagged = [n for n in answer_form.incomplete(sheet.items)]
@@ -140,7 +150,13 @@ def save_answers(
     flagged on the item."""
     language = request_language(request)
     sheet = inspections.inspection_sheet(
-        db, actor, inspection_id, language=language, permission=WRITE, catalogue=catalogue
+        db,
+        actor,
+        inspection_id,
+        language=language,
+        permission=WRITE,
+        today=request_today(request),
+        catalogue=catalogue,
     )
     changes = answer_form.changes(form, sheet.items)
     rows, values, loaded = changes.rows, changes.values, changes.loaded
@@ -178,7 +194,9 @@ def save_answers(
         )
     done = "attached" if uploads and not rows else "saved"
     if form.get("then") == "complete":
-        now = inspections.inspection_sheet(db, actor, inspection_id, language=language, catalogue=catalogue)
+        now = inspections.inspection_sheet(
+            db, actor, inspection_id, language=language, today=request_today(request), catalogue=catalogue
+        )
         if waiting := answer_form.incomplete(now.items):
             target = request.app.url_path_for("inspections_checklist", inspection_id=str(inspection_id))
             return RedirectResponse(f"{target}?check=yes#item-{waiting[0]}", status_code=303)

@@ -13,7 +13,13 @@ from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile as StarletteUpload
 
 from tekseru.catalog import Catalogue
-from tekseru.http.dependencies import get_catalog_service, get_catalogue, get_database, get_settings
+from tekseru.http.dependencies import (
+    get_catalog_service,
+    get_catalogue,
+    get_database,
+    get_settings,
+    request_today,
+)
 from tekseru.http.files import attachment, read_upload
 from tekseru.http.refusals import INSPECTION_ERRORS, service_errors
 from tekseru.http.security import page_actor
@@ -235,7 +241,9 @@ def complete(
 ) -> Response:
     try:
         day = form_date(inspected_on, "inspected_on")
-        inspections.complete_inspection(db, actor, inspection_id, inspected_on=day, catalogue=catalogue)
+        inspections.complete_inspection(
+            db, actor, inspection_id, inspected_on=day, today=request_today(request), catalogue=catalogue
+        )
     except InspectionError as problem:
         return views.show(
             request,
@@ -293,6 +301,7 @@ def follow_up(
             actor,
             inspection_id,
             item,
+            today=request_today(request),
             deadline=until,
             status=status or None,
             eliminated_on=done_on,

@@ -17,13 +17,18 @@ from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from tekseru.catalog import Catalogue
-from tekseru.http.dependencies import get_catalog_service, get_catalogue, get_database, get_settings
+from tekseru.http.dependencies import (
+    get_catalog_service,
+    get_catalogue,
+    get_database,
+    get_settings,
+    request_today,
+)
 from tekseru.http.files import attachment
 from tekseru.http.language import request_language, said
 from tekseru.http.refusals import PLAN_ERRORS, service_errors
 from tekseru.http.security import page_actor
 from tekseru.i18n import format_half_year
-from tekseru.i18n.formats import local_today
 from tekseru.i18n.plan_changes import change_lines, edition_naming
 from tekseru.planning import HalfYear, InvalidHalfYear, PlanningInputError
 from tekseru.services import inspections, plans
@@ -70,7 +75,7 @@ def _index(
     stored = plans.list_plans(
         db, actor, half_year=filters["half_year"] or None, status=filters["status"] or None
     )
-    choices = half_years(local_today(request.app.state.settings.time_zone))
+    choices = half_years(request_today(request))
     context = {
         "plans": stored,
         "filters": filters,
@@ -358,5 +363,7 @@ def document(
     settings: Settings = Depends(get_settings),
     catalogue: Catalogue = Depends(get_catalogue),
 ) -> Response:
-    content, name = plans.plan_document(db, actor, plan_id, format=format, language=lang, catalogue=catalogue)
+    content, name = plans.plan_document(
+        db, actor, plan_id, format=format, language=lang, zone=settings.time_zone, catalogue=catalogue
+    )
     return attachment(content, name, format)

@@ -11,7 +11,7 @@ from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from tekseru.catalog import Catalogue
-from tekseru.http.dependencies import get_catalogue, get_database, get_settings
+from tekseru.http.dependencies import get_catalogue, get_database, get_settings, request_today
 from tekseru.http.files import attachment, read_upload
 from tekseru.http.language import request_language, said
 from tekseru.http.refusals import INSPECTION_ERRORS, service_errors
@@ -47,7 +47,12 @@ def home(
     catalogue: Catalogue = Depends(get_catalogue),
 ) -> Response:
     organisation = portal.my_organisation(
-        db, actor, settings=settings, language=request_language(request), catalogue=catalogue
+        db,
+        actor,
+        today=request_today(request),
+        settings=settings,
+        language=request_language(request),
+        catalogue=catalogue,
     )
     context = {"org": organisation, "done": request.query_params.get("done", ""), "title_key": "portal.title"}
     return render(request, "portal/home.html", context)
@@ -80,7 +85,12 @@ def _violation_page(
     text: str = "",
 ) -> Response:
     organisation = portal.my_organisation(
-        db, actor, settings=settings, language=request_language(request), catalogue=catalogue
+        db,
+        actor,
+        today=request_today(request),
+        settings=settings,
+        language=request_language(request),
+        catalogue=catalogue,
     )
     found = next((v for v in organisation.violations if v.record.id == violation_id), None)
     if found is None:

@@ -11,7 +11,7 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from tekseru.catalog import Catalogue
-from tekseru.http.dependencies import get_catalogue, get_database
+from tekseru.http.dependencies import Zone, get_catalogue, get_database
 from tekseru.http.language import request_language
 from tekseru.http.refusals import PLAN_ERRORS, service_errors
 from tekseru.services.auth import Database
@@ -61,9 +61,10 @@ def index(
     region: str = REGION,
     db: Database = Db,
     catalogue: Catalogue = Depends(get_catalogue),
+    zone: str = Zone,
 ) -> Response:
-    lists = public_index(db, half_year=half_year or None, region=region or None)
-    every = public_index(db)
+    lists = public_index(db, zone=zone, half_year=half_year or None, region=region or None)
+    every = public_index(db, zone=zone)
     by_half_year: dict[str, list[object]] = {}
     for summary in lists:
         by_half_year.setdefault(summary.half_year, []).append(summary)
@@ -87,9 +88,10 @@ def list_file(
     region: str = REGION,
     db: Database = Db,
     catalogue: Catalogue = Depends(get_catalogue),
+    zone: str = Zone,
 ) -> Response:
     """The list as open data: CSV to download, JSON to read in place, in the page's language."""
-    listing = public_list(db, plan_id, region=region or None)
+    listing = public_list(db, plan_id, zone=zone, region=region or None)
     content, media_type, name = public_file(listing, format, file_language(request), catalogue)
     disposition = "attachment" if format == "csv" else "inline"
     headers = {"Content-Disposition": f'{disposition}; filename="{name}"'}
@@ -107,8 +109,9 @@ def list_page(
     page: int = Query(1, ge=1, le=1_000_000),
     db: Database = Db,
     catalogue: Catalogue = Depends(get_catalogue),
+    zone: str = Zone,
 ) -> Response:
-    listing = public_list(db, plan_id, region=region or None)
+    listing = public_list(db, plan_id, zone=zone, region=region or None)
     data = public_json(listing, request_language(request), catalogue)
     rows = data["rows"]
     pages = max(1, -(-len(rows) // ROWS_PER_PAGE))
@@ -122,7 +125,7 @@ def list_page(
         "row_count": len(rows),
         "paging": {"page": page, "pages": pages},
         "all_regions": regions_in_order(
-            list(public_list(db, plan_id).regions), request_language(request), catalogue
+            list(public_list(db, plan_id, zone=zone).regions), request_language(request), catalogue
         ),
         "filters": {"region": region},
         "file_language": file_language(request),

@@ -15,7 +15,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from markupsafe import Markup, escape
 
 from tekseru.catalog import Catalogue
-from tekseru.http.dependencies import get_catalog_service, get_catalogue, get_database
+from tekseru.http.dependencies import Today, get_catalog_service, get_catalogue, get_database
 from tekseru.http.language import request_language, said, translate
 from tekseru.http.security import page_actor
 from tekseru.i18n import format_date, format_decimal
@@ -311,8 +311,9 @@ def checklist(
     actor: Actor = Signed,
     db: Database = Db,
     catalogue: Catalogue = Depends(get_catalogue),
+    today: date = Today,
 ) -> Response:
-    content = subject_checklist(db, actor, bin, appendix, lang, format, catalogue=catalogue)
+    content = subject_checklist(db, actor, bin, appendix, lang, format, today=today, catalogue=catalogue)
     name = f"checklist-{appendix}-{bin.strip()}-{lang}.{format}"
     headers = {"Content-Disposition": f'attachment; filename="{name}"'}
     return Response(content, media_type=DOCUMENT_TYPES[format], headers=headers)

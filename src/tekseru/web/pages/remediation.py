@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 
 from tekseru.catalog import Catalogue
-from tekseru.http.dependencies import get_catalogue, get_database, get_settings
+from tekseru.http.dependencies import get_catalogue, get_database, get_settings, request_today
 from tekseru.http.language import request_language, said
 from tekseru.http.refusals import service_errors
 from tekseru.http.security import page_actor
@@ -85,7 +85,9 @@ def review(
     try:
         if decision not in ("accept", "reject"):
             raise portal.PortalError("choose accept or reject").saying("portal.error.decision")
-        portal.review_remediation(db, actor, report_id, accept=decision == "accept", reason=reason)
+        portal.review_remediation(
+            db, actor, report_id, accept=decision == "accept", reason=reason, today=request_today(request)
+        )
     except portal.PortalError as problem:
         # what the reviewer typed is shown again, whether the decision can still be made or not
         return _report_page(

@@ -11,7 +11,7 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from tekseru.catalog import Catalogue
-from tekseru.http.dependencies import get_catalogue, get_database
+from tekseru.http.dependencies import get_catalogue, get_database, request_today
 from tekseru.http.files import attachment
 from tekseru.http.language import request_language
 from tekseru.http.security import page_actor
@@ -30,9 +30,9 @@ Db = Depends(get_database)
 Signed = Depends(page_actor)
 
 
-def _day(text: str | None) -> date | None:
+def _day(text: str | None, today: date) -> date | None:
     try:
-        return date.fromisoformat(text) if text else date.today()
+        return date.fromisoformat(text) if text else today
     except ValueError:
         return None
 
@@ -48,7 +48,7 @@ def _page(
 ) -> Response:
     report = None if day is None else roster_reports.reconcile(db, day, actor=actor)
     context = {
-        "as_of": (day or date.today()).isoformat(),
+        "as_of": (day or request_today(request)).isoformat(),
         "error": "rosters.bad_date" if day is None else None,
         "report": None if report is None else report.to_json(reveal=roster_reports.sees_iins(actor)),
         "kinds": roster_reports.KINDS,
@@ -62,14 +62,14 @@ def _page(
 def index(
     request: Request, as_of: str | None = Query(None), actor: Actor = Signed, db: Database = Db
 ) -> Response:
-    return _page(request, actor, db, _day(as_of))
+    return _page(request, actor, db, _day(as_of, request_today(request)))
 
 
 @router.get("/reconciliation.xlsx", name="rosters_xlsx")
 def workbook(
     request: Request, as_of: str | None = Query(None), actor: Actor = Signed, db: Database = Db
 ) -> Response:
-    day = _day(as_of)
+    day = _day(as_of, request_today(request))
     if day is None:
         return _page(request, actor, db, None)
     report = roster_reports.reconcile(db, day, actor=actor).to_json(reveal=roster_reports.sees_iins(actor))
@@ -85,10 +85,10 @@ def evidence(
     db: Database = Db,
     catalogue: Catalogue = Depends(get_catalogue),
 ) -> Response:
-    day = _day(as_of)
+    day = _day(as_of, request_today(request))
     if day is None:
         return _page(request, actor, db, None)
-    outcome = roster_reports.make_evidence(db, catalogue.edition_at(date.today()), day, actor=actor)
+    outcome = roster_reports.make_evidence(db, catalogue.edition_at(request_today(request)), day, actor=actor)
     return _page(request, actor, db, day, outcome=outcome)
 
 

@@ -10,7 +10,7 @@ from typing import Any
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
-from tekseru.http.dependencies import get_catalog_service, get_database
+from tekseru.http.dependencies import get_catalog_service, get_database, request_today
 from tekseru.http.language import said
 from tekseru.http.refusals import INSPECTION_ERRORS, PLAN_ERRORS, service_errors
 from tekseru.http.security import page_actor
@@ -48,7 +48,7 @@ def _to_inspection(request: Request, name: str, inspection_id: int, done: str) -
 
 @router.get("/visits", response_class=HTMLResponse, name="visits_mine")
 def mine(request: Request, actor: Actor = Signed, db: Database = Db) -> Response:
-    today = inspections.today_utc()
+    today = request_today(request)
     context = {"visits": inspections.my_visits(db, actor, today=today), "today": today}
     return render(request, "visits/mine.html", context)
 
@@ -76,7 +76,7 @@ def _row_page(
     stored = progress.plan
     edition = catalog.edition(stored.record.edition_id)
     groups = [edition.groups[key] for key in row.row.groups if key in edition.groups]
-    header = inspections.default_header(actor)
+    header = inspections.default_header(actor, request_today(request))
     context: dict[str, Any] = {
         "stored": stored,
         "progress": row,
