@@ -130,14 +130,14 @@ def test_a_follow_up_is_written_only_at_the_version_read(database: Database) -> 
                 session, record.id, 5, changes, by="head", now=NOW, expected_version=version
             )
 
-    assert follow_up("first", 1, today=date.today()).version == 2
+    assert follow_up("first", 1).version == 2
     with pytest.raises(StaleVersion) as refused:
-        follow_up("stale", 1, today=date.today())
+        follow_up("stale", 1)
     (conflict,) = refused.value.conflicts
     assert (conflict.kind, conflict.key, conflict.stored_version) == ("violation", 5, 2)
     assert conflict.stored is not None and conflict.stored["note"] == "first"
     assert conflict.given["note"] == "stale"
-    assert follow_up("fresh", None, today=date.today()).version == 3
+    assert follow_up("fresh", None).version == 3
 
 
 def test_a_list_is_approved_published_or_discarded_only_at_the_version_read(database: Database) -> None:

@@ -8,6 +8,7 @@ import html
 import io
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
+from datetime import date
 
 import pytest
 from fastapi import FastAPI
@@ -78,7 +79,9 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
         for name, role, bins in (("owner", "subject", [BINS[0]]), ("boss", "admin", [])):
             create_user(db, SYSTEM, username=name, full_name=name, role=role, bins=bins, password=PASSWORD)
         owner = actor_of(get_user(db, SYSTEM, "owner"))
-        (violation,) = portal.my_organisation(db, owner, settings=settings, catalogue=CATALOGUE).violations
+        (violation,) = portal.my_organisation(
+            db, owner, settings=settings, catalogue=CATALOGUE, today=date.today()
+        ).violations
         report = portal.submit_remediation(
             db, owner, violation.record.id, "done", [("a.pdf", b"%PDF-1.4\n")], settings=settings
         )
