@@ -34,7 +34,7 @@ def _texts(language: str) -> list[tuple[str, str, str]]:
         if not path.name.endswith(".po"):
             continue
         for entry in read_po_entries(path.read_text(encoding="utf-8")):
-            for text in (entry.plural_forms if entry.pluralizable else (entry.string,)):
+            for text in entry.plural_forms if entry.pluralizable else (entry.string,):
                 found.append((path.name, entry.id, text))
     return found
 

@@ -175,8 +175,8 @@ BAD_ROWS = [
     (
         ["{bin}", "85", "4", "2024-01-15", "a", "maybe"],
         ErrorKind.INVALID_BOOLEAN,
-        "e.csv, row 3, confirmed: 'maybe' is not a yes/no value: write иә/жоқ, да/нет, true/false, yes/no, 1/0 "
-        "(or leave the cell empty)",
+        "e.csv, row 3, confirmed: 'maybe' is not a yes/no value: "
+        "write иә/жоқ, да/нет, true/false, yes/no, 1/0 (or leave the cell empty)",
     ),
     (
         ["{first}", "1", "", "2024-01-15", "act 1", "true"],

@@ -78,7 +78,13 @@ def test_dates_and_amounts_are_written_as_the_pages_write_them() -> None:
     from tekseru.i18n.formats import format_decimal
 
     error = RowError.of(
-        "e.csv", 2, "observed_on", ErrorKind.FUTURE_DATE, "future_date", text="2030-01-01", today=date(2026, 12, 7)
+        "e.csv",
+        2,
+        "observed_on",
+        ErrorKind.FUTURE_DATE,
+        "future_date",
+        text="2030-01-01",
+        today=date(2026, 12, 7),
     )
     assert error.text("ru") == "2030-01-01 — дата в будущем (сегодня 07.12.2026)"
     assert error.message == "2030-01-01 is in the future (today is 07.12.2026)"
@@ -97,6 +103,7 @@ def test_a_yes_no_error_names_the_words_accepted() -> None:
     assert check.optional_boolean("confirmed") is None
     [error] = check.errors
     assert error.text("ru") == (
-        "'maybe' — не значение «да/нет»: пишите иә/жоқ, да/нет, true/false, yes/no, 1/0 (или оставьте ячейку пустой)"
+        "'maybe' — не значение «да/нет»: "
+        "пишите иә/жоқ, да/нет, true/false, yes/no, 1/0 (или оставьте ячейку пустой)"
     )
     assert "true да, false да емес" not in error.text("kk") and "иә/жоқ" in error.text("kk")

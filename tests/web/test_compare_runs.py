@@ -172,10 +172,7 @@ def test_the_files_carry_the_evidence_that_moved_the_subject(
         io.BytesIO(client.get("/assessments/compare/export", params=params | {"format": "xlsx"}).content)
     )
     sheet_header, sheet_row = [list(r) for r in workbook.worksheets[0].iter_rows(values_only=True)]
-    assert (
-        sheet_header == header
-        and sheet_row[header.index("Сведения, которые привели к изменению")] == said
-    )
+    assert sheet_header == header and sheet_row[header.index("Сведения, которые привели к изменению")] == said
     [change] = found
     assert change["evidence_moved"] == [
         {

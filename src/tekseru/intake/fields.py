@@ -104,7 +104,9 @@ class RowCheck:
             return None
         if text in _TRUE or text in _FALSE:
             return text in _TRUE
-        self.add(name, ErrorKind.INVALID_BOOLEAN, "invalid_boolean", text=self.value(name), accepted=_ACCEPTED)
+        self.add(
+            name, ErrorKind.INVALID_BOOLEAN, "invalid_boolean", text=self.value(name), accepted=_ACCEPTED
+        )
         return None
 
     def too_many_values(self) -> None:
