@@ -191,7 +191,7 @@ def test_text_the_store_refuses_in_a_filter_is_an_error_answer_not_a_file_cut_sh
 
 @pytest.mark.parametrize(
     ("lang", "high"),
-    [("kk", "Жоғары"), ("ru", "Высокий"), ("en", "High")],
+    [("kk", "Жоғары"), ("ru", "Высокая"), ("en", "High")],
 )
 def test_csv_and_xlsx_name_regions_groups_and_classes_in_words_json_keeps_keys(
     as_role: Callable[[str], Session], lang: str, high: str

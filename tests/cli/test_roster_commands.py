@@ -137,6 +137,6 @@ def test_evidence_names_providers_missing_from_the_registry_and_adds_nothing_twi
     first = tekseru("rosters", "evidence", "--as-of", "2026-06-01", "--lang", "en").stdout
     assert "Reports stored: 3; evidence added: 3, already there: 0." in first
     again = tekseru("rosters", "evidence", "--as-of", "2026-06-01", "--lang", "ru").stdout
-    assert "Сохранено отчётов: 0; добавлено доказательств: 0, уже были: 3." in again
+    assert "Сохранено отчётов: 0; добавлено записей сведений: 0, уже были: 3." in again
     purged = tekseru("rosters", "purge", "--lang", "en").stdout
     assert "deleted: 0" in purged

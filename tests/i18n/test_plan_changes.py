@@ -32,7 +32,7 @@ def test_a_moved_row_and_an_added_row_speak_the_reader_s_language(language: str)
     assert ("Астана" in detail) and ("3" in detail)
     if language == "ru":
         assert "место 2 → 1" in moved["b"]
-        assert "степень риска средний → высокий" in moved["b"]
+        assert "степень риска средняя → высокая" in moved["b"]
         assert detail == "сверх возможностей региона город Астана (строка 3)"
 
 

@@ -161,7 +161,7 @@ BAD_ROWS = [
     (
         ["{bin}", "1", "1", "2024-07-01", "a", ""],
         ErrorKind.FUTURE_DATE,
-        "e.csv, row 3, observed_on: 2024-07-01 is in the future (today is 2024-06-30)",
+        "e.csv, row 3, observed_on: 2024-07-01 is in the future (today is 30.06.2024)",
     ),
     (
         ["{bin}", "1", "1", "2024-01-15", "", ""],
@@ -176,7 +176,8 @@ BAD_ROWS = [
     (
         ["{bin}", "85", "4", "2024-01-15", "a", "maybe"],
         ErrorKind.INVALID_BOOLEAN,
-        "e.csv, row 3, confirmed: 'maybe' is neither true nor false (or empty)",
+        "e.csv, row 3, confirmed: 'maybe' is not a yes/no value: "
+        "write иә/жоқ, да/нет, true/false, yes/no, 1/0 (or leave the cell empty)",
     ),
     (
         ["{first}", "1", "", "2024-01-15", "act 1", "true"],
@@ -252,7 +253,7 @@ def test_skip_invalid_keeps_the_good_rows(
     assert rejected[1]["Errors"] == (
         "source_group: source group 3 contradicts criterion 2, which stands under source group 1 in edition "
         "test-edition (leave it empty to take that one); observed_on: 2030-01-01 is in the future (today is "
-        "2024-06-30)"
+        "30.06.2024)"
     )
 
 

@@ -341,7 +341,9 @@ def test_a_far_xlsx_cell_is_refused_at_once(
     assert (tmp_path / "far.xlsx").stat().st_size < 10_000
     error = _refused(database, tmp_path / "far.xlsx", edition)
     assert (error.row, error.field, error.kind) == (1_048_576, "XFD", ErrorKind.FILE_TOO_LARGE)
-    assert "TEKSERU_IMPORT_MAX_COLUMNS" in error.describe("ru")
+    # The one who runs the server (the command line) is told the variable; a web user, a server setting.
+    assert "TEKSERU_IMPORT_MAX_COLUMNS" in error.describe("ru", name_setting=True)
+    assert error.texts()["ru"].endswith("читается не более 64 столбцов (настройка сервера)")
 
 
 def test_empty_far_cells_are_not_read(
@@ -375,9 +377,12 @@ def test_the_caps_are_settings(
         list(table.rows)
     [error] = raised.value.errors
     assert (error.row, error.kind) == (4, ErrorKind.FILE_TOO_LARGE)
-    assert error.describe("kk") == (
+    assert error.describe("kk", name_setting=True) == (
         "rows.csv, 4-жол: файлдың 4-жолында деректер бар; ең көбі 3 жол оқылады "
         "(TEKSERU_IMPORT_MAX_ROWS баптауы)"
+    )
+    assert error.describe("kk") == (
+        "rows.csv, 4-жол: файлдың 4-жолында деректер бар; ең көбі 3 жол оқылады (сервер баптауы)"
     )
 
 

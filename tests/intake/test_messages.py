@@ -70,3 +70,40 @@ def test_the_language_of_a_terminal(locale: str | None, language: str) -> None:
 
 def test_an_unknown_language_falls_back_to_english() -> None:
     assert render("missing_value", "de") == "a value is required"
+
+
+def test_dates_and_amounts_are_written_as_the_pages_write_them() -> None:
+    from datetime import date
+
+    from tekseru.i18n.formats import format_decimal
+
+    error = RowError.of(
+        "e.csv",
+        2,
+        "observed_on",
+        ErrorKind.FUTURE_DATE,
+        "future_date",
+        text="2030-01-01",
+        today=date(2026, 12, 7),
+    )
+    assert error.text("ru") == "2030-01-01 — дата в будущем (сегодня 07.12.2026)"
+    assert error.message == "2030-01-01 is in the future (today is 07.12.2026)"
+    grouped = format_decimal(131072, "ru", 0)
+    assert grouped != "131072" and grouped.replace("\u00a0", " ").replace("\u202f", " ") == "131 072"
+    assert render("value_too_long", "ru", length=131073, limit=131072).endswith(f"не более {grouped}")
+    # A row number is a place, not an amount: as the spreadsheet numbers it.
+    assert render("row", "ru", row=131073) == "строка 131073"
+
+
+def test_a_yes_no_error_names_the_words_accepted() -> None:
+    from tekseru.intake import SourceRow
+    from tekseru.intake.fields import RowCheck
+
+    check = RowCheck("e.csv", SourceRow(2, ("maybe",), {"confirmed": "maybe"}))
+    assert check.optional_boolean("confirmed") is None
+    [error] = check.errors
+    assert error.text("ru") == (
+        "'maybe' — не значение «да/нет»: "
+        "пишите иә/жоқ, да/нет, true/false, yes/no, 1/0 (или оставьте ячейку пустой)"
+    )
+    assert "true да, false да емес" not in error.text("kk") and "иә/жоқ" in error.text("kk")

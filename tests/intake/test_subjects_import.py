@@ -106,7 +106,7 @@ BAD_ROWS = [
     (
         ["{bin}", "x" * 1001, "astana", "", "stationary"],
         ErrorKind.VALUE_TOO_LONG,
-        "s.csv, row 3, name: the value has 1001 characters, at most 1000 fit",
+        "s.csv, row 3, name: the value has 1,001 characters, at most 1,000 fit",
     ),
     (
         ["{bin}", "A", "Atlantis", "", "stationary"],

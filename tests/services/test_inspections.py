@@ -125,7 +125,7 @@ def test_answers_with_problems_are_all_named_and_nothing_is_stored(
         "answers.csv, row 4, item: Appendix 3 has items 1 to 20, not 'x'",
         "answers.csv, row 4, answer: 'yes' is not one of required, not_required, compliant, non_compliant",
         "answers.csv, row 5, item: item 1 is answered twice (first on row 2)",
-        "answers.csv, row 6, comment: the comment has 2001 characters, at most 2000",
+        "answers.csv, row 6, comment: the comment has 2,001 characters, at most 2,000",
     ]
     assert (
         inspections.inspection_sheet(database, SYSTEM, record.id, catalogue=CATALOGUE, today=date.today())

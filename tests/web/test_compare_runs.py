@@ -58,7 +58,7 @@ def _page(client: TestClient, role: str, first: uuid.UUID, second: uuid.UUID, la
     return answer.text
 
 
-@pytest.mark.parametrize(("lang", "low", "high"), [("kk", "Төмен", "Жоғары"), ("ru", "Низкий", "Высокий")])
+@pytest.mark.parametrize(("lang", "low", "high"), [("kk", "Төмен", "Жоғары"), ("ru", "Низкая", "Высокая")])
 def test_the_page_shows_who_moved_and_why(
     two_runs: tuple[TestClient, uuid.UUID, uuid.UUID], lang: str, low: str, high: str
 ) -> None:
@@ -81,10 +81,10 @@ def test_the_csv_is_in_the_readers_language(two_runs: tuple[TestClient, uuid.UUI
     )
     assert answer.status_code == 200 and "attachment" in answer.headers["content-disposition"]
     header, *rows = list(csv.reader(io.StringIO(answer.content.decode("utf-8-sig"))))
-    assert header[4:6] == ["Прежний класс риска", "Класс риска"]
+    assert header[4:6] == ["Прежняя степень риска", "Степень риска"]
     [row] = rows
     astana = load_regions().get("astana").name.in_language("ru")
-    assert (row[0], row[2], row[4], row[5]) == (MOVED, astana, "Низкий", "Высокий")
+    assert (row[0], row[2], row[4], row[5]) == (MOVED, astana, "Низкая", "Высокая")
 
 
 def test_an_inspector_sees_its_region_and_an_unknown_run_is_refused(
@@ -122,7 +122,7 @@ WORDS = {
         "источник информации",
         "01.05.2024",
         "учтено",
-        "среди доказательств той оценки не было",
+        "среди сведений той оценки не было",
     ),
 }
 
@@ -162,9 +162,9 @@ def test_the_files_carry_the_evidence_that_moved_the_subject(
         "/assessments/compare.csv", params={"before": str(first), "after": str(second), "lang": "ru"}
     )
     header, row = list(csv.reader(io.StringIO(answer.content.decode("utf-8-sig"))))
-    said = row[header.index("Доказательства, которые привели к изменению")]
+    said = row[header.index("Сведения, которые привели к изменению")]
     assert said.startswith(f"№ {record.id}, критерий {record.criterion}, источник информации ")  # type: ignore[attr-defined]
-    assert said.endswith("Act 9: среди доказательств той оценки не было → учтено"), said
+    assert said.endswith("Act 9: среди сведений той оценки не было → учтено"), said
     params = {"before": str(first), "after": str(second), "lang": "ru"}
     found = client.get("/assessments/compare/export", params=params | {"format": "json"}).json()
     assert client.get("/api/v1/exports/compare", params=params | {"format": "json"}).json() == found
@@ -172,10 +172,7 @@ def test_the_files_carry_the_evidence_that_moved_the_subject(
         io.BytesIO(client.get("/assessments/compare/export", params=params | {"format": "xlsx"}).content)
     )
     sheet_header, sheet_row = [list(r) for r in workbook.worksheets[0].iter_rows(values_only=True)]
-    assert (
-        sheet_header == header
-        and sheet_row[header.index("Доказательства, которые привели к изменению")] == said
-    )
+    assert sheet_header == header and sheet_row[header.index("Сведения, которые привели к изменению")] == said
     [change] = found
     assert change["evidence_moved"] == [
         {

@@ -278,6 +278,20 @@ def test_a_region_shows_its_rows_only(site: Site, paths: dict[str, str]) -> None
     assert root.find("select", id="region").find("option", value="almaty_city").attrs.get("selected") == ""
 
 
+@pytest.mark.parametrize("lang", ["kk", "ru", "en"])
+def test_the_region_by_month_table_follows_the_region_filter_order(
+    site: Site, paths: dict[str, str], lang: str
+) -> None:
+    # In ru "город Алматы" comes before "город Астана"; the catalogue (Kazakh) order has Astana first.
+    root = parse(site.client("viewer").client.get(paths["draft"] + f"?lang={lang}").text)
+    filter_order = [option.text for option in root.find("select", id="region").find_all("option")[1:]]
+    shown = [tr.find("th").text for tr in root.find("table", id="groups").find("tbody").find_all("tr")]
+    assert len(set(shown)) >= 2, shown
+    assert shown == sorted(shown, key=filter_order.index)
+    if lang == "ru":
+        assert shown.index("город Алматы") < shown.index("город Астана")
+
+
 def test_approve_and_publish_with_the_buttons(site: Site) -> None:
     planner = site.client("planner")
     plan_id = site.api("planner", "POST", "/plans", json={"half_year": "2026-H1"})["id"]

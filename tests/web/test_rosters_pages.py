@@ -82,7 +82,7 @@ def test_only_planners_get_the_evidence_button_and_it_names_providers_outside_th
     assert "/rosters/evidence" in planner.client.get(f"/rosters?as_of={AS_OF}").text
     answer = planner.post_form("/rosters/evidence?lang=ru", {"as_of": AS_OF})
     assert answer.status_code == 200
-    assert f"Нет доказательств для поставщиков вне реестра: {PROVIDER}" in answer.text
+    assert f"Нет сведений для поставщиков вне реестра: {PROVIDER}" in answer.text
     assert signed_in("viewer").post_form("/rosters/evidence", {"as_of": AS_OF}).status_code == 403
 
 

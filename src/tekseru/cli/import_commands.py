@@ -181,7 +181,7 @@ def _print_errors(console: Console, error: ImportFileError, language: str) -> No
         highlight=False,
     )
     for row_error in error.errors[:ERRORS_SHOWN]:
-        console.print(row_error.describe(language), markup=False, highlight=False)
+        console.print(row_error.describe(language, name_setting=True), markup=False, highlight=False)
     if error.error_count > ERRORS_SHOWN:
         console.print(render("more_errors", language, count=error.error_count - ERRORS_SHOWN))
 

@@ -60,22 +60,24 @@ class RowError:
     def of(
         cls, file: str, row: int | None, field: str | None, kind: ErrorKind, key: str, /, **params: Any
     ) -> RowError:
-        return cls(file, row, field, kind, render(key, "en", **params), key, tuple(params.items()))
+        return cls(file, row, field, kind, _text(key, "en", params, False), key, tuple(params.items()))
 
-    def text(self, language: str | None = None) -> str:
-        """What is wrong, in `language` (kk, ru or en)."""
+    def text(self, language: str | None = None, *, name_setting: bool = False) -> str:
+        """What is wrong, in `language` (kk, ru or en). A limit that is a setting is called a server
+        setting; `name_setting` names its environment variable too, for the one who runs the server (the
+        command line), never for a user of the web pages."""
         if self.key is None or self.key not in KEYS:
             return self.message
-        return render(self.key, language, **dict(self.params))
+        return _text(self.key, language, dict(self.params), name_setting)
 
-    def describe(self, language: str | None = None) -> str:
+    def describe(self, language: str | None = None, *, name_setting: bool = False) -> str:
         """`file, row N, field: message` in `language`."""
         place = [self.file]
         if self.row is not None:
             place.append(render("row", language, row=self.row))
         if self.field is not None:
             place.append(self.field)
-        return f"{', '.join(place)}: {self.text(language)}"
+        return f"{', '.join(place)}: {self.text(language, name_setting=name_setting)}"
 
     def texts(self) -> dict[str, str]:
         """The message in every language, for records read later in a language not known now (jobs)."""
@@ -83,6 +85,14 @@ class RowError:
 
     def __str__(self) -> str:
         return self.describe("en")
+
+
+def _text(key: str, language: str | None, params: dict[str, Any], name_setting: bool) -> str:
+    if "setting" in params:  # an environment variable's name: only for the one who runs the server
+        variable = params["setting"]
+        said = render("setting_named", language, setting=variable) if name_setting else None
+        params = {**params, "setting": said or render("server_setting", language)}
+    return render(key, language, **params)
 
 
 MAX_ERRORS_KEPT = 10_000

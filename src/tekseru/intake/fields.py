@@ -15,8 +15,11 @@ from tekseru.intake.readers import SourceRow
 # Files repeat the same BINs (evidence) row after row; the checks of valid ones are remembered.
 _valid_identifier = lru_cache(maxsize=100_000)(validate_identifier)
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_TRUE = frozenset({"true", "yes", "1", "иә", "да"})
-_FALSE = frozenset({"false", "no", "0", "жоқ", "нет"})
+# The words a yes/no cell may hold, as (yes, no) pairs; an error names them all.
+_YES_NO = (("иә", "жоқ"), ("да", "нет"), ("true", "false"), ("yes", "no"), ("1", "0"))
+_TRUE = frozenset(yes for yes, _ in _YES_NO)
+_FALSE = frozenset(no for _, no in _YES_NO)
+_ACCEPTED = ", ".join(f"{yes}/{no}" for yes, no in _YES_NO)
 # Dates outside these years are typing mistakes (0001-01-01, 2204-...), not facts of an inspection.
 FIRST_YEAR, LAST_YEAR = 1900, 2100
 
@@ -91,7 +94,7 @@ class RowCheck:
             )
             return None
         if value > today:
-            self.add(name, ErrorKind.FUTURE_DATE, "future_date", text=text, today=today.isoformat())
+            self.add(name, ErrorKind.FUTURE_DATE, "future_date", text=text, today=today)
             return None
         return value
 
@@ -101,7 +104,9 @@ class RowCheck:
             return None
         if text in _TRUE or text in _FALSE:
             return text in _TRUE
-        self.add(name, ErrorKind.INVALID_BOOLEAN, "invalid_boolean", text=self.value(name))
+        self.add(
+            name, ErrorKind.INVALID_BOOLEAN, "invalid_boolean", text=self.value(name), accepted=_ACCEPTED
+        )
         return None
 
     def too_many_values(self) -> None:

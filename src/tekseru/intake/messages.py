@@ -9,6 +9,8 @@ tests/intake/test_messages.py checks that every key has all three languages with
 
 from __future__ import annotations
 
+from datetime import date
+
 from tekseru.i18n import translate
 
 LANGUAGES = ("kk", "ru", "en")
@@ -75,6 +77,8 @@ KEYS: frozenset[str] = frozenset(
         "not_in_encoding",
         "several_sheets",
         "no_such_sheet",
+        "server_setting",
+        "setting_named",
     )
 ) | frozenset(  # the information systems' formats (intake/rosters.py; texts in rosters.po)
     (
@@ -94,9 +98,30 @@ def language_or_default(language: str | None) -> str:
     return language if language in LANGUAGES else DEFAULT_LANGUAGE
 
 
+# Parameters that are amounts (a limit, a length, a count): written with the language's digit groups
+# (131 072 in kk and ru), as the pages write numbers. Row numbers, years and criterion numbers are not.
+AMOUNTS = frozenset({"limit", "length", "count"})
+
+
 def render(key: str, language: str | None = None, /, **params: object) -> str:
-    """The message `key` in `language` (English when it is not one of kk, ru, en), filled in."""
-    return translate(language_or_default(language), PREFIX + key).format(**params)
+    """The message `key` in `language` (English when it is not one of kk, ru, en), filled in: a date as
+    the pages write it (07.12.2026), an amount with digit groups."""
+    language = language_or_default(language)
+    return translate(language, PREFIX + key).format(
+        **{name: _local(name, value, language) for name, value in params.items()}
+    )
+
+
+def _local(name: str, value: object, language: str) -> object:
+    if isinstance(value, date):
+        from tekseru.i18n.formats import format_date  # Babel's dates: loaded when an error is shown
+
+        return format_date(value, language)
+    if name in AMOUNTS and isinstance(value, int) and not isinstance(value, bool):
+        from tekseru.i18n.formats import format_decimal
+
+        return format_decimal(value, language, 0)
+    return value
 
 
 def language_from_locale(value: str | None) -> str:

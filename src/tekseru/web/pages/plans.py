@@ -228,7 +228,8 @@ def _plan_page(
     paging = Page(page, ROWS_PER_PAGE, len(included))
     if paging.page > paging.pages:
         paging = Page(paging.pages, ROWS_PER_PAGE, len(included))
-    region_order = list(catalog.catalogue.regions.keys())
+    # The region-by-month table and the rows follow the region filter's order: the reader's alphabet.
+    region_order = [item.key for item in catalog.catalogue.regions.reading_order(request_language(request))]
     groups, _ = _grouped(in_region, region_order, Page(1, ROWS_PER_PAGE, len(in_region)))
     order = SubjectSort.from_parameter(sort)
     _, shown = _grouped(included, region_order, paging, order)
