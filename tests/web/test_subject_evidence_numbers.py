@@ -16,7 +16,7 @@ from tests.web.support import OWN_BIN
 
 CITED = {
     "kk": r"мәлімет № ([\d, ]+)\)",
-    "ru": r"доказательство № ([\d, ]+)\)",
+    "ru": r"сведения № ([\d, ]+)\)",
     "en": r"evidence No\. ([\d, ]+)\)",
 }
 
