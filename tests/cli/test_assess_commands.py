@@ -149,3 +149,25 @@ def test_explain_names_the_stored_assessment_by_its_dates(tekseru: Any, language
     assert printed
     shown = tekseru("explain", BINS[0], "--as-of", "2024-07-01", "--lang", language).stdout
     assert re.search(stored, shown) and not UUID.search(shown)
+
+
+@pytest.mark.parametrize(
+    ("language", "named"),
+    [("kk", r"01\.07\.2024 жағдай бойынша, \d\d\.\d\d\.\d{4} \d\d:\d\d жасалған бағалау"),
+     ("ru", r"Оценка на 01\.07\.2024, выполнена \d\d\.\d\d\.\d{4} \d\d:\d\d")],
+)  # fmt: skip
+def test_assess_names_the_assessment_by_its_dates(tekseru: Any, language: str, named: str) -> None:
+    """The summary of `tekseru assess` (new and reused runs) names the run as `explain` does: no UUID."""
+    for _ in range(2):  # computed, then the finished run reused
+        shown = tekseru("assess", "--as-of", "2024-07-01", "--limit", "1", "--lang", language).stdout
+        assert re.search(named, shown) and not UUID.search(shown), shown
+
+
+@pytest.mark.parametrize(
+    ("language", "named"),
+    [("kk", r"жағдай бойынша, \d\d\.\d\d\.\d{4} \d\d:\d\d жасалған бағалау"),
+     ("ru", r"Оценка на \d\d\.\d\d\.\d{4}, выполнена \d\d\.\d\d\.\d{4} \d\d:\d\d")],
+)  # fmt: skip
+def test_demo_names_the_assessment_by_its_dates(tmp_path: Path, language: str, named: str) -> None:
+    shown = invoke("demo", "--db", str(tmp_path / "demo.sqlite3"), "--lang", language).stdout
+    assert re.search(named, shown) and not UUID.search(shown), shown

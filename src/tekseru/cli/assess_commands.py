@@ -224,9 +224,9 @@ def _print_summary(console: Console, summary: AssessmentSummary, words: Words) -
         else words("cli.assess.computed", seconds=format_decimal(summary.total_seconds, words.language, 1))
     )
     line = words(
-        "cli.assess.summary",
-        run=summary.run_id,
+        "last13.assess.summary",
         date=format_date(summary.as_of, words.language),
+        made=format_datetime(summary.made, words.language, cli_zone()),
         edition=summary.edition_id,
         results=words.count(summary.subject_groups),
         subjects=words.count(summary.subjects),

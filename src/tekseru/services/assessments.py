@@ -88,11 +88,13 @@ class AssessmentSummary:
     `subject_groups` counts the results (one per subject and group); `classes` counts them by risk class;
     `skipped_groups` counts subject-groups of groups the edition does not have (not scored); `seconds`
     gives the wall-clock time of each phase that ran (load, fingerprint, score, explain, store) and
-    `cpu_seconds` the processor time the process spent in it (all threads).
+    `cpu_seconds` the processor time the process spent in it (all threads). `made` is when the stored run
+    finished (a reused run: when it first did), which names it to a reader with its as-of date.
     """
 
     run_id: uuid.UUID
     as_of: date
+    made: datetime
     edition_id: str
     fingerprint: str
     reused: bool
@@ -251,6 +253,7 @@ def _audit_run(session: Any, actor: Actor | None, run: AssessmentRun, *, reused:
         "fingerprint": run.inputs_fingerprint,
         "subject_groups": run.subjects_total,
         "reused": reused,
+        "made": run.finished_at or run.started_at,  # names the run on the audit page with `as_of`
     }
     audit.record(session, actor, "assessment.run", "assessment", run.id, after=after)
 
@@ -268,6 +271,7 @@ def _summary(
     return AssessmentSummary(
         run_id=run.id,
         as_of=run.as_of,
+        made=run.finished_at or run.started_at,
         edition_id=run.edition_id,
         fingerprint=run.inputs_fingerprint,
         reused=reused,
