@@ -3,18 +3,25 @@ import failed, and the evidence a completed inspection gave (stored as text, sai
 
 from __future__ import annotations
 
+import re
 import uuid
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
+
+from tekseru.services.assessments import run_assessment
+from tekseru.services.permissions import Actor
+from tekseru.web.audit_words import audit_subject
+from tests.catalogue import CATALOGUE
 
 from tests.api.conftest import _app, sign_in
 from tests.services.inspection_data import BINS, add_subjects, inspect
 from tests.web.htmltree import parse
-from tests.web.support import OTHER_BIN, USERS, seed
+from tests.web.support import AS_OF, OTHER_BIN, USERS, seed
 
 RAW_VALUES = {"finished", "failed", "approved", "draft", "completed", "inspector", "planner", "True", "False"}
 
@@ -79,3 +86,33 @@ def test_a_refusal_page_says_the_services_words_in_the_pages_language(
     page = parse(response.text)
     assert page.find("span", class_="detail").text == expected
     assert page.find("html").attrs["lang"] == language
+
+
+UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
+
+
+@pytest.mark.parametrize(
+    ("language", "named"),
+    [("kk", r"01\.06\.2024 жағдай бойынша, \d\d\.\d\d\.\d{4} \d\d:\d\d жасалған"),
+     ("ru", r"на 01\.06\.2024, выполнена \d\d\.\d\d\.\d{4} \d\d:\d\d")],
+)  # fmt: skip
+def test_the_audit_log_names_an_assessment_by_its_dates(
+    language: str, named: str, app: FastAPI, signed_in: Callable[[str], Any], seeded: uuid.UUID
+) -> None:
+    """The "what" of an assessment's entry: its as-of date and when it was made, not the run's UUID."""
+    database = app.state.tekseru.database()
+    run_assessment(database, as_of=AS_OF, catalogue=CATALOGUE, actor=Actor.system("t-admin"))  # reused: audited
+    page = parse(signed_in("admin").client.get(f"/admin/audit?action=assessment.run&lang={language}").text)
+    rows = page.find("table", class_="audit").find("tbody").find_all("tr")
+    assert rows
+    for row in rows:
+        cell = row.find_all("td")[1]
+        what = " ".join(cell.text.replace(cell.find("div", class_="narrow-only").text, "").split())
+        assert re.search(named, what) and not UUID.search(what), what
+
+
+def test_an_assessment_audited_before_its_moment_was_kept_is_named_by_its_date() -> None:
+    old = {"as_of": "2024-06-01", "status": "finished"}
+    assert audit_subject("ru", "Asia/Almaty", "assessment", "835e34c6", old) == "на 01.06.2024"
+    assert audit_subject("kk", "Asia/Almaty", "assessment", "835e34c6", old) == "01.06.2024 жағдай бойынша"
+    assert audit_subject("ru", "Asia/Almaty", "plan", "7", {"as_of": "2024-06-01"}) == "7"

@@ -110,6 +110,22 @@ def _text(lang: str, zone: str, value: str, key: str, entity: str, catalogue: Ca
     return say_stored(lang, value)
 
 
+def audit_subject(lang: str, zone: str, entity: str, key: str, after: Mapping[str, object] | None) -> str:
+    """What an entry is about, as the "what" column names it: an assessment by its as-of date and when it
+    was made (kept in the entry's `after`, so no query per row; an entry written before `made` was kept:
+    by the date alone), anything else by its key."""
+    kept = after or {}
+    as_of = kept.get("as_of")
+    if entity != "assessment" or not isinstance(as_of, str) or not DAY.match(as_of):
+        return key
+    day = format_date(date.fromisoformat(as_of), lang)
+    made = kept.get("made")
+    if isinstance(made, str) and MOMENT.match(made):
+        moment = format_datetime(datetime.fromisoformat(made), lang, zone)
+        return translate(lang, "last13.audit.assessment", date=day, made=moment)
+    return translate(lang, "last13.audit.assessment_as_of", date=day)
+
+
 # Roster records (`tekseru.services.rosters`, the stored reports of rows 78-84) ---------------------------
 
 ROSTER_CODES = ("form", "kind", "element")

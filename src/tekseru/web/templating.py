@@ -38,7 +38,7 @@ from tekseru.i18n import (
     translate,
 )
 from tekseru.i18n.actors import who
-from tekseru.web.audit_words import audit_value, roster_value
+from tekseru.web.audit_words import audit_subject, audit_value, roster_value
 from tekseru.web.navigation import Section, visible
 
 
@@ -86,6 +86,13 @@ def _audit_value(context: Context, value: object, key: str, entity: str) -> str:
     request: Request = context["request"]
     zone, catalogue = request.app.state.settings.time_zone, app_state(request).catalogue
     return audit_value(context["lang"], zone, value, key, entity, catalogue)
+
+
+@pass_context
+def _audit_subject(context: Context, entry: Any) -> str:
+    """What an audit entry is about, in words of the page's language (`tekseru.web.audit_words`)."""
+    zone = context["request"].app.state.settings.time_zone
+    return audit_subject(context["lang"], zone, entry.entity, str(entry.entity_key), entry.after)
 
 
 @pass_context
@@ -183,6 +190,7 @@ def _environment() -> Environment:
         word=_word,
         stored=_stored,
         audit_value=_audit_value,
+        audit_subject=_audit_subject,
         who=_who,
         roster_value=_roster_value,
     )
