@@ -115,6 +115,25 @@ def test_bad_input_shows_the_form_again_with_the_reason(site: Site, query: str, 
     assert root.find("form", action="/backtest") is not None
 
 
+@pytest.mark.parametrize(
+    ("lang", "first", "last"),
+    [("kk", "2024 жылғы бірінші жартыжылдық", "2025 жылғы бірінші жартыжылдық"),
+     ("ru", "первое полугодие 2024 года", "первое полугодие 2025 года")],
+)  # fmt: skip
+def test_the_half_years_are_chosen_by_their_names(site: Site, lang: str, first: str, last: str) -> None:
+    """Each end of the period is a labelled select of half-years in words; its values stay "2024-H1", so the
+    form's query and old links mean what they did."""
+    root = parse(site.client("viewer").client.get(f"/backtest?{PERIOD}&lang={lang}").text)
+    form = root.find("form", action="/backtest")
+    for name, chosen, value in (("from", first, "2024-H1"), ("to", last, "2025-H1")):
+        assert form.find_all("label", for_=name) and form.find_all("input", id=name) == []
+        options = form.find("select", id=name, name=name).find_all("option")
+        assert len(options) >= 12 and all(not option.text.strip().count("-H") for option in options)
+        picked = [option for option in options if option.attrs.get("selected") == ""]
+        assert [(o.attrs["value"], o.text.strip()) for o in picked] == [(value, chosen)]
+    assert "2027-H1" not in root.text and "2027-H1" not in form.text
+
+
 def test_no_visits_is_said_not_charted(site: Site) -> None:
     root = parse(site.client("admin").client.get("/backtest?from=2030-H1&to=2030-H1&lang=en").text)
     assert (

@@ -26,8 +26,6 @@ ENGLISH_MARK = "\x00english\x00"
 # from the act are in all three languages).
 LABELLED_ENGLISH: set[str] = set()
 HALF_YEAR_CODE = re.compile(r"\b\d{4}-H[12]\b")
-# Pages whose form asks for a half-year typed as a code ("2027-H1"), with a hint showing how.
-TYPED_HALF_YEARS = {"/backtest"}
 ENGLISH_WORDS = ("Appendix", "Severity", "Criterion", "Score", "Region", "Results", "edition", "page of")
 
 
@@ -115,7 +113,6 @@ def test_pages_speak_one_language(
         leaked = sorted(word for word in words if word in keys and ("_" in word or "." in word))
         leaked += sorted(word for word in words if word.startswith("cli:"))  # the CLI's identity, in words
         assert not leaked, f"{path} ({language}) shows internal keys {leaked}"
-        if path not in TYPED_HALF_YEARS:
-            assert not HALF_YEAR_CODE.search(text), f"{path} ({language}) writes a half-year as a code"
+        assert not HALF_YEAR_CODE.search(text), f"{path} ({language}) writes a half-year as a code"
         english = [word for word in ENGLISH_WORDS if word in text]
         assert not english, f"{path} ({language}) shows English {english}"

@@ -42,6 +42,7 @@ Db = Depends(get_database)
 Signed = Depends(page_actor)
 Held = Depends(get_catalogue)
 HALF_YEARS_SHOWN = 4  # by default: the last four half-years that have ended
+HALF_YEARS_OFFERED = 12  # the form's choices: the last six years' half-years that have ended
 CLASS_BARS = {"high": "bar-high", "medium": "bar-medium", "low": "bar-low"}
 
 
@@ -51,6 +52,20 @@ def default_period(today: date) -> tuple[str, str]:
     for _ in range(HALF_YEARS_SHOWN - 1):
         first = first.previous()
     return str(first), str(last)
+
+
+def period_choices(today: date, *asked: str | None) -> list[str]:
+    """The half-years the form offers (as "2027-H1", shown in words), newest first: those that have ended
+    in the last six years, and any other one asked for (a link may ask for an older or a later one)."""
+    offered = [HalfYear.containing(today).previous()]
+    for _ in range(HALF_YEARS_OFFERED - 1):
+        offered.append(offered[-1].previous())
+    for text in asked:
+        try:
+            offered.append(HalfYear.parse(text or ""))
+        except InvalidHalfYear:
+            continue  # the error above the form says so
+    return [str(half) for half in sorted(set(offered), reverse=True)]
 
 
 def _asked(
@@ -131,14 +146,16 @@ def page(
         "to": end or default_end,
         "first_n": first_n or str(DEFAULT_FIRST_N),
     }
+    choices = period_choices(request_today(request), form["from"], form["to"])
     try:
         first, last, count = _asked(start, end, first_n, request_today(request))
         report = run_backtest(db, actor, start=first, end=last, first_n=count, catalogue=catalogue)
     except BacktestError as error:
-        refused = {"form": form, "error": say_error(lang, error), "report": None}
+        refused = {"form": form, "choices": choices, "error": say_error(lang, error), "report": None}
         return render(request, "backtest/index.html", refused, status_code=400)
     context = {
         "form": form,
+        "choices": choices,
         "error": None,
         "report": report,
         "visits": sum(half.visits for half in report.half_years),
@@ -166,6 +183,7 @@ def workbook(
     except BacktestError as error:
         context = {
             "form": {"from": start, "to": end, "first_n": first_n},
+            "choices": period_choices(request_today(request), start, end),
             "report": None,
             "error": say_error(request_language(request), error),
         }
