@@ -5,6 +5,8 @@ by a service manager (SIGTERM)."""
 
 from __future__ import annotations
 
+import errno
+import logging
 import os
 import shutil
 import signal
@@ -19,6 +21,7 @@ import pytest
 from typer.testing import CliRunner
 
 from tekseru.cli.main import app
+from tekseru.cli.serve_log import BindFailure
 from tests.cli.reader_language import assert_reader_language
 from tests.databases import migrated_sqlite_file
 
@@ -92,3 +95,45 @@ def _answers(base: str, server: subprocess.Popen[str]) -> bool:
         except httpx.TransportError:
             time.sleep(0.2)
     return False
+
+
+TAKEN = {
+    "kk": "Сервер іске қосылмады: http://127.0.0.1:{port}/ мекенжайын басқа бағдарлама пайдаланып отыр.",
+    "ru": "Сервер не запущен: адрес http://127.0.0.1:{port}/ уже занят другой программой.",
+}
+
+
+@pytest.mark.parametrize(("language", "workers"), [("kk", "1"), ("ru", "2")])
+def test_a_port_already_taken_is_said_in_one_line(
+    demo_database: Path, tmp_path: Path, language: str, workers: str
+) -> None:
+    """Another program listens on the port: `serve` says so in the reader's words, naming the address, and
+    ends with a non-zero status, without uvicorn's English or a traceback (one process, or several: then
+    uvicorn's parent binds)."""
+    database = tmp_path / "tekseru.sqlite3"
+    shutil.copyfile(demo_database, database)
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        command = [sys.executable, "-m", "tekseru", "serve", "--port", str(port), "--db", str(database)]
+        command += ["--workers", workers]
+        env = {**os.environ, "TEKSERU_ATTACHMENTS_DIR": str(tmp_path / "files"), "TEKSERU_LANGUAGE": language}
+        done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode != 0
+    errors = done.stderr.strip().splitlines()
+    assert len(errors) == 1 and errors[0].startswith(TAKEN[language].format(port=port)), done.stderr
+    assert "Traceback" not in done.stderr + done.stdout and "Errno" not in done.stderr
+    assert not [word for word in (*UVICORN, "address already in use") if word in done.stderr]
+
+
+@pytest.mark.parametrize(
+    ("number", "said"),
+    [(errno.EACCES, "нет прав принимать соединения по адресу http://0.0.0.0:80/"),
+     (errno.EADDRNOTAVAIL, "http://0.0.0.0:80/ не является адресом этого компьютера"),
+     (errno.ENOBUFS, f"по адресу http://0.0.0.0:80/ (системная ошибка {errno.ENOBUFS})")],
+)  # fmt: skip
+def test_other_bind_failures_are_said_too(number: int, said: str) -> None:
+    record = logging.LogRecord("uvicorn.error", logging.ERROR, "", 0, OSError(number, "English"), None, None)
+    assert BindFailure("ru", "http://0.0.0.0:80/").filter(record) and said in record.getMessage()
+    assert "English" not in record.getMessage()

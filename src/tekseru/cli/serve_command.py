@@ -129,7 +129,7 @@ def serve(
             host=host,
             port=port,
             access_log=access_log,
-            log_config=log_config(words.language),
+            log_config=log_config(words.language, address),
         )
         return
     os.environ.update(settings.environment())  # what each worker's create_app() reads
@@ -142,6 +142,6 @@ def serve(
         port=port,
         workers=workers,
         access_log=access_log,
-        log_config=log_config(words.language),
+        log_config=log_config(words.language, address),
         timeout_worker_healthcheck=WORKER_STARTUP_SECONDS,
     )

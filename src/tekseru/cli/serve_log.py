@@ -7,12 +7,15 @@ that says the server listens ("Uvicorn running on ...") becomes our start line, 
 serving process ("Finished server process", or with workers the parent's "Stopping parent process") our
 stop line: uvicorn ends the process by the signal it caught (SIGTERM) right after it, so no code after
 `uvicorn.run` would run to say it. Each request of the access log is told in our own words, without
-uvicorn's English reason phrase ("GET /login → 200"). Warnings and errors (a port already taken, a
-malformed request) go to standard error as uvicorn says them: they are for the operator, and rare.
+uvicorn's English reason phrase ("GET /login → 200"). Warnings and errors (a malformed request) go to
+standard error as uvicorn says them: they are for the operator, and rare; but an address it cannot listen
+at (a port already taken), which a first-time reader meets, is said in one line of the reader's language
+naming the address (`BindFailure`), and uvicorn then exits with status 1, without a traceback.
 """
 
 from __future__ import annotations
 
+import errno
 import logging
 import multiprocessing
 from typing import Any
@@ -20,8 +23,12 @@ from typing import Any
 from tekseru.i18n import translate
 
 LISTENING = "Uvicorn running on"
-# The last line of the process that serves: one worker's, or with several the parent's.
-STOPPED = ("Finished server process", "Stopping parent process")
+# Why a socket cannot listen, by its error number: the message that says it (the rest: `cannot_bind`).
+BIND_FAILURES = {
+    errno.EADDRINUSE: "last13.serve.address_taken",
+    errno.EACCES: "last13.serve.not_permitted",
+    errno.EADDRNOTAVAIL: "last13.serve.not_here",
+}
 # The last line of the process that serves: one worker's, or with several the parent's.
 STOPPED = ("Finished server process", "Stopping parent process")
 
@@ -60,13 +67,33 @@ class SaidInLanguage(logging.Filter):
         return True
 
 
-def log_config(language: str) -> dict[str, Any]:
-    """uvicorn's logging: the reader's lines on standard output, warnings and errors on standard error."""
+class BindFailure(logging.Filter):
+    """uvicorn's error when it cannot listen at `address` (it logs the `OSError` itself, then exits) put
+    into one line of `language`'s words; every other warning and error passes as it is."""
+
+    def __init__(self, language: str, address: str) -> None:
+        super().__init__()
+        self.language, self.address = language, address
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        error = record.msg
+        if isinstance(error, OSError):
+            key = BIND_FAILURES.get(error.errno or 0, "last13.serve.cannot_bind")
+            number = error.errno or 0
+            record.msg = translate(self.language, key, address=self.address, number=number)
+            record.args = None
+        return True
+
+
+def log_config(language: str, address: str = "") -> dict[str, Any]:
+    """uvicorn's logging: the reader's lines on standard output, warnings and errors on standard error
+    (one that it cannot listen at `address` in the reader's words)."""
     said = {"()": f"{__name__}.SaidInLanguage", "language": language}
+    bind = {"()": f"{__name__}.BindFailure", "language": language, "address": address}
     return {
         "version": 1,
         "disable_existing_loggers": False,
-        "filters": {"said": said},
+        "filters": {"said": said, "bind": bind},
         "formatters": {"plain": {"format": "%(message)s"}},
         "handlers": {
             "said": {
@@ -79,6 +106,7 @@ def log_config(language: str) -> dict[str, Any]:
                 "class": "logging.StreamHandler",
                 "stream": "ext://sys.stderr",
                 "formatter": "plain",
+                "filters": ["bind"],
                 "level": "WARNING",
             },
         },
