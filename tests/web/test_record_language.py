@@ -16,9 +16,8 @@ from fastapi.testclient import TestClient
 from tekseru.services.assessments import run_assessment
 from tekseru.services.permissions import Actor
 from tekseru.web.audit_words import audit_subject
-from tests.catalogue import CATALOGUE
-
 from tests.api.conftest import _app, sign_in
+from tests.catalogue import CATALOGUE
 from tests.services.inspection_data import BINS, add_subjects, inspect
 from tests.web.htmltree import parse
 from tests.web.support import AS_OF, OTHER_BIN, USERS, seed
@@ -101,7 +100,8 @@ def test_the_audit_log_names_an_assessment_by_its_dates(
 ) -> None:
     """The "what" of an assessment's entry: its as-of date and when it was made, not the run's UUID."""
     database = app.state.tekseru.database()
-    run_assessment(database, as_of=AS_OF, catalogue=CATALOGUE, actor=Actor.system("t-admin"))  # reused: audited
+    admin = Actor.system("t-admin")
+    run_assessment(database, as_of=AS_OF, catalogue=CATALOGUE, actor=admin)  # the seeded run, reused: audited
     page = parse(signed_in("admin").client.get(f"/admin/audit?action=assessment.run&lang={language}").text)
     rows = page.find("table", class_="audit").find("tbody").find_all("tr")
     assert rows
