@@ -88,13 +88,12 @@ class AssessmentSummary:
     `subject_groups` counts the results (one per subject and group); `classes` counts them by risk class;
     `skipped_groups` counts subject-groups of groups the edition does not have (not scored); `seconds`
     gives the wall-clock time of each phase that ran (load, fingerprint, score, explain, store) and
-    `cpu_seconds` the processor time the process spent in it (all threads). `made` is when the stored run
-    finished (a reused run: when it first did), which names it to a reader with its as-of date.
+    `cpu_seconds` the processor time the process spent in it (all threads).
     """
 
     run_id: uuid.UUID
     as_of: date
-    made: datetime
+    made: datetime  # when the run finished (reused: when it first did); with as_of it names the run
     edition_id: str
     fingerprint: str
     reused: bool
