@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import inspect
 import re
+import typing
 from pathlib import Path
 
 import pytest
@@ -67,7 +68,13 @@ def test_the_sign_in_limits_are_documented() -> None:
 
 
 def test_every_serve_option_is_documented() -> None:
-    options = [p.default.param_decls[0] for p in inspect.signature(serve).parameters.values()]
+    hints = typing.get_type_hints(serve, include_extras=True)  # an option may be declared in its type
+    declared = [
+        p.default if p.default is not None else next(m for m in hints[p.name].__metadata__)
+        for p in inspect.signature(serve).parameters.values()
+    ]
+    # in an Annotated type typer reads the first name as the option's default
+    options = [option.param_decls[0] if option.param_decls else option.default for option in declared]
     assert options == ["--host", "--port", "--db", "--workers", "--access-log/--no-access-log", "--lang"]
     for option in options:
         assert "| `" + "` / `".join(option.split("/")) + "` |" in DOC

@@ -8,16 +8,14 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from tekseru.i18n import formats
 from tests.web.htmltree import parse
 from tests.web.test_plans_pages import Site, make_site
 
 
-class _LateEveningUtc(datetime):
-    @classmethod
-    def now(cls, tz: object = None) -> _LateEveningUtc:  # type: ignore[override]
-        real = datetime.now(UTC)
-        return cls(real.year, real.month, real.day, 23, 30, tzinfo=UTC)
+def _late_evening_utc() -> datetime:
+    """23:30 UTC of today: already tomorrow (04:30) in Almaty."""
+    real = datetime.now(UTC)
+    return datetime(real.year, real.month, real.day, 23, 30, tzinfo=UTC)
 
 
 @pytest.fixture(scope="module")
@@ -31,7 +29,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
 def test_the_assessment_form_offers_today_in_almaty(
     site: Site, monkeypatch: pytest.MonkeyPatch, lang: str
 ) -> None:
-    monkeypatch.setattr(formats, "datetime", _LateEveningUtc)
+    monkeypatch.setattr(site.app.state.tekseru, "clock", _late_evening_utc)
     response = site.client("planner").client.get(f"/assessments?lang={lang}")
     assert response.status_code == 200
     offered = parse(response.text).find("input", id="as_of").attrs["value"]

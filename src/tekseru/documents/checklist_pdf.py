@@ -12,13 +12,10 @@ a form to a few hundredths of a second.
 
 from __future__ import annotations
 
-import re
 from bisect import bisect_right
 from collections.abc import Sequence
 from datetime import UTC, datetime, time
 from itertools import accumulate
-
-from fpdf.fonts import CoreFont, TTFFont
 
 from tekseru.documents.checklist_form import (
     FULL_NAME,
@@ -29,9 +26,9 @@ from tekseru.documents.checklist_form import (
     FormRow,
     SignatureBlock,
 )
+from tekseru.documents.pdf_marks import PAGES, PageCount, draw_draft_mark, draw_qr_code
 from tekseru.documents.pdf_prepared_fonts import PreparedFontsOutput
 from tekseru.documents.pdf_text import (
-    PT,
     Cell,
     Line,
     Style,
@@ -74,14 +71,9 @@ _SIGNATURE_GAP = 3.0  # above a signature block's label
 _LINE_GAP = 7.0  # above an empty signature line
 _LINE_SPACING = 5.0  # between the lines of one signatory
 _QR_SIZE = 24.0
-_QR_QUIET = 2  # modules of white around the code
-_DARK_RUN = re.compile(b"\x01+")  # dark modules side by side in a row of the QR code
 _SIGNATURE_LABEL = Style(10, bold=True)
 _CODE = Style(9, bold=True)
 _DRAFT_LINE = Style(9, bold=True, grey=True)  # the draft mark at the top of every page
-_DRAFT_SIZE = 54.0  # points: the draft mark across the middle of every page
-_DRAFT_COLOUR = (150, 150, 150)
-_DRAFT_OPACITY = 0.25  # light enough to read the form through it
 
 
 def checklist_pdf_bytes(form: ChecklistForm) -> bytes:
@@ -151,7 +143,7 @@ class _ChecklistPdf(TextPdf):
 
     def footer(self) -> None:
         if self.form.draft_mark:  # in the footer, so that it is drawn over the page's text and tables
-            _draw_draft_mark(self, self.form.draft_mark)
+            draw_draft_mark(self, self.form.draft_mark)
         self.set_y(-_FOOTER_HEIGHT + 2)
         lines = wrap(self.form.notice, _FOOTER, self.epw) if self.form.notice else []
         for text, style in lines:
@@ -159,9 +151,9 @@ class _ChecklistPdf(TextPdf):
             self.set_y(self.get_y() + style.line_height)
         _FOOTER.apply(self)
         line = self._footer_line()
-        x = self.l_margin + max((self.epw - _FOOTER.width(line.replace(_PAGES, "00"))) / 2, 0.0)
+        x = self.l_margin + max((self.epw - _FOOTER.width(line.replace(PAGES, "00"))) / 2, 0.0)
         assert self.current_font is not None
-        self.pages[self.page].add_text_substitution(_PageCount(self.current_font, line))  # type: ignore[arg-type]
+        self.pages[self.page].add_text_substitution(PageCount(self.current_font, line))  # type: ignore[arg-type]
         put_text(self, x, self.get_y() + _FOOTER.baseline, line)
         self.style = None  # fpdf2 restores the body's font and colour after the footer
 
@@ -169,39 +161,8 @@ class _ChecklistPdf(TextPdf):
         labels, parts = self.form.labels, [f"tekseru {self.form.edition_id}"]
         if self.seal:
             parts.insert(0, f"{labels.verification_code}: {self.seal.code}")
-        parts.append(f"{labels.page} {self.page_no()}/{_PAGES}")
+        parts.append(f"{labels.page} {self.page_no()}/{PAGES}")
         return "   ·   ".join(parts)
-
-
-_PAGES = "{nb}"  # in a footer line, where the number of pages goes
-
-
-class _PageCount:
-    """The number of pages put in a footer line by fpdf2 once it is known, when fpdf2 writes the document:
-    what fpdf2 does for its own cells (a `TotalPagesSubstitutionFragment`, which a line placed by
-    `put_text` does not need), in place of the line's text as written, the same line with the number."""
-
-    def __init__(self, font: CoreFont | TTFFont, line: str) -> None:
-        self.font, self.line = font, line
-
-    def get_placeholder_string(self) -> str:
-        return self.font.encode_text(self.line)
-
-    def render_text_substitution(self, pages: str) -> str:
-        return self.font.encode_text(self.line.replace(_PAGES, pages))
-
-
-def _draw_draft_mark(pdf: _ChecklistPdf, mark: str) -> None:
-    """The mark large across the middle of the page, see-through so that the form reads under it."""
-    big = Style(_DRAFT_SIZE, bold=True)
-    big.apply(pdf)
-    centre_x, centre_y = pdf.w / 2, pdf.h / 2
-    with (
-        pdf.local_context(fill_opacity=_DRAFT_OPACITY, text_color=_DRAFT_COLOUR),
-        pdf.rotation(angle=55, x=centre_x, y=centre_y),
-    ):
-        pdf.text(centre_x - big.width(mark) / 2, centre_y + _DRAFT_SIZE * PT * 0.35, mark)
-    pdf.style = None  # the colour was set past `Style.apply`
 
 
 def _underlined(pdf: _ChecklistPdf, lines: Sequence[Line], height: float) -> None:
@@ -413,23 +374,5 @@ def _seal_height(form: ChecklistForm, seal: Seal, width: float) -> float:
 def _write_seal(pdf: _ChecklistPdf, form: ChecklistForm, seal: Seal) -> None:
     """The QR code, and under it the code, the document reference and the fingerprint."""
     x, width = pdf.l_margin + _SIGNATURE_WIDTH + 8, _seal_width(pdf)
-    _draw_qr_code(pdf, seal, x + (width - _QR_SIZE) / 2, pdf.get_y())
+    draw_qr_code(pdf, qr_code_modules(seal), x + (width - _QR_SIZE) / 2, pdf.get_y(), _QR_SIZE)
     write_lines(pdf, _seal_lines(form, seal, width), x, width, align="C", before=_QR_SIZE + 1)
-
-
-def _draw_qr_code(pdf: _ChecklistPdf, seal: Seal, left: float, top: float) -> None:
-    """The QR code as filled rectangles, one for each run of dark modules in a row, in a `_QR_SIZE` square
-    with a quiet zone of `_QR_QUIET` modules: one path, where an image took a PNG to encode and fpdf2 to
-    parse it again. fpdf2 has no public call for raw path operators: `FPDF._out` adds them to the page.
-    Signing reads the path too (`signatures.placement`), to keep the stamps clear of it."""
-    rows = qr_code_modules(seal)
-    module = _QR_SIZE / (len(rows) + 2 * _QR_QUIET) * pdf.k  # points
-    x0, y0 = left * pdf.k + _QR_QUIET * module, (pdf.h - top) * pdf.k - _QR_QUIET * module
-    path = ["q 0 g"]
-    for number, row in enumerate(rows):
-        y = y0 - (number + 1) * module
-        for match in _DARK_RUN.finditer(row):
-            start, end = match.span()
-            path.append(f"{x0 + start * module:.2f} {y:.2f} {(end - start) * module:.2f} {module:.2f} re")
-    path.append("F Q")  # F, not its synonym f: pyHanko reads a word starting with f as `false`
-    pdf._out(" ".join(path))

@@ -14,7 +14,6 @@ finished run returns that run instead of computing again, unless `reuse=False`.
 from __future__ import annotations
 
 import os
-import time
 import uuid
 from collections import Counter
 from collections.abc import Callable, Mapping
@@ -41,6 +40,7 @@ from tekseru.services.assessment_subject import (
     subject_explanation,
 )
 from tekseru.services.permissions import Actor, Permission
+from tekseru.services.phase_timer import PhaseTimer
 from tekseru.store import AssessmentRun, Database
 from tekseru.store.assessment_load import load_registry
 from tekseru.store.assessments import (
@@ -155,21 +155,6 @@ class ClassCount:
     count: int
 
 
-class _Timer:
-    """Wall-clock and CPU seconds (of the whole process, every thread) per phase."""
-
-    def __init__(self) -> None:
-        self.seconds: dict[str, float] = {}
-        self.cpu_seconds: dict[str, float] = {}
-        self._last, self._last_cpu = time.perf_counter(), time.process_time()
-
-    def lap(self, phase: str) -> None:
-        now, cpu = time.perf_counter(), time.process_time()
-        self.seconds[phase] = self.seconds.get(phase, 0.0) + now - self._last
-        self.cpu_seconds[phase] = self.cpu_seconds.get(phase, 0.0) + cpu - self._last_cpu
-        self._last, self._last_cpu = now, cpu
-
-
 def _utc_now() -> datetime:
     return datetime.now(UTC)
 
@@ -197,7 +182,7 @@ def run_assessment(
     """
     if actor is not None:
         actor.require(Permission.RUN_ASSESSMENT)
-    timer = _Timer()
+    timer = PhaseTimer()
     now = clock or _utc_now
     edition = catalogue.edition_at(as_of)
     with db.reading() as session:  # not waiting for writers: it takes their lock only if it is free
@@ -264,7 +249,7 @@ def _summary(
     *,
     reused: bool = False,
     skipped: Mapping[str, int] | None = None,
-    timer: _Timer,
+    timer: PhaseTimer,
 ) -> AssessmentSummary:
     subjects, subject_groups, evidence = counts
     return AssessmentSummary(
@@ -290,7 +275,7 @@ def _score_and_store(
     run: AssessmentRun,
     edition: CatalogueEdition,
     inputs: ScoringInputs,
-    timer: _Timer,
+    timer: PhaseTimer,
     progress: Progress | None,
     now: Clock,
     chunk: int,

@@ -29,6 +29,14 @@ from tekseru.i18n import messages, translate
 from tekseru.i18n.formats import local_time
 from tekseru.services import inspections as inspection_use_cases
 from tekseru.services import plans
+from tekseru.services.export_columns import (
+    AUDIT_COLUMNS,
+    INSPECTION_COLUMNS,
+    PLAN_COLUMNS,
+    RESULT_COLUMNS,
+    SUBJECT_COLUMNS,
+    VIOLATION_COLUMNS,
+)
 from tekseru.services.permissions import Actor, Permission
 from tekseru.services.registry_queries import RunNotFound, finished_run_or_raise
 from tekseru.store import Database
@@ -39,35 +47,7 @@ from tekseru.store.run_results import run_result_rows
 from tekseru.store.subject_order import SubjectSort
 
 CHUNK = 1000
-SUBJECT_COLUMNS = (
-    "bin",
-    "name",
-    "region",
-    "address",
-    "groups",
-    "risk_class",
-    "score",
-    "gross_count",
-    "significant_count",
-    "minor_count",
-    "last_visit_on",
-)
-RESULT_COLUMNS = (
-    "bin",
-    "name",
-    "region",
-    "group",
-    "score",
-    "risk_class",
-    "gross_found",
-    "violated_criteria",
-    "gross_count",
-    "significant_count",
-    "minor_count",
-    "last_visit_on",
-)
 RESULT_ATTRIBUTES = {"group": "group_key"}  # the API's name -> the row's
-AUDIT_COLUMNS = ("id", "at", "actor", "action", "entity", "entity_key", "region", "before", "after")
 
 Rows = Callable[[], Iterator[Sequence[object]]]
 
@@ -241,24 +221,6 @@ def _audit_value(value: Any) -> Any:
     return value
 
 
-PLAN_COLUMNS = (
-    "rank",
-    "bin",
-    "name",
-    "region",
-    "address",
-    "groups",
-    "score",
-    "risk_class",
-    "gross_count",
-    "significant_count",
-    "minor_count",
-    "last_visit_on",
-    "planned_month",
-    "main_reasons",
-)
-
-
 _CLASS_RANK = {"high": 3, "medium": 2, "low": 1}
 # A list row's value of each column a list's page sorts by, in the column's natural direction (score and
 # class highest first; name and group alphabetical; the last visit longest ago first, never first).
@@ -308,23 +270,6 @@ def plan_rows(
     return TableExport(f"list-{plan_id}", PLAN_COLUMNS, rows)
 
 
-INSPECTION_COLUMNS = (
-    "id",
-    "bin",
-    "name",
-    "region",
-    "kind",
-    "appendix",
-    "act_number",
-    "act_date",
-    "planned_on",
-    "inspected_on",
-    "status",
-    "revision",
-    "inspectors",
-)
-
-
 def inspections(
     db: Database,
     actor: Actor,
@@ -355,22 +300,6 @@ def inspections(
     return TableExport("inspections", INSPECTION_COLUMNS, rows)
 
 
-VIOLATION_COLUMNS = (
-    "inspection_id",
-    "act_number",
-    "inspected_on",
-    "bin",
-    "name",
-    "region",
-    "item",
-    "criterion",
-    "deadline",
-    "violation_status",
-    "eliminated_on",
-    "note",
-    "updated_by",
-    "updated_at",
-)
 LABELS["violation_status"] = _word("inspections.violation.")
 
 
