@@ -309,7 +309,7 @@ def test_evidence_with_gaps_in_its_ids_is_read_whole(database: Database, registr
 def test_results_and_class_counts_of_the_latest_run(database: Database, registry: Registry) -> None:
     summary = run_assessment(database, as_of=AS_OF, clock=clock, catalogue=CATALOGUE)
     rows = assessment_results(database, SYSTEM)
-    assert [row.score for row in rows] == sorted((row.score for row in rows), reverse=True)
+    assert [row.result.score for row in rows] == sorted((row.result.score for row in rows), reverse=True)
     assert rows[0].to_json() == {
         "bin": BINS[3],
         "name": "«Үміт» ЖШС",
@@ -341,14 +341,14 @@ def test_an_inspector_reads_the_results_of_its_own_region(database: Database, re
     summary = run_assessment(database, as_of=AS_OF, clock=clock, catalogue=CATALOGUE)
     inspector = Actor("a-inspector", Role.INSPECTOR, "shymkent")
     everyone = assessment_results(database, SYSTEM, summary.run_id)
-    own = [row for row in everyone if row.region == "shymkent"]
+    own = [row for row in everyone if row.result.region == "shymkent"]
     assert own and len(own) < len(everyone)
     assert assessment_results(database, inspector, summary.run_id) == own
     assert assessment_results(database, inspector, summary.run_id, limit=1) == own[:1]
     counts = class_counts(database, inspector, summary.run_id)
     assert {count.region for count in counts} == {"shymkent"} and sum(c.count for c in counts) == len(own)
     assert subject_explanation(database, inspector, BINS[3], as_of=AS_OF, catalogue=CATALOGUE).groups
-    other = next(row.bin for row in everyone if row.region != "shymkent")
+    other = next(row.result.bin for row in everyone if row.result.region != "shymkent")
     with pytest.raises(PermissionDenied):
         subject_explanation(database, inspector, other, as_of=AS_OF, catalogue=CATALOGUE)
 

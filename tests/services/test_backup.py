@@ -64,7 +64,8 @@ def restored_url(database_url: str, tmp_path: Path) -> Iterator[str]:
 
 
 def scores(db: Database, run_id: uuid.UUID | None = None) -> list[tuple[str, str, float, str]]:
-    return sorted((r.bin, r.group, r.score, r.risk_class) for r in assessment_results(db, ADMIN, run_id))
+    rows = (shown.result for shown in assessment_results(db, ADMIN, run_id))
+    return sorted((r.bin, r.group_key, r.score, r.risk_class) for r in rows)
 
 
 def test_a_backup_taken_while_another_process_writes_restores_intact(

@@ -201,7 +201,7 @@ def demo(
     console.print(words("cli.demo.next_assess", command=f"[bold]tekseru assess{where}[/bold]"))
     if top:
         # In the reader's own language: it said `--lang ru` to every reader (tester finding 1).
-        example = f"[bold]tekseru explain {top[0].bin}{where} --lang {language}[/bold]"
+        example = f"[bold]tekseru explain {top[0].result.bin}{where} --lang {language}[/bold]"
         console.print(words("cli.demo.next_explain", command=example))
     if demo_users:
         users = Table(
@@ -252,8 +252,8 @@ def _print_csv(rows: Iterable[AssessmentRow]) -> None:
     writer.writerow(CSV_COLUMNS)
     for row in rows:
         item = row.to_json()
-        item["violated_criteria"] = "|".join(str(number) for number in row.violated_criteria)
-        item["gross_found"] = "true" if row.gross_found else "false"
+        item["violated_criteria"] = "|".join(str(number) for number in row.result.violated_criteria)
+        item["gross_found"] = "true" if row.result.gross_found else "false"
         writer.writerow([item[column] for column in CSV_COLUMNS])
 
 
@@ -280,12 +280,12 @@ def _print_table(
         words("cli.column.violated"),
         title=words("cli.assess.highest_title"),
     )
-    for row in rows:
+    for row in (shown.result for shown in rows):
         cells = (
             row.bin,
             row.name,
             region_name(row.region, language),
-            group_name(row.group, language, summary.edition_id),
+            group_name(row.group_key, language, summary.edition_id),
             format_decimal(row.score, language),
             words.risk_class(row.risk_class),
             ", ".join(str(number) for number in row.violated_criteria),

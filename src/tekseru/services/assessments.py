@@ -55,6 +55,7 @@ from tekseru.store.assessments import (
     start_run,
 )
 from tekseru.store.assessments import class_counts as stored_class_counts
+from tekseru.store.run_results import ResultRow
 from tekseru.store.subject_classes import severities
 
 __all__ = [
@@ -113,35 +114,27 @@ class AssessmentSummary:
 
 @dataclass(frozen=True)
 class AssessmentRow:
-    """One result of a run with its subject's details, as interfaces list them."""
+    """One result of a run as interfaces list it: the stored row, declared by the store, and its run."""
 
     run_id: uuid.UUID
     as_of: date
-    bin: str
-    name: str
-    region: str
-    group: str
-    score: float
-    risk_class: str
-    violated_criteria: tuple[int, ...]
-    significant_part: float
-    minor_part: float
-    gross_found: bool
+    result: ResultRow
 
     def to_json(self) -> dict[str, Any]:
         """The row as `tekseru assess --format json|csv` prints it: the score and its parts with two
         decimals, rounded as the table and the methodology show them."""
+        row = self.result
         return {
-            "bin": self.bin,
-            "name": self.name,
-            "region": self.region,
-            "group": self.group,
-            "score": shown_score(self.score),
-            "risk_class": self.risk_class,
-            "violated_criteria": list(self.violated_criteria),
-            "significant_part": shown_score(self.significant_part),
-            "minor_part": shown_score(self.minor_part),
-            "gross_found": self.gross_found,
+            "bin": row.bin,
+            "name": row.name,
+            "region": row.region,
+            "group": row.group_key,
+            "score": shown_score(row.score),
+            "risk_class": row.risk_class,
+            "violated_criteria": list(row.violated_criteria),
+            "significant_part": shown_score(row.significant_part),
+            "minor_part": shown_score(row.minor_part),
+            "gross_found": bool(row.gross_found),
             "as_of": self.as_of.isoformat(),
             "run_id": str(self.run_id),
         }
@@ -360,23 +353,7 @@ def assessment_results(
     with db.transaction() as session:
         run = _run(session, run_id)
         rows = result_rows(session, run.id, limit=limit, region=region)
-    return [
-        AssessmentRow(
-            run_id=run.id,
-            as_of=run.as_of,
-            bin=row.bin,
-            name=row.name,
-            region=row.region,
-            group=row.group_key,
-            score=row.score,
-            risk_class=row.risk_class,
-            violated_criteria=row.violated_criteria,
-            significant_part=row.significant_part,
-            minor_part=row.minor_part,
-            gross_found=bool(row.gross_found),
-        )
-        for row in rows
-    ]
+    return [AssessmentRow(run.id, run.as_of, row) for row in rows]
 
 
 def class_counts(db: Database, actor: Actor, run_id: uuid.UUID | None = None) -> list[ClassCount]:

@@ -18,6 +18,7 @@ from tekseru.store.explanation_codes import decode
 from tekseru.store.models import Assessment, AssessmentResult, Subject
 from tekseru.store.records import AssessmentResultData, AssessmentRun
 from tekseru.store.run_keys import new_run_key, run_key, run_key_of
+from tekseru.store.run_results import ResultRow
 from tekseru.store.subject_classes import SubjectClasses, store_subject_classes, summarise_run
 
 RUNNING, FINISHED, FAILED = "running", "finished", "failed"
@@ -266,23 +267,6 @@ def add_result_batch(session: Session, run_id: uuid.UUID, batch: ResultBatch) ->
     return insert_columns(connection, table, columns, postgres_types=types)
 
 
-@dataclass(frozen=True)
-class ResultRow:
-    """One stored score with its subject's BIN, name and region (the explanation stays in the database)."""
-
-    subject_id: int
-    bin: str
-    name: str
-    region: str
-    group_key: str
-    score: float
-    risk_class: str
-    significant_part: float
-    minor_part: float
-    gross_found: int
-    violated_criteria: tuple[int, ...]
-
-
 def result_rows(
     session: Session, run_id: uuid.UUID, *, limit: int | None = None, region: str | None = None
 ) -> list[ResultRow]:
@@ -313,19 +297,8 @@ def result_rows(
 
 def _result_row(row: Any) -> ResultRow:
     subject_id, bin, name, region, group_key, score, risk_class, significant, minor, gross, violated = row
-    return ResultRow(
-        subject_id,
-        bin,
-        name,
-        region,
-        group_key,
-        score,
-        risk_class,
-        significant,
-        minor,
-        gross,
-        tuple(violated),
-    )
+    details = (subject_id, bin, name, region, group_key, score, risk_class, gross, tuple(violated))
+    return ResultRow(*details, significant, minor)
 
 
 def class_counts(session: Session, run_id: uuid.UUID) -> list[tuple[str, str, str, int]]:

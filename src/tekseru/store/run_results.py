@@ -49,6 +49,8 @@ class ResultRow:
     risk_class: str
     gross_found: int
     violated_criteria: tuple[int, ...]
+    significant_part: float
+    minor_part: float
     last_visit_on: date | None = None
     # The planning order's tie-break: the subject's counts in its leading group (as the list ranks it).
     gross_count: int = 0
@@ -130,6 +132,8 @@ def run_result_rows(
             AssessmentResult.risk_class,
             AssessmentResult.gross_found,
             AssessmentResult.violated_criteria,
+            AssessmentResult.significant_part,
+            AssessmentResult.minor_part,
         )
         .select_from(joined)
         .where(condition)
@@ -144,7 +148,7 @@ def run_result_rows(
             .outerjoin(visits, visits.c.subject_id == Subject.id)
             .order_by(*sort_columns(sort, classes, visits, result=AssessmentResult))
         )
-    rows = [ResultRow(*row[:8], tuple(row[8])) for row in session.execute(query)]
+    rows = [ResultRow(*row[:8], tuple(row[8]), *row[9:]) for row in session.execute(query)]
     ids = list({row.subject_id for row in rows})
     visited = {subject_id: day for subject_id, day in session.execute(last_visits(ids))} if ids else {}
     counts = tie_breaks(session, run_id, ids)
