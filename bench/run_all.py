@@ -170,6 +170,8 @@ def run_one(name: str, size: str, database: str | None, folder: Path, timeout: f
     except subprocess.TimeoutExpired as expired:
         code, out, err = -1, str(expired.stdout or ""), f"timed out after {timeout:.0f} s"
     print(out[-2000:], end="", flush=True)
+    if code != 0:  # say why here, not only in the summary file: a traceback or a failed check
+        print(f"-- {name} FAILED (exit code {code}):\n{err[-1500:].rstrip()}", flush=True)
     if output.exists() and code == 0:
         result: dict[str, Any] = json.loads(output.read_text(encoding="utf-8"))
         return result | {"exit_code": code}
@@ -224,7 +226,10 @@ def main(argv: list[str] | None = None) -> int:
     summary["seconds"] = round(time.perf_counter() - started, 1)
     summary["ok"] = all(result["ok"] for result in summary["results"])
     args.out.write_text(json.dumps(summary, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    print(f"summary: {args.out} ({len(summary['results'])} runs, {'all ok' if summary['ok'] else 'FAILED'})")
+    failed = [f"{r['benchmark']} ({r['database']})" for r in summary["results"] if not r["ok"]]
+    verdict = "all ok" if summary["ok"] else "FAILED: " + ", ".join(failed)
+    skipped = f"; not run at size {args.size}: {', '.join(summary['skipped'])}" if summary["skipped"] else ""
+    print(f"summary: {args.out} ({len(summary['results'])} runs, {verdict}{skipped})")
     if args.markdown:
         args.markdown.write_text(report.markdown(summary), encoding="utf-8")
         print(f"page: {args.markdown}")

@@ -124,3 +124,55 @@ def test_a_later_partial_run_replaces_its_benchmarks_and_the_page_says_so(tmp_pa
     assert "The sections of `rosters` come from a later run" in page and "commit bbb" in page
     assert '<a id="rosters-reconciliation"></a>' in page and '<a id="the-planners-desk"></a>' in page
     assert "| a figure | 20.00 s |" in page and "| a figure | 40.00 s |" not in page
+
+
+def test_a_benchmark_that_crashes_says_why_and_the_summary_names_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A newcomer's run (no test extras installed) fails on an import: the console shows the traceback's
+    last lines and the summary line names the failed benchmark and the ones not run at that size."""
+    import run_all
+
+    (tmp_path / "bench_broken.py").write_text("import not_installed_module\n", encoding="utf-8")
+    monkeypatch.setattr(run_all, "BENCH", tmp_path)
+    monkeypatch.setattr(
+        run_all,
+        "BENCHMARKS",
+        {
+            "broken": ("bench_broken.py", False, {"tiny": [], "quick": [], "full": []}),
+            "heavy": ("bench_heavy.py", False, {"tiny": None, "quick": [], "full": []}),
+        },
+    )
+    assert run_all.main(["--size", "tiny", "--out", str(tmp_path / "summary.json")]) == 1
+    printed = capsys.readouterr().out
+    assert "-- broken FAILED (exit code 1)" in printed and "not_installed_module" in printed
+    assert "FAILED: broken (none); not run at size tiny: heavy)" in printed
+
+
+def test_the_page_rounds_the_seconds_and_the_load_of_a_run() -> None:
+    page = markdown(
+        {
+            "command": ["bench/run_all.py"],
+            "size": "full",
+            "commit": "x",
+            "seconds": 397.94999999999993,
+            "load_start": [1.57080078125, 1.0, 1.0],
+            "load_end": [0.5, 1.0, 1.0],
+            "ok": True,
+            "results": [],
+            "later_runs": [
+                {
+                    "command": ["bench/run_all.py", "--only", "rosters"],
+                    "size": "full",
+                    "commit": "y",
+                    "seconds": 12.349999999,
+                    "load_start": [2.0999999, 1.0, 1.0],
+                    "load_end": [1.0, 1.0, 1.0],
+                    "benchmarks": ["rosters"],
+                }
+            ],
+        }
+    )
+    assert "which took 397.9 s; load average 1.57 at its start and 0.50 at its end" in page
+    assert "which took 12.3 s; load average 2.10 at its start and 1.00 at its end" in page
+    assert "397.94999" not in page and "1.5708" not in page
