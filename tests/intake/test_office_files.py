@@ -194,3 +194,19 @@ def test_the_command_line_says_what_it_detected_and_takes_a_sheet(tmp_path: Path
             assert count_subjects(session) == 4
     finally:
         database.close()
+
+
+@pytest.mark.parametrize(
+    "names", [("Қамқор",), ("Өмір", "Шаңырақ ғимараты", "Ұлы Дала Әлеуметтік Үй", "Һәм")]
+)
+def test_kazakh_letters_in_windows_1048_are_not_read_as_serbian_ones(
+    database: Database, edition: CatalogueEdition, bins: list[str], tmp_path: Path, names: tuple[str, ...]
+) -> None:
+    """A short KZ-1048 file (Windows' Kazakh code page) reads the same to the statistics as Windows-1251,
+    where the bytes of Қ, Ә, Ө... are Ќ, Ј, Ґ...: the Kazakh letters win, "Қамқор" is not stored "Ќамќор"."""
+    path = tmp_path / "kz.csv"
+    rows = [";".join(SUBJECTS)] + [f"{bins[i]};{name};astana;;stationary" for i, name in enumerate(names)]
+    path.write_bytes("\r\n".join(rows).encode("kz1048") + b"\r\n")
+    report = import_subjects(database, path, edition, regions=load_regions(), today=TODAY, now=NOW)
+    assert report.read_as == ReadAs(encoding="Windows-1048 (KZ-1048)", delimiter=";")
+    assert sorted(_names(database)) == sorted(names)

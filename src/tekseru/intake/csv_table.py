@@ -76,8 +76,22 @@ def legacy_encoding(sample: bytes) -> str | None:
     text = str(best)
     for encoding in LEGACY_ENCODINGS:  # the plainest page that reads the same text
         if encoding == best.encoding or _decodes_as(sample, encoding) == text:
-            return encoding
-    return best.encoding
+            return _kazakh_rather_than_1251(sample, encoding)
+    return _kazakh_rather_than_1251(sample, best.encoding)
+
+
+# The bytes where KZ-1048 has its Kazakh letters (Ә Ғ Қ Ң Ө Ұ Ү Һ, both cases) and Windows-1251 the
+# Serbian, Macedonian, Ukrainian and Belarusian letters Ј Ѓ Ќ Ћ Ў Ґ Є Ї Ѕ: in a short file the statistics of
+# charset-normalizer cannot tell the two pages apart, and "Қамқор" would be stored as "Ќамќор".
+KAZAKH_BYTES = frozenset(b"\x8d\x8e\x9d\x9e\xa1\xa2\xa3\xa5\xaa\xaf\xb4\xba\xbc\xbd\xbe\xbf")
+
+
+def _kazakh_rather_than_1251(sample: bytes, encoding: str) -> str:
+    """KZ-1048 rather than Windows-1251 when the text holds a letter the two pages read differently: in a
+    registry of Kazakhstan it is a Kazakh letter, not a Serbian or Ukrainian one."""
+    if encoding != "cp1251" or KAZAKH_BYTES.isdisjoint(sample) or _decodes_as(sample, "kz1048") is None:
+        return encoding
+    return "kz1048"
 
 
 def _mostly_cyrillic(text: str) -> bool:
