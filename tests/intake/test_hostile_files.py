@@ -325,6 +325,27 @@ def test_a_formula_in_an_xlsx_cell_is_refused_as_a_formula(
     ].describe("en")
 
 
+def test_a_formula_holding_a_control_character_is_refused_for_the_character(
+    database: Database, edition: CatalogueEdition, bins: list[str], tmp_path: Path
+) -> None:
+    """Found by the fuzzing above (`=\\x7f` in a cell): the formula's error quoted the formula, DEL and
+    all, so the message on the page, the console and the rejected rows' file carried a control character."""
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    sheet.append(["bin", "name", "region", "groups"])
+    sheet.append([bins[0], "=\x7f", "astana", "stationary"])  # openpyxl keeps \x7f: a formula cell
+    path = tmp_path / "s.xlsx"
+    workbook.save(path)
+    with pytest.raises(ImportFileError) as raised:
+        import_subjects(database, path, edition, regions=load_regions(), today=TODAY, now=NOW)
+    (error,) = raised.value.errors
+    assert (error.row, error.field, error.kind) == (2, "name", ErrorKind.CONTROL_CHARACTER)
+    assert all(control_character(error.describe(language)) is None for language in ("kk", "ru", "en"))
+
+
 def test_a_far_xlsx_cell_is_refused_at_once(
     database: Database, edition: CatalogueEdition, bins: list[str], tmp_path: Path
 ) -> None:

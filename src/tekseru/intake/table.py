@@ -166,8 +166,9 @@ FORMULA_SHOWN = 60  # characters of a formula quoted in its error
 
 
 def cell_error(path: Source, number: int, header: Sequence[str], index: int, cell: str) -> RowError | None:
-    """What is wrong with a cell itself, whatever its column: a formula, or a control character."""
-    if isinstance(cell, FormulaCell):
+    """What is wrong with a cell itself, whatever its column: a control character (first: the formula's
+    error quotes the formula, and an error's text must not carry one), or a formula."""
+    if isinstance(cell, FormulaCell) and control_character(cell) is None:
         shown = cell if len(cell) <= FORMULA_SHOWN else cell[: FORMULA_SHOWN - 1] + "…"
         name = column_name(header, index)
         return RowError.of(path.name, number, name, ErrorKind.FORMULA, "formula", formula=shown)
