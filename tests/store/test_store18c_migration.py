@@ -41,7 +41,10 @@ def _schema(database: Database) -> list[object]:
         found = inspect(connection)
         return [
             (
-                [(column["name"], str(column["type"]), column["nullable"]) for column in found.get_columns(table)],
+                [
+                    (column["name"], str(column["type"]), column["nullable"])
+                    for column in found.get_columns(table)
+                ],
                 found.get_pk_constraint(table),
                 sorted(found.get_foreign_keys(table), key=str),
                 sorted((i for i in found.get_indexes(table) if i["name"] not in SUBJECT_INDEXES), key=str),
@@ -79,7 +82,8 @@ def test_the_migration_keeps_every_run_and_its_downgrade_gives_them_back(databas
         session.execute(update(Subject).where(Subject.id == ids[0]).values(region="new-region"))
     with database.engine.connect() as connection:
         regions = connection.execute(
-            text("SELECT DISTINCT region FROM assessment_subject_classes WHERE subject_id = :id"), {"id": ids[0]}
+            text("SELECT DISTINCT region FROM assessment_subject_classes WHERE subject_id = :id"),
+            {"id": ids[0]},
         ).all()
     assert regions == [("new-region",)]
     third = _finished_run(database, ids, 10)
