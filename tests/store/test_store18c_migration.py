@@ -6,16 +6,26 @@ the downgrade gives back the indexes and tables with a rowid, nothing lost."""
 from __future__ import annotations
 
 from alembic import command
-from sqlalchemy import inspect, text, update
+from sqlalchemy import delete, inspect, text, update
 
 from tekseru.store import Database, migrate
-from tekseru.store.models import Subject
+from tekseru.store.models import Assessment, Subject
 from tests.store.factories import add_subjects
 from tests.store.test_run_keys import _finished_run, _read
 from tests.store.test_subject_classes import _results
 
 TABLES = ("assessment_results", "assessment_subject_classes")
 SUBJECT_INDEXES = {f"ix_{table}_subject_id" for table in TABLES}  # dropped by 0020
+
+
+def _foreign_keys(database: Database) -> set[str]:
+    with database.engine.connect() as connection:
+        found = inspect(connection)
+        return {
+            f"{table}.{key['constrained_columns'][0]}"
+            for table in TABLES
+            for key in found.get_foreign_keys(table)
+        }
 
 
 def _subject_indexes(database: Database) -> set[str]:
@@ -46,7 +56,6 @@ def _schema(database: Database) -> list[object]:
                     for column in found.get_columns(table)
                 ],
                 found.get_pk_constraint(table),
-                sorted(found.get_foreign_keys(table), key=str),
                 sorted((i for i in found.get_indexes(table) if i["name"] not in SUBJECT_INDEXES), key=str),
                 sorted(found.get_check_constraints(table), key=str),
             )
@@ -67,10 +76,13 @@ def test_the_migration_keeps_every_run_and_its_downgrade_gives_them_back(databas
     if sqlite:
         assert _without_rowid(database) == dict.fromkeys(TABLES, False)
     assert _subject_indexes(database) == SUBJECT_INDEXES
+    assert _foreign_keys(database) == {
+        f"{table}.{column}" for table in TABLES for column in ("run_key", "subject_id")
+    }
     assert _read(database, runs, ids) == before and _schema(database) == schema
     migrate.upgrade(database.engine)
     assert _read(database, runs, ids) == before and _schema(database) == schema
-    assert not _subject_indexes(database)
+    assert not _subject_indexes(database) and not _foreign_keys(database)
     if sqlite:
         assert _without_rowid(database) == dict.fromkeys(TABLES, True)
     with database.engine.connect() as connection:
@@ -88,3 +100,21 @@ def test_the_migration_keeps_every_run_and_its_downgrade_gives_them_back(databas
     assert regions == [("new-region",)]
     third = _finished_run(database, ids, 10)
     assert _read(database, [third], ids)[0][0] == before[0][0]
+    # deleting a run or a subject deletes its rows, as the foreign keys' ON DELETE CASCADE did
+    with database.transaction() as session:
+        session.execute(delete(Assessment).where(Assessment.id == third))
+        session.execute(delete(Subject).where(Subject.id == ids[0]))
+    with database.engine.connect() as connection:
+        left = {
+            table: connection.execute(
+                text(
+                    "SELECT count(*), count(DISTINCT run_key), "
+                    f"sum(CASE WHEN subject_id = :id THEN 1 ELSE 0 END) FROM {table}"
+                ),
+                {"id": ids[0]},
+            ).one()
+            for table in TABLES
+        }
+    assert {table: (runs, of_subject or 0) for table, (_, runs, of_subject) in left.items()} == dict.fromkeys(
+        TABLES, (2, 0)
+    )

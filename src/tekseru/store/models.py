@@ -131,10 +131,11 @@ class AssessmentResult(Base):
         {"sqlite_with_rowid": False},
     )
 
-    run_key: Mapped[int] = mapped_column(
-        ForeignKey("assessments.run_key", ondelete="CASCADE"), primary_key=True
-    )
-    subject_id: Mapped[int] = mapped_column(ForeignKey("subjects.id", ondelete="CASCADE"), primary_key=True)
+    # The run's number and the subject, without foreign keys (migration 0020: checked row by row, they
+    # took most of PostgreSQL's time to write a run); triggers on the runs and subjects delete the rows of
+    # a deleted one.
+    run_key: Mapped[int] = mapped_column(primary_key=True)
+    subject_id: Mapped[int] = mapped_column(primary_key=True)
     group_key: Mapped[str] = mapped_column(String(64), primary_key=True)
     score: Mapped[float]
     risk_class: Mapped[str] = mapped_column(String(8))
@@ -169,10 +170,8 @@ class AssessmentSubjectClass(Base):
         {"sqlite_with_rowid": False},  # as the results (migration 0020)
     )
 
-    run_key: Mapped[int] = mapped_column(
-        ForeignKey("assessments.run_key", ondelete="CASCADE"), primary_key=True
-    )
-    subject_id: Mapped[int] = mapped_column(ForeignKey("subjects.id", ondelete="CASCADE"), primary_key=True)
+    run_key: Mapped[int] = mapped_column(primary_key=True)  # no foreign keys, as the results (0020)
+    subject_id: Mapped[int] = mapped_column(primary_key=True)
     region: Mapped[str] = mapped_column(String(32))
     risk_class: Mapped[str] = mapped_column(String(8))
     score: Mapped[float]
