@@ -16,7 +16,7 @@ On SQLite `assessment_results` and `assessment_subject_classes` become
 WITHOUT ROWID tables: the rows are kept in their primary key's order (run, subject, group), so the separate
 index of the primary key (a copy of those columns with each row's rowid, about 15% of a run's bytes) is
 gone, and reading a run's rows by the key reads the table itself. Nothing else about the tables changes:
-their columns, constraints and other indexes are as they were.
+their columns, checks and other indexes are as they were.
 
 SQLite rebuilds both tables (a table cannot gain or lose its rowid in place), each from its own CREATE
 statement with WITHOUT ROWID added (or removed by the downgrade), its rows copied in the primary key's order.
