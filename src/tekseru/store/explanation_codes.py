@@ -12,8 +12,9 @@ ascending order, each as unsigned LEB128 numbers: the number of records x 8 + th
 whole, the first of each next segment as its difference from the first of the segment before (zigzag:
 2d for d >= 0, -2d - 1 below), each next id of a segment as its difference from the one before. The 10M
 benchmark's results took 30 bytes each where format 1 took 52 on SQLite, whose records of a subject have
-ids close together; 52 for 58 on PostgreSQL, whose benchmark numbers the records in another order (format
-1 wrote each segment's count apart and its first id whole, 3-4 bytes in a registry of millions of records).
+ids close together; 52 for 58 on PostgreSQL (2M records), whose benchmark numbers the records in another
+order (format 1 wrote each segment's count apart and its first id whole, 3-4 bytes in a registry of
+millions of records).
 
 Format 1 (runs stored before 0020, read as they were): one byte 1, then per segment the status code, the
 criterion, how many records, and their ids ascending, the first whole and each next as its difference from
