@@ -74,7 +74,26 @@ def test_codes_take_a_fraction_of_the_json() -> None:
     assert decode(stored) == explanation
 
 
-@pytest.mark.parametrize("data", [b"", b"\x02", b"\x01\x00\x05\x01\x80"])
+def test_explanations_stored_before_format_2_read_as_they_were() -> None:
+    """Runs stored before migration 0020 kept format 1: status, criterion, count and the ids whole."""
+    written = bytes([1, 0, 12, 2, 101, 1, 2, 7, 1, 9])  # counted 12: 101, 102; outside_period 7: 9
+    assert decode(written) == {"counted": {"12": [101, 102]}, "ignored": {"outside_period": {"7": [9]}}}
+    again = encode(decode(written))
+    assert again[0] == 2 and decode(again) == decode(written)
+
+
+def test_later_segments_write_their_first_id_from_the_one_before() -> None:
+    ids = [5_000_000, 5_000_003, 4_999_990, 5_000_010]  # registries of millions of records
+    explanation = {"counted": {"3": ids[:2], "9": ids[2:3]}, "ignored": {"after_as_of": {"3": ids[3:]}}}
+    stored = encode(explanation)
+    assert decode(stored) == explanation
+    # the format byte; the first segment: head, criterion, its first id whole (4 bytes), the next id's
+    # difference; the others: head, criterion and the difference of their first id, a byte each (format 1
+    # wrote 24 bytes: each segment's count apart and its first id whole)
+    assert len(stored) == 1 + (1 + 1 + 4 + 1) + 3 + 3
+
+
+@pytest.mark.parametrize("data", [b"", b"\x03", b"\x01\x00\x05\x01\x80", b"\x02\x10\x01\x05"])
 def test_bytes_that_are_no_explanation_are_refused(data: bytes) -> None:
     with pytest.raises(ValueError):
         decode(data)

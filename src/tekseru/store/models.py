@@ -125,15 +125,17 @@ class AssessmentResult(Base):
     __tablename__ = "assessment_results"
     __table_args__ = (
         CheckConstraint("risk_class IN ('low', 'medium', 'high')", name="risk_class_known"),
-        # A subject's results over the runs (its card) and deleting a subject; a run's results are read by
-        # the primary key's first column.
-        Index(None, "subject_id"),
+        # A run's results are read by the primary key's first column, a subject's over the runs (its card)
+        # by the whole key in each run (migration 0020 dropped the index by subject). SQLite keeps the rows
+        # in the primary key's order, without a rowid and a separate index of the key (0020).
+        {"sqlite_with_rowid": False},
     )
 
-    run_key: Mapped[int] = mapped_column(
-        ForeignKey("assessments.run_key", ondelete="CASCADE"), primary_key=True
-    )
-    subject_id: Mapped[int] = mapped_column(ForeignKey("subjects.id", ondelete="CASCADE"), primary_key=True)
+    # The run's number and the subject, without foreign keys (migration 0020: checked row by row, they
+    # took most of PostgreSQL's time to write a run); triggers on the runs and subjects delete the rows of
+    # a deleted one.
+    run_key: Mapped[int] = mapped_column(primary_key=True)
+    subject_id: Mapped[int] = mapped_column(primary_key=True)
     group_key: Mapped[str] = mapped_column(String(64), primary_key=True)
     score: Mapped[float]
     risk_class: Mapped[str] = mapped_column(String(8))
@@ -157,20 +159,19 @@ class AssessmentSubjectClass(Base):
         CheckConstraint("risk_class IN ('low', 'medium', 'high')", name="risk_class_known"),
         # Each index answers queries of `tekseru.store.subject_classes`, `subject_order` and
         # `registry_queries` (tests/store/test_query_plans.py): a class (of a region) paged by subject id,
-        # counts by region and class, the planning order, and a subject's rows (the region trigger).
+        # counts by region and class, and the planning order. A subject's rows (the region trigger) are
+        # found by the primary key in each run (migration 0020 dropped the index by subject).
         # (named: the convention's names are longer than PostgreSQL's 63 characters)
         Index(
             "ix_assessment_subject_classes_run_region_class", "run_key", "region", "risk_class", "subject_id"
         ),
         Index("ix_assessment_subject_classes_run_class", "run_key", "risk_class", "subject_id"),
-        Index(None, "subject_id"),
         Index("ix_assessment_subject_classes_priority", "run_key", "score", "gross_count"),
+        {"sqlite_with_rowid": False},  # as the results (migration 0020)
     )
 
-    run_key: Mapped[int] = mapped_column(
-        ForeignKey("assessments.run_key", ondelete="CASCADE"), primary_key=True
-    )
-    subject_id: Mapped[int] = mapped_column(ForeignKey("subjects.id", ondelete="CASCADE"), primary_key=True)
+    run_key: Mapped[int] = mapped_column(primary_key=True)  # no foreign keys, as the results (0020)
+    subject_id: Mapped[int] = mapped_column(primary_key=True)
     region: Mapped[str] = mapped_column(String(32))
     risk_class: Mapped[str] = mapped_column(String(8))
     score: Mapped[float]

@@ -60,8 +60,9 @@ class ResultRow:
 
 def score_history(session: Session, subject_id: int, *, limit: int = 20) -> list[ScorePoint]:
     """The subject's scores in the latest `limit` finished runs, oldest first."""
+    # The runs by their numbers: the subject's results in each are found by the primary key (run, subject).
     runs = (
-        select(Assessment.id)
+        select(Assessment.run_key)
         .where(Assessment.status == FINISHED)
         .order_by(Assessment.started_at.desc())
         .limit(limit)
@@ -78,7 +79,7 @@ def score_history(session: Session, subject_id: int, *, limit: int = 20) -> list
             AssessmentResult.violated_criteria,
         )
         .join(AssessmentResult, AssessmentResult.run_key == Assessment.run_key)
-        .where((AssessmentResult.subject_id == subject_id) & Assessment.id.in_(runs))
+        .where(AssessmentResult.run_key.in_(runs) & (AssessmentResult.subject_id == subject_id))
         .order_by(Assessment.started_at, AssessmentResult.group_key)
     )
     return [ScorePoint(*row[:7], tuple(row[7])) for row in session.execute(query)]
