@@ -3,8 +3,8 @@
 finished runs, its evidence and its inspections.
 
 Every statement is made once, at import, with the run and the subject as parameters: building a
-statement and working out its cache key cost more than running it (issue 18: a card made eleven of them on
-every request). The rows are the store's records, as the general queries give them.
+statement and working out its cache key cost more than running it (issue 18: a card page made thirteen,
+in two transactions, on every request). The rows are the store's records, as the general queries give them.
 """
 
 from __future__ import annotations
