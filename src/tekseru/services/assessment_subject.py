@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
@@ -122,12 +122,23 @@ def explain_in_session(
     as_of: date,
     language: Language,
     catalogue: Catalogue,
+    results: Sequence[AssessmentResultData] | None = None,
+    evidence: Sequence[EvidenceRecord] | None = None,
 ) -> SubjectExplanation:
     """`subject_explanation` inside a transaction already open, with `run` the finished run assessed as of
-    `as_of` (None: none was, so each group is scored now from the evidence)."""
-    stored = {r.group_key: r for r in results_for_run(session, run.id, subject_id=subject.id)} if run else {}
+    `as_of` (None: none was, so each group is scored now from the evidence). `results` (the subject's in
+    `run`) and `evidence` (the subject's, by id), when the caller has read them in this transaction
+    already, are not read again."""
+    if run is None:
+        results = []
+    elif results is None:
+        results = results_for_run(session, run.id, subject_id=subject.id)
+    stored = {r.group_key: r for r in results}
     fresh = [group for group in subject.groups if group not in stored]
-    evidence = evidence_for_subjects(session, [subject.id]) if fresh else []
+    if not fresh:
+        evidence = []
+    elif evidence is None:
+        evidence = evidence_for_subjects(session, [subject.id])
     facts = [_fact(record) for record in evidence]
     groups = []
     for group in subject.groups:

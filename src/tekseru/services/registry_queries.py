@@ -9,9 +9,9 @@ for adding evidence alike.
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime
-from typing import Any, cast, get_args
+from typing import get_args
 
 from sqlalchemy.orm import Session
 
@@ -19,13 +19,15 @@ from tekseru.catalog import Catalogue, CatalogueEdition, UnknownCatalogueEntry
 from tekseru.message import Explained
 from tekseru.scoring.phrases import Language
 from tekseru.services import assessments, audit
-from tekseru.services.assessment_subject import explain_in_session
 from tekseru.services.inspections.forms import render_checklist
 from tekseru.services.permissions import Actor, Permission
+from tekseru.services.subject_card import SubjectCard as SubjectCard
+from tekseru.services.subject_card import SubjectNotFound as SubjectNotFound
+from tekseru.services.subject_card import language_of, subject_or_refuse
+from tekseru.services.subject_card import subject_card as subject_card
 from tekseru.store import AssessmentRun as AssessmentRun
 from tekseru.store import Database, EvidenceData
 from tekseru.store import EvidenceRecord as EvidenceRecord
-from tekseru.store import inspections as store_inspections
 from tekseru.store.assessments import get_run, latest_run, list_runs
 from tekseru.store.criterion_filter import CRITERION_FILTER as CRITERION_FILTER
 from tekseru.store.criterion_filter import CRITERION_MAX as CRITERION_MAX
@@ -35,10 +37,10 @@ from tekseru.store.registry_queries import CLASSES as CLASSES
 from tekseru.store.registry_queries import TEXT_MATCHES_COUNTED as TEXT_MATCHES_COUNTED
 from tekseru.store.registry_queries import SubjectRow as SubjectRow
 from tekseru.store.registry_queries import SubjectSearch as SubjectSearch
-from tekseru.store.registry_queries import search_subjects, subject_row
+from tekseru.store.registry_queries import search_subjects
 from tekseru.store.run_results import ResultRow as ResultRow
 from tekseru.store.run_results import ScorePoint as ScorePoint
-from tekseru.store.run_results import run_result_rows, score_history
+from tekseru.store.run_results import run_result_rows
 from tekseru.store.subject_order import SORT_KEYS as SORT_KEYS
 from tekseru.store.subject_order import SubjectSort as SubjectSort
 
@@ -47,10 +49,6 @@ MAX_PER_PAGE = 200
 MAX_PAGE = 1_000_000  # far beyond any registry, and far below what makes the row offset overflow
 REFERENCE_LIMIT = 500
 LANGUAGES: tuple[str, ...] = get_args(Language)
-
-
-class SubjectNotFound(Explained, LookupError):
-    """No subject of the registry has this BIN."""
 
 
 class RunNotFound(Explained, LookupError):
@@ -134,77 +132,14 @@ def finished_run_or_raise(session: Session, run_id: uuid.UUID) -> AssessmentRun:
     return found
 
 
-@dataclass(frozen=True)
-class SubjectCard:
-    subject: SubjectRow
-    run: AssessmentRun | None
-    results: list[ResultRow]  # per control group, in the latest finished run
-    history: list[ScorePoint]  # oldest first
-    evidence: list[EvidenceRecord]  # newest first
-    inspections: list[Any] | None  # `tekseru.store.inspections` records; None when there are none to have
-    explanation: list[str] = field(default_factory=list)  # of the latest run, when a language was asked for
-
-
 def _subject(
     session: Session, actor: Actor, bin: str, permission: Permission, run: AssessmentRun | None = None
 ) -> SubjectRow:
-    """The subject (with its class in `run`, by default the latest finished one) if the actor may."""
-    run = run or latest_run(session)
-    row = subject_row(session, bin.strip(), None if run is None else run.id)
-    if row is None:
-        raise SubjectNotFound(f"no subject with BIN {bin!r} in the registry").saying(
-            "refusal.subject.not_found", bin=bin
-        )
-    actor.require(permission, row.region)
-    return row
-
-
-def subject_card(
-    db: Database, actor: Actor, bin: str, *, catalogue: Catalogue, language: str | None = None
-) -> SubjectCard:
-    """What the registry knows of the subject; with `language`, also the explanation of its scores in the
-    latest finished run, told in that language (what `explanation` gives, read in the same transaction)."""
-    with db.reading() as session:
-        run = latest_run(session)
-        subject = _subject(session, actor, bin, Permission.READ_REGISTRY, run)
-        results = [] if run is None else _results_of(session, run.id, subject.id)
-        evidence = sorted(
-            evidence_for_subjects(session, [subject.id]), key=lambda e: (e.observed_on, e.id), reverse=True
-        )
-        explained = []
-        if language is not None and run is not None:
-            explained = explain_in_session(
-                session,
-                subject,
-                run,
-                as_of=run.as_of,
-                language=_language(language),
-                catalogue=catalogue,
-            ).lines()
-        return SubjectCard(
-            subject=subject,
-            run=run,
-            results=results,
-            history=score_history(session, subject.id),
-            evidence=evidence,
-            inspections=_inspections(session, subject.id),
-            explanation=explained,
-        )
+    return subject_or_refuse(session, actor, bin, permission, run)
 
 
 def _language(language: str) -> Language:
-    if language not in LANGUAGES:
-        raise ValueError(f"language: one of {', '.join(LANGUAGES)}, not {language!r}")
-    return cast(Language, language)
-
-
-def _results_of(session: Session, run_id: uuid.UUID, subject_id: int) -> list[ResultRow]:
-    rows, _ = run_result_rows(session, run_id, limit=MAX_PER_PAGE, subject_id=subject_id)
-    return rows
-
-
-def _inspections(session: Session, subject_id: int) -> list[Any] | None:
-    return list(store_inspections.list_inspections(session, subject_id=subject_id))
+    return language_of(language)
 
 
 def explanation(

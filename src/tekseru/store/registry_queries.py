@@ -314,9 +314,7 @@ _PAGE_ROWS = (
 
 
 def subject_row(session: Session, bin: str, run_id: uuid.UUID | None) -> SubjectRow | None:
-    rows = session.connection().execute(
-        _PAGE_ROWS.where(Subject.bin == bindparam("bin")), {"run": run_id, "bin": bin}
-    )
+    rows = session.connection().execute(_PAGE_BY_BIN, {"run": run_id, "bin": bin})
     found = [_row(values) for values in rows]
     return found[0] if found else None
 
@@ -344,6 +342,7 @@ def _row(values: Any) -> SubjectRow:
 
 
 _PAGE_BY_IDS = _PAGE_ROWS.where(Subject.id.in_(bindparam("ids", expanding=True)))
+_PAGE_BY_BIN = _PAGE_ROWS.where(Subject.bin == bindparam("bin"))  # a card's subject
 
 
 def best_results(

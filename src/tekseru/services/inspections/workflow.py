@@ -278,23 +278,36 @@ def subject_visits(db: Database, actor: Actor, bin: str) -> SubjectVisits:
     with db.reading() as session:
         subject = subject_of(session, bin)
         actor.require(Permission.READ_REGISTRY, subject.region)
-        planned: list[PlannedVisit] = []
-        if actor.can(Permission.READ_PLANS):
-            for record in stored_plans(session):
-                if record.status not in (APPROVED, PUBLISHED) or not actor.may_read_plan(record.status):
-                    continue
-                if not any(row.get("bin") == subject.bin for row in record.plan.get("included", ())):
-                    continue  # read the stored rows before reading the whole list back
-                plan = visible_plan(actor, stored(record))
-                if not any(row.bin == subject.bin for row in plan.plan.included):
-                    continue
-                progress = _progress(session, plan)
-                for one in progress.rows:
-                    if one.row.bin == subject.bin:
-                        planned.append(PlannedVisit(plan.id, record.half_year, record.status, one))
-        past: list[Visit] = []
-        if actor.can(READ, subject.region):
-            past = visits(session, subject_series(session, subject.id))
+        return visits_in_session(session, actor, subject.id, subject.bin, subject.region)
+
+
+def visits_in_session(
+    session: Session,
+    actor: Actor,
+    subject_id: int,
+    bin: str,
+    region: str,
+    series: Sequence[int] | None = None,
+) -> SubjectVisits:
+    """`subject_visits` of a subject the actor may read, in a transaction already open; `series`: the ids
+    of the subject's inspections (first revisions), when the caller has read them already."""
+    planned: list[PlannedVisit] = []
+    if actor.can(Permission.READ_PLANS):
+        for record in stored_plans(session):
+            if record.status not in (APPROVED, PUBLISHED) or not actor.may_read_plan(record.status):
+                continue
+            if not any(row.get("bin") == bin for row in record.plan.get("included", ())):
+                continue  # read the stored rows before reading the whole list back
+            plan = visible_plan(actor, stored(record))
+            if not any(row.bin == bin for row in plan.plan.included):
+                continue
+            progress = _progress(session, plan)
+            for one in progress.rows:
+                if one.row.bin == bin:
+                    planned.append(PlannedVisit(plan.id, record.half_year, record.status, one))
+    past: list[Visit] = []
+    if actor.can(READ, region):
+        past = visits(session, subject_series(session, subject_id) if series is None else series)
     return SubjectVisits(tuple(planned), tuple(reversed(past)))
 
 
@@ -309,4 +322,5 @@ __all__ = [
     "record_row_reason",
     "start_inspection",
     "subject_visits",
+    "visits_in_session",
 ]

@@ -22,7 +22,6 @@ from tekseru.i18n import format_date, format_decimal
 from tekseru.message import tell
 from tekseru.services.auth import Database
 from tekseru.services.catalog import CatalogService
-from tekseru.services.inspections import subject_visits
 from tekseru.services.permissions import Actor, Permission
 from tekseru.services.registry_queries import (
     CLASS_FILTERS,
@@ -193,7 +192,8 @@ def _shown_rows(request: Request, rows: Sequence[SubjectRow], catalog: CatalogSe
 def _card_context(
     request: Request, actor: Actor, db: Database, catalog: CatalogService, bin: str, **extra: Any
 ) -> dict[str, Any]:
-    card = subject_card(db, actor, bin, language=request_language(request), catalogue=catalog.catalogue)
+    lang = request_language(request)
+    card = subject_card(db, actor, bin, language=lang, catalogue=catalog.catalogue, visits=True)
     edition = catalog.edition()
     groups = [edition.groups[key] for key in card.subject.groups if key in edition.groups]
     applicable = sorted({n for group in groups for n in group.applicable_criteria} or set(edition.criteria))
@@ -211,11 +211,37 @@ def _card_context(
         "error": None,
         "added": request.query_params.get("added") == "1",
         "history_chart": _history_chart(card.history, edition, request_language(request)),
-        "visits": subject_visits(db, actor, card.subject.bin),
+        "visits": card.visits,
         "can_start_unplanned": actor.can(Permission.WRITE_INSPECTIONS, card.subject.region),
         "subject_bin": card.subject.bin,
+        "subject": card.subject,
+        **_card_words(lang),
     }
     return {**context, **extra}
+
+
+def _card_words(lang: str) -> dict[str, Any]:
+    """What the card says alike in every row of its evidence and of its documents, worked out once."""
+    words = {
+        "confirmed_word": translate(lang, "evidence.confirmed"),
+        # what the macro yes_no writes for True, False and None
+        "confirmed_words": {
+            True: escape(translate(lang, "form.yes")),
+            False: escape(translate(lang, "form.no")),
+            None: Markup("—"),
+        },
+        "document_words": {
+            (format, written_in): translate(
+                lang,
+                "registry.subject.document",
+                format=format.upper(),
+                written_in=translate(lang, f"language.{written_in}"),
+            )
+            for format in ("pdf", "docx")
+            for written_in in ("kk", "ru")
+        },
+    }
+    return words
 
 
 def _history_chart(history: list[Any], edition: Any, lang: str) -> Markup | None:
