@@ -22,6 +22,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, PackageLoader, StrictUndefined, pass_context, select_autoescape
 from jinja2.runtime import Context
+from markupsafe import Markup, escape
 
 from tekseru.catalog import LANGUAGES, Text
 from tekseru.http.dependencies import app_regions, app_state
@@ -170,6 +171,31 @@ def query_string(query: Mapping[str, object]) -> str:
     return "?" + urlencode(kept) if kept else ""
 
 
+_OTHER_WAY = {"ascending": "descending", "descending": "ascending"}
+
+
+def sort_header(
+    key: str,
+    label: str,
+    current: str,
+    base: str,
+    query: Mapping[str, object],
+    natural: str = "ascending",
+    extra_class: str = "",
+) -> Markup:
+    """The macro `sort_header` of sorting.html written in Python, the same markup (a test holds them equal),
+    for the search page: its eight macro calls, each with its dictionaries and escaping, cost about a tenth
+    of the page's processor time."""
+    reverse = current == "-" + key
+    active = current == key or reverse
+    order = (_OTHER_WAY[natural] if reverse else natural) if active else "none"
+    href = base + query_string({**query, "sort": "-" + key if current == key else key, "page": None})
+    css = f' class="{escape(extra_class)}"' if extra_class else ""
+    arrow = f' <span aria-hidden="true">{"↓" if order == "descending" else "↑"}</span>' if active else ""
+    link = f'<a class="sort" href="{escape(href)}">{escape(label)}{arrow}</a>'
+    return Markup(f'<th scope="col"{css} aria-sort="{escape(order)}">{link}</th>')
+
+
 def _environment() -> Environment:
     env = Environment(
         loader=PackageLoader("tekseru.web", "templates"),
@@ -179,7 +205,7 @@ def _environment() -> Environment:
         lstrip_blocks=True,
         auto_reload=False,  # the templates are part of the installed package: no stat of each file per page
     )
-    env.globals.update(t=_t, tn=_tn, url=_url, qs=query_string)
+    env.globals.update(t=_t, tn=_tn, url=_url, qs=query_string, sort_header_html=sort_header)
     env.filters.update(
         local=_local,
         date=_date,
