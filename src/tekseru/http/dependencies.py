@@ -70,6 +70,10 @@ class AppState:
         self._database: Database | None = None
         self._jobs: JobRunner | None = None
         self._signer: URLSafeTimedSerializer | None = None
+        # Session cookies whose signature `signer()` checked, each with its token and when it was signed:
+        # checking a signature again (key derivation and HMAC) cost every request a tenth of a millisecond.
+        # It holds no session: whether the session still lives is asked of the database on every request.
+        self.checked_cookies: dict[str, tuple[str, int]] = {}
 
     def database(self) -> Database:
         with self._lock:
@@ -121,6 +125,7 @@ class AppState:
             if self._database is not None:
                 self._database.close()
             self._jobs, self._database, self._signer = None, None, None
+            self.checked_cookies = {}
 
 
 def _utc_now() -> datetime:

@@ -196,6 +196,43 @@ def sort_header(
     return Markup(f'<th scope="col"{css} aria-sort="{escape(order)}">{link}</th>')
 
 
+@pass_context
+def pager(context: Context, paging: Any, base: str, query: Mapping[str, object]) -> Markup:
+    """The macro `pager` of macros.html (its default name and anchor) written in Python, the same markup."""
+    if paging.pages <= 1:
+        return Markup("")
+    lang = context["lang"]
+
+    def link(page: int, rel: str, key: str) -> str:
+        href = escape(base + query_string({**query, "page": page}))
+        return f'<li><a href="{href}" rel="{rel}">{escape(translate(lang, key))}</a></li>'
+
+    previous = "" if paging.page <= 1 else link(paging.page - 1, "prev", "pager.previous")
+    following = "" if paging.page >= paging.pages else link(paging.page + 1, "next", "pager.next")
+    position = escape(translate(lang, "pager.position", page=paging.page, pages=paging.pages))
+    label = escape(translate(lang, "pager.label"))
+    return Markup(
+        f'<nav class="pager" aria-label="{label}">\n  <ul>\n{previous}    <li>{position}</li>\n{following}'
+        "  </ul>\n</nav>\n"
+    )
+
+
+@pass_context
+def export_links(context: Context, href: str, query: Mapping[str, object]) -> Markup:
+    """The macro `export_links` of sorting.html (its default id and label) written in Python, the same
+    markup."""
+    lang = context["lang"]
+    links = " · ".join(
+        f'<a href="{escape(href + query_string({**query, "format": kind, "page": None, "per_page": None}))}"'
+        f" download>{kind.upper()}</a>"
+        for kind in ("csv", "xlsx", "json")
+    )
+    label, hint = (escape(translate(lang, key)) for key in ("export.download", "export.hint"))
+    return Markup(
+        f'<p class="export-links" id="export-links">{label}\n{links}  <span class="hint">{hint}</span>\n</p>'
+    )
+
+
 def _environment() -> Environment:
     env = Environment(
         loader=PackageLoader("tekseru.web", "templates"),
@@ -205,7 +242,8 @@ def _environment() -> Environment:
         lstrip_blocks=True,
         auto_reload=False,  # the templates are part of the installed package: no stat of each file per page
     )
-    env.globals.update(t=_t, tn=_tn, url=_url, qs=query_string, sort_header_html=sort_header)
+    env.globals.update(t=_t, tn=_tn, url=_url, qs=query_string)
+    env.globals.update(sort_header_html=sort_header, pager_html=pager, export_links_html=export_links)
     env.filters.update(
         local=_local,
         date=_date,
