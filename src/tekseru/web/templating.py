@@ -287,7 +287,8 @@ def render(
     lang = request_language(request)
     actor = optional_actor(request)
     sections: tuple[Section, ...] = visible(request.app.state.sections, actor)
-    path = request.url.path.removeprefix(request.scope.get("root_path", "")) or "/"
+    root = request.scope.get("root_path", "")
+    path = request.url.path.removeprefix(root) or "/"
     page = {
         "lang": lang,
         "official_language": OFFICIAL_LANGUAGE,
@@ -295,6 +296,7 @@ def render(
         "notice_dismissed": _notice_dismissed(request),
         "languages": language_links(request, lang),
         "sections": sections,
+        "navigation": [(item, root + path_for(request.app, item.route_name, {})) for item in sections],
         "current_section": next((s.key for s in sections if s.contains(path)), None),
         "actor": actor,
         "csrf_token": csrf_token(request),
