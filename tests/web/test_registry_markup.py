@@ -5,6 +5,7 @@ order, page, language and kind of filter."""
 from __future__ import annotations
 
 import itertools
+from typing import Any
 
 import pytest
 from markupsafe import Markup
@@ -31,11 +32,17 @@ def test_the_python_header_is_the_macros(key: str, query: dict[str, str]) -> Non
     choices = itertools.product(currents, ("ascending", "descending"), ("", "wide-only", "num wide-only"))
     for current, natural, extra_class in choices:
         for label in ("БСН", Markup("<abbr>x</abbr>"), 'a "b" & c'):
-            values = {"key": key, "label": label, "current": current, "base": "/registry?x=<1>"}
+            values: dict[str, Any] = {
+                "key": key,
+                "label": label,
+                "current": current,
+                "base": "/registry?x=<1>",
+            }
             values |= {"query": {**query, "sort": current}, "natural": natural, "extra_class": extra_class}
             assert sort_header(**values) == MACRO.render(**values), values
 
 
+BASE, HREF = "/registry?x=<1>", "/exports/registry?<a>"
 PAGER = templates.env.from_string(
     '{% from "macros.html" import pager with context %}{{ pager(paging, base, query) }}'
 )
@@ -50,7 +57,7 @@ def test_the_python_pager_and_export_links_are_the_macros(lang: str, query: dict
     for page, pages in ((1, 1), (1, 2), (2, 2), (3, 40), (40, 40), (1, 1_000_001)):
         paging = Page(page=page, per_page=25, total=pages * 25)
         assert paging.pages == pages
-        values = {"paging": paging, "base": "/registry?x=<1>", "query": query, "lang": lang}
-        assert str(pager(PAGER.new_context(values), paging, values["base"], query)) == PAGER.render(values)
-    values = {"href": "/exports/registry?<a>", "query": query, "lang": lang}
-    assert str(export_links(EXPORTS.new_context(values), values["href"], query)) == EXPORTS.render(values)
+        values: dict[str, Any] = {"paging": paging, "base": BASE, "query": query, "lang": lang}
+        assert str(pager(PAGER.new_context(values), paging, BASE, query)) == PAGER.render(values)
+    links = {"href": HREF, "query": query, "lang": lang}
+    assert str(export_links(EXPORTS.new_context(links), HREF, query)) == EXPORTS.render(links)
