@@ -10,7 +10,7 @@ import uuid
 from fastapi import APIRouter, Depends, Query
 from fastapi.responses import JSONResponse, Response
 
-from tekseru.api.schemas.common import FORBIDDEN_RESPONSE, NOT_FOUND_RESPONSE, Layered
+from tekseru.api.schemas.common import FORBIDDEN_RESPONSE, NOT_FOUND_RESPONSE, Layered, json_answer
 from tekseru.api.schemas.registry import (
     EvidenceCreatedOut,
     EvidenceIn,
@@ -74,11 +74,11 @@ def search_subjects(
     ),
     actor: Actor = Signed,
     db: Database = Db,
-) -> SubjectPageOut:
+) -> Response:
     wanted = SubjectSearch(text=q, region=region, group=group, risk_class=risk_class, criterion=criterion)
     order = SubjectSort.from_parameter(sort)
     found = search(db, actor, wanted, page=page, per_page=per_page, sort=order, run_id=run)
-    return SubjectPageOut.model_validate(found)
+    return json_answer(SubjectPageOut.model_validate(found))
 
 
 @router.get(

@@ -13,6 +13,11 @@ Every "today" of the application is the date in the `time_zone` setting (`AppSta
 `tekseru.i18n.formats.local_today`), by the application's clock (`AppState.clock`; tests hand in a fixed
 moment): routes hand it to the services, which never guess a date.
 
+The dependencies that only read what the application holds are `async`: FastAPI runs a plain function
+dependency in a worker thread, and each such hand-over cost a request about a quarter of a millisecond of
+processor time (most pages declare three or four of them). The functions routes call themselves
+(`request_today`, `get_settings`) stay plain.
+
 The database is opened on first use (not when the app is built), so building the app touches no file; on
 a new, empty database that first use creates the first admin and logs its password once.
 """
@@ -25,6 +30,7 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
 
+import anyio.to_thread
 from fastapi import Depends, Request
 from itsdangerous import URLSafeTimedSerializer
 
@@ -64,6 +70,10 @@ class AppState:
         self._database: Database | None = None
         self._jobs: JobRunner | None = None
         self._signer: URLSafeTimedSerializer | None = None
+        # Session cookies whose signature `signer()` checked, each with its token and when it was signed:
+        # checking a signature again (key derivation and HMAC) cost every request a tenth of a millisecond.
+        # It holds no session: whether the session still lives is asked of the database on every request.
+        self.checked_cookies: dict[str, tuple[str, int]] = {}
 
     def database(self) -> Database:
         with self._lock:
@@ -78,6 +88,10 @@ class AppState:
                     )
                 self._database = database
             return self._database
+
+    def opened_database(self) -> Database | None:
+        """The database when a request opened it already (no lock: a reference is read atomically)."""
+        return self._database
 
     def jobs(self) -> JobRunner:
         with self._lock:
@@ -111,6 +125,7 @@ class AppState:
             if self._database is not None:
                 self._database.close()
             self._jobs, self._database, self._signer = None, None, None
+            self.checked_cookies = {}
 
 
 def _utc_now() -> datetime:
@@ -127,19 +142,22 @@ def get_settings(request: Request) -> Settings:
     return settings
 
 
-def get_database(request: Request) -> Database:
-    return app_state(request).database()
+async def get_database(request: Request) -> Database:
+    """The application's database; opened (in a worker thread) by the first request that needs it."""
+    state = app_state(request)
+    opened = state.opened_database()
+    return opened if opened is not None else await anyio.to_thread.run_sync(state.database)
 
 
 def get_jobs(request: Request) -> JobRunner:
     return app_state(request).jobs()
 
 
-def get_passwords(request: Request) -> Passwords:
+async def get_passwords(request: Request) -> Passwords:
     return app_state(request).passwords
 
 
-def get_catalogue(request: Request) -> Catalogue:
+async def get_catalogue(request: Request) -> Catalogue:
     """The application's catalogue (`AppState.catalogue`), handed to every service that reads the act."""
     return app_state(request).catalogue
 
@@ -150,7 +168,7 @@ def app_regions(request: Request) -> Regions:
     return app_state(request).catalogue.regions
 
 
-def get_today(request: Request) -> Callable[[], date]:
+async def get_today(request: Request) -> Callable[[], date]:
     """Today's date in the `time_zone` setting, as a function: the catalogue's use cases find the edition
     in force by it, routes hand its value to the services they call."""
     return app_state(request).today
@@ -161,22 +179,26 @@ def request_today(request: Request) -> date:
     return app_state(request).today()
 
 
-def get_catalog_service(
+async def get_catalog_service(
     catalogue: Catalogue = Depends(get_catalogue), today: Callable[[], date] = Depends(get_today)
 ) -> CatalogService:
     """The catalogue's use cases on the application's catalogue."""
     return CatalogService(catalogue, today)
 
 
-def get_regions(catalogue: Catalogue = Depends(get_catalogue)) -> Regions:
+async def get_regions(catalogue: Catalogue = Depends(get_catalogue)) -> Regions:
     """The catalogue's regions, for a service that names or checks a region and a page that lists them."""
     return catalogue.regions
 
 
-Today = Depends(request_today)  # a route's `today: date = Today`: the date it hands to the services
+async def _today(request: Request) -> date:
+    return app_state(request).today()
 
 
-def get_time_zone(request: Request) -> str:
+Today = Depends(_today)  # a route's `today: date = Today`: the date it hands to the services
+
+
+async def get_time_zone(request: Request) -> str:
     """The `time_zone` setting: the zone every date a route shows or prints is in."""
     return app_state(request).settings.time_zone
 

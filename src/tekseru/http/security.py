@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hmac
 import secrets
+import time
 
 from fastapi import Depends, Request, Response
 from itsdangerous import BadSignature
@@ -31,6 +32,7 @@ CSRF_HEADER = "X-CSRF-Token"
 UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 LOGIN_COOKIE_MAX_AGE = 3600
 _UNKNOWN = object()
+CHECKED_COOKIES = 4096  # session cookies whose signature a process remembers having checked
 
 
 class CsrfRefused(PermissionDenied):
@@ -127,11 +129,23 @@ def session_token(request: Request) -> str | None:
     if not raw:
         return None
     state = app_state(request)
+    max_age = int(state.policy.session_lifetime.total_seconds())
+    checked = state.checked_cookies
+    known = checked.get(raw)
+    if known is not None:  # its signature was checked: only its age is left to check (as `loads` does)
+        token, signed_at = known
+        age = int(time.time()) - signed_at
+        return token if 0 <= age <= max_age else None
     try:
-        token = state.signer().loads(raw, max_age=int(state.policy.session_lifetime.total_seconds()))
+        token, when = state.signer().loads(raw, max_age=max_age, return_timestamp=True)
     except BadSignature:  # SignatureExpired is one
         return None
-    return token if isinstance(token, str) else None
+    if not isinstance(token, str):
+        return None
+    if len(checked) >= CHECKED_COOKIES:
+        checked.clear()
+    checked[raw] = (token, int(when.timestamp()))
+    return token
 
 
 def clear_session_cookie(request: Request, response: Response) -> None:

@@ -22,6 +22,7 @@ from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
 from jinja2 import Environment, PackageLoader, StrictUndefined, pass_context, select_autoescape
 from jinja2.runtime import Context
+from markupsafe import Markup, escape
 
 from tekseru.catalog import LANGUAGES, Text
 from tekseru.http.dependencies import app_regions, app_state
@@ -170,6 +171,68 @@ def query_string(query: Mapping[str, object]) -> str:
     return "?" + urlencode(kept) if kept else ""
 
 
+_OTHER_WAY = {"ascending": "descending", "descending": "ascending"}
+
+
+def sort_header(
+    key: str,
+    label: str,
+    current: str,
+    base: str,
+    query: Mapping[str, object],
+    natural: str = "ascending",
+    extra_class: str = "",
+) -> Markup:
+    """The macro `sort_header` of sorting.html written in Python, the same markup (a test holds them equal),
+    for the search page: its eight macro calls, each with its dictionaries and escaping, cost about a tenth
+    of the page's processor time."""
+    reverse = current == "-" + key
+    active = current == key or reverse
+    order = (_OTHER_WAY[natural] if reverse else natural) if active else "none"
+    href = base + query_string({**query, "sort": "-" + key if current == key else key, "page": None})
+    css = f' class="{escape(extra_class)}"' if extra_class else ""
+    arrow = f' <span aria-hidden="true">{"↓" if order == "descending" else "↑"}</span>' if active else ""
+    link = f'<a class="sort" href="{escape(href)}">{escape(label)}{arrow}</a>'
+    return Markup(f'<th scope="col"{css} aria-sort="{escape(order)}">{link}</th>')
+
+
+@pass_context
+def pager(context: Context, paging: Any, base: str, query: Mapping[str, object]) -> Markup:
+    """The macro `pager` of macros.html (its default name and anchor) written in Python, the same markup."""
+    if paging.pages <= 1:
+        return Markup("")
+    lang = context["lang"]
+
+    def link(page: int, rel: str, key: str) -> str:
+        href = escape(base + query_string({**query, "page": page}))
+        return f'<li><a href="{href}" rel="{rel}">{escape(translate(lang, key))}</a></li>'
+
+    previous = "" if paging.page <= 1 else link(paging.page - 1, "prev", "pager.previous")
+    following = "" if paging.page >= paging.pages else link(paging.page + 1, "next", "pager.next")
+    position = escape(translate(lang, "pager.position", page=paging.page, pages=paging.pages))
+    label = escape(translate(lang, "pager.label"))
+    return Markup(
+        f'<nav class="pager" aria-label="{label}">\n  <ul>\n{previous}    <li>{position}</li>\n{following}'
+        "  </ul>\n</nav>\n"
+    )
+
+
+@pass_context
+def export_links(context: Context, href: str, query: Mapping[str, object]) -> Markup:
+    """The macro `export_links` of sorting.html (its default id and label) written in Python, the same
+    markup."""
+    lang = context["lang"]
+    links = " · ".join(
+        f'<a href="{escape(href + query_string({**query, "format": kind, "page": None, "per_page": None}))}"'
+        f" download>{kind.upper()}</a>"
+        for kind in ("csv", "xlsx", "json")
+    )
+    label, hint = (escape(translate(lang, key)) for key in ("export.download", "export.hint"))
+    return Markup(
+        f'<p class="export-links" id="export-links">{label}\n{links}  <span class="hint">{hint}</span>\n</p>'
+    )
+
+
 def _environment() -> Environment:
     env = Environment(
         loader=PackageLoader("tekseru.web", "templates"),
@@ -180,6 +243,7 @@ def _environment() -> Environment:
         auto_reload=False,  # the templates are part of the installed package: no stat of each file per page
     )
     env.globals.update(t=_t, tn=_tn, url=_url, qs=query_string)
+    env.globals.update(sort_header_html=sort_header, pager_html=pager, export_links_html=export_links)
     env.filters.update(
         local=_local,
         date=_date,
@@ -223,7 +287,8 @@ def render(
     lang = request_language(request)
     actor = optional_actor(request)
     sections: tuple[Section, ...] = visible(request.app.state.sections, actor)
-    path = request.url.path.removeprefix(request.scope.get("root_path", "")) or "/"
+    root = request.scope.get("root_path", "")
+    path = request.url.path.removeprefix(root) or "/"
     page = {
         "lang": lang,
         "official_language": OFFICIAL_LANGUAGE,
@@ -231,6 +296,7 @@ def render(
         "notice_dismissed": _notice_dismissed(request),
         "languages": language_links(request, lang),
         "sections": sections,
+        "navigation": [(item, root + path_for(request.app, item.route_name, {})) for item in sections],
         "current_section": next((s.key for s in sections if s.contains(path)), None),
         "actor": actor,
         "csrf_token": csrf_token(request),

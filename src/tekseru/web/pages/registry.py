@@ -98,6 +98,9 @@ def index(
         "groups": catalog.groups(),
         "group_names": {item.key: item.name for item in catalog.groups()},
         "classes": tuple(reversed(CLASSES)),
+        # `url('registry_index')` for the column headers: a `set` in the template's block would make every
+        # call after it copy the template's context
+        "search_path": request.scope.get("root_path", "") + path_for(request.app, "registry_index", {}),
     }
     return render(request, "registry/index.html", context)
 
