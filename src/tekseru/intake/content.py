@@ -6,7 +6,6 @@ instead of its first bytes being read as column names or as broken UTF-8."""
 from __future__ import annotations
 
 import codecs
-import io
 import zipfile
 
 from tekseru.intake.source import Source
@@ -38,16 +37,17 @@ def check_content(path: Source) -> None:
     if start.startswith(UTF32_MARKS):  # before UTF-16: UTF-32's little-endian mark starts with UTF-16's
         raise file_error(path, "utf32")
     looks = next((name for magic, name in SIGNATURES if start.startswith(magic)), None)
-    if looks is None and start.startswith(ZIP_MARKS) and not _is_workbook(path):
+    if looks is None and start.startswith(ZIP_MARKS) and _is_other_archive(path):
         looks = "ZIP"
     if looks is not None:
         raise file_error(path, "not_a_table", format=looks)
 
 
-def _is_workbook(path: Source) -> bool:
-    """Whether a ZIP file is an Office Open XML workbook (an XLSX holds xl/workbook.xml)."""
+def _is_other_archive(path: Source) -> bool:
+    """Whether a ZIP file opens as one and is no Office Open XML workbook (an XLSX holds xl/workbook.xml); a
+    damaged one is left to the workbook's reader, which says it is damaged."""
     try:
-        with path.open("rb") as handle, zipfile.ZipFile(io.BytesIO(handle.read())) as archive:
-            return "xl/workbook.xml" in archive.namelist()
+        with path.open("rb") as handle, zipfile.ZipFile(handle) as archive:  # its directory only
+            return "xl/workbook.xml" not in archive.namelist()
     except (zipfile.BadZipFile, OSError, ValueError):
         return False
