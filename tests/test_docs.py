@@ -186,6 +186,24 @@ def write_examples(folder: Path, examples: list[Example]) -> None:
             target.write_text(example.text, encoding="utf-8")
 
 
+TOUR_FILES = ("answers.csv", "evidence.csv", "subjects.csv")
+
+
+def test_the_examples_folder_holds_the_tours_files_as_the_docs_show_them() -> None:
+    """examples/ holds exactly the files README's tour imports, each the first example of its kind in docs/
+    (what `write_examples` writes), so a newcomer copies them instead of copying them out of the docs."""
+    folder = ROOT / "examples"
+    assert sorted(path.name for path in folder.iterdir()) == list(TOUR_FILES)
+    shown = {}
+    for example in docs_examples():
+        shown.setdefault(f"{example.kind}{example.suffix}", example)
+    for name in TOUR_FILES:
+        assert (folder / name).read_text(encoding="utf-8") == shown[name].text, (
+            f"examples/{name} differs from the example at {shown[name].where}"
+        )
+    assert "`examples/`" in (ROOT / "README.md").read_text(encoding="utf-8").split("## Using it", 1)[1]
+
+
 def test_the_docs_show_an_example_of_each_input_file() -> None:
     kinds = {(example.kind, example.suffix) for example in docs_examples()}
     assert {("subjects", ".csv"), ("evidence", ".csv"), ("answers", ".csv"), ("answers", ".json")} <= kinds
@@ -226,6 +244,8 @@ def test_every_example_file_of_the_docs_is_accepted(tmp_path: Path) -> None:
 def test_the_readme_tour_runs_as_written(tmp_path: Path) -> None:
     commands = tour_commands()
     assert commands[0][:2] == ["tekseru", "demo"]
+    for name in TOUR_FILES:  # as README says: the files of examples/, then any other the docs show
+        shutil.copyfile(ROOT / "examples" / name, tmp_path / name)
     write_examples(tmp_path, docs_examples())
     for command in commands:
         if command[:2] == ["tekseru", "serve"]:

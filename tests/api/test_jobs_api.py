@@ -78,7 +78,10 @@ def test_a_file_with_errors_imports_nothing_and_lists_them_by_row(as_role: Calla
         + f"{OWN_BIN},1,,2024-01-01,Act 1\n{OWN_BIN},999,,2024-01-01,Act 2\n123,1,,2024-01-01,Act 3\n"
     )
     job = wait(planner, upload(planner, "import_evidence", "bad.csv", content).json()["id"])
-    assert job["status"] == "failed" and job["message"] == "bad.csv импортталмады: қателер саны: 2."
+    said = "bad.csv импортталмады: қателер саны: 2. Ештеңе сақталмады."  # as the command line says it
+    assert job["status"] == "failed" and job["message"] == said
+    russian = planner.get(f"{API}/jobs/{job['id']}", params={"lang": "ru"}).json()["message"]
+    assert russian == "bad.csv не импортирован: ошибок: 2. Ничего не сохранено."
     assert [(e["row"], e["field"], e["kind"]) for e in job["result"]["errors"]] == [
         (3, "criterion", "unknown_criterion"),
         (4, "bin", "invalid_bin"),

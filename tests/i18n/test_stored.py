@@ -69,7 +69,7 @@ def test_why_a_job_ended_in_each_language() -> None:
     assert say_stored("en", crashed).startswith("the job failed because of an unexpected error")
     error = RowError("subjects.csv", 3, "bin", ErrorKind.INVALID_BIN, "not a valid BIN")
     failed = str(ImportFileError([error], 4))
-    assert say_stored("ru", failed) == "subjects.csv не импортирован: ошибок: 4."
+    assert say_stored("ru", failed) == "subjects.csv не импортирован: ошибок: 4. Ничего не сохранено."
 
 
 @pytest.mark.parametrize(

@@ -15,7 +15,7 @@ from tekseru.http.language import reader_language, translate
 from tekseru.http.security import api_actor
 from tekseru.services.auth import Database
 from tekseru.services.jobs import (
-    IMPORT_KINDS,
+    ImportKind,
     JobKind,
     JobRunner,
     rejected_rows,
@@ -36,11 +36,7 @@ router = APIRouter(prefix="/imports", tags=["imports"], responses=FORBIDDEN_RESP
 )
 def upload(
     request: Request,
-    kind: JobKind = Form(
-        ...,
-        description="import_subjects, import_evidence, import_roster_provider, import_roster_esobes, "
-        "import_roster_portal, import_deliveries or import_findings.",
-    ),
+    kind: ImportKind = Form(..., description="The kind of file: one of the values listed."),
     file: UploadFile = File(
         ...,
         description="CSV (UTF-8 or Windows-1251) or XLSX in the format of docs/import-formats.md (rosters, "
@@ -57,9 +53,6 @@ def upload(
     jobs: JobRunner = Depends(get_jobs),
 ) -> JobOut:
     actor.require(Permission.IMPORT)
-    if kind not in IMPORT_KINDS:
-        kinds = ", ".join(k.value for k in IMPORT_KINDS)
-        raise HTTPException(422, translate(reader_language(request), "api.import.kind", kinds=kinds))
     if not file.filename or not file.filename.lower().endswith((".csv", ".xlsx")):
         raise HTTPException(422, translate(reader_language(request), "api.import.file_type"))
     path = save_upload(file.file, file.filename, app_state(request).uploads)
@@ -68,7 +61,7 @@ def upload(
             jobs,
             db,
             actor,
-            kind=kind,
+            kind=JobKind(kind),
             path=path,
             skip_invalid=skip_invalid,
             sheet=sheet or None,

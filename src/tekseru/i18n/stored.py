@@ -25,10 +25,11 @@ from tekseru.i18n.formats import format_date
 class StoredForm:
     pattern: re.Pattern[str]
     key: str
+    then: tuple[str, ...] = ()  # messages (without parameters) said after it, as the command line says them
 
 
-def _form(pattern: str, key: str) -> StoredForm:
-    return StoredForm(re.compile(pattern, re.DOTALL), key)
+def _form(pattern: str, key: str, *then: str) -> StoredForm:
+    return StoredForm(re.compile(pattern, re.DOTALL), key, then)
 
 
 FORMS: tuple[StoredForm, ...] = (
@@ -54,6 +55,7 @@ FORMS: tuple[StoredForm, ...] = (
     _form(
         r"(?P<file>.+) was not imported: (?P<count>\d+) error\(s\); the first: .*",
         "intake.not_imported",
+        "intake.nothing_stored",
     ),
 )
 
@@ -98,7 +100,9 @@ def say_stored(language: str, text: str | None) -> str:
         try:
             if "date" in params:
                 params["date"] = format_date(date.fromisoformat(params["date"]), language)
-            return translate(language, form.key, **params)
+            return " ".join(
+                [translate(language, form.key, **params), *(translate(language, k) for k in form.then)]
+            )
         except (MissingMessage, ValueError):
             return text
     return text

@@ -33,6 +33,8 @@ KEYS: frozenset[str] = frozenset(
         "field_too_long",
         "cannot_read",
         "not_xlsx",
+        "not_a_table",
+        "utf32",
         "empty_file",
         "too_many_rows",
         "too_many_columns",

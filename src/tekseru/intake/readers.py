@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from tekseru.intake.content import check_content
 from tekseru.intake.csv_table import csv_table
 from tekseru.intake.source import Source, Upload
 from tekseru.intake.table import Columns, ReadLimits, SourceRow, Table, file_error
@@ -34,6 +35,8 @@ def open_table(
     limits = limits or ReadLimits.from_settings()
     if not path.is_file():
         raise file_error(path, "no_file", path=str(path))
+    if suffix in CSV_SUFFIXES + XLSX_SUFFIXES:
+        check_content(path)
     if suffix in CSV_SUFFIXES:
         with csv_table(path, columns, limits) as table:
             yield table
@@ -48,4 +51,7 @@ def open_table(
 
 def workbook_sheets(path: Source) -> list[str]:
     """The sheets of an XLSX file, in order ([] for a CSV file): more than one means the reader chooses."""
-    return sheet_names(path) if path.suffix.lower() in XLSX_SUFFIXES else []
+    if path.suffix.lower() not in XLSX_SUFFIXES:
+        return []
+    check_content(path)
+    return sheet_names(path)

@@ -68,6 +68,19 @@ class JobKind(StrEnum):
     ASSESSMENT = "assessment"
 
 
+class ImportKind(StrEnum):
+    """The kinds of job an uploaded file starts: every `JobKind` but the assessment (so an interface that
+    declares it lists exactly these, in its 422 and its OpenAPI document)."""
+
+    IMPORT_SUBJECTS = JobKind.IMPORT_SUBJECTS.value
+    IMPORT_EVIDENCE = JobKind.IMPORT_EVIDENCE.value
+    IMPORT_ROSTER_PROVIDER = JobKind.IMPORT_ROSTER_PROVIDER.value
+    IMPORT_ROSTER_ESOBES = JobKind.IMPORT_ROSTER_ESOBES.value
+    IMPORT_ROSTER_PORTAL = JobKind.IMPORT_ROSTER_PORTAL.value
+    IMPORT_DELIVERIES = JobKind.IMPORT_DELIVERIES.value
+    IMPORT_FINDINGS = JobKind.IMPORT_FINDINGS.value
+
+
 # Who may follow a job of each kind (besides the person who started it).
 READ_PERMISSION: Mapping[JobKind, Permission] = {
     JobKind.IMPORT_SUBJECTS: Permission.IMPORT,

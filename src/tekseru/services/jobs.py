@@ -23,6 +23,7 @@ from tekseru.services.job_process import JobContext, JobFailed
 from tekseru.services.job_runner import (
     INTERRUPTED_MESSAGE,
     READ_PERMISSION,
+    ImportKind,
     JobKind,
     JobNotFound,
     JobRunner,
@@ -43,6 +44,7 @@ from tekseru.store.jobs import (
 __all__ = [
     "IMPORT_KINDS",
     "READ_PERMISSION",
+    "ImportKind",
     "JobContext",
     "JobFailed",
     "JobKind",
@@ -63,15 +65,7 @@ __all__ = [
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 ERRORS_KEPT = 1000
 _UNSAFE = re.compile(r"[^\w.\- ]+")
-IMPORT_KINDS = (
-    JobKind.IMPORT_SUBJECTS,
-    JobKind.IMPORT_EVIDENCE,
-    JobKind.IMPORT_ROSTER_PROVIDER,
-    JobKind.IMPORT_ROSTER_ESOBES,
-    JobKind.IMPORT_ROSTER_PORTAL,
-    JobKind.IMPORT_DELIVERIES,
-    JobKind.IMPORT_FINDINGS,
-)
+IMPORT_KINDS = tuple(JobKind(kind) for kind in ImportKind)
 # The information systems' imports (issue 17): the roster's source, or None, for each of their kinds.
 ROSTER_SOURCE = {
     JobKind.IMPORT_ROSTER_PROVIDER: "provider",
