@@ -8,13 +8,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from tekseru.catalog import UnknownCatalogueEntry
 from tekseru.cli.actors import ByOption, cli_actor
 from tekseru.cli.catalogue import cli_catalogue
 from tekseru.cli.checklist_commands import DOCUMENT_LANGUAGES, DocumentFormat
@@ -24,10 +23,15 @@ from tekseru.cli.failures import fail, opened_database, print_problems
 from tekseru.cli.inspection_choices import Kind, ShowFormat, Status, ViolationState
 from tekseru.cli.inspection_screen import day_in, describe, print_sheet, violation_line
 from tekseru.cli.language import LangOption, Words, chosen
+from tekseru.cli.later import later
 from tekseru.cli.tables import print_table
-from tekseru.services import inspections
-from tekseru.services.database import Database
-from tekseru.services.inspections import InspectionHeader
+
+if TYPE_CHECKING:  # imported where used: a command's `--help` needs none of them
+    from tekseru.services import inspections
+    from tekseru.services.database import Database
+else:
+    inspections = later("tekseru.services.inspections")
+
 
 app = typer.Typer(
     help="Inspections and preventive control with a visit: record, answer, complete, correct, follow up, "
@@ -52,6 +56,8 @@ def _console() -> Console:
 @contextmanager
 def _database(db: str | None, words: Words) -> Iterator[Database]:
     """The database for a command; any error of the use case is printed and exits with code 1."""
+    from tekseru.catalog import UnknownCatalogueEntry
+
     with opened_database(db) as database:
         try:
             yield database
@@ -94,6 +100,8 @@ def create(
     lang: LangOption = None,
 ) -> None:
     """Record a draft inspection of a subject on the checklist of its group."""
+    from tekseru.services.inspections import InspectionHeader
+
     header = InspectionHeader(kind.value, act_number, act_date.date(), tuple(inspector), _date(planned_on))
     words = Words(chosen(lang))
     with _database(db, words) as database:

@@ -22,7 +22,14 @@ from tekseru.documents.backtest_tables import TextTable, backtest_tables
 from tekseru.documents.backtest_xlsx import render_backtest_xlsx
 from tekseru.message import Explained
 from tekseru.planning import CandidateScore, HalfYear, Plan, PlanningRules, VisitHistory
-from tekseru.planning.backtest import BacktestReport, HalfYearReplay, VisitOutcome, backtest
+from tekseru.planning.backtest import (  # the defaults are the core's, light for a command's `--help`
+    DEFAULT_FIRST_N,
+    DEFAULT_SEED,
+    BacktestReport,
+    HalfYearReplay,
+    VisitOutcome,
+    backtest,
+)
 from tekseru.scoring import BulkScores, ScoringRules, normalise_bulk, score_bulk
 from tekseru.services.assessment_inputs import ScoringInputs, scoring_inputs
 from tekseru.services.permissions import Actor, Permission, PermissionDenied
@@ -34,8 +41,6 @@ from tekseru.store.inspections import visit_histories
 from tekseru.store.plan_models import APPROVED, PUBLISHED
 from tekseru.store.plans import SubjectCard, list_plans, subject_cards
 
-DEFAULT_FIRST_N = 20
-DEFAULT_SEED = 0
 DEFAULT_BAND_WIDTH = 10
 MAX_HALF_YEARS = 40  # twenty years: a bound on the work one request may ask for
 
