@@ -2,130 +2,24 @@
 
 A sub-command's module (and what it imports: the database, the web application, PDF and signatures) is
 imported only when that sub-command runs, so that `tekseru --help` and a light command such as
-`tekseru catalog criteria` start quickly. The root help lists each sub-command by the name and the help
-text kept in `COMMANDS` below; tests/cli/test_main.py checks that they are each module's own.
+`tekseru catalog criteria` start quickly; the modules import the database, the web and the documents
+inside their commands, so that a sub-command's help is as quick (tests/cli/test_help_imports.py). The root
+help lists each sub-command by the name and the help text kept in `COMMANDS` (`tekseru.cli.command_table`);
+tests/cli/test_main.py checks that they are each module's own.
 """
 
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterator, Mapping, MutableMapping, Sequence
+from collections.abc import Iterator, Mapping, MutableMapping, Sequence
 from enum import StrEnum
-from functools import cache
-from importlib import import_module
 from typing import Annotated, Any
 
 import typer
 from typer.core import TyperCommand, TyperGroup
 
+from tekseru.cli.command_table import COMMANDS
 from tekseru.cli.reader import lang_option_in, language_in
-
-
-def _loader(module: str, name: str) -> Callable[[], Any]:
-    """What loads the command or group `name` of `tekseru.cli.<module>`: the module imported when called."""
-
-    @cache
-    def load() -> Any:
-        return getattr(import_module(f"tekseru.cli.{module}"), name)
-
-    return load
-
-
-@cache
-def _inspection() -> Any:
-    from tekseru.cli import inspection_commands, visit_commands
-
-    visit_commands.register(inspection_commands.app)
-    return inspection_commands.app
-
-
-# The loaders are cached: a loader that also adds commands to a group (as a `register(app)` does) runs once.
-# Each sub-command in the order the help lists them: its name, what loads it (a function of a command or
-# a Typer app of a group) and its help text, as its module says it (checked by tests/cli/test_main.py).
-COMMANDS: dict[str, tuple[Callable[[], Any], str]] = {
-    "serve": (
-        _loader("serve_command", "serve"),
-        "Serve the web application and the HTTP API until interrupted (Ctrl+C).",
-    ),
-    "demo": (
-        _loader("assess_commands", "demo"),
-        "Create the database, load the demo registry when it is empty, assess it and show the classes.",
-    ),
-    "assess": (
-        _loader("assess_commands", "assess"),
-        "Score every subject of the registry in each of its groups, store the scores and show them.",
-    ),
-    "explain": (
-        _loader("assess_commands", "explain"),
-        "Explain a subject's score in each of its groups: the formula, the criteria and evidence that "
-        "counted,\nand the evidence that did not, with the reason.",
-    ),
-    "plan": (
-        _loader("plan_commands", "plan"),
-        "Form the semi-annual list for HALF_YEAR from the latest risk assessment and store it as a draft.",
-    ),
-    "verify": (
-        _loader("checklist_commands", "verify"),
-        "Check a printed checklist (ok, or altered, unknown or unsealed) and the electronic digital "
-        "signatures\nof a file (inside a PDF, or --signature FILE.cms): exit 0 only when everything holds.",
-    ),
-    "sign": (
-        _loader("signature_commands", "sign"),
-        "Sign FILE with an electronic digital signature: a PDF gets a PAdES signature with a visible "
-        "stamp,\nany other file a detached CMS signature.",
-    ),
-    "backup": (
-        _loader("backup_commands", "backup"),
-        "Copy the database to FILE, consistently, while the server runs (SQLite: its online backup;\n"
-        "PostgreSQL: pg_dump --format=custom, which must be installed).",
-    ),
-    "restore": (
-        _loader("backup_commands", "restore"),
-        "Fill an empty database from FILE; a database that holds data is refused unless --force. Stop "
-        "the\nserver first.",
-    ),
-    "backtest": (
-        _loader("backtest_commands", "backtest"),
-        "Replay the half-years FROM..TO from stored data and compare the risk order with the baselines.",
-    ),
-    "catalog": (
-        _loader("catalog_commands", "app"),
-        "Read the legal catalogue: criteria, checklists, groups, editions.",
-    ),
-    "import": (
-        _loader("import_commands", "app"),
-        "Import control subjects and evidence from CSV or XLSX files (see docs/import-formats.md).",
-    ),
-    "plans": (
-        _loader("plan_commands", "plans_app"),
-        "Semi-annual lists of preventive control with a visit: list, show, compare, approve, publish.",
-    ),
-    "checklist": (
-        _loader("checklist_commands", "app"),
-        "Checklists (Appendices 2 to 7 of the act) as official forms.",
-    ),
-    "inspection": (
-        _inspection,
-        "Inspections and preventive control with a visit: record, answer, complete, correct, follow up, "
-        "print.",
-    ),
-    "users": (_loader("users_commands", "app"), "User accounts: create, list, set a password."),
-    "db": (_loader("db_commands", "app"), "The database: migrations and checks."),
-    "audit": (_loader("audit_commands", "app"), "The audit log: check that nobody changed it."),
-    "jobs": (
-        _loader("jobs_commands", "app"),
-        "Background jobs (imports and assessments started from the web or the API): list or cancel them.",
-    ),
-    "rosters": (
-        _loader("roster_commands", "app"),
-        "Rosters of recipients, service delivery and accessibility from the information systems (source "
-        "group 3; see docs/rosters.md).",
-    ),
-    "outbox": (
-        _loader("outbox_commands", "app"),
-        "Notices by e-mail: send the outbox, queue deadline reminders, show the outbox.",
-    ),
-}
 
 
 def load_command(name: str) -> Any:
@@ -156,7 +50,7 @@ def _options_left_alone(group: Any) -> Any:
     options_of = group.get_params
 
     def get_params(context: typer.Context) -> list[Any]:
-        parameters = options_of(context)
+        parameters: list[Any] = options_of(context)
         for parameter in parameters:
             _unset_left_alone(parameter)
         return parameters

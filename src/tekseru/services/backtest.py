@@ -22,14 +22,9 @@ from tekseru.documents.backtest_tables import TextTable, backtest_tables
 from tekseru.documents.backtest_xlsx import render_backtest_xlsx
 from tekseru.message import Explained
 from tekseru.planning import CandidateScore, HalfYear, Plan, PlanningRules, VisitHistory
-from tekseru.planning.backtest import (  # the defaults are the core's, light for a command's `--help`
-    DEFAULT_FIRST_N,
-    DEFAULT_SEED,
-    BacktestReport,
-    HalfYearReplay,
-    VisitOutcome,
-    backtest,
-)
+from tekseru.planning.backtest import DEFAULT_FIRST_N as DEFAULT_FIRST_N  # the core's: light for `--help`
+from tekseru.planning.backtest import DEFAULT_SEED as DEFAULT_SEED
+from tekseru.planning.backtest import BacktestReport, HalfYearReplay, VisitOutcome, backtest
 from tekseru.scoring import BulkScores, ScoringRules, normalise_bulk, score_bulk
 from tekseru.services.assessment_inputs import ScoringInputs, scoring_inputs
 from tekseru.services.permissions import Actor, Permission, PermissionDenied
