@@ -4,8 +4,8 @@
 
 Runs each command `--runs` times as a new process (the installed `tekseru` script next to this Python, as
 a user runs it), checks that each answer has exit code 0 and the words it must show, and reports the median
-wall time against the target (0.4 s for a help and 0.8 s, issue 18) and the median CPU time of the process (user and
-system), which a shared machine disturbs less.
+wall time against the target (0.4 s for a help and 0.8 s, issue 18) and the median CPU time of the process
+(user and system), which a shared machine disturbs less.
 """
 
 from __future__ import annotations
