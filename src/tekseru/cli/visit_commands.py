@@ -14,7 +14,8 @@ from rich.table import Table
 from tekseru.cli.actors import ByOption, cli_actor
 from tekseru.cli.catalogue import cli_catalogue
 from tekseru.cli.database_option import DbOption
-from tekseru.cli.inspection_commands import InspectionId, _console, _database, _day
+from tekseru.cli.inspection_commands import InspectionId, _console, _day
+from tekseru.cli.inspection_database import inspection_database as _database
 from tekseru.cli.language import LangOption, Words, chosen
 from tekseru.cli.tables import print_table
 
