@@ -4,8 +4,9 @@
 
 Generates N subject-groups and M evidence records (bench/synthetic.py, seeded), scores them all with
 tekseru.scoring.bulk.score_bulk, scores a sample of whole subject-groups holding about R records with the
-plain loop (bench/baseline_loop.py) and with the per-group reference engine, and prints records per
-second, the ratio, and peak memory.
+plain loop (bench/baseline_loop.py), with the per-group reference engine and with the bulk core, and prints
+records per second, the ratio of the bulk core to the loop on that same sample (the same subject-groups and
+records: like for like), and peak memory.
 """
 
 from __future__ import annotations
@@ -108,11 +109,12 @@ def engine_facts(rows: dict[int, list[dict[str, Any]]]) -> dict[int, list[Eviden
 
 
 TARGET_RECORDS_PER_SECOND = 5_000_000.0  # the bulk core, one thread
-TARGET_TIMES_LOOP = 30.0  # the bulk core over the plain loop, on the same records
+TARGET_TIMES_LOOP = 30.0  # the bulk core over the plain loop, on the same subject-groups and records
 
 
 def sample_columns(evidence: EvidenceColumns, subject_groups: int) -> EvidenceColumns:
-    """The records of subject-groups 0..subject_groups-1: those the loop and the engine score."""
+    """The records of subject-groups 0..subject_groups-1: those the loop and the engine score (their rows
+    stay 0..subject_groups-1, so `group_of[:subject_groups]` is their groups)."""
     keep = evidence.subject_group < subject_groups
     return EvidenceColumns(*(getattr(evidence, name)[keep] for name in evidence.__dataclass_fields__))
 
@@ -165,16 +167,25 @@ def main(argv: list[str] | None = None) -> int:
     generated = time.perf_counter() - start
     evidence, records = data.evidence, len(data.evidence)
 
-    def bulk(columns: EvidenceColumns, workers: int) -> Callable[[], Any]:
-        return lambda: score_bulk(rules, data.matrix, data.group_of, columns, data.as_of, workers=workers)
+    def bulk(columns: EvidenceColumns, workers: int, subject_groups: int | None = None) -> Callable[[], Any]:
+        """The bulk core over `columns`, scoring every subject-group (or the first `subject_groups`)."""
+        group_of = data.group_of if subject_groups is None else data.group_of[:subject_groups]
+        return lambda: score_bulk(rules, data.matrix, group_of, columns, data.as_of, workers=workers)
 
     results = [
-        measure(f"bulk core, random order, {label}", records, bulk(evidence, workers), args.repeat)
+        measure(
+            f"bulk core, all records, random order, {label}", records, bulk(evidence, workers), args.repeat
+        )
         for workers, label in ((1, "1 thread"), (2, "2 threads"))
     ]
     ordered = sorted_by_subject_group(evidence)
     results.append(
-        measure("bulk core, sorted by subject-group, 1 thread", records, bulk(ordered, 1), args.repeat)
+        measure(
+            "bulk core, all records, sorted by subject-group, 1 thread",
+            records,
+            bulk(ordered, 1),
+            args.repeat,
+        )
     )
     del ordered
 
@@ -183,23 +194,25 @@ def main(argv: list[str] | None = None) -> int:
     sampled = sum(len(rows) for rows in sample.values())
     groups = baseline_loop.load_groups(data.matrix)
     baseline = measure(
-        f"plain Python loop, sample of {sample_groups:,} subject-groups",
+        f"plain Python loop, sample: {sample_groups:,} subject-groups",
         sampled,
         lambda: baseline_loop.score_all(rules, groups, data.group_of, sample, data.as_of),
         3,
     )
     facts, profiles = engine_facts(sample), data.matrix.profiles
     engine = measure(
-        "reference engine score_group, same sample",
+        "reference engine score_group, the sample",
         sampled,
         lambda: [
             score_group(rules, profiles[int(data.group_of[row])], f, data.as_of) for row, f in facts.items()
         ],
         3,
     )
+    # The same work as the loop: the sample's records, and only the sample's subject-groups scored (scoring
+    # all N subject-groups for the sample's records measured the N-row output, not the records: 2.9x).
     same = sample_columns(evidence, sample_groups)
     bulk_same = measure(
-        "bulk core, 1 thread, on the loop's sample", sampled, bulk(same, 1), max(args.repeat, 3)
+        "bulk core, the sample, 1 thread", sampled, bulk(same, 1, sample_groups), max(args.repeat, 3)
     )
     results += [baseline, engine, bulk_same]
     peak_bulk = traced_peak(bulk(evidence, 1))
@@ -214,21 +227,31 @@ def main(argv: list[str] | None = None) -> int:
         },
     )
     run.sizes["loop_sample_records"] = sampled
+    run.sizes["loop_sample_subject_groups"] = sample_groups
     run.figure(
-        "bulk core, random order, 1 thread", results[0].rate, "records/s", TARGET_RECORDS_PER_SECOND, "higher"
+        "bulk core, all records, random order, 1 thread",
+        results[0].rate,
+        "records/s",
+        TARGET_RECORDS_PER_SECOND,
+        "higher",
     )
-    run.figure("bulk core, random order, 2 threads", results[1].rate, "records/s")
-    run.figure("bulk core, 1 thread, records per CPU second", results[0].cpu_rate, "records/s")
-    run.figure("plain loop (sample)", baseline.rate, "records/s")
-    run.figure("reference engine (sample)", engine.rate, "records/s")
+    run.figure("bulk core, all records, random order, 2 threads", results[1].rate, "records/s")
+    run.figure("bulk core, all records, 1 thread, records per CPU second", results[0].cpu_rate, "records/s")
+    run.figure("bulk core, the loop's sample, 1 thread", bulk_same.rate, "records/s")
+    run.figure("plain loop, the sample", baseline.rate, "records/s")
+    run.figure("reference engine, the sample", engine.rate, "records/s")
     run.figure(
-        "bulk core / plain loop, same records, wall",
+        "bulk core / plain loop, the same sample (subject-groups and records), wall",
         bulk_same.rate / baseline.rate,
         "x",
         TARGET_TIMES_LOOP,
         "higher",
     )
-    run.figure("bulk core / plain loop, same records, CPU", bulk_same.cpu_rate / baseline.cpu_rate, "x")
+    run.figure(
+        "bulk core / plain loop, the same sample (subject-groups and records), CPU",
+        bulk_same.cpu_rate / baseline.cpu_rate,
+        "x",
+    )
     run.figure("peak memory of one bulk call (tracemalloc)", peak_bulk / 2**20, "MiB")
     return run.finish(args.json)
 
@@ -262,12 +285,11 @@ def _report(
             f"{result.cpu_rate:>13,.0f}"
         )
     print()
-    bulk_one, bulk_two, baseline = results[0], results[1], results[-3]
-    print("bulk core (random order) / plain loop, records per second:")
-    print(f"  wall clock, 1 thread:  {bulk_one.rate / baseline.rate:,.1f}x")
-    print(f"  wall clock, 2 threads: {bulk_two.rate / baseline.rate:,.1f}x")
-    cpu_ratio = bulk_one.cpu_rate / baseline.cpu_rate
-    print(f"  CPU time,   1 thread:  {cpu_ratio:,.1f}x  (steadier than wall clock on a shared machine)")
+    baseline, bulk_same = results[-3], results[-1]
+    print("bulk core / plain loop on the same sample (the same subject-groups and records), 1 thread:")
+    print(f"  wall clock: {bulk_same.rate / baseline.rate:,.1f}x")
+    cpu_ratio = bulk_same.cpu_rate / baseline.cpu_rate
+    print(f"  CPU time:   {cpu_ratio:,.1f}x  (steadier than wall clock on a shared machine)")
     print(f"peak memory allocated during one bulk call (tracemalloc): {peak_bulk / 2**20:,.0f} MiB")
     peak_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
     print(f"peak resident memory of the whole run (ru_maxrss, data and baseline too): {peak_rss:,.0f} MiB")

@@ -80,7 +80,7 @@ def test_the_csv_is_in_the_readers_language(two_runs: tuple[TestClient, uuid.UUI
         "/assessments/compare.csv", params={"before": str(first), "after": str(second), "lang": "ru"}
     )
     assert answer.status_code == 200 and "attachment" in answer.headers["content-disposition"]
-    header, *rows = list(csv.reader(io.StringIO(answer.content.decode("utf-8-sig"))))
+    header, *rows = list(csv.reader(io.StringIO(answer.content.decode("utf-8-sig")), delimiter=";"))
     assert header[4:6] == ["Прежняя степень риска", "Степень риска"]
     [row] = rows
     astana = load_regions().get("astana").name.in_language("ru")
@@ -161,7 +161,7 @@ def test_the_files_carry_the_evidence_that_moved_the_subject(
     answer = client.get(
         "/assessments/compare.csv", params={"before": str(first), "after": str(second), "lang": "ru"}
     )
-    header, row = list(csv.reader(io.StringIO(answer.content.decode("utf-8-sig"))))
+    header, row = list(csv.reader(io.StringIO(answer.content.decode("utf-8-sig")), delimiter=";"))
     said = row[header.index("Сведения, которые привели к изменению")]
     assert said.startswith(f"№ {record.id}, критерий {record.criterion}, источник информации ")  # type: ignore[attr-defined]
     assert said.endswith("Act 9: среди сведений той оценки не было → учтено"), said

@@ -42,7 +42,8 @@ def _download(page: BrowserPage, format: str, folder: Path) -> Path:
 
 def _bins(path: Path) -> list[str]:
     if path.suffix == ".csv":
-        return [row[0] for row in list(csv.reader(io.StringIO(path.read_text(encoding="utf-8-sig"))))[1:]]
+        text = path.read_text(encoding="utf-8-sig")  # for Excel in Kazakh or Russian: `;` between cells
+        return [row[0] for row in list(csv.reader(io.StringIO(text), delimiter=";"))[1:]]
     if path.suffix == ".json":
         return [item["bin"] for item in json.loads(path.read_text(encoding="utf-8"))]
     from openpyxl import load_workbook

@@ -159,8 +159,8 @@ def test_the_list_shows_inspection_numbers_and_finds_one_by_its_number(site: Sit
         page = parse(site.client("viewer").client.get(f"/inspections?lang={lang}").text)
         assert page.find("label", **{"for": "number"}).text == said
     assert "No inspection matches." in main(site, "viewer", "/inspections?number=NOWHERE-1999").text
-    csv = site.client("viewer").client.get(f"/exports/inspections?format=csv&number={one}").text
-    assert csv.count("\n") == 2 and f"\n{first}," in csv  # the header and the one inspection
+    csv = site.client("viewer").client.get(f"/exports/inspections?format=csv&number={one}&lang=ru").text
+    assert csv.count("\n") == 2 and f"\n{first};" in csv  # the header and the one inspection, for Excel
     api = site.client("viewer").client.get("/api/v1/inspections", params={"number": f"{year}-{sequence}"})
     assert [(found["id"], found["number"]) for found in api.json()] == [(first, one)]
     everyone = site.client("viewer").client.get("/api/v1/inspections").json()

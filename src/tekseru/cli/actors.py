@@ -5,12 +5,12 @@ every permission, as the system; what it changes is audited in the name given wi
 from __future__ import annotations
 
 import getpass
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from tekseru.i18n.actors import CLI_PREFIX
-from tekseru.services.permissions import Actor
+if TYPE_CHECKING:
+    from tekseru.services.permissions import Actor
 
 ByOption = Annotated[
     str | None,
@@ -20,6 +20,9 @@ ByOption = Annotated[
 
 def cli_actor(by: str | None = None) -> Actor:
     """The system, in the name given with --by, else "cli:<login>"."""
+    from tekseru.i18n.actors import CLI_PREFIX
+    from tekseru.services.permissions import Actor
+
     name = (by or "").strip()
     return Actor.system(name or f"{CLI_PREFIX}{os_user()}")
 

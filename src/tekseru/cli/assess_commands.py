@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -28,23 +28,10 @@ from tekseru.cli.database_option import DbOption
 from tekseru.cli.failures import fail, opened_database, print_problems
 from tekseru.cli.language import LangOption, Words, chosen, group_name, region_name
 from tekseru.cli.tables import print_table
-from tekseru.documents.spreadsheet_cells import csv_writer
-from tekseru.i18n import format_date, format_datetime, format_decimal
-from tekseru.intake import ImportFileError
-from tekseru.services import demo as demo_service
-from tekseru.services.accounts import create_demo_users
-from tekseru.services.assessments import (
-    AssessmentRow,
-    AssessmentSummary,
-    ClassCount,
-    NoAssessment,
-    UnknownSubject,
-    assessment_results,
-    class_counts,
-    run_assessment,
-    subject_explanation,
-)
-from tekseru.services.passwords import Passwords
+
+if TYPE_CHECKING:  # imported where used: a command's `--help` needs none of them
+    from tekseru.services.assessments import AssessmentRow, AssessmentSummary, ClassCount
+
 
 CLASSES = ("high", "medium", "low")
 CSV_COLUMNS = (
@@ -88,6 +75,8 @@ def assess(
     by: ByOption = None,
 ) -> None:
     """Score every subject of the registry in each of its groups, store the scores and show them."""
+    from tekseru.services.assessments import assessment_results, run_assessment
+
     words = Words(chosen(lang))
     day = _date(as_of, words) or cli_today()
     with opened_database(db) as database, _errors(words.language):
@@ -114,6 +103,9 @@ def explain(
 ) -> None:
     """Explain a subject's score in each of its groups: the formula, the criteria and evidence that counted,
     and the evidence that did not, with the reason."""
+    from tekseru.i18n import format_date, format_datetime
+    from tekseru.services.assessments import subject_explanation
+
     language = chosen(lang)
     words = Words(language)
     day = _date(as_of, words) or cli_today()
@@ -159,6 +151,11 @@ def demo(
     seed: SeedOption = None,
 ) -> None:
     """Create the database, load the demo registry when it is empty, assess it and show the classes."""
+    from tekseru.services import demo as demo_service
+    from tekseru.services.accounts import create_demo_users
+    from tekseru.services.assessments import assessment_results, class_counts, run_assessment
+    from tekseru.services.passwords import Passwords
+
     language = chosen(lang)
     if history:
         backtest_commands.demo_history(language, db, seed, by)
@@ -218,6 +215,8 @@ def demo(
 
 
 def _print_summary(console: Console, summary: AssessmentSummary, words: Words) -> None:
+    from tekseru.i18n import format_date, format_datetime, format_decimal
+
     how = (
         words("cli.assess.reused")
         if summary.reused
@@ -248,6 +247,8 @@ def _print_json(objects: Iterable[dict[str, object]]) -> None:
 
 
 def _print_csv(rows: Iterable[AssessmentRow]) -> None:
+    from tekseru.documents.spreadsheet_cells import csv_writer
+
     writer = csv_writer(sys.stdout)
     writer.writerow(CSV_COLUMNS)
     for row in rows:
@@ -260,6 +261,8 @@ def _print_csv(rows: Iterable[AssessmentRow]) -> None:
 def _print_table(
     console: Console, summary: AssessmentSummary, rows: list[AssessmentRow], words: Words
 ) -> None:
+    from tekseru.i18n import format_decimal
+
     language = words.language
     classes = Table(
         words("cli.column.risk_class"),
@@ -329,6 +332,9 @@ def _date(text: str | None, words: Words) -> date | None:
 @contextmanager
 def _errors(language: str) -> Iterator[None]:
     """A readable message and exit code 1 for what the user can act on."""
+    from tekseru.intake import ImportFileError
+    from tekseru.services.assessments import NoAssessment, UnknownSubject
+
     try:
         yield
     except ImportFileError as error:

@@ -12,7 +12,6 @@ from tekseru.cli.actors import cli_actor
 from tekseru.cli.database_option import DbOption
 from tekseru.cli.failures import errors_console, opened_database
 from tekseru.cli.language import LangOption, Words, chosen
-from tekseru.services import audit
 
 app = typer.Typer(help="The audit log: check that nobody changed it.", no_args_is_help=True)
 
@@ -32,6 +31,8 @@ def verify(
 ) -> None:
     """Recompute the audit log's hash chain and the content hashes of completed inspections and approved
     lists; exit 1 naming the first entry or record that was edited, inserted or deleted."""
+    from tekseru.services import audit
+
     words = Words(chosen(lang))
     with opened_database(db) as database:
         report = audit.verify(database, cli_actor(), anchor=anchor)

@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -22,18 +22,10 @@ from tekseru.cli.database_option import DbOption
 from tekseru.cli.failures import fail, opened_database
 from tekseru.cli.language import LangOption, Words, chosen
 from tekseru.cli.tables import print_table
-from tekseru.documents.backtest_tables import backtest_tables
-from tekseru.documents.backtest_xlsx import render_backtest_xlsx
-from tekseru.i18n import format_half_year, format_half_year_range
-from tekseru.planning import HalfYear, InvalidHalfYear
-from tekseru.services.backtest import (
-    DEFAULT_FIRST_N,
-    DEFAULT_SEED,
-    BacktestError,
-    run_backtest,
-)
-from tekseru.services.backtest_history import HistoryDesign, write_history
-from tekseru.services.permissions import PermissionDenied
+from tekseru.planning.backtest import DEFAULT_FIRST_N, DEFAULT_SEED
+
+if TYPE_CHECKING:  # imported where used: a command's `--help` needs none of them
+    from tekseru.planning import HalfYear
 
 
 class BacktestFormat(StrEnum):
@@ -64,6 +56,11 @@ def backtest(
     db: DbOption = None,
 ) -> None:
     """Replay the half-years FROM..TO from stored data and compare the risk order with the baselines."""
+    from tekseru.documents.backtest_tables import backtest_tables
+    from tekseru.documents.backtest_xlsx import render_backtest_xlsx
+    from tekseru.i18n import format_half_year
+    from tekseru.services.backtest import run_backtest
+
     words = Words(chosen(lang))
     with opened_database(db) as database, _errors(words):
         report = run_backtest(
@@ -107,6 +104,9 @@ def backtest(
 
 
 def _half_year(text: str) -> HalfYear:
+    from tekseru.planning import HalfYear, InvalidHalfYear
+    from tekseru.services.backtest import BacktestError
+
     try:
         return HalfYear.parse(text)
     except InvalidHalfYear:
@@ -115,6 +115,9 @@ def _half_year(text: str) -> HalfYear:
 
 @contextmanager
 def _errors(words: Words) -> Iterator[None]:
+    from tekseru.services.backtest import BacktestError
+    from tekseru.services.permissions import PermissionDenied
+
     try:
         yield
     except BacktestError as error:
@@ -125,6 +128,9 @@ def _errors(words: Words) -> Iterator[None]:
 
 def demo_history(language: str, db: str | None, seed: int | None, by: str | None = None) -> None:
     """`tekseru demo --history`: write the synthetic history into an empty database and say what is next."""
+    from tekseru.i18n import format_half_year_range
+    from tekseru.services.backtest_history import HistoryDesign, write_history
+
     words = Words(language)
     design = HistoryDesign() if seed is None else HistoryDesign(seed=seed)
     console = Console(soft_wrap=True, highlight=False)

@@ -12,9 +12,6 @@ from tekseru.cli.actors import ByOption, cli_actor
 from tekseru.cli.database_option import DbOption
 from tekseru.cli.failures import fail
 from tekseru.cli.language import LangOption, Words, chosen
-from tekseru.i18n import say_error
-from tekseru.services.backup import BackupError, back_up_database, restore_database
-from tekseru.services.database import database_url_for
 
 
 def backup(
@@ -25,6 +22,10 @@ def backup(
 ) -> None:
     """Copy the database to FILE, consistently, while the server runs (SQLite: its online backup;
     PostgreSQL: pg_dump --format=custom, which must be installed)."""
+    from tekseru.i18n import say_error
+    from tekseru.services.backup import BackupError, back_up_database
+    from tekseru.services.database import database_url_for
+
     words = Words(chosen(lang))
     try:
         back_up_database(database_url_for(db), cli_actor(by), file)
@@ -44,6 +45,10 @@ def restore(
 ) -> None:
     """Fill an empty database from FILE; a database that holds data is refused unless --force. Stop the
     server first."""
+    from tekseru.i18n import say_error
+    from tekseru.services.backup import BackupError, restore_database
+    from tekseru.services.database import database_url_for
+
     words = Words(chosen(lang))
     try:
         audited = restore_database(database_url_for(db), cli_actor(by), file, force=force)

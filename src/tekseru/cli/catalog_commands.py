@@ -6,19 +6,20 @@ import json
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from tekseru.catalog import CatalogueEdition, Severity, UnknownCatalogueEntry
-from tekseru.catalog.diff import diff_editions
-from tekseru.catalog.export import export_edition
 from tekseru.cli.catalogue import cli_catalogue
 from tekseru.cli.clock import cli_today
 from tekseru.cli.language import Language, LanguageOption, Words, chosen
 from tekseru.cli.tables import print_table
-from tekseru.i18n import format_date, say_error
+
+if TYPE_CHECKING:  # imported where used: a command's `--help` needs none of them
+    from tekseru.catalog import CatalogueEdition
+
 
 app = typer.Typer(
     help="Read the legal catalogue: criteria, checklists, groups, editions.", no_args_is_help=True
@@ -34,11 +35,22 @@ class ExportFormat(StrEnum):
     json = "json"
 
 
+class SeverityChoice(StrEnum):
+    """The act's degrees of violation (`tekseru.catalog.Severity`) as `--severity` offers them, named here so
+    that a command's `--help` does not import the catalogue (tests/cli/test_help_imports.py)."""
+
+    gross = "gross"
+    significant = "significant"
+    minor = "minor"
+
+
 EditionOption = typer.Option(None, "--edition", help="Edition id (default: the one in force on --on).")
 OnOption = typer.Option(None, "--on", help="Date (YYYY-MM-DD) whose edition to read (default: today).")
 
 
 def _edition(edition_id: str | None, on: str | None, language: str) -> CatalogueEdition:
+    from tekseru.i18n import say_error
+
     catalogue = cli_catalogue()
     try:
         if edition_id:
@@ -61,18 +73,21 @@ def _notice(edition: CatalogueEdition, language: str) -> None:
 @app.command()
 def criteria(
     lang: Language | None = LanguageOption,
-    severity: Severity | None = typer.Option(None, "--severity", help="gross, significant or minor."),
+    severity: SeverityChoice | None = typer.Option(None, "--severity", help="gross, significant or minor."),
     source_group: int | None = typer.Option(None, "--source-group", min=1, max=4, help="Information source."),
     edition: str | None = EditionOption,
     on: str | None = OnOption,
 ) -> None:
     """List the subjective criteria of Appendix 1."""
+    from tekseru.catalog import Severity
+
     language, words = _words(lang)
     found = _edition(edition, on, language)
     table = Table(title=words("cli.catalog.criteria_title", edition=found.id), show_lines=True)
     for column in ("cli.column.number", "cli.column.source", "cli.column.severity", "cli.column.criterion"):
         table.add_column(words(column), overflow="fold")
-    for criterion in found.criteria_where(severity=severity, source_group=source_group):
+    wanted = None if severity is None else Severity(severity.value)
+    for criterion in found.criteria_where(severity=wanted, source_group=source_group):
         table.add_row(
             str(criterion.number),
             str(criterion.source_group),
@@ -91,6 +106,8 @@ def checklist(
     on: str | None = OnOption,
 ) -> None:
     """Show one checklist with its items and the criterion each corresponds to."""
+    from tekseru.catalog import UnknownCatalogueEntry
+
     language, words = _words(lang)
     read = _edition(edition, on, language)
     try:
@@ -139,6 +156,8 @@ def groups(
 @app.command()
 def editions(lang: Language | None = LanguageOption) -> None:
     """List the editions the catalogue holds and the date each takes effect."""
+    from tekseru.i18n import format_date
+
     language, words = _words(lang)
     for item in cli_catalogue().editions:
         line = words(
@@ -157,6 +176,9 @@ def diff(
     lang: Language | None = LanguageOption,
 ) -> None:
     """List added, removed and changed criteria, items, groups and parameters between two editions."""
+    from tekseru.catalog import UnknownCatalogueEntry
+    from tekseru.catalog.diff import diff_editions
+
     catalogue = cli_catalogue()
     try:
         result = diff_editions(catalogue.edition(edition_a), catalogue.edition(edition_b))
@@ -177,6 +199,9 @@ def export(
     lang: Language | None = LanguageOption,
 ) -> None:
     """Export the whole edition in force as JSON."""
+    from tekseru.catalog.export import export_edition
+    from tekseru.i18n import format_date
+
     language, words = _words(lang)
     exported = _edition(edition, on, language)
     document = json.dumps(export_edition(exported), ensure_ascii=False, indent=2)

@@ -3,9 +3,13 @@ once per process, here and nowhere else on the command line."""
 
 from __future__ import annotations
 
-from tekseru.catalog import Catalogue
-from tekseru.catalog_files import load_catalogue
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from tekseru.catalog import Catalogue
 
 
 def cli_catalogue() -> Catalogue:
+    from tekseru.catalog_files import load_catalogue  # imported here: a command's `--help` needs no act
+
     return load_catalogue()

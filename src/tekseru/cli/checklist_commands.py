@@ -11,13 +11,12 @@ import json
 from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.markup import escape
 
-from tekseru.catalog import UnknownCatalogueEntry
 from tekseru.cli import signature_commands
 from tekseru.cli.actors import cli_actor
 from tekseru.cli.catalogue import cli_catalogue
@@ -25,8 +24,10 @@ from tekseru.cli.clock import cli_today
 from tekseru.cli.database_option import DbOption
 from tekseru.cli.failures import fail, opened_database
 from tekseru.cli.language import LangOption, Words, chosen
-from tekseru.services import inspections
-from tekseru.services.inspections import InspectionError
+
+if TYPE_CHECKING:  # imported where used: a command's `--help` needs none of them
+    from tekseru.services import inspections
+
 
 app = typer.Typer(help="Checklists (Appendices 2 to 7 of the act) as official forms.", no_args_is_help=True)
 
@@ -75,6 +76,10 @@ def render(
     db: DbOption = None,
 ) -> None:
     """Print the checklist of APPENDIX: blank, or prefilled with a subject and an act, to fill in by hand."""
+    from tekseru.catalog import UnknownCatalogueEntry
+    from tekseru.services import inspections
+    from tekseru.services.inspections import InspectionError
+
     words = Words(chosen(lang))
     if words.language not in DOCUMENT_LANGUAGES:
         fail(words("cli.document_language"))
@@ -114,6 +119,9 @@ def verify(
 ) -> None:
     """Check a printed checklist (ok, or altered, unknown or unsealed) and the electronic digital signatures
     of a file (inside a PDF, or --signature FILE.cms): exit 0 only when everything holds."""
+    from tekseru.services import inspections
+    from tekseru.services.inspections import InspectionError
+
     words = Words(chosen(lang))
     signed = signature_commands.wants_signatures(file, signature, trust, crl, signer)
     check = None

@@ -6,14 +6,15 @@ from __future__ import annotations
 
 from datetime import date
 
-from tekseru.i18n.formats import local_today
-from tekseru.settings import Settings
-
 
 def cli_today() -> date:
+    from tekseru.i18n.formats import local_today
+
     return local_today(cli_zone())
 
 
 def cli_zone() -> str:
     """The `time_zone` setting: the zone every date a command shows or prints is in."""
+    from tekseru.settings import Settings
+
     return Settings.from_environment().time_zone

@@ -8,9 +8,6 @@ from typing import Annotated
 
 import typer
 
-from tekseru.cli.failures import fail
-from tekseru.services.database import UnknownDatabaseScheme, database_url
-
 DB_HELP = (
     "The database: a SQLite file, or a database URL (sqlite:///FILE, postgresql+psycopg://USER@HOST/NAME), "
     "to use instead of TEKSERU_DATABASE_URL (default: tekseru.sqlite3)."
@@ -20,6 +17,9 @@ DB_HELP = (
 def checked(value: str | None) -> str | None:
     """`--db` as given, once it is known to name a database tekseru works on."""
     if value is not None:
+        from tekseru.cli.failures import fail  # imported here: `--help` needs none of the database
+        from tekseru.services.database import UnknownDatabaseScheme, database_url
+
         try:
             database_url(value)
         except UnknownDatabaseScheme as error:

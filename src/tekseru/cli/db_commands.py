@@ -2,26 +2,26 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import typer
 from rich.console import Console
 
 from tekseru.cli.database_option import DbOption
 from tekseru.cli.failures import fail
 from tekseru.cli.language import LangOption, Words, chosen
-from tekseru.services.database import (
-    Database,
-    DatabaseNeedsUpgrade,
-    DatabaseTooNew,
-    migration_differences,
-    open_database_for,
-    upgrade_database_for,
-)
+
+if TYPE_CHECKING:  # imported where used: a command's `--help` needs none of them
+    from tekseru.services.database import Database
+
 
 app = typer.Typer(help="The database: migrations and checks.", no_args_is_help=True)
 
 
 def open_database_or_exit(db: str | None, console: Console) -> Database:
     """The database for a command; a readable message and exit code 1 when it cannot be used."""
+    from tekseru.services.database import DatabaseNeedsUpgrade, DatabaseTooNew, open_database_for
+
     try:
         return open_database_for(db)
     except (DatabaseNeedsUpgrade, DatabaseTooNew) as error:
@@ -31,6 +31,8 @@ def open_database_or_exit(db: str | None, console: Console) -> Database:
 @app.command()
 def upgrade(db: DbOption = None, lang: LangOption = None) -> None:
     """Create the database if needed and migrate it to the newest revision."""
+    from tekseru.services.database import upgrade_database_for
+
     revision = upgrade_database_for(db)
     Console(soft_wrap=True).print(Words(chosen(lang))("cli.db.upgraded", revision=revision))
 
@@ -38,6 +40,8 @@ def upgrade(db: DbOption = None, lang: LangOption = None) -> None:
 @app.command()
 def check(db: DbOption = None, lang: LangOption = None) -> None:
     """Exit 1 when the migrated database differs from the models (a migration is missing)."""
+    from tekseru.services.database import DatabaseNeedsUpgrade, DatabaseTooNew, migration_differences
+
     console, words = Console(soft_wrap=True), Words(chosen(lang))
     try:
         found = migration_differences(db)

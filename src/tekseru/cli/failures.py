@@ -5,16 +5,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 import typer
 from rich.console import Console
 from rich.markup import escape
 
 from tekseru.cli.catalogue import cli_catalogue
-from tekseru.i18n import say_error
-from tekseru.services.database import Database, DatabaseNeedsUpgrade, DatabaseTooNew, open_database_for
-from tekseru.settings import Settings
+
+if TYPE_CHECKING:  # imported where used: a command's `--help` needs neither the database nor the settings
+    from tekseru.services.database import Database
 
 
 def errors_console() -> Console:
@@ -27,6 +27,9 @@ def fail(message: str | BaseException, language: str | None = None) -> NoReturn:
     the `language` setting) when it carries a message (`tekseru.message.Explained`), a region in it named
     from the command line's catalogue."""
     if isinstance(message, BaseException):
+        from tekseru.i18n import say_error
+        from tekseru.settings import Settings
+
         language = language or Settings.from_environment().language
         message = say_error(language, message, cli_catalogue().regions)
     errors_console().print(f"[red]{escape(message)}[/red]", highlight=False)
@@ -44,6 +47,8 @@ def print_problems(problems: Iterable[object], language: str | None = None) -> N
 def describe(problem: object, language: str | None = None) -> str:
     describe_in = getattr(problem, "describe", None)
     if callable(describe_in):
+        from tekseru.settings import Settings
+
         return str(describe_in(language or Settings.from_environment().language))
     return str(problem)
 
@@ -51,6 +56,8 @@ def describe(problem: object, language: str | None = None) -> str:
 @contextmanager
 def opened_database(db: str | None) -> Iterator[Database]:
     """The database of `--db` (else the settings'); a database another tekseru migrated fails the command."""
+    from tekseru.services.database import DatabaseNeedsUpgrade, DatabaseTooNew, open_database_for
+
     try:
         database = open_database_for(db)
     except (DatabaseNeedsUpgrade, DatabaseTooNew) as error:

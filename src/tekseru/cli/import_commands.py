@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from datetime import date
 from functools import partial
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -16,8 +16,6 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from tekseru.catalog.catalogue import NoEditionInForce
-from tekseru.catalog.edition import CatalogueEdition
 from tekseru.cli.actors import ByOption, cli_actor
 from tekseru.cli.catalogue import cli_catalogue
 from tekseru.cli.clock import cli_today
@@ -25,10 +23,12 @@ from tekseru.cli.database_option import DbOption
 from tekseru.cli.db_commands import open_database_or_exit
 from tekseru.cli.language import LangOption, Words, chosen
 from tekseru.cli.tables import print_table
-from tekseru.i18n import say_error
-from tekseru.intake import ImportFileError, ImportReport, ReadAs, render
-from tekseru.services import registry
-from tekseru.services.registry import Database
+
+if TYPE_CHECKING:  # imported where used: a command's `--help` needs none of them
+    from tekseru.catalog.edition import CatalogueEdition
+    from tekseru.intake import ImportFileError, ImportReport, ReadAs
+    from tekseru.services.registry import Database
+
 
 app = typer.Typer(
     help="Import control subjects and evidence from CSV or XLSX files (see docs/import-formats.md).",
@@ -76,6 +76,8 @@ def subjects(
     sheet: SheetOption = None,
 ) -> None:
     """Import control subjects (bin,name,region,address,groups); a BIN already there is updated."""
+    from tekseru.services import registry
+
     importer = partial(registry.import_subjects, regions=cli_catalogue().regions)
     _run(importer, file, skip_invalid, rejected, db, "", by, chosen(lang), sheet)
 
@@ -92,11 +94,13 @@ def evidence(
     sheet: SheetOption = None,
 ) -> None:
     """Import evidence (bin,criterion,source_group,observed_on,reference,confirmed) for registry subjects."""
+    from tekseru.services import registry
+
     who = entered_by or getpass.getuser()
     _run(registry.import_evidence, file, skip_invalid, rejected, db, who, by, chosen(lang), sheet)
 
 
-Importer = Callable[..., ImportReport]
+Importer = Callable[..., "ImportReport"]
 
 
 def _run(
@@ -138,6 +142,8 @@ def run_import(
     language: str,
 ) -> None:
     """Run one import of `file` with a progress bar, then print its report, or its errors and exit 1."""
+    from tekseru.intake import ImportFileError
+
     console, errors = Console(soft_wrap=True), Console(stderr=True, soft_wrap=True)
     database = open_database_or_exit(db, errors)
     try:
@@ -157,6 +163,9 @@ def edition_in_force(today: date) -> CatalogueEdition:
 
 
 def _edition(today: date, errors: Console, language: str) -> CatalogueEdition:
+    from tekseru.catalog.catalogue import NoEditionInForce
+    from tekseru.i18n import say_error
+
     try:
         return edition_in_force(today)
     except NoEditionInForce as error:
@@ -174,6 +183,8 @@ def _progress_bar(console: Console, description: str) -> Iterator[Callable[[int,
 
 
 def _print_errors(console: Console, error: ImportFileError, language: str) -> None:
+    from tekseru.intake import render
+
     file, count = error.errors[0].file, error.error_count
     console.print(
         f"[red]{escape(render('not_imported', language, file=file, count=count))}[/red] "

@@ -4,30 +4,29 @@ its violations and print it (docs/inspections.md). Each command parses, calls a 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
-from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from tekseru.catalog import UnknownCatalogueEntry
 from tekseru.cli.actors import ByOption, cli_actor
 from tekseru.cli.catalogue import cli_catalogue
 from tekseru.cli.checklist_commands import DOCUMENT_LANGUAGES, DocumentFormat
 from tekseru.cli.clock import cli_today
 from tekseru.cli.database_option import DbOption
-from tekseru.cli.failures import fail, opened_database, print_problems
+from tekseru.cli.failures import fail
 from tekseru.cli.inspection_choices import Kind, ShowFormat, Status, ViolationState
+from tekseru.cli.inspection_database import inspection_database as _database
 from tekseru.cli.inspection_screen import day_in, describe, print_sheet, violation_line
 from tekseru.cli.language import LangOption, Words, chosen
 from tekseru.cli.tables import print_table
-from tekseru.services import inspections
-from tekseru.services.database import Database
-from tekseru.services.inspections import InspectionHeader
+
+if TYPE_CHECKING:  # imported where used: a command's `--help` needs none of them
+    from tekseru.services import inspections
+
 
 app = typer.Typer(
     help="Inspections and preventive control with a visit: record, answer, complete, correct, follow up, "
@@ -47,25 +46,6 @@ def _day(help: str) -> Any:
 def _console() -> Console:
     """A console per command: it reads the terminal's width (COLUMNS) when it prints."""
     return Console(soft_wrap=True)
-
-
-@contextmanager
-def _database(db: str | None, words: Words) -> Iterator[Database]:
-    """The database for a command; any error of the use case is printed and exits with code 1."""
-    with opened_database(db) as database:
-        try:
-            yield database
-        except inspections.AnswerFileError as error:
-            print_problems(error.problems, words.language)
-            fail(words("cli.inspection.nothing_stored", count=words.count(len(error.problems))))
-        except (
-            inspections.InspectionError,
-            inspections.StaleVersion,
-            UnknownCatalogueEntry,
-            ValueError,
-            OSError,
-        ) as error:
-            fail(error, words.language)
 
 
 def _date(value: datetime | None) -> date | None:
@@ -94,6 +74,9 @@ def create(
     lang: LangOption = None,
 ) -> None:
     """Record a draft inspection of a subject on the checklist of its group."""
+    from tekseru.services import inspections
+    from tekseru.services.inspections import InspectionHeader
+
     header = InspectionHeader(kind.value, act_number, act_date.date(), tuple(inspector), _date(planned_on))
     words = Words(chosen(lang))
     with _database(db, words) as database:
@@ -114,6 +97,8 @@ def answer(
     lang: LangOption = None,
 ) -> None:
     """Answer items of a draft from a file; answer is required, not_required, compliant or non_compliant."""
+    from tekseru.services import inspections
+
     words = Words(chosen(lang))
     with _database(db, words) as database:
         rows = inspections.read_answer_file(file)
@@ -134,6 +119,8 @@ def attach(
     lang: LangOption = None,
 ) -> None:
     """Attach a photo or document (PDF, JPEG, PNG, DOCX, XLSX, TXT; at most 20 MiB) to a draft."""
+    from tekseru.services import inspections
+
     words = Words(chosen(lang))
     with _database(db, words) as database:
         limit = inspections.AttachmentLimits().max_bytes
@@ -169,6 +156,8 @@ def complete(
     lang: LangOption = None,
 ) -> None:
     """Complete a draft: its violations become evidence for the next assessment and are followed up."""
+    from tekseru.services import inspections
+
     words = Words(chosen(lang))
     with _database(db, words) as database:
         report = inspections.complete_inspection(
@@ -209,6 +198,8 @@ def revise(
     lang: LangOption = None,
 ) -> None:
     """Start a correction of a completed inspection: a new draft revision; the old one stays readable."""
+    from tekseru.services import inspections
+
     corrections = {
         "kind": kind and kind.value,
         "act_number": act_number,
@@ -236,6 +227,8 @@ def list_command(
     lang: LangOption = None,
 ) -> None:
     """The inspections, by number."""
+    from tekseru.services import inspections
+
     words = Words(chosen(lang))
     with _database(db, words) as database:
         found = inspections.list_inspections(
@@ -272,6 +265,8 @@ def show(
     db: DbOption = None,
 ) -> None:
     """An inspection item by item, with the previous inspection's answers and violations still open."""
+    from tekseru.services import inspections
+
     words = Words(chosen(lang))
     with _database(db, words) as database:
         sheet = inspections.inspection_sheet(
@@ -338,6 +333,8 @@ def followup(
     lang: LangOption = None,
 ) -> None:
     """Set a violation's remediation deadline or status; overdue is open past its deadline."""
+    from tekseru.services import inspections
+
     words = Words(chosen(lang))
     with _database(db, words) as database:
         view = inspections.follow_up(
@@ -371,6 +368,8 @@ def print_command(
     by: ByOption = None,
 ) -> None:
     """Print the filled checklist; a completed inspection carries a verification code and QR code."""
+    from tekseru.services import inspections
+
     words = Words(chosen(lang))
     if words.language not in DOCUMENT_LANGUAGES:
         fail(words("cli.document_language"))

@@ -4,7 +4,7 @@ kinds, answers and dates in words, never their keys."""
 from __future__ import annotations
 
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 from rich.markup import escape
@@ -12,11 +12,14 @@ from rich.table import Table
 
 from tekseru.cli.language import Words
 from tekseru.cli.tables import print_table
-from tekseru.i18n import format_date
-from tekseru.services.inspections import InspectionRecord, InspectionSheet
+
+if TYPE_CHECKING:  # imported where used: a command's `--help` needs none of them
+    from tekseru.services.inspections import InspectionRecord, InspectionSheet
 
 
 def day_in(value: date | None, words: Words) -> str:
+    from tekseru.i18n import format_date
+
     return "" if value is None else format_date(value, words.language)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import getpass
 import uuid
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -15,10 +15,11 @@ from tekseru.cli.database_option import DbOption
 from tekseru.cli.failures import fail, opened_database
 from tekseru.cli.language import LangOption, Words, chosen
 from tekseru.cli.tables import print_table
-from tekseru.i18n import format_datetime
-from tekseru.services.jobs import JobNotCancellable, JobNotFound, JobRecord, JobRunner, cancel
-from tekseru.services.permissions import Actor
-from tekseru.settings import Settings
+
+if TYPE_CHECKING:  # imported where used: a command's `--help` needs none of them
+    from tekseru.services.jobs import JobRecord
+    from tekseru.services.permissions import Actor
+
 
 app = typer.Typer(
     help="Background jobs (imports and assessments started from the web or the API): list or cancel them.",
@@ -36,6 +37,10 @@ def list_jobs(
     lang: LangOption = None,
 ) -> None:
     """The newest jobs: id, kind, status, progress, who started it and when."""
+    from tekseru.i18n import format_datetime
+    from tekseru.services.jobs import JobRunner
+    from tekseru.settings import Settings
+
     with opened_database(db) as database:
         runner = JobRunner(database)
         try:
@@ -74,6 +79,8 @@ def cancel_job(
 ) -> None:
     """Cancel a queued or running job: it stops and nothing it did is kept. The server that runs it stops it
     within a second or two; the cancel is in the audit log under --by."""
+    from tekseru.services.jobs import JobNotCancellable, JobNotFound, JobRunner, cancel
+
     words = Words(chosen(lang))
     try:
         key = uuid.UUID(job_id)
@@ -96,6 +103,8 @@ def cancel_job(
 
 def _actor(by: str | None) -> Actor:
     """The command line acts as an administrator, in the name given with --by (default: the login)."""
+    from tekseru.services.permissions import Actor
+
     return Actor.system(by or getpass.getuser())
 
 

@@ -7,12 +7,10 @@ from typing import TYPE_CHECKING, Annotated, cast
 
 import typer
 
-from tekseru.catalog import UnknownCatalogueEntry
 from tekseru.cli.catalogue import cli_catalogue
-from tekseru.i18n import format_decimal, translate
-from tekseru.settings import Settings
+from tekseru.i18n import translate
 
-if TYPE_CHECKING:  # imported where used: the planning and scoring packages are slow to import
+if TYPE_CHECKING:  # imported where used: the catalogue, settings, planning and scoring are slow to import
     from tekseru.i18n.plan_changes import Naming
     from tekseru.scoring.phrases import Language as LanguageCode
 
@@ -31,6 +29,7 @@ LangOption = Annotated[Language | None, typer.Option("--lang", help=LANGUAGE_HEL
 def chosen(option: Language | str | None) -> LanguageCode:
     """The command's `--lang`, else the root's (`tekseru --lang ru COMMAND`), else the setting."""
     from tekseru.cli.usage_words import asked_language
+    from tekseru.settings import Settings
 
     if option:
         return cast("LanguageCode", str(option))
@@ -50,6 +49,8 @@ class Words:
         return self("cli.yes" if value else "cli.no")
 
     def count(self, value: int) -> str:
+        from tekseru.i18n import format_decimal
+
         return format_decimal(value, self.language, decimals=0)
 
     def risk_class(self, name: str) -> str:
@@ -63,6 +64,8 @@ def region_name(key: str, language: str) -> str:
 
 def group_name(key: str, language: str, edition_id: str | None = None) -> str:
     """A control group's name in `language` (the key itself for a group the edition does not know)."""
+    from tekseru.catalog import UnknownCatalogueEntry
+
     catalogue = cli_catalogue()
     edition = catalogue.edition(edition_id) if edition_id else catalogue.latest()
     try:

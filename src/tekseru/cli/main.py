@@ -2,247 +2,24 @@
 
 A sub-command's module (and what it imports: the database, the web application, PDF and signatures) is
 imported only when that sub-command runs, so that `tekseru --help` and a light command such as
-`tekseru catalog criteria` start quickly. The root help lists each sub-command by the name and the help
-text kept in `COMMANDS` below; tests/cli/test_main.py checks that they are each module's own.
+`tekseru catalog criteria` start quickly; the modules import the database, the web and the documents
+inside their commands, so that a sub-command's help is as quick (tests/cli/test_help_imports.py). The root
+help lists each sub-command by the name and the help text kept in `COMMANDS` (`tekseru.cli.command_table`);
+tests/cli/test_main.py checks that they are each module's own.
 """
 
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterator, Mapping, MutableMapping, Sequence
+from collections.abc import Iterator, Mapping, MutableMapping, Sequence
 from enum import StrEnum
-from functools import cache
 from typing import Annotated, Any
 
 import typer
 from typer.core import TyperCommand, TyperGroup
 
+from tekseru.cli.command_table import COMMANDS
 from tekseru.cli.reader import lang_option_in, language_in
-
-
-@cache
-def _serve() -> Any:
-    from tekseru.cli import serve_command
-
-    return serve_command.serve
-
-
-@cache
-def _demo() -> Any:
-    from tekseru.cli import assess_commands
-
-    return assess_commands.demo
-
-
-@cache
-def _assess() -> Any:
-    from tekseru.cli import assess_commands
-
-    return assess_commands.assess
-
-
-@cache
-def _explain() -> Any:
-    from tekseru.cli import assess_commands
-
-    return assess_commands.explain
-
-
-@cache
-def _plan() -> Any:
-    from tekseru.cli import plan_commands
-
-    return plan_commands.plan
-
-
-@cache
-def _verify() -> Any:
-    from tekseru.cli import checklist_commands
-
-    return checklist_commands.verify
-
-
-@cache
-def _sign() -> Any:
-    from tekseru.cli import signature_commands
-
-    return signature_commands.sign
-
-
-@cache
-def _backup() -> Any:
-    from tekseru.cli import backup_commands
-
-    return backup_commands.backup
-
-
-@cache
-def _restore() -> Any:
-    from tekseru.cli import backup_commands
-
-    return backup_commands.restore
-
-
-@cache
-def _backtest() -> Any:
-    from tekseru.cli import backtest_commands
-
-    return backtest_commands.backtest
-
-
-@cache
-def _catalog() -> Any:
-    from tekseru.cli import catalog_commands
-
-    return catalog_commands.app
-
-
-@cache
-def _import() -> Any:
-    from tekseru.cli import import_commands
-
-    return import_commands.app
-
-
-@cache
-def _plans() -> Any:
-    from tekseru.cli import plan_commands
-
-    return plan_commands.plans_app
-
-
-@cache
-def _checklist() -> Any:
-    from tekseru.cli import checklist_commands
-
-    return checklist_commands.app
-
-
-@cache
-def _inspection() -> Any:
-    from tekseru.cli import inspection_commands, visit_commands
-
-    visit_commands.register(inspection_commands.app)
-    return inspection_commands.app
-
-
-@cache
-def _users() -> Any:
-    from tekseru.cli import users_commands
-
-    return users_commands.app
-
-
-@cache
-def _db() -> Any:
-    from tekseru.cli import db_commands
-
-    return db_commands.app
-
-
-@cache
-def _audit() -> Any:
-    from tekseru.cli import audit_commands
-
-    return audit_commands.app
-
-
-@cache
-def _jobs() -> Any:
-    from tekseru.cli import jobs_commands
-
-    return jobs_commands.app
-
-
-@cache
-def _rosters() -> Any:
-    from tekseru.cli import roster_commands
-
-    return roster_commands.app
-
-
-@cache
-def _outbox() -> Any:
-    from tekseru.cli import outbox_commands
-
-    return outbox_commands.app
-
-
-# The loaders are cached: a loader that also adds commands to a group (as a `register(app)` does) runs once.
-# Each sub-command in the order the help lists them: its name, what loads it (a function of a command or
-# a Typer app of a group) and its help text, as its module says it (checked by tests/cli/test_main.py).
-COMMANDS: dict[str, tuple[Callable[[], Any], str]] = {
-    "serve": (_serve, "Serve the web application and the HTTP API until interrupted (Ctrl+C)."),
-    "demo": (
-        _demo,
-        "Create the database, load the demo registry when it is empty, assess it and show the classes.",
-    ),
-    "assess": (
-        _assess,
-        "Score every subject of the registry in each of its groups, store the scores and show them.",
-    ),
-    "explain": (
-        _explain,
-        "Explain a subject's score in each of its groups: the formula, the criteria and evidence that "
-        "counted,\nand the evidence that did not, with the reason.",
-    ),
-    "plan": (
-        _plan,
-        "Form the semi-annual list for HALF_YEAR from the latest risk assessment and store it as a draft.",
-    ),
-    "verify": (
-        _verify,
-        "Check a printed checklist (ok, or altered, unknown or unsealed) and the electronic digital "
-        "signatures\nof a file (inside a PDF, or --signature FILE.cms): exit 0 only when everything holds.",
-    ),
-    "sign": (
-        _sign,
-        "Sign FILE with an electronic digital signature: a PDF gets a PAdES signature with a visible "
-        "stamp,\nany other file a detached CMS signature.",
-    ),
-    "backup": (
-        _backup,
-        "Copy the database to FILE, consistently, while the server runs (SQLite: its online backup;\n"
-        "PostgreSQL: pg_dump --format=custom, which must be installed).",
-    ),
-    "restore": (
-        _restore,
-        "Fill an empty database from FILE; a database that holds data is refused unless --force. Stop "
-        "the\nserver first.",
-    ),
-    "backtest": (
-        _backtest,
-        "Replay the half-years FROM..TO from stored data and compare the risk order with the baselines.",
-    ),
-    "catalog": (_catalog, "Read the legal catalogue: criteria, checklists, groups, editions."),
-    "import": (
-        _import,
-        "Import control subjects and evidence from CSV or XLSX files (see docs/import-formats.md).",
-    ),
-    "plans": (
-        _plans,
-        "Semi-annual lists of preventive control with a visit: list, show, compare, approve, publish.",
-    ),
-    "checklist": (_checklist, "Checklists (Appendices 2 to 7 of the act) as official forms."),
-    "inspection": (
-        _inspection,
-        "Inspections and preventive control with a visit: record, answer, complete, correct, follow up, "
-        "print.",
-    ),
-    "users": (_users, "User accounts: create, list, set a password."),
-    "db": (_db, "The database: migrations and checks."),
-    "audit": (_audit, "The audit log: check that nobody changed it."),
-    "jobs": (
-        _jobs,
-        "Background jobs (imports and assessments started from the web or the API): list or cancel them.",
-    ),
-    "rosters": (
-        _rosters,
-        "Rosters of recipients, service delivery and accessibility from the information systems (source "
-        "group 3; see docs/rosters.md).",
-    ),
-    "outbox": (_outbox, "Notices by e-mail: send the outbox, queue deadline reminders, show the outbox."),
-}
 
 
 def load_command(name: str) -> Any:
@@ -250,11 +27,13 @@ def load_command(name: str) -> Any:
     `app.add_typer()` would have built it."""
     target = COMMANDS[name][0]()
     if isinstance(target, typer.Typer):
-        return typer.main.get_group_from_info(
-            typer.models.TyperInfo(target, name=name),
-            pretty_exceptions_short=app.pretty_exceptions_short,
-            rich_markup_mode=app.rich_markup_mode,
-            suggest_commands=app.suggest_commands,
+        return _options_left_alone(
+            typer.main.get_group_from_info(
+                typer.models.TyperInfo(target, name=name),
+                pretty_exceptions_short=app.pretty_exceptions_short,
+                rich_markup_mode=app.rich_markup_mode,
+                suggest_commands=app.suggest_commands,
+            )
         )
     single = typer.Typer()
     single.command(name)(target)
@@ -263,6 +42,24 @@ def load_command(name: str) -> Any:
         pretty_exceptions_short=app.pretty_exceptions_short,
         rich_markup_mode=app.rich_markup_mode,
     )
+
+
+def _options_left_alone(group: Any) -> Any:
+    """`group` and its sub-groups, each option left out (as their `--help` is when a sub-command's help is
+    asked for) left alone as the root's are (`_unset_left_alone`)."""
+    options_of = group.get_params
+
+    def get_params(context: typer.Context) -> list[Any]:
+        parameters: list[Any] = options_of(context)
+        for parameter in parameters:
+            _unset_left_alone(parameter)
+        return parameters
+
+    group.get_params = get_params
+    for command in getattr(group, "commands", {}).values():
+        if hasattr(command, "commands"):
+            _options_left_alone(command)
+    return group
 
 
 class _Commands(MutableMapping[str, Any]):
@@ -305,6 +102,12 @@ class _Group(TyperGroup):
         super().__init__(*args, **kwargs)
         self.commands = _Commands(self.commands)
 
+    def get_params(self, ctx: typer.Context) -> list[Any]:  # type: ignore[override]
+        parameters = super().get_params(ctx)
+        for parameter in parameters:  # `--lang`, `--help` and the completion options
+            _unset_left_alone(parameter)
+        return parameters
+
     def main(self, args: Sequence[str] | None = None, *rest: Any, **options: Any) -> Any:
         from tekseru.cli.usage_words import speaking
 
@@ -330,6 +133,22 @@ class _Group(TyperGroup):
             super().format_help(ctx, formatter)
         finally:
             self._listing = False
+
+
+def _unset_left_alone(parameter: Any) -> None:
+    """An option of the root left out stays None without Typer's coercion, which imports pydantic (0.1 s):
+    `tekseru plan --help` then costs what `tekseru --help` does (issue 18). Typer would give None too."""
+    if "process_value" in vars(parameter):
+        return
+    process = parameter.process_value
+    single = not parameter.multiple and parameter.nargs == 1
+
+    def process_value(context: typer.Context, value: Any) -> Any:
+        if value is not None or not single or parameter.required:
+            return process(context, value)
+        return None if parameter.callback is None else parameter.callback(context, parameter, None)
+
+    parameter.process_value = process_value
 
 
 _ARGUMENTS = "tekseru.arguments"
@@ -362,7 +181,9 @@ def check_settings(
 ) -> None:
     """Every command reads the settings from the environment: a bad one stops it at once, named, with no
     traceback. `tekseru --lang ru COMMAND` asks every command for that language, as the command's own
-    `--lang` does."""
+    `--lang` does. A command's `--help` reads none, as the root's does: it stays quick (issue 18)."""
+    if _HELP in _words_before_end(context):
+        return
     from tekseru.i18n import say_error
     from tekseru.settings import SettingError, Settings
 
@@ -371,6 +192,15 @@ def check_settings(
     except SettingError as error:
         typer.echo(f"tekseru: {say_error(_language_asked(context), error)}", err=True)
         raise typer.Exit(2) from None
+
+
+_HELP = "--help"
+
+
+def _words_before_end(context: typer.Context) -> list[str]:
+    """The words of the command line up to a `--` (after which `--help` is an argument, not the option)."""
+    words = [str(word) for word in context.meta.get(_ARGUMENTS, ())]
+    return words[: words.index("--")] if "--" in words else words
 
 
 def _language_asked(context: typer.Context) -> str:

@@ -20,17 +20,6 @@ from tekseru.cli.database_option import DbOption
 from tekseru.cli.failures import fail, opened_database
 from tekseru.cli.language import LangOption, Words, chosen
 from tekseru.cli.tables import print_table
-from tekseru.i18n import format_datetime
-from tekseru.services.notices import ContactError, remind_deadlines, set_subject_email, set_user_email
-from tekseru.services.outbox import (
-    OUTBOX_STATUSES,
-    MailServer,
-    RetryPolicy,
-    outbox_state,
-    run_worker,
-    send_due,
-)
-from tekseru.settings import Settings
 
 app = typer.Typer(help="Notices by e-mail: send the outbox, queue deadline reminders, show the outbox.")
 
@@ -45,6 +34,9 @@ def _report(words: Words, sent: int, retried: int, failed: int) -> None:
 def send(db: DbOption = None, lang: LangOption = None) -> None:
     """Send the notices that are due, once, through the SMTP settings; the ones the server does not take
     wait for their next attempt."""
+    from tekseru.services.outbox import MailServer, RetryPolicy, send_due
+    from tekseru.settings import Settings
+
     words, settings = Words(chosen(lang)), Settings.from_environment()
     server = MailServer.from_settings(settings)
     if not server.configured:
@@ -61,6 +53,9 @@ def remind(
     lang: LangOption = None,
 ) -> None:
     """Queue the reminders of violation deadlines near (the days before: TEKSERU_NOTICE_DEADLINE_DAYS)."""
+    from tekseru.services.notices import remind_deadlines
+    from tekseru.settings import Settings
+
     words, settings = Words(chosen(lang)), Settings.from_environment()
     try:
         day = cli_today() if today is None else date.fromisoformat(today)
@@ -82,6 +77,10 @@ def work(
 ) -> None:
     """Keep sending: every --interval seconds queue the deadline reminders and send what is due, until
     stopped (Ctrl+C) or --passes passes are done."""
+    from tekseru.services.notices import remind_deadlines
+    from tekseru.services.outbox import MailServer, RetryPolicy, run_worker
+    from tekseru.settings import Settings
+
     words, settings = Words(chosen(lang)), Settings.from_environment()
     server = MailServer.from_settings(settings)
     if not server.configured:
@@ -116,6 +115,10 @@ def status(
     lang: LangOption = None,
 ) -> None:
     """How many notices wait, are being sent, were sent and failed; the newest of them."""
+    from tekseru.i18n import format_datetime
+    from tekseru.services.outbox import OUTBOX_STATUSES, outbox_state
+    from tekseru.settings import Settings
+
     words = Words(chosen(lang))
     if only is not None and only not in OUTBOX_STATUSES:
         fail(words("cli.outbox.bad_status", status=repr(only), statuses=", ".join(OUTBOX_STATUSES)))
@@ -156,6 +159,8 @@ def subject_email(
     lang: LangOption = None,
 ) -> None:
     """Set the address at which a subject receives notices."""
+    from tekseru.services.notices import set_subject_email
+
     _set_contact(set_subject_email, bin, email, by, db, lang)
 
 
@@ -168,12 +173,16 @@ def user_email(
     lang: LangOption = None,
 ) -> None:
     """Set the address at which a user (an inspector, a planner) receives notices."""
+    from tekseru.services.notices import set_user_email
+
     _set_contact(set_user_email, username, email, by, db, lang)
 
 
 def _set_contact(
     setter: Callable[..., object], whose: str, email: str, by: str | None, db: str | None, lang: str | None
 ) -> None:
+    from tekseru.services.notices import ContactError
+
     words = Words(chosen(lang))
     with opened_database(db) as database:
         try:

@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -26,16 +26,13 @@ from tekseru.cli.database_option import DbOption
 from tekseru.cli.failures import fail, opened_database, print_problems
 from tekseru.cli.language import LangOption, Words, chosen, cli_naming
 from tekseru.cli.tables import print_table
-from tekseru.i18n import format_date, format_half_year
-from tekseru.i18n.actors import who
-from tekseru.i18n.formats import local_time
-from tekseru.i18n.plan_changes import Naming, change_detail, change_lines
-from tekseru.intake import ImportFileError
-from tekseru.planning import AddedRow, InvalidHalfYear, PlanDiff, PlanRow, RemovedRow
-from tekseru.services import plans
-from tekseru.services.database import Database
-from tekseru.services.plans import PlanComparison, PlanError, StoredPlan
-from tekseru.settings import Settings
+
+if TYPE_CHECKING:  # imported where used: a command's `--help` needs none of them
+    from tekseru.i18n.plan_changes import Naming
+    from tekseru.planning import AddedRow, PlanRow, RemovedRow
+    from tekseru.services.database import Database
+    from tekseru.services.plans import PlanComparison, StoredPlan
+
 
 plans_app = typer.Typer(
     help="Semi-annual lists of preventive control with a visit: list, show, compare, approve, publish.",
@@ -106,6 +103,8 @@ def plan(
     created_by: ByOption = None,
 ) -> None:
     """Form the semi-annual list for HALF_YEAR from the latest risk assessment and store it as a draft."""
+    from tekseru.services import plans
+
     with opened_database(db) as database, _errors(chosen(lang)):
         catalogue = cli_catalogue()
         capacity = (
@@ -132,6 +131,12 @@ def list_command(
     lang: LangOption = None,
 ) -> None:
     """The stored lists, the newest first."""
+    from tekseru.i18n import format_date, format_half_year
+    from tekseru.i18n.actors import who
+    from tekseru.i18n.formats import local_time
+    from tekseru.services import plans
+    from tekseru.settings import Settings
+
     with opened_database(db) as database, _errors(chosen(lang)):
         found = plans.list_plans(
             database, cli_actor(), half_year=half_year, status=None if status is None else status.value
@@ -211,6 +216,8 @@ def diff(
     lang: LangOption = None,
 ) -> None:
     """What changed against the list this one was compared with when it was formed."""
+    from tekseru.services import plans
+
     with opened_database(db) as database, _errors(chosen(lang)):
         comparison = plans.plan_diff(database, cli_actor(), plan_id)
     if as_json:
@@ -223,6 +230,9 @@ def diff(
 @plans_app.command()
 def approve(plan_id: PlanId, by: ByOption = None, db: DbOption = None, lang: LangOption = None) -> None:
     """Approve a draft list; an approved list can no longer change."""
+    from tekseru.i18n import format_half_year
+    from tekseru.services import plans
+
     with opened_database(db) as database, _errors(chosen(lang)):
         stored = plans.approve_plan(database, cli_actor(by), plan_id)
     words = Words(chosen(lang))
@@ -233,6 +243,9 @@ def approve(plan_id: PlanId, by: ByOption = None, db: DbOption = None, lang: Lan
 @plans_app.command()
 def publish(plan_id: PlanId, by: ByOption = None, db: DbOption = None, lang: LangOption = None) -> None:
     """Publish an approved list."""
+    from tekseru.i18n import format_half_year
+    from tekseru.services import plans
+
     with opened_database(db) as database, _errors(chosen(lang)):
         stored = plans.publish_plan(database, cli_actor(by), plan_id, catalogue=cli_catalogue())
     words = Words(chosen(lang))
@@ -243,6 +256,8 @@ def publish(plan_id: PlanId, by: ByOption = None, db: DbOption = None, lang: Lan
 @plans_app.command()
 def discard(plan_id: PlanId, by: ByOption = None, db: DbOption = None, lang: LangOption = None) -> None:
     """Delete a draft list (approved and published lists are kept for ever)."""
+    from tekseru.services import plans
+
     with opened_database(db) as database, _errors(chosen(lang)):
         plans.discard_draft(database, cli_actor(by), plan_id)
     Console(soft_wrap=True).print(Words(chosen(lang))("cli.plans.discarded", id=plan_id))
@@ -283,6 +298,9 @@ def _row_json(row: PlanRow) -> dict[str, Any]:
 
 def diff_json(comparison: PlanComparison, language: str, naming: Naming) -> dict[str, Any]:
     """The changes as `tekseru plans diff --json` prints them (what changed and why in `language`)."""
+    from tekseru.i18n.plan_changes import change_lines
+    from tekseru.planning import PlanDiff
+
     changes = comparison.diff or PlanDiff((), (), ())
     return {
         "plan_id": comparison.plan.id,
@@ -302,6 +320,8 @@ def diff_json(comparison: PlanComparison, language: str, naming: Naming) -> dict
 
 
 def _change_json(item: AddedRow | RemovedRow, language: str, naming: Naming) -> dict[str, Any]:
+    from tekseru.i18n.plan_changes import change_detail
+
     return {
         "bin": item.row.bin,
         "rank": item.row.rank,
@@ -312,6 +332,8 @@ def _change_json(item: AddedRow | RemovedRow, language: str, naming: Naming) -> 
 
 
 def _present(database: Database, plan_id: int, fmt: OutputFormat, words: Words, out: Path | None) -> None:
+    from tekseru.services import plans
+
     stored = plans.get_plan(database, cli_actor(), plan_id)
     console = Console(soft_wrap=True)
     if fmt is OutputFormat.JSON:
@@ -348,6 +370,10 @@ def _present(database: Database, plan_id: int, fmt: OutputFormat, words: Words, 
 @contextmanager
 def _errors(language: str | None = None) -> Iterator[None]:
     """A readable message and exit code 1 for what the user can fix."""
+    from tekseru.intake import ImportFileError
+    from tekseru.planning import InvalidHalfYear
+    from tekseru.services.plans import PlanError
+
     try:
         yield
     except ImportFileError as error:

@@ -3,18 +3,22 @@ half-years, dates, numbers, regions, groups, classes and reasons in words, never
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.console import Console
 from rich.table import Column, Table
 
 from tekseru.cli.language import Words, cli_naming, group_name, region_name
 from tekseru.cli.tables import print_table
-from tekseru.i18n import format_date, format_decimal, format_half_year
-from tekseru.i18n.plan_changes import change_lines
-from tekseru.planning import AddedRow, MovedRow, RemovedRow
-from tekseru.services.plans import PlanComparison, StoredPlan
+
+if TYPE_CHECKING:  # imported where used: a command's `--help` needs none of them
+    from tekseru.planning import AddedRow, MovedRow, RemovedRow
+    from tekseru.services.plans import PlanComparison, StoredPlan
 
 
 def print_plan(console: Console, stored: StoredPlan, words: Words) -> None:
+    from tekseru.i18n import format_date, format_decimal, format_half_year
+
     formed, language = stored.plan, words.language
     console.print(
         words(
@@ -96,4 +100,6 @@ def _why(item: AddedRow | RemovedRow, words: Words) -> str:
 
 def _moves(moved: MovedRow, words: Words, edition: str) -> list[str]:
     """What changed for a subject on both lists, as "rank 3 → 2"."""
+    from tekseru.i18n.plan_changes import change_lines
+
     return change_lines(moved, words.language, cli_naming(edition))

@@ -9,14 +9,12 @@ from datetime import date, datetime
 from enum import StrEnum
 from functools import partial
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
-from tekseru.catalog.catalogue import NoEditionInForce
-from tekseru.catalog.edition import CatalogueEdition
 from tekseru.cli.actors import ByOption, cli_actor
 from tekseru.cli.catalogue import cli_catalogue
 from tekseru.cli.clock import cli_today
@@ -26,10 +24,12 @@ from tekseru.cli.failures import fail
 from tekseru.cli.import_commands import FileArgument, RejectedOption, SkipInvalid, run_import
 from tekseru.cli.language import LangOption, Words, chosen
 from tekseru.cli.tables import print_table
-from tekseru.i18n import format_date
-from tekseru.intake import ImportReport
-from tekseru.services import roster_reports, rosters
-from tekseru.services.registry import Database
+
+if TYPE_CHECKING:  # imported where used: a command's `--help` needs none of them
+    from tekseru.catalog.edition import CatalogueEdition
+    from tekseru.intake import ImportReport
+    from tekseru.services.registry import Database
+
 
 app = typer.Typer(
     help="Rosters of recipients, service delivery and accessibility from the information systems "
@@ -66,6 +66,8 @@ def import_roster(
     lang: LangOption = None,
 ) -> None:
     """Import a roster (iin,bin,form,start_date,end_date); the same file again changes nothing."""
+    from tekseru.services import rosters
+
     importer = partial(rosters.import_roster, source=source.value)
     _import(importer, file, skip_invalid, rejected, db, by, chosen(lang))
 
@@ -80,6 +82,8 @@ def deliveries(
     lang: LangOption = None,
 ) -> None:
     """Import service-delivery records (iin,bin,kind,planned,delivered,date)."""
+    from tekseru.services import rosters
+
     language = chosen(lang)
     importer = partial(rosters.import_deliveries, edition=_edition(language))
     _import(importer, file, skip_invalid, rejected, db, by, language)
@@ -95,6 +99,8 @@ def findings(
     lang: LangOption = None,
 ) -> None:
     """Import accessibility findings of local executive bodies (object,bin,element,found_on)."""
+    from tekseru.services import rosters
+
     language = chosen(lang)
     importer = partial(rosters.import_findings, edition=_edition(language))
     _import(importer, file, skip_invalid, rejected, db, by, language)
@@ -133,6 +139,8 @@ def reconcile(
     lang: LangOption = None,
 ) -> None:
     """Reconcile the three rosters by IIN for every provider on a date."""
+    from tekseru.services import roster_reports
+
     console, errors, language = Console(soft_wrap=True), Console(stderr=True, soft_wrap=True), chosen(lang)
     words = Words(language)
     actor = cli_actor(by)
@@ -153,6 +161,9 @@ def reconcile(
 
 
 def _print_table(console: Console, report: dict[str, object], words: Words) -> None:
+    from tekseru.i18n import format_date
+    from tekseru.services import roster_reports
+
     day = format_date(date.fromisoformat(str(report["as_of"])), words.language)
     table = Table(title=f"{words('rosters.title')} {day}")
     table.add_column(words("rosters.column.bin"))
@@ -171,6 +182,8 @@ def _print_table(console: Console, report: dict[str, object], words: Words) -> N
 @app.command()
 def evidence(as_of: AsOf, db: DbOption = None, by: ByOption = None, lang: LangOption = None) -> None:
     """Turn what the rosters, delivery records and accessibility findings show into evidence (rows 78-84)."""
+    from tekseru.services import roster_reports
+
     console, errors, words = (
         Console(soft_wrap=True),
         Console(stderr=True, soft_wrap=True),
@@ -199,6 +212,8 @@ def evidence(as_of: AsOf, db: DbOption = None, by: ByOption = None, lang: LangOp
 @app.command()
 def purge(db: DbOption = None, by: ByOption = None, lang: LangOption = None) -> None:
     """Delete the records no import has held for the retention period (catalogue data)."""
+    from tekseru.services import rosters
+
     console, errors, words = (
         Console(soft_wrap=True),
         Console(stderr=True, soft_wrap=True),
@@ -213,6 +228,8 @@ def purge(db: DbOption = None, by: ByOption = None, lang: LangOption = None) -> 
 
 
 def _edition(language: str) -> CatalogueEdition:
+    from tekseru.catalog.catalogue import NoEditionInForce
+
     try:
         return cli_catalogue().edition_at(cli_today())
     except NoEditionInForce as error:

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import typer
-import uvicorn
 
 from tekseru.cli.catalogue import cli_catalogue
 from tekseru.cli.clock import cli_today
@@ -22,14 +22,12 @@ from tekseru.cli.database_option import DbOption
 from tekseru.cli.failures import fail
 from tekseru.cli.language import Language, LanguageOption, Words, chosen, region_name
 from tekseru.cli.serve_log import log_config
-from tekseru.services.accounts import Credentials, ensure_first_admin
-from tekseru.services.auth import open_app_database
-from tekseru.services.database import DatabaseNeedsUpgrade, DatabaseTooNew, database_url
-from tekseru.services.demo import DemoLoad, start_demo_when_empty
-from tekseru.services.jobs import interrupt_stale
-from tekseru.services.passwords import Passwords
-from tekseru.settings import Settings
-from tekseru.web.app import create_app
+
+if TYPE_CHECKING:  # imported where used: a command's `--help` needs none of them
+    from tekseru.services.accounts import Credentials
+    from tekseru.services.demo import DemoLoad
+    from tekseru.settings import Settings
+
 
 APP_FACTORY = "tekseru.web.app:create_app"
 WORKER_STARTUP_SECONDS = 120
@@ -48,6 +46,13 @@ def prepare(settings: Settings, language: str | None = None) -> Startup:
     """Open the database, mark interrupted jobs failed, and on first use fill it: an empty registry gets the
     demo (with one user per role, an administrator among them); a database still without users gets the
     administrator `admin`."""
+    from tekseru.services.accounts import ensure_first_admin
+    from tekseru.services.auth import open_app_database
+    from tekseru.services.database import DatabaseNeedsUpgrade, DatabaseTooNew
+    from tekseru.services.demo import start_demo_when_empty
+    from tekseru.services.jobs import interrupt_stale
+    from tekseru.services.passwords import Passwords
+
     try:
         database = open_app_database(settings)
     except (DatabaseNeedsUpgrade, DatabaseTooNew) as error:
@@ -115,6 +120,12 @@ def serve(
     lang: Language | None = LanguageOption,
 ) -> None:
     """Serve the web application and the HTTP API until interrupted (Ctrl+C)."""
+    import uvicorn
+
+    from tekseru.services.database import database_url
+    from tekseru.settings import Settings
+    from tekseru.web.app import create_app
+
     settings = Settings.from_environment()
     if db is not None:
         settings = settings.with_database_url(database_url(db))

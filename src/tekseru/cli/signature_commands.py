@@ -13,8 +13,6 @@ from rich.markup import escape
 
 from tekseru.cli.failures import fail
 from tekseru.cli.language import LangOption, Words, chosen
-from tekseru.i18n import format_datetime
-from tekseru.settings import Settings
 
 if TYPE_CHECKING:
     from tekseru.documents.signatures import SignatureReport, SignerReport
@@ -147,6 +145,8 @@ def check_signatures(
 
 
 def _signer_line(signer: SignerReport, words: Words, zone: str) -> str:
+    from tekseru.i18n import format_datetime
+
     identity = signer.identity
     parts = [f"{signer.position}. {identity.name}"]
     if identity.iin:
@@ -166,6 +166,8 @@ def _signer_line(signer: SignerReport, words: Words, zone: str) -> str:
 
 
 def print_signatures(report: SignatureReport, words: Words) -> None:
+    from tekseru.settings import Settings
+
     console, zone = _console(), Settings.from_environment().time_zone
     console.print(words(f"cli.verify.signatures.{report.kind}", count=len(report.signers)), markup=False)
     for signer in report.signers:

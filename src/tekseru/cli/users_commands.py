@@ -7,7 +7,7 @@ would keep it). A new or reset password is printed once; tekseru keeps only its 
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
@@ -20,17 +20,11 @@ from tekseru.cli.database_option import DbOption
 from tekseru.cli.db_commands import open_database_or_exit
 from tekseru.cli.language import LangOption, Words, chosen, region_name
 from tekseru.cli.tables import print_table
-from tekseru.i18n import say_error
-from tekseru.services.accounts import (
-    Credentials,
-    InvalidUser,
-    UserNotFound,
-    create_user,
-    list_users,
-    set_password,
-)
-from tekseru.services.passwords import Passwords
-from tekseru.services.permissions import Role
+from tekseru.services.permissions import Role  # light: the roles are the `--role` option's choices
+
+if TYPE_CHECKING:  # imported where used: a command's `--help` needs none of them
+    from tekseru.services.accounts import Credentials
+
 
 app = typer.Typer(help="User accounts: create, list, set a password.", no_args_is_help=True)
 
@@ -71,6 +65,10 @@ def create(
     lang: LangOption = None,
 ) -> None:
     """Create an active user; prints the password once."""
+    from tekseru.i18n import say_error
+    from tekseru.services.accounts import InvalidUser, create_user
+    from tekseru.services.passwords import Passwords
+
     console, words = Console(soft_wrap=True), Words(chosen(lang))
     database = open_database_or_exit(db, console)
     try:
@@ -97,6 +95,8 @@ def create(
 @app.command("list")
 def list_(db: DbOption = None, lang: LangOption = None) -> None:
     """Every user with role, region and whether active."""
+    from tekseru.services.accounts import list_users
+
     console, words = Console(soft_wrap=True), Words(chosen(lang))
     database = open_database_or_exit(db, console)
     try:
@@ -125,6 +125,10 @@ def set_password_(
     lang: LangOption = None,
 ) -> None:
     """Give the user a new password (random unless --ask); the user's sessions end."""
+    from tekseru.i18n import say_error
+    from tekseru.services.accounts import InvalidUser, UserNotFound, set_password
+    from tekseru.services.passwords import Passwords
+
     console, words = Console(soft_wrap=True), Words(chosen(lang))
     database = open_database_or_exit(db, console)
     try:

@@ -14,11 +14,10 @@ from rich.table import Table
 from tekseru.cli.actors import ByOption, cli_actor
 from tekseru.cli.catalogue import cli_catalogue
 from tekseru.cli.database_option import DbOption
-from tekseru.cli.inspection_commands import InspectionId, _console, _database, _day
+from tekseru.cli.inspection_commands import InspectionId, _console, _day
+from tekseru.cli.inspection_database import inspection_database as _database
 from tekseru.cli.language import LangOption, Words, chosen
 from tekseru.cli.tables import print_table
-from tekseru.services import inspections
-from tekseru.services.inspections import InspectionHeader
 
 PlanId = Annotated[int, typer.Option("--plan", help="The approved or published list (see `tekseru plans`).")]
 
@@ -39,6 +38,9 @@ def start(
     lang: LangOption = None,
 ) -> None:
     """Start the inspection of a row of an approved list: numbered (region-year-sequence), keeping the row."""
+    from tekseru.services import inspections
+    from tekseru.services.inspections import InspectionHeader
+
     header = InspectionHeader(inspections.PREVENTIVE_CONTROL, act_number, act_date.date(), tuple(inspector))
     words = Words(chosen(lang))
     with _database(db, words) as database:
@@ -60,6 +62,8 @@ def assign(
     lang: LangOption = None,
 ) -> None:
     """Assign inspectors (users, active inspectors of the subject's region) to an inspection."""
+    from tekseru.services import inspections
+
     words = Words(chosen(lang))
     with _database(db, words) as database:
         assigned = inspections.assign_inspectors(
@@ -75,6 +79,8 @@ def fulfilment(
     lang: LangOption = None,
 ) -> None:
     """Each row of a list with its visit (done, started, a reason, not started); is the list fulfilled?"""
+    from tekseru.services import inspections
+
     words = Words(chosen(lang))
     with _database(db, words) as database:
         progress = inspections.plan_progress(database, cli_actor(by), plan)

@@ -1,7 +1,11 @@
 """Writing a table (a header and rows) as CSV, XLSX or JSON a piece at a time, for exports of any length.
 
 CSV and JSON come out as chunks of bytes while the rows are read, so that a 100,000-row export never holds
-the whole file; XLSX is written by openpyxl's write-only workbook to a temporary file (its rows go to disk
+the whole file. CSV comes in two forms: for programs (the API), comma-separated with decimal points; and for
+Excel in the reader's language (what a person downloads from a page), whose Kazakh and Russian settings
+expect `;` between cells and a decimal comma (a comma-separated file then opens as one column, and 45.5 as a
+date). Both start with a byte order mark, so that Excel reads them as UTF-8, Kazakh letters included.
+XLSX is written by openpyxl's write-only workbook to a temporary file (its rows go to disk
 as they come) and then read back in chunks. CSV and XLSX cells go through `spreadsheet_cells`, so that no
 text becomes a formula; JSON keeps the text as it is, under the columns' keys.
 """
@@ -12,6 +16,7 @@ import io
 import json
 import tempfile
 from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
@@ -24,6 +29,27 @@ MEDIA_TYPES = {
     "json": "application/json",
 }
 ROWS_PER_CHUNK = 500
+
+
+@dataclass(frozen=True)
+class CsvForm:
+    """How a CSV file separates its cells and writes a fraction."""
+
+    delimiter: str = ","
+    decimal: str = "."
+
+
+FOR_PROGRAMS = CsvForm()
+# Excel takes the list separator and the decimal sign of the system's regional settings: `;` and `,` for
+# Kazakh and Russian, `,` and `.` for English.
+FOR_EXCEL = {"kk": CsvForm(";", ","), "ru": CsvForm(";", ","), "en": FOR_PROGRAMS}
+
+
+def excel_csv(language: str) -> CsvForm:
+    """The CSV form Excel opens as a table where the reader's language (kk, ru, en) is the system's."""
+    return FOR_EXCEL.get(language, FOR_PROGRAMS)
+
+
 BYTES_PER_CHUNK = 1024 * 1024
 
 
@@ -33,11 +59,12 @@ def table_chunks(
     header: Sequence[str],
     rows: Iterable[Sequence[object]],
     title: str | None = None,
+    csv_form: CsvForm = FOR_PROGRAMS,
 ) -> Iterator[bytes]:
     """The file of `format` as chunks: `header` (words for people) heads CSV and XLSX, `keys` name JSON's
-    fields, `title` (words for people too) names the XLSX sheet."""
+    fields, `title` (words for people too) names the XLSX sheet, `csv_form` separates CSV's cells."""
     if format == "csv":
-        return _csv(header, rows)
+        return _csv(header, rows, csv_form)
     if format == "json":
         return _json(keys, rows)
     if format == "xlsx":
@@ -53,20 +80,36 @@ def _plain(value: object) -> object:
     return value
 
 
-def _csv(header: Sequence[str], rows: Iterable[Sequence[object]]) -> Iterator[bytes]:
+def _csv(header: Sequence[str], rows: Iterable[Sequence[object]], form: CsvForm) -> Iterator[bytes]:
     # A byte order mark: Excel then reads the file as UTF-8 (Kazakh letters included), not as the
     # locale's code page.
     buffer = io.StringIO()
-    writer = csv_writer(buffer, lineterminator="\r\n")
+    writer = csv_writer(buffer, lineterminator="\r\n", delimiter=form.delimiter)
     buffer.write("\ufeff")
     writer.writerow(header)
     for number, row in enumerate(rows, start=1):
-        writer.writerow([_plain(value) for value in row])
+        writer.writerow([_in_csv(value, form) for value in row])
         if number % ROWS_PER_CHUNK == 0:
             yield buffer.getvalue().encode("utf-8")
             buffer.seek(0)
             buffer.truncate()
     yield buffer.getvalue().encode("utf-8")
+
+
+class _Fraction:
+    """A number written with a decimal comma: not text, so that a negative one gets no apostrophe."""
+
+    def __init__(self, value: float, decimal: str) -> None:
+        self.text = repr(value).replace(".", decimal)
+
+    def __str__(self) -> str:
+        return self.text
+
+
+def _in_csv(value: object, form: CsvForm) -> object:
+    if isinstance(value, float) and form.decimal != ".":
+        return _Fraction(value, form.decimal)
+    return _plain(value)
 
 
 def _json_value(value: object) -> object:

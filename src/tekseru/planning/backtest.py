@@ -39,6 +39,8 @@ TEKSERU, RANDOM, OLDEST, ACTUAL = "tekseru", "random_within_region", "oldest_vis
 RECORDED = "recorded_list"
 ORDERS = (TEKSERU, RANDOM, OLDEST, ACTUAL, RECORDED)
 REPORT_FORMAT = "tekseru-backtest/1"
+DEFAULT_FIRST_N = 20  # the first visits counted in each half-year, unless asked otherwise
+DEFAULT_SEED = 0  # of the random baseline order
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,8 @@ from tekseru.documents.backtest_tables import TextTable, backtest_tables
 from tekseru.documents.backtest_xlsx import render_backtest_xlsx
 from tekseru.message import Explained
 from tekseru.planning import CandidateScore, HalfYear, Plan, PlanningRules, VisitHistory
+from tekseru.planning.backtest import DEFAULT_FIRST_N as DEFAULT_FIRST_N  # the core's: light for `--help`
+from tekseru.planning.backtest import DEFAULT_SEED as DEFAULT_SEED
 from tekseru.planning.backtest import BacktestReport, HalfYearReplay, VisitOutcome, backtest
 from tekseru.scoring import BulkScores, ScoringRules, normalise_bulk, score_bulk
 from tekseru.services.assessment_inputs import ScoringInputs, scoring_inputs
@@ -34,8 +36,6 @@ from tekseru.store.inspections import visit_histories
 from tekseru.store.plan_models import APPROVED, PUBLISHED
 from tekseru.store.plans import SubjectCard, list_plans, subject_cards
 
-DEFAULT_FIRST_N = 20
-DEFAULT_SEED = 0
 DEFAULT_BAND_WIDTH = 10
 MAX_HALF_YEARS = 40  # twenty years: a bound on the work one request may ask for
 

@@ -22,9 +22,9 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 from tekseru.catalog import Catalogue
+from tekseru.documents.table_export import FOR_PROGRAMS, excel_csv, table_chunks
 from tekseru.documents.table_export import FORMATS as FORMATS
 from tekseru.documents.table_export import MEDIA_TYPES as MEDIA_TYPES
-from tekseru.documents.table_export import table_chunks
 from tekseru.i18n import messages, translate
 from tekseru.i18n.formats import local_time
 from tekseru.services import inspections as inspection_use_cases
@@ -109,11 +109,16 @@ class TableExport:
         """The columns in words of `language` (kk, ru, en)."""
         return [translate(language, f"export.column.{key}") for key in self.columns]
 
-    def chunks(self, format: str, language: str, catalogue: Catalogue) -> Iterator[bytes]:
+    def chunks(
+        self, format: str, language: str, catalogue: Catalogue, *, for_excel: bool = False
+    ) -> Iterator[bytes]:
         """The file, in `format`, a piece at a time: CSV and XLSX with codes in words of `language` (the
-        regions and groups named as `catalogue` names them), JSON with the codes."""
+        regions and groups named as `catalogue` names them), JSON with the codes; CSV `for_excel` in the
+        form Excel opens in `language` (`;` between cells in Kazakh and Russian), else comma-separated."""
         rows = self.rows() if format == "json" else self.labelled(language, catalogue)
-        return table_chunks(format, self.columns, self.header(language), rows, self.title(language))
+        form = excel_csv(language) if for_excel else FOR_PROGRAMS
+        header, title = self.header(language), self.title(language)
+        return table_chunks(format, self.columns, header, rows, title, csv_form=form)
 
     def title(self, language: str) -> str:
         """What the table is, in words of `language`: the name of the XLSX sheet."""

@@ -130,7 +130,9 @@ def compare_csv(
     catalogue: Catalogue = Held,
 ) -> StreamingResponse:
     """The comparison as CSV, with codes in words of the reader's language."""
-    return export_response(request, comparison_export(db, actor, before, after), "csv", catalogue)
+    return export_response(
+        request, comparison_export(db, actor, before, after), "csv", catalogue, for_excel=True
+    )
 
 
 @router.get("/compare/export", name="assessments_compare_export")
@@ -144,7 +146,9 @@ def compare_export(
     catalogue: Catalogue = Held,
 ) -> StreamingResponse:
     """The comparison as CSV or XLSX (codes in words of the reader's language) or JSON (keys)."""
-    return export_response(request, comparison_export(db, actor, before, after), format, catalogue)
+    return export_response(
+        request, comparison_export(db, actor, before, after), format, catalogue, for_excel=True
+    )
 
 
 @router.get("/{run_id}", response_class=HTMLResponse, name="assessments_run")

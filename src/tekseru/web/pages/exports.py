@@ -57,7 +57,7 @@ def registry(
         criterion=criterion,
     )
     export = exports.registry(db, actor, wanted, SubjectSort.from_parameter(sort), run)
-    return export_response(request, export, format, catalogue)
+    return export_response(request, export, format, catalogue, for_excel=True)
 
 
 @router.get("/results/{run_id}", name="exports_results")
@@ -80,7 +80,7 @@ def results(
         region=region or None,
         sort=SubjectSort.from_parameter(sort),
     )
-    return export_response(request, export, format, catalogue)
+    return export_response(request, export, format, catalogue, for_excel=True)
 
 
 @router.get("/audit", name="exports_audit")
@@ -99,7 +99,7 @@ def audit(
     where = AuditFilter(
         actor=who or None, action=action or None, entity=entity or None, entity_key=key or None
     )
-    return export_response(request, exports.audit_log(db, actor, where), format, catalogue)
+    return export_response(request, exports.audit_log(db, actor, where), format, catalogue, for_excel=True)
 
 
 @router.get("/lists/{plan_id}", name="exports_list")
@@ -117,7 +117,7 @@ def plan_rows(
     export = exports.plan_rows(
         db, actor, plan_id, region=region or None, month=month, sort=SubjectSort.from_parameter(sort)
     )
-    return export_response(request, export, format, catalogue)
+    return export_response(request, export, format, catalogue, for_excel=True)
 
 
 @router.get("/inspections", name="exports_inspections")
@@ -135,7 +135,7 @@ def inspections(
     export = exports.inspections(
         db, actor, bin=bin.strip(), status=status or None, all_revisions=all == "yes", number=number
     )
-    return export_response(request, export, format, catalogue)
+    return export_response(request, export, format, catalogue, for_excel=True)
 
 
 @router.get("/violations", name="exports_violations")
@@ -158,4 +158,4 @@ def violations(
         region=region or None,
         today=request_today(request),
     )
-    return export_response(request, export, format, catalogue)
+    return export_response(request, export, format, catalogue, for_excel=True)
