@@ -33,10 +33,10 @@ from tekseru.store.assessment_load import (
     parse_dates,
     parse_fixed_digits,
     parse_numbers,
-    sqlite_file,
 )
 from tekseru.store.assessments import get_run, latest_run, results_for_run
 from tekseru.store.evidence import evidence_for_subjects
+from tekseru.store.snapshots import sqlite_file
 from tekseru.store.subjects import upsert_subjects
 from tests.catalogue import CATALOGUE
 from tests.databases import PostgresTestServer

@@ -22,14 +22,12 @@ from __future__ import annotations
 import hashlib
 import multiprocessing
 import os
-import re
 import resource
 import time
 import uuid
 from collections import Counter
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from concurrent.futures import ProcessPoolExecutor
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from itertools import pairwise
@@ -49,10 +47,10 @@ from tekseru.store.assessment_load import load_partition
 from tekseru.store.assessments import FAILED, ResultBatch, add_result_batch, finish_run, start_run
 from tekseru.store.models import Assessment, AssessmentResult, AssessmentSubjectClass
 from tekseru.store.run_keys import run_key_of
+from tekseru.store.snapshots import held_snapshot, snapshot_connection
 from tekseru.store.subject_classes import severities, store_subject_classes
 
 STORE_CHUNK = 100_000
-_SNAPSHOT = re.compile(r"^[0-9A-F-]+$")
 
 
 @dataclass(frozen=True)
@@ -129,7 +127,7 @@ def run_partitioned(
             )
         bounds = _ranges(int(low or 0), int(high or 0) + 1, partitions) if low is not None else []
         try:
-            with _exported_snapshot(database) as snapshot:
+            with held_snapshot(database.engine) as snapshot:
                 outcomes = _assess_ranges(url, run.id, edition, as_of, bounds, snapshot, processes)
             fingerprint = _combined(edition.id, as_of, outcomes)
             total = sum(outcome.subject_groups for outcome in outcomes)
@@ -175,15 +173,6 @@ def _ranges(low: int, high: int, partitions: int) -> list[tuple[int, int]]:
     return [(first, last) for first, last in pairwise(edges) if last > first]
 
 
-@contextmanager
-def _exported_snapshot(database: Database) -> Iterator[str]:
-    """A snapshot of the database the workers' reading transactions start from, held until they end."""
-    with database.engine.connect() as connection:
-        connection = connection.execution_options(isolation_level="REPEATABLE READ")
-        with connection.begin():
-            yield str(connection.execute(text("SELECT pg_export_snapshot()")).scalar_one())
-
-
 def _assess_ranges(
     url: str,
     run_id: uuid.UUID,
@@ -218,8 +207,6 @@ def assess_range(
     snapshot: str,
 ) -> PartitionOutcome:
     """In a worker process: read, score and store the subjects with ids first..last-1."""
-    if not _SNAPSHOT.match(snapshot):
-        raise ValueError(f"not a snapshot id: {snapshot!r}")
     database = _databases.get(url) or _databases.setdefault(url, open_database(url))
     seconds: dict[str, float] = {}
     cpu, mark = time.process_time(), time.perf_counter()
@@ -229,11 +216,8 @@ def assess_range(
         seconds[phase] = time.perf_counter() - mark
         mark = time.perf_counter()
 
-    with database.engine.connect() as connection:
-        connection = connection.execution_options(isolation_level="REPEATABLE READ")
-        with connection.begin():
-            connection.execute(text(f"SET TRANSACTION SNAPSHOT '{snapshot}'"))
-            registry, evidence = load_partition(Session(bind=connection), (first, last))
+    with snapshot_connection(database.engine, snapshot) as connection:
+        registry, evidence = load_partition(Session(bind=connection), (first, last))
     lap("load")
     fingerprint = inputs_fingerprint(edition.id, as_of, registry, evidence)
     inputs = scoring_inputs(edition, registry, evidence)

@@ -178,7 +178,7 @@ def run_assessment(
     timer = PhaseTimer()
     now = clock or _utc_now
     edition = catalogue.edition_at(as_of)
-    with db.reading() as session:  # not waiting for writers: it takes their lock only if it is free
+    with db.reading(one_snapshot=True) as session:  # waits for no writer (SQLite: takes a free lock)
         registry, evidence = load_registry(session)
     timer.lap("load")
     fingerprint = inputs_fingerprint(edition.id, as_of, registry, evidence)

@@ -97,7 +97,7 @@ def run_backtest(
     if first_n < 1:
         raise BacktestError("backtest.error.first_n", f"first_n must be at least 1, got {first_n}", n=first_n)
     periods = half_years(start, end)
-    with db.reading() as session:
+    with db.reading(one_snapshot=True) as session:
         registry, evidence = load_registry(session)
         cards = subject_cards(session, registry.subject_ids.tolist())
         loaded = _Registry(registry, evidence, cards)

@@ -15,16 +15,17 @@ Assumptions the intake guarantees: BINs have 12 digits; criterion and source-gro
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from sqlalchemy import text
-from sqlalchemy.exc import OperationalError
+from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
+
+from tekseru.store.snapshots import export_snapshot, hold_writers, snapshot_connection, sqlite_file
 
 Ints = npt.NDArray[np.int64]
 EVIDENCE_CHUNK = 2_000_000
@@ -138,27 +139,39 @@ def subject_regions(session: Session) -> tuple[Ints, npt.NDArray[np.object_]]:
 def load_registry(session: Session, *, readers: int = 2) -> tuple[SubjectGroupArrays, EvidenceArrays]:
     """The subject-groups and all evidence, as one consistent snapshot.
 
-    On a SQLite file, `readers` connections of their own read ranges of evidence in parallel threads.
-    They see what this transaction sees because it first takes SQLite's write lock (with a statement
-    that changes nothing): no one can commit until it ends. When the lock cannot be had, one connection
-    reads everything.
+    `readers` connections of their own read ranges of evidence in parallel threads, seeing what this
+    transaction sees (`tekseru.store.snapshots`): on a SQLite file because it first takes the write lock
+    (with a statement that changes nothing), so that no one can commit until it ends; on PostgreSQL because
+    they import its snapshot, which needs a transaction whose statements share one snapshot (REPEATABLE
+    READ: `Database.reading(one_snapshot=True)`) and that has written nothing. Otherwise (the lock taken,
+    READ COMMITTED, a write) one connection reads everything.
     """
     path = sqlite_file(session)
-    parallel = readers > 1 and path is not None and _hold_writers(session)
+    snapshot = None
+    if readers > 1 and path is None and _Dialect.of(session).name == "postgresql":
+        snapshot = export_snapshot(session)
+    parallel = readers > 1 and ((path is not None and hold_writers(session)) or snapshot is not None)
     try:
         registry = load_subject_groups(session)
-        return registry, load_evidence(session, readers=readers if parallel else 1, path=path)
+        evidence = load_evidence(session, readers=readers if parallel else 1, path=path, snapshot=snapshot)
+        return registry, evidence
     finally:
         _Dialect.of(session).end_bulk_read(session)
 
 
 def load_evidence(
-    session: Session, *, chunk: int = EVIDENCE_CHUNK, readers: int = 1, path: str | None = None
+    session: Session,
+    *,
+    chunk: int = EVIDENCE_CHUNK,
+    readers: int = 1,
+    path: str | None = None,
+    snapshot: str | None = None,
 ) -> EvidenceArrays:
     """All evidence, read in ranges of `chunk` ids; the order is by id on SQLite, any order elsewhere.
 
-    With `readers` > 1 and `path`, the SQLite file the session uses, the ranges are read by that many
-    connections in threads; the caller makes sure they see the session's data (see `load_registry`).
+    With `readers` > 1 and either `path`, the SQLite file the session uses, or `snapshot`, the PostgreSQL
+    snapshot of its transaction, the ranges are read by that many connections in threads; the caller
+    makes sure they see the session's data (see `load_registry`).
     """
     dialect = _Dialect.of(session)
     dialect.prepare_bulk_read(session)
@@ -172,13 +185,16 @@ def load_evidence(
         # A few ranges per reader, so that the readers finish together.
         chunk = max(min(chunk, -(-(high - low + 1) // (3 * readers))), 1)
     starts = range(low, high + 1, chunk)
-    if readers > 1 and path is not None and len(starts) > 1:
-        rows = _read_in_threads(path, sql, [(start, start + chunk) for start in starts], readers)
+    ranges = [(start, start + chunk) for start in starts]
+    rows: Iterable[tuple[Any, ...]]
+    if readers > 1 and len(starts) > 1 and path is not None:
+        rows = _read_in_threads(_sqlite_reader(path, sql), ranges, readers)
+    elif readers > 1 and len(starts) > 1 and snapshot is not None:
+        engine = session.connection().engine
+        rows = _read_in_threads(_snapshot_reader(engine, snapshot, sql), ranges, readers)
     else:
         query = text(sql)
-        rows = (
-            tuple(session.execute(query, {"low": start, "high": start + chunk}).one()) for start in starts
-        )
+        rows = (tuple(session.execute(query, {"low": first, "high": last}).one()) for first, last in ranges)
     parts = [
         _evidence_part(row, np.arange(start, min(start + chunk, high + 1)) if dense else None, dialect)
         for start, row in zip(starts, rows, strict=True)
@@ -186,35 +202,19 @@ def load_evidence(
     return _evidence_from_parts(parts)
 
 
-def sqlite_file(session: Session) -> str | None:
-    """The path of the SQLite file the session works on; None for other databases and memory."""
-    url = session.connection().engine.url
-    name = url.database
-    return name if url.get_backend_name() == "sqlite" and name and name != ":memory:" else None
-
-
-def _hold_writers(session: Session) -> bool:
-    """Take SQLite's write lock for this transaction, without waiting; False when another connection
-    holds it or has committed since this transaction began reading. The transaction must not have
-    written anything yet (readers on other connections would not see it)."""
-    waited = session.execute(text("PRAGMA busy_timeout")).scalar_one()
-    session.execute(text("PRAGMA busy_timeout = 0"))
-    try:
-        with session.begin_nested():
-            session.execute(text("DELETE FROM evidence WHERE 0"))
-    except OperationalError:
-        return False
-    finally:
-        session.execute(text(f"PRAGMA busy_timeout = {int(waited)}"))
-    return True
+_RangeReader = Callable[[tuple[int, int]], tuple[Any, ...]]
 
 
 def _read_in_threads(
-    path: str, sql: str, ranges: list[tuple[int, int]], readers: int
+    read: _RangeReader, ranges: list[tuple[int, int]], readers: int
 ) -> Iterator[tuple[Any, ...]]:
     """The query's row for each range, in order; each range on a connection of its own, `readers` at a
-    time (SQLite releases the interpreter lock while it runs a query)."""
+    time (SQLite and psycopg release the interpreter lock while a query runs)."""
+    with ThreadPoolExecutor(readers) as pool:
+        yield from pool.map(read, ranges)
 
+
+def _sqlite_reader(path: str, sql: str) -> _RangeReader:
     def read(bounds: tuple[int, int]) -> tuple[Any, ...]:
         connection = sqlite3.connect(path, timeout=30)
         try:
@@ -225,8 +225,17 @@ def _read_in_threads(
         finally:
             connection.close()
 
-    with ThreadPoolExecutor(readers) as pool:
-        yield from pool.map(read, ranges)
+    return read
+
+
+def _snapshot_reader(engine: Engine, snapshot: str, sql: str) -> _RangeReader:
+    query = text(sql)
+
+    def read(bounds: tuple[int, int]) -> tuple[Any, ...]:
+        with snapshot_connection(engine, snapshot) as connection:
+            return tuple(connection.execute(query, {"low": bounds[0], "high": bounds[1]}).one())
+
+    return read
 
 
 def _evidence_part(row: Any, ids: Ints | None, dialect: _Dialect) -> tuple[npt.NDArray[Any], ...]:

@@ -70,16 +70,28 @@ class Database:
             yield session
 
     @contextmanager
-    def reading(self) -> Iterator[Session]:
-        """A session in one transaction that only reads: a consistent snapshot that waits for no writer
-        (on SQLite a deferred transaction, which never takes the write lock). Writing in it is a mistake
-        that SQLite may refuse when another connection writes at the same time."""
-        with _busy_as_error(), Session(self._reader, expire_on_commit=False) as session, session.begin():
+    def reading(self, *, one_snapshot: bool = False) -> Iterator[Session]:
+        """A session in one transaction that only reads and waits for no writer (on SQLite a deferred
+        transaction, which never takes the write lock). Writing in it is a mistake that SQLite may refuse
+        when another connection writes at the same time.
+
+        On SQLite all its statements see one snapshot; on PostgreSQL each sees what was committed when it
+        began (READ COMMITTED), unless `one_snapshot` asks for REPEATABLE READ: every statement sees the
+        snapshot of the first, which other connections can share (`tekseru.store.snapshots`)."""
+        engine = self._snapshot_reader if one_snapshot else self._reader
+        with _busy_as_error(), Session(engine, expire_on_commit=False) as session, session.begin():
             yield session
 
     @cached_property
     def _reader(self) -> Engine:
         return self.engine.execution_options(**{READ_ONLY: True})  # shares the engine's connections
+
+    @cached_property
+    def _snapshot_reader(self) -> Engine:
+        if self.dialect == "sqlite":
+            return self._reader
+        # psycopg begins with BEGIN ISOLATION LEVEL REPEATABLE READ: no round trip of its own
+        return self.engine.execution_options(**{READ_ONLY: True}, isolation_level="REPEATABLE READ")
 
     @contextmanager
     def single_reading(self) -> Iterator[Connection]:
