@@ -115,7 +115,7 @@ def evidence_copy_blocks(data: Any, rows: int = BLOCK_ROWS) -> Iterator[bytes]:
 @contextmanager
 def constraints_dropped(cursor: Any, tables: tuple[str, ...]) -> Iterator[None]:
     """Drop the unique and foreign-key constraints and the indexes (not the primary keys) of `tables`, and
-    make them again, as they were, when the block ends: indexes, then unique constraints, then foreign keys."""
+    make them again, as they were, when the block ends: indexes, unique constraints, then foreign keys."""
     constraints: list[tuple[str, str, str, str]] = []
     indexes: list[tuple[str, str]] = []
     for table in tables:
