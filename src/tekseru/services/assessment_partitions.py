@@ -52,6 +52,7 @@ from tekseru.store.run_keys import run_key_of
 from tekseru.store.subject_classes import severities, store_subject_classes
 
 STORE_CHUNK = 100_000
+READ_WORK_MEM = "256MB"
 _SNAPSHOT = re.compile(r"^[0-9A-F-]+$")
 
 
@@ -233,6 +234,10 @@ def assess_range(
         connection = connection.execution_options(isolation_level="REPEATABLE READ")
         with connection.begin():
             connection.execute(text(f"SET TRANSACTION SNAPSHOT '{snapshot}'"))
+            # A range's evidence lies on most pages of a large table (records come in any order): with
+            # the default 4 MB the bitmap of its pages turns lossy and every row of those pages is
+            # rechecked. Enough memory for an exact bitmap of 100M records, for this transaction only.
+            connection.execute(text(f"SET LOCAL work_mem = '{READ_WORK_MEM}'"))
             registry, evidence = load_partition(Session(bind=connection), (first, last))
     lap("load")
     fingerprint = inputs_fingerprint(edition.id, as_of, registry, evidence)
