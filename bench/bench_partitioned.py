@@ -31,7 +31,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 import synthetic
 from bench_end_to_end import check_results, database_bytes
-from common import Run, add_options, database_kind, postgres_url
+from common import Run, add_options, database_kind, load_average, postgres_url
 from sqlalchemy import create_engine, make_url, text
 
 from tekseru.catalog_files import load_catalogue
@@ -67,7 +67,9 @@ def main(argv: list[str] | None = None) -> int:
             command = [sys.executable, str(END_TO_END), "--write-only", "--seed", str(args.seed)]
             command += ["--database-url", url]
             command += ["--subject-groups", str(args.subject_groups), "--evidence", str(args.evidence)]
+            load_writing = load_average()
             written = json.loads(subprocess.run(command, check=True, capture_output=True, text=True).stdout)
+            written["load"] = [load_writing, load_average()]  # at the start and the end of writing
             mark_written(url, marker, written)
     before = database_bytes(url)
     load_before = os.getloadavg()
@@ -111,8 +113,18 @@ def main(argv: list[str] | None = None) -> int:
     if written is not None:
         for name in WRITE_STEPS:
             if name in written:
-                run.figure(f"writing the data, step {name} (not part of the assessment)", written[name], "s")
+                run.figure(
+                    f"writing the data, step {name} (not part of the assessment)",
+                    written[name],
+                    "s",
+                    **({"load": written["load"][1]} if "load" in written else {}),
+                )
         run.figure("the database as written", written["bytes"] / 1e6, "MB")
+        if "load" in written:
+            run.notes.append(
+                f"load average while writing the data: {written['load'][0][0]} at the start, "
+                f"{written['load'][1][0]} at the end"
+            )
     total_peak = parent_peak + sum(workers.values())
     run.figure("partitioned assessment (wall)", wall, "s")
     run.figure("CPU of the worker processes", worker_cpu, "s")
