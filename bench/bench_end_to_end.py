@@ -36,6 +36,7 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).parent))
 
+import pg_fill
 import synthetic
 from common import Run, add_options, database_kind, fresh_postgres
 from sqlalchemy import create_engine, text
@@ -165,25 +166,30 @@ def write_postgres(url: str, subject_groups: int, evidence: int, seed: int) -> d
     with psycopg.connect(
         host=target.host, port=target.port, user=target.username, dbname=target.database
     ) as connection:
-        with connection.cursor() as cursor:
+        with connection.cursor() as cursor, pg_fill.constraints_dropped(cursor, pg_fill.TABLES):
+            # Emptied in this transaction (they are empty: a fresh database), so COPY may write rows frozen.
+            cursor.execute(f"TRUNCATE {', '.join(pg_fill.TABLES)} CASCADE")
             with cursor.copy(
-                "COPY subjects (id, bin, name, name_key, region, address, created_at, updated_at) FROM STDIN"
+                "COPY subjects (id, bin, name, name_key, region, address, created_at, updated_at) "
+                "FROM STDIN (FREEZE)"
             ) as copy:
                 for number, (bin_, name, region, address, _) in enumerate(
                     synthetic.subject_rows(data, bins), start=1
                 ):
                     copy.write_row((number, bin_, name, search_key(name), region, address, STAMP, STAMP))
-            with cursor.copy("COPY subject_groups (subject_id, group_key) FROM STDIN") as copy:
+            with cursor.copy("COPY subject_groups (subject_id, group_key) FROM STDIN (FREEZE)") as copy:
                 groups = np.array(data.matrix.groups)[data.group_of].tolist()
                 for row in zip((data.subject_of + 1).tolist(), groups, strict=True):
                     copy.write_row(row)
             cursor.execute("SELECT setval(pg_get_serial_sequence('subjects', 'id'), max(id)) FROM subjects")
             seconds["subjects"], step = time.perf_counter() - step, time.perf_counter()
-            with cursor.copy(f"COPY evidence ({EVIDENCE_COLUMNS}) FROM STDIN") as copy:
-                for row in _evidence_rows(data):
-                    copy.write_row(row)
+            with cursor.copy(f"COPY evidence ({pg_fill.EVIDENCE_TEXT_COLUMNS}) FROM STDIN (FREEZE)") as copy:
+                for block in pg_fill.evidence_copy_blocks(data):
+                    copy.write(block)
             seconds["evidence"], step = time.perf_counter() - step, time.perf_counter()
-            cursor.execute("ANALYZE")
+        connection.commit()  # the indexes and constraints made again, as the block ended
+        seconds["constraints"], step = time.perf_counter() - step, time.perf_counter()
+        connection.execute("ANALYZE")
         connection.commit()
     seconds["index"] = time.perf_counter() - step
     seconds["subjects_count"] = data.subjects

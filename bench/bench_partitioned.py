@@ -5,9 +5,11 @@ worker processes, in bounded memory (`tekseru.services.assessment_partitions.run
         [--partitions 50] [--processes 2] [--database-url URL] [--reuse-db]
 
 Writes the synthetic registry as bench_end_to_end.py does (COPY, in a child process, not timed as part of
-the assessment), then times one partitioned run and reports its wall clock, the CPU seconds of every
-worker, the peak resident memory of the parent and of each worker process (their sum bounds the peak of
-all of them together; target 6 GiB) and the database's growth. Checks: one result per subject-group
+the assessment; its steps are reported), and marks the database with the seed and sizes written (its
+comment), so that a later run at the same sizes reuses it instead of writing 100M records again. Then
+times one partitioned run and reports its wall clock, the CPU seconds of every worker, the peak resident
+memory of the parent and of each worker process (their sum bounds the peak of all of them together;
+target 6 GiB) and the database's growth. Checks: one result per subject-group
 stored, and 100 results picked at random equal the reference engine on their evidence, score, class and
 stored explanation (bench_end_to_end's checks).
 """
@@ -21,6 +23,7 @@ import resource
 import subprocess
 import sys
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -28,13 +31,15 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 import synthetic
 from bench_end_to_end import check_results, database_bytes
-from common import Run, add_options, database_kind, postgres_url
+from common import Run, add_options, database_kind, load_average, postgres_url
+from sqlalchemy import create_engine, make_url, text
 
 from tekseru.catalog_files import load_catalogue
 from tekseru.services.assessment_partitions import run_partitioned
 
 TARGET_PEAK_MIB = 6144.0
 END_TO_END = Path(__file__).with_name("bench_end_to_end.py")
+WRITE_STEPS = ("generate", "subjects", "evidence", "constraints", "index")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -53,11 +58,19 @@ def main(argv: list[str] | None = None) -> int:
     sizes = {"subject_groups": args.subject_groups, "evidence": args.evidence, "partitions": args.partitions}
     run = Run("partitioned", url, sizes={**sizes, "processes": args.processes})
     written: dict[str, Any] | None = None
+    marker = {"seed": args.seed, "subject_groups": args.subject_groups, "evidence": args.evidence}
     if not args.reuse_db:
-        command = [sys.executable, str(END_TO_END), "--write-only", "--seed", str(args.seed)]
-        command += ["--database-url", url]
-        command += ["--subject-groups", str(args.subject_groups), "--evidence", str(args.evidence)]
-        written = json.loads(subprocess.run(command, check=True, capture_output=True, text=True).stdout)
+        written = written_before(url, marker)
+        if written is not None:
+            run.notes.append(f"the database written before ({written['written_at']}) reused: {marker}")
+        else:
+            command = [sys.executable, str(END_TO_END), "--write-only", "--seed", str(args.seed)]
+            command += ["--database-url", url]
+            command += ["--subject-groups", str(args.subject_groups), "--evidence", str(args.evidence)]
+            load_writing = load_average()
+            written = json.loads(subprocess.run(command, check=True, capture_output=True, text=True).stdout)
+            written["load"] = [load_writing, load_average()]  # at the start and the end of writing
+            mark_written(url, marker, written)
     before = database_bytes(url)
     load_before = os.getloadavg()
     cpu_before = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -77,9 +90,7 @@ def main(argv: list[str] | None = None) -> int:
     worker_cpu = (children.ru_utime + children.ru_stime) - (cpu_before.ru_utime + cpu_before.ru_stime)
     print(f"tekseru partitioned benchmark; load average {load_before[0]:.1f} at the start")
     if written is not None:
-        steps = ", ".join(
-            f"{name} {written[name]:.1f} s" for name in ("generate", "subjects", "evidence", "index")
-        )
+        steps = ", ".join(f"{name} {written[name]:.1f} s" for name in WRITE_STEPS if name in written)
         print(f"written (not part of the assessment): {steps}; {written['bytes'] / 2**20:,.0f} MiB")
     print(
         f"data: {summary.subject_groups:,} subject-groups ({summary.subjects:,} subjects), "
@@ -99,6 +110,21 @@ def main(argv: list[str] | None = None) -> int:
     print(f"classes: {', '.join(f'{name} {count:,}' for name, count in summary.classes.items())}")
     print(f"the run added {growth:,.0f} MB to the database")
     check_results(run, url, summary, args.subject_groups if written is not None else summary.subject_groups)
+    if written is not None:
+        for name in WRITE_STEPS:
+            if name in written:
+                run.figure(
+                    f"writing the data, step {name} (not part of the assessment)",
+                    written[name],
+                    "s",
+                    **({"load": written["load"][1]} if "load" in written else {}),
+                )
+        run.figure("the database as written", written["bytes"] / 1e6, "MB")
+        if "load" in written:
+            run.notes.append(
+                f"load average while writing the data: {written['load'][0][0]} at the start, "
+                f"{written['load'][1][0]} at the end"
+            )
     total_peak = parent_peak + sum(workers.values())
     run.figure("partitioned assessment (wall)", wall, "s")
     run.figure("CPU of the worker processes", worker_cpu, "s")
@@ -109,6 +135,42 @@ def main(argv: list[str] | None = None) -> int:
     run.figure("largest peak of one worker", max(workers.values(), default=0.0), "MiB")
     run.figure("growth of the database by the run", growth, "MB")
     return run.finish(args.json)
+
+
+def _comment_of(url: str) -> tuple[str, Any]:
+    """The database's name in `url` and an engine on the server's `postgres` database."""
+    target = make_url(url)
+    return str(target.database), create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
+
+
+def written_before(url: str, marker: dict[str, Any]) -> dict[str, Any] | None:
+    """What writing the database took, when it holds the synthetic data of `marker` (seed and sizes), as
+    its comment says (`mark_written`): 100M records take long to write, and a failed run need not."""
+    name, engine = _comment_of(url)
+    try:
+        with engine.connect() as connection:
+            comment = connection.execute(
+                text("SELECT shobj_description(oid, 'pg_database') FROM pg_database WHERE datname = :name"),
+                {"name": name},
+            ).scalar()
+    finally:
+        engine.dispose()
+    try:
+        found = json.loads(comment or "")
+    except ValueError:
+        return None
+    return found.get("written") if isinstance(found, dict) and found.get("data") == marker else None
+
+
+def mark_written(url: str, marker: dict[str, Any], written: dict[str, Any]) -> None:
+    name, engine = _comment_of(url)
+    note = {"data": marker, "written": written | {"written_at": datetime.now(UTC).isoformat("T", "seconds")}}
+    try:
+        with engine.connect() as connection:
+            quoted = json.dumps(note).replace("'", "''")
+            connection.execute(text(f"COMMENT ON DATABASE \"{name}\" IS '{quoted}'"))
+    finally:
+        engine.dispose()
 
 
 if __name__ == "__main__":
