@@ -6,8 +6,9 @@ time to parse; COPY streams the rows and is an order of magnitude faster for imp
 
 from __future__ import annotations
 
+import io
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import JSON, Connection, Table, insert
@@ -60,6 +61,33 @@ def _copy(connection: Connection, table: Table, rows: Sequence[Mapping[str, Any]
     with cursor.copy(f"COPY {preparer.format_table(table)} ({columns}) FROM STDIN") as copy:
         for row in rows:
             copy.write_row([json.dumps(row[name]) if name in as_json else row[name] for name in names])
+
+
+def copy_data(
+    connection: Connection, rows: Iterable[Sequence[Any]], *, postgres_types: Sequence[str]
+) -> bytes:
+    """The rows as the data of a binary COPY (PostgreSQL, psycopg 3), each column sent as `postgres_types`
+    names it: made with the connection's adapters but without the server, so that it can be done before
+    a write transaction and `copy_from_data` then only sends it."""
+    cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    from psycopg.copy import Copy, FileWriter
+
+    data = io.BytesIO()
+    with Copy(cursor, binary=True, writer=FileWriter(data)) as copy:
+        copy.set_types(list(postgres_types))
+        for row in rows:
+            copy.write_row(row)
+    return data.getvalue()
+
+
+def copy_from_data(connection: Connection, table: Table, names: Sequence[str], data: bytes) -> None:
+    """Insert the rows of `data` (made by `copy_data`, the columns `names`), in the connection's
+    transaction."""
+    cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    preparer = connection.dialect.identifier_preparer
+    quoted = ", ".join(preparer.quote(name) for name in names)
+    with cursor.copy(f"COPY {preparer.format_table(table)} ({quoted}) FROM STDIN (FORMAT BINARY)") as copy:
+        copy.write(data)
 
 
 _ROWS_PER_STATEMENT = 3000

@@ -32,7 +32,7 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from tekseru.store._bulk import bulk_insert, insert_columns
+from tekseru.store._bulk import bulk_insert, copy_data, copy_from_data, insert_columns
 from tekseru.store._chunks import chunks
 from tekseru.store.models import Evidence
 from tekseru.store.records import EvidenceData, EvidenceRecord, WriteCounts
@@ -91,18 +91,19 @@ _POSTGRES_TYPES = ("int4", "int4", "int4", "date", "varchar", "bool", "varchar",
 @dataclass(frozen=True)
 class PreparedEvidence:
     """A batch of rows for `upsert_evidence`, compared with the evidence stored when it was read: the new
-    rows' columns as the driver takes them, the stored rows whose `confirmed` changes (id, confirmed as
+    rows' columns as the driver takes them (on PostgreSQL their binary COPY's data instead), the stored rows whose `confirmed` changes (id, confirmed as
     read, confirmed in the batch), and how many rows the batch has (plain values only: batches are kept
     in a temporary file and read back in the write transaction)."""
 
     rows: int
     new: dict[str, list[Any]]
     changed: list[tuple[int, bool | None, bool | None]]
+    created: int
+    copy: bytes | None = None  # on PostgreSQL (psycopg 3) the new rows as a binary COPY's data, not in `new`
 
     @property
     def counts(self) -> WriteCounts:
-        created = len(self.new[_NEW[0]])
-        return WriteCounts(created, len(self.changed), self.rows - created - len(self.changed))
+        return WriteCounts(self.created, len(self.changed), self.rows - self.created - len(self.changed))
 
 
 def prepare_evidence(
@@ -140,7 +141,11 @@ def prepare_evidence(
         "entered_at": [stamp] * len(new),
         "origin": [row.origin for _, row in new],
     }
-    return PreparedEvidence(len(rows), values, changed)
+    if dialect.name == "postgresql" and dialect.driver == "psycopg":
+        data = zip(*(values[name] for name in _NEW), strict=True)
+        copy = copy_data(session.connection(), data, postgres_types=_POSTGRES_TYPES)
+        return PreparedEvidence(len(rows), {}, changed, len(new), copy)
+    return PreparedEvidence(len(rows), values, changed, len(new))
 
 
 def _bound(column: str, value: Any, dialect: Dialect) -> Any:
@@ -168,7 +173,10 @@ def write_prepared(session: Session, batch: PreparedEvidence) -> WriteCounts | N
     connection = session.connection()  # after begin_nested: the session emits the SAVEPOINT when it is used
     driver_errors = connection.dialect.loaded_dbapi.IntegrityError
     try:
-        insert_columns(connection, _table, batch.new, postgres_types=_POSTGRES_TYPES)
+        if batch.copy is not None and batch.created:
+            copy_from_data(connection, _table, _NEW, batch.copy)
+        else:
+            insert_columns(connection, _table, batch.new, postgres_types=_POSTGRES_TYPES)
         if batch.changed and _confirm(session, batch.changed) != len(batch.changed):
             savepoint.rollback()
             return None
