@@ -133,27 +133,44 @@ def insert_columns(
 def _insert_sqlite(
     connection: Connection, table: str, names: list[str], columns: Mapping[str, Sequence[Any]], count: int
 ) -> None:
+    insert_sqlite_values(connection, table, names, sqlite_values(connection, names, columns, count))
+
+
+def sqlite_values(
+    connection: Connection, names: Sequence[str], columns: Mapping[str, Sequence[Any]], count: int
+) -> list[list[Any]]:
+    """The values of `count` rows given column by column, row after row, cut into the parameters of
+    SQLite's multi-row INSERT statements (as many rows each as the connection's SQLite takes): made before
+    a write transaction, so that `insert_sqlite_values` only binds and runs them."""
     import sqlite3
 
     import numpy as np
 
+    if not count:
+        return []
     driver = connection.connection.driver_connection
-    cursor = driver.cursor()  # type: ignore[union-attr]
     values = np.empty((count, len(names)), dtype=object)
     for index, name in enumerate(names):
         values[:, index] = columns[name]
-    marks = "(" + ", ".join("?" for _ in names) + ")"
     # SQLite before 3.32 takes at most 999 values per statement, later versions 32,766.
     limit = driver.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)  # type: ignore[union-attr]
     per_statement = max(1, min(_ROWS_PER_STATEMENT, limit // len(names)))
-
-    def statement(rows: int) -> str:
-        return f"INSERT INTO {table} ({', '.join(names)}) VALUES {', '.join([marks] * rows)}"
-
     full = count // per_statement * per_statement
-    if full:
-        many = statement(per_statement)
-        for chunk in values[:full].reshape(-1, per_statement * len(names)).tolist():
-            cursor.execute(many, chunk)
+    chunks: list[list[Any]] = values[:full].reshape(-1, per_statement * len(names)).tolist() if full else []
     if full < count:
-        cursor.execute(statement(count - full), values[full:].ravel().tolist())
+        chunks.append(values[full:].ravel().tolist())
+    return chunks
+
+
+def insert_sqlite_values(
+    connection: Connection, table: str, names: Sequence[str], chunks: Sequence[list[Any]]
+) -> None:
+    """Insert the rows of `chunks` (made by `sqlite_values`, the columns `names`) into `table`."""
+    cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    marks = "(" + ", ".join("?" for _ in names) + ")"
+    statements: dict[int, str] = {}
+    for chunk in chunks:
+        rows = len(chunk) // len(names)
+        if rows not in statements:
+            statements[rows] = f"INSERT INTO {table} ({', '.join(names)}) VALUES {', '.join([marks] * rows)}"
+        cursor.execute(statements[rows], chunk)

@@ -32,7 +32,14 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from tekseru.store._bulk import bulk_insert, copy_data, copy_from_data, insert_columns
+from tekseru.store._bulk import (
+    bulk_insert,
+    copy_data,
+    copy_from_data,
+    insert_columns,
+    insert_sqlite_values,
+    sqlite_values,
+)
 from tekseru.store._chunks import chunks
 from tekseru.store.models import Evidence
 from tekseru.store.records import EvidenceData, EvidenceRecord, WriteCounts
@@ -91,7 +98,8 @@ _POSTGRES_TYPES = ("int4", "int4", "int4", "date", "varchar", "bool", "varchar",
 @dataclass(frozen=True)
 class PreparedEvidence:
     """A batch of rows for `upsert_evidence`, compared with the evidence stored when it was read: the new
-    rows' columns as the driver takes them (on PostgreSQL their binary COPY's data instead), the stored rows whose `confirmed` changes (id, confirmed as
+    rows' columns as the driver takes them (on PostgreSQL their binary COPY's data, on SQLite the
+    parameters of multi-row INSERTs instead), the stored rows whose `confirmed` changes (id, confirmed as
     read, confirmed in the batch), and how many rows the batch has (plain values only: batches are kept
     in a temporary file and read back in the write transaction)."""
 
@@ -100,6 +108,7 @@ class PreparedEvidence:
     changed: list[tuple[int, bool | None, bool | None]]
     created: int
     copy: bytes | None = None  # on PostgreSQL (psycopg 3) the new rows as a binary COPY's data, not in `new`
+    statements: list[list[Any]] | None = None  # on SQLite as multi-row INSERTs' parameters, not in `new`
 
     @property
     def counts(self) -> WriteCounts:
@@ -145,6 +154,9 @@ def prepare_evidence(
         data = zip(*(values[name] for name in _NEW), strict=True)
         copy = copy_data(session.connection(), data, postgres_types=_POSTGRES_TYPES)
         return PreparedEvidence(len(rows), {}, changed, len(new), copy)
+    if dialect.name == "sqlite":
+        statements = sqlite_values(session.connection(), _NEW, values, len(new))
+        return PreparedEvidence(len(rows), {}, changed, len(new), statements=statements)
     return PreparedEvidence(len(rows), values, changed, len(new))
 
 
@@ -175,6 +187,8 @@ def write_prepared(session: Session, batch: PreparedEvidence) -> WriteCounts | N
     try:
         if batch.copy is not None and batch.created:
             copy_from_data(connection, _table, _NEW, batch.copy)
+        elif batch.statements is not None:
+            insert_sqlite_values(connection, _table.name, _NEW, batch.statements)
         else:
             insert_columns(connection, _table, batch.new, postgres_types=_POSTGRES_TYPES)
         if batch.changed and _confirm(session, batch.changed) != len(batch.changed):
