@@ -3,14 +3,16 @@
 A file is read, validated and its rows' subjects resolved before the write transaction begins
 (`intake.check_import`); the transaction, which holds the imports' turn (`take_turns`) and on SQLite the
 write lock, only writes what was checked (`intake.write_checked`). Nothing is stored on any error. Evidence
-is compared with what is stored before the transaction too (`store.evidence.prepare_evidence`); the
-transaction inserts the new rows as prepared, unless another writer changed them meanwhile.
+is compared with what is stored before the transaction too (`store.evidence.prepare_evidence`), in runs
+sorted by the natural key and made into what the driver sends (SQLite's INSERT parameters, PostgreSQL's
+binary COPY data); the transaction inserts the new rows as prepared, unless another writer changed them
+meanwhile.
 """
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, date, datetime
 from functools import partial
 from itertools import islice
@@ -37,6 +39,7 @@ from tekseru.intake import (
     SubjectValidator,
     attach_subjects,
     check_import,
+    collector_paused,
     default_rejected_path,
     open_table,
     report_written,
@@ -49,7 +52,13 @@ from tekseru.store import Database as Database
 from tekseru.store import DatabaseNeedsUpgrade as DatabaseNeedsUpgrade
 from tekseru.store import DatabaseTooNew as DatabaseTooNew
 from tekseru.store import EvidenceData, SubjectData, WriteCounts
-from tekseru.store.evidence import PreparedEvidence, prepare_evidence, upsert_evidence, write_prepared
+from tekseru.store.evidence import (
+    PreparedEvidence,
+    prepare_evidence,
+    upsert_evidence,
+    write_prepared,
+    writing_many,
+)
 from tekseru.store.subjects import subject_ids_by_bin, upsert_subjects
 from tekseru.store.turns import IMPORTS, take_turns
 
@@ -158,32 +167,36 @@ def import_evidence(
     stamp = now or datetime.now(UTC)
     if actor is not None:
         actor.require(Permission.IMPORT)
-    with open_table(path, EVIDENCE_COLUMNS, sheet=sheet) as table:
-        validator = EvidenceValidator(table.file, edition, today)
-        file = table.file
-        subjects = _Subjects(db)
-        checked: CheckedImport[_Ready] = check_import(
-            table,
-            validator.validate,
-            lambda rows: subjects.resolve(file, rows),
-            skip_invalid=skip_invalid,
-            rejected_path=rejected_path or default_rejected_path(path),
-            progress=progress,
-            language=language,
-        )
-    with (
-        checked,
-        _prepare(db, checked, file, entered_by, stamp) as prepared,
-        db.transaction() as session,  # the write lock, for the writing only
-    ):
-        take_turns(session, IMPORTS)  # two imports at once: the second reads what the first stored
-        written = (
-            _write_prepared(session, batch, partial(_batch_again, checked, file, index), entered_by, stamp)
-            for index, batch in enumerate(prepared.batches())
-        )
-        report = report_written(checked, written)
-        _audit(session, actor, "import.evidence", report, stamp, job_id)
-        return report
+    with collector_paused():  # the rows seen and kept are many objects that live until the end
+        with open_table(path, EVIDENCE_COLUMNS, sheet=sheet) as table:
+            validator = EvidenceValidator(table.file, edition, today)
+            file = table.file
+            subjects = _Subjects(db)
+            checked: CheckedImport[_Ready] = check_import(
+                table,
+                validator.validate,
+                lambda rows: subjects.resolve(file, rows),
+                skip_invalid=skip_invalid,
+                rejected_path=rejected_path or default_rejected_path(path),
+                progress=progress,
+                language=language,
+            )
+        with (
+            checked,
+            _prepare(db, checked, file, entered_by, stamp) as prepared,
+            db.transaction() as session,  # the write lock, for the writing only
+            writing_many(session),
+        ):
+            take_turns(session, IMPORTS)  # two imports at once: the second reads what the first stored
+            written = (
+                _write_prepared(
+                    session, batch, partial(_batches_again, checked, file, part), entered_by, stamp
+                )
+                for part, batch in prepared.batches()
+            )
+            report = report_written(checked, written)
+            _audit(session, actor, "import.evidence", report, stamp, job_id)
+            return report
 
 
 # A row ready to write: subject id, criterion, source group, observed on, reference, confirmed, row number.
@@ -231,40 +244,65 @@ def _evidence(file: str, ready: list[_Ready]) -> list[EvidenceData]:
     ]
 
 
+# How many checked rows are compared with the stored evidence and sorted together: the write inserts each
+# such run in the order of the natural key's index, and the longer the run the fewer index pages each
+# insert touches.
+RUN_ROWS = 100_000
+
+
 def _prepare(
     db: Database, checked: CheckedImport[_Ready], file: str, entered_by: str, now: datetime
-) -> Spool[PreparedEvidence]:
-    """Each batch compared with the stored evidence and made ready for the driver, in reading
-    transactions before the write transaction, so that the write lock is held for the inserting only."""
-    spool: Spool[PreparedEvidence] = Spool()
+) -> Spool[tuple[range, PreparedEvidence]]:
+    """Runs of checked batches (their indexes, at most RUN_ROWS rows each) compared with the stored
+    evidence and made ready for the driver, in reading transactions before the write transaction, so
+    that the write lock is held for the inserting only."""
+    spool: Spool[tuple[range, PreparedEvidence]] = Spool()
     try:
-        for ready in checked.batches():
+        for part, ready in _runs(checked.batches()):
             with db.reading() as session:
-                spool.keep(
-                    prepare_evidence(session, _evidence(file, ready), entered_by=entered_by, entered_at=now)
+                prepared = prepare_evidence(
+                    session, _evidence(file, ready), entered_by=entered_by, entered_at=now
                 )
+            spool.keep((part, prepared))
     except BaseException:
         spool.close()
         raise
     return spool
 
 
+def _runs(batches: Iterable[list[_Ready]]) -> Iterator[tuple[range, list[_Ready]]]:
+    """The batches joined into runs of at most RUN_ROWS rows (a larger batch alone), with their indexes."""
+    start, count, run = 0, 0, list[_Ready]()
+    for batch in batches:
+        if run and len(run) + len(batch) > RUN_ROWS:
+            yield range(start, count), run
+            start, run = count, []
+        run.extend(batch)
+        count += 1
+    if run:
+        yield range(start, count), run
+
+
 def _write_prepared(
     session: Session,
     batch: PreparedEvidence,
-    rows: Callable[[], list[EvidenceData]],
+    rows: Callable[[], Iterator[list[EvidenceData]]],
     entered_by: str,
     now: datetime,
 ) -> WriteCounts:
-    """The batch written as prepared; its `rows` compared and written again in the write transaction when
-    another writer changed their evidence after it was prepared (`write_prepared` says so)."""
+    """The run written as prepared; its `rows` (batch by batch) compared and written again in the write
+    transaction when another writer changed their evidence after it was prepared (`write_prepared` says
+    so)."""
     counts = write_prepared(session, batch)
     if counts is None:
-        counts = upsert_evidence(session, rows(), entered_by=entered_by, entered_at=now)
+        counts = WriteCounts()
+        for part in rows():
+            counts.add(upsert_evidence(session, part, entered_by=entered_by, entered_at=now))
     return counts
 
 
-def _batch_again(checked: CheckedImport[_Ready], file: str, index: int) -> list[EvidenceData]:
-    """The evidence of the checked batch `index` (read again from the start: needed only when another
+def _batches_again(checked: CheckedImport[_Ready], file: str, part: range) -> Iterator[list[EvidenceData]]:
+    """The evidence of the checked batches `part` (read again from the start: needed only when another
     writer changed the evidence meanwhile)."""
-    return _evidence(file, next(islice(checked.batches(), index, None)))
+    for ready in islice(checked.batches(), part.start, part.stop):
+        yield _evidence(file, ready)

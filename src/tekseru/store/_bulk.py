@@ -6,8 +6,9 @@ time to parse; COPY streams the rows and is an order of magnitude faster for imp
 
 from __future__ import annotations
 
+import io
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from sqlalchemy import JSON, Connection, Table, insert
@@ -62,6 +63,33 @@ def _copy(connection: Connection, table: Table, rows: Sequence[Mapping[str, Any]
             copy.write_row([json.dumps(row[name]) if name in as_json else row[name] for name in names])
 
 
+def copy_data(
+    connection: Connection, rows: Iterable[Sequence[Any]], *, postgres_types: Sequence[str]
+) -> bytes:
+    """The rows as the data of a binary COPY (PostgreSQL, psycopg 3), each column sent as `postgres_types`
+    names it: made with the connection's adapters but without the server, so that it can be done before
+    a write transaction and `copy_from_data` then only sends it."""
+    cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    from psycopg.copy import Copy, FileWriter
+
+    data = io.BytesIO()
+    with Copy(cursor, binary=True, writer=FileWriter(data)) as copy:
+        copy.set_types(list(postgres_types))
+        for row in rows:
+            copy.write_row(row)
+    return data.getvalue()
+
+
+def copy_from_data(connection: Connection, table: Table, names: Sequence[str], data: bytes) -> None:
+    """Insert the rows of `data` (made by `copy_data`, the columns `names`), in the connection's
+    transaction."""
+    cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    preparer = connection.dialect.identifier_preparer
+    quoted = ", ".join(preparer.quote(name) for name in names)
+    with cursor.copy(f"COPY {preparer.format_table(table)} ({quoted}) FROM STDIN (FORMAT BINARY)") as copy:
+        copy.write(data)
+
+
 _ROWS_PER_STATEMENT = 3000
 
 
@@ -105,27 +133,44 @@ def insert_columns(
 def _insert_sqlite(
     connection: Connection, table: str, names: list[str], columns: Mapping[str, Sequence[Any]], count: int
 ) -> None:
+    insert_sqlite_values(connection, table, names, sqlite_values(connection, names, columns, count))
+
+
+def sqlite_values(
+    connection: Connection, names: Sequence[str], columns: Mapping[str, Sequence[Any]], count: int
+) -> list[list[Any]]:
+    """The values of `count` rows given column by column, row after row, cut into the parameters of
+    SQLite's multi-row INSERT statements (as many rows each as the connection's SQLite takes): made before
+    a write transaction, so that `insert_sqlite_values` only binds and runs them."""
     import sqlite3
 
     import numpy as np
 
+    if not count:
+        return []
     driver = connection.connection.driver_connection
-    cursor = driver.cursor()  # type: ignore[union-attr]
     values = np.empty((count, len(names)), dtype=object)
     for index, name in enumerate(names):
         values[:, index] = columns[name]
-    marks = "(" + ", ".join("?" for _ in names) + ")"
     # SQLite before 3.32 takes at most 999 values per statement, later versions 32,766.
     limit = driver.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)  # type: ignore[union-attr]
     per_statement = max(1, min(_ROWS_PER_STATEMENT, limit // len(names)))
-
-    def statement(rows: int) -> str:
-        return f"INSERT INTO {table} ({', '.join(names)}) VALUES {', '.join([marks] * rows)}"
-
     full = count // per_statement * per_statement
-    if full:
-        many = statement(per_statement)
-        for chunk in values[:full].reshape(-1, per_statement * len(names)).tolist():
-            cursor.execute(many, chunk)
+    chunks: list[list[Any]] = values[:full].reshape(-1, per_statement * len(names)).tolist() if full else []
     if full < count:
-        cursor.execute(statement(count - full), values[full:].ravel().tolist())
+        chunks.append(values[full:].ravel().tolist())
+    return chunks
+
+
+def insert_sqlite_values(
+    connection: Connection, table: str, names: Sequence[str], chunks: Sequence[list[Any]]
+) -> None:
+    """Insert the rows of `chunks` (made by `sqlite_values`, the columns `names`) into `table`."""
+    cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    marks = "(" + ", ".join("?" for _ in names) + ")"
+    statements: dict[int, str] = {}
+    for chunk in chunks:
+        rows = len(chunk) // len(names)
+        if rows not in statements:
+            statements[rows] = f"INSERT INTO {table} ({', '.join(names)}) VALUES {', '.join([marks] * rows)}"
+        cursor.execute(statements[rows], chunk)

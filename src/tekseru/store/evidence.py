@@ -7,6 +7,7 @@ twice changes nothing, which makes imports idempotent.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -31,7 +32,14 @@ from sqlalchemy.engine import Dialect
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from tekseru.store._bulk import bulk_insert, insert_columns
+from tekseru.store._bulk import (
+    bulk_insert,
+    copy_data,
+    copy_from_data,
+    insert_columns,
+    insert_sqlite_values,
+    sqlite_values,
+)
 from tekseru.store._chunks import chunks
 from tekseru.store.models import Evidence
 from tekseru.store.records import EvidenceData, EvidenceRecord, WriteCounts
@@ -90,18 +98,21 @@ _POSTGRES_TYPES = ("int4", "int4", "int4", "date", "varchar", "bool", "varchar",
 @dataclass(frozen=True)
 class PreparedEvidence:
     """A batch of rows for `upsert_evidence`, compared with the evidence stored when it was read: the new
-    rows' columns as the driver takes them, the stored rows whose `confirmed` changes (id, confirmed as
+    rows' columns as the driver takes them (on PostgreSQL their binary COPY's data, on SQLite the
+    parameters of multi-row INSERTs instead), the stored rows whose `confirmed` changes (id, confirmed as
     read, confirmed in the batch), and how many rows the batch has (plain values only: batches are kept
     in a temporary file and read back in the write transaction)."""
 
     rows: int
     new: dict[str, list[Any]]
     changed: list[tuple[int, bool | None, bool | None]]
+    created: int
+    copy: bytes | None = None  # on PostgreSQL (psycopg 3) the new rows as a binary COPY's data, not in `new`
+    statements: list[list[Any]] | None = None  # on SQLite as multi-row INSERTs' parameters, not in `new`
 
     @property
     def counts(self) -> WriteCounts:
-        created = len(self.new[_NEW[0]])
-        return WriteCounts(created, len(self.changed), self.rows - created - len(self.changed))
+        return WriteCounts(self.created, len(self.changed), self.rows - self.created - len(self.changed))
 
 
 def prepare_evidence(
@@ -139,7 +150,14 @@ def prepare_evidence(
         "entered_at": [stamp] * len(new),
         "origin": [row.origin for _, row in new],
     }
-    return PreparedEvidence(len(rows), values, changed)
+    if dialect.name == "postgresql" and dialect.driver == "psycopg":
+        data = zip(*(values[name] for name in _NEW), strict=True)
+        copy = copy_data(session.connection(), data, postgres_types=_POSTGRES_TYPES)
+        return PreparedEvidence(len(rows), {}, changed, len(new), copy)
+    if dialect.name == "sqlite":
+        statements = sqlite_values(session.connection(), _NEW, values, len(new))
+        return PreparedEvidence(len(rows), {}, changed, len(new), statements=statements)
+    return PreparedEvidence(len(rows), values, changed, len(new))
 
 
 def _bound(column: str, value: Any, dialect: Dialect) -> Any:
@@ -167,7 +185,12 @@ def write_prepared(session: Session, batch: PreparedEvidence) -> WriteCounts | N
     connection = session.connection()  # after begin_nested: the session emits the SAVEPOINT when it is used
     driver_errors = connection.dialect.loaded_dbapi.IntegrityError
     try:
-        insert_columns(connection, _table, batch.new, postgres_types=_POSTGRES_TYPES)
+        if batch.copy is not None and batch.created:
+            copy_from_data(connection, _table, _NEW, batch.copy)
+        elif batch.statements is not None:
+            insert_sqlite_values(connection, _table.name, _NEW, batch.statements)
+        else:
+            insert_columns(connection, _table, batch.new, postgres_types=_POSTGRES_TYPES)
         if batch.changed and _confirm(session, batch.changed) != len(batch.changed):
             savepoint.rollback()
             return None
@@ -176,6 +199,30 @@ def write_prepared(session: Session, batch: PreparedEvidence) -> WriteCounts | N
         return None
     savepoint.commit()
     return batch.counts
+
+
+# SQLite's page cache while an import writes (KiB): enough for the pages a million rows of evidence and
+# their indexes fill (about 160 MB), which the default 2 MB cache spills and reads back batch after batch.
+_WRITING_CACHE_KIB = 256 * 1024
+
+
+@contextmanager
+def writing_many(session: Session) -> Iterator[None]:
+    """Inserting many rows in `session`'s write transaction: on SQLite with a page cache that holds what
+    they change (taken only as pages are used, and given back afterwards), so that the write lock is held
+    for less time; nothing changes elsewhere."""
+    connection = session.connection()
+    if connection.dialect.name != "sqlite":
+        yield
+        return
+    cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
+    size = int(cursor.execute("PRAGMA cache_size").fetchone()[0])
+    cursor.execute(f"PRAGMA cache_size = -{_WRITING_CACHE_KIB}")
+    try:
+        yield
+    finally:
+        cursor.execute(f"PRAGMA cache_size = {size}")
+        cursor.close()
 
 
 def _confirm(session: Session, changed: Sequence[tuple[int, bool | None, bool | None]]) -> int:
