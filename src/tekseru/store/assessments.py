@@ -197,10 +197,11 @@ def results_for_run(
         .where(condition)
         .order_by(AssessmentResult.score.desc(), AssessmentResult.subject_id, AssessmentResult.group_key)
     )
-    return [_result(row) for row in session.execute(query)]
+    return [result_data(row) for row in session.execute(query)]
 
 
-def _result(row: Row[Any]) -> AssessmentResultData:
+def result_data(row: Row[Any]) -> AssessmentResultData:
+    """A stored result read as a row with the result table's columns, its explanation decoded."""
     return AssessmentResultData(
         subject_id=row.subject_id,
         group_key=row.group_key,

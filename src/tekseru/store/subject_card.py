@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import Integer, bindparam, func, select
 from sqlalchemy.orm import Session
 
-from tekseru.store.explanation_codes import decode
+from tekseru.store.assessments import result_data
 from tekseru.store.inspection_models import Inspection, InspectionRecord
 from tekseru.store.models import Assessment, AssessmentResult, AssessmentSubjectClass, Evidence
 from tekseru.store.records import AssessmentResultData, EvidenceRecord
@@ -119,19 +119,7 @@ def subject_results(session: Session, run_id: uuid.UUID, subject_id: int) -> lis
 
 
 def _subject_result(row: Any) -> SubjectResult:
-    statuses = row.evidence_statuses
-    data = AssessmentResultData(
-        subject_id=row.subject_id,
-        group_key=row.group_key,
-        score=row.score,
-        risk_class=row.risk_class,
-        significant_part=row.significant_part,
-        minor_part=row.minor_part,
-        gross_found=row.gross_found,
-        violated_criteria=tuple(row.violated_criteria),
-        explanation=row.explanation if statuses is None else decode(statuses),
-    )
-    return SubjectResult(data, *row[-3:])
+    return SubjectResult(result_data(row), *row[-3:])
 
 
 def subject_history(session: Session, subject_id: int, *, limit: int = HISTORY_RUNS) -> list[ScorePoint]:
