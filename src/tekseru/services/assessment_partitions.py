@@ -46,6 +46,7 @@ from tekseru.store import Database, open_database
 from tekseru.store.assessment_load import load_partition
 from tekseru.store.assessments import FAILED, ResultBatch, add_result_batch, finish_run, start_run
 from tekseru.store.models import Assessment, AssessmentResult, AssessmentSubjectClass
+from tekseru.store.planner_statistics import refresh_after_run
 from tekseru.store.run_keys import run_key_of
 from tekseru.store.snapshots import held_snapshot, snapshot_connection
 from tekseru.store.subject_classes import severities, store_subject_classes
@@ -139,6 +140,7 @@ def run_partitioned(
                     .values(inputs_fingerprint=fingerprint, subjects_total=total)
                 )
                 finish_run(session, run.id, now=now(), classes_stored=True)
+            refresh_after_run(database)
         except BaseException as error:
             with database.transaction() as session:
                 for table in (AssessmentSubjectClass, AssessmentResult):

@@ -55,6 +55,7 @@ from tekseru.store.assessments import (
     start_run,
 )
 from tekseru.store.assessments import class_counts as stored_class_counts
+from tekseru.store.planner_statistics import refresh_after_run
 from tekseru.store.run_results import ResultRow
 from tekseru.store.subject_classes import severities
 
@@ -297,6 +298,7 @@ def _score_and_store(
             if progress is not None:
                 progress(stop, total)
         finish_run(session, run.id, now=now(), classes=classes)  # with the subjects' classes and tie-breaks
+    refresh_after_run(db)  # part of storing: the new run's rows made known to PostgreSQL's planner
     timer.lap("store")
     counts = np.bincount(bulk.risk_class.astype(np.int64), minlength=len(bulk.class_names))
     return {name.value: int(count) for name, count in zip(bulk.class_names, counts, strict=True)}
