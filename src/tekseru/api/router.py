@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
-
 from tekseru.api import (
     assessments,
     audit,
@@ -26,10 +24,11 @@ from tekseru.api import (
     users,
     visits,
 )
+from tekseru.http.routing import PathRouter
 
 API_PREFIX = "/api/v1"
 
-api_router = APIRouter(prefix=API_PREFIX)
+api_router = PathRouter(prefix=API_PREFIX)
 api_router.include_router(health.router)
 api_router.include_router(catalog.router)
 api_router.include_router(auth.router)

@@ -5,12 +5,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi import Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from tekseru.catalog.regions import Regions
 from tekseru.http.dependencies import get_database, get_passwords, get_regions
 from tekseru.http.language import request_language, said
+from tekseru.http.routing import PathRouter
 from tekseru.http.security import page_actor
 from tekseru.services import audit
 from tekseru.services.accounts import (
@@ -29,7 +30,7 @@ from tekseru.services.registry_queries import MAX_PAGE
 from tekseru.web.navigation import Section
 from tekseru.web.templating import render
 
-router = APIRouter(prefix="/admin", include_in_schema=False)
+router = PathRouter(prefix="/admin", include_in_schema=False)
 section = Section(key="admin", route_name="admin_users", prefix="/admin", permission=Permission.MANAGE_USERS)
 
 Db = Depends(get_database)

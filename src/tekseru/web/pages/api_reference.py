@@ -6,13 +6,14 @@ from __future__ import annotations
 
 from importlib import resources
 
-from fastapi import APIRouter, HTTPException, Request
+from fastapi import HTTPException, Request
 from fastapi.responses import FileResponse, HTMLResponse
 
+from tekseru.http.routing import PathRouter
 from tekseru.web.api_examples import EXAMPLES, example
 from tekseru.web.templating import render
 
-router = APIRouter(include_in_schema=False)
+router = PathRouter(include_in_schema=False)
 section = None
 
 # The two files of Swagger UI the page needs, from the package's own copy of its distribution.

@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 from datetime import date
 
-from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi import Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
 
 from tekseru.catalog import Catalogue
@@ -19,6 +19,7 @@ from tekseru.http.dependencies import (
 )
 from tekseru.http.exports import FORMAT_PATTERN, export_response
 from tekseru.http.language import request_language
+from tekseru.http.routing import PathRouter
 from tekseru.http.security import page_actor
 from tekseru.i18n import format_date
 from tekseru.services.auth import Database
@@ -39,7 +40,7 @@ from tekseru.web.navigation import Section
 from tekseru.web.pages.job_page import cancel_from_page, job_page
 from tekseru.web.templating import render
 
-router = APIRouter(prefix="/assessments", include_in_schema=False)
+router = PathRouter(prefix="/assessments", include_in_schema=False)
 section = Section(
     key="assessments",
     route_name="assessments_index",

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from tekseru.http.dependencies import app_state, get_database, get_passwords
+from tekseru.http.routing import PathRouter
 from tekseru.http.security import (
     check_login_token,
     clear_session_cookie,
@@ -29,7 +30,7 @@ from tekseru.services.passwords import Passwords
 from tekseru.services.permissions import Actor, Role
 from tekseru.web.templating import render
 
-router = APIRouter(include_in_schema=False)
+router = PathRouter(include_in_schema=False)
 section = None
 
 

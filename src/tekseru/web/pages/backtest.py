@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from markupsafe import Markup
 
@@ -13,6 +13,7 @@ from tekseru.catalog import Catalogue
 from tekseru.http.dependencies import get_catalogue, get_database, request_today
 from tekseru.http.files import attachment
 from tekseru.http.language import request_language, say_error, translate
+from tekseru.http.routing import PathRouter
 from tekseru.http.security import page_actor
 from tekseru.planning import HalfYear, InvalidHalfYear
 from tekseru.planning.backtest import ORDERS, BacktestReport
@@ -29,7 +30,7 @@ from tekseru.web.charts import Bar, Segment, bar_chart
 from tekseru.web.navigation import Section
 from tekseru.web.templating import render
 
-router = APIRouter(include_in_schema=False)
+router = PathRouter(include_in_schema=False)
 section = Section(
     key="backtest",
     route_name="backtest",

@@ -8,16 +8,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse
 
 from tekseru.catalog import Severity
 from tekseru.http.dependencies import get_catalog_service
+from tekseru.http.routing import PathRouter
 from tekseru.services.catalog import CatalogService
 from tekseru.web.navigation import Section
 from tekseru.web.templating import render
 
-router = APIRouter(prefix="/catalog", include_in_schema=False)
+router = PathRouter(prefix="/catalog", include_in_schema=False)
 section = Section(key="catalog", route_name="catalog_index", prefix="/catalog")
 
 Service = Depends(get_catalog_service)

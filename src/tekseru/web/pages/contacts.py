@@ -6,18 +6,19 @@ from __future__ import annotations
 
 from typing import Literal
 
-from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi import Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from tekseru.http.dependencies import get_database
 from tekseru.http.language import said
+from tekseru.http.routing import PathRouter
 from tekseru.http.security import page_actor
 from tekseru.services.auth import Database
 from tekseru.services.notices import ContactError, contacts, set_subject_email, set_user_email
 from tekseru.services.permissions import Actor
 from tekseru.web.templating import render
 
-router = APIRouter(prefix="/admin", include_in_schema=False)
+router = PathRouter(prefix="/admin", include_in_schema=False)
 section = None
 
 EMPTY_FORM = {"which": "", "key": "", "email": ""}

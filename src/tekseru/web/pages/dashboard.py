@@ -4,7 +4,7 @@ classes over the latest assessments, each as a chart drawn on the server with a 
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from markupsafe import Markup
 
@@ -12,6 +12,7 @@ from tekseru.catalog import Severity
 from tekseru.catalog.regions import Regions
 from tekseru.http.dependencies import app_state, get_catalog_service
 from tekseru.http.language import request_language, translate
+from tekseru.http.routing import PathRouter
 from tekseru.http.security import optional_actor
 from tekseru.i18n import format_date
 from tekseru.services.catalog import CatalogService
@@ -22,7 +23,7 @@ from tekseru.web.charts import Bar, Segment, bar_chart
 from tekseru.web.navigation import Section
 from tekseru.web.templating import render
 
-router = APIRouter(include_in_schema=False)
+router = PathRouter(include_in_schema=False)
 section = Section(key="dashboard", route_name="dashboard", prefix="/")
 
 HIGH_FIRST = tuple(reversed(CLASSES))

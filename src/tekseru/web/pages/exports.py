@@ -6,12 +6,13 @@ from __future__ import annotations
 
 import uuid
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import Depends, Query, Request
 from fastapi.responses import StreamingResponse
 
 from tekseru.catalog import Catalogue
 from tekseru.http.dependencies import get_catalogue, get_database, request_today
 from tekseru.http.exports import FORMAT_PATTERN, export_response
+from tekseru.http.routing import PathRouter
 from tekseru.http.security import page_actor
 from tekseru.services import exports
 from tekseru.services.audit import AuditFilter
@@ -25,7 +26,7 @@ from tekseru.services.registry_queries import (
     SubjectSort,
 )
 
-router = APIRouter(prefix="/exports", include_in_schema=False)
+router = PathRouter(prefix="/exports", include_in_schema=False)
 section = None
 
 Db = Depends(get_database)

@@ -7,11 +7,12 @@ from __future__ import annotations
 import uuid
 from pathlib import Path
 
-from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
+from fastapi import Depends, File, Form, Request, UploadFile
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 
 from tekseru.http.dependencies import app_state, get_database, get_jobs, request_today
 from tekseru.http.language import reader_language
+from tekseru.http.routing import PathRouter
 from tekseru.http.security import page_actor
 from tekseru.services.auth import Database
 from tekseru.services.jobs import (
@@ -29,7 +30,7 @@ from tekseru.web.navigation import Section
 from tekseru.web.pages.job_page import cancel_from_page, job_page
 from tekseru.web.templating import render
 
-router = APIRouter(prefix="/imports", include_in_schema=False)
+router = PathRouter(prefix="/imports", include_in_schema=False)
 section = Section(key="imports", route_name="imports_index", prefix="/imports", permission=Permission.IMPORT)
 
 Db = Depends(get_database)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from functools import partial
 
-from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
+from fastapi import Depends, File, Form, Query, Request, UploadFile
 from fastapi.responses import FileResponse, HTMLResponse, Response
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile as StarletteUpload
@@ -22,6 +22,7 @@ from tekseru.http.dependencies import (
 )
 from tekseru.http.files import attachment, read_upload
 from tekseru.http.refusals import INSPECTION_ERRORS, service_errors
+from tekseru.http.routing import PathRouter
 from tekseru.http.security import page_actor
 from tekseru.services import inspections
 from tekseru.services.auth import Database
@@ -36,7 +37,7 @@ from tekseru.web.pages.inspection_start import StartForm, start_form
 from tekseru.web.pages.inspection_views import form_date
 from tekseru.web.templating import render
 
-router = APIRouter(
+router = PathRouter(
     prefix="/inspections",
     include_in_schema=False,
     dependencies=[Depends(service_errors(INSPECTION_ERRORS, page=True))],

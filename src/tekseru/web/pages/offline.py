@@ -11,18 +11,19 @@ import zlib
 from functools import cache
 from importlib import resources
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import Depends, Request
 from fastapi.responses import JSONResponse, Response
 
 from tekseru.http.dependencies import get_database
 from tekseru.http.language import request_language
+from tekseru.http.routing import PathRouter
 from tekseru.http.security import page_actor
 from tekseru.i18n import translate
 from tekseru.services import inspections
 from tekseru.services.auth import Database
 from tekseru.services.permissions import Actor, Permission
 
-router = APIRouter(include_in_schema=False)
+router = PathRouter(include_in_schema=False)
 section = None
 
 ICON_SIZES = (192, 512)

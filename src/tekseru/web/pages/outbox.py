@@ -3,17 +3,18 @@ sent or failed, and the newest messages with their attempts and the mail server'
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import Depends, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from tekseru.http.dependencies import get_database
+from tekseru.http.routing import PathRouter
 from tekseru.http.security import page_actor
 from tekseru.services.auth import Database
 from tekseru.services.outbox import OUTBOX_STATUSES, outbox_state
 from tekseru.services.permissions import Actor
 from tekseru.web.templating import render
 
-router = APIRouter(prefix="/admin", include_in_schema=False)
+router = PathRouter(prefix="/admin", include_in_schema=False)
 section = None
 
 

@@ -13,7 +13,7 @@ from datetime import date
 from functools import partial
 from typing import Any
 
-from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
+from fastapi import Depends, File, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from tekseru.catalog import Catalogue
@@ -27,6 +27,7 @@ from tekseru.http.dependencies import (
 from tekseru.http.files import attachment
 from tekseru.http.language import request_language, said
 from tekseru.http.refusals import PLAN_ERRORS, service_errors
+from tekseru.http.routing import PathRouter
 from tekseru.http.security import page_actor
 from tekseru.i18n import format_half_year
 from tekseru.i18n.plan_changes import change_lines, edition_naming
@@ -42,7 +43,7 @@ from tekseru.settings import Settings
 from tekseru.web.navigation import Section
 from tekseru.web.templating import render
 
-router = APIRouter(
+router = PathRouter(
     prefix="/plans", include_in_schema=False, dependencies=[Depends(service_errors(PLAN_ERRORS, page=True))]
 )
 section = Section(key="plans", route_name="plans_index", prefix="/plans", permission=Permission.READ_PLANS)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
+from fastapi import Depends, File, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from tekseru.catalog import Catalogue
@@ -15,6 +15,7 @@ from tekseru.http.dependencies import get_catalogue, get_database, get_settings,
 from tekseru.http.files import attachment, read_upload
 from tekseru.http.language import request_language, said
 from tekseru.http.refusals import INSPECTION_ERRORS, service_errors
+from tekseru.http.routing import PathRouter
 from tekseru.http.security import page_actor
 from tekseru.services import portal
 from tekseru.services.auth import Database
@@ -30,7 +31,7 @@ PORTAL_ERRORS: Mapping[type[Exception], int] = {
     **INSPECTION_ERRORS,
 }
 
-router = APIRouter(include_in_schema=False, dependencies=[Depends(service_errors(PORTAL_ERRORS, page=True))])
+router = PathRouter(include_in_schema=False, dependencies=[Depends(service_errors(PORTAL_ERRORS, page=True))])
 section = Section(key="my", route_name="portal_home", prefix="/my", permission=Permission.READ_OWN)
 
 Db = Depends(get_database)

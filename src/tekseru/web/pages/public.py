@@ -7,13 +7,14 @@ from __future__ import annotations
 
 from typing import Literal
 
-from fastapi import APIRouter, Depends, Path, Query, Request
+from fastapi import Depends, Path, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from tekseru.catalog import Catalogue
 from tekseru.http.dependencies import Zone, get_catalogue, get_database
 from tekseru.http.language import request_language
 from tekseru.http.refusals import PLAN_ERRORS, service_errors
+from tekseru.http.routing import PathRouter
 from tekseru.services.auth import Database
 from tekseru.services.public_register import (
     PUBLIC_LANGUAGES,
@@ -24,7 +25,7 @@ from tekseru.services.public_register import (
 )
 from tekseru.web.templating import render
 
-router = APIRouter(
+router = PathRouter(
     prefix="/public", include_in_schema=False, dependencies=[Depends(service_errors(PLAN_ERRORS, page=True))]
 )
 section = None

@@ -10,13 +10,14 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from fastapi import APIRouter, Depends, Form, Query, Request
+from fastapi import Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from markupsafe import Markup, escape
 
 from tekseru.catalog import Catalogue
 from tekseru.http.dependencies import Today, get_catalog_service, get_catalogue, get_database
 from tekseru.http.language import request_language, said, translate
+from tekseru.http.routing import PathRouter
 from tekseru.http.security import page_actor
 from tekseru.i18n import format_date, format_decimal
 from tekseru.message import tell
@@ -44,7 +45,7 @@ from tekseru.web.charts import Bar, Segment, bar_chart
 from tekseru.web.navigation import Section
 from tekseru.web.templating import path_for, render
 
-router = APIRouter(prefix="/registry", include_in_schema=False)
+router = PathRouter(prefix="/registry", include_in_schema=False)
 section = Section(
     key="registry", route_name="registry_index", prefix="/registry", permission=Permission.READ_REGISTRY
 )

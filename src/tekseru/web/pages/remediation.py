@@ -4,13 +4,14 @@ Every page asks `tekseru.services.portal`."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import Depends, Form, Request
 from fastapi.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 
 from tekseru.catalog import Catalogue
 from tekseru.http.dependencies import get_catalogue, get_database, get_settings, request_today
 from tekseru.http.language import request_language, said
 from tekseru.http.refusals import service_errors
+from tekseru.http.routing import PathRouter
 from tekseru.http.security import page_actor
 from tekseru.services import portal
 from tekseru.services.auth import Database
@@ -20,7 +21,7 @@ from tekseru.web.navigation import Section
 from tekseru.web.pages.portal import PORTAL_ERRORS
 from tekseru.web.templating import render
 
-router = APIRouter(include_in_schema=False, dependencies=[Depends(service_errors(PORTAL_ERRORS, page=True))])
+router = PathRouter(include_in_schema=False, dependencies=[Depends(service_errors(PORTAL_ERRORS, page=True))])
 section = Section(
     key="remediation",
     route_name="remediation_index",

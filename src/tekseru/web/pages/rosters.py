@@ -7,13 +7,14 @@ from __future__ import annotations
 
 from datetime import date
 
-from fastapi import APIRouter, Depends, Form, HTTPException, Query, Request
+from fastapi import Depends, Form, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, Response
 
 from tekseru.catalog import Catalogue
 from tekseru.http.dependencies import get_catalogue, get_database, request_today
 from tekseru.http.files import attachment
 from tekseru.http.language import request_language
+from tekseru.http.routing import PathRouter
 from tekseru.http.security import page_actor
 from tekseru.services import roster_reports
 from tekseru.services.auth import Database
@@ -21,7 +22,7 @@ from tekseru.services.permissions import Actor, Permission
 from tekseru.web.navigation import Section
 from tekseru.web.templating import render
 
-router = APIRouter(prefix="/rosters", include_in_schema=False)
+router = PathRouter(prefix="/rosters", include_in_schema=False)
 section = Section(
     key="rosters", route_name="rosters_index", prefix="/rosters", permission=Permission.READ_REGISTRY
 )

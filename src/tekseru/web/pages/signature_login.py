@@ -5,12 +5,13 @@ opens a session of the subject account bound to the certificate's BIN."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
+from fastapi import Depends, File, Form, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from tekseru.http.dependencies import app_state, get_database, get_settings
 from tekseru.http.files import read_upload
 from tekseru.http.language import said
+from tekseru.http.routing import PathRouter
 from tekseru.http.security import (
     check_login_token,
     client_address,
@@ -31,7 +32,7 @@ from tekseru.web.pages.auth import safe_next
 from tekseru.web.pages.signatures import _policy as ncalayer_policy
 from tekseru.web.templating import render
 
-router = APIRouter(include_in_schema=False)
+router = PathRouter(include_in_schema=False)
 section = None
 
 

@@ -11,7 +11,7 @@ from functools import partial
 from typing import Any
 from urllib.parse import urlsplit
 
-from fastapi import APIRouter, Depends, File, Form, Path, Query, Request, UploadFile
+from fastapi import Depends, File, Form, Path, Query, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from tekseru.catalog import Catalogue
@@ -20,6 +20,7 @@ from tekseru.http.files import attachment, read_upload
 from tekseru.http.language import request_language, say_error
 from tekseru.http.middleware import CONTENT_SECURITY_POLICY
 from tekseru.http.refusals import SIGNATURE_ERRORS, service_errors
+from tekseru.http.routing import PathRouter
 from tekseru.http.security import page_actor
 from tekseru.services import document_signatures
 from tekseru.services.auth import Database
@@ -27,7 +28,7 @@ from tekseru.services.permissions import Actor, Permission
 from tekseru.settings import Settings
 from tekseru.web.templating import render
 
-router = APIRouter(
+router = PathRouter(
     include_in_schema=False, dependencies=[Depends(service_errors(SIGNATURE_ERRORS, page=True))]
 )
 section = None

@@ -7,12 +7,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import Depends, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from tekseru.http.dependencies import get_catalog_service, get_database, request_today
 from tekseru.http.language import said
 from tekseru.http.refusals import INSPECTION_ERRORS, PLAN_ERRORS, service_errors
+from tekseru.http.routing import PathRouter
 from tekseru.http.security import page_actor
 from tekseru.services import inspections
 from tekseru.services.auth import Database
@@ -24,7 +25,7 @@ from tekseru.web.pages import inspection_start
 from tekseru.web.pages.inspection_start import StartForm, start_form
 from tekseru.web.templating import render
 
-router = APIRouter(
+router = PathRouter(
     include_in_schema=False,
     dependencies=[Depends(service_errors({**INSPECTION_ERRORS, **PLAN_ERRORS}, page=True))],
 )

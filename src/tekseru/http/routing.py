@@ -1,0 +1,49 @@
+"""Routers that say at once when a request cannot be theirs.
+
+FastAPI tries every route of every included router in turn, each by its regular expression, until one
+matches: a page under /registry was tried against the hundred routes of the API first (0.3 ms of the
+search page's 4 ms of CPU). A `PathRouter` included at the application's top level (no prefix added by
+the include) knows the first segments of all its paths, and answers "no match" for any other path without
+trying its routes. Routers included into another router (the API's, under /api/v1) stay plain
+`APIRouter`s: their paths gain the parent's prefix, which they do not know.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter
+from starlette._utils import get_route_path
+from starlette.routing import Match
+from starlette.types import Scope
+
+
+class PathRouter(APIRouter):
+    """An `APIRouter` for the top level that skips requests outside the first segments of its paths."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._segments: frozenset[str] | None = None
+        self._segments_of = -1  # how many routes the segments were read from
+
+    def matches(self, scope: Scope) -> tuple[Match, Scope]:
+        segments = self._first_segments()
+        if segments is not None and _first_segment(get_route_path(scope)) not in segments:
+            return Match.NONE, {}
+        return super().matches(scope)
+
+    def _first_segments(self) -> frozenset[str] | None:
+        """The first segments of the router's paths; None when one of them is a parameter (any path)."""
+        if self.prefix:  # every path of the router, those of the routers it includes too, starts so
+            return frozenset({_first_segment(self.prefix)})
+        if self._segments_of != len(self.routes):
+            paths = [getattr(route, "path", None) for route in self.routes]
+            segments = {_first_segment(path) for path in paths if isinstance(path, str)}
+            known = all(isinstance(path, str) for path in paths) and not any("{" in s for s in segments)
+            self._segments = frozenset(segments) if known else None
+            self._segments_of = len(self.routes)
+        return self._segments
+
+
+def _first_segment(path: str) -> str:
+    return path.lstrip("/").split("/", 1)[0]

@@ -1,0 +1,82 @@
+"""Every page and API path still reaches its router when routers skip paths outside their first segments
+(`PathRouter`): each path of each router, with its parameters filled in, is matched by that router and by
+no router before it; a path no router serves is matched by none."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from starlette.routing import Match
+
+from tekseru.api.router import API_PREFIX, api_router
+from tekseru.http.routing import PathRouter
+from tekseru.web.app import create_app
+from tekseru.web.pages import PAGES
+
+APP = create_app()
+
+
+def _scope(path: str, method: str = "GET") -> dict[str, object]:
+    return {"type": "http", "method": method, "path": path, "root_path": "", "query_string": b"", "headers": []}
+
+
+def _filled(path: str) -> str:
+    return re.sub(r"\{[^}]*\}", "180140000001", path)
+
+
+def _first_full_match(path: str, method: str) -> object:
+    scope = _scope(path, method)
+    for route in APP.router.routes:
+        match, _ = route.matches(scope)
+        if match == Match.FULL:
+            return getattr(route, "original_router", route)
+    return None
+
+
+def _page_paths() -> list[tuple[object, str, str]]:
+    found = []
+    for page in PAGES:
+        for route in page.router.routes:
+            for method in sorted(getattr(route, "methods", None) or {"GET"}):
+                found.append((page.router, _filled(route.path), method))
+    return found
+
+
+@pytest.mark.parametrize(("router", "path", "method"), _page_paths(), ids=lambda value: str(value)[:60])
+def test_each_page_path_reaches_its_router(router: object, path: str, method: str) -> None:
+    assert _first_full_match(path, method) is router
+
+
+def test_each_api_path_reaches_the_api_router() -> None:
+    paths = APP.openapi()["paths"]
+    assert len(paths) > 50
+    for path, operations in paths.items():
+        for method in operations:
+            assert _first_full_match(_filled(path), method.upper()) is api_router, (method, path)
+
+
+def test_a_router_with_a_prefix_refuses_other_paths_without_trying_its_routes() -> None:
+    router = PathRouter(prefix="/things")
+
+    @router.get("/{key}")
+    def thing(key: str) -> str:
+        return key
+
+    assert router._first_segments() == frozenset({"things"})
+    assert router.matches(_scope("/other/1")) == (Match.NONE, {})
+    assert api_router._first_segments() == frozenset({API_PREFIX.strip("/").split("/")[0]})
+
+
+def test_a_router_with_a_parameter_first_is_never_skipped() -> None:
+    router = PathRouter()
+
+    @router.get("/{anything}/page")
+    def page(anything: str) -> str:
+        return anything
+
+    assert router._first_segments() is None
+
+
+def test_no_router_serves_an_unknown_path() -> None:
+    assert _first_full_match("/no-such-page/at-all", "GET") is None
