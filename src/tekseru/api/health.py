@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import cache
 from importlib.metadata import PackageNotFoundError, version
 
 from fastapi import APIRouter
@@ -11,6 +12,7 @@ from tekseru.api.schemas.common import HealthOut
 router = APIRouter(tags=["health"])
 
 
+@cache  # read from the installed metadata once: every health check asked the file system (8 stat calls)
 def package_version() -> str:
     try:
         return version("tekseru")

@@ -14,7 +14,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import BindParameter, ColumnElement, Select, bindparam, column, select, table
+from sqlalchemy import (
+    BindParameter,
+    ColumnElement,
+    Select,
+    bindparam,
+    column,
+    func,
+    literal_column,
+    select,
+    table,
+)
 from sqlalchemy.orm import Session
 
 from tekseru.store.models import Subject
@@ -84,7 +94,40 @@ def name_contains(session: Session, text: str) -> ColumnElement[bool]:
 
     The pattern is written into the statement (quoted), not sent as a parameter: psycopg prepares a
     statement on the server after a few runs, and PostgreSQL's plan for an unknown pattern walks every
-    subject by id (55 ms at 100,000 subjects), the plan for the pattern uses the trigram index (3.5 ms)."""
-    key = search_key(text).replace("/", "//").replace("%", "/%").replace("_", "/_")
-    pattern: BindParameter[str] = bindparam("name_pattern", f"%{key}%", literal_execute=True)
-    return Subject.name_key.like(pattern, escape="/")
+    subject by id (55 ms at 100,000 subjects), the plan for the pattern uses the trigram index (3.5 ms).
+
+    A fragment of several words on PostgreSQL: the trigram index is asked for its rarest word only, and the
+    whole fragment is compared name by name among those (as SQLite's text index does, `match_expression`).
+    Asked for the whole fragment, the index reads the entries of every trigram of every word: "provider
+    00123", where every name holds "provider", took 12 to 16 ms (and 195 ms when the planner chose to walk
+    the subjects instead), its rare word alone 0.1 ms. Which word is rarest is counted, each up to the
+    registry's text cap, in one statement."""
+    key = search_key(text)
+    whole = Subject.name_key.like(_pattern("name_pattern", key), escape="/")
+    words = _words(key)
+    if session.get_bind().dialect.name != "postgresql" or len(words) < 2:
+        return whole
+    rarest = words[_rarest(session, words)]
+    indexed = Subject.name_key.like(_pattern("word_pattern", rarest), escape="/")
+    # `|| ''` keeps the whole fragment's comparison out of the index: it is checked on the rows found.
+    unindexed = Subject.name_key.concat(literal_column("''")).like(_pattern("name_pattern", key), escape="/")
+    return indexed & unindexed
+
+
+WORD_COUNT_CAP = 1001  # no word is counted further: past the registry's text cap any is common
+
+
+def _rarest(session: Session, words: list[str]) -> int:
+    """The index in `words` of the word fewest names hold (each counted up to WORD_COUNT_CAP)."""
+    counts = []
+    for index, word in enumerate(words):
+        holding = select(Subject.id).where(Subject.name_key.like(_pattern(f"w{index}", word), escape="/"))
+        capped = holding.limit(WORD_COUNT_CAP).subquery()
+        counts.append(select(func.count()).select_from(capped).scalar_subquery())
+    found = session.connection().execute(select(*counts)).one()
+    return min(range(len(words)), key=lambda index: found[index])
+
+
+def _pattern(name: str, key: str) -> BindParameter[str]:
+    escaped = key.replace("/", "//").replace("%", "/%").replace("_", "/_")
+    return bindparam(name, f"%{escaped}%", literal_execute=True)

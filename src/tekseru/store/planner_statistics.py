@@ -22,8 +22,8 @@ def refresh_after_run(database: Database) -> None:
     nothing on SQLite). Run outside any transaction: VACUUM cannot run inside one."""
     if database.dialect != "postgresql":
         return
-    classes = AssessmentSubjectClass.__table__.name
-    results = AssessmentResult.__table__.name
+    classes = AssessmentSubjectClass.__tablename__
+    results = AssessmentResult.__tablename__
     with database.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
         connection.execute(text(f"VACUUM (ANALYZE) {classes}"))
         connection.execute(text(f"ANALYZE {results}"))

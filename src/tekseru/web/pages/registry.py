@@ -5,7 +5,7 @@ the checklists to print. An inspector sees its own region only (the services ref
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -14,7 +14,8 @@ from fastapi import Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from markupsafe import Markup, escape
 
-from tekseru.catalog import Catalogue
+from tekseru.catalog import Catalogue, ControlGroup
+from tekseru.catalog.regions import Region
 from tekseru.http.dependencies import Today, get_catalog_service, get_catalogue, get_database
 from tekseru.http.language import request_language, said, translate
 from tekseru.http.routing import PathRouter
@@ -85,6 +86,7 @@ def index(
         criterion=criterion,
     )
     order = SubjectSort.from_parameter(sort)
+    lang = request_language(request)
     result = search(db, actor, wanted, page=page, per_page=per_page, sort=order, run_id=run)
     filters = {"q": q.strip(), "region": region, "group": group, "risk_class": wanted.risk_class or ""}
     filters["criterion"] = "" if criterion is None else str(criterion)
@@ -95,15 +97,25 @@ def index(
         "result": result,
         "shown": _shown_rows(request, result.rows, catalog),
         "filters": filters,
-        "regions": catalog.catalogue.regions.reading_order(request_language(request)),
-        "groups": catalog.groups(),
-        "group_names": {item.key: item.name for item in catalog.groups()},
+        "region_options": options(catalog.catalogue.regions.reading_order(lang), lang, region),
+        "group_options": options(catalog.groups(), lang, group),
         "classes": tuple(reversed(CLASSES)),
         # `url('registry_index')` for the column headers: a `set` in the template's block would make every
         # call after it copy the template's context
         "search_path": request.scope.get("root_path", "") + path_for(request.app, "registry_index", {}),
     }
     return render(request, "registry/index.html", context)
+
+
+def options(items: Iterable[Region | ControlGroup], lang: str, selected: str) -> Markup:
+    """The `<option>`s of a filter (key and name in `lang`), the chosen one selected: the markup the
+    template's loop wrote, made here (twenty regions and the groups on every page of the registry)."""
+    written = []
+    for item in items:
+        chosen = " selected" if item.key == selected else ""
+        label = escape(item.name.in_language(lang))
+        written.append(f'        <option value="{escape(item.key)}"{chosen}>{label}</option>')
+    return Markup("\n".join(written))
 
 
 @dataclass(frozen=True, slots=True)
