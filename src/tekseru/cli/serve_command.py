@@ -29,7 +29,7 @@ if TYPE_CHECKING:  # imported where used: a command's `--help` needs none of the
     from tekseru.settings import Settings
 
 
-APP_FACTORY = "tekseru.web.app:create_app"
+APP_FACTORY = "tekseru.web.app:create_served_app"
 WORKER_STARTUP_SECONDS = 120
 
 
@@ -124,7 +124,7 @@ def serve(
 
     from tekseru.services.database import database_url
     from tekseru.settings import Settings
-    from tekseru.web.app import create_app
+    from tekseru.web.app import create_served_app
 
     settings = Settings.from_environment()
     if db is not None:
@@ -136,7 +136,7 @@ def serve(
     )
     if workers == 1:
         uvicorn.run(
-            create_app(settings),
+            create_served_app(settings),
             host=host,
             port=port,
             access_log=access_log,

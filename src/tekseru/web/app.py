@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import gc
 from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, suppress
 from datetime import datetime
 from functools import cache
 
 import anyio.to_thread
 from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
+from starlette.routing import NoMatchFound
 
 from tekseru.api.conflicts import problem
 from tekseru.api.health import package_version
@@ -85,6 +86,16 @@ def _freeze_startup_objects() -> None:
     paused every request in flight for up to 0.1 s."""
     gc.collect()
     gc.freeze()
+
+
+def create_served_app(settings: Settings | None = None) -> FastAPI:
+    """`create_app` for `tekseru serve`: with the table of route paths built before the first request.
+    FastAPI builds it on the first lookup of a link's path, router by router: the first page a new worker
+    served waited 0.7 s for it. Tests use `create_app`, which leaves it to the first lookup."""
+    app = create_app(settings)
+    with suppress(NoMatchFound):  # a name no route has: the lookup walks, and so builds, every router's table
+        app.url_path_for("tekseru-warm-up: no route has this name")
+    return app
 
 
 def create_app(
