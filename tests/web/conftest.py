@@ -25,6 +25,7 @@ from fastapi.testclient import TestClient
 
 from tekseru.services.catalog import CatalogService
 from tekseru.settings import Settings
+from tekseru.web.app import build_route_table
 from tests.web.live_app import serving
 from tests.web.support import (
     PASSWORD,
@@ -125,8 +126,11 @@ def signed_in(app: FastAPI, seeded: uuid.UUID) -> Callable[[str], SignedIn]:
 
 @pytest.fixture(scope="session")
 def live_server(settings: Settings, catalog_service: CatalogService) -> Iterator[str]:
-    """The app served by uvicorn in a background thread; yields its base URL."""
-    with serving(_app(settings, catalog_service)) as url:
+    """The app served by uvicorn in a background thread, its route table built as `tekseru serve` builds it
+    (the first page does not wait for it); yields its base URL."""
+    app = _app(settings, catalog_service)
+    build_route_table(app)
+    with serving(app) as url:
         yield url
 
 

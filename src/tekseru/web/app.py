@@ -89,13 +89,18 @@ def _freeze_startup_objects() -> None:
 
 
 def create_served_app(settings: Settings | None = None) -> FastAPI:
-    """`create_app` for `tekseru serve`: with the table of route paths built before the first request.
-    FastAPI builds it on the first lookup of a link's path, router by router: the first page a new worker
-    served waited 0.7 s for it. Tests use `create_app`, which leaves it to the first lookup."""
+    """`create_app` for `tekseru serve`, with its route table built (`build_route_table`) before the first
+    request. Tests use `create_app`, which leaves it to the first lookup."""
     app = create_app(settings)
+    build_route_table(app)
+    return app
+
+
+def build_route_table(app: FastAPI) -> None:
+    """Build the table FastAPI finds a link's path in. FastAPI builds it on the first lookup, router by
+    router: the first page a new worker served waited 0.7 s for it."""
     with suppress(NoMatchFound):  # a name no route has: the lookup walks, and so builds, every router's table
         app.url_path_for("tekseru-warm-up: no route has this name")
-    return app
 
 
 def create_app(
