@@ -3,6 +3,7 @@ uvicorn; `tekseru users` creates, lists and resets users."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import socket
@@ -20,7 +21,7 @@ import uvicorn
 from fastapi import FastAPI
 from typer.testing import CliRunner
 
-from tekseru.cli import serve_command, users_commands
+from tekseru.cli import serve_command, serve_workers, users_commands
 from tekseru.services.accounts import list_users
 from tekseru.services.auth import LoginRefused, log_in, open_app_database
 from tekseru.services.demo import load_demo
@@ -38,6 +39,7 @@ def served(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> dict[str, Any]:
         calls.update(app=app, **options)
 
     monkeypatch.setattr(uvicorn, "run", run)
+    monkeypatch.setattr(serve_workers, "run", run)
     monkeypatch.delenv("TEKSERU_DATABASE_URL", raising=False)
     monkeypatch.chdir(tmp_path)
     return calls
@@ -172,6 +174,15 @@ def test_several_workers_answer_on_one_sqlite_file(tmp_path: Path) -> None:
             answers = [client.get("/api/v1/subjects", params={"q": "орталығы"}) for _ in range(30)]
         assert {answer.status_code for answer in answers} == {200}
         assert len({answer.json()["total"] for answer in answers}) == 1
+        deadline = time.monotonic() + 60  # health answered from one worker; the other may still start
+        while len(listening := _listening_sockets(port)) < 2 and time.monotonic() < deadline:
+            time.sleep(0.2)
+        owners = {pid: _socket_inodes(pid) & listening for pid in _children(server.pid)}
+        workers = [pid for pid, inodes in owners.items() if inodes]
+        # Each worker listens on a socket of its own (SO_REUSEPORT), which the kernel spreads connections
+        # over; uvicorn's workers all shared one, and the first to wake took most connections.
+        assert len(workers) == 2 and len(listening) == 2, owners
+        assert owners[workers[0]].isdisjoint(owners[workers[1]])
     finally:
         server.terminate()
         try:
@@ -200,6 +211,27 @@ def _admin(printed: Path) -> str:
             return found.group(1)
         time.sleep(0.2)
     raise AssertionError("serve did not print the demo administrator's password:\n" + printed.read_text())
+
+
+def _listening_sockets(port: int) -> set[int]:
+    """The inodes of the TCP sockets listening on `port` (Linux /proc/net/tcp, state 0A)."""
+    inodes = set()
+    for line in Path("/proc/net/tcp").read_text().splitlines()[1:]:
+        fields = line.split()
+        if int(fields[1].rsplit(":", 1)[1], 16) == port and fields[3] == "0A":
+            inodes.add(int(fields[9]))
+    return inodes
+
+
+def _socket_inodes(pid: int) -> set[int]:
+    inodes = set()
+    with contextlib.suppress(OSError):  # the process or a descriptor went away meanwhile
+        for fd in Path(f"/proc/{pid}/fd").iterdir():
+            with contextlib.suppress(OSError):
+                target = os.readlink(fd)
+                if target.startswith("socket:["):
+                    inodes.add(int(target[8:-1]))
+    return inodes
 
 
 def _children(pid: int) -> list[int]:

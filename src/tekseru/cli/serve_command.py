@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 import typer
 
+from tekseru.cli import serve_workers
 from tekseru.cli.catalogue import cli_catalogue
 from tekseru.cli.clock import cli_today
 from tekseru.cli.database_option import DbOption
@@ -146,7 +147,7 @@ def serve(
     os.environ.update(settings.environment())  # what each worker's create_app() reads
     # A worker imports the whole application before it answers uvicorn's first health check; on a busy
     # machine that takes longer than uvicorn's 5 s, and it would kill and restart workers for ever.
-    uvicorn.run(
+    serve_workers.run(  # each worker with its own socket: connections spread evenly over them
         APP_FACTORY,
         factory=True,
         host=host,
