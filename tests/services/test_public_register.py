@@ -109,6 +109,12 @@ def test_only_published_lists_are_public_and_they_hold_no_personal_data(database
     assert ru["state_body"].startswith("Комитет")
     kk_header = public_csv(listing, "kk", CATALOGUE).decode("utf-8-sig").splitlines()[0]
     assert kk_header.startswith("№,БСН,Бақылау субъектісі")
+    for language in ("kk", "ru"):  # for Excel in kk or ru (the public page's link): `;`, the same cells
+        for_excel = public_csv(listing, language, CATALOGUE, for_excel=True).decode("utf-8-sig")
+        assert list(csv.reader(io.StringIO(for_excel), delimiter=";")) == list(
+            csv.reader(io.StringIO(public_csv(listing, language, CATALOGUE).decode("utf-8-sig")))
+        )
+        assert for_excel.splitlines()[0].count(";") == 6
 
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)

@@ -225,5 +225,7 @@ def _print_report(console: Console, report: ImportReport, words: Words) -> None:
         table.add_row(words(key), words.count(value))
     print_table(console, table)
     console.print(read_as_text(report.read_as, words), markup=False, highlight=False)
+    if report.rows_read == 0:  # a header row alone: said, so that it is not taken for a finished import
+        console.print(words("tester10.import.no_rows"), markup=False, highlight=False)
     if report.rejected_path is not None:
         console.print(words("cli.import.rejected_file", path=report.rejected_path), markup=False)

@@ -46,7 +46,11 @@ def load_command(name: str) -> Any:
 
 def _options_left_alone(group: Any) -> Any:
     """`group` and its sub-groups, each option left out (as their `--help` is when a sub-command's help is
-    asked for) left alone as the root's are (`_unset_left_alone`)."""
+    asked for) left alone as the root's are (`_unset_left_alone`). Each takes `--lang` as the root does
+    (`tekseru plans --help --lang ru`, `tekseru plans --lang ru list`): the language is read from the whole
+    command line (`tekseru.cli.reader`), so the option is only accepted, its value not passed on."""
+    if not any(parameter.name == "lang" for parameter in group.params):
+        group.params.append(_lang_option())
     options_of = group.get_params
 
     def get_params(context: typer.Context) -> list[Any]:
@@ -60,6 +64,19 @@ def _options_left_alone(group: Any) -> Any:
         if hasattr(command, "commands"):
             _options_left_alone(command)
     return group
+
+
+def _lang_option() -> Any:
+    """The `--lang` option as Typer builds the root's, its value not passed to the group's callback."""
+    holder = typer.Typer()
+
+    @holder.command()
+    def taking(lang: Annotated[_Language | None, typer.Option("--lang", help=_LANG_HELP)] = None) -> None:
+        """Only here to have Typer build the option."""
+
+    option = typer.main.get_command(holder).params[0]
+    option.expose_value = False
+    return option
 
 
 class _Commands(MutableMapping[str, Any]):
@@ -163,6 +180,9 @@ app = typer.Typer(
 )
 
 
+_LANG_HELP = "kk is official; ru and en are unofficial (default: the TEKSERU_LANGUAGE setting)."
+
+
 class _Language(StrEnum):
     kk = "kk"
     ru = "ru"
@@ -174,9 +194,7 @@ def check_settings(
     context: typer.Context,
     lang: Annotated[
         _Language | None,
-        typer.Option(
-            "--lang", help="kk is official; ru and en are unofficial (default: the TEKSERU_LANGUAGE setting)."
-        ),
+        typer.Option("--lang", help=_LANG_HELP),
     ] = None,
 ) -> None:
     """Every command reads the settings from the environment: a bad one stops it at once, named, with no

@@ -25,6 +25,7 @@ from typing import Any
 
 from tekseru.catalog import Catalogue
 from tekseru.documents.spreadsheet_cells import csv_writer
+from tekseru.documents.table_export import FOR_PROGRAMS, excel_csv
 from tekseru.i18n import format_half_year, translate
 from tekseru.i18n.formats import local_day
 from tekseru.planning import HalfYear, Plan, PlanRow
@@ -200,11 +201,14 @@ CSV_COLUMNS = ("number", "bin", "name", "region_name", "address", "groups", "pla
 OPEN_DATA_FORMATS = {"csv": "text/csv; charset=utf-8", "json": "application/json"}
 
 
-def public_csv(listing: PublicList, language: str, catalogue: Catalogue) -> bytes:
+def public_csv(listing: PublicList, language: str, catalogue: Catalogue, *, for_excel: bool = False) -> bytes:
     """The list as CSV (UTF-8 with a byte-order mark, so that spreadsheet programs read Kazakh letters),
-    headed in `language`; every cell neutralised against formulas. The cells are those of `public_json`."""
+    headed in `language`; every cell neutralised against formulas. The cells are those of `public_json`.
+    Comma-separated, or `for_excel` as Excel reads a file in `language` (`;` in Kazakh and Russian: what a
+    person downloads from the public page, as every page's CSV is, `tekseru.documents.table_export`)."""
+    form = excel_csv(language) if for_excel else FOR_PROGRAMS
     buffer = io.StringIO()
-    writer = csv_writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+    writer = csv_writer(buffer, lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL, delimiter=form.delimiter)
     writer.writerow([translate(language, f"public.column.{_HEADINGS.get(c, c)}") for c in CSV_COLUMNS])
     for row in public_json(listing, language, catalogue)["rows"]:
         cells = {**row, "groups": "; ".join(group["name"] for group in row["groups"])}
@@ -216,11 +220,12 @@ _HEADINGS = {"region_name": "region", "planned_month_name": "month"}
 
 
 def public_file(
-    listing: PublicList, format: str, language: str, catalogue: Catalogue
+    listing: PublicList, format: str, language: str, catalogue: Catalogue, *, for_excel: bool = False
 ) -> tuple[bytes, str, str]:
-    """The list as open data in `format` (csv or json): its content, media type and file name."""
+    """The list as open data in `format` (csv or json): its content, media type and file name (the CSV
+    `for_excel` as `public_csv` writes it)."""
     if format == "csv":
-        content = public_csv(listing, language, catalogue)
+        content = public_csv(listing, language, catalogue, for_excel=for_excel)
     else:
         data = public_json(listing, language, catalogue)
         content = json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8")

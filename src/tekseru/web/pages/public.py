@@ -91,9 +91,11 @@ def list_file(
     catalogue: Catalogue = Depends(get_catalogue),
     zone: str = Zone,
 ) -> Response:
-    """The list as open data: CSV to download, JSON to read in place, in the page's language."""
+    """The list as open data: CSV to download (for Excel in the page's language: `;` between cells), JSON to
+    read in place, in the page's language."""
     listing = public_list(db, plan_id, zone=zone, region=region or None)
-    content, media_type, name = public_file(listing, format, file_language(request), catalogue)
+    language = file_language(request)
+    content, media_type, name = public_file(listing, format, language, catalogue, for_excel=True)
     disposition = "attachment" if format == "csv" else "inline"
     headers = {"Content-Disposition": f'{disposition}; filename="{name}"'}
     return Response(content, media_type=media_type, headers=headers)
