@@ -1,0 +1,147 @@
+"""PostgreSQL: a run's rows take less room (issue 18: a run adds at most 200 MB).
+
+PostgreSQL aligns each fixed-width column of a row to its width, pads between them, and gives every row
+that has a NULL column a bitmap of its columns (8 more bytes from 9 columns up). Both tables of a run's
+rows had their run's number as their last column and kept the column `run_id` that migration 0019 dropped:
+a dropped column is NULL in every row written since, so every row of the subjects' classes carried the
+bitmap (9 columns), and the doubles of both tables came after variable-length text, with padding before
+them. Both tables are made again with their columns in the order of their widths (8-byte, then 4-byte,
+then variable-length, the column that may be NULL last), their rows copied in the primary key's order.
+
+Their indexes are made again with a fillfactor of 100: PostgreSQL's B-trees keep 10% of each page free
+for later inserts in the middle, and a run's rows are only ever added after those of the runs before it
+(its number is the highest), in the order of the primary key, so the pages of earlier runs never get
+them. (The heap's fillfactor is 100 already.)
+
+Measured on the end-to-end benchmark's data (100,000 subject-groups, one run): a result row 168 + 48 bytes
+(table + primary key) became 160 + 44, a subject's class 83 + 172 bytes (table + 4 indexes) became
+75 + 166, and copying the rows in order also packs the index by region and class, which inserting a
+run's subjects in the order of their ids leaves half empty. See docs/PERFORMANCE.md.
+
+SQLite has neither alignment nor a NULL bitmap, and migration 0020 made both tables again: nothing
+changes there. The downgrade makes both tables again in their earlier order, without the fillfactor.
+
+Revision ID: 0021_pggrow10
+Revises: 0020_store18c
+Create Date: 2026-12-07
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from alembic import op
+from sqlalchemy import text
+
+revision: str = "0021_pggrow10"
+down_revision: str | None = "0020_store18c"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+# Each table: its primary key, its columns in this revision's order and in the order before it.
+TABLES: dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]] = {
+    "assessment_results": (
+        ("run_key", "subject_id", "group_key"),
+        (
+            "score",
+            "significant_part",
+            "minor_part",
+            "run_key",
+            "subject_id",
+            "gross_found",
+            "group_key",
+            "risk_class",
+            "violated_criteria",
+            "evidence_statuses",
+            "explanation",
+        ),
+        (
+            "subject_id",
+            "group_key",
+            "score",
+            "risk_class",
+            "significant_part",
+            "minor_part",
+            "gross_found",
+            "violated_criteria",
+            "explanation",
+            "evidence_statuses",
+            "run_key",
+        ),
+    ),
+    "assessment_subject_classes": (
+        ("run_key", "subject_id"),
+        (
+            "score",
+            "run_key",
+            "subject_id",
+            "gross_count",
+            "significant_count",
+            "minor_count",
+            "region",
+            "risk_class",
+        ),
+        (
+            "subject_id",
+            "region",
+            "risk_class",
+            "score",
+            "gross_count",
+            "significant_count",
+            "minor_count",
+            "run_key",
+        ),
+    ),
+}
+FILLFACTOR = " WITH (fillfactor = 100)"
+_STORAGE = re.compile(r"\s+WITH\s*\([^)]*\)\s*$", re.IGNORECASE)
+# Each column's type, NOT NULL and default, as PostgreSQL writes them.
+_COLUMNS = text(
+    "SELECT a.attname, format_type(a.atttypid, a.atttypmod) "
+    "|| CASE WHEN a.attnotnull THEN ' NOT NULL' ELSE '' END "
+    "|| coalesce(' DEFAULT ' || pg_get_expr(d.adbin, d.adrelid), '') "
+    "FROM pg_attribute a LEFT JOIN pg_attrdef d ON d.adrelid = a.attrelid AND d.adnum = a.attnum "
+    "WHERE a.attrelid = CAST(:table AS regclass) AND a.attnum > 0 AND NOT a.attisdropped"
+)
+_CHECKS = text(
+    "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
+    "WHERE conrelid = CAST(:table AS regclass) AND contype = 'c' ORDER BY conname"
+)
+_INDEXES = text(
+    "SELECT pg_get_indexdef(indexrelid) FROM pg_index "
+    "WHERE indrelid = CAST(:table AS regclass) AND NOT indisprimary ORDER BY indexrelid"
+)
+
+
+def upgrade() -> None:
+    _rebuild(upgraded=True)
+
+
+def downgrade() -> None:
+    _rebuild(upgraded=False)
+
+
+def _rebuild(*, upgraded: bool) -> None:
+    connection = op.get_bind()
+    if connection.dialect.name != "postgresql":
+        return
+    storage = FILLFACTOR if upgraded else ""
+    for table, (key, ordered, earlier) in TABLES.items():
+        order = ordered if upgraded else earlier
+        columns = {name: kind for name, kind in connection.execute(_COLUMNS, {"table": table})}
+        if set(columns) != set(order):
+            raise RuntimeError(f"{table} has the columns {sorted(columns)}, not {sorted(order)}")
+        checks = [(name, check) for name, check in connection.execute(_CHECKS, {"table": table})]
+        indexes = connection.execute(_INDEXES, {"table": table}).scalars().all()
+        rebuilt = f"{table}_{revision}"
+        names = ", ".join(order)
+        op.execute(f"CREATE TABLE {rebuilt} ({', '.join(f'{name} {columns[name]}' for name in order)})")
+        op.execute(f"INSERT INTO {rebuilt} ({names}) SELECT {names} FROM {table} ORDER BY {', '.join(key)}")
+        op.execute(f"DROP TABLE {table}")  # with its indexes and constraints (no trigger is on it)
+        op.execute(f"ALTER TABLE {rebuilt} RENAME TO {table}")
+        op.execute(f"ALTER TABLE {table} ADD CONSTRAINT pk_{table} PRIMARY KEY ({', '.join(key)}){storage}")
+        for name, definition in checks:
+            op.execute(f"ALTER TABLE {table} ADD CONSTRAINT {name} {definition}")
+        for definition in indexes:
+            op.execute(_STORAGE.sub("", definition) + storage)
