@@ -11,7 +11,7 @@ import uuid
 from typing import Any
 
 from alembic import command
-from sqlalchemy import delete, text, update
+from sqlalchemy import delete, inspect, text, update
 
 from tekseru.store import Database, migrate
 from tekseru.store.assessments import ResultBatch, add_result_batch, finish_run, start_run
@@ -22,6 +22,7 @@ from tests.store.test_run_keys import _finished_run, _read
 
 MIGRATION = importlib.import_module("tekseru.store.migrations.versions.0021_pggrow10")
 TABLES: dict[str, Any] = MIGRATION.TABLES
+INDEXES: dict[str, Any] = MIGRATION.INDEXES
 
 
 def _coded_run(database: Database, ids: list[int]) -> uuid.UUID:
@@ -101,6 +102,17 @@ def _layout(database: Database) -> dict[str, tuple[list[str], bool, list[str]]]:
         }
 
 
+def _indexes(database: Database) -> dict[str, list[str]]:
+    with database.engine.connect() as connection:
+        found = inspect(connection)
+        return {
+            index["name"]: list(index["column_names"])
+            for table in TABLES
+            for index in found.get_indexes(table)
+            if index["name"]
+        }
+
+
 def _sqlite_schema(database: Database) -> list[tuple[str, str]]:
     with database.engine.connect() as connection:
         return [
@@ -119,16 +131,20 @@ def test_the_migration_keeps_every_run_and_its_downgrade_gives_them_back(databas
     before, rows = _read(database, runs, ids), _rows(database)
     assert all(results and classes for results, classes in before)  # type: ignore[misc]
     upgraded = _layout(database) if postgres else _sqlite_schema(database)
+    assert _indexes(database) == {name: list(columns) for name, (_, columns, _) in INDEXES.items()}
     with database.engine.begin() as connection:
         command.downgrade(migrate.alembic_config(connection), "0020_store18c")
     assert _read(database, runs, ids) == before and _rows(database) == rows
+    assert _indexes(database) == {name: list(earlier) for name, (_, _, earlier) in INDEXES.items()}
     if postgres:
         assert _layout(database) == {
             table: (list(earlier), False, ["None"] * (1 if table == "assessment_results" else 4))
             for table, (_, _, earlier) in TABLES.items()
         }
-    else:
-        assert _sqlite_schema(database) == upgraded  # nothing changes on SQLite
+    else:  # only the indexes by class change on SQLite
+        assert [entry for entry in _sqlite_schema(database) if entry[0] not in INDEXES] == [
+            entry for entry in upgraded if entry[0] not in INDEXES
+        ]
     migrate.upgrade(database.engine)
     assert _read(database, runs, ids) == before and _rows(database) == rows
     if postgres:

@@ -28,7 +28,6 @@ Create Date: 2026-12-07
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 
 from alembic import op
@@ -94,8 +93,25 @@ TABLES: dict[str, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]] = {
         ),
     ),
 }
+# The indexes besides the primary keys: their columns in this revision and before it.
+INDEXES: dict[str, tuple[str, tuple[str, ...], tuple[str, ...]]] = {
+    "ix_assessment_subject_classes_run_region_class": (
+        "assessment_subject_classes",
+        ("run_key", "region", "risk_class"),
+        ("run_key", "region", "risk_class", "subject_id"),
+    ),
+    "ix_assessment_subject_classes_run_class": (
+        "assessment_subject_classes",
+        ("run_key", "risk_class"),
+        ("run_key", "risk_class", "subject_id"),
+    ),
+    "ix_assessment_subject_classes_priority": (
+        "assessment_subject_classes",
+        ("run_key", "score", "gross_count"),
+        ("run_key", "score", "gross_count"),
+    ),
+}
 FILLFACTOR = " WITH (fillfactor = 100)"
-_STORAGE = re.compile(r"\s+WITH\s*\([^)]*\)\s*$", re.IGNORECASE)
 # Each column's type, NOT NULL and default, as PostgreSQL writes them.
 _COLUMNS = text(
     "SELECT a.attname, format_type(a.atttypid, a.atttypmod) "
@@ -107,10 +123,6 @@ _COLUMNS = text(
 _CHECKS = text(
     "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint "
     "WHERE conrelid = CAST(:table AS regclass) AND contype = 'c' ORDER BY conname"
-)
-_INDEXES = text(
-    "SELECT pg_get_indexdef(indexrelid) FROM pg_index "
-    "WHERE indrelid = CAST(:table AS regclass) AND NOT indisprimary ORDER BY indexrelid"
 )
 
 
@@ -125,6 +137,10 @@ def downgrade() -> None:
 def _rebuild(*, upgraded: bool) -> None:
     connection = op.get_bind()
     if connection.dialect.name != "postgresql":
+        for name, (table, columns, earlier) in INDEXES.items():
+            if columns != earlier:
+                op.drop_index(name, table_name=table)
+                op.create_index(name, table, list(columns if upgraded else earlier))
         return
     storage = FILLFACTOR if upgraded else ""
     for table, (key, ordered, earlier) in TABLES.items():
@@ -133,7 +149,6 @@ def _rebuild(*, upgraded: bool) -> None:
         if set(columns) != set(order):
             raise RuntimeError(f"{table} has the columns {sorted(columns)}, not {sorted(order)}")
         checks = [(name, check) for name, check in connection.execute(_CHECKS, {"table": table})]
-        indexes = connection.execute(_INDEXES, {"table": table}).scalars().all()
         rebuilt = f"{table}_{revision}"
         names = ", ".join(order)
         op.execute(f"CREATE TABLE {rebuilt} ({', '.join(f'{name} {columns[name]}' for name in order)})")
@@ -143,5 +158,7 @@ def _rebuild(*, upgraded: bool) -> None:
         op.execute(f"ALTER TABLE {table} ADD CONSTRAINT pk_{table} PRIMARY KEY ({', '.join(key)}){storage}")
         for name, definition in checks:
             op.execute(f"ALTER TABLE {table} ADD CONSTRAINT {name} {definition}")
-        for definition in indexes:
-            op.execute(_STORAGE.sub("", definition) + storage)
+        for name, (indexed, columns, earlier) in INDEXES.items():
+            if indexed == table:
+                chosen = ", ".join(columns if upgraded else earlier)
+                op.execute(f"CREATE INDEX {name} ON {table} ({chosen}){storage}")
