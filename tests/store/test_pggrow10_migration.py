@@ -1,8 +1,9 @@
 """Migration 0021: on PostgreSQL the results and the subjects' classes are made again with their columns in
 the order of their widths, without the dropped column of 0019, and their indexes with a fillfactor of 100;
-on SQLite nothing changes. Runs stored before (explanations as codes and as JSON) read back the same after
-the upgrade and after the downgrade, which gives back the earlier order; the triggers still reach both
-tables, and new runs are stored and read as before."""
+on both databases the indexes of the classes by class (and region) lose the subject. Runs stored before
+(explanations as codes and as JSON) read back the same after the upgrade and after the downgrade, which
+gives back the earlier order and indexes; the triggers still reach both tables, and new runs are stored
+and read as before."""
 
 from __future__ import annotations
 

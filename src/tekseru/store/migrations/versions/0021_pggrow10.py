@@ -1,25 +1,31 @@
-"""PostgreSQL: a run's rows take less room (issue 18: a run adds at most 200 MB).
+"""A run's rows take less room on PostgreSQL (issue 18: one run adds at most 200 MB).
 
 PostgreSQL aligns each fixed-width column of a row to its width, pads between them, and gives every row
 that has a NULL column a bitmap of its columns (8 more bytes from 9 columns up). Both tables of a run's
 rows had their run's number as their last column and kept the column `run_id` that migration 0019 dropped:
 a dropped column is NULL in every row written since, so every row of the subjects' classes carried the
-bitmap (9 columns), and the doubles of both tables came after variable-length text, with padding before
-them. Both tables are made again with their columns in the order of their widths (8-byte, then 4-byte,
-then variable-length, the column that may be NULL last), their rows copied in the primary key's order.
+bitmap, and the doubles of both tables came after variable-length text, with padding before them. Both
+tables are made again with their columns in the order of their widths (8-byte, then 4-byte, then
+variable-length, the column that may be NULL last), their rows copied in the primary key's order.
 
-Their indexes are made again with a fillfactor of 100: PostgreSQL's B-trees keep 10% of each page free
-for later inserts in the middle, and a run's rows are only ever added after those of the runs before it
-(its number is the highest), in the order of the primary key, so the pages of earlier runs never get
-them. (The heap's fillfactor is 100 already.)
+The two indexes of the subjects' classes by class (and region) lose their last column, the subject:
+PostgreSQL then keeps each key (run, region, class) once with the list of its rows (deduplication, 6
+bytes a row), where each subject had an entry of 28 to 44 bytes, and the index by region was half empty
+(each run adds its subjects in the order of their ids, in the middle of 60 runs of entries, one per region
+and class). A class is still counted on its index; its subjects are paged in id order on the primary key,
+the class checked on each row. SQLite's index entries end with the primary key's columns whatever the
+index names, so there the indexes hold the same and still give a class's subjects in id order.
 
-Measured on the end-to-end benchmark's data (100,000 subject-groups, one run): a result row 168 + 48 bytes
-(table + primary key) became 160 + 44, a subject's class 83 + 172 bytes (table + 4 indexes) became
-75 + 166, and copying the rows in order also packs the index by region and class, which inserting a
-run's subjects in the order of their ids leaves half empty. See docs/PERFORMANCE.md.
+The indexes of both tables get a fillfactor of 100: PostgreSQL's B-trees keep 10% of each page free for
+later inserts in the middle, but a run's rows only ever come after those of the runs before it (its number
+is the highest), and nothing writes between them afterwards.
 
-SQLite has neither alignment nor a NULL bitmap, and migration 0020 made both tables again: nothing
-changes there. The downgrade makes both tables again in their earlier order, without the fillfactor.
+Measured by bench/bench_end_to_end.py at its full size (1,000,000 subject-groups, 870,205 subjects, one
+run), PostgreSQL: the run added 447 MB before, 343 MB after (results 174 + 48 MB -> 166 + 44 MB, classes
+72 + 148 MB -> 65 + 63 MB, table + indexes).
+
+Apart from the two indexes, nothing changes on SQLite (no alignment, no NULL bitmap; 0020 made both tables
+again). The downgrade makes both tables and their indexes again as they were.
 
 Revision ID: 0021_pggrow10
 Revises: 0020_store18c
@@ -137,10 +143,10 @@ def downgrade() -> None:
 def _rebuild(*, upgraded: bool) -> None:
     connection = op.get_bind()
     if connection.dialect.name != "postgresql":
-        for name, (table, columns, earlier) in INDEXES.items():
-            if columns != earlier:
+        for name, (table, indexed, earlier) in INDEXES.items():
+            if indexed != earlier:
                 op.drop_index(name, table_name=table)
-                op.create_index(name, table, list(columns if upgraded else earlier))
+                op.create_index(name, table, list(indexed if upgraded else earlier))
         return
     storage = FILLFACTOR if upgraded else ""
     for table, (key, ordered, earlier) in TABLES.items():
@@ -158,7 +164,7 @@ def _rebuild(*, upgraded: bool) -> None:
         op.execute(f"ALTER TABLE {table} ADD CONSTRAINT pk_{table} PRIMARY KEY ({', '.join(key)}){storage}")
         for name, definition in checks:
             op.execute(f"ALTER TABLE {table} ADD CONSTRAINT {name} {definition}")
-        for name, (indexed, columns, earlier) in INDEXES.items():
-            if indexed == table:
-                chosen = ", ".join(columns if upgraded else earlier)
+        for name, (of_table, indexed, earlier) in INDEXES.items():
+            if of_table == table:
+                chosen = ", ".join(indexed if upgraded else earlier)
                 op.execute(f"CREATE INDEX {name} ON {table} ({chosen}){storage}")
