@@ -93,8 +93,9 @@ def test_a_runs_rows_are_read_by_an_index(database: Database, name: str) -> None
 
 
 def test_the_class_filter_pages_on_the_index_of_run_and_class(database: Database) -> None:
-    """The filter by class alone pages subjects in id order straight from the index (no sort of the
-    class's subjects): the index that 0019 keeps for it."""
+    """The filter by class alone is counted on the index of run and class (which 0021 keeps without the
+    subject: on PostgreSQL each class a key with its rows); its subjects are paged in id order on that
+    index (SQLite, whose entries end with the primary key) or on the primary key."""
     ids = add_subjects(database, 3)
     run = _finished_run(database, ids, 0)
     with _captured(database) as statements, database.reading() as session:
