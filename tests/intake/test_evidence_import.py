@@ -329,6 +329,9 @@ class _WatchedDatabase:
             self.checked_while_writing.append("subjects resolved")
         return self.database.reading()
 
+    def __getattr__(self, name: str) -> Any:  # what else the import uses, as the database has it
+        return getattr(self.database, name)
+
 
 @pytest.mark.parametrize("skip_invalid", [False, True])
 def test_rows_are_checked_before_the_write_transaction_begins(
@@ -397,6 +400,9 @@ class _InterruptedDatabase:
 
     def reading(self) -> Any:
         return self.database.reading()
+
+    def __getattr__(self, name: str) -> Any:  # what else the import uses, as the database has it
+        return getattr(self.database, name)
 
 
 def test_evidence_stored_meanwhile_by_another_writer_is_compared_again(

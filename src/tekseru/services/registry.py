@@ -52,6 +52,7 @@ from tekseru.store import Database as Database
 from tekseru.store import DatabaseNeedsUpgrade as DatabaseNeedsUpgrade
 from tekseru.store import DatabaseTooNew as DatabaseTooNew
 from tekseru.store import EvidenceData, SubjectData, WriteCounts
+from tekseru.store.database import checkpoint
 from tekseru.store.evidence import (
     PreparedEvidence,
     prepare_evidence,
@@ -181,21 +182,21 @@ def import_evidence(
                 progress=progress,
                 language=language,
             )
-        with (
-            checked,
-            _prepare(db, checked, file, entered_by, stamp) as prepared,
-            db.transaction() as session,  # the write lock, for the writing only
-            writing_many(session),
-        ):
-            take_turns(session, IMPORTS)  # two imports at once: the second reads what the first stored
-            written = (
-                _write_prepared(
-                    session, batch, partial(_batches_again, checked, file, part), entered_by, stamp
+        with checked, _prepare(db, checked, file, entered_by, stamp) as prepared:
+            with (
+                db.transaction() as session,  # the write lock, for the writing only
+                writing_many(session),
+            ):
+                take_turns(session, IMPORTS)  # two imports at once: the second reads what the first stored
+                written = (
+                    _write_prepared(
+                        session, batch, partial(_batches_again, checked, file, part), entered_by, stamp
+                    )
+                    for part, batch in prepared.batches()
                 )
-                for part, batch in prepared.batches()
-            )
-            report = report_written(checked, written)
-            _audit(session, actor, "import.evidence", report, stamp, job_id)
+                report = report_written(checked, written)
+                _audit(session, actor, "import.evidence", report, stamp, job_id)
+            checkpoint(db)  # SQLite's log copied into the database after the write lock is given up
             return report
 
 

@@ -41,6 +41,7 @@ from tekseru.store._bulk import (
     sqlite_values,
 )
 from tekseru.store._chunks import chunks
+from tekseru.store.database import checkpoint_deferred
 from tekseru.store.models import Evidence
 from tekseru.store.records import EvidenceData, EvidenceRecord, WriteCounts
 
@@ -209,12 +210,14 @@ _WRITING_CACHE_KIB = 256 * 1024
 @contextmanager
 def writing_many(session: Session) -> Iterator[None]:
     """Inserting many rows in `session`'s write transaction: on SQLite with a page cache that holds what
-    they change (taken only as pages are used, and given back afterwards), so that the write lock is held
-    for less time; nothing changes elsewhere."""
+    they change (taken only as pages are used, and given back afterwards), and with the write-ahead log
+    copied into the database after the commit (`store.database.checkpoint`, the caller's to run), not in
+    it, so that the write lock is held for less time; nothing changes elsewhere."""
     connection = session.connection()
     if connection.dialect.name != "sqlite":
         yield
         return
+    checkpoint_deferred(connection)
     cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
     size = int(cursor.execute("PRAGMA cache_size").fetchone()[0])
     cursor.execute(f"PRAGMA cache_size = -{_WRITING_CACHE_KIB}")
