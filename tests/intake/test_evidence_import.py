@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy import text
 
 from tekseru.catalog.edition import CatalogueEdition
 from tekseru.intake import ErrorKind, EvidenceValidator, ImportFileError, ImportReport, pipeline
@@ -108,6 +109,10 @@ def test_reimporting_creates_no_duplicates_and_updates_confirmation(
     stored = _stored(database)
     assert [row[5] for row in stored] == [None, True]
     assert {row[6:] for row in stored} == {("e.csv:2", "inspector"), ("e.csv:3", "inspector")}
+    if database.dialect == "sqlite":  # the rows staged for the write transactions are dropped after them
+        with database.reading() as session:
+            left = "SELECT count(*) FROM temp.sqlite_master WHERE name GLOB 'tekseru_staged_*'"
+            assert session.execute(text(left)).scalar_one() == 0
 
 
 BAD_ROWS = [

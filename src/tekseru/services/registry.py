@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from functools import partial
 from itertools import islice
@@ -55,6 +56,7 @@ from tekseru.store import EvidenceData, SubjectData, WriteCounts
 from tekseru.store.database import checkpoint
 from tekseru.store.evidence import (
     PreparedEvidence,
+    discard_staged_evidence,
     prepare_evidence,
     upsert_evidence,
     write_prepared,
@@ -182,7 +184,7 @@ def import_evidence(
                 progress=progress,
                 language=language,
             )
-        with checked, _prepare(db, checked, file, entered_by, stamp) as prepared:
+        with checked, _staged(db), _prepare(db, checked, file, entered_by, stamp) as prepared:
             with (
                 db.transaction() as session,  # the write lock, for the writing only
                 writing_many(session),
@@ -198,6 +200,19 @@ def import_evidence(
                 _audit(session, actor, "import.evidence", report, stamp, job_id)
             checkpoint(db)  # SQLite's log copied into the database after the write lock is given up
             return report
+
+
+@contextmanager
+def _staged(db: Database) -> Iterator[None]:
+    """The rows `prepare_evidence` stages on SQLite's connection dropped before the import prepares (an
+    earlier import's, left on a pooled connection) and after it writes, whether it stored them or not."""
+    with db.reading() as session:
+        discard_staged_evidence(session)
+    try:
+        yield
+    finally:
+        with db.reading() as session:
+            discard_staged_evidence(session)
 
 
 # A row ready to write: subject id, criterion, source group, observed on, reference, confirmed, row number.
