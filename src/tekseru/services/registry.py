@@ -4,9 +4,10 @@ A file is read, validated and its rows' subjects resolved before the write trans
 (`intake.check_import`); the transaction, which holds the imports' turn (`take_turns`) and on SQLite the
 write lock, only writes what was checked (`intake.write_checked`). Nothing is stored on any error. Evidence
 is compared with what is stored before the transaction too (`store.evidence.prepare_evidence`), in runs
-sorted by the natural key and made into what the driver sends (SQLite's INSERT parameters, PostgreSQL's
-binary COPY data); the transaction inserts the new rows as prepared, unless another writer changed them
-meanwhile.
+sorted by the natural key and made into what the driver sends (SQLite's INSERT parameters, also staged in
+the connection's temporary table; PostgreSQL's binary COPY data); the transaction inserts the new rows as
+prepared, unless another writer changed them meanwhile. SQLite's write-ahead log is copied into the
+database after the transaction (`store.database.checkpoint`), not in its commit.
 """
 
 from __future__ import annotations
