@@ -116,6 +116,33 @@ def test_sqlite_transactions_take_the_write_lock_and_readings_do_not(tmp_path: P
         database.close()
 
 
+def test_a_deferred_checkpoint_runs_after_the_commit_not_in_it(tmp_path: Path) -> None:
+    """A large import's commit (issue 18) leaves SQLite's write-ahead log for `checkpoint` to copy into the
+    database after the write lock is given up; the connection checkpoints as before once back in the
+    pool."""
+    path = tmp_path / "checkpoint.sqlite3"
+    database = open_database(sqlite_url(path))
+    try:
+        with database.transaction() as session:
+            session.execute(text("CREATE TABLE filler (b BLOB)"))
+        size = path.stat().st_size
+        with database.transaction() as session:
+            connection = session.connection()
+            store_database.checkpoint_deferred(connection)
+            driver = connection.connection.driver_connection
+            assert driver.execute("PRAGMA wal_autocheckpoint").fetchone() == (0,)  # type: ignore[union-attr]
+            session.execute(text("INSERT INTO filler SELECT zeroblob(8 << 20)"))  # > 1000 pages of log
+        assert path.stat().st_size == size  # the commit copied nothing into the database
+        assert driver.execute("PRAGMA wal_autocheckpoint").fetchone() == (1000,)  # type: ignore[union-attr]
+        store_database.checkpoint(database)
+        assert path.stat().st_size > size + (8 << 20)
+        with database.transaction() as session:  # a write without the deferral checkpoints in its commit
+            session.execute(text("INSERT INTO filler SELECT zeroblob(8 << 20)"))
+        assert path.stat().st_size > size + (16 << 20)
+    finally:
+        database.close()
+
+
 def test_a_reading_sees_one_snapshot_while_another_connection_writes(tmp_path: Path) -> None:
     path = tmp_path / "snapshot.sqlite3"
     database = open_database(sqlite_url(path))

@@ -4,15 +4,17 @@ A file is read, validated and its rows' subjects resolved before the write trans
 (`intake.check_import`); the transaction, which holds the imports' turn (`take_turns`) and on SQLite the
 write lock, only writes what was checked (`intake.write_checked`). Nothing is stored on any error. Evidence
 is compared with what is stored before the transaction too (`store.evidence.prepare_evidence`), in runs
-sorted by the natural key and made into what the driver sends (SQLite's INSERT parameters, PostgreSQL's
-binary COPY data); the transaction inserts the new rows as prepared, unless another writer changed them
-meanwhile.
+sorted by the natural key and made into what the driver sends (SQLite's INSERT parameters, also staged in
+the connection's temporary table; PostgreSQL's binary COPY data); the transaction inserts the new rows as
+prepared, unless another writer changed them meanwhile. SQLite's write-ahead log is copied into the
+database after the transaction (`store.database.checkpoint`), not in its commit.
 """
 
 from __future__ import annotations
 
 import uuid
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from datetime import UTC, date, datetime
 from functools import partial
 from itertools import islice
@@ -52,8 +54,10 @@ from tekseru.store import Database as Database
 from tekseru.store import DatabaseNeedsUpgrade as DatabaseNeedsUpgrade
 from tekseru.store import DatabaseTooNew as DatabaseTooNew
 from tekseru.store import EvidenceData, SubjectData, WriteCounts
+from tekseru.store.database import checkpoint
 from tekseru.store.evidence import (
     PreparedEvidence,
+    discard_staged_evidence,
     prepare_evidence,
     upsert_evidence,
     write_prepared,
@@ -181,22 +185,35 @@ def import_evidence(
                 progress=progress,
                 language=language,
             )
-        with (
-            checked,
-            _prepare(db, checked, file, entered_by, stamp) as prepared,
-            db.transaction() as session,  # the write lock, for the writing only
-            writing_many(session),
-        ):
-            take_turns(session, IMPORTS)  # two imports at once: the second reads what the first stored
-            written = (
-                _write_prepared(
-                    session, batch, partial(_batches_again, checked, file, part), entered_by, stamp
+        with checked, _staged(db), _prepare(db, checked, file, entered_by, stamp) as prepared:
+            with (
+                db.transaction() as session,  # the write lock, for the writing only
+                writing_many(session),
+            ):
+                take_turns(session, IMPORTS)  # two imports at once: the second reads what the first stored
+                written = (
+                    _write_prepared(
+                        session, batch, partial(_batches_again, checked, file, part), entered_by, stamp
+                    )
+                    for part, batch in prepared.batches()
                 )
-                for part, batch in prepared.batches()
-            )
-            report = report_written(checked, written)
-            _audit(session, actor, "import.evidence", report, stamp, job_id)
+                report = report_written(checked, written)
+                _audit(session, actor, "import.evidence", report, stamp, job_id)
+            checkpoint(db)  # SQLite's log copied into the database after the write lock is given up
             return report
+
+
+@contextmanager
+def _staged(db: Database) -> Iterator[None]:
+    """The rows `prepare_evidence` stages on SQLite's connection dropped before the import prepares (an
+    earlier import's, left on a pooled connection) and after it writes, whether it stored them or not."""
+    with db.reading() as session:
+        discard_staged_evidence(session)
+    try:
+        yield
+    finally:
+        with db.reading() as session:
+            discard_staged_evidence(session)
 
 
 # A row ready to write: subject id, criterion, source group, observed on, reference, confirmed, row number.

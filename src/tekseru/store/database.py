@@ -144,6 +144,7 @@ def make_engine(url: str | URL, *, ping_after_idle: float = PING_AFTER_IDLE_SECO
     engine = create_engine(parsed)
     event.listen(engine, "connect", _sqlite_on_connect)
     event.listen(engine, "begin", _sqlite_on_begin)
+    event.listen(engine, "checkin", _sqlite_on_checkin)
     return engine
 
 
@@ -174,6 +175,41 @@ def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:
     for pragma in ("foreign_keys = ON", "journal_mode = WAL", f"busy_timeout = {BUSY_TIMEOUT_MS}"):
         cursor.execute(f"PRAGMA {pragma}")
     cursor.close()
+
+
+# The key in a pooled SQLite connection's `info` of its own WAL auto-checkpoint, while `checkpoint_deferred`
+# has turned it off: given back when the connection returns to the pool, after its transaction.
+_AUTOCHECKPOINT = "tekseru_wal_autocheckpoint"
+
+
+def _sqlite_on_checkin(dbapi_connection: Any, record: Any) -> None:
+    pages = record.info.pop(_AUTOCHECKPOINT, None) if record is not None else None
+    if pages is not None and dbapi_connection is not None:
+        dbapi_connection.execute(f"PRAGMA wal_autocheckpoint = {int(pages)}")
+
+
+def checkpoint_deferred(connection: Connection) -> None:
+    """SQLite: this connection's commit does not copy the write-ahead log into the database (its automatic
+    checkpoint, which a large transaction's commit runs after giving up the write lock but before it
+    returns); `checkpoint` does it afterwards. The connection checkpoints as before once it is back in the
+    pool. Elsewhere nothing changes."""
+    if connection.dialect.name != "sqlite":
+        return
+    pooled = connection.connection
+    if _AUTOCHECKPOINT not in pooled.info:
+        driver = pooled.driver_connection
+        pooled.info[_AUTOCHECKPOINT] = int(driver.execute("PRAGMA wal_autocheckpoint").fetchone()[0])  # type: ignore[union-attr]
+        driver.execute("PRAGMA wal_autocheckpoint = 0")  # type: ignore[union-attr]
+
+
+def checkpoint(db: Database) -> None:
+    """SQLite: copy what the write-ahead log holds into the database, as far as no reader needs the log
+    (PASSIVE: it waits for nobody, and other connections may write meanwhile); outside any transaction.
+    Elsewhere nothing."""
+    if db.dialect != "sqlite":
+        return
+    with db.single_reading() as connection:
+        connection.exec_driver_sql("PRAGMA wal_checkpoint(PASSIVE)").all()
 
 
 def _sqlite_on_begin(connection: Any) -> None:

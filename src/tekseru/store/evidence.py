@@ -6,6 +6,7 @@ twice changes nothing, which makes imports idempotent.
 
 from __future__ import annotations
 
+import pickle
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -15,6 +16,7 @@ from typing import Any
 from sqlalchemy import (
     Column,
     ColumnElement,
+    Connection,
     Date,
     Integer,
     MetaData,
@@ -41,6 +43,8 @@ from tekseru.store._bulk import (
     sqlite_values,
 )
 from tekseru.store._chunks import chunks
+from tekseru.store._staging import discard_staged, insert_staged, stage_rows
+from tekseru.store.database import checkpoint_deferred
 from tekseru.store.models import Evidence
 from tekseru.store.records import EvidenceData, EvidenceRecord, WriteCounts
 
@@ -99,16 +103,20 @@ _POSTGRES_TYPES = ("int4", "int4", "int4", "date", "varchar", "bool", "varchar",
 class PreparedEvidence:
     """A batch of rows for `upsert_evidence`, compared with the evidence stored when it was read: the new
     rows' columns as the driver takes them (on PostgreSQL their binary COPY's data, on SQLite the
-    parameters of multi-row INSERTs instead), the stored rows whose `confirmed` changes (id, confirmed as
-    read, confirmed in the batch), and how many rows the batch has (plain values only: batches are kept
-    in a temporary file and read back in the write transaction)."""
+    parameters of multi-row INSERTs instead, pickled, and staged on the preparing connection), the stored
+    rows whose `confirmed` changes (id, confirmed as read, confirmed in the batch), and how many rows the
+    batch has (plain values only: batches are kept in a temporary file and read back in the write
+    transaction)."""
 
     rows: int
     new: dict[str, list[Any]]
     changed: list[tuple[int, bool | None, bool | None]]
     created: int
     copy: bytes | None = None  # on PostgreSQL (psycopg 3) the new rows as a binary COPY's data, not in `new`
-    statements: list[list[Any]] | None = None  # on SQLite as multi-row INSERTs' parameters, not in `new`
+    # On SQLite the new rows as multi-row INSERTs' parameters (pickled: unpickled only when not staged on
+    # the writing connection), not in `new`; and the token of the rows staged (`_staging.stage_rows`).
+    statements: bytes | None = None
+    staged: int | None = None
 
     @property
     def counts(self) -> WriteCounts:
@@ -156,7 +164,9 @@ def prepare_evidence(
         return PreparedEvidence(len(rows), {}, changed, len(new), copy)
     if dialect.name == "sqlite":
         statements = sqlite_values(session.connection(), _NEW, values, len(new))
-        return PreparedEvidence(len(rows), {}, changed, len(new), statements=statements)
+        staged = stage_rows(session.connection(), _NEW, statements)
+        pickled = pickle.dumps(statements, protocol=pickle.HIGHEST_PROTOCOL)
+        return PreparedEvidence(len(rows), {}, changed, len(new), statements=pickled, staged=staged)
     return PreparedEvidence(len(rows), values, changed, len(new))
 
 
@@ -187,8 +197,12 @@ def write_prepared(session: Session, batch: PreparedEvidence) -> WriteCounts | N
     try:
         if batch.copy is not None and batch.created:
             copy_from_data(connection, _table, _NEW, batch.copy)
+        elif batch.staged is not None and (staged := _insert_staged(connection, batch.staged)) is not None:
+            if staged != batch.created:  # not the rows prepared: compare again
+                savepoint.rollback()
+                return None
         elif batch.statements is not None:
-            insert_sqlite_values(connection, _table.name, _NEW, batch.statements)
+            insert_sqlite_values(connection, _table.name, _NEW, pickle.loads(batch.statements))
         else:
             insert_columns(connection, _table, batch.new, postgres_types=_POSTGRES_TYPES)
         if batch.changed and _confirm(session, batch.changed) != len(batch.changed):
@@ -201,6 +215,13 @@ def write_prepared(session: Session, batch: PreparedEvidence) -> WriteCounts | N
     return batch.counts
 
 
+def discard_staged_evidence(session: Session) -> None:
+    """Drop the new rows `prepare_evidence` staged on the session's connection (SQLite), after the write
+    transaction or before preparing: they take room in a temporary file for as long as the connection
+    lives."""
+    discard_staged(session.connection())
+
+
 # SQLite's page cache while an import writes (KiB): enough for the pages a million rows of evidence and
 # their indexes fill (about 160 MB), which the default 2 MB cache spills and reads back batch after batch.
 _WRITING_CACHE_KIB = 256 * 1024
@@ -209,12 +230,14 @@ _WRITING_CACHE_KIB = 256 * 1024
 @contextmanager
 def writing_many(session: Session) -> Iterator[None]:
     """Inserting many rows in `session`'s write transaction: on SQLite with a page cache that holds what
-    they change (taken only as pages are used, and given back afterwards), so that the write lock is held
-    for less time; nothing changes elsewhere."""
+    they change (taken only as pages are used, and given back afterwards), and with the write-ahead log
+    copied into the database after the commit (`store.database.checkpoint`, the caller's to run), not in
+    it, so that the write lock is held for less time; nothing changes elsewhere."""
     connection = session.connection()
     if connection.dialect.name != "sqlite":
         yield
         return
+    checkpoint_deferred(connection)
     cursor = connection.connection.driver_connection.cursor()  # type: ignore[union-attr]
     size = int(cursor.execute("PRAGMA cache_size").fetchone()[0])
     cursor.execute(f"PRAGMA cache_size = -{_WRITING_CACHE_KIB}")
@@ -223,6 +246,10 @@ def writing_many(session: Session) -> Iterator[None]:
     finally:
         cursor.execute(f"PRAGMA cache_size = {size}")
         cursor.close()
+
+
+def _insert_staged(connection: Connection, token: int) -> int | None:
+    return insert_staged(connection, _table.name, _NEW, token)
 
 
 def _confirm(session: Session, changed: Sequence[tuple[int, bool | None, bool | None]]) -> int:
