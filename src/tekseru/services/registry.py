@@ -63,6 +63,7 @@ from tekseru.store.evidence import (
     write_prepared,
     writing_many,
 )
+from tekseru.store.planner_statistics import refresh_after_import
 from tekseru.store.subjects import subject_ids_by_bin, upsert_subjects
 from tekseru.store.turns import IMPORTS, take_turns
 
@@ -200,6 +201,7 @@ def import_evidence(
                 report = report_written(checked, written)
                 _audit(session, actor, "import.evidence", report, stamp, job_id)
             checkpoint(db)  # SQLite's log copied into the database after the write lock is given up
+            refresh_after_import(db, report.imported)  # PostgreSQL's planner told of many new records
             return report
 
 
