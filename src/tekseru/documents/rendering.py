@@ -3,6 +3,10 @@
 A caller names the document ("checklist": an official checklist form; "plan": the semi-annual list) and
 the format, and hands what the document shows; it gets the file's bytes and decides where they go (an HTTP
 answer, a file the command line was asked to write). `FORMATS` says which formats each document has.
+
+Each format's writer (fpdf2, openpyxl, python-docx and the fonts: about a second of CPU to import) is
+imported when a document is first rendered in it: the services that print import this module, and a
+command that only reads a list or an inspection then costs none of it (issue 18).
 """
 
 from __future__ import annotations
@@ -10,16 +14,14 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Final, Literal, overload
+from typing import TYPE_CHECKING, Any, Final, Literal, overload
 
-from tekseru.documents.checklist_docx import checklist_docx_bytes
-from tekseru.documents.checklist_form import ChecklistForm
-from tekseru.documents.checklist_pdf import checklist_pdf_bytes
-from tekseru.documents.plan_pdf import plan_pdf_bytes
-from tekseru.documents.plan_xlsx import plan_xlsx_bytes
 from tekseru.i18n import list_words
-from tekseru.planning.model import Plan
-from tekseru.planning.table import PlanTable, plan_table
+
+if TYPE_CHECKING:
+    from tekseru.documents.checklist_form import ChecklistForm
+    from tekseru.planning.model import Plan
+    from tekseru.planning.table import PlanTable
 
 CHECKLIST: Final = "checklist"
 PLAN: Final = "plan"
@@ -51,6 +53,8 @@ class PlanDocument:
     def table(self, *, excluded_in_full: bool = True) -> PlanTable:
         """The list laid out for printing: both formats draw this same table (the PDF counts the subjects
         left off by reason, the workbook lists each)."""
+        from tekseru.planning.table import plan_table
+
         return plan_table(
             self.plan,
             language=self.language,
@@ -66,15 +70,39 @@ class PlanDocument:
         )
 
 
+def _checklist_pdf(form: ChecklistForm) -> bytes:
+    from tekseru.documents.checklist_pdf import checklist_pdf_bytes
+
+    return checklist_pdf_bytes(form)
+
+
+def _checklist_docx(form: ChecklistForm) -> bytes:
+    from tekseru.documents.checklist_docx import checklist_docx_bytes
+
+    return checklist_docx_bytes(form)
+
+
+def _plan_xlsx(table: PlanTable) -> bytes:
+    from tekseru.documents.plan_xlsx import plan_xlsx_bytes
+
+    return plan_xlsx_bytes(table)
+
+
+def _plan_pdf(table: PlanTable) -> bytes:
+    from tekseru.documents.plan_pdf import plan_pdf_bytes
+
+    return plan_pdf_bytes(table)
+
+
 def _plan(write: Callable[[PlanTable], bytes], *, excluded_in_full: bool) -> Callable[[PlanDocument], bytes]:
     return lambda document: write(document.table(excluded_in_full=excluded_in_full))
 
 
 _RENDERERS: dict[str, dict[str, Callable[[Any], bytes]]] = {
-    CHECKLIST: {"pdf": checklist_pdf_bytes, "docx": checklist_docx_bytes},
+    CHECKLIST: {"pdf": _checklist_pdf, "docx": _checklist_docx},
     PLAN: {
-        "xlsx": _plan(plan_xlsx_bytes, excluded_in_full=True),
-        "pdf": _plan(plan_pdf_bytes, excluded_in_full=False),
+        "xlsx": _plan(_plan_xlsx, excluded_in_full=True),
+        "pdf": _plan(_plan_pdf, excluded_in_full=False),
     },
 }
 FORMATS: Mapping[str, tuple[str, ...]] = {document: tuple(by) for document, by in _RENDERERS.items()}

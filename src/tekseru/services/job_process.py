@@ -15,15 +15,17 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import partial
 from multiprocessing.connection import Connection
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from tekseru.catalog import Catalogue
 from tekseru.store import Database
 from tekseru.store.jobs import (
     FAILED,
     FINISHED,
     job_database,
 )
+
+if TYPE_CHECKING:  # a runner that lists and cancels jobs needs no catalogue
+    from tekseru.catalog import Catalogue
 
 log = logging.getLogger("tekseru.jobs")
 

@@ -23,9 +23,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
 from multiprocessing.connection import Connection
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from tekseru.catalog import Catalogue
 from tekseru.message import Explained
 from tekseru.services.job_process import Work, child, process_context
 from tekseru.services.permissions import Actor, Permission
@@ -48,13 +47,23 @@ from tekseru.store.jobs import (
     start_job,
 )
 
+if TYPE_CHECKING:  # a runner that lists and cancels jobs needs no catalogue
+    from tekseru.catalog import Catalogue
+
 log = logging.getLogger("tekseru.jobs")
 
 DEFAULT_TIME_LIMIT = 1800.0  # seconds; the setting job_time_limit_seconds
 INTERRUPTED_MESSAGE = "interrupted: the server stopped before the job finished; nothing of it was kept"
 STOP_GRACE = 5.0  # seconds a stopped job's process gets to roll back before it is killed
-# What a job's process imports once, in the forkserver: the modules of the work functions.
-WORK_MODULES = ["tekseru.services.jobs"]
+# What a job's process imports once, in the forkserver: the modules of the work functions and what they
+# import as they run (`tekseru.services.jobs` imports them there only, so that listing jobs needs none).
+WORK_MODULES = [
+    "tekseru.services.jobs",
+    "tekseru.intake",
+    "tekseru.services.assessments",
+    "tekseru.services.registry",
+    "tekseru.services.rosters",
+]
 
 
 class JobKind(StrEnum):

@@ -12,13 +12,11 @@ from collections.abc import Mapping
 from datetime import UTC, date, datetime
 from functools import partial
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from tekseru.i18n import DEFAULT_LANGUAGE
-from tekseru.intake import ImportFileError, ImportReport, RowError
 from tekseru.message import Explained, tell
 from tekseru.services import audit
-from tekseru.services.assessments import run_assessment
 from tekseru.services.job_process import JobContext, JobFailed
 from tekseru.services.job_runner import (
     INTERRUPTED_MESSAGE,
@@ -29,8 +27,6 @@ from tekseru.services.job_runner import (
     JobRunner,
 )
 from tekseru.services.permissions import Actor, Permission, PermissionDenied
-from tekseru.services.registry import import_evidence, import_subjects
-from tekseru.services.rosters import import_deliveries, import_findings, import_roster
 from tekseru.store import Database
 from tekseru.store.jobs import (
     CANCELLED,
@@ -40,6 +36,11 @@ from tekseru.store.jobs import (
     interrupt_unfinished,
     request_cancel,
 )
+
+# The work of each kind is imported when a job runs (in its own process): listing or cancelling jobs needs
+# none of the imports, the scoring and NumPy (tests/cli/test_command_imports.py).
+if TYPE_CHECKING:
+    from tekseru.intake import ImportReport, RowError
 
 __all__ = [
     "IMPORT_KINDS",
@@ -216,6 +217,9 @@ def _import(
     sheet: str | None = None,
     language: str = DEFAULT_LANGUAGE,
 ) -> dict[str, Any]:
+    from tekseru.intake import ImportFileError
+    from tekseru.services.registry import import_evidence, import_subjects
+
     try:
         if kind in (JobKind.IMPORT_SUBJECTS, JobKind.IMPORT_EVIDENCE):
             subjects = partial(import_subjects, regions=job.catalogue.regions)
@@ -251,6 +255,8 @@ def _information_system_import(
     sheet: str | None,
     language: str,
 ) -> ImportReport:
+    from tekseru.services.rosters import import_deliveries, import_findings, import_roster
+
     options: dict[str, Any] = {
         "language": language,
         "actor": actor,
@@ -293,6 +299,8 @@ def start_assessment(runner: JobRunner, db: Database, actor: Actor, *, as_of: da
 
 def _assess(job: JobContext, *, as_of: date, actor: Actor) -> dict[str, Any]:
     # Audited by the assessment itself, in the transaction that reads the finished run, as from the CLI.
+    from tekseru.services.assessments import run_assessment
+
     summary = run_assessment(job.db, as_of=as_of, progress=job.progress, catalogue=job.catalogue, actor=actor)
     return _summary(summary)
 

@@ -21,9 +21,8 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from jinja2 import Environment, PackageLoader, StrictUndefined
 from sqlalchemy.orm import Session
 
 from tekseru.catalog import Catalogue
@@ -51,6 +50,9 @@ from tekseru.store.notice_contacts import set_subject_email as store_subject_ema
 from tekseru.store.notice_contacts import set_user_email as store_user_email
 from tekseru.store.workflow import origins_of
 
+if TYPE_CHECKING:
+    from jinja2 import Environment
+
 __all__ = [
     "MAIL_LANGUAGES",
     "ContactError",
@@ -76,6 +78,8 @@ class ContactError(Explained, ValueError):
 
 @cache
 def _environment() -> Environment:
+    from jinja2 import Environment, PackageLoader, StrictUndefined  # a notice's text only: not to read lists
+
     return Environment(
         loader=PackageLoader("tekseru.services", "templates/mail"),
         autoescape=False,  # plain text mail

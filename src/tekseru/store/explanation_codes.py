@@ -22,16 +22,21 @@ the one before.
 The codes are this module's, written out below, so that reordering the scoring core's reasons never
 changes what stored bytes mean. `encode_many` writes the bytes of many results at once with NumPy (the
 risk engine's store); `encode` one result from its mapping (the same bytes, for small writes and tests).
+NumPy is imported by the functions that write: reading (`decode`) needs none of it, and the store's readers
+that import this module then cost no NumPy (issue 18).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from itertools import pairwise
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
-import numpy.typing as npt
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+
+    Ints = npt.NDArray[np.int64]
 
 FORMAT = 2
 _FORMATS = (1, 2)  # what `decode` reads
@@ -50,19 +55,21 @@ STATUSES: tuple[str, ...] = (
 EMPTY = bytes([FORMAT])
 assert len(STATUSES) <= _STATUS_SLOTS  # more reasons need a format of their own
 
-Ints = npt.NDArray[np.int64]
-
 
 def status_codes(names: Sequence[str]) -> Ints:
     """The stored code of each status of another numbering: `names[i]` is the name of status i."""
     unknown = [name for name in names if name not in STATUSES]
     if unknown:
         raise ValueError(f"stored explanations have no code for {', '.join(unknown)}")
+    import numpy as np
+
     return np.array([STATUSES.index(name) for name in names], dtype=np.int64)
 
 
 def encode(explanation: Mapping[str, Any]) -> bytes:
     """The bytes of one explanation given as the mapping `decode` returns (criteria as text or numbers)."""
+    import numpy as np
+
     segments: list[tuple[int, int, list[int]]] = []
     for number, ids in explanation.get(COUNTED, {}).items():
         segments.append((0, int(number), sorted(int(i) for i in ids)))
@@ -132,6 +139,8 @@ def encode_many(
 ) -> list[bytes]:
     """The bytes of subject-groups start..stop-1 from their pairs, sorted by subject-group, stored status
     code, criterion and evidence id (`group` the subject-group of each pair, all within start..stop-1)."""
+    import numpy as np
+
     out = [EMPTY] * (stop - start)
     if not len(group):
         return out
@@ -165,12 +174,16 @@ def encode_many(
 
 def _zigzag(difference: Any) -> Any:
     """A difference of either sign as a number >= 0: 2d for d >= 0, -2d - 1 below (a number or an array)."""
-    if isinstance(difference, np.ndarray):
-        return np.where(difference >= 0, difference * 2, -difference * 2 - 1)
-    return difference * 2 if difference >= 0 else -difference * 2 - 1
+    if isinstance(difference, int):
+        return difference * 2 if difference >= 0 else -difference * 2 - 1
+    import numpy as np
+
+    return np.where(difference >= 0, difference * 2, -difference * 2 - 1)
 
 
 def _starts(values: npt.NDArray[Any]) -> npt.NDArray[np.bool_]:
+    import numpy as np
+
     starts = np.ones(len(values), dtype=np.bool_)
     np.not_equal(values[1:], values[:-1], out=starts[1:])
     return starts
@@ -180,6 +193,8 @@ def _leb128(numbers: Ints, *, with_lengths: bool = False) -> Any:
     """Unsigned LEB128 of non-negative numbers, concatenated (and the length of each)."""
     if len(numbers) and int(numbers.min()) < 0:
         raise ValueError("stored explanations hold no negative numbers")
+    import numpy as np
+
     lengths = np.ones(len(numbers), dtype=np.int64)
     for shift in range(7, 63, 7):
         lengths += numbers >= (1 << shift)

@@ -1,24 +1,38 @@
-"""Alembic, driven from code: no alembic.ini; the scripts are package data in `tekseru/store/migrations`."""
+"""Alembic, driven from code: no alembic.ini; the scripts are package data in `tekseru/store/migrations`.
+
+Opening a database asks only which revision it is at and which revision is the newest (`current_revision`,
+`head_revision`): both are answered without Alembic, whose import (with Mako and every dialect's DDL) cost
+about a tenth of a second of CPU on every command's start (issue 18). The revision is read from Alembic's
+own table, and the newest is found in the migration scripts' `revision` and `down_revision` lines (the
+chain Alembic follows; tests/store/test_migrate_light.py checks it is Alembic's head). Alembic is imported
+when a migration runs, when a revision is not the newest, and for `differences`.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+import re
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from alembic import command
-from alembic.autogenerate import compare_metadata
-from alembic.config import Config
-from alembic.migration import MigrationContext
-from alembic.script import ScriptDirectory
-from alembic.util.exc import CommandError
-from sqlalchemy import Connection, Engine
+from sqlalchemy import Connection, Engine, inspect, text
 
-from tekseru.store.models import Base
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 SCRIPT_LOCATION = "tekseru.store:migrations"
+VERSIONS = Path(__file__).parent / "migrations" / "versions"
+VERSION_TABLE = "alembic_version"  # Alembic's table of the revision a database is at
+
+# A script's own revision and the one it follows, as the scripts write them (`revision: str = "0020_x"`).
+_REVISION = re.compile(r"""^revision(?:\s*:\s*str)?\s*=\s*["']([^"']+)["']\s*$""", re.MULTILINE)
+_DOWN = re.compile(r"""^down_revision(?:\s*:[^=\n]+)?\s*=\s*(None|["']([^"']+)["'])\s*$""", re.MULTILINE)
 
 
 def alembic_config(connection: Connection | None = None) -> Config:
     """The Alembic configuration; env.py runs the migrations on `connection` when one is given."""
+    from alembic.config import Config
+
     config = Config()
     config.set_main_option("script_location", SCRIPT_LOCATION)
     config.attributes["connection"] = connection
@@ -27,16 +41,58 @@ def alembic_config(connection: Connection | None = None) -> Config:
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
     """Run the migrations up to `revision` in one transaction."""
+    from alembic import command
+
     with engine.begin() as connection:
         command.upgrade(alembic_config(connection), revision)
 
 
 def current_revision(engine: Engine) -> str | None:
+    """The revision the database is at; None when it was never migrated (no version table)."""
+    with engine.connect() as connection:
+        if not inspect(connection).has_table(VERSION_TABLE):
+            return None
+        found = connection.execute(text(f"SELECT version_num FROM {VERSION_TABLE}")).scalars().all()
+        if len(found) == 1:
+            return str(found[0])
+    return _alembic_current_revision(engine)  # none or several (branches): Alembic's answer, or its error
+
+
+def _alembic_current_revision(engine: Engine) -> str | None:
+    from alembic.migration import MigrationContext
+
     with engine.connect() as connection:
         return MigrationContext.configure(connection).get_current_revision()
 
 
 def head_revision() -> str:
+    """The newest revision: the one no script follows, when the scripts form one chain; else Alembic's."""
+    return _scripts_head() or _alembic_head()
+
+
+@cache
+def _scripts_head(folder: Path = VERSIONS) -> str | None:
+    """The head of the chain the lines of the scripts in `folder` describe; None when they do not read as
+    one chain (a merge's tuple of revisions, two heads, a revision followed that no script is)."""
+    follows: dict[str, str | None] = {}
+    for script in folder.glob("*.py"):
+        source = script.read_text(encoding="utf-8")
+        revision, down = _REVISION.findall(source), _DOWN.findall(source)
+        if not revision and not down:
+            continue  # not a migration (`__init__.py`)
+        if len(revision) != 1 or len(down) != 1 or revision[0] in follows:
+            return None
+        follows[revision[0]] = down[0][1] or None
+    heads = set(follows) - set(follows.values())
+    roots = [revision for revision, down in follows.items() if down is None]
+    if len(heads) != 1 or len(roots) != 1 or not set(follows.values()) - {None} <= set(follows):
+        return None
+    return heads.pop()
+
+
+def _alembic_head() -> str:
+    from alembic.script import ScriptDirectory
+
     head = ScriptDirectory.from_config(alembic_config()).get_current_head()
     if head is None:
         raise RuntimeError("tekseru has no migrations")
@@ -44,6 +100,9 @@ def head_revision() -> str:
 
 
 def is_known_revision(revision: str) -> bool:
+    from alembic.script import ScriptDirectory
+    from alembic.util.exc import CommandError
+
     try:
         return ScriptDirectory.from_config(alembic_config()).get_revision(revision) is not None
     except CommandError:
@@ -52,6 +111,11 @@ def is_known_revision(revision: str) -> bool:
 
 def differences(engine: Engine) -> list[Any]:
     """What autogenerate would change to make the migrated database match the models; [] when they match."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    from tekseru.store.models import Base
+
     with engine.connect() as connection:
         options = {"compare_type": True, "include_name": _described_by_models}
         context = MigrationContext.configure(connection, opts=options)

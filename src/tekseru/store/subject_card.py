@@ -1,6 +1,6 @@
 """What a subject's card reads besides the subject's row, each kind in one statement: its results in a run
 (with their stored explanations and the tie-break of its leading group), its scores over the latest
-finished runs, its evidence and its inspections.
+finished runs, its evidence and its inspections, and the lists that plan to visit it (`subject_plans`).
 
 Every statement is made once, at import, with the run and the subject as parameters: building a
 statement and working out its cache key cost more than running it (issue 18: a card page made thirteen,
@@ -9,21 +9,40 @@ in two transactions, on every request). The rows are the store's records, as the
 
 from __future__ import annotations
 
+import json
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass, fields
 from typing import Any
 
-from sqlalchemy import Integer, bindparam, func, select
+from sqlalchemy import (
+    JSON,
+    ColumnElement,
+    Integer,
+    Select,
+    String,
+    Text,
+    bindparam,
+    cast,
+    column,
+    func,
+    select,
+    true,
+    type_coerce,
+)
 from sqlalchemy.orm import Session
 
 from tekseru.store.assessments import result_data
 from tekseru.store.inspection_models import Inspection, InspectionRecord
 from tekseru.store.models import Assessment, AssessmentResult, AssessmentSubjectClass, Evidence
+from tekseru.store.plan_models import PlanList
+from tekseru.store.plans import PlanRecord
 from tekseru.store.records import AssessmentResultData, EvidenceRecord
 from tekseru.store.run_keys import run_key_of
 from tekseru.store.run_results import FINISHED, ScorePoint
 
 HISTORY_RUNS = 20  # the latest finished runs a card shows the subject's scores in
+PLANS_READ = 100  # the newest lists a card looks for the subject in (what `store.plans.list_plans` reads)
 
 _RUN = bindparam("run", type_=Assessment.id.type)
 _SUBJECT = bindparam("subject", type_=Integer())
@@ -143,3 +162,76 @@ def _inspection(row: Any) -> InspectionRecord:
     values = row._asdict()
     values.update(group_keys=tuple(values["group_keys"]), inspectors=tuple(values["inspectors"]))
     return InspectionRecord(**values)
+
+
+# The lists that plan to visit a subject. A list keeps its rows in its JSON (`Plan.to_dict()`), and names
+# every assessed subject there, the ones it leaves out too: a card read the whole JSON of each of the
+# newest lists before, to find the few whose "included" rows name the subject. Now the database looks at
+# the text of each list first: as the store writes a list ("included" before "overflow", `json.dumps`'
+# separators), the subject has a row in "included" only if its BIN is written between the two (`_LISTED`).
+# Only the lists that pass, and any list not written so (`_WRITTEN`: the text cannot tell about it), are
+# read as JSON (SQLite's json_each, PostgreSQL's json_array_elements, once each), and only the rows of
+# "included" that name the BIN and the list's header are sent back.
+_p = PlanList
+_BIN = bindparam("bin", type_=String())
+_LISTED = bindparam("listed", type_=String())  # `%"included": [%"bin": "<BIN>"%"overflow": [%`
+_WRITTEN = '%"included": [%"overflow": [%'
+_NEWEST = select(_p.id).order_by(_p.id.desc()).limit(bindparam("newest", type_=Integer())).scalar_subquery()
+_PLAN_COLUMNS = [_p.__table__.c[field.name] for field in fields(PlanRecord) if field.name != "plan"]
+_HEADER = ("format", "half_year", "rules", "capacity")  # what `Plan.from_dict` reads besides the rows
+
+
+def _subject_plans(dialect: str) -> Select[Any]:
+    header: list[ColumnElement[Any]]  # one JSON array: the values of _HEADER
+    row_bin: ColumnElement[Any]
+    if dialect == "sqlite":
+        rows = func.json_each(_p.plan, "$.included").table_valued("key", "value", name="included_row")
+        position, row_bin = rows.c.key, func.json_extract(rows.c.value, "$.bin")
+        paths = (f"$.{key}" for key in _HEADER)
+        header = [type_coerce(func.json_extract(_p.plan, *paths), JSON)]  # [format, half_year, ...]
+        joined = _p.__table__.join(rows, true())
+    else:
+        kinds = {"format": Text, "half_year": Text, "rules": JSON, "capacity": JSON, "included": JSON}
+        found = func.json_to_record(_p.plan).table_valued(*(column(key, kind) for key, kind in kinds.items()))
+        record = found.render_derived(with_types=True)  # the header and the rows' text, in one reading
+        elements = func.json_array_elements(record.c.included)
+        rows = elements.table_valued("value", with_ordinality="position").render_derived()
+        position, row_bin = rows.c.position, rows.c.value.op("->>")("bin")
+        header = [func.json_build_array(*(record.c[key] for key in _HEADER), type_=JSON)]
+        joined = _p.__table__.join(record, true()).join(rows, true())
+    text = cast(_p.plan, Text)
+    return (
+        select(*_PLAN_COLUMNS, *header, type_coerce(rows.c.value, JSON))
+        .select_from(joined)
+        .where(_p.id.in_(_NEWEST) & _p.status.in_(bindparam("statuses", expanding=True)))
+        .where((text.like(_LISTED) | text.not_like(_WRITTEN)) & (row_bin == _BIN))
+        .order_by(_p.id.desc(), position)
+    )
+
+
+_SUBJECT_PLANS = {dialect: _subject_plans(dialect) for dialect in ("sqlite", "postgresql")}
+
+
+def subject_plans(
+    session: Session, bin: str, statuses: Sequence[str], *, newest: int = PLANS_READ
+) -> list[PlanRecord]:
+    """The lists of `statuses` among the `newest` stored whose included rows name the subject of `bin`,
+    the newest first. Each record's `plan` holds the list's header and those rows only (its other rows,
+    beyond capacity and excluded, left out): what a card shows of a list, without the rest of it."""
+    if not statuses:
+        return []
+    query = _SUBJECT_PLANS[session.get_bind().dialect.name]
+    found: dict[int, PlanRecord] = {}
+    columns = len(_PLAN_COLUMNS)
+    listed = f'%"included": [%{json.dumps({"bin": bin})[1:-1]}%"overflow": [%'
+    values = {"bin": bin, "listed": listed, "statuses": list(statuses), "newest": newest}
+    rows = session.connection().execute(query, values)
+    for row in rows:
+        record = found.get(row[0])
+        if record is None:
+            plan = dict(zip(_HEADER, row[-2], strict=True))
+            plan |= {"included": [], "overflow": [], "excluded": []}
+            stored = dict(zip((column.name for column in _PLAN_COLUMNS), row[:columns], strict=True))
+            record = found[row[0]] = PlanRecord(plan=plan, **stored)
+        record.plan["included"].append(row[-1])
+    return list(found.values())

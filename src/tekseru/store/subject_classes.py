@@ -1,6 +1,7 @@
 """Each subject's class in a finished run: the highest class of its groups and its highest score, with its
 region (kept current by a trigger of migration 0005). Written once when the run finishes; read by the
 registry's search, its pages of subjects and the dashboard, which would otherwise group the run's results.
+NumPy is imported by the writer (`store_subject_classes`): the readers need none of it (issue 18).
 """
 
 from __future__ import annotations
@@ -8,18 +9,19 @@ from __future__ import annotations
 import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
-import numpy.typing as npt
 from sqlalchemy import Select, bindparam, case, func, insert, literal, select, update
 from sqlalchemy.orm import Session
 
 from tekseru.planning.priority import priority_values, severity_counts
 from tekseru.store._bulk import insert_columns
-from tekseru.store.assessment_load import subject_regions
 from tekseru.store.models import AssessmentResult, AssessmentSubjectClass, Subject
 from tekseru.store.run_keys import run_key, run_key_of
+
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
 
 CLASSES = ("low", "medium", "high")  # by rank: a subject's class is its highest
 
@@ -65,6 +67,10 @@ class SubjectClasses:
 def store_subject_classes(session: Session, run_id: uuid.UUID, classes: SubjectClasses) -> int:
     """Write the subjects' classes in the run (what `summarise_run` and `record_tie_breaks` derive from the
     stored results), with each subject's region as the registry has it now; how many."""
+    import numpy as np
+
+    from tekseru.store.assessment_load import subject_regions
+
     connection = session.connection()
     ids, regions = subject_regions(session)
     position = np.searchsorted(ids, classes.subject_id)

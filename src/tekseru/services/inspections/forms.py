@@ -20,7 +20,6 @@ from tekseru.catalog import Catalogue
 from tekseru.documents import checklist_form
 from tekseru.documents.rendering import CHECKLIST, FORMATS, render
 from tekseru.documents.revisions import earlier_revisions
-from tekseru.documents.verification import VerificationStatus, check_document, read_verification, seal_of
 from tekseru.i18n import format_date, say_stored, translate
 from tekseru.services.file_names import download_name
 from tekseru.services.inspections.rules import SubjectNotFound, checklist_groups
@@ -146,6 +145,8 @@ def issue_form(
         number=origin.number if origin else "",
         attachments=annex,
     )
+    from tekseru.documents.verification import seal_of  # QR codes and images: only to print
+
     content, seal = render(CHECKLIST, format, form), seal_of(form)
     if seal is None:
         return PrintedForm(content, None, None, record.id, shown)
@@ -213,6 +214,8 @@ def _signed_issue(data: bytes, issued: list[DocumentRecord]) -> DocumentRecord |
 def verify_document(db: Database, file_name: str, content: bytes) -> DocumentCheck:
     """Check the content of a PDF or DOCX file against the documents tekseru issued (ValueError for any
     other file); the messages name the file by the last part of `file_name`."""
+    from tekseru.documents.verification import VerificationStatus, check_document, read_verification
+
     seal, name = read_verification(content), PurePath(file_name).name
     if seal is None:
         return DocumentCheck("unsealed", f"{name} carries no tekseru verification code", file_name=name)

@@ -41,7 +41,7 @@ from tekseru.store import Database
 from tekseru.store.accounts import find_user, user_records
 from tekseru.store.inspections import InspectionError, InspectionRecord, get_or_raise
 from tekseru.store.plans import APPROVED, PUBLISHED
-from tekseru.store.plans import list_plans as stored_plans
+from tekseru.store.subject_card import subject_plans
 from tekseru.store.workflow import (
     assigned_inspections,
     drafts_recorded_by,
@@ -221,7 +221,9 @@ def record_row_reason(
 
 def _progress(session: Session, plan: StoredPlan) -> PlanProgress:
     origins, reasons = origins_of_plan(session, plan.id), row_reasons(session, plan.id)
-    found = {visit.series_id: visit for visit in visits(session, [o.inspection_id for o in origins.values()])}
+    # The visits of the rows shown only (an inspector's scoped list, a card's row): each is read alone.
+    started = [origins[row.rank].inspection_id for row in plan.plan.included if row.rank in origins]
+    found = {visit.series_id: visit for visit in visits(session, started)}
     rows = []
     for row in plan.plan.included:
         origin = origins.get(row.rank)
@@ -293,11 +295,9 @@ def visits_in_session(
     of the subject's inspections (first revisions), when the caller has read them already."""
     planned: list[PlannedVisit] = []
     if actor.can(Permission.READ_PLANS):
-        for record in stored_plans(session):
-            if record.status not in (APPROVED, PUBLISHED) or not actor.may_read_plan(record.status):
-                continue
-            if not any(row.get("bin") == bin for row in record.plan.get("included", ())):
-                continue  # read the stored rows before reading the whole list back
+        readable = [status for status in (APPROVED, PUBLISHED) if actor.may_read_plan(status)]
+        # Only the lists whose rows name the subject, with only those rows (`subject_plans`).
+        for record in subject_plans(session, bin, readable):
             plan = visible_plan(actor, stored(record))
             if not any(row.bin == bin for row in plan.plan.included):
                 continue
