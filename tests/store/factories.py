@@ -44,3 +44,22 @@ def add_subjects(database: Database, count: int) -> list[int]:
         upsert_subjects(session, [subject(i) for i in range(count)], now=NOW)
         ids = subject_ids_by_bin(session, BINS[:count])
     return [ids[bin] for bin in BINS[:count]]
+
+
+def moved_subjects_class_regions(database: Database, subject_id: int, region: str) -> list[tuple[str]]:
+    """Move the subject to `region` and read back the regions its rows in the classes' table now carry
+    (the region trigger keeps them equal to the subject's)."""
+    from sqlalchemy import text, update
+
+    from tekseru.store.models import Subject
+
+    with database.transaction() as session:
+        session.execute(update(Subject).where(Subject.id == subject_id).values(region=region))
+    with database.engine.connect() as connection:
+        return [
+            tuple(row)
+            for row in connection.execute(
+                text("SELECT DISTINCT region FROM assessment_subject_classes WHERE subject_id = :id"),
+                {"id": subject_id},
+            )
+        ]

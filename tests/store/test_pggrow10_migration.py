@@ -12,13 +12,13 @@ import uuid
 from typing import Any
 
 from alembic import command
-from sqlalchemy import delete, inspect, text, update
+from sqlalchemy import delete, inspect, text
 
 from tekseru.store import Database, migrate
 from tekseru.store.assessments import ResultBatch, add_result_batch, finish_run, start_run
 from tekseru.store.explanation_codes import encode
 from tekseru.store.models import Assessment, Subject
-from tests.store.factories import NOW, add_subjects
+from tests.store.factories import NOW, add_subjects, moved_subjects_class_regions
 from tests.store.test_run_keys import _finished_run, _read
 
 MIGRATION = importlib.import_module("tekseru.store.migrations.versions.0021_pggrow10")
@@ -165,14 +165,7 @@ def test_the_migration_keeps_every_run_and_its_downgrade_gives_them_back(databas
         assert _sqlite_schema(database) == upgraded
     assert migrate.differences(database.engine) == []
     # the region trigger still reaches the classes; deleting a run or a subject deletes its rows
-    with database.transaction() as session:
-        session.execute(update(Subject).where(Subject.id == ids[0]).values(region="new-region"))
-    with database.engine.connect() as connection:
-        regions = connection.execute(
-            text("SELECT DISTINCT region FROM assessment_subject_classes WHERE subject_id = :id"),
-            {"id": ids[0]},
-        ).all()
-    assert regions == [("new-region",)]
+    assert moved_subjects_class_regions(database, ids[0], "new-region") == [("new-region",)]
     third = _coded_run(database, ids)
     assert _read(database, [third], ids)[0][0] == before[1][0]
     with database.transaction() as session:

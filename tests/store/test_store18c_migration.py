@@ -6,11 +6,11 @@ the downgrade gives back the indexes and tables with a rowid, nothing lost."""
 from __future__ import annotations
 
 from alembic import command
-from sqlalchemy import delete, inspect, text, update
+from sqlalchemy import delete, inspect, text
 
 from tekseru.store import Database, migrate
 from tekseru.store.models import Assessment, Subject
-from tests.store.factories import add_subjects
+from tests.store.factories import add_subjects, moved_subjects_class_regions
 from tests.store.test_run_keys import _finished_run, _read
 from tests.store.test_subject_classes import _results
 
@@ -92,14 +92,7 @@ def test_the_migration_keeps_every_run_and_its_downgrade_gives_them_back(databas
             _results(ids)
         )
     # the region trigger still names the classes' table, and a new run is stored and read as before
-    with database.transaction() as session:
-        session.execute(update(Subject).where(Subject.id == ids[0]).values(region="new-region"))
-    with database.engine.connect() as connection:
-        regions = connection.execute(
-            text("SELECT DISTINCT region FROM assessment_subject_classes WHERE subject_id = :id"),
-            {"id": ids[0]},
-        ).all()
-    assert regions == [("new-region",)]
+    assert moved_subjects_class_regions(database, ids[0], "new-region") == [("new-region",)]
     third = _finished_run(database, ids, 10)
     assert _read(database, [third], ids)[0][0] == before[0][0]
     # deleting a run or a subject deletes its rows, as the foreign keys' ON DELETE CASCADE did
