@@ -394,3 +394,57 @@ def _sign(
         database, actor, entity, entity_id, document_sha256=handed.sha256,
         signature=_cms(signer, handed.content), settings=settings,
     )  # fmt: skip
+
+
+def test_a_signature_stored_between_the_checks_and_the_insert_makes_the_later_one_stale(
+    database: Database, settings: Settings, people: dict[str, Signer], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The interleaving the test above meets only by chance, made to happen: the second request has read the
+    earlier signatures (none) when the first one's signature is committed. Its position is the one it read,
+    so the unique key refuses it and it is found stale on reading again: one of the two is accepted. (When
+    the position was read again at the insert, on PostgreSQL it followed the first's and both were stored.)
+    On SQLite the first waits for the second's write lock instead; the outcome is the same."""
+    signed = sign_records(database)
+    document = document_signatures.document_to_sign(
+        database,
+        INSPECTOR,
+        "inspection",
+        signed.inspection_id,
+        language="kk",
+        catalogue=CATALOGUE,
+        settings=settings,
+    )
+    signatures = {who: _cms(people[who], document.content) for who in ("official", "second")}
+    outcomes: dict[str, object] = {}
+
+    def accept(who: str) -> None:
+        try:
+            outcomes[who] = document_signatures.accept_signature(
+                database,
+                INSPECTOR,
+                "inspection",
+                signed.inspection_id,
+                document_sha256=document.sha256,
+                signature=signatures[who],
+                settings=settings,
+            )
+        except document_signatures.SignatureRefused as refused:
+            outcomes[who] = refused.key
+
+    original = document_signatures.signature_store.signatures_of
+    first = threading.Thread(target=accept, args=("official",))
+
+    def read_then_let_the_other_commit(*args: Any, **kwargs: Any) -> Any:
+        found = original(*args, **kwargs)
+        if not first.is_alive() and "official" not in outcomes:
+            first.start()
+            first.join(timeout=2 if database.dialect == "sqlite" else 30)
+        return found
+
+    monkeypatch.setattr(document_signatures.signature_store, "signatures_of", read_then_let_the_other_commit)
+    accept("second")
+    first.join(timeout=60)
+    assert sorted(
+        str(type(outcome).__name__) if not isinstance(outcome, str) else outcome
+        for outcome in outcomes.values()
+    ) == ["SignatureRecord", "stale"], outcomes

@@ -354,7 +354,12 @@ def _store_next(
         raise SignatureRefused("wrong_order", name=signer.identity.name)
     if len(earlier) != prepared_after:  # another signature came in since this revision was handed out
         raise SignatureRefused("stale", name=signer.identity.name)
-    record = signature_store.add_signature(session, data, created_by=actor.username, now=now)
+    # The position follows what was read above: a signature stored meanwhile by another request holds it,
+    # and the unique key sends this one round again, to be found stale.
+    position = max((s.position for s in earlier), default=0) + 1
+    record = signature_store.add_signature(
+        session, data, created_by=actor.username, now=now, position=position
+    )
     after = {
         "file": data.file_name,
         "document_sha256": data.document_sha256,

@@ -58,15 +58,19 @@ def signatures_of(session: Session, entity: str, entity_id: int) -> list[Signatu
 
 
 def add_signature(
-    session: Session, data: SignatureData, *, created_by: str, now: datetime
+    session: Session, data: SignatureData, *, created_by: str, now: datetime, position: int | None = None
 ) -> SignatureRecord:
-    """Store a signature as the next one of its document (unique per document and certificate)."""
-    last = session.scalar(select(func.max(_s.position)).where(_s.document_sha256 == data.document_sha256))
+    """Store a signature as the next one of its document (unique per document and certificate), at
+    `position` when the caller read the earlier signatures itself: then a signature another transaction
+    stored since that reading takes the same position and the unique key refuses this one. (Read again
+    here, under PostgreSQL's READ COMMITTED the position would follow a signature committed after the
+    caller's checks, and both would be stored.)"""
+    if position is None:
+        last = session.scalar(select(func.max(_s.position)).where(_s.document_sha256 == data.document_sha256))
+        position = (last or 0) + 1
     values: dict[str, Any] = {f.name: getattr(data, f.name) for f in fields(SignatureData)}
     session.execute(
-        insert(DocumentSignature).values(
-            **values, position=(last or 0) + 1, created_by=created_by, created_at=now
-        )
+        insert(DocumentSignature).values(**values, position=position, created_by=created_by, created_at=now)
     )
     query = select(*_COLUMNS).where(
         _s.document_sha256 == data.document_sha256, _s.certificate_sha256 == data.certificate_sha256
