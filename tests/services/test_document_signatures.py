@@ -305,12 +305,11 @@ def test_who_may_sign_and_what(database: Database, settings: Settings, people: d
     assert "жоба" in say_error("kk", not_yet.value)
 
 
-def test_signers_accepted_at_the_same_instant_each_get_their_own_place(
+def _two_signers_of_one_revision(
     database: Database, settings: Settings, people: dict[str, Signer]
-) -> None:
-    """On PostgreSQL two requests are not serialised by a write lock: both read the same last position, and
-    the second to write must read again rather than answer with a database error; it then finds its revision
-    signed meanwhile and is asked to sign again."""
+) -> tuple[Any, Any, dict[str, bytes]]:
+    """A signed inspection, the revision of its form handed out to sign, and the signatures of two people
+    over that same revision."""
     signed = sign_records(database)
     document = document_signatures.document_to_sign(
         database,
@@ -321,7 +320,16 @@ def test_signers_accepted_at_the_same_instant_each_get_their_own_place(
         catalogue=CATALOGUE,
         settings=settings,
     )
-    signatures = {who: _cms(people[who], document.content) for who in ("official", "second")}
+    return signed, document, {who: _cms(people[who], document.content) for who in ("official", "second")}
+
+
+def test_signers_accepted_at_the_same_instant_each_get_their_own_place(
+    database: Database, settings: Settings, people: dict[str, Signer]
+) -> None:
+    """On PostgreSQL two requests are not serialised by a write lock: both read the same last position, and
+    the second to write must read again rather than answer with a database error; it then finds its revision
+    signed meanwhile and is asked to sign again."""
+    signed, document, signatures = _two_signers_of_one_revision(database, settings, people)
     start = threading.Barrier(len(signatures))
     failures: list[BaseException] = []
 
@@ -404,17 +412,7 @@ def test_a_signature_stored_between_the_checks_and_the_insert_makes_the_later_on
     so the unique key refuses it and it is found stale on reading again: one of the two is accepted. (When
     the position was read again at the insert, on PostgreSQL it followed the first's and both were stored.)
     On SQLite the first waits for the second's write lock instead; the outcome is the same."""
-    signed = sign_records(database)
-    document = document_signatures.document_to_sign(
-        database,
-        INSPECTOR,
-        "inspection",
-        signed.inspection_id,
-        language="kk",
-        catalogue=CATALOGUE,
-        settings=settings,
-    )
-    signatures = {who: _cms(people[who], document.content) for who in ("official", "second")}
+    signed, document, signatures = _two_signers_of_one_revision(database, settings, people)
     outcomes: dict[str, object] = {}
 
     def accept(who: str) -> None:
