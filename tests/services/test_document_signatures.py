@@ -5,6 +5,7 @@ audited; refused with a reason in the reader's language. On SQLite and PostgreSQ
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from io import BytesIO
 from pathlib import Path
@@ -307,9 +308,9 @@ def test_who_may_sign_and_what(database: Database, settings: Settings, people: d
 
 def _two_signers_of_one_revision(
     database: Database, settings: Settings, people: dict[str, Signer]
-) -> tuple[Any, Any, dict[str, bytes]]:
-    """A signed inspection, the revision of its form handed out to sign, and the signatures of two people
-    over that same revision."""
+) -> tuple[Any, Callable[[str], Any]]:
+    """A signed inspection (its records) whose form is handed out to sign, and how "official" or "second"
+    hands in a signature over that same revision (`accept_signature`)."""
     signed = sign_records(database)
     document = document_signatures.document_to_sign(
         database,
@@ -320,7 +321,20 @@ def _two_signers_of_one_revision(
         catalogue=CATALOGUE,
         settings=settings,
     )
-    return signed, document, {who: _cms(people[who], document.content) for who in ("official", "second")}
+    signatures = {who: _cms(people[who], document.content) for who in ("official", "second")}
+
+    def sign(who: str) -> Any:
+        return document_signatures.accept_signature(
+            database,
+            INSPECTOR,
+            "inspection",
+            signed.inspection_id,
+            document_sha256=document.sha256,
+            signature=signatures[who],
+            settings=settings,
+        )
+
+    return signed, sign
 
 
 def test_signers_accepted_at_the_same_instant_each_get_their_own_place(
@@ -329,26 +343,18 @@ def test_signers_accepted_at_the_same_instant_each_get_their_own_place(
     """On PostgreSQL two requests are not serialised by a write lock: both read the same last position, and
     the second to write must read again rather than answer with a database error; it then finds its revision
     signed meanwhile and is asked to sign again."""
-    signed, document, signatures = _two_signers_of_one_revision(database, settings, people)
-    start = threading.Barrier(len(signatures))
+    signed, sign = _two_signers_of_one_revision(database, settings, people)
+    start = threading.Barrier(2)
     failures: list[BaseException] = []
 
     def accept(who: str) -> None:
         start.wait()
         try:
-            document_signatures.accept_signature(
-                database,
-                INSPECTOR,
-                "inspection",
-                signed.inspection_id,
-                document_sha256=document.sha256,
-                signature=signatures[who],
-                settings=settings,
-            )
+            sign(who)
         except BaseException as error:  # reported below, with the thread's own error
             failures.append(error)
 
-    threads = [threading.Thread(target=accept, args=(who,)) for who in signatures]
+    threads = [threading.Thread(target=accept, args=(who,)) for who in ("official", "second")]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -412,20 +418,12 @@ def test_a_signature_stored_between_the_checks_and_the_insert_makes_the_later_on
     so the unique key refuses it and it is found stale on reading again: one of the two is accepted. (When
     the position was read again at the insert, on PostgreSQL it followed the first's and both were stored.)
     On SQLite the first waits for the second's write lock instead; the outcome is the same."""
-    signed, document, signatures = _two_signers_of_one_revision(database, settings, people)
+    _, sign = _two_signers_of_one_revision(database, settings, people)
     outcomes: dict[str, object] = {}
 
     def accept(who: str) -> None:
         try:
-            outcomes[who] = document_signatures.accept_signature(
-                database,
-                INSPECTOR,
-                "inspection",
-                signed.inspection_id,
-                document_sha256=document.sha256,
-                signature=signatures[who],
-                settings=settings,
-            )
+            outcomes[who] = sign(who)
         except document_signatures.SignatureRefused as refused:
             outcomes[who] = refused.key
 
