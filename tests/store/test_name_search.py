@@ -250,7 +250,7 @@ def test_the_name_pattern_is_written_into_the_statement_quoted() -> None:
     from sqlalchemy.dialects import postgresql
 
     from tekseru.store.models import Subject
-    from tekseru.store.name_search import name_contains
+    from tekseru.store.name_search import name_condition, name_query
 
     class _Bind:
         class dialect:
@@ -260,10 +260,11 @@ def test_the_name_pattern_is_written_into_the_statement_quoted() -> None:
         def get_bind(self) -> object:
             return _Bind()
 
-    condition = name_contains(_Session(), "O'Brien50%_x/")  # type: ignore[arg-type]
+    found = name_query(_Session(), "O'Brien50%_x/")  # type: ignore[arg-type]
     sql = str(
         select(Subject.id)
-        .where(condition)
+        .where(name_condition(found.kind))
+        .params(found.values)
         .compile(dialect=postgresql.dialect(), compile_kwargs={"render_postcompile": True})
     )
     assert "%(" not in sql and "$1" not in sql

@@ -11,7 +11,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from sqlalchemy import Boolean, Select, select
+from sqlalchemy import BindParameter, Boolean, Select, select
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
@@ -51,7 +51,9 @@ def _postgresql(element: json_list_has, compiler: Any, **kw: Any) -> str:
     )
 
 
-def subjects_violating(run_id: uuid.UUID, criterion: int) -> Select[Any]:
+def subjects_violating(
+    run_id: uuid.UUID | BindParameter[Any], criterion: int | BindParameter[Any]
+) -> Select[Any]:
     """The ids of the subjects with a result of the run that counted `criterion` as violated (the subjects
     `dashboard_figures.violated_criteria` counts for it)."""
     return select(AssessmentResult.subject_id).where(

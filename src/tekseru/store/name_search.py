@@ -12,12 +12,15 @@ PostgreSQL: LIKE on the keys, which the trigram GIN index (pg_trgm) serves when 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import (
     BindParameter,
     ColumnElement,
     Select,
+    String,
     bindparam,
     column,
     func,
@@ -49,20 +52,47 @@ def bin_prefix(text: str) -> str:
     return text.replace(" ", "")
 
 
-def indexed_name_ids(session: Session, text: str, condition: Any, *, limit: int) -> Select[Any] | None:
-    """The ids (in id order, at most `limit`) of subjects whose name contains `text` and that meet
-    `condition`, found through the SQLite text index; None when the index is not the way to find them (not
-    SQLite, a fragment shorter than a trigram)."""
-    text = search_key(text)
-    if session.get_bind().dialect.name != "sqlite" or len(text) < TRIGRAM:
-        return None
-    words = _words(text)
-    if len(words) > 1:  # the index finds names holding each word; the name's key holds the whole fragment
-        condition = Subject.name_key.contains(text, autoescape=True) & condition
+@dataclass(frozen=True, slots=True)
+class NameQuery:
+    """How a name fragment is looked for: `kind` says which statement (the same for every fragment of its
+    kind, so it is made once: `name_condition`, `indexed_name_ids`), `values` are its parameters."""
+
+    kind: str  # INDEXED, INDEXED_WORDS (SQLite's text index), CONTAINS or CONTAINS_WORDS (LIKE on the keys)
+    values: dict[str, Any]
+
+
+INDEXED, INDEXED_WORDS, CONTAINS, CONTAINS_WORDS = "indexed", "indexed_words", "contains", "contains_words"
+
+
+def name_query(session: Session, text: str) -> NameQuery:
+    """The way to find the subjects whose name contains `text`, with its values: through SQLite's text
+    index (a fragment of a trigram or more), else with LIKE on the keys (PostgreSQL's trigram index serves
+    it); a fragment of several words on PostgreSQL asks the index for its rarest word (counted here)."""
+    key = search_key(text)
+    words = _words(key)
+    dialect = session.get_bind().dialect.name
+    if dialect == "sqlite" and len(key) >= TRIGRAM:
+        values = {"match": match_expression(key)}
+        if len(words) < 2:
+            return NameQuery(INDEXED, values)
+        # the index finds names holding each word; the name's key holds the whole fragment
+        return NameQuery(INDEXED_WORDS, {**values, "name_pattern": _pattern(key)})
+    if dialect != "postgresql" or len(words) < 2:
+        return NameQuery(CONTAINS, {"name_pattern": _pattern(key)})
+    rarest = words[_rarest(session, words)]
+    return NameQuery(CONTAINS_WORDS, {"name_pattern": _pattern(key), "word_pattern": _pattern(rarest)})
+
+
+def indexed_name_ids(kind: str, condition: Any, limit: Any) -> Select[Any]:
+    """The ids (in id order, at most `limit`) of subjects whose name matches the text index's query
+    `:match` (and, INDEXED_WORDS, whose key holds the whole fragment) and that meet `condition`."""
+    if kind == INDEXED_WORDS:
+        # a parameter, not a literal: SQLite plans it as well, and its driver reuses the prepared statement
+        condition = Subject.name_key.like(bindparam("name_pattern", type_=String), escape=ESCAPE) & condition
     return (
         select(Subject.id)
         .select_from(_index.join(Subject.__table__, Subject.id == _index.c.rowid))
-        .where(_index.c[NAME_INDEX].match(match_expression(text)) & condition)
+        .where(_index.c[NAME_INDEX].match(bindparam("match", type_=String)) & condition)
         .order_by(_index.c.rowid)
         .limit(limit)
     )
@@ -88,30 +118,25 @@ def _phrase(text: str) -> str:
     return '"' + text.replace('"', '""') + '"'
 
 
-def name_contains(session: Session, text: str) -> ColumnElement[bool]:
-    """A condition on subjects: the name's key contains the key of `text` (read name by name, or through
-    PostgreSQL's trigram index).
+def name_condition(kind: str) -> ColumnElement[bool]:
+    """A condition on subjects: the name's key contains the fragment (CONTAINS: read name by name, or
+    through PostgreSQL's trigram index; CONTAINS_WORDS: the index asked for the rarest word).
 
-    The pattern is written into the statement (quoted), not sent as a parameter: psycopg prepares a
-    statement on the server after a few runs, and PostgreSQL's plan for an unknown pattern walks every
-    subject by id (55 ms at 100,000 subjects), the plan for the pattern uses the trigram index (3.5 ms).
+    The patterns are written into the statement (quoted) when it runs, not sent as parameters: psycopg
+    prepares a statement on the server after a few runs, and PostgreSQL's plan for an unknown pattern walks
+    every subject by id (55 ms at 100,000 subjects), the plan for the pattern uses the trigram index (3.5 ms).
 
     A fragment of several words on PostgreSQL: the trigram index is asked for its rarest word only, and the
-    whole fragment is compared name by name among those (as SQLite's text index does, `match_expression`).
-    Asked for the whole fragment, the index reads the entries of every trigram of every word: "provider
-    00123", where every name holds "provider", took 12 to 16 ms (and 195 ms when the planner chose to walk
-    the subjects instead), its rare word alone 0.1 ms. Which word is rarest is counted, each up to the
-    registry's text cap, in one statement."""
-    key = search_key(text)
-    whole = Subject.name_key.like(_pattern("name_pattern", key), escape="/")
-    words = _words(key)
-    if session.get_bind().dialect.name != "postgresql" or len(words) < 2:
-        return whole
-    rarest = words[_rarest(session, words)]
-    indexed = Subject.name_key.like(_pattern("word_pattern", rarest), escape="/")
+    whole fragment is compared on those rows (as SQLite's text index does, `match_expression`). Asked for
+    the whole fragment, the index reads the entries of every trigram of every word: "provider 00123",
+    where every name holds "provider", took 12 to 16 ms (and 195 ms when the planner chose to walk the
+    subjects instead), its rare word alone 0.1 ms. Which word is rarest is counted (`name_query`), each up
+    to the registry's text cap, in one statement."""
+    if kind != CONTAINS_WORDS:
+        return _like("name_pattern")
     # `|| ''` keeps the whole fragment's comparison out of the index: it is checked on the rows found.
-    unindexed = Subject.name_key.concat(literal_column("''")).like(_pattern("name_pattern", key), escape="/")
-    return indexed & unindexed
+    whole = Subject.name_key.concat(literal_column("''")).like(_literal("name_pattern"), escape=ESCAPE)
+    return _like("word_pattern") & whole
 
 
 WORD_COUNT_CAP = 1001  # no word is counted further: past the registry's text cap any is common
@@ -119,15 +144,32 @@ WORD_COUNT_CAP = 1001  # no word is counted further: past the registry's text ca
 
 def _rarest(session: Session, words: list[str]) -> int:
     """The index in `words` of the word fewest names hold (each counted up to WORD_COUNT_CAP)."""
-    counts = []
-    for index, word in enumerate(words):
-        holding = select(Subject.id).where(Subject.name_key.like(_pattern(f"w{index}", word), escape="/"))
-        capped = holding.limit(WORD_COUNT_CAP).subquery()
-        counts.append(select(func.count()).select_from(capped).scalar_subquery())
-    found = session.connection().execute(select(*counts)).one()
+    values = {f"w{index}": _pattern(word) for index, word in enumerate(words)}
+    found = session.connection().execute(_word_counts(len(words)), values).one()
     return min(range(len(words)), key=lambda index: found[index])
 
 
-def _pattern(name: str, key: str) -> BindParameter[str]:
-    escaped = key.replace("/", "//").replace("%", "/%").replace("_", "/_")
-    return bindparam(name, f"%{escaped}%", literal_execute=True)
+@lru_cache(maxsize=16)
+def _word_counts(words: int) -> Select[Any]:
+    counts = []
+    for index in range(words):
+        holding = select(Subject.id).where(_like(f"w{index}")).limit(WORD_COUNT_CAP).subquery()
+        counts.append(select(func.count()).select_from(holding).scalar_subquery())
+    return select(*counts)
+
+
+ESCAPE = "/"
+
+
+def _like(name: str) -> ColumnElement[bool]:
+    return Subject.name_key.like(_literal(name), escape=ESCAPE)
+
+
+def _literal(name: str) -> BindParameter[str]:
+    return bindparam(name, type_=String, literal_execute=True)
+
+
+def _pattern(key: str) -> str:
+    """The LIKE pattern of names whose key contains `key` (its wildcards and escape character escaped)."""
+    escaped = key.replace(ESCAPE, ESCAPE * 2).replace("%", ESCAPE + "%").replace("_", ESCAPE + "_")
+    return f"%{escaped}%"

@@ -11,29 +11,29 @@ import uuid
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import ColumnElement, Select, bindparam, false, func, select, true
+from sqlalchemy import ColumnElement, Integer, Select, bindparam, func, select
 from sqlalchemy.orm import Session
 
-from tekseru.store.criterion_filter import subjects_violating
 from tekseru.store.inspection_models import Inspection
-from tekseru.store.models import (
-    Assessment,
-    AssessmentSubjectClass,
-    Subject,
-    SubjectGroup,
-)
-from tekseru.store.name_search import (
-    bin_prefix,
-    indexed_name_ids,
-    is_bin_prefix,
-    name_contains,
-    normalised,
-)
+from tekseru.store.models import Assessment, AssessmentSubjectClass, Subject, SubjectGroup
+from tekseru.store.name_search import normalised
 from tekseru.store.run_keys import run_key_of
+from tekseru.store.search_statements import CLASS_FILTERS as CLASS_FILTERS
+from tekseru.store.search_statements import NOT_ASSESSED as NOT_ASSESSED
+from tekseru.store.search_statements import (
+    Shape,
+    class_statements,
+    filter_condition,
+    filter_count,
+    shape_of,
+    text_statements,
+)
+from tekseru.store.search_statements import SubjectSearch as SubjectSearch
 from tekseru.store.subject_classes import CLASSES as CLASSES
-from tekseru.store.subject_classes import classes_of, subjects_of_class
+from tekseru.store.subject_classes import classes_of
 from tekseru.store.subject_order import (
     COMPLETED,
     REGISTRY_ORDER,
@@ -49,20 +49,6 @@ from tekseru.store.subject_order import (
 # third of the CPU time of each (no flush is due: these run in reading transactions that write nothing).
 TEXT_MATCHES_COUNTED = 1000
 FINISHED = "finished"
-
-NOT_ASSESSED = "none"  # the class filter of the subjects the latest run did not assess
-CLASS_FILTERS = (*CLASSES, NOT_ASSESSED)
-
-
-@dataclass(frozen=True, slots=True)
-class SubjectSearch:
-    """What to look for: `text` is part of a name or the start of a BIN; the rest filter exactly."""
-
-    text: str = ""
-    region: str | None = None
-    group: str | None = None
-    risk_class: str | None = None
-    criterion: int | None = None  # counted as violated in the subject's score of the run
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,41 +70,6 @@ class SubjectRow:
     last_visit_on: date | None = None
 
 
-def _filter_condition(search: SubjectSearch, run_id: uuid.UUID | None) -> ColumnElement[bool]:
-    """The exact filters of a search: region, group and class (the subject's class in the run)."""
-    condition: ColumnElement[bool] = true()
-    if search.region is not None:
-        condition = condition & (Subject.region == search.region)
-    if search.group is not None:
-        members = select(SubjectGroup.subject_id).where(SubjectGroup.group_key == search.group)
-        condition = condition & Subject.id.in_(members)
-    if search.risk_class == NOT_ASSESSED:  # the subjects the run gave no class (all, without a run)
-        if run_id is not None:
-            assessed = select(AssessmentSubjectClass.subject_id).where(
-                AssessmentSubjectClass.run_key == run_key_of(run_id)
-            )
-            condition = condition & Subject.id.not_in(assessed)
-    elif search.risk_class is not None:
-        if run_id is None or search.risk_class not in CLASSES:
-            return false()
-        condition = condition & Subject.id.in_(subjects_of_class(run_id, search.risk_class, search.region))
-    if search.criterion is not None:
-        if run_id is None:
-            return false()
-        condition = condition & Subject.id.in_(subjects_violating(run_id, search.criterion))
-    return condition
-
-
-def _text_condition(session: Session, text: str) -> ColumnElement[bool]:
-    if not text:
-        return true()
-    if is_bin_prefix(text):  # a BIN or its start: a range of the unique index on bin
-        text = bin_prefix(text)
-        upper = text[:-1] + chr(ord(text[-1]) + 1)
-        return Subject.bin == text if len(text) == 12 else (Subject.bin >= text) & (Subject.bin < upper)
-    return name_contains(session, text)
-
-
 def search_subjects(
     session: Session,
     search: SubjectSearch,
@@ -133,65 +84,40 @@ def search_subjects(
     in `run_id`; and how many match. A search by text reads at most `text_cap` + 1 matches (a total of
     `text_cap` + 1 means "more than `text_cap`") and pages within them."""
     text = normalised(search.text)
-    filters = _filter_condition(search, run_id)
+    shape, values = shape_of(session, search, run_id, text)
     if sort is not None and sort.key != REGISTRY_ORDER:
-        return _sorted(session, search, filters, run_id, sort, limit=limit, offset=offset, text_cap=text_cap)
-    if text:
-        indexed = None
-        if not is_bin_prefix(text):
-            indexed = indexed_name_ids(session, text, filters, limit=text_cap + 1)
-        if indexed is None:
-            condition = _text_condition(session, text) & filters
-            indexed = select(Subject.id).where(condition).order_by(Subject.id).limit(text_cap + 1)
+        return _sorted(session, shape, values, run_id, sort, limit=limit, offset=offset, text_cap=text_cap)
+    connection = session.connection()
+    values.update(limit=limit, offset=offset, cap=text_cap + 1)
+    if shape.text:
         # One reading: the database finds the first `text_cap` + 1 matches, counts them and hands back the
         # page's ids only, each with the count (read apart when the page is past the matches).
-        capped = indexed.subquery()
-        query = select(capped.c.id, func.count().over()).order_by(capped.c.id).limit(limit).offset(offset)
-        rows = session.connection().execute(query).all()
+        statements = text_statements(shape)
+        rows = connection.execute(statements.page, values).all()
         page = [row[0] for row in rows]
-        total = rows[0][1] if rows else _capped_count(session, indexed)
+        total = rows[0][1] if rows else connection.execute(statements.count, values).scalar_one()
         return _rows_of(session, page, run_id), total
-    if (
-        search.risk_class in CLASSES
-        and search.group is None
-        and search.criterion is None
-        and run_id is not None
-    ):
-        return _by_class(session, search, run_id, limit=limit, offset=offset)
+    if shape.risk_class == "class" and not shape.group and not shape.criterion:
+        # a class (and perhaps a region) alone: counted and paged on the run's index of subject classes
+        count, ids = class_statements(shape.region)
+        total = connection.execute(count, values).scalar_one()
+        return _rows_of(session, list(connection.execute(ids, values).scalars()), run_id), total
     # Two readings, not one with a window count: the count reads only an index, and the page stops early.
-    total = (
-        session.connection().execute(select(func.count()).select_from(Subject).where(filters)).scalar_one()
-    )
-    query = _PAGE_ROWS.where(filters).order_by(Subject.id).limit(limit).offset(offset)
-    return [_row(values) for values in session.connection().execute(query, {"run": run_id})], total
+    total = connection.execute(filter_count(shape), values).scalar_one()
+    filtered = connection.execute(_filtered_page(shape), values)
+    return [_row(row) for row in filtered], total
 
 
-def _capped_count(session: Session, capped: Select[Any]) -> int:
-    """How many ids the query `capped` (which has its limit) gives, counted by the database."""
-    return int(
-        session.connection()
-        .execute(select(func.count()).select_from(capped.order_by(None).subquery()))
-        .scalar_one()
-    )
-
-
-def _by_class(
-    session: Session, search: SubjectSearch, run_id: uuid.UUID, *, limit: int, offset: int
-) -> tuple[list[SubjectRow], int]:
-    """A class (and perhaps a region) alone: counted and paged on the run's index of subject classes."""
-    if search.risk_class not in CLASSES:
-        return [], 0
-    wanted = subjects_of_class(run_id, search.risk_class, search.region).subquery()
-    total = session.connection().execute(select(func.count()).select_from(wanted)).scalar_one()
-    ids = select(wanted.c.subject_id).order_by(wanted.c.subject_id).limit(limit).offset(offset)
-    page = list(session.connection().execute(ids).scalars())
-    return _rows_of(session, page, run_id), total
+@lru_cache(maxsize=256)
+def _filtered_page(shape: Shape) -> Select[Any]:
+    page = _PAGE_ROWS.where(filter_condition(shape)).order_by(Subject.id)
+    return page.limit(bindparam("limit", type_=Integer)).offset(bindparam("offset", type_=Integer))
 
 
 def _sorted(
     session: Session,
-    search: SubjectSearch,
-    filters: ColumnElement[bool],
+    shape: Shape,
+    values: dict[str, Any],
     run_id: uuid.UUID | None,
     sort: SubjectSort,
     *,
@@ -202,15 +128,15 @@ def _sorted(
     """A page in `sort`'s order: the filters (and the first `text_cap` + 1 text matches) counted, then
     ordered by the database with the planning order breaking every tie."""
     page, total = _sorted_ids(
-        session, search, filters, run_id, sort, limit=limit, offset=offset, text_cap=text_cap
+        session, shape, values, run_id, sort, limit=limit, offset=offset, text_cap=text_cap
     )
     return _rows_of(session, page, run_id), total
 
 
 def _sorted_ids(
     session: Session,
-    search: SubjectSearch,
-    filters: ColumnElement[bool],
+    shape: Shape,
+    values: dict[str, Any],
     run_id: uuid.UUID | None,
     sort: SubjectSort,
     *,
@@ -219,24 +145,18 @@ def _sorted_ids(
     text_cap: int,
     counted: bool = True,
 ) -> tuple[list[int], int]:
-    text = normalised(search.text)
     total = -1
-    if text:
-        matches = _text_condition(session, text) & filters
-        first = select(Subject.id).where(matches).order_by(Subject.id).limit(text_cap + 1)
-        ids = list(session.connection().execute(first).scalars())
+    if shape.text:
+        first = text_statements(shape).first
+        ids = list(session.connection().execute(first, {**values, "cap": text_cap + 1}).scalars())
         condition: ColumnElement[bool] = Subject.id.in_(ids)
         total = len(ids)
     else:
-        condition = filters
+        condition = filter_condition(shape)
         if counted:
-            total = (
-                session.connection()
-                .execute(select(func.count()).select_from(Subject).where(filters))
-                .scalar_one()
-            )
+            total = session.connection().execute(filter_count(shape), values).scalar_one()
     if sort.key == "score" and run_id is not None:
-        return scored_ids(session, condition, run_id, sort, limit=limit, offset=offset), total
+        return scored_ids(session, condition, run_id, sort, limit=limit, offset=offset, values=values), total
     classes, visits = run_classes(run_id), last_visits().subquery()
     query = (
         select(Subject.id)
@@ -248,7 +168,7 @@ def _sorted_ids(
         .limit(limit)
         .offset(offset)
     )
-    return list(session.connection().execute(query).scalars()), total
+    return list(session.connection().execute(query, values).scalars()), total
 
 
 def iter_subjects(
@@ -263,9 +183,9 @@ def iter_subjects(
     """Every subject `search_subjects` pages through, in the same order, read `chunk` at a time (for an
     export: only the ids of the whole table are held, never all its rows)."""
     order = sort or SubjectSort()
-    filters = _filter_condition(search, run_id)
+    shape, values = shape_of(session, search, run_id, normalised(search.text))
     ids, _ = _sorted_ids(
-        session, search, filters, run_id, order, limit=None, offset=0, text_cap=text_cap, counted=False
+        session, shape, values, run_id, order, limit=None, offset=0, text_cap=text_cap, counted=False
     )
     for start in range(0, len(ids), chunk):
         yield from _rows_of(session, ids[start : start + chunk], run_id)

@@ -11,7 +11,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Select, bindparam, case, func, insert, literal, select, update
+from sqlalchemy import BindParameter, Select, bindparam, case, func, insert, literal, select, update
 from sqlalchemy.orm import Session
 
 from tekseru.planning.priority import priority_values, severity_counts
@@ -103,8 +103,13 @@ def store_subject_classes(session: Session, run_id: uuid.UUID, classes: SubjectC
 _CLASSES_PER_INSERT = 100_000
 
 
-def subjects_of_class(run_id: uuid.UUID, risk_class: str, region: str | None = None) -> Select[int]:
-    """The ids of the subjects whose class in the run is `risk_class` (and of `region`), by an index."""
+def subjects_of_class(
+    run_id: uuid.UUID | BindParameter[Any],
+    risk_class: str | BindParameter[Any],
+    region: str | BindParameter[Any] | None = None,
+) -> Select[int]:
+    """The ids of the subjects whose class in the run is `risk_class` (and of `region`), by an index (each
+    a value or a statement's parameter)."""
     condition = (AssessmentSubjectClass.run_key == run_key_of(run_id)) & (
         AssessmentSubjectClass.risk_class == risk_class
     )

@@ -9,7 +9,7 @@ A subject not assessed in the run (no score) comes after every assessed one, in 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -145,10 +145,12 @@ def scored_ids(
     *,
     limit: int | None,
     offset: int,
+    values: Mapping[str, Any] | None = None,
 ) -> list[int]:
     """The ids of a page in score order, driven by the run's index by score: the assessed subjects first
     (the index gives score and gross count in order, so the database sorts only within equal ones), then
-    the subjects the run did not assess. Same order as `sort_columns`, without sorting the whole run."""
+    the subjects the run did not assess. Same order as `sort_columns`, without sorting the whole run.
+    `values` are those of the parameters of `condition`."""
     table = AssessmentSubjectClass
     visits = last_visits().subquery()
     steps = [
@@ -173,12 +175,12 @@ def scored_ids(
     )
     page = list(
         session.execute(
-            assessed.order_by(*ordered, visit, Subject.bin, Subject.id).limit(limit).offset(offset)
+            assessed.order_by(*ordered, visit, Subject.bin, Subject.id).limit(limit).offset(offset), values
         ).scalars()
     )
     if limit is not None and len(page) == limit:
         return page
-    counted = session.execute(select(func.count()).select_from(assessed.subquery())).scalar_one()
+    counted = session.execute(select(func.count()).select_from(assessed.subquery()), values).scalar_one()
     wanted = None if limit is None else limit - len(page)
     rest = (
         select(Subject.id)
@@ -193,4 +195,4 @@ def scored_ids(
         .limit(wanted)
         .offset(max(offset - counted, 0))
     )
-    return page + list(session.execute(rest).scalars())
+    return page + list(session.execute(rest, values).scalars())
