@@ -1,0 +1,58 @@
+"""A registry search runs statements made once for its shape (which filters, how its text is looked for):
+another search of the same shape with other values runs the very same statement objects, with its values
+as parameters, and finds what its own values say."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import event
+
+from tekseru.store import Database
+from tekseru.store import registry_queries as queries
+from tekseru.store.search_statements import Shape, shape_of
+from tests.store.factories import BINS, add_subjects
+
+SUBJECTS = 12  # "Provider 0" .. "Provider 11" (tests/store/factories.py)
+
+
+def _run(database: Database, search: queries.SubjectSearch) -> tuple[list[object], list[str], int]:
+    """The statement objects a search executed, the BINs it found and its total."""
+    executed: list[object] = []
+
+    def seen(_conn: object, clause: object, *_: Any) -> None:
+        executed.append(clause)
+
+    event.listen(database.engine, "before_execute", seen)
+    try:
+        with database.reading() as session:
+            rows, total = queries.search_subjects(session, search, run_id=None, limit=5, offset=0)
+    finally:
+        event.remove(database.engine, "before_execute", seen)
+    return executed, [row.bin for row in rows], total
+
+
+def test_a_search_of_the_same_shape_runs_the_same_statements(database: Database) -> None:
+    add_subjects(database, SUBJECTS)
+    for first, second in [
+        (queries.SubjectSearch(text="Provider 1"), queries.SubjectSearch(text="Provider 2")),
+        (queries.SubjectSearch(text=BINS[0][:11]), queries.SubjectSearch(text=BINS[1][:11])),
+        (queries.SubjectSearch(region="astana"), queries.SubjectSearch(region="almaty_city")),
+    ]:
+        statements, found, total = _run(database, first)
+        again, found_again, total_again = _run(database, second)
+        assert statements and [id(s) for s in statements] == [id(s) for s in again]
+        assert (found, total) != (found_again, total_again) or first.region  # each found by its own values
+    assert _run(database, queries.SubjectSearch(text="Provider 1"))[1:] == ([BINS[1], BINS[10], BINS[11]], 3)
+    assert _run(database, queries.SubjectSearch(text="Provider 2"))[1:] == ([BINS[2]], 1)
+
+
+def test_the_shape_holds_no_value() -> None:
+    one, values = shape_of(None, queries.SubjectSearch(region="astana", risk_class="high"), None)
+    other, _ = shape_of(None, queries.SubjectSearch(region="abai", risk_class="low"), None)
+    assert one == other == Shape(region=True, risk_class="nothing")  # no run: no subject has a class
+    assert values["region"] == "astana" and values["risk_class"] == "high"
+    exact, values = shape_of(None, queries.SubjectSearch(), None, text=BINS[3])
+    assert exact.text == "bin" and values["bin"] == BINS[3]
+    start, values = shape_of(None, queries.SubjectSearch(), None, text="0405 40")
+    assert start.text == "bin_prefix" and (values["bin"], values["bin_upper"]) == ("040540", "040541")
