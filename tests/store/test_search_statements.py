@@ -10,6 +10,8 @@ from sqlalchemy import event
 
 from tekseru.store import Database
 from tekseru.store import registry_queries as queries
+from tekseru.store.name_keys import search_key
+from tekseru.store.name_search import COMMON_FRAGMENTS
 from tekseru.store.search_statements import Shape, shape_of
 from tests.store.factories import BINS, add_subjects
 
@@ -56,3 +58,50 @@ def test_the_shape_holds_no_value() -> None:
     assert exact.text == "bin" and values["bin"] == BINS[3]
     start, values = shape_of(None, queries.SubjectSearch(), None, text="0405 40")
     assert start.text == "bin_prefix" and (values["bin"], values["bin_upper"]) == ("040540", "040541")
+
+
+def _searched(database: Database, text: str, cap: int, offset: int = 0) -> tuple[list[str], int, list[str]]:
+    """The BINs of a page (3 rows from `offset`), the capped total, and the statements run."""
+    statements: list[str] = []
+
+    def seen(_conn: object, _cursor: object, statement: str, *_: Any) -> None:
+        statements.append(statement)
+
+    event.listen(database.engine, "before_cursor_execute", seen)
+    try:
+        with database.reading() as session:
+            rows, total = queries.search_subjects(
+                session, queries.SubjectSearch(text=text), run_id=None, limit=3, offset=offset, text_cap=cap
+            )
+    finally:
+        event.remove(database.engine, "before_cursor_execute", seen)
+    return [row.bin for row in rows], total, statements
+
+
+def test_a_common_fragment_is_read_name_by_name_the_next_time_with_the_same_answer(
+    database: Database,
+) -> None:
+    add_subjects(database, SUBJECTS)
+    fragment = search_key("Provider")
+    COMMON_FRAGMENTS.forget(fragment)
+    first = _searched(database, "Provider", cap=5)
+    assert first[:2] == (BINS[0:3], 6)
+    uses_index = any("MATCH" in statement for statement in first[2])
+    assert uses_index == (database.dialect == "sqlite")
+    for offset in (0, 3, 6):  # a page, the last page within the cap, a page past it: as the index says
+        again = _searched(database, "Provider", cap=5, offset=offset)
+        assert again[:2] == (BINS[offset : min(offset + 3, 6)], 6)
+        assert not any("MATCH" in statement for statement in again[2])  # read name by name
+    assert (fragment in COMMON_FRAGMENTS) == (database.dialect == "sqlite")
+
+
+def test_a_fragment_that_became_rare_is_found_through_the_index_and_forgotten(database: Database) -> None:
+    add_subjects(database, SUBJECTS)
+    fragment = search_key("Provider 1")
+    COMMON_FRAGMENTS.remember(fragment)  # as if it had been common
+    found = _searched(database, "Provider 1", cap=5)
+    assert found[:2] == ([BINS[1], BINS[10], BINS[11]], 3)
+    assert (fragment in COMMON_FRAGMENTS) == (database.dialect == "postgresql")  # SQLite's choice alone
+    COMMON_FRAGMENTS.forget(fragment)
+    if database.dialect == "sqlite":
+        assert any("MATCH" in statement for statement in found[2])

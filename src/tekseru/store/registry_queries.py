@@ -9,22 +9,24 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import ColumnElement, Integer, Select, bindparam, func, select
+from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
 from tekseru.store.inspection_models import Inspection
 from tekseru.store.models import Assessment, AssessmentSubjectClass, Subject, SubjectGroup
-from tekseru.store.name_search import normalised
+from tekseru.store.name_search import COMMON_FRAGMENTS, SCANNED, normalised
 from tekseru.store.run_keys import run_key_of
 from tekseru.store.search_statements import CLASS_FILTERS as CLASS_FILTERS
 from tekseru.store.search_statements import NOT_ASSESSED as NOT_ASSESSED
 from tekseru.store.search_statements import (
     Shape,
+    TextStatements,
     class_statements,
     filter_condition,
     filter_count,
@@ -48,6 +50,7 @@ from tekseru.store.subject_order import (
 # execution (`session.execute`): they read columns, never mapped objects, and the ORM's layer cost about a
 # third of the CPU time of each (no flush is due: these run in reading transactions that write nothing).
 TEXT_MATCHES_COUNTED = 1000
+SCAN_BUDGET = 4  # names read (times the cap) for a common fragment before the text index is asked
 FINISHED = "finished"
 
 
@@ -88,14 +91,9 @@ def search_subjects(
     if sort is not None and sort.key != REGISTRY_ORDER:
         return _sorted(session, shape, values, run_id, sort, limit=limit, offset=offset, text_cap=text_cap)
     connection = session.connection()
-    values.update(limit=limit, offset=offset, cap=text_cap + 1)
+    values.update(limit=limit, offset=offset, cap=text_cap + 1, budget=SCAN_BUDGET * (text_cap + 1))
     if shape.text:
-        # One reading: the database finds the first `text_cap` + 1 matches, counts them and hands back the
-        # page's ids only, each with the count (read apart when the page is past the matches).
-        statements = text_statements(shape)
-        rows = connection.execute(statements.page, values).all()
-        page = [row[0] for row in rows]
-        total = rows[0][1] if rows else connection.execute(statements.count, values).scalar_one()
+        page, total = _text_page(connection, shape, values)
         return _rows_of(session, page, run_id), total
     if shape.risk_class == "class" and not shape.group and not shape.criterion:
         # a class (and perhaps a region) alone: counted and paged on the run's index of subject classes
@@ -106,6 +104,33 @@ def search_subjects(
     total = connection.execute(filter_count(shape), values).scalar_one()
     filtered = connection.execute(_filtered_page(shape), values)
     return [_row(row) for row in filtered], total
+
+
+def _text_page(connection: Connection, shape: Shape, values: dict[str, Any]) -> tuple[list[int], int]:
+    """The ids of a page of a search by text, and its capped count. One reading: the database finds the
+    first `:cap` matches, counts them and hands back the page's ids only, each with the count (read apart
+    when the page is past the matches). A fragment alone that the text index found in more names than the
+    cap before is looked for first among the first names (`scanned_name_ids`), which holds it when they
+    hold `:cap` matches (the first matches by id are the same either way)."""
+    fragment = values.get("fragment")
+    alone = replace(shape, text="") == Shape(run=shape.run)
+    if fragment is not None and alone and fragment in COMMON_FRAGMENTS:
+        page, total = _capped_page(connection, text_statements(replace(shape, text=SCANNED)), values)
+        if total == values["cap"]:
+            return page, total
+        COMMON_FRAGMENTS.forget(fragment)
+    page, total = _capped_page(connection, text_statements(shape), values)
+    if fragment is not None and alone and total == values["cap"]:
+        COMMON_FRAGMENTS.remember(fragment)
+    return page, total
+
+
+def _capped_page(
+    connection: Connection, statements: TextStatements, values: dict[str, Any]
+) -> tuple[list[int], int]:
+    rows = connection.execute(statements.page, values).all()
+    total = rows[0][1] if rows else connection.execute(statements.count, values).scalar_one()
+    return [row[0] for row in rows], total
 
 
 @lru_cache(maxsize=256)

@@ -9,7 +9,7 @@ keeps its key, so a request only finds its compiled form and runs it.
 from __future__ import annotations
 
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
 
@@ -21,11 +21,13 @@ from tekseru.store.models import Assessment, AssessmentSubjectClass, Subject, Su
 from tekseru.store.name_search import (
     INDEXED,
     INDEXED_WORDS,
+    SCANNED,
     bin_prefix,
     indexed_name_ids,
     is_bin_prefix,
     name_condition,
     name_query,
+    scanned_name_ids,
 )
 from tekseru.store.run_keys import run_key_of
 from tekseru.store.subject_classes import CLASSES, subjects_of_class
@@ -123,6 +125,9 @@ def filter_condition(shape: Shape) -> ColumnElement[bool]:
 
 def matching_ids(shape: Shape, limit: Any) -> Select[Any]:
     """The ids of the subjects a search by text finds, in id order, at most `limit`."""
+    if shape.text == SCANNED:
+        assert replace(shape, text="") == Shape(run=shape.run), "a fragment alone is read name by name"
+        return scanned_name_ids(limit)
     filters = filter_condition(shape)
     if shape.text in (INDEXED, INDEXED_WORDS):
         return indexed_name_ids(shape.text, filters, limit)
