@@ -4,9 +4,10 @@ uvicorn's workers share one listening socket, and the first worker to wake takes
 on it: 20 clients connecting at once were split 16 to 4 (the CPU time of the two workers was 794 and 217
 ticks), so one worker queued four times the requests of the other while half a core stood idle, and the
 slowest answers doubled. Here each worker binds its own socket with SO_REUSEPORT and the kernel spreads new
-connections over them evenly. The parent still binds the address first, as uvicorn does, so that a port
-already taken is reported once, in the reader's words (`serve_log`), and then lets it go for the workers.
-Where the system has no SO_REUSEPORT (not Linux or BSD), uvicorn's shared socket is used.
+connections over them (by a hash of their addresses: `serve_balance` evens out what it leaves uneven).
+The parent still binds the address first, as uvicorn does, so that a port already taken is reported once,
+in the reader's words (`serve_log`), and then lets it go for the workers. Where the system has no
+SO_REUSEPORT (not Linux or BSD), uvicorn's shared socket is used.
 """
 
 from __future__ import annotations
@@ -24,29 +25,42 @@ def run(app: str, **options: Any) -> None:
     if not hasattr(socket, "SO_REUSEPORT"):
         uvicorn.run(app, **options)
         return
-    config = uvicorn.Config(app, **options)
+    from tekseru.cli import serve_balance
+
+    config = uvicorn.Config(app, http=serve_balance.PROTOCOL, **options)
     probe = config.bind_socket()  # says where it listens, or why it cannot (and exits)
     probe.close()
-    Multiprocess(config, sockets=SocketPerWorker(config.host, config.port)).run()
+    counts = serve_balance.ConnectionCounts.create(config.workers)
+    try:
+        Multiprocess(config, sockets=SocketPerWorker(config.host, config.port, counts, config.workers)).run()
+    finally:
+        serve_balance.forget(counts)
 
 
 class SocketPerWorker(list[socket.socket]):
     """The sockets handed to every worker: empty in the parent, and in each worker a new socket bound to
     (host, port) with SO_REUSEPORT. A worker is a new process (spawn) that receives its arguments pickled;
     this list is pickled as the instruction to make that socket there, so each worker, a restarted one too,
-    gets one of its own."""
+    gets one of its own, and the slot of the file `counts` it counts its connections in (a restarted
+    worker takes over the slot of one before it)."""
 
-    def __init__(self, host: str, port: int) -> None:
+    def __init__(self, host: str, port: int, counts: str, workers: int) -> None:
         super().__init__()
-        self.host, self.port = host, port
+        self.host, self.port, self.counts, self.workers = host, port, counts, workers
+        self.started = 0
 
-    def __reduce__(self) -> tuple[Any, tuple[str, int]]:
-        return (worker_sockets, (self.host, self.port))
+    def __reduce__(self) -> tuple[Any, tuple[str, int, str, int, int]]:
+        slot = self.started % self.workers
+        self.started += 1
+        return (worker_sockets, (self.host, self.port, self.counts, self.workers, slot))
 
 
-def worker_sockets(host: str, port: int) -> list[socket.socket]:
+def worker_sockets(host: str, port: int, counts: str, workers: int, slot: int) -> list[socket.socket]:
     """One socket bound to (host, port) that other sockets with SO_REUSEPORT may share (uvicorn's worker
-    listens on it)."""
+    listens on it); this worker counts its connections in slot `slot` of the file `counts`."""
+    from tekseru.cli import serve_balance
+
+    serve_balance.share(counts, workers, slot)
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family=family, type=socket.SOCK_STREAM, proto=socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
