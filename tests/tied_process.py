@@ -4,8 +4,9 @@ SIGTERM, pytest runs no finaliser, and a server it started would go on holding i
 `tied(command)` is the command to hand to `subprocess.Popen` instead: it runs this file, which asks the
 kernel (Linux's PR_SET_PDEATHSIG, kept across exec) to send the process SIGTERM when its parent dies, then
 becomes `command` by exec, same pid. A wrapper is used rather than Popen's `preexec_fn`, which Python warns
-may deadlock when the parent has threads (the browser tests' live servers are threads). Elsewhere than on
-Linux the command is run as it is."""
+may deadlock when the parent has threads (the browser tests' live servers are threads). The kernel sends
+the signal when the *thread* that started the process ends: start it from the test's own thread, not from
+a short-lived one. Elsewhere than on Linux the command is run as it is."""
 
 from __future__ import annotations
 
