@@ -24,6 +24,7 @@ from tekseru.cli.main import app
 from tekseru.cli.serve_log import BindFailure
 from tests.cli.reader_language import assert_reader_language
 from tests.databases import migrated_sqlite_file
+from tests.tied_process import tied
 
 SAID = {
     "kk": ("Сервер http://127.0.0.1:{port} мекенжайында жауап береді. Тоқтату үшін: Ctrl+C.",
@@ -62,7 +63,7 @@ def test_serve_says_every_line_in_the_readers_language(
     env = {**os.environ, "TEKSERU_ATTACHMENTS_DIR": str(tmp_path / "files"), "TEKSERU_LANGUAGE": language}
     out, err = tmp_path / "stdout.log", tmp_path / "stderr.log"  # files, not pipes: a pipe could block
     with out.open("w") as stdout, err.open("w") as stderr:
-        server = subprocess.Popen(command, env=env, stdout=stdout, stderr=stderr, text=True)
+        server = subprocess.Popen(tied(command), env=env, stdout=stdout, stderr=stderr, text=True)
     base = f"http://127.0.0.1:{port}"
     try:
         assert _answers(base, server), out.read_text() + err.read_text()

@@ -20,6 +20,7 @@ from tekseru.services.permissions import Actor, PermissionDenied, Role
 from tekseru.store import Database, open_database
 from tekseru.store.database import create_postgres_database_if_missing
 from tests.catalogue import CATALOGUE
+from tests.tied_process import tied
 from tests.web.support import AS_OF
 
 ADMIN = Actor.system("b-admin")
@@ -73,7 +74,7 @@ def test_a_backup_taken_while_another_process_writes_restores_intact(
 ) -> None:
     stop, started = tmp_path / "stop", tmp_path / "started"
     writer = subprocess.Popen(
-        [sys.executable, "-c", WRITER, database_url, str(stop), str(started)],
+        tied([sys.executable, "-c", WRITER, database_url, str(stop), str(started)]),
         stdout=subprocess.PIPE,
         text=True,
     )

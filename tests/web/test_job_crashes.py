@@ -29,6 +29,7 @@ from tekseru.store import Database
 from tekseru.store.jobs import job_database
 from tests.catalogue import CATALOGUE
 from tests.databases import database, database_url, postgres_server
+from tests.tied_process import tied
 from tests.web.support import PASSWORD, USERS, seed
 
 __all__ = ["database", "database_url", "postgres_server"]
@@ -71,7 +72,7 @@ class Server:
             "en",
         ]
         self.process = subprocess.Popen(
-            command,
+            tied(command),
             env=env,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,

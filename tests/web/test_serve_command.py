@@ -29,6 +29,7 @@ from tekseru.services.demo import load_demo
 from tekseru.services.permissions import Actor
 from tekseru.settings import Settings
 from tests.catalogue import CATALOGUE
+from tests.tied_process import tied
 from tests.web.support import CHEAP_PASSWORDS
 
 
@@ -163,7 +164,7 @@ def test_several_workers_answer_on_one_sqlite_file(tmp_path: Path) -> None:
     # the test forever when the expected line does not come.
     printed = tmp_path / "serve.log"
     with printed.open("w") as log:
-        server = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT, text=True)
+        server = subprocess.Popen(tied(command), env=env, stdout=log, stderr=subprocess.STDOUT, text=True)
     base = f"http://127.0.0.1:{port}"
     try:
         assert _started(base, server), "the server did not start: " + printed.read_text()

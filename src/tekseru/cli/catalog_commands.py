@@ -192,7 +192,9 @@ def diff(
 
 @app.command()
 def export(
-    format: ExportFormat = typer.Option(ExportFormat.json, "--format"),
+    format: ExportFormat = typer.Option(
+        ExportFormat.json, "--format", help="json: the edition as one JSON document (the only format)."
+    ),
     output: Path | None = typer.Option(None, "--output", help="File to write (default: standard output)."),
     edition: str | None = EditionOption,
     on: str | None = OnOption,

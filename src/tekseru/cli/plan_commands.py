@@ -47,6 +47,14 @@ class OutputFormat(StrEnum):
     PDF = "pdf"
 
 
+class DocumentFormat(StrEnum):
+    """What `plans export` writes: a document only (the screen's table and JSON are `plans show`), so that
+    its `--help` offers no choice the command refuses."""
+
+    XLSX = "xlsx"
+    PDF = "pdf"
+
+
 class Status(StrEnum):
     DRAFT = "draft"
     APPROVED = "approved"
@@ -196,16 +204,16 @@ def show(
 @plans_app.command()
 def export(
     plan_id: PlanId,
-    output_format: Annotated[OutputFormat, typer.Option("--format", help="xlsx or pdf.")] = OutputFormat.XLSX,
+    output_format: Annotated[
+        DocumentFormat, typer.Option("--format", help="xlsx or pdf.")
+    ] = DocumentFormat.XLSX,
     lang: LangOption = None,
     output: OutputOption = None,
     db: DbOption = None,
 ) -> None:
     """Write a stored list as an XLSX or PDF document in Kazakh or Russian."""
-    if output_format not in (OutputFormat.XLSX, OutputFormat.PDF):
-        fail(Words(chosen(lang))("cli.plans.export_format"))
     with opened_database(db) as database, _errors(chosen(lang)):
-        _present(database, plan_id, output_format, Words(chosen(lang)), output)
+        _present(database, plan_id, OutputFormat(output_format.value), Words(chosen(lang)), output)
 
 
 @plans_app.command()

@@ -8,7 +8,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field
 
 from tekseru.api.schemas.common import Timestamp
-from tekseru.i18n import say_stored
+from tekseru.i18n import format_decimal, say_stored, translate
 from tekseru.services.jobs import JobKind
 
 
@@ -26,7 +26,8 @@ class JobOut(BaseModel):
     total: int = Field(description="Rows or subjects to do (0 while unknown).")
     percent: int | None
     message: str | None = Field(
-        description="Why the job failed, or who cancelled it, in the reader's language."
+        description="In the reader's language: what a finished import did (rows read, added, changed, "
+        "already stored, rejected), why the job failed, or who cancelled it."
     )
     params: dict[str, Any]
     result: dict[str, Any] | None = Field(
@@ -43,12 +44,41 @@ class JobOut(BaseModel):
         """The job, its message (written by tekseru) said in `language`."""
         out = cls.model_validate(job)
         out.message = say_stored(language, out.message) if out.message else out.message
+        if out.message is None and out.status == "finished" and out.result is not None:
+            out.message = import_said(out.result, out.params.get("file"), language)
         if out.result is not None and isinstance(out.result.get("errors"), list):
             out.result = {
                 **out.result,
                 "errors": [_said_error(error, language) for error in out.result["errors"]],
             }
         return out
+
+
+# The counts of an import's report, with the labels its web page shows them under.
+REPORT_LABELS = (
+    ("rows_read", "job.rows_read"),
+    ("created", "job.created"),
+    ("updated", "job.updated"),
+    ("unchanged", "job.unchanged"),
+    ("rejected", "job.rejected"),
+)
+
+
+def import_said(result: dict[str, Any], file: object, language: str) -> str | None:
+    """What a finished import did, as its web page says it: the file imported (`file`, as it was uploaded,
+    else as the report names it) and each count; a file of no rows says so, so that it is not taken for
+    an import that stored something. None for another job's result. Said when read, not stored, so that
+    imports finished before this read the same."""
+    if not all(isinstance(result.get(count), int) for count, _ in REPORT_LABELS):
+        return None
+    counts = "; ".join(
+        f"{translate(language, label)}: {format_decimal(result[count], language, 0)}"
+        for count, label in REPORT_LABELS
+    )
+    said = f"{translate(language, 'cli.import.title', file=file or result.get('file') or '')}. {counts}."
+    if result["rows_read"] == 0:
+        said += " " + translate(language, "tester10.import.no_rows")
+    return said
 
 
 def _said_error(error: Any, language: str) -> Any:

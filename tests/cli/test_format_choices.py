@@ -1,0 +1,75 @@
+"""What a command's `--help` offers is what the command does: every choice an option's placeholder lists
+(`<xlsx|pdf>`) is the set its help text names in kk and ru, and each choice `plans export` / `plans show`
+offer is taken (none refused after the help offered it)."""
+
+from __future__ import annotations
+
+import re
+from enum import Enum
+from pathlib import Path
+from typing import Any
+
+import pytest
+from typer.testing import CliRunner
+
+from tekseru.cli.main import app
+from tests.cli.test_help_language import COMMAND_PATHS, _commands
+from tests.cli.test_plan_commands import invoke
+from tests.databases import database, database_url, postgres_server
+
+__all__ = ["database", "database_url", "invoke", "postgres_server"]
+
+ROW = re.compile(r"(--[a-z][\w-]*)\s+(?:-\w\s+)?<([a-z_|]+)>\s+(.*)")
+PLAIN_WORD = re.compile(r"`([a-z_]+)`")
+
+
+def _help(path: list[str], language: str) -> str:
+    result = CliRunner().invoke(app, ["--lang", language, *path, "--help"], env={"COLUMNS": "400"})
+    assert result.exit_code == 0, result.output
+    return result.output
+
+
+def _offered(page: str) -> dict[str, tuple[set[str], set[str]]]:
+    """Each option row with choices: the choices of its placeholder and the words its text quotes."""
+    rows = {}
+    for line in page.splitlines():
+        found = ROW.search(line)
+        if found:
+            option, choices, text = found.groups()
+            rows[option] = (set(choices.split("|")), set(PLAIN_WORD.findall(text)))
+    return rows
+
+
+def _choice_options(path: list[str]) -> set[str]:
+    """The options of the command at `path` whose value is one of an enumeration's."""
+    command = dict((tuple(p), c) for p, c in _commands())[tuple(path)]
+    options = set()
+    for param in command.params:
+        annotation = getattr(getattr(param, "type_descriptor", None), "annotation", None)
+        if isinstance(annotation, type) and issubclass(annotation, Enum) and param.opts[0].startswith("--"):
+            options.add(param.opts[0])
+    return options
+
+
+@pytest.mark.parametrize("language", ["kk", "ru"])
+@pytest.mark.parametrize("path", COMMAND_PATHS, ids=lambda path: " ".join(path) or "tekseru")
+def test_the_help_text_names_the_choices_the_option_takes(path: list[str], language: str) -> None:
+    rows = _offered(_help(path, language))
+    assert _choice_options(path) <= set(rows), rows
+    for option, (choices, named) in rows.items():
+        # A text that names no choice (`Only lists in this status.`) leaves them to the placeholder.
+        assert not named or named == choices, (option, choices, named)
+
+
+@pytest.mark.parametrize("language", ["kk", "ru"])
+@pytest.mark.parametrize("command", ["show", "export"])
+def test_every_format_plans_offer_is_taken(invoke: Any, tmp_path: Path, language: str, command: str) -> None:
+    choices, _ = _offered(_help(["plans", command], language))["--format"]
+    assert choices >= {"xlsx", "pdf"}
+    invoke("plan", "2027-H1")
+    for choice in sorted(choices):
+        out = tmp_path / f"list-{command}-{language}.{choice}"
+        result = invoke("plans", command, "1", "--format", choice, "--lang", language, "--output", str(out))
+        assert result.exit_code == 0
+        if choice in {"xlsx", "pdf", "json"}:
+            assert out.stat().st_size > 0, (command, choice)
