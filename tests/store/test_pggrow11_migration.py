@@ -1,13 +1,12 @@
 """Migration 0022: every result keeps its explanation in `evidence_statuses` (codes, or the JSON text of the
 runs before and of results stored one by one), the column `explanation` is gone, and the counts of criteria
-are smallint on PostgreSQL (whose rows then carry no bitmap of NULLs); the planning order's index keeps the
-score alone. Runs stored before read back the same after the upgrade, the downgrade gives each explanation
-back to its column of 0021, and new runs are stored and read as before."""
+are smallint on PostgreSQL (whose rows then carry no bitmap of NULLs). Runs stored before read back the same
+after the upgrade, the downgrade gives each explanation back to its column of 0021, and new runs are stored
+and read as before."""
 
 from __future__ import annotations
 
 import uuid
-from typing import Any
 
 from alembic import command
 from sqlalchemy import inspect, text
@@ -51,15 +50,6 @@ def _columns(database: Database) -> dict[str, dict[str, str]]:
         }
 
 
-def _priority_index(database: Database) -> list[Any]:
-    with database.engine.connect() as connection:
-        return [
-            index["column_names"]
-            for index in inspect(connection).get_indexes("assessment_subject_classes")
-            if index["name"] == "ix_assessment_subject_classes_priority"
-        ]
-
-
 def _explanations_of_0021(database: Database) -> list[tuple[bool, bool]]:
     """Whether each result at revision 0021 has its JSON explanation, and its codes."""
     with database.engine.connect() as connection:
@@ -80,7 +70,6 @@ def test_the_explanations_move_to_one_column_and_back(database: Database) -> Non
     assert before[1][0][0].explanation == FREE_FORM  # type: ignore[index]
     columns = _columns(database)
     assert "explanation" not in columns["assessment_results"]
-    assert _priority_index(database) == [["run_key", "score"]]
     if postgres:
         kinds = {columns[table][name] for table, names in SMALL.items() for name in names}
         assert kinds == {"SMALLINT"}
@@ -98,7 +87,6 @@ def test_the_explanations_move_to_one_column_and_back(database: Database) -> Non
     # the coded run keeps its codes, the other run its JSON in `explanation`, as 0021 stored them
     assert _explanations_of_0021(database) == [(False, True)] * 3 + [(True, False)] * 2
     assert "explanation" in _columns(database)["assessment_results"]
-    assert _priority_index(database) == [["run_key", "score", "gross_count"]]
     if postgres:
         assert set(_columns(database)["assessment_subject_classes"].values()) >= {"INTEGER"}
         assert "SMALLINT" not in {kind for table in _columns(database).values() for kind in table.values()}

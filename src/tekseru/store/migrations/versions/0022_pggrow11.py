@@ -14,18 +14,16 @@ criteria: they become `smallint`, 2 bytes each instead of 4 (PostgreSQL aligns t
 columns, so nothing is padded in their place). ALTER ... TYPE writes each table again, its rows in the
 order they had and its indexes made again with their options (fillfactor 100 of 0021).
 
-The planning order's index of the subjects' classes keeps the score alone: with the gross count too, each
-entry took 36 bytes (8 of header, the run, 4 of padding, the score, the count, aligned to 8) where it
-now takes 28; the database walks it in score order and sorts the subjects of one score by their counts
-(an incremental sort), which it did for the significant and minor counts already.
+The planning order's index of the subjects' classes keeps its columns: with the score alone its entries
+would take 28 bytes, not 36, but the first page of the registry by score then sorted the ~96,000 subjects
+of the top score of a run of a million (200 ms instead of 3). ALTER ... TYPE makes it again.
 
 Measured by bench/bench_end_to_end.py at its full size (1,000,000 subject-groups, 870,205 subjects, one
-run), PostgreSQL: the run added 342.7 MB before, 320.4 MB after (results' rows 165.6 -> 155.3 MB, their
-key 43.7 MB as before; classes' rows 64.9 -> 60.4 MB, their index by priority 34.1 -> 26.6 MB).
+run), PostgreSQL: the run added 342.7 MB before, FIGURE MB after (results' rows 165.6 -> 155.3 MB, their
+key 43.7 MB as before; classes' rows 64.9 -> 60.4 MB).
 
 SQLite keeps its types (it stores an integer in as few bytes as its value needs: the model's type there
-stays INTEGER); only the index changes. The downgrade gives back the 4-byte integers and the index with the
-gross count.
+stays INTEGER) and drops the column. The downgrade gives back the 4-byte integers and the column.
 
 Revision ID: 0022_pggrow11
 Revises: 0021_pggrow10
@@ -49,14 +47,8 @@ SMALL_COLUMNS: dict[str, tuple[str, ...]] = {
     "assessment_results": ("gross_found",),
     "assessment_subject_classes": ("gross_count", "significant_count", "minor_count"),
 }
-PRIORITY = "ix_assessment_subject_classes_priority"
-CLASSES = "assessment_subject_classes"
-# The planning order's index: its columns in this revision and before it.
-PRIORITY_COLUMNS = (("run_key", "score"), ("run_key", "score", "gross_count"))
-FILLFACTOR = " WITH (fillfactor = 100)"  # as 0021 made it (PostgreSQL)
-
-
 RESULTS = "assessment_results"
+FILLFACTOR = " WITH (fillfactor = 100)"  # the key's, as 0021 made it
 RESULTS_KEY = ("run_key", "subject_id", "group_key")
 # The results' columns after this revision, in PostgreSQL's order (0021's without `explanation`).
 RESULT_COLUMNS = (
@@ -98,11 +90,11 @@ def upgrade() -> None:
             "WHERE evidence_statuses IS NULL"
         )
         op.execute(f"ALTER TABLE {RESULTS} DROP COLUMN explanation")
-    _change(upgraded=True)
+    _small_counts(upgraded=True)
 
 
 def downgrade() -> None:
-    _change(upgraded=False)
+    _small_counts(upgraded=False)
     if op.get_bind().dialect.name == "postgresql":
         _rebuild_results(upgraded=False)
     else:
@@ -151,16 +143,14 @@ def _rebuild_results(*, upgraded: bool) -> None:
         op.execute(f"ALTER TABLE {RESULTS} ADD CONSTRAINT {name} {definition}")
 
 
-def _change(*, upgraded: bool) -> None:
-    postgres = op.get_bind().dialect.name == "postgresql"
-    columns = ", ".join(PRIORITY_COLUMNS[0 if upgraded else 1])
-    # Dropped first: ALTER ... TYPE would make it again only to be dropped
-    op.execute(f"DROP INDEX {PRIORITY}")
-    if postgres:
-        kind = "smallint" if upgraded else "integer"
-        for table, names in SMALL_COLUMNS.items():
-            if table == RESULTS:
-                continue  # made again with the type (`_rebuild_results`)
-            changes = ", ".join(f"ALTER COLUMN {name} TYPE {kind}" for name in names)
-            op.execute(f"ALTER TABLE {table} {changes}")
-    op.execute(f"CREATE INDEX {PRIORITY} ON {CLASSES} ({columns}){FILLFACTOR if postgres else ''}")
+def _small_counts(*, upgraded: bool) -> None:
+    """PostgreSQL: the subjects' classes' counts as smallint, or back (the results' count is made with
+    their table: `_rebuild_results`)."""
+    if op.get_bind().dialect.name != "postgresql":
+        return
+    kind = "smallint" if upgraded else "integer"
+    for table, names in SMALL_COLUMNS.items():
+        if table != RESULTS:
+            op.execute(
+                f"ALTER TABLE {table} {', '.join(f'ALTER COLUMN {name} TYPE {kind}' for name in names)}"
+            )
