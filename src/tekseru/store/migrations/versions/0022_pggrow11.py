@@ -19,7 +19,7 @@ would take 28 bytes, not 36, but the first page of the registry by score then so
 of the top score of a run of a million (200 ms instead of 3). ALTER ... TYPE makes it again.
 
 Measured by bench/bench_end_to_end.py at its full size (1,000,000 subject-groups, 870,205 subjects, one
-run), PostgreSQL: the run added 342.7 MB before, FIGURE MB after (results' rows 165.6 -> 155.3 MB, their
+run), PostgreSQL: the run added 342.7 MB before, 328.0 MB after (results' rows 165.6 -> 155.3 MB, their
 key 43.7 MB as before; classes' rows 64.9 -> 60.4 MB).
 
 SQLite keeps its types (it stores an integer in as few bytes as its value needs: the model's type there
