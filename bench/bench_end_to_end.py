@@ -245,6 +245,55 @@ def database_bytes(url: str) -> int:
         engine.dispose()
 
 
+RUN_TABLES = ("assessment_results", "assessment_subject_classes")  # the tables a run writes its rows to
+
+
+def run_table_bytes(url: str) -> dict[str, dict[str, int]]:
+    """PostgreSQL: the bytes of each table a run writes (its rows, their TOAST, each index), to show
+    where the run's growth goes; nothing on SQLite (whose file has no such split to read cheaply)."""
+    if database_kind(url) == "sqlite":
+        return {}
+    engine = create_engine(url)
+    sizes: dict[str, dict[str, int]] = {}
+    try:
+        with engine.connect() as connection:
+            for table in RUN_TABLES:
+                rows, heap, total, indexes = connection.execute(
+                    text(
+                        f"SELECT (SELECT count(*) FROM {table}), pg_relation_size(CAST(:t AS regclass)), "
+                        "pg_total_relation_size(CAST(:t AS regclass)), "
+                        "pg_indexes_size(CAST(:t AS regclass))"
+                    ),
+                    {"t": table},
+                ).one()
+                sizes[table] = {"rows": rows, "table": heap, "toast": total - heap - indexes}
+                for name, size in connection.execute(
+                    text(
+                        "SELECT CAST(CAST(indexrelid AS regclass) AS text), pg_relation_size(indexrelid) "
+                        "FROM pg_index WHERE indrelid = CAST(:t AS regclass) ORDER BY 1"
+                    ),
+                    {"t": table},
+                ):
+                    sizes[table][f"index {name}"] = size
+    finally:
+        engine.dispose()
+    return sizes
+
+
+def report_table_growth(before: dict[str, dict[str, int]], after: dict[str, dict[str, int]]) -> None:
+    """Print what each table and index of the run's rows grew by, in MB and bytes per row the run added."""
+    for table, sizes in after.items():
+        earlier = before.get(table, {})
+        added_rows = sizes["rows"] - earlier.get("rows", 0)
+        parts = []
+        for part, size in sizes.items():
+            if part != "rows":
+                grown = size - earlier.get(part, 0)
+                per_row = f", {grown / added_rows:.1f} B/row" if added_rows else ""
+                parts.append(f"{part} {grown / 1e6:.1f} MB{per_row}")
+        print(f"  {table} (+{added_rows:,} rows): " + "; ".join(parts))
+
+
 def check_results(run: Run, url: str, summary: Any, expected_groups: int, picks: int = 100) -> None:
     """Count the run's stored results and compare `picks` of them with the reference engine, on the evidence
     read back from the database."""
@@ -419,12 +468,13 @@ def main(argv: list[str] | None = None) -> int:
         command += ["--database-url", url]
         command += ["--subject-groups", str(args.subject_groups), "--evidence", str(args.evidence)]
         written = json.loads(subprocess.run(command, check=True, capture_output=True, text=True).stdout)
-    before = database_bytes(url)
+    before, tables_before = database_bytes(url), run_table_bytes(url)
     summary, wall, phase_peaks = assess(url, synthetic.DEFAULT_AS_OF)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     growth = (database_bytes(url) - before) / 1e6
     _report(args, path if not postgres else Path(url), written, summary, wall)
     print(f"the run added {growth:,.0f} MB to the database")
+    report_table_growth(tables_before, run_table_bytes(url))
     expected_groups = args.subject_groups if written is not None else summary.subject_groups
     check_results(run, url, summary, expected_groups)
     run.figure("assessment end to end (wall)", wall, "s", TARGET_SECONDS, "lower")

@@ -63,3 +63,21 @@ def moved_subjects_class_regions(database: Database, subject_id: int, region: st
                 {"id": subject_id},
             )
         ]
+
+
+RUN_TABLES = ("assessment_results", "assessment_subject_classes")
+
+
+def stored_run_rows(database: Database) -> dict[str, list[list[tuple[str, object]]]]:
+    """Every row of a run's two tables as (column, value) pairs sorted by column, by SQL of no revision:
+    what a migration test compares at a revision whose columns today's readers no longer name."""
+    from sqlalchemy import text
+
+    with database.engine.connect() as connection:
+        return {
+            table: sorted(
+                (sorted(row._mapping.items()) for row in connection.execute(text(f"SELECT * FROM {table}"))),
+                key=repr,  # values of a column may be NULL in one row and bytes in another
+            )
+            for table in RUN_TABLES
+        }

@@ -129,13 +129,16 @@ def test_the_migration_keeps_every_run_and_its_downgrade_gives_them_back(databas
     postgres = database.engine.dialect.name == "postgresql"
     ids = add_subjects(database, 3)
     runs = [_finished_run(database, ids, 5), _coded_run(database, ids)]
-    before, rows = _read(database, runs, ids), _rows(database)
+    before = _read(database, runs, ids)  # at the head: today's readers name the head's columns
     assert all(results and classes for results, classes in before)  # type: ignore[misc]
+    with database.engine.begin() as connection:  # 0022 narrows the counts, drops `explanation`
+        command.downgrade(migrate.alembic_config(connection), "0021_pggrow10")
+    rows = _rows(database)
     upgraded = _layout(database) if postgres else _sqlite_schema(database)
     assert _indexes(database) == {name: list(columns) for name, (_, columns, _) in INDEXES.items()}
     with database.engine.begin() as connection:
         command.downgrade(migrate.alembic_config(connection), "0020_store18c")
-    assert _read(database, runs, ids) == before and _rows(database) == rows
+    assert _rows(database) == rows
     assert _indexes(database) == {name: list(earlier) for name, (_, _, earlier) in INDEXES.items()}
     if postgres:
         assert _layout(database) == {
@@ -146,8 +149,8 @@ def test_the_migration_keeps_every_run_and_its_downgrade_gives_them_back(databas
         assert [entry for entry in _sqlite_schema(database) if entry[0] not in INDEXES] == [
             entry for entry in upgraded if entry[0] not in INDEXES
         ]
-    migrate.upgrade(database.engine)
-    assert _read(database, runs, ids) == before and _rows(database) == rows
+    migrate.upgrade(database.engine, "0021_pggrow10")
+    assert _rows(database) == rows
     if postgres:
         assert (
             upgraded
@@ -163,6 +166,8 @@ def test_the_migration_keeps_every_run_and_its_downgrade_gives_them_back(databas
         )
     else:
         assert _sqlite_schema(database) == upgraded
+    migrate.upgrade(database.engine)  # the code of today reads and writes the head's columns
+    assert _read(database, runs, ids) == before
     assert migrate.differences(database.engine) == []
     # the region trigger still reaches the classes; deleting a run or a subject deletes its rows
     assert moved_subjects_class_regions(database, ids[0], "new-region") == [("new-region",)]

@@ -10,11 +10,11 @@ from dataclasses import dataclass, fields
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Row, func, insert, select, true, update
+from sqlalchemy import ColumnElement, func, insert, select, true, update
 from sqlalchemy.orm import Session
 
 from tekseru.store._bulk import insert_columns
-from tekseru.store.explanation_codes import decode
+from tekseru.store.explanation_codes import as_json, read
 from tekseru.store.models import Assessment, AssessmentResult, Subject
 from tekseru.store.records import AssessmentResultData, AssessmentRun
 from tekseru.store.run_keys import new_run_key, run_key, run_key_of
@@ -44,7 +44,6 @@ _RESULT_COLUMNS = (
     AssessmentResult.minor_part,
     AssessmentResult.gross_found,
     AssessmentResult.violated_criteria,
-    AssessmentResult.explanation,
     AssessmentResult.evidence_statuses,
 )
 
@@ -117,8 +116,9 @@ def finish_run(
 
 
 def add_results(session: Session, run_id: uuid.UUID, results: Iterable[AssessmentResultData]) -> int:
-    """Store results of a run in one multi-row insert, their explanations as JSON; how many. (The risk
-    engine stores its results with `add_result_batch`, their explanations as `explanation_codes`.)"""
+    """Store results of a run in one multi-row insert, their explanations as JSON text (whatever their
+    mapping holds: `explanation_codes.as_json`); how many. (The risk engine stores its results with
+    `add_result_batch`, their explanations as `explanation_codes`.)"""
     key = run_key(session, run_id)
     values = [
         {
@@ -131,7 +131,7 @@ def add_results(session: Session, run_id: uuid.UUID, results: Iterable[Assessmen
             "minor_part": result.minor_part,
             "gross_found": result.gross_found,
             "violated_criteria": list(result.violated_criteria),
-            "explanation": dict(result.explanation),
+            "evidence_statuses": as_json(result.explanation),
         }
         for result in results
     ]
@@ -200,7 +200,7 @@ def results_for_run(
     return [result_data(row) for row in session.execute(query)]
 
 
-def result_data(row: Row[Any]) -> AssessmentResultData:
+def result_data(row: Any) -> AssessmentResultData:
     """A stored result read as a row with the result table's columns, its explanation decoded."""
     return AssessmentResultData(
         subject_id=row.subject_id,
@@ -211,7 +211,7 @@ def result_data(row: Row[Any]) -> AssessmentResultData:
         minor_part=row.minor_part,
         gross_found=row.gross_found,
         violated_criteria=tuple(row.violated_criteria),
-        explanation=row.explanation if row.evidence_statuses is None else decode(row.evidence_statuses),
+        explanation=read(row.evidence_statuses),
     )
 
 
@@ -248,7 +248,7 @@ _POSTGRES_TYPES = {
     "risk_class": "text",
     "significant_part": "float8",
     "minor_part": "float8",
-    "gross_found": "int4",
+    "gross_found": "int2",  # migration 0022
     "violated_criteria": "text",  # JSON's binary form is its text
     "evidence_statuses": "bytea",
 }

@@ -28,6 +28,7 @@ that import this module then cost no NumPy (issue 18).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping, Sequence
 from itertools import pairwise
 from typing import TYPE_CHECKING, Any
@@ -87,6 +88,27 @@ def encode(explanation: Mapping[str, Any]) -> bytes:
         previous = ids[0]
     encoded: bytes = _leb128(np.array(numbers, dtype=np.int64)).tobytes()
     return EMPTY + encoded
+
+
+# Since migration 0022 the results keep every explanation in this one column: as these codes, or (runs
+# stored before migration 0018, and results stored one by one with `assessments.add_results`) as the JSON
+# text of the mapping, whose first byte `{` is no format's number. One column that is never NULL: a NULL
+# column gave each of PostgreSQL's rows a bitmap of its columns, 8 bytes with the alignment.
+_JSON_START = b"{"
+assert _JSON_START[0] not in _FORMATS
+
+
+def as_json(explanation: Mapping[str, Any]) -> bytes:
+    """The stored bytes of an explanation kept whole as JSON text (any mapping: `read` gives it back)."""
+    return json.dumps(explanation, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def read(data: bytes) -> dict[str, Any]:
+    """A stored explanation, codes or JSON text, as its mapping."""
+    if data[:1] == _JSON_START:
+        explanation: dict[str, Any] = json.loads(data)
+        return explanation
+    return decode(data)
 
 
 def decode(data: bytes) -> dict[str, Any]:

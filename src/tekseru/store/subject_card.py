@@ -59,7 +59,6 @@ _RESULTS = (
         _result.minor_part,
         _result.gross_found,
         _result.violated_criteria,
-        _result.explanation,
         _result.evidence_statuses,
         func.coalesce(_class.gross_count, 0),
         func.coalesce(_class.significant_count, 0),

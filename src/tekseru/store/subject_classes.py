@@ -79,7 +79,7 @@ def store_subject_classes(session: Session, run_id: uuid.UUID, classes: SubjectC
     ):
         raise LookupError("a subject assessed in the run is no longer in the registry")
     run = run_key(session, run_id)
-    types = ["int4", "int4", "text", "text", "float8", "int4", "int4", "int4"]
+    types = ["int4", "int4", "text", "text", "float8", "int2", "int2", "int2"]  # the counts: 0022
     table = AssessmentSubjectClass.metadata.tables[AssessmentSubjectClass.__tablename__]
     count = len(classes.subject_id)
     # A slice at a time: the Python objects of a whole run's subjects (a million of each column) took
