@@ -1,8 +1,8 @@
 """Migration 0022: PostgreSQL checks the subject of new evidence once per statement by triggers instead of
 the foreign key's check row by row; SQLite keeps the key. On both databases, before and after it (and after
 its downgrade), evidence names only subjects in the registry and a subject with evidence cannot be deleted
-or renumbered; on PostgreSQL the checks take the same locks as the key did, so a delete and an insert at
-once cannot leave evidence without its subject."""
+or renumbered; on PostgreSQL inserts and deletes take turns (`turns.EVIDENCE_SUBJECTS`) from their checks
+to their commits, so a delete and an insert at once cannot leave evidence without its subject."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from tekseru.store import Database, EvidenceData, migrate
 from tekseru.store.evidence import count_evidence, upsert_evidence
 from tekseru.store.models import Evidence, Subject, SubjectGroup
+from tekseru.store.turns import EVIDENCE_SUBJECTS, take_turns
 from tests.store.factories import add_subjects
 
 NOW = datetime(2024, 6, 30, 9, 0, tzinfo=UTC)
@@ -129,10 +130,17 @@ def _postgres_only(database: Database) -> None:
         pytest.skip("SQLite's writers take turns on the whole database")
 
 
-def test_a_delete_waits_for_an_insert_of_its_evidence_and_then_is_refused(database: Database) -> None:
+@pytest.mark.parametrize("inserting_isolation", ["READ COMMITTED", "REPEATABLE READ"])
+def test_a_delete_waits_for_an_insert_of_its_evidence_and_then_is_refused(
+    database: Database, inserting_isolation: str
+) -> None:
+    """The insert takes the turn (READ COMMITTED) or locks the subject's row (otherwise)."""
     _postgres_only(database)
     ids = add_subjects(database, 1)
-    with database.engine.connect() as inserting, database.engine.connect() as deleting:
+    with (
+        database.engine.connect().execution_options(isolation_level=inserting_isolation) as inserting,
+        database.engine.connect() as deleting,
+    ):
         inserting.execute(  # its transaction stays open
             text(
                 "INSERT INTO evidence (subject_id, criterion, source_group, observed_on, reference, "
@@ -141,13 +149,35 @@ def test_a_delete_waits_for_an_insert_of_its_evidence_and_then_is_refused(databa
             {"id": ids[0]},
         )
         deleting.execute(text("SET lock_timeout = '300ms'"))
-        with pytest.raises(OperationalError, match="lock timeout"):  # the insert locked its subject
+        with pytest.raises(OperationalError, match="lock timeout"):  # the insert holds the turn
             deleting.execute(delete(Subject).where(Subject.id == ids[0]))
         deleting.rollback()
         inserting.commit()
         with pytest.raises(IntegrityError) as raised:
             deleting.execute(delete(Subject).where(Subject.id == ids[0]))
         assert _key_error(raised.value)
+
+
+def test_a_delete_takes_the_turn_of_evidence_and_subjects(database: Database) -> None:
+    """The triggers' advisory lock is the one `take_turns` names EVIDENCE_SUBJECTS."""
+    _postgres_only(database)
+    ids = add_subjects(database, 1)
+    with database.transaction() as holding, database.engine.connect() as deleting:
+        take_turns(holding, EVIDENCE_SUBJECTS)
+        deleting.execute(text("SET lock_timeout = '300ms'"))
+        with pytest.raises(OperationalError, match="lock timeout"):
+            deleting.execute(delete(Subject).where(Subject.id == ids[0]))
+
+
+def test_a_subject_is_deleted_only_in_read_committed(database: Database) -> None:
+    """Outside READ COMMITTED a delete could not see evidence committed while it waited its turn."""
+    _postgres_only(database)
+    ids = add_subjects(database, 1)
+    with (
+        database.engine.connect().execution_options(isolation_level="REPEATABLE READ") as deleting,
+        pytest.raises(OperationalError, match="READ COMMITTED"),
+    ):
+        deleting.execute(delete(Subject).where(Subject.id == ids[0]))
 
 
 def _waits_for_a_lock(database: Database) -> bool:
@@ -182,7 +212,7 @@ def test_an_insert_waits_for_a_delete_of_its_subject_and_then_is_refused(databas
 
         thread = threading.Thread(target=insert)
         thread.start()
-        assert _waits_for_a_lock(database)  # the insert locks the subject the delete holds
+        assert _waits_for_a_lock(database)  # the insert's check waits for the delete's turn
         deleting.commit()
         thread.join()
     assert len(failures) == 1 and _key_error(failures[0])
