@@ -264,6 +264,8 @@ class _Subjects:
 
     def gone(self, file: str, rows: list[_Ready]) -> list[RowError]:
         """The errors of rows whose subjects were deleted after their BINs were read."""
+        if not rows:
+            return []
         bins = {id_: bin for bin, id_ in self.ids.items()}
         return [
             RowError.of(file, row[6], "bin", ErrorKind.UNKNOWN_SUBJECT, "unknown_subject", bin=bins[row[0]])
