@@ -15,6 +15,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from functools import partial
 from itertools import islice
@@ -29,6 +30,7 @@ from tekseru.intake import (
     EVIDENCE_COLUMNS,
     SUBJECT_COLUMNS,
     CheckedImport,
+    ErrorKind,
     EvidenceRow,
     EvidenceValidator,
     ImportFileError,
@@ -48,6 +50,7 @@ from tekseru.intake import (
     write_checked,
 )
 from tekseru.intake import workbook_sheets as intake_sheets
+from tekseru.intake.errors import MAX_ERRORS_KEPT
 from tekseru.services import audit
 from tekseru.services.permissions import Actor, Permission
 from tekseru.store import Database as Database
@@ -64,7 +67,7 @@ from tekseru.store.evidence import (
     writing_many,
 )
 from tekseru.store.planner_statistics import refresh_after_import
-from tekseru.store.subjects import subject_ids_by_bin, upsert_subjects
+from tekseru.store.subjects import kept_subjects, subject_ids_by_bin, upsert_subjects
 from tekseru.store.turns import IMPORTS, take_turns
 
 
@@ -194,7 +197,10 @@ def import_evidence(
                 take_turns(session, IMPORTS)  # two imports at once: the second reads what the first stored
                 written = (
                     _write_prepared(
-                        session, batch, partial(_batches_again, checked, file, part), entered_by, stamp
+                        session,
+                        batch,
+                        partial(_batches_again, checked, part),
+                        _Again(file, subjects, entered_by, stamp),
                     )
                     for part, batch in prepared.batches()
                 )
@@ -225,8 +231,9 @@ _Ready = tuple[int, int, int, date, str, bool | None, int]
 
 class _Subjects:
     """The ids of the BINs of one file, read before the import's write transaction (a subject, once in
-    the registry, keeps its id: none is ever removed), each BIN once however many rows name it. A subject
-    another import adds meanwhile is unknown to this one, as it would be had this one gone first."""
+    the registry, keeps its id), each BIN once however many rows name it. A subject another import adds
+    meanwhile is unknown to this one, as it would be had this one gone first; one deleted meanwhile fails
+    the write, and `_write_prepared` then names the rows that need it."""
 
     def __init__(self, db: Database) -> None:
         self.db = db
@@ -254,6 +261,16 @@ class _Subjects:
             for subject_id, row in pairs
         ]
         return ready, errors
+
+    def gone(self, file: str, rows: list[_Ready]) -> list[RowError]:
+        """The errors of rows whose subjects were deleted after their BINs were read."""
+        if not rows:
+            return []
+        bins = {id_: bin for bin, id_ in self.ids.items()}
+        return [
+            RowError.of(file, row[6], "bin", ErrorKind.UNKNOWN_SUBJECT, "unknown_subject", bin=bins[row[0]])
+            for row in rows
+        ]
 
 
 def _evidence(file: str, ready: list[_Ready]) -> list[EvidenceData]:
@@ -302,26 +319,40 @@ def _runs(batches: Iterable[list[_Ready]]) -> Iterator[tuple[range, list[_Ready]
         yield range(start, count), run
 
 
+@dataclass(frozen=True)
+class _Again:
+    """What writing a run again needs besides its rows: the file, its subjects, who entered it and when."""
+
+    file: str
+    subjects: _Subjects
+    entered_by: str
+    now: datetime
+
+
 def _write_prepared(
-    session: Session,
-    batch: PreparedEvidence,
-    rows: Callable[[], Iterator[list[EvidenceData]]],
-    entered_by: str,
-    now: datetime,
+    session: Session, batch: PreparedEvidence, rows: Callable[[], Iterator[list[_Ready]]], again: _Again
 ) -> WriteCounts:
     """The run written as prepared; its `rows` (batch by batch) compared and written again in the write
-    transaction when another writer changed their evidence after it was prepared (`write_prepared` says
-    so)."""
+    transaction when the write failed or another writer changed their evidence after it was prepared
+    (`write_prepared` says so). A subject of the run deleted after the file was checked makes the import
+    fail (ImportFileError, nothing stored) with an error for each row that names it; the others are kept
+    (locked on PostgreSQL) until the transaction ends."""
     counts = write_prepared(session, batch)
-    if counts is None:
-        counts = WriteCounts()
-        for part in rows():
-            counts.add(upsert_evidence(session, part, entered_by=entered_by, entered_at=now))
+    if counts is not None:
+        return counts
+    counts, errors = WriteCounts(), list[RowError]()
+    for ready in rows():
+        kept = kept_subjects(session, {row[0] for row in ready})
+        errors.extend(again.subjects.gone(again.file, [row for row in ready if row[0] not in kept]))
+        if not errors:
+            part = _evidence(again.file, ready)
+            counts.add(upsert_evidence(session, part, entered_by=again.entered_by, entered_at=again.now))
+    if errors:
+        raise ImportFileError(errors[:MAX_ERRORS_KEPT], len(errors))
     return counts
 
 
-def _batches_again(checked: CheckedImport[_Ready], file: str, part: range) -> Iterator[list[EvidenceData]]:
-    """The evidence of the checked batches `part` (read again from the start: needed only when another
-    writer changed the evidence meanwhile)."""
-    for ready in islice(checked.batches(), part.start, part.stop):
-        yield _evidence(file, ready)
+def _batches_again(checked: CheckedImport[_Ready], part: range) -> Iterator[list[_Ready]]:
+    """The checked batches `part` (read again from the start: needed only when the prepared write
+    failed or another writer changed the evidence meanwhile)."""
+    yield from islice(checked.batches(), part.start, part.stop)

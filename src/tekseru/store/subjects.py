@@ -123,6 +123,17 @@ def subject_ids_by_bin(session: Session, bins: Iterable[str]) -> dict[str, int]:
     return found
 
 
+def kept_subjects(session: Session, subject_ids: Iterable[int]) -> set[int]:
+    """Which of these subjects are in the registry, each locked (PostgreSQL: FOR KEY SHARE, as a foreign
+    key's check locks it) until the transaction ends, so that none can be deleted before the rows written
+    for it are committed; on SQLite the write transaction keeps every other writer out already."""
+    found: set[int] = set()
+    for part in chunks(sorted(set(subject_ids))):
+        query = select(_s.id).where(_s.id.in_(part)).with_for_update(read=True, key_share=True)
+        found.update(session.execute(query).scalars())
+    return found
+
+
 def regions_by_bin(session: Session, bins: Iterable[str]) -> dict[str, str]:
     """The region of each BIN that is in the registry; BINs that are not are left out."""
     found: dict[str, str] = {}
