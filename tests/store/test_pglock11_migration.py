@@ -1,4 +1,4 @@
-"""Migration 0022: PostgreSQL checks the subject of new evidence once per statement by triggers instead of
+"""Migration 0023: PostgreSQL checks the subject of new evidence once per statement by triggers instead of
 the foreign key's check row by row; SQLite keeps the key. On both databases, before and after it (and after
 its downgrade), evidence names only subjects in the registry and a subject with evidence cannot be deleted
 or renumbered; on PostgreSQL inserts and deletes take turns (`turns.EVIDENCE_SUBJECTS`) from their checks
@@ -114,7 +114,7 @@ def test_evidence_keeps_to_registered_subjects_through_the_migration_and_its_dow
     assert migrate.differences(database.engine) == []
     _keeps_its_subjects(database, ids, ids[2])
     with database.engine.begin() as connection:
-        command.downgrade(migrate.alembic_config(connection), "0021_pggrow10")
+        command.downgrade(migrate.alembic_config(connection), "0022_pggrow11")
     assert _foreign_keys(database) == {KEY} and _triggers(database) == set()
     _keeps_its_subjects(database, ids, ids[3])
     migrate.upgrade(database.engine)

@@ -134,7 +134,7 @@ def _described_by_models(name: str | None, kind: str, _parent: Any) -> bool:
     return not (name or "").startswith(_TEXT_INDEX_NAMES) or kind not in {"table", "index"}
 
 
-# Foreign keys of the models that PostgreSQL keeps by triggers instead (migration 0022: checked once per
+# Foreign keys of the models that PostgreSQL keeps by triggers instead (migration 0023: checked once per
 # statement, not row by row); SQLite has them as the models say.
 _KEYS_BY_TRIGGERS = ("fk_evidence_subject_id_subjects",)
 

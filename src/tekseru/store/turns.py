@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 # Every import that writes (registry, evidence, rosters): they upsert by one key and read each other's rows.
 IMPORTS = "imports"
-# Writers of evidence (shared) and deleters of subjects (alone) on PostgreSQL: migration 0022's triggers
+# Writers of evidence (shared) and deleters of subjects (alone) on PostgreSQL: migration 0023's triggers
 # take it in place of the foreign key's lock on each subject's row; nothing in Python takes it.
 EVIDENCE_SUBJECTS = "evidence subjects"
 

@@ -27,8 +27,8 @@ write lock for less than a fifth of its time with it. The models keep the key to
 what documents the column); `store.migrate.differences` does not ask PostgreSQL for it. The downgrade
 drops the triggers and adds the key again (checking the stored rows).
 
-Revision ID: 0022_pglock11
-Revises: 0021_pggrow10
+Revision ID: 0023_pglock11
+Revises: 0022_pggrow11
 Create Date: 2026-12-07
 """
 
@@ -39,8 +39,8 @@ from collections.abc import Sequence
 
 from alembic import op
 
-revision: str = "0022_pglock11"
-down_revision: str | None = "0021_pggrow10"
+revision: str = "0023_pglock11"
+down_revision: str | None = "0022_pggrow11"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
