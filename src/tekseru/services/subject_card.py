@@ -2,9 +2,10 @@
 run, its score history, evidence and inspections), with, for the page, the explanation of its scores and
 its visits.
 
-Everything is read in one reading transaction (a consistent snapshot), each kind in one statement made
-once (`tekseru.store.subject_card`); what two parts need (the results and their explanations, the
-evidence counted now) is read once and handed to both. Nothing is kept between requests.
+Everything is read in one reading transaction (a consistent snapshot), in four statements made once
+(`tekseru.store.subject_card`; a fifth for a subject a plan's list may name); what two parts need (the
+results and their explanations, the evidence counted now) is read once and handed to both. Nothing is kept
+between requests.
 """
 
 from __future__ import annotations

@@ -1,10 +1,13 @@
-"""What a subject's card reads besides the subject's row, each kind in one statement: its results in a run
-(with their stored explanations and the tie-break of its leading group), its scores over the latest
-finished runs, its evidence and its inspections, and the lists that plan to visit it (`subject_plans`).
+"""What a subject's card reads, in four statements: the subject's row with the latest finished run (and
+whether a list may plan to visit it), its scores over the latest finished runs with, in the same rows, its
+results in the latest one (their stored explanations and the tie-break of its leading group), its evidence
+and its inspections; and, only for a subject a list may name, the lists that plan to visit it
+(`subject_plans`).
 
 Every statement is made once, at import, with the run and the subject as parameters: building a
-statement and working out its cache key cost more than running it (issue 18: a card page made thirteen,
-in two transactions, on every request). The rows are the store's records, as the general queries give them.
+statement and working out its cache key cost more than running it, and each statement costs a round trip
+and the database's work (issue 18: a card page made thirteen, in two transactions, then eight, on every
+request). The rows are the store's records, as the general queries give them.
 """
 
 from __future__ import annotations
@@ -192,8 +195,9 @@ def subject_scores(
     session: Session, run_id: uuid.UUID | None, subject_id: int, *, limit: int = HISTORY_RUNS
 ) -> tuple[list[SubjectResult], list[ScorePoint]]:
     """The subject's results in the run `run_id` (highest score first, then by group) and its scores in the
-    latest `limit` finished runs, oldest first (as `score_history`); the run is the latest finished one,
-    or None (no results)."""
+    latest `limit` finished runs, oldest first (as `score_history`). The results are found among the
+    history's rows: `run_id` must be one of those runs (the card's: the latest finished one), or None (no
+    results)."""
     rows = session.connection().execute(_SCORES, {"run": run_id, "subject": subject_id, "limit": limit})
     results: list[SubjectResult] = []
     history: list[ScorePoint] = []
