@@ -19,6 +19,7 @@ from tekseru.services.auth import open_app_database
 from tekseru.settings import Settings
 from tests.cli.test_serve_log import free_port
 from tests.databases import migrated_sqlite_file
+from tests.process_sessions import session_processes
 from tests.web.support import seed
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -32,20 +33,6 @@ server = subprocess.Popen(tied(command), start_new_session=True, stdout=subproce
 print(server.pid, flush=True)
 time.sleep(600)
 """
-
-
-def _session(session: int) -> list[int]:
-    """The live (not zombie) processes of a session: the server, its forkserver, the jobs' processes."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            if int(fields[3]) == session and fields[0] not in "ZX":
-                found.append(int(entry.name))
-    return found
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="PR_SET_PDEATHSIG is Linux's")
@@ -78,17 +65,17 @@ def test_the_server_dies_with_the_test_process(tmp_path: Path, kill: signal.Sign
                 pass
             assert time.monotonic() < deadline, "the server did not start"
             time.sleep(0.2)
-        assert server in _session(server)
+        assert server in session_processes(server)
         stand_in.send_signal(kill)
         stand_in.wait(10)
         deadline = time.monotonic() + 10
-        while _session(server) and time.monotonic() < deadline:
+        while session_processes(server) and time.monotonic() < deadline:
             time.sleep(0.1)
-        assert _session(server) == [], "the server outlived the process that started it"
+        assert session_processes(server) == [], "the server outlived the process that started it"
         with pytest.raises(httpx.TransportError):
             httpx.get(f"http://127.0.0.1:{port}/api/v1/health", timeout=1)
     finally:
         if stand_in.poll() is None:
             stand_in.kill()
-        for pid in _session(server) if server else []:
+        for pid in session_processes(server) if server else []:
             os.kill(pid, signal.SIGKILL)  # only when the test failed: no server is left behind

@@ -25,7 +25,7 @@ from tekseru.services.registry_queries import subject_card
 from tekseru.store import Database
 from tekseru.store.plan_models import PlanList
 from tekseru.store.plans import APPROVED, PUBLISHED, list_plans
-from tekseru.store.subject_card import subject_plans
+from tekseru.store.subject_card import subject_and_run, subject_plans
 from tekseru.store.subjects import find_subject_by_bin
 from tekseru.store.workflow import origins_of_plan, row_reasons
 from tests.catalogue import CATALOGUE
@@ -197,3 +197,21 @@ def test_a_list_written_otherwise_is_read_as_json(
         found = subject_plans(session, BINS[0], [APPROVED])
     assert [record.id for record in found][:1] == [added]
     assert found[0].plan["included"] == [row for row in whole.plan["included"] if row["bin"] == BINS[0]]
+
+
+def test_the_subject_statement_tells_which_cards_need_no_lists(
+    database: Database, lists: list[plans.StoredPlan]
+) -> None:
+    """`subject_and_run` says whether `subject_plans` may find a list of the statuses asked: never "no"
+    when it finds one, and "no" for a subject that no list includes (its card then skips that statement)."""
+    spared = []
+    with database.reading() as session:
+        for bin in BINS[:6]:
+            for statuses in ([APPROVED, PUBLISHED], [PUBLISHED], [APPROVED], []):
+                found = subject_and_run(session, bin, statuses)
+                assert found is not None and found.subject.bin == bin
+                if subject_plans(session, bin, statuses):
+                    assert found.maybe_planned, (bin, statuses)
+                elif statuses and not found.maybe_planned:
+                    spared.append((bin, tuple(statuses)))
+    assert any(statuses == (APPROVED, PUBLISHED) for _, statuses in spared), spared

@@ -13,10 +13,10 @@ from tekseru.store.evidence import upsert_evidence
 from tekseru.store.inspection_models import InspectionData
 from tekseru.store.inspections import add_inspection, complete
 from tekseru.store.subject_card import (
+    subject_and_run,
     subject_evidence,
-    subject_history,
     subject_inspections,
-    subject_results,
+    subject_scores,
 )
 from tekseru.store.subject_classes import record_tie_breaks
 from tekseru.store.subjects import subject_ids_by_bin, upsert_subjects
@@ -62,8 +62,8 @@ def _registry(database: Database) -> tuple[list[uuid.UUID], dict[str, int]]:
 def test_results_with_their_explanations_and_counts(database: Database) -> None:
     runs, ids = _registry(database)
     with database.reading() as session:
-        found = subject_results(session, runs[1], ids[BINS[0]])
-        first = subject_results(session, runs[0], ids[BINS[0]])
+        found, _ = subject_scores(session, runs[1], ids[BINS[0]])
+        first, _ = subject_scores(session, runs[0], ids[BINS[0]])
     assert [(r.data.group_key, r.data.score) for r in found] == [("b", 100.0), ("a", 41.0)]
     assert found[0].data.explanation == EXPLAINED and found[0].data.violated_criteria == (1,)
     assert {(r.gross_count, r.significant_count, r.minor_count) for r in found} == {(1, 0, 0)}
@@ -80,8 +80,8 @@ def test_history_evidence_and_inspections(database: Database) -> None:
         complete(session, first.id, inspected_on=date(2024, 3, 2), completed_by="t", now=NOW)
         second = add_inspection(session, data, created_by="t", now=NOW, revises=first, reason="typo")
     with database.reading() as session:
-        history = subject_history(session, ids[BINS[0]])
-        latest = subject_history(session, ids[BINS[0]], limit=1)
+        results, history = subject_scores(session, runs[1], ids[BINS[0]])
+        _, latest = subject_scores(session, runs[1], ids[BINS[0]], limit=1)
         own = subject_evidence(session, ids[BINS[0]])
         inspections = subject_inspections(session, ids[BINS[0]])
         none = subject_inspections(session, ids[BINS[1]])
@@ -92,9 +92,40 @@ def test_history_evidence_and_inspections(database: Database) -> None:
         (runs[1], "b"),
     ]
     assert [p.run_id for p in latest] == [runs[1], runs[1]]  # the failed run is no finished one
+    assert [(r.data.group_key, r.data.score) for r in results] == [("b", 100.0), ("a", 41.0)]
     assert [e.criterion for e in own] == [1, 3] and own[0].id < own[1].id
     assert [(i.id, i.revision, i.first_revision_id) for i in inspections] == [
         (first.id, 1, None),
         (second.id, 2, first.id),
     ]
     assert none == []
+
+
+def test_no_results_without_a_run(database: Database) -> None:
+    """Without a finished run (None) the history is read all the same, and no row counts as a result."""
+    _, ids = _registry(database)
+    with database.reading() as session:
+        results, history = subject_scores(session, None, ids[BINS[0]])
+    assert results == [] and len(history) == 4
+
+
+def test_subject_with_the_latest_finished_run(database: Database) -> None:
+    runs, ids = _registry(database)
+    with database.reading() as session:
+        found = subject_and_run(session, BINS[0])
+        missing = subject_and_run(session, "999999999999")
+    assert found is not None and missing is None and not found.maybe_planned  # no statuses asked for
+    row, run = found.subject, found.run
+    assert run is not None and run.id == runs[1] and run.status == "finished"  # not the failed runs[2]
+    assert (row.id, row.bin, row.groups) == (ids[BINS[0]], BINS[0], ("a", "b"))
+    assert (row.risk_class, row.gross_count) == ("high", 1)  # its class in runs[1], with the tie-break
+
+
+def test_subject_without_a_finished_run(database: Database) -> None:
+    with database.transaction() as session:
+        upsert_subjects(session, [subject(0)], now=NOW)
+    with database.reading() as session:
+        found = subject_and_run(session, BINS[0])
+    assert found is not None
+    row, run = found.subject, found.run
+    assert run is None and row.risk_class is None and row.score is None

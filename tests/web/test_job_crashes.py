@@ -29,6 +29,7 @@ from tekseru.store import Database
 from tekseru.store.jobs import job_database
 from tests.catalogue import CATALOGUE
 from tests.databases import database, database_url, postgres_server
+from tests.process_sessions import session_processes
 from tests.tied_process import tied
 from tests.web.support import PASSWORD, USERS, seed
 
@@ -109,20 +110,6 @@ class Server:
         if self.process.poll() is None:
             self.process.terminate()
             self.process.wait(30)
-
-
-def session_processes(session: int) -> list[int]:
-    """The processes of a session (the server, its forkserver and the jobs' processes)."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            if int(fields[3]) == session and fields[0] != "Z":
-                found.append(int(entry.name))
-    return found
 
 
 def job_processes(server_pid: int) -> list[int]:

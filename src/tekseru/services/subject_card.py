@@ -2,9 +2,10 @@
 run, its score history, evidence and inspections), with, for the page, the explanation of its scores and
 its visits.
 
-Everything is read in one reading transaction (a consistent snapshot), each kind in one statement made
-once (`tekseru.store.subject_card`); what two parts need (the results and their explanations, the
-evidence counted now) is read once and handed to both. Nothing is kept between requests.
+Everything is read in one reading transaction (a consistent snapshot), in four statements made once
+(`tekseru.store.subject_card`; a fifth for a subject a plan's list may name); what two parts need (the
+results and their explanations, the evidence counted now) is read once and handed to both. Nothing is kept
+between requests.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from tekseru.message import Explained
 from tekseru.scoring.phrases import Language
 from tekseru.services.assessment_subject import explain_in_session
 from tekseru.services.inspections.visits import SubjectVisits
-from tekseru.services.inspections.workflow import visits_in_session
+from tekseru.services.inspections.workflow import readable_plan_statuses, visits_in_session
 from tekseru.services.permissions import Actor, Permission
 from tekseru.store import AssessmentRun, Database
 from tekseru.store import EvidenceRecord as EvidenceRecord
@@ -28,10 +29,10 @@ from tekseru.store.registry_queries import SubjectRow, subject_row
 from tekseru.store.run_results import ResultRow, ScorePoint
 from tekseru.store.subject_card import (
     SubjectResult,
+    subject_and_run,
     subject_evidence,
-    subject_history,
     subject_inspections,
-    subject_results,
+    subject_scores,
 )
 
 LANGUAGES: tuple[str, ...] = get_args(Language)
@@ -60,11 +61,15 @@ def subject_or_refuse(
     run = run or latest_run(session)
     row = subject_row(session, bin.strip(), None if run is None else run.id)
     if row is None:
-        raise SubjectNotFound(f"no subject with BIN {bin!r} in the registry").saying(
-            "refusal.subject.not_found", bin=bin
-        )
+        raise _not_found(bin)
     actor.require(permission, row.region)
     return row
+
+
+def _not_found(bin: str) -> SubjectNotFound:
+    return SubjectNotFound(f"no subject with BIN {bin!r} in the registry").saying(
+        "refusal.subject.not_found", bin=bin
+    )
 
 
 def subject_card(
@@ -81,9 +86,13 @@ def subject_card(
     its planned and past visits (what `inspections.subject_visits` gives)."""
     told = None if language is None else language_of(language)
     with db.reading() as session:
-        run = latest_run(session)
-        subject = subject_or_refuse(session, actor, bin, Permission.READ_REGISTRY, run)
-        stored = [] if run is None else subject_results(session, run.id, subject.id)
+        statuses = readable_plan_statuses(actor) if visits else []
+        found = subject_and_run(session, bin.strip(), statuses)
+        if found is None:
+            raise _not_found(bin)
+        subject, run = found.subject, found.run
+        actor.require(Permission.READ_REGISTRY, subject.region)
+        stored, history = subject_scores(session, None if run is None else run.id, subject.id)
         by_id = subject_evidence(session, subject.id)
         every_inspection = subject_inspections(session, subject.id)
         explained: list[str] = []
@@ -97,12 +106,15 @@ def subject_card(
         seen = None
         if visits:
             series = [record.id for record in every_inspection if record.first_revision_id is None]
-            seen = visits_in_session(session, actor, subject.id, subject.bin, subject.region, series)
+            seen = visits_in_session(
+                session, actor, subject.id, subject.bin, subject.region, series,
+                maybe_planned=found.maybe_planned,
+            )  # fmt: skip
         return SubjectCard(
             subject=subject,
             run=run,
             results=[_result_row(subject, result) for result in stored],
-            history=subject_history(session, subject.id),
+            history=history,
             evidence=sorted(by_id, key=lambda e: (e.observed_on, e.id), reverse=True),
             inspections=[record for record in every_inspection if record.superseded_by_id is None],
             explanation=explained,

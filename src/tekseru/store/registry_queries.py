@@ -103,7 +103,7 @@ def search_subjects(
     # Two readings, not one with a window count: the count reads only an index, and the page stops early.
     total = connection.execute(filter_count(shape), values).scalar_one()
     filtered = connection.execute(_filtered_page(shape), values)
-    return [_row(row) for row in filtered], total
+    return [subject_row_of(row) for row in filtered], total
 
 
 def _text_page(connection: Connection, shape: Shape, values: dict[str, Any]) -> tuple[list[int], int]:
@@ -259,8 +259,8 @@ _PAGE_ROWS = (
 
 
 def subject_row(session: Session, bin: str, run_id: uuid.UUID | None) -> SubjectRow | None:
-    rows = session.connection().execute(_PAGE_BY_BIN, {"run": run_id, "bin": bin})
-    found = [_row(values) for values in rows]
+    rows = session.connection().execute(SUBJECT_BY_BIN, {"run": run_id, "bin": bin})
+    found = [subject_row_of(values) for values in rows]
     return found[0] if found else None
 
 
@@ -272,10 +272,10 @@ def _rows_of(session: Session, ids: Sequence[int], run_id: uuid.UUID | None) -> 
     found = {
         row[0]: row for row in session.connection().execute(_PAGE_BY_IDS, {"run": run_id, "ids": list(ids)})
     }
-    return [_row(found[i]) for i in ids]
+    return [subject_row_of(found[i]) for i in ids]
 
 
-def _row(values: Any) -> SubjectRow:
+def subject_row_of(values: Any) -> SubjectRow:
     subject_id, bin, name, region, address, groups, score, risk_class, gross, significant, minor, visit = (
         values
     )
@@ -287,7 +287,7 @@ def _row(values: Any) -> SubjectRow:
 
 
 _PAGE_BY_IDS = _PAGE_ROWS.where(Subject.id.in_(bindparam("ids", expanding=True)))
-_PAGE_BY_BIN = _PAGE_ROWS.where(Subject.bin == bindparam("bin"))  # a card's subject
+SUBJECT_BY_BIN = _PAGE_ROWS.where(Subject.bin == bindparam("bin"))  # a card's subject
 
 
 def best_results(

@@ -1,15 +1,19 @@
-"""What a subject's card reads besides the subject's row, each kind in one statement: its results in a run
-(with their stored explanations and the tie-break of its leading group), its scores over the latest
-finished runs, its evidence and its inspections, and the lists that plan to visit it (`subject_plans`).
+"""What a subject's card reads, in four statements: the subject's row with the latest finished run (and
+whether a list may plan to visit it), its scores over the latest finished runs with, in the same rows, its
+results in the latest one (their stored explanations and the tie-break of its leading group), its evidence
+and its inspections; and, only for a subject a list may name, the lists that plan to visit it
+(`subject_plans`).
 
 Every statement is made once, at import, with the run and the subject as parameters: building a
-statement and working out its cache key cost more than running it (issue 18: a card page made thirteen,
-in two transactions, on every request). The rows are the store's records, as the general queries give them.
+statement and working out its cache key cost more than running it, and each statement costs a round trip
+and the database's work (issue 18: a card page made thirteen, in two transactions, then eight, on every
+request). The rows are the store's records, as the general queries give them.
 """
 
 from __future__ import annotations
 
 import json
+import typing
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, fields
@@ -17,12 +21,14 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BindParameter,
     ColumnElement,
     Integer,
     Select,
     String,
     Text,
     bindparam,
+    case,
     cast,
     column,
     func,
@@ -30,15 +36,16 @@ from sqlalchemy import (
     true,
     type_coerce,
 )
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
+from sqlalchemy.sql.visitors import replacement_traverse
 
 from tekseru.store.assessments import result_data
 from tekseru.store.inspection_models import Inspection, InspectionRecord
 from tekseru.store.models import Assessment, AssessmentResult, AssessmentSubjectClass, Evidence
 from tekseru.store.plan_models import PlanList
 from tekseru.store.plans import PlanRecord
-from tekseru.store.records import AssessmentResultData, EvidenceRecord
-from tekseru.store.run_keys import run_key_of
+from tekseru.store.records import AssessmentResultData, AssessmentRun, EvidenceRecord
+from tekseru.store.registry_queries import SUBJECT_BY_BIN, SubjectRow, subject_row_of
 from tekseru.store.run_results import FINISHED, ScorePoint
 
 HISTORY_RUNS = 20  # the latest finished runs a card shows the subject's scores in
@@ -49,34 +56,42 @@ _SUBJECT = bindparam("subject", type_=Integer())
 _LIMIT = bindparam("limit", type_=Integer())
 
 _result, _class = AssessmentResult, AssessmentSubjectClass
-_RESULTS = (
-    select(
-        _result.subject_id,
-        _result.group_key,
-        _result.score,
-        _result.risk_class,
-        _result.significant_part,
-        _result.minor_part,
-        _result.gross_found,
-        _result.violated_criteria,
-        _result.evidence_statuses,
-        func.coalesce(_class.gross_count, 0),
-        func.coalesce(_class.significant_count, 0),
-        func.coalesce(_class.minor_count, 0),
-    )
-    .select_from(_result)
-    .outerjoin(_class, (_class.run_key == _result.run_key) & (_class.subject_id == _result.subject_id))
-    .where((_result.run_key == run_key_of(_RUN)) & (_result.subject_id == _SUBJECT))
-    .order_by(_result.score.desc(), _result.group_key)
-)
 
+# The subject's row (`store.registry_queries.subject_row`) with the latest finished run beside it, in one
+# statement: the run's id is a subquery where the row's statement takes it as a parameter.
+_LATEST_ID = (
+    select(Assessment.id)
+    .where(Assessment.status == FINISHED)
+    .order_by(Assessment.started_at.desc())
+    .limit(1)
+    .scalar_subquery()
+)
+_latest = aliased(Assessment, name="latest_run")
+_RUN_FIELDS = [field.name for field in fields(AssessmentRun)]
+
+
+def _latest_for_run(element: Any, **_: Any) -> Any:
+    return _LATEST_ID if isinstance(element, BindParameter) and element.key == "run" else None
+
+
+_SUBJECT_AND_RUN = (
+    typing.cast(Select[Any], replacement_traverse(SUBJECT_BY_BIN, {}, _latest_for_run))
+    .outerjoin(_latest, _latest.id == _LATEST_ID)
+    .add_columns(*(getattr(_latest, name) for name in _RUN_FIELDS))
+)
+_SUBJECT_COLUMNS = len(SUBJECT_BY_BIN.selected_columns)
+
+# The subject's scores over the latest finished runs (its history) and, in the same rows, what the card
+# shows of its results in the latest run `run` (their explanations and the leading group's counts, for that
+# run's rows only): one statement where there were two.
 _RUNS = (
     select(Assessment.id)
     .where(Assessment.status == FINISHED)
     .order_by(Assessment.started_at.desc())
     .limit(_LIMIT)
 )
-_HISTORY = (
+_in_run = Assessment.id == _RUN
+_SCORES = (
     select(
         Assessment.id,
         Assessment.as_of,
@@ -86,8 +101,19 @@ _HISTORY = (
         _result.score,
         _result.risk_class,
         _result.violated_criteria,
+        _result.subject_id,
+        _result.significant_part,
+        _result.minor_part,
+        _result.gross_found,
+        case((_in_run, _result.evidence_statuses)).label("evidence_statuses"),
+        func.coalesce(_class.gross_count, 0),
+        func.coalesce(_class.significant_count, 0),
+        func.coalesce(_class.minor_count, 0),
     )
     .join(_result, _result.run_key == Assessment.run_key)
+    .outerjoin(
+        _class, (_class.run_key == _result.run_key) & (_class.subject_id == _result.subject_id) & _in_run
+    )
     .where((_result.subject_id == _SUBJECT) & Assessment.id.in_(_RUNS))
     .order_by(Assessment.started_at, _result.group_key)
 )
@@ -130,20 +156,60 @@ class SubjectResult:
     minor_count: int
 
 
-def subject_results(session: Session, run_id: uuid.UUID, subject_id: int) -> list[SubjectResult]:
-    """The subject's results in the run, highest score first (then by group)."""
-    rows = session.connection().execute(_RESULTS, {"run": run_id, "subject": subject_id})
-    return [_subject_result(row) for row in rows]
+@dataclass(frozen=True, slots=True)
+class SubjectAndRun:
+    """A card's subject (`subject_and_run`) and the latest finished run (None: there is none)."""
+
+    subject: SubjectRow
+    run: AssessmentRun | None
+    # Whether any list of the statuses asked for may plan to visit the subject: False when the text of none
+    # of them names it where `subject_plans` looks, and `subject_plans` would find nothing.
+    maybe_planned: bool
+
+
+def subject_and_run(
+    session: Session, bin: str, plan_statuses: Sequence[str] = (), *, newest: int = PLANS_READ
+) -> SubjectAndRun | None:
+    """The subject of `bin` with its class in the latest finished run, and that run; with `plan_statuses`
+    also whether `subject_plans(bin, plan_statuses)` may find a list (the lists' text checked by the same
+    statement, which spares most cards that statement). None when no subject has this BIN."""
+    values: dict[str, Any] = {"bin": bin}
+    query = _SUBJECT_AND_RUN
+    checked = 0 < len(plan_statuses) <= len(_STATUSES)
+    if checked:  # the statuses as two parameters, the one status twice (no list to expand per call)
+        query = _SUBJECT_RUN_AND_LISTED
+        statuses = dict(zip(_STATUSES, (*plan_statuses, plan_statuses[-1]), strict=False))
+        values |= {"listed": _listed(bin), "newest": newest, **statuses}
+    row = session.connection().execute(query, values).first()
+    if row is None:
+        return None
+    run = row[_SUBJECT_COLUMNS : _SUBJECT_COLUMNS + len(_RUN_FIELDS)]
+    found = None if run[0] is None else AssessmentRun(*run)
+    maybe_planned = bool(row[-1]) if checked else bool(plan_statuses)
+    return SubjectAndRun(subject_row_of(row[:_SUBJECT_COLUMNS]), found, maybe_planned)
+
+
+def subject_scores(
+    session: Session, run_id: uuid.UUID | None, subject_id: int, *, limit: int = HISTORY_RUNS
+) -> tuple[list[SubjectResult], list[ScorePoint]]:
+    """The subject's results in the run `run_id` (highest score first, then by group) and its scores in the
+    latest `limit` finished runs, oldest first (as `score_history`). The results are found among the
+    history's rows: `run_id` must be one of those runs (the card's: the latest finished one), or None (no
+    results)."""
+    rows = session.connection().execute(_SCORES, {"run": run_id, "subject": subject_id, "limit": limit})
+    results: list[SubjectResult] = []
+    history: list[ScorePoint] = []
+    for row in rows:
+        violated = tuple(row[7])
+        history.append(ScorePoint(*row[:7], violated))
+        if row[0] == run_id:
+            results.append(_subject_result(row))
+    results.sort(key=lambda result: (-result.data.score, result.data.group_key))
+    return results, history
 
 
 def _subject_result(row: Any) -> SubjectResult:
     return SubjectResult(result_data(row), *row[-3:])
-
-
-def subject_history(session: Session, subject_id: int, *, limit: int = HISTORY_RUNS) -> list[ScorePoint]:
-    """The subject's scores in the latest `limit` finished runs, oldest first (as `score_history`)."""
-    rows = session.connection().execute(_HISTORY, {"subject": subject_id, "limit": limit})
-    return [ScorePoint(*row[:7], tuple(row[7])) for row in rows]
 
 
 def subject_evidence(session: Session, subject_id: int) -> list[EvidenceRecord]:
@@ -210,6 +276,22 @@ def _subject_plans(dialect: str) -> Select[Any]:
 
 _SUBJECT_PLANS = {dialect: _subject_plans(dialect) for dialect in ("sqlite", "postgresql")}
 
+# `_SUBJECT_AND_RUN` with whether a list of the statuses passes the text check of `_subject_plans`.
+_STATUSES = ("plan_status_a", "plan_status_b")
+_text = cast(_p.plan, Text)
+_maybe_listed = (
+    select(_p.id)
+    .where(_p.id.in_(_NEWEST) & _p.status.in_([bindparam(key, type_=String()) for key in _STATUSES]))
+    .where(_text.like(_LISTED) | _text.not_like(_WRITTEN))
+    .exists()
+)
+_SUBJECT_RUN_AND_LISTED = _SUBJECT_AND_RUN.add_columns(_maybe_listed)
+
+
+def _listed(bin: str) -> str:
+    """`_LISTED` for the subject of `bin`: its row in "included", as the store writes a list."""
+    return f'%"included": [%{json.dumps({"bin": bin})[1:-1]}%"overflow": [%'
+
 
 def subject_plans(
     session: Session, bin: str, statuses: Sequence[str], *, newest: int = PLANS_READ
@@ -222,8 +304,7 @@ def subject_plans(
     query = _SUBJECT_PLANS[session.get_bind().dialect.name]
     found: dict[int, PlanRecord] = {}
     columns = len(_PLAN_COLUMNS)
-    listed = f'%"included": [%{json.dumps({"bin": bin})[1:-1]}%"overflow": [%'
-    values = {"bin": bin, "listed": listed, "statuses": list(statuses), "newest": newest}
+    values = {"bin": bin, "listed": _listed(bin), "statuses": list(statuses), "newest": newest}
     rows = session.connection().execute(query, values)
     for row in rows:
         record = found.get(row[0])

@@ -283,6 +283,13 @@ def subject_visits(db: Database, actor: Actor, bin: str) -> SubjectVisits:
         return visits_in_session(session, actor, subject.id, subject.bin, subject.region)
 
 
+def readable_plan_statuses(actor: Actor) -> list[str]:
+    """The statuses of the lists whose planned visits the actor sees on a subject's card."""
+    if not actor.can(Permission.READ_PLANS):
+        return []
+    return [status for status in (APPROVED, PUBLISHED) if actor.may_read_plan(status)]
+
+
 def visits_in_session(
     session: Session,
     actor: Actor,
@@ -290,12 +297,15 @@ def visits_in_session(
     bin: str,
     region: str,
     series: Sequence[int] | None = None,
+    *,
+    maybe_planned: bool = True,
 ) -> SubjectVisits:
     """`subject_visits` of a subject the actor may read, in a transaction already open; `series`: the ids
-    of the subject's inspections (first revisions), when the caller has read them already."""
+    of the subject's inspections (first revisions), when the caller has read them already; `maybe_planned`
+    False: the caller found that no list the actor may read names the subject (`subject_and_run`)."""
     planned: list[PlannedVisit] = []
-    if actor.can(Permission.READ_PLANS):
-        readable = [status for status in (APPROVED, PUBLISHED) if actor.may_read_plan(status)]
+    readable = readable_plan_statuses(actor)
+    if readable and maybe_planned:
         # Only the lists whose rows name the subject, with only those rows (`subject_plans`).
         for record in subject_plans(session, bin, readable):
             plan = visible_plan(actor, stored(record))
@@ -319,6 +329,7 @@ __all__ = [
     "inspection_visit",
     "my_visits",
     "plan_progress",
+    "readable_plan_statuses",
     "record_row_reason",
     "start_inspection",
     "subject_visits",

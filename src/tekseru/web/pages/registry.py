@@ -44,6 +44,7 @@ from tekseru.services.registry_queries import (
 from tekseru.services.registry_queries import add_evidence as add_evidence_to
 from tekseru.web.charts import Bar, Segment, bar_chart
 from tekseru.web.navigation import Section
+from tekseru.web.pages.subject_rows import document_links, evidence_rows, history_rows, result_rows
 from tekseru.web.templating import path_for, render
 
 router = PathRouter(prefix="/registry", include_in_schema=False)
@@ -214,6 +215,8 @@ def _card_context(
     groups = [edition.groups[key] for key in card.subject.groups if key in edition.groups]
     applicable = sorted({n for group in groups for n in group.applicable_criteria} or set(edition.criteria))
     appendices = sorted({group.checklist_appendix for group in groups})
+    words = _card_words(lang)
+    app, root = request.app, request.scope.get("root_path", "")
     context: dict[str, Any] = {
         "card": card,
         "lines": card.explanation,
@@ -226,12 +229,18 @@ def _card_context(
         "form": {"criterion": "", "observed_on": "", "reference": "", "confirmed": ""},
         "error": None,
         "added": request.query_params.get("added") == "1",
-        "history_chart": _history_chart(card.history, edition, request_language(request)),
+        "history_chart": _history_chart(card.history, edition, lang),
         "visits": card.visits,
         "can_start_unplanned": actor.can(Permission.WRITE_INSPECTIONS, card.subject.region),
         "subject_bin": card.subject.bin,
         "subject": card.subject,
-        **_card_words(lang),
+        # the rows of the tables and the document links, made in Python (`subject_rows`)
+        "result_rows": result_rows(card.results, edition, lang),
+        "history_rows": history_rows(card.history, edition, lang, app, root),
+        "evidence_rows": evidence_rows(card.evidence, words["confirmed_words"], lang, app, root),
+        "document_links": document_links(
+            appendices, card.subject.bin, words["document_words"], lang, app, root
+        ),
     }
     return {**context, **extra}
 
@@ -239,7 +248,6 @@ def _card_context(
 def _card_words(lang: str) -> dict[str, Any]:
     """What the card says alike in every row of its evidence and of its documents, worked out once."""
     words = {
-        "confirmed_word": translate(lang, "evidence.confirmed"),
         # what the macro yes_no writes for True, False and None
         "confirmed_words": {
             True: escape(translate(lang, "form.yes")),
