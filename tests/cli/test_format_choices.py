@@ -73,3 +73,10 @@ def test_every_format_plans_offer_is_taken(invoke: Any, tmp_path: Path, language
         assert result.exit_code == 0
         if choice in {"xlsx", "pdf", "json"}:
             assert out.stat().st_size > 0, (command, choice)
+
+
+@pytest.mark.parametrize("language", ["kk", "ru", "en"])
+def test_plans_export_help_offers_no_json_to_write(language: str) -> None:
+    """`plans export` writes documents only: its --output text names no JSON (plans show's does)."""
+    assert "JSON" not in _help(["plans", "export"], language)
+    assert "JSON" in _help(["plans", "show"], language)

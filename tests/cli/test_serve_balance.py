@@ -3,9 +3,12 @@ more than its share ends a connection after answering on it (Connection: close).
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
-from tekseru.cli.serve_balance import ConnectionCounts
+from tekseru.cli.serve_balance import _SLOT, ConnectionCounts, slot_for
 
 
 def _workers(count: int) -> tuple[str, list[ConnectionCounts]]:
@@ -54,5 +57,38 @@ def test_a_replaced_worker_no_longer_writes_the_slot_it_had() -> None:
         new.changed(+1)
         old.changed(-1)  # a connection of the old worker closes: not written over the new one's
         assert other.slots_held()[0] == (new.pid, 1)
+    finally:
+        Path(path).unlink()
+
+
+def _dead_pid() -> int:
+    """The process id of a process that has ended (and been waited for)."""
+    child = subprocess.Popen([sys.executable, "-c", "pass"])
+    child.wait()
+    return child.pid
+
+
+def test_a_worker_restarted_after_a_crash_takes_the_slot_of_the_dead_one() -> None:
+    """uvicorn restarts a dead worker (its replacement is the third started of two): the replacement
+    counts in the dead worker's slot, not in a live worker's, whose connections would then go uncounted
+    and which would end nearly every connection it answers as over its share."""
+    path, (_, second) = _workers(2)
+    try:
+        _SLOT.pack_into(second._memory, _SLOT.size, _dead_pid(), 4)  # the second worker died holding 4
+        assert slot_for(path, 2, started=2) == 1
+        assert slot_for(path, 2, started=3) == 1
+    finally:
+        Path(path).unlink()
+
+
+def test_workers_take_their_slots_in_turn_while_all_are_alive() -> None:
+    """At the start (no slot written yet) and when every worker is replaced in turn (SIGHUP: the new
+    worker starts before the old one ends), the n-th worker started takes slot n modulo the workers."""
+    path = ConnectionCounts.create(2)
+    try:
+        assert [slot_for(path, 2, started=n) for n in range(2)] == [0, 1]
+        workers = [ConnectionCounts(path, 2, slot) for slot in range(2)]
+        assert [slot_for(path, 2, started=n) for n in (2, 3)] == [0, 1]
+        assert workers[0].slots_held()[0][0] == os.getpid()
     finally:
         Path(path).unlink()

@@ -76,6 +76,15 @@ OutputOption = Annotated[
         help="Where to write the document or the JSON (default for documents: plan-ID-HALFYEAR-LANG.EXT).",
     ),
 ]
+DocumentOutputOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--output",
+        "-o",
+        dir_okay=False,
+        help="Where to write the document (default: plan-ID-HALFYEAR-LANG.EXT).",
+    ),
+]
 
 
 def register(app: typer.Typer) -> None:
@@ -208,7 +217,7 @@ def export(
         DocumentFormat, typer.Option("--format", help="xlsx or pdf.")
     ] = DocumentFormat.XLSX,
     lang: LangOption = None,
-    output: OutputOption = None,
+    output: DocumentOutputOption = None,
     db: DbOption = None,
 ) -> None:
     """Write a stored list as an XLSX or PDF document in Kazakh or Russian."""

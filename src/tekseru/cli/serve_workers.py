@@ -42,7 +42,7 @@ class SocketPerWorker(list[socket.socket]):
     (host, port) with SO_REUSEPORT. A worker is a new process (spawn) that receives its arguments pickled;
     this list is pickled as the instruction to make that socket there, so each worker, a restarted one too,
     gets one of its own, and the slot of the file `counts` it counts its connections in (a restarted
-    worker takes over the slot of one before it)."""
+    worker takes over the slot of the one that died, or of the one it replaces: `serve_balance.slot_for`)."""
 
     def __init__(self, host: str, port: int, counts: str, workers: int) -> None:
         super().__init__()
@@ -50,7 +50,9 @@ class SocketPerWorker(list[socket.socket]):
         self.started = 0
 
     def __reduce__(self) -> tuple[Any, tuple[str, int, str, int, int]]:
-        slot = self.started % self.workers
+        from tekseru.cli import serve_balance
+
+        slot = serve_balance.slot_for(self.counts, self.workers, self.started)
         self.started += 1
         return (worker_sockets, (self.host, self.port, self.counts, self.workers, slot))
 
