@@ -71,14 +71,14 @@ def import_said(result: dict[str, Any], file: object, language: str) -> str | No
     imports finished before this read the same."""
     if not all(isinstance(result.get(count), int) for count, _ in REPORT_LABELS):
         return None
+    name = file or result.get("file") or ""
+    if result["rows_read"] == 0:  # not "imported": the file had nothing to import
+        return f"{name}: {translate(language, 'tester10.import.no_rows')}"
     counts = "; ".join(
         f"{translate(language, label)}: {format_decimal(result[count], language, 0)}"
         for count, label in REPORT_LABELS
     )
-    said = f"{translate(language, 'cli.import.title', file=file or result.get('file') or '')}. {counts}."
-    if result["rows_read"] == 0:
-        said += " " + translate(language, "tester10.import.no_rows")
-    return said
+    return f"{translate(language, 'cli.import.title', file=name)}. {counts}."
 
 
 def _said_error(error: Any, language: str) -> Any:

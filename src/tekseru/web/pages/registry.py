@@ -44,7 +44,13 @@ from tekseru.services.registry_queries import (
 from tekseru.services.registry_queries import add_evidence as add_evidence_to
 from tekseru.web.charts import Bar, Segment, bar_chart
 from tekseru.web.navigation import Section
-from tekseru.web.pages.subject_rows import document_links, evidence_rows, history_rows, result_rows
+from tekseru.web.pages.subject_rows import (
+    RISK_WORDS,
+    document_links,
+    evidence_rows,
+    history_rows,
+    result_rows,
+)
 from tekseru.web.templating import path_for, render
 
 router = PathRouter(prefix="/registry", include_in_schema=False)
@@ -59,8 +65,6 @@ DOCUMENT_TYPES = {
 Catalog = Depends(get_catalog_service)
 Db = Depends(get_database)
 Signed = Depends(page_actor)
-
-RISK_WORDS = "risk."  # the classes' words: risk.high, risk.none...
 
 
 @router.get("", response_class=HTMLResponse, name="registry_index")

@@ -16,9 +16,10 @@ from markupsafe import Markup, escape
 
 from tekseru.i18n import format_date, format_decimal, say_stored, translate
 from tekseru.i18n.actors import who
-from tekseru.store import EvidenceRecord
-from tekseru.store.run_results import ResultRow, ScorePoint
+from tekseru.services.registry_queries import EvidenceRecord, ResultRow, ScorePoint
 from tekseru.web.templating import path_for, query_string
+
+RISK_WORDS = "risk."  # the classes' words: risk.high, risk.none...
 
 SYSTEM_REPORT = "system-report:"  # an evidence reference to a roster check's report
 
@@ -33,7 +34,7 @@ def _path(app: Any, root: str, name: str, param: str) -> Callable[[object], str]
 def badge(risk_class: str | None, lang: str) -> Markup:
     """What the macro `risk_badge` of macros.html writes."""
     key = risk_class or "none"
-    return Markup('<span class="badge risk-{}">{}</span>').format(key, translate(lang, "risk." + key))
+    return Markup('<span class="badge risk-{}">{}</span>').format(key, translate(lang, RISK_WORDS + key))
 
 
 def _group_name(edition: Any, key: str, lang: str) -> str:
