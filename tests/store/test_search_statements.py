@@ -105,3 +105,14 @@ def test_a_fragment_that_became_rare_is_found_through_the_index_and_forgotten(da
     COMMON_FRAGMENTS.forget(fragment)
     if database.dialect == "sqlite":
         assert any("MATCH" in statement for statement in found[2])
+
+
+def test_digits_of_any_script_find_a_bin_and_a_text_of_nothing_filters_nothing(database: Database) -> None:
+    add_subjects(database, SUBJECTS)
+    full_width = BINS[3].translate({ord(d): chr(0xFF10 + int(d)) for d in "0123456789"})
+    arabic_indic = BINS[3].translate({ord(d): chr(0x0660 + int(d)) for d in "0123456789"})
+    assert _searched(database, full_width, cap=5)[:2] == ([BINS[3]], 1)
+    assert _searched(database, arabic_indic, cap=5)[:2] == ([BINS[3]], 1)
+    for nothing in ("\x00", "\u202e\u200f", "\x00 \x07"):  # what search keys leave out: no text at all
+        found, total, _ = _searched(database, nothing, cap=5)
+        assert (found, total) == (BINS[:3], SUBJECTS)  # counted, not capped at 6 as a text search

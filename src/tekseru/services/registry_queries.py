@@ -32,6 +32,7 @@ from tekseru.store.assessments import get_run, latest_run, list_runs
 from tekseru.store.criterion_filter import CRITERION_FILTER as CRITERION_FILTER
 from tekseru.store.criterion_filter import CRITERION_MAX as CRITERION_MAX
 from tekseru.store.evidence import evidence_for_subjects, upsert_evidence
+from tekseru.store.name_search import has_text
 from tekseru.store.registry_queries import CLASS_FILTERS as CLASS_FILTERS
 from tekseru.store.registry_queries import CLASSES as CLASSES
 from tekseru.store.registry_queries import TEXT_MATCHES_COUNTED as TEXT_MATCHES_COUNTED
@@ -119,7 +120,7 @@ def search(
             offset=paging.offset,
             sort=sort,
         )
-    more = bool(wanted.text.strip()) and total > TEXT_MATCHES_COUNTED
+    more = has_text(wanted.text) and total > TEXT_MATCHES_COUNTED
     return SubjectPage(rows, replace(paging, total=total), run, actor.region_scope, more)
 
 

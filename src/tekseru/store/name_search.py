@@ -13,6 +13,7 @@ PostgreSQL: LIKE on the keys, which the trigram GIN index (pg_trgm) serves when 
 from __future__ import annotations
 
 import threading
+import unicodedata
 from collections import OrderedDict
 from dataclasses import dataclass
 from functools import lru_cache
@@ -47,12 +48,19 @@ def normalised(text: str) -> str:
 
 
 def is_bin_prefix(text: str) -> bool:
-    """Digits, perhaps typed in groups ("0405 4000"): the start of a BIN."""
-    return text.replace(" ", "").isdigit()
+    """Digits, perhaps typed in groups ("0405 4000"): the start of a BIN. Digits of any script count
+    (full-width ０４０５ from some keyboards, Arabic-Indic): `bin_prefix` writes them as BINs are written."""
+    return text.replace(" ", "").isdecimal()
 
 
 def bin_prefix(text: str) -> str:
-    return text.replace(" ", "")
+    return "".join(str(unicodedata.decimal(digit)) for digit in text.replace(" ", ""))
+
+
+def has_text(text: str) -> bool:
+    """Whether `text` looks for anything: a text of only what search keys leave out (control characters,
+    NUL, direction marks) looks for nothing, as an empty one (it would match every name)."""
+    return bool(search_key(text).strip())
 
 
 @dataclass(frozen=True, slots=True)

@@ -23,6 +23,7 @@ from tekseru.store.name_search import (
     INDEXED_WORDS,
     SCANNED,
     bin_prefix,
+    has_text,
     indexed_name_ids,
     is_bin_prefix,
     name_condition,
@@ -76,6 +77,7 @@ def shape_of(
     elif search.risk_class is not None:
         risk_class = "class" if search.risk_class in CLASSES and run_id is not None else "nothing"
     kind = ""
+    text = text if has_text(text) else ""
     if text and is_bin_prefix(text):
         digits = bin_prefix(text)
         kind = BIN_EXACT if len(digits) == BIN_LENGTH else BIN_PREFIX
