@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session
 
 from tekseru.planning.priority import PRIORITY_ORDER
 from tekseru.store.inspection_models import Inspection
-from tekseru.store.models import AssessmentSubjectClass, Subject, SubjectGroup
+from tekseru.store.models import AssessmentSubjectClass, Subject, SubjectGroup, score_hundredths
 from tekseru.store.run_keys import run_key_of
 
 REGISTRY_ORDER = "registry"  # the order subjects were first imported in (by id)
@@ -153,9 +153,13 @@ def scored_ids(
     `values` are those of the parameters of `condition`."""
     table = AssessmentSubjectClass
     visits = last_visits().subquery()
+    # The index's expression of the score (its hundredths, migration 0024), then the score itself: the
+    # same order for published scores, which are rounded to hundredths; for a score stored unrounded, the
+    # score orders those of equal hundredths.
     steps = [
-        (table.score, True),
+        (score_hundredths(table.score), True),
         (table.gross_count, True),
+        (table.score, True),
         (table.significant_count, True),
         (table.minor_count, True),
     ]
