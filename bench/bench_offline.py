@@ -1,8 +1,11 @@
 """The checklist page on a slow mobile network: first visit bytes and the installed application's usable time.
 
-    .venv/bin/python bench/bench_offline.py [--visits 5] [--lang ru] [--profile slow-3g]
+    .venv/bin/python bench/bench_offline.py [--visits 5] [--lang ru] [--profile slow-3g] [--database-url URL]
 
-Fills a fresh SQLite database with the demo registry and its users (as `tekseru serve` does on first use),
+Reports through bench/common.py (the load, the versions with playwright's and the browser's, each figure's
+ratio to its target, `--json`), and bench/run_all.py runs it as `offline`. Fills a fresh database (a SQLite
+file in a temporary folder, or the one of `--database-url`: a PostgreSQL database is dropped and made
+again) with the demo registry and its users (as `tekseru serve` does on first use),
 records a draft inspection as the demo inspector (the longest checklist a subject of its region has) with a
 third of its items answered, serves the app on loopback (uvicorn in a thread, counting the bytes it sends)
 and opens Debian's chromium (/usr/bin/chromium) through playwright at 390 x 844, with the network throttled
@@ -18,14 +21,14 @@ round trip, 400 kbit/s down and up; `--profile none` for no throttling). It meas
   visible is printed too); target < 1 s;
 
 and checks each time that the page is the right one: the checklist's heading, every item and the answers
-given. Stops by itself: each wait of the browser is bounded (30 s), and the server stops at the end.
+given (a page that is not the right one fails the run: exit 1). The targets (issue 15's) are not floors: a
+figure that misses one is reported with its ratio, as every benchmark's. Stops by itself: each wait of the
+browser is bounded (30 s), and the server stops at the end.
 """
 
 from __future__ import annotations
 
 import argparse
-import os
-import platform
 import socket
 import statistics
 import sys
@@ -40,6 +43,10 @@ from typing import Any
 import httpx
 import uvicorn
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+sys.path.insert(0, str(Path(__file__).parent))
+
+from common import Run, add_options, database_kind, fresh_postgres
 
 from tekseru.catalog_files import load_catalogue
 from tekseru.i18n import translate
@@ -95,21 +102,23 @@ class Fixture:
     cookie: dict[str, Any]
     path: str
     inspection_id: int
+    number: str  # as the page shows it
     answered: dict[int, str]
     items: int
     server: uvicorn.Server
     thread: threading.Thread
 
 
-def prepare(folder: Path, lang: str) -> Fixture:
-    settings = Settings(attachments_dir=str(folder / "files")).with_database_path(folder / "bench.sqlite3")
+def prepare(folder: Path, url: str) -> Fixture:
+    settings = Settings(attachments_dir=str(folder / "files")).with_database_url(url)
     database = open_app_database(settings)
     try:
         catalogue = load_catalogue()
         started = start_demo_when_empty(
             database, today=date.today(), passwords=Passwords(), catalogue=catalogue
         )
-        assert started is not None, "the demo did not load"
+        if started is None:
+            raise SystemExit(f"bench_offline: the database is not empty: {url}")
         inspector = next(user for user in started.users if user.role.value == "inspector")
     finally:
         database.close()
@@ -154,22 +163,30 @@ def prepare(folder: Path, lang: str) -> Fixture:
         )
         inspection_id = made.json()["id"]
         items = len(http.get(f"/api/v1/inspections/{inspection_id}").json()["items"])
+        # The page is headed by the number a person reads (region-year-sequence), which the list gives.
+        listed = http.get("/api/v1/inspections").json()
+        rows = listed["items"] if isinstance(listed, dict) else listed
+        number = next((row.get("number") for row in rows if row["id"] == inspection_id), None)
         answered = {n: ("compliant" if n % 2 else "non_compliant") for n in range(1, items + 1, 3)}
         body = {"answers": [{"item": n, "answer": a} for n, a in answered.items()]}
         http.post(f"/api/v1/inspections/{inspection_id}/answers", json=body, headers=csrf).raise_for_status()
         cookie = {"name": "tekseru_session", "value": http.cookies["tekseru_session"], "url": base}
     path = f"/inspections/{inspection_id}/checklist"
-    return Fixture(base, counter, cookie, path, inspection_id, answered, items, server, thread)
+    shown = number or str(inspection_id)
+    return Fixture(base, counter, cookie, path, inspection_id, shown, answered, items, server, thread)
 
 
-def check_page(page: Any, fixture: Fixture, lang: str) -> None:
-    """The page is this checklist: its heading, every item, the answers given."""
+def check_page(page: Any, fixture: Fixture, lang: str) -> list[str]:
+    """What is wrong with the page for this checklist (its heading, every item, the answers given): none."""
     heading = " ".join((page.text_content("h1") or "").split())
-    expected = translate(lang, "inspections.checklist.title", id=fixture.inspection_id)
-    assert heading == expected, f"not the checklist page: {heading!r}"
-    assert page.locator("[data-item-id]").count() == fixture.items, "items missing"
+    expected = translate(lang, "inspections.checklist.title", id=fixture.number)
+    problems = [] if heading == expected else [f"not the checklist page: {heading!r}"]
+    if page.locator("[data-item-id]").count() != fixture.items:
+        problems.append("items missing")
     for number, answer in fixture.answered.items():
-        assert page.is_checked(f"#answer-{number}-{answer}"), f"item {number}: the answer given is not shown"
+        if not page.is_checked(f"#answer-{number}-{answer}"):
+            problems.append(f"item {number}: the answer given is not shown")
+    return problems
 
 
 def throttle(context: Any, page: Any, profile: str) -> Any:
@@ -180,16 +197,26 @@ def throttle(context: Any, page: Any, profile: str) -> Any:
     return session
 
 
-def run(arguments: argparse.Namespace) -> int:
+def measure(arguments: argparse.Namespace, url: str, run: Run) -> None:
+    """Serve the app on `url`'s database, visit the checklist in the browser, and record the figures and
+    the checks in `run`."""
+    from playwright.sync_api import Error as BrowserError
     from playwright.sync_api import sync_playwright
 
     lang = arguments.lang
     with tempfile.TemporaryDirectory(prefix="bench-offline-") as folder:
-        fixture = prepare(Path(folder), lang)
+        if url == "sqlite://":
+            url = f"sqlite:///{Path(folder) / 'bench.sqlite3'}"
+        fixture = prepare(Path(folder), url)
+        usable: list[float] = []
+        visible: list[float] = []
         try:
             with sync_playwright() as playwright:
                 browser = playwright.chromium.launch(
                     executable_path=CHROMIUM, headless=True, args=["--no-sandbox", "--disable-gpu"]
+                )
+                run.notes.append(
+                    f"browser: chromium {browser.version}, 390 x 844, profile {arguments.profile}"
                 )
                 context = browser.new_context(viewport={"width": 390, "height": 844}, base_url=fixture.base)
                 context.add_cookies([fixture.cookie])
@@ -207,7 +234,12 @@ def run(arguments: argparse.Namespace) -> int:
                 started = time.perf_counter()
                 page.goto(f"{fixture.path}?lang={lang}", wait_until="load")
                 first_load_ms = (time.perf_counter() - started) * 1000
-                check_page(page, fixture, lang)
+                problems = check_page(page, fixture, lang)
+                run.check(
+                    "the first visit shows the checklist, its items and answers",
+                    not problems,
+                    "; ".join(problems),
+                )
                 page_bytes = sum(transferred.values())
                 page.wait_for_function("() => navigator.serviceWorker.controller !== null", timeout=WAIT_MS)
                 # The page says when the service worker keeps it (an async predicate would return a
@@ -219,8 +251,7 @@ def run(arguments: argparse.Namespace) -> int:
                 server_bytes = fixture.counter.sent - before
 
                 # The installed application: each visit served by the service worker.
-                usable, visible = [], []
-                for _ in range(arguments.visits):
+                for visit in range(arguments.visits):
                     page.goto("about:blank")
                     started = time.perf_counter()
                     page.goto(fixture.path, wait_until="domcontentloaded")
@@ -230,46 +261,55 @@ def run(arguments: argparse.Namespace) -> int:
                         "() => performance.getEntriesByType('navigation')[0].domContentLoadedEventEnd"
                     )
                     usable.append(float(timing))
-                    check_page(page, fixture, lang)
+                    problems = check_page(page, fixture, lang)
+                    run.check(
+                        f"installed visit {visit + 1} shows the checklist", not problems, "; ".join(problems)
+                    )
                 served_by_worker = page.evaluate(
                     "() => performance.getEntriesByType('navigation')[0].workerStart > 0"
                 )
-                assert served_by_worker, "the page did not come through the service worker"
+                run.check("the installed visits come through the service worker", bool(served_by_worker))
                 browser.close()
+        except BrowserError as error:  # a wait that ran out: the page never became what was waited for
+            run.check("the browser's waits (30 s each) were met", False, str(error).splitlines()[0])
+            return
         finally:
             fixture.server.should_exit = True
             fixture.thread.join(timeout=10)
 
-    load = " ".join(f"{value:.2f}" for value in os.getloadavg())
     conditions = PROFILES[arguments.profile]
-    median, worst = statistics.median(usable), max(usable)
-    lines = (
-        f"bench_offline: {platform.node()}, {os.cpu_count()} cores, load average {load}",
-        f"profile {arguments.profile} ({conditions}), {fixture.items} items, language {lang}",
-        f"first visit: loaded in {first_load_ms:.0f} ms; the page's requests transferred "
-        f"{page_bytes / 1024:.1f} KB (target < {TARGET_FIRST_VISIT_KB:.0f} KB)",
-        f"first visit: the server sent {server_bytes / 1024:.1f} KB in all, the worker's copies included",
-        f"installed: usable (DOMContentLoaded) median {median:.0f} ms, max {worst:.0f} ms over "
-        f"{len(usable)} visits (target < {TARGET_USABLE_MS:.0f} ms)",
-        f"installed: first item visible to playwright: median {statistics.median(visible):.0f} ms, "
-        f"max {max(visible):.0f} ms",
+    print(f"profile {arguments.profile} ({conditions}), {fixture.items} items, language {lang}")
+    print(
+        f"first visit: loaded in {first_load_ms:.0f} ms; its requests transferred {page_bytes / 1024:.1f} KB"
     )
-    print("\n".join(lines))
-    met = max(usable) < TARGET_USABLE_MS and page_bytes / 1024 < TARGET_FIRST_VISIT_KB
-    print("targets: " + ("met" if met else "NOT met"))
-    return 0 if met else 1
+    print(f"first visit: the server sent {server_bytes / 1024:.1f} KB in all, the worker's copies included")
+    each = ", ".join(f"{ms:.0f}" for ms in usable)
+    print(f"installed: usable (DOMContentLoaded) in {each} ms ({len(usable)} visits)")
+    run.figure("first visit: the page's requests transferred", page_bytes / 1024, "KB", TARGET_FIRST_VISIT_KB)
+    run.figure("first visit: the server sent, the worker's copies included", server_bytes / 1024, "KB")
+    run.figure("first visit: loaded", first_load_ms, "ms")
+    run.figure("installed: usable (DOMContentLoaded), the slowest visit", max(usable), "ms", TARGET_USABLE_MS)
+    run.figure("installed: usable (DOMContentLoaded), median", statistics.median(usable), "ms")
+    run.figure("installed: first item visible to playwright, median", statistics.median(visible), "ms")
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--visits", type=int, default=5)
     parser.add_argument("--lang", choices=("kk", "ru", "en"), default="ru")
     parser.add_argument("--profile", choices=sorted(PROFILES), default="slow-3g")
-    arguments = parser.parse_args()
+    add_options(parser)
+    arguments = parser.parse_args(argv)
     if not Path(CHROMIUM).exists():
         print(f"bench_offline: {CHROMIUM} is not installed", file=sys.stderr)
         return 2
-    return run(arguments)
+    url = arguments.database_url or "sqlite://"  # no URL: a new SQLite file in the temporary folder
+    if database_kind(url) == "postgresql":
+        fresh_postgres(url)
+    sizes = {"visits": arguments.visits, "lang": arguments.lang, "profile": arguments.profile}
+    run = Run("offline", arguments.database_url, sizes=sizes)
+    measure(arguments, url, run)
+    return run.finish(arguments.json)
 
 
 if __name__ == "__main__":

@@ -33,6 +33,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 LOCAL_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/"
 LIBRARIES = ("tekseru", "numpy", "sqlalchemy", "psycopg", "fastapi", "uvicorn", "fpdf2", "pypdf", "typer")
+LIBRARIES += ("playwright",)  # the browser benchmark's (bench_offline); absent ones are left out
 
 
 def add_options(parser: argparse.ArgumentParser, database: bool = True) -> None:

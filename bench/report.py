@@ -7,7 +7,7 @@ that run, beside the load it was measured under and the command that measured it
 `--add` puts the results of a later run of some benchmarks (`run_all.py --only ...`) into the summary, in
 place of the same benchmarks' results on the same databases, writes the summary back and the page from it;
 the page says which sections come from which run. The sections of benchmarks that do not report through
-bench/common.py yet are kept as written by hand in bench/by-hand.md, appended as they are and marked so.
+bench/common.py (none today) would be kept as written by hand in bench/by-hand.md, appended as they are.
 """
 
 from __future__ import annotations
@@ -31,6 +31,7 @@ TITLES = {
     "rosters": "Rosters reconciliation",
     "load": "Mixed load: 50 sessions reading and writing",
     "desk": "The planner's desk: sorted pages and streamed exports",
+    "offline": "The checklist on a slow 3G network: first visit and installed application",
 }
 
 # Anchors other pages link to (docs/web.md, docs/rosters.md), kept whatever the sections' titles.
@@ -41,6 +42,7 @@ ANCHORS = {
     "rosters": "rosters-reconciliation",
     "load": "mixed-load",
     "desk": "the-planners-desk",
+    "offline": "offline",
 }
 # Benchmarks run_all.py does not run yet: named on the page, without figures.
 NOT_RUN: dict[str, tuple[str, str]] = {}

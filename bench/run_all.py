@@ -134,6 +134,15 @@ BENCHMARKS: dict[str, tuple[str, bool | tuple[str, ...], dict[str, list[str] | N
             "full": ["--subjects", "100000", "--requests", "200"],
         },
     ),
+    "offline": (
+        "bench_offline.py",
+        True,
+        {
+            "tiny": None,  # a browser on a throttled network: too heavy for the test suite
+            "quick": ["--visits", "3"],
+            "full": ["--visits", "5"],
+        },
+    ),
     "signatures": (
         "bench_signatures.py",
         False,

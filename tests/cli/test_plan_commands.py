@@ -152,8 +152,10 @@ def test_plans_read_in_kazakh_and_russian(
 
 def test_documents_are_kazakh_or_russian(invoke: Any) -> None:
     invoke("plan", "2027-H1")
-    output = invoke("plans", "export", "1", "--lang", "en", code=1).output
+    output = invoke("plans", "show", "1", "--format", "pdf", "--lang", "en", code=1).output
     assert "--lang kk" in output and "--lang ru" in output
+    # The export makes documents only: it does not take English (tests/cli/test_document_languages.py).
+    assert "'en' is not one of 'kk', 'ru'." in invoke("plans", "export", "1", "--lang", "en", code=2).output
 
 
 def test_changes_are_audited_under_the_by_name(invoke: Any, database: Database) -> None:

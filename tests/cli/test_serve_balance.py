@@ -6,18 +6,21 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
+
+import pytest
 
 from tekseru.cli.serve_balance import _SLOT, ConnectionCounts, slot_for
 
 
-def _workers(count: int) -> tuple[str, list[ConnectionCounts]]:
-    path = ConnectionCounts.create(count)
-    return path, [ConnectionCounts(path, count, slot) for slot in range(count)]
+def _workers(count: int) -> tuple[int, list[ConnectionCounts]]:
+    counts = ConnectionCounts.create(count)
+    return counts, [ConnectionCounts(counts, count, slot) for slot in range(count)]
 
 
 def test_a_worker_over_its_share_ends_connections_until_it_holds_its_share() -> None:
-    path, (first, second) = _workers(2)
+    counts, (first, second) = _workers(2)
     try:
         for _ in range(15):
             first.changed(+1)
@@ -35,30 +38,30 @@ def test_a_worker_over_its_share_ends_connections_until_it_holds_its_share() -> 
             second.changed(+1)
         assert not first.over_share() and not second.over_share()
     finally:
-        Path(path).unlink()
+        os.close(counts)
 
 
 def test_one_worker_alone_never_ends_connections() -> None:
-    path, (only,) = _workers(1)
+    counts, (only,) = _workers(1)
     try:
         for _ in range(50):
             only.changed(+1)
         assert not only.over_share()
     finally:
-        Path(path).unlink()
+        os.close(counts)
 
 
 def test_a_replaced_worker_no_longer_writes_the_slot_it_had() -> None:
-    path, (old, other) = _workers(2)
+    counts, (old, other) = _workers(2)
     try:
         old.changed(+3)
         old.pid = -1  # as another process would be: its replacement below runs in this one
-        new = ConnectionCounts(path, 2, 0)
+        new = ConnectionCounts(counts, 2, 0)
         new.changed(+1)
         old.changed(-1)  # a connection of the old worker closes: not written over the new one's
         assert other.slots_held()[0] == (new.pid, 1)
     finally:
-        Path(path).unlink()
+        os.close(counts)
 
 
 def _dead_pid() -> int:
@@ -72,23 +75,37 @@ def test_a_worker_restarted_after_a_crash_takes_the_slot_of_the_dead_one() -> No
     """uvicorn restarts a dead worker (its replacement is the third started of two): the replacement
     counts in the dead worker's slot, not in a live worker's, whose connections would then go uncounted
     and which would end nearly every connection it answers as over its share."""
-    path, (_, second) = _workers(2)
+    counts, (_, second) = _workers(2)
     try:
         _SLOT.pack_into(second._memory, _SLOT.size, _dead_pid(), 4)  # the second worker died holding 4
-        assert slot_for(path, 2, started=2) == 1
-        assert slot_for(path, 2, started=3) == 1
+        assert slot_for(counts, 2, started=2) == 1
+        assert slot_for(counts, 2, started=3) == 1
     finally:
-        Path(path).unlink()
+        os.close(counts)
 
 
 def test_workers_take_their_slots_in_turn_while_all_are_alive() -> None:
     """At the start (no slot written yet) and when every worker is replaced in turn (SIGHUP: the new
     worker starts before the old one ends), the n-th worker started takes slot n modulo the workers."""
-    path = ConnectionCounts.create(2)
+    counts = ConnectionCounts.create(2)
     try:
-        assert [slot_for(path, 2, started=n) for n in range(2)] == [0, 1]
-        workers = [ConnectionCounts(path, 2, slot) for slot in range(2)]
-        assert [slot_for(path, 2, started=n) for n in (2, 3)] == [0, 1]
+        assert [slot_for(counts, 2, started=n) for n in range(2)] == [0, 1]
+        workers = [ConnectionCounts(counts, 2, slot) for slot in range(2)]
+        assert [slot_for(counts, 2, started=n) for n in (2, 3)] == [0, 1]
         assert workers[0].slots_held()[0][0] == os.getpid()
     finally:
-        Path(path).unlink()
+        os.close(counts)
+
+
+def test_the_file_of_counters_has_no_name(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Nothing is left in the temporary folder however the server ends (SIGKILL included:
+    tests/web/test_serve_workers.py): the file is made without a name and shared by its descriptor."""
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    counts, (first, _) = _workers(2)
+    try:
+        first.changed(+2)
+        assert list(tmp_path.iterdir()) == []
+        assert slot_for(counts, 2, started=2) == 0  # read through the descriptor: both slots are live
+        assert ConnectionCounts(counts, 2, 1).slots_held()[0] == (os.getpid(), 2)
+    finally:
+        os.close(counts)

@@ -23,7 +23,7 @@ from tekseru.cli.catalogue import cli_catalogue
 from tekseru.cli.clock import cli_today
 from tekseru.cli.database_option import DbOption
 from tekseru.cli.failures import fail, opened_database
-from tekseru.cli.language import LangOption, Words, chosen
+from tekseru.cli.language import DocumentLangOption, LangOption, Words, chosen, document_words
 
 if TYPE_CHECKING:  # imported where used: a command's `--help` needs none of them
     from tekseru.services import inspections
@@ -35,9 +35,6 @@ app = typer.Typer(help="Checklists (Appendices 2 to 7 of the act) as official fo
 def _console() -> Console:
     """A console per command: it reads the terminal's width (COLUMNS) when it prints."""
     return Console(soft_wrap=True)
-
-
-DOCUMENT_LANGUAGES = ("kk", "ru")
 
 
 class DocumentFormat(StrEnum):
@@ -63,7 +60,7 @@ def render(
         datetime | None,
         typer.Option("--act-date", formats=["%Y-%m-%d"], help="Date of the act (YYYY-MM-DD)."),
     ] = None,
-    lang: LangOption = None,
+    lang: DocumentLangOption = None,
     output_format: Annotated[
         DocumentFormat, typer.Option("--format", help="pdf or docx.")
     ] = DocumentFormat.PDF,
@@ -80,9 +77,7 @@ def render(
     from tekseru.services import inspections
     from tekseru.services.inspections import InspectionError
 
-    words = Words(chosen(lang))
-    if words.language not in DOCUMENT_LANGUAGES:
-        fail(words("cli.document_language"))
+    words = document_words(lang)
     out = output or Path(f"checklist-{appendix}-{words.language}.{output_format.value}")
     with opened_database(db) as database:
         try:

@@ -14,14 +14,14 @@ from rich.table import Table
 
 from tekseru.cli.actors import ByOption, cli_actor
 from tekseru.cli.catalogue import cli_catalogue
-from tekseru.cli.checklist_commands import DOCUMENT_LANGUAGES, DocumentFormat
+from tekseru.cli.checklist_commands import DocumentFormat
 from tekseru.cli.clock import cli_today
 from tekseru.cli.database_option import DbOption
 from tekseru.cli.failures import fail
 from tekseru.cli.inspection_choices import Kind, ShowFormat, Status, ViolationState
 from tekseru.cli.inspection_database import inspection_database as _database
 from tekseru.cli.inspection_screen import day_in, describe, print_sheet, violation_line
-from tekseru.cli.language import LangOption, Words, chosen
+from tekseru.cli.language import DocumentLangOption, LangOption, Words, chosen, document_words
 from tekseru.cli.tables import print_table
 
 if TYPE_CHECKING:  # imported where used: a command's `--help` needs none of them
@@ -357,7 +357,7 @@ def print_command(
     output_format: Annotated[
         DocumentFormat, typer.Option("--format", help="pdf or docx.")
     ] = DocumentFormat.PDF,
-    lang: LangOption = None,
+    lang: DocumentLangOption = None,
     output: Annotated[
         Path | None,
         typer.Option(
@@ -370,9 +370,7 @@ def print_command(
     """Print the filled checklist; a completed inspection carries a verification code and QR code."""
     from tekseru.services import inspections
 
-    words = Words(chosen(lang))
-    if words.language not in DOCUMENT_LANGUAGES:
-        fail(words("cli.document_language"))
+    words = document_words(lang)
     with _database(db, words) as database:
         content, name, code = inspections.print_inspection(
             database,

@@ -21,9 +21,24 @@ class Language(StrEnum):
     en = "en"
 
 
+class DocumentLanguage(StrEnum):
+    """The languages a document (a checklist form, a printed inspection, a list as XLSX or PDF) is made in:
+    the official forms are Kazakh and Russian only, so a document command neither offers English in its
+    help nor takes it (`--lang en` is a usage error in the reader's words; an English setting or root
+    `--lang` gets `cli.document_language`)."""
+
+    kk = "kk"
+    ru = "ru"
+
+
 LANGUAGE_HELP = "kk is official; ru and en are unofficial (default: the TEKSERU_LANGUAGE setting)."
+DOCUMENT_LANGUAGE_HELP = (
+    "The document's language: kk (official) or ru; documents are made in no other (default: the"
+    " TEKSERU_LANGUAGE setting)."
+)
 LanguageOption = typer.Option(None, "--lang", help=LANGUAGE_HELP)
 LangOption = Annotated[Language | None, typer.Option("--lang", help=LANGUAGE_HELP)]
+DocumentLangOption = Annotated[DocumentLanguage | None, typer.Option("--lang", help=DOCUMENT_LANGUAGE_HELP)]
 
 
 def chosen(option: Language | str | None) -> LanguageCode:
@@ -34,6 +49,17 @@ def chosen(option: Language | str | None) -> LanguageCode:
     if option:
         return cast("LanguageCode", str(option))
     return cast("LanguageCode", asked_language() or Settings.from_environment().language)
+
+
+def document_words(option: DocumentLanguage | str | None) -> Words:
+    """The words of a command that makes a document, once its language is one documents are made in (an
+    English setting or root `--lang` is told so, before anything is looked for)."""
+    from tekseru.cli.failures import fail
+
+    words = Words(chosen(option))
+    if words.language not in DocumentLanguage.__members__:
+        fail(words("cli.document_language"))
+    return words
 
 
 class Words:

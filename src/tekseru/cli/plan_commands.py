@@ -24,7 +24,7 @@ from tekseru.cli.catalogue import cli_catalogue
 from tekseru.cli.clock import cli_zone
 from tekseru.cli.database_option import DbOption
 from tekseru.cli.failures import fail, opened_database, print_problems
-from tekseru.cli.language import LangOption, Words, chosen, cli_naming
+from tekseru.cli.language import DocumentLangOption, LangOption, Words, chosen, cli_naming, document_words
 from tekseru.cli.tables import print_table
 
 if TYPE_CHECKING:  # imported where used: a command's `--help` needs none of them
@@ -66,7 +66,6 @@ FormatOption = Annotated[
     OutputFormat,
     typer.Option("--format", help="table or json on the screen, or an xlsx or pdf document."),
 ]
-DOCUMENT_LANGUAGES = ("kk", "ru")
 OutputOption = Annotated[
     Path | None,
     typer.Option(
@@ -216,13 +215,14 @@ def export(
     output_format: Annotated[
         DocumentFormat, typer.Option("--format", help="xlsx or pdf.")
     ] = DocumentFormat.XLSX,
-    lang: LangOption = None,
+    lang: DocumentLangOption = None,
     output: DocumentOutputOption = None,
     db: DbOption = None,
 ) -> None:
     """Write a stored list as an XLSX or PDF document in Kazakh or Russian."""
-    with opened_database(db) as database, _errors(chosen(lang)):
-        _present(database, plan_id, OutputFormat(output_format.value), Words(chosen(lang)), output)
+    words = document_words(lang)
+    with opened_database(db) as database, _errors(words.language):
+        _present(database, plan_id, OutputFormat(output_format.value), words, output)
 
 
 @plans_app.command()
@@ -363,9 +363,7 @@ def _present(database: Database, plan_id: int, fmt: OutputFormat, words: Words, 
     elif fmt is OutputFormat.TABLE:
         plan_screen.print_plan(console, stored, words)
     else:
-        language = words.language
-        if language not in DOCUMENT_LANGUAGES:
-            fail(words("cli.document_language"))
+        language = document_words(words.language).language  # kk or ru, else it fails
         target = out or Path(f"plan-{stored.id}-{stored.plan.half_year}-{language}.{fmt.value}")
         content, _ = plans.plan_document(
             database,

@@ -1,12 +1,15 @@
 """Keeping the connections of `tekseru serve --workers N` even over the workers.
 
-The kernel hands each new connection to one worker's socket (SO_REUSEPORT, `serve_workers`) by a hash of
-its addresses, not by how many each worker holds: 20 browsers or clients keeping their connections open
-were seen split 15 to 5, so the clients of one worker waited three times as long as the others for the same
-pages while both workers were busy. Each worker counts its open connections in a small file mapped into
-every worker's memory (`ConnectionCounts`); a worker holding more than its share ends the connection of a
-request it answers ("Connection: close" in the answer, which HTTP allows at any time). The client opens a
-new one, which the kernel gives to any worker, and the connections even out within a few requests.
+The kernel hands each new connection to one worker's socket (SO_REUSEPORT, `serve_workers`) by a hash of its
+addresses, not by how many each worker holds: 20 browsers or clients keeping their connections open were seen
+split 15 to 5, so the clients of one worker waited three times as long as the others for the same pages while
+both workers were busy. Each worker counts its open connections in a small file mapped into every worker's
+memory (`ConnectionCounts`). The file has no name: it is made unlinked, and the parent hands each worker its
+descriptor, so nothing is left in the temporary folder however the server ends (a parent killed by SIGKILL
+used to leave a `/tmp/tekseru-connections-*` file behind). A worker holding more than its share ends the
+connection of a request it answers ("Connection: close" in the answer, which HTTP allows at any time). The
+client opens a new one, which the kernel gives to any worker, and the connections even out within a few
+requests.
 """
 
 from __future__ import annotations
@@ -16,7 +19,6 @@ import mmap
 import os
 import struct
 import tempfile
-from pathlib import Path
 from typing import Any
 
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
@@ -27,23 +29,25 @@ _SLOT = struct.Struct("qq")  # a worker's process id and its open connections
 
 
 class ConnectionCounts:
-    """The open connections of each worker, in a file every worker maps: slot `slot` is this worker's."""
+    """The open connections of each worker, in a file every worker maps (by its descriptor `counts`): slot
+    `slot` is this worker's."""
 
-    def __init__(self, path: str, slots: int, slot: int) -> None:
+    def __init__(self, counts: int, slots: int, slot: int) -> None:
         self.slots, self.slot, self.pid = slots, slot, os.getpid()
-        with open(path, "r+b") as file:
-            self._memory = mmap.mmap(file.fileno(), slots * _SLOT.size)
+        self._memory = mmap.mmap(counts, slots * _SLOT.size)
         self.open = 0
         self.closing = 0  # connections this worker is ending (answered with Connection: close)
         _SLOT.pack_into(self._memory, slot * _SLOT.size, self.pid, 0)  # a restarted worker takes it over
 
     @staticmethod
-    def create(slots: int) -> str:
-        """A new file of `slots` empty slots (its path; the caller deletes it)."""
-        descriptor, path = tempfile.mkstemp(prefix="tekseru-connections-")
-        with os.fdopen(descriptor, "wb") as file:
+    def create(slots: int) -> int:
+        """A new file of `slots` empty slots without a name (O_TMPFILE, or unlinked at once where the system
+        has no O_TMPFILE): its descriptor, which the caller closes; the file goes with the last descriptor
+        and mapping of it."""
+        with tempfile.TemporaryFile(prefix="tekseru-connections-") as file:
             file.write(bytes(slots * _SLOT.size))
-        return path
+            file.flush()
+            return os.dup(file.fileno())
 
     def changed(self, by: int) -> None:
         self.open += by
@@ -64,14 +68,13 @@ class ConnectionCounts:
         return live > 1 and self.open - self.closing > math.ceil(total / live)
 
 
-def slot_for(path: str, slots: int, started: int) -> int:
-    """The slot of the file `path` for the worker the parent starts now, the `started`-th (from 0): the
-    slot of a worker that has died if there is one (uvicorn starts a replacement only after it waited for
-    the dead worker, so its process is gone), else the next in turn. In turn alone, the replacement of the
-    second of two workers took the first's slot, whose connections then went uncounted: the first ended
+def slot_for(counts: int, slots: int, started: int) -> int:
+    """The slot of the file of descriptor `counts` for the worker the parent starts now, the `started`-th
+    (from 0): the slot of a worker that has died if there is one (uvicorn starts a replacement only after it
+    waited for the dead worker, so its process is gone), else the next in turn. In turn alone, the replacement
+    of the second of two workers took the first's slot, whose connections then went uncounted: the first ended
     nearly every connection it answered as over its share (108 of 120 requests on 20 keep-alive clients)."""
-    with open(path, "rb") as file:
-        memory = file.read(slots * _SLOT.size)
+    memory = os.pread(counts, slots * _SLOT.size, 0)
     for slot in range(slots):
         pid, _ = _SLOT.unpack_from(memory, slot * _SLOT.size)
         if pid and not _alive(pid):
@@ -92,14 +95,12 @@ def _alive(pid: int) -> bool:
 _counts: ConnectionCounts | None = None
 
 
-def share(path: str, slots: int, slot: int) -> None:
-    """Count this worker's connections in slot `slot` of the file `path` (called in each worker)."""
+def share(counts: int, slots: int, slot: int) -> None:
+    """Count this worker's connections in slot `slot` of the file of descriptor `counts` (called in each
+    worker, which needs the descriptor no longer once the file is mapped)."""
     global _counts
-    _counts = ConnectionCounts(path, slots, slot)
-
-
-def forget(path: str) -> None:
-    Path(path).unlink(missing_ok=True)
+    _counts = ConnectionCounts(counts, slots, slot)
+    os.close(counts)
 
 
 class BalancedHttpProtocol(HttpToolsProtocol):

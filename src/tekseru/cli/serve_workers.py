@@ -8,61 +8,76 @@ connections over them (by a hash of their addresses: `serve_balance` evens out w
 The parent still binds the address first, as uvicorn does, so that a port already taken is reported once,
 in the reader's words (`serve_log`), and then lets it go for the workers. Where the system has no
 SO_REUSEPORT (not Linux or BSD), uvicorn's shared socket is used.
+
+The line "the server answers at ..." is said once every worker accepts connections (`serve_ready`), not
+when the parent binds the address as uvicorn does.
 """
 
 from __future__ import annotations
 
+import contextlib
+import os
 import socket
 from typing import Any
 
 
 def run(app: str, **options: Any) -> None:
     """`uvicorn.run(app, **options)` for `options["workers"]` > 1, the workers listening each on its own
-    socket (SO_REUSEPORT) when the system has it."""
+    socket (SO_REUSEPORT) when the system has it, and the server said to answer once they all listen."""
     import uvicorn
-    from uvicorn.supervisors import Multiprocess
 
-    if not hasattr(socket, "SO_REUSEPORT"):
-        uvicorn.run(app, **options)
-        return
     from tekseru.cli import serve_balance
+    from tekseru.cli.serve_ready import Announcing, held_back
 
-    config = uvicorn.Config(app, http=serve_balance.PROTOCOL, **options)
-    probe = config.bind_socket()  # says where it listens, or why it cannot (and exits)
-    probe.close()
+    each_own = hasattr(socket, "SO_REUSEPORT")
+    if each_own:
+        options["http"] = serve_balance.PROTOCOL
+    config = uvicorn.Config(app, **options)
+    with held_back():
+        bound = config.bind_socket()  # says why it cannot listen (and exits), but not yet that it does
+    if not each_own:
+        with contextlib.closing(bound):
+            Announcing(config, [bound]).run()
+        return
+    bound.close()
     counts = serve_balance.ConnectionCounts.create(config.workers)
     try:
-        Multiprocess(config, sockets=SocketPerWorker(config.host, config.port, counts, config.workers)).run()
+        Announcing(config, SocketPerWorker(config.host, config.port, counts, config.workers)).run()
     finally:
-        serve_balance.forget(counts)
+        os.close(counts)
 
 
 class SocketPerWorker(list[socket.socket]):
     """The sockets handed to every worker: empty in the parent, and in each worker a new socket bound to
     (host, port) with SO_REUSEPORT. A worker is a new process (spawn) that receives its arguments pickled;
     this list is pickled as the instruction to make that socket there, so each worker, a restarted one too,
-    gets one of its own, and the slot of the file `counts` it counts its connections in (a restarted
-    worker takes over the slot of the one that died, or of the one it replaces: `serve_balance.slot_for`)."""
+    gets one of its own, and a copy of the descriptor of the file `counts` (which has no name) with the
+    slot it counts its connections in (a restarted worker takes over the slot of the one that died, or of
+    the one it replaces: `serve_balance.slot_for`)."""
 
-    def __init__(self, host: str, port: int, counts: str, workers: int) -> None:
+    def __init__(self, host: str, port: int, counts: int, workers: int) -> None:
         super().__init__()
         self.host, self.port, self.counts, self.workers = host, port, counts, workers
         self.started = 0
 
-    def __reduce__(self) -> tuple[Any, tuple[str, int, str, int, int]]:
+    def __reduce__(self) -> tuple[Any, tuple[str, int, Any, int, int]]:
+        from multiprocessing.reduction import DupFd
+
         from tekseru.cli import serve_balance
 
         slot = serve_balance.slot_for(self.counts, self.workers, self.started)
         self.started += 1
-        return (worker_sockets, (self.host, self.port, self.counts, self.workers, slot))
+        # DupFd: the process being started gets the descriptor (as it gets the sockets uvicorn passes).
+        return (worker_sockets, (self.host, self.port, DupFd(self.counts), self.workers, slot))
 
 
-def worker_sockets(host: str, port: int, counts: str, workers: int, slot: int) -> list[socket.socket]:
+def worker_sockets(host: str, port: int, counts: Any, workers: int, slot: int) -> list[socket.socket]:
     """One socket bound to (host, port) that other sockets with SO_REUSEPORT may share (uvicorn's worker
-    listens on it); this worker counts its connections in slot `slot` of the file `counts`."""
+    listens on it); this worker counts its connections in slot `slot` of the file `counts` (a
+    descriptor handed over by `multiprocessing`)."""
     from tekseru.cli import serve_balance
 
-    serve_balance.share(counts, workers, slot)
+    serve_balance.share(counts.detach(), workers, slot)
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family=family, type=socket.SOCK_STREAM, proto=socket.IPPROTO_TCP)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
