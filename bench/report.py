@@ -28,6 +28,7 @@ TITLES = {
     "partitioned": "Partitioned: a registry assessed by ranges of subjects in worker processes (PostgreSQL)",
     "signatures": "Electronic digital signatures (no target in issue 18)",
     "web": "Web latency: search and card",
+    "web_instructions": "Web server work: instructions per request (callgrind; no target in issue 18)",
     "rosters": "Rosters reconciliation",
     "load": "Mixed load: 50 sessions reading and writing",
     "desk": "The planner's desk: sorted pages and streamed exports",
@@ -37,6 +38,7 @@ TITLES = {
 # Anchors other pages link to (docs/web.md, docs/rosters.md), kept whatever the sections' titles.
 ANCHORS = {
     "web": "web-latency",
+    "web_instructions": "web-instructions",
     "end_to_end": "end-to-end",
     "forms": "checklist-forms",
     "rosters": "rosters-reconciliation",

@@ -107,6 +107,15 @@ BENCHMARKS: dict[str, tuple[str, bool | tuple[str, ...], dict[str, list[str] | N
             "full": ["--subjects", "100000", "--clients", "20", "--requests", "1000", "--workers", "2"],
         },
     ),
+    "web_instructions": (
+        "bench_web_instructions.py",
+        True,
+        {
+            "tiny": None,  # a server under valgrind: tests/bench/test_web_instructions.py runs it apart
+            "quick": ["--subjects", "2000", "--requests", "20", "--warmup", "10"],
+            "full": ["--subjects", "100000", "--requests", "100"],
+        },
+    ),
     "rosters": (
         "bench_rosters.py",
         True,

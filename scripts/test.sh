@@ -8,11 +8,12 @@ python3 -m venv .venv
 .venv/bin/python -m pip install --quiet --upgrade pip
 .venv/bin/python -m pip install --quiet -c requirements.lock -e '.[test]'
 
-# Browser tests drive Debian's chromium and document tests convert DOCX/XLSX with Debian's LibreOffice
-# headless; install what is missing when we may (root with apt), never download a browser or an office suite.
+# Browser tests drive Debian's chromium, document tests convert DOCX/XLSX with Debian's LibreOffice headless
+# and a benchmark's test counts instructions with Debian's valgrind; install what is missing when we may (root with apt), never download a browser or an office suite.
 missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v soffice >/dev/null 2>&1 || missing+=(libreoffice-writer-nogui libreoffice-calc-nogui)
+command -v valgrind >/dev/null 2>&1 || missing+=(valgrind)  # bench_web_instructions.py counts with it
 if [ "${#missing[@]}" -gt 0 ] && command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
