@@ -68,11 +68,18 @@ def fresh_postgres(url: str) -> str:
     name = target.database
     if not name or name in ("postgres", "template0", "template1"):
         raise SystemExit(f"--database-url must name a database of the benchmark's own, not {name!r}")
+    from sqlalchemy.exc import OperationalError
+
     engine = create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
     try:
         with engine.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
             connection.execute(text(f'CREATE DATABASE "{name}"'))
+    except OperationalError as error:  # no server there, or it refuses us: one line, not psycopg's traceback
+        reason = str(error.orig).strip().splitlines()[0] if error.orig else str(error)
+        where = target.render_as_string(hide_password=True)
+        said = f"--database-url {where}: the PostgreSQL server does not answer ({reason})"
+        raise SystemExit(said) from None
     finally:
         engine.dispose()
     return url

@@ -114,3 +114,35 @@ def test_db_takes_a_sqlite_url_or_a_file(tmp_path: Path) -> None:
         done = CliRunner().invoke(root, ["db", "upgrade", "--db", given, "--lang", "ru"])
         assert done.exit_code == 0, done.output
         assert (tmp_path / file).is_file()
+
+
+@pytest.mark.parametrize(
+    ("language", "said"), [("kk", "сервері жауап бермейді"), ("ru", "сервер не отвечает")]
+)
+@pytest.mark.parametrize(
+    "command", [["db", "upgrade"], ["db", "check"], ["users", "list"], ["plans", "list"], ["serve"]]
+)
+def test_a_postgresql_server_that_does_not_answer_is_said_in_the_readers_language(
+    language: str, said: str, command: list[str]
+) -> None:
+    """It was psycopg's traceback in English (tester12); now one line naming the address, without the
+    password, and the server's own reason."""
+    from tekseru.cli.main import app as root
+    from tests.cli.test_serve_log import free_port
+
+    port = free_port()  # nothing listens there
+    url = f"postgresql+psycopg://tekseru:secret@127.0.0.1:{port}/tekseru"
+    done = CliRunner().invoke(root, [*command, "--db", url, "--lang", language])
+    shown = " ".join(done.output.split())
+    assert done.exit_code == 1 and isinstance(done.exception, SystemExit), done.exception
+    assert said in shown and f"127.0.0.1:{port}" in shown and "secret" not in shown, shown
+
+
+@pytest.mark.parametrize(("language", "said"), [("kk", "қосылу мүмкін болмады"), ("ru", "нет соединения")])
+def test_a_sqlite_file_in_a_folder_that_cannot_be_made_is_said(language: str, said: str) -> None:
+    from tekseru.cli.main import app as root
+
+    for command in (["db", "upgrade"], ["plans", "list"]):
+        done = CliRunner().invoke(root, [*command, "--db", "/proc/tekseru/x.sqlite3", "--lang", language])
+        assert done.exit_code == 1 and isinstance(done.exception, SystemExit), done.exception
+        assert said in " ".join(done.output.split()) and "/proc/tekseru/x.sqlite3" in done.output

@@ -34,7 +34,7 @@ class Served:
     """`tekseru serve --workers 2` in a session of its own, on a seeded database (no demo to load), its
     temporary folder (TMPDIR) one of the test's own, its output in a file."""
 
-    def __init__(self, tmp_path: Path, language: str) -> None:
+    def __init__(self, tmp_path: Path, language: str, port: int | None = None) -> None:
         database = tmp_path / "tekseru.sqlite3"
         shutil.copyfile(migrated_sqlite_file(), database)
         settings = Settings(database_url=f"sqlite:///{database}", attachments_dir=str(tmp_path / "files"))
@@ -43,7 +43,11 @@ class Served:
             seed(db, tmp_path)
         finally:
             db.close()
-        self.port, self.temporary, self.printed = free_port(), tmp_path / "tmp", tmp_path / "serve.log"
+        self.port, self.temporary, self.printed = (
+            port or free_port(),
+            tmp_path / "tmp",
+            tmp_path / "serve.log",
+        )
         self.temporary.mkdir()
         command = [sys.executable, "-m", "tekseru", "serve", "--workers", "2", "--port", str(self.port)]
         command += ["--no-access-log", "--lang", language]
@@ -61,7 +65,7 @@ class Served:
             time.sleep(0.02)
 
     def end(self) -> None:
-        """Every process of its session killed (the workers outlive a parent killed by SIGKILL)."""
+        """Every process of its session killed (whatever a failing test left running)."""
         for pid in session_processes(self.process.pid):
             os.kill(pid, signal.SIGKILL)
         if self.process.poll() is None:
@@ -109,3 +113,29 @@ def test_a_parent_killed_with_sigkill_leaves_no_file_of_connection_counters(serv
     os.kill(served.process.pid, signal.SIGKILL)
     served.process.wait(10)
     assert list(served.temporary.glob("tekseru-connections-*")) == []
+
+
+@pytest.mark.parametrize("language", ["kk", "ru"])
+def test_the_workers_of_a_parent_killed_with_sigkill_end_and_the_port_serves_again(
+    served: Served, language: str, tmp_path: Path
+) -> None:
+    """Killed by SIGKILL, the parent cannot stop its workers: they went on answering on the port, so the
+    next `tekseru serve` on it was told the address is taken until someone found and killed them."""
+    address = f"http://127.0.0.1:{served.port}"
+    said = translate(language, "today13.serve.listening", address=address)
+    served.wait_for(said)
+    workers = [pid for pid in session_processes(served.process.pid) if pid != served.process.pid]
+    assert len(workers) >= 2
+    os.kill(served.process.pid, signal.SIGKILL)
+    served.process.wait(10)
+    deadline = time.monotonic() + 60
+    while _listening_sockets(served.port) or session_processes(served.process.pid):
+        assert time.monotonic() < deadline, f"still running: {session_processes(served.process.pid)}"
+        time.sleep(0.1)
+    (tmp_path / "again").mkdir()
+    again = Served(tmp_path / "again", language, port=served.port)
+    try:
+        again.wait_for(said)
+        assert httpx.get(f"{address}/api/v1/health", timeout=10).status_code == 200
+    finally:
+        again.end()

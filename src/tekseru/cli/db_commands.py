@@ -20,32 +20,46 @@ app = typer.Typer(help="The database: migrations and checks.", no_args_is_help=T
 
 def open_database_or_exit(db: str | None, console: Console) -> Database:
     """The database for a command; a readable message and exit code 1 when it cannot be used."""
-    from tekseru.services.database import DatabaseNeedsUpgrade, DatabaseTooNew, open_database_for
+    from tekseru.services.database import (
+        DatabaseNeedsUpgrade,
+        DatabaseTooNew,
+        DatabaseUnreachable,
+        open_database_for,
+    )
 
     try:
         return open_database_for(db)
-    except (DatabaseNeedsUpgrade, DatabaseTooNew) as error:
+    except (DatabaseNeedsUpgrade, DatabaseTooNew, DatabaseUnreachable) as error:
         fail(error)
 
 
 @app.command()
 def upgrade(db: DbOption = None, lang: LangOption = None) -> None:
     """Create the database if needed and migrate it to the newest revision."""
-    from tekseru.services.database import upgrade_database_for
+    from tekseru.services.database import DatabaseUnreachable, upgrade_database_for
 
-    revision = upgrade_database_for(db)
-    Console(soft_wrap=True).print(Words(chosen(lang))("cli.db.upgraded", revision=revision))
+    words = Words(chosen(lang))
+    try:
+        revision = upgrade_database_for(db)
+    except DatabaseUnreachable as error:
+        fail(error, words.language)
+    Console(soft_wrap=True).print(words("cli.db.upgraded", revision=revision))
 
 
 @app.command()
 def check(db: DbOption = None, lang: LangOption = None) -> None:
     """Exit 1 when the migrated database differs from the models (a migration is missing)."""
-    from tekseru.services.database import DatabaseNeedsUpgrade, DatabaseTooNew, migration_differences
+    from tekseru.services.database import (
+        DatabaseNeedsUpgrade,
+        DatabaseTooNew,
+        DatabaseUnreachable,
+        migration_differences,
+    )
 
     console, words = Console(soft_wrap=True), Words(chosen(lang))
     try:
         found = migration_differences(db)
-    except (DatabaseNeedsUpgrade, DatabaseTooNew) as error:
+    except (DatabaseNeedsUpgrade, DatabaseTooNew, DatabaseUnreachable) as error:
         fail(error, words.language)
     for difference in found:
         console.print(f"[red]{words('cli.db.differs')}[/red] {difference}", highlight=False)

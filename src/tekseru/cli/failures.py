@@ -24,13 +24,13 @@ def errors_console() -> Console:
 
 def fail(message: str | BaseException, language: str | None = None) -> NoReturn:
     """Print `message` in red and end the command; a refusal (an exception) is said in `language` (default:
-    the `language` setting) when it carries a message (`tekseru.message.Explained`), a region in it named
-    from the command line's catalogue."""
+    the command line's `--lang`, else the `language` setting) when it carries a message
+    (`tekseru.message.Explained`), a region in it named from the command line's catalogue."""
     if isinstance(message, BaseException):
+        from tekseru.cli.language import chosen
         from tekseru.i18n import say_error
-        from tekseru.settings import Settings
 
-        language = language or Settings.from_environment().language
+        language = language or chosen(None)
         message = say_error(language, message, cli_catalogue().regions)
     errors_console().print(f"[red]{escape(message)}[/red]", highlight=False)
     raise typer.Exit(1)
@@ -56,11 +56,16 @@ def describe(problem: object, language: str | None = None) -> str:
 @contextmanager
 def opened_database(db: str | None) -> Iterator[Database]:
     """The database of `--db` (else the settings'); a database another tekseru migrated fails the command."""
-    from tekseru.services.database import DatabaseNeedsUpgrade, DatabaseTooNew, open_database_for
+    from tekseru.services.database import (
+        DatabaseNeedsUpgrade,
+        DatabaseTooNew,
+        DatabaseUnreachable,
+        open_database_for,
+    )
 
     try:
         database = open_database_for(db)
-    except (DatabaseNeedsUpgrade, DatabaseTooNew) as error:
+    except (DatabaseNeedsUpgrade, DatabaseTooNew, DatabaseUnreachable) as error:
         fail(error)
     try:
         yield database

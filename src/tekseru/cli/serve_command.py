@@ -49,14 +49,14 @@ def prepare(settings: Settings, language: str | None = None) -> Startup:
     administrator `admin`."""
     from tekseru.services.accounts import ensure_first_admin
     from tekseru.services.auth import open_app_database
-    from tekseru.services.database import DatabaseNeedsUpgrade, DatabaseTooNew
+    from tekseru.services.database import DatabaseNeedsUpgrade, DatabaseTooNew, DatabaseUnreachable
     from tekseru.services.demo import start_demo_when_empty
     from tekseru.services.jobs import interrupt_stale
     from tekseru.services.passwords import Passwords
 
     try:
         database = open_app_database(settings)
-    except (DatabaseNeedsUpgrade, DatabaseTooNew) as error:
+    except (DatabaseNeedsUpgrade, DatabaseTooNew, DatabaseUnreachable) as error:
         fail(error, language)
     try:
         interrupted = interrupt_stale(database)

@@ -10,14 +10,21 @@ in the reader's words (`serve_log`), and then lets it go for the workers. Where 
 SO_REUSEPORT (not Linux or BSD), uvicorn's shared socket is used.
 
 The line "the server answers at ..." is said once every worker accepts connections (`serve_ready`), not
-when the parent binds the address as uvicorn does.
+when the parent binds the address as uvicorn does. A worker ends when the parent dies, even by SIGKILL
+(which lets the parent stop nobody): otherwise the workers went on answering on the port, and the next
+`tekseru serve` on it was told that the address is taken.
 """
 
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import os
+import signal
 import socket
+import sys
+import threading
+import time
 from typing import Any
 
 
@@ -60,7 +67,7 @@ class SocketPerWorker(list[socket.socket]):
         self.host, self.port, self.counts, self.workers = host, port, counts, workers
         self.started = 0
 
-    def __reduce__(self) -> tuple[Any, tuple[str, int, Any, int, int]]:
+    def __reduce__(self) -> tuple[Any, tuple[str, int, Any, int, int, int]]:
         from multiprocessing.reduction import DupFd
 
         from tekseru.cli import serve_balance
@@ -68,15 +75,18 @@ class SocketPerWorker(list[socket.socket]):
         slot = serve_balance.slot_for(self.counts, self.workers, self.started)
         self.started += 1
         # DupFd: the process being started gets the descriptor (as it gets the sockets uvicorn passes).
-        return (worker_sockets, (self.host, self.port, DupFd(self.counts), self.workers, slot))
+        return (worker_sockets, (self.host, self.port, DupFd(self.counts), self.workers, slot, os.getpid()))
 
 
-def worker_sockets(host: str, port: int, counts: Any, workers: int, slot: int) -> list[socket.socket]:
+def worker_sockets(
+    host: str, port: int, counts: Any, workers: int, slot: int, parent: int
+) -> list[socket.socket]:
     """One socket bound to (host, port) that other sockets with SO_REUSEPORT may share (uvicorn's worker
     listens on it); this worker counts its connections in slot `slot` of the file `counts` (a
-    descriptor handed over by `multiprocessing`)."""
+    descriptor handed over by `multiprocessing`), and ends when its parent, process `parent`, dies."""
     from tekseru.cli import serve_balance
 
+    end_with(parent)
     serve_balance.share(counts.detach(), workers, slot)
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family=family, type=socket.SOCK_STREAM, proto=socket.IPPROTO_TCP)
@@ -85,3 +95,25 @@ def worker_sockets(host: str, port: int, counts: Any, workers: int, slot: int) -
     sock.bind((host, port))
     sock.set_inheritable(True)
     return [sock]
+
+
+PR_SET_PDEATHSIG = 1  # from <sys/prctl.h>
+
+
+def end_with(parent: int) -> None:
+    """SIGTERM (uvicorn's worker then stops as on Ctrl+C) to this process when process `parent` dies. On
+    Linux the kernel sends it (PR_SET_PDEATHSIG: when the parent's thread that started this process ends,
+    and uvicorn starts its workers from its main thread); elsewhere a thread looks every second."""
+    if sys.platform.startswith("linux"):
+        libc = ctypes.CDLL(None, use_errno=True)
+        if libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0) == 0:
+            if os.getppid() != parent:  # it died before the signal was asked for: nobody will send it
+                os.kill(os.getpid(), signal.SIGTERM)
+            return
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1)
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    threading.Thread(target=watch, name="end-with-parent", daemon=True).start()

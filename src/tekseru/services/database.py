@@ -10,6 +10,7 @@ from tekseru.store import Database as Database
 from tekseru.store import DatabaseBusy as DatabaseBusy
 from tekseru.store import DatabaseNeedsUpgrade as DatabaseNeedsUpgrade
 from tekseru.store import DatabaseTooNew as DatabaseTooNew
+from tekseru.store import DatabaseUnreachable as DatabaseUnreachable
 from tekseru.store import open_database, sqlite_url, upgrade_database
 from tekseru.store.migrate import differences
 from tekseru.store.text import InvalidText as InvalidText
@@ -19,6 +20,7 @@ __all__ = [
     "DatabaseBusy",
     "DatabaseNeedsUpgrade",
     "DatabaseTooNew",
+    "DatabaseUnreachable",
     "UnknownDatabaseScheme",
     "database_url",
     "database_url_for",

@@ -46,6 +46,12 @@ class DatabaseTooNew(Explained, RuntimeError):
     """The database was migrated by a newer tekseru than this one."""
 
 
+class DatabaseUnreachable(Explained, RuntimeError):
+    """No connection to the database: its server does not answer or refuses (or a SQLite file cannot be
+    opened). The reader is told the address (without its password) and the driver's reason, not a
+    traceback."""
+
+
 @dataclass(frozen=True)
 class Database:
     """An open database. Services take it and use `transaction()`; only `tekseru.store` runs SQL."""
@@ -140,7 +146,12 @@ def make_engine(url: str | URL, *, ping_after_idle: float = PING_AFTER_IDLE_SECO
         _ping_when_idle(engine, ping_after_idle)
         return engine
     if parsed.database and parsed.database != ":memory:":
-        Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        try:
+            Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
+        except OSError as error:  # a folder that cannot be made (read-only, /proc): said, not a traceback
+            where, reason = parsed.render_as_string(hide_password=True), error.strerror or str(error)
+            refused = DatabaseUnreachable(f"no connection to the database {where}: {reason}")
+            raise refused.saying("tester12.database.unreachable", address=where, reason=reason) from error
     engine = create_engine(parsed)
     event.listen(engine, "connect", _sqlite_on_connect)
     event.listen(engine, "begin", _sqlite_on_begin)
@@ -226,6 +237,7 @@ def open_database(url: str | URL) -> Database:
         create_postgres_database_if_missing(url)
     database = Database(make_engine(url))
     try:
+        _answering(database.engine)
         _bring_up_to_date(database.engine)
     except Exception:
         database.close()
@@ -254,10 +266,23 @@ def upgrade_database(url: str | URL) -> str:
         create_postgres_database_if_missing(url)
     engine = make_engine(url)
     try:
+        _answering(engine)
         migrate.upgrade(engine)
         return migrate.current_revision(engine) or ""
     finally:
         engine.dispose()
+
+
+def _answering(engine: Engine) -> None:
+    """DatabaseUnreachable when no connection can be made (the first thing a command does with it)."""
+    try:
+        engine.connect().close()
+    except OperationalError as error:
+        where = engine.url.render_as_string(hide_password=True)
+        lines = str(error.orig if error.orig is not None else error).strip().splitlines()
+        reason = lines[0] if lines else type(error).__name__
+        refused = DatabaseUnreachable(f"no connection to the database {where}: {reason}")
+        raise refused.saying("tester12.database.unreachable", address=where, reason=reason) from error
 
 
 def create_postgres_database_if_missing(url: str | URL) -> bool:
