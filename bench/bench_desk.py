@@ -37,8 +37,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).parent))
 
 import httpx
-import synthetic
-from bench_web import free_port, percentile, prepare, sign_in, start_server
+from bench_web import free_port, percentile, prepare, registry_options, sign_in, start_server
 from common import Run, add_options, database_kind, fresh_postgres
 
 TARGET_P95_MS = 150.0
@@ -149,11 +148,8 @@ def _export(client: httpx.Client, format: str, folder: Path, pid: int) -> dict[s
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--subjects", type=int, default=100_000)
+    registry_options(parser)
     parser.add_argument("--requests", type=int, default=200, help="sorted pages (and as many API answers)")
-    parser.add_argument("--db", type=Path, help="the SQLite file (default: in a temporary folder)")
-    parser.add_argument("--reuse-db", action="store_true", help="use --db as it is when it exists")
-    parser.add_argument("--seed", type=int, default=synthetic.DEFAULT_SEED)
     add_options(parser)
     args = parser.parse_args(argv)
     if args.database_url and database_kind(args.database_url) == "sqlite":

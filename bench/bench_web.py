@@ -269,15 +269,20 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def registry_options(parser: argparse.ArgumentParser) -> None:
+    """The options of a benchmark on a registry that `prepare` writes: its size, its file and its seed."""
     parser.add_argument("--subjects", type=int, default=100_000)
-    parser.add_argument("--clients", type=int, default=20)
-    parser.add_argument("--requests", type=int, default=1000, help="requests of each kind")
-    parser.add_argument("--max-seconds", type=float, default=120, help="time limit of each kind")
     parser.add_argument("--db", type=Path, help="the SQLite file (default: in a temporary folder)")
     parser.add_argument("--reuse-db", action="store_true", help="use --db as it is when it exists")
     parser.add_argument("--seed", type=int, default=synthetic.DEFAULT_SEED)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    registry_options(parser)
+    parser.add_argument("--clients", type=int, default=20)
+    parser.add_argument("--requests", type=int, default=1000, help="requests of each kind")
+    parser.add_argument("--max-seconds", type=float, default=120, help="time limit of each kind")
     parser.add_argument("--workers", type=int, default=2, help="worker processes of tekseru serve")
     parser.add_argument(
         "--warmup", type=int, default=200, help="requests of each kind sent first, not measured"

@@ -34,8 +34,7 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-import synthetic
-from bench_web import Kind, free_port, kinds, prepare, sign_in
+from bench_web import Kind, free_port, kinds, prepare, registry_options, sign_in
 from common import Run, add_options, database_kind, fresh_postgres
 
 BASELINE = Kind("health", lambda rng: "/api/v1/health", lambda path: (b'"status"',))
@@ -115,12 +114,9 @@ def _totals(out: Path) -> list[int]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--subjects", type=int, default=100_000)
+    registry_options(parser)
     parser.add_argument("--requests", type=int, default=100, help="requests of each kind counted")
     parser.add_argument("--warmup", type=int, default=60, help="requests of each kind first, not counted")
-    parser.add_argument("--db", type=Path, help="the SQLite file (default: in a temporary folder)")
-    parser.add_argument("--reuse-db", action="store_true", help="use the database as it is when it exists")
-    parser.add_argument("--seed", type=int, default=synthetic.DEFAULT_SEED)
     add_options(parser)
     args = parser.parse_args(argv)
     if shutil.which("valgrind") is None or shutil.which("callgrind_control") is None:
