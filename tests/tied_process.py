@@ -10,12 +10,10 @@ a short-lived one. Elsewhere than on Linux the command is run as it is."""
 
 from __future__ import annotations
 
-import ctypes
 import os
-import signal
 import sys
 
-PR_SET_PDEATHSIG = 1  # from <sys/prctl.h>
+from tekseru.cli.parent_death import signal_when_parent_dies
 
 
 def tied(command: list[str]) -> list[str]:
@@ -26,11 +24,8 @@ def tied(command: list[str]) -> list[str]:
 
 
 def _become(parent: int, command: list[str]) -> None:
-    libc = ctypes.CDLL(None, use_errno=True)
-    if libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0) != 0:
-        raise OSError(ctypes.get_errno(), "prctl(PR_SET_PDEATHSIG) failed")
-    if os.getppid() != parent:  # the parent died before the signal was asked for: nobody would send it
-        sys.exit(1)
+    if not signal_when_parent_dies(parent):
+        raise OSError("prctl(PR_SET_PDEATHSIG) failed")
     os.execvp(command[0], command)
 
 

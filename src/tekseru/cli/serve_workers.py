@@ -18,14 +18,14 @@ when the parent binds the address as uvicorn does. A worker ends when the parent
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import os
 import signal
 import socket
-import sys
 import threading
 import time
 from typing import Any
+
+from tekseru.cli.parent_death import signal_when_parent_dies
 
 
 def run(app: str, **options: Any) -> None:
@@ -97,19 +97,12 @@ def worker_sockets(
     return [sock]
 
 
-PR_SET_PDEATHSIG = 1  # from <sys/prctl.h>
-
-
 def end_with(parent: int) -> None:
-    """SIGTERM (uvicorn's worker then stops as on Ctrl+C) to this process when process `parent` dies. On
-    Linux the kernel sends it (PR_SET_PDEATHSIG: when the parent's thread that started this process ends,
-    and uvicorn starts its workers from its main thread); elsewhere a thread looks every second."""
-    if sys.platform.startswith("linux"):
-        libc = ctypes.CDLL(None, use_errno=True)
-        if libc.prctl(PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0) == 0:
-            if os.getppid() != parent:  # it died before the signal was asked for: nobody will send it
-                os.kill(os.getpid(), signal.SIGTERM)
-            return
+    """SIGTERM (uvicorn's worker then stops as on Ctrl+C) to this process when process `parent` dies: sent
+    by the kernel on Linux (`parent_death`; uvicorn starts its workers from its main thread, whose end is
+    what the kernel watches); elsewhere a thread looks every second."""
+    if signal_when_parent_dies(parent):
+        return
 
     def watch() -> None:
         while os.getppid() == parent:
