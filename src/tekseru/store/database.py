@@ -149,9 +149,7 @@ def make_engine(url: str | URL, *, ping_after_idle: float = PING_AFTER_IDLE_SECO
         try:
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
         except OSError as error:  # a folder that cannot be made (read-only, /proc): said, not a traceback
-            where, reason = parsed.render_as_string(hide_password=True), error.strerror or str(error)
-            refused = DatabaseUnreachable(f"no connection to the database {where}: {reason}")
-            raise refused.saying("tester12.database.unreachable", address=where, reason=reason) from error
+            raise _unreachable(parsed, error.strerror or str(error)) from error
     engine = create_engine(parsed)
     event.listen(engine, "connect", _sqlite_on_connect)
     event.listen(engine, "begin", _sqlite_on_begin)
@@ -278,11 +276,19 @@ def _answering(engine: Engine) -> None:
     try:
         engine.connect().close()
     except OperationalError as error:
-        where = engine.url.render_as_string(hide_password=True)
         lines = str(error.orig if error.orig is not None else error).strip().splitlines()
-        reason = lines[0] if lines else type(error).__name__
-        refused = DatabaseUnreachable(f"no connection to the database {where}: {reason}")
-        raise refused.saying("tester12.database.unreachable", address=where, reason=reason) from error
+        raise _unreachable(engine.url, lines[0] if lines else type(error).__name__) from error
+
+
+def _unreachable(url: URL, reason: str) -> DatabaseUnreachable:
+    """The refusal naming the database (its address without the password) and the driver's `reason`: a
+    server that does not answer or refuses, or a SQLite file that cannot be opened or made."""
+    where = url.render_as_string(hide_password=True)
+    if url.get_backend_name() == "sqlite":
+        refused = DatabaseUnreachable(f"no connection to the database file {where}: {reason}")
+        return refused.saying("refusal.database.file_unreachable", address=where, reason=reason)
+    refused = DatabaseUnreachable(f"no connection to the database {where}: {reason}")
+    return refused.saying("refusal.database.unreachable", address=where, reason=reason)
 
 
 def create_postgres_database_if_missing(url: str | URL) -> bool:
