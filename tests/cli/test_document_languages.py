@@ -1,4 +1,5 @@
-"""The commands that make documents (a checklist form, a printed inspection, a list as XLSX or PDF) offer
+"""The commands that make documents (a checklist form, a printed inspection, a list as XLSX or PDF, a signed
+PDF whose stamp is in the command's language) offer
 only the languages the official forms have, Kazakh and Russian: their help lists `<kk|ru>`, another
 language asked is refused in the reader's words (kk, ru, or English to a reader who asked for English),
 never with a traceback; an English setting gets the sentence that says which languages documents have."""
@@ -17,6 +18,7 @@ DOCUMENT_COMMANDS = {
     "checklist render": ["checklist", "render", "2"],
     "inspection print": ["inspection", "print", "1"],
     "plans export": ["plans", "export", "1"],
+    "sign": ["sign", "{folder}/form.pdf", "--pkcs12", "{folder}/head.p12"],  # files `_run` makes
 }
 HELP = {
     "kk": "Құжаттың тілі: `kk` (ресми) немесе `ru`",
@@ -34,6 +36,9 @@ def _run(words: list[str], tmp_path: Path, language: str) -> tuple[int, str]:
         "TEKSERU_LANGUAGE": language,
         "COLUMNS": "250",
     }
+    (tmp_path / "form.pdf").write_bytes(b"%PDF-1.7\n")  # what `sign` is given: it must exist
+    (tmp_path / "head.p12").write_bytes(b"not read: the language is refused first")
+    words = [word.format(folder=tmp_path) for word in words]
     result = CliRunner().invoke(app, words, env=environment)
     assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
     return result.exit_code, result.output

@@ -208,10 +208,10 @@ def test_a_list_gets_a_detached_cms_signature(invoke: Any, keys: Path) -> None:
         "--output",
         str(copy),
         "--lang",
-        "en",
+        "ru",
         code=1,
     )
-    assert "its signatures are over another document" in extended.stderr
+    assert "его подписи поставлены под другим документом" in extended.stderr
 
 
 def test_refusals_are_named_in_the_readers_language(invoke: Any, database: Database, keys: Path) -> None:
@@ -263,10 +263,10 @@ def test_refusals_are_named_in_the_readers_language(invoke: Any, database: Datab
         "--password-file",
         str(keys / "head.password"),
         "--lang",
-        "en",
+        "kk",
         code=1,
     )
-    assert "cannot be sealed or changed again" in again.stderr
+    assert "қол қойылған құжатты қайта мөрлеуге немесе өзгертуге болмайды" in again.stderr
     # Its seal: the issued file followed by more than signatures is altered, whatever the signatures say.
     seal = json.loads(invoke("verify", str(resealed), "--format", "json", code=1).stdout)["seal"]
     assert seal["status"] == "altered"

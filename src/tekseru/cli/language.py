@@ -22,10 +22,10 @@ class Language(StrEnum):
 
 
 class DocumentLanguage(StrEnum):
-    """The languages a document (a checklist form, a printed inspection, a list as XLSX or PDF) is made in:
-    the official forms are Kazakh and Russian only, so a document command neither offers English in its
-    help nor takes it (`--lang en` is a usage error in the reader's words; an English setting or root
-    `--lang` gets `cli.document_language`)."""
+    """The languages a document (a checklist form, a printed inspection, a list as XLSX or PDF, the stamp of
+    a signed PDF) is made in: the official forms are Kazakh and Russian only, so a document command neither
+    offers English in its help nor takes it (`--lang en` is a usage error in the reader's words; an English
+    setting or root `--lang` gets `cli.document_language`)."""
 
     kk = "kk"
     ru = "ru"

@@ -12,7 +12,7 @@ from rich.console import Console
 from rich.markup import escape
 
 from tekseru.cli.failures import fail
-from tekseru.cli.language import LangOption, Words, chosen
+from tekseru.cli.language import DocumentLangOption, Words, document_words
 
 if TYPE_CHECKING:
     from tekseru.documents.signatures import SignatureReport, SignerReport
@@ -65,14 +65,17 @@ def sign(
             "signature (default FILE.cms; signers already in it are kept).",
         ),
     ] = None,
-    lang: LangOption = None,
+    lang: DocumentLangOption = None,
 ) -> None:
     """Sign FILE with an electronic digital signature: a PDF gets a PAdES signature with a visible stamp,
     any other file a detached CMS signature."""
     from tekseru.documents.signatures import SignatureError
     from tekseru.services import signatures as signing
 
-    words = Words(chosen(lang))
+    # The stamp is written into the signed PDF in this language: a document's, as the signing pages' is
+    # (kk or ru, the official forms' languages); asked before the password, so an English setting is told
+    # before anything is typed.
+    words = document_words(lang)
     password = _password(password_file, words)
     try:
         signed = signing.sign(file, pkcs12, password, output=output, language=words.language)
