@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from sqlalchemy import BindParameter, Select, case, false, func, select
+from sqlalchemy import BindParameter, Select, String, bindparam, case, false, func, select, true
 from sqlalchemy.orm import Session
 
 from tekseru.planning.priority import PRIORITY_ORDER
@@ -171,11 +171,17 @@ def scored_ids(
         if sort.reverse
         else visits.c.last_visit_on.asc().nulls_first()
     )
+    # A search by region (`values`' "region", which `condition` filters the subjects by) filters the run's
+    # rows by it too: they keep their subject's region (a trigger moves them with it, migration 0005), and
+    # the database then leaves out the other regions' rows before reading their subjects. The lowest scores
+    # tie for a third of a run (score 0): their page read each one's subject, 2.9 s for one region's page
+    # at 757,000 subjects, 0.6 s so.
+    region = table.region == bindparam("region", type_=String) if (values or {}).get("region") else true()
     assessed = (
         select(table.subject_id)
         .join(Subject, Subject.id == table.subject_id)
         .outerjoin(visits, visits.c.subject_id == table.subject_id)
-        .where((table.run_key == run_key_of(run_id)) & condition)
+        .where((table.run_key == run_key_of(run_id)) & region & condition)
     )
     page = list(
         session.execute(
