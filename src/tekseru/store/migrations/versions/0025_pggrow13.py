@@ -13,6 +13,9 @@ ones, nothing padded), their rows copied in the primary key's order, the key mad
 the row loses 17 bytes. SQLite makes the table again the same way (without rowid, as 0020), the code
 stored in 1 byte instead of the key's 10-20.
 
+Measured by bench/bench_end_to_end.py at its full size (1,000,000 subject-groups, one run): PostgreSQL's
+growth 299.9 -> 268 MB (results' rows 155.3 -> 138.3 MB, their key 43.6 -> 28.5 MB), SQLite's 177 -> 158 MB.
+
 The existing keys get their codes in alphabetical order. The downgrade puts the keys back in the rows
 and drops `result_groups`.
 
