@@ -308,8 +308,9 @@ def check_results(run: Run, url: str, summary: Any, expected_groups: int, picks:
             ).scalar_one()
             sample = connection.execute(
                 text(
+                    # the group's key by its code (migration 0025)
                     "SELECT subject_id, group_key, score, risk_class FROM assessment_results "
-                    f"WHERE {RUN} ORDER BY random() LIMIT :picks"
+                    f"JOIN result_groups ON code = group_code WHERE {RUN} ORDER BY random() LIMIT :picks"
                 ),
                 {"run": run_id, "picks": picks},
             ).all()

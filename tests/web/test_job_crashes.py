@@ -140,6 +140,7 @@ def count(url: str, table: str, where: str = "") -> int:
 def results(url: str, run_id: str) -> list[Any]:
     sql = (
         "SELECT subject_id, group_key, score, risk_class, violated_criteria FROM assessment_results "
+        "JOIN result_groups ON code = group_code "
         "WHERE run_key = (SELECT run_key FROM assessments WHERE id = :run) ORDER BY subject_id, group_key"
     )
     return [tuple(map(str, row)) for row in query(url, sql, run=uuid.UUID(run_id))]

@@ -45,8 +45,9 @@ from tekseru.services.assessment_inputs import scoring_inputs
 from tekseru.store import Database, open_database
 from tekseru.store.assessment_load import load_partition
 from tekseru.store.assessments import FAILED, ResultBatch, add_result_batch, finish_run, start_run
-from tekseru.store.models import Assessment, AssessmentResult, AssessmentSubjectClass
+from tekseru.store.models import Assessment, AssessmentSubjectClass, results_table
 from tekseru.store.planner_statistics import refresh_after_run
+from tekseru.store.result_groups import group_codes
 from tekseru.store.run_keys import run_key_of
 from tekseru.store.snapshots import held_snapshot, snapshot_connection
 from tekseru.store.subject_classes import severities, store_subject_classes
@@ -127,6 +128,9 @@ def run_partitioned(
                 subjects_total=0,
                 now=now(),
             )
+            # The edition's groups get their codes here, committed before the workers start: a worker
+            # giving a new key its code in its own long transaction would hold the others' up until it ends.
+            group_codes(session, edition.groups)
         bounds = _ranges(int(low or 0), int(high or 0) + 1, partitions) if low is not None else []
         try:
             with held_snapshot(database.engine) as snapshot:
@@ -143,8 +147,9 @@ def run_partitioned(
             refresh_after_run(database)
         except BaseException as error:
             with database.transaction() as session:
-                for table in (AssessmentSubjectClass, AssessmentResult):
-                    session.execute(delete(table).where(table.run_key == run_key_of(run.id)))
+                classes_table = AssessmentSubjectClass.metadata.tables[AssessmentSubjectClass.__tablename__]
+                for table in (classes_table, results_table):
+                    session.execute(delete(table).where(table.c.run_key == run_key_of(run.id)))
                 message = f"{type(error).__name__}: {error}"
                 finish_run(session, run.id, now=now(), status=FAILED, message=message)
             raise

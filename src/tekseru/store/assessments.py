@@ -15,8 +15,9 @@ from sqlalchemy.orm import Session
 
 from tekseru.store._bulk import insert_columns
 from tekseru.store.explanation_codes import as_json, read
-from tekseru.store.models import Assessment, AssessmentResult, Subject
+from tekseru.store.models import Assessment, AssessmentResult, Subject, results_table
 from tekseru.store.records import AssessmentResultData, AssessmentRun
+from tekseru.store.result_groups import coded, group_codes
 from tekseru.store.run_keys import new_run_key, run_key, run_key_of
 from tekseru.store.run_results import ResultRow
 from tekseru.store.subject_classes import SubjectClasses, store_subject_classes, summarise_run
@@ -120,11 +121,13 @@ def add_results(session: Session, run_id: uuid.UUID, results: Iterable[Assessmen
     mapping holds: `explanation_codes.as_json`); how many. (The risk engine stores its results with
     `add_result_batch`, their explanations as `explanation_codes`.)"""
     key = run_key(session, run_id)
+    results = list(results)
+    codes = group_codes(session, (result.group_key for result in results))
     values = [
         {
             "run_key": key,
             "subject_id": result.subject_id,
-            "group_key": result.group_key,
+            "group_code": codes[result.group_key],
             "score": result.score,
             "risk_class": result.risk_class,
             "significant_part": result.significant_part,
@@ -136,7 +139,7 @@ def add_results(session: Session, run_id: uuid.UUID, results: Iterable[Assessmen
         for result in results
     ]
     if values:
-        session.execute(insert(AssessmentResult), values)
+        session.execute(insert(results_table), values)
     return len(values)
 
 
@@ -243,7 +246,7 @@ class ResultBatch:
 _POSTGRES_TYPES = {
     "run_key": "int4",
     "subject_id": "int4",
-    "group_key": "text",
+    "group_code": "int2",  # the group's code (migration 0025)
     "score": "float8",
     "risk_class": "text",
     "significant_part": "float8",
@@ -263,9 +266,9 @@ def add_result_batch(session: Session, run_id: uuid.UUID, batch: ResultBatch) ->
     connection = session.connection()
     columns: dict[str, Sequence[Any]] = {"run_key": [run_key(session, run_id)] * count}
     columns.update((name.name, getattr(batch, name.name)) for name in fields(batch))
+    columns["group_code"] = coded(session, columns.pop("group_key"))
     types = [_POSTGRES_TYPES[name] for name in columns]
-    table = AssessmentResult.metadata.tables[AssessmentResult.__tablename__]
-    return insert_columns(connection, table, columns, postgres_types=types)
+    return insert_columns(connection, results_table, columns, postgres_types=types)
 
 
 def result_rows(

@@ -13,7 +13,9 @@ from typing import Any, ClassVar
 from sqlalchemy import (
     JSON,
     CheckConstraint,
+    Column,
     DateTime,
+    Double,
     ForeignKey,
     Index,
     Integer,
@@ -22,14 +24,16 @@ from sqlalchemy import (
     Sequence,
     SmallInteger,
     String,
+    Table,
     Text,
     UniqueConstraint,
     Uuid,
     cast,
     func,
+    join,
     literal_column,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, column_property, mapped_column
 
 from tekseru.scoring.formula import SCORE_DECIMALS, SCORE_FACTOR
 
@@ -132,35 +136,66 @@ class Assessment(Base):
     message: Mapped[str | None] = mapped_column(Text)
 
 
-class AssessmentResult(Base):
-    """The score of one subject in one of its groups in one run, with the reasons for it."""
+class ResultGroup(Base):
+    """A group's code in the runs' results (migration 0025): each result names its group by this 2-byte
+    number, not by its key (up to 64 characters, in the row and in its primary key). A key gets its code
+    when a run first stores a result of it (`tekseru.store.result_groups`); codes are never reused."""
 
-    __tablename__ = "assessment_results"
-    __table_args__ = (
-        CheckConstraint("risk_class IN ('low', 'medium', 'high')", name="risk_class_known"),
-        # A run's results are read by the primary key's first column, a subject's over the runs (its card)
-        # by the whole key in each run (migration 0020 dropped the index by subject). SQLite keeps the rows
-        # in the primary key's order, without a rowid and a separate index of the key (0020).
-        {"sqlite_with_rowid": False},
-    )
+    __tablename__ = "result_groups"
 
+    # SQLite: an INTEGER primary key numbers new rows itself (its rowid); PostgreSQL: a smallserial.
+    code: Mapped[int] = mapped_column(SMALL_COUNT, primary_key=True)
+    group_key: Mapped[str] = mapped_column(String(64), unique=True)
+
+
+# The score of one subject in one of its groups in one run, with the reasons for it.
+results_table = Table(
+    "assessment_results",
+    Base.metadata,
     # The run's number and the subject, without foreign keys (migration 0020: checked row by row, they
     # took most of PostgreSQL's time to write a run); triggers on the runs and subjects delete the rows of
-    # a deleted one.
-    run_key: Mapped[int] = mapped_column(primary_key=True)
-    subject_id: Mapped[int] = mapped_column(primary_key=True)
-    group_key: Mapped[str] = mapped_column(String(64), primary_key=True)
-    score: Mapped[float]
-    risk_class: Mapped[str] = mapped_column(String(8))
-    significant_part: Mapped[float]
-    minor_part: Mapped[float]
-    gross_found: Mapped[int] = mapped_column(SMALL_COUNT)  # 2 bytes (migration 0022)
-    violated_criteria: Mapped[list[int]]
+    # a deleted one. The group by its code (migration 0025: `ResultGroup`).
+    Column("run_key", Integer, primary_key=True),
+    Column("subject_id", Integer, primary_key=True),
+    Column("group_code", SMALL_COUNT, primary_key=True),
+    Column("score", Double, nullable=False),
+    Column("risk_class", String(8), nullable=False),
+    Column("significant_part", Double, nullable=False),
+    Column("minor_part", Double, nullable=False),
+    Column("gross_found", SMALL_COUNT, nullable=False),  # 2 bytes (migration 0022)
+    Column("violated_criteria", JSON, nullable=False),
     # The explanation: compact codes (`explanation_codes`, the risk engine's runs since migration 0018),
     # or the JSON text of the mapping (older runs, and results stored one by one): always set. Migration
     # 0022 put the JSON of the older runs here and dropped their column `explanation`, which was NULL in
     # every new row and so gave each of PostgreSQL's rows 8 bytes more of header (the bitmap of NULLs).
-    evidence_statuses: Mapped[bytes | None] = mapped_column(LargeBinary)
+    Column("evidence_statuses", LargeBinary),
+    CheckConstraint("risk_class IN ('low', 'medium', 'high')", name="risk_class_known"),
+    # A run's results are read by the primary key's first column, a subject's over the runs (its card)
+    # by the whole key in each run (migration 0020 dropped the index by subject). SQLite keeps the rows
+    # in the primary key's order, without a rowid and a separate index of the key (0020).
+    sqlite_with_rowid=False,
+)
+_groups_table = ResultGroup.__table__
+
+
+class AssessmentResult(Base):
+    """The score of one subject in one of its groups in one run, with the reasons for it: the rows of
+    `results_table` joined with their groups' keys, so that readers select, filter and order by
+    `group_key` as before migration 0025 (writers insert into `results_table`, with the codes)."""
+
+    __table__ = join(results_table, _groups_table, results_table.c.group_code == _groups_table.c.code)
+
+    run_key: Mapped[int] = column_property(results_table.c.run_key)
+    subject_id: Mapped[int] = column_property(results_table.c.subject_id)
+    group_code: Mapped[int] = column_property(results_table.c.group_code, _groups_table.c.code)
+    group_key: Mapped[str] = column_property(_groups_table.c.group_key)
+    score: Mapped[float] = column_property(results_table.c.score)
+    risk_class: Mapped[str] = column_property(results_table.c.risk_class)
+    significant_part: Mapped[float] = column_property(results_table.c.significant_part)
+    minor_part: Mapped[float] = column_property(results_table.c.minor_part)
+    gross_found: Mapped[int] = column_property(results_table.c.gross_found)
+    violated_criteria: Mapped[list[int]] = column_property(results_table.c.violated_criteria)
+    evidence_statuses: Mapped[bytes | None] = column_property(results_table.c.evidence_statuses)
 
 
 class AssessmentSubjectClass(Base):

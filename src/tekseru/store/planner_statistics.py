@@ -19,7 +19,7 @@ from __future__ import annotations
 from sqlalchemy import text
 
 from tekseru.store.database import Database
-from tekseru.store.models import AssessmentResult, AssessmentSubjectClass, Evidence
+from tekseru.store.models import AssessmentSubjectClass, Evidence, results_table
 
 # An import that created or changed this many evidence records is followed by an ANALYZE (a sample of the
 # table: a fraction of a second at ten million records); autovacuum takes care of smaller ones.
@@ -32,7 +32,7 @@ def refresh_after_run(database: Database) -> None:
     if database.dialect != "postgresql":
         return
     classes = AssessmentSubjectClass.__tablename__
-    results = AssessmentResult.__tablename__
+    results = results_table.name
     with database.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
         connection.execute(text(f"VACUUM (ANALYZE) {classes}"))
         connection.execute(text(f"ANALYZE {results}"))
