@@ -18,6 +18,7 @@ from tekseru.store.evidence import upsert_evidence
 from tekseru.store.fast_reads import read_first, read_named, read_rows
 from tekseru.store.models import Assessment, Evidence, Subject
 from tekseru.store.records import AssessmentRun
+from tekseru.store.registry_queries import _PAGE_BY_IDS, SUBJECT_BY_BIN
 from tekseru.store.text import InvalidText
 from tests.store.factories import BINS, NOW, add_subjects, evidence
 
@@ -78,10 +79,14 @@ def _typed(rows: list[tuple[Any, ...]]) -> list[tuple[tuple[type, Any], ...]]:
 
 
 def test_rows_hold_the_values_and_types_sqlalchemy_gives(database: Database) -> None:
-    _runs(database)
+    _, run = _runs(database)
     ids = _evidence(database)
     for statement, values in (
         (_RUNS, {}),
+        # a run's id converted as SQLAlchemy converts it, a list expanded and a separator written in
+        (_PAGE_BY_IDS, {"run": run, "ids": ids}),
+        (_PAGE_BY_IDS, {"run": None, "ids": ids[:1]}),
+        (SUBJECT_BY_BIN, {"run": run, "bin": BINS[1]}),
         (_EVIDENCE, {"ids": ids[:2], "region": "astana"}),
         (_EVIDENCE, {"ids": ids, "region": "astana"}),  # another length of the list: its own statement
         (_EVIDENCE, {"ids": ids[2:], "region": "almaty_city"}),  # nothing found

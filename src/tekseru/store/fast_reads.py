@@ -7,12 +7,13 @@ a tenth of the page's work. Here a statement is compiled once per dialect (`_Pla
 only orders its values as the compiled string wants them, runs it on the driver's cursor of the same
 connection (so in the same transaction) and converts the columns with SQLAlchemy's own result processors,
 so a row holds the values SQLAlchemy would have given (as a plain tuple). SQLite's bare statements and
-PostgreSQL's alike; a statement with values written into its text (`literal_execute`) goes through
-SQLAlchemy as before.
+PostgreSQL's alike; a statement with a value the caller gives written into its text (`literal_execute`)
+goes through SQLAlchemy as before.
 
-What SQLAlchemy did on every execution is still done: the engine's `before_cursor_execute` listeners are
-told of each statement (the tests that look at plans watch them), and a text value with a control
-character is refused as `tekseru.store.text.refuse_control_characters` refuses it.
+What SQLAlchemy did on every execution is still done: the engine's `before_execute` and
+`before_cursor_execute` listeners are told of each statement (the tests that look at plans watch them),
+a driver's error is raised as SQLAlchemy's (a lost server connection drops the pool), and a text value
+with a control character is refused as `tekseru.store.text.refuse_control_characters` refuses it.
 """
 
 from __future__ import annotations
@@ -46,7 +47,9 @@ class _Plan:
         assert isinstance(compiled, SQLCompiler)
         self.compiled = compiled
         self.dialect = dialect
-        self.literal = bool(compiled.literal_execute_params)
+        # values written into the string: a constant one (a separator, say) is written once with the rest of
+        # the string; one the caller gives goes through SQLAlchemy, which writes it for each execution
+        self.literal = frozenset(bind.key for bind in compiled.literal_execute_params)
         self.expanding = [bind.key for bind in compiled.binds.values() if bind.expanding]
         processors = compiled._bind_processors
         # each name in the compiled string: the caller's key, its value when the caller gives none, converter
@@ -55,7 +58,7 @@ class _Plan:
             for bind, name in compiled.bind_names.items()
         }
         self.layouts: dict[tuple[int, ...], _Layout] = {}
-        if not self.expanding:
+        if not self.expanding and not self.literal:
             names = compiled.positiontup if compiled.positional else list(self.binds)
             slots: list[_Slot] = [(*self.binds[name][:2], None, self.binds[name][2]) for name in names or ()]
             self.layouts[()] = _Layout(compiled.string, [name for name in names or ()], slots)
@@ -88,10 +91,16 @@ class _Plan:
             for key, names in state.parameter_expansion.items()
             for index, name in enumerate(names)
         }
-        names = list(state.positiontup if state.positiontup is not None else state.parameters)
+        written = {self.compiled.bind_names[bind] for bind in self.compiled.literal_execute_params}
+        if state.positiontup is not None:
+            names = list(state.positiontup)
+        else:  # named parameters: those the string still holds (not a list's name, nor one written into it)
+            names = [n for n in state.parameters if n not in written and n not in state.parameter_expansion]
         slots: list[_Slot] = []
         for name in names:
-            processor = state.processors.get(name)
+            processor = state.processors.get(name) or self.compiled._bind_processors.get(
+                name
+            )  # as SQLAlchemy
             if name in origin:
                 slots.append((origin[name][0], _REQUIRED, origin[name][1], processor))
             else:
@@ -149,14 +158,18 @@ def read_rows(
     """The rows of a reading `statement` (made once: its plan is kept by its identity) with `values`, on
     `connection` (in its transaction, if it has begun one), as tuples of the values SQLAlchemy gives."""
     plan = _plan(statement, connection.dialect)
-    if plan.literal:
+    if plan.literal and not plan.literal.isdisjoint(values or {}):
         return [tuple(row) for row in connection.execute(cast(Executable, statement), dict(values or {}))]
+    told = connection._has_events or connection.engine._has_events  # as SQLAlchemy tells its listeners
+    if told:
+        for heard in connection.dispatch.before_execute:
+            heard(connection, statement, (), dict(values or {}), {})
     sql, parameters = plan.parameters(values or {})
     driver = connection.connection.driver_connection
     assert driver is not None
     cursor = driver.cursor()
     try:
-        if connection._has_events or connection.engine._has_events:  # as SQLAlchemy tells its listeners
+        if told:
             for listener in connection.dispatch.before_cursor_execute:
                 sql, parameters = listener(connection, cursor, sql, parameters, None, False)
         try:
