@@ -137,12 +137,12 @@ class _Layout:
     slots: list[_Slot]
 
 
-_plans: dict[tuple[int, str], tuple[ClauseElement, _Plan]] = {}
+_plans: dict[tuple[int, type], tuple[ClauseElement, _Plan]] = {}
 _lock = threading.Lock()
 
 
 def _plan(statement: ClauseElement, dialect: Dialect) -> _Plan:
-    key = (id(statement), dialect.name)
+    key = (id(statement), type(dialect))  # a dialect's driver too (their conversions differ)
     found = _plans.get(key)
     if found is not None and found[0] is statement:
         return found[1]
