@@ -14,13 +14,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cache
 from typing import Any
 from urllib.parse import urlencode
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
-from jinja2 import Environment, PackageLoader, StrictUndefined, pass_context, select_autoescape
+from jinja2 import Environment, PackageLoader, StrictUndefined, Template, pass_context, select_autoescape
 from jinja2.runtime import Context
 from markupsafe import Markup, escape
 
@@ -41,6 +42,7 @@ from tekseru.i18n import (
 from tekseru.i18n.actors import who
 from tekseru.web.audit_words import audit_subject, audit_value, roster_value
 from tekseru.web.navigation import Section, visible
+from tekseru.web.page_words import WordsWritten
 
 
 @dataclass(frozen=True)
@@ -233,15 +235,18 @@ def export_links(context: Context, href: str, query: Mapping[str, object]) -> Ma
     )
 
 
-def _environment() -> Environment:
-    env = Environment(
-        loader=PackageLoader("tekseru.web", "templates"),
-        autoescape=select_autoescape(default=True),
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        auto_reload=False,  # the templates are part of the installed package: no stat of each file per page
-    )
+def _environment(language: str | None = None) -> Environment:
+    """The templates' environment; with a `language`, one whose templates have that language's fixed words
+    written in when they are compiled (`page_words`), which is what `render` uses."""
+    options: dict[str, Any] = {
+        "loader": PackageLoader("tekseru.web", "templates"),
+        "autoescape": select_autoescape(default=True),
+        "undefined": StrictUndefined,
+        "trim_blocks": True,
+        "lstrip_blocks": True,
+        "auto_reload": False,  # the templates are part of the installed package: no stat of a file per page
+    }
+    env = Environment(**options) if language is None else WordsWritten(language, **options)
     env.globals.update(t=_t, tn=_tn, url=_url, qs=query_string)
     env.globals.update(sort_header_html=sort_header, pager_html=pager, export_links_html=export_links)
     env.filters.update(
@@ -262,6 +267,23 @@ def _environment() -> Environment:
 
 
 templates = Jinja2Templates(env=_environment())
+
+
+@cache
+def _page_environment(language: str) -> Environment:
+    return _environment(language)
+
+
+_page_templates: dict[tuple[str, str], Template] = {}
+
+
+def page_template(language: str, name: str) -> Template:
+    """Template `name` compiled for `language` (its fixed words written in), found without Jinja's cache
+    (a lock and a weak reference per page)."""
+    template = _page_templates.get((language, name))
+    if template is None:
+        template = _page_templates[language, name] = _page_environment(language).get_template(name)
+    return template
 
 
 def language_links(request: Request, current: str) -> list[LanguageLink]:
@@ -300,6 +322,9 @@ def render(
         "current_section": next((s.key for s in sections if s.contains(path)), None),
         "actor": actor,
         "csrf_token": csrf_token(request),
+        "request": request,
         **context,
     }
-    return templates.TemplateResponse(request, template, page, status_code=status_code)
+    # Starlette's TemplateResponse would look the template up again and send it and its context to a test
+    # client's debug extension; the page is the template's text
+    return HTMLResponse(page_template(lang, template).render(page), status_code=status_code)

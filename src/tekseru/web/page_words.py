@@ -1,0 +1,73 @@
+"""Pages compiled once per language, with the interface's fixed words written into the compiled template.
+
+Why: `{{ t('layout.tagline') }}` is a call made on every page: Jinja's `Context.call` checks how to pass the
+context, `_t` looks the message up, and autoescape escapes it, some ten thousand instructions each, and a
+page says dozens of fixed words (the search page about forty, the subject card more). The catalogues are read
+once per process and never change in it (`tekseru.i18n.catalogues`), so a call of `t` with one constant key
+and nothing else gives the same text on every page of a language: here such a call becomes that text when
+the template is compiled, and Jinja writes it, escaped once, into the template's own strings.
+
+What is not written in: a call with parameters or a computed key (`t('risk.' ~ name)`, `t(title_key)`), a key
+the catalogue does not have (the call stays and fails, as before, only on the page that reaches it), and
+every call of a template that gives the name `t` to something else (a `set`, a loop or a macro's parameter).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from jinja2 import Environment, nodes
+from jinja2.visitor import NodeTransformer
+
+from tekseru.i18n import translate
+from tekseru.i18n.catalogues import MissingMessage
+
+WORD_FUNCTION = "t"  # the templates' global for an interface message (templating._t)
+
+
+class WordsWritten(Environment):
+    """An environment for one language whose templates have their fixed words written in."""
+
+    def __init__(self, language: str, **options: Any) -> None:
+        super().__init__(**options)
+        self.words_language = language
+
+    def _parse(self, source: str, name: str | None, filename: str | None) -> nodes.Template:
+        # Jinja's one step between parsing and compiling; the tree is ours to change before it is compiled
+        return write_words(super()._parse(source, name, filename), self.words_language, self)
+
+
+def write_words(tree: nodes.Template, language: str, environment: Environment) -> nodes.Template:
+    """`tree` with each call `t('key')` replaced by the message's text in `language` (see the module)."""
+    for name in tree.find_all(nodes.Name):
+        if name.name == WORD_FUNCTION and name.ctx in ("store", "param"):
+            return tree  # `t` is something else somewhere in this template
+    written = _Words(language, environment).visit(tree)
+    assert isinstance(written, nodes.Template)
+    return written
+
+
+class _Words(NodeTransformer):
+    def __init__(self, language: str, environment: Environment) -> None:
+        self.language = language
+        self.environment = environment
+
+    def visit_Call(self, node: nodes.Call) -> nodes.Node:
+        self.generic_visit(node)  # changes the node in place: its arguments' own calls first
+        called, args = node.node, node.args
+        if not (
+            isinstance(called, nodes.Name)
+            and called.name == WORD_FUNCTION
+            and len(args) == 1
+            and isinstance(args[0], nodes.Const)
+            and isinstance(args[0].value, str)
+            and not node.kwargs
+            and node.dyn_args is None
+            and node.dyn_kwargs is None
+        ):
+            return node
+        try:
+            text = translate(self.language, args[0].value)
+        except MissingMessage:
+            return node
+        return nodes.Const(text, lineno=node.lineno, environment=self.environment)
