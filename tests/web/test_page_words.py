@@ -6,19 +6,24 @@ users, shows each page in its language and each user their own name."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from urllib.parse import urlencode
 
 import pytest
+from fastapi import FastAPI, Request
+from fastapi.testclient import TestClient
 from jinja2.loaders import PackageLoader
 from markupsafe import escape
 
+from tekseru.http.language import LANGUAGE_NAMES
 from tekseru.i18n import translate
 from tekseru.i18n.catalogues import MissingMessage
 from tekseru.services.catalog import CatalogService
-from tekseru.web.pages.registry_rows import class_options, escaped, group_options, region_options
-from tekseru.web.templating import _page_environment, templates
+from tekseru.web.chrome import escaped, fixed_paths, language_items
+from tekseru.web.pages.registry_rows import class_options, group_options, region_options
+from tekseru.web.templating import _page_environment, query_string, templates
 from tests.web.conftest import SignedIn
 from tests.web.htmltree import parse
-from tests.web.support import USERS
+from tests.web.support import BINS, USERS
 
 LANGUAGES = ("kk", "ru", "en")
 SOURCE = (
@@ -124,3 +129,74 @@ def test_one_process_serves_each_language_and_each_user_their_own(
             assert badges and {badge.text for badge in badges} == {translate(lang, "risk.high")}
             token = root.find("form", class_="inline-action").find("input", name="csrf_token").attrs["value"]
             assert token == user.csrf
+
+
+def _old_language_hrefs(path: str, query: list[tuple[str, str]]) -> list[str]:
+    """What the template's loop linked each language to: `{**request.query_params, 'lang': code}` with its
+    empty values left out, through urlencode."""
+    params = dict(query)  # the last value of a repeated key, at its first place
+    hrefs = []
+    for code in LANGUAGES:
+        kept = {key: value for key, value in {**params, "lang": code}.items() if value not in (None, "")}
+        hrefs.append(path + "?" + urlencode(kept))
+    return hrefs
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        [],
+        [("lang", "ru")],
+        [("q", "a&b <c> \"d\" 'e'"), ("lang", "en"), ("page", "2")],
+        [("q", ""), ("region", "astana"), ("q", "Мейірім «Ана»"), ("x y", "1+1=2")],
+        [("lang", ""), ("sort", "-score"), ("per_page", "")],
+    ],
+)
+def test_the_language_links_keep_the_query_as_the_loop_did(query: list[tuple[str, str]]) -> None:
+    scope = {"type": "http", "path": "/registry/1 2", "root_path": "", "headers": [], "server": ("t", 80)}
+    request = Request({**scope, "query_string": urlencode(query).encode()})
+    root = parse(f"<ul>{language_items(request, 'ru')}</ul>")
+    links = root.find_all("a")
+    assert [link.attrs["href"] for link in links] == _old_language_hrefs(request.url.path, query)
+    assert [link.attrs["hreflang"] for link in links] == list(LANGUAGES)
+    assert [link.attrs.get("aria-current") for link in links] == [None, "true", None]
+    assert [link.text for link in links] == [LANGUAGE_NAMES[code] for code in LANGUAGES]
+
+
+def test_query_string_is_urlencode() -> None:
+    for query in (
+        {},
+        {"q": "", "page": None},
+        {"q": "provider 00123", "page": 2, "sort": "-score", "empty": ""},
+        {"q": "a&b=c?d#e/f", "x y": "Мейірім «Ана»", "n": 0},
+    ):
+        kept = {key: str(value) for key, value in query.items() if value not in (None, "")}
+        assert query_string(query) == ("?" + urlencode(kept) if kept else "")
+
+
+def test_a_fixed_link_is_read_from_the_apps_paths_and_a_macros_stays_a_call(app: FastAPI) -> None:
+    env = _page_environment("en")
+    code = env.compile("{{ url('static', path='app.css') }} {{ url('registry_index', query=q) }}", raw=True)
+    assert "fixed_paths" in code and "'registry_index'" in code  # with a query it stays a call
+    macro = "{% macro m() %}{{ url('dashboard') }}{% endmacro %}{{ m() }}"
+    assert "fixed_paths" not in env.compile(macro, raw=True)
+    for root in ("", "/tekseru"):
+        paths = fixed_paths(app, root)
+        assert paths["static", (("path", "app.css"),)] == root + "/static/app.css"
+        assert paths["registry_subject", (("bin", "123"),)] == root + "/registry/123"
+        assert fixed_paths(app, root) is paths
+
+
+@pytest.mark.parametrize("root", ["", "/tekseru"])
+def test_the_navigation_marks_the_page_and_its_section(
+    signed_in: Callable[[str], SignedIn], app: FastAPI, root: str
+) -> None:
+    user = signed_in("planner")
+    client = TestClient(app, root_path=root, cookies=user.client.cookies)
+    for path in ("/registry", "/registry?lang=ru&q=x"):
+        nav = parse(client.get(root + path).text).find("nav", class_="main-nav")
+        assert [a.attrs["href"] for a in nav.find_all("a", aria_current="page")] == [root + "/registry"]
+    card = parse(client.get(f"{root}/registry/{BINS[0]}?lang=ru").text).find("nav", class_="main-nav")
+    assert [a.attrs["href"] for a in card.find_all("a", aria_current="true")] == [root + "/registry"]
+    assert not card.find_all("a", aria_current="page")
+    assert card.find("a", aria_current="true").text == translate("ru", "nav.registry")

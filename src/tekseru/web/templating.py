@@ -12,11 +12,9 @@ decimals (CLDR separators), and `tn(key, count, **params)` a message with plural
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import date, datetime
 from functools import cache
 from typing import Any
-from urllib.parse import urlencode
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
@@ -25,9 +23,9 @@ from jinja2 import Environment, PackageLoader, StrictUndefined, Template, pass_c
 from jinja2.runtime import Context
 from markupsafe import Markup, escape
 
-from tekseru.catalog import LANGUAGES, Text
+from tekseru.catalog import Text
 from tekseru.http.dependencies import app_regions, app_state
-from tekseru.http.language import LANGUAGE_NAMES, OFFICIAL_LANGUAGE, QUERY_PARAMETER, request_language
+from tekseru.http.language import OFFICIAL_LANGUAGE, request_language
 from tekseru.http.security import csrf_token, current_session, optional_actor
 from tekseru.i18n import (
     format_date,
@@ -41,16 +39,9 @@ from tekseru.i18n import (
 )
 from tekseru.i18n.actors import who
 from tekseru.web.audit_words import audit_subject, audit_value, roster_value
+from tekseru.web.chrome import fixed_paths, language_items, navigation_items, path_for, quoted
 from tekseru.web.navigation import Section, visible
 from tekseru.web.page_words import WordsWritten
-
-
-@dataclass(frozen=True)
-class LanguageLink:
-    code: str
-    name: str
-    href: str
-    current: bool
 
 
 @pass_context
@@ -123,25 +114,6 @@ def _url(context: Context, name: str, query: Mapping[str, object] | None = None,
     return root + path_for(request.app, name, path_params) + query_string(query or {})
 
 
-_PLACEHOLDER = "__tekseru_{}__"
-
-
-def path_for(app: Any, name: str, params: Mapping[str, Any]) -> str:
-    """`app.url_path_for(name, **params)`, with the route's path found once per name and parameter names:
-    looking a route up walks every route, and a page makes dozens of links."""
-    paths: dict[tuple[str, tuple[str, ...]], str] | None = getattr(app.state, "url_paths", None)
-    if paths is None:
-        paths = app.state.url_paths = {}
-    key = (name, tuple(sorted(params)))
-    template = paths.get(key)
-    if template is None:
-        template = str(app.url_path_for(name, **{k: _PLACEHOLDER.format(k) for k in params}))
-        paths[key] = template
-    for param, value in params.items():
-        template = template.replace(_PLACEHOLDER.format(param), str(value))  # as url_path_for: unquoted
-    return template
-
-
 @pass_context
 def _date(context: Context, value: date) -> str:
     return format_date(value, context["lang"])
@@ -169,8 +141,10 @@ def _number(context: Context, value: float | None, decimals: int = 2) -> str:
 
 def query_string(query: Mapping[str, object]) -> str:
     """`?a=1&b=2` without the empty values, or an empty string."""
-    kept = {key: str(value) for key, value in query.items() if value not in (None, "")}
-    return "?" + urlencode(kept) if kept else ""
+    kept = [
+        quoted(str(key)) + "=" + quoted(str(value)) for key, value in query.items() if value not in (None, "")
+    ]
+    return "?" + "&".join(kept) if kept else ""  # what urlencode makes of them, the quoting remembered
 
 
 _OTHER_WAY = {"ascending": "descending", "descending": "ascending"}
@@ -286,17 +260,6 @@ def page_template(language: str, name: str) -> Template:
     return template
 
 
-def language_links(request: Request, current: str) -> list[LanguageLink]:
-    """The current page in each language."""
-    links = []
-    for code in LANGUAGES:
-        params = {**request.query_params, QUERY_PARAMETER: code}
-        links.append(
-            LanguageLink(code, LANGUAGE_NAMES[code], request.url.path + query_string(params), code == current)
-        )
-    return links
-
-
 def _notice_dismissed(request: Request) -> bool:
     """Whether the signed-in user closed the unofficial-translation notice (remembered on the user)."""
     live = current_session(request)
@@ -311,15 +274,17 @@ def render(
     sections: tuple[Section, ...] = visible(request.app.state.sections, actor)
     root = request.scope.get("root_path", "")
     path = request.url.path.removeprefix(root) or "/"
+    current = next((s.key for s in sections if s.contains(path)), None)
     page = {
         "lang": lang,
         "official_language": OFFICIAL_LANGUAGE,
         "unofficial": lang != OFFICIAL_LANGUAGE,
         "notice_dismissed": _notice_dismissed(request),
-        "languages": language_links(request, lang),
+        "language_items": language_items(request, lang),
         "sections": sections,
-        "navigation": [(item, root + path_for(request.app, item.route_name, {})) for item in sections],
-        "current_section": next((s.key for s in sections if s.contains(path)), None),
+        "navigation_items": navigation_items(request.app, lang, root, sections, request.url.path, current),
+        "current_section": current,
+        "fixed_paths": fixed_paths(request.app, root),
         "actor": actor,
         "csrf_token": csrf_token(request),
         "request": request,

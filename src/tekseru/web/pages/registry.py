@@ -40,6 +40,7 @@ from tekseru.services.registry_queries import (
 )
 from tekseru.services.registry_queries import add_evidence as add_evidence_to
 from tekseru.web.charts import Bar, Segment, bar_chart
+from tekseru.web.chrome import path_for
 from tekseru.web.navigation import Section
 from tekseru.web.pages.registry_rows import (
     class_options,
@@ -54,7 +55,7 @@ from tekseru.web.pages.subject_rows import (
     history_rows,
     result_rows,
 )
-from tekseru.web.templating import path_for, render
+from tekseru.web.templating import render
 
 router = PathRouter(prefix="/registry", include_in_schema=False)
 section = Section(

@@ -22,20 +22,10 @@ from tekseru.catalog import Catalogue
 from tekseru.catalog.regions import Regions
 from tekseru.i18n import format_date, format_decimal, translate
 from tekseru.services.registry_queries import CLASSES, SubjectRow
+from tekseru.web.chrome import escaped
 from tekseru.web.pages.subject_rows import RISK_WORDS
 
 NOT_ASSESSED = "none"  # the class filter's value and the badge of a subject not assessed
-
-
-def escaped(text: str) -> str:
-    """`text` escaped as markupsafe's `escape` escapes a text (& < > ' "), as a plain `str`."""
-    return (
-        text.replace("&", "&amp;")
-        .replace("<", "&lt;")
-        .replace(">", "&gt;")
-        .replace("'", "&#39;")
-        .replace('"', "&#34;")
-    )
 
 
 @dataclass(frozen=True)
