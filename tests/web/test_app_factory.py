@@ -11,7 +11,7 @@ from fastapi import routing
 from tekseru.cli.serve_command import APP_FACTORY
 from tekseru.settings import Settings
 from tekseru.web import app as web_app
-from tekseru.web.templating import path_for
+from tekseru.web.chrome import path_for
 
 
 @pytest.fixture

@@ -8,15 +8,14 @@ from dataclasses import replace
 from datetime import date
 
 import pytest
-from fastapi import FastAPI, Request
+from fastapi import FastAPI
 from fastapi.testclient import TestClient
-from markupsafe import Markup
 
 from tekseru.i18n import format_date, format_decimal, translate
 from tekseru.services.catalog import CatalogService
 from tekseru.services.permissions import Actor
 from tekseru.services.registry_queries import SubjectRow, SubjectSearch, search
-from tekseru.web.pages.registry import _shown_rows
+from tekseru.web.pages.registry_rows import row_words, subject_rows
 from tests.web.conftest import SignedIn
 from tests.web.htmltree import Element, parse
 from tests.web.support import BINS, OTHER_BIN, OTHER_REGION, OWN_BIN, OWN_REGION
@@ -291,17 +290,24 @@ def test_each_row_shows_the_subjects_words_in_the_pages_language(
 
 @pytest.mark.parametrize("lang", ["kk", "ru", "en"])
 def test_a_row_not_assessed_and_visited_shows_dashes_and_the_date(
-    app: FastAPI, catalog_service: CatalogService, lang: str
+    catalog_service: CatalogService, lang: str
 ) -> None:
-    request = Request({"type": "http", "app": app, "root_path": "/tekseru", "path": "/", "headers": []})
-    request.state.language = lang
-    row = SubjectRow(1, "123456789012", "A & B", "astana", "", ("no_such_group",), None, None)
-    visited = replace(row, last_visit_on=date(2024, 3, 5))
-    shown, seen = _shown_rows(request, [row, visited], catalog_service)
-    assert shown.href == "/tekseru/registry/123456789012"
-    assert (shown.score, shown.ties, shown.groups) == ("—", None, "no_such_group")
-    assert shown.badge == Markup('<span class="badge risk-none">{}</span>').format(
-        translate(lang, "risk.none")
+    catalogue, edition = catalog_service.catalogue, catalog_service.edition()
+    row = SubjectRow(1, "123456789012", "A & B <i>", "astana", "", ("no_such_group",), None, None)
+    visited = replace(row, last_visit_on=date(2024, 3, 5), region="no_such_region")
+    words = row_words(catalogue, edition.id, lang)
+    html = subject_rows([row, visited], words, lang, "/tekseru/registry/")
+    shown, seen = parse(f"<table><tbody>{html}</tbody></table>").find_all("tr")
+    assert shown.find("th").find("a").attrs["href"] == "/tekseru/registry/123456789012"
+    assert "A & B <i>" in shown.find("td").text and "<i>" not in html  # the name escaped
+    region, groups, badge, score, ties, visit = (td.text.strip() for td in shown.find_all("td")[1:])
+    assert (region, groups) == (catalogue.regions.name_of("astana", lang), "no_such_group")
+    assert (score, ties) == ("—", "—") and not shown.find_all("span", class_="ties")
+    assert badge == translate(lang, "risk.none") and shown.find("span", class_="risk-none")
+    assert visit == translate(lang, "registry.never_visited")
+    assert (
+        [td.text.strip() for td in seen.find_all("td")][-1]
+        == "05.03.2024"
+        == format_date(date(2024, 3, 5), lang)
     )
-    assert shown.visit == translate(lang, "registry.never_visited")
-    assert seen.visit == "05.03.2024" == format_date(date(2024, 3, 5), lang)
+    assert seen.find_all("td")[1].text.strip() == "no_such_region"  # a key the catalogue does not have

@@ -12,21 +12,20 @@ decimals (CLDR separators), and `tn(key, count, **params)` a message with plural
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from datetime import date, datetime
+from functools import cache
 from typing import Any
-from urllib.parse import urlencode
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 from fastapi.templating import Jinja2Templates
-from jinja2 import Environment, PackageLoader, StrictUndefined, pass_context, select_autoescape
+from jinja2 import Environment, PackageLoader, StrictUndefined, Template, pass_context, select_autoescape
 from jinja2.runtime import Context
 from markupsafe import Markup, escape
 
-from tekseru.catalog import LANGUAGES, Text
+from tekseru.catalog import Text
 from tekseru.http.dependencies import app_regions, app_state
-from tekseru.http.language import LANGUAGE_NAMES, OFFICIAL_LANGUAGE, QUERY_PARAMETER, request_language
+from tekseru.http.language import OFFICIAL_LANGUAGE, request_language
 from tekseru.http.security import csrf_token, current_session, optional_actor
 from tekseru.i18n import (
     format_date,
@@ -40,15 +39,9 @@ from tekseru.i18n import (
 )
 from tekseru.i18n.actors import who
 from tekseru.web.audit_words import audit_subject, audit_value, roster_value
+from tekseru.web.chrome import fixed_paths, language_items, navigation_items, path_for, quoted
 from tekseru.web.navigation import Section, visible
-
-
-@dataclass(frozen=True)
-class LanguageLink:
-    code: str
-    name: str
-    href: str
-    current: bool
+from tekseru.web.page_words import WordsWritten
 
 
 @pass_context
@@ -121,25 +114,6 @@ def _url(context: Context, name: str, query: Mapping[str, object] | None = None,
     return root + path_for(request.app, name, path_params) + query_string(query or {})
 
 
-_PLACEHOLDER = "__tekseru_{}__"
-
-
-def path_for(app: Any, name: str, params: Mapping[str, Any]) -> str:
-    """`app.url_path_for(name, **params)`, with the route's path found once per name and parameter names:
-    looking a route up walks every route, and a page makes dozens of links."""
-    paths: dict[tuple[str, tuple[str, ...]], str] | None = getattr(app.state, "url_paths", None)
-    if paths is None:
-        paths = app.state.url_paths = {}
-    key = (name, tuple(sorted(params)))
-    template = paths.get(key)
-    if template is None:
-        template = str(app.url_path_for(name, **{k: _PLACEHOLDER.format(k) for k in params}))
-        paths[key] = template
-    for param, value in params.items():
-        template = template.replace(_PLACEHOLDER.format(param), str(value))  # as url_path_for: unquoted
-    return template
-
-
 @pass_context
 def _date(context: Context, value: date) -> str:
     return format_date(value, context["lang"])
@@ -167,8 +141,10 @@ def _number(context: Context, value: float | None, decimals: int = 2) -> str:
 
 def query_string(query: Mapping[str, object]) -> str:
     """`?a=1&b=2` without the empty values, or an empty string."""
-    kept = {key: str(value) for key, value in query.items() if value not in (None, "")}
-    return "?" + urlencode(kept) if kept else ""
+    kept = [
+        quoted(str(key)) + "=" + quoted(str(value)) for key, value in query.items() if value not in (None, "")
+    ]
+    return "?" + "&".join(kept) if kept else ""  # what urlencode makes of them, the quoting remembered
 
 
 _OTHER_WAY = {"ascending": "descending", "descending": "ascending"}
@@ -233,15 +209,18 @@ def export_links(context: Context, href: str, query: Mapping[str, object]) -> Ma
     )
 
 
-def _environment() -> Environment:
-    env = Environment(
-        loader=PackageLoader("tekseru.web", "templates"),
-        autoescape=select_autoescape(default=True),
-        undefined=StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        auto_reload=False,  # the templates are part of the installed package: no stat of each file per page
-    )
+def _environment(language: str | None = None) -> Environment:
+    """The templates' environment; with a `language`, one whose templates have that language's fixed words
+    written in when they are compiled (`page_words`), which is what `render` uses."""
+    options: dict[str, Any] = {
+        "loader": PackageLoader("tekseru.web", "templates"),
+        "autoescape": select_autoescape(default=True),
+        "undefined": StrictUndefined,
+        "trim_blocks": True,
+        "lstrip_blocks": True,
+        "auto_reload": False,  # the templates are part of the installed package: no stat of a file per page
+    }
+    env = Environment(**options) if language is None else WordsWritten(language, **options)
     env.globals.update(t=_t, tn=_tn, url=_url, qs=query_string)
     env.globals.update(sort_header_html=sort_header, pager_html=pager, export_links_html=export_links)
     env.filters.update(
@@ -264,15 +243,21 @@ def _environment() -> Environment:
 templates = Jinja2Templates(env=_environment())
 
 
-def language_links(request: Request, current: str) -> list[LanguageLink]:
-    """The current page in each language."""
-    links = []
-    for code in LANGUAGES:
-        params = {**request.query_params, QUERY_PARAMETER: code}
-        links.append(
-            LanguageLink(code, LANGUAGE_NAMES[code], request.url.path + query_string(params), code == current)
-        )
-    return links
+@cache
+def _page_environment(language: str) -> Environment:
+    return _environment(language)
+
+
+_page_templates: dict[tuple[str, str], Template] = {}
+
+
+def page_template(language: str, name: str) -> Template:
+    """Template `name` compiled for `language` (its fixed words written in), found without Jinja's cache
+    (a lock and a weak reference per page)."""
+    template = _page_templates.get((language, name))
+    if template is None:
+        template = _page_templates[language, name] = _page_environment(language).get_template(name)
+    return template
 
 
 def _notice_dismissed(request: Request) -> bool:
@@ -289,17 +274,22 @@ def render(
     sections: tuple[Section, ...] = visible(request.app.state.sections, actor)
     root = request.scope.get("root_path", "")
     path = request.url.path.removeprefix(root) or "/"
+    current = next((s.key for s in sections if s.contains(path)), None)
     page = {
         "lang": lang,
         "official_language": OFFICIAL_LANGUAGE,
         "unofficial": lang != OFFICIAL_LANGUAGE,
         "notice_dismissed": _notice_dismissed(request),
-        "languages": language_links(request, lang),
+        "language_items": language_items(request, lang),
         "sections": sections,
-        "navigation": [(item, root + path_for(request.app, item.route_name, {})) for item in sections],
-        "current_section": next((s.key for s in sections if s.contains(path)), None),
+        "navigation_items": navigation_items(request.app, lang, root, sections, request.url.path, current),
+        "current_section": current,
+        "fixed_paths": fixed_paths(request.app, root),
         "actor": actor,
         "csrf_token": csrf_token(request),
+        "request": request,
         **context,
     }
-    return templates.TemplateResponse(request, template, page, status_code=status_code)
+    # Starlette's TemplateResponse would look the template up again and send it and its context to a test
+    # client's debug extension; the page is the template's text
+    return HTMLResponse(page_template(lang, template).render(page), status_code=status_code)

@@ -5,8 +5,7 @@ the checklists to print. An inspector sees its own region only (the services ref
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
@@ -14,8 +13,7 @@ from fastapi import Depends, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from markupsafe import Markup, escape
 
-from tekseru.catalog import Catalogue, ControlGroup
-from tekseru.catalog.regions import Region
+from tekseru.catalog import Catalogue
 from tekseru.http.dependencies import Today, get_catalog_service, get_catalogue, get_database
 from tekseru.http.language import request_language, said, translate
 from tekseru.http.routing import PathRouter
@@ -27,7 +25,6 @@ from tekseru.services.catalog import CatalogService
 from tekseru.services.permissions import Actor, Permission
 from tekseru.services.registry_queries import (
     CLASS_FILTERS,
-    CLASSES,
     CRITERION_MAX,
     MAX_PAGE,
     MAX_PER_PAGE,
@@ -43,15 +40,22 @@ from tekseru.services.registry_queries import (
 )
 from tekseru.services.registry_queries import add_evidence as add_evidence_to
 from tekseru.web.charts import Bar, Segment, bar_chart
+from tekseru.web.chrome import path_for
 from tekseru.web.navigation import Section
+from tekseru.web.pages.registry_rows import (
+    class_options,
+    group_options,
+    region_options,
+    row_words,
+    subject_rows,
+)
 from tekseru.web.pages.subject_rows import (
-    RISK_WORDS,
     document_links,
     evidence_rows,
     history_rows,
     result_rows,
 )
-from tekseru.web.templating import path_for, render
+from tekseru.web.templating import render
 
 router = PathRouter(prefix="/registry", include_in_schema=False)
 section = Section(
@@ -98,13 +102,15 @@ def index(
     filters["run"] = "" if run is None else str(run)
     filters["per_page"] = "" if per_page == PER_PAGE else str(per_page)
     filters["sort"] = sort if order is not None else ""
+    edition_id = catalog.edition().id
     context = {
         "result": result,
-        "shown": _shown_rows(request, result.rows, catalog),
+        "rows_html": _rows(request, result.rows, catalog, edition_id),
         "filters": filters,
-        "region_options": options(catalog.catalogue.regions.reading_order(lang), lang, region),
-        "group_options": options(catalog.groups(), lang, group),
-        "classes": tuple(reversed(CLASSES)),
+        # the filters' options, named once per process (`registry_rows`)
+        "region_options": region_options(catalog.catalogue.regions, lang).selecting(region),
+        "group_options": group_options(catalog.catalogue, edition_id, lang).selecting(group),
+        "class_options": class_options(lang).selecting(filters["risk_class"]),
         # `url('registry_index')` for the column headers: a `set` in the template's block would make every
         # call after it copy the template's context
         "search_path": request.scope.get("root_path", "") + path_for(request.app, "registry_index", {}),
@@ -112,102 +118,11 @@ def index(
     return render(request, "registry/index.html", context)
 
 
-def options(items: Iterable[Region | ControlGroup], lang: str, selected: str) -> Markup:
-    """The `<option>`s of a filter (key and name in `lang`), the chosen one selected: the markup the
-    template's loop wrote, made here (twenty regions and the groups on every page of the registry)."""
-    written = []
-    for item in items:
-        chosen = " selected" if item.key == selected else ""
-        label = escape(item.name.in_language(lang))
-        written.append(f'        <option value="{escape(item.key)}"{chosen}>{label}</option>')
-    return Markup("\n".join(written))
-
-
-@dataclass(frozen=True, slots=True)
-class ShownRow:
-    """A row of the search page as it is shown: its words made once here, not by the template's filters
-    and macros (dozens of calls per row, the larger part of the page's time)."""
-
-    href: str
-    bin: str
-    name: str
-    region: str
-    groups: str
-    badge: Markup
-    score: str
-    ties: str | None  # None: not assessed
-    visit: str
-
-    @property
-    def html(self) -> Markup:
-        """The row's `<tr>` as the template wrote it field by field: one piece of markup for the template
-        to write instead of a dozen values each escaped by it (the larger part of the page's rendering)."""
-        href, bin, name, region, groups, score, visit = (
-            escape(value)
-            for value in (self.href, self.bin, self.name, self.region, self.groups, self.score, self.visit)
-        )
-        ties = escape(self.ties) if self.ties is not None else None
-        meta_ties = "" if ties is None else f' · <span class="ties">{ties}</span>'
-        return Markup(
-            "    <tr>\n"
-            f'      <th scope="row"><a href="{href}">{bin}</a></th>\n'
-            "      <td>\n"
-            f"        {name}\n"
-            f'        <p class="narrow-only meta">{region} · {self.badge} {score}{meta_ties}</p>\n'
-            "      </td>\n"
-            f'      <td class="wide-only">{region}</td>\n'
-            f'      <td class="wide-only">{groups}</td>\n'
-            f'      <td class="wide-only">{self.badge}</td>\n'
-            f'      <td class="num wide-only">{score}</td>\n'
-            f'      <td class="num wide-only ties">{"—" if ties is None else ties}</td>\n'
-            f'      <td class="wide-only">{visit}</td>\n'
-            "    </tr>"
-        )
-
-
-def _shown_rows(request: Request, rows: Sequence[SubjectRow], catalog: CatalogService) -> list[ShownRow]:
-    """What the template of `/registry` writes for each row (the same text the filters, `url` and the macro
-    `risk_badge` of macros.html make)."""
+def _rows(request: Request, rows: Sequence[SubjectRow], catalog: CatalogService, edition_id: str) -> Markup:
+    """The `<tr>`s of the page's rows (`registry_rows.subject_rows`)."""
     lang = request_language(request)
     card = request.scope.get("root_path", "") + path_for(request.app, "registry_subject", {"bin": ""})
-    names = {item.key: item.name.in_language(lang) for item in catalog.groups()}
-    regions: dict[str, str] = {}
-    badges: dict[str | None, Markup] = {}
-    never = translate(lang, "registry.never_visited")
-    shown = []
-    for row in rows:
-        region = regions.get(row.region)
-        if region is None:
-            region = regions[row.region] = catalog.catalogue.regions.name_of(row.region, lang)
-        badge = badges.get(row.risk_class)
-        if badge is None:
-            key = row.risk_class or "none"
-            badge = badges[row.risk_class] = Markup('<span class="badge risk-{}">{}</span>').format(
-                key, translate(lang, RISK_WORDS + key)
-            )
-        ties = None
-        if row.score is not None:
-            ties = translate(
-                lang,
-                "registry.tie_break_counts",
-                gross=row.gross_count,
-                significant=row.significant_count,
-                minor=row.minor_count,
-            )
-        shown.append(
-            ShownRow(
-                href=card + row.bin,
-                bin=row.bin,
-                name=row.name,
-                region=region,
-                groups=", ".join(names.get(key, key) for key in row.groups),
-                badge=badge,
-                score="—" if row.score is None else format_decimal(row.score, lang),
-                ties=ties,
-                visit=never if row.last_visit_on is None else format_date(row.last_visit_on, lang),
-            )
-        )
-    return shown
+    return subject_rows(rows, row_words(catalog.catalogue, edition_id, lang), lang, card)
 
 
 def _card_context(

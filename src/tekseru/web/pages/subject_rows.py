@@ -17,7 +17,8 @@ from markupsafe import Markup, escape
 from tekseru.i18n import format_date, format_decimal, say_stored, translate
 from tekseru.i18n.actors import who
 from tekseru.services.registry_queries import EvidenceRecord, ResultRow, ScorePoint
-from tekseru.web.templating import path_for, query_string
+from tekseru.web.chrome import path_for
+from tekseru.web.templating import query_string
 
 RISK_WORDS = "risk."  # the classes' words: risk.high, risk.none...
 
