@@ -11,7 +11,7 @@ from fastapi.responses import Response
 from fastapi.testclient import TestClient
 
 from tekseru.api.schemas.common import json_answer
-from tekseru.api.schemas.registry import SubjectOut, SubjectPageOut
+from tekseru.api.schemas.registry import ScoreOut, ScorePointOut, SubjectDetailOut, SubjectOut, SubjectPageOut
 
 SUBJECT = SubjectOut(
     bin="040540001234",
@@ -44,9 +44,50 @@ PAGES = [
     ),
 ]
 
+# A subject's card as the subject API answers it (`/api/v1/subjects/{bin}`, also through `json_answer`).
+RUN = uuid.uuid4()
+DETAILS = [
+    SubjectDetailOut.model_validate(
+        {
+            **SUBJECT.model_dump(),
+            "run": RUN,
+            "results": [
+                ScoreOut(
+                    group="home_care", score=41.5, risk_class="high", gross_found=1, violated_criteria=[3, 7]
+                )
+            ],
+            "history": [
+                ScorePointOut(
+                    run_id=RUN, as_of=date(2024, 6, 1), group="home_care", score=41.5, risk_class="high"
+                )
+            ],
+            "evidence": [1, 2, 3],
+            "inspections": [4, 9],
+        }
+    ),
+    SubjectDetailOut.model_validate(
+        {
+            **SUBJECT.model_copy(update={"score": None, "risk_class": None}).model_dump(),
+            "run": None,
+            "results": [],
+            "history": [],
+            "evidence": [],
+            "inspections": None,
+        }
+    ),
+]
+
 
 def _app() -> FastAPI:
     app = FastAPI()
+
+    @app.get("/detail-model/{number}", response_model=SubjectDetailOut)
+    def detail_model(number: int) -> SubjectDetailOut:
+        return DETAILS[number]
+
+    @app.get("/detail-answer/{number}", response_model=SubjectDetailOut)
+    def detail_answer(number: int) -> Response:
+        return json_answer(DETAILS[number])
 
     @app.get("/model/{number}", response_model=SubjectPageOut)
     def model(number: int) -> SubjectPageOut:
@@ -66,9 +107,15 @@ def test_the_answer_is_fastapis() -> None:
         assert got.status_code == expected.status_code == 200
         assert got.content == expected.content
         assert got.headers == expected.headers
+    for number in range(len(DETAILS)):
+        expected, got = client.get(f"/detail-model/{number}"), client.get(f"/detail-answer/{number}")
+        assert got.status_code == expected.status_code == 200
+        assert got.content == expected.content and got.headers == expected.headers
 
 
 def test_the_openapi_document_is_unchanged() -> None:
     paths = _app().openapi()["paths"]
     model, answer = paths["/model/{number}"]["get"], paths["/answer/{number}"]["get"]
     assert model["responses"] == answer["responses"]
+    detail, answered = paths["/detail-model/{number}"]["get"], paths["/detail-answer/{number}"]["get"]
+    assert detail["responses"] == answered["responses"]

@@ -7,10 +7,11 @@ from __future__ import annotations
 import re
 
 import pytest
+from fastapi import APIRouter
 from starlette.routing import Match
 
 from tekseru.api.router import API_PREFIX, api_router
-from tekseru.http.routing import PathRouter
+from tekseru.http.routing import PathRouter, within
 from tekseru.web.app import create_app
 from tekseru.web.pages import PAGES
 
@@ -88,3 +89,57 @@ def test_a_router_with_a_parameter_first_is_never_skipped() -> None:
 
 def test_no_router_serves_an_unknown_path() -> None:
     assert _first_full_match("/no-such-page/at-all", "GET") is None
+
+
+def _api_modules() -> list[tuple[str, str, str]]:
+    from tekseru.api import router as api
+
+    found = []
+    for name in dir(api):
+        module = getattr(api, name)
+        inner = getattr(module, "router", None)
+        if getattr(module, "__name__", "").startswith("tekseru.api.") and inner is not None and inner.prefix:
+            for route in inner.routes:
+                for method in sorted(getattr(route, "methods", None) or {"GET"}):
+                    found.append((name, API_PREFIX + _filled(route.path), method))
+    return found
+
+
+@pytest.mark.parametrize(("module", "path", "method"), _api_modules())
+def test_each_api_path_reaches_its_module_s_router_first(module: str, path: str, method: str) -> None:
+    """Under /api/v1 each module's router is wrapped (`within`): a call is tried only against the routers
+    whose prefix its path starts with, and reaches its own module's before any other."""
+    from tekseru.api import router as api
+
+    inner = getattr(api, module).router
+    scope = _scope(path, method)
+    for route in api_router.routes:
+        included = getattr(route, "original_router", route)
+        match, _ = route.matches(scope)
+        if match == Match.FULL:
+            wrapped = [getattr(r, "original_router", r) for r in getattr(included, "routes", [])]
+            assert included is inner or inner in wrapped, (path, included)
+            return
+    pytest.fail(f"no router of the API answers {method} {path}")
+
+
+def test_a_wrapped_router_refuses_paths_outside_its_prefix_without_trying_its_routes() -> None:
+    router = APIRouter(prefix="/things")
+
+    @router.get("/{key}")
+    def thing(key: str) -> str:
+        return key
+
+    wrapped = within("/api/v9", router)
+    parent = APIRouter(prefix="/api/v9")
+    parent.include_router(wrapped)
+
+    def matched(path: str, method: str = "GET") -> list[Match]:
+        return [route.matches(_scope(path, method))[0] for route in parent.routes]
+
+    assert wrapped.matches(_scope("/api/v9/thingsmore/1")) == (Match.NONE, {})  # its routes not tried
+    assert wrapped.matches(_scope("/api/v9/other/1")) == (Match.NONE, {})
+    assert Match.FULL in matched("/api/v9/things/1")
+    assert Match.PARTIAL in matched("/api/v9/things/1", "POST")  # 405, as before
+    assert matched("/api/v9/other/1") == [Match.NONE] * len(parent.routes)
+    assert within("/api/v9", bare := APIRouter()) is bare  # no prefix: any path may be its

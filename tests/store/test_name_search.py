@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import random
 
+import pytest
 from alembic import command
-from sqlalchemy import delete, text, update
+from sqlalchemy import delete, event, text, update
 
-from tekseru.store import Database
+from tekseru.store import Database, name_search
 from tekseru.store import registry_queries as queries
 from tekseru.store.migrate import alembic_config, upgrade
 from tekseru.store.models import Subject
@@ -304,3 +305,38 @@ def test_the_index_is_asked_for_the_rarest_word_of_a_fragment(database: Database
         assert not any("name_key LIKE '%%провидер" in statement for statement in found)
     else:
         assert "MATCH" in searches
+
+
+def test_sqlite_s_index_is_not_asked_for_a_word_most_names_hold_and_a_stale_count_changes_nothing(
+    database: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A word more names hold than the cap ("provider" here, with the cap made 5) is left out of what
+    SQLite's text index is asked; the whole fragment is still compared with each name the rare word finds.
+    Counts are kept per process, so they may be stale: whichever words are taken for common, exactly the
+    names holding the whole fragment are found."""
+    monkeypatch.setattr(name_search, "WORD_COUNT_CAP", 5)
+    monkeypatch.setattr(name_search, "WORD_COUNTS", name_search.WordCounts(64))
+    with database.transaction() as session:
+        names = [subject(40 + i, name=f"Provider {i:05d} Ltd") for i in range(30)]
+        names += [subject(80, name="Provider Ltd 00007"), subject(81, name="00007 Provider Ltd")]
+        upsert_subjects(session, names, now=NOW)
+    asked: list[object] = []
+
+    def seen(_conn: object, _cursor: object, statement: str, parameters: object, *_: object) -> None:
+        if "MATCH" in statement and "LIMIT" in statement and "count(*) FROM (SELECT rowid" not in statement:
+            asked.append(parameters)
+
+    event.listen(database.engine, "before_cursor_execute", seen)
+    try:
+        assert _found(database, "provider 00007") == [BINS[47]]
+        if database.dialect == "sqlite":
+            matches = [values[0] for values in asked if isinstance(values, tuple)]  # what the index is asked
+            assert matches and all(match == '"00007"' for match in matches), asked
+        url = str(database.engine.url)
+        for wrong in ({"провидер": 0, "00007": 5}, {"провидер": 5, "00007": 5}, {"провидер": 0, "00007": 0}):
+            for word, count in wrong.items():
+                name_search.WORD_COUNTS.keep(url, word, count)
+            assert _found(database, "provider 00007") == [BINS[47]]
+            assert _found(database, "00007 provider") == [BINS[81]]
+    finally:
+        event.remove(database.engine, "before_cursor_execute", seen)

@@ -89,9 +89,9 @@ def search_subjects(
 )
 def subject(
     bin: str, actor: Actor = Signed, db: Database = Db, catalogue: Catalogue = Depends(get_catalogue)
-) -> SubjectDetailOut:
+) -> Response:
     card = subject_card(db, actor, bin, catalogue=catalogue)
-    return SubjectDetailOut.model_validate(Layered(card, card.subject))
+    return json_answer(SubjectDetailOut.model_validate(Layered(card, card.subject)))
 
 
 @router.get(

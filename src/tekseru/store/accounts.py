@@ -16,6 +16,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from tekseru.store.account_models import AppSecret, LoginFailure, User, UserSession
+from tekseru.store.fast_reads import read_first
 
 _USER_COLUMNS = (
     User.id,
@@ -158,12 +159,11 @@ def live_session(reader: Session | Connection, session_id: str, now: datetime) -
     this, in one statement: on a connection (`Database.single_reading`), or on a session's connection
     (columns only: no ORM execution layer)."""
     connection = reader.connection() if isinstance(reader, Session) else reader
-    row = connection.execute(_LIVE_SESSION, {"id": session_id, "now": now}).first()
+    row = read_first(connection, _LIVE_SESSION, {"id": session_id, "now": now})
     if row is None:
         return None
-    values = row._asdict()
-    csrf_token, expires_at = values.pop("csrf_token"), values.pop("expires_at")
-    return SessionRecord(UserRecord(**values), csrf_token=csrf_token, expires_at=expires_at)
+    *user, csrf_token, expires_at = row  # the columns of _LIVE_SESSION: the user's, then the session's
+    return SessionRecord(UserRecord(*user), csrf_token=csrf_token, expires_at=expires_at)
 
 
 def delete_session(session: Session, session_id: str) -> None:

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from tekseru.store._bulk import insert_columns
 from tekseru.store.explanation_codes import as_json, read
+from tekseru.store.fast_reads import read_first
 from tekseru.store.models import Assessment, AssessmentResult, Subject
 from tekseru.store.records import AssessmentResultData, AssessmentRun
 from tekseru.store.run_keys import new_run_key, run_key, run_key_of
@@ -158,8 +159,8 @@ def find_finished_run(session: Session, fingerprint: str) -> AssessmentRun | Non
 
 def latest_run(session: Session, *, status: str | None = FINISHED) -> AssessmentRun | None:
     if status == FINISHED:  # what every page of the registry asks: its statement is made once
-        row = session.connection().execute(_LATEST_FINISHED).first()  # columns: no ORM layer needed
-        return None if row is None else AssessmentRun(**row._asdict())
+        row = read_first(session.connection(), _LATEST_FINISHED)  # columns, in AssessmentRun's order
+        return None if row is None else AssessmentRun(*row)
     condition = true() if status is None else Assessment.status == status
     runs = _runs(session, condition, 1)
     return runs[0] if runs else None

@@ -226,7 +226,29 @@ def _sqlite_on_begin(connection: Any) -> None:
     if options.get(SINGLE_STATEMENT, False):
         return  # one statement, in SQLite's own transaction of that statement
     read_only = options.get(READ_ONLY, False)
+    if read_only and _begin_reading(connection):
+        return
     connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
+
+
+def _begin_reading(connection: Connection) -> bool:
+    """A reading's deferred BEGIN on the driver's cursor (the engine's listeners told as for any
+    statement): it takes no lock and waits for nobody, and SQLAlchemy's execution of it cost every request
+    about as much as a reading. False when the driver refused it: SQLAlchemy then runs it again and says
+    why, as it says any statement's error."""
+    driver = connection.connection.driver_connection
+    assert driver is not None
+    cursor = driver.cursor()
+    try:
+        statement, parameters = "BEGIN", ()
+        for listener in connection.dispatch.before_cursor_execute:
+            statement, parameters = listener(connection, cursor, statement, parameters, None, False)
+        cursor.execute(statement, parameters)
+        return True
+    except connection.dialect.loaded_dbapi.Error:
+        return False
+    finally:
+        cursor.close()
 
 
 def open_database(url: str | URL) -> Database:

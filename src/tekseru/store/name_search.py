@@ -32,6 +32,7 @@ from sqlalchemy import (
     select,
     table,
 )
+from sqlalchemy import text as sql_text
 from sqlalchemy.orm import Session
 
 from tekseru.store.models import Subject
@@ -86,8 +87,11 @@ def name_query(session: Session, text: str) -> NameQuery:
     words = _words(key)
     dialect = session.get_bind().dialect.name
     if dialect == "sqlite" and len(key) >= TRIGRAM:
-        # the index finds names holding each word; the name's key holds the whole fragment
-        values = {"match": match_expression(key), "name_pattern": _pattern(key), "fragment": key}
+        # the index finds names holding each word (but the common ones); the name's key holds the fragment
+        match = (
+            match_expression(key) if len(words) < 2 else match_expression(" ".join(_uncommon(session, words)))
+        )
+        values = {"match": match, "name_pattern": _pattern(key), "fragment": key}
         return NameQuery(INDEXED if len(words) < 2 else INDEXED_WORDS, values)
     if dialect != "postgresql" or len(words) < 2:
         return NameQuery(CONTAINS, {"name_pattern": _pattern(key)})
@@ -150,6 +154,53 @@ class CommonFragments:
 
 
 COMMON_FRAGMENTS = CommonFragments(1024)
+
+
+class WordCounts:
+    """How many names (up to WORD_COUNT_CAP) hold each word a process was asked for, per database: which
+    words of a fragment SQLite's text index need not be asked. An AND of phrases walks the entries of every
+    trigram of every word, and a word nearly every name holds ("provider" in "provider 00123") cost most
+    of the search; the rare words find the same names among fewer entries, and the name's key, compared
+    with the whole fragment, says which hold it (`indexed_name_ids`). A count only chooses the words asked:
+    one grown stale (names added or changed since) changes how fast a search is, never what it finds."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._known: OrderedDict[tuple[str, str], int] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, database: str, word: str) -> int | None:
+        with self._lock:
+            return self._known.get((database, word))
+
+    def keep(self, database: str, word: str, count: int) -> None:
+        with self._lock:
+            self._known[(database, word)] = count
+            while len(self._known) > self.size:
+                self._known.popitem(last=False)
+
+
+WORD_COUNTS = WordCounts(4096)
+_WORD_COUNT = sql_text(
+    f"SELECT count(*) FROM (SELECT rowid FROM {NAME_INDEX} WHERE {NAME_INDEX} MATCH :phrase LIMIT :cap)"
+)
+
+
+def _uncommon(session: Session, words: list[str]) -> list[str]:
+    """The words of a fragment the text index is asked for: those fewer than WORD_COUNT_CAP names hold
+    (counted once per process and database, each count stopping at the cap), or all when every word is
+    that common (together they may still be rare)."""
+    database = str(session.connection().engine.url)
+    counts = []
+    for word in words:
+        count = WORD_COUNTS.get(database, word)
+        if count is None:
+            values = {"phrase": _phrase(word), "cap": WORD_COUNT_CAP}
+            count = int(session.connection().execute(_WORD_COUNT, values).scalar_one())
+            WORD_COUNTS.keep(database, word, count)
+        counts.append(count)
+    rare = [word for word, count in zip(words, counts, strict=True) if count < WORD_COUNT_CAP]
+    return rare or words
 
 
 def _words(text: str) -> list[str]:

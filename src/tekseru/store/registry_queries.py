@@ -18,6 +18,7 @@ from sqlalchemy import ColumnElement, Integer, Select, bindparam, func, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import Session
 
+from tekseru.store.fast_reads import read_first, read_rows
 from tekseru.store.inspection_models import Inspection
 from tekseru.store.models import Assessment, AssessmentSubjectClass, Subject, SubjectGroup
 from tekseru.store.name_search import COMMON_FRAGMENTS, SCANNED, normalised
@@ -98,11 +99,11 @@ def search_subjects(
     if shape.risk_class == "class" and not shape.group and not shape.criterion:
         # a class (and perhaps a region) alone: counted and paged on the run's index of subject classes
         count, ids = class_statements(shape.region)
-        total = connection.execute(count, values).scalar_one()
-        return _rows_of(session, list(connection.execute(ids, values).scalars()), run_id), total
+        total = read_rows(connection, count, values)[0][0]
+        return _rows_of(session, [row[0] for row in read_rows(connection, ids, values)], run_id), total
     # Two readings, not one with a window count: the count reads only an index, and the page stops early.
-    total = connection.execute(filter_count(shape), values).scalar_one()
-    filtered = connection.execute(_filtered_page(shape), values)
+    total = read_rows(connection, filter_count(shape), values)[0][0]
+    filtered = read_rows(connection, _filtered_page(shape), values)
     return [subject_row_of(row) for row in filtered], total
 
 
@@ -128,8 +129,8 @@ def _text_page(connection: Connection, shape: Shape, values: dict[str, Any]) -> 
 def _capped_page(
     connection: Connection, statements: TextStatements, values: dict[str, Any]
 ) -> tuple[list[int], int]:
-    rows = connection.execute(statements.page, values).all()
-    total = rows[0][1] if rows else connection.execute(statements.count, values).scalar_one()
+    rows = read_rows(connection, statements.page, values)
+    total = rows[0][1] if rows else read_rows(connection, statements.count, values)[0][0]
     return [row[0] for row in rows], total
 
 
@@ -259,9 +260,8 @@ _PAGE_ROWS = (
 
 
 def subject_row(session: Session, bin: str, run_id: uuid.UUID | None) -> SubjectRow | None:
-    rows = session.connection().execute(SUBJECT_BY_BIN, {"run": run_id, "bin": bin})
-    found = [subject_row_of(values) for values in rows]
-    return found[0] if found else None
+    found = read_first(session.connection(), SUBJECT_BY_BIN, {"run": run_id, "bin": bin})
+    return None if found is None else subject_row_of(found)
 
 
 def _rows_of(session: Session, ids: Sequence[int], run_id: uuid.UUID | None) -> list[SubjectRow]:
@@ -270,7 +270,8 @@ def _rows_of(session: Session, ids: Sequence[int], run_id: uuid.UUID | None) -> 
     if not ids:
         return []
     found = {
-        row[0]: row for row in session.connection().execute(_PAGE_BY_IDS, {"run": run_id, "ids": list(ids)})
+        row[0]: row
+        for row in read_rows(session.connection(), _PAGE_BY_IDS, {"run": run_id, "ids": list(ids)})
     }
     return [subject_row_of(found[i]) for i in ids]
 

@@ -40,6 +40,7 @@ from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql.visitors import replacement_traverse
 
 from tekseru.store.assessments import result_data
+from tekseru.store.fast_reads import read_first, read_named, read_rows
 from tekseru.store.inspection_models import Inspection, InspectionRecord
 from tekseru.store.models import Assessment, AssessmentResult, AssessmentSubjectClass, Evidence
 from tekseru.store.plan_models import PlanList
@@ -138,10 +139,9 @@ _EVIDENCE = (
 )
 
 _i = Inspection.__table__.c
+_INSPECTION_FIELDS = [field.name for field in fields(InspectionRecord)]
 _INSPECTIONS = (
-    select(*(_i[field.name] for field in fields(InspectionRecord)))
-    .where(_i.subject_id == _SUBJECT)
-    .order_by(_i.id)
+    select(*(_i[name] for name in _INSPECTION_FIELDS)).where(_i.subject_id == _SUBJECT).order_by(_i.id)
 )
 
 
@@ -180,7 +180,7 @@ def subject_and_run(
         query = _SUBJECT_RUN_AND_LISTED
         statuses = dict(zip(_STATUSES, (*plan_statuses, plan_statuses[-1]), strict=False))
         values |= {"listed": _listed(bin), "newest": newest, **statuses}
-    row = session.connection().execute(query, values).first()
+    row = read_first(session.connection(), query, values)
     if row is None:
         return None
     run = row[_SUBJECT_COLUMNS : _SUBJECT_COLUMNS + len(_RUN_FIELDS)]
@@ -196,12 +196,13 @@ def subject_scores(
     latest `limit` finished runs, oldest first (as `score_history`). The results are found among the
     history's rows: `run_id` must be one of those runs (the card's: the latest finished one), or None (no
     results)."""
-    rows = session.connection().execute(_SCORES, {"run": run_id, "subject": subject_id, "limit": limit})
+    values = {"run": run_id, "subject": subject_id, "limit": limit}
+    rows = read_named(session.connection(), _SCORES, values)  # `result_data` reads the columns by name
     results: list[SubjectResult] = []
     history: list[ScorePoint] = []
     for row in rows:
-        violated = tuple(row[7])
-        history.append(ScorePoint(*row[:7], violated))
+        point: tuple[Any, ...] = (*row[:7], tuple(row[7]))
+        history.append(ScorePoint(*point))
         if row[0] == run_id:
             results.append(_subject_result(row))
     results.sort(key=lambda result: (-result.data.score, result.data.group_key))
@@ -214,17 +215,19 @@ def _subject_result(row: Any) -> SubjectResult:
 
 def subject_evidence(session: Session, subject_id: int) -> list[EvidenceRecord]:
     """The subject's evidence, by id."""
-    return [EvidenceRecord(*row) for row in session.connection().execute(_EVIDENCE, {"subject": subject_id})]
+    return [
+        EvidenceRecord(*row) for row in read_rows(session.connection(), _EVIDENCE, {"subject": subject_id})
+    ]
 
 
 def subject_inspections(session: Session, subject_id: int) -> list[InspectionRecord]:
     """Every inspection of the subject (every revision, superseded ones too), by id."""
-    rows = session.connection().execute(_INSPECTIONS, {"subject": subject_id})
+    rows = read_rows(session.connection(), _INSPECTIONS, {"subject": subject_id})
     return [_inspection(row) for row in rows]
 
 
 def _inspection(row: Any) -> InspectionRecord:
-    values = row._asdict()
+    values = dict(zip(_INSPECTION_FIELDS, row, strict=True))
     values.update(group_keys=tuple(values["group_keys"]), inspectors=tuple(values["inspectors"]))
     return InspectionRecord(**values)
 
