@@ -109,6 +109,17 @@ def test_the_prefilled_checklist(signed_in: Callable[[str], SignedIn]) -> None:
     assert viewer.get(f"/registry/{OWN_BIN}/checklists/3?format=exe").status_code == 400
 
 
+@pytest.mark.parametrize(("lang", "word"), [("kk", "қосымша"), ("ru", "приложение")])
+def test_a_checklist_of_none_of_the_subjects_groups_is_refused_in_the_readers_language(
+    signed_in: Callable[[str], SignedIn], lang: str, word: str
+) -> None:
+    """Appendix 2 is not a checklist of the subject's group (stationary care: Appendix 3): a page saying
+    which to choose, not a server error."""
+    response = signed_in("viewer").client.get(f"/registry/{OWN_BIN}/checklists/2?lang={lang}")
+    assert response.status_code == 422
+    assert word in response.text.lower() and "Traceback" not in response.text
+
+
 def test_adding_evidence_with_the_form(signed_in: Callable[[str], SignedIn], app: object) -> None:
     inspector = signed_in("inspector")
     page = parse(inspector.client.get(f"/registry/{BINS[2]}?lang=en").text)

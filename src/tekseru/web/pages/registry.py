@@ -16,6 +16,7 @@ from markupsafe import Markup, escape
 from tekseru.catalog import Catalogue
 from tekseru.http.dependencies import Today, get_catalog_service, get_catalogue, get_database
 from tekseru.http.language import request_language, said, translate
+from tekseru.http.refusals import INSPECTION_ERRORS, service_errors
 from tekseru.http.routing import PathRouter
 from tekseru.http.security import page_actor
 from tekseru.i18n import format_date, format_decimal
@@ -271,7 +272,13 @@ def add_evidence(
     return RedirectResponse(f"{target}?added=1#evidence", status_code=303)
 
 
-@router.get("/{bin}/checklists/{appendix}", name="registry_checklist")
+# a checklist the subject's groups have none of (or the act no longer has) is refused on a page in the
+# reader's language, as the inspections' pages refuse it, not as a server error
+@router.get(
+    "/{bin}/checklists/{appendix}",
+    name="registry_checklist",
+    dependencies=[Depends(service_errors(INSPECTION_ERRORS, page=True))],
+)
 def checklist(
     bin: str,
     appendix: int,
