@@ -12,12 +12,12 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from tekseru.i18n import format_date, format_decimal, say_stored, translate
 from tekseru.i18n.actors import who
 from tekseru.services.registry_queries import EvidenceRecord, ResultRow, ScorePoint
-from tekseru.web.chrome import path_for
+from tekseru.web.chrome import escaped, path_for
 from tekseru.web.templating import query_string
 
 RISK_WORDS = "risk."  # the classes' words: risk.high, risk.none...
@@ -35,7 +35,9 @@ def _path(app: Any, root: str, name: str, param: str) -> Callable[[object], str]
 def badge(risk_class: str | None, lang: str) -> Markup:
     """What the macro `risk_badge` of macros.html writes."""
     key = risk_class or "none"
-    return Markup('<span class="badge risk-{}">{}</span>').format(key, translate(lang, RISK_WORDS + key))
+    return Markup(
+        f'<span class="badge risk-{escaped(key)}">{escaped(translate(lang, RISK_WORDS + key))}</span>'
+    )
 
 
 def _group_name(edition: Any, key: str, lang: str) -> str:
@@ -45,14 +47,14 @@ def _group_name(edition: Any, key: str, lang: str) -> str:
 
 def result_rows(results: Iterable[ResultRow], edition: Any, lang: str) -> Markup:
     """The `<tr>`s of the table of results."""
-    violated_word = escape(translate(lang, "registry.subject.violated"))
+    violated_word = escaped(translate(lang, "registry.subject.violated"))
     rows = []
     for result in results:
-        violated = escape(", ".join(str(n) for n in result.violated_criteria) or "—")
+        violated = escaped(", ".join(str(n) for n in result.violated_criteria) or "—")
         rows.append(
             "    <tr>\n"
-            f'      <th scope="row">{escape(_group_name(edition, result.group_key, lang))}</th>\n'
-            f'      <td class="num">{escape(format_decimal(result.score, lang))}</td>\n'
+            f'      <th scope="row">{escaped(_group_name(edition, result.group_key, lang))}</th>\n'
+            f'      <td class="num">{escaped(format_decimal(result.score, lang))}</td>\n'
             f"      <td>{badge(result.risk_class, lang)}"
             f'<p class="narrow-only meta">{violated_word}: {violated}</p></td>\n'
             f'      <td class="wide-only">{violated}</td>\n'
@@ -65,7 +67,7 @@ def history_rows(history: Iterable[ScorePoint], edition: Any, lang: str, app: An
     """The `<tr>`s of the table of the score history."""
     run_path = _path(app, root, "assessments_run", "run_id")
     as_of, group, score, risk = (
-        escape(translate(lang, key))
+        escaped(translate(lang, key))
         for key in ("assessments.as_of", "registry.group", "registry.score", "registry.class")
     )
     badges: dict[str, Markup] = {}
@@ -76,10 +78,10 @@ def history_rows(history: Iterable[ScorePoint], edition: Any, lang: str, app: An
             shown = badges[point.risk_class] = badge(point.risk_class, lang)
         rows.append(
             "    <tr>\n"
-            f'      <th scope="row" data-label="{as_of}"><a href="{escape(run_path(point.run_id))}">'
-            f"{escape(format_date(point.as_of, lang))}</a></th>\n"
-            f'      <td data-label="{group}">{escape(_group_name(edition, point.group_key, lang))}</td>\n'
-            f'      <td class="num" data-label="{score}">{escape(format_decimal(point.score, lang))}</td>\n'
+            f'      <th scope="row" data-label="{as_of}"><a href="{escaped(run_path(point.run_id))}">'
+            f"{escaped(format_date(point.as_of, lang))}</a></th>\n"
+            f'      <td data-label="{group}">{escaped(_group_name(edition, point.group_key, lang))}</td>\n'
+            f'      <td class="num" data-label="{score}">{escaped(format_decimal(point.score, lang))}</td>\n'
             f'      <td data-label="{risk}">{shown}</td>\n'
             "    </tr>"
         )
@@ -98,7 +100,7 @@ def evidence_rows(
     criterion_path = _path(app, root, "catalog_criterion", "number")
     report_path = _path(app, root, "rosters_report", "report_id")
     number, observed_on, criterion, reference = (
-        escape(translate(lang, key))
+        escaped(translate(lang, key))
         for key in (
             "tester.evidence.number",
             "evidence.observed_on",
@@ -106,18 +108,18 @@ def evidence_rows(
             "evidence.reference",
         )
     )
-    confirmed_word = escape(translate(lang, "evidence.confirmed"))
+    confirmed_word = escaped(translate(lang, "evidence.confirmed"))
     rows = []
     for item in evidence:
-        confirmed, entered_by = confirmed_words[item.confirmed], escape(who(lang, item.entered_by))
-        link = escape(translate(lang, "criterion.link", number=item.criterion))
-        day, href = escape(format_date(item.observed_on, lang)), escape(criterion_path(item.criterion))
+        confirmed, entered_by = confirmed_words[item.confirmed], escaped(who(lang, item.entered_by))
+        link = escaped(translate(lang, "criterion.link", number=item.criterion))
+        day, href = escaped(format_date(item.observed_on, lang)), escaped(criterion_path(item.criterion))
         if item.reference.startswith(SYSTEM_REPORT):
             report = item.reference[len(SYSTEM_REPORT) :]
-            words = escape(translate(lang, "lang13.evidence.system_report", id=report[:8]))
-            source = f'<a href="{escape(report_path(report))}" title="{escape(item.reference)}">{words}</a>'
+            words = escaped(translate(lang, "lang13.evidence.system_report", id=report[:8]))
+            source = f'<a href="{escaped(report_path(report))}" title="{escaped(item.reference)}">{words}</a>'
         else:
-            source = escape(say_stored(lang, item.reference))
+            source = escaped(say_stored(lang, item.reference))
         rows.append(
             f'    <tr id="evidence-{item.id}">\n'
             f'      <td class="num" data-label="{number}">{item.id}</td>\n'
@@ -148,11 +150,11 @@ def document_links(
     for appendix in appendices:
         checklist = before + str(appendix) + after
         links = ",\n".join(
-            f'    <a href="{escape(checklist + query_string({"format": kind, "lang": written_in}))}"'
-            f' hreflang="{written_in}">{escape(document_words[kind, written_in])}</a>'
+            f'    <a href="{escaped(checklist + query_string({"format": kind, "lang": written_in}))}"'
+            f' hreflang="{written_in}">{escaped(document_words[kind, written_in])}</a>'
             for kind in ("pdf", "docx")
             for written_in in ("kk", "ru")
         )
-        label = escape(translate(lang, "checklists.appendix_n", appendix=appendix))
+        label = escaped(translate(lang, "checklists.appendix_n", appendix=appendix))
         items.append(f"  <li>{label}:\n{links}\n  </li>")
     return Markup("\n".join(items))
