@@ -164,6 +164,7 @@ class ErrorAnswers:
         else:
             language = request_language(request)
             detail = translate(language, "refusal.database.lost")
+            request.state.database_lost = True  # the page's title: not the busy database's (`error_page`)
             try:
                 answer = self.page(request, 503, detail, None)
             except Exception:  # the page reads the reader's session: without a database, said plainly
