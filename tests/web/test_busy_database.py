@@ -74,6 +74,7 @@ def test_a_database_gone_is_not_called_busy(
 ) -> None:
     """The server cut the connection (PostgreSQL's administrator shutdown): the page says the database
     cannot be reached, not that other work is writing to it."""
+
     def cut(*_: object, **__: object) -> None:
         raise OperationalError("SELECT 1", {}, psycopg.errors.AdminShutdown("terminating connection"))
 
