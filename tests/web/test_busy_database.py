@@ -7,13 +7,16 @@ import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
 
+import psycopg
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy.exc import OperationalError
 
 from tekseru.services.permissions import Actor
 from tekseru.settings import Settings
 from tekseru.store import database as store_database
 from tekseru.web.app import create_app
+from tekseru.web.pages import registry
 from tests.web.support import CHEAP_PASSWORDS, create_user
 from tests.web.test_auth_pages import login_form
 
@@ -61,3 +64,26 @@ def test_a_page_says_so_in_the_readers_language(client: TestClient, write_lock_t
     page = client.post("/login?lang=ru", data=data, follow_redirects=False)
     assert page.status_code == 503 and page.headers["Retry-After"] == "60"
     assert "База данных занята" in page.text
+
+
+@pytest.mark.parametrize(
+    ("lang", "title"), [("kk", "Дерекқорға қосылу мүмкін емес"), ("ru", "База данных недоступна")]
+)
+def test_a_database_gone_is_not_called_busy(
+    client: TestClient, monkeypatch: pytest.MonkeyPatch, lang: str, title: str
+) -> None:
+    """The server cut the connection (PostgreSQL's administrator shutdown): the page says the database
+    cannot be reached, not that other work is writing to it."""
+
+    def cut(*_: object, **__: object) -> None:
+        raise OperationalError("SELECT 1", {}, psycopg.errors.AdminShutdown("terminating connection"))
+
+    token = login_form(client, "/login")
+    data = {"username": "clerk", "password": PASSWORD, "csrf_token": token, "next": "/"}
+    assert client.post("/login", data=data, follow_redirects=False).status_code == 303
+    monkeypatch.setattr(registry, "search", cut)
+    page = client.get(f"/registry?lang={lang}")
+    assert page.status_code == 503 and page.headers["Retry-After"] == "60"
+    assert (
+        title in page.text and "База данных занята" not in page.text and "Дерекқор бос емес" not in page.text
+    )

@@ -32,6 +32,7 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
+from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from tekseru.catalog import UnknownCatalogueEntry
@@ -86,6 +87,23 @@ def api_error(
     return JSONResponse({"detail": detail}, status_code=status_code, headers={"Content-Language": language})
 
 
+# SQLSTATE classes of a server that cannot be reached or has gone: connection exceptions (08), an
+# administrator's or a crash's shutdown (57P), the database no longer there (3D000)
+_LOST_STATES = ("08", "57P", "3D000")
+
+
+def lost_database(error: OperationalError) -> bool:
+    """Whether the driver's error says the database server is gone, not that a statement failed: the
+    connection was found broken (SQLAlchemy invalidated it), or PostgreSQL's driver could not connect
+    (no SQLSTATE) or was cut off."""
+    if error.connection_invalidated:
+        return True
+    if not type(error.orig).__module__.startswith("psycopg"):
+        return False
+    state = getattr(error.orig, "sqlstate", None)
+    return state is None or state.startswith(_LOST_STATES)
+
+
 class ErrorAnswers:
     """The exception handlers; `page` makes the HTML answers (the web interface's error page)."""
 
@@ -124,6 +142,34 @@ class ErrorAnswers:
     async def busy(self, request: Request, exc: Exception) -> Response:
         answer = self._answer(request, 503, exc)
         answer.headers["Retry-After"] = "60"
+        return answer
+
+    async def database_lost(self, request: Request, exc: Exception) -> Response:
+        """The database server went away (connections cut, the database dropped, the server down): 503 in
+        the reader's language, logged with the request id; any other driver error is a fault of ours."""
+        if not isinstance(exc, OperationalError) or not lost_database(exc):
+            return await self.unexpected(request, exc)
+        identifier = request_id(request)
+        log.error(
+            "request %s: %s %s: the database is unreachable: %s",
+            identifier,
+            request.method,
+            request.url.path,
+            exc.orig,
+        )
+        headers = {REQUEST_ID_HEADER: identifier, "Retry-After": "60"}
+        if is_api(request):
+            language = reader_language(request)
+            answer: Response = api_error(request, 503, translate(language, "refusal.database.lost"))
+        else:
+            language = request_language(request)
+            detail = translate(language, "refusal.database.lost")
+            request.state.database_lost = True  # the page's title: not the busy database's (`error_page`)
+            try:
+                answer = self.page(request, 503, detail, None)
+            except Exception:  # the page reads the reader's session: without a database, said plainly
+                answer = PlainTextResponse(detail, status_code=503, headers={"Content-Language": language})
+        answer.headers.update(headers)
         return answer
 
     async def http_error(self, request: Request, exc: Exception) -> Response:
@@ -190,4 +236,5 @@ def install_error_handlers(app: FastAPI, page: ErrorPage) -> None:
     app.add_exception_handler(StarletteHTTPException, answers.http_error)
     app.add_exception_handler(RequestValidationError, answers.invalid_request)
     app.add_exception_handler(OverflowError, answers.number_too_large)
+    app.add_exception_handler(OperationalError, answers.database_lost)
     app.add_exception_handler(Exception, answers.unexpected)

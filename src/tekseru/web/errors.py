@@ -18,7 +18,9 @@ def error_page(
 ) -> Response:
     """The error page in the reader's language; `problems` are sentences in that language, and so is
     `detail`, the refusal of a service (`tekseru.http.errors` says it in the page's language)."""
-    key = status_code if status_code in ERROR_PAGES else 500
+    key: int | str = status_code if status_code in ERROR_PAGES else 500
+    if key == 503 and getattr(request.state, "database_lost", False):  # gone, not busy (`http.errors`)
+        key = "503_lost"
     # A service refused what a form asked (approve a list approved already...): the address was right, the
     # action was not done; the refusal says why (tester finding 10).
     refused = key == 400 and detail is not None and request.method == "POST"
