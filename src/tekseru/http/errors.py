@@ -32,7 +32,6 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.exception_handlers import http_exception_handler
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
-from sqlalchemy.exc import OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from tekseru.catalog import UnknownCatalogueEntry
@@ -49,7 +48,7 @@ from tekseru.http.middleware import REQUEST_ID_HEADER, request_id
 from tekseru.http.validation import translated_problems
 from tekseru.services import inspections
 from tekseru.services.accounts import InvalidUser, UserNotFound
-from tekseru.services.database import DatabaseBusy, InvalidText
+from tekseru.services.database import DatabaseBusy, DriverError, InvalidText, lost_database
 from tekseru.services.inspections import AttachmentNotFound
 from tekseru.services.jobs import JobNotFound, UploadTooLarge
 from tekseru.services.permissions import NotAuthenticated, PermissionDenied
@@ -85,23 +84,6 @@ def api_error(
     """`{"detail": ...}` with the language it is said in (Content-Language)."""
     language = language or reader_language(request)
     return JSONResponse({"detail": detail}, status_code=status_code, headers={"Content-Language": language})
-
-
-# SQLSTATE classes of a server that cannot be reached or has gone: connection exceptions (08), an
-# administrator's or a crash's shutdown (57P), the database no longer there (3D000)
-_LOST_STATES = ("08", "57P", "3D000")
-
-
-def lost_database(error: OperationalError) -> bool:
-    """Whether the driver's error says the database server is gone, not that a statement failed: the
-    connection was found broken (SQLAlchemy invalidated it), or PostgreSQL's driver could not connect
-    (no SQLSTATE) or was cut off."""
-    if error.connection_invalidated:
-        return True
-    if not type(error.orig).__module__.startswith("psycopg"):
-        return False
-    state = getattr(error.orig, "sqlstate", None)
-    return state is None or state.startswith(_LOST_STATES)
 
 
 class ErrorAnswers:
@@ -147,7 +129,7 @@ class ErrorAnswers:
     async def database_lost(self, request: Request, exc: Exception) -> Response:
         """The database server went away (connections cut, the database dropped, the server down): 503 in
         the reader's language, logged with the request id; any other driver error is a fault of ours."""
-        if not isinstance(exc, OperationalError) or not lost_database(exc):
+        if not isinstance(exc, DriverError) or not lost_database(exc):
             return await self.unexpected(request, exc)
         identifier = request_id(request)
         log.error(
@@ -236,5 +218,5 @@ def install_error_handlers(app: FastAPI, page: ErrorPage) -> None:
     app.add_exception_handler(StarletteHTTPException, answers.http_error)
     app.add_exception_handler(RequestValidationError, answers.invalid_request)
     app.add_exception_handler(OverflowError, answers.number_too_large)
-    app.add_exception_handler(OperationalError, answers.database_lost)
+    app.add_exception_handler(DriverError, answers.database_lost)
     app.add_exception_handler(Exception, answers.unexpected)

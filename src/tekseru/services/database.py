@@ -12,6 +12,8 @@ from tekseru.store import DatabaseNeedsUpgrade as DatabaseNeedsUpgrade
 from tekseru.store import DatabaseTooNew as DatabaseTooNew
 from tekseru.store import DatabaseUnreachable as DatabaseUnreachable
 from tekseru.store import open_database, sqlite_url, upgrade_database
+from tekseru.store.driver_errors import DriverError as DriverError
+from tekseru.store.driver_errors import lost_database as lost_database
 from tekseru.store.migrate import differences
 from tekseru.store.text import InvalidText as InvalidText
 
@@ -21,9 +23,11 @@ __all__ = [
     "DatabaseNeedsUpgrade",
     "DatabaseTooNew",
     "DatabaseUnreachable",
+    "DriverError",
     "UnknownDatabaseScheme",
     "database_url",
     "database_url_for",
+    "lost_database",
     "migration_differences",
     "open_database_for",
     "upgrade_database_for",

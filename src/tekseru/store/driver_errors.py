@@ -1,0 +1,25 @@
+"""Which of the driver's errors say that the database server is gone, not that a statement failed."""
+
+from __future__ import annotations
+
+from sqlalchemy.exc import OperationalError
+
+# The driver's errors the interfaces answer (`tekseru.http.errors`), named for them: they never import
+# SQLAlchemy (tests/test_architecture.py).
+DriverError = OperationalError
+
+# SQLSTATE classes of a server that cannot be reached or has gone: connection exceptions (08), an
+# administrator's or a crash's shutdown (57P), the database no longer there (3D000)
+_LOST_STATES = ("08", "57P", "3D000")
+
+
+def lost_database(error: OperationalError) -> bool:
+    """Whether the driver's error says the database server is gone, not that a statement failed: the
+    connection was found broken (SQLAlchemy invalidated it), or PostgreSQL's driver could not connect
+    (no SQLSTATE) or was cut off."""
+    if error.connection_invalidated:
+        return True
+    if not type(error.orig).__module__.startswith("psycopg"):
+        return False
+    state = getattr(error.orig, "sqlstate", None)
+    return state is None or state.startswith(_LOST_STATES)
