@@ -15,6 +15,7 @@ from sqlalchemy.exc import OperationalError
 from tekseru.http.errors import install_error_handlers, lost_database
 from tekseru.http.language import LanguageMiddleware
 from tekseru.i18n import translate
+from tekseru.store.driver_errors import DatabaseFileGone
 
 CUT = psycopg.errors.AdminShutdown("terminating connection due to administrator command")
 REFUSED = psycopg.OperationalError('connection failed: FATAL: database "x" does not exist')
@@ -69,3 +70,4 @@ def test_which_driver_errors_mean_the_server_is_gone() -> None:
     assert not lost_database(OperationalError("s", {}, psycopg.errors.SerializationFailure("retry")))
     assert not lost_database(OperationalError("s", {}, sqlite3.OperationalError("database is locked")))
     assert lost_database(OperationalError("s", {}, sqlite3.Error("x"), connection_invalidated=True))
+    assert lost_database(OperationalError("s", {}, DatabaseFileGone("the SQLite file was deleted")))

@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from tekseru.message import Explained
 from tekseru.store import migrate
+from tekseru.store.sqlite_file import watch_file
 from tekseru.store.text import refuse_control_characters
 
 READ_ONLY = "tekseru_read_only"  # the execution option of `Database.reading` transactions
@@ -154,6 +155,8 @@ def make_engine(url: str | URL, *, ping_after_idle: float = PING_AFTER_IDLE_SECO
     event.listen(engine, "connect", _sqlite_on_connect)
     event.listen(engine, "begin", _sqlite_on_begin)
     event.listen(engine, "checkin", _sqlite_on_checkin)
+    if parsed.database and parsed.database != ":memory:":
+        watch_file(engine, parsed.database)
     return engine
 
 

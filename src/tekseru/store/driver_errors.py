@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sqlite3
+
 from sqlalchemy.exc import OperationalError
 
 # The driver's errors the interfaces answer (`tekseru.http.errors`), named for them: they never import
@@ -13,11 +15,16 @@ DriverError = OperationalError
 _LOST_STATES = ("08", "57P", "3D000")
 
 
+class DatabaseFileGone(sqlite3.OperationalError):
+    """The SQLite file a running process works on is no longer at its path (deleted or moved away): a new
+    connection would make an empty database there (`tekseru.store.sqlite_file`)."""
+
+
 def lost_database(error: OperationalError) -> bool:
     """Whether the driver's error says the database server is gone, not that a statement failed: the
-    connection was found broken (SQLAlchemy invalidated it), or PostgreSQL's driver could not connect
-    (no SQLSTATE) or was cut off."""
-    if error.connection_invalidated:
+    connection was found broken (SQLAlchemy invalidated it), the SQLite file is gone (deleted under the
+    running process), or PostgreSQL's driver could not connect (no SQLSTATE) or was cut off."""
+    if error.connection_invalidated or isinstance(error.orig, DatabaseFileGone):
         return True
     if not type(error.orig).__module__.startswith("psycopg"):
         return False

@@ -90,9 +90,15 @@ def _freeze_startup_objects() -> None:
 
 def create_served_app(settings: Settings | None = None) -> FastAPI:
     """`create_app` for `tekseru serve`, with its route table built (`build_route_table`) before the first
-    request. Tests use `create_app`, which leaves it to the first lookup."""
+    request. Tests use `create_app`, which leaves it to the first lookup.
+
+    `serve` made the database before it started the app: a SQLite file is opened now, so that a file deleted
+    later is refused (503, `tekseru.store.sqlite_file`) rather than made again empty, with a new first admin,
+    by the first request of a worker that had not opened it yet."""
     app = create_app(settings)
     build_route_table(app)
+    if app.state.settings.database_url.startswith("sqlite:"):
+        app.state.tekseru.database()
     return app
 
 

@@ -21,6 +21,10 @@ def error_page(
     key: int | str = status_code if status_code in ERROR_PAGES else 500
     if key == 503 and getattr(request.state, "database_lost", False):  # gone, not busy (`http.errors`)
         key = "503_lost"
+        # The reader's session is in the database that is gone: a session not read yet is not read now,
+        # and the page is shown as to a reader signed out, rather than as plain text.
+        if not hasattr(request.state, "tekseru_session"):
+            request.state.tekseru_session = None
     # A service refused what a form asked (approve a list approved already...): the address was right, the
     # action was not done; the refusal says why (tester finding 10).
     refused = key == 400 and detail is not None and request.method == "POST"
