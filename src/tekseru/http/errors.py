@@ -74,6 +74,10 @@ ErrorPage = Callable[[Request, int, str | None, list[str] | None], Response]
 """The HTML page of an error: request, status, the service's own words, sentences in the reader's language."""
 
 
+# What FastAPI says (in English, as a 400) of a request body it could not read
+FASTAPI_BODY_UNREADABLE = "There was an error parsing the body"
+
+
 def is_api(request: Request) -> bool:
     return request.url.path.removeprefix(request.scope.get("root_path", "")).startswith(API_PREFIX)
 
@@ -156,6 +160,9 @@ class ErrorAnswers:
 
     async def http_error(self, request: Request, exc: Exception) -> Response:
         assert isinstance(exc, StarletteHTTPException)
+        if exc.detail == FASTAPI_BODY_UNREADABLE:  # FastAPI's English (JSON nested too deep for its parser)
+            language = reader_language(request) if is_api(request) else request_language(request)
+            exc = StarletteHTTPException(400, translate(language, "tester14.request.body_unreadable"))
         if is_api(request):
             language = reader_language(request)
             if exc.detail == HTTPStatus(exc.status_code).phrase:  # Starlette's own: "Not Found"...

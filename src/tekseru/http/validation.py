@@ -11,6 +11,7 @@ proxies and logs keep them); a text is cut to its first `INPUT_SHOWN` characters
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Mapping
 from contextlib import suppress
 from typing import Any
@@ -27,7 +28,21 @@ def _shortened(problem: dict[str, Any]) -> dict[str, Any]:
         problem["input"] = value[:INPUT_SHOWN] + "…"
     elif isinstance(value, (bytes, list, dict)) and len(repr(value)) > INPUT_SHOWN:
         del problem["input"]
+    elif not _finite(value):  # NaN or Infinity, which Python's JSON reads: the answer cannot write them
+        problem["input"] = str(value)
     return problem
+
+
+def _finite(value: object) -> bool:
+    """Whether `value` holds no NaN or infinite number, which JSON has no words for (and the 422 answer
+    that echoed one failed with a 500)."""
+    if isinstance(value, float):
+        return math.isfinite(value)
+    if isinstance(value, dict):
+        return all(_finite(item) for item in value.values())
+    if isinstance(value, list):
+        return all(_finite(item) for item in value)
+    return True
 
 
 def translated_problems(problems: Iterable[Mapping[str, Any]], language: str) -> list[dict[str, Any]]:
