@@ -48,7 +48,7 @@ def test_checklist_shows_items_and_their_criteria() -> None:
 
 
 def test_unknown_checklist_is_a_clear_error() -> None:
-    result = runner.invoke(app, ["catalog", "checklist", "9"])
+    result = runner.invoke(app, ["catalog", "checklist", "9", "--lang", "en"])
     assert result.exit_code != 0
     assert "no checklist in Appendix 9" in result.output
 

@@ -107,13 +107,14 @@ def checklist(
 ) -> None:
     """Show one checklist with its items and the criterion each corresponds to."""
     from tekseru.catalog import UnknownCatalogueEntry
+    from tekseru.i18n import say_error
 
     language, words = _words(lang)
     read = _edition(edition, on, language)
     try:
         found = read.checklist(appendix)
     except UnknownCatalogueEntry as error:
-        raise typer.BadParameter(str(error)) from error
+        raise typer.BadParameter(say_error(language, error)) from error
     groups = "; ".join(group.name.in_language(language) for group in read.groups_for_checklist(appendix))
     table = Table(
         title=words(
@@ -178,16 +179,22 @@ def diff(
     """List added, removed and changed criteria, items, groups and parameters between two editions."""
     from tekseru.catalog import UnknownCatalogueEntry
     from tekseru.catalog.diff import diff_editions
+    from tekseru.i18n import say_error
 
     catalogue = cli_catalogue()
     try:
         result = diff_editions(catalogue.edition(edition_a), catalogue.edition(edition_b))
     except UnknownCatalogueEntry as error:
-        raise typer.BadParameter(str(error)) from error
+        raise typer.BadParameter(say_error(chosen(lang), error)) from error
+    words = _words(lang)[1]
     if not result.changes:
-        console().print(_words(lang)[1]("cli.catalog.no_differences", first=edition_a, second=edition_b))
-    for change in result.changes:
-        console().print(str(change), highlight=False)
+        console().print(words("cli.catalog.no_differences", first=edition_a, second=edition_b))
+    for change in result.changes:  # said as the web page says them (the fields are the data's own names)
+        detail = f" ({', '.join(change.fields)})" if change.fields else ""
+        kind = words(f"diff.kind.{change.kind.replace(' ', '_')}")
+        console().print(
+            f"{words(f'diff.change.{change.change}')}: {kind} {change.key}{detail}", highlight=False
+        )
 
 
 @app.command()

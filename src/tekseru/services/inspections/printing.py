@@ -84,12 +84,14 @@ def checklist_form(
 
 def verify_file(db: Database, actor: Actor, file_name: str, content: bytes) -> DocumentCheck:
     """Check a PDF or DOCX file that the caller read (`file_name`: where from) against the forms tekseru
-    issued; ValueError naming the file for another kind of file."""
+    issued; InspectionError naming the file, in the reader's words, for another kind of
+    file."""
     actor.require(READ)
     try:
         return forms.verify_document(db, file_name, content)
     except ValueError as error:
-        raise ValueError(f"{file_name}: {error}") from None
+        refused = InspectionError(f"{file_name}: {error}")
+        raise refused.saying("lang13.verify.unreadable", file=file_name) from None
 
 
 def verify_document(db: Database, actor: Actor, file_name: str, content: bytes) -> DocumentCheck:
