@@ -146,3 +146,17 @@ def test_a_sqlite_file_in_a_folder_that_cannot_be_made_is_said(language: str, sa
         done = CliRunner().invoke(root, [*command, "--db", "/proc/tekseru/x.sqlite3", "--lang", language])
         assert done.exit_code == 1 and isinstance(done.exception, SystemExit), done.exception
         assert said in " ".join(done.output.split()) and "/proc/tekseru/x.sqlite3" in done.output
+
+
+@pytest.mark.parametrize(("language", "said"), [("kk", "қосылу мүмкін болмады"), ("ru", "нет соединения")])
+def test_a_file_that_is_no_sqlite_database_is_said(tmp_path: Path, language: str, said: str) -> None:
+    """`--db` naming a file of another kind (a PDF, a damaged copy): one line, not SQLite's traceback."""
+    from tekseru.cli.main import app as root
+
+    other = tmp_path / "form.pdf"
+    other.write_bytes(b"%PDF-1.7\n" + bytes(range(256)) * 16)
+    for command in (["audit", "verify"], ["plans", "list"], ["db", "upgrade"]):
+        done = CliRunner().invoke(root, [*command, "--db", str(other), "--lang", language])
+        assert done.exit_code == 1 and isinstance(done.exception, SystemExit), done.exception
+        assert said in " ".join(done.output.split()) and "form.pdf" in done.output
+    assert other.read_bytes().startswith(b"%PDF-1.7\n")  # left as it was

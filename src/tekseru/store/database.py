@@ -12,7 +12,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event, make_url, text
 from sqlalchemy.engine import URL
-from sqlalchemy.exc import InvalidatePoolError, OperationalError
+from sqlalchemy.exc import DatabaseError, InvalidatePoolError, OperationalError
 from sqlalchemy.orm import Session
 
 from tekseru.message import Explained
@@ -300,7 +300,7 @@ def _answering(engine: Engine) -> None:
     """DatabaseUnreachable when no connection can be made (the first thing a command does with it)."""
     try:
         engine.connect().close()
-    except OperationalError as error:
+    except DatabaseError as error:  # OperationalError, or a file that is not a SQLite database
         lines = str(error.orig if error.orig is not None else error).strip().splitlines()
         raise _unreachable(engine.url, lines[0] if lines else type(error).__name__) from error
 
