@@ -481,12 +481,39 @@
       record(Number(box.dataset.itemId));
     }
   });
+  function keepHere() {  // the server is out of reach: the changes stay here
+    return recordAll().then(function () { render(); status.hidden = false; status.textContent += " " + words.kept; });
+  }
+  function keepAll() {  // every change of the page, the photos chosen too, stays on this device
+    var files = Array.prototype.filter.call(form.querySelectorAll("input[type=file]"), function (input) {
+      return input.files && input.files.length && input.closest("[data-item-id]");
+    });
+    return Promise.all(files.map(function (input) {
+      return keepPhotos(input, Number(input.closest("[data-item-id]").dataset.itemId));
+    })).then(recordAll);
+  }
+  function sendForm(submitter) {
+    form.dataset.sendNow = "yes";
+    if (form.requestSubmit) form.requestSubmit(submitter || undefined); else form.submit();
+  }
   form.addEventListener("submit", function (event) {
     if (form.dataset.sendNow) return;
-    if (!navigator.onLine) {  // the server is out of reach: the changes stay here
+    if (!navigator.onLine) {
       event.preventDefault();
-      recordAll().then(function () { render(); status.hidden = false; status.textContent += " " + words.kept; });
-    } else if (waitingCount()) {  // send what waits first, then the form as it is
+      keepHere();
+    } else if (!waitingCount()) {
+      // The session may have ended since the page was loaded (its hours are over, or the user signed out
+      // in another tab): the form would then go to the sign-in page and its answers be lost. They are kept
+      // on this device instead, and sent once the user has signed in again (the page comes back with them).
+      event.preventDefault();
+      var sender = event.submitter;
+      fetch(words.me, { credentials: "same-origin", headers: { "Accept": "application/json" } }).then(function (response) {
+        if (response.status !== 401) { sendForm(sender); return null; }
+        return keepAll().then(function () {
+          location.assign(words.login + encodeURIComponent(location.pathname + location.search));
+        });
+      }, keepHere);
+    } else {  // send what waits first, then the form as it is
       event.preventDefault();
       var submitter = event.submitter;
       send().then(function () {
@@ -494,8 +521,7 @@
         // with the form, which says what is missing.
         if (Object.keys(entries).some(function (n) { return entries[n].conflict || entries[n].answer; })) return;
         if (Object.keys(photos).length) return;
-        form.dataset.sendNow = "yes";
-        if (form.requestSubmit) form.requestSubmit(submitter || undefined); else form.submit();
+        sendForm(submitter);
       });
     }
   });
