@@ -48,7 +48,14 @@ from tekseru.http.middleware import REQUEST_ID_HEADER, request_id
 from tekseru.http.validation import translated_problems
 from tekseru.services import inspections
 from tekseru.services.accounts import InvalidUser, UserNotFound
-from tekseru.services.database import DatabaseBusy, DriverError, InvalidText, lost_database
+from tekseru.services.database import (
+    DatabaseBusy,
+    DriverDataError,
+    DriverError,
+    InvalidText,
+    lost_database,
+    number_out_of_range,
+)
 from tekseru.services.inspections import AttachmentNotFound
 from tekseru.services.jobs import JobNotFound, UploadTooLarge
 from tekseru.services.permissions import NotAuthenticated, PermissionDenied
@@ -193,6 +200,13 @@ class ErrorAnswers:
             return api_error(request, 422, translate(reader_language(request), "api.error.number_too_large"))
         return self.page(request, 400, None, [translate(request_language(request), "error.number")])
 
+    async def out_of_range(self, request: Request, exc: Exception) -> Response:
+        """PostgreSQL's "integer out of range" of a number the request gave (an id of 4 bytes asked for as
+        3000000000): the request's fault, as a number too large for SQLite (`number_too_large`)."""
+        if isinstance(exc, DriverDataError) and number_out_of_range(exc):
+            return await self.number_too_large(request, exc)
+        return await self.unexpected(request, exc)
+
     async def unexpected(self, request: Request, exc: Exception) -> Response:
         """A fault of ours: logged with the traceback and the request id; the answer names only the id."""
         identifier = request_id(request)
@@ -226,4 +240,5 @@ def install_error_handlers(app: FastAPI, page: ErrorPage) -> None:
     app.add_exception_handler(RequestValidationError, answers.invalid_request)
     app.add_exception_handler(OverflowError, answers.number_too_large)
     app.add_exception_handler(DriverError, answers.database_lost)
+    app.add_exception_handler(DriverDataError, answers.out_of_range)
     app.add_exception_handler(Exception, answers.unexpected)

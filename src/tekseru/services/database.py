@@ -12,8 +12,10 @@ from tekseru.store import DatabaseNeedsUpgrade as DatabaseNeedsUpgrade
 from tekseru.store import DatabaseTooNew as DatabaseTooNew
 from tekseru.store import DatabaseUnreachable as DatabaseUnreachable
 from tekseru.store import open_database, sqlite_url, upgrade_database
+from tekseru.store.driver_errors import DriverDataError as DriverDataError
 from tekseru.store.driver_errors import DriverError as DriverError
 from tekseru.store.driver_errors import lost_database as lost_database
+from tekseru.store.driver_errors import number_out_of_range as number_out_of_range
 from tekseru.store.migrate import differences
 from tekseru.store.text import InvalidText as InvalidText
 
@@ -23,12 +25,14 @@ __all__ = [
     "DatabaseNeedsUpgrade",
     "DatabaseTooNew",
     "DatabaseUnreachable",
+    "DriverDataError",
     "DriverError",
     "UnknownDatabaseScheme",
     "database_url",
     "database_url_for",
     "lost_database",
     "migration_differences",
+    "number_out_of_range",
     "open_database_for",
     "upgrade_database_for",
 ]

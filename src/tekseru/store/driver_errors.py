@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import sqlite3
 
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DataError, OperationalError
 
 # The driver's errors the interfaces answer (`tekseru.http.errors`), named for them: they never import
 # SQLAlchemy (tests/test_architecture.py).
 DriverError = OperationalError
+DriverDataError = DataError
 
 # SQLSTATE classes of a server that cannot be reached or has gone: connection exceptions (08), an
 # administrator's or a crash's shutdown (57P), the database no longer there (3D000)
@@ -30,3 +31,10 @@ def lost_database(error: OperationalError) -> bool:
         return False
     state = getattr(error.orig, "sqlstate", None)
     return state is None or state.startswith(_LOST_STATES)
+
+
+def number_out_of_range(error: DataError) -> bool:
+    """Whether PostgreSQL refused a whole number wider than its column ("integer out of range", SQLSTATE
+    22003): an id of 4 bytes asked for as 3000000000 in an address. SQLite keeps 8 bytes in every column,
+    and Python's driver refuses a wider number itself (OverflowError)."""
+    return getattr(error.orig, "sqlstate", None) == "22003"
