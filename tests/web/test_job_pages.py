@@ -68,8 +68,12 @@ def test_starting_an_assessment_from_the_page(signed_in: Callable[[str], SignedI
     assert response.status_code == 303 and response.headers["location"].startswith("/assessments/jobs/")
     app.state.tekseru.jobs().wait(job_id(response.headers["location"]), timeout=60)
     root = parse(planner.client.get(response.headers["location"] + "?lang=en").text)
-    assert root.find("h1").text == "Assessment in progress"
+    assert root.find("h1").text == "Assessment run"  # not "in progress" once it finished (tester14)
     assert root.find(id="job-state").text == "Finished"
+    for lang, title, finished in (("kk", "Бағалауды орындау", "Аяқталды"), ("ru", "Выполнение оценки", None)):
+        page = parse(planner.client.get(response.headers["location"] + f"?lang={lang}").text)
+        assert page.find("h1").text == title and "орындалуда" not in page.find("title").text
+        assert finished is None or page.find(id="job-state").text == finished
     assert not root.find("div", id="job").attrs.get("hx-trigger")  # polling stops when the job ends
     results = root.find("div", id="job").find("a").attrs["href"]
     assert results.startswith("/assessments/") and "jobs" not in results
