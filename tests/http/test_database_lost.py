@@ -10,7 +10,7 @@ import pytest
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, Response
 from fastapi.testclient import TestClient
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DatabaseError, IntegrityError, OperationalError
 
 from tekseru.http.errors import install_error_handlers, lost_database
 from tekseru.http.language import LanguageMiddleware
@@ -71,3 +71,7 @@ def test_which_driver_errors_mean_the_server_is_gone() -> None:
     assert not lost_database(OperationalError("s", {}, sqlite3.OperationalError("database is locked")))
     assert lost_database(OperationalError("s", {}, sqlite3.Error("x"), connection_invalidated=True))
     assert lost_database(OperationalError("s", {}, DatabaseFileGone("the SQLite file was deleted")))
+    not_a_database = sqlite3.DatabaseError("file is not a database")
+    not_a_database.sqlite_errorcode = 26  # type: ignore[attr-defined]
+    assert lost_database(DatabaseError("s", {}, not_a_database))
+    assert not lost_database(IntegrityError("s", {}, psycopg.errors.UniqueViolation("duplicate")))

@@ -120,3 +120,21 @@ def test_a_server_worker_makes_no_new_database_in_place_of_the_deleted_one(tmp_p
         page = client.get(f"/public/lists?lang={lang}")
     assert page.status_code == 503 and translate(lang, "refusal.database.lost") in page.text
     assert not database_file.exists()
+
+
+@pytest.mark.parametrize("lang", ["kk", "ru"])
+def test_a_file_replaced_by_one_that_is_no_database(
+    client: TestClient, database_file: Path, tmp_path: Path, lang: str
+) -> None:
+    """Another file copied over the database (a damaged copy, the wrong file): 503, not 500; the server
+    answers again once the database is back."""
+    _copy(database_file, tmp_path / "backup.sqlite3")
+    _delete(database_file)
+    database_file.write_bytes(bytes(range(256)) * 400)
+    page = client.get(f"/registry?lang={lang}")
+    assert page.status_code == 503 and translate(lang, "refusal.database.lost") in page.text
+    answer = client.get(f"/api/v1/subjects?lang={lang}")
+    assert answer.status_code == 503 and answer.json() == {"detail": translate(lang, "refusal.database.lost")}
+    _delete(database_file)
+    _copy(tmp_path / "backup.sqlite3", database_file)
+    assert client.get(f"/registry?lang={lang}").status_code == 200
