@@ -201,8 +201,8 @@ def test_print_and_verify(invoke: Any, tmp_path: Path) -> None:
     assert "без кода" in invoke("verify", str(tmp_path / "draft.pdf"), "--lang", "ru", code=1).stdout
     assert "unsealed" in invoke("verify", str(tmp_path / "draft.pdf"), "--lang", "en", code=1).stdout
     (tmp_path / "notes.pdf").write_text("hello", encoding="utf-8")
-    refused = invoke("verify", str(tmp_path / "notes.pdf"), code=1).stderr
-    assert f"{tmp_path / 'notes.pdf'}: neither a PDF nor a DOCX file" in refused
+    refused = invoke("verify", str(tmp_path / "notes.pdf"), "--lang", "en", code=1).stderr
+    assert f"{tmp_path / 'notes.pdf'}: the file is neither a PDF nor a DOCX, or cannot be read" in refused
     refused = invoke("inspection", "print", str(inspection), "--lang", "en", code=2).output
     assert "'en' is not one of 'kk', 'ru'." in refused
     invoke("inspection", "complete", str(inspection), "--inspected-on", "2024-03-05")
