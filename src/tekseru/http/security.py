@@ -68,9 +68,9 @@ async def signed_in(request: Request) -> Actor:
 async def _session_of(request: Request) -> LiveSession | None:
     """`current_session`, asked of the database in a worker thread (where FastAPI ran a plain function
     dependency) unless the database is a SQLite file already open: a local read of one indexed row, which
-    the event loop makes without handing the request to a thread and back (about a quarter of a million
-    instructions, a tenth of a search page's work outside the database). A server's database (PostgreSQL)
-    is a round trip away, which the loop does not wait for."""
+    the event loop makes without handing the request to a thread and back (the hand-over and back cost a
+    page about 0.2 million instructions). A server's database (PostgreSQL) is a round trip away, which
+    the loop does not wait for."""
     known = getattr(request.state, "tekseru_session", _UNKNOWN)
     if known is not _UNKNOWN:
         return known if isinstance(known, LiveSession) else None
