@@ -21,8 +21,8 @@ from __future__ import annotations
 
 from typing import Any
 
+import fastapi.routing
 from fastapi import APIRouter
-from fastapi.routing import _IncludedRouter
 from starlette._utils import get_route_path
 from starlette.routing import Match
 from starlette.types import Scope
@@ -71,6 +71,11 @@ class PathRouter(APIRouter):
         return self._segments
 
 
+# FastAPI's record of an included router (private; a version of FastAPI without it flattens included routers
+# into the including one's routes, and never asks for the version: then every router is its own "below")
+_INCLUDED: type = getattr(fastapi.routing, "_IncludedRouter", type(None))
+
+
 def _routers_below(router: APIRouter) -> list[APIRouter]:
     """`router` and every router it includes, at any depth, each once."""
     found: dict[int, APIRouter] = {}
@@ -80,7 +85,8 @@ def _routers_below(router: APIRouter) -> list[APIRouter]:
         if id(current) in found:
             continue
         found[id(current)] = current
-        waiting += [route.original_router for route in current.routes if isinstance(route, _IncludedRouter)]
+        included = [route for route in current.routes if isinstance(route, _INCLUDED)]
+        waiting += [route.original_router for route in included]  # type: ignore[attr-defined]
     return list(found.values())
 
 
