@@ -143,3 +143,41 @@ def test_a_wrapped_router_refuses_paths_outside_its_prefix_without_trying_its_ro
     assert Match.PARTIAL in matched("/api/v9/things/1", "POST")  # 405, as before
     assert matched("/api/v9/other/1") == [Match.NONE] * len(parent.routes)
     assert within("/api/v9", bare := APIRouter()) is bare  # no prefix: any path may be its
+
+
+def test_the_version_of_a_path_routers_routes_follows_a_change_anywhere_below_it() -> None:
+    """`PathRouter` sums the counters of the routers below it instead of walking them: a route added to a
+    router two includes down, or a router included later, still changes it, and the app then finds it."""
+    from fastapi import FastAPI
+    from fastapi.testclient import TestClient
+
+    inner = APIRouter(prefix="/things")
+
+    @inner.get("/{key}")
+    def thing(key: str) -> str:
+        return key
+
+    wrapped = within("/api/v9", inner)
+    parent = PathRouter(prefix="/api/v9")
+    parent.include_router(wrapped)
+    app = FastAPI()
+    app.include_router(parent)
+    client = TestClient(app)
+    assert client.get("/api/v9/things/1").json() == "1"
+    before = parent._get_routes_version()
+    assert parent._get_routes_version() == before
+
+    @inner.get("/{key}/more")
+    def more(key: str) -> str:
+        return key + " more"
+
+    assert parent._get_routes_version() != before
+    assert client.get("/api/v9/things/1/more").json() == "1 more"
+    later = APIRouter(prefix="/later/now")
+
+    @later.get("")
+    def late() -> str:
+        return "late"
+
+    inner.include_router(later)
+    assert client.get("/api/v9/things/later/now").json() == "late"

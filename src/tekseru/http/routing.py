@@ -8,12 +8,20 @@ trying its routes. A router included into another router (the API's, under /api/
 prefix its paths gain: `within` wraps it in a `PathRouter` told that prefix, which answers "no match" for
 a path outside the router's own prefix (a call of /api/v1/subjects is not tried against the catalogue's,
 the sign-in's and the other routes the API lists before it).
+
+FastAPI asks an included router, on every request and at each level it passes (to match, then again to
+handle), for the version of its routes, to know whether the table it built of them still holds: the
+version is the sum of the router's own counter and those of the routers it includes, found by walking them
+all, every route of each. Under /api/v1 that walk went through some 150 routes, several times a request. A
+`PathRouter` keeps the list of the routers below it and sums their counters instead: a change anywhere
+below raises one of them, so the sum changes as the walk's did.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+import fastapi.routing
 from fastapi import APIRouter
 from starlette._utils import get_route_path
 from starlette.routing import Match
@@ -28,6 +36,16 @@ class PathRouter(APIRouter):
         self._segments: frozenset[str] | None = None
         self._segments_of = -1  # how many routes the segments were read from
         self._starts = starts  # what every path of this router starts with, prefixes of its includes too
+        self._below: tuple[APIRouter, ...] = ()  # this router and those it includes, at any depth
+        self._below_version = -1  # the sum of their counters when `_below` was found
+
+    def _get_routes_version(self, seen: set[int] | None = None) -> int:
+        """FastAPI's version of this router's routes and of the routers it includes (see the module)."""
+        version = sum(router._routes_version for router in self._below)
+        if version != self._below_version or not self._below:
+            self._below = tuple(_routers_below(self))
+            version = self._below_version = sum(router._routes_version for router in self._below)
+        return version
 
     def matches(self, scope: Scope) -> tuple[Match, Scope]:
         if self._starts:
@@ -51,6 +69,25 @@ class PathRouter(APIRouter):
             self._segments = frozenset(segments) if known else None
             self._segments_of = len(self.routes)
         return self._segments
+
+
+# FastAPI's record of an included router (private; a version of FastAPI without it flattens included routers
+# into the including one's routes, and never asks for the version: then every router is its own "below")
+_INCLUDED: type = getattr(fastapi.routing, "_IncludedRouter", type(None))
+
+
+def _routers_below(router: APIRouter) -> list[APIRouter]:
+    """`router` and every router it includes, at any depth, each once."""
+    found: dict[int, APIRouter] = {}
+    waiting = [router]
+    while waiting:
+        current = waiting.pop()
+        if id(current) in found:
+            continue
+        found[id(current)] = current
+        included = [route for route in current.routes if isinstance(route, _INCLUDED)]
+        waiting += [route.original_router for route in included]  # type: ignore[attr-defined]
+    return list(found.values())
 
 
 def _first_segment(path: str) -> str:
