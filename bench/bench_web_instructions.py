@@ -36,14 +36,16 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from bench_web import Kind, free_port, kinds, prepare, registry_options, sign_in
 from common import Run, add_options, database_kind, fresh_postgres
+from pg_backends import Usage, backends, spent, usage
 
 BASELINE = Kind("health", lambda rng: "/api/v1/health", lambda path: (b'"status"',))
 
 
 def counted(
-    url: str, kinds_to_count: list[Kind], requests: int, warmup: int
+    url: str, kinds_to_count: list[Kind], requests: int, warmup: int, database: dict[str, Usage] | None = None
 ) -> tuple[dict[str, int], list[str]]:
-    """Instructions of the server per kind (its `requests` answers), and what was wrong with any answer."""
+    """Instructions of the server per kind (its `requests` answers), and what was wrong with any answer;
+    on PostgreSQL also, in `database`, what its backends did for each kind's answers (`pg_backends`)."""
     out = Path(tempfile.mkdtemp(prefix="tekseru-bench-instructions-")) / "callgrind.out"
     port = free_port()
     command = ["valgrind", "--tool=callgrind", "--instr-atstart=no", f"--callgrind-out-file={out}"]
@@ -68,7 +70,10 @@ def counted(
             paths = [kind.path(rng) for _ in range(warmup + requests)]
             wrong += _ask(connection, cookie, kind, paths[:warmup])
             _control(server.pid, "--instr=on")
+            before = usage(backends(url)) if database is not None else {}
             wrong += _ask(connection, cookie, kind, paths[warmup:])
+            if database is not None:
+                database[kind.name] = spent(before, usage(backends(url)))
             _control(server.pid, "--dump=" + kind.name.replace(" ", "_"))
             _control(server.pid, "--instr=off")
             dumps.append(kind.name)
@@ -138,18 +143,33 @@ def main(argv: list[str] | None = None) -> int:
         bins = list(connection.execute(text("SELECT bin FROM subjects ORDER BY bin LIMIT 5000")).scalars())
     engine.dispose()
     measured = [BASELINE, *kinds(bins, subjects)]
-    totals, wrong = counted(url, measured, args.requests, args.warmup)
+    database: dict[str, Usage] | None = {} if database_kind(url) == "postgresql" else None
+    totals, wrong = counted(url, measured, args.requests, args.warmup, database)
     run.check("every answer 200 with its markers", not wrong, "; ".join(wrong[:5]))
     run.check("callgrind counted every kind", all(totals.get(kind.name, 0) > 0 for kind in measured))
     floor = totals.get(BASELINE.name, 0) / args.requests
-    print(f"\n{'kind':<14}{'instructions per request':>26}{'times a health check':>22}")
+    server = f"{'db wake-ups':>13}{'database CPU ms':>17}" if database is not None else ""
+    print(f"\n{'kind':<14}{'instructions per request':>26}{'times a health check':>22}{server}")
     for kind in measured:
         each = totals.get(kind.name, 0) / args.requests
         times = each / floor if floor else 0.0
-        print(f"{kind.name:<14}{each:>26,.0f}{times:>22.2f}")
+        line = f"{kind.name:<14}{each:>26,.0f}{times:>22.2f}"
         run.figure(f"{kind.name}: instructions per request", each / 1e6, "million instructions")
         if kind is not BASELINE:
             run.figure(f"{kind.name}: times the work of a health check", times, "x")
+        if database is not None and kind.name in database:
+            trips, cpu = (
+                database[kind.name].wakeups / args.requests,
+                1000 * database[kind.name].cpu / args.requests,
+            )
+            line += f"{trips:>13.2f}{cpu:>17.3f}"
+            run.figure(f"{kind.name}: database wake-ups per request", trips, "wake-ups")
+            run.figure(f"{kind.name}: database CPU per request", cpu, "ms")
+        print(line)
+    if database is not None:
+        run.check("the database's backends were seen", all(kind.name in database for kind in measured))
+        idle = database[BASELINE.name].wakeups / args.requests  # a backend wakes to flush its statistics too
+        run.check("a health check wakes no backend", idle < 0.1, f"{idle:.2f} wake-ups per health check")
     return run.finish(args.json)
 
 

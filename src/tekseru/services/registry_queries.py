@@ -110,7 +110,7 @@ def search(
     true)."""
     region = actor.scoped_region(Permission.READ_REGISTRY, wanted.region)
     paging = Page.of(page, per_page)
-    with db.reading() as session:
+    with db.request_reading() as session:  # PostgreSQL: no BEGIN and COMMIT round trips
         run = latest_run(session) if run_id is None else finished_run_or_raise(session, run_id)
         rows, total = search_subjects(
             session,

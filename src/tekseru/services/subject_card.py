@@ -2,10 +2,11 @@
 run, its score history, evidence and inspections), with, for the page, the explanation of its scores and
 its visits.
 
-Everything is read in one reading transaction (a consistent snapshot), in four statements made once
-(`tekseru.store.subject_card`; a fifth for a subject a plan's list may name); what two parts need (the
-results and their explanations, the evidence counted now) is read once and handed to both. Nothing is kept
-between requests.
+Everything is read in one reading (`Database.request_reading`: one snapshot on SQLite; on PostgreSQL each
+statement sees what was committed when it began, as in a READ COMMITTED transaction, without its BEGIN and
+COMMIT), in four statements made once (`tekseru.store.subject_card`; a fifth for a subject a plan's list
+may name); what two parts need (the results and their explanations, the evidence counted now) is read once
+and handed to both. Nothing is kept between requests.
 """
 
 from __future__ import annotations
@@ -30,9 +31,7 @@ from tekseru.store.run_results import ResultRow, ScorePoint
 from tekseru.store.subject_card import (
     SubjectResult,
     subject_and_run,
-    subject_evidence,
-    subject_inspections,
-    subject_scores,
+    subject_parts,
 )
 
 LANGUAGES: tuple[str, ...] = get_args(Language)
@@ -85,16 +84,16 @@ def subject_card(
     latest finished run, told in that language (what `registry_queries.explanation` gives); with `visits`,
     its planned and past visits (what `inspections.subject_visits` gives)."""
     told = None if language is None else language_of(language)
-    with db.reading() as session:
+    with db.request_reading() as session:  # PostgreSQL: no BEGIN and COMMIT round trips
         statuses = readable_plan_statuses(actor) if visits else []
         found = subject_and_run(session, bin.strip(), statuses)
         if found is None:
             raise _not_found(bin)
         subject, run = found.subject, found.run
         actor.require(Permission.READ_REGISTRY, subject.region)
-        stored, history = subject_scores(session, None if run is None else run.id, subject.id)
-        by_id = subject_evidence(session, subject.id)
-        every_inspection = subject_inspections(session, subject.id)
+        stored, history, by_id, every_inspection = subject_parts(
+            session, None if run is None else run.id, subject.id
+        )
         explained: list[str] = []
         if told is not None and run is not None:
             results = [result.data for result in stored]

@@ -89,6 +89,19 @@ class Database:
         with _busy_as_error(), Session(engine, expire_on_commit=False) as session, session.begin():
             yield session
 
+    @contextmanager
+    def request_reading(self) -> Iterator[Session]:
+        """A reading of a few statements that each need only see what was committed when it began (what a
+        request reads: a page of the registry, a subject's card). On SQLite it is `reading()`: one deferred
+        transaction, one snapshot. On PostgreSQL the statements run without a transaction around them
+        (AUTOCOMMIT): each sees what was committed when it began, as it would in `reading()` (READ
+        COMMITTED), without BEGIN and COMMIT, two round trips to the server that cost more than most of a
+        page's readings. Nothing in it may need a transaction: no write, no `SET LOCAL`, no server-side
+        cursor (`yield_per`)."""
+        engine = self._reader if self.dialect == "sqlite" else self._single
+        with _busy_as_error(), Session(engine, expire_on_commit=False) as session, session.begin():
+            yield session
+
     @cached_property
     def _reader(self) -> Engine:
         return self.engine.execution_options(**{READ_ONLY: True})  # shares the engine's connections

@@ -8,7 +8,8 @@ only orders its values as the compiled string wants them, runs it on the driver'
 connection (so in the same transaction) and converts the columns with SQLAlchemy's own result processors,
 so a row holds the values SQLAlchemy would have given (as a plain tuple). SQLite's bare statements and
 PostgreSQL's alike; a statement with a value the caller gives written into its text (`literal_execute`)
-goes through SQLAlchemy as before.
+goes through SQLAlchemy as before. Readings that do not wait for each other's rows can be sent together
+(`read_together`): on PostgreSQL one round trip for them all.
 
 What SQLAlchemy did on every execution is still done: the engine's `before_execute` and
 `before_cursor_execute` listeners are told of each statement (the tests that look at plans watch them),
@@ -22,6 +23,7 @@ import threading
 from collections import namedtuple
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, cast
 
 from sqlalchemy import Connection, Executable, Select
@@ -160,18 +162,11 @@ def read_rows(
     plan = _plan(statement, connection.dialect)
     if plan.literal and not plan.literal.isdisjoint(values or {}):
         return [tuple(row) for row in connection.execute(cast(Executable, statement), dict(values or {}))]
-    told = connection._has_events or connection.engine._has_events  # as SQLAlchemy tells its listeners
-    if told:
-        for heard in connection.dispatch.before_execute:
-            heard(connection, statement, (), dict(values or {}), {})
-    sql, parameters = plan.parameters(values or {})
     driver = connection.connection.driver_connection
     assert driver is not None
     cursor = driver.cursor()
     try:
-        if told:
-            for listener in connection.dispatch.before_cursor_execute:
-                sql, parameters = listener(connection, cursor, sql, parameters, None, False)
+        sql, parameters = _told(connection, cursor, statement, plan, values)
         try:
             cursor.execute(sql, parameters)
             rows = cursor.fetchall()
@@ -183,17 +178,94 @@ def read_rows(
         cursor.close()
 
 
+def _told(
+    connection: Connection,
+    cursor: Any,
+    statement: ClauseElement,
+    plan: _Plan,
+    values: Mapping[str, Any] | None,
+) -> tuple[str, Any]:
+    """The string and parameters of `statement` for `values`, the engine's listeners told of it as
+    SQLAlchemy tells them (and given their say on the string)."""
+    told = connection._has_events or connection.engine._has_events
+    if told:
+        for heard in connection.dispatch.before_execute:
+            heard(connection, statement, (), dict(values or {}), {})
+    sql, parameters = plan.parameters(values or {})
+    if told:
+        for listener in connection.dispatch.before_cursor_execute:
+            sql, parameters = listener(connection, cursor, sql, parameters, None, False)
+    return sql, parameters
+
+
+def read_together(
+    connection: Connection, readings: Sequence[tuple[ClauseElement, Mapping[str, Any] | None]]
+) -> list[list[Row]]:
+    """The rows of each of `readings` (statement, values), as `read_rows` gives them. On PostgreSQL they are
+    sent at once and answered together (psycopg's pipeline mode): one round trip where each waited for its
+    answer before the next was sent, and a round trip (the client's and the server's system calls and
+    wake-ups) cost more than a card's small readings. Elsewhere, and for a statement with a value written
+    into its text, one after another."""
+    plans = [_plan(statement, connection.dialect) for statement, _ in readings]
+    driver = connection.connection.driver_connection
+    assert driver is not None
+    if (
+        connection.dialect.name != "postgresql"
+        or len(readings) < 2
+        or any(
+            plan.literal and not plan.literal.isdisjoint(values or {})
+            for plan, (_, values) in zip(plans, readings, strict=True)
+        )
+        or not _pipelines()
+    ):
+        return [read_rows(connection, statement, values) for statement, values in readings]
+    cursors: list[Any] = []
+    sql: str = ""
+    parameters: Any = None
+    cursor: Any = None
+    try:
+        try:
+            with driver.pipeline():
+                for (statement, values), plan in zip(readings, plans, strict=True):
+                    cursor = driver.cursor()
+                    cursors.append(cursor)
+                    sql, parameters = _told(connection, cursor, statement, plan, values)
+                    cursor.execute(sql, parameters)
+            return [
+                plan.convert(cursor.description or (), cursor.fetchall())
+                for plan, cursor in zip(plans, cursors, strict=True)
+            ]
+        except connection.dialect.loaded_dbapi.Error as error:
+            connection._handle_dbapi_exception(error, sql, parameters, cursor, None)
+    finally:
+        for opened in cursors:
+            opened.close()
+
+
+@lru_cache(maxsize=1)
+def _pipelines() -> bool:
+    """Whether psycopg's libpq has pipeline mode (libpq 14 or later; psycopg's binary package bundles one)."""
+    import psycopg  # only asked on PostgreSQL: psycopg is then imported already
+
+    return bool(psycopg.Pipeline.is_supported())
+
+
 def read_named(
     connection: Connection, statement: ClauseElement, values: Mapping[str, Any] | None = None
 ) -> list[Any]:
     """`read_rows` of a select, each row also read by its columns' names (`row.score`), as SQLAlchemy's
     rows are."""
+    return named(statement, read_rows(connection, statement, values))
+
+
+def named(statement: ClauseElement, rows: list[Row]) -> list[Any]:
+    """The rows of the select `statement` (`read_rows`, `read_together`) also read by its columns' names."""
     assert isinstance(statement, Select)
     names = tuple(statement.selected_columns.keys())
     record = _records.get(names)
     if record is None:
         record = _records.setdefault(names, namedtuple("Row", names, rename=True))
-    return [record._make(row) for row in read_rows(connection, statement, values)]
+    return [record._make(row) for row in rows]
 
 
 _records: dict[tuple[str, ...], Any] = {}

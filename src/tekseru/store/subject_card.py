@@ -40,7 +40,7 @@ from sqlalchemy.orm import Session, aliased
 from sqlalchemy.sql.visitors import replacement_traverse
 
 from tekseru.store.assessments import result_data
-from tekseru.store.fast_reads import read_first, read_named, read_rows
+from tekseru.store.fast_reads import named, read_first, read_named, read_rows, read_together
 from tekseru.store.inspection_models import Inspection, InspectionRecord
 from tekseru.store.models import Assessment, AssessmentResult, AssessmentSubjectClass, Evidence
 from tekseru.store.plan_models import PlanList
@@ -197,7 +197,28 @@ def subject_scores(
     history's rows: `run_id` must be one of those runs (the card's: the latest finished one), or None (no
     results)."""
     values = {"run": run_id, "subject": subject_id, "limit": limit}
-    rows = read_named(session.connection(), _SCORES, values)  # `result_data` reads the columns by name
+    return _scores_of(run_id, read_named(session.connection(), _SCORES, values))
+
+
+def subject_parts(
+    session: Session, run_id: uuid.UUID | None, subject_id: int, *, limit: int = HISTORY_RUNS
+) -> tuple[list[SubjectResult], list[ScorePoint], list[EvidenceRecord], list[InspectionRecord]]:
+    """`subject_scores`, `subject_evidence` and `subject_inspections` read together: on PostgreSQL the
+    three statements go to the server at once and come back in one round trip (`fast_reads.read_together`),
+    not three."""
+    scores, evidence, inspections = read_together(
+        session.connection(),
+        [
+            (_SCORES, {"run": run_id, "subject": subject_id, "limit": limit}),
+            (_EVIDENCE, {"subject": subject_id}),
+            (_INSPECTIONS, {"subject": subject_id}),
+        ],
+    )
+    results, history = _scores_of(run_id, named(_SCORES, scores))  # `result_data` reads columns by name
+    return results, history, [EvidenceRecord(*row) for row in evidence], [_inspection(r) for r in inspections]
+
+
+def _scores_of(run_id: uuid.UUID | None, rows: list[Any]) -> tuple[list[SubjectResult], list[ScorePoint]]:
     results: list[SubjectResult] = []
     history: list[ScorePoint] = []
     for row in rows:
