@@ -30,8 +30,7 @@ from tekseru.store.name_search import (
     name_query,
     scanned_name_ids,
 )
-from tekseru.store.run_keys import run_key_of
-from tekseru.store.subject_classes import CLASSES, subjects_of_class
+from tekseru.store.subject_classes import CLASSES, of_run, subjects_of_class
 
 NOT_ASSESSED = "none"  # the class filter of the subjects the latest run did not assess
 CLASS_FILTERS = (*CLASSES, NOT_ASSESSED)
@@ -110,9 +109,7 @@ def filter_condition(shape: Shape) -> ColumnElement[bool]:
         condition = condition & Subject.id.in_(members)
     if shape.risk_class == NOT_ASSESSED:  # the subjects the run gave no class (all, without a run)
         if shape.run:
-            assessed = select(AssessmentSubjectClass.subject_id).where(
-                AssessmentSubjectClass.run_key == run_key_of(RUN)
-            )
+            assessed = select(AssessmentSubjectClass.subject_id).where(of_run(RUN))
             condition = condition & Subject.id.not_in(assessed)
     elif shape.risk_class == "class":
         condition = condition & Subject.id.in_(subjects_of_class(RUN, bindparam("risk_class"), region))
