@@ -39,7 +39,7 @@ from sqlalchemy.orm import Session
 from tekseru.catalog import Catalogue, CatalogueEdition
 from tekseru.scoring import ScoringRules, score_bulk
 from tekseru.services.assessment_classes import subject_classes
-from tekseru.services.assessment_explain import ExplanationWriter, SortedPairs, violated_texts
+from tekseru.services.assessment_explain import ExplanationWriter, SortedPairs, violated_lists
 from tekseru.services.assessment_fingerprint import inputs_fingerprint
 from tekseru.services.assessment_inputs import scoring_inputs
 from tekseru.store import Database, open_database
@@ -255,7 +255,7 @@ def assess_range(
                 significant_part=bulk.significant_part[span].tolist(),
                 minor_part=bulk.minor_part[span].tolist(),
                 gross_found=bulk.gross[span].astype(np.int64).tolist(),
-                violated_criteria=violated_texts(bulk, start, stop).tolist(),
+                violated_criteria=violated_lists(bulk, start, stop).tolist(),
                 evidence_statuses=writer.codes(start, stop),
             )
             add_result_batch(session, run_id, batch, leads.rows(start, stop))

@@ -30,7 +30,7 @@ from tekseru.scoring import BulkScores, ScoringRules, normalise_bulk, score_bulk
 from tekseru.scoring.shown import shown_score
 from tekseru.services import audit
 from tekseru.services.assessment_classes import subject_classes
-from tekseru.services.assessment_explain import ExplanationWriter, SortedPairs, violated_texts
+from tekseru.services.assessment_explain import ExplanationWriter, SortedPairs, violated_lists
 from tekseru.services.assessment_fingerprint import inputs_fingerprint
 from tekseru.services.assessment_inputs import ScoringInputs, scoring_inputs
 from tekseru.services.assessment_subject import (
@@ -323,7 +323,7 @@ class _ResultColumns:
             significant_part=bulk.significant_part[span].tolist(),
             minor_part=bulk.minor_part[span].tolist(),
             gross_found=bulk.gross[span].astype(np.int64).tolist(),
-            violated_criteria=violated_texts(bulk, start, stop).tolist(),
+            violated_criteria=violated_lists(bulk, start, stop).tolist(),
             evidence_statuses=self.writer.codes(start, stop),
         )
 

@@ -14,6 +14,7 @@ from sqlalchemy import ColumnElement, func, insert, select, true, update
 from sqlalchemy.orm import Session
 
 from tekseru.store._bulk import insert_columns
+from tekseru.store.criteria_lists import packed_json
 from tekseru.store.explanation_codes import as_json, read
 from tekseru.store.fast_reads import read_first
 from tekseru.store.models import Assessment, AssessmentResult, Subject, results_table, risk_class_code
@@ -231,7 +232,7 @@ class ResultBatch:
     significant_part: Sequence[float]
     minor_part: Sequence[float]
     gross_found: Sequence[int]
-    violated_criteria: Sequence[str]
+    violated_criteria: Sequence[bytes]  # as `criteria_lists.packed` writes them (or JSON texts of lists)
     evidence_statuses: Sequence[bytes]  # each result's explanation as `explanation_codes` writes it
 
     def __len__(self) -> int:
@@ -249,7 +250,7 @@ _POSTGRES_TYPES = {
     "significant_part": "float8",
     "minor_part": "float8",
     "gross_found": "int2",  # migration 0022
-    "violated_criteria": "text",  # JSON's binary form is its text
+    "violated_criteria": "bytea",  # `criteria_lists` (migration 0026)
     "evidence_statuses": "bytea",
     # the classes as their ranks, the subject's class in its leading result (migration 0026)
     "risk_class": "int2",
@@ -279,6 +280,8 @@ def add_result_batch(
     columns.update((name.name, getattr(batch, name.name)) for name in fields(batch))
     columns["group_code"] = coded(session, columns.pop("group_key"))
     columns["risk_class"] = list(map(_CLASS_CODES.__getitem__, batch.risk_class))
+    if isinstance(next(iter(batch.violated_criteria), b""), str):  # JSON texts of lists (as before 0026)
+        columns["violated_criteria"] = [packed_json(str(text)) for text in batch.violated_criteria]
     columns.update(lead or {})
     types = [_POSTGRES_TYPES[name] for name in columns]
     return insert_columns(connection, results_table, columns, postgres_types=types)

@@ -38,6 +38,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import DeclarativeBase, Mapped, column_property, mapped_column
 
 from tekseru.scoring.formula import SCORE_DECIMALS, SCORE_FACTOR
+from tekseru.store.criteria_lists import packed, packed_json, unpacked
 
 NAMING_CONVENTION = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -198,6 +199,23 @@ _KNOWN_CLASS = "BETWEEN 1 AND 3"  # the codes of RISK_CLASSES
 assert len(RISK_CLASSES) == 3
 
 
+class CriteriaList(TypeDecorator[list[int]]):
+    """A list of criteria's numbers stored as `tekseru.store.criteria_lists` packs it (migration 0026;
+    JSON text before). Bound as a list (or as its stored bytes, or as the JSON text of a list); read as a
+    list."""
+
+    impl = LargeBinary
+    cache_ok = True
+
+    def process_bind_param(self, value: Any, dialect: Any) -> bytes | None:
+        if value is None or isinstance(value, bytes):
+            return value
+        return packed_json(value) if isinstance(value, str) else packed(value)
+
+    def process_result_value(self, value: Any, dialect: Any) -> list[int] | None:
+        return None if value is None else unpacked(value)
+
+
 # The score of one subject in one of its groups in one run, with the reasons for it; and, in the subject's
 # leading result of the run (its highest score), the subject's class in the run.
 results_table = Table(
@@ -226,7 +244,8 @@ results_table = Table(
     Column("gross_count", SMALL_COUNT, nullable=True),
     Column("significant_count", SMALL_COUNT, nullable=True),
     Column("minor_count", SMALL_COUNT, nullable=True),
-    Column("violated_criteria", JSON, nullable=False),
+    # the criteria counted as violated, 1 byte each below 128 (`CriteriaList`, migration 0026)
+    Column("violated_criteria", CriteriaList(), nullable=False),
     # The explanation: compact codes (`explanation_codes`, the risk engine's runs since migration 0018),
     # or the JSON text of the mapping (older runs, and results stored one by one): always set. Migration
     # 0022 put the JSON of the older runs here and dropped their column `explanation`, which was NULL in

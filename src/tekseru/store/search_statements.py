@@ -30,7 +30,8 @@ from tekseru.store.name_search import (
     name_query,
     scanned_name_ids,
 )
-from tekseru.store.subject_classes import CLASSES, of_run, subjects_of_class
+from tekseru.store.run_keys import run_key_of
+from tekseru.store.subject_classes import CLASSES, subjects_of_class
 
 NOT_ASSESSED = "none"  # the class filter of the subjects the latest run did not assess
 CLASS_FILTERS = (*CLASSES, NOT_ASSESSED)
@@ -109,7 +110,10 @@ def filter_condition(shape: Shape) -> ColumnElement[bool]:
         condition = condition & Subject.id.in_(members)
     if shape.risk_class == NOT_ASSESSED:  # the subjects the run gave no class (all, without a run)
         if shape.run:
-            assessed = select(AssessmentSubjectClass.subject_id).where(of_run(RUN))
+            # (any result of the subject in the run, not its leading one: the results' key alone answers)
+            assessed = select(AssessmentSubjectClass.subject_id).where(
+                AssessmentSubjectClass.run_key == run_key_of(RUN)
+            )
             condition = condition & Subject.id.not_in(assessed)
     elif shape.risk_class == "class":
         condition = condition & Subject.id.in_(subjects_of_class(RUN, bindparam("risk_class"), region))

@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from tekseru.planning.priority import PRIORITY_ORDER
 from tekseru.store.inspection_models import Inspection
 from tekseru.store.models import AssessmentSubjectClass, Subject, SubjectGroup, region_is, score_hundredths
+from tekseru.store.run_keys import run_key_of
 from tekseru.store.subject_classes import of_run
 
 REGISTRY_ORDER = "registry"  # the order subjects were first imported in (by id)
@@ -201,7 +202,10 @@ def scored_ids(
         .outerjoin(visits, visits.c.subject_id == Subject.id)
         .where(
             condition
-            & ~select(table.subject_id).where(of_run(run_id) & (table.subject_id == Subject.id)).exists()
+            # (any result of the subject in the run: the results' key alone answers, without their rows)
+            & ~select(table.subject_id)
+            .where((table.run_key == run_key_of(run_id)) & (table.subject_id == Subject.id))
+            .exists()
         )
         .order_by(visit, Subject.bin, Subject.id)
         .limit(wanted)

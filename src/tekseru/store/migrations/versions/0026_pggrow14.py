@@ -11,7 +11,9 @@ leading results only (`subject_class IS NOT NULL`), with the region's code in th
 
 A class is stored as its rank, 1 (low) to 3 (high), in every result (`risk_class`) and as the subject's
 class (`subject_class`): 2 bytes where its name took 4 to 7. A region gets its code in the new table
-`result_regions` as a group does in `result_groups` (0025).
+`result_regions` as a group does in `result_groups` (0025). The violated criteria are the UTF-8 of the
+characters numbered as the criteria (`tekseru.store.criteria_lists`: a byte each below 128), not a JSON
+list: 9.5 bytes a result on average in the 10M benchmark, about 3.5 so.
 
 PostgreSQL: the results are made again with the new 2-byte columns among the others (after the 4-byte
 ones, nothing padded), their rows copied in the primary key's order, the key made again with fillfactor
@@ -28,6 +30,7 @@ Create Date: 2026-12-07
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 
 import sqlalchemy as sa
@@ -70,7 +73,8 @@ _AFTER = (
     ("gross_count", "smallint", "INTEGER"),
     ("significant_count", "smallint", "INTEGER"),
     ("minor_count", "smallint", "INTEGER"),
-    *_BEFORE[-2:],
+    ("violated_criteria", "bytea NOT NULL", "BLOB NOT NULL"),  # `tekseru.store.criteria_lists`
+    _BEFORE[-1],
 )
 _CHECKS = {
     False: {"risk_class_known": f"risk_class IN {KNOWN}"},
@@ -129,6 +133,7 @@ def upgrade() -> None:
         f"AS place FROM {RESULTS}"
     )
     values = {
+        "violated_criteria": _criteria(packed=True),
         "risk_class": _ranked("r.risk_class", names=False),
         "subject_class": _ranked("c.risk_class", names=False),
         "region_code": "g.code",
@@ -173,10 +178,37 @@ def downgrade() -> None:
         op.execute(f"ALTER TABLE {CLASSES} ADD CONSTRAINT pk_{CLASSES} PRIMARY KEY ({key}){FILLFACTOR}")
     for name, columns in _CLASS_INDEXES.items():
         op.execute(f"CREATE INDEX {name} ON {CLASSES} ({columns}){_storage()}")
-    values = {"risk_class": _ranked("r.risk_class", names=True)}
+    values = {"risk_class": _ranked("r.risk_class", names=True), "violated_criteria": _criteria(packed=False)}
     _rebuild(upgraded=False, values=values, source=f"{RESULTS} r")  # with the indexes of the leading ones
     op.drop_table(REGIONS)
     _make_triggers(upgraded=False)
+
+
+def _criteria(*, packed: bool) -> str:
+    """SQL of a result's violated criteria packed from their JSON list (or back): the UTF-8 of the characters
+    numbered as the criteria (`tekseru.store.criteria_lists`, written out here as this revision has it).
+    SQLite: by functions of this connection."""
+    if _postgres():
+        if packed:
+            numbers = "json_array_elements_text(r.violated_criteria) WITH ORDINALITY AS e(value, n)"
+            characters = f"(SELECT string_agg(chr(CAST(e.value AS INTEGER)), '' ORDER BY e.n) FROM {numbers})"
+            return f"convert_to(coalesce({characters}, ''), 'UTF8')"
+        characters = (
+            "string_to_table(convert_from(r.violated_criteria, 'UTF8'), NULL) WITH ORDINALITY AS e(c, n)"
+        )
+        return f"coalesce((SELECT json_agg(ascii(e.c) ORDER BY e.n) FROM {characters}), CAST('[]' AS JSON))"
+    driver = op.get_bind().connection.driver_connection
+    name = "tekseru_packed_criteria" if packed else "tekseru_json_criteria"
+    driver.create_function(name, 1, _packed if packed else _json, deterministic=True)  # type: ignore[union-attr]
+    return f"{name}(r.violated_criteria)"
+
+
+def _packed(text: str) -> bytes:
+    return "".join(map(chr, json.loads(text))).encode("utf-8")
+
+
+def _json(data: bytes) -> str:
+    return json.dumps([ord(character) for character in bytes(data).decode("utf-8")], separators=(",", ":"))
 
 
 def _postgres() -> bool:
