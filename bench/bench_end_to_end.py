@@ -47,6 +47,7 @@ from tekseru.scoring.columns import NEVER_USED, from_day_number
 from tekseru.services.assessments import run_assessment
 from tekseru.store import open_database, sqlite_url
 from tekseru.store.assessments import results_for_run
+from tekseru.store.models import RISK_CLASSES
 from tekseru.store.name_keys import search_key
 
 TARGET_SECONDS = 30.0
@@ -245,7 +246,7 @@ def database_bytes(url: str) -> int:
         engine.dispose()
 
 
-RUN_TABLES = ("assessment_results", "assessment_subject_classes")  # the tables a run writes its rows to
+RUN_TABLES = ("assessment_results",)  # the table a run writes its rows to (with its subjects' classes)
 
 
 def run_table_bytes(url: str) -> dict[str, dict[str, int]]:
@@ -316,7 +317,8 @@ def check_results(run: Run, url: str, summary: Any, expected_groups: int, picks:
             ).all()
             wrong = []
             explanations: dict[tuple[int, str], dict[str, Any]] = {}
-            for subject_id, group_key, score, risk_class in sample:
+            for subject_id, group_key, score, rank in sample:
+                risk_class = RISK_CLASSES[rank - 1]  # stored as its rank (migration 0026)
                 facts = [
                     EvidenceFact(
                         evidence_id=row[0],

@@ -11,7 +11,7 @@ from tekseru.services.assessments import run_assessment
 from tekseru.store import Database
 from tekseru.store.assessments import get_run, results_for_run
 from tekseru.store.models import AssessmentSubjectClass
-from tekseru.store.run_keys import run_key_of
+from tekseru.store.subject_classes import of_run
 from tests.catalogue import CATALOGUE
 from tests.services.assessment_fixtures import AS_OF, add_registry, random_registry
 
@@ -31,7 +31,7 @@ def _stored(database: Database, run_id: object) -> tuple[list[object], set[tuple
                     c.gross_count,
                     c.significant_count,
                     c.minor_count,
-                ).where(c.run_key == run_key_of(run_id))  # type: ignore[arg-type]
+                ).where(of_run(run_id))  # type: ignore[arg-type]
             )
         }
     return results, classes  # type: ignore[return-value]

@@ -47,8 +47,8 @@ def add_subjects(database: Database, count: int) -> list[int]:
 
 
 def moved_subjects_class_regions(database: Database, subject_id: int, region: str) -> list[tuple[str]]:
-    """Move the subject to `region` and read back the regions its rows in the classes' table now carry
-    (the region trigger keeps them equal to the subject's)."""
+    """Move the subject to `region` and read back the regions its leading results now carry (the region
+    trigger keeps them equal to the subject's; migration 0026)."""
     from sqlalchemy import text, update
 
     from tekseru.store.models import Subject
@@ -59,13 +59,16 @@ def moved_subjects_class_regions(database: Database, subject_id: int, region: st
         return [
             tuple(row)
             for row in connection.execute(
-                text("SELECT DISTINCT region FROM assessment_subject_classes WHERE subject_id = :id"),
+                text(
+                    "SELECT DISTINCT g.region FROM assessment_results r JOIN result_regions g "
+                    "ON g.code = r.region_code WHERE r.subject_id = :id AND r.subject_class IS NOT NULL"
+                ),
                 {"id": subject_id},
             )
         ]
 
 
-RUN_TABLES = ("assessment_results", "assessment_subject_classes")
+RUN_TABLES = ("assessment_results", "assessment_subject_classes")  # up to migration 0025
 
 
 def stored_run_rows(database: Database) -> dict[str, list[list[tuple[str, object]]]]:

@@ -47,6 +47,7 @@ def _columns(database: Database) -> dict[str, dict[str, str]]:
         return {
             table: {column["name"]: str(column["type"]) for column in found.get_columns(table)}
             for table in SMALL
+            if found.has_table(table)  # the classes' table: up to migration 0026
         }
 
 
@@ -71,7 +72,8 @@ def test_the_explanations_move_to_one_column_and_back(database: Database) -> Non
     columns = _columns(database)
     assert "explanation" not in columns["assessment_results"]
     if postgres:
-        kinds = {columns[table][name] for table, names in SMALL.items() for name in names}
+        # (the counts of the subjects' classes in their leading results since migration 0026)
+        kinds = {columns["assessment_results"][name] for names in SMALL.values() for name in names}
         assert kinds == {"SMALLINT"}
         with database.engine.connect() as connection:
             # no column left behind as NULL in every row (it would give each row a bitmap of NULLs)

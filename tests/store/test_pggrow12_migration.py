@@ -20,15 +20,16 @@ from tests.store.test_run_keys import _finished_run, _read
 from tests.store.test_subject_order import _names, _planning_order, _store
 
 INDEX = "ix_assessment_subject_classes_priority"
+HEAD_INDEX = "ix_assessment_results_lead_priority"  # migration 0026: the classes are in the leading results
 
 
-def _index_definition(database: Database) -> str:
+def _index_definition(database: Database, name: str = INDEX) -> str:
     with database.engine.connect() as connection:
         if connection.dialect.name == "postgresql":
             query = "SELECT indexdef FROM pg_indexes WHERE indexname = :name"
         else:
             query = "SELECT sql FROM sqlite_master WHERE type = 'index' AND name = :name"
-        return str(connection.execute(text(query), {"name": INDEX}).scalar_one())
+        return str(connection.execute(text(query), {"name": name}).scalar_one())
 
 
 def _pages(database: Database, run: uuid.UUID) -> list[object]:
@@ -56,17 +57,18 @@ def test_runs_at_0023_read_the_same_after_the_upgrade(database: Database) -> Non
     ids = add_subjects(database, 3)  # (the first BINs again: new names, other runs)
     runs = [_coded_run(database, ids), _finished_run(database, ids, 5)]
     cards, pages = _read(database, runs, ids), _pages(database, run)
+    # (read at the head only: today's readers name the columns of migration 0026)
     _downgrade(database)
     assert "round" not in _index_definition(database).lower()
-    assert _pages(database, run) == pages
-    migrate.upgrade(database.engine)
+    migrate.upgrade(database.engine, "0024_pggrow12")
     assert "round(" in _index_definition(database).lower()
+    migrate.upgrade(database.engine)
+    assert "round(" in _index_definition(database, HEAD_INDEX).lower()
     assert migrate.differences(database.engine) == []
     assert _read(database, runs, ids) == cards
     assert _pages(database, run) == pages
     _downgrade(database)
     assert "round" not in _index_definition(database).lower()
-    assert _pages(database, run) == pages
     migrate.upgrade(database.engine)
     assert _pages(database, run) == pages
 
@@ -76,7 +78,7 @@ def test_the_page_in_score_order_is_read_on_the_index_of_hundredths(database: Da
     statements: list[tuple[str, Any]] = []
 
     def seen(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
-        if "ORDER BY" in statement and "assessment_subject_classes" in statement:
+        if "ORDER BY" in statement and "subject_class IS NOT NULL" in statement:
             statements.append((statement, parameters))
 
     event.listen(database.engine, "before_cursor_execute", seen)
@@ -96,4 +98,4 @@ def test_the_page_in_score_order_is_read_on_the_index_of_hundredths(database: Da
         statement, parameters = statements[0]
         explain = "EXPLAIN " if postgres else "EXPLAIN QUERY PLAN "
         plan = "\n".join(str(row[-1]) for row in connection.exec_driver_sql(explain + statement, parameters))
-    assert INDEX in plan, plan
+    assert HEAD_INDEX in plan, plan

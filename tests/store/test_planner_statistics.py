@@ -24,13 +24,17 @@ SUBJECTS = 600
 
 
 def _estimate_and_count(database: Database, run_key: int) -> tuple[float, int]:
-    where = f"run_key = {run_key} AND region = 'astana' AND risk_class = 'low'"
+    # the subjects' classes in their leading results (migration 0026): low is 1, regions by their codes
+    where = (
+        f"run_key = {run_key} AND subject_class IS NOT NULL AND subject_class = 1 AND region_code = "
+        "(SELECT code FROM result_regions WHERE region = 'astana')"
+    )
     with database.engine.connect() as connection:
         plan = connection.exec_driver_sql(
-            f"EXPLAIN (FORMAT JSON) SELECT subject_id FROM assessment_subject_classes WHERE {where}"
+            f"EXPLAIN (FORMAT JSON) SELECT subject_id FROM assessment_results WHERE {where}"
         ).scalar_one()
         count = connection.exec_driver_sql(
-            f"SELECT count(*) FROM assessment_subject_classes WHERE {where}"
+            f"SELECT count(*) FROM assessment_results WHERE {where}"
         ).scalar_one()
     plan = json.loads(plan) if isinstance(plan, str) else plan
     return float(plan[0]["Plan"]["Plan Rows"]), int(count)
@@ -50,7 +54,8 @@ def test_a_stored_run_is_known_to_the_planner(database: Database) -> None:
         refresh_after_run(database)  # nothing to do, and nothing fails
         with database.engine.connect() as connection:
             stored = connection.execute(
-                text("SELECT count(*) FROM assessment_subject_classes WHERE run_key = :k"), {"k": key}
+                text("SELECT count(*) FROM assessment_results WHERE run_key = :k AND subject_class > 0"),
+                {"k": key},
             ).scalar_one()
         assert stored == SUBJECTS
         return
@@ -59,6 +64,6 @@ def test_a_stored_run_is_known_to_the_planner(database: Database) -> None:
     assert count / 2 <= estimate <= count * 2, (estimate, count)
     with database.engine.connect() as connection:
         visible = connection.exec_driver_sql(
-            "SELECT relallvisible FROM pg_class WHERE relname = 'assessment_subject_classes'"
+            "SELECT relallvisible FROM pg_class WHERE relname = 'assessment_results'"
         ).scalar_one()
     assert visible > 0

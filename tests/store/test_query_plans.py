@@ -1,5 +1,6 @@
 """The queries that read a run's rows (the desk's counts, the registry filtered by class, a subject's card,
-comparing two runs) reach `assessment_results` and `assessment_subject_classes` by an index, never by
+comparing two runs) reach `assessment_results` (which holds the subjects' classes in their leading results
+since migration 0026, with partial indexes of those) by an index, never by
 reading the whole table: the statements the store really runs are captured and explained, on SQLite
 (EXPLAIN QUERY PLAN) and on PostgreSQL (EXPLAIN, sequential scans turned off, since on tables this small
 it would rightly prefer them: what is checked is that an index can answer)."""
@@ -22,7 +23,7 @@ from tekseru.store.subject_classes import classes_of, count_by_region_and_class
 from tests.store.factories import add_subjects
 from tests.store.test_run_keys import _finished_run
 
-TABLES = ("assessment_results", "assessment_subject_classes")
+TABLES = ("assessment_results",)
 
 
 @contextmanager
@@ -93,12 +94,12 @@ def test_a_runs_rows_are_read_by_an_index(database: Database, name: str) -> None
 
 
 def test_the_class_filter_pages_on_the_index_of_run_and_class(database: Database) -> None:
-    """The filter by class alone is counted on the index of run and class (which 0021 keeps without the
-    subject: on PostgreSQL each class a key with its rows); its subjects are paged in id order on that
-    index (SQLite, whose entries end with the primary key) or on the primary key."""
+    """The filter by class alone is counted on the index of run and class of the leading results (which
+    0021 keeps without the subject: on PostgreSQL each class a key with its rows); its subjects are paged
+    in id order on that index (SQLite, whose entries end with the primary key) or on the primary key."""
     ids = add_subjects(database, 3)
     run = _finished_run(database, ids, 0)
     with _captured(database) as statements, database.reading() as session:
         search_subjects(session, SubjectSearch(risk_class="high"), run_id=run, limit=50, offset=0)
     plans = "\n".join(_plans(database, statements))
-    assert "ix_assessment_subject_classes_run_class" in plans, plans
+    assert "ix_assessment_results_lead_class" in plans, plans

@@ -57,7 +57,6 @@ def test_each_run_gets_the_next_number_and_its_rows_carry_it(database: Database)
     assert keys[1] == keys[0] + 1
     assert sorted(stored) == [(keys[0], first), (keys[1], second)]
     assert "run_id" not in _columns(database, "assessment_results")
-    assert "run_id" not in _columns(database, "assessment_subject_classes")
 
 
 def test_the_migration_converts_the_runs_there_and_its_downgrade_gives_them_back(database: Database) -> None:

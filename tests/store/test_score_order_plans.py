@@ -1,5 +1,5 @@
 """The registry in score order, highest first and lowest first, is read along the run's index by score
-(`ix_assessment_subject_classes_priority`: run, score in hundredths, gross count), the database sorting only
+(`ix_assessment_results_lead_priority`: run, score in hundredths, gross count), the database sorting only
 within equal keys: PostgreSQL walks the index backwards for the highest first and forwards for the lowest
 first, each an incremental sort on the index's two keys; SQLite walks it and sorts only the right part of
 the order. Neither sorts the run's subjects in full. The statements the store really runs are captured and
@@ -25,7 +25,7 @@ from tests.store.test_query_plans import _captured
 from tests.store.test_run_keys import _finished_run
 from tests.store.test_subject_order import _names, _store
 
-INDEX = "ix_assessment_subject_classes_priority"
+INDEX = "ix_assessment_results_lead_priority"  # of the subjects' leading results (migration 0026)
 
 
 def _page_plan(database: Database, reverse: bool) -> str:
@@ -94,7 +94,7 @@ def test_a_regions_page_leaves_out_the_other_regions_rows_before_their_subjects(
         for setting in ("enable_seqscan", "enable_bitmapscan", "enable_sort"):
             connection.exec_driver_sql(f"SET {setting} = off")
         plan = [str(row[0]) for row in connection.exec_driver_sql("EXPLAIN " + statement, parameters)]
-    scan = next(i for i, line in enumerate(plan) if f"using {INDEX} on assessment_subject_classes" in line)
+    scan = next(i for i, line in enumerate(plan) if f"using {INDEX} on assessment_results" in line)
     # The lines under the scan of the run's rows (its conditions) name the region, before any join.
     conditions = [line for line in plan[scan + 1 : scan + 3] if "Cond:" in line or "Filter:" in line]
     assert any("region" in line for line in conditions), "\n".join(plan)

@@ -15,6 +15,7 @@ from tests.store.test_run_keys import _finished_run, _read
 from tests.store.test_subject_classes import _results
 
 TABLES = ("assessment_results", "assessment_subject_classes")
+HEAD_TABLES = ("assessment_results",)  # the subjects' classes in their leading results (migration 0026)
 SUBJECT_INDEXES = {f"ix_{table}_subject_id" for table in TABLES}  # dropped by 0020
 
 
@@ -111,8 +112,8 @@ def test_the_migration_keeps_every_run_and_its_downgrade_gives_them_back(databas
                 ),
                 {"id": ids[0]},
             ).one()
-            for table in TABLES
+            for table in HEAD_TABLES
         }
     assert {table: (runs, of_subject or 0) for table, (_, runs, of_subject) in left.items()} == dict.fromkeys(
-        TABLES, (2, 0)
+        HEAD_TABLES, (2, 0)
     )

@@ -13,8 +13,7 @@ from sqlalchemy import delete, select, update
 from tekseru.store import AssessmentResultData, Database, migrate, open_database
 from tekseru.store.assessments import add_results, finish_run, start_run
 from tekseru.store.models import Assessment, AssessmentSubjectClass, Subject
-from tekseru.store.run_keys import run_key_of
-from tekseru.store.subject_classes import classes_of, count_by_region_and_class
+from tekseru.store.subject_classes import classes_of, count_by_region_and_class, of_run
 from tests.store.factories import NOW, add_subjects
 
 RESULTS = (  # (subject index, group, score, class)
@@ -55,7 +54,7 @@ def _classes(database: Database, run_id: uuid.UUID) -> dict[int, tuple[str, str,
             AssessmentSubjectClass.region,
             AssessmentSubjectClass.risk_class,
             AssessmentSubjectClass.score,
-        ).where(AssessmentSubjectClass.run_key == run_key_of(run_id))
+        ).where(of_run(run_id))
         return {
             subject_id: (region, risk_class, score)
             for subject_id, region, risk_class, score in session.execute(query)

@@ -48,6 +48,7 @@ def subject_classes(subject_id: Ints, bulk: BulkScores, severity_of: Mapping[int
         gross_count=gross[lead],
         significant_count=significant[lead],
         minor_count=minor[lead],
+        lead=lead.astype(np.int64),
     )
 
 

@@ -4,7 +4,8 @@ The bulk scorer gives every record's status (`BulkScores.status`: counted, or wh
 decides it. `ExplanationWriter` turns the statuses into the store's compact codes, a few bytes per
 subject-group (`tekseru.store.explanation_codes`, which reads them back as
 `{"counted": {"12": [101, 102]}, "ignored": {"outside_period": {"12": [3, 4]}}}`), without building a
-Python object per record. The violated criteria are written as JSON text, `[1,5,12]`.
+Python object per record. The violated criteria are written as `tekseru.store.criteria_lists` packs them:
+a byte for each criterion numbered below 128.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import numpy.typing as npt
 
 from tekseru.scoring import BulkScores, EvidenceColumns
 from tekseru.scoring.evidence_rules import COUNTED, REASONS
+from tekseru.store.criteria_lists import packed
 from tekseru.store.explanation_codes import COUNTED as STORED_COUNTED
 from tekseru.store.explanation_codes import encode_many, status_codes
 
@@ -24,8 +26,6 @@ Ints = npt.NDArray[np.int64]
 Narrow = npt.NDArray[np.signedinteger[Any]]  # int8 to int64, the narrowest that holds the values
 Codes = npt.NDArray[np.int8]
 Texts = npt.NDArray[np.object_]
-
-_END = "\x1e"  # ends the text of a subject-group in the joined text; never in JSON we write
 
 
 @dataclass(frozen=True)
@@ -117,17 +117,22 @@ def _texts(values: list[str]) -> Texts:
     return array
 
 
-def violated_texts(bulk: BulkScores, start: int, stop: int) -> Texts:
-    """The counted criteria of subject-groups start..stop-1 as JSON lists, from the bulk core's bitset."""
-    texts = np.full(stop - start, "[]", dtype=object)
+def violated_lists(bulk: BulkScores, start: int, stop: int) -> Texts:
+    """The counted criteria of subject-groups start..stop-1 as stored lists (`criteria_lists.packed`),
+    from the bulk core's bitset."""
+    lists = np.full(stop - start, b"", dtype=object)
     bits = np.unpackbits(bulk.counted[start:stop], axis=1, count=bulk.width, bitorder="little")
     row, criterion = np.nonzero(bits)
     if not len(row):
-        return texts
-    first, last = _starts(row), _ends(_starts(row))
-    pieces = np.empty((len(row), 3), dtype=object)
-    pieces[:, 0] = _texts([",", "["])[first.astype(np.int8)]
-    pieces[:, 1] = list(map(str, criterion.tolist()))
-    pieces[:, 2] = _texts(["", "]" + _END])[last.astype(np.int8)]
-    texts[row[first]] = _texts("".join(pieces.ravel().tolist()).split(_END)[:-1])
-    return texts
+        return lists
+    if not criterion.all():  # criteria are numbered from 1: no list holds b"\0"
+        raise ValueError("a criterion numbered 0 was counted")
+    last = _ends(_starts(row))
+    # each criterion's bytes, the last of a subject-group's followed by b"\0" (which no list holds)
+    encoded = np.array([packed([number]) if number else b"" for number in range(bulk.width)], dtype=object)
+    pieces = np.empty((len(row), 2), dtype=object)
+    pieces[:, 0] = encoded[criterion]
+    pieces[:, 1] = np.array([b"", b"\0"], dtype=object)[last.astype(np.int8)]
+    found = b"".join(pieces.ravel().tolist()).split(b"\0")[:-1]
+    lists[row[last]] = _texts(found)  # type: ignore[arg-type]
+    return lists

@@ -39,18 +39,18 @@ from sqlalchemy.orm import Session
 from tekseru.catalog import Catalogue, CatalogueEdition
 from tekseru.scoring import ScoringRules, score_bulk
 from tekseru.services.assessment_classes import subject_classes
-from tekseru.services.assessment_explain import ExplanationWriter, SortedPairs, violated_texts
+from tekseru.services.assessment_explain import ExplanationWriter, SortedPairs, violated_lists
 from tekseru.services.assessment_fingerprint import inputs_fingerprint
 from tekseru.services.assessment_inputs import scoring_inputs
 from tekseru.store import Database, open_database
 from tekseru.store.assessment_load import load_partition
 from tekseru.store.assessments import FAILED, ResultBatch, add_result_batch, finish_run, start_run
-from tekseru.store.models import Assessment, AssessmentSubjectClass, results_table
+from tekseru.store.models import Assessment, results_table
 from tekseru.store.planner_statistics import refresh_after_run
 from tekseru.store.result_groups import group_codes
 from tekseru.store.run_keys import run_key_of
 from tekseru.store.snapshots import held_snapshot, snapshot_connection
-from tekseru.store.subject_classes import severities, store_subject_classes
+from tekseru.store.subject_classes import lead_columns, severities
 
 STORE_CHUNK = 100_000
 READ_WORK_MEM = "256MB"
@@ -147,9 +147,8 @@ def run_partitioned(
             refresh_after_run(database)
         except BaseException as error:
             with database.transaction() as session:
-                classes_table = AssessmentSubjectClass.metadata.tables[AssessmentSubjectClass.__tablename__]
-                for table in (classes_table, results_table):
-                    session.execute(delete(table).where(table.c.run_key == run_key_of(run.id)))
+                # (the subjects' classes are in their leading results: migration 0026)
+                session.execute(delete(results_table).where(results_table.c.run_key == run_key_of(run.id)))
                 message = f"{type(error).__name__}: {error}"
                 finish_run(session, run.id, now=now(), status=FAILED, message=message)
             raise
@@ -244,6 +243,7 @@ def assess_range(
     names = np.array([name.value for name in bulk.class_names], dtype=object)
     lap("explain")
     with database.transaction() as session:
+        leads = lead_columns(session, classes)  # each subject's class, in its leading result's row
         for start in range(0, len(inputs), STORE_CHUNK):
             stop = min(start + STORE_CHUNK, len(inputs))
             span = slice(start, stop)
@@ -255,11 +255,10 @@ def assess_range(
                 significant_part=bulk.significant_part[span].tolist(),
                 minor_part=bulk.minor_part[span].tolist(),
                 gross_found=bulk.gross[span].astype(np.int64).tolist(),
-                violated_criteria=violated_texts(bulk, start, stop).tolist(),
+                violated_criteria=violated_lists(bulk, start, stop).tolist(),
                 evidence_statuses=writer.codes(start, stop),
             )
-            add_result_batch(session, run_id, batch)
-        store_subject_classes(session, run_id, classes)
+            add_result_batch(session, run_id, batch, leads.rows(start, stop))
     lap("store")
     counts = np.bincount(bulk.risk_class.astype(np.int64), minlength=len(bulk.class_names))
     return PartitionOutcome(

@@ -30,7 +30,7 @@ from tekseru.scoring import BulkScores, ScoringRules, normalise_bulk, score_bulk
 from tekseru.scoring.shown import shown_score
 from tekseru.services import audit
 from tekseru.services.assessment_classes import subject_classes
-from tekseru.services.assessment_explain import ExplanationWriter, SortedPairs, violated_texts
+from tekseru.services.assessment_explain import ExplanationWriter, SortedPairs, violated_lists
 from tekseru.services.assessment_fingerprint import inputs_fingerprint
 from tekseru.services.assessment_inputs import ScoringInputs, scoring_inputs
 from tekseru.services.assessment_subject import (
@@ -57,7 +57,7 @@ from tekseru.store.assessments import (
 from tekseru.store.assessments import class_counts as stored_class_counts
 from tekseru.store.planner_statistics import refresh_after_run
 from tekseru.store.run_results import ResultRow
-from tekseru.store.subject_classes import severities
+from tekseru.store.subject_classes import lead_columns, severities
 
 __all__ = [
     "AssessmentRow",
@@ -291,13 +291,14 @@ def _score_and_store(
         if progress is not None:
             progress(0, total)
         upcoming = [builder.submit(rows.batch, *bounds) for bounds in ranges[:1]]
-        for index, (_, stop) in enumerate(ranges):
+        leads = lead_columns(session, classes)  # each subject's class, in its leading result's row
+        for index, (start, stop) in enumerate(ranges):
             batch = upcoming.pop().result()
             upcoming += [builder.submit(rows.batch, *bounds) for bounds in ranges[index + 1 : index + 2]]
-            add_result_batch(session, run.id, batch)
+            add_result_batch(session, run.id, batch, leads.rows(start, stop))
             if progress is not None:
                 progress(stop, total)
-        finish_run(session, run.id, now=now(), classes=classes)  # with the subjects' classes and tie-breaks
+        finish_run(session, run.id, now=now(), classes_stored=True)
     refresh_after_run(db)  # part of storing: the new run's rows made known to PostgreSQL's planner
     timer.lap("store")
     counts = np.bincount(bulk.risk_class.astype(np.int64), minlength=len(bulk.class_names))
@@ -322,7 +323,7 @@ class _ResultColumns:
             significant_part=bulk.significant_part[span].tolist(),
             minor_part=bulk.minor_part[span].tolist(),
             gross_found=bulk.gross[span].astype(np.int64).tolist(),
-            violated_criteria=violated_texts(bulk, start, stop).tolist(),
+            violated_criteria=violated_lists(bulk, start, stop).tolist(),
             evidence_statuses=self.writer.codes(start, stop),
         )
 

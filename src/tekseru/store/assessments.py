@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import uuid
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields
 from datetime import date, datetime
 from typing import Any
@@ -14,14 +14,15 @@ from sqlalchemy import ColumnElement, func, insert, select, true, update
 from sqlalchemy.orm import Session
 
 from tekseru.store._bulk import insert_columns
+from tekseru.store.criteria_lists import packed_json
 from tekseru.store.explanation_codes import as_json, read
 from tekseru.store.fast_reads import read_first
-from tekseru.store.models import Assessment, AssessmentResult, Subject, results_table
+from tekseru.store.models import Assessment, AssessmentResult, Subject, results_table, risk_class_code
 from tekseru.store.records import AssessmentResultData, AssessmentRun
 from tekseru.store.result_groups import coded, group_codes
 from tekseru.store.run_keys import new_run_key, run_key, run_key_of
 from tekseru.store.run_results import ResultRow
-from tekseru.store.subject_classes import SubjectClasses, store_subject_classes, summarise_run
+from tekseru.store.subject_classes import CLASSES, summarise_run
 
 RUNNING, FINISHED, FAILED = "running", "finished", "failed"
 
@@ -99,20 +100,17 @@ def finish_run(
     now: datetime,
     status: str = FINISHED,
     message: str | None = None,
-    classes: SubjectClasses | None = None,
     classes_stored: bool = False,
 ) -> None:
-    """Mark the run finished (and write each subject's class in it: `classes` when the caller has them,
-    none when `classes_stored` says they are written already, else derived from the stored results), or
+    """Mark the run finished (and write each subject's class in it, derived from the stored results,
+    unless `classes_stored` says the results were stored with them: `add_result_batch`'s `lead`), or
     failed with a message."""
     if status not in (FINISHED, FAILED):
         raise ValueError(f"a run ends as {FINISHED!r} or {FAILED!r}, not {status!r}")
     values: dict[str, object] = {"status": status, "finished_at": now, "message": message}
     if status == FINISHED:
         values["subjects_done"] = Assessment.subjects_total
-        if classes is not None:
-            store_subject_classes(session, run_id, classes)
-        elif not classes_stored:
+        if not classes_stored:
             summarise_run(session, run_id)
     session.execute(update(Assessment).where(Assessment.id == run_id).values(**values))
 
@@ -234,7 +232,7 @@ class ResultBatch:
     significant_part: Sequence[float]
     minor_part: Sequence[float]
     gross_found: Sequence[int]
-    violated_criteria: Sequence[str]
+    violated_criteria: Sequence[bytes]  # as `criteria_lists.packed` writes them (or JSON texts of lists)
     evidence_statuses: Sequence[bytes]  # each result's explanation as `explanation_codes` writes it
 
     def __len__(self) -> int:
@@ -249,18 +247,31 @@ _POSTGRES_TYPES = {
     "subject_id": "int4",
     "group_code": "int2",  # the group's code (migration 0025)
     "score": "float8",
-    "risk_class": "text",
     "significant_part": "float8",
     "minor_part": "float8",
     "gross_found": "int2",  # migration 0022
-    "violated_criteria": "text",  # JSON's binary form is its text
+    "violated_criteria": "bytea",  # `criteria_lists` (migration 0026)
     "evidence_statuses": "bytea",
+    # the classes as their ranks, the subject's class in its leading result (migration 0026)
+    "risk_class": "int2",
+    "subject_class": "int2",
+    "region_code": "int2",
+    "gross_count": "int2",
+    "significant_count": "int2",
+    "minor_count": "int2",
 }
+_CLASS_CODES = {name: risk_class_code(name) for name in CLASSES}
 
 
-def add_result_batch(session: Session, run_id: uuid.UUID, batch: ResultBatch) -> int:
+def add_result_batch(
+    session: Session,
+    run_id: uuid.UUID,
+    batch: ResultBatch,
+    lead: Mapping[str, Sequence[Any]] | None = None,
+) -> int:
     """Store many results of a run at once; how many (multi-row INSERTs on SQLite, binary COPY on
-    PostgreSQL: `_bulk.insert_columns`)."""
+    PostgreSQL: `_bulk.insert_columns`). `lead`: the subjects' classes in the columns of their leading
+    results (`subject_classes.LeadColumns.rows`), written with the rows, not updated into them after."""
     count = len(batch)
     if not count:
         return 0
@@ -268,6 +279,10 @@ def add_result_batch(session: Session, run_id: uuid.UUID, batch: ResultBatch) ->
     columns: dict[str, Sequence[Any]] = {"run_key": [run_key(session, run_id)] * count}
     columns.update((name.name, getattr(batch, name.name)) for name in fields(batch))
     columns["group_code"] = coded(session, columns.pop("group_key"))
+    columns["risk_class"] = list(map(_CLASS_CODES.__getitem__, batch.risk_class))
+    if isinstance(next(iter(batch.violated_criteria), b""), str):  # JSON texts of lists (as before 0026)
+        columns["violated_criteria"] = [packed_json(str(text)) for text in batch.violated_criteria]
+    columns.update(lead or {})
     types = [_POSTGRES_TYPES[name] for name in columns]
     return insert_columns(connection, results_table, columns, postgres_types=types)
 

@@ -26,16 +26,19 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    TypeDecorator,
     UniqueConstraint,
     Uuid,
     cast,
     func,
     join,
     literal_column,
+    select,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, column_property, mapped_column
 
 from tekseru.scoring.formula import SCORE_DECIMALS, SCORE_FACTOR
+from tekseru.store.criteria_lists import packed, packed_json, unpacked
 
 NAMING_CONVENTION = {
     "ix": "ix_%(table_name)s_%(column_0_N_name)s",
@@ -148,34 +151,115 @@ class ResultGroup(Base):
     group_key: Mapped[str] = mapped_column(String(64), unique=True)
 
 
-# The score of one subject in one of its groups in one run, with the reasons for it.
+class ResultRegion(Base):
+    """A region's code in the runs' results (migration 0026): a subject's leading result carries its
+    region by this 2-byte number, given as `ResultGroup`'s codes are (`tekseru.store.result_groups`)."""
+
+    __tablename__ = "result_regions"
+
+    code: Mapped[int] = mapped_column(SMALL_COUNT, primary_key=True)
+    region: Mapped[str] = mapped_column(String(32), unique=True)
+
+
+RISK_CLASSES = ("low", "medium", "high")  # by rank: a subject's class is the highest of its groups'
+
+
+class RiskClass(TypeDecorator[str]):
+    """A risk class stored as its rank, 1 (low) to 3 (high) (migration 0026): 2 bytes on PostgreSQL where
+    its name took 4 to 7 in every result, and the highest class of many rows is their `max`. Readers and
+    writers through SQLAlchemy see the names; a name that is no class is bound as 0, which no row has."""
+
+    impl = SmallInteger
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect: Any) -> Any:
+        return dialect.type_descriptor(Integer() if dialect.name == "sqlite" else SmallInteger())
+
+    def process_bind_param(self, value: Any, dialect: Any) -> int | None:
+        return None if value is None else risk_class_code(value)
+
+    def process_literal_param(self, value: Any, dialect: Any) -> str:
+        return "NULL" if value is None else str(risk_class_code(value))
+
+    def process_result_value(self, value: Any, dialect: Any) -> str | None:
+        return None if value is None else RISK_CLASSES[value - 1]
+
+    @property
+    def python_type(self) -> type:
+        return str
+
+
+def risk_class_code(name: str) -> int:
+    """The stored code of a class's name (0 for a name that is no class)."""
+    return _CLASS_CODES.get(name, 0)
+
+
+_CLASS_CODES = {name: rank for rank, name in enumerate(RISK_CLASSES, start=1)}
+_KNOWN_CLASS = "BETWEEN 1 AND 3"  # the codes of RISK_CLASSES
+assert len(RISK_CLASSES) == 3
+
+
+class CriteriaList(TypeDecorator[list[int]]):
+    """A list of criteria's numbers stored as `tekseru.store.criteria_lists` packs it (migration 0026;
+    JSON text before). Bound as a list (or as its stored bytes, or as the JSON text of a list); read as a
+    list."""
+
+    impl = LargeBinary
+    cache_ok = True
+
+    def process_bind_param(self, value: Any, dialect: Any) -> bytes | None:
+        if value is None or isinstance(value, bytes):
+            return value
+        return packed_json(value) if isinstance(value, str) else packed(value)
+
+    def process_result_value(self, value: Any, dialect: Any) -> list[int] | None:
+        return None if value is None else unpacked(value)
+
+
+# The score of one subject in one of its groups in one run, with the reasons for it; and, in the subject's
+# leading result of the run (its highest score), the subject's class in the run.
 results_table = Table(
     "assessment_results",
     Base.metadata,
     # The run's number and the subject, without foreign keys (migration 0020: checked row by row, they
     # took most of PostgreSQL's time to write a run); triggers on the runs and subjects delete the rows of
-    # a deleted one. The group by its code (migration 0025: `ResultGroup`).
+    # a deleted one. The group by its code (migration 0025: `ResultGroup`). (PostgreSQL's order of the
+    # columns, migration 0026: the 8-byte ones, the 4-byte, the 2-byte, then those of varying length, so
+    # that nothing is padded.)
+    Column("score", Double, nullable=False),
+    Column("significant_part", Double, nullable=False),
+    Column("minor_part", Double, nullable=False),
     Column("run_key", Integer, primary_key=True),
     Column("subject_id", Integer, primary_key=True),
     Column("group_code", SMALL_COUNT, primary_key=True),
-    Column("score", Double, nullable=False),
-    Column("risk_class", String(8), nullable=False),
-    Column("significant_part", Double, nullable=False),
-    Column("minor_part", Double, nullable=False),
     Column("gross_found", SMALL_COUNT, nullable=False),  # 2 bytes (migration 0022)
-    Column("violated_criteria", JSON, nullable=False),
+    Column("risk_class", RiskClass(), nullable=False),  # its rank (migration 0026)
+    # The subject's class in the run, set in one of its results with its highest score (its leading one),
+    # NULL in its others (migration 0026; until then a table of its own, `assessment_subject_classes`, a
+    # row of 70 bytes and a key of 20 for each subject): the highest class of its groups, its region (kept
+    # current by a trigger, migration 0005) and the planning order's tie-break, the counts of gross,
+    # significant and minor criteria violated in its leading group (migration 0012). Its score is the row's.
+    Column("subject_class", RiskClass(), nullable=True),
+    Column("region_code", SMALL_COUNT, nullable=True),  # `ResultRegion`
+    Column("gross_count", SMALL_COUNT, nullable=True),
+    Column("significant_count", SMALL_COUNT, nullable=True),
+    Column("minor_count", SMALL_COUNT, nullable=True),
+    # the criteria counted as violated, 1 byte each below 128 (`CriteriaList`, migration 0026)
+    Column("violated_criteria", CriteriaList(), nullable=False),
     # The explanation: compact codes (`explanation_codes`, the risk engine's runs since migration 0018),
     # or the JSON text of the mapping (older runs, and results stored one by one): always set. Migration
     # 0022 put the JSON of the older runs here and dropped their column `explanation`, which was NULL in
     # every new row and so gave each of PostgreSQL's rows 8 bytes more of header (the bitmap of NULLs).
     Column("evidence_statuses", LargeBinary),
-    CheckConstraint("risk_class IN ('low', 'medium', 'high')", name="risk_class_known"),
+    CheckConstraint(f"risk_class {_KNOWN_CLASS}", name="risk_class_known"),
+    CheckConstraint(f"subject_class {_KNOWN_CLASS}", name="subject_class_known"),
     # A run's results are read by the primary key's first column, a subject's over the runs (its card)
     # by the whole key in each run (migration 0020 dropped the index by subject). SQLite keeps the rows
     # in the primary key's order, without a rowid and a separate index of the key (0020).
     sqlite_with_rowid=False,
 )
 _groups_table = ResultGroup.__table__
+_regions_table = ResultRegion.__table__
 
 
 class AssessmentResult(Base):
@@ -198,41 +282,53 @@ class AssessmentResult(Base):
     evidence_statuses: Mapped[bytes | None] = column_property(results_table.c.evidence_statuses)
 
 
-class AssessmentSubjectClass(Base):
-    """One subject's class in a finished run: the highest of its groups' classes (and scores), and the
-    subject's region, kept current by a trigger. Written when the run finishes; the registry's search and
-    the dashboard count and filter subjects by class from it without grouping the run's results."""
+_CLASS_COLUMNS = (
+    "run_key",
+    "subject_id",
+    "group_code",
+    "subject_class",
+    "region_code",
+    "score",
+    "gross_count",
+    "significant_count",
+    "minor_count",
+)
 
-    __tablename__ = "assessment_subject_classes"
-    __table_args__ = (
-        CheckConstraint("risk_class IN ('low', 'medium', 'high')", name="risk_class_known"),
-        # Each index answers queries of `tekseru.store.subject_classes`, `subject_order` and
-        # `registry_queries` (tests/store/test_query_plans.py): a class (of a region) counted, counts by
-        # region and class, and the planning order. A subject's rows (the region trigger) are found by the
-        # primary key in each run (migration 0020 dropped the index by subject), and so are a class's
-        # subjects paged by subject id (the key's order, the class checked on each row). Migration 0021
-        # took the subject out of the indexes by class: PostgreSQL keeps each of their keys once with the
-        # list of its rows (6 bytes a row, not 28 to 74), and SQLite's entries end with the primary key
-        # all the same.
-        # (named: the convention's names are longer than PostgreSQL's 63 characters)
-        Index("ix_assessment_subject_classes_run_region_class", "run_key", "region", "risk_class"),
-        Index("ix_assessment_subject_classes_run_class", "run_key", "risk_class"),
-        # The planning order's index (run, score in hundredths, gross count) is defined below the class: it
-        # is made of an expression of the score.
-        {"sqlite_with_rowid": False},  # as the results (migration 0020)
+
+class AssessmentSubjectClass(Base):
+    """One subject's class in a finished run: the leading rows of `results_table` (migration 0026), those
+    whose `subject_class` is set. Every reading names them by `lead` (`tekseru.store.subject_classes`
+    `of_run`): the indexes by class, region and the planning order hold only them. The region is read as
+    its name (`region`) and looked for by its code (`region_is`)."""
+
+    __table__ = results_table
+    # only the properties below: the result's own class is not the subject's
+    __mapper_args__ = {"include_properties": _CLASS_COLUMNS}  # noqa: RUF012  (SQLAlchemy reads it)
+
+    run_key: Mapped[int] = column_property(results_table.c.run_key)
+    subject_id: Mapped[int] = column_property(results_table.c.subject_id)
+    group_code: Mapped[int] = column_property(results_table.c.group_code)
+    risk_class: Mapped[str] = column_property(results_table.c.subject_class)
+    region_code: Mapped[int] = column_property(results_table.c.region_code)
+    score: Mapped[float] = column_property(results_table.c.score)
+    gross_count: Mapped[int] = column_property(results_table.c.gross_count)
+    significant_count: Mapped[int] = column_property(results_table.c.significant_count)
+    minor_count: Mapped[int] = column_property(results_table.c.minor_count)
+    region: Mapped[str] = column_property(
+        select(_regions_table.c.region)
+        .where(_regions_table.c.code == results_table.c.region_code)
+        .scalar_subquery()
     )
 
-    run_key: Mapped[int] = mapped_column(primary_key=True)  # no foreign keys, as the results (0020)
-    subject_id: Mapped[int] = mapped_column(primary_key=True)
-    region: Mapped[str] = mapped_column(String(32))
-    risk_class: Mapped[str] = mapped_column(String(8))
-    score: Mapped[float]
-    # The planning order's tie-break (tekseru.planning.priority) of the subject's leading group: the counts
-    # of gross, significant and minor criteria violated (migration 0012; written after the run finishes).
-    # (2 bytes each on PostgreSQL: migration 0022)
-    gross_count: Mapped[int] = mapped_column(SMALL_COUNT, server_default="0")
-    significant_count: Mapped[int] = mapped_column(SMALL_COUNT, server_default="0")
-    minor_count: Mapped[int] = mapped_column(SMALL_COUNT, server_default="0")
+
+LEAD = results_table.c.subject_class.is_not(None)  # a subject's leading result: the rows of its class
+
+
+def region_is(region: Any) -> Any:
+    """The condition that a leading result's subject is of `region` (a value or a parameter), by its code:
+    the indexes hold the codes."""
+    code = select(_regions_table.c.code).where(_regions_table.c.region == region).scalar_subquery()
+    return results_table.c.region_code == code
 
 
 def score_hundredths(score: Any) -> Any:
@@ -243,16 +339,27 @@ def score_hundredths(score: Any) -> Any:
     return cast(func.round(score * literal_column(str(int(SCORE_FACTOR)))), Integer)
 
 
+# The indexes of the subjects' classes: only the leading results (partial, `LEAD`), each answering queries of
+# `tekseru.store.subject_classes`, `subject_order` and `registry_queries` (tests/store/test_query_plans.py): a
+# class (of a region) counted, counts by region and class, and the planning order. A subject's rows (the
+# region trigger) are found by the primary key in each run, and so are a class's subjects paged by subject
+# id (the key's order, the class checked on each row). Without the subject (migration 0021): PostgreSQL
+# keeps each key once with the list of its rows (6 bytes a row). Named: the convention's names are long.
+_LEAD_ONLY: dict[str, Any] = {"postgresql_where": LEAD, "sqlite_where": LEAD}
+_r = results_table.c
+Index("ix_assessment_results_lead_region_class", _r.run_key, _r.region_code, _r.subject_class, **_LEAD_ONLY)
+Index("ix_assessment_results_lead_class", _r.run_key, _r.subject_class, **_LEAD_ONLY)
 # The planning order's index: a run's subjects by score and gross count. Keyed by the score's hundredths
 # (migration 0024), a run of a million subjects has about 200 distinct keys, which PostgreSQL keeps once
 # each with the list of their rows (6 bytes a row, not 36 with the float); the gross count stays after
 # the score: without it the first page by score sorted the ~96,000 subjects of score 100 of a run of a
 # million, 200 ms instead of 3 (tried in session 11).
 Index(
-    "ix_assessment_subject_classes_priority",
-    AssessmentSubjectClass.run_key,
-    score_hundredths(AssessmentSubjectClass.score),
-    AssessmentSubjectClass.gross_count,
+    "ix_assessment_results_lead_priority",
+    results_table.c.run_key,
+    score_hundredths(results_table.c.score),
+    results_table.c.gross_count,
+    **_LEAD_ONLY,
 )
 assert SCORE_DECIMALS == 2  # the hundredths of migration 0024's index
 

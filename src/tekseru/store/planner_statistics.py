@@ -5,8 +5,8 @@ A new run's rows carry a `run_key` the table's statistics have never seen, so un
 filter on the run, and the registry's searches by class and region walked the wrong index: 21 ms on
 100,000 subjects instead of 0.7 ms. Nor is the visibility map set for the new rows, so counting a class
 read the table instead of the index alone. So each stored run is followed by a VACUUM (ANALYZE) of the
-subjects' classes (small: one row a subject) and an ANALYZE of the results (sampled; the card reads them
-by their key). SQLite plans these by its own rules of thumb and needs nothing.
+results, which hold the subjects' classes (migration 0026; it reads the pages not yet all visible, the new
+run's, and a sample for the statistics). SQLite plans these by its own rules of thumb and needs nothing.
 
 An import of many evidence records is followed by an ANALYZE of the evidence: the next import of the same
 file compares its rows with the stored ones run by run, and with statistics from before the first import
@@ -19,7 +19,7 @@ from __future__ import annotations
 from sqlalchemy import text
 
 from tekseru.store.database import Database
-from tekseru.store.models import AssessmentSubjectClass, Evidence, results_table
+from tekseru.store.models import Evidence, results_table
 
 # An import that created or changed this many evidence records is followed by an ANALYZE (a sample of the
 # table: a fraction of a second at ten million records); autovacuum takes care of smaller ones.
@@ -31,11 +31,8 @@ def refresh_after_run(database: Database) -> None:
     nothing on SQLite). Run outside any transaction: VACUUM cannot run inside one."""
     if database.dialect != "postgresql":
         return
-    classes = AssessmentSubjectClass.__tablename__
-    results = results_table.name
     with database.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
-        connection.execute(text(f"VACUUM (ANALYZE) {classes}"))
-        connection.execute(text(f"ANALYZE {results}"))
+        connection.execute(text(f"VACUUM (ANALYZE) {results_table.name}"))
 
 
 def refresh_after_import(database: Database, imported: int) -> None:

@@ -22,7 +22,6 @@ from tekseru.store.fast_reads import read_first, read_rows, read_together
 from tekseru.store.inspection_models import Inspection
 from tekseru.store.models import Assessment, AssessmentSubjectClass, Subject, SubjectGroup
 from tekseru.store.name_search import COMMON_FRAGMENTS, SCANNED, normalised
-from tekseru.store.run_keys import run_key_of
 from tekseru.store.search_statements import CLASS_FILTERS as CLASS_FILTERS
 from tekseru.store.search_statements import NOT_ASSESSED as NOT_ASSESSED
 from tekseru.store.search_statements import (
@@ -36,7 +35,7 @@ from tekseru.store.search_statements import (
 )
 from tekseru.store.search_statements import SubjectSearch as SubjectSearch
 from tekseru.store.subject_classes import CLASSES as CLASSES
-from tekseru.store.subject_classes import classes_of
+from tekseru.store.subject_classes import classes_of, of_run
 from tekseru.store.subject_order import (
     COMPLETED,
     REGISTRY_ORDER,
@@ -256,7 +255,7 @@ _PAGE_ROWS = (
     .outerjoin(
         AssessmentSubjectClass,
         (AssessmentSubjectClass.subject_id == Subject.id)
-        & (AssessmentSubjectClass.run_key == run_key_of(bindparam("run", type_=Assessment.id.type))),
+        & of_run(bindparam("run", type_=Assessment.id.type)),
     )
 )
 

@@ -110,6 +110,7 @@ def filter_condition(shape: Shape) -> ColumnElement[bool]:
         condition = condition & Subject.id.in_(members)
     if shape.risk_class == NOT_ASSESSED:  # the subjects the run gave no class (all, without a run)
         if shape.run:
+            # (any result of the subject in the run, not its leading one: the results' key alone answers)
             assessed = select(AssessmentSubjectClass.subject_id).where(
                 AssessmentSubjectClass.run_key == run_key_of(RUN)
             )

@@ -56,7 +56,8 @@ _RUN = bindparam("run", type_=Assessment.id.type)
 _SUBJECT = bindparam("subject", type_=Integer())
 _LIMIT = bindparam("limit", type_=Integer())
 
-_result, _class = AssessmentResult, AssessmentSubjectClass
+# The subject's class is in its leading result of the run (migration 0026): the results' table again.
+_result, _class = AssessmentResult, aliased(AssessmentSubjectClass, name="leading")
 
 # The subject's row (`store.registry_queries.subject_row`) with the latest finished run beside it, in one
 # statement: the run's id is a subquery where the row's statement takes it as a parameter.
@@ -113,7 +114,11 @@ _SCORES = (
     )
     .join(_result, _result.run_key == Assessment.run_key)
     .outerjoin(
-        _class, (_class.run_key == _result.run_key) & (_class.subject_id == _result.subject_id) & _in_run
+        _class,
+        (_class.run_key == _result.run_key)
+        & (_class.subject_id == _result.subject_id)
+        & _class.risk_class.is_not(None)
+        & _in_run,
     )
     .where((_result.subject_id == _SUBJECT) & Assessment.id.in_(_RUNS))
     .order_by(Assessment.started_at, _result.group_key)

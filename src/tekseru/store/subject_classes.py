@@ -1,7 +1,10 @@
 """Each subject's class in a finished run: the highest class of its groups and its highest score, with its
-region (kept current by a trigger of migration 0005). Written once when the run finishes; read by the
-registry's search, its pages of subjects and the dashboard, which would otherwise group the run's results.
-NumPy is imported by the writer (`store_subject_classes`): the readers need none of it (issue 18).
+region (kept current by a trigger of migration 0005) and the planning order's tie-break. Kept in the
+subject's leading result of the run (the one with its highest score, migration 0026), written with the
+results; read by the registry's search, its pages of subjects and the dashboard, which would otherwise
+group the run's results. Every reading names the leading results (`of_run`): the indexes by class, region
+and score hold only them.
+NumPy is imported by the writer (`lead_columns`): the readers need none of it (issue 18).
 """
 
 from __future__ import annotations
@@ -11,50 +14,68 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import BindParameter, Select, bindparam, case, func, insert, literal, select, update
+from sqlalchemy import BindParameter, ColumnElement, Select, bindparam, func, select, update
 from sqlalchemy.orm import Session
 
 from tekseru.planning.priority import priority_values, severity_counts
-from tekseru.store._bulk import insert_columns
-from tekseru.store.models import AssessmentResult, AssessmentSubjectClass, Subject
+from tekseru.store.models import (
+    RISK_CLASSES,
+    AssessmentResult,
+    AssessmentSubjectClass,
+    ResultRegion,
+    Subject,
+    region_is,
+    results_table,
+    risk_class_code,
+)
+from tekseru.store.result_groups import region_codes
 from tekseru.store.run_keys import run_key, run_key_of
 
 if TYPE_CHECKING:
     import numpy as np
     import numpy.typing as npt
 
-CLASSES = ("low", "medium", "high")  # by rank: a subject's class is its highest
+CLASSES = RISK_CLASSES  # by rank: a subject's class is its highest
+_c = AssessmentSubjectClass
+# The columns of a subject's class in its leading result (NULL in its other results).
+LEAD_COLUMNS = ("subject_class", "region_code", "gross_count", "significant_count", "minor_count")
 
-_rank = case(
-    (AssessmentResult.risk_class == "high", 3), (AssessmentResult.risk_class == "medium", 2), else_=1
-)
+
+def of_run(run_id: uuid.UUID | BindParameter[Any], entity: Any = _c) -> ColumnElement[bool]:
+    """The leading results of the run: one row for each subject it assessed, with the subject's class
+    (`entity`: `AssessmentSubjectClass` or an alias of it)."""
+    condition: ColumnElement[bool] = (entity.run_key == run_key_of(run_id)) & entity.risk_class.is_not(None)
+    return condition
 
 
 def summarise_run(session: Session, run_id: uuid.UUID) -> None:
-    """Write each assessed subject's class in the run, from the run's results (one statement)."""
-    highest = func.max(_rank)
+    """Write each assessed subject's class in the run into its leading result, from the run's results (for
+    results stored without it, one by one: the risk engine writes them with its results)."""
     key = run_key(session, run_id)
-    query = (
-        select(
-            literal(key, AssessmentSubjectClass.run_key.type),
-            AssessmentResult.subject_id,
-            Subject.region,
-            case((highest == 3, "high"), (highest == 2, "medium"), else_="low"),
-            func.max(AssessmentResult.score),
-        )
-        .join(Subject, Subject.id == AssessmentResult.subject_id)
-        .where(AssessmentResult.run_key == key)
-        .group_by(AssessmentResult.subject_id, Subject.region)
-    )
-    columns = ["run_key", "subject_id", "region", "risk_class", "score"]
-    session.execute(insert(AssessmentSubjectClass).from_select(columns, query))
+    run_regions = select(Subject.region).where(Subject.id.in_(select(_c.subject_id).where(_c.run_key == key)))
+    region_codes(session, session.execute(run_regions.distinct()).scalars())
+    t, other = results_table, results_table.alias("other")
+    same = (other.c.run_key == t.c.run_key) & (other.c.subject_id == t.c.subject_id)
+    leading = select(other.c.group_code).where(same).order_by(other.c.score.desc(), other.c.group_code)
+    highest = select(func.max(other.c.risk_class)).where(same)  # the codes are the classes' ranks
+    region = select(ResultRegion.code).join(Subject, Subject.region == ResultRegion.region)
+    values: dict[str, Any] = {
+        "subject_class": highest.scalar_subquery(),
+        "region_code": region.where(Subject.id == t.c.subject_id).scalar_subquery(),
+        "gross_count": 0,
+        "significant_count": 0,
+        "minor_count": 0,
+    }
+    condition = (t.c.run_key == key) & (t.c.group_code == leading.limit(1).scalar_subquery())
+    session.execute(update(t).where(condition).values(values))
 
 
 @dataclass(frozen=True)
 class SubjectClasses:
     """Each assessed subject's class in a run as the risk engine computed it, column by column: the highest
     class and score of its groups, and the counts of its leading group (the planning order's tie-break,
-    `record_tie_breaks`). Element i of each is about subject `subject_id[i]`."""
+    `record_tie_breaks`). Element i of each is about subject `subject_id[i]`; `lead[i]` is the position of
+    its leading group among the run's subject-groups (ascending, as the subjects are)."""
 
     subject_id: npt.NDArray[np.int64]
     risk_class: Sequence[str]
@@ -62,45 +83,55 @@ class SubjectClasses:
     gross_count: npt.NDArray[np.int64]
     significant_count: npt.NDArray[np.int64]
     minor_count: npt.NDArray[np.int64]
+    lead: npt.NDArray[np.int64]
 
 
-def store_subject_classes(session: Session, run_id: uuid.UUID, classes: SubjectClasses) -> int:
-    """Write the subjects' classes in the run (what `summarise_run` and `record_tie_breaks` derive from the
-    stored results), with each subject's region as the registry has it now; how many."""
+@dataclass(frozen=True)
+class LeadColumns:
+    """The subjects' classes as the columns `LEAD_COLUMNS` of the run's results: set in each subject's
+    leading result, NULL in the others (`rows`)."""
+
+    lead: npt.NDArray[np.int64]  # as `SubjectClasses.lead`
+    values: Mapping[str, npt.NDArray[np.int64]]  # each of LEAD_COLUMNS, element i about subject i
+
+    def rows(self, start: int, stop: int) -> dict[str, list[Any]]:
+        """The columns of the results at positions start..stop-1 of the run's subject-groups."""
+        import numpy as np
+
+        low, high = np.searchsorted(self.lead, (start, stop))
+        where = self.lead[low:high] - start
+        columns = {}
+        for name in LEAD_COLUMNS:
+            column = np.full(stop - start, None, dtype=object)
+            column[where] = self.values[name][low:high].tolist()
+            columns[name] = column.tolist()
+        return columns
+
+
+def lead_columns(session: Session, classes: SubjectClasses) -> LeadColumns:
+    """The subjects' classes for their leading results, with each subject's region as the registry has it
+    now (its code given here, in the session's transaction)."""
     import numpy as np
 
     from tekseru.store.assessment_load import subject_regions
 
-    connection = session.connection()
     ids, regions = subject_regions(session)
     position = np.searchsorted(ids, classes.subject_id)
     if len(classes.subject_id) and (
         position.max(initial=0) >= len(ids) or not np.array_equal(ids[position], classes.subject_id)
     ):
         raise LookupError("a subject assessed in the run is no longer in the registry")
-    run = run_key(session, run_id)
-    types = ["int4", "int4", "text", "text", "float8", "int2", "int2", "int2"]  # the counts: 0022
-    table = AssessmentSubjectClass.metadata.tables[AssessmentSubjectClass.__tablename__]
-    count = len(classes.subject_id)
-    # A slice at a time: the Python objects of a whole run's subjects (a million of each column) took
-    # hundreds of megabytes at the run's end, its peak of memory.
-    for start in range(0, count, _CLASSES_PER_INSERT):
-        part = slice(start, min(start + _CLASSES_PER_INSERT, count))
-        columns: dict[str, Sequence[Any]] = {
-            "run_key": [run] * (part.stop - part.start),
-            "subject_id": classes.subject_id[part].tolist(),
-            "region": regions[position[part]].tolist(),
-            "risk_class": list(classes.risk_class[part]),
-            "score": classes.score[part].tolist(),
-            "gross_count": classes.gross_count[part].tolist(),
-            "significant_count": classes.significant_count[part].tolist(),
-            "minor_count": classes.minor_count[part].tolist(),
-        }
-        insert_columns(connection, table, columns, postgres_types=types)
-    return count
-
-
-_CLASSES_PER_INSERT = 100_000
+    names, which = np.unique(regions[position], return_inverse=True)
+    codes = region_codes(session, names.tolist())
+    ranks = {name: risk_class_code(name) for name in CLASSES}
+    values = {
+        "subject_class": np.array([ranks[name] for name in classes.risk_class], dtype=np.int64),
+        "region_code": np.array([codes[name] for name in names.tolist()], dtype=np.int64)[which],
+        "gross_count": classes.gross_count,
+        "significant_count": classes.significant_count,
+        "minor_count": classes.minor_count,
+    }
+    return LeadColumns(np.asarray(classes.lead, dtype=np.int64), values)
 
 
 def subjects_of_class(
@@ -110,12 +141,10 @@ def subjects_of_class(
 ) -> Select[int]:
     """The ids of the subjects whose class in the run is `risk_class` (and of `region`), by an index (each
     a value or a statement's parameter)."""
-    condition = (AssessmentSubjectClass.run_key == run_key_of(run_id)) & (
-        AssessmentSubjectClass.risk_class == risk_class
-    )
+    condition = of_run(run_id) & (_c.risk_class == risk_class)
     if region is not None:
-        condition = condition & (AssessmentSubjectClass.region == region)
-    return select(AssessmentSubjectClass.subject_id).where(condition)
+        condition = condition & region_is(region)
+    return select(_c.subject_id).where(condition)
 
 
 def classes_of(
@@ -124,11 +153,8 @@ def classes_of(
     """(highest score, class) in the run of each of these subjects it assessed."""
     if not subject_ids:
         return {}
-    query = select(
-        AssessmentSubjectClass.subject_id, AssessmentSubjectClass.score, AssessmentSubjectClass.risk_class
-    ).where(
-        (AssessmentSubjectClass.run_key == run_key_of(run_id))
-        & AssessmentSubjectClass.subject_id.in_(subject_ids)
+    query = select(_c.subject_id, _c.score, _c.risk_class).where(
+        of_run(run_id) & _c.subject_id.in_(subject_ids)
     )
     return {subject_id: (score, risk_class) for subject_id, score, risk_class in session.execute(query)}
 
@@ -137,15 +163,18 @@ def count_by_region_and_class(
     session: Session, run_id: uuid.UUID, *, region: str | None = None
 ) -> dict[tuple[str, str], int]:
     """(region, class) -> number of subjects of the region with that class in the run."""
-    condition = AssessmentSubjectClass.run_key == run_key_of(run_id)
+    condition = of_run(run_id)
     if region is not None:
-        condition = condition & (AssessmentSubjectClass.region == region)
+        condition = condition & region_is(region)
     query = (
-        select(AssessmentSubjectClass.region, AssessmentSubjectClass.risk_class, func.count())
+        select(_c.region_code, _c.risk_class, func.count())
         .where(condition)
-        .group_by(AssessmentSubjectClass.region, AssessmentSubjectClass.risk_class)
+        .group_by(_c.region_code, _c.risk_class)
     )
-    return {(key, risk_class): count for key, risk_class, count in session.execute(query)}
+    counts = list(session.execute(query))
+    regions: Any = session.execute(select(ResultRegion.code, ResultRegion.region)) if counts else []
+    names = {code: region for code, region in regions}
+    return {(names[code], risk_class): count for code, risk_class, count in counts}
 
 
 def severities(edition: Any) -> dict[int, str]:
@@ -170,12 +199,15 @@ def record_tie_breaks(session: Session, run_id: uuid.UUID, severity_of: Mapping[
     rows = [
         {"_run": run, "_subject": subject_id, **counts}
         for subject_id, (_, counts) in lead.items()
-        if any(counts.values())  # zeros are what the column holds already
+        if any(counts.values())  # zeros are what the columns hold already
     ]
-    table = AssessmentSubjectClass.metadata.tables[AssessmentSubjectClass.__tablename__]
+    # The subject's leading result holds its class: one of those with its highest score, which is the
+    # leading group's (the counts break ties between equal scores only).
+    t = results_table
     statement = (
-        update(table)
-        .where((table.c.run_key == bindparam("_run")) & (table.c.subject_id == bindparam("_subject")))
+        update(t)
+        .where((t.c.run_key == bindparam("_run")) & (t.c.subject_id == bindparam("_subject")))
+        .where(t.c.subject_class.is_not(None))
         .values({name: bindparam(name) for name in ("gross_count", "significant_count", "minor_count")})
     )
     if rows:
