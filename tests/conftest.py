@@ -3,7 +3,12 @@ tests run, and on which server or why not."""
 
 from __future__ import annotations
 
+import weakref
+from typing import Any
+
 import pytest
+import typer
+import typer.testing
 
 from tests.databases import postgres_test_server
 
@@ -40,3 +45,22 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         )
 
     items.sort(key=rank)  # stable: tests of equal rank keep the order they were collected in
+
+
+# Typer's CliRunner builds the click commands of an app again on every invocation: the introspection of each
+# command's function and its annotations was a fifth of the command-line tests' time. The `tekseru` program
+# builds them once per process, and so do the tests now: once per app object (an app is not changed after its
+# first invocation; a test that wants other commands makes another app). Click keeps nothing of a run in a
+# command (a run's state is in its Context), and the help of another language is drawn from a copy.
+_BUILT: weakref.WeakKeyDictionary[typer.Typer, Any] = weakref.WeakKeyDictionary()
+_build_command = typer.testing._get_command
+
+
+def built_command(app: typer.Typer) -> Any:
+    """The click command of `app`, built on its first invocation."""
+    if app not in _BUILT:
+        _BUILT[app] = _build_command(app)
+    return _BUILT[app]
+
+
+typer.testing._get_command = built_command

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import json
 import re
@@ -25,6 +26,7 @@ __all__ = ["database", "database_url", "postgres_server"]
 runner = CliRunner()
 
 
+@functools.cache  # one app, its click commands built once (tests/conftest.py)
 def root_app() -> typer.Typer:
     """The three commands wired as `tekseru.cli.main` wires them."""
     app = typer.Typer(pretty_exceptions_enable=False)

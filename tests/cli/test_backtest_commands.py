@@ -3,6 +3,7 @@ and ru; bad input gets the reader's words and exit code 1, never a traceback."""
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -34,6 +35,7 @@ runner = CliRunner()
 PERIOD = ("--from", "2024-H1", "--to", "2025-H1")
 
 
+@functools.cache  # one app, its click commands built once (tests/conftest.py)
 def root_app() -> typer.Typer:
     app = typer.Typer(pretty_exceptions_enable=False)
     app.command()(assess_commands.demo)

@@ -4,16 +4,15 @@ offer is taken (none refused after the help offered it)."""
 
 from __future__ import annotations
 
+import functools
 import re
 from enum import Enum
 from pathlib import Path
 from typing import Any
 
 import pytest
-from typer.testing import CliRunner
 
-from tekseru.cli.main import app
-from tests.cli.test_help_language import COMMAND_PATHS, _commands
+from tests.cli.test_help_language import COMMAND_PATHS, _commands, _help
 from tests.cli.test_plan_commands import invoke
 from tests.databases import database, database_url, postgres_server
 
@@ -21,12 +20,6 @@ __all__ = ["database", "database_url", "invoke", "postgres_server"]
 
 ROW = re.compile(r"(--[a-z][\w-]*)\s+(?:-\w\s+)?<([a-z_|]+)>\s+(.*)")
 PLAIN_WORD = re.compile(r"`([a-z_]+)`")
-
-
-def _help(path: list[str], language: str) -> str:
-    result = CliRunner().invoke(app, ["--lang", language, *path, "--help"], env={"COLUMNS": "400"})
-    assert result.exit_code == 0, result.output
-    return result.output
 
 
 def _offered(page: str) -> dict[str, tuple[set[str], set[str]]]:
@@ -40,9 +33,16 @@ def _offered(page: str) -> dict[str, tuple[set[str], set[str]]]:
     return rows
 
 
+@functools.cache
+def _commands_by_path() -> dict[tuple[str, ...], Any]:
+    """Every command of the program by its path, built once: building the whole tree again for each case
+    was three quarters of this file's time."""
+    return {tuple(path): command for path, command in _commands()}
+
+
 def _choice_options(path: list[str]) -> set[str]:
     """The options of the command at `path` whose value is one of an enumeration's."""
-    command = dict((tuple(p), c) for p, c in _commands())[tuple(path)]
+    command = _commands_by_path()[tuple(path)]
     options = set()
     for param in command.params:
         annotation = getattr(getattr(param, "type_descriptor", None), "annotation", None)

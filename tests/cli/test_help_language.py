@@ -5,6 +5,7 @@ Python type, and every help text of the code is a message of the catalogues in k
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 from typing import Any
@@ -38,10 +39,16 @@ def _commands() -> Iterator[tuple[list[str], Any]]:
 COMMAND_PATHS = [path for path, _ in _commands()]
 
 
-def _help(path: list[str], language: str) -> str:
+@functools.cache  # the same page is read by tests/cli/test_format_choices.py: rendered once per process
+def _help_page(path: tuple[str, ...], language: str) -> str:
     result = CliRunner().invoke(app, ["--lang", language, *path, "--help"], env={"COLUMNS": "400"})
     assert result.exit_code == 0, result.output
     return result.output
+
+
+def _help(path: list[str], language: str) -> str:
+    """The `--help` page of the command at `path` in `language`, as a terminal 400 columns wide shows it."""
+    return _help_page(tuple(path), language)
 
 
 def _typed_words(path: list[str], text: str) -> str:

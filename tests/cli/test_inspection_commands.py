@@ -3,6 +3,7 @@ SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from pathlib import Path
@@ -26,6 +27,7 @@ runner = CliRunner()
 JPEG = b"\xff\xd8\xff\xe0" + b"photo" * 10
 
 
+@functools.cache  # one app, its click commands built once (tests/conftest.py)
 def root_app() -> typer.Typer:
     """The root app wired as `tekseru.cli.main` wires these commands."""
     app = typer.Typer(pretty_exceptions_enable=False)

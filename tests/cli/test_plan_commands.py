@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 from datetime import date, timedelta
 from pathlib import Path
@@ -27,6 +28,7 @@ __all__ = ["database", "database_url", "postgres_server"]
 runner = CliRunner()
 
 
+@functools.cache  # one app, its click commands built once (tests/conftest.py)
 def root_app() -> typer.Typer:
     """The root app wired as `tekseru.cli.main` wires it."""
     app = typer.Typer(pretty_exceptions_enable=False)

@@ -4,6 +4,7 @@ signed with a detached CMS signature; and what verification refuses. On SQLite a
 
 from __future__ import annotations
 
+import functools
 import json
 from pathlib import Path
 from typing import Any
@@ -26,6 +27,7 @@ runner = CliRunner()
 HEAD_BIN = inspection_data.BINS[0]
 
 
+@functools.cache  # one app, its click commands built once (tests/conftest.py)
 def root_app() -> typer.Typer:
     app = typer.Typer(pretty_exceptions_enable=False)
     app.add_typer(inspection_commands.app, name="inspection")

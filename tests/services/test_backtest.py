@@ -3,7 +3,8 @@ effect is recovered, no effect is invented, and the figures are reproducible and
 
 from __future__ import annotations
 
-from pathlib import Path
+from collections.abc import Iterator
+from typing import Any
 
 import pytest
 from sqlalchemy import func, select
@@ -21,7 +22,14 @@ from tekseru.store.inspection_models import Inspection
 from tekseru.store.models import Assessment, Evidence
 from tekseru.store.plan_models import PlanList
 from tests.catalogue import CATALOGUE
-from tests.databases import database, database_url, postgres_server
+from tests.databases import (
+    DATABASE_KINDS,
+    PostgresTestServer,
+    database,
+    database_url,
+    postgres_server,
+    shared_database,
+)
 
 __all__ = ["database", "database_url", "postgres_server"]
 
@@ -42,11 +50,34 @@ def margin(report: BacktestReport) -> float:
     return tekseru - random
 
 
-def test_the_backtest_recovers_the_designed_effect(database: Database) -> None:
-    loaded = write_history(database, DESIGN, catalogue=CATALOGUE)
-    assert loaded.loaded and loaded.inspections == DESIGN.half_years * 3 * DESIGN.visits_per_region
-    assert loaded.lists == DESIGN.half_years
-    report = replay(database)
+@pytest.fixture(scope="module", params=DATABASE_KINDS)
+def designed(
+    request: pytest.FixtureRequest,
+    tmp_path_factory: pytest.TempPathFactory,
+    postgres_server: PostgresTestServer | None,
+) -> Iterator[Database]:
+    """A database holding the history of DESIGN, written once per database kind: the tests that use it only
+    read it (writing it took most of this file's time, and it was written anew for each of them)."""
+    with shared_database(request.param, tmp_path_factory.mktemp("designed"), postgres_server) as (_, db):
+        loaded = write_history(db, DESIGN, catalogue=CATALOGUE)
+        assert loaded.loaded and loaded.inspections == DESIGN.half_years * 3 * DESIGN.visits_per_region
+        assert loaded.lists == DESIGN.half_years
+        yield db
+
+
+@pytest.fixture(scope="module")
+def figures_of_another_database(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """The figures of DESIGN written into a new SQLite file of its own, and replayed there."""
+    other = open_database(sqlite_url(tmp_path_factory.mktemp("again") / "again.sqlite3"))
+    try:
+        write_history(other, DESIGN, catalogue=CATALOGUE)
+        return replay(other).to_dict()
+    finally:
+        other.close()
+
+
+def test_the_backtest_recovers_the_designed_effect(designed: Database) -> None:
+    report = replay(designed)
     assert [str(half.half_year) for half in report.half_years] == [str(p) for p in DESIGN.periods]
     assert all(half.visits == 3 * DESIGN.visits_per_region for half in report.half_years)
     assert margin(report) >= DESIGN.designed_margin
@@ -75,29 +106,24 @@ def test_a_history_without_relation_shows_no_effect(database: Database) -> None:
     assert high[0] <= low[1] and low[0] <= high[1]  # the intervals overlap: no difference shown
 
 
-def test_the_figures_are_reproducible_and_reading_changes_nothing(database: Database, tmp_path: Path) -> None:
-    write_history(database, DESIGN, catalogue=CATALOGUE)
-
+def test_the_figures_are_reproducible_and_reading_changes_nothing(
+    designed: Database, figures_of_another_database: dict[str, Any]
+) -> None:
     def counts() -> tuple[int, ...]:
-        with database.reading() as session:
+        with designed.reading() as session:
             return tuple(
                 session.execute(select(func.count()).select_from(table)).scalar_one()
                 for table in (Evidence, Inspection, Assessment, PlanList)
             )
 
     before = counts()
-    first = replay(database).to_dict()
-    assert replay(database).to_dict() == first
+    first = replay(designed).to_dict()
+    assert replay(designed).to_dict() == first
     assert counts() == before
     # The same design written into another database gives the same figures.
-    other = open_database(sqlite_url(tmp_path / "again.sqlite3"))
-    try:
-        write_history(other, DESIGN, catalogue=CATALOGUE)
-        assert replay(other).to_dict() == first
-    finally:
-        other.close()
+    assert figures_of_another_database == first
     # Another seed of the random baseline changes only that baseline.
-    reseeded = replay(database, seed=99).to_dict()
+    reseeded = replay(designed, seed=99).to_dict()
     assert reseeded["overall"][TEKSERU] == first["overall"][TEKSERU]
     assert reseeded["seed"] == 99
 
