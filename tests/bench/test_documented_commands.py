@@ -59,10 +59,8 @@ def _documented() -> list[tuple[str, tuple[str, ...]]]:
 COMMANDS = _documented()
 
 
-@pytest.fixture(scope="module")
-def parsed() -> dict[tuple[str, tuple[str, ...]], dict[str, Any]]:
-    """What each documented command's script answered: its exit code and its stderr."""
-    commands = [[str(ROOT / script), *words] for script, words in COMMANDS]
+def _parse_in_one_interpreter(commands: list[list[str]]) -> list[dict[str, Any]]:
+    """Each command's exit code and stderr, its script's options parsed in one child interpreter."""
     done = subprocess.run(
         [sys.executable, "-c", PARSE_ONLY],
         input=json.dumps(commands),
@@ -73,7 +71,14 @@ def parsed() -> dict[tuple[str, tuple[str, ...]], dict[str, Any]]:
         check=False,
     )
     assert done.returncode == 0, done.stderr[-2000:]
-    answers = json.loads(done.stdout.splitlines()[-1])
+    answers: list[dict[str, Any]] = json.loads(done.stdout.splitlines()[-1])
+    return answers
+
+
+@pytest.fixture(scope="module")
+def parsed() -> dict[tuple[str, tuple[str, ...]], dict[str, Any]]:
+    """What each documented command's script answered: its exit code and its stderr."""
+    answers = _parse_in_one_interpreter([[str(ROOT / script), *words] for script, words in COMMANDS])
     assert len(answers) == len(COMMANDS)
     return dict(zip(COMMANDS, answers, strict=True))
 
@@ -98,15 +103,6 @@ def test_a_wrong_option_fails_its_command_and_only_its_own(
     the parser's words, and the command after it is still parsed."""
     script, words = next(command for command in COMMANDS if command[0] == "bench/run_all.py")
     commands = [[str(ROOT / script), *words, "--no-such-option"], [str(ROOT / script), *words]]
-    done = subprocess.run(
-        [sys.executable, "-c", PARSE_ONLY],
-        input=json.dumps(commands),
-        capture_output=True,
-        text=True,
-        timeout=300,
-        cwd=ROOT,
-        check=False,
-    )
-    wrong, right = json.loads(done.stdout.splitlines()[-1])
+    wrong, right = _parse_in_one_interpreter(commands)
     assert wrong["code"] == 2 and "--no-such-option" in wrong["stderr"]
     assert right == parsed[(script, words)] and right["code"] == 0
