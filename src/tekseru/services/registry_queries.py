@@ -44,6 +44,7 @@ from tekseru.store.run_results import ScorePoint as ScorePoint
 from tekseru.store.run_results import run_result_rows
 from tekseru.store.subject_order import SORT_KEYS as SORT_KEYS
 from tekseru.store.subject_order import SubjectSort as SubjectSort
+from tekseru.store.text import without_control_characters as without_control_characters
 
 PER_PAGE = 25
 MAX_PER_PAGE = 200

@@ -27,6 +27,12 @@ def control_character(text: str) -> tuple[int, str] | None:
     return found.start() + 1, f"U+{ord(character):04X}" + (f" ({name})" if name else "")
 
 
+def without_control_characters(text: str) -> str:
+    """`text` with the control characters left out: what a search key keeps of it, and what a page may show
+    back of what was typed (a NUL in HTML is a parse error, a bidirectional control reorders the page)."""
+    return _CONTROL.sub("", text)
+
+
 class InvalidText(Explained, ValueError):
     """A text to be stored holds a control character: refused before it reaches the database."""
 

@@ -38,6 +38,7 @@ from tekseru.services.registry_queries import (
     search,
     subject_card,
     subject_checklist,
+    without_control_characters,
 )
 from tekseru.services.registry_queries import add_evidence as add_evidence_to
 from tekseru.web.charts import Bar, Segment, bar_chart
@@ -98,7 +99,13 @@ def index(
     order = SubjectSort.from_parameter(sort)
     lang = request_language(request)
     result = search(db, actor, wanted, page=page, per_page=per_page, sort=order, run_id=run)
-    filters = {"q": q.strip(), "region": region, "group": group, "risk_class": wanted.risk_class or ""}
+    # shown back in the search box: a NUL or a bidirectional control typed or pasted is no part of a search
+    filters = {
+        "q": without_control_characters(q).strip(),
+        "region": region,
+        "group": group,
+        "risk_class": wanted.risk_class or "",
+    }
     filters["criterion"] = "" if criterion is None else str(criterion)
     filters["run"] = "" if run is None else str(run)
     filters["per_page"] = "" if per_page == PER_PAGE else str(per_page)
